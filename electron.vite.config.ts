@@ -1,0 +1,60 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+/**
+ * Desktop build (electron-vite 6, rolldown-based vite 8): out/main, out/preload,
+ * out/renderer. The Node-side build of the same services (CLI, harness) is
+ * scripts/build-node.mjs; both bundle src/main, neither changes it.
+ */
+
+/**
+ * Native modules are loaded from node_modules (or app.asar.unpacked) at run time, never
+ * bundled: a bundler cannot inline a .node binary, and better-sqlite3 needs the build that
+ * matches Electron's ABI (docs/decisions.md D-015).
+ */
+const nativeDeps = ['better-sqlite3', 'serialport', /^@serialport\//, 'bindings', 'node-gyp-build'];
+
+export default defineConfig({
+  main: {
+    build: {
+      // Every entry in package.json "dependencies" stays external (require()d at run time).
+      externalizeDeps: true,
+      sourcemap: true,
+      rolldownOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/electron/index.ts'),
+          // The ledger verifier runs in a worker_thread so a full-chain verification never
+          // blocks the window; it must be its own file next to index.js.
+          'verify-worker': resolve(__dirname, 'src/main/ledger/verify-worker.ts'),
+        },
+        external: nativeDeps,
+        output: { format: 'cjs', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A sandboxed preload can require nothing but 'electron' (and a few polyfilled
+      // built-ins): zod and the contract are bundled into one CommonJS file.
+      externalizeDeps: false,
+      sourcemap: 'inline',
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      sourcemap: true,
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'src/renderer/index.html') },
+      },
+    },
+  },
+});

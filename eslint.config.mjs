@@ -1,0 +1,327 @@
+// @ts-check
+/**
+ * Lint is where LotSeal's architecture is enforced (docs/decisions.md D-011).
+ *
+ * A file's folder says which runtime it runs in, and an import that crosses into another
+ * runtime fails the build with a message that says why (the VS Code `common / node /
+ * electron-main` model). Incidents become rules too: `shell.openExternal` only through the
+ * allowlisted helper (Beekeeper Studio's rule), record writes only through the ledger.
+ *
+ * ESLint flat config replaces a rule's options wholesale when several blocks match a file,
+ * so each boundary rule below is configured exactly once per folder, with every
+ * restriction that applies there.
+ */
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+// ---------------------------------------------------------------------------------------
+// Import restrictions, one building block per boundary
+// ---------------------------------------------------------------------------------------
+
+const nodeBuiltinNames = [...new Set(builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.split('/')[0]))];
+/** `fs`, `fs/promises`, `node:fs`, `node:test` … */
+const nodeBuiltinRegex = `^(node:.*|(${nodeBuiltinNames.join('|')})(/.*)?)$`;
+
+/** @param {string} why */
+const noNodeBuiltins = (why) => ({ regex: nodeBuiltinRegex, message: why });
+
+/** @param {string} why */
+const noElectron = (why) => ({ regex: '^(electron|electron-log)(/.*)?$', message: why });
+
+/**
+ * Folder boundaries are checked on the resolved path, not the import string: `../main` from
+ * src/renderer/src is not src/main, and `../../main/db/database` is. A small local rule
+ * does this (no-restricted-imports only sees the string).
+ */
+const boundaries = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Forbid imports that resolve into another runtime folder' },
+    schema: [
+      {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { folder: { type: 'string' }, message: { type: 'string' } },
+          required: ['folder', 'message'],
+          additionalProperties: false,
+        },
+      },
+    ],
+  },
+  /** @param {import('eslint').Rule.RuleContext} context */
+  create(context) {
+    /** @type {{ folder: string; message: string }[]} */
+    const forbidden = context.options[0] ?? [];
+    const cwd = context.cwd;
+    /** @param {import('estree').Node} node @param {unknown} source */
+    function check(node, source) {
+      if (typeof source !== 'string') return;
+      let target;
+      if (source.startsWith('./') || source.startsWith('../')) {
+        target = path.resolve(path.dirname(context.filename), source);
+      } else if (source.startsWith('src/') || source.startsWith('/')) {
+        target = path.resolve(cwd, source);
+      } else {
+        return;
+      }
+      const rel = path.relative(cwd, target).split(path.sep).join('/');
+      for (const { folder, message } of forbidden) {
+        if (rel === folder || rel.startsWith(folder + '/')) {
+          context.report({ node, message });
+          return;
+        }
+      }
+    }
+    return {
+      /** @param {any} node */
+      'ImportDeclaration, ExportNamedDeclaration, ExportAllDeclaration, ImportExpression'(node) {
+        if (node.source && node.source.type === 'Literal') check(node, node.source.value);
+      },
+      /** @param {any} node */
+      TSImportEqualsDeclaration(node) {
+        const ref = node.moduleReference;
+        if (ref.type === 'TSExternalModuleReference') check(node, ref.expression.value);
+      },
+      /** @param {any} node */
+      "CallExpression[callee.name='require']"(node) {
+        const arg = node.arguments[0];
+        if (arg && arg.type === 'Literal') check(node, arg.value);
+      },
+    };
+  },
+};
+const lotseal = { rules: { boundaries } };
+
+const WHY = {
+  sharedNode:
+    'src/shared is pure TypeScript that runs in every host (Electron main, renderer, CLI, harness, tests): no Node built-ins. Put Node code in src/main/<capability>/ (docs/decisions.md D-011).',
+  sharedElectron:
+    'src/shared must not depend on Electron: the same code runs in the CLI, the browser harness and the renderer. Only src/main/electron and src/preload import electron.',
+  sharedReact: 'src/shared holds the contract and domain rules, not UI: React belongs in src/renderer.',
+  sharedUp:
+    'src/shared is the bottom layer: it may not import from src/main, src/renderer or src/preload (they import from it, not the other way round).',
+  mainElectron:
+    'Services in src/main run in plain Node (CLI, harness, tests) as well as in Electron: only src/main/electron/** (the desktop shell) and src/preload/** may import electron or electron-log/main. Use electron-log/node or pass a logger in.',
+  mainUi:
+    'The main process never imports renderer or preload code: talk to the UI through the contract in src/shared/contract.',
+  rendererMain:
+    'The renderer is untrusted web content: it reaches services only through window.lotseal (the typed contract), never by importing src/main or src/preload.',
+  rendererNode:
+    'The renderer runs sandboxed in Chromium without Node: Node built-ins are unavailable there. Ask the main process through a contract channel.',
+  rendererElectron:
+    'The renderer has no Electron access (contextIsolation + sandbox): use window.lotseal, which the preload builds from the contract.',
+  preloadNode:
+    'The preload is sandboxed: it may only require electron. Build everything else from src/shared/contract.',
+  preloadUp:
+    'The preload exposes the contract, nothing else: it may import src/shared only, never src/main or src/renderer.',
+};
+
+// ---------------------------------------------------------------------------------------
+// no-restricted-syntax selectors
+// ---------------------------------------------------------------------------------------
+
+const OPEN_EXTERNAL = {
+  selector: "MemberExpression[property.name='openExternal']",
+  message:
+    'Use openExternalLink() from src/main/electron/external-links.ts: it parses the URL and allows only https links to allowlisted hosts. A raw shell.openExternal lets page content launch arbitrary programs (file:, smb:, custom protocols).',
+};
+
+const LEDGER_MESSAGE =
+  'Records change only through the ledger (src/main/ledger): it appends the audit entry in the same transaction (21 CFR 11.10(e))';
+// Same pattern as the brief, also allowing a quoted table name in UPDATE.
+const SQL_WRITE = '\\b(INSERT\\s+INTO|UPDATE\\s+["`\\[]?\\w+["`\\]]?\\s+SET|DELETE\\s+FROM|REPLACE\\s+INTO)\\b';
+const SQL_WRITES = [
+  { selector: `Literal[value=/${SQL_WRITE}/i]`, message: LEDGER_MESSAGE },
+  { selector: `TemplateElement[value.raw=/${SQL_WRITE}/i]`, message: LEDGER_MESSAGE },
+  // kysely's write builders are the typed spelling of the same statements.
+  {
+    selector:
+      "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]",
+    message: LEDGER_MESSAGE,
+  },
+];
+
+const EXTERNAL_LINK_HELPER = 'src/main/electron/external-links.ts';
+const LEDGER_WRITERS = ['src/main/ledger/**', 'src/main/db/migrations/**'];
+
+// ---------------------------------------------------------------------------------------
+
+const TS = '**/*.{ts,tsx,mts,cts}';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'build/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench-results/**',
+      '.tmp/**',
+      'tests/fixtures/lint/**',
+    ],
+  },
+
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+
+  {
+    files: [TS],
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+
+  // Node-side code, configs, tests, scripts.
+  {
+    files: [
+      'src/main/**',
+      'tests/**',
+      'scripts/**',
+      'bench/**',
+      'bin/**',
+      '*.config.{ts,mts,mjs,js,cjs}',
+      '*.mjs',
+      '*.cjs',
+    ],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['src/preload/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['src/renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs['recommended-latest'].rules },
+  },
+
+  { plugins: { lotseal } },
+
+  // ---- (a) src/shared: pure TypeScript ------------------------------------------------
+  {
+    files: ['src/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noNodeBuiltins(WHY.sharedNode),
+            noElectron(WHY.sharedElectron),
+            { regex: '^(react|react-dom|@mantine|@tanstack|react-i18next)(/.*)?$', message: WHY.sharedReact },
+          ],
+        },
+      ],
+      'lotseal/boundaries': [
+        'error',
+        [
+          { folder: 'src/main', message: WHY.sharedUp },
+          { folder: 'src/renderer', message: WHY.sharedUp },
+          { folder: 'src/preload', message: WHY.sharedUp },
+        ],
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'localStorage', 'sessionStorage', 'navigator', 'location', 'indexedDB'].map(
+          (name) => ({
+            name,
+            message: `src/shared runs in Node too (CLI, harness, tests): no DOM globals such as ${name}. Pass the value in from the host.`,
+          }),
+        ),
+        ...['process', 'Buffer', 'require', '__dirname', '__filename', 'global'].map((name) => ({
+          name,
+          message: `src/shared runs in the renderer too: no Node globals such as ${name}. Pass the value in from the host.`,
+        })),
+      ],
+    },
+  },
+
+  // ---- (b) src/main: plain Node services; only src/main/electron may import electron --
+  {
+    files: ['src/main/**'],
+    ignores: ['src/main/electron/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [noElectron(WHY.mainElectron)] }],
+    },
+  },
+  {
+    files: ['src/main/**'],
+    rules: {
+      'lotseal/boundaries': [
+        'error',
+        [
+          { folder: 'src/renderer', message: WHY.mainUi },
+          { folder: 'src/preload', message: WHY.mainUi },
+        ],
+      ],
+    },
+  },
+  {
+    files: ['src/preload/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [noNodeBuiltins(WHY.preloadNode), { regex: '^electron-log(/.*)?$', message: WHY.preloadNode }],
+        },
+      ],
+      'lotseal/boundaries': [
+        'error',
+        [
+          { folder: 'src/main', message: WHY.preloadUp },
+          { folder: 'src/renderer', message: WHY.preloadUp },
+        ],
+      ],
+    },
+  },
+
+  // ---- (c) src/renderer: web content ---------------------------------------------------
+  {
+    files: ['src/renderer/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [noNodeBuiltins(WHY.rendererNode), noElectron(WHY.rendererElectron)] },
+      ],
+      'lotseal/boundaries': [
+        'error',
+        [
+          { folder: 'src/main', message: WHY.rendererMain },
+          { folder: 'src/preload', message: WHY.rendererMain },
+        ],
+      ],
+    },
+  },
+
+  // ---- (d) shell.openExternal and (e) record writes -----------------------------------
+  {
+    files: [`src/${TS}`],
+    ignores: [EXTERNAL_LINK_HELPER, ...LEDGER_WRITERS],
+    rules: { 'no-restricted-syntax': ['error', OPEN_EXTERNAL, ...SQL_WRITES] },
+  },
+  {
+    files: [EXTERNAL_LINK_HELPER],
+    rules: { 'no-restricted-syntax': ['error', ...SQL_WRITES] },
+  },
+  {
+    files: LEDGER_WRITERS,
+    rules: { 'no-restricted-syntax': ['error', OPEN_EXTERNAL] },
+  },
+);

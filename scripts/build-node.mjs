@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * Node-side build: the `lotseal` CLI, the browser harness and the ledger verify worker, as
+ * standalone CommonJS files in out/node/ (docs/decisions.md D-013).
+ *
+ * These hosts run the same services as the desktop app but in plain Node, so every package
+ * stays external (it is in node_modules at run time, and native modules such as
+ * better-sqlite3 cannot be bundled anyway). Each entry is built on its own so a file never
+ * depends on a chunk produced for another host.
+ *
+ * An entry whose source file does not exist yet is skipped with a message, so the build
+ * (and `npm install`, through `prepare`) works while the tree is still growing.
+ *
+ *   node scripts/build-node.mjs            build every entry that exists
+ *   node scripts/build-node.mjs cli        build only the named entries
+ */
+import { existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = path.join(root, 'out', 'node');
+
+/** name → source, relative to the repository root. Output: out/node/<name>.cjs */
+const entries = {
+  cli: 'src/main/cli/index.ts',
+  harness: 'src/main/harness/index.ts',
+  'verify-worker': 'src/main/ledger/verify-worker.ts',
+};
+
+const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+/** Anything that is not a path is a package (or a built-in): load it from node_modules. */
+function isExternal(id) {
+  if (id.startsWith('\0')) return false;
+  if (builtins.has(id) || id.startsWith('node:')) return true;
+  return !(id.startsWith('.') || path.isAbsolute(id));
+}
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) {
+  if (!(name in entries)) {
+    console.error(`build-node: unknown entry "${name}" (known: ${Object.keys(entries).join(', ')})`);
+    process.exit(2);
+  }
+}
+
+let built = 0;
+for (const [name, source] of Object.entries(entries)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  const input = path.join(root, source);
+  if (!existsSync(input)) {
+    console.log(`build-node: skipping ${name}: ${source} does not exist yet`);
+    continue;
+  }
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    mode: 'production',
+    // No .env loading, no public dir copy: this is a Node program, not a web page.
+    envDir: false,
+    publicDir: false,
+    ssr: { target: 'node', noExternal: [] },
+    build: {
+      ssr: input,
+      outDir,
+      emptyOutDir: false,
+      target: 'node20',
+      minify: false,
+      sourcemap: true,
+      reportCompressedSize: false,
+      copyPublicDir: false,
+      rolldownOptions: {
+        external: isExternal,
+        output: {
+          format: 'cjs',
+          entryFileNames: `${name}.cjs`,
+          codeSplitting: false,
+        },
+      },
+    },
+  });
+  console.log(`build-node: out/node/${name}.cjs  ←  ${source}`);
+  built += 1;
+}
+
+if (built === 0) {
+  console.log('build-node: nothing to build');
+}

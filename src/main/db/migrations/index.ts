@@ -1,0 +1,14 @@
+import { sql as m0001 } from './0001-signed-store-and-identity';
+
+export interface Migration {
+  /** Zero-padded, in order: '0001', '0002', … */
+  readonly id: string;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * The explicit, ordered list of migrations (bundler friendly: no directory scan).
+ * Append only. A shipped entry never changes: its hash is recorded in every database.
+ */
+export const migrations: readonly Migration[] = [{ id: '0001', name: 'signed-store-and-identity', sql: m0001 }];

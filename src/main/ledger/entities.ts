@@ -1,0 +1,114 @@
+/**
+ * The registry of ledgered record types. Every table whose rows are GMP records is listed
+ * here with its columns, so the ledger can write it and verification can replay it. A
+ * table that is not registered cannot be written through the ledger, and a registered one
+ * cannot be written any other way (tests/unit/write-path.test.ts scans the code).
+ */
+export type Value = string | number | null;
+export type Row = Record<string, Value> & { id: string; rev: number; retired: number };
+
+export interface EntityDef {
+  /** Entity name in the audit trail (snake_case, stable forever). */
+  readonly name: string;
+  readonly table: string;
+  /** Service-owned columns (the ledger adds id, rev, retired). */
+  readonly columns: readonly string[];
+  /** Columns whose values are secrets (password hashes): hashed and verified, never displayed. */
+  readonly secret?: readonly string[];
+  /** Columns holding JSON text, decoded for display. */
+  readonly json?: readonly string[];
+  /** Rows that may only be created (events, signatures): updates are refused. */
+  readonly appendOnly?: boolean;
+  /** When a change to an existing row must carry a reason (e.g. after submission). */
+  readonly reasonRequired?: (before: Row) => boolean;
+}
+
+const registry = new Map<string, EntityDef>();
+
+export function defineEntity(def: EntityDef): EntityDef {
+  const existing = registry.get(def.name);
+  if (existing && existing !== def) throw new Error(`entity ${def.name} defined twice`);
+  for (const c of def.columns) {
+    if (!/^[a-z][a-z0-9_]*$/.test(c) || c === 'id' || c === 'rev' || c === 'retired') {
+      throw new Error(`entity ${def.name}: bad column name ${c}`);
+    }
+  }
+  if (!/^[a-z][a-z0-9_]*$/.test(def.table)) throw new Error(`entity ${def.name}: bad table name`);
+  registry.set(def.name, def);
+  return def;
+}
+
+export function entityDef(name: string): EntityDef | undefined {
+  return registry.get(name);
+}
+
+export function allEntities(): EntityDef[] {
+  return [...registry.values()];
+}
+
+// The signed store's own records.
+export const E = {
+  database: defineEntity({ name: 'database', table: 'database_info', columns: ['created_at', 'app_version'] }),
+  migration: defineEntity({ name: 'schema_migration', table: 'schema_migration', columns: ['name', 'sha256', 'applied_at'] }),
+  signingKey: defineEntity({
+    name: 'signing_key',
+    table: 'signing_key',
+    columns: ['public_key', 'fingerprint', 'host', 'host_kind', 'valid_from', 'valid_to'],
+  }),
+  user: defineEntity({
+    name: 'user',
+    table: 'user_account',
+    columns: [
+      'printed_name',
+      'roles',
+      'status',
+      'password_hash',
+      'password_history',
+      'password_changed_at',
+      'must_change_password',
+      'failed_attempts',
+      'last_sign_in_at',
+      'created_at',
+    ],
+    secret: ['password_hash', 'password_history'],
+    json: ['roles'],
+  }),
+  authEvent: defineEntity({
+    name: 'auth_event',
+    table: 'auth_event',
+    columns: ['at', 'kind', 'user_id', 'ws', 'detail'],
+    appendOnly: true,
+  }),
+  recoveryCode: defineEntity({
+    name: 'recovery_code',
+    table: 'recovery_code',
+    columns: ['code_hash', 'created_at', 'used_at'],
+    secret: ['code_hash'],
+  }),
+  signature: defineEntity({
+    name: 'signature',
+    table: 'signature',
+    columns: ['entity', 'entity_id', 'meaning', 'user_id', 'printed_name', 'signed_at', 'tz', 'comment', 'record_hash'],
+    appendOnly: true,
+  }),
+  setting: defineEntity({ name: 'setting', table: 'setting', columns: ['value'], json: ['value'] }),
+  verificationRun: defineEntity({
+    name: 'verification_run',
+    table: 'verification_run',
+    columns: ['started_at', 'finished_at', 'verified_through', 'entries', 'checkpoints', 'findings', 'review_status'],
+    json: ['findings'],
+  }),
+  auditReview: defineEntity({
+    name: 'audit_review',
+    table: 'audit_review',
+    columns: ['through_seq', 'filter', 'comment'],
+    json: ['filter'],
+    appendOnly: true,
+  }),
+  backupEvent: defineEntity({
+    name: 'backup_event',
+    table: 'backup_event',
+    columns: ['kind', 'file', 'sha256', 'head_seq', 'reason'],
+    appendOnly: true,
+  }),
+} as const;

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import { AppErrorException, appError } from '../../shared/contract/errors';
+import type { Db } from '../db/database';
+import type { AnchorStore } from './anchor';
+import { E, type EntityDef, type Row, type Value } from './entities';
+import { GENESIS_HEX, canonical, checkpointMessage, entryHash, type EntryFields } from './hashing';
+import type { HostKey } from './keys';
+
+export interface Actor {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** The actor of what no person does: database creation, migrations, scheduled jobs. */
+export const systemActor: Actor = { id: 'system', name: 'System' };
+
+export type Action = 'create' | 'update' | 'retire';
+
+export interface LedgerOptions {
+  db: Db;
+  key: HostKey | null;
+  /** e.g. "desktop@LAB-PC-01": recorded in every entry. */
+  workstation: string;
+  timeZone: string;
+  clock?: () => number;
+  anchors?: AnchorStore | null;
+}
+
+export interface CommitInfo {
+  seq: number;
+  hash: string;
+  at: number;
+  entities: string[];
+}
+
+/** What a service may do inside a ledger transaction. */
+export interface LedgerWriter {
+  /** The transaction's time (ms since epoch, UTC): one instant for all its entries. */
+  readonly at: number;
+  readonly actor: Actor;
+  get(def: EntityDef, id: string): Row | undefined;
+  create(def: EntityDef, fields: Record<string, Value>, opts?: { id?: string; reason?: string }): Row;
+  update(def: EntityDef, id: string, patch: Record<string, Value>, opts?: { reason?: string; expectedRev?: number }): Row;
+  retire(def: EntityDef, id: string, reason: string): Row;
+}
+
+function checkValue(entity: string, col: string, v: unknown): Value {
+  if (v === null || typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  // Lab values are decimal strings; a binary float must never reach a record.
+  throw new Error(`ledger: ${entity}.${col} must be a string, a safe integer or null (got ${typeof v} ${String(v)})`);
+}
+
+/**
+ * The one write path (docs/ledger.md). Services describe record changes; the ledger applies
+ * them, appends their audit entries, and signs a checkpoint of the new head, all in one
+ * SQLite transaction (BEGIN IMMEDIATE, synchronous=FULL). Nothing else writes these tables.
+ */
+export class Ledger {
+  readonly db: Db;
+  private key: HostKey | null;
+  readonly workstation: string;
+  readonly timeZone: string;
+  private readonly clock: () => number;
+  private readonly anchors: AnchorStore | null;
+  private keyRegistered = false;
+  private databaseId: string | null = null;
+  private listeners = new Set<(c: CommitInfo) => void>();
+  private inTx = false;
+  private stmts = new Map<string, ReturnType<Db['prepare']>>();
+
+  /** Prepared statements are cached: the append path must stay well under a millisecond. */
+  private stmt(sql: string): ReturnType<Db['prepare']> {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  constructor(opts: LedgerOptions) {
+    this.db = opts.db;
+    this.key = opts.key;
+    this.workstation = opts.workstation;
+    this.timeZone = opts.timeZone;
+    this.clock = opts.clock ?? Date.now;
+    this.anchors = opts.anchors ?? null;
+  }
+
+  get hostKey(): HostKey | null {
+    return this.key;
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  onCommit(listener: (c: CommitInfo) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  head(): { seq: number; hash: string; at: number | null } {
+    const r = this.stmt('SELECT seq, hash, at FROM audit_entry ORDER BY seq DESC LIMIT 1').get() as
+      | { seq: number; hash: Buffer; at: number }
+      | undefined;
+    return r ? { seq: r.seq, hash: r.hash.toString('hex'), at: r.at } : { seq: 0, hash: GENESIS_HEX, at: null };
+  }
+
+  getDatabaseId(): string | null {
+    if (this.databaseId) return this.databaseId;
+    try {
+      const r = this.db.prepare('SELECT id FROM database_info LIMIT 1').get() as { id: string } | undefined;
+      this.databaseId = r?.id ?? null;
+    } catch {
+      this.databaseId = null;
+    }
+    return this.databaseId;
+  }
+
+  /** Is this host's key in the registry (valid now)? */
+  isKeyRegistered(): boolean {
+    if (!this.key) return false;
+    if (this.keyRegistered) return true;
+    try {
+      const r = this.db.prepare('SELECT valid_to, retired FROM signing_key WHERE id = ?').get(this.key.id) as
+        | { valid_to: number | null; retired: number }
+        | undefined;
+      this.keyRegistered = !!r && r.retired === 0 && (r.valid_to === null || r.valid_to > this.clock());
+    } catch {
+      this.keyRegistered = false;
+    }
+    return this.keyRegistered;
+  }
+
+  get<R extends Row = Row>(def: EntityDef, id: string): R | undefined {
+    return this.stmt(`SELECT * FROM ${def.table} WHERE id = ?`).get(id) as R | undefined;
+  }
+
+  /**
+   * Runs `fn` in one write transaction as `actor`. With `registerHostKey`, this host's key is
+   * first added to the registry in the same transaction (first write from a new host, by
+   * an administrator or at database creation).
+   */
+  write<T>(actor: Actor, fn: (w: LedgerWriter) => T, opts: { registerHostKey?: boolean } = {}): T {
+    if (this.inTx) throw new Error('ledger.write is not re-entrant: pass the writer down instead');
+    const key = this.key;
+    if (!key) throw new AppErrorException(appError('workstation_not_registered', { reason: 'no_key' }));
+    const at = this.clock();
+    let commit: CommitInfo | null = null;
+    const run = this.db.transaction(() => {
+      const head = this.head();
+      let seq = head.seq;
+      let prev = head.hash;
+      const touched = new Set<string>();
+      const append = (def: EntityDef, action: Action, row: Row, reason: string | null): void => {
+        seq += 1;
+        const fields: EntryFields = {
+          seq,
+          at,
+          tz: this.timeZone,
+          actor: actor.id,
+          actor_name: actor.name,
+          ws: this.workstation,
+          action,
+          entity: def.name,
+          entity_id: row.id,
+          reason,
+          content: canonical(row),
+        };
+        const hash = entryHash(fields, prev);
+        this.stmt(
+            'INSERT INTO audit_entry (seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
+          )
+          .run(seq, at, fields.tz, fields.actor, fields.actor_name, fields.ws, action, def.name, row.id, reason, fields.content, Buffer.from(prev, 'hex'), hash);
+        prev = hash.toString('hex');
+        touched.add(def.name);
+      };
+      const writeRow = (def: EntityDef, row: Row, insert: boolean): void => {
+        const cols = ['id', 'rev', 'retired', ...def.columns];
+        const values = cols.map((c) => row[c] ?? null);
+        if (insert) {
+          this.stmt(`INSERT INTO ${def.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
+        } else {
+          this.stmt(`UPDATE ${def.table} SET ${cols.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE id = ?`)
+            .run(...values.slice(1), row.id);
+        }
+      };
+
+      const writer: LedgerWriter = {
+        at,
+        actor,
+        get: (def, id) => this.get(def, id),
+        create: (def, fields, o = {}) => {
+          const id = o.id ?? randomUUID();
+          if (this.get(def, id)) {
+            throw new AppErrorException(appError('conflict', { entity: def.name, id }, 'errors.record_exists'));
+          }
+          const row: Row = { id, rev: 1, retired: 0 };
+          for (const c of def.columns) row[c] = checkValue(def.name, c, fields[c] ?? null);
+          for (const k of Object.keys(fields)) if (!def.columns.includes(k)) throw new Error(`ledger: ${def.name} has no column ${k}`);
+          writeRow(def, row, true);
+          append(def, 'create', row, o.reason ?? null);
+          return row;
+        },
+        update: (def, id, patch, o = {}) => {
+          if (def.appendOnly) throw new Error(`ledger: ${def.name} records are append-only`);
+          const before = this.get(def, id);
+          if (!before) throw new AppErrorException(appError('not_found', { entity: def.name, id }));
+          if (before.retired) throw new AppErrorException(appError('record_locked', { entity: def.name, id }, 'errors.record_retired'));
+          if (o.expectedRev !== undefined && before.rev !== o.expectedRev) {
+            throw new AppErrorException(appError('conflict', { entity: def.name, id, rev: before.rev }, 'errors.stale_record'));
+          }
+          if (def.reasonRequired?.(before) && !o.reason) {
+            throw new AppErrorException(appError('invalid_input', { field: 'reason' }, 'errors.reason_required'));
+          }
+          const row: Row = { ...before, rev: before.rev + 1 };
+          for (const [k, v] of Object.entries(patch)) {
+            if (!def.columns.includes(k)) throw new Error(`ledger: ${def.name} has no column ${k}`);
+            row[k] = checkValue(def.name, k, v);
+          }
+          writeRow(def, row, false);
+          append(def, 'update', row, o.reason ?? null);
+          return row;
+        },
+        retire: (def, id, reason) => {
+          const before = this.get(def, id);
+          if (!before) throw new AppErrorException(appError('not_found', { entity: def.name, id }));
+          if (before.retired) return before;
+          const row: Row = { ...before, rev: before.rev + 1, retired: 1 };
+          writeRow(def, row, false);
+          append(def, 'retire', row, reason);
+          return row;
+        },
+      };
+
+      if (opts.registerHostKey && !this.isKeyRegistered()) {
+        writer.create(
+          E.signingKey,
+          {
+            public_key: key.publicKey,
+            fingerprint: key.fingerprint,
+            host: key.host,
+            host_kind: key.hostKind,
+            valid_from: at,
+            valid_to: null,
+          },
+          { id: key.id, reason: 'first write from this workstation' },
+        );
+        this.keyRegistered = true;
+      } else if (!this.isKeyRegistered()) {
+        throw new AppErrorException(appError('workstation_not_registered', { fingerprint: key.fingerprint }));
+      }
+
+      const result = fn(writer);
+      if (seq > head.seq) {
+        // Sign the new head: every commit is covered by a checkpoint (docs/ledger.md §4).
+        const sig = key.sign(checkpointMessage(seq, prev, at, key.id));
+        this.stmt('INSERT INTO checkpoint (seq, head, at, key_id, sig) VALUES (?,?,?,?,?)')
+          .run(seq, Buffer.from(prev, 'hex'), at, key.id, sig);
+        commit = { seq, hash: prev, at, entities: [...touched] };
+      }
+      return result;
+    });
+    this.inTx = true;
+    let result: T;
+    try {
+      result = run.immediate();
+    } catch (e) {
+      if (opts.registerHostKey) this.keyRegistered = false;
+      throw e;
+    } finally {
+      this.inTx = false;
+    }
+    const c = commit as CommitInfo | null;
+    if (c) {
+      const dbId = this.getDatabaseId();
+      if (dbId && this.anchors) this.anchors.write({ database_id: dbId, seq: c.seq, hash: c.hash, at: c.at });
+      for (const l of this.listeners) l(c);
+    }
+    return result;
+  }
+}

@@ -1,0 +1,332 @@
+import type { Finding, FindingKind, VerifyReport } from '../../shared/contract/channels/ledger';
+import type { Db } from '../db/database';
+import type { Anchor } from './anchor';
+import { allEntities, type EntityDef } from './entities';
+import { GENESIS_HEX, canonical, checkpointMessage, entryHash } from './hashing';
+import { verifySignature } from './keys';
+
+/**
+ * Verification of the signed store (docs/ledger.md §5). Pure functions over a read-only
+ * connection, so they run the same in a worker thread, the CLI and tests:
+ *  1. the chain: every entry's hash recomputed, prev links, gapless sequence, clock;
+ *  2. checkpoints: each names an entry and hash that exist, is signed by a registered key
+ *     valid at that time, and the newest entry is covered by a checkpoint;
+ *  3. rows: every ledgered table replayed against the latest audit entry of each record;
+ *  4. the anchor: the database does not end before a head signed outside it.
+ */
+export const MAX_FINDINGS_PER_KIND = 200;
+
+export interface RegisteredKey {
+  id: string;
+  publicKey: string;
+  validFrom: number;
+  validTo: number | null;
+  /** Sequence of the entry that registered (or last changed) it. */
+  seq: number;
+}
+
+export class FindingSink {
+  readonly findings: Finding[] = [];
+  private counts = new Map<FindingKind, number>();
+  add(kind: FindingKind, seq: number | null, detail: string, entity: string | null = null, id: string | null = null): void {
+    const n = (this.counts.get(kind) ?? 0) + 1;
+    this.counts.set(kind, n);
+    if (n <= MAX_FINDINGS_PER_KIND) this.findings.push({ kind, seq, entity, id, detail });
+    else if (n === MAX_FINDINGS_PER_KIND + 1) this.findings.push({ kind, seq, entity, id, detail: `more ${kind} findings not listed` });
+  }
+}
+
+export function loadKeyRegistry(db: Db, throughSeq: number): Map<string, RegisteredKey[]> {
+  const rows = db
+    .prepare("SELECT seq, entity_id, content FROM audit_entry WHERE entity = 'signing_key' AND seq <= ? ORDER BY seq")
+    .all(throughSeq) as Array<{ seq: number; entity_id: string; content: string }>;
+  const keys = new Map<string, RegisteredKey[]>();
+  for (const r of rows) {
+    try {
+      const c = JSON.parse(r.content) as { public_key: string; valid_from: number; valid_to: number | null; retired: number };
+      const list = keys.get(r.entity_id) ?? [];
+      list.push({ id: r.entity_id, publicKey: c.public_key, validFrom: c.valid_from, validTo: c.retired ? r.seq : c.valid_to, seq: r.seq });
+      keys.set(r.entity_id, list);
+    } catch {
+      // A damaged registry entry is reported by the chain check (its hash no longer matches).
+    }
+  }
+  return keys;
+}
+
+export interface ChainRangeResult {
+  entries: number;
+  checkpoints: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  lastHash: string | null;
+  lastAt: number | null;
+  maxAt: number | null;
+  /** Highest checkpointed seq in this range. */
+  lastCheckpointSeq: number | null;
+  findings: Finding[];
+}
+
+const CHUNK = 20_000;
+
+/**
+ * Verifies entries with lo <= seq <= hi and the checkpoints in that range. `prevHash` is the
+ * stored hash of entry lo-1 (GENESIS for lo = 1), `prevAt` its time; the caller joins ranges.
+ */
+export function verifyChainRange(
+  db: Db,
+  lo: number,
+  hi: number,
+  ctx: { prevHash: string; prevSeq: number; prevMaxAt: number | null; skewMs: number; keys: Map<string, RegisteredKey[]> },
+  progress?: (done: number) => void,
+): ChainRangeResult {
+  const sink = new FindingSink();
+  const entriesStmt = db
+    .prepare(
+      'SELECT seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev, hash FROM audit_entry WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?',
+    )
+    .raw(true);
+  const cpStmt = db.prepare('SELECT seq, head, at, key_id, sig FROM checkpoint WHERE seq >= ? AND seq <= ? ORDER BY seq').raw(true);
+  let expected = ctx.prevSeq + 1;
+  let prevHash = ctx.prevHash;
+  let maxAt = ctx.prevMaxAt;
+  let lastAt: number | null = null;
+  let entries = 0;
+  let checkpoints = 0;
+  let firstSeq: number | null = null;
+  let lastCheckpointSeq: number | null = null;
+  let cursor = lo;
+  // seq -> stored hash within the current chunk, for checkpoint matching.
+  while (cursor <= hi) {
+    const rows = entriesStmt.all(cursor, hi, CHUNK) as unknown[][];
+    if (rows.length === 0) break;
+    const chunkHashes = new Map<number, string>();
+    for (const r of rows) {
+      const seq = r[0] as number;
+      const at = r[1] as number;
+      const stored = (r[12] as Buffer).toString('hex');
+      const storedPrev = (r[11] as Buffer).toString('hex');
+      if (firstSeq === null) firstSeq = seq;
+      if (seq !== expected) {
+        sink.add('sequence_gap', seq, seq > expected ? `entries #${expected}–#${seq - 1} are missing` : `entry #${seq} is out of order`);
+      }
+      const fields = {
+        seq,
+        at,
+        tz: r[2] as string,
+        actor: r[3] as string,
+        actor_name: r[4] as string,
+        ws: r[5] as string,
+        action: r[6] as string,
+        entity: r[7] as string,
+        entity_id: r[8] as string,
+        reason: r[9] as string | null,
+        content: r[10] as string,
+      };
+      let recomputed: string;
+      try {
+        recomputed = entryHash(fields, storedPrev).toString('hex');
+      } catch {
+        recomputed = '';
+      }
+      if (recomputed !== stored) {
+        sink.add('entry_hash_mismatch', seq, `entry #${seq} (${fields.entity} ${fields.entity_id}) does not match its hash`, fields.entity, fields.entity_id);
+      }
+      if (storedPrev !== prevHash) {
+        sink.add('chain_break', seq, `entry #${seq} does not link to the entry before it`, fields.entity, fields.entity_id);
+      }
+      if (maxAt !== null && at < maxAt - ctx.skewMs) {
+        sink.add(
+          'clock_regression',
+          seq,
+          `entry #${seq} is dated ${new Date(at).toISOString()}, ${Math.round((maxAt - at) / 1000)} s before an earlier entry`,
+          fields.entity,
+          fields.entity_id,
+        );
+      }
+      if (maxAt === null || at > maxAt) maxAt = at;
+      lastAt = at;
+      prevHash = stored;
+      expected = seq + 1;
+      entries += 1;
+      chunkHashes.set(seq, stored);
+    }
+    const chunkLo = cursor;
+    const chunkHi = rows[rows.length - 1]![0] as number;
+    const cps = cpStmt.all(chunkLo, chunkHi) as unknown[][];
+    for (const c of cps) {
+      checkpoints += 1;
+      checkCheckpoint(c, chunkHashes.get(c[0] as number) ?? null, ctx.keys, sink);
+      lastCheckpointSeq = c[0] as number;
+    }
+    cursor = chunkHi + 1;
+    progress?.(entries);
+  }
+  // Checkpoints between the last entry and hi (entries missing from the end of this range).
+  const tail = cpStmt.all(cursor, hi) as unknown[][];
+  for (const c of tail) {
+    checkpoints += 1;
+    checkCheckpoint(c, null, ctx.keys, sink);
+    lastCheckpointSeq = c[0] as number;
+  }
+  return {
+    entries,
+    checkpoints,
+    firstSeq,
+    lastSeq: entries > 0 ? expected - 1 : null,
+    lastHash: entries > 0 ? prevHash : null,
+    lastAt,
+    maxAt,
+    lastCheckpointSeq,
+    findings: sink.findings,
+  };
+}
+
+function checkCheckpoint(c: unknown[], entryHashHex: string | null, keys: Map<string, RegisteredKey[]>, sink: FindingSink): void {
+  const seq = c[0] as number;
+  const head = (c[1] as Buffer).toString('hex');
+  const at = c[2] as number;
+  const keyId = c[3] as string;
+  const sig = c[4] as Buffer;
+  if (entryHashHex === null) {
+    // Reported as tail_truncated or checkpoint_mismatch by the caller, who knows the head.
+    sink.add('checkpoint_mismatch', seq, `checkpoint #${seq} names entry #${seq}, which is not in the audit trail`);
+  } else if (entryHashHex !== head) {
+    sink.add('checkpoint_mismatch', seq, `checkpoint #${seq} signed a different hash than entry #${seq} has`);
+  }
+  const versions = keys.get(keyId);
+  const valid = versions?.some((k) => k.seq <= seq && at >= k.validFrom && (k.validTo === null || at <= k.validTo));
+  const candidate = versions?.[versions.length - 1];
+  if (!valid || !candidate) {
+    sink.add('unknown_key', seq, `checkpoint #${seq} is signed by key ${keyId}, which is not registered or not valid at that time`);
+    if (!candidate) return;
+  }
+  if (!verifySignature(candidate.publicKey, checkpointMessage(seq, head, at, keyId), sig)) {
+    sink.add('checkpoint_signature_invalid', seq, `the signature of checkpoint #${seq} does not verify with key ${keyId}`);
+  }
+}
+
+/** Replays one ledgered table against the latest audit entry of each of its records. */
+export function verifyRows(db: Db, def: EntityDef, throughSeq: number, sink: FindingSink): number {
+  const cols = ['id', 'rev', 'retired', ...def.columns];
+  const select = cols.map((c) => `t.${c} AS c_${c}`).join(', ');
+  const stmt = db.prepare(
+    `WITH latest AS (SELECT entity_id, max(seq) AS seq FROM audit_entry WHERE entity = ? AND seq <= ? GROUP BY entity_id)
+     SELECT l.entity_id AS e_id, l.seq AS e_seq, a.content AS e_content, ${select}
+     FROM latest l JOIN audit_entry a ON a.seq = l.seq
+     FULL OUTER JOIN ${def.table} t ON t.id = l.entity_id`,
+  );
+  let n = 0;
+  for (const r of stmt.iterate(def.name, throughSeq) as Iterable<Record<string, unknown>>) {
+    n += 1;
+    const id = r['c_id'] as string | null;
+    const eid = r['e_id'] as string | null;
+    if (id === null) {
+      sink.add('row_missing', r['e_seq'] as number, `${def.name} ${eid} is in the audit trail but not in table ${def.table}`, def.name, eid);
+      continue;
+    }
+    if (eid === null) {
+      sink.add('row_unrecorded', null, `${def.name} ${id} is in table ${def.table} without any audit entry`, def.name, id);
+      continue;
+    }
+    const row: Record<string, unknown> = {};
+    for (const c of cols) row[c] = r[`c_${c}`];
+    let same = false;
+    try {
+      same = canonical(row) === r['e_content'];
+    } catch {
+      same = false;
+    }
+    if (!same) {
+      const diff = diffFields(row, r['e_content'] as string, def);
+      sink.add('row_modified', r['e_seq'] as number, `${def.name} ${id} differs from audit entry #${r['e_seq']}${diff}`, def.name, id);
+    }
+  }
+  return n;
+}
+
+function diffFields(row: Record<string, unknown>, content: string, def: EntityDef): string {
+  try {
+    const c = JSON.parse(content) as Record<string, unknown>;
+    const fields = Object.keys({ ...c, ...row }).filter((k) => JSON.stringify(c[k]) !== JSON.stringify(row[k]));
+    const shown = fields.map((f) => (def.secret?.includes(f) ? `${f} (secret)` : f));
+    return fields.length ? ` in field(s) ${shown.join(', ')}` : '';
+  } catch {
+    return '';
+  }
+}
+
+export function checkAnchor(db: Db, anchor: Anchor | null, sink: FindingSink): void {
+  if (!anchor) return;
+  const r = db.prepare('SELECT hash FROM audit_entry WHERE seq = ?').get(anchor.seq) as { hash: Buffer } | undefined;
+  const head = db.prepare('SELECT max(seq) AS s FROM audit_entry').get() as { s: number | null };
+  if ((head.s ?? 0) < anchor.seq) {
+    sink.add('anchor_behind', head.s ?? 0, `the database ends at #${head.s ?? 0}, but this workstation signed up to #${anchor.seq}: it was replaced by an older copy`);
+  } else if (!r || r.hash.toString('hex') !== anchor.hash) {
+    sink.add('anchor_behind', anchor.seq, `entry #${anchor.seq} is not the one this workstation signed: the database was replaced`);
+  }
+}
+
+export interface VerifyOptions {
+  skewMs: number;
+  anchor: Anchor | null;
+  /** Ranges verified in parallel by the caller (worker threads); default: one range here. */
+  chain?: (lo: number, hi: number, keys: Map<string, RegisteredKey[]>) => Promise<ChainRangeResult[]> | ChainRangeResult[];
+  progress?: (phase: string, done: number, total: number) => void;
+}
+
+/** Joins range results: links across range borders, tail coverage, truncation. */
+export function combineChain(db: Db, results: ChainRangeResult[], headSeq: number, sink: FindingSink): { entries: number; checkpoints: number } {
+  let entries = 0;
+  let checkpoints = 0;
+  let lastCp: number | null = null;
+  for (const r of results) {
+    for (const f of r.findings) sink.add(f.kind, f.seq, f.detail, f.entity, f.id);
+    entries += r.entries;
+    checkpoints += r.checkpoints;
+    if (r.lastCheckpointSeq !== null) lastCp = r.lastCheckpointSeq;
+  }
+  const maxCp = db.prepare('SELECT max(seq) AS s FROM checkpoint').get() as { s: number | null };
+  if (maxCp.s !== null && maxCp.s > headSeq) {
+    sink.add('tail_truncated', headSeq, `checkpoint #${maxCp.s} covers entries up to #${maxCp.s}, but the audit trail ends at #${headSeq}`);
+  }
+  if (headSeq > 0 && (lastCp === null || lastCp < headSeq) && !(maxCp.s !== null && maxCp.s > headSeq)) {
+    sink.add('checkpoint_mismatch', (lastCp ?? 0) + 1, `entries #${(lastCp ?? 0) + 1}–#${headSeq} are not covered by any signed checkpoint`);
+  }
+  return { entries, checkpoints };
+}
+
+/** Full verification on one connection (the CLI and the worker host call this). */
+export async function verifyDatabase(db: Db, opts: VerifyOptions): Promise<VerifyReport> {
+  const t0 = performance.now();
+  const sink = new FindingSink();
+  const headRow = db.prepare('SELECT max(seq) AS s, count(*) AS n FROM audit_entry').get() as { s: number | null; n: number };
+  const headSeq = headRow.s ?? 0;
+  const keys = loadKeyRegistry(db, headSeq);
+  const total = headRow.n;
+  opts.progress?.('chain', 0, total);
+  const results = opts.chain
+    ? await opts.chain(1, headSeq, keys)
+    : [
+        verifyChainRange(db, 1, headSeq, { prevHash: GENESIS_HEX, prevSeq: 0, prevMaxAt: null, skewMs: opts.skewMs, keys }, (d) =>
+          opts.progress?.('chain', d, total),
+        ),
+      ];
+  const { entries, checkpoints } = combineChain(db, results, headSeq, sink);
+  const defs = allEntities();
+  let i = 0;
+  for (const def of defs) {
+    opts.progress?.('rows', i++, defs.length);
+    verifyRows(db, def, headSeq, sink);
+  }
+  checkAnchor(db, opts.anchor, sink);
+  opts.progress?.('done', total, total);
+  return {
+    ok: sink.findings.length === 0,
+    entries,
+    checkpoints,
+    verified_through: headSeq,
+    elapsed_ms: Math.round((performance.now() - t0) * 10) / 10,
+    findings: sink.findings,
+  };
+}

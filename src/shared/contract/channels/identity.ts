@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { channel } from '../define';
+import {
+  emptySchema,
+  okSchema,
+  passwordSchema,
+  printedNameSchema,
+  reasonSchema,
+  roleSchema,
+  userIdSchema,
+} from '../common';
+
+export const sessionViewSchema = z.object({
+  userId: z.string(),
+  printedName: z.string(),
+  roles: z.array(roleSchema),
+  permissions: z.array(z.string()),
+  locked: z.boolean(),
+  mustChangePassword: z.boolean(),
+  passwordExpiresAt: z.string().nullable(),
+  idleTimeoutMs: z.number().int(),
+  readOnly: z.boolean(),
+  signedInAt: z.string(),
+  /** Warnings shown at sign-in (e.g. the clock is behind the ledger, failed attempts since last sign-in). */
+  warnings: z.array(z.object({ key: z.string(), details: z.record(z.string(), z.unknown()).optional() })),
+});
+export type SessionView = z.infer<typeof sessionViewSchema>;
+
+export const userStatusSchema = z.enum(['active', 'locked', 'deactivated']);
+
+export const userViewSchema = z.object({
+  userId: z.string(),
+  printedName: z.string(),
+  roles: z.array(roleSchema),
+  status: userStatusSchema,
+  mustChangePassword: z.boolean(),
+  passwordChangedAt: z.string().nullable(),
+  failedAttempts: z.number().int(),
+  lastSignInAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type UserView = z.infer<typeof userViewSchema>;
+
+const rolesInput = z.array(roleSchema).min(1).max(6);
+
+export const identityChannels = {
+  'auth.session': channel({ input: emptySchema, output: sessionViewSchema.nullable(), access: 'public', writes: false, passive: true }),
+  'auth.signIn': channel({
+    input: z.object({ userId: z.string().trim().min(1).max(40), password: passwordSchema }),
+    output: sessionViewSchema,
+    access: 'public',
+    writes: false,
+  }),
+  'auth.signOut': channel({ input: emptySchema, output: okSchema, access: 'session', writes: false }),
+  'auth.lock': channel({ input: emptySchema, output: okSchema, access: 'session', writes: false }),
+  /** Resume a locked session: the same user's password. Switching user is sign-out + sign-in. */
+  'auth.unlock': channel({ input: z.object({ password: passwordSchema }), output: sessionViewSchema, access: 'public', writes: false }),
+  'auth.changePassword': channel({
+    input: z.object({ currentPassword: passwordSchema, newPassword: passwordSchema }),
+    output: sessionViewSchema,
+    access: 'session',
+    writes: false,
+  }),
+
+  'users.list': channel({ input: emptySchema, output: z.array(userViewSchema), access: 'users.read', writes: false }),
+  'users.create': channel({
+    input: z.object({ userId: userIdSchema, printedName: printedNameSchema, roles: rolesInput, password: passwordSchema }),
+    output: userViewSchema,
+    access: 'users.manage',
+    writes: true,
+  }),
+  'users.update': channel({
+    input: z.object({ userId: userIdSchema, printedName: printedNameSchema, roles: rolesInput, reason: reasonSchema }),
+    output: userViewSchema,
+    access: 'users.manage',
+    writes: true,
+  }),
+  'users.deactivate': channel({
+    input: z.object({ userId: userIdSchema, reason: reasonSchema }),
+    output: userViewSchema,
+    access: 'users.manage',
+    writes: true,
+  }),
+  'users.unlock': channel({
+    input: z.object({ userId: userIdSchema, reason: reasonSchema }),
+    output: userViewSchema,
+    access: 'users.manage',
+    writes: true,
+  }),
+  'users.resetPassword': channel({
+    input: z.object({ userId: userIdSchema, newPassword: passwordSchema, reason: reasonSchema }),
+    output: userViewSchema,
+    access: 'users.manage',
+    writes: true,
+  }),
+} as const;
+
+export const settingsSchema = z.object({
+  idleTimeoutMinutes: z.number().int().min(1).max(240),
+  passwordExpiryDays: z.number().int().min(0).max(3650),
+  clockSkewMinutes: z.number().int().min(0).max(1440),
+  verifyEveryHours: z.number().int().min(1).max(168),
+  backupFolder: z.string().max(1000).nullable(),
+  backupEveryHours: z.number().int().min(1).max(168),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const settingsChannels = {
+  'settings.get': channel({ input: emptySchema, output: settingsSchema, access: 'session', writes: false }),
+  'settings.update': channel({
+    input: z.object({ settings: settingsSchema, reason: reasonSchema }),
+    output: settingsSchema,
+    access: 'settings.manage',
+    writes: true,
+  }),
+} as const;
+
+export { emptySchema };

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { channel } from '../define';
+import { emptySchema, okSchema, reasonSchema, signatureInputSchema, signatureViewSchema } from '../common';
+import { ledgerStateSchema } from './system';
+
+export const findingKinds = [
+  'entry_hash_mismatch',
+  'chain_break',
+  'sequence_gap',
+  'checkpoint_signature_invalid',
+  'checkpoint_mismatch',
+  'unknown_key',
+  'tail_truncated',
+  'row_modified',
+  'row_missing',
+  'row_unrecorded',
+  'clock_regression',
+  'anchor_behind',
+] as const;
+export type FindingKind = (typeof findingKinds)[number];
+
+export const findingSchema = z.object({
+  kind: z.enum(findingKinds),
+  seq: z.number().int().nullable(),
+  entity: z.string().nullable(),
+  id: z.string().nullable(),
+  detail: z.string(),
+});
+export type Finding = z.infer<typeof findingSchema>;
+
+export const verifyReportSchema = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  checkpoints: z.number().int(),
+  verified_through: z.number().int(),
+  elapsed_ms: z.number(),
+  findings: z.array(findingSchema),
+});
+export type VerifyReport = z.infer<typeof verifyReportSchema>;
+
+export const auditEntryViewSchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  timeZone: z.string(),
+  actorId: z.string(),
+  actorName: z.string(),
+  workstation: z.string(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string(),
+  reason: z.string().nullable(),
+  hash: z.string(),
+});
+export type AuditEntryView = z.infer<typeof auditEntryViewSchema>;
+
+export const fieldChangeSchema = z.object({ field: z.string(), before: z.unknown(), after: z.unknown() });
+
+export const auditFilterSchema = z.object({
+  entity: z.string().max(60).optional(),
+  entityId: z.string().max(200).optional(),
+  actorId: z.string().max(60).optional(),
+  action: z.string().max(40).optional(),
+  from: z.string().max(40).optional(),
+  to: z.string().max(40).optional(),
+});
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+
+export const verificationRunSchema = z.object({
+  id: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  verifiedThrough: z.number().int(),
+  entries: z.number().int(),
+  findings: z.array(findingSchema),
+  reviewed: z.boolean(),
+  signatures: z.array(signatureViewSchema),
+});
+
+export const ledgerChannels = {
+  'ledger.status': channel({ input: emptySchema, output: ledgerStateSchema, access: 'session', writes: false, passive: true }),
+  /** Starts a full verification in a worker; progress arrives as `job.progress`. */
+  'ledger.verify': channel({ input: emptySchema, output: z.object({ jobId: z.string() }), access: 'ledger.verify', writes: false }),
+  'ledger.lastRun': channel({ input: emptySchema, output: verificationRunSchema.nullable(), access: 'ledger.read', writes: false }),
+  /** A QA manager reviews the open findings of a verification run (signature `finding_reviewed`). */
+  'ledger.reviewFindings': channel({
+    input: z.object({ runId: z.string(), explanation: reasonSchema, signature: signatureInputSchema }),
+    output: okSchema,
+    access: 'ledger.reviewFinding',
+    writes: true,
+  }),
+  'audit.query': channel({
+    input: z.object({ filter: auditFilterSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }),
+    output: z.object({ total: z.number().int(), entries: z.array(auditEntryViewSchema) }),
+    access: 'ledger.read',
+    writes: false,
+  }),
+  'audit.entry': channel({
+    input: z.object({ seq: z.number().int().min(1) }),
+    output: z.object({
+      entry: auditEntryViewSchema,
+      before: z.record(z.string(), z.unknown()).nullable(),
+      after: z.record(z.string(), z.unknown()),
+      changes: z.array(fieldChangeSchema),
+    }),
+    access: 'ledger.read',
+    writes: false,
+  }),
+  'audit.exportCsv': channel({
+    input: z.object({ filter: auditFilterSchema }),
+    output: z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }),
+    access: 'ledger.export',
+    writes: false,
+  }),
+  /** Periodic audit-trail review (EU GMP Annex 11 §9), signed `audit_reviewed`, through an entry. */
+  'audit.review': channel({
+    input: z.object({ throughSeq: z.number().int().min(1), filter: auditFilterSchema, comment: reasonSchema, signature: signatureInputSchema }),
+    output: okSchema,
+    access: 'audit.review',
+    writes: true,
+  }),
+  'audit.reviews': channel({
+    input: emptySchema,
+    output: z.array(z.object({ id: z.string(), throughSeq: z.number().int(), filter: z.string(), signatures: z.array(signatureViewSchema) })),
+    access: 'ledger.read',
+    writes: false,
+  }),
+  'signatures.forRecord': channel({
+    input: z.object({ entity: z.string().max(60), entityId: z.string().max(200) }),
+    output: z.array(signatureViewSchema),
+    access: 'ledger.read',
+    writes: false,
+  }),
+  'backup.create': channel({
+    input: z.object({ folder: z.string().max(1000).optional() }),
+    output: z.object({ jobId: z.string() }),
+    access: 'backup.run',
+    writes: false,
+  }),
+  'backup.restore': channel({
+    input: z.object({ file: z.string().min(1).max(1000), reason: reasonSchema, password: z.string().min(1).max(256) }),
+    output: z.object({ jobId: z.string() }),
+    access: 'backup.restore',
+    writes: true,
+  }),
+} as const;

@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { ChannelDef, EventDef } from './define';
+import { systemChannels, systemEvents } from './channels/system';
+import { identityChannels, settingsChannels } from './channels/identity';
+import { ledgerChannels } from './channels/ledger';
+
+/**
+ * The contract: every channel declared once (input, output, access). The preload, the
+ * renderer client, the dispatcher's handler table and the role matrix test all derive from
+ * this object, so a channel cannot exist in one place only.
+ */
+export const contract = {
+  ...systemChannels,
+  ...identityChannels,
+  ...settingsChannels,
+  ...ledgerChannels,
+} as const satisfies Record<string, ChannelDef>;
+
+export const events = {
+  ...systemEvents,
+} as const satisfies Record<string, EventDef>;
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract;
+export type EventName = keyof typeof events;
+export type ChannelInput<K extends ChannelName> = z.input<Contract[K]['input']>;
+export type ChannelParsedInput<K extends ChannelName> = z.output<Contract[K]['input']>;
+export type ChannelOutput<K extends ChannelName> = z.output<Contract[K]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]['payload']>;
+
+export const channelNames = Object.keys(contract) as ChannelName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+export * from './errors';
+export * from './define';
+export * from './common';
+export * from './channels/system';
+export * from './channels/identity';
+export * from './channels/ledger';

@@ -1,0 +1,73 @@
+/**
+ * Roles, permissions and signature meanings, exactly as ../shared/guides/domain-model.md
+ * fixes them. Every contract channel names one permission (or `public` / `session`); the
+ * dispatcher in main checks it. The UI may hide what a role cannot do, but never decides.
+ */
+export const roles = ['technician', 'reviewer', 'production', 'qa_manager', 'inspector', 'administrator'] as const;
+export type Role = (typeof roles)[number];
+
+/** The actor for what no person does (database creation, migrations, scheduled jobs). */
+export const SYSTEM_ACTOR = 'system';
+
+export const permissions = [
+  // audit trail and the signed store
+  'ledger.read',
+  'ledger.verify',
+  'ledger.export',
+  'ledger.reviewFinding',
+  'audit.review',
+  // identity
+  'users.read',
+  'users.manage',
+  // settings, backups
+  'settings.manage',
+  'backup.run',
+  'backup.restore',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const everyone: Permission[] = ['ledger.read'];
+
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  technician: [...everyone],
+  reviewer: [...everyone],
+  production: [...everyone],
+  qa_manager: [...everyone, 'ledger.verify', 'ledger.export', 'ledger.reviewFinding', 'audit.review', 'users.read'],
+  inspector: [...everyone, 'ledger.verify', 'ledger.export', 'users.read'],
+  administrator: [...everyone, 'ledger.verify', 'users.read', 'users.manage', 'settings.manage', 'backup.run', 'backup.restore'],
+};
+
+export function permissionsOf(userRoles: readonly Role[]): Set<Permission> {
+  const out = new Set<Permission>();
+  for (const r of userRoles) for (const p of rolePermissions[r]) out.add(p);
+  return out;
+}
+
+/** Segregation of duties: an administrator never also reviews or approves (domain model). */
+export const incompatibleRoles: ReadonlyArray<readonly [Role, Role]> = [
+  ['administrator', 'reviewer'],
+  ['administrator', 'qa_manager'],
+];
+
+export function rolesConflict(userRoles: readonly Role[]): [Role, Role] | null {
+  for (const [a, b] of incompatibleRoles) if (userRoles.includes(a) && userRoles.includes(b)) return [a, b];
+  return null;
+}
+
+export const signatureMeanings = [
+  'authored',
+  'reviewed',
+  'approved',
+  'released',
+  'held',
+  'rejected',
+  'accepted',
+  'invalidated',
+  'oos_concluded',
+  'drill_completed',
+  'finding_reviewed',
+  'audit_reviewed',
+  'disposed',
+  'override',
+] as const;
+export type SignatureMeaning = (typeof signatureMeanings)[number];
