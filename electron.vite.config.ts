@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+import { contentSecurityPolicy } from './src/main/electron/csp';
 
 /**
  * Desktop build (electron-vite 6, rolldown-based vite 8): out/main, out/preload,
@@ -14,6 +16,33 @@ import react from '@vitejs/plugin-react';
  * matches Electron's ABI (docs/decisions.md D-015).
  */
 const nativeDeps = ['better-sqlite3', 'serialport', /^@serialport\//, 'bindings', 'node-gyp-build'];
+
+/**
+ * Makes sure the built index.html carries a CSP (build only: in development the Electron
+ * session sends the dev variant as a header). This is what protects `file:` loads, which
+ * webRequest never sees, and the same bundle served by the browser harness (D-016). When
+ * index.html already declares its own policy, that one is kept: two meta policies would
+ * both be enforced, and the stricter intersection could block the harness connection.
+ */
+function cspMeta(): Plugin {
+  return {
+    name: 'lotseal:csp-meta',
+    apply: 'build',
+    transformIndexHtml(html) {
+      if (/http-equiv=["']?Content-Security-Policy/i.test(html)) return html;
+      return [
+        {
+          tag: 'meta',
+          attrs: {
+            'http-equiv': 'Content-Security-Policy',
+            content: contentSecurityPolicy({ kind: 'built' }, 'meta'),
+          },
+          injectTo: 'head-prepend',
+        },
+      ];
+    },
+  };
+}
 
 export default defineConfig({
   main: {
@@ -48,7 +77,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [react(), cspMeta()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       sourcemap: true,

@@ -197,6 +197,12 @@ export default tseslint.config(
     ],
     languageOptions: { globals: { ...globals.node } },
   },
+  // Playwright reads a fixture's dependencies from its destructuring pattern: a fixture that
+  // needs none is written `async ({}, use) => …`, by design.
+  {
+    files: ['tests/e2e/**'],
+    rules: { 'no-empty-pattern': 'off' },
+  },
   {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },

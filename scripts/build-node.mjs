@@ -13,12 +13,15 @@
  *
  *   node scripts/build-node.mjs            build every entry that exists
  *   node scripts/build-node.mjs cli        build only the named entries
+ *   node scripts/build-node.mjs --prepare  as run by `npm install` (the `prepare` script):
+ *                                          a failure is reported but does not fail the
+ *                                          install, because bin/lotseal.cjs falls back to
+ *                                          the sources when out/node/cli.cjs is missing
  */
 import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'out', 'node');
@@ -39,7 +42,27 @@ function isExternal(id) {
   return !(id.startsWith('.') || path.isAbsolute(id));
 }
 
-const wanted = process.argv.slice(2);
+const prepare = process.argv.includes('--prepare');
+const wanted = process.argv.slice(2).filter((a) => a !== '--prepare');
+
+/** @param {string} what @param {unknown} error */
+function fail(what, error) {
+  console.error(`build-node: ${what}: ${error instanceof Error ? error.message : String(error)}`);
+  if (prepare) {
+    console.error(
+      'build-node: continuing (prepare): `lotseal` will run from the sources until `npm run build` succeeds',
+    );
+    process.exit(0);
+  }
+  process.exit(1);
+}
+
+let build;
+try {
+  ({ build } = await import('vite'));
+} catch (error) {
+  fail('vite is not installed (devDependencies omitted?)', error);
+}
 for (const name of wanted) {
   if (!(name in entries)) {
     console.error(`build-node: unknown entry "${name}" (known: ${Object.keys(entries).join(', ')})`);
@@ -55,34 +78,38 @@ for (const [name, source] of Object.entries(entries)) {
     console.log(`build-node: skipping ${name}: ${source} does not exist yet`);
     continue;
   }
-  await build({
-    configFile: false,
-    root,
-    logLevel: 'warn',
-    mode: 'production',
-    // No .env loading, no public dir copy: this is a Node program, not a web page.
-    envDir: false,
-    publicDir: false,
-    ssr: { target: 'node', noExternal: [] },
-    build: {
-      ssr: input,
-      outDir,
-      emptyOutDir: false,
-      target: 'node20',
-      minify: false,
-      sourcemap: true,
-      reportCompressedSize: false,
-      copyPublicDir: false,
-      rolldownOptions: {
-        external: isExternal,
-        output: {
-          format: 'cjs',
-          entryFileNames: `${name}.cjs`,
-          codeSplitting: false,
+  try {
+    await build({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      mode: 'production',
+      // No .env loading, no public dir copy: this is a Node program, not a web page.
+      envDir: false,
+      publicDir: false,
+      ssr: { target: 'node', noExternal: [] },
+      build: {
+        ssr: input,
+        outDir,
+        emptyOutDir: false,
+        target: 'node20',
+        minify: false,
+        sourcemap: true,
+        reportCompressedSize: false,
+        copyPublicDir: false,
+        rolldownOptions: {
+          external: isExternal,
+          output: {
+            format: 'cjs',
+            entryFileNames: `${name}.cjs`,
+            codeSplitting: false,
+          },
         },
       },
-    },
-  });
+    });
+  } catch (error) {
+    fail(`building ${name} failed`, error);
+  }
   console.log(`build-node: out/node/${name}.cjs  ←  ${source}`);
   built += 1;
 }

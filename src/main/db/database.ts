@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 
 export type Db = Database.Database;
+export type Stmt = Database.Statement<unknown[], unknown>;
 
 let nativeBinding: string | undefined;
 

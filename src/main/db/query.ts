@@ -6,7 +6,7 @@ import {
   SqliteQueryCompiler,
   type CompiledQuery,
 } from 'kysely';
-import type { Db } from './database';
+import type { Db, Stmt } from './database';
 import type { Schema } from './schema';
 
 /**
@@ -23,9 +23,9 @@ export const qb = new Kysely<Schema>({
   },
 });
 
-const cache = new WeakMap<Db, Map<string, ReturnType<Db['prepare']>>>();
+const cache = new WeakMap<Db, Map<string, Stmt>>();
 
-function prepared(db: Db, sql: string): ReturnType<Db['prepare']> {
+function prepared(db: Db, sql: string): Stmt {
   let m = cache.get(db);
   if (!m) {
     m = new Map();
@@ -33,7 +33,7 @@ function prepared(db: Db, sql: string): ReturnType<Db['prepare']> {
   }
   let st = m.get(sql);
   if (!st) {
-    st = db.prepare(sql);
+    st = db.prepare<unknown[], unknown>(sql);
     m.set(sql, st);
   }
   return st;

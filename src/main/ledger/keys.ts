@@ -96,7 +96,7 @@ export function publicKeyFromRaw(rawB64: string): KeyObject {
 
 const publicKeyCache = new Map<string, KeyObject>();
 
-export function verifySignature(rawPublicB64: string, message: Buffer, signature: Buffer): boolean {
+export function verifySignature(rawPublicB64: string, message: Uint8Array, signature: Uint8Array): boolean {
   try {
     let k = publicKeyCache.get(rawPublicB64);
     if (!k) {

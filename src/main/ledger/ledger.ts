@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppErrorException, appError } from '../../shared/contract/errors';
-import type { Db } from '../db/database';
+import type { Db, Stmt } from '../db/database';
 import type { AnchorStore } from './anchor';
 import { E, type EntityDef, type Row, type Value } from './entities';
 import { GENESIS_HEX, canonical, checkpointMessage, entryHash, type EntryFields } from './hashing';
@@ -68,13 +68,13 @@ export class Ledger {
   private databaseId: string | null = null;
   private listeners = new Set<(c: CommitInfo) => void>();
   private inTx = false;
-  private stmts = new Map<string, ReturnType<Db['prepare']>>();
+  private stmts = new Map<string, Stmt>();
 
   /** Prepared statements are cached: the append path must stay well under a millisecond. */
-  private stmt(sql: string): ReturnType<Db['prepare']> {
+  private stmt(sql: string): Stmt {
     let s = this.stmts.get(sql);
     if (!s) {
-      s = this.db.prepare(sql);
+      s = this.db.prepare<unknown[], unknown>(sql);
       this.stmts.set(sql, s);
     }
     return s;

@@ -1,4 +1,4 @@
-import type { LotsealBridge } from '../../../shared/contract';
+import type { LotsealBridge } from '../../../shared/contract/bridge';
 import { currentLocale } from '../i18n';
 import { HarnessTransport, takeHarnessToken, type ConnectionState } from './harness-transport';
 

@@ -1,10 +1,5 @@
-import {
-  channelNames,
-  eventNames,
-  type AppError,
-  type LotsealBridge,
-  type Result,
-} from '../../../shared/contract';
+import { channelNames, eventNames, type AppError, type Result } from '../../../shared/contract';
+import type { LotsealBridge } from '../../../shared/contract/bridge';
 
 /** Where the harness token lives once it has been taken out of the address bar. */
 export const HARNESS_TOKEN_KEY = 'lotseal.harnessToken';

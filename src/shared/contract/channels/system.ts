@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { channel, event } from '../define';
+import { appErrorSchema } from '../errors';
 import { emptySchema, passwordSchema, printedNameSchema, userIdSchema } from '../common';
 
 export const ledgerStateSchema = z.object({
@@ -27,7 +28,17 @@ export const systemChannels = {
       workstationRegistered: z.boolean(),
       databaseId: z.string().nullable(),
       ledger: ledgerStateSchema.nullable(),
+      /** Why the database could not be opened (altered migration record, newer database…). */
+      error: appErrorSchema.nullable(),
     }),
+    access: 'public',
+    writes: false,
+    passive: true,
+  }),
+  /** The connection's language, for messages produced in main (validation errors). */
+  'app.setLocale': channel({
+    input: z.object({ locale: z.enum(['en', 'zh-CN']) }),
+    output: z.object({ ok: z.literal(true) }),
     access: 'public',
     writes: false,
     passive: true,

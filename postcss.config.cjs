@@ -1,0 +1,16 @@
+// Mantine's PostCSS preset (rem(), light-dark(), @mixin hover/smaller-than…) and its
+// breakpoint variables, so component CSS uses the same breakpoints as the Mantine theme.
+module.exports = {
+  plugins: {
+    'postcss-preset-mantine': {},
+    'postcss-simple-vars': {
+      variables: {
+        'mantine-breakpoint-xs': '36em',
+        'mantine-breakpoint-sm': '48em',
+        'mantine-breakpoint-md': '62em',
+        'mantine-breakpoint-lg': '75em',
+        'mantine-breakpoint-xl': '88em',
+      },
+    },
+  },
+};

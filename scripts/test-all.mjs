@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every check the project has, in order, each streaming its own output:
+ *
+ *   typecheck → lint → unit → integration → build → e2e
+ *
+ * All steps run even after a failure, so one run shows everything that is wrong; only e2e
+ * is skipped when the build failed (it would test stale or missing bundles). Typecheck,
+ * lint and build count as one check each; vitest and Playwright report their own test
+ * counts through their JSON reporters. The last line is always
+ *
+ *   N passed, N failed[, N skipped]
+ *
+ * and the exit code is 1 if anything failed (docs/decisions.md D-018).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+const reportDir = path.join(root, 'test-results', 'reports');
+mkdirSync(reportDir, { recursive: true });
+
+/** @type {{ step: string; passed: number; failed: number; skipped: number; note?: string }[]} */
+const rows = [];
+
+function run(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ...env },
+    });
+    child.on('error', (error) => {
+      console.error(`test-all: could not start ${cmd}: ${error.message}`);
+      resolve(127);
+    });
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+function banner(title) {
+  console.log(`\n━━━ ${title} ${'━'.repeat(Math.max(0, 72 - title.length))}`);
+}
+
+/** A step that is one check: passes when every command exits 0. */
+async function check(step, commands) {
+  banner(step);
+  for (const [cmd, args] of commands) {
+    const code = await run(cmd, args);
+    if (code !== 0) {
+      rows.push({ step, passed: 0, failed: 1, skipped: 0, note: `${path.basename(cmd)} exited ${code}` });
+      return false;
+    }
+  }
+  rows.push({ step, passed: 1, failed: 0, skipped: 0 });
+  return true;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** A vitest project: counts from the JSON reporter, plus files that failed to load. */
+async function vitest(step, project) {
+  banner(step);
+  const out = path.join(reportDir, `vitest-${project}.json`);
+  rmSync(out, { force: true });
+  const code = await run(bin('vitest'), [
+    'run',
+    '--project',
+    project,
+    '--passWithNoTests',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
+  const report = readJson(out);
+  if (!report) {
+    rows.push({ step, passed: 0, failed: 1, skipped: 0, note: `no JSON report (vitest exited ${code})` });
+    return;
+  }
+  // A file that throws on import has no failed test, only a failed suite: count it.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
+  ).length;
+  const failed = (report.numFailedTests ?? 0) + brokenFiles;
+  const row = {
+    step,
+    passed: report.numPassedTests ?? 0,
+    failed,
+    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+  };
+  if (code !== 0 && failed === 0) {
+    row.failed = 1;
+    row.note = `vitest exited ${code}`;
+  }
+  rows.push(row);
+}
+
+async function playwright(step) {
+  banner(step);
+  const out = path.join(reportDir, 'playwright.json');
+  rmSync(out, { force: true });
+  const code = await run(bin('playwright'), ['test', '--pass-with-no-tests', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+  });
+  const report = readJson(out);
+  const stats = report?.stats;
+  if (!stats) {
+    rows.push({ step, passed: 0, failed: 1, skipped: 0, note: `no JSON report (playwright exited ${code})` });
+    return;
+  }
+  const row = {
+    step,
+    passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
+    failed: stats.unexpected ?? 0,
+    skipped: stats.skipped ?? 0,
+    ...(stats.flaky ? { note: `${stats.flaky} flaky` } : {}),
+  };
+  // Errors outside tests (config, global setup, a worker crash) fail the run without a test.
+  if ((report.errors ?? []).length > 0 || (code !== 0 && row.failed === 0)) {
+    row.failed += 1;
+    row.note = `playwright exited ${code}${report.errors?.length ? `, ${report.errors.length} error(s) outside tests` : ''}`;
+  }
+  rows.push(row);
+}
+
+const started = Date.now();
+
+await check('typecheck', [
+  [bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']],
+  [bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']],
+]);
+await check('lint', [[bin('eslint'), ['.', '--max-warnings', '0']]]);
+await vitest('unit', 'unit');
+await vitest('integration', 'integration');
+const built = await check('build', [
+  [bin('electron-vite'), ['build']],
+  [process.execPath, [path.join(root, 'scripts', 'build-node.mjs')]],
+]);
+if (built && existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
+  await playwright('e2e');
+} else {
+  banner('e2e');
+  console.log('e2e skipped: the build failed, there is nothing current to test');
+  rows.push({ step: 'e2e', passed: 0, failed: 0, skipped: 1, note: 'skipped: build failed' });
+}
+
+const total = rows.reduce(
+  (t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }),
+  {
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+  },
+);
+
+banner(`summary (${Math.round((Date.now() - started) / 1000)} s)`);
+for (const r of rows) {
+  const mark = r.failed > 0 ? 'FAIL' : r.passed > 0 ? 'ok  ' : 'skip';
+  const counts = `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
+  console.log(`${mark}  ${r.step.padEnd(12)} ${counts}${r.note ? `  (${r.note})` : ''}`);
+}
+console.log(`${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`);
+process.exitCode = total.failed > 0 ? 1 : 0;

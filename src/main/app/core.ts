@@ -1,0 +1,248 @@
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { LedgerState } from '../../shared/contract/channels/system';
+import type { Finding } from '../../shared/contract/channels/ledger';
+import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
+import { IdentityService } from '../auth/identity';
+import { SessionManager } from '../auth/sessions';
+import { SettingsService } from '../auth/settings';
+import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
+import { Dispatcher, type DispatcherLog, type Locale } from '../dispatcher/dispatcher';
+import { AnchorStore } from '../ledger/anchor';
+import { E } from '../ledger/entities';
+import { loadOrCreateHostKey, type HostKey, type HostKind, type KeyProtector } from '../ledger/keys';
+import type { Ledger } from '../ledger/ledger';
+import { quickTailCheck } from '../ledger/verify-runner';
+import { JobRunner } from './jobs';
+import { buildHandlers } from './handlers';
+
+export interface CoreOptions {
+  dataDir: string;
+  hostKind: HostKind;
+  protector: KeyProtector;
+  /** Defaults to `<dataDir>/lotseal.db`. */
+  dbFile?: string;
+  host?: string;
+  clock?: () => number;
+  timeZone?: string;
+  log?: CoreLog;
+  /** Scheduled verification and backups (off in tests unless asked). */
+  schedule?: boolean;
+}
+
+export interface CoreLog extends DispatcherLog {
+  info(msg: string, data?: unknown): void;
+}
+
+export const consoleLog: CoreLog = {
+  refused: (i) => console.warn('[lotseal] refused', JSON.stringify(i)),
+  error: (i) => console.error('[lotseal] error in', i.channel, i.error),
+  info: (m, d) => console.log('[lotseal]', m, d ?? ''),
+};
+
+/** The services of an opened database. */
+export interface Services {
+  ledger: Ledger;
+  settings: SettingsService;
+  identity: IdentityService;
+  sessions: SessionManager;
+}
+
+/**
+ * The composition root shared by every host (Electron, browser harness, tests): one data
+ * folder, one database, this host's key, the services and the dispatcher. Hosts differ
+ * only in transport and in how the key is protected.
+ */
+export class AppCore {
+  readonly dataDir: string;
+  readonly dbFile: string;
+  readonly hostKind: HostKind;
+  readonly host: string;
+  readonly workstation: string;
+  readonly timeZone: string;
+  readonly clock: () => number;
+  readonly log: CoreLog;
+  readonly anchors: AnchorStore;
+  readonly jobs: JobRunner;
+  readonly dispatcher: Dispatcher;
+  readonly key: HostKey;
+  private services: Services | null = null;
+  openError: AppError | null = null;
+  /** Findings of the start-up tail check, open until a full verification runs. */
+  startupFindings: Finding[] = [];
+  private locales = new Map<string, Locale>();
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(opts: CoreOptions) {
+    this.dataDir = opts.dataDir;
+    this.dbFile = opts.dbFile ?? join(opts.dataDir, 'lotseal.db');
+    this.hostKind = opts.hostKind;
+    this.host = opts.host ?? hostname();
+    this.workstation = `${opts.hostKind}@${this.host}`;
+    this.timeZone = opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+    this.clock = opts.clock ?? Date.now;
+    this.log = opts.log ?? consoleLog;
+    this.anchors = AnchorStore.forDataDir(opts.dataDir);
+    this.key = loadOrCreateHostKey(opts.dataDir, opts.hostKind, this.host, opts.protector, this.clock());
+    this.jobs = new JobRunner((p) => this.dispatcher.emit('all', 'job.progress', p));
+    const gate = {
+      current: (id: string, now: number) => this.services?.sessions.current(id, now) ?? null,
+      touch: (id: string, now: number) => this.services?.sessions.touch(id, now),
+    };
+    this.dispatcher = new Dispatcher(buildHandlers(this), gate, this.log, this.clock);
+    if (existsSync(this.dbFile)) this.open();
+    if (opts.schedule) this.startSchedules();
+  }
+
+  private storeOptions() {
+    return { key: this.key, workstation: this.workstation, timeZone: this.timeZone, clock: this.clock, anchors: this.anchors };
+  }
+
+  private wire(ledger: Ledger): Services {
+    const settings = new SettingsService(ledger);
+    const identity = new IdentityService(ledger, settings);
+    const sessions = new SessionManager(identity, settings);
+    sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
+    ledger.onCommit((c) => {
+      if (c.entities.includes('setting')) settings.invalidate();
+      this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
+    });
+    return { ledger, settings, identity, sessions };
+  }
+
+  /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */
+  open(): void {
+    try {
+      const ledger = openDatabase(this.dbFile, this.storeOptions());
+      this.services = this.wire(ledger);
+      this.openError = null;
+      this.runStartupCheck();
+    } catch (e) {
+      this.services = null;
+      this.openError = e instanceof AppErrorException ? e.error : appError('internal', { message: String(e) });
+      this.log.error({ channel: 'open', error: e });
+    }
+  }
+
+  /** Before anyone may write: the tail since the last full verification (docs/ledger.md). */
+  runStartupCheck(): void {
+    const s = this.services;
+    if (!s) return;
+    const last = this.lastRun();
+    const dbId = s.ledger.getDatabaseId();
+    this.startupFindings = quickTailCheck(s.ledger.db, {
+      fromSeq: last ? (last['verified_through'] as number) + 1 : 1,
+      anchor: dbId ? this.anchors.read(dbId) : null,
+      skewMs: s.settings.get().clockSkewMinutes * 60_000,
+    });
+    if (this.startupFindings.length) this.log.info('start-up ledger check found problems', this.startupFindings);
+  }
+
+  create(ledgerFn: () => Ledger): Services {
+    const ledger = ledgerFn();
+    this.services = this.wire(ledger);
+    this.openError = null;
+    return this.services;
+  }
+
+  createDatabase(): Ledger {
+    return createDatabase(this.dbFile, this.storeOptions());
+  }
+
+  get initialized(): boolean {
+    return this.services !== null;
+  }
+
+  need(): Services {
+    if (!this.services) {
+      throw new AppErrorException(this.openError ?? appError('not_initialized'));
+    }
+    return this.services;
+  }
+
+  maybe(): Services | null {
+    return this.services;
+  }
+
+  setLocale(connectionId: string, locale: Locale): void {
+    this.locales.set(connectionId, locale);
+  }
+
+  localeOf(connectionId: string): Locale {
+    return this.locales.get(connectionId) ?? 'en';
+  }
+
+  lastRun(): Record<string, unknown> | undefined {
+    const s = this.services;
+    if (!s) return undefined;
+    return s.ledger.db.prepare('SELECT * FROM verification_run ORDER BY finished_at DESC, rev DESC LIMIT 1').get() as
+      | Record<string, unknown>
+      | undefined;
+  }
+
+  ledgerState(): LedgerState {
+    const s = this.need();
+    const head = s.ledger.head();
+    const last = this.lastRun();
+    const skew = s.settings.get().clockSkewMinutes * 60_000;
+    const runFindings = last && last['review_status'] === 'open' ? (JSON.parse(last['findings'] as string) as Finding[]) : [];
+    const all = [...runFindings, ...this.startupFindings];
+    const anchorBehind = all.some((f) => f.kind === 'anchor_behind');
+    const verifying = this.jobs.isRunning('verify');
+    return {
+      state: verifying ? 'verifying' : all.length > 0 ? 'findings' : last ? 'ok' : 'unverified',
+      headSeq: head.seq,
+      headHash: head.hash,
+      verifiedThrough: last ? (last['verified_through'] as number) : null,
+      verifiedAt: last ? new Date(last['finished_at'] as number).toISOString() : null,
+      openFindings: all.length,
+      anchorBehind,
+      clockBehindLedger: head.at !== null && this.clock() < head.at - skew,
+    };
+  }
+
+  private startSchedules(): void {
+    const tick = (): void => {
+      const s = this.services;
+      if (!s) return;
+      const st = s.settings.get();
+      const last = this.lastRun();
+      const due = !last || this.clock() - (last['finished_at'] as number) > st.verifyEveryHours * 3_600_000;
+      if (due && !this.jobs.isRunning('verify')) {
+        import('./handlers')
+          .then((h) => h.startVerification(this, null))
+          .catch((e: unknown) => this.log.error({ channel: 'schedule.verify', error: e }));
+      }
+    };
+    const t = setInterval(tick, 10 * 60_000);
+    t.unref();
+    this.timers.push(t);
+    setTimeout(tick, 30_000).unref();
+  }
+
+  close(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.services?.ledger.db.close();
+    this.services = null;
+  }
+
+  /** Replaces the open database (restore): sessions end, everything reopens. */
+  reopen(): void {
+    this.services?.ledger.db.close();
+    this.services = null;
+    this.open();
+  }
+
+  get version(): string {
+    return APP_VERSION;
+  }
+
+  get entities() {
+    return E;
+  }
+}
+
+export function createAppCore(opts: CoreOptions): AppCore {
+  return new AppCore(opts);
+}

@@ -1,0 +1,294 @@
+import { basename, join } from 'node:path';
+import type { SessionView } from '../../shared/contract/channels/identity';
+import type { Finding, VerifyReport } from '../../shared/contract/channels/ledger';
+import { fail, type Result } from '../../shared/contract/errors';
+import type { SignatureView } from '../../shared/contract/common';
+import type { SignatureMeaning } from '../../shared/domain/roles';
+import { actorOf, prepareFirstAdministrator, toUserView, type SignatureRow, type UserRow } from '../auth/identity';
+import type { CallContext, HandlerTable, SessionInfo } from '../dispatcher/dispatcher';
+import { auditEntryDetail, exportAuditCsv, queryAudit } from '../ledger/audit-queries';
+import { backupDatabase, restoreDatabase } from '../ledger/backup';
+import { E, type Row } from '../ledger/entities';
+import { systemActor, type Actor } from '../ledger/ledger';
+import { verifyFile } from '../ledger/verify-runner';
+import type { AppCore } from './core';
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function signatureView(r: SignatureRow): SignatureView {
+  return {
+    id: r.id,
+    userId: r['user_id'] as string,
+    printedName: r['printed_name'] as string,
+    meaning: r['meaning'] as SignatureMeaning,
+    signedAt: iso(r['signed_at'] as number),
+    timeZone: r['tz'] as string,
+    comment: (r['comment'] as string | null) ?? null,
+    entity: r['entity'] as string,
+    entityId: r['entity_id'] as string,
+    recordHash: r['record_hash'] as string,
+    valid: r.valid,
+  };
+}
+
+function sessionOf(ctx: CallContext): SessionInfo {
+  if (!ctx.session) fail('not_signed_in');
+  return ctx.session;
+}
+
+/** Starts a full verification in worker threads; the run is recorded as a ledger entry. */
+export function startVerification(core: AppCore, by: Actor | null): string {
+  const s = core.need();
+  const skewMs = s.settings.get().clockSkewMinutes * 60_000;
+  const dbId = s.ledger.getDatabaseId();
+  const startedAt = core.clock();
+  return core.jobs.start(
+    'verify',
+    (progress) => verifyFile(core.dbFile, { skewMs, anchor: dbId ? core.anchors.read(dbId) : null, onProgress: progress }),
+    (report: VerifyReport) => {
+      core.startupFindings = [];
+      const svc = core.maybe();
+      if (!svc) return;
+      svc.ledger.write(by ?? systemActor, (w) => {
+        w.create(E.verificationRun, {
+          started_at: startedAt,
+          finished_at: w.at,
+          verified_through: report.verified_through,
+          entries: report.entries,
+          checkpoints: report.checkpoints,
+          findings: JSON.stringify(report.findings),
+          review_status: report.findings.length ? 'open' : 'none',
+        });
+      });
+    },
+  );
+}
+
+export function buildHandlers(core: AppCore): HandlerTable {
+  const now = (): number => core.clock();
+
+  const sessionView = (ctx: CallContext): SessionView => {
+    const v = core.need().sessions.view(ctx.connection.id, now());
+    if (!v) fail('not_signed_in');
+    return v;
+  };
+
+  /** The signer, re-authenticated at the moment of signing (every signing, 11.200). */
+  const signer = async (ctx: CallContext, password: string): Promise<UserRow> => {
+    const s = sessionOf(ctx);
+    return core.need().identity.authenticateSigner(s.userId, password);
+  };
+
+  const actor = (ctx: CallContext): Actor => {
+    const s = sessionOf(ctx);
+    return { id: s.userId, name: s.printedName };
+  };
+
+  return {
+    'app.status': () => {
+      const svc = core.maybe();
+      return {
+        initialized: svc !== null,
+        version: core.version,
+        host: core.workstation,
+        keyFingerprint: core.key.fingerprint,
+        workstationRegistered: svc ? svc.ledger.isKeyRegistered() : false,
+        databaseId: svc ? svc.ledger.getDatabaseId() : null,
+        ledger: svc ? core.ledgerState() : null,
+        error: core.openError,
+      };
+    },
+    'app.setLocale': ({ locale }, ctx) => {
+      ctx.connection.locale = locale;
+      core.setLocale(ctx.connection.id, locale);
+      return { ok: true };
+    },
+    'app.setup': async (input) => {
+      if (core.initialized || core.openError) fail('already_initialized');
+      const prepared = await prepareFirstAdministrator(input);
+      if (core.initialized) fail('already_initialized');
+      const ledger = core.createDatabase();
+      const svc = core.create(() => ledger);
+      ledger.write(systemActor, (w) => svc.identity.writeFirstAdministrator(w, input, prepared));
+      return { recoveryCode: prepared.recoveryCode, userId: input.userId };
+    },
+
+    'auth.session': (_i, ctx) => core.maybe()?.sessions.view(ctx.connection.id, now()) ?? null,
+    'auth.signIn': async ({ userId, password }, ctx) => {
+      const svc = core.need();
+      const u = await svc.identity.signIn(userId.trim().toLowerCase(), password);
+      const warnings: SessionView['warnings'] = [];
+      const st = core.ledgerState();
+      if (st.clockBehindLedger) warnings.push({ key: 'warnings.clock_behind_ledger' });
+      svc.sessions.start(ctx.connection.id, u, now(), warnings);
+      return sessionView(ctx);
+    },
+    'auth.signOut': (_i, ctx) => {
+      const svc = core.need();
+      const s = svc.sessions.raw(ctx.connection.id);
+      if (s) svc.identity.signOut(s.userId);
+      svc.sessions.end(ctx.connection.id);
+      return { ok: true };
+    },
+    'auth.lock': (_i, ctx) => {
+      core.need().sessions.lock(ctx.connection.id);
+      return { ok: true };
+    },
+    'auth.unlock': async ({ password }, ctx) => {
+      const svc = core.need();
+      const s = svc.sessions.raw(ctx.connection.id);
+      if (!s) fail('not_signed_in');
+      await svc.identity.authenticate(s.userId, password, 'unlock');
+      svc.sessions.unlockSession(ctx.connection.id, now());
+      return sessionView(ctx);
+    },
+    'auth.changePassword': async ({ currentPassword, newPassword }, ctx) => {
+      const svc = core.need();
+      const s = sessionOf(ctx);
+      await svc.identity.changeOwnPassword(s.userId, currentPassword, newPassword);
+      return sessionView(ctx);
+    },
+
+    'users.list': () => core.need().identity.listUsers().map(toUserView),
+    'users.create': async (input, ctx) => toUserView(await core.need().identity.createUser(actor(ctx), input)),
+    'users.update': (input, ctx) => toUserView(core.need().identity.updateUser(actor(ctx), input)),
+    'users.deactivate': ({ userId, reason }, ctx) => {
+      if (userId === sessionOf(ctx).userId) fail('forbidden', { userId }, 'errors.cannot_deactivate_self');
+      return toUserView(core.need().identity.deactivate(actor(ctx), userId, reason));
+    },
+    'users.unlock': ({ userId, reason }, ctx) => toUserView(core.need().identity.unlock(actor(ctx), userId, reason)),
+    'users.resetPassword': async ({ userId, newPassword, reason }, ctx) =>
+      toUserView(await core.need().identity.resetPassword(actor(ctx), userId, newPassword, reason)),
+
+    'settings.get': () => core.need().settings.get(),
+    'settings.update': ({ settings, reason }, ctx) => {
+      const svc = core.need();
+      return svc.ledger.write(actor(ctx), (w) => svc.settings.set(w, settings, reason));
+    },
+
+    'ledger.status': () => core.ledgerState(),
+    'ledger.verify': (_i, ctx) => {
+      if (core.jobs.isRunning('verify')) fail('conflict', {}, 'errors.verify_running');
+      return { jobId: startVerification(core, actor(ctx)) };
+    },
+    'ledger.lastRun': () => {
+      const r = core.lastRun();
+      if (!r) return null;
+      const svc = core.need();
+      return {
+        id: r['id'] as string,
+        startedAt: iso(r['started_at'] as number),
+        finishedAt: iso(r['finished_at'] as number),
+        verifiedThrough: r['verified_through'] as number,
+        entries: r['entries'] as number,
+        findings: JSON.parse(r['findings'] as string) as Finding[],
+        reviewed: r['review_status'] === 'reviewed',
+        signatures: svc.identity.signaturesFor('verification_run', r['id'] as string).map(signatureView),
+      };
+    },
+    'ledger.reviewFindings': async ({ runId, explanation, signature }, ctx) => {
+      const svc = core.need();
+      const u = await signer(ctx, signature.password);
+      svc.ledger.write(actorOf(u), (w) => {
+        const run = w.get(E.verificationRun, runId);
+        if (!run) fail('not_found', { entity: 'verification_run', id: runId });
+        if (run['review_status'] !== 'open') fail('conflict', { id: runId }, 'errors.nothing_to_review');
+        w.update(E.verificationRun, runId, { review_status: 'reviewed' }, { reason: explanation });
+        svc.identity.sign(w, u, { def: E.verificationRun, id: runId }, { meaning: 'finding_reviewed', comment: explanation });
+      });
+      core.startupFindings = [];
+      return { ok: true };
+    },
+
+    'audit.query': ({ filter, offset, limit }) => queryAudit(core.need().ledger.db, filter, offset, limit),
+    'audit.entry': ({ seq }) => {
+      const d = auditEntryDetail(core.need().ledger.db, seq);
+      if (!d) fail('not_found', { entity: 'audit_entry', id: seq });
+      return d;
+    },
+    'audit.exportCsv': ({ filter }) => {
+      const { csv, rows } = exportAuditCsv(core.need().ledger.db, filter);
+      const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
+      return { fileName: `lotseal-audit-trail-${stamp}.csv`, csv, rows };
+    },
+    'audit.review': async ({ throughSeq, filter, comment, signature }, ctx) => {
+      const svc = core.need();
+      if (throughSeq > svc.ledger.head().seq) fail('invalid_input', { field: 'throughSeq' }, 'errors.seq_beyond_head');
+      const u = await signer(ctx, signature.password);
+      svc.ledger.write(actorOf(u), (w) => {
+        const r = w.create(E.auditReview, { through_seq: throughSeq, filter: JSON.stringify(filter), comment });
+        svc.identity.sign(w, u, { def: E.auditReview, id: r.id }, { meaning: 'audit_reviewed', comment });
+      });
+      return { ok: true };
+    },
+    'audit.reviews': () => {
+      const svc = core.need();
+      const rows = svc.ledger.db.prepare('SELECT * FROM audit_review ORDER BY through_seq DESC LIMIT 100').all() as Row[];
+      return rows.map((r) => ({
+        id: r.id,
+        throughSeq: r['through_seq'] as number,
+        filter: r['filter'] as string,
+        signatures: svc.identity.signaturesFor('audit_review', r.id).map(signatureView),
+      }));
+    },
+    'signatures.forRecord': ({ entity, entityId }) => core.need().identity.signaturesFor(entity, entityId).map(signatureView),
+
+    'backup.create': ({ folder }, ctx) => {
+      const svc = core.need();
+      const dir = folder ?? svc.settings.get().backupFolder;
+      if (!dir) fail('invalid_input', { field: 'folder' }, 'errors.backup_folder_missing');
+      const who = actor(ctx);
+      const out = join(dir, `lotseal-${new Date(now()).toISOString().replace(/[:.]/g, '-')}.db`);
+      const skewMs = svc.settings.get().clockSkewMinutes * 60_000;
+      return {
+        jobId: core.jobs.start(
+          'backup',
+          (progress) => backupDatabase(core.dbFile, out, { skewMs, onProgress: progress }),
+          (r) => recordBackup(core, who, out, r),
+        ),
+      };
+    },
+    'backup.restore': async ({ file, reason, password }, ctx) => {
+      const svc = core.need();
+      const u = await svc.identity.authenticate(sessionOf(ctx).userId, password, 'restore');
+      const who = actorOf(u);
+      const skewMs = svc.settings.get().clockSkewMinutes * 60_000;
+      return {
+        jobId: core.jobs.start('restore', async () => {
+          svc.ledger.db.close();
+          try {
+            await restoreDatabase({
+              backupFile: file,
+              targetFile: core.dbFile,
+              ledgerFactory: (f: string) => {
+                void f;
+                core.reopen();
+                return core.need().ledger;
+              },
+              actor: who,
+              reason,
+              anchors: core.anchors,
+              skewMs,
+            });
+          } finally {
+            if (!core.maybe() || !core.maybe()!.ledger.db.open) core.reopen();
+          }
+          return { ok: true };
+        }),
+      };
+    },
+  };
+}
+
+function recordBackup(core: AppCore, who: Actor, out: string, r: { ok: true; out: string; entries: number; bytes: number }): void {
+  const svc = core.maybe();
+  if (!svc) return;
+  const sha = (r as { sha256?: string }).sha256 ?? '';
+  svc.ledger.write(who, (w) => {
+    w.create(E.backupEvent, { kind: 'backup', file: basename(out), sha256: sha, head_seq: r.entries, reason: null });
+  });
+}
+
+export type { Result };

@@ -1,0 +1,144 @@
+import type { AuditEntryView, AuditFilter } from '../../shared/contract/channels/ledger';
+import type { Db } from '../db/database';
+import { entityDef } from './entities';
+
+interface EntryRow {
+  seq: number;
+  at: number;
+  tz: string;
+  actor: string;
+  actor_name: string;
+  ws: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  reason: string | null;
+  content: string;
+  hash: Buffer;
+}
+
+export function toEntryView(r: EntryRow): AuditEntryView {
+  return {
+    seq: r.seq,
+    at: new Date(r.at).toISOString(),
+    timeZone: r.tz,
+    actorId: r.actor,
+    actorName: r.actor_name,
+    workstation: r.ws,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    reason: r.reason,
+    hash: r.hash.toString('hex'),
+  };
+}
+
+function where(f: AuditFilter): { sql: string; params: unknown[] } {
+  const c: string[] = [];
+  const p: unknown[] = [];
+  if (f.entity) (c.push('entity = ?'), p.push(f.entity));
+  if (f.entityId) (c.push('entity_id = ?'), p.push(f.entityId));
+  if (f.actorId) (c.push('actor = ?'), p.push(f.actorId));
+  if (f.action) (c.push('action = ?'), p.push(f.action));
+  const from = f.from ? Date.parse(f.from) : NaN;
+  const to = f.to ? Date.parse(f.to) : NaN;
+  if (!Number.isNaN(from)) (c.push('at >= ?'), p.push(from));
+  if (!Number.isNaN(to)) (c.push('at <= ?'), p.push(to));
+  return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', params: p };
+}
+
+const COLS = 'seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, hash';
+
+/** Newest first. Without a filter the sequence is dense, so paging is an index range, not OFFSET. */
+export function queryAudit(db: Db, filter: AuditFilter, offset: number, limit: number): { total: number; entries: AuditEntryView[] } {
+  const w = where(filter);
+  if (!w.sql) {
+    const head = (db.prepare('SELECT max(seq) AS s, count(*) AS n FROM audit_entry').get() as { s: number | null; n: number });
+    const top = (head.s ?? 0) - offset;
+    const rows = db.prepare(`SELECT ${COLS} FROM audit_entry WHERE seq <= ? ORDER BY seq DESC LIMIT ?`).all(top, limit) as EntryRow[];
+    return { total: head.n, entries: rows.map(toEntryView) };
+  }
+  const total = (db.prepare(`SELECT count(*) AS n FROM audit_entry ${w.sql}`).get(...w.params) as { n: number }).n;
+  const rows = db.prepare(`SELECT ${COLS} FROM audit_entry ${w.sql} ORDER BY seq DESC LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as EntryRow[];
+  return { total, entries: rows.map(toEntryView) };
+}
+
+const SECRET = '••••••';
+
+/** A record's content for display: secrets masked, JSON columns decoded. */
+export function displayContent(entity: string, content: Record<string, unknown>): Record<string, unknown> {
+  const def = entityDef(entity);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(content)) {
+    if (def?.secret?.includes(k)) out[k] = SECRET;
+    else if (def?.json?.includes(k) && typeof v === 'string') {
+      try {
+        out[k] = JSON.parse(v);
+      } catch {
+        out[k] = v;
+      }
+    } else out[k] = v;
+  }
+  return out;
+}
+
+export function auditEntryDetail(db: Db, seq: number) {
+  const r = db.prepare(`SELECT ${COLS}, content FROM audit_entry WHERE seq = ?`).get(seq) as EntryRow | undefined;
+  if (!r) return null;
+  const prev = db
+    .prepare('SELECT content FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1')
+    .get(r.entity, r.entity_id, seq) as { content: string } | undefined;
+  const afterRaw = JSON.parse(r.content) as Record<string, unknown>;
+  const beforeRaw = prev ? (JSON.parse(prev.content) as Record<string, unknown>) : null;
+  const def = entityDef(r.entity);
+  const changes: Array<{ field: string; before: unknown; after: unknown }> = [];
+  const after = displayContent(r.entity, afterRaw);
+  const before = beforeRaw ? displayContent(r.entity, beforeRaw) : null;
+  for (const k of Object.keys({ ...(beforeRaw ?? {}), ...afterRaw })) {
+    if (JSON.stringify(beforeRaw?.[k]) !== JSON.stringify(afterRaw[k])) {
+      const secret = def?.secret?.includes(k);
+      changes.push({ field: k, before: secret ? (beforeRaw ? SECRET : null) : (before?.[k] ?? null), after: secret ? `${SECRET} (changed)` : after[k] });
+    }
+  }
+  return { entry: toEntryView(r), before, after, changes };
+}
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  // Cells starting with = + - @ are prefixed so a spreadsheet never runs them as formulas.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export const CSV_EXPORT_LIMIT = 200_000;
+
+/** The sortable spreadsheet inspectors ask for: one row per entry, changed fields spelled out. */
+export function exportAuditCsv(db: Db, filter: AuditFilter): { csv: string; rows: number } {
+  const w = where(filter);
+  const header = ['seq', 'time_utc', 'time_zone', 'user_id', 'printed_name', 'workstation', 'action', 'entity', 'record_id', 'reason', 'changes', 'entry_hash'];
+  const lines = [header.join(',')];
+  const stmt = db.prepare(`SELECT ${COLS}, content FROM audit_entry ${w.sql} ORDER BY seq LIMIT ?`);
+  const lastContent = new Map<string, Record<string, unknown>>();
+  let n = 0;
+  for (const r of stmt.iterate(...w.params, CSV_EXPORT_LIMIT) as Iterable<EntryRow>) {
+    n++;
+    const key = `${r.entity}\u0000${r.entity_id}`;
+    const after = displayContent(r.entity, JSON.parse(r.content) as Record<string, unknown>);
+    let before = lastContent.get(key) ?? null;
+    if (!before && r.action !== 'create') {
+      const prev = db.prepare('SELECT content FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1').get(r.entity, r.entity_id, r.seq) as { content: string } | undefined;
+      before = prev ? displayContent(r.entity, JSON.parse(prev.content) as Record<string, unknown>) : null;
+    }
+    const changes = Object.keys(after)
+      .filter((k) => JSON.stringify(before?.[k]) !== JSON.stringify(after[k]))
+      .map((k) => `${k}: ${before ? JSON.stringify(before[k] ?? null) : '∅'} → ${JSON.stringify(after[k])}`)
+      .join('; ');
+    lastContent.set(key, after);
+    lines.push(
+      [r.seq, new Date(r.at).toISOString(), r.tz, r.actor, r.actor_name, r.ws, r.action, r.entity, r.entity_id, r.reason, changes, r.hash.toString('hex')]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  return { csv: '\uFEFF' + lines.join('\r\n') + '\r\n', rows: n };
+}

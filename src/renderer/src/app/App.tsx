@@ -1,0 +1,41 @@
+import { MantineProvider, createTheme } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
+import { Notifications } from '@mantine/notifications';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import 'dayjs/locale/zh-cn';
+import { ApiError } from '../api/client';
+import { Root } from './Root';
+
+const theme = createTheme({
+  primaryColor: 'teal',
+  defaultRadius: 'sm',
+  fontFamily:
+    'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif',
+});
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // No background polling: data refreshes on events, on mutations and on navigation.
+      refetchOnWindowFocus: false,
+      staleTime: 30_000,
+      retry: (count, err) => !(err instanceof ApiError) && count < 2,
+    },
+    mutations: { retry: false },
+  },
+});
+
+export function App() {
+  const { i18n } = useTranslation();
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <DatesProvider settings={{ locale: i18n.language === 'zh-CN' ? 'zh-cn' : 'en' }}>
+        <Notifications position="top-right" />
+        <QueryClientProvider client={queryClient}>
+          <Root />
+        </QueryClientProvider>
+      </DatesProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,35 @@
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { LedgerState } from '../../../shared/contract';
+import { needsAttention } from './ledger-status';
+import { navigate } from './router';
+
+/** Shown to every user while the ledger has open findings or its anchor is behind. */
+export function LedgerBanner({ state }: { state: LedgerState | undefined }) {
+  const { t } = useTranslation();
+  if (!state) return null;
+  const clock = state.clockBehindLedger;
+  if (!needsAttention(state) && !clock) return null;
+  return (
+    <Stack gap="xs" mb="md">
+      {needsAttention(state) ? (
+        <Alert color="red" variant="filled" title={t('ledger.blockingTitle')} data-testid="ledger-banner">
+          <Group justify="space-between" wrap="nowrap" align="flex-start">
+            <Stack gap={4}>
+              {state.openFindings > 0 ? <Text size="sm">{t('ledger.blockingFindings', { count: state.openFindings })}</Text> : null}
+              {state.anchorBehind ? <Text size="sm">{t('ledger.blockingAnchor')}</Text> : null}
+            </Stack>
+            <Button variant="white" color="red" size="xs" onClick={() => navigate('/audit', { tab: 'verification' })}>
+              {t('ledger.openVerification')}
+            </Button>
+          </Group>
+        </Alert>
+      ) : null}
+      {clock ? (
+        <Alert color="orange" variant="light" data-testid="clock-banner">
+          {t('ledger.clockBehind')}
+        </Alert>
+      ) : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,160 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { bridgeUnavailable } from '../api/bridge';
+import { setSessionLostHandler } from '../api/client';
+import { errorMessage } from '../api/errors';
+import { callKey, useCall, useEvent } from '../api/hooks';
+import { SetupScreen } from '../features/setup/SetupScreen';
+import { RecoveryScreen } from '../features/setup/RecoveryScreen';
+import { SignInScreen } from '../features/auth/SignInScreen';
+import { LockScreen } from '../features/auth/LockScreen';
+import { ChangePasswordScreen } from '../features/auth/ChangePasswordScreen';
+import { SessionContext, sessionKey, useSessionQuery } from './session';
+import { Shell } from './Shell';
+
+type Screen = 'setup' | 'signin' | 'locked' | 'change-password' | 'app';
+
+/** Readiness markers for people and tests: `data-app-state` and which screen is shown. */
+function Frame({ state, screen, children }: { state: 'loading' | 'ready' | 'error'; screen?: Screen; children: ReactNode }) {
+  return (
+    <div data-app-state={state} data-screen={screen}>
+      {children}
+    </div>
+  );
+}
+
+export function Root() {
+  if (bridgeUnavailable()) return <NoBridge />;
+  return <Connected />;
+}
+
+function NoBridge() {
+  const { t } = useTranslation();
+  return (
+    <Frame state="error">
+      <Center h="100vh" p="xl">
+        <Text maw={520} ta="center" data-testid="no-token">
+          {t('app.noToken')}
+        </Text>
+      </Center>
+    </Frame>
+  );
+}
+
+function Connected() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [recoveryCode, setRecoveryCode] = useState<string | null>(null);
+  const status = useCall('app.status', {}, { staleTime: Infinity, retry: 2 });
+  const initialized = status.data?.initialized === true;
+  const session = useSessionQuery(initialized && recoveryCode === null);
+
+  useEffect(() => {
+    setSessionLostHandler(() => void qc.invalidateQueries({ queryKey: sessionKey }));
+  }, [qc]);
+  useEvent('session.changed', () => void qc.invalidateQueries({ queryKey: sessionKey }));
+
+  // A different person (or none) now: forget everything the previous session loaded.
+  const lastUser = useRef<string | null | undefined>(undefined);
+  const userId = session.data?.userId ?? null;
+  useEffect(() => {
+    if (lastUser.current !== undefined && lastUser.current !== userId) {
+      qc.removeQueries({
+        predicate: (q) => q.queryKey[0] !== 'app.status' && q.queryKey[0] !== 'auth.session',
+      });
+    }
+    lastUser.current = userId;
+  }, [userId, qc]);
+
+  if (status.isPending) return <Loading />;
+  if (status.isError) {
+    return (
+      <Frame state="error">
+        <Center h="100vh">
+          <Stack align="center" maw={520}>
+            <Text ta="center">{t('app.loadFailed')}</Text>
+            <Text size="sm" c="dimmed">
+              {errorMessage(t, status.error)}
+            </Text>
+            <Button onClick={() => void status.refetch()}>{t('common.retry')}</Button>
+          </Stack>
+        </Center>
+      </Frame>
+    );
+  }
+
+  if (recoveryCode !== null) {
+    return (
+      <Frame state="ready" screen="setup">
+        <RecoveryScreen
+          code={recoveryCode}
+          onDone={() => {
+            setRecoveryCode(null);
+            void qc.invalidateQueries({ queryKey: callKey('app.status', {}) });
+          }}
+        />
+      </Frame>
+    );
+  }
+  if (!initialized) {
+    return (
+      <Frame state="ready" screen="setup">
+        <SetupScreen
+          onCreated={(code) => {
+            setRecoveryCode(code);
+            qc.setQueryData(callKey('app.status', {}), { ...status.data, initialized: true });
+          }}
+        />
+      </Frame>
+    );
+  }
+
+  if (session.isPending) return <Loading />;
+  if (session.isError || !session.data) {
+    return (
+      <Frame state="ready" screen="signin">
+        <SignInScreen />
+      </Frame>
+    );
+  }
+  const s = session.data;
+  if (s.locked) {
+    return (
+      <Frame state="ready" screen="locked">
+        <LockScreen session={s} />
+      </Frame>
+    );
+  }
+  if (s.mustChangePassword) {
+    return (
+      <Frame state="ready" screen="change-password">
+        <SessionContext value={s}>
+          <ChangePasswordScreen session={s} />
+        </SessionContext>
+      </Frame>
+    );
+  }
+  return (
+    <Frame state="ready" screen="app">
+      <SessionContext value={s}>
+        <Shell />
+      </SessionContext>
+    </Frame>
+  );
+}
+
+function Loading() {
+  const { t } = useTranslation();
+  return (
+    <Frame state="loading">
+      <Center h="100vh">
+        <Stack align="center">
+          <Loader />
+          <Text c="dimmed">{t('app.connecting')}</Text>
+        </Stack>
+      </Center>
+    </Frame>
+  );
+}

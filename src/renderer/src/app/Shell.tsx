@@ -1,0 +1,101 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { AppShell, Badge, Button, Group, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useMutationCall } from '../api/hooks';
+import { LangSwitch } from '../components/LangSwitch';
+import { LedgerBadge } from './LedgerBadge';
+import { LedgerBanner } from './LedgerBanner';
+import { useLedgerStatus, useLedgerStatusFeed } from './ledger-status';
+import { navItems } from './nav';
+import { pages } from './pages';
+import { href, useRoute } from './router';
+import { sessionKey, useSession, useSetSession } from './session';
+import { useIdleLock } from './idle-lock';
+
+export function Shell() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const session = useSession();
+  const setSession = useSetSession();
+  const route = useRoute();
+  useLedgerStatusFeed();
+  const ledger = useLedgerStatus();
+  const lock = useMutationCall('auth.lock');
+  const signOut = useMutationCall('auth.signOut');
+
+  const refreshSession = () => void qc.invalidateQueries({ queryKey: sessionKey });
+  useIdleLock(session.idleTimeoutMs, refreshSession);
+
+  const Page = pages[route.page];
+  const current = route.page === '' ? 'home' : route.page;
+  const items = navItems.filter((i) => !i.visible || i.visible(session));
+
+  return (
+    <AppShell header={{ height: 64 }} navbar={{ width: 232, breakpoint: 'sm' }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+          <Group gap="sm" wrap="nowrap">
+            <Title order={3} style={{ whiteSpace: 'nowrap' }}>
+              {t('product.name')}
+            </Title>
+            {session.readOnly ? (
+              <Badge color="orange" variant="filled" size="lg" radius="sm" tt="none" data-testid="readonly-marker">
+                {t('app.readOnly')}
+              </Badge>
+            ) : null}
+            <LedgerBadge state={ledger.data} />
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Stack gap={0} align="flex-end">
+              <Text fw={600} size="sm" data-testid="user-name">
+                {session.printedName}
+              </Text>
+              <Text size="xs" c="dimmed" data-testid="user-roles">
+                {session.roles.map((r) => t(`roles.${r}`)).join(' · ')}
+              </Text>
+            </Stack>
+            <LangSwitch />
+            <Button
+              variant="default"
+              size="xs"
+              data-testid="lock-button"
+              loading={lock.isPending}
+              onClick={() => lock.mutate({}, { onSettled: refreshSession })}
+            >
+              {t('app.lock')}
+            </Button>
+            <Button
+              variant="subtle"
+              size="xs"
+              data-testid="signout-button"
+              loading={signOut.isPending}
+              onClick={() => signOut.mutate({}, { onSuccess: () => setSession(null), onError: refreshSession })}
+            >
+              {t('app.signOut')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <AppShell.Section grow component={ScrollArea}>
+          {items.map((i) => (
+            <NavLink
+              key={i.key}
+              href={href(`/${i.key}`)}
+              label={t(`nav.${i.key}`)}
+              active={current === i.key}
+              data-testid={`nav-${i.key}`}
+            />
+          ))}
+        </AppShell.Section>
+        <AppShell.Section>
+          <NavLink href={href('/account')} label={t('nav.account')} active={current === 'account'} data-testid="nav-account" />
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main bg="var(--mantine-color-gray-0)">
+        <LedgerBanner state={ledger.data} />
+        {Page ? <Page /> : <Text data-testid="not-found">{t('nav.notFound')}</Text>}
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,21 @@
+import type { SessionView } from '../../../shared/contract';
+
+export interface NavItem {
+  key: string;
+  /** Shown when the session may use the page at all (the server still decides every call). */
+  visible?: (s: SessionView) => boolean;
+}
+
+const adminPermissions = ['users.read', 'users.manage', 'settings.manage', 'backup.run'];
+
+export const navItems: NavItem[] = [
+  { key: 'home' },
+  { key: 'samples' },
+  { key: 'testing' },
+  { key: 'lots' },
+  { key: 'trace' },
+  { key: 'instruments' },
+  { key: 'specifications' },
+  { key: 'audit' },
+  { key: 'admin', visible: (s) => s.permissions.some((p) => adminPermissions.includes(p)) },
+];

@@ -1,0 +1,129 @@
+import { useEffect } from 'react';
+import { Button, Group, NumberInput, Paper, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { Settings } from '../../../../shared/contract';
+import { fieldErrors } from '../../api/errors';
+import { callKey, useCall, useMutationCall } from '../../api/hooks';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { hasPermission, useSession } from '../../app/session';
+import { validateReason } from '../auth/validators';
+
+const numberFields = [
+  ['idleTimeoutMinutes', 1, 240],
+  ['passwordExpiryDays', 0, 3650],
+  ['clockSkewMinutes', 0, 1440],
+  ['verifyEveryHours', 1, 168],
+  ['backupEveryHours', 1, 168],
+] as const;
+
+export function SettingsTab() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const session = useSession();
+  const canEdit = hasPermission(session, 'settings.manage') && !session.readOnly;
+  const settings = useCall('settings.get', {});
+  const update = useMutationCall('settings.update');
+  const form = useForm<Settings & { reason: string }>({
+    initialValues: {
+      idleTimeoutMinutes: 15,
+      passwordExpiryDays: 90,
+      clockSkewMinutes: 5,
+      verifyEveryHours: 24,
+      backupFolder: null,
+      backupEveryHours: 24,
+      reason: '',
+    },
+    validate: {
+      ...Object.fromEntries(
+        numberFields.map(([k, min, max]) => [
+          k,
+          (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? null : t('validation.number', { min, max })),
+        ]),
+      ),
+      reason: (v: string) => validateReason(t, v),
+    },
+  });
+
+  const { setValues, resetDirty } = form;
+  useEffect(() => {
+    if (settings.data) {
+      setValues({ ...settings.data, reason: '' });
+      resetDirty();
+    }
+    // Only when the server's settings change, not on every keystroke.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [settings.data]);
+
+  const submit = form.onSubmit(({ reason, ...values }) =>
+    update.mutate(
+      { settings: { ...values, backupFolder: values.backupFolder?.trim() ? values.backupFolder.trim() : null }, reason: reason.trim() },
+      {
+        onSuccess: (s) => {
+          qc.setQueryData(callKey('settings.get', {}), s);
+          notifications.show({ color: 'green', message: t('settings.saved') });
+          void qc.invalidateQueries({ queryKey: ['auth.session'] });
+        },
+        onError: (e) => {
+          const errs = fieldErrors(t, e);
+          form.setErrors(errs);
+        },
+      },
+    ),
+  );
+
+  return (
+    <Paper withBorder p="md" maw={760}>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <Text size="sm" c="dimmed">
+            {t('settings.intro')}
+          </Text>
+          <ErrorAlert error={settings.error} />
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            {numberFields.map(([k, min, max]) => (
+              <NumberInput
+                key={k}
+                label={t(`settings.${k}`)}
+                min={min}
+                max={max}
+                allowDecimal={false}
+                disabled={!canEdit}
+                data-testid={`settings-${k}`}
+                {...form.getInputProps(k)}
+              />
+            ))}
+            <TextInput
+              label={t('settings.backupFolder')}
+              disabled={!canEdit}
+              data-testid="settings-backupFolder"
+              {...form.getInputProps('backupFolder')}
+              value={form.values.backupFolder ?? ''}
+            />
+          </SimpleGrid>
+          {canEdit ? (
+            <>
+              <Textarea
+                label={t('common.reason')}
+                description={t('common.reasonHelp')}
+                autosize
+                minRows={2}
+                withAsterisk
+                data-testid="settings-reason"
+                {...form.getInputProps('reason')}
+              />
+              <ErrorAlert error={update.error} testId="settings-error" />
+              <Group justify="flex-end">
+                <Button type="submit" loading={update.isPending} data-testid="settings-save">
+                  {t('common.save')}
+                </Button>
+              </Group>
+            </>
+          ) : null}
+        </Stack>
+      </form>
+    </Paper>
+  );
+}

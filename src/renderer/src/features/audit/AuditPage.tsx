@@ -1,0 +1,38 @@
+import { Stack, Tabs, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { navigate, useRoute } from '../../app/router';
+import { AuditTrail } from './AuditTrail';
+import { ReviewTab } from './ReviewTab';
+import { VerificationTab } from './VerificationTab';
+
+const tabs = ['trail', 'verification', 'review'] as const;
+
+export function AuditPage() {
+  const { t } = useTranslation();
+  const route = useRoute();
+  const requested = route.params.get('tab');
+  const tab = tabs.find((x) => x === requested) ?? 'trail';
+  return (
+    <Stack>
+      <Title order={2}>{t('audit.title')}</Title>
+      <Tabs value={tab} onChange={(v) => v && navigate('/audit', { tab: v })} keepMounted={false}>
+        <Tabs.List>
+          {tabs.map((x) => (
+            <Tabs.Tab key={x} value={x} data-testid={`audit-tab-${x}`}>
+              {t(`audit.${x}`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        <Tabs.Panel value="trail" pt="md">
+          <AuditTrail />
+        </Tabs.Panel>
+        <Tabs.Panel value="verification" pt="md">
+          <VerificationTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="review" pt="md">
+          <ReviewTab />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

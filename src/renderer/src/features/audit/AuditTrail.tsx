@@ -1,0 +1,238 @@
+import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { Badge, Button, Drawer, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { DatePickerInput } from '@mantine/dates';
+import { notifications } from '@mantine/notifications';
+import { useQueries } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useTranslation } from 'react-i18next';
+import type { AuditEntryView, AuditFilter } from '../../../../shared/contract';
+import { call } from '../../api/client';
+import { callKey, useCall, useMutationCall } from '../../api/hooks';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatTime } from '../../components/format';
+import { navigate, useRoute } from '../../app/router';
+import { hasPermission, useSession } from '../../app/session';
+import { AuditEntryDetail } from './AuditEntryDetail';
+import { emptyFilterParams, paramsFromUrl, toAuditFilter, type AuditFilterParams } from './filter';
+
+/** Rows per `audit.query` page, and the fixed row height the virtualiser relies on. */
+const PAGE = 200;
+// 32 px × 1,000,000 rows stays under Chromium's ~33.5 million pixel element-height limit.
+const ROW_HEIGHT = 32;
+const COLUMNS = '72px 170px minmax(140px,1.2fr) 150px minmax(160px,1.4fr) minmax(120px,1.5fr)';
+
+function pageInput(filter: AuditFilter, page: number) {
+  return { filter, offset: page * PAGE, limit: PAGE };
+}
+
+export function AuditTrail() {
+  const { t } = useTranslation();
+  const route = useRoute();
+  const session = useSession();
+  const applied = useMemo(() => paramsFromUrl(route.params), [route.params]);
+  const filter = useMemo(() => toAuditFilter(applied), [applied]);
+  const [draft, setDraft] = useState<AuditFilterParams>(applied);
+  const [draftKey, setDraftKey] = useState(route.params.toString());
+  // When the URL changes (history link, back button), the filter bar follows it.
+  if (draftKey !== route.params.toString()) {
+    setDraftKey(route.params.toString());
+    setDraft(applied);
+  }
+  const [selected, setSelected] = useState<number | null>(null);
+  const exportCsv = useMutationCall('audit.exportCsv');
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const apply = (p: AuditFilterParams) => {
+    navigate('/audit', { tab: 'trail', ...p });
+  };
+
+  // Page 0 gives the total; further pages are fetched as their rows scroll into view.
+  const first = useCall('audit.query', pageInput(filter, 0), { staleTime: 60_000 });
+  const total = first.data?.total ?? 0;
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the list re-renders on scroll by design
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 30,
+  });
+  const virtualItems = virtualizer.getVirtualItems();
+  const visiblePages: number[] = [];
+  if (virtualItems.length > 0) {
+    const firstPage = Math.floor((virtualItems[0]?.index ?? 0) / PAGE);
+    const lastPage = Math.floor((virtualItems[virtualItems.length - 1]?.index ?? 0) / PAGE);
+    for (let p = Math.max(1, firstPage); p <= lastPage; p++) visiblePages.push(p);
+  }
+  const pages = useQueries({
+    queries: visiblePages.map((page) => ({
+      queryKey: callKey('audit.query', pageInput(filter, page)),
+      queryFn: () => call('audit.query', pageInput(filter, page)),
+      staleTime: 60_000,
+    })),
+  });
+  const byPage = new Map<number, AuditEntryView[]>();
+  if (first.data) byPage.set(0, first.data.entries);
+  visiblePages.forEach((page, i) => {
+    const d = pages[i]?.data;
+    if (d) byPage.set(page, d.entries);
+  });
+
+  const doExport = () =>
+    exportCsv.mutate(
+      { filter },
+      {
+        onSuccess: ({ fileName, csv, rows }) => {
+          const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+          const a = document.createElement('a');
+          a.href = url;
+          a.download = fileName;
+          document.body.appendChild(a);
+          a.click();
+          a.remove();
+          window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+          notifications.show({ color: 'green', message: t('audit.exported', { rows, fileName }) });
+        },
+      },
+    );
+
+  const set = (k: keyof AuditFilterParams) => (e: { currentTarget: { value: string } }) => setDraft({ ...draft, [k]: e.currentTarget.value });
+
+  return (
+    <Stack>
+      <Paper withBorder p="sm">
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            apply(draft);
+          }}
+        >
+          <Group align="flex-end" gap="sm">
+            <TextInput label={t('audit.entity')} w={130} value={draft.entity} onChange={set('entity')} data-testid="audit-filter-entity" />
+            <TextInput label={t('audit.entityId')} w={160} value={draft.id} onChange={set('id')} data-testid="audit-filter-id" />
+            <TextInput label={t('audit.user')} w={130} value={draft.user} onChange={set('user')} data-testid="audit-filter-user" />
+            <TextInput label={t('audit.action')} w={130} value={draft.action} onChange={set('action')} data-testid="audit-filter-action" />
+            <DatePickerInput
+              type="range"
+              label={t('audit.dates')}
+              w={240}
+              clearable
+              valueFormat="YYYY-MM-DD"
+              value={[draft.from || null, draft.to || null]}
+              onChange={([from, to]) => setDraft({ ...draft, from: from ?? '', to: to ?? '' })}
+              data-testid="audit-filter-dates"
+            />
+            <Button type="submit" data-testid="audit-filter-apply">
+              {t('common.apply')}
+            </Button>
+            <Button variant="default" onClick={() => apply(emptyFilterParams)} data-testid="audit-filter-clear">
+              {t('common.clear')}
+            </Button>
+            {hasPermission(session, 'ledger.export') ? (
+              <Button variant="light" ml="auto" loading={exportCsv.isPending} onClick={doExport} data-testid="audit-export">
+                {t('audit.exportCsv')}
+              </Button>
+            ) : null}
+          </Group>
+        </form>
+      </Paper>
+      <ErrorAlert error={first.error ?? exportCsv.error} />
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed" data-testid="audit-total">
+          {first.data ? t('audit.total', { count: total }) : t('common.loading')}
+        </Text>
+      </Group>
+      <Paper withBorder>
+        <div
+          style={{ display: 'grid', gridTemplateColumns: COLUMNS, fontWeight: 600, fontSize: 13, borderBottom: '1px solid var(--mantine-color-gray-3)' }}
+          className="audit-row-header"
+        >
+          {['audit.seq', 'audit.at', 'audit.who', 'audit.action', 'audit.record', 'audit.reason'].map((k) => (
+            <div key={k} style={{ padding: '6px 8px' }}>
+              {t(k)}
+            </div>
+          ))}
+        </div>
+        <div ref={scrollRef} style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflow: 'auto' }} data-testid="audit-list">
+          {first.data && total === 0 ? (
+            <Text p="md" c="dimmed" data-testid="audit-empty">
+              {t('audit.empty')}
+            </Text>
+          ) : null}
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
+            {virtualItems.map((item) => {
+              const e = byPage.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
+              return (
+                <div
+                  key={item.key}
+                  role="row"
+                  tabIndex={e ? 0 : -1}
+                  data-testid={e ? 'audit-row' : 'audit-row-loading'}
+                  data-seq={e?.seq}
+                  onClick={() => e && setSelected(e.seq)}
+                  onKeyDown={(ev) => {
+                    if (e && (ev.key === 'Enter' || ev.key === ' ')) setSelected(e.seq);
+                  }}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    width: '100%',
+                    height: ROW_HEIGHT,
+                    transform: `translateY(${item.start}px)`,
+                    display: 'grid',
+                    gridTemplateColumns: COLUMNS,
+                    alignItems: 'center',
+                    fontSize: 13,
+                    cursor: e ? 'pointer' : 'default',
+                    borderBottom: '1px solid var(--mantine-color-gray-2)',
+                    background: e && e.seq === selected ? 'var(--mantine-color-teal-0)' : item.index % 2 ? 'var(--mantine-color-gray-0)' : undefined,
+                  }}
+                >
+                  {e ? (
+                    <>
+                      <Cell>{e.seq}</Cell>
+                      <Cell>{formatTime(e.at)}</Cell>
+                      <Cell title={e.actorId}>
+                        {e.actorName} ({e.actorId})
+                      </Cell>
+                      <Cell>
+                        <Badge variant="light" size="sm" tt="none">
+                          {e.action}
+                        </Badge>
+                      </Cell>
+                      <Cell title={`${e.entity} / ${e.entityId}`}>
+                        {e.entity} / {e.entityId}
+                      </Cell>
+                      <Cell title={e.reason ?? undefined}>{e.reason ?? ''}</Cell>
+                    </>
+                  ) : (
+                    <Cell>{t('audit.loadingRow')}</Cell>
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </Paper>
+      <Drawer
+        opened={selected !== null}
+        onClose={() => setSelected(null)}
+        position="right"
+        size="lg"
+        title={selected !== null ? t('audit.detailTitle', { seq: selected }) : ''}
+      >
+        {selected !== null ? <AuditEntryDetail seq={selected} onNavigate={() => setSelected(null)} /> : null}
+      </Drawer>
+    </Stack>
+  );
+}
+
+function Cell({ children, title }: { children: ReactNode; title?: string | undefined }) {
+  return (
+    <div style={{ padding: '0 8px', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={title}>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,192 @@
+import { useState } from 'react';
+import { Alert, Badge, Button, Group, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { LedgerState } from '../../../../shared/contract';
+import { call } from '../../api/client';
+import { useCall, useEvent, useMutationCall } from '../../api/hooks';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatTime } from '../../components/format';
+import { LedgerBadge } from '../../app/LedgerBadge';
+import { ledgerStatusKey, useLedgerStatus } from '../../app/ledger-status';
+import { percent, useJob } from '../../app/jobs';
+import { hasPermission, useSession } from '../../app/session';
+import { SignatureDialog } from '../auth/SignatureDialog';
+
+export function VerificationTab() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const session = useSession();
+  const ledger = useLedgerStatus();
+  const lastRun = useCall('ledger.lastRun', {});
+  const verify = useMutationCall('ledger.verify');
+  const job = useJob('verify');
+  const [reviewOpen, setReviewOpen] = useState(false);
+
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ['ledger.lastRun'] });
+    void qc.invalidateQueries({ queryKey: ledgerStatusKey });
+  };
+  useEvent('job.progress', (p) => {
+    if (p.kind === 'verify' && p.finished) refresh();
+  });
+
+  const canVerify = hasPermission(session, 'ledger.verify');
+  const canReview = hasPermission(session, 'ledger.reviewFinding') && !session.readOnly;
+  const run = lastRun.data;
+  const p = job.progress;
+
+  return (
+    <Stack>
+      <Paper withBorder p="md">
+        <Group justify="space-between" align="flex-start">
+          <Stack gap="xs">
+            <Title order={4}>{t('verify.status')}</Title>
+            <LedgerBadge state={ledger.data} />
+          </Stack>
+          {canVerify ? (
+            <Button
+              loading={verify.isPending || job.running}
+              onClick={() => verify.mutate({}, { onSuccess: (r) => job.track(r.jobId) })}
+              data-testid="verify-now"
+            >
+              {t('verify.verifyNow')}
+            </Button>
+          ) : null}
+        </Group>
+        {ledger.data ? <StatusGrid s={ledger.data} /> : null}
+        <ErrorAlert error={ledger.error ?? verify.error} />
+        {job.jobId ? (
+          <Stack gap={4} mt="sm" data-testid="verify-progress">
+            <Progress value={percent(p)} animated={job.running} color={p?.error ? 'red' : undefined} />
+            <Text size="sm">
+              {p?.error
+                ? t('verify.failed', { error: p.error })
+                : p?.finished
+                  ? t('verify.done')
+                  : t('verify.running', { done: p?.done ?? 0, total: p?.total ?? '…' })}
+            </Text>
+          </Stack>
+        ) : null}
+      </Paper>
+
+      <Paper withBorder p="md" data-testid="last-run">
+        <Title order={4} mb="sm">
+          {t('verify.lastRun')}
+        </Title>
+        <ErrorAlert error={lastRun.error} />
+        {lastRun.data === null ? <Text c="dimmed">{t('verify.noRun')}</Text> : null}
+        {run ? (
+          <Stack>
+            <SimpleGrid cols={{ base: 2, md: 4 }}>
+              <Field label={t('verify.started')} value={formatTime(run.startedAt)} />
+              <Field label={t('verify.finished')} value={formatTime(run.finishedAt)} />
+              <Field label={t('verify.verifiedThrough')} value={`#${run.verifiedThrough}`} />
+              <Field label={t('verify.entries')} value={String(run.entries)} />
+            </SimpleGrid>
+            {run.findings.length === 0 ? (
+              <Alert color="green" variant="light">
+                {t('verify.noFindings')}
+              </Alert>
+            ) : (
+              <Table striped withTableBorder data-testid="findings-table">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('verify.kind')}</Table.Th>
+                    <Table.Th>{t('audit.seq')}</Table.Th>
+                    <Table.Th>{t('audit.record')}</Table.Th>
+                    <Table.Th>{t('verify.detail')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {run.findings.map((f, i) => (
+                    <Table.Tr key={i}>
+                      <Table.Td>
+                        <Text size="sm" fw={600}>
+                          {t(`findings.${f.kind}`)}
+                        </Text>
+                        <Text size="xs" c="dimmed">
+                          {f.kind}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>{f.seq ?? '—'}</Table.Td>
+                      <Table.Td>{f.entity ? `${f.entity} / ${f.id ?? ''}` : '—'}</Table.Td>
+                      <Table.Td style={{ wordBreak: 'break-word' }}>{f.detail}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            )}
+            {run.reviewed ? (
+              <Badge color="green" variant="light" tt="none">
+                {t('verify.reviewed')}
+              </Badge>
+            ) : null}
+            {run.signatures.map((s) => (
+              <Text key={s.id} size="sm">
+                {t(`meanings.${s.meaning}`)} — {t('verify.signedBy')} {s.printedName} ({s.userId}), {formatTime(s.signedAt)} {s.timeZone}
+                {s.comment ? ` — ${s.comment}` : ''}
+              </Text>
+            ))}
+            {canReview && run.findings.length > 0 && !run.reviewed ? (
+              <Group>
+                <Button color="red" onClick={() => setReviewOpen(true)} data-testid="review-findings">
+                  {t('verify.reviewFindings')}
+                </Button>
+              </Group>
+            ) : null}
+          </Stack>
+        ) : null}
+      </Paper>
+
+      {run ? (
+        <SignatureDialog
+          opened={reviewOpen}
+          onClose={() => setReviewOpen(false)}
+          meanings={['finding_reviewed']}
+          commentLabel={t('verify.explanation')}
+          commentDescription={t('verify.reviewHelp')}
+          commentRequired
+          summary={
+            <Stack gap={2}>
+              <Text fw={600}>{t('verify.lastRun')}</Text>
+              <Text size="sm">
+                {formatTime(run.finishedAt)} · {t('verify.verifiedThrough')} #{run.verifiedThrough} · {t('verify.openFindings')}: {run.findings.length}
+              </Text>
+            </Stack>
+          }
+          onSign={async ({ password, meaning, comment }) => {
+            await call('ledger.reviewFindings', { runId: run.id, explanation: comment ?? '', signature: { password, meaning } });
+            notifications.show({ color: 'green', message: t('verify.reviewDone') });
+            refresh();
+          }}
+        />
+      ) : null}
+    </Stack>
+  );
+}
+
+function StatusGrid({ s }: { s: LedgerState }) {
+  const { t } = useTranslation();
+  return (
+    <SimpleGrid cols={{ base: 2, md: 5 }} mt="md">
+      <Field label={t('verify.head')} value={`#${s.headSeq}`} />
+      <Field label={t('verify.verifiedThrough')} value={s.verifiedThrough === null ? '—' : `#${s.verifiedThrough}`} />
+      <Field label={t('verify.verifiedAt')} value={formatTime(s.verifiedAt)} />
+      <Field label={t('verify.openFindings')} value={String(s.openFindings)} />
+      <Field label={t('verify.anchorBehind')} value={s.anchorBehind ? t('common.yes') : t('common.no')} />
+    </SimpleGrid>
+  );
+}
+
+function Field({ label, value }: { label: string; value: string }) {
+  return (
+    <Stack gap={2}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text>{value}</Text>
+    </Stack>
+  );
+}

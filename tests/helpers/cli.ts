@@ -1,0 +1,33 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: unknown;
+}
+
+/** Runs `lotseal` as a user would (bin/lotseal.cjs), with no stdin, in its own data folder. */
+export function lotseal(args: string[], env: { dataDir: string; passphrase?: string | null }): CliResult {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'lotseal.cjs'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    input: '',
+    env: {
+      ...process.env,
+      LOTSEAL_DATA_DIR: env.dataDir,
+      ...(env.passphrase === null ? { LOTSEAL_KEY_PASSPHRASE: '' } : { LOTSEAL_KEY_PASSPHRASE: env.passphrase ?? 'cli-test-passphrase' }),
+    },
+    timeout: 60_000,
+  });
+  let json: unknown = null;
+  try {
+    json = JSON.parse(r.stdout);
+  } catch {
+    json = null;
+  }
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, json };
+}

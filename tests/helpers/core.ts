@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppCore, type CoreLog } from '../../src/main/app/core';
+import type { Connection } from '../../src/main/dispatcher/dispatcher';
+import { passphraseProtector } from '../../src/main/ledger/keys';
+import type { ChannelInput, ChannelName, ChannelOutput, Result } from '../../src/shared/contract';
+import type { Role } from '../../src/shared/domain/roles';
+
+export const quietLog: CoreLog = { refused: () => undefined, error: (i) => console.error(i.channel, i.error), info: () => undefined };
+
+export function tempDir(prefix = 'lotseal-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export const ADMIN_PASSWORD = 'admin-password-1';
+export const USER_PASSWORD = 'user-password-01';
+
+export interface TestApp {
+  core: AppCore;
+  dir: string;
+  conn(id?: string): Connection;
+  call<K extends ChannelName>(conn: Connection, name: K, input: ChannelInput<K>): Promise<Result<ChannelOutput<K>>>;
+  ok<K extends ChannelName>(conn: Connection, name: K, input: ChannelInput<K>): Promise<ChannelOutput<K>>;
+  /** Creates a user with these roles (as admin), and signs them in on a fresh connection, password already changed. */
+  userWith(roles: Role[], id?: string): Promise<Connection>;
+  admin: Connection;
+  close(): void;
+}
+
+let n = 0;
+
+export async function createTestApp(opts: { clock?: () => number } = {}): Promise<TestApp> {
+  const t = tempDir();
+  const core = new AppCore({
+    dataDir: t.dir,
+    hostKind: 'harness',
+    protector: passphraseProtector('test-passphrase'),
+    host: 'test-host',
+    log: quietLog,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+  const conn = (id = `c${++n}`): Connection => ({ id, locale: 'en' });
+  const call = async <K extends ChannelName>(c: Connection, name: K, input: ChannelInput<K>) =>
+    (await core.dispatcher.call(c, name, input)) as Result<ChannelOutput<K>>;
+  const ok = async <K extends ChannelName>(c: Connection, name: K, input: ChannelInput<K>) => {
+    const r = await call(c, name, input);
+    if (!r.ok) throw new Error(`${name} failed: ${JSON.stringify(r.error)}`);
+    return r.data;
+  };
+  const admin = conn('admin-conn');
+  await ok(admin, 'app.setup', { userId: 'admin', printedName: 'Admin 管理员', password: ADMIN_PASSWORD });
+  await ok(admin, 'auth.signIn', { userId: 'admin', password: ADMIN_PASSWORD });
+  let u = 0;
+  const userWith = async (roles: Role[], id?: string): Promise<Connection> => {
+    const userId = id ?? `${roles.join('-').replace(/_/g, '')}${++u}`;
+    await ok(admin, 'users.create', { userId, printedName: `User ${userId}`, roles, password: 'initial-password-1' });
+    const c = conn();
+    await ok(c, 'auth.signIn', { userId, password: 'initial-password-1' });
+    await ok(c, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: USER_PASSWORD });
+    return c;
+  };
+  return {
+    core,
+    dir: t.dir,
+    conn,
+    call,
+    ok,
+    userWith,
+    admin,
+    close: () => {
+      core.close();
+      t.cleanup();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contract, type ChannelInput, type ChannelName } from '../../src/shared/contract';
+import { roles, type Role } from '../../src/shared/domain/roles';
+import type { Connection } from '../../src/main/dispatcher/dispatcher';
+import { createTestApp, type TestApp } from '../helpers/core';
+
+/**
+ * Every channel called as every role. Both tables are typed by the contract, so a new
+ * channel fails the build until it has a sample input and an expected row here.
+ */
+const sig = { password: 'user-password-01', meaning: 'audit_reviewed' as const };
+const samples: { [K in ChannelName]: ChannelInput<K> } = {
+  'app.status': {},
+  'app.setLocale': { locale: 'en' },
+  'app.setup': { userId: 'another', printedName: 'Another', password: 'another-password' },
+  'auth.session': {},
+  'auth.signIn': { userId: 'nobody', password: 'x' },
+  'auth.signOut': {},
+  'auth.lock': {},
+  'auth.unlock': { password: 'x' },
+  'auth.changePassword': { currentPassword: 'wrong-password', newPassword: 'new-password-123' },
+  'users.list': {},
+  'users.create': { userId: 'matrix-new', printedName: 'New', roles: ['technician'], password: 'matrix-password-1' },
+  'users.update': { userId: 'nobody-here', printedName: 'N', roles: ['technician'], reason: 'matrix test' },
+  'users.deactivate': { userId: 'nobody-here', reason: 'matrix test' },
+  'users.unlock': { userId: 'nobody-here', reason: 'matrix test' },
+  'users.resetPassword': { userId: 'nobody-here', newPassword: 'matrix-password-2', reason: 'matrix test' },
+  'settings.get': {},
+  'settings.update': {
+    settings: { idleTimeoutMinutes: 15, passwordExpiryDays: 180, clockSkewMinutes: 5, verifyEveryHours: 24, backupFolder: null, backupEveryHours: 24 },
+    reason: 'matrix test',
+  },
+  'ledger.status': {},
+  'ledger.verify': {},
+  'ledger.lastRun': {},
+  'ledger.reviewFindings': { runId: 'none', explanation: 'matrix test', signature: { ...sig, meaning: 'finding_reviewed' } },
+  'audit.query': { filter: {}, offset: 0, limit: 10 },
+  'audit.entry': { seq: 1 },
+  'audit.exportCsv': { filter: { entity: 'user' } },
+  'audit.review': { throughSeq: 1, filter: {}, comment: 'matrix test', signature: { ...sig, password: 'wrong-password' } },
+  'audit.reviews': {},
+  'signatures.forRecord': { entity: 'user', entityId: 'admin' },
+  'backup.create': { folder: '/nonexistent-folder-for-matrix' },
+  'backup.restore': { file: '/nonexistent.db', reason: 'matrix test', password: 'wrong-password' },
+};
+
+type Who = Role | 'anonymous';
+const ALL: Who[] = [...roles, 'anonymous'];
+const SIGNED_IN: Who[] = [...roles];
+const READERS: Who[] = [...roles];
+
+/** Who may call what (the domain model's table, per channel). */
+const allowed: { [K in ChannelName]: Who[] } = {
+  'app.status': ALL,
+  'app.setLocale': ALL,
+  'app.setup': ALL,
+  'auth.session': ALL,
+  'auth.signIn': ALL,
+  'auth.unlock': ALL,
+  'auth.signOut': SIGNED_IN,
+  'auth.lock': SIGNED_IN,
+  'auth.changePassword': SIGNED_IN,
+  'users.list': ['administrator', 'qa_manager', 'inspector'],
+  'users.create': ['administrator'],
+  'users.update': ['administrator'],
+  'users.deactivate': ['administrator'],
+  'users.unlock': ['administrator'],
+  'users.resetPassword': ['administrator'],
+  'settings.get': SIGNED_IN,
+  'settings.update': ['administrator'],
+  'ledger.status': SIGNED_IN,
+  'ledger.verify': ['qa_manager', 'inspector', 'administrator'],
+  'ledger.lastRun': READERS,
+  'ledger.reviewFindings': ['qa_manager'],
+  'audit.query': READERS,
+  'audit.entry': READERS,
+  'audit.exportCsv': ['qa_manager', 'inspector'],
+  'audit.review': ['qa_manager'],
+  'audit.reviews': READERS,
+  'signatures.forRecord': READERS,
+  'backup.create': ['administrator'],
+  'backup.restore': ['administrator'],
+};
+
+/** Channels whose effect is on the caller's own session, not on records. */
+const selfService = new Set<ChannelName>(['auth.signOut', 'auth.lock', 'auth.changePassword', 'app.setLocale']);
+
+describe('role × channel matrix', () => {
+  let app: TestApp;
+  const conns = new Map<Who, Connection>();
+  beforeAll(async () => {
+    app = await createTestApp();
+    for (const r of roles) conns.set(r, r === 'administrator' ? app.admin : await app.userWith([r]));
+    conns.set('anonymous', app.conn());
+  }, 60_000);
+  afterAll(() => app.close());
+
+  for (const name of Object.keys(contract) as ChannelName[]) {
+    for (const who of ALL) {
+      const expectAllowed = allowed[name].includes(who);
+      it(`${name} as ${who}: ${expectAllowed ? 'allowed' : 'refused'}`, async () => {
+        if (name === 'auth.signOut' || name === 'auth.lock') {
+          // Use a throwaway session so the shared ones stay signed in.
+          if (who === 'anonymous') {
+            const r = await app.call(app.conn(), name, {});
+            expect(r.ok ? null : r.error.code).toBe('not_signed_in');
+            return;
+          }
+        }
+        const conn = name === 'auth.signOut' || name === 'auth.lock' ? await freshSession(who as Role) : conns.get(who)!;
+        const r = await app.call(conn, name, samples[name] as never);
+        const code = r.ok ? null : r.error.code;
+        if (expectAllowed && contract[name].access === 'public') {
+          // Public channels answer for themselves (unlock without a session is not_signed_in).
+          expect(['forbidden', 'bad_sender', 'unknown_channel', 'invalid_input']).not.toContain(code);
+        } else if (expectAllowed) {
+          expect(['forbidden', 'not_signed_in', 'bad_sender', 'unknown_channel', 'invalid_input']).not.toContain(code);
+        } else {
+          expect(code).toBe(who === 'anonymous' ? 'not_signed_in' : 'forbidden');
+        }
+      });
+    }
+  }
+
+  async function freshSession(role: Role): Promise<Connection> {
+    const userId = role === 'administrator' ? 'admin' : [...app.core.need().identity.listUsers()].find((u) => JSON.parse(u.roles).includes(role))!.id;
+    const c = app.conn();
+    await app.ok(c, 'auth.signIn', { userId, password: role === 'administrator' ? 'admin-password-1' : 'user-password-01' });
+    return c;
+  }
+
+  it('an inspector cannot change anything over the contract', async () => {
+    const inspector = conns.get('inspector')!;
+    const head = app.core.need().ledger.head().seq;
+    for (const name of Object.keys(contract) as ChannelName[]) {
+      if (!contract[name].writes || contract[name].access === 'public' || selfService.has(name)) continue;
+      const r = await app.call(inspector, name, samples[name] as never);
+      expect(r.ok ? null : r.error.code, name).toBe('forbidden');
+    }
+    expect(app.core.need().ledger.head().seq).toBe(head);
+  });
+});

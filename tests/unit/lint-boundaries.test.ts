@@ -1,0 +1,136 @@
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The architecture rules in eslint.config.mjs, proven on virtual files: each boundary
+ * fails with its explanation where it must, and stays quiet where the code is allowed.
+ * (The files do not exist; lintText only uses the path to pick the config.)
+ */
+let eslint: ESLint;
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: process.cwd(), overrideConfigFile: 'eslint.config.mjs' });
+});
+
+async function lint(filePath: string, code: string): Promise<{ ruleId: string | null; message: string }[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  expect(result, `lint result for ${filePath}`).toBeDefined();
+  return (result?.messages ?? []).map(({ ruleId, message }) => ({ ruleId, message }));
+}
+
+const LEDGER_MESSAGE =
+  'Records change only through the ledger (src/main/ledger): it appends the audit entry in the same transaction (21 CFR 11.10(e))';
+
+describe('runtime boundaries', () => {
+  it('src/shared may not import Node built-ins', async () => {
+    const messages = await lint(
+      'src/shared/bad.ts',
+      "import { readFileSync } from 'node:fs';\nexport const f = readFileSync;\n",
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.ruleId).toBe('no-restricted-imports');
+    expect(messages[0]?.message).toContain('src/shared is pure TypeScript');
+    expect(messages[0]?.message).toContain('no Node built-ins');
+  });
+
+  it('src/shared may not import Node built-ins without the node: prefix either', async () => {
+    const messages = await lint('src/shared/bad.ts', "import path from 'path';\nexport const p = path;\n");
+    expect(messages.map((m) => m.message).join('\n')).toContain('no Node built-ins');
+  });
+
+  it('src/shared may not use DOM globals', async () => {
+    const messages = await lint('src/shared/bad.ts', 'export const lang = navigator.language;\n');
+    expect(messages.some((m) => m.ruleId === 'no-restricted-globals' && m.message.includes('no DOM globals'))).toBe(
+      true,
+    );
+  });
+
+  it('the renderer may not import from src/main', async () => {
+    const messages = await lint(
+      'src/renderer/src/bad.tsx',
+      "import { openSqlite } from '../../main/db/database';\nexport const open = openSqlite;\n",
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.ruleId).toBe('lotseal/boundaries');
+    expect(messages[0]?.message).toContain('only through window.lotseal');
+  });
+
+  it('a renderer file importing its own ./main module is not mistaken for src/main', async () => {
+    const messages = await lint(
+      'src/renderer/src/app/x.tsx',
+      "import { start } from '../main';\nexport const s = start;\n",
+    );
+    expect(messages).toEqual([]);
+  });
+
+  it('a main-process service may not import electron', async () => {
+    const messages = await lint('src/main/samples/bad.ts', "import { app } from 'electron';\nexport const a = app;\n");
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.ruleId).toBe('no-restricted-imports');
+    expect(messages[0]?.message).toContain('only src/main/electron/** (the desktop shell) and src/preload/**');
+  });
+
+  it('the Electron shell may import electron', async () => {
+    const messages = await lint('src/main/electron/x.ts', "import { app } from 'electron';\nexport const a = app;\n");
+    expect(messages).toEqual([]);
+  });
+});
+
+describe('incident rules', () => {
+  it('shell.openExternal outside the helper fails and names the helper', async () => {
+    const messages = await lint(
+      'src/main/electron/menu.ts',
+      "import { shell } from 'electron';\nvoid shell.openExternal('https://www.ecfr.gov/');\n",
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.ruleId).toBe('no-restricted-syntax');
+    expect(messages[0]?.message).toContain('openExternalLink() from src/main/electron/external-links.ts');
+  });
+
+  it('the helper itself may call shell.openExternal', async () => {
+    const messages = await lint(
+      'src/main/electron/external-links.ts',
+      "import { shell } from 'electron';\nvoid shell.openExternal('https://www.ecfr.gov/');\n",
+    );
+    expect(messages).toEqual([]);
+  });
+
+  it('an INSERT INTO literal outside the ledger fails with the 21 CFR 11.10(e) message', async () => {
+    const messages = await lint(
+      'src/main/samples/x.ts',
+      "export const sql = 'INSERT INTO sample (id, lot) VALUES (?, ?)';\n",
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.ruleId).toBe('no-restricted-syntax');
+    expect(messages[0]?.message).toBe(LEDGER_MESSAGE);
+  });
+
+  it('UPDATE … SET and DELETE FROM in template literals fail too, in any case', async () => {
+    const messages = await lint(
+      'src/main/results/x.ts',
+      'export const a = (id: string) => `update result set value = 1 where id = ${id}`;\nexport const b = `DELETE FROM result`;\n',
+    );
+    expect(messages.filter((m) => m.message === LEDGER_MESSAGE)).toHaveLength(2);
+  });
+
+  it('kysely write builders outside the ledger fail', async () => {
+    const messages = await lint(
+      'src/main/samples/x.ts',
+      "declare const qb: { insertInto(t: string): unknown };\nexport const q = qb.insertInto('sample');\n",
+    );
+    expect(messages.map((m) => m.message)).toContain(LEDGER_MESSAGE);
+  });
+
+  it('reads are fine anywhere', async () => {
+    const messages = await lint('src/main/samples/x.ts', "export const sql = 'SELECT id FROM sample WHERE lot = ?';\n");
+    expect(messages).toEqual([]);
+  });
+
+  it('the ledger may write', async () => {
+    const messages = await lint(
+      'src/main/ledger/x.ts',
+      "export const sql = 'INSERT INTO sample (id, lot) VALUES (?, ?)';\n",
+    );
+    expect(messages).toEqual([]);
+  });
+});
