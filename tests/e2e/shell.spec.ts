@@ -55,8 +55,12 @@ test('first run: create the administrator, store the recovery code, sign in, hom
   await expect(page.getByRole('heading', { name: 'What needs me now' })).toBeVisible();
   await shot(page, 'home', 'en');
 
-  // The choice is remembered across a reload; the session survives it too.
+  // The language choice is remembered across a reload (the harness token too, from
+  // sessionStorage); a harness session belongs to its connection, so sign-in comes back.
+  await shell.setLanguage('zh-CN');
   await page.reload();
-  await waitForScreen(page, 'app');
-  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await waitForScreen(page, 'signin');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(page.getByTestId('signin-submit')).toHaveText('登录');
+  await shot(page, 'signin', 'zh-CN');
 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -56,16 +56,13 @@ function Connected() {
   }, [qc]);
   useEvent('session.changed', () => void qc.invalidateQueries({ queryKey: sessionKey }));
 
-  // A different person (or none) now: forget everything the previous session loaded.
-  const lastUser = useRef<string | null | undefined>(undefined);
+  // Signed out: forget everything the previous person loaded, while no page observes it
+  // (every change of person passes through the sign-in screen).
   const userId = session.data?.userId ?? null;
   useEffect(() => {
-    if (lastUser.current !== undefined && lastUser.current !== userId) {
-      qc.removeQueries({
-        predicate: (q) => q.queryKey[0] !== 'app.status' && q.queryKey[0] !== 'auth.session',
-      });
+    if (userId === null) {
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'app.status' && q.queryKey[0] !== 'auth.session' });
     }
-    lastUser.current = userId;
   }, [userId, qc]);
 
   if (status.isPending) return <Loading />;
