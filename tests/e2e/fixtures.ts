@@ -24,7 +24,10 @@ async function startHarness(dataDir: string): Promise<HarnessInfo> {
   let out = '';
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`harness did not print its URL within 60 s\n${out}\n${err}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`harness did not print its URL within 60 s\n${out}\n${err}`)),
+      60_000,
+    );
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = URL_LINE.exec(out);
@@ -79,6 +82,9 @@ export async function shot(page: Page, name: string, lang: 'en' | 'zh-CN'): Prom
 }
 
 /** Waits until the app has loaded and shows the given screen. */
-export async function waitForScreen(page: Page, screen: 'setup' | 'signin' | 'locked' | 'change-password' | 'app'): Promise<void> {
+export async function waitForScreen(
+  page: Page,
+  screen: 'setup' | 'signin' | 'locked' | 'change-password' | 'app',
+): Promise<void> {
   await expect(page.locator(`[data-app-state="ready"][data-screen="${screen}"]`)).toBeVisible();
 }

@@ -10,7 +10,9 @@ export const ADMIN = { userId: 'admin.wang', printedName: '王建国', password:
 export async function openApp(page: Page, url: string, lang: 'en' | 'zh-CN' = 'en'): Promise<void> {
   // Only the first visit: later a person's own choice (the language switch) must survive reloads.
   const l = JSON.stringify(lang);
-  await page.addInitScript(`if (!localStorage.getItem('lotseal.locale')) localStorage.setItem('lotseal.locale', ${l});`);
+  await page.addInitScript(
+    `if (!localStorage.getItem('lotseal.locale')) localStorage.setItem('lotseal.locale', ${l});`,
+  );
   await page.goto(url);
 }
 

@@ -7,7 +7,10 @@ import { SignInPage } from './pages/SignInPage';
 
 const TECH = { userId: 'li.na', printedName: '李娜', password: 'Temp-pass-0001', newPassword: 'Tech-pass-2024!' };
 
-test('admin creates a technician; the technician must change the password; lock and resume', async ({ page, harness }) => {
+test('admin creates a technician; the technician must change the password; lock and resume', async ({
+  page,
+  harness,
+}) => {
   await setupAndSignInAdmin(page, harness.url);
   const accounts = new AccountsPage(page);
   await accounts.open();
@@ -38,7 +41,9 @@ test('admin creates a technician; the technician must change the password; lock 
   await page.getByTestId('cp-new').fill('short');
   await page.getByTestId('cp-new2').fill('short');
   await page.getByTestId('cp-submit').click();
-  await expect(page.getByText('At least 10 characters and not the same as the user ID.', { exact: true })).toBeVisible();
+  await expect(
+    page.getByText('At least 10 characters and not the same as the user ID.', { exact: true }),
+  ).toBeVisible();
   await signIn.changePassword(TECH.password, TECH.newPassword);
   await shell.ready();
   await shell.expectSignedInAs(TECH.printedName);

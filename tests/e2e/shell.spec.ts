@@ -4,7 +4,10 @@ import { SetupPage } from './pages/SetupPage';
 import { ShellPage } from './pages/ShellPage';
 import { SignInPage } from './pages/SignInPage';
 
-test('first run: create the administrator, store the recovery code, sign in, home in both languages', async ({ page, harness }) => {
+test('first run: create the administrator, store the recovery code, sign in, home in both languages', async ({
+  page,
+  harness,
+}) => {
   await openApp(page, harness.url, 'en');
   // The token left the address bar as soon as the page read it.
   await waitForScreen(page, 'setup');
@@ -19,7 +22,9 @@ test('first run: create the administrator, store the recovery code, sign in, hom
   await page.getByTestId('setup-password').fill('short');
   await page.getByTestId('setup-password2').fill('short');
   await page.getByTestId('setup-submit').click();
-  await expect(page.getByText('At least 10 characters and not the same as the user ID.', { exact: true })).toBeVisible();
+  await expect(
+    page.getByText('At least 10 characters and not the same as the user ID.', { exact: true }),
+  ).toBeVisible();
 
   const code = await setup.createAdmin(ADMIN.userId, ADMIN.printedName, ADMIN.password);
   expect(code.length).toBeGreaterThan(8);

@@ -5,7 +5,10 @@ import { ShellPage } from './pages/ShellPage';
 
 const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
 
-test('a QA manager signs the audit-trail review: wrong password refused, right one recorded', async ({ page, harness }) => {
+test('a QA manager signs the audit-trail review: wrong password refused, right one recorded', async ({
+  page,
+  harness,
+}) => {
   await setupAndSignInAdmin(page, harness.url);
   await createUserAndFirstSignIn(page, { ...QA, roles: ['qa_manager'] });
   const shell = new ShellPage(page);
@@ -34,6 +37,15 @@ test('a QA manager signs the audit-trail review: wrong password refused, right o
   await expect(reviews).toContainText(QA.printedName);
   await expect(reviews).toContainText('Checked account changes');
   await shot(page, 'audit-review', 'en');
+
+  // Verification: run it, watch it finish, and the header badge turns green.
+  await audit.openTab('verification');
+  await page.getByTestId('verify-now').click();
+  await expect(page.getByTestId('verify-progress')).toContainText('Verification finished.');
+  await expect(shell.ledgerBadge()).toHaveAttribute('data-tone', 'ok');
+  await expect(shell.ledgerBadge()).toContainText('Ledger verified through #');
+  await expect(page.getByTestId('last-run')).toContainText('No findings');
+  await shot(page, 'verification', 'en');
 
   await shell.setLanguage('zh-CN');
   await audit.startReview();

@@ -3,14 +3,13 @@
  * (errors.key_passphrase_wrong / errors.key_missing) and nothing is written: the database
  * file is unchanged byte for byte.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppErrorException } from '../../src/shared/contract/errors';
 import { createDatabase, openDatabase } from '../../src/main/db/store';
 import { E } from '../../src/main/ledger/entities';
 import { keyFilePath, loadHostKey, passphraseProtector } from '../../src/main/ledger/keys';
-import { Ledger } from '../../src/main/ledger/ledger';
 import { makeEnv, newLedger, writeSetting, type TestEnv } from '../fixtures/ledger-helpers';
 
 const envs: TestEnv[] = [];
@@ -29,13 +28,12 @@ function writeAsCli(env: TestEnv, passphrase: string): void {
   }
 }
 
-function snapshot(env: TestEnv): { db: Buffer; wal: boolean; anchor: string | null } {
-  const a = join(env.dataDir, 'anchors');
-  return {
-    db: readFileSync(env.file),
-    wal: existsSync(`${env.file}-wal`),
-    anchor: existsSync(a) ? JSON.stringify(env.anchors.read(new Ledger({ db: null as never, key: null, workstation: '', timeZone: '' }).getDatabaseId() ?? '')) : null,
-  };
+/** The database file, whether a WAL exists, and the anchor files: nothing may change. */
+function snapshot(env: TestEnv): { db: Buffer; wal: boolean; anchors: Record<string, string> } {
+  const dir = join(env.dataDir, 'anchors');
+  const anchors: Record<string, string> = {};
+  if (existsSync(dir)) for (const f of readdirSync(dir)) anchors[f] = readFileSync(join(dir, f), 'utf8');
+  return { db: readFileSync(env.file), wal: existsSync(`${env.file}-wal`), anchors };
 }
 
 function setup(): TestEnv {

@@ -13,18 +13,23 @@ describe('i18n resources', () => {
 
   it('no message is empty', () => {
     for (const locale of ['en', 'zh-CN'] as const) {
-      for (const key of flattenKeys(messages[locale])) expect(translate(locale, key).trim(), `${locale} ${key}`).not.toBe('');
+      for (const key of flattenKeys(messages[locale]))
+        expect(translate(locale, key).trim(), `${locale} ${key}`).not.toBe('');
     }
   });
 
-  it.each(['en', 'zh-CN'] as const)('%s has a message for every error code, finding kind, role and meaning', (locale) => {
-    const missing: string[] = [];
-    for (const code of errorCodes) if (!hasKey(locale, `errors.${code}`)) missing.push(`errors.${code}`);
-    for (const kind of findingKinds) if (!hasKey(locale, `findings.${kind}`)) missing.push(`findings.${kind}`);
-    for (const role of roles) if (!hasKey(locale, `roles.${role}`)) missing.push(`roles.${role}`);
-    for (const meaning of signatureMeanings) if (!hasKey(locale, `meanings.${meaning}`)) missing.push(`meanings.${meaning}`);
-    expect(missing).toEqual([]);
-  });
+  it.each(['en', 'zh-CN'] as const)(
+    '%s has a message for every error code, finding kind, role and meaning',
+    (locale) => {
+      const missing: string[] = [];
+      for (const code of errorCodes) if (!hasKey(locale, `errors.${code}`)) missing.push(`errors.${code}`);
+      for (const kind of findingKinds) if (!hasKey(locale, `findings.${kind}`)) missing.push(`findings.${kind}`);
+      for (const role of roles) if (!hasKey(locale, `roles.${role}`)) missing.push(`roles.${role}`);
+      for (const meaning of signatureMeanings)
+        if (!hasKey(locale, `meanings.${meaning}`)) missing.push(`meanings.${meaning}`);
+      expect(missing).toEqual([]);
+    },
+  );
 
   it('zh-CN error messages are written in Chinese, not copied English', () => {
     for (const code of errorCodes) expect(translate('zh-CN', `errors.${code}`)).toMatch(/[\u4e00-\u9fff]/);

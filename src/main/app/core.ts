@@ -169,8 +169,8 @@ export class AppCore {
     this.locales.set(connectionId, locale);
   }
 
-  localeOf(connectionId: string): Locale {
-    return this.locales.get(connectionId) ?? 'en';
+  localeOf(connectionId: string, fallback: Locale = 'en'): Locale {
+    return this.locales.get(connectionId) ?? fallback;
   }
 
   lastRun(): Record<string, unknown> | undefined {

@@ -7,6 +7,7 @@ import { roles, type Role } from '../../shared/domain/roles';
 import { translate } from '../../shared/i18n';
 import { IdentityService, prepareFirstAdministrator, toUserView, userRoles } from '../auth/identity';
 import { SettingsService } from '../auth/settings';
+import { openSqlite } from '../db/database';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
 import { AnchorStore, readAnchorFile } from '../ledger/anchor';
 import { backupDatabase } from '../ledger/backup';
@@ -293,8 +294,7 @@ export function buildProgram(): Command {
 
 function listKeys(file: string): Array<{ id: string; fingerprint: string; host: string; valid_from: string; valid_to: string | null }> {
   try {
-    const Database = require('better-sqlite3') as typeof import('better-sqlite3');
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const db = openSqlite(file, { readonly: true });
     try {
       return (db.prepare('SELECT id, fingerprint, host, host_kind, valid_from, valid_to FROM signing_key ORDER BY valid_from').all() as Array<{
         id: string;

@@ -72,11 +72,13 @@ function start(): void {
       const { dispatcher } = core;
 
       const locale = systemLocale();
+      const appCore = core;
       registerIpc(
         ipcMain,
         dispatcher,
         createSenderCheck(location),
-        () => locale,
+        // The renderer sets its language with app.setLocale; until then, the OS language.
+        (senderId) => appCore.localeOf(`wc-${senderId}`, locale),
         ({ channel, url }) => log.warn(`IPC refused: untrusted sender frame ${url ?? '(gone)'} on ${channel}`),
       );
 

@@ -36,14 +36,18 @@ export function toEntryView(r: EntryRow): AuditEntryView {
 function where(f: AuditFilter): { sql: string; params: unknown[] } {
   const c: string[] = [];
   const p: unknown[] = [];
-  if (f.entity) (c.push('entity = ?'), p.push(f.entity));
-  if (f.entityId) (c.push('entity_id = ?'), p.push(f.entityId));
-  if (f.actorId) (c.push('actor = ?'), p.push(f.actorId));
-  if (f.action) (c.push('action = ?'), p.push(f.action));
+  const add = (clause: string, value: unknown): void => {
+    c.push(clause);
+    p.push(value);
+  };
+  if (f.entity) add('entity = ?', f.entity);
+  if (f.entityId) add('entity_id = ?', f.entityId);
+  if (f.actorId) add('actor = ?', f.actorId);
+  if (f.action) add('action = ?', f.action);
   const from = f.from ? Date.parse(f.from) : NaN;
   const to = f.to ? Date.parse(f.to) : NaN;
-  if (!Number.isNaN(from)) (c.push('at >= ?'), p.push(from));
-  if (!Number.isNaN(to)) (c.push('at <= ?'), p.push(to));
+  if (!Number.isNaN(from)) add('at >= ?', from);
+  if (!Number.isNaN(to)) add('at <= ?', to);
   return { sql: c.length ? `WHERE ${c.join(' AND ')}` : '', params: p };
 }
 

@@ -2,7 +2,8 @@ import type { Finding, FindingKind, VerifyReport } from '../../shared/contract/c
 import type { Db } from '../db/database';
 import type { Anchor } from './anchor';
 import { allEntities, type EntityDef } from './entities';
-import { GENESIS_HEX, canonical, checkpointMessage, entryHash, type EntryFields } from './hashing';
+import * as nodeCrypto from 'node:crypto';
+import { GENESIS_HEX, canonical, checkpointMessage, entryPreimage, type EntryFields } from './hashing';
 import { verifySignature } from './keys';
 
 /**
@@ -70,7 +71,75 @@ export interface ChainRangeResult {
   findings: Finding[];
 }
 
-const CHUNK = 20_000;
+// Rows per query: small enough that a chunk dies young (a 20,000-row chunk was promoted to
+// the old generation and GC took a third of the time), large enough to amortise the query.
+const CHUNK = 1_000;
+
+/**
+ * The entry hash preimage of docs/ledger.md §2, assembled by SQLite: byte for byte what
+ * entryPreimage() builds, because json_quote writes a TEXT value exactly as JSON.stringify
+ * does for every well-formed string (tests/unit/ledger-properties.test.ts checks the two
+ * agree on arbitrary Unicode). No type guards here (they doubled the cost): a BLOB an
+ * attacker put into a text column makes json_quote throw, and that chunk is then read by
+ * the JavaScript fallback (preimageRows), which refuses any value of the wrong type.
+ */
+export const PREIMAGE_SQL = [
+  `'{"action":' || json_quote(action)`,
+  `',"actor":' || json_quote(actor)`,
+  `',"actor_name":' || json_quote(actor_name)`,
+  `',"at":' || at`,
+  `',"content":' || content`,
+  `',"entity":' || json_quote(entity)`,
+  `',"entity_id":' || json_quote(entity_id)`,
+  `',"prev":"' || lower(hex(prev))`,
+  `'","reason":' || json_quote(reason)`,
+  `',"seq":' || seq`,
+  `',"tz":' || json_quote(tz)`,
+  `',"ws":' || json_quote(ws) || '}'`,
+].join(' || ');
+
+/**
+ * The slow, strict path for a chunk SQLite could not assemble: the same rows as the fast
+ * query ([seq, at, preimage, prev hex, hash hex]), with preimage null when a column does
+ * not hold the type the ledger wrote.
+ */
+function preimageRows(db: Db, lo: number, hi: number, limit: number): unknown[][] {
+  const rows = db
+    .prepare(
+      'SELECT seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev, hash FROM audit_entry WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?',
+    )
+    .raw(true)
+    .all(lo, hi, limit) as unknown[][];
+  const hex = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('hex') : '');
+  return rows.map((r) => {
+    const texts = [r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[10]];
+    const typed = texts.every((t) => typeof t === 'string') && Number.isSafeInteger(r[1]) && (r[9] === null || typeof r[9] === 'string');
+    const fields: EntryFields = {
+      seq: r[0] as number,
+      at: r[1] as number,
+      tz: r[2] as string,
+      actor: r[3] as string,
+      actor_name: r[4] as string,
+      ws: r[5] as string,
+      action: r[6] as string,
+      entity: r[7] as string,
+      entity_id: r[8] as string,
+      reason: r[9] as string | null,
+      content: r[10] as string,
+    };
+    return [r[0], r[1], typed ? entryPreimage(fields, hex(r[11])) : null, hex(r[11]), hex(r[12])];
+  });
+}
+
+/**
+ * SHA-256 hex of a UTF-8 string. crypto.hash (Node ≥ 20.12; Electron 45 ships Node 22) is
+ * the one-shot form, about 3× faster than createHash for an entry-sized input; the same bytes
+ * as entryHash() in hashing.ts.
+ */
+const sha256HexOf: (s: string) => string =
+  typeof (nodeCrypto as { hash?: unknown }).hash === 'function'
+    ? (s) => nodeCrypto.hash('sha256', s, 'hex')
+    : (s) => nodeCrypto.createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** A column an attacker may have rewritten with another type: compare it as bytes anyway. */
 function asBuffer(v: unknown): Buffer {
@@ -86,9 +155,8 @@ function clockDetail(seq: number, at: number, maxAt: number): string {
  * stored hash of entry lo-1 (GENESIS for lo = 1), `prevAt` its time; the caller joins ranges.
  *
  * This loop is the verifier's hot path (≥ 250,000 entries/s per the issue, docs/performance.md):
- * rows come back as arrays, hashes are compared as Buffers, each stored hash is turned into
- * hex once (it is the next entry's `prev` in the preimage), and checkpoints are fetched per
- * chunk and looked up by seq instead of keeping a map of every entry's hash.
+ * SQLite builds the preimage and the hex, JS only hashes and compares strings; checkpoints
+ * are fetched per chunk and looked up by seq; entity and id are read only for a finding.
  */
 export function verifyChainRange(
   db: Db,
@@ -98,15 +166,23 @@ export function verifyChainRange(
   progress?: (done: number) => void,
 ): ChainRangeResult {
   const sink = new FindingSink();
+  // SQLite assembles each entry's hash preimage (PREIMAGE_SQL, byte-identical to
+  // entryPreimage in hashing.ts) and returns the hashes as lower-case hex: per entry, JS sees
+  // two numbers and three strings instead of thirteen values and two Buffers, and only
+  // hashes and compares (see docs/performance.md for what this bought).
   const entriesStmt = db
-    .prepare(
-      'SELECT seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev, hash FROM audit_entry WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?',
-    )
+    .prepare(`SELECT seq, at, ${PREIMAGE_SQL}, lower(hex(prev)), lower(hex(hash)) FROM audit_entry WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`)
     .raw(true);
-  const cpStmt = db.prepare('SELECT seq, head, at, key_id, sig FROM checkpoint WHERE seq >= ? AND seq <= ? ORDER BY seq').raw(true);
+  const whoStmt = db.prepare('SELECT entity, entity_id FROM audit_entry WHERE seq = ?');
+  const who = (seq: number): { entity: string | null; id: string | null } => {
+    const w = whoStmt.get(seq) as { entity: unknown; entity_id: unknown } | undefined;
+    return { entity: w ? String(w.entity) : null, id: w ? String(w.entity_id) : null };
+  };
+  const cpStmt = db
+    .prepare('SELECT seq, lower(hex(head)), at, key_id, sig FROM checkpoint WHERE seq >= ? AND seq <= ? ORDER BY seq')
+    .raw(true);
   let expected = ctx.prevSeq + 1;
   let prevHex = ctx.prevHash;
-  let prevBuf = Buffer.from(ctx.prevHash, 'hex');
   let maxAt = ctx.prevMaxAt;
   let minAt: number | null = null;
   let lastAt: number | null = null;
@@ -115,70 +191,49 @@ export function verifyChainRange(
   let firstSeq: number | null = null;
   let lastCheckpointSeq: number | null = null;
   let cursor = lo;
+  let reported = 0;
   const skew = ctx.skewMs;
-  const fields: EntryFields = {
-    seq: 0,
-    at: 0,
-    tz: '',
-    actor: '',
-    actor_name: '',
-    ws: '',
-    action: '',
-    entity: '',
-    entity_id: '',
-    reason: null,
-    content: '',
-  };
   while (cursor <= hi) {
-    const rows = entriesStmt.all(cursor, hi, CHUNK) as unknown[][];
+    let rows: unknown[][];
+    try {
+      rows = entriesStmt.all(cursor, hi, CHUNK) as unknown[][];
+    } catch {
+      rows = preimageRows(db, cursor, hi, CHUNK);
+    }
     if (rows.length === 0) break;
     const chunkHi = rows[rows.length - 1]![0] as number;
     // The chunk's checkpoints, looked up by seq as the entries go by.
     const cps = cpStmt.all(cursor, chunkHi) as unknown[][];
-    const cpHashes = cps.length > 0 ? new Map<number, Buffer | null>() : null;
+    const cpHashes = cps.length > 0 ? new Map<number, string | null>() : null;
     if (cpHashes) for (const c of cps) cpHashes.set(c[0] as number, null);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
       const seq = r[0] as number;
       const at = r[1] as number;
-      const storedPrev = asBuffer(r[11]);
-      const stored = asBuffer(r[12]);
+      const preimage = r[2] as string | null;
+      const storedPrev = r[3] as string;
+      const stored = r[4] as string;
       if (firstSeq === null) firstSeq = seq;
       if (seq !== expected) {
         sink.add('sequence_gap', seq, seq > expected ? `entries #${expected}–#${seq - 1} are missing` : `entry #${seq} is out of order`);
       }
-      fields.seq = seq;
-      fields.at = at;
-      fields.tz = r[2] as string;
-      fields.actor = r[3] as string;
-      fields.actor_name = r[4] as string;
-      fields.ws = r[5] as string;
-      fields.action = r[6] as string;
-      fields.entity = r[7] as string;
-      fields.entity_id = r[8] as string;
-      fields.reason = r[9] as string | null;
-      fields.content = r[10] as string;
-      const linked = storedPrev.equals(prevBuf);
-      let recomputed: Buffer | null;
-      try {
-        recomputed = entryHash(fields, linked ? prevHex : storedPrev.toString('hex'));
-      } catch {
-        recomputed = null;
+      // A NULL preimage: a column no longer has the type the ledger wrote (tampered).
+      if (preimage === null || sha256HexOf(preimage) !== stored) {
+        const w = who(seq);
+        sink.add('entry_hash_mismatch', seq, `entry #${seq} (${w.entity} ${w.id}) does not match its hash`, w.entity, w.id);
       }
-      if (recomputed === null || !recomputed.equals(stored)) {
-        sink.add('entry_hash_mismatch', seq, `entry #${seq} (${fields.entity} ${fields.entity_id}) does not match its hash`, fields.entity, fields.entity_id);
-      }
-      if (!linked) {
-        sink.add('chain_break', seq, `entry #${seq} does not link to the entry before it`, fields.entity, fields.entity_id);
+      if (storedPrev !== prevHex) {
+        const w = who(seq);
+        sink.add('chain_break', seq, `entry #${seq} does not link to the entry before it`, w.entity, w.id);
       }
       if (maxAt !== null && at < maxAt - skew) {
-        sink.add('clock_regression', seq, clockDetail(seq, at, maxAt), fields.entity, fields.entity_id);
+        const w = who(seq);
+        sink.add('clock_regression', seq, clockDetail(seq, at, maxAt), w.entity, w.id);
       }
       if (maxAt === null || at > maxAt) maxAt = at;
       if (minAt === null || at < minAt) minAt = at;
       lastAt = at;
-      prevBuf = stored;
-      prevHex = stored.toString('hex');
+      prevHex = stored;
       expected = seq + 1;
       entries += 1;
       if (cpHashes !== null && cpHashes.has(seq)) cpHashes.set(seq, stored);
@@ -189,8 +244,12 @@ export function verifyChainRange(
       lastCheckpointSeq = c[0] as number;
     }
     cursor = chunkHi + 1;
-    progress?.(entries);
+    if (progress && entries - reported >= 20_000) {
+      reported = entries;
+      progress(entries);
+    }
   }
+  if (progress && reported !== entries) progress(entries);
   // Checkpoints between the last entry and hi (entries missing from the end of this range).
   const tail = cursor <= hi ? (cpStmt.all(cursor, hi) as unknown[][]) : [];
   for (const c of tail) {
@@ -229,17 +288,16 @@ export function clockFindings(db: Db, lo: number, hi: number, seedMaxAt: number,
   return sink.findings;
 }
 
-function checkCheckpoint(c: unknown[], entryHashBuf: Buffer | null, keys: Map<string, RegisteredKey[]>, sink: FindingSink): void {
+function checkCheckpoint(c: unknown[], entryHashHex: string | null, keys: Map<string, RegisteredKey[]>, sink: FindingSink): void {
   const seq = c[0] as number;
-  const headBuf = asBuffer(c[1]);
-  const head = headBuf.toString('hex');
+  const head = c[1] as string;
   const at = c[2] as number;
   const keyId = c[3] as string;
   const sig = asBuffer(c[4]);
-  if (entryHashBuf === null) {
+  if (entryHashHex === null) {
     // Reported as tail_truncated or checkpoint_mismatch by the caller, who knows the head.
     sink.add('checkpoint_mismatch', seq, `checkpoint #${seq} names entry #${seq}, which is not in the audit trail`);
-  } else if (!entryHashBuf.equals(headBuf)) {
+  } else if (entryHashHex !== head) {
     sink.add('checkpoint_mismatch', seq, `checkpoint #${seq} signed a different hash than entry #${seq} has`);
   }
   const versions = keys.get(keyId);

@@ -41,8 +41,7 @@ const en = {
   },
   app: {
     connecting: 'Connecting to LotSeal…',
-    noToken:
-      'This page needs the link printed by the LotSeal harness (it ends with #token=…). Open that link again.',
+    noToken: 'This page needs the link printed by the LotSeal harness (it ends with #token=…). Open that link again.',
     loadFailed: 'LotSeal could not load its status. Check that the LotSeal service is running, then try again.',
     readOnly: 'Read-only — inspector session',
     signOut: 'Sign out',
@@ -137,12 +136,14 @@ const en = {
       'The ledger has open findings, so this action is blocked. A QA manager must review them in Audit trail → Verification.',
     database_incompatible:
       'The database was made by a different LotSeal version or its migrations do not match. Do not use it; call your administrator.',
-    database_exists: 'A LotSeal database already exists in this folder. Choose another folder or open the existing one.',
+    database_exists:
+      'A LotSeal database already exists in this folder. Choose another folder or open the existing one.',
     database_missing: 'No LotSeal database was found in the data folder. Check the folder, or restore a backup.',
     key_error:
       'The workstation signing key could not be opened (wrong passphrase or damaged key file). Call your administrator.',
     internal: 'Something went wrong inside LotSeal. Try again; if it happens again, tell your administrator.',
-    connection_lost: 'The connection to LotSeal was lost during this action. Check whether it was saved, then try again.',
+    connection_lost:
+      'The connection to LotSeal was lost during this action. Check whether it was saved, then try again.',
     unknown: 'Unexpected error: {{message}}',
   },
   zod: {
@@ -233,7 +234,8 @@ const en = {
     blockingAnchor:
       'The external anchor is behind the ledger. A QA manager must review this in Audit trail → Verification.',
     openVerification: 'Open Verification',
-    clockBehind: 'This workstation’s clock is behind the newest ledger entry. Ask the administrator to check the clock.',
+    clockBehind:
+      'This workstation’s clock is behind the newest ledger entry. Ask the administrator to check the clock.',
   },
   home: {
     title: 'What needs me now',
@@ -243,7 +245,8 @@ const en = {
     ledgerHead: 'Newest entry: #{{seq}}',
     lockedTitle: 'Locked accounts',
     lockedNone: 'No account is locked.',
-    lockedSome: '{{count}} accounts are locked after failed sign-in attempts. Unlock them in Administration → Accounts after checking with the person.',
+    lockedSome:
+      '{{count}} accounts are locked after failed sign-in attempts. Unlock them in Administration → Accounts after checking with the person.',
     openAccounts: 'Open Accounts',
     keyTitle: 'Workstation signing key',
     keyIntro: 'Compare this fingerprint with the one on record when an inspector asks.',
@@ -257,11 +260,15 @@ const en = {
   },
   placeholders: {
     title: 'Coming soon',
-    samples: 'Register incoming samples, print their labels and follow each sample from receipt to a complete set of reviewed results. Used by lab technicians and reviewers.',
-    testing: 'Enter or capture results from instruments, submit them with your signature and review other people’s results. Used by technicians, reviewers and QA managers.',
+    samples:
+      'Register incoming samples, print their labels and follow each sample from receipt to a complete set of reviewed results. Used by lab technicians and reviewers.',
+    testing:
+      'Enter or capture results from instruments, submit them with your signature and review other people’s results. Used by technicians, reviewers and QA managers.',
     lots: 'See every lot with its status, and release, hold or reject it with a signature. Used by QA managers; production sees the status.',
-    trace: 'Trace a lot forwards to shipments and backwards to raw milk, and run recall drills. Used by QA managers and production.',
-    instruments: 'Register instruments, their calibrations and serial connections. Used by administrators; technicians see what is due.',
+    trace:
+      'Trace a lot forwards to shipments and backwards to raw milk, and run recall drills. Used by QA managers and production.',
+    instruments:
+      'Register instruments, their calibrations and serial connections. Used by administrators; technicians see what is due.',
     specifications: 'Write and approve product specifications with limits per test. Used by QA managers.',
   },
   admin: {
@@ -394,8 +401,7 @@ const en = {
     meaning: 'Meaning of the signature',
     comment: 'Comment (optional)',
     password: 'Your password',
-    legal:
-      'Your electronic signature is the legally binding equivalent of your handwritten signature (21 CFR 11.100).',
+    legal: 'Your electronic signature is the legally binding equivalent of your handwritten signature (21 CFR 11.100).',
     sign: 'Sign',
   },
   time: {

@@ -1,5 +1,6 @@
 import en, { type Messages } from './en';
 import zhCN from './zh-CN';
+import { serviceMessagesEn, serviceMessagesZh } from './service-messages';
 
 export type { Messages };
 
@@ -7,7 +8,20 @@ export type { Messages };
 export const locales = ['en', 'zh-CN'] as const;
 export type Locale = (typeof locales)[number];
 
-export const messages: Record<Locale, Messages> = { en, 'zh-CN': zhCN };
+function merge<T extends object>(base: T, extra: object): T {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(extra)) {
+    const cur = out[k];
+    out[k] = cur && typeof cur === 'object' && v && typeof v === 'object' ? merge(cur as object, v as object) : v;
+  }
+  return out as T;
+}
+
+/** Screen messages plus the specific messages of main-process services (service-messages.ts). */
+export const messages: Record<Locale, Messages> = {
+  en: merge(en, serviceMessagesEn),
+  'zh-CN': merge(zhCN, serviceMessagesZh),
+};
 
 export function isLocale(value: unknown): value is Locale {
   return value === 'en' || value === 'zh-CN';

@@ -6,28 +6,35 @@
  */
 export const serviceMessagesEn = {
   errors: {
-    anchor_unreadable: 'The anchor file {{file}} cannot be read. Give the anchor file of the workstation (anchors/<database id>.json).',
+    anchor_unreadable:
+      'The anchor file {{file}} cannot be read. Give the anchor file of the workstation (anchors/<database id>.json).',
     backup_folder_missing: 'No backup folder is set. Choose a folder, or set one in Administration → Settings.',
-    backup_verify_failed: 'The backup copy did not verify, so it was deleted and nothing was reported as backed up. Check the disk and try again.',
+    backup_verify_failed:
+      'The backup copy did not verify, so it was deleted and nothing was reported as backed up. Check the disk and try again.',
     bad_roles: 'Unknown role(s) "{{value}}". Allowed roles: {{allowed}}.',
     cannot_deactivate_self: 'You cannot deactivate your own account. Ask another administrator.',
-    cli_admin_required: 'This command needs an administrator: give --user and --password-file (or --recovery-code for unlock).',
+    cli_admin_required:
+      'This command needs an administrator: give --user and --password-file (or --recovery-code for unlock).',
     db_migrate_unregistered:
       'The database {{file}} needs an update, but this workstation is not registered in it. Update it from a registered workstation first.',
     db_migration_mismatch:
       'The database {{file}} was not opened: its record of migration {{migration}} ({{name}}) does not match this version of LotSeal. It may have been altered. Do not use it; call your administrator and verify a backup.',
-    db_needs_migration: 'The database {{file}} needs {{pending}} update(s) and was opened read-only, so it cannot be updated.',
+    db_needs_migration:
+      'The database {{file}} needs {{pending}} update(s) and was opened read-only, so it cannot be updated.',
     db_newer_than_app:
       'The database {{file}} was written by a newer version of LotSeal (migration {{migration}} {{name}}). Install that version to open it.',
     db_not_lotseal: 'The file {{file}} is not a LotSeal database.',
     file_unreadable: 'The file {{file}} ({{what}}) cannot be read or is empty.',
     key_exists: 'A signing key already exists at {{file}}; it is never overwritten.',
-    key_file_damaged: 'The signing key file {{file}} is damaged. Restore it from the workstation backup or ask an administrator to register a new key.',
-    key_missing: 'This workstation has no signing key ({{file}}). Run `lotseal init`, or sign in once as an administrator to register one.',
+    key_file_damaged:
+      'The signing key file {{file}} is damaged. Restore it from the workstation backup or ask an administrator to register a new key.',
+    key_missing:
+      'This workstation has no signing key ({{file}}). Run `lotseal init`, or sign in once as an administrator to register one.',
     key_passphrase_missing:
       'The signing key needs its passphrase: set LOTSEAL_KEY_PASSPHRASE or pass --key-passphrase-file FILE.',
     key_passphrase_short: 'The key passphrase must have at least {{min}} characters.',
-    key_passphrase_wrong: 'The key passphrase is not correct, so the signing key could not be opened. Nothing was written.',
+    key_passphrase_wrong:
+      'The key passphrase is not correct, so the signing key could not be opened. Nothing was written.',
     nothing_to_review: 'This verification run has no open findings to review.',
     reason_required: 'A reason is required for this change (it is kept in the audit trail).',
     record_exists: 'A {{entity}} record with the ID {{id}} already exists.',
@@ -37,7 +44,8 @@ export const serviceMessagesEn = {
     stale_record: 'Someone else changed this record meanwhile. Refresh to see the current version, then try again.',
     user_deactivated: 'This account is deactivated; it can no longer be changed.',
     user_exists: 'The user ID {{userId}} is already taken (user IDs are never reused, even after deactivation).',
-    user_id_format: 'User IDs use 2–40 lower-case letters, digits, dot, dash or underscore, starting with a letter or digit.',
+    user_id_format:
+      'User IDs use 2–40 lower-case letters, digits, dot, dash or underscore, starting with a letter or digit.',
     verify_running: 'A verification is already running. Wait for it to finish.',
   },
   password: {
@@ -63,7 +71,8 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
     db_migration_mismatch:
       '未打开数据库 {{file}}：其迁移记录 {{migration}}（{{name}}）与当前 LotSeal 版本不一致，可能已被篡改。请勿使用，并联系管理员校验备份。',
     db_needs_migration: '数据库 {{file}} 需要 {{pending}} 项升级，但以只读方式打开，无法升级。',
-    db_newer_than_app: '数据库 {{file}} 由更新版本的 LotSeal 写入（迁移 {{migration}} {{name}}）。请安装该版本后再打开。',
+    db_newer_than_app:
+      '数据库 {{file}} 由更新版本的 LotSeal 写入（迁移 {{migration}} {{name}}）。请安装该版本后再打开。',
     db_not_lotseal: '文件 {{file}} 不是 LotSeal 数据库。',
     file_unreadable: '无法读取文件 {{file}}（{{what}}），或文件为空。',
     key_exists: '签名密钥已存在于 {{file}}，不会被覆盖。',

@@ -216,7 +216,8 @@ const zhCN: Messages = {
     findings: '账本有 {{count}} 个未处理的发现项',
     anchorBehind: '账本锚点落后',
     blockingTitle: '账本需要处理',
-    blockingFindings: '校验发现 {{count}} 个未处理的发现项。在质量经理于“审计追踪 → 校验”中审核之前，放行和签名可能被阻止。',
+    blockingFindings:
+      '校验发现 {{count}} 个未处理的发现项。在质量经理于“审计追踪 → 校验”中审核之前，放行和签名可能被阻止。',
     blockingAnchor: '外部锚点落后于账本。需要质量经理在“审计追踪 → 校验”中审核。',
     openVerification: '打开校验',
     clockBehind: '此工作站的时钟早于最新的账本记录。请系统管理员检查时钟。',

@@ -1,7 +1,17 @@
 import { expect, type Page } from '@playwright/test';
 import { waitForScreen } from '../fixtures';
 
-export type NavKey = 'home' | 'samples' | 'testing' | 'lots' | 'trace' | 'instruments' | 'specifications' | 'audit' | 'admin' | 'account';
+export type NavKey =
+  | 'home'
+  | 'samples'
+  | 'testing'
+  | 'lots'
+  | 'trace'
+  | 'instruments'
+  | 'specifications'
+  | 'audit'
+  | 'admin'
+  | 'account';
 
 export class ShellPage {
   constructor(private readonly page: Page) {}
@@ -16,7 +26,10 @@ export class ShellPage {
 
   /** Switches language with the header (or pre-shell) switch and waits for <html lang>. */
   async setLanguage(lang: 'en' | 'zh-CN'): Promise<void> {
-    await this.page.getByTestId('lang-switch').getByText(lang === 'en' ? 'English' : '中文', { exact: true }).click();
+    await this.page
+      .getByTestId('lang-switch')
+      .getByText(lang === 'en' ? 'English' : '中文', { exact: true })
+      .click();
     await expect(this.page.locator('html')).toHaveAttribute('lang', lang);
   }
 

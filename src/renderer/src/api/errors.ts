@@ -29,7 +29,11 @@ export function fieldErrors(t: TFunction, err: unknown): Record<string, string> 
   const issues = err.error.details?.issues;
   if (!Array.isArray(issues)) return out;
   for (const issue of issues as Array<{ path?: unknown; message?: unknown }>) {
-    const path = Array.isArray(issue.path) ? issue.path.map(String) : typeof issue.path === 'string' ? issue.path.split('.') : [];
+    const path = Array.isArray(issue.path)
+      ? issue.path.map(String)
+      : typeof issue.path === 'string'
+        ? issue.path.split('.')
+        : [];
     if (path.length === 0 || typeof issue.message !== 'string') continue;
     const text = translateIssue(t, issue.message);
     out[path.join('.')] ??= text;

@@ -12,7 +12,10 @@ export function callKey<K extends ChannelName>(name: K, input: ChannelInput<K>):
 export function useCall<K extends ChannelName>(
   name: K,
   input: ChannelInput<K>,
-  options?: Omit<UseQueryOptions<ChannelOutput<K>, ApiError, ChannelOutput<K>, readonly [K, ChannelInput<K>]>, 'queryKey' | 'queryFn'>,
+  options?: Omit<
+    UseQueryOptions<ChannelOutput<K>, ApiError, ChannelOutput<K>, readonly [K, ChannelInput<K>]>,
+    'queryKey' | 'queryFn'
+  >,
 ) {
   return useQuery({ queryKey: callKey(name, input), queryFn: () => call(name, input), ...options });
 }

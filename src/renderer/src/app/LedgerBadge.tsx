@@ -7,7 +7,8 @@ import { ledgerTone } from './ledger-status';
 
 export function ledgerLabel(t: (k: string, o?: Record<string, unknown>) => string, s: LedgerState): string {
   const tone = ledgerTone(s);
-  if (tone === 'attention') return s.openFindings > 0 ? t('ledger.findings', { count: s.openFindings }) : t('ledger.anchorBehind');
+  if (tone === 'attention')
+    return s.openFindings > 0 ? t('ledger.findings', { count: s.openFindings }) : t('ledger.anchorBehind');
   if (tone === 'verifying') return t('ledger.verifying');
   if (tone === 'ok') return t('ledger.verifiedThrough', { seq: s.verifiedThrough, time: formatTime(s.verifiedAt) });
   return t('ledger.unverified');

@@ -16,7 +16,9 @@ export function LedgerBanner({ state }: { state: LedgerState | undefined }) {
         <Alert color="red" variant="filled" title={t('ledger.blockingTitle')} data-testid="ledger-banner">
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <Stack gap={4}>
-              {state.openFindings > 0 ? <Text size="sm">{t('ledger.blockingFindings', { count: state.openFindings })}</Text> : null}
+              {state.openFindings > 0 ? (
+                <Text size="sm">{t('ledger.blockingFindings', { count: state.openFindings })}</Text>
+              ) : null}
               {state.anchorBehind ? <Text size="sm">{t('ledger.blockingAnchor')}</Text> : null}
             </Stack>
             <Button variant="white" color="red" size="xs" onClick={() => navigate('/audit', { tab: 'verification' })}>

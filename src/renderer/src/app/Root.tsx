@@ -17,7 +17,15 @@ import { Shell } from './Shell';
 type Screen = 'setup' | 'signin' | 'locked' | 'change-password' | 'app';
 
 /** Readiness markers for people and tests: `data-app-state` and which screen is shown. */
-function Frame({ state, screen, children }: { state: 'loading' | 'ready' | 'error'; screen?: Screen; children: ReactNode }) {
+function Frame({
+  state,
+  screen,
+  children,
+}: {
+  state: 'loading' | 'ready' | 'error';
+  screen?: Screen;
+  children: ReactNode;
+}) {
   return (
     <div data-app-state={state} data-screen={screen}>
       {children}

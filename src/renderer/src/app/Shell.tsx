@@ -89,7 +89,12 @@ export function Shell() {
           ))}
         </AppShell.Section>
         <AppShell.Section>
-          <NavLink href={href('/account')} label={t('nav.account')} active={current === 'account'} data-testid="nav-account" />
+          <NavLink
+            href={href('/account')}
+            label={t('nav.account')}
+            active={current === 'account'}
+            data-testid="nav-account"
+          />
         </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main bg="var(--mantine-color-gray-0)">

@@ -23,16 +23,19 @@ export function useIdleLock(timeoutMs: number, onLocked: () => void): void {
     };
     for (const e of activityEvents) window.addEventListener(e, mark, { passive: true });
     // A local check, no network: cheap enough every few seconds.
-    const timer = window.setInterval(() => {
-      if (locking.current || Date.now() - last.current < timeoutMs) return;
-      locking.current = true;
-      call('auth.lock', {})
-        .catch(() => undefined)
-        .finally(() => {
-          locking.current = false;
-          lockedRef.current();
-        });
-    }, Math.min(5000, Math.max(500, timeoutMs / 4)));
+    const timer = window.setInterval(
+      () => {
+        if (locking.current || Date.now() - last.current < timeoutMs) return;
+        locking.current = true;
+        call('auth.lock', {})
+          .catch(() => undefined)
+          .finally(() => {
+            locking.current = false;
+            lockedRef.current();
+          });
+      },
+      Math.min(5000, Math.max(500, timeoutMs / 4)),
+    );
     return () => {
       for (const e of activityEvents) window.removeEventListener(e, mark);
       window.clearInterval(timer);

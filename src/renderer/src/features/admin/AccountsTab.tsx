@@ -17,7 +17,11 @@ import { UserFormModal } from './UserFormModal';
 type Action = { kind: 'deactivate' | 'unlock' | 'reset'; user: UserView };
 
 const statusColor = { active: 'green', locked: 'red', deactivated: 'gray' } as const;
-const statusKey = { active: 'users.statusActive', locked: 'users.statusLocked', deactivated: 'users.statusDeactivated' } as const;
+const statusKey = {
+  active: 'users.statusActive',
+  locked: 'users.statusLocked',
+  deactivated: 'users.statusDeactivated',
+} as const;
 
 export function AccountsTab() {
   const { t } = useTranslation();
@@ -113,19 +117,41 @@ export function AccountsTab() {
                   title: t('common.actions'),
                   render: (u: UserView) => (
                     <Group gap={4} wrap="nowrap">
-                      <Button size="compact-xs" variant="light" onClick={() => setForm({ user: u })} data-testid={`user-edit-${u.userId}`}>
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        onClick={() => setForm({ user: u })}
+                        data-testid={`user-edit-${u.userId}`}
+                      >
                         {t('users.edit')}
                       </Button>
                       {u.status === 'locked' ? (
-                        <Button size="compact-xs" variant="light" color="orange" onClick={() => setAction({ kind: 'unlock', user: u })} data-testid={`user-unlock-${u.userId}`}>
+                        <Button
+                          size="compact-xs"
+                          variant="light"
+                          color="orange"
+                          onClick={() => setAction({ kind: 'unlock', user: u })}
+                          data-testid={`user-unlock-${u.userId}`}
+                        >
                           {t('users.unlock')}
                         </Button>
                       ) : null}
-                      <Button size="compact-xs" variant="light" onClick={() => setAction({ kind: 'reset', user: u })} data-testid={`user-reset-${u.userId}`}>
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        onClick={() => setAction({ kind: 'reset', user: u })}
+                        data-testid={`user-reset-${u.userId}`}
+                      >
                         {t('users.resetPassword')}
                       </Button>
                       {u.status !== 'deactivated' ? (
-                        <Button size="compact-xs" variant="light" color="red" onClick={() => setAction({ kind: 'deactivate', user: u })} data-testid={`user-deactivate-${u.userId}`}>
+                        <Button
+                          size="compact-xs"
+                          variant="light"
+                          color="red"
+                          onClick={() => setAction({ kind: 'deactivate', user: u })}
+                          data-testid={`user-deactivate-${u.userId}`}
+                        >
                           {t('users.deactivate')}
                         </Button>
                       ) : null}
@@ -142,13 +168,40 @@ export function AccountsTab() {
         onClose={() => setAction(null)}
         title={
           action
-            ? t(action.kind === 'deactivate' ? 'users.deactivateTitle' : action.kind === 'unlock' ? 'users.unlockTitle' : 'users.resetTitle', {
-                userId: action.user.userId,
-              })
+            ? t(
+                action.kind === 'deactivate'
+                  ? 'users.deactivateTitle'
+                  : action.kind === 'unlock'
+                    ? 'users.unlockTitle'
+                    : 'users.resetTitle',
+                {
+                  userId: action.user.userId,
+                },
+              )
             : ''
         }
-        help={action ? t(action.kind === 'deactivate' ? 'users.deactivateHelp' : action.kind === 'unlock' ? 'users.unlockHelp' : 'users.resetHelp') : ''}
-        confirmLabel={action ? t(action.kind === 'deactivate' ? 'users.deactivate' : action.kind === 'unlock' ? 'users.unlock' : 'users.resetPassword') : ''}
+        help={
+          action
+            ? t(
+                action.kind === 'deactivate'
+                  ? 'users.deactivateHelp'
+                  : action.kind === 'unlock'
+                    ? 'users.unlockHelp'
+                    : 'users.resetHelp',
+              )
+            : ''
+        }
+        confirmLabel={
+          action
+            ? t(
+                action.kind === 'deactivate'
+                  ? 'users.deactivate'
+                  : action.kind === 'unlock'
+                    ? 'users.unlock'
+                    : 'users.resetPassword',
+              )
+            : ''
+        }
         color={action?.kind === 'deactivate' ? 'red' : undefined}
         {...(action?.kind === 'reset' ? { newPasswordFor: action.user.userId } : {})}
         onConfirm={confirm}

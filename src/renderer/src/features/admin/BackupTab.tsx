@@ -18,7 +18,12 @@ export function BackupTab() {
         <Text size="sm" c="dimmed">
           {t('backup.intro')}
         </Text>
-        <TextInput label={t('backup.folder')} value={folder} onChange={(e) => setFolder(e.currentTarget.value)} data-testid="backup-folder" />
+        <TextInput
+          label={t('backup.folder')}
+          value={folder}
+          onChange={(e) => setFolder(e.currentTarget.value)}
+          data-testid="backup-folder"
+        />
         <Group>
           <Button
             loading={start.isPending || job.running}

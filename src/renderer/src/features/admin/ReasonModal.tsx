@@ -33,7 +33,8 @@ function ReasonForm({ help, confirmLabel, color, newPasswordFor, onClose, onConf
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const reasonError = touched ? validateReason(t, reason) : null;
-  const passwordError = touched && newPasswordFor !== undefined ? validateNewPassword(t, newPassword, newPasswordFor) : null;
+  const passwordError =
+    touched && newPasswordFor !== undefined ? validateNewPassword(t, newPassword, newPasswordFor) : null;
 
   return (
     <form
@@ -41,7 +42,11 @@ function ReasonForm({ help, confirmLabel, color, newPasswordFor, onClose, onConf
       onSubmit={(e) => {
         e.preventDefault();
         setTouched(true);
-        if (validateReason(t, reason) || (newPasswordFor !== undefined && validateNewPassword(t, newPassword, newPasswordFor))) return;
+        if (
+          validateReason(t, reason) ||
+          (newPasswordFor !== undefined && validateNewPassword(t, newPassword, newPasswordFor))
+        )
+          return;
         setBusy(true);
         setError(null);
         onConfirm({ reason: reason.trim(), newPassword })

@@ -40,7 +40,10 @@ export function SettingsTab() {
       ...Object.fromEntries(
         numberFields.map(([k, min, max]) => [
           k,
-          (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? null : t('validation.number', { min, max })),
+          (v: unknown) =>
+            typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+              ? null
+              : t('validation.number', { min, max }),
         ]),
       ),
       reason: (v: string) => validateReason(t, v),
@@ -59,7 +62,10 @@ export function SettingsTab() {
 
   const submit = form.onSubmit(({ reason, ...values }) =>
     update.mutate(
-      { settings: { ...values, backupFolder: values.backupFolder?.trim() ? values.backupFolder.trim() : null }, reason: reason.trim() },
+      {
+        settings: { ...values, backupFolder: values.backupFolder?.trim() ? values.backupFolder.trim() : null },
+        reason: reason.trim(),
+      },
       {
         onSuccess: (s) => {
           qc.setQueryData(callKey('settings.get', {}), s);

@@ -12,7 +12,15 @@ import { validateNewPassword, validateReason, validateRequired, validateUserId }
 import { RolePicker } from './RolePicker';
 
 /** Create a user (no `user`) or edit printed name and roles (with a reason). */
-export function UserFormModal({ opened, onClose, user }: { opened: boolean; onClose: () => void; user: UserView | null }) {
+export function UserFormModal({
+  opened,
+  onClose,
+  user,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  user: UserView | null;
+}) {
   const { t } = useTranslation();
   return (
     <Modal

@@ -54,7 +54,11 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
           <Text data-testid="audit-detail-reason">{entry.reason ?? t('common.none')}</Text>
         </Item>
       </SimpleGrid>
-      <Anchor href={href('/audit', { tab: 'trail', entity: entry.entity, id: entry.entityId })} onClick={onNavigate} data-testid="audit-history-link">
+      <Anchor
+        href={href('/audit', { tab: 'trail', entity: entry.entity, id: entry.entityId })}
+        onClick={onNavigate}
+        data-testid="audit-history-link"
+      >
         {t('audit.history')}
       </Anchor>
       <Title order={5}>{t('audit.changes')}</Title>

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import { Badge, Button, Drawer, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Button, CloseButton, Group, Paper, ScrollArea, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import { useQueries } from '@tanstack/react-query';
@@ -97,7 +97,8 @@ export function AuditTrail() {
       },
     );
 
-  const set = (k: keyof AuditFilterParams) => (e: { currentTarget: { value: string } }) => setDraft({ ...draft, [k]: e.currentTarget.value });
+  const set = (k: keyof AuditFilterParams) => (e: { currentTarget: { value: string } }) =>
+    setDraft({ ...draft, [k]: e.currentTarget.value });
 
   return (
     <Stack>
@@ -109,10 +110,34 @@ export function AuditTrail() {
           }}
         >
           <Group align="flex-end" gap="sm">
-            <TextInput label={t('audit.entity')} w={130} value={draft.entity} onChange={set('entity')} data-testid="audit-filter-entity" />
-            <TextInput label={t('audit.entityId')} w={160} value={draft.id} onChange={set('id')} data-testid="audit-filter-id" />
-            <TextInput label={t('audit.user')} w={130} value={draft.user} onChange={set('user')} data-testid="audit-filter-user" />
-            <TextInput label={t('audit.action')} w={130} value={draft.action} onChange={set('action')} data-testid="audit-filter-action" />
+            <TextInput
+              label={t('audit.entity')}
+              w={130}
+              value={draft.entity}
+              onChange={set('entity')}
+              data-testid="audit-filter-entity"
+            />
+            <TextInput
+              label={t('audit.entityId')}
+              w={160}
+              value={draft.id}
+              onChange={set('id')}
+              data-testid="audit-filter-id"
+            />
+            <TextInput
+              label={t('audit.user')}
+              w={130}
+              value={draft.user}
+              onChange={set('user')}
+              data-testid="audit-filter-user"
+            />
+            <TextInput
+              label={t('audit.action')}
+              w={130}
+              value={draft.action}
+              onChange={set('action')}
+              data-testid="audit-filter-action"
+            />
             <DatePickerInput
               type="range"
               label={t('audit.dates')}
@@ -130,7 +155,13 @@ export function AuditTrail() {
               {t('common.clear')}
             </Button>
             {hasPermission(session, 'ledger.export') ? (
-              <Button variant="light" ml="auto" loading={exportCsv.isPending} onClick={doExport} data-testid="audit-export">
+              <Button
+                variant="light"
+                ml="auto"
+                loading={exportCsv.isPending}
+                onClick={doExport}
+                data-testid="audit-export"
+              >
                 {t('audit.exportCsv')}
               </Button>
             ) : null}
@@ -143,88 +174,111 @@ export function AuditTrail() {
           {first.data ? t('audit.total', { count: total }) : t('common.loading')}
         </Text>
       </Group>
-      <Paper withBorder>
-        <div
-          style={{ display: 'grid', gridTemplateColumns: COLUMNS, fontWeight: 600, fontSize: 13, borderBottom: '1px solid var(--mantine-color-gray-3)' }}
-          className="audit-row-header"
-        >
-          {['audit.seq', 'audit.at', 'audit.who', 'audit.action', 'audit.record', 'audit.reason'].map((k) => (
-            <div key={k} style={{ padding: '6px 8px' }}>
-              {t(k)}
-            </div>
-          ))}
-        </div>
-        <div ref={scrollRef} style={{ height: 'calc(100vh - 330px)', minHeight: 240, overflow: 'auto' }} data-testid="audit-list">
-          {first.data && total === 0 ? (
-            <Text p="md" c="dimmed" data-testid="audit-empty">
-              {t('audit.empty')}
-            </Text>
-          ) : null}
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
-            {virtualItems.map((item) => {
-              const e = byPage.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
-              return (
-                <div
-                  key={item.key}
-                  role="row"
-                  tabIndex={e ? 0 : -1}
-                  data-testid={e ? 'audit-row' : 'audit-row-loading'}
-                  data-seq={e?.seq}
-                  onClick={() => e && setSelected(e.seq)}
-                  onKeyDown={(ev) => {
-                    if (e && (ev.key === 'Enter' || ev.key === ' ')) setSelected(e.seq);
-                  }}
-                  style={{
-                    position: 'absolute',
-                    top: 0,
-                    left: 0,
-                    width: '100%',
-                    height: ROW_HEIGHT,
-                    transform: `translateY(${item.start}px)`,
-                    display: 'grid',
-                    gridTemplateColumns: COLUMNS,
-                    alignItems: 'center',
-                    fontSize: 13,
-                    cursor: e ? 'pointer' : 'default',
-                    borderBottom: '1px solid var(--mantine-color-gray-2)',
-                    background: e && e.seq === selected ? 'var(--mantine-color-teal-0)' : item.index % 2 ? 'var(--mantine-color-gray-0)' : undefined,
-                  }}
-                >
-                  {e ? (
-                    <>
-                      <Cell>{e.seq}</Cell>
-                      <Cell>{formatTime(e.at)}</Cell>
-                      <Cell title={e.actorId}>
-                        {e.actorName} ({e.actorId})
-                      </Cell>
-                      <Cell>
-                        <Badge variant="light" size="sm" tt="none">
-                          {e.action}
-                        </Badge>
-                      </Cell>
-                      <Cell title={`${e.entity} / ${e.entityId}`}>
-                        {e.entity} / {e.entityId}
-                      </Cell>
-                      <Cell title={e.reason ?? undefined}>{e.reason ?? ''}</Cell>
-                    </>
-                  ) : (
-                    <Cell>{t('audit.loadingRow')}</Cell>
-                  )}
-                </div>
-              );
-            })}
+      <Group align="flex-start" wrap="nowrap" gap="sm">
+        <Paper withBorder style={{ flex: 1, minWidth: 0 }}>
+          <div
+            style={{
+              display: 'grid',
+              gridTemplateColumns: COLUMNS,
+              fontWeight: 600,
+              fontSize: 13,
+              borderBottom: '1px solid var(--mantine-color-gray-3)',
+            }}
+            className="audit-row-header"
+          >
+            {['audit.seq', 'audit.at', 'audit.who', 'audit.action', 'audit.record', 'audit.reason'].map((k) => (
+              <div key={k} style={{ padding: '6px 8px' }}>
+                {t(k)}
+              </div>
+            ))}
           </div>
-        </div>
-      </Paper>
-      <Drawer
-        opened={selected !== null}
-        onClose={() => setSelected(null)}
-        position="right"
-        size="lg"
-        title={selected !== null ? t('audit.detailTitle', { seq: selected }) : ''}
-      >
-        {selected !== null ? <AuditEntryDetail seq={selected} onNavigate={() => setSelected(null)} /> : null}
-      </Drawer>
+          <div
+            ref={scrollRef}
+            style={{ height: 'calc(100vh - 300px)', minHeight: 240, overflow: 'auto' }}
+            data-testid="audit-list"
+          >
+            {first.data && total === 0 ? (
+              <Text p="md" c="dimmed" data-testid="audit-empty">
+                {t('audit.empty')}
+              </Text>
+            ) : null}
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
+              {virtualItems.map((item) => {
+                const e = byPage.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
+                return (
+                  <div
+                    key={item.key}
+                    role="row"
+                    tabIndex={e ? 0 : -1}
+                    data-testid={e ? 'audit-row' : 'audit-row-loading'}
+                    data-seq={e?.seq}
+                    onClick={() => e && setSelected(e.seq)}
+                    onKeyDown={(ev) => {
+                      if (e && (ev.key === 'Enter' || ev.key === ' ')) setSelected(e.seq);
+                    }}
+                    style={{
+                      position: 'absolute',
+                      top: 0,
+                      left: 0,
+                      width: '100%',
+                      height: ROW_HEIGHT,
+                      transform: `translateY(${item.start}px)`,
+                      display: 'grid',
+                      gridTemplateColumns: COLUMNS,
+                      alignItems: 'center',
+                      fontSize: 13,
+                      cursor: e ? 'pointer' : 'default',
+                      borderBottom: '1px solid var(--mantine-color-gray-2)',
+                      background:
+                        e && e.seq === selected
+                          ? 'var(--mantine-color-teal-0)'
+                          : item.index % 2
+                            ? 'var(--mantine-color-gray-0)'
+                            : undefined,
+                    }}
+                  >
+                    {e ? (
+                      <>
+                        <Cell>{e.seq}</Cell>
+                        <Cell>{formatTime(e.at)}</Cell>
+                        <Cell title={e.actorId}>
+                          {e.actorName} ({e.actorId})
+                        </Cell>
+                        <Cell>
+                          <Badge variant="light" size="sm" tt="none">
+                            {e.action}
+                          </Badge>
+                        </Cell>
+                        <Cell title={`${e.entity} / ${e.entityId}`}>
+                          {e.entity} / {e.entityId}
+                        </Cell>
+                        <Cell title={e.reason ?? undefined}>{e.reason ?? ''}</Cell>
+                      </>
+                    ) : (
+                      <Cell>{t('audit.loadingRow')}</Cell>
+                    )}
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        </Paper>
+        {selected !== null ? (
+          <Paper withBorder p="sm" w={480} style={{ flexShrink: 0 }} data-testid="audit-detail-panel">
+            <Group justify="space-between" mb="xs">
+              <Title order={4}>{t('audit.detailTitle', { seq: selected })}</Title>
+              <CloseButton
+                aria-label={t('common.close')}
+                onClick={() => setSelected(null)}
+                data-testid="audit-detail-close"
+              />
+            </Group>
+            <ScrollArea.Autosize mah="calc(100vh - 300px)">
+              <AuditEntryDetail seq={selected} onNavigate={() => setSelected(null)} />
+            </ScrollArea.Autosize>
+          </Paper>
+        ) : null}
+      </Group>
     </Stack>
   );
 }

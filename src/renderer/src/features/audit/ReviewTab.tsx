@@ -89,7 +89,12 @@ export function ReviewTab() {
         summary={<Text fw={600}>{t('review.summary', { seq: through })}</Text>}
         onSign={async ({ password, meaning, comment }) => {
           const text = comment ?? '';
-          await call('audit.review', { throughSeq: through, filter: {}, comment: text, signature: { password, meaning, comment: text } });
+          await call('audit.review', {
+            throughSeq: through,
+            filter: {},
+            comment: text,
+            signature: { password, meaning, comment: text },
+          });
           notifications.show({ color: 'green', message: t('review.done', { seq: through }) });
           void qc.invalidateQueries({ queryKey: ['audit.reviews'] });
         }}

@@ -125,7 +125,8 @@ export function VerificationTab() {
             ) : null}
             {run.signatures.map((s) => (
               <Text key={s.id} size="sm">
-                {t(`meanings.${s.meaning}`)} — {t('verify.signedBy')} {s.printedName} ({s.userId}), {formatTime(s.signedAt)} {s.timeZone}
+                {t(`meanings.${s.meaning}`)} — {t('verify.signedBy')} {s.printedName} ({s.userId}),{' '}
+                {formatTime(s.signedAt)} {s.timeZone}
                 {s.comment ? ` — ${s.comment}` : ''}
               </Text>
             ))}
@@ -152,12 +153,17 @@ export function VerificationTab() {
             <Stack gap={2}>
               <Text fw={600}>{t('verify.lastRun')}</Text>
               <Text size="sm">
-                {formatTime(run.finishedAt)} · {t('verify.verifiedThrough')} #{run.verifiedThrough} · {t('verify.openFindings')}: {run.findings.length}
+                {formatTime(run.finishedAt)} · {t('verify.verifiedThrough')} #{run.verifiedThrough} ·{' '}
+                {t('verify.openFindings')}: {run.findings.length}
               </Text>
             </Stack>
           }
           onSign={async ({ password, meaning, comment }) => {
-            await call('ledger.reviewFindings', { runId: run.id, explanation: comment ?? '', signature: { password, meaning } });
+            await call('ledger.reviewFindings', {
+              runId: run.id,
+              explanation: comment ?? '',
+              signature: { password, meaning },
+            });
             notifications.show({ color: 'green', message: t('verify.reviewDone') });
             refresh();
           }}

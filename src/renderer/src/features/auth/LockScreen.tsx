@@ -22,10 +22,7 @@ export function LockScreen({ session }: { session: SessionView }) {
         onSubmit={(e) => {
           e.preventDefault();
           if (!password) return;
-          unlock.mutate(
-            { password },
-            { onSuccess: (s) => setSession(s), onSettled: () => setPassword('') },
-          );
+          unlock.mutate({ password }, { onSuccess: (s) => setSession(s), onSettled: () => setPassword('') });
         }}
       >
         <Stack>

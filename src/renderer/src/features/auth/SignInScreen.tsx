@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useMutationCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { CenteredCard } from '../../components/CenteredCard';
+import { navigate } from '../../app/router';
 import { useSetSession } from '../../app/session';
 import { validateRequired } from './validators';
 
@@ -19,7 +20,11 @@ export function SignInScreen() {
     signIn.mutate(
       { userId: v.userId.trim(), password: v.password },
       {
-        onSuccess: (s) => setSession(s),
+        onSuccess: (s) => {
+          // A fresh sign-in starts at "What needs me now", not on the previous person's page.
+          navigate('/home');
+          setSession(s);
+        },
         onError: () => form.setFieldValue('password', ''),
       },
     ),

@@ -45,7 +45,16 @@ export function SignatureDialog(props: SignatureDialogProps) {
   );
 }
 
-function SignatureForm({ onClose, summary, meanings, commentLabel, commentDescription, commentRequired, onSign, children }: SignatureDialogProps) {
+function SignatureForm({
+  onClose,
+  summary,
+  meanings,
+  commentLabel,
+  commentDescription,
+  commentRequired,
+  onSign,
+  children,
+}: SignatureDialogProps) {
   const { t } = useTranslation();
   const session = useSession();
   const [meaning, setMeaning] = useState<SignatureMeaning | null>(meanings.length === 1 ? (meanings[0] ?? null) : null);
@@ -69,6 +78,7 @@ function SignatureForm({ onClose, summary, meanings, commentLabel, commentDescri
       onClose();
     } catch (e) {
       setPassword('');
+      setTouched(false);
       setError(e);
     } finally {
       setBusy(false);

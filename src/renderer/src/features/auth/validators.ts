@@ -11,7 +11,8 @@ export function validateUserId(t: TFunction, v: string): string | null {
 /** The password policy shown on screen; the server checks it again (and the history). */
 export function validateNewPassword(t: TFunction, password: string, userId: string): string | null {
   if (!password) return t('validation.required');
-  if (password.length < 10 || password.trim().toLowerCase() === userId.trim().toLowerCase()) return t('validation.passwordPolicy');
+  if (password.length < 10 || password.trim().toLowerCase() === userId.trim().toLowerCase())
+    return t('validation.passwordPolicy');
   return null;
 }
 

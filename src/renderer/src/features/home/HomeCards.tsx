@@ -7,9 +7,25 @@ import { LedgerBadge } from '../../app/LedgerBadge';
 import { useLedgerStatus } from '../../app/ledger-status';
 import { href } from '../../app/router';
 
-function Card({ title, testId, tone, children }: { title: string; testId: string; tone?: 'alert'; children: ReactNode }) {
+function Card({
+  title,
+  testId,
+  tone,
+  children,
+}: {
+  title: string;
+  testId: string;
+  tone?: 'alert';
+  children: ReactNode;
+}) {
   return (
-    <Paper withBorder p="md" radius="md" data-testid={testId} style={tone === 'alert' ? { borderColor: 'var(--mantine-color-red-5)' } : undefined}>
+    <Paper
+      withBorder
+      p="md"
+      radius="md"
+      data-testid={testId}
+      style={tone === 'alert' ? { borderColor: 'var(--mantine-color-red-5)' } : undefined}
+    >
       <Title order={4} mb="xs">
         {title}
       </Title>
@@ -81,7 +97,7 @@ export function WorkstationKeyCard() {
               {t('home.keyHost')}: <b>{s.host}</b>
             </Text>
             {s.keyFingerprint ? (
-              <Code block data-testid="key-fingerprint">
+              <Code block data-testid="key-fingerprint" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
                 {s.keyFingerprint}
               </Code>
             ) : (

@@ -18,5 +18,9 @@ export const homeCards: HomeCard[] = [
   { key: 'findings', show: has('ledger.reviewFinding'), Component: OpenFindingsCard },
   { key: 'locked-accounts', show: has('users.manage'), Component: LockedAccountsCard },
   { key: 'ledger', show: () => true, Component: LedgerStatusCard },
-  { key: 'workstation-key', show: (s) => s.roles.includes('administrator') || s.roles.includes('inspector'), Component: WorkstationKeyCard },
+  {
+    key: 'workstation-key',
+    show: (s) => s.roles.includes('administrator') || s.roles.includes('inspector'),
+    Component: WorkstationKeyCard,
+  },
 ];

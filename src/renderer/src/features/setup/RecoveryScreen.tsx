@@ -16,7 +16,13 @@ export function RecoveryScreen({ code, onDone }: { code: string; onDone: () => v
         <Code
           block
           data-testid="recovery-code"
-          style={{ fontSize: '1.5rem', letterSpacing: '0.12em', textAlign: 'center', userSelect: 'all', wordBreak: 'break-all' }}
+          style={{
+            fontSize: '1.5rem',
+            letterSpacing: '0.12em',
+            textAlign: 'center',
+            userSelect: 'all',
+            wordBreak: 'break-all',
+          }}
         >
           {code}
         </Code>
