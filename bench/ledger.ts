@@ -13,7 +13,7 @@
  * rows: it is not app code.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite } from '../src/main/db/database';
 import { createDatabase } from '../src/main/db/store';
@@ -194,7 +194,10 @@ export async function runLedgerBench(opts: { sizes: number[]; log?: (s: string) 
       const bytes = statSync(file).size;
       const payload = payloadBytes(file);
       log(`ledger: verifying ${gen.head} entries (2 workers)…`);
+      const cpu0 = process.cpuUsage();
       const v = await verifyFile(file, { skewMs: SKEW_MS, anchor: null, workers: 2 });
+      const cpu = process.cpuUsage(cpu0);
+      const cpuS = (cpu.user + cpu.system) / 1e6;
       if (!v.ok) throw new Error(`bench ledger does not verify: ${JSON.stringify(v.findings.slice(0, 3))}`);
       const result: Record<string, unknown> = {
         entries: gen.head,
@@ -204,6 +207,11 @@ export async function runLedgerBench(opts: { sizes: number[]; log?: (s: string) 
         ...payload,
         verify_ms: v.elapsed_ms,
         verify_entries_per_s: Math.round(v.entries / (v.elapsed_ms / 1000)),
+        // Process CPU time (all threads): what the verification costs independent of other
+        // load on the machine; entries / (cpu_s / 2) is the two-core rate on an idle machine.
+        verify_cpu_s: r2(cpuS),
+        verify_entries_per_cpu_s: Math.round(v.entries / cpuS),
+        load_avg_1m: r2(loadavg()[0]!),
         checkpoints: v.checkpoints,
       };
       if (size === sizes[0]) {

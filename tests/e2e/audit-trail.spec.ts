@@ -7,6 +7,8 @@ import { ShellPage } from './pages/ShellPage';
 const TECH = { userId: 'chen.jie', printedName: '陈杰', password: 'Temp-pass-0002' };
 const REASON = 'Now also reviews results in the milk-powder lab';
 
+test.describe.configure({ timeout: 120_000 });
+
 test('the audit trail shows a user record history with before/after values', async ({ page, harness }) => {
   await setupAndSignInAdmin(page, harness.url);
   const accounts = new AccountsPage(page);

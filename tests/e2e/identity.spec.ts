@@ -7,6 +7,8 @@ import { SignInPage } from './pages/SignInPage';
 
 const TECH = { userId: 'li.na', printedName: '李娜', password: 'Temp-pass-0001', newPassword: 'Tech-pass-2024!' };
 
+test.describe.configure({ timeout: 120_000 });
+
 test('admin creates a technician; the technician must change the password; lock and resume', async ({
   page,
   harness,
@@ -66,4 +68,14 @@ test('admin creates a technician; the technician must change the password; lock 
   await signIn.signInToApp(ADMIN.userId, ADMIN.password);
   await accounts.open();
   await expect(accounts.row(TECH.userId)).not.toContainText('Must change password');
+
+  // Settings change with a reason; a missing reason is caught in the form.
+  await page.getByTestId('admin-tab-settings').click();
+  await page.getByTestId('settings-idleTimeoutMinutes').fill('30');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByText('Give a reason of at least 3 characters.')).toBeVisible();
+  await page.getByTestId('settings-reason').fill('Longer sessions for the night shift');
+  await page.getByTestId('settings-save').click();
+  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await shot(page, 'settings', 'en');
 });

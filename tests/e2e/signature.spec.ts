@@ -5,6 +5,8 @@ import { ShellPage } from './pages/ShellPage';
 
 const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
 
+test.describe.configure({ timeout: 120_000 });
+
 test('a QA manager signs the audit-trail review: wrong password refused, right one recorded', async ({
   page,
   harness,

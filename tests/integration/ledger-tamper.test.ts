@@ -63,10 +63,10 @@ function build(): Built {
 type Expected = Pick<Finding, 'kind' | 'seq'> & Partial<Pick<Finding, 'entity' | 'id'>>;
 
 /** Verifies on both paths, checks they agree, and returns the findings. */
-async function verifyBoth(b: Built, opts: { anchor?: boolean } = {}): Promise<Finding[]> {
+async function verifyBoth(b: Built, opts: { anchor?: boolean; rangeSize?: number } = {}): Promise<Finding[]> {
   b.ledger.db.close();
   const anchor = opts.anchor ? b.env.anchors.read(b.dbId) : null;
-  const viaWorkers = await verifyFile(b.env.file, { skewMs: SKEW_MS, anchor, rangeSize: 4 });
+  const viaWorkers = await verifyFile(b.env.file, { skewMs: SKEW_MS, anchor, rangeSize: opts.rangeSize ?? 4 });
   expect(lastFallbackReason).toBeNull();
   const db = openSqlite(b.env.file, { readonly: true });
   const inProcess = await verifyDatabase(db, { skewMs: SKEW_MS, anchor });
@@ -302,11 +302,11 @@ describe('tamper matrix: verify names each change', () => {
     const second = writeSetting(back, 'late2', { v: 2 });
     const third = writeSetting(back, 'late3', { v: 3 });
     b.ledger = back;
-    // rangeSize 4 in verifyBoth: ranges start at #1, #5, … #17. #17 (late3) starts a range
-    // seeded with the (also late) time of #16, so it is found only because the runner
-    // re-checks it against the latest time of all earlier ranges.
-    expect(third).toBe(17);
-    expectFindings(await verifyBoth(b), [
+    // Ranges [#1, late2] and [late3]: the second range is seeded with the (also late) time
+    // of late2, so late3 is found only because the runner re-checks it against the latest
+    // time of all earlier ranges.
+    expect(third).toBe(second + 1);
+    expectFindings(await verifyBoth(b, { rangeSize: third - 1 }), [
       { kind: 'clock_regression', seq: first, entity: 'setting', id: 'late1' },
       { kind: 'clock_regression', seq: second, entity: 'setting', id: 'late2' },
       { kind: 'clock_regression', seq: third, entity: 'setting', id: 'late3' },

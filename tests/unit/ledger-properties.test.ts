@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { E } from '../../src/main/ledger/entities';
 import type { Ledger } from '../../src/main/ledger/ledger';
-import { verifyDatabase } from '../../src/main/ledger/verify';
+import { entryPreimage, type EntryFields } from '../../src/main/ledger/hashing';
+import { PREIMAGE_SQL, verifyDatabase } from '../../src/main/ledger/verify';
 import { SKEW_MS, attacker, makeEnv, newLedger } from '../fixtures/ledger-helpers';
 
 const env = makeEnv('lotseal-prop-');
@@ -98,6 +99,46 @@ describe('ledger properties', () => {
       }),
       { numRuns: 25 },
     );
+  });
+
+  it("SQLite's preimage (the verifier's fast path) is byte-identical to entryPreimage for any text", async () => {
+    const l = fresh();
+    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: 'binary-ascii', maxLength: 20 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(text, text, text, fc.option(text)), { minLength: 1, maxLength: 10 }), (items) => {
+        const seqs: number[] = [];
+        l.write({ id: 'prop', name: 'Prop' }, (w) => {
+          for (const [value, , , reason] of items) {
+            w.create(E.setting, { value }, reason === null ? {} : { reason });
+          }
+        });
+        const head = l.head().seq;
+        for (let s = head - items.length + 1; s <= head; s++) seqs.push(s);
+        // Actor names and workstation with arbitrary text too, through a second ledger clone.
+        for (const seq of seqs) {
+          const row = l.db.prepare(`SELECT *, ${PREIMAGE_SQL} AS pre, lower(hex(prev)) AS p FROM audit_entry WHERE seq = ?`).get(seq) as EntryFields & { pre: string; p: string };
+          expect(row.pre).toBe(entryPreimage(row, row.p));
+        }
+        const [, actor, name] = items[0]!;
+        const direct = l.db.prepare(`SELECT ${PREIMAGE_SQL} AS pre FROM (SELECT 1 AS seq, 2 AS at, ? AS tz, ? AS actor, ? AS actor_name, ? AS ws, 'create' AS action, 'x' AS entity, ? AS entity_id, NULL AS reason, '{}' AS content, zeroblob(32) AS prev)`).get(actor, name, actor, name, actor) as { pre: string };
+        expect(direct.pre).toBe(
+          entryPreimage({ seq: 1, at: 2, tz: actor, actor: name, actor_name: actor, ws: name, action: 'create', entity: 'x', entity_id: actor, reason: null, content: '{}' }, '0'.repeat(64)),
+        );
+      }),
+      { numRuns: 40 },
+    );
+    l.db.close();
+  });
+
+  it('text SQLite cannot store faithfully (a lone surrogate) is refused and nothing is written', async () => {
+    const l = fresh();
+    const head = l.head().seq;
+    expect(() => l.write({ id: 'a', name: 'A' }, (w) => w.create(E.setting, { value: 'half \ud800 pair' }, { id: 'x' }))).toThrow(/lone_surrogate/);
+    expect(() => l.write({ id: 'a', name: 'A\udc00' }, (w) => w.create(E.setting, { value: 'ok' }, { id: 'y' }))).toThrow(/lone_surrogate/);
+    expect(l.head().seq).toBe(head);
+    l.write({ id: 'a', name: 'A' }, (w) => w.create(E.setting, { value: 'emoji 🧪 and 中文' }, { id: 'z' }));
+    expect((await verifyDatabase(l.db, { skewMs: SKEW_MS, anchor: null })).findings).toEqual([]);
+    l.db.close();
   });
 
   it('any single byte changed in any audit entry column or ledgered row value is detected', async () => {

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { LedgerState } from '../../shared/contract/channels/system';
 import type { Finding } from '../../shared/contract/channels/ledger';
 import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
 import { IdentityService } from '../auth/identity';
+import { CatalogService } from '../catalog/catalog-service';
+import { SpecService } from '../catalog/spec-service';
 import { SessionManager } from '../auth/sessions';
 import { SettingsService } from '../auth/settings';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
@@ -29,6 +31,8 @@ export interface CoreOptions {
   log?: CoreLog;
   /** Scheduled verification and backups (off in tests unless asked). */
   schedule?: boolean;
+  /** Where resources/ is (spec packs); found from the code's location by default. */
+  resourcesDir?: string;
 }
 
 export interface CoreLog extends DispatcherLog {
@@ -47,6 +51,20 @@ export interface Services {
   settings: SettingsService;
   identity: IdentityService;
   sessions: SessionManager;
+  catalog: CatalogService;
+  specs: SpecService;
+}
+
+/** resources/ (spec packs, fonts): beside the app in a build, the repository root from source. */
+export function findResourcesDir(start: string = __dirname): string {
+  let dir = resolve(start);
+  for (let i = 0; i < 8; i++) {
+    if (existsSync(join(dir, 'resources', 'spec-packs'))) return join(dir, 'resources');
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return join(process.cwd(), 'resources');
 }
 
 /**
@@ -67,6 +85,7 @@ export class AppCore {
   readonly jobs: JobRunner;
   readonly dispatcher: Dispatcher;
   readonly key: HostKey;
+  readonly resourcesDir: string;
   private services: Services | null = null;
   openError: AppError | null = null;
   /** Findings of the start-up tail check, open until a full verification runs. */
@@ -84,6 +103,7 @@ export class AppCore {
     this.clock = opts.clock ?? Date.now;
     this.log = opts.log ?? consoleLog;
     this.anchors = AnchorStore.forDataDir(opts.dataDir);
+    this.resourcesDir = opts.resourcesDir ?? findResourcesDir();
     this.key = loadOrCreateHostKey(opts.dataDir, opts.hostKind, this.host, opts.protector, this.clock());
     this.jobs = new JobRunner((p) => this.dispatcher.emit('all', 'job.progress', p));
     const gate = {
@@ -103,12 +123,14 @@ export class AppCore {
     const settings = new SettingsService(ledger);
     const identity = new IdentityService(ledger, settings);
     const sessions = new SessionManager(identity, settings);
+    const catalog = new CatalogService(ledger);
+    const specs = new SpecService(ledger, identity, this.resourcesDir);
     sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
     ledger.onCommit((c) => {
       if (c.entities.includes('setting')) settings.invalidate();
       this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
     });
-    return { ledger, settings, identity, sessions };
+    return { ledger, settings, identity, sessions, catalog, specs };
   }
 
   /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */

@@ -12,6 +12,7 @@ import { E, type Row } from '../ledger/entities';
 import { systemActor, type Actor } from '../ledger/ledger';
 import { verifyFile } from '../ledger/verify-runner';
 import type { AppCore } from './core';
+import { catalogHandlers } from '../catalog/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -87,6 +88,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
   };
 
   return {
+    ...catalogHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {

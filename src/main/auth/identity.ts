@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { UserView } from '../../shared/contract/channels/identity';
 import { fail } from '../../shared/contract/errors';
 import { rolesConflict, type Role, type SignatureMeaning } from '../../shared/domain/roles';
-import { E, entityDef, type EntityDef, type Row } from '../ledger/entities';
+import { E, entityDef, signedContent, type EntityDef, type Row } from '../ledger/entities';
 import { canonical, sha256Hex } from '../ledger/hashing';
 import { all, qb } from '../db/query';
 import { systemActor, type Actor, type Ledger, type LedgerWriter } from '../ledger/ledger';
@@ -356,7 +356,7 @@ export class IdentityService {
   recordHash(def: EntityDef, id: string): string {
     const row = this.ledger.get(def, id);
     if (!row) fail('not_found', { entity: def.name, id });
-    return sha256Hex(canonical(row));
+    return sha256Hex(canonical(signedContent(def, row)));
   }
 
   /**
@@ -396,7 +396,7 @@ export class IdentityService {
       signed_at: w.at,
       tz: this.ledger.timeZone,
       comment: s.comment?.trim() ? s.comment.trim() : null,
-      record_hash: sha256Hex(canonical(row)),
+      record_hash: sha256Hex(canonical(signedContent(target.def, row))),
     });
   }
 
@@ -409,7 +409,7 @@ export class IdentityService {
     const def = entityDef(entity);
     if (!def) fail('not_found', { entity });
     const current = this.ledger.get(def, entityId);
-    const hash = current ? sha256Hex(canonical(current)) : null;
+    const hash = current ? sha256Hex(canonical(signedContent(def, current))) : null;
     return rows.map((r) => ({ ...r, valid: hash !== null && r['record_hash'] === hash }));
   }
 }

@@ -17,6 +17,13 @@ export interface EntityDef {
   readonly secret?: readonly string[];
   /** Columns holding JSON text, decoded for display. */
   readonly json?: readonly string[];
+  /**
+   * The columns a signature is bound to (default: the whole row). Workflow columns that
+   * legitimately change after signing (e.g. a specification version becoming superseded)
+   * are left out, so such a change does not show the signature as invalidated, while any
+   * change to what was signed does.
+   */
+  readonly signed?: readonly string[];
   /** Rows that may only be created (events, signatures): updates are refused. */
   readonly appendOnly?: boolean;
   /** When a change to an existing row must carry a reason (e.g. after submission). */
@@ -40,6 +47,14 @@ export function defineEntity(def: EntityDef): EntityDef {
 
 export function entityDef(name: string): EntityDef | undefined {
   return registry.get(name);
+}
+
+/** The part of a row a signature covers (see EntityDef.signed), in canonical-ready form. */
+export function signedContent(def: EntityDef, row: Row): Record<string, unknown> {
+  if (!def.signed) return row;
+  const out: Record<string, unknown> = { id: row.id };
+  for (const c of def.signed) out[c] = row[c] ?? null;
+  return out;
 }
 
 export function allEntities(): EntityDef[] {

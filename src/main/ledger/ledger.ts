@@ -44,8 +44,21 @@ export interface LedgerWriter {
   retire(def: EntityDef, id: string, reason: string): Row;
 }
 
+/**
+ * A lone UTF-16 surrogate cannot be stored in SQLite's UTF-8 text: it comes back as U+FFFD,
+ * while the entry's hash and canonical content were computed over its JSON escape, so the
+ * record would be reported as tampered forever after. Such text is refused at the door.
+ */
+function checkText(what: string, v: string): string {
+  if (/\p{Surrogate}/u.test(v)) {
+    throw new AppErrorException(appError('invalid_input', { field: what, reason: 'lone_surrogate' }));
+  }
+  return v;
+}
+
 function checkValue(entity: string, col: string, v: unknown): Value {
-  if (v === null || typeof v === 'string') return v;
+  if (v === null) return v;
+  if (typeof v === 'string') return checkText(`${entity}.${col}`, v);
   if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
   if (typeof v === 'boolean') return v ? 1 : 0;
   // Lab values are decimal strings; a binary float must never reach a record.
@@ -149,6 +162,8 @@ export class Ledger {
     const key = this.key;
     if (!key) throw new AppErrorException(appError('workstation_not_registered', { reason: 'no_key' }));
     const at = this.clock();
+    checkText('actor', actor.id);
+    checkText('actor_name', actor.name);
     let commit: CommitInfo | null = null;
     const run = this.db.transaction(() => {
       const head = this.head();
@@ -156,6 +171,7 @@ export class Ledger {
       let prev = head.hash;
       const touched = new Set<string>();
       const append = (def: EntityDef, action: Action, row: Row, reason: string | null): void => {
+        if (reason !== null) checkText('reason', reason);
         seq += 1;
         const fields: EntryFields = {
           seq,

@@ -6,7 +6,7 @@ import type { Finding, VerifyReport } from '../../shared/contract/channels/ledge
 import { AppErrorException, appError } from '../../shared/contract/errors';
 import { openSqlite, type Db } from '../db/database';
 import type { Anchor } from './anchor';
-import { allEntities, entityDef } from './entities';
+import { allEntities, entityDef } from './registry';
 import { GENESIS_HEX, canonical } from './hashing';
 import {
   FindingSink,

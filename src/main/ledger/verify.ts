@@ -1,7 +1,8 @@
 import type { Finding, FindingKind, VerifyReport } from '../../shared/contract/channels/ledger';
 import type { Db } from '../db/database';
 import type { Anchor } from './anchor';
-import { allEntities, type EntityDef } from './entities';
+import { allEntities } from './registry';
+import type { EntityDef } from './entities';
 import * as nodeCrypto from 'node:crypto';
 import { GENESIS_HEX, canonical, checkpointMessage, entryPreimage, type EntryFields } from './hashing';
 import { verifySignature } from './keys';

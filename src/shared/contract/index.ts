@@ -3,6 +3,7 @@ import type { ChannelDef, EventDef } from './define';
 import { systemChannels, systemEvents } from './channels/system';
 import { identityChannels, settingsChannels } from './channels/identity';
 import { ledgerChannels } from './channels/ledger';
+import { catalogChannels } from './channels/catalog';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -14,6 +15,7 @@ export const contract = {
   ...identityChannels,
   ...settingsChannels,
   ...ledgerChannels,
+  ...catalogChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {
@@ -41,3 +43,4 @@ export * from './common';
 export * from './channels/system';
 export * from './channels/identity';
 export * from './channels/ledger';
+export * from './channels/catalog';

@@ -19,6 +19,13 @@ export const permissions = [
   // identity
   'users.read',
   'users.manage',
+  // catalogue and specifications
+  'catalog.read',
+  'catalog.manage',
+  'customers.manage',
+  'specs.read',
+  'specs.edit',
+  'specs.approve',
   // settings, backups
   'settings.manage',
   'backup.run',
@@ -26,13 +33,24 @@ export const permissions = [
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const everyone: Permission[] = ['ledger.read'];
+const everyone: Permission[] = ['ledger.read', 'catalog.read', 'specs.read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   technician: [...everyone],
   reviewer: [...everyone],
-  production: [...everyone],
-  qa_manager: [...everyone, 'ledger.verify', 'ledger.export', 'ledger.reviewFinding', 'audit.review', 'users.read'],
+  production: [...everyone, 'customers.manage'],
+  qa_manager: [
+    ...everyone,
+    'ledger.verify',
+    'ledger.export',
+    'ledger.reviewFinding',
+    'audit.review',
+    'users.read',
+    'catalog.manage',
+    'customers.manage',
+    'specs.edit',
+    'specs.approve',
+  ],
   inspector: [...everyone, 'ledger.verify', 'ledger.export', 'users.read'],
   administrator: [...everyone, 'ledger.verify', 'users.read', 'users.manage', 'settings.manage', 'backup.run', 'backup.restore'],
 };

@@ -1,4 +1,5 @@
 import { sql as m0001 } from './0001-signed-store-and-identity';
+import { sql as m0002 } from './0002-catalogue-and-specifications';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -11,4 +12,7 @@ export interface Migration {
  * The explicit, ordered list of migrations (bundler friendly: no directory scan).
  * Append only. A shipped entry never changes: its hash is recorded in every database.
  */
-export const migrations: readonly Migration[] = [{ id: '0001', name: 'signed-store-and-identity', sql: m0001 }];
+export const migrations: readonly Migration[] = [
+  { id: '0001', name: 'signed-store-and-identity', sql: m0001 },
+  { id: '0002', name: 'catalogue-and-specifications', sql: m0002 },
+];

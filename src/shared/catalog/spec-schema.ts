@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/**
+ * A specification item and the specification interchange document (JSON), shared by the
+ * editor, the import/export of specifications between plants, and the GB spec packs in
+ * resources/spec-packs/. Limits are decimal strings so stated digits survive ("1.20").
+ */
+export const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, { message: 'decimal_string' });
+
+export const itemGroups = ['macronutrients', 'vitamins', 'minerals', 'optional', 'contaminants', 'microbiology', 'other'] as const;
+export const limitForms = ['range', 'minimum', 'maximum', 'equals', 'not_detected', 'sampling_plan', 'report_only'] as const;
+export const bases = ['per_100g', 'per_100ml', 'per_100kj', 'per_100kcal', 'per_kg', 'per_g', 'per_25g', 'per_100g_sample', 'as_is', 'ratio'] as const;
+export const comparisonMethods = ['full_value', 'rounded_value'] as const;
+export const frequencies = ['every_lot', 'every_nth_lot', 'periodic'] as const;
+/**
+ * Where a limit value comes from: `verified` (sourced and checked), `unverified` (a source
+ * exists but was not checked against the official text), `missing` (no sourced value: the
+ * limit is empty), `confirmed` (a QA manager checked it against the official text),
+ * `plant` (the plant's own, stricter rule).
+ */
+export const verificationStates = ['verified', 'unverified', 'missing', 'confirmed', 'plant'] as const;
+
+export const specItemSchema = z
+  .object({
+    code: z.string().trim().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'item_code' }),
+    name_zh: z.string().trim().min(1).max(120),
+    name_en: z.string().trim().min(1).max(120),
+    group: z.enum(itemGroups),
+    method_code: z.string().trim().max(60).nullable(),
+    unit: z.string().trim().max(40),
+    basis: z.enum(bases),
+    limit_form: z.enum(limitForms),
+    min: decimalString.nullable(),
+    max: decimalString.nullable(),
+    target: decimalString.nullable(),
+    lod: decimalString.nullable(),
+    /** Microbiological sampling plan: n units, c allowed above m, none above M. */
+    n: z.number().int().min(1).max(60).nullable(),
+    c: z.number().int().min(0).max(60).nullable(),
+    m: decimalString.nullable(),
+    big_m: decimalString.nullable(),
+    /** Decimal places of the reported value (GB/T 8170 rounding). */
+    precision: z.number().int().min(0).max(8).nullable(),
+    comparison: z.enum(comparisonMethods),
+    required_for_release: z.boolean(),
+    in_house_only: z.boolean(),
+    frequency: z.enum(frequencies),
+    frequency_n: z.number().int().min(2).max(1000).nullable(),
+    period_days: z.number().int().min(1).max(3660).nullable(),
+    /** A calculated item: formula over other items' codes (energy, ratios, per-100 kJ). */
+    formula: z.string().trim().max(400).nullable(),
+    clause: z.string().trim().max(200).nullable(),
+    source: z.string().trim().max(400).nullable(),
+    verification: z.enum(verificationStates),
+    note: z.string().trim().max(1000).nullable(),
+  })
+  .strict();
+export type SpecItem = z.infer<typeof specItemSchema>;
+
+export const SPEC_DOCUMENT_SCHEMA = 'lotseal.specification/1';
+
+/** A specification version as exchanged between plants (and as shipped in spec packs). */
+export const specDocumentSchema = z
+  .object({
+    schema: z.literal(SPEC_DOCUMENT_SCHEMA),
+    /** For packs: a stable id such as "gb-10765-2021-milk". */
+    pack_id: z.string().max(80).optional(),
+    title_zh: z.string().trim().min(1).max(200),
+    title_en: z.string().trim().min(1).max(200),
+    subject_kind: z.enum(['product', 'material']),
+    /** The product stage or material kind the document is meant for. */
+    applies_to: z.string().max(80),
+    standard: z.string().max(120).nullable(),
+    version_note: z.string().max(2000).nullable(),
+    items: z.array(specItemSchema).min(1).max(400),
+  })
+  .strict();
+export type SpecDocument = z.infer<typeof specDocumentSchema>;

@@ -1,0 +1,268 @@
+import { z } from 'zod';
+import { channel, type Access } from '../define';
+import { emptySchema, reasonSchema, signatureInputSchema, signatureViewSchema } from '../common';
+import { decimalString, specDocumentSchema, specItemSchema, verificationStates } from '../../catalog/spec-schema';
+
+export const codeSchema = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, { message: 'code_format' });
+const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date_format' });
+const optText = (max: number) => z.string().trim().max(max).nullable();
+
+export const units = ['kg', 'g', 't', 'L', 'mL', 'can', 'bag', 'pcs'] as const;
+export const productStages = ['infant', 'older_infant', 'young_children', 'other_dairy'] as const;
+export const proteinBases = ['cow', 'goat', 'soy', 'other'] as const;
+export const materialKinds = ['raw_milk', 'ingredient', 'packaging'] as const;
+export const supplierKinds = ['farm', 'ingredient', 'packaging', 'other'] as const;
+export const approvalStatuses = ['approved', 'not_approved', 'suspended'] as const;
+
+export const productFields = z.object({
+  code: codeSchema,
+  name_zh: z.string().trim().min(1).max(120),
+  name_en: z.string().trim().min(1).max(120),
+  stage: z.enum(productStages),
+  protein_base: z.enum(proteinBases),
+  registration_no: optText(60),
+  shelf_life_days: z.number().int().min(1).max(3650).nullable(),
+  pack_sizes: z.array(z.string().trim().min(1).max(40)).max(20),
+});
+export const materialFields = z.object({
+  code: codeSchema,
+  name_zh: z.string().trim().min(1).max(120),
+  name_en: z.string().trim().min(1).max(120),
+  kind: z.enum(materialKinds),
+  default_unit: z.enum(units),
+});
+export const supplierFields = z.object({
+  code: codeSchema,
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(supplierKinds),
+  approval_status: z.enum(approvalStatuses),
+  approved_on: dateSchema.nullable(),
+  last_audit_on: dateSchema.nullable(),
+  next_audit_due: dateSchema.nullable(),
+  contact: optText(120),
+  phone: optText(40),
+});
+export const customerFields = z.object({
+  code: codeSchema,
+  name: z.string().trim().min(1).max(200),
+  contact: optText(120),
+  phone: optText(40),
+  address: optText(400),
+});
+export const methodFields = z.object({
+  code: z.string().trim().min(2).max(60),
+  title_zh: z.string().trim().min(1).max(200),
+  title_en: z.string().trim().min(1).max(200),
+  analyte: z.string().trim().min(1).max(120),
+  unit: z.string().trim().max(40),
+  lod: decimalString.nullable(),
+  loq: decimalString.nullable(),
+  in_house: z.boolean(),
+});
+
+const recordMeta = { id: z.string(), rev: z.number().int(), retired: z.boolean() };
+export const productView = productFields.extend(recordMeta);
+export const materialView = materialFields.extend(recordMeta);
+export const supplierView = supplierFields.extend(recordMeta);
+export const customerView = customerFields.extend(recordMeta);
+export const methodView = methodFields.extend(recordMeta);
+export type ProductView = z.infer<typeof productView>;
+export type MaterialView = z.infer<typeof materialView>;
+export type SupplierView = z.infer<typeof supplierView>;
+export type CustomerView = z.infer<typeof customerView>;
+export type MethodView = z.infer<typeof methodView>;
+
+const listInput = z.object({ search: z.string().trim().max(100).optional(), includeRetired: z.boolean().optional() });
+
+function kindChannels<F extends z.ZodObject, V extends z.ZodObject>(fields: F, view: V, manage: Access) {
+  return {
+    list: channel({ input: listInput, output: z.array(view), access: 'catalog.read', writes: false }),
+    /** Create (no id) or update (id + reason: the reason is kept in the audit trail). */
+    save: channel({
+      input: z.object({ id: z.string().max(80).optional(), fields, reason: reasonSchema.optional() }),
+      output: view,
+      access: manage,
+      writes: true,
+    }),
+  };
+}
+
+const products = kindChannels(productFields, productView, 'catalog.manage');
+const materials = kindChannels(materialFields, materialView, 'catalog.manage');
+const suppliers = kindChannels(supplierFields, supplierView, 'catalog.manage');
+const customers = kindChannels(customerFields, customerView, 'customers.manage');
+const methods = kindChannels(methodFields, methodView, 'catalog.manage');
+
+export const specStatusSchema = z.enum(['draft', 'approved', 'superseded']);
+
+export const specItemView = specItemSchema.extend({
+  id: z.string(),
+  rev: z.number().int(),
+  position: z.number().int(),
+  confirmed_by: z.string().nullable(),
+  confirmed_at: z.string().nullable(),
+});
+export type SpecItemView = z.infer<typeof specItemView>;
+
+export const specVersionSummary = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  status: specStatusSchema,
+  effectiveFrom: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+  items: z.number().int(),
+  flagged: z.number().int(),
+});
+
+export const specificationView = z.object({
+  id: z.string(),
+  code: z.string(),
+  subjectKind: z.enum(['product', 'material']),
+  subjectId: z.string(),
+  subjectCode: z.string(),
+  subjectName: z.string(),
+  titleZh: z.string(),
+  titleEn: z.string(),
+  standard: z.string().nullable(),
+  versions: z.array(specVersionSummary),
+});
+export type SpecificationView = z.infer<typeof specificationView>;
+
+/** A problem that blocks saving or approval, tied to an item and field when it has one. */
+export const specProblemSchema = z.object({
+  itemCode: z.string().nullable(),
+  field: z.string().nullable(),
+  key: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type SpecProblem = z.infer<typeof specProblemSchema>;
+
+export const specVersionView = z.object({
+  id: z.string(),
+  specId: z.string(),
+  specCode: z.string(),
+  titleZh: z.string(),
+  titleEn: z.string(),
+  subjectKind: z.enum(['product', 'material']),
+  subjectId: z.string(),
+  subjectStage: z.string().nullable(),
+  version: z.number().int(),
+  status: specStatusSchema,
+  effectiveFrom: z.string().nullable(),
+  basedOn: z.string().nullable(),
+  source: z.string(),
+  changeNote: z.string().nullable(),
+  contentHash: z.string().nullable(),
+  items: z.array(specItemView),
+  /** Items whose value is unverified or missing: approval waits until each is confirmed. */
+  flagged: z.array(z.object({ itemId: z.string(), code: z.string(), verification: z.enum(verificationStates) })),
+  problems: z.array(specProblemSchema),
+  signatures: z.array(signatureViewSchema),
+});
+export type SpecVersionView = z.infer<typeof specVersionView>;
+
+export const specDiffSchema = z.object({
+  from: z.object({ id: z.string(), version: z.number().int() }),
+  to: z.object({ id: z.string(), version: z.number().int() }),
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  changed: z.array(z.object({ code: z.string(), fields: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })) })),
+});
+
+export const specPackSchema = z.object({
+  id: z.string(),
+  titleZh: z.string(),
+  titleEn: z.string(),
+  standard: z.string().nullable(),
+  subjectKind: z.enum(['product', 'material']),
+  appliesTo: z.string(),
+  items: z.number().int(),
+  byVerification: z.record(z.string(), z.number().int()),
+});
+
+const subjectRef = z.object({ subjectKind: z.enum(['product', 'material']), subjectId: z.string().min(1).max(80) });
+
+export const catalogChannels = {
+  'catalog.products.list': products.list,
+  'catalog.products.save': products.save,
+  'catalog.materials.list': materials.list,
+  'catalog.materials.save': materials.save,
+  'catalog.suppliers.list': suppliers.list,
+  'catalog.suppliers.save': suppliers.save,
+  'catalog.customers.list': customers.list,
+  'catalog.customers.save': customers.save,
+  'catalog.methods.list': methods.list,
+  'catalog.methods.save': methods.save,
+
+  'specs.list': channel({ input: subjectRef.partial(), output: z.array(specificationView), access: 'specs.read', writes: false }),
+  'specs.get': channel({ input: z.object({ versionId: z.string().min(1).max(80) }), output: specVersionView, access: 'specs.read', writes: false }),
+  'specs.packs': channel({ input: emptySchema, output: z.array(specPackSchema), access: 'specs.read', writes: false }),
+  /** A new specification for a product or material, starting as a draft from a pack, a document, or empty. */
+  'specs.create': channel({
+    input: subjectRef.extend({
+      code: codeSchema,
+      titleZh: z.string().trim().min(1).max(200),
+      titleEn: z.string().trim().min(1).max(200),
+      from: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('pack'), packId: z.string().min(1).max(80) }),
+        z.object({ kind: z.literal('document'), json: z.string().min(2).max(5_000_000) }),
+        z.object({ kind: z.literal('empty') }),
+      ]),
+    }),
+    output: specVersionView,
+    access: 'specs.edit',
+    writes: true,
+  }),
+  /** The next version: a draft copy of the newest version. */
+  'specs.newVersion': channel({
+    input: z.object({ specId: z.string().min(1).max(80), changeNote: reasonSchema }),
+    output: specVersionView,
+    access: 'specs.edit',
+    writes: true,
+  }),
+  /** Add or change an item of a draft. Setting verification to `confirmed` records who confirmed it against the official text. */
+  'specs.saveItem': channel({
+    input: z.object({ versionId: z.string().min(1).max(80), itemId: z.string().max(80).optional(), item: specItemSchema, reason: reasonSchema.optional() }),
+    output: specVersionView,
+    access: 'specs.edit',
+    writes: true,
+  }),
+  'specs.removeItem': channel({
+    input: z.object({ versionId: z.string().min(1).max(80), itemId: z.string().min(1).max(80), reason: reasonSchema }),
+    output: specVersionView,
+    access: 'specs.edit',
+    writes: true,
+  }),
+  'specs.setEffective': channel({
+    input: z.object({ versionId: z.string().min(1).max(80), effectiveFrom: dateSchema, reason: reasonSchema.optional() }),
+    output: specVersionView,
+    access: 'specs.edit',
+    writes: true,
+  }),
+  /** Approval by a QA manager with an e-signature (meaning `approved`). */
+  'specs.approve': channel({
+    input: z.object({ versionId: z.string().min(1).max(80), signature: signatureInputSchema }),
+    output: specVersionView,
+    access: 'specs.approve',
+    writes: true,
+  }),
+  'specs.diff': channel({
+    input: z.object({ fromVersionId: z.string().min(1).max(80), toVersionId: z.string().min(1).max(80) }),
+    output: specDiffSchema,
+    access: 'specs.read',
+    writes: false,
+  }),
+  'specs.export': channel({
+    input: z.object({ versionId: z.string().min(1).max(80) }),
+    output: z.object({ fileName: z.string(), json: z.string(), document: specDocumentSchema }),
+    access: 'specs.read',
+    writes: false,
+  }),
+  /** The version in force for a product or material on a date (approved, effective, newest). */
+  'specs.effective': channel({
+    input: subjectRef.extend({ date: dateSchema }),
+    output: specVersionView.nullable(),
+    access: 'specs.read',
+    writes: false,
+  }),
+} as const;
