@@ -99,6 +99,8 @@ export function auditEntryDetail(db: Db, seq: number) {
   const after = displayContent(r.entity, afterRaw);
   const before = beforeRaw ? displayContent(r.entity, beforeRaw) : null;
   for (const k of Object.keys({ ...(beforeRaw ?? {}), ...afterRaw })) {
+    // The revision counter changes with every update; it is shown with the entry, not as a change.
+    if (k === 'rev' && beforeRaw) continue;
     if (JSON.stringify(beforeRaw?.[k]) !== JSON.stringify(afterRaw[k])) {
       const secret = def?.secret?.includes(k);
       changes.push({ field: k, before: secret ? (beforeRaw ? SECRET : null) : (before?.[k] ?? null), after: secret ? `${SECRET} (changed)` : after[k] });
@@ -134,7 +136,7 @@ export function exportAuditCsv(db: Db, filter: AuditFilter): { csv: string; rows
       before = prev ? displayContent(r.entity, JSON.parse(prev.content) as Record<string, unknown>) : null;
     }
     const changes = Object.keys(after)
-      .filter((k) => JSON.stringify(before?.[k]) !== JSON.stringify(after[k]))
+      .filter((k) => !(k === 'rev' && before) && JSON.stringify(before?.[k]) !== JSON.stringify(after[k]))
       .map((k) => `${k}: ${before ? JSON.stringify(before[k] ?? null) : '∅'} → ${JSON.stringify(after[k])}`)
       .join('; ');
     lastContent.set(key, after);
