@@ -14,7 +14,7 @@ import { Dispatcher, type DispatcherLog, type Locale } from '../dispatcher/dispa
 import { AnchorStore } from '../ledger/anchor';
 import { E } from '../ledger/entities';
 import { loadOrCreateHostKey, type HostKey, type HostKind, type KeyProtector } from '../ledger/keys';
-import type { Ledger } from '../ledger/ledger';
+import { systemActor, type Ledger } from '../ledger/ledger';
 import { quickTailCheck } from '../ledger/verify-runner';
 import { JobRunner } from './jobs';
 import { buildHandlers } from './handlers';
@@ -140,6 +140,7 @@ export class AppCore {
       this.services = this.wire(ledger);
       this.openError = null;
       this.runStartupCheck();
+      this.runDailyJobs();
     } catch (e) {
       this.services = null;
       this.openError = e instanceof AppErrorException ? e.error : appError('internal', { message: String(e) });
@@ -159,6 +160,20 @@ export class AppCore {
       skewMs: s.settings.get().clockSkewMinutes * 60_000,
     });
     if (this.startupFindings.length) this.log.info('start-up ledger check found problems', this.startupFindings);
+  }
+
+  /**
+   * Date-driven changes nobody clicks for: specification versions superseded on the next
+   * version's effective date. Written by the `system` actor, only when something is due.
+   */
+  runDailyJobs(): void {
+    const s = this.services;
+    if (!s || !s.ledger.isKeyRegistered()) return;
+    try {
+      s.ledger.write(systemActor, (w) => s.specs.supersedeDue(w, this.clock()));
+    } catch (e) {
+      this.log.error({ channel: 'jobs.daily', error: e });
+    }
   }
 
   create(ledgerFn: () => Ledger): Services {
@@ -228,6 +243,7 @@ export class AppCore {
     const tick = (): void => {
       const s = this.services;
       if (!s) return;
+      this.runDailyJobs();
       const st = s.settings.get();
       const last = this.lastRun();
       const due = !last || this.clock() - (last['finished_at'] as number) > st.verifyEveryHours * 3_600_000;

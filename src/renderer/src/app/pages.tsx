@@ -1,9 +1,9 @@
 import type { ComponentType } from 'react';
-import { HomePage } from '../features/home/HomePage';
-import { AdminPage } from '../features/admin/AdminPage';
-import { AuditPage } from '../features/audit/AuditPage';
-import { AccountPage } from '../features/auth/AccountPage';
-import { PlaceholderPage, type PlaceholderKey } from '../features/placeholders/PlaceholderPage';
+import { HomePage } from '../features/home/home-page';
+import { AdminPage } from '../features/admin/admin-page';
+import { AuditPage } from '../features/audit/audit-page';
+import { AccountPage } from '../features/auth/account-page';
+import { PlaceholderPage, type PlaceholderKey } from '../features/placeholders/placeholder-page';
 
 function placeholder(which: PlaceholderKey): ComponentType {
   const Page = () => <PlaceholderPage which={which} />;

@@ -1,6 +1,6 @@
 import type { ComponentType } from 'react';
 import type { SessionView } from '../../../../shared/contract';
-import { LedgerStatusCard, LockedAccountsCard, OpenFindingsCard, WorkstationKeyCard } from './HomeCards';
+import { LedgerStatusCard, LockedAccountsCard, OpenFindingsCard, WorkstationKeyCard } from './home-cards';
 
 /**
  * "What needs me now": every capability adds its cards here. A card is shown when `show`

@@ -1,9 +1,9 @@
 import { Stack, Tabs, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { navigate, useRoute } from '../../app/router';
-import { AuditTrail } from './AuditTrail';
-import { ReviewTab } from './ReviewTab';
-import { VerificationTab } from './VerificationTab';
+import { AuditTrail } from './audit-trail';
+import { ReviewTab } from './review-tab';
+import { VerificationTab } from './verification-tab';
 
 const tabs = ['trail', 'verification', 'review'] as const;
 

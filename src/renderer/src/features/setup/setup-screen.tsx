@@ -3,8 +3,8 @@ import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import { useMutationCall } from '../../api/hooks';
 import { fieldErrors } from '../../api/errors';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { CenteredCard } from '../../components/CenteredCard';
+import { ErrorAlert } from '../../components/error-alert';
+import { CenteredCard } from '../../components/centered-card';
 import { validateNewPassword, validateRequired, validateUserId } from '../auth/validators';
 
 /** First run: there is no database yet; create it with the first administrator. */

@@ -2,8 +2,8 @@ import { Anchor, Badge, Code, Group, Paper, Stack, Text, Title } from '@mantine/
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { LedgerBadge } from '../../app/LedgerBadge';
+import { ErrorAlert } from '../../components/error-alert';
+import { LedgerBadge } from '../../app/ledger-badge';
 import { useLedgerStatus } from '../../app/ledger-status';
 import { href } from '../../app/router';
 

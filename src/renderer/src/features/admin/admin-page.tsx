@@ -2,9 +2,9 @@ import { Stack, Tabs, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { navigate, useRoute } from '../../app/router';
 import { hasPermission, useSession } from '../../app/session';
-import { AccountsTab } from './AccountsTab';
-import { BackupTab } from './BackupTab';
-import { SettingsTab } from './SettingsTab';
+import { AccountsTab } from './accounts-tab';
+import { BackupTab } from './backup-tab';
+import { SettingsTab } from './settings-tab';
 
 export function AdminPage() {
   const { t } = useTranslation();

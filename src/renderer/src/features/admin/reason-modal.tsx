@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, Group, Modal, PasswordInput, Stack, Text, Textarea } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ErrorAlert } from '../../components/error-alert';
 import { validateNewPassword, validateReason } from '../auth/validators';
 
 export interface ReasonModalProps {

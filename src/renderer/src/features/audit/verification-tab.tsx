@@ -6,13 +6,13 @@ import { useTranslation } from 'react-i18next';
 import type { LedgerState } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { useCall, useEvent, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ErrorAlert } from '../../components/error-alert';
 import { formatTime } from '../../components/format';
-import { LedgerBadge } from '../../app/LedgerBadge';
+import { LedgerBadge } from '../../app/ledger-badge';
 import { ledgerStatusKey, useLedgerStatus } from '../../app/ledger-status';
 import { percent, useJob } from '../../app/jobs';
 import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/SignatureDialog';
+import { SignatureDialog } from '../auth/signature-dialog';
 
 export function VerificationTab() {
   const { t } = useTranslation();

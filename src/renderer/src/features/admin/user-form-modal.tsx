@@ -7,9 +7,9 @@ import type { UserView } from '../../../../shared/contract';
 import type { Role } from '../../../../shared/domain/roles';
 import { fieldErrors } from '../../api/errors';
 import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ErrorAlert } from '../../components/error-alert';
 import { validateNewPassword, validateReason, validateRequired, validateUserId } from '../auth/validators';
-import { RolePicker } from './RolePicker';
+import { RolePicker } from './role-picker';
 
 /** Create a user (no `user`) or edit printed name and roles (with a reason). */
 export function UserFormModal({

@@ -5,11 +5,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client';
 import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ErrorAlert } from '../../components/error-alert';
 import { formatTime } from '../../components/format';
 import { useLedgerStatus } from '../../app/ledger-status';
 import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/SignatureDialog';
+import { SignatureDialog } from '../auth/signature-dialog';
 
 /** Periodic audit-trail review by a QA manager, signed `audit_reviewed` through an entry. */
 export function ReviewTab() {

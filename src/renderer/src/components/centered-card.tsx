@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Box, Center, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { LangSwitch } from './LangSwitch';
+import { LangSwitch } from './lang-switch';
 
 /** The frame of the screens shown before the shell: setup, sign-in, lock, forced password change. */
 export function CenteredCard({ title, children, width = 440 }: { title: string; children: ReactNode; width?: number }) {

@@ -8,11 +8,11 @@ import { useTranslation } from 'react-i18next';
 import type { AuditEntryView, AuditFilter } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { callKey, useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ErrorAlert } from '../../components/error-alert';
 import { formatTime } from '../../components/format';
 import { navigate, useRoute } from '../../app/router';
 import { hasPermission, useSession } from '../../app/session';
-import { AuditEntryDetail } from './AuditEntryDetail';
+import { AuditEntryDetail } from './audit-entry-detail';
 import { emptyFilterParams, paramsFromUrl, toAuditFilter, type AuditFilterParams } from './filter';
 
 /** Rows per `audit.query` page, and the fixed row height the virtualiser relies on. */

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../../shared/contract';
 import { fieldErrors } from '../../api/errors';
 import { callKey, useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ErrorAlert } from '../../components/error-alert';
 import { hasPermission, useSession } from '../../app/session';
 import { validateReason } from '../auth/validators';
 

@@ -5,7 +5,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import 'dayjs/locale/zh-cn';
 import { ApiError } from '../api/client';
-import { Root } from './Root';
+import { Root } from './root';
 
 const theme = createTheme({
   primaryColor: 'teal',

@@ -6,13 +6,13 @@ import { bridgeUnavailable } from '../api/bridge';
 import { setSessionLostHandler } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { callKey, useCall, useEvent } from '../api/hooks';
-import { SetupScreen } from '../features/setup/SetupScreen';
-import { RecoveryScreen } from '../features/setup/RecoveryScreen';
-import { SignInScreen } from '../features/auth/SignInScreen';
-import { LockScreen } from '../features/auth/LockScreen';
-import { ChangePasswordScreen } from '../features/auth/ChangePasswordScreen';
+import { SetupScreen } from '../features/setup/setup-screen';
+import { RecoveryScreen } from '../features/setup/recovery-screen';
+import { SignInScreen } from '../features/auth/sign-in-screen';
+import { LockScreen } from '../features/auth/lock-screen';
+import { ChangePasswordScreen } from '../features/auth/change-password-screen';
 import { SessionContext, sessionKey, useSessionQuery } from './session';
-import { Shell } from './Shell';
+import { Shell } from './shell';
 
 type Screen = 'setup' | 'signin' | 'locked' | 'change-password' | 'app';
 

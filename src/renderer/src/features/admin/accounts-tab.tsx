@@ -7,12 +7,12 @@ import { useTranslation } from 'react-i18next';
 import type { UserView } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ErrorAlert } from '../../components/error-alert';
 import { formatTime } from '../../components/format';
 import { href } from '../../app/router';
 import { hasPermission, useSession } from '../../app/session';
-import { ReasonModal } from './ReasonModal';
-import { UserFormModal } from './UserFormModal';
+import { ReasonModal } from './reason-modal';
+import { UserFormModal } from './user-form-modal';
 
 type Action = { kind: 'deactivate' | 'unlock' | 'reset'; user: UserView };
 

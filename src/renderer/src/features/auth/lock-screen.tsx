@@ -3,8 +3,8 @@ import { Button, Group, PasswordInput, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SessionView } from '../../../../shared/contract';
 import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { CenteredCard } from '../../components/CenteredCard';
+import { ErrorAlert } from '../../components/error-alert';
+import { CenteredCard } from '../../components/centered-card';
 import { useSetSession } from '../../app/session';
 
 /** The session is kept but hidden: only the same user's password resumes it (21 CFR 11.300). */

@@ -2,7 +2,7 @@ import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/co
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../app/session';
 import { formatTime } from '../../components/format';
-import { ChangePasswordForm } from './ChangePasswordForm';
+import { ChangePasswordForm } from './change-password-form';
 
 export function AccountPage() {
   const { t } = useTranslation();
