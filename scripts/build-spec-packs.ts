@@ -210,7 +210,10 @@ function sectionTable(md: string, startHeading: string, endHeading: string): Map
   const rows = new Map<string, string[]>();
   for (const line of md.slice(start, end).split('\n')) {
     if (!line.startsWith('|') || line.startsWith('|---')) continue;
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     const [label, ...rest] = cells;
     if (label) rows.set(label, rest);
   }
@@ -339,17 +342,52 @@ const IMF_ITEMS: readonly ImfDef[] = [
     form: 'range',
     formula: '17 * protein + 37 * fat + 17 * carbohydrate',
     limit: { kind: 'own', item: 'energy' },
-    note:
-      'Calculated with the energy factors of reference-data.md §1.1 [S]: protein 17, fat 37, carbohydrate 17 kJ/g (dietary fibre 8 kJ/g: this pack has no fibre item; add "+ 8 * fibre" and a fibre item if the product declares fibre). The formula gives kJ per 100 g of product from the g/100 g results; the limit is per 100 mL as fed, so convert with the product\'s reconstitution rate (g of powder per 100 mL).',
+    note: 'Calculated with the energy factors of reference-data.md §1.1 [S]: protein 17, fat 37, carbohydrate 17 kJ/g (dietary fibre 8 kJ/g: this pack has no fibre item; add "+ 8 * fibre" and a fibre item if the product declares fibre). The formula gives kJ per 100 g of product from the g/100 g results; the limit is per 100 mL as fed, so convert with the product\'s reconstitution rate (g of powder per 100 mL).',
   },
-  nutrient('protein', '蛋白质', 'Protein', 'macronutrients', 'GB 5009.5', 'g', 'protein', 'Protein (milk-based)',
-    'Milk-based row. Method GB 5009.5 [S].'),
-  nutrient('fat', '脂肪', 'Fat', 'macronutrients', 'GB 5009.6', 'g', 'fat', 'Fat',
-    'Method GB 5009.6 [U] (replaced GB 5413.3-2010).'),
-  nutrient('la', '亚油酸', 'Linoleic acid', 'macronutrients', 'GB 5009.168', 'mg', null, null,
-    'Method GB 5009.168 [U] (replaced GB 5413.27-2010).'),
-  nutrient('ala', 'α-亚麻酸', 'α-Linolenic acid', 'macronutrients', 'GB 5009.168', 'mg', null, null,
-    'Method GB 5009.168 [U] (replaced GB 5413.27-2010).'),
+  nutrient(
+    'protein',
+    '蛋白质',
+    'Protein',
+    'macronutrients',
+    'GB 5009.5',
+    'g',
+    'protein',
+    'Protein (milk-based)',
+    'Milk-based products. Method GB 5009.5 [S].',
+  ),
+  nutrient(
+    'fat',
+    '脂肪',
+    'Fat',
+    'macronutrients',
+    'GB 5009.6',
+    'g',
+    'fat',
+    'Fat',
+    'Method GB 5009.6 [U] (replaced GB 5413.3-2010).',
+  ),
+  nutrient(
+    'la',
+    '亚油酸',
+    'Linoleic acid',
+    'macronutrients',
+    'GB 5009.168',
+    'mg',
+    null,
+    null,
+    'Method GB 5009.168 [U] (replaced GB 5413.27-2010).',
+  ),
+  nutrient(
+    'ala',
+    'α-亚麻酸',
+    'α-Linolenic acid',
+    'macronutrients',
+    'GB 5009.168',
+    'mg',
+    null,
+    null,
+    'Method GB 5009.168 [U] (replaced GB 5413.27-2010).',
+  ),
   {
     code: 'la_ala',
     name_zh: '亚油酸与α-亚麻酸比值',
@@ -375,40 +413,153 @@ const IMF_ITEMS: readonly ImfDef[] = [
     formula: '100 - moisture - protein - fat - ash',
     limit: { kind: 'own', item: 'carbohydrate' },
     md12: 'Carbohydrate',
-    note:
-      'Calculated by difference, 100 − moisture − protein − fat − ash (g/100 g), the convention of src/shared/rules/basis.ts; the definition is [U] in reference-data.md §1.4 (alternative: sugars by GB 5009.8). Subtract dietary fibre too if the product declares it. The limit is per 100 kJ.',
+    note: 'Calculated by difference, 100 − moisture − protein − fat − ash (g/100 g), the convention of src/shared/rules/basis.ts; the definition is [U] in reference-data.md §1.4 (alternative: sugars by GB 5009.8). Subtract dietary fibre too if the product declares it. The limit is per 100 kJ.',
   },
   // -- vitamins
   nutrient('vit_a', '维生素A', 'Vitamin A', 'vitamins', 'GB 5009.82', 'µg RE', 'vitamin A', 'Vitamin A', METHOD_U),
-  nutrient('vit_d', '维生素D', 'Vitamin D', 'vitamins', 'GB 5009.82', 'µg', 'vitamin D', 'Vitamin D',
-    'Method GB 5009.82 [U]; also GB 5009.296-2023 [S2].'),
+  nutrient(
+    'vit_d',
+    '维生素D',
+    'Vitamin D',
+    'vitamins',
+    'GB 5009.82',
+    'µg',
+    'vitamin D',
+    'Vitamin D',
+    'Method GB 5009.82 [U]; also GB 5009.296-2023 [S2].',
+  ),
   nutrient('vit_e', '维生素E', 'Vitamin E', 'vitamins', 'GB 5009.82', 'mg α-TE', 'vitamin E', 'Vitamin E', METHOD_U),
   nutrient('vit_k1', '维生素K1', 'Vitamin K1', 'vitamins', 'GB 5009.158', 'µg', 'vitamin K1', 'Vitamin K1', METHOD_U),
   nutrient('vit_b1', '维生素B1', 'Vitamin B1', 'vitamins', 'GB 5009.84', 'µg', 'vitamin B1', 'Vitamin B1', METHOD_U),
   nutrient('vit_b2', '维生素B2', 'Vitamin B2', 'vitamins', 'GB 5009.85', 'µg', 'vitamin B2', 'Vitamin B2', METHOD_U),
   nutrient('vit_b6', '维生素B6', 'Vitamin B6', 'vitamins', 'GB 5009.154', 'µg', 'vitamin B6', 'Vitamin B6', METHOD_U),
-  nutrient('vit_b12', '维生素B12', 'Vitamin B12', 'vitamins', 'GB 5009.285', 'µg', 'vitamin B12', 'Vitamin B12',
-    'Method GB 5009.285-2022 [S2] (replaces GB 5413.14-2010).'),
+  nutrient(
+    'vit_b12',
+    '维生素B12',
+    'Vitamin B12',
+    'vitamins',
+    'GB 5009.285',
+    'µg',
+    'vitamin B12',
+    'Vitamin B12',
+    'Method GB 5009.285-2022 [S2] (replaces GB 5413.14-2010).',
+  ),
   nutrient('niacin', '烟酸', 'Niacin', 'vitamins', 'GB 5009.89', 'µg', 'niacin', 'Niacin', METHOD_U),
   nutrient('folic_acid', '叶酸', 'Folic acid', 'vitamins', 'GB 5009.211', 'µg', 'folic acid', 'Folic acid', METHOD_U),
   nutrient('pantothenic_acid', '泛酸', 'Pantothenic acid', 'vitamins', 'GB 5009.210', 'µg', null, null, METHOD_U),
   nutrient('vit_c', '维生素C', 'Vitamin C', 'vitamins', 'GB 5009.86', 'mg', 'vitamin C', 'Vitamin C', METHOD_U),
   nutrient('biotin', '生物素', 'Biotin', 'vitamins', 'GB 5009.259', 'µg', null, null, METHOD_U),
-  nutrient('choline', '胆碱', 'Choline', 'vitamins', 'GB 5413.20', 'mg', 'choline', 'Choline',
-    'Essential (Table 2) in the 2021 edition; it was optional in 2010 (reference-data.md §1.2). ' + METHOD_U),
+  nutrient(
+    'choline',
+    '胆碱',
+    'Choline',
+    'vitamins',
+    'GB 5413.20',
+    'mg',
+    'choline',
+    'Choline',
+    'Essential (Table 2) in the 2021 edition; it was optional in 2010 (reference-data.md §1.2). ' + METHOD_U,
+  ),
   // -- minerals
-  nutrient('na', '钠', 'Sodium', 'minerals', 'GB 5009.91', 'mg', null, null, 'Method GB 5009.91 or GB 5009.268 (ICP-MS/OES) [U].'),
-  nutrient('k', '钾', 'Potassium', 'minerals', 'GB 5009.91', 'mg', null, null, 'Method GB 5009.91 or GB 5009.268 (ICP-MS/OES) [U].'),
-  nutrient('cu', '铜', 'Copper', 'minerals', 'GB 5009.13', 'µg', null, null, 'Method GB 5009.13 or GB 5009.268 (ICP-MS/OES) [U].'),
-  nutrient('mg', '镁', 'Magnesium', 'minerals', 'GB 5009.241', 'mg', null, null, 'Method GB 5009.241 or GB 5009.268 (ICP-MS/OES) [U].'),
-  nutrient('fe', '铁', 'Iron', 'minerals', 'GB 5009.90', 'mg', 'iron (milk-based)', 'Iron (milk-based)',
-    'Milk-based row. Method GB 5009.90 or GB 5009.268 (ICP-MS/OES) [U].'),
-  nutrient('zn', '锌', 'Zinc', 'minerals', 'GB 5009.14', 'mg', 'zinc (milk-based)', 'Zinc (milk-based)',
-    'Milk-based row. Method GB 5009.14 or GB 5009.268 (ICP-MS/OES) [U].'),
-  nutrient('mn', '锰', 'Manganese', 'minerals', 'GB 5009.242', 'µg', null, null, 'Method GB 5009.242 or GB 5009.268 (ICP-MS/OES) [U].'),
-  nutrient('ca', '钙', 'Calcium', 'minerals', 'GB 5009.92', 'mg', 'calcium', 'Calcium',
-    'Method GB 5009.92 or GB 5009.268 (ICP-MS/OES) [U].'),
-  nutrient('p', '磷', 'Phosphorus', 'minerals', 'GB 5009.87', 'mg', null, null, 'Method GB 5009.87 or GB 5009.268 (ICP-MS/OES) [U].'),
+  nutrient(
+    'na',
+    '钠',
+    'Sodium',
+    'minerals',
+    'GB 5009.91',
+    'mg',
+    null,
+    null,
+    'Method GB 5009.91 or GB 5009.268 (ICP-MS/OES) [U].',
+  ),
+  nutrient(
+    'k',
+    '钾',
+    'Potassium',
+    'minerals',
+    'GB 5009.91',
+    'mg',
+    null,
+    null,
+    'Method GB 5009.91 or GB 5009.268 (ICP-MS/OES) [U].',
+  ),
+  nutrient(
+    'cu',
+    '铜',
+    'Copper',
+    'minerals',
+    'GB 5009.13',
+    'µg',
+    null,
+    null,
+    'Method GB 5009.13 or GB 5009.268 (ICP-MS/OES) [U].',
+  ),
+  nutrient(
+    'mg',
+    '镁',
+    'Magnesium',
+    'minerals',
+    'GB 5009.241',
+    'mg',
+    null,
+    null,
+    'Method GB 5009.241 or GB 5009.268 (ICP-MS/OES) [U].',
+  ),
+  nutrient(
+    'fe',
+    '铁',
+    'Iron',
+    'minerals',
+    'GB 5009.90',
+    'mg',
+    'iron (milk-based)',
+    'Iron (milk-based)',
+    'Milk-based products. Method GB 5009.90 or GB 5009.268 (ICP-MS/OES) [U].',
+  ),
+  nutrient(
+    'zn',
+    '锌',
+    'Zinc',
+    'minerals',
+    'GB 5009.14',
+    'mg',
+    'zinc (milk-based)',
+    'Zinc (milk-based)',
+    'Milk-based products. Method GB 5009.14 or GB 5009.268 (ICP-MS/OES) [U].',
+  ),
+  nutrient(
+    'mn',
+    '锰',
+    'Manganese',
+    'minerals',
+    'GB 5009.242',
+    'µg',
+    null,
+    null,
+    'Method GB 5009.242 or GB 5009.268 (ICP-MS/OES) [U].',
+  ),
+  nutrient(
+    'ca',
+    '钙',
+    'Calcium',
+    'minerals',
+    'GB 5009.92',
+    'mg',
+    'calcium',
+    'Calcium',
+    'Method GB 5009.92 or GB 5009.268 (ICP-MS/OES) [U].',
+  ),
+  nutrient(
+    'p',
+    '磷',
+    'Phosphorus',
+    'minerals',
+    'GB 5009.87',
+    'mg',
+    null,
+    null,
+    'Method GB 5009.87 or GB 5009.268 (ICP-MS/OES) [U].',
+  ),
   {
     code: 'ca_p',
     name_zh: '钙磷比值',
@@ -423,17 +574,75 @@ const IMF_ITEMS: readonly ImfDef[] = [
     note: 'Calculated: calcium ÷ phosphorus (both in mg).',
   },
   nutrient('iodine', '碘', 'Iodine', 'minerals', 'GB 5009.267', 'µg', null, null, METHOD_U),
-  nutrient('cl', '氯', 'Chloride', 'minerals', 'GB 5009.44', 'mg', 'chloride', null,
-    'Method GB 5009.44 [S] (named for chloride on the GB 10767 page, http://m.ulenix.cn/Article-3146647.html).'),
+  nutrient(
+    'cl',
+    '氯',
+    'Chloride',
+    'minerals',
+    'GB 5009.44',
+    'mg',
+    'chloride',
+    null,
+    'Method GB 5009.44 [S] (named for chloride on the GB 10767 page, http://m.ulenix.cn/Article-3146647.html).',
+  ),
   nutrient('se', '硒', 'Selenium', 'minerals', 'GB 5009.93', 'µg', null, null, METHOD_U),
   // -- optional components
-  nutrient('inositol', '肌醇', 'Inositol', 'optional', 'GB 5009.270', 'mg', 'inositol (optional)', 'Inositol (optional)', METHOD_U),
-  nutrient('taurine', '牛磺酸', 'Taurine', 'optional', 'GB 5009.169', 'mg', 'taurine (optional)', 'Taurine (optional)', METHOD_U),
-  nutrient('l_carnitine', '左旋肉碱', 'L-Carnitine', 'optional', 'GB 5009.300', 'mg', null, null,
-    'Method GB 5009.300-2025 [S2].'),
-  nutrient('dha', '二十二碳六烯酸（DHA）', 'Docosahexaenoic acid (DHA)', 'optional', 'GB 5009.168', 'mg', 'DHA (optional)', 'DHA (optional)', METHOD_U),
+  nutrient(
+    'inositol',
+    '肌醇',
+    'Inositol',
+    'optional',
+    'GB 5009.270',
+    'mg',
+    'inositol (optional)',
+    'Inositol (optional)',
+    METHOD_U,
+  ),
+  nutrient(
+    'taurine',
+    '牛磺酸',
+    'Taurine',
+    'optional',
+    'GB 5009.169',
+    'mg',
+    'taurine (optional)',
+    'Taurine (optional)',
+    METHOD_U,
+  ),
+  nutrient(
+    'l_carnitine',
+    '左旋肉碱',
+    'L-Carnitine',
+    'optional',
+    'GB 5009.300',
+    'mg',
+    null,
+    null,
+    'Method GB 5009.300-2025 [S2].',
+  ),
+  nutrient(
+    'dha',
+    '二十二碳六烯酸（DHA）',
+    'Docosahexaenoic acid (DHA)',
+    'optional',
+    'GB 5009.168',
+    'mg',
+    'DHA (optional)',
+    'DHA (optional)',
+    METHOD_U,
+  ),
   {
-    ...nutrient('ara', '二十碳四烯酸（ARA）', 'Arachidonic acid (ARA)', 'optional', 'GB 5009.168', 'mg', 'ARA (optional)', 'ARA (optional)', METHOD_U),
+    ...nutrient(
+      'ara',
+      '二十碳四烯酸（ARA）',
+      'Arachidonic acid (ARA)',
+      'optional',
+      'GB 5009.168',
+      'mg',
+      'ARA (optional)',
+      'ARA (optional)',
+      METHOD_U,
+    ),
     form: 'maximum',
   },
   {
@@ -461,7 +670,7 @@ const IMF_ITEMS: readonly ImfDef[] = [
     basis: 'per_kg',
     form: 'maximum',
     limit: { kind: 'general', standard: GB10765, item: 'lead (powder)' },
-    note: 'Powder products; liquid products ≤0.02 mg/kg [U] (reference-data.md §1.4). Limit of GB 2762-2022 for infant formula foods, to be checked. Method GB 5009.12 [S2].',
+    note: 'Powder products; liquid products ≤0.02 mg/kg [U] (reference-data.md §1.4). Method GB 5009.12 [S2].',
   },
   {
     code: 'nitrate',
@@ -473,7 +682,7 @@ const IMF_ITEMS: readonly ImfDef[] = [
     basis: 'per_kg',
     form: 'maximum',
     limit: { kind: 'general', standard: GB10765, item: 'nitrate (as NaNO3)' },
-    note: 'Limit of GB 2762-2022 for infant formula foods, to be checked. ' + METHOD_U,
+    note: METHOD_U,
   },
   {
     code: 'nitrite',
@@ -485,7 +694,7 @@ const IMF_ITEMS: readonly ImfDef[] = [
     basis: 'per_kg',
     form: 'maximum',
     limit: { kind: 'general', standard: GB10765, item: 'nitrite (as NaNO2)' },
-    note: 'Limit of GB 2762-2022 for infant formula foods, to be checked. ' + METHOD_U,
+    note: METHOD_U,
   },
   {
     code: 'afm1',
@@ -497,7 +706,7 @@ const IMF_ITEMS: readonly ImfDef[] = [
     basis: 'per_kg',
     form: 'maximum',
     limit: { kind: 'general', standard: GB10765, item: 'aflatoxin M1 (milk-based, as powder)' },
-    note: 'Milk-based products, as powder. Limit of GB 2761-2017 for infant formula foods, to be checked. ' + METHOD_U,
+    note: 'Milk-based products, as powder. ' + METHOD_U,
   },
   {
     code: 'melamine',
@@ -534,7 +743,8 @@ const IMF_ITEMS: readonly ImfDef[] = [
     basis: 'per_g',
     form: 'sampling_plan',
     limit: { kind: 'own', item: 'Enterobacteriaceae' },
-    note: 'Per the reference the 2021 standards replaced coliforms with Enterobacteriaceae [U, not verified]. ' + METHOD_U,
+    note:
+      'Per the reference the 2021 standards replaced coliforms with Enterobacteriaceae [U, not verified]. ' + METHOD_U,
   },
   {
     code: 'cronobacter',
@@ -546,7 +756,7 @@ const IMF_ITEMS: readonly ImfDef[] = [
     basis: 'per_100g',
     form: 'sampling_plan',
     limit: { kind: 'own', item: 'Cronobacter spp.' },
-    note: 'Absence plan: results "absent" / "present" in each 100 g unit. May sit in GB 29921-2021 rather than the product standard [U]. Method GB 4789.40 [S2] (2024 edition titled 克罗诺杆菌检验).',
+    note: 'Absence plan: results "absent" / "present" in each 100 g unit. Method GB 4789.40 [S2] (2024 edition titled 克罗诺杆菌检验).',
   },
   {
     code: 'salmonella',
@@ -628,7 +838,8 @@ const EXCLUDED_ROWS: readonly { readonly standard: string; readonly item: string
 
 function findRow(rows: readonly SourceRow[], standard: string, item: string, productGroup?: string): SourceRow | null {
   const hits = rows.filter(
-    (r) => r.standard === standard && r.item === item && (productGroup === undefined || r.product_group === productGroup),
+    (r) =>
+      r.standard === standard && r.item === item && (productGroup === undefined || r.product_group === productGroup),
   );
   if (hits.length > 1) throw new Error(`spec-items.json: ${hits.length} rows for ${standard} / ${item}`);
   return hits[0] ?? null;
@@ -658,6 +869,18 @@ function rowSource(row: SourceRow, section: string): string {
 function verificationOf(row: SourceRow): Verification {
   if (row.min === null && row.max === null) return 'missing';
   return row.verified ? 'verified' : 'unverified';
+}
+
+/** The spec-items note of a row, without repeating what the item already says. */
+function sourceNote(row: SourceRow, item: SpecItem): string | null {
+  const note = (row.note ?? '').trim();
+  if (note === '') return null;
+  const status = /^(U|S2|U\/S2)(?=$|[:,])/.exec(note)?.[1];
+  const rest = note.slice(status?.length ?? 0).replace(/^[:,]\s*/, '');
+  // A micro row's note is its plan ("U: n=5,c=2,…"), already in the plan fields.
+  const text = item.limit_form === 'sampling_plan' ? rest.replace(/^n=[^ ]*\s*/, '') : rest;
+  const parts = [status ? `Reference status: ${status}` : null, text.replace(/^\((.*)\)$/, '$1') || null];
+  return `${parts.filter((p) => p !== null).join('; ')}.`;
 }
 
 function cleanNote(parts: (string | null | undefined)[]): string | null {
@@ -768,7 +991,13 @@ function imfItems(standard: ImfStandard, inputs: Inputs, gb10765: readonly SpecI
     const lim = def.limit;
     let row: SourceRow | null = null;
     if (lim.kind === 'own') row = findRow(inputs.rows, standard, lim.item);
-    if (lim.kind === 'general') row = findRow(inputs.rows, lim.standard, lim.item, lim.standard === MELAMINE ? 'infant formula foods' : undefined);
+    if (lim.kind === 'general')
+      row = findRow(
+        inputs.rows,
+        lim.standard,
+        lim.item,
+        lim.standard === MELAMINE ? 'infant formula foods' : undefined,
+      );
 
     // The §1.2 table is GB 10765 only: stated digits and table numbers apply to that pack.
     const md12 = standard === GB10765 && def.md12 ? rowByPrefix(table12, def.md12) : null;
@@ -779,7 +1008,9 @@ function imfItems(standard: ImfStandard, inputs: Inputs, gb10765: readonly SpecI
       item.clause = md12 ? tableOf(md12) : null;
       if (lim.kind === 'general') {
         item.source =
-          lim.standard === MELAMINE ? rowSource(row, 'reference-data.md §1.4 [S]') : `${REF_14U}; spec-items.json (no source_url)`;
+          lim.standard === MELAMINE
+            ? rowSource(row, 'reference-data.md §1.4 [S]')
+            : `${REF_14U}; spec-items.json (no source_url)`;
         // The announcement is [S] for infant formula; for older-infant and young-children
         // formula its scope ("infant formula foods") still has to be confirmed.
         item.verification = lim.standard === MELAMINE && standard === GB10765 ? verificationOf(row) : 'unverified';
@@ -796,7 +1027,7 @@ function imfItems(standard: ImfStandard, inputs: Inputs, gb10765: readonly SpecI
       } else {
         item.source = rowSource(row, item.group === 'microbiology' || item.group === 'other' ? REF_14U : REF_12);
         item.verification = verificationOf(row);
-        if (row.note) notes.push(`Source note: ${row.note}.`);
+        if (item.verification !== 'missing') notes.push(sourceNote(row, item));
       }
       notes.push(stated);
       if (item.verification === 'missing') {
@@ -808,7 +1039,7 @@ function imfItems(standard: ImfStandard, inputs: Inputs, gb10765: readonly SpecI
       item.min = '1';
       item.max = max;
       item.precision = precisionOf(item.min, item.max);
-      item.clause = md12 ?? tableOf(rowByPrefix(table12, 'ARA (optional)'));
+      item.clause = standard === GB10765 ? tableOf(rowByPrefix(table12, 'ARA (optional)')) : null;
       item.source = ara?.source_url ?? null;
       item.verification = 'unverified';
       notes.push(
@@ -820,7 +1051,11 @@ function imfItems(standard: ImfStandard, inputs: Inputs, gb10765: readonly SpecI
         standard === GB10765
           ? `reference-data.md §1.4 (item list); no ${standard} value sourced (§1.2 "still missing")`
           : `reference-data.md §1.4 (item list); no ${standard} value sourced (§1.2: ${standard} tables unsourced)`;
-      notes.push(`No ${standard} value in the sources consulted. ${whatToEnter(item, standard)}`);
+      notes.push(
+        item.limit_form === 'report_only'
+          ? whatToEnter(item, standard)
+          : `No ${standard} value in the sources consulted. ${whatToEnter(item, standard)}`,
+      );
       // Orientation only: the GB 10765 value of the same item, never used as this pack's limit.
       const ref = gb10765?.find((i) => i.code === def.code);
       if (ref && ref.verification !== 'missing' && standard !== GB10765) {
@@ -829,7 +1064,9 @@ function imfItems(standard: ImfStandard, inputs: Inputs, gb10765: readonly SpecI
         );
       }
       if (standard === GB10766 && def.code === 'energy') {
-        notes.push('reference-data.md §1.1 gives 250–314 kJ per 100 mL for GB 10766-2021, tagged [U] (unsourced): not used as a limit.');
+        notes.push(
+          'reference-data.md §1.1 gives 250–314 kJ per 100 mL for GB 10766-2021, tagged [U] (unsourced): not used as a limit.',
+        );
       }
     }
     if (def.optional) notes.push(OPTIONAL_NOTE);
@@ -931,7 +1168,7 @@ const RAW_MILK_ITEMS: readonly RawMilkDef[] = [
     row: { standard: GB19301, item: 'acidity (cow, Holstein)' },
     md2: 'Acidity',
     acceptance: true,
-    note: 'Cow milk; per the standard\'s footnote the range applies to Holstein cows only (reference-data.md §2). Goat milk has 6–13 °T (not in this pack). Method GB 5009.239-2016 [S] (replaces GB 5413.34).',
+    note: "Cow milk; per the standard's footnote the range applies to Holstein cows only (reference-data.md §2). Goat milk has 6–13 °T (not in this pack). Method GB 5009.239-2016 [S] (replaces GB 5413.34).",
   },
   {
     code: 'freezing_point',
@@ -1042,7 +1279,7 @@ function rawMilkItems(inputs: Inputs): SpecItem[] {
           ? `${row.source_url}; reference-data.md §2`
           : rowSource(row, 'reference-data.md §2');
       item.verification = verificationOf(row);
-      if (row.note && row.standard === GB19301) notes.push(`Source note: ${row.note}.`);
+      if (row.standard === GB19301) notes.push(sourceNote(row, item));
     } else if (def.code === 'afm1' && cells) {
       item.max = afm1FromSection2(cells);
       item.precision = precisionOf(item.max);

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lotseal } from '../helpers/cli';
 import { tempDir } from '../helpers/core';
+import { migrations } from '../../src/main/db/migrations';
 
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
@@ -37,7 +38,7 @@ describe('lotseal CLI', () => {
     expect(out.recovery_code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
     expect(out.key_fingerprint).toMatch(/^[0-9a-f]{64}$/);
     const raw = new Database(db, { readonly: true });
-    expect(raw.prepare('SELECT id FROM schema_migration').all()).toEqual([{ id: '0001' }]);
+    expect(raw.prepare('SELECT id FROM schema_migration ORDER BY id').all()).toEqual(migrations.map((m) => ({ id: m.id })));
     expect(raw.prepare('SELECT printed_name, roles FROM user_account').get()).toEqual({ printed_name: '王质检', roles: '["administrator"]' });
     raw.close();
     const before = sha(db);

@@ -166,9 +166,12 @@ describe('properties', () => {
 
   it('a leading "+" parses to the same value and canonical text', () => {
     fc.assert(
-      fc.property(canonicalDecimal.filter((t) => !t.startsWith('-')), (text) => {
-        expect(normalizeDecimal(`+${text}`)).toEqual({ ok: true, value: text });
-      }),
+      fc.property(
+        canonicalDecimal.filter((t) => !t.startsWith('-')),
+        (text) => {
+          expect(normalizeDecimal(`+${text}`)).toEqual({ ok: true, value: text });
+        },
+      ),
     );
   });
 });

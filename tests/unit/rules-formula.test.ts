@@ -134,15 +134,21 @@ describe('parse errors carry positions (0-based, end exclusive)', () => {
     ['()', [{ code: 'unmatched_paren', start: 1, end: 2 }]],
     ['1e5 + 2', [{ code: 'bad_number', start: 0, end: 3 }]],
     ['2x', [{ code: 'bad_number', start: 0, end: 2 }]],
-    ['.5 + 01', [
-      { code: 'bad_number', start: 0, end: 2 },
-      { code: 'bad_number', start: 5, end: 7 },
-    ]],
+    [
+      '.5 + 01',
+      [
+        { code: 'bad_number', start: 0, end: 2 },
+        { code: 'bad_number', start: 5, end: 7 },
+      ],
+    ],
     ['1,5', [{ code: 'unexpected_character', start: 1, end: 2 }]],
-    ['a $ b # c', [
-      { code: 'unexpected_character', start: 2, end: 3 },
-      { code: 'unexpected_character', start: 6, end: 7 },
-    ]],
+    [
+      'a $ b # c',
+      [
+        { code: 'unexpected_character', start: 2, end: 3 },
+        { code: 'unexpected_character', start: 6, end: 7 },
+      ],
+    ],
     ['ca = 2', [{ code: 'unexpected_character', start: 3, end: 4 }]],
   ])('%j', (text, expected) => {
     expect(errorsOf(text)).toEqual(expected);
@@ -250,7 +256,11 @@ describe('checkFormulaSet (called by the specification editor on save)', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatchObject({ code: 'cycle', cycle: ['a', 'b', 'c', 'a'], details: { cycle: 'a → b → c → a' } });
+    expect(r.errors[0]).toMatchObject({
+      code: 'cycle',
+      cycle: ['a', 'b', 'c', 'a'],
+      details: { cycle: 'a → b → c → a' },
+    });
   });
 
   it('refuses self-reference and reports every separate cycle', () => {
@@ -266,11 +276,7 @@ describe('checkFormulaSet (called by the specification editor on save)', () => {
   });
 
   it('refuses duplicate codes and reports parse errors with positions per item', () => {
-    const r = checkFormulaSet([
-      { code: 'fat' },
-      { code: 'fat' },
-      { code: 'energy', formula: '37 * fat +' },
-    ]);
+    const r = checkFormulaSet([{ code: 'fat' }, { code: 'fat' }, { code: 'energy', formula: '37 * fat +' }]);
     expect(r.ok ? null : r.errors).toEqual([
       { code: 'duplicate_code', messageKey: 'formula.set.duplicate_code', item: 'fat', details: { item: 'fat' } },
       {
@@ -353,7 +359,9 @@ function direct(node: Tree, values: Record<string, string>): Decimal | null {
 }
 
 describe('formula properties', () => {
-  const values = fc.record(Object.fromEntries(CODES.map((c) => [c, literal])) as Record<(typeof CODES)[number], fc.Arbitrary<string>>);
+  const values = fc.record(
+    Object.fromEntries(CODES.map((c) => [c, literal])) as Record<(typeof CODES)[number], fc.Arbitrary<string>>,
+  );
 
   it('agrees with direct decimal.js arithmetic on random expression trees', () => {
     fc.assert(

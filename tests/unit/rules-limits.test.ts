@@ -62,14 +62,16 @@ describe('range, minimum, maximum, equals', () => {
     expect(brief(evaluateLimit(strict, '0.48'))).toBe('fail verdict.below_min');
     expect(brief(evaluateLimit(strict, '1.20'))).toBe('fail verdict.above_max');
     expect(brief(evaluateLimit({ kind: 'maximum', max: '5', inclusive: false }, '5'))).toBe('fail verdict.above_max');
-    expect(brief(evaluateLimit({ kind: 'minimum', min: '5', inclusive: false }, '5.0001'))).toBe('pass verdict.meets_min');
+    expect(brief(evaluateLimit({ kind: 'minimum', min: '5', inclusive: false }, '5.0001'))).toBe(
+      'pass verdict.meets_min',
+    );
   });
-  it('range under the rounded-value method rounds to each bound\'s own digits', () => {
+  it("range under the rounded-value method rounds to each bound's own digits", () => {
     const v = evaluateLimit({ kind: 'range', min: '8.4', max: '41.80' }, '41.804', rounded);
     expect(v.details).toMatchObject({ comparedToMin: '41.8', comparedToMax: '41.80' });
     expect(v.verdict).toBe('pass');
   });
-  it('equals: full value compares the number; rounded value rounds to the target\'s digits', () => {
+  it("equals: full value compares the number; rounded value rounds to the target's digits", () => {
     const eq: LimitSpec = { kind: 'equals', value: '1.20' };
     expect(brief(evaluateLimit(eq, '1.2'))).toBe('pass verdict.equal');
     expect(brief(evaluateLimit(eq, '1.204'))).toBe('fail verdict.not_equal');
@@ -123,11 +125,11 @@ describe('not detected (ND) and the limit of detection', () => {
   ])('LOD 0.01, result %s → %s', (x, expected) => {
     expect(brief(evaluateLimit(nd, x))).toBe(expected);
   });
-  it('under the rounded-value method the result is rounded to the LOD\'s digits: 0.0096 → 0.01, detected', () => {
+  it("under the rounded-value method the result is rounded to the LOD's digits: 0.0096 → 0.01, detected", () => {
     expect(brief(evaluateLimit(nd, '0.0096', rounded))).toBe('fail verdict.detected');
     expect(brief(evaluateLimit(nd, '0.0096', full))).toBe('pass verdict.not_detected');
   });
-  it('ND against a maximum passes only when the method\'s LOD is known and not above the maximum', () => {
+  it("ND against a maximum passes only when the method's LOD is known and not above the maximum", () => {
     const pb: LimitSpec = { kind: 'maximum', max: '0.08' }; // Pb ≤0.08 mg/kg [U]
     expect(brief(evaluateLimit(pb, 'ND'))).toBe('invalid verdict.lod_required');
     expect(brief(evaluateLimit(pb, 'ND', { lod: '0.005' }))).toBe('pass verdict.meets_max');
@@ -176,7 +178,9 @@ describe('microbiological sampling plans n/c/m/M', () => {
   // Salmonella n=5, c=0, m=0/25 g (reference-data §1.4 [U]).
   const salmonella: LimitSpec = { kind: 'presence_absence', n: 5, c: 0, portion: '25 g' };
   it('presence/absence: Salmonella n=5 c=0 "absent in 25 g" — all absent pass', () => {
-    expect(brief(evaluateLimit(salmonella, ['absent', 'absent', 'absent', 'absent', 'ND']))).toBe('pass verdict.plan_pass');
+    expect(brief(evaluateLimit(salmonella, ['absent', 'absent', 'absent', 'absent', 'ND']))).toBe(
+      'pass verdict.plan_pass',
+    );
   });
   it('presence/absence: one unit present fails', () => {
     const v = evaluateLimit(salmonella, ['absent', 'present', 'absent', 'absent', 'absent']);
@@ -193,8 +197,12 @@ describe('microbiological sampling plans n/c/m/M', () => {
     expect(evaluateLimit(apc, '5').reason).toBe('verdict.unit_count_mismatch');
     expect(evaluateLimit(apc, ['1', '2', '3', '4', 'lots']).reason).toBe('verdict.invalid_result');
     expect(evaluateLimit(apc, ['1', '2', '3', '4', '-5']).reason).toBe('verdict.invalid_result');
-    expect(evaluateLimit({ ...apc, M: '100' } as LimitSpec, ['1', '2', '3', '4', '5']).reason).toBe('verdict.invalid_limit');
-    expect(evaluateLimit({ ...apc, c: 6 } as LimitSpec, ['1', '2', '3', '4', '5']).reason).toBe('verdict.invalid_limit');
+    expect(evaluateLimit({ ...apc, M: '100' } as LimitSpec, ['1', '2', '3', '4', '5']).reason).toBe(
+      'verdict.invalid_limit',
+    );
+    expect(evaluateLimit({ ...apc, c: 6 } as LimitSpec, ['1', '2', '3', '4', '5']).reason).toBe(
+      'verdict.invalid_limit',
+    );
     expect(evaluateLimit({ ...apc, n: 0 } as LimitSpec, []).reason).toBe('verdict.invalid_limit');
   });
   it('a qualitative "present" against a positive m cannot be judged', () => {
@@ -209,23 +217,29 @@ const lab = fc
   .map(([units, d]) => new Decimal(units).dividedBy(10 ** d).toFixed(d));
 
 describe('comparison properties', () => {
-  it('rounded-value comparison = full-value comparison of the value rounded to the limit\'s digits', () => {
+  it("rounded-value comparison = full-value comparison of the value rounded to the limit's digits", () => {
     fc.assert(
-      fc.property(lab, lab, fc.constantFrom('minimum', 'maximum', 'equals'), fc.boolean(), (x, limitValue, kind, inclusive) => {
-        const limit: LimitSpec =
-          kind === 'minimum'
-            ? { kind, min: limitValue, inclusive }
-            : kind === 'maximum'
-              ? { kind, max: limitValue, inclusive }
-              : { kind, value: limitValue };
-        const decimals = limitValue.includes('.') ? (limitValue.split('.')[1] ?? '').length : 0;
-        const r = roundToDecimals(x, decimals);
-        if (!r.ok) throw new Error('setup');
-        const viaRounded = evaluateLimit(limit, x, rounded);
-        const viaFull = evaluateLimit(limit, r.value.value, full);
-        expect(viaRounded.verdict).toBe(viaFull.verdict);
-        expect(viaRounded.reason).toBe(viaFull.reason);
-      }),
+      fc.property(
+        lab,
+        lab,
+        fc.constantFrom('minimum', 'maximum', 'equals'),
+        fc.boolean(),
+        (x, limitValue, kind, inclusive) => {
+          const limit: LimitSpec =
+            kind === 'minimum'
+              ? { kind, min: limitValue, inclusive }
+              : kind === 'maximum'
+                ? { kind, max: limitValue, inclusive }
+                : { kind, value: limitValue };
+          const decimals = limitValue.includes('.') ? (limitValue.split('.')[1] ?? '').length : 0;
+          const r = roundToDecimals(x, decimals);
+          if (!r.ok) throw new Error('setup');
+          const viaRounded = evaluateLimit(limit, x, rounded);
+          const viaFull = evaluateLimit(limit, r.value.value, full);
+          expect(viaRounded.verdict).toBe(viaFull.verdict);
+          expect(viaRounded.reason).toBe(viaFull.reason);
+        },
+      ),
     );
   });
 

@@ -255,11 +255,15 @@ describe('rounding properties', () => {
 
   it('significant figures equal rounding at the place of the leading digit', () => {
     fc.assert(
-      fc.property(decimalText.filter((x) => !/^-?[0.]*$/.test(x)), fc.integer({ min: 1, max: 8 }), (x, n) => {
-        const d = new Decimal(x);
-        const expected = d.toSignificantDigits(n, Decimal.ROUND_HALF_EVEN);
-        expect(new Decimal(toFigures(x, n)).equals(expected)).toBe(true);
-      }),
+      fc.property(
+        decimalText.filter((x) => !/^-?[0.]*$/.test(x)),
+        fc.integer({ min: 1, max: 8 }),
+        (x, n) => {
+          const d = new Decimal(x);
+          const expected = d.toSignificantDigits(n, Decimal.ROUND_HALF_EVEN);
+          expect(new Decimal(toFigures(x, n)).equals(expected)).toBe(true);
+        },
+      ),
     );
   });
 });

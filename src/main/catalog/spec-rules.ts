@@ -32,7 +32,7 @@ export function specProblems(items: readonly SpecItem[], ctx: { imfFinished: boo
     if (i.frequency === 'periodic' && !i.period_days) p(hard, i.code, 'period_days', 'spec.period_required');
     if (i.min !== null && i.max !== null && (cmp(i.min, i.max) ?? 0) > 0) p(hard, i.code, 'max', 'spec.min_above_max', { min: i.min, max: i.max });
     if (i.limit_form === 'sampling_plan' && i.n !== null && i.c !== null && i.c >= i.n) p(hard, i.code, 'c', 'spec.c_not_below_n');
-    if (i.m !== null && i.big_m !== null && (cmp(i.m, i.big_m) ?? 0) > 0) p(hard, i.code, 'big_m', 'spec.m_above_big_m');
+    if (i.m !== null && i.big_m !== null && (cmp(i.m, i.big_m) ?? 0) >= 0) p(hard, i.code, 'big_m', 'spec.m_above_big_m');
 
     // What approval needs beyond that: a complete limit in the item's form, and its precision.
     if (i.verification === 'missing' || i.verification === 'unverified') continue; // reported as flagged

@@ -1,20 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
+import { AppErrorException, appError } from '../../shared/contract/errors';
 import { roles, type Role } from '../../shared/domain/roles';
-import { translate } from '../../shared/i18n';
 import { IdentityService, prepareFirstAdministrator, toUserView, userRoles } from '../auth/identity';
+import { Exit, cliKey, dbPath, message, out, readFirstLine, storeOptions, withAdmin, type Global } from './common';
 import { SettingsService } from '../auth/settings';
 import { openSqlite } from '../db/database';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
-import { AnchorStore, readAnchorFile } from '../ledger/anchor';
+import { readAnchorFile } from '../ledger/anchor';
 import { backupDatabase } from '../ledger/backup';
-import { loadHostKey, loadOrCreateHostKey, passphraseProtector, type HostKey } from '../ledger/keys';
-import { systemActor, type Ledger } from '../ledger/ledger';
+import { systemActor } from '../ledger/ledger';
 import { verifyFile } from '../ledger/verify-runner';
-import { defaultDataDir } from '../harness/data-dir';
 
 /**
  * `lotseal`: the command line of ../shared/formats/README.md (a published contract).
@@ -22,90 +18,6 @@ import { defaultDataDir } from '../harness/data-dir';
  * It never prompts when stdin is not a terminal; --json puts the result on stdout and
  * human messages on stderr.
  */
-class Exit extends Error {
-  constructor(
-    readonly code: number,
-    readonly payload?: unknown,
-  ) {
-    super(`exit ${code}`);
-  }
-}
-
-interface Global {
-  db?: string;
-  json?: boolean;
-  keyPassphraseFile?: string;
-  dataDir?: string;
-}
-
-function dataDir(g: Global): string {
-  return g.dataDir ?? process.env['LOTSEAL_DATA_DIR'] ?? defaultDataDir();
-}
-
-function dbPath(g: Global): string {
-  return g.db ?? join(dataDir(g), 'lotseal.db');
-}
-
-function readFirstLine(file: string, what: string): string {
-  try {
-    const line = readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '';
-    if (!line) throw new Error('empty');
-    return line;
-  } catch {
-    throw new AppErrorException(appError('invalid_input', { file, what }, 'errors.file_unreadable'));
-  }
-}
-
-function passphrase(g: Global): string {
-  const p = g.keyPassphraseFile ? readFirstLine(g.keyPassphraseFile, 'key passphrase') : process.env['LOTSEAL_KEY_PASSPHRASE'];
-  if (!p) throw new AppErrorException(appError('key_error', {}, 'errors.key_passphrase_missing'));
-  return p;
-}
-
-function cliKey(g: Global, create: boolean): HostKey {
-  const protector = passphraseProtector(passphrase(g));
-  const dir = dataDir(g);
-  return create ? loadOrCreateHostKey(dir, 'cli', hostname(), protector, Date.now()) : loadHostKey(dir, 'cli', protector);
-}
-
-function storeOptions(g: Global, key: HostKey) {
-  return {
-    key,
-    workstation: `cli@${hostname()}`,
-    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
-    anchors: AnchorStore.forDataDir(dataDir(g)),
-  };
-}
-
-function message(e: AppError): string {
-  return translate('en', e.messageKey, e.details ?? {});
-}
-
-function out(g: Global, json: unknown, human: string): void {
-  if (g.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
-  else process.stdout.write(human + '\n');
-}
-
-async function withAdmin<T>(g: Global, user: string, passwordFile: string, fn: (ledger: Ledger, identity: IdentityService, actor: { id: string; name: string }) => Promise<T> | T): Promise<T> {
-  const password = readFirstLine(passwordFile, 'password');
-  const key = cliKey(g, true);
-  const ledger = openDatabase(dbPath(g), storeOptions(g, key));
-  try {
-    const identity = new IdentityService(ledger, new SettingsService(ledger));
-    const u = await identity.authenticate(user, password, 'cli_sign_in', { registerHostKey: true });
-    if (!userRoles(u).includes('administrator')) {
-      throw new AppErrorException(appError('forbidden', { permission: 'users.manage' }));
-    }
-    if (!ledger.isKeyRegistered()) {
-      // First write from this machine's CLI: registered by the authenticated administrator.
-      ledger.write({ id: u.id, name: u.printed_name }, () => undefined, { registerHostKey: true });
-    }
-    return await fn(ledger, identity, { id: u.id, name: u.printed_name });
-  } finally {
-    ledger.db.close();
-  }
-}
-
 function parseRoles(s: string): Role[] {
   const list = s.split(',').map((r) => r.trim()).filter(Boolean);
   const bad = list.filter((r) => !(roles as readonly string[]).includes(r));
@@ -288,6 +200,8 @@ export function buildProgram(): Command {
       const r = await backupDatabase(file, o.out, { skewMs: 5 * 60_000 });
       out(g(), { ok: true, out: r.out, entries: r.entries, bytes: r.bytes, elapsed_ms: r.elapsed_ms }, `Backup written and verified: ${r.out} (${r.entries} entries, ${r.bytes} bytes)`);
     });
+
+  // Further commands register here, one module each under ./commands/ (import, trace, …).
 
   return program;
 }

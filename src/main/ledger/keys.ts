@@ -83,6 +83,12 @@ export interface HostKey {
   readonly fingerprint: string;
   readonly createdAt: number;
   sign(message: Buffer): Buffer;
+  /**
+   * The private key (PKCS#8 DER) for a worker thread of this same process that writes
+   * through its own Ledger (a long import). It never leaves the process or reaches disk
+   * unencrypted.
+   */
+  pkcs8(): Buffer;
 }
 
 function rawPublic(pub: KeyObject): Buffer {
@@ -125,7 +131,13 @@ function makeHostKey(privateKey: KeyObject, meta: { host: string; hostKind: Host
     fingerprint,
     createdAt: meta.createdAt,
     sign: (message) => sign(null, message, privateKey),
+    pkcs8: () => privateKey.export({ format: 'der', type: 'pkcs8' }),
   };
+}
+
+/** Rebuilds a host key in a worker thread from the bytes its parent passed (see HostKey.pkcs8). */
+export function hostKeyFromPkcs8(pkcs8: Uint8Array, meta: { host: string; hostKind: HostKind; createdAt: number }): HostKey {
+  return makeHostKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }), meta);
 }
 
 export function keyFilePath(dataDir: string, hostKind: HostKind): string {

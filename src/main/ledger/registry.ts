@@ -6,5 +6,6 @@
  */
 import './entities';
 import '../catalog/entities';
+import '../lots/entities';
 
 export { allEntities, entityDef } from './entities';

@@ -26,6 +26,11 @@ export const permissions = [
   'specs.read',
   'specs.edit',
   'specs.approve',
+  // lots and genealogy
+  'lots.read',
+  'lots.record',
+  'lots.decide',
+  'erp.import',
   // settings, backups
   'settings.manage',
   'backup.run',
@@ -33,12 +38,12 @@ export const permissions = [
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const everyone: Permission[] = ['ledger.read', 'catalog.read', 'specs.read'];
+const everyone: Permission[] = ['ledger.read', 'catalog.read', 'specs.read', 'lots.read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   technician: [...everyone],
   reviewer: [...everyone],
-  production: [...everyone, 'customers.manage'],
+  production: [...everyone, 'customers.manage', 'lots.record', 'erp.import'],
   qa_manager: [
     ...everyone,
     'ledger.verify',
@@ -50,6 +55,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'customers.manage',
     'specs.edit',
     'specs.approve',
+    'lots.decide',
   ],
   inspector: [...everyone, 'ledger.verify', 'ledger.export', 'users.read'],
   administrator: [...everyone, 'ledger.verify', 'users.read', 'users.manage', 'settings.manage', 'backup.run', 'backup.restore'],

@@ -42,7 +42,10 @@ type Checked = { ok: true; value: LabDecimal } | { ok: false; error: BasisResult
 function read(field: string, text: string, rule: 'any' | 'non_negative' | 'positive'): Checked {
   const p = parseDecimal(text);
   if (!p.ok) {
-    return { ok: false, error: fail('basis', 'invalid_value', { field, input: String(text), cause: p.error.messageKey }) };
+    return {
+      ok: false,
+      error: fail('basis', 'invalid_value', { field, input: String(text), cause: p.error.messageKey }),
+    };
   }
   const d = toLabDecimal(p.value);
   if (rule === 'non_negative' && d.isNegative() && !d.isZero()) {

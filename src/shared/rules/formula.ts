@@ -162,7 +162,10 @@ export function parseFormula(text: string): ParseFormulaResult {
     return { ok: false, errors: [formulaError('empty', 0, typeof text === 'string' ? text.length : 0)] };
   }
   if (text.length > MAX_FORMULA_LENGTH) {
-    return { ok: false, errors: [formulaError('too_long', MAX_FORMULA_LENGTH, text.length, { max: String(MAX_FORMULA_LENGTH) })] };
+    return {
+      ok: false,
+      errors: [formulaError('too_long', MAX_FORMULA_LENGTH, text.length, { max: String(MAX_FORMULA_LENGTH) })],
+    };
   }
   const { tokens, errors } = tokenize(text);
   if (errors.length > 0) return { ok: false, errors };
@@ -198,7 +201,8 @@ export function parseFormula(text: string): ParseFormulaResult {
   const parseUnary = (depth: number): FormulaNode => {
     const t = peek();
     if (t.type === 'op' && (t.op === '-' || t.op === '+')) {
-      if (depth >= MAX_FORMULA_DEPTH) throw new ParseFailure(formulaError('too_deep', t.start, t.end, { max: String(MAX_FORMULA_DEPTH) }));
+      if (depth >= MAX_FORMULA_DEPTH)
+        throw new ParseFailure(formulaError('too_deep', t.start, t.end, { max: String(MAX_FORMULA_DEPTH) }));
       next();
       const operand = parseUnary(depth + 1);
       return t.op === '-' ? { kind: 'negate', operand, start: t.start, end: operand.end } : operand;
@@ -213,7 +217,8 @@ export function parseFormula(text: string): ParseFormulaResult {
       case 'ident':
         return { kind: 'ref', code: t.text, start: t.start, end: t.end };
       case '(': {
-        if (depth >= MAX_FORMULA_DEPTH) throw new ParseFailure(formulaError('too_deep', t.start, t.end, { max: String(MAX_FORMULA_DEPTH) }));
+        if (depth >= MAX_FORMULA_DEPTH)
+          throw new ParseFailure(formulaError('too_deep', t.start, t.end, { max: String(MAX_FORMULA_DEPTH) }));
         const inner = parseExpr(depth + 1);
         const close = next();
         if (close.type !== ')') {
@@ -309,7 +314,11 @@ export function evaluate(ast: FormulaNode, values: Readonly<Record<string, strin
         const parsed = parseDecimal(raw);
         if (!parsed.ok) {
           throw new EvalFailure(
-            fail('formula', 'invalid_value', positionDetails(node, { item: node.code, value: String(raw), cause: parsed.error.messageKey })),
+            fail(
+              'formula',
+              'invalid_value',
+              positionDetails(node, { item: node.code, value: String(raw), cause: parsed.error.messageKey }),
+            ),
           );
         }
         return toLabDecimal(parsed.value);
@@ -445,7 +454,11 @@ export function checkFormulaSet(items: readonly FormulaItem[]): FormulaSetResult
 
   // Depth-first search over calculated items; a back edge closes a cycle.
   const deps = new Map<string, string[]>();
-  for (const [code, ast] of asts) deps.set(code, references(ast).filter((r) => asts.has(r)));
+  for (const [code, ast] of asts)
+    deps.set(
+      code,
+      references(ast).filter((r) => asts.has(r)),
+    );
   const state = new Map<string, 'active' | 'done'>();
   const stack: string[] = [];
   const order: string[] = [];

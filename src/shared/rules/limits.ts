@@ -142,7 +142,8 @@ export function evaluateLimit(
   options: EvaluateOptions = {},
 ): Verdict {
   if (limit.kind === 'sampling_plan' || limit.kind === 'presence_absence') {
-    if (typeof result === 'string') return invalid('verdict.unit_count_mismatch', { expected: String(limit.n), got: '1' });
+    if (typeof result === 'string')
+      return invalid('verdict.unit_count_mismatch', { expected: String(limit.n), got: '1' });
     return evaluateSamplingPlan(limit, result);
   }
   if (typeof result !== 'string') return invalid('verdict.result_kind_mismatch', { measured: result.join(', ') });
@@ -182,14 +183,24 @@ function evaluateSingle(limit: SingleLimit, text: string, options: EvaluateOptio
       const min = parseDecimal(limit.min);
       if (!min.ok) return invalid('verdict.invalid_limit', { field: 'min', min: String(limit.min) });
       const check = checkBound('min', min.value, limit.inclusive ?? true, measured, method);
-      const details = { ...base, min: limit.min, operator: (limit.inclusive ?? true) ? '≥' : '>', compared: check.compared };
+      const details = {
+        ...base,
+        min: limit.min,
+        operator: (limit.inclusive ?? true) ? '≥' : '>',
+        compared: check.compared,
+      };
       return decide([check], details, 'verdict.meets_min');
     }
     case 'maximum': {
       const max = parseDecimal(limit.max);
       if (!max.ok) return invalid('verdict.invalid_limit', { field: 'max', max: String(limit.max) });
       const check = checkBound('max', max.value, limit.inclusive ?? true, measured, method);
-      const details = { ...base, max: limit.max, operator: (limit.inclusive ?? true) ? '≤' : '<', compared: check.compared };
+      const details = {
+        ...base,
+        max: limit.max,
+        operator: (limit.inclusive ?? true) ? '≤' : '<',
+        compared: check.compared,
+      };
       return decide([check], details, 'verdict.meets_max');
     }
     case 'range': {
@@ -329,7 +340,8 @@ type PlanLimit = Extract<LimitSpec, { kind: 'sampling_plan' } | { kind: 'presenc
 /** Evaluate n unit results against an n/c/m(/M) plan or a presence/absence plan. */
 export function evaluateSamplingPlan(plan: PlanLimit, units: readonly string[]): Verdict {
   const { n, c } = plan;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_UNITS) return invalid('verdict.invalid_limit', { field: 'n', n: String(n) });
+  if (!Number.isInteger(n) || n < 1 || n > MAX_UNITS)
+    return invalid('verdict.invalid_limit', { field: 'n', n: String(n) });
   if (!Number.isInteger(c) || c < 0 || c > n) return invalid('verdict.invalid_limit', { field: 'c', c: String(c) });
 
   let m: ParsedDecimal;
@@ -345,13 +357,15 @@ export function evaluateSamplingPlan(plan: PlanLimit, units: readonly string[]):
     details.m = plan.m;
     if (plan.M !== undefined) {
       const pM = parseNonNegative(plan.M);
-      if (pM === null || compareParsed(pM, m) <= 0) return invalid('verdict.invalid_limit', { field: 'M', M: String(plan.M) });
+      if (pM === null || compareParsed(pM, m) <= 0)
+        return invalid('verdict.invalid_limit', { field: 'M', M: String(plan.M) });
       M = pM;
       details.M = plan.M;
     }
   }
   details.units = units.join(', ');
-  if (units.length !== n) return invalid('verdict.unit_count_mismatch', { ...details, expected: String(n), got: String(units.length) });
+  if (units.length !== n)
+    return invalid('verdict.unit_count_mismatch', { ...details, expected: String(n), got: String(units.length) });
 
   const aboveSmallM: number[] = [];
   const aboveBigM: number[] = [];
@@ -384,7 +398,8 @@ export function evaluateSamplingPlan(plan: PlanLimit, units: readonly string[]):
       details,
     };
   }
-  if (unclear.length > 0) return invalid('verdict.inconclusive', { ...details, unclearUnits: [...new Set(unclear)].join(', ') });
+  if (unclear.length > 0)
+    return invalid('verdict.inconclusive', { ...details, unclearUnits: [...new Set(unclear)].join(', ') });
   return { verdict: 'pass', reason: 'verdict.plan_pass', details };
 }
 

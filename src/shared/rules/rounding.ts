@@ -40,13 +40,7 @@
  * rounds to zero is reported as zero without a sign ("-0.004" to 0.01 → "0.00"): the
  * standard does not define a signed zero and a limit cannot be compared with one.
  */
-import {
-  compareParsed,
-  formatDecimal,
-  parseDecimal,
-  type DecimalErrorCode,
-  type ParsedDecimal,
-} from './decimal';
+import { compareParsed, formatDecimal, parseDecimal, type DecimalErrorCode, type ParsedDecimal } from './decimal';
 import { fail, ok, type RuleResult } from './result';
 
 export type RoundingSpec =

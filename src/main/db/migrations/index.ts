@@ -1,5 +1,6 @@
 import { sql as m0001 } from './0001-signed-store-and-identity';
 import { sql as m0002 } from './0002-catalogue-and-specifications';
+import { sql as m0003 } from './0003-lots-and-genealogy';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -15,4 +16,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { id: '0001', name: 'signed-store-and-identity', sql: m0001 },
   { id: '0002', name: 'catalogue-and-specifications', sql: m0002 },
+  { id: '0003', name: 'lots-and-genealogy', sql: m0003 },
 ];

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
+import { translate } from '../../shared/i18n';
+import { IdentityService, userRoles } from '../auth/identity';
+import { SettingsService } from '../auth/settings';
+import { openDatabase } from '../db/store';
+import { AnchorStore } from '../ledger/anchor';
+import { loadHostKey, loadOrCreateHostKey, passphraseProtector, type HostKey } from '../ledger/keys';
+import type { Ledger } from '../ledger/ledger';
+import { defaultDataDir } from '../harness/data-dir';
+import { permissionsOf, type Permission } from '../../shared/domain/roles';
+
+/**
+ * Shared helpers of the `lotseal` commands (../shared/formats/README.md §2). Exit status:
+ * 0 success; 1 the command ran and found a problem; 2 it could not run.
+ */
+export class Exit extends Error {
+  constructor(
+    readonly code: number,
+    readonly payload?: unknown,
+  ) {
+    super(`exit ${code}`);
+  }
+}
+
+export interface Global {
+  db?: string;
+  json?: boolean;
+  keyPassphraseFile?: string;
+  dataDir?: string;
+}
+
+export function dataDir(g: Global): string {
+  return g.dataDir ?? process.env['LOTSEAL_DATA_DIR'] ?? defaultDataDir();
+}
+
+export function dbPath(g: Global): string {
+  return g.db ?? join(dataDir(g), 'lotseal.db');
+}
+
+export function readFirstLine(file: string, what: string): string {
+  try {
+    const line = readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '';
+    if (!line) throw new Error('empty');
+    return line;
+  } catch {
+    throw new AppErrorException(appError('invalid_input', { file, what }, 'errors.file_unreadable'));
+  }
+}
+
+export function passphrase(g: Global): string {
+  const p = g.keyPassphraseFile ? readFirstLine(g.keyPassphraseFile, 'key passphrase') : process.env['LOTSEAL_KEY_PASSPHRASE'];
+  if (!p) throw new AppErrorException(appError('key_error', {}, 'errors.key_passphrase_missing'));
+  return p;
+}
+
+export function cliKey(g: Global, create: boolean): HostKey {
+  const protector = passphraseProtector(passphrase(g));
+  const dir = dataDir(g);
+  return create ? loadOrCreateHostKey(dir, 'cli', hostname(), protector, Date.now()) : loadHostKey(dir, 'cli', protector);
+}
+
+export function storeOptions(g: Global, key: HostKey) {
+  return {
+    key,
+    workstation: `cli@${hostname()}`,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+    anchors: AnchorStore.forDataDir(dataDir(g)),
+  };
+}
+
+export function message(e: AppError): string {
+  return translate('en', e.messageKey, e.details ?? {});
+}
+
+export function out(g: Global, json: unknown, human: string): void {
+  if (g.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  else process.stdout.write(human + '\n');
+}
+
+export async function withAdmin<T>(g: Global, user: string, passwordFile: string, fn: (ledger: Ledger, identity: IdentityService, actor: { id: string; name: string }) => Promise<T> | T): Promise<T> {
+  const password = readFirstLine(passwordFile, 'password');
+  const key = cliKey(g, true);
+  const ledger = openDatabase(dbPath(g), storeOptions(g, key));
+  try {
+    const identity = new IdentityService(ledger, new SettingsService(ledger));
+    const u = await identity.authenticate(user, password, 'cli_sign_in', { registerHostKey: true });
+    if (!userRoles(u).includes('administrator')) {
+      throw new AppErrorException(appError('forbidden', { permission: 'users.manage' }));
+    }
+    if (!ledger.isKeyRegistered()) {
+      // First write from this machine's CLI: registered by the authenticated administrator.
+      ledger.write({ id: u.id, name: u.printed_name }, () => undefined, { registerHostKey: true });
+    }
+    return await fn(ledger, identity, { id: u.id, name: u.printed_name });
+  } finally {
+    ledger.db.close();
+  }
+}
+
+/**
+ * Opens the database as an authenticated user holding `permission` (wrong password: exit 2,
+ * recorded; five failures lock the account for the CLI and the app alike).
+ */
+export async function withUser<T>(
+  g: Global,
+  user: string,
+  passwordFile: string,
+  permission: Permission,
+  fn: (ledger: Ledger, identity: IdentityService, actor: { id: string; name: string }) => Promise<T> | T,
+): Promise<T> {
+  const password = readFirstLine(passwordFile, 'password');
+  const key = cliKey(g, true);
+  const ledger = openDatabase(dbPath(g), storeOptions(g, key));
+  try {
+    const identity = new IdentityService(ledger, new SettingsService(ledger));
+    const u = await identity.authenticate(user, password, 'cli_sign_in');
+    if (!permissionsOf(userRoles(u)).has(permission)) throw new AppErrorException(appError('forbidden', { permission }));
+    return await fn(ledger, identity, { id: u.id, name: u.printed_name });
+  } finally {
+    ledger.db.close();
+  }
+}
