@@ -76,6 +76,21 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'specs.diff': { fromVersionId: 'a', toVersionId: 'b' },
   'specs.export': { versionId: 'none' },
   'specs.effective': { subjectKind: 'product', subjectId: 'none', date: '2026-01-01' },
+  'lots.list': {},
+  'lots.get': { code: 'none' },
+  'lots.receive': {
+    kind: 'ingredient', materialCode: 'none', supplierCode: 'none', supplierLot: 'S-1', quantity: '100', unit: 'kg', containers: 4, condition: 'intact',
+  },
+  'lots.receiveTanker': {
+    supplierCode: 'none', farms: ['Farm A'], vehicle: '宁A12345', compartments: [{ no: 1, seal: 'S1', sealIntact: true }], quantity: '25000', unit: 'kg', temperature: '4.0',
+  },
+  'lots.decide': { code: 'none', decision: 'accept', reason: 'matrix test', signature: { password: 'wrong-password', meaning: 'accepted' } },
+  'batches.list': {},
+  'batches.start': { line: 'L1', outputKind: 'finished', itemCode: 'none', unit: 'kg' },
+  'batches.consume': { batchId: 'none', inputLot: 'none', quantity: '1', unit: 'kg' },
+  'batches.finish': { batchId: 'none', quantity: '1' },
+  'shipments.create': { shipmentCode: 'SH-1', customerCode: 'none', date: '2026-01-01', lines: [{ lotCode: 'none', quantity: '1', unit: 'kg' }] },
+  'stock.record': { lotCode: 'none', movement: 'on_hand', quantity: '1', unit: 'kg', date: '2026-01-01' },
 };
 
 type Who = Role | 'anonymous';
@@ -136,6 +151,17 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'specs.diff': READERS,
   'specs.export': READERS,
   'specs.effective': READERS,
+  'lots.list': READERS,
+  'lots.get': READERS,
+  'lots.receive': ['production'],
+  'lots.receiveTanker': ['production'],
+  'lots.decide': ['qa_manager'],
+  'batches.list': READERS,
+  'batches.start': ['production'],
+  'batches.consume': ['production'],
+  'batches.finish': ['production'],
+  'shipments.create': ['production'],
+  'stock.record': ['production'],
 };
 
 /** Channels whose effect is on the caller's own session, not on records. */

@@ -7,6 +7,8 @@ import { AppErrorException, appError, type AppError } from '../../shared/contrac
 import { IdentityService } from '../auth/identity';
 import { CatalogService } from '../catalog/catalog-service';
 import { SpecService } from '../catalog/spec-service';
+import { LotsService } from '../lots/lots-service';
+import { L } from '../lots/entities';
 import { SessionManager } from '../auth/sessions';
 import { SettingsService } from '../auth/settings';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
@@ -53,6 +55,7 @@ export interface Services {
   sessions: SessionManager;
   catalog: CatalogService;
   specs: SpecService;
+  lots: LotsService;
 }
 
 /** resources/ (spec packs, fonts): beside the app in a build, the repository root from source. */
@@ -125,12 +128,13 @@ export class AppCore {
     const sessions = new SessionManager(identity, settings);
     const catalog = new CatalogService(ledger);
     const specs = new SpecService(ledger, identity, this.resourcesDir);
+    const lots = new LotsService(ledger, identity, join(this.dataDir, 'attachments'));
     sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
     ledger.onCommit((c) => {
       if (c.entities.includes('setting')) settings.invalidate();
       this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
     });
-    return { ledger, settings, identity, sessions, catalog, specs };
+    return { ledger, settings, identity, sessions, catalog, specs, lots };
   }
 
   /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */
@@ -277,7 +281,7 @@ export class AppCore {
   }
 
   get entities() {
-    return E;
+    return { ...E, ...L };
   }
 }
 

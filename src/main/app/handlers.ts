@@ -2,9 +2,7 @@ import { basename, join } from 'node:path';
 import type { SessionView } from '../../shared/contract/channels/identity';
 import type { Finding, VerifyReport } from '../../shared/contract/channels/ledger';
 import { fail, type Result } from '../../shared/contract/errors';
-import type { SignatureView } from '../../shared/contract/common';
-import type { SignatureMeaning } from '../../shared/domain/roles';
-import { actorOf, prepareFirstAdministrator, toUserView, type SignatureRow, type UserRow } from '../auth/identity';
+import { actorOf, prepareFirstAdministrator, toUserView, type UserRow } from '../auth/identity';
 import type { CallContext, HandlerTable, SessionInfo } from '../dispatcher/dispatcher';
 import { auditEntryDetail, exportAuditCsv, queryAudit } from '../ledger/audit-queries';
 import { backupDatabase, restoreDatabase } from '../ledger/backup';
@@ -12,26 +10,12 @@ import { E, type Row } from '../ledger/entities';
 import { systemActor, type Actor } from '../ledger/ledger';
 import { verifyFile } from '../ledger/verify-runner';
 import type { AppCore } from './core';
+import { signatureView } from './signature-view';
+import { lotsHandlers } from '../lots/handlers';
 import { catalogHandlers } from '../catalog/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-export function signatureView(r: SignatureRow): SignatureView {
-  return {
-    id: r.id,
-    userId: r['user_id'] as string,
-    printedName: r['printed_name'] as string,
-    meaning: r['meaning'] as SignatureMeaning,
-    signedAt: iso(r['signed_at'] as number),
-    timeZone: r['tz'] as string,
-    comment: (r['comment'] as string | null) ?? null,
-    entity: r['entity'] as string,
-    entityId: r['entity_id'] as string,
-    recordHash: r['record_hash'] as string,
-    valid: r.valid,
-  };
 }
 
 function sessionOf(ctx: CallContext): SessionInfo {
@@ -89,6 +73,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
 
   return {
     ...catalogHandlers(core),
+    ...lotsHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {

@@ -11,6 +11,7 @@ import { readAnchorFile } from '../ledger/anchor';
 import { backupDatabase } from '../ledger/backup';
 import { systemActor } from '../ledger/ledger';
 import { verifyFile } from '../ledger/verify-runner';
+import { registerTraceCommand } from './commands/trace';
 
 /**
  * `lotseal`: the command line of ../shared/formats/README.md (a published contract).
@@ -202,6 +203,7 @@ export function buildProgram(): Command {
     });
 
   // Further commands register here, one module each under ./commands/ (import, trace, …).
+  registerTraceCommand(program, g);
 
   return program;
 }

@@ -4,6 +4,7 @@ import { systemChannels, systemEvents } from './channels/system';
 import { identityChannels, settingsChannels } from './channels/identity';
 import { ledgerChannels } from './channels/ledger';
 import { catalogChannels } from './channels/catalog';
+import { lotsChannels } from './channels/lots';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -16,6 +17,7 @@ export const contract = {
   ...settingsChannels,
   ...ledgerChannels,
   ...catalogChannels,
+  ...lotsChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {
@@ -44,3 +46,4 @@ export * from './channels/system';
 export * from './channels/identity';
 export * from './channels/ledger';
 export * from './channels/catalog';
+export * from './channels/lots';

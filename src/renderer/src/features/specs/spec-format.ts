@@ -21,7 +21,9 @@ const basisSuffix: Record<SpecItem['basis'], string> = {
 /** "g/100 kJ", "mg/kg", "CFU/g"; empty for a plain ratio. */
 export function unitWithBasis(item: Pick<SpecItem, 'unit' | 'basis'>): string {
   const suffix = basisSuffix[item.basis];
-  if (!item.unit) return suffix.replace(/^\//, 'per ').trim() ? '' : '';
+  if (!item.unit) return '';
+  // Some units already carry their basis ("mg/kg", "per 25 g"): never "mg/kg/kg".
+  if (item.unit.includes('/') || item.unit.startsWith('per ')) return item.unit;
   return `${item.unit}${suffix}`;
 }
 

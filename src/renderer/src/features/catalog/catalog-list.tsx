@@ -1,0 +1,255 @@
+import { useState } from 'react';
+import { Anchor, Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { DataTable, type DataTableColumn } from 'mantine-datatable';
+import { useTranslation } from 'react-i18next';
+import type {
+  CustomerView,
+  MaterialView,
+  MethodView,
+  ProductView,
+  SupplierView,
+} from '../../../../shared/contract/channels/catalog';
+import { useCall } from '../../api/hooks';
+import { ErrorAlert } from '../../components/error-alert';
+import { href } from '../../app/router';
+import { hasPermission, useSession } from '../../app/session';
+import { CatalogFormModal } from './catalog-form-modal';
+import { managePermission, type AnyCatalogView, type CatalogKind } from './catalog-kinds';
+
+const approvalColor = { approved: 'green', not_approved: 'gray', suspended: 'red' } as const;
+
+/** One catalogue kind: search, list, New and Edit (Edit asks for a reason). */
+export function CatalogList({ kind }: { kind: CatalogKind }) {
+  const { t, i18n } = useTranslation();
+  const session = useSession();
+  const canManage = hasPermission(session, managePermission(kind)) && !session.readOnly;
+  const [search, setSearch] = useState('');
+  const [debounced] = useDebouncedValue(search.trim(), 250);
+  const list = useCall(`catalog.${kind}.list` as 'catalog.products.list', debounced ? { search: debounced } : {});
+  const records = (list.data ?? []) as unknown as AnyCatalogView[];
+  const [form, setForm] = useState<{ record: AnyCatalogView | null } | null>(null);
+  const zh = i18n.language.startsWith('zh');
+
+  const subjectLink = (kindPath: 'product' | 'material', v: { id: string; code: string }) => (
+    <Anchor href={href(`/catalog/${kindPath}/${v.id}`)} data-testid={`catalog-open-${v.code}`} fw={600}>
+      {v.code}
+    </Anchor>
+  );
+  const bilingual = (main: string, other: string) => (
+    <Stack gap={0}>
+      <Text size="sm">{main}</Text>
+      {other && other !== main ? (
+        <Text size="xs" c="dimmed">
+          {other}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+  const date = (v: string | null) => v ?? '—';
+
+  const columnsByKind: Record<CatalogKind, Array<DataTableColumn<AnyCatalogView>>> = {
+    products: [
+      { accessor: 'code', title: t('catalog.fields.code'), render: (v) => subjectLink('product', v) },
+      {
+        accessor: 'name',
+        title: t('catalog.fields.name'),
+        render: (r) => {
+          const v = r as ProductView;
+          return zh ? bilingual(v.name_zh, v.name_en) : bilingual(v.name_en, v.name_zh);
+        },
+      },
+      {
+        accessor: 'stage',
+        title: t('catalog.fields.stage'),
+        render: (r) => {
+          const v = r as ProductView;
+          return (
+            <Stack gap={2}>
+              <Text size="sm">{t(`catalog.stages.${v.stage}`)}</Text>
+              <Badge size="xs" variant="light" tt="none" color={v.stage === 'other_dairy' ? 'gray' : 'indigo'}>
+                {t(`catalog.stageStandard.${v.stage}`)}
+              </Badge>
+            </Stack>
+          );
+        },
+      },
+      {
+        accessor: 'protein_base',
+        title: t('catalog.fields.protein_base'),
+        render: (r) => t(`catalog.proteinBases.${(r as ProductView).protein_base}`),
+      },
+      {
+        accessor: 'registration_no',
+        title: t('catalog.fields.registration_no'),
+        render: (r) => (r as ProductView).registration_no ?? '—',
+      },
+      {
+        accessor: 'pack_sizes',
+        title: t('catalog.fields.pack_sizes'),
+        render: (r) => (
+          <Group gap={4}>
+            {(r as ProductView).pack_sizes.map((p) => (
+              <Badge key={p} size="sm" variant="outline" tt="none" color="gray">
+                {p}
+              </Badge>
+            ))}
+          </Group>
+        ),
+      },
+      {
+        accessor: 'shelf_life_days',
+        title: t('catalog.fields.shelf_life_days'),
+        render: (r) => (r as ProductView).shelf_life_days ?? '—',
+      },
+    ],
+    materials: [
+      { accessor: 'code', title: t('catalog.fields.code'), render: (v) => subjectLink('material', v) },
+      {
+        accessor: 'name',
+        title: t('catalog.fields.name'),
+        render: (r) => {
+          const v = r as MaterialView;
+          return zh ? bilingual(v.name_zh, v.name_en) : bilingual(v.name_en, v.name_zh);
+        },
+      },
+      { accessor: 'kind', title: t('catalog.fields.kind'), render: (r) => t(`catalog.materialKinds.${(r as MaterialView).kind}`) },
+      {
+        accessor: 'default_unit',
+        title: t('catalog.fields.default_unit'),
+        render: (r) => t(`catalog.units.${(r as MaterialView).default_unit}`),
+      },
+    ],
+    suppliers: [
+      { accessor: 'code', title: t('catalog.fields.code') },
+      { accessor: 'name', title: t('catalog.fields.name') },
+      { accessor: 'kind', title: t('catalog.fields.kind'), render: (r) => t(`catalog.supplierKinds.${(r as SupplierView).kind}`) },
+      {
+        accessor: 'approval_status',
+        title: t('catalog.fields.approval_status'),
+        render: (r) => {
+          const v = r as SupplierView;
+          return (
+            <Stack gap={2}>
+              <Badge color={approvalColor[v.approval_status]} variant="light" tt="none">
+                {t(`catalog.approvalStatuses.${v.approval_status}`)}
+              </Badge>
+              {v.approved_on ? (
+                <Text size="xs" c="dimmed">
+                  {t('catalog.fields.approved_on')}: {v.approved_on}
+                </Text>
+              ) : null}
+            </Stack>
+          );
+        },
+      },
+      { accessor: 'last_audit_on', title: t('catalog.fields.last_audit_on'), render: (r) => date((r as SupplierView).last_audit_on) },
+      { accessor: 'next_audit_due', title: t('catalog.fields.next_audit_due'), render: (r) => date((r as SupplierView).next_audit_due) },
+      {
+        accessor: 'contact',
+        title: t('catalog.fields.contact'),
+        render: (r) => {
+          const v = r as SupplierView;
+          return [v.contact, v.phone].filter(Boolean).join(' · ') || '—';
+        },
+      },
+    ],
+    customers: [
+      { accessor: 'code', title: t('catalog.fields.code') },
+      { accessor: 'name', title: t('catalog.fields.name') },
+      { accessor: 'contact', title: t('catalog.fields.recall_contact'), render: (r) => (r as CustomerView).contact ?? '—' },
+      { accessor: 'phone', title: t('catalog.fields.recall_phone'), render: (r) => (r as CustomerView).phone ?? '—' },
+      { accessor: 'address', title: t('catalog.fields.address'), render: (r) => (r as CustomerView).address ?? '—' },
+    ],
+    methods: [
+      { accessor: 'code', title: t('catalog.fields.code') },
+      {
+        accessor: 'title',
+        title: t('catalog.fields.name'),
+        render: (r) => {
+          const v = r as MethodView;
+          return zh ? bilingual(v.title_zh, v.title_en) : bilingual(v.title_en, v.title_zh);
+        },
+      },
+      { accessor: 'analyte', title: t('catalog.fields.analyte') },
+      { accessor: 'unit', title: t('catalog.fields.unit'), render: (r) => (r as MethodView).unit || '—' },
+      { accessor: 'lod', title: 'LOD', render: (r) => (r as MethodView).lod ?? '—' },
+      { accessor: 'loq', title: 'LOQ', render: (r) => (r as MethodView).loq ?? '—' },
+      {
+        accessor: 'in_house',
+        title: t('catalog.inHouse'),
+        render: (r) =>
+          (r as MethodView).in_house ? (
+            <Badge color="teal" variant="light" tt="none">
+              {t('catalog.inHouse')}
+            </Badge>
+          ) : (
+            <Badge color="gray" variant="light" tt="none">
+              {t('catalog.external')}
+            </Badge>
+          ),
+      },
+    ],
+  };
+
+  const columns: Array<DataTableColumn<AnyCatalogView>> = [
+    ...columnsByKind[kind],
+    ...(canManage
+      ? [
+          {
+            accessor: 'actions',
+            title: '',
+            textAlign: 'right' as const,
+            render: (v: AnyCatalogView) => (
+              <Button
+                size="compact-xs"
+                variant="light"
+                onClick={() => setForm({ record: v })}
+                data-testid={`catalog-edit-${v.code}`}
+              >
+                {t('catalog.edit')}
+              </Button>
+            ),
+          },
+        ]
+      : []),
+  ];
+
+  return (
+    <Stack data-testid={`catalog-list-${kind}`}>
+      <Group justify="space-between" align="flex-end">
+        <TextInput
+          label={t('catalog.search')}
+          placeholder={t('catalog.searchPlaceholder')}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          w={320}
+          data-testid="catalog-search"
+        />
+        {canManage ? (
+          <Button onClick={() => setForm({ record: null })} data-testid="catalog-new">
+            {t('catalog.new')}
+          </Button>
+        ) : (
+          <Text size="xs" c="dimmed">
+            {t('catalog.noPermission')}
+          </Text>
+        )}
+      </Group>
+      <ErrorAlert error={list.error} />
+      <DataTable<AnyCatalogView>
+        withTableBorder
+        borderRadius="sm"
+        striped
+        highlightOnHover
+        minHeight={160}
+        fetching={list.isFetching && !list.data}
+        records={records}
+        columns={columns}
+        noRecordsText={t('catalog.empty')}
+        customRowAttributes={(v) => ({ 'data-testid': `catalog-row-${v.code}` })}
+      />
+      <CatalogFormModal kind={kind} record={form?.record ?? null} opened={form !== null} onClose={() => setForm(null)} />
+    </Stack>
+  );
+}

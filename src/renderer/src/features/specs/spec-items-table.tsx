@@ -1,0 +1,177 @@
+import { Fragment } from 'react';
+import { Badge, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { SpecItemView, SpecProblem } from '../../../../shared/contract/channels/catalog';
+import { itemGroups } from '../../../../shared/catalog/spec-schema';
+import { formatTime } from '../../components/format';
+import { formatFrequency, formatLimit, itemName, problemMessage, verificationColor } from './spec-format';
+
+/** The verification state of a value, colour-coded, with its source (and who confirmed it). */
+export function VerificationBadge({ item }: { item: SpecItemView }) {
+  const { t } = useTranslation();
+  const label = (
+    <Stack gap={2} maw={420}>
+      <Text size="xs">{t(`specs.verificationHelp.${item.verification}`)}</Text>
+      <Text size="xs" style={{ wordBreak: 'break-all' }}>
+        {t('itemEditor.source')}: {item.source ?? t('specs.noSource')}
+      </Text>
+    </Stack>
+  );
+  return (
+    <Stack gap={2} align="flex-start">
+      <Tooltip label={label} multiline withArrow>
+        <Badge
+          color={verificationColor[item.verification]}
+          variant={item.verification === 'missing' || item.verification === 'unverified' ? 'filled' : 'light'}
+          tt="none"
+          data-testid={`verification-${item.code}`}
+          data-state={item.verification}
+        >
+          {t(`specs.verification.${item.verification}`)}
+        </Badge>
+      </Tooltip>
+      {item.verification === 'confirmed' && item.confirmed_by ? (
+        <Text size="xs" c="dimmed" data-testid={`confirmed-by-${item.code}`}>
+          {t('specs.confirmedBy', { user: item.confirmed_by, time: formatTime(item.confirmed_at) })}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
+
+/** Items grouped by item group, one row each; problems are shown under the item they concern. */
+export function SpecItemsTable({
+  items,
+  problems,
+  onOpen,
+}: {
+  items: SpecItemView[];
+  problems: SpecProblem[];
+  /** Opens the item editor; absent for read-only versions. */
+  onOpen?: ((item: SpecItemView) => void) | undefined;
+}) {
+  const { t, i18n } = useTranslation();
+  const byItem = new Map<string, SpecProblem[]>();
+  for (const p of problems) if (p.itemCode) byItem.set(p.itemCode, [...(byItem.get(p.itemCode) ?? []), p]);
+  const cols = 10;
+  return (
+    <Table.ScrollContainer minWidth={1100}>
+      <Table withTableBorder verticalSpacing={6} highlightOnHover={!!onOpen} data-testid="spec-items">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('specs.cols.code')}</Table.Th>
+            <Table.Th>{t('specs.cols.name')}</Table.Th>
+            <Table.Th>{t('specs.cols.limit')}</Table.Th>
+            <Table.Th>{t('specs.cols.basis')}</Table.Th>
+            <Table.Th>{t('specs.cols.precision')}</Table.Th>
+            <Table.Th>{t('specs.cols.comparison')}</Table.Th>
+            <Table.Th>{t('specs.cols.method')}</Table.Th>
+            <Table.Th>{t('specs.cols.frequency')}</Table.Th>
+            <Table.Th>{t('specs.cols.inHouse')}</Table.Th>
+            <Table.Th>{t('specs.cols.verification')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {itemGroups.map((g) => {
+            const rows = items.filter((i) => i.group === g);
+            if (rows.length === 0) return null;
+            return (
+              <Fragment key={g}>
+                <Table.Tr bg="var(--mantine-color-gray-1)" data-testid={`spec-group-${g}`}>
+                  <Table.Td colSpan={cols}>
+                    <Text fw={700} size="sm">
+                      {t(`specs.groups.${g}`)} ({rows.length})
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+                {rows.map((item) => {
+                  const itemProblems = byItem.get(item.code) ?? [];
+                  const flagged = item.verification === 'missing' || item.verification === 'unverified';
+                  return (
+                    <Fragment key={item.id}>
+                      <Table.Tr
+                        data-testid={`spec-item-${item.code}`}
+                        onClick={onOpen ? () => onOpen(item) : undefined}
+                        style={{ cursor: onOpen ? 'pointer' : undefined }}
+                        bg={
+                          itemProblems.length
+                            ? 'var(--mantine-color-red-0)'
+                            : flagged
+                              ? 'var(--mantine-color-orange-0)'
+                              : undefined
+                        }
+                      >
+                        <Table.Td>
+                          <Text size="sm" ff="monospace">
+                            {item.code}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Group gap={4} wrap="nowrap">
+                            <Text size="sm">{itemName(i18n.language, item)}</Text>
+                            {item.formula ? (
+                              <Tooltip label={item.formula}>
+                                <Badge size="xs" variant="outline" color="grape" tt="none">
+                                  ƒ {t('specs.calculated')}
+                                </Badge>
+                              </Tooltip>
+                            ) : null}
+                          </Group>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text
+                            size="sm"
+                            fw={500}
+                            c={item.verification === 'missing' ? 'red.8' : undefined}
+                            data-testid={`limit-${item.code}`}
+                            style={{ whiteSpace: 'nowrap' }}
+                          >
+                            {formatLimit(t, item)}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{t(`specs.bases.${item.basis}`)}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{item.precision ?? '—'}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{t(`specs.comparisons.${item.comparison}`)}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{item.method_code ?? '—'}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{formatFrequency(t, item)}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Text size="sm">{item.in_house_only ? t('specs.yes') : t('specs.no')}</Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <VerificationBadge item={item} />
+                        </Table.Td>
+                      </Table.Tr>
+                      {itemProblems.length ? (
+                        <Table.Tr bg="var(--mantine-color-red-0)" data-testid={`spec-item-problems-${item.code}`}>
+                          <Table.Td />
+                          <Table.Td colSpan={cols - 1}>
+                            {itemProblems.map((p, n) => (
+                              <Text key={n} size="xs" c="red.8">
+                                {p.field ? `${t(`itemEditor.${p.field}`, { defaultValue: p.field })}: ` : ''}
+                                {problemMessage(t, p)}
+                              </Text>
+                            ))}
+                          </Table.Td>
+                        </Table.Tr>
+                      ) : null}
+                    </Fragment>
+                  );
+                })}
+              </Fragment>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
