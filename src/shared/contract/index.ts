@@ -5,6 +5,7 @@ import { identityChannels, settingsChannels } from './channels/identity';
 import { ledgerChannels } from './channels/ledger';
 import { catalogChannels } from './channels/catalog';
 import { lotsChannels } from './channels/lots';
+import { traceChannels } from './channels/trace';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -18,6 +19,7 @@ export const contract = {
   ...ledgerChannels,
   ...catalogChannels,
   ...lotsChannels,
+  ...traceChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {
@@ -47,3 +49,4 @@ export * from './channels/identity';
 export * from './channels/ledger';
 export * from './channels/catalog';
 export * from './channels/lots';
+export * from './channels/trace';

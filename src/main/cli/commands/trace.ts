@@ -77,7 +77,7 @@ export function renderTrace(t: TraceResult): string {
   lines.push(`Mass balance (${mb.unit})`);
   lines.push(
     ...table(
-      ['', mb.unit],
+      null,
       [
         ['received or produced', mb.received_or_produced],
         ['consumed', mb.consumed],
@@ -140,6 +140,7 @@ function tree(root: string, lots: TraceLotRef[], edges: TraceEdge[], dir: 'backw
       queue.push(k);
     }
   }
+  if (lots.length === 0) return ['  (none)'];
   const out: string[] = [];
   const expanded = new Set<string>();
   const walk = (n: string, prefix: string) => {
@@ -148,7 +149,7 @@ function tree(root: string, lots: TraceLotRef[], edges: TraceEdge[], dir: 'backw
       const last = i === kids.length - 1;
       const l = info.get(k);
       const expand = home.get(k) === n && !expanded.has(k);
-      out.push(`${prefix}${last ? '└─ ' : '├─ '}${l ? describe(l) : k}  (${qs.join(' + ')})${expand || !children.has(k) ? '' : '  (see above)'}`);
+      out.push(`${prefix}${last ? '└─ ' : '├─ '}${l ? describe(l) : k}  (${qs.join(' + ')})${expand || !children.has(k) || !l ? '' : `  (expanded at depth ${l.depth})`}`);
       if (expand) {
         expanded.add(k);
         walk(k, prefix + (last ? '   ' : '│  '));
@@ -160,10 +161,10 @@ function tree(root: string, lots: TraceLotRef[], edges: TraceEdge[], dir: 'backw
   return out;
 }
 
-function table(head: string[], rows: string[][], rightAligned: number[] = []): string[] {
+function table(head: string[] | null, rows: string[][], rightAligned: number[] = []): string[] {
   if (rows.length === 0) return ['  (none)'];
-  const all = [head, ...rows];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
+  const all = head ? [head, ...rows] : rows;
+  const widths = all[0]!.map((_, i) => Math.max(...all.map((r) => [...(r[i] ?? '')].length)));
   const fmt = (r: string[]) =>
     '  ' +
     r
@@ -173,5 +174,5 @@ function table(head: string[], rows: string[][], rightAligned: number[] = []): s
       })
       .join('  ')
       .trimEnd();
-  return [fmt(head), ...rows.map(fmt)];
+  return all.map(fmt);
 }
