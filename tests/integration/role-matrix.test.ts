@@ -91,6 +91,11 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'batches.finish': { batchId: 'none', quantity: '1' },
   'shipments.create': { shipmentCode: 'SH-1', customerCode: 'none', date: '2026-01-01', lines: [{ lotCode: 'none', quantity: '1', unit: 'kg' }] },
   'stock.record': { lotCode: 'none', movement: 'on_hand', quantity: '1', unit: 'kg', date: '2026-01-01' },
+  'trace.run': { code: 'none' },
+  'import.upload': { file: 'customers', fileName: 'customers.csv', chunkBase64: Buffer.from('customer_code,name\nC9,Shop\n').toString('base64'), final: true },
+  'import.start': { uploadId: 'none', dryRun: true },
+  'import.result': { jobId: 'none' },
+  'import.status': {},
 };
 
 type Who = Role | 'anonymous';
@@ -162,6 +167,11 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'batches.finish': ['production'],
   'shipments.create': ['production'],
   'stock.record': ['production'],
+  'trace.run': READERS,
+  'import.upload': ['production'],
+  'import.start': ['production'],
+  'import.result': ['production'],
+  'import.status': SIGNED_IN,
 };
 
 /** Channels whose effect is on the caller's own session, not on records. */

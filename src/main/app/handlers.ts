@@ -12,6 +12,7 @@ import { verifyFile } from '../ledger/verify-runner';
 import type { AppCore } from './core';
 import { signatureView } from './signature-view';
 import { lotsHandlers } from '../lots/handlers';
+import { traceHandlers } from '../trace/handlers';
 import { catalogHandlers } from '../catalog/handlers';
 
 function iso(ms: number): string {
@@ -74,6 +75,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
   return {
     ...catalogHandlers(core),
     ...lotsHandlers(core),
+    ...traceHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {

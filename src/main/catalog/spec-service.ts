@@ -162,8 +162,14 @@ export class SpecService {
   list(filter: { subjectKind?: string | undefined; subjectId?: string | undefined }): SpecificationView[] {
     const where: string[] = ['retired = 0'];
     const params: unknown[] = [];
-    if (filter.subjectKind) (where.push('subject_kind = ?'), params.push(filter.subjectKind));
-    if (filter.subjectId) (where.push('subject_id = ?'), params.push(filter.subjectId));
+    if (filter.subjectKind) {
+      where.push('subject_kind = ?');
+      params.push(filter.subjectKind);
+    }
+    if (filter.subjectId) {
+      where.push('subject_id = ?');
+      params.push(filter.subjectId);
+    }
     const specs = this.ledger.db.prepare(`SELECT * FROM specification WHERE ${where.join(' AND ')} ORDER BY code`).all(...params) as Row[];
     return specs.map((s) => {
       const subj = this.ledger.get(s['subject_kind'] === 'product' ? C.product : C.material, s['subject_id'] as string);

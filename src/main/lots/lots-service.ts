@@ -96,8 +96,14 @@ export class LotsService {
   list(f: { kind?: string | undefined; status?: string | undefined; search?: string | undefined; offset: number; limit: number }): { total: number; lots: LotView[] } {
     const where: string[] = ['retired = 0'];
     const params: unknown[] = [];
-    if (f.kind) (where.push('kind = ?'), params.push(f.kind));
-    if (f.status) (where.push('status = ?'), params.push(f.status));
+    if (f.kind) {
+      where.push('kind = ?');
+      params.push(f.kind);
+    }
+    if (f.status) {
+      where.push('status = ?');
+      params.push(f.status);
+    }
     if (f.search) {
       where.push("(code LIKE ? ESCAPE '\\' OR item_code LIKE ? ESCAPE '\\' OR item_name LIKE ? ESCAPE '\\' OR supplier_lot LIKE ? ESCAPE '\\')");
       const like = `%${f.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { channel } from '../define';
 import { reasonSchema, signatureInputSchema, signatureViewSchema } from '../common';
-import { codeSchema } from './catalog';
 import { quantityUnits } from '../../domain/units';
 
 export const lotKinds = ['raw_milk', 'ingredient', 'packaging', 'intermediate', 'finished'] as const;

@@ -1,0 +1,35 @@
+import { fail } from '../../shared/contract/errors';
+import type { TraceView } from '../../shared/contract/channels/trace';
+import type { AppCore } from '../app/core';
+import type { HandlerTable } from '../dispatcher/dispatcher';
+import { traceLot } from './trace';
+
+/** The trace screen's view: the CLI's trace with exact decimal strings, edges and statuses. */
+export function traceView(core: AppCore, code: string): TraceView {
+  const db = core.need().ledger.db;
+  const t = traceLot(db, code, { edges: true });
+  if (!t) fail('not_found', { entity: 'lot', id: code }, 'errors.lot_not_found');
+  const lots = [t.root.lot, ...t.backward.map((l) => l.lot), ...t.forward.map((l) => l.lot)];
+  const statuses: Record<string, string> = {};
+  const st = db.prepare('SELECT status FROM lot WHERE code = ?');
+  for (const l of lots) {
+    const r = st.get(l) as { status: string } | undefined;
+    if (r) statuses[l] = r.status;
+  }
+  const edges = [...(t.edges?.backward ?? []), ...(t.edges?.forward ?? [])].map((e) => ({ from: e.input, to: e.output, quantity: e.quantity, unit: e.unit }));
+  return {
+    root: { lot: t.root.lot, kind: t.root.kind, item_code: t.root.item_code, quantity: t.root.quantity, unit: t.root.unit },
+    backward: t.backward.map((l) => ({ lot: l.lot, kind: l.kind ?? 'unknown', item_code: l.item_code ?? '', depth: l.depth })),
+    forward: t.forward.map((l) => ({ lot: l.lot, kind: l.kind ?? 'unknown', item_code: l.item_code ?? '', depth: l.depth })),
+    shipments: t.shipments,
+    customers: t.customers,
+    mass_balance: { ...t.mass_balance, accounted_pct: t.mass_balance.accounted_pct ?? '' },
+    edges,
+    statuses,
+    elapsed_ms: t.elapsed_ms,
+  };
+}
+
+export function traceHandlers(core: AppCore): Pick<HandlerTable, 'trace.run'> {
+  return { 'trace.run': ({ code }) => traceView(core, code) };
+}
