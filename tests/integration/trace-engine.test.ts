@@ -37,10 +37,26 @@ function builder(w: LedgerWriter) {
       return w.create(L.consumption, { input_lot: input, output_lot: output, quantity, unit, date, origin: 'test' });
     },
     ship(shipment: string, lot: string, customer: string, quantity: string, unit = 'kg', date = '2026-03-04') {
-      w.create(L.shipment, { shipment_code: shipment, lot_code: lot, customer_code: customer, quantity, unit, date, origin: 'test' });
+      w.create(L.shipment, {
+        shipment_code: shipment,
+        lot_code: lot,
+        customer_code: customer,
+        quantity,
+        unit,
+        date,
+        origin: 'test',
+      });
     },
     stock(lot: string, movement: string, quantity: string, unit = 'kg', date = '2026-03-05') {
-      w.create(L.stockMovement, { lot_code: lot, movement, quantity, unit, date, reason: movement === 'adjustment' ? 'count correction' : null, origin: 'test' });
+      w.create(L.stockMovement, {
+        lot_code: lot,
+        movement,
+        quantity,
+        unit,
+        date,
+        reason: movement === 'adjustment' ? 'count correction' : null,
+        origin: 'test',
+      });
     },
     customer(code: string, name: string, contact: string | null = null, phone: string | null = null) {
       w.create(C.customer, { code, name, contact, phone });
@@ -102,12 +118,18 @@ describe('multi-level genealogy: raw milk → intermediate → finished → ship
 
   it('traces a raw milk lot forward to every finished lot, its shipments and customers', () => {
     const t = trace('ML-RM-1');
-    expect(t.root).toMatchObject({ lot: 'ML-RM-1', kind: 'raw_milk', item_code: 'RAWMILK', quantity: '25000', unit: 'kg' });
+    expect(t.root).toMatchObject({
+      lot: 'ML-RM-1',
+      kind: 'raw_milk',
+      item_code: 'RAWMILK',
+      quantity: '25000',
+      unit: 'kg',
+    });
     expect(t.backward).toEqual([]);
     expect(t.forward).toEqual([
-      { lot: 'ML-INT-1', kind: 'intermediate', item_code: 'BASEPOWDER', depth: 1 },
-      { lot: 'ML-FIN-1', kind: 'finished', item_code: 'STAGE1-800G', depth: 2 },
-      { lot: 'ML-FIN-2', kind: 'finished', item_code: 'STAGE1-800G', depth: 2 },
+      { lot: 'ML-INT-1', kind: 'intermediate', item_code: 'BASEPOWDER', status: 'released', depth: 1 },
+      { lot: 'ML-FIN-1', kind: 'finished', item_code: 'STAGE1-800G', status: 'released', depth: 2 },
+      { lot: 'ML-FIN-2', kind: 'finished', item_code: 'STAGE1-800G', status: 'released', depth: 2 },
     ]);
     // Sorted by date, then shipment code.
     expect(t.shipments).toEqual([
@@ -146,7 +168,13 @@ describe('multi-level genealogy: raw milk → intermediate → finished → ship
     expect(t.forward).toEqual([]);
     expect(t.shipments.map((s) => s.shipment)).toEqual(['SH-0001', 'SH-0003']);
     expect(t.customers.map((c) => c.customer)).toEqual(['C001', 'C404']);
-    expect(t.mass_balance).toMatchObject({ unit: 'can', received_or_produced: '4000', shipped: '2120', accounted: '2120', accounted_pct: '53.0' });
+    expect(t.mass_balance).toMatchObject({
+      unit: 'can',
+      received_or_produced: '4000',
+      shipped: '2120',
+      accounted: '2120',
+      accounted_pct: '53.0',
+    });
   });
 
   it('an intermediate lot has both directions; shipments only of its forward lots', () => {
@@ -233,7 +261,12 @@ describe('lots without shipments or genealogy', () => {
   it('has empty lists and a balance of what is on record', () => {
     const t = trace('NS-ING-1');
     expect([t.backward, t.forward, t.shipments, t.customers]).toEqual([[], [], [], []]);
-    expect(t.mass_balance).toMatchObject({ received_or_produced: '40', accounted: '0', on_hand: '0', accounted_pct: '0.0' });
+    expect(t.mass_balance).toMatchObject({
+      received_or_produced: '40',
+      accounted: '0',
+      on_hand: '0',
+      accounted_pct: '0.0',
+    });
   });
 
   it('an unknown lot is null', () => {
@@ -290,11 +323,20 @@ describe('mass balance', () => {
       accounted_pct: '96.2',
     });
     expect(t.unconverted).toEqual([
-      { source: 'consumption', ref: 'MB-INT-2', quantity: '3', unit: 'can', date: '2026-03-02', reason: 'unit_dimension' },
+      {
+        source: 'consumption',
+        ref: 'MB-INT-2',
+        quantity: '3',
+        unit: 'can',
+        date: '2026-03-02',
+        reason: 'unit_dimension',
+      },
       { source: 'stock', ref: 'waste', quantity: '1', unit: 'L', date: '2026-03-05', reason: 'unit_dimension' },
     ]);
     // The shipment is listed in its own unit, as stored.
-    expect(t.shipments).toEqual([{ shipment: 'S-MB-1', lot: 'MB-ING-1', customer: 'C002', quantity: '250000', unit: 'g', date: '2026-03-04' }]);
+    expect(t.shipments).toEqual([
+      { shipment: 'S-MB-1', lot: 'MB-ING-1', customer: 'C002', quantity: '250000', unit: 'g', date: '2026-03-04' },
+    ]);
     const json = JSON.parse(traceToJson(t)) as Record<string, unknown>;
     expect(json['unconverted']).toHaveLength(2);
   });
@@ -387,7 +429,13 @@ describe('property: random DAGs', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 18 }).chain((n) =>
-          fc.tuple(fc.constant(n), fc.uniqueArray(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), { maxLength: n * 3, selector: ([a, b]) => `${a}-${b}` })),
+          fc.tuple(
+            fc.constant(n),
+            fc.uniqueArray(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)), {
+              maxLength: n * 3,
+              selector: ([a, b]) => `${a}-${b}`,
+            }),
+          ),
         ),
         ([n, pairs]) => {
           // Only edges from a lower to a higher index: a DAG.
@@ -403,7 +451,9 @@ describe('property: random DAGs', () => {
           for (let root = 0; root < n; root++) {
             const t = trace(code(root));
             const expectDepths = (got: Array<{ lot: string; depth: number }>, want: Map<number, number>) => {
-              const sorted = [...want.entries()].map(([i, d]) => ({ lot: code(i), depth: d })).sort((x, y) => x.depth - y.depth || (x.lot < y.lot ? -1 : 1));
+              const sorted = [...want.entries()]
+                .map(([i, d]) => ({ lot: code(i), depth: d }))
+                .sort((x, y) => x.depth - y.depth || (x.lot < y.lot ? -1 : 1));
               expect(got.map(({ lot, depth }) => ({ lot, depth }))).toEqual(sorted);
             };
             expectDepths(t.forward, bfs(root, out));

@@ -7,13 +7,37 @@ import { describe, expect, it } from 'vitest';
 import { normaliseDecimal, type TraceResult } from '../../src/main/trace/trace';
 import { stringifyExact, traceToJson } from '../../src/main/trace/trace-json';
 
+type Obj = Record<string, unknown>;
+/** The contract's document, as a script reads it. */
+interface TraceDoc {
+  root: Obj;
+  backward: Obj[];
+  forward: Obj[];
+  shipments: Obj[];
+  customers: Obj[];
+  mass_balance: Obj;
+  unconverted?: Obj[];
+  depth_limit_reached?: boolean;
+  elapsed_ms: number;
+}
+
 /** The contract's example, as the engine returns it (decimal strings as stored). */
 function example(): TraceResult {
   return {
-    root: { lot: 'RM-2026-0001', kind: 'raw_milk', item_code: 'RAWMILK', item_name: 'Raw cow milk', quantity: '25000.000', unit: 'kg', status: 'accepted' },
-    backward: [{ lot: 'ING-1', kind: 'ingredient', item_code: 'LACTOSE', depth: 1 }],
-    forward: [{ lot: 'INT-1', kind: 'intermediate', item_code: 'BASE', depth: 1 }],
-    shipments: [{ shipment: 'SH-1', lot: 'FIN-1', customer: 'C001', quantity: '120.0', unit: 'kg', date: '2026-03-04' }],
+    root: {
+      lot: 'RM-2026-0001',
+      kind: 'raw_milk',
+      item_code: 'RAWMILK',
+      item_name: 'Raw cow milk',
+      quantity: '25000.000',
+      unit: 'kg',
+      status: 'accepted',
+    },
+    backward: [{ lot: 'ING-1', kind: 'ingredient', item_code: 'LACTOSE', status: 'accepted', depth: 1 }],
+    forward: [{ lot: 'INT-1', kind: 'intermediate', item_code: 'BASE', status: 'released', depth: 1 }],
+    shipments: [
+      { shipment: 'SH-1', lot: 'FIN-1', customer: 'C001', quantity: '120.0', unit: 'kg', date: '2026-03-04' },
+    ],
     customers: [{ customer: 'C001', name: '哈尔滨母婴店', contact: 'Wang Fang', phone: null }],
     mass_balance: {
       unit: 'kg',
@@ -40,20 +64,53 @@ const keys = (o: unknown) => Object.keys(o as object);
 describe('traceToJson', () => {
   it('matches the contract example field for field, in its key order', () => {
     const text = traceToJson(example());
-    const j = JSON.parse(text) as Record<string, any>;
+    const j = JSON.parse(text) as TraceDoc;
     expect(keys(j)).toEqual(['root', 'backward', 'forward', 'shipments', 'customers', 'mass_balance', 'elapsed_ms']);
-    expect(j['root']).toEqual({ lot: 'RM-2026-0001', kind: 'raw_milk', item_code: 'RAWMILK', quantity: 25000, unit: 'kg' });
+    expect(j['root']).toEqual({
+      lot: 'RM-2026-0001',
+      kind: 'raw_milk',
+      item_code: 'RAWMILK',
+      quantity: 25000,
+      unit: 'kg',
+    });
     expect(keys(j['root'])).toEqual(['lot', 'kind', 'item_code', 'quantity', 'unit']);
     expect(keys(j['backward'][0])).toEqual(['lot', 'kind', 'item_code', 'depth']);
     expect(keys(j['forward'][0])).toEqual(['lot', 'kind', 'item_code', 'depth']);
-    expect(j['shipments'][0]).toEqual({ shipment: 'SH-1', lot: 'FIN-1', customer: 'C001', quantity: 120, unit: 'kg', date: '2026-03-04' });
+    expect(j['shipments'][0]).toEqual({
+      shipment: 'SH-1',
+      lot: 'FIN-1',
+      customer: 'C001',
+      quantity: 120,
+      unit: 'kg',
+      date: '2026-03-04',
+    });
     expect(keys(j['shipments'][0])).toEqual(['shipment', 'lot', 'customer', 'quantity', 'unit', 'date']);
     expect(j['customers'][0]).toEqual({ customer: 'C001', name: '哈尔滨母婴店', contact: 'Wang Fang', phone: null });
     expect(keys(j['mass_balance'])).toEqual([
-      'unit', 'received_or_produced', 'consumed', 'shipped', 'on_hand', 'sampled', 'wasted', 'returned', 'adjusted', 'accounted', 'accounted_pct',
+      'unit',
+      'received_or_produced',
+      'consumed',
+      'shipped',
+      'on_hand',
+      'sampled',
+      'wasted',
+      'returned',
+      'adjusted',
+      'accounted',
+      'accounted_pct',
     ]);
     expect(j['mass_balance']).toEqual({
-      unit: 'kg', received_or_produced: 25000, consumed: 24500, shipped: 0, on_hand: 300, sampled: 2, wasted: 198, returned: 0, adjusted: 0, accounted: 25000, accounted_pct: 100,
+      unit: 'kg',
+      received_or_produced: 25000,
+      consumed: 24500,
+      shipped: 0,
+      on_hand: 300,
+      sampled: 2,
+      wasted: 198,
+      returned: 0,
+      adjusted: 0,
+      accounted: 25000,
+      accounted_pct: 100,
     });
     expect(j['elapsed_ms']).toBe(3.1);
     // Number tokens, not strings; the percentage keeps its one decimal as in the example.
@@ -74,18 +131,39 @@ describe('traceToJson', () => {
     expect(text).toContain('"received_or_produced": 12345678901234567.89,');
     expect(text).toContain('"adjusted": -0.000000000000000000001,'); // no exponent
     expect(text).toContain('"quantity": 0.1,');
-    expect(String(12345678901234567.89)).not.toBe('12345678901234567.89'); // what a float would have printed
+    expect(String(Number('12345678901234567.89'))).not.toBe('12345678901234567.89'); // what a float would have printed
     expect(JSON.parse(text)).toBeTruthy();
   });
 
   it('adds the optional fields only when they carry something', () => {
     const t = example();
-    t.unconverted = [{ source: 'consumption', ref: 'FIN-9', quantity: '3.0', unit: 'can', date: '2026-03-02', reason: 'unit_dimension' }];
+    t.unconverted = [
+      {
+        source: 'consumption',
+        ref: 'FIN-9',
+        quantity: '3.0',
+        unit: 'can',
+        date: '2026-03-02',
+        reason: 'unit_dimension',
+      },
+    ];
     t.depth_limit_reached = true;
     t.mass_balance.accounted_pct = null;
-    const j = JSON.parse(traceToJson(t)) as Record<string, any>;
-    expect(keys(j)).toEqual(['root', 'backward', 'forward', 'shipments', 'customers', 'mass_balance', 'unconverted', 'depth_limit_reached', 'elapsed_ms']);
-    expect(j['unconverted']).toEqual([{ source: 'consumption', ref: 'FIN-9', quantity: 3, unit: 'can', date: '2026-03-02', reason: 'unit_dimension' }]);
+    const j = JSON.parse(traceToJson(t)) as TraceDoc;
+    expect(keys(j)).toEqual([
+      'root',
+      'backward',
+      'forward',
+      'shipments',
+      'customers',
+      'mass_balance',
+      'unconverted',
+      'depth_limit_reached',
+      'elapsed_ms',
+    ]);
+    expect(j['unconverted']).toEqual([
+      { source: 'consumption', ref: 'FIN-9', quantity: 3, unit: 'can', date: '2026-03-02', reason: 'unit_dimension' },
+    ]);
     expect(j['mass_balance']['accounted_pct']).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import { readAnchorFile } from '../ledger/anchor';
 import { backupDatabase } from '../ledger/backup';
 import { systemActor } from '../ledger/ledger';
 import { verifyFile } from '../ledger/verify-runner';
+import { registerImportCommand } from './commands/import';
 import { registerTraceCommand } from './commands/trace';
 
 /**
@@ -203,6 +204,7 @@ export function buildProgram(): Command {
     });
 
   // Further commands register here, one module each under ./commands/ (import, trace, …).
+  registerImportCommand(program, g);
   registerTraceCommand(program, g);
 
   return program;

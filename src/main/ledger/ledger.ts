@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppErrorException, appError } from '../../shared/contract/errors';
+import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
 import type { Db, Stmt } from '../db/database';
 import type { AnchorStore } from './anchor';
 import { E, type EntityDef, type Row, type Value } from './entities';
@@ -81,6 +81,7 @@ export class Ledger {
   private databaseId: string | null = null;
   private listeners = new Set<(c: CommitInfo) => void>();
   private inTx = false;
+  private gate: (() => AppError | null) | null = null;
   private stmts = new Map<string, Stmt>();
 
   /** Prepared statements are cached: the append path must stay well under a millisecond. */
@@ -108,6 +109,15 @@ export class Ledger {
 
   now(): number {
     return this.clock();
+  }
+
+  /**
+   * A check run before every write: while another connection holds the write lock for a
+   * long time (an ERP import in a worker), writes here are refused with a clear error
+   * instead of blocking the main thread on SQLite's busy timeout.
+   */
+  setWriteGate(gate: (() => AppError | null) | null): void {
+    this.gate = gate;
   }
 
   onCommit(listener: (c: CommitInfo) => void): () => void {
@@ -161,6 +171,8 @@ export class Ledger {
     if (this.inTx) throw new Error('ledger.write is not re-entrant: pass the writer down instead');
     const key = this.key;
     if (!key) throw new AppErrorException(appError('workstation_not_registered', { reason: 'no_key' }));
+    const refused = this.gate?.();
+    if (refused) throw new AppErrorException(refused);
     const at = this.clock();
     checkText('actor', actor.id);
     checkText('actor_name', actor.name);

@@ -9,13 +9,8 @@ export function traceView(core: AppCore, code: string): TraceView {
   const db = core.need().ledger.db;
   const t = traceLot(db, code, { edges: true });
   if (!t) fail('not_found', { entity: 'lot', id: code }, 'errors.lot_not_found');
-  const lots = [t.root.lot, ...t.backward.map((l) => l.lot), ...t.forward.map((l) => l.lot)];
-  const statuses: Record<string, string> = {};
-  const st = db.prepare('SELECT status FROM lot WHERE code = ?');
-  for (const l of lots) {
-    const r = st.get(l) as { status: string } | undefined;
-    if (r) statuses[l] = r.status;
-  }
+  const statuses: Record<string, string> = { [t.root.lot]: t.root.status };
+  for (const l of [...t.backward, ...t.forward]) if (l.status) statuses[l.lot] = l.status;
   const edges = [...(t.edges?.backward ?? []), ...(t.edges?.forward ?? [])].map((e) => ({ from: e.input, to: e.output, quantity: e.quantity, unit: e.unit }));
   return {
     root: { lot: t.root.lot, kind: t.root.kind, item_code: t.root.item_code, quantity: t.root.quantity, unit: t.root.unit },

@@ -40,10 +40,23 @@ function qty(s: string): Json {
 export function traceToJsonValue(t: TraceResult): Json {
   const mb = t.mass_balance;
   const doc: { [k: string]: Json } = {
-    root: { lot: t.root.lot, kind: t.root.kind, item_code: t.root.item_code, quantity: qty(t.root.quantity), unit: t.root.unit },
+    root: {
+      lot: t.root.lot,
+      kind: t.root.kind,
+      item_code: t.root.item_code,
+      quantity: qty(t.root.quantity),
+      unit: t.root.unit,
+    },
     backward: t.backward.map((l) => ({ lot: l.lot, kind: l.kind, item_code: l.item_code, depth: l.depth })),
     forward: t.forward.map((l) => ({ lot: l.lot, kind: l.kind, item_code: l.item_code, depth: l.depth })),
-    shipments: t.shipments.map((s) => ({ shipment: s.shipment, lot: s.lot, customer: s.customer, quantity: qty(s.quantity), unit: s.unit, date: s.date })),
+    shipments: t.shipments.map((s) => ({
+      shipment: s.shipment,
+      lot: s.lot,
+      customer: s.customer,
+      quantity: qty(s.quantity),
+      unit: s.unit,
+      date: s.date,
+    })),
     customers: t.customers.map((c) => ({ customer: c.customer, name: c.name, contact: c.contact, phone: c.phone })),
     mass_balance: {
       unit: mb.unit,
@@ -61,7 +74,14 @@ export function traceToJsonValue(t: TraceResult): Json {
     },
   };
   if (t.unconverted.length > 0) {
-    doc['unconverted'] = t.unconverted.map((u) => ({ source: u.source, ref: u.ref, quantity: qty(u.quantity), unit: u.unit, date: u.date, reason: u.reason }));
+    doc['unconverted'] = t.unconverted.map((u) => ({
+      source: u.source,
+      ref: u.ref,
+      quantity: qty(u.quantity),
+      unit: u.unit,
+      date: u.date,
+      reason: u.reason,
+    }));
   }
   if (t.depth_limit_reached) doc['depth_limit_reached'] = true;
   doc['elapsed_ms'] = t.elapsed_ms;

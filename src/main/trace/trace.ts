@@ -37,6 +37,8 @@ export interface TraceLotRef {
   /** null when the lot is named by a consumption row but has no lot record. */
   kind: string | null;
   item_code: string | null;
+  /** The lot's status (for the app's tree; not part of the CLI contract's document). */
+  status: string | null;
   depth: number;
 }
 
@@ -142,7 +144,7 @@ WITH RECURSIVE walk(lot, depth) AS (
   SELECT c.${to}, w.depth + 1 FROM walk w JOIN consumption c ON c.${from} = w.lot
   WHERE c.retired = 0 AND w.depth < @max AND w.lot <> @root
 )
-SELECT g.lot AS lot, g.depth AS depth, l.kind AS kind, l.item_code AS item_code
+SELECT g.lot AS lot, g.depth AS depth, l.kind AS kind, l.item_code AS item_code, l.status AS status
 FROM (SELECT lot, MIN(depth) AS depth FROM walk WHERE lot <> @root GROUP BY lot) g
 LEFT JOIN lot l ON l.code = g.lot
 ORDER BY g.depth, g.lot`;
@@ -158,8 +160,10 @@ ORDER BY date, shipment_code, lot_code`,
   customers: `SELECT s.code AS customer, c.name AS name, c.contact AS contact, c.phone AS phone
 FROM (SELECT DISTINCT value AS code FROM json_each(?)) s LEFT JOIN customer c ON c.code = s.code
 ORDER BY s.code`,
-  consumedFrom: 'SELECT output_lot, quantity, unit, date FROM consumption WHERE input_lot = ? AND retired = 0 ORDER BY rowid',
-  movements: 'SELECT rowid AS seq, movement, quantity, unit, date FROM stock_movement WHERE lot_code = ? AND retired = 0 ORDER BY rowid',
+  consumedFrom:
+    'SELECT output_lot, quantity, unit, date FROM consumption WHERE input_lot = ? AND retired = 0 ORDER BY rowid',
+  movements:
+    'SELECT rowid AS seq, movement, quantity, unit, date FROM stock_movement WHERE lot_code = ? AND retired = 0 ORDER BY rowid',
   edgesBackward: `SELECT input_lot AS input, output_lot AS output, quantity, unit FROM consumption
 WHERE retired = 0 AND output_lot IN (SELECT value FROM json_each(?)) ORDER BY output_lot, input_lot, rowid`,
   edgesForward: `SELECT input_lot AS input, output_lot AS output, quantity, unit FROM consumption
@@ -253,11 +257,26 @@ export function traceLot(db: Db, code: string, opts: TraceOptions = {}): TraceRe
     const consumed = sumInto(
       stmt(db, 'consumedFrom').all(code) as Array<QtyRow & { output_lot: string }>,
       r.unit,
-      (row, reason) => unconverted.push({ source: 'consumption', ref: row.output_lot, quantity: row.quantity, unit: row.unit, date: row.date, reason }),
+      (row, reason) =>
+        unconverted.push({
+          source: 'consumption',
+          ref: row.output_lot,
+          quantity: row.quantity,
+          unit: row.unit,
+          date: row.date,
+          reason,
+        }),
     );
-    const rootShipments = (stmt(db, 'shipments').all(JSON.stringify([code])) as Array<QtyRow & { shipment: string }>);
+    const rootShipments = shipments.filter((s) => s.lot === code);
     const shippedSum = sumInto(rootShipments, r.unit, (row, reason) =>
-      unconverted.push({ source: 'shipment', ref: row.shipment, quantity: row.quantity, unit: row.unit, date: row.date, reason }),
+      unconverted.push({
+        source: 'shipment',
+        ref: row.shipment,
+        quantity: row.quantity,
+        unit: row.unit,
+        date: row.date,
+        reason,
+      }),
     );
 
     const moves = stmt(db, 'movements').all(code) as Array<QtyRow & { seq: number; movement: string }>;
@@ -270,7 +289,14 @@ export function traceLot(db: Db, code: string, opts: TraceOptions = {}): TraceRe
     let onHand: { key: string; seq: number; value: Dec } | null = null;
     for (const m of moves) {
       const push = (reason: UnconvertedReason) =>
-        unconverted.push({ source: 'stock', ref: m.movement, quantity: m.quantity, unit: m.unit, date: m.date, reason });
+        unconverted.push({
+          source: 'stock',
+          ref: m.movement,
+          quantity: m.quantity,
+          unit: m.unit,
+          date: m.date,
+          reason,
+        });
       const isKnown = m.movement === 'on_hand' || Object.prototype.hasOwnProperty.call(sums, m.movement);
       if (!isKnown) {
         push('unknown_movement');
@@ -284,7 +310,8 @@ export function traceLot(db: Db, code: string, opts: TraceOptions = {}): TraceRe
       if (m.movement === 'on_hand') {
         // A count replaces the previous one: the latest by date, then by insertion order.
         const key = dateKey(m.date);
-        if (!onHand || key > onHand.key || (key === onHand.key && m.seq > onHand.seq)) onHand = { key, seq: m.seq, value: v };
+        if (!onHand || key > onHand.key || (key === onHand.key && m.seq > onHand.seq))
+          onHand = { key, seq: m.seq, value: v };
       } else {
         const k = m.movement as keyof typeof sums;
         sums[k] = sums[k].plus(v);
@@ -293,8 +320,16 @@ export function traceLot(db: Db, code: string, opts: TraceOptions = {}): TraceRe
 
     const received = new D(r.quantity);
     const onHandV = onHand?.value ?? new D(0);
-    const accounted = consumed.plus(shippedSum).plus(onHandV).plus(sums.sample).plus(sums.waste).minus(sums.return).plus(sums.adjustment);
-    const pct = received.isZero() ? null : accounted.times(100).dividedBy(received).toDecimalPlaces(1, D.ROUND_HALF_EVEN);
+    const accounted = consumed
+      .plus(shippedSum)
+      .plus(onHandV)
+      .plus(sums.sample)
+      .plus(sums.waste)
+      .minus(sums.return)
+      .plus(sums.adjustment);
+    const pct = received.isZero()
+      ? null
+      : accounted.times(100).dividedBy(received).toDecimalPlaces(1, D.ROUND_HALF_EVEN);
 
     const out: Omit<TraceResult, 'elapsed_ms'> = {
       root: {
@@ -328,8 +363,12 @@ export function traceLot(db: Db, code: string, opts: TraceOptions = {}): TraceRe
     };
     if (opts.edges) {
       out.edges = {
-        backward: (stmt(db, 'edgesBackward').all(JSON.stringify([code, ...backward.map((b) => b.lot)])) as TraceEdge[]).map(normEdge),
-        forward: (stmt(db, 'edgesForward').all(JSON.stringify([code, ...forward.map((f) => f.lot)])) as TraceEdge[]).map(normEdge),
+        backward: (
+          stmt(db, 'edgesBackward').all(JSON.stringify([code, ...backward.map((b) => b.lot)])) as TraceEdge[]
+        ).map(normEdge),
+        forward: (
+          stmt(db, 'edgesForward').all(JSON.stringify([code, ...forward.map((f) => f.lot)])) as TraceEdge[]
+        ).map(normEdge),
       };
     }
     return out;
@@ -351,7 +390,11 @@ function safeNormalise(q: string): string {
   }
 }
 
-function sumInto<R extends QtyRow>(rows: R[], rootUnit: string, skip: (row: R, reason: UnconvertedReason) => void): Dec {
+function sumInto<R extends QtyRow>(
+  rows: R[],
+  rootUnit: string,
+  skip: (row: R, reason: UnconvertedReason) => void,
+): Dec {
   let sum = new D(0);
   for (const row of rows) {
     const v = toRootUnit(row.quantity, row.unit, rootUnit);

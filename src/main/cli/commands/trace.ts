@@ -26,7 +26,9 @@ export function registerTraceCommand(program: Command, g: () => Global): void {
       try {
         const pending = checkMigrations(db, file);
         if (pending.length > 0) {
-          throw new AppErrorException(appError('database_incompatible', { file, pending: pending.length }, 'errors.db_needs_migration'));
+          throw new AppErrorException(
+            appError('database_incompatible', { file, pending: pending.length }, 'errors.db_needs_migration'),
+          );
         }
         const t = traceLot(db, o.lot, { edges: !g().json });
         if (!t) {
@@ -96,7 +98,13 @@ export function renderTrace(t: TraceResult): string {
   if (t.unconverted.length > 0) {
     lines.push('');
     lines.push(`Not in the balance (cannot be converted to ${mb.unit}): ${t.unconverted.length}`);
-    lines.push(...table(['source', 'ref', 'quantity', 'unit', 'date', 'reason'], t.unconverted.map((u) => [u.source, u.ref, u.quantity, u.unit, u.date, u.reason]), [2]));
+    lines.push(
+      ...table(
+        ['source', 'ref', 'quantity', 'unit', 'date', 'reason'],
+        t.unconverted.map((u) => [u.source, u.ref, u.quantity, u.unit, u.date, u.reason]),
+        [2],
+      ),
+    );
   }
   lines.push('');
   lines.push(`Elapsed: ${t.elapsed_ms} ms`);
@@ -126,7 +134,9 @@ function tree(root: string, lots: TraceLotRef[], edges: TraceEdge[], dir: 'backw
     m.set(child, q);
   }
   const sortedKids = (n: string): Array<[string, string[]]> =>
-    [...(children.get(n) ?? new Map<string, string[]>()).entries()].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    [...(children.get(n) ?? new Map<string, string[]>()).entries()].sort(([a], [b]) =>
+      Buffer.compare(Buffer.from(a), Buffer.from(b)),
+    );
   // Breadth-first: the first parent of each lot is where it is expanded.
   const home = new Map<string, string>();
   const queue = [root];
@@ -149,7 +159,9 @@ function tree(root: string, lots: TraceLotRef[], edges: TraceEdge[], dir: 'backw
       const last = i === kids.length - 1;
       const l = info.get(k);
       const expand = home.get(k) === n && !expanded.has(k);
-      out.push(`${prefix}${last ? '└─ ' : '├─ '}${l ? describe(l) : k}  (${qs.join(' + ')})${expand || !children.has(k) || !l ? '' : `  (expanded at depth ${l.depth})`}`);
+      out.push(
+        `${prefix}${last ? '└─ ' : '├─ '}${l ? describe(l) : k}  (${qs.join(' + ')})${expand || !children.has(k) || !l ? '' : `  (expanded at depth ${l.depth})`}`,
+      );
       if (expand) {
         expanded.add(k);
         walk(k, prefix + (last ? '   ' : '│  '));
