@@ -18,6 +18,7 @@ import { E } from '../ledger/entities';
 import { loadOrCreateHostKey, type HostKey, type HostKind, type KeyProtector } from '../ledger/keys';
 import { systemActor, type Ledger } from '../ledger/ledger';
 import { quickTailCheck } from '../ledger/verify-runner';
+import { isImportRunning } from '../import/import-runner';
 import { JobRunner } from './jobs';
 import { buildHandlers } from './handlers';
 
@@ -130,6 +131,7 @@ export class AppCore {
     const specs = new SpecService(ledger, identity, this.resourcesDir);
     const lots = new LotsService(ledger, identity, join(this.dataDir, 'attachments'));
     sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
+    ledger.setWriteGate(() => (isImportRunning() ? appError('conflict', { what: 'import' }, 'import.import_running') : null));
     ledger.onCommit((c) => {
       if (c.entities.includes('setting')) settings.invalidate();
       this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());

@@ -13,6 +13,7 @@ import type { AppCore } from './core';
 import { signatureView } from './signature-view';
 import { lotsHandlers } from '../lots/handlers';
 import { traceHandlers } from '../trace/handlers';
+import { importHandlers } from './import-jobs';
 import { catalogHandlers } from '../catalog/handlers';
 
 function iso(ms: number): string {
@@ -76,6 +77,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...catalogHandlers(core),
     ...lotsHandlers(core),
     ...traceHandlers(core),
+    ...importHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {

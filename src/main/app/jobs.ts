@@ -16,7 +16,12 @@ export class JobRunner {
     return [...this.running.values()].includes(kind);
   }
 
-  start<T>(kind: JobKind, work: (progress: (phase: string, done: number, total: number) => void) => Promise<T>, onDone?: (r: T) => void): string {
+  start<T>(
+    kind: JobKind,
+    work: (progress: (phase: string, done: number, total: number) => void) => Promise<T>,
+    onDone?: (r: T) => void,
+    onError?: (message: string) => void,
+  ): string {
     const jobId = randomUUID();
     this.running.set(jobId, kind);
     let last = 0;
@@ -36,6 +41,7 @@ export class JobRunner {
       .catch((e: unknown) => {
         this.running.delete(jobId);
         const msg = e && typeof e === 'object' && 'error' in e ? String((e as { error: { messageKey: string } }).error.messageKey) : String(e);
+        onError?.(msg);
         this.emit({ jobId, kind, phase: 'failed', done: 0, total: 1, finished: true, error: msg });
       });
     return jobId;

@@ -63,6 +63,10 @@ export class Staging {
         `CREATE TABLE s_${kind} (row INTEGER PRIMARY KEY, bad INTEGER NOT NULL, dim TEXT, qb REAL, sk INTEGER, st INTEGER NOT NULL DEFAULT 0, sid TEXT, ${cols.map((c) => `"${c}" TEXT`).join(', ')})`,
         `CREATE UNIQUE INDEX s_${kind}_key ON s_${kind} (${specs[kind].key.map((c) => `"${c}"`).join(', ')})`,
       );
+    }
+    this.db.exec(ddl.join(';\n'));
+    for (const kind of Object.keys(specs) as FileKind[]) {
+      const cols = columnsOf(kind);
       this.inserts.set(
         kind,
         this.db.prepare(
@@ -76,7 +80,6 @@ export class Staging {
         ),
       );
     }
-    this.db.exec(ddl.join(';\n'));
     const u = this.db.prepare('INSERT INTO unit_dim (unit, dim, factor) VALUES (?, ?, ?)');
     for (const [unit, info] of Object.entries(unitInfo)) u.run(unit, info.dim, info.factor);
     this.db.exec('BEGIN');

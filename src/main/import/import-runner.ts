@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { AppErrorException, appError } from '../../shared/contract/errors';
+import type { HostKey } from '../ledger/keys';
+import type { Actor } from '../ledger/ledger';
+import type { ImportFiles } from './formats';
+import type { ImportReport, ProgressFn } from './import-files';
+import type { ImportJob, ImportWorkerMessage } from './import-worker';
+
+/**
+ * Runs an import in a worker thread (the app's way; the CLI calls importFiles in-process).
+ * The worker holds the database's write lock for the whole apply transaction; the app's
+ * other writers must not queue behind it (better-sqlite3 is synchronous: a write would
+ * block the main thread up to busy_timeout and then fail), so the app refuses them while
+ * isImportRunning() is true with the message `import.import_running` (docs/import.md).
+ */
+let running = 0;
+
+export function isImportRunning(): boolean {
+  return running > 0;
+}
+
+interface WorkerEntry {
+  file: string;
+  mode: 'built' | 'source';
+  tsx?: string;
+}
+
+/** A built sibling file (import-worker.js / .cjs), or the TypeScript source under tsx (as verify-runner.ts). */
+export function resolveImportWorker(here: string = __dirname): WorkerEntry | null {
+  for (const dir of [here, join(here, '..')]) {
+    for (const name of ['import-worker.js', 'import-worker.cjs']) {
+      const f = join(dir, name);
+      if (existsSync(f)) return { file: f, mode: 'built' };
+    }
+  }
+  const ts = join(here, 'import-worker.ts');
+  if (existsSync(ts)) {
+    try {
+      return { file: ts, mode: 'source', tsx: createRequire(join(here, 'import-runner.ts')).resolve('tsx/cjs/api') };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+export interface WorkerImportOptions {
+  dbFile: string;
+  key: HostKey;
+  workstation: string;
+  timeZone: string;
+  /** The data folder of the app's AnchorStore (anchors/<database id>.json), or null. */
+  anchorsDataDir: string | null;
+  actor: Actor;
+  files: ImportFiles;
+  correctionReason?: string;
+  stagingDir: string;
+  dryRun?: boolean;
+  onProgress?: ProgressFn;
+}
+
+export async function runImportInWorker(opts: WorkerImportOptions): Promise<ImportReport> {
+  if (running > 0) throw new AppErrorException(appError('conflict', { what: 'import' }, 'import.import_running'));
+  const entry = resolveImportWorker();
+  if (!entry) throw new Error('import-worker not found next to the runner');
+  running++;
+  try {
+    const w =
+      entry.mode === 'built'
+        ? new Worker(entry.file)
+        : new Worker(`require(${JSON.stringify(entry.tsx)}).register(); require(${JSON.stringify(entry.file)});`, { eval: true });
+    return await new Promise<ImportReport>((resolve, reject) => {
+      let settled = false;
+      const finish = (f: () => void): void => {
+        if (settled) return;
+        settled = true;
+        f();
+        void w.terminate();
+      };
+      w.on('message', (m: ImportWorkerMessage) => {
+        if (m.type === 'ready') {
+          const job: ImportJob = {
+            type: 'import',
+            dbFile: opts.dbFile,
+            pkcs8: new Uint8Array(opts.key.pkcs8()),
+            keyMeta: { host: opts.key.host, hostKind: opts.key.hostKind, createdAt: opts.key.createdAt },
+            workstation: opts.workstation,
+            timeZone: opts.timeZone,
+            anchorsDataDir: opts.anchorsDataDir,
+            actor: opts.actor,
+            files: opts.files,
+            stagingDir: opts.stagingDir,
+            ...(opts.correctionReason !== undefined ? { correctionReason: opts.correctionReason } : {}),
+            ...(opts.dryRun ? { dryRun: true } : {}),
+          };
+          w.postMessage(job);
+        } else if (m.type === 'progress') opts.onProgress?.(m.phase, m.done, m.total);
+        else if (m.type === 'done') finish(() => resolve(m.report));
+        else if (m.type === 'error') {
+          const err = m.error as { code?: string } | null;
+          finish(() => reject(err && typeof err === 'object' && 'code' in err ? new AppErrorException(err as never) : new Error(`import worker: ${m.message}`)));
+        }
+      });
+      w.on('error', (e) => finish(() => reject(e)));
+      w.on('exit', (code) => finish(() => reject(new Error(`import worker exited with code ${code}`))));
+    });
+  } finally {
+    running--;
+  }
+}

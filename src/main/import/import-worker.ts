@@ -1,0 +1,71 @@
+/**
+ * Worker-thread entry of the ERP import (import-runner.ts). It opens its own connection
+ * and Ledger with this host's key (passed as PKCS#8 bytes by the parent thread of the same
+ * process: HostKey.pkcs8), runs importFiles and posts progress, so the app's main process
+ * stays responsive while a two-million-row import validates and applies.
+ */
+import { parentPort } from 'node:worker_threads';
+import { openDatabase } from '../db/store';
+import { AnchorStore } from '../ledger/anchor';
+import { hostKeyFromPkcs8, type HostKind } from '../ledger/keys';
+import type { Actor } from '../ledger/ledger';
+import '../lots/entities';
+import '../catalog/entities';
+import { importFiles, type ImportReport } from './import-files';
+import type { ImportFiles } from './formats';
+
+export interface ImportJob {
+  type: 'import';
+  dbFile: string;
+  pkcs8: Uint8Array;
+  keyMeta: { host: string; hostKind: HostKind; createdAt: number };
+  workstation: string;
+  timeZone: string;
+  /** The data folder whose anchors/ the app writes (null: no anchor file). */
+  anchorsDataDir: string | null;
+  actor: Actor;
+  files: ImportFiles;
+  correctionReason?: string;
+  stagingDir: string;
+  dryRun?: boolean;
+}
+
+export type ImportWorkerMessage =
+  | { type: 'ready' }
+  | { type: 'progress'; phase: string; done: number; total: number }
+  | { type: 'done'; report: ImportReport }
+  | { type: 'error'; error: unknown; message: string };
+
+export async function runImportJob(job: ImportJob, post: (m: ImportWorkerMessage) => void): Promise<void> {
+  try {
+    const key = hostKeyFromPkcs8(job.pkcs8, job.keyMeta);
+    const ledger = openDatabase(job.dbFile, {
+      key,
+      workstation: job.workstation,
+      timeZone: job.timeZone,
+      anchors: job.anchorsDataDir ? AnchorStore.forDataDir(job.anchorsDataDir) : null,
+    });
+    try {
+      const report = await importFiles(ledger, job.actor, job.files, {
+        stagingDir: job.stagingDir,
+        ...(job.correctionReason !== undefined ? { correctionReason: job.correctionReason } : {}),
+        ...(job.dryRun ? { dryRun: true } : {}),
+        onProgress: (phase, done, total) => post({ type: 'progress', phase, done, total }),
+      });
+      post({ type: 'done', report });
+    } finally {
+      ledger.db.close();
+    }
+  } catch (e) {
+    const error = e && typeof e === 'object' && 'error' in e ? (e as { error: unknown }).error : null;
+    post({ type: 'error', error, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+if (parentPort) {
+  const port = parentPort;
+  port.on('message', (m: ImportJob) => {
+    void runImportJob(m, (msg) => port.postMessage(msg)).then(() => port.close());
+  });
+  port.postMessage({ type: 'ready' } satisfies ImportWorkerMessage);
+}
