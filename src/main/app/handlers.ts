@@ -248,24 +248,24 @@ export function buildHandlers(core: AppCore): HandlerTable {
       const skewMs = svc.settings.get().clockSkewMinutes * 60_000;
       return {
         jobId: core.jobs.start('restore', async () => {
-          svc.ledger.db.close();
-          try {
-            await restoreDatabase({
-              backupFile: file,
-              targetFile: core.dbFile,
-              ledgerFactory: (f: string) => {
-                void f;
-                core.reopen();
-                return core.need().ledger;
-              },
-              actor: who,
-              reason,
-              anchors: core.anchors,
-              skewMs,
-            });
-          } finally {
-            if (!core.maybe() || !core.maybe()!.ledger.db.open) core.reopen();
-          }
+          // The backup is verified before anything is replaced; the open database keeps
+          // serving until the swap, then everything reopens on the restored file (every
+          // session ends: users sign in again on the restored records).
+          await restoreDatabase({
+            backupFile: file,
+            targetFile: core.dbFile,
+            ledgerFactory: () => {
+              core.reopen();
+              return core.need().ledger;
+            },
+            actor: who,
+            reason,
+            anchors: core.anchors,
+            skewMs,
+          });
+          // The restore entry moved the anchor: check the tail again against it.
+          core.runStartupCheck();
+          core.dispatcher.emit('all', 'ledger.changed', core.ledgerState());
           return { ok: true };
         }),
       };

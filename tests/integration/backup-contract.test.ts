@@ -1,0 +1,75 @@
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobProgress } from '../../src/shared/contract';
+import { ADMIN_PASSWORD, createTestApp, tempDir, type TestApp } from '../helpers/core';
+
+function waitJob(app: TestApp, jobId: string): Promise<JobProgress> {
+  return new Promise((resolve) => {
+    const off = app.core.dispatcher.onEvent((_t, name, payload) => {
+      const p = payload as JobProgress;
+      if (name === 'job.progress' && p.jobId === jobId && p.finished) {
+        off();
+        resolve(p);
+      }
+    });
+  });
+}
+
+describe('backup and restore from the app', () => {
+  let app: TestApp;
+  let out: { dir: string; cleanup: () => void };
+  beforeEach(async () => {
+    app = await createTestApp();
+    out = tempDir('lotseal-backups-');
+  });
+  afterEach(() => {
+    app.close();
+    out.cleanup();
+  });
+
+  it('backs up and verifies the copy; refuses a corrupted backup without touching the database; restores a good one without anchor_behind', async () => {
+    await app.ok(app.admin, 'users.create', { userId: 'tech.a', printedName: 'Tech A', roles: ['technician'], password: 'tech-password-1' });
+    const { jobId } = await app.ok(app.admin, 'backup.create', { folder: out.dir });
+    const done = await waitJob(app, jobId);
+    expect(done.error).toBeNull();
+    const file = join(out.dir, readdirSync(out.dir).find((f) => f.endsWith('.db'))!);
+    expect(existsSync(file)).toBe(true);
+    const events = app.core.need().ledger.db.prepare("SELECT kind FROM backup_event").all();
+    expect(events).toEqual([{ kind: 'backup' }]);
+
+    // Something happens after the backup.
+    await app.ok(app.admin, 'users.create', { userId: 'tech.b', printedName: 'Tech B', roles: ['technician'], password: 'tech-password-2' });
+
+    // A corrupted copy of the backup is refused; the database is untouched.
+    const bad = join(out.dir, 'corrupted.db');
+    writeFileSync(bad, readFileSync(file));
+    const raw = new Database(bad);
+    raw.exec('DROP TRIGGER audit_entry_no_update');
+    raw.prepare("UPDATE audit_entry SET actor_name = 'Mallory' WHERE seq = 3").run();
+    raw.close();
+    const headBefore = app.core.need().ledger.head();
+    const r1 = await app.ok(app.admin, 'backup.restore', { file: bad, reason: 'test a corrupted backup', password: ADMIN_PASSWORD });
+    const failed = await waitJob(app, r1.jobId);
+    expect(failed.error).toBe('errors.backup_verify_failed');
+    expect(app.core.need().ledger.head()).toEqual(headBefore);
+    expect(app.core.need().identity.getUser('tech.b')).toBeDefined();
+
+    // The good backup restores: tech.b is gone, the restore is recorded, no anchor_behind.
+    const r2 = await app.ok(app.admin, 'backup.restore', { file, reason: 'disk replaced after failure', password: ADMIN_PASSWORD });
+    const ok = await waitJob(app, r2.jobId);
+    expect(ok.error).toBeNull();
+    const svc = app.core.need();
+    expect(svc.identity.getUser('tech.a')).toBeDefined();
+    expect(svc.identity.getUser('tech.b')).toBeUndefined();
+    // The copy was taken before its own "backup" record was written in the live database.
+    expect(svc.ledger.db.prepare('SELECT kind, reason FROM backup_event ORDER BY rowid').all()).toEqual([{ kind: 'restore', reason: 'disk replaced after failure' }]);
+    expect(app.core.ledgerState().anchorBehind).toBe(false);
+    expect(app.core.startupFindings).toEqual([]);
+    // Sessions ended with the swap: sign in again.
+    expect((await app.call(app.admin, 'users.list', {})).ok).toBe(false);
+    // The replaced database was kept aside, never deleted.
+    expect(readdirSync(app.dir).some((f) => f.startsWith('lotseal.db.replaced-'))).toBe(true);
+  }, 60_000);
+});
