@@ -51,6 +51,22 @@ describe('lotseal CLI', () => {
     expect((v.json as { ok: boolean; findings: unknown[] }).ok).toBe(true);
   });
 
+  it('verify names a tamper made with a plain SQLite tool and exits 1; --anchor catches an older copy', () => {
+    expect(lotseal(['init', '--db', db, '--admin', 'admin', '--password-file', pw], { dataDir: t.dir }).code).toBe(0);
+    const raw = new Database(db);
+    raw.prepare("UPDATE user_account SET roles = '[\"administrator\",\"qa_manager\"]' WHERE id = 'admin'").run();
+    raw.close();
+    const r = lotseal(['verify', '--db', db, '--json'], { dataDir: t.dir });
+    expect(r.code).toBe(1);
+    const report = r.json as { ok: boolean; findings: Array<{ kind: string; entity: string; id: string }> };
+    expect(report.ok).toBe(false);
+    expect(report.findings).toEqual([expect.objectContaining({ kind: 'row_modified', entity: 'user', id: 'admin' })]);
+    const anchorFile = join(t.dir, 'anchor.json');
+    writeFileSync(anchorFile, JSON.stringify({ database_id: 'x', seq: 999, hash: 'ab'.repeat(32), at: 0 }));
+    const a = lotseal(['verify', '--db', db, '--anchor', anchorFile, '--json'], { dataDir: t.dir });
+    expect((a.json as { findings: Array<{ kind: string }> }).findings.map((f) => f.kind)).toContain('anchor_behind');
+  });
+
   it('bad arguments and a missing passphrase are exit 2, and nothing is created', () => {
     expect(lotseal(['init', '--db', db], { dataDir: t.dir }).code).toBe(2);
     expect(lotseal(['frobnicate'], { dataDir: t.dir }).code).toBe(2);

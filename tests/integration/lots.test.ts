@@ -111,6 +111,14 @@ describe('lots: receiving, decisions, batching, shipments, stock', () => {
     expect(err(await app.call(prod, 'stock.record', { lotCode: code, movement: 'waste', quantity: '-1', unit: 'kg', date: '2026-01-04' }))).toBe('errors.quantity_not_negative');
   });
 
+  it('open ledger findings block accept and release until a QA manager reviews them; holds stay possible', async () => {
+    await receiveWpc();
+    const code = (await app.ok(qa, 'lots.list', { kind: 'ingredient' })).lots[0]!.code;
+    app.core.startupFindings = [{ kind: 'row_modified', seq: 5, entity: 'user', id: 'x', detail: 'edited outside the app' }];
+    expect(err(await app.call(qa, 'lots.decide', { code, decision: 'accept', reason: 'COA checked', signature: sig('accepted') }))).toBe('errors.ledger_blocked');
+    expect((await app.call(qa, 'lots.decide', { code, decision: 'reject', reason: 'supplier recall', signature: sig('rejected') })).ok).toBe(true);
+  });
+
   it('an inspector reads lots but cannot change anything', async () => {
     const insp = await app.userWith(['inspector'], 'insp.he');
     await receiveWpc();

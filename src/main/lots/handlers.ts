@@ -33,7 +33,14 @@ export function lotsHandlers(core: AppCore): LotHandlers {
     },
     'lots.receive': (i, ctx) => lots().receive(actor(ctx), i),
     'lots.receiveTanker': (i, ctx) => lots().receiveTanker(actor(ctx), i),
-    'lots.decide': ({ code, decision, reason, signature }, ctx) => lots().decide(actor(ctx).id, code, decision, reason, signature.password),
+    'lots.decide': ({ code, decision, reason, signature }, ctx) => {
+      // Open ledger findings block positive decisions until a QA manager has reviewed them
+      // (docs/ledger.md); holds and rejections stay possible, they only make things safer.
+      if (decision !== 'hold' && decision !== 'reject' && core.ledgerState().openFindings > 0) {
+        fail('ledger_blocked', { findings: core.ledgerState().openFindings });
+      }
+      return lots().decide(actor(ctx).id, code, decision, reason, signature.password);
+    },
     'batches.list': ({ status }) => lots().batches(status),
     'batches.start': (i, ctx) => lots().startBatch(actor(ctx), i),
     'batches.consume': (i, ctx) => lots().consume(actor(ctx), i),
