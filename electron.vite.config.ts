@@ -56,6 +56,8 @@ export default defineConfig({
           // The ledger verifier runs in a worker_thread so a full-chain verification never
           // blocks the window; it must be its own file next to index.js.
           'verify-worker': resolve(__dirname, 'src/main/ledger/verify-worker.ts'),
+          // ERP imports apply in a worker_thread for the same reason (docs/import.md).
+          'import-worker': resolve(__dirname, 'src/main/import/import-worker.ts'),
         },
         external: nativeDeps,
         output: { format: 'cjs', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

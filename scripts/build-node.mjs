@@ -31,6 +31,7 @@ const entries = {
   cli: 'src/main/cli/index.ts',
   harness: 'src/main/harness/index.ts',
   'verify-worker': 'src/main/ledger/verify-worker.ts',
+  'import-worker': 'src/main/import/import-worker.ts',
 };
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
