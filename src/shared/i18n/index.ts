@@ -1,6 +1,7 @@
 import en, { type Messages } from './en';
 import zhCN from './zh-CN';
 import { serviceMessagesEn, serviceMessagesZh } from './service-messages';
+import { importMessagesEn, importMessagesZh } from './import-messages';
 
 export type { Messages };
 
@@ -19,8 +20,8 @@ function merge<T extends object>(base: T, extra: object): T {
 
 /** Screen messages plus the specific messages of main-process services (service-messages.ts). */
 export const messages: Record<Locale, Messages> = {
-  en: merge(en, serviceMessagesEn),
-  'zh-CN': merge(zhCN, serviceMessagesZh),
+  en: merge(merge(en, serviceMessagesEn), importMessagesEn),
+  'zh-CN': merge(merge(zhCN, serviceMessagesZh), importMessagesZh),
 };
 
 export function isLocale(value: unknown): value is Locale {

@@ -47,6 +47,8 @@ export const serviceMessagesEn = {
     user_id_format:
       'User IDs use 2–40 lower-case letters, digits, dot, dash or underscore, starting with a letter or digit.',
     verify_running: 'A verification is already running. Wait for it to finish.',
+    import_no_files: 'Choose at least one CSV file to import.',
+    upload_too_large: 'The file {{file}} is larger than 2 GB and cannot be uploaded.',
     attachment_empty: 'The attached file is empty. Attach the supplier’s certificate of analysis again.',
     batch_closed: 'Batch {{id}} is finished; nothing more can be recorded on it.',
     batch_no_inputs: 'Record at least one consumed lot before finishing the batch.',
@@ -122,6 +124,8 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
     user_exists: '用户 ID {{userId}} 已被使用（用户 ID 即使停用后也不会重复使用）。',
     user_id_format: '用户 ID 为 2–40 个小写字母、数字、点、短横线或下划线，并以字母或数字开头。',
     verify_running: '校验正在进行中，请等待完成。',
+    import_no_files: '请至少选择一个要导入的 CSV 文件。',
+    upload_too_large: '文件 {{file}} 超过 2 GB，无法上传。',
     attachment_empty: '附件为空。请重新上传供应商的检验报告（COA）。',
     batch_closed: '批次 {{id}} 已结束，不能再记录。',
     batch_no_inputs: '结束批次前，请至少记录一个投料批次。',
