@@ -1,3 +1,4 @@
+/**
  * The staging database is a scratch file of the import, not the record store: nothing in it
  * is a GMP record, and it is deleted when the import ends. These statements write only the
  * staging tables (s_*, eff_lot, unit_dim); the record tables are written by apply.ts
