@@ -70,6 +70,7 @@ export async function runImportBench(opts: { dir: string; log?: (s: string) => v
     log(`verify: ${verifyMs} ms, ok ${verify.ok}`);
     return {
       dir: opts.dir,
+      db: opts.keep ? file : null,
       ok: report.ok,
       errors: report.errors.slice(0, 5),
       rows: report.files,
