@@ -61,3 +61,17 @@ describe('dispatcher', () => {
     }
   });
 });
+
+describe('dispatcher messages', () => {
+  it('says the contract’s own format rules in the user’s language', async () => {
+    const app = await createTestApp();
+    try {
+      const zh = { ...app.admin, locale: 'zh-CN' as const };
+      const r = await app.core.dispatcher.call(zh, 'users.create', { userId: 'Bad Id!', printedName: 'X', roles: ['technician'], password: 'long-enough-1' });
+      const issue = r.ok ? null : (r.error.details?.['issues'] as Array<{ path: string; message: string }>).find((i) => i.path === 'userId');
+      expect(issue?.message).toMatch(/用户 ID/);
+    } finally {
+      app.close();
+    }
+  });
+});

@@ -4,7 +4,14 @@ import { errorCodes } from '../../src/shared/contract/errors';
 import { findingKinds } from '../../src/shared/contract/channels/ledger';
 import { roles, signatureMeanings } from '../../src/shared/domain/roles';
 import { rulesMessageKeys } from '../../src/shared/rules';
-import { itemGroups, limitForms, bases, comparisonMethods, frequencies, verificationStates } from '../../src/shared/catalog/spec-schema';
+import {
+  itemGroups,
+  limitForms,
+  bases,
+  comparisonMethods,
+  frequencies,
+  verificationStates,
+} from '../../src/shared/catalog/spec-schema';
 import {
   approvalStatuses,
   materialKinds,

@@ -32,7 +32,14 @@ function view(r: ImportReport, dryRun: boolean): ImportReportView {
     inserted: counts(dryRun ? r.planned.inserted : r.inserted),
     unchanged: counts(dryRun ? r.planned.unchanged : r.unchanged),
     corrected: counts(dryRun ? r.planned.corrected : r.corrected),
-    errors: r.errors.map((e) => ({ file: e.file, row: e.row, column: e.column ?? '', message: e.message, ...(e.code ? { code: e.code } : {}) })),
+    errors: r.errors.map((e) => ({
+      file: e.file,
+      row: e.row,
+      column: e.column ?? '',
+      message: e.message,
+      ...(e.code ? { code: e.code } : {}),
+      ...(e.details ? { details: e.details } : {}),
+    })),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   type Result,
 } from '../../shared/contract';
 import type { Permission } from '../../shared/domain/roles';
+import { hasKey, translate } from '../../shared/i18n';
 
 export type Locale = 'en' | 'zh-CN';
 
@@ -60,6 +61,11 @@ export interface DispatcherLog {
 
 export type EventSink = (target: { connectionId: string } | 'all', name: EventName, payload: unknown) => void;
 
+/** The contract's own format rules carry a message key (e.g. `quantity_format`): say it in the user's language. */
+function schemaMessage(locale: Locale, message: string): string {
+  return /^[a-z][a-z_]*$/.test(message) && hasKey(locale, `schema.${message}`) ? translate(locale, `schema.${message}`) : message;
+}
+
 function zodErrorMap(locale: Locale) {
   return locale === 'zh-CN' ? z.locales.zhCN().localeError : z.locales.en().localeError;
 }
@@ -101,7 +107,7 @@ export class Dispatcher {
     const def = contract[channel];
     const parsed = def.input.safeParse(input ?? {}, { error: zodErrorMap(conn.locale) });
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), code: i.code, message: i.message }));
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), code: i.code, message: schemaMessage(conn.locale, i.message) }));
       return this.refuse(conn, channel, appError('invalid_input', { issues }), null, JSON.stringify(issues).slice(0, 300));
     }
     const now = this.clock();

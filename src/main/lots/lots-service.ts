@@ -523,7 +523,7 @@ export class LotsService {
       if (this.usable(lot, i.date) === 'override') needOverride.push(l.lotCode);
       this.checkQuantity(lot, l.quantity, l.unit);
     }
-    if (needOverride.length && !i.override) fail('forbidden', { lot: needOverride.join(', '), status: 'not released' }, 'errors.lot_not_usable_override');
+    if (needOverride.length && !i.override) fail('forbidden', { lot: needOverride.join(', ') }, 'errors.lot_not_usable_override');
     const signer = needOverride.length ? await this.overrideSigner(i.override) : null;
     return this.ledger.write(actor, (w) => {
       for (const l of i.lines) {

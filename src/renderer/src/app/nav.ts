@@ -19,3 +19,14 @@ export const navItems: NavItem[] = [
   { key: 'audit' },
   { key: 'admin', visible: (s) => s.permissions.some((p) => adminPermissions.includes(p)) },
 ];
+
+/** Pages reached from a section (not in the menu themselves) keep that section highlighted. */
+export const navParent: Record<string, string> = {
+  catalog: 'specifications',
+  specs: 'specifications',
+  receiving: 'lots',
+  batches: 'lots',
+  shipments: 'lots',
+  stock: 'lots',
+  import: 'lots',
+};

@@ -3,7 +3,17 @@ import { HomePage } from '../features/home/home-page';
 import { AdminPage } from '../features/admin/admin-page';
 import { AuditPage } from '../features/audit/audit-page';
 import { AccountPage } from '../features/auth/account-page';
+import { SpecificationsPage } from '../features/catalog/specifications-page';
+import { SubjectPage } from '../features/catalog/subject-page';
+import { SpecEditorPage } from '../features/specs/spec-editor-page';
 import { PlaceholderPage, type PlaceholderKey } from '../features/placeholders/placeholder-page';
+import { LotsSection } from '../features/lots/lots-page';
+import { ReceivingPage } from '../features/lots/receiving-page';
+import { BatchesPage } from '../features/lots/batches-page';
+import { ShipmentPage } from '../features/lots/shipment-page';
+import { StockPage } from '../features/lots/stock-page';
+import { TracePage } from '../features/trace/trace-page';
+import { ImportPage } from '../features/import/import-page';
 
 function placeholder(which: PlaceholderKey): ComponentType {
   const Page = () => <PlaceholderPage which={which} />;
@@ -17,10 +27,21 @@ export const pages: Record<string, ComponentType> = {
   home: HomePage,
   samples: placeholder('samples'),
   testing: placeholder('testing'),
-  lots: placeholder('lots'),
-  trace: placeholder('trace'),
+  /** #/lots (list), #/lots/<code> (one lot) */
+  lots: LotsSection,
+  receiving: ReceivingPage,
+  batches: BatchesPage,
+  shipments: ShipmentPage,
+  stock: StockPage,
+  import: ImportPage,
+  /** #/trace?lot=<code> */
+  trace: TracePage,
   instruments: placeholder('instruments'),
-  specifications: placeholder('specifications'),
+  specifications: SpecificationsPage,
+  /** #/catalog/product/<id>, #/catalog/material/<id> */
+  catalog: SubjectPage,
+  /** #/specs/version/<id> */
+  specs: SpecEditorPage,
   audit: AuditPage,
   admin: AdminPage,
   account: AccountPage,

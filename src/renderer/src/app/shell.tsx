@@ -5,8 +5,9 @@ import { useMutationCall } from '../api/hooks';
 import { LangSwitch } from '../components/lang-switch';
 import { LedgerBadge } from './ledger-badge';
 import { LedgerBanner } from './ledger-banner';
+import { ImportBanner } from './import-banner';
 import { useLedgerStatus, useLedgerStatusFeed } from './ledger-status';
-import { navItems } from './nav';
+import { navItems, navParent } from './nav';
 import { pages } from './pages';
 import { href, useRoute } from './router';
 import { sessionKey, useSession, useSetSession } from './session';
@@ -27,7 +28,7 @@ export function Shell() {
   useIdleLock(session.idleTimeoutMs, refreshSession);
 
   const Page = pages[route.page];
-  const current = route.page === '' ? 'home' : route.page;
+  const current = route.page === '' ? 'home' : (navParent[route.page] ?? route.page);
   const items = navItems.filter((i) => !i.visible || i.visible(session));
 
   return (
@@ -99,6 +100,7 @@ export function Shell() {
       </AppShell.Navbar>
       <AppShell.Main bg="var(--mantine-color-gray-0)">
         <LedgerBanner state={ledger.data} />
+        <ImportBanner />
         {Page ? <Page /> : <Text data-testid="not-found">{t('nav.notFound')}</Text>}
       </AppShell.Main>
     </AppShell>

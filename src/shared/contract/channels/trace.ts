@@ -41,7 +41,17 @@ export const importReportSchema = z.object({
   inserted: z.record(z.string(), z.number().int()),
   unchanged: z.record(z.string(), z.number().int()),
   corrected: z.record(z.string(), z.number().int()).optional(),
-  errors: z.array(z.object({ file: z.string(), row: z.number().int(), column: z.string(), message: z.string(), code: z.string().optional() })),
+  errors: z.array(
+    z.object({
+      file: z.string(),
+      row: z.number().int(),
+      column: z.string(),
+      message: z.string(),
+      code: z.string().optional(),
+      /** The values of the message, so the screen can say it in the user's language by `code`. */
+      details: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    }),
+  ),
 });
 export type ImportReportView = z.infer<typeof importReportSchema>;
 

@@ -5,6 +5,7 @@ import { useCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
 import { formatTimeIn, formatValue, localTimeZone, formatTime } from '../../components/format';
 import { href } from '../../app/router';
+import { actionLabel, entityLabel } from './filter';
 
 /** One audit entry: who, when, where, what, why, and the field-by-field difference. */
 export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?: () => void }) {
@@ -42,12 +43,12 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
         </Item>
         <Item label={t('audit.action')}>
           <Badge variant="light" tt="none" data-testid="audit-detail-action">
-            {entry.action}
+            {actionLabel(t, entry.action)}
           </Badge>
         </Item>
         <Item label={t('audit.record')}>
           <Text data-testid="audit-detail-record">
-            {entry.entity} / {entry.entityId}
+            {entityLabel(t, entry.entity)} / {entry.entityId}
           </Text>
         </Item>
         <Item label={t('audit.reason')}>

@@ -13,7 +13,14 @@ import { formatTime } from '../../components/format';
 import { navigate, useRoute } from '../../app/router';
 import { hasPermission, useSession } from '../../app/session';
 import { AuditEntryDetail } from './audit-entry-detail';
-import { emptyFilterParams, paramsFromUrl, toAuditFilter, type AuditFilterParams } from './filter';
+import {
+  actionLabel,
+  emptyFilterParams,
+  entityLabel,
+  paramsFromUrl,
+  toAuditFilter,
+  type AuditFilterParams,
+} from './filter';
 
 /** Rows per `audit.query` page, and the fixed row height the virtualiser relies on. */
 const PAGE = 200;
@@ -245,12 +252,12 @@ export function AuditTrail() {
                           {e.actorName} ({e.actorId})
                         </Cell>
                         <Cell>
-                          <Badge variant="light" size="sm" tt="none">
-                            {e.action}
+                          <Badge variant="light" size="sm" tt="none" title={e.action}>
+                            {actionLabel(t, e.action)}
                           </Badge>
                         </Cell>
                         <Cell title={`${e.entity} / ${e.entityId}`}>
-                          {e.entity} / {e.entityId}
+                          {entityLabel(t, e.entity)} / {e.entityId}
                         </Cell>
                         <Cell title={e.reason ?? undefined}>{e.reason ?? ''}</Cell>
                       </>

@@ -1,3 +1,5 @@
+import type { TFunction } from 'i18next';
+import i18n from '../../i18n';
 import type { AuditFilter } from '../../../../shared/contract';
 
 /** The filter lives in the URL (`#/audit?entity=user&id=alice`) so any view is linkable. */
@@ -45,4 +47,13 @@ export function toAuditFilter(p: AuditFilterParams): AuditFilter {
   if (from) f.from = from;
   if (to) f.to = to;
   return f;
+}
+
+/** The audit trail's action and entity names as a person reads them; unknown names stay as stored. */
+export function actionLabel(t: TFunction, action: string): string {
+  return i18n.exists(`audit.actions.${action}`) ? t(`audit.actions.${action}`) : action;
+}
+
+export function entityLabel(t: TFunction, entity: string): string {
+  return i18n.exists(`audit.entities.${entity}`) ? t(`audit.entities.${entity}`) : entity;
 }

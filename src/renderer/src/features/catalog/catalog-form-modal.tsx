@@ -1,4 +1,18 @@
-import { Badge, Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Switch, TagsInput, Text, TextInput, Textarea } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Group,
+  Modal,
+  NumberInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  TagsInput,
+  Text,
+  TextInput,
+  Textarea,
+} from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useForm, type UseFormReturnType } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
@@ -16,7 +30,14 @@ import { call } from '../../api/client';
 import { fieldErrors } from '../../api/errors';
 import { ErrorAlert } from '../../components/error-alert';
 import { validateReason } from '../auth/validators';
-import { initialValues, toFields, validateFields, type AnyCatalogView, type CatalogKind, type FormValues } from './catalog-kinds';
+import {
+  initialValues,
+  toFields,
+  validateFields,
+  type AnyCatalogView,
+  type CatalogKind,
+  type FormValues,
+} from './catalog-kinds';
 
 type Form = UseFormReturnType<FormValues & { reason: string }>;
 
@@ -45,7 +66,15 @@ export function CatalogFormModal({
   );
 }
 
-function CatalogForm({ kind, record, onClose }: { kind: CatalogKind; record: AnyCatalogView | null; onClose: () => void }) {
+function CatalogForm({
+  kind,
+  record,
+  onClose,
+}: {
+  kind: CatalogKind;
+  record: AnyCatalogView | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const form: Form = useForm({
@@ -69,7 +98,10 @@ function CatalogForm({ kind, record, onClose }: { kind: CatalogKind; record: Any
       return call(`catalog.${kind}.save` as 'catalog.products.save', input as never) as Promise<AnyCatalogView>;
     },
     onSuccess: (v) => {
-      notifications.show({ color: 'green', message: t(record ? 'catalog.updated' : 'catalog.created', { code: v.code }) });
+      notifications.show({
+        color: 'green',
+        message: t(record ? 'catalog.updated' : 'catalog.created', { code: v.code }),
+      });
       void qc.invalidateQueries({ queryKey: [`catalog.${kind}.list`] });
       onClose();
     },
@@ -165,7 +197,10 @@ function KindFields({ kind, form }: { kind: CatalogKind; form: Form }) {
             withAsterisk
             allowDeselect={false}
             data-testid="catalog-field-stage"
-            data={productStages.map((s) => ({ value: s, label: `${t(`catalog.stages.${s}`)} → ${t(`catalog.stageStandard.${s}`)}` }))}
+            data={productStages.map((s) => ({
+              value: s,
+              label: `${t(`catalog.stages.${s}`)} → ${t(`catalog.stageStandard.${s}`)}`,
+            }))}
             {...form.getInputProps('stage')}
           />
           {stage ? (
@@ -281,8 +316,14 @@ function KindFields({ kind, form }: { kind: CatalogKind; form: Form }) {
             {text('unit', t('catalog.fields.unit'))}
           </SimpleGrid>
           <SimpleGrid cols={2}>
-            {text('lod', t('catalog.fields.lod'), false, { description: t('catalog.help.decimal'), inputMode: 'decimal' })}
-            {text('loq', t('catalog.fields.loq'), false, { description: t('catalog.help.decimal'), inputMode: 'decimal' })}
+            {text('lod', t('catalog.fields.lod'), false, {
+              description: t('catalog.help.decimal'),
+              inputMode: 'decimal',
+            })}
+            {text('loq', t('catalog.fields.loq'), false, {
+              description: t('catalog.help.decimal'),
+              inputMode: 'decimal',
+            })}
           </SimpleGrid>
           <Switch
             label={t('catalog.fields.in_house')}

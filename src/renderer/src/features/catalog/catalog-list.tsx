@@ -113,7 +113,11 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
           return zh ? bilingual(v.name_zh, v.name_en) : bilingual(v.name_en, v.name_zh);
         },
       },
-      { accessor: 'kind', title: t('catalog.fields.kind'), render: (r) => t(`catalog.materialKinds.${(r as MaterialView).kind}`) },
+      {
+        accessor: 'kind',
+        title: t('catalog.fields.kind'),
+        render: (r) => t(`catalog.materialKinds.${(r as MaterialView).kind}`),
+      },
       {
         accessor: 'default_unit',
         title: t('catalog.fields.default_unit'),
@@ -123,7 +127,11 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
     suppliers: [
       { accessor: 'code', title: t('catalog.fields.code') },
       { accessor: 'name', title: t('catalog.fields.name') },
-      { accessor: 'kind', title: t('catalog.fields.kind'), render: (r) => t(`catalog.supplierKinds.${(r as SupplierView).kind}`) },
+      {
+        accessor: 'kind',
+        title: t('catalog.fields.kind'),
+        render: (r) => t(`catalog.supplierKinds.${(r as SupplierView).kind}`),
+      },
       {
         accessor: 'approval_status',
         title: t('catalog.fields.approval_status'),
@@ -143,8 +151,16 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
           );
         },
       },
-      { accessor: 'last_audit_on', title: t('catalog.fields.last_audit_on'), render: (r) => date((r as SupplierView).last_audit_on) },
-      { accessor: 'next_audit_due', title: t('catalog.fields.next_audit_due'), render: (r) => date((r as SupplierView).next_audit_due) },
+      {
+        accessor: 'last_audit_on',
+        title: t('catalog.fields.last_audit_on'),
+        render: (r) => date((r as SupplierView).last_audit_on),
+      },
+      {
+        accessor: 'next_audit_due',
+        title: t('catalog.fields.next_audit_due'),
+        render: (r) => date((r as SupplierView).next_audit_due),
+      },
       {
         accessor: 'contact',
         title: t('catalog.fields.contact'),
@@ -157,7 +173,11 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
     customers: [
       { accessor: 'code', title: t('catalog.fields.code') },
       { accessor: 'name', title: t('catalog.fields.name') },
-      { accessor: 'contact', title: t('catalog.fields.recall_contact'), render: (r) => (r as CustomerView).contact ?? '—' },
+      {
+        accessor: 'contact',
+        title: t('catalog.fields.recall_contact'),
+        render: (r) => (r as CustomerView).contact ?? '—',
+      },
       { accessor: 'phone', title: t('catalog.fields.recall_phone'), render: (r) => (r as CustomerView).phone ?? '—' },
       { accessor: 'address', title: t('catalog.fields.address'), render: (r) => (r as CustomerView).address ?? '—' },
     ],
@@ -249,7 +269,12 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
         noRecordsText={t('catalog.empty')}
         customRowAttributes={(v) => ({ 'data-testid': `catalog-row-${v.code}` })}
       />
-      <CatalogFormModal kind={kind} record={form?.record ?? null} opened={form !== null} onClose={() => setForm(null)} />
+      <CatalogFormModal
+        kind={kind}
+        record={form?.record ?? null}
+        opened={form !== null}
+        onClose={() => setForm(null)}
+      />
     </Stack>
   );
 }

@@ -1,5 +1,18 @@
 import { useState, type ReactNode } from 'react';
-import { Alert, Anchor, Badge, Button, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { MaterialView, ProductView } from '../../../../shared/contract/channels/catalog';
 import { useCall } from '../../api/hooks';
@@ -83,7 +96,9 @@ function Subject({ kind, id }: { kind: 'product' | 'material'; id: string }) {
               <Field label={t('catalog.fields.stage')}>
                 {t(`catalog.stages.${product.stage}`)} → {t(`catalog.stageStandard.${product.stage}`)}
               </Field>
-              <Field label={t('catalog.fields.protein_base')}>{t(`catalog.proteinBases.${product.protein_base}`)}</Field>
+              <Field label={t('catalog.fields.protein_base')}>
+                {t(`catalog.proteinBases.${product.protein_base}`)}
+              </Field>
               <Field label={t('catalog.fields.registration_no')}>{product.registration_no ?? '—'}</Field>
               <Field label={t('catalog.fields.shelf_life_days')}>{product.shelf_life_days ?? '—'}</Field>
               <Field label={t('catalog.fields.pack_sizes')}>{product.pack_sizes.join(', ') || '—'}</Field>
@@ -127,11 +142,11 @@ function Subject({ kind, id }: { kind: 'product' | 'material'; id: string }) {
             <Table withTableBorder striped data-testid={`subject-spec-${s.code}`}>
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>{t('specs.version', { version: '' }).trim()}</Table.Th>
+                  <Table.Th>{t('subject.versionCol')}</Table.Th>
                   <Table.Th>{t('common.status')}</Table.Th>
                   <Table.Th>{t('specs.effective')}</Table.Th>
                   <Table.Th>{t('specs.items')}</Table.Th>
-                  <Table.Th>{t('meanings.approved')}</Table.Th>
+                  <Table.Th>{t('subject.approvedAt')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>

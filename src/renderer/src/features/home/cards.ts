@@ -1,6 +1,13 @@
 import type { ComponentType } from 'react';
 import type { SessionView } from '../../../../shared/contract';
-import { LedgerStatusCard, LockedAccountsCard, OpenFindingsCard, WorkstationKeyCard } from './home-cards';
+import {
+  LedgerStatusCard,
+  LockedAccountsCard,
+  OpenFindingsCard,
+  SpecsAwaitingCard,
+  WorkstationKeyCard,
+} from './home-cards';
+import { LotsAwaitingDecisionCard, OpenBatchesCard } from '../lots/lots-cards';
 
 /**
  * "What needs me now": every capability adds its cards here. A card is shown when `show`
@@ -16,6 +23,9 @@ const has = (p: string) => (s: SessionView) => s.permissions.includes(p);
 
 export const homeCards: HomeCard[] = [
   { key: 'findings', show: has('ledger.reviewFinding'), Component: OpenFindingsCard },
+  { key: 'specs-awaiting', show: has('specs.approve'), Component: SpecsAwaitingCard },
+  { key: 'lots-awaiting', show: has('lots.decide'), Component: LotsAwaitingDecisionCard },
+  { key: 'open-batches', show: has('lots.record'), Component: OpenBatchesCard },
   { key: 'locked-accounts', show: has('users.manage'), Component: LockedAccountsCard },
   { key: 'ledger', show: () => true, Component: LedgerStatusCard },
   {

@@ -126,3 +126,43 @@ export function OpenFindingsCard() {
     </Card>
   );
 }
+
+/** Drafts waiting for a QA manager: each with its flagged values, linking to the editor. */
+export function SpecsAwaitingCard() {
+  const { t, i18n } = useTranslation();
+  const specs = useCall('specs.list', {});
+  const drafts = (specs.data ?? []).flatMap((s) =>
+    s.versions.filter((v) => v.status === 'draft').map((v) => ({ spec: s, version: v })),
+  );
+  return (
+    <Card title={t('home.specsTitle')} testId="card-specs">
+      <Stack gap="xs">
+        <ErrorAlert error={specs.error} />
+        {specs.data && drafts.length === 0 ? <Text size="sm">{t('home.specsNone')}</Text> : null}
+        {drafts.length > 0 ? <Text size="sm">{t('home.specsSome', { count: drafts.length })}</Text> : null}
+        {drafts.map(({ spec, version }) => (
+          <Group key={version.id} gap="xs" wrap="nowrap" data-testid={`card-spec-${spec.code}`}>
+            <Anchor href={href(`/specs/version/${version.id}`)} size="sm" fw={600}>
+              {spec.code} v{version.version}
+            </Anchor>
+            <Text size="xs" c="dimmed" truncate>
+              {i18n.language.startsWith('zh') ? spec.titleZh : spec.titleEn}
+            </Text>
+            {version.flagged > 0 ? (
+              <Badge color="orange" variant="light" tt="none" style={{ flexShrink: 0 }}>
+                {t('home.specsFlagged', { count: version.flagged })}
+              </Badge>
+            ) : (
+              <Badge color="green" variant="light" tt="none" style={{ flexShrink: 0 }}>
+                {t('home.specsReady')}
+              </Badge>
+            )}
+          </Group>
+        ))}
+        <Anchor href={href('/specifications', { tab: 'specs' })} size="sm">
+          {t('home.openSpecs')}
+        </Anchor>
+      </Stack>
+    </Card>
+  );
+}

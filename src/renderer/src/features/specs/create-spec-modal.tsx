@@ -38,7 +38,15 @@ export interface SpecSubject {
 type From = 'pack' | 'document' | 'empty';
 
 /** A new specification for a product or material: from a GB spec pack, a JSON file, or empty. */
-export function CreateSpecModal({ subject, opened, onClose }: { subject: SpecSubject; opened: boolean; onClose: () => void }) {
+export function CreateSpecModal({
+  subject,
+  opened,
+  onClose,
+}: {
+  subject: SpecSubject;
+  opened: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <Modal opened={opened} onClose={onClose} size="xl" title={t('createSpec.title', { code: subject.code })}>
@@ -70,7 +78,8 @@ function CreateSpecForm({ subject, onClose }: { subject: SpecSubject; onClose: (
       titleEn: `${subject.nameEn} specification`,
     },
     validate: {
-      code: (v) => validateRequired(t, v) ?? (/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(v.trim()) ? null : t('zod.code_format')),
+      code: (v) =>
+        validateRequired(t, v) ?? (/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(v.trim()) ? null : t('zod.code_format')),
       titleZh: (v) => validateRequired(t, v),
       titleEn: (v) => validateRequired(t, v),
     },
@@ -141,8 +150,18 @@ function CreateSpecForm({ subject, onClose }: { subject: SpecSubject; onClose: (
           {...form.getInputProps('code')}
         />
         <SimpleGrid cols={2}>
-          <TextInput label={t('createSpec.titleZh')} withAsterisk data-testid="create-spec-title-zh" {...form.getInputProps('titleZh')} />
-          <TextInput label={t('createSpec.titleEn')} withAsterisk data-testid="create-spec-title-en" {...form.getInputProps('titleEn')} />
+          <TextInput
+            label={t('createSpec.titleZh')}
+            withAsterisk
+            data-testid="create-spec-title-zh"
+            {...form.getInputProps('titleZh')}
+          />
+          <TextInput
+            label={t('createSpec.titleEn')}
+            withAsterisk
+            data-testid="create-spec-title-en"
+            {...form.getInputProps('titleEn')}
+          />
         </SimpleGrid>
         <Stack gap={4}>
           <Text size="sm" fw={500}>

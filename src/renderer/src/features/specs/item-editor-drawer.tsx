@@ -132,7 +132,9 @@ function schemaErrors(t: TFunction, item: SpecItem): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of r.error.issues) {
     const f = String(issue.path[0] ?? '');
-    if (f && !out[f]) out[f] = t(`zod.${issue.message}`, { defaultValue: '' }) || t(`zod.${issue.code}`, { defaultValue: t('zod.custom') });
+    if (f && !out[f])
+      out[f] =
+        t(`zod.${issue.message}`, { defaultValue: '' }) || t(`zod.${issue.code}`, { defaultValue: t('zod.custom') });
   }
   return out;
 }
@@ -163,7 +165,9 @@ export function ItemEditorDrawer(props: ItemEditorProps) {
       position="right"
       size="xl"
       title={
-        <Title order={4}>{props.item ? t('itemEditor.editTitle', { code: props.item.code }) : t('itemEditor.newTitle')}</Title>
+        <Title order={4}>
+          {props.item ? t('itemEditor.editTitle', { code: props.item.code }) : t('itemEditor.newTitle')}
+        </Title>
       }
     >
       {props.opened ? <ItemForm key={props.item?.id ?? 'new'} {...props} /> : null}
@@ -253,10 +257,19 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
   };
 
   const text = (field: keyof Values, extra: Record<string, unknown> = {}) => (
-    <TextInput label={t(`itemEditor.${field}`)} data-testid={`item-${field}`} {...extra} {...form.getInputProps(field)} />
+    <TextInput
+      label={t(`itemEditor.${field}`)}
+      data-testid={`item-${field}`}
+      {...extra}
+      {...form.getInputProps(field)}
+    />
   );
   const decimal = (field: keyof Values) =>
-    text(field, { inputMode: 'decimal', placeholder: '0.00', styles: { input: { fontFamily: 'var(--mantine-font-family-monospace)' } } });
+    text(field, {
+      inputMode: 'decimal',
+      placeholder: '0.00',
+      styles: { input: { fontFamily: 'var(--mantine-font-family-monospace)' } },
+    });
   const integer = (field: keyof Values, min: number, max: number) => (
     <NumberInput
       label={t(`itemEditor.${field}`)}
@@ -269,7 +282,11 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
       error={form.errors[field]}
     />
   );
-  const select = (field: keyof Values, data: Array<{ value: string; label: string }>, extra: Record<string, unknown> = {}) => (
+  const select = (
+    field: keyof Values,
+    data: Array<{ value: string; label: string }>,
+    extra: Record<string, unknown> = {},
+  ) => (
     <Select
       label={t(`itemEditor.${field}`)}
       data={data}
@@ -408,7 +425,13 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
         )}
       </SimpleGrid>
       {text('source')}
-      <Textarea label={t('itemEditor.note')} autosize minRows={2} data-testid="item-note" {...form.getInputProps('note')} />
+      <Textarea
+        label={t('itemEditor.note')}
+        autosize
+        minRows={2}
+        data-testid="item-note"
+        {...form.getInputProps('note')}
+      />
 
       {item ? (
         <Textarea
@@ -434,7 +457,13 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
 
       <Group justify="space-between">
         {item ? (
-          <Button variant="subtle" color="red" loading={busy === 'remove'} onClick={() => void remove()} data-testid="item-remove">
+          <Button
+            variant="subtle"
+            color="red"
+            loading={busy === 'remove'}
+            onClick={() => void remove()}
+            data-testid="item-remove"
+          >
             {t('itemEditor.remove')}
           </Button>
         ) : (
@@ -444,11 +473,21 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
           <Button variant="default" onClick={onClose}>
             {t('common.cancel')}
           </Button>
-          <Button variant={flagged ? 'default' : 'filled'} loading={busy === 'save'} onClick={() => void submit('save')} data-testid="item-save">
+          <Button
+            variant={flagged ? 'default' : 'filled'}
+            loading={busy === 'save'}
+            onClick={() => void submit('save')}
+            data-testid="item-save"
+          >
             {t('itemEditor.save')}
           </Button>
           {item && item.verification !== 'confirmed' ? (
-            <Button color="teal" loading={busy === 'confirm'} onClick={() => void submit('confirm')} data-testid="item-confirm">
+            <Button
+              color="teal"
+              loading={busy === 'confirm'}
+              onClick={() => void submit('confirm')}
+              data-testid="item-confirm"
+            >
               {t('itemEditor.confirm')}
             </Button>
           ) : null}

@@ -87,13 +87,19 @@ function Diff({ fromId, toId }: { fromId: string; toId: string }) {
               {d.changed.flatMap((c) =>
                 c.fields.map((f, n) => (
                   <Table.Tr key={`${c.code}.${f.field}`} data-testid={`spec-diff-${c.code}-${f.field}`}>
-                    <Table.Td>{n === 0 ? <Text ff="monospace" size="sm" fw={600}>{c.code}</Text> : null}</Table.Td>
+                    <Table.Td>
+                      {n === 0 ? (
+                        <Text ff="monospace" size="sm" fw={600}>
+                          {c.code}
+                        </Text>
+                      ) : null}
+                    </Table.Td>
                     <Table.Td>{t(`itemEditor.${f.field}`, { defaultValue: f.field })}</Table.Td>
                     <Table.Td c="red.8" style={{ wordBreak: 'break-word' }}>
-                      {formatDiffValue(t, f.before)}
+                      {formatDiffValue(t, f.field, f.before)}
                     </Table.Td>
                     <Table.Td c="green.8" style={{ wordBreak: 'break-word' }}>
-                      {formatDiffValue(t, f.after)}
+                      {formatDiffValue(t, f.field, f.after)}
                     </Table.Td>
                   </Table.Tr>
                 )),

@@ -41,7 +41,6 @@ export function SpecEditorPage() {
 }
 
 function Editor({ versionId }: { versionId: string }) {
-  const { t } = useTranslation();
   const q = useCall('specs.get', { versionId });
   if (q.isPending) return <Loader size="sm" />;
   if (q.isError) return <ErrorAlert error={q.error} />;
@@ -69,6 +68,21 @@ function EditorView({ view }: { view: SpecVersionView }) {
   const canApprove = draft && hasPermission(session, 'specs.approve') && !session.readOnly;
   const specs = useCall('specs.list', { subjectKind: view.subjectKind, subjectId: view.subjectId });
   const spec = specs.data?.find((s) => s.id === view.specId);
+  // specs.list names the subject in English only: the catalogue has both names.
+  const products = useCall(
+    'catalog.products.list',
+    { includeRetired: true },
+    { enabled: view.subjectKind === 'product' },
+  );
+  const materials = useCall(
+    'catalog.materials.list',
+    { includeRetired: true },
+    { enabled: view.subjectKind === 'material' },
+  );
+  const subject = (view.subjectKind === 'product' ? products.data : materials.data)?.find(
+    (r) => r.id === view.subjectId,
+  );
+  const subjectName = subject ? (zh ? subject.name_zh : subject.name_en) : (spec?.subjectName ?? '');
   const hasDraft = spec?.versions.some((v) => v.status === 'draft') ?? draft;
   const canNewVersion = !hasDraft && hasPermission(session, 'specs.edit') && !session.readOnly;
 
@@ -126,7 +140,10 @@ function EditorView({ view }: { view: SpecVersionView }) {
       signature: { password, meaning: 'approved', ...(comment ? { comment } : {}) },
     });
     refresh(next);
-    notifications.show({ color: 'green', message: t('specs.approved', { code: view.specCode, version: view.version }) });
+    notifications.show({
+      color: 'green',
+      message: t('specs.approved', { code: view.specCode, version: view.version }),
+    });
   };
 
   const generalProblems = view.problems.filter((p) => p.itemCode === null);
@@ -160,7 +177,14 @@ function EditorView({ view }: { view: SpecVersionView }) {
               <Badge size="lg" variant="light" color="dark" tt="none" data-testid="spec-version">
                 {t('specs.version', { version: view.version })}
               </Badge>
-              <Badge size="lg" color={statusColor[view.status]} variant="filled" tt="none" data-testid="spec-status">
+              <Badge
+                size="lg"
+                color={statusColor[view.status]}
+                variant="filled"
+                tt="none"
+                data-testid="spec-status"
+                data-status={view.status}
+              >
                 {t(`specs.status.${view.status}`)}
               </Badge>
             </Group>
@@ -183,7 +207,12 @@ function EditorView({ view }: { view: SpecVersionView }) {
               </Button>
             ) : null}
             {canApprove ? (
-              <Button color="green" disabled={blocked !== null} onClick={() => setSigning(true)} data-testid="spec-approve">
+              <Button
+                color="green"
+                disabled={blocked !== null}
+                onClick={() => setSigning(true)}
+                data-testid="spec-approve"
+              >
                 {t('specs.approve')}
               </Button>
             ) : null}
@@ -198,7 +227,7 @@ function EditorView({ view }: { view: SpecVersionView }) {
         <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm" mt="md">
           <Field label={t('specs.subject')}>
             <Anchor href={href(`/catalog/${view.subjectKind}/${view.subjectId}`)} size="sm">
-              {spec ? `${spec.subjectCode} · ${spec.subjectName}` : t(`subject.${view.subjectKind}`)}
+              {spec ? `${spec.subjectCode} · ${subjectName}` : t(`subject.${view.subjectKind}`)}
             </Anchor>
           </Field>
           <Field label={t('specs.standard')}>{spec?.standard ?? '—'}</Field>
@@ -207,36 +236,39 @@ function EditorView({ view }: { view: SpecVersionView }) {
           </Field>
           <Field label={t('specs.effective')}>
             {canEdit ? (
-              <Group gap="xs" wrap="nowrap" align="flex-start">
-                <DateInput
-                  size="xs"
-                  w={140}
-                  valueFormat="YYYY-MM-DD"
-                  value={effective}
-                  onChange={setEffective}
-                  placeholder="YYYY-MM-DD"
-                  data-testid="spec-effective-input"
-                />
-                <Button
-                  size="xs"
-                  variant="light"
-                  disabled={!effective || effective === view.effectiveFrom}
-                  loading={setEff.isPending}
-                  onClick={saveEffective}
-                  data-testid="spec-effective-save"
-                >
-                  {t('specs.setEffective')}
-                </Button>
-              </Group>
-            ) : null}
-            <Text size="sm" data-testid="spec-effective" display={canEdit ? 'none' : undefined}>
-              {view.effectiveFrom ?? t('specs.effectiveNone')}
-            </Text>
-            {canEdit && !view.effectiveFrom ? (
-              <Text size="xs" c="dimmed">
-                {t('specs.effectiveNone')}
+              <Stack gap={2}>
+                <Group gap="xs" wrap="nowrap" align="flex-start">
+                  <DateInput
+                    size="xs"
+                    w={140}
+                    valueFormat="YYYY-MM-DD"
+                    value={effective}
+                    onChange={setEffective}
+                    placeholder="YYYY-MM-DD"
+                    data-testid="spec-effective-input"
+                  />
+                  <Button
+                    size="xs"
+                    variant="light"
+                    disabled={!effective || effective === view.effectiveFrom}
+                    loading={setEff.isPending}
+                    onClick={saveEffective}
+                    data-testid="spec-effective-save"
+                  >
+                    {t('specs.setEffective')}
+                  </Button>
+                </Group>
+                {!view.effectiveFrom ? (
+                  <Text size="xs" c="dimmed">
+                    {t('specs.effectiveNone')}
+                  </Text>
+                ) : null}
+              </Stack>
+            ) : (
+              <Text size="sm" data-testid="spec-effective">
+                {view.effectiveFrom ?? t('specs.effectiveNone')}
               </Text>
-            ) : null}
+            )}
           </Field>
         </SimpleGrid>
         {view.changeNote ? (
@@ -312,7 +344,8 @@ function EditorView({ view }: { view: SpecVersionView }) {
             view.signatures.map((s) => (
               <Stack key={s.id} gap={0}>
                 <Text size="sm" fw={600} data-testid="spec-signature-line">
-                  {s.printedName} ({s.userId}) / {t('time.local', { time: formatTime(s.signedAt), zone: s.timeZone || localTimeZone() })} /{' '}
+                  {s.printedName} ({s.userId}) /{' '}
+                  {t('time.local', { time: formatTime(s.signedAt), zone: s.timeZone || localTimeZone() })} /{' '}
                   {t(`meanings.${s.meaning}`)}
                 </Text>
                 {s.comment ? (

@@ -115,9 +115,20 @@ export function formatSource(t: TFunction, source: string): string {
   return source;
 }
 
-/** A before/after value of the diff, readable. */
-export function formatDiffValue(t: TFunction, v: unknown): string {
+const enumFields: Record<string, string> = {
+  group: 'specs.groups',
+  limit_form: 'specs.limitForms',
+  basis: 'specs.bases',
+  comparison: 'specs.comparisons',
+  frequency: 'specs.frequencyLabels',
+  verification: 'specs.verification',
+};
+
+/** A before/after value of the diff, readable (choices in the UI language). */
+export function formatDiffValue(t: TFunction, field: string, v: unknown): string {
   if (v === null || v === undefined || v === '') return t('diff.empty');
+  const prefix = enumFields[field];
+  if (prefix && typeof v === 'string' && i18n.exists(`${prefix}.${v}`)) return t(`${prefix}.${v}`);
   if (typeof v === 'boolean') return v ? t('specs.yes') : t('specs.no');
   if (typeof v === 'string' || typeof v === 'number') return String(v);
   return JSON.stringify(v);

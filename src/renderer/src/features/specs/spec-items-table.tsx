@@ -53,7 +53,7 @@ export function SpecItemsTable({
   const { t, i18n } = useTranslation();
   const byItem = new Map<string, SpecProblem[]>();
   for (const p of problems) if (p.itemCode) byItem.set(p.itemCode, [...(byItem.get(p.itemCode) ?? []), p]);
-  const cols = 10;
+  const cols = 8;
   return (
     <Table.ScrollContainer minWidth={1100}>
       <Table withTableBorder verticalSpacing={6} highlightOnHover={!!onOpen} data-testid="spec-items">
@@ -62,13 +62,11 @@ export function SpecItemsTable({
             <Table.Th>{t('specs.cols.code')}</Table.Th>
             <Table.Th>{t('specs.cols.name')}</Table.Th>
             <Table.Th>{t('specs.cols.limit')}</Table.Th>
-            <Table.Th>{t('specs.cols.basis')}</Table.Th>
-            <Table.Th>{t('specs.cols.precision')}</Table.Th>
-            <Table.Th>{t('specs.cols.comparison')}</Table.Th>
+            <Table.Th>{t('specs.cols.rounding')}</Table.Th>
             <Table.Th>{t('specs.cols.method')}</Table.Th>
             <Table.Th>{t('specs.cols.frequency')}</Table.Th>
             <Table.Th>{t('specs.cols.inHouse')}</Table.Th>
-            <Table.Th>{t('specs.cols.verification')}</Table.Th>
+            <Table.Th miw={170}>{t('specs.cols.verification')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -107,11 +105,11 @@ export function SpecItemsTable({
                           </Text>
                         </Table.Td>
                         <Table.Td>
-                          <Group gap={4} wrap="nowrap">
+                          <Group gap={4}>
                             <Text size="sm">{itemName(i18n.language, item)}</Text>
                             {item.formula ? (
                               <Tooltip label={item.formula}>
-                                <Badge size="xs" variant="outline" color="grape" tt="none">
+                                <Badge size="xs" variant="outline" color="grape" tt="none" style={{ flexShrink: 0 }}>
                                   ƒ {t('specs.calculated')}
                                 </Badge>
                               </Tooltip>
@@ -128,15 +126,17 @@ export function SpecItemsTable({
                           >
                             {formatLimit(t, item)}
                           </Text>
+                          <Text size="xs" c="dimmed">
+                            {t(`specs.bases.${item.basis}`)}
+                          </Text>
                         </Table.Td>
                         <Table.Td>
-                          <Text size="sm">{t(`specs.bases.${item.basis}`)}</Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{item.precision ?? '—'}</Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{t(`specs.comparisons.${item.comparison}`)}</Text>
+                          <Text size="sm" data-testid={`precision-${item.code}`}>
+                            {item.precision === null ? '—' : t('specs.decimals', { count: item.precision })}
+                          </Text>
+                          <Text size="xs" c="dimmed">
+                            {t(`specs.comparisons.${item.comparison}`)}
+                          </Text>
                         </Table.Td>
                         <Table.Td>
                           <Text size="sm">{item.method_code ?? '—'}</Text>

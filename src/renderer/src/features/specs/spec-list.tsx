@@ -43,10 +43,16 @@ export function SpecList() {
             render: (s) => (
               <Group gap={6}>
                 {s.versions.map((v) => (
-                  <Anchor key={v.id} href={href(`/specs/version/${v.id}`)} data-testid={`spec-version-link-${s.code}-${v.version}`}>
+                  <Anchor
+                    key={v.id}
+                    href={href(`/specs/version/${v.id}`)}
+                    data-testid={`spec-version-link-${s.code}-${v.version}`}
+                  >
                     <Badge color={statusColor[v.status]} variant="light" tt="none" style={{ cursor: 'pointer' }}>
                       {t('specs.versionShort', { version: v.version })} · {t(`specs.status.${v.status}`)}
-                      {v.status === 'draft' && v.flagged > 0 ? ` · ${t('specs.flaggedCount', { count: v.flagged })}` : ''}
+                      {v.status === 'draft' && v.flagged > 0
+                        ? ` · ${t('specs.flaggedCount', { count: v.flagged })}`
+                        : ''}
                     </Badge>
                   </Anchor>
                 ))}

@@ -1,0 +1,250 @@
+import { useState } from 'react';
+import {
+  ActionIcon,
+  Anchor,
+  Button,
+  Group,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { DateInput } from '@mantine/dates';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
+import { call } from '../../api/client';
+import { useCall } from '../../api/hooks';
+import { ErrorAlert } from '../../components/error-alert';
+import { href } from '../../app/router';
+import { serverFieldErrors } from './form-errors';
+import { lotHref, quantityPattern, today } from './lot-format';
+import { needsOverride, OverrideForm, type OverrideInput } from './override-form';
+
+interface Line {
+  lotCode: string;
+  quantity: string;
+  unit: string;
+}
+
+interface ShipmentValues {
+  shipmentCode: string;
+  customerCode: string;
+  date: string;
+  lines: Line[];
+}
+
+const shipmentCodePattern = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,59}$/;
+
+function suggestedCode(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `SH-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
+}
+
+/** A shipment to a customer: one line per lot. Lots not released need a QA manager's override. */
+export function ShipmentPage() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const customers = useCall('catalog.customers.list', {});
+  const [override, setOverride] = useState(false);
+  const form = useForm<ShipmentValues>({
+    initialValues: {
+      shipmentCode: suggestedCode(),
+      customerCode: '',
+      date: today(),
+      lines: [{ lotCode: '', quantity: '', unit: 'kg' }],
+    },
+    validate: {
+      shipmentCode: (v) => (shipmentCodePattern.test(v.trim()) ? null : t('shipments.errors.code')),
+      customerCode: (v) => (v ? null : t('shipments.errors.customer')),
+      date: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? null : t('shipments.errors.date')),
+      lines: {
+        lotCode: (v) => (v.trim() ? null : t('batches.errors.lotCode')),
+        quantity: (v) => (quantityPattern.test(v.trim()) && Number(v) > 0 ? null : t('receiving.errors.quantity')),
+      },
+    },
+  });
+  const ship = useMutation({
+    mutationFn: ({ v, o }: { v: ShipmentValues; o?: OverrideInput }) =>
+      call('shipments.create', {
+        shipmentCode: v.shipmentCode.trim(),
+        customerCode: v.customerCode,
+        date: v.date,
+        lines: v.lines.map((l) => ({
+          lotCode: l.lotCode.trim(),
+          quantity: l.quantity.trim(),
+          unit: l.unit as QuantityUnit,
+        })),
+        ...(o ? { override: o } : {}),
+      }),
+    onSuccess: (r, { v }) => {
+      notifications.show({
+        color: 'green',
+        message: t('shipments.saved', { code: r.shipmentCode, lines: r.lines, customer: v.customerCode }),
+      });
+      void qc.invalidateQueries({ queryKey: ['lots.list'] });
+      setOverride(false);
+      const first = v.lines[0]?.lotCode.trim();
+      if (first) window.location.hash = lotHref(first);
+    },
+    onError: (e) => {
+      if (needsOverride(e)) setOverride(true);
+      else form.setErrors(serverFieldErrors(t, e));
+    },
+  });
+  const customerOptions = (customers.data ?? [])
+    .filter((c) => !c.retired)
+    .map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` }));
+  const chosen = customers.data?.find((c) => c.code === form.values.customerCode);
+
+  return (
+    <Stack data-testid="shipment-page" maw={980}>
+      <Anchor href={href('/lots')} size="sm">
+        ← {t('lots.backToList')}
+      </Anchor>
+      <div>
+        <Title order={2}>{t('shipments.title')}</Title>
+        <Text c="dimmed" size="sm">
+          {t('shipments.intro')}
+        </Text>
+      </div>
+      <Paper withBorder p="md">
+        <form noValidate onSubmit={form.onSubmit((v) => ship.mutate({ v }))} data-testid="shipment-form">
+          <Stack>
+            <SimpleGrid cols={3}>
+              <TextInput
+                label={t('shipments.code')}
+                description={t('shipments.codeHelp')}
+                withAsterisk
+                data-testid="shipment-code"
+                {...form.getInputProps('shipmentCode')}
+              />
+              <Select
+                label={t('shipments.customer')}
+                placeholder={t('shipments.pickCustomer')}
+                withAsterisk
+                searchable
+                data={customerOptions}
+                nothingFoundMessage={t('shipments.noCustomers')}
+                data-testid="shipment-customer"
+                {...form.getInputProps('customerCode')}
+              />
+              <DateInput
+                label={t('shipments.date')}
+                valueFormat="YYYY-MM-DD"
+                withAsterisk
+                maxDate={today()}
+                value={form.values.date || null}
+                onChange={(v) => form.setFieldValue('date', v ?? '')}
+                error={form.errors['date']}
+                data-testid="shipment-date"
+              />
+            </SimpleGrid>
+            {chosen ? (
+              <Text size="sm" c="dimmed" data-testid="shipment-customer-contact">
+                {t('shipments.recallContact', { contact: chosen.contact ?? '—', phone: chosen.phone ?? '—' })}
+              </Text>
+            ) : null}
+            <div>
+              <Text fw={500} size="sm">
+                {t('shipments.lines')}
+              </Text>
+              <Text size="xs" c="dimmed" mb={4}>
+                {t('shipments.linesHelp')}
+              </Text>
+              <Table withTableBorder fz="sm" data-testid="shipment-lines">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('shipments.lot')}</Table.Th>
+                    <Table.Th w={180}>{t('batches.quantity')}</Table.Th>
+                    <Table.Th w={110}>{t('batches.unit')}</Table.Th>
+                    <Table.Th w={50} />
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {form.values.lines.map((_, i) => (
+                    <Table.Tr key={form.key(`lines.${i}`)}>
+                      <Table.Td>
+                        <TextInput
+                          size="xs"
+                          styles={{ input: { fontFamily: 'monospace' } }}
+                          placeholder={t('batches.scanPlaceholder')}
+                          data-testid={`shipment-line-lot-${i}`}
+                          {...form.getInputProps(`lines.${i}.lotCode`)}
+                        />
+                      </Table.Td>
+                      <Table.Td>
+                        <TextInput
+                          size="xs"
+                          inputMode="decimal"
+                          data-testid={`shipment-line-qty-${i}`}
+                          {...form.getInputProps(`lines.${i}.quantity`)}
+                        />
+                      </Table.Td>
+                      <Table.Td>
+                        <Select
+                          size="xs"
+                          allowDeselect={false}
+                          data={[...quantityUnits]}
+                          data-testid={`shipment-line-unit-${i}`}
+                          {...form.getInputProps(`lines.${i}.unit`)}
+                        />
+                      </Table.Td>
+                      <Table.Td>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          disabled={form.values.lines.length <= 1}
+                          aria-label={t('shipments.removeLine')}
+                          onClick={() => form.removeListItem('lines', i)}
+                        >
+                          ×
+                        </ActionIcon>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+              <Button
+                mt={6}
+                size="xs"
+                variant="light"
+                disabled={form.values.lines.length >= 200}
+                onClick={() => form.insertListItem('lines', { lotCode: '', quantity: '', unit: 'kg' })}
+                data-testid="shipment-add-line"
+              >
+                {t('shipments.addLine')}
+              </Button>
+            </div>
+            <ErrorAlert error={ship.error} testId="shipment-error" />
+            {override ? (
+              <OverrideForm
+                busy={ship.isPending}
+                onCancel={() => setOverride(false)}
+                onSubmit={(o) => {
+                  const r = form.validate();
+                  if (!r.hasErrors) ship.mutate({ v: form.getValues(), o });
+                }}
+              />
+            ) : null}
+            <Group justify="flex-end">
+              <Button variant="default" component="a" href={href('/lots')}>
+                {t('common.cancel')}
+              </Button>
+              <Button type="submit" loading={ship.isPending && !override} data-testid="shipment-submit">
+                {t('shipments.submit')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Paper>
+    </Stack>
+  );
+}

@@ -1,0 +1,99 @@
+import { expect, type Page } from '@playwright/test';
+
+export interface LimitEntry {
+  min?: string;
+  max?: string;
+  precision?: number;
+}
+
+/** The specification editor (#/specs/version/<id>) with its item drawer, approval and diff. */
+export class SpecEditorPage {
+  constructor(private readonly page: Page) {}
+
+  editor() {
+    return this.page.getByTestId('spec-editor');
+  }
+
+  item(code: string) {
+    return this.page.getByTestId(`spec-item-${code}`);
+  }
+
+  verification(code: string) {
+    return this.page.getByTestId(`verification-${code}`);
+  }
+
+  /**
+   * Rows are scrolled to the middle of the window first: at the top they would sit under the
+   * sticky header or a notification, and the click would wait until that moves away.
+   */
+  async openItem(code: string): Promise<void> {
+    const row = this.item(code);
+    await row.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await row.click();
+    await expect(this.page.getByTestId('item-editor')).toBeVisible({ timeout: 20_000 });
+  }
+
+  /** The codes of every unverified or missing item, as the table shows them. */
+  async flaggedCodes(): Promise<Array<{ code: string; state: string }>> {
+    const badges = this.page.locator(
+      '[data-testid^="verification-"][data-state="unverified"], [data-testid^="verification-"][data-state="missing"]',
+    );
+    const out: Array<{ code: string; state: string }> = [];
+    for (const b of await badges.all()) {
+      const id = (await b.getAttribute('data-testid')) ?? '';
+      out.push({ code: id.replace(/^verification-/, ''), state: (await b.getAttribute('data-state')) ?? '' });
+    }
+    return out;
+  }
+
+  /** Opens an item, enters a value first when given (a missing one), and confirms it. */
+  async confirm(code: string, entry?: LimitEntry): Promise<void> {
+    await this.openItem(code);
+    const drawer = this.page.getByTestId('item-editor');
+    await expect(drawer.getByTestId('item-confirm-panel')).toBeVisible();
+    if (entry?.min !== undefined) await drawer.getByTestId('item-min').fill(entry.min);
+    if (entry?.max !== undefined) await drawer.getByTestId('item-max').fill(entry.max);
+    if (entry?.precision !== undefined) await drawer.getByTestId('item-precision').fill(String(entry.precision));
+    await drawer.getByTestId('item-confirm').click();
+    // A write to the signed ledger and a re-render of the whole table: allow for a busy machine.
+    await expect(drawer).toBeHidden({ timeout: 20_000 });
+    await expect(this.verification(code)).toHaveAttribute('data-state', 'confirmed', { timeout: 20_000 });
+  }
+
+  /** Changes an item's maximum and value status, with a reason. */
+  async changeMax(code: string, max: string, reason: string): Promise<void> {
+    await this.openItem(code);
+    const drawer = this.page.getByTestId('item-editor');
+    await drawer.getByTestId('item-max').fill(max);
+    await drawer.getByTestId('item-reason').fill(reason);
+    await drawer.getByTestId('item-save').click();
+    await expect(drawer).toBeHidden();
+  }
+
+  async setEffective(date: string): Promise<void> {
+    const input = this.page.getByTestId('spec-effective-input');
+    await input.fill(date);
+    await input.press('Enter');
+    await this.page.getByTestId('spec-effective-save').click();
+    await expect(this.page.getByTestId('spec-effective-save')).toBeDisabled();
+    await expect(input).toHaveValue(date);
+  }
+
+  async openApproval(): Promise<void> {
+    await this.page.getByTestId('spec-approve').click();
+    await expect(this.page.getByTestId('signature-dialog')).toBeVisible();
+  }
+
+  async sign(password: string): Promise<void> {
+    const dialog = this.page.getByTestId('signature-dialog');
+    await dialog.getByTestId('signature-password').fill(password);
+    await dialog.getByTestId('signature-submit').click();
+  }
+
+  async newVersion(changeNote: string): Promise<void> {
+    await this.page.getByTestId('spec-new-version').click();
+    await this.page.getByTestId('reason-input').fill(changeNote);
+    await this.page.getByTestId('reason-submit').click();
+    await expect(this.page.getByTestId('spec-status')).toHaveAttribute('data-status', 'draft');
+  }
+}
