@@ -119,6 +119,17 @@ describe('lots: receiving, decisions, batching, shipments, stock', () => {
     expect((await app.call(qa, 'lots.decide', { code, decision: 'reject', reason: 'supplier recall', signature: sig('rejected') })).ok).toBe(true);
   });
 
+  it('lot codes follow the configured pattern per kind; a pattern without {seq} is refused', async () => {
+    const base = await app.ok(app.admin, 'settings.get', {});
+    const bad = await app.call(app.admin, 'settings.update', { settings: { ...base, lotCodePatterns: { ingredient: 'WPC-{yyyyMMdd}' } }, reason: 'plant lot code rules' });
+    expect(bad.ok).toBe(false);
+    await app.ok(app.admin, 'settings.update', { settings: { ...base, lotCodePatterns: { ingredient: 'ING/{yyyy}/{seq}' } }, reason: 'plant lot code rules' });
+    // A later settings change from a form that does not show the patterns keeps them.
+    await app.ok(app.admin, 'settings.update', { settings: base, reason: 'idle timeout unchanged' });
+    const r = await receiveWpc();
+    expect(r.ok ? (r.data as { code: string }).code : null).toMatch(/^ING\/\d{4}\/001$/);
+  });
+
   it('an inspector reads lots but cannot change anything', async () => {
     const insp = await app.userWith(['inspector'], 'insp.he');
     await receiveWpc();

@@ -9,6 +9,7 @@ import { CatalogService } from '../catalog/catalog-service';
 import { SpecService } from '../catalog/spec-service';
 import { LotsService } from '../lots/lots-service';
 import { L } from '../lots/entities';
+import { SamplesService } from '../samples/samples-service';
 import { SessionManager } from '../auth/sessions';
 import { SettingsService } from '../auth/settings';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
@@ -20,6 +21,8 @@ import { systemActor, type Ledger } from '../ledger/ledger';
 import { quickTailCheck } from '../ledger/verify-runner';
 import { isImportRunning } from '../import/import-runner';
 import { JobRunner } from './jobs';
+import { DocumentsService } from '../documents/documents-service';
+import type { PdfPrinter } from '../documents/pdf';
 import { buildHandlers } from './handlers';
 
 export interface CoreOptions {
@@ -36,6 +39,11 @@ export interface CoreOptions {
   schedule?: boolean;
   /** Where resources/ is (spec packs); found from the code's location by default. */
   resourcesDir?: string;
+  /**
+   * The host's PDF printer (Electron printToPDF on the desktop, Chromium in the harness and
+   * tests); without one, printing answers errors.pdf_unavailable. Closed with the core.
+   */
+  pdf?: PdfPrinter;
 }
 
 export interface CoreLog extends DispatcherLog {
@@ -57,6 +65,7 @@ export interface Services {
   catalog: CatalogService;
   specs: SpecService;
   lots: LotsService;
+  documents: DocumentsService;
 }
 
 /** resources/ (spec packs, fonts): beside the app in a build, the repository root from source. */
@@ -90,6 +99,7 @@ export class AppCore {
   readonly dispatcher: Dispatcher;
   readonly key: HostKey;
   readonly resourcesDir: string;
+  readonly pdf: PdfPrinter | null;
   private services: Services | null = null;
   openError: AppError | null = null;
   /** Findings of the start-up tail check, open until a full verification runs. */
@@ -108,6 +118,7 @@ export class AppCore {
     this.log = opts.log ?? consoleLog;
     this.anchors = AnchorStore.forDataDir(opts.dataDir);
     this.resourcesDir = opts.resourcesDir ?? findResourcesDir();
+    this.pdf = opts.pdf ?? null;
     this.key = loadOrCreateHostKey(opts.dataDir, opts.hostKind, this.host, opts.protector, this.clock());
     this.jobs = new JobRunner((p) => this.dispatcher.emit('all', 'job.progress', p));
     const gate = {
@@ -129,14 +140,15 @@ export class AppCore {
     const sessions = new SessionManager(identity, settings);
     const catalog = new CatalogService(ledger);
     const specs = new SpecService(ledger, identity, this.resourcesDir);
-    const lots = new LotsService(ledger, identity, join(this.dataDir, 'attachments'));
+    const lots = new LotsService(ledger, identity, join(this.dataDir, 'attachments'), () => settings.get().lotCodePatterns ?? {});
+    const documents = new DocumentsService(ledger, join(this.dataDir, 'documents'), this.pdf);
     sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
     ledger.setWriteGate(() => (isImportRunning() ? appError('conflict', { what: 'import' }, 'import.import_running') : null));
     ledger.onCommit((c) => {
       if (c.entities.includes('setting')) settings.invalidate();
       this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
     });
-    return { ledger, settings, identity, sessions, catalog, specs, lots };
+    return { ledger, settings, identity, sessions, catalog, specs, lots, documents };
   }
 
   /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */
@@ -267,6 +279,8 @@ export class AppCore {
 
   close(): void {
     for (const t of this.timers) clearInterval(t);
+    // The printer's browser (if one was started) goes with the core; nothing waits for it.
+    this.pdf?.close?.().catch((e: unknown) => this.log.error({ channel: 'pdf.close', error: e }));
     this.services?.ledger.db.close();
     this.services = null;
   }

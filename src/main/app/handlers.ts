@@ -13,8 +13,10 @@ import type { AppCore } from './core';
 import { signatureView } from './signature-view';
 import { lotsHandlers } from '../lots/handlers';
 import { traceHandlers } from '../trace/handlers';
+import { documentsHandlers } from '../documents/handlers';
 import { importHandlers } from './import-jobs';
 import { catalogHandlers } from '../catalog/handlers';
+import { samplesHandlers } from '../samples/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -77,7 +79,9 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...catalogHandlers(core),
     ...lotsHandlers(core),
     ...traceHandlers(core),
+    ...documentsHandlers(core),
     ...importHandlers(core),
+    ...samplesHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {
@@ -156,7 +160,9 @@ export function buildHandlers(core: AppCore): HandlerTable {
     'settings.get': () => core.need().settings.get(),
     'settings.update': ({ settings, reason }, ctx) => {
       const svc = core.need();
-      return svc.ledger.write(actor(ctx), (w) => svc.settings.set(w, settings, reason));
+      // Fields a form does not show (e.g. lot code patterns) are kept, not dropped.
+      const merged = { ...svc.settings.get(), ...settings };
+      return svc.ledger.write(actor(ctx), (w) => svc.settings.set(w, merged, reason));
     },
 
     'ledger.status': () => core.ledgerState(),

@@ -42,6 +42,7 @@ export class LotsService {
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
     private readonly attachmentsDir: string,
+    private readonly patterns: () => Partial<Record<LotKind, string>> = () => ({}),
   ) {}
 
   // ------------------------------------------------------------------ reading
@@ -147,7 +148,7 @@ export class LotsService {
   }
 
   /** Next code from the kind's pattern; the counter is a ledgered record, so codes never repeat. */
-  nextCode(w: LedgerWriter, kind: LotKind, pattern = defaultLotCodePatterns[kind]): string {
+  nextCode(w: LedgerWriter, kind: LotKind, pattern = this.patterns()[kind] ?? defaultLotCodePatterns[kind]): string {
     const d = this.localDate(w.at);
     const stem = pattern.replace('{yyyyMMdd}', `${d.yyyy}${d.MM}${d.dd}`).replace('{yyyy}', d.yyyy).replace('{MM}', d.MM).replace('{dd}', d.dd);
     const seqId = `lot:${stem}`;

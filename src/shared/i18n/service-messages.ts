@@ -79,6 +79,16 @@ export const serviceMessagesEn = {
     supplier_wrong_kind: 'This supplier is registered as {{kind}}; this receipt needs a {{expected}} supplier.',
     temperature_implausible: 'A temperature of {{value}} °C is not plausible here (allowed {{min}} to {{max}} °C). Check the reading.',
     unit_dimension: 'A quantity in {{from}} cannot be converted to the lot’s unit {{to}} (different kinds of unit).',
+    // documents (labels and the PDF pipeline)
+    pdf_unavailable:
+      'PDFs cannot be made on this workstation right now ({{reason}}). Nothing was printed or recorded. The desktop app prints with its own browser; the browser harness needs Chromium (set LOTSEAL_CHROMIUM). Call your administrator.',
+    barcode_text:
+      'The ID “{{value}}” cannot be printed as a barcode: use 1–48 letters, digits and ASCII symbols, without spaces at the start or end.',
+    document_not_found: 'Document {{id}} was not found.',
+    document_file_missing: 'The PDF of document {{id}} is missing from the data folder ({{file}}). Restore it from a backup; the record of its printing is kept.',
+    document_too_large: 'Document {{id}} is too large to show here ({{bytes}} bytes).',
+    document_altered:
+      'The stored PDF of document {{id}} no longer matches the SHA-256 recorded when it was made: it was changed or damaged, so it is not shown. Restore it from a backup and tell QA.',
   },
   /** Messages of the contract's own format rules (zod `message` keys), by the dispatcher. */
   schema: {
@@ -90,6 +100,7 @@ export const serviceMessagesEn = {
     lot_code_format: 'Use letters, digits, dot, dash, slash or underscore (up to 60), starting with a letter or digit.',
     temperature_format: 'Enter the temperature in °C with up to two decimals, e.g. 4.5 or -18.',
     quantity_format: 'Enter a quantity with a dot as the decimal point, e.g. 250 or 12.5.',
+    lot_code_pattern: 'A lot code pattern uses letters, digits, . _ / - and the tokens {yyyyMMdd} {yyyy} {MM} {dd}, and must contain {seq}.',
   },
   password: {
     too_short: 'at least 10 characters',
@@ -167,6 +178,13 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
     supplier_wrong_kind: '该供应商登记为 {{kind}}，此收货需要 {{expected}} 类供应商。',
     temperature_implausible: '温度 {{value}} °C 不合理（允许 {{min}} 至 {{max}} °C）。请核对读数。',
     unit_dimension: '以 {{from}} 计的数量无法换算为该批次的单位 {{to}}（单位类别不同）。',
+    pdf_unavailable:
+      '本工作站目前无法生成 PDF（{{reason}}）。未打印，也未记录任何内容。桌面程序使用其自带的浏览器打印；浏览器版需要 Chromium（可设置 LOTSEAL_CHROMIUM）。请联系管理员。',
+    barcode_text: '编号“{{value}}”无法打印为条码：请使用 1–48 个字母、数字或 ASCII 符号，首尾不能有空格。',
+    document_not_found: '未找到文件 {{id}}。',
+    document_file_missing: '数据文件夹中缺少文件 {{id}} 的 PDF（{{file}}）。请从备份中恢复；其打印记录仍保留。',
+    document_too_large: '文件 {{id}} 过大，无法在此显示（{{bytes}} 字节）。',
+    document_altered: '文件 {{id}} 存储的 PDF 与生成时记录的 SHA-256 不一致：已被更改或损坏，因此不予显示。请从备份中恢复并通知质量部门。',
   },
   schema: {
     user_id_format: '用户 ID 为 2–40 个小写字母、数字、点、短横线或下划线，并以字母或数字开头。',
@@ -177,6 +195,7 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
     lot_code_format: '请使用字母、数字、点、短横线、斜线或下划线（最多 60 个），并以字母或数字开头。',
     temperature_format: '请输入摄氏温度，最多两位小数，例如 4.5 或 -18。',
     quantity_format: '请输入以小数点分隔的数量，例如 250 或 12.5。',
+    lot_code_pattern: '批号规则可使用字母、数字、. _ / - 以及 {yyyyMMdd} {yyyy} {MM} {dd}，且必须包含 {seq}。',
   },
   password: {
     too_short: '至少 10 个字符',

@@ -102,6 +102,21 @@ export const settingsSchema = z.object({
   verifyEveryHours: z.number().int().min(1).max(168),
   backupFolder: z.string().max(1000).nullable(),
   backupEveryHours: z.number().int().min(1).max(168),
+  /**
+   * Lot code patterns per kind (optional; defaults RM-/IG-/PK-/IM-/FG-{yyyyMMdd}-{seq}).
+   * Tokens: {yyyyMMdd} {yyyy} {MM} {dd} and {seq} (a daily counter, required).
+   */
+  lotCodePatterns: z
+    .partialRecord(
+      z.enum(['raw_milk', 'ingredient', 'packaging', 'intermediate', 'finished']),
+      z
+        .string()
+        .trim()
+        .max(60)
+        .regex(/^[A-Za-z0-9._/{}-]+$/, { message: 'lot_code_pattern' })
+        .refine((p) => p.includes('{seq}'), { message: 'lot_code_pattern' }),
+    )
+    .optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
