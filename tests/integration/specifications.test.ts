@@ -119,6 +119,8 @@ describe('catalogue and specifications', () => {
     const v2 = await app.ok(qa, 'specs.newVersion', { specId: v1.specId, changeNote: 'tighter lead limit from customer contract' });
     expect(v2.version).toBe(2);
     expect(v2.items.map((i) => i.code)).toEqual(v1.items.map((i) => i.code));
+    // Who confirmed a value against the official text travels with the copy.
+    expect(v2.items.find((i) => i.code === 'lead')).toMatchObject({ verification: 'confirmed', confirmed_by: 'qa.li' });
     expect(code(await app.call(qa, 'specs.newVersion', { specId: v1.specId, changeNote: 'another draft' }))).toBe('conflict');
     const lead2 = v2.items.find((i) => i.code === 'lead')!;
     const { id: lead2Id, rev: _r2, position: _p2, confirmed_by: _cb2, confirmed_at: _ca2, ...lead2Item } = lead2;

@@ -106,8 +106,10 @@ export class CatalogService {
       }
       const before = w.get(k.def, input.id);
       if (!before) fail('not_found', { entity: k.def.name, id: input.id });
-      if (before['code'] !== fields.code) fail('invalid_input', { field: 'code' }, 'errors.code_immutable');
-      if (!input.reason) fail('invalid_input', { field: 'reason' }, 'errors.reason_required');
+      if (before['code'] !== fields.code) {
+        fail('invalid_input', { field: 'code', issues: [{ path: 'fields.code', code: 'custom', message: 'code_immutable' }] }, 'errors.code_immutable');
+      }
+      if (!input.reason) fail('invalid_input', { field: 'reason', issues: [{ path: 'reason', code: 'custom', message: 'reason_required' }] }, 'errors.reason_required');
       return this.toView(kind, w.update(k.def, input.id, this.toRow(kind, fields), { reason: input.reason }));
     });
   }

@@ -187,6 +187,7 @@ export class SpecService {
         subjectId: s['subject_id'] as string,
         subjectCode: (subj?.['code'] as string | undefined) ?? '?',
         subjectName: (subj?.['name_en'] as string | undefined) ?? '?',
+        subjectNameZh: (subj?.['name_zh'] as string | undefined) ?? '?',
         titleZh: s['title_zh'] as string,
         titleEn: s['title_en'] as string,
         standard: (s['standard'] as string | null) ?? null,
@@ -294,8 +295,12 @@ export class SpecService {
     if (hard.length) fail('invalid_input', { problems: hard }, 'errors.spec_problems');
   }
 
-  private writeItems(w: LedgerWriter, versionId: string, items: SpecItem[]): void {
-    items.forEach((item, i) => w.create(C.specItem, { version_id: versionId, position: (i + 1) * 10, ...itemToRow(item), confirmed_by: null, confirmed_at: null }));
+  private writeItems(w: LedgerWriter, versionId: string, items: SpecItem[], confirmations?: Array<{ by: string | null; at: number | null }>): void {
+    items.forEach((item, i) => {
+      // A copied confirmation keeps who confirmed the value and when (it was not re-checked).
+      const c = item.verification === 'confirmed' ? confirmations?.[i] : undefined;
+      w.create(C.specItem, { version_id: versionId, position: (i + 1) * 10, ...itemToRow(item), confirmed_by: c?.by ?? null, confirmed_at: c?.at ?? null });
+    });
   }
 
   create(
@@ -362,7 +367,13 @@ export class SpecService {
         approved_at: null,
         superseded_at: null,
       });
-      this.writeItems(w, v.id, this.itemRows(latest.id).map(itemFromRow));
+      const rows = this.itemRows(latest.id);
+      this.writeItems(
+        w,
+        v.id,
+        rows.map(itemFromRow),
+        rows.map((r) => ({ by: (r['confirmed_by'] as string | null) ?? null, at: (r['confirmed_at'] as number | null) ?? null })),
+      );
       return v.id;
     });
   }

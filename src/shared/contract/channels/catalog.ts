@@ -121,6 +121,7 @@ export const specificationView = z.object({
   subjectId: z.string(),
   subjectCode: z.string(),
   subjectName: z.string(),
+  subjectNameZh: z.string(),
   titleZh: z.string(),
   titleEn: z.string(),
   standard: z.string().nullable(),

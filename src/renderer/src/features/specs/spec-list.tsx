@@ -32,7 +32,7 @@ export function SpecList() {
             title: t('specs.list.subject'),
             render: (s) => (
               <Anchor href={href(`/catalog/${s.subjectKind}/${s.subjectId}`)} size="sm">
-                {s.subjectCode} · {s.subjectName}
+                {s.subjectCode} · {zh ? s.subjectNameZh : s.subjectName}
               </Anchor>
             ),
           },
