@@ -9,6 +9,7 @@ import { createAppCore, type AppCore, type CoreLog } from '../app/core';
 import { setNativeBinding } from '../db/database';
 import { bufferCipherProtector } from '../ledger/keys';
 import { registerIpc } from '../dispatcher/ipc';
+import { ElectronPdfPrinter } from './pdf-printer';
 import { createSafeStorageKeyProvider } from './safe-storage-key';
 import { hardenSession, installNavigationGuards } from './security';
 import { createSenderCheck, type AppLocation } from './trusted-sender';
@@ -117,6 +118,8 @@ function startCore(dir: string): AppCore {
     protector: bufferCipherProtector(createSafeStorageKeyProvider()),
     log: coreLog,
     schedule: true,
+    // Documents print with this Electron's own Chromium (src/main/documents/pdf.ts).
+    pdf: new ElectronPdfPrinter(),
   });
 }
 

@@ -4,6 +4,7 @@ import { defaultDataDir } from './data-dir';
 import { Command } from 'commander';
 import { createAppCore } from '../app/core';
 import { passphraseProtector } from '../ledger/keys';
+import { ChromiumPdfPrinter } from '../documents/chromium-printer';
 import { startHarness } from './server';
 
 /** `npm run start:web`: the app in a browser, for machines without a display server and for e2e tests. */
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
     process.exit(2);
   }
   const rendererDir = existsSync(o.rendererDir) ? o.rendererDir : resolve(process.cwd(), 'out/renderer');
-  const core = createAppCore({ dataDir: o.dataDir, hostKind: 'harness', protector: passphraseProtector(passphrase), schedule: true });
+  const core = createAppCore({ dataDir: o.dataDir, hostKind: 'harness', protector: passphraseProtector(passphrase), schedule: true, pdf: new ChromiumPdfPrinter() });
   const h = await startHarness({ core, rendererDir, port: Number(o.port) });
   console.log(`LotSeal harness: ${h.url}`);
   console.log(`Data folder: ${o.dataDir}`);

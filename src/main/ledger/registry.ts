@@ -7,5 +7,7 @@
 import './entities';
 import '../catalog/entities';
 import '../lots/entities';
+import '../samples/entities';
+import '../documents/entities';
 
 export { allEntities, entityDef } from './entities';

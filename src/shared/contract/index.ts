@@ -6,6 +6,8 @@ import { ledgerChannels } from './channels/ledger';
 import { catalogChannels } from './channels/catalog';
 import { lotsChannels } from './channels/lots';
 import { traceChannels } from './channels/trace';
+import { documentsChannels } from './channels/documents';
+import { samplesChannels } from './channels/samples';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -20,6 +22,8 @@ export const contract = {
   ...catalogChannels,
   ...lotsChannels,
   ...traceChannels,
+  ...documentsChannels,
+  ...samplesChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {
@@ -50,3 +54,5 @@ export * from './channels/ledger';
 export * from './channels/catalog';
 export * from './channels/lots';
 export * from './channels/trace';
+export * from './channels/documents';
+export * from './channels/samples';

@@ -1,6 +1,8 @@
 import { sql as m0001 } from './0001-signed-store-and-identity';
 import { sql as m0002 } from './0002-catalogue-and-specifications';
 import { sql as m0003 } from './0003-lots-and-genealogy';
+import { sql as m0004 } from './0004-samples';
+import { sql as m0005 } from './0005-documents';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -17,4 +19,6 @@ export const migrations: readonly Migration[] = [
   { id: '0001', name: 'signed-store-and-identity', sql: m0001 },
   { id: '0002', name: 'catalogue-and-specifications', sql: m0002 },
   { id: '0003', name: 'lots-and-genealogy', sql: m0003 },
+  { id: '0004', name: 'samples', sql: m0004 },
+  { id: '0005', name: 'documents', sql: m0005 },
 ];

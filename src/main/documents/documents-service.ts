@@ -1,0 +1,187 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DocumentKind, DocumentView } from '../../shared/contract/channels/documents';
+import { fail } from '../../shared/contract/errors';
+import type { Locale } from '../../shared/i18n';
+import type { Row } from '../ledger/entities';
+import type { Actor, Ledger } from '../ledger/ledger';
+import { D } from './entities';
+import { MAX_PDF_BYTES, pdfUnavailable, type PdfPrinter, type PdfPrintOptions } from './pdf';
+import type { LedgerStamp } from './templates/label';
+
+export interface DocumentSubject {
+  /** Entity name as in the audit trail ('sample', 'lot' …). */
+  entity: string;
+  id: string;
+}
+
+export interface GenerateRequest {
+  kind: DocumentKind;
+  subject: DocumentSubject;
+  locale: Locale;
+  /**
+   * The document. A function receives the ledger head at generation, to print it in the
+   * footer ("Ledger #N · abcd1234", issue 3 §4); the same head is recorded with the document.
+   */
+  html: string | ((stamp: LedgerStamp) => string);
+  size: PdfPrintOptions;
+  /** Download name (without folders); `<kind>-<subject id>.pdf` by default. */
+  fileName?: string;
+}
+
+export interface GeneratedDocument {
+  id: string;
+  sha256: string;
+  /** Absolute path of the stored PDF (content-addressed, read-only). */
+  file: string;
+  fileName: string;
+  bytes: number;
+  reprint: boolean;
+  /** The first print of this subject and kind, when this one is a reprint. */
+  reprintOf: string | null;
+  headSeq: number;
+  headHash: string;
+}
+
+function sha256Hex(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+/** A file name that is safe on Windows, macOS and Linux and in a Content-Disposition header. */
+export function safeFileName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 120);
+  return (cleaned || 'document').replace(/(\.pdf)?$/i, '.pdf');
+}
+
+/**
+ * Generated documents: prints HTML to PDF through the host's printer, keeps the bytes as
+ * `documents/<sha256>.pdf` in the data folder, and records the generation in the ledger
+ * (who, when, which subject, the SHA-256, the ledger head printed on it). A second print of
+ * the same subject and kind is recorded as a reprint of the first.
+ *
+ * The PDF is written before the record: a refused write (e.g. during an ERP import) leaves
+ * an unreferenced file, never a record without its file.
+ */
+export class DocumentsService {
+  constructor(
+    private readonly ledger: Ledger,
+    readonly dir: string,
+    private readonly printer: PdfPrinter | null,
+  ) {}
+
+  get canPrint(): boolean {
+    return this.printer !== null;
+  }
+
+  async generate(actor: Actor, req: GenerateRequest): Promise<GeneratedDocument> {
+    if (!this.printer) throw pdfUnavailable('no PDF printer is configured on this host');
+    const head = this.ledger.head();
+    const stamp: LedgerStamp = { seq: head.seq, hash: head.hash };
+    const html = typeof req.html === 'function' ? req.html(stamp) : req.html;
+    const pdf = await this.printer.printHtml(html, req.size);
+    const sha256 = sha256Hex(pdf);
+    const file = this.store(sha256, pdf);
+    const pageSize = `${req.size.pageWidthMm}x${req.size.pageHeightMm}mm${req.size.landscape ? ' landscape' : ''}`;
+    const row = this.ledger.write(actor, (w) => {
+      // Inside the write transaction (BEGIN IMMEDIATE): two prints at once cannot both be "first".
+      const prior = this.ledger.db
+        .prepare('SELECT id FROM document WHERE subject_entity = ? AND subject_id = ? AND kind = ? AND retired = 0 ORDER BY created_at, head_seq, id')
+        .all(req.subject.entity, req.subject.id, req.kind) as Array<{ id: string }>;
+      const first = prior[0]?.id ?? null;
+      const base = safeFileName(req.fileName ?? `${req.kind}-${req.subject.id}`).replace(/\.pdf$/, '');
+      const fileName = first ? `${base}-reprint-${prior.length}.pdf` : `${base}.pdf`;
+      return w.create(
+        D.document,
+        {
+          kind: req.kind,
+          subject_entity: req.subject.entity,
+          subject_id: req.subject.id,
+          locale: req.locale,
+          file_name: fileName,
+          sha256,
+          bytes: pdf.length,
+          page_size: pageSize,
+          head_seq: head.seq,
+          head_hash: head.hash,
+          reprint_of: first,
+          created_by: actor.id,
+          created_at: w.at,
+        },
+        first ? { reason: `reprint of ${first}` } : {},
+      );
+    });
+    return {
+      id: row.id,
+      sha256,
+      file,
+      fileName: row['file_name'] as string,
+      bytes: pdf.length,
+      reprint: row['reprint_of'] !== null,
+      reprintOf: (row['reprint_of'] as string | null) ?? null,
+      headSeq: head.seq,
+      headHash: head.hash,
+    };
+  }
+
+  /** Content-addressed: the same bytes are stored once; the file is read-only. */
+  private store(sha256: string, pdf: Buffer): string {
+    mkdirSync(this.dir, { recursive: true });
+    const file = join(this.dir, `${sha256}.pdf`);
+    if (existsSync(file) && sha256Hex(readFileSync(file)) === sha256) return file;
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      writeFileSync(tmp, pdf, { mode: 0o444, flush: true });
+      renameSync(tmp, file);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    return file;
+  }
+
+  record(id: string): Row {
+    const row = this.ledger.get(D.document, id);
+    if (!row) fail('not_found', { entity: 'document', id }, 'errors.document_not_found');
+    return row;
+  }
+
+  /**
+   * The stored PDF of a record, checked against the SHA-256 recorded when it was made: a
+   * changed or missing file is reported, never served as if it were the original.
+   */
+  get(id: string): { row: Row; pdf: Buffer } {
+    const row = this.record(id);
+    const file = join(this.dir, `${row['sha256'] as string}.pdf`);
+    if (!existsSync(file)) fail('not_found', { entity: 'document', id, file }, 'errors.document_file_missing');
+    const pdf = readFileSync(file);
+    if (pdf.length > MAX_PDF_BYTES) fail('invalid_input', { id, bytes: pdf.length }, 'errors.document_too_large');
+    if (sha256Hex(pdf) !== row['sha256']) fail('conflict', { entity: 'document', id, file }, 'errors.document_altered');
+    return { row, pdf };
+  }
+
+  list(subjectEntity: string, subjectId: string): DocumentView[] {
+    const rows = this.ledger.db
+      .prepare('SELECT * FROM document WHERE subject_entity = ? AND subject_id = ? AND retired = 0 ORDER BY created_at, head_seq, id')
+      .all(subjectEntity, subjectId) as Row[];
+    return rows.map(documentView);
+  }
+}
+
+export function documentView(r: Row): DocumentView {
+  return {
+    id: r.id,
+    kind: r['kind'] as string,
+    subjectEntity: r['subject_entity'] as string,
+    subjectId: r['subject_id'] as string,
+    locale: r['locale'] as string,
+    fileName: r['file_name'] as string,
+    sha256: r['sha256'] as string,
+    bytes: r['bytes'] as number,
+    pageSize: r['page_size'] as string,
+    headSeq: r['head_seq'] as number,
+    headHash: r['head_hash'] as string,
+    reprintOf: (r['reprint_of'] as string | null) ?? null,
+    createdBy: r['created_by'] as string,
+    createdAt: new Date(r['created_at'] as number).toISOString(),
+  };
+}

@@ -1,0 +1,17 @@
+import type { AppCore } from '../app/core';
+import type { HandlerTable } from '../dispatcher/dispatcher';
+import { documentView } from './documents-service';
+
+type DocumentHandlers = Pick<HandlerTable, Extract<keyof HandlerTable, `documents.${string}`>>;
+
+export function documentsHandlers(core: AppCore): DocumentHandlers {
+  const docs = () => core.need().documents;
+  return {
+    'documents.get': ({ id }) => {
+      const { row, pdf } = docs().get(id);
+      const view = documentView(row);
+      return { id: view.id, fileName: view.fileName, base64: pdf.toString('base64'), sha256: view.sha256, kind: view.kind, reprint: view.reprintOf !== null };
+    },
+    'documents.list': ({ subjectEntity, subjectId }) => docs().list(subjectEntity, subjectId),
+  };
+}

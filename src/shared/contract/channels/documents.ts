@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { channel } from '../define';
+
+/** Generated document types (issue 7 §3); labels first, the others as their issues land. */
+export const documentKinds = ['label', 'coa', 'authority_report', 'dossier', 'drill_pack'] as const;
+export type DocumentKind = (typeof documentKinds)[number];
+
+export const documentViewSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  subjectEntity: z.string(),
+  subjectId: z.string(),
+  locale: z.string(),
+  fileName: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int(),
+  pageSize: z.string(),
+  /** The ledger head printed on the document when it was made. */
+  headSeq: z.number().int(),
+  headHash: z.string(),
+  reprintOf: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+export type DocumentView = z.infer<typeof documentViewSchema>;
+
+const id = z.string().trim().min(1).max(80);
+
+export const documentsChannels = {
+  /**
+   * One stored PDF for preview or download, checked against its recorded SHA-256 (≤ 20 MB,
+   * as base64). Reading a document is reading the record store: every role.
+   */
+  'documents.get': channel({
+    input: z.object({ id }),
+    output: z.object({ id: z.string(), fileName: z.string(), base64: z.string(), sha256: z.string(), kind: z.string(), reprint: z.boolean() }),
+    access: 'ledger.read',
+    writes: false,
+  }),
+  /** Every document made for a record (a sample's labels and reprints, a lot's certificates). */
+  'documents.list': channel({
+    input: z.object({ subjectEntity: z.string().trim().min(1).max(40), subjectId: id }),
+    output: z.array(documentViewSchema),
+    access: 'ledger.read',
+    writes: false,
+  }),
+} as const;
