@@ -78,8 +78,18 @@ describe('label barcodes', () => {
   }
 
   it('matches the reference encoding by bwip-js with fixed options', () => {
-    expect(code128Svg('S261121-0001')).toBe(bwipjs.toSVG({ bcid: 'code128', text: 'S261121-0001', scale: 2, height: 10, paddingwidth: 0, paddingheight: 0 }));
+    expect(code128Svg('S261121-0001')).toBe(bwipjs.toSVG({ bcid: 'code128', text: 'S261121-0001', scale: 2, height: 10, paddingwidth: 10, paddingheight: 0 }));
     expect(dataMatrixSvg('S261121-0001')).toBe(bwipjs.toSVG({ bcid: 'datamatrix', text: 'S261121-0001', scale: 2, paddingwidth: 0, paddingheight: 0 }));
+  });
+
+  it('keeps a quiet zone of 10 modules on each side of the Code 128', () => {
+    const svg = code128Svg('S261121-0001');
+    const width = Number(/viewBox="0 0 (\d+) /.exec(svg)![1]);
+    const xs = [...svg.matchAll(/stroke-width="([\d.]+)" d="([^"]+)"/g)].flatMap((p) =>
+      [...p[2]!.matchAll(/M([\d.]+) /g)].map((m) => [Number(m[1]) - Number(p[1]) / 2, Number(m[1]) + Number(p[1]) / 2] as const),
+    );
+    expect(Math.min(...xs.map((x) => x[0]))).toBe(20);
+    expect(width - Math.max(...xs.map((x) => x[1]))).toBe(20);
   });
 
   it('different ids give different symbols', () => {
@@ -87,7 +97,7 @@ describe('label barcodes', () => {
     expect(dataMatrixSvg('S261121-0001')).not.toBe(dataMatrixSvg('S261121-0002'));
   });
 
-  it('the DataMatrix is an ECC 200 square symbol with its finder pattern (14×14 for this id)', () => {
+  it('the DataMatrix is a square ECC 200 symbol of the expected size (14×14 for this id)', () => {
     const svg = dataMatrixSvg('S261121-0001');
     const box = /viewBox="0 0 (\d+) (\d+)"/.exec(svg)!;
     expect(box[1]).toBe(box[2]);

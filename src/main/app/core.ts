@@ -65,6 +65,7 @@ export interface Services {
   catalog: CatalogService;
   specs: SpecService;
   lots: LotsService;
+  samples: SamplesService;
   documents: DocumentsService;
 }
 
@@ -141,6 +142,7 @@ export class AppCore {
     const catalog = new CatalogService(ledger);
     const specs = new SpecService(ledger, identity, this.resourcesDir);
     const lots = new LotsService(ledger, identity, join(this.dataDir, 'attachments'), () => settings.get().lotCodePatterns ?? {});
+    const samples = new SamplesService(ledger, identity, specs, { patterns: () => settings.get().sampleCodePatterns ?? {} });
     const documents = new DocumentsService(ledger, join(this.dataDir, 'documents'), this.pdf);
     sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
     ledger.setWriteGate(() => (isImportRunning() ? appError('conflict', { what: 'import' }, 'import.import_running') : null));
@@ -148,7 +150,7 @@ export class AppCore {
       if (c.entities.includes('setting')) settings.invalidate();
       this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
     });
-    return { ledger, settings, identity, sessions, catalog, specs, lots, documents };
+    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, documents };
   }
 
   /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */

@@ -31,6 +31,11 @@ export const permissions = [
   'lots.record',
   'lots.decide',
   'erp.import',
+  // samples and sampling sites
+  'samples.read',
+  'samples.register',
+  'samples.dispose',
+  'sites.manage',
   // settings, backups
   'settings.manage',
   'backup.run',
@@ -38,10 +43,10 @@ export const permissions = [
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const everyone: Permission[] = ['ledger.read', 'catalog.read', 'specs.read', 'lots.read'];
+const everyone: Permission[] = ['ledger.read', 'catalog.read', 'specs.read', 'lots.read', 'samples.read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  technician: [...everyone],
+  technician: [...everyone, 'samples.register'],
   reviewer: [...everyone],
   production: [...everyone, 'customers.manage', 'lots.record', 'erp.import'],
   qa_manager: [
@@ -56,6 +61,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'specs.edit',
     'specs.approve',
     'lots.decide',
+    'samples.dispose',
+    'sites.manage',
   ],
   inspector: [...everyone, 'ledger.verify', 'ledger.export', 'users.read'],
   administrator: [...everyone, 'ledger.verify', 'users.read', 'users.manage', 'settings.manage', 'backup.run', 'backup.restore'],

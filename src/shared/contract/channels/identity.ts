@@ -9,6 +9,7 @@ import {
   roleSchema,
   userIdSchema,
 } from '../common';
+import { sampleKinds } from './samples';
 
 export const sessionViewSchema = z.object({
   userId: z.string(),
@@ -115,6 +116,22 @@ export const settingsSchema = z.object({
         .max(60)
         .regex(/^[A-Za-z0-9._/{}-]+$/, { message: 'lot_code_pattern' })
         .refine((p) => p.includes('{seq}'), { message: 'lot_code_pattern' }),
+    )
+    .optional(),
+  /**
+   * Sample code patterns per kind (optional; defaults in src/main/samples/samples-service.ts:
+   * S{yyMMdd}-{seq4}, retention R…, swabs ES…, water W…). Tokens: {yyyyMMdd} {yyMMdd} {yyyy}
+   * {yy} {MM} {dd} and {seq} or {seqN} (a daily counter of N digits, required).
+   */
+  sampleCodePatterns: z
+    .partialRecord(
+      z.enum(sampleKinds),
+      z
+        .string()
+        .trim()
+        .max(40)
+        .regex(/^[A-Za-z0-9._{}-]+$/, { message: 'sample_code_pattern' })
+        .refine((p) => /\{seq[1-9]?\}/.test(p), { message: 'sample_code_pattern' }),
     )
     .optional(),
 });
