@@ -150,7 +150,7 @@ test('a QA manager creates a product, imports the GB 10765 pack, confirms every 
   await expect(page.getByTestId('spec-approve')).toHaveCount(0);
   await expect(page.getByTestId('spec-add-item')).toHaveCount(0);
   await expect(page.getByTestId('spec-effective-input')).toHaveCount(0);
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.mouse.wheel(0, -100_000);
   await shot(page, 'spec-approved', 'en');
   await editor.item('protein').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await editor.item('protein').click();
