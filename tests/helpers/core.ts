@@ -6,6 +6,7 @@ import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { passphraseProtector } from '../../src/main/ledger/keys';
 import type { ChannelInput, ChannelName, ChannelOutput, Result } from '../../src/shared/contract';
 import type { Role } from '../../src/shared/domain/roles';
+import type { PdfPrinter } from '../../src/main/documents/pdf';
 
 export const quietLog: CoreLog = { refused: () => undefined, error: (i) => console.error(i.channel, i.error), info: () => undefined };
 
@@ -31,7 +32,7 @@ export interface TestApp {
 
 let n = 0;
 
-export async function createTestApp(opts: { clock?: () => number } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { clock?: () => number; pdf?: PdfPrinter } = {}): Promise<TestApp> {
   const t = tempDir();
   const core = new AppCore({
     dataDir: t.dir,
@@ -40,6 +41,7 @@ export async function createTestApp(opts: { clock?: () => number } = {}): Promis
     host: 'test-host',
     log: quietLog,
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.pdf ? { pdf: opts.pdf } : {}),
   });
   const conn = (id = `c${++n}`): Connection => ({ id, locale: 'en' });
   const call = async <K extends ChannelName>(c: Connection, name: K, input: ChannelInput<K>) =>

@@ -4,6 +4,8 @@ import { signatureView } from '../app/signature-view';
 import type { CallContext, HandlerTable } from '../dispatcher/dispatcher';
 import type { Actor } from '../ledger/ledger';
 import { S } from './entities';
+import { readFileSync } from 'node:fs';
+import { printLabel } from '../documents';
 
 type SampleHandlers = Pick<HandlerTable, Extract<keyof HandlerTable, `samples.${string}` | `sites.${string}` | `scan.${string}`>>;
 
@@ -15,6 +17,25 @@ function actor(ctx: CallContext): Actor {
 export function samplesHandlers(core: AppCore): SampleHandlers {
   const samples = () => core.need().samples;
   return {
+    'samples.printLabel': async ({ code, size, locale }, ctx) => {
+      const svc = core.need();
+      const r = samples().mustSample(code);
+      const v = samples().view(r);
+      const lot = v.lotCode ? svc.lots.lotRow(v.lotCode) : undefined;
+      const item = lot ? (svc.ledger.db.prepare('SELECT name_zh, name_en FROM product WHERE code = ? UNION ALL SELECT name_zh, name_en FROM material WHERE code = ? LIMIT 1').get(lot['item_code'], lot['item_code']) as { name_zh: string; name_en: string } | undefined) : undefined;
+      const who = actor(ctx);
+      const doc = await printLabel(svc.documents, who, {
+        sampleId: v.code,
+        lotCode: v.lotCode,
+        kind: v.kind,
+        date: v.takenAt.slice(0, 10),
+        productName: { zh: item?.name_zh ?? null, en: item?.name_en ?? (lot ? (lot['item_name'] as string) : null) },
+        site: v.siteCode,
+      }, { size, locale, subject: { entity: 'sample', id: r.id } });
+      // The custody record says who printed it and whether it was a reprint.
+      samples().recordLabelPrint(who, code, `${size} ${doc.fileName} sha256 ${doc.sha256.slice(0, 12)}`);
+      return { documentId: doc.id, fileName: doc.fileName, base64: readFileSync(doc.file).toString('base64'), sha256: doc.sha256, reprint: doc.reprint };
+    },
     'samples.list': (i) => samples().list(i),
     'samples.get': ({ code }, ctx) => {
       const svc = core.need();

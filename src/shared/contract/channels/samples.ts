@@ -298,6 +298,16 @@ export const samplesChannels = {
   /** Swabs and water samples due on a date (default today): active schedules of active sites with next_due ≤ date. */
   'sites.due': channel({ input: z.object({ date: date.optional() }), output: z.array(dueSwabSchema), access: 'samples.read', writes: false }),
   /** The barcode scanner: what does this code open? Samples first, then lots. */
+  /**
+   * Prints the sample's label to PDF (Code 128 + DataMatrix, lot, kind, date, product name)
+   * and records it: the document with its SHA-256, and a custody event (printed or reprinted).
+   */
+  'samples.printLabel': channel({
+    input: z.object({ code, size: z.enum(['50x30', '60x40', '100x50']), locale: z.enum(['en', 'zh-CN']) }),
+    output: z.object({ documentId: z.string(), fileName: z.string(), base64: z.string(), sha256: z.string(), reprint: z.boolean() }),
+    access: 'samples.register',
+    writes: true,
+  }),
   'scan.lookup': channel({
     input: z.object({ code: z.string().trim().min(1).max(80) }),
     output: z.object({ type: z.enum(['sample', 'lot']), code: z.string() }),
