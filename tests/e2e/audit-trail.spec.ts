@@ -1,8 +1,8 @@
 import { expect, shot, test } from './fixtures';
 import { setupAndSignInAdmin } from './helpers';
-import { AccountsPage } from './pages/AccountsPage';
-import { AuditPage } from './pages/AuditPage';
-import { ShellPage } from './pages/ShellPage';
+import { AccountsPage } from './pages/accounts-page';
+import { AuditPage } from './pages/audit-page';
+import { ShellPage } from './pages/shell-page';
 
 const TECH = { userId: 'chen.jie', printedName: '陈杰', password: 'Temp-pass-0002' };
 const REASON = 'Now also reviews results in the milk-powder lab';

@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
-import { AccountsPage } from './pages/AccountsPage';
-import { SetupPage } from './pages/SetupPage';
-import { ShellPage } from './pages/ShellPage';
-import { SignInPage } from './pages/SignInPage';
+import { AccountsPage } from './pages/accounts-page';
+import { SetupPage } from './pages/setup-page';
+import { ShellPage } from './pages/shell-page';
+import { SignInPage } from './pages/sign-in-page';
 
 export const ADMIN = { userId: 'admin.wang', printedName: '王建国', password: 'Admin-pass-2024!' } as const;
 

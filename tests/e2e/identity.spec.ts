@@ -1,9 +1,9 @@
 import { expect, shot, test, waitForScreen } from './fixtures';
 import { ADMIN, setupAndSignInAdmin } from './helpers';
-import { AccountsPage } from './pages/AccountsPage';
-import { LockPage } from './pages/LockPage';
-import { ShellPage } from './pages/ShellPage';
-import { SignInPage } from './pages/SignInPage';
+import { AccountsPage } from './pages/accounts-page';
+import { LockPage } from './pages/lock-page';
+import { ShellPage } from './pages/shell-page';
+import { SignInPage } from './pages/sign-in-page';
 
 const TECH = { userId: 'li.na', printedName: '李娜', password: 'Temp-pass-0001', newPassword: 'Tech-pass-2024!' };
 

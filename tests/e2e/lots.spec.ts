@@ -1,13 +1,13 @@
 import type { Page } from '@playwright/test';
 import { expect, shot, test } from './fixtures';
 import { setupAndSignInAdmin } from './helpers';
-import { AccountsPage } from './pages/AccountsPage';
+import { AccountsPage } from './pages/accounts-page';
 import { CatalogEntryPage } from './pages/catalog-entry-page';
 import { ImportPage } from './pages/import-page';
 import { LotsPage } from './pages/lots-page';
 import { ProductionPage } from './pages/production-page';
-import { ShellPage } from './pages/ShellPage';
-import { SignInPage } from './pages/SignInPage';
+import { ShellPage } from './pages/shell-page';
+import { SignInPage } from './pages/sign-in-page';
 import { TracePage } from './pages/trace-page';
 
 const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };

@@ -1,8 +1,8 @@
 import { expect, shot, test, waitForScreen } from './fixtures';
 import { ADMIN, openApp } from './helpers';
-import { SetupPage } from './pages/SetupPage';
-import { ShellPage } from './pages/ShellPage';
-import { SignInPage } from './pages/SignInPage';
+import { SetupPage } from './pages/setup-page';
+import { ShellPage } from './pages/shell-page';
+import { SignInPage } from './pages/sign-in-page';
 
 test('first run: create the administrator, store the recovery code, sign in, home in both languages', async ({
   page,
@@ -51,9 +51,9 @@ test('first run: create the administrator, store the recovery code, sign in, hom
   await shot(page, 'home', 'zh-CN');
 
   // A capability not built yet explains itself rather than showing a blank page.
-  await shell.go('samples');
-  await expect(page.getByTestId('placeholder-samples')).toContainText('检验员');
-  await shot(page, 'placeholder-samples', 'zh-CN');
+  await shell.go('testing');
+  await expect(page.getByTestId('placeholder-testing')).toContainText('检验员');
+  await shot(page, 'placeholder-testing', 'zh-CN');
 
   await shell.go('home');
   await shell.setLanguage('en');

@@ -1,7 +1,7 @@
 import { expect, shot, test } from './fixtures';
 import { createUserAndFirstSignIn, setupAndSignInAdmin } from './helpers';
-import { AuditPage } from './pages/AuditPage';
-import { ShellPage } from './pages/ShellPage';
+import { AuditPage } from './pages/audit-page';
+import { ShellPage } from './pages/shell-page';
 
 const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
 

@@ -2,7 +2,7 @@ import { expect, shot, test } from './fixtures';
 import { createUserAndFirstSignIn, setupAndSignInAdmin } from './helpers';
 import { CatalogPage } from './pages/catalog-page';
 import { SpecEditorPage, type LimitEntry } from './pages/spec-editor-page';
-import { ShellPage } from './pages/ShellPage';
+import { ShellPage } from './pages/shell-page';
 
 const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0005', newPassword: 'Qa-manager-2024!' };
 const PRODUCT = {

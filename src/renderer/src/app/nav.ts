@@ -29,4 +29,7 @@ export const navParent: Record<string, string> = {
   shipments: 'lots',
   stock: 'lots',
   import: 'lots',
+  'sample-list': 'samples',
+  retention: 'samples',
+  sites: 'samples',
 };

@@ -14,6 +14,10 @@ import { ShipmentPage } from '../features/lots/shipment-page';
 import { StockPage } from '../features/lots/stock-page';
 import { TracePage } from '../features/trace/trace-page';
 import { ImportPage } from '../features/import/import-page';
+import { SamplesSection } from '../features/samples/samples-section';
+import { SampleListPage } from '../features/samples/sample-list-page';
+import { RetentionPage } from '../features/samples/retention-page';
+import { SitesPage } from '../features/sites/sites-page';
 
 function placeholder(which: PlaceholderKey): ComponentType {
   const Page = () => <PlaceholderPage which={which} />;
@@ -25,7 +29,11 @@ function placeholder(which: PlaceholderKey): ComponentType {
 export const pages: Record<string, ComponentType> = {
   '': HomePage,
   home: HomePage,
-  samples: placeholder('samples'),
+  /** #/samples (reception desk), #/samples/<code> (one sample) */
+  samples: SamplesSection,
+  'sample-list': SampleListPage,
+  retention: RetentionPage,
+  sites: SitesPage,
   testing: placeholder('testing'),
   /** #/lots (list), #/lots/<code> (one lot) */
   lots: LotsSection,

@@ -12,6 +12,7 @@ import { pages } from './pages';
 import { href, useRoute } from './router';
 import { sessionKey, useSession, useSetSession } from './session';
 import { useIdleLock } from './idle-lock';
+import { ScannerListener } from '../features/scanner/scanner-listener';
 
 export function Shell() {
   const { t } = useTranslation();
@@ -101,6 +102,7 @@ export function Shell() {
       <AppShell.Main bg="var(--mantine-color-gray-0)">
         <LedgerBanner state={ledger.data} />
         <ImportBanner />
+        <ScannerListener />
         {Page ? <Page /> : <Text data-testid="not-found">{t('nav.notFound')}</Text>}
       </AppShell.Main>
     </AppShell>

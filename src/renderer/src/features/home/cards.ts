@@ -8,6 +8,7 @@ import {
   WorkstationKeyCard,
 } from './home-cards';
 import { LotsAwaitingDecisionCard, OpenBatchesCard } from '../lots/lots-cards';
+import { RetentionDueCard, RetentionMissingCard, SwabsDueCard, UnreceivedCard } from '../samples/samples-cards';
 
 /**
  * "What needs me now": every capability adds its cards here. A card is shown when `show`
@@ -26,6 +27,10 @@ export const homeCards: HomeCard[] = [
   { key: 'specs-awaiting', show: has('specs.approve'), Component: SpecsAwaitingCard },
   { key: 'lots-awaiting', show: has('lots.decide'), Component: LotsAwaitingDecisionCard },
   { key: 'open-batches', show: has('lots.record'), Component: OpenBatchesCard },
+  { key: 'swabs-due', show: (s) => s.roles.includes('technician'), Component: SwabsDueCard },
+  { key: 'samples-unreceived', show: (s) => s.roles.includes('technician'), Component: UnreceivedCard },
+  { key: 'retention-due', show: has('samples.dispose'), Component: RetentionDueCard },
+  { key: 'retention-missing', show: has('samples.dispose'), Component: RetentionMissingCard },
   { key: 'locked-accounts', show: has('users.manage'), Component: LockedAccountsCard },
   { key: 'ledger', show: () => true, Component: LedgerStatusCard },
   {

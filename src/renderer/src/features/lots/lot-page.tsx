@@ -33,6 +33,7 @@ import { GenealogyTree } from '../trace/genealogy-tree';
 import { MassBalance } from '../trace/mass-balance';
 import { CustomersTable, ShipmentsTable } from '../trace/trace-parts';
 import { KindLabel, LotLink, StatusBadge, qty, traceHref } from './lot-format';
+import { LotRetentionFlag } from '../samples/retention-page';
 
 type Decision = (typeof lotDecisions)[number];
 const received = new Set(['raw_milk', 'ingredient', 'packaging']);
@@ -138,6 +139,8 @@ export function LotPage({ code }: { code: string }) {
           <Fact label={t('lots.fields.origin')} value={t(`lots.origins.${lot.origin}`, { defaultValue: lot.origin })} />
         </SimpleGrid>
       </Paper>
+
+      <LotRetentionFlag code={lot.code} kind={lot.kind} />
 
       <Decisions
         code={lot.code}

@@ -1,0 +1,122 @@
+import { useEffect, useState } from 'react';
+import { Anchor, Badge, Button, Code, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useMutationCall } from '../../api/hooks';
+import { ErrorAlert } from '../../components/error-alert';
+
+type Size = '50x30' | '60x40' | '100x50';
+type LabelLocale = 'en' | 'zh-CN';
+
+function base64ToBlob(b64: string, type: string): Blob {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type });
+}
+
+/**
+ * Print (or reprint) a sample's label: the server makes the PDF and records it with its
+ * SHA-256; here it opens in a new tab (the system print dialog prints it) with a download link.
+ */
+export function LabelPrint({ code, testId = 'label-print', compact }: { code: string; testId?: string; compact?: boolean }) {
+  const { t, i18n } = useTranslation();
+  const qc = useQueryClient();
+  const [size, setSize] = useState<Size>('50x30');
+  const [locale, setLocale] = useState<LabelLocale>(i18n.language === 'en' ? 'en' : 'zh-CN');
+  const [url, setUrl] = useState<string | null>(null);
+  const print = useMutationCall('samples.printLabel');
+
+  useEffect(() => () => {
+    if (url) URL.revokeObjectURL(url);
+  }, [url]);
+
+  const doPrint = () =>
+    print.mutate(
+      { code, size, locale },
+      {
+        onSuccess: (r) => {
+          const next = URL.createObjectURL(base64ToBlob(r.base64, 'application/pdf'));
+          setUrl(next);
+          window.open(next, '_blank', 'noopener');
+          void qc.invalidateQueries({ queryKey: ['samples.get'] });
+          void qc.invalidateQueries({ queryKey: ['documents.list'] });
+        },
+      },
+    );
+
+  const r = print.data;
+  return (
+    <Paper withBorder p="sm" data-testid={testId} bg="white">
+      <Stack gap="xs">
+        {!compact ? (
+          <Text size="sm" c="dimmed">
+            {t('samples.label.help')}
+          </Text>
+        ) : null}
+        <Group gap="sm" align="flex-end">
+          <Stack gap={2}>
+            <Text size="xs" c="dimmed">
+              {t('samples.label.size')}
+            </Text>
+            <SegmentedControl
+              size="xs"
+              value={size}
+              onChange={(v) => setSize(v as Size)}
+              data={['50x30', '60x40', '100x50'].map((s) => ({ value: s, label: `${s.replace('x', '×')} mm` }))}
+              data-testid="label-size"
+            />
+          </Stack>
+          <Stack gap={2}>
+            <Text size="xs" c="dimmed">
+              {t('samples.label.language')}
+            </Text>
+            <SegmentedControl
+              size="xs"
+              value={locale}
+              onChange={(v) => setLocale(v as LabelLocale)}
+              data={[
+                { value: 'zh-CN', label: '中文' },
+                { value: 'en', label: 'English' },
+              ]}
+              data-testid="label-locale"
+            />
+          </Stack>
+          <Button onClick={doPrint} loading={print.isPending} data-testid="label-print-button">
+            {r ? t('samples.label.reprint') : t('samples.label.print')}
+          </Button>
+        </Group>
+        <ErrorAlert error={print.error} testId="label-error" />
+        {r && url ? (
+          <Stack gap={4} data-testid="label-result">
+            <Group gap="xs">
+              <Badge color={r.reprint ? 'orange' : 'green'} variant="light" tt="none" data-testid="label-kind">
+                {r.reprint ? t('samples.label.reprinted') : t('samples.label.printed')}
+              </Badge>
+              <Text size="sm" ff="monospace" data-testid="label-file">
+                {r.fileName}
+              </Text>
+            </Group>
+            <Text size="xs" c="dimmed">
+              SHA-256
+            </Text>
+            <Code data-testid="label-sha256" style={{ wordBreak: 'break-all' }}>
+              {r.sha256}
+            </Code>
+            <Group gap="md">
+              <Anchor href={url} target="_blank" rel="noopener" size="sm" data-testid="label-open">
+                {t('samples.label.open')}
+              </Anchor>
+              <Anchor href={url} download={r.fileName} size="sm" data-testid="label-download">
+                {t('samples.label.download')}
+              </Anchor>
+            </Group>
+            <Text size="xs" c="dimmed">
+              {t('samples.label.printHint')}
+            </Text>
+          </Stack>
+        ) : null}
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,178 @@
+import type { Page } from '@playwright/test';
+import { expect, shot, test } from './fixtures';
+import { setupAndSignInAdmin } from './helpers';
+import { AccountsPage } from './pages/accounts-page';
+import { CatalogEntryPage } from './pages/catalog-entry-page';
+import { LotsPage } from './pages/lots-page';
+import { ProductionPage } from './pages/production-page';
+import { SamplesPage } from './pages/samples-page';
+import { ShellPage } from './pages/shell-page';
+import { SignInPage } from './pages/sign-in-page';
+import { SitesPage } from './pages/sites-page';
+
+const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
+const TECH = { userId: 'sun.li', printedName: '孙丽', password: 'Temp-pass-0005', newPassword: 'Technician-2024!' };
+const PROD = { userId: 'li.qiang', printedName: '李强', password: 'Temp-pass-0004', newPassword: 'Production-2024!' };
+
+test.describe.configure({ timeout: 180_000 });
+
+async function createPeople(page: Page, url: string): Promise<void> {
+  await setupAndSignInAdmin(page, url);
+  const accounts = new AccountsPage(page);
+  await accounts.open();
+  await accounts.createUser({ ...QA, roles: ['qa_manager'] });
+  await accounts.createUser({ ...TECH, roles: ['technician'] });
+  await accounts.createUser({ ...PROD, roles: ['production'] });
+  const shell = new ShellPage(page);
+  await shell.signOut();
+  for (const u of [QA, TECH, PROD]) {
+    const signIn = new SignInPage(page);
+    await signIn.signIn(u.userId, u.password);
+    await signIn.changePassword(u.password, u.newPassword);
+    await shell.ready();
+    await shell.signOut();
+  }
+}
+
+async function signInAs(page: Page, u: { userId: string; newPassword: string; printedName: string }): Promise<void> {
+  const shell = new ShellPage(page);
+  if (await page.getByTestId('signout-button').isVisible()) await shell.signOut();
+  await new SignInPage(page).signInToApp(u.userId, u.newPassword);
+  await shell.expectSignedInAs(u.printedName);
+}
+
+test('register a release sample with its retention sample, print its label, scan it, swab a zone 1 site', async ({
+  page,
+  harness,
+}) => {
+  await createPeople(page, harness.url);
+
+  // Setup as in lots.spec.ts: catalogue, an accepted ingredient, a finished lot made from it.
+  await signInAs(page, QA);
+  const catalog = new CatalogEntryPage(page);
+  await catalog.createMaterial({ code: 'WPC80', nameZh: '浓缩乳清蛋白80', nameEn: 'Whey protein concentrate 80' });
+  await catalog.createProduct({ code: 'IF-1', nameZh: '婴儿配方乳粉 1段', nameEn: 'Infant formula stage 1' });
+  await catalog.createApprovedSupplier({ code: 'SUP-W', name: 'Whey Co. 乳清公司' });
+  await catalog.createCustomer({ code: 'C001', name: '华东母婴连锁', contact: '陈丽', phone: '021-5555-0101' });
+
+  await signInAs(page, PROD);
+  const lots = new LotsPage(page);
+  await lots.startDelivery();
+  await lots.fillDelivery({ material: 'WPC80', supplier: 'SUP-W', supplierLot: 'SW-24-0917', quantity: '1000', containers: '40' });
+  await lots.submitDelivery();
+  await expect(page.getByTestId('lot-page')).toBeVisible();
+  const ingredient = (await lots.lotCode().innerText()).trim();
+
+  await signInAs(page, QA);
+  await lots.openLot(ingredient);
+  await lots.sign(await lots.openDecision('accept'), 'COA checked against spec.', QA.newPassword);
+  await expect(lots.status()).toHaveAttribute('data-status', 'accepted');
+
+  await signInAs(page, PROD);
+  const prod = new ProductionPage(page);
+  await prod.openBatches();
+  const finished = 'IF1-E2E-0001';
+  const card = await prod.startBatch({ line: 'L1', product: 'IF-1', outputLot: finished });
+  await prod.consume(card, ingredient, '300');
+  await prod.finish(card, '3200');
+  await expect(lots.lotCode()).toHaveText(finished);
+  // The finished lot is flagged: no retention sample yet.
+  await expect(page.getByTestId('lot-no-retention')).toBeVisible();
+
+  // Technician at the reception desk: a finished-lot release sample.
+  await signInAs(page, TECH);
+  await expect(page.getByTestId('card-samples-unreceived')).toBeVisible();
+  await expect(page.getByTestId('card-swabs-due')).toBeVisible();
+  const samples = new SamplesPage(page);
+  await samples.openReception();
+  await samples.chooseKind('finished_release');
+
+  // An unknown lot is refused next to the field, and nothing is saved.
+  await samples.fill({ target: 'NO-SUCH-LOT', samplingPoint: 'Filler L1, start / middle / end', container: 'Sealed can 800 g', storage: 'Fridge F2' });
+  await samples.submit();
+  await expect(samples.form().getByText('Lot NO-SUCH-LOT was not found')).toBeVisible();
+  // The lot has no expiry date: the keep-until date of its retention sample is asked for.
+  await samples.fill({ target: finished });
+  await samples.submit();
+  await expect(samples.form().getByText(`Lot ${finished} has no expiry date`)).toBeVisible();
+  await samples.fill({ keepUntil: '2029-06-30', retentionLocation: 'Retention room R1' });
+  await expect(page.getByTestId('reception-error')).toHaveCount(0);
+  await page.getByTestId('samples-tabs').scrollIntoViewIfNeeded();
+  await shot(page, 'samples-reception', 'en');
+  const shell = new ShellPage(page);
+  await shell.setLanguage('zh-CN');
+  await expect(page.getByTestId('reception-submit')).toHaveText('登记样品');
+  await shot(page, 'samples-reception', 'zh-CN');
+  await shell.setLanguage('en');
+
+  const code = await samples.register();
+  expect(code).toMatch(/^S\d{6}-\d{4}$/);
+  const retention = (await page.getByTestId('reception-retention-code').innerText()).trim();
+  expect(retention).toMatch(/^R\d{6}-\d{4}$/);
+  await expect(page.getByTestId('reception-keep-until-result')).toContainText('2029-06-30');
+
+  // Print its label: the server returns the recorded PDF; the page shows its file name and SHA-256.
+  const label = await samples.printLabel(page.getByTestId('label-print'), '60x40');
+  expect(label.sha256).toMatch(/^[0-9a-f]{64}$/);
+  expect(label.fileName).toMatch(/\.pdf$/);
+  expect(label.fileName).toContain(code);
+  await expect(page.getByTestId('label-print').getByTestId('label-kind')).toHaveText('Label printed');
+  await expect(page.getByTestId('label-print').getByTestId('label-download')).toHaveAttribute('href', /^blob:/);
+  await shot(page, 'samples-label', 'en');
+
+  // Open it by scanning its label anywhere (focus on the page, not in a field).
+  await page.getByTestId('reception-next').click();
+  // "Next sample" puts the cursor back in the lot field (a scan there would fill it); scan with focus on the page.
+  await expect(samples.form().getByTestId('reception-target')).toBeFocused();
+  await samples.scan(code);
+  await expect(page.getByTestId('sample-page')).toHaveAttribute('data-sample', code);
+  await expect(page.getByTestId('sample-status')).toHaveAttribute('data-status', 'registered');
+  await expect(page.getByTestId('sample-event-label_printed')).toBeVisible();
+  await expect(page.getByTestId('sample-documents')).toContainText(label.fileName);
+  await expect(page.getByTestId('sample-tests')).toContainText('Testing capability');
+  await shot(page, 'samples-sample-page', 'en');
+
+  // QA manager: a zone 1 site with a schedule due today.
+  await signInAs(page, QA);
+  await expect(page.getByTestId('card-retention-missing')).toContainText('Every finished lot has its retention sample');
+  const sites = new SitesPage(page);
+  await sites.open();
+  await sites.create({ code: 'ES-L1-FIL-01', zone: 1, nameZh: '灌装机料斗内壁', nameEn: 'Filler hopper inner wall', line: 'L1', room: 'Filling room' });
+  await sites.schedule('ES-L1-FIL-01', '7', ['cronobacter', 'salmonella']);
+  await expect(page.getByTestId('swab-due-ES-L1-FIL-01')).toBeVisible();
+
+  // Technician: the swab is due; register it from there (prefilled).
+  await signInAs(page, TECH);
+  await sites.open();
+  await page.getByTestId('swab-register-ES-L1-FIL-01').click();
+  await expect(samples.form().getByTestId('reception-target')).toHaveValue('ES-L1-FIL-01');
+  await samples.fill({ samplingPoint: 'Hopper inner wall, 10×10 cm', container: 'Swab tube with neutraliser' });
+  const swab = await samples.register();
+  expect(swab).toMatch(/^ES\d{6}-\d{4}$/);
+  await expect(page.getByTestId('reception-result-site')).toContainText('ES-L1-FIL-01');
+  await expect(page.getByTestId('reception-result-targets')).toContainText('cronobacter, salmonella');
+  await shot(page, 'samples-swab', 'en');
+  await sites.open();
+  await expect(page.getByTestId('swabs-due-none')).toBeVisible();
+
+  // The sample list (virtualised): filter by kind, keep the filter as a saved view.
+  await page.getByTestId('samples-tab-list').click();
+  await expect(page.getByTestId(`sample-row-${code}`)).toBeVisible();
+  await expect(page.getByTestId(`sample-row-${swab}`)).toBeVisible();
+  await page.getByTestId('samples-filter-q').fill('ES');
+  await page.getByTestId('samples-filter-apply').click();
+  await expect(page.getByTestId(`sample-row-${code}`)).toHaveCount(0);
+  await expect(page.getByTestId(`sample-row-${swab}`)).toBeVisible();
+  await page.getByTestId('saved-view-name').fill('Swabs');
+  await page.getByTestId('saved-view-save').click();
+  await expect(page.getByTestId('saved-view-Swabs')).toBeChecked();
+
+  // The retention store holds the retention sample.
+  await samples.openRetention();
+  await expect(page.getByTestId('retention-store-table').getByTestId(`retention-row-${retention}`)).toContainText(finished);
+  await expect(page.getByTestId('retention-missing-none')).toBeVisible();
+  await shot(page, 'samples-retention', 'en');
+  await shell.setLanguage('zh-CN');
+  await expect(page.getByTestId('retention-page')).toContainText('留样室');
+  await shot(page, 'samples-retention', 'zh-CN');
+});
