@@ -176,7 +176,24 @@ const zero = (kinds: FileKind[]): Counts => Object.fromEntries(kinds.map((k) => 
  * when nothing at all is wrong — one Ledger.write transaction with every new or corrected
  * record (origin 'import') and the import_run record. All or nothing.
  */
+/**
+ * A bounded page cache for the import's connection while it runs (SQLite's default is 2 MB):
+ * the apply inserts millions of index entries, and without it every B-tree page is read
+ * from disk again. 256 MiB keeps memory bounded; the previous size is restored.
+ */
+const IMPORT_CACHE_KIB = 256 * 1024;
+
 export async function importFiles(ledger: Ledger, actor: Actor, files: ImportFiles, opts: ImportOptions): Promise<ImportReport> {
+  const previousCache = ledger.db.pragma('cache_size', { simple: true }) as number;
+  ledger.db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+  try {
+    return await importFilesWithCache(ledger, actor, files, opts);
+  } finally {
+    ledger.db.pragma(`cache_size = ${previousCache}`);
+  }
+}
+
+async function importFilesWithCache(ledger: Ledger, actor: Actor, files: ImportFiles, opts: ImportOptions): Promise<ImportReport> {
   const t0 = performance.now();
   const startedAt = ledger.now();
   const progress: ProgressFn = opts.onProgress ?? (() => undefined);
