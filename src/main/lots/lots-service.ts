@@ -9,6 +9,7 @@ import { actorOf, userRoles, type IdentityService } from '../auth/identity';
 import type { Row } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from './entities';
+import { localDate, nextSequencedCode } from './codes';
 
 export type LotKind = LotView['kind'];
 export type LotStatus = LotView['status'];
@@ -136,30 +137,13 @@ export class LotsService {
 
   // ------------------------------------------------------------------ codes
 
-  private localDate(at: number): { yyyy: string; MM: string; dd: string } {
-    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: this.ledger.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-    const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-    return { yyyy: get('year'), MM: get('month'), dd: get('day') };
-  }
-
   today(at: number): string {
-    const d = this.localDate(at);
-    return `${d.yyyy}-${d.MM}-${d.dd}`;
+    return localDate(this.ledger.timeZone, at);
   }
 
-  /** Next code from the kind's pattern; the counter is a ledgered record, so codes never repeat. */
+  /** Next code from the kind's pattern (shared generator: ledger/sequences.ts). */
   nextCode(w: LedgerWriter, kind: LotKind, pattern = this.patterns()[kind] ?? defaultLotCodePatterns[kind]): string {
-    const d = this.localDate(w.at);
-    const stem = pattern.replace('{yyyyMMdd}', `${d.yyyy}${d.MM}${d.dd}`).replace('{yyyy}', d.yyyy).replace('{MM}', d.MM).replace('{dd}', d.dd);
-    const seqId = `lot:${stem}`;
-    for (;;) {
-      const cur = w.get(L.codeSequence, seqId);
-      const next = ((cur?.['value'] as number | undefined) ?? 0) + 1;
-      if (cur) w.update(L.codeSequence, seqId, { value: next });
-      else w.create(L.codeSequence, { value: next }, { id: seqId });
-      const code = stem.replace('{seq}', String(next).padStart(3, '0'));
-      if (!this.lotRow(code)) return code;
-    }
+    return nextSequencedCode(w, { namespace: 'lot', pattern, timeZone: this.ledger.timeZone, seqDigits: 3, taken: (c) => !!this.lotRow(c) });
   }
 
   // ------------------------------------------------------------------ receiving

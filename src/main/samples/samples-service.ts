@@ -1,4 +1,5 @@
 import Decimal from 'decimal.js';
+import { localDate, nextSequencedCode } from '../lots/codes';
 import type {
   SampleEventView,
   SampleKind,
@@ -16,7 +17,6 @@ import { actorOf, type IdentityService } from '../auth/identity';
 import type { SpecService } from '../catalog/spec-service';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
-import { L } from '../lots/entities';
 import { S } from './entities';
 
 type Condition = (typeof sampleConditions)[number];
@@ -151,16 +151,9 @@ export class SamplesService {
 
   // ------------------------------------------------------------------ dates
 
-  private localParts(at: number): { yyyy: string; MM: string; dd: string } {
-    const parts = new Intl.DateTimeFormat('en-CA', { timeZone: this.ledger.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-    const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-    return { yyyy: get('year'), MM: get('month'), dd: get('day') };
-  }
-
   /** The workstation-local date of an instant (YYYY-MM-DD). */
   localDate(at: number): string {
-    const d = this.localParts(at);
-    return `${d.yyyy}-${d.MM}-${d.dd}`;
+    return localDate(this.ledger.timeZone, at);
   }
 
   /** UTC ms of local midnight starting a workstation-local date. */
@@ -186,23 +179,7 @@ export class SamplesService {
    * never get the same code, on this workstation or another.
    */
   nextCode(w: LedgerWriter, kind: SampleKind, pattern = this.pattern(kind)): string {
-    const d = this.localParts(w.at);
-    const stem = pattern
-      .replace('{yyyyMMdd}', `${d.yyyy}${d.MM}${d.dd}`)
-      .replace('{yyMMdd}', `${d.yyyy.slice(2)}${d.MM}${d.dd}`)
-      .replace('{yyyy}', d.yyyy)
-      .replace('{yy}', d.yyyy.slice(2))
-      .replace('{MM}', d.MM)
-      .replace('{dd}', d.dd);
-    const seqId = `sample:${stem.replace(/\{seq\d?\}/, '{seq}')}`;
-    for (;;) {
-      const cur = w.get(L.codeSequence, seqId);
-      const next = ((cur?.['value'] as number | undefined) ?? 0) + 1;
-      if (cur) w.update(L.codeSequence, seqId, { value: next });
-      else w.create(L.codeSequence, { value: next }, { id: seqId });
-      const code = stem.replace(/\{seq(\d?)\}/, (_m, digits: string) => String(next).padStart(digits ? Number(digits) : 4, '0'));
-      if (!this.sampleRow(code)) return code;
-    }
+    return nextSequencedCode(w, { namespace: 'sample', pattern, timeZone: this.ledger.timeZone, seqDigits: 4, taken: (c) => !!this.sampleRow(c) });
   }
 
   // ------------------------------------------------------------------ reading
