@@ -8,14 +8,12 @@ import { IdentityService } from '../auth/identity';
 import { CatalogService } from '../catalog/catalog-service';
 import { SpecService } from '../catalog/spec-service';
 import { LotsService } from '../lots/lots-service';
-import { L } from '../lots/entities';
 import { SamplesService } from '../samples/samples-service';
 import { SessionManager } from '../auth/sessions';
 import { SettingsService } from '../auth/settings';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
 import { Dispatcher, type DispatcherLog, type Locale } from '../dispatcher/dispatcher';
 import { AnchorStore } from '../ledger/anchor';
-import { E } from '../ledger/entities';
 import { loadOrCreateHostKey, type HostKey, type HostKind, type KeyProtector } from '../ledger/keys';
 import { systemActor, type Ledger } from '../ledger/ledger';
 import { quickTailCheck } from '../ledger/verify-runner';
@@ -296,10 +294,6 @@ export class AppCore {
 
   get version(): string {
     return APP_VERSION;
-  }
-
-  get entities() {
-    return { ...E, ...L };
   }
 }
 

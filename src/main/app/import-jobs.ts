@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImportReportView } from '../../shared/contract/channels/trace';
 import { AppErrorException, appError, fail } from '../../shared/contract/errors';
@@ -12,7 +12,7 @@ import type { AppCore } from './core';
 interface Upload {
   owner: string;
   dir: string;
-  files: Partial<Record<FileKind, { path: string; name: string; bytes: number }>>;
+  files: Partial<Record<FileKind, { path: string; name: string; bytes: number; complete: boolean }>>;
 }
 
 interface JobResult {
@@ -70,12 +70,15 @@ export function importHandlers(core: AppCore): Pick<HandlerTable, 'import.upload
         uploadId = id;
       }
       const bytes = Buffer.from(chunkBase64, 'base64');
-      const entry = up.files[file] ?? { path: join(up.dir, `${file}.csv`), name: fileName, bytes: 0 };
+      const entry = up.files[file] ?? { path: join(up.dir, `${file}.csv`), name: fileName, bytes: 0, complete: false };
+      if (entry.complete) fail('conflict', { file: fileName }, 'errors.upload_complete');
       if (entry.bytes + bytes.length > MAX_UPLOAD_BYTES) fail('invalid_input', { file: fileName }, 'errors.upload_too_large');
       appendFileSync(entry.path, bytes);
       entry.bytes += bytes.length;
+      // Only a file whose last chunk arrived may be imported: an interrupted upload would
+      // otherwise be read as a shorter, seemingly valid CSV.
+      entry.complete = final;
       up.files[file] = entry;
-      void final;
       return { uploadId: uploadId!, bytes: entry.bytes };
     },
     'import.start': ({ uploadId, dryRun, correctionReason }, ctx) => {
@@ -85,7 +88,11 @@ export function importHandlers(core: AppCore): Pick<HandlerTable, 'import.upload
       if (isImportRunning()) throw new AppErrorException(appError('conflict', { what: 'import' }, 'import.import_running'));
       const svc = core.need();
       const files: Partial<Record<FileKind, string>> = {};
-      for (const [k, f] of Object.entries(up.files)) if (f && existsSync(f.path) && statSync(f.path).size >= 0) files[k as FileKind] = f.path;
+      for (const [k, f] of Object.entries(up.files)) {
+        if (!f) continue;
+        if (!f.complete || !existsSync(f.path)) fail('invalid_input', { file: f.name }, 'errors.upload_incomplete');
+        files[k as FileKind] = f.path;
+      }
       if (Object.keys(files).length === 0) fail('invalid_input', { field: 'files' }, 'errors.import_no_files');
       const actor = { id: owner, name: ctx.session!.printedName };
       const holder: { id: string } = { id: '' };

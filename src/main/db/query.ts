@@ -43,8 +43,3 @@ export function all<R>(db: Db, q: { compile(): CompiledQuery<R> }): R[] {
   const c = q.compile();
   return prepared(db, c.sql).all(...(c.parameters as unknown[])) as R[];
 }
-
-export function first<R>(db: Db, q: { compile(): CompiledQuery<R> }): R | undefined {
-  const c = q.compile();
-  return prepared(db, c.sql).get(...(c.parameters as unknown[])) as R | undefined;
-}
