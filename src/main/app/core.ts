@@ -9,6 +9,7 @@ import { CatalogService } from '../catalog/catalog-service';
 import { SpecService } from '../catalog/spec-service';
 import { LotsService } from '../lots/lots-service';
 import { SamplesService } from '../samples/samples-service';
+import { ResultsService } from '../results/results-service';
 import { SessionManager } from '../auth/sessions';
 import { SettingsService } from '../auth/settings';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
@@ -64,6 +65,7 @@ export interface Services {
   specs: SpecService;
   lots: LotsService;
   samples: SamplesService;
+  results: ResultsService;
   documents: DocumentsService;
 }
 
@@ -142,13 +144,19 @@ export class AppCore {
     const lots = new LotsService(ledger, identity, join(this.dataDir, 'attachments'), () => settings.get().lotCodePatterns ?? {});
     const samples = new SamplesService(ledger, identity, specs, { patterns: () => settings.get().sampleCodePatterns ?? {} });
     const documents = new DocumentsService(ledger, join(this.dataDir, 'documents'), this.pdf);
+    const results = new ResultsService(ledger, identity, specs, samples, join(this.dataDir, 'attachments', 'results'));
+    samples.onRegistered = (w, sample) => {
+      results.planSample(w, sample);
+    };
+    // A lot with an open or confirmed OOS investigation is not released or accepted.
+    lots.decisionGuard = (lotCode) => results.blockingOos(lotCode);
     sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
     ledger.setWriteGate(() => (isImportRunning() ? appError('conflict', { what: 'import' }, 'import.import_running') : null));
     ledger.onCommit((c) => {
       if (c.entities.includes('setting')) settings.invalidate();
       this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
     });
-    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, documents };
+    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, documents };
   }
 
   /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */

@@ -17,6 +17,7 @@ import { documentsHandlers } from '../documents/handlers';
 import { importHandlers } from './import-jobs';
 import { catalogHandlers } from '../catalog/handlers';
 import { samplesHandlers } from '../samples/handlers';
+import { resultsHandlers } from '../results/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -82,6 +83,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...documentsHandlers(core),
     ...importHandlers(core),
     ...samplesHandlers(core),
+    ...resultsHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {

@@ -204,6 +204,11 @@ export class SpecService {
     });
   }
 
+  /** A version's items in order (for test plans). */
+  versionItems(versionId: string): SpecItem[] {
+    return (this.ledger.db.prepare('SELECT * FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position').all(versionId) as Row[]).map(itemFromRow);
+  }
+
   /** The version in force on a date: approved (or since superseded), effective on or before it, newest. */
   effective(subjectKind: string, subjectId: string, date: string): SpecVersionView | null {
     const r = this.ledger.db

@@ -9,5 +9,6 @@ import '../catalog/entities';
 import '../lots/entities';
 import '../samples/entities';
 import '../documents/entities';
+import '../results/entities';
 
 export { allEntities, entityDef } from './entities';

@@ -39,6 +39,9 @@ export interface Override {
  * receiving, batching, production, storage and sales truthfully and completely).
  */
 export class LotsService {
+  /** Set by the testing capability: OOS investigations that block a positive decision on a lot. */
+  decisionGuard: ((lotCode: string) => string[]) | null = null;
+
   constructor(
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
@@ -315,6 +318,10 @@ export class LotsService {
     const lot = this.mustLot(code);
     if (!this.allowedDecisions(lot).includes(decision)) {
       fail('conflict', { lot: code, status: lot['status'], decision }, 'errors.lot_decision_not_allowed');
+    }
+    if (decision === 'accept' || decision === 'release' || decision === 'release_from_hold') {
+      const blocking = this.decisionGuard?.(code) ?? [];
+      if (blocking.length) fail('conflict', { lot: code, oos: blocking.join(', ') }, 'errors.lot_open_oos');
     }
     const signer = await this.identity.authenticateSigner(signerId, password);
     const received = RECEIVED.has(lot['kind'] as string);

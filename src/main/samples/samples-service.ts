@@ -125,6 +125,8 @@ export interface ReceiptInput {
  */
 export class SamplesService {
   readonly retentionMarginDays: number;
+  /** Set by the testing capability: plans a newly registered sample's tests (issue 8 §1). */
+  onRegistered: ((w: LedgerWriter, sample: Row) => void) | null = null;
   private readonly patterns: () => Partial<Record<SampleKind, string>>;
 
   constructor(
@@ -326,6 +328,22 @@ export class SamplesService {
 
   // ------------------------------------------------------------------ registration
 
+  /** The ledgered sample entity (for the testing capability's reads inside its transactions). */
+  entity() {
+    return S.sample;
+  }
+
+  /** The approved specification version that applies to a lot (on its date), or null. */
+  specVersionFor(lotCode: string): string | null {
+    const lot = this.lotRow(lotCode);
+    return lot ? (this.specFor(lot)?.id ?? null) : null;
+  }
+
+  /** Records the specification version of a sample registered before one was approved. */
+  setSpecVersion(w: LedgerWriter, sample: Row, versionId: string): Row {
+    return w.update(S.sample, sample.id, { spec_version_id: versionId }, { reason: 'specification version in force on the lot date' });
+  }
+
   /** The lot and the approved specification version that applies to it (specs.effective on the lot's date). */
   private specFor(lot: Row): { id: string; planUnits: number } | null {
     const item = lot['item_code'] as string;
@@ -506,6 +524,8 @@ export class SamplesService {
         });
         created(retention);
       }
+      // The testing capability plans the sample's tests in this same transaction.
+      this.onRegistered?.(w, w.get(S.sample, sample.id)!);
       return {
         sample: this.view(sample),
         units: units.length ? this.units(sample.id) : [],

@@ -8,6 +8,7 @@ import { lotsChannels } from './channels/lots';
 import { traceChannels } from './channels/trace';
 import { documentsChannels } from './channels/documents';
 import { samplesChannels } from './channels/samples';
+import { testingChannels } from './channels/testing';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -24,6 +25,7 @@ export const contract = {
   ...traceChannels,
   ...documentsChannels,
   ...samplesChannels,
+  ...testingChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {

@@ -36,6 +36,12 @@ export const permissions = [
   'samples.register',
   'samples.dispose',
   'sites.manage',
+  // testing: results, review, OOS investigations
+  'results.read',
+  'results.enter',
+  'results.review',
+  'oos.investigate',
+  'oos.conclude',
   // settings, backups
   'settings.manage',
   'backup.run',
@@ -43,11 +49,11 @@ export const permissions = [
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const everyone: Permission[] = ['ledger.read', 'catalog.read', 'specs.read', 'lots.read', 'samples.read'];
+const everyone: Permission[] = ['ledger.read', 'catalog.read', 'specs.read', 'lots.read', 'samples.read', 'results.read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  technician: [...everyone, 'samples.register'],
-  reviewer: [...everyone],
+  technician: [...everyone, 'samples.register', 'results.enter', 'oos.investigate'],
+  reviewer: [...everyone, 'results.review', 'oos.investigate'],
   production: [...everyone, 'customers.manage', 'lots.record', 'erp.import'],
   qa_manager: [
     ...everyone,
@@ -63,6 +69,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'lots.decide',
     'samples.dispose',
     'sites.manage',
+    'results.review',
+    'oos.investigate',
+    'oos.conclude',
   ],
   inspector: [...everyone, 'ledger.verify', 'ledger.export', 'users.read'],
   administrator: [...everyone, 'ledger.verify', 'users.read', 'users.manage', 'settings.manage', 'backup.run', 'backup.restore'],

@@ -9,12 +9,14 @@ export * from './rounding';
 export * from './limits';
 export * from './basis';
 export * from './formula';
+export * from './control-chart';
 
 import { basisErrorCodes } from './basis';
 import { decimalErrorCodes } from './decimal';
 import { formulaErrorCodes, formulaEvalErrorCodes, formulaSetErrorCodes } from './formula';
 import { verdictReasons } from './limits';
 import { roundingErrorCodes } from './rounding';
+import { testingReasons } from './testing';
 
 /**
  * Every i18n key the rules can return (error messageKeys and verdict reasons), so the
@@ -28,4 +30,6 @@ export const rulesMessageKeys: readonly string[] = [
   ...formulaEvalErrorCodes.map((c) => `formula.${c}`),
   ...formulaSetErrorCodes.map((c) => `formula.set.${c}`),
   ...verdictReasons,
+  ...testingReasons,
 ];
+export * from './testing';

@@ -1,0 +1,73 @@
+import { fail } from '../../shared/contract/errors';
+import type { AppCore } from '../app/core';
+import { signatureView } from '../app/signature-view';
+import type { CallContext, HandlerTable } from '../dispatcher/dispatcher';
+import type { Actor } from '../ledger/ledger';
+
+type ResultHandlers = Pick<
+  HandlerTable,
+  Extract<keyof HandlerTable, `results.${string}` | `oos.${string}` | `methods.${string}` | `trends.${string}`>
+>;
+
+function actor(ctx: CallContext): Actor {
+  if (!ctx.session) fail('not_signed_in');
+  return { id: ctx.session.userId, name: ctx.session.printedName };
+}
+
+export function resultsHandlers(core: AppCore): ResultHandlers {
+  const results = () => core.need().results;
+  return {
+    'results.forSample': ({ sampleCode }) => results().forSample(sampleCode),
+    'results.worklist': (i) => results().worklist(i),
+    'results.get': ({ id }) => {
+      const g = results().get(id);
+      return { ...g, signatures: g.signatures.map(signatureView) };
+    },
+    'results.enter': ({ id, ...i }, ctx) => results().enter(actor(ctx), id, i),
+    'results.enterMany': ({ entries }, ctx) => results().enterMany(actor(ctx), entries),
+    'results.correct': ({ id, reason, ...i }, ctx) => results().correct(actor(ctx), id, i, reason),
+    'results.assign': ({ ids, assignedTo, instrumentId }, ctx) =>
+      results().assign(actor(ctx), ids, assignedTo, instrumentId),
+    'results.plan': ({ sampleCode }, ctx) => results().plan(actor(ctx), sampleCode),
+    'results.addTest': ({ sampleCode, itemCode, reason }, ctx) =>
+      results().addTest(actor(ctx), sampleCode, itemCode, reason),
+    'results.submit': ({ sampleCode, ids, signature }, ctx) =>
+      results().submit(actor(ctx).id, sampleCode, ids, signature.password, signature.meaning, signature.comment),
+    'results.review': ({ ids, decision, reason, signature }, ctx) =>
+      results().review(actor(ctx).id, ids, decision, reason, signature.password, signature.meaning, signature.comment),
+    'results.reviewQueue': ({ offset, limit }, ctx) => results().reviewQueue(actor(ctx).id, offset, limit),
+    'results.attach': ({ id, fileName, mediaType, base64, note }, ctx) =>
+      results().attach(actor(ctx), id, fileName, mediaType, base64, note),
+    'results.attachment': ({ attachmentId }) => results().attachment(attachmentId),
+    'results.completeness': ({ lotCode }) => results().completeness(lotCode),
+    'oos.list': (i) => results().oosList(i),
+    'oos.get': ({ code }) => {
+      const g = results().oosGet(code);
+      return { ...g, signatures: g.signatures.map(signatureView) };
+    },
+    'oos.phase1': ({ code, checklist, summary, signature }, ctx) =>
+      results().phase1(
+        actor(ctx).id,
+        code,
+        checklist,
+        summary,
+        signature.password,
+        signature.meaning,
+        signature.comment,
+      ),
+    'oos.conclude': ({ code, outcome, conclusion, signature }, ctx) =>
+      results().conclude(
+        actor(ctx).id,
+        code,
+        outcome,
+        conclusion,
+        signature.password,
+        signature.meaning,
+        signature.comment,
+      ),
+    'methods.rules.list': () => results().methodRules(),
+    'methods.rules.save': (i, ctx) => results().saveMethodRule(actor(ctx), i),
+    'trends.items': ({ productCode }) => results().trendItems(productCode),
+    'trends.series': (i) => results().trendSeries(i),
+  };
+}

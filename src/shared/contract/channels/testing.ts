@@ -1,0 +1,606 @@
+import { z } from 'zod';
+import { channel } from '../define';
+import { reasonSchema, signatureInputSchema, signatureViewSchema, userIdSchema } from '../common';
+import { specItemSchema } from '../../catalog/spec-schema';
+import { westgardRules } from '../../rules/control-chart';
+
+/** ../shared/guides/domain-model.md: pending → entered → submitted → reviewed | returned (→ entered); invalidated. */
+export const resultStatuses = ['pending', 'entered', 'returned', 'submitted', 'reviewed', 'invalidated'] as const;
+export type ResultStatus = (typeof resultStatuses)[number];
+export const testVerdicts = ['pass', 'fail', 'invalid', 'none'] as const;
+/** Why a test is in a sample's plan. */
+export const planReasons = [
+  'every_lot',
+  'every_nth_lot',
+  'periodic',
+  'target',
+  'parameter',
+  'added',
+  'retest',
+] as const;
+export const oosStatuses = ['open', 'phase1_done', 'invalidated', 'confirmed'] as const;
+export const oosOutcomes = ['assignable_cause', 'no_assignable_cause'] as const;
+/** Phase I (laboratory) checklist (FDA OOS guidance 2022 §III; issue 8 §5). */
+export const oosChecks = ['calculation', 'instrument', 'method', 'standards', 'preparation'] as const;
+export const itemStates = ['missing', 'pending', 'done', 'reviewed', 'failed', 'external_not_counted'] as const;
+
+/** A result value as typed or read: a decimal, 'ND', '<LOD', '<X', 'absent', 'present'. */
+const valueText = z
+  .string()
+  .trim()
+  .max(40)
+  .regex(/^$|^(-?\d+(\.\d+)?|ND|<LOD|<\d+(\.\d+)?|absent|present)$/, { message: 'result_value_format' });
+const code = z.string().trim().min(1).max(60);
+const id = z.string().min(1).max(80);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date_format' });
+const instant = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'instant_format' });
+const instrumentRef = z.string().trim().min(1).max(80);
+
+/** The specification item copied into the test when it was planned (its limit applies). */
+export const testItemSchema = specItemSchema
+  .pick({
+    code: true,
+    name_zh: true,
+    name_en: true,
+    group: true,
+    method_code: true,
+    unit: true,
+    basis: true,
+    limit_form: true,
+    min: true,
+    max: true,
+    target: true,
+    lod: true,
+    n: true,
+    c: true,
+    m: true,
+    big_m: true,
+    precision: true,
+    comparison: true,
+    formula: true,
+    required_for_release: true,
+    in_house_only: true,
+  })
+  .extend({ code: z.string(), group: z.string(), basis: z.string(), limit_form: z.string(), comparison: z.string() });
+
+export const replicateRuleSchema = z.object({
+  replicates: z.number().int().min(1).max(10),
+  repeatability: z.enum(['none', 'absolute', 'relative']),
+  limit: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, { message: 'decimal_string' })
+    .nullable(),
+});
+
+export const resultViewSchema = z.object({
+  id: z.string(),
+  rev: z.number().int(),
+  sampleId: z.string(),
+  sampleCode: z.string(),
+  lotCode: z.string().nullable(),
+  productCode: z.string().nullable(),
+  itemCode: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  group: z.string(),
+  position: z.number().int(),
+  methodCode: z.string().nullable(),
+  /** The specification's unit and basis, and the unit the analyst enters in ("g/100 g"). */
+  unit: z.string(),
+  entryUnit: z.string(),
+  limitText: z.string(),
+  item: testItemSchema,
+  calculated: z.boolean(),
+  /** A basis parameter (reconstitution), not a specification item. */
+  parameter: z.boolean(),
+  planReason: z.enum(planReasons),
+  dueAt: z.string().nullable(),
+  assignedTo: z.string().nullable(),
+  instrumentId: z.string().nullable(),
+  status: z.enum(resultStatuses),
+  replicates: z.array(z.string()),
+  unitValues: z.array(z.string()),
+  /** Unrounded, in the entry basis. */
+  value: z.string().nullable(),
+  /** Rounded (GB/T 8170) in the specification's basis, or censored text, or the plan's summary. */
+  reported: z.string().nullable(),
+  verdict: z.enum(testVerdicts).nullable(),
+  verdictReason: z.string().nullable(),
+  verdictDetails: z.record(z.string(), z.string()),
+  externalLab: z.string().nullable(),
+  externalReportNo: z.string().nullable(),
+  analystId: z.string().nullable(),
+  enteredAt: z.string().nullable(),
+  submittedBy: z.string().nullable(),
+  submittedAt: z.string().nullable(),
+  reviewedBy: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
+  returnReason: z.string().nullable(),
+  invalidatedReason: z.string().nullable(),
+  attempt: z.number().int(),
+  retestOf: z.string().nullable(),
+  oosCode: z.string().nullable(),
+  note: z.string().nullable(),
+  attachments: z.number().int(),
+  /** Changed after it was first submitted (the history shows both values). */
+  corrected: z.boolean(),
+});
+export type ResultView = z.infer<typeof resultViewSchema>;
+
+export const attachmentViewSchema = z.object({
+  id: z.string(),
+  resultId: z.string(),
+  fileName: z.string(),
+  mediaType: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  addedBy: z.string(),
+  addedAt: z.string(),
+  note: z.string().nullable(),
+});
+
+export const checkAnswerSchema = z.object({ ok: z.boolean(), note: z.string().trim().min(3).max(1000) });
+export const checklistSchema = z.object(
+  Object.fromEntries(oosChecks.map((c) => [c, checkAnswerSchema])) as Record<
+    (typeof oosChecks)[number],
+    typeof checkAnswerSchema
+  >,
+);
+
+export const oosViewSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  resultId: z.string(),
+  sampleCode: z.string(),
+  lotCode: z.string().nullable(),
+  itemCode: z.string(),
+  itemName: z.object({ zh: z.string(), en: z.string() }),
+  status: z.enum(oosStatuses),
+  reported: z.string().nullable(),
+  limitText: z.string().nullable(),
+  openedAt: z.string(),
+  openedBy: z.string(),
+  lotHeld: z.boolean(),
+  checklist: checklistSchema.nullable(),
+  phase1Summary: z.string().nullable(),
+  phase1By: z.string().nullable(),
+  phase1At: z.string().nullable(),
+  outcome: z.enum(oosOutcomes).nullable(),
+  conclusion: z.string().nullable(),
+  concludedBy: z.string().nullable(),
+  concludedAt: z.string().nullable(),
+  retestResultId: z.string().nullable(),
+  /** Days since opened (for the list). */
+  ageDays: z.number().int(),
+});
+export type OosView = z.infer<typeof oosViewSchema>;
+
+export const historyEntrySchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  by: z.string(),
+  byName: z.string().nullable(),
+  op: z.string(),
+  reason: z.string().nullable(),
+  /** Fields that changed in this entry: previous → new value (as text). */
+  changes: z.array(z.object({ field: z.string(), from: z.string().nullable(), to: z.string().nullable() })),
+});
+
+const groupSchema = z.object({
+  group: z.string(),
+  required: z.number().int(),
+  done: z.number().int(),
+  reviewed: z.number().int(),
+  failed: z.number().int(),
+  missing: z.number().int(),
+});
+
+export const completenessSchema = z.object({
+  lotCode: z.string(),
+  lotStatus: z.string(),
+  itemCode: z.string(),
+  spec: z
+    .object({
+      versionId: z.string(),
+      code: z.string(),
+      version: z.number().int(),
+      effectiveFrom: z.string().nullable(),
+    })
+    .nullable(),
+  groups: z.array(groupSchema),
+  items: z.array(
+    z.object({
+      code: z.string(),
+      nameZh: z.string(),
+      nameEn: z.string(),
+      group: z.string(),
+      required: z.boolean(),
+      inHouseOnly: z.boolean(),
+      state: z.enum(itemStates),
+      resultId: z.string().nullable(),
+      sampleCode: z.string().nullable(),
+      reported: z.string().nullable(),
+      unit: z.string(),
+      limitText: z.string(),
+      verdict: z.enum(testVerdicts).nullable(),
+      externalLab: z.string().nullable(),
+    }),
+  ),
+  complete: z.boolean(),
+  openOos: z.array(z.string()),
+  /** Items done by an external lab that the in-house-only rule does not count. */
+  externalNotCounted: z.array(z.string()),
+});
+export type Completeness = z.infer<typeof completenessSchema>;
+
+const worklistFacet = z.array(z.object({ key: z.string().nullable(), count: z.number().int() }));
+
+export const trendPointSchema = z.object({
+  resultId: z.string(),
+  lotCode: z.string(),
+  lotDate: z.string(),
+  sampleCode: z.string(),
+  reported: z.string(),
+  verdict: z.enum(testVerdicts).nullable(),
+  z: z.string().nullable(),
+  rules: z.array(z.enum(westgardRules)),
+});
+
+export const testingChannels = {
+  /** A sample's tests and results, with what the entry grid needs to compute as the analyst types. */
+  'results.forSample': channel({
+    input: z.object({ sampleCode: code }),
+    output: z.object({
+      sample: z.object({
+        id: z.string(),
+        code: z.string(),
+        kind: z.string(),
+        status: z.string(),
+        lotCode: z.string().nullable(),
+        itemCode: z.string().nullable(),
+        itemName: z.object({ zh: z.string(), en: z.string() }).nullable(),
+        spec: z.object({ versionId: z.string(), code: z.string(), version: z.number().int() }).nullable(),
+      }),
+      results: z.array(resultViewSchema),
+      rules: z.record(z.string(), replicateRuleSchema),
+      summary: z.object({
+        total: z.number().int(),
+        pending: z.number().int(),
+        entered: z.number().int(),
+        submitted: z.number().int(),
+        reviewed: z.number().int(),
+        failed: z.number().int(),
+        invalidated: z.number().int(),
+      }),
+    }),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** Pending tests (and returned ones) by method, analyst, instrument and due time. */
+  'results.worklist': channel({
+    input: z.object({
+      methodCode: z.string().trim().max(60).optional(),
+      assignedTo: z.string().trim().max(40).optional(),
+      /** '' = not assigned. */
+      instrumentId: z.string().trim().max(80).optional(),
+      itemCode: z.string().trim().max(40).optional(),
+      sampleCode: code.optional(),
+      statuses: z
+        .array(z.enum(['pending', 'entered', 'returned']))
+        .min(1)
+        .default(['pending', 'entered', 'returned']),
+      dueBefore: instant.optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(200),
+    }),
+    output: z.object({
+      total: z.number().int(),
+      results: z.array(resultViewSchema),
+      facets: z.object({ methods: worklistFacet, analysts: worklistFacet, instruments: worklistFacet }),
+    }),
+    access: 'results.read',
+    writes: false,
+  }),
+  'results.get': channel({
+    input: z.object({ id }),
+    output: z.object({
+      result: resultViewSchema,
+      history: z.array(historyEntrySchema),
+      signatures: z.array(signatureViewSchema),
+      attachments: z.array(attachmentViewSchema),
+      oos: oosViewSchema.nullable(),
+      /** The invalidated result this retests, and retests of this one. */
+      related: z.array(resultViewSchema),
+    }),
+    access: 'results.read',
+    writes: false,
+  }),
+  /**
+   * Saves raw data (replicates, or one value per sampling-plan unit) of a test not yet
+   * submitted; computes value, reported value and verdict, and recomputes the calculated
+   * items that depend on it. Returns every result of the sample that changed.
+   */
+  'results.enter': channel({
+    input: z.object({
+      id,
+      replicates: z.array(valueText).max(10).optional(),
+      unitValues: z.array(valueText).max(60).optional(),
+      instrumentId: instrumentRef.nullable().optional(),
+      external: z
+        .object({ lab: z.string().trim().min(2).max(120), reportNo: z.string().trim().min(1).max(60) })
+        .nullable()
+        .optional(),
+      note: z.string().trim().max(1000).nullable().optional(),
+      expectedRev: z.number().int().optional(),
+    }),
+    output: z.object({ changed: z.array(resultViewSchema) }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /** Several entries in one transaction (a pasted column): all saved, or none with the row named. */
+  'results.enterMany': channel({
+    input: z.object({
+      entries: z
+        .array(
+          z.object({
+            id,
+            replicates: z.array(valueText).max(10).optional(),
+            unitValues: z.array(valueText).max(60).optional(),
+          }),
+        )
+        .min(1)
+        .max(500),
+    }),
+    output: z.object({ changed: z.array(resultViewSchema) }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /** A change after submission (or review): needs a reason, keeps the original in the history, and goes back for submission and review. */
+  'results.correct': channel({
+    input: z.object({
+      id,
+      replicates: z.array(valueText).max(10).optional(),
+      unitValues: z.array(valueText).max(60).optional(),
+      external: z
+        .object({ lab: z.string().trim().min(2).max(120), reportNo: z.string().trim().min(1).max(60) })
+        .nullable()
+        .optional(),
+      reason: reasonSchema,
+    }),
+    output: z.object({ changed: z.array(resultViewSchema) }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  'results.assign': channel({
+    input: z.object({
+      ids: z.array(id).min(1).max(1000),
+      assignedTo: userIdSchema.nullable().optional(),
+      instrumentId: instrumentRef.nullable().optional(),
+    }),
+    output: z.object({ updated: z.number().int() }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /** Plans the tests of a sample that has none yet (registered before its specification was approved). */
+  'results.plan': channel({
+    input: z.object({ sampleCode: code }),
+    output: z.object({ created: z.number().int() }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /**
+   * Adds a test of a specification item to a sample (an item not due by frequency). Refused
+   * for an item that already has a current result on the lot: a retest is only ordered by
+   * an OOS investigation that found an assignable laboratory error.
+   */
+  'results.addTest': channel({
+    input: z.object({ sampleCode: code, itemCode: z.string().trim().min(1).max(40), reason: reasonSchema }),
+    output: resultViewSchema,
+    access: 'results.enter',
+    writes: true,
+  }),
+  /** The analyst submits the sample's entered results, each signed `authored`. Failing ones open OOS investigations. */
+  'results.submit': channel({
+    input: z.object({
+      sampleCode: code,
+      ids: z.array(id).min(1).max(1000).optional(),
+      signature: signatureInputSchema,
+    }),
+    output: z.object({ submitted: z.number().int(), oos: z.array(z.string()) }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /** Second-person review: approve (signed `reviewed`, never by the analyst) or return with a reason. */
+  'results.review': channel({
+    input: z.object({
+      ids: z.array(id).min(1).max(1000),
+      decision: z.enum(['approve', 'return']),
+      reason: reasonSchema.optional(),
+      signature: signatureInputSchema,
+    }),
+    output: z.object({ reviewed: z.number().int(), returned: z.number().int() }),
+    access: 'results.review',
+    writes: true,
+  }),
+  'results.reviewQueue': channel({
+    input: z.object({
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    output: z.object({
+      total: z.number().int(),
+      samples: z.array(
+        z.object({
+          sampleCode: z.string(),
+          kind: z.string(),
+          lotCode: z.string().nullable(),
+          itemName: z.object({ zh: z.string(), en: z.string() }).nullable(),
+          submitted: z.number().int(),
+          failed: z.number().int(),
+          analysts: z.array(z.string()),
+          submittedAt: z.string(),
+          /** The caller authored some of these: they cannot review them. */
+          mine: z.boolean(),
+        }),
+      ),
+    }),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** A file kept with a result (chromatogram, printout), bound by its SHA-256. */
+  'results.attach': channel({
+    input: z.object({
+      id,
+      fileName: z.string().trim().min(1).max(200),
+      mediaType: z.string().trim().min(3).max(100),
+      base64: z.string().min(1).max(28_000_000),
+      note: z.string().trim().max(500).optional(),
+    }),
+    output: attachmentViewSchema,
+    access: 'results.enter',
+    writes: true,
+  }),
+  'results.attachment': channel({
+    input: z.object({ attachmentId: id }),
+    output: z.object({ attachment: attachmentViewSchema, base64: z.string(), intact: z.boolean() }),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** Per item of the lot's specification: required, done, reviewed, failed, missing; per item group. */
+  'results.completeness': channel({
+    input: z.object({ lotCode: code }),
+    output: completenessSchema,
+    access: 'results.read',
+    writes: false,
+  }),
+  'oos.list': channel({
+    input: z.object({
+      statuses: z.array(z.enum(oosStatuses)).optional(),
+      lotCode: code.optional(),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    output: z.object({ total: z.number().int(), items: z.array(oosViewSchema) }),
+    access: 'results.read',
+    writes: false,
+  }),
+  'oos.get': channel({
+    input: z.object({ code }),
+    output: z.object({
+      oos: oosViewSchema,
+      result: resultViewSchema,
+      signatures: z.array(signatureViewSchema),
+      lotStatus: z.string().nullable(),
+    }),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** Phase I (laboratory) investigation: the checklist answered and signed (`authored`). */
+  'oos.phase1': channel({
+    input: z.object({
+      code,
+      checklist: checklistSchema,
+      summary: z.string().trim().min(3).max(2000),
+      signature: signatureInputSchema,
+    }),
+    output: oosViewSchema,
+    access: 'oos.investigate',
+    writes: true,
+  }),
+  /**
+   * The QA manager concludes (`oos_concluded`): an assignable laboratory error invalidates
+   * the result (signed `invalidated`, kept on record) and orders a retest; no assignable
+   * cause confirms the OOS (the lot stays on hold for the lot decision).
+   */
+  'oos.conclude': channel({
+    input: z.object({
+      code,
+      outcome: z.enum(oosOutcomes),
+      conclusion: z.string().trim().min(3).max(2000),
+      signature: signatureInputSchema,
+    }),
+    output: z.object({ oos: oosViewSchema, retest: resultViewSchema.nullable() }),
+    access: 'oos.conclude',
+    writes: true,
+  }),
+  'methods.rules.list': channel({
+    input: z.object({}),
+    output: z.array(
+      replicateRuleSchema.extend({
+        id: z.string(),
+        rev: z.number().int(),
+        methodCode: z.string(),
+        note: z.string().nullable(),
+      }),
+    ),
+    access: 'catalog.read',
+    writes: false,
+  }),
+  'methods.rules.save': channel({
+    input: replicateRuleSchema.extend({
+      methodCode: z.string().trim().min(1).max(60),
+      note: z.string().trim().max(500).nullable().default(null),
+      reason: reasonSchema.optional(),
+    }),
+    output: replicateRuleSchema.extend({
+      id: z.string(),
+      rev: z.number().int(),
+      methodCode: z.string(),
+      note: z.string().nullable(),
+    }),
+    access: 'catalog.manage',
+    writes: true,
+  }),
+  /** Items of a product that have reviewed results (for the trend picker). */
+  'trends.items': channel({
+    input: z.object({ productCode: code }),
+    output: z.array(
+      z.object({ code: z.string(), nameZh: z.string(), nameEn: z.string(), unit: z.string(), count: z.number().int() }),
+    ),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** A control chart: reported values of reviewed results across lots, limits, mean ± 2 s / ± 3 s, Westgard flags. */
+  'trends.series': channel({
+    input: z.object({
+      productCode: code,
+      itemCode: z.string().trim().min(1).max(40),
+      from: date.optional(),
+      to: date.optional(),
+      limit: z.number().int().min(2).max(20000).default(5000),
+    }),
+    output: z.object({
+      item: z
+        .object({
+          code: z.string(),
+          nameZh: z.string(),
+          nameEn: z.string(),
+          unit: z.string(),
+          min: z.string().nullable(),
+          max: z.string().nullable(),
+        })
+        .nullable(),
+      points: z.array(trendPointSchema),
+      stats: z
+        .object({
+          n: z.number().int(),
+          mean: z.string(),
+          sd: z.string(),
+          warnLow: z.string(),
+          warnHigh: z.string(),
+          ctlLow: z.string(),
+          ctlHigh: z.string(),
+          oneLow: z.string(),
+          oneHigh: z.string(),
+        })
+        .nullable(),
+      /** Points left out because they are not numbers (ND, '<0.5'). */
+      censored: z.number().int(),
+    }),
+    access: 'results.read',
+    writes: false,
+  }),
+} as const;
