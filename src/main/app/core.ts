@@ -10,6 +10,8 @@ import { SpecService } from '../catalog/spec-service';
 import { LotsService } from '../lots/lots-service';
 import { SamplesService } from '../samples/samples-service';
 import { ResultsService } from '../results/results-service';
+import { IntakeService } from '../intake/intake-service';
+import { EnvService } from '../environment/env-service';
 import { SessionManager } from '../auth/sessions';
 import { SettingsService } from '../auth/settings';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
@@ -66,6 +68,8 @@ export interface Services {
   lots: LotsService;
   samples: SamplesService;
   results: ResultsService;
+  intake: IntakeService;
+  env: EnvService;
   documents: DocumentsService;
 }
 
@@ -148,15 +152,26 @@ export class AppCore {
     samples.onRegistered = (w, sample) => {
       results.planSample(w, sample);
     };
-    // A lot with an open or confirmed OOS investigation is not released or accepted.
+    const intake = new IntakeService(ledger, identity, samples, results);
+    const env = new EnvService(ledger, identity);
+    results.hooks = {
+      panelItems: (lot) => intake.panelItems(lot),
+      samplingLevel: (supplier) => intake.sampling(supplier).level,
+      inspectionFailed: (w, supplier, why) => intake.recordFailure(w, supplier, why),
+      inspectionPassed: (w, supplier, why) => intake.recordPass(w, supplier, why),
+      swabPositive: (w, result, sample) => env.raise(w, result, sample),
+    };
+    // A lot with an open or confirmed OOS investigation, or named by an open environmental
+    // alert, is not released or accepted.
     lots.decisionGuard = (lotCode) => results.blockingOos(lotCode);
+    lots.envGuard = (lotCode) => env.openAlertsFor(lotCode);
     sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
     ledger.setWriteGate(() => (isImportRunning() ? appError('conflict', { what: 'import' }, 'import.import_running') : null));
     ledger.onCommit((c) => {
       if (c.entities.includes('setting')) settings.invalidate();
       this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
     });
-    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, documents };
+    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, intake, env, documents };
   }
 
   /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */

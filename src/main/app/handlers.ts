@@ -18,6 +18,7 @@ import { importHandlers } from './import-jobs';
 import { catalogHandlers } from '../catalog/handlers';
 import { samplesHandlers } from '../samples/handlers';
 import { resultsHandlers } from '../results/handlers';
+import { intakeHandlers } from '../intake/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -84,6 +85,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...importHandlers(core),
     ...samplesHandlers(core),
     ...resultsHandlers(core),
+    ...intakeHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {

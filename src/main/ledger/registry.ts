@@ -10,5 +10,7 @@ import '../lots/entities';
 import '../samples/entities';
 import '../documents/entities';
 import '../results/entities';
+import '../intake/entities';
+import '../environment/entities';
 
 export { allEntities, entityDef } from './entities';

@@ -41,6 +41,8 @@ export interface Override {
 export class LotsService {
   /** Set by the testing capability: OOS investigations that block a positive decision on a lot. */
   decisionGuard: ((lotCode: string) => string[]) | null = null;
+  /** Set by environmental monitoring: open alerts that name the lot. */
+  envGuard: ((lotCode: string) => string[]) | null = null;
 
   constructor(
     private readonly ledger: Ledger,
@@ -322,6 +324,8 @@ export class LotsService {
     if (decision === 'accept' || decision === 'release' || decision === 'release_from_hold') {
       const blocking = this.decisionGuard?.(code) ?? [];
       if (blocking.length) fail('conflict', { lot: code, oos: blocking.join(', ') }, 'errors.lot_open_oos');
+      const alerts = this.envGuard?.(code) ?? [];
+      if (alerts.length) fail('conflict', { lot: code, alerts: alerts.join(', ') }, 'errors.lot_env_alert');
     }
     const signer = await this.identity.authenticateSigner(signerId, password);
     const received = RECEIVED.has(lot['kind'] as string);

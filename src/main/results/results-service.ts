@@ -196,7 +196,23 @@ export interface EntryInput {
  * investigations that hold the lot, lot completeness and trends. Every change goes through
  * the ledger; signatures through IdentityService.sign in the same transaction.
  */
+export interface TestingHooks {
+  /** The intake panel of a raw milk tanker lot (null: plan from the specification). */
+  panelItems?: (lot: Row) => TestItem[] | null;
+  /** The supplier's sampling level: `tightened` plans every item of an incoming inspection. */
+  samplingLevel?: (supplierCode: string) => 'normal' | 'tightened';
+  /** A failed ingredient inspection (a failing result submitted). */
+  inspectionFailed?: (w: LedgerWriter, supplierCode: string, why: string) => void;
+  /** An incoming inspection completed with every result within specification. */
+  inspectionPassed?: (w: LedgerWriter, supplierCode: string, why: string) => void;
+  /** A positive environmental swab or water result (submitted). */
+  swabPositive?: (w: LedgerWriter, result: Row, sample: Row) => void;
+}
+
 export class ResultsService {
+  /** Set by the capabilities that build on testing (intake, environment). */
+  hooks: TestingHooks = {};
+
   constructor(
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
@@ -609,8 +625,18 @@ export class ResultsService {
         planned.push({ item: targetItem(t), specItemId: null, reason: 'target' });
     } else {
       const lot = base.lot_code ? this.lot(base.lot_code) : undefined;
+      const panel = kind === 'raw_milk_tanker' && lot ? (this.hooks.panelItems?.(lot) ?? null) : null;
+      if (lot && panel) {
+        // Raw milk intake: the supplier's rapid panel at its sampling level (issue 9).
+        base.product_code = lot['item_code'] as string;
+        for (const item of panel) planned.push({ item, specItemId: null, reason: 'panel' });
+        let position = 0;
+        for (const p of planned) this.createTest(w, base, p.item, p.specItemId, p.reason, ++position, takenAt, 1, null);
+        return planned.length;
+      }
       if (!lot || !base.spec_version_id) return 0;
       base.product_code = lot['item_code'] as string;
+      const tightened = kind === 'incoming_inspection' && !!lot['supplier_code'] && this.hooks.samplingLevel?.(lot['supplier_code'] as string) === 'tightened';
       const targets = String(sample['targets'] ?? '')
         .split(',')
         .filter(Boolean);
@@ -620,7 +646,7 @@ export class ResultsService {
       const ids = new Map(rows.map((r) => [r.code, r.id]));
       const current = LOT_RESULT_KINDS.includes(kind) ? this.currentItemsOnLot(base.lot_code!) : new Set<string>();
       for (const item of this.specItems(base.spec_version_id)) {
-        if (kind === 'in_process' ? !targets.includes(item.code) : !this.isDue(item, lot)) continue;
+        if (kind === 'in_process' ? !targets.includes(item.code) : !tightened && !this.isDue(item, lot)) continue;
         if (current.has(item.code)) continue;
         planned.push({
           item: specItemToTest(item),
@@ -1081,7 +1107,17 @@ export class ResultsService {
           { reason: 'submitted' },
         );
         this.identity.sign(w, signer, { def: T.result, id: r.id }, { meaning: 'authored', comment });
-        if (r['verdict'] === 'fail' && !r['oos_id']) oos.push(this.openOos(w, w.get(T.result, r.id)!));
+        if (r['verdict'] === 'fail' && !r['oos_id']) {
+          const kind = s['kind'] as string;
+          // A tanker's failing check is settled by the intake decision, a positive swab by
+          // its environmental alert; product and ingredient results by an OOS investigation.
+          if (kind === 'environmental_swab' || kind === 'water') this.hooks.swabPositive?.(w, w.get(T.result, r.id)!, s);
+          else if (kind !== 'raw_milk_tanker') {
+            oos.push(this.openOos(w, w.get(T.result, r.id)!));
+            const supplier = kind === 'incoming_inspection' && r['lot_code'] ? (this.lot(r['lot_code'] as string)?.['supplier_code'] as string | null) : null;
+            if (supplier) this.hooks.inspectionFailed?.(w, supplier, `incoming inspection ${sampleCode}: ${r['item_code']} ${r['reported'] ?? ''}`);
+          }
+        }
       }
       return { submitted: chosen.length, oos };
     });
@@ -1465,7 +1501,7 @@ export class ResultsService {
     if (!ATTACHMENT_TYPES.test(mediaType))
       fail('invalid_input', { field: 'mediaType', mediaType }, 'errors.attachment_type');
     const bytes = Buffer.from(base64, 'base64');
-    if (bytes.length === 0) fail('invalid_input', { field: 'base64' }, 'errors.attachment_empty');
+    if (bytes.length === 0) fail('invalid_input', { field: 'base64' }, 'errors.result_attachment_empty');
     if (bytes.length > MAX_ATTACHMENT_BYTES)
       fail('invalid_input', { field: 'base64', max: MAX_ATTACHMENT_BYTES }, 'errors.attachment_too_large');
     const sha256 = createHash('sha256').update(bytes).digest('hex');

@@ -9,6 +9,7 @@ import { traceChannels } from './channels/trace';
 import { documentsChannels } from './channels/documents';
 import { samplesChannels } from './channels/samples';
 import { testingChannels } from './channels/testing';
+import { envChannels, intakeChannels } from './channels/intake';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -26,6 +27,8 @@ export const contract = {
   ...documentsChannels,
   ...samplesChannels,
   ...testingChannels,
+  ...intakeChannels,
+  ...envChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {

@@ -42,6 +42,11 @@ export const permissions = [
   'results.review',
   'oos.investigate',
   'oos.conclude',
+  // raw milk intake, appeals, sampling levels
+  'intake.record',
+  'intake.accept',
+  'intake.reject',
+  'intake.configure',
   // settings, backups
   'settings.manage',
   'backup.run',
@@ -52,7 +57,7 @@ export type Permission = (typeof permissions)[number];
 const everyone: Permission[] = ['ledger.read', 'catalog.read', 'specs.read', 'lots.read', 'samples.read', 'results.read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  technician: [...everyone, 'samples.register', 'results.enter', 'oos.investigate'],
+  technician: [...everyone, 'samples.register', 'results.enter', 'oos.investigate', 'intake.record', 'intake.accept'],
   reviewer: [...everyone, 'results.review', 'oos.investigate'],
   production: [...everyone, 'customers.manage', 'lots.record', 'erp.import'],
   qa_manager: [
@@ -72,6 +77,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'results.review',
     'oos.investigate',
     'oos.conclude',
+    'intake.accept',
+    'intake.reject',
+    'intake.configure',
   ],
   inspector: [...everyone, 'ledger.verify', 'ledger.export', 'users.read'],
   administrator: [...everyone, 'ledger.verify', 'users.read', 'users.manage', 'settings.manage', 'backup.run', 'backup.restore'],

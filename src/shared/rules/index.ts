@@ -33,3 +33,4 @@ export const rulesMessageKeys: readonly string[] = [
   ...testingReasons,
 ];
 export * from './testing';
+export * from './working-days';

@@ -4,6 +4,7 @@ import { sql as m0003 } from './0003-lots-and-genealogy';
 import { sql as m0004 } from './0004-samples';
 import { sql as m0005 } from './0005-documents';
 import { sql as m0006 } from './0006-testing';
+import { sql as m0007 } from './0007-intake-and-environment';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   { id: '0004', name: 'samples', sql: m0004 },
   { id: '0005', name: 'documents', sql: m0005 },
   { id: '0006', name: 'testing', sql: m0006 },
+  { id: '0007', name: 'intake-and-environment', sql: m0007 },
 ];

@@ -17,6 +17,7 @@ export const planReasons = [
   'parameter',
   'added',
   'retest',
+  'panel',
 ] as const;
 export const oosStatuses = ['open', 'phase1_done', 'invalidated', 'confirmed'] as const;
 export const oosOutcomes = ['assignable_cause', 'no_assignable_cause'] as const;

@@ -1,0 +1,343 @@
+import type { z } from 'zod';
+import type { envAlertViewSchema } from '../../shared/contract/channels/intake';
+import { fail } from '../../shared/contract/errors';
+import type { SignatureMeaning } from '../../shared/domain/roles';
+import { actorOf, type IdentityService } from '../auth/identity';
+import type { Row, Value } from '../ledger/entities';
+import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
+import { L } from '../lots/entities';
+import { localDate, nextSequencedCode } from '../lots/codes';
+import { S } from '../samples/entities';
+import { addDays } from '../samples/samples-service';
+import { EV } from './entities';
+
+type AlertView = z.infer<typeof envAlertViewSchema>;
+interface FollowUp {
+  scheduleId: string;
+  siteId: string;
+  siteCode: string;
+  kind: 're_swab' | 'vector';
+}
+
+const HOLDABLE = new Set(['released', 'accepted']);
+
+function iso(ms: Value | undefined): string | null {
+  return typeof ms === 'number' ? new Date(ms).toISOString() : null;
+}
+
+/**
+ * Environmental monitoring (issue 9 §4). A positive swab (a failing presence/absence test
+ * of a swab sample, submitted) raises an alert on its site: the lots made on the site's
+ * line since the last negative swab there are listed, with a one-click signed hold for
+ * those not shipped; follow-up swabs are scheduled (a daily re-swab of the site and vector
+ * swabs of the other sites in its room, or on its line) until the alert is closed.
+ */
+export class EnvService {
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly identity: IdentityService,
+  ) {}
+
+  private get db() {
+    return this.ledger.db;
+  }
+
+  private site(id: string): Row {
+    return this.db.prepare('SELECT * FROM sampling_site WHERE id = ?').get(id) as Row;
+  }
+
+  /** The last swab of the site before `before` whose results were all negative (submitted or reviewed). */
+  lastNegative(siteId: string, before: number): number | null {
+    const r = this.db
+      .prepare(
+        `SELECT max(s.taken_at) AS at FROM sample s
+         WHERE s.site_id = ? AND s.kind = 'environmental_swab' AND s.status <> 'cancelled' AND s.taken_at < ?
+           AND EXISTS (SELECT 1 FROM test_result r WHERE r.sample_id = s.id AND r.retired = 0)
+           AND NOT EXISTS (SELECT 1 FROM test_result r WHERE r.sample_id = s.id AND r.retired = 0 AND r.status <> 'invalidated'
+                           AND (r.verdict IS NULL OR r.verdict <> 'pass' OR r.status NOT IN ('submitted','reviewed')))`,
+      )
+      .get(siteId, before) as { at: number | null };
+    return r.at;
+  }
+
+  /** Lots produced on a line (by their batch) from a date to a date (local dates, inclusive). */
+  lotsOnLine(line: string, fromDate: string | null, toDate: string): Row[] {
+    return this.db
+      .prepare(
+        `SELECT l.* FROM lot l JOIN batch b ON b.id = l.batch_id
+         WHERE b.line = ? AND l.retired = 0 AND substr(l.lot_date,1,10) <= ? ${fromDate ? 'AND substr(l.lot_date,1,10) >= ?' : ''}
+         ORDER BY l.lot_date, l.code`,
+      )
+      .all(line, toDate, ...(fromDate ? [fromDate] : [])) as Row[];
+  }
+
+  /** Called by testing, inside the submitting transaction, for a positive swab result. */
+  raise(w: LedgerWriter, result: Row, sample: Row): void {
+    const siteId = sample['site_id'] as string | null;
+    if (!siteId) return;
+    const target = result['item_code'] as string;
+    // One open alert per site and target: a second positive adds to it.
+    if (
+      this.db
+        .prepare("SELECT 1 FROM env_alert WHERE site_id = ? AND target = ? AND status = 'open' AND retired = 0")
+        .get(siteId, target)
+    )
+      return;
+    const site = this.site(siteId);
+    const takenAt = sample['taken_at'] as number;
+    const since = this.lastNegative(siteId, takenAt);
+    const tz = this.ledger.timeZone;
+    const today = localDate(tz, w.at);
+    const line = (site['line'] as string | null) ?? null;
+    const lots = line
+      ? this.lotsOnLine(line, since === null ? null : localDate(tz, since), today).map((l) => l['code'] as string)
+      : [];
+    const code = nextSequencedCode(w, {
+      namespace: 'env',
+      pattern: 'ENV-{yyyy}-{seq4}',
+      timeZone: tz,
+      seqDigits: 4,
+      taken: (c) => !!this.db.prepare('SELECT 1 FROM env_alert WHERE code = ?').get(c),
+    });
+    // Follow-up swabs: the site again (daily until closed) and the vector sites around it.
+    const followUps: FollowUp[] = [];
+    const schedule = (s: Row, kind: FollowUp['kind']) => {
+      const row = w.create(
+        S.siteSchedule,
+        { site_id: s.id, frequency_days: 1, next_due: today, targets: target, active: 1 },
+        { reason: `${code}: ${kind === 're_swab' ? 're-swab' : 'vector swab'} after positive ${target}` },
+      );
+      followUps.push({ scheduleId: row.id, siteId: s.id, siteCode: s['code'] as string, kind });
+    };
+    schedule(site, 're_swab');
+    const room = (site['room'] as string | null) ?? null;
+    if (room || line) {
+      const vectors = this.db
+        .prepare(
+          `SELECT * FROM sampling_site WHERE kind = 'environment' AND active = 1 AND retired = 0 AND id <> ? AND ${room ? 'room = ?' : 'line = ?'} ORDER BY zone, code LIMIT 20`,
+        )
+        .all(siteId, room ?? line) as Row[];
+      for (const v of vectors) schedule(v, 'vector');
+    }
+    w.create(EV.alert, {
+      code,
+      site_id: siteId,
+      sample_code: sample['code'] as string,
+      result_id: result.id,
+      target,
+      zone: (site['zone'] as number | null) ?? null,
+      line,
+      raised_at: w.at,
+      since_negative_at: since,
+      affected_lots: JSON.stringify(lots),
+      follow_ups: JSON.stringify(followUps),
+      status: 'open',
+      closed_by: null,
+      closed_at: null,
+      close_reason: null,
+    });
+  }
+
+  view(a: Row): AlertView {
+    const site = this.site(a['site_id'] as string);
+    const reported =
+      (
+        this.db.prepare('SELECT reported FROM test_result WHERE id = ?').get(a['result_id']) as
+          | { reported: string | null }
+          | undefined
+      )?.reported ?? null;
+    return {
+      id: a.id,
+      code: a['code'] as string,
+      siteId: a['site_id'] as string,
+      siteCode: site['code'] as string,
+      siteName: { zh: site['name_zh'] as string, en: site['name_en'] as string },
+      zone: (a['zone'] as number | null) ?? null,
+      line: (a['line'] as string | null) ?? null,
+      room: (site['room'] as string | null) ?? null,
+      sampleCode: a['sample_code'] as string,
+      resultId: a['result_id'] as string,
+      target: a['target'] as string,
+      reported,
+      raisedAt: iso(a['raised_at'])!,
+      sinceNegativeAt: iso(a['since_negative_at']),
+      status: a['status'] as AlertView['status'],
+      affectedLots: (JSON.parse(a['affected_lots'] as string) as string[]).length,
+      closedBy: (a['closed_by'] as string | null) ?? null,
+      closedAt: iso(a['closed_at']),
+      closeReason: (a['close_reason'] as string | null) ?? null,
+    };
+  }
+
+  private alertRow(code: string): Row {
+    const a = this.db.prepare('SELECT * FROM env_alert WHERE code = ? AND retired = 0').get(code) as Row | undefined;
+    if (!a) fail('not_found', { entity: 'env_alert', id: code }, 'errors.env_alert_not_found');
+    return a;
+  }
+
+  list(status?: string): AlertView[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM env_alert WHERE retired = 0 ${status ? 'AND status = ?' : ''} ORDER BY raised_at DESC LIMIT 500`,
+      )
+      .all(...(status ? [status] : [])) as Row[];
+    return rows.map((r) => this.view(r));
+  }
+
+  /** Open alerts that name a lot: its release waits for them. */
+  openAlertsFor(lotCode: string): string[] {
+    return (
+      this.db
+        .prepare("SELECT code, affected_lots FROM env_alert WHERE status = 'open' AND retired = 0")
+        .all() as Array<{ code: string; affected_lots: string }>
+    )
+      .filter((a) => (JSON.parse(a.affected_lots) as string[]).includes(lotCode))
+      .map((a) => a.code);
+  }
+
+  get(code: string) {
+    const a = this.alertRow(code);
+    const codes = JSON.parse(a['affected_lots'] as string) as string[];
+    const lots = codes.map((c) => {
+      const l = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(c) as Row;
+      const shipped = !!this.db.prepare('SELECT 1 FROM shipment WHERE lot_code = ? AND retired = 0 LIMIT 1').get(c);
+      return {
+        code: c,
+        itemCode: l['item_code'] as string,
+        itemName: l['item_name'] as string,
+        date: (l['lot_date'] as string).slice(0, 10),
+        status: l['status'] as string,
+        shipped,
+        holdable: !shipped && HOLDABLE.has(l['status'] as string),
+      };
+    });
+    const followUps = (JSON.parse(a['follow_ups'] as string) as FollowUp[]).map((f) => {
+      const s = this.ledger.get(S.siteSchedule, f.scheduleId);
+      return {
+        scheduleId: f.scheduleId,
+        siteCode: f.siteCode,
+        kind: f.kind,
+        nextDue: (s?.['next_due'] as string | undefined) ?? '',
+        active: s?.['active'] === 1,
+      };
+    });
+    return { alert: this.view(a), lots, followUps };
+  }
+
+  async hold(
+    signerId: string,
+    code: string,
+    lotCodes: string[],
+    reason: string,
+    password: string,
+    meaning: SignatureMeaning,
+    comment?: string,
+  ): Promise<{ held: string[] }> {
+    if (meaning !== 'held')
+      fail('invalid_input', { field: 'signature.meaning', expected: 'held' }, 'errors.signature_meaning_mismatch');
+    const detail = this.get(code);
+    if (detail.alert.status !== 'open') fail('conflict', { code }, 'errors.env_alert_closed');
+    for (const c of lotCodes) {
+      const l = detail.lots.find((x) => x.code === c);
+      if (!l) fail('invalid_input', { lot: c, alert: code }, 'errors.env_lot_not_affected');
+      if (!l.holdable)
+        fail('conflict', { lot: c, status: l.status, shipped: l.shipped }, 'errors.env_lot_not_holdable');
+    }
+    const signer = await this.identity.authenticateSigner(signerId, password);
+    return this.ledger.write(actorOf(signer), (w) => {
+      for (const c of lotCodes) {
+        const lot = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(c) as Row;
+        const cur = w.get(L.lot, lot.id)!;
+        if (!HOLDABLE.has(cur['status'] as string)) fail('conflict', { lot: c }, 'errors.stale_record');
+        w.update(L.lot, lot.id, { status: 'on_hold' }, { reason: `${code}: ${reason}` });
+        this.identity.sign(
+          w,
+          signer,
+          { def: L.lot, id: lot.id },
+          { meaning: 'held', comment: comment ?? `${code}: ${reason}` },
+        );
+      }
+      return { held: lotCodes };
+    });
+  }
+
+  close(actor: Actor, code: string, reason: string): AlertView {
+    const a = this.alertRow(code);
+    if (a['status'] !== 'open') fail('conflict', { code }, 'errors.env_alert_closed');
+    return this.ledger.write(actor, (w) => {
+      for (const f of JSON.parse(a['follow_ups'] as string) as FollowUp[]) {
+        const s = w.get(S.siteSchedule, f.scheduleId);
+        if (s && s['active'] === 1)
+          w.update(S.siteSchedule, f.scheduleId, { active: 0 }, { reason: `${code} closed: ${reason}` });
+      }
+      return this.view(
+        w.update(
+          EV.alert,
+          a.id,
+          { status: 'closed', closed_by: actor.id, closed_at: w.at, close_reason: reason },
+          { reason },
+        ),
+      );
+    });
+  }
+
+  /** Sites × ISO weeks (Monday dates): the worst result of the week's swabs. */
+  heatmap(from: string, to: string, zone?: number) {
+    const sites = this.db
+      .prepare(
+        `SELECT * FROM sampling_site WHERE kind = 'environment' AND retired = 0 ${zone ? 'AND zone = ?' : ''} ORDER BY zone, code`,
+      )
+      .all(...(zone ? [zone] : [])) as Row[];
+    const tz = this.ledger.timeZone;
+    const fromMs = Date.parse(`${from}T00:00:00Z`) - 86_400_000;
+    const toMs = Date.parse(`${to}T00:00:00Z`) + 2 * 86_400_000;
+    const rows = this.db
+      .prepare(
+        `SELECT s.site_id, s.taken_at, r.verdict, r.status FROM sample s JOIN test_result r ON r.sample_id = s.id
+         WHERE s.kind = 'environmental_swab' AND s.status <> 'cancelled' AND r.retired = 0 AND r.status <> 'invalidated' AND s.taken_at BETWEEN ? AND ?`,
+      )
+      .all(fromMs, toMs) as Array<{ site_id: string; taken_at: number; verdict: string | null; status: string }>;
+    const monday = (date: string) => {
+      const d = new Date(`${date}T00:00:00Z`);
+      const dow = (d.getUTCDay() + 6) % 7;
+      return addDays(date, -dow);
+    };
+    const weeks: string[] = [];
+    for (let w = monday(from); w <= to; w = addDays(w, 7)) weeks.push(w);
+    const cells = new Map<
+      string,
+      { siteId: string; week: string; result: 'positive' | 'negative' | 'pending'; swabs: number }
+    >();
+    const rank = { negative: 0, pending: 1, positive: 2 } as const;
+    for (const r of rows) {
+      const date = localDate(tz, r.taken_at);
+      if (date < from || date > to) continue;
+      const week = monday(date);
+      const result: 'positive' | 'negative' | 'pending' =
+        r.verdict === 'fail' && r.status !== 'entered'
+          ? 'positive'
+          : r.verdict === 'pass' && (r.status === 'submitted' || r.status === 'reviewed')
+            ? 'negative'
+            : 'pending';
+      const key = `${r.site_id}|${week}`;
+      const cur = cells.get(key);
+      if (!cur) cells.set(key, { siteId: r.site_id, week, result, swabs: 1 });
+      else {
+        cur.swabs++;
+        if (rank[result] > rank[cur.result]) cur.result = result;
+      }
+    }
+    return {
+      sites: sites.map((s) => ({
+        id: s.id,
+        code: s['code'] as string,
+        nameZh: s['name_zh'] as string,
+        nameEn: s['name_en'] as string,
+        zone: (s['zone'] as number | null) ?? null,
+        line: (s['line'] as string | null) ?? null,
+      })),
+      weeks,
+      cells: [...cells.values()],
+    };
+  }
+}

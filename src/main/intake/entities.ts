@@ -1,0 +1,72 @@
+import { defineEntity } from '../ledger/entities';
+
+/** Raw milk intake, appeals, calendar, supplier sampling levels (migration 0007). */
+export const I = {
+  panel: defineEntity({
+    name: 'intake_panel',
+    table: 'intake_panel',
+    columns: ['code', 'name_zh', 'name_en', 'supplier_code', 'items', 'active'],
+    json: ['items'],
+  }),
+  intake: defineEntity({
+    name: 'raw_milk_intake',
+    table: 'raw_milk_intake',
+    columns: [
+      'lot_code',
+      'supplier_code',
+      'declarations',
+      'sampling_level',
+      'panel_code',
+      'sample_code',
+      'status',
+      'proposal',
+      'reject_causes',
+      'decision_reason',
+      'decided_by',
+      'decided_at',
+      'report_document_id',
+      'opened_by',
+      'opened_at',
+    ],
+    json: ['declarations', 'reject_causes'],
+    // `accepted` / `rejected` cover the tanker, what was declared, the decision and why.
+    signed: [
+      'lot_code',
+      'supplier_code',
+      'declarations',
+      'sampling_level',
+      'sample_code',
+      'status',
+      'reject_causes',
+      'decision_reason',
+      'decided_at',
+    ],
+  }),
+  appeal: defineEntity({
+    name: 'intake_appeal',
+    table: 'intake_appeal',
+    columns: [
+      'intake_id',
+      'lot_code',
+      'supplier_code',
+      'item_codes',
+      'first_lab',
+      'notified_on',
+      'apply_deadline',
+      'applied_on',
+      'retest_lab',
+      'sample_received_on',
+      'report_deadline',
+      'report_received_on',
+      'outcome',
+      'status',
+      'note',
+    ],
+  }),
+  calendarDay: defineEntity({ name: 'calendar_day', table: 'calendar_day', columns: ['date', 'kind', 'name'] }),
+  supplierSampling: defineEntity({
+    name: 'supplier_sampling',
+    table: 'supplier_sampling',
+    columns: ['supplier_code', 'level', 'consecutive_passes', 'passes_required', 'changed_at', 'reason'],
+  }),
+} as const;

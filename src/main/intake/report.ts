@@ -1,0 +1,175 @@
+import type { z } from 'zod';
+import type { intakeDetailSchema } from '../../shared/contract/channels/intake';
+import type { Locale } from '../../shared/i18n';
+import { html, page } from '../documents/templates/html';
+import type { LedgerStamp } from '../documents/templates/label';
+
+type IntakeDetail = z.infer<typeof intakeDetailSchema>;
+
+const T = {
+  'zh-CN': {
+    title: '不符合生鲜乳质量安全标准的报告',
+    to: '致：县级人民政府农业农村主管部门',
+    basis:
+      '依据《宁夏回族自治区奶产业发展条例》第二十八条：乳制品生产企业对收购的生鲜乳逐批进行质量安全检测，发现不符合生鲜乳质量安全标准的，应当立即停止收购或者使用，并向所在地县级以上人民政府农业农村主管部门报告。',
+    tanker: '罐车与来源',
+    lot: '批次',
+    supplier: '供应商（收购站/牧场）',
+    farms: '牧场',
+    vehicle: '车辆',
+    quantity: '数量',
+    received: '到厂时间',
+    temperature: '到厂温度',
+    declarations: '收奶声明',
+    checks: '检测结果',
+    item: '项目',
+    result: '结果',
+    limit: '要求',
+    verdict: '判定',
+    decision: '处理决定',
+    decisionText: '拒收，已立即停止收购和使用。',
+    reason: '原因',
+    causes: '不合格项',
+    signed: '签名',
+    ledger: '审计追踪',
+    yes: '是',
+    no: '否',
+    pass: '合格',
+    fail: '不合格',
+    none: '—',
+    decl: {
+      noColostrum: '无产犊 7 日内初乳',
+      noTreatment: '无治疗期奶牛',
+      withdrawalRespected: '无休药期内奶牛',
+      healthCertificates: '检疫（健康）证明齐全',
+    },
+  },
+  en: {
+    title: 'Report of raw milk not meeting the quality and safety standard',
+    to: 'To: the county agriculture and rural affairs authority',
+    basis:
+      'Under Article 28 of the Ningxia Hui Autonomous Region Dairy Industry Development Regulations, a dairy producer tests every lot of raw milk it buys; raw milk found not to meet the raw milk quality and safety standard is stopped from purchase and use at once and reported to the agriculture authority at county level or above.',
+    tanker: 'Tanker and origin',
+    lot: 'Lot',
+    supplier: 'Supplier (collection station / farm)',
+    farms: 'Farms',
+    vehicle: 'Vehicle',
+    quantity: 'Quantity',
+    received: 'Received',
+    temperature: 'Temperature on arrival',
+    declarations: 'Receipt declarations',
+    checks: 'Test results',
+    item: 'Item',
+    result: 'Result',
+    limit: 'Requirement',
+    verdict: 'Verdict',
+    decision: 'Decision',
+    decisionText: 'Rejected; purchase and use stopped at once.',
+    reason: 'Reason',
+    causes: 'Non-conforming',
+    signed: 'Signatures',
+    ledger: 'Audit trail',
+    yes: 'yes',
+    no: 'no',
+    pass: 'pass',
+    fail: 'FAIL',
+    none: '—',
+    decl: {
+      noColostrum: 'No colostrum (calved within 7 days)',
+      noTreatment: 'No cows under treatment',
+      withdrawalRespected: 'No cows in a withdrawal period',
+      healthCertificates: 'Health (quarantine) certificates present',
+    },
+  },
+} as const;
+
+/** The 第二十八条 report for a rejected tanker: A4, bilingual by locale, ledger head in the footer. */
+export function authorityReportHtml(d: IntakeDetail, locale: Locale, stamp: LedgerStamp): string {
+  const t = T[locale];
+  const zh = locale === 'zh-CN';
+  const intake = d.intake!;
+  const row = (k: string, v: string | null) =>
+    html`<tr>
+      <th>${k}</th>
+      <td>${v ?? '—'}</td>
+    </tr>`;
+  const when = (s: string | null) => (s ? s.replace('T', ' ').slice(0, 16) + ' UTC' : '—');
+  const body = html` <main>
+    <h1>${t.title}</h1>
+    <p class="to">${t.to}</p>
+    <p class="basis">${t.basis}</p>
+    <h2>${t.tanker}</h2>
+    <table class="kv">
+      ${row(t.lot, d.lot.code)} ${row(t.supplier, `${d.supplier.name} (${d.supplier.code})`)}
+      ${row(t.farms, d.receipt?.farms.join('、') ?? null)} ${row(t.vehicle, d.receipt?.vehicle ?? null)}
+      ${row(t.quantity, `${d.lot.quantity} ${d.lot.unit}`)} ${row(t.received, when(d.receipt?.receivedAt ?? null))}
+      ${row(t.temperature, d.receipt?.temperature ? `${d.receipt.temperature} °C` : null)}
+    </table>
+    <h2>${t.declarations}</h2>
+    <table class="kv">
+      ${(Object.keys(t.decl) as Array<keyof typeof t.decl>).map((k) =>
+        row(t.decl[k], intake.declarations[k] ? t.yes : t.no),
+      )}
+    </table>
+    <h2>${t.checks}</h2>
+    <table class="grid">
+      <thead>
+        <tr>
+          <th>${t.item}</th>
+          <th>${t.result}</th>
+          <th>${t.limit}</th>
+          <th>${t.verdict}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${d.checks.map(
+          (c) =>
+            html`<tr class="${c.verdict === 'fail' ? 'bad' : ''}">
+              <td>${zh ? c.nameZh : c.nameEn}</td>
+              <td>${c.reported ?? '—'} ${c.reported && !c.screen ? c.unit : ''}</td>
+              <td>${c.limitText}</td>
+              <td>${c.verdict === 'fail' ? t.fail : c.verdict === 'pass' ? t.pass : t.none}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    <h2>${t.decision}</h2>
+    <table class="kv">
+      ${row(t.decision, t.decisionText)} ${row(t.causes, intake.rejectCauses.join(', ') || null)}
+      ${row(t.reason, intake.decisionReason)}
+    </table>
+    <h2>${t.signed}</h2>
+    <table class="grid">
+      <tbody>
+        ${d.signatures.map(
+          (s) =>
+            html`<tr>
+              <td>${s.printedName}</td>
+              <td>${s.meaning}</td>
+              <td>${when(s.signedAt)} (${s.timeZone})</td>
+              <td>${s.comment ?? ''}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+    <footer>${t.ledger} #${stamp.seq} · ${stamp.hash.slice(0, 16)}</footer>
+  </main>`;
+  return page({
+    title: `${t.title} ${d.lot.code}`,
+    lang: locale,
+    widthMm: 210,
+    heightMm: 297,
+    css: `main { padding: 16mm 16mm 20mm; font-size: 10.5pt; line-height: 1.45; }
+h1 { font-size: 16pt; margin-bottom: 4mm; }
+h2 { font-size: 12pt; margin: 5mm 0 2mm; border-bottom: 0.3mm solid #000; }
+p.to { font-weight: bold; margin-bottom: 2mm; }
+p.basis { font-size: 9.5pt; color: #222; }
+table { border-collapse: collapse; width: 100%; }
+.kv th { text-align: left; width: 55mm; font-weight: normal; color: #333; padding: 1mm 2mm 1mm 0; vertical-align: top; }
+.kv td { padding: 1mm 0; }
+.grid th, .grid td { border: 0.2mm solid #999; padding: 1mm 2mm; text-align: left; }
+.grid tr.bad td { font-weight: bold; background: #fde2e2; }
+footer { position: fixed; bottom: 8mm; left: 16mm; font-size: 8pt; color: #444; }`,
+    body,
+  });
+}

@@ -1,0 +1,743 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ChromiumPdfPrinter } from '../../src/main/documents/chromium-printer';
+import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/spec-schema';
+import type { Declarations } from '../../src/shared/contract/channels/intake';
+import type { ResultView } from '../../src/shared/contract/channels/testing';
+import type { Connection } from '../../src/main/dispatcher/dispatcher';
+import { ADMIN_PASSWORD, createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
+
+/** Thursday 2026-04-30, 10:00 Beijing time. */
+const T0 = Date.parse('2026-04-30T02:00:00Z');
+const DAY = 86_400_000;
+const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
+const errKey = (r: { ok: boolean; error?: { messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
+const OK: Declarations = { noColostrum: true, noTreatment: true, withdrawalRespected: true, healthCertificates: true };
+
+interface World {
+  app: TestApp;
+  clock: { now: number };
+  qa: Connection;
+  tech: Connection;
+  rev: Connection;
+  prod: Connection;
+}
+
+async function world(pdf = false): Promise<World> {
+  const clock = { now: T0 };
+  const app = await createTestApp({ clock: () => clock.now, ...(pdf ? { pdf: new ChromiumPdfPrinter() } : {}) });
+  const qa = await app.userWith(['qa_manager'], 'qa.chen');
+  const tech = await app.userWith(['technician'], 'tech.li');
+  const rev = await app.userWith(['reviewer'], 'rev.wang');
+  const prod = await app.userWith(['production'], 'prod.wu');
+  await app.ok(qa, 'catalog.materials.save', {
+    fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw cow milk', kind: 'raw_milk', default_unit: 'kg' },
+  });
+  for (const code of ['FARM-1', 'FARM-2']) {
+    await app.ok(qa, 'catalog.suppliers.save', {
+      fields: {
+        code,
+        name: `${code} 牧场`,
+        kind: 'farm',
+        approval_status: 'approved',
+        approved_on: null,
+        last_audit_on: null,
+        next_audit_due: null,
+        contact: null,
+        phone: null,
+      },
+    });
+  }
+  return { app, clock, qa, tech, rev, prod };
+}
+
+async function tanker(w: World, supplierCode = 'FARM-1'): Promise<string> {
+  const r = await w.app.ok(w.prod, 'lots.receiveTanker', {
+    supplierCode,
+    farms: ['贺兰山牧场'],
+    vehicle: '宁A·12345',
+    compartments: [{ no: 1, seal: 'S-1', sealIntact: true }],
+    quantity: '25000',
+    unit: 'kg',
+    temperature: '4.2',
+  });
+  return r.code;
+}
+
+/** Good values for every check of a panel, with overrides. */
+const GOOD: Record<string, string> = {
+  temperature: '4.2',
+  sensory_defect: 'absent',
+  alcohol_test: 'absent',
+  acidity: '14',
+  relative_density: '1.030',
+  fat: '3.6',
+  protein: '3.1',
+  non_fat_solids: '8.6',
+  freezing_point: '-0.530',
+  beta_lactam: 'absent',
+  tetracycline: 'absent',
+  afm1_screen: 'absent',
+  melamine_screen: 'absent',
+  apc: '300000',
+  afm1: '0.1',
+  melamine: '0.3',
+  impurities: '2.0',
+};
+
+async function runPanel(w: World, lotCode: string, over: Record<string, string> = {}): Promise<ResultView[]> {
+  const d = await w.app.ok(w.tech, 'intake.get', { lotCode });
+  const rs = (await w.app.ok(w.tech, 'results.forSample', { sampleCode: d.intake!.sampleCode! })).results;
+  for (const r of rs) {
+    const v = over[r.itemCode] ?? GOOD[r.itemCode]!;
+    await w.app.ok(
+      w.tech,
+      'results.enter',
+      r.item.limit_form === 'sampling_plan' ? { id: r.id, unitValues: [v] } : { id: r.id, replicates: [v] },
+    );
+  }
+  await w.app.ok(w.tech, 'results.submit', { sampleCode: d.intake!.sampleCode!, signature: sign('authored') });
+  return (await w.app.ok(w.tech, 'results.forSample', { sampleCode: d.intake!.sampleCode! })).results;
+}
+
+async function later(w: World, ms: number): Promise<void> {
+  w.clock.now += ms;
+  for (const c of [w.tech, w.qa, w.prod, w.rev]) await w.app.ok(c, 'auth.unlock', { password: USER_PASSWORD });
+  await w.app.ok(w.app.admin, 'auth.unlock', { password: ADMIN_PASSWORD });
+}
+
+describe('raw milk intake', () => {
+  let w: World;
+  afterEach(() => w.app.close());
+
+  describe('decisions', () => {
+    beforeEach(async () => {
+      w = await world();
+    });
+
+    it('a clean tanker: the panel is planned as tests of the tanker sample; accept signed; the lot becomes usable', async () => {
+      const lot = await tanker(w);
+      expect((await w.app.ok(w.tech, 'intake.list', {})).awaiting.map((a) => a.lotCode)).toEqual([lot]);
+      const d0 = await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK });
+      expect(d0.intake).toMatchObject({ status: 'testing', samplingLevel: 'normal', panelCode: 'BUILT-IN' });
+      expect(d0.checks.map((c) => c.code)).toEqual([
+        'temperature',
+        'sensory_defect',
+        'alcohol_test',
+        'acidity',
+        'relative_density',
+        'fat',
+        'protein',
+        'non_fat_solids',
+        'freezing_point',
+        'beta_lactam',
+        'tetracycline',
+        'afm1_screen',
+        'melamine_screen',
+      ]);
+      expect(d0.proposal).toBe('incomplete');
+      await runPanel(w, lot);
+      const d = await w.app.ok(w.tech, 'intake.get', { lotCode: lot });
+      expect(d.proposal).toBe('accept');
+      expect(d.checks.every((c) => c.verdict === 'pass')).toBe(true);
+      await w.app.ok(w.tech, 'intake.decide', {
+        lotCode: lot,
+        decision: 'accept',
+        reason: 'all checks within limits',
+        signature: sign('accepted'),
+      });
+      const after = await w.app.ok(w.qa, 'intake.get', { lotCode: lot });
+      expect(after.lot.status).toBe('accepted');
+      expect(after.signatures.map((s) => [s.meaning, s.userId])).toEqual([['accepted', 'tech.li']]);
+      // The accepted lot is usable in a batch without an override.
+      await w.app.ok(w.qa, 'catalog.products.save', {
+        fields: {
+          code: 'WMP',
+          name_zh: '全脂乳粉',
+          name_en: 'Whole milk powder',
+          stage: 'other_dairy',
+          protein_base: 'cow',
+          registration_no: null,
+          shelf_life_days: 540,
+          pack_sizes: [],
+        },
+      });
+      const b = await w.app.ok(w.prod, 'batches.start', {
+        line: 'Line 1',
+        outputKind: 'finished',
+        itemCode: 'WMP',
+        unit: 'kg',
+      });
+      await w.app.ok(w.prod, 'batches.consume', { batchId: b.id, inputLot: lot, quantity: '20000', unit: 'kg' });
+    });
+
+    it('a positive β-lactam screen proposes reject; accept is refused; only a QA manager rejects', async () => {
+      const lot = await tanker(w);
+      await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK });
+      await runPanel(w, lot, { beta_lactam: 'present' });
+      const d = await w.app.ok(w.tech, 'intake.get', { lotCode: lot });
+      expect(d.proposal).toBe('reject');
+      expect(d.causes).toEqual(['check.beta_lactam']);
+      expect(d.checks.find((c) => c.code === 'beta_lactam')).toMatchObject({
+        verdict: 'fail',
+        reported: 'present (1/1)',
+      });
+      // No OOS investigation for a tanker: the intake decision settles it.
+      expect((await w.app.ok(w.qa, 'oos.list', {})).total).toBe(0);
+      expect(
+        errKey(
+          await w.app.call(w.tech, 'intake.decide', {
+            lotCode: lot,
+            decision: 'accept',
+            reason: 'looks fine',
+            signature: sign('accepted'),
+          }),
+        ),
+      ).toBe('errors.intake_checks_failed');
+      expect(
+        errKey(
+          await w.app.call(w.tech, 'intake.decide', {
+            lotCode: lot,
+            decision: 'reject',
+            reason: 'antibiotic residue',
+            signature: sign('rejected'),
+          }),
+        ),
+      ).toBe('errors.intake_reject_needs_qa');
+      await w.app.ok(w.qa, 'intake.decide', {
+        lotCode: lot,
+        decision: 'reject',
+        reason: 'β-lactam screen positive',
+        signature: sign('rejected'),
+      });
+      const r = await w.app.ok(w.qa, 'intake.get', { lotCode: lot });
+      expect(r.lot.status).toBe('rejected');
+      expect(r.intake).toMatchObject({
+        status: 'rejected',
+        rejectCauses: ['check.beta_lactam'],
+        decisionReason: 'β-lactam screen positive',
+      });
+      // A rejected lot cannot be used.
+      await w.app.ok(w.qa, 'catalog.products.save', {
+        fields: {
+          code: 'WMP',
+          name_zh: '全脂乳粉',
+          name_en: 'Whole milk powder',
+          stage: 'other_dairy',
+          protein_base: 'cow',
+          registration_no: null,
+          shelf_life_days: 540,
+          pack_sizes: [],
+        },
+      });
+      const b = await w.app.ok(w.prod, 'batches.start', {
+        line: 'Line 1',
+        outputKind: 'finished',
+        itemCode: 'WMP',
+        unit: 'kg',
+      });
+      expect(
+        errKey(
+          await w.app.call(w.prod, 'batches.consume', { batchId: b.id, inputLot: lot, quantity: '100', unit: 'kg' }),
+        ),
+      ).toBe('errors.lot_rejected');
+    });
+
+    it('a declared colostrum tanker is refused outright: no sample, no acceptance', async () => {
+      const lot = await tanker(w);
+      const d = await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: { ...OK, noColostrum: false } });
+      expect(d.intake).toMatchObject({ status: 'refused', sampleCode: null });
+      expect(d.proposal).toBe('reject');
+      expect(d.causes).toEqual(['declaration.noColostrum']);
+      expect((await w.app.ok(w.qa, 'samples.list', { lotCode: lot })).total).toBe(0);
+      expect(
+        errKey(
+          await w.app.call(w.qa, 'intake.decide', {
+            lotCode: lot,
+            decision: 'accept',
+            reason: 'override attempt',
+            signature: sign('accepted'),
+          }),
+        ),
+      ).toBe('errors.intake_declaration_refused');
+      await w.app.ok(w.qa, 'intake.decide', {
+        lotCode: lot,
+        decision: 'reject',
+        reason: 'colostrum declared',
+        signature: sign('rejected'),
+      });
+      expect((await w.app.ok(w.qa, 'intake.get', { lotCode: lot })).lot.status).toBe('rejected');
+    });
+
+    it('tightened sampling after a rejection, back to normal after the configured consecutive passes', async () => {
+      await w.app.ok(w.qa, 'suppliers.sampling.configure', {
+        supplierCode: 'FARM-1',
+        passesRequired: 2,
+        reason: 'plant rule QP-12: two clean tankers',
+      });
+      const bad = await tanker(w);
+      await w.app.ok(w.tech, 'intake.start', { lotCode: bad, declarations: OK });
+      await runPanel(w, bad, { freezing_point: '-0.480' }); // added water
+      await w.app.ok(w.qa, 'intake.decide', {
+        lotCode: bad,
+        decision: 'reject',
+        reason: 'freezing point: added water',
+        signature: sign('rejected'),
+      });
+      expect((await w.app.ok(w.qa, 'suppliers.sampling', { supplierCode: 'FARM-1' })).level).toBe('tightened');
+      // The other farm is not affected.
+      expect((await w.app.ok(w.qa, 'suppliers.sampling', { supplierCode: 'FARM-2' })).level).toBe('normal');
+      const codes: string[][] = [];
+      for (let i = 0; i < 3; i++) {
+        const lot = await tanker(w);
+        const d = await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK });
+        codes.push(d.checks.map((c) => c.code));
+        expect(d.sampling.level).toBe(i < 2 ? 'tightened' : 'normal');
+        await runPanel(w, lot);
+        await w.app.ok(w.tech, 'intake.decide', {
+          lotCode: lot,
+          decision: 'accept',
+          reason: 'all checks within limits',
+          signature: sign('accepted'),
+        });
+      }
+      expect(codes[0]).toEqual(expect.arrayContaining(['apc', 'afm1', 'melamine', 'impurities']));
+      expect(codes[0]).toHaveLength(17);
+      expect(codes[2]).toHaveLength(13);
+      const h = await w.app.ok(w.qa, 'suppliers.sampling', { supplierCode: 'FARM-1' });
+      expect(h.level).toBe('normal');
+      expect(h.history.map((x) => x.level)).toEqual(['normal', 'tightened', 'tightened', 'normal']);
+      expect(h.history[0]!.reason).toMatch(/^normal: 2 consecutive passes/);
+      const perf = await w.app.ok(w.qa, 'suppliers.performance', {
+        from: '2026-01-01',
+        to: '2026-12-31',
+        supplierCode: 'FARM-1',
+      });
+      expect(perf[0]).toMatchObject({
+        intakes: 4,
+        accepted: 3,
+        rejected: 1,
+        passRate: '75.0',
+        rejectsByCause: [{ cause: 'check.freezing_point', count: 1 }],
+        level: 'normal',
+      });
+    });
+
+    it('a failed ingredient inspection tightens the supplier: the next inspection tests every item', async () => {
+      await w.app.ok(w.qa, 'catalog.materials.save', {
+        fields: { code: 'WPC80', name_zh: '浓缩乳清蛋白', name_en: 'WPC 80', kind: 'ingredient', default_unit: 'kg' },
+      });
+      await w.app.ok(w.qa, 'catalog.suppliers.save', {
+        fields: {
+          code: 'SUP-W',
+          name: 'Whey Co',
+          kind: 'ingredient',
+          approval_status: 'approved',
+          approved_on: null,
+          last_audit_on: null,
+          next_audit_due: null,
+          contact: null,
+          phone: null,
+        },
+      });
+      const m = (
+        (await w.app.ok(w.qa, 'catalog.materials.list', {} as never)) as Array<{ id: string; code: string }>
+      ).find((x) => x.code === 'WPC80')!;
+      const item = (over: Partial<SpecItem> & { code: string }): SpecItem => ({
+        name_zh: over.code,
+        name_en: over.code,
+        group: 'macronutrients',
+        method_code: null,
+        unit: 'g/100g',
+        basis: 'per_100g',
+        limit_form: 'minimum',
+        min: '78.0',
+        max: null,
+        target: null,
+        lod: null,
+        n: null,
+        c: null,
+        m: null,
+        big_m: null,
+        precision: 1,
+        comparison: 'full_value',
+        required_for_release: true,
+        in_house_only: true,
+        frequency: 'every_lot',
+        frequency_n: null,
+        period_days: null,
+        formula: null,
+        clause: null,
+        source: 'plant',
+        verification: 'plant',
+        note: null,
+        ...over,
+      });
+      const items = [
+        item({ code: 'protein' }),
+        item({
+          code: 'pb',
+          group: 'contaminants',
+          unit: 'mg/kg',
+          basis: 'per_kg',
+          limit_form: 'maximum',
+          min: null,
+          max: '0.3',
+          frequency: 'every_nth_lot',
+          frequency_n: 10,
+        }),
+      ];
+      const json = JSON.stringify({
+        schema: SPEC_DOCUMENT_SCHEMA,
+        title_zh: 'WPC',
+        title_en: 'WPC',
+        subject_kind: 'material',
+        applies_to: 'ingredient',
+        standard: null,
+        version_note: null,
+        items,
+      });
+      const v = await w.app.ok(w.qa, 'specs.create', {
+        subjectKind: 'material',
+        subjectId: m.id,
+        code: 'SPEC-WPC',
+        titleZh: 'WPC',
+        titleEn: 'WPC',
+        from: { kind: 'document', json },
+      });
+      await w.app.ok(w.qa, 'specs.setEffective', { versionId: v.id, effectiveFrom: '2026-01-01' });
+      await w.app.ok(w.qa, 'specs.approve', { versionId: v.id, signature: sign('approved') });
+      const receive = async () =>
+        (
+          await w.app.ok(w.prod, 'lots.receive', {
+            kind: 'ingredient',
+            materialCode: 'WPC80',
+            supplierCode: 'SUP-W',
+            supplierLot: `W-${Math.random()}`,
+            quantity: '1000',
+            unit: 'kg',
+            containers: 40,
+            condition: 'intact',
+            expiryDate: '2027-12-31',
+          })
+        ).code;
+      const inspect = async (lot: string) =>
+        (
+          await w.app.ok(w.tech, 'samples.register', {
+            kind: 'incoming_inspection',
+            lotCode: lot,
+            samplingPoint: 'Bag 3',
+            quantity: '200',
+            unit: 'g',
+            container: 'bag',
+            receipt: { condition: 'intact' },
+          })
+        ).sample.code;
+      const first = await inspect(await receive());
+      const rs = (await w.app.ok(w.tech, 'results.forSample', { sampleCode: first })).results;
+      expect(rs.map((r) => r.itemCode)).toEqual(['protein', 'pb']); // first lot: pb due (every 10th)
+      await w.app.ok(w.tech, 'results.enterMany', {
+        entries: [
+          { id: rs[0]!.id, replicates: ['80.1'] },
+          { id: rs[1]!.id, replicates: ['0.05'] },
+        ],
+      });
+      await w.app.ok(w.tech, 'results.submit', { sampleCode: first, signature: sign('authored') });
+      await w.app.ok(w.rev, 'results.review', {
+        ids: rs.map((r) => r.id),
+        decision: 'approve',
+        signature: sign('reviewed'),
+      });
+      const second = await inspect(await receive());
+      const rs2 = (await w.app.ok(w.tech, 'results.forSample', { sampleCode: second })).results;
+      expect(rs2.map((r) => r.itemCode)).toEqual(['protein']); // normal sampling: pb not due
+      await w.app.ok(w.tech, 'results.enter', { id: rs2[0]!.id, replicates: ['75.0'] });
+      await w.app.ok(w.tech, 'results.submit', { sampleCode: second, signature: sign('authored') });
+      expect((await w.app.ok(w.qa, 'suppliers.sampling', { supplierCode: 'SUP-W' })).level).toBe('tightened');
+      const third = await inspect(await receive());
+      expect(
+        (await w.app.ok(w.tech, 'results.forSample', { sampleCode: third })).results.map((r) => r.itemCode),
+      ).toEqual(['protein', 'pb']);
+    });
+  });
+
+  describe('authority report', () => {
+    beforeEach(async () => {
+      w = await world(true);
+    });
+
+    it('a rejection produces the 第二十八条 report with tanker, supplier, result and reason', async () => {
+      const lot = await tanker(w);
+      await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK });
+      await runPanel(w, lot, { beta_lactam: 'present' });
+      w.app.conn('qa'); // the QA manager's session prints in Chinese
+      const d = await w.app.ok(w.qa, 'intake.decide', {
+        lotCode: lot,
+        decision: 'reject',
+        reason: 'β-lactam screen positive',
+        signature: sign('rejected'),
+      });
+      expect(d.intake!.reportDocumentId).not.toBeNull();
+      const doc = await w.app.ok(w.qa, 'intake.report', { lotCode: lot, locale: 'zh-CN' });
+      expect(doc.reprint).toBe(true);
+      const file = join(w.app.dir, 'report.pdf');
+      writeFileSync(file, Buffer.from(doc.base64, 'base64'));
+      const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-']).toString('utf8');
+      for (const s of [
+        lot,
+        'FARM-1',
+        '宁A·12345',
+        'β-内酰胺类抗生素',
+        '不合格',
+        'β-lactam screen positive',
+        '第二十八条',
+        '拒收',
+      ])
+        expect(text).toContain(s);
+      const docs = await w.app.ok(w.qa, 'documents.list', {
+        subjectEntity: 'raw_milk_intake',
+        subjectId: d.intake!.id,
+      });
+      expect(docs.map((x) => x.kind)).toEqual(['authority_report', 'authority_report']);
+    }, 120_000);
+  });
+
+  describe('appeals and the working-day calendar', () => {
+    beforeEach(async () => {
+      w = await world();
+    });
+
+    it('deadlines skip weekends and holidays and count make-up working days; the same lab is refused', async () => {
+      // 2026 Labour Day: 1–5 May off; Sunday 26 April and Saturday 9 May are make-up working days.
+      for (const d of ['2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05'])
+        await w.app.ok(w.qa, 'calendar.save', { date: d, kind: 'holiday', name: '劳动节' });
+      await w.app.ok(w.qa, 'calendar.save', { date: '2026-05-09', kind: 'workday', name: '劳动节调休' });
+      expect(errKey(await w.app.call(w.qa, 'calendar.save', { date: '2026-05-06', kind: 'workday', name: 'x' }))).toBe(
+        'errors.workday_not_weekend',
+      );
+      const lot = await tanker(w);
+      await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK });
+      await runPanel(w, lot, { afm1_screen: 'present' });
+      await w.app.ok(w.qa, 'intake.decide', {
+        lotCode: lot,
+        decision: 'reject',
+        reason: 'aflatoxin M1 screen positive',
+        signature: sign('rejected'),
+      });
+      // Notified Thursday 30 April: working days are 6, 7, 8, 9 (make-up Saturday), 11 May.
+      const a = await w.app.ok(w.qa, 'appeals.create', {
+        lotCode: lot,
+        notifiedOn: '2026-04-30',
+        firstLab: 'LotSeal plant laboratory',
+        itemCodes: ['afm1_screen'],
+      });
+      expect(a).toMatchObject({
+        applyDeadline: '2026-05-11',
+        status: 'notified',
+        nextDeadline: '2026-05-11',
+        overdue: false,
+      });
+      await later(w, 12 * DAY); // 12 May
+      expect((await w.app.ok(w.qa, 'appeals.list', { overdueOnly: true })).map((x) => x.id)).toEqual([a.id]);
+      expect(
+        errKey(
+          await w.app.call(w.qa, 'appeals.update', { id: a.id, appliedOn: '2026-05-12', reason: 'supplier applied' }),
+        ),
+      ).toBe('errors.appeal_late');
+      const applied = await w.app.ok(w.qa, 'appeals.update', {
+        id: a.id,
+        appliedOn: '2026-05-08',
+        reason: 'application received by the county bureau on 8 May',
+      });
+      expect(applied.status).toBe('applied');
+      expect(
+        errKey(
+          await w.app.call(w.qa, 'appeals.update', {
+            id: a.id,
+            retestLab: ' lotseal plant  laboratory',
+            sampleReceivedOn: '2026-05-11',
+            reason: 'retest arranged',
+          }),
+        ),
+      ).toBe('errors.appeal_same_lab');
+      // Sample received Monday 11 May → 7 working days: 12, 13, 14, 15, 18, 19, 20 May.
+      const retest = await w.app.ok(w.qa, 'appeals.update', {
+        id: a.id,
+        retestLab: '宁夏食品检测研究院',
+        sampleReceivedOn: '2026-05-11',
+        reason: 'retest sample received',
+      });
+      expect(retest).toMatchObject({ status: 'retesting', reportDeadline: '2026-05-20', overdue: false });
+      expect(
+        errKey(
+          await w.app.call(w.qa, 'appeals.update', { id: a.id, outcome: 'upheld', reason: 'report says positive' }),
+        ),
+      ).toBe('errors.appeal_report_required');
+      const closed = await w.app.ok(w.qa, 'appeals.update', {
+        id: a.id,
+        reportReceivedOn: '2026-05-12',
+        outcome: 'upheld',
+        reason: 're-test report: AFM1 0.62 µg/kg',
+      });
+      expect(closed.status).toBe('closed');
+      const perf = await w.app.ok(w.qa, 'suppliers.performance', {
+        from: '2026-01-01',
+        to: '2026-12-31',
+        supplierCode: 'FARM-1',
+      });
+      expect(perf[0]!.appealsByOutcome).toEqual([{ outcome: 'upheld', count: 1 }]);
+    });
+  });
+});
+
+describe('environmental monitoring', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world();
+  });
+  afterEach(() => w.app.close());
+
+  it('a positive zone 1 swab lists exactly the lots made on its line since the last negative there, holds them with one signature and schedules follow-ups', async () => {
+    const { app, qa, tech, prod } = w;
+    await app.ok(qa, 'catalog.products.save', {
+      fields: {
+        code: 'IF-1',
+        name_zh: '婴儿配方奶粉',
+        name_en: 'Infant formula',
+        stage: 'other_dairy',
+        protein_base: 'cow',
+        registration_no: null,
+        shelf_life_days: 720,
+        pack_sizes: [],
+      },
+    });
+    const site = await app.ok(qa, 'sites.save', {
+      fields: {
+        code: 'Z1-FILLER-2',
+        name_zh: '2线灌装机内表面',
+        name_en: 'Line 2 filler inner surface',
+        kind: 'environment',
+        zone: 1,
+        line: 'Line 2',
+        room: 'Filling 2',
+        active: true,
+      },
+    });
+    await app.ok(qa, 'sites.save', {
+      fields: {
+        code: 'Z2-FILLER-2',
+        name_zh: '2线灌装机外壳',
+        name_en: 'Line 2 filler housing',
+        kind: 'environment',
+        zone: 2,
+        line: 'Line 2',
+        room: 'Filling 2',
+        active: true,
+      },
+    });
+    await app.ok(qa, 'sites.save', {
+      fields: {
+        code: 'Z1-FILLER-1',
+        name_zh: '1线灌装机',
+        name_en: 'Line 1 filler',
+        kind: 'environment',
+        zone: 1,
+        line: 'Line 1',
+        room: 'Filling 1',
+        active: true,
+      },
+    });
+    const lotOn = async (line: string) =>
+      (await app.ok(prod, 'batches.start', { line, outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })).output.code;
+    const swab = async (value: 'absent' | 'present') => {
+      const s = await app.ok(tech, 'samples.register', {
+        kind: 'environmental_swab',
+        siteCode: site.code,
+        samplingPoint: 'filler nozzle',
+        targets: ['cronobacter'],
+        quantity: '1',
+        unit: 'pcs',
+        container: 'swab tube',
+        receipt: { condition: 'intact' },
+      });
+      const [r] = (await app.ok(tech, 'results.forSample', { sampleCode: s.sample.code })).results;
+      await app.ok(tech, 'results.enter', { id: r!.id, unitValues: [value] });
+      return (
+        await app.ok(tech, 'results.submit', { sampleCode: s.sample.code, signature: sign('authored') }),
+        s.sample.code
+      );
+    };
+    const old = await lotOn('Line 2'); // before the last negative
+    await later(w, DAY);
+    await swab('absent');
+    await later(w, DAY);
+    const a1 = await lotOn('Line 2');
+    const other = await lotOn('Line 1');
+    await later(w, DAY);
+    const a2 = await lotOn('Line 2');
+    await later(w, DAY);
+    // a2 is released and shipped part; a1 is released; the finished lots start on hold.
+    await app.ok(qa, 'lots.decide', {
+      code: a1,
+      decision: 'release',
+      reason: 'released',
+      signature: sign('released'),
+    } as never);
+    const swabCode = await swab('present');
+    const alerts = await app.ok(qa, 'env.alerts.list', { status: 'open' });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ siteCode: 'Z1-FILLER-2', target: 'cronobacter', zone: 1, sampleCode: swabCode });
+    const d = await app.ok(qa, 'env.alerts.get', { code: alerts[0]!.code });
+    expect(d.lots.map((l) => l.code)).toEqual([a1, a2]);
+    expect(d.lots.map((l) => l.code)).not.toContain(old);
+    expect(d.lots.map((l) => l.code)).not.toContain(other);
+    expect(d.lots.find((l) => l.code === a1)).toMatchObject({ status: 'released', holdable: true });
+    expect(d.lots.find((l) => l.code === a2)).toMatchObject({ status: 'on_hold', holdable: false });
+    expect(d.followUps.map((f) => [f.siteCode, f.kind])).toEqual([
+      ['Z1-FILLER-2', 're_swab'],
+      ['Z2-FILLER-2', 'vector'],
+    ]);
+    expect((await app.ok(tech, 'sites.due', {})).map((s) => s.siteCode).sort()).toEqual(['Z1-FILLER-2', 'Z2-FILLER-2']);
+    // No OOS for a swab; the lots on hold awaiting release stay blocked while the alert is open.
+    expect((await app.ok(qa, 'oos.list', {})).total).toBe(0);
+    expect(
+      errKey(
+        await app.call(qa, 'lots.decide', {
+          code: a2,
+          decision: 'release',
+          reason: 'release',
+          signature: sign('released'),
+        } as never),
+      ),
+    ).toBe('errors.lot_env_alert');
+    const held = await app.ok(qa, 'env.alerts.hold', {
+      code: alerts[0]!.code,
+      lotCodes: [a1],
+      reason: 'Cronobacter on zone 1 filler',
+      signature: sign('held'),
+    });
+    expect(held.held).toEqual([a1]);
+    expect((await app.ok(qa, 'lots.get', { code: a1 })).lot.status).toBe('on_hold');
+    expect(
+      errKey(
+        await app.call(qa, 'env.alerts.hold', {
+          code: alerts[0]!.code,
+          lotCodes: [other],
+          reason: 'not affected',
+          signature: sign('held'),
+        }),
+      ),
+    ).toBe('errors.env_lot_not_affected');
+    const heat = await app.ok(qa, 'env.heatmap', { from: '2026-04-27', to: '2026-05-10' });
+    expect(
+      heat.cells
+        .filter((c) => c.siteId === site.id)
+        .map((c) => c.result)
+        .sort(),
+    ).toEqual(['negative', 'positive']);
+    await app.ok(qa, 'env.alerts.close', { code: alerts[0]!.code, reason: 'three negative re-swabs and vector swabs' });
+    expect((await app.ok(tech, 'sites.due', {})).map((s) => s.siteCode)).toEqual([]);
+  });
+});
