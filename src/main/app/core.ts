@@ -12,6 +12,8 @@ import { SamplesService } from '../samples/samples-service';
 import { ResultsService } from '../results/results-service';
 import { IntakeService } from '../intake/intake-service';
 import { EnvService } from '../environment/env-service';
+import { InstrumentsService } from '../instruments/instruments-service';
+import { ConnectionManager } from '../instruments/connections';
 import { SessionManager } from '../auth/sessions';
 import { SettingsService } from '../auth/settings';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
@@ -24,7 +26,7 @@ import { isImportRunning } from '../import/import-runner';
 import { JobRunner } from './jobs';
 import { DocumentsService } from '../documents/documents-service';
 import type { PdfPrinter } from '../documents/pdf';
-import { buildHandlers } from './handlers';
+import { buildHandlers, startVerification } from './handlers';
 
 export interface CoreOptions {
   dataDir: string;
@@ -70,6 +72,7 @@ export interface Services {
   results: ResultsService;
   intake: IntakeService;
   env: EnvService;
+  instruments: InstrumentsService;
   documents: DocumentsService;
 }
 
@@ -165,13 +168,14 @@ export class AppCore {
     // alert, is not released or accepted.
     lots.decisionGuard = (lotCode) => results.blockingOos(lotCode);
     lots.envGuard = (lotCode) => env.openAlertsFor(lotCode);
+    const instruments = new InstrumentsService(ledger, results, this.instrumentConnections());
     sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
     ledger.setWriteGate(() => (isImportRunning() ? appError('conflict', { what: 'import' }, 'import.import_running') : null));
     ledger.onCommit((c) => {
       if (c.entities.includes('setting')) settings.invalidate();
       this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
     });
-    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, intake, env, documents };
+    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, intake, env, instruments, documents };
   }
 
   /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */
@@ -289,9 +293,11 @@ export class AppCore {
       const last = this.lastRun();
       const due = !last || this.clock() - (last['finished_at'] as number) > st.verifyEveryHours * 3_600_000;
       if (due && !this.jobs.isRunning('verify')) {
-        import('./handlers')
-          .then((h) => h.startVerification(this, null))
-          .catch((e: unknown) => this.log.error({ channel: 'schedule.verify', error: e }));
+        try {
+          startVerification(this, null);
+        } catch (e) {
+          this.log.error({ channel: 'schedule.verify', error: e });
+        }
       }
     };
     const t = setInterval(tick, 10 * 60_000);
@@ -300,8 +306,33 @@ export class AppCore {
     setTimeout(tick, 30_000).unref();
   }
 
+  /**
+   * Serial connections belong to the process, not to one opened database: a restore reopens
+   * the database and keeps the instruments connected. Status, readings and traffic become
+   * contract events (instruments.status / reading / traffic).
+   */
+  private connections: ConnectionManager | null = null;
+  instrumentConnections(): ConnectionManager {
+    if (!this.connections) {
+      const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+      const text = (b: Uint8Array) =>
+        Array.from(b, (c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `<${c.toString(16).padStart(2, '0')}>`)).join('');
+      this.connections = new ConnectionManager({
+        status: (id, state, message, port) => this.dispatcher.emit('all', 'instruments.status', { id, state, message, port }),
+        frame: (id, frame, _unsolicited, readingId) => {
+          const svc = this.services;
+          if (!svc) return;
+          this.dispatcher.emit('all', 'instruments.reading', { id, readingId, at: new Date().toISOString(), outcome: svc.instruments.outcome(frame, 'en') });
+        },
+        traffic: (id, dir, bytes) => this.dispatcher.emit('all', 'instruments.traffic', { id, dir, at: new Date().toISOString(), text: text(bytes), hex: hex(bytes) }),
+      });
+    }
+    return this.connections;
+  }
+
   close(): void {
     for (const t of this.timers) clearInterval(t);
+    this.connections?.closeAll().catch((e: unknown) => this.log.error({ channel: 'instruments.close', error: e }));
     // The printer's browser (if one was started) goes with the core; nothing waits for it.
     this.pdf?.close?.().catch((e: unknown) => this.log.error({ channel: 'pdf.close', error: e }));
     this.services?.ledger.db.close();

@@ -19,6 +19,7 @@ import { catalogHandlers } from '../catalog/handlers';
 import { samplesHandlers } from '../samples/handlers';
 import { resultsHandlers } from '../results/handlers';
 import { intakeHandlers } from '../intake/handlers';
+import { instrumentsHandlers } from '../instruments/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -86,6 +87,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...samplesHandlers(core),
     ...resultsHandlers(core),
     ...intakeHandlers(core),
+    ...instrumentsHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {

@@ -209,6 +209,18 @@ export class SpecService {
     return (this.ledger.db.prepare('SELECT * FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position').all(versionId) as Row[]).map(itemFromRow);
   }
 
+  /** The id of the version in force on a date (the light lookup behind `effective`). */
+  effectiveId(subjectKind: string, subjectId: string, date: string): string | null {
+    const r = this.ledger.db
+      .prepare(
+        `SELECT v.id FROM spec_version v JOIN specification s ON s.id = v.spec_id
+         WHERE s.subject_kind = ? AND s.subject_id = ? AND s.retired = 0 AND v.status IN ('approved', 'superseded')
+           AND v.effective_from <= ? ORDER BY v.effective_from DESC, v.version DESC LIMIT 1`,
+      )
+      .get(subjectKind, subjectId, date) as { id: string } | undefined;
+    return r?.id ?? null;
+  }
+
   /** The version in force on a date: approved (or since superseded), effective on or before it, newest. */
   effective(subjectKind: string, subjectId: string, date: string): SpecVersionView | null {
     const r = this.ledger.db

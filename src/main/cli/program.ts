@@ -13,6 +13,7 @@ import { systemActor } from '../ledger/ledger';
 import { verifyFile } from '../ledger/verify-runner';
 import { registerImportCommand } from './commands/import';
 import { registerTraceCommand } from './commands/trace';
+import { registerInstrumentCommands } from './commands/instruments';
 
 /**
  * `lotseal`: the command line of ../shared/formats/README.md (a published contract).
@@ -206,6 +207,7 @@ export function buildProgram(): Command {
   // Further commands register here, one module each under ./commands/ (import, trace, …).
   registerImportCommand(program, g);
   registerTraceCommand(program, g);
+  registerInstrumentCommands(program, g);
 
   return program;
 }

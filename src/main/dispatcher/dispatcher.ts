@@ -3,6 +3,7 @@ import {
   AppErrorException,
   appError,
   contract,
+  events,
   isChannelName,
   type AppError,
   type ChannelName,
@@ -59,7 +60,8 @@ export interface DispatcherLog {
   error(info: { channel: string; error: unknown }): void;
 }
 
-export type EventSink = (target: { connectionId: string } | 'all', name: EventName, payload: unknown) => void;
+/** `mayReceive(connectionId)`: the event's access (contract `events`) allows that connection's session. */
+export type EventSink = (target: { connectionId: string } | 'all', name: EventName, payload: unknown, mayReceive: (connectionId: string) => boolean) => void;
 
 /** The contract's own format rules carry a message key (e.g. `quantity_format`): say it in the user's language. */
 function schemaMessage(locale: Locale, message: string): string {
@@ -92,7 +94,14 @@ export class Dispatcher {
   }
 
   emit<E extends EventName>(target: { connectionId: string } | 'all', name: E, payload: EventPayload<E>): void {
-    for (const s of this.eventSinks) s(target, name, payload);
+    const access = events[name].access;
+    const mayReceive = (connectionId: string): boolean => {
+      if (access === 'public') return true;
+      const session = this.sessions.current(connectionId, this.clock());
+      if (!session) return false;
+      return access === 'session' || session.permissions.has(access);
+    };
+    for (const s of this.eventSinks) s(target, name, payload, mayReceive);
   }
 
   private refuse(conn: Connection, channel: string, error: AppError, userId: string | null, detail?: string): Result<never> {

@@ -94,10 +94,11 @@ function start(): void {
 
       // Events go to the window when addressed to everyone or to its connection
       // (registerIpc names a connection after the sender's webContents id).
-      dispatcher.onEvent((target: { connectionId: string } | 'all', name: EventName, payload: unknown) => {
+      dispatcher.onEvent((target: { connectionId: string } | 'all', name: EventName, payload: unknown, mayReceive: (id: string) => boolean) => {
         const contents = mainWindow?.webContents;
         if (!contents || contents.isDestroyed()) return;
         if (target !== 'all' && target.connectionId !== `wc-${contents.id}`) return;
+        if (!mayReceive(`wc-${contents.id}`)) return;
         contents.send(eventChannel(name), payload);
       });
     })

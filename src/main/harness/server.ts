@@ -116,13 +116,13 @@ export function startHarness(opts: HarnessOptions): Promise<Harness> {
     });
   });
 
-  const unsubscribe = opts.core.dispatcher.onEvent((target, name, payload) => {
+  const unsubscribe = opts.core.dispatcher.onEvent((target, name, payload, mayReceive) => {
     const frame = JSON.stringify({ t: 'event', name, payload });
     if (target === 'all') {
-      for (const ws of sockets.values()) if (ws.readyState === ws.OPEN) ws.send(frame);
+      for (const [id, ws] of sockets) if (ws.readyState === ws.OPEN && mayReceive(id)) ws.send(frame);
     } else {
       const ws = sockets.get(target.connectionId);
-      if (ws && ws.readyState === ws.OPEN) ws.send(frame);
+      if (ws && ws.readyState === ws.OPEN && mayReceive(target.connectionId)) ws.send(frame);
     }
   });
 

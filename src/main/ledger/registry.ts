@@ -12,5 +12,6 @@ import '../documents/entities';
 import '../results/entities';
 import '../intake/entities';
 import '../environment/entities';
+import '../instruments/entities';
 
 export { allEntities, entityDef } from './entities';

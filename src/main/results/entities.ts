@@ -98,7 +98,10 @@ export const T = {
       'retest_result_id',
     ],
     json: ['checklist'],
-    signed: ['code', 'result_id', 'item_code', 'reported', 'checklist', 'phase1_summary', 'outcome', 'conclusion'],
+    // Both signatures cover what the investigation is about and the phase I findings; the
+    // conclusion (outcome and text) is carried in the `oos_concluded` signature's comment,
+    // so concluding does not show the phase I signature as invalidated.
+    signed: ['code', 'result_id', 'item_code', 'reported', 'checklist', 'phase1_summary'],
   }),
   methodRule: defineEntity({
     name: 'method_rule',

@@ -44,6 +44,7 @@ import { L } from '../lots/entities';
 import { localDate, nextSequencedCode } from '../lots/codes';
 import type { SamplesService } from '../samples/samples-service';
 import { T } from './entities';
+import { IN } from '../instruments/entities';
 
 type PlanReason = (typeof planReasons)[number];
 type Checklist = z.infer<typeof checklistSchema>;
@@ -180,6 +181,7 @@ function targetItem(target: string): TestItem {
 }
 
 export interface EntryInput {
+  typedOverReason?: string | undefined;
   replicates?: string[] | undefined;
   unitValues?: string[] | undefined;
   instrumentId?: string | null | undefined;
@@ -237,7 +239,36 @@ export class ResultsService {
     return json<TestItem>(r['item'])!;
   }
 
-  view(r: Row, attachments?: number, corrected?: boolean): ResultView {
+  private captureViews(resultIds: string[]): Map<string, ResultView['captures']> {
+    const out = new Map<string, ResultView['captures']>();
+    for (let i = 0; i < resultIds.length; i += 500) {
+      const chunk = resultIds.slice(i, i + 500);
+      const rows = this.db
+        .prepare(
+          `SELECT c.*, ins.code AS instrument_code FROM instrument_capture c JOIN instrument ins ON ins.id = c.instrument_id
+           WHERE c.result_id IN (${chunk.map(() => '?').join(',')}) AND c.retired = 0 ORDER BY c.at`,
+        )
+        .all(...chunk) as Array<Row & { instrument_code: string }>;
+      for (const c of rows) {
+        const list = out.get(c['result_id'] as string) ?? [];
+        list.push({
+          id: c.id,
+          replicateIndex: c['replicate_index'] as number,
+          instrumentCode: c.instrument_code,
+          value: (c['value'] as string | null) ?? null,
+          unit: (c['unit'] as string | null) ?? null,
+          status: c['status'] as 'used' | 'typed_over',
+          typedOverReason: (c['typed_over_reason'] as string | null) ?? null,
+          flagged: c['flagged'] === 1,
+          flagReason: (c['flag_reason'] as string | null) ?? null,
+        });
+        out.set(c['result_id'] as string, list);
+      }
+    }
+    return out;
+  }
+
+  view(r: Row, attachments?: number, corrected?: boolean, captures?: ResultView['captures']): ResultView {
     const item = this.item(r);
     const n =
       attachments ??
@@ -303,6 +334,7 @@ export class ResultsService {
       note: (r['note'] as string | null) ?? null,
       attachments: n,
       corrected: wasCorrected,
+      captures: captures ?? this.captureViews([r.id]).get(r.id) ?? [],
     };
   }
 
@@ -326,7 +358,8 @@ export class ResultsService {
         .all(...chunk) as Array<{ entity_id: string }>)
         corrected.add(c.entity_id);
     }
-    return rows.map((r) => this.view(r, counts.get(r.id) ?? 0, corrected.has(r.id)));
+    const captures = this.captureViews(ids);
+    return rows.map((r) => this.view(r, counts.get(r.id) ?? 0, corrected.has(r.id), captures.get(r.id) ?? []));
   }
 
   sampleRows(sampleId: string): Row[] {
@@ -860,9 +893,48 @@ export class ResultsService {
     }
   }
 
+  /**
+   * A value typed over one captured from an instrument needs a reason (issue 10 §5); the
+   * capture keeps its raw bytes and is marked `typed_over`, which review shows.
+   */
+  private checkTypedOver(w: LedgerWriter, r: Row, replicates: string[], reason: string | undefined): void {
+    const captures = this.db
+      .prepare("SELECT * FROM instrument_capture WHERE result_id = ? AND status = 'used' AND retired = 0")
+      .all(r.id) as Row[];
+    for (const c of captures) {
+      const k = c['replicate_index'] as number;
+      const now = (replicates[k] ?? '').trim();
+      if (now === c['value']) continue;
+      if (!reason) fail('invalid_input', { field: 'typedOverReason', item: r['item_code'], replicate: k + 1, captured: c['value'] }, 'errors.capture_typed_over_reason');
+      w.update(IN.capture, c.id, { status: 'typed_over', typed_over_reason: reason }, { reason: `typed over: ${reason}` });
+    }
+  }
+
+  /** A reading captured from an instrument into replicate k (inside the capture's transaction). */
+  applyCapture(w: LedgerWriter, resultId: string, k: number, value: string, instrumentCode: string): ResultView[] {
+    const r = w.get(T.result, resultId);
+    if (!r || r.retired) fail('not_found', { entity: 'test_result', id: resultId }, 'errors.result_not_found');
+    this.mustBeTestable(r['sample_id'] as string);
+    if (!EDITABLE.has(r['status'] as string)) fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_submitted_use_correct');
+    if (isPlanItem(this.item(r))) fail('invalid_input', { item: r['item_code'] }, 'errors.result_needs_units');
+    const reps = arr(r['replicates']);
+    while (reps.length <= k) reps.push('');
+    reps[k] = value;
+    // An earlier capture of the same replicate is superseded by this one.
+    for (const c of this.db.prepare("SELECT id FROM instrument_capture WHERE result_id = ? AND replicate_index = ? AND status = 'used' AND retired = 0 AND at < ?").all(resultId, k, w.at) as Array<{ id: string }>) {
+      w.update(IN.capture, c.id, { status: 'typed_over', typed_over_reason: 'captured again' }, { reason: 'captured again' });
+    }
+    this.startTestingIfNeeded(w, r['sample_id'] as string);
+    const saved = this.applyEntry(w, r, { replicates: reps, instrumentId: instrumentCode }, `captured from ${instrumentCode}`);
+    const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} captured`);
+    const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
+    return this.views([...ids].map((x) => w.get(T.result, x)!));
+  }
+
   /** Saves raw data of one test (status pending/entered/returned) inside a transaction. */
   private applyEntry(w: LedgerWriter, r: Row, i: EntryInput, reason?: string): Row {
     this.checkEntry(r, i);
+    if (i.replicates !== undefined) this.checkTypedOver(w, r, i.replicates, i.typedOverReason);
     const patch: Record<string, Value> = {};
     if (i.replicates !== undefined) patch['replicates'] = JSON.stringify(i.replicates.map((v) => v.trim()));
     if (i.unitValues !== undefined) patch['unit_values'] = JSON.stringify(i.unitValues.map((v) => v.trim()));
@@ -937,7 +1009,8 @@ export class ResultsService {
         value: c.value,
         reported: c.reported,
         verdict: c.verdict,
-        verdict_reason: c.reason,
+        // "No value yet" is the planned state, not a change worth an audit entry.
+        verdict_reason: c.reason === 'testing.no_value' ? null : c.reason,
         verdict_details:
           Object.keys(c.details).length || c.waitingFor.length
             ? JSON.stringify({ ...c.details, ...(c.waitingFor.length ? { waitingFor: c.waitingFor.join(', ') } : {}) })
@@ -1472,7 +1545,7 @@ export class ResultsService {
         w,
         signer,
         { def: T.oos, id: o.id },
-        { meaning: 'oos_concluded', comment: comment ?? conclusion },
+        { meaning: 'oos_concluded', comment: `${outcome}: ${conclusion}${comment ? ` — ${comment}` : ''}` },
       );
       return { oos: this.oosView(row), retest: retest ? this.view(w.get(T.result, retest.id)!) : null };
     });

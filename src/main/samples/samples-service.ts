@@ -336,7 +336,16 @@ export class SamplesService {
   /** The approved specification version that applies to a lot (on its date), or null. */
   specVersionFor(lotCode: string): string | null {
     const lot = this.lotRow(lotCode);
-    return lot ? (this.specFor(lot)?.id ?? null) : null;
+    if (!lot) return null;
+    const subject = this.subjectOf(lot['item_code'] as string);
+    return subject ? this.specs.effectiveId(subject.kind, subject.id, (lot['lot_date'] as string).slice(0, 10)) : null;
+  }
+
+  private subjectOf(item: string): { kind: 'product' | 'material'; id: string } | null {
+    const product = this.db.prepare('SELECT id FROM product WHERE code = ?').get(item) as { id: string } | undefined;
+    if (product) return { kind: 'product', id: product.id };
+    const material = this.db.prepare('SELECT id FROM material WHERE code = ?').get(item) as { id: string } | undefined;
+    return material ? { kind: 'material', id: material.id } : null;
   }
 
   /** Records the specification version of a sample registered before one was approved. */

@@ -10,6 +10,7 @@ import { documentsChannels } from './channels/documents';
 import { samplesChannels } from './channels/samples';
 import { testingChannels } from './channels/testing';
 import { envChannels, intakeChannels } from './channels/intake';
+import { instrumentsChannels, instrumentsEvents } from './channels/instruments';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -29,10 +30,12 @@ export const contract = {
   ...testingChannels,
   ...intakeChannels,
   ...envChannels,
+  ...instrumentsChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {
   ...systemEvents,
+  ...instrumentsEvents,
 } as const satisfies Record<string, EventDef>;
 
 export type Contract = typeof contract;

@@ -47,6 +47,11 @@ export const permissions = [
   'intake.accept',
   'intake.reject',
   'intake.configure',
+  // benchtop instruments
+  'instruments.read',
+  'instruments.manage',
+  'instruments.use',
+  'instruments.calibrate',
   // settings, backups
   'settings.manage',
   'backup.run',
@@ -54,10 +59,10 @@ export const permissions = [
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const everyone: Permission[] = ['ledger.read', 'catalog.read', 'specs.read', 'lots.read', 'samples.read', 'results.read'];
+const everyone: Permission[] = ['ledger.read', 'catalog.read', 'specs.read', 'lots.read', 'samples.read', 'results.read', 'instruments.read'];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  technician: [...everyone, 'samples.register', 'results.enter', 'oos.investigate', 'intake.record', 'intake.accept'],
+  technician: [...everyone, 'samples.register', 'results.enter', 'oos.investigate', 'intake.record', 'intake.accept', 'instruments.use', 'instruments.calibrate'],
   reviewer: [...everyone, 'results.review', 'oos.investigate'],
   production: [...everyone, 'customers.manage', 'lots.record', 'erp.import'],
   qa_manager: [
@@ -80,9 +85,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'intake.accept',
     'intake.reject',
     'intake.configure',
+    'instruments.calibrate',
   ],
   inspector: [...everyone, 'ledger.verify', 'ledger.export', 'users.read'],
-  administrator: [...everyone, 'ledger.verify', 'users.read', 'users.manage', 'settings.manage', 'backup.run', 'backup.restore'],
+  administrator: [...everyone, 'ledger.verify', 'users.read', 'users.manage', 'settings.manage', 'backup.run', 'backup.restore', 'instruments.manage', 'instruments.use'],
 };
 
 export function permissionsOf(userRoles: readonly Role[]): Set<Permission> {

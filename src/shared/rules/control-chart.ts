@@ -232,6 +232,9 @@ export function westgardFlags(values: readonly string[], opts?: WestgardOptions)
   const scale = Math.max(maxScale(base), maxScale(present(parsed)));
   const { n, sum, d } = exactStats(base, scale);
   const history: Position[] = [];
+  // |z| = |e|·√((n − 1)/(n·D)): one square root for the series (the rules above compare
+  // exact integers; only the displayed z, rounded to 2 decimals, uses the factor).
+  const factor = d === 0n ? null : dec(n - 1n).div(dec(n * d)).sqrt();
   return parsed.map((p, index) => {
     if (p === null) return none(index);
     // e = n·(x − mean) at `scale`: exact.
@@ -250,8 +253,7 @@ export function westgardFlags(values: readonly string[], opts?: WestgardOptions)
       beyond3: num > 9n * den,
     };
     history.push(position);
-    const magnitude = dec(num).div(dec(den)).sqrt();
-    const z = fixed(e < 0n ? magnitude.neg() : magnitude, Z_DECIMALS);
+    const z = fixed(dec(e).times(factor!), Z_DECIMALS);
     return { index, z, rules: rulesAt(history) };
   });
 }

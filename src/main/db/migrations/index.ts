@@ -5,6 +5,7 @@ import { sql as m0004 } from './0004-samples';
 import { sql as m0005 } from './0005-documents';
 import { sql as m0006 } from './0006-testing';
 import { sql as m0007 } from './0007-intake-and-environment';
+import { sql as m0008 } from './0008-instruments';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   { id: '0005', name: 'documents', sql: m0005 },
   { id: '0006', name: 'testing', sql: m0006 },
   { id: '0007', name: 'intake-and-environment', sql: m0007 },
+  { id: '0008', name: 'instruments', sql: m0008 },
 ];

@@ -128,6 +128,20 @@ export const resultViewSchema = z.object({
   attachments: z.number().int(),
   /** Changed after it was first submitted (the history shows both values). */
   corrected: z.boolean(),
+  /** Readings captured from instruments into this result's replicates (issue 10). */
+  captures: z.array(
+    z.object({
+      id: z.string(),
+      replicateIndex: z.number().int(),
+      instrumentCode: z.string(),
+      value: z.string().nullable(),
+      unit: z.string().nullable(),
+      status: z.enum(['used', 'typed_over']),
+      typedOverReason: z.string().nullable(),
+      flagged: z.boolean(),
+      flagReason: z.string().nullable(),
+    }),
+  ),
 });
 export type ResultView = z.infer<typeof resultViewSchema>;
 
@@ -336,6 +350,8 @@ export const testingChannels = {
         .optional(),
       note: z.string().trim().max(1000).nullable().optional(),
       expectedRev: z.number().int().optional(),
+      /** Needed when a value captured from an instrument is typed over (flagged in review). */
+      typedOverReason: reasonSchema.optional(),
     }),
     output: z.object({ changed: z.array(resultViewSchema) }),
     access: 'results.enter',

@@ -1,0 +1,69 @@
+import { fail } from '../../shared/contract/errors';
+import type { AppCore } from '../app/core';
+import type { CallContext, HandlerTable } from '../dispatcher/dispatcher';
+import type { Actor } from '../ledger/ledger';
+import { listPorts } from './connections';
+import { testCapture } from './drivers/print-format';
+import { translate } from '../../shared/i18n';
+
+type InstrumentHandlers = Pick<HandlerTable, Extract<keyof HandlerTable, `instruments.${string}`>>;
+
+function actor(ctx: CallContext): Actor {
+  if (!ctx.session) fail('not_signed_in');
+  return { id: ctx.session.userId, name: ctx.session.printedName };
+}
+
+export function instrumentsHandlers(core: AppCore): InstrumentHandlers {
+  const svc = () => core.need().instruments;
+  return {
+    'instruments.list': ({ includeInactive }) => svc().list(includeInactive),
+    'instruments.get': ({ id }) => svc().get(id),
+    'instruments.save': (i, ctx) => svc().save(actor(ctx), i),
+    'instruments.ports': async (_i, ctx) => {
+      const r = await listPorts();
+      // Listing needs the OS's help (udev on Linux): a clear message, never a crash.
+      return {
+        ports: r.ports,
+        error: r.error
+          ? translate(ctx.connection.locale, 'errors.instrument_ports_unavailable', { reason: r.error })
+          : null,
+      };
+    },
+    'instruments.connect': ({ id }) => svc().connect(id),
+    'instruments.disconnect': ({ id }) => svc().disconnect(id),
+    'instruments.command': async ({ id, command }) => {
+      const r = svc().row(id);
+      try {
+        const f = await svc().connections.command(id, command);
+        const p = f.parsed;
+        const answer =
+          p.kind === 'serial'
+            ? p.serial
+            : p.kind === 'ack'
+              ? p.command
+              : p.kind === 'reading'
+                ? `${p.value} ${p.unit}`
+                : p.kind === 'error'
+                  ? p.error
+                  : null;
+        return { ok: p.kind !== 'error', answer, raw: Buffer.from(f.bytes).toString('base64') };
+      } catch (e) {
+        return svc().instrumentFailure(e, r);
+      }
+    },
+    'instruments.terminal.send': async ({ id, text }) => {
+      const r = svc().row(id);
+      try {
+        await svc().connections.send(id, text);
+      } catch (e) {
+        svc().instrumentFailure(e, r);
+      }
+      return { ok: true as const };
+    },
+    'instruments.capture': (i, ctx) => svc().capture(actor(ctx), ctx.connection.locale, i),
+    'instruments.read': ({ id }, ctx) => svc().read(actor(ctx), ctx.connection.locale, id),
+    'instruments.dailyCheck': ({ id, points, note }, ctx) => svc().dailyCheck(actor(ctx), id, points, note),
+    'instruments.calibration': ({ id, ...i }, ctx) => svc().calibration(actor(ctx), id, i),
+    'instruments.printConfig.test': ({ config, text }) => testCapture(config, text),
+  };
+}

@@ -1,0 +1,337 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/spec-schema';
+import type { ChannelInput } from '../../src/shared/contract';
+import type { Connection } from '../../src/main/dispatcher/dispatcher';
+import { runSimulator, type RunningSimulator, type SimulatorScenario } from '../../src/main/instruments/simulator';
+import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
+import { ptyPair, waitFor, type PtyPair } from '../helpers/pty';
+
+const T0 = Date.parse('2026-06-01T01:00:00Z');
+const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
+const errKey = (r: { ok: boolean; error?: { messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
+
+interface World {
+  app: TestApp;
+  clock: { now: number };
+  admin: Connection;
+  qa: Connection;
+  tech: Connection;
+  pty: PtyPair;
+  sim: RunningSimulator | null;
+  instrumentId: string;
+  /** The moisture result of a received release sample. */
+  resultId: string;
+}
+
+type Fields = ChannelInput<'instruments.save'>['fields'];
+
+async function world(serialNo: string | null = 'B123456789'): Promise<World> {
+  const clock = { now: T0 };
+  const app = await createTestApp({ clock: () => clock.now });
+  const qa = await app.userWith(['qa_manager'], 'qa.chen');
+  const tech = await app.userWith(['technician'], 'tech.li');
+  const prod = await app.userWith(['production'], 'prod.wu');
+  const pty = await ptyPair(app.dir);
+  const p = await app.ok(qa, 'catalog.products.save', {
+    fields: {
+      code: 'IF-1',
+      name_zh: '婴儿配方奶粉',
+      name_en: 'Infant formula',
+      stage: 'infant',
+      protein_base: 'cow',
+      registration_no: null,
+      shelf_life_days: 720,
+      pack_sizes: [],
+    },
+  });
+  const moisture: SpecItem = {
+    code: 'moisture',
+    name_zh: '水分',
+    name_en: 'Moisture',
+    group: 'other',
+    method_code: 'GB 5009.3',
+    unit: 'g/100g',
+    basis: 'per_100g',
+    limit_form: 'maximum',
+    min: null,
+    max: '5.0',
+    target: null,
+    lod: null,
+    n: null,
+    c: null,
+    m: null,
+    big_m: null,
+    precision: 1,
+    comparison: 'full_value',
+    required_for_release: true,
+    in_house_only: true,
+    frequency: 'every_lot',
+    frequency_n: null,
+    period_days: null,
+    formula: null,
+    clause: null,
+    source: 'plant',
+    verification: 'plant',
+    note: null,
+  };
+  const json = JSON.stringify({
+    schema: SPEC_DOCUMENT_SCHEMA,
+    title_zh: 'IF-1',
+    title_en: 'IF-1',
+    subject_kind: 'product',
+    applies_to: 'infant',
+    standard: null,
+    version_note: null,
+    items: [moisture],
+  });
+  const v = await app.ok(qa, 'specs.create', {
+    subjectKind: 'product',
+    subjectId: p.id,
+    code: 'SPEC-IF-1',
+    titleZh: 'IF-1',
+    titleEn: 'IF-1',
+    from: { kind: 'document', json },
+  });
+  await app.ok(qa, 'specs.setEffective', { versionId: v.id, effectiveFrom: '2026-01-01' });
+  await app.ok(qa, 'specs.approve', { versionId: v.id, signature: sign('approved') });
+  const lot = (
+    await app.ok(prod, 'batches.start', { line: 'Line 2', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })
+  ).output.code;
+  const s = await app.ok(tech, 'samples.register', {
+    kind: 'finished_release',
+    lotCode: lot,
+    samplingPoint: 'filler',
+    quantity: '5',
+    unit: 'can',
+    container: 'can',
+    withRetention: false,
+    receipt: { condition: 'intact' },
+  });
+  const [r] = (await app.ok(tech, 'results.forSample', { sampleCode: s.sample.code })).results;
+  const fields: Fields = {
+    code: 'HB43-01',
+    name: 'Halogen moisture analyser 1',
+    kind: 'moisture_analyser',
+    make: 'Mettler Toledo',
+    model: 'HB43-S',
+    serialNo,
+    location: 'Lab 2',
+    portPath: pty.a,
+    usbSerial: null,
+    usbVendorId: null,
+    usbProductId: null,
+    baudRate: 9600,
+    dataBits: 8,
+    parity: 'none',
+    stopBits: 1,
+    flowControl: 'none',
+    lineEnding: 'crlf',
+    driver: 'mt-sics',
+    printConfig: null,
+    checkIntervalHours: 24,
+    active: true,
+  };
+  const ins = await app.ok(app.admin, 'instruments.save', { fields });
+  return { app, clock, admin: app.admin, qa, tech, pty, sim: null, instrumentId: ins.id, resultId: r!.id };
+}
+
+async function simulate(
+  w: World,
+  scenario: SimulatorScenario,
+  over: { weight?: string; unit?: string; serial?: string } = {},
+): Promise<void> {
+  await w.sim?.close();
+  w.sim = await runSimulator({
+    port: w.pty.b,
+    driver: 'mt-sics',
+    scenario,
+    weight: over.weight ?? '2.45',
+    unit: over.unit ?? '%',
+    serial: over.serial ?? 'B123456789',
+  });
+}
+
+/** Calibration on record and a passing daily check read through the instrument itself. */
+async function qualify(w: World): Promise<void> {
+  await w.app.ok(w.qa, 'instruments.calibration', {
+    id: w.instrumentId,
+    kind: 'calibration',
+    performedOn: '2026-05-20',
+    dueOn: '2027-05-20',
+    certificateNo: 'CAL-2026-118',
+    provider: '宁夏计量院',
+  });
+  await simulate(w, 'stable', { weight: '100.00', unit: 'g' });
+  await w.app.ok(w.tech, 'instruments.connect', { id: w.instrumentId });
+  const read = await w.app.ok(w.tech, 'instruments.read', { id: w.instrumentId });
+  expect(read.outcome).toMatchObject({ ok: true, value: '100.00', unit: 'g' });
+  const check = await w.app.ok(w.tech, 'instruments.dailyCheck', {
+    id: w.instrumentId,
+    points: [{ nominal: '100.00', tolerance: '0.05', unit: 'g', captureId: read.capture!.id }],
+  });
+  expect(check.passed).toBe(true);
+}
+
+const capture = (w: World, replicateIndex = 0) =>
+  w.app.call(w.tech, 'instruments.capture', { instrumentId: w.instrumentId, resultId: w.resultId, replicateIndex });
+const headSeq = (w: World) => w.app.core.need().ledger.head().seq;
+
+describe('instruments over real pseudo-terminals', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world();
+  });
+  afterEach(async () => {
+    await w.sim?.close();
+    await w.pty.unplug();
+    w.app.close();
+  });
+
+  it('a stable reading is captured end to end into a result, with its raw bytes', async () => {
+    await qualify(w);
+    await simulate(w, 'stable');
+    const r = await capture(w);
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.data.outcome).toMatchObject({ ok: true, value: '2.45', unit: '%', stable: true });
+    expect(Buffer.from(r.data.capture!.raw, 'base64').toString('latin1')).toMatch(/^S S +2\.45 %$/);
+    const moisture = r.data.changed.find((x) => x.id === w.resultId)!;
+    expect(moisture).toMatchObject({
+      replicates: ['2.45'],
+      reported: '2.4', // GB/T 8170: 2.45 → 2.4
+      verdict: 'pass',
+      instrumentId: 'HB43-01',
+      status: 'entered',
+    });
+    expect(moisture.captures).toMatchObject([
+      { instrumentCode: 'HB43-01', value: '2.45', status: 'used', flagged: false },
+    ]);
+    // Typing over the captured value needs a reason, and review sees it.
+    expect(errKey(await w.app.call(w.tech, 'results.enter', { id: w.resultId, replicates: ['2.40'] }))).toBe(
+      'errors.capture_typed_over_reason',
+    );
+    const typed = await w.app.ok(w.tech, 'results.enter', {
+      id: w.resultId,
+      replicates: ['2.40'],
+      typedOverReason: 'analyser printout shows 2.40',
+    });
+    expect(typed.changed[0]!.captures[0]).toMatchObject({
+      status: 'typed_over',
+      typedOverReason: 'analyser printout shows 2.40',
+    });
+  });
+
+  it('unstable and overload readings are refused and nothing is stored', async () => {
+    await qualify(w);
+    for (const [scenario, error] of [
+      ['unstable', 'unstable'],
+      ['overload', 'overload'],
+      ['underload', 'underload'],
+    ] as const) {
+      await simulate(w, scenario);
+      const before = headSeq(w);
+      const r = await capture(w);
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      expect(r.data.outcome).toMatchObject({ ok: false, error });
+      expect(r.data.capture).toBeNull();
+      expect(headSeq(w)).toBe(before);
+    }
+    // A reading in the wrong unit (a balance in g into a g/100 g result) is refused too.
+    await simulate(w, 'stable', { weight: '3.1415', unit: 'g' });
+    const r = await capture(w);
+    expect(r.ok && r.data.outcome.error).toBe('wrong_unit');
+  });
+
+  it('garbage, partial frames and a line that never ends do not crash and store nothing', async () => {
+    await qualify(w);
+    await simulate(w, 'garbage');
+    const before = headSeq(w);
+    const r = await capture(w);
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    expect(r.data.outcome.ok).toBe(false);
+    expect(['garbage', 'timeout', 'syntax_error', 'transmission_error']).toContain(r.data.outcome.error);
+    expect(headSeq(w)).toBe(before);
+    // The connection still works afterwards.
+    await simulate(w, 'stable');
+    const ok = await capture(w);
+    expect(ok.ok && ok.data.outcome.ok).toBe(true);
+  }, 30_000);
+
+  it('unplugging and replugging recovers the connection', async () => {
+    await qualify(w);
+    await w.sim!.close();
+    w.sim = null;
+    await w.pty.unplug();
+    await waitFor(
+      () => w.app.ok(w.tech, 'instruments.get', { id: w.instrumentId }),
+      (g) => g.instrument.state === 'error',
+    );
+    await w.pty.plug();
+    await simulate(w, 'stable');
+    await waitFor(
+      () => w.app.ok(w.tech, 'instruments.get', { id: w.instrumentId }),
+      (g) => g.instrument.state === 'connected',
+      15_000,
+    );
+    const r = await capture(w);
+    expect(r.ok && r.data.outcome.ok).toBe(true);
+  }, 40_000);
+
+  it('a different instrument on the port is refused, naming both serial numbers', async () => {
+    await simulate(w, 'wrong-serial');
+    const r = await w.app.call(w.tech, 'instruments.connect', { id: w.instrumentId });
+    expect(errKey(r)).toBe('errors.instrument_wrong_serial');
+    const details = (r as { error: { details: Record<string, string> } }).error.details;
+    expect(details['expected']).toBe('B123456789');
+    expect(details['got']).not.toBe('B123456789');
+  });
+
+  it('a locked instrument refuses capture; a failed daily check flags the captures since the last good one', async () => {
+    await simulate(w, 'stable');
+    await w.app.ok(w.tech, 'instruments.connect', { id: w.instrumentId });
+    // No calibration on record.
+    expect(errKey(await capture(w))).toBe('errors.instrument_locked');
+    await w.sim!.close();
+    await qualify(w);
+    await simulate(w, 'stable');
+    const ok = await capture(w);
+    expect(ok.ok && ok.data.outcome.ok).toBe(true);
+    // The next check fails: the capture above is flagged and the instrument locks.
+    await w.app.ok(w.tech, 'instruments.dailyCheck', {
+      id: w.instrumentId,
+      points: [{ nominal: '100.00', tolerance: '0.05', unit: 'g', reading: '100.09' }],
+    });
+    const g = await w.app.ok(w.tech, 'instruments.get', { id: w.instrumentId });
+    expect(g.instrument.lock).toMatchObject({ locked: true, lastCheckPassed: false });
+    expect(g.captures.filter((c) => c.purpose === 'result').every((c) => c.flagged)).toBe(true);
+    const res = (await w.app.ok(w.tech, 'results.get', { id: w.resultId })).result;
+    expect(res.captures[0]).toMatchObject({ flagged: true });
+    expect(errKey(await capture(w))).toBe('errors.instrument_locked');
+    // An overdue calibration locks it as well.
+    const svc = w.app.core.need().instruments;
+    const lock = svc.lock(svc.row(w.instrumentId), Date.parse('2027-06-01T01:00:00Z'));
+    expect(lock.reasons.map((x) => x.key)).toContain('instrumentLock.calibration_overdue');
+  });
+
+  it('instrument read over the CLI: a stable reading and an overload (exit 1)', async () => {
+    const { lotsealAsync: lotseal } = await import('../helpers/cli');
+    await simulate(w, 'stable', { weight: '100.00', unit: 'g' });
+    const ok = await lotseal(['instrument', 'read', '--port', w.pty.a, '--driver', 'mt-sics', '--json'], {
+      dataDir: w.app.dir,
+    });
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, value: '100.00', unit: 'g', stable: true });
+    expect(Buffer.from(JSON.parse(ok.stdout).raw, 'base64').toString('latin1')).toContain('100.00 g');
+    await simulate(w, 'overload');
+    const over = await lotseal(['instrument', 'read', '--port', w.pty.a, '--driver', 'mt-sics', '--json'], {
+      dataDir: w.app.dir,
+    });
+    expect(over.code).toBe(1);
+    expect(JSON.parse(over.stdout)).toMatchObject({ ok: false, error: 'overload' });
+    const none = await lotseal(
+      ['instrument', 'read', '--port', `${w.app.dir}/no-such-port`, '--driver', 'mt-sics', '--json'],
+      { dataDir: w.app.dir },
+    );
+    expect(none.code).toBe(2);
+    expect(JSON.parse(none.stdout)).toMatchObject({ ok: false, error: 'port_error' });
+  }, 60_000);
+});
