@@ -713,8 +713,8 @@ describe('testing: plans, entry, calculation, review, OOS, completeness', () => 
       reported: '2.6',
       invalidatedReason: 'laboratory error: wrong dilution factor',
     });
-    expect(original.signatures.map((x) => x.meaning)).toEqual(['authored', 'invalidated']);
-    expect((await w.app.ok(w.qa, 'oos.get', { code })).signatures.map((x) => x.meaning)).toEqual([
+    expect(original.signatures.map((x) => x.meaning).sort()).toEqual(['authored', 'invalidated']);
+    expect((await w.app.ok(w.qa, 'oos.get', { code })).signatures.map((x) => x.meaning).sort()).toEqual([
       'authored',
       'oos_concluded',
     ]);
@@ -727,12 +727,9 @@ describe('testing: plans, entry, calculation, review, OOS, completeness', () => 
     expect(c.items.find((i) => i.code === 'nitrite')).toMatchObject({ state: 'reviewed', reported: '0.9' });
     expect(c.openOos).toEqual([]);
     expect(c.complete).toBe(true);
-    await w.app.ok(w.qa, 'lots.decide', {
-      code: lot,
-      decision: 'release',
-      reason: 'complete and within specification',
-      signature: sign('released'),
-    } as never);
+    // Testing no longer blocks the release: what remains are the other readiness lines (issue 11).
+    const ready = await w.app.ok(w.qa, 'disposition.readiness', { lotCode: lot });
+    expect(ready.lines.filter((l) => ['results_complete', 'within_spec'].includes(l.key)).every((l) => l.ok)).toBe(true);
   });
 
   it('OOS confirmed: the lot stays blocked for release, only rejection; an accepted ingredient lot is put on hold', async () => {

@@ -14,6 +14,7 @@ import { IntakeService } from '../intake/intake-service';
 import { EnvService } from '../environment/env-service';
 import { InstrumentsService } from '../instruments/instruments-service';
 import { ConnectionManager } from '../instruments/connections';
+import { DispositionService } from '../disposition/disposition-service';
 import { SessionManager } from '../auth/sessions';
 import { SettingsService } from '../auth/settings';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
@@ -73,6 +74,7 @@ export interface Services {
   intake: IntakeService;
   env: EnvService;
   instruments: InstrumentsService;
+  disposition: DispositionService;
   documents: DocumentsService;
 }
 
@@ -169,13 +171,23 @@ export class AppCore {
     lots.decisionGuard = (lotCode) => results.blockingOos(lotCode);
     lots.envGuard = (lotCode) => env.openAlertsFor(lotCode);
     const instruments = new InstrumentsService(ledger, results, this.instrumentConnections());
+    const disposition = new DispositionService(ledger, identity, settings, samples, results, env, {
+      problem: () => {
+        if (this.startupFindings.length) return { key: 'startup_findings', runId: null };
+        const run = this.lastRunOf(ledger);
+        if (!run) return { key: 'never_verified', runId: null };
+        return run['review_status'] === 'open' ? { key: 'findings_open', runId: run['id'] as string } : null;
+      },
+    });
+    // IMF finished lots are released only through a complete readiness (issue 11 §2).
+    lots.releaseGuard = (lotCode) => disposition.releaseBlock(lotCode);
     sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
     ledger.setWriteGate(() => (isImportRunning() ? appError('conflict', { what: 'import' }, 'import.import_running') : null));
     ledger.onCommit((c) => {
       if (c.entities.includes('setting')) settings.invalidate();
       this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
     });
-    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, intake, env, instruments, documents };
+    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, intake, env, instruments, disposition, documents };
   }
 
   /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */
@@ -253,6 +265,11 @@ export class AppCore {
 
   localeOf(connectionId: string, fallback: Locale = 'en'): Locale {
     return this.locales.get(connectionId) ?? fallback;
+  }
+
+  /** The last verification run of a ledger (also while its services are being wired). */
+  lastRunOf(ledger: Ledger): Record<string, unknown> | undefined {
+    return ledger.db.prepare('SELECT * FROM verification_run ORDER BY finished_at DESC, rev DESC LIMIT 1').get() as Record<string, unknown> | undefined;
   }
 
   lastRun(): Record<string, unknown> | undefined {

@@ -20,6 +20,7 @@ import { samplesHandlers } from '../samples/handlers';
 import { resultsHandlers } from '../results/handlers';
 import { intakeHandlers } from '../intake/handlers';
 import { instrumentsHandlers } from '../instruments/handlers';
+import { dispositionHandlers } from '../disposition/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -88,6 +89,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...resultsHandlers(core),
     ...intakeHandlers(core),
     ...instrumentsHandlers(core),
+    ...dispositionHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {

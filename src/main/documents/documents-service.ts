@@ -124,6 +124,17 @@ export class DocumentsService {
     };
   }
 
+  /**
+   * A PDF that is shown, not issued (the lot dossier an inspector reads on site): printed
+   * with the ledger head in its footer, never stored or recorded, so reading changes nothing.
+   */
+  async preview(html: (stamp: LedgerStamp) => string, size: PdfPrintOptions): Promise<{ pdf: Buffer; sha256: string }> {
+    if (!this.printer) throw pdfUnavailable('no PDF printer is configured on this host');
+    const head = this.ledger.head();
+    const pdf = await this.printer.printHtml(html({ seq: head.seq, hash: head.hash }), size);
+    return { pdf, sha256: sha256Hex(pdf) };
+  }
+
   /** Content-addressed: the same bytes are stored once; the file is read-only. */
   private store(sha256: string, pdf: Buffer): string {
     mkdirSync(this.dir, { recursive: true });

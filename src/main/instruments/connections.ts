@@ -81,6 +81,8 @@ export async function listPorts(): Promise<{ ports: PortInfo[]; error: string | 
 }
 
 interface Pending {
+  /** A parser for this answer (the serial-number answer of SBI and Ohaus has its own). */
+  parser?: ((frame: Uint8Array) => Parsed) | undefined;
   resolve(f: Frame): void;
   reject(e: Error): void;
   accept(p: Parsed): boolean;
@@ -199,7 +201,8 @@ export class ConnectionManager {
     const ask = c.target.driver.requestSerial();
     if (ask && ask.length > 0 && c.target.expectedSerial) {
       try {
-        const f = await this.request(c, ask, (p) => p.kind === 'serial' || p.kind === 'error', 2000);
+        const d = c.target.driver;
+        const f = await this.request(c, ask, (p) => p.kind === 'serial' || p.kind === 'error', 2000, d.parseSerial ? (fr) => d.parseSerial!(fr) : undefined);
         if (f.parsed.kind === 'serial' && f.parsed.serial !== c.target.expectedSerial) {
           const got = f.parsed.serial;
           c.wanted = false;
@@ -234,7 +237,7 @@ export class ConnectionManager {
     for (const f of frames) {
       let parsed: Parsed;
       try {
-        parsed = c.target.driver.parse(f);
+        parsed = (c.pending?.parser ?? c.target.driver.parse.bind(c.target.driver))(f);
       } catch {
         parsed = { kind: 'error', error: 'garbage', detail: 'unreadable frame' };
       }
@@ -295,7 +298,7 @@ export class ConnectionManager {
     );
   }
 
-  private request(c: Connection, bytes: Uint8Array, accept: (p: Parsed) => boolean, timeoutMs: number): Promise<Frame> {
+  private request(c: Connection, bytes: Uint8Array, accept: (p: Parsed) => boolean, timeoutMs: number, parser?: (frame: Uint8Array) => Parsed): Promise<Frame> {
     if (c.pending) return Promise.reject(new InstrumentError('busy', 'a request is already waiting for an answer'));
     return new Promise<Frame>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -303,7 +306,7 @@ export class ConnectionManager {
         c.framer.reset();
         reject(new InstrumentError('timeout', `no answer within ${timeoutMs} ms`));
       }, timeoutMs);
-      c.pending = { resolve, reject, accept, timer };
+      c.pending = { resolve, reject, accept, timer, parser };
       // A partial line left from before the request is not part of its answer.
       c.framer.reset();
       this.write(c, bytes).catch((e: unknown) => {
@@ -340,7 +343,8 @@ export class ConnectionManager {
     const d = c.target.driver;
     const bytes = which === 'zero' ? d.zero() : which === 'tare' ? d.tare() : d.requestSerial();
     if (!bytes || bytes.length === 0) throw new InstrumentError('port_error', `the protocol has no ${which} command`);
-    return this.request(c, bytes, (p) => p.kind !== 'ignore', timeoutMs);
+    const parser = which === 'serial' && d.parseSerial ? (fr: Uint8Array) => d.parseSerial!(fr) : undefined;
+    return this.request(c, bytes, (p) => p.kind !== 'ignore', timeoutMs, parser);
   }
 
   /** Raw terminal: sends text with the configured line ending. */

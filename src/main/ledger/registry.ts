@@ -13,5 +13,6 @@ import '../results/entities';
 import '../intake/entities';
 import '../environment/entities';
 import '../instruments/entities';
+import '../disposition/entities';
 
 export { allEntities, entityDef } from './entities';

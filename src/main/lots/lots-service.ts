@@ -43,6 +43,8 @@ export class LotsService {
   decisionGuard: ((lotCode: string) => string[]) | null = null;
   /** Set by environmental monitoring: open alerts that name the lot. */
   envGuard: ((lotCode: string) => string[]) | null = null;
+  /** Set by disposition: the readiness lines that block releasing an IMF finished lot (null: not blocked). */
+  releaseGuard: ((lotCode: string) => string[] | null) | null = null;
 
   constructor(
     private readonly ledger: Ledger,
@@ -326,6 +328,8 @@ export class LotsService {
       if (blocking.length) fail('conflict', { lot: code, oos: blocking.join(', ') }, 'errors.lot_open_oos');
       const alerts = this.envGuard?.(code) ?? [];
       if (alerts.length) fail('conflict', { lot: code, alerts: alerts.join(', ') }, 'errors.lot_env_alert');
+      const notReady = decision === 'accept' ? null : (this.releaseGuard?.(code) ?? null);
+      if (notReady) fail('conflict', { lot: code, failing: notReady.join(', ') }, 'errors.lot_not_ready');
     }
     const signer = await this.identity.authenticateSigner(signerId, password);
     const received = RECEIVED.has(lot['kind'] as string);

@@ -11,6 +11,7 @@ import { samplesChannels } from './channels/samples';
 import { testingChannels } from './channels/testing';
 import { envChannels, intakeChannels } from './channels/intake';
 import { instrumentsChannels, instrumentsEvents } from './channels/instruments';
+import { dispositionChannels } from './channels/disposition';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -31,6 +32,7 @@ export const contract = {
   ...intakeChannels,
   ...envChannels,
   ...instrumentsChannels,
+  ...dispositionChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {

@@ -30,6 +30,7 @@ export const permissions = [
   'lots.read',
   'lots.record',
   'lots.decide',
+  'lots.hold',
   'erp.import',
   // samples and sampling sites
   'samples.read',
@@ -63,7 +64,7 @@ const everyone: Permission[] = ['ledger.read', 'catalog.read', 'specs.read', 'lo
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   technician: [...everyone, 'samples.register', 'results.enter', 'oos.investigate', 'intake.record', 'intake.accept', 'instruments.use', 'instruments.calibrate'],
-  reviewer: [...everyone, 'results.review', 'oos.investigate'],
+  reviewer: [...everyone, 'results.review', 'oos.investigate', 'lots.hold'],
   production: [...everyone, 'customers.manage', 'lots.record', 'erp.import'],
   qa_manager: [
     ...everyone,
@@ -77,6 +78,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'specs.edit',
     'specs.approve',
     'lots.decide',
+    'lots.hold',
     'samples.dispose',
     'sites.manage',
     'results.review',

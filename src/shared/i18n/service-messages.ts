@@ -195,6 +195,12 @@ export const serviceMessagesEn = {
     check_reading_required: 'Each check point needs a reading from the instrument (or a typed value for instruments that cannot send one).',
     calibration_due_required: 'A calibration needs its due date (from the certificate).',
     calibration_due_order: 'The due date must be after the calibration date.',
+    // disposition (issue 11)
+    lot_not_ready: 'Lot {{lot}} is not ready for release: {{failing}}. Open its release checklist: every line must be met (no override for infant formula).',
+    audit_review_stale: 'New audit entries were added to lot {{lot}} after the list you reviewed (last #{{last}}). Reload the entries and review again.',
+    decision_needs_qa: 'This decision is signed by a QA manager: {{signer}} may not sign it.',
+    hold_needs_qa: 'Holds are signed by QA managers (reviewers only when the plant allows it in the settings): {{signer}} may not sign it.',
+    coa_needs_release: 'A certificate of analysis is issued for a released finished lot; lot {{lot}} is {{status}}.',
   },
   /** Messages of the contract's own format rules (zod `message` keys), by the dispatcher. */
   schema: {
@@ -422,6 +428,11 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
     check_reading_required: '每个核查点都需要仪器读数（不能发送读数的仪器可手工输入）。',
     calibration_due_required: '校准记录需要填写有效期（见校准证书）。',
     calibration_due_order: '有效期应晚于校准日期。',
+    lot_not_ready: '批次 {{lot}} 尚不具备放行条件：{{failing}}。请打开放行检查清单：每一项都必须满足（婴幼儿配方乳粉不得例外放行）。',
+    audit_review_stale: '您审核的列表之后批次 {{lot}} 又新增了审计条目（最后 #{{last}}）。请重新加载并再次审核。',
+    decision_needs_qa: '此决定须由质量经理签名：{{signer}} 不能签署。',
+    hold_needs_qa: '暂扣须由质量经理签名（工厂在设置中允许时复核员也可）：{{signer}} 不能签署。',
+    coa_needs_release: '产品检验报告只为已放行的成品批次签发；批次 {{lot}} 当前为 {{status}}。',
   },
   schema: {
     result_value_format: '请输入数值（小数点分隔）、ND、<LOD、<数值、absent（未检出）或 present（检出）。',

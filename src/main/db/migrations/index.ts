@@ -6,6 +6,7 @@ import { sql as m0005 } from './0005-documents';
 import { sql as m0006 } from './0006-testing';
 import { sql as m0007 } from './0007-intake-and-environment';
 import { sql as m0008 } from './0008-instruments';
+import { sql as m0009 } from './0009-disposition';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   { id: '0006', name: 'testing', sql: m0006 },
   { id: '0007', name: 'intake-and-environment', sql: m0007 },
   { id: '0008', name: 'instruments', sql: m0008 },
+  { id: '0009', name: 'disposition', sql: m0009 },
 ];

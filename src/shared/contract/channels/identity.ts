@@ -103,6 +103,10 @@ export const settingsSchema = z.object({
   verifyEveryHours: z.number().int().min(1).max(168),
   backupFolder: z.string().max(1000).nullable(),
   backupEveryHours: z.number().int().min(1).max(168),
+  /** The plant's name as printed on certificates of analysis and reports. */
+  plantName: z.string().trim().max(120).optional(),
+  /** Reviewers may put lots on hold (signed `held`), besides QA managers (issue 11 §2). */
+  reviewersMayHold: z.boolean().optional(),
   /**
    * Lot code patterns per kind (optional; defaults RM-/IG-/PK-/IM-/FG-{yyyyMMdd}-{seq}).
    * Tokens: {yyyyMMdd} {yyyy} {MM} {dd} and {seq} (a daily counter, required).

@@ -45,6 +45,8 @@ const hex4 = z
 export const printConfigInput = z.object({
   recordStart: z.string().max(200).optional(),
   recordEnd: z.string().max(200).optional(),
+  /** Lines that are the instrument's error records (e.g. the AI 3320's `E|…`). */
+  errorPattern: z.string().max(200).optional(),
   fields: z
     .array(
       z.object({

@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { channel } from '../define';
+import { reasonSchema, signatureInputSchema, signatureViewSchema } from '../common';
+
+/** Readiness lines (issue 11 §1), in the order the checklist shows them. */
+export const readinessKeys = [
+  'specification',
+  'results_complete',
+  'within_spec',
+  'instruments',
+  'inputs',
+  'retention',
+  'environment',
+  'audit_review',
+  'ledger',
+  'inspection',
+  'intake',
+] as const;
+export type ReadinessKey = (typeof readinessKeys)[number];
+export const dispositionDecisions = ['release', 'accept', 'hold', 'reject', 'release_from_hold'] as const;
+
+const code = z.string().trim().min(1).max(60);
+
+export const evidenceSchema = z.object({
+  /** What the evidence is: a page the UI can open. */
+  kind: z.enum([
+    'lot',
+    'sample',
+    'result',
+    'oos',
+    'instrument',
+    'capture',
+    'env_alert',
+    'audit',
+    'verification',
+    'intake',
+    'spec',
+  ]),
+  ref: z.string(),
+  label: z.string(),
+  /** Why this piece matters for the line (e.g. "missing", "failed", "on hold"). */
+  note: z.string().nullable(),
+});
+
+export const readinessLineSchema = z.object({
+  key: z.enum(readinessKeys),
+  ok: z.boolean(),
+  /** i18n key of the explanation (disposition.line.<key>.ok / .fail) with details. */
+  details: z.record(z.string(), z.string()),
+  evidence: z.array(evidenceSchema),
+});
+
+export const readinessSchema = z.object({
+  lotCode: z.string(),
+  lotKind: z.string(),
+  lotStatus: z.string(),
+  itemCode: z.string(),
+  itemName: z.string(),
+  /** IMF finished lots (GB 10765/10766/10767): release is refused while a line fails; no override. */
+  imf: z.boolean(),
+  lines: z.array(readinessLineSchema),
+  ready: z.boolean(),
+  allowedDecisions: z.array(z.enum(dispositionDecisions)),
+});
+export type Readiness = z.infer<typeof readinessSchema>;
+
+export const forwardSchema = z.object({
+  /** Forward lots (made from this one, at any depth) not yet shipped: a hold can reach them. */
+  unshipped: z.array(
+    z.object({
+      lot: z.string(),
+      itemCode: z.string().nullable(),
+      status: z.string().nullable(),
+      depth: z.number().int(),
+      holdable: z.boolean(),
+    }),
+  ),
+  /** Forward lots (and the lot itself) already shipped, with their customers: the start of a recall. */
+  shipped: z.array(
+    z.object({
+      lot: z.string(),
+      customers: z.array(
+        z.object({
+          code: z.string(),
+          name: z.string().nullable(),
+          contact: z.string().nullable(),
+          phone: z.string().nullable(),
+          quantity: z.string(),
+          unit: z.string(),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const auditScopeEntrySchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  actorId: z.string(),
+  actorName: z.string(),
+  action: z.string(),
+  entity: z.string(),
+  entityId: z.string(),
+  reason: z.string().nullable(),
+  /** Changed fields (previous → new), for the reviewer. */
+  changes: z.array(z.object({ field: z.string(), from: z.string().nullable(), to: z.string().nullable() })),
+  /** Not yet covered by a signed audit review. */
+  unreviewed: z.boolean(),
+});
+
+const documentOut = z.object({
+  documentId: z.string().nullable(),
+  fileName: z.string(),
+  base64: z.string(),
+  sha256: z.string(),
+  reprint: z.boolean(),
+});
+
+export const dispositionChannels = {
+  /** The release queue: finished lots awaiting a decision (ready, or blocked and why) and lots on hold. */
+  'disposition.queue': channel({
+    input: z.object({ limit: z.number().int().min(1).max(500).default(200) }),
+    output: z.object({
+      lots: z.array(
+        z.object({
+          lotCode: z.string(),
+          itemCode: z.string(),
+          itemName: z.string(),
+          date: z.string(),
+          status: z.string(),
+          ready: z.boolean(),
+          failing: z.array(z.enum(readinessKeys)),
+          heldFor: z.string().nullable(),
+        }),
+      ),
+    }),
+    access: 'lots.read',
+    writes: false,
+  }),
+  'disposition.readiness': channel({
+    input: z.object({ lotCode: code }),
+    output: readinessSchema,
+    access: 'lots.read',
+    writes: false,
+  }),
+  /** Exactly the audit entries of the lot's records, those not yet reviewed marked. */
+  'disposition.auditEntries': channel({
+    input: z.object({ lotCode: code, onlyUnreviewed: z.boolean().default(false) }),
+    output: z.object({
+      entries: z.array(auditScopeEntrySchema),
+      lastReview: z
+        .object({ throughSeq: z.number().int(), reviewedBy: z.string(), reviewedAt: z.string(), comment: z.string() })
+        .nullable(),
+      headSeq: z.number().int(),
+    }),
+    access: 'lots.read',
+    writes: false,
+  }),
+  /** The QA manager's signed review (`audit_reviewed`) of the lot's audit trail up to `throughSeq`. */
+  'disposition.auditReview': channel({
+    input: z.object({
+      lotCode: code,
+      throughSeq: z.number().int().min(0),
+      comment: z.string().trim().min(3).max(2000),
+      signature: signatureInputSchema,
+    }),
+    output: z.object({ ok: z.literal(true) }),
+    access: 'audit.review',
+    writes: true,
+  }),
+  /** What a hold would reach: forward lots not shipped, and those shipped with their customers. */
+  'disposition.forward': channel({
+    input: z.object({ lotCode: code }),
+    output: forwardSchema,
+    access: 'lots.read',
+    writes: false,
+  }),
+  /**
+   * A signed decision: release (`released`, refused while a readiness line fails), accept
+   * (ingredients, packaging), hold (`held`, reason; optionally every unshipped forward lot in
+   * the same signed action), reject (`rejected`, reason), release from hold (with the
+   * resolution; readiness again).
+   */
+  'disposition.decide': channel({
+    input: z.object({
+      lotCode: code,
+      decision: z.enum(dispositionDecisions),
+      reason: reasonSchema,
+      propagate: z.boolean().default(false),
+      signature: signatureInputSchema,
+    }),
+    output: z.object({
+      readiness: readinessSchema,
+      held: z.array(z.string()),
+      forward: forwardSchema.nullable(),
+      signatures: z.array(signatureViewSchema),
+    }),
+    access: 'lots.hold',
+    writes: true,
+  }),
+  /** The certificate of analysis of a released finished lot (recorded; a second print is a reprint). */
+  'disposition.coa': channel({
+    input: z.object({ lotCode: code, locale: z.enum(['en', 'zh-CN']) }),
+    output: documentOut,
+    access: 'lots.decide',
+    writes: true,
+  }),
+  /** Everything about a lot in one PDF, for a QA review or an inspector (not recorded: it changes nothing). */
+  'disposition.dossier': channel({
+    input: z.object({ lotCode: code, locale: z.enum(['en', 'zh-CN']) }),
+    output: documentOut,
+    access: 'lots.read',
+    writes: false,
+  }),
+} as const;

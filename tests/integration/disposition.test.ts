@@ -1,0 +1,484 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChromiumPdfPrinter } from '../../src/main/documents/chromium-printer';
+import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/spec-schema';
+import type { Connection } from '../../src/main/dispatcher/dispatcher';
+import { IN } from '../../src/main/instruments/entities';
+import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
+import { waitFor } from '../helpers/pty';
+
+const T0 = Date.parse('2026-07-01T01:00:00Z');
+const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
+const errKey = (r: { ok: boolean; error?: { messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
+
+function item(over: Partial<SpecItem> & { code: string }): SpecItem {
+  return {
+    name_zh: over.code,
+    name_en: over.code,
+    group: 'other',
+    method_code: 'GB 5009.3',
+    unit: 'g/100g',
+    basis: 'per_100g',
+    limit_form: 'maximum',
+    min: null,
+    max: '5.0',
+    target: null,
+    lod: null,
+    n: null,
+    c: null,
+    m: null,
+    big_m: null,
+    precision: 1,
+    comparison: 'full_value',
+    required_for_release: true,
+    in_house_only: true,
+    frequency: 'every_lot',
+    frequency_n: null,
+    period_days: null,
+    formula: null,
+    clause: null,
+    source: 'plant',
+    verification: 'plant',
+    note: null,
+    ...over,
+  };
+}
+
+describe('lot disposition', () => {
+  let app: TestApp;
+  const clock = { now: T0 };
+  let qa: Connection;
+  let tech: Connection;
+  let rev: Connection;
+  let prod: Connection;
+  let ig: string;
+  let fg: string;
+  let sampleCode: string;
+
+  const failing = async (lot = fg) =>
+    (await app.ok(qa, 'disposition.readiness', { lotCode: lot })).lines.filter((l) => !l.ok).map((l) => l.key);
+  const verify = async () => {
+    const before = (await app.ok(qa, 'ledger.lastRun', {}))?.id ?? null;
+    clock.now += 1000; // runs are ordered by their finishing time
+    await app.ok(qa, 'ledger.verify', {});
+    await waitFor(
+      () => app.ok(qa, 'ledger.lastRun', {}),
+      (r) => r !== null && r.id !== before,
+      60_000,
+    );
+  };
+  const reviewAudit = async (lot = fg) => {
+    const e = await app.ok(qa, 'disposition.auditEntries', { lotCode: lot });
+    await app.ok(qa, 'disposition.auditReview', {
+      lotCode: lot,
+      throughSeq: e.headSeq,
+      comment: 'audit trail of the lot reviewed: no unexplained changes',
+      signature: sign('audit_reviewed'),
+    });
+  };
+
+  beforeAll(async () => {
+    app = await createTestApp({ clock: () => clock.now, pdf: new ChromiumPdfPrinter() });
+    qa = await app.userWith(['qa_manager'], 'qa.chen');
+    tech = await app.userWith(['technician'], 'tech.li');
+    rev = await app.userWith(['reviewer'], 'rev.wang');
+    prod = await app.userWith(['production'], 'prod.wu');
+    await app.ok(app.admin, 'settings.update', {
+      settings: { ...(await app.ok(app.admin, 'settings.get', {})), plantName: '宁夏示例乳业有限公司' },
+      reason: 'plant name for certificates',
+    });
+    const p = await app.ok(qa, 'catalog.products.save', {
+      fields: {
+        code: 'IF-1',
+        name_zh: '婴儿配方奶粉（0-6月龄，1段）',
+        name_en: 'Infant formula stage 1',
+        stage: 'infant',
+        protein_base: 'cow',
+        registration_no: '国食注字YP20230001',
+        shelf_life_days: 720,
+        pack_sizes: ['800 g'],
+      },
+    });
+    await app.ok(qa, 'catalog.materials.save', {
+      fields: { code: 'WPC80', name_zh: '浓缩乳清蛋白', name_en: 'WPC 80', kind: 'ingredient', default_unit: 'kg' },
+    });
+    await app.ok(qa, 'catalog.suppliers.save', {
+      fields: {
+        code: 'SUP-W',
+        name: 'Whey Co',
+        kind: 'ingredient',
+        approval_status: 'approved',
+        approved_on: null,
+        last_audit_on: null,
+        next_audit_due: null,
+        contact: null,
+        phone: null,
+      },
+    });
+    await app.ok(prod, 'catalog.customers.save', {
+      fields: { code: 'C001', name: '银川母婴连锁', contact: '王经理', phone: '0951-1234567', address: '银川' },
+    } as never);
+    const items = [
+      item({ code: 'moisture', name_zh: '水分', name_en: 'Moisture' }),
+      item({
+        code: 'nitrite',
+        name_zh: '亚硝酸盐',
+        name_en: 'Nitrite',
+        group: 'contaminants',
+        method_code: 'GB 5009.33',
+        unit: 'mg/kg',
+        basis: 'per_kg',
+        max: '2.0',
+      }),
+    ];
+    const json = JSON.stringify({
+      schema: SPEC_DOCUMENT_SCHEMA,
+      title_zh: 'IF-1',
+      title_en: 'IF-1',
+      subject_kind: 'product',
+      applies_to: 'infant',
+      standard: 'GB 10765-2021',
+      version_note: null,
+      items,
+    });
+    const v = await app.ok(qa, 'specs.create', {
+      subjectKind: 'product',
+      subjectId: p.id,
+      code: 'SPEC-IF-1',
+      titleZh: 'IF-1 企业标准',
+      titleEn: 'IF-1 specification',
+      from: { kind: 'document', json },
+    });
+    await app.ok(qa, 'specs.setEffective', { versionId: v.id, effectiveFrom: '2026-01-01' });
+    await app.ok(qa, 'specs.approve', { versionId: v.id, signature: sign('approved') });
+    ig = (
+      await app.ok(prod, 'lots.receive', {
+        kind: 'ingredient',
+        materialCode: 'WPC80',
+        supplierCode: 'SUP-W',
+        supplierLot: 'W-1',
+        quantity: '1000',
+        unit: 'kg',
+        containers: 40,
+        condition: 'intact',
+        expiryDate: '2027-12-31',
+      })
+    ).code;
+    const b = await app.ok(prod, 'batches.start', {
+      line: 'Line 2',
+      outputKind: 'finished',
+      itemCode: 'IF-1',
+      unit: 'kg',
+      expiryDate: '2028-06-30',
+    });
+    fg = b.output.code;
+    await app.ok(prod, 'batches.consume', {
+      batchId: b.id,
+      inputLot: ig,
+      quantity: '300',
+      unit: 'kg',
+      override: {
+        signerId: 'qa.chen',
+        reason: 'WPC released on supplier CoA pending inspection',
+        signature: sign('override'),
+      },
+    } as never);
+    await app.ok(prod, 'batches.finish', { batchId: b.id, quantity: '3200' });
+    sampleCode = (
+      await app.ok(tech, 'samples.register', {
+        kind: 'finished_release',
+        lotCode: fg,
+        samplingPoint: 'filler',
+        quantity: '6',
+        unit: 'can',
+        container: '800 g can',
+        withRetention: false,
+        receipt: { condition: 'intact' },
+      })
+    ).sample.code;
+  }, 120_000);
+  afterAll(() => app.close());
+
+  it('each readiness line names itself until it is met; release is refused over the contract until all are', async () => {
+    expect(await failing()).toEqual(['results_complete', 'inputs', 'retention', 'audit_review', 'ledger']);
+    const refuse = await app.call(qa, 'disposition.decide', {
+      lotCode: fg,
+      decision: 'release',
+      reason: 'try early',
+      signature: sign('released'),
+    });
+    expect(errKey(refuse)).toBe('errors.lot_not_ready');
+    expect(
+      errKey(
+        await app.call(qa, 'lots.decide', {
+          code: fg,
+          decision: 'release',
+          reason: 'try the old way',
+          signature: sign('released'),
+        }),
+      ),
+    ).toBe('errors.lot_not_ready');
+    // Results: entered, submitted, reviewed.
+    const rs = (await app.ok(tech, 'results.forSample', { sampleCode })).results;
+    await app.ok(tech, 'results.enterMany', {
+      entries: [
+        { id: rs[0]!.id, replicates: ['2.6'] },
+        { id: rs[1]!.id, replicates: ['0.4'] },
+      ],
+    });
+    await app.ok(tech, 'results.submit', { sampleCode, signature: sign('authored') });
+    await app.ok(rev, 'results.review', { ids: rs.map((r) => r.id), decision: 'approve', signature: sign('reviewed') });
+    expect(await failing()).toEqual(['inputs', 'retention', 'audit_review', 'ledger']);
+    // The input lot is accepted; the retention sample registered.
+    await app.ok(qa, 'lots.decide', {
+      code: ig,
+      decision: 'accept',
+      reason: 'incoming inspection passed',
+      signature: sign('accepted'),
+    });
+    await app.ok(tech, 'samples.register', {
+      kind: 'retention',
+      lotCode: fg,
+      samplingPoint: 'filler',
+      quantity: '6',
+      unit: 'can',
+      container: '800 g can',
+    });
+    expect(await failing()).toEqual(['audit_review', 'ledger']);
+    await verify();
+    expect(await failing()).toEqual(['audit_review']);
+    const scope = await app.ok(qa, 'disposition.auditEntries', { lotCode: fg });
+    expect(new Set(scope.entries.map((e) => e.entity))).toEqual(
+      new Set(['lot', 'batch', 'consumption', 'sample', 'sample_event', 'test_result', 'signature']),
+    );
+    expect(scope.entries.every((e) => e.unreviewed)).toBe(true);
+    await reviewAudit();
+    expect(await failing()).toEqual([]);
+    // A later change to one of the lot's records needs a new review.
+    await app.ok(tech, 'samples.move', {
+      code: sampleCode,
+      storageLocation: 'Retention room B',
+      reason: 'moved to the retention room',
+    });
+    expect(await failing()).toEqual(['audit_review']);
+    expect(
+      (await app.ok(qa, 'disposition.auditEntries', { lotCode: fg, onlyUnreviewed: true })).entries
+        .map((e) => e.entity)
+        .sort(),
+    ).toEqual(['sample', 'sample_event']);
+    await reviewAudit();
+    // Instruments: a capture flagged by a failed daily check blocks until re-measured.
+    const svc = app.core.need();
+    const insId = svc.ledger.write({ id: 'admin', name: 'Admin' }, (w) => {
+      const ins = w.create(IN.instrument, {
+        code: 'HB43-01',
+        name: 'Moisture analyser',
+        kind: 'moisture_analyser',
+        make: null,
+        model: null,
+        serial_no: null,
+        location: null,
+        port_path: '/dev/null',
+        usb_serial: null,
+        usb_vendor_id: null,
+        usb_product_id: null,
+        baud_rate: 9600,
+        data_bits: 8,
+        parity: 'none',
+        stop_bits: 1,
+        flow_control: 'none',
+        line_ending: 'crlf',
+        driver: 'mt-sics',
+        print_config: null,
+        check_interval_hours: 24,
+        active: 1,
+      });
+      w.create(IN.capture, {
+        instrument_id: ins.id,
+        result_id: rs[0]!.id,
+        replicate_index: 0,
+        purpose: 'result',
+        raw: Buffer.from('S S 2.6 %').toString('base64'),
+        value: '2.6',
+        unit: '%',
+        stable: 1,
+        settings: '{}',
+        at: w.at,
+        by_user: 'tech.li',
+        status: 'used',
+        typed_over_reason: null,
+        flagged: 1,
+        flag_reason: 'daily check failed',
+      });
+      return ins.id;
+    });
+    expect(insId).toBeTruthy();
+    const withCapture = await failing();
+    expect(withCapture).toContain('instruments');
+    const r = await app.ok(qa, 'disposition.readiness', { lotCode: fg });
+    expect(r.lines.find((l) => l.key === 'instruments')!.evidence[0]).toMatchObject({
+      kind: 'capture',
+      label: 'HB43-01 → moisture',
+    });
+    svc.ledger.write({ id: 'tech.li', name: 'Tech' }, (w) => {
+      const c = svc.ledger.db.prepare('SELECT id FROM instrument_capture').get() as { id: string };
+      w.update(
+        IN.capture,
+        c.id,
+        { status: 'typed_over', typed_over_reason: 're-measured on the oven method' },
+        { reason: 're-measured' },
+      );
+    });
+    await reviewAudit();
+    expect(await failing()).toEqual([]);
+    await verify();
+    // Everything met: the QA manager releases with a signature.
+    const done = await app.ok(qa, 'disposition.decide', {
+      lotCode: fg,
+      decision: 'release',
+      reason: 'complete, within specification, audit trail reviewed',
+      signature: sign('released'),
+    });
+    expect(done.readiness.lotStatus).toBe('released');
+    expect(done.signatures.map((s) => s.meaning)).toContain('released');
+  }, 180_000);
+
+  it('a certificate of analysis prints every item, the signatures and the ledger head', async () => {
+    const doc = await app.ok(qa, 'disposition.coa', { lotCode: fg, locale: 'zh-CN' });
+    const dir = join(app.dir, 'coa');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'coa.pdf');
+    writeFileSync(file, Buffer.from(doc.base64, 'base64'));
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', '-layout', file, '-']).toString('utf8');
+    for (const s of [
+      fg,
+      '婴儿配方奶粉（0-6月龄，1段）',
+      '国食注字YP20230001',
+      '水分',
+      '亚硝酸盐',
+      '2.6',
+      '0.4',
+      '≤ 5.0',
+      '≤ 2.0',
+      'GB 5009.3',
+      'User qa.chen',
+      '放行',
+      '审计追踪',
+      '宁夏示例乳业有限公司',
+    ]) {
+      expect(text, s).toContain(s);
+    }
+    const docs = await app.ok(qa, 'documents.list', {
+      subjectEntity: 'lot',
+      subjectId: app.core.need().disposition.lot(fg).id,
+    });
+    const head = docs[0]!;
+    expect(text).toContain(`#${head.headSeq}`);
+    // The page as a picture, for a person to look at (test-results/screenshots/coa-zh-CN.png).
+    const shots = join(__dirname, '..', '..', 'test-results', 'screenshots');
+    mkdirSync(shots, { recursive: true });
+    execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', file, join(shots, 'coa-zh-CN')]);
+    const again = await app.ok(qa, 'disposition.coa', { lotCode: fg, locale: 'en' });
+    expect(again.reprint).toBe(true);
+    // The dossier is shown, not recorded.
+    const before = app.core.need().ledger.head().seq;
+    const dossier = await app.ok(qa, 'disposition.dossier', { lotCode: fg, locale: 'en' });
+    writeFileSync(join(dir, 'dossier.pdf'), Buffer.from(dossier.base64, 'base64'));
+    const dtext = execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'dossier.pdf'), '-']).toString('utf8');
+    for (const s of ['Inputs (batching)', ig, 'Results (with review and OOS history)', 'Audit trail', 'rev.wang'])
+      expect(dtext, s).toContain(s);
+    expect(app.core.need().ledger.head().seq).toBe(before);
+  }, 120_000);
+
+  it('a hold reaches every unshipped forward lot over a multi-level genealogy and lists the shipped ones with customers', async () => {
+    // ig → IM (intermediate base powder) → C (finished, released, not shipped); ig → fg (released, shipped) and D (released, shipped).
+    await app.ok(qa, 'catalog.products.save', {
+      fields: {
+        code: 'WMP',
+        name_zh: '全脂乳粉',
+        name_en: 'Whole milk powder',
+        stage: 'other_dairy',
+        protein_base: 'cow',
+        registration_no: null,
+        shelf_life_days: 540,
+        pack_sizes: [],
+      },
+    });
+    await app.ok(qa, 'catalog.products.save', {
+      fields: {
+        code: 'BASE',
+        name_zh: '基粉',
+        name_en: 'Base powder',
+        stage: 'other_dairy',
+        protein_base: 'cow',
+        registration_no: null,
+        shelf_life_days: 365,
+        pack_sizes: [],
+      },
+    });
+    const make = async (kind: 'intermediate' | 'finished', itemCode: string, input: string, qty: string) => {
+      const b = await app.ok(prod, 'batches.start', { line: 'Line 3', outputKind: kind, itemCode, unit: 'kg' });
+      await app.ok(prod, 'batches.consume', { batchId: b.id, inputLot: input, quantity: '10', unit: 'kg' });
+      await app.ok(prod, 'batches.finish', { batchId: b.id, quantity: qty });
+      await app.ok(qa, 'lots.decide', {
+        code: b.output.code,
+        decision: 'release',
+        reason: 'released for the test genealogy',
+        signature: sign('released'),
+      });
+      return b.output.code;
+    };
+    const im = await make('intermediate', 'BASE', ig, '500');
+    const c = await make('finished', 'WMP', im, '400');
+    const d = await make('finished', 'WMP', ig, '300');
+    await app.ok(prod, 'shipments.create', {
+      shipmentCode: 'SH-1',
+      customerCode: 'C001',
+      date: '2026-07-01',
+      lines: [
+        { lotCode: fg, quantity: '800', unit: 'kg' },
+        { lotCode: d, quantity: '100', unit: 'kg' },
+      ],
+    });
+    const f = await app.ok(qa, 'disposition.forward', { lotCode: ig });
+    expect(f.unshipped.map((u) => [u.lot, u.depth, u.holdable])).toEqual([
+      [im, 1, true],
+      [c, 2, true],
+    ]);
+    expect(f.shipped.map((s) => s.lot).sort()).toEqual([fg, d].sort());
+    expect(f.shipped.find((s) => s.lot === d)!.customers[0]).toMatchObject({
+      code: 'C001',
+      name: '银川母婴连锁',
+      contact: '王经理',
+      phone: '0951-1234567',
+      quantity: '100',
+    });
+    // A reviewer may hold only when the plant allows it.
+    expect(
+      errKey(
+        await app.call(rev, 'disposition.decide', {
+          lotCode: ig,
+          decision: 'hold',
+          reason: 'customer complaint',
+          signature: sign('held'),
+        }),
+      ),
+    ).toBe('errors.hold_needs_qa');
+    const held = await app.ok(qa, 'disposition.decide', {
+      lotCode: ig,
+      decision: 'hold',
+      reason: 'supplier recall notice for W-1',
+      propagate: true,
+      signature: sign('held'),
+    });
+    expect(held.held).toEqual([ig, im, c]);
+    for (const code of [ig, im, c]) {
+      const l = await app.ok(qa, 'lots.get', { code });
+      expect(l.lot.status).toBe('on_hold');
+      expect(l.signatures.at(-1)).toMatchObject({ meaning: 'held', userId: 'qa.chen' });
+    }
+    expect((await app.ok(qa, 'lots.get', { code: d })).lot.status).toBe('released');
+  }, 120_000);
+});
