@@ -15,6 +15,7 @@ import { EnvService } from '../environment/env-service';
 import { InstrumentsService } from '../instruments/instruments-service';
 import { ConnectionManager } from '../instruments/connections';
 import { DispositionService } from '../disposition/disposition-service';
+import { DrillsService } from '../recall/drills-service';
 import { SessionManager } from '../auth/sessions';
 import { SettingsService } from '../auth/settings';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
@@ -75,6 +76,7 @@ export interface Services {
   env: EnvService;
   instruments: InstrumentsService;
   disposition: DispositionService;
+  drills: DrillsService;
   documents: DocumentsService;
 }
 
@@ -181,13 +183,14 @@ export class AppCore {
     });
     // IMF finished lots are released only through a complete readiness (issue 11 §2).
     lots.releaseGuard = (lotCode) => disposition.releaseBlock(lotCode);
+    const drills = new DrillsService(ledger, identity, lots);
     sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
     ledger.setWriteGate(() => (isImportRunning() ? appError('conflict', { what: 'import' }, 'import.import_running') : null));
     ledger.onCommit((c) => {
       if (c.entities.includes('setting')) settings.invalidate();
       this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
     });
-    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, intake, env, instruments, disposition, documents };
+    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, intake, env, instruments, disposition, drills, documents };
   }
 
   /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */

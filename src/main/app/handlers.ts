@@ -21,6 +21,7 @@ import { resultsHandlers } from '../results/handlers';
 import { intakeHandlers } from '../intake/handlers';
 import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
+import { recallHandlers } from '../recall/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -90,6 +91,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...intakeHandlers(core),
     ...instrumentsHandlers(core),
     ...dispositionHandlers(core),
+    ...recallHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {

@@ -14,6 +14,7 @@ import { verifyFile } from '../ledger/verify-runner';
 import { registerImportCommand } from './commands/import';
 import { registerTraceCommand } from './commands/trace';
 import { registerInstrumentCommands } from './commands/instruments';
+import { registerDrillCommand } from './commands/drill';
 
 /**
  * `lotseal`: the command line of ../shared/formats/README.md (a published contract).
@@ -208,6 +209,7 @@ export function buildProgram(): Command {
   registerImportCommand(program, g);
   registerTraceCommand(program, g);
   registerInstrumentCommands(program, g);
+  registerDrillCommand(program, g);
 
   return program;
 }

@@ -14,5 +14,6 @@ import '../intake/entities';
 import '../environment/entities';
 import '../instruments/entities';
 import '../disposition/entities';
+import '../recall/entities';
 
 export { allEntities, entityDef } from './entities';

@@ -12,6 +12,7 @@ import { testingChannels } from './channels/testing';
 import { envChannels, intakeChannels } from './channels/intake';
 import { instrumentsChannels, instrumentsEvents } from './channels/instruments';
 import { dispositionChannels } from './channels/disposition';
+import { recallChannels } from './channels/recall';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -33,6 +34,7 @@ export const contract = {
   ...envChannels,
   ...instrumentsChannels,
   ...dispositionChannels,
+  ...recallChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {

@@ -1,0 +1,369 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChromiumPdfPrinter } from '../../src/main/documents/chromium-printer';
+import type { Connection } from '../../src/main/dispatcher/dispatcher';
+import { createTestApp, USER_PASSWORD, ADMIN_PASSWORD, type TestApp } from '../helpers/core';
+
+const T0 = Date.parse('2026-08-03T01:00:00Z');
+const MIN = 60_000;
+const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
+const errKey = (r: { ok: boolean; error?: { messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
+
+describe('recall drills and recalls', () => {
+  let app: TestApp;
+  const clock = { now: T0 };
+  let qa: Connection;
+  let prod: Connection;
+  let rm: string;
+  let fgA: string;
+  let fgB: string;
+  let rm2: string;
+
+  const later = async (ms: number) => {
+    clock.now += ms;
+    for (const c of [qa, prod]) await app.ok(c, 'auth.unlock', { password: USER_PASSWORD });
+    await app.ok(app.admin, 'auth.unlock', { password: ADMIN_PASSWORD });
+  };
+
+  /** RM (25 000 kg) → FG-A (3 200 kg; 800 to C001, 1 000 to C002) and FG-B (not shipped); RM2 → partly consumed. */
+  beforeAll(async () => {
+    app = await createTestApp({ clock: () => clock.now, pdf: new ChromiumPdfPrinter() });
+    qa = await app.userWith(['qa_manager'], 'qa.chen');
+    prod = await app.userWith(['production'], 'prod.wu');
+    await app.ok(qa, 'catalog.materials.save', {
+      fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw milk', kind: 'raw_milk', default_unit: 'kg' },
+    });
+    await app.ok(qa, 'catalog.suppliers.save', {
+      fields: {
+        code: 'FARM-1',
+        name: '贺兰山牧场',
+        kind: 'farm',
+        approval_status: 'approved',
+        approved_on: null,
+        last_audit_on: null,
+        next_audit_due: null,
+        contact: null,
+        phone: null,
+      },
+    });
+    await app.ok(qa, 'catalog.products.save', {
+      fields: {
+        code: 'WMP',
+        name_zh: '全脂乳粉',
+        name_en: 'Whole milk powder',
+        stage: 'other_dairy',
+        protein_base: 'cow',
+        registration_no: null,
+        shelf_life_days: 540,
+        pack_sizes: [],
+      },
+    });
+    await app.ok(prod, 'catalog.customers.save', {
+      fields: { code: 'C001', name: '银川母婴连锁', contact: '王经理', phone: '0951-1234567', address: '银川' },
+    } as never);
+    await app.ok(prod, 'catalog.customers.save', {
+      fields: { code: 'C002', name: '石嘴山超市', contact: null, phone: null, address: null },
+    } as never);
+    const tanker = async (qty: string) => {
+      const t = await app.ok(prod, 'lots.receiveTanker', {
+        supplierCode: 'FARM-1',
+        farms: ['贺兰山牧场'],
+        vehicle: '宁A·12345',
+        compartments: [{ no: 1, seal: 'S-1', sealIntact: true }],
+        quantity: qty,
+        unit: 'kg',
+        temperature: '4.0',
+      });
+      await app.ok(qa, 'lots.decide', {
+        code: t.code,
+        decision: 'accept',
+        reason: 'intake passed',
+        signature: sign('accepted'),
+      });
+      return t.code;
+    };
+    rm = await tanker('25000');
+    rm2 = await tanker('20000');
+    const batch = async (inputs: Array<[string, string]>, qty: string) => {
+      const b = await app.ok(prod, 'batches.start', {
+        line: 'Line 1',
+        outputKind: 'finished',
+        itemCode: 'WMP',
+        unit: 'kg',
+      });
+      for (const [lot, q] of inputs)
+        await app.ok(prod, 'batches.consume', { batchId: b.id, inputLot: lot, quantity: q, unit: 'kg' });
+      await app.ok(prod, 'batches.finish', { batchId: b.id, quantity: qty, location: 'WH-A' });
+      await app.ok(qa, 'lots.decide', {
+        code: b.output.code,
+        decision: 'release',
+        reason: 'released',
+        signature: sign('released'),
+      });
+      return b.output.code;
+    };
+    fgA = await batch([[rm, '20000']], '3200');
+    fgB = await batch(
+      [
+        [rm, '5000'],
+        [rm2, '4000'],
+      ],
+      '1000',
+    );
+    await app.ok(prod, 'shipments.create', {
+      shipmentCode: 'SH-1',
+      customerCode: 'C001',
+      date: '2026-08-02',
+      lines: [{ lotCode: fgA, quantity: '800', unit: 'kg' }],
+    });
+    await app.ok(prod, 'shipments.create', {
+      shipmentCode: 'SH-2',
+      customerCode: 'C002',
+      date: '2026-08-02',
+      lines: [{ lotCode: fgA, quantity: '1000', unit: 'kg' }],
+    });
+  }, 120_000);
+  afterAll(() => app.close());
+
+  it('a drill from the raw milk lot: affected lots, customers, mass balance, findings, timed and signed', async () => {
+    const d = await app.ok(qa, 'drills.start', { lotCode: rm, direction: 'both' });
+    expect(d.drill).toMatchObject({
+      code: 'DRL-2026-0001',
+      mode: 'drill',
+      status: 'open',
+      selection: 'typed',
+      targetMinutes: 240,
+    });
+    const code = d.drill.code;
+    for (const step of ['affected_lots', 'stock', 'customers', 'mass_balance', 'documents'] as const)
+      await app.ok(qa, 'drills.step', { code, step });
+    const g = await app.ok(qa, 'drills.get', { code });
+    expect(g.lots.map((l) => [l.lot, l.direction, l.shipped])).toEqual([
+      [rm, 'root', false],
+      [fgA, 'forward', true],
+      [fgB, 'forward', false],
+    ]);
+    expect(g.lots.find((l) => l.lot === fgA)).toMatchObject({ remaining: '1400', location: 'WH-A' });
+    expect(g.customers.map((c) => [c.code, c.shipments.map((s) => s.quantity)])).toEqual([
+      ['C001', ['800']],
+      ['C002', ['1000']],
+    ]);
+    // 25 000 received, 25 000 consumed: fully accounted.
+    expect(g.drill).toMatchObject({ accountedPct: '100.0', withinTolerance: true });
+    expect(g.steps.map((s) => s.step)).toEqual(['affected_lots', 'stock', 'customers', 'mass_balance', 'documents']);
+    expect(g.documents.map((x) => x.kind)).toEqual(
+      expect.arrayContaining(['receipt', 'batch', 'decision', 'shipment']),
+    );
+    // The customer without contact details is a finding; it needs an explanation before completion.
+    expect(g.findings.map((f) => [f.kind, f.ref])).toEqual([['customer_no_contact', 'C002']]);
+    await later(95 * MIN);
+    expect(errKey(await app.call(qa, 'drills.complete', { code, signature: sign('drill_completed') }))).toBe(
+      'errors.drill_findings_unexplained',
+    );
+    await app.ok(qa, 'drills.finding', {
+      code,
+      findingId: g.findings[0]!.id,
+      explanation: 'contact found in the sales system: 李店长 0952-7654321; catalogue updated',
+    });
+    const done = await app.ok(qa, 'drills.complete', { code, signature: sign('drill_completed') });
+    expect(done.drill).toMatchObject({ status: 'completed', elapsedMs: 95 * MIN, withinTarget: true, findings: 1 });
+    expect(done.signatures.map((s) => [s.meaning, s.valid])).toEqual([['drill_completed', true]]);
+    // A completed drill never changes.
+    expect(errKey(await app.call(qa, 'drills.step', { code, step: 'stock' }))).toBe('errors.drill_completed');
+    // The evidence pack: PDF (recorded) and CSV.
+    const ev = await app.ok(qa, 'drills.evidence', { code, locale: 'en' });
+    const pdf = join(app.dir, 'evidence.pdf');
+    writeFileSync(pdf, Buffer.from(ev.base64, 'base64'));
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-']).toString('utf8');
+    for (const s of [
+      code,
+      rm,
+      fgA,
+      'C001',
+      '银川母婴连锁',
+      '100.0',
+      'drill_completed',
+      'Mass balance',
+      'contact found in the sales system',
+    ])
+      expect(text, s).toContain(s);
+    const rows = ev.csv.trim().split('\r\n');
+    expect(rows[0]).toMatch(/^drill,mode,root_lot,record,/);
+    const record = (r: string) => r.split(',')[3];
+    expect(rows.slice(1).filter((r) => record(r) === 'lot')).toHaveLength(3);
+    expect(rows.slice(1).filter((r) => record(r) === 'shipment')).toHaveLength(2);
+    const kpis = await app.ok(qa, 'drills.kpis', {});
+    expect(kpis.drills).toEqual([
+      { code, completedAt: expect.any(String), minutes: 95, accountedPct: '100.0', findings: 1, withinTarget: true },
+    ]);
+  }, 120_000);
+
+  it('outside the tolerance is a finding; random selection picks only lots of the group and period', async () => {
+    // RM2: 20 000 received, 4 000 consumed, nothing else recorded → 20 % accounted.
+    const d = await app.ok(qa, 'drills.start', { lotCode: rm2, direction: 'forward' });
+    await app.ok(qa, 'drills.step', { code: d.drill.code, step: 'mass_balance' });
+    const g = await app.ok(qa, 'drills.get', { code: d.drill.code });
+    expect(g.drill).toMatchObject({ accountedPct: '20.0', withinTolerance: false });
+    expect(g.findings.map((f) => f.kind)).toEqual(['mass_balance']);
+    expect(
+      errKey(await app.call(qa, 'drills.complete', { code: d.drill.code, signature: sign('drill_completed') })),
+    ).toBe('errors.drill_steps_missing');
+    const roots = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const r = await app.ok(qa, 'drills.start', {
+        random: { productGroup: 'raw_milk', from: '2026-08-01', to: '2026-08-31' },
+        direction: 'both',
+      });
+      expect(r.drill.selection).toBe('random');
+      roots.add(r.drill.rootLot);
+    }
+    expect([...roots].every((x) => x === rm || x === rm2)).toBe(true);
+    expect(
+      errKey(
+        await app.call(qa, 'drills.start', {
+          random: { productGroup: 'infant', from: '2026-08-01', to: '2026-08-31' },
+        }),
+      ),
+    ).toBe('errors.drill_no_candidates');
+  });
+
+  it('a real recall holds exactly the affected unshipped lots; contacts and returns are recorded', async () => {
+    expect(errKey(await app.call(qa, 'drills.start', { mode: 'recall', lotCode: rm }))).toBe(
+      'errors.recall_reason_required' as never,
+    );
+    const r = await app.ok(qa, 'drills.start', {
+      mode: 'recall',
+      lotCode: rm,
+      reason: 'farm notice: antibiotic treatment not declared',
+    });
+    expect(r.drill.code).toMatch(/^RCL-2026-/);
+    const held = await app.ok(qa, 'recalls.hold', {
+      code: r.drill.code,
+      reason: 'recall RCL: suspect raw milk',
+      signature: sign('held'),
+    });
+    // RM itself (its remaining stock) and FG-B (not shipped); FG-A was shipped: its customers are called.
+    expect(held.held).toEqual([rm, fgB]);
+    expect((await app.ok(qa, 'lots.get', { code: fgA })).lot.status).toBe('released');
+    await app.ok(qa, 'recalls.contact', {
+      code: r.drill.code,
+      customerCode: 'C001',
+      channel: 'phone',
+      outcome: 'reached',
+      note: '王经理: 800 kg in their warehouse, quarantined',
+    });
+    await app.ok(qa, 'recalls.return', {
+      code: r.drill.code,
+      customerCode: 'C001',
+      lotCode: fgA,
+      quantity: '800',
+      unit: 'kg',
+      date: '2026-08-03',
+      note: 'all returned',
+    });
+    expect(
+      errKey(
+        await app.call(qa, 'recalls.return', {
+          code: r.drill.code,
+          customerCode: 'C002',
+          lotCode: fgB,
+          quantity: '1',
+          unit: 'kg',
+          date: '2026-08-03',
+        }),
+      ),
+    ).toBe('errors.recall_return_not_shipped');
+    const g = await app.ok(qa, 'drills.get', { code: r.drill.code });
+    const c1 = g.customers.find((c) => c.code === 'C001')!;
+    expect(c1.contacts.map((c) => [c.channel, c.outcome, c.by])).toEqual([['phone', 'reached', 'qa.chen']]);
+    expect(c1.returned).toEqual([{ lot: fgA, quantity: '800', unit: 'kg', date: '2026-08-03' }]);
+    expect((await app.ok(qa, 'drills.list', { mode: 'recall' })).drills.map((x) => x.mode)).toEqual(['recall']);
+  });
+
+  it('the yearly programme: planned drills, uncovered groups, overdue entries', async () => {
+    await app.ok(qa, 'drills.plan.save', {
+      year: 2026,
+      productGroup: 'raw_milk',
+      direction: 'both',
+      dueOn: '2026-06-30',
+    });
+    await app.ok(qa, 'drills.plan.save', {
+      year: 2026,
+      productGroup: 'other_dairy',
+      direction: 'forward',
+      dueOn: '2026-12-31',
+    });
+    const p = await app.ok(qa, 'drills.plan', { year: 2026 });
+    expect(p.entries.map((e) => [e.productGroup, e.overdue])).toEqual([
+      ['raw_milk', true],
+      ['other_dairy', false],
+    ]);
+    expect(p.uncovered).toEqual([{ productGroup: 'other_dairy', direction: 'backward' }]);
+  });
+
+  it('lotseal drill writes the evidence as JSON, CSV and HTML and leaves the drill open for signing', async () => {
+    const { lotsealAsync } = await import('../helpers/cli');
+    const pw = join(app.dir, 'qa-password.txt');
+    writeFileSync(pw, `${USER_PASSWORD}\n`);
+    const outDir = join(app.dir, 'evidence');
+    // The CLI opens the same database file with its own key, registered by an administrator first.
+    const r0 = await lotsealAsync(
+      [
+        '--db',
+        join(app.dir, 'lotseal.db'),
+        'drill',
+        '--lot',
+        rm,
+        '--user',
+        'qa.chen',
+        '--password-file',
+        pw,
+        '--out',
+        outDir,
+        '--json',
+      ],
+      { dataDir: app.dir },
+    );
+    if (r0.code !== 0) {
+      // An unregistered CLI key is refused: the administrator registers it once.
+      const apw = join(app.dir, 'admin-password.txt');
+      writeFileSync(apw, `${ADMIN_PASSWORD}\n`);
+      const reg = await lotsealAsync(
+        ['--db', join(app.dir, 'lotseal.db'), 'user', 'list', '--user', 'admin', '--password-file', apw, '--json'],
+        { dataDir: app.dir },
+      );
+      expect(reg.code, reg.stderr).toBe(0);
+    }
+    const r =
+      r0.code === 0
+        ? r0
+        : await lotsealAsync(
+            [
+              '--db',
+              join(app.dir, 'lotseal.db'),
+              'drill',
+              '--lot',
+              rm,
+              '--user',
+              'qa.chen',
+              '--password-file',
+              pw,
+              '--out',
+              outDir,
+              '--json',
+            ],
+            { dataDir: app.dir },
+          );
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { drill: string; status: string; files: string[]; affected_lots: number };
+    expect(j).toMatchObject({ status: 'open', affected_lots: 3 });
+    for (const f of j.files) expect(existsSync(f)).toBe(true);
+    expect(readFileSync(j.files[2]!, 'utf8')).toContain(rm);
+    const g = await app.ok(qa, 'drills.get', { code: j.drill });
+    expect(g.drill.status).toBe('open');
+    expect(g.steps).toHaveLength(5);
+    expect(g.signatures).toEqual([]);
+  }, 120_000);
+});
