@@ -43,6 +43,9 @@ const T = {
       withdrawalRespected: '无休药期内奶牛',
       healthCertificates: '检疫（健康）证明齐全',
     },
+    negative: '阴性',
+    positive: '阳性',
+    meaning: { rejected: '拒收', accepted: '接收', authored: '录入' } as Record<string, string>,
   },
   en: {
     title: 'Report of raw milk not meeting the quality and safety standard',
@@ -80,6 +83,9 @@ const T = {
       withdrawalRespected: 'No cows in a withdrawal period',
       healthCertificates: 'Health (quarantine) certificates present',
     },
+    negative: 'negative',
+    positive: 'positive',
+    meaning: { rejected: 'rejected', accepted: 'accepted', authored: 'authored' } as Record<string, string>,
   },
 } as const;
 
@@ -93,7 +99,37 @@ export function authorityReportHtml(d: IntakeDetail, locale: Locale, stamp: Ledg
       <th>${k}</th>
       <td>${v ?? '—'}</td>
     </tr>`;
-  const when = (s: string | null) => (s ? s.replace('T', ' ').slice(0, 16) + ' UTC' : '—');
+  // Local time of the workstation (the time zone the signature recorded), for a county authority.
+  const tz = d.signatures[0]?.timeZone ?? 'UTC';
+  const when = (s: string | null, zone = tz) => {
+    if (!s) return '—';
+    try {
+      const f = new Intl.DateTimeFormat('en-CA', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
+      return `${f.format(new Date(s)).replace(',', '')} (${zone})`;
+    } catch {
+      return `${s.replace('T', ' ').slice(0, 16)} UTC`;
+    }
+  };
+  const screenValue = (v: string | null) =>
+    v === null ? '—' : v === 'absent' ? t.negative : v.startsWith('present') ? t.positive : v;
+  const checkName = (code: string) => {
+    const c = d.checks.find((x) => x.code === code);
+    return c ? (zh ? c.nameZh : c.nameEn) : code;
+  };
+  const cause = (c: string) =>
+    c.startsWith('check.')
+      ? checkName(c.slice(6))
+      : c.startsWith('declaration.')
+        ? (t.decl[c.slice(12) as keyof typeof t.decl] ?? c)
+        : c;
   const body = html` <main>
     <h1>${t.title}</h1>
     <p class="to">${t.to}</p>
@@ -126,8 +162,8 @@ export function authorityReportHtml(d: IntakeDetail, locale: Locale, stamp: Ledg
           (c) =>
             html`<tr class="${c.verdict === 'fail' ? 'bad' : ''}">
               <td>${zh ? c.nameZh : c.nameEn}</td>
-              <td>${c.reported ?? '—'} ${c.reported && !c.screen ? c.unit : ''}</td>
-              <td>${c.limitText}</td>
+              <td>${c.screen ? screenValue(c.reported) : `${c.reported ?? '—'} ${c.reported ? c.unit : ''}`}</td>
+              <td>${c.screen ? t.negative : c.limitText}</td>
               <td>${c.verdict === 'fail' ? t.fail : c.verdict === 'pass' ? t.pass : t.none}</td>
             </tr>`,
         )}
@@ -135,7 +171,7 @@ export function authorityReportHtml(d: IntakeDetail, locale: Locale, stamp: Ledg
     </table>
     <h2>${t.decision}</h2>
     <table class="kv">
-      ${row(t.decision, t.decisionText)} ${row(t.causes, intake.rejectCauses.join(', ') || null)}
+      ${row(t.decision, t.decisionText)} ${row(t.causes, intake.rejectCauses.map(cause).join(zh ? '、' : ', ') || null)}
       ${row(t.reason, intake.decisionReason)}
     </table>
     <h2>${t.signed}</h2>
@@ -145,8 +181,8 @@ export function authorityReportHtml(d: IntakeDetail, locale: Locale, stamp: Ledg
           (s) =>
             html`<tr>
               <td>${s.printedName}</td>
-              <td>${s.meaning}</td>
-              <td>${when(s.signedAt)} (${s.timeZone})</td>
+              <td>${t.meaning[s.meaning] ?? s.meaning}</td>
+              <td>${when(s.signedAt, s.timeZone)}</td>
               <td>${s.comment ?? ''}</td>
             </tr>`,
         )}
