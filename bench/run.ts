@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only ledger,trace,import --sizes 1000000,10000000 --data DIR]`: runs
+ * `npm run bench [-- --only ledger,trace,import,testing,instruments,disposition,drills --sizes 1000000,10000000 --data DIR]`: runs
  * the benches and prints ONE JSON object on stdout (progress goes to stderr), also written
  * to bench-results/<date>.json. Figures, not asserts; not part of `npm test`.
  *
@@ -7,7 +7,15 @@
  *   verification rate, start-up tail check);
  * - import: the plant-scale dataset in --data (made by `npm run bench:data`), imported
  *   into a fresh database, then verified; the trace bench then runs on that database;
- * - trace: without --data, on a synthetic one-year plant it generates itself.
+ * - trace: without --data, on a synthetic one-year plant it generates itself;
+ * - testing: lot completeness, 1,000 result entries through the contract and the ten-year
+ *   trend query, on ten years of finished lots it generates itself (bench/testing.ts);
+ * - instruments: latency from a frame's last byte on a real pty pair to the stored capture and
+ *   to the renderer event, and each driver's parser throughput (bench/instruments.ts);
+ * - disposition: readiness of a finished IMF lot with ~70 items and COA printing, on finished
+ *   lots with results, inputs, signatures and audit reviews it generates itself (bench/disposition.ts);
+ * - drills: a complete recall drill with its evidence pack from a raw milk lot and from an
+ *   ingredient lot, on one year of bench/data.ts's plant imported into the app (bench/drills.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -15,6 +23,10 @@ import { join } from 'node:path';
 import { runLedgerBench } from './ledger';
 import { runImportBench } from './import';
 import { runTraceBench } from './trace';
+import { runTestingBench } from './testing';
+import { runDispositionBench } from './disposition';
+import { runDrillsBench } from './drills';
+import { runInstrumentsBench } from './instruments';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -25,7 +37,7 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const sizes = (arg('sizes') ?? '1000000').split(',').map(Number);
-  const only = new Set((arg('only') ?? 'ledger,trace,import').split(','));
+  const only = new Set((arg('only') ?? 'ledger,trace,import,testing,instruments,disposition,drills').split(','));
   const data = arg('data');
   const started = new Date();
   const result: Record<string, unknown> = {
@@ -50,6 +62,26 @@ async function main(): Promise<void> {
     } finally {
       if (work) rmSync(work, { recursive: true, force: true });
     }
+  }
+  if (only.has('testing')) {
+    result['testing'] = await runTestingBench({
+      onProgress: (phase, done, total) => process.stderr.write(`testing ${phase}: ${done}/${total}\n`),
+    });
+  }
+  if (only.has('instruments')) {
+    result['instruments'] = await runInstrumentsBench({
+      onProgress: (phase, done, total) => process.stderr.write(`instruments ${phase}: ${done}/${total}\n`),
+    });
+  }
+  if (only.has('disposition')) {
+    result['disposition'] = await runDispositionBench({
+      onProgress: (phase, done, total) => process.stderr.write(`disposition ${phase}: ${done}/${total}\n`),
+    });
+  }
+  if (only.has('drills')) {
+    result['drills'] = await runDrillsBench({
+      onProgress: (phase, done, total) => process.stderr.write(`drills ${phase}: ${done}/${total}\n`),
+    });
   }
   const json = JSON.stringify(result, null, 2);
   process.stdout.write(`${json}\n`);

@@ -58,7 +58,13 @@ test('register a release sample with its retention sample, print its label, scan
   await signInAs(page, PROD);
   const lots = new LotsPage(page);
   await lots.startDelivery();
-  await lots.fillDelivery({ material: 'WPC80', supplier: 'SUP-W', supplierLot: 'SW-24-0917', quantity: '1000', containers: '40' });
+  await lots.fillDelivery({
+    material: 'WPC80',
+    supplier: 'SUP-W',
+    supplierLot: 'SW-24-0917',
+    quantity: '1000',
+    containers: '40',
+  });
   await lots.submitDelivery();
   await expect(page.getByTestId('lot-page')).toBeVisible();
   const ingredient = (await lots.lotCode().innerText()).trim();
@@ -88,7 +94,12 @@ test('register a release sample with its retention sample, print its label, scan
   await samples.chooseKind('finished_release');
 
   // An unknown lot is refused next to the field, and nothing is saved.
-  await samples.fill({ target: 'NO-SUCH-LOT', samplingPoint: 'Filler L1, start / middle / end', container: 'Sealed can 800 g', storage: 'Fridge F2' });
+  await samples.fill({
+    target: 'NO-SUCH-LOT',
+    samplingPoint: 'Filler L1, start / middle / end',
+    container: 'Sealed can 800 g',
+    storage: 'Fridge F2',
+  });
   await samples.submit();
   await expect(samples.form().getByText('Lot NO-SUCH-LOT was not found')).toBeVisible();
   // The lot has no expiry date: the keep-until date of its retention sample is asked for.
@@ -129,7 +140,8 @@ test('register a release sample with its retention sample, print its label, scan
   await expect(page.getByTestId('sample-status')).toHaveAttribute('data-status', 'registered');
   await expect(page.getByTestId('sample-event-label_printed')).toBeVisible();
   await expect(page.getByTestId('sample-documents')).toContainText(label.fileName);
-  await expect(page.getByTestId('sample-tests')).toContainText('Testing capability');
+  await expect(page.getByTestId('sample-tests')).toContainText('No tests planned for this sample.');
+  await expect(page.getByTestId('sample-enter-results')).toHaveAttribute('href', `#/testing/sample/${code}`);
   await shot(page, 'samples-sample-page', 'en');
 
   // QA manager: a zone 1 site with a schedule due today.
@@ -137,7 +149,14 @@ test('register a release sample with its retention sample, print its label, scan
   await expect(page.getByTestId('card-retention-missing')).toContainText('Every finished lot has its retention sample');
   const sites = new SitesPage(page);
   await sites.open();
-  await sites.create({ code: 'ES-L1-FIL-01', zone: 1, nameZh: '灌装机料斗内壁', nameEn: 'Filler hopper inner wall', line: 'L1', room: 'Filling room' });
+  await sites.create({
+    code: 'ES-L1-FIL-01',
+    zone: 1,
+    nameZh: '灌装机料斗内壁',
+    nameEn: 'Filler hopper inner wall',
+    line: 'L1',
+    room: 'Filling room',
+  });
   await sites.schedule('ES-L1-FIL-01', '7', ['cronobacter', 'salmonella']);
   await expect(page.getByTestId('swab-due-ES-L1-FIL-01')).toBeVisible();
 
@@ -169,7 +188,9 @@ test('register a release sample with its retention sample, print its label, scan
 
   // The retention store holds the retention sample.
   await samples.openRetention();
-  await expect(page.getByTestId('retention-store-table').getByTestId(`retention-row-${retention}`)).toContainText(finished);
+  await expect(page.getByTestId('retention-store-table').getByTestId(`retention-row-${retention}`)).toContainText(
+    finished,
+  );
   await expect(page.getByTestId('retention-missing-none')).toBeVisible();
   await shot(page, 'samples-retention', 'en');
   await shell.setLanguage('zh-CN');

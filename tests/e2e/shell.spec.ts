@@ -50,10 +50,10 @@ test('first run: create the administrator, store the recovery code, sign in, hom
   await expect(page.getByTestId('user-roles')).toHaveText('系统管理员');
   await shot(page, 'home', 'zh-CN');
 
-  // A capability not built yet explains itself rather than showing a blank page.
+  // An empty screen says what comes next rather than showing a blank page.
   await shell.go('testing');
-  await expect(page.getByTestId('placeholder-testing')).toContainText('检验员');
-  await shot(page, 'placeholder-testing', 'zh-CN');
+  await expect(page.getByTestId('worklist-empty')).toContainText('没有等待结果的检验项目');
+  await shot(page, 'testing-worklist-empty', 'zh-CN');
 
   await shell.go('home');
   await shell.setLanguage('en');

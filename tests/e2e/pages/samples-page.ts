@@ -36,7 +36,8 @@ export class SamplesPage {
     if (s.quantity !== undefined) await f.getByTestId('reception-quantity').fill(s.quantity);
     if (s.container !== undefined) await f.getByTestId('reception-container').fill(s.container);
     if (s.storage !== undefined) await f.getByTestId('reception-storage').fill(s.storage);
-    if (s.retentionLocation !== undefined) await f.getByTestId('reception-retention-location').fill(s.retentionLocation);
+    if (s.retentionLocation !== undefined)
+      await f.getByTestId('reception-retention-location').fill(s.retentionLocation);
     if (s.keepUntil !== undefined) await f.getByTestId('reception-keep-until').fill(s.keepUntil);
   }
 
@@ -52,7 +53,10 @@ export class SamplesPage {
   }
 
   /** Prints the label in the given block; returns the file name and SHA-256 the page shows. */
-  async printLabel(block: Locator, size: '50x30' | '60x40' | '100x50' = '50x30'): Promise<{ fileName: string; sha256: string }> {
+  async printLabel(
+    block: Locator,
+    size: '50x30' | '60x40' | '100x50' = '50x30',
+  ): Promise<{ fileName: string; sha256: string }> {
     await block.getByTestId('label-size').getByText(size.replace('x', '×'), { exact: false }).click();
     await block.getByTestId('label-print-button').click();
     await expect(block.getByTestId('label-result')).toBeVisible();

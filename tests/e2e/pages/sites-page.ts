@@ -11,7 +11,14 @@ export class SitesPage {
     await expect(this.page.getByTestId('sites-page')).toBeVisible();
   }
 
-  async create(s: { code: string; zone: 1 | 2 | 3 | 4; nameZh: string; nameEn: string; line?: string; room?: string }): Promise<void> {
+  async create(s: {
+    code: string;
+    zone: 1 | 2 | 3 | 4;
+    nameZh: string;
+    nameEn: string;
+    line?: string;
+    room?: string;
+  }): Promise<void> {
     await this.page.getByTestId('site-new').click();
     const f = this.page.getByTestId('site-form');
     await f.getByTestId('site-code').fill(s.code);

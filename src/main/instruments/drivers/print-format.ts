@@ -135,22 +135,23 @@ export function createPrintParser(config: unknown): PrintParser {
   let open: string[] | null = null;
 
   function complete(lines: string[], lineMode: boolean): Parsed {
-    const out: RecordFields = {};
+    // A Map: analyte names are configuration ('__proto__' must stay a name).
+    const out = new Map<string, { value: string; unit: string }>();
     for (const line of lines) {
       for (const f of fields) {
-        if (out[f.analyte]) continue;
+        if (out.has(f.analyte)) continue;
         const m = f.re.exec(line);
         if (!m) continue;
         const value = normalizeDecimal((m[1] ?? '').trim());
         if (value === null)
           return errorOf('garbage', `${f.analyte}: "${(m[1] ?? '').slice(0, 40)}" is not a decimal number`);
-        out[f.analyte] = { value, unit: f.unit };
+        out.set(f.analyte, { value, unit: f.unit });
       }
     }
-    const missing = fields.filter((f) => !out[f.analyte]).map((f) => f.analyte);
+    const missing = fields.filter((f) => !out.has(f.analyte)).map((f) => f.analyte);
     if (lineMode && missing.length === fields.length) return { kind: 'ignore' };
     if (missing.length > 0) return errorOf('garbage', `record incomplete: no value for ${missing.join(', ')}`);
-    return { kind: 'record', fields: out };
+    return { kind: 'record', fields: Object.fromEntries(out) };
   }
 
   function flush(): Parsed {

@@ -7,9 +7,9 @@
  * unit of up to 3 characters; NO unit = unstable) or 22 chars: a 6-char ID code ('N     ',
  * 'G     ', 'T     ', 'Stat  ') then the block. Messages: High/H overload, Low/L underload,
  * Cal, 'Err ###' ('Stat     ERR ###') and '--' (no value).
- * [U] exact widths: "16 or 22 characters" counts CR LF in the Sartorius manuals (14/20
- * visible), while the reference's example `N     +    3.4253 g  ` has 21 visible: the parser
- * accepts any padding up to 22 visible characters. [U] which ID codes are a weight to capture
+ * [U] exact widths: Sartorius manual pages outside the reference count CR LF in the "16 or 22
+ * characters" (14/20 visible), while the reference's example `N     +    3.4253 g  ` has 21
+ * visible: the parser accepts any padding up to 22 visible characters. [U] which ID codes are a weight to capture
  * (default N and G, plus no ID; 'T' is a tare value, ignored): `readingIds`. [U] the serial
  * answer's shape (default: one line of 6–16 letters/digits): `serialPattern`. [U] 'C' alone
  * for calibration, and any other 'Stat' line read as "not executable". [U] 9600 7O1 defaults.

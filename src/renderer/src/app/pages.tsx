@@ -6,7 +6,6 @@ import { AccountPage } from '../features/auth/account-page';
 import { SpecificationsPage } from '../features/catalog/specifications-page';
 import { SubjectPage } from '../features/catalog/subject-page';
 import { SpecEditorPage } from '../features/specs/spec-editor-page';
-import { PlaceholderPage, type PlaceholderKey } from '../features/placeholders/placeholder-page';
 import { LotsSection } from '../features/lots/lots-page';
 import { ReceivingPage } from '../features/lots/receiving-page';
 import { BatchesPage } from '../features/lots/batches-page';
@@ -18,12 +17,17 @@ import { SamplesSection } from '../features/samples/samples-section';
 import { SampleListPage } from '../features/samples/sample-list-page';
 import { RetentionPage } from '../features/samples/retention-page';
 import { SitesPage } from '../features/sites/sites-page';
-
-function placeholder(which: PlaceholderKey): ComponentType {
-  const Page = () => <PlaceholderPage which={which} />;
-  Page.displayName = `Placeholder(${which})`;
-  return Page;
-}
+import { TestingSection } from '../features/testing/testing-section';
+import { ReviewSection } from '../features/review/review-section';
+import { OosSection } from '../features/oos/oos-section';
+import { TrendsPage } from '../features/trends/trends-page';
+import { IntakeSection } from '../features/intake/intake-section';
+import { AppealsSection } from '../features/intake/appeals-section';
+import { SupplierPerformancePage } from '../features/intake/supplier-performance-page';
+import { EnvironmentSection } from '../features/environment/environment-section';
+import { InstrumentsSection } from '../features/instruments/instruments-section';
+import { DispositionSection } from '../features/disposition/disposition-section';
+import { DrillsSection } from '../features/drills/drills-section';
 
 /** Page key (first hash segment) → page. Later capabilities replace their placeholder here. */
 export const pages: Record<string, ComponentType> = {
@@ -34,7 +38,22 @@ export const pages: Record<string, ComponentType> = {
   'sample-list': SampleListPage,
   retention: RetentionPage,
   sites: SitesPage,
-  testing: placeholder('testing'),
+  /** #/testing (worklist), #/testing/sample/<code> (entry grid), #/testing/methods (replicate rules) */
+  testing: TestingSection,
+  /** #/review (queue), #/review/<sampleCode> (second-person review of one sample) */
+  review: ReviewSection,
+  /** #/oos?status=… (list), #/oos/<code> (one investigation) */
+  oos: OosSection,
+  /** #/trends?product=<code>&item=<code>&highlight=<resultId> */
+  trends: TrendsPage,
+  /** #/intake (bench queue), #/intake/<lotCode> (tanker intake and decision), #/intake/panels */
+  intake: IntakeSection,
+  /** #/appeals?lot=<code>&new=1, #/appeals/calendar (working days) */
+  appeals: AppealsSection,
+  /** #/suppliers?supplier=<code>&history=<code> (performance, sampling level) */
+  suppliers: SupplierPerformancePage,
+  /** #/environment (alerts), #/environment?tab=heatmap, #/environment/<code> (one alert) */
+  environment: EnvironmentSection,
   /** #/lots (list), #/lots/<code> (one lot) */
   lots: LotsSection,
   receiving: ReceivingPage,
@@ -44,7 +63,12 @@ export const pages: Record<string, ComponentType> = {
   import: ImportPage,
   /** #/trace?lot=<code> */
   trace: TracePage,
-  instruments: placeholder('instruments'),
+  /** #/drills (drills and recalls), #/drills/programme?year=…, #/drills/<code> (one drill or recall) */
+  drills: DrillsSection,
+  /** #/instruments (list, live status), #/instruments/new, #/instruments/<id>?tab=… (one instrument) */
+  instruments: InstrumentsSection,
+  /** #/release (release queue), #/release/<lotCode> (checklist, decisions, audit review, COA, dossier) */
+  release: DispositionSection,
   specifications: SpecificationsPage,
   /** #/catalog/product/<id>, #/catalog/material/<id> */
   catalog: SubjectPage,

@@ -28,6 +28,8 @@ export interface SignatureDialogProps {
   onSign: (values: SignatureValues) => Promise<unknown>;
   /** Extra content above the signature block (e.g. what will change). */
   children?: ReactNode;
+  /** Wider for dialogs that list what the signature reaches (e.g. a hold's forward lots). */
+  size?: 'lg' | 'xl';
 }
 
 /**
@@ -38,7 +40,7 @@ export interface SignatureDialogProps {
 export function SignatureDialog(props: SignatureDialogProps) {
   const { t } = useTranslation();
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={t('signature.title')} size="lg" centered>
+    <Modal opened={props.opened} onClose={props.onClose} title={t('signature.title')} size={props.size ?? 'lg'} centered>
       {/* Mounted only while open, so closing discards the password and any error. */}
       {props.opened ? <SignatureForm {...props} /> : null}
     </Modal>

@@ -34,6 +34,8 @@ import { MassBalance } from '../trace/mass-balance';
 import { CustomersTable, ShipmentsTable } from '../trace/trace-parts';
 import { KindLabel, LotLink, StatusBadge, qty, traceHref } from './lot-format';
 import { LotRetentionFlag } from '../samples/retention-page';
+import { CompletenessPanel } from '../completeness/completeness-panel';
+import { releaseHref } from '../disposition/disposition-format';
 
 type Decision = (typeof lotDecisions)[number];
 const received = new Set(['raw_milk', 'ingredient', 'packaging']);
@@ -110,6 +112,17 @@ export function LotPage({ code }: { code: string }) {
             </Text>
           </Stack>
           <Group gap="xs">
+            {['finished', 'ingredient', 'packaging'].includes(lot.kind) ? (
+              <Button
+                component="a"
+                href={releaseHref(lot.code)}
+                variant="light"
+                color="green"
+                data-testid="lot-open-release"
+              >
+                {t('disposition.openDecision')}
+              </Button>
+            ) : null}
             <Button component="a" href={traceHref(lot.code)} variant="light" data-testid="lot-open-trace">
               {t('lots.openTrace')}
             </Button>
@@ -141,6 +154,8 @@ export function LotPage({ code }: { code: string }) {
       </Paper>
 
       <LotRetentionFlag code={lot.code} kind={lot.kind} />
+
+      {lot.kind !== 'packaging' ? <CompletenessPanel lotCode={lot.code} /> : null}
 
       <Decisions
         code={lot.code}

@@ -33,6 +33,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { href, navigate, useRoute } from '../../app/router';
 import { fileToBase64, formatBytes, serverFieldErrors } from './form-errors';
 import { lotCodePattern, lotHref, quantityPattern, temperaturePattern } from './lot-format';
+import { SupplierSamplingBadge } from '../intake/intake-format';
 
 const MAX_COA_BYTES = 10 * 1024 * 1024;
 
@@ -441,7 +442,12 @@ function TankerForm() {
             <Select
               label={t('receiving.tanker.supplier')}
               placeholder={t('receiving.pickSupplier')}
-              description={t('receiving.tanker.supplierHelp')}
+              description={
+                <>
+                  {t('receiving.tanker.supplierHelp')}{' '}
+                  {form.values.supplierCode ? <SupplierSamplingBadge supplierCode={form.values.supplierCode} size="xs" /> : null}
+                </>
+              }
               withAsterisk
               searchable
               data={supplierOpts}

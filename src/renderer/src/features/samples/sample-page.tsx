@@ -34,6 +34,7 @@ import { LotLink, StatusBadge, temperaturePattern } from '../lots/lot-format';
 import { LabelPrint } from './label-print';
 import { SampleLink, SampleStatusBadge, localToInstant } from './sample-format';
 import { SamplesTabs } from './samples-tabs';
+import { SampleTestsPanel } from '../testing/sample-tests-panel';
 
 const eventColor: Record<string, string> = {
   registered: 'gray',
@@ -293,12 +294,7 @@ export function SamplePage({ code }: { code: string }) {
 
       {units.length > 0 ? <UnitsTable units={units} /> : null}
 
-      <Paper withBorder p="sm" data-testid="sample-tests">
-        <Title order={5}>{t('samples.page.testsTitle')}</Title>
-        <Text size="sm" c="dimmed">
-          {t('samples.page.testsPlaceholder')}
-        </Text>
-      </Paper>
+      <SampleTestsPanel code={s.code} />
 
       <ReceiveModal code={s.code} opened={action === 'receive'} onClose={() => setAction(null)} />
       <MoveModal code={s.code} opened={action === 'move'} onClose={() => setAction(null)} />

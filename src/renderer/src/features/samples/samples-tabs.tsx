@@ -2,13 +2,14 @@ import { Group, Button } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { href } from '../../app/router';
 
-export type SamplesTab = 'reception' | 'list' | 'retention' | 'sites';
+export type SamplesTab = 'reception' | 'list' | 'retention' | 'sites' | 'environment';
 
 const tabs: { key: SamplesTab; path: string }[] = [
   { key: 'reception', path: '/samples' },
   { key: 'list', path: '/sample-list' },
   { key: 'retention', path: '/retention' },
   { key: 'sites', path: '/sites' },
+  { key: 'environment', path: '/environment' },
 ];
 
 /** The samples section's pages: reception desk, sample list, retention store, sampling sites. */

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client';
 import { errorMessage } from '../../api/errors';
-import { navigate } from '../../app/router';
+import { navigate, parseHash } from '../../app/router';
 import { isEditableTarget, ScanDetector } from './scanner-detect';
 
 /** Where a scanned code opens: the sample page or the lot page. */
@@ -40,7 +40,9 @@ export function ScannerListener() {
             color: 'teal',
             message: tRef.current(r.type === 'sample' ? 'scanner.openedSample' : 'scanner.openedLot', { code: r.code }),
           });
-          navigate(scanTarget(r.type, r.code));
+          // At the result-entry bench a scanned sample opens its entry grid, not its custody page.
+          const onTesting = parseHash(window.location.hash).page === 'testing';
+          navigate(onTesting && r.type === 'sample' ? `/testing/sample/${encodeURIComponent(r.code)}` : scanTarget(r.type, r.code));
         })
         .catch((err: unknown) => {
           notifications.show({ color: 'red', title: tRef.current('scanner.notFoundTitle'), message: errorMessage(tRef.current, err) });

@@ -19,6 +19,7 @@ import { useCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
 import { navigate, useRoute } from '../../app/router';
 import { KindLabel, StatusBadge, lotHref, qty } from '../lots/lot-format';
+import { StartDrillFromLot } from '../drills/start-drill-link';
 import { buildGenealogy, graphSize, GRAPH_MAX_NODES } from './genealogy';
 import { GenealogyGraph } from './genealogy-graph';
 import { GenealogyTree } from './genealogy-tree';
@@ -138,6 +139,7 @@ function TraceResult({ trace }: { trace: TraceView }) {
               >
                 {t('trace.openLot')}
               </Button>
+              <StartDrillFromLot lot={trace.root.lot} />
             </Group>
           </Stack>
           <Stack gap={0} align="flex-end">

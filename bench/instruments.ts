@@ -1,0 +1,518 @@
+/**
+ * Instruments bench (issue 10, "Bench"). Not part of `npm test`; prints one JSON object.
+ *
+ *  1. latency from the last byte of a frame to the stored capture and to the renderer event,
+ *     on a real pseudo-terminal pair (socat) with the simulator (runSimulator, MT-SICS, 2.45 %)
+ *     on the other end and the real app core (ConnectionManager + InstrumentsService behind the
+ *     dispatcher, a real SQLite ledger) plus the browser harness's WebSocket server in process:
+ *     - "request" (the capture button): `instruments.capture` through the dispatcher; the
+ *       answering frame's `Frame.at` (performance.now() when its last byte was read from the
+ *       port) to the ledger commit of the capture (`Ledger.onCommit`), and to the call's return
+ *       (output parsed, what the renderer waits for before the WebSocket hop);
+ *     - "print key": the simulator sends an unsolicited reading; `Frame.at` to the
+ *       `instruments.reading` event leaving the dispatcher (what IPC / the WebSocket is
+ *       given) and to its arrival at a WebSocket client (the harness renderer's transport),
+ *       which then captures it with `readingId` as the entry grid does: `Frame.at` to commit.
+ *     Target: p95 < 50 ms from the last byte to the stored capture and to the renderer event.
+ *  2. parser throughput (frames/s) of each driver: `parse()` alone over pre-framed lines, and
+ *     framer + parse over a byte stream cut into 4 KiB chunks, `frames` frames each; the
+ *     frames are each protocol's own answers made by the simulator's model (the print-format
+ *     driver with the shipped Sper 850055 pH configuration).
+ *
+ *   node --import tsx bench/instruments.ts [--captures 200] [--frames 1000000]
+ *
+ * or `npm run bench -- --only instruments`.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { AppCore, type CoreLog } from '../src/main/app/core';
+import type { Connection } from '../src/main/dispatcher/dispatcher';
+import { startHarness } from '../src/main/harness/server';
+import type { Frame } from '../src/main/instruments/connections';
+import { driverFor } from '../src/main/instruments/drivers';
+import { sper850055Config } from '../src/main/instruments/drivers/print-format';
+import { bytes } from '../src/main/instruments/drivers/types';
+import { createInstrumentModel } from '../src/main/instruments/simulator-model';
+import { runSimulator, type RunningSimulator } from '../src/main/instruments/simulator';
+import { passphraseProtector } from '../src/main/ledger/keys';
+import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../src/shared/catalog/spec-schema';
+import type { ChannelInput, ChannelName, ChannelOutput, Result } from '../src/shared/contract';
+import { ptyPair, type PtyPair } from '../tests/helpers/pty';
+
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return {
+    p50: r2(percentile(s, 50)),
+    p95: r2(percentile(s, 95)),
+    p99: r2(percentile(s, 99)),
+    max: r2(s.at(-1) ?? 0),
+    mean: r2(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length)),
+    n: s.length,
+  };
+};
+
+const quiet: CoreLog = {
+  refused: () => undefined,
+  error: (i) => process.stderr.write(`bench error in ${i.channel}: ${String(i.error)}\n`),
+  info: () => undefined,
+};
+
+const PASSWORD = 'bench-user-password-1';
+const TARGET_P95_MS = 50;
+
+export interface InstrumentsBenchOptions {
+  captures?: number;
+  frames?: number;
+  onProgress?: (phase: string, done: number, total: number) => void;
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Parser throughput
+// ---------------------------------------------------------------------------------------
+
+/** Each driver's own answers, as the simulator's model writes them, for 100 different weights. */
+function sampleFrames(driver: 'mt-sics' | 'sbi' | 'ohaus' | 'print'): Uint8Array[] {
+  const request = { 'mt-sics': 'SI\r\n', sbi: '\u001bP\r\n', ohaus: 'IP\r\n', print: '' }[driver];
+  const out: Uint8Array[] = [];
+  for (let k = 0; k < 100; k++) {
+    const weight = `${(k * 7.31 + 0.05).toFixed(2)}`;
+    const model = createInstrumentModel({
+      driver,
+      scenario: 'stable',
+      weight,
+      unit: 'g',
+      printRecord: `p0${(k % 9) + 1}.${String(k).padStart(2, '0')}pH: m12.34mV:T025.0C@2026-11-22 08:00:${String(k % 60).padStart(2, '0')}`,
+    });
+    const actions = driver === 'print' ? model.printOnce() : model.onBytes(bytes(request));
+    for (const a of actions) if ('bytes' in a) out.push(a.bytes);
+  }
+  return out;
+}
+
+function throughput(driver: 'mt-sics' | 'sbi' | 'ohaus' | 'print', frames: number) {
+  const lines = sampleFrames(driver);
+  const d = driverFor(driver, driver === 'print' ? sper850055Config : undefined);
+  // Pre-framed lines for parse() alone (terminators stripped, as the framer hands them over).
+  const framed = lines.flatMap((l) => d.framer().push(l));
+  let readings = 0;
+  const check = (kind: string) => {
+    if (kind === 'reading' || kind === 'record') readings++;
+  };
+  // Warm-up (JIT), then timed.
+  for (let i = 0; i < 20_000; i++) d.parse(framed[i % framed.length]!);
+  let t0 = performance.now();
+  for (let i = 0; i < frames; i++) check(d.parse(framed[i % framed.length]!).kind);
+  const parseMs = performance.now() - t0;
+  const parseReadings = readings;
+
+  // One byte stream of all sample lines, fed in 4 KiB chunks as a port delivers them.
+  const total = lines.reduce((n, l) => n + l.length, 0);
+  const stream = new Uint8Array(total);
+  let at = 0;
+  for (const l of lines) {
+    stream.set(l, at);
+    at += l.length;
+  }
+  const framer = d.framer();
+  const passes = Math.ceil(frames / framed.length);
+  readings = 0;
+  let n = 0;
+  t0 = performance.now();
+  for (let p = 0; p < passes; p++) {
+    for (let off = 0; off < stream.length; off += 4096) {
+      for (const f of framer.push(stream.subarray(off, off + 4096))) {
+        check(d.parse(f).kind);
+        n++;
+      }
+    }
+  }
+  const streamMs = performance.now() - t0;
+  return {
+    frames,
+    frame_example: Buffer.from(lines[0]!).toString('latin1').replace(/\r/g, '\\r').replace(/\n/g, '\\n'),
+    parse_frames_per_s: Math.round(frames / (parseMs / 1000)),
+    parse_readings: parseReadings,
+    stream_frames: n,
+    stream_bytes: stream.length * passes,
+    framer_and_parse_frames_per_s: Math.round(n / (streamMs / 1000)),
+    framer_and_parse_mb_per_s: r2((stream.length * passes) / 1e6 / (streamMs / 1000)),
+    stream_readings: readings,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Latency on a real pty pair
+// ---------------------------------------------------------------------------------------
+
+function hasSocat(): boolean {
+  return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+const moisture: SpecItem = {
+  code: 'moisture',
+  name_zh: '水分',
+  name_en: 'Moisture',
+  group: 'other',
+  method_code: 'GB 5009.3',
+  unit: 'g/100g',
+  basis: 'per_100g',
+  limit_form: 'maximum',
+  min: null,
+  max: '5.0',
+  target: null,
+  lod: null,
+  n: null,
+  c: null,
+  m: null,
+  big_m: null,
+  precision: 1,
+  comparison: 'full_value',
+  required_for_release: true,
+  in_house_only: true,
+  frequency: 'every_lot',
+  frequency_n: null,
+  period_days: null,
+  formula: null,
+  clause: null,
+  source: 'plant',
+  verification: 'plant',
+  note: null,
+};
+
+/** A harness WebSocket client as the renderer's transport: calls, and event arrival times. */
+class WsClient {
+  private next = 1;
+  private readonly pending = new Map<number, (r: Result<unknown>) => void>();
+  readonly events: Array<{ name: string; payload: unknown; at: number }> = [];
+  onEvent: ((name: string, payload: unknown, at: number) => void) | null = null;
+
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const at = performance.now();
+      const msg = JSON.parse(String(data)) as {
+        t?: string;
+        id?: number;
+        result?: Result<unknown>;
+        name?: string;
+        payload?: unknown;
+      };
+      if (msg.t === 'event' && msg.name) this.onEvent?.(msg.name, msg.payload, at);
+      if (msg.t !== 'result' || typeof msg.id !== 'number') return;
+      const resolve = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      resolve?.(msg.result!);
+    });
+  }
+
+  static async connect(url: string): Promise<WsClient> {
+    const u = new URL(url);
+    const token = /token=([^&]+)/.exec(u.hash)?.[1] ?? '';
+    const ws = new WebSocket(`ws://${u.host}/ws?token=${token}`);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return new WsClient(ws);
+  }
+
+  async call<K extends ChannelName>(channel: K, input: ChannelInput<K>): Promise<ChannelOutput<K>> {
+    const id = this.next++;
+    const r = await new Promise<Result<unknown>>((resolve) => {
+      this.pending.set(id, resolve);
+      this.ws.send(JSON.stringify({ t: 'call', id, channel, input, locale: 'en' }));
+    });
+    if (!r.ok) throw new Error(`${channel}: ${JSON.stringify(r.error)}`);
+    return r.data as ChannelOutput<K>;
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+async function latency(captures: number, progress: (phase: string, done: number, total: number) => void) {
+  const dir = mkdtempSync(join(tmpdir(), 'lotseal-instruments-bench-'));
+  const core = new AppCore({
+    dataDir: dir,
+    hostKind: 'harness',
+    protector: passphraseProtector('bench passphrase'),
+    host: 'bench-host',
+    log: quiet,
+    timeZone: 'Asia/Shanghai',
+  });
+  let pty: PtyPair | null = null;
+  let sim: RunningSimulator | null = null;
+  let harness: Awaited<ReturnType<typeof startHarness>> | null = null;
+  let ws: WsClient | null = null;
+  try {
+    const call = async <K extends ChannelName>(c: Connection, name: K, input: ChannelInput<K>) => {
+      const r = await core.dispatcher.call(c, name, input);
+      if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
+      return r.data as ChannelOutput<K>;
+    };
+    const admin: Connection = { id: 'bench-admin', locale: 'en' };
+    await call(admin, 'app.setup', { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
+    await call(admin, 'auth.signIn', { userId: 'admin', password: 'bench-admin-password' });
+    const user = async (userId: string, roles: Array<'qa_manager' | 'production' | 'technician'>) => {
+      await call(admin, 'users.create', {
+        userId,
+        printedName: `Bench ${userId}`,
+        roles,
+        password: 'initial-password-1',
+      });
+      const c: Connection = { id: `bench-${userId}`, locale: 'en' };
+      await call(c, 'auth.signIn', { userId, password: 'initial-password-1' });
+      await call(c, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: PASSWORD });
+      return c;
+    };
+    const qa = await user('qa.bench', ['qa_manager']);
+    const prod = await user('prod.bench', ['production']);
+    const tech = await user('tech.bench', ['technician']);
+
+    // A release sample with a moisture test (g/100 g, ≤ 5.0), as in the integration test.
+    const p = await call(qa, 'catalog.products.save', {
+      fields: {
+        code: 'IF-1',
+        name_zh: '婴儿配方奶粉',
+        name_en: 'Infant formula',
+        stage: 'infant',
+        protein_base: 'cow',
+        registration_no: null,
+        shelf_life_days: 720,
+        pack_sizes: [],
+      },
+    });
+    const json = JSON.stringify({
+      schema: SPEC_DOCUMENT_SCHEMA,
+      title_zh: 'IF-1',
+      title_en: 'IF-1',
+      subject_kind: 'product',
+      applies_to: 'infant',
+      standard: null,
+      version_note: null,
+      items: [moisture],
+    });
+    const v = await call(qa, 'specs.create', {
+      subjectKind: 'product',
+      subjectId: p.id,
+      code: 'SPEC-IF-1',
+      titleZh: 'IF-1',
+      titleEn: 'IF-1',
+      from: { kind: 'document', json },
+    });
+    await call(qa, 'specs.setEffective', { versionId: v.id, effectiveFrom: '2026-01-01' });
+    await call(qa, 'specs.approve', { versionId: v.id, signature: { password: PASSWORD, meaning: 'approved' } });
+    const lot = (
+      await call(prod, 'batches.start', { line: 'L2', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })
+    ).output.code;
+    const s = await call(tech, 'samples.register', {
+      kind: 'finished_release',
+      lotCode: lot,
+      samplingPoint: 'filler',
+      quantity: '5',
+      unit: 'can',
+      container: 'can',
+      withRetention: false,
+      receipt: { condition: 'intact' },
+    });
+    const resultId = (await call(tech, 'results.forSample', { sampleCode: s.sample.code })).results[0]!.id;
+
+    // The instrument on the app's end of a pty pair; calibrated and checked through itself.
+    pty = await ptyPair(dir, 'bench');
+    const ins = await call(admin, 'instruments.save', {
+      fields: {
+        code: 'HB43-BENCH',
+        name: 'Moisture analyser (bench)',
+        kind: 'moisture_analyser',
+        make: 'Mettler Toledo',
+        model: 'HB43-S',
+        serialNo: 'B123456789',
+        location: null,
+        portPath: pty.a,
+        usbSerial: null,
+        usbVendorId: null,
+        usbProductId: null,
+        baudRate: 9600,
+        dataBits: 8,
+        parity: 'none',
+        stopBits: 1,
+        flowControl: 'none',
+        lineEnding: 'crlf',
+        driver: 'mt-sics',
+        printConfig: null,
+        checkIntervalHours: 24,
+        active: true,
+      },
+    });
+    const today = new Date().toISOString().slice(0, 10);
+    await call(qa, 'instruments.calibration', {
+      id: ins.id,
+      kind: 'calibration',
+      performedOn: today,
+      dueOn: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`,
+    });
+    sim = await runSimulator({ port: pty.b, driver: 'mt-sics', scenario: 'stable', weight: '100.00', unit: 'g' });
+    await call(tech, 'instruments.connect', { id: ins.id });
+    const read = await call(tech, 'instruments.read', { id: ins.id });
+    await call(tech, 'instruments.dailyCheck', {
+      id: ins.id,
+      points: [{ nominal: '100.00', tolerance: '0.05', unit: 'g', captureId: read.capture!.id }],
+    });
+    await sim.close();
+    sim = await runSimulator({ port: pty.b, driver: 'mt-sics', scenario: 'stable', weight: '2.45', unit: '%' });
+
+    // Timestamps: commits (Ledger.onCommit), the frame a request was answered with, events.
+    const svc = core.need();
+    let committedAt = 0;
+    svc.ledger.onCommit(() => {
+      committedAt = performance.now();
+    });
+    const conns = svc.instruments.connections;
+    let answered: Frame | null = null;
+    const readOnce = conns.readOnce.bind(conns);
+    conns.readOnce = async (id: string, timeoutMs?: number) => {
+      const f = await readOnce(id, timeoutMs);
+      answered = f;
+      return f;
+    };
+    let emitted: { readingId: string; at: number } | null = null;
+    core.dispatcher.onEvent((_target, name, payload) => {
+      if (name === 'instruments.reading')
+        emitted = { readingId: (payload as { readingId: string }).readingId, at: performance.now() };
+    });
+    harness = await startHarness({ core, rendererDir: dir, port: 0 });
+    ws = await WsClient.connect(harness.url);
+    await ws.call('auth.signIn', { userId: 'tech.bench', password: PASSWORD });
+
+    // (a) the capture button: request, answer, store.
+    const toCommit: number[] = [];
+    const toReturn: number[] = [];
+    const roundTrip: number[] = [];
+    const warm = 10;
+    for (let i = 0; i < captures + warm; i++) {
+      answered = null;
+      committedAt = 0;
+      const t0 = performance.now();
+      const out = await call(tech, 'instruments.capture', { instrumentId: ins.id, resultId, replicateIndex: 0 });
+      const t1 = performance.now();
+      if (!out.outcome.ok) throw new Error(`capture refused: ${out.outcome.message}`);
+      const f = answered as Frame | null;
+      if (!f || !committedAt) throw new Error('no frame or no commit seen');
+      if (i >= warm) {
+        toCommit.push(committedAt - f.at);
+        toReturn.push(t1 - f.at);
+        roundTrip.push(t1 - t0);
+      }
+      if (i % 50 === 0) progress('request captures', i, captures + warm);
+    }
+
+    // (b) the print key: unsolicited frame → event → renderer (WebSocket) → capture by readingId.
+    const toEmit: number[] = [];
+    const toWs: number[] = [];
+    const keyToCommit: number[] = [];
+    for (let i = 0; i < captures + warm; i++) {
+      emitted = null;
+      const arrived = new Promise<{ payload: { readingId: string }; at: number }>((resolve) => {
+        ws!.onEvent = (name, payload, at) => {
+          if (name === 'instruments.reading') resolve({ payload: payload as { readingId: string }, at });
+        };
+      });
+      sim.print();
+      const ev = await arrived;
+      const f = conns.recentReading(ins.id, ev.payload.readingId);
+      const e = emitted as { readingId: string; at: number } | null;
+      if (!f || !e || e.readingId !== ev.payload.readingId) throw new Error('reading frame or event missing');
+      committedAt = 0;
+      const out = await ws.call('instruments.capture', {
+        instrumentId: ins.id,
+        resultId,
+        replicateIndex: 1,
+        readingId: ev.payload.readingId,
+      });
+      if (!out.outcome.ok || !committedAt) throw new Error(`print-key capture refused: ${out.outcome.message}`);
+      if (i >= warm) {
+        toEmit.push(e.at - f.at);
+        toWs.push(ev.at - f.at);
+        keyToCommit.push(committedAt - f.at);
+      }
+      if (i % 50 === 0) progress('print-key captures', i, captures + warm);
+    }
+    const p95s = {
+      request_to_stored: percentile(
+        [...toCommit].sort((a, b) => a - b),
+        95,
+      ),
+      printkey_to_event: percentile(
+        [...toWs].sort((a, b) => a - b),
+        95,
+      ),
+      printkey_to_stored: percentile(
+        [...keyToCommit].sort((a, b) => a - b),
+        95,
+      ),
+    };
+    return {
+      setup:
+        'socat pty pair, runSimulator mt-sics 9600 8N1 "S S 2.45 %", AppCore + SQLite ledger, harness WebSocket in process',
+      target_p95_ms: TARGET_P95_MS,
+      request: {
+        last_byte_to_stored_ms: stats(toCommit),
+        last_byte_to_call_returned_ms: stats(toReturn),
+        request_round_trip_ms: stats(roundTrip),
+      },
+      print_key: {
+        last_byte_to_event_emitted_ms: stats(toEmit),
+        last_byte_to_renderer_event_ws_ms: stats(toWs),
+        last_byte_to_stored_via_renderer_ms: stats(keyToCommit),
+      },
+      meets_target: Object.values(p95s).every((x) => x < TARGET_P95_MS),
+    };
+  } finally {
+    ws?.close();
+    await harness?.close();
+    await sim?.close();
+    core.close();
+    await pty?.unplug();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runInstrumentsBench(opts: InstrumentsBenchOptions = {}): Promise<Record<string, unknown>> {
+  const captures = opts.captures ?? 200;
+  const frames = opts.frames ?? 1_000_000;
+  const progress = opts.onProgress ?? (() => undefined);
+  const out: Record<string, unknown> = {};
+  out['latency'] = hasSocat() ? await latency(captures, progress) : { skipped: 'socat is not installed' };
+  const parsers: Record<string, unknown> = {};
+  for (const d of ['mt-sics', 'sbi', 'ohaus', 'print'] as const) {
+    progress(`parser ${d}`, 0, frames);
+    parsers[d] = throughput(d, frames);
+  }
+  out['parsers'] = parsers;
+  return out;
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+if (require.main === module) {
+  const o: InstrumentsBenchOptions = {
+    onProgress: (phase, done, total) => process.stderr.write(`instruments ${phase}: ${done}/${total}\n`),
+  };
+  if (arg('captures')) o.captures = Number(arg('captures'));
+  if (arg('frames')) o.frames = Number(arg('frames'));
+  runInstrumentsBench(o)
+    .then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`))
+    .catch((e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,53 @@
+import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useCall } from '../../api/hooks';
+import { ErrorAlert } from '../../components/error-alert';
+import { ReadyBadge, releaseHref } from './disposition-format';
+
+const SHOWN = 6;
+
+/** QA manager: finished lots awaiting release, ready ones first. */
+export function LotsAwaitingReleaseCard() {
+  const { t } = useTranslation();
+  const q = useCall('disposition.queue', { limit: 200 }, { staleTime: 0 });
+  const lots = [...(q.data?.lots ?? [])].sort((a, b) => Number(b.ready) - Number(a.ready));
+  const ready = lots.filter((l) => l.ready).length;
+  const blocked = lots.length - ready;
+  return (
+    <Paper
+      withBorder
+      p="md"
+      radius="md"
+      data-testid="card-release"
+      data-ready={ready}
+      data-blocked={blocked}
+      style={ready > 0 ? { borderColor: 'var(--mantine-color-green-6)' } : undefined}
+    >
+      <Title order={4} mb="xs">
+        {t('disposition.card.title')}
+      </Title>
+      <Stack gap="xs">
+        <ErrorAlert error={q.error} />
+        {q.data ? (
+          <Text size="sm" data-testid="card-release-summary">
+            {lots.length === 0 ? t('disposition.card.none') : t('disposition.card.some', { ready, blocked })}
+          </Text>
+        ) : null}
+        {lots.slice(0, SHOWN).map((l) => (
+          <Group key={l.lotCode} gap="xs" wrap="nowrap" data-testid={`card-release-${l.lotCode}`}>
+            <Anchor href={releaseHref(l.lotCode)} ff="monospace" fw={600} size="sm">
+              {l.lotCode}
+            </Anchor>
+            <Text size="xs" c="dimmed" truncate>
+              {l.itemCode}
+            </Text>
+            <ReadyBadge ready={l.ready} failing={l.failing.length} size="sm" />
+          </Group>
+        ))}
+        <Anchor href={releaseHref()} size="sm" data-testid="card-release-open">
+          {t('disposition.card.open')}
+        </Anchor>
+      </Stack>
+    </Paper>
+  );
+}

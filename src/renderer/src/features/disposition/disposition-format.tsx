@@ -1,0 +1,171 @@
+import { Badge, Tooltip } from '@mantine/core';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import type { ReadinessKey, evidenceSchema } from '../../../../shared/contract/channels/disposition';
+import type { SignatureMeaning } from '../../../../shared/domain/roles';
+import { href } from '../../app/router';
+import i18n from '../../i18n';
+
+export type Evidence = z.infer<typeof evidenceSchema>;
+export type Decision = 'release' | 'accept' | 'hold' | 'reject' | 'release_from_hold';
+
+/** Bought-in lots return to "accepted" when released from hold; made lots to "released". */
+export const receivedKinds = new Set(['raw_milk', 'ingredient', 'packaging']);
+/** The kinds whose release or acceptance is decided on the decision page (raw milk keeps its intake decision). */
+export const decidedHere = new Set(['finished', 'ingredient', 'packaging', 'intermediate']);
+
+export function releaseHref(code?: string): string {
+  return code ? href(`/release/${encodeURIComponent(code)}`) : href('/release');
+}
+
+/** The signature meaning the server expects for each decision (disposition-service `decide`). */
+export function decisionMeaning(decision: Decision, kind: string): SignatureMeaning {
+  switch (decision) {
+    case 'release':
+      return 'released';
+    case 'accept':
+      return 'accepted';
+    case 'hold':
+      return 'held';
+    case 'reject':
+      return 'rejected';
+    case 'release_from_hold':
+      return receivedKinds.has(kind) ? 'accepted' : 'released';
+  }
+}
+
+export const decisionColor: Record<Decision, string> = {
+  release: 'green',
+  accept: 'green',
+  release_from_hold: 'teal',
+  hold: 'orange',
+  reject: 'red',
+};
+
+/** The readiness line's title, e.g. "Audit trail reviewed". */
+export function lineTitle(t: TFunction, key: ReadinessKey): string {
+  return t(`disposition.line.${key}.title`);
+}
+
+/**
+ * The sentence that explains a readiness line, from its details (disposition.line.<key>.ok /
+ * .fail). Values that are codes of their own (the ledger's problem, the intake status) are
+ * translated first; empty lists get their own wording.
+ */
+export function lineText(t: TFunction, key: ReadinessKey, ok: boolean, details: Record<string, string>): string {
+  const d: Record<string, string> = { ...details };
+  if (key === 'ledger' && d['problem']) d['problem'] = t(`disposition.ledgerProblem.${d['problem']}`);
+  if (key === 'intake' && d['status'])
+    d['status'] = t(`intake.status.${d['status']}`, { defaultValue: d['status'] === 'none' ? '—' : d['status'] });
+  if (key === 'instruments' && ok && !d['instruments']) return t('disposition.line.instruments.okNone');
+  if (key === 'inputs' && ok && d['inputs'] === '0') return t('disposition.line.inputs.okNone');
+  if (key === 'within_spec' && !ok) {
+    const parts = [
+      d['failed'] ? t('disposition.line.within_spec.failFailed', { failed: d['failed'] }) : null,
+      d['oos'] ? t('disposition.line.within_spec.failOos', { oos: d['oos'] }) : null,
+    ].filter(Boolean);
+    return `${t('disposition.line.within_spec.fail')} ${parts.join(' ')}`.trim();
+  }
+  if (key === 'results_complete' && !ok && d['external'])
+    return `${t('disposition.line.results_complete.fail', d)} ${t('disposition.line.results_complete.external', d)}`;
+  if (key === 'inspection' && !ok && d['missing'] === '0') return t('disposition.line.inspection.failNoSpec');
+  if (key === 'audit_review' && !ok && d['throughSeq'] === '0') return t('disposition.line.audit_review.failNever', d);
+  return t(`disposition.line.${key}.${ok ? 'ok' : 'fail'}`, d);
+}
+
+/** An evidence note from the server ("missing", "on_hold", "never reviewed"…), in the user's language. */
+export function noteText(t: TFunction, e: Evidence): string | null {
+  const n = e.note;
+  if (!n) return null;
+  const keys =
+    e.kind === 'lot'
+      ? [`lots.status.${n}`, `disposition.notes.${n.replaceAll(' ', '_')}`]
+      : e.kind === 'result'
+        ? [`completeness.states.${n}`, `resultReview.status.${n}`]
+        : e.kind === 'intake'
+          ? [`intake.status.${n}`, `disposition.notes.${n.replaceAll(' ', '_')}`]
+          : [`disposition.notes.${n.replaceAll(' ', '_')}`];
+  for (const k of keys) if (i18n.exists(k)) return t(k);
+  const reviewed = /^reviewed through #(\d+)$/.exec(n);
+  if (reviewed) return t('disposition.notes.reviewedThrough', { seq: reviewed[1] });
+  return n;
+}
+
+/** Where a piece of evidence can be looked at (null: shown in place, e.g. a result in the drawer). */
+export function evidenceHref(e: Evidence, lotCode: string): string | null {
+  switch (e.kind) {
+    case 'lot':
+      return href(`/lots/${encodeURIComponent(e.ref)}`);
+    case 'sample':
+      return href(`/samples/${encodeURIComponent(e.ref)}`);
+    case 'oos':
+      return href(`/oos/${encodeURIComponent(e.ref)}`);
+    case 'instrument':
+      return href(`/instruments/${encodeURIComponent(e.ref)}`);
+    case 'env_alert':
+      return href(`/environment/${encodeURIComponent(e.ref)}`);
+    case 'verification':
+      return href('/audit', { tab: 'verification' });
+    case 'intake':
+      return href(`/intake/${encodeURIComponent(e.ref)}`);
+    case 'spec':
+      return href(`/specs/version/${encodeURIComponent(e.ref)}`);
+    case 'result':
+      // A required item never planned has no result yet: its evidence is the lot itself.
+      return !e.ref || e.ref === lotCode ? href(`/lots/${encodeURIComponent(lotCode)}`) : null;
+    case 'audit':
+    case 'capture':
+      return null;
+  }
+}
+
+/** "Ready for release" or "Blocked" as a badge. */
+export function ReadyBadge({
+  ready,
+  failing,
+  size = 'md',
+}: {
+  ready: boolean;
+  failing?: number;
+  size?: 'sm' | 'md' | 'lg';
+}) {
+  const { t } = useTranslation();
+  return (
+    <Tooltip label={t('disposition.blockedHelp')} disabled={ready} withArrow multiline maw={320}>
+      <Badge
+        color={ready ? 'green' : 'red'}
+        variant={ready ? 'filled' : 'light'}
+        tt="none"
+        size={size}
+        data-testid="ready-badge"
+        data-ready={String(ready)}
+      >
+        {ready
+          ? t('disposition.ready')
+          : failing !== undefined
+            ? t('disposition.blockedCount', { count: failing })
+            : t('disposition.blocked')}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+/** The "infant formula: no override" badge of an IMF finished lot. */
+export function ImfBadge() {
+  const { t } = useTranslation();
+  return (
+    <Tooltip label={t('disposition.imfHelp')} withArrow multiline maw={360}>
+      <Badge color="grape" variant="light" tt="none" data-testid="imf-badge">
+        {t('disposition.imf')}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+export function base64ToBlob(b64: string, type: string): Blob {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type });
+}

@@ -1,0 +1,244 @@
+import { useEffect, useState } from 'react';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Paper,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useMutationCall } from '../../api/hooks';
+import { ErrorAlert } from '../../components/error-alert';
+import { formatTime } from '../../components/format';
+import { href } from '../../app/router';
+import { hasPermission, useSession } from '../../app/session';
+import { VerdictBadge } from '../testing/testing-format';
+import { causeText, nameOf, type IntakeDetail } from './intake-format';
+import { limitLabel } from './panel-entry';
+
+type ReportLocale = 'en' | 'zh-CN';
+
+function base64ToBlob(b64: string, type: string): Blob {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type });
+}
+
+/**
+ * The report to the county agriculture authority for a rejected tanker (第二十八条). The
+ * server prints the PDF and records it with its SHA-256 (a second print is a reprint); it
+ * opens in a new window to print or send, and the page repeats what it says.
+ */
+export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
+  const { t, i18n } = useTranslation();
+  const session = useSession();
+  const qc = useQueryClient();
+  const [locale, setLocale] = useState<ReportLocale>(i18n.language === 'en' ? 'en' : 'zh-CN');
+  const [url, setUrl] = useState<string | null>(null);
+  const report = useMutationCall('intake.report');
+  const canPrint = hasPermission(session, 'intake.accept') && !session.readOnly;
+  const canAppeal = hasPermission(session, 'intake.reject') && !session.readOnly;
+  const intake = detail.intake!;
+  const lang = i18n.language;
+  const failing = detail.checks.filter((c) => c.verdict === 'fail');
+  const signature = detail.signatures.find((s) => s.meaning === 'rejected' && s.userId === intake.decidedBy);
+  const decidedBy = signature ? `${signature.printedName} (${signature.userId})` : (intake.decidedBy ?? '—');
+  const checkName = (code: string) => {
+    const c = detail.checks.find((x) => x.code === code);
+    return c ? nameOf(c, lang) : code;
+  };
+
+  useEffect(
+    () => () => {
+      if (url) URL.revokeObjectURL(url);
+    },
+    [url],
+  );
+
+  const open = () =>
+    report.mutate(
+      { lotCode: detail.lot.code, locale },
+      {
+        onSuccess: (r) => {
+          const next = URL.createObjectURL(base64ToBlob(r.base64, 'application/pdf'));
+          setUrl(next);
+          window.open(next, '_blank', 'noopener');
+          void qc.invalidateQueries({ queryKey: ['intake.get'] });
+        },
+      },
+    );
+
+  const r = report.data;
+  return (
+    <Paper withBorder p="md" data-testid="authority-report" style={{ borderColor: 'var(--mantine-color-red-4)' }}>
+      <Group justify="space-between" align="flex-start" mb="xs">
+        <div>
+          <Title order={4}>{t('intake.report.title')}</Title>
+          <Text size="sm" c="dimmed" maw={720}>
+            {t('intake.report.intro')}
+          </Text>
+        </div>
+        {intake.reportDocumentId ? (
+          <Badge color="green" variant="light" tt="none" data-testid="authority-report-recorded">
+            {t('intake.report.recorded')}
+          </Badge>
+        ) : (
+          <Badge color="orange" variant="filled" tt="none" data-testid="authority-report-missing">
+            {t('intake.report.notYet')}
+          </Badge>
+        )}
+      </Group>
+
+      <Paper withBorder p="sm" bg="var(--mantine-color-gray-0)" data-testid="authority-report-view">
+        <Text fw={700} ta="center" mb={4}>
+          {t('intake.report.docTitle')}
+        </Text>
+        <Text size="xs" c="dimmed" ta="center" mb="sm">
+          {t('intake.report.addressee')}
+        </Text>
+        <SimpleGrid cols={{ base: 2, md: 4 }} spacing="xs" mb="xs">
+          <ReportFact label={t('intake.fields.lot')} value={detail.lot.code} mono />
+          <ReportFact label={t('intake.fields.supplier')} value={`${detail.supplier.code} ${detail.supplier.name}`} />
+          <ReportFact label={t('intake.fields.vehicle')} value={detail.receipt?.vehicle ?? '—'} />
+          <ReportFact label={t('intake.fields.quantity')} value={`${detail.lot.quantity} ${detail.lot.unit}`} mono />
+          <ReportFact label={t('intake.fields.farms')} value={detail.receipt?.farms.join('、') || '—'} />
+          <ReportFact label={t('intake.fields.receivedAt')} value={formatTime(detail.receipt?.receivedAt)} mono />
+          <ReportFact label={t('intake.fields.decidedBy')} value={`${decidedBy} · ${formatTime(intake.decidedAt)}`} />
+          <ReportFact
+            label={t('intake.fields.causes')}
+            value={intake.rejectCauses.map((c) => causeText(t, c, checkName)).join('；') || '—'}
+          />
+        </SimpleGrid>
+        {failing.length > 0 ? (
+          <Table withTableBorder fz="sm" mb="xs" data-testid="authority-report-failing" bg="white">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('intake.panel.check')}</Table.Th>
+                <Table.Th>{t('intake.panel.result')}</Table.Th>
+                <Table.Th>{t('intake.panel.limit')}</Table.Th>
+                <Table.Th>{t('intake.panel.verdict')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {failing.map((c) => (
+                <Table.Tr key={c.code}>
+                  <Table.Td>{nameOf(c, lang)}</Table.Td>
+                  <Table.Td ff="monospace">
+                    {c.screen
+                      ? c.reported?.startsWith('present')
+                        ? t('intake.panel.positive')
+                        : t('intake.panel.negative')
+                      : `${c.reported ?? '—'} ${c.unit}`}
+                  </Table.Td>
+                  <Table.Td>{limitLabel(t, c)}</Table.Td>
+                  <Table.Td>
+                    <VerdictBadge verdict={c.verdict} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        ) : null}
+        <Text size="sm">
+          <b>{t('intake.report.decision')}</b> {t('intake.report.decisionText')}
+        </Text>
+        <Text size="sm" data-testid="authority-report-reason">
+          <b>{t('intake.fields.reason')}:</b> {intake.decisionReason ?? '—'}
+        </Text>
+      </Paper>
+
+      <Group gap="sm" align="flex-end" mt="sm">
+        <Stack gap={2}>
+          <Text size="xs" c="dimmed">
+            {t('intake.report.language')}
+          </Text>
+          <SegmentedControl
+            size="xs"
+            value={locale}
+            onChange={(v) => setLocale(v as ReportLocale)}
+            data={[
+              { value: 'zh-CN', label: '中文' },
+              { value: 'en', label: 'English' },
+            ]}
+            data-testid="authority-report-locale"
+          />
+        </Stack>
+        {canPrint ? (
+          <Button color="red" onClick={open} loading={report.isPending} data-testid="authority-report-open">
+            {t('intake.report.open')}
+          </Button>
+        ) : null}
+        {canAppeal ? (
+          <Button
+            variant="light"
+            component="a"
+            href={href('/appeals', { lot: detail.lot.code, new: 1 })}
+            data-testid="authority-report-appeal"
+          >
+            {t('intake.report.recordAppeal')}
+          </Button>
+        ) : null}
+      </Group>
+      <ErrorAlert error={report.error} testId="authority-report-error" />
+      {r && url ? (
+        <Alert color={r.reprint ? 'orange' : 'green'} variant="light" mt="sm" data-testid="authority-report-result">
+          <Stack gap={4}>
+            <Group gap="xs">
+              <Badge
+                color={r.reprint ? 'orange' : 'green'}
+                variant="light"
+                tt="none"
+                data-testid="authority-report-kind"
+              >
+                {r.reprint ? t('intake.report.reprinted') : t('intake.report.printed')}
+              </Badge>
+              <Text size="sm" ff="monospace" data-testid="authority-report-file">
+                {r.fileName}
+              </Text>
+            </Group>
+            <Text size="xs" c="dimmed">
+              SHA-256
+            </Text>
+            <Code data-testid="authority-report-sha256" style={{ wordBreak: 'break-all' }}>
+              {r.sha256}
+            </Code>
+            <Group gap="md">
+              <Anchor href={url} target="_blank" rel="noopener" size="sm" data-testid="authority-report-link">
+                {t('intake.report.openAgain')}
+              </Anchor>
+              <Anchor href={url} download={r.fileName} size="sm" data-testid="authority-report-download">
+                {t('intake.report.download')}
+              </Anchor>
+            </Group>
+            <Text size="xs" c="dimmed">
+              {t('intake.report.sendHint')}
+            </Text>
+          </Stack>
+        </Alert>
+      ) : null}
+    </Paper>
+  );
+}
+
+function ReportFact({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
+  return (
+    <Stack gap={0}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text size="sm" fw={500} ff={mono ? 'monospace' : undefined}>
+        {value}
+      </Text>
+    </Stack>
+  );
+}

@@ -1,0 +1,24 @@
+import { useRoute } from '../../app/router';
+import { IntakeQueuePage } from './intake-queue-page';
+import { PanelsPage } from './panels-page';
+import { TankerIntakePage } from './tanker-intake-page';
+
+/**
+ * `#/intake` the milk bench (tankers awaiting intake, recent intakes), `#/intake/panels` the
+ * intake panels (QA), `#/intake/<lotCode>` one tanker's intake and decision.
+ */
+export function IntakeSection() {
+  const route = useRoute();
+  const rest = route.path.replace(/^\/intake\/?/, '');
+  if (rest === 'panels') return <PanelsPage />;
+  if (rest) {
+    let code = rest;
+    try {
+      code = decodeURIComponent(rest);
+    } catch {
+      /* keep as typed */
+    }
+    return <TankerIntakePage key={code} lotCode={code} />;
+  }
+  return <IntakeQueuePage />;
+}

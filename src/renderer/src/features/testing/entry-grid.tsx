@@ -1,0 +1,611 @@
+import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Box,
+  Button,
+  Group,
+  Loader,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { ResultView } from '../../../../shared/contract/channels/testing';
+import { isPlanItem, type ComputedResult } from '../../../../shared/rules';
+import { call } from '../../api/client';
+import { navigate } from '../../app/router';
+import { normalizeValue, valueAllowed } from './live-compute';
+import {
+  itemName,
+  num,
+  oosHref,
+  reasonText,
+  ResultStatusBadge,
+  VerdictBadge,
+  type LiveVerdict,
+} from './testing-format';
+import { EDITABLE, type Entry } from './use-entry';
+import { CaptureButton } from '../instruments/capture-button';
+import { TypedOverReasonHost } from '../instruments/typed-over';
+
+export interface EntryGridProps {
+  entry: Entry;
+  canEnter: boolean;
+  focusId: string | null;
+  onOpenDetail: (id: string) => void;
+  onCorrect: (r: ResultView) => void;
+  onExternal: (r: ResultView) => void;
+}
+
+/** Long unrounded means (a quotient keeps 50 digits) are shown cut to 4 decimals, marked ≈. */
+function shortValue(v: string): string {
+  const m = /^(-?\d+)\.(\d+)$/.exec(v);
+  if (!m || m[2]!.length <= 4) return v;
+  return `≈ ${m[1]}.${m[2]!.slice(0, 4)}`;
+}
+
+/** What the row shows: the live computation while values are unsaved, else the server's record. */
+function shown(r: ResultView, c: ComputedResult | undefined, dirty: boolean) {
+  if (dirty && c && (r.status === 'pending' || r.status === 'entered' || r.status === 'returned')) {
+    return {
+      value: c.value,
+      reported: c.reported,
+      verdict: c.verdict as LiveVerdict,
+      reason: c.reason,
+      details: { ...c.details },
+      waitingFor: [...c.waitingFor],
+      preview: true,
+    };
+  }
+  const waiting = r.verdictDetails['waitingFor'];
+  return {
+    value: r.value,
+    reported: r.reported,
+    verdict: r.verdict as LiveVerdict,
+    reason: r.verdictReason,
+    details: r.verdictDetails,
+    waitingFor: waiting ? waiting.split(',').map((s) => s.trim()) : [],
+    preview: false,
+  };
+}
+
+/**
+ * The entry grid: one row per test. Keyboard first: Enter saves the row and moves down
+ * (Shift+Enter up), Tab moves across replicates, Esc drops the row's unsaved values; a block
+ * pasted from a spreadsheet fills the rows below in one save.
+ */
+export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, onExternal }: EntryGridProps) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const inputs = useRef(new Map<string, HTMLInputElement>());
+  /** The replicate column Enter returns to (as in a spreadsheet, Tab does not move it). */
+  const anchor = useRef(0);
+  const tabbing = useRef(false);
+  const { results, live, nav, rowState } = entry;
+  const byCode = new Map(results.map((r) => [r.itemCode, r]));
+  const nameOfCode = (code: string) => {
+    const r = byCode.get(code);
+    return r ? itemName(r, lang) : code;
+  };
+  const liveById = new Map<string, ComputedResult>(live);
+  // Any unsaved value anywhere can change calculated items and conversions: preview them all.
+  const anyDirty = entry.dirty > 0;
+
+  const focusCell = (id: string, k: number) => {
+    const el = inputs.current.get(`${id}:${k}`);
+    if (el) {
+      el.focus();
+      el.select();
+    }
+  };
+
+  const focusedFor = useRef<string | null>(null);
+  useEffect(() => {
+    // Once per test asked for (from the worklist), not again when rows are added.
+    if (!focusId || focusedFor.current === focusId) return;
+    focusedFor.current = focusId;
+    const row = document.querySelector(`[data-result-id="${CSS.escape(focusId)}"]`);
+    row?.scrollIntoView({ block: 'center' });
+    const el = inputs.current.get(`${focusId}:0`);
+    if (el) {
+      el.focus();
+      el.select();
+    }
+  }, [focusId]);
+
+  const move = (id: string, dir: 1 | -1) => {
+    const i = nav.findIndex((n) => n.id === id);
+    const next = nav[i + dir];
+    if (next) focusCell(next.id, Math.min(anchor.current, next.count - 1));
+  };
+
+  const onKey = (r: ResultView) => (e: ReactKeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Tab') {
+      tabbing.current = true;
+      return;
+    }
+    if (e.key === 'Enter' || e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const typed = e.currentTarget.value.trim();
+      // A label scanned while the cursor is in a value: open that sample instead of saving a code as a result.
+      if (
+        e.key === 'Enter' &&
+        !valueAllowed(normalizeValue(typed), true) &&
+        /^[A-Za-z][A-Za-z0-9._/-]{3,}$/.test(typed)
+      ) {
+        void call('scan.lookup', { code: typed })
+          .then((found) => {
+            entry.discard(r.id);
+            if (found.type === 'sample') navigate(`/testing/sample/${encodeURIComponent(found.code)}`);
+            else navigate('/testing', { sample: found.code });
+          })
+          .catch(() => void entry.saveRow(r.id));
+        return;
+      }
+      void entry.saveRow(r.id);
+      move(r.id, e.key === 'ArrowUp' || (e.key === 'Enter' && e.shiftKey) ? -1 : 1);
+      return;
+    }
+    if (e.key === 'Escape') {
+      // Drops the row's unsaved values; the cursor stays.
+      e.preventDefault();
+      entry.discard(r.id);
+    }
+  };
+
+  const valueInput = (r: ResultView, k: number, value: string, plan: boolean, width: number) => {
+    const bad = value.trim() !== '' && !valueAllowed(normalizeValue(value), plan);
+    return (
+      <TextInput
+        key={k}
+        ref={(el) => {
+          if (el) inputs.current.set(`${r.id}:${k}`, el);
+          else inputs.current.delete(`${r.id}:${k}`);
+        }}
+        size="xs"
+        w={width}
+        value={value}
+        error={bad}
+        aria-label={t(plan ? 'testing.grid.unitN' : 'testing.grid.replicateN', { item: itemName(r, lang), n: k + 1 })}
+        placeholder={plan ? String(k + 1) : k === 0 ? '' : `#${k + 1}`}
+        styles={{ input: { ...num, fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        data-row-id={r.id}
+        data-testid={`entry-input-${r.itemCode}-${k}`}
+        onChange={(e) => entry.setDraft(r.id, k, e.currentTarget.value)}
+        onFocus={(e) => {
+          if (!tabbing.current) anchor.current = k;
+          tabbing.current = false;
+          e.currentTarget.select();
+        }}
+        onBlur={(e) => {
+          const to = e.relatedTarget as HTMLElement | null;
+          if (to?.dataset['rowId'] === r.id) return;
+          void entry.saveRow(r.id);
+        }}
+        onKeyDown={onKey(r)}
+        onPaste={(e) => {
+          const text = e.clipboardData.getData('text/plain');
+          if (entry.paste(r.id, k, text)) e.preventDefault();
+        }}
+      />
+    );
+  };
+
+  return (
+    <Stack gap="xs">
+      <TypedOverReasonHost />
+      {entry.pasteError ? (
+        <Alert
+          color="red"
+          variant="light"
+          withCloseButton
+          onClose={entry.clearPasteError}
+          role="alert"
+          data-testid="paste-error"
+        >
+          {entry.pasteError}
+        </Alert>
+      ) : null}
+      <Table.ScrollContainer minWidth={1100}>
+        <Table verticalSpacing={6} horizontalSpacing={8} withTableBorder data-testid="entry-grid" fz="sm">
+          <Table.Thead bg="var(--mantine-color-gray-0)">
+            <Table.Tr>
+              <Table.Th>{t('testing.grid.item')}</Table.Th>
+              <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('testing.grid.entryUnit')}</Table.Th>
+              <Table.Th>{t('testing.grid.values')}</Table.Th>
+              <Table.Th style={{ textAlign: 'right' }}>{t('testing.grid.result')}</Table.Th>
+              <Table.Th miw={96}>{t('testing.grid.verdict')}</Table.Th>
+              <Table.Th>{t('testing.grid.limit')}</Table.Th>
+              <Table.Th miw={124}>{t('testing.grid.status')}</Table.Th>
+              <Table.Th>{t('testing.grid.instrument')}</Table.Th>
+              <Table.Th>{t('testing.grid.external')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {results.map((r) => {
+              const plan = isPlanItem(r.item);
+              const editable = canEnter && EDITABLE.has(r.status) && !r.calculated;
+              const vals = entry.values(r);
+              const s = shown(r, liveById.get(r.id), anyDirty);
+              const state = rowState[r.id] ?? {};
+              const invalidated = r.status === 'invalidated';
+              const suffix = invalidated ? `-attempt${r.attempt}` : '';
+              const strike = invalidated ? { textDecoration: 'line-through', opacity: 0.65 } : undefined;
+              const focused = focusId === r.id;
+              const reason = reasonText(t, s.reason, s.details, nameOfCode);
+              const filled = vals.filter((v) => v.trim()).length;
+              const showMean = s.value !== null && !plan && (r.entryUnit !== r.unit || filled > 1 || r.calculated);
+              const meanKey = r.calculated
+                ? 'testing.grid.unrounded'
+                : filled > 1
+                  ? 'testing.grid.mean'
+                  : 'testing.grid.measured';
+              // A plan's summary is a count (with its unit) or absent / present (k/n).
+              const withUnit = !!s.reported && !!r.unit && (!plan || /^[<\d]/.test(s.reported));
+              return [
+                <Table.Tr
+                  key={r.id}
+                  data-result-id={r.id}
+                  data-testid={`entry-row-${r.itemCode}${suffix}`}
+                  data-status={r.status}
+                  bg={
+                    focused ? 'var(--mantine-color-yellow-0)' : invalidated ? 'var(--mantine-color-gray-0)' : undefined
+                  }
+                  style={{ verticalAlign: 'top' }}
+                >
+                  <Table.Td style={{ ...strike, minWidth: 150 }} maw={260}>
+                    <Anchor
+                      component="button"
+                      type="button"
+                      fw={600}
+                      size="sm"
+                      ta="left"
+                      onClick={() => onOpenDetail(r.id)}
+                      data-testid={`entry-item-${r.itemCode}${suffix}`}
+                    >
+                      {itemName(r, lang)}
+                    </Anchor>
+                    <Text size="xs" c="dimmed" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                      {r.itemCode}
+                      {r.methodCode ? ` · ${r.methodCode}` : ''}
+                    </Text>
+                    <Group gap={4} mt={2}>
+                      {r.calculated ? (
+                        <Badge size="xs" variant="light" color="cyan" tt="none">
+                          {t('testing.grid.calculated')}
+                        </Badge>
+                      ) : null}
+                      {r.parameter ? (
+                        <Badge size="xs" variant="light" color="grape" tt="none">
+                          {t('testing.grid.parameter')}
+                        </Badge>
+                      ) : null}
+                      {r.planReason === 'retest' || r.planReason === 'added' ? (
+                        <Badge size="xs" variant="outline" color="indigo" tt="none">
+                          {t(`testing.planReasons.${r.planReason}`)}
+                        </Badge>
+                      ) : null}
+                      {r.externalLab ? (
+                        <Tooltip
+                          label={t('testing.grid.externalShort', { lab: r.externalLab, no: r.externalReportNo ?? '' })}
+                        >
+                          <Badge
+                            size="xs"
+                            variant="light"
+                            color="yellow"
+                            tt="none"
+                            data-testid={`entry-external-${r.itemCode}`}
+                          >
+                            {t('testing.grid.external')}
+                          </Badge>
+                        </Tooltip>
+                      ) : null}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs" style={{ whiteSpace: 'nowrap' }} data-testid={`entry-unit-${r.itemCode}${suffix}`}>
+                      {r.entryUnit || '—'}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td style={strike}>
+                    {r.calculated ? (
+                      <Tooltip label={r.item.formula ?? ''} multiline maw={320}>
+                        <Text size="xs" c="dimmed" fs="italic">
+                          {t('testing.grid.calculatedHint')}
+                        </Text>
+                      </Tooltip>
+                    ) : plan ? (
+                      <Text size="xs" c="dimmed">
+                        {t('testing.grid.unitsBelow', { n: r.item.n ?? 0 })}
+                      </Text>
+                    ) : editable ? (
+                      <Group gap={4} wrap="nowrap">
+                        {vals.map((v, k) => (
+                          // Capture from an instrument beside each replicate (issue 10); the print key offers its reading while the input has the focus.
+                          <CaptureButton
+                            key={k}
+                            resultId={r.id}
+                            replicateIndex={k}
+                            unit={r.entryUnit}
+                            captures={r.captures}
+                            onCaptured={(value) => {
+                              if (entry.drafts[r.id]) entry.setDraft(r.id, k, value);
+                            }}
+                          >
+                            {valueInput(r, k, v, false, 76)}
+                          </CaptureButton>
+                        ))}
+                      </Group>
+                    ) : (
+                      <Text size="sm" style={num} ff="monospace" data-testid={`entry-values-${r.itemCode}${suffix}`}>
+                        {vals.filter((v) => v.trim()).join(' · ') || '—'}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td style={{ ...num, ...strike }}>
+                    <Text
+                      size="sm"
+                      fw={700}
+                      style={num}
+                      fs={s.preview ? 'italic' : undefined}
+                      data-testid={`reported-${r.itemCode}${suffix}`}
+                    >
+                      {s.reported ?? '—'}
+                      {withUnit ? (
+                        <Text span size="xs" fw={400} c="dimmed">
+                          {' '}
+                          {r.unit}
+                        </Text>
+                      ) : null}
+                    </Text>
+                    {showMean ? (
+                      <Text size="xs" c="dimmed" style={num} data-testid={`value-${r.itemCode}${suffix}`}>
+                        {t(meanKey, { value: shortValue(s.value ?? ''), unit: r.entryUnit })}
+                      </Text>
+                    ) : null}
+                    {s.preview ? (
+                      <Text size="xs" c="orange.8" style={num}>
+                        {t('testing.grid.notSaved')}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td maw={220}>
+                    <Tooltip label={reason} disabled={!reason} multiline maw={320}>
+                      <span>
+                        <VerdictBadge
+                          verdict={s.verdict}
+                          waiting={s.waitingFor.length > 0}
+                          testId={`verdict-${r.itemCode}${suffix}`}
+                        />
+                      </span>
+                    </Tooltip>
+                    {s.verdict === null && s.waitingFor.length > 0 ? (
+                      <Text size="xs" c="dimmed" data-testid={`waiting-${r.itemCode}${suffix}`}>
+                        {t('testing.grid.waitsFor', { items: s.waitingFor.map(nameOfCode).join(', ') })}
+                      </Text>
+                    ) : s.verdict === 'fail' ||
+                      s.verdict === 'invalid' ||
+                      (s.verdict === null && s.reason && s.reason !== 'testing.no_value') ? (
+                      <Text
+                        size="xs"
+                        c={s.verdict === 'fail' ? 'red.8' : s.verdict === 'invalid' ? 'orange.9' : 'dimmed'}
+                        data-testid={`reason-${r.itemCode}${suffix}`}
+                      >
+                        {reason}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td maw={170}>
+                    <Text
+                      size="xs"
+                      style={{ fontVariantNumeric: 'tabular-nums' }}
+                      data-testid={`limit-${r.itemCode}${suffix}`}
+                    >
+                      {r.limitText}
+                      {r.limitText !== '—' && r.unit ? ` ${r.unit}` : ''}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap">
+                      <ResultStatusBadge status={r.status} testId={`status-${r.itemCode}${suffix}`} />
+                      {state.saving ? <Loader size={12} data-testid={`saving-${r.itemCode}`} /> : null}
+                      {state.saved && !state.saving ? (
+                        <Text
+                          size="xs"
+                          c="green.8"
+                          data-testid={`saved-${r.itemCode}`}
+                          aria-label={t('testing.grid.saved')}
+                        >
+                          ✓
+                        </Text>
+                      ) : null}
+                    </Group>
+                    <Group gap={4} mt={2}>
+                      {r.corrected ? (
+                        <Badge size="xs" color="orange" variant="outline" tt="none">
+                          {t('testing.grid.corrected')}
+                        </Badge>
+                      ) : null}
+                      {r.attachments > 0 ? (
+                        <Badge size="xs" color="gray" variant="outline" tt="none">
+                          📎 {r.attachments}
+                        </Badge>
+                      ) : null}
+                    </Group>
+                    {r.status === 'returned' && r.returnReason ? (
+                      <Text size="xs" c="orange.9" maw={180}>
+                        {t('testing.grid.returned', { reason: r.returnReason })}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
+                  <Table.Td>
+                    {invalidated ? null : (
+                      <InstrumentInput r={r} editable={canEnter && EDITABLE.has(r.status)} entry={entry} />
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {r.oosCode ? (
+                      <Anchor
+                        href={oosHref(r.oosCode)}
+                        size="xs"
+                        fw={600}
+                        c="red"
+                        data-testid={`entry-oos-${r.itemCode}${suffix}`}
+                      >
+                        {t('testing.grid.oos', { code: r.oosCode })}
+                      </Anchor>
+                    ) : canEnter &&
+                      (r.status === 'submitted' || r.status === 'reviewed') &&
+                      !r.calculated &&
+                      r.verdict !== 'fail' ? (
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        color="orange"
+                        onClick={() => onCorrect(r)}
+                        data-testid={`entry-correct-${r.itemCode}`}
+                      >
+                        {t('testing.grid.correct')}
+                      </Button>
+                    ) : canEnter && EDITABLE.has(r.status) ? (
+                      <Switch
+                        size="xs"
+                        aria-label={t('testing.grid.external')}
+                        checked={!!r.externalLab}
+                        onChange={() => {
+                          if (r.externalLab) void entry.saveFields(r.id, { external: null });
+                          else onExternal(r);
+                        }}
+                        data-testid={`entry-external-toggle-${r.itemCode}`}
+                      />
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>,
+                plan ? (
+                  <Table.Tr
+                    key={`${r.id}-units`}
+                    bg={focused ? 'var(--mantine-color-yellow-0)' : undefined}
+                    data-testid={`entry-units-${r.itemCode}${suffix}`}
+                  >
+                    <Table.Td />
+                    <Table.Td colSpan={8} pt={0} style={strike}>
+                      <Group gap={6} wrap="wrap" align="center">
+                        <Text size="xs" c="dimmed" w={80}>
+                          {t('testing.grid.units', { n: r.item.n ?? 0 })}
+                        </Text>
+                        {editable
+                          ? vals.map((v, k) => (
+                              <Group key={k} gap={2} wrap="nowrap" align="center">
+                                <Text size="xs" c="dimmed" w={14} ta="right">
+                                  {k + 1}
+                                </Text>
+                                {valueInput(r, k, v, true, 72)}
+                              </Group>
+                            ))
+                          : vals.map((v, k) => (
+                              <Badge
+                                key={k}
+                                variant="outline"
+                                color={v === 'present' ? 'red' : 'gray'}
+                                tt="none"
+                                ff="monospace"
+                                data-testid={`entry-unit-value-${r.itemCode}-${k}${suffix}`}
+                              >
+                                {k + 1}: {v || '—'}
+                              </Badge>
+                            ))}
+                        {editable ? (
+                          <Button
+                            size="compact-xs"
+                            variant="subtle"
+                            onClick={() => {
+                              entry.setValues(
+                                r.id,
+                                vals.map(() => 'absent'),
+                              );
+                              focusCell(r.id, 0);
+                            }}
+                            data-testid={`entry-all-absent-${r.itemCode}`}
+                          >
+                            {t('testing.grid.allAbsent')}
+                          </Button>
+                        ) : null}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ) : null,
+                state.error ? (
+                  <Table.Tr key={`${r.id}-error`}>
+                    <Table.Td />
+                    <Table.Td colSpan={8} pt={0}>
+                      <Text size="xs" c="red.8" role="alert" data-testid={`entry-error-${r.itemCode}`}>
+                        {state.error}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ) : null,
+                invalidated && r.invalidatedReason ? (
+                  <Table.Tr key={`${r.id}-invalidated`} bg="var(--mantine-color-gray-0)">
+                    <Table.Td />
+                    <Table.Td colSpan={8} pt={0}>
+                      <Text size="xs" c="dimmed">
+                        {t('testing.grid.invalidatedReason', { reason: r.invalidatedReason })}
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ) : null,
+              ];
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {canEnter ? (
+        <Box>
+          <Text size="xs" c="dimmed" data-testid="entry-keys-help">
+            {t('testing.grid.keysHelp')}
+          </Text>
+        </Box>
+      ) : null}
+    </Stack>
+  );
+}
+
+/** Free-text instrument reference until the instruments capability; saved on Enter or when the cursor leaves. */
+function InstrumentInput({ r, editable, entry }: { r: ResultView; editable: boolean; entry: Entry }) {
+  const { t } = useTranslation();
+  if (!editable) {
+    return (
+      <Text size="xs" ff="monospace" data-testid={`entry-instrument-${r.itemCode}`}>
+        {r.instrumentId ?? '—'}
+      </Text>
+    );
+  }
+  const save = (el: HTMLInputElement) => {
+    const v = el.value.trim();
+    if (v === (r.instrumentId ?? '')) return;
+    void entry.saveFields(r.id, { instrumentId: v || null });
+  };
+  return (
+    <TextInput
+      key={`${r.id}-${r.instrumentId ?? ''}`}
+      size="xs"
+      w={100}
+      defaultValue={r.instrumentId ?? ''}
+      placeholder={t('testing.grid.instrumentPlaceholder')}
+      aria-label={t('testing.grid.instrument')}
+      onBlur={(e) => save(e.currentTarget)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          save(e.currentTarget);
+        }
+      }}
+      data-testid={`entry-instrument-${r.itemCode}`}
+    />
+  );
+}

@@ -1,0 +1,371 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import type { SpecDocument } from '../../src/shared/catalog/spec-schema';
+import { runSimulator, type RunningSimulator } from '../../src/main/instruments/simulator';
+import { ptyPair, type PtyPair } from '../helpers/pty';
+import { ContractClient } from './contract-client';
+import { expect, shot, test } from './fixtures';
+import { ADMIN, openApp } from './helpers';
+import { InstrumentsPage } from './pages/instruments-page';
+import { ShellPage } from './pages/shell-page';
+import { SignInPage } from './pages/sign-in-page';
+import { TestingPage } from './pages/testing-page';
+
+/*
+ * Issue 10 journey: a simulated Mettler-Toledo moisture analyser (MT-SICS) on a real
+ * pseudo-terminal pair (socat), the simulator running in this test process, the app's end
+ * registered as the instrument's port. The technician does the daily check through the
+ * instrument (the 100.00 g check weight), sees the lock lift, diagnoses in the terminal, and
+ * captures the moisture reading into a release sample's entry grid: with the capture button,
+ * with the instrument's print key, and types over one value with a reason.
+ */
+
+const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
+const TECH = { userId: 'sun.li', printedName: '孙丽', password: 'Temp-pass-0005', newPassword: 'Technician-2024!' };
+const PROD = { userId: 'li.qiang', printedName: '李强', password: 'Temp-pass-0004', newPassword: 'Production-2024!' };
+const CODE = 'HB43-01';
+const SERIAL = 'B123456789';
+
+const SPEC: SpecDocument = {
+  schema: 'lotseal.specification/1',
+  title_zh: '婴儿配方乳粉 1段 放行规格（水分）',
+  title_en: 'Infant formula stage 1 release specification (moisture)',
+  subject_kind: 'product',
+  applies_to: 'infant',
+  standard: 'GB 10765-2021',
+  version_note: null,
+  items: [
+    {
+      code: 'moisture',
+      name_zh: '水分',
+      name_en: 'Moisture',
+      group: 'other',
+      method_code: 'GB 5009.3',
+      unit: 'g/100 g',
+      basis: 'per_100g',
+      limit_form: 'maximum',
+      min: null,
+      max: '5.0',
+      target: null,
+      lod: null,
+      n: null,
+      c: null,
+      m: null,
+      big_m: null,
+      precision: 1,
+      comparison: 'rounded_value',
+      required_for_release: true,
+      in_house_only: true,
+      frequency: 'every_lot',
+      frequency_n: null,
+      period_days: null,
+      formula: null,
+      clause: null,
+      source: 'GB 10765-2021 (e2e excerpt)',
+      verification: 'verified',
+      note: null,
+    },
+  ],
+};
+
+async function person(url: string, u: { userId: string; password: string; newPassword: string }) {
+  const c = await ContractClient.connect(url);
+  await c.signIn(u.userId, u.password, u.newPassword);
+  return c;
+}
+
+/** Accounts, the moisture specification, a received release sample, the instrument and its calibration. */
+async function seed(url: string, port: string): Promise<{ sample: string }> {
+  const admin = await ContractClient.connect(url);
+  await admin.call('app.setup', { userId: ADMIN.userId, printedName: ADMIN.printedName, password: ADMIN.password });
+  await admin.call('auth.signIn', { userId: ADMIN.userId, password: ADMIN.password });
+  for (const [u, roles] of [
+    [QA, ['qa_manager']],
+    [TECH, ['technician']],
+    [PROD, ['production']],
+  ] as const)
+    await admin.call('users.create', {
+      userId: u.userId,
+      printedName: u.printedName,
+      roles: [...roles],
+      password: u.password,
+    });
+  await admin.call('instruments.save', {
+    fields: {
+      code: CODE,
+      name: 'Halogen moisture analyser 卤素水分仪',
+      kind: 'moisture_analyser',
+      make: 'Mettler Toledo',
+      model: 'HB43-S',
+      serialNo: SERIAL,
+      location: 'Lab 2 bench 3',
+      portPath: port,
+      usbSerial: null,
+      usbVendorId: null,
+      usbProductId: null,
+      baudRate: 9600,
+      dataBits: 8,
+      parity: 'none',
+      stopBits: 1,
+      flowControl: 'none',
+      lineEnding: 'crlf',
+      driver: 'mt-sics',
+      printConfig: null,
+      checkIntervalHours: 24,
+      active: true,
+    },
+  });
+  admin.close();
+
+  const qa = await person(url, QA);
+  const tech = await person(url, TECH);
+  const prod = await person(url, PROD);
+  await qa.call('catalog.products.save', {
+    fields: {
+      code: 'IF-1',
+      name_zh: '婴儿配方乳粉 1段',
+      name_en: 'Infant formula stage 1',
+      stage: 'infant',
+      protein_base: 'cow',
+      registration_no: null,
+      shelf_life_days: 540,
+      pack_sizes: ['800 g'],
+    },
+  });
+  const product = (await qa.call('catalog.products.list', {})).find((p) => p.code === 'IF-1')!;
+  const draft = await qa.call('specs.create', {
+    subjectKind: 'product',
+    subjectId: product.id,
+    code: 'SPEC-IF1',
+    titleZh: SPEC.title_zh,
+    titleEn: SPEC.title_en,
+    from: { kind: 'document', json: JSON.stringify(SPEC) },
+  });
+  await qa.call('specs.setEffective', { versionId: draft.id, effectiveFrom: '2026-01-01' });
+  await qa.call('specs.approve', { versionId: draft.id, signature: { password: QA.newPassword, meaning: 'approved' } });
+  // Moisture in duplicate: replicate 1 by the capture button, replicate 2 by the print key.
+  await qa.call('methods.rules.save', {
+    methodCode: 'GB 5009.3',
+    replicates: 2,
+    repeatability: 'absolute',
+    limit: '0.2',
+    note: null,
+  });
+  const today = new Date();
+  const iso = (d: Date) =>
+    `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const due = new Date(today.getFullYear() + 1, today.getMonth(), today.getDate());
+  await qa.call('instruments.calibration', {
+    id: (await qa.call('instruments.list', { includeInactive: false })).find((i) => i.code === CODE)!.id,
+    kind: 'calibration',
+    performedOn: iso(today),
+    dueOn: iso(due),
+    certificateNo: 'CAL-2026-118',
+    provider: '宁夏计量测试院',
+  });
+
+  const b = await prod.call('batches.start', {
+    line: 'L1',
+    outputKind: 'finished',
+    itemCode: 'IF-1',
+    outputLotCode: 'IF1-2611-001',
+    unit: 'kg',
+  });
+  void b;
+  const s = await tech.call('samples.register', {
+    kind: 'finished_release',
+    lotCode: 'IF1-2611-001',
+    samplingPoint: 'Filler L1 start / middle / end',
+    quantity: '800',
+    unit: 'g',
+    container: 'Sealed can 800 g',
+    receipt: { condition: 'intact', storageLocation: 'Lab shelf A1' },
+    withRetention: false,
+  });
+  for (const c of [qa, tech, prod]) c.close();
+  return { sample: s.sample.code };
+}
+
+/** Both languages of the same screen, for people to look at. */
+async function shots(page: Page, name: string): Promise<void> {
+  const shell = new ShellPage(page);
+  await shot(page, name, 'en');
+  await shell.setLanguage('zh-CN');
+  await shot(page, name, 'zh-CN');
+  await shell.setLanguage('en');
+}
+
+test.describe.configure({ timeout: 150_000 });
+
+test('daily check through the instrument, terminal diagnosis, capture into the entry grid', async ({
+  page,
+  harness,
+}) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lotseal-e2e-pty-'));
+  let pty: PtyPair | null = null;
+  let sim: RunningSimulator | null = null;
+  const simulate = async (weight: string, unit: string) => {
+    await sim?.close();
+    sim = await runSimulator({ port: pty!.b, driver: 'mt-sics', scenario: 'stable', weight, unit, serial: SERIAL });
+  };
+  try {
+    pty = await ptyPair(dir, 'hb43');
+    const { sample } = await seed(harness.url, pty.a);
+    // The 100.00 g check weight on the pan.
+    await simulate('100.00', 'g');
+
+    await openApp(page, harness.url);
+    await new SignInPage(page).signInToApp(TECH.userId, TECH.newPassword);
+    await expect(page.getByTestId('card-instruments')).toContainText(CODE);
+    await shot(page, 'instruments-home-card', 'en');
+
+    // The list: calibrated but no daily check yet, so captures are locked; not connected.
+    const ins = new InstrumentsPage(page);
+    await ins.openList();
+    await expect(ins.listState(CODE)).toHaveAttribute('data-state', 'disconnected');
+    await expect(ins.listLock(CODE)).toHaveAttribute('data-locked', 'true');
+    await expect(ins.row(CODE)).toContainText('No daily check on record');
+    // Connect from the list: the status turns live (instruments.status events), identity checked.
+    await page.getByTestId(`instrument-connect-${CODE}`).click();
+    await expect(ins.listState(CODE)).toHaveAttribute('data-state', 'connected');
+    await ins.dismissNotifications();
+    await shots(page, 'instruments-list');
+
+    // The daily check, read through the instrument itself.
+    await ins.open(CODE);
+    await ins.tab('calibration');
+    const passed = await ins.dailyCheck([{ nominal: '100.00', tolerance: '0.05', unit: 'g' }]);
+    expect(passed).toBe(true);
+    await expect(ins.lock()).toHaveAttribute('data-locked', 'false');
+    await expect(page.getByTestId('events-table').getByTestId('event-daily_check')).toContainText('100.00 g');
+    await expect(ins.checkVerdict(0)).toHaveAttribute('data-pass', 'true');
+    await ins.dismissNotifications();
+    await ins.toTop();
+    await shots(page, 'instrument-page');
+
+    // Into the entry grid. The check weight is still on the pan: grams, not g/100 g, so the
+    // reading is refused with the reason and nothing is stored.
+    const testing = new TestingPage(page);
+    await testing.openSample(sample);
+    const refusal = await ins.captureRefused('moisture', 0);
+    await expect(refusal).toContainText('this result needs g/100 g');
+    await expect(testing.input('moisture', 0)).toHaveValue('');
+    await shot(page, 'instrument-capture-refused', 'en');
+    await new ShellPage(page).setLanguage('zh-CN');
+    await expect(await ins.captureRefused('moisture', 0)).toContainText('该结果需要 g/100 g');
+    await shot(page, 'instrument-capture-refused', 'zh-CN');
+    await new ShellPage(page).setLanguage('en');
+
+    // The sample on the pan now: the analyser reads 2.45 % (accepted as g/100 g).
+    await simulate('2.45', '%');
+    await ins.captureInto('moisture', 0, CODE);
+    await expect(testing.input('moisture', 0)).toHaveValue('2.45');
+    await expect(testing.status('moisture')).toHaveAttribute('data-status', 'entered');
+
+    // The print key while replicate 2 has the focus offers its reading.
+    await testing.input('moisture', 1).click();
+    sim!.print();
+    await ins.useOfferedReading('Use reading 2.45 %');
+    await expect(testing.input('moisture', 1)).toHaveValue('2.45');
+    await expect(ins.captureButton('moisture', 1)).toHaveAttribute('data-captured', 'used');
+    await expect(testing.reported('moisture')).toHaveText(/2\.4/);
+    await expect(testing.verdict('moisture')).toHaveAttribute('data-verdict', 'pass');
+    await page.getByTestId('entry-keys-help').click();
+    await ins.dismissNotifications();
+    await shots(page, 'instrument-capture-grid');
+
+    // Typing over a captured value asks for a reason; the capture stays, marked typed over.
+    await testing.input('moisture', 1).click();
+    await testing.typeAndEnter('2.40');
+    await ins.typedOverReason('Analyser printout shows 2.40; the link dropped a digit.');
+    await expect(ins.captureButton('moisture', 1)).toHaveAttribute('data-captured', 'typed_over');
+    await expect(testing.input('moisture', 1)).toHaveValue('2.40');
+
+    // Terminal: a raw SI request and the serial-number command, every byte visible.
+    await ins.openList();
+    await ins.open(CODE);
+    await ins.tab('terminal');
+    await ins.sendLine('SI');
+    await expect(ins.terminalLines('tx').last()).toContainText('SI<0d><0a>');
+    await expect(ins.terminalLines('rx').last()).toContainText('2.45 %<0d><0a>');
+    await expect(await ins.command('serial')).toContainText(SERIAL);
+    await expect(ins.terminalLines('rx').last()).toContainText(`I4 A "${SERIAL}"<0d><0a>`);
+    await ins.toTop();
+    await shots(page, 'instrument-terminal');
+
+    // The capture log keeps the raw bytes and the typed-over mark.
+    await ins.tab('captures');
+    await expect(ins.captureRows()).toHaveCount(3);
+    await expect(ins.captureRows().first().getByTestId('capture-raw')).toContainText('S S');
+    await expect(page.getByTestId('capture-typed-over')).toHaveCount(1);
+    await shot(page, 'instrument-captures', 'en');
+  } finally {
+    await (sim as RunningSimulator | null)?.close();
+    await pty?.unplug();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an administrator registers a print-format instrument and tests its configuration on a pasted printout', async ({
+  page,
+  harness,
+}) => {
+  const admin = await ContractClient.connect(harness.url);
+  await admin.call('app.setup', { userId: ADMIN.userId, printedName: ADMIN.printedName, password: ADMIN.password });
+  admin.close();
+  await openApp(page, harness.url);
+  await new SignInPage(page).signInToApp(ADMIN.userId, ADMIN.password);
+
+  const ins = new InstrumentsPage(page);
+  await ins.openList();
+  await expect(page.getByTestId('instruments-empty')).toBeVisible();
+  await page.getByTestId('instruments-new').click();
+  await ins.fillRegistry({
+    code: 'LS-01',
+    name: 'Lactoscan milk analyser 乳成分分析仪',
+    kind: 'Milk analyser',
+    portPath: '/dev/ttyUSB7',
+    driver: 'Print format (configured)',
+  });
+  // Finding the port lists what the OS sees, or says clearly why it cannot.
+  await ins.findPort();
+  await ins.printConfig({
+    recordStart: '^=+ RESULT',
+    recordEnd: '^=+$',
+    fields: [
+      { analyte: 'fat', pattern: '^Fat\\s*:\\s*(\\S+)', unit: '%' },
+      { analyte: 'snf', pattern: '^SNF\\s*:\\s*(\\S+)', unit: '%' },
+    ],
+  });
+  await ins.saveRegistry();
+  await expect(page.getByTestId('instrument-page')).toHaveAttribute('data-instrument', 'LS-01');
+  await expect(ins.lock()).toHaveAttribute('data-locked', 'true');
+  await ins.toTop();
+  await shots(page, 'instrument-settings');
+
+  // The tester: two records read, and the damaged one named with its line.
+  await ins.tab('print');
+  const out = await ins.testPrintout(
+    [
+      '== RESULT',
+      'Fat: 3.52',
+      'SNF : 8.61',
+      '====',
+      '== RESULT',
+      'Fat: 3,5',
+      'SNF: 8.60',
+      '====',
+      '== RESULT',
+      'Fat: 3.49',
+      'SNF: 8.58',
+      '====',
+    ].join('\n'),
+  );
+  await expect(out.getByTestId('print-records-count')).toHaveText('2 record(s)');
+  await expect(out.getByTestId('print-records')).toContainText('3.52');
+  await expect(out.getByTestId('print-errors')).toContainText('line 8: fat: "3,5" is not a decimal number');
+  await ins.showFromTop('print-tester');
+  await shots(page, 'instrument-print-tester');
+});

@@ -1,0 +1,332 @@
+import { ContractClient } from './contract-client';
+import { ADMIN } from './helpers';
+
+export const QA = {
+  userId: 'zhao.min',
+  printedName: '赵敏',
+  password: 'Temp-pass-0003',
+  newPassword: 'Qa-manager-2024!',
+};
+export const TECH = {
+  userId: 'sun.li',
+  printedName: '孙丽',
+  password: 'Temp-pass-0005',
+  newPassword: 'Technician-2024!',
+};
+export const PROD = {
+  userId: 'li.qiang',
+  printedName: '李强',
+  password: 'Temp-pass-0004',
+  newPassword: 'Production-2024!',
+};
+
+type Person = typeof QA;
+const sign = (u: Person, meaning: 'authored' | 'accepted' | 'rejected' | 'released') => ({
+  password: u.newPassword,
+  meaning,
+});
+
+/** Good values for every check of the built-in panel (tests/integration/intake.test.ts), with overrides. */
+export const GOOD: Record<string, string> = {
+  temperature: '4.2',
+  sensory_defect: 'absent',
+  alcohol_test: 'absent',
+  acidity: '14',
+  relative_density: '1.030',
+  fat: '3.6',
+  protein: '3.1',
+  non_fat_solids: '8.6',
+  freezing_point: '-0.530',
+  beta_lactam: 'absent',
+  tetracycline: 'absent',
+  afm1_screen: 'absent',
+  melamine_screen: 'absent',
+  apc: '300000',
+  afm1: '0.1',
+  melamine: '0.3',
+  impurities: '2.0',
+};
+
+export interface People {
+  qa: ContractClient;
+  tech: ContractClient;
+  prod: ContractClient;
+  close: () => void;
+}
+
+/** First run, the three accounts (first password already changed), each signed in on its own connection. */
+export async function people(url: string): Promise<People> {
+  const admin = await ContractClient.connect(url);
+  await admin.call('app.setup', { userId: ADMIN.userId, printedName: ADMIN.printedName, password: ADMIN.password });
+  await admin.call('auth.signIn', { userId: ADMIN.userId, password: ADMIN.password });
+  for (const [u, role] of [
+    [QA, 'qa_manager'],
+    [TECH, 'technician'],
+    [PROD, 'production'],
+  ] as const) {
+    await admin.call('users.create', {
+      userId: u.userId,
+      printedName: u.printedName,
+      roles: [role],
+      password: u.password,
+    });
+  }
+  admin.close();
+  const person = async (u: Person) => {
+    const c = await ContractClient.connect(url);
+    await c.signIn(u.userId, u.password, u.newPassword);
+    return c;
+  };
+  const qa = await person(QA);
+  const tech = await person(TECH);
+  const prod = await person(PROD);
+  return { qa, tech, prod, close: () => [qa, tech, prod].forEach((c) => c.close()) };
+}
+
+function daysAgo(n: number, hour = 6): string {
+  const d = new Date();
+  d.setDate(d.getDate() - n);
+  d.setHours(hour, 20, 0, 0);
+  return d.toISOString();
+}
+
+function minutesAgo(n: number): string {
+  return new Date(Date.now() - n * 60_000).toISOString();
+}
+
+async function supplier(qa: ContractClient, code: string, name: string): Promise<void> {
+  await qa.call('catalog.suppliers.save', {
+    fields: {
+      code,
+      name,
+      kind: 'farm',
+      approval_status: 'approved',
+      approved_on: null,
+      last_audit_on: null,
+      next_audit_due: null,
+      contact: null,
+      phone: null,
+    },
+  });
+}
+
+async function tanker(p: People, supplierCode: string, vehicle: string, receivedAt?: string): Promise<string> {
+  const lot = await p.prod.call('lots.receiveTanker', {
+    supplierCode,
+    farms: ['贺兰山第一牧场', '贺兰山第二牧场'],
+    vehicle,
+    compartments: [
+      { no: 1, seal: 'QF-20411', sealIntact: true },
+      { no: 2, seal: 'QF-20412', sealIntact: true },
+    ],
+    quantity: '24860',
+    unit: 'kg',
+    temperature: '4.1',
+    ...(receivedAt ? { receivedAt } : {}),
+  });
+  return lot.code;
+}
+
+/** A tanker taken through the whole intake by the API: declarations, panel, submission, signed decision. */
+async function decidedTanker(
+  p: People,
+  supplierCode: string,
+  vehicle: string,
+  receivedAt: string,
+  over: Record<string, string> = {},
+): Promise<string> {
+  const lotCode = await tanker(p, supplierCode, vehicle, receivedAt);
+  const d = await p.tech.call('intake.start', {
+    lotCode,
+    declarations: { noColostrum: true, noTreatment: true, withdrawalRespected: true, healthCertificates: true },
+  });
+  const sampleCode = d.intake!.sampleCode!;
+  const rs = (await p.tech.call('results.forSample', { sampleCode })).results;
+  await p.tech.call('results.enterMany', {
+    entries: rs.map((r) => {
+      const v = over[r.itemCode] ?? GOOD[r.itemCode]!;
+      return r.item.limit_form === 'sampling_plan' ? { id: r.id, unitValues: [v] } : { id: r.id, replicates: [v] };
+    }),
+  });
+  await p.tech.call('results.submit', { sampleCode, signature: sign(TECH, 'authored') });
+  const reject = Object.keys(over).length > 0;
+  if (reject)
+    await p.qa.call('intake.decide', {
+      lotCode,
+      decision: 'reject',
+      reason: '冰点偏高，疑似掺水 / freezing point: added water',
+      signature: sign(QA, 'rejected'),
+    });
+  else
+    await p.tech.call('intake.decide', {
+      lotCode,
+      decision: 'accept',
+      reason: 'All intake checks within their limits',
+      signature: sign(TECH, 'accepted'),
+    });
+  return lotCode;
+}
+
+/**
+ * The milk bench: two farms, a history of decided tankers over the last months (for the
+ * supplier performance screen), and today's tanker from FARM-1 waiting for its intake.
+ */
+export async function seedIntake(url: string): Promise<{ lotCode: string; people: People }> {
+  const p = await people(url);
+  await p.qa.call('catalog.materials.save', {
+    fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw cow milk', kind: 'raw_milk', default_unit: 'kg' },
+  });
+  await supplier(p.qa, 'FARM-1', '贺兰山牧业 Helanshan Dairy Farm');
+  await supplier(p.qa, 'FARM-2', '塞上牧场 Saishang Ranch');
+  await decidedTanker(p, 'FARM-1', '宁A·30417', daysAgo(40));
+  await decidedTanker(p, 'FARM-2', '宁B·11820', daysAgo(50));
+  await decidedTanker(p, 'FARM-2', '宁B·11820', daysAgo(20), { freezing_point: '-0.480' });
+  const lotCode = await tanker(p, 'FARM-1', '宁A·30417', minutesAgo(25));
+  return { lotCode, people: p };
+}
+
+export interface EnvSeed {
+  alertCode: string;
+  /** Released lots made on line L1 since the last negative swab: holdable. */
+  released: string[];
+  /** A lot of the same line still on hold (awaiting release): listed, not holdable. */
+  onHold: string;
+  site: string;
+}
+
+async function swab(
+  p: People,
+  siteCode: string,
+  value: 'absent' | 'present' | null,
+  takenAt?: string,
+  target = 'cronobacter',
+): Promise<string> {
+  const s = await p.tech.call('samples.register', {
+    kind: 'environmental_swab',
+    siteCode,
+    samplingPoint: '10×10 cm',
+    targets: [target],
+    quantity: '1',
+    unit: 'pcs',
+    container: 'Swab tube with neutraliser',
+    ...(takenAt ? { takenAt } : {}),
+    receipt: { condition: 'intact' },
+  });
+  if (value === null) return s.sample.code;
+  const [r] = (await p.tech.call('results.forSample', { sampleCode: s.sample.code })).results;
+  await p.tech.call('results.enter', { id: r!.id, unitValues: [value] });
+  await p.tech.call('results.submit', { sampleCode: s.sample.code, signature: sign(TECH, 'authored') });
+  return s.sample.code;
+}
+
+/**
+ * Environmental monitoring: four sites by zone with weeks of negative swabs, three finished
+ * lots on line L1 (two released, one on hold), a negative swab at the zone 1 filler this
+ * morning, then a positive Cronobacter swab there: the alert lists the three lots.
+ */
+export async function seedEnvironment(url: string): Promise<EnvSeed> {
+  const p = await people(url);
+  // A dairy product (not infant formula: an IMF lot is released only through a complete readiness, issue 11).
+  await p.qa.call('catalog.products.save', {
+    fields: {
+      code: 'WMP-1',
+      name_zh: '全脂乳粉',
+      name_en: 'Whole milk powder',
+      stage: 'other_dairy',
+      protein_base: 'cow',
+      registration_no: null,
+      shelf_life_days: 540,
+      pack_sizes: ['25 kg'],
+    },
+  });
+  const sites = [
+    {
+      code: 'Z1-FIL-L1',
+      zone: 1,
+      name_zh: '1线灌装机料斗内壁',
+      name_en: 'L1 filler hopper inner wall',
+      line: 'L1',
+      room: 'Filling 1',
+    },
+    {
+      code: 'Z1-CONV-L1',
+      zone: 1,
+      name_zh: '1线输送带接触面',
+      name_en: 'L1 conveyor contact surface',
+      line: 'L1',
+      room: 'Filling 1',
+    },
+    {
+      code: 'Z2-FIL-L1',
+      zone: 2,
+      name_zh: '1线灌装机外壳',
+      name_en: 'L1 filler housing',
+      line: 'L1',
+      room: 'Filling 1',
+    },
+    {
+      code: 'Z3-FLOOR-F1',
+      zone: 3,
+      name_zh: '灌装间地漏',
+      name_en: 'Filling room floor drain',
+      line: null,
+      room: 'Filling 1',
+    },
+    {
+      code: 'Z4-CORR',
+      zone: 4,
+      name_zh: '更衣室走廊',
+      name_en: 'Changing room corridor',
+      line: null,
+      room: 'Corridor',
+    },
+  ];
+  for (const s of sites)
+    await p.qa.call('sites.save', {
+      fields: {
+        code: s.code,
+        name_zh: s.name_zh,
+        name_en: s.name_en,
+        kind: 'environment',
+        zone: s.zone,
+        line: s.line,
+        room: s.room,
+        active: true,
+      },
+    });
+  // Weeks of routine swabs: negative.
+  for (const [site, days] of [
+    ['Z1-FIL-L1', [35, 28, 21, 14, 7]],
+    ['Z1-CONV-L1', [28, 14]],
+    ['Z2-FIL-L1', [35, 21, 7]],
+    ['Z3-FLOOR-F1', [30, 9]],
+    ['Z4-CORR', [24]],
+  ] as const)
+    for (const d of days) await swab(p, site, 'absent', daysAgo(d, 9));
+  // This week's Z3 swab is still being read.
+  await swab(p, 'Z3-FLOOR-F1', null, daysAgo(1, 9), 'enterobacteriaceae');
+  // Three lots on line L1 today, the last negative at the filler this morning, two lots released.
+  const lots: string[] = [];
+  for (let i = 1; i <= 3; i++) {
+    const b = await p.prod.call('batches.start', {
+      line: 'L1',
+      outputKind: 'finished',
+      itemCode: 'WMP-1',
+      outputLotCode: `WMP-ENV-00${i}`,
+      unit: 'kg',
+    });
+    lots.push(b.output.code);
+  }
+  await swab(p, 'Z1-FIL-L1', 'absent', minutesAgo(10));
+  for (const code of lots.slice(0, 2))
+    await p.qa.call('lots.decide', {
+      code,
+      decision: 'release',
+      reason: 'Release: results complete',
+      signature: sign(QA, 'released'),
+    });
+  await swab(p, 'Z1-FIL-L1', 'present');
+  const [alert] = await p.qa.call('env.alerts.list', { status: 'open' });
+  p.close();
+  return { alertCode: alert!.code, released: lots.slice(0, 2), onHold: lots[2]!, site: 'Z1-FIL-L1' };
+}
