@@ -131,5 +131,5 @@ describe('lotseal CLI', () => {
     expect(lotseal(['user', 'list', '--db', db, '--user', 'admin', '--password-file', pw, '--json'], { dataDir: t.dir }).code).toBe(0);
     const v = lotseal(['verify', '--db', db, '--json'], { dataDir: t.dir });
     expect(v.code).toBe(0);
-  });
+  }, 180_000);
 });
