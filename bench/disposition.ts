@@ -918,6 +918,17 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
       await printer.printHtml(html, { pageWidthMm: 210, pageHeightMm: 297, marginsMm: 0 });
       printTimes.push(performance.now() - t0);
     }
+    // The fixed cost of a print: an empty page (new page, load, PDF, close).
+    const blankTimes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await printer.printHtml('<!doctype html><html><body><p>.</p></body></html>', {
+        pageWidthMm: 210,
+        pageHeightMm: 297,
+        marginsMm: 0,
+      });
+      blankTimes.push(performance.now() - t0);
+    }
     progress('coa', prints + 1, prints + 1);
 
     const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
@@ -982,6 +993,7 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
         coa_html_ms: stats(coaHtmlTimes),
         html_kb: r2(html.length / 1024),
         print_only_ms: stats(printTimes),
+        print_blank_page_ms: stats(blankTimes),
         documents_recorded: count("SELECT count(*) AS n FROM document WHERE kind = 'coa'"),
       },
       targets: { readiness_p95_ms: TARGET_READINESS_MS },

@@ -245,6 +245,10 @@ export async function runDrillsBench(opts: DrillsBenchOptions = {}): Promise<Rec
     const parts = {
       detail_open_drill_ms: await p50(5, () => svc.drills.detail(probe.drill.code)),
       detail_completed_drill_ms: await p50(5, () => svc.drills.detail(fromIngredient.drill)),
+      // drills.get through the dispatcher (the detail plus zod on the way out): what each
+      // drills.step / drills.finding call returns after its write.
+      drills_get_open_contract_ms: await p50(5, () => call(qa, 'drills.get', { code: probe.drill.code })),
+      drills_get_completed_contract_ms: await p50(5, () => call(qa, 'drills.get', { code: fromIngredient.drill })),
       trace_with_edges_ms: await p50(5, () => traceLot(db, ing.code, { edges: true })),
       csv_ms: await p50(5, () => svc.drills.csv(fromIngredient.drill)),
       evidence_html_ms: await p50(5, () => {

@@ -104,11 +104,14 @@ export class DispositionService {
     if (lot['batch_id']) out.push({ entity: 'batch', id: lot['batch_id'] as string });
     if (lot['receipt_id']) out.push({ entity: 'receipt', id: lot['receipt_id'] as string });
     add('raw_milk_intake', 'SELECT id FROM raw_milk_intake WHERE lot_code = ?', code);
-    // Signatures on any of these records are part of the story too.
-    const ids = out.map((o) => o.id);
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      add('signature', `SELECT id FROM signature WHERE entity_id IN (${chunk.map(() => '?').join(',')})`, ...chunk);
+    // Signatures on any of these records are part of the story too (by entity: the index is (entity, entity_id)).
+    const byEntity = new Map<string, string[]>();
+    for (const o of out) byEntity.set(o.entity, [...(byEntity.get(o.entity) ?? []), o.id]);
+    for (const [entity, ids] of byEntity) {
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        add('signature', `SELECT id FROM signature WHERE entity = ? AND entity_id IN (${chunk.map(() => '?').join(',')})`, entity, ...chunk);
+      }
     }
     return out;
   }
@@ -432,8 +435,22 @@ export class DispositionService {
     );
   }
 
+  /** Only the sequence numbers of the lot's audit entries (served from the entity index). */
+  private scopeSeqs(lot: Row): number[] {
+    const byEntity = new Map<string, string[]>();
+    for (const s of this.scope(lot)) byEntity.set(s.entity, [...(byEntity.get(s.entity) ?? []), s.id]);
+    const seqs: number[] = [];
+    for (const [entity, ids] of byEntity) {
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        for (const r of this.db.prepare(`SELECT seq FROM audit_entry WHERE entity = ? AND entity_id IN (${chunk.map(() => '?').join(',')})`).all(entity, ...chunk) as Array<{ seq: number }>) seqs.push(r.seq);
+      }
+    }
+    return seqs.sort((a, b) => a - b);
+  }
+
   private auditLine(lot: Row): Line {
-    const entries = this.scopeEntries(lot);
+    const entries = this.scopeSeqs(lot).map((seq) => ({ seq }));
     const last = entries.length ? entries[entries.length - 1]!.seq : 0;
     const review = this.lastAuditReview(lot['code'] as string);
     const through = (review?.['through_seq'] as number | undefined) ?? -1;

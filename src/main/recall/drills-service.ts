@@ -507,7 +507,9 @@ export class DrillsService {
             ),
           };
           for (const l of lots.filter((x) => x.kind === 'finished' || x.kind === 'intermediate')) {
-            if (!docs.some((d) => d.kind === 'batch' && d.ref === l.lot) && l.kind !== null)
+            // An imported lot's batch record is the ERP's (its genealogy came with the import).
+            const origin = (this.db.prepare('SELECT origin FROM lot WHERE code = ?').get(l.lot) as { origin: string | null } | undefined)?.origin;
+            if (origin !== 'import' && !docs.some((d) => d.kind === 'batch' && d.ref === l.lot))
               this.addFinding(w, r.id, 'no_batch_record', l.lot, `produced lot ${l.lot} has no batch record`);
           }
           break;
@@ -524,10 +526,7 @@ export class DrillsService {
     return this.detail(code);
   }
 
-  finding(
-    actor: Actor,
-    code: string,
-    i: { findingId?: string | undefined; kind: string; ref: string; detail: string; explanation: string },
+  finding(actor: Actor, code: string, i: { findingId?: string | undefined; sameKind?: boolean | undefined; kind: string; ref: string; detail: string; explanation: string },
   ): Detail {
     const r = this.open(code);
     this.ledger.write(actor, (w) => {
@@ -536,6 +535,13 @@ export class DrillsService {
         if (!f || f['drill_id'] !== r.id)
           fail('not_found', { entity: 'drill_finding', id: i.findingId }, 'errors.drill_finding_not_found');
         w.update(RC.finding, i.findingId, { explanation: i.explanation }, { reason: 'explained' });
+        // One explanation for every unexplained finding of the same kind, when asked.
+        if (i.sameKind) {
+          const same = this.db
+            .prepare('SELECT id FROM drill_finding WHERE drill_id = ? AND kind = ? AND explanation IS NULL AND retired = 0 AND id <> ?')
+            .all(r.id, f['kind'], i.findingId) as Array<{ id: string }>;
+          for (const o of same) w.update(RC.finding, o.id, { explanation: i.explanation }, { reason: 'explained with the other findings of its kind' });
+        }
       } else
         w.create(RC.finding, {
           drill_id: r.id,

@@ -2115,7 +2115,7 @@ const en = {
       openTrace: 'Open in trace',
       notFoundTitle: 'Drill not found',
       notFound: 'There is no drill or recall {{code}}.',
-      runStepFirst: 'Run this step to see what the records say.',
+      runStepFirst: 'Shown once this step has been run.',
       signatureInvalid: 'signature not valid',
     },
     steps: {
@@ -2209,6 +2209,13 @@ const en = {
       no_batch_record: 'Produced lot without batch record',
       manual: 'Added by a person',
     },
+    findingDetails: {
+      customer_no_contact: 'Customer {{ref}} has no contact person or phone in the catalogue.',
+      customer_unknown: 'Customer {{ref}} is not in the catalogue.',
+      lot_without_record: 'Lot {{ref}} is named by a consumption record but has no lot record.',
+      depth_limit: 'The genealogy of {{ref}} reaches the depth limit: deeper lots may exist.',
+      no_batch_record: 'Produced lot {{ref}} has no batch record.',
+    },
     result: {
       title: 'Result',
       time: 'Time',
@@ -2280,7 +2287,7 @@ const en = {
       holdSummary: 'Recall {{code}}: hold {{count}} lots',
       held: 'Put on hold ({{count}}): {{lots}}',
       nothingToHold: 'No affected lot in the plant is released or accepted: nothing to hold.',
-      allHeld: 'Affected lots on hold: {{count}}.',
+      allHeld: 'Affected lots on hold ({{count}}): {{lots}}',
       alreadyHeld: 'Already on hold: {{count}}.',
       notifyTitle: 'Customers to notify',
       notifyHelp: 'Log every call or message with its outcome; record what comes back as a return.',

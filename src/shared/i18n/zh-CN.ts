@@ -2051,7 +2051,7 @@ const zhCN: Messages = {
       openTrace: '在追溯中打开',
       notFoundTitle: '未找到演练',
       notFound: '没有编号为 {{code}} 的演练或召回。',
-      runStepFirst: '执行此步骤后显示记录结果。',
+      runStepFirst: '此步骤执行后显示。',
       signatureInvalid: '签名无效',
     },
     steps: {
@@ -2145,6 +2145,13 @@ const zhCN: Messages = {
       no_batch_record: '生产批次无批生产记录',
       manual: '人工添加',
     },
+    findingDetails: {
+      customer_no_contact: '客户 {{ref}} 在客户目录中没有联系人或电话。',
+      customer_unknown: '客户 {{ref}} 不在客户目录中。',
+      lot_without_record: '批次 {{ref}} 出现在投料记录中，但没有批次记录。',
+      depth_limit: '{{ref}} 的追溯已达深度上限：可能还有更深层的批次。',
+      no_batch_record: '生产批次 {{ref}} 没有批生产记录。',
+    },
     result: {
       title: '结果',
       time: '用时',
@@ -2215,7 +2222,7 @@ const zhCN: Messages = {
       holdSummary: '召回 {{code}}：暂扣 {{count}} 个批次',
       held: '已暂扣（{{count}}）：{{lots}}',
       nothingToHold: '厂内没有已放行或已接收的受影响批次：无需暂扣。',
-      allHeld: '受影响批次已暂扣：{{count}} 个。',
+      allHeld: '受影响批次已暂扣（{{count}}）：{{lots}}',
       alreadyHeld: '已暂扣：{{count}} 个。',
       notifyTitle: '需通知的客户',
       notifyHelp: '记录每一次电话或消息及其结果；退回的数量记录为退货。',

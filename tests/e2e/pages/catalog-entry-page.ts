@@ -34,12 +34,13 @@ export class CatalogEntryPage {
     await this.submit(m.code);
   }
 
-  async createProduct(p: { code: string; nameZh: string; nameEn: string }): Promise<void> {
+  async createProduct(p: { code: string; nameZh: string; nameEn: string; stage?: string }): Promise<void> {
     await this.openTab('products');
     await this.page.getByTestId('catalog-new').click();
     await this.fill('code', p.code);
     await this.fill('name_zh', p.nameZh);
     await this.fill('name_en', p.nameEn);
+    if (p.stage) await this.choose('stage', p.stage);
     await this.submit(p.code);
   }
 

@@ -174,6 +174,8 @@ export const recallChannels = {
     input: z.object({
       code,
       findingId: z.string().max(80).optional(),
+      /** Apply the explanation to every unexplained finding of the same kind. */
+      sameKind: z.boolean().default(false),
       kind: z.string().trim().min(1).max(40).default('manual'),
       ref: z.string().trim().max(80).default(''),
       detail: z.string().trim().max(1000).default(''),

@@ -17,6 +17,7 @@ import {
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiError, call } from '../../api/client';
 import { useCall } from '../../api/hooks';
@@ -426,7 +427,7 @@ function FindingRow({
         ) : null}
       </Group>
       <Text size="xs" c="dimmed" mb={4}>
-        {finding.detail}
+        {findingDetail(t, finding)}
       </Text>
       {canEdit && editing ? (
         <Stack gap={6}>
@@ -478,6 +479,19 @@ function FindingRow({
       )}
     </Paper>
   );
+}
+
+/** Findings whose whole content is the kind and the ref read in the screen's language; others carry figures. */
+const plainFindings = new Set([
+  'customer_no_contact',
+  'customer_unknown',
+  'lot_without_record',
+  'depth_limit',
+  'no_batch_record',
+]);
+
+function findingDetail(t: TFunction, f: DrillDetail['findings'][number]): string {
+  return plainFindings.has(f.kind) ? t(`drills.findingDetails.${f.kind}`, { ref: f.ref }) : f.detail;
 }
 
 /** A finding a person adds (something the records do not show: a phone call that failed, a missing paper). */

@@ -400,6 +400,9 @@ function Kpis() {
       drills: y.drills,
     };
   });
+  // Whole hours on the axis, with room above the 4 h target line for its label.
+  const topMinutes = Math.max(300, Math.ceil(Math.max(0, ...chart.map((c) => c.minutes)) / 60) * 60);
+  const minuteTicks = Array.from({ length: topMinutes / 60 + 1 }, (_, i) => i * 60);
   return (
     <Paper withBorder p="md" data-testid="programme-kpis">
       <Group justify="space-between" mb="sm">
@@ -438,8 +441,10 @@ function Kpis() {
                 data={chart}
                 dataKey="year"
                 series={[{ name: 'minutes', label: t('drills.kpis.medianMinutes'), color: 'indigo.6' }]}
-                referenceLines={[{ y: 240, label: t('drills.kpis.target4h'), color: 'red.6' }]}
-                yAxisProps={{ domain: [0, (max: number) => Math.max(260, Math.ceil(max / 60) * 60)] }}
+                referenceLines={[
+                  { y: 240, label: t('drills.kpis.target4h'), labelPosition: 'insideTopRight', color: 'red.6' },
+                ]}
+                yAxisProps={{ domain: [0, topMinutes], ticks: minuteTicks }}
                 maxBarWidth={60}
                 withBarValueLabel
                 data-testid="kpis-chart-minutes"

@@ -113,7 +113,9 @@ function HoldBox({ detail, can }: { detail: DrillDetail; can: boolean }) {
         </Table>
       ) : (
         <Alert color={onHold.length ? 'green' : 'gray'} variant="light" p="xs" data-testid="recall-hold-none">
-          {onHold.length ? t('drills.recall.allHeld', { count: onHold.length }) : t('drills.recall.nothingToHold')}
+          {onHold.length
+            ? t('drills.recall.allHeld', { count: onHold.length, lots: onHold.map((l) => l.lot).join(', ') })
+            : t('drills.recall.nothingToHold')}
         </Alert>
       )}
       {onHold.length > 0 && lots.length > 0 ? (

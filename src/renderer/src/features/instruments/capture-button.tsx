@@ -194,6 +194,8 @@ export function CaptureButton({
                 variant={mark && mark.status === 'used' ? 'filled' : 'light'}
                 color={markColor}
                 disabled={disabled}
+                // Out of the Tab order: Tab moves from replicate to replicate in the entry grid.
+                tabIndex={-1}
                 aria-label={t('instruments.capture.button', { n: replicateIndex + 1 })}
                 onClick={() => {
                   setOffer(null);

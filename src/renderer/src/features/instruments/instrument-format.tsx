@@ -75,7 +75,11 @@ function StateDot({ state }: { state: InstrumentState }) {
  */
 export function lockReasons(t: TFunction, lock: Lock): string[] {
   return lock.reasons.map((r) => {
-    const s = t(r.key, { ...r.details, defaultValue: r.key }) as string;
+    // Times come as ISO instants (UTC): shown in the workstation's time and language.
+    const details = Object.fromEntries(
+      Object.entries(r.details).map(([k, v]) => [k, /^\d{4}-\d{2}-\d{2}T/.test(v) ? formatTime(v) : v]),
+    );
+    const s = t(r.key, { ...details, defaultValue: r.key }) as string;
     return s.charAt(0).toUpperCase() + s.slice(1);
   });
 }
