@@ -161,7 +161,7 @@ export function evidenceHtml(
     evidenceSections(d, edges, locale),
     locale,
     stamp,
-  ).replace(
+  ).replaceAll(
     locale === 'zh-CN' ? '批次档案' : 'Lot dossier',
     locale === 'zh-CN'
       ? d.drill.mode === 'recall'
