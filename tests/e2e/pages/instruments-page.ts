@@ -160,8 +160,11 @@ export class InstrumentsPage {
   /** Requests a reading into replicate k through the capture button's picker. */
   async captureInto(item: string, k = 0, instrumentCode?: string): Promise<void> {
     const popover = this.page.getByTestId('capture-popover');
-    if (!(await popover.isVisible())) await this.captureButton(item, k).click();
-    await expect(popover).toBeVisible();
+    // The picker may still be closing from the previous capture: open it until it stays open.
+    await expect(async () => {
+      if (!(await popover.isVisible())) await this.captureButton(item, k).click();
+      await expect(popover).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 15_000 });
     if (instrumentCode)
       await expect(popover.getByTestId('capture-instrument')).toHaveValue(new RegExp(`^${instrumentCode}`));
     await popover.getByTestId('capture-request').click();
