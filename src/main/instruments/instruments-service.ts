@@ -11,7 +11,7 @@ import type {
 import { fail } from '../../shared/contract/errors';
 import type { Locale } from '../../shared/i18n';
 import { translate } from '../../shared/i18n';
-import { compareParsed, parseDecimal, toLabDecimal } from '../../shared/rules';
+import { parseDecimal, toLabDecimal } from '../../shared/rules';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { localDate } from '../lots/codes';
@@ -477,7 +477,6 @@ export class InstrumentsService {
       if (!rd.ok || !nom.ok || !tol.ok) fail('invalid_input', { field: 'points' }, 'errors.check_reading_required');
       const diff = toLabDecimal(rd.value).minus(toLabDecimal(nom.value)).abs();
       const passed = !diff.greaterThan(toLabDecimal(tol.value));
-      void compareParsed;
       return {
         nominal: p.nominal,
         tolerance: p.tolerance,

@@ -14,6 +14,7 @@ import { fail } from '../../shared/contract/errors';
 import { permissionsOf, type Role, type SignatureMeaning } from '../../shared/domain/roles';
 import { addWorkingDays, limitText, type TestItem, type WorkCalendar } from '../../shared/rules';
 import { actorOf, type IdentityService } from '../auth/identity';
+import { signatureView } from '../app/signature-view';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots/entities';
@@ -562,10 +563,12 @@ export class IntakeService {
   }
 
   /** Checks, proposal and causes from the records (never stored: always recomputed). */
-  private evaluate(
-    intake: Row | undefined,
-    lot: Row,
-  ): { checks: IntakeCheck[]; proposal: 'accept' | 'reject' | 'incomplete'; causes: string[]; unsubmitted: string[] } {
+  private evaluate(intake: Row | undefined): {
+    checks: IntakeCheck[];
+    proposal: 'accept' | 'reject' | 'incomplete';
+    causes: string[];
+    unsubmitted: string[];
+  } {
     const causes: string[] = [];
     const checks: IntakeCheck[] = [];
     const unsubmitted: string[] = [];
@@ -611,7 +614,6 @@ export class IntakeService {
       }
       if (rows.length === 0) incomplete = true;
     }
-    void lot;
     const refused = intake?.['status'] === 'refused';
     return {
       checks,
@@ -626,7 +628,7 @@ export class IntakeService {
     const receipt = this.db.prepare('SELECT * FROM receipt WHERE id = ?').get(lot['receipt_id']) as Row | undefined;
     const supplierCode = (lot['supplier_code'] as string | null) ?? '';
     const intake = this.intakeRow(lotCode);
-    const e = this.evaluate(intake, lot);
+    const e = this.evaluate(intake);
     return {
       lot: {
         code: lot['code'] as string,
@@ -648,21 +650,7 @@ export class IntakeService {
       sampling: this.sampling(supplierCode),
       intake: intake ? this.view(intake) : null,
       ...e,
-      signatures: intake
-        ? this.identity.signaturesFor('raw_milk_intake', intake.id).map((s) => ({
-            id: s.id,
-            userId: s['user_id'] as string,
-            printedName: s['printed_name'] as string,
-            meaning: s['meaning'] as SignatureMeaning,
-            signedAt: new Date(s['signed_at'] as number).toISOString(),
-            timeZone: s['tz'] as string,
-            comment: (s['comment'] as string | null) ?? null,
-            entity: s['entity'] as string,
-            entityId: s['entity_id'] as string,
-            recordHash: s['record_hash'] as string,
-            valid: s.valid,
-          }))
-        : [],
+      signatures: intake ? this.identity.signaturesFor('raw_milk_intake', intake.id).map(signatureView) : [],
       appeals: intake ? this.appeals({ lotCode }) : [],
     };
   }
@@ -788,7 +776,7 @@ export class IntakeService {
     const status = intake['status'] as string;
     if (status === 'accepted' || status === 'rejected')
       fail('conflict', { lot: lotCode, status }, 'errors.intake_decided');
-    const e = this.evaluate(intake, lot);
+    const e = this.evaluate(intake);
     if (decision === 'accept') {
       if (status === 'refused') fail('conflict', { lot: lotCode }, 'errors.intake_declaration_refused');
       if (e.proposal === 'reject')

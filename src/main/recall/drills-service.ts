@@ -10,6 +10,7 @@ import { fail } from '../../shared/contract/errors';
 import type { SignatureMeaning } from '../../shared/domain/roles';
 import { LabDecimal } from '../../shared/rules';
 import { actorOf, type IdentityService } from '../auth/identity';
+import { signatureView } from '../app/signature-view';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots/entities';
@@ -25,7 +26,6 @@ type Step = 'affected_lots' | 'stock' | 'customers' | 'mass_balance' | 'document
 type Direction = 'backward' | 'forward' | 'both';
 
 const USABLE = new Set(['accepted', 'released']);
-const DAY = 86_400_000;
 
 function iso(ms: Value | undefined): string | null {
   return typeof ms === 'number' ? new Date(ms).toISOString() : null;
@@ -216,19 +216,7 @@ export class DrillsService {
           ) as Record<string, string | null>),
       documents: frozen ? frozen.documents : this.documentsOf(t!),
       findings,
-      signatures: this.identity.signaturesFor('recall_drill', r.id).map((s) => ({
-        id: s.id,
-        userId: s['user_id'] as string,
-        printedName: s['printed_name'] as string,
-        meaning: s['meaning'] as SignatureMeaning,
-        signedAt: new Date(s['signed_at'] as number).toISOString(),
-        timeZone: s['tz'] as string,
-        comment: (s['comment'] as string | null) ?? null,
-        entity: s['entity'] as string,
-        entityId: s['entity_id'] as string,
-        recordHash: s['record_hash'] as string,
-        valid: s.valid,
-      })),
+      signatures: this.identity.signaturesFor('recall_drill', r.id).map(signatureView),
     };
   }
 
@@ -508,7 +496,11 @@ export class DrillsService {
           };
           for (const l of lots.filter((x) => x.kind === 'finished' || x.kind === 'intermediate')) {
             // An imported lot's batch record is the ERP's (its genealogy came with the import).
-            const origin = (this.db.prepare('SELECT origin FROM lot WHERE code = ?').get(l.lot) as { origin: string | null } | undefined)?.origin;
+            const origin = (
+              this.db.prepare('SELECT origin FROM lot WHERE code = ?').get(l.lot) as
+                | { origin: string | null }
+                | undefined
+            )?.origin;
             if (origin !== 'import' && !docs.some((d) => d.kind === 'batch' && d.ref === l.lot))
               this.addFinding(w, r.id, 'no_batch_record', l.lot, `produced lot ${l.lot} has no batch record`);
           }
@@ -526,7 +518,17 @@ export class DrillsService {
     return this.detail(code);
   }
 
-  finding(actor: Actor, code: string, i: { findingId?: string | undefined; sameKind?: boolean | undefined; kind: string; ref: string; detail: string; explanation: string },
+  finding(
+    actor: Actor,
+    code: string,
+    i: {
+      findingId?: string | undefined;
+      sameKind?: boolean | undefined;
+      kind: string;
+      ref: string;
+      detail: string;
+      explanation: string;
+    },
   ): Detail {
     const r = this.open(code);
     this.ledger.write(actor, (w) => {
@@ -538,9 +540,17 @@ export class DrillsService {
         // One explanation for every unexplained finding of the same kind, when asked.
         if (i.sameKind) {
           const same = this.db
-            .prepare('SELECT id FROM drill_finding WHERE drill_id = ? AND kind = ? AND explanation IS NULL AND retired = 0 AND id <> ?')
+            .prepare(
+              'SELECT id FROM drill_finding WHERE drill_id = ? AND kind = ? AND explanation IS NULL AND retired = 0 AND id <> ?',
+            )
             .all(r.id, f['kind'], i.findingId) as Array<{ id: string }>;
-          for (const o of same) w.update(RC.finding, o.id, { explanation: i.explanation }, { reason: 'explained with the other findings of its kind' });
+          for (const o of same)
+            w.update(
+              RC.finding,
+              o.id,
+              { explanation: i.explanation },
+              { reason: 'explained with the other findings of its kind' },
+            );
         }
       } else
         w.create(RC.finding, {
@@ -886,10 +896,5 @@ export class DrillsService {
         ]);
     }
     return [head, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-  }
-
-  /** Days a planned drill is past due (for tests and the dashboard). */
-  static daysLate(due: string, today: string): number {
-    return Math.max(0, Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${due}T00:00:00Z`)) / DAY));
   }
 }

@@ -41,7 +41,7 @@ import { displayContent } from '../ledger/audit-queries';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots/entities';
-import { localDate, nextSequencedCode } from '../lots/codes';
+import { nextSequencedCode } from '../lots/codes';
 import type { SamplesService } from '../samples/samples-service';
 import { T } from './entities';
 import { IN } from '../instruments/entities';
@@ -669,7 +669,10 @@ export class ResultsService {
       }
       if (!lot || !base.spec_version_id) return 0;
       base.product_code = lot['item_code'] as string;
-      const tightened = kind === 'incoming_inspection' && !!lot['supplier_code'] && this.hooks.samplingLevel?.(lot['supplier_code'] as string) === 'tightened';
+      const tightened =
+        kind === 'incoming_inspection' &&
+        !!lot['supplier_code'] &&
+        this.hooks.samplingLevel?.(lot['supplier_code'] as string) === 'tightened';
       const targets = String(sample['targets'] ?? '')
         .split(',')
         .filter(Boolean);
@@ -905,8 +908,18 @@ export class ResultsService {
       const k = c['replicate_index'] as number;
       const now = (replicates[k] ?? '').trim();
       if (now === c['value']) continue;
-      if (!reason) fail('invalid_input', { field: 'typedOverReason', item: r['item_code'], replicate: k + 1, captured: c['value'] }, 'errors.capture_typed_over_reason');
-      w.update(IN.capture, c.id, { status: 'typed_over', typed_over_reason: reason }, { reason: `typed over: ${reason}` });
+      if (!reason)
+        fail(
+          'invalid_input',
+          { field: 'typedOverReason', item: r['item_code'], replicate: k + 1, captured: c['value'] },
+          'errors.capture_typed_over_reason',
+        );
+      w.update(
+        IN.capture,
+        c.id,
+        { status: 'typed_over', typed_over_reason: reason },
+        { reason: `typed over: ${reason}` },
+      );
     }
   }
 
@@ -915,17 +928,32 @@ export class ResultsService {
     const r = w.get(T.result, resultId);
     if (!r || r.retired) fail('not_found', { entity: 'test_result', id: resultId }, 'errors.result_not_found');
     this.mustBeTestable(r['sample_id'] as string);
-    if (!EDITABLE.has(r['status'] as string)) fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_submitted_use_correct');
+    if (!EDITABLE.has(r['status'] as string))
+      fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_submitted_use_correct');
     if (isPlanItem(this.item(r))) fail('invalid_input', { item: r['item_code'] }, 'errors.result_needs_units');
     const reps = arr(r['replicates']);
     while (reps.length <= k) reps.push('');
     reps[k] = value;
     // An earlier capture of the same replicate is superseded by this one.
-    for (const c of this.db.prepare("SELECT id FROM instrument_capture WHERE result_id = ? AND replicate_index = ? AND status = 'used' AND retired = 0 AND at < ?").all(resultId, k, w.at) as Array<{ id: string }>) {
-      w.update(IN.capture, c.id, { status: 'typed_over', typed_over_reason: 'captured again' }, { reason: 'captured again' });
+    for (const c of this.db
+      .prepare(
+        "SELECT id FROM instrument_capture WHERE result_id = ? AND replicate_index = ? AND status = 'used' AND retired = 0 AND at < ?",
+      )
+      .all(resultId, k, w.at) as Array<{ id: string }>) {
+      w.update(
+        IN.capture,
+        c.id,
+        { status: 'typed_over', typed_over_reason: 'captured again' },
+        { reason: 'captured again' },
+      );
     }
     this.startTestingIfNeeded(w, r['sample_id'] as string);
-    const saved = this.applyEntry(w, r, { replicates: reps, instrumentId: instrumentCode }, `captured from ${instrumentCode}`);
+    const saved = this.applyEntry(
+      w,
+      r,
+      { replicates: reps, instrumentId: instrumentCode },
+      `captured from ${instrumentCode}`,
+    );
     const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} captured`);
     const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
     return this.views([...ids].map((x) => w.get(T.result, x)!));
@@ -1184,11 +1212,20 @@ export class ResultsService {
           const kind = s['kind'] as string;
           // A tanker's failing check is settled by the intake decision, a positive swab by
           // its environmental alert; product and ingredient results by an OOS investigation.
-          if (kind === 'environmental_swab' || kind === 'water') this.hooks.swabPositive?.(w, w.get(T.result, r.id)!, s);
+          if (kind === 'environmental_swab' || kind === 'water')
+            this.hooks.swabPositive?.(w, w.get(T.result, r.id)!, s);
           else if (kind !== 'raw_milk_tanker') {
             oos.push(this.openOos(w, w.get(T.result, r.id)!));
-            const supplier = kind === 'incoming_inspection' && r['lot_code'] ? (this.lot(r['lot_code'] as string)?.['supplier_code'] as string | null) : null;
-            if (supplier) this.hooks.inspectionFailed?.(w, supplier, `incoming inspection ${sampleCode}: ${r['item_code']} ${r['reported'] ?? ''}`);
+            const supplier =
+              kind === 'incoming_inspection' && r['lot_code']
+                ? (this.lot(r['lot_code'] as string)?.['supplier_code'] as string | null)
+                : null;
+            if (supplier)
+              this.hooks.inspectionFailed?.(
+                w,
+                supplier,
+                `incoming inspection ${sampleCode}: ${r['item_code']} ${r['reported'] ?? ''}`,
+              );
           }
         }
       }
@@ -1811,9 +1848,5 @@ export class ResultsService {
       stats,
       censored: rows.length - numeric.length,
     };
-  }
-
-  today(): string {
-    return localDate(this.ledger.timeZone, this.ledger.now());
   }
 }
