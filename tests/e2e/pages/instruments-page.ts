@@ -160,11 +160,14 @@ export class InstrumentsPage {
   /** Requests a reading into replicate k through the capture button's picker. */
   async captureInto(item: string, k = 0, instrumentCode?: string): Promise<void> {
     const popover = this.page.getByTestId('capture-popover');
-    // The picker may still be closing from the previous capture: open it until it stays open.
+    // A picker left open (a refusal shown) or still closing from the previous capture would
+    // vanish under the click: close it and wait until it is gone, then open a fresh one.
     await expect(async () => {
-      if (!(await popover.isVisible())) await this.captureButton(item, k).click();
-      await expect(popover).toBeVisible({ timeout: 2_000 });
+      if (await popover.isVisible()) await this.captureButton(item, k).click();
+      await expect(popover).toBeHidden({ timeout: 2_000 });
     }).toPass({ timeout: 15_000 });
+    await this.captureButton(item, k).click();
+    await expect(popover).toBeVisible();
     if (instrumentCode)
       await expect(popover.getByTestId('capture-instrument')).toHaveValue(new RegExp(`^${instrumentCode}`));
     await popover.getByTestId('capture-request').click();
