@@ -252,7 +252,7 @@ export async function runDrillsBench(opts: DrillsBenchOptions = {}): Promise<Rec
       trace_with_edges_ms: await p50(5, () => traceLot(db, ing.code, { edges: true })),
       csv_ms: await p50(5, () => svc.drills.csv(fromIngredient.drill)),
       evidence_html_ms: await p50(5, () => {
-        html = evidenceHtml(completed, edges, 'en', { seq: head.seq, hash: head.hash });
+        html = evidenceHtml(completed, edges, 'en', { seq: head.seq, hash: head.hash }, 'Asia/Shanghai');
       }),
       evidence_html_kb: r2(html.length / 1024),
       evidence_print_ms: await p50(3, () => printer.printHtml(html, { pageWidthMm: 210, pageHeightMm: 297, marginsMm: 0 })),

@@ -23,8 +23,9 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform =
 const reportDir = path.join(root, 'test-results', 'reports');
 mkdirSync(reportDir, { recursive: true });
 
-/** @type {{ step: string; passed: number; failed: number; skipped: number; note?: string }[]} */
+/** @type {{ step: string; passed: number; failed: number; skipped: number; note?: string; seconds?: number }[]} */
 const rows = [];
+let stepStarted = Date.now();
 
 function run(cmd, args, env = {}) {
   return new Promise((resolve) => {
@@ -42,6 +43,10 @@ function run(cmd, args, env = {}) {
 }
 
 function banner(title) {
+  // Each step's wall time goes into its summary line (CI has a time budget; see README).
+  const last = rows.at(-1);
+  if (last && last.seconds === undefined) last.seconds = Math.round((Date.now() - stepStarted) / 1000);
+  stepStarted = Date.now();
   console.log(`\n━━━ ${title} ${'━'.repeat(Math.max(0, 72 - title.length))}`);
 }
 
@@ -166,7 +171,8 @@ banner(`summary (${Math.round((Date.now() - started) / 1000)} s)`);
 for (const r of rows) {
   const mark = r.failed > 0 ? 'FAIL' : r.passed > 0 ? 'ok  ' : 'skip';
   const counts = `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
-  console.log(`${mark}  ${r.step.padEnd(12)} ${counts}${r.note ? `  (${r.note})` : ''}`);
+  const time = r.seconds === undefined ? '' : `${String(r.seconds).padStart(5)} s  `;
+  console.log(`${mark}  ${r.step.padEnd(12)} ${time}${counts}${r.note ? `  (${r.note})` : ''}`);
 }
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`);
 process.exitCode = total.failed > 0 ? 1 : 0;

@@ -331,8 +331,10 @@ test('a technician enters a release sample’s results with the keyboard, pastes
 
   await page.getByTestId('testing-tabs').scrollIntoViewIfNeeded();
   await shot(page, 'testing-entry-grid', 'en');
+  await expect(testing.reported('salmonella')).toHaveText('absent');
   await shell.setLanguage('zh-CN');
   await expect(page.getByTestId('submit-results')).toHaveText('提交结果（签名）');
+  await expect(testing.reported('salmonella')).toHaveText('未检出');
   await shot(page, 'testing-entry-grid', 'zh-CN');
   await shell.setLanguage('en');
 

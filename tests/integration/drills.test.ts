@@ -184,11 +184,17 @@ describe('recall drills and recalls', () => {
       'C001',
       '银川母婴连锁',
       '100.0',
-      'drill_completed',
+      'Recall drill completed',
       'Mass balance',
+      'Received / produced',
+      '1. Affected lots',
+      'Accounted 100.0 %',
       'contact found in the sales system',
     ])
       expect(text, s).toContain(s);
+    // Read by an inspector: no raw codes or JSON, and local times with their offset.
+    for (const raw of ['drill_completed', '{"', 'received_or_produced', 'affected_lots']) expect(text).not.toContain(raw);
+    expect(text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} GMT[+-]\d{2}:\d{2}/);
     const rows = ev.csv.trim().split('\r\n');
     expect(rows[0]).toMatch(/^drill,mode,root_lot,record,/);
     const record = (r: string) => r.split(',')[3];

@@ -19,6 +19,7 @@ import {
   limitSpecOf,
   limitText,
   planSummary,
+  reportedForReader,
   roundToDecimals,
   type CompletenessItem,
   type CompletenessResult,
@@ -893,5 +894,17 @@ describe('properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('reportedForReader', () => {
+  it('puts plan summaries into Chinese words and leaves numbers alone', () => {
+    expect(reportedForReader('absent', 'zh-CN')).toBe('未检出');
+    expect(reportedForReader('present (2/5)', 'zh-CN')).toBe('检出（2/5）');
+    expect(reportedForReader('present', 'zh-CN')).toBe('检出');
+    expect(reportedForReader('absent', 'en')).toBe('absent');
+    expect(reportedForReader('present (2/5)', 'en')).toBe('present (2/5)');
+    for (const v of ['2.45', 'ND', '<10', '1.0×10³', '<0.5'])
+      expect(reportedForReader(v, 'zh-CN')).toBe(v);
   });
 });

@@ -2,6 +2,8 @@ import bwipjs from 'bwip-js/node';
 import type { Locale } from '../../shared/i18n';
 import type { LedgerStamp } from '../documents/templates/label';
 import { html, page, trusted, type SafeHtml } from '../documents/templates/html';
+import { reportedForReader } from '../../shared/rules/testing';
+import { zonedTime } from '../documents/zoned-time';
 
 /** What a certificate of analysis prints (issue 11 §4). */
 export interface CoaData {
@@ -114,7 +116,6 @@ function qrSvg(text: string): SafeHtml {
   return trusted(bwipjs.toSVG({ bcid: 'qrcode', text, scale: 2, paddingwidth: 0, paddingheight: 0 }));
 }
 
-const when = (s: string) => s.replace('T', ' ').slice(0, 16);
 
 export function coaHtml(d: CoaData, locale: Locale, stamp: LedgerStamp): string {
   const t = W[locale];
@@ -163,7 +164,7 @@ export function coaHtml(d: CoaData, locale: Locale, stamp: LedgerStamp): string 
           (i) =>
             html`<tr>
               <td>${zh ? i.nameZh : i.nameEn}</td>
-              <td class="num">${i.reported ?? '—'}</td>
+              <td class="num">${i.reported === null ? '—' : reportedForReader(i.reported, zh ? 'zh-CN' : 'en')}</td>
               <td>${i.limit}</td>
               <td>${i.unit}</td>
               <td>${i.method ?? ''}</td>
@@ -181,7 +182,7 @@ export function coaHtml(d: CoaData, locale: Locale, stamp: LedgerStamp): string 
             html`<tr>
               <td>${s.printedName}</td>
               <td>${t.meaning[s.meaning] ?? s.meaning}</td>
-              <td>${when(s.signedAt)} UTC (${s.timeZone})</td>
+              <td>${zonedTime(s.signedAt, s.timeZone)}</td>
               <td>${s.comment ?? ''}</td>
             </tr>`,
         )}

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { intakeDetailSchema } from '../../shared/contract/channels/intake';
 import type { Locale } from '../../shared/i18n';
+import { zonedTime } from '../documents/zoned-time';
 import { html, page } from '../documents/templates/html';
 import type { LedgerStamp } from '../documents/templates/label';
 
@@ -101,23 +102,7 @@ export function authorityReportHtml(d: IntakeDetail, locale: Locale, stamp: Ledg
     </tr>`;
   // Local time of the workstation (the time zone the signature recorded), for a county authority.
   const tz = d.signatures[0]?.timeZone ?? 'UTC';
-  const when = (s: string | null, zone = tz) => {
-    if (!s) return '—';
-    try {
-      const f = new Intl.DateTimeFormat('en-CA', {
-        timeZone: zone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      });
-      return `${f.format(new Date(s)).replace(',', '')} (${zone})`;
-    } catch {
-      return `${s.replace('T', ' ').slice(0, 16)} UTC`;
-    }
-  };
+  const when = (s: string | null, zone = tz) => zonedTime(s, zone);
   const screenValue = (v: string | null) =>
     v === null ? '—' : v === 'absent' ? t.negative : v.startsWith('present') ? t.positive : v;
   const checkName = (code: string) => {

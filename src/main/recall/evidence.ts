@@ -1,24 +1,61 @@
 import type { z } from 'zod';
 import type { drillDetailSchema } from '../../shared/contract/channels/recall';
-import type { Locale } from '../../shared/i18n';
+import { translate, type Locale } from '../../shared/i18n';
+import { drillStepSummary } from '../../shared/i18n/drill-text';
+import { zonedTime } from '../documents/zoned-time';
 import type { LedgerStamp } from '../documents/templates/label';
 import { dossierHtml, type DossierSection } from '../disposition/documents';
 import type { TraceEdge } from '../trace/trace';
 
 type Detail = z.infer<typeof drillDetailSchema>;
 
-const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+const MB_ROWS = [
+  'received_or_produced',
+  'consumed',
+  'shipped',
+  'on_hand',
+  'sampled',
+  'wasted',
+  'returned',
+  'adjusted',
+  'accounted',
+] as const;
 
-/** The evidence pack's sections (issue 12 §3): scope, timeline, trace with quantities, mass balance, customers, findings, signatures. */
+/**
+ * The evidence pack's sections (issue 12 §3): scope, timeline, trace with quantities, mass
+ * balance, customers, findings, signatures. Everything an inspector reads is in the pack's
+ * language (the same messages as the drill page) and every time is local to the workstation's
+ * zone with its offset; signatures show the zone they recorded.
+ */
 export function evidenceSections(
   d: Detail,
   edges: { backward: TraceEdge[]; forward: TraceEdge[] },
   locale: Locale,
+  timeZone: string,
 ): DossierSection[] {
+  const tr = (key: string, vars?: Record<string, unknown>) => translate(locale, key, vars);
   const zh = locale === 'zh-CN';
   const L = (a: string, b: string) => (zh ? a : b);
+  const at = (iso: string | null | undefined) => zonedTime(iso, timeZone);
   const v = d.drill;
   const recall = v.mode === 'recall';
+  const elapsed = (ms: number) => {
+    const m = Math.floor(ms / 60_000);
+    const sec = Math.round((ms % 60_000) / 1000);
+    return zh ? `${m} 分 ${sec} 秒` : `${m} min ${sec} s`;
+  };
+  const criteria =
+    v.selection === 'random' && v.selectionCriteria
+    ? tr('drills.selection.randomOf', {
+        group: tr(`drills.groups.${v.selectionCriteria['productGroup'] ?? ''}`, {
+          defaultValue: v.selectionCriteria['productGroup'] ?? '',
+        }),
+        from: v.selectionCriteria['from'] ?? '',
+        to: v.selectionCriteria['to'] ?? '',
+      })
+    : tr(`drills.selection.${v.selection}`);
+  const mb = d.massBalance ?? {};
+  const mbUnit = mb['unit'] ?? '';
   return [
     {
       title: L('范围', 'Scope'),
@@ -26,17 +63,14 @@ export function evidenceSections(
         [L('类型', 'Type'), recall ? L('召回（真实）', 'RECALL (real)') : L('模拟召回演练', 'Recall drill (exercise)')],
         [L('编号', 'Code'), v.code],
         [L('起始批次', 'Root lot'), v.rootLot],
-        [L('方向', 'Direction'), v.direction],
-        [
-          L('选择方式', 'Selection'),
-          `${v.selection}${v.selectionCriteria ? ` ${JSON.stringify(v.selectionCriteria)}` : ''}`,
-        ],
+        [L('方向', 'Direction'), tr(`drills.direction.${v.direction}`)],
+        [L('选择方式', 'Selection'), criteria],
         [L('原因', 'Reason'), v.reason ?? '—'],
-        [L('开始', 'Started'), `${v.startedAt} (${v.startedBy})`],
-        [L('完成', 'Completed'), v.completedAt ? `${v.completedAt} (${v.completedBy ?? ''})` : L('进行中', 'open')],
+        [L('开始', 'Started'), `${at(v.startedAt)} · ${v.startedBy}`],
+        [L('完成', 'Completed'), v.completedAt ? `${at(v.completedAt)} · ${v.completedBy ?? ''}` : L('进行中', 'open')],
         [
           L('用时 / 目标', 'Elapsed / target'),
-          `${minutes(v.elapsedMs)} / ${v.targetMinutes} min — ${v.withinTarget ? L('达标', 'within target') : L('超时', 'OVER TARGET')}`,
+          `${elapsed(v.elapsedMs)} / ${v.targetMinutes} ${L('分钟', 'min')} — ${v.withinTarget ? L('达标', 'within target') : L('超时', 'OVER TARGET')}`,
         ],
         [
           L('物料平衡 / 容差', 'Accounted / tolerance'),
@@ -48,7 +82,12 @@ export function evidenceSections(
       title: L('时间线', 'Timeline'),
       table: {
         head: [L('步骤', 'Step'), L('时间', 'When'), L('人员', 'Who'), L('结果', 'Found')],
-        rows: d.steps.map((s) => [s.step, s.doneAt.slice(0, 19), s.doneBy, JSON.stringify(s.summary).slice(0, 300)]),
+        rows: d.steps.map((s) => [
+          tr(`drills.steps.${s.step}.title`),
+          at(s.doneAt),
+          s.doneBy,
+          drillStepSummary(tr, s.step, s.summary),
+        ]),
       },
     },
     {
@@ -66,15 +105,15 @@ export function evidenceSections(
           L('已发货', 'Shipped'),
         ],
         rows: d.lots.map((l) => [
-          l.direction,
+          tr(`drills.lots.dir.${l.direction}`),
           String(l.depth),
           l.lot,
-          l.kind ?? '?',
+          l.kind ? tr(`lots.kinds.${l.kind}`, { defaultValue: l.kind }) : tr('drills.lots.noRecord'),
           l.itemCode ?? '',
-          l.status ?? '',
-          `${l.remaining ?? '—'} ${l.unit ?? ''}`,
+          l.status ? tr(`lots.status.${l.status}`, { defaultValue: l.status }) : '',
+          l.remaining === null ? '—' : `${l.remaining} ${l.unit ?? ''}`,
           l.location ?? '',
-          l.shipped ? '✓' : '',
+          l.shipped ? tr('drills.lots.shippedYes') : '',
         ]),
       },
     },
@@ -83,14 +122,22 @@ export function evidenceSections(
       table: {
         head: [L('方向', 'Direction'), L('投入批次', 'Input lot'), L('产出批次', 'Output lot'), L('数量', 'Quantity')],
         rows: [
-          ...edges.backward.map((e) => [L('向后', 'backward'), e.input, e.output, `${e.quantity} ${e.unit}`]),
-          ...edges.forward.map((e) => [L('向前', 'forward'), e.input, e.output, `${e.quantity} ${e.unit}`]),
+          ...edges.backward.map((e) => [tr('drills.lots.dir.backward'), e.input, e.output, `${e.quantity} ${e.unit}`]),
+          ...edges.forward.map((e) => [tr('drills.lots.dir.forward'), e.input, e.output, `${e.quantity} ${e.unit}`]),
         ],
       },
     },
     {
-      title: L('物料平衡', 'Mass balance'),
-      rows: Object.entries(d.massBalance ?? {}).map(([k, val]) => [k, val ?? '—']),
+      title: `${L('物料平衡', 'Mass balance')} — ${v.rootLot}`,
+      rows: d.massBalance
+        ? [
+            ...MB_ROWS.filter((r) => mb[r] !== undefined).map((r): [string, string] => [
+              tr(`trace.massBalance.${r}`),
+              mb[r] === null ? '—' : `${r === 'returned' && mb[r] !== '0' ? '−' : ''}${mb[r]} ${mbUnit}`,
+            ]),
+            [tr('trace.massBalance.accounted_pct'), mb['accounted_pct'] ? `${mb['accounted_pct']} %` : '—'],
+          ]
+        : [[L('物料平衡', 'Mass balance'), tr('drills.steps.mass_balance.none')]],
     },
     {
       title: L('客户与发货', 'Customers and shipments'),
@@ -115,10 +162,15 @@ export function evidenceSections(
             s.lot,
             `${s.quantity} ${s.unit}`,
             s.date,
-            c.contacts.map((x) => `${x.at.slice(0, 16)} ${x.channel} ${x.outcome}`).join('; '),
+            c.contacts
+              .map(
+                (x) =>
+                  `${at(x.at)} ${tr(`drills.recall.channels.${x.channel}`)} · ${tr(`drills.recall.outcomes.${x.outcome}`)} (${x.by})${x.note ? `: ${x.note}` : ''}`,
+              )
+              .join('; '),
             c.returned
               .filter((x) => x.lot === s.lot)
-              .map((x) => `${x.quantity} ${x.unit}`)
+              .map((x) => `${x.date} ${x.quantity} ${x.unit}`)
               .join('; '),
           ]),
         ),
@@ -126,13 +178,23 @@ export function evidenceSections(
     },
     {
       title: L('相关记录', 'Linked records'),
-      table: { head: [L('类别', 'Kind'), L('记录', 'Record')], rows: d.documents.map((x) => [x.kind, x.label]) },
+      table: {
+        head: [L('类别', 'Kind'), L('记录', 'Record')],
+        rows: d.documents.map((x) => [tr(`drills.docKinds.${x.kind}`, { defaultValue: x.kind }), x.label]),
+      },
     },
     {
       title: L('发现项', 'Findings'),
       table: {
         head: [L('类别', 'Kind'), L('对象', 'Ref'), L('描述', 'Detail'), L('说明', 'Explanation')],
-        rows: d.findings.map((f) => [f.kind, f.ref, f.detail, f.explanation ?? L('（未说明）', '(not explained)')]),
+        rows: d.findings.map((f) => [
+          tr(`drills.findingKinds.${f.kind}`, { defaultValue: f.kind }),
+          f.ref,
+          f.kind === 'manual'
+            ? f.detail
+            : tr(`drills.findingDetails.${f.kind}`, { ref: f.ref, defaultValue: f.detail }),
+          f.explanation ?? L('（未说明）', '(not explained)'),
+        ]),
       },
     },
     {
@@ -141,8 +203,8 @@ export function evidenceSections(
         head: [L('签名人', 'Signed by'), L('含义', 'Meaning'), L('时间', 'When'), L('说明', 'Comment')],
         rows: d.signatures.map((s) => [
           s.printedName,
-          s.meaning,
-          `${s.signedAt.slice(0, 16)} (${s.timeZone})`,
+          tr(`meanings.${s.meaning}`, { defaultValue: s.meaning }),
+          zonedTime(s.signedAt, s.timeZone),
           s.comment ?? '',
         ]),
       },
@@ -155,10 +217,11 @@ export function evidenceHtml(
   edges: { backward: TraceEdge[]; forward: TraceEdge[] },
   locale: Locale,
   stamp: LedgerStamp,
+  timeZone: string,
 ): string {
   return dossierHtml(
     `${d.drill.mode === 'recall' ? 'RECALL' : 'DRILL'} ${d.drill.code} · ${d.drill.rootLot}`,
-    evidenceSections(d, edges, locale),
+    evidenceSections(d, edges, locale, timeZone),
     locale,
     stamp,
   ).replaceAll(

@@ -37,7 +37,7 @@ export function recallHandlers(core: AppCore): RecallHandlers {
         kind: 'drill_pack',
         subject: { entity: 'recall_drill', id: d.drill.id },
         locale,
-        html: (stamp) => evidenceHtml(d, e, locale, stamp),
+        html: (stamp) => evidenceHtml(d, e, locale, stamp, core.need().ledger.timeZone),
         size: { pageWidthMm: 210, pageHeightMm: 297, marginsMm: 0 },
         fileName: `${d.drill.mode}-${code}`,
       });

@@ -59,11 +59,12 @@ export function hasKey(locale: Locale, key: string): boolean {
 
 /**
  * Pure translation for the CLI (the renderer uses i18next over the same objects, same
- * `{{var}}` syntax). Falls back to English, then to the key itself, so a missing message is
- * visible rather than blank.
+ * `{{var}}` syntax). Falls back to English, then to `vars.defaultValue` (as i18next does), then
+ * to the key itself, so a missing message is visible rather than blank.
  */
 export function translate(locale: Locale, key: string, vars?: Record<string, unknown>): string {
-  const template = lookup(messages[locale], key) ?? lookup(messages.en, key) ?? key;
+  const fallback = typeof vars?.['defaultValue'] === 'string' ? vars['defaultValue'] : key;
+  const template = lookup(messages[locale], key) ?? lookup(messages.en, key) ?? fallback;
   if (!vars) return template;
   return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, name: string) => {
     const v = vars[name];

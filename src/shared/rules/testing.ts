@@ -411,6 +411,20 @@ export function planSummary(units: readonly string[]): string {
   return best ? best.text : (filled[0] ?? '');
 }
 
+/**
+ * A reported value as a reader sees it. Plan summaries are stored as words ('absent',
+ * 'present (k/n)'); Chinese reports say 未检出 / 检出（k/n）. Numbers, 'ND' and '<X' are the
+ * same in both languages and come back unchanged.
+ */
+export function reportedForReader(reported: string, locale: 'en' | 'zh-CN'): string {
+  if (locale !== 'zh-CN') return reported;
+  if (reported === 'absent') return '未检出';
+  const present = /^present \((\d+)\/(\d+)\)$/.exec(reported);
+  if (present) return `检出（${present[1]}/${present[2]}）`;
+  if (reported === 'present') return '检出';
+  return reported;
+}
+
 /** Which entry-basis values a calculated item's formula or a conversion needs, in plan order. */
 export function dependenciesOf(item: TestItem): string[] {
   const deps = new Set<string>();

@@ -62,6 +62,7 @@ export function registerDrillCommand(program: Command, g: () => Global): void {
             },
             'zh-CN',
             { seq: head.seq, hash: head.hash },
+            ledger.timeZone,
           ),
         );
         const summary = {

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { DrillView, drillDetailSchema } from '../../../../shared/contract/channels/recall';
 import { drillSteps, productGroups } from '../../../../shared/contract/channels/recall';
 import { href } from '../../app/router';
+import { drillStepSummary } from '../../../../shared/i18n/drill-text';
 
 export type DrillDetail = z.infer<typeof drillDetailSchema>;
 export type DrillStep = (typeof drillSteps)[number];
@@ -133,32 +134,7 @@ export function todayIso(days = 0): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-/** A one-line, translated reading of a step's recorded summary. */
+/** A one-line, translated reading of a step's recorded summary (the evidence pack says the same). */
 export function stepSummary(t: TFunction, step: DrillStep, s: Record<string, unknown>): string {
-  const n = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : Number(s[k] ?? 0));
-  switch (step) {
-    case 'affected_lots':
-      return t('drills.steps.affected_lots.summary', {
-        backward: n('backward'),
-        forward: n('forward'),
-        depth: s['depthLimitReached'] ? t('drills.steps.affected_lots.depthLimit') : '',
-      });
-    case 'stock':
-      return t('drills.steps.stock.summary', { lots: n('lots'), withStock: n('withStock') });
-    case 'customers':
-      return t('drills.steps.customers.summary', { customers: n('customers'), shipments: n('shipments') });
-    case 'mass_balance':
-      return s['accounted_pct'] === null || s['accounted_pct'] === undefined
-        ? t('drills.steps.mass_balance.none')
-        : t('drills.steps.mass_balance.summary', {
-            pct: String(s['accounted_pct']),
-            min: String(s['toleranceMin'] ?? ''),
-            max: String(s['toleranceMax'] ?? ''),
-          });
-    case 'documents': {
-      const by = (s['byKind'] ?? {}) as Record<string, number>;
-      const parts = Object.entries(by).map(([k, v]) => `${t(`drills.docKinds.${k}`, { defaultValue: k })} ${v}`);
-      return t('drills.steps.documents.summary', { count: n('documents'), kinds: parts.join(' · ') });
-    }
-  }
+  return drillStepSummary((key, vars) => t(key, vars ?? {}), step, s);
 }

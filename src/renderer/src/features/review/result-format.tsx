@@ -2,6 +2,7 @@ import { Anchor, Badge, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ResultStatus, ResultView } from '../../../../shared/contract/channels/testing';
 import { href } from '../../app/router';
+import { useReportedText } from '../testing/reported';
 
 export const resultStatusColor: Record<ResultStatus, string> = {
   pending: 'gray',
@@ -74,9 +75,9 @@ export function itemName(r: { nameZh: string; nameEn: string }, zh: boolean): st
 }
 
 /** Sampling-plan units: `5 × absent` when all agree, else `1: 12 · 2: 40 …`. */
-function unitsText(units: string[]): string {
-  if (units.every((v) => v === units[0])) return `${units.length} × ${units[0]}`;
-  return units.map((v, i) => `${i + 1}: ${v}`).join(' · ');
+function unitsText(units: string[], shown: (v: string) => string): string {
+  if (units.every((v) => v === units[0])) return `${units.length} × ${shown(units[0]!)}`;
+  return units.map((v, i) => `${i + 1}: ${shown(v)}`).join(' · ');
 }
 
 /** Raw data as entered: replicates, or one value per sampling-plan unit. */
@@ -86,6 +87,7 @@ export function RawData({
   result: Pick<ResultView, 'replicates' | 'unitValues' | 'entryUnit' | 'calculated'>;
 }) {
   const { t } = useTranslation();
+  const shownReported = useReportedText();
   if (result.calculated) {
     return (
       <Text size="xs" c="dimmed">
@@ -98,7 +100,7 @@ export function RawData({
   if (units.length === 0 && reps.length === 0) return <Text c="dimmed">—</Text>;
   return (
     <Text size="sm" ff="monospace" data-testid="result-raw">
-      {units.length > 0 ? unitsText(units) : reps.join(' · ')}
+      {units.length > 0 ? unitsText(units, shownReported) : reps.join(' · ')}
       {reps.length > 0 && result.entryUnit ? (
         <Text span size="xs" c="dimmed" ff="var(--mantine-font-family)">
           {' '}

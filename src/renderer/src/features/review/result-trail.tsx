@@ -8,6 +8,8 @@ import { ErrorAlert } from '../../components/error-alert';
 import { formatTime } from '../../components/format';
 import { href } from '../../app/router';
 import { oosHref, ResultStatusBadge, SampleTestingLink } from './result-format';
+import { useReportedText } from '../testing/reported';
+import { reportedForReader } from '../../../../shared/rules/testing';
 
 type HistoryEntry = NonNullable<ReturnType<typeof useCall<'results.get'>>['data']>['history'][number];
 
@@ -38,6 +40,7 @@ function showValue(t: TFunction, field: string, v: string | null): string {
   if (field === 'verdict') return t(`resultReview.verdicts.${v}`, { defaultValue: v });
   if (field === 'plan_reason') return t(`resultReview.planReasons.${v}`, { defaultValue: v });
   if (field === 'verdict_reason' && i18n.exists(v)) return t(v);
+  if (field === 'reported') return reportedForReader(v, i18n.language === 'zh-CN' ? 'zh-CN' : 'en');
   if (v.startsWith('[')) {
     try {
       const a = JSON.parse(v) as unknown;
@@ -115,6 +118,7 @@ export function SignatureList({ signatures, testId }: { signatures: SignatureVie
  */
 export function ResultTrail({ id, testId }: { id: string; testId: string }) {
   const { t } = useTranslation();
+  const shownReported = useReportedText();
   const q = useCall('results.get', { id }, { staleTime: 0 });
   if (q.isLoading) return <Loader size="sm" />;
   if (!q.data) return <ErrorAlert error={q.error} />;
@@ -247,7 +251,7 @@ export function ResultTrail({ id, testId }: { id: string; testId: string }) {
                     <Text size="sm">{t('resultReview.trail.attempt', { n: r.attempt })}</Text>
                     <SampleTestingLink code={r.sampleCode} />
                     <Text size="sm" ff="monospace">
-                      {r.reported ?? '—'}
+                      {shownReported(r.reported)}
                     </Text>
                     <ResultStatusBadge status={r.status} />
                   </Group>

@@ -41,6 +41,7 @@ import {
 } from './result-format';
 import { TestingTabs } from './testing-tabs';
 import { ResultTrail } from './result-trail';
+import { useReportedText } from '../testing/reported';
 
 type Decision = 'approve' | 'return';
 
@@ -55,6 +56,7 @@ const numeric = (v: string | null) => v !== null && /^-?\d+(\.\d+)?$/.test(v);
  */
 export function ReviewSamplePage({ code }: { code: string }) {
   const { t, i18n } = useTranslation();
+  const shownReported = useReportedText();
   const session = useSession();
   const qc = useQueryClient();
   const zh = i18n.language.startsWith('zh');
@@ -392,7 +394,7 @@ export function ReviewSamplePage({ code }: { code: string }) {
                           c={r.verdict === 'fail' ? 'red.8' : undefined}
                           data-testid="result-reported"
                         >
-                          {r.reported ?? '—'}
+                          {shownReported(r.reported)}
                         </Text>
                         <Text size="xs" c="dimmed">
                           {r.unit}
@@ -574,7 +576,7 @@ export function ReviewSamplePage({ code }: { code: string }) {
                 <List.Item key={r.id}>
                   {itemName(r, zh)}
                   {t('resultReview.colon')}
-                  <b>{r.reported ?? '—'}</b> {r.unit} ({r.limitText}) —{' '}
+                  <b>{shownReported(r.reported)}</b> {r.unit} ({r.limitText}) —{' '}
                   {t(`resultReview.verdicts.${r.verdict ?? 'none'}`)}
                 </List.Item>
               ))}

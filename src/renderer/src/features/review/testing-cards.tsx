@@ -6,6 +6,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { href } from '../../app/router';
 import { LotLink } from '../lots/lot-format';
 import { oosHref, reviewHref } from './result-format';
+import { useReportedText } from '../testing/reported';
 
 function Card({
   title,
@@ -121,6 +122,7 @@ export function OpenOosCard() {
 /** QA manager: confirmed OOS results whose lot waits for the lot decision (reject or justified release). */
 export function ConfirmedOosCard() {
   const { t, i18n } = useTranslation();
+  const shownReported = useReportedText();
   const zh = i18n.language.startsWith('zh');
   const q = useCall('oos.list', { statuses: ['confirmed'], limit: 100 }, { staleTime: 0 });
   const items = q.data?.items ?? [];
@@ -140,7 +142,7 @@ export function ConfirmedOosCard() {
             </Anchor>
             {o.lotCode ? <LotLink code={o.lotCode} /> : null}
             <Text size="xs" c="dimmed" truncate>
-              {zh ? o.itemName.zh : o.itemName.en} {o.reported} ({o.limitText})
+              {zh ? o.itemName.zh : o.itemName.en} {shownReported(o.reported)} ({o.limitText})
             </Text>
           </Group>
         ))}

@@ -25,6 +25,7 @@ import { SignatureDialog } from '../auth/signature-dialog';
 import { liveCompute, normalizeValue, valueAllowed } from './live-compute';
 import { itemName, num, reasonText, VerdictBadge, type LiveVerdict } from './testing-format';
 import { serverValues, type Entry, type ForSample } from './use-entry';
+import { useReportedText } from './reported';
 
 /**
  * A change to a submitted or reviewed result (issue 8 §4): the previous values are shown,
@@ -47,6 +48,7 @@ export function CorrectDialog({ row, entry, onClose }: { row: ResultView | null;
 
 function CorrectForm({ row, entry, onClose }: { row: ResultView; entry: Entry; onClose: () => void }) {
   const { t, i18n } = useTranslation();
+  const shownReported = useReportedText();
   const plan = isPlanItem(row.item);
   const previous = serverValues(row, entry.rules);
   const [vals, setVals] = useState<string[]>(previous);
@@ -111,7 +113,7 @@ function CorrectForm({ row, entry, onClose }: { row: ResultView; entry: Entry; o
             {previous.filter((v) => v).join(' · ') || '—'} {row.entryUnit}
           </Text>
           <Text size="sm" style={num}>
-            → {row.reported ?? '—'} {plan ? '' : row.unit}
+            → {shownReported(row.reported)} {plan ? '' : row.unit}
           </Text>
           <VerdictBadge verdict={row.verdict as LiveVerdict} />
         </Group>
@@ -141,7 +143,7 @@ function CorrectForm({ row, entry, onClose }: { row: ResultView; entry: Entry; o
             {t('testing.correct.newResult')}
           </Text>
           <Text fw={700} style={num}>
-            {preview.reported ?? '—'} {plan ? '' : row.unit}
+            {shownReported(preview.reported)} {plan ? '' : row.unit}
           </Text>
           <VerdictBadge verdict={preview.verdict} waiting={preview.waitingFor.length > 0} />
           <Text size="xs" c="dimmed">
@@ -363,6 +365,7 @@ export function SubmitDialog({
   onDone: (r: { submitted: number; oos: string[] }) => void;
 }) {
   const { t, i18n } = useTranslation();
+  const shownReported = useReportedText();
   const fails = rows.filter((r) => r.verdict === 'fail');
   return (
     <SignatureDialog
@@ -384,7 +387,7 @@ export function SubmitDialog({
                 <Table.Tr key={r.id}>
                   <Table.Td>{itemName(r, i18n.language)}</Table.Td>
                   <Table.Td style={num}>
-                    {r.reported ?? '—'} {isPlanItem(r.item) ? '' : r.unit}
+                    {shownReported(r.reported)} {isPlanItem(r.item) ? '' : r.unit}
                   </Table.Td>
                   <Table.Td>
                     <VerdictBadge verdict={r.verdict as LiveVerdict} />

@@ -32,6 +32,7 @@ import {
 import { EDITABLE, type Entry } from './use-entry';
 import { CaptureButton } from '../instruments/capture-button';
 import { TypedOverReasonHost } from '../instruments/typed-over';
+import { useReportedText } from './reported';
 
 export interface EntryGridProps {
   entry: Entry;
@@ -81,6 +82,7 @@ function shown(r: ResultView, c: ComputedResult | undefined, dirty: boolean) {
  */
 export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, onExternal }: EntryGridProps) {
   const { t, i18n } = useTranslation();
+  const shownReported = useReportedText();
   const lang = i18n.language;
   const inputs = useRef(new Map<string, HTMLInputElement>());
   /** The replicate column Enter returns to (as in a spreadsheet, Tab does not move it). */
@@ -355,7 +357,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                       fs={s.preview ? 'italic' : undefined}
                       data-testid={`reported-${r.itemCode}${suffix}`}
                     >
-                      {s.reported ?? '—'}
+                      {shownReported(s.reported)}
                       {withUnit ? (
                         <Text span size="xs" fw={400} c="dimmed">
                           {' '}
@@ -516,7 +518,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                                 ff="monospace"
                                 data-testid={`entry-unit-value-${r.itemCode}-${k}${suffix}`}
                               >
-                                {k + 1}: {v || '—'}
+                                {k + 1}: {shownReported(v)}
                               </Badge>
                             ))}
                         {editable ? (

@@ -35,6 +35,7 @@ import {
   VerdictBadge,
   type LiveVerdict,
 } from './testing-format';
+import { useReportedText } from './reported';
 
 type Detail = ChannelOutput<'results.get'>;
 type Attachment = Detail['attachments'][number];
@@ -139,6 +140,7 @@ export function ResultDrawer({
 
 function DrawerBody({ id, onSelect }: { id: string; onSelect: (id: string) => void }) {
   const { t, i18n } = useTranslation();
+  const shownReported = useReportedText();
   const q = useCall('results.get', { id }, { staleTime: 0 });
   if (q.isLoading) return <Loader />;
   if (!q.data) return <ErrorAlert error={q.error} />;
@@ -165,7 +167,7 @@ function DrawerBody({ id, onSelect }: { id: string; onSelect: (id: string) => vo
       <SimpleGrid cols={3} spacing="sm">
         <Fact
           label={t('testing.detail.reported')}
-          value={r.reported ? `${r.reported}${plan ? '' : ` ${r.unit}`}` : ''}
+          value={r.reported ? `${shownReported(r.reported)}${plan ? '' : ` ${r.unit}`}` : ''}
           testId="detail-reported"
         />
         <Fact label={t('testing.detail.value')} value={r.value ? `${r.value} ${r.entryUnit}` : ''} />
@@ -321,7 +323,7 @@ function DrawerBody({ id, onSelect }: { id: string; onSelect: (id: string) => vo
                   <Table.Td>
                     <ResultStatusBadge status={x.status} />
                   </Table.Td>
-                  <Table.Td style={num}>{x.reported ?? '—'}</Table.Td>
+                  <Table.Td style={num}>{shownReported(x.reported)}</Table.Td>
                   <Table.Td>
                     <VerdictBadge verdict={x.verdict as LiveVerdict} />
                   </Table.Td>
