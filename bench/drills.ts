@@ -255,7 +255,9 @@ export async function runDrillsBench(opts: DrillsBenchOptions = {}): Promise<Rec
         html = evidenceHtml(completed, edges, 'en', { seq: head.seq, hash: head.hash }, 'Asia/Shanghai');
       }),
       evidence_html_kb: r2(html.length / 1024),
-      evidence_print_ms: await p50(3, () => printer.printHtml(html, { pageWidthMm: 210, pageHeightMm: 297, marginsMm: 0 })),
+      evidence_print_ms: await p50(3, () =>
+        printer.printHtml(html, { pageWidthMm: 210, pageHeightMm: 297, marginsMm: 0 }),
+      ),
       scrypt_signature_check_ms: await p50(3, () => svc.identity.authenticate('qa.bench', PASSWORD, 'bench')),
     };
 
@@ -276,8 +278,16 @@ export async function runDrillsBench(opts: DrillsBenchOptions = {}): Promise<Rec
         db_mb: r2(statSync(core.dbFile).size / 2 ** 20),
       },
       roots: {
-        raw_milk: { lot: rawRoot, forward_lots: rawForward, chosen: 'widest forward genealogy of 100 random consumed tankers' },
-        ingredient: { lot: ing.code, finished_lots_using_it: ing.n, chosen: 'the ingredient lot in the most finished lots' },
+        raw_milk: {
+          lot: rawRoot,
+          forward_lots: rawForward,
+          chosen: 'widest forward genealogy of 100 random consumed tankers',
+        },
+        ingredient: {
+          lot: ing.code,
+          finished_lots_using_it: ing.n,
+          chosen: 'the ingredient lot in the most finished lots',
+        },
       },
       pdf_browser_start_ms: r2(browserStartMs),
       from_raw_milk: fromRawMilk,

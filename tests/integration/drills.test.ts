@@ -193,7 +193,8 @@ describe('recall drills and recalls', () => {
     ])
       expect(text, s).toContain(s);
     // Read by an inspector: no raw codes or JSON, and local times with their offset.
-    for (const raw of ['drill_completed', '{"', 'received_or_produced', 'affected_lots']) expect(text).not.toContain(raw);
+    for (const raw of ['drill_completed', '{"', 'received_or_produced', 'affected_lots'])
+      expect(text).not.toContain(raw);
     expect(text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} GMT[+-]\d{2}:\d{2}/);
     const rows = ev.csv.trim().split('\r\n');
     expect(rows[0]).toMatch(/^drill,mode,root_lot,record,/);

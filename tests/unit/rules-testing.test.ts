@@ -904,7 +904,6 @@ describe('reportedForReader', () => {
     expect(reportedForReader('present', 'zh-CN')).toBe('检出');
     expect(reportedForReader('absent', 'en')).toBe('absent');
     expect(reportedForReader('present (2/5)', 'en')).toBe('present (2/5)');
-    for (const v of ['2.45', 'ND', '<10', '1.0×10³', '<0.5'])
-      expect(reportedForReader(v, 'zh-CN')).toBe(v);
+    for (const v of ['2.45', 'ND', '<10', '1.0×10³', '<0.5']) expect(reportedForReader(v, 'zh-CN')).toBe(v);
   });
 });

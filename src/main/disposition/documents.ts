@@ -116,7 +116,6 @@ function qrSvg(text: string): SafeHtml {
   return trusted(bwipjs.toSVG({ bcid: 'qrcode', text, scale: 2, paddingwidth: 0, paddingheight: 0 }));
 }
 
-
 export function coaHtml(d: CoaData, locale: Locale, stamp: LedgerStamp): string {
   const t = W[locale];
   const zh = locale === 'zh-CN';

@@ -46,14 +46,14 @@ export function evidenceSections(
   };
   const criteria =
     v.selection === 'random' && v.selectionCriteria
-    ? tr('drills.selection.randomOf', {
-        group: tr(`drills.groups.${v.selectionCriteria['productGroup'] ?? ''}`, {
-          defaultValue: v.selectionCriteria['productGroup'] ?? '',
-        }),
-        from: v.selectionCriteria['from'] ?? '',
-        to: v.selectionCriteria['to'] ?? '',
-      })
-    : tr(`drills.selection.${v.selection}`);
+      ? tr('drills.selection.randomOf', {
+          group: tr(`drills.groups.${v.selectionCriteria['productGroup'] ?? ''}`, {
+            defaultValue: v.selectionCriteria['productGroup'] ?? '',
+          }),
+          from: v.selectionCriteria['from'] ?? '',
+          to: v.selectionCriteria['to'] ?? '',
+        })
+      : tr(`drills.selection.${v.selection}`);
   const mb = d.massBalance ?? {};
   const mbUnit = mb['unit'] ?? '';
   return [
