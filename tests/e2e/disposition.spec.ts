@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
-import { expect, shot, test } from './fixtures';
+import { expect, PDF_TIMEOUT, shot, test } from './fixtures';
 import { openApp } from './helpers';
 import { CUSTOMER, seedDisposition } from './disposition-seed';
 import { DispositionPage } from './pages/disposition-page';
@@ -104,7 +104,7 @@ test('a QA manager reviews the audit trail, releases an infant-formula lot, prin
 
   // The lot dossier is there for everyone.
   await page.getByTestId('dossier-make').click();
-  await expect(page.getByTestId('dossier-pdf-file')).toHaveText(`dossier-${seed.lot}.pdf`);
+  await expect(page.getByTestId('dossier-pdf-file')).toHaveText(`dossier-${seed.lot}.pdf`, { timeout: PDF_TIMEOUT });
 
   // Hold the ingredient from its lot page: the hold offers every unshipped forward lot and lists the shipped one's customer.
   await d.openFromLotPage(seed.ingredient);

@@ -75,6 +75,12 @@ export const test = base.extend<{ harness: HarnessInfo }>({
 export { expect };
 
 /** Explicit journey screenshots, kept for people to look at: test-results/screenshots/<name>-<lang>.png. */
+/**
+ * Making a PDF starts the print browser on first use and renders offline: on a loaded CI
+ * machine this takes longer than an ordinary screen update (the button shows a spinner).
+ */
+export const PDF_TIMEOUT = 30_000;
+
 export async function shot(page: Page, name: string, lang: 'en' | 'zh-CN'): Promise<void> {
   const dir = path.join(root, 'test-results', 'screenshots');
   mkdirSync(dir, { recursive: true });

@@ -50,7 +50,12 @@ test('receive, accept, batch, release, ship and trace an ingredient to the custo
   await catalog.createMaterial({ code: 'WPC80', nameZh: '浓缩乳清蛋白80', nameEn: 'Whey protein concentrate 80' });
   // Not an infant formula: this journey releases from the lot page; IMF lots go through the
   // release checklist (tests/e2e/disposition.spec.ts).
-  await catalog.createProduct({ code: 'IF-1', nameZh: '婴儿配方乳粉 1段', nameEn: 'Infant formula stage 1', stage: 'Other dairy product → no infant-formula standard' });
+  await catalog.createProduct({
+    code: 'IF-1',
+    nameZh: '婴儿配方乳粉 1段',
+    nameEn: 'Infant formula stage 1',
+    stage: 'Other dairy product → no infant-formula standard',
+  });
   await catalog.createApprovedSupplier({ code: 'SUP-W', name: 'Whey Co. 乳清公司' });
   await catalog.createCustomer({ code: 'C001', name: '华东母婴连锁', contact: '陈丽', phone: '021-5555-0101' });
 

@@ -223,44 +223,65 @@ export interface DossierSection {
 
 export function dossierHtml(title: string, sections: DossierSection[], locale: Locale, stamp: LedgerStamp): string {
   const t = W[locale];
+  // The page frame is a table whose empty head and foot repeat on every printed page: they
+  // keep a top margin on every page and room for the fixed ledger footer, which would
+  // otherwise print over the last lines of a long page.
   const body = html` <main>
-    <h1>${t.dossier} — ${title}</h1>
-    ${sections.map(
-      (s) =>
-        html`<section>
-          <h2>${s.title}</h2>
-          ${s.rows
-            ? html`<table class="kv">
-                ${s.rows.map(
-                  ([k, v]) =>
-                    html`<tr>
-                      <th>${k}</th>
-                      <td>${v}</td>
-                    </tr>`,
-                )}
-              </table>`
-            : ''}
-          ${s.table
-            ? s.table.rows.length
-              ? html`<table class="grid">
-                  <thead>
-                    <tr>
-                      ${s.table.head.map((h) => html`<th>${h}</th>`)}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${s.table.rows.map(
-                      (r) =>
-                        html`<tr>
-                          ${r.map((c) => html`<td>${c}</td>`)}
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`
-              : html`<p class="empty">—</p>`
-            : ''}
-        </section>`,
-    )}
+    <table class="frame">
+      <thead>
+        <tr>
+          <td><div class="frame-top"></div></td>
+        </tr>
+      </thead>
+      <tfoot>
+        <tr>
+          <td><div class="frame-bottom"></div></td>
+        </tr>
+      </tfoot>
+      <tbody>
+        <tr>
+          <td class="frame-body">
+            <h1>${t.dossier} — ${title}</h1>
+            ${sections.map(
+              (s) =>
+                html`<section>
+                  <h2>${s.title}</h2>
+                  ${s.rows
+                    ? html`<table class="kv">
+                        ${s.rows.map(
+                          ([k, v]) =>
+                            html`<tr>
+                              <th>${k}</th>
+                              <td>${v}</td>
+                            </tr>`,
+                        )}
+                      </table>`
+                    : ''}
+                  ${s.table
+                    ? s.table.rows.length
+                      ? html`<table class="grid">
+                          <thead>
+                            <tr>
+                              ${s.table.head.map((h) => html`<th>${h}</th>`)}
+                            </tr>
+                          </thead>
+                          <tbody>
+                            ${s.table.rows.map(
+                              (r) =>
+                                html`<tr>
+                                  ${r.map((c) => html`<td>${c}</td>`)}
+                                </tr>`,
+                            )}
+                          </tbody>
+                        </table>`
+                      : html`<p class="empty">—</p>`
+                    : ''}
+                </section>`,
+            )}
+          </td>
+        </tr>
+      </tbody>
+    </table>
     <footer>${t.ledger} #${stamp.seq} · ${stamp.hash.slice(0, 16)}</footer>
   </main>`;
   return page({
@@ -268,7 +289,12 @@ export function dossierHtml(title: string, sections: DossierSection[], locale: L
     lang: locale,
     widthMm: 210,
     heightMm: 297,
-    css: `main { padding: 12mm 12mm 18mm; font-size: 8.5pt; line-height: 1.3; }
+    css: `main { padding: 0 12mm; font-size: 8.5pt; line-height: 1.3; }
+.frame { width: 100%; border-collapse: collapse; }
+.frame > thead > tr > td, .frame > tfoot > tr > td, .frame-body { padding: 0; border: 0; }
+.frame-top { height: 12mm; }
+.frame-bottom { height: 16mm; }
+.frame > tbody > tr { break-inside: auto; }
 h1 { font-size: 15pt; margin-bottom: 3mm; }
 h2 { font-size: 10.5pt; margin: 4mm 0 1.5mm; border-bottom: 0.3mm solid #000; }
 section { break-inside: auto; }

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { PDF_TIMEOUT } from '../fixtures';
 
 type Decision = 'release' | 'accept' | 'hold' | 'reject' | 'release_from_hold';
 
@@ -97,7 +98,7 @@ export class DispositionPage {
       .getByText(locale === 'en' ? 'English' : '中文', { exact: true })
       .click();
     await panel.getByTestId('coa-print').click();
-    await expect(this.page.getByTestId('coa-view')).toHaveAttribute('data-locale', locale);
+    await expect(this.page.getByTestId('coa-view')).toHaveAttribute('data-locale', locale, { timeout: PDF_TIMEOUT });
   }
 
   /** Puts an element at the top of the view, below the app's fixed header. */

@@ -1,4 +1,5 @@
 import { expect, type Download, type Page } from '@playwright/test';
+import { PDF_TIMEOUT } from '../fixtures';
 
 export type DrillStepKey = 'affected_lots' | 'stock' | 'customers' | 'mass_balance' | 'documents';
 export const DRILL_STEPS: DrillStepKey[] = ['affected_lots', 'stock', 'customers', 'mass_balance', 'documents'];
@@ -139,7 +140,9 @@ export class DrillsPage {
       this.page.context().waitForEvent('page'),
       e.getByTestId('drill-evidence-make').click(),
     ]);
-    await expect(e.getByTestId('drill-evidence-result')).toHaveAttribute('data-locale', locale);
+    await expect(e.getByTestId('drill-evidence-result')).toHaveAttribute('data-locale', locale, {
+      timeout: PDF_TIMEOUT,
+    });
     const popupUrl = popup.url();
     await popup.close();
     const [pdf] = await Promise.all([

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { PDF_TIMEOUT } from '../fixtures';
 
 export type DeclarationKey = 'noColostrum' | 'noTreatment' | 'withdrawalRespected' | 'healthCertificates';
 
@@ -123,7 +124,7 @@ export class IntakePage {
       this.page.context().waitForEvent('page'),
       r.getByTestId('authority-report-open').click(),
     ]);
-    await expect(r.getByTestId('authority-report-result')).toBeVisible();
+    await expect(r.getByTestId('authority-report-result')).toBeVisible({ timeout: PDF_TIMEOUT });
     return {
       popup,
       fileName: (await r.getByTestId('authority-report-file').innerText()).trim(),

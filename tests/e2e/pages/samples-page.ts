@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { PDF_TIMEOUT } from '../fixtures';
 
 /** The samples section: reception desk, label printing, the sample page, the retention store. */
 export class SamplesPage {
@@ -59,7 +60,7 @@ export class SamplesPage {
   ): Promise<{ fileName: string; sha256: string }> {
     await block.getByTestId('label-size').getByText(size.replace('x', '×'), { exact: false }).click();
     await block.getByTestId('label-print-button').click();
-    await expect(block.getByTestId('label-result')).toBeVisible();
+    await expect(block.getByTestId('label-result')).toBeVisible({ timeout: PDF_TIMEOUT });
     return {
       fileName: (await block.getByTestId('label-file').innerText()).trim(),
       sha256: (await block.getByTestId('label-sha256').innerText()).trim(),
