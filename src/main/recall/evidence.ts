@@ -6,20 +6,11 @@ import { zonedTime } from '../documents/zoned-time';
 import type { LedgerStamp } from '../documents/templates/label';
 import { dossierHtml, type DossierSection } from '../disposition/documents';
 import type { TraceEdge } from '../trace/trace';
+import { massBalanceRows } from '../../shared/contract/channels/trace';
 
 type Detail = z.infer<typeof drillDetailSchema>;
 
-const MB_ROWS = [
-  'received_or_produced',
-  'consumed',
-  'shipped',
-  'on_hand',
-  'sampled',
-  'wasted',
-  'returned',
-  'adjusted',
-  'accounted',
-] as const;
+const MB_ROWS = massBalanceRows;
 
 /**
  * The evidence pack's sections (issue 12 §3): scope, timeline, trace with quantities, mass

@@ -8,12 +8,42 @@ import { emptySchema } from '../common';
  * consumption edges so the screen can draw the tree and the graph.
  */
 const q = z.string();
+
+/** The mass-balance lines in the order every screen and document shows them (accounted last). */
+export const massBalanceRows = [
+  'received_or_produced',
+  'consumed',
+  'shipped',
+  'on_hand',
+  'sampled',
+  'wasted',
+  'returned',
+  'adjusted',
+  'accounted',
+] as const;
+
 export const traceViewSchema = z.object({
   root: z.object({ lot: z.string(), kind: z.string(), item_code: z.string(), quantity: q, unit: z.string() }),
   backward: z.array(z.object({ lot: z.string(), kind: z.string(), item_code: z.string(), depth: z.number().int() })),
   forward: z.array(z.object({ lot: z.string(), kind: z.string(), item_code: z.string(), depth: z.number().int() })),
-  shipments: z.array(z.object({ shipment: z.string(), lot: z.string(), customer: z.string(), quantity: q, unit: z.string(), date: z.string() })),
-  customers: z.array(z.object({ customer: z.string(), name: z.string().nullable(), contact: z.string().nullable(), phone: z.string().nullable() })),
+  shipments: z.array(
+    z.object({
+      shipment: z.string(),
+      lot: z.string(),
+      customer: z.string(),
+      quantity: q,
+      unit: z.string(),
+      date: z.string(),
+    }),
+  ),
+  customers: z.array(
+    z.object({
+      customer: z.string(),
+      name: z.string().nullable(),
+      contact: z.string().nullable(),
+      phone: z.string().nullable(),
+    }),
+  ),
   mass_balance: z.object({
     unit: z.string(),
     received_or_produced: q,
@@ -56,7 +86,12 @@ export const importReportSchema = z.object({
 export type ImportReportView = z.infer<typeof importReportSchema>;
 
 export const traceChannels = {
-  'trace.run': channel({ input: z.object({ code: z.string().trim().min(1).max(60) }), output: traceViewSchema, access: 'lots.read', writes: false }),
+  'trace.run': channel({
+    input: z.object({ code: z.string().trim().min(1).max(60) }),
+    output: traceViewSchema,
+    access: 'lots.read',
+    writes: false,
+  }),
   /**
    * ERP import, step 1: upload the CSV files in chunks (base64 of the raw bytes, so the
    * UTF-8 check sees exactly what the ERP wrote). A new upload starts without uploadId.
@@ -75,7 +110,11 @@ export const traceChannels = {
   }),
   /** Step 2: validate (dryRun: the preview of what would be added, with every error) or import. */
   'import.start': channel({
-    input: z.object({ uploadId: z.string().min(1).max(80), dryRun: z.boolean(), correctionReason: z.string().trim().min(3).max(1000).optional() }),
+    input: z.object({
+      uploadId: z.string().min(1).max(80),
+      dryRun: z.boolean(),
+      correctionReason: z.string().trim().min(3).max(1000).optional(),
+    }),
     output: z.object({ jobId: z.string() }),
     access: 'erp.import',
     writes: true,
@@ -87,5 +126,11 @@ export const traceChannels = {
     writes: false,
   }),
   /** Whether an import holds the write lock now (every screen shows it; other writers wait). */
-  'import.status': channel({ input: emptySchema, output: z.object({ running: z.boolean() }), access: 'session', writes: false, passive: true }),
+  'import.status': channel({
+    input: emptySchema,
+    output: z.object({ running: z.boolean() }),
+    access: 'session',
+    writes: false,
+    passive: true,
+  }),
 } as const;

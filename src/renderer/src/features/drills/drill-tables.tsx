@@ -5,6 +5,7 @@ import { formatTime } from '../../components/format';
 import { KindLabel, LotLink, StatusBadge, qty } from '../lots/lot-format';
 import { num } from '../testing/testing-format';
 import { pctTone, type DrillDetail } from './drills-format';
+import { massBalanceRows } from '../../../../shared/contract/channels/trace';
 
 /** A section that waits for its step: until the step is run, it says so instead of showing data. */
 export function StepSection({
@@ -234,17 +235,7 @@ export function ToleranceBand({ pct, min, max }: { pct: string | null; min: stri
   );
 }
 
-const mbRows = [
-  'received_or_produced',
-  'consumed',
-  'shipped',
-  'on_hand',
-  'sampled',
-  'wasted',
-  'returned',
-  'adjusted',
-  'accounted',
-] as const;
+const mbRows = massBalanceRows;
 
 /** The root lot's mass balance (step 4): where every kilogram went, and the accounted % against the tolerance. */
 export function MassBalanceTable({ detail }: { detail: DrillDetail }) {

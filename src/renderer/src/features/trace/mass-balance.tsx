@@ -1,18 +1,9 @@
 import { Group, Paper, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TraceView } from '../../../../shared/contract/channels/trace';
+import { massBalanceRows } from '../../../../shared/contract/channels/trace';
 
-const rows = [
-  'received_or_produced',
-  'consumed',
-  'shipped',
-  'on_hand',
-  'sampled',
-  'wasted',
-  'returned',
-  'adjusted',
-  'accounted',
-] as const;
+const rows = massBalanceRows;
 
 /** 95–100 % accounted is in range (green); anything else needs a look (red). */
 export function pctTone(pct: string): 'green' | 'red' | 'gray' {
