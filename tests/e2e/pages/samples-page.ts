@@ -72,8 +72,14 @@ export class SamplesPage {
     // Strings run in the page (this file is type-checked without DOM types).
     await this.page.evaluate('document.activeElement && document.activeElement.blur()');
     await expect.poll(() => this.page.evaluate('document.activeElement === document.body')).toBe(true);
-    await this.page.keyboard.type(code, { delay: 5 });
-    await this.page.keyboard.press('Enter');
+    // A scanner sends its keys in one burst, a few ms apart. Typing through Playwright on a
+    // loaded machine can space them out like a person typing (the detector then rightly
+    // ignores them), so the burst is sent from inside the page, as real keydown events.
+    await this.page.evaluate(`(() => {
+      const code = ${JSON.stringify(code)};
+      for (const key of [...code, 'Enter'])
+        document.body.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    })()`);
   }
 
   async openRetention(): Promise<void> {
