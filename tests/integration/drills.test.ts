@@ -193,7 +193,7 @@ describe('recall drills and recalls', () => {
     ])
       expect(text, s).toContain(s);
     // Read by an inspector: no raw codes or JSON, and local times with their offset.
-    for (const raw of ['drill_completed', '{"', 'received_or_produced', 'affected_lots'])
+    for (const raw of ['drill_completed', '{"', 'received_or_produced', 'affected_lots', 'receipt RM', 'results of'])
       expect(text).not.toContain(raw);
     expect(text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} GMT[+-]\d{2}:\d{2}/);
     const rows = ev.csv.trim().split('\r\n');

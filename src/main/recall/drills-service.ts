@@ -18,6 +18,7 @@ import { localDate, nextSequencedCode } from '../lots/codes';
 import type { LotsService } from '../lots/lots-service';
 import { traceLot, type TraceResult } from '../trace/trace';
 import { RC } from './entities';
+import { zonedTime } from '../documents/zoned-time';
 
 type Detail = z.infer<typeof drillDetailSchema>;
 type Finding = z.infer<typeof drillFindingSchema>;
@@ -147,17 +148,17 @@ export class DrillsService {
         | { id: string; receipt_id: string | null; batch_id: string | null }
         | undefined;
       if (!l) continue;
-      if (l.receipt_id) out.push({ kind: 'receipt', ref: code, label: `receipt ${code}` });
+      if (l.receipt_id) out.push({ kind: 'receipt', ref: code, label: code });
       if (l.batch_id) {
         const b = this.db.prepare('SELECT code FROM batch WHERE id = ?').get(l.batch_id) as
           | { code: string }
           | undefined;
-        out.push({ kind: 'batch', ref: code, label: `batch ${b?.code ?? l.batch_id} → ${code}` });
+        out.push({ kind: 'batch', ref: code, label: `${b?.code ?? l.batch_id} → ${code}` });
       }
       for (const s of this.db
         .prepare("SELECT code FROM sample WHERE lot_code = ? AND parent_sample_id IS NULL AND kind <> 'retention'")
         .all(code) as Array<{ code: string }>)
-        out.push({ kind: 'results', ref: s.code, label: `results of ${s.code} (${code})` });
+        out.push({ kind: 'results', ref: s.code, label: `${s.code} (${code})` });
       for (const s of this.db
         .prepare(
           "SELECT meaning, printed_name, signed_at FROM signature WHERE entity = 'lot' AND entity_id = ? ORDER BY signed_at",
@@ -166,7 +167,8 @@ export class DrillsService {
         out.push({
           kind: 'decision',
           ref: code,
-          label: `${s.meaning} ${code} — ${s.printed_name} ${new Date(s.signed_at).toISOString().slice(0, 16)}`,
+          meaning: s.meaning,
+          label: `${code} — ${s.printed_name} ${zonedTime(new Date(s.signed_at).toISOString(), this.ledger.timeZone)}`,
         });
       }
     }
@@ -174,7 +176,7 @@ export class DrillsService {
       out.push({
         kind: 'shipment',
         ref: s.shipment,
-        label: `shipment ${s.shipment}: ${s.lot} → ${s.customer} ${s.quantity} ${s.unit}`,
+        label: `${s.shipment}: ${s.lot} → ${s.customer} ${s.quantity} ${s.unit}`,
       });
     return out;
   }

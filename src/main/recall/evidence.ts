@@ -171,7 +171,10 @@ export function evidenceSections(
       title: L('相关记录', 'Linked records'),
       table: {
         head: [L('类别', 'Kind'), L('记录', 'Record')],
-        rows: d.documents.map((x) => [tr(`drills.docKinds.${x.kind}`, { defaultValue: x.kind }), x.label]),
+        rows: d.documents.map((x) => [
+          tr(`drills.docKinds.${x.kind}`, { defaultValue: x.kind }),
+          `${x.meaning ? `${tr(`meanings.${x.meaning}`, { defaultValue: x.meaning })} · ` : ''}${x.label}`,
+        ]),
       },
     },
     {

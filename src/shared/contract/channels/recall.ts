@@ -112,7 +112,10 @@ export const drillDetailSchema = z.object({
     }),
   ),
   massBalance: z.record(z.string(), z.string().nullable()).nullable(),
-  documents: z.array(z.object({ kind: z.string(), ref: z.string(), label: z.string() })),
+  /** Records behind the trace; `label` is language-neutral, a decision names its signature meaning. */
+  documents: z.array(
+    z.object({ kind: z.string(), ref: z.string(), label: z.string(), meaning: z.string().optional() }),
+  ),
   findings: z.array(drillFindingSchema),
   signatures: z.array(signatureViewSchema),
 });

@@ -293,6 +293,7 @@ export function DocumentsTable({ detail }: { detail: DrillDetail }) {
                 </Badge>
               </Table.Td>
               <Table.Td ff="monospace" fz="xs">
+                {x.meaning ? `${t(`meanings.${x.meaning}`, { defaultValue: x.meaning })} · ` : ''}
                 {x.label}
               </Table.Td>
             </Table.Tr>
