@@ -55,7 +55,7 @@ export class SpecEditorPage {
     if (entry?.max !== undefined) await drawer.getByTestId('item-max').fill(entry.max);
     if (entry?.precision !== undefined) await drawer.getByTestId('item-precision').fill(String(entry.precision));
     await drawer.getByTestId('item-confirm').click();
-    // A write to the signed ledger and a re-render of the whole table: allow for a busy machine.
+    // A write to the signed ledger, then the changed row re-renders: allow for a busy machine.
     await expect(drawer).toBeHidden({ timeout: 20_000 });
     await expect(this.verification(code)).toHaveAttribute('data-state', 'confirmed', { timeout: 20_000 });
   }

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import {
   Alert,
   Anchor,
@@ -28,6 +28,7 @@ import { ReasonModal } from '../admin/reason-modal';
 import { SignatureDialog } from '../auth/signature-dialog';
 import { ItemEditorDrawer } from './item-editor-drawer';
 import { SpecDiffModal } from './spec-diff-modal';
+import { storeVersionView } from './spec-cache';
 import { formatSource, problemMessage, statusColor } from './spec-format';
 import { SpecItemsTable } from './spec-items-table';
 
@@ -86,7 +87,11 @@ function EditorView({ view }: { view: SpecVersionView }) {
   const hasDraft = spec?.versions.some((v) => v.status === 'draft') ?? draft;
   const canNewVersion = !hasDraft && hasPermission(session, 'specs.edit') && !session.readOnly;
 
-  const [editing, setEditing] = useState<{ item: SpecItemView | null } | null>(null);
+  // The drawer keeps its item while it slides out (its title would otherwise flip to "new item").
+  const [editing, setEditing] = useState<{ item: SpecItemView | null; open: boolean }>({ item: null, open: false });
+  // Stable: the memoised items table and drawer re-render only when their data changes.
+  const openEditor = useCallback((item: SpecItemView | null) => setEditing({ item, open: true }), []);
+  const closeEditor = useCallback(() => setEditing((e) => ({ ...e, open: false })), []);
   const [signing, setSigning] = useState(false);
   const [newVersion, setNewVersion] = useState(false);
   const [comparing, setComparing] = useState(false);
@@ -105,18 +110,13 @@ function EditorView({ view }: { view: SpecVersionView }) {
           ? t('specs.approveBlockedProblems', { count: view.problems.length })
           : null;
 
-  const refresh = (next: SpecVersionView) => {
-    qc.setQueryData(callKey('specs.get', { versionId: view.id }), next);
-    void qc.invalidateQueries({ queryKey: ['specs.list'] });
-  };
-
   const saveEffective = () => {
     if (!effective) return;
     setEff.mutate(
       { versionId: view.id, effectiveFrom: effective },
       {
         onSuccess: (next) => {
-          refresh(next);
+          storeVersionView(qc, next);
           notifications.show({ color: 'green', message: t('specs.effectiveSaved', { date: effective }) });
         },
       },
@@ -139,7 +139,9 @@ function EditorView({ view }: { view: SpecVersionView }) {
       versionId: view.id,
       signature: { password, meaning: 'approved', ...(comment ? { comment } : {}) },
     });
-    refresh(next);
+    // Approval also supersedes older versions and stamps the time: the lists are fetched again.
+    qc.setQueryData(callKey('specs.get', { versionId: view.id }), next);
+    void qc.invalidateQueries({ queryKey: ['specs.list'] });
     notifications.show({
       color: 'green',
       message: t('specs.approved', { code: view.specCode, version: view.version }),
@@ -150,7 +152,7 @@ function EditorView({ view }: { view: SpecVersionView }) {
   const itemProblems = view.problems.filter((p) => p.itemCode !== null);
   const openItem = (code: string) => {
     const item = view.items.find((i) => i.code === code);
-    if (item && canEdit) setEditing({ item });
+    if (item && canEdit) openEditor(item);
   };
 
   return (
@@ -370,7 +372,7 @@ function EditorView({ view }: { view: SpecVersionView }) {
             {t('specs.items')} ({view.items.length})
           </Title>
           {canEdit ? (
-            <Button variant="light" size="xs" onClick={() => setEditing({ item: null })} data-testid="spec-add-item">
+            <Button variant="light" size="xs" onClick={() => openEditor(null)} data-testid="spec-add-item">
               {t('specs.addItem')}
             </Button>
           ) : null}
@@ -380,21 +382,17 @@ function EditorView({ view }: { view: SpecVersionView }) {
             {t('specs.noItems')}
           </Text>
         ) : (
-          <SpecItemsTable
-            items={view.items}
-            problems={view.problems}
-            onOpen={canEdit ? (item) => setEditing({ item }) : undefined}
-          />
+          <SpecItemsTable items={view.items} problems={view.problems} onOpen={canEdit ? openEditor : undefined} />
         )}
       </Paper>
 
       {canEdit ? (
         <ItemEditorDrawer
           version={view}
-          item={editing?.item ?? null}
+          item={editing.item}
           standard={spec?.standard ?? null}
-          opened={editing !== null}
-          onClose={() => setEditing(null)}
+          opened={editing.open}
+          onClose={closeEditor}
         />
       ) : null}
 
