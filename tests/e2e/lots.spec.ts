@@ -13,7 +13,7 @@ import { TracePage } from './pages/trace-page';
 const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
 const PROD = { userId: 'li.qiang', printedName: '李强', password: 'Temp-pass-0004', newPassword: 'Production-2024!' };
 
-test.describe.configure({ timeout: 240_000 });
+test.describe.configure({ timeout: 300_000 });
 
 /** Admin creates both accounts; each person signs in once and sets their own password. */
 async function createPeople(page: Page, url: string): Promise<void> {

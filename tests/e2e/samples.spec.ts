@@ -14,7 +14,8 @@ const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-000
 const TECH = { userId: 'sun.li', printedName: '孙丽', password: 'Temp-pass-0005', newPassword: 'Technician-2024!' };
 const PROD = { userId: 'li.qiang', printedName: '李强', password: 'Temp-pass-0004', newPassword: 'Production-2024!' };
 
-test.describe.configure({ timeout: 180_000 });
+// Seeds its plant through the screens (people, catalogue, delivery, batch): minutes on a loaded machine.
+test.describe.configure({ timeout: 360_000 });
 
 async function createPeople(page: Page, url: string): Promise<void> {
   await setupAndSignInAdmin(page, url);
