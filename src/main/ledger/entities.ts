@@ -24,6 +24,13 @@ export interface EntityDef {
    * change to what was signed does.
    */
   readonly signed?: readonly string[];
+  /**
+   * Columns added to this table by a later migration (schema evolution, docs/ledger.md §5.1).
+   * A record last written before that migration has no such key in its audit content; its
+   * row holds NULL there. Verification treats an absent key as NULL for these columns only,
+   * so any other difference between a row and its content is still `row_modified`.
+   */
+  readonly added?: readonly string[];
   /** Rows that may only be created (events, signatures): updates are refused. */
   readonly appendOnly?: boolean;
   /** When a change to an existing row must carry a reason (e.g. after submission). */
@@ -64,7 +71,11 @@ export function allEntities(): EntityDef[] {
 // The signed store's own records.
 export const E = {
   database: defineEntity({ name: 'database', table: 'database_info', columns: ['created_at', 'app_version'] }),
-  migration: defineEntity({ name: 'schema_migration', table: 'schema_migration', columns: ['name', 'sha256', 'applied_at'] }),
+  migration: defineEntity({
+    name: 'schema_migration',
+    table: 'schema_migration',
+    columns: ['name', 'sha256', 'applied_at'],
+  }),
   signingKey: defineEntity({
     name: 'signing_key',
     table: 'signing_key',

@@ -7,13 +7,14 @@ import { AppErrorException, appError } from '../../shared/contract/errors';
 import { openSqlite, type Db } from '../db/database';
 import type { Anchor } from './anchor';
 import { allEntities, entityDef } from './registry';
-import { GENESIS_HEX, canonical } from './hashing';
+import { GENESIS_HEX } from './hashing';
 import {
   FindingSink,
   checkAnchor,
   clockFindings,
   combineChain,
   loadKeyRegistry,
+  rowMatchesContent,
   verifyChainRange,
   verifyDatabase,
   type ChainRangeResult,
@@ -88,7 +89,9 @@ function startWorker(entry: WorkerEntry): Promise<Worker> {
             // installs do not reach a worker's entry, which then fails with "Unknown file
             // extension .ts". tsx's CommonJS register hook, installed by a one-line bootstrap
             // in the worker itself, does (the package is CommonJS, so is the source).
-            new Worker(`require(${JSON.stringify(entry.tsx)}).register(); require(${JSON.stringify(entry.file)});`, { eval: true });
+            new Worker(`require(${JSON.stringify(entry.tsx)}).register(); require(${JSON.stringify(entry.file)});`, {
+              eval: true,
+            });
     } catch (e) {
       reject(e);
       return;
@@ -139,11 +142,7 @@ async function startPool(n: number): Promise<Worker[]> {
 }
 
 /** Runs jobs on the pool, each worker taking the next job when it is free. */
-function runJobs(
-  pool: Worker[],
-  jobs: WorkerJob[],
-  onMessage: (m: WorkerMessage) => void,
-): Promise<void> {
+function runJobs(pool: Worker[], jobs: WorkerJob[], onMessage: (m: WorkerMessage) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
     let pending = jobs.length;
@@ -192,11 +191,21 @@ function predecessor(db: Db, lo: number): { seq: number; hash: string; at: numbe
     | { seq: number; hash: Buffer | string; at: number }
     | undefined;
   if (!r) return { seq: 0, hash: GENESIS_HEX, at: null };
-  return { seq: r.seq, hash: Buffer.isBuffer(r.hash) ? r.hash.toString('hex') : Buffer.from(String(r.hash)).toString('hex'), at: r.at };
+  return {
+    seq: r.seq,
+    hash: Buffer.isBuffer(r.hash) ? r.hash.toString('hex') : Buffer.from(String(r.hash)).toString('hex'),
+    at: r.at,
+  };
 }
 
 function rowDefs(): RowsJob['defs'] {
-  return allEntities().map((d) => ({ name: d.name, table: d.table, columns: [...d.columns], ...(d.secret ? { secret: [...d.secret] } : {}) }));
+  return allEntities().map((d) => ({
+    name: d.name,
+    table: d.table,
+    columns: [...d.columns],
+    ...(d.secret ? { secret: [...d.secret] } : {}),
+    ...(d.added ? { added: [...d.added] } : {}),
+  }));
 }
 
 export async function verifyFile(file: string, opts: VerifyFileOptions): Promise<VerifyReport> {
@@ -207,7 +216,11 @@ export async function verifyFile(file: string, opts: VerifyFileOptions): Promise
     const n = opts.workers ?? 2;
     if (n <= 0) {
       lastFallbackReason = 'workers: 0';
-      return await verifyDatabase(db, { skewMs: opts.skewMs, anchor: opts.anchor, ...(opts.onProgress ? { progress: opts.onProgress } : {}) });
+      return await verifyDatabase(db, {
+        skewMs: opts.skewMs,
+        anchor: opts.anchor,
+        ...(opts.onProgress ? { progress: opts.onProgress } : {}),
+      });
     }
     let pool: Worker[];
     try {
@@ -216,7 +229,11 @@ export async function verifyFile(file: string, opts: VerifyFileOptions): Promise
       // No worker could start (e.g. a source checkout without a TypeScript loader for
       // workers): the same verification, single-threaded on this thread.
       lastFallbackReason = e instanceof Error ? e.message : String(e);
-      return await verifyDatabase(db, { skewMs: opts.skewMs, anchor: opts.anchor, ...(opts.onProgress ? { progress: opts.onProgress } : {}) });
+      return await verifyDatabase(db, {
+        skewMs: opts.skewMs,
+        anchor: opts.anchor,
+        ...(opts.onProgress ? { progress: opts.onProgress } : {}),
+      });
     }
     lastFallbackReason = null;
     try {
@@ -229,7 +246,13 @@ export async function verifyFile(file: string, opts: VerifyFileOptions): Promise
   }
 }
 
-async function verifyWithPool(db: Db, file: string, pool: Worker[], opts: VerifyFileOptions, t0: number): Promise<VerifyReport> {
+async function verifyWithPool(
+  db: Db,
+  file: string,
+  pool: Worker[],
+  opts: VerifyFileOptions,
+  t0: number,
+): Promise<VerifyReport> {
   const headSeq = (db.prepare('SELECT max(seq) AS s FROM audit_entry').get() as { s: number | null }).s ?? 0;
   const keys = loadKeyRegistry(db, headSeq);
   const progress = opts.onProgress;
@@ -239,7 +262,18 @@ async function verifyWithPool(db: Db, file: string, pool: Worker[], opts: Verify
   for (let lo = 1, id = 1; lo <= headSeq; lo += size, id++) {
     const hi = Math.min(headSeq, lo + size - 1);
     const p = lo === 1 ? { seq: 0, hash: GENESIS_HEX, at: null } : predecessor(db, lo);
-    chainJobs.push({ type: 'chain', id, file, lo, hi, prevHash: p.hash, prevSeq: p.seq, prevMaxAt: p.at, skewMs: opts.skewMs, keys });
+    chainJobs.push({
+      type: 'chain',
+      id,
+      file,
+      lo,
+      hi,
+      prevHash: p.hash,
+      prevSeq: p.seq,
+      prevMaxAt: p.at,
+      skewMs: opts.skewMs,
+      keys,
+    });
   }
   const defs = rowDefs();
   const rowsJob: RowsJob = { type: 'rows', id: 0, file, throughSeq: headSeq, defs };
@@ -273,7 +307,12 @@ async function verifyWithPool(db: Db, file: string, pool: Worker[], opts: Verify
   for (let i = 0; i < ordered.length; i++) {
     const r = ordered[i]!;
     const job = chainJobs[i]!;
-    if (runningMax !== null && r.minAt !== null && (job.prevMaxAt === null || runningMax > job.prevMaxAt) && r.minAt < runningMax - opts.skewMs) {
+    if (
+      runningMax !== null &&
+      r.minAt !== null &&
+      (job.prevMaxAt === null || runningMax > job.prevMaxAt) &&
+      r.minAt < runningMax - opts.skewMs
+    ) {
       const clock = clockFindings(db, job.lo, job.hi, runningMax, opts.skewMs);
       r.findings = [...r.findings.filter((f) => f.kind !== 'clock_regression'), ...clock];
       r.maxAt = Math.max(r.maxAt ?? runningMax, runningMax);
@@ -341,9 +380,17 @@ export function quickTailCheck(db: Db, opts: { fromSeq: number; anchor: Anchor |
     }
     const maxCp = (db.prepare('SELECT max(seq) AS s FROM checkpoint').get() as { s: number | null }).s;
     if (maxCp !== null && maxCp > headSeq) {
-      sink.add('tail_truncated', headSeq, `checkpoint #${maxCp} covers entries up to #${maxCp}, but the audit trail ends at #${headSeq}`);
+      sink.add(
+        'tail_truncated',
+        headSeq,
+        `checkpoint #${maxCp} covers entries up to #${maxCp}, but the audit trail ends at #${headSeq}`,
+      );
     } else if (headSeq > 0 && maxCp !== headSeq) {
-      sink.add('checkpoint_mismatch', (maxCp ?? 0) + 1, `entries #${(maxCp ?? 0) + 1}–#${headSeq} are not covered by any signed checkpoint`);
+      sink.add(
+        'checkpoint_mismatch',
+        (maxCp ?? 0) + 1,
+        `entries #${(maxCp ?? 0) + 1}–#${headSeq} are not covered by any signed checkpoint`,
+      );
     }
   }
   checkAnchor(db, opts.anchor, sink);
@@ -353,26 +400,34 @@ export function quickTailCheck(db: Db, opts: { fromSeq: number; anchor: Anchor |
 /** The records the tail touched, against their latest audit entry (all in the tail). */
 function checkTailRows(db: Db, lo: number, hi: number, sink: FindingSink): void {
   const latest = new Map<string, { seq: number; entity: string; id: string; content: string }>();
-  const rows = db.prepare('SELECT seq, entity, entity_id, content FROM audit_entry WHERE seq >= ? AND seq <= ? ORDER BY seq').raw(true);
+  const rows = db
+    .prepare('SELECT seq, entity, entity_id, content FROM audit_entry WHERE seq >= ? AND seq <= ? ORDER BY seq')
+    .raw(true);
   for (const r of rows.iterate(lo, hi) as Iterable<unknown[]>) {
-    latest.set(`${String(r[1])}\u0000${String(r[2])}`, { seq: r[0] as number, entity: String(r[1]), id: String(r[2]), content: String(r[3]) });
+    latest.set(`${String(r[1])}\u0000${String(r[2])}`, {
+      seq: r[0] as number,
+      entity: String(r[1]),
+      id: String(r[2]),
+      content: String(r[3]),
+    });
   }
   for (const e of latest.values()) {
     const def = entityDef(e.entity);
     if (!def) continue;
-    const row = db.prepare(`SELECT ${['id', 'rev', 'retired', ...def.columns].join(', ')} FROM ${def.table} WHERE id = ?`).get(e.id) as
-      | Record<string, unknown>
-      | undefined;
+    const row = db
+      .prepare(`SELECT ${['id', 'rev', 'retired', ...def.columns].join(', ')} FROM ${def.table} WHERE id = ?`)
+      .get(e.id) as Record<string, unknown> | undefined;
     if (!row) {
-      sink.add('row_missing', e.seq, `${def.name} ${e.id} is in the audit trail but not in table ${def.table}`, def.name, e.id);
+      sink.add(
+        'row_missing',
+        e.seq,
+        `${def.name} ${e.id} is in the audit trail but not in table ${def.table}`,
+        def.name,
+        e.id,
+      );
       continue;
     }
-    let same = false;
-    try {
-      same = canonical(row) === e.content;
-    } catch {
-      same = false;
-    }
-    if (!same) sink.add('row_modified', e.seq, `${def.name} ${e.id} differs from audit entry #${e.seq}`, def.name, e.id);
+    if (!rowMatchesContent(row, e.content, def))
+      sink.add('row_modified', e.seq, `${def.name} ${e.id} differs from audit entry #${e.seq}`, def.name, e.id);
   }
 }

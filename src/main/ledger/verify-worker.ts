@@ -33,7 +33,7 @@ export interface RowsJob {
   id: number;
   file: string;
   throughSeq: number;
-  defs: Array<Pick<EntityDef, 'name' | 'table' | 'columns' | 'secret'>>;
+  defs: Array<Pick<EntityDef, 'name' | 'table' | 'columns' | 'secret' | 'added'>>;
 }
 
 export type WorkerJob = ChainJob | RowsJob;

@@ -30,11 +30,18 @@ export interface RegisteredKey {
 export class FindingSink {
   readonly findings: Finding[] = [];
   private counts = new Map<FindingKind, number>();
-  add(kind: FindingKind, seq: number | null, detail: string, entity: string | null = null, id: string | null = null): void {
+  add(
+    kind: FindingKind,
+    seq: number | null,
+    detail: string,
+    entity: string | null = null,
+    id: string | null = null,
+  ): void {
     const n = (this.counts.get(kind) ?? 0) + 1;
     this.counts.set(kind, n);
     if (n <= MAX_FINDINGS_PER_KIND) this.findings.push({ kind, seq, entity, id, detail });
-    else if (n === MAX_FINDINGS_PER_KIND + 1) this.findings.push({ kind, seq, entity, id, detail: `more ${kind} findings not listed` });
+    else if (n === MAX_FINDINGS_PER_KIND + 1)
+      this.findings.push({ kind, seq, entity, id, detail: `more ${kind} findings not listed` });
   }
 }
 
@@ -45,9 +52,20 @@ export function loadKeyRegistry(db: Db, throughSeq: number): Map<string, Registe
   const keys = new Map<string, RegisteredKey[]>();
   for (const r of rows) {
     try {
-      const c = JSON.parse(r.content) as { public_key: string; valid_from: number; valid_to: number | null; retired: number };
+      const c = JSON.parse(r.content) as {
+        public_key: string;
+        valid_from: number;
+        valid_to: number | null;
+        retired: number;
+      };
       const list = keys.get(r.entity_id) ?? [];
-      list.push({ id: r.entity_id, publicKey: c.public_key, validFrom: c.valid_from, validTo: c.retired ? r.seq : c.valid_to, seq: r.seq });
+      list.push({
+        id: r.entity_id,
+        publicKey: c.public_key,
+        validFrom: c.valid_from,
+        validTo: c.retired ? r.seq : c.valid_to,
+        seq: r.seq,
+      });
       keys.set(r.entity_id, list);
     } catch {
       // A damaged registry entry is reported by the chain check (its hash no longer matches).
@@ -114,7 +132,10 @@ function preimageRows(db: Db, lo: number, hi: number, limit: number): unknown[][
   const hex = (v: unknown): string => (Buffer.isBuffer(v) ? v.toString('hex') : '');
   return rows.map((r) => {
     const texts = [r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[10]];
-    const typed = texts.every((t) => typeof t === 'string') && Number.isSafeInteger(r[1]) && (r[9] === null || typeof r[9] === 'string');
+    const typed =
+      texts.every((t) => typeof t === 'string') &&
+      Number.isSafeInteger(r[1]) &&
+      (r[9] === null || typeof r[9] === 'string');
     const fields: EntryFields = {
       seq: r[0] as number,
       at: r[1] as number,
@@ -163,7 +184,13 @@ export function verifyChainRange(
   db: Db,
   lo: number,
   hi: number,
-  ctx: { prevHash: string; prevSeq: number; prevMaxAt: number | null; skewMs: number; keys: Map<string, RegisteredKey[]> },
+  ctx: {
+    prevHash: string;
+    prevSeq: number;
+    prevMaxAt: number | null;
+    skewMs: number;
+    keys: Map<string, RegisteredKey[]>;
+  },
   progress?: (done: number) => void,
 ): ChainRangeResult {
   const sink = new FindingSink();
@@ -172,7 +199,9 @@ export function verifyChainRange(
   // two numbers and three strings instead of thirteen values and two Buffers, and only
   // hashes and compares (see docs/performance.md for what this bought).
   const entriesStmt = db
-    .prepare(`SELECT seq, at, ${PREIMAGE_SQL}, lower(hex(prev)), lower(hex(hash)) FROM audit_entry WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`)
+    .prepare(
+      `SELECT seq, at, ${PREIMAGE_SQL}, lower(hex(prev)), lower(hex(hash)) FROM audit_entry WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`,
+    )
     .raw(true);
   const whoStmt = db.prepare('SELECT entity, entity_id FROM audit_entry WHERE seq = ?');
   const who = (seq: number): { entity: string | null; id: string | null } => {
@@ -216,12 +245,22 @@ export function verifyChainRange(
       const stored = r[4] as string;
       if (firstSeq === null) firstSeq = seq;
       if (seq !== expected) {
-        sink.add('sequence_gap', seq, seq > expected ? `entries #${expected}–#${seq - 1} are missing` : `entry #${seq} is out of order`);
+        sink.add(
+          'sequence_gap',
+          seq,
+          seq > expected ? `entries #${expected}–#${seq - 1} are missing` : `entry #${seq} is out of order`,
+        );
       }
       // A NULL preimage: a column no longer has the type the ledger wrote (tampered).
       if (preimage === null || sha256HexOf(preimage) !== stored) {
         const w = who(seq);
-        sink.add('entry_hash_mismatch', seq, `entry #${seq} (${w.entity} ${w.id}) does not match its hash`, w.entity, w.id);
+        sink.add(
+          'entry_hash_mismatch',
+          seq,
+          `entry #${seq} (${w.entity} ${w.id}) does not match its hash`,
+          w.entity,
+          w.id,
+        );
       }
       if (storedPrev !== prevHex) {
         const w = who(seq);
@@ -279,17 +318,25 @@ export function verifyChainRange(
 export function clockFindings(db: Db, lo: number, hi: number, seedMaxAt: number, skewMs: number): Finding[] {
   const sink = new FindingSink();
   let maxAt = seedMaxAt;
-  const stmt = db.prepare('SELECT seq, at, entity, entity_id FROM audit_entry WHERE seq >= ? AND seq <= ? ORDER BY seq').raw(true);
+  const stmt = db
+    .prepare('SELECT seq, at, entity, entity_id FROM audit_entry WHERE seq >= ? AND seq <= ? ORDER BY seq')
+    .raw(true);
   for (const r of stmt.iterate(lo, hi) as Iterable<unknown[]>) {
     const seq = r[0] as number;
     const at = r[1] as number;
-    if (at < maxAt - skewMs) sink.add('clock_regression', seq, clockDetail(seq, at, maxAt), r[2] as string, r[3] as string);
+    if (at < maxAt - skewMs)
+      sink.add('clock_regression', seq, clockDetail(seq, at, maxAt), r[2] as string, r[3] as string);
     if (at > maxAt) maxAt = at;
   }
   return sink.findings;
 }
 
-function checkCheckpoint(c: unknown[], entryHashHex: string | null, keys: Map<string, RegisteredKey[]>, sink: FindingSink): void {
+function checkCheckpoint(
+  c: unknown[],
+  entryHashHex: string | null,
+  keys: Map<string, RegisteredKey[]>,
+  sink: FindingSink,
+): void {
   const seq = c[0] as number;
   const head = c[1] as string;
   const at = c[2] as number;
@@ -305,11 +352,46 @@ function checkCheckpoint(c: unknown[], entryHashHex: string | null, keys: Map<st
   const valid = versions?.some((k) => k.seq <= seq && at >= k.validFrom && (k.validTo === null || at <= k.validTo));
   const candidate = versions?.[versions.length - 1];
   if (!valid || !candidate) {
-    sink.add('unknown_key', seq, `checkpoint #${seq} is signed by key ${keyId}, which is not registered or not valid at that time`);
+    sink.add(
+      'unknown_key',
+      seq,
+      `checkpoint #${seq} is signed by key ${keyId}, which is not registered or not valid at that time`,
+    );
     if (!candidate) return;
   }
   if (!verifySignature(candidate.publicKey, checkpointMessage(seq, head, at, keyId), sig)) {
-    sink.add('checkpoint_signature_invalid', seq, `the signature of checkpoint #${seq} does not verify with key ${keyId}`);
+    sink.add(
+      'checkpoint_signature_invalid',
+      seq,
+      `the signature of checkpoint #${seq} does not verify with key ${keyId}`,
+    );
+  }
+}
+
+/**
+ * Does a stored row say what its latest audit entry says? The canonical JSON of the row
+ * must equal the entry's content byte for byte, except that a column the entity declares
+ * as `added` by a later migration may be absent from content written before that migration
+ * when the row holds NULL there (docs/ledger.md §5.1).
+ */
+export function rowMatchesContent(
+  row: Record<string, unknown>,
+  content: string,
+  def: Pick<EntityDef, 'added'>,
+): boolean {
+  try {
+    if (canonical(row) === content) return true;
+    if (!def.added?.length) return false;
+    let stripped: Record<string, unknown> | null = null;
+    for (const c of def.added) {
+      if (row[c] === null && !content.includes(`${JSON.stringify(c)}:`)) {
+        stripped ??= { ...row };
+        delete stripped[c];
+      }
+    }
+    return stripped !== null && canonical(stripped) === content;
+  } catch {
+    return false;
   }
 }
 
@@ -329,24 +411,36 @@ export function verifyRows(db: Db, def: EntityDef, throughSeq: number, sink: Fin
     const id = r['c_id'] as string | null;
     const eid = r['e_id'] as string | null;
     if (id === null) {
-      sink.add('row_missing', r['e_seq'] as number, `${def.name} ${eid} is in the audit trail but not in table ${def.table}`, def.name, eid);
+      sink.add(
+        'row_missing',
+        r['e_seq'] as number,
+        `${def.name} ${eid} is in the audit trail but not in table ${def.table}`,
+        def.name,
+        eid,
+      );
       continue;
     }
     if (eid === null) {
-      sink.add('row_unrecorded', null, `${def.name} ${id} is in table ${def.table} without any audit entry`, def.name, id);
+      sink.add(
+        'row_unrecorded',
+        null,
+        `${def.name} ${id} is in table ${def.table} without any audit entry`,
+        def.name,
+        id,
+      );
       continue;
     }
     const row: Record<string, unknown> = {};
     for (const c of cols) row[c] = r[`c_${c}`];
-    let same = false;
-    try {
-      same = canonical(row) === r['e_content'];
-    } catch {
-      same = false;
-    }
-    if (!same) {
+    if (!rowMatchesContent(row, r['e_content'] as string, def)) {
       const diff = diffFields(row, r['e_content'] as string, def);
-      sink.add('row_modified', r['e_seq'] as number, `${def.name} ${id} differs from audit entry #${r['e_seq']}${diff}`, def.name, id);
+      sink.add(
+        'row_modified',
+        r['e_seq'] as number,
+        `${def.name} ${id} differs from audit entry #${r['e_seq']}${diff}`,
+        def.name,
+        id,
+      );
     }
   }
   return n;
@@ -368,9 +462,17 @@ export function checkAnchor(db: Db, anchor: Anchor | null, sink: FindingSink): v
   const r = db.prepare('SELECT hash FROM audit_entry WHERE seq = ?').get(anchor.seq) as { hash: Buffer } | undefined;
   const head = db.prepare('SELECT max(seq) AS s FROM audit_entry').get() as { s: number | null };
   if ((head.s ?? 0) < anchor.seq) {
-    sink.add('anchor_behind', head.s ?? 0, `the database ends at #${head.s ?? 0}, but this workstation signed up to #${anchor.seq}: it was replaced by an older copy`);
+    sink.add(
+      'anchor_behind',
+      head.s ?? 0,
+      `the database ends at #${head.s ?? 0}, but this workstation signed up to #${anchor.seq}: it was replaced by an older copy`,
+    );
   } else if (!r || r.hash.toString('hex') !== anchor.hash) {
-    sink.add('anchor_behind', anchor.seq, `entry #${anchor.seq} is not the one this workstation signed: the database was replaced`);
+    sink.add(
+      'anchor_behind',
+      anchor.seq,
+      `entry #${anchor.seq} is not the one this workstation signed: the database was replaced`,
+    );
   }
 }
 
@@ -378,12 +480,21 @@ export interface VerifyOptions {
   skewMs: number;
   anchor: Anchor | null;
   /** Ranges verified in parallel by the caller (worker threads); default: one range here. */
-  chain?: (lo: number, hi: number, keys: Map<string, RegisteredKey[]>) => Promise<ChainRangeResult[]> | ChainRangeResult[];
+  chain?: (
+    lo: number,
+    hi: number,
+    keys: Map<string, RegisteredKey[]>,
+  ) => Promise<ChainRangeResult[]> | ChainRangeResult[];
   progress?: (phase: string, done: number, total: number) => void;
 }
 
 /** Joins range results: links across range borders, tail coverage, truncation. */
-export function combineChain(db: Db, results: ChainRangeResult[], headSeq: number, sink: FindingSink): { entries: number; checkpoints: number } {
+export function combineChain(
+  db: Db,
+  results: ChainRangeResult[],
+  headSeq: number,
+  sink: FindingSink,
+): { entries: number; checkpoints: number } {
   let entries = 0;
   let checkpoints = 0;
   let lastCp: number | null = null;
@@ -399,10 +510,18 @@ export function combineChain(db: Db, results: ChainRangeResult[], headSeq: numbe
   }
   const maxCp = db.prepare('SELECT max(seq) AS s FROM checkpoint').get() as { s: number | null };
   if (maxCp.s !== null && maxCp.s > headSeq) {
-    sink.add('tail_truncated', headSeq, `checkpoint #${maxCp.s} covers entries up to #${maxCp.s}, but the audit trail ends at #${headSeq}`);
+    sink.add(
+      'tail_truncated',
+      headSeq,
+      `checkpoint #${maxCp.s} covers entries up to #${maxCp.s}, but the audit trail ends at #${headSeq}`,
+    );
   }
   if (headSeq > 0 && (lastCp === null || lastCp < headSeq) && !(maxCp.s !== null && maxCp.s > headSeq)) {
-    sink.add('checkpoint_mismatch', (lastCp ?? 0) + 1, `entries #${(lastCp ?? 0) + 1}–#${headSeq} are not covered by any signed checkpoint`);
+    sink.add(
+      'checkpoint_mismatch',
+      (lastCp ?? 0) + 1,
+      `entries #${(lastCp ?? 0) + 1}–#${headSeq} are not covered by any signed checkpoint`,
+    );
   }
   return { entries, checkpoints };
 }
@@ -420,8 +539,12 @@ export async function verifyDatabase(db: Db, opts: VerifyOptions): Promise<Verif
   const results = opts.chain
     ? await opts.chain(1, headSeq, keys)
     : [
-        verifyChainRange(db, 1, headSeq, { prevHash: GENESIS_HEX, prevSeq: 0, prevMaxAt: null, skewMs: opts.skewMs, keys }, (d) =>
-          opts.progress?.('chain', d, total),
+        verifyChainRange(
+          db,
+          1,
+          headSeq,
+          { prevHash: GENESIS_HEX, prevSeq: 0, prevMaxAt: null, skewMs: opts.skewMs, keys },
+          (d) => opts.progress?.('chain', d, total),
         ),
       ];
   const { entries, checkpoints } = combineChain(db, results, headSeq, sink);
