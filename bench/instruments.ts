@@ -357,13 +357,23 @@ async function latency(captures: number, progress: (phase: string, done: number,
       performedOn: today,
       dueOn: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`,
     });
+    await call(qa, 'instruments.checkPlan.save', {
+      id: ins.id,
+      points: [
+        {
+          standard: 'E2 100 g',
+          certificateNo: 'BENCH-1',
+          certificateValidUntil: null,
+          nominal: '100.00',
+          tolerance: '0.05',
+          unit: 'g',
+        },
+      ],
+    });
     sim = await runSimulator({ port: pty.b, driver: 'mt-sics', scenario: 'stable', weight: '100.00', unit: 'g' });
     await call(tech, 'instruments.connect', { id: ins.id });
     const read = await call(tech, 'instruments.read', { id: ins.id });
-    await call(tech, 'instruments.dailyCheck', {
-      id: ins.id,
-      points: [{ nominal: '100.00', tolerance: '0.05', unit: 'g', captureId: read.capture!.id }],
-    });
+    await call(tech, 'instruments.dailyCheck', { id: ins.id, readings: [{ point: 0, captureId: read.capture!.id }] });
     await sim.close();
     sim = await runSimulator({ port: pty.b, driver: 'mt-sics', scenario: 'stable', weight: '2.45', unit: '%' });
 

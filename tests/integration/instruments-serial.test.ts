@@ -151,8 +151,8 @@ async function simulate(
   });
 }
 
-/** Calibration on record and a passing daily check read through the instrument itself. */
-async function qualify(w: World): Promise<void> {
+/** Calibration on record, the check plan (a QA manager's), and a passing daily check read through the instrument itself. */
+async function qualify(w: World, weight = '100.00'): Promise<{ passed: boolean }> {
   await w.app.ok(w.qa, 'instruments.calibration', {
     id: w.instrumentId,
     kind: 'calibration',
@@ -161,20 +161,39 @@ async function qualify(w: World): Promise<void> {
     certificateNo: 'CAL-2026-118',
     provider: '宁夏计量院',
   });
-  await simulate(w, 'stable', { weight: '100.00', unit: 'g' });
+  const g = await w.app.ok(w.tech, 'instruments.get', { id: w.instrumentId });
+  if (!g.checkPlan)
+    await w.app.ok(w.qa, 'instruments.checkPlan.save', {
+      id: w.instrumentId,
+      points: [
+        {
+          standard: 'E2 check weight 100 g',
+          certificateNo: 'NXJL-2026-0412',
+          certificateValidUntil: '2027-04-30',
+          nominal: '100.00',
+          tolerance: '0.05',
+          unit: 'g',
+        },
+      ],
+    });
+  await simulate(w, 'stable', { weight, unit: 'g' });
   await w.app.ok(w.tech, 'instruments.connect', { id: w.instrumentId });
   const read = await w.app.ok(w.tech, 'instruments.read', { id: w.instrumentId });
-  expect(read.outcome).toMatchObject({ ok: true, value: '100.00', unit: 'g' });
+  expect(read.outcome).toMatchObject({ ok: true, value: weight, unit: 'g' });
   const check = await w.app.ok(w.tech, 'instruments.dailyCheck', {
     id: w.instrumentId,
-    points: [{ nominal: '100.00', tolerance: '0.05', unit: 'g', captureId: read.capture!.id }],
+    readings: [{ point: 0, captureId: read.capture!.id }],
   });
-  expect(check.passed).toBe(true);
+  expect(check.points[0]).toMatchObject({
+    standard: 'E2 check weight 100 g',
+    certificateNo: 'NXJL-2026-0412',
+    typed: false,
+  });
+  return { passed: check.passed };
 }
 
 const capture = (w: World, replicateIndex = 0) =>
   w.app.call(w.tech, 'instruments.capture', { instrumentId: w.instrumentId, resultId: w.resultId, replicateIndex });
-const headSeq = (w: World) => w.app.core.need().ledger.head().seq;
 
 describe('instruments over real pseudo-terminals', () => {
   let w: World;
@@ -193,7 +212,9 @@ describe('instruments over real pseudo-terminals', () => {
     const r = await capture(w);
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     expect(r.data.outcome).toMatchObject({ ok: true, value: '2.45', unit: '%', stable: true });
-    expect(Buffer.from(r.data.capture!.raw, 'base64').toString('latin1')).toMatch(/^S S +2\.45 %$/);
+    // The bytes exactly as received, CR LF included (D-057).
+    expect(Buffer.from(r.data.capture!.raw, 'base64').toString('latin1')).toMatch(/^S S +2\.45 %\r\n$/);
+    expect(r.data.capture).toMatchObject({ rawAsReceived: true, readValue: '2.45', readUnit: '%', conversion: null });
     const moisture = r.data.changed.find((x) => x.id === w.resultId)!;
     expect(moisture).toMatchObject({
       replicates: ['2.45'],
@@ -220,36 +241,42 @@ describe('instruments over real pseudo-terminals', () => {
     });
   });
 
-  it('unstable and overload readings are refused and nothing is stored', async () => {
+  it('unstable and overload readings are refused: no capture, the result untouched, the frame kept as evidence', async () => {
     await qualify(w);
-    for (const [scenario, error] of [
-      ['unstable', 'unstable'],
-      ['overload', 'overload'],
-      ['underload', 'underload'],
+    for (const [scenario, error, text] of [
+      ['unstable', 'unstable', /^S D +2\.45 %\r\n$/],
+      ['overload', 'overload', /^S \+\r\n$/],
+      ['underload', 'underload', /^S -\r\n$/],
     ] as const) {
       await simulate(w, scenario);
-      const before = headSeq(w);
       const r = await capture(w);
       if (!r.ok) throw new Error(JSON.stringify(r.error));
       expect(r.data.outcome).toMatchObject({ ok: false, error });
       expect(r.data.capture).toBeNull();
-      expect(headSeq(w)).toBe(before);
+      const g = await w.app.ok(w.tech, 'instruments.get', { id: w.instrumentId });
+      expect(g.captures.filter((c) => c.purpose === 'result')).toHaveLength(0);
+      // The refused frame, exactly as received (terminator included), with its reason.
+      expect(g.refused[0]).toMatchObject({ purpose: 'result', error, resultId: w.resultId });
+      expect(Buffer.from(g.refused[0]!.raw, 'base64').toString('latin1')).toMatch(text);
     }
+    const res = (await w.app.ok(w.tech, 'results.get', { id: w.resultId })).result;
+    expect(res).toMatchObject({ status: 'pending', replicates: [] });
     // A reading in the wrong unit (a balance in g into a g/100 g result) is refused too.
     await simulate(w, 'stable', { weight: '3.1415', unit: 'g' });
     const r = await capture(w);
     expect(r.ok && r.data.outcome.error).toBe('wrong_unit');
   });
 
-  it('garbage, partial frames and a line that never ends do not crash and store nothing', async () => {
+  it('garbage, partial frames and a line that never ends do not crash; only the refused frame is kept', async () => {
     await qualify(w);
     await simulate(w, 'garbage');
-    const before = headSeq(w);
     const r = await capture(w);
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     expect(r.data.outcome.ok).toBe(false);
     expect(['garbage', 'timeout', 'syntax_error', 'transmission_error']).toContain(r.data.outcome.error);
-    expect(headSeq(w)).toBe(before);
+    const g = await w.app.ok(w.tech, 'instruments.get', { id: w.instrumentId });
+    expect(g.captures.filter((c) => c.purpose === 'result')).toHaveLength(0);
+    if (r.data.outcome.error !== 'timeout') expect(g.refused[0]!.error).toBe(r.data.outcome.error);
     // The connection still works afterwards.
     await simulate(w, 'stable');
     const ok = await capture(w);
@@ -296,11 +323,17 @@ describe('instruments over real pseudo-terminals', () => {
     await simulate(w, 'stable');
     const ok = await capture(w);
     expect(ok.ok && ok.data.outcome.ok).toBe(true);
-    // The next check fails: the capture above is flagged and the instrument locks.
-    await w.app.ok(w.tech, 'instruments.dailyCheck', {
-      id: w.instrumentId,
-      points: [{ nominal: '100.00', tolerance: '0.05', unit: 'g', reading: '100.09' }],
-    });
+    // The next check fails (the balance reads 100.09 g on the 100 g standard): the capture
+    // above is flagged and the instrument locks. A balance's check is read, never typed.
+    expect(
+      errKey(
+        await w.app.call(w.tech, 'instruments.dailyCheck', {
+          id: w.instrumentId,
+          readings: [{ point: 0, reading: '100.00' }],
+        }),
+      ),
+    ).toBe('errors.check_reading_must_be_read');
+    expect((await qualify(w, '100.09')).passed).toBe(false);
     const g = await w.app.ok(w.tech, 'instruments.get', { id: w.instrumentId });
     expect(g.instrument.lock).toMatchObject({ locked: true, lastCheckPassed: false });
     expect(g.captures.filter((c) => c.purpose === 'result').every((c) => c.flagged)).toBe(true);

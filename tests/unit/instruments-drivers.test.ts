@@ -11,10 +11,13 @@ import {
   ai3320Config,
   createPrintDriver,
   createPrintParser,
+  lactoscanSaConfig,
   printConfigSchema,
+  shippedPrintConfigs,
   sper850055Config,
   testCapture,
 } from '../../src/main/instruments/drivers/print-format';
+import { errorPrintout, printout, shippedFormatIds, shippedFormats } from '../../src/shared/domain/print-formats';
 import { parseSbi, parseSerial as sbiSerial } from '../../src/main/instruments/drivers/sbi';
 import { bytes, createLineFramer, latin1, MAX_LINE, normalizeDecimal } from '../../src/main/instruments/drivers/types';
 
@@ -173,38 +176,126 @@ describe('Ohaus (§4.3)', () => {
   });
 });
 
-describe('print formats (§4.4–4.6)', () => {
-  const sper = 'p07.01pH: m12.34mV:T025.0C@2024-05-01 10:00:00 \x5a';
-  const ai = 'C|20120510|112632|Advanced Instruments 3320|03090845A|…';
+describe('print formats (§4.4–4.6; docs/instrument-formats.md)', () => {
+  const sper = 'p07.01pH: m12.34mV:T025.0C@ 2024-05-01 10:00:00\x5a';
 
-  it('Sper 850055 line → pH and temperature; a damaged line → nothing', () => {
+  it('Sper 850055 [S]: on-line and memory lines → pH (item ph) and temperature; error lines; a damaged line → nothing', () => {
     const d = createPrintDriver(sper850055Config);
     expect(d.requestReading()).toHaveLength(0);
     expect([d.requestSerial(), d.zero(), d.tare()]).toEqual([null, null, null]);
-    expect(d.parse(b(sper))).toEqual({
+    expect(d.parse(b(sper))).toMatchObject({
       kind: 'record',
       fields: { pH: { value: '7.01', unit: 'pH' }, temperature: { value: '25.0', unit: '°C' } },
     });
-    expect(d.parse(b('p07.01pH: m12.34mV:T025.0C@2024-05-01'))).toEqual({ kind: 'ignore' });
-    expect(d.parse(b('p07.0xpH: m12.34mV:T025.0C@2024-05-01 10:00:00'))).toEqual({ kind: 'ignore' });
-  });
-
-  it('AI 3320 C record → date and time [freezing point position U]; E record → instrument error', () => {
-    expect(createPrintParser(ai3320Config).push(b(ai))).toEqual({
+    // The memory-transmit shape (no mV, a record number), in °F.
+    expect(d.parse(b('P06.86pH: T077.0F#12@2024-05-01 10:00:00'))).toMatchObject({
       kind: 'record',
-      fields: {
-        record_date: { value: '20120510', unit: 'yyyymmdd' },
-        record_time: { value: '112632', unit: 'hhmmss' },
-      },
+      fields: { pH: { value: '6.86', unit: 'pH' }, temperature_f: { value: '77.0', unit: '°F' } },
     });
-    const e = createPrintParser(ai3320Config).push(
-      b('E|20120510|112632|Advanced Instruments|3320|03090845A|S-7|4|Sample froze early'),
-    );
-    expect(e).toMatchObject({
+    expect(d.parse(b('E01Nul: E01Nul: E01Nul @ 2024-05-01 10:00:00'))).toMatchObject({
       kind: 'error',
       error: 'not_executable',
-      detail: expect.stringContaining('Sample froze early'),
+      detail: expect.stringContaining('E01Nul'),
     });
+    expect(d.parse(b('p07.01pH: m12.34mV:T025.0C@2024-05-01'))).toEqual({ kind: 'ignore' });
+    expect(d.parse(b('p07.0xpH: m12.34mV:T025.0C@2024-05-01 10:00:00'))).toEqual({ kind: 'ignore' });
+    // The record keeps the bytes as received.
+    const raw = b(`${sper}\r\n`);
+    const r = d.parse(b(sper), raw);
+    expect(r.kind === 'record' && r.raw).toEqual(raw);
+  });
+
+  it('AI 3320 [S]: R record → osmolality and sample id; S/C records are no result; E record → instrument error', () => {
+    const p = createPrintParser(ai3320Config);
+    expect(
+      p.push(b('R|20120510|112632|Advanced Instruments Inc.|3320|03090845A|0123456789ABCDEFGHIJ|2000|mOsm/kg')),
+    ).toMatchObject({
+      kind: 'record',
+      fields: { osmolality: { value: '2000', unit: 'mOsm/kg' } },
+      sampleId: '0123456789ABCDEFGHIJ',
+    });
+    expect(p.push(b('R|20120510|112632|Advanced Instruments Inc.|3320|03090845A||290|mOsm/kg'))).toMatchObject({
+      kind: 'record',
+      fields: { osmolality: { value: '290', unit: 'mOsm/kg' } },
+      sampleId: undefined,
+    });
+    expect(p.push(b('C|20120510|112632|Advanced Instruments 3320|03090845A|20060510|80000|1|1|1'))).toEqual({
+      kind: 'ignore',
+    });
+    expect(p.push(b('S|20120510|112632|Advanced Instruments Inc.|3320|03090845A|3.0|0|2364|1|6|5|1'))).toEqual({
+      kind: 'ignore',
+    });
+    expect(
+      p.push(b('E|20120510|112632|Advanced Instruments |3320|03090845A|0123456789ABCDEFGHIJ|1000|Sample Pre Freeze')),
+    ).toMatchObject({ kind: 'error', error: 'not_executable', detail: expect.stringContaining('Sample Pre Freeze') });
+  });
+
+  it('every shipped format reads back the printout its simulator writes, with the items it names', () => {
+    for (const id of shippedFormatIds) {
+      const f = createLineFramer(MAX_LINE, 'crlf');
+      const d = driverFor('print', shippedPrintConfigs[id]);
+      const text = printout(id, {
+        sampleId: 'S260601-0001',
+        values: id === 'ai-4250' ? { freezing_point_mh: '-540' } : {},
+      });
+      const lines = f.frames(b(text));
+      const parsed = lines.map((l) => d.parse(l.bytes, l.raw)).filter((x) => x.kind !== 'ignore');
+      expect(parsed, id).toHaveLength(1);
+      const rec = parsed[0]!;
+      expect(rec.kind, id).toBe('record');
+      if (rec.kind !== 'record') continue;
+      // The raw bytes of the record are the printout exactly as written, terminators included.
+      expect(latin1(rec.raw!), id).toBe(text);
+      for (const field of shippedPrintConfigs[id].fields.filter((x) => x.item && rec.fields[x.analyte]))
+        expect(rec.fields[field.analyte]!.value, `${id} ${field.analyte}`).toMatch(/^-?\d+(\.\d+)?$/);
+      const e = errorPrintout(id);
+      const errs = f
+        .frames(b(e))
+        .map((l) => d.parse(l.bytes, l.raw))
+        .filter((x) => x.kind === 'error');
+      expect(errs.length, `${id} error printout`).toBeGreaterThan(0);
+      expect(shippedFormats[id].verification === 'sourced' || /not confirmed/i.test(shippedFormats[id].source)).toBe(
+        true,
+      );
+    }
+    const lacto = createPrintParser(lactoscanSaConfig);
+    const got = testCapture(lactoscanSaConfig, printout('lactoscan-sa', { sampleId: '12' }));
+    expect(got.errors).toEqual([]);
+    expect(got.records[0]).toMatchObject({
+      sampleId: '0012',
+      fields: { fat: { value: '3.62', unit: '%' }, density: { value: '29.30', unit: '°L' } },
+    });
+    void lacto;
+  });
+
+  it('field roles: sample id and status are text; a bad status refuses the record; optional fields; items', () => {
+    const cfg = {
+      recordStart: '^BEGIN',
+      recordEnd: '^END',
+      fields: [
+        { analyte: 'id', pattern: '^ID: (\\S+)', unit: '', role: 'sample_id' as const },
+        { analyte: 'st', pattern: '^STATUS: (\\w+)', unit: '', role: 'status' as const, okPattern: '^OK$' },
+        { analyte: 'fp', pattern: '^FP: (\\S+)', unit: 'm°C', item: 'freezing_point' },
+        { analyte: 'temp', pattern: '^T: (\\S+)', unit: '°C', role: 'temperature' as const, optional: true },
+      ],
+    };
+    const t = testCapture(
+      cfg,
+      'BEGIN\nID: S-1\nSTATUS: OK\nFP: -521\nEND\nBEGIN\nID: S-2\nSTATUS: UNSTABLE\nFP: -519\nEND',
+    );
+    expect(t.records).toEqual([{ fields: { fp: { value: '-521', unit: 'm°C' } }, sampleId: 'S-1', status: 'OK' }]);
+    expect(t.errors).toEqual(['line 10: the instrument marked the record "UNSTABLE" (st)']);
+    const bad = (over: object) =>
+      printConfigSchema.safeParse({ fields: [{ analyte: 'a', pattern: '(1)', unit: '', ...over }] }).success;
+    expect(bad({ role: 'status' })).toBe(false);
+    expect(bad({ role: 'sample_id', item: 'fat' })).toBe(false);
+    expect(bad({ okPattern: '^OK$' })).toBe(false);
+    expect(bad({ item: 'Fat Content' })).toBe(false);
+    expect(bad({ item: 'fat' })).toBe(true);
+    expect(
+      printConfigSchema.safeParse({ checkSampleId: true, fields: [{ analyte: 'a', pattern: '(1)', unit: '' }] })
+        .success,
+    ).toBe(false);
   });
 
   const lacto = {
@@ -221,7 +312,13 @@ describe('print formats (§4.4–4.6)', () => {
       lacto,
       '== RESULT\nFat: 3.52\nSNF : 8.61\n====\nnoise\n== RESULT\nFat: 3.5\n====\n== RESULT\nFat: 3,5\nSNF: 8.6\n==',
     );
-    expect(t.records).toEqual([{ fat: { value: '3.52', unit: '%' }, snf: { value: '8.61', unit: '%' } }]);
+    expect(t.records).toEqual([
+      {
+        fields: { fat: { value: '3.52', unit: '%' }, snf: { value: '8.61', unit: '%' } },
+        sampleId: null,
+        status: null,
+      },
+    ]);
     expect(t.errors).toEqual([
       'line 8: record incomplete: no value for snf',
       'line 12: fat: "3,5" is not a decimal number',
@@ -245,9 +342,13 @@ describe('print formats (§4.4–4.6)', () => {
     const p = createPrintParser({ recordStart: '^#', fields: [{ analyte: 'x', pattern: '^x=(\\d+)', unit: 'u' }] });
     expect(p.push(b('#1'))).toEqual({ kind: 'ignore' });
     expect(p.push(b('x=5'))).toEqual({ kind: 'ignore' });
-    expect(p.push(b('#2'))).toEqual({ kind: 'record', fields: { x: { value: '5', unit: 'u' } } });
+    expect(p.push(b('#2'))).toMatchObject({
+      kind: 'record',
+      fields: { x: { value: '5', unit: 'u' } },
+      raw: b('#1x=5'),
+    });
     expect(p.push(b('x=6'))).toEqual({ kind: 'ignore' });
-    expect(p.flush()).toEqual({ kind: 'record', fields: { x: { value: '6', unit: 'u' } } });
+    expect(p.flush()).toMatchObject({ kind: 'record', fields: { x: { value: '6', unit: 'u' } } });
   });
 
   it('validates configurations: compiling, exactly one capture group, no nested quantifiers', () => {
@@ -349,6 +450,45 @@ describe('line framer', () => {
     expect(out[0]!.length).toBe(MAX_LINE + 1);
     for (const d of Object.values(drivers)) expect(d.parse(out[0]!)).toMatchObject({ kind: 'error', error: 'garbage' });
     expect(text(f.push(b('tail\r\nS S 1.0 g\r\n')))).toEqual(['S S 1.0 g']);
+  });
+
+  it('keeps every byte as received: the concatenated raw of the lines is the stream, terminators included', () => {
+    const line = fc.stringMatching(/^[ -~]{0,40}$/);
+    const ending = fc.constantFrom('\r\n', '\r', '\n', '\r\n\r\n');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(line, ending), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        fc.constantFrom<'crlf' | 'cr' | 'lf' | undefined>('crlf', 'cr', 'lf', undefined),
+        (lines, cuts, le) => {
+          // A final LF: a CR-LF instrument's last CR waits for the byte after it.
+          const stream = b(`${lines.map(([l, e]) => l + e).join('')}\n`);
+          const f = createLineFramer(MAX_LINE, le);
+          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((x, y) => x - y);
+          const got: Array<{ bytes: Uint8Array; raw: Uint8Array }> = [];
+          let at = 0;
+          for (const p of [...points, stream.length]) {
+            got.push(...f.frames(stream.subarray(at, p)));
+            at = p;
+          }
+          expect(got.map((g) => latin1(g.bytes))).toEqual(lines.map(([l]) => l).filter((l) => l.length > 0));
+          // Everything up to the last line's terminator is in some line's raw, in order.
+          const joined = got.map((g) => latin1(g.raw)).join('');
+          expect(latin1(stream).startsWith(joined)).toBe(true);
+          for (const g of got) expect(latin1(g.raw).replace(/[\r\n]/g, '')).toBe(latin1(g.bytes));
+        },
+      ),
+    );
+  });
+
+  it('CR LF instruments: the LF stays with its line even when it arrives in the next chunk', () => {
+    const f = createLineFramer(MAX_LINE, 'crlf');
+    expect(f.frames(b('S S 1 g\r'))).toEqual([]);
+    const [one] = f.frames(b('\nS S 2 g\r\n'));
+    expect(latin1(one!.raw)).toBe('S S 1 g\r\n');
+    const g = createLineFramer();
+    expect(g.frames(b('A\r')).map((x) => latin1(x.raw))).toEqual(['A\r']);
+    expect(g.frames(b('\nB\r\n')).map((x) => latin1(x.raw))).toEqual(['\nB\r']);
   });
 
   it('a line of exactly 256 bytes is a normal frame', () => {

@@ -8,7 +8,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseMtSics } from '../../src/main/instruments/drivers/mt-sics';
 import { parseOhaus, parseSerial as ohausSerial } from '../../src/main/instruments/drivers/ohaus';
-import { ai3320Config, createPrintParser, sper850055Config } from '../../src/main/instruments/drivers/print-format';
+import {
+  ai3320Config,
+  ai4250Config,
+  createPrintParser,
+  sper850055Config,
+} from '../../src/main/instruments/drivers/print-format';
 import { parseSbi, parseSerial as sbiSerial } from '../../src/main/instruments/drivers/sbi';
 import { bytes, createLineFramer, latin1, readingErrors, type Parsed } from '../../src/main/instruments/drivers/types';
 
@@ -65,8 +70,12 @@ function ohausReading(s: string): boolean {
 
 /** §4.4 and §4.6: the documented line shapes. */
 const sperLine = (s: string) =>
-  /^p\d{1,2}\.\d{1,3}pH: ?m[-+]?\d{1,4}\.\d{1,3}mV: ?T\d{1,3}\.\d{1,2}C@\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(s);
-const aiLine = (s: string) => /^C\|\d{8}\|\d{6}\|/.test(s);
+  /^[pP]\d{1,2}\.\d{1,3}pH: ?(?:m[-+]?\d{1,4}\.\d{1,3}mV: ?)?T\d{1,3}\.\d{1,2}[CF] ?(?:#\d{1,4} ?)?@ ?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(
+    s,
+  );
+const aiLine = (s: string) =>
+  /^R\|\d{8}\|\d{6}\|(?:[^|]{0,60}\|){3}[^|]{0,40}\|-?\d{1,6}(?:\.\d{1,3})?\|mOsm\/kg/.test(s);
+const cryoLine = (s: string) => /^Sample +[A-Za-z0-9-]{1,30} +-?\d{1,4}(?:\.\d{1,3})? ?m°[CH]/.test(s);
 
 // ---- valid frames and their mutations ---------------------------------------------------
 
@@ -108,8 +117,11 @@ const sperFrame = fc
       `p${a.slice(0, 2)}.${b.slice(0, 2).padEnd(2, '0')}pH: m${c.slice(0, 3)}.12mV:T025.${a[0]}C@2024-05-01 10:00:00 ?`,
   );
 const aiFrame = fc
-  .tuple(fc.stringMatching(/^\d{8}$/), fc.stringMatching(/^\d{6}$/))
-  .map(([d, t]) => `C|${d}|${t}|Advanced Instruments 3320|03090845A|S1`);
+  .tuple(fc.stringMatching(/^\d{8}$/), fc.stringMatching(/^\d{6}$/), fc.stringMatching(/^[A-Z0-9]{0,20}$/), digits)
+  .map(([d, t, id, v]) => `R|${d}|${t}|Advanced Instruments Inc.|3320|03090845A|${id}|${v}|mOsm/kg`);
+const cryoFrame = fc
+  .tuple(fc.stringMatching(/^[A-Za-z0-9-]{1,20}$/), digits, fc.constantFrom('m°C', 'm°H'))
+  .map(([id, v, u]) => `Sample ${id}  -${v.slice(0, 3)} ${u}`);
 
 const interesting = fc.oneof(
   fc.integer({ min: 0, max: 255 }),
@@ -157,6 +169,7 @@ interface Case {
 
 const sper = () => createPrintParser(sper850055Config);
 const ai = () => createPrintParser(ai3320Config);
+const cryo = () => createPrintParser(ai4250Config);
 const cases: Case[] = [
   {
     name: 'mt-sics',
@@ -199,6 +212,12 @@ const cases: Case[] = [
     valid: { record: sperLine, ignore: () => true },
   },
   { name: 'print ai3320', parse: (f) => ai().push(f), frames: aiFrame, valid: { record: aiLine, ignore: () => true } },
+  {
+    name: 'print ai4250 (template)',
+    parse: (f) => cryo().push(f),
+    frames: cryoFrame,
+    valid: { record: cryoLine, ignore: () => true },
+  },
 ];
 
 describe.each(cases)('$name parser', ({ parse, frames, valid }) => {

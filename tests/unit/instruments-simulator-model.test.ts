@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { driverFor } from '../../src/main/instruments/drivers';
-import { sper850055Config } from '../../src/main/instruments/drivers/print-format';
+import { lactoscanSaConfig, sper850055Config } from '../../src/main/instruments/drivers/print-format';
 import { bytes, latin1, type Driver, type Parsed } from '../../src/main/instruments/drivers/types';
 import {
   addLastDigit,
@@ -174,9 +174,26 @@ describe('protocol details', () => {
       .printOnce()
       .flatMap((a) => ('bytes' in a ? f.push(a.bytes) : []))
       .map((x) => d.parse(x));
-    expect(parsed).toEqual([
+    expect(parsed).toMatchObject([
       { kind: 'record', fields: { pH: { value: '7.00', unit: 'pH' }, temperature: { value: '25.0', unit: '°C' } } },
     ]);
+    // A shipped format: its record, and its error record in the error scenarios.
+    const ls = createInstrumentModel({
+      driver: 'print',
+      scenario: 'stable',
+      format: 'lactoscan-sa',
+      values: { fat: '4.01' },
+    });
+    const lsDriver = driverFor('print', lactoscanSaConfig);
+    const lsFramer = lsDriver.framer('crlf');
+    const records = ls
+      .printOnce()
+      .flatMap((a) => ('bytes' in a ? lsFramer.frames(a.bytes) : []))
+      .map((x) => lsDriver.parse(x.bytes, x.raw))
+      .filter((p) => p.kind === 'record');
+    expect(records).toMatchObject([{ fields: { fat: { value: '4.01', unit: '%' }, snf: { value: '8.71' } } }]);
+    const err = createInstrumentModel({ driver: 'print', scenario: 'error', format: 'sper-850055' }).printOnce();
+    expect(err.map((a) => ('bytes' in a ? latin1(a.bytes) : a))[0]).toMatch(/^E01Nul/);
     const g = createInstrumentModel({ driver: 'print', scenario: 'garbage' }).printOnce();
     expect(
       g

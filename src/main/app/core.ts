@@ -14,6 +14,7 @@ import { IntakeService } from '../intake/intake-service';
 import { EnvService } from '../environment/env-service';
 import { InstrumentsService } from '../instruments/instruments-service';
 import { ConnectionManager } from '../instruments/connections';
+import { InstrumentRules } from '../instruments/rules';
 import { DispositionService } from '../disposition/disposition-service';
 import { DrillsService } from '../recall/drills-service';
 import { SessionManager } from '../auth/sessions';
@@ -155,7 +156,9 @@ export class AppCore {
     const lots = new LotsService(ledger, identity, join(this.dataDir, 'attachments'), () => settings.get().lotCodePatterns ?? {});
     const samples = new SamplesService(ledger, identity, specs, { patterns: () => settings.get().sampleCodePatterns ?? {} });
     const documents = new DocumentsService(ledger, join(this.dataDir, 'documents'), this.pdf);
-    const results = new ResultsService(ledger, identity, specs, samples, join(this.dataDir, 'attachments', 'results'));
+    // Every value names an unlocked instrument of its method's kind (issue 19 §5): a constructor dependency of testing.
+    const instrumentRules = new InstrumentRules(ledger);
+    const results = new ResultsService(ledger, identity, specs, samples, join(this.dataDir, 'attachments', 'results'), instrumentRules);
     samples.onRegistered = (w, sample) => {
       results.planSample(w, sample);
     };
@@ -172,7 +175,7 @@ export class AppCore {
     // alert, is not released or accepted.
     lots.decisionGuard = (lotCode) => results.blockingOos(lotCode);
     lots.envGuard = (lotCode) => env.openAlertsFor(lotCode);
-    const instruments = new InstrumentsService(ledger, results, this.instrumentConnections());
+    const instruments = new InstrumentsService(ledger, results, this.instrumentConnections(), instrumentRules, identity);
     const disposition = new DispositionService(ledger, identity, settings, samples, results, env, {
       problem: () => {
         if (this.startupFindings.length) return { key: 'startup_findings', runId: null };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SerialPort } from 'serialport';
-import type { Driver, Framer, Parsed, SerialSettings } from './drivers/types';
+import type { Driver, FramedLine, Framer, Parsed, SerialSettings } from './drivers/types';
 
 /**
  * The connection manager (issue 10 §3): one owner per port, in the main process. Opens the
@@ -32,7 +32,13 @@ export interface Target {
 }
 
 export interface Frame {
+  /** The line's content (terminators excluded): what the parser read. */
   bytes: Uint8Array;
+  /**
+   * The bytes exactly as received, terminators included (D-057); for a print-format record,
+   * every line of the record.
+   */
+  raw: Uint8Array;
   parsed: Parsed;
   /** When the frame's last byte arrived (performance.now()). */
   at: number;
@@ -102,7 +108,7 @@ class Connection {
   recent = new Map<string, Frame>();
 
   constructor(public target: Target) {
-    this.framer = target.driver.framer();
+    this.framer = target.driver.framer(target.settings.lineEnding);
   }
 }
 
@@ -202,7 +208,13 @@ export class ConnectionManager {
     if (ask && ask.length > 0 && c.target.expectedSerial) {
       try {
         const d = c.target.driver;
-        const f = await this.request(c, ask, (p) => p.kind === 'serial' || p.kind === 'error', 2000, d.parseSerial ? (fr) => d.parseSerial!(fr) : undefined);
+        const f = await this.request(
+          c,
+          ask,
+          (p) => p.kind === 'serial' || p.kind === 'error',
+          2000,
+          d.parseSerial ? (fr) => d.parseSerial!(fr) : undefined,
+        );
         if (f.parsed.kind === 'serial' && f.parsed.serial !== c.target.expectedSerial) {
           const got = f.parsed.serial;
           c.wanted = false;
@@ -227,9 +239,9 @@ export class ConnectionManager {
   private onData(c: Connection, chunk: Buffer): void {
     const bytes = new Uint8Array(chunk);
     this.events.traffic(c.target.id, 'rx', bytes);
-    let frames: Uint8Array[];
+    let frames: FramedLine[];
     try {
-      frames = c.framer.push(bytes);
+      frames = c.framer.frames(bytes);
     } catch {
       c.framer.reset();
       return;
@@ -237,11 +249,12 @@ export class ConnectionManager {
     for (const f of frames) {
       let parsed: Parsed;
       try {
-        parsed = (c.pending?.parser ?? c.target.driver.parse.bind(c.target.driver))(f);
+        parsed = c.pending?.parser ? c.pending.parser(f.bytes) : c.target.driver.parse(f.bytes, f.raw);
       } catch {
         parsed = { kind: 'error', error: 'garbage', detail: 'unreadable frame' };
       }
-      const frame: Frame = { bytes: f, parsed, at: performance.now() };
+      const raw = (parsed.kind === 'record' || parsed.kind === 'error') && parsed.raw ? parsed.raw : f.raw;
+      const frame: Frame = { bytes: f.bytes, raw, parsed, at: performance.now() };
       const p = c.pending;
       if (p && p.accept(parsed)) {
         c.pending = null;
@@ -298,7 +311,13 @@ export class ConnectionManager {
     );
   }
 
-  private request(c: Connection, bytes: Uint8Array, accept: (p: Parsed) => boolean, timeoutMs: number, parser?: (frame: Uint8Array) => Parsed): Promise<Frame> {
+  private request(
+    c: Connection,
+    bytes: Uint8Array,
+    accept: (p: Parsed) => boolean,
+    timeoutMs: number,
+    parser?: (frame: Uint8Array) => Parsed,
+  ): Promise<Frame> {
     if (c.pending) return Promise.reject(new InstrumentError('busy', 'a request is already waiting for an answer'));
     return new Promise<Frame>((resolve, reject) => {
       const timer = setTimeout(() => {

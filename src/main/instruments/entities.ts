@@ -1,6 +1,6 @@
 import { defineEntity } from '../ledger/entities';
 
-/** Benchtop instruments (migration 0008). */
+/** Benchtop instruments (migrations 0008 and 0013). */
 export const IN = {
   instrument: defineEntity({
     name: 'instrument',
@@ -49,8 +49,16 @@ export const IN = {
       'typed_over_reason',
       'flagged',
       'flag_reason',
+      'field',
+      'read_value',
+      'read_unit',
+      'conversion',
+      'record',
+      'raw_format',
     ],
-    json: ['settings'],
+    json: ['settings', 'conversion', 'record'],
+    // Migration 0013 (docs/ledger.md §5.1): NULL on captures written before it.
+    added: ['field', 'read_value', 'read_unit', 'conversion', 'record', 'raw_format'],
   }),
   event: defineEntity({
     name: 'instrument_event',
@@ -68,6 +76,58 @@ export const IN = {
       'note',
     ],
     json: ['points'],
+    appendOnly: true,
+  }),
+  /** A frame refused when a capture or check reading was asked for: evidence with its reason (D-057). */
+  frame: defineEntity({
+    name: 'instrument_frame',
+    table: 'instrument_frame',
+    columns: [
+      'instrument_id',
+      'purpose',
+      'result_id',
+      'sample_code',
+      'raw',
+      'error',
+      'detail',
+      'settings',
+      'at',
+      'by_user',
+    ],
+    json: ['settings'],
+    appendOnly: true,
+  }),
+  /** What a test method names about instruments: the kind its values are measured on, and reading conversions (D-058). */
+  methodInstrument: defineEntity({
+    name: 'method_instrument',
+    table: 'method_instrument',
+    columns: ['method_code', 'instrument_kind', 'conversions', 'note'],
+    json: ['conversions'],
+  }),
+  /** The daily-check standards of an instrument, fixed by a QA manager (D-059). */
+  checkPlan: defineEntity({
+    name: 'instrument_check_plan',
+    table: 'instrument_check_plan',
+    columns: ['instrument_id', 'points', 'note'],
+    json: ['points'],
+  }),
+  /** A result measured on an instrument since its last good check, flagged by a failed check or calibration (D-059). */
+  flag: defineEntity({
+    name: 'instrument_flag',
+    table: 'instrument_flag',
+    columns: [
+      'instrument_id',
+      'event_id',
+      'result_id',
+      'capture_id',
+      'sample_code',
+      'lot_code',
+      'item_code',
+      'how',
+      'replicates',
+      'at',
+    ],
+    json: ['replicates'],
     appendOnly: true,
   }),
 } as const;

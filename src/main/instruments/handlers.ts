@@ -61,8 +61,28 @@ export function instrumentsHandlers(core: AppCore): InstrumentHandlers {
       return { ok: true as const };
     },
     'instruments.capture': (i, ctx) => svc().capture(actor(ctx), ctx.connection.locale, i),
-    'instruments.read': ({ id }, ctx) => svc().read(actor(ctx), ctx.connection.locale, id),
-    'instruments.dailyCheck': ({ id, points, note }, ctx) => svc().dailyCheck(actor(ctx), id, points, note),
+    'instruments.read': ({ id, readingId }, ctx) => svc().read(actor(ctx), ctx.connection.locale, id, readingId),
+    'instruments.dailyCheck': ({ id, readings, note }, ctx) => svc().dailyCheck(actor(ctx), id, readings, note),
+    'instruments.checkPlan.save': ({ id, points, note, reason }, ctx) =>
+      svc().saveCheckPlan(actor(ctx), id, points, note, reason),
+    'instruments.impact': ({ eventId }) => svc().impact(eventId),
+    'instruments.impact.hold': ({ eventId, lotCodes, reason, signature }, ctx) => {
+      if (!ctx.session) fail('not_signed_in');
+      return svc().holdImpact(
+        ctx.session.userId,
+        eventId,
+        lotCodes,
+        reason,
+        signature.password,
+        signature.meaning,
+        signature.comment,
+      );
+    },
+    'instruments.methods.list': () => svc().rules.methodRules(),
+    'instruments.methods.save': (i, ctx) => {
+      const s = core.need();
+      return s.ledger.write(actor(ctx), (w) => s.instruments.rules.saveMethodRule(w, i));
+    },
     'instruments.calibration': ({ id, ...i }, ctx) => svc().calibration(actor(ctx), id, i),
     'instruments.printConfig.test': ({ config, text }) => testCapture(config, text),
   };

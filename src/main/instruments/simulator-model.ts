@@ -14,8 +14,11 @@
  * (MT 'S +' / 'S -', SBI 'High' / 'Low'; Ohaus documents none [U], so it stays silent and the
  * host times out); garbage (a line of noise bytes, then noise without a line ending); slow
  * (answers after 1500 ms); disconnect (the first answer, then disconnect); wrong-serial (the
- * serial-number answer names another instrument).
+ * serial-number answer names another instrument); error (a printing instrument's error record).
+ * Print-only instruments play a shipped format (`format`): its record, or in the error,
+ * overload, underload and unstable scenarios its error record (D-060).
  */
+import { errorPrintout, printout, type ShippedFormatId } from '../../shared/domain/print-formats';
 import { bytes, createLineFramer, latin1 } from './drivers/types';
 
 export const modelScenarios = [
@@ -28,6 +31,7 @@ export const modelScenarios = [
   'disconnect',
   'wrong-serial',
   'unstable',
+  'error',
 ] as const;
 export type ModelScenario = (typeof modelScenarios)[number];
 export type ModelAction = { delayMs: number; bytes: Uint8Array } | { disconnect: true };
@@ -41,6 +45,14 @@ export interface ModelOptions {
   serial?: string;
   /** What a print-only instrument prints (lines separated by CR LF). Default: a Sper 850055 line. */
   printRecord?: string;
+  /**
+   * A shipped print format (src/shared/domain/print-formats.ts): the instrument prints that
+   * model's record (its documented shape, or LotSeal's template for unverified ones) with
+   * `values` and `sampleId`, and its error record in the error scenarios.
+   */
+  format?: ShippedFormatId;
+  values?: Record<string, string>;
+  sampleId?: string;
   /** Seed of the noise of the 'garbage' scenario (deterministic). */
   seed?: number;
   driftSteps?: number;
@@ -138,6 +150,8 @@ export function createInstrumentModel(o: ModelOptions): InstrumentModel {
       }
       case 'garbage':
         return garbage();
+      case 'error':
+        return o.driver === 'mt-sics' ? say('EL') : o.driver === 'ohaus' ? say('ES') : [];
       case 'unstable':
         if (!stableOnly) return line(weight, false);
         return o.driver === 'mt-sics' ? say('S I', SETTLE_MS) : [];
@@ -205,7 +219,16 @@ export function createInstrumentModel(o: ModelOptions): InstrumentModel {
       if (dead) return [];
       if (o.driver !== 'print') return deliver(reading(false));
       if (o.scenario === 'garbage') return garbage();
-      const record = o.printRecord ?? defaultPrintRecord;
+      if (o.format && ['error', 'overload', 'underload', 'unstable'].includes(o.scenario))
+        return deliver([{ delayMs: 0, bytes: bytes(errorPrintout(o.format)) }]);
+      const record =
+        o.printRecord ??
+        (o.format
+          ? printout(o.format, {
+              ...(o.values ? { values: o.values } : {}),
+              ...(o.sampleId ? { sampleId: o.sampleId } : {}),
+            })
+          : defaultPrintRecord);
       const text = /[\r\n]$/.test(record) ? record : `${record}\r\n`;
       return deliver([{ delayMs: o.scenario === 'slow' ? SLOW_MS : 0, bytes: bytes(text) }]);
     },

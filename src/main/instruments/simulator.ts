@@ -1,5 +1,6 @@
 import { SerialPort } from 'serialport';
 import { driverFor } from './drivers';
+import { shippedFormats, type ShippedFormatId } from '../../shared/domain/print-formats';
 import { createInstrumentModel } from './simulator-model';
 
 export const simulatorScenarios = [
@@ -12,6 +13,7 @@ export const simulatorScenarios = [
   'disconnect',
   'wrong-serial',
   'unstable',
+  'error',
 ] as const;
 export type SimulatorScenario = (typeof simulatorScenarios)[number];
 
@@ -23,6 +25,10 @@ export interface SimulatorOptions {
   unit?: string;
   serial?: string;
   printRecord?: string;
+  /** print driver: a shipped format to play (its record, and its error record in the error scenarios). */
+  format?: ShippedFormatId;
+  values?: Record<string, string>;
+  sampleId?: string;
   /** print driver: send the record every N ms. */
   printEveryMs?: number;
 }
@@ -42,7 +48,7 @@ export interface RunningSimulator {
  */
 export async function runSimulator(o: SimulatorOptions): Promise<RunningSimulator> {
   const driver = driverFor(o.driver);
-  const s = driver.defaults;
+  const s = o.format ? { ...driver.defaults, ...shippedFormats[o.format].settings } : driver.defaults;
   const port = new SerialPort({
     path: o.port,
     baudRate: s.baudRate,
@@ -59,6 +65,9 @@ export async function runSimulator(o: SimulatorOptions): Promise<RunningSimulato
     ...(o.unit ? { unit: o.unit } : {}),
     ...(o.serial ? { serial: o.serial } : {}),
     ...(o.printRecord ? { printRecord: o.printRecord } : {}),
+    ...(o.format ? { format: o.format } : {}),
+    ...(o.values ? { values: o.values } : {}),
+    ...(o.sampleId ? { sampleId: o.sampleId } : {}),
   });
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;

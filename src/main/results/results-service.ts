@@ -211,6 +211,14 @@ export interface TestingHooks {
   swabPositive?: (w: LedgerWriter, result: Row, sample: Row) => void;
 }
 
+/**
+ * The instrument a value names (issue 19 §5; src/main/instruments/rules.ts): checked inside
+ * the transaction that writes a typed or captured value; returns the reference to store.
+ */
+export interface ValueInstrumentGuard {
+  checkValue(w: LedgerWriter, result: Row, instrumentRef: string | null): string | null;
+}
+
 export class ResultsService {
   /** Set by the capabilities that build on testing (intake, environment). */
   hooks: TestingHooks = {};
@@ -221,6 +229,7 @@ export class ResultsService {
     private readonly specs: SpecService,
     private readonly samples: SamplesService,
     private readonly attachmentsDir: string,
+    private readonly instrumentGuard: ValueInstrumentGuard | null = null,
   ) {}
 
   private get db() {
@@ -976,6 +985,15 @@ export class ResultsService {
     const replicates = patch['replicates'] ?? r['replicates'];
     const units = patch['unit_values'] ?? r['unit_values'];
     const hasValue = !empty(replicates) || !empty(units);
+    // A value measured on an instrument names it, unlocked, of the method's kind (issue 19 §5).
+    const valuesChanged =
+      (patch['replicates'] !== undefined && patch['replicates'] !== (r['replicates'] ?? null)) ||
+      (patch['unit_values'] !== undefined && patch['unit_values'] !== (r['unit_values'] ?? null));
+    if (this.instrumentGuard && hasValue && (valuesChanged || i.instrumentId !== undefined)) {
+      const ref = i.instrumentId !== undefined ? i.instrumentId : ((r['instrument_id'] as string | null) ?? null);
+      const stored = this.instrumentGuard.checkValue(w, r, ref);
+      if (i.instrumentId !== undefined) patch['instrument_id'] = stored;
+    }
     patch['analyst_id'] = w.actor.id;
     patch['entered_at'] = w.at;
     patch['status'] = hasValue ? (r['status'] === 'returned' ? 'returned' : 'entered') : 'pending';

@@ -53,6 +53,7 @@ export const permissions = [
   'instruments.manage',
   'instruments.use',
   'instruments.calibrate',
+  'instruments.qualify',
   // settings, backups
   'settings.manage',
   'backup.run',
@@ -88,6 +89,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'intake.reject',
     'intake.configure',
     'instruments.calibrate',
+    'instruments.qualify',
   ],
   inspector: [...everyone, 'ledger.verify', 'ledger.export', 'users.read'],
   administrator: [...everyone, 'ledger.verify', 'users.read', 'users.manage', 'settings.manage', 'backup.run', 'backup.restore', 'instruments.manage', 'instruments.use'],

@@ -5,6 +5,7 @@ import { driverFor } from '../../instruments/drivers';
 import type { Parsed, SerialSettings } from '../../instruments/drivers/types';
 import { runSimulator, simulatorScenarios, type SimulatorScenario } from '../../instruments/simulator';
 import { Exit, type Global } from '../common';
+import { shippedFormatIds, type ShippedFormatId } from '../../../shared/domain/print-formats';
 
 type DriverId = 'mt-sics' | 'sbi' | 'ohaus' | 'print';
 const DRIVERS: readonly string[] = ['mt-sics', 'sbi', 'ohaus', 'print'];
@@ -166,6 +167,17 @@ export function registerInstrumentCommands(program: Command, g: () => Global): v
     .option('--serial <sn>', 'the serial number to report')
     .option('--print-every-ms <n>', 'print driver: send a record every N ms')
     .option('--record <text>', 'print driver: the record text to send (\\n for new lines)')
+    .option(
+      '--format <id>',
+      `print driver: a shipped print format to play (${shippedFormatIds.join(' | ')}); its record, and its error record in the error scenarios`,
+    )
+    .option(
+      '--value <analyte=decimal>',
+      'print driver with --format: a value of the record (repeat for several)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--sample-id <id>', 'print driver with --format: the sample id the record carries')
     .action(
       async (o: {
         port: string;
@@ -176,8 +188,20 @@ export function registerInstrumentCommands(program: Command, g: () => Global): v
         serial?: string;
         printEveryMs?: string;
         record?: string;
+        format?: string;
+        value: string[];
+        sampleId?: string;
       }) => {
         if (!DRIVERS.includes(o.driver)) badArg('driver', o.driver, DRIVERS.join(', '));
+        if (o.format !== undefined && !(shippedFormatIds as readonly string[]).includes(o.format))
+          badArg('format', o.format, shippedFormatIds.join(', '));
+        if (o.format !== undefined && o.driver !== 'print') badArg('format', o.format, 'with --driver print');
+        const values: Record<string, string> = {};
+        for (const kv of o.value) {
+          const m = /^([A-Za-z_][A-Za-z0-9_]{0,39})=(-?\d+(?:\.\d+)?)$/.exec(kv);
+          if (!m) badArg('value', kv);
+          values[m[1]!] = m[2]!;
+        }
         if (!(simulatorScenarios as readonly string[]).includes(o.scenario))
           badArg('scenario', o.scenario, simulatorScenarios.join(', '));
         if (!/^-?\d+(\.\d+)?$/.test(o.weight)) badArg('weight', o.weight);
@@ -192,6 +216,9 @@ export function registerInstrumentCommands(program: Command, g: () => Global): v
           unit: o.unit,
           ...(o.serial ? { serial: o.serial } : {}),
           ...(o.record ? { printRecord: o.record.replace(/\\n/g, '\r\n') } : {}),
+          ...(o.format ? { format: o.format as ShippedFormatId } : {}),
+          ...(Object.keys(values).length ? { values } : {}),
+          ...(o.sampleId ? { sampleId: o.sampleId } : {}),
           ...(every ? { printEveryMs: every } : {}),
         }).catch((e: unknown) => {
           process.stderr.write(`lotseal: cannot open ${o.port}: ${(e as Error).message}\n`);
@@ -199,6 +226,8 @@ export function registerInstrumentCommands(program: Command, g: () => Global): v
         });
         process.stderr.write(`lotseal: simulating ${o.driver} (${o.scenario}) on ${o.port}\n`);
         const stop = () => void sim.close();
+        // SIGUSR1 is the print key of a printing instrument.
+        process.on('SIGUSR1', () => sim.print());
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
         await sim.closed;

@@ -96,6 +96,6 @@ export const mtSicsDriver: Driver = {
   requestSerial: () => bytes('I4\r\n'),
   zero: () => bytes('Z\r\n'),
   tare: () => bytes('T\r\n'),
-  framer: () => createLineFramer(),
+  framer: (lineEnding) => createLineFramer(MAX_LINE, lineEnding),
   parse: parseMtSics,
 };

@@ -76,7 +76,7 @@ export function createOhausDriver(options: OhausOptions = {}): Driver {
     requestSerial: () => bytes('PSN\r\n'),
     zero: () => bytes('Z\r\n'),
     tare: () => bytes('T\r\n'),
-    framer: () => createLineFramer(),
+    framer: (lineEnding) => createLineFramer(MAX_LINE, lineEnding),
     parse: parseOhaus,
     parseSerial: (frame) => parseSerial(frame, serialRe),
   };

@@ -98,7 +98,7 @@ export function createSbiDriver(options: SbiOptions = {}): Driver {
     requestSerial: () => bytes(`${ESC}x2_\r\n`),
     zero: () => bytes(`${ESC}V\r\n`),
     tare: () => bytes(`${ESC}T\r\n`),
-    framer: () => createLineFramer(),
+    framer: (lineEnding) => createLineFramer(MAX_LINE, lineEnding),
     parse: (frame) => parseSbi(frame, ids),
     parseSerial: (frame) => parseSerial(frame, serialRe),
   };

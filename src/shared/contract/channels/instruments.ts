@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel, event } from '../define';
-import { reasonSchema } from '../common';
+import { reasonSchema, signatureInputSchema } from '../common';
 import { resultViewSchema } from './testing';
 
 export const instrumentKinds = [
@@ -28,6 +28,10 @@ export const readingErrorCodes = [
   'timeout',
   'wrong_unit',
   'port_error',
+  /** A record whose sample id is not the sample it is captured into. */
+  'sample_mismatch',
+  /** A record (or reading) that fills no test of the sample. */
+  'no_items',
 ] as const;
 
 const decimal = z
@@ -42,6 +46,7 @@ const hex4 = z
   .regex(/^[0-9a-fA-F]{4}$/, { message: 'usb_id_format' });
 
 /** Print-format configuration (instruments that print records); validated again by the driver. */
+export const printFieldRoles = ['value', 'sample_id', 'temperature', 'status'] as const;
 export const printConfigInput = z.object({
   recordStart: z.string().max(200).optional(),
   recordEnd: z.string().max(200).optional(),
@@ -53,10 +58,19 @@ export const printConfigInput = z.object({
         analyte: z.string().trim().min(1).max(40),
         pattern: z.string().min(1).max(200),
         unit: z.string().max(20),
+        /** value (default), sample_id, temperature or status (D-057). */
+        role: z.enum(printFieldRoles).optional(),
+        /** The result item code this value fills (e.g. `fat`). */
+        item: z.string().trim().max(60).optional(),
+        optional: z.boolean().optional(),
+        /** status fields: the pattern of a good status. */
+        okPattern: z.string().max(200).optional(),
       }),
     )
     .min(1)
     .max(30),
+  /** The record's sample id must be the code of the sample it is captured into. */
+  checkSampleId: z.boolean().optional(),
 });
 
 export const instrumentFields = z.object({
@@ -116,6 +130,17 @@ export type InstrumentView = z.infer<typeof instrumentViewSchema>;
 
 export const captureViewSchema = z.object({
   id: z.string(),
+  /** The record's field that filled the result (print-format instruments), else null. */
+  field: z.string().nullable(),
+  /** As read, before the method's conversion (null for captures before migration 0013). */
+  readValue: z.string().nullable(),
+  readUnit: z.string().nullable(),
+  /** The conversion applied, e.g. "m°H × 0.0009656 (GB 5413.38)". */
+  conversion: z.string().nullable(),
+  /** The record's sample id, as printed. */
+  recordSampleId: z.string().nullable(),
+  /** `raw` holds the bytes exactly as received, terminators included (D-057). */
+  rawAsReceived: z.boolean(),
   instrumentId: z.string(),
   resultId: z.string().nullable(),
   replicateIndex: z.number().int().nullable(),
@@ -135,6 +160,8 @@ export const captureViewSchema = z.object({
 export const eventViewSchema = z.object({
   id: z.string(),
   kind: z.enum(instrumentEventKinds),
+  /** Results measured on the instrument since its last good check that this failed event flagged. */
+  flagged: z.number().int(),
   performedAt: z.string(),
   dueOn: z.string().nullable(),
   certificateNo: z.string().nullable(),
@@ -142,6 +169,11 @@ export const eventViewSchema = z.object({
   passed: z.boolean(),
   points: z.array(
     z.object({
+      /** The standard of the check plan (reference weight, buffer…) and its certificate. */
+      standard: z.string().nullable(),
+      certificateNo: z.string().nullable(),
+      /** Typed at the check rather than read through the instrument. */
+      typed: z.boolean(),
       nominal: z.string(),
       tolerance: z.string(),
       unit: z.string(),
@@ -163,8 +195,103 @@ export const readOutcomeSchema = z.object({
   error: z.enum(readingErrorCodes).nullable(),
   /** Translated explanation of the refusal. */
   message: z.string().nullable(),
-  /** base64 of the bytes received. */
+  /** base64 of the bytes received, exactly as received (terminators included). */
   raw: z.string(),
+  /** A print-format record: every field read, its sample id, temperature and status. */
+  record: z
+    .object({
+      fields: z.record(z.string(), z.object({ value: z.string(), unit: z.string() })),
+      sampleId: z.string().nullable(),
+      status: z.string().nullable(),
+    })
+    .nullable(),
+});
+
+/** A frame refused when a capture or a check reading was asked for, kept as evidence (D-057). */
+export const refusedFrameViewSchema = z.object({
+  id: z.string(),
+  purpose: z.enum(['result', 'check']),
+  resultId: z.string().nullable(),
+  sampleCode: z.string().nullable(),
+  raw: z.string(),
+  error: z.string(),
+  detail: z.string().nullable(),
+  at: z.string(),
+  by: z.string(),
+});
+
+/** A daily-check standard fixed on the instrument by a QA manager (D-059). */
+export const checkPointSchema = z.object({
+  standard: z.string().trim().min(1).max(120),
+  certificateNo: z.string().trim().min(1).max(80),
+  /** The certificate's expiry: a check with an expired standard is refused. */
+  certificateValidUntil: date.nullable(),
+  nominal: decimal,
+  tolerance: decimal,
+  unit: z.string().trim().min(1).max(20),
+});
+
+export const checkPlanViewSchema = z.object({
+  id: z.string(),
+  rev: z.number().int(),
+  instrumentId: z.string(),
+  points: z.array(checkPointSchema),
+  note: z.string().nullable(),
+});
+
+/** A method's instrument rule (D-058): conversions of readings into the item's entry unit. */
+export const conversionSchema = z.object({
+  /** The unit as read (m°H, °L…). */
+  from: z.string().trim().min(1).max(20),
+  /** The entry unit it converts to (default: the item's). */
+  to: z.string().trim().max(20).nullable().optional(),
+  /** value × factor + offset, exact decimals. */
+  factor: decimal,
+  offset: decimal.optional(),
+  /** Where the conversion comes from (manual, standard). */
+  note: z.string().trim().max(300).nullable().optional(),
+});
+
+export const methodInstrumentViewSchema = z.object({
+  id: z.string(),
+  rev: z.number().int(),
+  methodCode: z.string(),
+  instrumentKind: z.enum(instrumentKinds),
+  conversions: z.array(conversionSchema),
+  note: z.string().nullable(),
+});
+
+/** What a failed daily check or calibration casts doubt on: results since the last good check, and their lots. */
+export const impactViewSchema = z.object({
+  eventId: z.string(),
+  instrumentId: z.string(),
+  instrumentCode: z.string(),
+  kind: z.enum(instrumentEventKinds),
+  performedAt: z.string(),
+  /** The last good check (or calibration) before the failure; null: none on record. */
+  since: z.string().nullable(),
+  results: z.array(
+    z.object({
+      resultId: z.string(),
+      sampleCode: z.string(),
+      lotCode: z.string().nullable(),
+      itemCode: z.string(),
+      how: z.enum(['captured', 'typed']),
+      reported: z.string().nullable(),
+      status: z.string(),
+      /** Still as flagged (not re-measured, not invalidated). */
+      standing: z.boolean(),
+    }),
+  ),
+  lots: z.array(
+    z.object({
+      code: z.string(),
+      status: z.string(),
+      results: z.number().int(),
+      /** Released or accepted: the signed hold puts it on hold. */
+      holdable: z.boolean(),
+    }),
+  ),
 });
 
 export const instrumentsChannels = {
@@ -180,6 +307,9 @@ export const instrumentsChannels = {
       instrument: instrumentViewSchema,
       events: z.array(eventViewSchema),
       captures: z.array(captureViewSchema),
+      /** Frames refused when a capture or check reading was asked for (evidence). */
+      refused: z.array(refusedFrameViewSchema),
+      checkPlan: checkPlanViewSchema.nullable(),
     }),
     access: 'instruments.read',
     writes: false,
@@ -241,37 +371,49 @@ export const instrumentsChannels = {
    * are accepted; a refused reading is shown with its reason and stores nothing.
    */
   'instruments.capture': channel({
-    input: z.object({
-      instrumentId: id,
-      resultId: id,
-      replicateIndex: z.number().int().min(0).max(9),
-      readingId: z.string().max(80).optional(),
-    }),
+    input: z
+      .object({
+        instrumentId: id,
+        /** The result (a balance reading), or any result of the sample a record is for. */
+        resultId: id.optional(),
+        /** The sample a record fills (print-format instruments), instead of `resultId`. */
+        sampleCode: z.string().trim().min(1).max(80).optional(),
+        replicateIndex: z.number().int().min(0).max(9),
+        readingId: z.string().max(80).optional(),
+      })
+      .refine((i) => !!i.resultId !== !!i.sampleCode, { message: 'result_or_sample', path: ['resultId'] }),
     output: z.object({
       outcome: readOutcomeSchema,
+      /** The first capture stored (null: refused). */
       capture: captureViewSchema.nullable(),
+      /** Every capture stored: one per result item a record filled. */
+      captures: z.array(captureViewSchema),
+      /** Fields of the record that fill no result of this sample (not mapped, or the item is not planned). */
+      unused: z.array(z.string()),
       changed: z.array(resultViewSchema),
     }),
     access: 'results.enter',
     writes: true,
   }),
-  /** One reading for a daily check point (stored as evidence, purpose `check`). */
+  /** One reading for a daily check point (stored as evidence, purpose `check`); `readingId`: one the instrument printed. */
   'instruments.read': channel({
-    input: z.object({ id }),
+    input: z.object({ id, readingId: z.string().max(80).optional() }),
     output: z.object({ outcome: readOutcomeSchema, capture: captureViewSchema.nullable() }),
     access: 'instruments.calibrate',
     writes: true,
   }),
-  /** A daily check: points read through the instrument (captureId) or typed (pH buffers without a link), each within its tolerance. */
+  /**
+   * A daily check against the instrument's check plan (D-059): one reading per standard of the
+   * plan, read through the instrument (captureId) or, for instruments that only print, typed.
+   * Nominal values and tolerances come from the plan, never from the call.
+   */
   'instruments.dailyCheck': channel({
     input: z.object({
       id,
-      points: z
+      readings: z
         .array(
           z.object({
-            nominal: decimal,
-            tolerance: decimal,
-            unit: z.string().trim().min(1).max(20),
+            point: z.number().int().min(0).max(11),
             captureId: z.string().max(80).optional(),
             reading: decimal.optional(),
           }),
@@ -282,6 +424,56 @@ export const instrumentsChannels = {
     }),
     output: eventViewSchema,
     access: 'instruments.calibrate',
+    writes: true,
+  }),
+  /** The check plan of an instrument: its standards, certificates, nominal values and tolerances (QA manager). */
+  'instruments.checkPlan.save': channel({
+    input: z.object({
+      id,
+      points: z.array(checkPointSchema).min(1).max(12),
+      note: z.string().trim().max(1000).nullable().default(null),
+      reason: reasonSchema.optional(),
+    }),
+    output: checkPlanViewSchema,
+    access: 'instruments.qualify',
+    writes: true,
+  }),
+  /** Results since the last good check that a failed check or calibration flagged, with their lots. */
+  'instruments.impact': channel({
+    input: z.object({ eventId: id }),
+    output: impactViewSchema,
+    access: 'instruments.read',
+    writes: false,
+  }),
+  /** One signed action (`held`) putting the affected released or accepted lots on hold. */
+  'instruments.impact.hold': channel({
+    input: z.object({
+      eventId: id,
+      lotCodes: z.array(z.string().trim().min(1).max(80)).min(1).max(500),
+      reason: reasonSchema,
+      signature: signatureInputSchema,
+    }),
+    output: z.object({ held: z.array(z.string()) }),
+    access: 'lots.decide',
+    writes: true,
+  }),
+  /** What test methods name about instruments: the kind their values are measured on, and reading conversions. */
+  'instruments.methods.list': channel({
+    input: z.object({}),
+    output: z.array(methodInstrumentViewSchema),
+    access: 'results.read',
+    writes: false,
+  }),
+  'instruments.methods.save': channel({
+    input: z.object({
+      methodCode: z.string().trim().min(1).max(60),
+      instrumentKind: z.enum(instrumentKinds),
+      conversions: z.array(conversionSchema).max(10).default([]),
+      note: z.string().trim().max(500).nullable().default(null),
+      reason: reasonSchema.optional(),
+    }),
+    output: methodInstrumentViewSchema,
+    access: 'catalog.manage',
     writes: true,
   }),
   /** A calibration certificate (with its due date) or a maintenance record. */
@@ -304,7 +496,13 @@ export const instrumentsChannels = {
   'instruments.printConfig.test': channel({
     input: z.object({ config: printConfigInput, text: z.string().max(20000) }),
     output: z.object({
-      records: z.array(z.record(z.string(), z.object({ value: z.string(), unit: z.string() }))),
+      records: z.array(
+        z.object({
+          fields: z.record(z.string(), z.object({ value: z.string(), unit: z.string() })),
+          sampleId: z.string().nullable(),
+          status: z.string().nullable(),
+        }),
+      ),
       errors: z.array(z.string()),
     }),
     access: 'instruments.read',
