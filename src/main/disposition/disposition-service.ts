@@ -97,6 +97,7 @@ export class DispositionService {
       'SELECT c.id FROM instrument_capture c JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?',
       code,
     );
+    add('instrument_flag', 'SELECT id FROM instrument_flag WHERE lot_code = ?', code);
     add('oos_investigation', 'SELECT id FROM oos_investigation WHERE lot_code = ?', code);
     add('consumption', 'SELECT id FROM consumption WHERE output_lot = ? OR input_lot = ?', code, code);
     add('shipment', 'SELECT id FROM shipment WHERE lot_code = ?', code);
@@ -398,6 +399,15 @@ export class DispositionService {
          WHERE r.lot_code = ? AND r.retired = 0 AND r.status <> 'invalidated' AND c.status = 'used' AND c.flagged = 1`,
       )
       .all(lotCode) as Array<{ id: string; flag_reason: string | null; instrument: string; item_code: string }>;
+    // Typed values on an instrument flagged by a failed check or calibration (issue 19 §5),
+    // standing while the result keeps the values it had when flagged.
+    for (const f of this.db
+      .prepare(
+        `SELECT f.id, i.code AS instrument, f.item_code FROM instrument_flag f JOIN test_result r ON r.id = f.result_id JOIN instrument i ON i.id = f.instrument_id
+         WHERE f.lot_code = ? AND f.how = 'typed' AND r.retired = 0 AND r.status <> 'invalidated' AND r.replicates IS f.replicates`,
+      )
+      .all(lotCode) as Array<{ id: string; instrument: string; item_code: string }>)
+      flagged.push({ ...f, flag_reason: 'typed value measured since the last good check' });
     const used = this.db
       .prepare(
         `SELECT DISTINCT i.id, i.code FROM instrument_capture c JOIN test_result r ON r.id = c.result_id JOIN instrument i ON i.id = c.instrument_id

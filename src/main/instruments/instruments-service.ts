@@ -778,7 +778,14 @@ export class InstrumentsService {
         const c = this.ledger.get(IN.capture, x.captureId);
         if (!c || c['instrument_id'] !== id || c['purpose'] !== 'check' || usedCaptures.has(c.id))
           fail('invalid_input', { field: 'captureId' }, 'errors.check_capture_invalid');
-        if (lastCheck.at !== null && (c['at'] as number) < lastCheck.at)
+        // Each check reading serves one check, taken since the last one (LIKE on the JSON text:
+        // capture ids are UUIDs, so one cannot be a part of another).
+        const reused = this.db
+          .prepare(
+            "SELECT 1 FROM instrument_event WHERE instrument_id = ? AND kind = 'daily_check' AND points LIKE ? LIMIT 1",
+          )
+          .get(id, `%"captureId":"${c.id}"%`);
+        if (reused || (lastCheck.at !== null && (c['at'] as number) < lastCheck.at))
           fail('invalid_input', { field: 'captureId' }, 'errors.check_capture_stale');
         if (!unitsCompatible(c['unit'] as string, p.unit))
           fail('invalid_input', { field: 'unit', unit: c['unit'], expected: p.unit }, 'errors.check_unit_mismatch');
