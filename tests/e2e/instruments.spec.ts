@@ -4,6 +4,9 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { SpecDocument } from '../../src/shared/catalog/spec-schema';
 import { runSimulator, type RunningSimulator } from '../../src/main/instruments/simulator';
+import { shippedFormats } from '../../src/shared/domain/print-formats';
+import { people as intakePeople, TECH as INTAKE_TECH } from './intake-seed';
+import { IntakePage } from './pages/intake-page';
 import { ptyPair, type PtyPair } from '../helpers/pty';
 import { ContractClient } from './contract-client';
 import { expect, shot, test } from './fixtures';
@@ -157,8 +160,23 @@ async function seed(url: string, port: string): Promise<{ sample: string }> {
   const iso = (d: Date) =>
     `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
   const due = new Date(today.getFullYear() + 1, today.getMonth(), today.getDate());
+  const hb43 = (await qa.call('instruments.list', { includeInactive: false })).find((i) => i.code === CODE)!.id;
+  // The daily-check plan a QA manager fixes: the 100 g check weight with its certificate.
+  await qa.call('instruments.checkPlan.save', {
+    id: hb43,
+    points: [
+      {
+        standard: 'E2 check weight 100 g',
+        certificateNo: 'NXJL-W-2026-0412',
+        certificateValidUntil: null,
+        nominal: '100.00',
+        tolerance: '0.05',
+        unit: 'g',
+      },
+    ],
+  });
   await qa.call('instruments.calibration', {
-    id: (await qa.call('instruments.list', { includeInactive: false })).find((i) => i.code === CODE)!.id,
+    id: hb43,
     kind: 'calibration',
     performedOn: iso(today),
     dueOn: iso(due),
@@ -236,7 +254,8 @@ test('daily check through the instrument, terminal diagnosis, capture into the e
     // The daily check, read through the instrument itself.
     await ins.open(CODE);
     await ins.tab('calibration');
-    const passed = await ins.dailyCheck([{ nominal: '100.00', tolerance: '0.05', unit: 'g' }]);
+    await expect(page.getByTestId('plan-point-0')).toContainText('NXJL-W-2026-0412');
+    const passed = await ins.dailyCheck(1);
     expect(passed).toBe(true);
     await expect(ins.lock()).toHaveAttribute('data-locked', 'false');
     await expect(page.getByTestId('events-table').getByTestId('event-daily_check')).toContainText('100.00 g');
@@ -298,7 +317,9 @@ test('daily check through the instrument, terminal diagnosis, capture into the e
     // The capture log keeps the raw bytes and the typed-over mark.
     await ins.tab('captures');
     await expect(ins.captureRows()).toHaveCount(3);
+    // Exactly as received: the line ending is kept (<0d><0a>).
     await expect(ins.captureRows().first().getByTestId('capture-raw')).toContainText('S S');
+    await expect(ins.captureRows().first().getByTestId('capture-raw')).toContainText('<0d><0a>');
     await expect(page.getByTestId('capture-typed-over')).toHaveCount(1);
     await shot(page, 'instrument-captures', 'en');
   } finally {
@@ -368,4 +389,204 @@ test('an administrator registers a print-format instrument and tests its configu
   await expect(out.getByTestId('print-errors')).toContainText('line 8: fat: "3,5" is not a decimal number');
   await ins.showFromTop('print-tester');
   await shots(page, 'instrument-print-tester');
+});
+
+/*
+ * Issue 20 §1 journey: a Lactoscan SA milk analyser (the shipped template, played by its
+ * simulator on a socat pseudo-terminal) prints one record, and it fills five checks of a raw
+ * milk tanker's sample on the intake bench — fat, protein, non-fat solids, relative density
+ * (°L converted as the plant's rapid method names it) and lactose — at once, each with the
+ * record's bytes behind it.
+ */
+test('a milk analyser record fills five items of a raw milk sample at intake', async ({ page, harness }) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lotseal-e2e-ls-'));
+  let pty: PtyPair | null = null;
+  let sim: RunningSimulator | null = null;
+  try {
+    pty = await ptyPair(dir, 'lactoscan');
+    const p = await intakePeople(harness.url);
+    const admin = await ContractClient.connect(harness.url);
+    await admin.call('auth.signIn', { userId: ADMIN.userId, password: ADMIN.password });
+    const f = shippedFormats['lactoscan-sa'];
+    const ls = await admin.call('instruments.save', {
+      fields: {
+        code: 'LS-01',
+        name: 'Lactoscan SA 乳成分分析仪',
+        kind: 'milk_analyser',
+        make: f.make,
+        model: f.model,
+        serialNo: null,
+        location: 'Milk reception lab',
+        portPath: pty.a,
+        usbSerial: null,
+        usbVendorId: null,
+        usbProductId: null,
+        ...f.settings,
+        flowControl: 'none',
+        lineEnding: 'crlf',
+        driver: 'print',
+        printConfig: f.config,
+        checkIntervalHours: 24,
+        active: true,
+      },
+    });
+    admin.close();
+
+    // QA: the raw milk, the farm, the plant's panel (fat, protein, SNF and density by the
+    // analyser's rapid method, lactose added), what that method names, calibration and check plan.
+    await p.qa.call('catalog.materials.save', {
+      fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw cow milk', kind: 'raw_milk', default_unit: 'kg' },
+    });
+    await p.qa.call('catalog.suppliers.save', {
+      fields: {
+        code: 'FARM-1',
+        name: '贺兰山牧业 Helanshan Dairy Farm',
+        kind: 'farm',
+        approval_status: 'approved',
+        approved_on: null,
+        last_audit_on: null,
+        next_audit_due: null,
+        contact: null,
+        phone: null,
+      },
+    });
+    const RAPID = 'Q/LS-001 超声波法';
+    const builtIn = (await p.qa.call('intake.panels.list', {})).find((x) => x.builtIn)!;
+    const fat = builtIn.items.find((i) => i.code === 'fat')!;
+    const items = [
+      ...builtIn.items.map((i) =>
+        ['fat', 'protein', 'non_fat_solids', 'relative_density'].includes(i.code) ? { ...i, method_code: RAPID } : i,
+      ),
+      {
+        ...fat,
+        code: 'lactose',
+        name_zh: '乳糖',
+        name_en: 'Lactose',
+        limit_form: 'report_only' as const,
+        min: null,
+        max: null,
+        precision: 2,
+        method_code: RAPID,
+      },
+    ];
+    await p.qa.call('intake.panels.save', {
+      fields: {
+        code: 'PLANT-LS',
+        nameZh: '生乳进厂检验（乳成分分析仪快速法）',
+        nameEn: 'Raw milk intake (milk analyser rapid method)',
+        supplierCode: null,
+        items,
+        active: true,
+      },
+    });
+    await p.qa.call('instruments.methods.save', {
+      methodCode: RAPID,
+      instrumentKind: 'milk_analyser',
+      conversions: [
+        { from: '°L', factor: '0.001', offset: '1', note: 'plant method: relative density = 1 + °L / 1000' },
+      ],
+      note: 'Lactoscan SA, calibrated against GB 5009.5 / 5009.6 monthly',
+    });
+    const today = new Date();
+    const iso = (d: Date) =>
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    await p.qa.call('instruments.calibration', {
+      id: ls.id,
+      kind: 'calibration',
+      performedOn: iso(today),
+      dueOn: iso(new Date(today.getFullYear() + 1, today.getMonth(), today.getDate())),
+      certificateNo: 'LS-CAL-2026-07',
+      provider: 'Milkotronic service',
+    });
+    await p.qa.call('instruments.checkPlan.save', {
+      id: ls.id,
+      points: [
+        {
+          standard: 'Reference milk (fat)',
+          certificateNo: 'RM-2026-A',
+          certificateValidUntil: null,
+          nominal: '3.50',
+          tolerance: '0.05',
+          unit: '%',
+        },
+      ],
+    });
+    const lotCode = (
+      await p.prod.call('lots.receiveTanker', {
+        supplierCode: 'FARM-1',
+        farms: ['贺兰山第一牧场'],
+        vehicle: '宁A·30417',
+        compartments: [{ no: 1, seal: 'QF-20411', sealIntact: true }],
+        quantity: '24860',
+        unit: 'kg',
+        temperature: '4.1',
+      })
+    ).code;
+    // The bench's morning: connected, and the reference milk printed within tolerance.
+    sim = await runSimulator({
+      port: pty.b,
+      driver: 'print',
+      scenario: 'stable',
+      format: 'lactoscan-sa',
+      values: { fat: '3.62', snf: '8.71', density: '29.30', protein: '3.18', lactose: '4.79', added_water: '0.00' },
+      sampleId: '12',
+    });
+    await p.tech.call('instruments.connect', { id: ls.id });
+    await p.tech.call('instruments.dailyCheck', { id: ls.id, readings: [{ point: 0, reading: '3.51' }] });
+    p.close();
+
+    await openApp(page, harness.url);
+    await new SignInPage(page).signInToApp(INTAKE_TECH.userId, INTAKE_TECH.newPassword);
+    const intake = new IntakePage(page);
+    await intake.openQueue();
+    await intake.openFromQueue(lotCode);
+    await intake.declare({ noColostrum: true, noTreatment: true, withdrawalRespected: true, healthCertificates: true });
+    await intake.startIntake();
+    const ins = new InstrumentsPage(page);
+    await expect(ins.recordCapture()).toHaveAttribute('data-instrument', 'LS-01');
+    await expect(page.getByTestId('record-state')).toContainText('Waiting for LS-01');
+
+    // The analyser finishes the tanker's sample and prints its record.
+    sim.print();
+    await expect(page.getByTestId('record-offer')).toBeVisible();
+    for (const [field, item] of [
+      ['fat', 'fat'],
+      ['snf', 'non_fat_solids'],
+      ['density', 'relative_density'],
+      ['protein', 'protein'],
+      ['lactose', 'lactose'],
+    ] as const)
+      await expect(page.getByTestId(`record-field-${field}`)).toHaveAttribute('data-fills', item);
+    // The calculated freezing point and the added water fill nothing here.
+    await expect(page.getByTestId('record-field-freezing_point')).toHaveAttribute('data-fills', '');
+    await ins.recordCapture().scrollIntoViewIfNeeded();
+    await shots(page, 'instrument-record-offer');
+
+    await ins.useRecord(5);
+    await expect(intake.checkRow('fat')).toHaveAttribute('data-verdict', 'pass');
+    await expect(page.getByTestId('check-input-fat')).toHaveValue('3.62');
+    await expect(page.getByTestId('check-input-protein')).toHaveValue('3.18');
+    await expect(page.getByTestId('check-input-non_fat_solids')).toHaveValue('8.71');
+    await expect(page.getByTestId('check-input-relative_density')).toHaveValue('1.0293');
+    await expect(page.getByTestId('check-reported-relative_density')).toContainText('1.029');
+    await expect(page.getByTestId('check-input-lactose')).toHaveValue('4.79');
+    await expect(intake.checkRow('relative_density')).toHaveAttribute('data-verdict', 'pass');
+    // The freezing point is still to be measured (on a cryoscope).
+    await expect(page.getByTestId('check-input-freezing_point')).toHaveValue('');
+    await ins.dismissNotifications();
+    await shots(page, 'instrument-record-filled');
+
+    // The instrument's capture log: five captures, each keeping the whole record as printed.
+    await ins.openList();
+    await ins.open('LS-01');
+    await ins.tab('captures');
+    await expect(page.locator('[data-testid="capture-row"][data-purpose="result"]')).toHaveCount(5);
+    await expect(ins.captureRows().first().getByTestId('capture-raw')).toContainText('LACTOSCAN SA  No: 0012<0d><0a>');
+    await expect(page.getByTestId('capture-conversion')).toHaveCount(1);
+    await shot(page, 'instrument-record-captures', 'en');
+  } finally {
+    await (sim as RunningSimulator | null)?.close();
+    await pty?.unplug();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

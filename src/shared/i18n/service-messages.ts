@@ -189,7 +189,7 @@ export const serviceMessagesEn = {
       'Instrument {{instrument}} is locked ({{reasons_en}}). Values measured on it are refused, captured or typed, until it is calibrated and checked.',
     // instrument control for every value and records (issues 19 §5, 20 §1)
     instrument_required_for_method:
-      'Method {{method}} is measured on a “{{kind_en}}”: name the instrument used for {{item}} (choose it in the Instrument column). Nothing was saved.',
+      'Method {{method}} is measured on a “{{kind_en}}”: name the instrument used for {{item}} (the Instrument column of the entry grid), or capture the value from it. Nothing was saved.',
     instrument_not_registered:
       'Instrument {{instrument}} is not in the registry, and method {{method}} needs a registered “{{expected_en}}”. Nothing was saved.',
     instrument_wrong_kind:
@@ -462,7 +462,7 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
     instrument_port_error: '仪器 {{instrument}} 的端口无法使用：{{reason}}。',
     instrument_reading_gone: '该读数已超过一分钟或不是本机接收的。请再按一次打印键或重新请求读数。',
     instrument_locked: '仪器 {{instrument}} 已锁定（{{reasons_zh}}）。校准和核查合格前，该仪器测得的数据（采集或手工输入）一律不予接受。',
-    instrument_required_for_method: '方法 {{method}} 须在{{kind_zh}}上测定：请为 {{item}} 注明所用仪器（在“仪器”栏选择）。未保存任何内容。',
+    instrument_required_for_method: '方法 {{method}} 须在{{kind_zh}}上测定：请为 {{item}} 注明所用仪器（检验录入表的“仪器”栏），或直接从仪器采集。未保存任何内容。',
     instrument_not_registered: '仪器 {{instrument}} 不在仪器档案中，方法 {{method}} 需要已登记的{{expected_zh}}。未保存任何内容。',
     instrument_wrong_kind: '仪器 {{instrument}} 是{{kind_zh}}；方法 {{method}} 须在{{expected_zh}}上测定。未保存任何内容。',
     capture_item_not_measured: '{{item}} 为计算项目或按采样方案逐件录入，不能由仪器采集。',

@@ -46,16 +46,13 @@ export class InstrumentsPage {
   }
 
   /**
-   * The daily check wizard: one check point per entry, each read through the instrument;
-   * waits for every point's verdict, saves, and returns whether the check passed as shown.
+   * The daily check against the instrument's plan: each of its `points` standards read through
+   * the instrument; waits for every point's verdict, saves, and returns whether the check
+   * passed as shown.
    */
-  async dailyCheck(points: Array<{ nominal: string; tolerance: string; unit: string }>): Promise<boolean> {
+  async dailyCheck(points: number): Promise<boolean> {
     const check = this.page.getByTestId('daily-check');
-    for (const [k, p] of points.entries()) {
-      if (k > 0) await check.getByTestId('check-add-point').click();
-      await check.getByTestId(`check-nominal-${k}`).fill(p.nominal);
-      await check.getByTestId(`check-tolerance-${k}`).fill(p.tolerance);
-      await check.getByTestId(`check-unit-${k}`).fill(p.unit);
+    for (let k = 0; k < points; k++) {
       await check.getByTestId(`check-read-${k}`).click();
       await expect(check.getByTestId(`check-verdict-${k}`)).toBeVisible();
     }
@@ -227,5 +224,20 @@ export class InstrumentsPage {
     await this.page.getByTestId('typed-over-reason').fill(reason);
     await dialog.getByTestId('typed-over-submit').click();
     await expect(this.page.getByTestId('typed-over-reason')).toBeHidden();
+  }
+
+  /** The record capture of a printing instrument on a sample's screen (intake panel or entry page). */
+  recordCapture(): Locator {
+    return this.page.getByTestId('record-capture');
+  }
+
+  /** Waits for the record the instrument printed to be offered, and fills the results it names. */
+  async useRecord(count: number): Promise<void> {
+    const offer = this.page.getByTestId('record-offer');
+    await expect(offer).toBeVisible();
+    const use = this.page.getByTestId('record-use');
+    await expect(use).toHaveText(new RegExp(`\\b${count}\\b`));
+    await use.click();
+    await expect(this.page.getByTestId('record-done')).toBeVisible();
   }
 }

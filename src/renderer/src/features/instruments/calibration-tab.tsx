@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import {
-  ActionIcon,
   Alert,
   Badge,
   Button,
@@ -11,7 +10,6 @@ import {
   SegmentedControl,
   SimpleGrid,
   Stack,
-  Switch,
   Table,
   Text,
   TextInput,
@@ -29,20 +27,35 @@ import { hasPermission, useSession } from '../../app/session';
 import { ErrorAlert } from '../../components/error-alert';
 import { formatTime } from '../../components/format';
 import { serverFieldErrors } from '../lots/form-errors';
+import { useEvent } from '../../api/hooks';
+import { CheckPlanPanel, type CheckPlan } from './check-plan';
+import { ImpactModal } from './impact';
 import { withinTolerance } from './instrument-format';
 
 type EventView = ChannelOutput<'instruments.get'>['events'][number];
 type ReadOut = ChannelOutput<'instruments.read'>;
 
 /** Calibration certificates, maintenance, daily checks (issue 10 §6) and their history. */
-export function CalibrationTab({ instrument, events }: { instrument: InstrumentView; events: EventView[] }) {
+export function CalibrationTab({
+  instrument,
+  events,
+  plan,
+}: {
+  instrument: InstrumentView;
+  events: EventView[];
+  plan: CheckPlan | null;
+}) {
   const { t } = useTranslation();
   const session = useSession();
   const canCalibrate = hasPermission(session, 'instruments.calibrate') && !session.readOnly;
   const [recording, setRecording] = useState(false);
+  const [impactOf, setImpactOf] = useState<string | null>(null);
   return (
     <Stack>
-      {canCalibrate ? <DailyCheck instrument={instrument} /> : null}
+      <CheckPlanPanel key={`${plan?.id ?? 'none'}-${plan?.rev ?? 0}`} instrument={instrument} plan={plan} />
+      {canCalibrate ? (
+        <DailyCheck key={`${plan?.id ?? 'none'}-${plan?.rev ?? 0}`} instrument={instrument} plan={plan} />
+      ) : null}
       <Paper withBorder p="md">
         <Group justify="space-between" mb="sm">
           <Title order={4}>{t('instruments.history.title')}</Title>
@@ -52,8 +65,9 @@ export function CalibrationTab({ instrument, events }: { instrument: InstrumentV
             </Button>
           ) : null}
         </Group>
-        <EventsTable events={events} />
+        <EventsTable events={events} onImpact={setImpactOf} />
       </Paper>
+      <ImpactModal eventId={impactOf} onClose={() => setImpactOf(null)} />
       <Modal
         opened={recording}
         onClose={() => setRecording(false)}
@@ -186,96 +200,97 @@ function CalibrationForm({ instrument, onDone }: { instrument: InstrumentView; o
   );
 }
 
-interface Point {
-  nominal: string;
-  tolerance: string;
-  unit: string;
-  /** Typed reading (instruments that cannot send). */
+interface Reading {
+  /** Typed reading (instruments that only print). */
   typed: string;
   read: ReadOut | null;
   reading: boolean;
   readError: unknown;
 }
 
-const defaultUnit: Partial<Record<InstrumentView['kind'], string>> = {
-  balance: 'g',
-  moisture_analyser: 'g',
-  ph_meter: 'pH',
-};
-
-function blankPoint(i: InstrumentView): Point {
-  return {
-    nominal: '',
-    tolerance: '',
-    unit: defaultUnit[i.kind] ?? '',
-    typed: '',
-    read: null,
-    reading: false,
-    readError: null,
-  };
-}
+const blankReading: Reading = { typed: '', read: null, reading: false, readError: null };
 
 const sameUnit = (a: string, b: string) => a.replace(/\s+/g, '').toLowerCase() === b.replace(/\s+/g, '').toLowerCase();
 
 /**
- * The daily check wizard: check points (e.g. a 100 g check weight ± 0.05 g, pH 7.00 buffer
- * ± 0.02), each read through the instrument itself (the reading is kept as evidence) or,
- * for instruments that cannot send, typed; pass or fail shows at once and the server judges
- * again when the check is saved. A failed check locks the instrument.
+ * The daily check against the instrument's plan (D-059): one row per standard of the plan —
+ * its certificate, nominal value and tolerance as the QA manager fixed them — each read
+ * through the instrument itself (the reading is kept as evidence) or, for instruments that
+ * only print, typed from the printout. Pass or fail shows at once and the server judges again
+ * when the check is saved. A failed check locks the instrument and flags the results since
+ * the last good check.
  */
-function DailyCheck({ instrument }: { instrument: InstrumentView }) {
+function DailyCheck({ instrument, plan }: { instrument: InstrumentView; plan: CheckPlan | null }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const [typedMode, setTypedMode] = useState(instrument.driver === 'print');
-  const [points, setPoints] = useState<Point[]>(() => [blankPoint(instrument)]);
+  const printing = instrument.driver === 'print';
+  const points = plan?.points ?? [];
+  const [readings, setReadings] = useState<Reading[]>(() => points.map(() => blankReading));
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<EventView | null>(null);
+  const [offer, setOffer] = useState<{ readingId: string; value: string | null; unit: string | null } | null>(null);
   const connected = instrument.state === 'connected';
   const done = saved !== null;
   const restart = () => {
     setSaved(null);
-    setPoints([blankPoint(instrument)]);
+    setReadings(points.map(() => blankReading));
     setNote('');
   };
+  // A printing instrument's print key: its record is offered for the next standard.
+  useEvent('instruments.reading', (p) => {
+    if (p.id !== instrument.id || done) return;
+    setOffer({ readingId: p.readingId, value: p.outcome.value, unit: p.outcome.unit });
+  });
 
-  const set = (k: number, patch: Partial<Point>) =>
-    setPoints((ps) => ps.map((p, i) => (i === k ? { ...p, ...patch } : p)));
+  if (!plan)
+    return (
+      <Paper withBorder p="md" data-testid="daily-check">
+        <Title order={4}>{t('instruments.check.title')}</Title>
+        <Alert color="orange" variant="light" mt="xs" data-testid="check-no-plan">
+          {t('instruments.check.noPlan')}
+        </Alert>
+      </Paper>
+    );
 
-  const readingOf = (p: Point): { value: string; unit: string } | null => {
-    if (typedMode) return p.typed.trim() ? { value: p.typed.trim(), unit: p.unit } : null;
-    return p.read?.outcome.ok && p.read.outcome.value
-      ? { value: p.read.outcome.value, unit: p.read.outcome.unit ?? '' }
-      : null;
+  const set = (k: number, patch: Partial<Reading>) =>
+    setReadings((rs) => rs.map((r, i) => (i === k ? { ...r, ...patch } : r)));
+
+  const readingOf = (k: number): { value: string; unit: string } | null => {
+    const r = readings[k] ?? blankReading;
+    if (r.read?.outcome.ok && r.read.outcome.value)
+      return { value: r.read.outcome.value, unit: r.read.outcome.unit ?? '' };
+    if (printing && r.typed.trim()) return { value: r.typed.trim(), unit: points[k]!.unit };
+    return null;
   };
-  const verdictOf = (p: Point): boolean | null => {
-    const r = readingOf(p);
-    if (!r || !p.nominal.trim() || !p.tolerance.trim()) return null;
-    if (!typedMode && !sameUnit(r.unit, p.unit)) return false;
+  const verdictOf = (k: number): boolean | null => {
+    const r = readingOf(k);
+    const p = points[k]!;
+    if (!r) return null;
+    if (!sameUnit(r.unit, p.unit)) return false;
     return withinTolerance(r.value, p.nominal, p.tolerance);
   };
 
-  const read = (k: number) => {
+  const read = (k: number, readingId?: string) => {
     set(k, { reading: true, readError: null, read: null });
-    call('instruments.read', { id: instrument.id })
+    call('instruments.read', { id: instrument.id, ...(readingId ? { readingId } : {}) })
       .then((out) => set(k, { read: out, reading: false }))
       .catch((e: unknown) => set(k, { readError: e, reading: false }));
   };
+  const nextOpen = points.findIndex((_, k) => !readingOf(k));
 
-  const complete = points.every((p) => p.nominal.trim() && p.tolerance.trim() && p.unit.trim() && readingOf(p));
+  const complete = points.every((_, k) => readingOf(k));
   const save = () => {
     setBusy(true);
     setError(null);
     setSaved(null);
     call('instruments.dailyCheck', {
       id: instrument.id,
-      points: points.map((p) => ({
-        nominal: p.nominal.trim(),
-        tolerance: p.tolerance.trim(),
-        unit: p.unit.trim(),
-        ...(typedMode ? { reading: p.typed.trim() } : { captureId: p.read!.capture!.id }),
-      })),
+      readings: points.map((_, k) => {
+        const r = readings[k]!;
+        return r.read?.capture ? { point: k, captureId: r.read.capture.id } : { point: k, reading: r.typed.trim() };
+      }),
       ...(note.trim() ? { note: note.trim() } : {}),
     })
       .then((ev) => {
@@ -290,119 +305,113 @@ function DailyCheck({ instrument }: { instrument: InstrumentView }) {
 
   return (
     <Paper withBorder p="md" data-testid="daily-check">
-      <Group justify="space-between" mb="xs" align="flex-start">
-        <div>
-          <Title order={4}>{t('instruments.check.title')}</Title>
-          <Text size="sm" c="dimmed" maw={760}>
-            {t('instruments.check.intro', { hours: instrument.checkIntervalHours })}
-          </Text>
-        </div>
-        <Switch
-          label={t('instruments.check.typedMode')}
-          checked={typedMode}
-          disabled={done}
-          onChange={(e) => setTypedMode(e.currentTarget.checked)}
-          data-testid="check-typed-mode"
-        />
-      </Group>
-      {!typedMode && !connected ? (
+      <Title order={4}>{t('instruments.check.title')}</Title>
+      <Text size="sm" c="dimmed" maw={760} mb="xs">
+        {t(printing ? 'instruments.check.introPrint' : 'instruments.check.intro', {
+          hours: instrument.checkIntervalHours,
+        })}
+      </Text>
+      {!connected ? (
         <Alert color="yellow" variant="light" mb="sm" data-testid="check-not-connected">
           {t('instruments.check.connectFirst')}
+        </Alert>
+      ) : null}
+      {offer && !done && nextOpen >= 0 ? (
+        <Alert color="blue" variant="light" mb="sm" data-testid="check-offer">
+          <Group justify="space-between">
+            <Text size="sm">
+              {t('instruments.check.printed', { value: offer.value ?? '?', unit: offer.unit ?? '' })}
+            </Text>
+            <Button
+              size="compact-sm"
+              onClick={() => {
+                read(nextOpen, offer.readingId);
+                setOffer(null);
+              }}
+              data-testid="check-use-printed"
+            >
+              {t('instruments.check.usePrinted', { n: nextOpen + 1 })}
+            </Button>
+          </Group>
         </Alert>
       ) : null}
       <Table verticalSpacing={6} withTableBorder fz="sm" data-testid="check-points">
         <Table.Thead bg="var(--mantine-color-gray-0)">
           <Table.Tr>
             <Table.Th w={40}>#</Table.Th>
+            <Table.Th>{t('instruments.plan.standard')}</Table.Th>
             <Table.Th>{t('instruments.check.nominal')}</Table.Th>
-            <Table.Th>{t('instruments.check.tolerance')}</Table.Th>
-            <Table.Th>{t('instruments.check.unit')}</Table.Th>
             <Table.Th>{t('instruments.check.reading')}</Table.Th>
             <Table.Th>{t('instruments.check.verdict')}</Table.Th>
-            <Table.Th w={40} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
           {points.map((p, k) => {
-            const v = verdictOf(p);
-            const r = readingOf(p);
+            const v = verdictOf(k);
+            const r = readingOf(k);
+            const state = readings[k] ?? blankReading;
             return (
               <Table.Tr key={k} data-testid={`check-point-${k}`} style={{ verticalAlign: 'top' }}>
                 <Table.Td>{k + 1}</Table.Td>
                 <Table.Td>
-                  <TextInput
-                    size="xs"
-                    w={110}
-                    value={p.nominal}
-                    placeholder="100.00"
-                    aria-label={t('instruments.check.nominal')}
-                    onChange={(e) => set(k, { nominal: e.currentTarget.value })}
-                    disabled={done}
-                    data-testid={`check-nominal-${k}`}
-                  />
+                  <Text size="sm">{p.standard}</Text>
+                  <Text size="xs" c="dimmed" ff="monospace">
+                    {t('instruments.plan.certificateShort', { no: p.certificateNo })}
+                    {p.certificateValidUntil
+                      ? ` · ${t('instruments.plan.until', { date: p.certificateValidUntil })}`
+                      : ''}
+                  </Text>
                 </Table.Td>
-                <Table.Td>
-                  <TextInput
-                    size="xs"
-                    w={90}
-                    value={p.tolerance}
-                    placeholder="0.05"
-                    leftSection={<Text size="xs">±</Text>}
-                    aria-label={t('instruments.check.tolerance')}
-                    onChange={(e) => set(k, { tolerance: e.currentTarget.value })}
-                    disabled={done}
-                    data-testid={`check-tolerance-${k}`}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  <TextInput
-                    size="xs"
-                    w={80}
-                    value={p.unit}
-                    aria-label={t('instruments.check.unit')}
-                    onChange={(e) => set(k, { unit: e.currentTarget.value })}
-                    disabled={done}
-                    data-testid={`check-unit-${k}`}
-                  />
+                <Table.Td ff="monospace" data-testid={`check-nominal-${k}`}>
+                  {p.nominal} ± {p.tolerance} {p.unit}
                 </Table.Td>
                 <Table.Td miw={260}>
-                  {typedMode ? (
-                    <TextInput
-                      size="xs"
-                      w={120}
-                      value={p.typed}
-                      aria-label={t('instruments.check.reading')}
-                      onChange={(e) => set(k, { typed: e.currentTarget.value })}
-                      disabled={done}
-                      data-testid={`check-typed-${k}`}
-                    />
-                  ) : (
-                    <Stack gap={4} align="flex-start">
-                      {done ? null : (
-                        <Button
-                          size="compact-sm"
-                          variant="light"
-                          loading={p.reading}
-                          disabled={!connected}
-                          onClick={() => read(k)}
-                          data-testid={`check-read-${k}`}
-                        >
-                          {p.read ? t('instruments.check.readAgain') : t('instruments.check.read')}
-                        </Button>
-                      )}
-                      {r ? (
-                        <Text size="sm" ff="monospace" fw={700} data-testid={`check-reading-${k}`}>
-                          {r.value} {r.unit}
-                        </Text>
-                      ) : null}
-                      {p.read && !p.read.outcome.ok ? (
-                        <Text size="xs" c="red.8" data-testid={`check-refused-${k}`}>
-                          {p.read.outcome.message}
-                        </Text>
-                      ) : null}
-                      <ErrorAlert error={p.readError} testId={`check-read-error-${k}`} />
-                    </Stack>
-                  )}
+                  <Stack gap={4} align="flex-start">
+                    {done ? null : (
+                      <Group gap="xs">
+                        {printing ? null : (
+                          <Button
+                            size="compact-sm"
+                            variant="light"
+                            loading={state.reading}
+                            disabled={!connected}
+                            onClick={() => read(k)}
+                            data-testid={`check-read-${k}`}
+                          >
+                            {state.read ? t('instruments.check.readAgain') : t('instruments.check.read')}
+                          </Button>
+                        )}
+                        {printing && !state.read ? (
+                          <TextInput
+                            size="xs"
+                            w={120}
+                            value={state.typed}
+                            placeholder={t('instruments.check.typedPlaceholder')}
+                            aria-label={t('instruments.check.reading')}
+                            onChange={(e) => set(k, { typed: e.currentTarget.value })}
+                            data-testid={`check-typed-${k}`}
+                          />
+                        ) : null}
+                      </Group>
+                    )}
+                    {r ? (
+                      <Text size="sm" ff="monospace" fw={700} data-testid={`check-reading-${k}`}>
+                        {r.value} {r.unit}
+                        {state.read ? null : (
+                          <Text span size="xs" c="dimmed" fw={400}>
+                            {' '}
+                            ({t('instruments.history.typed')})
+                          </Text>
+                        )}
+                      </Text>
+                    ) : null}
+                    {state.read && !state.read.outcome.ok ? (
+                      <Text size="xs" c="red.8" data-testid={`check-refused-${k}`}>
+                        {state.read.outcome.message}
+                      </Text>
+                    ) : null}
+                    <ErrorAlert error={state.readError} testId={`check-read-error-${k}`} />
+                  </Stack>
                 </Table.Td>
                 <Table.Td>
                   {v === null ? (
@@ -420,39 +429,17 @@ function DailyCheck({ instrument }: { instrument: InstrumentView }) {
                       {v ? t('instruments.check.pass') : t('instruments.check.fail')}
                     </Badge>
                   )}
-                  {r && !typedMode && !sameUnit(r.unit, p.unit) ? (
+                  {r && !sameUnit(r.unit, p.unit) ? (
                     <Text size="xs" c="red.8">
                       {t('instruments.check.unitMismatch', { unit: r.unit, expected: p.unit })}
                     </Text>
                   ) : null}
-                </Table.Td>
-                <Table.Td>
-                  <ActionIcon
-                    variant="subtle"
-                    color="red"
-                    disabled={points.length <= 1 || done}
-                    aria-label={t('instruments.check.removePoint')}
-                    onClick={() => setPoints((ps) => ps.filter((_, i) => i !== k))}
-                  >
-                    ×
-                  </ActionIcon>
                 </Table.Td>
               </Table.Tr>
             );
           })}
         </Table.Tbody>
       </Table>
-      <Group mt="xs" justify="space-between" align="flex-end">
-        <Button
-          size="compact-sm"
-          variant="subtle"
-          disabled={points.length >= 12 || done}
-          onClick={() => setPoints((ps) => [...ps, { ...blankPoint(instrument), unit: ps.at(-1)?.unit ?? '' }])}
-          data-testid="check-add-point"
-        >
-          + {t('instruments.check.addPoint')}
-        </Button>
-      </Group>
       <Textarea
         mt="sm"
         label={t('instruments.check.note')}
@@ -471,7 +458,9 @@ function DailyCheck({ instrument }: { instrument: InstrumentView }) {
           data-testid="check-saved"
           data-passed={saved.passed ? 'true' : 'false'}
         >
-          {saved.passed ? t('instruments.check.savedPassed') : t('instruments.check.savedFailed')}
+          {saved.passed
+            ? t('instruments.check.savedPassed')
+            : t('instruments.check.savedFailed', { count: saved.flagged })}
         </Alert>
       ) : null}
       <Group justify="flex-end" mt="sm">
@@ -489,7 +478,7 @@ function DailyCheck({ instrument }: { instrument: InstrumentView }) {
   );
 }
 
-function EventsTable({ events }: { events: EventView[] }) {
+function EventsTable({ events, onImpact }: { events: EventView[]; onImpact: (eventId: string) => void }) {
   const { t } = useTranslation();
   if (events.length === 0)
     return (
@@ -525,14 +514,28 @@ function EventsTable({ events }: { events: EventView[] }) {
                 <Badge color={e.passed ? 'green' : 'red'} variant="light" tt="none">
                   {e.passed ? t('instruments.check.pass') : t('instruments.check.fail')}
                 </Badge>
+                {!e.passed && e.kind !== 'maintenance' ? (
+                  <Button
+                    display="block"
+                    mt={4}
+                    size="compact-xs"
+                    variant="light"
+                    color="red"
+                    onClick={() => onImpact(e.id)}
+                    data-testid={`event-impact-${e.id}`}
+                  >
+                    {t('instruments.impact.open', { count: e.flagged })}
+                  </Button>
+                ) : null}
               </Table.Td>
               <Table.Td>
                 {e.kind === 'daily_check' ? (
                   <Stack gap={2}>
                     {e.points.map((p, k) => (
                       <Text key={k} size="xs" ff="monospace" c={p.passed ? undefined : 'red.8'}>
+                        {p.standard ? `${p.standard} (${p.certificateNo ?? ''}): ` : ''}
                         {p.reading} {p.unit} ({t('instruments.history.nominal')} {p.nominal} ± {p.tolerance}){' '}
-                        {p.captureId ? t('instruments.history.readThrough') : t('instruments.history.typed')}
+                        {p.typed ? t('instruments.history.typed') : t('instruments.history.readThrough')}
                       </Text>
                     ))}
                   </Stack>

@@ -49,7 +49,7 @@ export function InstrumentPage({ id, tab }: { id: string; tab: string | null }) 
         <Anchor href={href('/instruments')}>← {t('instruments.back')}</Anchor>
       </Stack>
     );
-  const { instrument: i, events, captures } = detail.data;
+  const { instrument: i, events, captures, refused, checkPlan } = detail.data;
   const canUse = hasPermission(session, 'instruments.use') && !session.readOnly;
   const tabs = TABS.filter((x) => x !== 'print' || i.driver === 'print');
   const current: Tab = tabs.includes(tab as Tab) ? (tab as Tab) : 'calibration';
@@ -126,10 +126,10 @@ export function InstrumentPage({ id, tab }: { id: string; tab: string | null }) 
           {current === 'settings' ? <SettingsForm key={`${i.id}-${i.rev}`} instrument={i} /> : null}
         </Tabs.Panel>
         <Tabs.Panel value="calibration" pt="md">
-          {current === 'calibration' ? <CalibrationTab instrument={i} events={events} /> : null}
+          {current === 'calibration' ? <CalibrationTab instrument={i} events={events} plan={checkPlan} /> : null}
         </Tabs.Panel>
         <Tabs.Panel value="captures" pt="md">
-          {current === 'captures' ? <CapturesTab captures={captures} /> : null}
+          {current === 'captures' ? <CapturesTab captures={captures} refused={refused} /> : null}
         </Tabs.Panel>
         <Tabs.Panel value="terminal" pt="md">
           {current === 'terminal' ? <TerminalTab instrument={i} /> : null}

@@ -44,6 +44,9 @@ export function InstrumentsListPage() {
           </Text>
         </div>
         <Group gap="md">
+          <Anchor href={href('/instruments/methods')} size="sm" data-testid="instruments-methods-link">
+            {t('instruments.methods.link')}
+          </Anchor>
           <Switch
             label={t('instruments.showInactive')}
             checked={inactive}

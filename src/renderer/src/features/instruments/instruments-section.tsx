@@ -1,16 +1,19 @@
 import { useRoute } from '../../app/router';
 import { InstrumentPage, NewInstrumentPage } from './instrument-page';
 import { InstrumentsListPage } from './instruments-list-page';
+import { MethodRulesPage } from './method-rules-page';
 
 /**
  * `#/instruments` the list with live status, `#/instruments/new` registering one
- * (administrators), `#/instruments/<id>?tab=settings|calibration|captures|terminal|print` one
+ * (administrators), `#/instruments/methods` what test methods name about instruments,
+ * `#/instruments/<id>?tab=settings|calibration|captures|terminal|print` one
  * instrument.
  */
 export function InstrumentsSection() {
   const route = useRoute();
   const rest = route.path.replace(/^\/instruments\/?/, '');
   if (rest === 'new') return <NewInstrumentPage />;
+  if (rest === 'methods') return <MethodRulesPage />;
   if (rest) {
     let id = rest;
     try {

@@ -1,20 +1,59 @@
-import { ActionIcon, Button, Group, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { InstrumentView } from '../../../../shared/contract/channels/instruments';
+import { printFieldRoles, type InstrumentView } from '../../../../shared/contract/channels/instruments';
+import { shippedFormatIds, shippedFormats, type ShippedFormatId } from '../../../../shared/domain/print-formats';
 
 type PrintConfig = NonNullable<InstrumentView['printConfig']>;
+type Role = (typeof printFieldRoles)[number];
+
+export interface FieldDraft {
+  analyte: string;
+  pattern: string;
+  unit: string;
+  role: Role;
+  item: string;
+  optional: boolean;
+  okPattern: string;
+}
 
 /** The editable form of a print-format configuration: empty strings where the contract has none. */
 export interface PrintConfigDraft {
   recordStart: string;
   recordEnd: string;
-  fields: Array<{ analyte: string; pattern: string; unit: string }>;
+  errorPattern: string;
+  checkSampleId: boolean;
+  fields: FieldDraft[];
 }
+
+const blankField: FieldDraft = {
+  analyte: '',
+  pattern: '',
+  unit: '',
+  role: 'value',
+  item: '',
+  optional: false,
+  okPattern: '',
+};
 
 export const emptyPrintConfig: PrintConfigDraft = {
   recordStart: '',
   recordEnd: '',
-  fields: [{ analyte: '', pattern: '', unit: '' }],
+  errorPattern: '',
+  checkSampleId: false,
+  fields: [blankField],
 };
 
 export function draftOf(c: PrintConfig | null): PrintConfigDraft {
@@ -22,24 +61,101 @@ export function draftOf(c: PrintConfig | null): PrintConfigDraft {
   return {
     recordStart: c.recordStart ?? '',
     recordEnd: c.recordEnd ?? '',
-    fields: c.fields.map((f) => ({ ...f })),
+    errorPattern: c.errorPattern ?? '',
+    checkSampleId: c.checkSampleId ?? false,
+    fields: c.fields.map((f) => ({
+      analyte: f.analyte,
+      pattern: f.pattern,
+      unit: f.unit,
+      role: f.role ?? 'value',
+      item: f.item ?? '',
+      optional: f.optional ?? false,
+      okPattern: f.okPattern ?? '',
+    })),
   };
 }
 
-/** The contract's configuration: blank start/end left out, blank field rows dropped. */
+/** The contract's configuration: blanks left out, blank field rows dropped. */
 export function configOf(d: PrintConfigDraft): PrintConfig {
   return {
     ...(d.recordStart.trim() ? { recordStart: d.recordStart } : {}),
     ...(d.recordEnd.trim() ? { recordEnd: d.recordEnd } : {}),
+    ...(d.errorPattern.trim() ? { errorPattern: d.errorPattern } : {}),
+    ...(d.checkSampleId ? { checkSampleId: true } : {}),
     fields: d.fields
       .filter((f) => f.analyte.trim() || f.pattern.trim())
-      .map((f) => ({ analyte: f.analyte.trim(), pattern: f.pattern, unit: f.unit.trim() })),
+      .map((f) => ({
+        analyte: f.analyte.trim(),
+        pattern: f.pattern,
+        unit: f.unit.trim(),
+        ...(f.role !== 'value' ? { role: f.role } : {}),
+        ...(f.item.trim() && (f.role === 'value' || f.role === 'temperature') ? { item: f.item.trim() } : {}),
+        ...(f.optional ? { optional: true } : {}),
+        ...(f.role === 'status' && f.okPattern ? { okPattern: f.okPattern } : {}),
+      })),
   };
 }
 
+/** Which shipped format a configuration is (its patterns unchanged), if any. */
+export function shippedOf(c: PrintConfig | null): ShippedFormatId | null {
+  if (!c) return null;
+  const key = JSON.stringify(configOf(draftOf(c)));
+  return (
+    shippedFormatIds.find(
+      (id) => JSON.stringify(configOf(draftOf(shippedFormats[id].config as PrintConfig))) === key,
+    ) ?? null
+  );
+}
+
+/** Sourced or unverified, with the source, for a shipped format (docs/instrument-formats.md). */
+export function ShippedFormatNote({ id }: { id: ShippedFormatId }) {
+  const { t } = useTranslation();
+  const f = shippedFormats[id];
+  const sourced = f.verification === 'sourced';
+  return (
+    <Alert
+      color={sourced ? 'blue' : 'orange'}
+      variant="light"
+      title={
+        <Group gap="xs">
+          <Text fw={600} size="sm">
+            {f.make} {f.model}
+          </Text>
+          <Badge
+            color={sourced ? 'blue' : 'orange'}
+            variant="filled"
+            tt="none"
+            data-testid="print-shipped-verification"
+          >
+            {t(`instruments.print.verification.${f.verification}`)}
+          </Badge>
+        </Group>
+      }
+      data-testid="print-shipped-note"
+      data-verification={f.verification}
+    >
+      <Stack gap={4}>
+        {sourced ? null : (
+          <Text size="sm" fw={600}>
+            {t('instruments.print.unverifiedWarning')}
+          </Text>
+        )}
+        <Text size="xs">{f.source}</Text>
+        {f.open.map((o) => (
+          <Text key={o} size="xs" c="dimmed">
+            · {o}
+          </Text>
+        ))}
+      </Stack>
+    </Alert>
+  );
+}
+
 /**
- * Record start and end patterns and one pattern per field (its one capture group is the
- * value), as the print-format driver reads them (regular expressions, one line at a time).
+ * Record start and end patterns, the error pattern and one pattern per field (its one capture
+ * group is the value), as the print-format driver reads them (regular expressions, one line at
+ * a time); each field's role and the result item it fills (D-057). A shipped format (D-060)
+ * can be loaded as a starting point, with its source and whether it is verified.
  */
 export function PrintConfigEditor({
   value,
@@ -51,15 +167,35 @@ export function PrintConfigEditor({
   disabled?: boolean;
 }) {
   const { t } = useTranslation();
-  const setField = (k: number, patch: Partial<PrintConfigDraft['fields'][number]>) =>
+  const setField = (k: number, patch: Partial<FieldDraft>) =>
     onChange({ ...value, fields: value.fields.map((f, i) => (i === k ? { ...f, ...patch } : f)) });
   const mono = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
+  const shipped = shippedOf(configOf(value));
   return (
     <Stack gap="xs" data-testid="print-config-editor">
+      <Group align="flex-end" gap="xs">
+        <Select
+          size="xs"
+          w={360}
+          label={t('instruments.print.shipped')}
+          placeholder={t('instruments.print.shippedPlaceholder')}
+          value={shipped}
+          disabled={disabled}
+          allowDeselect={false}
+          comboboxProps={{ withinPortal: false }}
+          data={shippedFormatIds.map((id) => ({
+            value: id,
+            label: `${shippedFormats[id].make} ${shippedFormats[id].model} · ${t(`instruments.kinds.${shippedFormats[id].kind}`)} (${t(`instruments.print.verification.${shippedFormats[id].verification}`)})`,
+          }))}
+          onChange={(id) => id && onChange(draftOf(shippedFormats[id as ShippedFormatId].config as PrintConfig))}
+          data-testid="print-shipped"
+        />
+      </Group>
+      {shipped ? <ShippedFormatNote id={shipped} /> : null}
       <Text size="xs" c="dimmed">
         {t('instruments.print.help')}
       </Text>
-      <SimpleGrid cols={2}>
+      <SimpleGrid cols={3}>
         <TextInput
           label={t('instruments.print.recordStart')}
           description={t('instruments.print.recordStartHelp')}
@@ -78,19 +214,31 @@ export function PrintConfigEditor({
           onChange={(e) => onChange({ ...value, recordEnd: e.currentTarget.value })}
           data-testid="print-record-end"
         />
+        <TextInput
+          label={t('instruments.print.errorPattern')}
+          description={t('instruments.print.errorPatternHelp')}
+          value={value.errorPattern}
+          disabled={disabled}
+          styles={mono}
+          onChange={(e) => onChange({ ...value, errorPattern: e.currentTarget.value })}
+          data-testid="print-error-pattern"
+        />
       </SimpleGrid>
       <Table withTableBorder verticalSpacing={4} fz="sm">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w={160}>{t('instruments.print.analyte')}</Table.Th>
-            <Table.Th>{t('instruments.print.pattern')}</Table.Th>
-            <Table.Th w={110}>{t('instruments.print.unit')}</Table.Th>
+            <Table.Th>{t('instruments.print.analyte')}</Table.Th>
+            <Table.Th w={130}>{t('instruments.print.role')}</Table.Th>
+            <Table.Th w={90}>{t('instruments.print.unit')}</Table.Th>
+            <Table.Th w={150}>{t('instruments.print.item')}</Table.Th>
+            <Table.Th w={70}>{t('instruments.print.optional')}</Table.Th>
             <Table.Th w={40} />
           </Table.Tr>
         </Table.Thead>
-        <Table.Tbody>
-          {value.fields.map((f, k) => (
-            <Table.Tr key={k}>
+        {value.fields.map((f, k) => (
+          // Two rows per field: its names, then its pattern across the table.
+          <Table.Tbody key={k} data-testid={`print-field-${k}`}>
+            <Table.Tr style={{ borderBottom: 0 }}>
               <Table.Td>
                 <TextInput
                   size="xs"
@@ -102,15 +250,16 @@ export function PrintConfigEditor({
                 />
               </Table.Td>
               <Table.Td>
-                <TextInput
+                <Select
                   size="xs"
-                  value={f.pattern}
+                  value={f.role}
                   disabled={disabled}
-                  styles={mono}
-                  aria-label={t('instruments.print.pattern')}
-                  placeholder="^Fat\s*:\s*(\S+)"
-                  onChange={(e) => setField(k, { pattern: e.currentTarget.value })}
-                  data-testid={`print-field-pattern-${k}`}
+                  allowDeselect={false}
+                  comboboxProps={{ withinPortal: false }}
+                  aria-label={t('instruments.print.role')}
+                  data={printFieldRoles.map((r) => ({ value: r, label: t(`instruments.print.roles.${r}`) }))}
+                  onChange={(r) => r && setField(k, { role: r as Role })}
+                  data-testid={`print-field-role-${k}`}
                 />
               </Table.Td>
               <Table.Td>
@@ -121,6 +270,33 @@ export function PrintConfigEditor({
                   aria-label={t('instruments.print.unit')}
                   onChange={(e) => setField(k, { unit: e.currentTarget.value })}
                   data-testid={`print-field-unit-${k}`}
+                />
+              </Table.Td>
+              <Table.Td>
+                {f.role === 'value' || f.role === 'temperature' ? (
+                  <TextInput
+                    size="xs"
+                    ff="monospace"
+                    value={f.item}
+                    disabled={disabled}
+                    placeholder={t('instruments.print.itemPlaceholder')}
+                    aria-label={t('instruments.print.item')}
+                    onChange={(e) => setField(k, { item: e.currentTarget.value })}
+                    data-testid={`print-field-item-${k}`}
+                  />
+                ) : (
+                  <Text size="xs" c="dimmed">
+                    —
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <Checkbox
+                  size="xs"
+                  checked={f.optional}
+                  disabled={disabled}
+                  aria-label={t('instruments.print.optional')}
+                  onChange={(e) => setField(k, { optional: e.currentTarget.checked })}
                 />
               </Table.Td>
               <Table.Td>
@@ -135,19 +311,59 @@ export function PrintConfigEditor({
                 </ActionIcon>
               </Table.Td>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
+            <Table.Tr>
+              <Table.Td colSpan={6} pt={0}>
+                <Group gap="xs" wrap="nowrap">
+                  <TextInput
+                    size="xs"
+                    style={{ flex: 1 }}
+                    value={f.pattern}
+                    disabled={disabled}
+                    styles={mono}
+                    leftSection={<Text size="xs">/</Text>}
+                    aria-label={t('instruments.print.pattern')}
+                    placeholder="^Fat\s*:\s*(\S+)"
+                    onChange={(e) => setField(k, { pattern: e.currentTarget.value })}
+                    data-testid={`print-field-pattern-${k}`}
+                  />
+                  {f.role === 'status' ? (
+                    <TextInput
+                      size="xs"
+                      w={200}
+                      value={f.okPattern}
+                      disabled={disabled}
+                      styles={mono}
+                      aria-label={t('instruments.print.okPattern')}
+                      placeholder={t('instruments.print.okPattern')}
+                      onChange={(e) => setField(k, { okPattern: e.currentTarget.value })}
+                      data-testid={`print-field-ok-${k}`}
+                    />
+                  ) : null}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          </Table.Tbody>
+        ))}
       </Table>
-      <Group>
+      <Group justify="space-between">
         <Button
           size="compact-sm"
           variant="subtle"
           disabled={disabled || value.fields.length >= 30}
-          onClick={() => onChange({ ...value, fields: [...value.fields, { analyte: '', pattern: '', unit: '' }] })}
+          onClick={() => onChange({ ...value, fields: [...value.fields, blankField] })}
           data-testid="print-add-field"
         >
           + {t('instruments.print.addField')}
         </Button>
+        <Checkbox
+          size="xs"
+          label={t('instruments.print.checkSampleId')}
+          description={t('instruments.print.checkSampleIdHelp')}
+          checked={value.checkSampleId}
+          disabled={disabled || !value.fields.some((f) => f.role === 'sample_id')}
+          onChange={(e) => onChange({ ...value, checkSampleId: e.currentTarget.checked })}
+          data-testid="print-check-sample-id"
+        />
       </Group>
     </Stack>
   );

@@ -43,7 +43,9 @@ export function PrintTesterTab({ instrument }: { instrument: InstrumentView }) {
       .finally(() => setBusy(false));
   };
 
-  const analytes = out ? [...new Set(out.records.flatMap((r) => Object.keys(r)))] : [];
+  const analytes = out ? [...new Set(out.records.flatMap((r) => Object.keys(r.fields)))] : [];
+  const withId = out?.records.some((r) => r.sampleId !== null) ?? false;
+  const withStatus = out?.records.some((r) => r.status !== null) ?? false;
 
   return (
     <Stack data-testid="print-tester">
@@ -110,6 +112,8 @@ export function PrintTesterTab({ instrument }: { instrument: InstrumentView }) {
               <Table.Thead bg="var(--mantine-color-gray-0)">
                 <Table.Tr>
                   <Table.Th w={90}>{t('instruments.print.record')}</Table.Th>
+                  {withId ? <Table.Th>{t('instruments.print.roles.sample_id')}</Table.Th> : null}
+                  {withStatus ? <Table.Th>{t('instruments.print.roles.status')}</Table.Th> : null}
                   {analytes.map((a) => (
                     <Table.Th key={a}>{a}</Table.Th>
                   ))}
@@ -119,11 +123,13 @@ export function PrintTesterTab({ instrument }: { instrument: InstrumentView }) {
                 {out.records.map((r, k) => (
                   <Table.Tr key={k}>
                     <Table.Td>{k + 1}</Table.Td>
+                    {withId ? <Table.Td ff="monospace">{r.sampleId ?? '—'}</Table.Td> : null}
+                    {withStatus ? <Table.Td ff="monospace">{r.status ?? '—'}</Table.Td> : null}
                     {analytes.map((a) => (
                       <Table.Td key={a} ff="monospace">
-                        {r[a] ? (
+                        {r.fields[a] ? (
                           <>
-                            <b>{r[a].value}</b> {r[a].unit}
+                            <b>{r.fields[a].value}</b> {r.fields[a].unit}
                           </>
                         ) : (
                           '—'

@@ -23,6 +23,7 @@ import { errorMessage } from '../../api/errors';
 import { useCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
 import { SignatureDialog } from '../auth/signature-dialog';
+import { RecordCapture } from '../instruments/record-capture';
 import { num, ResultStatusBadge, testingSampleHref, VerdictBadge } from '../testing/testing-format';
 import { nameOf, type IntakeCheck, type IntakeDetail } from './intake-format';
 
@@ -177,6 +178,8 @@ export function PanelEntry({ detail, canEnter }: { detail: IntakeDetail; canEnte
           </Text>
         ) : null}
       </Group>
+      {/* A milk analyser's or cryoscope's record fills its checks at once (issue 20 §1). */}
+      {canEnter ? <RecordCapture sampleCode={sampleCode} results={results.data?.results ?? []} /> : null}
       <ErrorAlert error={results.error} />
       <Table.ScrollContainer minWidth={900}>
         <Table withTableBorder verticalSpacing={5} horizontalSpacing={8} fz="sm" data-testid="intake-checks">

@@ -31,6 +31,7 @@ import {
 } from './testing-format';
 import { EDITABLE, type Entry } from './use-entry';
 import { CaptureButton } from '../instruments/capture-button';
+import { InstrumentPicker } from '../instruments/instrument-picker';
 import { TypedOverReasonHost } from '../instruments/typed-over';
 import { useReportedText } from './reported';
 
@@ -447,7 +448,11 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                   </Table.Td>
                   <Table.Td>
                     {invalidated ? null : (
-                      <InstrumentInput r={r} editable={canEnter && EDITABLE.has(r.status)} entry={entry} />
+                      <InstrumentPicker
+                        result={r}
+                        editable={canEnter && EDITABLE.has(r.status)}
+                        onSave={(v) => void entry.saveFields(r.id, { instrumentId: v })}
+                      />
                     )}
                   </Table.Td>
                   <Table.Td>
@@ -574,40 +579,5 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
         </Box>
       ) : null}
     </Stack>
-  );
-}
-
-/** Free-text instrument reference until the instruments capability; saved on Enter or when the cursor leaves. */
-function InstrumentInput({ r, editable, entry }: { r: ResultView; editable: boolean; entry: Entry }) {
-  const { t } = useTranslation();
-  if (!editable) {
-    return (
-      <Text size="xs" ff="monospace" data-testid={`entry-instrument-${r.itemCode}`}>
-        {r.instrumentId ?? '—'}
-      </Text>
-    );
-  }
-  const save = (el: HTMLInputElement) => {
-    const v = el.value.trim();
-    if (v === (r.instrumentId ?? '')) return;
-    void entry.saveFields(r.id, { instrumentId: v || null });
-  };
-  return (
-    <TextInput
-      key={`${r.id}-${r.instrumentId ?? ''}`}
-      size="xs"
-      w={100}
-      defaultValue={r.instrumentId ?? ''}
-      placeholder={t('testing.grid.instrumentPlaceholder')}
-      aria-label={t('testing.grid.instrument')}
-      onBlur={(e) => save(e.currentTarget)}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') {
-          e.preventDefault();
-          save(e.currentTarget);
-        }
-      }}
-      data-testid={`entry-instrument-${r.itemCode}`}
-    />
   );
 }

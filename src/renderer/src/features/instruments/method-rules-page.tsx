@@ -1,0 +1,363 @@
+import { useState } from 'react';
+import {
+  ActionIcon,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { ChannelOutput } from '../../../../shared/contract';
+import { instrumentKinds } from '../../../../shared/contract/channels/instruments';
+import { call } from '../../api/client';
+import { useCall } from '../../api/hooks';
+import { href } from '../../app/router';
+import { hasPermission, useSession } from '../../app/session';
+import { ErrorAlert } from '../../components/error-alert';
+import { ReasonModal } from '../admin/reason-modal';
+
+type Rule = ChannelOutput<'instruments.methods.list'>[number];
+type Kind = (typeof instrumentKinds)[number];
+interface ConversionDraft {
+  from: string;
+  to: string;
+  factor: string;
+  offset: string;
+  note: string;
+}
+interface Draft {
+  methodCode: string;
+  instrumentKind: Kind | null;
+  conversions: ConversionDraft[];
+  note: string;
+}
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const blankConversion: ConversionDraft = { from: '', to: '', factor: '', offset: '', note: '' };
+
+function draftOf(r: Rule | null): Draft {
+  if (!r) return { methodCode: '', instrumentKind: null, conversions: [], note: '' };
+  return {
+    methodCode: r.methodCode,
+    instrumentKind: r.instrumentKind,
+    conversions: r.conversions.map((c) => ({
+      from: c.from,
+      to: c.to ?? '',
+      factor: c.factor,
+      offset: c.offset && c.offset !== '0' ? c.offset : '',
+      note: c.note ?? '',
+    })),
+    note: r.note ?? '',
+  };
+}
+
+/**
+ * `#/instruments/methods`: what test methods name about instruments (issue 19 §5, D-058) —
+ * the instrument kind their values are measured on (then every typed or captured value names
+ * an unlocked instrument of that kind) and the conversions of readings into the item's entry
+ * unit, each with its source. QA managers edit them; a change needs a reason.
+ */
+export function MethodRulesPage() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const list = useCall('instruments.methods.list', {}, { staleTime: 0 });
+  const canEdit = hasPermission(session, 'catalog.manage') && !session.readOnly;
+  const [editing, setEditing] = useState<Rule | 'new' | null>(null);
+  return (
+    <Stack maw={1200} data-testid="method-rules-page">
+      <Anchor href={href('/instruments')} size="sm">
+        ← {t('instruments.back')}
+      </Anchor>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Title order={2}>{t('instruments.methods.title')}</Title>
+          <Text size="sm" c="dimmed" maw={820}>
+            {t('instruments.methods.intro')}
+          </Text>
+        </div>
+        {canEdit && editing === null ? (
+          <Button onClick={() => setEditing('new')} data-testid="method-rule-new">
+            {t('instruments.methods.add')}
+          </Button>
+        ) : null}
+      </Group>
+      {editing !== null ? (
+        <RuleForm
+          key={editing === 'new' ? 'new' : editing.id}
+          rule={editing === 'new' ? null : editing}
+          onDone={() => setEditing(null)}
+        />
+      ) : null}
+      {list.isLoading ? <Loader /> : null}
+      <ErrorAlert error={list.error} testId="method-rules-error" />
+      {list.data && list.data.length === 0 ? (
+        <Text size="sm" c="dimmed" data-testid="method-rules-empty">
+          {t('instruments.methods.none')}
+        </Text>
+      ) : null}
+      {list.data && list.data.length > 0 ? (
+        <Table withTableBorder verticalSpacing={6} fz="sm" data-testid="method-rules">
+          <Table.Thead bg="var(--mantine-color-gray-0)">
+            <Table.Tr>
+              <Table.Th>{t('instruments.methods.methodCode')}</Table.Th>
+              <Table.Th>{t('instruments.methods.kind')}</Table.Th>
+              <Table.Th>{t('instruments.methods.conversions')}</Table.Th>
+              <Table.Th>{t('instruments.methods.note')}</Table.Th>
+              <Table.Th w={80} />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.data.map((r) => (
+              <Table.Tr key={r.id} data-testid={`method-rule-${r.methodCode}`} style={{ verticalAlign: 'top' }}>
+                <Table.Td ff="monospace" fw={600}>
+                  {r.methodCode}
+                </Table.Td>
+                <Table.Td>
+                  <Badge variant="light" tt="none">
+                    {t(`instruments.kinds.${r.instrumentKind}`)}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  {r.conversions.length === 0 ? (
+                    <Text size="xs" c="dimmed">
+                      —
+                    </Text>
+                  ) : (
+                    r.conversions.map((c) => (
+                      <Text key={c.from} size="xs" ff="monospace">
+                        {c.from} × {c.factor}
+                        {c.offset && c.offset !== '0' ? ` + ${c.offset}` : ''} →{' '}
+                        {c.to || t('instruments.methods.entryUnit')}
+                        {c.note ? (
+                          <Text span size="xs" c="dimmed" ff="inherit">
+                            {' '}
+                            ({c.note})
+                          </Text>
+                        ) : null}
+                      </Text>
+                    ))
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  <Text size="xs">{r.note ?? ''}</Text>
+                </Table.Td>
+                <Table.Td>
+                  {canEdit && editing === null ? (
+                    <Button size="compact-xs" variant="light" onClick={() => setEditing(r)}>
+                      {t('instruments.methods.edit')}
+                    </Button>
+                  ) : null}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : null}
+    </Stack>
+  );
+}
+
+function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [d, setD] = useState<Draft>(() => draftOf(rule));
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const setConv = (k: number, patch: Partial<ConversionDraft>) =>
+    setD({ ...d, conversions: d.conversions.map((c, i) => (i === k ? { ...c, ...patch } : c)) });
+  const badConv = (c: ConversionDraft) =>
+    !c.from.trim() || !DECIMAL.test(c.factor.trim()) || (c.offset.trim() !== '' && !DECIMAL.test(c.offset.trim()));
+  const valid = d.methodCode.trim() && d.instrumentKind && d.conversions.every((c) => !badConv(c));
+  const save = (reason?: string) => {
+    setBusy(true);
+    setError(null);
+    return call('instruments.methods.save', {
+      methodCode: d.methodCode.trim(),
+      instrumentKind: d.instrumentKind!,
+      conversions: d.conversions.map((c) => ({
+        from: c.from.trim(),
+        to: c.to.trim() || null,
+        factor: c.factor.trim(),
+        ...(c.offset.trim() ? { offset: c.offset.trim() } : {}),
+        note: c.note.trim() || null,
+      })),
+      note: d.note.trim() || null,
+      ...(reason ? { reason } : {}),
+    })
+      .then((r) => {
+        notifications.show({ color: 'green', message: t('instruments.methods.saved', { code: r.methodCode }) });
+        void qc.invalidateQueries({ queryKey: ['instruments.methods.list'] });
+        onDone();
+      })
+      .catch((e: unknown) => {
+        setError(e);
+        throw e;
+      })
+      .finally(() => setBusy(false));
+  };
+  return (
+    <Paper withBorder p="md" data-testid="method-rule-form">
+      <Stack gap="xs">
+        <Group align="flex-end">
+          <TextInput
+            label={t('instruments.methods.methodCode')}
+            description={t('instruments.methods.methodCodeHelp')}
+            withAsterisk
+            w={260}
+            ff="monospace"
+            value={d.methodCode}
+            disabled={rule !== null}
+            onChange={(e) => setD({ ...d, methodCode: e.currentTarget.value })}
+            data-testid="method-rule-code"
+          />
+          <Select
+            label={t('instruments.methods.kind')}
+            withAsterisk
+            w={220}
+            value={d.instrumentKind}
+            allowDeselect={false}
+            comboboxProps={{ withinPortal: false }}
+            data={instrumentKinds.map((k) => ({ value: k, label: t(`instruments.kinds.${k}`) }))}
+            onChange={(v) => setD({ ...d, instrumentKind: v as Kind })}
+            data-testid="method-rule-kind"
+          />
+          <TextInput
+            label={t('instruments.methods.note')}
+            style={{ flex: 1 }}
+            value={d.note}
+            onChange={(e) => setD({ ...d, note: e.currentTarget.value })}
+            data-testid="method-rule-note"
+          />
+        </Group>
+        <Text size="sm" fw={600}>
+          {t('instruments.methods.conversions')}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {t('instruments.methods.conversionsHelp')}
+        </Text>
+        {d.conversions.length > 0 ? (
+          <Table withTableBorder verticalSpacing={4} fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={100}>{t('instruments.methods.from')}</Table.Th>
+                <Table.Th w={120}>{t('instruments.methods.factor')}</Table.Th>
+                <Table.Th w={100}>{t('instruments.methods.offset')}</Table.Th>
+                <Table.Th w={100}>{t('instruments.methods.to')}</Table.Th>
+                <Table.Th>{t('instruments.methods.source')}</Table.Th>
+                <Table.Th w={40} />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {d.conversions.map((c, k) => (
+                <Table.Tr key={k}>
+                  <Table.Td>
+                    <TextInput
+                      size="xs"
+                      value={c.from}
+                      placeholder="m°H"
+                      error={!c.from.trim() ? true : undefined}
+                      onChange={(e) => setConv(k, { from: e.currentTarget.value })}
+                      data-testid={`conversion-from-${k}`}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <TextInput
+                      size="xs"
+                      ff="monospace"
+                      value={c.factor}
+                      placeholder="0.0009656"
+                      error={c.factor && !DECIMAL.test(c.factor.trim()) ? true : undefined}
+                      onChange={(e) => setConv(k, { factor: e.currentTarget.value })}
+                      data-testid={`conversion-factor-${k}`}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <TextInput
+                      size="xs"
+                      ff="monospace"
+                      value={c.offset}
+                      placeholder="0"
+                      onChange={(e) => setConv(k, { offset: e.currentTarget.value })}
+                      data-testid={`conversion-offset-${k}`}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <TextInput
+                      size="xs"
+                      value={c.to}
+                      placeholder={t('instruments.methods.entryUnit')}
+                      onChange={(e) => setConv(k, { to: e.currentTarget.value })}
+                      data-testid={`conversion-to-${k}`}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <TextInput
+                      size="xs"
+                      value={c.note}
+                      onChange={(e) => setConv(k, { note: e.currentTarget.value })}
+                      data-testid={`conversion-note-${k}`}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <ActionIcon
+                      variant="subtle"
+                      color="red"
+                      aria-label={t('instruments.methods.removeConversion')}
+                      onClick={() => setD({ ...d, conversions: d.conversions.filter((_, i) => i !== k) })}
+                    >
+                      ×
+                    </ActionIcon>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        ) : null}
+        <Group justify="space-between">
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            disabled={d.conversions.length >= 10}
+            onClick={() => setD({ ...d, conversions: [...d.conversions, blankConversion] })}
+            data-testid="conversion-add"
+          >
+            + {t('instruments.methods.addConversion')}
+          </Button>
+          <Group>
+            <Button variant="default" onClick={onDone}>
+              {t('common.cancel')}
+            </Button>
+            <Button
+              disabled={!valid}
+              loading={busy}
+              onClick={() => (rule ? setAsking(true) : void save().catch(() => undefined))}
+              data-testid="method-rule-save"
+            >
+              {t('instruments.methods.save')}
+            </Button>
+          </Group>
+        </Group>
+        <ErrorAlert error={error} testId="method-rule-error" />
+      </Stack>
+      <ReasonModal
+        opened={asking}
+        title={t('instruments.methods.reasonTitle', { code: d.methodCode })}
+        help={t('instruments.methods.reasonHelp')}
+        confirmLabel={t('instruments.methods.save')}
+        onClose={() => setAsking(false)}
+        onConfirm={({ reason }) => save(reason)}
+      />
+    </Paper>
+  );
+}
