@@ -33,7 +33,8 @@ import type { Connection } from '../src/main/dispatcher/dispatcher';
 import { startHarness } from '../src/main/harness/server';
 import type { Frame } from '../src/main/instruments/connections';
 import { driverFor } from '../src/main/instruments/drivers';
-import { sper850055Config } from '../src/main/instruments/drivers/print-format';
+import { lactoscanSaConfig, sper850055Config } from '../src/main/instruments/drivers/print-format';
+import { printout } from '../src/shared/domain/print-formats';
 import { bytes } from '../src/main/instruments/drivers/types';
 import { createInstrumentModel } from '../src/main/instruments/simulator-model';
 import { runSimulator, type RunningSimulator } from '../src/main/instruments/simulator';
@@ -41,6 +42,7 @@ import { passphraseProtector } from '../src/main/ledger/keys';
 import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../src/shared/catalog/spec-schema';
 import type { ChannelInput, ChannelName, ChannelOutput, Result } from '../src/shared/contract';
 import { ptyPair, type PtyPair } from '../tests/helpers/pty';
+import { shippedFormats } from '../src/shared/domain/print-formats';
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 const percentile = (sorted: number[], p: number): number =>
@@ -95,9 +97,30 @@ function sampleFrames(driver: 'mt-sics' | 'sbi' | 'ohaus' | 'print'): Uint8Array
   return out;
 }
 
-function throughput(driver: 'mt-sics' | 'sbi' | 'ohaus' | 'print', frames: number) {
-  const lines = sampleFrames(driver);
-  const d = driverFor(driver, driver === 'print' ? sper850055Config : undefined);
+/** Milk analyser records (the shipped Lactoscan SA template, 11 lines each) with varying values. */
+function lactoscanFrames(): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let k = 0; k < 100; k++)
+    out.push(
+      bytes(
+        printout('lactoscan-sa', {
+          sampleId: String(k + 1),
+          values: {
+            fat: `3.${String(40 + (k % 50)).padStart(2, '0')}`,
+            protein: `3.${String(k % 90).padStart(2, '0')}`,
+          },
+        }),
+      ),
+    );
+  return out;
+}
+
+function throughput(driver: 'mt-sics' | 'sbi' | 'ohaus' | 'print' | 'print-lactoscan', frames: number) {
+  const lines = driver === 'print-lactoscan' ? lactoscanFrames() : sampleFrames(driver);
+  const d =
+    driver === 'print-lactoscan'
+      ? driverFor('print', lactoscanSaConfig)
+      : driverFor(driver, driver === 'print' ? sper850055Config : undefined);
   // Pre-framed lines for parse() alone (terminators stripped, as the framer hands them over).
   const framed = lines.flatMap((l) => d.framer().push(l));
   let readings = 0;
@@ -453,7 +476,235 @@ async function latency(captures: number, progress: (phase: string, done: number,
       }
       if (i % 50 === 0) progress('print-key captures', i, captures + warm);
     }
+    // (c) a milk analyser's record (the Lactoscan SA template, 11 lines) filling five results of
+    // one sample: the record's last byte to the stored captures, and the capture call; and
+    // (d) the typed-value instrument guard: results.enter naming an instrument vs not.
+    await sim.close();
+    sim = null;
+    const pty2 = await ptyPair(dir, 'bench-ls');
+    let lsSim: RunningSimulator | null = null;
+    const recToCommit: number[] = [];
+    const recCall: number[] = [];
+    const typedWith: number[] = [];
+    const typedWithout: number[] = [];
+    try {
+      const item = (code: string, unit: string, min: string, precision: number): SpecItem => ({
+        ...moisture,
+        code,
+        name_zh: code,
+        name_en: code,
+        unit,
+        basis: 'as_is',
+        method_code: 'Q/LS-001',
+        limit_form: 'minimum',
+        min,
+        max: null,
+        precision,
+      });
+      const pm = await call(qa, 'catalog.products.save', {
+        fields: {
+          code: 'PM-1',
+          name_zh: '巴氏杀菌乳',
+          name_en: 'Pasteurised milk',
+          stage: 'other_dairy',
+          protein_base: 'cow',
+          registration_no: null,
+          shelf_life_days: 7,
+          pack_sizes: [],
+        },
+      });
+      const items = [
+        item('fat', 'g/100g', '3.1', 2),
+        item('protein', 'g/100g', '2.8', 2),
+        item('non_fat_solids', 'g/100g', '8.1', 2),
+        item('relative_density', '', '1.027', 3),
+        item('lactose', 'g/100g', '4.0', 2),
+        {
+          ...moisture,
+          code: 'ph',
+          name_zh: 'pH',
+          name_en: 'pH',
+          unit: 'pH',
+          basis: 'as_is' as const,
+          method_code: 'GB 5009.237',
+          limit_form: 'report_only' as const,
+          max: null,
+          precision: 2,
+        },
+      ];
+      const v2 = await call(qa, 'specs.create', {
+        subjectKind: 'product',
+        subjectId: pm.id,
+        code: 'SPEC-PM-1',
+        titleZh: 'PM-1',
+        titleEn: 'PM-1',
+        from: {
+          kind: 'document',
+          json: JSON.stringify({
+            ...JSON.parse(json),
+            title_zh: 'PM-1',
+            title_en: 'PM-1',
+            applies_to: 'other_dairy',
+            items,
+          }),
+        },
+      });
+      await call(qa, 'specs.setEffective', { versionId: v2.id, effectiveFrom: '2026-01-01' });
+      await call(qa, 'specs.approve', { versionId: v2.id, signature: { password: PASSWORD, meaning: 'approved' } });
+      await call(qa, 'instruments.methods.save', {
+        methodCode: 'Q/LS-001',
+        instrumentKind: 'milk_analyser',
+        conversions: [{ from: '°L', factor: '0.001', offset: '1' }],
+      });
+      await call(qa, 'instruments.methods.save', { methodCode: 'GB 5009.237', instrumentKind: 'ph_meter' });
+      const f = shippedFormats['lactoscan-sa'];
+      const ls = await call(admin, 'instruments.save', {
+        fields: {
+          code: 'LS-BENCH',
+          name: 'Lactoscan (bench)',
+          kind: 'milk_analyser',
+          make: f.make,
+          model: f.model,
+          serialNo: null,
+          location: null,
+          portPath: pty2.a,
+          usbSerial: null,
+          usbVendorId: null,
+          usbProductId: null,
+          ...f.settings,
+          flowControl: 'none',
+          lineEnding: 'crlf',
+          driver: 'print',
+          printConfig: f.config,
+          checkIntervalHours: 0,
+          active: true,
+        },
+      });
+      await call(qa, 'instruments.calibration', {
+        id: ls.id,
+        kind: 'calibration',
+        performedOn: today,
+        dueOn: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`,
+      });
+      lsSim = await runSimulator({ port: pty2.b, driver: 'print', scenario: 'stable', format: 'lactoscan-sa' });
+      await call(tech, 'instruments.connect', { id: ls.id });
+      // A pH meter in the registry, for the typed-value guard.
+      const sper = shippedFormats['sper-850055'];
+      const ph = await call(admin, 'instruments.save', {
+        fields: {
+          code: 'PH-BENCH',
+          name: 'pH meter (bench)',
+          kind: 'ph_meter',
+          make: sper.make,
+          model: sper.model,
+          serialNo: null,
+          location: null,
+          portPath: '/dev/null-bench',
+          usbSerial: null,
+          usbVendorId: null,
+          usbProductId: null,
+          ...sper.settings,
+          flowControl: 'none',
+          lineEnding: 'crlf',
+          driver: 'print',
+          printConfig: sper.config,
+          checkIntervalHours: 0,
+          active: true,
+        },
+      });
+      await call(qa, 'instruments.calibration', {
+        id: ph.id,
+        kind: 'calibration',
+        performedOn: today,
+        dueOn: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`,
+      });
+      let recordFrame: Frame | null = null;
+      const unsub = core.dispatcher.onEvent((_t, name, payload) => {
+        if (name !== 'instruments.reading') return;
+        const pl = payload as { id: string; readingId: string };
+        if (pl.id === ls.id) recordFrame = conns.recentReading(ls.id, pl.readingId);
+      });
+      const records = Math.max(20, Math.round(captures / 4));
+      for (let i = 0; i < records + 3; i++) {
+        const lot2 = (
+          await call(prod, 'batches.start', { line: 'L3', outputKind: 'finished', itemCode: 'PM-1', unit: 'kg' })
+        ).output.code;
+        const s2 = await call(tech, 'samples.register', {
+          kind: 'finished_release',
+          lotCode: lot2,
+          samplingPoint: 'filler',
+          quantity: '1',
+          unit: 'L',
+          container: 'bottle',
+          withRetention: false,
+          receipt: { condition: 'intact' },
+        });
+        const rs = (await call(tech, 'results.forSample', { sampleCode: s2.sample.code })).results;
+        recordFrame = null;
+        const got = new Promise<string>((resolve) => {
+          const off = core.dispatcher.onEvent((_t, name, payload) => {
+            const pl = payload as { id: string; readingId: string };
+            if (name === 'instruments.reading' && pl.id === ls.id) {
+              off();
+              resolve(pl.readingId);
+            }
+          });
+        });
+        lsSim.print();
+        const readingId = await got;
+        const frame = recordFrame as Frame | null;
+        committedAt = 0;
+        const t0 = performance.now();
+        const out = await call(tech, 'instruments.capture', {
+          instrumentId: ls.id,
+          sampleCode: s2.sample.code,
+          replicateIndex: 0,
+          readingId,
+        });
+        const t1 = performance.now();
+        if (!out.outcome.ok || out.captures.length !== 5 || !frame || !committedAt)
+          throw new Error(`record capture: ${JSON.stringify(out.outcome)}`);
+        const phResult = rs.find((r) => r.itemCode === 'ph')!;
+        const a = performance.now();
+        await call(tech, 'results.enter', { id: phResult.id, replicates: ['6.70'], instrumentId: 'PH-BENCH' });
+        const b = performance.now();
+        if (i >= 3) {
+          recToCommit.push(committedAt - frame.at);
+          recCall.push(t1 - t0);
+          typedWith.push(b - a);
+        }
+        if (i % 10 === 0) progress('record captures', i, records + 3);
+      }
+      unsub();
+      // Typed entries of an item whose method names no instrument (moisture), for comparison.
+      for (let i = 0; i < Math.max(20, Math.round(captures / 4)); i++) {
+        const lot3 = (
+          await call(prod, 'batches.start', { line: 'L4', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })
+        ).output.code;
+        const s3 = await call(tech, 'samples.register', {
+          kind: 'finished_release',
+          lotCode: lot3,
+          samplingPoint: 'filler',
+          quantity: '5',
+          unit: 'can',
+          container: 'can',
+          withRetention: false,
+          receipt: { condition: 'intact' },
+        });
+        const m = (await call(tech, 'results.forSample', { sampleCode: s3.sample.code })).results[0]!;
+        const a = performance.now();
+        await call(tech, 'results.enter', { id: m.id, replicates: ['2.45'] });
+        typedWithout.push(performance.now() - a);
+      }
+    } finally {
+      await lsSim?.close();
+      await pty2.unplug();
+    }
     const p95s = {
+      record_to_stored: percentile(
+        [...recToCommit].sort((a, b) => a - b),
+        95,
+      ),
       request_to_stored: percentile(
         [...toCommit].sort((a, b) => a - b),
         95,
@@ -481,6 +732,16 @@ async function latency(captures: number, progress: (phase: string, done: number,
         last_byte_to_renderer_event_ws_ms: stats(toWs),
         last_byte_to_stored_via_renderer_ms: stats(keyToCommit),
       },
+      record: {
+        setup:
+          'second socat pty pair, runSimulator print --format lactoscan-sa (11-line record), capture by readingId into 5 results of a sample, one transaction',
+        last_byte_to_stored_ms: stats(recToCommit),
+        capture_call_ms: stats(recCall),
+      },
+      typed_value: {
+        enter_naming_a_registered_instrument_ms: stats(typedWith),
+        enter_without_instrument_rule_ms: stats(typedWithout),
+      },
       meets_target: Object.values(p95s).every((x) => x < TARGET_P95_MS),
     };
   } finally {
@@ -500,7 +761,7 @@ export async function runInstrumentsBench(opts: InstrumentsBenchOptions = {}): P
   const out: Record<string, unknown> = {};
   out['latency'] = hasSocat() ? await latency(captures, progress) : { skipped: 'socat is not installed' };
   const parsers: Record<string, unknown> = {};
-  for (const d of ['mt-sics', 'sbi', 'ohaus', 'print'] as const) {
+  for (const d of ['mt-sics', 'sbi', 'ohaus', 'print', 'print-lactoscan'] as const) {
     progress(`parser ${d}`, 0, frames);
     parsers[d] = throughput(d, frames);
   }

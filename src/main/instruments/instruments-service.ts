@@ -678,7 +678,7 @@ export class InstrumentsService {
       this.rules.mustBeUnlocked(cur, w.at);
       const captures: CaptureView[] = [];
       const changed = new Map<string, ResultRowView>();
-      for (const f of fills) {
+      for (const [n, f] of fills.entries()) {
         const res = w.get(T.result, f.result.id)!;
         const item = this.results.item(res);
         if (res.retired || res['status'] === 'invalidated')
@@ -689,15 +689,22 @@ export class InstrumentsService {
           fail('conflict', { item: res['item_code'] }, 'errors.capture_item_not_measured');
         const c = this.captureRow(w, cur, frame!, 'result', res.id, i.replicateIndex, f);
         captures.push(this.captureView(c));
+        // One recomputation of the sample, after the record's last result.
+        const last = n === fills.length - 1;
         for (const v of this.results.applyCapture(
           w,
           res.id,
           i.replicateIndex,
           f.converted.value,
           cur['code'] as string,
+          {
+            recompute: last,
+          },
         ))
           changed.set(v.id, v);
       }
+      const rest = fills.filter((f) => !changed.has(f.result.id)).map((f) => w.get(T.result, f.result.id)!);
+      for (const v of this.results.views(rest)) changed.set(v.id, v);
       return { outcome, capture: captures[0] ?? null, captures, unused, changed: [...changed.values()] };
     });
   }

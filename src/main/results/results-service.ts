@@ -932,8 +932,19 @@ export class ResultsService {
     }
   }
 
-  /** A reading captured from an instrument into replicate k (inside the capture's transaction). */
-  applyCapture(w: LedgerWriter, resultId: string, k: number, value: string, instrumentCode: string): ResultView[] {
+  /**
+   * A reading captured from an instrument into replicate k (inside the capture's transaction).
+   * `recompute: false` leaves the sample's recomputation to a later call in the same
+   * transaction (a print-format record filling several results recomputes once, at its last).
+   */
+  applyCapture(
+    w: LedgerWriter,
+    resultId: string,
+    k: number,
+    value: string,
+    instrumentCode: string,
+    opts: { recompute?: boolean } = {},
+  ): ResultView[] {
     const r = w.get(T.result, resultId);
     if (!r || r.retired) fail('not_found', { entity: 'test_result', id: resultId }, 'errors.result_not_found');
     this.mustBeTestable(r['sample_id'] as string);
@@ -963,6 +974,7 @@ export class ResultsService {
       { replicates: reps, instrumentId: instrumentCode },
       `captured from ${instrumentCode}`,
     );
+    if (opts.recompute === false) return [];
     const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} captured`);
     const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
     return this.views([...ids].map((x) => w.get(T.result, x)!));
