@@ -809,3 +809,58 @@ describe('instrument control for every value (issue 19 §5, §7)', () => {
     ).toBe('errors.check_capture_stale');
   });
 });
+
+describe('lotseal simulate plays the shipped formats', () => {
+  it('prints the model’s record on a serial port, exactly as documented; an unknown format is refused', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { SerialPort } = await import('serialport');
+    const { printout } = await import('../../src/shared/domain/print-formats');
+    const { lotsealAsync } = await import('../helpers/cli');
+    const pty = await ptyPair(w.app.dir, 'cli-sim');
+    const bin = join(__dirname, '..', '..', 'bin', 'lotseal.cjs');
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'simulate',
+        '--port',
+        pty.b,
+        '--driver',
+        'print',
+        '--format',
+        'ai-4250',
+        '--value',
+        'freezing_point_mh=-538',
+        '--sample-id',
+        'S-9',
+        '--print-every-ms',
+        '200',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOTSEAL_DATA_DIR: w.app.dir } },
+    );
+    const port = new SerialPort({ path: pty.a, baudRate: 9600, autoOpen: false });
+    try {
+      await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+      const expected = printout('ai-4250', { values: { freezing_point_mh: '-538' }, sampleId: 'S-9' });
+      let got = '';
+      await new Promise<void>((resolve) => {
+        port.on('data', (d: Buffer) => {
+          got += d.toString('latin1');
+          if (got.includes(expected)) resolve();
+        });
+      });
+      expect(expected).toBe('Sample S-9  -538 m\u00b0H\r\n');
+    } finally {
+      await new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve()));
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      await pty.unplug();
+    }
+    const bad = await lotsealAsync(['simulate', '--port', pty.b, '--driver', 'print', '--format', 'foss-ft1'], {
+      dataDir: w.app.dir,
+    });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr + bad.stdout).toContain('sper-850055');
+  }, 60_000);
+});

@@ -11,6 +11,10 @@ type DriverId = 'mt-sics' | 'sbi' | 'ohaus' | 'print';
 const DRIVERS: readonly string[] = ['mt-sics', 'sbi', 'ohaus', 'print'];
 
 function badArg(field: string, value: string, allowed?: string): never {
+  // Say which option and what it accepts (the generic invalid-input line follows).
+  process.stderr.write(
+    `lotseal: --${field} ${JSON.stringify(value)} is not valid${allowed ? ` (allowed: ${allowed})` : ''}\n`,
+  );
   throw new AppErrorException(appError('invalid_input', { field, value, ...(allowed ? { allowed } : {}) }));
 }
 
