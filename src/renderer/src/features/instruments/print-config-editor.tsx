@@ -227,11 +227,11 @@ export function PrintConfigEditor({
       <Table withTableBorder verticalSpacing={4} fz="sm">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>{t('instruments.print.analyte')}</Table.Th>
-            <Table.Th w={130}>{t('instruments.print.role')}</Table.Th>
-            <Table.Th w={90}>{t('instruments.print.unit')}</Table.Th>
-            <Table.Th w={150}>{t('instruments.print.item')}</Table.Th>
-            <Table.Th w={70}>{t('instruments.print.optional')}</Table.Th>
+            <Table.Th miw={110}>{t('instruments.print.analyte')}</Table.Th>
+            <Table.Th w={110}>{t('instruments.print.role')}</Table.Th>
+            <Table.Th w={70}>{t('instruments.print.unit')}</Table.Th>
+            <Table.Th w={130}>{t('instruments.print.item')}</Table.Th>
+            <Table.Th w={56}>{t('instruments.print.optional')}</Table.Th>
             <Table.Th w={40} />
           </Table.Tr>
         </Table.Thead>
