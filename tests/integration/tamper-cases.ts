@@ -13,7 +13,7 @@
  *
  * A case's `expected` compares entity and id only for the kinds where it gives them.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { join } from 'node:path';
