@@ -4,7 +4,6 @@
  * database made before personal keys existed.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppCore } from '../../src/main/app/core';
 import { actorOf } from '../../src/main/auth/identity';
