@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only ledger,trace,import,testing,instruments,disposition,drills --sizes 1000000,10000000 --data DIR]`: runs
+ * `npm run bench [-- --only ledger,trace,import,testing,instruments,disposition,drills,trust --sizes 1000000,10000000 --data DIR]`: runs
  * the benches and prints ONE JSON object on stdout (progress goes to stderr), also written
  * to bench-results/<date>.json. Figures, not asserts; not part of `npm test`.
  *
@@ -16,6 +16,9 @@
  *   lots with results, inputs, signatures and audit reviews it generates itself (bench/disposition.ts);
  * - drills: a complete recall drill with its evidence pack from a raw milk lot and from an
  *   ingredient lot, on one year of bench/data.ts's plant imported into the app (bench/drills.ts).
+ * - trust: signing latency with the personal key (p50/p95), verification of a signature-dense
+ *   ledger, and with --data the plant-scale verification with and without the signature pass
+ *   (bench/trust.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -27,6 +30,7 @@ import { runTestingBench } from './testing';
 import { runDispositionBench } from './disposition';
 import { runDrillsBench } from './drills';
 import { runInstrumentsBench } from './instruments';
+import { runTrustBench } from './trust';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -37,7 +41,7 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const sizes = (arg('sizes') ?? '1000000').split(',').map(Number);
-  const only = new Set((arg('only') ?? 'ledger,trace,import,testing,instruments,disposition,drills').split(','));
+  const only = new Set((arg('only') ?? 'ledger,trace,import,testing,instruments,disposition,drills,trust').split(','));
   const data = arg('data');
   const started = new Date();
   const result: Record<string, unknown> = {
@@ -62,6 +66,11 @@ async function main(): Promise<void> {
     } finally {
       if (work) rmSync(work, { recursive: true, force: true });
     }
+  }
+  if (only.has('trust')) {
+    // With --data, after the import bench: its plant-scale database (kept) is verified with
+    // and without the signature pass.
+    result['trust'] = await runTrustBench({ plantDb });
   }
   if (only.has('testing')) {
     result['testing'] = await runTestingBench({

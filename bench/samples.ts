@@ -72,7 +72,7 @@ export async function runScanBench(opts: ScanBenchOptions = {}): Promise<Record<
     };
     await must(admin, 'app.setup', { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
     await must(admin, 'auth.signIn', { userId: 'admin', password: 'bench-admin-password' });
-    await must(admin, 'users.create', { userId: 'tech.bench', printedName: 'Bench technician', roles: ['technician'], password: 'initial-password-1' });
+    await must(admin, 'users.create', { userId: 'tech.bench', printedName: 'Bench technician', roles: ['technician'], password: 'initial-password-1', signature: { password: 'bench-admin-password', meaning: 'enrolled' } });
     await must(tech, 'auth.signIn', { userId: 'tech.bench', password: 'initial-password-1' });
     await must(tech, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: 'bench-tech-password' });
 
@@ -141,7 +141,7 @@ export async function runScanBench(opts: ScanBenchOptions = {}): Promise<Record<
             wr.create(L.lot, {
               code: lotCode, kind: 'finished', item_code: 'IF-1', item_name: 'Infant formula stage 1', quantity: '3200', unit: 'kg', lot_date: date,
               supplier_code: null, supplier_lot: null, expiry_date: new Date(at + 720 * 86_400_000).toISOString().slice(0, 10), location: 'WH-A',
-              status: 'released', origin: 'production', receipt_id: null, batch_id: null,
+              status: 'released', origin: 'import', receipt_id: null, batch_id: null,
             });
           }
           const row = wr.create(S.sample, {
