@@ -73,8 +73,9 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('audit.field')}</Table.Th>
-              <Table.Th>{t('audit.before')}</Table.Th>
-              <Table.Th>{t('audit.after')}</Table.Th>
+              {/* Long values (hashes, signatures) wrap anywhere: the two value columns share the width. */}
+              <Table.Th w="40%">{t('audit.before')}</Table.Th>
+              <Table.Th w="40%">{t('audit.after')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -83,10 +84,10 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
                 <Table.Td>
                   <Code>{c.field}</Code>
                 </Table.Td>
-                <Table.Td c="red.8" style={{ wordBreak: 'break-word' }}>
+                <Table.Td c="red.8" style={{ overflowWrap: 'anywhere' }}>
                   {formatValue(c.before)}
                 </Table.Td>
-                <Table.Td c="green.8" style={{ wordBreak: 'break-word' }}>
+                <Table.Td c="green.8" style={{ overflowWrap: 'anywhere' }}>
                   {formatValue(c.after)}
                 </Table.Td>
               </Table.Tr>
@@ -117,7 +118,16 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
  * key on record; shown with the key's fingerprint so an inspector can compare it with the
  * registrations `lotseal verify` prints.
  */
-function PersonalSignature({ s }: { s: { personal: 'verified' | 'legacy' | 'invalid'; keyFingerprint: string | null; keyId: string | null; headSeq: number | null } }) {
+function PersonalSignature({
+  s,
+}: {
+  s: {
+    personal: 'verified' | 'legacy' | 'invalid';
+    keyFingerprint: string | null;
+    keyId: string | null;
+    headSeq: number | null;
+  };
+}) {
   const { t } = useTranslation();
   const color = s.personal === 'verified' ? 'green' : s.personal === 'legacy' ? 'gray' : 'red';
   return (
@@ -128,7 +138,14 @@ function PersonalSignature({ s }: { s: { personal: 'verified' | 'legacy' | 'inva
       {s.keyFingerprint ? (
         <Text size="sm">
           {t('trust.signedWithKey')}:{' '}
-          <Text span ff="monospace" size="sm" data-testid="audit-signature-fingerprint" title={s.keyFingerprint}>
+          <Text
+            span
+            ff="monospace"
+            size="sm"
+            style={{ wordBreak: 'break-all' }}
+            data-testid="audit-signature-fingerprint"
+            title={s.keyFingerprint}
+          >
             {s.keyFingerprint}
           </Text>
         </Text>
