@@ -26,14 +26,35 @@ async function dismissNotifications(page: Page): Promise<void> {
   await expect(page.locator('.mantine-Notification-root')).toHaveCount(0);
 }
 
+/**
+ * Waits until the language switch's sliding indicator rests on `lang` (it moves with a CSS
+ * transition after <html lang> changes; a shot taken meanwhile shows the other language chosen).
+ */
+async function languageSwitchAt(page: Page, lang: 'en' | 'zh-CN'): Promise<void> {
+  const sw = page.getByTestId('lang-switch');
+  const indicator = sw.locator('.mantine-SegmentedControl-indicator');
+  const label = sw.getByText(lang === 'en' ? 'English' : '中文', { exact: true });
+  await expect
+    .poll(async () => {
+      const [a, b] = await Promise.all([indicator.boundingBox(), label.boundingBox()]);
+      if (!a || !b) return false;
+      const cx = b.x + b.width / 2;
+      const resting = await indicator.evaluate((el) => el.getAnimations().length === 0);
+      return resting && a.x <= cx && cx <= a.x + a.width;
+    })
+    .toBe(true);
+}
+
 /** The same view in both languages: English, then Chinese (checked by `zhCheck`), back to English. */
 async function shotBoth(page: Page, name: string, zhCheck: () => Promise<void>): Promise<void> {
   const shell = new ShellPage(page);
   await dismissNotifications(page);
   await page.mouse.move(0, 0);
+  await languageSwitchAt(page, 'en');
   await shot(page, name, 'en');
   await shell.setLanguage('zh-CN');
   await zhCheck();
+  await languageSwitchAt(page, 'zh-CN');
   await shot(page, name, 'zh-CN');
   await shell.setLanguage('en');
 }
