@@ -73,9 +73,8 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('audit.field')}</Table.Th>
-              {/* Long values (hashes, signatures) wrap anywhere: the two value columns share the width. */}
-              <Table.Th w="40%">{t('audit.before')}</Table.Th>
-              <Table.Th w="40%">{t('audit.after')}</Table.Th>
+              <Table.Th>{t('audit.before')}</Table.Th>
+              <Table.Th>{t('audit.after')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -84,10 +83,11 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
                 <Table.Td>
                   <Code>{c.field}</Code>
                 </Table.Td>
-                <Table.Td c="red.8" style={{ overflowWrap: 'anywhere' }}>
+                {/* Long values (hashes, signatures) wrap anywhere; a short one (null) keeps its column. */}
+                <Table.Td c="red.8" style={valueCell}>
                   {formatValue(c.before)}
                 </Table.Td>
-                <Table.Td c="green.8" style={{ overflowWrap: 'anywhere' }}>
+                <Table.Td c="green.8" style={valueCell}>
                   {formatValue(c.after)}
                 </Table.Td>
               </Table.Tr>
@@ -101,6 +101,8 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
     </Stack>
   );
 }
+
+const valueCell = { overflowWrap: 'anywhere', minWidth: '6rem' } as const;
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
   return (
