@@ -83,10 +83,11 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
                 <Table.Td>
                   <Code>{c.field}</Code>
                 </Table.Td>
-                <Table.Td c="red.8" style={{ wordBreak: 'break-word' }}>
+                {/* Long values (hashes, signatures) wrap anywhere; a short one (null) keeps its column. */}
+                <Table.Td c="red.8" style={valueCell}>
                   {formatValue(c.before)}
                 </Table.Td>
-                <Table.Td c="green.8" style={{ wordBreak: 'break-word' }}>
+                <Table.Td c="green.8" style={valueCell}>
                   {formatValue(c.after)}
                 </Table.Td>
               </Table.Tr>
@@ -100,6 +101,8 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
     </Stack>
   );
 }
+
+const valueCell = { overflowWrap: 'anywhere', minWidth: '6rem' } as const;
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -117,7 +120,16 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
  * key on record; shown with the key's fingerprint so an inspector can compare it with the
  * registrations `lotseal verify` prints.
  */
-function PersonalSignature({ s }: { s: { personal: 'verified' | 'legacy' | 'invalid'; keyFingerprint: string | null; keyId: string | null; headSeq: number | null } }) {
+function PersonalSignature({
+  s,
+}: {
+  s: {
+    personal: 'verified' | 'legacy' | 'invalid';
+    keyFingerprint: string | null;
+    keyId: string | null;
+    headSeq: number | null;
+  };
+}) {
   const { t } = useTranslation();
   const color = s.personal === 'verified' ? 'green' : s.personal === 'legacy' ? 'gray' : 'red';
   return (
@@ -128,7 +140,14 @@ function PersonalSignature({ s }: { s: { personal: 'verified' | 'legacy' | 'inva
       {s.keyFingerprint ? (
         <Text size="sm">
           {t('trust.signedWithKey')}:{' '}
-          <Text span ff="monospace" size="sm" data-testid="audit-signature-fingerprint" title={s.keyFingerprint}>
+          <Text
+            span
+            ff="monospace"
+            size="sm"
+            style={{ wordBreak: 'break-all' }}
+            data-testid="audit-signature-fingerprint"
+            title={s.keyFingerprint}
+          >
             {s.keyFingerprint}
           </Text>
         </Text>
