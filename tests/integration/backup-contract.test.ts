@@ -53,7 +53,9 @@ describe('backup and restore from the app', () => {
     const r1 = await app.ok(app.admin, 'backup.restore', { file: bad, reason: 'test a corrupted backup', password: ADMIN_PASSWORD });
     const failed = await waitJob(app, r1.jobId);
     expect(failed.error).toBe('errors.backup_verify_failed');
-    expect(app.core.need().ledger.head()).toEqual(headBefore);
+    // Nothing changed but the record of the administrator's successful authentication.
+    const since = app.core.need().ledger.db.prepare('SELECT entity, content FROM audit_entry WHERE seq > ?').all(headBefore.seq) as Array<{ entity: string; content: string }>;
+    expect(since.map((e) => [e.entity, (JSON.parse(e.content) as { kind: string }).kind])).toEqual([['auth_event', 'restore_authenticated']]);
     expect(app.core.need().identity.getUser('tech.b')).toBeDefined();
 
     // The good backup restores: tech.b is gone, the restore is recorded, no anchor_behind.

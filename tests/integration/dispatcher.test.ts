@@ -20,7 +20,7 @@ describe('dispatcher', () => {
     if (r.ok) return;
     expect(r.error.code).toBe('invalid_input');
     const paths = (r.error.details?.['issues'] as Array<{ path: string }>).map((i) => i.path).sort();
-    expect(paths).toEqual(['password', 'printedName', 'roles.0', 'userId']);
+    expect(paths).toEqual(['password', 'printedName', 'roles.0', 'signature', 'userId']);
     expect(app.core.need().ledger.head()).toEqual(before);
     expect(app.core.need().identity.getUser('x y')).toBeUndefined();
   });
