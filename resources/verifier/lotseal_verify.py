@@ -1,0 +1,1033 @@
+#!/usr/bin/env python3
+"""LotSeal standalone verifier: checks a LotSeal database with nothing but Python 3.
+
+    python3 lotseal_verify.py [--db FILE] [--anchor FILE | --no-anchor] [--witness SEQ:HASH]...
+                              [--csv FILE] [--skew-minutes N] [--json]
+
+Re-implements, from the published description (docs/ledger.md, "The signed store"), every
+check `lotseal verify` makes, and reports the same finding kinds at the same places (kind,
+sequence number, record type, record id), in the same JSON shape:
+
+  1. the audit trail's hash chain: every entry's SHA-256 recomputed from its fields, every
+     link to the entry before it, gapless sequence numbers, the clock never going back by
+     more than the allowed skew;
+  2. the signed checkpoints: each names an entry and its hash, and carries a valid Ed25519
+     signature by a host key registered (in the audit trail) and valid at its time; the
+     newest entry is covered; no checkpoint lies beyond the end;
+  3. the records: every row of every table replayed against its latest audit entry;
+  4. personal keys and e-signatures, and the rule that a decision carries a valid
+     signature of a user entitled to make it (when the database has them);
+  5. the workstation's anchor (the last head it signed, kept outside the database), heads
+     printed on paper (--witness, e.g. from a certificate of analysis), and the append-only
+     triggers of the audit trail.
+
+Run from an evidence folder (`lotseal export --evidence`) without arguments, it checks the
+folder's snapshot, anchor and manifest. Exit status: 0 nothing found, 1 findings, 2 the check
+could not run. Standard library only (sqlite3, hashlib, json, base64, csv); Ed25519 is
+implemented in ed25519.py next to this file, the record types in lotseal_records.py.
+"""
+
+import argparse
+import base64
+import csv
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+from decimal import Decimal
+from json.encoder import encode_basestring as _quote
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+import ed25519  # noqa: E402
+import lotseal_records as records  # noqa: E402
+
+VERIFIER = "lotseal_verify.py"
+VERSION = "1"
+GENESIS = "0" * 64
+MAX_FINDINGS_PER_KIND = 200
+DEFAULT_SKEW_MINUTES = 5
+
+
+class CannotRun(Exception):
+    """The check could not run (exit status 2)."""
+
+
+# --------------------------------------------------------------------------------------
+# RFC 8785 (JCS) canonical JSON, exactly as ECMAScript's JSON.stringify writes values
+# --------------------------------------------------------------------------------------
+
+def es_number(x):
+    """ECMAScript Number::toString of a float (what JSON.stringify and JCS write)."""
+    if x != x or x in (float("inf"), float("-inf")):
+        return "null"
+    if x == 0:
+        return "0"
+    if x < 0:
+        return "-" + es_number(-x)
+    sign, digits, exp = Decimal(repr(x)).normalize().as_tuple()
+    s = "".join(str(d) for d in digits)
+    k = len(s)
+    n = exp + k  # value = 0.s * 10^n
+    if k <= n <= 21:
+        return s + "0" * (n - k)
+    if 0 < n <= 21:
+        return s[:n] + "." + s[n:]
+    if -6 < n <= 0:
+        return "0." + "0" * (-n) + s
+    e = n - 1
+    mant = s[0] + ("." + s[1:] if k > 1 else "")
+    return mant + "e" + ("+" if e > 0 else "-") + str(abs(e))
+
+
+def jcs_value(v):
+    t = type(v)
+    if t is str:
+        return _quote(v)
+    if v is None:
+        return "null"
+    if t is bool:
+        return "true" if v else "false"
+    if t is int:
+        return str(v) if -(2**53) <= v <= 2**53 else es_number(float(v))
+    if t is float:
+        return es_number(v)
+    if t is list or t is tuple:
+        return "[" + ",".join(jcs_value(x) for x in v) + "]"
+    if t is dict:
+        keys = sorted(v, key=lambda k: k.encode("utf-16-be"))
+        return "{" + ",".join(_quote(k) + ":" + jcs_value(v[k]) for k in keys) + "}"
+    raise TypeError("value cannot be canonicalised: %s" % t.__name__)
+
+
+def jcs(v):
+    return jcs_value(v)
+
+
+def sha256_hex(data):
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def sqlite_hex(v):
+    """lower(hex(v)) as SQLite computes it for any storage class."""
+    if v is None:
+        return ""
+    if isinstance(v, bytes):
+        return v.hex()
+    if isinstance(v, float):
+        return repr(v).encode().hex()
+    return str(v).encode("utf-8").hex()
+
+
+def as_bytes(v):
+    if isinstance(v, bytes):
+        return v
+    if v is None:
+        return b""
+    return str(v).encode("utf-8")
+
+
+def b64decode(s):
+    if not isinstance(s, str):
+        return b""
+    try:
+        s = "".join(ch for ch in s if ch.isalnum() or ch in "+/-_")
+        s = s.replace("-", "+").replace("_", "/")
+        return base64.b64decode(s + "=" * (-len(s) % 4))
+    except (ValueError, TypeError):
+        return b""
+
+
+def iso(ms):
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000.0)) + ".%03dZ" % (int(ms) % 1000)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return str(ms)
+
+
+# --------------------------------------------------------------------------------------
+# Findings
+# --------------------------------------------------------------------------------------
+
+class Findings:
+    """Findings in the order they are found, at most 200 of a kind (then one 'more' line)."""
+
+    def __init__(self):
+        self.items = []
+        self.counts = {}
+
+    def add(self, kind, seq, detail, entity=None, id=None):
+        n = self.counts.get(kind, 0) + 1
+        self.counts[kind] = n
+        if n <= MAX_FINDINGS_PER_KIND:
+            self.items.append({"kind": kind, "seq": seq, "entity": entity, "id": id, "detail": detail})
+        elif n == MAX_FINDINGS_PER_KIND + 1:
+            self.items.append({"kind": kind, "seq": seq, "entity": entity, "id": id,
+                               "detail": "more %s findings not listed" % kind})
+
+
+class Progress:
+    def __init__(self, enabled):
+        self.enabled = enabled
+        self.last = 0.0
+
+    def __call__(self, phase, done, total, force=False):
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if force or now - self.last > 0.5:
+            self.last = now
+            sys.stderr.write("\r%s %d/%d   " % (phase, done, total))
+            sys.stderr.flush()
+
+    def end(self):
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+# --------------------------------------------------------------------------------------
+# Opening the database
+# --------------------------------------------------------------------------------------
+
+def _lenient_text(b):
+    return b.decode("utf-8", "replace")
+
+
+def open_db(path):
+    if not os.path.isfile(path):
+        raise CannotRun("database not found: %s" % path)
+    try:
+        uri = "file:%s?mode=ro" % _uri_path(path)
+        conn = sqlite3.connect(uri, uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as e:
+        raise CannotRun("cannot open %s as a SQLite database: %s" % (path, e))
+    for table in ("audit_entry", "checkpoint"):
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
+            raise CannotRun("%s is not a LotSeal database (no table %s)" % (path, table))
+    return conn
+
+
+def _uri_path(path):
+    p = os.path.abspath(path).replace("\\", "/")
+    out = []
+    for ch in p:
+        out.append(ch if ch.isalnum() or ch in "/-_.~:" else "%%%02X" % ord(ch) if ord(ch) < 128
+                   else "".join("%%%02X" % b for b in ch.encode("utf-8")))
+    s = "".join(out)
+    return s if s.startswith("/") else "/" + s
+
+
+def head_seq(conn):
+    r = conn.execute("SELECT max(seq) FROM audit_entry").fetchone()
+    return r[0] or 0
+
+
+# --------------------------------------------------------------------------------------
+# The host key registry (docs/ledger.md section 3), rebuilt from the audit trail
+# --------------------------------------------------------------------------------------
+
+MISSING = object()
+
+
+def js_num(v):
+    """A value as JavaScript's relational operators see it (null -> 0); MISSING -> NaN (None here)."""
+    if v is MISSING:
+        return None
+    if v is None:
+        return 0
+    if isinstance(v, bool):
+        return 1 if v else 0
+    if isinstance(v, (int, float)):
+        return v
+    if isinstance(v, str):
+        try:
+            return float(v.strip() or "0")
+        except ValueError:
+            return None
+    return None
+
+
+def js_le(a, b):
+    a, b = js_num(a), js_num(b)
+    return a is not None and b is not None and a <= b
+
+
+def load_host_keys(conn, through):
+    keys = {}
+    rows = conn.execute(
+        "SELECT seq, entity_id, content FROM audit_entry WHERE entity = 'signing_key' AND seq <= ? ORDER BY seq",
+        (through,))
+    for seq, key_id, content in rows:
+        try:
+            c = json.loads(content)
+        except (ValueError, TypeError):
+            continue  # a damaged registry entry is reported by the chain check
+        if not isinstance(c, dict):
+            continue
+        valid_to = seq if c.get("retired") else c.get("valid_to", MISSING)
+        keys.setdefault(key_id, []).append({
+            "id": key_id,
+            "public_key": c.get("public_key"),
+            "valid_from": c.get("valid_from", MISSING),
+            "valid_to": valid_to,
+            "seq": seq,
+        })
+    return keys
+
+
+def checkpoint_message(seq, head_hex, at, key_id):
+    return jcs({"at": at, "head": head_hex, "key": key_id, "seq": seq}).encode("utf-8")
+
+
+def check_checkpoint(cp, entry_hash_hex, keys, sink):
+    seq, head, at, key_id, sig = cp
+    head_hex = sqlite_hex(head)
+    if entry_hash_hex is None:
+        sink.add("checkpoint_mismatch", seq, "checkpoint #%s names entry #%s, which is not in the audit trail" % (seq, seq))
+    elif entry_hash_hex != head_hex:
+        sink.add("checkpoint_mismatch", seq, "checkpoint #%s signed a different hash than entry #%s has" % (seq, seq))
+    versions = keys.get(key_id) if isinstance(key_id, str) else None
+    valid = False
+    if versions:
+        for k in versions:
+            if k["seq"] <= seq and js_le(k["valid_from"], at) and (k["valid_to"] is None or js_le(at, k["valid_to"])):
+                valid = True
+                break
+    candidate = versions[-1] if versions else None
+    if not valid or candidate is None:
+        sink.add("unknown_key", seq,
+                 "checkpoint #%s is signed by key %s, which is not registered or not valid at that time" % (seq, key_id))
+        if candidate is None:
+            return
+    pub = b64decode(candidate["public_key"])
+    try:
+        msg = checkpoint_message(seq, head_hex, at, key_id)
+        good = ed25519.verify(pub, msg, as_bytes(sig))
+    except TypeError:
+        good = False
+    if not good:
+        sink.add("checkpoint_signature_invalid", seq,
+                 "the signature of checkpoint #%s does not verify with key %s" % (seq, key_id))
+
+
+# --------------------------------------------------------------------------------------
+# 1 + 2: the chain and the checkpoints
+# --------------------------------------------------------------------------------------
+
+ENTRY_SQL = ("SELECT seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev, hash "
+             "FROM audit_entry WHERE seq >= ? AND seq <= ? ORDER BY seq")
+
+
+def entry_preimage(at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev_hex, seq):
+    """docs/ledger.md section 2; None if a column does not hold the type the ledger wrote."""
+    if type(at) is not int or type(content) is not str or (reason is not None and type(reason) is not str):
+        return None
+    try:
+        return ('{"action":%s,"actor":%s,"actor_name":%s,"at":%d,"content":%s,"entity":%s,"entity_id":%s,'
+                '"prev":"%s","reason":%s,"seq":%d,"tz":%s,"ws":%s}' % (
+                    _quote(action), _quote(actor), _quote(actor_name), at, content, _quote(entity),
+                    _quote(entity_id), prev_hex, "null" if reason is None else _quote(reason), seq,
+                    _quote(tz), _quote(ws)))
+    except TypeError:
+        return None
+
+
+def clock_detail(seq, at, max_at):
+    return "entry #%s is dated %s, %d s before an earlier entry" % (seq, iso(at), round((max_at - at) / 1000.0))
+
+
+class Chain:
+    """What the chain walk learns, for the later checks."""
+
+    def __init__(self):
+        self.entries = 0
+        self.checkpoints = 0
+        self.last_checkpoint = None
+        self.hashes = {}  # seq -> stored hash hex, only for the seqs later checks ask about
+        self.ats = {}
+
+
+def verify_chain(conn, head, keys, skew_ms, sink, progress, want_hashes=None):
+    chain = Chain()
+    want = want_hashes if want_hashes is not None else set()
+    cps = conn.execute("SELECT seq, head, at, key_id, sig FROM checkpoint WHERE seq >= 1 AND seq <= ? ORDER BY seq",
+                       (head,)).fetchall()
+    ci = 0
+    ncp = len(cps)
+    expected = 1
+    prev_hex = GENESIS
+    max_at = None
+    cursor = 1
+    sha256 = hashlib.sha256
+    while cursor <= head:
+        try:
+            rows = conn.execute(ENTRY_SQL, (cursor, head))
+            for row in rows:
+                seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev, hsh = row
+                # checkpoints naming entries that are not in the trail
+                while ci < ncp and cps[ci][0] < seq:
+                    check_checkpoint(cps[ci], None, keys, sink)
+                    chain.checkpoints += 1
+                    chain.last_checkpoint = cps[ci][0]
+                    ci += 1
+                if seq != expected:
+                    sink.add("sequence_gap", seq,
+                             "entries #%d–#%d are missing" % (expected, seq - 1) if seq > expected
+                             else "entry #%s is out of order" % seq)
+                stored_prev_hex = prev.hex() if type(prev) is bytes else sqlite_hex(prev)
+                pre = entry_preimage(at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content,
+                                     stored_prev_hex, seq)
+                if type(hsh) is bytes:
+                    ok = pre is not None and sha256(pre.encode("utf-8")).digest() == hsh
+                    stored_hex = None
+                else:
+                    stored_hex = sqlite_hex(hsh)
+                    ok = pre is not None and sha256(pre.encode("utf-8")).hexdigest() == stored_hex
+                who_e, who_id = _text(entity), _text(entity_id)
+                if not ok:
+                    sink.add("entry_hash_mismatch", seq,
+                             "entry #%s (%s %s) does not match its hash" % (seq, who_e, who_id), who_e, who_id)
+                if stored_prev_hex != prev_hex:
+                    sink.add("chain_break", seq, "entry #%s does not link to the entry before it" % seq, who_e, who_id)
+                if type(at) in (int, float):
+                    if max_at is not None and at < max_at - skew_ms:
+                        sink.add("clock_regression", seq, clock_detail(seq, at, max_at), who_e, who_id)
+                    if max_at is None or at > max_at:
+                        max_at = at
+                prev_hex = hsh.hex() if stored_hex is None else stored_hex
+                if seq in want:
+                    chain.hashes[seq] = prev_hex
+                    chain.ats[seq] = at
+                expected = seq + 1
+                chain.entries += 1
+                if ci < ncp and cps[ci][0] == seq:
+                    check_checkpoint(cps[ci], prev_hex, keys, sink)
+                    chain.checkpoints += 1
+                    chain.last_checkpoint = seq
+                    ci += 1
+                if chain.entries % 20000 == 0:
+                    progress("chain", seq, head)
+                cursor = seq + 1
+            break
+        except sqlite3.OperationalError as e:
+            # Text that is not valid UTF-8 (only a tampered file has it): read the rest of
+            # the trail decoding it leniently, as the application's driver does.
+            if conn.text_factory is _lenient_text:
+                raise CannotRun("cannot read the audit trail: %s" % e)
+            conn.text_factory = _lenient_text
+    while ci < ncp:
+        check_checkpoint(cps[ci], None, keys, sink)
+        chain.checkpoints += 1
+        chain.last_checkpoint = cps[ci][0]
+        ci += 1
+    progress("chain", head, head, force=True)
+    chain.max_at = max_at
+    return chain
+
+
+def _text(v):
+    return None if v is None else (v if isinstance(v, str) else str(v))
+
+
+def check_coverage(conn, head, chain, sink):
+    max_cp = conn.execute("SELECT max(seq) FROM checkpoint").fetchone()[0]
+    beyond = max_cp is not None and isinstance(max_cp, int) and max_cp > head
+    if beyond:
+        sink.add("tail_truncated", head,
+                 "checkpoint #%s covers entries up to #%s, but the audit trail ends at #%s" % (max_cp, max_cp, head))
+    last = chain.last_checkpoint
+    if head > 0 and (last is None or last < head) and not beyond:
+        first = (last or 0) + 1
+        sink.add("checkpoint_mismatch", first, "entries #%s–#%s are not covered by any signed checkpoint" % (first, head))
+
+
+def sort_by_seq(items):
+    big = float("inf")
+    return sorted(items, key=lambda f: big if f["seq"] is None else f["seq"])
+
+
+# --------------------------------------------------------------------------------------
+# 3: the records, replayed against the audit trail
+# --------------------------------------------------------------------------------------
+
+def _key_order(cols):
+    return sorted(cols, key=lambda k: k.encode("utf-16-be"))
+
+
+def row_canonical(row):
+    return jcs(row)
+
+
+def row_matches(row, content, added):
+    try:
+        if jcs(row) == content:
+            return True
+    except TypeError:
+        return False
+    if not added or not isinstance(content, str):
+        return False
+    stripped = None
+    for c in added:
+        if row.get(c, MISSING) is None and (json.dumps(c) + ":") not in content:
+            if stripped is None:
+                stripped = dict(row)
+            del stripped[c]
+    try:
+        return stripped is not None and jcs(stripped) == content
+    except TypeError:
+        return False
+
+
+def diff_fields(row, content, entity):
+    try:
+        c = json.loads(content)
+    except (ValueError, TypeError):
+        return ""
+    if not isinstance(c, dict):
+        return ""
+    secret = set(entity.get("secret") or [])
+
+    def enc(v):
+        if v is MISSING:
+            return None
+        try:
+            return jcs(v)
+        except TypeError:
+            return repr(v)
+
+    fields = [k for k in list(c) + [k for k in row if k not in c] if enc(c.get(k, MISSING)) != enc(row.get(k, MISSING))]
+    shown = [k + " (secret)" if k in secret else k for k in fields]
+    return " in field(s) " + ", ".join(shown) if fields else ""
+
+
+def table_columns(conn, table):
+    return [r[1] for r in conn.execute('PRAGMA table_info("%s")' % table.replace('"', '""'))]
+
+
+def verify_rows(conn, entity, head, sink):
+    name, table = entity["name"], entity["table"]
+    cols = ["id", "rev", "retired"] + list(entity["columns"])
+    existing = set(table_columns(conn, table))
+    if not existing:
+        for eid, seq in conn.execute(
+                "SELECT entity_id, max(seq) FROM audit_entry WHERE entity = ? AND seq <= ? GROUP BY entity_id",
+                (name, head)):
+            sink.add("row_missing", seq, "%s %s is in the audit trail but table %s does not exist" % (name, eid, table),
+                     name, eid)
+        return
+    select = ", ".join(('t."%s"' % c) if c in existing else "NULL" for c in cols)
+    added = entity.get("added") or []
+    q = ('SELECT l.entity_id, l.seq, a.content, %s FROM '
+         '(SELECT entity_id, max(seq) AS seq FROM audit_entry WHERE entity = ? AND seq <= ? GROUP BY entity_id) l '
+         'JOIN audit_entry a ON a.seq = l.seq LEFT JOIN "%s" t ON t.id = l.entity_id' % (select, table))
+    for r in conn.execute(q, (name, head)):
+        eid, seq, content = r[0], r[1], r[2]
+        if r[3] is None:
+            sink.add("row_missing", seq, "%s %s is in the audit trail but not in table %s" % (name, eid, table), name, eid)
+            continue
+        row = dict(zip(cols, r[3:]))
+        if not row_matches(row, content, added):
+            sink.add("row_modified", seq, "%s %s differs from audit entry #%s%s" % (
+                name, row["id"], seq, diff_fields(row, content, entity)), name, _text(row["id"]))
+    q2 = ('SELECT t.id FROM "%s" t WHERE NOT EXISTS '
+          '(SELECT 1 FROM audit_entry a WHERE a.entity = ? AND a.entity_id = t.id AND a.seq <= ?)' % table)
+    for (rid,) in conn.execute(q2, (name, head)):
+        if rid is None:
+            continue
+        sink.add("row_unrecorded", None, "%s %s is in table %s without any audit entry" % (name, rid, table),
+                 name, _text(rid))
+
+
+# --------------------------------------------------------------------------------------
+# 5: anchor, witnesses, triggers
+# --------------------------------------------------------------------------------------
+
+def read_anchor(path):
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            a = json.load(f)
+    except (OSError, ValueError) as e:
+        raise CannotRun("the anchor file %s cannot be read: %s" % (path, e))
+    if (not isinstance(a, dict) or type(a.get("seq")) not in (int, float) or not isinstance(a.get("hash"), str)
+            or not isinstance(a.get("database_id"), str)):
+        raise CannotRun("the anchor file %s is not a LotSeal anchor" % path)
+    return a
+
+
+def check_anchor(conn, head, anchor, sink):
+    if anchor is None:
+        return
+    seq = anchor["seq"]
+    if head < seq:
+        sink.add("anchor_behind", head,
+                 "the database ends at #%s, but this workstation signed up to #%s: it was replaced by an older copy"
+                 % (head, seq))
+        return
+    r = conn.execute("SELECT hash FROM audit_entry WHERE seq = ?", (seq,)).fetchone()
+    if r is None or sqlite_hex(r[0]) != anchor["hash"]:
+        sink.add("anchor_behind", seq, "entry #%s is not the one this workstation signed: the database was replaced" % seq)
+
+
+def parse_witness(text):
+    """SEQ:HASH, or a certificate's QR text LOTSEAL|COA|lot|SEQ|HASH; the hash may be shortened to 16+ hex digits."""
+    t = text.strip()
+    if t.upper().startswith("LOTSEAL|"):
+        parts = t.split("|")
+        if len(parts) < 5:
+            raise CannotRun("not a LotSeal QR text: %s" % text)
+        seq_s, h = parts[3], parts[4]
+    else:
+        if ":" not in t:
+            raise CannotRun("--witness wants SEQ:HASH, got %s" % text)
+        seq_s, h = t.split(":", 1)
+    seq_s = seq_s.strip().lstrip("#")
+    h = h.strip().lower().replace(" ", "")
+    if not seq_s.isdigit() or not (16 <= len(h) <= 64) or any(ch not in "0123456789abcdef" for ch in h):
+        raise CannotRun("--witness wants SEQ:HASH (a sequence number and 16 to 64 hex digits), got %s" % text)
+    return int(seq_s), h
+
+
+def check_witness(conn, witnesses, sink):
+    for seq, h in witnesses:
+        r = conn.execute("SELECT hash FROM audit_entry WHERE seq = ?", (seq,)).fetchone()
+        stored = sqlite_hex(r[0]) if r else None
+        if stored is None:
+            sink.add("witness_mismatch", seq, "the audit trail has no entry #%s, but a witness holds %s there" % (seq, h))
+        elif not stored.startswith(h):
+            sink.add("witness_mismatch", seq, "entry #%s has hash %s, but a witness holds %s" % (seq, stored[:len(h)], h))
+
+
+def check_triggers(conn, sink):
+    have = set(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+    missing = [t for t in records.APPEND_ONLY_TRIGGERS if t not in have]
+    for t in missing:
+        sink.add("triggers_missing", None, "the append-only trigger %s has been removed" % t, None, t)
+
+
+# --------------------------------------------------------------------------------------
+# Key registrations, for the report and for comparing fingerprints
+# --------------------------------------------------------------------------------------
+
+def key_report(conn, head):
+    names = {}
+    for eid, content in conn.execute(
+            "SELECT entity_id, content FROM audit_entry WHERE entity = 'user' AND seq <= ? ORDER BY seq", (head,)):
+        try:
+            names[eid] = json.loads(content).get("printed_name")
+        except (ValueError, AttributeError, TypeError):
+            pass
+    host = {}
+    for seq, at, actor, eid, content in conn.execute(
+            "SELECT seq, at, actor, entity_id, content FROM audit_entry WHERE entity = 'signing_key' AND seq <= ? ORDER BY seq",
+            (head,)):
+        try:
+            c = json.loads(content)
+        except (ValueError, TypeError):
+            continue
+        k = host.get(eid)
+        if k is None:
+            k = host[eid] = {"id": eid, "registered_seq": seq, "registered_at": iso(at), "registered_by": actor}
+        raw = b64decode(c.get("public_key"))
+        k.update({
+            "public_key": c.get("public_key"),
+            "fingerprint": c.get("fingerprint"),
+            "fingerprint_of_public_key": hashlib.sha256(raw).hexdigest() if raw else None,
+            "host": c.get("host"),
+            "host_kind": c.get("host_kind"),
+            "valid_from": iso(c["valid_from"]) if isinstance(c.get("valid_from"), int) else None,
+            "valid_to": iso(c["valid_to"]) if isinstance(c.get("valid_to"), int) else None,
+            "retired": bool(c.get("retired")),
+            "last_seq": seq,
+        })
+    personal = {}
+    for seq, at, actor, eid, content in conn.execute(
+            "SELECT seq, at, actor, entity_id, content FROM audit_entry WHERE entity = 'personal_key' AND seq <= ? ORDER BY seq",
+            (head,)):
+        try:
+            c = json.loads(content)
+        except (ValueError, TypeError):
+            continue
+        k = personal.get(eid)
+        if k is None:
+            k = personal[eid] = {"id": eid, "registered_seq": seq, "registered_at": iso(at), "registered_by": actor}
+        raw = b64decode(c.get("public_key"))
+        k.update({
+            "user_id": c.get("user_id"),
+            "printed_name": names.get(c.get("user_id")),
+            "public_key": c.get("public_key"),
+            "fingerprint": c.get("fingerprint"),
+            "fingerprint_of_public_key": hashlib.sha256(raw).hexdigest() if raw else None,
+            "valid_from": iso(c["valid_from"]) if isinstance(c.get("valid_from"), int) else None,
+            "valid_to": iso(c["valid_to"]) if isinstance(c.get("valid_to"), int) else None,
+            "enrolment": c.get("enrolment"),
+            "retired": bool(c.get("retired")),
+            "last_seq": seq,
+        })
+    return {"host": list(host.values()), "personal": list(personal.values())}
+
+
+# --------------------------------------------------------------------------------------
+# The whole check
+# --------------------------------------------------------------------------------------
+
+def verify_database(path, anchor=None, witnesses=(), skew_ms=DEFAULT_SKEW_MINUTES * 60000, progress=None):
+    t0 = time.monotonic()
+    progress = progress or Progress(False)
+    conn = open_db(path)
+    try:
+        sink = Findings()
+        head = head_seq(conn)
+        keys = load_host_keys(conn, head)
+        chain_sink = Findings()
+        chain = verify_chain(conn, head, keys, skew_ms, chain_sink, progress)
+        # In sequence order, entry findings before the checkpoint findings of the same seq
+        # (the order `lotseal verify` reports them in).
+        for f in sort_by_seq(chain_sink.items):
+            sink.add(f["kind"], f["seq"], f["detail"], f["entity"], f["id"])
+        check_coverage(conn, head, chain, sink)
+        for i, entity in enumerate(records.ENTITIES):
+            progress("rows", i, len(records.ENTITIES))
+            verify_rows(conn, entity, head, sink)
+        progress("rows", len(records.ENTITIES), len(records.ENTITIES), force=True)
+        check_anchor(conn, head, anchor, sink)
+        check_witness(conn, witnesses, sink)
+        check_triggers(conn, sink)
+        head_hash = conn.execute("SELECT hash FROM audit_entry WHERE seq = ?", (head,)).fetchone()
+        report = {
+            "ok": len(sink.items) == 0,
+            "entries": chain.entries,
+            "checkpoints": chain.checkpoints,
+            "verified_through": head,
+            "elapsed_ms": round((time.monotonic() - t0) * 1000, 1),
+            "findings": sink.items,
+            "head": {"seq": head, "hash": sqlite_hex(head_hash[0]) if head_hash else GENESIS},
+            "keys": key_report(conn, head),
+        }
+        db_id = conn.execute("SELECT id FROM database_info LIMIT 1").fetchone() if _has_table(conn, "database_info") else None
+        report["database_id"] = db_id[0] if db_id else None
+        return report
+    finally:
+        progress.end()
+        conn.close()
+
+
+def _has_table(conn, name):
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+# --------------------------------------------------------------------------------------
+# Evidence folder: the manifest
+# --------------------------------------------------------------------------------------
+
+def file_sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_manifest(path):
+    """Every file the manifest lists, against its SHA-256. Returns a summary dict."""
+    base = os.path.dirname(os.path.abspath(path))
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            m = json.load(f)
+    except (OSError, ValueError) as e:
+        return {"ok": False, "file": path, "error": "cannot read the manifest: %s" % e, "mismatched": [], "missing": []}
+    mismatched, missing, checked = [], [], 0
+    for entry in m.get("files", []):
+        rel = entry.get("path", "")
+        full = os.path.normpath(os.path.join(base, rel))
+        if not full.startswith(base) or not os.path.isfile(full):
+            missing.append(rel)
+            continue
+        checked += 1
+        if file_sha256(full) != entry.get("sha256"):
+            mismatched.append(rel)
+    return {"ok": not mismatched and not missing, "file": path, "checked": checked,
+            "mismatched": mismatched, "missing": missing}
+
+
+# --------------------------------------------------------------------------------------
+# An audit-trail CSV export (the app's "Export CSV"), checked on its own
+# --------------------------------------------------------------------------------------
+
+CSV_REQUIRED = ["seq", "at_ms", "time_zone", "user_id", "printed_name", "workstation", "action", "entity",
+                "record_id", "reason", "reason_is_null", "content", "content_redacted", "prev_hash", "entry_hash",
+                "checkpoint_at", "checkpoint_key", "checkpoint_sig"]
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def csv_cell(v):
+    """Undo the spreadsheet protection of the export: a cell that began with = + - @ tab CR or ' got a leading '."""
+    if v.startswith("'") and len(v) > 1 and v[1] in "=+-@\t\r'":
+        return v[1:]
+    return v
+
+
+def verify_csv(path, witnesses=(), skew_ms=DEFAULT_SKEW_MINUTES * 60000):
+    t0 = time.monotonic()
+    sink = Findings()
+    chain_sink = Findings()
+    try:
+        f = open(path, "r", encoding="utf-8-sig", newline="")
+    except OSError as e:
+        raise CannotRun("cannot read %s: %s" % (path, e))
+    with f:
+        reader = csv.reader(f)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise CannotRun("%s is empty" % path)
+        except csv.Error as e:
+            raise CannotRun("%s is not a CSV file: %s" % (path, e))
+        missing = [c for c in CSV_REQUIRED if c not in header]
+        if missing:
+            raise CannotRun("%s is not a complete LotSeal audit-trail export (no column %s); export it again from "
+                            "LotSeal 0.2 or later" % (path, ", ".join(missing)))
+        ix = {c: header.index(c) for c in header}
+        keys = {}
+        prev_seq = None
+        prev_hash_hex = None
+        max_at = None
+        entries = checkpoints = redacted = 0
+        first_seq = None
+        hashes = {}
+        pending_cps = []
+        want = set(s for s, _ in witnesses)
+        line = 1
+        try:
+            for rec in reader:
+                line += 1
+                if not rec or rec == [""]:
+                    continue
+                if len(rec) != len(header):
+                    raise CannotRun("%s line %d has %d cells, the header %d" % (path, line, len(rec), len(header)))
+                g = lambda c: csv_cell(rec[ix[c]])  # noqa: E731
+                try:
+                    seq = int(g("seq"))
+                    at = int(g("at_ms"))
+                except ValueError:
+                    raise CannotRun("%s line %d: seq and at_ms must be integers" % (path, line))
+                entity, eid = g("entity"), g("record_id")
+                reason = None if g("reason_is_null") == "1" else g("reason")
+                content = g("content")
+                prev_hex = g("prev_hash").lower()
+                hash_hex = g("entry_hash").lower()
+                if first_seq is None:
+                    first_seq = seq
+                if prev_seq is not None and seq != prev_seq + 1:
+                    if seq > prev_seq + 1:
+                        chain_sink.add("sequence_gap", seq, "entries #%d–#%d are missing" % (prev_seq + 1, seq - 1))
+                    else:
+                        chain_sink.add("sequence_gap", seq, "entry #%s is out of order" % seq)
+                elif prev_seq is None and seq != 1:
+                    chain_sink.add("sequence_gap", seq, "entries #1–#%d are missing" % (seq - 1))
+                if g("content_redacted"):
+                    redacted += 1
+                else:
+                    pre = entry_preimage(at, g("time_zone"), g("user_id"), g("printed_name"), g("workstation"),
+                                         g("action"), entity, eid, reason, content, prev_hex, seq)
+                    if pre is None or sha256_hex(pre) != hash_hex:
+                        chain_sink.add("entry_hash_mismatch", seq, "entry #%s (%s %s) does not match its hash"
+                                       % (seq, entity, eid), entity, eid)
+                if prev_seq is not None and seq == prev_seq + 1 and prev_hex != prev_hash_hex:
+                    chain_sink.add("chain_break", seq, "entry #%s does not link to the entry before it" % seq, entity, eid)
+                elif prev_seq is None and seq == 1 and prev_hex != GENESIS:
+                    chain_sink.add("chain_break", seq, "entry #1 does not start from the genesis value", entity, eid)
+                if max_at is not None and at < max_at - skew_ms:
+                    chain_sink.add("clock_regression", seq, clock_detail(seq, at, max_at), entity, eid)
+                if max_at is None or at > max_at:
+                    max_at = at
+                if entity == "signing_key" and not g("content_redacted"):
+                    try:
+                        c = json.loads(content)
+                        keys.setdefault(eid, []).append({
+                            "id": eid, "public_key": c.get("public_key"), "valid_from": c.get("valid_from", MISSING),
+                            "valid_to": seq if c.get("retired") else c.get("valid_to", MISSING), "seq": seq})
+                    except (ValueError, AttributeError):
+                        pass
+                if g("checkpoint_sig"):
+                    try:
+                        cp_at = int(g("checkpoint_at"))
+                    except ValueError:
+                        cp_at = g("checkpoint_at")
+                    pending_cps.append((seq, bytes.fromhex(hash_hex) if _is_hex(hash_hex) else hash_hex, cp_at,
+                                        g("checkpoint_key"), b64decode(g("checkpoint_sig"))))
+                if seq in want:
+                    hashes[seq] = hash_hex
+                prev_seq, prev_hash_hex = seq, hash_hex
+                entries += 1
+        except csv.Error as e:
+            raise CannotRun("%s line %d: %s" % (path, line, e))
+    for cp in pending_cps:
+        checkpoints += 1
+        check_checkpoint(cp, sqlite_hex(cp[1]), keys, chain_sink)
+    for f_ in sort_by_seq(chain_sink.items):
+        sink.add(f_["kind"], f_["seq"], f_["detail"], f_["entity"], f_["id"])
+    if entries and (not pending_cps or pending_cps[-1][0] != prev_seq):
+        first = (pending_cps[-1][0] if pending_cps else first_seq - 1) + 1
+        sink.add("checkpoint_mismatch", first, "entries #%s–#%s are not covered by any signed checkpoint" % (first, prev_seq))
+    for seq, h in witnesses:
+        stored = hashes.get(seq)
+        if stored is None:
+            sink.add("witness_mismatch", seq, "the export has no entry #%s, but a witness holds %s there" % (seq, h))
+        elif not stored.startswith(h):
+            sink.add("witness_mismatch", seq, "entry #%s has hash %s, but a witness holds %s" % (seq, stored[:len(h)], h))
+    return {
+        "ok": len(sink.items) == 0,
+        "entries": entries,
+        "checkpoints": checkpoints,
+        "verified_through": prev_seq or 0,
+        "elapsed_ms": round((time.monotonic() - t0) * 1000, 1),
+        "findings": sink.items,
+        "head": {"seq": prev_seq or 0, "hash": prev_hash_hex or GENESIS},
+        "csv": {"file": path, "first_seq": first_seq, "redacted_entries": redacted},
+    }
+
+
+def _is_hex(s):
+    return len(s) % 2 == 0 and all(ch in "0123456789abcdef" for ch in s)
+
+
+# --------------------------------------------------------------------------------------
+# Command line
+# --------------------------------------------------------------------------------------
+
+KIND_TEXT = {
+    "entry_hash_mismatch": "an audit entry no longer matches its hash",
+    "chain_break": "an entry does not link to the entry before it",
+    "sequence_gap": "an audit sequence number is missing or repeated",
+    "checkpoint_signature_invalid": "a checkpoint's signature does not verify",
+    "checkpoint_mismatch": "a checkpoint names an entry or hash the chain does not have, or entries are not covered",
+    "unknown_key": "a checkpoint is signed by a key not registered, or not valid at its time",
+    "tail_truncated": "entries covered by a checkpoint are missing from the end",
+    "row_modified": "a record differs from what the audit trail says it is",
+    "row_missing": "the audit trail says a record exists, but it is not in its table",
+    "row_unrecorded": "a record exists without any audit entry that created it",
+    "clock_regression": "an entry is dated earlier than an earlier entry by more than the allowed skew",
+    "anchor_behind": "the database ends before, or differs at, the head recorded outside it",
+    "signature_invalid": "an e-signature does not verify with its signer's personal key",
+    "signature_missing": "a change that must be signed has no valid e-signature",
+    "signer_not_entitled": "a signer did not hold a role allowed to make the decision at that time",
+    "key_not_enrolled": "a personal key was registered without an administrator's enrolment",
+    "witness_mismatch": "the chain does not hold the head given with --witness",
+    "triggers_missing": "the append-only protection of the audit trail was removed",
+}
+
+
+def human(report):
+    lines = []
+    if report["ok"]:
+        lines.append("OK / 通过: %d entries, %d checkpoints verified through #%d" % (
+            report["entries"], report["checkpoints"], report["verified_through"]))
+    else:
+        lines.append("PROBLEMS FOUND / 发现问题 (%d):" % len(report["findings"]))
+        for f in report["findings"]:
+            where = (" at #%s" % f["seq"]) if f["seq"] is not None else ""
+            rec = (" %s %s" % (f["entity"], f["id"])) if f["entity"] else ""
+            lines.append("  %s%s%s: %s" % (f["kind"], where, rec, f["detail"]))
+    head = report.get("head")
+    if head:
+        lines.append("Head / 记录链末端: #%s %s" % (head["seq"], head["hash"]))
+    keys = report.get("keys")
+    if keys:
+        lines.append("Host keys on record / 工作站密钥:")
+        for k in keys["host"]:
+            lines.append("  %s  %s@%s  from %s%s%s" % (
+                k.get("fingerprint"), k.get("host_kind"), k.get("host"), k.get("valid_from"),
+                "  until %s" % k["valid_to"] if k.get("valid_to") else "",
+                "" if k.get("fingerprint") == k.get("fingerprint_of_public_key") else
+                "  (RECORDED FINGERPRINT DIFFERS FROM THE PUBLIC KEY'S: %s)" % k.get("fingerprint_of_public_key")))
+        if keys["personal"]:
+            lines.append("Personal keys on record / 个人签名密钥:")
+            for k in keys["personal"]:
+                lines.append("  %s  %s (%s)  from %s%s" % (
+                    k.get("fingerprint"), k.get("user_id"), k.get("printed_name"), k.get("valid_from"),
+                    "  until %s" % k["valid_to"] if k.get("valid_to") else ""))
+    m = report.get("manifest")
+    if m:
+        if m["ok"]:
+            lines.append("Manifest / 清单: %d files match their SHA-256" % m.get("checked", 0))
+        else:
+            lines.append("MANIFEST DOES NOT MATCH / 清单不符: %s" % (
+                m.get("error") or "changed: %s; missing: %s" % (", ".join(m["mismatched"]) or "-",
+                                                               ", ".join(m["missing"]) or "-")))
+    c = report.get("csv")
+    if c and c.get("redacted_entries"):
+        lines.append("%d entries carry redacted secrets: their links and checkpoints were checked, their own hash "
+                     "cannot be recomputed from the export (check the database for those)" % c["redacted_entries"])
+    lines.append("Elapsed: %s ms" % report["elapsed_ms"])
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(
+        prog="lotseal_verify.py",
+        description="Verify a LotSeal database (or an audit-trail CSV export) with Python alone.")
+    p.add_argument("db", nargs="?", help="the database file (default: the evidence folder's lotseal.db)")
+    p.add_argument("--db", dest="db_opt", help="the database file")
+    p.add_argument("--anchor", help="a workstation's anchor file (default: the evidence folder's anchor.json)")
+    p.add_argument("--no-anchor", action="store_true", help="do not compare with an anchor")
+    p.add_argument("--witness", action="append", default=[], metavar="SEQ:HASH",
+                   help="a head printed outside the database (e.g. a certificate's QR code); repeatable")
+    p.add_argument("--csv", help="check an audit-trail CSV export instead of a database")
+    p.add_argument("--skew-minutes", type=float, default=DEFAULT_SKEW_MINUTES,
+                   help="allowed clock skew between entries (default 5)")
+    p.add_argument("--manifest", help="the evidence folder's manifest.json (default: next to the database)")
+    p.add_argument("--no-manifest", action="store_true", help="do not check the manifest")
+    p.add_argument("--json", action="store_true", help="machine-readable report on stdout")
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as e:
+        return 0 if e.code == 0 else 2
+    try:
+        witnesses = [parse_witness(w) for w in args.witness]
+        skew_ms = args.skew_minutes * 60000
+        if args.csv:
+            report = verify_csv(args.csv, witnesses, skew_ms)
+        else:
+            folder = os.path.dirname(HERE)
+            db = args.db_opt or args.db
+            in_folder = db is None
+            if db is None:
+                db = os.path.join(folder, "lotseal.db")
+                if not os.path.isfile(db):
+                    raise CannotRun("no database given, and %s does not exist (use --db FILE)" % db)
+            anchor = None
+            if args.anchor and not args.no_anchor:
+                anchor = read_anchor(args.anchor)
+            elif in_folder and not args.no_anchor and os.path.isfile(os.path.join(folder, "anchor.json")):
+                anchor = read_anchor(os.path.join(folder, "anchor.json"))
+            progress = Progress(sys.stderr.isatty() and not args.json)
+            report = verify_database(db, anchor, witnesses, skew_ms, progress)
+            manifest = args.manifest or (os.path.join(os.path.dirname(os.path.abspath(db)), "manifest.json"))
+            if not args.no_manifest and (args.manifest or os.path.isfile(manifest)):
+                report["manifest"] = check_manifest(manifest)
+            report["anchor"] = None if anchor is None else {"seq": anchor["seq"], "hash": anchor["hash"],
+                                                            "database_id": anchor["database_id"]}
+        report["verifier"] = {"name": VERIFIER, "version": VERSION, "python": sys.version.split()[0]}
+    except CannotRun as e:
+        if args.json:
+            sys.stdout.write(json.dumps({"ok": False, "error": "cannot_run", "message": str(e)}) + "\n")
+        sys.stderr.write("lotseal_verify.py: %s\n" % e)
+        return 2
+    if args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(human(report) + "\n")
+    manifest_ok = report.get("manifest", {"ok": True})["ok"]
+    return 0 if report["ok"] and manifest_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
