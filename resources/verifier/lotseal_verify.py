@@ -40,6 +40,7 @@ from decimal import Decimal
 from json.encoder import encode_basestring as _quote
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # leave the evidence folder exactly as it was exported
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
