@@ -24,7 +24,7 @@ afterEach(() => {
 
 type Locus = [string, number | null, string | null, string | null];
 
-function loci(findings: Array<Pick<Finding, 'kind' | 'seq' | 'entity' | 'id'>>): string[] {
+function loci(findings: Array<{ kind: string } & Pick<Finding, 'seq' | 'entity' | 'id'>>): string[] {
   return findings.map((f) => JSON.stringify([f.kind, f.seq, f.entity, f.id] satisfies Locus)).sort();
 }
 

@@ -113,9 +113,9 @@ describe('Ed25519 (RFC 8032) in the standalone verifier', () => {
     const cases: Case[] = [];
     for (const it of items) {
       const { privateKey, raw } = nodeKey(it.seed);
-      let msg = Buffer.from(it.message);
-      let sig = sign(null, msg, privateKey);
-      let pub = Buffer.from(raw);
+      let msg: Buffer = Buffer.from(it.message);
+      let sig: Buffer = sign(null, msg, privateKey);
+      let pub: Buffer = Buffer.from(raw);
       const flip = (b: Buffer, bit: number): Buffer => {
         const c = Buffer.from(b);
         c[bit >> 3] = c[bit >> 3]! ^ (1 << (bit & 7));

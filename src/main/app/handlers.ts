@@ -4,7 +4,7 @@ import type { Finding, VerifyReport } from '../../shared/contract/channels/ledge
 import { fail, type Result } from '../../shared/contract/errors';
 import { actorOf, prepareFirstAdministrator, toUserView, type UserRow } from '../auth/identity';
 import type { CallContext, HandlerTable, SessionInfo } from '../dispatcher/dispatcher';
-import { auditEntryDetail, exportAuditCsv, queryAudit } from '../ledger/audit-queries';
+import { auditEntryDetail, queryAudit } from '../ledger/audit-queries';
 import { backupDatabase, restoreDatabase } from '../ledger/backup';
 import { E, type Row } from '../ledger/entities';
 import { systemActor, type Actor } from '../ledger/ledger';
@@ -22,6 +22,7 @@ import { intakeHandlers } from '../intake/handlers';
 import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
 import { recallHandlers } from '../recall/handlers';
+import { evidenceHandlers } from '../evidence/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -92,6 +93,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...instrumentsHandlers(core),
     ...dispositionHandlers(core),
     ...recallHandlers(core),
+    ...evidenceHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {
@@ -214,11 +216,6 @@ export function buildHandlers(core: AppCore): HandlerTable {
       const d = auditEntryDetail(core.need().ledger.db, seq);
       if (!d) fail('not_found', { entity: 'audit_entry', id: seq });
       return d;
-    },
-    'audit.exportCsv': ({ filter }) => {
-      const { csv, rows } = exportAuditCsv(core.need().ledger.db, filter);
-      const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
-      return { fileName: `lotseal-audit-trail-${stamp}.csv`, csv, rows };
     },
     'audit.review': async ({ throughSeq, filter, comment, signature }, ctx) => {
       const svc = core.need();
