@@ -367,7 +367,7 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
       reason: 'plant name for certificates',
     });
     const user = async (userId: string, roles: Array<'qa_manager' | 'production' | 'technician' | 'reviewer'>) => {
-      await call(admin, 'users.create', { userId, printedName: `Bench ${userId}`, roles, password: 'initial-password-1' });
+      await call(admin, 'users.create', { userId, printedName: `Bench ${userId}`, roles, password: 'initial-password-1', signature: { password: 'bench-admin-password', meaning: 'enrolled' } });
       const c: Connection = { id: `bench-${userId}`, locale: 'en' };
       await call(c, 'auth.signIn', { userId, password: 'initial-password-1' });
       await call(c, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: PASSWORD });

@@ -94,6 +94,7 @@ export async function runDrillsBench(opts: DrillsBenchOptions = {}): Promise<Rec
       printedName: 'Bench QA manager',
       roles: ['qa_manager'],
       password: 'initial-password-1',
+      signature: { password: 'bench-admin-password', meaning: 'enrolled' },
     });
     const qa: Connection = { id: 'bench-qa', locale: 'en' };
     await call(qa, 'auth.signIn', { userId: 'qa.bench', password: 'initial-password-1' });

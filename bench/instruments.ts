@@ -265,6 +265,7 @@ async function latency(captures: number, progress: (phase: string, done: number,
         printedName: `Bench ${userId}`,
         roles,
         password: 'initial-password-1',
+        signature: { password: 'bench-admin-password', meaning: 'enrolled' },
       });
       const c: Connection = { id: `bench-${userId}`, locale: 'en' };
       await call(c, 'auth.signIn', { userId, password: 'initial-password-1' });

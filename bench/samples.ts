@@ -72,7 +72,7 @@ export async function runScanBench(opts: ScanBenchOptions = {}): Promise<Record<
     };
     await must(admin, 'app.setup', { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
     await must(admin, 'auth.signIn', { userId: 'admin', password: 'bench-admin-password' });
-    await must(admin, 'users.create', { userId: 'tech.bench', printedName: 'Bench technician', roles: ['technician'], password: 'initial-password-1' });
+    await must(admin, 'users.create', { userId: 'tech.bench', printedName: 'Bench technician', roles: ['technician'], password: 'initial-password-1', signature: { password: 'bench-admin-password', meaning: 'enrolled' } });
     await must(tech, 'auth.signIn', { userId: 'tech.bench', password: 'initial-password-1' });
     await must(tech, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: 'bench-tech-password' });
 

@@ -372,6 +372,7 @@ export async function runTestingBench(opts: TestingBenchOptions = {}): Promise<R
         printedName: `Bench ${userId}`,
         roles,
         password: 'initial-password-1',
+        signature: { password: 'bench-admin-password', meaning: 'enrolled' },
       });
       const c: Connection = { id: `bench-${userId}`, locale: 'en' };
       await call(c, 'auth.signIn', { userId, password: 'initial-password-1' });

@@ -49,6 +49,7 @@ export async function seedDisposition(url: string): Promise<DispositionSeed> {
       printedName: u.printedName,
       roles: [...roles],
       password: u.password,
+      signature: { password: ADMIN.password, meaning: 'enrolled' },
     });
   }
   await admin.call('settings.update', {

@@ -91,6 +91,7 @@ async function seed(url: string, port: string): Promise<{ sample: string }> {
       printedName: u.printedName,
       roles: [...roles],
       password: u.password,
+      signature: { password: ADMIN.password, meaning: 'enrolled' },
     });
   await admin.call('instruments.save', {
     fields: {

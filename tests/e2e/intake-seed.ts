@@ -69,6 +69,7 @@ export async function people(url: string): Promise<People> {
       printedName: u.printedName,
       roles: [role],
       password: u.password,
+      signature: { password: ADMIN.password, meaning: 'enrolled' },
     });
   }
   admin.close();

@@ -173,6 +173,7 @@ async function seed(url: string): Promise<{ sample: string; lot: string }> {
       printedName: u.printedName,
       roles: [role],
       password: u.password,
+      signature: { password: ADMIN.password, meaning: 'enrolled' },
     });
   }
   admin.close();

@@ -276,6 +276,7 @@ export async function seedTesting(url: string): Promise<TestingSeed> {
       printedName: u.printedName,
       roles: [...roles],
       password: u.password,
+      signature: { password: ADMIN.password, meaning: 'enrolled' },
     });
   }
   admin.close();

@@ -16,6 +16,8 @@ export function tempDir(prefix = 'lotseal-test-'): { dir: string; cleanup: () =>
 }
 
 export const ADMIN_PASSWORD = 'admin-password-1';
+/** The administrator's signature on account administration (`enrolled`, docs/ledger.md §3.4). */
+export const ADMIN_SIGNATURE = { password: ADMIN_PASSWORD, meaning: 'enrolled' } as const;
 export const USER_PASSWORD = 'user-password-01';
 
 export interface TestApp {
@@ -57,7 +59,13 @@ export async function createTestApp(opts: { clock?: () => number; pdf?: PdfPrint
   let u = 0;
   const userWith = async (roles: Role[], id?: string): Promise<Connection> => {
     const userId = id ?? `${roles.join('-').replace(/_/g, '')}${++u}`;
-    await ok(admin, 'users.create', { userId, printedName: `User ${userId}`, roles, password: 'initial-password-1' });
+    await ok(admin, 'users.create', {
+      userId,
+      printedName: `User ${userId}`,
+      roles,
+      password: 'initial-password-1',
+      signature: ADMIN_SIGNATURE,
+    });
     const c = conn();
     await ok(c, 'auth.signIn', { userId, password: 'initial-password-1' });
     await ok(c, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: USER_PASSWORD });

@@ -22,7 +22,8 @@ import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
 import { Dispatcher, type DispatcherLog, type Locale } from '../dispatcher/dispatcher';
 import { AnchorStore } from '../ledger/anchor';
 import { loadOrCreateHostKey, type HostKey, type HostKind, type KeyProtector } from '../ledger/keys';
-import { systemActor, type Ledger } from '../ledger/ledger';
+import { systemActor, type Ledger, type LedgerWriter } from '../ledger/ledger';
+import { E } from '../ledger/entities';
 import { quickTailCheck } from '../ledger/verify-runner';
 import { isImportRunning } from '../import/import-runner';
 import { JobRunner } from './jobs';
@@ -208,18 +209,59 @@ export class AppCore {
     }
   }
 
-  /** Before anyone may write: the tail since the last full verification (docs/ledger.md). */
+  /**
+   * Before anyone may write: the tail since the last full verification (docs/ledger.md §5).
+   * Findings are recorded in the ledger, not only shown (a `verification_run` of scope
+   * `startup`, open until a QA manager reviews it), once per distinct set since the last full
+   * run. An anchor conflict is not recorded here: it blocks writing until a restore or an
+   * administrator's signed acknowledgement, which records it (docs/ledger.md §4).
+   */
   runStartupCheck(): void {
     const s = this.services;
     if (!s) return;
-    const last = this.lastRun();
+    const last = this.lastFullRun();
     const dbId = s.ledger.getDatabaseId();
     this.startupFindings = quickTailCheck(s.ledger.db, {
       fromSeq: last ? (last['verified_through'] as number) + 1 : 1,
       anchor: dbId ? this.anchors.read(dbId) : null,
       skewMs: s.settings.get().clockSkewMinutes * 60_000,
     });
-    if (this.startupFindings.length) this.log.info('start-up ledger check found problems', this.startupFindings);
+    if (!this.startupFindings.length) return;
+    this.log.info('start-up ledger check found problems', this.startupFindings);
+    const record = this.startupFindings.filter((f) => f.kind !== 'anchor_behind');
+    if (!record.length || !s.ledger.isKeyRegistered() || s.ledger.blocked()) return;
+    const json = JSON.stringify(record);
+    const since = (last?.['finished_at'] as number | undefined) ?? 0;
+    const seen = s.ledger.db
+      .prepare("SELECT 1 FROM verification_run WHERE scope = 'startup' AND finished_at >= ? AND findings = ? LIMIT 1")
+      .get(since, json);
+    if (seen) return;
+    try {
+      const at = this.clock();
+      s.ledger.write(systemActor, (w: LedgerWriter) => {
+        w.create(E.verificationRun, {
+          started_at: at,
+          finished_at: w.at,
+          verified_through: s.ledger.head().seq,
+          entries: 0,
+          checkpoints: 0,
+          findings: json,
+          review_status: 'open',
+          scope: 'startup',
+        });
+      });
+    } catch (e) {
+      this.log.error({ channel: 'startup.record', error: e });
+    }
+  }
+
+  /** The last full verification (start-up checks are recorded as runs of scope `startup`). */
+  lastFullRun(): Record<string, unknown> | undefined {
+    const s = this.services;
+    if (!s) return undefined;
+    return s.ledger.db
+      .prepare('SELECT * FROM verification_run WHERE scope IS NULL ORDER BY finished_at DESC, rev DESC LIMIT 1')
+      .get() as Record<string, unknown> | undefined;
   }
 
   /**
@@ -243,8 +285,9 @@ export class AppCore {
     return this.services;
   }
 
-  createDatabase(): Ledger {
-    return createDatabase(this.dbFile, this.storeOptions());
+  /** A new database; `init` runs in its creation transaction (the first administrator). */
+  createDatabase(init?: (ledger: Ledger, w: LedgerWriter) => void): Ledger {
+    return createDatabase(this.dbFile, this.storeOptions(), init);
   }
 
   get initialized(): boolean {
@@ -286,14 +329,23 @@ export class AppCore {
   ledgerState(): LedgerState {
     const s = this.need();
     const head = s.ledger.head();
-    const last = this.lastRun();
+    const last = this.lastFullRun();
     const skew = s.settings.get().clockSkewMinutes * 60_000;
-    const runFindings = last && last['review_status'] === 'open' ? (JSON.parse(last['findings'] as string) as Finding[]) : [];
-    const all = [...runFindings, ...this.startupFindings];
-    const anchorBehind = all.some((f) => f.kind === 'anchor_behind');
+    // Open findings: of every run not yet reviewed (a full verification or a recorded start-up
+    // check), and the start-up findings not recorded (an anchor conflict, or a host that cannot write).
+    const open = (
+      s.ledger.db.prepare("SELECT findings FROM verification_run WHERE review_status = 'open'").all() as Array<{
+        findings: string;
+      }>
+    ).flatMap((r) => JSON.parse(r.findings) as Finding[]);
+    const key = (f: Finding): string => JSON.stringify([f.kind, f.seq, f.entity, f.id]);
+    const recorded = new Set(open.map(key));
+    const all = [...open, ...this.startupFindings.filter((f) => !recorded.has(key(f)))];
+    const conflict = s.ledger.anchorConflict();
+    const anchorBehind = conflict !== null || all.some((f) => f.kind === 'anchor_behind');
     const verifying = this.jobs.isRunning('verify');
     return {
-      state: verifying ? 'verifying' : all.length > 0 ? 'findings' : last ? 'ok' : 'unverified',
+      state: verifying ? 'verifying' : all.length > 0 || conflict ? 'findings' : last ? 'ok' : 'unverified',
       headSeq: head.seq,
       headHash: head.hash,
       verifiedThrough: last ? (last['verified_through'] as number) : null,
@@ -301,6 +353,14 @@ export class AppCore {
       openFindings: all.length,
       anchorBehind,
       clockBehindLedger: head.at !== null && this.clock() < head.at - skew,
+      blocked: conflict
+        ? {
+            finding: conflict.finding,
+            anchorSeq: conflict.anchor.seq,
+            anchorAt: new Date(conflict.anchor.at).toISOString(),
+            dbSeq: conflict.dbSeq,
+          }
+        : null,
     };
   }
 
@@ -310,7 +370,7 @@ export class AppCore {
       if (!s) return;
       this.runDailyJobs();
       const st = s.settings.get();
-      const last = this.lastRun();
+      const last = this.lastFullRun();
       const due = !last || this.clock() - (last['finished_at'] as number) > st.verifyEveryHours * 3_600_000;
       if (due && !this.jobs.isRunning('verify')) {
         try {

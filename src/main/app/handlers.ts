@@ -2,7 +2,11 @@ import { basename, join } from 'node:path';
 import type { SessionView } from '../../shared/contract/channels/identity';
 import type { Finding, VerifyReport } from '../../shared/contract/channels/ledger';
 import { fail, type Result } from '../../shared/contract/errors';
-import { actorOf, prepareFirstAdministrator, toUserView, type UserRow } from '../auth/identity';
+import { actorOf, expectMeaning, IdentityService, prepareFirstAdministrator, type Signer } from '../auth/identity';
+import { acknowledgeRollback, enrolHost } from '../auth/enrolment';
+import { SettingsService } from '../auth/settings';
+import { parseWitness } from '../../shared/domain/witness';
+import type { SignatureInput } from '../../shared/contract/common';
 import type { CallContext, HandlerTable, SessionInfo } from '../dispatcher/dispatcher';
 import { auditEntryDetail, queryAudit } from '../ledger/audit-queries';
 import { backupDatabase, restoreDatabase } from '../ledger/backup';
@@ -70,10 +74,18 @@ export function buildHandlers(core: AppCore): HandlerTable {
     return v;
   };
 
-  /** The signer, re-authenticated at the moment of signing (every signing, 11.200). */
-  const signer = async (ctx: CallContext, password: string): Promise<UserRow> => {
+  /**
+   * The signer, re-authenticated at the moment of signing (every signing, 11.200), with the
+   * meaning the channel signs: another one is refused before the password is checked.
+   */
+  const signer = async (
+    ctx: CallContext,
+    signature: SignatureInput,
+    meaning: Parameters<typeof expectMeaning>[1],
+  ): Promise<Signer> => {
     const s = sessionOf(ctx);
-    return core.need().identity.authenticateSigner(s.userId, password);
+    expectMeaning(signature.meaning, meaning);
+    return core.need().identity.authenticateSigner(s.userId, signature.password);
   };
 
   const actor = (ctx: CallContext): Actor => {
@@ -116,19 +128,29 @@ export function buildHandlers(core: AppCore): HandlerTable {
       if (core.initialized || core.openError) fail('already_initialized');
       const prepared = await prepareFirstAdministrator(input);
       if (core.initialized) fail('already_initialized');
-      const ledger = core.createDatabase();
-      const svc = core.create(() => ledger);
-      ledger.write(systemActor, (w) => svc.identity.writeFirstAdministrator(w, input, prepared));
+      // One database-creation transaction: schema records, this host's key, the first
+      // administrator and its personal key (docs/ledger.md §3.1).
+      const ledger = core.createDatabase((l, w) =>
+        new IdentityService(l, new SettingsService(l)).writeFirstAdministrator(w, input, prepared),
+      );
+      core.create(() => ledger);
       return { recoveryCode: prepared.recoveryCode, userId: input.userId };
     },
 
     'auth.session': (_i, ctx) => core.maybe()?.sessions.view(ctx.connection.id, now()) ?? null,
     'auth.signIn': async ({ userId, password }, ctx) => {
       const svc = core.need();
-      const u = await svc.identity.signIn(userId.trim().toLowerCase(), password);
+      const id = userId.trim().toLowerCase();
+      const failures = svc.identity.getUser(id) ? svc.identity.failedAttempts(id) : 0;
+      const u = await svc.identity.signIn(id, password);
       const warnings: SessionView['warnings'] = [];
       const st = core.ledgerState();
       if (st.clockBehindLedger) warnings.push({ key: 'warnings.clock_behind_ledger' });
+      if (failures > 0) warnings.push({ key: 'warnings.failed_attempts', details: { count: failures } });
+      if (!svc.ledger.isKeyRegistered())
+        warnings.push({ key: 'warnings.workstation_not_enrolled', details: { fingerprint: core.key.fingerprint } });
+      const blocked = svc.ledger.blocked();
+      if (blocked) warnings.push({ key: blocked.messageKey, details: blocked.details ?? {} });
       svc.sessions.start(ctx.connection.id, u, now(), warnings);
       return sessionView(ctx);
     },
@@ -147,7 +169,8 @@ export function buildHandlers(core: AppCore): HandlerTable {
       const svc = core.need();
       const s = svc.sessions.raw(ctx.connection.id);
       if (!s) fail('not_signed_in');
-      await svc.identity.authenticate(s.userId, password, 'unlock');
+      const u = await svc.identity.authenticate(s.userId, password, 'unlock');
+      svc.identity.recordSuccess(u, 'session_unlocked');
       svc.sessions.unlockSession(ctx.connection.id, now());
       return sessionView(ctx);
     },
@@ -158,16 +181,36 @@ export function buildHandlers(core: AppCore): HandlerTable {
       return sessionView(ctx);
     },
 
-    'users.list': () => core.need().identity.listUsers().map(toUserView),
-    'users.create': async (input, ctx) => toUserView(await core.need().identity.createUser(actor(ctx), input)),
-    'users.update': (input, ctx) => toUserView(core.need().identity.updateUser(actor(ctx), input)),
+    'users.list': () => {
+      const id = core.need().identity;
+      return id.listUsers().map((u) => id.view(u));
+    },
+    // Creating an account, resetting a password, changing roles or printed name: the
+    // administrator's signed identity verification (`enrolled`, 11.100(b)).
+    'users.create': async ({ signature, ...input }, ctx) => {
+      const id = core.need().identity;
+      const admin = await signer(ctx, signature, 'enrolled');
+      return id.view(await id.createUser(admin, input));
+    },
+    'users.update': async ({ signature, ...input }, ctx) => {
+      const id = core.need().identity;
+      const admin = await signer(ctx, signature, 'enrolled');
+      return id.view(id.updateUser(admin, input));
+    },
     'users.deactivate': ({ userId, reason }, ctx) => {
       if (userId === sessionOf(ctx).userId) fail('forbidden', { userId }, 'errors.cannot_deactivate_self');
-      return toUserView(core.need().identity.deactivate(actor(ctx), userId, reason));
+      const id = core.need().identity;
+      return id.view(id.deactivate(actor(ctx), userId, reason));
     },
-    'users.unlock': ({ userId, reason }, ctx) => toUserView(core.need().identity.unlock(actor(ctx), userId, reason)),
-    'users.resetPassword': async ({ userId, newPassword, reason }, ctx) =>
-      toUserView(await core.need().identity.resetPassword(actor(ctx), userId, newPassword, reason)),
+    'users.unlock': ({ userId, reason }, ctx) => {
+      const id = core.need().identity;
+      return id.view(id.unlock(actor(ctx), userId, reason));
+    },
+    'users.resetPassword': async ({ userId, newPassword, reason, signature }, ctx) => {
+      const id = core.need().identity;
+      const admin = await signer(ctx, signature, 'enrolled');
+      return id.view(await id.resetPassword(admin, userId, newPassword, reason));
+    },
 
     'settings.get': () => core.need().settings.get(),
     'settings.update': ({ settings, reason }, ctx) => {
@@ -199,7 +242,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     },
     'ledger.reviewFindings': async ({ runId, explanation, signature }, ctx) => {
       const svc = core.need();
-      const u = await signer(ctx, signature.password);
+      const u = await signer(ctx, signature, 'finding_reviewed');
       svc.ledger.write(actorOf(u), (w) => {
         const run = w.get(E.verificationRun, runId);
         if (!run) fail('not_found', { entity: 'verification_run', id: runId });
@@ -213,14 +256,33 @@ export function buildHandlers(core: AppCore): HandlerTable {
 
     'audit.query': ({ filter, offset, limit }) => queryAudit(core.need().ledger.db, filter, offset, limit),
     'audit.entry': ({ seq }) => {
-      const d = auditEntryDetail(core.need().ledger.db, seq);
+      const svc = core.need();
+      const d = auditEntryDetail(svc.ledger.db, seq);
       if (!d) fail('not_found', { entity: 'audit_entry', id: seq });
+      // A signature entry: its personal signature checked and the signer's key fingerprint.
+      if (d.entry.entity === 'signature') {
+        const row = svc.ledger.db.prepare('SELECT * FROM signature WHERE id = ?').get(d.entry.entityId) as
+          | Record<string, unknown>
+          | undefined;
+        if (row) {
+          const st = svc.identity.personalState(row);
+          return {
+            ...d,
+            signature: {
+              personal: st.personal,
+              keyFingerprint: st.keyFingerprint,
+              keyId: (row['key_id'] as string | null) ?? null,
+              headSeq: (row['head_seq'] as number | null) ?? null,
+            },
+          };
+        }
+      }
       return d;
     },
     'audit.review': async ({ throughSeq, filter, comment, signature }, ctx) => {
       const svc = core.need();
       if (throughSeq > svc.ledger.head().seq) fail('invalid_input', { field: 'throughSeq' }, 'errors.seq_beyond_head');
-      const u = await signer(ctx, signature.password);
+      const u = await signer(ctx, signature, 'audit_reviewed');
       svc.ledger.write(actorOf(u), (w) => {
         const r = w.create(E.auditReview, { through_seq: throughSeq, filter: JSON.stringify(filter), comment });
         svc.identity.sign(w, u, { def: E.auditReview, id: r.id }, { meaning: 'audit_reviewed', comment });
@@ -257,7 +319,9 @@ export function buildHandlers(core: AppCore): HandlerTable {
     'backup.restore': async ({ file, reason, password }, ctx) => {
       const svc = core.need();
       const u = await svc.identity.authenticate(sessionOf(ctx).userId, password, 'restore');
+      svc.identity.recordSuccess(u, 'restore_authenticated');
       const who = actorOf(u);
+      let enrolling: Signer | null = null;
       const skewMs = svc.settings.get().clockSkewMinutes * 60_000;
       return {
         jobId: core.jobs.start('restore', async () => {
@@ -275,12 +339,122 @@ export function buildHandlers(core: AppCore): HandlerTable {
             reason,
             anchors: core.anchors,
             skewMs,
+            // A backup from before this workstation was enrolled: the administrator's restore
+            // enrols it, signed in the restored database (its own key and password there).
+            prepare: async (l) => {
+              if (!l.isKeyRegistered()) enrolling = await core.need().identity.authenticateSigner(u.id, password);
+            },
+            record: (w) => {
+              if (enrolling) {
+                core
+                  .need()
+                  .identity.sign(
+                    w,
+                    enrolling,
+                    { def: E.signingKey, id: core.key.id },
+                    { meaning: 'enrolled', comment: `restore of ${basename(file)}: ${reason}` },
+                  );
+              }
+            },
           });
           // The restore entry moved the anchor: check the tail again against it.
           core.runStartupCheck();
           core.dispatcher.emit('all', 'ledger.changed', core.ledgerState());
           return { ok: true };
         }),
+      };
+    },
+
+    'host.status': () => {
+      const svc = core.need();
+      const c = svc.ledger.anchorConflict();
+      return {
+        host: core.workstation,
+        hostKind: core.hostKind,
+        keyId: core.key.id,
+        fingerprint: core.key.fingerprint,
+        enrolled: svc.ledger.isKeyRegistered(),
+        anchorConflict: c
+          ? {
+              finding: c.finding,
+              anchorSeq: c.anchor.seq,
+              anchorHash: c.anchor.hash,
+              anchorAt: iso(c.anchor.at),
+              dbSeq: c.dbSeq,
+              dbHash: c.dbHash,
+            }
+          : null,
+      };
+    },
+    'host.enrol': async ({ name, signature }, ctx) => {
+      const svc = core.need();
+      const admin = await signer(ctx, signature, 'enrolled');
+      const k = core.key;
+      return enrolHost(
+        svc.ledger,
+        svc.identity,
+        admin,
+        { id: k.id, publicKey: k.publicKey, fingerprint: k.fingerprint, host: k.host, hostKind: k.hostKind },
+        { name, thisHost: true },
+      );
+    },
+    'host.acknowledgeRollback': async ({ reason, signature }, ctx) => {
+      const svc = core.need();
+      const admin = await signer(ctx, signature, 'acknowledged');
+      acknowledgeRollback(svc.ledger, svc.identity, admin, reason);
+      core.runStartupCheck();
+      core.dispatcher.emit('all', 'ledger.changed', core.ledgerState());
+      return { ok: true };
+    },
+    'keys.list': () => {
+      const db = core.need().ledger.db;
+      const enrolledBy = db
+        .prepare(
+          "SELECT printed_name FROM signature WHERE entity = 'signing_key' AND entity_id = ? AND meaning = 'enrolled' LIMIT 1",
+        )
+        .pluck();
+      const hosts = (db.prepare('SELECT * FROM signing_key ORDER BY valid_from').all() as Row[]).map((k) => ({
+        id: k.id,
+        fingerprint: k['fingerprint'] as string,
+        host: k['host'] as string,
+        hostKind: k['host_kind'] as string,
+        validFrom: iso(k['valid_from'] as number),
+        validTo: k['valid_to'] === null ? null : iso(k['valid_to'] as number),
+        enrolledBy: (enrolledBy.get(k.id) as string | undefined) ?? null,
+      }));
+      const personal = (db.prepare('SELECT * FROM personal_key ORDER BY user_id, valid_from').all() as Row[]).map(
+        (k) => ({
+          id: k.id,
+          userId: k['user_id'] as string,
+          fingerprint: k['fingerprint'] as string,
+          validFrom: iso(k['valid_from'] as number),
+          validTo: k['valid_to'] === null ? null : iso(k['valid_to'] as number),
+          enrolment: (k['enrolment'] === 'init' || k['enrolment'] === 'upgrade' ? k['enrolment'] : 'enrolled') as
+            | 'init'
+            | 'upgrade'
+            | 'enrolled',
+          retiredReason: (k['retired_reason'] as string | null) ?? null,
+        }),
+      );
+      return { hosts, personal };
+    },
+    'ledger.witness': ({ text }) => {
+      const w = parseWitness(text);
+      if (!w) fail('invalid_input', { field: 'text' }, 'errors.witness_unreadable');
+      const svc = core.need();
+      const r = svc.ledger.db.prepare('SELECT lower(hex(hash)) AS h FROM audit_entry WHERE seq = ?').get(w.seq) as
+        | { h: string }
+        | undefined;
+      const last = core.lastRun();
+      return {
+        seq: w.seq,
+        hash: w.hash,
+        source: w.source,
+        subject: w.subject,
+        holds: !!r && r.h === w.hash,
+        stored: r?.h ?? null,
+        headSeq: svc.ledger.head().seq,
+        verified: !!last && (last['verified_through'] as number) >= w.seq && last['review_status'] === 'none',
       };
     },
   };

@@ -1,3 +1,4 @@
+import { expectMeaning } from '../auth/identity';
 import type { HandlerTable, CallContext } from '../dispatcher/dispatcher';
 import { fail } from '../../shared/contract/errors';
 import type { Actor } from '../ledger/ledger';
@@ -45,6 +46,7 @@ export function catalogHandlers(core: AppCore): CatalogHandlers {
       return specs().view(versionId);
     },
     'specs.approve': async ({ versionId, signature }, ctx) => {
+      expectMeaning(signature.meaning, 'approved');
       await specs().approve(actor(ctx).id, versionId, signature, core.clock());
       return specs().view(versionId);
     },

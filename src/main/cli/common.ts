@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
 import { translate } from '../../shared/i18n';
-import { IdentityService, userRoles } from '../auth/identity';
+import { IdentityService, userRoles, type Signer } from '../auth/identity';
 import { SettingsService } from '../auth/settings';
 import { openDatabase } from '../db/store';
 import { AnchorStore } from '../ledger/anchor';
@@ -51,7 +51,9 @@ export function readFirstLine(file: string, what: string): string {
 }
 
 export function passphrase(g: Global): string {
-  const p = g.keyPassphraseFile ? readFirstLine(g.keyPassphraseFile, 'key passphrase') : process.env['LOTSEAL_KEY_PASSPHRASE'];
+  const p = g.keyPassphraseFile
+    ? readFirstLine(g.keyPassphraseFile, 'key passphrase')
+    : process.env['LOTSEAL_KEY_PASSPHRASE'];
   if (!p) throw new AppErrorException(appError('key_error', {}, 'errors.key_passphrase_missing'));
   return p;
 }
@@ -59,7 +61,9 @@ export function passphrase(g: Global): string {
 export function cliKey(g: Global, create: boolean): HostKey {
   const protector = passphraseProtector(passphrase(g));
   const dir = dataDir(g);
-  return create ? loadOrCreateHostKey(dir, 'cli', hostname(), protector, Date.now()) : loadHostKey(dir, 'cli', protector);
+  return create
+    ? loadOrCreateHostKey(dir, 'cli', hostname(), protector, Date.now())
+    : loadHostKey(dir, 'cli', protector);
 }
 
 export function storeOptions(g: Global, key: HostKey) {
@@ -80,21 +84,36 @@ export function out(g: Global, json: unknown, human: string): void {
   else process.stdout.write(human + '\n');
 }
 
-export async function withAdmin<T>(g: Global, user: string, passwordFile: string, fn: (ledger: Ledger, identity: IdentityService, actor: { id: string; name: string }) => Promise<T> | T): Promise<T> {
+/**
+ * Opens the database as an authenticated administrator, with the administrator's personal key
+ * unsealed (a Signer) for the `enrolled` signatures of account administration. A wrong
+ * password: exit 2, the database unchanged byte for byte (the failure counts in the sidecar);
+ * an initial, reset or expired password: exit 2 with how to change it; nothing registers a key.
+ */
+export async function withAdmin<T>(
+  g: Global,
+  user: string,
+  passwordFile: string,
+  fn: (
+    ledger: Ledger,
+    identity: IdentityService,
+    actor: { id: string; name: string },
+    signer: Signer,
+  ) => Promise<T> | T,
+): Promise<T> {
   const password = readFirstLine(passwordFile, 'password');
   const key = cliKey(g, true);
   const ledger = openDatabase(dbPath(g), storeOptions(g, key));
   try {
     const identity = new IdentityService(ledger, new SettingsService(ledger));
-    const u = await identity.authenticate(user, password, 'cli_sign_in', { registerHostKey: true });
-    if (!userRoles(u).includes('administrator')) {
-      throw new AppErrorException(appError('forbidden', { permission: 'users.manage' }));
-    }
-    if (!ledger.isKeyRegistered()) {
-      // First write from this machine's CLI: registered by the authenticated administrator.
-      ledger.write({ id: u.id, name: u.printed_name }, () => undefined, { registerHostKey: true });
-    }
-    return await fn(ledger, identity, { id: u.id, name: u.printed_name });
+    const signer = await identity.authenticateCommand(user.trim().toLowerCase(), password, {
+      sign: true,
+      check: (u) => {
+        if (!userRoles(u).includes('administrator'))
+          throw new AppErrorException(appError('forbidden', { permission: 'users.manage' }));
+      },
+    });
+    return await fn(ledger, identity, { id: signer.id, name: signer.printed_name }, signer);
   } finally {
     ledger.db.close();
   }
@@ -102,7 +121,7 @@ export async function withAdmin<T>(g: Global, user: string, passwordFile: string
 
 /**
  * Opens the database as an authenticated user holding `permission` (wrong password: exit 2,
- * recorded; five failures lock the account for the CLI and the app alike).
+ * counted in the sidecar; five failures lock the account for the CLI and the app alike).
  */
 export async function withUser<T>(
   g: Global,
@@ -116,10 +135,29 @@ export async function withUser<T>(
   const ledger = openDatabase(dbPath(g), storeOptions(g, key));
   try {
     const identity = new IdentityService(ledger, new SettingsService(ledger));
-    const u = await identity.authenticate(user, password, 'cli_sign_in');
-    if (!permissionsOf(userRoles(u)).has(permission)) throw new AppErrorException(appError('forbidden', { permission }));
+    const u = await identity.authenticateCommand(user.trim().toLowerCase(), password, {
+      check: (x) => {
+        if (!permissionsOf(userRoles(x)).has(permission))
+          throw new AppErrorException(appError('forbidden', { permission }));
+      },
+    });
     return await fn(ledger, identity, { id: u.id, name: u.printed_name });
   } finally {
     ledger.db.close();
+  }
+}
+
+/**
+ * A secret from a file's first line, or from standard input with `-` (never from argv, which
+ * other processes can read).
+ */
+export function readSecret(file: string, what: string): string {
+  if (file !== '-') return readFirstLine(file, what);
+  try {
+    const line = readFileSync(0, 'utf8').split(/\r?\n/)[0]?.trim() ?? '';
+    if (!line) throw new Error('empty');
+    return line;
+  } catch {
+    throw new AppErrorException(appError('invalid_input', { file: 'stdin', what }, 'errors.file_unreadable'));
   }
 }

@@ -2,14 +2,27 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AppErrorException, appError } from '../../shared/contract/errors';
 import { roles, type Role } from '../../shared/domain/roles';
-import { IdentityService, prepareFirstAdministrator, toUserView, userRoles } from '../auth/identity';
-import { Exit, cliKey, dbPath, message, out, readFirstLine, storeOptions, withAdmin, type Global } from './common';
+import { IdentityService, prepareFirstAdministrator, userRoles } from '../auth/identity';
+import { acknowledgeRollback, enrolHost } from '../auth/enrolment';
+import { parseWitness } from '../../shared/domain/witness';
+import {
+  Exit,
+  cliKey,
+  dataDir,
+  dbPath,
+  message,
+  out,
+  readFirstLine,
+  readSecret,
+  storeOptions,
+  withAdmin,
+  type Global,
+} from './common';
 import { SettingsService } from '../auth/settings';
 import { openSqlite } from '../db/database';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
-import { readAnchorFile } from '../ledger/anchor';
+import { AnchorStore, readAnchorFile, type Anchor } from '../ledger/anchor';
 import { backupDatabase } from '../ledger/backup';
-import { systemActor } from '../ledger/ledger';
 import { verifyFile } from '../ledger/verify-runner';
 import { registerImportCommand } from './commands/import';
 import { registerTraceCommand } from './commands/trace';
@@ -24,10 +37,19 @@ import { registerExportCommand } from './commands/export';
  * human messages on stderr.
  */
 function parseRoles(s: string): Role[] {
-  const list = s.split(',').map((r) => r.trim()).filter(Boolean);
+  const list = s
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const bad = list.filter((r) => !(roles as readonly string[]).includes(r));
   if (bad.length || list.length === 0) {
-    throw new AppErrorException(appError('invalid_input', { field: 'roles', value: bad.join(',') || s, allowed: roles.join(', ') }, 'errors.bad_roles'));
+    throw new AppErrorException(
+      appError(
+        'invalid_input',
+        { field: 'roles', value: bad.join(',') || s, allowed: roles.join(', ') },
+        'errors.bad_roles',
+      ),
+    );
   }
   return list as Role[];
 }
@@ -38,7 +60,10 @@ export function buildProgram(): Command {
     .version(APP_VERSION, '-V, --version')
     .option('--db <file>', "database file (default: the desktop app's database)")
     .option('--json', 'machine-readable output on stdout')
-    .option('--key-passphrase-file <file>', "file whose first line is this machine's CLI key passphrase (or LOTSEAL_KEY_PASSPHRASE)")
+    .option(
+      '--key-passphrase-file <file>',
+      "file whose first line is this machine's CLI key passphrase (or LOTSEAL_KEY_PASSPHRASE)",
+    )
     .option('--data-dir <dir>', 'data folder for keys and anchors (or LOTSEAL_DATA_DIR)')
     .showHelpAfterError()
     .exitOverride();
@@ -46,7 +71,7 @@ export function buildProgram(): Command {
 
   program
     .command('init')
-    .description('create a new database with its first administrator and this machine\'s CLI signing key')
+    .description("create a new database with its first administrator and this machine's CLI signing key")
     .requiredOption('--admin <user>', 'user id of the first administrator')
     .option('--admin-name <name>', 'printed name shown on signatures (default: the user id)')
     .requiredOption('--password-file <file>', "file whose first line is the administrator's password")
@@ -56,14 +81,18 @@ export function buildProgram(): Command {
       const password = readFirstLine(o.passwordFile, 'password');
       const input = { userId: o.admin.trim().toLowerCase(), printedName: (o.adminName ?? o.admin).trim(), password };
       if (!/^[a-z0-9][a-z0-9._-]{1,39}$/.test(input.userId)) {
-        throw new AppErrorException(appError('invalid_input', { field: 'admin', value: o.admin }, 'errors.user_id_format'));
+        throw new AppErrorException(
+          appError('invalid_input', { field: 'admin', value: o.admin }, 'errors.user_id_format'),
+        );
       }
       const prepared = await prepareFirstAdministrator(input);
       const key = cliKey(g(), true);
-      const ledger = createDatabase(file, storeOptions(g(), key));
+      // One database-creation transaction: this host's key, the first administrator and its
+      // personal signing key (docs/ledger.md §3.1).
+      const ledger = createDatabase(file, storeOptions(g(), key), (l, w) =>
+        new IdentityService(l, new SettingsService(l)).writeFirstAdministrator(w, input, prepared),
+      );
       try {
-        const identity = new IdentityService(ledger, new SettingsService(ledger));
-        ledger.write(systemActor, (w) => identity.writeFirstAdministrator(w, input, prepared));
         const head = ledger.head();
         out(
           g(),
@@ -74,16 +103,18 @@ export function buildProgram(): Command {
             admin: input.userId,
             recovery_code: prepared.recoveryCode,
             key_fingerprint: key.fingerprint,
+            personal_key_fingerprint: prepared.key.fingerprint,
             head: { seq: head.seq, hash: head.hash },
           },
           [
             `Created ${file}`,
-            `Administrator: ${input.userId} (${input.printedName})`,
+            `Administrator: ${input.userId} (${input.printedName}), personal signing key ${prepared.key.fingerprint}`,
             `This machine's CLI key fingerprint: ${key.fingerprint}`,
             '',
             `ONE-TIME RECOVERY CODE: ${prepared.recoveryCode}`,
             'Store it offline (e.g. in a sealed envelope in the QA office safe). It is the only way to unlock',
-            'the last administrator if it is locked out: lotseal user unlock --recovery-code CODE --target ID',
+            'the last administrator if it is locked out, on this machine or the desktop app of this database:',
+            '  lotseal user unlock --target ID --recovery-code-file FILE   (or - to read it from standard input)',
           ].join('\n'),
         );
       } finally {
@@ -93,102 +124,324 @@ export function buildProgram(): Command {
 
   const user = program.command('user').description('account administration, authenticated as an administrator');
   const adminOpts = (c: Command) =>
-    c.requiredOption('--user <id>', 'administrator user id').requiredOption('--password-file <file>', "file whose first line is the administrator's password");
+    c
+      .requiredOption('--user <id>', 'administrator user id')
+      .requiredOption('--password-file <file>', "file whose first line is the administrator's password");
 
   adminOpts(user.command('add').description('create an account (the new user changes the password at first sign-in)'))
     .requiredOption('--new-user <id>', 'new user id')
     .requiredOption('--name <name>', 'printed name')
     .requiredOption('--roles <list>', `comma-separated: ${roles.join(', ')}`)
     .requiredOption('--new-password-file <file>', 'file whose first line is the initial password')
-    .action(async (o: { user: string; passwordFile: string; newUser: string; name: string; roles: string; newPasswordFile: string }) => {
-      const newPassword = readFirstLine(o.newPasswordFile, 'new password');
-      const r = parseRoles(o.roles);
-      await withAdmin(g(), o.user, o.passwordFile, async (_l, identity, actor) => {
-        const u = await identity.createUser(actor, { userId: o.newUser.trim().toLowerCase(), printedName: o.name, roles: r, password: newPassword });
-        const v = toUserView(u);
-        out(g(), { ok: true, user: v.userId, name: v.printedName, roles: v.roles, status: v.status }, `Created ${v.userId} (${v.printedName}) with roles ${v.roles.join(', ')}`);
-      });
-    });
+    .action(
+      async (o: {
+        user: string;
+        passwordFile: string;
+        newUser: string;
+        name: string;
+        roles: string;
+        newPasswordFile: string;
+      }) => {
+        const newPassword = readFirstLine(o.newPasswordFile, 'new password');
+        const r = parseRoles(o.roles);
+        await withAdmin(g(), o.user, o.passwordFile, async (_l, identity, _actor, signer) => {
+          // Signed `enrolled` by the administrator (11.100(b)).
+          const u = await identity.createUser(signer, {
+            userId: o.newUser.trim().toLowerCase(),
+            printedName: o.name,
+            roles: r,
+            password: newPassword,
+          });
+          const v = identity.view(u);
+          out(
+            g(),
+            { ok: true, user: v.userId, name: v.printedName, roles: v.roles, status: v.status },
+            `Created ${v.userId} (${v.printedName}) with roles ${v.roles.join(', ')}`,
+          );
+        });
+      },
+    );
 
-  adminOpts(user.command('list').description('list accounts')).action(async (o: { user: string; passwordFile: string }) => {
-    await withAdmin(g(), o.user, o.passwordFile, (_l, identity) => {
-      const list = identity.listUsers().map((u) => ({ user: u.id, name: u.printed_name, roles: userRoles(u), status: u.status }));
-      out(g(), list, list.map((u) => `${u.user.padEnd(20)} ${u.status.padEnd(12)} ${u.roles.join(',').padEnd(30)} ${u.name}`).join('\n'));
-    });
-  });
+  adminOpts(user.command('list').description('list accounts')).action(
+    async (o: { user: string; passwordFile: string }) => {
+      await withAdmin(g(), o.user, o.passwordFile, (_l, identity) => {
+        const list = identity.listUsers().map((u) => {
+          const v = identity.view(u);
+          return {
+            user: u.id,
+            name: u.printed_name,
+            roles: userRoles(u),
+            status: v.status,
+            key_fingerprint: v.keyFingerprint ?? null,
+          };
+        });
+        out(
+          g(),
+          list,
+          list
+            .map((u) => `${u.user.padEnd(20)} ${u.status.padEnd(12)} ${u.roles.join(',').padEnd(30)} ${u.name}`)
+            .join('\n'),
+        );
+      });
+    },
+  );
 
   for (const cmd of ['deactivate', 'unlock', 'reset-password'] as const) {
-    const c = user.command(cmd).description(
-      cmd === 'deactivate' ? 'deactivate an account (never deleted)' : cmd === 'unlock' ? 'unlock a locked account' : 'set a new password that must be changed at next sign-in',
-    );
+    const c = user
+      .command(cmd)
+      .description(
+        cmd === 'deactivate'
+          ? 'deactivate an account (never deleted)'
+          : cmd === 'unlock'
+            ? 'unlock a locked account'
+            : 'set a new password that must be changed at next sign-in',
+      );
     c.requiredOption('--target <id>', 'the account')
       .option('--user <id>', 'administrator user id')
       .option('--password-file <file>', "file whose first line is the administrator's password")
       .option('--reason <text>', 'reason recorded in the audit trail');
-    if (cmd === 'unlock') c.option('--recovery-code <code>', 'unlock the last administrator with the one-time recovery code (no password)');
+    if (cmd === 'unlock') {
+      c.option(
+        '--recovery-code-file <file>',
+        "unlock the last administrator with the one-time recovery code read from FILE's first line, or - for standard input (no password)",
+      );
+      c.option(
+        '--recovery-code <code>',
+        'the recovery code on the command line (discouraged: other processes can read argv; use --recovery-code-file)',
+      );
+    }
     if (cmd === 'reset-password') c.option('--new-password-file <file>', 'file whose first line is the new password');
-    c.action(async (o: { target: string; user?: string; passwordFile?: string; reason?: string; recoveryCode?: string; newPasswordFile?: string }) => {
-      const target = o.target.trim().toLowerCase();
-      if (cmd === 'unlock' && o.recoveryCode) {
-        const key = cliKey(g(), true);
-        const ledger = openDatabase(dbPath(g()), storeOptions(g(), key));
-        try {
-          if (!ledger.isKeyRegistered()) {
-            // The recovery path is the one write a machine may make before an administrator
-            // has registered its key: the recovery code itself is the authority.
-            ledger.write(systemActor, () => undefined, { registerHostKey: true });
+    c.action(
+      async (o: {
+        target: string;
+        user?: string;
+        passwordFile?: string;
+        reason?: string;
+        recoveryCode?: string;
+        recoveryCodeFile?: string;
+        newPasswordFile?: string;
+      }) => {
+        const target = o.target.trim().toLowerCase();
+        if (cmd === 'unlock' && (o.recoveryCode || o.recoveryCodeFile)) {
+          if (o.recoveryCode)
+            process.stderr.write(
+              `lotseal: ${message({ code: 'invalid_input', messageKey: 'cli.recovery_code_argv' })}\n`,
+            );
+          const code = o.recoveryCodeFile ? readSecret(o.recoveryCodeFile, 'recovery code') : o.recoveryCode!;
+          const key = cliKey(g(), true);
+          const ledger = openDatabase(dbPath(g()), storeOptions(g(), key));
+          try {
+            // The code is checked before anything is written; a wrong one writes nothing to the
+            // database and counts toward a lockout; a recovery never registers a key.
+            const identity = new IdentityService(ledger, new SettingsService(ledger));
+            const r = await identity.unlockWithRecoveryCode(target, code);
+            out(
+              g(),
+              { ok: true, user: target, status: r.user.status, new_recovery_code: r.newRecoveryCode },
+              `Unlocked ${target}.\nNEW ONE-TIME RECOVERY CODE: ${r.newRecoveryCode} (the old one is used up; store this one offline)`,
+            );
+          } finally {
+            ledger.db.close();
           }
-          const identity = new IdentityService(ledger, new SettingsService(ledger));
-          const r = await identity.unlockWithRecoveryCode(target, o.recoveryCode);
-          out(g(), { ok: true, user: target, status: r.user.status, new_recovery_code: r.newRecoveryCode }, `Unlocked ${target}.\nNEW ONE-TIME RECOVERY CODE: ${r.newRecoveryCode} (the old one is used up; store this one offline)`);
-        } finally {
-          ledger.db.close();
+          return;
         }
-        return;
+        if (!o.user || !o.passwordFile) {
+          throw new AppErrorException(
+            appError('invalid_input', { field: '--user/--password-file' }, 'errors.cli_admin_required'),
+          );
+        }
+        const reason = o.reason ?? `${cmd} from the command line`;
+        const newPassword = cmd === 'reset-password' ? readFirstLine(o.newPasswordFile ?? '', 'new password') : '';
+        await withAdmin(g(), o.user, o.passwordFile, async (_l, identity, actor, signer) => {
+          const u =
+            cmd === 'deactivate'
+              ? identity.deactivate(actor, target, reason)
+              : cmd === 'unlock'
+                ? identity.unlock(actor, target, reason)
+                : await identity.resetPassword(signer, target, newPassword, reason);
+          const v = identity.view(u);
+          out(g(), { ok: true, user: u.id, status: v.status }, `${target}: ${v.status}`);
+        });
+      },
+    );
+  }
+
+  user
+    .command('passwd')
+    .description('change your own password (the only command that accepts an initial, reset or expired password)')
+    .requiredOption('--user <id>', 'your user id')
+    .requiredOption('--password-file <file>', 'file whose first line is your current password')
+    .requiredOption('--new-password-file <file>', 'file whose first line is the new password')
+    .action(async (o: { user: string; passwordFile: string; newPasswordFile: string }) => {
+      const current = readFirstLine(o.passwordFile, 'password');
+      const next = readFirstLine(o.newPasswordFile, 'new password');
+      const key = cliKey(g(), true);
+      const ledger = openDatabase(dbPath(g()), storeOptions(g(), key));
+      try {
+        const identity = new IdentityService(ledger, new SettingsService(ledger));
+        const u = await identity.changeOwnPassword(o.user.trim().toLowerCase(), current, next);
+        const k = identity.activeKey(u.id);
+        out(
+          g(),
+          { ok: true, user: u.id, key_fingerprint: k?.fingerprint ?? null },
+          `Password changed for ${u.id}.${k ? ` Personal signing key: ${k.fingerprint}` : ''}`,
+        );
+      } finally {
+        ledger.db.close();
       }
-      if (!o.user || !o.passwordFile) {
-        throw new AppErrorException(appError('invalid_input', { field: '--user/--password-file' }, 'errors.cli_admin_required'));
-      }
-      const reason = o.reason ?? `${cmd} from the command line`;
-      const newPassword = cmd === 'reset-password' ? readFirstLine(o.newPasswordFile ?? '', 'new password') : '';
-      await withAdmin(g(), o.user, o.passwordFile, async (_l, identity, actor) => {
-        const u =
-          cmd === 'deactivate'
-            ? identity.deactivate(actor, target, reason)
-            : cmd === 'unlock'
-              ? identity.unlock(actor, target, reason)
-              : await identity.resetPassword(actor, target, newPassword, reason);
-        out(g(), { ok: true, user: u.id, status: u.status }, `${target}: ${u.status}`);
+    });
+
+  const host = program.command('host').description("this machine's signing key in a database");
+  host
+    .command('enrol')
+    .description(
+      "create this machine's CLI key if needed and register it, an administrator authenticating (signature `enrolled`)",
+    )
+    .requiredOption('--user <id>', 'administrator user id')
+    .requiredOption('--password-file <file>', "file whose first line is the administrator's password")
+    .option('--name <name>', 'the name recorded for this host (default: the machine name)')
+    .option('--server <url>', 'enrol with a site server (not available in this version)')
+    .option('--server-fingerprint <hex>', "the site server's certificate fingerprint")
+    .action(async (o: { user: string; passwordFile: string; name?: string; server?: string }) => {
+      if (o.server)
+        throw new AppErrorException(appError('invalid_input', { field: '--server' }, 'cli.server_not_available'));
+      await withAdmin(g(), o.user, o.passwordFile, (ledger, identity, _actor, signer) => {
+        const key = ledger.hostKey!;
+        const r = enrolHost(
+          ledger,
+          identity,
+          signer,
+          {
+            id: key.id,
+            publicKey: key.publicKey,
+            fingerprint: key.fingerprint,
+            host: key.host,
+            hostKind: key.hostKind,
+          },
+          { name: o.name, thisHost: true },
+        );
+        out(
+          g(),
+          { ok: true, key_id: r.keyId, fingerprint: r.fingerprint, seq: r.seq },
+          `Enrolled this host (${o.name ?? key.host}): key ${r.fingerprint}`,
+        );
       });
     });
-  }
+  host
+    .command('acknowledge-rollback')
+    .description(
+      "an administrator records, signed, that this host's anchor is ahead of the database (it was replaced by an older copy); writing resumes",
+    )
+    .requiredOption('--user <id>', 'administrator user id')
+    .requiredOption('--password-file <file>', "file whose first line is the administrator's password")
+    .requiredOption('--reason <text>', 'why the older database is kept (recorded and signed)')
+    .action(async (o: { user: string; passwordFile: string; reason: string }) => {
+      if (o.reason.trim().length < 3)
+        throw new AppErrorException(appError('invalid_input', { field: '--reason' }, 'errors.reason_required'));
+      await withAdmin(g(), o.user, o.passwordFile, (ledger, identity, _actor, signer) => {
+        const c = ledger.anchorConflict();
+        const r = acknowledgeRollback(ledger, identity, signer, o.reason.trim());
+        out(
+          g(),
+          {
+            ok: true,
+            finding: c?.finding ?? null,
+            anchor_seq: c?.anchor.seq ?? null,
+            db_seq: c?.dbSeq ?? null,
+            seq: r.seq,
+          },
+          `Recorded: this host's anchor was at #${c?.anchor.seq}, the database ends at #${c?.dbSeq}. Writing resumes.`,
+        );
+      });
+    });
 
   program
     .command('verify')
-    .description('verify the hash chain, checkpoint signatures and every stored record against the audit trail')
-    .option('--anchor <file>', "a workstation's anchor file: the last head it signed")
-    .action(async (o: { anchor?: string }) => {
+    .description(
+      "verify the hash chain, checkpoint and personal signatures, the signed-change rules and every stored record against the audit trail, and this host's anchor",
+    )
+    .option(
+      '--anchor <file>',
+      "a workstation's anchor file: the last head it signed (default: this host's anchor for the database)",
+    )
+    .option('--no-anchor', "do not compare with this host's anchor")
+    .option(
+      '--witness <seq:hash>',
+      'a head printed on paper (e.g. from a COA QR code) that the chain must hold; repeatable',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .action(async (o: { anchor?: string | false; witness: string[] }) => {
       const file = dbPath(g());
       if (!existsSync(file)) throw new AppErrorException(appError('database_missing', { file }));
-      const anchor = o.anchor ? readAnchorFile(o.anchor) : null;
-      if (o.anchor && !anchor) throw new AppErrorException(appError('invalid_input', { file: o.anchor }, 'errors.anchor_unreadable'));
+      const witnesses = o.witness.map((w) => {
+        const p = parseWitness(w);
+        if (!p)
+          throw new AppErrorException(
+            appError('invalid_input', { field: '--witness', value: w }, 'errors.witness_unreadable'),
+          );
+        return { seq: p.seq, hash: p.hash };
+      });
+      let anchor: Anchor | null = null;
+      let anchorSource: string = 'none';
+      if (typeof o.anchor === 'string') {
+        anchor = readAnchorFile(o.anchor);
+        if (!anchor)
+          throw new AppErrorException(appError('invalid_input', { file: o.anchor }, 'errors.anchor_unreadable'));
+        anchorSource = o.anchor;
+      } else if (o.anchor !== false) {
+        // By default: this host's anchor of this database (issue 18 §6).
+        const id = databaseId(file);
+        const store = AnchorStore.forDataDir(dataDir(g()));
+        anchor = id ? store.read(id) : null;
+        if (anchor && id) anchorSource = store.file(id);
+      }
       const report = await verifyFile(file, {
         skewMs: 5 * 60_000,
         anchor,
+        witnesses,
         onProgress: (phase, done, total) => {
           if (process.stderr.isTTY) process.stderr.write(`\r${phase} ${done}/${total}   `);
         },
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
       const keys = listKeys(file);
+      const personal = listPersonalKeys(file);
       out(
         g(),
-        { ...report, keys },
+        {
+          ...report,
+          anchor: anchor ? { file: anchorSource, seq: anchor.seq, hash: anchor.hash } : null,
+          keys,
+          personal_keys: personal,
+        },
         [
-          report.ok ? `OK: ${report.entries} entries, ${report.checkpoints} checkpoints verified through #${report.verified_through}` : `PROBLEMS FOUND (${report.findings.length}):`,
-          ...report.findings.map((f) => `  ${f.kind}${f.seq !== null ? ` at #${f.seq}` : ''}${f.entity ? ` ${f.entity} ${f.id}` : ''}: ${f.detail}`),
-          'Signing keys on record:',
+          report.ok
+            ? `OK: ${report.entries} entries, ${report.checkpoints} checkpoints verified through #${report.verified_through}`
+            : `PROBLEMS FOUND (${report.findings.length}):`,
+          ...report.findings.map(
+            (f) =>
+              `  ${f.kind}${f.seq !== null ? ` at #${f.seq}` : ''}${f.entity ? ` ${f.entity} ${f.id}` : ''}: ${f.detail}`,
+          ),
+          `Personal signatures verified: ${report.signatures ?? 0}; made before personal keys (legacy, not checked): ${report.legacy_signatures ?? 0}`,
+          ...(report.upgrade_keys?.length
+            ? [
+                'Personal keys registered by their users at the upgrade (no administrator enrolment):',
+                ...report.upgrade_keys.map((u) => `  ${u.user} key ${u.key} at #${u.seq}`),
+              ]
+            : []),
+          anchor
+            ? `Anchor: #${anchor.seq} (${anchorSource})`
+            : o.anchor === false
+              ? 'Anchor: not checked (--no-anchor)'
+              : 'Anchor: none on this host for this database',
+          ...(witnesses.length ? [`Witnesses checked: ${witnesses.map((w) => `#${w.seq}`).join(', ')}`] : []),
+          'Host signing keys on record:',
           ...keys.map((k) => `  ${k.fingerprint} ${k.host}${k.valid_to ? ` (until ${k.valid_to})` : ''}`),
+          'Personal signing keys on record:',
+          ...personal.map(
+            (k) => `  ${k.fingerprint} ${k.user} (${k.enrolment}${k.valid_to ? `, retired ${k.valid_to}` : ''})`,
+          ),
           `Elapsed: ${report.elapsed_ms} ms`,
         ].join('\n'),
       );
@@ -203,7 +456,11 @@ export function buildProgram(): Command {
       const file = dbPath(g());
       if (!existsSync(file)) throw new AppErrorException(appError('database_missing', { file }));
       const r = await backupDatabase(file, o.out, { skewMs: 5 * 60_000 });
-      out(g(), { ok: true, out: r.out, entries: r.entries, bytes: r.bytes, elapsed_ms: r.elapsed_ms }, `Backup written and verified: ${r.out} (${r.entries} entries, ${r.bytes} bytes)`);
+      out(
+        g(),
+        { ok: true, out: r.out, entries: r.entries, bytes: r.bytes, elapsed_ms: r.elapsed_ms },
+        `Backup written and verified: ${r.out} (${r.entries} entries, ${r.bytes} bytes)`,
+      );
     });
 
   // Further commands register here, one module each under ./commands/ (import, trace, …).
@@ -216,18 +473,79 @@ export function buildProgram(): Command {
   return program;
 }
 
-function listKeys(file: string): Array<{ id: string; fingerprint: string; host: string; valid_from: string; valid_to: string | null }> {
+function databaseId(file: string): string | null {
   try {
     const db = openSqlite(file, { readonly: true });
     try {
-      return (db.prepare('SELECT id, fingerprint, host, host_kind, valid_from, valid_to FROM signing_key ORDER BY valid_from').all() as Array<{
-        id: string;
-        fingerprint: string;
-        host: string;
-        host_kind: string;
-        valid_from: number;
-        valid_to: number | null;
-      }>).map((k) => ({
+      return (db.prepare('SELECT id FROM database_info LIMIT 1').get() as { id: string } | undefined)?.id ?? null;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+function listPersonalKeys(
+  file: string,
+): Array<{
+  id: string;
+  fingerprint: string;
+  user: string;
+  enrolment: string;
+  valid_from: string;
+  valid_to: string | null;
+}> {
+  try {
+    const db = openSqlite(file, { readonly: true });
+    try {
+      return (
+        db
+          .prepare(
+            'SELECT id, fingerprint, user_id, enrolment, valid_from, valid_to FROM personal_key ORDER BY user_id, valid_from',
+          )
+          .all() as Array<{
+          id: string;
+          fingerprint: string;
+          user_id: string;
+          enrolment: string;
+          valid_from: number;
+          valid_to: number | null;
+        }>
+      ).map((k) => ({
+        id: k.id,
+        fingerprint: k.fingerprint,
+        user: k.user_id,
+        enrolment: k.enrolment === 'init' || k.enrolment === 'upgrade' ? k.enrolment : 'enrolled',
+        valid_from: new Date(k.valid_from).toISOString(),
+        valid_to: k.valid_to === null ? null : new Date(k.valid_to).toISOString(),
+      }));
+    } finally {
+      db.close();
+    }
+  } catch {
+    return [];
+  }
+}
+
+function listKeys(
+  file: string,
+): Array<{ id: string; fingerprint: string; host: string; valid_from: string; valid_to: string | null }> {
+  try {
+    const db = openSqlite(file, { readonly: true });
+    try {
+      return (
+        db
+          .prepare('SELECT id, fingerprint, host, host_kind, valid_from, valid_to FROM signing_key ORDER BY valid_from')
+          .all() as Array<{
+          id: string;
+          fingerprint: string;
+          host: string;
+          host_kind: string;
+          valid_from: number;
+          valid_to: number | null;
+        }>
+      ).map((k) => ({
         id: k.id,
         fingerprint: k.fingerprint,
         host: `${k.host_kind}@${k.host}`,
@@ -256,10 +574,16 @@ export async function main(argv: string[]): Promise<number> {
       if (json) process.stdout.write(JSON.stringify({ ok: false, error: 'usage', message: e.message }) + '\n');
       return 2;
     }
-    const err = e instanceof AppErrorException ? e.error : appError('internal', { message: e instanceof Error ? e.message : String(e) });
+    const err =
+      e instanceof AppErrorException
+        ? e.error
+        : appError('internal', { message: e instanceof Error ? e.message : String(e) });
     const msg = message(err);
     process.stderr.write(`lotseal: ${msg}\n`);
-    if (json) process.stdout.write(JSON.stringify({ ok: false, error: err.code, message: msg, details: err.details ?? {} }) + '\n');
+    if (json)
+      process.stdout.write(
+        JSON.stringify({ ok: false, error: err.code, message: msg, details: err.details ?? {} }) + '\n',
+      );
     // A problem found while running (none yet besides verify) is 1; failing to run is 2.
     return 2;
   }

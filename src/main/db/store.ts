@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { AppErrorException, appError } from '../../shared/contract/errors';
 import { E } from '../ledger/entities';
 import { sha256Hex } from '../ledger/hashing';
-import { Ledger, systemActor, type LedgerOptions } from '../ledger/ledger';
+import { Ledger, systemActor, type LedgerOptions, type LedgerWriter } from '../ledger/ledger';
 import { openSqlite, type Db } from './database';
 import { migrations, type Migration } from './migrations';
 
@@ -70,10 +70,16 @@ function applyMigrations(ledger: Ledger, pending: Migration[]): void {
 export type StoreOptions = Omit<LedgerOptions, 'db'>;
 
 /**
- * Creates a new database: schema, database identity, this host's key in the registry and
- * the migration record, in one system transaction. Refuses to touch an existing file.
+ * Creates a new database: schema, database identity, this host's key in the registry, the
+ * migration record and what `init` adds (the first administrator with its personal key), in
+ * one system transaction — the database-creation transaction of docs/ledger.md §3.1. Refuses
+ * to touch an existing file.
  */
-export function createDatabase(file: string, opts: StoreOptions): Ledger {
+export function createDatabase(
+  file: string,
+  opts: StoreOptions,
+  init?: (ledger: Ledger, w: LedgerWriter) => void,
+): Ledger {
   if (existsSync(file)) throw new AppErrorException(appError('database_exists', { file }));
   if (!opts.key) throw new AppErrorException(appError('key_error', { file }, 'errors.key_missing'));
   const db = openSqlite(file, { mustExist: false });
@@ -89,6 +95,7 @@ export function createDatabase(file: string, opts: StoreOptions): Ledger {
       (w) => {
         w.create(E.database, { created_at: w.at, app_version: APP_VERSION }, { id: cryptoId() });
         for (const m of migrations) w.create(E.migration, { name: m.name, sha256: migrationHash(m), applied_at: w.at }, { id: m.id });
+        init?.(ledger, w);
       },
       { registerHostKey: true },
     );

@@ -4,7 +4,7 @@ import { AppErrorException, appError } from '../../shared/contract/errors';
 import { openSqlite } from '../db/database';
 import type { AnchorStore } from './anchor';
 import { E } from './entities';
-import type { Actor, Ledger } from './ledger';
+import type { Actor, Ledger, LedgerWriter } from './ledger';
 import { verifyFile } from './verify-runner';
 
 /**
@@ -97,6 +97,13 @@ export interface RestoreOptions {
   anchors: AnchorStore;
   skewMs: number;
   now?: () => number;
+  /** Before the restore is recorded (e.g. to authenticate the administrator in the restored database). */
+  prepare?: (ledger: Ledger) => Promise<void>;
+  /**
+   * Adds to the restore's transaction: when the backup predates this workstation's key, the
+   * key is registered in it and must be signed `enrolled` by the administrator (docs/ledger.md §3.4).
+   */
+  record?: (w: LedgerWriter) => void;
 }
 
 export interface RestoreResult {
@@ -151,6 +158,7 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
     ledger = opts.ledgerFactory(targetFile);
     const l = ledger;
     const backupHead = l.head();
+    await opts.prepare?.(l);
     l.write(
       opts.actor,
       (w) => {
@@ -159,10 +167,12 @@ export async function restoreDatabase(opts: RestoreOptions): Promise<RestoreResu
           { kind: 'restore', file: backupFile, sha256, head_seq: backupHead.seq, reason: opts.reason },
           { reason: opts.reason },
         );
+        opts.record?.(w);
       },
       // The backup may predate this workstation's key: registering it is part of the
-      // administrator's restore, in the same transaction.
-      { registerHostKey: true },
+      // administrator's restore, in the same transaction. A restore is the way out of an
+      // anchor conflict (the backup is older than this workstation's anchor).
+      { registerHostKey: true, resolvesAnchor: true },
     );
     const head = l.head();
     const dbId = l.getDatabaseId();

@@ -56,11 +56,24 @@ export function entityDef(name: string): EntityDef | undefined {
   return registry.get(name);
 }
 
-/** The part of a row a signature covers (see EntityDef.signed), in canonical-ready form. */
-export function signedContent(def: EntityDef, row: Row): Record<string, unknown> {
-  if (!def.signed) return row;
-  const out: Record<string, unknown> = { id: row.id };
-  for (const c of def.signed) out[c] = row[c] ?? null;
+/**
+ * The part of a record a signature covers (docs/ledger.md §3.2): its `signed` columns with its
+ * id when the entity declares them, else the whole record; in both cases without the keys of
+ * `added` columns whose value is NULL or absent. A record written before the migration that
+ * added a column has no such key in its audit content while its row holds NULL (§5.1): leaving
+ * them out makes the hash the same whichever of the two it is computed from, and the same as
+ * before the column existed.
+ */
+export function signedContent(
+  def: Pick<EntityDef, 'signed' | 'added'>,
+  row: Record<string, unknown>,
+): Record<string, unknown> {
+  let out: Record<string, unknown>;
+  if (def.signed) {
+    out = { id: row['id'] };
+    for (const c of def.signed) out[c] = row[c] ?? null;
+  } else out = { ...row };
+  for (const c of def.added ?? []) if (out[c] === null || out[c] === undefined) delete out[c];
   return out;
 }
 
@@ -95,9 +108,11 @@ export const E = {
       'failed_attempts',
       'last_sign_in_at',
       'created_at',
+      'enrolment_key',
     ],
-    secret: ['password_hash', 'password_history'],
+    secret: ['password_hash', 'password_history', 'enrolment_key'],
     json: ['roles'],
+    added: ['enrolment_key'],
   }),
   authEvent: defineEntity({
     name: 'auth_event',
@@ -114,15 +129,65 @@ export const E = {
   signature: defineEntity({
     name: 'signature',
     table: 'signature',
-    columns: ['entity', 'entity_id', 'meaning', 'user_id', 'printed_name', 'signed_at', 'tz', 'comment', 'record_hash'],
+    columns: [
+      'entity',
+      'entity_id',
+      'meaning',
+      'user_id',
+      'printed_name',
+      'signed_at',
+      'tz',
+      'comment',
+      'record_hash',
+      'key_id',
+      'head_seq',
+      'head_hash',
+      'sig',
+    ],
+    appendOnly: true,
+    // Migration 0011: the personal signature and the head it witnesses (docs/ledger.md §3.2).
+    added: ['key_id', 'head_seq', 'head_hash', 'sig'],
+  }),
+  personalKey: defineEntity({
+    name: 'personal_key',
+    table: 'personal_key',
+    columns: [
+      'user_id',
+      'public_key',
+      'fingerprint',
+      'valid_from',
+      'valid_to',
+      'sealed',
+      'enrolment',
+      'enrolment_proof',
+      'retired_reason',
+    ],
+    // The private key sealed under the user's password: verified with the record, never shown.
+    secret: ['sealed'],
+    json: ['sealed'],
+  }),
+  rollbackAcknowledgement: defineEntity({
+    name: 'rollback_acknowledgement',
+    table: 'rollback_acknowledgement',
+    columns: ['finding', 'host', 'anchor_seq', 'anchor_hash', 'anchor_at', 'db_seq', 'db_hash', 'reason'],
     appendOnly: true,
   }),
   setting: defineEntity({ name: 'setting', table: 'setting', columns: ['value'], json: ['value'] }),
   verificationRun: defineEntity({
     name: 'verification_run',
     table: 'verification_run',
-    columns: ['started_at', 'finished_at', 'verified_through', 'entries', 'checkpoints', 'findings', 'review_status'],
+    columns: [
+      'started_at',
+      'finished_at',
+      'verified_through',
+      'entries',
+      'checkpoints',
+      'findings',
+      'review_status',
+      'scope',
+    ],
     json: ['findings'],
+    added: ['scope'],
   }),
   auditReview: defineEntity({
     name: 'audit_review',

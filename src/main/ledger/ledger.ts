@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
+import { matchRules, signedChangeRules, type SignedChangeRule } from '../../shared/domain/signed-changes';
 import type { Db, Stmt } from '../db/database';
-import type { AnchorStore } from './anchor';
-import { E, type EntityDef, type Row, type Value } from './entities';
+import type { Anchor, AnchorStore } from './anchor';
+import { E, entityDef, type EntityDef, type Row, type Value } from './entities';
+import { esigFieldsOf, recordHash, verifyEsig } from './esig';
 import { GENESIS_HEX, checkpointMessage, entryHash, type EntryFields } from './hashing';
 import type { HostKey } from './keys';
+import { evaluateTransaction, rulesByMeaning, type TxChange, type TxSignature } from './signed-check';
 
 export interface Actor {
   readonly id: string;
@@ -33,16 +36,61 @@ export interface CommitInfo {
   entities: string[];
 }
 
+/**
+ * Options of one change. `automatic`: the change is made by a rule of the system, not by the
+ * transaction's actor (an automatic hold when a result fails, auth events carried in from the
+ * sidecar): its entry's actor is `system` (docs/ledger.md §3.4: the `system` actor may hold a
+ * lot without a signature).
+ */
+export interface ChangeOptions {
+  reason?: string;
+  automatic?: boolean;
+}
+
 /** What a service may do inside a ledger transaction. */
 export interface LedgerWriter {
   /** The transaction's time (ms since epoch, UTC): one instant for all its entries. */
   readonly at: number;
   readonly actor: Actor;
+  /** The head before this transaction began: what a personal signature witnesses (docs/ledger.md §3.2). */
+  readonly head: { readonly seq: number; readonly hash: string };
   get(def: EntityDef, id: string): Row | undefined;
-  create(def: EntityDef, fields: Record<string, Value>, opts?: { id?: string; reason?: string }): Row;
-  update(def: EntityDef, id: string, patch: Record<string, Value>, opts?: { reason?: string; expectedRev?: number }): Row;
+  create(def: EntityDef, fields: Record<string, Value>, opts?: ChangeOptions & { id?: string }): Row;
+  update(
+    def: EntityDef,
+    id: string,
+    patch: Record<string, Value>,
+    opts?: ChangeOptions & { expectedRev?: number },
+  ): Row;
   retire(def: EntityDef, id: string, reason: string): Row;
+  /** Runs after the transaction ends, committed or not (e.g. to drop an unsealed key). */
+  afterTransaction(fn: () => void): void;
 }
+
+export interface WriteOptions {
+  /**
+   * This host's key is added to the key registry in this transaction: at database creation,
+   * or by an administrator's enrolment (which must sign it `enrolled` in the same
+   * transaction, docs/ledger.md §3.4). `host` overrides the name recorded for the host.
+   */
+  registerHostKey?: boolean | { host: string };
+  /**
+   * The transaction is the way out of an anchor conflict (a restore, or an administrator's
+   * signed acknowledgement): it is allowed while this host's anchor is ahead of, or differs
+   * from, the database (docs/ledger.md §4).
+   */
+  resolvesAnchor?: boolean;
+}
+
+/** This host's anchor is ahead of the database, or names an entry the database does not have. */
+export interface AnchorConflict {
+  finding: 'anchor_behind' | 'anchor_differs';
+  anchor: Anchor;
+  dbSeq: number;
+  dbHash: string;
+}
+
+const ruleIndex = rulesByMeaning(signedChangeRules);
 
 /**
  * A lone UTF-16 surrogate cannot be stored in SQLite's UTF-8 text: it comes back as U+FFFD,
@@ -87,7 +135,11 @@ export function flatCanonical(row: Row, sortedKeys: readonly string[]): string {
   for (let i = 0; i < sortedKeys.length; i++) {
     const k = sortedKeys[i]!;
     const v = row[k];
-    out += (i ? ',' : '') + JSON.stringify(k) + ':' + (v === null || v === undefined ? 'null' : typeof v === 'number' ? String(v) : JSON.stringify(v));
+    out +=
+      (i ? ',' : '') +
+      JSON.stringify(k) +
+      ':' +
+      (v === null || v === undefined ? 'null' : typeof v === 'number' ? String(v) : JSON.stringify(v));
   }
   return out + '}';
 }
@@ -111,14 +163,23 @@ export class Ledger {
   private gate: (() => AppError | null) | null = null;
   private stmts = new Map<string, Stmt>();
   private entityStmts = new Map<EntityDef, EntityStatements>();
+  /** Migration 0011 is applied: the signed-change rules apply to every new transaction. */
+  private rulesActive = false;
 
   private statementsFor(def: EntityDef): EntityStatements {
     let e = this.entityStmts.get(def);
     if (!e) {
       const cols = ['id', 'rev', 'retired', ...def.columns];
       e = {
-        insert: this.db.prepare<unknown[], unknown>(`INSERT INTO ${def.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`),
-        update: this.db.prepare<unknown[], unknown>(`UPDATE ${def.table} SET ${cols.slice(1).map((c) => `${c} = ?`).join(', ')} WHERE id = ?`),
+        insert: this.db.prepare<unknown[], unknown>(
+          `INSERT INTO ${def.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        ),
+        update: this.db.prepare<unknown[], unknown>(
+          `UPDATE ${def.table} SET ${cols
+            .slice(1)
+            .map((c) => `${c} = ?`)
+            .join(', ')} WHERE id = ?`,
+        ),
         columns: cols,
         columnSet: new Set(def.columns),
         sortedKeys: [...cols].sort(),
@@ -202,16 +263,54 @@ export class Ledger {
     return this.keyRegistered;
   }
 
+  /**
+   * No quiet rollback (docs/ledger.md §4): the anchor this host wrote after its last commit
+   * must still be in the database. A database that ends before it, or holds another entry at
+   * its sequence number, was replaced by an older copy; nothing is written on it until a
+   * restore or an administrator's signed acknowledgement (`resolvesAnchor`).
+   */
+  anchorConflict(): AnchorConflict | null {
+    if (!this.anchors) return null;
+    const dbId = this.getDatabaseId();
+    if (!dbId) return null;
+    const anchor = this.anchors.read(dbId);
+    if (!anchor) return null;
+    const head = this.head();
+    if (anchor.seq > head.seq) return { finding: 'anchor_behind', anchor, dbSeq: head.seq, dbHash: head.hash };
+    const r = this.stmt('SELECT hash FROM audit_entry WHERE seq = ?').get(anchor.seq) as { hash: Buffer } | undefined;
+    if (!r || r.hash.toString('hex') !== anchor.hash)
+      return { finding: 'anchor_differs', anchor, dbSeq: head.seq, dbHash: head.hash };
+    return null;
+  }
+
+  /** Why this host may not write now (anchor conflict), as the typed error a write would raise. */
+  blocked(): AppError | null {
+    const c = this.anchorConflict();
+    return c ? anchorError(c) : null;
+  }
+
+  private areRulesActive(): boolean {
+    if (this.rulesActive) return true;
+    try {
+      this.rulesActive = !!this.stmt("SELECT 1 FROM schema_migration WHERE id = '0011'").get();
+    } catch {
+      this.rulesActive = false;
+    }
+    return this.rulesActive;
+  }
+
   get<R extends Row = Row>(def: EntityDef, id: string): R | undefined {
     return this.stmt(`SELECT * FROM ${def.table} WHERE id = ?`).get(id) as R | undefined;
   }
 
   /**
    * Runs `fn` in one write transaction as `actor`. With `registerHostKey`, this host's key is
-   * first added to the registry in the same transaction (first write from a new host, by
-   * an administrator or at database creation).
+   * first added to the registry in the same transaction (at database creation, or by an
+   * administrator's enrolment). Before the checkpoint is signed, the transaction is checked
+   * against the signed-change rule table: a decision without a valid personal signature of an
+   * entitled user is refused (`signature_required`) and nothing is written.
    */
-  write<T>(actor: Actor, fn: (w: LedgerWriter) => T, opts: { registerHostKey?: boolean } = {}): T {
+  write<T>(actor: Actor, fn: (w: LedgerWriter) => T, opts: WriteOptions = {}): T {
     if (this.inTx) throw new Error('ledger.write is not re-entrant: pass the writer down instead');
     const key = this.key;
     if (!key) throw new AppErrorException(appError('workstation_not_registered', { reason: 'no_key' }));
@@ -221,20 +320,28 @@ export class Ledger {
     checkText('actor', actor.id);
     checkText('actor_name', actor.name);
     let commit: CommitInfo | null = null;
+    const after: Array<() => void> = [];
     const run = this.db.transaction(() => {
       const head = this.head();
+      if (!opts.resolvesAnchor) {
+        const conflict = this.anchorConflict();
+        if (conflict) throw new AppErrorException(anchorError(conflict));
+      }
+      const checkRules = this.areRulesActive();
       let seq = head.seq;
       let prev = head.hash;
       const touched = new Set<string>();
-      const append = (def: EntityDef, action: Action, row: Row, reason: string | null): void => {
+      const changes: TxChange[] = [];
+      const signatures: TxSignature[] = [];
+      const append = (def: EntityDef, action: Action, row: Row, reason: string | null, automatic = false): void => {
         if (reason !== null) checkText('reason', reason);
         seq += 1;
         const fields: EntryFields = {
           seq,
           at,
           tz: this.timeZone,
-          actor: actor.id,
-          actor_name: actor.name,
+          actor: automatic ? systemActor.id : actor.id,
+          actor_name: automatic ? systemActor.name : actor.name,
           ws: this.workstation,
           action,
           entity: def.name,
@@ -244,11 +351,91 @@ export class Ledger {
         };
         const hash = entryHash(fields, prev);
         this.stmt(
-            'INSERT INTO audit_entry (seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
-          )
-          .run(seq, at, fields.tz, fields.actor, fields.actor_name, fields.ws, action, def.name, row.id, reason, fields.content, Buffer.from(prev, 'hex'), hash);
+          'INSERT INTO audit_entry (seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
+        ).run(
+          seq,
+          at,
+          fields.tz,
+          fields.actor,
+          fields.actor_name,
+          fields.ws,
+          action,
+          def.name,
+          row.id,
+          reason,
+          fields.content,
+          Buffer.from(prev, 'hex'),
+          hash,
+        );
         prev = hash.toString('hex');
         touched.add(def.name);
+      };
+      /** Rules are matched as the change is made: a referenced record as it stands now. */
+      const matchChange = (
+        def: EntityDef,
+        action: Action,
+        before: Row | null,
+        after: Row,
+        automatic: boolean,
+      ): void => {
+        if (!checkRules || action === 'retire') return;
+        const rules = matchRules(
+          signedChangeRules,
+          { entity: def.name, action, before, after },
+          (entity, by, value) => {
+            const d = entityDef(entity);
+            if (!d || (by !== 'id' && !d.columns.includes(by))) return null;
+            return (
+              (this.stmt(`SELECT * FROM ${d.table} WHERE ${by} = ? LIMIT 1`).get(value) as Row | undefined) ?? null
+            );
+          },
+        );
+        if (rules.length)
+          changes.push({ seq, entity: def.name, id: after.id, actor: automatic ? systemActor.id : actor.id, rules });
+      };
+      /**
+       * A signature record is checked when it is appended, against the state it witnesses:
+       * the head before the transaction, the record as it stands now, the signer's key.
+       */
+      const checkSignature = (row: Row): void => {
+        const f = esigFieldsOf(row);
+        const bad = (why: string): never => {
+          throw new AppErrorException(
+            appError(
+              'signature_required',
+              { entity: f.entity, id: f.entity_id, meaning: f.meaning, reason: why },
+              'errors.signature_not_valid',
+            ),
+          );
+        };
+        if (!row['sig']) {
+          if (checkRules) bad('no personal signature');
+          return;
+        }
+        const k = this.stmt('SELECT * FROM personal_key WHERE id = ?').get(f.key) as Row | undefined;
+        if (!k || k['user_id'] !== f.signer) bad('unknown key');
+        if ((k!['valid_from'] as number) > at || (k!['valid_to'] !== null && (k!['valid_to'] as number) <= at))
+          bad('key not valid now');
+        if (f.signed_at !== at) bad('time');
+        if (f.head_seq !== head.seq || f.head_hash !== head.hash) bad('head');
+        const tdef = entityDef(f.entity);
+        const target = tdef ? this.get(tdef, f.entity_id) : undefined;
+        if (!tdef || !target || recordHash(tdef, target) !== f.record_hash) bad('record hash');
+        if (!verifyEsig(k!['public_key'] as string, f, row['sig'] as string)) bad('signature');
+        const u = this.stmt('SELECT roles, status FROM user_account WHERE id = ?').get(f.signer) as
+          | { roles: string; status: string }
+          | undefined;
+        signatures.push({
+          seq,
+          id: row.id,
+          entity: f.entity,
+          entityId: f.entity_id,
+          meaning: f.meaning,
+          signer: f.signer,
+          valid: true,
+          signerActive: u?.status === 'active',
+          signerRoles: u ? (JSON.parse(u.roles) as string[]) : [],
+        });
       };
       const writeRow = (def: EntityDef, row: Row, insert: boolean): void => {
         const st = this.statementsFor(def);
@@ -259,7 +446,9 @@ export class Ledger {
           } catch (e) {
             // The primary key answers "does it exist" without a SELECT before every insert.
             if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-              throw new AppErrorException(appError('conflict', { entity: def.name, id: row.id }, 'errors.record_exists'));
+              throw new AppErrorException(
+                appError('conflict', { entity: def.name, id: row.id }, 'errors.record_exists'),
+              );
             }
             throw e;
           }
@@ -271,7 +460,11 @@ export class Ledger {
       const writer: LedgerWriter = {
         at,
         actor,
+        head: { seq: head.seq, hash: head.hash },
         get: (def, id) => this.get(def, id),
+        afterTransaction: (f) => {
+          after.push(f);
+        },
         create: (def, fields, o = {}) => {
           const id = o.id ?? randomUUID();
           const st = this.statementsFor(def);
@@ -279,16 +472,21 @@ export class Ledger {
           for (const c of def.columns) row[c] = checkValue(def.name, c, fields[c] ?? null);
           for (const k in fields) if (!st.columnSet.has(k)) throw new Error(`ledger: ${def.name} has no column ${k}`);
           writeRow(def, row, true);
-          append(def, 'create', row, o.reason ?? null);
+          append(def, 'create', row, o.reason ?? null, o.automatic);
+          if (def === E.signature) checkSignature(row);
+          matchChange(def, 'create', null, row, !!o.automatic);
           return row;
         },
         update: (def, id, patch, o = {}) => {
           if (def.appendOnly) throw new Error(`ledger: ${def.name} records are append-only`);
           const before = this.get(def, id);
           if (!before) throw new AppErrorException(appError('not_found', { entity: def.name, id }));
-          if (before.retired) throw new AppErrorException(appError('record_locked', { entity: def.name, id }, 'errors.record_retired'));
+          if (before.retired)
+            throw new AppErrorException(appError('record_locked', { entity: def.name, id }, 'errors.record_retired'));
           if (o.expectedRev !== undefined && before.rev !== o.expectedRev) {
-            throw new AppErrorException(appError('conflict', { entity: def.name, id, rev: before.rev }, 'errors.stale_record'));
+            throw new AppErrorException(
+              appError('conflict', { entity: def.name, id, rev: before.rev }, 'errors.stale_record'),
+            );
           }
           if (def.reasonRequired?.(before) && !o.reason) {
             throw new AppErrorException(appError('invalid_input', { field: 'reason' }, 'errors.reason_required'));
@@ -299,7 +497,8 @@ export class Ledger {
             row[k] = checkValue(def.name, k, v);
           }
           writeRow(def, row, false);
-          append(def, 'update', row, o.reason ?? null);
+          append(def, 'update', row, o.reason ?? null, o.automatic);
+          matchChange(def, 'update', before, row, !!o.automatic);
           return row;
         },
         retire: (def, id, reason) => {
@@ -319,12 +518,18 @@ export class Ledger {
           {
             public_key: key.publicKey,
             fingerprint: key.fingerprint,
-            host: key.host,
+            host: typeof opts.registerHostKey === 'object' ? opts.registerHostKey.host : key.host,
             host_kind: key.hostKind,
             valid_from: at,
             valid_to: null,
           },
-          { id: key.id, reason: 'first write from this workstation' },
+          {
+            id: key.id,
+            reason:
+              typeof opts.registerHostKey === 'object'
+                ? 'host enrolled by an administrator'
+                : 'database created on this host',
+          },
         );
         this.keyRegistered = true;
       } else if (!this.isKeyRegistered()) {
@@ -332,11 +537,36 @@ export class Ledger {
       }
 
       const result = fn(writer);
+      if (changes.length) {
+        const problems = evaluateTransaction(changes, signatures, ruleIndex);
+        const p = problems[0];
+        if (p) {
+          const change = changes.find((c) => c.seq === p.seq);
+          throw new AppErrorException(
+            appError(
+              'signature_required',
+              {
+                entity: change?.entity ?? p.entity,
+                id: change?.id ?? p.id,
+                rule: p.rules.join(', '),
+                meanings: [...new Set((change?.rules ?? []).flatMap((r: SignedChangeRule) => r.meanings))].join(' / '),
+                reason: p.kind,
+              },
+              p.kind === 'signer_not_entitled' ? 'errors.signer_not_entitled' : 'errors.signature_required',
+            ),
+          );
+        }
+      }
       if (seq > head.seq) {
         // Sign the new head: every commit is covered by a checkpoint (docs/ledger.md §4).
         const sig = key.sign(checkpointMessage(seq, prev, at, key.id));
-        this.stmt('INSERT INTO checkpoint (seq, head, at, key_id, sig) VALUES (?,?,?,?,?)')
-          .run(seq, Buffer.from(prev, 'hex'), at, key.id, sig);
+        this.stmt('INSERT INTO checkpoint (seq, head, at, key_id, sig) VALUES (?,?,?,?,?)').run(
+          seq,
+          Buffer.from(prev, 'hex'),
+          at,
+          key.id,
+          sig,
+        );
         commit = { seq, hash: prev, at, entities: [...touched] };
       }
       return result;
@@ -350,6 +580,7 @@ export class Ledger {
       throw e;
     } finally {
       this.inTx = false;
+      for (const f of after) f();
     }
     const c = commit as CommitInfo | null;
     if (c) {
@@ -359,4 +590,18 @@ export class Ledger {
     }
     return result;
   }
+}
+
+function anchorError(c: AnchorConflict): AppError {
+  return appError(
+    'ledger_blocked',
+    {
+      finding: c.finding,
+      anchorSeq: c.anchor.seq,
+      anchorHash: c.anchor.hash.slice(0, 16),
+      anchorAt: new Date(c.anchor.at).toISOString(),
+      dbSeq: c.dbSeq,
+    },
+    c.finding === 'anchor_behind' ? 'errors.anchor_ahead_of_database' : 'errors.anchor_differs_from_database',
+  );
 }

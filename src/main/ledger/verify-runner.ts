@@ -10,16 +10,22 @@ import { allEntities, entityDef } from './registry';
 import { GENESIS_HEX } from './hashing';
 import {
   FindingSink,
+  addSignaturePass,
   checkAnchor,
+  checkTriggers,
+  checkWitnesses,
   clockFindings,
   combineChain,
   loadKeyRegistry,
   rowMatchesContent,
   verifyChainRange,
+  signatureDefs,
   verifyDatabase,
   type ChainRangeResult,
+  type Witness,
 } from './verify';
-import type { ChainJob, RowsJob, WorkerJob, WorkerMessage } from './verify-worker';
+import type { SignaturePassResult } from './verify-signatures';
+import type { ChainJob, RowsJob, SignaturesJob, WorkerJob, WorkerMessage } from './verify-worker';
 
 /**
  * Full verification of a database file in worker threads (docs/ledger.md §5).
@@ -37,6 +43,8 @@ import type { ChainJob, RowsJob, WorkerJob, WorkerMessage } from './verify-worke
 export interface VerifyFileOptions {
   skewMs: number;
   anchor: Anchor | null;
+  /** Heads printed on paper that the chain must hold (`--witness SEQ:HASH`). */
+  witnesses?: readonly Witness[];
   /** Worker threads (default 2). 0 verifies in-process on this thread. */
   workers?: number;
   /** Entries per chain job; default: enough jobs to balance the pool. */
@@ -163,7 +171,7 @@ function runJobs(pool: Worker[], jobs: WorkerJob[], onMessage: (m: WorkerMessage
           return;
         }
         onMessage(m);
-        if (m.type === 'chain' || m.type === 'rows') {
+        if (m.type === 'chain' || m.type === 'rows' || m.type === 'signatures') {
           pending -= 1;
           if (pending === 0) resolve();
           else feed(w);
@@ -219,6 +227,7 @@ export async function verifyFile(file: string, opts: VerifyFileOptions): Promise
       return await verifyDatabase(db, {
         skewMs: opts.skewMs,
         anchor: opts.anchor,
+        ...(opts.witnesses ? { witnesses: opts.witnesses } : {}),
         ...(opts.onProgress ? { progress: opts.onProgress } : {}),
       });
     }
@@ -232,6 +241,7 @@ export async function verifyFile(file: string, opts: VerifyFileOptions): Promise
       return await verifyDatabase(db, {
         skewMs: opts.skewMs,
         anchor: opts.anchor,
+        ...(opts.witnesses ? { witnesses: opts.witnesses } : {}),
         ...(opts.onProgress ? { progress: opts.onProgress } : {}),
       });
     }
@@ -277,15 +287,25 @@ async function verifyWithPool(
   }
   const defs = rowDefs();
   const rowsJob: RowsJob = { type: 'rows', id: 0, file, throughSeq: headSeq, defs };
+  const SIG_JOB = -1;
+  const sigJob: SignaturesJob = {
+    type: 'signatures',
+    id: SIG_JOB,
+    file,
+    throughSeq: headSeq,
+    defs: signatureDefs(allEntities()),
+  };
+  let sigResult: SignaturePassResult | null = null;
 
   const results = new Map<number, ChainRangeResult>();
   const done = new Map<number, number>();
   let chainDone = 0;
   let rowFindings: Finding[] = [];
   progress?.('chain', 0, headSeq);
-  await runJobs(pool, [rowsJob, ...chainJobs], (m) => {
+  await runJobs(pool, [sigJob, rowsJob, ...chainJobs], (m) => {
     if (m.type === 'progress') {
       if (m.id === 0) progress?.('rows', m.done, defs.length);
+      else if (m.id === SIG_JOB) progress?.('signatures', m.done, headSeq);
       else {
         chainDone += m.done - (done.get(m.id) ?? 0);
         done.set(m.id, m.done);
@@ -295,6 +315,8 @@ async function verifyWithPool(
       results.set(m.id, m.result);
     } else if (m.type === 'rows') {
       rowFindings = m.findings;
+    } else if (m.type === 'signatures') {
+      sigResult = m.result;
     }
   });
 
@@ -323,6 +345,9 @@ async function verifyWithPool(
   const sink = new FindingSink();
   const { entries, checkpoints } = combineChain(db, ordered, headSeq, sink);
   for (const f of rowFindings) sink.add(f.kind, f.seq, f.detail, f.entity, f.id);
+  const counts = addSignaturePass(sigResult!, sink);
+  checkTriggers(db, sink);
+  checkWitnesses(db, opts.witnesses ?? [], sink);
   checkAnchor(db, opts.anchor, sink);
   progress?.('done', headSeq, headSeq);
   return {
@@ -332,6 +357,7 @@ async function verifyWithPool(
     verified_through: headSeq,
     elapsed_ms: Math.round((performance.now() - t0) * 10) / 10,
     findings: sink.findings,
+    ...counts,
   };
 }
 
@@ -393,6 +419,7 @@ export function quickTailCheck(db: Db, opts: { fromSeq: number; anchor: Anchor |
       );
     }
   }
+  checkTriggers(db, sink);
   checkAnchor(db, opts.anchor, sink);
   return sink.findings;
 }

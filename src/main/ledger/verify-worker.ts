@@ -6,6 +6,7 @@
  *
  * Jobs:
  *  - chain: verifyChainRange over [lo, hi] with the border state the runner looked up;
+ *  - signatures: the personal signatures, key enrolments and signed-change rules (verifySignatures);
  *  - rows:  replay of every ledgered table against the audit trail (verifyRows). The entity
  *           list comes from the runner, because services register their entities in the
  *           main thread's module graph, which a worker does not share.
@@ -14,6 +15,7 @@ import { parentPort } from 'node:worker_threads';
 import { openSqlite, type Db } from '../db/database';
 import type { EntityDef } from './entities';
 import { FindingSink, verifyChainRange, verifyRows, type ChainRangeResult, type RegisteredKey } from './verify';
+import { verifySignatures, type SignatureDefs, type SignaturePassResult } from './verify-signatures';
 
 export interface ChainJob {
   type: 'chain';
@@ -36,13 +38,23 @@ export interface RowsJob {
   defs: Array<Pick<EntityDef, 'name' | 'table' | 'columns' | 'secret' | 'added'>>;
 }
 
-export type WorkerJob = ChainJob | RowsJob;
+/** The signature pass (verify-signatures.ts): sequential over the whole trail, one job. */
+export interface SignaturesJob {
+  type: 'signatures';
+  id: number;
+  file: string;
+  throughSeq: number;
+  defs: SignatureDefs;
+}
+
+export type WorkerJob = ChainJob | RowsJob | SignaturesJob;
 
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'progress'; id: number; done: number }
   | { type: 'chain'; id: number; result: ChainRangeResult }
   | { type: 'rows'; id: number; findings: ChainRangeResult['findings']; tables: number }
+  | { type: 'signatures'; id: number; result: SignaturePassResult }
   | { type: 'error'; id: number; message: string };
 
 const connections = new Map<string, Db>();
@@ -68,6 +80,11 @@ export function runJob(job: WorkerJob, post: (m: WorkerMessage) => void): void {
         (done) => post({ type: 'progress', id: job.id, done }),
       );
       post({ type: 'chain', id: job.id, result });
+    } else if (job.type === 'signatures') {
+      const result = verifySignatures(db, job.throughSeq, job.defs, (done) =>
+        post({ type: 'progress', id: job.id, done }),
+      );
+      post({ type: 'signatures', id: job.id, result });
     } else {
       const sink = new FindingSink();
       let i = 0;

@@ -6,6 +6,8 @@ import type { EntityDef } from './entities';
 import * as nodeCrypto from 'node:crypto';
 import { GENESIS_HEX, canonical, checkpointMessage, entryPreimage, type EntryFields } from './hashing';
 import { verifySignature } from './keys';
+import { migrations } from '../db/migrations';
+import { verifySignatures, type SignatureDefs, type SignaturePassResult } from './verify-signatures';
 
 /**
  * Verification of the signed store (docs/ledger.md §5). Pure functions over a read-only
@@ -476,9 +478,100 @@ export function checkAnchor(db: Db, anchor: Anchor | null, sink: FindingSink): v
   }
 }
 
+/** A head printed on paper (a COA's QR code, an evidence pack): `--witness SEQ:HASH`. */
+export interface Witness {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * The chain holds exactly this head at this sequence number (docs/ledger.md §5): a finding
+ * `witness_mismatch` otherwise. The stored hash is compared; the chain check proves the stored
+ * hashes are the chain's.
+ */
+export function checkWitnesses(db: Db, witnesses: readonly Witness[], sink: FindingSink): void {
+  const stmt = db.prepare('SELECT lower(hex(hash)) AS h, entity, entity_id FROM audit_entry WHERE seq = ?');
+  const head = (db.prepare('SELECT max(seq) AS s FROM audit_entry').get() as { s: number | null }).s ?? 0;
+  for (const w of witnesses) {
+    const r = stmt.get(w.seq) as { h: string; entity: string; entity_id: string } | undefined;
+    if (!r)
+      sink.add('witness_mismatch', w.seq, `the chain ends at #${head}: it does not hold the witnessed entry #${w.seq}`);
+    else if (r.h !== w.hash.toLowerCase())
+      sink.add(
+        'witness_mismatch',
+        w.seq,
+        `entry #${w.seq} has hash ${r.h}, but the witness says ${w.hash.toLowerCase()}`,
+        r.entity,
+        r.entity_id,
+      );
+  }
+}
+
+/**
+ * The append-only triggers every applied migration created are still there, unchanged
+ * (docs/ledger.md §5): `triggers_missing` for each one dropped or rewritten. Triggers are not
+ * what proves integrity (verification is), but removing them is how an attacker starts.
+ */
+export function expectedTriggers(appliedIds: ReadonlySet<string>): Map<string, { table: string; sql: string }> {
+  const out = new Map<string, { table: string; sql: string }>();
+  for (const m of migrations) {
+    if (!appliedIds.has(m.id)) continue;
+    for (const t of m.sql.matchAll(/CREATE TRIGGER (\w+) [^;]*? ON (\w+)[\s\S]*?END;/g))
+      out.set(t[1]!, { table: t[2]!, sql: t[0].slice(0, -1) });
+  }
+  return out;
+}
+
+export function checkTriggers(db: Db, sink: FindingSink): void {
+  let applied: Set<string>;
+  try {
+    applied = new Set((db.prepare('SELECT id FROM schema_migration').all() as Array<{ id: string }>).map((r) => r.id));
+  } catch {
+    return;
+  }
+  const actual = new Map(
+    (
+      db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as Array<{
+        name: string;
+        sql: string | null;
+      }>
+    ).map((r) => [r.name, r.sql]),
+  );
+  for (const [name, t] of expectedTriggers(applied)) {
+    const sql = actual.get(name);
+    if (sql === undefined)
+      sink.add('triggers_missing', null, `the append-only trigger ${name} on ${t.table} was dropped`, t.table, name);
+    else if (sql !== t.sql)
+      sink.add(
+        'triggers_missing',
+        null,
+        `the append-only trigger ${name} on ${t.table} was replaced by another`,
+        t.table,
+        name,
+      );
+  }
+}
+
+/** Adds the signature pass's findings; returns its counts for the report. */
+export function addSignaturePass(
+  r: SignaturePassResult,
+  sink: FindingSink,
+): Pick<VerifyReport, 'signatures' | 'legacy_signatures' | 'upgrade_keys'> {
+  for (const f of r.findings) sink.add(f.kind, f.seq, f.detail, f.entity, f.id);
+  return { signatures: r.signatures, legacy_signatures: r.legacy, upgrade_keys: r.upgrades };
+}
+
+export function signatureDefs(defs: ReadonlyArray<Pick<EntityDef, 'name' | 'signed' | 'added'>>): SignatureDefs {
+  const out: SignatureDefs = {};
+  for (const d of defs)
+    out[d.name] = { ...(d.signed ? { signed: d.signed } : {}), ...(d.added ? { added: d.added } : {}) };
+  return out;
+}
+
 export interface VerifyOptions {
   skewMs: number;
   anchor: Anchor | null;
+  witnesses?: readonly Witness[];
   /** Ranges verified in parallel by the caller (worker threads); default: one range here. */
   chain?: (
     lo: number,
@@ -554,6 +647,13 @@ export async function verifyDatabase(db: Db, opts: VerifyOptions): Promise<Verif
     opts.progress?.('rows', i++, defs.length);
     verifyRows(db, def, headSeq, sink);
   }
+  opts.progress?.('signatures', 0, total);
+  const counts = addSignaturePass(
+    verifySignatures(db, headSeq, signatureDefs(defs), (d) => opts.progress?.('signatures', d, total)),
+    sink,
+  );
+  checkTriggers(db, sink);
+  checkWitnesses(db, opts.witnesses ?? [], sink);
   checkAnchor(db, opts.anchor, sink);
   opts.progress?.('done', total, total);
   return {
@@ -563,5 +663,6 @@ export async function verifyDatabase(db: Db, opts: VerifyOptions): Promise<Verif
     verified_through: headSeq,
     elapsed_ms: Math.round((performance.now() - t0) * 10) / 10,
     findings: sink.findings,
+    ...counts,
   };
 }

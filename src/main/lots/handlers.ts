@@ -39,7 +39,7 @@ export function lotsHandlers(core: AppCore): LotHandlers {
       if (decision !== 'hold' && decision !== 'reject' && core.ledgerState().openFindings > 0) {
         fail('ledger_blocked', { findings: core.ledgerState().openFindings });
       }
-      return lots().decide(actor(ctx).id, code, decision, reason, signature.password);
+      return lots().decide(actor(ctx).id, code, decision, reason, signature.password, signature.meaning);
     },
     'batches.list': ({ status }) => lots().batches(status),
     'batches.start': (i, ctx) => lots().startBatch(actor(ctx), i),

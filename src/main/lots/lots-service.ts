@@ -5,7 +5,7 @@ import type { BatchView, LotView } from '../../shared/contract/channels/lots';
 import { fail } from '../../shared/contract/errors';
 import { permissionsOf } from '../../shared/domain/roles';
 import { QuantityDecimal as D, convertQuantity, isQuantityUnit, type QuantityUnit } from '../../shared/domain/units';
-import { actorOf, userRoles, type IdentityService } from '../auth/identity';
+import { actorOf, expectMeaning, userRoles, type IdentityService } from '../auth/identity';
 import type { Row } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from './entities';
@@ -318,7 +318,14 @@ export class LotsService {
 
   // ------------------------------------------------------------------ decisions
 
-  async decide(signerId: string, code: string, decision: Decision, reason: string, password: string): Promise<LotView> {
+  async decide(
+    signerId: string,
+    code: string,
+    decision: Decision,
+    reason: string,
+    password: string,
+    meaning?: string,
+  ): Promise<LotView> {
     const lot = this.mustLot(code);
     if (!this.allowedDecisions(lot).includes(decision)) {
       fail('conflict', { lot: code, status: lot['status'], decision }, 'errors.lot_decision_not_allowed');
@@ -331,7 +338,6 @@ export class LotsService {
       const notReady = decision === 'accept' ? null : (this.releaseGuard?.(code) ?? null);
       if (notReady) fail('conflict', { lot: code, failing: notReady.join(', ') }, 'errors.lot_not_ready');
     }
-    const signer = await this.identity.authenticateSigner(signerId, password);
     const received = RECEIVED.has(lot['kind'] as string);
     const to: Record<Decision, { status: LotStatus; meaning: 'accepted' | 'released' | 'held' | 'rejected' }> = {
       accept: { status: 'accepted', meaning: 'accepted' },
@@ -341,6 +347,8 @@ export class LotsService {
       release_from_hold: received ? { status: 'accepted', meaning: 'accepted' } : { status: 'released', meaning: 'released' },
     };
     const t = to[decision];
+    if (meaning !== undefined) expectMeaning(meaning, t.meaning);
+    const signer = await this.identity.authenticateSigner(signerId, password);
     return this.ledger.write(actorOf(signer), (w) => {
       const cur = w.get(L.lot, lot.id)!;
       if (cur['status'] !== lot['status']) fail('conflict', { lot: code }, 'errors.stale_record');
@@ -353,6 +361,7 @@ export class LotsService {
   /** A QA manager's signed exception (`override`), given at the terminal where the action is recorded. */
   private async overrideSigner(o: Override | undefined): Promise<ReturnType<IdentityService['getUser']> | null> {
     if (!o) return null;
+    expectMeaning(o.signature.meaning, 'override');
     const u = await this.identity.authenticateSigner(o.signerId.trim().toLowerCase(), o.signature.password);
     if (!permissionsOf(userRoles(u)).has('lots.decide')) fail('forbidden', { permission: 'lots.decide', signer: u.id }, 'errors.override_needs_qa');
     return u;

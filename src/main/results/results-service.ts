@@ -1359,7 +1359,9 @@ export class ResultsService {
           L.lot,
           lot.id,
           { status: 'on_hold' },
-          { reason: `${code}: ${r['item_code']} ${r['reported'] ?? ''} out of specification` },
+          // An automatic hold (a rule of the system, not the submitter's decision): its entry's
+          // actor is `system`, which may hold unsigned (docs/ledger.md §3.4, rule lot.hold).
+          { reason: `${code}: ${r['item_code']} ${r['reported'] ?? ''} out of specification`, automatic: true },
         );
         held = 1;
       }

@@ -37,6 +37,13 @@ export const signatureViewSchema = z.object({
   recordHash: z.string(),
   /** false when the signed record's content changed after signing: shown as invalidated. */
   valid: z.boolean(),
+  /**
+   * The personal signature (docs/ledger.md §3.2): `verified` with the signer's key on record,
+   * `legacy` (made before personal keys), or `invalid`.
+   */
+  personal: z.enum(['verified', 'legacy', 'invalid']).optional(),
+  /** SHA-256 fingerprint of the signer's personal key (null for a legacy signature). */
+  keyFingerprint: z.string().nullable().optional(),
 });
 export type SignatureView = z.infer<typeof signatureViewSchema>;
 

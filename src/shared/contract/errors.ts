@@ -28,6 +28,7 @@ export const errorCodes = [
   'workstation_not_registered',
   'record_locked',
   'ledger_blocked',
+  'signature_required',
   'database_incompatible',
   'database_exists',
   'database_missing',

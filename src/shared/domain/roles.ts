@@ -125,5 +125,11 @@ export const signatureMeanings = [
   'audit_reviewed',
   'disposed',
   'override',
+  // An administrator's identity verification (11.100(b)): an account created, a password
+  // reset, roles or printed name changed, a host key enrolled (docs/ledger.md §3.3).
+  'enrolled',
+  // An administrator's acknowledgement that this host's anchor was ahead of the database
+  // (it was replaced by an older copy): recorded instead of a restore (docs/ledger.md §4).
+  'acknowledged',
 ] as const;
 export type SignatureMeaning = (typeof signatureMeanings)[number];

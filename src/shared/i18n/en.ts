@@ -107,7 +107,8 @@ const en = {
     row_missing: 'A record was deleted outside LotSeal.',
     row_unrecorded: 'A record exists that no ledger entry accounts for.',
     clock_regression: 'The workstation clock went backwards by more than the allowed skew.',
-    anchor_behind: 'The external anchor is behind the ledger: the latest entries are not yet anchored.',
+    anchor_behind:
+      'The database ends before (or differs from) the head this workstation last wrote: it was replaced by an older copy.',
   },
   errors: {
     invalid_input: 'Some fields are not valid. Correct the marked fields and try again.',
@@ -132,7 +133,7 @@ const en = {
     already_initialized: 'LotSeal is already set up on this workstation. Sign in instead.',
     not_initialized: 'LotSeal is not set up yet. Create the first administrator.',
     workstation_not_registered:
-      'This workstation’s signing key is not registered yet. An administrator must sign in here once to register it.',
+      'This workstation’s signing key ({{fingerprint}}) is not enrolled in this database, so nothing can be written from it. An administrator enrols it: Administration → Settings → This workstation (desktop), or `lotseal host enrol --user ADMIN --password-file FILE` (command line).',
     record_locked: 'This record is signed and locked; it can no longer be changed this way.',
     ledger_blocked:
       'The ledger has open findings, so this action is blocked. A QA manager must review them in Audit trail → Verification.',

@@ -105,7 +105,7 @@ const zhCN: Messages = {
     row_missing: '有记录在 LotSeal 之外被删除。',
     row_unrecorded: '存在没有对应账本记录的数据。',
     clock_regression: '工作站时钟回拨超过允许的偏差。',
-    anchor_behind: '外部锚点落后于账本：最新的记录尚未锚定。',
+    anchor_behind: '数据库的末尾早于（或不同于）本工作站最后写入的账本头：数据库已被旧副本替换。',
   },
   errors: {
     invalid_input: '部分字段无效。请更正标出的字段后重试。',
@@ -127,7 +127,8 @@ const zhCN: Messages = {
     self_review: '您不能复核或批准自己编制的记录。请由他人完成。',
     already_initialized: '此工作站上的 LotSeal 已完成初始化。请直接登录。',
     not_initialized: 'LotSeal 尚未初始化。请先创建第一个系统管理员。',
-    workstation_not_registered: '此工作站的签名密钥尚未登记。需要系统管理员在此登录一次以完成登记。',
+    workstation_not_registered:
+      '此工作站的签名密钥（{{fingerprint}}）尚未在本数据库中登记，因此不能从此处写入任何记录。请系统管理员登记：系统管理 → 设置 → 本工作站（桌面应用），或执行 `lotseal host enrol --user 管理员 --password-file 文件`（命令行）。',
     record_locked: '该记录已签名锁定，不能再以此方式修改。',
     ledger_blocked: '账本存在未处理的发现项，此操作被阻止。需要质量经理在“审计追踪 → 校验”中审核。',
     database_incompatible: '该数据库由其他版本的 LotSeal 创建，或其迁移记录不一致。请勿使用，并联系系统管理员。',

@@ -7,6 +7,7 @@ import {
   printedNameSchema,
   reasonSchema,
   roleSchema,
+  signatureInputSchema,
   userIdSchema,
 } from '../common';
 import { sampleKinds } from './samples';
@@ -39,6 +40,8 @@ export const userViewSchema = z.object({
   failedAttempts: z.number().int(),
   lastSignInAt: z.string().nullable(),
   createdAt: z.string(),
+  /** The fingerprint of the user's personal signing key in force (null: none yet). */
+  keyFingerprint: z.string().nullable().optional(),
 });
 export type UserView = z.infer<typeof userViewSchema>;
 
@@ -64,14 +67,22 @@ export const identityChannels = {
   }),
 
   'users.list': channel({ input: emptySchema, output: z.array(userViewSchema), access: 'users.read', writes: false }),
+  /** Creating an account is the administrator's signed identity verification (`enrolled`, 11.100(b)). */
   'users.create': channel({
-    input: z.object({ userId: userIdSchema, printedName: printedNameSchema, roles: rolesInput, password: passwordSchema }),
+    input: z.object({ userId: userIdSchema, printedName: printedNameSchema, roles: rolesInput, password: passwordSchema, signature: signatureInputSchema }),
     output: userViewSchema,
     access: 'users.manage',
     writes: true,
   }),
+  /** A change of roles or printed name is signed `enrolled` by the administrator. */
   'users.update': channel({
-    input: z.object({ userId: userIdSchema, printedName: printedNameSchema, roles: rolesInput, reason: reasonSchema }),
+    input: z.object({
+      userId: userIdSchema,
+      printedName: printedNameSchema,
+      roles: rolesInput,
+      reason: reasonSchema,
+      signature: signatureInputSchema,
+    }),
     output: userViewSchema,
     access: 'users.manage',
     writes: true,
@@ -88,8 +99,14 @@ export const identityChannels = {
     access: 'users.manage',
     writes: true,
   }),
+  /** Signed `enrolled`; the user's personal key is retired and a new one made at the next own password. */
   'users.resetPassword': channel({
-    input: z.object({ userId: userIdSchema, newPassword: passwordSchema, reason: reasonSchema }),
+    input: z.object({
+      userId: userIdSchema,
+      newPassword: passwordSchema,
+      reason: reasonSchema,
+      signature: signatureInputSchema,
+    }),
     output: userViewSchema,
     access: 'users.manage',
     writes: true,

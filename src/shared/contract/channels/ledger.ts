@@ -16,6 +16,14 @@ export const findingKinds = [
   'row_unrecorded',
   'clock_regression',
   'anchor_behind',
+  // Issue 18 (docs/ledger.md §3, §5): personal signatures, the signed-change rule table,
+  // key enrolment, paper witnesses and the append-only triggers.
+  'signature_invalid',
+  'signature_missing',
+  'signer_not_entitled',
+  'key_not_enrolled',
+  'witness_mismatch',
+  'triggers_missing',
 ] as const;
 export type FindingKind = (typeof findingKinds)[number];
 
@@ -35,6 +43,12 @@ export const verifyReportSchema = z.object({
   verified_through: z.number().int(),
   elapsed_ms: z.number(),
   findings: z.array(findingSchema),
+  /** Personal signatures checked (after migration 0011). */
+  signatures: z.number().int().optional(),
+  /** Signatures made before personal keys existed (records without a personal signature; not a finding). */
+  legacy_signatures: z.number().int().optional(),
+  /** Personal keys registered by `upgrade` (accounts older than migration 0011), listed for the inspector. */
+  upgrade_keys: z.array(z.object({ seq: z.number().int(), user: z.string(), key: z.string() })).optional(),
 });
 export type VerifyReport = z.infer<typeof verifyReportSchema>;
 
@@ -118,6 +132,15 @@ export const ledgerChannels = {
       before: z.record(z.string(), z.unknown()).nullable(),
       after: z.record(z.string(), z.unknown()),
       changes: z.array(fieldChangeSchema),
+      /** For a signature entry: its personal signature checked, the signer's key fingerprint. */
+      signature: z
+        .object({
+          personal: z.enum(['verified', 'legacy', 'invalid']),
+          keyFingerprint: z.string().nullable(),
+          keyId: z.string().nullable(),
+          headSeq: z.number().int().nullable(),
+        })
+        .optional(),
     }),
     access: 'ledger.read',
     writes: false,

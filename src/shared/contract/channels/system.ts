@@ -13,6 +13,19 @@ export const ledgerStateSchema = z.object({
   openFindings: z.number().int(),
   anchorBehind: z.boolean(),
   clockBehindLedger: z.boolean(),
+  /**
+   * This workstation's anchor is ahead of (or differs from) the database: nothing is written
+   * until a restore or an administrator's signed acknowledgement (docs/ledger.md §4).
+   */
+  blocked: z
+    .object({
+      finding: z.enum(['anchor_behind', 'anchor_differs']),
+      anchorSeq: z.number().int(),
+      anchorAt: z.string(),
+      dbSeq: z.number().int(),
+    })
+    .nullable()
+    .optional(),
 });
 export type LedgerState = z.infer<typeof ledgerStateSchema>;
 

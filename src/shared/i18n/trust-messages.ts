@@ -1,0 +1,114 @@
+/**
+ * Messages of issue 18 (personal signatures, enrolment, no quiet rollback, witnesses), in both
+ * languages; merged into en / zh-CN by index.ts. Kept in one file so the catalogues other
+ * capabilities edit stay untouched.
+ */
+export const trustMessagesEn = {
+  meanings: {
+    enrolled: 'Identity verified and enrolled',
+    acknowledged: 'Rollback acknowledged',
+  },
+  findings: {
+    signature_invalid:
+      'An e-signature does not verify with its signer’s personal key valid at its time (or the head it witnesses differs).',
+    signature_missing: 'A change that must be signed has no personal signature in its transaction.',
+    signer_not_entitled:
+      'An e-signature’s signer did not hold a role allowed to make it, or was not active, at that time.',
+    key_not_enrolled: 'A personal signing key was registered without an administrator’s enrolment (or was changed).',
+    witness_mismatch: 'The chain does not hold the head printed on paper (witness).',
+    triggers_missing: 'The append-only protection of the audit trail was removed or altered.',
+  },
+  warnings: {
+    failed_attempts: '{{count}} failed sign-in attempt(s) on your account since your last sign-in.',
+    workstation_not_enrolled:
+      'This workstation is not enrolled in this database (key {{fingerprint}}): nothing can be written until an administrator enrols it in Administration → Settings.',
+  },
+  errors: {
+    signature_required:
+      'This change must carry a valid personal signature ({{meanings}}) of a person entitled to sign it. Nothing was saved.',
+    signature_not_valid: 'The signature for {{entity}} {{id}} is not valid ({{reason}}). Nothing was saved.',
+    signer_not_entitled: 'The signer does not hold a role allowed to sign this ({{rule}}). Nothing was saved.',
+    anchor_ahead_of_database:
+      'This database ends at entry #{{dbSeq}}, but this workstation last wrote entry #{{anchorSeq}} ({{anchorAt}}): the database was replaced by an older copy. Nothing can be written until either the latest backup is restored, or an administrator records a signed acknowledgement of the rollback (Administration → Settings → This workstation, or `lotseal host acknowledge-rollback`).',
+    anchor_differs_from_database:
+      'Entry #{{anchorSeq}} of this database is not the one this workstation wrote ({{anchorAt}}): the database was replaced by another copy. Nothing can be written until either the right database is restored, or an administrator records a signed acknowledgement (Administration → Settings → This workstation, or `lotseal host acknowledge-rollback`).',
+    workstation_not_enrolled:
+      'This workstation is not enrolled in this database (key {{fingerprint}}). Only an administrator can sign in here, to enrol it.',
+    recovery_needs_enrolled_host:
+      'A recovery code can be used only on a workstation enrolled in this database (e.g. the one where it was created); it never registers a key.',
+    recovery_throttled: 'Too many wrong recovery codes. Try again after {{until}}.',
+    personal_key_unsealable:
+      'Your personal signing key could not be opened with this password. Ask an administrator to reset your password; you get a new key when you set your own.',
+    no_personal_key:
+      'You have no personal signing key yet: change your password first (an administrator created or reset your account).',
+    enrolment_not_open:
+      'The password an administrator set does not open your enrolment. Ask the administrator to reset your password again.',
+    no_enrolment:
+      'No administrator’s enrolment is waiting for your account. Ask an administrator to reset your password.',
+    cli_must_change_password:
+      'The password of {{userId}} was set by an administrator and must be changed before any other command: {{how}}',
+    cli_password_expired: 'The password of {{userId}} has expired. Change it first: {{how}}',
+    enrol_needs_admin: 'Only an administrator can enrol a workstation or acknowledge a rollback.',
+    host_already_enrolled: 'This workstation (key {{fingerprint}}) is already enrolled in this database.',
+    no_rollback: 'This workstation’s anchor matches the database: there is no rollback to acknowledge.',
+    witness_unreadable:
+      'Not a ledger witness. Scan the QR code of a certificate of analysis or an evidence pack, or type SEQ:HASH (a sequence number and a 64-digit hash).',
+  },
+  cli: {
+    recovery_code_argv:
+      'warning: --recovery-code puts the code on the command line, where other processes can read it; use --recovery-code-file FILE (or - for standard input).',
+    server_not_available:
+      'Enrolment with a site server is not available in this version. Enrol on the database itself with --db FILE.',
+  },
+};
+
+export const trustMessagesZh: typeof trustMessagesEn = {
+  meanings: {
+    enrolled: '身份已核实并登记',
+    acknowledged: '已确认数据库回退',
+  },
+  findings: {
+    signature_invalid: '电子签名无法用签名人当时有效的个人密钥验证（或其见证的账本头不一致）。',
+    signature_missing: '必须签名的变更在其事务中没有个人签名。',
+    signer_not_entitled: '签名人在签名时不具备允许签署该操作的角色，或账户不处于启用状态。',
+    key_not_enrolled: '个人签名密钥未经系统管理员登记即被注册（或被改动）。',
+    witness_mismatch: '哈希链不包含纸面上印制的账本头（见证）。',
+    triggers_missing: '审计追踪的只追加保护已被删除或篡改。',
+  },
+  warnings: {
+    failed_attempts: '自上次登录以来，您的账户有 {{count}} 次登录失败。',
+    workstation_not_enrolled:
+      '此工作站尚未在本数据库中登记（密钥 {{fingerprint}}）：在系统管理员于“系统管理 → 设置”中登记之前，不能写入任何记录。',
+  },
+  errors: {
+    signature_required: '此变更必须带有有权签署者的有效个人签名（{{meanings}}）。未保存任何内容。',
+    signature_not_valid: '{{entity}} {{id}} 的签名无效（{{reason}}）。未保存任何内容。',
+    signer_not_entitled: '签名人不具备签署此操作的角色（{{rule}}）。未保存任何内容。',
+    anchor_ahead_of_database:
+      '本数据库只到第 #{{dbSeq}} 条记录，但本工作站最后写入的是第 #{{anchorSeq}} 条（{{anchorAt}}）：数据库已被旧副本替换。在恢复最新备份，或系统管理员对此次回退作出签名确认（系统管理 → 设置 → 本工作站，或 `lotseal host acknowledge-rollback`）之前，不能写入任何记录。',
+    anchor_differs_from_database:
+      '本数据库第 #{{anchorSeq}} 条记录不是本工作站写入的那一条（{{anchorAt}}）：数据库已被其他副本替换。在恢复正确的数据库，或系统管理员作出签名确认（系统管理 → 设置 → 本工作站，或 `lotseal host acknowledge-rollback`）之前，不能写入任何记录。',
+    workstation_not_enrolled:
+      '此工作站尚未在本数据库中登记（密钥 {{fingerprint}}）。只有系统管理员可以在此登录并完成登记。',
+    recovery_needs_enrolled_host:
+      '恢复码只能在已登记到本数据库的工作站上使用（例如创建数据库的那台）；恢复码不会登记任何密钥。',
+    recovery_throttled: '恢复码错误次数过多。请于 {{until}} 之后再试。',
+    personal_key_unsealable:
+      '无法用此密码打开您的个人签名密钥。请系统管理员重置您的密码；设置您自己的密码后将获得新密钥。',
+    no_personal_key: '您还没有个人签名密钥：请先修改密码（系统管理员创建或重置了您的账户）。',
+    enrolment_not_open: '系统管理员设置的密码无法打开您的登记。请系统管理员再次重置您的密码。',
+    no_enrolment: '您的账户没有待用的系统管理员登记。请系统管理员重置您的密码。',
+    cli_must_change_password: '{{userId}} 的密码由系统管理员设置，执行其他命令前必须先修改：{{how}}',
+    cli_password_expired: '{{userId}} 的密码已过期。请先修改：{{how}}',
+    enrol_needs_admin: '只有系统管理员可以登记工作站或确认数据库回退。',
+    host_already_enrolled: '此工作站（密钥 {{fingerprint}}）已在本数据库中登记。',
+    no_rollback: '此工作站的锚点与数据库一致：没有需要确认的回退。',
+    witness_unreadable:
+      '这不是账本见证。请扫描检验报告（COA）或证据包上的二维码，或输入 序号:哈希（序号和 64 位哈希值）。',
+  },
+  cli: {
+    recovery_code_argv:
+      '警告：--recovery-code 会把恢复码放在命令行上，其他进程可以读取；请使用 --recovery-code-file 文件（或 - 表示从标准输入读取）。',
+    server_not_available: '此版本尚不支持通过站点服务器登记。请使用 --db 文件 直接在数据库上登记。',
+  },
+};
