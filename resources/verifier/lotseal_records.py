@@ -1,33 +1,46 @@
-"""The record types of a LotSeal database, as the standalone verifier knows them.
+"""The record types of a LotSeal database and the rules of what must be signed, as the
+standalone verifier knows them.
 
-This file is the Python copy of the mapping documented in docs/ledger.md (record type ->
-table, columns, columns added by later migrations, signed columns, secret columns) and of the
-rules that say which changes must carry an e-signature. The verifier (lotseal_verify.py)
-reads nothing else to know what to replay. A LotSeal test compares every line of it with the
-application's own registry (src/main/ledger/entities.ts `allEntities()` and the signed-change
-rule table), so the two can never drift apart: when a record type, a column or a rule is added
-to the application, the test fails until the same line is added here.
+This file is the Python copy of what docs/ledger.md documents and the application defines:
+  ENTITIES  the record type -> table mapping (src/main/ledger/entities.ts and the capability
+            modules' entities.ts: `allEntities()`), in the application's registry order;
+  RULES     the signed-change rule table (src/shared/domain/signed-changes.ts,
+            docs/ledger.md section 3.4);
+  TRIGGERS  the triggers the migrations create (src/main/db/migrations/), with their exact SQL.
+The verifier (lotseal_verify.py) reads nothing else to know what to replay and what must be
+signed. tests/unit/verifier-mapping.test.ts compares every line of this file with the
+application's own definitions, so the two cannot drift apart: when a record type, a column,
+a rule or a trigger is added to the application, that test fails (printing the line to add)
+until the same line is added here. Nothing here is ever edited away: a shipped rule or
+record type stays, because old databases still hold it.
 
-ENTITIES: one dict per record type, in the order the application registers them:
+ENTITIES: one dict per record type
   name     the record type written in audit_entry.entity (stable forever)
   table    the SQLite table holding the records
   columns  the columns after id, rev, retired (a row's canonical JSON has exactly these keys)
   added    columns added by a later migration: absent from the content of records last
            written before it while NULL in the row (docs/ledger.md section 5.1)
-  signed   the columns an e-signature's record_hash covers (default: the whole row)
+  signed   the columns an e-signature's record_hash covers (default: the whole record)
   secret   columns holding secrets (password hashes, sealed keys): checked, never printed
+
+RULES: one dict per rule (semantics in lotseal_verify.py, `match_rules`):
+  id, entity, on ("create" | "update"), field, to (list of values | "changed" | "set"),
+  from, where [{field, in | notIn}], ref {entity, by, from, field, in | notIn},
+  meanings, roles, systemUnsigned
 """
 
 ENTITIES = [
     {"name": "database", "table": "database_info", "columns": ["created_at", "app_version"]},
     {"name": "schema_migration", "table": "schema_migration", "columns": ["name", "sha256", "applied_at"]},
     {"name": "signing_key", "table": "signing_key", "columns": ["public_key", "fingerprint", "host", "host_kind", "valid_from", "valid_to"]},
-    {"name": "user", "table": "user_account", "columns": ["printed_name", "roles", "status", "password_hash", "password_history", "password_changed_at", "must_change_password", "failed_attempts", "last_sign_in_at", "created_at"], "secret": ["password_hash", "password_history"]},
+    {"name": "user", "table": "user_account", "columns": ["printed_name", "roles", "status", "password_hash", "password_history", "password_changed_at", "must_change_password", "failed_attempts", "last_sign_in_at", "created_at", "enrolment_key"], "added": ["enrolment_key"], "secret": ["password_hash", "password_history", "enrolment_key"]},
     {"name": "auth_event", "table": "auth_event", "columns": ["at", "kind", "user_id", "ws", "detail"]},
     {"name": "recovery_code", "table": "recovery_code", "columns": ["code_hash", "created_at", "used_at"], "secret": ["code_hash"]},
-    {"name": "signature", "table": "signature", "columns": ["entity", "entity_id", "meaning", "user_id", "printed_name", "signed_at", "tz", "comment", "record_hash"]},
+    {"name": "signature", "table": "signature", "columns": ["entity", "entity_id", "meaning", "user_id", "printed_name", "signed_at", "tz", "comment", "record_hash", "key_id", "head_seq", "head_hash", "sig"], "added": ["key_id", "head_seq", "head_hash", "sig"]},
+    {"name": "personal_key", "table": "personal_key", "columns": ["user_id", "public_key", "fingerprint", "valid_from", "valid_to", "sealed", "enrolment", "enrolment_proof", "retired_reason"], "secret": ["sealed"]},
+    {"name": "rollback_acknowledgement", "table": "rollback_acknowledgement", "columns": ["finding", "host", "anchor_seq", "anchor_hash", "anchor_at", "db_seq", "db_hash", "reason"]},
     {"name": "setting", "table": "setting", "columns": ["value"]},
-    {"name": "verification_run", "table": "verification_run", "columns": ["started_at", "finished_at", "verified_through", "entries", "checkpoints", "findings", "review_status"]},
+    {"name": "verification_run", "table": "verification_run", "columns": ["started_at", "finished_at", "verified_through", "entries", "checkpoints", "findings", "review_status", "scope"], "added": ["scope"]},
     {"name": "audit_review", "table": "audit_review", "columns": ["through_seq", "filter", "comment"]},
     {"name": "backup_event", "table": "backup_event", "columns": ["kind", "file", "sha256", "head_seq", "reason"]},
     {"name": "product", "table": "product", "columns": ["code", "name_zh", "name_en", "stage", "protein_base", "registration_no", "shelf_life_days", "pack_sizes"]},
@@ -72,11 +85,52 @@ ENTITIES = [
     {"name": "recall_contact", "table": "recall_contact", "columns": ["drill_id", "customer_code", "at", "by_user", "channel", "outcome", "note"]},
 ]
 
-# The append-only protection of the signed store (migration 0001): an attacker with a SQLite
-# tool drops these first; their absence is the finding `triggers_missing`.
-APPEND_ONLY_TRIGGERS = [
-    "audit_entry_no_update",
-    "audit_entry_no_delete",
-    "checkpoint_no_update",
-    "checkpoint_no_delete",
+RULES = [
+    {"id": "lot.accept", "entity": "lot", "on": "update", "field": "status", "to": ["accepted"], "meanings": ["accepted"], "roles": ["qa_manager"]},
+    {"id": "lot.accept_raw_milk", "entity": "lot", "on": "update", "field": "status", "to": ["accepted"], "where": [{"field": "kind", "in": ["raw_milk"]}], "meanings": ["accepted"], "roles": ["technician", "qa_manager"]},
+    {"id": "lot.release", "entity": "lot", "on": "update", "field": "status", "to": ["released"], "meanings": ["released"], "roles": ["qa_manager"]},
+    {"id": "lot.hold", "entity": "lot", "on": "update", "field": "status", "to": ["on_hold"], "meanings": ["held"], "roles": ["qa_manager", "reviewer"], "systemUnsigned": True},
+    {"id": "lot.reject", "entity": "lot", "on": "update", "field": "status", "to": ["rejected"], "meanings": ["rejected"], "roles": ["qa_manager"]},
+    {"id": "lot.create_accepted", "entity": "lot", "on": "create", "field": "status", "to": ["accepted"], "where": [{"field": "origin", "notIn": ["import"]}], "meanings": ["accepted"], "roles": ["qa_manager"]},
+    {"id": "lot.create_released", "entity": "lot", "on": "create", "field": "status", "to": ["released"], "where": [{"field": "origin", "notIn": ["import"]}], "meanings": ["released"], "roles": ["qa_manager"]},
+    {"id": "lot.create_rejected", "entity": "lot", "on": "create", "field": "status", "to": ["rejected"], "where": [{"field": "origin", "notIn": ["import"]}], "meanings": ["rejected"], "roles": ["qa_manager"]},
+    {"id": "intake.accept", "entity": "raw_milk_intake", "on": "update", "field": "status", "to": ["accepted"], "meanings": ["accepted"], "roles": ["technician", "qa_manager"]},
+    {"id": "intake.reject", "entity": "raw_milk_intake", "on": "update", "field": "status", "to": ["rejected"], "meanings": ["rejected"], "roles": ["qa_manager"]},
+    {"id": "consumption.override", "entity": "consumption", "on": "create", "where": [{"field": "origin", "in": ["app"]}], "ref": {"entity": "lot", "by": "code", "from": "input_lot", "field": "status", "notIn": ["accepted", "released"]}, "meanings": ["override"], "roles": ["qa_manager"]},
+    {"id": "shipment.override", "entity": "shipment", "on": "create", "where": [{"field": "origin", "in": ["app"]}], "ref": {"entity": "lot", "by": "code", "from": "lot_code", "field": "status", "notIn": ["accepted", "released"]}, "meanings": ["override"], "roles": ["qa_manager"]},
+    {"id": "spec.approve", "entity": "spec_version", "on": "update", "field": "status", "to": ["approved"], "meanings": ["approved"], "roles": ["qa_manager"]},
+    {"id": "result.submit", "entity": "test_result", "on": "update", "field": "status", "to": ["submitted"], "meanings": ["authored"], "roles": ["technician"]},
+    {"id": "result.review", "entity": "test_result", "on": "update", "field": "status", "to": ["reviewed"], "meanings": ["reviewed"], "roles": ["reviewer", "qa_manager"]},
+    {"id": "result.invalidate", "entity": "test_result", "on": "update", "field": "status", "to": ["invalidated"], "meanings": ["invalidated"], "roles": ["qa_manager"]},
+    {"id": "oos.phase1", "entity": "oos_investigation", "on": "update", "field": "status", "to": ["phase1_done"], "meanings": ["authored"], "roles": ["technician", "reviewer", "qa_manager"]},
+    {"id": "oos.conclude", "entity": "oos_investigation", "on": "update", "field": "status", "to": ["confirmed", "invalidated"], "meanings": ["oos_concluded"], "roles": ["qa_manager"]},
+    {"id": "sample.dispose", "entity": "sample", "on": "update", "field": "disposed_at", "to": "set", "meanings": ["disposed"], "roles": ["qa_manager"]},
+    {"id": "drill.complete", "entity": "recall_drill", "on": "update", "field": "status", "to": ["completed"], "meanings": ["drill_completed"], "roles": ["qa_manager"]},
+    {"id": "audit.review", "entity": "audit_review", "on": "create", "meanings": ["audit_reviewed"], "roles": ["qa_manager"]},
+    {"id": "lot.audit_review", "entity": "lot_audit_review", "on": "create", "meanings": ["audit_reviewed"], "roles": ["qa_manager"]},
+    {"id": "ledger.findings_reviewed", "entity": "verification_run", "on": "update", "field": "review_status", "to": ["reviewed"], "meanings": ["finding_reviewed"], "roles": ["qa_manager"]},
+    {"id": "user.create", "entity": "user", "on": "create", "meanings": ["enrolled"], "roles": ["administrator"]},
+    {"id": "user.reset_password", "entity": "user", "on": "update", "field": "password_hash", "to": "changed", "where": [{"field": "must_change_password", "in": [1]}], "meanings": ["enrolled"], "roles": ["administrator"]},
+    {"id": "user.roles", "entity": "user", "on": "update", "field": "roles", "to": "changed", "meanings": ["enrolled"], "roles": ["administrator"]},
+    {"id": "user.printed_name", "entity": "user", "on": "update", "field": "printed_name", "to": "changed", "meanings": ["enrolled"], "roles": ["administrator"]},
+    {"id": "host.enrol", "entity": "signing_key", "on": "create", "meanings": ["enrolled"], "roles": ["administrator"]},
+    {"id": "rollback.acknowledge", "entity": "rollback_acknowledgement", "on": "create", "meanings": ["acknowledged"], "roles": ["administrator"]},
 ]
+
+TRIGGERS = [
+    {"migration": "0001", "name": "audit_entry_no_update", "table": "audit_entry",
+     "sql": "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END"},
+    {"migration": "0001", "name": "audit_entry_no_delete", "table": "audit_entry",
+     "sql": "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END"},
+    {"migration": "0001", "name": "checkpoint_no_update", "table": "checkpoint",
+     "sql": "CREATE TRIGGER checkpoint_no_update BEFORE UPDATE ON checkpoint BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END"},
+    {"migration": "0001", "name": "checkpoint_no_delete", "table": "checkpoint",
+     "sql": "CREATE TRIGGER checkpoint_no_delete BEFORE DELETE ON checkpoint BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END"},
+    {"migration": "0011", "name": "signature_no_update", "table": "signature",
+     "sql": "CREATE TRIGGER signature_no_update BEFORE UPDATE ON signature BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END"},
+    {"migration": "0011", "name": "signature_no_delete", "table": "signature",
+     "sql": "CREATE TRIGGER signature_no_delete BEFORE DELETE ON signature BEGIN SELECT RAISE(ABORT, 'signatures are append-only'); END"},
+    {"migration": "0011", "name": "personal_key_no_delete", "table": "personal_key",
+     "sql": "CREATE TRIGGER personal_key_no_delete BEFORE DELETE ON personal_key BEGIN SELECT RAISE(ABORT, 'personal keys are never deleted'); END"},
+]
+

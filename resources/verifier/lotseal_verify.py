@@ -134,15 +134,34 @@ def as_bytes(v):
     return str(v).encode("utf-8")
 
 
+_B64 = dict((c, i) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"))
+_B64.update({"-": 62, "_": 63})
+_STRICT_B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
 def b64decode(s):
+    """Base64 as the application's runtime (Node's Buffer.from(s, 'base64')) decodes it: both
+    alphabets, characters outside them skipped, decoding stops at the first '='. A key or a
+    signature is therefore read as the same bytes by both verifiers, whatever was stored."""
     if not isinstance(s, str):
         return b""
-    try:
-        s = "".join(ch for ch in s if ch.isalnum() or ch in "+/-_")
-        s = s.replace("-", "+").replace("_", "/")
-        return base64.b64decode(s + "=" * (-len(s) % 4))
-    except (ValueError, TypeError):
-        return b""
+    body = s.rstrip("=")
+    if len(s) % 4 == 0 and len(s) - len(body) <= 2 and all(ch in _STRICT_B64 for ch in body):
+        return base64.b64decode(s)
+    out = bytearray()
+    acc = bits = 0
+    for ch in s:
+        if ch == "=":
+            break
+        v = _B64.get(ch)
+        if v is None:
+            continue
+        acc = ((acc << 6) | v) & 0xFFFFFF
+        bits += 6
+        if bits >= 8:
+            bits -= 8
+            out.append((acc >> bits) & 0xFF)
+    return bytes(out)
 
 
 def iso(ms):
@@ -577,39 +596,58 @@ def check_anchor(conn, head, anchor, sink):
 
 
 def parse_witness(text):
-    """SEQ:HASH, or a certificate's QR text LOTSEAL|COA|lot|SEQ|HASH; the hash may be shortened to 16+ hex digits."""
+    """A head printed on paper: SEQ:HASH (or #SEQ|HASH), or a document's QR text
+    LOTSEAL|<KIND>|<subject>|SEQ|HASH. The hash is the full 64 hex digits, or at least the 16
+    a document's footer prints (an extension of `lotseal verify --witness`, which takes 64)."""
     t = text.strip()
-    if t.upper().startswith("LOTSEAL|"):
+    if t.startswith("LOTSEAL|"):
         parts = t.split("|")
-        if len(parts) < 5:
+        if len(parts) < 4:
             raise CannotRun("not a LotSeal QR text: %s" % text)
-        seq_s, h = parts[3], parts[4]
+        seq_s, h = parts[-2], parts[-1]
     else:
-        if ":" not in t:
+        sep = ":" if ":" in t else "|"
+        if sep not in t:
             raise CannotRun("--witness wants SEQ:HASH, got %s" % text)
-        seq_s, h = t.split(":", 1)
-    seq_s = seq_s.strip().lstrip("#")
+        seq_s, h = t.split(sep, 1)
+    seq_s = seq_s.strip().lstrip("#").strip()
     h = h.strip().lower().replace(" ", "")
-    if not seq_s.isdigit() or not (16 <= len(h) <= 64) or any(ch not in "0123456789abcdef" for ch in h):
+    if (not seq_s.isdigit() or len(seq_s) > 15 or int(seq_s) < 1 or not (16 <= len(h) <= 64)
+            or any(ch not in "0123456789abcdef" for ch in h)):
         raise CannotRun("--witness wants SEQ:HASH (a sequence number and 16 to 64 hex digits), got %s" % text)
     return int(seq_s), h
 
 
 def check_witness(conn, witnesses, sink):
+    head = head_seq(conn)
     for seq, h in witnesses:
-        r = conn.execute("SELECT hash FROM audit_entry WHERE seq = ?", (seq,)).fetchone()
-        stored = sqlite_hex(r[0]) if r else None
-        if stored is None:
-            sink.add("witness_mismatch", seq, "the audit trail has no entry #%s, but a witness holds %s there" % (seq, h))
-        elif not stored.startswith(h):
-            sink.add("witness_mismatch", seq, "entry #%s has hash %s, but a witness holds %s" % (seq, stored[:len(h)], h))
+        r = conn.execute("SELECT hash, entity, entity_id FROM audit_entry WHERE seq = ?", (seq,)).fetchone()
+        if r is None:
+            sink.add("witness_mismatch", seq, "the chain ends at #%s: it does not hold the witnessed entry #%s" % (head, seq))
+            continue
+        stored = sqlite_hex(r[0])
+        if not stored.startswith(h):
+            sink.add("witness_mismatch", seq, "entry #%s has hash %s, but the witness says %s" % (seq, stored, h),
+                     _text(r[1]), _text(r[2]))
 
 
 def check_triggers(conn, sink):
-    have = set(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
-    missing = [t for t in records.APPEND_ONLY_TRIGGERS if t not in have]
-    for t in missing:
-        sink.add("triggers_missing", None, "the append-only trigger %s has been removed" % t, None, t)
+    """The triggers every applied migration created are there, with their exact SQL."""
+    try:
+        applied = set(r[0] for r in conn.execute("SELECT id FROM schema_migration"))
+    except sqlite3.Error:
+        return
+    actual = dict((r[0], r[1]) for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    for t in records.TRIGGERS:
+        if t["migration"] not in applied:
+            continue
+        if t["name"] not in actual:
+            sink.add("triggers_missing", None, "the append-only trigger %s on %s was dropped" % (t["name"], t["table"]),
+                     t["table"], t["name"])
+        elif actual[t["name"]] != t["sql"]:
+            sink.add("triggers_missing", None,
+                     "the append-only trigger %s on %s was replaced by another" % (t["name"], t["table"]),
+                     t["table"], t["name"])
 
 
 # --------------------------------------------------------------------------------------
@@ -675,6 +713,589 @@ def key_report(conn, head):
 
 
 # --------------------------------------------------------------------------------------
+# 4: personal keys, e-signatures and the signed-change rules (docs/ledger.md section 3)
+# --------------------------------------------------------------------------------------
+
+ESIG_VERSION = "lotseal-esig-1"
+ENROLMENT_VERSION = "lotseal-enrolment-1"
+IDENTITY = ["user", "personal_key", "signature", "signing_key"]
+KEY_IMMUTABLE = ["user_id", "public_key", "fingerprint", "valid_from", "enrolment", "enrolment_proof"]
+INF = float("inf")
+
+
+def _reject_constant(name):
+    raise ValueError("not JSON: %s" % name)
+
+
+def parse_json(text):
+    """JSON.parse: NaN and Infinity are not JSON."""
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def js_same(a, b):
+    """JavaScript's === on JSON values (objects and arrays are never === another)."""
+    if a is None or b is None or a is MISSING or b is MISSING:
+        return a is b
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    return False
+
+
+def js_includes(values, v):
+    return any(js_same(x, v) for x in values)
+
+
+def js_stringify_eq(a, b):
+    """JSON.stringify(a) === JSON.stringify(b) for JSON values (undefined counted as null by the callers)."""
+    try:
+        return jcs_value(a) == jcs_value(b) if not (isinstance(a, dict) or isinstance(b, dict)) else \
+            json.dumps(a, ensure_ascii=False, separators=(",", ":")) == json.dumps(b, ensure_ascii=False, separators=(",", ":"))
+    except TypeError:
+        return False
+
+
+def _get(d, k):
+    """`d[k] ?? null`."""
+    v = d.get(k, None) if isinstance(d, dict) else None
+    return None if v is MISSING else v
+
+
+def holds(cond, value):
+    v = None if value is MISSING else value
+    if "in" in cond and not js_includes(cond["in"], v):
+        return False
+    if "notIn" in cond and js_includes(cond["notIn"], v):
+        return False
+    return True
+
+
+def match_rules(rules, entity, action, before, after, lookup):
+    """The rules a change matches (src/shared/domain/signed-changes.ts `matchRules`)."""
+    out = []
+    for r in rules:
+        if r["entity"] != entity or r["on"] != action:
+            continue
+        if r["on"] == "update" and before is None:
+            continue
+        field = r.get("field")
+        if field:
+            now = _get(after, field)
+            was = _get(before, field) if before is not None else None
+            if r["on"] == "update" and js_stringify_eq(now, was):
+                continue
+            to = r.get("to")
+            if to == "set" and now is None:
+                continue
+            if isinstance(to, list) and not js_includes(to, now):
+                continue
+            if "from" in r and not js_includes(r["from"], was):
+                continue
+        if "where" in r and not all(holds(c, after.get(c["field"], MISSING)) for c in r["where"]):
+            continue
+        ref = r.get("ref")
+        if ref:
+            target = lookup(ref["entity"], ref["by"], _get(after, ref["from"]))
+            if target is None or not holds(ref, target.get(ref["field"], MISSING)):
+                continue
+        out.append(r)
+    return out
+
+
+def rule_entities(rules):
+    """Record type -> the fields the rules read (`ruleEntities`), in first-seen order."""
+    out = {}
+
+    def add(e, f):
+        fields = out.setdefault(e, [])
+        if f and f not in fields:
+            fields.append(f)
+
+    for r in rules:
+        add(r["entity"], r.get("field"))
+        for w in r.get("where", []):
+            add(r["entity"], w["field"])
+        if r.get("ref"):
+            add(r["entity"], r["ref"]["from"])
+            add(r["ref"]["entity"], r["ref"]["by"])
+            add(r["ref"]["entity"], r["ref"]["field"])
+    return out
+
+
+def rules_by_meaning(rules):
+    index = {}
+    for r in rules:
+        for m in r["meanings"]:
+            index.setdefault((r["entity"], m), []).append(r)
+    return lambda entity, meaning: index.get((entity, meaning), [])
+
+
+def evaluate_transaction(changes, sigs, rules_for):
+    """src/main/ledger/signed-check.ts `evaluateTransaction`: what is missing, who was not entitled."""
+    out = []
+    not_entitled = set()
+
+    def refuse(s, detail):
+        if s["id"] in not_entitled:
+            return
+        not_entitled.add(s["id"])
+        out.append(("signer_not_entitled", s["seq"], "signature", s["id"], detail))
+
+    for c in changes:
+        rules = c["rules"]
+        if not rules:
+            continue
+        if c["actor"] == "system" and any(r.get("systemUnsigned") for r in rules):
+            continue
+        meanings = []
+        for r in rules:
+            for m in r["meanings"]:
+                if m not in meanings:
+                    meanings.append(m)
+        ids = [r["id"] for r in rules]
+        candidates = [s for s in sigs if s["entity"] == c["entity"] and s["entity_id"] == c["id"] and s["meaning"] in meanings]
+        if not candidates:
+            out.append(("signature_missing", c["seq"], c["entity"], c["id"],
+                        "%s %s changed at #%s (%s) without a personal signature (%s) in the same transaction"
+                        % (c["entity"], c["id"], c["seq"], ", ".join(ids), " / ".join(meanings))))
+            continue
+        valid = [s for s in candidates if s["valid"]]
+        if not valid:
+            continue  # reported as signature_invalid on the signature itself
+        entitled = any(s["active"] and any(s["meaning"] in r["meanings"] and any(role in s["roles"] for role in r["roles"])
+                                           for r in rules) for s in valid)
+        if not entitled:
+            s = valid[0]
+            roles = []
+            for r in rules:
+                for role in r["roles"]:
+                    if role not in roles:
+                        roles.append(role)
+            refuse(s, "%s signed %s on %s %s (%s) without holding %s%s at #%s" % (
+                s["signer"], s["meaning"], c["entity"], c["id"], ", ".join(ids), " or ".join(roles),
+                "" if s["active"] else " as an active account", s["seq"]))
+    for s in sigs:
+        if not s["valid"]:
+            continue
+        if not s["active"]:
+            refuse(s, "%s was not an active account when signing %s at #%s" % (s["signer"], s["meaning"], s["seq"]))
+            continue
+        rules = rules_for(s["entity"], s["meaning"])
+        if rules and not any(any(role in s["roles"] for role in r["roles"]) for r in rules):
+            roles = []
+            for r in rules:
+                for role in r["roles"]:
+                    if role not in roles:
+                        roles.append(role)
+            refuse(s, "%s signed %s on %s %s without holding %s at #%s" % (
+                s["signer"], s["meaning"], s["entity"], s["entity_id"], " or ".join(roles), s["seq"]))
+    return out
+
+
+def signed_content(entity_def, record):
+    """The part of a record a signature covers: its `signed` columns and id, or the whole
+    record; without `added` columns that are NULL or absent (docs/ledger.md section 3.2)."""
+    if entity_def.get("signed"):
+        out = {}
+        if "id" in record:
+            out["id"] = record["id"]
+        for c in entity_def["signed"]:
+            out[c] = _get(record, c)
+    else:
+        out = dict(record)
+    for c in entity_def.get("added") or []:
+        if c in out and out[c] is None:
+            del out[c]
+    return out
+
+
+def record_hash(entity_def, record):
+    return sha256_hex(jcs(signed_content(entity_def, record)))
+
+
+def esig_fields(c):
+    """A signature record's signed fields (absent ones stay absent, as JavaScript's undefined)."""
+    f = {"comment": _get(c, "comment")}
+    for out_key, key in (("entity", "entity"), ("entity_id", "entity_id"), ("head_hash", "head_hash"),
+                         ("head_seq", "head_seq"), ("key", "key_id"), ("meaning", "meaning"),
+                         ("printed_name", "printed_name"), ("record_hash", "record_hash"),
+                         ("signed_at", "signed_at"), ("signer", "user_id"), ("tz", "tz")):
+        if key in c:
+            f[out_key] = c[key]
+    return f
+
+
+def esig_message(f):
+    m = dict(f)
+    m["v"] = ESIG_VERSION
+    return jcs(m).encode("utf-8")
+
+
+def verify_esig(public_b64, f, sig_b64):
+    sig = b64decode(sig_b64)
+    if len(sig) != 64:
+        return False
+    try:
+        return ed25519.verify(b64decode(public_b64), esig_message(f), sig)
+    except TypeError:
+        return False
+
+
+def verify_enrolment_proof(enrolment_key_json, f, proof_b64):
+    if not enrolment_key_json or not proof_b64:
+        return False
+    try:
+        k = parse_json(enrolment_key_json)
+    except (ValueError, TypeError):
+        return False
+    if not isinstance(k, dict) or not isinstance(k.get("public_key"), str):
+        return False
+    sig = b64decode(proof_b64)
+    if len(sig) != 64:
+        return False
+    msg = jcs({"enrolment": f["enrolment"], "fingerprint": f["fingerprint"], "user": f["user"],
+               "v": ENROLMENT_VERSION}).encode("utf-8")
+    return ed25519.verify(b64decode(k["public_key"]), msg, sig)
+
+
+def legacy_boundary(conn, through):
+    """The last entry of the transaction that applied migration 0011 (infinity: never applied)."""
+    r = conn.execute(
+        "SELECT a.seq, (SELECT min(c.seq) FROM checkpoint c WHERE c.seq >= a.seq) FROM audit_entry a "
+        "WHERE a.entity = 'schema_migration' AND a.entity_id = '0011' AND a.seq <= ? ORDER BY a.seq LIMIT 1",
+        (through,)).fetchone()
+    if r is None:
+        return INF
+    return r[1] if r[1] is not None else r[0]
+
+
+def signature_entries_sql():
+    """The entries the pass reads: identity records and the record types the rules name; a type
+    whose every rule is a creation with a required value is pre-filtered on its content's text."""
+    by_entity = {}
+    for r in records.RULES:
+        by_entity.setdefault(r["entity"], []).append(r)
+    parts = ["entity IN (%s)" % ", ".join("?" for _ in IDENTITY)]
+    params = list(IDENTITY)
+    for entity, rules in by_entity.items():
+        if entity in IDENTITY:
+            continue
+        prefilter = all(r["on"] == "create" and any(w.get("in") for w in r.get("where", [])) for r in rules)
+        if prefilter:
+            needles = []
+            for r in rules:
+                w = next(w for w in r["where"] if w.get("in"))
+                needles.extend(json.dumps(w["field"]) + ":" + jcs_value(v) for v in w["in"])
+            parts.append("(entity = ? AND action = 'create' AND (%s))" % " OR ".join("instr(content, ?) > 0" for _ in needles))
+            params.extend([entity] + needles)
+        else:
+            parts.append("entity = ?")
+            params.append(entity)
+    return ("SELECT seq, at, actor, action, entity, entity_id, content FROM audit_entry WHERE seq <= ? AND (%s) "
+            "ORDER BY seq" % " OR ".join(parts)), params
+
+
+def _safe_roles(v):
+    try:
+        r = parse_json(str(v) if not isinstance(v, str) else v)
+    except (ValueError, TypeError):
+        return []
+    return [x if isinstance(x, str) else jcs_value(x) for x in r] if isinstance(r, list) else []
+
+
+def _s(v):
+    """JavaScript's String(v) for a JSON value."""
+    if v is MISSING:
+        return "undefined"
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (int, float)):
+        return jcs_value(v)
+    if isinstance(v, list):
+        return ",".join("" if x is None else _s(x) for x in v)
+    return "[object Object]"
+
+
+def verify_signatures(conn, through, progress):
+    """The signature pass (src/main/ledger/verify-signatures.ts): one walk through the audit
+    trail, rebuilding from it - never from the tables - the users (roles and status at every
+    moment), the personal key registry and the administrators' enrolments; checking every
+    e-signature, every personal key registration and every transaction against the rules."""
+    findings = []
+
+    def add(kind, seq, entity, id_, detail):
+        findings.append({"kind": kind, "seq": seq, "entity": entity, "id": id_, "detail": detail})
+
+    defs = dict((e["name"], e) for e in records.ENTITIES)
+    rules_for = rules_by_meaning(records.RULES)
+    fields = rule_entities(records.RULES)
+    boundary = legacy_boundary(conn, through)
+    cps = [r[0] for r in conn.execute("SELECT seq FROM checkpoint WHERE seq <= ? ORDER BY seq", (through,))]
+    head_cache = {}
+
+    def stored_hash(seq):
+        if seq == 0:
+            return GENESIS
+        if seq not in head_cache:
+            r = conn.execute("SELECT hash FROM audit_entry WHERE seq = ?", (seq,)).fetchone() \
+                if isinstance(seq, int) and not isinstance(seq, bool) else None
+            head_cache[seq] = sqlite_hex(r[0]) if r else None
+        return head_cache[seq]
+
+    def content_before(entity, entity_id, seq):
+        r = conn.execute("SELECT content FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq < ? "
+                         "ORDER BY seq DESC LIMIT 1", (entity, entity_id, seq)).fetchone()
+        return None if r is None else r[0]
+
+    users = {}          # id -> {"content", "created_seq"}
+    keys = {}           # key id -> state
+    keys_by_user = {}   # user -> seq of its latest key registration
+    enrolments = {}     # enrolled signature id -> state
+    last_enrolment = {} # user -> seq of the latest enrolled signature on it
+    recs = {}           # entity -> id -> {rule field: value}
+    ref_index = {}      # (entity, field) -> value key -> id
+    for r in records.RULES:
+        if r.get("ref"):
+            ref_index[(r["ref"]["entity"], r["ref"]["by"])] = {}
+    result = {"signatures": 0, "legacy": 0, "upgrades": []}
+    state = {"cp": 0, "tx_end": cps[0] if cps else INF, "tx_head": 0, "changes": [], "sigs": []}
+
+    def flush():
+        if state["changes"] or state["sigs"]:
+            for kind, seq, entity, id_, detail in evaluate_transaction(state["changes"], state["sigs"], rules_for):
+                add(kind, seq, entity, id_, detail)
+        state["changes"] = []
+        state["sigs"] = []
+
+    def check_signature(seq, at, c):
+        f = esig_fields(c)
+        key_id = f.get("key", MISSING)
+        k = keys.get(key_id) if isinstance(key_id, str) else None
+        if k is None:
+            return "its key %s is not registered" % _s(key_id)
+        if not js_same(k["user_id"], f.get("signer", MISSING)):
+            return "its key %s belongs to %s" % (key_id, k["user_id"])
+        if not k["enrolled"]:
+            return "its key %s was not enrolled" % key_id
+        signed_at = f.get("signed_at", MISSING)
+        if not js_le(k["valid_from"], signed_at) or (k["valid_to"] is not None and js_le(k["valid_to"], signed_at)):
+            return "its key %s was not valid at %s" % (key_id, iso(signed_at) if isinstance(signed_at, (int, float)) else _s(signed_at))
+        if not js_same(signed_at, at):
+            return "its time differs from its entry's"
+        head = f.get("head_seq", MISSING)
+        if not js_same(head, state["tx_head"]):
+            return "it names head #%s, but its transaction began after #%s" % (_s(head), state["tx_head"])
+        if not js_same(stored_hash(head) if isinstance(head, int) else None, f.get("head_hash", MISSING)):
+            return ("the witnessed head differs: the chain's entry #%s is not the one it signed (history rewritten)"
+                    % _s(head))
+        target = content_before(f.get("entity"), f.get("entity_id"), seq) \
+            if isinstance(f.get("entity"), str) and isinstance(f.get("entity_id"), str) else None
+        if target is None:
+            return "the signed record %s %s is not in the audit trail before it" % (_s(f.get("entity", MISSING)),
+                                                                                   _s(f.get("entity_id", MISSING)))
+        try:
+            record = parse_json(target)
+            if not isinstance(record, dict):
+                raise ValueError("not an object")
+            h = record_hash(defs.get(f["entity"], {}), record)
+        except (ValueError, TypeError):
+            return "the signed record cannot be read"
+        if not js_same(h, f.get("record_hash", MISSING)):
+            return "the record hash differs from %s %s as it stood" % (f["entity"], f["entity_id"])
+        if not isinstance(c.get("sig"), str) or not verify_esig(k["public_key"], f, c["sig"]):
+            return "the Ed25519 signature does not verify"
+        return None
+
+    def check_enrolment(seq, actor, id_, c):
+        user_id = c.get("user_id", MISSING)
+        enrolment = c.get("enrolment", MISSING)
+        pub = b64decode(c["public_key"]) if isinstance(c.get("public_key"), str) else b""
+        fp = hashlib.sha256(pub).hexdigest()
+        if len(pub) != 32 or not js_same(fp, c.get("fingerprint", MISSING)) or id_ != fp[:16]:
+            return "its id, fingerprint and public key do not agree"
+        u = users.get(user_id) if isinstance(user_id, str) else None
+        if u is None:
+            return "user %s does not exist" % _s(user_id)
+        if enrolment == "init":
+            return "an `init` key is registered only in the database-creation transaction"
+        if enrolment == "upgrade":
+            if u["created_seq"] > boundary:
+                return "%s was created after migration 0011" % user_id
+            if user_id in keys_by_user:
+                return "%s already had a personal key" % user_id
+            if user_id in last_enrolment:
+                return "an administrator enrolled %s since the upgrade" % user_id
+            if actor != user_id:
+                return "registered by %s, not by %s" % (actor, user_id)
+            return None
+        en = enrolments.get(enrolment) if isinstance(enrolment, str) else None
+        if en is None:
+            return "no enrolled signature %s" % _s(enrolment)
+        if en["user"] != user_id:
+            return "enrolment %s is for %s" % (enrolment, en["user"])
+        if not en["ok"]:
+            return "enrolment %s is not a valid signature of an active administrator" % enrolment
+        if en["used"]:
+            return "enrolment %s was used already" % enrolment
+        if keys_by_user.get(user_id, -1) > en["seq"]:
+            return "a key was registered for %s after enrolment %s already" % (user_id, enrolment)
+        if last_enrolment.get(user_id, en["seq"]) > en["seq"]:
+            return "a later enrolment of %s replaced %s" % (user_id, enrolment)
+        proof = c.get("enrolment_proof")
+        if not verify_enrolment_proof(en["enrolment_key"], {"enrolment": enrolment, "fingerprint": fp, "user": user_id},
+                                      proof if isinstance(proof, str) else None):
+            return "its enrolment proof does not verify with the enrolment key the administrator signed"
+        return None
+
+    def lookup(entity, by, value):
+        idx = ref_index.get((entity, by))
+        if idx is None:
+            return None
+        rid = idx.get(_value_key(value))
+        return None if rid is None else recs.get(entity, {}).get(rid)
+
+    sql, params = signature_entries_sql()
+    n = 0
+    for seq, at, actor, action, entity, id_, content in conn.execute(sql, [through] + params):
+        actor, action, entity, id_ = _s(actor), _s(action), _s(entity), _s(id_)
+        if seq > state["tx_end"]:
+            flush()
+            while state["cp"] < len(cps) and cps[state["cp"]] < seq:
+                state["cp"] += 1
+            state["tx_head"] = cps[state["cp"] - 1] if state["cp"] > 0 else 0
+            state["tx_end"] = cps[state["cp"]] if state["cp"] < len(cps) else INF
+        try:
+            c = parse_json(content if isinstance(content, str) else as_bytes(content).decode("utf-8", "replace"))
+        except (ValueError, TypeError):
+            continue  # a damaged entry: entry_hash_mismatch says so
+        if not isinstance(c, dict):
+            c = {}
+        n += 1
+        if n % 20000 == 0:
+            progress("signatures", seq, through)
+        checked = seq > boundary
+
+        # 1. signatures
+        if entity == "signature" and action == "create":
+            if not checked:
+                if not c.get("sig"):
+                    result["legacy"] += 1
+            else:
+                result["signatures"] += 1
+                why = check_signature(seq, at, c) if c.get("sig") else "it has no personal signature"
+                if why:
+                    add("signature_invalid", seq, "signature", id_, "signature %s (%s on %s %s by %s): %s" % (
+                        id_, _s(c.get("meaning", MISSING)), _s(c.get("entity", MISSING)),
+                        _s(c.get("entity_id", MISSING)), _s(c.get("user_id", MISSING)), why))
+                signer = users.get(_s(c.get("user_id", MISSING)))
+                roles = _safe_roles(signer["content"].get("roles")) if signer else []
+                sig = {"seq": seq, "id": id_, "entity": _s(c.get("entity", MISSING)),
+                       "entity_id": _s(c.get("entity_id", MISSING)), "meaning": _s(c.get("meaning", MISSING)),
+                       "signer": _s(c.get("user_id", MISSING)), "valid": why is None,
+                       "active": bool(signer) and js_same(signer["content"].get("status", MISSING), "active"),
+                       "roles": roles}
+                state["sigs"].append(sig)
+                if sig["meaning"] == "enrolled" and sig["entity"] == "user":
+                    target = users.get(sig["entity_id"])
+                    ek = target["content"].get("enrolment_key") if target else None
+                    enrolments[id_] = {"user": sig["entity_id"], "seq": seq,
+                                       "ok": sig["valid"] and sig["active"] and "administrator" in roles,
+                                       "enrolment_key": ek if isinstance(ek, str) else None, "used": False}
+                    last_enrolment[sig["entity_id"]] = seq
+
+        # 2. personal keys
+        if entity == "personal_key":
+            if action == "create":
+                why = check_enrolment(seq, actor, id_, c) if checked else None
+                if why:
+                    add("key_not_enrolled", seq, "personal_key", id_, "personal key %s of %s (enrolment %s): %s" % (
+                        id_, _s(c.get("user_id", MISSING)), _s(c.get("enrolment", MISSING)), why))
+                if not why and checked:
+                    en = enrolments.get(_s(c.get("enrolment", MISSING)))
+                    if en:
+                        en["used"] = True
+                    if c.get("enrolment") == "upgrade":
+                        result["upgrades"].append({"seq": seq, "user": _s(c.get("user_id", MISSING)), "key": id_})
+                if id_ not in keys:
+                    vt = c.get("valid_to")
+                    keys[id_] = {"user_id": _s(c.get("user_id", MISSING)), "public_key": _s(c.get("public_key", MISSING)),
+                                 "valid_from": c.get("valid_from", MISSING), "valid_to": vt,
+                                 "enrolled": why is None, "created": c}
+                    keys_by_user[_s(c.get("user_id", MISSING))] = seq
+                else:
+                    add("key_not_enrolled", seq, "personal_key", id_, "personal key %s registered a second time" % id_)
+            else:
+                k = keys.get(id_)
+                if k:
+                    changed = [f for f in KEY_IMMUTABLE
+                               if not js_stringify_eq(_get(c, f), _get(k["created"], f))]
+                    vt = _get(c, "valid_to")
+                    if k["valid_to"] is not None:
+                        bad_end = not js_same(vt, k["valid_to"])
+                    else:
+                        bad_end = vt is not None and js_lt(at, vt)
+                    if checked and (changed or bad_end):
+                        add("key_not_enrolled", seq, "personal_key", id_, "personal key %s was changed at #%s (%s)" % (
+                            id_, seq, ", ".join(changed + (["valid_to"] if bad_end else []))))
+                        k["enrolled"] = False
+                    if k["valid_to"] is None:
+                        k["valid_to"] = vt
+
+        # 3. the rule table (state read before this entry is applied)
+        rule_fields = fields.get(entity)
+        if rule_fields is not None:
+            by_id = recs.setdefault(entity, {})
+            if action == "create":
+                before = None
+            elif entity == "user":
+                before = users[id_]["content"] if id_ in users else None
+            else:
+                before = by_id.get(id_)
+            if checked and action != "retire":
+                matched = match_rules(records.RULES, entity, action, before, c, lookup)
+                if matched:
+                    state["changes"].append({"seq": seq, "entity": entity, "id": id_, "actor": actor, "rules": matched})
+            if entity != "user":
+                keep = dict((f, _get(c, f)) for f in rule_fields)
+                by_id[id_] = keep
+                for f in rule_fields:
+                    idx = ref_index.get((entity, f))
+                    if idx is not None:
+                        idx[_value_key(_get(c, f))] = id_
+        if entity == "user":
+            u = users.get(id_)
+            users[id_] = {"content": c, "created_seq": u["created_seq"] if u else seq}
+    flush()
+    findings.sort(key=lambda f: f["seq"] if f["seq"] is not None else 0)
+    return findings, result
+
+
+def js_lt(a, b):
+    a, b = js_num(a), js_num(b)
+    return a is not None and b is not None and a < b
+
+
+def _value_key(v):
+    """A Map key as JavaScript compares them (SameValueZero) for JSON primitives."""
+    if v is None:
+        return ("null",)
+    if isinstance(v, bool):
+        return ("bool", v)
+    if isinstance(v, (int, float)):
+        return ("num", float(v))
+    if isinstance(v, str):
+        return ("str", v)
+    return ("obj", id(v))
+
+
+# --------------------------------------------------------------------------------------
 # The whole check
 # --------------------------------------------------------------------------------------
 
@@ -697,9 +1318,12 @@ def verify_database(path, anchor=None, witnesses=(), skew_ms=DEFAULT_SKEW_MINUTE
             progress("rows", i, len(records.ENTITIES))
             verify_rows(conn, entity, head, sink)
         progress("rows", len(records.ENTITIES), len(records.ENTITIES), force=True)
-        check_anchor(conn, head, anchor, sink)
-        check_witness(conn, witnesses, sink)
+        sig_findings, sig_counts = verify_signatures(conn, head, progress)
+        for f in sig_findings:
+            sink.add(f["kind"], f["seq"], f["detail"], f["entity"], f["id"])
         check_triggers(conn, sink)
+        check_witness(conn, witnesses, sink)
+        check_anchor(conn, head, anchor, sink)
         head_hash = conn.execute("SELECT hash FROM audit_entry WHERE seq = ?", (head,)).fetchone()
         report = {
             "ok": len(sink.items) == 0,
@@ -708,6 +1332,9 @@ def verify_database(path, anchor=None, witnesses=(), skew_ms=DEFAULT_SKEW_MINUTE
             "verified_through": head,
             "elapsed_ms": round((time.monotonic() - t0) * 1000, 1),
             "findings": sink.items,
+            "signatures": sig_counts["signatures"],
+            "legacy_signatures": sig_counts["legacy"],
+            "upgrade_keys": sig_counts["upgrades"],
             "head": {"seq": head, "hash": sqlite_hex(head_hash[0]) if head_hash else GENESIS},
             "keys": key_report(conn, head),
         }

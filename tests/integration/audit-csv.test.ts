@@ -38,7 +38,7 @@ const AWKWARD = [
   '',
 ];
 
-function seed(entries: number): { env: TestEnv; head: number; users: number } {
+function seed(entries: number): { env: TestEnv; head: number; secrets: number } {
   const env = makeEnv('lotseal-csv-');
   envs.push(env);
   const ledger = newLedger(env);
@@ -59,30 +59,14 @@ function seed(entries: number): { env: TestEnv; head: number; users: number } {
       },
     );
   }
-  // Two accounts: their password hashes must not reach the spreadsheet.
+  // Two recovery codes: their hashes (a secret column) must not reach the spreadsheet.
   ledger.write({ id: 'admin', name: 'Admin' }, (w) => {
-    for (const id of ['u1', 'u2']) {
-      w.create(
-        E.user,
-        {
-          printed_name: `User ${id}`,
-          roles: '["technician"]',
-          status: 'active',
-          password_hash: `scrypt$secret-of-${id}`,
-          password_history: '[]',
-          password_changed_at: 1,
-          must_change_password: 0,
-          failed_attempts: 0,
-          last_sign_in_at: null,
-          created_at: 1,
-        },
-        { id },
-      );
-    }
+    for (const id of ['r1', 'r2'])
+      w.create(E.recoveryCode, { code_hash: `scrypt$secret-of-${id}`, created_at: 1, used_at: null }, { id });
   });
   const head = ledger.head().seq;
   ledger.db.close();
-  return { env, head, users: 2 };
+  return { env, head, secrets: 2 };
 }
 
 type Rec = Record<(typeof AUDIT_CSV_HEADER)[number], string>;
@@ -101,7 +85,7 @@ function writeCsv(file: string, rows: Rec[]): void {
 
 describe('the audit-trail CSV export', () => {
   it('is complete, streamed in chunks with progress, and checks clean with the Python verifier; every change to it is found', async () => {
-    const { env, head, users } = seed(4_500);
+    const { env, head, secrets } = seed(4_500);
     const file = join(env.dir, 'trail.csv');
     const progress: number[] = [];
     const r = await runExportJob({ type: 'csv', opts: { dbFile: env.file, out: file, filter: {} } }, (phase, done) => {
@@ -115,12 +99,12 @@ describe('the audit-trail CSV export', () => {
     const rows = readCsv(file);
     expect(Object.keys(rows[0]!)).toEqual([...AUDIT_CSV_HEADER]);
     expect(rows.map((x) => Number(x.seq))).toEqual(Array.from({ length: head }, (_, k) => k + 1));
-    const userRows = rows.filter((x) => x.entity === 'user');
-    expect(userRows).toHaveLength(users);
-    for (const u of userRows) {
+    const secretRows = rows.filter((x) => x.entity === 'recovery_code');
+    expect(secretRows).toHaveLength(secrets);
+    for (const u of secretRows) {
       expect(u.content).not.toContain('secret-of');
       expect(u.content).toContain(REDACTED);
-      expect(u.content_redacted).toBe('password_hash,password_history');
+      expect(u.content_redacted).toBe('code_hash');
       expect(u.changes).not.toContain('secret-of');
     }
     // A formula-looking reason is protected for spreadsheets (and restored by the checker).
@@ -131,7 +115,7 @@ describe('the audit-trail CSV export', () => {
     expect(clean.status).toBe(0);
     const cps = rows.filter((x) => x.checkpoint_sig).length;
     expect(clean.report).toMatchObject({ ok: true, entries: head, checkpoints: cps, verified_through: head });
-    expect((clean.report['csv'] as { redacted_entries: number }).redacted_entries).toBe(users);
+    expect((clean.report['csv'] as { redacted_entries: number }).redacted_entries).toBe(secrets);
     const last = rows[rows.length - 1]!;
     expect((await runVerifier(['--csv', file, '--witness', `${head}:${last.entry_hash}`])).status).toBe(0);
 

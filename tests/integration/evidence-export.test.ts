@@ -207,7 +207,7 @@ describe('the evidence folder', () => {
     expect(tampered.status).toBe(1);
     const kinds = tampered.report.findings.map((f) => [f.kind, f.entity, f.id]);
     expect(kinds).toContainEqual(['row_modified', 'user', 'tech.wang']);
-    expect(kinds).toContainEqual(['triggers_missing', null, 'audit_entry_no_update']);
+    expect(kinds).toContainEqual(['triggers_missing', 'audit_entry', 'audit_entry_no_update']);
   });
 
   it('an inspector exports it from the app: a job in a worker with progress, the folder shown, the export recorded', async () => {

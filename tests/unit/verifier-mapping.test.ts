@@ -1,13 +1,16 @@
 /**
- * The standalone verifier embeds its own copy of the record type → table mapping and of the
- * append-only triggers (resources/verifier/lotseal_records.py). This test compares it, line for
- * line and in order, with the application's registry (`allEntities()`) and migrations, so the
- * two can never drift: a record type, column, added/signed/secret column or trigger added on
- * one side only fails here, with the line to add.
+ * The standalone verifier embeds its own copy of the record type → table mapping, of the
+ * signed-change rule table and of the triggers the migrations create
+ * (resources/verifier/lotseal_records.py). This test compares them, entry for entry and in
+ * order, with the application's registry (`allEntities()`), `signedChangeRules` and the
+ * migrations, so the two can never drift: a record type, a column, an added/signed/secret
+ * column, a rule or a trigger added on one side only fails here, printing the line to add.
  */
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../../src/main/db/migrations';
 import { allEntities } from '../../src/main/ledger/registry';
+import { expectedTriggers } from '../../src/main/ledger/verify';
+import { signedChangeRules } from '../../src/shared/domain/signed-changes';
 import { VERIFIER_DIR, runPython } from '../helpers/python';
 
 interface PyMapping {
@@ -19,7 +22,8 @@ interface PyMapping {
     signed?: string[];
     secret?: string[];
   }>;
-  triggers: string[];
+  rules: unknown[];
+  triggers: Array<{ migration: string; name: string; table: string; sql: string }>;
 }
 
 function pythonMapping(): PyMapping {
@@ -30,7 +34,7 @@ function pythonMapping(): PyMapping {
       'sys.dont_write_bytecode = True',
       `sys.path.insert(0, ${JSON.stringify(VERIFIER_DIR)})`,
       'import lotseal_records as r',
-      'print(json.dumps({"entities": r.ENTITIES, "triggers": r.APPEND_ONLY_TRIGGERS}))',
+      'print(json.dumps({"entities": r.ENTITIES, "rules": r.RULES, "triggers": r.TRIGGERS}))',
     ].join('\n'),
   ]);
   if (r.status !== 0) throw new Error(`lotseal_records.py did not load: ${r.stderr}`);
@@ -75,11 +79,21 @@ describe('the Python verifier knows every record type as the application does', 
     expect(pyn).toEqual(ts);
   });
 
-  it('the same append-only triggers as the migrations create', () => {
-    const created = migrations.flatMap((m) =>
-      [...m.sql.matchAll(/CREATE TRIGGER (\w+)[^;]*?RAISE\(ABORT, '[^']*append-only'\)/g)].map((x) => x[1]!),
+  it('the same signed-change rules, in order (src/shared/domain/signed-changes.ts)', () => {
+    const ts = JSON.parse(JSON.stringify(signedChangeRules)) as unknown[];
+    const missing = ts.filter((r) => !py.rules.some((p) => JSON.stringify(p) === JSON.stringify(r)));
+    expect(missing, 'add these rules to RULES in resources/verifier/lotseal_records.py').toEqual([]);
+    expect(py.rules).toEqual(ts);
+  });
+
+  it('the same triggers, with the same SQL, as the migrations create', () => {
+    const ts = expectedTriggers(new Set(migrations.map((m) => m.id)));
+    const expected = migrations.flatMap((m) =>
+      [...ts]
+        .filter(([name]) => m.sql.includes(`CREATE TRIGGER ${name} `))
+        .map(([name, t]) => ({ migration: m.id, name, table: t.table, sql: t.sql })),
     );
-    expect(created.length).toBeGreaterThan(0);
-    expect([...py.triggers].sort()).toEqual([...new Set(created)].sort());
+    expect(expected.length).toBeGreaterThan(0);
+    expect(py.triggers).toEqual(expected);
   });
 });
