@@ -16,6 +16,9 @@
  *   lots with results, inputs, signatures and audit reviews it generates itself (bench/disposition.ts);
  * - drills: a complete recall drill with its evidence pack from a raw milk lot and from an
  *   ingredient lot, on one year of bench/data.ts's plant imported into the app (bench/drills.ts).
+ * - evidence: the standalone Python verifier (per phase, entries/s, Ed25519 verifications/s),
+ *   `export --evidence` and the streamed audit CSV on the plant dataset (--data DIR, else
+ *   generated at scale 0.1) (bench/evidence.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -27,6 +30,7 @@ import { runTestingBench } from './testing';
 import { runDispositionBench } from './disposition';
 import { runDrillsBench } from './drills';
 import { runInstrumentsBench } from './instruments';
+import { runEvidenceBench } from './evidence';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -37,7 +41,7 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const sizes = (arg('sizes') ?? '1000000').split(',').map(Number);
-  const only = new Set((arg('only') ?? 'ledger,trace,import,testing,instruments,disposition,drills').split(','));
+  const only = new Set((arg('only') ?? 'ledger,trace,import,testing,instruments,disposition,drills,evidence').split(','));
   const data = arg('data');
   const started = new Date();
   const result: Record<string, unknown> = {
@@ -83,6 +87,7 @@ async function main(): Promise<void> {
       onProgress: (phase, done, total) => process.stderr.write(`drills ${phase}: ${done}/${total}\n`),
     });
   }
+  if (only.has('evidence')) result['evidence'] = await runEvidenceBench(data ? { data } : {});
   const json = JSON.stringify(result, null, 2);
   process.stdout.write(`${json}\n`);
   const dir = join(__dirname, '..', 'bench-results');

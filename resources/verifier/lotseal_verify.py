@@ -370,78 +370,88 @@ class Chain:
         self.entries = 0
         self.checkpoints = 0
         self.last_checkpoint = None
-        self.hashes = {}  # seq -> stored hash hex, only for the seqs later checks ask about
-        self.ats = {}
 
 
-def verify_chain(conn, head, keys, skew_ms, sink, progress, want_hashes=None):
+CHUNK = 2000
+
+
+def _python_rows(conn, lo, hi, limit):
+    """A chunk as (seq, at, preimage or None, prev, hash), the preimage assembled here."""
+    try:
+        rows = conn.execute(ENTRY_SQL + " LIMIT ?", (lo, hi, limit)).fetchall()
+    except sqlite3.OperationalError:
+        # Text that is not valid UTF-8 (only a tampered file has it): decoded leniently, as
+        # the application's SQLite driver does; such an entry then fails its hash.
+        old = conn.text_factory
+        conn.text_factory = _lenient_text
+        try:
+            rows = conn.execute(ENTRY_SQL + " LIMIT ?", (lo, hi, limit)).fetchall()
+        finally:
+            conn.text_factory = old
+    out = []
+    for seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev, hsh in rows:
+        prev_hex = prev.hex() if type(prev) is bytes else sqlite_hex(prev)
+        out.append((seq, at, entry_preimage(at, tz, actor, actor_name, ws, action, entity, entity_id, reason,
+                                            content, prev_hex, seq), prev, hsh))
+    return out
+
+
+def verify_chain(conn, head, keys, skew_ms, sink, progress):
     chain = Chain()
-    want = want_hashes if want_hashes is not None else set()
     cps = conn.execute("SELECT seq, head, at, key_id, sig FROM checkpoint WHERE seq >= 1 AND seq <= ? ORDER BY seq",
                        (head,)).fetchall()
     ci = 0
     ncp = len(cps)
     expected = 1
-    prev_hex = GENESIS
+    prev_hash = bytes(32)  # the stored hash of the entry before (bytes), GENESIS for the first
     max_at = None
     cursor = 1
     sha256 = hashlib.sha256
+    who = lambda seq: tuple(_text(x) for x in (conn.execute(  # noqa: E731
+        "SELECT entity, entity_id FROM audit_entry WHERE seq = ?", (seq,)).fetchone() or (None, None)))
     while cursor <= head:
-        try:
-            rows = conn.execute(ENTRY_SQL, (cursor, head))
-            for row in rows:
-                seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev, hsh = row
-                # checkpoints naming entries that are not in the trail
-                while ci < ncp and cps[ci][0] < seq:
-                    check_checkpoint(cps[ci], None, keys, sink)
-                    chain.checkpoints += 1
-                    chain.last_checkpoint = cps[ci][0]
-                    ci += 1
-                if seq != expected:
-                    sink.add("sequence_gap", seq,
-                             "entries #%d–#%d are missing" % (expected, seq - 1) if seq > expected
-                             else "entry #%s is out of order" % seq)
-                stored_prev_hex = prev.hex() if type(prev) is bytes else sqlite_hex(prev)
-                pre = entry_preimage(at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content,
-                                     stored_prev_hex, seq)
-                if type(hsh) is bytes:
-                    ok = pre is not None and sha256(pre.encode("utf-8")).digest() == hsh
-                    stored_hex = None
-                else:
-                    stored_hex = sqlite_hex(hsh)
-                    ok = pre is not None and sha256(pre.encode("utf-8")).hexdigest() == stored_hex
-                who_e, who_id = _text(entity), _text(entity_id)
-                if not ok:
-                    sink.add("entry_hash_mismatch", seq,
-                             "entry #%s (%s %s) does not match its hash" % (seq, who_e, who_id), who_e, who_id)
-                if stored_prev_hex != prev_hex:
-                    sink.add("chain_break", seq, "entry #%s does not link to the entry before it" % seq, who_e, who_id)
-                if type(at) in (int, float):
-                    if max_at is not None and at < max_at - skew_ms:
-                        sink.add("clock_regression", seq, clock_detail(seq, at, max_at), who_e, who_id)
-                    if max_at is None or at > max_at:
-                        max_at = at
-                prev_hex = hsh.hex() if stored_hex is None else stored_hex
-                if seq in want:
-                    chain.hashes[seq] = prev_hex
-                    chain.ats[seq] = at
-                expected = seq + 1
-                chain.entries += 1
-                if ci < ncp and cps[ci][0] == seq:
-                    check_checkpoint(cps[ci], prev_hex, keys, sink)
-                    chain.checkpoints += 1
-                    chain.last_checkpoint = seq
-                    ci += 1
-                if chain.entries % 20000 == 0:
-                    progress("chain", seq, head)
-                cursor = seq + 1
+        rows = _python_rows(conn, cursor, head, CHUNK)
+        if not rows:
             break
-        except sqlite3.OperationalError as e:
-            # Text that is not valid UTF-8 (only a tampered file has it): read the rest of
-            # the trail decoding it leniently, as the application's driver does.
-            if conn.text_factory is _lenient_text:
-                raise CannotRun("cannot read the audit trail: %s" % e)
-            conn.text_factory = _lenient_text
+        for seq, at, pre, prev, hsh in rows:
+            while ci < ncp and cps[ci][0] < seq:
+                # a checkpoint naming an entry that is not in the trail
+                check_checkpoint(cps[ci], None, keys, sink)
+                chain.checkpoints += 1
+                chain.last_checkpoint = cps[ci][0]
+                ci += 1
+            if seq != expected:
+                sink.add("sequence_gap", seq,
+                         "entries #%d–#%d are missing" % (expected, seq - 1) if seq > expected
+                         else "entry #%s is out of order" % seq)
+            if type(hsh) is bytes:
+                ok = pre is not None and sha256(pre.encode("utf-8")).digest() == hsh
+                cur_hash = hsh
+            else:
+                cur_hash = bytes.fromhex(sqlite_hex(hsh)) if hsh is not None else b""
+                ok = pre is not None and sha256(pre.encode("utf-8")).hexdigest() == sqlite_hex(hsh)
+            if not ok:
+                e, i = who(seq)
+                sink.add("entry_hash_mismatch", seq, "entry #%s (%s %s) does not match its hash" % (seq, e, i), e, i)
+            if (prev if type(prev) is bytes else bytes.fromhex(sqlite_hex(prev))) != prev_hash:
+                e, i = who(seq)
+                sink.add("chain_break", seq, "entry #%s does not link to the entry before it" % seq, e, i)
+            if type(at) in (int, float):
+                if max_at is not None and at < max_at - skew_ms:
+                    e, i = who(seq)
+                    sink.add("clock_regression", seq, clock_detail(seq, at, max_at), e, i)
+                if max_at is None or at > max_at:
+                    max_at = at
+            prev_hash = cur_hash
+            expected = seq + 1
+            chain.entries += 1
+            if ci < ncp and cps[ci][0] == seq:
+                check_checkpoint(cps[ci], cur_hash.hex(), keys, sink)
+                chain.checkpoints += 1
+                chain.last_checkpoint = seq
+                ci += 1
+        cursor = rows[-1][0] + 1
+        progress("chain", cursor - 1, head)
     while ci < ncp:
         check_checkpoint(cps[ci], None, keys, sink)
         chain.checkpoints += 1
@@ -531,9 +541,33 @@ def table_columns(conn, table):
     return [r[1] for r in conn.execute('PRAGMA table_info("%s")' % table.replace('"', '""'))]
 
 
+_MAX_SAFE = 2**53
+
+
+def _flat_canonical(prefixes, values):
+    """JCS of a flat record whose keys are already in JCS order (prefixes carry the keys)."""
+    parts = []
+    for p, v in zip(prefixes, values):
+        t = type(v)
+        if t is str:
+            parts.append(p + _quote(v))
+        elif v is None:
+            parts.append(p + "null")
+        elif t is int and -_MAX_SAFE <= v <= _MAX_SAFE:
+            parts.append(p + str(v))
+        else:
+            try:
+                parts.append(p + jcs_value(v))
+            except TypeError:
+                return None
+    return "".join(parts) + "}"
+
+
 def verify_rows(conn, entity, head, sink):
     name, table = entity["name"], entity["table"]
-    cols = ["id", "rev", "retired"] + list(entity["columns"])
+    cols = _key_order(["id", "rev", "retired"] + list(entity["columns"]))
+    prefixes = ["{" + _quote(cols[0]) + ":"] + ["," + _quote(c) + ":" for c in cols[1:]]
+    id_pos = cols.index("id")
     existing = set(table_columns(conn, table))
     if not existing:
         for eid, seq in conn.execute(
@@ -549,10 +583,13 @@ def verify_rows(conn, entity, head, sink):
          'JOIN audit_entry a ON a.seq = l.seq LEFT JOIN "%s" t ON t.id = l.entity_id' % (select, table))
     for r in conn.execute(q, (name, head)):
         eid, seq, content = r[0], r[1], r[2]
-        if r[3] is None:
+        values = r[3:]
+        if values[id_pos] is None:
             sink.add("row_missing", seq, "%s %s is in the audit trail but not in table %s" % (name, eid, table), name, eid)
             continue
-        row = dict(zip(cols, r[3:]))
+        if _flat_canonical(prefixes, values) == content:
+            continue
+        row = dict(zip(cols, values))
         if not row_matches(row, content, added):
             sink.add("row_modified", seq, "%s %s differs from audit entry #%s%s" % (
                 name, row["id"], seq, diff_fields(row, content, entity)), name, _text(row["id"]))
@@ -727,9 +764,12 @@ def _reject_constant(name):
     raise ValueError("not JSON: %s" % name)
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def parse_json(text):
     """JSON.parse: NaN and Infinity are not JSON."""
-    return json.loads(text, parse_constant=_reject_constant)
+    return _DECODER.decode(text)
 
 
 def js_same(a, b):
@@ -1035,6 +1075,9 @@ def verify_signatures(conn, through, progress):
 
     defs = dict((e["name"], e) for e in records.ENTITIES)
     rules_for = rules_by_meaning(records.RULES)
+    rules_on = {}  # (entity, action) -> the rules that can match it, in table order
+    for r in records.RULES:
+        rules_on.setdefault((r["entity"], r["on"]), []).append(r)
     fields = rule_entities(records.RULES)
     boundary = legacy_boundary(conn, through)
     cps = [r[0] for r in conn.execute("SELECT seq FROM checkpoint WHERE seq <= ? ORDER BY seq", (through,))]
@@ -1259,7 +1302,8 @@ def verify_signatures(conn, through, progress):
             else:
                 before = by_id.get(id_)
             if checked and action != "retire":
-                matched = match_rules(records.RULES, entity, action, before, c, lookup)
+                candidates = rules_on.get((entity, action))
+                matched = match_rules(candidates, entity, action, before, c, lookup) if candidates else []
                 if matched:
                     state["changes"].append({"seq": seq, "entity": entity, "id": id_, "actor": actor, "rules": matched})
             if entity != "user":
