@@ -51,17 +51,15 @@ export const AUDIT_CSV_HEADER = [
 
 export const REDACTED = '[redacted]';
 
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r', "'"]);
+const NEEDS_QUOTES = /[",\r\n]/;
+
 export function csvCell(v: unknown): string {
-  const s =
-    v === null || v === undefined
-      ? ''
-      : typeof v === 'string'
-        ? v
-        : typeof v === 'number'
-          ? String(v)
-          : JSON.stringify(v);
-  const safe = /^[=+\-@\t\r']/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return v < 0 ? `'${v}` : String(v);
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  const safe = s.length > 0 && FORMULA_START.has(s[0]!) ? `'${s}` : s;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export interface AuditCsvOptions {
@@ -103,7 +101,7 @@ interface Row {
 
 const CHUNK = 2_000;
 /** Records whose last content is remembered for the "changes" column (older ones are looked up). */
-const CACHE = 50_000;
+const CACHE = 10_000;
 
 const hex = (v: unknown): string =>
   Buffer.isBuffer(v) ? v.toString('hex') : v === null || v === undefined ? '' : Buffer.from(String(v)).toString('hex');
@@ -186,10 +184,15 @@ export async function exportAuditCsv(opts: AuditCsvOptions): Promise<AuditCsvRes
           const pc = p ? parse(p.content) : null;
           before = pc ? displayContent(r.entity, pc) : null;
         }
-        const changes = Object.keys(after)
-          .filter((k) => !(k === 'rev' && before) && JSON.stringify(before?.[k]) !== JSON.stringify(after[k]))
-          .map((k) => `${k}: ${before ? JSON.stringify(before[k] ?? null) : '∅'} → ${JSON.stringify(after[k])}`)
-          .join('; ');
+        let changes = '';
+        for (const k of Object.keys(after)) {
+          const now = JSON.stringify(after[k]);
+          if (before === null) changes += `${changes ? '; ' : ''}${k}: ∅ → ${now}`;
+          else if (k !== 'rev') {
+            const was = JSON.stringify(before[k] ?? null);
+            if (was !== now) changes += `${changes ? '; ' : ''}${k}: ${was} → ${now}`;
+          }
+        }
         last.delete(key);
         last.set(key, after);
         if (last.size > CACHE) last.delete(last.keys().next().value as string);
