@@ -11,15 +11,20 @@ export interface CliResult {
 }
 
 /** Runs `lotseal` as a user would (bin/lotseal.cjs), with no stdin, in its own data folder. */
-export function lotseal(args: string[], env: { dataDir: string; passphrase?: string | null }): CliResult {
+export function lotseal(
+  args: string[],
+  env: { dataDir: string; passphrase?: string | null; stdin?: string },
+): CliResult {
   const r = spawnSync(process.execPath, [join(root, 'bin', 'lotseal.cjs'), ...args], {
     cwd: root,
     encoding: 'utf8',
-    input: '',
+    input: env.stdin ?? '',
     env: {
       ...process.env,
       LOTSEAL_DATA_DIR: env.dataDir,
-      ...(env.passphrase === null ? { LOTSEAL_KEY_PASSPHRASE: '' } : { LOTSEAL_KEY_PASSPHRASE: env.passphrase ?? 'cli-test-passphrase' }),
+      ...(env.passphrase === null
+        ? { LOTSEAL_KEY_PASSPHRASE: '' }
+        : { LOTSEAL_KEY_PASSPHRASE: env.passphrase ?? 'cli-test-passphrase' }),
     },
     timeout: 60_000,
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobProgress } from '../../src/shared/contract';
-import { ADMIN_PASSWORD, createTestApp, tempDir, type TestApp } from '../helpers/core';
+import { ADMIN_PASSWORD, ADMIN_SIGNATURE, createTestApp, tempDir, type TestApp } from '../helpers/core';
 
 function waitJob(app: TestApp, jobId: string): Promise<JobProgress> {
   return new Promise((resolve) => {
@@ -30,7 +30,7 @@ describe('backup and restore from the app', () => {
   });
 
   it('backs up and verifies the copy; refuses a corrupted backup without touching the database; restores a good one without anchor_behind', async () => {
-    await app.ok(app.admin, 'users.create', { userId: 'tech.a', printedName: 'Tech A', roles: ['technician'], password: 'tech-password-1' });
+    await app.ok(app.admin, 'users.create', { userId: 'tech.a', printedName: 'Tech A', roles: ['technician'], password: 'tech-password-1', signature: ADMIN_SIGNATURE });
     const { jobId } = await app.ok(app.admin, 'backup.create', { folder: out.dir });
     const done = await waitJob(app, jobId);
     expect(done.error).toBeNull();
@@ -40,7 +40,7 @@ describe('backup and restore from the app', () => {
     expect(events).toEqual([{ kind: 'backup' }]);
 
     // Something happens after the backup.
-    await app.ok(app.admin, 'users.create', { userId: 'tech.b', printedName: 'Tech B', roles: ['technician'], password: 'tech-password-2' });
+    await app.ok(app.admin, 'users.create', { userId: 'tech.b', printedName: 'Tech B', roles: ['technician'], password: 'tech-password-2', signature: ADMIN_SIGNATURE });
 
     // A corrupted copy of the backup is refused; the database is untouched.
     const bad = join(out.dir, 'corrupted.db');

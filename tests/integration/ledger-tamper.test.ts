@@ -60,7 +60,7 @@ function expectFindings(findings: Finding[], expected: Expected[]): void {
       ),
     ),
   ].sort();
-  expect(got).toEqual([...new Set(expected.map(key))].sort());
+  expect(got, JSON.stringify(findings, null, 1)).toEqual([...new Set(expected.map(key))].sort());
 }
 
 describe('tamper matrix: verify names each change', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, type ChannelInput, type ChannelName } from '../../src/shared/contract';
 import { roles, type Role } from '../../src/shared/domain/roles';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
-import { createTestApp, type TestApp } from '../helpers/core';
+import { ADMIN_SIGNATURE, createTestApp, type TestApp } from '../helpers/core';
 
 /**
  * Every channel called as every role. Both tables are typed by the contract, so a new
@@ -20,11 +20,11 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'auth.unlock': { password: 'x' },
   'auth.changePassword': { currentPassword: 'wrong-password', newPassword: 'new-password-123' },
   'users.list': {},
-  'users.create': { userId: 'matrix-new', printedName: 'New', roles: ['technician'], password: 'matrix-password-1' },
-  'users.update': { userId: 'nobody-here', printedName: 'N', roles: ['technician'], reason: 'matrix test' },
+  'users.create': { userId: 'matrix-new', printedName: 'New', roles: ['technician'], password: 'matrix-password-1', signature: ADMIN_SIGNATURE },
+  'users.update': { userId: 'nobody-here', printedName: 'N', roles: ['technician'], reason: 'matrix test', signature: ADMIN_SIGNATURE },
   'users.deactivate': { userId: 'nobody-here', reason: 'matrix test' },
   'users.unlock': { userId: 'nobody-here', reason: 'matrix test' },
-  'users.resetPassword': { userId: 'nobody-here', newPassword: 'matrix-password-2', reason: 'matrix test' },
+  'users.resetPassword': { userId: 'nobody-here', newPassword: 'matrix-password-2', reason: 'matrix test', signature: ADMIN_SIGNATURE },
   'settings.get': {},
   'settings.update': {
     settings: {
@@ -59,6 +59,11 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   },
   'audit.reviews': {},
   'signatures.forRecord': { entity: 'user', entityId: 'admin' },
+  'host.status': {},
+  'host.enrol': { signature: ADMIN_SIGNATURE },
+  'host.acknowledgeRollback': { reason: 'matrix test', signature: { ...ADMIN_SIGNATURE, meaning: 'acknowledged' } },
+  'keys.list': {},
+  'ledger.witness': { text: '1:' + '0'.repeat(64) },
   'backup.create': { folder: '/nonexistent-folder-for-matrix' },
   'backup.restore': { file: '/nonexistent.db', reason: 'matrix test', password: 'wrong-password' },
   'catalog.products.list': {},
@@ -483,6 +488,11 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'audit.review': ['qa_manager'],
   'audit.reviews': READERS,
   'signatures.forRecord': READERS,
+  'host.status': SIGNED_IN,
+  'host.enrol': ['administrator'],
+  'host.acknowledgeRollback': ['administrator'],
+  'keys.list': ['administrator', 'qa_manager', 'inspector'],
+  'ledger.witness': READERS,
   'backup.create': ['administrator'],
   'backup.restore': ['administrator'],
   'catalog.products.list': READERS,

@@ -15,15 +15,21 @@
  */
 import type Database from 'better-sqlite3';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { Finding } from '../../src/shared/contract/channels/ledger';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../../src/shared/contract';
+import { AppCore } from '../../src/main/app/core';
+import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { AnchorStore } from '../../src/main/ledger/anchor';
 import { E } from '../../src/main/ledger/entities';
+import { entityDef } from '../../src/main/ledger/registry';
+import { esigFieldsOf, recordHash, signEsig } from '../../src/main/ledger/esig';
 import { canonical, checkpointMessage, entryHash, sha256Hex } from '../../src/main/ledger/hashing';
 import { loadHostKey, passphraseProtector, type HostKey } from '../../src/main/ledger/keys';
 import type { Ledger } from '../../src/main/ledger/ledger';
 import { PASSPHRASE, attacker, makeEnv, newLedger, openLedger, writeSetting } from '../fixtures/ledger-helpers';
+import { appendAsInsider, type InsiderBuild } from '../fixtures/insider';
 
 export type Expected = Pick<Finding, 'kind' | 'seq'> & Partial<Pick<Finding, 'entity' | 'id'>>;
 
@@ -42,7 +48,7 @@ export interface FixtureCopy {
   anchors(): AnchorStore;
 }
 
-export type FixtureKind = 'settings';
+export type FixtureKind = 'settings' | 'signed';
 
 export interface TamperCase {
   name: string;
@@ -110,12 +116,179 @@ function withAccessors(fx: Omit<FixtureCopy, 'key' | 'anchors'>): FixtureCopy {
   };
 }
 
+/**
+ * The `signed` fixture: a plant's records made through the app's services (contract calls),
+ * with personal signatures:
+ *   database creation (first administrator `admin` with its `init` key)
+ *   `qa.wang` (QA manager) and `prod.wu` (production) created, signed `enrolled` by admin;
+ *   each sets a password of their own (a personal key, enrolled)
+ *   catalogue (material, product, supplier), then a WPC lot received (`receipt`) and
+ *   accepted by qa.wang (`accept sig`); batch 1 makes FG1, released by qa.wang (`release sig`);
+ *   batch 2 makes FG2, left on hold (`fg2`).
+ */
+const QA_PASSWORD = 'qa-manager-password-1';
+const ADMIN_PASSWORD = 'admin-password-fixture';
+
+async function buildSigned(dir: string): Promise<FixtureCopy> {
+  const dataDir = join(dir, 'data');
+  const file = join(dir, 'lotseal.db');
+  const quiet = {
+    refused: () => undefined,
+    error: (i: { channel: string; error: unknown }) => console.error(i.channel, i.error),
+    info: () => undefined,
+  };
+  const core = new AppCore({
+    dataDir,
+    dbFile: file,
+    hostKind: 'cli',
+    protector: passphraseProtector(PASSPHRASE),
+    host: 'test-host',
+    log: quiet,
+    timeZone: 'Asia/Shanghai',
+  });
+  const call = async <K extends ChannelName>(
+    c: Connection,
+    name: K,
+    input: ChannelInput<K>,
+  ): Promise<ChannelOutput<K>> => {
+    const r = await core.dispatcher.call(c, name, input);
+    if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
+    return r.data as ChannelOutput<K>;
+  };
+  const conn = (id: string): Connection => ({ id, locale: 'en' });
+  const admin = conn('admin');
+  await call(admin, 'app.setup', { userId: 'admin', printedName: 'Admin', password: ADMIN_PASSWORD });
+  await call(admin, 'auth.signIn', { userId: 'admin', password: ADMIN_PASSWORD });
+  const enrolled = { password: ADMIN_PASSWORD, meaning: 'enrolled' } as const;
+  const user = async (
+    userId: string,
+    roles: Array<'qa_manager' | 'production'>,
+    password: string,
+  ): Promise<Connection> => {
+    await call(admin, 'users.create', {
+      userId,
+      printedName: `User ${userId}`,
+      roles,
+      password: 'initial-password-1',
+      signature: enrolled,
+    });
+    const c = conn(userId);
+    await call(c, 'auth.signIn', { userId, password: 'initial-password-1' });
+    await call(c, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: password });
+    return c;
+  };
+  const qa = await user('qa.wang', ['qa_manager'], QA_PASSWORD);
+  const prod = await user('prod.wu', ['production'], 'production-password-1');
+  await call(qa, 'catalog.materials.save', {
+    fields: {
+      code: 'WPC80',
+      name_zh: '浓缩乳清蛋白',
+      name_en: 'Whey protein concentrate 80',
+      kind: 'ingredient',
+      default_unit: 'kg',
+    },
+  });
+  await call(qa, 'catalog.products.save', {
+    fields: {
+      code: 'MP-1',
+      name_zh: '全脂乳粉',
+      name_en: 'Whole milk powder',
+      stage: 'other_dairy',
+      protein_base: 'cow',
+      registration_no: null,
+      shelf_life_days: 720,
+      pack_sizes: ['25 kg'],
+    },
+  });
+  await call(qa, 'catalog.suppliers.save', {
+    fields: {
+      code: 'SUP-W',
+      name: 'SUP-W Ltd',
+      kind: 'ingredient',
+      approval_status: 'approved',
+      approved_on: null,
+      last_audit_on: null,
+      next_audit_due: null,
+      contact: null,
+      phone: null,
+    },
+  });
+  const wpc = (await call(prod, 'lots.receive', {
+    kind: 'ingredient',
+    materialCode: 'WPC80',
+    supplierCode: 'SUP-W',
+    supplierLot: 'W-2611-07',
+    quantity: '1000',
+    unit: 'kg',
+    containers: 40,
+    condition: 'intact',
+    temperature: '18.5',
+    expiryDate: '2099-12-31',
+  } as never)) as { code: string };
+  const sig = (meaning: 'accepted' | 'released') => ({ password: QA_PASSWORD, meaning });
+  await call(qa, 'lots.decide', {
+    code: wpc.code,
+    decision: 'accept',
+    reason: 'COA checked',
+    signature: sig('accepted'),
+  });
+  const ledger = core.need().ledger;
+  const lastSig = (): { seq: number; id: string } => {
+    const r = ledger.db
+      .prepare("SELECT seq, entity_id FROM audit_entry WHERE entity = 'signature' ORDER BY seq DESC LIMIT 1")
+      .get() as { seq: number; entity_id: string };
+    return { seq: r.seq, id: r.entity_id };
+  };
+  const seq: Record<string, number> = {};
+  const ids: Record<string, string> = {};
+  seq['accept sig'] = lastSig().seq;
+  ids['accept sig'] = lastSig().id;
+  const batch = async (qty: string): Promise<string> => {
+    const b = await call(prod, 'batches.start', {
+      line: 'Line 2',
+      outputKind: 'finished',
+      itemCode: 'MP-1',
+      unit: 'kg',
+    });
+    await call(prod, 'batches.consume', { batchId: b.id, inputLot: wpc.code, quantity: qty, unit: 'kg' });
+    const done = await call(prod, 'batches.finish', { batchId: b.id, quantity: '3200', location: 'WH-A-01' });
+    return done.output.code;
+  };
+  const fg1 = await batch('300');
+  await call(qa, 'lots.decide', {
+    code: fg1,
+    decision: 'release',
+    reason: 'all results reviewed',
+    signature: sig('released'),
+  });
+  seq['release sig'] = lastSig().seq;
+  ids['release sig'] = lastSig().id;
+  const fg2 = await batch('200');
+  const one = <T>(sql: string, ...p: unknown[]): T => ledger.db.prepare(sql).get(...p) as T;
+  seq['receipt'] = one<{ seq: number }>(
+    "SELECT seq FROM audit_entry WHERE entity = 'receipt' ORDER BY seq LIMIT 1",
+  ).seq;
+  ids['fg2'] = one<{ id: string }>('SELECT id FROM lot WHERE code = ?', fg2).id;
+  ids['fg2 code'] = fg2;
+  ids['qa key'] = one<{ id: string }>("SELECT id FROM personal_key WHERE user_id = 'qa.wang'").id;
+  ids['qa enrolment'] = one<{ entity_id: string }>(
+    'SELECT entity_id FROM audit_entry WHERE entity = \'signature\' AND content LIKE \'%"entity_id":"qa.wang"%\' ORDER BY seq LIMIT 1',
+  ).entity_id;
+  seq['head'] = ledger.head().seq;
+  const dbId = ledger.getDatabaseId()!;
+  ledger.db.pragma('wal_checkpoint(TRUNCATE)');
+  core.close();
+  return withAccessors({ kind: 'signed', dir, dataDir, file, dbId, seq, ids });
+}
+
 /** Builds a fixture in `dir` (which must be empty or absent). */
 export async function buildFixture(kind: FixtureKind, dir: string): Promise<FixtureCopy> {
   mkdirSync(dir, { recursive: true });
   switch (kind) {
     case 'settings':
       return buildSettings(dir);
+    case 'signed':
+      return buildSigned(dir);
   }
 }
 
@@ -154,6 +327,96 @@ function writeWithClock(copy: FixtureCopy, backMs: number, ids: string[]): void 
   const l = openLedger(ledgerEnv(copy), { clock: () => Date.now() - backMs });
   ids.forEach((id, i) => (copy.seq[id] = writeSetting(l, id, { v: i })));
   closeLedger(l);
+}
+
+/** The insider's transaction on a fixture copy (tests/fixtures/insider.ts). */
+function insiderAppend(copy: FixtureCopy, actor: { id: string; name: string }, build: InsiderBuild): number[] {
+  return appendAsInsider({ file: copy.file, key: copy.key(), anchors: copy.anchors(), dbId: copy.dbId }, actor, build);
+}
+
+/** FG2 (on hold) released, as the insider writes it: status and revision. */
+function releasedFg2(
+  tx: { row: (entity: string, id: string) => Record<string, unknown> },
+  id: string,
+): Record<string, unknown> {
+  const lot = tx.row('lot', id);
+  return { ...lot, status: 'released', rev: (lot['rev'] as number) + 1 };
+}
+
+/** A signature record for FG2's release by qa.wang, signed with `privateKey` under `keyId`. */
+function fg2ReleaseSignature(
+  tx: { at: number; headSeq: number; headHash: string },
+  lot: Record<string, unknown>,
+  keyId: string,
+  sign: ((fields: ReturnType<typeof esigFieldsOf>) => string) | null,
+): Record<string, unknown> {
+  const r: Record<string, unknown> = {
+    id: 'forged-signature',
+    rev: 1,
+    retired: 0,
+    entity: 'lot',
+    entity_id: lot['id'],
+    meaning: 'released',
+    user_id: 'qa.wang',
+    printed_name: 'User qa.wang',
+    signed_at: tx.at,
+    tz: 'Asia/Shanghai',
+    comment: 'released',
+    record_hash: recordHash(entityDef('lot')!, lot),
+    key_id: keyId,
+    head_seq: tx.headSeq,
+    head_hash: tx.headHash,
+    sig: null,
+  };
+  r['sig'] = sign ? sign(esigFieldsOf(r)) : randomBytes(64).toString('base64');
+  return r;
+}
+
+function newKeyRecord(
+  userId: string,
+  enrolment: string,
+  at: number,
+): { row: Record<string, unknown>; privateKey: KeyObject } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
+  const fp = sha256Hex(raw);
+  return {
+    privateKey,
+    row: {
+      id: fp.slice(0, 16),
+      rev: 1,
+      retired: 0,
+      user_id: userId,
+      public_key: raw.toString('base64'),
+      fingerprint: fp,
+      valid_from: at,
+      valid_to: null,
+      sealed: null,
+      enrolment,
+      enrolment_proof: null,
+      retired_reason: null,
+    },
+  };
+}
+
+/** An insider appends a personal key for qa.wang with `enrolment`, and FG2's release signed with it. */
+function insiderKeyAndRelease(c: FixtureCopy, enrolment: string): void {
+  const [keySeq, , sigSeq] = insiderAppend(c, { id: 'qa.wang', name: 'User qa.wang' }, (tx) => {
+    const k = newKeyRecord('qa.wang', enrolment, tx.at);
+    c.ids['forged key'] = String(k.row['id']);
+    const lot = releasedFg2(tx, c.ids['fg2']!);
+    return [
+      { entity: 'personal_key', action: 'create', row: k.row },
+      { entity: 'lot', action: 'update', row: lot },
+      {
+        entity: 'signature',
+        action: 'create',
+        row: fg2ReleaseSignature(tx, lot, String(k.row['id']), (f) => signEsig(k.privateKey, f)),
+      },
+    ];
+  });
+  c.seq['forged key'] = keySeq!;
+  c.seq['forged sig'] = sigSeq!;
 }
 
 // --------------------------------------------------------------------------- the cases
@@ -498,6 +761,30 @@ export const tamperCases: TamperCase[] = [
     ],
   },
   {
+    name: 'the append-only triggers dropped (and left dropped) → triggers_missing',
+    fixture: 'settings',
+    tamper: (c) => {
+      attacker(c.file, { leaveTriggersDropped: true }).close();
+    },
+    verify: [
+      {
+        anchor: false,
+        expected: () =>
+          (
+            [
+              ['audit_entry', 'audit_entry_no_update'],
+              ['audit_entry', 'audit_entry_no_delete'],
+              ['checkpoint', 'checkpoint_no_update'],
+              ['checkpoint', 'checkpoint_no_delete'],
+              ['signature', 'signature_no_update'],
+              ['signature', 'signature_no_delete'],
+              ['personal_key', 'personal_key_no_delete'],
+            ] as const
+          ).map(([entity, id]) => ({ kind: 'triggers_missing' as const, seq: null, entity, id })),
+      },
+    ],
+  },
+  {
     name: 'a database replaced by an older copy of itself → anchor_behind (with the anchor), clean without',
     fixture: 'settings',
     tamper: (c) => {
@@ -514,6 +801,165 @@ export const tamperCases: TamperCase[] = [
     verify: [
       { anchor: true, expected: (c) => [{ kind: 'anchor_behind', seq: c.seq['head']! }] },
       { anchor: false, expected: () => [] },
+    ],
+  },
+  // ------------------------------------------------------------------ the insider with the host key
+  {
+    name: 'signed records untouched: every personal signature verifies (with the anchor)',
+    fixture: 'signed',
+    tamper: () => undefined,
+    verify: [{ anchor: true, expected: () => [] }],
+  },
+  {
+    name: 'insider (a): appends a release without a personal signature, re-signing the checkpoint and the anchor → signature_missing',
+    fixture: 'signed',
+    tamper: (c) => {
+      c.seq['forged release'] = insiderAppend(c, { id: 'qa.wang', name: 'User qa.wang' }, (tx) => [
+        { entity: 'lot', action: 'update', row: releasedFg2(tx, c.ids['fg2']!) },
+      ])[0]!;
+    },
+    verify: [
+      {
+        anchor: true,
+        expected: (c) => [
+          { kind: 'signature_missing', seq: c.seq['forged release']!, entity: 'lot', id: c.ids['fg2']! },
+        ],
+      },
+    ],
+  },
+  {
+    name: "insider (b): appends a release with a forged signature row in the QA manager's name → signature_invalid",
+    fixture: 'signed',
+    tamper: (c) => {
+      c.seq['forged sig'] = insiderAppend(c, { id: 'qa.wang', name: 'User qa.wang' }, (tx) => {
+        const lot = releasedFg2(tx, c.ids['fg2']!);
+        return [
+          { entity: 'lot', action: 'update', row: lot },
+          { entity: 'signature', action: 'create', row: fg2ReleaseSignature(tx, lot, c.ids['qa key']!, null) },
+        ];
+      })[1]!;
+    },
+    verify: [
+      {
+        anchor: true,
+        expected: (c) => [
+          { kind: 'signature_invalid', seq: c.seq['forged sig']!, entity: 'signature', id: 'forged-signature' },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'insider (c): rewrites an earlier entry and re-signs every checkpoint and the anchor → every later personal signature is signature_invalid (the witnessed head differs)',
+    fixture: 'signed',
+    tamper: (c) => {
+      const k = c.seq['receipt']!;
+      const db = attacker(c.file);
+      const key = c.key();
+      const entry = db.prepare('SELECT * FROM audit_entry WHERE seq = ?').get(k) as Record<string, unknown>;
+      const content = JSON.parse(String(entry['content'])) as Record<string, unknown>;
+      content['temperature'] = '8.5';
+      db.prepare('UPDATE audit_entry SET content = ? WHERE seq = ?').run(canonical(content), k);
+      db.prepare('UPDATE receipt SET temperature = ? WHERE id = ?').run('8.5', content['id']);
+      // Re-chain everything from the rewritten entry and re-sign every checkpoint after it.
+      const rows = db.prepare('SELECT * FROM audit_entry WHERE seq >= ? ORDER BY seq').all(k) as Array<
+        Record<string, unknown>
+      >;
+      let prev = (db.prepare('SELECT lower(hex(hash)) AS h FROM audit_entry WHERE seq = ?').get(k - 1) as { h: string })
+        .h;
+      for (const r of rows) {
+        const hash = entryHash(
+          {
+            seq: r['seq'] as number,
+            at: r['at'] as number,
+            tz: String(r['tz']),
+            actor: String(r['actor']),
+            actor_name: String(r['actor_name']),
+            ws: String(r['ws']),
+            action: String(r['action']),
+            entity: String(r['entity']),
+            entity_id: String(r['entity_id']),
+            reason: (r['reason'] as string | null) ?? null,
+            content: String(r['content']),
+          },
+          prev,
+        );
+        db.prepare('UPDATE audit_entry SET prev = ?, hash = ? WHERE seq = ?').run(
+          Buffer.from(prev, 'hex'),
+          hash,
+          r['seq'],
+        );
+        prev = hash.toString('hex');
+        const cp = db.prepare('SELECT at FROM checkpoint WHERE seq = ?').get(r['seq']) as { at: number } | undefined;
+        if (cp)
+          db.prepare('UPDATE checkpoint SET head = ?, key_id = ?, sig = ? WHERE seq = ?').run(
+            hash,
+            key.id,
+            key.sign(checkpointMessage(r['seq'] as number, prev, cp.at, key.id)),
+            r['seq'],
+          );
+      }
+      db.close();
+      const last = rows[rows.length - 1]!;
+      c.anchors().write({ database_id: c.dbId, seq: last['seq'] as number, hash: prev, at: last['at'] as number });
+    },
+    verify: [
+      {
+        anchor: true,
+        expected: (c) => [
+          { kind: 'signature_invalid', seq: c.seq['accept sig']!, entity: 'signature', id: c.ids['accept sig']! },
+          { kind: 'signature_invalid', seq: c.seq['release sig']!, entity: 'signature', id: c.ids['release sig']! },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'insider: appends a personal key for the QA manager (as if at the upgrade) and signs a release with it → key_not_enrolled + signature_invalid',
+    fixture: 'signed',
+    tamper: (c) => insiderKeyAndRelease(c, 'upgrade'),
+    verify: [
+      {
+        anchor: true,
+        expected: (c) => [
+          { kind: 'key_not_enrolled', seq: c.seq['forged key']!, entity: 'personal_key', id: c.ids['forged key']! },
+          { kind: 'signature_invalid', seq: c.seq['forged sig']!, entity: 'signature', id: 'forged-signature' },
+        ],
+      },
+    ],
+  },
+  {
+    name: "insider: appends a personal key for the QA manager reusing the administrator's enrolment of her → key_not_enrolled + signature_invalid",
+    fixture: 'signed',
+    tamper: (c) => insiderKeyAndRelease(c, c.ids['qa enrolment']!),
+    verify: [
+      {
+        anchor: true,
+        expected: (c) => [
+          { kind: 'key_not_enrolled', seq: c.seq['forged key']!, entity: 'personal_key', id: c.ids['forged key']! },
+          { kind: 'signature_invalid', seq: c.seq['forged sig']!, entity: 'signature', id: 'forged-signature' },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'insider: gives the production user the QA manager role without an administrator’s signature → signature_missing',
+    fixture: 'signed',
+    tamper: (c) => {
+      c.seq['roles'] = insiderAppend(c, { id: 'admin', name: 'Admin' }, (tx) => {
+        const u = tx.row('user', 'prod.wu');
+        return [
+          {
+            entity: 'user',
+            action: 'update',
+            row: { ...u, roles: '["production","qa_manager"]', rev: (u['rev'] as number) + 1 },
+          },
+        ];
+      })[0]!;
+    },
+    verify: [
+      {
+        anchor: true,
+        expected: (c) => [{ kind: 'signature_missing', seq: c.seq['roles']!, entity: 'user', id: 'prod.wu' }],
+      },
     ],
   },
 ];

@@ -20,6 +20,8 @@ export function signatureView(r: SignatureRow): SignatureView {
     entityId: r['entity_id'] as string,
     recordHash: r['record_hash'] as string,
     valid: r.valid,
+    personal: r.personal,
+    keyFingerprint: r.keyFingerprint,
   };
 }
 

@@ -64,7 +64,8 @@ export class SessionManager implements SessionGate {
     const s = this.sessions.get(connectionId);
     if (!s) return null;
     const u = this.identity.getUser(s.userId);
-    if (!u || u.status !== 'active') {
+    // The status every path sees: the ledger's, or locked by the authentication sidecar's count.
+    if (!u || this.identity.effectiveStatus(u) !== 'active') {
       this.sessions.delete(connectionId);
       for (const l of this.lockListeners) l(connectionId, 'signed_out');
       return null;
