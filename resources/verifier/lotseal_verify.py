@@ -491,10 +491,6 @@ def _key_order(cols):
     return sorted(cols, key=lambda k: k.encode("utf-16-be"))
 
 
-def row_canonical(row):
-    return jcs(row)
-
-
 def row_matches(row, content, added):
     try:
         if jcs(row) == content:
@@ -1611,6 +1607,11 @@ def human(report):
     head = report.get("head")
     if head:
         lines.append("Head / 记录链末端: #%s %s" % (head["seq"], head["hash"]))
+    if "signatures" in report:
+        lines.append("Personal e-signatures checked / 已核验的个人电子签名: %d (before personal keys existed: %d)" % (
+            report["signatures"], report.get("legacy_signatures", 0)))
+        for u in report.get("upgrade_keys") or []:
+            lines.append("  key %s of %s registered at the upgrade (#%s)" % (u["key"], u["user"], u["seq"]))
     keys = report.get("keys")
     if keys:
         lines.append("Host keys on record / 工作站密钥:")
