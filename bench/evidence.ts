@@ -9,23 +9,76 @@
  *  - its Ed25519: verifications per second with one key (tables built), forty keys, a fresh
  *    key each time;
  *  - lotseal's own verification of the same file (2 workers and in-process) to compare;
- *  - `lotseal export --evidence` end to end, and the streamed audit CSV export (rows/s, peak RSS).
+ *  - `lotseal export --evidence` end to end, and the streamed audit CSV export (rows/s, peak RSS);
+ *  - e-signatures: a database where a QA manager signs --signed (default 200) audit-trail reviews
+ *    through the contract (each with its personal signature and its own checkpoint), verified by
+ *    the Python verifier (signatures and checkpoints per second) and by lotseal verify.
  * Figures, not asserts; not part of `npm test`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { AppCore } from '../src/main/app/core';
+import type { Connection } from '../src/main/dispatcher/dispatcher';
 import { exportAuditCsv } from '../src/main/evidence/audit-csv';
+import { passphraseProtector } from '../src/main/ledger/keys';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../src/shared/contract';
 import { exportEvidence } from '../src/main/evidence/evidence-export';
 import { verifyFile } from '../src/main/ledger/verify-runner';
 import { generatePlantData } from './data';
 import { runImportBench } from './import';
 
+/** A database with `n` audit-trail reviews signed by a QA manager (personal signatures), through the contract. */
+async function signedDatabase(dir: string, n: number, log: (s: string) => void): Promise<string> {
+  const core = new AppCore({
+    dataDir: dir,
+    hostKind: 'harness',
+    protector: passphraseProtector('bench passphrase'),
+    host: 'bench-host',
+    log: { refused: () => undefined, error: (i) => console.error(i.channel, i.error), info: () => undefined },
+    timeZone: 'Asia/Shanghai',
+  });
+  try {
+    const call = async <K extends ChannelName>(c: Connection, name: K, input: ChannelInput<K>) => {
+      const r = await core.dispatcher.call(c, name, input);
+      if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
+      return r.data as ChannelOutput<K>;
+    };
+    const admin: Connection = { id: 'bench-admin', locale: 'en' };
+    await call(admin, 'app.setup', { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
+    await call(admin, 'auth.signIn', { userId: 'admin', password: 'bench-admin-password' });
+    await call(admin, 'users.create', {
+      userId: 'qa.bench',
+      printedName: '质量 经理',
+      roles: ['qa_manager'],
+      password: 'initial-password-1',
+      signature: { password: 'bench-admin-password', meaning: 'enrolled' },
+    });
+    const qa: Connection = { id: 'bench-qa', locale: 'en' };
+    await call(qa, 'auth.signIn', { userId: 'qa.bench', password: 'initial-password-1' });
+    await call(qa, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: 'bench-qa-password' });
+    for (let i = 0; i < n; i++) {
+      if (i % 50 === 0) log(`  signed reviews ${i}/${n}`);
+      await call(qa, 'audit.review', {
+        throughSeq: core.need().ledger.head().seq,
+        filter: {},
+        comment: `审计追踪审核 ${i + 1}`,
+        signature: { password: 'bench-qa-password', meaning: 'audit_reviewed' },
+      });
+    }
+    core.need().ledger.db.pragma('wal_checkpoint(TRUNCATE)');
+    return core.dbFile;
+  } finally {
+    core.close();
+  }
+}
+
 export async function runEvidenceBench(opts: {
   data?: string;
   db?: string;
   scale?: number;
+  signed?: number;
   log?: (s: string) => void;
 }): Promise<object> {
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
@@ -119,7 +172,46 @@ export async function runEvidenceBench(opts: {
     );
     const csvReport = JSON.parse(pyCsv.stdout) as { ok: boolean; entries: number; elapsed_ms: number };
 
+    log(`evidence: a database with ${opts.signed ?? 200} signed reviews…`);
+    const signedDb = await signedDatabase(join(work, 'signed'), opts.signed ?? 200, log);
+    const pySigned = spawnSync(
+      process.env['LOTSEAL_PYTHON'] ?? 'python3',
+      ['-I', '-S', join(__dirname, 'verifier_bench.py'), signedDb, '--signatures', '10'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (pySigned.status !== 0) throw new Error(`verifier bench (signed) failed: ${pySigned.stderr}`);
+    const sp = (
+      JSON.parse(pySigned.stdout) as {
+        phases: {
+          e_signatures: number;
+          checkpoints: number;
+          chain_cpu_s: number;
+          signatures_cpu_s: number;
+          signatures_s: number;
+          chain_s: number;
+        };
+        full: object;
+      }
+    ).phases;
+    const s0 = performance.now();
+    const tsSigned = await verifyFile(signedDb, { skewMs: 5 * 60_000, anchor: null, workers: 0 });
+    const tsSignedMs = performance.now() - s0;
+
     return {
+      signed: {
+        e_signatures: sp.e_signatures,
+        checkpoints: sp.checkpoints,
+        python_signature_pass_s: sp.signatures_s,
+        python_signature_pass_cpu_s: sp.signatures_cpu_s,
+        python_e_signatures_per_cpu_s: Math.round(sp.e_signatures / sp.signatures_cpu_s),
+        python_chain_cpu_s: sp.chain_cpu_s,
+        python_checkpoints_per_cpu_s: Math.round(sp.checkpoints / sp.chain_cpu_s),
+        lotseal_verify_in_process_ms: Math.round(tsSignedMs),
+        lotseal_verify_signatures: tsSigned.signatures ?? 0,
+        ok: tsSigned.ok,
+      },
       dataset: { ...dataset, db_bytes: bytes },
       python,
       lotseal_verify: {
@@ -158,7 +250,13 @@ if (require.main === module) {
   const data = arg('data');
   const db = arg('db');
   const scale = arg('scale');
-  runEvidenceBench({ ...(data ? { data } : {}), ...(db ? { db } : {}), ...(scale ? { scale: Number(scale) } : {}) })
+  const signed = arg('signed');
+  runEvidenceBench({
+    ...(data ? { data } : {}),
+    ...(db ? { db } : {}),
+    ...(scale ? { scale: Number(scale) } : {}),
+    ...(signed ? { signed: Number(signed) } : {}),
+  })
     .then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`))
     .catch((e: unknown) => {
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
