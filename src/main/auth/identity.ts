@@ -317,17 +317,10 @@ export class IdentityService {
     password: string,
   ): Promise<void> {
     const problems = passwordPolicyProblems(u.id, password);
-    if (u.password_hash) {
-      const history = [u.password_hash, ...(JSON.parse(u.password_history ?? '[]') as string[])].slice(
-        0,
-        PASSWORD_HISTORY,
-      );
-      for (const h of history) {
-        if (await verifyPassword(password, h)) {
-          problems.push('password.reused');
-          break;
-        }
-      }
+    if (u.password_hash && problems.length === 0) {
+      const history = [u.password_hash, ...(JSON.parse(u.password_history ?? '[]') as string[])].slice(0, PASSWORD_HISTORY);
+      // The history's scrypt checks run side by side in the thread pool.
+      if ((await Promise.all(history.map((h) => verifyPassword(password, h)))).some(Boolean)) problems.push('password.reused');
     }
     if (problems.length) fail('password_policy', { problems, min: 10, history: PASSWORD_HISTORY });
   }
@@ -538,20 +531,23 @@ export class IdentityService {
       await opened;
       throw e;
     }
-    await this.checkNewPassword(u, next);
-    const hash = await hashPassword(next);
+    const existing = key ? await opened : null;
+    if (key && (!existing || existing.id !== key.id)) fail('key_error', { userId }, 'errors.personal_key_unsealable');
+    const pair = existing ?? newPersonalKey();
+    const enrolment = key ? undefined : this.pendingEnrolment(userId);
+    // Independent scrypt work side by side in the thread pool: the policy's history check, the
+    // new hash, the seal under the new password, the enrolment key from the password replaced.
+    const [, hash, sealed, ek] = await Promise.all([
+      this.checkNewPassword(u, next),
+      hashPassword(next),
+      sealPersonalKey(pair.privateKey, next),
+      enrolment && u.enrolment_key ? openEnrolmentKey(u.enrolment_key, current) : Promise.resolve(null),
+    ]);
     let keyChange: (w: LedgerWriter) => void;
     if (key) {
-      const pair = await opened;
-      if (!pair || pair.id !== key.id) fail('key_error', { userId }, 'errors.personal_key_unsealable');
-      const sealed = await sealPersonalKey(pair.privateKey, next);
       keyChange = (w) => w.update(E.personalKey, key.id, { sealed }, { reason: 'sealed under the new password' });
     } else {
-      const pair = newPersonalKey();
-      const sealed = await sealPersonalKey(pair.privateKey, next);
-      const enrolment = this.pendingEnrolment(userId);
       if (enrolment && u.enrolment_key) {
-        const ek = await openEnrolmentKey(u.enrolment_key, current);
         if (!ek) fail('key_error', { userId }, 'errors.enrolment_not_open');
         const proof = enrolmentProof(ek, { enrolment: enrolment.id, fingerprint: pair.fingerprint, user: userId });
         keyChange = (w) => this.createKey(w, u, pair, sealed, enrolment.id, proof);

@@ -3,7 +3,7 @@ import type { Locale } from '../../shared/i18n';
 import type { LedgerStamp } from '../documents/templates/label';
 import { html, page, trusted, type SafeHtml } from '../documents/templates/html';
 import { reportedForReader } from '../../shared/rules/testing';
-import { zonedTime } from '../documents/zoned-time';
+import { signatureTime, zonedTime } from '../documents/zoned-time';
 
 /** What a certificate of analysis prints (issue 11 §4). */
 export interface CoaData {
@@ -181,7 +181,7 @@ export function coaHtml(d: CoaData, locale: Locale, stamp: LedgerStamp): string 
             html`<tr>
               <td>${s.printedName}</td>
               <td>${t.meaning[s.meaning] ?? s.meaning}</td>
-              <td>${zonedTime(s.signedAt, s.timeZone)}</td>
+              <td>${signatureTime(s)}</td>
               <td>${s.comment ?? ''}</td>
             </tr>`,
         )}

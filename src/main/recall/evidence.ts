@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { drillDetailSchema } from '../../shared/contract/channels/recall';
 import { translate, type Locale } from '../../shared/i18n';
 import { drillStepSummary } from '../../shared/i18n/drill-text';
-import { zonedTime } from '../documents/zoned-time';
+import { signatureTime, zonedTime } from '../documents/zoned-time';
 import type { LedgerStamp } from '../documents/templates/label';
 import { dossierHtml, type DossierSection } from '../disposition/documents';
 import type { TraceEdge } from '../trace/trace';
@@ -198,7 +198,7 @@ export function evidenceSections(
         rows: d.signatures.map((s) => [
           s.printedName,
           tr(`meanings.${s.meaning}`, { defaultValue: s.meaning }),
-          zonedTime(s.signedAt, s.timeZone),
+          signatureTime(s),
           s.comment ?? '',
         ]),
       },

@@ -46,3 +46,8 @@ export function formatValue(v: unknown): string {
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
 }
+
+/** Short, human-comparable form of a key fingerprint: 4-digit groups of its first 16 hex digits. */
+export function shortFingerprint(fp: string): string {
+  return (fp.slice(0, 16).match(/.{4}/g) ?? []).join(' ');
+}

@@ -8,7 +8,7 @@ import type { UserView } from '../../../../shared/contract';
 import { call } from '../../api/client';
 import { useCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
+import { formatTime, shortFingerprint } from '../../components/format';
 import { href } from '../../app/router';
 import { hasPermission, useSession } from '../../app/session';
 import { ReasonModal } from './reason-modal';
@@ -34,12 +34,12 @@ export function AccountsTab() {
 
   const refresh = () => void qc.invalidateQueries({ queryKey: ['users.list'] });
 
-  const confirm = async ({ reason, newPassword }: { reason: string; newPassword: string }) => {
+  const confirm = async ({ reason, newPassword, password }: { reason: string; newPassword: string; password: string }) => {
     if (!action) return;
     const { userId } = action.user;
     if (action.kind === 'deactivate') await call('users.deactivate', { userId, reason });
     else if (action.kind === 'unlock') await call('users.unlock', { userId, reason });
-    else await call('users.resetPassword', { userId, reason, newPassword });
+    else await call('users.resetPassword', { userId, reason, newPassword, signature: { password, meaning: 'enrolled' } });
     notifications.show({ color: 'green', message: t('users.updated', { userId }) });
     refresh();
   };
@@ -104,6 +104,20 @@ export function AccountsTab() {
                 ) : null}
               </Stack>
             ),
+          },
+          {
+            accessor: 'keyFingerprint',
+            title: t('trust.personalKey'),
+            render: (u) =>
+              u.keyFingerprint ? (
+                <Text size="xs" ff="monospace" title={u.keyFingerprint} data-testid={`user-key-${u.userId}`}>
+                  {shortFingerprint(u.keyFingerprint)}
+                </Text>
+              ) : (
+                <Text size="xs" c="dimmed">
+                  {t('trust.noKeyYet')}
+                </Text>
+              ),
           },
           {
             accessor: 'lastSignInAt',
@@ -203,7 +217,7 @@ export function AccountsTab() {
             : ''
         }
         color={action?.kind === 'deactivate' ? 'red' : undefined}
-        {...(action?.kind === 'reset' ? { newPasswordFor: action.user.userId } : {})}
+        {...(action?.kind === 'reset' ? { newPasswordFor: action.user.userId, signed: true } : {})}
         onConfirm={confirm}
       />
     </Stack>

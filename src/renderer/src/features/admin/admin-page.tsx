@@ -5,6 +5,7 @@ import { hasPermission, useSession } from '../../app/session';
 import { AccountsTab } from './accounts-tab';
 import { BackupTab } from './backup-tab';
 import { SettingsTab } from './settings-tab';
+import { WorkstationTab } from './workstation-tab';
 
 export function AdminPage() {
   const { t } = useTranslation();
@@ -13,6 +14,7 @@ export function AdminPage() {
   const tabs = [
     { key: 'accounts', show: hasPermission(session, 'users.read'), Panel: AccountsTab },
     { key: 'settings', show: hasPermission(session, 'settings.manage'), Panel: SettingsTab },
+    { key: 'workstation', show: hasPermission(session, 'settings.manage'), Panel: WorkstationTab },
     { key: 'backup', show: hasPermission(session, 'backup.run'), Panel: BackupTab },
   ].filter((x) => x.show);
   if (tabs.length === 0) return <Text>{t('admin.noAccess')}</Text>;

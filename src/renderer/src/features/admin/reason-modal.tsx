@@ -3,6 +3,7 @@ import { Button, Group, Modal, PasswordInput, Stack, Text, Textarea } from '@man
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/error-alert';
 import { validateNewPassword, validateReason } from '../auth/validators';
+import { EnrolmentSignature } from './enrolment-signature';
 
 export interface ReasonModalProps {
   opened: boolean;
@@ -12,8 +13,10 @@ export interface ReasonModalProps {
   color?: string;
   /** Ask for a new password too (reset password), checked against this user id. */
   newPasswordFor?: string;
+  /** The change is the administrator's signed act (`enrolled`): ask for the administrator's password. */
+  signed?: boolean;
   onClose: () => void;
-  onConfirm: (values: { reason: string; newPassword: string }) => Promise<unknown>;
+  onConfirm: (values: { reason: string; newPassword: string; password: string }) => Promise<unknown>;
 }
 
 /** Every administrative change to an account states its reason (EU GMP Annex 11 §9). */
@@ -25,10 +28,11 @@ export function ReasonModal(props: ReasonModalProps) {
   );
 }
 
-function ReasonForm({ help, confirmLabel, color, newPasswordFor, onClose, onConfirm }: ReasonModalProps) {
+function ReasonForm({ help, confirmLabel, color, newPasswordFor, signed, onClose, onConfirm }: ReasonModalProps) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const [newPassword, setNewPassword] = useState('');
+  const [password, setPassword] = useState('');
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -44,14 +48,18 @@ function ReasonForm({ help, confirmLabel, color, newPasswordFor, onClose, onConf
         setTouched(true);
         if (
           validateReason(t, reason) ||
-          (newPasswordFor !== undefined && validateNewPassword(t, newPassword, newPasswordFor))
+          (newPasswordFor !== undefined && validateNewPassword(t, newPassword, newPasswordFor)) ||
+          (signed && !password)
         )
           return;
         setBusy(true);
         setError(null);
-        onConfirm({ reason: reason.trim(), newPassword })
+        onConfirm({ reason: reason.trim(), newPassword, password })
           .then(onClose)
-          .catch(setError)
+          .catch((e: unknown) => {
+            setPassword('');
+            setError(e);
+          })
           .finally(() => setBusy(false));
       }}
     >
@@ -79,6 +87,9 @@ function ReasonForm({ help, confirmLabel, color, newPasswordFor, onClose, onConf
           withAsterisk
           data-testid="reason-input"
         />
+        {signed ? (
+          <EnrolmentSignature value={password} onChange={(v) => setPassword(String(v))} error={touched && !password ? t('validation.required') : undefined} />
+        ) : null}
         <ErrorAlert error={error} testId="reason-error" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>

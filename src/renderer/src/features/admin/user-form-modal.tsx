@@ -10,6 +10,7 @@ import { useMutationCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
 import { validateNewPassword, validateReason, validateRequired, validateUserId } from '../auth/validators';
 import { RolePicker } from './role-picker';
+import { EnrolmentSignature } from './enrolment-signature';
 
 /** Create a user (no `user`) or edit printed name and roles (with a reason). */
 export function UserFormModal({
@@ -46,6 +47,7 @@ function UserForm({ user, onClose }: { user: UserView | null; onClose: () => voi
       roles: (user?.roles ?? []) as Role[],
       password: '',
       reason: '',
+      adminPassword: '',
     },
     validate: {
       userId: (v) => (user ? null : validateUserId(t, v)),
@@ -53,6 +55,7 @@ function UserForm({ user, onClose }: { user: UserView | null; onClose: () => voi
       roles: (v) => (v.length > 0 ? null : t('validation.rolesRequired')),
       password: (v, values) => (user ? null : validateNewPassword(t, v, values.userId)),
       reason: (v) => (user ? validateReason(t, v) : null),
+      adminPassword: (v) => (v ? null : t('validation.required')),
     },
   });
   const mutation = user ? update : create;
@@ -64,15 +67,20 @@ function UserForm({ user, onClose }: { user: UserView | null; onClose: () => voi
   };
 
   const submit = form.onSubmit((v) => {
-    const onError = (e: unknown) => form.setErrors(fieldErrors(t, e));
+    const onError = (e: unknown) => {
+      form.setFieldValue('adminPassword', '');
+      form.setErrors(fieldErrors(t, e));
+    };
+    // The administrator's signature: identity verified and enrolled (21 CFR 11.100(b)).
+    const signature = { password: v.adminPassword, meaning: 'enrolled' as const };
     if (user) {
       update.mutate(
-        { userId: user.userId, printedName: v.printedName.trim(), roles: v.roles, reason: v.reason.trim() },
+        { userId: user.userId, printedName: v.printedName.trim(), roles: v.roles, reason: v.reason.trim(), signature },
         { onSuccess: (u) => done(u, 'users.updated'), onError },
       );
     } else {
       create.mutate(
-        { userId: v.userId.trim(), printedName: v.printedName.trim(), roles: v.roles, password: v.password },
+        { userId: v.userId.trim(), printedName: v.printedName.trim(), roles: v.roles, password: v.password, signature },
         { onSuccess: (u) => done(u, 'users.created'), onError },
       );
     }
@@ -127,6 +135,11 @@ function UserForm({ user, onClose }: { user: UserView | null; onClose: () => voi
             {...form.getInputProps('password')}
           />
         )}
+        <EnrolmentSignature
+          value={form.values.adminPassword}
+          onChange={(v) => form.setFieldValue('adminPassword', String(v))}
+          error={form.errors.adminPassword}
+        />
         <ErrorAlert error={mutation.error} testId="user-form-error" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>

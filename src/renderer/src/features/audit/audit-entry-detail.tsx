@@ -13,7 +13,7 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
   const q = useCall('audit.entry', { seq }, { staleTime: Infinity });
   if (q.isPending) return <Loader size="sm" />;
   if (q.isError) return <ErrorAlert error={q.error} />;
-  const { entry, before, after, changes } = q.data;
+  const { entry, before, after, changes, signature } = q.data;
   // A new record has no `before`: show every field it was created with.
   const rows =
     changes.length > 0
@@ -55,6 +55,7 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
           <Text data-testid="audit-detail-reason">{entry.reason ?? t('common.none')}</Text>
         </Item>
       </SimpleGrid>
+      {signature ? <PersonalSignature s={signature} /> : null}
       <Anchor
         href={href('/audit', { tab: 'trail', entity: entry.entity, id: entry.entityId })}
         onClick={onNavigate}
@@ -107,6 +108,36 @@ function Item({ label, children }: { label: string; children: ReactNode }) {
         {label}
       </Text>
       {children}
+    </Stack>
+  );
+}
+
+/**
+ * A signature entry's personal signature (issue 18 §2): checked in main against the signer's
+ * key on record; shown with the key's fingerprint so an inspector can compare it with the
+ * registrations `lotseal verify` prints.
+ */
+function PersonalSignature({ s }: { s: { personal: 'verified' | 'legacy' | 'invalid'; keyFingerprint: string | null; keyId: string | null; headSeq: number | null } }) {
+  const { t } = useTranslation();
+  const color = s.personal === 'verified' ? 'green' : s.personal === 'legacy' ? 'gray' : 'red';
+  return (
+    <Stack gap={4} data-testid="audit-signature">
+      <Badge color={color} variant="light" tt="none" data-testid="audit-signature-state" data-state={s.personal}>
+        {t(`trust.signature_${s.personal}`)}
+      </Badge>
+      {s.keyFingerprint ? (
+        <Text size="sm">
+          {t('trust.signedWithKey')}:{' '}
+          <Text span ff="monospace" size="sm" data-testid="audit-signature-fingerprint" title={s.keyFingerprint}>
+            {s.keyFingerprint}
+          </Text>
+        </Text>
+      ) : null}
+      {s.headSeq !== null ? (
+        <Text size="xs" c="dimmed">
+          {t('trust.witnessesHead', { seq: s.headSeq })}
+        </Text>
+      ) : null}
     </Stack>
   );
 }

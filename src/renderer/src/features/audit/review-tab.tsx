@@ -6,10 +6,10 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client';
 import { useCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
 import { useLedgerStatus } from '../../app/ledger-status';
 import { hasPermission, useSession } from '../../app/session';
 import { SignatureDialog } from '../auth/signature-dialog';
+import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 /** Periodic audit-trail review by a QA manager, signed `audit_reviewed` through an entry. */
 export function ReviewTab() {
@@ -70,7 +70,7 @@ export function ReviewTab() {
                   <Table.Tr key={`${r.id}-${i}`}>
                     <Table.Td>#{r.throughSeq}</Table.Td>
                     <Table.Td>{s ? `${s.printedName} (${s.userId})` : '—'}</Table.Td>
-                    <Table.Td>{s ? `${formatTime(s.signedAt)} ${s.timeZone}` : '—'}</Table.Td>
+                    <Table.Td>{s ? signatureTime(s) : '—'}</Table.Td>
                     <Table.Td>{s?.comment ?? '—'}</Table.Td>
                   </Table.Tr>
                 )),

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, Progress, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { ledgerStatusKey, useLedgerStatus } from '../../app/ledger-status';
 import { percent, useJob } from '../../app/jobs';
 import { hasPermission, useSession } from '../../app/session';
 import { SignatureDialog } from '../auth/signature-dialog';
+import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 export function VerificationTab() {
   const { t } = useTranslation();
@@ -126,7 +127,7 @@ export function VerificationTab() {
             {run.signatures.map((s) => (
               <Text key={s.id} size="sm">
                 {t(`meanings.${s.meaning}`)} — {t('verify.signedBy')} {s.printedName} ({s.userId}),{' '}
-                {formatTime(s.signedAt)} {s.timeZone}
+                {signatureTime(s)}
                 {s.comment ? ` — ${s.comment}` : ''}
               </Text>
             ))}
@@ -140,6 +141,8 @@ export function VerificationTab() {
           </Stack>
         ) : null}
       </Paper>
+
+      <WitnessCheck />
 
       {run ? (
         <SignatureDialog
@@ -170,6 +173,76 @@ export function VerificationTab() {
         />
       ) : null}
     </Stack>
+  );
+}
+
+/**
+ * A paper witness (issue 18 §10): the QR code of a certificate of analysis or an evidence pack
+ * (`LOTSEAL|COA|lot|seq|hash`), scanned into the field (a scanner types it and presses Enter)
+ * or `SEQ:HASH` typed: does the chain hold exactly that head at that sequence number?
+ */
+function WitnessCheck() {
+  const { t } = useTranslation();
+  const [text, setText] = useState('');
+  const check = useMutationCall('ledger.witness');
+  const r = check.data;
+  return (
+    <Paper withBorder p="md" data-testid="witness">
+      <Stack gap="xs">
+        <Title order={4}>{t('trust.witnessTitle')}</Title>
+        <Text size="sm" c="dimmed">
+          {t('trust.witnessHelp')}
+        </Text>
+        <form
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (text.trim()) check.mutate({ text: text.trim() });
+          }}
+        >
+          <Group align="flex-end">
+            <TextInput
+              style={{ flex: 1 }}
+              label={t('trust.witnessInput')}
+              placeholder="LOTSEAL|COA|FG-20260301-001|18211|9f2c…"
+              value={text}
+              onChange={(e) => setText(e.currentTarget.value)}
+              data-testid="witness-input"
+              autoComplete="off"
+            />
+            <Button type="submit" loading={check.isPending} data-testid="witness-check">
+              {t('trust.witnessCheck')}
+            </Button>
+          </Group>
+        </form>
+        <ErrorAlert error={check.error} />
+        {r ? (
+          <Alert color={r.holds ? 'green' : 'red'} variant="light" data-testid="witness-result" data-holds={r.holds ? 'yes' : 'no'}>
+            <Stack gap={2}>
+              <Text size="sm" fw={600}>
+                {r.holds
+                  ? t('trust.witnessHolds', { seq: r.seq })
+                  : r.stored
+                    ? t('trust.witnessDiffers', { seq: r.seq })
+                    : t('trust.witnessBeyond', { seq: r.seq, head: r.headSeq })}
+              </Text>
+              {r.source ? (
+                <Text size="sm">{t('trust.witnessSource', { source: r.source, subject: r.subject ?? '—' })}</Text>
+              ) : null}
+              <Text size="xs" ff="monospace">
+                {t('trust.witnessHash')}: {r.hash}
+              </Text>
+              {r.stored && !r.holds ? (
+                <Text size="xs" ff="monospace">
+                  {t('trust.witnessStored')}: {r.stored}
+                </Text>
+              ) : null}
+              {r.holds ? <Text size="xs">{r.verified ? t('trust.witnessVerified') : t('trust.witnessNotVerified')}</Text> : null}
+            </Stack>
+          </Alert>
+        ) : null}
+      </Stack>
+    </Paper>
   );
 }
 

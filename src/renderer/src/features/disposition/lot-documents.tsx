@@ -24,6 +24,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { formatTime } from '../../components/format';
 import { hasPermission, useSession } from '../../app/session';
 import { base64ToBlob } from './disposition-format';
+import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 type DocLocale = 'en' | 'zh-CN';
 interface Pdf {
@@ -350,7 +351,7 @@ function CoaView({ code, doc, locale }: { code: string; doc: DocumentView | null
       <Stack gap={0} data-testid="coa-view-signatures">
         {sigs.map((s) => (
           <Text key={s.id} size="xs">
-            {s.printedName} ({s.userId}) / {formatTime(s.signedAt)} ({s.timeZone}) /{' '}
+            {s.printedName} ({s.userId}) / {signatureTime(s)} /{' '}
             {lt(`meaning.${s.meaning}`, t(`meanings.${s.meaning}`))}
           </Text>
         ))}

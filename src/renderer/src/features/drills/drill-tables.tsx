@@ -1,11 +1,11 @@
 import { Badge, Box, Group, Paper, SimpleGrid, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatTime } from '../../components/format';
 import { KindLabel, LotLink, StatusBadge, qty } from '../lots/lot-format';
 import { num } from '../testing/testing-format';
 import { pctTone, type DrillDetail } from './drills-format';
 import { massBalanceRows } from '../../../../shared/contract/channels/trace';
+import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 /** A section that waits for its step: until the step is run, it says so instead of showing data. */
 export function StepSection({
@@ -312,7 +312,7 @@ export function DrillSignatures({ detail }: { detail: DrillDetail }) {
     <Box data-testid="drill-signatures">
       {detail.signatures.map((s) => (
         <Text key={s.id} size="sm" data-testid="drill-signature" data-meaning={s.meaning} data-valid={String(s.valid)}>
-          <b>{s.printedName}</b> ({s.userId}) · {t(`meanings.${s.meaning}`)} · {formatTime(s.signedAt)} ({s.timeZone})
+          <b>{s.printedName}</b> ({s.userId}) · {t(`meanings.${s.meaning}`)} · {signatureTime(s)}
           {s.comment ? ` · ${s.comment}` : ''}
           {!s.valid ? (
             <Badge ml="xs" color="red" size="xs">

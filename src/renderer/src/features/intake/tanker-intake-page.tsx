@@ -39,6 +39,7 @@ import {
   type IntakeDetail,
 } from './intake-format';
 import { PanelEntry, useIntakeRefresh } from './panel-entry';
+import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 function Fact({ label, value, testId, mono }: { label: string; value: string; testId?: string; mono?: boolean }) {
   return (
@@ -237,7 +238,7 @@ export function TankerIntakePage({ lotCode }: { lotCode: string }) {
                 </Text>
                 <Text size="sm">/</Text>
                 <Text size="sm" style={{ fontVariantNumeric: 'tabular-nums' }}>
-                  {formatTime(sig.signedAt)} ({sig.timeZone})
+                  {signatureTime(sig)}
                 </Text>
                 <Text size="sm">/</Text>
                 <Badge variant="light" tt="none" color={sig.meaning === 'rejected' ? 'red' : 'green'}>

@@ -36,6 +36,7 @@ import { KindLabel, LotLink, StatusBadge, qty, traceHref } from './lot-format';
 import { LotRetentionFlag } from '../samples/retention-page';
 import { CompletenessPanel } from '../completeness/completeness-panel';
 import { releaseHref } from '../disposition/disposition-format';
+import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 type Decision = (typeof lotDecisions)[number];
 const received = new Set(['raw_milk', 'ingredient', 'packaging']);
@@ -199,7 +200,7 @@ export function LotPage({ code }: { code: string }) {
                 </Text>
                 <Text size="sm">/</Text>
                 <Text size="sm">
-                  {formatTime(s.signedAt)} ({s.timeZone})
+                  {signatureTime(s)}
                 </Text>
                 <Text size="sm">/</Text>
                 <Badge variant="light" tt="none">

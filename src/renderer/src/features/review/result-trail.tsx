@@ -10,6 +10,7 @@ import { href } from '../../app/router';
 import { oosHref, ResultStatusBadge, SampleTestingLink } from './result-format';
 import { useReportedText } from '../testing/reported';
 import { reportedForReader } from '../../../../shared/rules/testing';
+import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 type HistoryEntry = NonNullable<ReturnType<typeof useCall<'results.get'>>['data']>['history'][number];
 
@@ -97,7 +98,7 @@ export function SignatureList({ signatures, testId }: { signatures: SignatureVie
             {s.printedName} ({s.userId})
           </Text>
           <Text size="sm" c="dimmed">
-            {formatTime(s.signedAt)} ({s.timeZone})
+            {signatureTime(s)}
           </Text>
           {s.comment ? <Text size="sm">— {s.comment}</Text> : null}
           {!s.valid ? (

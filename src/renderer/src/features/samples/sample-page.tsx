@@ -35,6 +35,7 @@ import { LabelPrint } from './label-print';
 import { SampleLink, SampleStatusBadge, localToInstant } from './sample-format';
 import { SamplesTabs } from './samples-tabs';
 import { SampleTestsPanel } from '../testing/sample-tests-panel';
+import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 const eventColor: Record<string, string> = {
   registered: 'gray',
@@ -249,7 +250,7 @@ export function SamplePage({ code }: { code: string }) {
                   </Text>
                   <Text size="sm">/</Text>
                   <Text size="sm">
-                    {formatTime(sig.signedAt)} ({sig.timeZone})
+                    {signatureTime(sig)}
                   </Text>
                   <Text size="sm">/</Text>
                   <Badge variant="light" tt="none">

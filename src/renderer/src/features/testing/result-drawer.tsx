@@ -36,6 +36,7 @@ import {
   type LiveVerdict,
 } from './testing-format';
 import { useReportedText } from './reported';
+import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 type Detail = ChannelOutput<'results.get'>;
 type Attachment = Detail['attachments'][number];
@@ -283,7 +284,7 @@ function DrawerBody({ id, onSelect }: { id: string; onSelect: (id: string) => vo
                 {t(`meanings.${s.meaning}`)}
               </Badge>
               <Text size="sm">
-                {formatTime(s.signedAt)} ({s.timeZone})
+                {signatureTime(s)}
               </Text>
               {s.valid ? (
                 <Badge color="green" variant="outline" tt="none" size="sm">
