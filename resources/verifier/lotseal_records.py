@@ -5,7 +5,7 @@ This file is the Python copy of what docs/ledger.md documents and the applicatio
   ENTITIES  the record type -> table mapping (src/main/ledger/entities.ts and the capability
             modules' entities.ts: `allEntities()`), in the application's registry order;
   RULES     the signed-change rule table (src/shared/domain/signed-changes.ts,
-            docs/ledger.md section 3.4);
+            docs/ledger.md section 3.3);
   TRIGGERS  the triggers the migrations create (src/main/db/migrations/), with their exact SQL.
 The verifier (lotseal_verify.py) reads nothing else to know what to replay and what must be
 signed. tests/unit/verifier-mapping.test.ts compares every line of this file with the
