@@ -1627,6 +1627,10 @@ def human(report):
                 lines.append("  %s  %s (%s)  from %s%s" % (
                     k.get("fingerprint"), k.get("user_id"), k.get("printed_name"), k.get("valid_from"),
                     "  until %s" % k["valid_to"] if k.get("valid_to") else ""))
+    a = report.get("anchor")
+    if a and report.get("database_id") and a.get("database_id") != report["database_id"]:
+        lines.append("NOTE / 注意: the anchor is for database %s, this database is %s" % (a.get("database_id"),
+                                                                                      report["database_id"]))
     m = report.get("manifest")
     if m:
         if m["ok"]:
