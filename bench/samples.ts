@@ -141,7 +141,7 @@ export async function runScanBench(opts: ScanBenchOptions = {}): Promise<Record<
             wr.create(L.lot, {
               code: lotCode, kind: 'finished', item_code: 'IF-1', item_name: 'Infant formula stage 1', quantity: '3200', unit: 'kg', lot_date: date,
               supplier_code: null, supplier_lot: null, expiry_date: new Date(at + 720 * 86_400_000).toISOString().slice(0, 10), location: 'WH-A',
-              status: 'released', origin: 'production', receipt_id: null, batch_id: null,
+              status: 'released', origin: 'import', receipt_id: null, batch_id: null,
             });
           }
           const row = wr.create(S.sample, {

@@ -118,7 +118,7 @@ export function generateSyntheticPlant(file: string, opts: SyntheticPlantOptions
           ? `FARM${int(1, 60)}`
           : `SUP${int(1, 80)}`,
     status: kind === 'intermediate' || kind === 'finished' ? 'released' : 'accepted',
-    origin: 'erp_import',
+    origin: 'import',
   });
 
   for (let d = 0; d < days; d++) {
@@ -126,7 +126,7 @@ export function generateSyntheticPlant(file: string, opts: SyntheticPlantOptions
     const ymd = date.replace(/-/g, '');
     ledger.write(actor, (w: LedgerWriter) => {
       const use = (input: string, output: string, quantity: string, unit: string) => {
-        w.create(L.consumption, { input_lot: input, output_lot: output, quantity, unit, date, origin: 'erp_import' });
+        w.create(L.consumption, { input_lot: input, output_lot: output, quantity, unit, date, origin: 'import' });
         counts.consumption++;
       };
       const raw: string[] = [];
@@ -197,7 +197,7 @@ export function generateSyntheticPlant(file: string, opts: SyntheticPlantOptions
             quantity: `${int(50, 900)}`,
             unit: 'can',
             date: shipDate,
-            origin: 'erp_import',
+            origin: 'import',
           });
           counts.shipments++;
         }
@@ -210,7 +210,7 @@ export function generateSyntheticPlant(file: string, opts: SyntheticPlantOptions
           quantity: '2',
           unit: 'kg',
           date,
-          origin: 'erp_import',
+          origin: 'import',
         });
         w.create(L.stockMovement, {
           lot_code: r,
@@ -218,7 +218,7 @@ export function generateSyntheticPlant(file: string, opts: SyntheticPlantOptions
           quantity: `${int(0, 300)}`,
           unit: 'kg',
           date,
-          origin: 'erp_import',
+          origin: 'import',
         });
         counts.stock += 2;
       }

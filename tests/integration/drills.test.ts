@@ -334,11 +334,11 @@ describe('recall drills and recalls', () => {
       { dataDir: app.dir },
     );
     if (r0.code !== 0) {
-      // An unregistered CLI key is refused: the administrator registers it once.
+      // An unenrolled CLI key is refused: the administrator enrols this host once (issue 18 §5).
       const apw = join(app.dir, 'admin-password.txt');
       writeFileSync(apw, `${ADMIN_PASSWORD}\n`);
       const reg = await lotsealAsync(
-        ['--db', join(app.dir, 'lotseal.db'), 'user', 'list', '--user', 'admin', '--password-file', apw, '--json'],
+        ['--db', join(app.dir, 'lotseal.db'), 'host', 'enrol', '--user', 'admin', '--password-file', apw, '--json'],
         { dataDir: app.dir },
       );
       expect(reg.code, reg.stderr).toBe(0);

@@ -17,13 +17,17 @@ describe('lotseal import', () => {
     db = join(t.dir, 'x.db');
     env = { dataDir: t.dir };
     writeFileSync(join(t.dir, 'pw.txt'), 'admin-password-1\n');
+    writeFileSync(join(t.dir, 'initial.txt'), 'initial-password-01\n');
     writeFileSync(join(t.dir, 'prod.txt'), 'prod-password-01\n');
     expect(lotseal(['init', '--db', db, '--admin', 'admin', '--password-file', join(t.dir, 'pw.txt')], env).code).toBe(0);
     const add = lotseal(
-      ['user', 'add', '--db', db, '--user', 'admin', '--password-file', join(t.dir, 'pw.txt'), '--new-user', 'prod1', '--name', '张伟', '--roles', 'production', '--new-password-file', join(t.dir, 'prod.txt')],
+      ['user', 'add', '--db', db, '--user', 'admin', '--password-file', join(t.dir, 'pw.txt'), '--new-user', 'prod1', '--name', '张伟', '--roles', 'production', '--new-password-file', join(t.dir, 'initial.txt')],
       env,
     );
     expect(add.code, add.stderr).toBe(0);
+    // The password the administrator set must be changed before any other command (11.300).
+    const passwd = lotseal(['user', 'passwd', '--db', db, '--user', 'prod1', '--password-file', join(t.dir, 'initial.txt'), '--new-password-file', join(t.dir, 'prod.txt')], env);
+    expect(passwd.code, passwd.stderr).toBe(0);
     prod = ['import', '--db', db, '--user', 'prod1', '--password-file', join(t.dir, 'prod.txt')];
   });
   afterEach(() => t.cleanup());

@@ -43,7 +43,7 @@ beforeAll(() => {
     lot_date: '2026-03-01',
     supplier_code: kind === 'raw_milk' ? 'FARM01' : null,
     status: kind === 'raw_milk' ? 'accepted' : 'released',
-    origin: 'erp_import',
+    origin: 'import',
   });
   ledger.write({ id: 'importer01', name: 'Zhang Min' }, (w) => {
     w.create(C.customer, { code: 'C001', name: '哈尔滨母婴店', contact: 'Wang Fang', phone: '+86 451 5555 0101' });
@@ -56,7 +56,7 @@ beforeAll(() => {
       quantity: '24500000',
       unit: 'g',
       date: '2026-03-02',
-      origin: 'erp_import',
+      origin: 'import',
     });
     w.create(L.consumption, {
       input_lot: 'INT-2026-0001',
@@ -64,7 +64,7 @@ beforeAll(() => {
       quantity: '3200',
       unit: 'kg',
       date: '2026-03-03',
-      origin: 'erp_import',
+      origin: 'import',
     });
     w.create(L.shipment, {
       shipment_code: 'SH-0001',
@@ -73,7 +73,7 @@ beforeAll(() => {
       quantity: '120',
       unit: 'can',
       date: '2026-03-04',
-      origin: 'erp_import',
+      origin: 'import',
     });
     for (const [movement, quantity] of [
       ['on_hand', '300'],
@@ -86,7 +86,7 @@ beforeAll(() => {
         quantity,
         unit: 'kg',
         date: '2026-03-05',
-        origin: 'erp_import',
+        origin: 'import',
       });
     }
   });

@@ -30,7 +30,9 @@ function builder(w: LedgerWriter) {
         lot_date: '2026-03-01',
         supplier_code: produced.has(kind) ? null : 'S001',
         status: produced.has(kind) ? 'released' : 'accepted',
-        origin: 'test',
+        // History as an ERP import leaves it: only an import may create a lot already decided
+        // (docs/ledger.md §3.3, rules lot.create_*).
+        origin: 'import',
       });
     },
     use(input: string, output: string, quantity = '1', unit = 'kg', date = '2026-03-02') {

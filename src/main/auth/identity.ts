@@ -318,9 +318,13 @@ export class IdentityService {
   ): Promise<void> {
     const problems = passwordPolicyProblems(u.id, password);
     if (u.password_hash && problems.length === 0) {
-      const history = [u.password_hash, ...(JSON.parse(u.password_history ?? '[]') as string[])].slice(0, PASSWORD_HISTORY);
+      const history = [u.password_hash, ...(JSON.parse(u.password_history ?? '[]') as string[])].slice(
+        0,
+        PASSWORD_HISTORY,
+      );
       // The history's scrypt checks run side by side in the thread pool.
-      if ((await Promise.all(history.map((h) => verifyPassword(password, h)))).some(Boolean)) problems.push('password.reused');
+      if ((await Promise.all(history.map((h) => verifyPassword(password, h)))).some(Boolean))
+        problems.push('password.reused');
     }
     if (problems.length) fail('password_policy', { problems, min: 10, history: PASSWORD_HISTORY });
   }
@@ -523,15 +527,20 @@ export class IdentityService {
    */
   async changeOwnPassword(userId: string, current: string, next: string): Promise<UserRow> {
     const key = this.activeKey(userId);
-    const opened = key?.sealed ? unsealPersonalKey(key.sealed, current) : Promise.resolve(null);
-    let u: UserRow;
-    try {
-      u = await this.authenticate(userId, current, 'password_change');
-    } catch (e) {
-      await opened;
-      throw e;
-    }
-    const existing = key ? await opened : null;
+    let opened: PersonalKeyPair | null = null;
+    // With a key in force, opening its seal is the check of the current password.
+    const u = await this.authenticate(
+      userId,
+      current,
+      'password_change',
+      key?.sealed
+        ? async () => {
+            opened = await unsealPersonalKey(key.sealed!, current);
+            return opened !== null;
+          }
+        : undefined,
+    );
+    const existing = opened as PersonalKeyPair | null;
     if (key && (!existing || existing.id !== key.id)) fail('key_error', { userId }, 'errors.personal_key_unsealable');
     const pair = existing ?? newPersonalKey();
     const enrolment = key ? undefined : this.pendingEnrolment(userId);
@@ -693,7 +702,12 @@ export class IdentityService {
    * locks the account, for the app and the CLI alike; the caller records a success.
    * `purpose` says what the password was for (sign_in, signature, unlock…).
    */
-  async authenticate(userId: string, password: string, purpose: string): Promise<UserRow> {
+  async authenticate(
+    userId: string,
+    password: string,
+    purpose: string,
+    check?: (u: UserRow) => Promise<boolean>,
+  ): Promise<UserRow> {
     const u = this.getUser(userId);
     if (!u) {
       await verifyPassword(password, DUMMY_HASH);
@@ -702,7 +716,7 @@ export class IdentityService {
     }
     if (u.status === 'deactivated') fail('account_deactivated', { userId });
     if (this.effectiveStatus(u) === 'locked') fail('account_locked', { userId });
-    const ok = await verifyPassword(password, u.password_hash);
+    const ok = await (check ? check(u) : verifyPassword(password, u.password_hash));
     if (!ok) {
       const n = this.recordFailure(userId, purpose, 'wrong password');
       if (n >= MAX_FAILED_ATTEMPTS) fail('account_locked', { userId });
@@ -788,28 +802,13 @@ export class IdentityService {
     password: string,
     opts: { sign?: boolean; check?: (u: UserRow) => void } = {},
   ): Promise<Signer> {
-    const key = opts.sign ? this.activeKey(userId) : undefined;
-    const opening = key?.sealed ? unsealPersonalKey(key.sealed, password) : Promise.resolve(null);
-    let u: UserRow;
-    try {
-      u = await this.authenticate(userId, password, 'cli_sign_in');
-      this.checkPasswordRules(u, 'cli');
-      opts.check?.(u);
-    } catch (e) {
-      await opening;
-      throw e;
-    }
-    let pair = await opening;
-    const upgraded = await this.maybeUpgrade(u, password);
-    if (opts.sign) {
-      if (!key) pair = upgraded;
-      if (!pair) fail('key_error', { userId }, key ? 'errors.personal_key_unsealable' : 'errors.no_personal_key');
-      if (key && pair.id !== key.id) fail('key_error', { userId }, 'errors.personal_key_unsealable');
-    }
+    const { u, pair } = await this.passwordAndKey(userId, password, 'cli_sign_in', (x) => {
+      this.checkPasswordRules(x, 'cli');
+      opts.check?.(x);
+    });
     this.recordSuccess(u, 'cli_sign_in');
-    const signer: Signer = { ...this.mustGet(u.id) };
-    if (pair) unsealed.set(signer, { privateKey: pair.privateKey, keyId: pair.id, fingerprint: pair.fingerprint });
-    return signer;
+    if (opts.sign) return this.signerOf(u, pair);
+    return { ...this.mustGet(u.id) };
   }
 
   signOut(userId: string, why: 'sign_out' | 'switch_user' = 'sign_out'): void {
@@ -911,23 +910,43 @@ export class IdentityService {
    * were waiting).
    */
   async authenticateSigner(userId: string, password: string): Promise<Signer> {
-    const key = this.activeKey(userId);
-    const opening = key?.sealed ? unsealPersonalKey(key.sealed, password) : Promise.resolve(null);
-    let u: UserRow;
-    try {
-      u = await this.authenticate(userId, password, 'signature');
-    } catch (e) {
-      await opening;
-      throw e;
-    }
-    let pair = await opening;
-    if (!key) {
-      pair = await this.maybeUpgrade(u, password);
-      if (!pair) fail('key_error', { userId }, 'errors.no_personal_key');
-    } else if (!pair || pair.id !== key.id) {
-      fail('key_error', { userId }, 'errors.personal_key_unsealable');
-    }
+    const { u, pair } = await this.passwordAndKey(userId, password, 'signature');
     if (this.failedAttempts(u.id) > 0) this.recordSuccess(u, 'signature_authenticated');
+    return this.signerOf(u, pair);
+  }
+
+  /**
+   * The password checked and the personal key unsealed in one: with a key in force, opening its
+   * seal is the password check (AES-256-GCM under the scrypt of this password: the seal is
+   * always made under the current password — re-sealed at every change, retired at a reset);
+   * without one, the password hash, then the upgrade's new key (or none).
+   */
+  private async passwordAndKey(
+    userId: string,
+    password: string,
+    purpose: string,
+    before?: (u: UserRow) => void,
+  ): Promise<{ u: UserRow; pair: PersonalKeyPair | null }> {
+    const key = this.activeKey(userId);
+    let pair: PersonalKeyPair | null = null;
+    const u = await this.authenticate(
+      userId,
+      password,
+      purpose,
+      key?.sealed
+        ? async () => {
+            pair = await unsealPersonalKey(key.sealed!, password);
+            return pair !== null && pair.id === key.id;
+          }
+        : undefined,
+    );
+    before?.(u);
+    if (!key) pair = await this.maybeUpgrade(u, password);
+    return { u, pair };
+  }
+
+  private signerOf(u: UserRow, pair: PersonalKeyPair | null): Signer {
+    if (!pair) fail('key_error', { userId: u.id }, 'errors.no_personal_key');
     const signer: Signer = { ...this.mustGet(u.id) };
     unsealed.set(signer, { privateKey: pair.privateKey, keyId: pair.id, fingerprint: pair.fingerprint });
     return signer;
