@@ -58,6 +58,8 @@ export default defineConfig({
           'verify-worker': resolve(__dirname, 'src/main/ledger/verify-worker.ts'),
           // ERP imports apply in a worker_thread for the same reason (docs/import.md).
           'import-worker': resolve(__dirname, 'src/main/import/import-worker.ts'),
+          // Evidence folders and audit-trail CSV exports are written in a worker_thread too.
+          'evidence-worker': resolve(__dirname, 'src/main/evidence/evidence-worker.ts'),
         },
         external: nativeDeps,
         output: { format: 'cjs', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

@@ -19,6 +19,9 @@
  * - trust: signing latency with the personal key (p50/p95), verification of a signature-dense
  *   ledger, and with --data the plant-scale verification with and without the signature pass
  *   (bench/trust.ts).
+ * - evidence: the standalone Python verifier (per phase, entries/s, Ed25519 verifications/s),
+ *   `export --evidence` and the streamed audit CSV on the plant dataset (--data DIR, else
+ *   generated at scale 0.1) (bench/evidence.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -31,6 +34,7 @@ import { runDispositionBench } from './disposition';
 import { runDrillsBench } from './drills';
 import { runInstrumentsBench } from './instruments';
 import { runTrustBench } from './trust';
+import { runEvidenceBench } from './evidence';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -41,7 +45,7 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const sizes = (arg('sizes') ?? '1000000').split(',').map(Number);
-  const only = new Set((arg('only') ?? 'ledger,trace,import,testing,instruments,disposition,drills,trust').split(','));
+  const only = new Set((arg('only') ?? 'ledger,trace,import,testing,instruments,disposition,drills,trust,evidence').split(','));
   const data = arg('data');
   const started = new Date();
   const result: Record<string, unknown> = {
@@ -92,6 +96,7 @@ async function main(): Promise<void> {
       onProgress: (phase, done, total) => process.stderr.write(`drills ${phase}: ${done}/${total}\n`),
     });
   }
+  if (only.has('evidence')) result['evidence'] = await runEvidenceBench(data ? { data } : {});
   const json = JSON.stringify(result, null, 2);
   process.stdout.write(`${json}\n`);
   const dir = join(__dirname, '..', 'bench-results');

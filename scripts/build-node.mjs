@@ -32,6 +32,7 @@ const entries = {
   harness: 'src/main/harness/index.ts',
   'verify-worker': 'src/main/ledger/verify-worker.ts',
   'import-worker': 'src/main/import/import-worker.ts',
+  'evidence-worker': 'src/main/evidence/evidence-worker.ts',
 };
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

@@ -47,7 +47,10 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   },
   'audit.query': { filter: {}, offset: 0, limit: 10 },
   'audit.entry': { seq: 1 },
-  'audit.exportCsv': { filter: { entity: 'user' } },
+  // A folder that does not exist: the call is answered (not_found) without starting a job.
+  'audit.exportCsv': { filter: { entity: 'user' }, folder: '/nonexistent-folder-for-matrix' },
+  'evidence.export': { folder: '/nonexistent-folder-for-matrix' },
+  'exports.result': { jobId: 'none' },
   'audit.review': {
     throughSeq: 1,
     filter: {},
@@ -499,6 +502,8 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'audit.query': READERS,
   'audit.entry': READERS,
   'audit.exportCsv': ['qa_manager', 'inspector'],
+  'evidence.export': ['qa_manager', 'inspector'],
+  'exports.result': ['qa_manager', 'inspector'],
   'audit.review': ['qa_manager'],
   'audit.reviews': READERS,
   'signatures.forRecord': READERS,

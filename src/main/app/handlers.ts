@@ -8,7 +8,7 @@ import { SettingsService } from '../auth/settings';
 import { parseWitness } from '../../shared/domain/witness';
 import type { SignatureInput } from '../../shared/contract/common';
 import type { CallContext, HandlerTable, SessionInfo } from '../dispatcher/dispatcher';
-import { auditEntryDetail, exportAuditCsv, queryAudit } from '../ledger/audit-queries';
+import { auditEntryDetail, queryAudit } from '../ledger/audit-queries';
 import { backupDatabase, restoreDatabase } from '../ledger/backup';
 import { E, type Row } from '../ledger/entities';
 import { systemActor, type Actor } from '../ledger/ledger';
@@ -26,6 +26,7 @@ import { intakeHandlers } from '../intake/handlers';
 import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
 import { recallHandlers } from '../recall/handlers';
+import { evidenceHandlers } from '../evidence/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -104,6 +105,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...instrumentsHandlers(core),
     ...dispositionHandlers(core),
     ...recallHandlers(core),
+    ...evidenceHandlers(core),
     'app.status': () => {
       const svc = core.maybe();
       return {
@@ -276,11 +278,6 @@ export function buildHandlers(core: AppCore): HandlerTable {
         }
       }
       return d;
-    },
-    'audit.exportCsv': ({ filter }) => {
-      const { csv, rows } = exportAuditCsv(core.need().ledger.db, filter);
-      const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
-      return { fileName: `lotseal-audit-trail-${stamp}.csv`, csv, rows };
     },
     'audit.review': async ({ throughSeq, filter, comment, signature }, ctx) => {
       const svc = core.need();

@@ -28,6 +28,7 @@ import { registerImportCommand } from './commands/import';
 import { registerTraceCommand } from './commands/trace';
 import { registerInstrumentCommands } from './commands/instruments';
 import { registerDrillCommand } from './commands/drill';
+import { registerExportCommand } from './commands/export';
 
 /**
  * `lotseal`: the command line of ../shared/formats/README.md (a published contract).
@@ -467,6 +468,7 @@ export function buildProgram(): Command {
   registerTraceCommand(program, g);
   registerInstrumentCommands(program, g);
   registerDrillCommand(program, g);
+  registerExportCommand(program, g);
 
   return program;
 }

@@ -33,7 +33,7 @@ export function toEntryView(r: EntryRow): AuditEntryView {
   };
 }
 
-function where(f: AuditFilter): { sql: string; params: unknown[] } {
+export function where(f: AuditFilter): { sql: string; params: unknown[] } {
   const c: string[] = [];
   const p: unknown[] = [];
   const add = (clause: string, value: unknown): void => {
@@ -107,44 +107,4 @@ export function auditEntryDetail(db: Db, seq: number) {
     }
   }
   return { entry: toEntryView(r), before, after, changes };
-}
-
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  // Cells starting with = + - @ are prefixed so a spreadsheet never runs them as formulas.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export const CSV_EXPORT_LIMIT = 200_000;
-
-/** The sortable spreadsheet inspectors ask for: one row per entry, changed fields spelled out. */
-export function exportAuditCsv(db: Db, filter: AuditFilter): { csv: string; rows: number } {
-  const w = where(filter);
-  const header = ['seq', 'time_utc', 'time_zone', 'user_id', 'printed_name', 'workstation', 'action', 'entity', 'record_id', 'reason', 'changes', 'entry_hash'];
-  const lines = [header.join(',')];
-  const stmt = db.prepare(`SELECT ${COLS}, content FROM audit_entry ${w.sql} ORDER BY seq LIMIT ?`);
-  const lastContent = new Map<string, Record<string, unknown>>();
-  let n = 0;
-  for (const r of stmt.iterate(...w.params, CSV_EXPORT_LIMIT) as Iterable<EntryRow>) {
-    n++;
-    const key = `${r.entity}\u0000${r.entity_id}`;
-    const after = displayContent(r.entity, JSON.parse(r.content) as Record<string, unknown>);
-    let before = lastContent.get(key) ?? null;
-    if (!before && r.action !== 'create') {
-      const prev = db.prepare('SELECT content FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1').get(r.entity, r.entity_id, r.seq) as { content: string } | undefined;
-      before = prev ? displayContent(r.entity, JSON.parse(prev.content) as Record<string, unknown>) : null;
-    }
-    const changes = Object.keys(after)
-      .filter((k) => !(k === 'rev' && before) && JSON.stringify(before?.[k]) !== JSON.stringify(after[k]))
-      .map((k) => `${k}: ${before ? JSON.stringify(before[k] ?? null) : '∅'} → ${JSON.stringify(after[k])}`)
-      .join('; ');
-    lastContent.set(key, after);
-    lines.push(
-      [r.seq, new Date(r.at).toISOString(), r.tz, r.actor, r.actor_name, r.ws, r.action, r.entity, r.entity_id, r.reason, changes, r.hash.toString('hex')]
-        .map(csvCell)
-        .join(','),
-    );
-  }
-  return { csv: '\uFEFF' + lines.join('\r\n') + '\r\n', rows: n };
 }

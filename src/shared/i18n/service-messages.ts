@@ -9,6 +9,10 @@ export const serviceMessagesEn = {
     anchor_unreadable:
       'The anchor file {{file}} cannot be read. Give the anchor file of the workstation (anchors/<database id>.json).',
     backup_folder_missing: 'No backup folder is set. Choose a folder, or set one in Administration → Settings.',
+    export_file_exists: 'The file {{file}} already exists; an export never overwrites a file. Choose another name.',
+    export_folder_invalid: 'The folder {{folder}} does not exist or is not a folder. Give the full path of an existing folder.',
+    export_folder_not_empty: 'The folder {{folder}} already exists and is not empty; an evidence folder is written only into a new or empty folder.',
+    export_what: 'Say what to export: --evidence FOLDER or --audit-csv FILE (one of them).',
     backup_verify_failed:
       'The backup copy did not verify, so it was deleted and nothing was reported as backed up. Check the disk and try again.',
     bad_roles: 'Unknown role(s) "{{value}}". Allowed roles: {{allowed}}.',
@@ -46,7 +50,9 @@ export const serviceMessagesEn = {
     user_exists: 'The user ID {{userId}} is already taken (user IDs are never reused, even after deactivation).',
     user_id_format:
       'User IDs use 2–40 lower-case letters, digits, dot, dash or underscore, starting with a letter or digit.',
+    verifier_missing: 'The standalone verifier (resources/verifier) is missing from this installation ({{dir}}). Reinstall LotSeal.',
     verify_running: 'A verification is already running. Wait for it to finish.',
+    export_running: 'An export is already running. Wait for it to finish.',
     import_no_files: 'Choose at least one CSV file to import.',
     upload_incomplete: 'The upload of {{file}} did not finish. Choose the file again and upload it once more.',
     upload_complete: '{{file}} is already fully uploaded. Start a new upload to send it again.',
@@ -300,6 +306,10 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
   errors: {
     anchor_unreadable: '无法读取锚点文件 {{file}}。请提供该工作站的锚点文件（anchors/<数据库ID>.json）。',
     backup_folder_missing: '未设置备份文件夹。请选择文件夹，或在“系统管理 → 设置”中设置。',
+    export_file_exists: '文件 {{file}} 已存在；导出从不覆盖文件。请换一个文件名。',
+    export_folder_invalid: '文件夹 {{folder}} 不存在或不是文件夹。请填写一个已存在文件夹的完整路径。',
+    export_folder_not_empty: '文件夹 {{folder}} 已存在且不为空；证据包只写入新的或空的文件夹。',
+    export_what: '请指明导出内容：--evidence 文件夹 或 --audit-csv 文件（二选一）。',
     backup_verify_failed: '备份副本未通过校验，已被删除，本次备份未成功。请检查磁盘后重试。',
     bad_roles: '未知角色“{{value}}”。可用角色：{{allowed}}。',
     cannot_deactivate_self: '不能停用自己的账户。请联系另一位管理员。',
@@ -328,7 +338,9 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
     user_deactivated: '此账户已停用，不能再修改。',
     user_exists: '用户 ID {{userId}} 已被使用（用户 ID 即使停用后也不会重复使用）。',
     user_id_format: '用户 ID 为 2–40 个小写字母、数字、点、短横线或下划线，并以字母或数字开头。',
+    verifier_missing: '本安装中缺少独立验证程序（resources/verifier，{{dir}}）。请重新安装 LotSeal。',
     verify_running: '校验正在进行中，请等待完成。',
+    export_running: '已有一个导出正在进行，请等待其完成。',
     import_no_files: '请至少选择一个要导入的 CSV 文件。',
     upload_incomplete: '文件 {{file}} 未上传完成。请重新选择该文件并再次上传。',
     upload_complete: '{{file}} 已上传完成。如需重新发送，请开始新的上传。',

@@ -79,6 +79,23 @@ export const auditFilterSchema = z.object({
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
+/** A folder on this workstation given by its full path (an export is written inside it). */
+export const exportFolderSchema = z.string().trim().min(1).max(1000);
+
+export const exportResultSchema = z.object({
+  kind: z.enum(['evidence', 'audit_csv']),
+  /** The evidence folder or the CSV file written. */
+  path: z.string(),
+  headSeq: z.number().int(),
+  entries: z.number().int(),
+  bytes: z.number().int(),
+  /** SHA-256 of manifest.json (evidence) or of the CSV file. */
+  sha256: z.string(),
+  /** LotSeal's own verification of the evidence snapshot (null for a CSV). */
+  verification: z.object({ ok: z.boolean(), findings: z.number().int(), kinds: z.array(z.string()) }).nullable(),
+});
+export type ExportResult = z.infer<typeof exportResultSchema>;
+
 export const verificationRunSchema = z.object({
   id: z.string(),
   startedAt: z.string(),
@@ -128,9 +145,34 @@ export const ledgerChannels = {
     access: 'ledger.read',
     writes: false,
   }),
+  /**
+   * The complete audit trail (every entry the filter selects, no cap) streamed to a CSV file
+   * in `folder` (default: the data folder's exports/) by a worker; progress as `job.progress`
+   * (kind export). The file carries prev, hash, content and checkpoints: checkable with
+   * lotseal_verify.py --csv. Recorded in the audit trail when done.
+   */
   'audit.exportCsv': channel({
-    input: z.object({ filter: auditFilterSchema }),
-    output: z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }),
+    input: z.object({ filter: auditFilterSchema, folder: exportFolderSchema.optional() }),
+    output: z.object({ jobId: z.string(), file: z.string() }),
+    access: 'ledger.export',
+    writes: false,
+  }),
+  /**
+   * The evidence folder for an inspector (issue 18 §9): snapshot, keys, anchor, manifest,
+   * README and the standalone Python verifier, written by a worker into a new folder inside
+   * `folder` (default: the data folder's exports/); progress as `job.progress` (kind export).
+   * The manifest's SHA-256 is recorded in the audit trail when done.
+   */
+  'evidence.export': channel({
+    input: z.object({ folder: exportFolderSchema.optional() }),
+    output: z.object({ jobId: z.string(), folder: z.string() }),
+    access: 'ledger.export',
+    writes: false,
+  }),
+  /** The outcome of an export job (null while it runs, or for an unknown job). */
+  'exports.result': channel({
+    input: z.object({ jobId: z.string().max(100) }),
+    output: exportResultSchema.nullable(),
     access: 'ledger.export',
     writes: false,
   }),

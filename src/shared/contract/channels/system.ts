@@ -67,7 +67,7 @@ export const systemChannels = {
 
 export const jobProgressSchema = z.object({
   jobId: z.string(),
-  kind: z.enum(['verify', 'backup', 'restore', 'import', 'report']),
+  kind: z.enum(['verify', 'backup', 'restore', 'import', 'report', 'export']),
   phase: z.string(),
   done: z.number(),
   total: z.number(),

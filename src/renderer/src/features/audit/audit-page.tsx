@@ -1,15 +1,20 @@
 import { Stack, Tabs, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { navigate, useRoute } from '../../app/router';
+import { hasPermission, useSession } from '../../app/session';
 import { AuditTrail } from './audit-trail';
+import { ExportTab } from './export-tab';
 import { ReviewTab } from './review-tab';
 import { VerificationTab } from './verification-tab';
 
-const tabs = ['trail', 'verification', 'review'] as const;
+const allTabs = ['trail', 'verification', 'review', 'export'] as const;
 
 export function AuditPage() {
   const { t } = useTranslation();
   const route = useRoute();
+  const session = useSession();
+  // The export tab is offered to those who may export (QA managers, inspectors).
+  const tabs = allTabs.filter((x) => x !== 'export' || hasPermission(session, 'ledger.export'));
   const requested = route.params.get('tab');
   const tab = tabs.find((x) => x === requested) ?? 'trail';
   return (
@@ -32,6 +37,11 @@ export function AuditPage() {
         <Tabs.Panel value="review" pt="md">
           <ReviewTab />
         </Tabs.Panel>
+        {tabs.includes('export') ? (
+          <Tabs.Panel value="export" pt="md">
+            <ExportTab />
+          </Tabs.Panel>
+        ) : null}
       </Tabs>
     </Stack>
   );

@@ -1,18 +1,30 @@
 import { useMemo, useRef, useState, type ReactNode } from 'react';
-import { Badge, Button, CloseButton, Group, Paper, ScrollArea, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Badge,
+  Box,
+  Button,
+  CloseButton,
+  Group,
+  Paper,
+  ScrollArea,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
-import { notifications } from '@mantine/notifications';
 import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntryView, AuditFilter } from '../../../../shared/contract';
 import { call } from '../../api/client';
-import { callKey, useCall, useMutationCall } from '../../api/hooks';
+import { callKey, useCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
 import { formatTime } from '../../components/format';
 import { navigate, useRoute } from '../../app/router';
 import { hasPermission, useSession } from '../../app/session';
 import { AuditEntryDetail } from './audit-entry-detail';
+import { CsvExportButton } from './export-tab';
 import {
   actionLabel,
   emptyFilterParams,
@@ -46,7 +58,6 @@ export function AuditTrail() {
     setDraft(applied);
   }
   const [selected, setSelected] = useState<number | null>(null);
-  const exportCsv = useMutationCall('audit.exportCsv');
 
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -85,24 +96,6 @@ export function AuditTrail() {
     const d = pages[i]?.data;
     if (d) byPage.set(page, d.entries);
   });
-
-  const doExport = () =>
-    exportCsv.mutate(
-      { filter },
-      {
-        onSuccess: ({ fileName, csv, rows }) => {
-          const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-          const a = document.createElement('a');
-          a.href = url;
-          a.download = fileName;
-          document.body.appendChild(a);
-          a.click();
-          a.remove();
-          window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-          notifications.show({ color: 'green', message: t('audit.exported', { rows, fileName }) });
-        },
-      },
-    );
 
   const set = (k: keyof AuditFilterParams) => (e: { currentTarget: { value: string } }) =>
     setDraft({ ...draft, [k]: e.currentTarget.value });
@@ -162,20 +155,14 @@ export function AuditTrail() {
               {t('common.clear')}
             </Button>
             {hasPermission(session, 'ledger.export') ? (
-              <Button
-                variant="light"
-                ml="auto"
-                loading={exportCsv.isPending}
-                onClick={doExport}
-                data-testid="audit-export"
-              >
-                {t('audit.exportCsv')}
-              </Button>
+              <Box ml="auto">
+                <CsvExportButton filter={filter} label={t('audit.exportCsv')} testId="audit-export" />
+              </Box>
             ) : null}
           </Group>
         </form>
       </Paper>
-      <ErrorAlert error={first.error ?? exportCsv.error} />
+      <ErrorAlert error={first.error} />
       <Group justify="space-between">
         <Text size="sm" c="dimmed" data-testid="audit-total">
           {first.data ? t('audit.total', { count: total }) : t('common.loading')}

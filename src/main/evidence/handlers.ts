@@ -1,0 +1,139 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
+import type { ExportResult } from '../../shared/contract/channels/ledger';
+import { fail } from '../../shared/contract/errors';
+import type { AppCore } from '../app/core';
+import type { CallContext, HandlerTable } from '../dispatcher/dispatcher';
+import { E } from '../ledger/entities';
+import type { Actor } from '../ledger/ledger';
+import { runExportJob } from './evidence-runner';
+
+/**
+ * The audit screen's exports (issue 18 §9): the evidence folder and the complete audit-trail
+ * CSV. Each runs as a job in a worker thread (progress as `job.progress`, kind `export`), is
+ * written inside a folder the user names (default: the data folder's exports/), and is
+ * recorded in the audit trail when done (a backup_event of kind `evidence` or `audit_csv`
+ * with the SHA-256 of the manifest or of the file), so who took a copy of the record, when,
+ * and which copy, is itself on record.
+ */
+type EvidenceChannels = 'audit.exportCsv' | 'evidence.export' | 'exports.result';
+
+const KEEP_RESULTS = 20;
+
+function actorOf(ctx: CallContext): Actor {
+  if (!ctx.session) fail('not_signed_in');
+  return { id: ctx.session.userId, name: ctx.session.printedName };
+}
+
+function stampOf(ms: number): string {
+  return new Date(ms).toISOString().replace(/[:.]/g, '-');
+}
+
+export function evidenceHandlers(core: AppCore): Pick<HandlerTable, EvidenceChannels> {
+  const results = new Map<string, ExportResult>();
+  const remember = (jobId: string, r: ExportResult): void => {
+    results.set(jobId, r);
+    while (results.size > KEEP_RESULTS) results.delete(results.keys().next().value as string);
+  };
+
+  /** The folder an export is written into: an existing folder given by its full path, or exports/. */
+  const baseFolder = (folder: string | undefined): string => {
+    if (folder !== undefined) {
+      if (!isAbsolute(folder)) fail('invalid_input', { folder }, 'errors.export_folder_invalid');
+      if (!existsSync(folder)) fail('not_found', { folder }, 'errors.export_folder_invalid');
+      if (!statSync(folder).isDirectory()) fail('invalid_input', { folder }, 'errors.export_folder_invalid');
+      return folder;
+    }
+    const dir = join(core.dataDir, 'exports');
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+
+  const record = (who: Actor, kind: 'evidence' | 'audit_csv', path: string, sha256: string, headSeq: number): void => {
+    const svc = core.maybe();
+    if (!svc) return;
+    try {
+      svc.ledger.write(who, (w) => {
+        w.create(E.backupEvent, { kind, file: basename(path), sha256, head_seq: headSeq, reason: null });
+      });
+    } catch (e) {
+      // The export is complete and on disk; only its record failed (e.g. an import holds the
+      // write lock). Logged, never silently: the job itself reports success.
+      core.log.error({ channel: `${kind}.record`, error: e });
+    }
+  };
+
+  return {
+    'evidence.export': ({ folder }, ctx) => {
+      const svc = core.need();
+      const who = actorOf(ctx);
+      if (core.jobs.isRunning('export')) fail('conflict', {}, 'errors.export_running');
+      const dbId = svc.ledger.getDatabaseId();
+      const out = join(
+        baseFolder(folder),
+        `lotseal-evidence-${(dbId ?? 'database').slice(0, 8)}-${stampOf(core.clock())}`,
+      );
+      const skewMs = svc.settings.get().clockSkewMinutes * 60_000;
+      let jobId = '';
+      jobId = core.jobs.start(
+        'export',
+        (progress) =>
+          runExportJob(
+            {
+              type: 'evidence',
+              opts: {
+                dbFile: core.dbFile,
+                out,
+                anchorFile: dbId ? core.anchors.file(dbId) : null,
+                skewMs,
+                exportedBy: `${who.name} (${who.id})`,
+                workstation: core.workstation,
+                appVersion: core.version,
+              },
+            },
+            progress,
+          ),
+        (r) => {
+          record(who, 'evidence', r.out, r.manifest_sha256, r.head.seq);
+          remember(jobId, {
+            kind: 'evidence',
+            path: r.out,
+            headSeq: r.head.seq,
+            entries: r.entries,
+            bytes: r.bytes,
+            sha256: r.manifest_sha256,
+            verification: r.verification,
+          });
+        },
+      );
+      return { jobId, folder: out };
+    },
+
+    'audit.exportCsv': ({ filter, folder }, ctx) => {
+      core.need();
+      const who = actorOf(ctx);
+      if (core.jobs.isRunning('export')) fail('conflict', {}, 'errors.export_running');
+      const file = join(baseFolder(folder), `lotseal-audit-trail-${stampOf(core.clock())}.csv`);
+      let jobId = '';
+      jobId = core.jobs.start(
+        'export',
+        (progress) => runExportJob({ type: 'csv', opts: { dbFile: core.dbFile, out: file, filter } }, progress),
+        (r) => {
+          record(who, 'audit_csv', r.out, r.sha256, r.through_seq);
+          remember(jobId, {
+            kind: 'audit_csv',
+            path: r.out,
+            headSeq: r.through_seq,
+            entries: r.rows,
+            bytes: r.bytes,
+            sha256: r.sha256,
+            verification: null,
+          });
+        },
+      );
+      return { jobId, file };
+    },
+
+    'exports.result': ({ jobId }) => results.get(jobId) ?? null,
+  };
+}
