@@ -125,5 +125,7 @@ export const signatureMeanings = [
   'audit_reviewed',
   'disposed',
   'override',
+  // A QA manager closes an environmental alert after its negative follow-up swabs (issue 19 §6).
+  'alert_closed',
 ] as const;
 export type SignatureMeaning = (typeof signatureMeanings)[number];

@@ -3532,11 +3532,12 @@ const en = {
       positiveFor: 'Positive: {{target}}',
       sinceAgo: '{{elapsed}} ago',
       noNegative: 'No negative swab on record: every lot of the line is listed',
-      nextHold: 'Next: hold the {{count}} lots not yet shipped (one signature), then swab the follow-up sites.',
+      nextHold: 'Next: hold the {{count}} lots with stock left (one signature), then swab the follow-up sites.',
       nextFollowUp: 'Next: swab the follow-up sites. Close the alert when they are negative.',
       closedText: 'Closed by {{by}} at {{at}}: {{reason}}',
-      lotsTitle: 'Lots made on {{line}} since the last negative swab ({{count}})',
-      lotsIntro: 'Made since {{since}} (the last negative swab of this site).',
+      lotsTitle: 'Lots at risk: made on {{line}} since the last negative swab ({{count}})',
+      lotsIntro:
+        'Made since {{since}} (the last negative swab of this site), up to now while the alert is open: lots made later are at risk too.',
       lotsIntroNoNegative: 'This site has no negative swab on record.',
       holdSelected: 'Hold selected lots ({{count}})',
       selectAll: 'Select every lot that can be held',
@@ -3545,7 +3546,7 @@ const en = {
       shipped: 'Shipped',
       notShipped: 'In stock',
       holdable: 'Can be held',
-      notHoldableShipped: 'Shipped: consider a recall',
+      notHoldableShipped: 'All shipped: consider a recall',
       alreadyOnHold: 'Already on hold',
       rejected: 'Rejected',
       notHoldableStatus: 'Not released: held by its status',
@@ -3560,7 +3561,8 @@ const en = {
       followUpStopped: 'Stopped',
       registerSwab: 'Register the swab',
       closeTitle: 'Close the alert',
-      closeIntro: 'When the re-swabs and vector swabs are negative. Their schedules stop.',
+      closeIntro:
+        'A QA manager closes the alert with a signature once the newest follow-up swabs of the site are negative, {{needed}} in a row. Their schedules stop; the lots at risk are fixed as they are then.',
       closeReason: 'Reason for closing',
       closeReasonHelp: 'e.g. three negative re-swabs and negative vector swabs, cleaning verified.',
       close: 'Close the alert',
@@ -3667,7 +3669,6 @@ const en = {
       inputs: {
         title: 'Input lots accepted or released',
         ok: 'Every input lot ({{inputs}}) is accepted or released.',
-        okNone: 'No input lot was recorded for this lot.',
         fail: 'Input lots not accepted or released: {{notReleased}}.',
       },
       retention: {
