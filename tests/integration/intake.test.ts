@@ -762,7 +762,7 @@ describe('environmental monitoring', () => {
         await app.call(qa, 'lots.decide', {
           code: a3,
           decision: 'release',
-          reason: 'r',
+          reason: 'release',
           signature: sign('released'),
         } as never),
       ),

@@ -743,6 +743,11 @@ export class DispositionService {
     if (recalls.length)
       return appError('conflict', { lot: lotCode, recalls: recalls.join(', ') }, 'errors.lot_under_recall');
     const lot = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(lotCode) as Row | undefined;
+    // A produced lot is released only once made: its batch completed and a quantity above zero (issue 19 §4).
+    if (lot && decision !== 'accept' && (lot['kind'] === 'finished' || lot['kind'] === 'intermediate')) {
+      const p = this.productionLine(lot);
+      if (!p.ok) return appError('conflict', { lot: lotCode, ...p.details }, 'errors.lot_not_produced');
+    }
     if (lot && decision !== 'accept' && this.isImf(lot)) {
       const r = this.readiness(lotCode);
       if (!r.ready) {

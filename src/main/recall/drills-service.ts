@@ -132,6 +132,8 @@ export class DrillsService {
         unit: (r?.['unit'] as string | undefined) ?? null,
         location: (r?.['location'] as string | null | undefined) ?? null,
         shipped: shipped.has(lot),
+        held: r ? this.controls.isHeld(r) : false,
+        holdable: !!r && direction !== 'backward' && this.controls.holdable(r),
       };
     };
     return [
@@ -712,11 +714,7 @@ export class DrillsService {
 
   /** The lots a recall's hold acts on: the root and every forward lot with stock left, shipped before or not, not rejected or held already. */
   private recallTargets(r: Row): DrillLot[] {
-    return this.lotsOf(this.trace(r)).filter((l) => {
-      if (l.direction === 'backward' || l.kind === null) return false;
-      const row = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(l.lot) as Row | undefined;
-      return !!row && this.controls.holdable(row);
-    });
+    return this.lotsOf(this.trace(r)).filter((l) => l.holdable === true);
   }
 
   async recallHold(

@@ -28,6 +28,8 @@ export const controlsMessagesEn = {
       'Alert {{code}} can be closed after {{needed}} consecutive negative follow-up swabs of its site; there are {{negatives}} so far.',
     env_close_needs_qa:
       'Closing an environmental alert needs a QA manager’s signature; {{signer}} is not a QA manager.',
+    lot_not_produced:
+      'Lot {{lot}} is not made yet: its production batch {{batch}} is {{batchStatus}} and its quantity is {{quantity}} {{unit}}. A lot is released only once its batch is completed with a quantity above zero.',
   },
   import: {
     status_decided_by_qa:
@@ -65,6 +67,22 @@ export const controlsMessagesEn = {
       closeSummary: 'Close alert {{code}}: {{count}} consecutive negative follow-up swabs ({{needed}} needed).',
     },
   },
+  lotControls: {
+    held: 'On hold',
+    recalled: 'Under recall',
+    standing: {
+      broken: 'Signature no longer valid',
+      unsigned: 'No signed decision',
+      history: 'ERP history',
+    },
+    recallText: 'An open recall covers this lot: nothing of it may be shipped, used or released until it is completed.',
+    heldText:
+      'This lot is on hold: nothing of it may be shipped or used, not even with an override, until a QA manager releases it from hold.',
+    brokenText:
+      'The signed decision “{{meaning}}” by {{by}} no longer matches this lot: its record changed after signing. Shipments and use are refused until a QA manager makes a new signed decision.',
+    unsignedText:
+      'No signed decision stands behind this lot’s status. Shipments and use are refused until a QA manager decides with a signature.',
+  },
   meanings: {
     alert_closed: 'Alert closed',
   },
@@ -72,6 +90,18 @@ export const controlsMessagesEn = {
     findingKinds: {
       over_return: 'Returned more than shipped',
       over_accounted: 'Accounted above 100 %',
+    },
+    recall: {
+      partlyShipped: 'partly shipped',
+      shipment: 'Shipment',
+      lot: 'Lot',
+      shipped: 'Shipped',
+      returned: 'Returned',
+      outstanding: 'Still out',
+      returnShipment: 'Shipment the goods came back from',
+      outstandingShort: '{{qty}} still out',
+      atMost: 'At most {{qty}} (shipped less returned)',
+      nothingOut: 'Everything shipped to this customer has come back: nothing left to return.',
     },
   },
   disposition: {
@@ -121,6 +151,8 @@ export const controlsMessagesZh: typeof controlsMessagesEn = {
     env_close_pending: '警报 {{code}} 的跟踪拭子 {{swab}} 尚无结果。请在结果提交后再关闭警报。',
     env_close_swabs: '警报 {{code}} 需要该点位连续 {{needed}} 次跟踪拭子阴性才能关闭；目前为 {{negatives}} 次。',
     env_close_needs_qa: '关闭环境监测警报需要质量经理签名；{{signer}} 不是质量经理。',
+    lot_not_produced:
+      '批次 {{lot}} 尚未生产完毕：生产批 {{batch}} 状态为 {{batchStatus}}，数量为 {{quantity}} {{unit}}。生产批完成且数量大于零后方可放行。',
   },
   import: {
     status_decided_by_qa:
@@ -155,6 +187,20 @@ export const controlsMessagesZh: typeof controlsMessagesEn = {
       closeSummary: '关闭警报 {{code}}：连续 {{count}} 次跟踪涂抹阴性（需要 {{needed}} 次）。',
     },
   },
+  lotControls: {
+    held: '已暂扣',
+    recalled: '召回中',
+    standing: {
+      broken: '签名已失效',
+      unsigned: '无签名决定',
+      history: 'ERP 历史记录',
+    },
+    recallText: '该批次处于未结束的召回中：召回完成前不得发货、使用或放行。',
+    heldText: '该批次已暂扣：质量经理解除暂扣前，不得发货或使用，例外批准也不行。',
+    brokenText:
+      '{{by}} 签署的“{{meaning}}”决定与该批次不再一致：签名后记录被修改。质量经理重新签名决定前，拒绝发货和使用。',
+    unsignedText: '该批次的状态没有签名决定支持。质量经理签名决定前，拒绝发货和使用。',
+  },
   meanings: {
     alert_closed: '关闭警报',
   },
@@ -162,6 +208,18 @@ export const controlsMessagesZh: typeof controlsMessagesEn = {
     findingKinds: {
       over_return: '退回量超过发货量',
       over_accounted: '核算超过 100%',
+    },
+    recall: {
+      partlyShipped: '已部分发货',
+      shipment: '发货单',
+      lot: '批次',
+      shipped: '已发货',
+      returned: '已退回',
+      outstanding: '尚在客户处',
+      returnShipment: '货物退回所对应的发货单',
+      outstandingShort: '尚有 {{qty}} 在外',
+      atMost: '最多 {{qty}}（已发货减已退回）',
+      nothingOut: '发往该客户的货物已全部退回：无可再退回。',
     },
   },
   disposition: {

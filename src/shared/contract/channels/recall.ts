@@ -51,6 +51,10 @@ export const drillLotSchema = z.object({
   unit: z.string().nullable(),
   location: z.string().nullable(),
   shipped: z.boolean(),
+  /** Under a hold (nothing of it may be shipped or used). */
+  held: z.boolean().optional(),
+  /** A recall's hold reaches it: root or forward, stock left (shipped before or not), not rejected or held already. */
+  holdable: z.boolean().optional(),
 });
 
 export const drillViewSchema = z.object({
