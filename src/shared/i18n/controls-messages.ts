@@ -83,6 +83,22 @@ export const controlsMessagesEn = {
     unsignedText:
       'No signed decision stands behind this lot’s status. Shipments and use are refused until a QA manager decides with a signature.',
   },
+  importRules: {
+    title: 'What QA decides, no import changes',
+    goLive:
+      'Go-live date: {{date}}. Lots dated before it are the ERP’s history and keep the ERP’s status. Lots dated on or after it enter quarantine (bought in) or on hold (produced) and are decided in LotSeal; their receipts need an approved supplier and their shipments a released or accepted lot that is not on hold or under a recall.',
+    goLiveUnknown: 'The go-live date separates the ERP’s history from the records LotSeal decides.',
+    qaOwned:
+      'No import changes a lot’s status, a supplier’s approval, a decision or a signature, with or without a correction reason; a row that would is an error naming its file, row and column. Item codes must be in the catalogue; returns may not exceed what was shipped.',
+  },
+  controlSettings: {
+    goLiveDate: 'Go-live date',
+    goLiveDateHelp:
+      'Lots dated before it are the ERP’s history; from it on LotSeal’s QA decides. Empty: the date the database was created. It cannot move later once lots are dated on or after it.',
+    envAlertNegativeSwabs: 'Negative follow-up swabs to close an alert',
+    envAlertNegativeSwabsHelp:
+      'Consecutive negative follow-up swabs of the site before a QA manager may close an environmental alert (default 3).',
+  },
   meanings: {
     alert_closed: 'Alert closed',
   },
@@ -200,6 +216,21 @@ export const controlsMessagesZh: typeof controlsMessagesEn = {
     brokenText:
       '{{by}} 签署的“{{meaning}}”决定与该批次不再一致：签名后记录被修改。质量经理重新签名决定前，拒绝发货和使用。',
     unsignedText: '该批次的状态没有签名决定支持。质量经理签名决定前，拒绝发货和使用。',
+  },
+  importRules: {
+    title: '质量部的决定，任何导入都不能更改',
+    goLive:
+      '上线日期：{{date}}。此前日期的批次为 ERP 历史记录，保留 ERP 的状态。当天及之后日期的批次以“待检”（外购）或“暂扣”（自产）登记，由 LotSeal 决定；其收货需要已批准的供应商，其发货需要已放行或已接收、未暂扣且不在召回中的批次。',
+    goLiveUnknown: '上线日期区分 ERP 历史记录与由 LotSeal 决定的记录。',
+    qaOwned:
+      '任何导入都不能更改批次状态、供应商批准、决定或签名，无论是否填写更正原因；否则该行报错，并注明文件、行和列。物料/产品代码必须在目录中；退货量不得超过发货量。',
+  },
+  controlSettings: {
+    goLiveDate: '上线日期',
+    goLiveDateHelp:
+      '此前日期的批次为 ERP 历史记录；自该日起由 LotSeal 质量部决定。留空：数据库创建日期。一旦有批次日期在该日当天或之后，便不能再推后。',
+    envAlertNegativeSwabs: '关闭警报所需的阴性跟踪涂抹次数',
+    envAlertNegativeSwabsHelp: '质量经理关闭环境监测警报前，该采样点需连续阴性的跟踪涂抹次数（默认 3 次）。',
   },
   meanings: {
     alert_closed: '关闭警报',
