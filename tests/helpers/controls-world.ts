@@ -34,7 +34,13 @@ export async function controlsWorld(opts: { clock?: () => number } = {}): Promis
   const prod = await app.userWith(['production'], 'prod.wu');
   const tech = await app.userWith(['technician'], 'tech.li');
   await app.ok(qa, 'catalog.materials.save', {
-    fields: { code: 'WPC80', name_zh: '浓缩乳清蛋白', name_en: 'Whey protein concentrate 80', kind: 'ingredient', default_unit: 'kg' },
+    fields: {
+      code: 'WPC80',
+      name_zh: '浓缩乳清蛋白',
+      name_en: 'Whey protein concentrate 80',
+      kind: 'ingredient',
+      default_unit: 'kg',
+    },
   });
   await app.ok(qa, 'catalog.suppliers.save', {
     fields: {

@@ -14,12 +14,14 @@ function barrier(identity: IdentityService) {
   let release!: () => void;
   const atBarrier = new Promise<void>((r) => (reached = r));
   const gate = new Promise<void>((r) => (release = r));
-  const spy = vi.spyOn(identity, 'authenticateSigner').mockImplementationOnce(async (user: string, password: string) => {
-    const signer = await real(user, password);
-    reached();
-    await gate;
-    return signer;
-  });
+  const spy = vi
+    .spyOn(identity, 'authenticateSigner')
+    .mockImplementationOnce(async (user: string, password: string) => {
+      const signer = await real(user, password);
+      reached();
+      await gate;
+      return signer;
+    });
   return { atBarrier, release, restore: () => spy.mockRestore() };
 }
 
@@ -51,7 +53,16 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     const ig = await w.ingredient();
     const fg = await w.finished(ig, '500', { release: false, line: 'Line 1' });
     await app.ok(qa, 'sites.save', {
-      fields: { code: 'Z1-L1', name_zh: '1线灌装机', name_en: 'Line 1 filler', kind: 'environment', zone: 1, line: 'Line 1', room: 'Filling 1', active: true },
+      fields: {
+        code: 'Z1-L1',
+        name_zh: '1线灌装机',
+        name_en: 'Line 1 filler',
+        kind: 'environment',
+        zone: 1,
+        line: 'Line 1',
+        room: 'Filling 1',
+        active: true,
+      },
     });
     const s = await app.ok(tech, 'samples.register', {
       kind: 'environmental_swab',
@@ -66,7 +77,8 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     const [r] = (await app.ok(tech, 'results.forSample', { sampleCode: s.sample.code })).results;
     await app.ok(tech, 'results.enter', { id: r!.id, unitValues: ['present'] });
     const { result, head } = await race(
-      () => app.call(qa, 'lots.decide', { code: fg, decision: 'release', reason: 'ready', signature: sign('released') }),
+      () =>
+        app.call(qa, 'lots.decide', { code: fg, decision: 'release', reason: 'ready', signature: sign('released') }),
       async () => {
         await app.ok(tech, 'results.submit', { sampleCode: s.sample.code, signature: sign('authored') });
       },
@@ -117,7 +129,12 @@ describe('guards inside the transaction (issue 19 §7)', () => {
       containers: 5,
       condition: 'intact',
     });
-    const b = await app.ok(prod, 'batches.start', { line: 'Line 1', outputKind: 'finished', itemCode: 'WMP', unit: 'kg' });
+    const b = await app.ok(prod, 'batches.start', {
+      line: 'Line 1',
+      outputKind: 'finished',
+      itemCode: 'WMP',
+      unit: 'kg',
+    });
     const { result, head } = await race(
       () =>
         app.call(prod, 'batches.consume', {
@@ -149,7 +166,13 @@ describe('guards inside the transaction (issue 19 §7)', () => {
           signature: sign('audit_reviewed'),
         } as never),
       async () => {
-        await app.ok(prod, 'stock.record', { lotCode: fg, movement: 'sample', quantity: '1', unit: 'kg', date: w.today });
+        await app.ok(prod, 'stock.record', {
+          lotCode: fg,
+          movement: 'sample',
+          quantity: '1',
+          unit: 'kg',
+          date: w.today,
+        });
       },
     );
     expect(errKey(result)).toBe('errors.audit_review_stale');
@@ -161,7 +184,16 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     const ig = await w.ingredient();
     const fg = await w.finished(ig, '500', { line: 'Line 1' });
     await app.ok(qa, 'sites.save', {
-      fields: { code: 'Z1-L1', name_zh: '1线灌装机', name_en: 'Line 1 filler', kind: 'environment', zone: 1, line: 'Line 1', room: 'Filling 1', active: true },
+      fields: {
+        code: 'Z1-L1',
+        name_zh: '1线灌装机',
+        name_en: 'Line 1 filler',
+        kind: 'environment',
+        zone: 1,
+        line: 'Line 1',
+        room: 'Filling 1',
+        active: true,
+      },
     });
     const s = await app.ok(tech, 'samples.register', {
       kind: 'environmental_swab',
@@ -202,7 +234,11 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     for (const step of ['affected_lots', 'stock', 'customers', 'mass_balance', 'documents'] as const)
       await app.ok(qa, 'drills.step', { code: d.drill.code, step });
     for (const f of (await app.ok(qa, 'drills.get', { code: d.drill.code })).findings)
-      await app.ok(qa, 'drills.finding', { code: d.drill.code, findingId: f.id, explanation: 'explained for the test' });
+      await app.ok(qa, 'drills.finding', {
+        code: d.drill.code,
+        findingId: f.id,
+        explanation: 'explained for the test',
+      });
     await app.ok(prod, 'catalog.customers.save', {
       fields: { code: 'C009', name: '新客户', contact: null, phone: null, address: null },
     } as never);
@@ -227,7 +263,12 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     const { result } = await race(
       () => app.call(qa, 'recalls.hold', { code: rc.drill.code, reason: 'recall', signature: sign('held') }),
       async () => {
-        await app.ok(qa, 'disposition.decide', { lotCode: a, decision: 'hold', reason: 'complaint', signature: sign('held') });
+        await app.ok(qa, 'disposition.decide', {
+          lotCode: a,
+          decision: 'hold',
+          reason: 'complaint',
+          signature: sign('held'),
+        });
       },
     );
     expect(result.ok).toBe(true);
@@ -249,30 +290,42 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     const { join } = await import('node:path');
     const dir = mkdtempSync(join(app.dir, 'imp-'));
     const file = join(dir, 'shipments.csv');
-    writeFileSync(file, `shipment_code,lot_code,customer_code,quantity,unit,date\nSH-ERP-1,${fg},C001,100,kg,${w.today}\n`);
+    writeFileSync(
+      file,
+      `shipment_code,lot_code,customer_code,quantity,unit,date\nSH-ERP-1,${fg},C001,100,kg,${w.today}\n`,
+    );
     const svc = app.core.need();
     let head: { seq: number; hash: string } | null = null;
-    const report = await svc.imports.run({ id: 'prod.wu', name: 'User prod.wu' }, { shipments: file }, {
-      stagingDir: dir,
-      onProgress: (phase, done) => {
-        // Between the checks and the write: a recall of the lot commits on another path.
-        if (phase === 'check' && done === 1 && head === null) {
-          svc.drills.start({ id: 'qa.chen', name: 'User qa.chen' }, {
-            mode: 'recall',
-            lotCode: fg,
-            scanned: false,
-            direction: 'both',
-            targetMinutes: 240,
-            toleranceMin: '95',
-            toleranceMax: '100',
-            reason: 'customer complaint',
-          });
-          head = w.head();
-        }
+    const report = await svc.imports.run(
+      { id: 'prod.wu', name: 'User prod.wu' },
+      { shipments: file },
+      {
+        stagingDir: dir,
+        onProgress: (phase, done) => {
+          // Between the checks and the write: a recall of the lot commits on another path.
+          if (phase === 'check' && done === 1 && head === null) {
+            svc.drills.start(
+              { id: 'qa.chen', name: 'User qa.chen' },
+              {
+                mode: 'recall',
+                lotCode: fg,
+                scanned: false,
+                direction: 'both',
+                targetMinutes: 240,
+                toleranceMin: '95',
+                toleranceMax: '100',
+                reason: 'customer complaint',
+              },
+            );
+            head = w.head();
+          }
+        },
       },
-    });
+    );
     expect(report.ok).toBe(false);
-    expect(report.errors.map((e) => [e.file, e.row, e.column, e.code])).toEqual([['shipments.csv', 1, 'lot_code', 'ship_under_recall']]);
+    expect(report.errors.map((e) => [e.file, e.row, e.column, e.code])).toEqual([
+      ['shipments.csv', 1, 'lot_code', 'ship_under_recall'],
+    ]);
     expect(w.head()).toEqual(head);
     expect(svc.ledger.db.prepare('SELECT count(*) AS n FROM shipment').get()).toEqual({ n: 0 });
     void qa;
