@@ -464,4 +464,51 @@ describe('controls that hold on every path (issue 19)', () => {
     );
     expect(after).toHaveLength(users.length);
   });
+  it('a drill reports returns above what was shipped and an accounted total above 100 % as findings', async () => {
+    const { app, qa } = w;
+    const lot = await w.finished(ig, '100');
+    await w.ship('SH-OV', lot, '100');
+    // Records from before the bound (e.g. an older system): written as they were.
+    const svc = app.core.need();
+    const { L } = await import('../../src/main/lots/entities');
+    svc.ledger.write({ id: 'prod.wu', name: 'User prod.wu' }, (tx) => {
+      tx.create(L.stockMovement, {
+        lot_code: lot,
+        movement: 'return',
+        quantity: '150',
+        unit: 'kg',
+        date: w.today,
+        location: null,
+        reason: 'legacy return record',
+        origin: 'import',
+        customer_code: null,
+        shipment_id: null,
+        drill_id: null,
+      });
+      tx.create(L.stockMovement, {
+        lot_code: lot,
+        movement: 'waste',
+        quantity: '200',
+        unit: 'kg',
+        date: w.today,
+        location: null,
+        reason: 'legacy waste record',
+        origin: 'import',
+        customer_code: null,
+        shipment_id: null,
+        drill_id: null,
+      });
+    });
+    const d = await app.ok(qa, 'drills.start', { lotCode: lot, direction: 'forward' });
+    await app.ok(qa, 'drills.step', { code: d.drill.code, step: 'mass_balance' });
+    const g = await app.ok(qa, 'drills.get', { code: d.drill.code });
+    // 100 shipped + 200 wasted − 150 returned = 150 of 100 kg.
+    expect(g.drill.accountedPct).toBe('150.0');
+    expect(g.findings.map((f) => [f.kind, f.ref])).toEqual(
+      expect.arrayContaining([
+        ['over_accounted', lot],
+        ['over_return', lot],
+      ]),
+    );
+  });
 });

@@ -325,9 +325,24 @@ describe('lot disposition', () => {
         flagged: 1,
         flag_reason: 'daily check failed',
       });
+      // Its calibration before the capture: part of what the lot's audit review sees (issue 19 §10).
+      w.create(IN.event, {
+        instrument_id: ins.id,
+        kind: 'calibration',
+        performed_at: w.at - 86_400_000,
+        due_on: '2027-12-31',
+        certificate_no: 'CAL-2026-001',
+        provider: 'NIM',
+        passed: 1,
+        points: null,
+        by_user: 'tech.li',
+        note: null,
+      });
       return ins.id;
     });
     expect(insId).toBeTruthy();
+    const withInstrument = (await app.ok(qa, 'disposition.auditEntries', { lotCode: fg })).entries.map((e) => e.entity);
+    expect(withInstrument).toEqual(expect.arrayContaining(['instrument', 'instrument_event', 'instrument_capture']));
     const withCapture = await failing();
     expect(withCapture).toContain('instruments');
     const r = await app.ok(qa, 'disposition.readiness', { lotCode: fg });
