@@ -172,7 +172,7 @@ test('an ERP import that tries to release a lot shows the located error in the p
   await expect(row).toHaveAttribute('data-file', 'lots.csv');
   await expect(row).toHaveAttribute('data-row', '1');
   await expect(row).toContainText('status');
-  await expect(row).toContainText('decided in LotSeal by QA');
+  await expect(row).toContainText('Decided in LotSeal by QA');
   await expect(page.getByTestId('import-run')).toBeDisabled();
   await page.getByTestId('import-errors').scrollIntoViewIfNeeded();
   await shot(page, 'controls-import-release-refused', 'en');

@@ -110,8 +110,9 @@ test('a QA manager runs a recall drill from a raw milk lot, completes it with a 
   const frozen = await drills.elapsedMs();
   await page.waitForTimeout(1100); // a frozen clock must not move: wait more than one tick
   expect(await drills.elapsedMs()).toBe(frozen);
-  // The confirmation toast would cover the header: dismiss it.
-  await page.getByRole('alert').filter({ hasText: 'completed and signed' }).getByRole('button').click();
+  // The confirmation toast would cover the header: wait until it has closed by itself (on a
+  // loaded machine it may already be gone; clicking it raced its 4 s auto-close).
+  await expect(page.getByRole('alert').filter({ hasText: 'completed and signed' })).toBeHidden({ timeout: 15_000 });
   await shotBoth(page, 'drill-completed', () =>
     expect(page.getByTestId('drill-complete-done')).toContainText('演练已完成'),
   );

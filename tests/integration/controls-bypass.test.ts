@@ -146,7 +146,7 @@ describe('controls that hold on every path (issue 19)', () => {
     for (const reason of [undefined, 'ERP says released']) {
       const r = await everyPath({ lots: f }, reason);
       sameOnEveryPath(r, [[name, 1, 'status', 'status_decided_by_qa']]);
-      expect(r[0]!.message).toContain('decided in LotSeal by QA');
+      expect(r[0]!.message).toContain('Decided in LotSeal by QA');
     }
     expect(lotRow(live)['status']).toBe('on_hold');
     // In the user's language.

@@ -33,9 +33,9 @@ export const controlsMessagesEn = {
   },
   import: {
     status_decided_by_qa:
-      'Lot {{lot}} is “{{stored}}” in LotSeal; the file says “{{value}}”. A lot’s status is decided in LotSeal by QA: no import changes it, with or without a correction reason.',
+      'Decided in LotSeal by QA: no import changes a lot’s status, with or without a correction reason. Lot {{lot}} is “{{stored}}” in LotSeal; the file says “{{value}}”.',
     approval_decided_by_qa:
-      'Supplier {{code}} is “{{stored}}” in LotSeal; the file says approved = {{value}}. Supplier approval is decided in LotSeal by QA: no import changes it, with or without a correction reason.',
+      'Decided in LotSeal by QA: no import changes a supplier’s approval, with or without a correction reason. Supplier {{code}} is “{{stored}}” in LotSeal; the file says approved = {{value}}.',
     new_supplier_approval:
       'Supplier {{code}} is new: from the go-live date ({{goLive}}) a new supplier enters not approved and QA approves it in LotSeal. Leave “approved” empty or write “no”.',
     status_after_go_live:
@@ -172,9 +172,9 @@ export const controlsMessagesZh: typeof controlsMessagesEn = {
   },
   import: {
     status_decided_by_qa:
-      '批次 {{lot}} 在 LotSeal 中为“{{stored}}”，文件为“{{value}}”。批次状态由质量部在 LotSeal 中决定：任何导入都不能更改，无论是否填写更正原因。',
+      '由质量部在 LotSeal 中决定：任何导入都不能更改批次状态，无论是否填写更正原因。批次 {{lot}} 在 LotSeal 中为“{{stored}}”，文件为“{{value}}”。',
     approval_decided_by_qa:
-      '供应商 {{code}} 在 LotSeal 中为“{{stored}}”，文件为 approved = {{value}}。供应商批准由质量部在 LotSeal 中决定：任何导入都不能更改，无论是否填写更正原因。',
+      '由质量部在 LotSeal 中决定：任何导入都不能更改供应商批准，无论是否填写更正原因。供应商 {{code}} 在 LotSeal 中为“{{stored}}”，文件为 approved = {{value}}。',
     new_supplier_approval:
       '供应商 {{code}} 为新供应商：自上线日期（{{goLive}}）起，新供应商以“未批准”登记，由质量部在 LotSeal 中批准。请将 approved 留空或填写 no。',
     status_after_go_live:
