@@ -14,6 +14,51 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CatalogService } from '../src/main/catalog/catalog-service';
+
+/** The ingredient item codes of the dataset. */
+export const PLANT_INGREDIENTS: readonly string[] = [
+  'LACTOSE',
+  'WPC80',
+  'SMP',
+  'DEMIN-WHEY',
+  'GOS',
+  'FOS',
+  'VEG-OIL-BLEND',
+  'SUNFLOWER-OIL',
+  'COCONUT-OIL',
+  'RAPESEED-OIL',
+  'DHA-OIL',
+  'ARA-OIL',
+  'OPO',
+  'MFGM',
+  'ALPHA-LAC',
+  'LACTOFERRIN',
+  'NUCLEOTIDES',
+  'CHOLINE',
+  'INOSITOL',
+  'TAURINE',
+  'L-CARNITINE',
+  'LUTEIN',
+  'VIT-PREMIX',
+  'MIN-PREMIX',
+  'CA-CARBONATE',
+  'K-CITRATE',
+  'NA-CITRATE',
+  'MG-CHLORIDE',
+  'FE-SULPHATE',
+  'ZN-SULPHATE',
+  'CU-SULPHATE',
+  'KI',
+  'NA-SELENITE',
+  'VIT-C',
+  'VIT-E',
+  'VIT-A',
+  'VIT-D3',
+  'VIT-K1',
+  'LECITHIN',
+  'B-LACTIS',
+];
 
 /** mulberry32: a small, fast, seeded PRNG (public domain, Tommy Ettinger). */
 export function mulberry32(seed: number): () => number {
@@ -77,8 +122,10 @@ export function generatePlantData(opts: DataOptions): Record<string, number> {
   const t0 = Date.UTC(2016, 0, 1);
   const dayStr = (d: number): string => new Date(t0 + d * 86_400_000).toISOString().slice(0, 10);
   const ymd = (d: number): string => dayStr(d).replace(/-/g, '');
-  const at = (d: number, h: number, m = 0): string => `${dayStr(d)}T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00+08:00`;
-  const perDay = (total: number, d: number): number => Math.floor(((d + 1) * total * s) / days) - Math.floor((d * total * s) / days);
+  const at = (d: number, h: number, m = 0): string =>
+    `${dayStr(d)}T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00+08:00`;
+  const perDay = (total: number, d: number): number =>
+    Math.floor(((d + 1) * total * s) / days) - Math.floor((d * total * s) / days);
 
   const suppliers = new CsvOut(join(opts.out, 'suppliers.csv'), 'supplier_code,name,kind,approved');
   const farms: string[] = [];
@@ -88,22 +135,24 @@ export function generatePlantData(opts: DataOptions): Record<string, number> {
   for (let i = 1; i <= 200; i++) ingSup.push(`S${String(i).padStart(4, '0')}`);
   for (let i = 1; i <= 50; i++) packSup.push(`P${String(i).padStart(4, '0')}`);
   for (const f of farms) suppliers.row(`${f},Dairy farm ${f},farm,yes`);
-  for (const f of ingSup) suppliers.row(`${f},"Ingredient supplier ${f}, Ltd",ingredient,${rnd() < 0.95 ? 'yes' : 'no'}`);
+  for (const f of ingSup)
+    suppliers.row(`${f},"Ingredient supplier ${f}, Ltd",ingredient,${rnd() < 0.95 ? 'yes' : 'no'}`);
   for (const f of packSup) suppliers.row(`${f},Packaging supplier ${f},packaging,yes`);
   suppliers.close();
 
   const nCustomers = Math.max(20, Math.round(500 * s));
   const customers = new CsvOut(join(opts.out, 'customers.csv'), 'customer_code,name,contact,phone');
-  for (let i = 1; i <= nCustomers; i++) customers.row(`C${String(i).padStart(4, '0')},Customer ${i} 母婴连锁,Contact ${i},+86 21 5555 ${String(i).padStart(4, '0')}`);
+  for (let i = 1; i <= nCustomers; i++)
+    customers.row(
+      `C${String(i).padStart(4, '0')},Customer ${i} 母婴连锁,Contact ${i},+86 21 5555 ${String(i).padStart(4, '0')}`,
+    );
   customers.close();
 
-  const ingredients = [
-    'LACTOSE', 'WPC80', 'SMP', 'DEMIN-WHEY', 'GOS', 'FOS', 'VEG-OIL-BLEND', 'SUNFLOWER-OIL', 'COCONUT-OIL', 'RAPESEED-OIL', 'DHA-OIL', 'ARA-OIL',
-    'OPO', 'MFGM', 'ALPHA-LAC', 'LACTOFERRIN', 'NUCLEOTIDES', 'CHOLINE', 'INOSITOL', 'TAURINE', 'L-CARNITINE', 'LUTEIN', 'VIT-PREMIX',
-    'MIN-PREMIX', 'CA-CARBONATE', 'K-CITRATE', 'NA-CITRATE', 'MG-CHLORIDE', 'FE-SULPHATE', 'ZN-SULPHATE', 'CU-SULPHATE', 'KI', 'NA-SELENITE',
-    'VIT-C', 'VIT-E', 'VIT-A', 'VIT-D3', 'VIT-K1', 'LECITHIN', 'B-LACTIS',
-  ];
-  const lots = new CsvOut(join(opts.out, 'lots.csv'), 'lot_code,kind,item_code,item_name,quantity,unit,date,supplier_code,expiry_date,status');
+  const ingredients = PLANT_INGREDIENTS;
+  const lots = new CsvOut(
+    join(opts.out, 'lots.csv'),
+    'lot_code,kind,item_code,item_name,quantity,unit,date,supplier_code,expiry_date,status',
+  );
   const cons = new CsvOut(join(opts.out, 'consumption.csv'), 'input_lot,output_lot,quantity,unit,date');
   const ships = new CsvOut(join(opts.out, 'shipments.csv'), 'shipment_code,lot_code,customer_code,quantity,unit,date');
   const stock = new CsvOut(join(opts.out, 'stock.csv'), 'lot_code,movement,quantity,unit,date');
@@ -124,7 +173,9 @@ export function generatePlantData(opts: DataOptions): Record<string, number> {
       const code = `RM-${ymd(d)}-${String(i + 1).padStart(3, '0')}`;
       const q = int(20_000, 30_000);
       const status = rmStatus();
-      lots.row(`${code},raw_milk,RAWMILK,Raw cow milk 生牛乳,${q},kg,${at(d, i % 24, (i * 7) % 60)},${pick(farms)},,${status}`);
+      lots.row(
+        `${code},raw_milk,RAWMILK,Raw cow milk 生牛乳,${q},kg,${at(d, i % 24, (i * 7) % 60)},${pick(farms)},,${status}`,
+      );
       if (status === 'accepted') milk.push({ code, day: d, left: q });
       else stock.row(`${code},waste,${q},kg,${at(d, i % 24, 59)}`);
     }
@@ -134,7 +185,9 @@ export function generatePlantData(opts: DataOptions): Record<string, number> {
       const item = pick(ingredients);
       const code = `ING-${ymd(d)}-${String(i + 1).padStart(3, '0')}`;
       const q = int(500, 5_000);
-      lots.row(`${code},ingredient,${item},${item} ingredient,${q},kg,${dayStr(d)},${pick(ingSup)},${dayStr(d + 540)},`);
+      lots.row(
+        `${code},ingredient,${item},${item} ingredient,${q},kg,${dayStr(d)},${pick(ingSup)},${dayStr(d + 540)},`,
+      );
       ing.push({ code, day: d, left: q * 1000 });
       if (rnd() < 0.2) {
         stock.row(`${code},adjustment,${rnd() < 0.5 ? '-' : ''}${int(1, 20)}.${int(0, 9)},kg,${dayStr(d + 3)}`);
@@ -159,7 +212,8 @@ export function generatePlantData(opts: DataOptions): Record<string, number> {
       const used = new Set<number>();
       for (let k = 0; k < want; k++) {
         let j = Math.floor(rnd() * milkPool.length);
-        for (let tries = 0; tries < 5 && (used.has(j) || milkPool[j]!.left <= 0); tries++) j = Math.floor(rnd() * milkPool.length);
+        for (let tries = 0; tries < 5 && (used.has(j) || milkPool[j]!.left <= 0); tries++)
+          j = Math.floor(rnd() * milkPool.length);
         if (used.has(j) || milkPool[j]!.left <= 0) continue;
         used.add(j);
         const lot = milkPool[j]!;
@@ -202,7 +256,9 @@ export function generatePlantData(opts: DataOptions): Record<string, number> {
         const g = Math.min(lot.left, int(1_000, 150_000));
         if (g <= 0) continue;
         lot.left -= g;
-        lines.push(g % 1000 === 0 ? `${lot.code},${code},${g / 1000},kg,${date}` : `${lot.code},${code},${g},g,${date}`);
+        lines.push(
+          g % 1000 === 0 ? `${lot.code},${code},${g / 1000},kg,${date}` : `${lot.code},${code},${g},g,${date}`,
+        );
       }
       let need = cans;
       for (let tries = 0; need > 0 && tries < 3; tries++) {
@@ -214,7 +270,9 @@ export function generatePlantData(opts: DataOptions): Record<string, number> {
         lines.push(`${p.code},${code},${q},pcs,${date}`);
       }
       for (const l of lines) cons.row(l);
-      lots.row(`${code},finished,IMF-1-800,Stage 1 infant formula 800 g 婴儿配方奶粉,${cans},can,${date},,${dayStr(d + 540)},${rnd() < 0.004 ? 'rejected' : 'released'}`);
+      lots.row(
+        `${code},finished,IMF-1-800,Stage 1 infant formula 800 g 婴儿配方奶粉,${cans},can,${date},,${dayStr(d + 540)},${rnd() < 0.004 ? 'rejected' : 'released'}`,
+      );
       // Samples, shipments over the next weeks, a return now and then, a stock count.
       const sample = 6;
       stock.row(`${code},sample,${sample},can,${date}`);
@@ -225,7 +283,9 @@ export function generatePlantData(opts: DataOptions): Record<string, number> {
         if (q <= 0) break;
         left -= q;
         shipmentNo++;
-        ships.row(`SH-${String(shipmentNo).padStart(7, '0')},${code},${customer()},${q},can,${dayStr(d + 2 + k * int(2, 9))}`);
+        ships.row(
+          `SH-${String(shipmentNo).padStart(7, '0')},${code},${customer()},${q},can,${dayStr(d + 2 + k * int(2, 9))}`,
+        );
       }
       if (rnd() < 0.02) stock.row(`${code},return,${int(1, 24)},can,${dayStr(d + 40)}`);
       stock.row(`${code},on_hand,${left},can,${dayStr(d + 60)}`);
@@ -238,7 +298,14 @@ export function generatePlantData(opts: DataOptions): Record<string, number> {
       base = base.filter((l) => l.day >= d - 8 && l.left > 0);
     }
   }
-  const counts = { suppliers: 550, customers: nCustomers, lots: lots.rows, consumption: cons.rows, shipments: ships.rows, stock: stock.rows };
+  const counts = {
+    suppliers: 550,
+    customers: nCustomers,
+    lots: lots.rows,
+    consumption: cons.rows,
+    shipments: ships.rows,
+    stock: stock.rows,
+  };
   for (const f of [lots, cons, ships, stock]) f.close();
   return counts;
 }
@@ -257,5 +324,37 @@ if (require.main === module) {
   }
   const t = performance.now();
   const counts = generatePlantData({ out, scale, ...(arg('seed') ? { seed: Number(arg('seed')) } : {}) });
-  process.stdout.write(`${JSON.stringify({ out, scale, rows: counts, seconds: Math.round((performance.now() - t) / 100) / 10 }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ out, scale, rows: counts, seconds: Math.round((performance.now() - t) / 100) / 10 }, null, 2)}\n`,
+  );
+}
+
+/**
+ * The catalogue the dataset's item codes name (an import refuses item codes that are not in
+ * the catalogue, issue 19 §1): raw milk, the ingredients, the can, the base powder and the
+ * stage 1 formula. Written through the catalogue service, as a QA manager would enter them.
+ */
+export function seedPlantCatalog(catalog: CatalogService, actor: { id: string; name: string }): void {
+  const material = (code: string, name: string, kind: 'raw_milk' | 'ingredient' | 'packaging', unit: string) =>
+    catalog.save(actor, 'materials', {
+      fields: { code, name_zh: name, name_en: name, kind, default_unit: unit } as never,
+    });
+  material('RAWMILK', 'Raw cow milk 生牛乳', 'raw_milk', 'kg');
+  for (const i of PLANT_INGREDIENTS) material(i, `${i} ingredient`, 'ingredient', 'kg');
+  material('CAN800', '800 g can with lid', 'packaging', 'pcs');
+  const product = (code: string, name: string, stage: string) =>
+    catalog.save(actor, 'products', {
+      fields: {
+        code,
+        name_zh: name,
+        name_en: name,
+        stage,
+        protein_base: 'cow',
+        registration_no: null,
+        shelf_life_days: 540,
+        pack_sizes: [],
+      } as never,
+    });
+  product('BASE-1', 'Base powder 基粉', 'other_dairy');
+  product('IMF-1-800', 'Stage 1 infant formula 800 g 婴儿配方奶粉', 'infant');
 }

@@ -32,12 +32,11 @@ import { AppCore, type CoreLog } from '../src/main/app/core';
 import type { Connection } from '../src/main/dispatcher/dispatcher';
 import { ChromiumPdfPrinter } from '../src/main/documents/chromium-printer';
 import { fileKinds, type ImportFiles } from '../src/main/import/formats';
-import { importFiles } from '../src/main/import/import-files';
 import { passphraseProtector } from '../src/main/ledger/keys';
 import { evidenceHtml } from '../src/main/recall/evidence';
 import { traceLot } from '../src/main/trace/trace';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../src/shared/contract';
-import { generatePlantData, mulberry32 } from './data';
+import { generatePlantData, mulberry32, seedPlantCatalog } from './data';
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -109,7 +108,8 @@ export async function runDrillsBench(opts: DrillsBenchOptions = {}): Promise<Rec
     for (const k of fileKinds) files[k] = join(erpDir, `${k}.csv`);
     const ledger = core.need().ledger;
     const i0 = performance.now();
-    const report = await importFiles(ledger, { id: 'erp.import', name: 'ERP import' }, files, { stagingDir: work });
+    seedPlantCatalog(core.need().catalog, { id: 'qa.bench', name: 'QA Bench' });
+    const report = await core.need().imports.run({ id: 'erp.import', name: 'ERP import' }, files, { stagingDir: work });
     const importMs = performance.now() - i0;
     if (!report.ok) throw new Error(`import failed: ${JSON.stringify(report.errors.slice(0, 3))}`);
     progress('imported', 2, 2);
@@ -264,7 +264,7 @@ export async function runDrillsBench(opts: DrillsBenchOptions = {}): Promise<Rec
 
     return {
       dataset: {
-        generator: `bench/data.ts (years ${years}, scale ${scale}) imported with importFiles`,
+        generator: `bench/data.ts (years ${years}, scale ${scale}) imported with the composition root's ImportService`,
         years,
         scale,
         rows: rows,

@@ -12,15 +12,26 @@ import '../src/main/catalog/entities';
 import '../src/main/lots/entities';
 import { createDatabase } from '../src/main/db/store';
 import { fileKinds, type ImportFiles } from '../src/main/import/formats';
-import { importFiles } from '../src/main/import/import-files';
+import { composeServices, findResourcesDir, idleConnections, verificationHealth } from '../src/main/app/compose';
+import { seedPlantCatalog } from './data';
 import { createHostKey, passphraseProtector } from '../src/main/ledger/keys';
 import { verifyFile } from '../src/main/ledger/verify-runner';
 
-export async function runImportBench(opts: { dir: string; log?: (s: string) => void; keep?: boolean }): Promise<object> {
+export async function runImportBench(opts: {
+  dir: string;
+  log?: (s: string) => void;
+  keep?: boolean;
+}): Promise<object> {
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const work = mkdtempSync(join(tmpdir(), 'lotseal-import-bench-'));
   const file = join(work, 'plant.db');
-  const key = createHostKey(join(work, 'data'), 'cli', 'bench-host', passphraseProtector('bench passphrase'), Date.now() - 3600_000);
+  const key = createHostKey(
+    join(work, 'data'),
+    'cli',
+    'bench-host',
+    passphraseProtector('bench passphrase'),
+    Date.now() - 3600_000,
+  );
   const ledger = createDatabase(file, { key, workstation: 'cli@bench', timeZone: 'Asia/Shanghai', anchors: null });
   const files: ImportFiles = {};
   for (const k of fileKinds) {
@@ -35,29 +46,33 @@ export async function runImportBench(opts: { dir: string; log?: (s: string) => v
   let lastLog = 0;
   const t0 = performance.now();
   try {
-    const report = await importFiles(
-      ledger,
-      { id: 'bench', name: 'Import Bench' },
-      files,
-      {
-        stagingDir: work,
-        onProgress: (p, done, total) => {
-          const rss = process.memoryUsage().rss;
-          if (rss > peakSampled) peakSampled = rss;
-          const name = p.startsWith('read') ? p : p;
-          if (name !== phase) {
-            const now = performance.now();
-            if (phase) phases[phase] = Math.round(now - phaseStart);
-            phase = name;
-            phaseStart = now;
-          }
-          if (performance.now() - lastLog > 5_000) {
-            lastLog = performance.now();
-            log(`  ${p} ${done}/${total} rss ${Math.round(rss / 2 ** 20)} MiB`);
-          }
-        },
+    // The same services as every host (issue 19 §8); the catalogue the files' item codes name.
+    const services = composeServices(ledger, {
+      dataDir: work,
+      resourcesDir: findResourcesDir(),
+      pdf: null,
+      connections: idleConnections(),
+      health: verificationHealth(ledger),
+    });
+    seedPlantCatalog(services.catalog, { id: 'bench', name: 'Import Bench' });
+    const report = await services.imports.run({ id: 'bench', name: 'Import Bench' }, files, {
+      stagingDir: work,
+      onProgress: (p, done, total) => {
+        const rss = process.memoryUsage().rss;
+        if (rss > peakSampled) peakSampled = rss;
+        const name = p.startsWith('read') ? p : p;
+        if (name !== phase) {
+          const now = performance.now();
+          if (phase) phases[phase] = Math.round(now - phaseStart);
+          phase = name;
+          phaseStart = now;
+        }
+        if (performance.now() - lastLog > 5_000) {
+          lastLog = performance.now();
+          log(`  ${p} ${done}/${total} rss ${Math.round(rss / 2 ** 20)} MiB`);
+        }
       },
-    );
+    });
     if (phase) phases[phase] = Math.round(performance.now() - phaseStart);
     const importMs = Math.round(performance.now() - t0);
     const entries = ledger.head().seq;

@@ -110,8 +110,9 @@ test('a QA manager runs a recall drill from a raw milk lot, completes it with a 
   const frozen = await drills.elapsedMs();
   await page.waitForTimeout(1100); // a frozen clock must not move: wait more than one tick
   expect(await drills.elapsedMs()).toBe(frozen);
-  // The confirmation toast would cover the header: dismiss it.
-  await page.getByRole('alert').filter({ hasText: 'completed and signed' }).getByRole('button').click();
+  // The confirmation toast would cover the header: wait until it has closed by itself (on a
+  // loaded machine it may already be gone; clicking it raced its 4 s auto-close).
+  await expect(page.getByRole('alert').filter({ hasText: 'completed and signed' })).toBeHidden({ timeout: 15_000 });
   await shotBoth(page, 'drill-completed', () =>
     expect(page.getByTestId('drill-complete-done')).toContainText('演练已完成'),
   );
@@ -180,11 +181,12 @@ test('a real recall from the trace page: one signed hold, customer calls logged,
   expect(code).toMatch(/^RCL-\d{4}-\d{4}$/);
   await expect(page.getByTestId('mode-badge').first()).toHaveAttribute('data-mode', 'recall');
 
-  // One signed hold: the root lot and the unshipped powder; the shipped lot's customers are called.
+  // One signed hold of every affected lot with stock left (issue 19 §2 — the rule changed: the
+  // partly shipped powder's 1 400 kg are held too; the raw milk has nothing left to hold).
   await drills.runStep('affected_lots');
   await drills.holdAll('Recall: suspect raw milk', QA.newPassword);
   await expect(page.getByTestId('recall-hold-none')).toContainText(
-    `Affected lots on hold (2): ${seed.rawMilk}, ${seed.stockLot}`,
+    `Affected lots on hold (2): ${seed.shippedLot}, ${seed.stockLot}`,
   );
   await expect(page.getByTestId(`drill-lot-${seed.stockLot}`).getByTestId('lot-status')).toHaveAttribute(
     'data-status',

@@ -3,6 +3,7 @@ import { expect, shot, test } from './fixtures';
 import { setupAndSignInAdmin } from './helpers';
 import { AccountsPage } from './pages/accounts-page';
 import { CatalogEntryPage } from './pages/catalog-entry-page';
+import { ContractClient } from './contract-client';
 import { ImportPage } from './pages/import-page';
 import { LotsPage } from './pages/lots-page';
 import { ProductionPage } from './pages/production-page';
@@ -190,15 +191,39 @@ test('ERP import: preview shows a bad row, the fixed files import, an imported l
   harness,
 }) => {
   await createPeople(page, harness.url);
+  // The catalogue the files name (an import refuses item codes it does not know, issue 19 §1).
+  const qa = await ContractClient.connect(harness.url);
+  await qa.signIn(QA.userId, QA.newPassword);
+  await qa.call('catalog.materials.save', {
+    fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw milk', kind: 'raw_milk', default_unit: 'kg' },
+  });
+  await qa.call('catalog.materials.save', {
+    fields: { code: 'WPC80', name_zh: '浓缩乳清蛋白80', name_en: 'Whey protein concentrate 80', kind: 'ingredient', default_unit: 'kg' },
+  });
+  await qa.call('catalog.products.save', {
+    fields: {
+      code: 'IF-1',
+      name_zh: '婴儿配方乳粉 1段',
+      name_en: 'Infant formula stage 1',
+      stage: 'infant',
+      protein_base: 'cow',
+      registration_no: null,
+      shelf_life_days: 720,
+      pack_sizes: [],
+    },
+  });
+  qa.close();
   await signInAs(page, PROD);
   const imp = new ImportPage(page);
   await imp.open();
 
+  // The ERP's history (dated before the go-live date). Suppliers come without `approved`:
+  // from the go-live date on, a supplier is approved by QA in LotSeal, never by an import.
   const files = {
     suppliers: csv([
-      'supplier_code,name,kind,approved',
-      'FARM-01,Green Valley Farm,farm,yes',
-      'ING-01,Whey Co.,ingredient,yes',
+      'supplier_code,name,kind',
+      'FARM-01,Green Valley Farm,farm',
+      'ING-01,Whey Co.,ingredient',
     ]),
     customers: csv(['customer_code,name,contact,phone', 'C100,North Baby Stores,Wang Fang,010-5555-0199']),
     lots: csv([

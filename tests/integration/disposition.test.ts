@@ -250,8 +250,21 @@ describe('lot disposition', () => {
     await verify();
     expect(await failing()).toEqual(['audit_review']);
     const scope = await app.ok(qa, 'disposition.auditEntries', { lotCode: fg });
+    // Issue 19 §10: the specification version the results were judged by (and its items) and
+    // the accounts of everyone who signed are part of what the review sees.
     expect(new Set(scope.entries.map((e) => e.entity))).toEqual(
-      new Set(['lot', 'batch', 'consumption', 'sample', 'sample_event', 'test_result', 'signature']),
+      new Set([
+        'lot',
+        'batch',
+        'consumption',
+        'sample',
+        'sample_event',
+        'test_result',
+        'signature',
+        'spec_version',
+        'spec_item',
+        'user',
+      ]),
     );
     expect(scope.entries.every((e) => e.unreviewed)).toBe(true);
     await reviewAudit();
@@ -312,9 +325,24 @@ describe('lot disposition', () => {
         flagged: 1,
         flag_reason: 'daily check failed',
       });
+      // Its calibration before the capture: part of what the lot's audit review sees (issue 19 §10).
+      w.create(IN.event, {
+        instrument_id: ins.id,
+        kind: 'calibration',
+        performed_at: w.at - 86_400_000,
+        due_on: '2027-12-31',
+        certificate_no: 'CAL-2026-001',
+        provider: 'NIM',
+        passed: 1,
+        points: null,
+        by_user: 'tech.li',
+        note: null,
+      });
       return ins.id;
     });
     expect(insId).toBeTruthy();
+    const withInstrument = (await app.ok(qa, 'disposition.auditEntries', { lotCode: fg })).entries.map((e) => e.entity);
+    expect(withInstrument).toEqual(expect.arrayContaining(['instrument', 'instrument_event', 'instrument_capture']));
     const withCapture = await failing();
     expect(withCapture).toContain('instruments');
     const r = await app.ok(qa, 'disposition.readiness', { lotCode: fg });
@@ -343,6 +371,9 @@ describe('lot disposition', () => {
     });
     expect(done.readiness.lotStatus).toBe('released');
     expect(done.signatures.map((s) => s.meaning)).toContain('released');
+    // Issue 19 §4: the release's own audit entries do not re-open the lot's readiness.
+    expect(done.readiness.ready).toBe(true);
+    expect(done.readiness.lines.find((l) => l.key === 'audit_review')!.ok).toBe(true);
   }, 180_000);
 
   it('a certificate of analysis prints every item, the signatures and the ledger head', async () => {
@@ -392,7 +423,7 @@ describe('lot disposition', () => {
     expect(app.core.need().ledger.head().seq).toBe(before);
   }, 120_000);
 
-  it('a hold reaches every unshipped forward lot over a multi-level genealogy and lists the shipped ones with customers', async () => {
+  it('a hold reaches every forward lot with stock left over a multi-level genealogy, shipped before or not, and lists the shipped ones with customers', async () => {
     // ig → IM (intermediate base powder) → C (finished, released, not shipped); ig → fg (released, shipped) and D (released, shipped).
     await app.ok(qa, 'catalog.products.save', {
       fields: {
@@ -443,9 +474,13 @@ describe('lot disposition', () => {
       ],
     });
     const f = await app.ok(qa, 'disposition.forward', { lotCode: ig });
-    expect(f.unshipped.map((u) => [u.lot, u.depth, u.holdable])).toEqual([
-      [im, 1, true],
-      [c, 2, true],
+    // Issue 19 §2: fg (2 400 of 3 200 kg left) and d (200 of 300 kg left) were partly shipped;
+    // what is left of them is held with the rest (the rule changed: before, shipped lots were skipped).
+    expect(f.unshipped.map((u) => [u.lot, u.depth, u.holdable, u.remaining])).toEqual([
+      [fg, 1, true, '2400'],
+      [d, 1, true, '200'],
+      [im, 1, true, '490'],
+      [c, 2, true, '400'],
     ]);
     expect(f.shipped.map((s) => s.lot).sort()).toEqual([fg, d].sort());
     expect(f.shipped.find((s) => s.lot === d)!.customers[0]).toMatchObject({
@@ -473,12 +508,26 @@ describe('lot disposition', () => {
       propagate: true,
       signature: sign('held'),
     });
-    expect(held.held).toEqual([ig, im, c]);
-    for (const code of [ig, im, c]) {
+    expect(held.held).toEqual([ig, fg, d, im, c]);
+    for (const code of [ig, fg, d, im, c]) {
       const l = await app.ok(qa, 'lots.get', { code });
       expect(l.lot.status).toBe('on_hold');
+      expect(l.lot.held).toBe(true);
       expect(l.signatures.some((x) => x.meaning === 'held' && x.userId === 'qa.chen' && x.valid)).toBe(true);
     }
-    expect((await app.ok(qa, 'lots.get', { code: d })).lot.status).toBe('released');
+    // While held, what is left of d ships neither by the screen nor with an override.
+    const head = app.core.need().ledger.head();
+    expect(
+      errKey(
+        await app.call(prod, 'shipments.create', {
+          shipmentCode: 'SH-2',
+          customerCode: 'C001',
+          date: '2026-07-01',
+          lines: [{ lotCode: d, quantity: '100', unit: 'kg' }],
+          override: { signerId: 'qa.chen', reason: 'urgent order', signature: sign('override') },
+        } as never),
+      ),
+    ).toBe('errors.lot_held');
+    expect(app.core.need().ledger.head()).toEqual(head);
   }, 120_000);
 });

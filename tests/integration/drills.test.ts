@@ -236,7 +236,7 @@ describe('recall drills and recalls', () => {
     ).toBe('errors.drill_no_candidates');
   });
 
-  it('a real recall holds exactly the affected unshipped lots; contacts and returns are recorded', async () => {
+  it('a real recall holds every affected lot with stock left, shipped or not; refuses their shipment; returns are bounded records per shipment and customer', async () => {
     expect(errKey(await app.call(qa, 'drills.start', { mode: 'recall', lotCode: rm }))).toBe(
       'errors.recall_reason_required' as never,
     );
@@ -246,14 +246,27 @@ describe('recall drills and recalls', () => {
       reason: 'farm notice: antibiotic treatment not declared',
     });
     expect(r.drill.code).toMatch(/^RCL-2026-/);
+    // Under the open recall, even before the hold, nothing affected ships (issue 19 §2).
+    const head0 = app.core.need().ledger.head();
+    const ship = await app.call(prod, 'shipments.create', {
+      shipmentCode: 'SH-9',
+      customerCode: 'C001',
+      date: '2026-08-03',
+      lines: [{ lotCode: fgA, quantity: '100', unit: 'kg' }],
+    });
+    expect(errKey(ship)).toBe('errors.lot_under_recall');
+    expect(app.core.need().ledger.head()).toEqual(head0);
     const held = await app.ok(qa, 'recalls.hold', {
       code: r.drill.code,
       reason: 'recall RCL: suspect raw milk',
       signature: sign('held'),
     });
-    // RM itself (its remaining stock) and FG-B (not shipped); FG-A was shipped: its customers are called.
-    expect(held.held).toEqual([rm, fgB]);
-    expect((await app.ok(qa, 'lots.get', { code: fgA })).lot.status).toBe('released');
+    // The rule changed (issue 19 §2): a hold covers every affected lot with stock left, shipped
+    // before or not. FG-A (3 200 kg, 1 800 shipped, 1 400 left) is held with FG-B; RM has
+    // nothing left (all 25 000 kg consumed), so there is nothing of it to hold. The old
+    // assertion ([rm, fgB], FG-A left released) described the bypass the issue reports.
+    expect(held.held).toEqual([fgA, fgB]);
+    expect((await app.ok(qa, 'lots.get', { code: fgA })).lot).toMatchObject({ status: 'on_hold', held: true });
     await app.ok(qa, 'recalls.contact', {
       code: r.drill.code,
       customerCode: 'C001',
@@ -261,15 +274,24 @@ describe('recall drills and recalls', () => {
       outcome: 'reached',
       note: '王经理: 800 kg in their warehouse, quarantined',
     });
-    await app.ok(qa, 'recalls.return', {
-      code: r.drill.code,
-      customerCode: 'C001',
-      lotCode: fgA,
-      quantity: '800',
-      unit: 'kg',
-      date: '2026-08-03',
-      note: 'all returned',
-    });
+    // Returns: at most what the shipment delivered less what came back already.
+    const ret = (quantity: string) =>
+      app.call(qa, 'recalls.return', {
+        code: r.drill.code,
+        customerCode: 'C001',
+        lotCode: fgA,
+        quantity,
+        unit: 'kg',
+        date: '2026-08-03',
+        note: 'returned',
+      });
+    const head1 = app.core.need().ledger.head();
+    expect(errKey(await ret('5000'))).toBe('errors.recall_return_over');
+    expect(app.core.need().ledger.head()).toEqual(head1);
+    expect((await ret('500')).ok).toBe(true);
+    expect(errKey(await ret('301'))).toBe('errors.recall_return_over');
+    expect((await ret('300')).ok).toBe(true);
+    expect(errKey(await ret('0.001'))).toBe('errors.recall_return_over');
     expect(
       errKey(
         await app.call(qa, 'recalls.return', {
@@ -285,7 +307,31 @@ describe('recall drills and recalls', () => {
     const g = await app.ok(qa, 'drills.get', { code: r.drill.code });
     const c1 = g.customers.find((c) => c.code === 'C001')!;
     expect(c1.contacts.map((c) => [c.channel, c.outcome, c.by])).toEqual([['phone', 'reached', 'qa.chen']]);
-    expect(c1.returned).toEqual([{ lot: fgA, quantity: '800', unit: 'kg', date: '2026-08-03' }]);
+    expect(c1.returned).toEqual([
+      { lot: fgA, quantity: '500', unit: 'kg', date: '2026-08-03', shipment: 'SH-1' },
+      { lot: fgA, quantity: '300', unit: 'kg', date: '2026-08-03', shipment: 'SH-1' },
+    ]);
+    expect(c1.contacted).toBe(true);
+    expect(c1.lines).toEqual([
+      { shipment: 'SH-1', lot: fgA, unit: 'kg', shipped: '800', returned: '800', outstanding: '0' },
+    ]);
+    const c2 = g.customers.find((c) => c.code === 'C002')!;
+    expect(c2.contacted).toBe(false);
+    expect(c2.lines).toEqual([
+      { shipment: 'SH-2', lot: fgA, unit: 'kg', shipped: '1000', returned: '0', outstanding: '1000' },
+    ]);
+    // The return is a record tied to its shipment, customer and recall — not a reason text.
+    const rows = app.core
+      .need()
+      .ledger.db.prepare("SELECT customer_code, drill_id, shipment_id FROM stock_movement WHERE movement = 'return'")
+      .all() as Array<{ customer_code: string; drill_id: string; shipment_id: string }>;
+    const sh1 = app.core.need().ledger.db.prepare("SELECT id FROM shipment WHERE shipment_code = 'SH-1'").get() as {
+      id: string;
+    };
+    expect(rows).toEqual([
+      { customer_code: 'C001', drill_id: g.drill.id, shipment_id: sh1.id },
+      { customer_code: 'C001', drill_id: g.drill.id, shipment_id: sh1.id },
+    ]);
     expect((await app.ok(qa, 'drills.list', { mode: 'recall' })).drills.map((x) => x.mode)).toEqual(['recall']);
   });
 

@@ -2,7 +2,9 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/main/db/store';
-import { importFiles, type ImportReport } from '../../src/main/import/import-files';
+import type { ImportReport } from '../../src/main/import/import-files';
+import type { Services } from '../../src/main/app/compose';
+import { goLiveNextYear, seedImportCatalog, servicesOf, setGoLive } from '../helpers/seed';
 import { createHostKey, passphraseProtector } from '../../src/main/ledger/keys';
 import type { Ledger } from '../../src/main/ledger/ledger';
 import '../../src/main/lots/entities';
@@ -17,11 +19,29 @@ describe('ERP import pipeline', () => {
   let t: { dir: string; cleanup: () => void };
   let ledger: Ledger;
   let files: Record<(typeof kinds)[number], string>;
+  let services: Services;
 
   beforeEach(() => {
     t = tempDir('lotseal-import-');
-    const key = createHostKey(join(t.dir, 'data'), 'cli', 'test-host', passphraseProtector('test-passphrase'), Date.now() - 60_000);
-    ledger = createDatabase(join(t.dir, 'x.db'), { key, workstation: 'cli@test', timeZone: 'Asia/Shanghai', anchors: null });
+    const key = createHostKey(
+      join(t.dir, 'data'),
+      'cli',
+      'test-host',
+      passphraseProtector('test-passphrase'),
+      Date.now() - 60_000,
+    );
+    ledger = createDatabase(join(t.dir, 'x.db'), {
+      key,
+      workstation: 'cli@test',
+      timeZone: 'Asia/Shanghai',
+      anchors: null,
+    });
+    services = servicesOf(ledger, t.dir);
+    seedImportCatalog(services.catalog);
+    // The fixture is the ERP's history, migrated before the go-live date (its suppliers come
+    // approved, its lots with the ERP's status); tests/integration/import-controls.test.ts
+    // covers live records.
+    setGoLive(services, goLiveNextYear(services));
     cpSync(OK, join(t.dir, 'csv'), { recursive: true });
     files = Object.fromEntries(kinds.map((k) => [k, join(t.dir, 'csv', `${k}.csv`)])) as typeof files;
   });
@@ -31,19 +51,26 @@ describe('ERP import pipeline', () => {
   });
 
   const run = (f: Partial<typeof files> = files, correctionReason?: string): Promise<ImportReport> =>
-    importFiles(ledger, actor, f, { stagingDir: t.dir, ...(correctionReason ? { correctionReason } : {}) });
-  const count = (table: string): number => (ledger.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-  const edit = (kind: keyof typeof files, fn: (text: string) => string): void => writeFileSync(files[kind], fn(readFileSync(files[kind], 'utf8')));
+    services.imports.run(actor, f, { stagingDir: t.dir, ...(correctionReason ? { correctionReason } : {}) });
+  const count = (table: string): number =>
+    (ledger.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const edit = (kind: keyof typeof files, fn: (text: string) => string): void =>
+    writeFileSync(files[kind], fn(readFileSync(files[kind], 'utf8')));
 
   /** Imports, expects exactly one error like `want`, and that nothing was written. */
-  async function refused(want: { file: string; row: number; column: string | null; code: string }, f: Partial<typeof files> = files): Promise<ImportReport> {
+  async function refused(
+    want: { file: string; row: number; column: string | null; code: string },
+    f: Partial<typeof files> = files,
+  ): Promise<ImportReport> {
     const head = ledger.head();
     const r = await run(f);
     expect(r.ok).toBe(false);
     expect(r.errors.map((e) => ({ file: e.file, row: e.row, column: e.column, code: e.code }))).toContainEqual(want);
     for (const e of r.errors) expect(typeof e.message).toBe('string');
     expect(ledger.head()).toEqual(head);
-    expect(count('lot') + count('consumption') + count('shipment') + count('stock_movement') + count('import_run')).toBe(0);
+    expect(
+      count('lot') + count('consumption') + count('shipment') + count('stock_movement') + count('import_run'),
+    ).toBe(0);
     return r;
   }
 
@@ -54,11 +81,17 @@ describe('ERP import pipeline', () => {
     expect(r.ok).toBe(true);
     expect(r.inserted).toEqual({ suppliers: 3, customers: 2, lots: 6, consumption: 5, shipments: 2, stock: 4 });
     expect(r.unchanged).toEqual({ suppliers: 0, customers: 0, lots: 0, consumption: 0, shipments: 0, stock: 0 });
-    const checkpoints = ledger.db.prepare('SELECT count(*) AS n FROM checkpoint WHERE seq > ?').get(head.seq) as { n: number };
+    const checkpoints = ledger.db.prepare('SELECT count(*) AS n FROM checkpoint WHERE seq > ?').get(head.seq) as {
+      n: number;
+    };
     expect(checkpoints.n).toBe(1);
     expect(ledger.db.prepare('SELECT DISTINCT origin FROM lot').all()).toEqual([{ origin: 'import' }]);
-    expect(ledger.db.prepare("SELECT status FROM lot WHERE code = 'RM-20260301-001'").get()).toEqual({ status: 'accepted' });
-    expect(ledger.db.prepare("SELECT status FROM lot WHERE code = 'IB-20260302-01'").get()).toEqual({ status: 'released' });
+    expect(ledger.db.prepare("SELECT status FROM lot WHERE code = 'RM-20260301-001'").get()).toEqual({
+      status: 'accepted',
+    });
+    expect(ledger.db.prepare("SELECT status FROM lot WHERE code = 'IB-20260302-01'").get()).toEqual({
+      status: 'released',
+    });
     expect(ledger.db.prepare("SELECT name FROM customer WHERE code = 'C002'").get()).toEqual({ name: '母婴店 北京' });
     const runRow = ledger.db.prepare('SELECT files FROM import_run').get() as { files: string };
     expect(JSON.parse(runRow.files).lots.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -70,7 +103,9 @@ describe('ERP import pipeline', () => {
   });
 
   it('an unknown column and a duplicate column are errors naming the file and the column', async () => {
-    edit('suppliers', (s) => s.replace('approved\n', 'approved,colour\n').replace(/yes\n/g, 'yes,red\n').replace(/,\n/g, ',,red\n'));
+    edit('suppliers', (s) =>
+      s.replace('approved\n', 'approved,colour\n').replace(/yes\n/g, 'yes,red\n').replace(/,\n/g, ',,red\n'),
+    );
     await refused({ file: 'suppliers.csv', row: 0, column: 'colour', code: 'unknown_column' });
     edit('suppliers', () => 'supplier_code,name,kind,name\nF001,a,farm,b\n');
     await refused({ file: 'suppliers.csv', row: 0, column: 'name', code: 'duplicate_column' });
@@ -116,7 +151,11 @@ describe('ERP import pipeline', () => {
 
   it('a GBK file is refused with a message that says it is not UTF-8', async () => {
     // "北京" in GBK: B1 B1 BE A9
-    const gbk = Buffer.concat([Buffer.from('customer_code,name\nC003,'), Buffer.from([0xb1, 0xb1, 0xbe, 0xa9]), Buffer.from('\n')]);
+    const gbk = Buffer.concat([
+      Buffer.from('customer_code,name\nC003,'),
+      Buffer.from([0xb1, 0xb1, 0xbe, 0xa9]),
+      Buffer.from('\n'),
+    ]);
     writeFileSync(files.customers, gbk);
     const r = await refused({ file: 'customers.csv', row: 0, column: null, code: 'not_utf8' });
     expect(r.errors[0]!.message).toMatch(/not valid UTF-8/);
@@ -151,7 +190,10 @@ describe('ERP import pipeline', () => {
   it('running quantity counts what is already stored', async () => {
     expect((await run()).ok).toBe(true);
     const more = join(t.dir, 'ship2.csv');
-    writeFileSync(more, 'shipment_code,lot_code,customer_code,quantity,unit,date\nSH-0009,FG-20260303-01,C002,2501,can,2026-03-20\n');
+    writeFileSync(
+      more,
+      'shipment_code,lot_code,customer_code,quantity,unit,date\nSH-0009,FG-20260303-01,C002,2501,can,2026-03-20\n',
+    );
     const head = ledger.head();
     const r = await run({ shipments: more });
     expect(r.ok).toBe(false);
@@ -171,7 +213,9 @@ describe('ERP import pipeline', () => {
 
   it('a changed row is refused without a correction reason, and recorded with it in the audit trail', async () => {
     expect((await run()).ok).toBe(true);
-    edit('lots', (s) => s.replace('ING-LAC-0001,ingredient,LACTOSE,Lactose,1000,kg', 'ING-LAC-0001,ingredient,LACTOSE,Lactose,1200,kg'));
+    edit('lots', (s) =>
+      s.replace('ING-LAC-0001,ingredient,LACTOSE,Lactose,1000,kg', 'ING-LAC-0001,ingredient,LACTOSE,Lactose,1200,kg'),
+    );
     const head = ledger.head();
     const r = await run();
     expect(r.ok).toBe(false);
@@ -184,11 +228,21 @@ describe('ERP import pipeline', () => {
     expect(fixed.ok).toBe(true);
     expect(fixed.corrected.lots).toBe(1);
     expect(fixed.unchanged.lots).toBe(5);
-    const lot = ledger.db.prepare("SELECT id, quantity, rev FROM lot WHERE code = 'ING-LAC-0001'").get() as { id: string; quantity: string; rev: number };
+    const lot = ledger.db.prepare("SELECT id, quantity, rev FROM lot WHERE code = 'ING-LAC-0001'").get() as {
+      id: string;
+      quantity: string;
+      rev: number;
+    };
     expect(lot).toMatchObject({ quantity: '1200', rev: 2 });
-    const entry = ledger.db.prepare("SELECT action, reason, actor FROM audit_entry WHERE entity = 'lot' AND entity_id = ? ORDER BY seq DESC LIMIT 1").get(lot.id);
+    const entry = ledger.db
+      .prepare(
+        "SELECT action, reason, actor FROM audit_entry WHERE entity = 'lot' AND entity_id = ? ORDER BY seq DESC LIMIT 1",
+      )
+      .get(lot.id);
     expect(entry).toEqual({ action: 'update', reason: 'ERP correction: weighbridge ticket 4471', actor: 'prod1' });
-    expect(ledger.db.prepare('SELECT correction_reason FROM import_run ORDER BY started_at DESC LIMIT 1').get()).toEqual({
+    expect(
+      ledger.db.prepare('SELECT correction_reason FROM import_run ORDER BY started_at DESC LIMIT 1').get(),
+    ).toEqual({
       correction_reason: 'ERP correction: weighbridge ticket 4471',
     });
   });
@@ -207,9 +261,13 @@ describe('ERP import pipeline', () => {
   it('a mid-size import (50,000 consumption rows) completes and the counts match', async () => {
     const lots = ['lot_code,kind,item_code,item_name,quantity,unit,date,supplier_code'];
     const cons = ['input_lot,output_lot,quantity,unit,date'];
-    for (let i = 0; i < 5_000; i++) lots.push(`RM-${i},raw_milk,RAWMILK,Raw milk,25000,kg,2026-01-01T06:00:00+08:00,F001`);
-    for (let j = 0; j < 500; j++) lots.push(`IB-${j},intermediate,BASE,Base,100000,kg,2026-01-02,`);
-    for (let k = 0; k < 50_000; k++) cons.push(`RM-${k % 5_000},IB-${Math.floor(k / 100)},${(k % 7) + 1}.5,kg,2026-01-02T${String(k % 24).padStart(2, '0')}:00:00+08:00`);
+    for (let i = 0; i < 5_000; i++)
+      lots.push(`RM-${i},raw_milk,RAWMILK,Raw milk,25000,kg,2026-01-01T06:00:00+08:00,F001`);
+    for (let j = 0; j < 500; j++) lots.push(`IB-${j},intermediate,BASE1,Base,100000,kg,2026-01-02,`);
+    for (let k = 0; k < 50_000; k++)
+      cons.push(
+        `RM-${k % 5_000},IB-${Math.floor(k / 100)},${(k % 7) + 1}.5,kg,2026-01-02T${String(k % 24).padStart(2, '0')}:00:00+08:00`,
+      );
     writeFileSync(files.lots, `${lots.join('\n')}\n`);
     writeFileSync(files.consumption, `${cons.join('\n')}\n`);
     const r = await run({ suppliers: files.suppliers, lots: files.lots, consumption: files.consumption });

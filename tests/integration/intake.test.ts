@@ -599,7 +599,7 @@ describe('environmental monitoring', () => {
   });
   afterEach(() => w.app.close());
 
-  it('a positive zone 1 swab lists exactly the lots made on its line since the last negative there, holds them with one signature and schedules follow-ups', async () => {
+  it("a positive zone 1 swab lists the lots made on its line since the last negative there (live, until closed), holds those with stock with one signature, schedules follow-ups and closes only after three negatives with a QA manager's signature", async () => {
     const { app, qa, tech, prod } = w;
     await app.ok(qa, 'catalog.products.save', {
       fields: {
@@ -649,8 +649,20 @@ describe('environmental monitoring', () => {
         active: true,
       },
     });
-    const lotOn = async (line: string) =>
-      (await app.ok(prod, 'batches.start', { line, outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })).output.code;
+    // Each finished lot is made from accepted raw milk and has stock (a hold reaches lots with stock left).
+    const milk = await tanker(w);
+    await app.ok(qa, 'lots.decide', {
+      code: milk,
+      decision: 'accept',
+      reason: 'intake passed',
+      signature: sign('accepted'),
+    } as never);
+    const lotOn = async (line: string) => {
+      const b = await app.ok(prod, 'batches.start', { line, outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' });
+      await app.ok(prod, 'batches.consume', { batchId: b.id, inputLot: milk, quantity: '100', unit: 'kg' });
+      await app.ok(prod, 'batches.finish', { batchId: b.id, quantity: '12' });
+      return b.output.code;
+    };
     const swab = async (value: 'absent' | 'present') => {
       const s = await app.ok(tech, 'samples.register', {
         kind: 'environmental_swab',
@@ -737,7 +749,66 @@ describe('environmental monitoring', () => {
         .map((c) => c.result)
         .sort(),
     ).toEqual(['negative', 'positive']);
-    await app.ok(qa, 'env.alerts.close', { code: alerts[0]!.code, reason: 'three negative re-swabs and vector swabs' });
+    // Live (issue 19 §6): a lot made on the line after the alert was raised is at risk too.
+    await later(w, DAY);
+    const a3 = await lotOn('Line 2');
+    expect((await app.ok(qa, 'env.alerts.get', { code: alerts[0]!.code })).lots.map((l) => l.code)).toEqual([
+      a1,
+      a2,
+      a3,
+    ]);
+    expect(
+      errKey(
+        await app.call(qa, 'lots.decide', {
+          code: a3,
+          decision: 'release',
+          reason: 'release',
+          signature: sign('released'),
+        } as never),
+      ),
+    ).toBe('errors.lot_env_alert');
+    // Closing needs three consecutive negative follow-up swabs of the site, and a QA manager's signature.
+    const close = (c: Connection) =>
+      app.call(c, 'env.alerts.close', {
+        code: alerts[0]!.code,
+        reason: 'three negative re-swabs, cleaning verified',
+        signature: sign('alert_closed'),
+      });
+    expect(errKey(await close(qa))).toBe('errors.env_close_swabs');
+    for (let i = 0; i < 2; i++) {
+      await later(w, DAY);
+      await swab('absent');
+    }
+    const g = await app.ok(qa, 'env.alerts.get', { code: alerts[0]!.code });
+    expect(g.alert).toMatchObject({ negativeSwabs: 2, swabsNeeded: 3 });
+    expect(errKey(await close(qa))).toBe('errors.env_close_swabs');
+    await later(w, DAY);
+    await swab('absent');
+    const head = app.core.need().ledger.head();
+    // A technician may not close it (sites.manage is QA's), nor a QA manager without the right meaning.
+    expect(errKey(await close(tech))).toBe('errors.forbidden');
+    expect(
+      errKey(
+        await app.call(qa, 'env.alerts.close', {
+          code: alerts[0]!.code,
+          reason: 'closing',
+          signature: sign('approved'),
+        }),
+      ),
+    ).toBe('errors.signature_meaning_mismatch');
+    expect(app.core.need().ledger.head()).toEqual(head);
+    const closed = await close(qa);
+    expect(closed.ok).toBe(true);
+    const after = await app.ok(qa, 'env.alerts.get', { code: alerts[0]!.code });
+    expect(after.alert).toMatchObject({ status: 'closed', closedBy: 'qa.chen' });
+    expect(after.alert.closureSwabs).toHaveLength(3);
+    expect(after.lots.map((l) => l.code)).toEqual([a1, a2, a3]);
+    const sigs = app.core.need().identity.signaturesFor('env_alert', after.alert.id);
+    expect(sigs.map((x) => [x['meaning'], x['user_id'], x.valid])).toEqual([['alert_closed', 'qa.chen', true]]);
     expect((await app.ok(tech, 'sites.due', {})).map((s) => s.siteCode)).toEqual([]);
+    // Closed: lots made afterwards are not at risk; the alert no longer blocks.
+    await later(w, DAY);
+    const a4 = await lotOn('Line 2');
+    expect((await app.ok(qa, 'env.alerts.get', { code: alerts[0]!.code })).lots.map((l) => l.code)).not.toContain(a4);
   });
 });

@@ -335,7 +335,11 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
     reason: 'matrix test',
     signature: { password: 'wrong-password', meaning: 'held' },
   },
-  'env.alerts.close': { code: 'none', reason: 'matrix test' },
+  'env.alerts.close': {
+    code: 'none',
+    reason: 'matrix test',
+    signature: { password: 'wrong-password', meaning: 'alert_closed' },
+  },
   'env.heatmap': { from: '2026-01-01', to: '2026-03-31' },
   'instruments.list': {},
   'instruments.get': { id: 'none' },

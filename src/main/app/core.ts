@@ -1,24 +1,10 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { LedgerState } from '../../shared/contract/channels/system';
 import type { Finding } from '../../shared/contract/channels/ledger';
 import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
-import { IdentityService } from '../auth/identity';
-import { CatalogService } from '../catalog/catalog-service';
-import { SpecService } from '../catalog/spec-service';
-import { LotsService } from '../lots/lots-service';
-import { SamplesService } from '../samples/samples-service';
-import { ResultsService } from '../results/results-service';
-import { IntakeService } from '../intake/intake-service';
-import { EnvService } from '../environment/env-service';
-import { InstrumentsService } from '../instruments/instruments-service';
 import { ConnectionManager } from '../instruments/connections';
-import { InstrumentRules } from '../instruments/rules';
-import { DispositionService } from '../disposition/disposition-service';
-import { DrillsService } from '../recall/drills-service';
-import { SessionManager } from '../auth/sessions';
-import { SettingsService } from '../auth/settings';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
 import { Dispatcher, type DispatcherLog, type Locale } from '../dispatcher/dispatcher';
 import { AnchorStore } from '../ledger/anchor';
@@ -28,9 +14,11 @@ import { E } from '../ledger/entities';
 import { quickTailCheck } from '../ledger/verify-runner';
 import { isImportRunning } from '../import/import-runner';
 import { JobRunner } from './jobs';
-import { DocumentsService } from '../documents/documents-service';
 import type { PdfPrinter } from '../documents/pdf';
 import { buildHandlers, startVerification } from './handlers';
+import { composeServices, findResourcesDir, type Services } from './compose';
+
+export { findResourcesDir, type Services } from './compose';
 
 export interface CoreOptions {
   dataDir: string;
@@ -62,37 +50,6 @@ export const consoleLog: CoreLog = {
   error: (i) => console.error('[lotseal] error in', i.channel, i.error),
   info: (m, d) => console.log('[lotseal]', m, d ?? ''),
 };
-
-/** The services of an opened database. */
-export interface Services {
-  ledger: Ledger;
-  settings: SettingsService;
-  identity: IdentityService;
-  sessions: SessionManager;
-  catalog: CatalogService;
-  specs: SpecService;
-  lots: LotsService;
-  samples: SamplesService;
-  results: ResultsService;
-  intake: IntakeService;
-  env: EnvService;
-  instruments: InstrumentsService;
-  disposition: DispositionService;
-  drills: DrillsService;
-  documents: DocumentsService;
-}
-
-/** resources/ (spec packs, fonts): beside the app in a build, the repository root from source. */
-export function findResourcesDir(start: string = __dirname): string {
-  let dir = resolve(start);
-  for (let i = 0; i < 8; i++) {
-    if (existsSync(join(dir, 'resources', 'spec-packs'))) return join(dir, 'resources');
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return join(process.cwd(), 'resources');
-}
 
 /**
  * The composition root shared by every host (Electron, browser harness, tests): one data
@@ -148,53 +105,26 @@ export class AppCore {
     return { key: this.key, workstation: this.workstation, timeZone: this.timeZone, clock: this.clock, anchors: this.anchors };
   }
 
+  /** The services of an opened database, from the one composition root (compose.ts), plus this host's events. */
   private wire(ledger: Ledger): Services {
-    const settings = new SettingsService(ledger);
-    const identity = new IdentityService(ledger, settings);
-    const sessions = new SessionManager(identity, settings);
-    const catalog = new CatalogService(ledger);
-    const specs = new SpecService(ledger, identity, this.resourcesDir);
-    const lots = new LotsService(ledger, identity, join(this.dataDir, 'attachments'), () => settings.get().lotCodePatterns ?? {});
-    const samples = new SamplesService(ledger, identity, specs, { patterns: () => settings.get().sampleCodePatterns ?? {} });
-    const documents = new DocumentsService(ledger, join(this.dataDir, 'documents'), this.pdf);
-    // Every value names an unlocked instrument of its method's kind (issue 19 §5): a constructor dependency of testing.
-    const instrumentRules = new InstrumentRules(ledger);
-    const results = new ResultsService(ledger, identity, specs, samples, join(this.dataDir, 'attachments', 'results'), instrumentRules);
-    samples.onRegistered = (w, sample) => {
-      results.planSample(w, sample);
-    };
-    const intake = new IntakeService(ledger, identity, samples, results);
-    const env = new EnvService(ledger, identity);
-    results.hooks = {
-      panelItems: (lot) => intake.panelItems(lot),
-      samplingLevel: (supplier) => intake.sampling(supplier).level,
-      inspectionFailed: (w, supplier, why) => intake.recordFailure(w, supplier, why),
-      inspectionPassed: (w, supplier, why) => intake.recordPass(w, supplier, why),
-      swabPositive: (w, result, sample) => env.raise(w, result, sample),
-    };
-    // A lot with an open or confirmed OOS investigation, or named by an open environmental
-    // alert, is not released or accepted.
-    lots.decisionGuard = (lotCode) => results.blockingOos(lotCode);
-    lots.envGuard = (lotCode) => env.openAlertsFor(lotCode);
-    const instruments = new InstrumentsService(ledger, results, this.instrumentConnections(), instrumentRules, identity);
-    const disposition = new DispositionService(ledger, identity, settings, samples, results, env, {
-      problem: () => {
-        if (this.startupFindings.length) return { key: 'startup_findings', runId: null };
-        const run = this.lastRunOf(ledger);
-        if (!run) return { key: 'never_verified', runId: null };
-        return run['review_status'] === 'open' ? { key: 'findings_open', runId: run['id'] as string } : null;
+    const services = composeServices(ledger, {
+      dataDir: this.dataDir,
+      resourcesDir: this.resourcesDir,
+      pdf: this.pdf,
+      connections: this.instrumentConnections(),
+      health: {
+        problem: () => {
+          if (this.startupFindings.length) return { key: 'startup_findings', runId: null };
+          const run = this.lastRunOf(ledger);
+          if (!run) return { key: 'never_verified', runId: null };
+          return run['review_status'] === 'open' ? { key: 'findings_open', runId: run['id'] as string } : null;
+        },
       },
     });
-    // IMF finished lots are released only through a complete readiness (issue 11 §2).
-    lots.releaseGuard = (lotCode) => disposition.releaseBlock(lotCode);
-    const drills = new DrillsService(ledger, identity, lots);
-    sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
+    services.sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
     ledger.setWriteGate(() => (isImportRunning() ? appError('conflict', { what: 'import' }, 'import.import_running') : null));
-    ledger.onCommit((c) => {
-      if (c.entities.includes('setting')) settings.invalidate();
-      this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
-    });
-    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, intake, env, instruments, disposition, drills, documents };
+    ledger.onCommit(() => this.dispatcher.emit('all', 'ledger.changed', this.ledgerState()));
+    return services;
   }
 
   /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */

@@ -217,7 +217,12 @@ export function buildHandlers(core: AppCore): HandlerTable {
       const svc = core.need();
       // Fields a form does not show (e.g. lot code patterns) are kept, not dropped.
       const merged = { ...svc.settings.get(), ...settings };
-      return svc.ledger.write(actor(ctx), (w) => svc.settings.set(w, merged, reason));
+      return svc.ledger.write(actor(ctx), (w) => {
+        // The go-live date never moves later over live records (issue 19 §1), checked under the write lock.
+        if ((merged.goLiveDate ?? null) !== (svc.settings.get().goLiveDate ?? null))
+          svc.controls.checkGoLiveChange(merged.goLiveDate);
+        return svc.settings.set(w, merged, reason);
+      });
     },
 
     'ledger.status': () => core.ledgerState(),

@@ -135,6 +135,9 @@ export function importHandlers(core: AppCore): Pick<HandlerTable, 'import.upload
       if (!r || r.owner !== who(ctx)) fail('not_found', { entity: 'import_job', id: jobId });
       return { done: r.done, report: r.report, error: r.error };
     },
-    'import.status': () => ({ running: isImportRunning() }),
+    'import.status': () => {
+      const svc = core.maybe();
+      return { running: isImportRunning(), ...(svc ? { goLiveDate: svc.controls.goLiveDate() } : {}) };
+    },
   };
 }

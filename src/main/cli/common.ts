@@ -10,6 +10,7 @@ import { AnchorStore } from '../ledger/anchor';
 import { loadHostKey, loadOrCreateHostKey, passphraseProtector, type HostKey } from '../ledger/keys';
 import type { Ledger } from '../ledger/ledger';
 import { defaultDataDir } from '../harness/data-dir';
+import { composeServices, findResourcesDir, idleConnections, verificationHealth, type Services } from '../app/compose';
 import { permissionsOf, type Permission } from '../../shared/domain/roles';
 
 /**
@@ -84,6 +85,17 @@ export function out(g: Global, json: unknown, human: string): void {
   else process.stdout.write(human + '\n');
 }
 
+/** This command's services from the one composition root (issue 19 §8): the same rules as the app. */
+export function cliServices(g: Global, ledger: Ledger): Services {
+  return composeServices(ledger, {
+    dataDir: dataDir(g),
+    resourcesDir: findResourcesDir(),
+    pdf: null,
+    connections: idleConnections(),
+    health: verificationHealth(ledger),
+  });
+}
+
 /**
  * Opens the database as an authenticated administrator, with the administrator's personal key
  * unsealed (a Signer) for the `enrolled` signatures of account administration. A wrong
@@ -105,7 +117,7 @@ export async function withAdmin<T>(
   const key = cliKey(g, true);
   const ledger = openDatabase(dbPath(g), storeOptions(g, key));
   try {
-    const identity = new IdentityService(ledger, new SettingsService(ledger));
+    const identity = cliServices(g, ledger).identity;
     const signer = await identity.authenticateCommand(user.trim().toLowerCase(), password, {
       sign: true,
       check: (u) => {
@@ -128,20 +140,25 @@ export async function withUser<T>(
   user: string,
   passwordFile: string,
   permission: Permission,
-  fn: (ledger: Ledger, identity: IdentityService, actor: { id: string; name: string }) => Promise<T> | T,
+  fn: (
+    ledger: Ledger,
+    identity: IdentityService,
+    actor: { id: string; name: string },
+    services: Services,
+  ) => Promise<T> | T,
 ): Promise<T> {
   const password = readFirstLine(passwordFile, 'password');
   const key = cliKey(g, true);
   const ledger = openDatabase(dbPath(g), storeOptions(g, key));
   try {
-    const identity = new IdentityService(ledger, new SettingsService(ledger));
-    const u = await identity.authenticateCommand(user.trim().toLowerCase(), password, {
+    const services = cliServices(g, ledger);
+    const u = await services.identity.authenticateCommand(user.trim().toLowerCase(), password, {
       check: (x) => {
         if (!permissionsOf(userRoles(x)).has(permission))
           throw new AppErrorException(appError('forbidden', { permission }));
       },
     });
-    return await fn(ledger, identity, { id: u.id, name: u.printed_name });
+    return await fn(ledger, services.identity, { id: u.id, name: u.printed_name }, services);
   } finally {
     ledger.db.close();
   }

@@ -21,7 +21,10 @@ export const EV = {
       'closed_by',
       'closed_at',
       'close_reason',
+      'closure_swabs',
     ],
-    json: ['affected_lots', 'follow_ups'],
+    json: ['affected_lots', 'follow_ups', 'closure_swabs'],
+    // Migration 0012: the negative follow-up swabs a signed closure rests on; NULL before.
+    added: ['closure_swabs'],
   }),
 } as const;

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import type { envAlertViewSchema } from '../../shared/contract/channels/intake';
 import { fail } from '../../shared/contract/errors';
-import type { SignatureMeaning } from '../../shared/domain/roles';
-import { actorOf, type IdentityService } from '../auth/identity';
+import { permissionsOf, type SignatureMeaning } from '../../shared/domain/roles';
+import { actorOf, userRoles, type IdentityService } from '../auth/identity';
+import type { SettingsService } from '../auth/settings';
+import type { LotControls } from '../lots/lot-controls';
 import type { Row, Value } from '../ledger/entities';
-import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
+import type { Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots/entities';
 import { localDate, nextSequencedCode } from '../lots/codes';
 import { S } from '../samples/entities';
@@ -20,22 +22,36 @@ interface FollowUp {
 }
 
 const HOLDABLE = new Set(['released', 'accepted']);
+/** Consecutive negative follow-up swabs a closure needs unless the settings say otherwise (issue 19 §6). */
+export const DEFAULT_NEGATIVE_SWABS = 3;
+
+/** A follow-up swab of the alert's site and target, as the closure counts it. */
+interface FollowUpSwab {
+  code: string;
+  takenAt: number;
+  result: 'negative' | 'positive' | 'pending';
+}
 
 function iso(ms: Value | undefined): string | null {
   return typeof ms === 'number' ? new Date(ms).toISOString() : null;
 }
 
 /**
- * Environmental monitoring (issue 9 §4). A positive swab (a failing presence/absence test
- * of a swab sample, submitted) raises an alert on its site: the lots made on the site's
- * line since the last negative swab there are listed, with a one-click signed hold for
- * those not shipped; follow-up swabs are scheduled (a daily re-swab of the site and vector
- * swabs of the other sites in its room, or on its line) until the alert is closed.
+ * Environmental monitoring (issue 9 §4, issue 19 §6). A positive swab (a failing
+ * presence/absence test of a swab sample, submitted) raises an alert on its site. While it is
+ * open its lots at risk are computed when asked: every lot made on the site's line since the
+ * last negative swab there, up to today — so lots made after the alert are at risk too — with
+ * a signed hold for those with stock left. Follow-up swabs are scheduled (a daily re-swab of
+ * the site and vector swabs of the other sites in its room, or on its line). A QA manager
+ * closes the alert with a signature (`alert_closed`) once the configured number of
+ * consecutive follow-up swabs of the site are negative; the lots at risk are then fixed.
  */
 export class EnvService {
   constructor(
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
+    private readonly settings: SettingsService,
+    private readonly controls: LotControls,
   ) {}
 
   private get db() {
@@ -162,11 +178,79 @@ export class EnvService {
       raisedAt: iso(a['raised_at'])!,
       sinceNegativeAt: iso(a['since_negative_at']),
       status: a['status'] as AlertView['status'],
-      affectedLots: (JSON.parse(a['affected_lots'] as string) as string[]).length,
+      affectedLots: this.lotsAtRisk(a).length,
       closedBy: (a['closed_by'] as string | null) ?? null,
       closedAt: iso(a['closed_at']),
       closeReason: (a['close_reason'] as string | null) ?? null,
+      negativeSwabs: this.closure(a).negatives.length,
+      swabsNeeded: this.swabsNeeded(),
+      closureSwabs: a['closure_swabs'] ? (JSON.parse(a['closure_swabs'] as string) as string[]) : [],
     };
+  }
+
+  swabsNeeded(): number {
+    return this.settings.get().envAlertNegativeSwabs ?? DEFAULT_NEGATIVE_SWABS;
+  }
+
+  /**
+   * The alert's lots at risk. Open: computed now — every lot made on the line since the last
+   * negative swab (or ever, when there is none), up to today, plus those listed when it was
+   * raised. Closed: as fixed at the closure.
+   */
+  lotsAtRisk(a: Row): string[] {
+    const stored = JSON.parse(a['affected_lots'] as string) as string[];
+    if (a['status'] !== 'open') return stored;
+    const line = (a['line'] as string | null) ?? null;
+    if (!line) return stored;
+    const since = (a['since_negative_at'] as number | null) ?? null;
+    const tz = this.ledger.timeZone;
+    const live = this.lotsOnLine(
+      line,
+      since === null ? null : localDate(tz, since),
+      localDate(tz, this.ledger.now()),
+    ).map((l) => l['code'] as string);
+    return [...new Set([...stored, ...live])].sort();
+  }
+
+  /**
+   * The follow-up swabs of the alert's site and target, newest first, and the run of
+   * consecutive negatives the closure rests on (newest first; stops at a positive).
+   */
+  closure(a: Row): { swabs: FollowUpSwab[]; negatives: string[]; pendingNewest: boolean } {
+    const positive = this.db.prepare('SELECT taken_at FROM sample WHERE code = ?').get(a['sample_code']) as
+      | { taken_at: number }
+      | undefined;
+    const rows = this.db
+      .prepare(
+        `SELECT s.code, s.taken_at, r.verdict, r.status FROM sample s
+         LEFT JOIN test_result r ON r.sample_id = s.id AND r.item_code = ? AND r.retired = 0 AND r.status <> 'invalidated'
+         WHERE s.site_id = ? AND s.kind = 'environmental_swab' AND s.status <> 'cancelled' AND s.taken_at > ? AND s.code <> ?
+         ORDER BY s.taken_at DESC, s.code DESC`,
+      )
+      .all(a['target'], a['site_id'], positive?.taken_at ?? (a['raised_at'] as number), a['sample_code']) as Array<{
+      code: string;
+      taken_at: number;
+      verdict: string | null;
+      status: string | null;
+    }>;
+    const decided = (st: string | null) => st === 'submitted' || st === 'reviewed';
+    const swabs: FollowUpSwab[] = rows.map((r) => ({
+      code: r.code,
+      takenAt: r.taken_at,
+      result:
+        decided(r.status) && r.verdict === 'pass'
+          ? 'negative'
+          : decided(r.status) && r.verdict === 'fail'
+            ? 'positive'
+            : 'pending',
+    }));
+    const negatives: string[] = [];
+    for (const x of swabs) {
+      if (x.result === 'pending') continue;
+      if (x.result === 'positive') break;
+      negatives.push(x.code);
+    }
+    return { swabs, negatives, pendingNewest: swabs[0]?.result === 'pending' };
   }
 
   private alertRow(code: string): Row {
@@ -184,20 +268,35 @@ export class EnvService {
     return rows.map((r) => this.view(r));
   }
 
-  /** Open alerts that name a lot: its release waits for them. */
+  /**
+   * Open alerts whose lots at risk include the lot, computed now (issue 19 §6): a lot made on
+   * the alert's line after it was raised is at risk too, until the alert is closed.
+   */
   openAlertsFor(lotCode: string): string[] {
-    return (
-      this.db
-        .prepare("SELECT code, affected_lots FROM env_alert WHERE status = 'open' AND retired = 0")
-        .all() as Array<{ code: string; affected_lots: string }>
-    )
-      .filter((a) => (JSON.parse(a.affected_lots) as string[]).includes(lotCode))
-      .map((a) => a.code);
+    const open = this.db.prepare("SELECT * FROM env_alert WHERE status = 'open' AND retired = 0").all() as Row[];
+    if (open.length === 0) return [];
+    const lot = this.db
+      .prepare('SELECT l.lot_date, b.line FROM lot l LEFT JOIN batch b ON b.id = l.batch_id WHERE l.code = ?')
+      .get(lotCode) as { lot_date: string; line: string | null } | undefined;
+    const tz = this.ledger.timeZone;
+    return open
+      .filter((a) => {
+        if ((JSON.parse(a['affected_lots'] as string) as string[]).includes(lotCode)) return true;
+        if (!lot?.line || a['line'] !== lot.line) return false;
+        const since = (a['since_negative_at'] as number | null) ?? null;
+        return since === null || lot.lot_date.slice(0, 10) >= localDate(tz, since);
+      })
+      .map((a) => a['code'] as string);
+  }
+
+  /** A lot an alert's hold can reach: accepted or released, stock left (shipped before or not), not held already. */
+  private holdable(l: Row): boolean {
+    return HOLDABLE.has(l['status'] as string) && this.controls.holdable(l);
   }
 
   get(code: string) {
     const a = this.alertRow(code);
-    const codes = JSON.parse(a['affected_lots'] as string) as string[];
+    const codes = this.lotsAtRisk(a);
     const lots = codes.map((c) => {
       const l = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(c) as Row;
       const shipped = !!this.db.prepare('SELECT 1 FROM shipment WHERE lot_code = ? AND retired = 0 LIMIT 1').get(c);
@@ -208,9 +307,13 @@ export class EnvService {
         date: (l['lot_date'] as string).slice(0, 10),
         status: l['status'] as string,
         shipped,
-        holdable: !shipped && HOLDABLE.has(l['status'] as string),
+        holdable: this.holdable(l),
+        remaining: this.controls.remaining(l),
+        unit: l['unit'] as string,
       };
     });
+    const c = this.closure(a);
+    const swabs = c.swabs.map((x) => ({ code: x.code, takenAt: new Date(x.takenAt).toISOString(), result: x.result }));
     const followUps = (JSON.parse(a['follow_ups'] as string) as FollowUp[]).map((f) => {
       const s = this.ledger.get(S.siteSchedule, f.scheduleId);
       return {
@@ -221,7 +324,7 @@ export class EnvService {
         active: s?.['active'] === 1,
       };
     });
-    return { alert: this.view(a), lots, followUps };
+    return { alert: this.view(a), lots, followUps, swabs };
   }
 
   async hold(
@@ -235,20 +338,28 @@ export class EnvService {
   ): Promise<{ held: string[] }> {
     if (meaning !== 'held')
       fail('invalid_input', { field: 'signature.meaning', expected: 'held' }, 'errors.signature_meaning_mismatch');
-    const detail = this.get(code);
-    if (detail.alert.status !== 'open') fail('conflict', { code }, 'errors.env_alert_closed');
-    for (const c of lotCodes) {
-      const l = detail.lots.find((x) => x.code === c);
-      if (!l) fail('invalid_input', { lot: c, alert: code }, 'errors.env_lot_not_affected');
-      if (!l.holdable)
-        fail('conflict', { lot: c, status: l.status, shipped: l.shipped }, 'errors.env_lot_not_holdable');
-    }
+    const check = (): void => {
+      const a = this.alertRow(code);
+      if (a['status'] !== 'open') fail('conflict', { code }, 'errors.env_alert_closed');
+      const atRisk = new Set(this.lotsAtRisk(a));
+      for (const c of lotCodes) {
+        if (!atRisk.has(c)) fail('invalid_input', { lot: c, alert: code }, 'errors.env_lot_not_affected');
+        const l = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(c) as Row;
+        if (!this.holdable(l))
+          fail(
+            'conflict',
+            { lot: c, status: l['status'], remaining: this.controls.remaining(l) },
+            'errors.env_lot_not_holdable',
+          );
+      }
+    };
+    check();
     const signer = await this.identity.authenticateSigner(signerId, password);
     return this.ledger.write(actorOf(signer), (w) => {
+      // Again under the write lock: the alert closed, or a lot held, shipped out or rejected meanwhile.
+      check();
       for (const c of lotCodes) {
         const lot = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(c) as Row;
-        const cur = w.get(L.lot, lot.id)!;
-        if (!HOLDABLE.has(cur['status'] as string)) fail('conflict', { lot: c }, 'errors.stale_record');
         w.update(L.lot, lot.id, { status: 'on_hold' }, { reason: `${code}: ${reason}` });
         this.identity.sign(
           w,
@@ -261,23 +372,69 @@ export class EnvService {
     });
   }
 
-  close(actor: Actor, code: string, reason: string): AlertView {
-    const a = this.alertRow(code);
-    if (a['status'] !== 'open') fail('conflict', { code }, 'errors.env_alert_closed');
-    return this.ledger.write(actor, (w) => {
+  /**
+   * Closes an alert (issue 19 §6): a QA manager's signature (`alert_closed`), only when the
+   * newest follow-up swabs of the site for the alert's target are negative, as many in a row
+   * as the settings ask (default 3), and none is still waiting for its result. The lots at
+   * risk are fixed as they are at the closure; the follow-up schedules stop.
+   */
+  async close(
+    signerId: string,
+    code: string,
+    reason: string,
+    password: string,
+    meaning: SignatureMeaning,
+    comment?: string,
+  ): Promise<AlertView> {
+    if (meaning !== 'alert_closed')
+      fail(
+        'invalid_input',
+        { field: 'signature.meaning', expected: 'alert_closed' },
+        'errors.signature_meaning_mismatch',
+      );
+    const check = (): { a: Row; negatives: string[] } => {
+      const a = this.alertRow(code);
+      if (a['status'] !== 'open') fail('conflict', { code }, 'errors.env_alert_closed');
+      const c = this.closure(a);
+      const needed = this.swabsNeeded();
+      if (c.pendingNewest) fail('conflict', { code, swab: c.swabs[0]!.code }, 'errors.env_close_pending');
+      if (c.negatives.length < needed)
+        fail('conflict', { code, negatives: c.negatives.length, needed }, 'errors.env_close_swabs');
+      return { a, negatives: c.negatives.slice(0, needed) };
+    };
+    check();
+    const signer = await this.identity.authenticateSigner(signerId, password);
+    if (!permissionsOf(userRoles(signer)).has('lots.decide'))
+      fail('forbidden', { permission: 'lots.decide', signer: signer.id }, 'errors.env_close_needs_qa');
+    return this.ledger.write(actorOf(signer), (w) => {
+      // Again under the write lock: a positive follow-up swab submitted meanwhile keeps it open.
+      const { a, negatives } = check();
+      const lots = this.lotsAtRisk(a);
       for (const f of JSON.parse(a['follow_ups'] as string) as FollowUp[]) {
         const s = w.get(S.siteSchedule, f.scheduleId);
         if (s && s['active'] === 1)
           w.update(S.siteSchedule, f.scheduleId, { active: 0 }, { reason: `${code} closed: ${reason}` });
       }
-      return this.view(
-        w.update(
-          EV.alert,
-          a.id,
-          { status: 'closed', closed_by: actor.id, closed_at: w.at, close_reason: reason },
-          { reason },
-        ),
+      const row = w.update(
+        EV.alert,
+        a.id,
+        {
+          status: 'closed',
+          closed_by: signer.id,
+          closed_at: w.at,
+          close_reason: reason,
+          affected_lots: JSON.stringify(lots),
+          closure_swabs: JSON.stringify(negatives),
+        },
+        { reason },
       );
+      this.identity.sign(
+        w,
+        signer,
+        { def: EV.alert, id: a.id },
+        { meaning: 'alert_closed', comment: comment ?? reason },
+      );
+      return this.view(row);
     });
   }
 

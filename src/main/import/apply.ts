@@ -3,7 +3,8 @@ import { C } from '../catalog/entities';
 import type { EntityDef, Value } from '../ledger/entities';
 import type { LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots/entities';
-import { defaultStatus, type FileKind } from './formats';
+import { newLotStatus, type FileKind } from './formats';
+import type { ImportRules } from './import-service';
 import type { Staging } from './staging';
 
 /**
@@ -27,35 +28,50 @@ const s = (v: unknown): string | null => (v === null || v === undefined ? null :
 
 interface Mapping {
   def: EntityDef;
-  create(r: R): Record<string, Value>;
-  /** The columns a correction changes (those the file carries). */
+  create(r: R, rules: ImportRules): Record<string, Value>;
+  /**
+   * The columns a correction changes (those the file carries). Never what QA decides: a lot's
+   * status, a supplier's approval (issue 19 §1; a row that would change them is an error).
+   */
   patch(r: R, present: Set<string>): Record<string, Value>;
 }
 
 export const mappings: Record<FileKind, Mapping> = {
   suppliers: {
     def: C.supplier,
-    create: (r) => ({
+    // A new supplier takes the ERP's approval only before the go-live date (history); from it
+    // on it enters not approved and QA approves it in LotSeal.
+    create: (r, rules) => ({
       code: s(r['supplier_code']),
       name: s(r['name']),
       kind: s(r['kind']),
-      approval_status: r['approved'] === 'no' ? 'not_approved' : 'approved',
+      approval_status: rules.today < rules.goLiveDate && r['approved'] !== 'no' ? 'approved' : 'not_approved',
       approved_on: null,
       last_audit_on: null,
       next_audit_due: null,
       contact: null,
       phone: null,
     }),
-    patch: (r, p) => ({ name: s(r['name']), kind: s(r['kind']), ...(p.has('approved') ? { approval_status: r['approved'] === 'no' ? 'not_approved' : 'approved' } : {}) }),
+    patch: (r) => ({ name: s(r['name']), kind: s(r['kind']) }),
   },
   customers: {
     def: C.customer,
-    create: (r) => ({ code: s(r['customer_code']), name: s(r['name']), contact: s(r['contact']), phone: s(r['phone']), address: null }),
-    patch: (r, p) => ({ name: s(r['name']), ...(p.has('contact') ? { contact: s(r['contact']) } : {}), ...(p.has('phone') ? { phone: s(r['phone']) } : {}) }),
+    create: (r) => ({
+      code: s(r['customer_code']),
+      name: s(r['name']),
+      contact: s(r['contact']),
+      phone: s(r['phone']),
+      address: null,
+    }),
+    patch: (r, p) => ({
+      name: s(r['name']),
+      ...(p.has('contact') ? { contact: s(r['contact']) } : {}),
+      ...(p.has('phone') ? { phone: s(r['phone']) } : {}),
+    }),
   },
   lots: {
     def: L.lot,
-    create: (r) => ({
+    create: (r, rules) => ({
       code: s(r['lot_code']),
       kind: s(r['kind']),
       item_code: s(r['item_code']),
@@ -67,7 +83,7 @@ export const mappings: Record<FileKind, Mapping> = {
       supplier_lot: null,
       expiry_date: s(r['expiry_date']),
       location: null,
-      status: s(r['status']) ?? defaultStatus(String(r['kind'])),
+      status: newLotStatus(String(r['kind']), String(r['date']), s(r['status']), rules.goLiveDate),
       origin: 'import',
       receipt_id: null,
       batch_id: null,
@@ -81,7 +97,6 @@ export const mappings: Record<FileKind, Mapping> = {
       lot_date: s(r['date']),
       ...(p.has('supplier_code') ? { supplier_code: s(r['supplier_code']) } : {}),
       ...(p.has('expiry_date') ? { expiry_date: s(r['expiry_date']) } : {}),
-      ...(p.has('status') ? { status: s(r['status']) ?? defaultStatus(String(r['kind'])) } : {}),
     }),
   },
   consumption: {
@@ -108,7 +123,12 @@ export const mappings: Record<FileKind, Mapping> = {
       date: s(r['date']),
       origin: 'import',
     }),
-    patch: (r) => ({ customer_code: s(r['customer_code']), quantity: s(r['quantity']), unit: s(r['unit']), date: s(r['date']) }),
+    patch: (r) => ({
+      customer_code: s(r['customer_code']),
+      quantity: s(r['quantity']),
+      unit: s(r['unit']),
+      date: s(r['date']),
+    }),
   },
   stock: {
     def: L.stockMovement,
@@ -145,6 +165,7 @@ export function applyStaged(
   present: Partial<Record<FileKind, Set<string>>>,
   reason: string | null,
   progress: (done: number) => void,
+  rules: ImportRules,
 ): ApplyCounts {
   const nextId = idGenerator(w.at);
   const inserted: ApplyCounts['inserted'] = {};
@@ -158,7 +179,7 @@ export function applyStaged(
     const rows = staging.db.prepare(`SELECT * FROM s_${kind} WHERE bad = 0 AND st != 1 ORDER BY row`);
     for (const r of rows.iterate() as Iterable<R>) {
       if (r['st'] === 0) {
-        w.create(m.def, m.create(r), { id: nextId() });
+        w.create(m.def, m.create(r, rules), { id: nextId() });
         ins++;
       } else {
         if (!reason) throw new Error('import: a changed row reached apply without a correction reason');

@@ -1,11 +1,15 @@
 import { importMessagesEn } from '../../shared/i18n/import-messages';
+import { controlsMessagesEn } from '../../shared/i18n/controls-messages';
 import type { ImportError } from './formats';
 
 export const MAX_LISTED_ERRORS = 1_000;
 
 /** English text of an import error code (the CLI contract's `message`). */
 export function importMessage(code: string, details: Record<string, string | number> = {}): string {
-  const template = (importMessagesEn.import as Record<string, string>)[code] ?? code;
+  const template =
+    (importMessagesEn.import as Record<string, string>)[code] ??
+    (controlsMessagesEn.import as Record<string, string>)[code] ??
+    code;
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
     const v = details[name];
     return v === undefined ? whole : String(v);
@@ -36,6 +40,16 @@ export class ErrorSink {
   result(): ImportError[] {
     if (this.total <= this.list.length) return this.list;
     const details = { shown: this.list.length, total: this.total };
-    return [...this.list, { file: '', row: 0, column: null, message: importMessage('too_many_errors', details), code: 'too_many_errors', details }];
+    return [
+      ...this.list,
+      {
+        file: '',
+        row: 0,
+        column: null,
+        message: importMessage('too_many_errors', details),
+        code: 'too_many_errors',
+        details,
+      },
+    ];
   }
 }

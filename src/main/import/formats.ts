@@ -42,8 +42,20 @@ export interface FileSpec {
 }
 
 export const specs: Record<FileKind, FileSpec> = {
-  suppliers: { kind: 'suppliers', required: ['supplier_code', 'name', 'kind'], optional: ['approved'], key: ['supplier_code'], content: ['name', 'kind', 'approved'] },
-  customers: { kind: 'customers', required: ['customer_code', 'name'], optional: ['contact', 'phone'], key: ['customer_code'], content: ['name', 'contact', 'phone'] },
+  suppliers: {
+    kind: 'suppliers',
+    required: ['supplier_code', 'name', 'kind'],
+    optional: ['approved'],
+    key: ['supplier_code'],
+    content: ['name', 'kind', 'approved'],
+  },
+  customers: {
+    kind: 'customers',
+    required: ['customer_code', 'name'],
+    optional: ['contact', 'phone'],
+    key: ['customer_code'],
+    content: ['name', 'contact', 'phone'],
+  },
   lots: {
     kind: 'lots',
     required: ['lot_code', 'kind', 'item_code', 'item_name', 'quantity', 'unit', 'date'],
@@ -154,14 +166,16 @@ export function validateRow(kind: FileKind, raw: RawRow): { staged: Staged; prob
   for (const c of [...spec.required, ...spec.optional]) {
     const v = raw[c];
     values[c] = v === undefined || v === '' ? null : v;
-    if (v !== undefined && v.length > MAX_TEXT) problems.push({ column: c, code: 'too_long', details: { max: MAX_TEXT } });
+    if (v !== undefined && v.length > MAX_TEXT)
+      problems.push({ column: c, code: 'too_long', details: { max: MAX_TEXT } });
   }
   for (const c of spec.required) {
     if (values[c] === null) problems.push({ column: c, code: 'required' });
   }
   const oneOf = (c: string, allowed: readonly string[]): void => {
     const v = values[c];
-    if (v !== null && v !== undefined && !allowed.includes(v)) problems.push({ column: c, code: 'not_allowed', details: { value: v, allowed: allowed.join(', ') } });
+    if (v !== null && v !== undefined && !allowed.includes(v))
+      problems.push({ column: c, code: 'not_allowed', details: { value: v, allowed: allowed.join(', ') } });
   };
   const date = (c: string): number | null => {
     const v = values[c];
@@ -178,12 +192,19 @@ export function validateRow(kind: FileKind, raw: RawRow): { staged: Staged; prob
     const u = values['unit'];
     let okQ = false;
     if (q !== null && q !== undefined) {
-      if (!signed && /^-\d+(\.\d+)?$/.test(q)) problems.push({ column: 'quantity', code: 'negative_quantity', details: { value: q } });
-      else if (!isQuantityString(q, signed) || q.replace(/^-/, '').length > 40) problems.push({ column: 'quantity', code: 'bad_quantity', details: { value: q } });
+      if (!signed && /^-\d+(\.\d+)?$/.test(q))
+        problems.push({ column: 'quantity', code: 'negative_quantity', details: { value: q } });
+      else if (!isQuantityString(q, signed) || q.replace(/^-/, '').length > 40)
+        problems.push({ column: 'quantity', code: 'bad_quantity', details: { value: q } });
       else okQ = true;
     }
     if (u !== null && u !== undefined) {
-      if (!isQuantityUnit(u)) problems.push({ column: 'unit', code: 'bad_unit', details: { value: u, allowed: 'kg, g, t, L, mL, can, bag, pcs' } });
+      if (!isQuantityUnit(u))
+        problems.push({
+          column: 'unit',
+          code: 'bad_unit',
+          details: { value: u, allowed: 'kg, g, t, L, mL, can, bag, pcs' },
+        });
       else {
         dim = unitInfo[u].dim;
         if (okQ) qb = Number(q) * unitInfo[u].factor;
@@ -230,7 +251,17 @@ export function validateRow(kind: FileKind, raw: RawRow): { staged: Staged; prob
   return { staged: { values, dim, qb, sk }, problems };
 }
 
-/** Status of a lot the ERP did not give one: bought-in kinds accepted, produced kinds released. */
-export function defaultStatus(kind: string): string {
+/** Status of a history lot (dated before the go-live date) the ERP did not give one: bought-in kinds accepted, produced kinds released. */
+export function historyStatus(kind: string): string {
   return boughtInKinds.includes(kind) ? 'accepted' : 'released';
+}
+
+/** Status a live lot (dated on or after the go-live date) enters: LotSeal decides it (issue 19 §1). */
+export function entryStatus(kind: string): string {
+  return boughtInKinds.includes(kind) ? 'quarantine' : 'on_hold';
+}
+
+/** The status a new lot is stored with: the ERP's for history, the entry status for live lots. */
+export function newLotStatus(kind: string, date: string, given: string | null, goLiveDate: string): string {
+  return date.slice(0, 10) >= goLiveDate ? entryStatus(kind) : (given ?? historyStatus(kind));
 }

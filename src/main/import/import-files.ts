@@ -9,9 +9,18 @@ import { L } from '../lots/entities';
 import { applyStaged } from './apply';
 import { runCrossChecks, type CheckContext } from './checks';
 import { ErrorSink } from './errors';
-import { fileKinds, specs, validateRow, type FileKind, type ImportError, type ImportFiles, type RawRow } from './formats';
+import {
+  fileKinds,
+  specs,
+  validateRow,
+  type FileKind,
+  type ImportError,
+  type ImportFiles,
+  type RawRow,
+} from './formats';
 import { Staging } from './staging';
 import { Utf8Checker } from './utf8-check';
+import type { ImportRules } from './import-service';
 
 export type { FileKind, ImportError, ImportFiles } from './formats';
 
@@ -25,6 +34,12 @@ export interface ImportOptions {
   stagingDir: string;
   /** Validate and count only; nothing is written (the app's preview). */
   dryRun?: boolean;
+  /**
+   * What QA decides that the import must respect (go-live date, stored lots' use rule),
+   * read again when the checks run again under the write lock. Required: the composition
+   * root's ImportService gives it (src/main/import/import-service.ts).
+   */
+  rules: () => ImportRules;
 }
 
 export type Counts = Partial<Record<FileKind, number>>;
@@ -77,12 +92,25 @@ function checkReadable(path: string): number {
     if (!st.isFile()) throw new Error('not a file');
     return st.size;
   } catch (e) {
-    throw new AppErrorException(appError('invalid_input', { file: path, what: 'import file', reason: e instanceof Error ? e.message : String(e) }, 'errors.file_unreadable'));
+    throw new AppErrorException(
+      appError(
+        'invalid_input',
+        { file: path, what: 'import file', reason: e instanceof Error ? e.message : String(e) },
+        'errors.file_unreadable',
+      ),
+    );
   }
 }
 
 /** Streams one file: UTF-8 check, SHA-256, CSV parse, header check, row validation, staging. */
-async function readFile(kind: FileKind, path: string, size: number, staging: Staging, errors: ErrorSink, progress: ProgressFn): Promise<FileResult & { dups: number }> {
+async function readFile(
+  kind: FileKind,
+  path: string,
+  size: number,
+  staging: Staging,
+  errors: ErrorSink,
+  progress: ProgressFn,
+): Promise<FileResult & { dups: number }> {
   const spec = specs[kind];
   const name = basename(path);
   const checker = new Utf8Checker();
@@ -117,11 +145,15 @@ async function readFile(kind: FileKind, path: string, size: number, staging: Sta
         const seen = new Set<string>();
         for (const c of rec) {
           if (seen.has(c)) errors.add(name, 0, c, 'duplicate_column', { column: c });
-          else if (!allowed.includes(c)) errors.add(name, 0, c, 'unknown_column', { column: c, allowed: allowed.join(', ') });
+          else if (!allowed.includes(c))
+            errors.add(name, 0, c, 'unknown_column', { column: c, allowed: allowed.join(', ') });
           seen.add(c);
         }
         for (const c of spec.required) if (!seen.has(c)) errors.add(name, 0, c, 'missing_column', { column: c });
-        if (errors.total > 0 && (rec.length !== seen.size || spec.required.some((c) => !seen.has(c)) || rec.some((c) => !allowed.includes(c)))) {
+        if (
+          errors.total > 0 &&
+          (rec.length !== seen.size || spec.required.some((c) => !seen.has(c)) || rec.some((c) => !allowed.includes(c)))
+        ) {
           fileError = true;
           break;
         }
@@ -183,7 +215,12 @@ const zero = (kinds: FileKind[]): Counts => Object.fromEntries(kinds.map((k) => 
  */
 const IMPORT_CACHE_KIB = 256 * 1024;
 
-export async function importFiles(ledger: Ledger, actor: Actor, files: ImportFiles, opts: ImportOptions): Promise<ImportReport> {
+export async function importFiles(
+  ledger: Ledger,
+  actor: Actor,
+  files: ImportFiles,
+  opts: ImportOptions,
+): Promise<ImportReport> {
   const previousCache = ledger.db.pragma('cache_size', { simple: true }) as number;
   ledger.db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
   try {
@@ -193,12 +230,18 @@ export async function importFiles(ledger: Ledger, actor: Actor, files: ImportFil
   }
 }
 
-async function importFilesWithCache(ledger: Ledger, actor: Actor, files: ImportFiles, opts: ImportOptions): Promise<ImportReport> {
+async function importFilesWithCache(
+  ledger: Ledger,
+  actor: Actor,
+  files: ImportFiles,
+  opts: ImportOptions,
+): Promise<ImportReport> {
   const t0 = performance.now();
   const startedAt = ledger.now();
   const progress: ProgressFn = opts.onProgress ?? (() => undefined);
   const kinds = fileKinds.filter((k) => files[k] !== undefined);
-  if (kinds.length === 0) throw new AppErrorException(appError('invalid_input', { field: 'files', reason: 'no file given' }));
+  if (kinds.length === 0)
+    throw new AppErrorException(appError('invalid_input', { field: 'files', reason: 'no file given' }));
   const reason = opts.correctionReason?.trim() ? opts.correctionReason.trim() : null;
   const sizes = Object.fromEntries(kinds.map((k) => [k, checkReadable(files[k]!)])) as Record<FileKind, number>;
 
@@ -231,7 +274,7 @@ async function importFilesWithCache(ledger: Ledger, actor: Actor, files: ImportF
     }
     staging.finishStaging();
 
-    const ctx: CheckContext = { staging, errors, names, present, correctionReason: reason };
+    const ctx: CheckContext = { staging, errors, names, present, correctionReason: reason, rules: opts.rules() };
     if (!fileErrors) {
       // A file that could not be read as a whole would only add misleading errors here.
       progress('check', 0, 1);
@@ -240,9 +283,15 @@ async function importFilesWithCache(ledger: Ledger, actor: Actor, files: ImportF
       runCrossChecks(ctx);
       progress('check', 1, 1);
       countPlanned(staging, kinds, report);
-      const planned = kinds.reduce((n, k) => n + (report.planned.inserted[k] ?? 0) + (report.planned.corrected[k] ?? 0), 0);
+      const planned = kinds.reduce(
+        (n, k) => n + (report.planned.inserted[k] ?? 0) + (report.planned.corrected[k] ?? 0),
+        0,
+      );
       if (errors.total === 0 && !opts.dryRun && planned > 0) {
-        const total = kinds.reduce((n, k) => n + (report.planned.inserted[k] ?? 0) + (report.planned.corrected[k] ?? 0), 0);
+        const total = kinds.reduce(
+          (n, k) => n + (report.planned.inserted[k] ?? 0) + (report.planned.corrected[k] ?? 0),
+          0,
+        );
         const runId = randomUUID();
         const cache = ledger.db.pragma('cache_size', { simple: true }) as number;
         // The apply touches a few indexes per row; a larger page cache for this connection
@@ -254,12 +303,13 @@ async function importFilesWithCache(ledger: Ledger, actor: Actor, files: ImportF
               // Another writer committed between the checks and this transaction: check
               // again under the write lock, so what is written is what was checked.
               const again = new ErrorSink();
+              ctx.rules = opts.rules();
               runCrossChecks({ ...ctx, errors: again });
               if (again.total > 0) throw new RecheckFailed(again);
               countPlanned(staging, kinds, report);
             }
             progress('apply', 0, total);
-            const c = applyStaged(w, staging, kinds, present, reason, (d) => progress('apply', d, total));
+            const c = applyStaged(w, staging, kinds, present, reason, (d) => progress('apply', d, total), ctx.rules);
             w.create(
               L.importRun,
               {
@@ -312,7 +362,10 @@ class RecheckFailed extends Error {
 
 function countPlanned(staging: Staging, kinds: FileKind[], report: ImportReport): void {
   for (const k of kinds) {
-    const rows = staging.db.prepare(`SELECT st, count(*) AS n FROM s_${k} WHERE bad = 0 GROUP BY st`).all() as Array<{ st: number; n: number }>;
+    const rows = staging.db.prepare(`SELECT st, count(*) AS n FROM s_${k} WHERE bad = 0 GROUP BY st`).all() as Array<{
+      st: number;
+      n: number;
+    }>;
     const by = new Map(rows.map((r) => [r.st, r.n]));
     report.planned.inserted[k] = by.get(0) ?? 0;
     report.planned.unchanged[k] = by.get(1) ?? 0;

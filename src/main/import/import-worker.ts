@@ -11,7 +11,8 @@ import { hostKeyFromPkcs8, type HostKind } from '../ledger/keys';
 import type { Actor } from '../ledger/ledger';
 import '../lots/entities';
 import '../catalog/entities';
-import { importFiles, type ImportReport } from './import-files';
+import { composeServices, findResourcesDir, idleConnections, verificationHealth } from '../app/compose';
+import type { ImportReport } from './import-files';
 import type { ImportFiles } from './formats';
 
 export interface ImportJob {
@@ -46,7 +47,15 @@ export async function runImportJob(job: ImportJob, post: (m: ImportWorkerMessage
       anchors: job.anchorsDataDir ? AnchorStore.forDataDir(job.anchorsDataDir) : null,
     });
     try {
-      const report = await importFiles(ledger, job.actor, job.files, {
+      // The same composition root as every host: the import runs with this database's rules.
+      const services = composeServices(ledger, {
+        dataDir: job.anchorsDataDir ?? job.stagingDir,
+        resourcesDir: findResourcesDir(),
+        pdf: null,
+        connections: idleConnections(),
+        health: verificationHealth(ledger),
+      });
+      const report = await services.imports.run(job.actor, job.files, {
         stagingDir: job.stagingDir,
         ...(job.correctionReason !== undefined ? { correctionReason: job.correctionReason } : {}),
         ...(job.dryRun ? { dryRun: true } : {}),

@@ -93,7 +93,8 @@ export function intakeHandlers(core: AppCore): IntakeHandlers {
     'env.alerts.get': ({ code }) => env().get(code),
     'env.alerts.hold': ({ code, lotCodes, reason, signature }, ctx) =>
       env().hold(actor(ctx).id, code, lotCodes, reason, signature.password, signature.meaning, signature.comment),
-    'env.alerts.close': ({ code, reason }, ctx) => env().close(actor(ctx), code, reason),
+    'env.alerts.close': ({ code, reason, signature }, ctx) =>
+      env().close(actor(ctx).id, code, reason, signature.password, signature.meaning, signature.comment),
     'env.heatmap': ({ from, to, zone }) => env().heatmap(from, to, zone),
   };
 }

@@ -35,7 +35,21 @@ export const L = {
   stockMovement: defineEntity({
     name: 'stock_movement',
     table: 'stock_movement',
-    columns: ['lot_code', 'movement', 'quantity', 'unit', 'date', 'location', 'reason', 'origin'],
+    columns: [
+      'lot_code',
+      'movement',
+      'quantity',
+      'unit',
+      'date',
+      'location',
+      'reason',
+      'origin',
+      'customer_code',
+      'shipment_id',
+      'drill_id',
+    ],
+    // Migration 0012: a return names its customer and shipment (and recall); NULL before.
+    added: ['customer_code', 'shipment_id', 'drill_id'],
   }),
   importRun: defineEntity({
     name: 'import_run',

@@ -16,6 +16,8 @@ import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots/entities';
 import { localDate, nextSequencedCode } from '../lots/codes';
 import type { LotsService } from '../lots/lots-service';
+import type { LotControls } from '../lots/lot-controls';
+import { QuantityDecimal as QD, convertQuantity, isQuantityUnit } from '../../shared/domain/units';
 import { traceLot, type TraceResult } from '../trace/trace';
 import { RC } from './entities';
 import { zonedTime } from '../documents/zoned-time';
@@ -25,8 +27,6 @@ type Finding = z.infer<typeof drillFindingSchema>;
 type DrillLot = z.infer<typeof drillLotSchema>;
 type Step = 'affected_lots' | 'stock' | 'customers' | 'mass_balance' | 'documents';
 type Direction = 'backward' | 'forward' | 'both';
-
-const USABLE = new Set(['accepted', 'released']);
 
 function iso(ms: Value | undefined): string | null {
   return typeof ms === 'number' ? new Date(ms).toISOString() : null;
@@ -45,6 +45,7 @@ export class DrillsService {
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
     private readonly lots: LotsService,
+    private readonly controls: LotControls,
   ) {}
 
   private get db() {
@@ -131,6 +132,8 @@ export class DrillsService {
         unit: (r?.['unit'] as string | undefined) ?? null,
         location: (r?.['location'] as string | null | undefined) ?? null,
         shipped: shipped.has(lot),
+        held: r ? this.controls.isHeld(r) : false,
+        holdable: !!r && direction !== 'backward' && this.controls.holdable(r),
       };
     };
     return [
@@ -222,40 +225,81 @@ export class DrillsService {
     };
   }
 
+  /** The shipment record of a traced shipment line (shipment code + lot). */
+  private shipmentRow(shipment: string, lot: string): Row | undefined {
+    return this.db
+      .prepare('SELECT * FROM shipment WHERE shipment_code = ? AND lot_code = ? AND retired = 0')
+      .get(shipment, lot) as Row | undefined;
+  }
+
+  /**
+   * Per customer (issue 19 §2): every shipment line with what was shipped, returned in this
+   * recall and before, and what is still out; the contacts logged; the returns recorded (records
+   * tied to the shipment and customer, never read from a reason text).
+   */
   private customersOf(r: Row, t: TraceResult): Detail['customers'] {
     const contacts = this.db.prepare('SELECT * FROM recall_contact WHERE drill_id = ? ORDER BY at').all(r.id) as Row[];
     const returns = this.db
       .prepare(
-        "SELECT lot_code, quantity, unit, date, reason FROM stock_movement WHERE movement = 'return' AND retired = 0 AND reason LIKE ?",
+        "SELECT m.lot_code, m.quantity, m.unit, m.date, m.customer_code, s.shipment_code FROM stock_movement m LEFT JOIN shipment s ON s.id = m.shipment_id WHERE m.movement = 'return' AND m.retired = 0 AND m.drill_id = ? ORDER BY m.date, m.rowid",
       )
-      .all(`${r['code'] as string}:%`) as Array<{
+      .all(r.id) as Array<{
       lot_code: string;
       quantity: string;
       unit: string;
       date: string;
-      reason: string;
+      customer_code: string | null;
+      shipment_code: string | null;
     }>;
-    return t.customers.map((c) => ({
-      code: c.customer,
-      name: c.name,
-      contact: c.contact,
-      phone: c.phone,
-      shipments: t.shipments
-        .filter((s) => s.customer === c.customer)
-        .map((s) => ({ shipment: s.shipment, lot: s.lot, quantity: s.quantity, unit: s.unit, date: s.date })),
-      contacts: contacts
-        .filter((x) => x['customer_code'] === c.customer)
-        .map((x) => ({
+    return t.customers.map((c) => {
+      const mine = contacts.filter((x) => x['customer_code'] === c.customer);
+      const shipments = t.shipments.filter((s) => s.customer === c.customer);
+      return {
+        code: c.customer,
+        name: c.name,
+        contact: c.contact,
+        phone: c.phone,
+        shipments: shipments.map((s) => ({
+          shipment: s.shipment,
+          lot: s.lot,
+          quantity: s.quantity,
+          unit: s.unit,
+          date: s.date,
+        })),
+        contacts: mine.map((x) => ({
           at: iso(x['at'])!,
           by: x['by_user'] as string,
           channel: x['channel'] as 'phone',
           outcome: x['outcome'] as 'reached',
           note: (x['note'] as string | null) ?? null,
         })),
-      returned: returns
-        .filter((x) => x.reason.startsWith(`${r['code'] as string}:${c.customer}:`))
-        .map((x) => ({ lot: x.lot_code, quantity: x.quantity, unit: x.unit, date: x.date })),
-    }));
+        returned: returns
+          .filter((x) => x.customer_code === c.customer)
+          .map((x) => ({
+            lot: x.lot_code,
+            quantity: x.quantity,
+            unit: x.unit,
+            date: x.date,
+            ...(x.shipment_code ? { shipment: x.shipment_code } : {}),
+          })),
+        contacted: mine.length > 0,
+        lines: shipments.map((s) => {
+          const row = this.shipmentRow(s.shipment, s.lot);
+          const b = row
+            ? this.controls.shipmentBalance(row, s.unit)
+            : { shipped: new QD(s.quantity), returned: new QD(0) };
+          const out = b.shipped.minus(b.returned);
+          return {
+            shipment: s.shipment,
+            lot: s.lot,
+            unit: s.unit,
+            shipped: b.shipped.toString(),
+            returned: b.returned.toString(),
+            outstanding: (out.isNegative() ? new QD(0) : out).toString(),
+          };
+        }),
+      };
+    });
   }
 
   private findingView(f: Row): Finding {
@@ -391,10 +435,12 @@ export class DrillsService {
 
   /** Runs one step from the records, records what it found, and lists the findings it sees. */
   step(actor: Actor, code: string, step: Step): Detail {
-    const r = this.open(code);
-    const t = this.trace(r);
-    const lots = this.lotsOf(t);
+    this.open(code);
     this.ledger.write(actor, (w) => {
+      // From the records as they are under the write lock (another writer may have completed it).
+      const r = this.open(code);
+      const t = this.trace(r);
+      const lots = this.lotsOf(t);
       let summary: Record<string, unknown> = {};
       switch (step) {
         case 'affected_lots': {
@@ -476,6 +522,42 @@ export class DrillsService {
               t.root.lot,
               `accounted ${pct} % is outside ${r['tolerance_min'] as string}–${r['tolerance_max'] as string} %`,
             );
+          }
+          // Accounted above 100 %: more is recorded than was received or made (issue 19 §2).
+          if (pct !== null && new LabDecimal(pct).greaterThan(100))
+            this.addFinding(
+              w,
+              r.id,
+              'over_accounted',
+              t.root.lot,
+              `accounted ${pct} % is above 100 %: more is recorded than the lot's ${t.mass_balance.received_or_produced} ${t.mass_balance.unit}`,
+            );
+          // Returns above what was shipped: per shipment line, and per lot (returns not tied to a shipment).
+          for (const sh of t.shipments) {
+            const row = this.shipmentRow(sh.shipment, sh.lot);
+            if (!row) continue;
+            const b = this.controls.shipmentBalance(row, sh.unit);
+            if (b.returned.greaterThan(b.shipped))
+              this.addFinding(
+                w,
+                r.id,
+                'over_return',
+                `${sh.shipment}:${sh.lot}`,
+                `${b.returned.toString()} ${sh.unit} returned against shipment ${sh.shipment} of lot ${sh.lot} to ${sh.customer}, which shipped ${b.shipped.toString()} ${sh.unit}`,
+              );
+          }
+          for (const l of lots) {
+            const lr = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(l.lot) as Row | undefined;
+            if (!lr) continue;
+            const open = this.controls.returnable(lr);
+            if (open.isNegative())
+              this.addFinding(
+                w,
+                r.id,
+                'over_return',
+                l.lot,
+                `lot ${l.lot}: ${open.negated().toString()} ${lr['unit'] as string} more returned than shipped`,
+              );
           }
           for (const u of t.unconverted)
             this.addFinding(
@@ -566,19 +648,8 @@ export class DrillsService {
     return this.detail(code);
   }
 
-  async complete(
-    signerId: string,
-    code: string,
-    password: string,
-    meaning: SignatureMeaning,
-    comment?: string,
-  ): Promise<Detail> {
-    if (meaning !== 'drill_completed')
-      fail(
-        'invalid_input',
-        { field: 'signature.meaning', expected: 'drill_completed' },
-        'errors.signature_meaning_mismatch',
-      );
+  /** What completion needs, on the records as they are: the drill open, every step run, every finding explained. */
+  private completionCheck(code: string): Row {
     const r = this.open(code);
     const done = new Set(
       (
@@ -593,11 +664,29 @@ export class DrillsService {
         .get(r.id) as { n: number }
     ).n;
     if (unexplained) fail('conflict', { code, findings: unexplained }, 'errors.drill_findings_unexplained');
-    const live = this.detail(code);
+    return r;
+  }
+
+  async complete(
+    signerId: string,
+    code: string,
+    password: string,
+    meaning: SignatureMeaning,
+    comment?: string,
+  ): Promise<Detail> {
+    if (meaning !== 'drill_completed')
+      fail(
+        'invalid_input',
+        { field: 'signature.meaning', expected: 'drill_completed' },
+        'errors.signature_meaning_mismatch',
+      );
+    this.completionCheck(code);
     const signer = await this.identity.authenticateSigner(signerId, password);
     this.ledger.write(actorOf(signer), (w) => {
-      const cur = w.get(RC.drill, r.id)!;
-      if (cur['status'] !== 'open') fail('conflict', { code }, 'errors.drill_completed');
+      // Again under the write lock: a step re-run with a new finding, or another completion,
+      // during the password check refuses this one; the frozen result is what is true now.
+      const r = this.completionCheck(code);
+      const live = this.detail(code);
       const result = {
         lots: live.lots,
         customers: live.customers,
@@ -623,6 +712,11 @@ export class DrillsService {
 
   // ------------------------------------------------------------------ real recall
 
+  /** The lots a recall's hold acts on: the root and every forward lot with stock left, shipped before or not, not rejected or held already. */
+  private recallTargets(r: Row): DrillLot[] {
+    return this.lotsOf(this.trace(r)).filter((l) => l.holdable === true);
+  }
+
   async recallHold(
     signerId: string,
     code: string,
@@ -634,19 +728,16 @@ export class DrillsService {
       fail('invalid_input', { field: 'signature.meaning', expected: 'held' }, 'errors.signature_meaning_mismatch');
     const r = this.open(code);
     if (r['mode'] !== 'recall') fail('conflict', { code }, 'errors.recall_only');
-    const lots = this.lotsOf(this.trace(r)).filter(
-      (l) => !l.shipped && USABLE.has(l.status ?? '') && l.direction !== 'backward',
-    );
     const signer = await this.identity.authenticateSigner(signerId, password);
     const held = this.ledger.write(actorOf(signer), (w) => {
+      // The lots are found under the write lock: what shipped, was made or was held meanwhile counts.
+      const cur = this.open(code);
       const out: string[] = [];
-      for (const l of lots) {
+      const why = `${code}: ${reason}`;
+      for (const l of this.recallTargets(cur)) {
         const row = this.db.prepare('SELECT id FROM lot WHERE code = ?').get(l.lot) as { id: string };
-        const cur = w.get(L.lot, row.id)!;
-        if (!USABLE.has(cur['status'] as string)) continue;
-        w.update(L.lot, row.id, { status: 'on_hold' }, { reason: `${code}: ${reason}` });
-        this.identity.sign(w, signer, { def: L.lot, id: row.id }, { meaning: 'held', comment: `${code}: ${reason}` });
-        out.push(l.lot);
+        const sign = () => this.identity.sign(w, signer, { def: L.lot, id: row.id }, { meaning: 'held', comment: why });
+        if (this.controls.holdInside(w, row.id, why, sign)) out.push(l.lot);
       }
       return out;
     });
@@ -677,31 +768,88 @@ export class DrillsService {
     return this.detail(code);
   }
 
+  /**
+   * A quantity recovered from a customer in a recall (issue 19 §2): a `return` stock movement
+   * of the lot tied to the shipment, the customer and the recall, at most what that shipment
+   * delivered less what came back against it already. With several shipments of the lot to the
+   * customer, the shipment is named.
+   */
   recordReturn(
     actor: Actor,
     code: string,
     i: {
       customerCode: string;
       lotCode: string;
+      shipmentCode?: string | undefined;
       quantity: string;
       unit: string;
       date: string;
       note?: string | undefined;
     },
   ): Detail {
-    const r = this.open(code);
-    if (r['mode'] !== 'recall') fail('conflict', { code }, 'errors.recall_only');
-    const t = this.trace(r);
-    const shipped = t.shipments.filter((s) => s.customer === i.customerCode && s.lot === i.lotCode);
-    if (shipped.length === 0)
-      fail('invalid_input', { customer: i.customerCode, lot: i.lotCode }, 'errors.recall_return_not_shipped');
-    this.lots.recordStock(actor, {
-      lotCode: i.lotCode,
-      movement: 'return',
-      quantity: i.quantity,
-      unit: i.unit as never,
-      date: i.date,
-      reason: `${code}:${i.customerCode}: ${i.note ?? 'recovered in recall'}`,
+    const check = (): { r: Row; shipment: Row } => {
+      const r = this.open(code);
+      if (r['mode'] !== 'recall') fail('conflict', { code }, 'errors.recall_only');
+      const t = this.trace(r);
+      const lines = t.shipments.filter(
+        (s) =>
+          s.customer === i.customerCode &&
+          s.lot === i.lotCode &&
+          (i.shipmentCode === undefined || s.shipment === i.shipmentCode),
+      );
+      if (lines.length === 0)
+        fail('invalid_input', { customer: i.customerCode, lot: i.lotCode }, 'errors.recall_return_not_shipped');
+      if (lines.length > 1)
+        fail(
+          'invalid_input',
+          { customer: i.customerCode, lot: i.lotCode, shipments: lines.map((l) => l.shipment).join(', ') },
+          'errors.recall_return_which_shipment',
+        );
+      const shipment = this.shipmentRow(lines[0]!.shipment, i.lotCode)!;
+      const lot = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(i.lotCode) as Row;
+      const unit = lot['unit'] as string;
+      const inLotUnit =
+        isQuantityUnit(i.unit) && isQuantityUnit(unit) ? convertQuantity(i.quantity, i.unit, unit) : null;
+      if (inLotUnit === null) fail('invalid_input', { field: 'unit', from: i.unit, to: unit }, 'errors.unit_dimension');
+      const q = new QD(inLotUnit);
+      if (!q.greaterThan(0)) fail('invalid_input', { field: 'quantity' }, 'errors.quantity_positive');
+      const b = this.controls.shipmentBalance(shipment, unit);
+      const outstanding = b.shipped.minus(b.returned);
+      if (q.greaterThan(outstanding))
+        fail(
+          'invalid_input',
+          {
+            field: 'quantity',
+            shipment: lines[0]!.shipment,
+            lot: i.lotCode,
+            customer: i.customerCode,
+            shipped: b.shipped.toString(),
+            returned: b.returned.toString(),
+            outstanding: (outstanding.isNegative() ? new QD(0) : outstanding).toString(),
+            unit,
+          },
+          'errors.recall_return_over',
+        );
+      return { r, shipment };
+    };
+    check();
+    if (i.date > localDate(this.ledger.timeZone, this.ledger.now()))
+      fail('invalid_input', { field: 'date' }, 'errors.date_in_future');
+    this.ledger.write(actor, (w) => {
+      const { r, shipment } = check();
+      w.create(L.stockMovement, {
+        lot_code: i.lotCode,
+        movement: 'return',
+        quantity: i.quantity,
+        unit: i.unit,
+        date: i.date,
+        location: null,
+        reason: i.note ?? `recovered in recall ${code}`,
+        origin: 'app',
+        customer_code: i.customerCode,
+        shipment_id: shipment.id,
+        drill_id: r.id,
+      });
     });
     return this.detail(code);
   }

@@ -198,17 +198,22 @@ export interface EntryInput {
  * investigations that hold the lot, lot completeness and trends. Every change goes through
  * the ledger; signatures through IdentityService.sign in the same transaction.
  */
+/**
+ * The rules of the capabilities that build on testing (intake, environment): constructor
+ * dependencies given by the composition root (src/main/app/compose.ts, issue 19 §8), so no
+ * ResultsService exists without them.
+ */
 export interface TestingHooks {
   /** The intake panel of a raw milk tanker lot (null: plan from the specification). */
-  panelItems?: (lot: Row) => TestItem[] | null;
+  panelItems: (lot: Row) => TestItem[] | null;
   /** The supplier's sampling level: `tightened` plans every item of an incoming inspection. */
-  samplingLevel?: (supplierCode: string) => 'normal' | 'tightened';
+  samplingLevel: (supplierCode: string) => 'normal' | 'tightened';
   /** A failed ingredient inspection (a failing result submitted). */
-  inspectionFailed?: (w: LedgerWriter, supplierCode: string, why: string) => void;
+  inspectionFailed: (w: LedgerWriter, supplierCode: string, why: string) => void;
   /** An incoming inspection completed with every result within specification. */
-  inspectionPassed?: (w: LedgerWriter, supplierCode: string, why: string) => void;
+  inspectionPassed: (w: LedgerWriter, supplierCode: string, why: string) => void;
   /** A positive environmental swab or water result (submitted). */
-  swabPositive?: (w: LedgerWriter, result: Row, sample: Row) => void;
+  swabPositive: (w: LedgerWriter, result: Row, sample: Row) => void;
 }
 
 /**
@@ -220,15 +225,13 @@ export interface ValueInstrumentGuard {
 }
 
 export class ResultsService {
-  /** Set by the capabilities that build on testing (intake, environment). */
-  hooks: TestingHooks = {};
-
   constructor(
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
     private readonly specs: SpecService,
     private readonly samples: SamplesService,
     private readonly attachmentsDir: string,
+    readonly hooks: TestingHooks,
     private readonly instrumentGuard: ValueInstrumentGuard | null = null,
   ) {}
 

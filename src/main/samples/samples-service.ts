@@ -125,14 +125,14 @@ export interface ReceiptInput {
  */
 export class SamplesService {
   readonly retentionMarginDays: number;
-  /** Set by the testing capability: plans a newly registered sample's tests (issue 8 §1). */
-  onRegistered: ((w: LedgerWriter, sample: Row) => void) | null = null;
   private readonly patterns: () => Partial<Record<SampleKind, string>>;
 
   constructor(
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
     private readonly specs: SpecService,
+    /** Plans a newly registered sample's tests (testing, issue 8 §1), inside the registering transaction; given by the composition root. */
+    private readonly onRegistered: (w: LedgerWriter, sample: Row) => void,
     opts: SamplesOptions = {},
   ) {
     this.patterns = opts.patterns ?? (() => ({}));
@@ -534,7 +534,7 @@ export class SamplesService {
         created(retention);
       }
       // The testing capability plans the sample's tests in this same transaction.
-      this.onRegistered?.(w, w.get(S.sample, sample.id)!);
+      this.onRegistered(w, w.get(S.sample, sample.id)!);
       return {
         sample: this.view(sample),
         units: units.length ? this.units(sample.id) : [],

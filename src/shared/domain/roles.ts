@@ -133,5 +133,7 @@ export const signatureMeanings = [
   // An administrator's acknowledgement that this host's anchor was ahead of the database
   // (it was replaced by an older copy): recorded instead of a restore (docs/ledger.md §4).
   'acknowledged',
+  // A QA manager closes an environmental alert after its negative follow-up swabs (issue 19 §6).
+  'alert_closed',
 ] as const;
 export type SignatureMeaning = (typeof signatureMeanings)[number];

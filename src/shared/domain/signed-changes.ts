@@ -221,6 +221,16 @@ export const signedChangeRules: readonly SignedChangeRule[] = [
     meanings: ['oos_concluded'],
     roles: ['qa_manager'],
   },
+  // ---------------------------------------------------------------- environment (issue 19 §6)
+  {
+    id: 'env_alert.close',
+    entity: 'env_alert',
+    on: 'update',
+    field: 'status',
+    to: ['closed'],
+    meanings: ['alert_closed'],
+    roles: ['qa_manager'],
+  },
   // ---------------------------------------------------------------- samples, drills, reviews
   {
     id: 'sample.dispose',

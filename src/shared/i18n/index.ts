@@ -3,6 +3,7 @@ import zhCN from './zh-CN';
 import { serviceMessagesEn, serviceMessagesZh } from './service-messages';
 import { importMessagesEn, importMessagesZh } from './import-messages';
 import { trustMessagesEn, trustMessagesZh } from './trust-messages';
+import { controlsMessagesEn, controlsMessagesZh } from './controls-messages';
 
 export type { Messages };
 
@@ -21,8 +22,8 @@ function merge<T extends object>(base: T, extra: object): T {
 
 /** Screen messages plus the specific messages of main-process services (service-messages.ts). */
 export const messages: Record<Locale, Messages> = {
-  en: merge(merge(merge(en, serviceMessagesEn), importMessagesEn), trustMessagesEn),
-  'zh-CN': merge(merge(merge(zhCN, serviceMessagesZh), importMessagesZh), trustMessagesZh),
+  en: merge(merge(merge(merge(en, serviceMessagesEn), importMessagesEn), trustMessagesEn), controlsMessagesEn),
+  'zh-CN': merge(merge(merge(merge(zhCN, serviceMessagesZh), importMessagesZh), trustMessagesZh), controlsMessagesZh),
 };
 
 export function isLocale(value: unknown): value is Locale {

@@ -181,7 +181,8 @@ export const serviceMessagesEn = {
     env_alert_not_found: 'Environmental alert {{id}} was not found.',
     env_alert_closed: 'This environmental alert is closed.',
     env_lot_not_affected: 'Lot {{lot}} is not among the lots of alert {{alert}}.',
-    env_lot_not_holdable: 'Lot {{lot}} cannot be put on hold here ({{status}}; shipped: {{shipped}}).',
+    env_lot_not_holdable:
+      'Lot {{lot}} cannot be put on hold here: it is {{status}} with {{remaining}} left (a hold reaches accepted or released lots with stock left, not held already).',
     // instruments (issue 10)
     instrument_not_found: 'Instrument {{id}} was not found.',
     instrument_inactive: 'Instrument {{code}} is deactivated.',
@@ -464,7 +465,8 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
     env_alert_not_found: '未找到环境监测警报 {{id}}。',
     env_alert_closed: '该环境监测警报已关闭。',
     env_lot_not_affected: '批次 {{lot}} 不在警报 {{alert}} 的批次范围内。',
-    env_lot_not_holdable: '批次 {{lot}} 不能在此暂扣（{{status}}；已发货：{{shipped}}）。',
+    env_lot_not_holdable:
+      '批次 {{lot}} 不能在此暂扣：状态为 {{status}}，剩余 {{remaining}}（暂扣适用于有库存、已接收或已放行且尚未暂扣的批次）。',
     instrument_not_found: '未找到仪器 {{id}}。',
     instrument_inactive: '仪器 {{code}} 已停用。',
     instrument_wrong_serial: '{{port}} 上连接的不是该仪器：仪器 {{instrument}} 的序列号为 {{expected}}，实际应答的仪器序列号为 {{got}}。请连接正确的仪器或更正仪器档案。',

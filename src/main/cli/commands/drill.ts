@@ -2,11 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
-import { LotsService } from '../../lots/lots-service';
-import { DrillsService } from '../../recall/drills-service';
 import { evidenceHtml } from '../../recall/evidence';
 import { traceLot } from '../../trace/trace';
-import { Exit, dataDir, out, withUser, type Global } from '../common';
+import { Exit, out, withUser, type Global } from '../common';
 
 /**
  * `lotseal drill --db FILE --lot CODE --user U --password-file F --out DIR [--direction D] --json`
@@ -26,63 +24,69 @@ export function registerDrillCommand(program: Command, g: () => Global): void {
     .action(async (o: { lot: string; user: string; passwordFile: string; out: string; direction: string }) => {
       if (!['backward', 'forward', 'both'].includes(o.direction))
         throw new AppErrorException(appError('invalid_input', { field: 'direction', value: o.direction }));
-      await withUser(g(), o.user.trim().toLowerCase(), o.passwordFile, 'lots.decide', (ledger, identity, actor) => {
-        if (!ledger.db.prepare('SELECT 1 FROM lot WHERE code = ?').get(o.lot)) {
-          if (g().json) process.stdout.write(`${JSON.stringify({ error: 'lot_not_found', lot: o.lot })}\n`);
-          else process.stderr.write(`lotseal: no lot with code ${JSON.stringify(o.lot)}\n`);
-          throw new Exit(1);
-        }
-        const lots = new LotsService(ledger, identity, join(dataDir(g()), 'attachments'));
-        const drills = new DrillsService(ledger, identity, lots);
-        const started = drills.start(actor, {
-          mode: 'drill',
-          lotCode: o.lot,
-          scanned: false,
-          direction: o.direction as 'both',
-          targetMinutes: 240,
-          toleranceMin: '95',
-          toleranceMax: '100',
-        });
-        const d = drills.runAll(actor, started.drill.code);
-        const dir = resolve(o.out);
-        mkdirSync(dir, { recursive: true });
-        const base = join(dir, d.drill.code);
-        const t = traceLot(ledger.db, o.lot, { edges: true });
-        const edges = t?.edges ?? { backward: [], forward: [] };
-        const head = ledger.head();
-        writeFileSync(`${base}.json`, `${JSON.stringify(d, null, 2)}\n`);
-        writeFileSync(`${base}.csv`, drills.csv(d.drill.code));
-        writeFileSync(
-          `${base}.html`,
-          evidenceHtml(
-            d,
-            {
-              backward: o.direction === 'forward' ? [] : edges.backward,
-              forward: o.direction === 'backward' ? [] : edges.forward,
-            },
-            'zh-CN',
-            { seq: head.seq, hash: head.hash },
-            ledger.timeZone,
-          ),
-        );
-        const summary = {
-          ok: true,
-          drill: d.drill.code,
-          status: d.drill.status,
-          lot: o.lot,
-          direction: d.drill.direction,
-          affected_lots: d.lots.length,
-          customers: d.customers.length,
-          accounted_pct: d.drill.accountedPct,
-          within_tolerance: d.drill.withinTolerance,
-          findings: d.findings.length,
-          files: [`${base}.json`, `${base}.csv`, `${base}.html`],
-        };
-        out(
-          g(),
-          summary,
-          `drill ${d.drill.code} (draft): ${d.lots.length} lots, ${d.customers.length} customers, accounted ${d.drill.accountedPct ?? '—'} %, ${d.findings.length} findings\nevidence: ${summary.files.join(', ')}\nA QA manager completes and signs the drill in LotSeal.`,
-        );
-      });
+      await withUser(
+        g(),
+        o.user.trim().toLowerCase(),
+        o.passwordFile,
+        'lots.decide',
+        (ledger, _identity, actor, services) => {
+          if (!ledger.db.prepare('SELECT 1 FROM lot WHERE code = ?').get(o.lot)) {
+            if (g().json) process.stdout.write(`${JSON.stringify({ error: 'lot_not_found', lot: o.lot })}\n`);
+            else process.stderr.write(`lotseal: no lot with code ${JSON.stringify(o.lot)}\n`);
+            throw new Exit(1);
+          }
+          // The composition root's services: the drill sees holds, recalls and returns as the app does.
+          const drills = services.drills;
+          const started = drills.start(actor, {
+            mode: 'drill',
+            lotCode: o.lot,
+            scanned: false,
+            direction: o.direction as 'both',
+            targetMinutes: 240,
+            toleranceMin: '95',
+            toleranceMax: '100',
+          });
+          const d = drills.runAll(actor, started.drill.code);
+          const dir = resolve(o.out);
+          mkdirSync(dir, { recursive: true });
+          const base = join(dir, d.drill.code);
+          const t = traceLot(ledger.db, o.lot, { edges: true });
+          const edges = t?.edges ?? { backward: [], forward: [] };
+          const head = ledger.head();
+          writeFileSync(`${base}.json`, `${JSON.stringify(d, null, 2)}\n`);
+          writeFileSync(`${base}.csv`, drills.csv(d.drill.code));
+          writeFileSync(
+            `${base}.html`,
+            evidenceHtml(
+              d,
+              {
+                backward: o.direction === 'forward' ? [] : edges.backward,
+                forward: o.direction === 'backward' ? [] : edges.forward,
+              },
+              'zh-CN',
+              { seq: head.seq, hash: head.hash },
+              ledger.timeZone,
+            ),
+          );
+          const summary = {
+            ok: true,
+            drill: d.drill.code,
+            status: d.drill.status,
+            lot: o.lot,
+            direction: d.drill.direction,
+            affected_lots: d.lots.length,
+            customers: d.customers.length,
+            accounted_pct: d.drill.accountedPct,
+            within_tolerance: d.drill.withinTolerance,
+            findings: d.findings.length,
+            files: [`${base}.json`, `${base}.csv`, `${base}.html`],
+          };
+          out(
+            g(),
+            summary,
+            `drill ${d.drill.code} (draft): ${d.lots.length} lots, ${d.customers.length} customers, accounted ${d.drill.accountedPct ?? '—'} %, ${d.findings.length} findings\nevidence: ${summary.files.join(', ')}\nA QA manager completes and signs the drill in LotSeal.`,
+          );
+        },
+      );
     });
 }

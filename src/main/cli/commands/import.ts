@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import type { Command } from 'commander';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
 import { fileKinds, type ImportFiles } from '../../import/formats';
-import { importFiles, type ImportReport } from '../../import/import-files';
+import type { ImportReport } from '../../import/import-files';
 import { Exit, out, withUser, type Global } from '../common';
 
 /**
@@ -15,7 +15,9 @@ import { Exit, out, withUser, type Global } from '../common';
 export function registerImportCommand(program: Command, g: () => Global): void {
   program
     .command('import')
-    .description('import ERP files (suppliers, customers, lots, consumption, shipments, stock) as one all-or-nothing batch')
+    .description(
+      'import ERP files (suppliers, customers, lots, consumption, shipments, stock) as one all-or-nothing batch',
+    )
     .requiredOption('--user <id>', 'user id (a role allowed to import, e.g. production)')
     .requiredOption('--password-file <file>', "file whose first line is the user's password")
     .option('--suppliers <file>', 'suppliers.csv')
@@ -24,20 +26,30 @@ export function registerImportCommand(program: Command, g: () => Global): void {
     .option('--consumption <file>', 'consumption.csv')
     .option('--shipments <file>', 'shipments.csv')
     .option('--stock <file>', 'stock.csv')
-    .option('--correction-reason <text>', 'import changed rows as corrections with this reason (recorded in the audit trail)')
+    .option(
+      '--correction-reason <text>',
+      'import changed rows as corrections with this reason (recorded in the audit trail)',
+    )
     .option('--staging-dir <dir>', 'folder for the temporary staging database (default: the system temp folder)')
     .action(async (o: Record<string, string | undefined> & { user: string; passwordFile: string }) => {
       const files: ImportFiles = {};
       for (const k of fileKinds) if (o[k] !== undefined) files[k] = o[k];
       if (Object.keys(files).length === 0) {
-        throw new AppErrorException(appError('invalid_input', { field: '--suppliers/--customers/--lots/--consumption/--shipments/--stock', reason: 'no file given' }));
+        throw new AppErrorException(
+          appError('invalid_input', {
+            field: '--suppliers/--customers/--lots/--consumption/--shipments/--stock',
+            reason: 'no file given',
+          }),
+        );
       }
       if (o['correctionReason'] !== undefined && !o['correctionReason'].trim()) {
-        throw new AppErrorException(appError('invalid_input', { field: '--correction-reason', reason: 'empty' }, 'errors.reason_required'));
+        throw new AppErrorException(
+          appError('invalid_input', { field: '--correction-reason', reason: 'empty' }, 'errors.reason_required'),
+        );
       }
-      await withUser(g(), o.user, o.passwordFile, 'erp.import', async (ledger, _identity, actor) => {
+      await withUser(g(), o.user, o.passwordFile, 'erp.import', async (_ledger, _identity, actor, services) => {
         const tty = process.stderr.isTTY;
-        const report = await importFiles(ledger, actor, files, {
+        const report = await services.imports.run(actor, files, {
           stagingDir: o['stagingDir'] ?? tmpdir(),
           ...(o['correctionReason'] !== undefined ? { correctionReason: o['correctionReason'] } : {}),
           onProgress: (phase, done, total) => {
@@ -56,7 +68,10 @@ function human(r: ImportReport): string {
   if (r.ok) {
     return [
       `Imported (import run ${r.import_run}):`,
-      ...kinds.map((k) => `  ${k.padEnd(12)} ${r.inserted[k] ?? 0} new, ${r.unchanged[k] ?? 0} unchanged, ${r.corrected[k] ?? 0} corrected`),
+      ...kinds.map(
+        (k) =>
+          `  ${k.padEnd(12)} ${r.inserted[k] ?? 0} new, ${r.unchanged[k] ?? 0} unchanged, ${r.corrected[k] ?? 0} corrected`,
+      ),
     ].join('\n');
   }
   return [

@@ -9,6 +9,7 @@ import { sql as m0008 } from './0008-instruments';
 import { sql as m0009 } from './0009-disposition';
 import { sql as m0010 } from './0010-recall-drills';
 import { sql as m0011 } from './0011-personal-signatures';
+import { sql as m0012 } from './0012-controls';
 import { sql as m0013 } from './0013-instrument-records-and-control';
 
 export interface Migration {
@@ -34,5 +35,6 @@ export const migrations: readonly Migration[] = [
   { id: '0009', name: 'disposition', sql: m0009 },
   { id: '0010', name: 'recall-drills', sql: m0010 },
   { id: '0011', name: 'personal-signatures', sql: m0011 },
+  { id: '0012', name: 'controls', sql: m0012 },
   { id: '0013', name: 'instrument-records-and-control', sql: m0013 },
 ];

@@ -8,9 +8,12 @@ export const readinessKeys = [
   'results_complete',
   'within_spec',
   'instruments',
+  'production',
   'inputs',
   'retention',
   'environment',
+  'recall',
+  'signature',
   'audit_review',
   'ledger',
   'inspection',
@@ -35,6 +38,7 @@ export const evidenceSchema = z.object({
     'verification',
     'intake',
     'spec',
+    'recall',
   ]),
   ref: z.string(),
   label: z.string(),
@@ -65,7 +69,10 @@ export const readinessSchema = z.object({
 export type Readiness = z.infer<typeof readinessSchema>;
 
 export const forwardSchema = z.object({
-  /** Forward lots (made from this one, at any depth) not yet shipped: a hold can reach them. */
+  /**
+   * Forward lots (made from this one, at any depth) with stock left, shipped before or not: a
+   * hold reaches them (issue 19 §2; the name is kept for the published contract).
+   */
   unshipped: z.array(
     z.object({
       lot: z.string(),
@@ -73,6 +80,9 @@ export const forwardSchema = z.object({
       status: z.string().nullable(),
       depth: z.number().int(),
       holdable: z.boolean(),
+      /** Stock left, in the lot's unit. */
+      remaining: z.string().optional(),
+      unit: z.string().optional(),
     }),
   ),
   /** Forward lots (and the lot itself) already shipped, with their customers: the start of a recall. */

@@ -155,6 +155,19 @@ export const settingsSchema = z.object({
         .refine((p) => /\{seq[1-9]?\}/.test(p), { message: 'sample_code_pattern' }),
     )
     .optional(),
+  /**
+   * Go-live date (YYYY-MM-DD, local): lots dated before it are history and may carry the ERP's
+   * status; from it on LotSeal decides (issue 19 §1). Null or absent: the database's creation
+   * date. Only an administrator changes it (settings.manage), every change recorded; a later
+   * date is refused once lots are dated on or after the current one.
+   */
+  goLiveDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date_format' })
+    .nullable()
+    .optional(),
+  /** Consecutive negative follow-up swabs that closing an environmental alert needs (default 3; issue 19 §6). */
+  envAlertNegativeSwabs: z.number().int().min(1).max(10).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -361,6 +361,11 @@ export const envAlertViewSchema = z.object({
   closedBy: z.string().nullable(),
   closedAt: z.string().nullable(),
   closeReason: z.string().nullable(),
+  /** Consecutive negative follow-up swabs of the site so far (newest first), and how many closing needs (issue 19 §6). */
+  negativeSwabs: z.number().int().optional(),
+  swabsNeeded: z.number().int().optional(),
+  /** The swabs a closure rests on (sample codes). */
+  closureSwabs: z.array(z.string()).optional(),
 });
 
 export const envChannels = {
@@ -384,6 +389,9 @@ export const envChannels = {
           status: z.string(),
           shipped: z.boolean(),
           holdable: z.boolean(),
+          /** Stock left (a hold reaches lots with stock left, shipped before or not). */
+          remaining: z.string().optional(),
+          unit: z.string().optional(),
         }),
       ),
       followUps: z.array(
@@ -395,6 +403,10 @@ export const envChannels = {
           active: z.boolean(),
         }),
       ),
+      /** Follow-up swabs of the site for the alert's target, newest first (what a closure counts). */
+      swabs: z
+        .array(z.object({ code: z.string(), takenAt: z.string(), result: z.enum(['negative', 'positive', 'pending']) }))
+        .optional(),
     }),
     access: 'samples.read',
     writes: false,
@@ -411,9 +423,12 @@ export const envChannels = {
     access: 'lots.decide',
     writes: true,
   }),
-  /** Closes an alert once the follow-up swabs are negative; its follow-up schedules stop. */
+  /**
+   * Closes an alert with a QA manager's signature (`alert_closed`) once the configured number of
+   * consecutive follow-up swabs of the site are negative; its follow-up schedules stop.
+   */
   'env.alerts.close': channel({
-    input: z.object({ code, reason: reasonSchema }),
+    input: z.object({ code, reason: reasonSchema, signature: signatureInputSchema }),
     output: envAlertViewSchema,
     access: 'sites.manage',
     writes: true,

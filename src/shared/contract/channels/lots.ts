@@ -35,6 +35,24 @@ export const lotViewSchema = z.object({
   origin: z.string(),
   /** Quantity not yet consumed, shipped or otherwise accounted, in the lot's unit. */
   remaining: z.string(),
+  /**
+   * What stands behind the status (issue 19 §9): `signed` (a valid signed decision), `history`
+   * (dated before the go-live date, the ERP's status), `unsigned` (a positive status without a
+   * signed decision on a live lot), `broken` (the latest decision's signature no longer matches
+   * the lot), `pending` (awaiting a decision, or on hold / rejected).
+   */
+  decision: z
+    .object({
+      standing: z.enum(['signed', 'history', 'unsigned', 'broken', 'pending']),
+      meaning: z.string().nullable(),
+      signedBy: z.string().nullable(),
+      signedAt: z.string().nullable(),
+    })
+    .optional(),
+  /** Under a hold: nothing of it may be shipped or consumed until it is released from hold. */
+  held: z.boolean().optional(),
+  /** Open recalls that cover the lot (its root or a lot made from it). */
+  recalls: z.array(z.string()).optional(),
 });
 export type LotView = z.infer<typeof lotViewSchema>;
 

@@ -51,6 +51,10 @@ export const drillLotSchema = z.object({
   unit: z.string().nullable(),
   location: z.string().nullable(),
   shipped: z.boolean(),
+  /** Under a hold (nothing of it may be shipped or used). */
+  held: z.boolean().optional(),
+  /** A recall's hold reaches it: root or forward, stock left (shipped before or not), not rejected or held already. */
+  holdable: z.boolean().optional(),
 });
 
 export const drillViewSchema = z.object({
@@ -108,7 +112,31 @@ export const drillDetailSchema = z.object({
           note: z.string().nullable(),
         }),
       ),
-      returned: z.array(z.object({ lot: z.string(), quantity: z.string(), unit: z.string(), date: z.string() })),
+      returned: z.array(
+        z.object({
+          lot: z.string(),
+          quantity: z.string(),
+          unit: z.string(),
+          date: z.string(),
+          /** The shipment the return came back against (issue 19 §2). */
+          shipment: z.string().optional(),
+        }),
+      ),
+      /** At least one contact with the customer was logged in this recall. */
+      contacted: z.boolean().optional(),
+      /** Per shipment line: shipped, returned (against it, any recall) and still at the customer, in the shipment's unit. */
+      lines: z
+        .array(
+          z.object({
+            shipment: z.string(),
+            lot: z.string(),
+            unit: z.string(),
+            shipped: z.string(),
+            returned: z.string(),
+            outstanding: z.string(),
+          }),
+        )
+        .optional(),
     }),
   ),
   massBalance: z.record(z.string(), z.string().nullable()).nullable(),
@@ -267,7 +295,7 @@ export const recallChannels = {
     access: 'lots.read',
     writes: false,
   }),
-  /** Real recall: one signed action (`held`) holding every affected lot not shipped. */
+  /** Real recall: one signed action (`held`) holding the root and every forward lot with stock left, shipped before or not. */
   'recalls.hold': channel({
     input: z.object({ code, reason: reasonSchema, signature: signatureInputSchema }),
     output: z.object({ held: z.array(z.string()), detail: drillDetailSchema }),
@@ -286,12 +314,17 @@ export const recallChannels = {
     access: 'lots.decide',
     writes: true,
   }),
-  /** Quantities recovered from a customer, recorded as a return (stock movement) of the lot. */
+  /**
+   * Quantities recovered from a customer: a return (stock movement) of the lot tied to the
+   * shipment, the customer and the recall, at most what that shipment delivered less what came
+   * back already. `shipmentCode` names the shipment when the customer had several of the lot.
+   */
   'recalls.return': channel({
     input: z.object({
       code,
       customerCode: code,
       lotCode: code,
+      shipmentCode: code.optional(),
       quantity: z
         .string()
         .trim()

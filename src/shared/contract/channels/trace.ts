@@ -125,10 +125,13 @@ export const traceChannels = {
     access: 'erp.import',
     writes: false,
   }),
-  /** Whether an import holds the write lock now (every screen shows it; other writers wait). */
+  /**
+   * Whether an import holds the write lock now (every screen shows it; other writers wait), and
+   * the go-live date from which LotSeal decides (issue 19 §1; the import screen states it).
+   */
   'import.status': channel({
     input: emptySchema,
-    output: z.object({ running: z.boolean() }),
+    output: z.object({ running: z.boolean(), goLiveDate: z.string().optional() }),
     access: 'session',
     writes: false,
     passive: true,

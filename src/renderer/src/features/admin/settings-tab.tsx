@@ -47,6 +47,14 @@ export function SettingsTab() {
         ]),
       ),
       reason: (v: string) => validateReason(t, v),
+      goLiveDate: (v: unknown) =>
+        v === null || v === undefined || v === '' || /^\d{4}-\d{2}-\d{2}$/.test(String(v).trim())
+          ? null
+          : t('zod.date_format'),
+      envAlertNegativeSwabs: (v: unknown) =>
+        v === undefined || v === '' || (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 10)
+          ? null
+          : t('validation.number', { min: 1, max: 10 }),
     },
   });
 
@@ -63,7 +71,15 @@ export function SettingsTab() {
   const submit = form.onSubmit(({ reason, ...values }) =>
     update.mutate(
       {
-        settings: { ...values, backupFolder: values.backupFolder?.trim() ? values.backupFolder.trim() : null },
+        settings: {
+          ...values,
+          backupFolder: values.backupFolder?.trim() ? values.backupFolder.trim() : null,
+          // Empty: the database's creation date (issue 19 §1); a later date is refused over live lots.
+          goLiveDate: values.goLiveDate?.trim() ? values.goLiveDate.trim() : null,
+          ...(typeof values.envAlertNegativeSwabs === 'number'
+            ? { envAlertNegativeSwabs: values.envAlertNegativeSwabs }
+            : {}),
+        },
         reason: reason.trim(),
       },
       {
@@ -107,6 +123,26 @@ export function SettingsTab() {
               data-testid="settings-backupFolder"
               {...form.getInputProps('backupFolder')}
               value={form.values.backupFolder ?? ''}
+            />
+            <TextInput
+              label={t('controlSettings.goLiveDate')}
+              description={t('controlSettings.goLiveDateHelp')}
+              placeholder="YYYY-MM-DD"
+              disabled={!canEdit}
+              data-testid="settings-goLiveDate"
+              {...form.getInputProps('goLiveDate')}
+              value={form.values.goLiveDate ?? ''}
+            />
+            <NumberInput
+              label={t('controlSettings.envAlertNegativeSwabs')}
+              description={t('controlSettings.envAlertNegativeSwabsHelp')}
+              min={1}
+              max={10}
+              allowDecimal={false}
+              disabled={!canEdit}
+              data-testid="settings-envAlertNegativeSwabs"
+              {...form.getInputProps('envAlertNegativeSwabs')}
+              value={form.values.envAlertNegativeSwabs ?? 3}
             />
           </SimpleGrid>
           {canEdit ? (

@@ -232,7 +232,7 @@ const nowrap = { whiteSpace: 'nowrap' } as const;
 
 type Forward = NonNullable<ReturnType<typeof useCall<'disposition.forward'>>['data']>;
 
-/** What a hold reaches (issue 11 §3): the unshipped forward lots to hold with it, and the shipped ones with their customers. */
+/** What a hold reaches (issue 11 §3, issue 19 §2): the forward lots with stock left to hold with it, shipped before or not, and the shipped ones with their customers. */
 function HoldReach({
   loading,
   error,

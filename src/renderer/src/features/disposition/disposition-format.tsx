@@ -59,7 +59,22 @@ export function lineText(t: TFunction, key: ReadinessKey, ok: boolean, details: 
   if (key === 'intake' && d['status'])
     d['status'] = t(`intake.status.${d['status']}`, { defaultValue: d['status'] === 'none' ? '—' : d['status'] });
   if (key === 'instruments' && ok && !d['instruments']) return t('disposition.line.instruments.okNone');
-  if (key === 'inputs' && ok && d['inputs'] === '0') return t('disposition.line.inputs.okNone');
+  // Colour and text always agree: no recorded input fails the line, and says so (issue 19 §4).
+  if (key === 'inputs' && !ok && d['inputs'] === '0') return t('disposition.line.inputs.failNone');
+  if (key === 'production') {
+    if (ok)
+      return t(d['batchStatus'] === 'erp' ? 'disposition.line.production.okErp' : 'disposition.line.production.ok', d);
+    if (d['batchStatus'] === 'open') return t('disposition.line.production.failOpen', d);
+    if (d['batchStatus'] === 'none') return t('disposition.line.production.failNone', d);
+    return t('disposition.line.production.failQuantity', d);
+  }
+  if (key === 'signature') {
+    if (ok) return t('disposition.line.signature.ok');
+    const meaning = d['meaning'] ? t(`meanings.${d['meaning']}`) : '';
+    return d['standing'] === 'broken'
+      ? t('disposition.line.signature.failBroken', { ...d, meaning })
+      : t('disposition.line.signature.failUnsigned', d);
+  }
   if (key === 'within_spec' && !ok) {
     const parts = [
       d['failed'] ? t('disposition.line.within_spec.failFailed', { failed: d['failed'] }) : null,
@@ -111,6 +126,8 @@ export function evidenceHref(e: Evidence, lotCode: string): string | null {
       return href(`/intake/${encodeURIComponent(e.ref)}`);
     case 'spec':
       return href(`/specs/version/${encodeURIComponent(e.ref)}`);
+    case 'recall':
+      return href(`/drills/${encodeURIComponent(e.ref)}`);
     case 'result':
       // A required item never planned has no result yet: its evidence is the lot itself.
       return !e.ref || e.ref === lotCode ? href(`/lots/${encodeURIComponent(lotCode)}`) : null;

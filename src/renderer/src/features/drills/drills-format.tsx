@@ -120,10 +120,9 @@ export function lastSteps(d: DrillDetail): Partial<Record<DrillStep, DrillDetail
 }
 
 /** Affected lots a recall hold reaches: forward (or the root), not shipped, released or accepted. */
+/** The lots a recall's hold reaches (the server says: stock left, shipped before or not, not rejected or held already). */
 export function holdable(d: DrillDetail): DrillDetail['lots'] {
-  return d.lots.filter(
-    (l) => !l.shipped && l.direction !== 'backward' && (l.status === 'released' || l.status === 'accepted'),
-  );
+  return d.lots.filter((l) => l.holdable === true);
 }
 
 /** Today (or `days` from today) as YYYY-MM-DD, local. */

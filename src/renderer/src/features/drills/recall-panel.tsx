@@ -87,7 +87,7 @@ function HoldBox({ detail, can }: { detail: DrillDetail; can: boolean }) {
   const setDetail = useSetDetail(detail.drill.code);
   const [signing, setSigning] = useState(false);
   const lots = holdable(detail);
-  const onHold = detail.lots.filter((l) => l.status === 'on_hold' && l.direction !== 'backward');
+  const onHold = detail.lots.filter((l) => (l.held ?? l.status === 'on_hold') && l.direction !== 'backward');
   return (
     <Stack gap="xs" data-testid="recall-hold">
       <Title order={5}>{t('drills.recall.holdTitle')}</Title>
@@ -106,6 +106,13 @@ function HoldBox({ detail, can }: { detail: DrillDetail; can: boolean }) {
                   <StatusBadge status={l.status} size="sm" />
                 </Table.Td>
                 <Table.Td ff="monospace">{qty(l.remaining, l.unit)}</Table.Td>
+                <Table.Td>
+                  {l.shipped ? (
+                    <Badge color="orange" variant="light" tt="none" size="sm">
+                      {t('drills.recall.partlyShipped')}
+                    </Badge>
+                  ) : null}
+                </Table.Td>
                 <Table.Td>{l.location ?? '—'}</Table.Td>
               </Table.Tr>
             ))}
@@ -193,11 +200,6 @@ function CustomerCard({ code, customer: c, can }: { code: string; customer: Cust
               {c.phone ? <a href={`tel:${c.phone}`}>{c.phone}</a> : '—'}
             </Text>
           </Text>
-          {c.shipments.map((s) => (
-            <Text key={`${s.shipment}-${s.lot}`} size="xs" c="dimmed" ff="monospace">
-              {s.date} · {s.shipment} · {s.lot} · {qty(s.quantity, s.unit)}
-            </Text>
-          ))}
         </Stack>
         {can ? (
           <Stack gap={4}>
@@ -221,6 +223,43 @@ function CustomerCard({ code, customer: c, can }: { code: string; customer: Cust
           </Stack>
         ) : null}
       </Group>
+      <Table withTableBorder fz="xs" verticalSpacing={2} mt={6} data-testid="recall-customer-lines">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('drills.recall.shipment')}</Table.Th>
+            <Table.Th>{t('drills.recall.lot')}</Table.Th>
+            <Table.Th ta="right">{t('drills.recall.shipped')}</Table.Th>
+            <Table.Th ta="right">{t('drills.recall.returned')}</Table.Th>
+            <Table.Th ta="right">{t('drills.recall.outstanding')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {linesOf(c).map((l) => (
+            <Table.Tr
+              key={`${l.shipment}-${l.lot}`}
+              data-testid={`recall-line-${l.shipment}-${l.lot}`}
+              data-outstanding={l.outstanding}
+            >
+              <Table.Td ff="monospace">
+                {l.date ? `${l.date} · ` : ''}
+                {l.shipment}
+              </Table.Td>
+              <Table.Td>
+                <LotLink code={l.lot} />
+              </Table.Td>
+              <Table.Td ta="right" ff="monospace">
+                {qty(l.shipped, l.unit)}
+              </Table.Td>
+              <Table.Td ta="right" ff="monospace">
+                {qty(l.returned, l.unit)}
+              </Table.Td>
+              <Table.Td ta="right" ff="monospace" fw={700} c={Number(l.outstanding) > 0 ? 'red.8' : 'green.8'}>
+                {qty(l.outstanding, l.unit)}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
       {c.contacts.length > 0 ? (
         <Stack gap={0} mt={6} data-testid="recall-contact-log">
           {c.contacts.map((x, i) => (
@@ -237,6 +276,7 @@ function CustomerCard({ code, customer: c, can }: { code: string; customer: Cust
           {c.returned.map((x, i) => (
             <Text key={i} size="xs" c="green.9">
               {t('drills.recall.returnedLine', { date: x.date, lot: x.lot, qty: qty(x.quantity, x.unit) })}
+              {x.shipment ? ` · ${x.shipment}` : ''}
             </Text>
           ))}
         </Stack>
@@ -333,21 +373,47 @@ function ContactForm({ code, customer, onDone }: { code: string; customer: Custo
   );
 }
 
+/** Per shipment line: shipped, returned and still at the customer (the server's figures; older recalls: shipped only). */
+function linesOf(c: Customer): Array<{
+  shipment: string;
+  lot: string;
+  date: string | null;
+  unit: string;
+  shipped: string;
+  returned: string;
+  outstanding: string;
+}> {
+  return c.shipments.map((s) => {
+    const l = c.lines?.find((x) => x.shipment === s.shipment && x.lot === s.lot);
+    return {
+      shipment: s.shipment,
+      lot: s.lot,
+      date: s.date,
+      unit: l?.unit ?? s.unit,
+      shipped: l?.shipped ?? s.quantity,
+      returned: l?.returned ?? '0',
+      outstanding: l?.outstanding ?? s.quantity,
+    };
+  });
+}
+
 function ReturnForm({ code, customer, onDone }: { code: string; customer: Customer; onDone: () => void }) {
   const { t } = useTranslation();
   const setDetail = useSetDetail(code);
-  const lots = [...new Set(customer.shipments.map((s) => s.lot))];
-  const [lot, setLot] = useState<string | null>(lots[0] ?? null);
-  const shippedUnit = customer.shipments.find((s) => s.lot === lot)?.unit ?? 'kg';
+  // A return is tied to the shipment it came back from, at most what is still out (issue 19 §2).
+  const lines = linesOf(customer).filter((l) => Number(l.outstanding) > 0);
+  const key = (l: { shipment: string; lot: string }) => `${l.shipment}|${l.lot}`;
+  const [picked, setPicked] = useState<string | null>(lines[0] ? key(lines[0]) : null);
+  const line = lines.find((l) => key(l) === picked) ?? null;
   const [quantity, setQuantity] = useState('');
-  const [unit, setUnit] = useState<string>(shippedUnit);
+  const [unit, setUnit] = useState<string>(line?.unit ?? 'kg');
   const [date, setDate] = useState<string | null>(todayIso());
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const valid = !!lot && /^\d+(\.\d+)?$/.test(quantity) && Number(quantity) > 0 && !!date;
+  const valid = !!line && /^\d+(\.\d+)?$/.test(quantity) && Number(quantity) > 0 && !!date;
   const save = async () => {
-    if (!valid) return;
+    if (!valid || !line) return;
     setBusy(true);
     setError(null);
     try {
@@ -356,7 +422,8 @@ function ReturnForm({ code, customer, onDone }: { code: string; customer: Custom
         await call('recalls.return', {
           code,
           customerCode: customer.code,
-          lotCode: lot!,
+          lotCode: line.lot,
+          shipmentCode: line.shipment,
           quantity,
           unit: unit as (typeof quantityUnits)[number],
           date: date!.slice(0, 10),
@@ -370,19 +437,40 @@ function ReturnForm({ code, customer, onDone }: { code: string; customer: Custom
       setBusy(false);
     }
   };
+  if (lines.length === 0)
+    return (
+      <Stack data-testid="recall-return-form">
+        <Alert color="green" variant="light" data-testid="recall-return-nothing">
+          {t('drills.recall.nothingOut')}
+        </Alert>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            {t('common.cancel')}
+          </Button>
+        </Group>
+      </Stack>
+    );
   return (
     <Stack data-testid="recall-return-form">
       <Select
-        label={t('drills.recall.returnLot')}
-        data={lots}
-        value={lot}
-        onChange={setLot}
+        label={t('drills.recall.returnShipment')}
+        data={lines.map((l) => ({
+          value: key(l),
+          label: `${l.shipment} · ${l.lot} · ${t('drills.recall.outstandingShort', { qty: qty(l.outstanding, l.unit) })}`,
+        }))}
+        value={picked}
+        onChange={(v) => {
+          setPicked(v);
+          const l = lines.find((x) => key(x) === v);
+          if (l) setUnit(l.unit);
+        }}
         allowDeselect={false}
         data-testid="recall-return-lot"
       />
       <Group grow>
         <TextInput
           label={t('drills.recall.quantity')}
+          description={line ? t('drills.recall.atMost', { qty: qty(line.outstanding, line.unit) }) : undefined}
           value={quantity}
           onChange={(e) => setQuantity(e.currentTarget.value.trim())}
           data-testid="recall-return-quantity"

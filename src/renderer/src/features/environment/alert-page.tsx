@@ -12,7 +12,6 @@ import {
   Stack,
   Table,
   Text,
-  Textarea,
   Title,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -20,7 +19,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
 import { call } from '../../api/client';
-import { useCall, useMutationCall } from '../../api/hooks';
+import { useCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
 import { formatTime } from '../../components/format';
 import { href } from '../../app/router';
@@ -65,14 +64,7 @@ export function AlertPage({ code }: { code: string }) {
   const detail = useCall('env.alerts.get', { code }, { staleTime: 0, retry: false });
   const [picked, setPicked] = useState<Set<string> | null>(null);
   const [signing, setSigning] = useState(false);
-  const [closeReason, setCloseReason] = useState('');
-  const close = useMutationCall('env.alerts.close', {
-    onSuccess: () => {
-      notifications.show({ color: 'green', message: t('environment.alert.closed', { code }) });
-      void qc.invalidateQueries({ queryKey: ['env.alerts.get'] });
-      void qc.invalidateQueries({ queryKey: ['env.alerts.list'] });
-    },
-  });
+  const [closing, setClosing] = useState(false);
   const zh = i18n.language.startsWith('zh');
 
   if (detail.isLoading) return <Loader />;
@@ -85,9 +77,14 @@ export function AlertPage({ code }: { code: string }) {
       </Stack>
     );
   const { alert: a, lots, followUps } = detail.data;
+  const swabs = detail.data.swabs ?? [];
+  const needed = a.swabsNeeded ?? 3;
+  const negatives = a.negativeSwabs ?? 0;
+  const closable = negatives >= needed && swabs[0]?.result !== 'pending';
   const open = a.status === 'open';
   const canHold = hasPermission(session, 'lots.decide') && !session.readOnly && open;
-  const canClose = hasPermission(session, 'sites.manage') && !session.readOnly && open;
+  // Closing is a QA manager's signed act (issue 19 §6); the service checks the signer again.
+  const canClose = hasPermission(session, 'lots.decide') && !session.readOnly && open;
   const holdable = lots.filter((l) => l.holdable);
   // Every holdable lot is ticked until the person changes the choice.
   const selected = picked ?? new Set(holdable.map((l) => l.code));
@@ -97,13 +94,16 @@ export function AlertPage({ code }: { code: string }) {
     else next.delete(c);
     setPicked(next);
   };
+  const noStock = (l: AffectedLot) => l.remaining !== undefined && !(Number(l.remaining) > 0);
   const whyNot = (l: AffectedLot) =>
-    l.shipped
-      ? t('environment.alert.notHoldableShipped')
+    l.status === 'rejected'
+      ? t('environment.alert.rejected')
       : l.status === 'on_hold'
         ? t('environment.alert.alreadyOnHold')
-        : l.status === 'rejected'
-          ? t('environment.alert.rejected')
+        : noStock(l)
+          ? l.shipped
+            ? t('environment.alert.notHoldableShipped')
+            : t('environment.alert.noStock')
           : t('environment.alert.notHoldableStatus');
 
   return (
@@ -260,6 +260,7 @@ export function AlertPage({ code }: { code: string }) {
                 <Table.Th>{t('environment.fields.lotDate')}</Table.Th>
                 <Table.Th>{t('environment.fields.lotStatus')}</Table.Th>
                 <Table.Th>{t('environment.fields.shipped')}</Table.Th>
+                <Table.Th>{t('environment.alert.remaining')}</Table.Th>
                 <Table.Th>{t('environment.fields.action')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -307,6 +308,9 @@ export function AlertPage({ code }: { code: string }) {
                       </Text>
                     )}
                   </Table.Td>
+                  <Table.Td style={num} data-testid={`env-lot-remaining-${l.code}`}>
+                    {l.remaining !== undefined ? `${l.remaining} ${l.unit ?? ''}` : '—'}
+                  </Table.Td>
                   <Table.Td>
                     {l.holdable ? (
                       <Text size="xs" c="orange.8" fw={600}>
@@ -317,7 +321,7 @@ export function AlertPage({ code }: { code: string }) {
                         <Text size="xs" c="dimmed">
                           {whyNot(l)}
                         </Text>
-                        {l.shipped ? (
+                        {l.shipped && noStock(l) ? (
                           <Anchor href={traceHref(l.code)} size="xs" data-testid={`env-lot-trace-${l.code}`}>
                             {t('environment.alert.trace')}
                           </Anchor>
@@ -389,39 +393,102 @@ export function AlertPage({ code }: { code: string }) {
             </Table>
           )}
         </Paper>
-        {canClose ? (
-          <Paper withBorder p="md" data-testid="env-close">
-            <Title order={4} mb={4}>
-              {t('environment.alert.closeTitle')}
-            </Title>
-            <Text size="sm" c="dimmed" mb="xs">
-              {t('environment.alert.closeIntro')}
+        <Paper withBorder p="md" data-testid="env-close" data-closable={String(closable)}>
+          <Title order={4} mb={4}>
+            {t('environment.alert.closeTitle')}
+          </Title>
+          <Text size="sm" c="dimmed" mb="xs">
+            {t('environment.alert.closeIntro', { needed })}
+          </Text>
+          <Group gap="xs" mb="xs">
+            <Badge
+              color={negatives >= needed ? 'green' : 'orange'}
+              variant="light"
+              tt="none"
+              size="lg"
+              data-testid="env-close-negatives"
+            >
+              {t('environment.alert.negativesOf', { count: negatives, needed })}
+            </Badge>
+          </Group>
+          {swabs.length === 0 ? (
+            <Text size="sm" c="dimmed" data-testid="env-close-no-swabs">
+              {t('environment.alert.noFollowUpSwabs')}
             </Text>
-            <Textarea
-              label={t('environment.alert.closeReason')}
-              description={t('environment.alert.closeReasonHelp')}
-              withAsterisk
-              autosize
-              minRows={2}
-              value={closeReason}
-              onChange={(e) => setCloseReason(e.currentTarget.value)}
-              data-testid="env-close-reason"
-            />
-            <ErrorAlert error={close.error} testId="env-close-error" />
+          ) : (
+            <Table withTableBorder fz="sm" verticalSpacing={4} data-testid="env-close-swabs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('environment.fields.sample')}</Table.Th>
+                  <Table.Th>{t('environment.alert.takenAt')}</Table.Th>
+                  <Table.Th>{t('environment.alert.swabResult')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {swabs.slice(0, 10).map((x) => (
+                  <Table.Tr key={x.code} data-testid={`env-swab-${x.code}`} data-result={x.result}>
+                    <Table.Td>
+                      <SampleLink code={x.code} />
+                    </Table.Td>
+                    <Table.Td style={num} ta="left">
+                      {formatTime(x.takenAt)}
+                    </Table.Td>
+                    <Table.Td>
+                      <Badge
+                        color={x.result === 'negative' ? 'green' : x.result === 'positive' ? 'red' : 'gray'}
+                        variant="light"
+                        tt="none"
+                        size="sm"
+                      >
+                        {t(`environment.alert.swabResults.${x.result}`)}
+                      </Badge>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+          {a.status === 'closed' && (a.closureSwabs ?? []).length > 0 ? (
+            <Text size="sm" mt="xs" data-testid="env-closure-swabs">
+              {t('environment.alert.closedOnSwabs', { swabs: (a.closureSwabs ?? []).join(', ') })}
+            </Text>
+          ) : null}
+          {canClose ? (
             <Group justify="flex-end" mt="xs">
               <Button
                 variant="light"
-                disabled={closeReason.trim().length < 3}
-                loading={close.isPending}
-                onClick={() => close.mutate({ code: a.code, reason: closeReason.trim() })}
+                disabled={!closable}
+                onClick={() => setClosing(true)}
                 data-testid="env-close-submit"
               >
                 {t('environment.alert.close')}
               </Button>
             </Group>
-          </Paper>
-        ) : null}
+          ) : null}
+        </Paper>
       </SimpleGrid>
+
+      <SignatureDialog
+        opened={closing}
+        onClose={() => setClosing(false)}
+        meanings={['alert_closed']}
+        commentRequired
+        commentLabel={t('environment.alert.closeReason')}
+        commentDescription={t('environment.alert.closeReasonHelp')}
+        summary={
+          <Text fw={600}>{t('environment.alert.closeSummary', { code: a.code, count: negatives, needed })}</Text>
+        }
+        onSign={async (s) => {
+          await call('env.alerts.close', {
+            code: a.code,
+            reason: s.comment!,
+            signature: { password: s.password, meaning: s.meaning },
+          });
+          notifications.show({ color: 'green', message: t('environment.alert.closed', { code }) });
+          void qc.invalidateQueries({ queryKey: ['env.alerts.get'] });
+          void qc.invalidateQueries({ queryKey: ['env.alerts.list'] });
+        }}
+      />
 
       <SignatureDialog
         opened={signing}

@@ -21,6 +21,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { importFileKinds, type ImportReportView } from '../../../../shared/contract/channels/trace';
 import { ApiError, call } from '../../api/client';
+import { useCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
 import { percent, useJob } from '../../app/jobs';
 import { href, navigate } from '../../app/router';
@@ -50,6 +51,7 @@ export function ImportPage() {
   const [error, setError] = useState<unknown>(null);
   const [traceCode, setTraceCode] = useState('');
   const job = useJob('import');
+  const status = useCall('import.status', {}, { staleTime: 60_000 });
   const alive = useRef(true);
   useEffect(() => {
     alive.current = true;
@@ -162,6 +164,14 @@ export function ImportPage() {
           {t('import.intro')}
         </Text>
       </div>
+      <Alert color="blue" variant="light" title={t('importRules.title')} data-testid="import-rules">
+        <Text size="sm">
+          {status.data?.goLiveDate
+            ? t('importRules.goLive', { date: status.data.goLiveDate })
+            : t('importRules.goLiveUnknown')}
+        </Text>
+        <Text size="sm">{t('importRules.qaOwned')}</Text>
+      </Alert>
       <Paper withBorder p="md">
         <Stack>
           <Text fw={600}>{t('import.step1')}</Text>

@@ -33,6 +33,7 @@ import { GenealogyTree } from '../trace/genealogy-tree';
 import { MassBalance } from '../trace/mass-balance';
 import { CustomersTable, ShipmentsTable } from '../trace/trace-parts';
 import { KindLabel, LotLink, StatusBadge, qty, traceHref } from './lot-format';
+import { LotControlBadges, LotStops } from './lot-controls';
 import { LotRetentionFlag } from '../samples/retention-page';
 import { CompletenessPanel } from '../completeness/completeness-panel';
 import { releaseHref } from '../disposition/disposition-format';
@@ -104,6 +105,7 @@ export function LotPage({ code }: { code: string }) {
                 {lot.code}
               </Title>
               <StatusBadge status={lot.status} size="lg" />
+              <LotControlBadges lot={lot} />
             </Group>
             <Text>
               <Text span ff="monospace" fw={600}>
@@ -111,6 +113,7 @@ export function LotPage({ code }: { code: string }) {
               </Text>{' '}
               · {lot.itemName}
             </Text>
+            <LotStops lot={lot} />
           </Stack>
           <Group gap="xs">
             {['finished', 'ingredient', 'packaging'].includes(lot.kind) ? (

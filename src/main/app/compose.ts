@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { IdentityService } from '../auth/identity';
+import { SessionManager } from '../auth/sessions';
+import { SettingsService } from '../auth/settings';
+import { CatalogService } from '../catalog/catalog-service';
+import { SpecService } from '../catalog/spec-service';
+import { DispositionService, type LedgerHealth } from '../disposition/disposition-service';
+import { DocumentsService } from '../documents/documents-service';
+import type { PdfPrinter } from '../documents/pdf';
+import { EnvService } from '../environment/env-service';
+import { ImportService } from '../import/import-service';
+import { ConnectionManager } from '../instruments/connections';
+import { InstrumentsService } from '../instruments/instruments-service';
+import { InstrumentRules } from '../instruments/rules';
+import { IntakeService } from '../intake/intake-service';
+import type { Ledger } from '../ledger/ledger';
+import { LotControls } from '../lots/lot-controls';
+import { LotsService } from '../lots/lots-service';
+import { DrillsService } from '../recall/drills-service';
+import { ResultsService } from '../results/results-service';
+import { SamplesService } from '../samples/samples-service';
+
+/** The services of an opened database. */
+export interface Services {
+  ledger: Ledger;
+  settings: SettingsService;
+  identity: IdentityService;
+  sessions: SessionManager;
+  catalog: CatalogService;
+  specs: SpecService;
+  /** The lot controls every path shares: go-live date, holds, recalls, decision standing (issue 19). */
+  controls: LotControls;
+  lots: LotsService;
+  samples: SamplesService;
+  results: ResultsService;
+  intake: IntakeService;
+  env: EnvService;
+  instruments: InstrumentsService;
+  disposition: DispositionService;
+  drills: DrillsService;
+  documents: DocumentsService;
+  /** The ERP import with the rules of this database (go-live date, holds, recalls, approvals). */
+  imports: ImportService;
+}
+
+export interface ComposeOptions {
+  /** The data folder (attachments, documents). */
+  dataDir: string;
+  /** resources/ (spec packs). */
+  resourcesDir: string;
+  /** The host's PDF printer; null: printing answers errors.pdf_unavailable. */
+  pdf: PdfPrinter | null;
+  /** Serial connections (the desktop's are the process's; other hosts pass one that connects nothing). */
+  connections: ConnectionManager;
+  /** Whether the ledger's last verification left anything unreviewed (readiness line `ledger`). */
+  health: LedgerHealth;
+}
+
+/** resources/ (spec packs, fonts): beside the app in a build, the repository root from source. */
+export function findResourcesDir(start: string = __dirname): string {
+  let dir = resolve(start);
+  for (let i = 0; i < 8; i++) {
+    if (existsSync(join(dir, 'resources', 'spec-packs'))) return join(dir, 'resources');
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return join(process.cwd(), 'resources');
+}
+
+/** Serial connections for a host that drives no instrument (CLI, import worker): a real manager that is never asked to connect. */
+export function idleConnections(): ConnectionManager {
+  return new ConnectionManager({ status: () => undefined, frame: () => undefined, traffic: () => undefined });
+}
+
+/** The ledger's health from its verification runs alone (hosts without a start-up tail check: CLI, worker). */
+export function verificationHealth(ledger: Ledger): LedgerHealth {
+  return {
+    problem: () => {
+      const run = ledger.db
+        .prepare('SELECT * FROM verification_run ORDER BY finished_at DESC, rev DESC LIMIT 1')
+        .get() as Record<string, unknown> | undefined;
+      if (!run) return { key: 'never_verified', runId: null };
+      return run['review_status'] === 'open' ? { key: 'findings_open', runId: run['id'] as string } : null;
+    },
+  };
+}
+
+/**
+ * THE composition root (issue 19 §8): every host — the desktop app and the browser harness
+ * (AppCore), the `lotseal` commands (drill, import), the import worker and the tests — builds
+ * its services here and nowhere else, so no host runs without the rules that cross
+ * capabilities. Those rules are constructor dependencies, never hooks set afterwards:
+ * - samples → testing: a registered sample's tests are planned in the registering transaction;
+ * - testing → intake and environment: tanker panels, sampling levels, inspection failures and
+ *   passes, positive swabs raising alerts (TestingHooks);
+ * - lots → disposition: every positive decision passes OOS, environmental alerts, open
+ *   recalls and (IMF finished lots) the release readiness (LotDecisionGate);
+ * - lots, disposition, environment, recalls, import → LotControls: go-live date, holds,
+ *   recalls, decision standing, the use rule.
+ * The two dependency cycles (samples ⇄ testing, testing ⇄ intake) are closed by functions
+ * that reach the later service when they run (inside a transaction, after everything exists).
+ * tests/integration/host-guards.test.ts builds every host's services and proves each rule acts.
+ */
+export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
+  const settings = new SettingsService(ledger);
+  const identity = new IdentityService(ledger, settings);
+  const sessions = new SessionManager(identity, settings);
+  const catalog = new CatalogService(ledger);
+  const specs = new SpecService(ledger, identity, o.resourcesDir);
+  const controls = new LotControls(ledger, settings);
+  const documents = new DocumentsService(ledger, join(o.dataDir, 'documents'), o.pdf);
+  const samples = new SamplesService(ledger, identity, specs, (w, sample) => results.planSample(w, sample), {
+    patterns: () => settings.get().sampleCodePatterns ?? {},
+  });
+  const env = new EnvService(ledger, identity, settings, controls);
+  // Every value names an unlocked instrument of its method's kind (issue 19 §5): a constructor dependency of testing.
+  const instrumentRules = new InstrumentRules(ledger);
+  const results: ResultsService = new ResultsService(
+    ledger,
+    identity,
+    specs,
+    samples,
+    join(o.dataDir, 'attachments', 'results'),
+    {
+      panelItems: (lot) => intake.panelItems(lot),
+      samplingLevel: (supplier) => intake.sampling(supplier).level,
+      inspectionFailed: (w, supplier, why) => intake.recordFailure(w, supplier, why),
+      inspectionPassed: (w, supplier, why) => intake.recordPass(w, supplier, why),
+      swabPositive: (w, result, sample) => env.raise(w, result, sample),
+    },
+    instrumentRules,
+  );
+  const intake: IntakeService = new IntakeService(ledger, identity, samples, results);
+  const instruments = new InstrumentsService(ledger, results, o.connections, instrumentRules, identity);
+  const disposition = new DispositionService(ledger, identity, settings, samples, results, env, controls, o.health);
+  const lots = new LotsService(
+    ledger,
+    identity,
+    join(o.dataDir, 'attachments'),
+    () => settings.get().lotCodePatterns ?? {},
+    controls,
+    disposition,
+  );
+  const drills = new DrillsService(ledger, identity, lots, controls);
+  const imports = new ImportService(ledger, controls);
+  ledger.onCommit((c) => {
+    if (c.entities.includes('setting')) settings.invalidate();
+  });
+  return {
+    ledger,
+    settings,
+    identity,
+    sessions,
+    catalog,
+    specs,
+    controls,
+    lots,
+    samples,
+    results,
+    intake,
+    env,
+    instruments,
+    disposition,
+    drills,
+    documents,
+    imports,
+  };
+}
