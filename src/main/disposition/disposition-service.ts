@@ -98,6 +98,10 @@ export class DispositionService {
       code,
     );
     add('oos_investigation', 'SELECT id FROM oos_investigation WHERE lot_code = ?', code);
+    // Failing verdicts changed before submission, micro presumptives and automatic holds (testing, issues 19 §4, 20 §3).
+    add('verdict_change', 'SELECT id FROM verdict_change WHERE lot_code = ?', code);
+    add('micro_hold', 'SELECT id FROM micro_hold WHERE lot_code = ?', code);
+    add('micro_confirmation', 'SELECT c.id FROM micro_confirmation c JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?', code);
     add('consumption', 'SELECT id FROM consumption WHERE output_lot = ? OR input_lot = ?', code, code);
     add('shipment', 'SELECT id FROM shipment WHERE lot_code = ?', code);
     add('stock_movement', 'SELECT id FROM stock_movement WHERE lot_code = ?', code);

@@ -24,17 +24,35 @@ export function resultsHandlers(core: AppCore): ResultHandlers {
       return { ...g, signatures: g.signatures.map(signatureView) };
     },
     'results.enter': ({ id, ...i }, ctx) => results().enter(actor(ctx), id, i),
-    'results.enterMany': ({ entries }, ctx) => results().enterMany(actor(ctx), entries),
+    'results.enterMany': ({ entries, verdictChangeReason }, ctx) =>
+      results().enterMany(actor(ctx), entries, verdictChangeReason),
     'results.correct': ({ id, reason, ...i }, ctx) => results().correct(actor(ctx), id, i, reason),
     'results.assign': ({ ids, assignedTo, instrumentId }, ctx) =>
       results().assign(actor(ctx), ids, assignedTo, instrumentId),
     'results.plan': ({ sampleCode }, ctx) => results().plan(actor(ctx), sampleCode),
     'results.addTest': ({ sampleCode, itemCode, reason }, ctx) =>
       results().addTest(actor(ctx), sampleCode, itemCode, reason),
-    'results.submit': ({ sampleCode, ids, signature }, ctx) =>
-      results().submit(actor(ctx).id, sampleCode, ids, signature.password, signature.meaning, signature.comment),
-    'results.review': ({ ids, decision, reason, signature }, ctx) =>
-      results().review(actor(ctx).id, ids, decision, reason, signature.password, signature.meaning, signature.comment),
+    'results.submit': ({ sampleCode, ids, expectedRevs, signature }, ctx) =>
+      results().submit(
+        actor(ctx).id,
+        sampleCode,
+        ids,
+        signature.password,
+        signature.meaning,
+        signature.comment,
+        expectedRevs,
+      ),
+    'results.review': ({ ids, decision, reason, expectedRevs, signature }, ctx) =>
+      results().review(
+        actor(ctx).id,
+        ids,
+        decision,
+        reason,
+        signature.password,
+        signature.meaning,
+        signature.comment,
+        expectedRevs,
+      ),
     'results.reviewQueue': ({ offset, limit }, ctx) => results().reviewQueue(actor(ctx).id, offset, limit),
     'results.attach': ({ id, fileName, mediaType, base64, note }, ctx) =>
       results().attach(actor(ctx), id, fileName, mediaType, base64, note),
@@ -68,6 +86,7 @@ export function resultsHandlers(core: AppCore): ResultHandlers {
     'methods.rules.list': () => results().methodRules(),
     'methods.rules.save': (i, ctx) => results().saveMethodRule(actor(ctx), i),
     'trends.items': ({ productCode }) => results().trendItems(productCode),
+    'trends.verdictChanges': ({ from, to }) => results().verdictChangeFigure(from, to),
     'trends.series': (i) => results().trendSeries(i),
   };
 }

@@ -26,6 +26,7 @@ import {
   entryUnit,
   ENERGY_ITEM,
   isPlanItem,
+  isPresenceAbsence,
   limitText,
   parseDecimal,
   RECONSTITUTION_ITEM,
@@ -45,6 +46,8 @@ import { nextSequencedCode } from '../lots/codes';
 import type { SamplesService } from '../samples/samples-service';
 import { T } from './entities';
 import { IN } from '../instruments/entities';
+import { contributions, contributors } from './independence';
+import { recordFlips, verdictChangeFigure, verdictChangesOf, type ChangeContext, type Flip } from './verdict-changes';
 
 type PlanReason = (typeof planReasons)[number];
 type Checklist = z.infer<typeof checklistSchema>;
@@ -188,7 +191,12 @@ export interface EntryInput {
   external?: { lab: string; reportNo: string } | null | undefined;
   note?: string | null | undefined;
   expectedRev?: number | undefined;
+  /** Needed when a saved failing verdict would leave `fail` (issue 19 §4). */
+  verdictChangeReason?: string | undefined;
 }
+
+/** Statuses in which a result is not yet submitted: a verdict change here is "before submission". */
+const BEFORE_SUBMIT: ReadonlySet<string> = EDITABLE;
 
 /**
  * Testing (issue 8): test plans from the specification version in force on the lot's date,
@@ -268,7 +276,13 @@ export class ResultsService {
     return out;
   }
 
-  view(r: Row, attachments?: number, corrected?: boolean, captures?: ResultView['captures']): ResultView {
+  view(
+    r: Row,
+    attachments?: number,
+    corrected?: boolean,
+    captures?: ResultView['captures'],
+    people?: { contributors: string[]; verdictChanges: ResultView['verdictChanges'] },
+  ): ResultView {
     const item = this.item(r);
     const n =
       attachments ??
@@ -335,6 +349,8 @@ export class ResultsService {
       attachments: n,
       corrected: wasCorrected,
       captures: captures ?? this.captureViews([r.id]).get(r.id) ?? [],
+      contributors: people?.contributors ?? contributors(this.db, [r.id]).get(r.id) ?? [],
+      verdictChanges: people?.verdictChanges ?? verdictChangesOf(this.db, [r.id]).get(r.id) ?? [],
     };
   }
 
@@ -359,7 +375,14 @@ export class ResultsService {
         corrected.add(c.entity_id);
     }
     const captures = this.captureViews(ids);
-    return rows.map((r) => this.view(r, counts.get(r.id) ?? 0, corrected.has(r.id), captures.get(r.id) ?? []));
+    const people = contributors(this.db, ids);
+    const flips = verdictChangesOf(this.db, ids);
+    return rows.map((r) =>
+      this.view(r, counts.get(r.id) ?? 0, corrected.has(r.id), captures.get(r.id) ?? [], {
+        contributors: people.get(r.id) ?? [],
+        verdictChanges: flips.get(r.id) ?? [],
+      }),
+    );
   }
 
   sampleRows(sampleId: string): Row[] {
@@ -886,7 +909,8 @@ export class ResultsService {
     }
     for (const v of [...(i.replicates ?? []), ...(i.unitValues ?? [])]) {
       if (v === 'absent' || v === 'present') {
-        if (!isPlanItem(item))
+        // Qualitative units belong to presence/absence plans only, never to counts (issue 19 §4).
+        if (!isPresenceAbsence(item))
           fail(
             'invalid_input',
             { field: 'replicates', item: item.code, value: v },
@@ -923,8 +947,18 @@ export class ResultsService {
     }
   }
 
-  /** A reading captured from an instrument into replicate k (inside the capture's transaction). */
-  applyCapture(w: LedgerWriter, resultId: string, k: number, value: string, instrumentCode: string): ResultView[] {
+  /**
+   * A reading captured from an instrument into replicate k (inside the capture's transaction).
+   * `verdictChangeReason`: needed when the reading turns a saved failing verdict (issue 19 §4).
+   */
+  applyCapture(
+    w: LedgerWriter,
+    resultId: string,
+    k: number,
+    value: string,
+    instrumentCode: string,
+    verdictChangeReason?: string,
+  ): ResultView[] {
     const r = w.get(T.result, resultId);
     if (!r || r.retired) fail('not_found', { entity: 'test_result', id: resultId }, 'errors.result_not_found');
     this.mustBeTestable(r['sample_id'] as string);
@@ -954,7 +988,11 @@ export class ResultsService {
       { replicates: reps, instrumentId: instrumentCode },
       `captured from ${instrumentCode}`,
     );
-    const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} captured`);
+    const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} captured`, {
+      via: 'capture',
+      reason: verdictChangeReason,
+      edited: new Set([resultId]),
+    });
     const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
     return this.views([...ids].map((x) => w.get(T.result, x)!));
   }
@@ -992,9 +1030,12 @@ export class ResultsService {
    * Recomputes value, reported value and verdict of every current result of a sample:
    * measured ones from their raw data, calculated ones from their inputs, conversions from
    * the sample's energy and reconstitution. A submitted or reviewed result whose outcome
-   * changes (an input was corrected) goes back to `entered`, to be submitted and reviewed again.
+   * changes (an input was corrected) goes back to `entered`, to be submitted and reviewed
+   * again — except a result under OOS investigation, which only its investigation settles
+   * (D-024): a change of one of its inputs is refused. A saved failing verdict that would
+   * leave `fail` needs the reason the write carries, and is recorded (issue 19 §4).
    */
-  private recompute(w: LedgerWriter, sampleId: string, why: string): Row[] {
+  private recompute(w: LedgerWriter, sampleId: string, why: string, change: ChangeContext): Row[] {
     const rows = (
       this.db
         .prepare('SELECT id FROM test_result WHERE sample_id = ? AND retired = 0 ORDER BY position, attempt')
@@ -1030,7 +1071,8 @@ export class ResultsService {
       }
       if (!changed) break;
     }
-    const out: Row[] = [];
+    const flips: Flip[] = [];
+    const writes: Array<() => Row> = [];
     for (const r of current) {
       const c = computed.get(r.id)!;
       const patch: Record<string, Value> = {
@@ -1046,6 +1088,17 @@ export class ResultsService {
       };
       const same = (Object.keys(patch) as string[]).every((k) => (patch[k] ?? null) === (r[k] ?? null));
       const status = r['status'] as string;
+      const submitted = status === 'submitted' || status === 'reviewed';
+      // The unrounded value in the specification's basis (control charts use it). A result
+      // saved before migration 0014 gets it when it is next written, never by itself.
+      const convertedSame = (c.converted ?? null) === (r['converted'] ?? null);
+      if (!same || (!submitted && !convertedSame)) patch['converted'] = c.converted;
+      if (!same && r['oos_id'] && submitted)
+        fail('conflict', { item: r['item_code'], input: why }, 'errors.result_under_oos_input');
+      const leavesFail = r['verdict'] === 'fail' && c.verdict !== 'fail';
+      if (leavesFail && (BEFORE_SUBMIT.has(status) || change.via === 'correction' || change.via === 'invalidation'))
+        flips.push({ row: r, toVerdict: c.verdict, toReported: c.reported });
+      const flipNote = leavesFail ? ` — verdict fail → ${c.verdict ?? 'none'}: ${change.reason?.trim() ?? ''}` : '';
       if (r['calculated'] === 1) {
         const hasValue = c.value !== null;
         if (!hasValue && status !== 'pending') {
@@ -1053,28 +1106,27 @@ export class ResultsService {
           patch['analyst_id'] = null;
           patch['entered_at'] = null;
         } else if (hasValue && (status === 'pending' || !same)) {
-          if (status === 'pending' || status === 'submitted' || status === 'reviewed') patch['status'] = 'entered';
+          if (status === 'pending' || submitted) patch['status'] = 'entered';
           patch['analyst_id'] = w.actor.id;
           patch['entered_at'] = w.at;
         }
-        if (same && !patch['status']) continue;
-        out.push(
+        if (same && !patch['status'] && !('converted' in patch)) continue;
+        writes.push(() =>
           w.update(T.result, r.id, patch, {
-            reason:
-              status === 'submitted' || status === 'reviewed'
-                ? `correction: recalculated (${why})`
-                : `calculated (${why})`,
+            reason: (submitted ? `correction: recalculated (${why})` : `calculated (${why})`) + flipNote,
           }),
         );
         continue;
       }
-      if (same) continue;
-      if (status === 'submitted' || status === 'reviewed') {
+      if (same && !('converted' in patch)) continue;
+      if (!same && submitted) {
         patch['status'] = 'entered';
-        out.push(w.update(T.result, r.id, patch, { reason: `correction: recalculated (${why})` }));
-      } else out.push(w.update(T.result, r.id, patch, { reason: `computed (${why})` }));
+        writes.push(() => w.update(T.result, r.id, patch, { reason: `correction: recalculated (${why})${flipNote}` }));
+      } else writes.push(() => w.update(T.result, r.id, patch, { reason: `computed (${why})${flipNote}` }));
     }
-    return out;
+    // Refused before anything of the recomputation is written when a reason is missing.
+    recordFlips(w, flips, change);
+    return writes.map((write) => write());
   }
 
   private startTestingIfNeeded(w: LedgerWriter, sampleId: string): void {
@@ -1105,7 +1157,11 @@ export class ResultsService {
         fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_submitted_use_correct');
       this.startTestingIfNeeded(w, r['sample_id'] as string);
       const saved = this.applyEntry(w, r, i);
-      const changed = this.recompute(w, r['sample_id'] as string, r['item_code'] as string);
+      const changed = this.recompute(w, r['sample_id'] as string, r['item_code'] as string, {
+        via: 'entry',
+        reason: i.verdictChangeReason,
+        edited: new Set([id]),
+      });
       const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
       return { changed: this.views([...ids].map((x) => w.get(T.result, x)!)) };
     });
@@ -1114,6 +1170,7 @@ export class ResultsService {
   enterMany(
     actor: Actor,
     entries: Array<{ id: string; replicates?: string[] | undefined; unitValues?: string[] | undefined }>,
+    verdictChangeReason?: string,
   ): { changed: ResultView[] } {
     const rows = entries.map((e, index) => {
       try {
@@ -1139,7 +1196,13 @@ export class ResultsService {
         ids.add(this.applyEntry(w, r, e).id);
         samples.add(r['sample_id'] as string);
       });
-      for (const s of samples) for (const c of this.recompute(w, s, 'pasted')) ids.add(c.id);
+      for (const s of samples)
+        for (const c of this.recompute(w, s, 'pasted', {
+          via: 'paste',
+          reason: verdictChangeReason,
+          edited: new Set(entries.map((e) => e.id)),
+        }))
+          ids.add(c.id);
       return { changed: this.views([...ids].map((x) => w.get(T.result, x)!)) };
     });
   }
@@ -1164,7 +1227,10 @@ export class ResultsService {
         { reason: `correction: ${reason}` },
       );
       const saved = this.applyEntry(w, moved, i, `correction: ${reason}`);
-      const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} corrected`);
+      const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} corrected`, {
+        via: 'correction',
+        reason,
+      });
       const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
       return { changed: this.views([...ids].map((x) => w.get(T.result, x)!)) };
     });
@@ -1179,13 +1245,20 @@ export class ResultsService {
     password: string,
     meaning: SignatureMeaning,
     comment?: string,
+    expectedRevs?: Record<string, number>,
   ): Promise<{ submitted: number; oos: string[] }> {
     if (meaning !== 'authored')
       fail('invalid_input', { field: 'signature.meaning', expected: 'authored' }, 'errors.signature_meaning_mismatch');
     const s = this.samples.mustSample(sampleCode);
     this.mustBeTestable(s.id);
+    // What was there when the analyst asked to sign: anything changed by the time the write
+    // runs (another person's entry while the password was checked) is not signed.
+    const seen = new Map(this.sampleRows(s.id).map((r) => [r.id, r.rev]));
     const signer = await this.identity.authenticateSigner(signerId, password);
     return this.ledger.write(actorOf(signer), (w) => {
+      // Evaluated again inside the write: the sample may have been cancelled, a value changed
+      // while the password was checked (the analyst signs what the screen showed).
+      this.mustBeTestable(s.id);
       const rows = this.sampleRows(s.id).map((r) => w.get(T.result, r.id)!);
       const chosen = rows.filter(
         (r) => (ids ? ids.includes(r.id) : true) && (r['status'] === 'entered' || r['status'] === 'returned'),
@@ -1194,6 +1267,10 @@ export class ResultsService {
         for (const id of ids)
           if (!rows.some((r) => r.id === id))
             fail('not_found', { entity: 'test_result', id }, 'errors.result_not_found');
+      }
+      for (const r of chosen) {
+        this.checkRev(r, expectedRevs);
+        this.checkRev(r, { [r.id]: seen.get(r.id) ?? -1 });
       }
       if (chosen.length === 0) fail('conflict', { code: sampleCode }, 'errors.nothing_to_submit');
       const notReady = chosen.filter((r) => r['verdict'] === null || r['verdict'] === 'invalid');
@@ -1233,6 +1310,71 @@ export class ResultsService {
     });
   }
 
+  /** A stale screen: the revision the person saw is not the one in the record. */
+  private checkRev(r: Row, expectedRevs: Record<string, number> | undefined): void {
+    const want = expectedRevs?.[r.id];
+    if (want !== undefined && want !== r.rev)
+      fail(
+        'conflict',
+        { item: r['item_code'], id: r.id, rev: r.rev, expected: want },
+        'errors.result_changed_meanwhile',
+      );
+  }
+
+  /**
+   * Independent review (issue 19 §3): whoever entered, changed, captured or submitted any
+   * value of a result — any revision, any replicate — neither approves nor returns it.
+   * Read from the audit trail inside the caller's transaction (independence.ts).
+   */
+  private checkIndependent(userId: string, rows: readonly Row[], decision: 'approve' | 'return'): void {
+    const who = contributions(
+      this.db,
+      rows.map((r) => r.id),
+    );
+    for (const r of rows) {
+      const mine = who.get(r.id)?.get(userId);
+      if (mine)
+        fail(
+          'self_review',
+          {
+            meaning: 'reviewed',
+            conflictsWith: 'authored',
+            decision,
+            item: r['item_code'],
+            sample: r['sample_code'],
+            how: [...mine].join(', '),
+          },
+          'errors.review_not_independent',
+        );
+    }
+  }
+
+  /** Everything that decides whether these results may be reviewed or returned by this person now. */
+  private checkReviewable(
+    userId: string,
+    ids: readonly string[],
+    get: (id: string) => Row | undefined,
+    decision: 'approve' | 'return',
+    expectedRevs: Record<string, number> | undefined,
+  ): Row[] {
+    const rows = ids.map((id) => {
+      const r = get(id);
+      if (!r || r.retired) fail('not_found', { entity: 'test_result', id }, 'errors.result_not_found');
+      return r;
+    });
+    for (const r of rows) {
+      if (r['status'] !== 'submitted')
+        fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_transition_not_allowed');
+      this.checkRev(r, expectedRevs);
+      const sample = this.ledger.get(this.sampleDef(), r['sample_id'] as string);
+      if (sample?.['status'] === 'cancelled')
+        fail('conflict', { code: sample['code'], status: 'cancelled' }, 'errors.sample_closed');
+      if (decision === 'return' && r['oos_id']) fail('conflict', { item: r['item_code'] }, 'errors.result_under_oos');
+    }
+    this.checkIndependent(userId, rows, decision);
+    return rows;
+  }
+
   async review(
     signerId: string,
     ids: string[],
@@ -1241,26 +1383,25 @@ export class ResultsService {
     password: string,
     meaning: SignatureMeaning,
     comment?: string,
+    expectedRevs?: Record<string, number>,
   ): Promise<{ reviewed: number; returned: number }> {
     if (decision === 'return' && !reason) fail('invalid_input', { field: 'reason' }, 'errors.return_reason_required');
     if (decision === 'approve' && meaning !== 'reviewed')
       fail('invalid_input', { field: 'signature.meaning', expected: 'reviewed' }, 'errors.signature_meaning_mismatch');
-    for (const id of ids) {
-      const r = this.row(id);
-      if (r['status'] !== 'submitted')
-        fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_transition_not_allowed');
-    }
+    // Refused at once, before the password, when it already cannot succeed…
+    const before = this.checkReviewable(signerId, ids, (id) => this.ledger.get(T.result, id), decision, expectedRevs);
+    const seen: Record<string, number> = Object.fromEntries(before.map((r) => [r.id, r.rev]));
     const signer = await this.identity.authenticateSigner(signerId, password);
     return this.ledger.write(actorOf(signer), (w) => {
+      // …and decided again inside the write, on the records as they are now (issue 19 §7):
+      // a result changed while the password was checked is not the one the reviewer saw.
+      const rows = this.checkReviewable(signer.id, ids, (id) => w.get(T.result, id), decision, expectedRevs);
+      for (const r of rows) this.checkRev(r, seen);
       const samples = new Set<string>();
-      for (const id of ids) {
-        const r = w.get(T.result, id)!;
-        if (r['status'] !== 'submitted') fail('conflict', { item: r['item_code'] }, 'errors.stale_record');
+      for (const r of rows) {
+        const id = r.id;
         samples.add(r['sample_id'] as string);
         if (decision === 'approve') {
-          // Two people: whoever authored (or entered) a result never reviews it.
-          if (r['analyst_id'] === signer.id || r['submitted_by'] === signer.id)
-            fail('self_review', { meaning: 'reviewed', conflictsWith: 'authored', item: r['item_code'] });
           w.update(
             T.result,
             id,
@@ -1274,7 +1415,6 @@ export class ResultsService {
             { meaning: 'reviewed', comment: comment ?? reason, distinctFrom: ['authored'] },
           );
         } else {
-          if (r['oos_id']) fail('conflict', { item: r['item_code'] }, 'errors.result_under_oos');
           w.update(
             T.result,
             id,
@@ -1323,6 +1463,19 @@ export class ResultsService {
       at: number;
       mine: number;
     }>;
+    // "Yours": the caller took part in a value of one of the submitted results (independence.ts).
+    const submittedIds = rows.length
+      ? (this.db
+          .prepare(
+            `SELECT id, sample_code FROM test_result WHERE status = 'submitted' AND retired = 0 AND sample_code IN (${rows.map(() => '?').join(',')})`,
+          )
+          .all(...rows.map((r) => r.sample_code)) as Array<{ id: string; sample_code: string }>)
+      : [];
+    const who = contributions(
+      this.db,
+      submittedIds.map((x) => x.id),
+    );
+    const mineSamples = new Set(submittedIds.filter((x) => who.get(x.id)?.has(userId)).map((x) => x.sample_code));
     return {
       total,
       samples: rows.map((r) => ({
@@ -1334,7 +1487,7 @@ export class ResultsService {
         failed: r.failed ?? 0,
         analysts: (r.analysts ?? '').split(',').filter(Boolean),
         submittedAt: new Date(r.at).toISOString(),
-        mine: r.mine === 1,
+        mine: r.mine === 1 || mineSamples.has(r.sample_code),
       })),
     };
   }
@@ -1532,10 +1685,12 @@ export class ResultsService {
         { code, status: o['status'] },
         o['status'] === 'open' ? 'errors.oos_phase1_first' : 'errors.oos_transition_not_allowed',
       );
+    this.checkConcluderIndependent(signerId, o);
     const signer = await this.identity.authenticateSigner(signerId, password);
     return this.ledger.write(actorOf(signer), (w) => {
       const cur = w.get(T.oos, o.id)!;
       if (cur['status'] !== 'phase1_done') fail('conflict', { code }, 'errors.stale_record');
+      this.checkConcluderIndependent(signer.id, cur);
       let retest: Row | null = null;
       const patch: Record<string, Value> = { outcome, conclusion, concluded_by: signer.id, concluded_at: w.at };
       if (outcome === 'assignable_cause') {
@@ -1573,7 +1728,10 @@ export class ResultsService {
           r.id,
         );
         // Calculated items that used the invalidated value wait for the retest.
-        this.recompute(w, r['sample_id'] as string, `${r['item_code']} invalidated`);
+        this.recompute(w, r['sample_id'] as string, `${r['item_code']} invalidated`, {
+          via: 'invalidation',
+          reason: `${code}: ${conclusion}`,
+        });
         patch['status'] = 'invalidated';
         patch['retest_result_id'] = retest.id;
       } else patch['status'] = 'confirmed';
@@ -1586,6 +1744,25 @@ export class ResultsService {
       );
       return { oos: this.oosView(row), retest: retest ? this.view(w.get(T.result, retest.id)!) : null };
     });
+  }
+
+  /** The person who entered (changed, captured, submitted) the result never concludes its OOS investigation. */
+  private checkConcluderIndependent(userId: string, o: Row): void {
+    const mine = contributions(this.db, [o['result_id'] as string])
+      .get(o['result_id'] as string)
+      ?.get(userId);
+    if (mine)
+      fail(
+        'self_review',
+        {
+          meaning: 'oos_concluded',
+          conflictsWith: 'authored',
+          code: o['code'],
+          item: o['item_code'],
+          how: [...mine].join(', '),
+        },
+        'errors.oos_conclude_not_independent',
+      );
   }
 
   // ------------------------------------------------------------------ attachments
@@ -1771,6 +1948,20 @@ export class ResultsService {
   }
 
   // ------------------------------------------------------------------ trends
+
+  /** The "verdict changed before submission" figure per analyst and method (issue 19 §4). */
+  verdictChangeFigure(from?: string, to?: string) {
+    const rows = verdictChangeFigure(
+      this.db,
+      from ? Date.parse(from) : 0,
+      to ? Date.parse(to) : Number.MAX_SAFE_INTEGER,
+    );
+    const names = new Map<string, string | null>();
+    return rows.map((r) => {
+      if (!names.has(r.analyst)) names.set(r.analyst, this.identity.getUser(r.analyst)?.printed_name ?? null);
+      return { ...r, analystName: names.get(r.analyst) ?? null };
+    });
+  }
 
   trendItems(productCode: string) {
     const rows = this.db

@@ -171,6 +171,18 @@ export function isPlanItem(item: TestItem): boolean {
   return item.limit_form === 'sampling_plan';
 }
 
+/**
+ * A presence/absence sampling plan (m = 0, no M: Salmonella 0/25 g, Cronobacter 0/100 g, a
+ * swab, a rapid screen): its units are `absent` / `present`, never counts. Only such plans
+ * take qualitative unit results or a bulk "all not detected" (issue 19 §4); a count plan
+ * (APC, Enterobacteriaceae: m > 0) takes numbers, `<X` or `ND` per unit.
+ */
+export function isPresenceAbsence(item: Pick<TestItem, 'limit_form' | 'm' | 'big_m'>): boolean {
+  if (item.limit_form !== 'sampling_plan' || item.big_m !== null || item.m === null) return false;
+  const m = parseDecimal(item.m);
+  return m.ok && m.value.coefficient === 0n;
+}
+
 function result(partial: Partial<ComputedResult> & Pick<ComputedResult, 'verdict'>): ComputedResult {
   return { value: null, converted: null, reported: null, reason: null, details: {}, waitingFor: [], ...partial };
 }

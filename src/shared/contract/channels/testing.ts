@@ -76,6 +76,33 @@ export const replicateRuleSchema = z.object({
     .nullable(),
 });
 
+export const verdictChangeVias = [
+  'entry',
+  'paste',
+  'capture',
+  'recalculation',
+  'correction',
+  'invalidation',
+  'confirmation',
+] as const;
+
+export const verdictChangeViewSchema = z.object({
+  id: z.string(),
+  resultId: z.string(),
+  sampleCode: z.string(),
+  lotCode: z.string().nullable(),
+  itemCode: z.string(),
+  methodCode: z.string().nullable(),
+  fromVerdict: z.string(),
+  toVerdict: z.string().nullable(),
+  fromReported: z.string().nullable(),
+  toReported: z.string().nullable(),
+  reason: z.string(),
+  via: z.enum(verdictChangeVias),
+  changedBy: z.string(),
+  changedAt: z.string(),
+});
+
 export const resultViewSchema = z.object({
   id: z.string(),
   rev: z.number().int(),
@@ -142,6 +169,13 @@ export const resultViewSchema = z.object({
       flagReason: z.string().nullable(),
     }),
   ),
+  /**
+   * Everyone who entered, changed, captured or submitted a value of this result, any
+   * revision (issue 19 §3): none of them may review or return it.
+   */
+  contributors: z.array(z.string()),
+  /** Failing verdicts changed (with their reasons), flagged on the review screen (issue 19 §4). */
+  verdictChanges: z.array(verdictChangeViewSchema),
 });
 export type ResultView = z.infer<typeof resultViewSchema>;
 
@@ -352,6 +386,8 @@ export const testingChannels = {
       expectedRev: z.number().int().optional(),
       /** Needed when a value captured from an instrument is typed over (flagged in review). */
       typedOverReason: reasonSchema.optional(),
+      /** Needed when the change turns a saved failing verdict into another one (flagged in review). */
+      verdictChangeReason: reasonSchema.optional(),
     }),
     output: z.object({ changed: z.array(resultViewSchema) }),
     access: 'results.enter',
@@ -370,6 +406,8 @@ export const testingChannels = {
         )
         .min(1)
         .max(500),
+      /** Needed when the block turns a saved failing verdict into another one. */
+      verdictChangeReason: reasonSchema.optional(),
     }),
     output: z.object({ changed: z.array(resultViewSchema) }),
     access: 'results.enter',
@@ -424,6 +462,8 @@ export const testingChannels = {
     input: z.object({
       sampleCode: code,
       ids: z.array(id).min(1).max(1000).optional(),
+      /** The revision of each result the analyst saw: a result changed since is refused (stale screen). */
+      expectedRevs: z.record(z.string(), z.number().int()).optional(),
       signature: signatureInputSchema,
     }),
     output: z.object({ submitted: z.number().int(), oos: z.array(z.string()) }),
@@ -436,6 +476,8 @@ export const testingChannels = {
       ids: z.array(id).min(1).max(1000),
       decision: z.enum(['approve', 'return']),
       reason: reasonSchema.optional(),
+      /** The revision of each result the reviewer saw: a result changed since is refused (stale screen). */
+      expectedRevs: z.record(z.string(), z.number().int()).optional(),
       signature: signatureInputSchema,
     }),
     output: z.object({ reviewed: z.number().int(), returned: z.number().int() }),
@@ -570,6 +612,26 @@ export const testingChannels = {
     }),
     access: 'catalog.manage',
     writes: true,
+  }),
+  /**
+   * "Verdict changed before submission" (issue 19 §4): per analyst (who changed it) and method,
+   * the failing verdicts changed before submission in the period, beside the results that
+   * analyst saved for the method. Each change carries its reason (verdictChanges of a result).
+   */
+  'trends.verdictChanges': channel({
+    input: z.object({ from: instant.optional(), to: instant.optional() }),
+    output: z.array(
+      z.object({
+        analyst: z.string(),
+        analystName: z.string().nullable(),
+        method: z.string().nullable(),
+        changes: z.number().int(),
+        results: z.number().int(),
+        entered: z.number().int(),
+      }),
+    ),
+    access: 'results.read',
+    writes: false,
   }),
   /** Items of a product that have reviewed results (for the trend picker). */
   'trends.items': channel({

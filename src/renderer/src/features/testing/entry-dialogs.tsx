@@ -406,6 +406,8 @@ export function SubmitDialog({
       onSign={async (v) => {
         const out = await call('results.submit', {
           sampleCode: data.sample.code,
+          // What the analyst sees is what is signed: a result changed since is refused (issue 19 §7).
+          expectedRevs: Object.fromEntries(rows.map((r) => [r.id, r.rev])),
           signature: { password: v.password, meaning: 'authored', ...(v.comment ? { comment: v.comment } : {}) },
         });
         onDone(out);

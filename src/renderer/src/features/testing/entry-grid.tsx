@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import {
   Alert,
   Anchor,
@@ -7,6 +7,7 @@ import {
   Button,
   Group,
   Loader,
+  Modal,
   Stack,
   Switch,
   Table,
@@ -16,7 +17,7 @@ import {
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
-import { isPlanItem, type ComputedResult } from '../../../../shared/rules';
+import { isPlanItem, isPresenceAbsence, type ComputedResult } from '../../../../shared/rules';
 import { call } from '../../api/client';
 import { navigate } from '../../app/router';
 import { normalizeValue, valueAllowed } from './live-compute';
@@ -33,6 +34,7 @@ import { EDITABLE, type Entry } from './use-entry';
 import { CaptureButton } from '../instruments/capture-button';
 import { TypedOverReasonHost } from '../instruments/typed-over';
 import { useReportedText } from './reported';
+import { VerdictChangeReasonHost } from './verdict-change';
 
 export interface EntryGridProps {
   entry: Entry;
@@ -201,6 +203,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
   return (
     <Stack gap="xs">
       <TypedOverReasonHost />
+      <VerdictChangeReasonHost />
       {entry.pasteError ? (
         <Alert
           color="red"
@@ -521,21 +524,15 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                                 {k + 1}: {shownReported(v)}
                               </Badge>
                             ))}
-                        {editable ? (
-                          <Button
-                            size="compact-xs"
-                            variant="subtle"
-                            onClick={() => {
-                              entry.setValues(
-                                r.id,
-                                vals.map(() => 'absent'),
-                              );
+                        {editable && isPresenceAbsence(r.item) ? (
+                          <AllAbsentButton
+                            r={r}
+                            values={vals}
+                            onFill={(next) => {
+                              entry.setValues(r.id, next);
                               focusCell(r.id, 0);
                             }}
-                            data-testid={`entry-all-absent-${r.itemCode}`}
-                          >
-                            {t('testing.grid.allAbsent')}
-                          </Button>
+                          />
                         ) : null}
                       </Group>
                     </Table.Td>
@@ -574,6 +571,90 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
         </Box>
       ) : null}
     </Stack>
+  );
+}
+
+/**
+ * "All not detected" for a presence/absence plan (issue 19 §4): offered only where the method
+ * reads absent / present (never for counts), fills the empty units, and overwrites a typed
+ * unit only after an explicit confirmation that lists them. It is out of the keyboard path:
+ * not reachable by Tab from the last unit, and Enter (the grid's save key) never presses it.
+ */
+function AllAbsentButton({ r, values, onFill }: { r: ResultView; values: string[]; onFill: (next: string[]) => void }) {
+  const { t } = useTranslation();
+  const shownReported = useReportedText();
+  const [confirm, setConfirm] = useState(false);
+  const typed = values
+    .map((v, k) => ({ k, v: v.trim() }))
+    .filter((u) => u.v !== '' && u.v !== 'absent' && u.v.toLowerCase() !== 'absent');
+  return (
+    <>
+      <Button
+        size="compact-xs"
+        variant="subtle"
+        tabIndex={-1}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') e.preventDefault();
+        }}
+        onClick={(e) => {
+          // Only a pointer press: a key event that reached the button does nothing.
+          if (e.detail === 0) return;
+          if (typed.length > 0) setConfirm(true);
+          else onFill(values.map(() => 'absent'));
+        }}
+        data-testid={`entry-all-absent-${r.itemCode}`}
+      >
+        {t('testing.grid.allAbsent')}
+      </Button>
+      <Modal
+        opened={confirm}
+        onClose={() => setConfirm(false)}
+        title={t('testing.bulk.confirmTitle')}
+        size="md"
+        data-testid={`entry-all-absent-confirm-${r.itemCode}`}
+      >
+        <Stack>
+          <Text size="sm">{t('testing.bulk.confirmText', { count: typed.length })}</Text>
+          <Group gap={6}>
+            {typed.map((u) => (
+              <Badge key={u.k} variant="outline" color={u.v === 'present' ? 'red' : 'gray'} tt="none" ff="monospace">
+                {u.k + 1}: {shownReported(u.v)}
+              </Badge>
+            ))}
+          </Group>
+          <Group justify="flex-end">
+            <Button
+              variant="default"
+              data-autofocus
+              onClick={() => setConfirm(false)}
+              data-testid={`entry-all-absent-keep-${r.itemCode}`}
+            >
+              {t('testing.bulk.keep')}
+            </Button>
+            <Button
+              variant="light"
+              onClick={() => {
+                setConfirm(false);
+                onFill(values.map((v) => (v.trim() === '' ? 'absent' : v)));
+              }}
+              data-testid={`entry-all-absent-empty-${r.itemCode}`}
+            >
+              {t('testing.bulk.fillEmpty')}
+            </Button>
+            <Button
+              color="orange"
+              onClick={() => {
+                setConfirm(false);
+                onFill(values.map(() => 'absent'));
+              }}
+              data-testid={`entry-all-absent-overwrite-${r.itemCode}`}
+            >
+              {t('testing.bulk.overwrite', { count: typed.length })}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
   );
 }
 

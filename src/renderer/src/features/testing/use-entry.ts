@@ -10,6 +10,34 @@ import { callKey } from '../../api/hooks';
 import { inputCount, liveCompute, normalizeValue, parseClipboard, valueAllowed } from './live-compute';
 import { itemName } from './testing-format';
 import { typedOverReason as askTypedOverReason } from '../instruments/typed-over';
+import { verdictChangeReason as askVerdictChangeReason } from './verdict-change';
+
+/**
+ * A save the server refuses until it carries a reason the person gives: typing over an
+ * instrument reading (issue 10 §5), changing a saved failing verdict (issue 19 §4). Asks
+ * for each in turn and saves again; a cancel ends with the server's refusal.
+ */
+async function withReasons<I extends object, O>(input: I, save: (i: I) => Promise<O>): Promise<O> {
+  let cur: I = input;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await save(cur);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      const typedOver = await askTypedOverReason(e);
+      if (typedOver !== null) {
+        cur = { ...cur, typedOverReason: typedOver };
+        continue;
+      }
+      const verdict = await askVerdictChangeReason(e);
+      if (verdict !== null) {
+        cur = { ...cur, verdictChangeReason: verdict };
+        continue;
+      }
+      throw e;
+    }
+  }
+}
 
 export type ForSample = ChannelOutput<'results.forSample'>;
 
@@ -194,12 +222,8 @@ export function useEntry(
           ...(plan ? { unitValues: vals } : { replicates: vals }),
           ...(cur ? { expectedRev: cur.rev } : {}),
         };
-        // Typing over a value captured from an instrument needs a reason (issue 10 §5): ask, then save again.
-        const out = await call('results.enter', input).catch(async (e: unknown) => {
-          const typedOverReason = await askTypedOverReason(e);
-          if (typedOverReason === null) throw e;
-          return call('results.enter', { ...input, typedOverReason });
-        });
+        // Typing over a captured value or changing a failing verdict needs a reason: ask, then save again.
+        const out = await withReasons(input, (i) => call('results.enter', i));
         merge(out.changed);
         setDrafts((d) => {
           if (!d[id] || JSON.stringify(d[id].map(normalizeValue)) !== sig) return d;
@@ -288,7 +312,7 @@ export function useEntry(
     setPasting(true);
     void enqueue(async () => {
       try {
-        const out = await call('results.enterMany', { entries });
+        const out = await withReasons({ entries }, (i) => call('results.enterMany', i));
         merge(out.changed);
         setDrafts((d) => {
           const rest = { ...d };
