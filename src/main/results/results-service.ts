@@ -26,8 +26,12 @@ import {
   entryUnit,
   ENERGY_ITEM,
   isPlanItem,
-  isPresenceAbsence,
+  confirmsPresumptive,
+  entryProblem,
   limitText,
+  normalizeEntry,
+  reportingRuleOf,
+  unitWithBasis,
   parseDecimal,
   RECONSTITUTION_ITEM,
   westgardFlags,
@@ -118,6 +122,7 @@ function specItemToTest(i: SpecItem): TestItem {
     m: i.m,
     big_m: i.big_m,
     precision: i.precision,
+    ...(i.reporting ? { reporting: i.reporting } : {}),
     comparison: i.comparison,
     formula: i.formula,
     required_for_release: i.required_for_release,
@@ -316,6 +321,7 @@ export class ResultsService {
       methodCode: (r['method_code'] as string | null) ?? null,
       unit: item.unit,
       entryUnit: entryUnit(item),
+      reportUnit: unitWithBasis(item.unit, item.basis),
       limitText: limitText(item),
       item,
       calculated: r['calculated'] === 1,
@@ -891,6 +897,16 @@ export class ResultsService {
 
   // ------------------------------------------------------------------ entry and calculation
 
+  /**
+   * The values of an entry as the item stores them (src/shared/rules/entry.ts): micro notation
+   * of counts as plain decimals, 未检出 / 阴性 / 阳性 / 疑似阳性 as the words the rules read.
+   */
+  private normalized(r: Row, i: EntryInput): EntryInput {
+    const item = this.item(r);
+    const norm = (vs: string[] | undefined) => (vs === undefined ? undefined : vs.map((v) => normalizeEntry(item, v)));
+    return { ...i, replicates: norm(i.replicates), unitValues: norm(i.unitValues) };
+  }
+
   private checkEntry(r: Row, i: EntryInput): void {
     const item = this.item(r);
     if (r['calculated'] === 1) fail('conflict', { item: item.code }, 'errors.result_calculated');
@@ -907,15 +923,20 @@ export class ResultsService {
     } else if (i.unitValues !== undefined) {
       fail('invalid_input', { field: 'unitValues', item: item.code }, 'errors.result_needs_replicates');
     }
-    for (const v of [...(i.replicates ?? []), ...(i.unitValues ?? [])]) {
-      if (v === 'absent' || v === 'present') {
+    const presumptive = confirmsPresumptive(item.method_code);
+    for (const [field, list] of [
+      ['replicates', i.replicates ?? []],
+      ['unitValues', i.unitValues ?? []],
+    ] as const) {
+      for (const v of list) {
+        const problem = entryProblem(item, normalizeEntry(item, v), { presumptive });
         // Qualitative units belong to presence/absence plans only, never to counts (issue 19 §4).
-        if (!isPresenceAbsence(item))
-          fail(
-            'invalid_input',
-            { field: 'replicates', item: item.code, value: v },
-            'errors.result_qualitative_not_allowed',
-          );
+        if (problem === 'qualitative')
+          fail('invalid_input', { field, item: item.code, value: v }, 'errors.result_qualitative_not_allowed');
+        if (problem === 'presumptive')
+          fail('invalid_input', { field, item: item.code, value: v }, 'errors.result_presumptive_not_allowed');
+        if (problem === 'format')
+          fail('invalid_input', { field, item: item.code, value: v }, 'errors.result_value_not_for_item');
       }
     }
   }
@@ -998,8 +1019,9 @@ export class ResultsService {
   }
 
   /** Saves raw data of one test (status pending/entered/returned) inside a transaction. */
-  private applyEntry(w: LedgerWriter, r: Row, i: EntryInput, reason?: string): Row {
-    this.checkEntry(r, i);
+  private applyEntry(w: LedgerWriter, r: Row, raw: EntryInput, reason?: string): Row {
+    this.checkEntry(r, raw);
+    const i = this.normalized(r, raw);
     if (i.replicates !== undefined) this.checkTypedOver(w, r, i.replicates, i.typedOverReason);
     const patch: Record<string, Value> = {};
     if (i.replicates !== undefined) patch['replicates'] = JSON.stringify(i.replicates.map((v) => v.trim()));
@@ -1870,6 +1892,8 @@ export class ResultsService {
         sampleCode: (r?.['sample_code'] as string | undefined) ?? null,
         reported: (r?.['reported'] as string | null | undefined) ?? null,
         unit: i.unit,
+        reportUnit: unitWithBasis(i.unit, i.basis),
+        reporting: reportingRuleOf(i),
         limitText: limitText(specItemToTest(i)),
         verdict: (r?.['verdict'] as 'pass' | null | undefined) ?? null,
         externalLab: (r?.['external_lab'] as string | null | undefined) ?? null,

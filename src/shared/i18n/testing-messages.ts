@@ -16,6 +16,10 @@ export const testingMessagesEn = {
       '{{item}} is under OOS investigation and would change through this entry ({{input}}): an input of a result under investigation cannot be changed. The investigation settles it.',
     result_changed_meanwhile:
       '{{item}} was changed after your screen was loaded (now revision {{rev}}). Nothing was signed: refresh, look at the current values, then sign again.',
+    result_value_not_for_item:
+      '“{{value}}” is not a result {{item}} takes: enter a number (counts also as 2.1E6 or 2.1×10⁶), <value, or ND where the method allows it.',
+    result_presumptive_not_allowed:
+      '“Presumptive” is for pathogen tests whose method confirms a presumptive positive; {{item}} has no confirmation step.',
   },
   contributions: {
     entered: 'entered',
@@ -80,7 +84,30 @@ export const testingMessagesEn = {
         'Results saved: results of the method whose last entry by the analyst falls in the period. Changes counted: typed, pasted, instrument readings and recalculations from another input, before submission (corrections after submission are counted on their own, with their reason).',
     },
   },
+  itemEditor: {
+    reporting: 'Reporting rule',
+    reportingHelp: 'How the reported value is rounded (GB/T 8170; colony counts by GB 4789.2).',
+    reportingKinds: {
+      decimals: 'Decimal places',
+      interval: 'Rounding interval',
+      figures: 'Significant figures',
+      colony_count: 'Colony count (GB 4789.2)',
+    },
+    reportingParam: { interval: 'Interval (e.g. 0.5, 0.2, 20)', figures: 'Significant figures' },
+    reportingColonyNote:
+      'Below 100: whole number; from 100 on: two significant figures (third digit rounded half up), printed a.b × 10ⁿ.',
+    reportingShort: {
+      interval: 'to {{interval}}',
+      figures: '{{count}} significant figures',
+      colony_count: 'colony count, 2 significant figures',
+    },
+  },
+  reporting: {
+    negative_count: 'A colony count cannot be negative ({{value}}).',
+    bad_rule: 'Unknown reporting rule {{rule}}.',
+  },
   testing: {
+    awaiting_confirmation: 'Presumptive positive in unit(s) {{units}}: waiting for confirmation.',
     bulk: {
       confirmTitle: 'Overwrite typed unit results?',
       confirmText:
@@ -104,6 +131,9 @@ export const testingMessagesZh: typeof testingMessagesEn = {
       '{{item}} 正在进行 OOS 调查，此次录入（{{input}}）会改变其结果：调查中结果的输入项不能修改，只能由调查结论处理。',
     result_changed_meanwhile:
       '{{item}} 在您打开页面后已被修改（当前版本 {{rev}}）。未签名：请刷新，查看当前数值后重新签名。',
+    result_value_not_for_item:
+      '“{{value}}”不是 {{item}} 可接受的结果：请输入数值（菌落数也可写作 2.1E6 或 2.1×10⁶）、<数值，或方法允许时输入 ND/未检出。',
+    result_presumptive_not_allowed: '“疑似阳性”仅用于有确证步骤的致病菌检验；{{item}} 的方法没有确证步骤。',
   },
   contributions: {
     entered: '录入',
@@ -168,7 +198,29 @@ export const testingMessagesZh: typeof testingMessagesEn = {
         '已保存结果数：该检验员在期间内最后录入的该方法结果数。统计的修改：提交前的手工录入、粘贴、仪器读数及因其他输入项重算（提交后的更正另行统计，均附原因）。',
     },
   },
+  itemEditor: {
+    reporting: '报告规则',
+    reportingHelp: '报告值的修约方式（GB/T 8170；菌落计数按 GB 4789.2）。',
+    reportingKinds: {
+      decimals: '小数位数',
+      interval: '修约间隔',
+      figures: '有效数字',
+      colony_count: '菌落计数（GB 4789.2）',
+    },
+    reportingParam: { interval: '修约间隔（如 0.5、0.2、20）', figures: '有效数字位数' },
+    reportingColonyNote: '小于 100 按整数报告；大于或等于 100 时第 3 位数字四舍五入，取两位有效数字，以 a.b × 10ⁿ 表示。',
+    reportingShort: {
+      interval: '修约间隔 {{interval}}',
+      figures: '{{count}} 位有效数字',
+      colony_count: '菌落计数，两位有效数字',
+    },
+  },
+  reporting: {
+    negative_count: '菌落数不能为负数（{{value}}）。',
+    bad_rule: '未知的报告规则 {{rule}}。',
+  },
   testing: {
+    awaiting_confirmation: '第 {{units}} 单元疑似阳性：等待确证。',
     bulk: {
       confirmTitle: '覆盖已录入的单元结果？',
       confirmText: '已有 {{count}} 个单元录入了结果。“全部未检出”会将其替换。请选择保留、仅填空白单元或覆盖。',

@@ -3,6 +3,7 @@ import { channel } from '../define';
 import { reasonSchema, signatureInputSchema, signatureViewSchema, userIdSchema } from '../common';
 import { specItemSchema } from '../../catalog/spec-schema';
 import { westgardRules } from '../../rules/control-chart';
+import { reportingRuleSchema } from '../../rules/reporting';
 
 /** ../shared/guides/domain-model.md: pending → entered → submitted → reviewed | returned (→ entered); invalidated. */
 export const resultStatuses = ['pending', 'entered', 'returned', 'submitted', 'reviewed', 'invalidated'] as const;
@@ -25,12 +26,20 @@ export const oosOutcomes = ['assignable_cause', 'no_assignable_cause'] as const;
 export const oosChecks = ['calculation', 'instrument', 'method', 'standards', 'preparation'] as const;
 export const itemStates = ['missing', 'pending', 'done', 'reviewed', 'failed', 'external_not_counted'] as const;
 
-/** A result value as typed or read: a decimal, 'ND', '<LOD', '<X', 'absent', 'present'. */
+/**
+ * A result value as typed or read: a decimal, 'ND' / '未检出', '<LOD', '<X', 'absent' / 阴性,
+ * 'present' / 阳性, 'presumptive' / 疑似阳性, or a count in micro notation ('2.1E6',
+ * '2.1×10^6', '2.1×10⁶'). The service normalises it for the item (src/shared/rules/entry.ts)
+ * and refuses what the item does not take (notation on chemistry, qualitative on counts).
+ */
 const valueText = z
   .string()
   .trim()
   .max(40)
-  .regex(/^$|^(-?\d+(\.\d+)?|ND|<LOD|<\d+(\.\d+)?|absent|present)$/, { message: 'result_value_format' });
+  .regex(
+    /^$|^(-?\d+(\.\d+)?|ND|nd|<LOD|[<＜]?\d+(\.\d+)?(\s*([eE][+-]?\d{1,2}|[×xX*]\s*10\s*(\^\s*[+-]?\d{1,2}|[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})))?|absent|present|presumptive|阴性|阳性|未检出|检出|疑似|疑似阳性)$/,
+    { message: 'result_value_format' },
+  );
 const code = z.string().trim().min(1).max(60);
 const id = z.string().min(1).max(80);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date_format' });
@@ -64,6 +73,7 @@ export const testItemSchema = specItemSchema
     formula: true,
     required_for_release: true,
     in_house_only: true,
+    reporting: true,
   })
   .extend({ code: z.string(), group: z.string(), basis: z.string(), limit_form: z.string(), comparison: z.string() });
 
@@ -119,6 +129,8 @@ export const resultViewSchema = z.object({
   /** The specification's unit and basis, and the unit the analyst enters in ("g/100 g"). */
   unit: z.string(),
   entryUnit: z.string(),
+  /** The unit with its basis as printed ("g/100 kJ", "kJ/100 mL", "CFU/g"; issue 20 §2). */
+  reportUnit: z.string(),
   limitText: z.string(),
   item: testItemSchema,
   calculated: z.boolean(),
@@ -273,6 +285,10 @@ export const completenessSchema = z.object({
       sampleCode: z.string().nullable(),
       reported: z.string().nullable(),
       unit: z.string(),
+      /** The unit with its basis ("g/100 kJ"). */
+      reportUnit: z.string(),
+      /** How the reported value is written (colony counts as a.b × 10ⁿ). */
+      reporting: reportingRuleSchema.nullable(),
       limitText: z.string(),
       verdict: z.enum(testVerdicts).nullable(),
       externalLab: z.string().nullable(),

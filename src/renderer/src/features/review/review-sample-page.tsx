@@ -401,10 +401,10 @@ export function ReviewSamplePage({ code }: { code: string }) {
                           c={r.verdict === 'fail' ? 'red.8' : undefined}
                           data-testid="result-reported"
                         >
-                          {shownReported(r.reported)}
+                          {shownReported(r.reported, r.item.reporting)}
                         </Text>
-                        <Text size="xs" c="dimmed">
-                          {r.unit}
+                        <Text size="xs" c="dimmed" data-testid="result-report-unit">
+                          {r.reportUnit}
                         </Text>
                       </Table.Td>
                       <Table.Td>
@@ -601,7 +601,7 @@ export function ReviewSamplePage({ code }: { code: string }) {
                 <List.Item key={r.id}>
                   {itemName(r, zh)}
                   {t('resultReview.colon')}
-                  <b>{shownReported(r.reported)}</b> {r.unit} ({r.limitText}) —{' '}
+                  <b>{shownReported(r.reported, r.item.reporting)}</b> {r.reportUnit} ({r.limitText}) —{' '}
                   {t(`resultReview.verdicts.${r.verdict ?? 'none'}`)}
                 </List.Item>
               ))}

@@ -20,7 +20,7 @@ import type { ResultView } from '../../../../shared/contract/channels/testing';
 import { isPlanItem, isPresenceAbsence, type ComputedResult } from '../../../../shared/rules';
 import { call } from '../../api/client';
 import { navigate } from '../../app/router';
-import { normalizeValue, valueAllowed } from './live-compute';
+import { allowedFor, normalizeFor, normalizeValue, valueAllowed } from './live-compute';
 import {
   itemName,
   num,
@@ -163,7 +163,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
   };
 
   const valueInput = (r: ResultView, k: number, value: string, plan: boolean, width: number) => {
-    const bad = value.trim() !== '' && !valueAllowed(normalizeValue(value), plan);
+    const bad = value.trim() !== '' && !allowedFor(r.item, normalizeFor(r.item, value));
     return (
       <TextInput
         key={k}
@@ -251,7 +251,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                   ? 'testing.grid.mean'
                   : 'testing.grid.measured';
               // A plan's summary is a count (with its unit) or absent / present (k/n).
-              const withUnit = !!s.reported && !!r.unit && (!plan || /^[<\d]/.test(s.reported));
+              const withUnit = !!s.reported && !!r.reportUnit && (!plan || /^[<\d]/.test(s.reported));
               return [
                 <Table.Tr
                   key={r.id}
@@ -360,11 +360,11 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                       fs={s.preview ? 'italic' : undefined}
                       data-testid={`reported-${r.itemCode}${suffix}`}
                     >
-                      {shownReported(s.reported)}
+                      {shownReported(s.reported, r.item.reporting)}
                       {withUnit ? (
                         <Text span size="xs" fw={400} c="dimmed">
                           {' '}
-                          {r.unit}
+                          {r.reportUnit}
                         </Text>
                       ) : null}
                     </Text>
@@ -412,7 +412,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                       data-testid={`limit-${r.itemCode}${suffix}`}
                     >
                       {r.limitText}
-                      {r.limitText !== '—' && r.unit ? ` ${r.unit}` : ''}
+                      {r.limitText !== '—' && r.reportUnit ? ` ${r.reportUnit}` : ''}
                     </Text>
                   </Table.Td>
                   <Table.Td>
@@ -521,7 +521,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                                 ff="monospace"
                                 data-testid={`entry-unit-value-${r.itemCode}-${k}${suffix}`}
                               >
-                                {k + 1}: {shownReported(v)}
+                                {k + 1}: {shownReported(v, r.item.reporting)}
                               </Badge>
                             ))}
                         {editable && isPresenceAbsence(r.item) ? (

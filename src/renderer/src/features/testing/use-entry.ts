@@ -7,7 +7,7 @@ import { isPlanItem, type ComputedResult } from '../../../../shared/rules';
 import { ApiError, call } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { callKey } from '../../api/hooks';
-import { inputCount, liveCompute, normalizeValue, parseClipboard, valueAllowed } from './live-compute';
+import { allowedFor, inputCount, liveCompute, normalizeFor, parseClipboard } from './live-compute';
 import { itemName } from './testing-format';
 import { typedOverReason as askTypedOverReason } from '../instruments/typed-over';
 import { verdictChangeReason as askVerdictChangeReason } from './verdict-change';
@@ -107,7 +107,7 @@ export function useEntry(
       liveCompute(
         results.map((r) => {
           const plan = isPlanItem(r.item);
-          const v = (drafts[r.id] ?? serverValues(r, rules)).map(normalizeValue);
+          const v = (drafts[r.id] ?? serverValues(r, rules)).map((x) => normalizeFor(r.item, x));
           return {
             id: r.id,
             itemCode: r.itemCode,
@@ -188,7 +188,7 @@ export function useEntry(
 
   const dirtyIds = Object.keys(drafts).filter((id) => {
     const r = byId.get(id);
-    return r ? !same(drafts[id]!.map(normalizeValue), serverValues(r, rules)) : false;
+    return r ? !same(drafts[id]!.map((x) => normalizeFor(r.item, x)), serverValues(r, rules)) : false;
   });
 
   /** Saves one row's values if they changed (Enter, or focus leaving the row). */
@@ -197,14 +197,14 @@ export function useEntry(
     const draft = drafts[id];
     if (!r || !draft || !editable(r)) return Promise.resolve();
     const plan = isPlanItem(r.item);
-    const vals = draft.map(normalizeValue);
+    const vals = draft.map((x) => normalizeFor(r.item, x));
     if (same(vals, serverValues(r, rules))) {
       discard(id);
       return Promise.resolve();
     }
     const sig = JSON.stringify(vals);
     if (inflight.current.get(id) === sig) return Promise.resolve();
-    const bad = vals.find((v) => !valueAllowed(v, plan));
+    const bad = vals.find((v) => !allowedFor(r.item, v));
     if (bad !== undefined) {
       setRowState((s) => ({
         ...s,
@@ -226,7 +226,7 @@ export function useEntry(
         const out = await withReasons(input, (i) => call('results.enter', i));
         merge(out.changed);
         setDrafts((d) => {
-          if (!d[id] || JSON.stringify(d[id].map(normalizeValue)) !== sig) return d;
+          if (!d[id] || JSON.stringify(d[id].map((x) => normalizeFor(r.item, x))) !== sig) return d;
           const { [id]: _drop, ...rest } = d;
           return rest;
         });
@@ -299,9 +299,9 @@ export function useEntry(
         return true;
       }
       f.cells.forEach((c, i) => {
-        next[f.from + i] = normalizeValue(c);
+        next[f.from + i] = normalizeFor(r.item, c);
       });
-      const bad = next.find((v) => !valueAllowed(v, f.row.plan));
+      const bad = next.find((v) => !allowedFor(r.item, v));
       if (bad !== undefined) {
         setPasteError(t('testing.paste.badValue', { item: nameOf(r.id), value: bad }));
         return true;
