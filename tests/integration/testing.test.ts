@@ -284,7 +284,7 @@ describe('testing: plans, entry, calculation, review, OOS, completeness', () => 
     const items = pack.items.map((i) => ({
       ...i,
       verification: 'plant' as const,
-      ...(i.limit_form === 'range' && (i.min === null || i.max === null) && !(i.min ?? i.max)
+      ...(['range', 'minimum', 'maximum'].includes(i.limit_form) && i.min === null && i.max === null
         ? { limit_form: 'report_only' as const }
         : {}),
       ...(['range', 'minimum', 'maximum'].includes(i.limit_form) && i.precision === null ? { precision: 2 } : {}),

@@ -330,6 +330,7 @@ export class DispositionService {
         ),
       );
       lines.push(this.withinSpec(lotCode, c));
+      lines.push(this.microLine(lotCode));
       lines.push(this.instrumentsLine(lotCode));
       lines.push(this.inputsLine(lotCode));
       const retention = this.samples.hasRetention(lotCode);
@@ -390,6 +391,34 @@ export class DispositionService {
           note: f.limitText,
         })),
         ...oos.map((o) => ({ kind: 'oos' as const, ref: o, label: o, note: null })),
+      ],
+    );
+  }
+
+  /**
+   * Micro results final (testing, issue 20 §3): no presumptive positive waiting for its
+   * confirmation, every automatic hold reviewed by QA, and — while results are pending — the
+   * time they are expected to be final.
+   */
+  private microLine(lotCode: string): Line {
+    const m = this.results.microStatus(lotCode);
+    return this.line(
+      'micro',
+      m.pending.length === 0 && m.openHolds.length === 0,
+      {
+        pending: String(m.pending.length),
+        presumptive: m.presumptive.join(', '),
+        holds: String(m.openHolds.length),
+        expected: m.expectedFinalAt ?? '',
+      },
+      [
+        ...m.pending.map((p) => ({
+          kind: 'result' as const,
+          ref: p.resultId,
+          label: `${p.itemCode} (${p.sampleCode})`,
+          note: p.stage,
+        })),
+        ...m.openHolds.map((h) => ({ kind: 'result' as const, ref: h.resultId, label: `${h.itemCode} ${h.rule}`, note: 'micro_hold' })),
       ],
     );
   }

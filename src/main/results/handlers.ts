@@ -85,6 +85,13 @@ export function resultsHandlers(core: AppCore): ResultHandlers {
       ),
     'methods.rules.list': () => results().methodRules(),
     'methods.rules.save': (i, ctx) => results().saveMethodRule(actor(ctx), i),
+    'results.microStart': ({ ids, startedAt }, ctx) => results().microStart(actor(ctx), ids, startedAt),
+    'results.microConfirm': ({ id, unit, outcome, evidence }, ctx) =>
+      results().microConfirm(actor(ctx), id, unit, outcome, evidence),
+    'results.microHolds': (i) => results().microHolds(i),
+    'results.microHoldReview': ({ id, note, signature }, ctx) =>
+      results().microHoldReview(actor(ctx).id, id, note, signature.password, signature.meaning),
+    'results.microStatus': ({ lotCode }) => results().microStatus(lotCode),
     'trends.items': ({ productCode }) => results().trendItems(productCode),
     'trends.verdictChanges': ({ from, to }) => results().verdictChangeFigure(from, to),
     'trends.series': (i) => results().trendSeries(i),

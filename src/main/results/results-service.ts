@@ -51,6 +51,7 @@ import type { SamplesService } from '../samples/samples-service';
 import { T } from './entities';
 import { IN } from '../instruments/entities';
 import { contributions, contributors } from './independence';
+import { MicroWorkflow, type MicroHoldView, type MicroLotStatus } from './micro';
 import { recordFlips, verdictChangeFigure, verdictChangesOf, type ChangeContext, type Flip } from './verdict-changes';
 
 type PlanReason = (typeof planReasons)[number];
@@ -227,6 +228,8 @@ export interface TestingHooks {
 export class ResultsService {
   /** Set by the capabilities that build on testing (intake, environment). */
   hooks: TestingHooks = {};
+  /** Presumptive positives, confirmations, automatic holds, expected completion (issue 20 §3). */
+  readonly micro: MicroWorkflow;
 
   constructor(
     private readonly ledger: Ledger,
@@ -234,7 +237,9 @@ export class ResultsService {
     private readonly specs: SpecService,
     private readonly samples: SamplesService,
     private readonly attachmentsDir: string,
-  ) {}
+  ) {
+    this.micro = new MicroWorkflow(ledger);
+  }
 
   private get db() {
     return this.ledger.db;
@@ -355,6 +360,7 @@ export class ResultsService {
       attachments: n,
       corrected: wasCorrected,
       captures: captures ?? this.captureViews([r.id]).get(r.id) ?? [],
+      micro: this.micro.view(r),
       contributors: people?.contributors ?? contributors(this.db, [r.id]).get(r.id) ?? [],
       verdictChanges: people?.verdictChanges ?? verdictChangesOf(this.db, [r.id]).get(r.id) ?? [],
     };
@@ -1019,9 +1025,17 @@ export class ResultsService {
   }
 
   /** Saves raw data of one test (status pending/entered/returned) inside a transaction. */
-  private applyEntry(w: LedgerWriter, r: Row, raw: EntryInput, reason?: string): Row {
+  private applyEntry(
+    w: LedgerWriter,
+    r: Row,
+    raw: EntryInput,
+    reason?: string,
+    opts: { confirming?: number } = {},
+  ): Row {
     this.checkEntry(r, raw);
     const i = this.normalized(r, raw);
+    const before = arr(r['unit_values']);
+    if (i.unitValues !== undefined) this.checkPresumptives(r, before, i.unitValues, opts.confirming);
     if (i.replicates !== undefined) this.checkTypedOver(w, r, i.replicates, i.typedOverReason);
     const patch: Record<string, Value> = {};
     if (i.replicates !== undefined) patch['replicates'] = JSON.stringify(i.replicates.map((v) => v.trim()));
@@ -1043,8 +1057,30 @@ export class ResultsService {
       patch['analyst_id'] = null;
       patch['entered_at'] = null;
     }
-    return w.update(T.result, r.id, patch, {
+    const saved = w.update(T.result, r.id, patch, {
       reason: reason ?? (r['status'] === 'pending' ? 'entered' : 'changed before submission'),
+    });
+    if (r['item_group'] === 'microbiology') {
+      // A presumptive positive holds a finished IMF lot at once (issue 20 §3).
+      if (i.unitValues !== undefined) this.micro.presumptive(w, saved, before, i.unitValues);
+      this.micro.refresh(w, r.id);
+      return w.get(T.result, r.id)!;
+    }
+    return saved;
+  }
+
+  /**
+   * A presumptive unit leaves `presumptive` only by its confirmation, and on a method that
+   * confirms presumptive positives a unit becomes `present` only that way (issue 20 §3).
+   */
+  private checkPresumptives(r: Row, before: string[], after: string[], confirming: number | undefined): void {
+    const confirms = confirmsPresumptive(r['method_code'] as string | null);
+    after.forEach((u, k) => {
+      if (k === confirming) return;
+      if (before[k] === 'presumptive' && u !== 'presumptive')
+        fail('conflict', { item: r['item_code'], unit: k + 1, value: u }, 'errors.presumptive_needs_confirmation');
+      if (confirms && u === 'present' && before[k] !== 'present')
+        fail('invalid_input', { item: r['item_code'], unit: k + 1 }, 'errors.present_needs_confirmation');
     });
   }
 
@@ -1255,6 +1291,107 @@ export class ResultsService {
       });
       const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
       return { changed: this.views([...ids].map((x) => w.get(T.result, x)!)) };
+    });
+  }
+
+  // ------------------------------------------------------------------ micro workflow (issue 20 §3)
+
+  /** Incubation of micro tests started (at the time given, not in the future, not before sampling). */
+  microStart(actor: Actor, ids: string[], startedAt?: string): { updated: ResultView[] } {
+    return this.ledger.write(actor, (w) => {
+      const at = startedAt ? Date.parse(startedAt) : w.at;
+      if (at > w.at + 60_000) fail('invalid_input', { field: 'startedAt' }, 'errors.micro_start_in_future');
+      const out: Row[] = [];
+      for (const id of ids) {
+        const r = w.get(T.result, id);
+        if (!r || r.retired) fail('not_found', { entity: 'test_result', id }, 'errors.result_not_found');
+        const s = this.mustBeTestable(r['sample_id'] as string);
+        if (!EDITABLE.has(r['status'] as string))
+          fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_transition_not_allowed');
+        if (at < (s['taken_at'] as number))
+          fail('invalid_input', { field: 'startedAt', item: r['item_code'] }, 'errors.micro_start_before_sampling');
+        this.startTestingIfNeeded(w, r['sample_id'] as string);
+        out.push(this.micro.start(w, r, at));
+      }
+      return { updated: this.views(out.map((r) => w.get(T.result, r.id)!)) };
+    });
+  }
+
+  /**
+   * The confirmation of a presumptive unit (1-based): confirmed → `present`, not confirmed →
+   * `absent`, with the identification used. The only way a presumptive unit changes.
+   */
+  microConfirm(
+    actor: Actor,
+    id: string,
+    unit: number,
+    outcome: 'confirmed' | 'not_confirmed',
+    evidence: string,
+  ): { changed: ResultView[] } {
+    return this.ledger.write(actor, (w) => {
+      const r = w.get(T.result, id);
+      if (!r || r.retired) fail('not_found', { entity: 'test_result', id }, 'errors.result_not_found');
+      this.mustBeTestable(r['sample_id'] as string);
+      if (!EDITABLE.has(r['status'] as string))
+        fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_transition_not_allowed');
+      const values = arr(r['unit_values']);
+      const k = unit - 1;
+      if (values[k] !== 'presumptive') fail('conflict', { item: r['item_code'], unit }, 'errors.unit_not_presumptive');
+      values[k] = outcome === 'confirmed' ? 'present' : 'absent';
+      const saved = this.applyEntry(
+        w,
+        r,
+        { unitValues: values },
+        `confirmation: unit ${unit} ${outcome === 'confirmed' ? 'confirmed' : 'not confirmed'} (${evidence})`,
+        { confirming: k },
+      );
+      this.micro.confirmation(w, saved, k, outcome, evidence);
+      this.micro.refresh(w, id);
+      const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} unit ${unit} ${outcome}`, {
+        via: 'confirmation',
+        reason: evidence,
+        edited: new Set([id]),
+      });
+      const ids = new Set([id, ...changed.map((c) => c.id)]);
+      return { changed: this.views([...ids].map((x) => w.get(T.result, x)!)) };
+    });
+  }
+
+  microHolds(f: { lotCode?: string | undefined; status?: 'open' | 'reviewed' | undefined }): MicroHoldView[] {
+    return this.micro.holds(f);
+  }
+
+  microStatus(lotCode: string): MicroLotStatus {
+    return this.micro.status(lotCode);
+  }
+
+  /** A QA manager reviews an automatic micro hold (signed `reviewed`); the lot's decision stays with disposition. */
+  async microHoldReview(
+    signerId: string,
+    holdId: string,
+    note: string,
+    password: string,
+    meaning: SignatureMeaning,
+  ): Promise<MicroHoldView> {
+    if (meaning !== 'reviewed')
+      fail('invalid_input', { field: 'signature.meaning', expected: 'reviewed' }, 'errors.signature_meaning_mismatch');
+    const check = (h: Row | undefined): Row => {
+      if (!h || h.retired) fail('not_found', { entity: 'micro_hold', id: holdId }, 'errors.micro_hold_not_found');
+      if (h['status'] !== 'open') fail('conflict', { id: holdId, status: h['status'] }, 'errors.micro_hold_reviewed');
+      return h;
+    };
+    check(this.ledger.get(T.microHold, holdId));
+    const signer = await this.identity.authenticateSigner(signerId, password);
+    return this.ledger.write(actorOf(signer), (w) => {
+      check(w.get(T.microHold, holdId));
+      const row = w.update(
+        T.microHold,
+        holdId,
+        { status: 'reviewed', reviewed_by: signer.id, reviewed_at: w.at, review_note: note },
+        { reason: `reviewed: ${note}` },
+      );
+      this.identity.sign(w, signer, { def: T.microHold, id: holdId }, { meaning: 'reviewed', comment: note });
+      return this.micro.holdView(row);
     });
   }
 

@@ -113,6 +113,50 @@ export const verdictChangeViewSchema = z.object({
   changedAt: z.string(),
 });
 
+export const microStages = ['not_started', 'incubating', 'presumptive', 'final'] as const;
+export const microViewSchema = z.object({
+  method: z.string().nullable(),
+  stage: z.enum(microStages),
+  startedAt: z.string().nullable(),
+  expectedFinalAt: z.string().nullable(),
+  /** 1-based units recorded presumptive positive and waiting for confirmation. */
+  presumptiveUnits: z.array(z.number().int()),
+});
+
+export const microHoldViewSchema = z.object({
+  id: z.string(),
+  lotCode: z.string(),
+  resultId: z.string(),
+  sampleCode: z.string(),
+  itemCode: z.string(),
+  units: z.array(z.number().int()),
+  /** The system rule that raised it (`micro.presumptive_positive`): unsigned. */
+  rule: z.string(),
+  raisedAt: z.string(),
+  lotStatusBefore: z.string(),
+  status: z.enum(['open', 'reviewed']),
+  outcome: z.enum(['pending', 'confirmed', 'not_confirmed']),
+  reviewedBy: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
+  reviewNote: z.string().nullable(),
+});
+
+export const microLotStatusSchema = z.object({
+  pending: z.array(
+    z.object({
+      resultId: z.string(),
+      itemCode: z.string(),
+      sampleCode: z.string(),
+      stage: z.enum(microStages),
+      expectedFinalAt: z.string().nullable(),
+    }),
+  ),
+  presumptive: z.array(z.string()),
+  openHolds: z.array(microHoldViewSchema),
+  /** When every pending micro result is expected final (null while one has not started). */
+  expectedFinalAt: z.string().nullable(),
+});
+
 export const resultViewSchema = z.object({
   id: z.string(),
   rev: z.number().int(),
@@ -181,6 +225,8 @@ export const resultViewSchema = z.object({
       flagReason: z.string().nullable(),
     }),
   ),
+  /** Microbiology by a GB 4789 method: stage, incubation start, expected completion, presumptive units (issue 20 §3). */
+  micro: microViewSchema.nullable(),
   /**
    * Everyone who entered, changed, captured or submitted a value of this result, any
    * revision (issue 19 §3): none of them may review or return it.
@@ -646,6 +692,47 @@ export const testingChannels = {
         entered: z.number().int(),
       }),
     ),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** Incubation of micro tests started (now, or the time given): their expected completion follows the method. */
+  'results.microStart': channel({
+    input: z.object({ ids: z.array(id).min(1).max(200), startedAt: instant.optional() }),
+    output: z.object({ updated: z.array(resultViewSchema) }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /** The confirmation of a presumptive unit (1-based): confirmed → present, not confirmed → absent. */
+  'results.microConfirm': channel({
+    input: z.object({
+      id,
+      unit: z.number().int().min(1).max(60),
+      outcome: z.enum(['confirmed', 'not_confirmed']),
+      /** The identification used (biochemical, API, MALDI-TOF, serology…). */
+      evidence: z.string().trim().min(3).max(500),
+    }),
+    output: z.object({ changed: z.array(resultViewSchema) }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /** Automatic holds of presumptive positives, by lot and status. */
+  'results.microHolds': channel({
+    input: z.object({ lotCode: code.optional(), status: z.enum(['open', 'reviewed']).optional() }),
+    output: z.array(microHoldViewSchema),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** A QA manager reviews an automatic hold (signed `reviewed`). */
+  'results.microHoldReview': channel({
+    input: z.object({ id, note: z.string().trim().min(3).max(1000), signature: signatureInputSchema }),
+    output: microHoldViewSchema,
+    access: 'lots.decide',
+    writes: true,
+  }),
+  /** A lot's micro results: pending ones with their expected completion, presumptives, open holds. */
+  'results.microStatus': channel({
+    input: z.object({ lotCode: code }),
+    output: microLotStatusSchema,
     access: 'results.read',
     writes: false,
   }),

@@ -35,6 +35,7 @@ import { CaptureButton } from '../instruments/capture-button';
 import { TypedOverReasonHost } from '../instruments/typed-over';
 import { useReportedText } from './reported';
 import { VerdictChangeReasonHost } from './verdict-change';
+import { MicroExpected, MicroStageBadge } from './micro-panel';
 
 export interface EntryGridProps {
   entry: Entry;
@@ -441,7 +442,9 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                           📎 {r.attachments}
                         </Badge>
                       ) : null}
+                      <MicroStageBadge r={r} />
                     </Group>
+                    <MicroExpected r={r} />
                     {r.status === 'returned' && r.returnReason ? (
                       <Text size="xs" c="orange.9" maw={180}>
                         {t('testing.grid.returned', { reason: r.returnReason })}
@@ -516,7 +519,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                               <Badge
                                 key={k}
                                 variant="outline"
-                                color={v === 'present' ? 'red' : 'gray'}
+                                color={v === 'present' || v === 'presumptive' ? 'red' : 'gray'}
                                 tt="none"
                                 ff="monospace"
                                 data-testid={`entry-unit-value-${r.itemCode}-${k}${suffix}`}

@@ -14,6 +14,7 @@ import { LotLink } from '../lots/lot-format';
 import { SampleStatusBadge, sampleHref } from '../samples/sample-format';
 import { AddTestModal, CorrectDialog, ExternalLabDialog, SubmitDialog } from './entry-dialogs';
 import { EntryGrid } from './entry-grid';
+import { MicroPanel } from './micro-panel';
 import { ResultDrawer } from './result-drawer';
 import { ScanBox } from './scan-box';
 import { isZh, itemName, num, oosHref, reasonText, TestingTabs } from './testing-format';
@@ -225,14 +226,17 @@ function EntryLoaded({ data, focus }: { data: ForSample; focus: string | null })
           </Stack>
         </Paper>
       ) : (
-        <EntryGrid
-          entry={entry}
-          canEnter={canEnter}
-          focusId={focus}
-          onOpenDetail={setDrawer}
-          onCorrect={setCorrecting}
-          onExternal={setExternal}
-        />
+        <>
+          <MicroPanel rows={rows} lotCode={sample.lotCode} canEnter={canEnter} entry={entry} />
+          <EntryGrid
+            entry={entry}
+            canEnter={canEnter}
+            focusId={focus}
+            onOpenDetail={setDrawer}
+            onCorrect={setCorrecting}
+            onExternal={setExternal}
+          />
+        </>
       )}
 
       {rows.length > 0 ? (

@@ -144,6 +144,8 @@ export function useEntry(
     });
     void qc.invalidateQueries({ queryKey: ['results.worklist'] });
     void qc.invalidateQueries({ queryKey: ['results.get'] });
+    // A presumptive positive may have held the lot (issue 20 §3).
+    void qc.invalidateQueries({ queryKey: ['results.microHolds'] });
     // The first value entered moves the sample from received to in testing.
     const cached = qc.getQueryData<ForSample>(key);
     if (cached?.sample.status === 'received') {
@@ -188,7 +190,12 @@ export function useEntry(
 
   const dirtyIds = Object.keys(drafts).filter((id) => {
     const r = byId.get(id);
-    return r ? !same(drafts[id]!.map((x) => normalizeFor(r.item, x)), serverValues(r, rules)) : false;
+    return r
+      ? !same(
+          drafts[id]!.map((x) => normalizeFor(r.item, x)),
+          serverValues(r, rules),
+        )
+      : false;
   });
 
   /** Saves one row's values if they changed (Enter, or focus leaving the row). */
