@@ -3,10 +3,14 @@ import type { AppCore } from '../app/core';
 import { signatureView } from '../app/signature-view';
 import type { CallContext, HandlerTable } from '../dispatcher/dispatcher';
 import type { Actor } from '../ledger/ledger';
+import { chartKey } from './charts';
 
 type ResultHandlers = Pick<
   HandlerTable,
-  Extract<keyof HandlerTable, `results.${string}` | `oos.${string}` | `methods.${string}` | `trends.${string}`>
+  Extract<
+    keyof HandlerTable,
+    `results.${string}` | `oos.${string}` | `methods.${string}` | `trends.${string}` | `qc.${string}`
+  >
 >;
 
 function actor(ctx: CallContext): Actor {
@@ -93,6 +97,14 @@ export function resultsHandlers(core: AppCore): ResultHandlers {
       results().microHoldReview(actor(ctx).id, id, note, signature.password, signature.meaning),
     'results.microStatus': ({ lotCode }) => results().microStatus(lotCode),
     'trends.items': ({ productCode }) => results().trendItems(productCode),
+    'trends.baselines': ({ chart }) => results().charts.baselines(chartKey(chart)),
+    'trends.baselineCreate': ({ chart, from, to, note, signature }, ctx) =>
+      results().charts.createBaseline(actor(ctx).id, chart, from, to, note, signature.password, signature.meaning),
+    'qc.materials': () => results().charts.materials(),
+    'qc.materialSave': (i, ctx) => results().charts.saveMaterial(actor(ctx), i),
+    'qc.record': (i, ctx) => results().charts.recordQc(actor(ctx), i),
+    'qc.charts': () => results().charts.qcCharts(),
+    'qc.series': (i) => results().qcSeries(i),
     'trends.verdictChanges': ({ from, to }) => results().verdictChangeFigure(from, to),
     'trends.series': (i) => results().trendSeries(i),
   };

@@ -12,7 +12,6 @@ import type {
   historyEntrySchema,
   planReasons,
   replicateRuleSchema,
-  trendPointSchema,
 } from '../../shared/contract/channels/testing';
 import { fail } from '../../shared/contract/errors';
 import type { SignatureMeaning } from '../../shared/domain/roles';
@@ -20,7 +19,6 @@ import {
   completeness,
   computeCalculated,
   computeMeasured,
-  controlLimits,
   dependenciesOf,
   energyKJ,
   entryUnit,
@@ -34,10 +32,10 @@ import {
   unitWithBasis,
   parseDecimal,
   RECONSTITUTION_ITEM,
-  westgardFlags,
   type ComputedResult,
   type ReplicateRule,
   type TestItem,
+  type WestgardRule,
 } from '../../shared/rules';
 import type { SpecItem } from '../../shared/catalog/spec-schema';
 import { actorOf, type IdentityService } from '../auth/identity';
@@ -52,6 +50,7 @@ import { T } from './entities';
 import { IN } from '../instruments/entities';
 import { contributions, contributors } from './independence';
 import { MicroWorkflow, type MicroHoldView, type MicroLotStatus } from './micro';
+import { chartKey, ControlCharts } from './charts';
 import { recordFlips, verdictChangeFigure, verdictChangesOf, type ChangeContext, type Flip } from './verdict-changes';
 
 type PlanReason = (typeof planReasons)[number];
@@ -230,6 +229,8 @@ export class ResultsService {
   hooks: TestingHooks = {};
   /** Presumptive positives, confirmations, automatic holds, expected completion (issue 20 §3). */
   readonly micro: MicroWorkflow;
+  /** Signed baselines, Westgard against them, QC check-sample charts (issue 20 §6). */
+  readonly charts: ControlCharts;
 
   constructor(
     private readonly ledger: Ledger,
@@ -239,6 +240,7 @@ export class ResultsService {
     private readonly attachmentsDir: string,
   ) {
     this.micro = new MicroWorkflow(ledger);
+    this.charts = new ControlCharts(ledger, identity);
   }
 
   private get db() {
@@ -2139,6 +2141,44 @@ export class ResultsService {
     });
   }
 
+  /** A QC check-sample chart (material × method × instrument) against its own signed baseline. */
+  qcSeries(f: {
+    materialCode: string;
+    methodCode: string;
+    instrumentId: string;
+    from?: string | undefined;
+    to?: string | undefined;
+  }) {
+    const material = this.charts.materials().find((m) => m.code === f.materialCode);
+    if (!material) fail('not_found', { entity: 'qc_material', id: f.materialCode }, 'errors.qc_material_not_found');
+    const points = this.charts.qcPoints(f.materialCode, f.methodCode, f.instrumentId, f.from, f.to);
+    const judged = this.charts.judge(
+      chartKey({ kind: 'qc', materialCode: f.materialCode, methodCode: f.methodCode, instrumentId: f.instrumentId }),
+      points,
+    );
+    const spiked = material.kind === 'spiked';
+    return {
+      material,
+      item: {
+        code: material.code,
+        nameZh: material.nameZh,
+        nameEn: material.nameEn,
+        unit: spiked ? '%' : material.unit,
+        min: null,
+        max: null,
+      },
+      points: judged.points.map((p) => ({ ...p, rules: p.rules as WestgardRule[] })),
+      stats: judged.stats,
+      baseline: judged.baseline,
+      censored: 0,
+    };
+  }
+
+  /**
+   * A product's control chart: reviewed results across lots, judged (limits, Westgard) on
+   * their unrounded values against the chart's signed baseline (issue 20 §6), or — with no
+   * baseline signed — against the plotted window, which the page says drifts.
+   */
   trendSeries(f: {
     productCode: string;
     itemCode: string;
@@ -2146,59 +2186,43 @@ export class ResultsService {
     to?: string | undefined;
     limit: number;
   }) {
-    const where = ['r.product_code = ?', 'r.item_code = ?', "r.status = 'reviewed'", 'r.retired = 0'];
-    const params: unknown[] = [f.productCode, f.itemCode];
-    if (f.from) {
-      where.push('substr(l.lot_date,1,10) >= ?');
-      params.push(f.from);
-    }
-    if (f.to) {
-      where.push('substr(l.lot_date,1,10) <= ?');
-      params.push(f.to);
-    }
-    // The newest `limit` points, shown oldest first.
-    const rows = (
-      this.db
-        .prepare(
-          `SELECT r.id, r.lot_code, r.sample_code, r.reported, r.verdict, substr(l.lot_date,1,10) AS lot_date FROM test_result r JOIN lot l ON l.code = r.lot_code
-           WHERE ${where.join(' AND ')} ORDER BY l.lot_date DESC, r.lot_code DESC LIMIT ?`,
-        )
-        .all(...params, f.limit) as Array<{
-        id: string;
-        lot_code: string;
-        sample_code: string;
-        reported: string | null;
-        verdict: string | null;
-        lot_date: string;
-      }>
-    ).reverse();
+    const all = this.db
+      .prepare(
+        `SELECT count(*) AS n FROM test_result r JOIN lot l ON l.code = r.lot_code
+         WHERE r.product_code = ? AND r.item_code = ? AND r.status = 'reviewed' AND r.retired = 0
+           AND (? IS NULL OR substr(l.lot_date,1,10) >= ?) AND (? IS NULL OR substr(l.lot_date,1,10) <= ?)`,
+      )
+      .get(f.productCode, f.itemCode, f.from ?? null, f.from ?? null, f.to ?? null, f.to ?? null) as { n: number };
+    const points = this.charts.productPoints(f.productCode, f.itemCode, f.from, f.to, f.limit);
     const last = this.db
       .prepare(
         'SELECT item FROM test_result WHERE product_code = ? AND item_code = ? AND retired = 0 ORDER BY rowid DESC LIMIT 1',
       )
       .get(f.productCode, f.itemCode) as { item: string } | undefined;
     const item = last ? (JSON.parse(last.item) as TestItem) : null;
-    const numeric = rows.filter((r) => r.reported !== null && parseDecimal(r.reported).ok);
-    const values = numeric.map((r) => r.reported!);
-    const stats = controlLimits(values);
-    const flags = westgardFlags(values);
-    const points: Array<z.infer<typeof trendPointSchema>> = numeric.map((r, k) => ({
-      resultId: r.id,
-      lotCode: r.lot_code,
-      lotDate: r.lot_date,
-      sampleCode: r.sample_code,
-      reported: r.reported!,
-      verdict: (r.verdict as 'pass' | null) ?? null,
-      z: flags[k]?.z ?? null,
-      rules: [...(flags[k]?.rules ?? [])],
-    }));
+    const judged = this.charts.judge(
+      chartKey({ kind: 'product', productCode: f.productCode, itemCode: f.itemCode }),
+      points,
+    );
     return {
       item: item
-        ? { code: item.code, nameZh: item.name_zh, nameEn: item.name_en, unit: item.unit, min: item.min, max: item.max }
+        ? {
+            code: item.code,
+            nameZh: item.name_zh,
+            nameEn: item.name_en,
+            unit: unitWithBasis(item.unit, item.basis),
+            min: item.min,
+            max: item.max,
+          }
         : null,
-      points,
-      stats,
-      censored: rows.length - numeric.length,
+      points: judged.points.map((p) => ({
+        ...p,
+        verdict: p.verdict,
+        rules: p.rules as WestgardRule[],
+      })),
+      stats: judged.stats,
+      baseline: judged.baseline,
+      censored: Math.max(0, Math.min(all.n, f.limit) - points.length),
     };
   }
 }

@@ -349,12 +349,75 @@ export type Completeness = z.infer<typeof completenessSchema>;
 
 const worklistFacet = z.array(z.object({ key: z.string().nullable(), count: z.number().int() }));
 
+/** A chart: a product's item, or a QC check material on a method and instrument (issue 20 §6). */
+export const chartSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('product'), productCode: code, itemCode: z.string().trim().min(1).max(40) }),
+  z.object({
+    kind: z.literal('qc'),
+    materialCode: code,
+    methodCode: z.string().trim().min(1).max(60),
+    instrumentId: z.string().trim().min(1).max(80),
+  }),
+]);
+
+export const baselineViewSchema = z.object({
+  id: z.string(),
+  chart: z.string(),
+  from: z.string(),
+  to: z.string(),
+  n: z.number().int(),
+  mean: z.string(),
+  sd: z.string(),
+  note: z.string().nullable(),
+  status: z.enum(['active', 'superseded']),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  supersededAt: z.string().nullable(),
+  points: z.array(z.object({ ref: z.string(), label: z.string(), value: z.string() })),
+});
+
+const statsSchema = z
+  .object({
+    n: z.number().int(),
+    mean: z.string(),
+    sd: z.string(),
+    warnLow: z.string(),
+    warnHigh: z.string(),
+    ctlLow: z.string(),
+    ctlHigh: z.string(),
+    oneLow: z.string(),
+    oneHigh: z.string(),
+  })
+  .nullable();
+
+export const qcMaterialKinds = ['reference_material', 'spiked'] as const;
+export const qcMaterialSchema = z.object({
+  id: z.string(),
+  rev: z.number().int(),
+  code: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  kind: z.enum(qcMaterialKinds),
+  methodCode: z.string(),
+  itemCode: z.string().nullable(),
+  unit: z.string(),
+  assignedValue: z.string(),
+  uncertainty: z.string().nullable(),
+  certificateNo: z.string().nullable(),
+  lotNo: z.string().nullable(),
+  expiresOn: z.string().nullable(),
+  note: z.string().nullable(),
+  active: z.boolean(),
+});
+
 export const trendPointSchema = z.object({
   resultId: z.string(),
   lotCode: z.string(),
   lotDate: z.string(),
   sampleCode: z.string(),
   reported: z.string(),
+  /** The unrounded value the limits and rules used (null: only the rounded value is on record). */
+  value: z.string().nullable(),
   verdict: z.enum(testVerdicts).nullable(),
   z: z.string().nullable(),
   rules: z.array(z.enum(westgardRules)),
@@ -766,20 +829,125 @@ export const testingChannels = {
         })
         .nullable(),
       points: z.array(trendPointSchema),
-      stats: z
-        .object({
-          n: z.number().int(),
-          mean: z.string(),
-          sd: z.string(),
-          warnLow: z.string(),
-          warnHigh: z.string(),
-          ctlLow: z.string(),
-          ctlHigh: z.string(),
-          oneLow: z.string(),
-          oneHigh: z.string(),
-        })
-        .nullable(),
+      /** Limits: from the signed baseline when there is one, else from the plotted window. */
+      stats: statsSchema,
+      /** The chart's signed baseline (null: none signed; the limits drift with the window). */
+      baseline: baselineViewSchema.nullable(),
       /** Points left out because they are not numbers (ND, '<0.5'). */
+      censored: z.number().int(),
+    }),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** The baselines of a chart, newest first (the active one and those it superseded). */
+  'trends.baselines': channel({
+    input: z.object({ chart: chartSpecSchema }),
+    output: z.array(baselineViewSchema),
+    access: 'results.read',
+    writes: false,
+  }),
+  /**
+   * A QA manager signs a chart's baseline (`approved`): the points of the period, frozen with
+   * their unrounded values; it supersedes the chart's previous baseline.
+   */
+  'trends.baselineCreate': channel({
+    input: z.object({
+      chart: chartSpecSchema,
+      from: date,
+      to: date,
+      note: z.string().trim().min(3).max(1000),
+      signature: signatureInputSchema,
+    }),
+    output: baselineViewSchema,
+    access: 'specs.approve',
+    writes: true,
+  }),
+  /** QC check materials: reference materials and spiked samples with their assigned values. */
+  'qc.materials': channel({
+    input: z.object({}),
+    output: z.array(qcMaterialSchema),
+    access: 'results.read',
+    writes: false,
+  }),
+  'qc.materialSave': channel({
+    input: z.object({
+      code: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, { message: 'qc_material_code' }),
+      nameZh: z.string().trim().min(1).max(120),
+      nameEn: z.string().trim().min(1).max(120),
+      kind: z.enum(qcMaterialKinds),
+      methodCode: z.string().trim().min(1).max(60),
+      itemCode: z.string().trim().max(40).nullable(),
+      unit: z.string().trim().max(40),
+      assignedValue: z.string().regex(/^\d+(\.\d+)?$/, { message: 'decimal_string' }),
+      uncertainty: z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, { message: 'decimal_string' })
+        .nullable(),
+      certificateNo: z.string().trim().max(80).nullable(),
+      lotNo: z.string().trim().max(80).nullable(),
+      expiresOn: date.nullable(),
+      note: z.string().trim().max(500).nullable(),
+      active: z.boolean(),
+      reason: reasonSchema.optional(),
+    }),
+    output: qcMaterialSchema,
+    access: 'catalog.manage',
+    writes: true,
+  }),
+  /** A QC check result on a method and instrument (recovery % for spiked samples). */
+  'qc.record': channel({
+    input: z.object({
+      materialCode: code,
+      instrumentId: instrumentRef,
+      value: z.string().regex(/^-?\d+(\.\d+)?$/, { message: 'decimal_string' }),
+      runAt: instant.optional(),
+      note: z.string().trim().max(500).optional(),
+    }),
+    output: z.object({ id: z.string(), recovery: z.string() }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /** QC charts that have results: material × method × instrument. */
+  'qc.charts': channel({
+    input: z.object({}),
+    output: z.array(
+      z.object({
+        materialCode: z.string(),
+        methodCode: z.string(),
+        instrumentId: z.string(),
+        instrumentCode: z.string(),
+        count: z.number().int(),
+        lastAt: z.string(),
+      }),
+    ),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** One QC chart, judged against its own signed baseline (Westgard). */
+  'qc.series': channel({
+    input: z.object({
+      materialCode: code,
+      methodCode: z.string().trim().min(1).max(60),
+      instrumentId: z.string().trim().min(1).max(80),
+      from: date.optional(),
+      to: date.optional(),
+    }),
+    output: z.object({
+      material: qcMaterialSchema,
+      item: z.object({
+        code: z.string(),
+        nameZh: z.string(),
+        nameEn: z.string(),
+        unit: z.string(),
+        min: z.string().nullable(),
+        max: z.string().nullable(),
+      }),
+      points: z.array(trendPointSchema.extend({ measured: z.string(), note: z.string().nullable() })),
+      stats: statsSchema,
+      baseline: baselineViewSchema.nullable(),
       censored: z.number().int(),
     }),
     access: 'results.read',
