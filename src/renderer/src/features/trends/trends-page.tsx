@@ -25,8 +25,10 @@ import { SampleTestingLink } from '../review/result-format';
 import { TestingTabs } from '../review/testing-tabs';
 import { ControlChart, pointLevel, VIOLATION, WARNING, type Series } from './control-chart';
 import { VerdictChangeFigure } from './verdict-change-figure';
+import { BaselinePanel } from './baseline-panel';
+import { QcView } from './qc-view';
 
-type TrendsView = 'product' | 'changes';
+type TrendsView = 'product' | 'qc' | 'changes';
 
 /**
  * `#/trends?product=<code>&item=<code>&from&to&highlight=<resultId>`: a Shewhart control chart
@@ -42,7 +44,8 @@ export function TrendsPage() {
   const from = route.params.get('from') ?? '';
   const to = route.params.get('to') ?? '';
   const highlight = route.params.get('highlight');
-  const view: TrendsView = route.params.get('view') === 'changes' ? 'changes' : 'product';
+  const viewParam = route.params.get('view');
+  const view: TrendsView = viewParam === 'changes' || viewParam === 'qc' ? viewParam : 'product';
   const [includeSpec, setIncludeSpec] = useState(false);
   const go = (p: Record<string, string | null | undefined>) =>
     navigate('/trends', { product, item: itemCode, from, to, highlight, ...p });
@@ -70,11 +73,13 @@ export function TrendsPage() {
         onChange={(v) => navigate('/trends', v === 'product' ? { product, item: itemCode, from, to } : { view: v })}
         data={[
           { value: 'product', label: t('trends.views.product') },
+          { value: 'qc', label: t('trends.views.qc') },
           { value: 'changes', label: t('trends.views.changes') },
         ]}
         data-testid="trends-view"
       />
       {view === 'changes' ? <VerdictChangeFigure /> : null}
+      {view === 'qc' ? <QcView /> : null}
       {view === 'product' ? (
         <>
           <Paper withBorder p="sm">
@@ -142,12 +147,20 @@ export function TrendsPage() {
           {series.isLoading ? <Loader /> : null}
           <ErrorAlert error={series.error} />
           {series.data ? (
-            <TrendView
-              series={series.data}
-              includeSpec={includeSpec}
-              highlight={highlight}
-              onPick={(id) => go({ highlight: id })}
-            />
+            <>
+              <BaselinePanel
+                chart={{ kind: 'product', productCode: product, itemCode }}
+                baseline={series.data.baseline}
+                defaultFrom={from || series.data.points[0]?.lotDate || null}
+                defaultTo={to || series.data.points.at(-1)?.lotDate || null}
+              />
+              <TrendView
+                series={series.data}
+                includeSpec={includeSpec}
+                highlight={highlight}
+                onPick={(id) => go({ highlight: id })}
+              />
+            </>
           ) : null}
         </>
       ) : null}
