@@ -120,6 +120,7 @@ export function QcView() {
             </Text>
           </Paper>
           <BaselinePanel
+            key={`${material}|${method}|${instrument}`}
             chart={{ kind: 'qc', materialCode: material, methodCode: method, instrumentId: instrument }}
             baseline={series.data.baseline}
             defaultFrom={series.data.points[0]?.lotDate ?? null}

@@ -149,6 +149,7 @@ export function TrendsPage() {
           {series.data ? (
             <>
               <BaselinePanel
+                key={`${product}|${itemCode}`}
                 chart={{ kind: 'product', productCode: product, itemCode }}
                 baseline={series.data.baseline}
                 defaultFrom={from || series.data.points[0]?.lotDate || null}
