@@ -35,7 +35,8 @@ import {
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT_DIR = path.join(ROOT, 'resources', 'spec-packs');
-const REFERENCE_DIR = path.resolve(ROOT, '..', 'shared', 'reference');
+/** ../shared/reference beside the repository, or LOTSEAL_REFERENCE_DIR (a worktree elsewhere). */
+const REFERENCE_DIR = process.env['LOTSEAL_REFERENCE_DIR'] ?? path.resolve(ROOT, '..', 'shared', 'reference');
 const SPEC_ITEMS_FILE = path.join(REFERENCE_DIR, 'spec-items.json');
 const REFERENCE_MD_FILE = path.join(REFERENCE_DIR, 'reference-data.md');
 
@@ -272,6 +273,13 @@ type LimitSource =
   /** A spec-items row of the pack's own product standard, by `item` name. */
   | { readonly kind: 'own'; readonly item: string; readonly table?: string }
   /**
+   * A pathogen limit of GB 29921-2021 (预包装食品中致病菌限量), to which the 2021 product
+   * standards refer pathogens. The plan values come from the only rows the reference has —
+   * GB 10765's, tagged [U] — and are used for the infant pack only, as unverified drafts with
+   * the source clause; the other packs list the item as missing with the same clause.
+   */
+  | { readonly kind: 'gb29921'; readonly item: string; readonly clause: string }
+  /**
    * A limit of a general standard (GB 2762 / GB 2761 contaminants, the melamine
    * announcement), the same for every IMF stage: usable in all three IMF packs.
    */
@@ -296,6 +304,15 @@ interface ImfDef {
   readonly note?: string;
   /** Product-standard items only: 'powder' notes apply. */
   readonly optional?: boolean;
+  /**
+   * The item's own reporting precision (decimals), whatever digits its limits state: ratios
+   * and calculated items carry their own (issue 20 §2: ARA/DHA to one decimal).
+   */
+  readonly precision?: number;
+  /** A reporting rule beyond decimals (GB 4789.2 colony counts; src/shared/rules/reporting.ts). */
+  readonly reporting?: SpecItem['reporting'];
+  /** Not in the reference's item list: an item the 2010 edition limited (MISSING_2021). */
+  readonly notInReference?: boolean;
 }
 
 const OPTIONAL_NOTE =
@@ -327,6 +344,30 @@ const nutrient = (
 });
 
 const METHOD_U = 'Method per reference-data.md §1.4 (status U).';
+
+/**
+ * Items a release panel needs that reference-data.md §1.4 does not list: the 2010 product
+ * standards limited them (fat quality as a share of total fatty acids in the table notes;
+ * lactose as a share of carbohydrate for milk-based products), and the 2021 editions are
+ * expected to [U]. Listed as `missing`, so a QA manager enters the limit from the official
+ * text — or deletes the item if the 2021 edition does not set it — before approval.
+ */
+const MISSING_2021 =
+  'Not in the reference item list (reference-data.md §1.4) [U]: limited by the 2010 edition; check whether the 2021 edition keeps it and enter its limit, or delete the item.';
+
+const fatQuality = (code: string, name_zh: string, name_en: string, form: LimitForm): ImfDef => ({
+  code,
+  name_zh,
+  name_en,
+  group: 'macronutrients',
+  method_code: 'GB 5009.168',
+  unit: '%',
+  basis: 'as_is',
+  form,
+  limit: { kind: 'none' },
+  notInReference: true,
+  note: `${MISSING_2021} Fatty acid as a share of total fatty acids. Method GB 5009.168 [U].`,
+});
 
 /** The release panel of reference-data.md §1.4 for a milk-based IMF, in pack order. */
 const IMF_ITEMS: readonly ImfDef[] = [
@@ -399,8 +440,17 @@ const IMF_ITEMS: readonly ImfDef[] = [
     form: 'range',
     formula: 'la / ala',
     limit: { kind: 'none' },
-    note: 'Calculated: linoleic acid ÷ α-linolenic acid (both per 100 kJ).',
+    precision: 1,
+    note: 'Calculated: linoleic acid ÷ α-linolenic acid (both per 100 kJ); reported to one decimal.',
   },
+  fatQuality(
+    'lauric_myristic',
+    '月桂酸和肉豆蔻酸（十四烷酸）总量（占总脂肪酸）',
+    'Lauric and myristic acids (% of total fatty acids)',
+    'maximum',
+  ),
+  fatQuality('trans_fatty_acids', '反式脂肪酸（占总脂肪酸）', 'Trans fatty acids (% of total fatty acids)', 'maximum'),
+  fatQuality('erucic_acid', '芥酸（占总脂肪酸）', 'Erucic acid (% of total fatty acids)', 'maximum'),
   {
     code: 'carbohydrate',
     name_zh: '碳水化合物',
@@ -414,6 +464,19 @@ const IMF_ITEMS: readonly ImfDef[] = [
     limit: { kind: 'own', item: 'carbohydrate' },
     md12: 'Carbohydrate',
     note: 'Calculated by difference, 100 − moisture − protein − fat − ash (g/100 g), the convention of src/shared/rules/basis.ts; the definition is [U] in reference-data.md §1.4 (alternative: sugars by GB 5009.8). Subtract dietary fibre too if the product declares it. The limit is per 100 kJ.',
+  },
+  {
+    code: 'lactose_share',
+    name_zh: '乳糖占碳水化合物总量',
+    name_en: 'Lactose (% of total carbohydrate)',
+    group: 'macronutrients',
+    method_code: 'GB 5009.8',
+    unit: '%',
+    basis: 'as_is',
+    form: 'minimum',
+    limit: { kind: 'none' },
+    notInReference: true,
+    note: `${MISSING_2021} Milk-based products: lactose as a share of total carbohydrate (the 2010 edition set a minimum for it). Method GB 5009.8 [U].`,
   },
   // -- vitamins
   nutrient('vit_a', '维生素A', 'Vitamin A', 'vitamins', 'GB 5009.82', 'µg RE', 'vitamin A', 'Vitamin A', METHOD_U),
@@ -571,7 +634,8 @@ const IMF_ITEMS: readonly ImfDef[] = [
     form: 'range',
     formula: 'ca / p',
     limit: { kind: 'none' },
-    note: 'Calculated: calcium ÷ phosphorus (both in mg).',
+    precision: 1,
+    note: 'Calculated: calcium ÷ phosphorus (both in mg); reported to one decimal.',
   },
   nutrient('iodine', '碘', 'Iodine', 'minerals', 'GB 5009.267', 'µg', null, null, METHOD_U),
   nutrient(
@@ -657,7 +721,8 @@ const IMF_ITEMS: readonly ImfDef[] = [
     formula: 'ara / dha',
     limit: { kind: 'none' },
     optional: true,
-    note: 'Calculated: ARA ÷ DHA (both per 100 kJ); applies when DHA is added.',
+    precision: 1,
+    note: 'Calculated: ARA ÷ DHA (both per 100 kJ); applies when DHA is added. Reported to one decimal: a ratio carries its own precision, not the digits of its bounds (2.4 is 2.4, never "2").',
   },
   // -- contaminants
   {
@@ -731,7 +796,8 @@ const IMF_ITEMS: readonly ImfDef[] = [
     basis: 'per_g',
     form: 'sampling_plan',
     limit: { kind: 'own', item: 'aerobic plate count' },
-    note: 'Not for products with live cultures. Method GB 4789.2 [S2].',
+    reporting: { kind: 'colony_count' },
+    note: 'Not for products with live cultures. Method GB 4789.2 [S2]; counts reported by its rule (two significant figures from 100 CFU on, a.b × 10ⁿ).',
   },
   {
     code: 'enterobacteriaceae',
@@ -743,6 +809,7 @@ const IMF_ITEMS: readonly ImfDef[] = [
     basis: 'per_g',
     form: 'sampling_plan',
     limit: { kind: 'own', item: 'Enterobacteriaceae' },
+    reporting: { kind: 'colony_count' },
     note:
       'Per the reference the 2021 standards replaced coliforms with Enterobacteriaceae [U, not verified]. ' + METHOD_U,
   },
@@ -755,8 +822,12 @@ const IMF_ITEMS: readonly ImfDef[] = [
     unit: 'per 100 g',
     basis: 'per_100g',
     form: 'sampling_plan',
-    limit: { kind: 'own', item: 'Cronobacter spp.' },
-    note: 'Absence plan: results "absent" / "present" in each 100 g unit. Method GB 4789.40 [S2] (2024 edition titled 克罗诺杆菌检验).',
+    limit: {
+      kind: 'gb29921',
+      item: 'Cronobacter spp.',
+      clause: 'GB 29921-2021 表1 特殊膳食用食品：婴幼儿配方食品（克罗诺杆菌属）',
+    },
+    note: 'Absence plan: results "absent" / "present" in each 100 g unit; a presumptive positive is confirmed before it counts (the lot is held meanwhile). Method GB 4789.40 [S2] (2024 edition titled 克罗诺杆菌检验).',
   },
   {
     code: 'salmonella',
@@ -767,8 +838,12 @@ const IMF_ITEMS: readonly ImfDef[] = [
     unit: 'per 25 g',
     basis: 'per_25g',
     form: 'sampling_plan',
-    limit: { kind: 'own', item: 'Salmonella' },
-    note: 'Absence plan: results "absent" / "present" in each 25 g unit. May sit in GB 29921-2021 rather than the product standard [U]. Method GB 4789.4 [S2].',
+    limit: {
+      kind: 'gb29921',
+      item: 'Salmonella',
+      clause: 'GB 29921-2021 表1 特殊膳食用食品：婴幼儿配方食品（沙门氏菌）',
+    },
+    note: 'Absence plan: results "absent" / "present" in each 25 g unit; a presumptive positive is confirmed before it counts (the lot is held meanwhile). Method GB 4789.4 [S2].',
   },
   // -- other indices
   {
@@ -991,6 +1066,33 @@ function imfItems(standard: ImfStandard, inputs: Inputs, gb10765: readonly SpecI
     const lim = def.limit;
     let row: SourceRow | null = null;
     if (lim.kind === 'own') row = findRow(inputs.rows, standard, lim.item);
+    // GB 29921-2021 pathogen plans: the infant pack takes the [U] plan of the reference as an
+    // unverified draft with its clause; the older-infant and young-children packs, which have
+    // no sourced plan, list the item as missing with the same clause.
+    if (lim.kind === 'gb29921') {
+      const src = findRow(inputs.rows, GB10765, lim.item);
+      if (src) usedRows.add(src);
+      item.clause = lim.clause;
+      if (standard === GB10765 && src) {
+        notes.push(applyRow(item, src, null));
+        item.source = `GB 29921-2021 (pathogen limits of prepackaged foods, to which ${standard} refers) [U]; plan values: ${REF_14U}, spec-items.json row "${src.item}" (no source_url)`;
+        item.verification = 'unverified';
+        notes.push(
+          `Unverified draft: the plan is the one the reference lists for infant formula, which may be the 2010 product standard's; check n, c and m against ${lim.clause} before approval.`,
+        );
+      } else {
+        item.source = `GB 29921-2021 (pathogen limits of prepackaged foods) [U]; no plan for ${standard === GB10766 ? 'older-infant' : 'young-children'} formula in the sources consulted`;
+        item.verification = 'missing';
+        notes.push(
+          `No plan in the sources consulted. Enter n, c and m from ${lim.clause}, ${OFFICIAL}${lim.item.startsWith('Cronobacter') ? '; if GB 29921-2021 limits Cronobacter only for infant formula (0–6 months), delete the item' : ''}.`,
+        );
+      }
+      if (def.reporting) item.reporting = def.reporting;
+      if (def.precision !== undefined) item.precision = def.precision;
+      notes.push(def.note);
+      item.note = cleanNote(notes);
+      return item;
+    }
     if (lim.kind === 'general')
       row = findRow(
         inputs.rows,
@@ -1043,12 +1145,13 @@ function imfItems(standard: ImfStandard, inputs: Inputs, gb10765: readonly SpecI
       item.source = ara?.source_url ?? null;
       item.verification = 'unverified';
       notes.push(
-        `The source states the bounds as relations ("ARA must also be >= DHA and <= ${max}*DHA", spec-items.json note of the ARA row; reference-data.md §1.2): written here as the ratio ARA/DHA between 1 and ${max}. Reporting precision follows those stated digits; raise it if the ratio is reported with decimals.`,
+        `The source states the bounds as relations ("ARA must also be >= DHA and <= ${max}*DHA", spec-items.json note of the ARA row; reference-data.md §1.2): written here as the ratio ARA/DHA between 1 and ${max}.`,
       );
     } else {
       item.verification = 'missing';
-      item.source =
-        standard === GB10765
+      item.source = def.notInReference
+        ? `not in reference-data.md §1.4; limited by the 2010 edition [U]; no ${standard} value sourced`
+        : standard === GB10765
           ? `reference-data.md §1.4 (item list); no ${standard} value sourced (§1.2 "still missing")`
           : `reference-data.md §1.4 (item list); no ${standard} value sourced (§1.2: ${standard} tables unsourced)`;
       notes.push(
@@ -1070,6 +1173,12 @@ function imfItems(standard: ImfStandard, inputs: Inputs, gb10765: readonly SpecI
       }
     }
     if (def.optional) notes.push(OPTIONAL_NOTE);
+    // The item's own reporting: ratios to one decimal, colony counts by GB 4789.2.
+    if (def.precision !== undefined) item.precision = def.precision;
+    if (def.reporting) {
+      item.reporting = def.reporting;
+      item.precision = null;
+    }
     notes.push(def.note);
     item.note = cleanNote(notes);
     return item;

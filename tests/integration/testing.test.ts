@@ -284,7 +284,7 @@ describe('testing: plans, entry, calculation, review, OOS, completeness', () => 
     const items = pack.items.map((i) => ({
       ...i,
       verification: 'plant' as const,
-      ...(i.limit_form === 'range' && (i.min === null || i.max === null) && !(i.min ?? i.max)
+      ...(['range', 'minimum', 'maximum'].includes(i.limit_form) && i.min === null && i.max === null
         ? { limit_form: 'report_only' as const }
         : {}),
       ...(['range', 'minimum', 'maximum'].includes(i.limit_form) && i.precision === null ? { precision: 2 } : {}),
@@ -396,12 +396,13 @@ describe('testing: plans, entry, calculation, review, OOS, completeness', () => 
     expect(by(rs, 'apc')).toMatchObject({ reported: '2000', verdict: 'pass', verdictReason: 'verdict.plan_pass' });
     expect(by(rs, 'salmonella')).toMatchObject({ reported: 'absent', verdict: 'pass' });
 
-    const enter = async (code: string, v: string[]) =>
+    const enter = async (code: string, v: string[], verdictChangeReason?: string) =>
       by(
         (
           await w.app.ok(w.tech, 'results.enter', {
             id: by(rs, code).id,
             ...(by(rs, code).item.limit_form === 'sampling_plan' ? { unitValues: v } : { replicates: v }),
+            ...(verdictChangeReason ? { verdictChangeReason } : {}),
           })
         ).changed,
         code,
@@ -418,7 +419,11 @@ describe('testing: plans, entry, calculation, review, OOS, completeness', () => 
       verdict: 'fail',
       verdictReason: 'verdict.above_max',
     });
-    expect(await enter('pb', ['0.080'])).toMatchObject({ reported: '0.08', verdict: 'pass' });
+    // A saved failing verdict changes only with a reason (issue 19 §4).
+    expect(await enter('pb', ['0.080'], 'keyed 0.081 for the 0.080 on the printout')).toMatchObject({
+      reported: '0.08',
+      verdict: 'pass',
+    });
     // Duplicates are averaged before rounding.
     expect(await enter('protein', ['12.0', '12.2'])).toMatchObject({ value: '12.1' });
     // Micro n/c/m/M: three units above m with c = 2 fail; one above M fails.
@@ -729,7 +734,9 @@ describe('testing: plans, entry, calculation, review, OOS, completeness', () => 
     expect(c.complete).toBe(true);
     // Testing no longer blocks the release: what remains are the other readiness lines (issue 11).
     const ready = await w.app.ok(w.qa, 'disposition.readiness', { lotCode: lot });
-    expect(ready.lines.filter((l) => ['results_complete', 'within_spec'].includes(l.key)).every((l) => l.ok)).toBe(true);
+    expect(ready.lines.filter((l) => ['results_complete', 'within_spec'].includes(l.key)).every((l) => l.ok)).toBe(
+      true,
+    );
   });
 
   it('OOS confirmed: the lot stays blocked for release, only rejection; an accepted ingredient lot is put on hold', async () => {

@@ -12,7 +12,10 @@ import { checkFormulaSet } from '../../src/shared/rules/formula';
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 const PACK_DIR = path.join(ROOT, 'resources', 'spec-packs');
-const SPEC_ITEMS = path.resolve(ROOT, '..', 'shared', 'reference', 'spec-items.json');
+const SPEC_ITEMS = path.join(
+  process.env['LOTSEAL_REFERENCE_DIR'] ?? path.resolve(ROOT, '..', 'shared', 'reference'),
+  'spec-items.json',
+);
 const HAVE_REFERENCE = existsSync(SPEC_ITEMS);
 
 interface IndexEntry {
@@ -273,11 +276,17 @@ describe('spec packs: decimal strings and stated digits', () => {
     expect(item(GB19301, 'impurities').max).toBe('4.0');
   });
 
-  it('sets the precision to the stated decimals of the limit', () => {
+  it('sets the precision to the stated decimals of the limit (ratios and colony counts report by their own rule)', () => {
+    const OWN_PRECISION = new Set(['ara_dha', 'la_ala', 'ca_p']);
     for (const [id, doc] of packs) {
       for (const i of doc.items) {
         const stated = [i.min, i.max].filter((v): v is string => v !== null);
-        if (i.limit_form === 'report_only' || (stated.length === 0 && i.limit_form !== 'sampling_plan')) {
+        if (OWN_PRECISION.has(i.code)) {
+          // Issue 20 §2: a ratio carries its own precision (ARA/DHA 2.4 is reported 2.4, never "2").
+          expect(i.precision, `${id} ${i.code}`).toBe(1);
+        } else if (i.reporting) {
+          expect([i.reporting, i.precision], `${id} ${i.code}`).toEqual([{ kind: 'colony_count' }, null]);
+        } else if (i.limit_form === 'report_only' || (stated.length === 0 && i.limit_form !== 'sampling_plan')) {
           expect(i.precision, `${id} ${i.code}`).toBeNull();
         } else if (stated.length > 0) {
           expect(i.precision, `${id} ${i.code}`).toBe(Math.max(...stated.map(decimals)));
@@ -286,6 +295,41 @@ describe('spec packs: decimal strings and stated digits', () => {
     }
     expect(item(GB10765, 'vit_b12').precision).toBe(3);
     expect(item(GB10765, 'vit_d').precision).toBe(2);
+  });
+});
+
+describe('spec packs: reporting rules, pathogen plans and missing release items (issue 20 §2–3)', () => {
+  it('reports the plate counts by the GB 4789.2 colony-count rule', () => {
+    for (const id of IMF)
+      for (const code of ['apc', 'enterobacteriaceae'])
+        expect(item(id, code).reporting, `${id} ${code}`).toEqual({ kind: 'colony_count' });
+  });
+
+  it('takes the IMF pathogen plans from GB 29921-2021: an unverified draft with its clause, never verified', () => {
+    for (const code of ['cronobacter', 'salmonella']) {
+      const i = item(GB10765, code);
+      expect(i.verification).toBe('unverified');
+      expect(i.clause).toMatch(/^GB 29921-2021 表1/);
+      expect(i.source).toMatch(/GB 29921-2021/);
+      expect(i.note).toMatch(/Unverified draft/);
+      for (const id of [GB10766, GB10767]) {
+        expect(item(id, code).verification, `${id} ${code}`).toBe('missing');
+        expect(item(id, code).clause, `${id} ${code}`).toMatch(/^GB 29921-2021 表1/);
+        expect(item(id, code).n, `${id} ${code}`).toBeNull();
+      }
+    }
+    for (const [id, doc] of packs)
+      for (const i of doc.items.filter((x) => x.group === 'microbiology'))
+        expect(i.verification, `${id} ${i.code}`).not.toBe('verified');
+  });
+
+  it('lists the release items the reference does not give as missing, so QA enters them before approval', () => {
+    for (const id of IMF)
+      for (const code of ['lauric_myristic', 'trans_fatty_acids', 'erucic_acid', 'lactose_share']) {
+        const i = item(id, code);
+        expect([i.verification, i.min, i.max], `${id} ${code}`).toEqual(['missing', null, null]);
+        expect(i.note, `${id} ${code}`).toMatch(/2010 edition/);
+      }
   });
 });
 

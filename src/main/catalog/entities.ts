@@ -40,8 +40,10 @@ export const C = {
       'version_id', 'position', 'code', 'name_zh', 'name_en', 'item_group', 'method_code', 'unit', 'basis', 'limit_form',
       'min', 'max', 'target', 'lod', 'n', 'c', 'm', 'big_m', 'precision', 'comparison', 'required_for_release',
       'in_house_only', 'frequency', 'frequency_n', 'period_days', 'formula', 'clause', 'source', 'verification', 'note',
-      'confirmed_by', 'confirmed_at',
+      'confirmed_by', 'confirmed_at', 'reporting',
     ],
+    // Migration 0014: the reporting rule (docs/ledger.md §5.1).
+    added: ['reporting'],
   }),
 } as const;
 

@@ -61,7 +61,7 @@ export function specProblems(items: readonly SpecItem[], ctx: { imfFinished: boo
       default:
         break;
     }
-    if (['range', 'minimum', 'maximum', 'equals'].includes(i.limit_form) && i.precision === null) p(approval, i.code, 'precision', 'spec.precision_required');
+    if (['range', 'minimum', 'maximum', 'equals'].includes(i.limit_form) && i.precision === null && !i.reporting) p(approval, i.code, 'precision', 'spec.precision_required');
   }
   return { hard, approval: [...hard, ...approval] };
 }

@@ -47,6 +47,8 @@ export function itemFromRow(r: Row): SpecItem {
     source: (r['source'] as string | null) ?? null,
     verification: r['verification'] as SpecItem['verification'],
     note: (r['note'] as string | null) ?? null,
+    // Only when set: an item without a reporting rule keeps the content (and hash) it had before migration 0014.
+    ...(typeof r['reporting'] === 'string' && r['reporting'] ? { reporting: JSON.parse(r['reporting']) as SpecItem['reporting'] } : {}),
   };
 }
 
@@ -56,6 +58,7 @@ function itemToRow(i: SpecItem): Record<string, Value> {
     const v = i[f];
     out[f === 'group' ? 'item_group' : f] = typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
   }
+  out['reporting'] = i.reporting ? JSON.stringify(i.reporting) : null;
   return out;
 }
 

@@ -153,6 +153,10 @@ export class DispositionService {
     );
     add('instrument_flag', 'SELECT id FROM instrument_flag WHERE lot_code = ?', code);
     add('oos_investigation', 'SELECT id FROM oos_investigation WHERE lot_code = ?', code);
+    // Failing verdicts changed before submission, micro presumptives and automatic holds (testing, issues 19 §4, 20 §3).
+    add('verdict_change', 'SELECT id FROM verdict_change WHERE lot_code = ?', code);
+    add('micro_hold', 'SELECT id FROM micro_hold WHERE lot_code = ?', code);
+    add('micro_confirmation', 'SELECT c.id FROM micro_confirmation c JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?', code);
     add('consumption', 'SELECT id FROM consumption WHERE output_lot = ? OR input_lot = ?', code, code);
     add('shipment', 'SELECT id FROM shipment WHERE lot_code = ?', code);
     add('stock_movement', 'SELECT id FROM stock_movement WHERE lot_code = ?', code);
@@ -474,6 +478,7 @@ export class DispositionService {
         ),
       );
       lines.push(this.withinSpec(lotCode, c));
+      lines.push(this.microLine(lotCode));
       lines.push(this.instrumentsLine(lotCode));
       lines.push(this.productionLine(lot));
       lines.push(this.inputsLine(lotCode));
@@ -589,6 +594,34 @@ export class DispositionService {
           note: f.limitText,
         })),
         ...oos.map((o) => ({ kind: 'oos' as const, ref: o, label: o, note: null })),
+      ],
+    );
+  }
+
+  /**
+   * Micro results final (testing, issue 20 §3): no presumptive positive waiting for its
+   * confirmation, every automatic hold reviewed by QA, and — while results are pending — the
+   * time they are expected to be final.
+   */
+  private microLine(lotCode: string): Line {
+    const m = this.results.microStatus(lotCode);
+    return this.line(
+      'micro',
+      m.pending.length === 0 && m.openHolds.length === 0,
+      {
+        pending: String(m.pending.length),
+        presumptive: m.presumptive.join(', '),
+        holds: String(m.openHolds.length),
+        expected: m.expectedFinalAt ?? '',
+      },
+      [
+        ...m.pending.map((p) => ({
+          kind: 'result' as const,
+          ref: p.resultId,
+          label: `${p.itemCode} (${p.sampleCode})`,
+          note: p.stage,
+        })),
+        ...m.openHolds.map((h) => ({ kind: 'result' as const, ref: h.resultId, label: `${h.itemCode} ${h.rule}`, note: 'micro_hold' })),
       ],
     );
   }

@@ -3,6 +3,7 @@ import type { Locale } from '../../shared/i18n';
 import type { LedgerStamp } from '../documents/templates/label';
 import { html, page, trusted, type SafeHtml } from '../documents/templates/html';
 import { reportedForReader } from '../../shared/rules/testing';
+import { formatReported, type ReportingRule } from '../../shared/rules/reporting';
 import { signatureTime, zonedTime } from '../documents/zoned-time';
 
 /** What a certificate of analysis prints (issue 11 §4). */
@@ -18,6 +19,7 @@ export interface CoaData {
     reported: string | null;
     limit: string;
     unit: string;
+    reporting?: ReportingRule | null;
     method: string | null;
     verdict: string | null;
   }>;
@@ -163,7 +165,7 @@ export function coaHtml(d: CoaData, locale: Locale, stamp: LedgerStamp): string 
           (i) =>
             html`<tr>
               <td>${zh ? i.nameZh : i.nameEn}</td>
-              <td class="num">${i.reported === null ? '—' : reportedForReader(i.reported, zh ? 'zh-CN' : 'en')}</td>
+              <td class="num">${i.reported === null ? '—' : reportedForReader(formatReported(i.reported, i.reporting), zh ? 'zh-CN' : 'en')}</td>
               <td>${i.limit}</td>
               <td>${i.unit}</td>
               <td>${i.method ?? ''}</td>

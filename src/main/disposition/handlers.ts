@@ -81,7 +81,9 @@ export function coaData(core: AppCore, lotCode: string, issuedBy: string): CoaDa
       nameEn: i.nameEn,
       reported: i.reported,
       limit: i.limitText,
-      unit: i.unit,
+      // The unit with its basis ("g/100 kJ"), the reported value as its rule prints it (issue 20 §2).
+      unit: i.reportUnit,
+      reporting: i.reporting,
       method: methods.get(i.code) ?? null,
       verdict: i.verdict,
     })),

@@ -697,9 +697,7 @@ export class InstrumentsService {
           i.replicateIndex,
           f.converted.value,
           cur['code'] as string,
-          {
-            recompute: last,
-          },
+          { recompute: last, edited: new Set(fills.map((x) => x.result.id)) },
         ))
           changed.set(v.id, v);
       }

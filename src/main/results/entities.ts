@@ -1,6 +1,6 @@
 import { defineEntity } from '../ledger/entities';
 
-/** Testing records (migration 0006). */
+/** Testing records (migrations 0006 and 0014). */
 export const T = {
   result: defineEntity({
     name: 'test_result',
@@ -44,7 +44,12 @@ export const T = {
       'retest_of',
       'oos_id',
       'note',
+      'converted',
+      'micro_started_at',
+      'micro_expected_at',
     ],
+    // Migration 0014 (docs/ledger.md §5.1).
+    added: ['converted', 'micro_started_at', 'micro_expected_at'],
     json: ['item', 'replicates', 'unit_values', 'verdict_details'],
     // `authored` and `reviewed` signatures cover what was measured and concluded: the raw
     // values, the reported value and verdict, where it came from, and which test it is.
@@ -107,5 +112,129 @@ export const T = {
     name: 'method_rule',
     table: 'method_rule',
     columns: ['method_code', 'replicates', 'repeatability', 'repeatability_limit', 'note'],
+  }),
+  /** A failing verdict turned into a non-failing one before submission (issue 19 §4). */
+  verdictChange: defineEntity({
+    name: 'verdict_change',
+    table: 'verdict_change',
+    columns: [
+      'result_id',
+      'sample_code',
+      'lot_code',
+      'product_code',
+      'item_code',
+      'method_code',
+      'analyst_id',
+      'from_verdict',
+      'to_verdict',
+      'from_reported',
+      'to_reported',
+      'reason',
+      'via',
+      'changed_by',
+      'changed_at',
+    ],
+    appendOnly: true,
+  }),
+  /** A presumptive positive of a unit and its confirmation (issue 20 §3). */
+  microConfirmation: defineEntity({
+    name: 'micro_confirmation',
+    table: 'micro_confirmation',
+    columns: ['result_id', 'unit_index', 'stage', 'evidence', 'by_user', 'at', 'due_at'],
+    appendOnly: true,
+  }),
+  /** The system rule's automatic hold of a finished IMF lot on a presumptive positive; reviewed by QA. */
+  microHold: defineEntity({
+    name: 'micro_hold',
+    table: 'micro_hold',
+    columns: [
+      'lot_code',
+      'result_id',
+      'sample_code',
+      'item_code',
+      'units',
+      'rule',
+      'raised_at',
+      'lot_status_before',
+      'status',
+      'outcome',
+      'reviewed_by',
+      'reviewed_at',
+      'review_note',
+    ],
+    json: ['units'],
+    // The QA manager's `reviewed` signature covers what was held and why, and the review.
+    signed: ['lot_code', 'result_id', 'item_code', 'units', 'rule', 'raised_at', 'review_note'],
+  }),
+  /** A control chart's baseline period, signed `approved` by a QA manager (issue 20 §6). */
+  baseline: defineEntity({
+    name: 'control_baseline',
+    table: 'control_baseline',
+    columns: [
+      'chart',
+      'subject',
+      'product_code',
+      'item_code',
+      'material_code',
+      'method_code',
+      'instrument_id',
+      'from_date',
+      'to_date',
+      'n',
+      'mean',
+      'sd',
+      'point_values',
+      'note',
+      'status',
+      'created_by',
+      'created_at',
+      'superseded_at',
+    ],
+    json: ['point_values'],
+    // Superseding a baseline later does not touch what was approved.
+    signed: [
+      'chart',
+      'subject',
+      'product_code',
+      'item_code',
+      'material_code',
+      'method_code',
+      'instrument_id',
+      'from_date',
+      'to_date',
+      'n',
+      'mean',
+      'sd',
+      'point_values',
+      'note',
+    ],
+  }),
+  /** A QC check material: a reference material or a spiked sample with its assigned value. */
+  qcMaterial: defineEntity({
+    name: 'qc_material',
+    table: 'qc_material',
+    columns: [
+      'code',
+      'name_zh',
+      'name_en',
+      'kind',
+      'method_code',
+      'item_code',
+      'unit',
+      'assigned_value',
+      'uncertainty',
+      'certificate_no',
+      'lot_no',
+      'expires_on',
+      'note',
+      'active',
+    ],
+  }),
+  /** One result of a QC check material on a method and instrument. */
+  qcResult: defineEntity({
+    name: 'qc_result',
+    table: 'qc_result',
+    columns: ['material_code', 'method_code', 'instrument_id', 'value', 'recovery', 'analyst_id', 'run_at', 'note'],
+    appendOnly: true,
   }),
 } as const;

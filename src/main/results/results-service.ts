@@ -12,7 +12,6 @@ import type {
   historyEntrySchema,
   planReasons,
   replicateRuleSchema,
-  trendPointSchema,
 } from '../../shared/contract/channels/testing';
 import { fail } from '../../shared/contract/errors';
 import type { SignatureMeaning } from '../../shared/domain/roles';
@@ -20,19 +19,23 @@ import {
   completeness,
   computeCalculated,
   computeMeasured,
-  controlLimits,
   dependenciesOf,
   energyKJ,
   entryUnit,
   ENERGY_ITEM,
   isPlanItem,
+  confirmsPresumptive,
+  entryProblem,
   limitText,
+  normalizeEntry,
+  reportingRuleOf,
+  unitWithBasis,
   parseDecimal,
   RECONSTITUTION_ITEM,
-  westgardFlags,
   type ComputedResult,
   type ReplicateRule,
   type TestItem,
+  type WestgardRule,
 } from '../../shared/rules';
 import type { SpecItem } from '../../shared/catalog/spec-schema';
 import { actorOf, type IdentityService } from '../auth/identity';
@@ -45,6 +48,10 @@ import { nextSequencedCode } from '../lots/codes';
 import type { SamplesService } from '../samples/samples-service';
 import { T } from './entities';
 import { IN } from '../instruments/entities';
+import { contributions, contributors } from './independence';
+import { MicroWorkflow, type MicroHoldView, type MicroLotStatus } from './micro';
+import { chartKey, ControlCharts } from './charts';
+import { recordFlips, verdictChangeFigure, verdictChangesOf, type ChangeContext, type Flip } from './verdict-changes';
 
 type PlanReason = (typeof planReasons)[number];
 type Checklist = z.infer<typeof checklistSchema>;
@@ -115,6 +122,7 @@ function specItemToTest(i: SpecItem): TestItem {
     m: i.m,
     big_m: i.big_m,
     precision: i.precision,
+    ...(i.reporting ? { reporting: i.reporting } : {}),
     comparison: i.comparison,
     formula: i.formula,
     required_for_release: i.required_for_release,
@@ -188,7 +196,12 @@ export interface EntryInput {
   external?: { lab: string; reportNo: string } | null | undefined;
   note?: string | null | undefined;
   expectedRev?: number | undefined;
+  /** Needed when a saved failing verdict would leave `fail` (issue 19 §4). */
+  verdictChangeReason?: string | undefined;
 }
+
+/** Statuses in which a result is not yet submitted: a verdict change here is "before submission". */
+const BEFORE_SUBMIT: ReadonlySet<string> = EDITABLE;
 
 /**
  * Testing (issue 8): test plans from the specification version in force on the lot's date,
@@ -225,6 +238,11 @@ export interface ValueInstrumentGuard {
 }
 
 export class ResultsService {
+  /** Presumptive positives, confirmations, automatic holds, expected completion (issue 20 §3). */
+  readonly micro: MicroWorkflow;
+  /** Signed baselines, Westgard against them, QC check-sample charts (issue 20 §6). */
+  readonly charts: ControlCharts;
+
   constructor(
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
@@ -233,7 +251,10 @@ export class ResultsService {
     private readonly attachmentsDir: string,
     readonly hooks: TestingHooks,
     private readonly instrumentGuard: ValueInstrumentGuard | null = null,
-  ) {}
+  ) {
+    this.micro = new MicroWorkflow(ledger);
+    this.charts = new ControlCharts(ledger, identity);
+  }
 
   private get db() {
     return this.ledger.db;
@@ -280,7 +301,13 @@ export class ResultsService {
     return out;
   }
 
-  view(r: Row, attachments?: number, corrected?: boolean, captures?: ResultView['captures']): ResultView {
+  view(
+    r: Row,
+    attachments?: number,
+    corrected?: boolean,
+    captures?: ResultView['captures'],
+    people?: { contributors: string[]; verdictChanges: ResultView['verdictChanges'] },
+  ): ResultView {
     const item = this.item(r);
     const n =
       attachments ??
@@ -314,6 +341,7 @@ export class ResultsService {
       methodCode: (r['method_code'] as string | null) ?? null,
       unit: item.unit,
       entryUnit: entryUnit(item),
+      reportUnit: unitWithBasis(item.unit, item.basis),
       limitText: limitText(item),
       item,
       calculated: r['calculated'] === 1,
@@ -347,6 +375,9 @@ export class ResultsService {
       attachments: n,
       corrected: wasCorrected,
       captures: captures ?? this.captureViews([r.id]).get(r.id) ?? [],
+      micro: this.micro.view(r),
+      contributors: people?.contributors ?? contributors(this.db, [r.id]).get(r.id) ?? [],
+      verdictChanges: people?.verdictChanges ?? verdictChangesOf(this.db, [r.id]).get(r.id) ?? [],
     };
   }
 
@@ -371,7 +402,14 @@ export class ResultsService {
         corrected.add(c.entity_id);
     }
     const captures = this.captureViews(ids);
-    return rows.map((r) => this.view(r, counts.get(r.id) ?? 0, corrected.has(r.id), captures.get(r.id) ?? []));
+    const people = contributors(this.db, ids);
+    const flips = verdictChangesOf(this.db, ids);
+    return rows.map((r) =>
+      this.view(r, counts.get(r.id) ?? 0, corrected.has(r.id), captures.get(r.id) ?? [], {
+        contributors: people.get(r.id) ?? [],
+        verdictChanges: flips.get(r.id) ?? [],
+      }),
+    );
   }
 
   sampleRows(sampleId: string): Row[] {
@@ -880,6 +918,16 @@ export class ResultsService {
 
   // ------------------------------------------------------------------ entry and calculation
 
+  /**
+   * The values of an entry as the item stores them (src/shared/rules/entry.ts): micro notation
+   * of counts as plain decimals, 未检出 / 阴性 / 阳性 / 疑似阳性 as the words the rules read.
+   */
+  private normalized(r: Row, i: EntryInput): EntryInput {
+    const item = this.item(r);
+    const norm = (vs: string[] | undefined) => (vs === undefined ? undefined : vs.map((v) => normalizeEntry(item, v)));
+    return { ...i, replicates: norm(i.replicates), unitValues: norm(i.unitValues) };
+  }
+
   private checkEntry(r: Row, i: EntryInput): void {
     const item = this.item(r);
     if (r['calculated'] === 1) fail('conflict', { item: item.code }, 'errors.result_calculated');
@@ -896,14 +944,20 @@ export class ResultsService {
     } else if (i.unitValues !== undefined) {
       fail('invalid_input', { field: 'unitValues', item: item.code }, 'errors.result_needs_replicates');
     }
-    for (const v of [...(i.replicates ?? []), ...(i.unitValues ?? [])]) {
-      if (v === 'absent' || v === 'present') {
-        if (!isPlanItem(item))
-          fail(
-            'invalid_input',
-            { field: 'replicates', item: item.code, value: v },
-            'errors.result_qualitative_not_allowed',
-          );
+    const presumptive = confirmsPresumptive(item.method_code);
+    for (const [field, list] of [
+      ['replicates', i.replicates ?? []],
+      ['unitValues', i.unitValues ?? []],
+    ] as const) {
+      for (const v of list) {
+        const problem = entryProblem(item, normalizeEntry(item, v), { presumptive });
+        // Qualitative units belong to presence/absence plans only, never to counts (issue 19 §4).
+        if (problem === 'qualitative')
+          fail('invalid_input', { field, item: item.code, value: v }, 'errors.result_qualitative_not_allowed');
+        if (problem === 'presumptive')
+          fail('invalid_input', { field, item: item.code, value: v }, 'errors.result_presumptive_not_allowed');
+        if (problem === 'format')
+          fail('invalid_input', { field, item: item.code, value: v }, 'errors.result_value_not_for_item');
       }
     }
   }
@@ -939,6 +993,8 @@ export class ResultsService {
    * A reading captured from an instrument into replicate k (inside the capture's transaction).
    * `recompute: false` leaves the sample's recomputation to a later call in the same
    * transaction (a print-format record filling several results recomputes once, at its last).
+   * `verdictChangeReason`: needed when the reading turns a saved failing verdict (issue 19 §4);
+   * `edited`: the other results the same record filled (their verdicts are held to that rule too).
    */
   applyCapture(
     w: LedgerWriter,
@@ -946,7 +1002,7 @@ export class ResultsService {
     k: number,
     value: string,
     instrumentCode: string,
-    opts: { recompute?: boolean } = {},
+    opts: { recompute?: boolean; verdictChangeReason?: string; edited?: ReadonlySet<string> } = {},
   ): ResultView[] {
     const r = w.get(T.result, resultId);
     if (!r || r.retired) fail('not_found', { entity: 'test_result', id: resultId }, 'errors.result_not_found');
@@ -978,14 +1034,27 @@ export class ResultsService {
       `captured from ${instrumentCode}`,
     );
     if (opts.recompute === false) return [];
-    const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} captured`);
+    const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} captured`, {
+      via: 'capture',
+      reason: opts.verdictChangeReason,
+      edited: new Set([resultId, ...(opts.edited ?? [])]),
+    });
     const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
     return this.views([...ids].map((x) => w.get(T.result, x)!));
   }
 
   /** Saves raw data of one test (status pending/entered/returned) inside a transaction. */
-  private applyEntry(w: LedgerWriter, r: Row, i: EntryInput, reason?: string): Row {
-    this.checkEntry(r, i);
+  private applyEntry(
+    w: LedgerWriter,
+    r: Row,
+    raw: EntryInput,
+    reason?: string,
+    opts: { confirming?: number } = {},
+  ): Row {
+    this.checkEntry(r, raw);
+    const i = this.normalized(r, raw);
+    const before = arr(r['unit_values']);
+    if (i.unitValues !== undefined) this.checkPresumptives(r, before, i.unitValues, opts.confirming);
     if (i.replicates !== undefined) this.checkTypedOver(w, r, i.replicates, i.typedOverReason);
     const patch: Record<string, Value> = {};
     if (i.replicates !== undefined) patch['replicates'] = JSON.stringify(i.replicates.map((v) => v.trim()));
@@ -1016,8 +1085,30 @@ export class ResultsService {
       patch['analyst_id'] = null;
       patch['entered_at'] = null;
     }
-    return w.update(T.result, r.id, patch, {
+    const saved = w.update(T.result, r.id, patch, {
       reason: reason ?? (r['status'] === 'pending' ? 'entered' : 'changed before submission'),
+    });
+    if (r['item_group'] === 'microbiology') {
+      // A presumptive positive holds a finished IMF lot at once (issue 20 §3).
+      if (i.unitValues !== undefined) this.micro.presumptive(w, saved, before, i.unitValues);
+      this.micro.refresh(w, r.id);
+      return w.get(T.result, r.id)!;
+    }
+    return saved;
+  }
+
+  /**
+   * A presumptive unit leaves `presumptive` only by its confirmation, and on a method that
+   * confirms presumptive positives a unit becomes `present` only that way (issue 20 §3).
+   */
+  private checkPresumptives(r: Row, before: string[], after: string[], confirming: number | undefined): void {
+    const confirms = confirmsPresumptive(r['method_code'] as string | null);
+    after.forEach((u, k) => {
+      if (k === confirming) return;
+      if (before[k] === 'presumptive' && u !== 'presumptive')
+        fail('conflict', { item: r['item_code'], unit: k + 1, value: u }, 'errors.presumptive_needs_confirmation');
+      if (confirms && u === 'present' && before[k] !== 'present')
+        fail('invalid_input', { item: r['item_code'], unit: k + 1 }, 'errors.present_needs_confirmation');
     });
   }
 
@@ -1025,9 +1116,12 @@ export class ResultsService {
    * Recomputes value, reported value and verdict of every current result of a sample:
    * measured ones from their raw data, calculated ones from their inputs, conversions from
    * the sample's energy and reconstitution. A submitted or reviewed result whose outcome
-   * changes (an input was corrected) goes back to `entered`, to be submitted and reviewed again.
+   * changes (an input was corrected) goes back to `entered`, to be submitted and reviewed
+   * again — except a result under OOS investigation, which only its investigation settles
+   * (D-024): a change of one of its inputs is refused. A saved failing verdict that would
+   * leave `fail` needs the reason the write carries, and is recorded (issue 19 §4).
    */
-  private recompute(w: LedgerWriter, sampleId: string, why: string): Row[] {
+  private recompute(w: LedgerWriter, sampleId: string, why: string, change: ChangeContext): Row[] {
     const rows = (
       this.db
         .prepare('SELECT id FROM test_result WHERE sample_id = ? AND retired = 0 ORDER BY position, attempt')
@@ -1063,7 +1157,8 @@ export class ResultsService {
       }
       if (!changed) break;
     }
-    const out: Row[] = [];
+    const flips: Flip[] = [];
+    const writes: Array<() => Row> = [];
     for (const r of current) {
       const c = computed.get(r.id)!;
       const patch: Record<string, Value> = {
@@ -1079,6 +1174,17 @@ export class ResultsService {
       };
       const same = (Object.keys(patch) as string[]).every((k) => (patch[k] ?? null) === (r[k] ?? null));
       const status = r['status'] as string;
+      const submitted = status === 'submitted' || status === 'reviewed';
+      // The unrounded value in the specification's basis (control charts use it). A result
+      // saved before migration 0014 gets it when it is next written, never by itself.
+      const convertedSame = (c.converted ?? null) === (r['converted'] ?? null);
+      if (!same || (!submitted && !convertedSame)) patch['converted'] = c.converted;
+      if (!same && r['oos_id'] && submitted)
+        fail('conflict', { item: r['item_code'], input: why }, 'errors.result_under_oos_input');
+      const leavesFail = r['verdict'] === 'fail' && c.verdict !== 'fail';
+      if (leavesFail && (BEFORE_SUBMIT.has(status) || change.via === 'correction' || change.via === 'invalidation'))
+        flips.push({ row: r, toVerdict: c.verdict, toReported: c.reported });
+      const flipNote = leavesFail ? ` — verdict fail → ${c.verdict ?? 'none'}: ${change.reason?.trim() ?? ''}` : '';
       if (r['calculated'] === 1) {
         const hasValue = c.value !== null;
         if (!hasValue && status !== 'pending') {
@@ -1086,28 +1192,27 @@ export class ResultsService {
           patch['analyst_id'] = null;
           patch['entered_at'] = null;
         } else if (hasValue && (status === 'pending' || !same)) {
-          if (status === 'pending' || status === 'submitted' || status === 'reviewed') patch['status'] = 'entered';
+          if (status === 'pending' || submitted) patch['status'] = 'entered';
           patch['analyst_id'] = w.actor.id;
           patch['entered_at'] = w.at;
         }
-        if (same && !patch['status']) continue;
-        out.push(
+        if (same && !patch['status'] && !('converted' in patch)) continue;
+        writes.push(() =>
           w.update(T.result, r.id, patch, {
-            reason:
-              status === 'submitted' || status === 'reviewed'
-                ? `correction: recalculated (${why})`
-                : `calculated (${why})`,
+            reason: (submitted ? `correction: recalculated (${why})` : `calculated (${why})`) + flipNote,
           }),
         );
         continue;
       }
-      if (same) continue;
-      if (status === 'submitted' || status === 'reviewed') {
+      if (same && !('converted' in patch)) continue;
+      if (!same && submitted) {
         patch['status'] = 'entered';
-        out.push(w.update(T.result, r.id, patch, { reason: `correction: recalculated (${why})` }));
-      } else out.push(w.update(T.result, r.id, patch, { reason: `computed (${why})` }));
+        writes.push(() => w.update(T.result, r.id, patch, { reason: `correction: recalculated (${why})${flipNote}` }));
+      } else writes.push(() => w.update(T.result, r.id, patch, { reason: `computed (${why})${flipNote}` }));
     }
-    return out;
+    // Refused before anything of the recomputation is written when a reason is missing.
+    recordFlips(w, flips, change);
+    return writes.map((write) => write());
   }
 
   private startTestingIfNeeded(w: LedgerWriter, sampleId: string): void {
@@ -1138,7 +1243,11 @@ export class ResultsService {
         fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_submitted_use_correct');
       this.startTestingIfNeeded(w, r['sample_id'] as string);
       const saved = this.applyEntry(w, r, i);
-      const changed = this.recompute(w, r['sample_id'] as string, r['item_code'] as string);
+      const changed = this.recompute(w, r['sample_id'] as string, r['item_code'] as string, {
+        via: 'entry',
+        reason: i.verdictChangeReason,
+        edited: new Set([id]),
+      });
       const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
       return { changed: this.views([...ids].map((x) => w.get(T.result, x)!)) };
     });
@@ -1147,6 +1256,7 @@ export class ResultsService {
   enterMany(
     actor: Actor,
     entries: Array<{ id: string; replicates?: string[] | undefined; unitValues?: string[] | undefined }>,
+    verdictChangeReason?: string,
   ): { changed: ResultView[] } {
     const rows = entries.map((e, index) => {
       try {
@@ -1172,7 +1282,13 @@ export class ResultsService {
         ids.add(this.applyEntry(w, r, e).id);
         samples.add(r['sample_id'] as string);
       });
-      for (const s of samples) for (const c of this.recompute(w, s, 'pasted')) ids.add(c.id);
+      for (const s of samples)
+        for (const c of this.recompute(w, s, 'pasted', {
+          via: 'paste',
+          reason: verdictChangeReason,
+          edited: new Set(entries.map((e) => e.id)),
+        }))
+          ids.add(c.id);
       return { changed: this.views([...ids].map((x) => w.get(T.result, x)!)) };
     });
   }
@@ -1197,9 +1313,113 @@ export class ResultsService {
         { reason: `correction: ${reason}` },
       );
       const saved = this.applyEntry(w, moved, i, `correction: ${reason}`);
-      const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} corrected`);
+      const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} corrected`, {
+        via: 'correction',
+        reason,
+      });
       const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
       return { changed: this.views([...ids].map((x) => w.get(T.result, x)!)) };
+    });
+  }
+
+  // ------------------------------------------------------------------ micro workflow (issue 20 §3)
+
+  /** Incubation of micro tests started (at the time given, not in the future, not before sampling). */
+  microStart(actor: Actor, ids: string[], startedAt?: string): { updated: ResultView[] } {
+    return this.ledger.write(actor, (w) => {
+      const at = startedAt ? Date.parse(startedAt) : w.at;
+      if (at > w.at + 60_000) fail('invalid_input', { field: 'startedAt' }, 'errors.micro_start_in_future');
+      const out: Row[] = [];
+      for (const id of ids) {
+        const r = w.get(T.result, id);
+        if (!r || r.retired) fail('not_found', { entity: 'test_result', id }, 'errors.result_not_found');
+        const s = this.mustBeTestable(r['sample_id'] as string);
+        if (!EDITABLE.has(r['status'] as string))
+          fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_transition_not_allowed');
+        if (at < (s['taken_at'] as number))
+          fail('invalid_input', { field: 'startedAt', item: r['item_code'] }, 'errors.micro_start_before_sampling');
+        this.startTestingIfNeeded(w, r['sample_id'] as string);
+        out.push(this.micro.start(w, r, at));
+      }
+      return { updated: this.views(out.map((r) => w.get(T.result, r.id)!)) };
+    });
+  }
+
+  /**
+   * The confirmation of a presumptive unit (1-based): confirmed → `present`, not confirmed →
+   * `absent`, with the identification used. The only way a presumptive unit changes.
+   */
+  microConfirm(
+    actor: Actor,
+    id: string,
+    unit: number,
+    outcome: 'confirmed' | 'not_confirmed',
+    evidence: string,
+  ): { changed: ResultView[] } {
+    return this.ledger.write(actor, (w) => {
+      const r = w.get(T.result, id);
+      if (!r || r.retired) fail('not_found', { entity: 'test_result', id }, 'errors.result_not_found');
+      this.mustBeTestable(r['sample_id'] as string);
+      if (!EDITABLE.has(r['status'] as string))
+        fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_transition_not_allowed');
+      const values = arr(r['unit_values']);
+      const k = unit - 1;
+      if (values[k] !== 'presumptive') fail('conflict', { item: r['item_code'], unit }, 'errors.unit_not_presumptive');
+      values[k] = outcome === 'confirmed' ? 'present' : 'absent';
+      const saved = this.applyEntry(
+        w,
+        r,
+        { unitValues: values },
+        `confirmation: unit ${unit} ${outcome === 'confirmed' ? 'confirmed' : 'not confirmed'} (${evidence})`,
+        { confirming: k },
+      );
+      this.micro.confirmation(w, saved, k, outcome, evidence);
+      this.micro.refresh(w, id);
+      const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} unit ${unit} ${outcome}`, {
+        via: 'confirmation',
+        reason: evidence,
+        edited: new Set([id]),
+      });
+      const ids = new Set([id, ...changed.map((c) => c.id)]);
+      return { changed: this.views([...ids].map((x) => w.get(T.result, x)!)) };
+    });
+  }
+
+  microHolds(f: { lotCode?: string | undefined; status?: 'open' | 'reviewed' | undefined }): MicroHoldView[] {
+    return this.micro.holds(f);
+  }
+
+  microStatus(lotCode: string): MicroLotStatus {
+    return this.micro.status(lotCode);
+  }
+
+  /** A QA manager reviews an automatic micro hold (signed `reviewed`); the lot's decision stays with disposition. */
+  async microHoldReview(
+    signerId: string,
+    holdId: string,
+    note: string,
+    password: string,
+    meaning: SignatureMeaning,
+  ): Promise<MicroHoldView> {
+    if (meaning !== 'reviewed')
+      fail('invalid_input', { field: 'signature.meaning', expected: 'reviewed' }, 'errors.signature_meaning_mismatch');
+    const check = (h: Row | undefined): Row => {
+      if (!h || h.retired) fail('not_found', { entity: 'micro_hold', id: holdId }, 'errors.micro_hold_not_found');
+      if (h['status'] !== 'open') fail('conflict', { id: holdId, status: h['status'] }, 'errors.micro_hold_reviewed');
+      return h;
+    };
+    check(this.ledger.get(T.microHold, holdId));
+    const signer = await this.identity.authenticateSigner(signerId, password);
+    return this.ledger.write(actorOf(signer), (w) => {
+      check(w.get(T.microHold, holdId));
+      const row = w.update(
+        T.microHold,
+        holdId,
+        { status: 'reviewed', reviewed_by: signer.id, reviewed_at: w.at, review_note: note },
+        { reason: `reviewed: ${note}` },
+      );
+      this.identity.sign(w, signer, { def: T.microHold, id: holdId }, { meaning: 'reviewed', comment: note });
+      return this.micro.holdView(row);
     });
   }
 
@@ -1212,13 +1432,20 @@ export class ResultsService {
     password: string,
     meaning: SignatureMeaning,
     comment?: string,
+    expectedRevs?: Record<string, number>,
   ): Promise<{ submitted: number; oos: string[] }> {
     if (meaning !== 'authored')
       fail('invalid_input', { field: 'signature.meaning', expected: 'authored' }, 'errors.signature_meaning_mismatch');
     const s = this.samples.mustSample(sampleCode);
     this.mustBeTestable(s.id);
+    // What was there when the analyst asked to sign: anything changed by the time the write
+    // runs (another person's entry while the password was checked) is not signed.
+    const seen = new Map(this.sampleRows(s.id).map((r) => [r.id, r.rev]));
     const signer = await this.identity.authenticateSigner(signerId, password);
     return this.ledger.write(actorOf(signer), (w) => {
+      // Evaluated again inside the write: the sample may have been cancelled, a value changed
+      // while the password was checked (the analyst signs what the screen showed).
+      this.mustBeTestable(s.id);
       const rows = this.sampleRows(s.id).map((r) => w.get(T.result, r.id)!);
       const chosen = rows.filter(
         (r) => (ids ? ids.includes(r.id) : true) && (r['status'] === 'entered' || r['status'] === 'returned'),
@@ -1227,6 +1454,10 @@ export class ResultsService {
         for (const id of ids)
           if (!rows.some((r) => r.id === id))
             fail('not_found', { entity: 'test_result', id }, 'errors.result_not_found');
+      }
+      for (const r of chosen) {
+        this.checkRev(r, expectedRevs);
+        this.checkRev(r, { [r.id]: seen.get(r.id) ?? -1 });
       }
       if (chosen.length === 0) fail('conflict', { code: sampleCode }, 'errors.nothing_to_submit');
       const notReady = chosen.filter((r) => r['verdict'] === null || r['verdict'] === 'invalid');
@@ -1266,6 +1497,71 @@ export class ResultsService {
     });
   }
 
+  /** A stale screen: the revision the person saw is not the one in the record. */
+  private checkRev(r: Row, expectedRevs: Record<string, number> | undefined): void {
+    const want = expectedRevs?.[r.id];
+    if (want !== undefined && want !== r.rev)
+      fail(
+        'conflict',
+        { item: r['item_code'], id: r.id, rev: r.rev, expected: want },
+        'errors.result_changed_meanwhile',
+      );
+  }
+
+  /**
+   * Independent review (issue 19 §3): whoever entered, changed, captured or submitted any
+   * value of a result — any revision, any replicate — neither approves nor returns it.
+   * Read from the audit trail inside the caller's transaction (independence.ts).
+   */
+  private checkIndependent(userId: string, rows: readonly Row[], decision: 'approve' | 'return'): void {
+    const who = contributions(
+      this.db,
+      rows.map((r) => r.id),
+    );
+    for (const r of rows) {
+      const mine = who.get(r.id)?.get(userId);
+      if (mine)
+        fail(
+          'self_review',
+          {
+            meaning: 'reviewed',
+            conflictsWith: 'authored',
+            decision,
+            item: r['item_code'],
+            sample: r['sample_code'],
+            how: [...mine].join(', '),
+          },
+          'errors.review_not_independent',
+        );
+    }
+  }
+
+  /** Everything that decides whether these results may be reviewed or returned by this person now. */
+  private checkReviewable(
+    userId: string,
+    ids: readonly string[],
+    get: (id: string) => Row | undefined,
+    decision: 'approve' | 'return',
+    expectedRevs: Record<string, number> | undefined,
+  ): Row[] {
+    const rows = ids.map((id) => {
+      const r = get(id);
+      if (!r || r.retired) fail('not_found', { entity: 'test_result', id }, 'errors.result_not_found');
+      return r;
+    });
+    for (const r of rows) {
+      if (r['status'] !== 'submitted')
+        fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_transition_not_allowed');
+      this.checkRev(r, expectedRevs);
+      const sample = this.ledger.get(this.sampleDef(), r['sample_id'] as string);
+      if (sample?.['status'] === 'cancelled')
+        fail('conflict', { code: sample['code'], status: 'cancelled' }, 'errors.sample_closed');
+      if (decision === 'return' && r['oos_id']) fail('conflict', { item: r['item_code'] }, 'errors.result_under_oos');
+    }
+    this.checkIndependent(userId, rows, decision);
+    return rows;
+  }
+
   async review(
     signerId: string,
     ids: string[],
@@ -1274,26 +1570,25 @@ export class ResultsService {
     password: string,
     meaning: SignatureMeaning,
     comment?: string,
+    expectedRevs?: Record<string, number>,
   ): Promise<{ reviewed: number; returned: number }> {
     if (decision === 'return' && !reason) fail('invalid_input', { field: 'reason' }, 'errors.return_reason_required');
     if (decision === 'approve' && meaning !== 'reviewed')
       fail('invalid_input', { field: 'signature.meaning', expected: 'reviewed' }, 'errors.signature_meaning_mismatch');
-    for (const id of ids) {
-      const r = this.row(id);
-      if (r['status'] !== 'submitted')
-        fail('conflict', { item: r['item_code'], status: r['status'] }, 'errors.result_transition_not_allowed');
-    }
+    // Refused at once, before the password, when it already cannot succeed…
+    const before = this.checkReviewable(signerId, ids, (id) => this.ledger.get(T.result, id), decision, expectedRevs);
+    const seen: Record<string, number> = Object.fromEntries(before.map((r) => [r.id, r.rev]));
     const signer = await this.identity.authenticateSigner(signerId, password);
     return this.ledger.write(actorOf(signer), (w) => {
+      // …and decided again inside the write, on the records as they are now (issue 19 §7):
+      // a result changed while the password was checked is not the one the reviewer saw.
+      const rows = this.checkReviewable(signer.id, ids, (id) => w.get(T.result, id), decision, expectedRevs);
+      for (const r of rows) this.checkRev(r, seen);
       const samples = new Set<string>();
-      for (const id of ids) {
-        const r = w.get(T.result, id)!;
-        if (r['status'] !== 'submitted') fail('conflict', { item: r['item_code'] }, 'errors.stale_record');
+      for (const r of rows) {
+        const id = r.id;
         samples.add(r['sample_id'] as string);
         if (decision === 'approve') {
-          // Two people: whoever authored (or entered) a result never reviews it.
-          if (r['analyst_id'] === signer.id || r['submitted_by'] === signer.id)
-            fail('self_review', { meaning: 'reviewed', conflictsWith: 'authored', item: r['item_code'] });
           w.update(
             T.result,
             id,
@@ -1307,7 +1602,6 @@ export class ResultsService {
             { meaning: 'reviewed', comment: comment ?? reason, distinctFrom: ['authored'] },
           );
         } else {
-          if (r['oos_id']) fail('conflict', { item: r['item_code'] }, 'errors.result_under_oos');
           w.update(
             T.result,
             id,
@@ -1356,6 +1650,19 @@ export class ResultsService {
       at: number;
       mine: number;
     }>;
+    // "Yours": the caller took part in a value of one of the submitted results (independence.ts).
+    const submittedIds = rows.length
+      ? (this.db
+          .prepare(
+            `SELECT id, sample_code FROM test_result WHERE status = 'submitted' AND retired = 0 AND sample_code IN (${rows.map(() => '?').join(',')})`,
+          )
+          .all(...rows.map((r) => r.sample_code)) as Array<{ id: string; sample_code: string }>)
+      : [];
+    const who = contributions(
+      this.db,
+      submittedIds.map((x) => x.id),
+    );
+    const mineSamples = new Set(submittedIds.filter((x) => who.get(x.id)?.has(userId)).map((x) => x.sample_code));
     return {
       total,
       samples: rows.map((r) => ({
@@ -1367,7 +1674,7 @@ export class ResultsService {
         failed: r.failed ?? 0,
         analysts: (r.analysts ?? '').split(',').filter(Boolean),
         submittedAt: new Date(r.at).toISOString(),
-        mine: r.mine === 1,
+        mine: r.mine === 1 || mineSamples.has(r.sample_code),
       })),
     };
   }
@@ -1567,10 +1874,12 @@ export class ResultsService {
         { code, status: o['status'] },
         o['status'] === 'open' ? 'errors.oos_phase1_first' : 'errors.oos_transition_not_allowed',
       );
+    this.checkConcluderIndependent(signerId, o);
     const signer = await this.identity.authenticateSigner(signerId, password);
     return this.ledger.write(actorOf(signer), (w) => {
       const cur = w.get(T.oos, o.id)!;
       if (cur['status'] !== 'phase1_done') fail('conflict', { code }, 'errors.stale_record');
+      this.checkConcluderIndependent(signer.id, cur);
       let retest: Row | null = null;
       const patch: Record<string, Value> = { outcome, conclusion, concluded_by: signer.id, concluded_at: w.at };
       if (outcome === 'assignable_cause') {
@@ -1608,7 +1917,10 @@ export class ResultsService {
           r.id,
         );
         // Calculated items that used the invalidated value wait for the retest.
-        this.recompute(w, r['sample_id'] as string, `${r['item_code']} invalidated`);
+        this.recompute(w, r['sample_id'] as string, `${r['item_code']} invalidated`, {
+          via: 'invalidation',
+          reason: `${code}: ${conclusion}`,
+        });
         patch['status'] = 'invalidated';
         patch['retest_result_id'] = retest.id;
       } else patch['status'] = 'confirmed';
@@ -1621,6 +1933,25 @@ export class ResultsService {
       );
       return { oos: this.oosView(row), retest: retest ? this.view(w.get(T.result, retest.id)!) : null };
     });
+  }
+
+  /** The person who entered (changed, captured, submitted) the result never concludes its OOS investigation. */
+  private checkConcluderIndependent(userId: string, o: Row): void {
+    const mine = contributions(this.db, [o['result_id'] as string])
+      .get(o['result_id'] as string)
+      ?.get(userId);
+    if (mine)
+      fail(
+        'self_review',
+        {
+          meaning: 'oos_concluded',
+          conflictsWith: 'authored',
+          code: o['code'],
+          item: o['item_code'],
+          how: [...mine].join(', '),
+        },
+        'errors.oos_conclude_not_independent',
+      );
   }
 
   // ------------------------------------------------------------------ attachments
@@ -1728,6 +2059,8 @@ export class ResultsService {
         sampleCode: (r?.['sample_code'] as string | undefined) ?? null,
         reported: (r?.['reported'] as string | null | undefined) ?? null,
         unit: i.unit,
+        reportUnit: unitWithBasis(i.unit, i.basis),
+        reporting: reportingRuleOf(i),
         limitText: limitText(specItemToTest(i)),
         verdict: (r?.['verdict'] as 'pass' | null | undefined) ?? null,
         externalLab: (r?.['external_lab'] as string | null | undefined) ?? null,
@@ -1807,6 +2140,20 @@ export class ResultsService {
 
   // ------------------------------------------------------------------ trends
 
+  /** The "verdict changed before submission" figure per analyst and method (issue 19 §4). */
+  verdictChangeFigure(from?: string, to?: string) {
+    const rows = verdictChangeFigure(
+      this.db,
+      from ? Date.parse(from) : 0,
+      to ? Date.parse(to) : Number.MAX_SAFE_INTEGER,
+    );
+    const names = new Map<string, string | null>();
+    return rows.map((r) => {
+      if (!names.has(r.analyst)) names.set(r.analyst, this.identity.getUser(r.analyst)?.printed_name ?? null);
+      return { ...r, analystName: names.get(r.analyst) ?? null };
+    });
+  }
+
   trendItems(productCode: string) {
     const rows = this.db
       .prepare(
@@ -1822,6 +2169,44 @@ export class ResultsService {
     });
   }
 
+  /** A QC check-sample chart (material × method × instrument) against its own signed baseline. */
+  qcSeries(f: {
+    materialCode: string;
+    methodCode: string;
+    instrumentId: string;
+    from?: string | undefined;
+    to?: string | undefined;
+  }) {
+    const material = this.charts.materials().find((m) => m.code === f.materialCode);
+    if (!material) fail('not_found', { entity: 'qc_material', id: f.materialCode }, 'errors.qc_material_not_found');
+    const points = this.charts.qcPoints(f.materialCode, f.methodCode, f.instrumentId, f.from, f.to);
+    const judged = this.charts.judge(
+      chartKey({ kind: 'qc', materialCode: f.materialCode, methodCode: f.methodCode, instrumentId: f.instrumentId }),
+      points,
+    );
+    const spiked = material.kind === 'spiked';
+    return {
+      material,
+      item: {
+        code: material.code,
+        nameZh: material.nameZh,
+        nameEn: material.nameEn,
+        unit: spiked ? '%' : material.unit,
+        min: null,
+        max: null,
+      },
+      points: judged.points.map((p) => ({ ...p, rules: p.rules as WestgardRule[] })),
+      stats: judged.stats,
+      baseline: judged.baseline,
+      censored: 0,
+    };
+  }
+
+  /**
+   * A product's control chart: reviewed results across lots, judged (limits, Westgard) on
+   * their unrounded values against the chart's signed baseline (issue 20 §6), or — with no
+   * baseline signed — against the plotted window, which the page says drifts.
+   */
   trendSeries(f: {
     productCode: string;
     itemCode: string;
@@ -1829,59 +2214,43 @@ export class ResultsService {
     to?: string | undefined;
     limit: number;
   }) {
-    const where = ['r.product_code = ?', 'r.item_code = ?', "r.status = 'reviewed'", 'r.retired = 0'];
-    const params: unknown[] = [f.productCode, f.itemCode];
-    if (f.from) {
-      where.push('substr(l.lot_date,1,10) >= ?');
-      params.push(f.from);
-    }
-    if (f.to) {
-      where.push('substr(l.lot_date,1,10) <= ?');
-      params.push(f.to);
-    }
-    // The newest `limit` points, shown oldest first.
-    const rows = (
-      this.db
-        .prepare(
-          `SELECT r.id, r.lot_code, r.sample_code, r.reported, r.verdict, substr(l.lot_date,1,10) AS lot_date FROM test_result r JOIN lot l ON l.code = r.lot_code
-           WHERE ${where.join(' AND ')} ORDER BY l.lot_date DESC, r.lot_code DESC LIMIT ?`,
-        )
-        .all(...params, f.limit) as Array<{
-        id: string;
-        lot_code: string;
-        sample_code: string;
-        reported: string | null;
-        verdict: string | null;
-        lot_date: string;
-      }>
-    ).reverse();
+    const all = this.db
+      .prepare(
+        `SELECT count(*) AS n FROM test_result r JOIN lot l ON l.code = r.lot_code
+         WHERE r.product_code = ? AND r.item_code = ? AND r.status = 'reviewed' AND r.retired = 0
+           AND (? IS NULL OR substr(l.lot_date,1,10) >= ?) AND (? IS NULL OR substr(l.lot_date,1,10) <= ?)`,
+      )
+      .get(f.productCode, f.itemCode, f.from ?? null, f.from ?? null, f.to ?? null, f.to ?? null) as { n: number };
+    const points = this.charts.productPoints(f.productCode, f.itemCode, f.from, f.to, f.limit);
     const last = this.db
       .prepare(
         'SELECT item FROM test_result WHERE product_code = ? AND item_code = ? AND retired = 0 ORDER BY rowid DESC LIMIT 1',
       )
       .get(f.productCode, f.itemCode) as { item: string } | undefined;
     const item = last ? (JSON.parse(last.item) as TestItem) : null;
-    const numeric = rows.filter((r) => r.reported !== null && parseDecimal(r.reported).ok);
-    const values = numeric.map((r) => r.reported!);
-    const stats = controlLimits(values);
-    const flags = westgardFlags(values);
-    const points: Array<z.infer<typeof trendPointSchema>> = numeric.map((r, k) => ({
-      resultId: r.id,
-      lotCode: r.lot_code,
-      lotDate: r.lot_date,
-      sampleCode: r.sample_code,
-      reported: r.reported!,
-      verdict: (r.verdict as 'pass' | null) ?? null,
-      z: flags[k]?.z ?? null,
-      rules: [...(flags[k]?.rules ?? [])],
-    }));
+    const judged = this.charts.judge(
+      chartKey({ kind: 'product', productCode: f.productCode, itemCode: f.itemCode }),
+      points,
+    );
     return {
       item: item
-        ? { code: item.code, nameZh: item.name_zh, nameEn: item.name_en, unit: item.unit, min: item.min, max: item.max }
+        ? {
+            code: item.code,
+            nameZh: item.name_zh,
+            nameEn: item.name_en,
+            unit: unitWithBasis(item.unit, item.basis),
+            min: item.min,
+            max: item.max,
+          }
         : null,
-      points,
-      stats,
-      censored: rows.length - numeric.length,
+      points: judged.points.map((p) => ({
+        ...p,
+        verdict: p.verdict,
+        rules: p.rules as WestgardRule[],
+      })),
+      stats: judged.stats,
+      baseline: judged.baseline,
+      censored: Math.max(0, Math.min(all.n, f.limit) - points.length),
     };
   }
 }

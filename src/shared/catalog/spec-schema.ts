@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reportingRuleSchema } from '../rules/reporting';
 
 /**
  * A specification item and the specification interchange document (JSON), shared by the
@@ -41,6 +42,12 @@ export const specItemSchema = z
     big_m: decimalString.nullable(),
     /** Decimal places of the reported value (GB/T 8170 rounding). */
     precision: z.number().int().min(0).max(8).nullable(),
+    /**
+     * A reporting rule beyond decimals (issue 20 §2): a rounding interval, significant
+     * figures, or the GB 4789.2 colony-count rule (src/shared/rules/reporting.ts). Absent or
+     * null: `precision` decimals. Optional so that documents without it stay valid.
+     */
+    reporting: reportingRuleSchema.nullable().optional(),
     comparison: z.enum(comparisonMethods),
     required_for_release: z.boolean(),
     in_house_only: z.boolean(),

@@ -221,6 +221,8 @@ export const signedChangeRules: readonly SignedChangeRule[] = [
     meanings: ['oos_concluded'],
     roles: ['qa_manager'],
   },
+  // A control chart's baseline (issue 20 §6): the limits every later point is judged against.
+  { id: 'chart.baseline', entity: 'control_baseline', on: 'create', meanings: ['approved'], roles: ['qa_manager'] },
   // ---------------------------------------------------------------- environment (issue 19 §6)
   {
     id: 'env_alert.close',

@@ -565,11 +565,11 @@ const en = {
       'For each result check: the raw data (replicates or unit values) and the instrument or laboratory; that the reported value follows from them; the limit and the verdict; and the audit trail (open it with “Audit trail”). Then select the results and approve them with your signature, or return them to the analyst with a reason.',
     selfReviewTitle: 'Refused: you cannot review your own result',
     selfReviewItem:
-      'You entered or submitted the result for {{item}}. A result is reviewed by a second person: ask another reviewer to review it. Nothing was signed.',
+      'You entered, changed, captured or submitted a value of {{item}} (at some revision). A result is reviewed by someone who took no part in it: ask another reviewer. Nothing was signed.',
     selfReview:
-      'You entered or submitted some of these results. A result is reviewed by a second person: ask another reviewer. Nothing was signed.',
+      'You entered, changed, captured or submitted values of some of these results. A result is reviewed by someone who took no part in it: ask another reviewer. Nothing was signed.',
     ownWarning:
-      'You entered or submitted {{count}} of these results: they cannot be selected. Another reviewer must review them.',
+      'You took part in {{count}} of these results (entered, changed, captured or submitted a value): they cannot be selected. Another reviewer must review or return them.',
     allDone: 'Every submitted result of sample {{code}} has been dealt with.',
     nextSample: 'Back to the queue for the next sample →',
     nothingToReview: 'This sample has no submitted results waiting for review.',

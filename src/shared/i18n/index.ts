@@ -4,6 +4,7 @@ import { serviceMessagesEn, serviceMessagesZh } from './service-messages';
 import { importMessagesEn, importMessagesZh } from './import-messages';
 import { trustMessagesEn, trustMessagesZh } from './trust-messages';
 import { controlsMessagesEn, controlsMessagesZh } from './controls-messages';
+import { testingMessagesEn, testingMessagesZh } from './testing-messages';
 
 export type { Messages };
 
@@ -22,8 +23,8 @@ function merge<T extends object>(base: T, extra: object): T {
 
 /** Screen messages plus the specific messages of main-process services (service-messages.ts). */
 export const messages: Record<Locale, Messages> = {
-  en: merge(merge(merge(merge(en, serviceMessagesEn), importMessagesEn), trustMessagesEn), controlsMessagesEn),
-  'zh-CN': merge(merge(merge(merge(zhCN, serviceMessagesZh), importMessagesZh), trustMessagesZh), controlsMessagesZh),
+  en: [serviceMessagesEn, importMessagesEn, trustMessagesEn, controlsMessagesEn, testingMessagesEn].reduce(merge, en),
+  'zh-CN': [serviceMessagesZh, importMessagesZh, trustMessagesZh, controlsMessagesZh, testingMessagesZh].reduce(merge, zhCN),
 };
 
 export function isLocale(value: unknown): value is Locale {

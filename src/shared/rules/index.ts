@@ -10,12 +10,16 @@ export * from './limits';
 export * from './basis';
 export * from './formula';
 export * from './control-chart';
+export * from './reporting';
+export * from './entry';
+export * from './micro';
 
 import { basisErrorCodes } from './basis';
 import { decimalErrorCodes } from './decimal';
 import { formulaErrorCodes, formulaEvalErrorCodes, formulaSetErrorCodes } from './formula';
 import { verdictReasons } from './limits';
 import { roundingErrorCodes } from './rounding';
+import { reportingErrorCodes } from './reporting';
 import { testingReasons } from './testing';
 
 /**
@@ -25,6 +29,7 @@ import { testingReasons } from './testing';
 export const rulesMessageKeys: readonly string[] = [
   ...decimalErrorCodes.map((c) => `decimal.${c}`),
   ...roundingErrorCodes.map((c) => `rounding.${c}`),
+  ...reportingErrorCodes.map((c) => `reporting.${c}`),
   ...basisErrorCodes.map((c) => `basis.${c}`),
   ...formulaErrorCodes.map((c) => `formula.${c}`),
   ...formulaEvalErrorCodes.map((c) => `formula.${c}`),

@@ -24,7 +24,7 @@
  */
 import { formatDecimal, fromLabDecimal, parseDecimal, statedDecimals, toLabDecimal, LabDecimal } from './decimal';
 import { evaluateLimit, parseReportedResult, type LimitSpec, type Verdict } from './limits';
-import { roundToDecimals } from './rounding';
+import { applyReportingRule, reportingRuleOf, type ReportingRule } from './reporting';
 import { per100gToPer100kJ, per100gToPer100mL, KJ_PER_KCAL } from './basis';
 import { evaluateFormula } from './formula';
 
@@ -47,6 +47,8 @@ export interface TestItem {
   readonly m: string | null;
   readonly big_m: string | null;
   readonly precision: number | null;
+  /** A reporting rule beyond decimals (interval, figures, colony count); absent: `precision`. */
+  readonly reporting?: ReportingRule | null | undefined;
   readonly comparison: string;
   readonly formula: string | null;
   readonly required_for_release: boolean;
@@ -72,6 +74,7 @@ export const testingReasons = [
   'testing.no_limit',
   'testing.units_missing',
   'testing.no_formula',
+  'testing.awaiting_confirmation',
 ] as const;
 
 export interface ReplicateRule {
@@ -169,6 +172,18 @@ export function limitText(item: TestItem): string {
 
 export function isPlanItem(item: TestItem): boolean {
   return item.limit_form === 'sampling_plan';
+}
+
+/**
+ * A presence/absence sampling plan (m = 0, no M: Salmonella 0/25 g, Cronobacter 0/100 g, a
+ * swab, a rapid screen): its units are `absent` / `present`, never counts. Only such plans
+ * take qualitative unit results or a bulk "all not detected" (issue 19 §4); a count plan
+ * (APC, Enterobacteriaceae: m > 0) takes numbers, `<X` or `ND` per unit.
+ */
+export function isPresenceAbsence(item: Pick<TestItem, 'limit_form' | 'm' | 'big_m'>): boolean {
+  if (item.limit_form !== 'sampling_plan' || item.big_m !== null || item.m === null) return false;
+  const m = parseDecimal(item.m);
+  return m.ok && m.value.coefficient === 0n;
 }
 
 function result(partial: Partial<ComputedResult> & Pick<ComputedResult, 'verdict'>): ComputedResult {
@@ -305,8 +320,10 @@ export function finishValue(
     return invalid(conv.reason, conv.details, value);
   }
   let reported = conv.value;
-  if (item.precision !== null) {
-    const r = roundToDecimals(conv.value, item.precision);
+  const rule = reportingRuleOf(item);
+  if (rule !== null) {
+    // Rounded once, by the item's reporting rule (GB/T 8170, or GB 4789.2 for colony counts).
+    const r = applyReportingRule(conv.value, rule);
     if (!r.ok) return invalid(r.error.messageKey, { ...(r.error.details ?? {}) }, value);
     reported = r.value.value;
   }
@@ -349,7 +366,26 @@ export function computeMeasured(
     if (units.length === 0 || units.every((u) => u === ''))
       return result({ verdict: null, reason: 'testing.no_value' });
     const limit = limitSpecOf(item);
-    const reported = planSummary(units);
+    // Each unit's count as the item reports it (GB 4789.2: 2 significant figures from 100 on).
+    const rule = reportingRuleOf(item);
+    const reportedUnits = units.map((u) => {
+      if (rule === null || !parseDecimal(u).ok) return u;
+      const r = applyReportingRule(u, rule);
+      return r.ok ? r.value.value : u;
+    });
+    const reported = planSummary(reportedUnits);
+    if (units.some((u) => u === 'presumptive'))
+      return result({
+        verdict: null,
+        reason: 'testing.awaiting_confirmation',
+        reported,
+        details: {
+          units: units
+            .map((u, k) => (u === 'presumptive' ? String(k + 1) : ''))
+            .filter(Boolean)
+            .join(', '),
+        },
+      });
     if (!limit) return result({ verdict: 'none', reason: 'testing.no_limit', reported });
     if (units.some((u) => u === ''))
       return result({
@@ -358,7 +394,8 @@ export function computeMeasured(
         reported,
         details: { expected: String(item.n ?? 0), got: String(units.filter((u) => u !== '').length) },
       });
-    const v = evaluateLimit(limit, units);
+    // 修约值比较法 compares the counts as reported; 全数值比较法 the counts as entered.
+    const v = evaluateLimit(limit, item.comparison === 'rounded_value' ? reportedUnits : units);
     return result({ verdict: v.verdict, reason: v.reason, details: v.details, reported });
   }
   const replicates = input.replicates ?? [];
@@ -393,12 +430,16 @@ export function computeCalculated(
 
 /**
  * The reported summary of a sampling plan's units: "absent" when every unit is absent,
- * "present (k/n)" when some are, else the highest count (a censored '<X' / 'ND' when no
+ * "presumptive (k/n)" while presumptive positives wait for confirmation, "present (k/n)" when
+ * some units are present, else the highest count (a censored '<X' / 'ND' when no
  * unit has a count).
  */
 export function planSummary(units: readonly string[]): string {
   const filled = units.filter((u) => u !== '');
   if (filled.length > 0 && filled.every((u) => u === 'absent')) return 'absent';
+  // A presumptive positive waits for its confirmation (GB 4789 pathogen methods).
+  const presumptive = filled.filter((u) => u === 'presumptive').length;
+  if (presumptive > 0) return `presumptive (${presumptive}/${units.length})`;
   const present = filled.filter((u) => u === 'present').length;
   if (present > 0) return `present (${present}/${units.length})`;
   let best: { d: LabDecimal; text: string } | null = null;
@@ -422,6 +463,9 @@ export function reportedForReader(reported: string, locale: 'en' | 'zh-CN'): str
   const present = /^present \((\d+)\/(\d+)\)$/.exec(reported);
   if (present) return `检出（${present[1]}/${present[2]}）`;
   if (reported === 'present') return '检出';
+  const presumptive = /^presumptive \((\d+)\/(\d+)\)$/.exec(reported);
+  if (presumptive) return `疑似阳性（${presumptive[1]}/${presumptive[2]}）`;
+  if (reported === 'presumptive') return '疑似阳性';
   return reported;
 }
 

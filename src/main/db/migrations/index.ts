@@ -11,6 +11,7 @@ import { sql as m0010 } from './0010-recall-drills';
 import { sql as m0011 } from './0011-personal-signatures';
 import { sql as m0012 } from './0012-controls';
 import { sql as m0013 } from './0013-instrument-records-and-control';
+import { sql as m0014 } from './0014-testing-controls';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -37,4 +38,5 @@ export const migrations: readonly Migration[] = [
   { id: '0011', name: 'personal-signatures', sql: m0011 },
   { id: '0012', name: 'controls', sql: m0012 },
   { id: '0013', name: 'instrument-records-and-control', sql: m0013 },
+  { id: '0014', name: 'testing-controls', sql: m0014 },
 ];

@@ -7,6 +7,7 @@ export const readinessKeys = [
   'specification',
   'results_complete',
   'within_spec',
+  'micro',
   'instruments',
   'production',
   'inputs',

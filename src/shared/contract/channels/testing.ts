@@ -3,6 +3,7 @@ import { channel } from '../define';
 import { reasonSchema, signatureInputSchema, signatureViewSchema, userIdSchema } from '../common';
 import { specItemSchema } from '../../catalog/spec-schema';
 import { westgardRules } from '../../rules/control-chart';
+import { reportingRuleSchema } from '../../rules/reporting';
 
 /** ../shared/guides/domain-model.md: pending → entered → submitted → reviewed | returned (→ entered); invalidated. */
 export const resultStatuses = ['pending', 'entered', 'returned', 'submitted', 'reviewed', 'invalidated'] as const;
@@ -25,12 +26,20 @@ export const oosOutcomes = ['assignable_cause', 'no_assignable_cause'] as const;
 export const oosChecks = ['calculation', 'instrument', 'method', 'standards', 'preparation'] as const;
 export const itemStates = ['missing', 'pending', 'done', 'reviewed', 'failed', 'external_not_counted'] as const;
 
-/** A result value as typed or read: a decimal, 'ND', '<LOD', '<X', 'absent', 'present'. */
+/**
+ * A result value as typed or read: a decimal, 'ND' / '未检出', '<LOD', '<X', 'absent' / 阴性,
+ * 'present' / 阳性, 'presumptive' / 疑似阳性, or a count in micro notation ('2.1E6',
+ * '2.1×10^6', '2.1×10⁶'). The service normalises it for the item (src/shared/rules/entry.ts)
+ * and refuses what the item does not take (notation on chemistry, qualitative on counts).
+ */
 const valueText = z
   .string()
   .trim()
   .max(40)
-  .regex(/^$|^(-?\d+(\.\d+)?|ND|<LOD|<\d+(\.\d+)?|absent|present)$/, { message: 'result_value_format' });
+  .regex(
+    /^$|^(-?\d+(\.\d+)?|ND|nd|<LOD|[<＜]?\d+(\.\d+)?(\s*([eE][+-]?\d{1,2}|[×xX*]\s*10\s*(\^\s*[+-]?\d{1,2}|[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})))?|absent|present|presumptive|阴性|阳性|未检出|检出|疑似|疑似阳性)$/,
+    { message: 'result_value_format' },
+  );
 const code = z.string().trim().min(1).max(60);
 const id = z.string().min(1).max(80);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'date_format' });
@@ -64,6 +73,7 @@ export const testItemSchema = specItemSchema
     formula: true,
     required_for_release: true,
     in_house_only: true,
+    reporting: true,
   })
   .extend({ code: z.string(), group: z.string(), basis: z.string(), limit_form: z.string(), comparison: z.string() });
 
@@ -74,6 +84,77 @@ export const replicateRuleSchema = z.object({
     .string()
     .regex(/^\d+(\.\d+)?$/, { message: 'decimal_string' })
     .nullable(),
+});
+
+export const verdictChangeVias = [
+  'entry',
+  'paste',
+  'capture',
+  'recalculation',
+  'correction',
+  'invalidation',
+  'confirmation',
+] as const;
+
+export const verdictChangeViewSchema = z.object({
+  id: z.string(),
+  resultId: z.string(),
+  sampleCode: z.string(),
+  lotCode: z.string().nullable(),
+  itemCode: z.string(),
+  methodCode: z.string().nullable(),
+  fromVerdict: z.string(),
+  toVerdict: z.string().nullable(),
+  fromReported: z.string().nullable(),
+  toReported: z.string().nullable(),
+  reason: z.string(),
+  via: z.enum(verdictChangeVias),
+  changedBy: z.string(),
+  changedAt: z.string(),
+});
+
+export const microStages = ['not_started', 'incubating', 'presumptive', 'final'] as const;
+export const microViewSchema = z.object({
+  method: z.string().nullable(),
+  stage: z.enum(microStages),
+  startedAt: z.string().nullable(),
+  expectedFinalAt: z.string().nullable(),
+  /** 1-based units recorded presumptive positive and waiting for confirmation. */
+  presumptiveUnits: z.array(z.number().int()),
+});
+
+export const microHoldViewSchema = z.object({
+  id: z.string(),
+  lotCode: z.string(),
+  resultId: z.string(),
+  sampleCode: z.string(),
+  itemCode: z.string(),
+  units: z.array(z.number().int()),
+  /** The system rule that raised it (`micro.presumptive_positive`): unsigned. */
+  rule: z.string(),
+  raisedAt: z.string(),
+  lotStatusBefore: z.string(),
+  status: z.enum(['open', 'reviewed']),
+  outcome: z.enum(['pending', 'confirmed', 'not_confirmed']),
+  reviewedBy: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
+  reviewNote: z.string().nullable(),
+});
+
+export const microLotStatusSchema = z.object({
+  pending: z.array(
+    z.object({
+      resultId: z.string(),
+      itemCode: z.string(),
+      sampleCode: z.string(),
+      stage: z.enum(microStages),
+      expectedFinalAt: z.string().nullable(),
+    }),
+  ),
+  presumptive: z.array(z.string()),
+  openHolds: z.array(microHoldViewSchema),
+  /** When every pending micro result is expected final (null while one has not started). */
+  expectedFinalAt: z.string().nullable(),
 });
 
 export const resultViewSchema = z.object({
@@ -92,6 +173,8 @@ export const resultViewSchema = z.object({
   /** The specification's unit and basis, and the unit the analyst enters in ("g/100 g"). */
   unit: z.string(),
   entryUnit: z.string(),
+  /** The unit with its basis as printed ("g/100 kJ", "kJ/100 mL", "CFU/g"; issue 20 §2). */
+  reportUnit: z.string(),
   limitText: z.string(),
   item: testItemSchema,
   calculated: z.boolean(),
@@ -142,6 +225,15 @@ export const resultViewSchema = z.object({
       flagReason: z.string().nullable(),
     }),
   ),
+  /** Microbiology by a GB 4789 method: stage, incubation start, expected completion, presumptive units (issue 20 §3). */
+  micro: microViewSchema.nullable(),
+  /**
+   * Everyone who entered, changed, captured or submitted a value of this result, any
+   * revision (issue 19 §3): none of them may review or return it.
+   */
+  contributors: z.array(z.string()),
+  /** Failing verdicts changed (with their reasons), flagged on the review screen (issue 19 §4). */
+  verdictChanges: z.array(verdictChangeViewSchema),
 });
 export type ResultView = z.infer<typeof resultViewSchema>;
 
@@ -239,6 +331,10 @@ export const completenessSchema = z.object({
       sampleCode: z.string().nullable(),
       reported: z.string().nullable(),
       unit: z.string(),
+      /** The unit with its basis ("g/100 kJ"). */
+      reportUnit: z.string(),
+      /** How the reported value is written (colony counts as a.b × 10ⁿ). */
+      reporting: reportingRuleSchema.nullable(),
       limitText: z.string(),
       verdict: z.enum(testVerdicts).nullable(),
       externalLab: z.string().nullable(),
@@ -253,12 +349,75 @@ export type Completeness = z.infer<typeof completenessSchema>;
 
 const worklistFacet = z.array(z.object({ key: z.string().nullable(), count: z.number().int() }));
 
+/** A chart: a product's item, or a QC check material on a method and instrument (issue 20 §6). */
+export const chartSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('product'), productCode: code, itemCode: z.string().trim().min(1).max(40) }),
+  z.object({
+    kind: z.literal('qc'),
+    materialCode: code,
+    methodCode: z.string().trim().min(1).max(60),
+    instrumentId: z.string().trim().min(1).max(80),
+  }),
+]);
+
+export const baselineViewSchema = z.object({
+  id: z.string(),
+  chart: z.string(),
+  from: z.string(),
+  to: z.string(),
+  n: z.number().int(),
+  mean: z.string(),
+  sd: z.string(),
+  note: z.string().nullable(),
+  status: z.enum(['active', 'superseded']),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  supersededAt: z.string().nullable(),
+  points: z.array(z.object({ ref: z.string(), label: z.string(), value: z.string() })),
+});
+
+const statsSchema = z
+  .object({
+    n: z.number().int(),
+    mean: z.string(),
+    sd: z.string(),
+    warnLow: z.string(),
+    warnHigh: z.string(),
+    ctlLow: z.string(),
+    ctlHigh: z.string(),
+    oneLow: z.string(),
+    oneHigh: z.string(),
+  })
+  .nullable();
+
+export const qcMaterialKinds = ['reference_material', 'spiked'] as const;
+export const qcMaterialSchema = z.object({
+  id: z.string(),
+  rev: z.number().int(),
+  code: z.string(),
+  nameZh: z.string(),
+  nameEn: z.string(),
+  kind: z.enum(qcMaterialKinds),
+  methodCode: z.string(),
+  itemCode: z.string().nullable(),
+  unit: z.string(),
+  assignedValue: z.string(),
+  uncertainty: z.string().nullable(),
+  certificateNo: z.string().nullable(),
+  lotNo: z.string().nullable(),
+  expiresOn: z.string().nullable(),
+  note: z.string().nullable(),
+  active: z.boolean(),
+});
+
 export const trendPointSchema = z.object({
   resultId: z.string(),
   lotCode: z.string(),
   lotDate: z.string(),
   sampleCode: z.string(),
   reported: z.string(),
+  /** The unrounded value the limits and rules used (null: only the rounded value is on record). */
+  value: z.string().nullable(),
   verdict: z.enum(testVerdicts).nullable(),
   z: z.string().nullable(),
   rules: z.array(z.enum(westgardRules)),
@@ -352,6 +511,8 @@ export const testingChannels = {
       expectedRev: z.number().int().optional(),
       /** Needed when a value captured from an instrument is typed over (flagged in review). */
       typedOverReason: reasonSchema.optional(),
+      /** Needed when the change turns a saved failing verdict into another one (flagged in review). */
+      verdictChangeReason: reasonSchema.optional(),
     }),
     output: z.object({ changed: z.array(resultViewSchema) }),
     access: 'results.enter',
@@ -370,6 +531,8 @@ export const testingChannels = {
         )
         .min(1)
         .max(500),
+      /** Needed when the block turns a saved failing verdict into another one. */
+      verdictChangeReason: reasonSchema.optional(),
     }),
     output: z.object({ changed: z.array(resultViewSchema) }),
     access: 'results.enter',
@@ -424,6 +587,8 @@ export const testingChannels = {
     input: z.object({
       sampleCode: code,
       ids: z.array(id).min(1).max(1000).optional(),
+      /** The revision of each result the analyst saw: a result changed since is refused (stale screen). */
+      expectedRevs: z.record(z.string(), z.number().int()).optional(),
       signature: signatureInputSchema,
     }),
     output: z.object({ submitted: z.number().int(), oos: z.array(z.string()) }),
@@ -436,6 +601,8 @@ export const testingChannels = {
       ids: z.array(id).min(1).max(1000),
       decision: z.enum(['approve', 'return']),
       reason: reasonSchema.optional(),
+      /** The revision of each result the reviewer saw: a result changed since is refused (stale screen). */
+      expectedRevs: z.record(z.string(), z.number().int()).optional(),
       signature: signatureInputSchema,
     }),
     output: z.object({ reviewed: z.number().int(), returned: z.number().int() }),
@@ -571,6 +738,67 @@ export const testingChannels = {
     access: 'catalog.manage',
     writes: true,
   }),
+  /**
+   * "Verdict changed before submission" (issue 19 §4): per analyst (who changed it) and method,
+   * the failing verdicts changed before submission in the period, beside the results that
+   * analyst saved for the method. Each change carries its reason (verdictChanges of a result).
+   */
+  'trends.verdictChanges': channel({
+    input: z.object({ from: instant.optional(), to: instant.optional() }),
+    output: z.array(
+      z.object({
+        analyst: z.string(),
+        analystName: z.string().nullable(),
+        method: z.string().nullable(),
+        changes: z.number().int(),
+        results: z.number().int(),
+        entered: z.number().int(),
+      }),
+    ),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** Incubation of micro tests started (now, or the time given): their expected completion follows the method. */
+  'results.microStart': channel({
+    input: z.object({ ids: z.array(id).min(1).max(200), startedAt: instant.optional() }),
+    output: z.object({ updated: z.array(resultViewSchema) }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /** The confirmation of a presumptive unit (1-based): confirmed → present, not confirmed → absent. */
+  'results.microConfirm': channel({
+    input: z.object({
+      id,
+      unit: z.number().int().min(1).max(60),
+      outcome: z.enum(['confirmed', 'not_confirmed']),
+      /** The identification used (biochemical, API, MALDI-TOF, serology…). */
+      evidence: z.string().trim().min(3).max(500),
+    }),
+    output: z.object({ changed: z.array(resultViewSchema) }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /** Automatic holds of presumptive positives, by lot and status. */
+  'results.microHolds': channel({
+    input: z.object({ lotCode: code.optional(), status: z.enum(['open', 'reviewed']).optional() }),
+    output: z.array(microHoldViewSchema),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** A QA manager reviews an automatic hold (signed `reviewed`). */
+  'results.microHoldReview': channel({
+    input: z.object({ id, note: z.string().trim().min(3).max(1000), signature: signatureInputSchema }),
+    output: microHoldViewSchema,
+    access: 'lots.decide',
+    writes: true,
+  }),
+  /** A lot's micro results: pending ones with their expected completion, presumptives, open holds. */
+  'results.microStatus': channel({
+    input: z.object({ lotCode: code }),
+    output: microLotStatusSchema,
+    access: 'results.read',
+    writes: false,
+  }),
   /** Items of a product that have reviewed results (for the trend picker). */
   'trends.items': channel({
     input: z.object({ productCode: code }),
@@ -601,20 +829,125 @@ export const testingChannels = {
         })
         .nullable(),
       points: z.array(trendPointSchema),
-      stats: z
-        .object({
-          n: z.number().int(),
-          mean: z.string(),
-          sd: z.string(),
-          warnLow: z.string(),
-          warnHigh: z.string(),
-          ctlLow: z.string(),
-          ctlHigh: z.string(),
-          oneLow: z.string(),
-          oneHigh: z.string(),
-        })
-        .nullable(),
+      /** Limits: from the signed baseline when there is one, else from the plotted window. */
+      stats: statsSchema,
+      /** The chart's signed baseline (null: none signed; the limits drift with the window). */
+      baseline: baselineViewSchema.nullable(),
       /** Points left out because they are not numbers (ND, '<0.5'). */
+      censored: z.number().int(),
+    }),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** The baselines of a chart, newest first (the active one and those it superseded). */
+  'trends.baselines': channel({
+    input: z.object({ chart: chartSpecSchema }),
+    output: z.array(baselineViewSchema),
+    access: 'results.read',
+    writes: false,
+  }),
+  /**
+   * A QA manager signs a chart's baseline (`approved`): the points of the period, frozen with
+   * their unrounded values; it supersedes the chart's previous baseline.
+   */
+  'trends.baselineCreate': channel({
+    input: z.object({
+      chart: chartSpecSchema,
+      from: date,
+      to: date,
+      note: z.string().trim().min(3).max(1000),
+      signature: signatureInputSchema,
+    }),
+    output: baselineViewSchema,
+    access: 'specs.approve',
+    writes: true,
+  }),
+  /** QC check materials: reference materials and spiked samples with their assigned values. */
+  'qc.materials': channel({
+    input: z.object({}),
+    output: z.array(qcMaterialSchema),
+    access: 'results.read',
+    writes: false,
+  }),
+  'qc.materialSave': channel({
+    input: z.object({
+      code: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, { message: 'qc_material_code' }),
+      nameZh: z.string().trim().min(1).max(120),
+      nameEn: z.string().trim().min(1).max(120),
+      kind: z.enum(qcMaterialKinds),
+      methodCode: z.string().trim().min(1).max(60),
+      itemCode: z.string().trim().max(40).nullable(),
+      unit: z.string().trim().max(40),
+      assignedValue: z.string().regex(/^\d+(\.\d+)?$/, { message: 'decimal_string' }),
+      uncertainty: z
+        .string()
+        .regex(/^\d+(\.\d+)?$/, { message: 'decimal_string' })
+        .nullable(),
+      certificateNo: z.string().trim().max(80).nullable(),
+      lotNo: z.string().trim().max(80).nullable(),
+      expiresOn: date.nullable(),
+      note: z.string().trim().max(500).nullable(),
+      active: z.boolean(),
+      reason: reasonSchema.optional(),
+    }),
+    output: qcMaterialSchema,
+    access: 'catalog.manage',
+    writes: true,
+  }),
+  /** A QC check result on a method and instrument (recovery % for spiked samples). */
+  'qc.record': channel({
+    input: z.object({
+      materialCode: code,
+      instrumentId: instrumentRef,
+      value: z.string().regex(/^-?\d+(\.\d+)?$/, { message: 'decimal_string' }),
+      runAt: instant.optional(),
+      note: z.string().trim().max(500).optional(),
+    }),
+    output: z.object({ id: z.string(), recovery: z.string() }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /** QC charts that have results: material × method × instrument. */
+  'qc.charts': channel({
+    input: z.object({}),
+    output: z.array(
+      z.object({
+        materialCode: z.string(),
+        methodCode: z.string(),
+        instrumentId: z.string(),
+        instrumentCode: z.string(),
+        count: z.number().int(),
+        lastAt: z.string(),
+      }),
+    ),
+    access: 'results.read',
+    writes: false,
+  }),
+  /** One QC chart, judged against its own signed baseline (Westgard). */
+  'qc.series': channel({
+    input: z.object({
+      materialCode: code,
+      methodCode: z.string().trim().min(1).max(60),
+      instrumentId: z.string().trim().min(1).max(80),
+      from: date.optional(),
+      to: date.optional(),
+    }),
+    output: z.object({
+      material: qcMaterialSchema,
+      item: z.object({
+        code: z.string(),
+        nameZh: z.string(),
+        nameEn: z.string(),
+        unit: z.string(),
+        min: z.string().nullable(),
+        max: z.string().nullable(),
+      }),
+      points: z.array(trendPointSchema.extend({ measured: z.string(), note: z.string().nullable() })),
+      stats: statsSchema,
+      baseline: baselineViewSchema.nullable(),
       censored: z.number().int(),
     }),
     access: 'results.read',

@@ -21,6 +21,7 @@ import { ApiError } from '../../api/client';
 import { useCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
 import { oosHref, SampleTestingLink, trendHref, VerdictBadge } from '../review/result-format';
+import { useReportedText } from '../testing/reported';
 
 type ItemState = Completeness['items'][number]['state'];
 
@@ -46,6 +47,7 @@ const groupOrder = (g: string) => {
  */
 export function CompletenessPanel({ lotCode }: { lotCode: string }) {
   const { t, i18n } = useTranslation();
+  const shownReported = useReportedText();
   const zh = i18n.language.startsWith('zh');
   const q = useCall('results.completeness', { lotCode }, { staleTime: 0, retry: false });
   const [open, setOpen] = useState(false);
@@ -253,9 +255,9 @@ export function CompletenessPanel({ lotCode }: { lotCode: string }) {
                       ) : null}
                     </Table.Td>
                     <Table.Td ta="right" ff="monospace">
-                      {i.reported ?? '—'}{' '}
+                      {shownReported(i.reported, i.reporting)}{' '}
                       <Text span size="xs" c="dimmed" ff="var(--mantine-font-family)">
-                        {i.reported ? i.unit : ''}
+                        {i.reported ? i.reportUnit : ''}
                       </Text>
                     </Table.Td>
                     <Table.Td ff="monospace">{i.limitText}</Table.Td>

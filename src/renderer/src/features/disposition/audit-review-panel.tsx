@@ -159,16 +159,22 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
   );
 }
 
+const FLAGGED_ENTITIES: ReadonlySet<string> = new Set(['verdict_change', 'micro_hold']);
+
 function EntryRow({ e }: { e: Entry }) {
   const { t } = useTranslation();
   const [all, setAll] = useState(false);
   // A new record's `retired: 0` says nothing to a reviewer.
   const changes = e.changes.filter((c) => !(c.field === 'retired' && c.from === null && c.to === '0'));
   const shown = all ? changes : changes.slice(0, CHANGES_SHOWN);
+  // Records a reviewer must not miss: a failing verdict changed before submission, an automatic micro hold.
+  const flagged = FLAGGED_ENTITIES.has(e.entity);
   return (
     <Table.Tr
       data-testid={`audit-entry-${e.seq}`}
       data-unreviewed={String(e.unreviewed)}
+      data-flagged={flagged ? 'true' : undefined}
+      bg={flagged ? 'var(--mantine-color-red-0)' : undefined}
       style={e.unreviewed ? { boxShadow: 'inset 3px 0 0 var(--mantine-color-orange-5)' } : undefined}
     >
       <Table.Td ff="monospace" fw={600}>
@@ -193,6 +199,11 @@ function EntryRow({ e }: { e: Entry }) {
         <Text size="xs" c="dimmed" ff="monospace">
           {e.entityId.slice(0, 8)}
         </Text>
+        {flagged ? (
+          <Badge color="red" size="xs" tt="none" data-testid={`audit-flag-${e.seq}`}>
+            {t(`disposition.audit.flags.${e.entity}`)}
+          </Badge>
+        ) : null}
       </Table.Td>
       <Table.Td maw={220}>{e.reason ?? '—'}</Table.Td>
       <Table.Td maw={420}>

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { ReadinessKey, evidenceSchema } from '../../../../shared/contract/channels/disposition';
 import type { SignatureMeaning } from '../../../../shared/domain/roles';
 import { href } from '../../app/router';
+import { formatTime } from '../../components/format';
 import i18n from '../../i18n';
 
 export type Evidence = z.infer<typeof evidenceSchema>;
@@ -81,6 +82,20 @@ export function lineText(t: TFunction, key: ReadinessKey, ok: boolean, details: 
       d['oos'] ? t('disposition.line.within_spec.failOos', { oos: d['oos'] }) : null,
     ].filter(Boolean);
     return `${t('disposition.line.within_spec.fail')} ${parts.join(' ')}`.trim();
+  }
+  if (key === 'micro') {
+    // Testing (issue 20 §3): presumptive positives, automatic holds, expected completion.
+    if (ok) return t('disposition.line.micro.ok');
+    const parts = [
+      d['presumptive'] ? t('disposition.line.micro.failPresumptive', d) : null,
+      d['holds'] !== '0' ? t('disposition.line.micro.failHolds', d) : null,
+      d['pending'] !== '0'
+        ? d['expected']
+          ? t('disposition.line.micro.failExpected', { ...d, expected: formatTime(d['expected']) })
+          : t('disposition.line.micro.failNotStarted', d)
+        : null,
+    ].filter(Boolean);
+    return parts.join(' ');
   }
   if (key === 'results_complete' && !ok && d['external'])
     return `${t('disposition.line.results_complete.fail', d)} ${t('disposition.line.results_complete.external', d)}`;

@@ -42,6 +42,7 @@ import {
 import { TestingTabs } from './testing-tabs';
 import { ResultTrail } from './result-trail';
 import { useReportedText } from '../testing/reported';
+import { VerdictChangeFlag, VerdictChangeList } from '../testing/verdict-change';
 
 type Decision = 'approve' | 'return';
 
@@ -90,7 +91,10 @@ export function ReviewSamplePage({ code }: { code: string }) {
   }
 
   const { sample, results, summary } = data.data;
-  const isOwn = (r: ResultView) => r.analystId === session.userId || r.submittedBy === session.userId;
+  // Independent review (issue 19 §3): anyone who entered, changed, captured or submitted a
+  // value of the result, at any revision, neither reviews nor returns it (the server decides).
+  const isOwn = (r: ResultView) =>
+    r.contributors.includes(session.userId ?? '') || r.analystId === session.userId || r.submittedBy === session.userId;
   const reviewable = results.filter((r) => r.status === 'submitted');
   const selectable = reviewable.filter((r) => !isOwn(r));
   const own = reviewable.filter(isOwn);
@@ -121,6 +125,8 @@ export function ReviewSamplePage({ code }: { code: string }) {
       const out = await call('results.review', {
         ids: chosen.map((r) => r.id),
         decision,
+        // The revisions on the screen: a result changed since is refused, nothing signed.
+        expectedRevs: Object.fromEntries(chosen.map((r) => [r.id, r.rev])),
         ...(decision === 'return' ? { reason: comment ?? '' } : {}),
         signature: { password, meaning: 'reviewed', ...(decision === 'approve' && comment ? { comment } : {}) },
       });
@@ -376,6 +382,7 @@ export function ReviewSamplePage({ code }: { code: string }) {
                               {t('resultReview.retest', { n: r.attempt })}
                             </Badge>
                           ) : null}
+                          <VerdictChangeFlag result={r} testId={`review-verdict-changed-${r.itemCode}`} />
                         </Group>
                       </Table.Td>
                       <Table.Td>
@@ -394,10 +401,10 @@ export function ReviewSamplePage({ code }: { code: string }) {
                           c={r.verdict === 'fail' ? 'red.8' : undefined}
                           data-testid="result-reported"
                         >
-                          {shownReported(r.reported)}
+                          {shownReported(r.reported, r.item.reporting)}
                         </Text>
-                        <Text size="xs" c="dimmed">
-                          {r.unit}
+                        <Text size="xs" c="dimmed" data-testid="result-report-unit">
+                          {r.reportUnit}
                         </Text>
                       </Table.Td>
                       <Table.Td>
@@ -451,6 +458,13 @@ export function ReviewSamplePage({ code }: { code: string }) {
                         <Text size="xs" c="dimmed">
                           {formatTime(r.submittedAt)}
                         </Text>
+                        {r.contributors.length > 1 ? (
+                          <Tooltip label={t('resultReview.tookPart')} withArrow>
+                            <Text size="xs" c="dimmed" data-testid={`review-contributors-${r.itemCode}`}>
+                              {r.contributors.join(', ')}
+                            </Text>
+                          </Tooltip>
+                        ) : null}
                       </Table.Td>
                       <Table.Td ta="center">
                         <Text size="sm" c={r.attachments > 0 ? undefined : 'dimmed'}>
@@ -481,6 +495,17 @@ export function ReviewSamplePage({ code }: { code: string }) {
                         </Group>
                       </Table.Td>
                     </Table.Tr>
+                    {r.verdictChanges.length > 0 ? (
+                      <Table.Tr bg="var(--mantine-color-red-0)" data-testid={`review-verdict-changes-${r.itemCode}`}>
+                        <Table.Td />
+                        <Table.Td colSpan={10}>
+                          <Text size="xs" fw={700} c="red.9">
+                            {t('verdictChange.flag')}
+                          </Text>
+                          <VerdictChangeList changes={r.verdictChanges} />
+                        </Table.Td>
+                      </Table.Tr>
+                    ) : null}
                     {r.status === 'returned' && r.returnReason ? (
                       <Table.Tr>
                         <Table.Td />
@@ -576,7 +601,7 @@ export function ReviewSamplePage({ code }: { code: string }) {
                 <List.Item key={r.id}>
                   {itemName(r, zh)}
                   {t('resultReview.colon')}
-                  <b>{shownReported(r.reported)}</b> {r.unit} ({r.limitText}) —{' '}
+                  <b>{shownReported(r.reported, r.item.reporting)}</b> {r.reportUnit} ({r.limitText}) —{' '}
                   {t(`resultReview.verdicts.${r.verdict ?? 'none'}`)}
                 </List.Item>
               ))}

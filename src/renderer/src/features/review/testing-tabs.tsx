@@ -7,12 +7,13 @@ import { href } from '../../app/router';
  * live in features/testing; review, OOS and trends here). Same test ids as the testing
  * feature's own tabs, so one page object finds them anywhere.
  */
-export type TestingTab = 'worklist' | 'review' | 'oos' | 'trends' | 'methods';
+export type TestingTab = 'worklist' | 'review' | 'oos' | 'micro' | 'trends' | 'methods';
 
 const tabs: { key: TestingTab; path: string }[] = [
   { key: 'worklist', path: '/testing' },
   { key: 'review', path: '/review' },
   { key: 'oos', path: '/oos' },
+  { key: 'micro', path: '/oos/micro' },
   { key: 'trends', path: '/trends' },
   { key: 'methods', path: '/testing/methods' },
 ];

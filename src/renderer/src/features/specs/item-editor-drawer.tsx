@@ -41,8 +41,8 @@ import { errorProblems, itemName, problemMessage } from './spec-format';
 import { VerificationBadge } from './spec-items-table';
 
 type Values = {
-  [K in keyof SpecItem]: SpecItem[K] extends boolean ? boolean : string;
-} & { reason: string };
+  [K in keyof SpecItem]-?: SpecItem[K] extends boolean ? boolean : string;
+} & { reason: string; reporting_param: string };
 
 const decimals = ['min', 'max', 'target', 'lod', 'm', 'big_m'] as const;
 const integers = ['n', 'c', 'precision', 'frequency_n', 'period_days'] as const;
@@ -88,6 +88,7 @@ const emptyItem: SpecItem = {
   m: null,
   big_m: null,
   precision: null,
+  reporting: null,
   comparison: 'full_value',
   required_for_release: true,
   in_house_only: true,
@@ -102,14 +103,41 @@ const emptyItem: SpecItem = {
 };
 
 function toValues(item: SpecItem): Values {
-  const out: Record<string, string | boolean> = { reason: '' };
-  for (const [k, v] of Object.entries(item)) out[k] = typeof v === 'boolean' ? v : v === null ? '' : String(v);
+  const out: Record<string, string | boolean> = { reason: '', reporting: '', reporting_param: '' };
+  for (const [k, v] of Object.entries(item)) {
+    if (k === 'reporting') continue;
+    out[k] = typeof v === 'boolean' ? v : v === null || v === undefined ? '' : String(v);
+  }
+  // The reporting rule (issue 20 §2): '' = decimals (precision), else its kind and parameter.
+  const r = item.reporting;
+  if (r && r.kind !== 'decimals') {
+    out['reporting'] = r.kind;
+    out['reporting_param'] = r.kind === 'interval' ? r.interval : r.kind === 'figures' ? String(r.figures) : '';
+  }
   return out as Values;
+}
+
+function reportingOf(v: Values): SpecItem['reporting'] {
+  const p = v.reporting_param.trim();
+  switch (v.reporting) {
+    case 'interval':
+      return { kind: 'interval', interval: p };
+    case 'figures':
+      return { kind: 'figures', figures: /^\d+$/.test(p) ? Number(p) : Number.NaN };
+    case 'colony_count':
+      return { kind: 'colony_count' };
+    default:
+      return null;
+  }
 }
 
 function toItem(v: Values): SpecItem {
   const raw: Record<string, unknown> = {};
   for (const k of Object.keys(emptyItem) as Array<keyof SpecItem>) {
+    if (k === 'reporting') {
+      raw[k] = reportingOf(v);
+      continue;
+    }
     const x = v[k];
     if (typeof x === 'boolean') raw[k] = x;
     else if ((integers as readonly string[]).includes(k)) {
@@ -378,8 +406,33 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
       <Text size="xs" c="dimmed" mt={-8}>
         {t('itemEditor.decimalHint')}
       </Text>
-      <SimpleGrid cols={2}>
-        {integer('precision', 0, 8)}
+      <SimpleGrid cols={3}>
+        <Select
+          label={t('itemEditor.reporting')}
+          description={t('itemEditor.reportingHelp')}
+          data={(['', 'interval', 'figures', 'colony_count'] as const).map((k) => ({
+            value: k,
+            label: t(`itemEditor.reportingKinds.${k || 'decimals'}`),
+          }))}
+          allowDeselect={false}
+          data-testid="item-reporting"
+          {...form.getInputProps('reporting')}
+        />
+        {v.reporting === 'interval' || v.reporting === 'figures' ? (
+          <TextInput
+            label={t(`itemEditor.reportingParam.${v.reporting}`)}
+            data-testid="item-reporting-param"
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+            {...form.getInputProps('reporting_param')}
+            error={form.errors['reporting_param'] ?? form.errors['reporting']}
+          />
+        ) : v.reporting === 'colony_count' ? (
+          <Text size="xs" c="dimmed" mt="lg">
+            {t('itemEditor.reportingColonyNote')}
+          </Text>
+        ) : (
+          integer('precision', 0, 8)
+        )}
         {select(
           'comparison',
           comparisonMethods.map((c) => ({ value: c, label: t(`specs.comparisons.${c}`) })),

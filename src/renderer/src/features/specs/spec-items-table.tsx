@@ -170,7 +170,15 @@ const SpecItemRow = memo(
           </Table.Td>
           <Table.Td>
             <Text size="sm" data-testid={`precision-${item.code}`}>
-              {item.precision === null ? '—' : t('specs.decimals', { count: item.precision })}
+              {item.reporting && item.reporting.kind !== 'decimals'
+                ? item.reporting.kind === 'interval'
+                  ? t('itemEditor.reportingShort.interval', { interval: item.reporting.interval })
+                  : item.reporting.kind === 'figures'
+                    ? t('itemEditor.reportingShort.figures', { count: item.reporting.figures })
+                    : t('itemEditor.reportingShort.colony_count')
+                : item.precision === null
+                  ? '—'
+                  : t('specs.decimals', { count: item.precision })}
             </Text>
             <Text size="xs" c="dimmed">
               {t(`specs.comparisons.${item.comparison}`)}

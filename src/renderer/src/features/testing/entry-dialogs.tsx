@@ -22,7 +22,7 @@ import { call } from '../../api/client';
 import { useCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
 import { SignatureDialog } from '../auth/signature-dialog';
-import { liveCompute, normalizeValue, valueAllowed } from './live-compute';
+import { allowedFor, liveCompute, normalizeFor } from './live-compute';
 import { itemName, num, reasonText, VerdictBadge, type LiveVerdict } from './testing-format';
 import { serverValues, type Entry, type ForSample } from './use-entry';
 import { useReportedText } from './reported';
@@ -56,8 +56,8 @@ function CorrectForm({ row, entry, onClose }: { row: ResultView; entry: Entry; o
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const normalized = vals.map(normalizeValue);
-  const bad = normalized.find((v) => !valueAllowed(v, plan));
+  const normalized = vals.map((x) => normalizeFor(row.item, x));
+  const bad = normalized.find((v) => !allowedFor(row.item, v));
   const preview = liveCompute(
     entry.results.map((r) => {
       const own = r.id === row.id;
@@ -113,7 +113,7 @@ function CorrectForm({ row, entry, onClose }: { row: ResultView; entry: Entry; o
             {previous.filter((v) => v).join(' · ') || '—'} {row.entryUnit}
           </Text>
           <Text size="sm" style={num}>
-            → {shownReported(row.reported)} {plan ? '' : row.unit}
+            → {shownReported(row.reported, row.item.reporting)} {row.reportUnit}
           </Text>
           <VerdictBadge verdict={row.verdict as LiveVerdict} />
         </Group>
@@ -129,7 +129,7 @@ function CorrectForm({ row, entry, onClose }: { row: ResultView; entry: Entry; o
               next[k] = e.currentTarget.value;
               setVals(next);
             }}
-            error={v.trim() && !valueAllowed(normalizeValue(v), plan) ? t('testing.grid.badValueShort') : null}
+            error={v.trim() && !allowedFor(row.item, normalizeFor(row.item, v)) ? t('testing.grid.badValueShort') : null}
             rightSection={plan ? null : <Text size="xs">{row.entryUnit}</Text>}
             rightSectionWidth={plan ? undefined : 70}
             styles={{ input: num }}
@@ -143,7 +143,7 @@ function CorrectForm({ row, entry, onClose }: { row: ResultView; entry: Entry; o
             {t('testing.correct.newResult')}
           </Text>
           <Text fw={700} style={num}>
-            {shownReported(preview.reported)} {plan ? '' : row.unit}
+            {shownReported(preview.reported, row.item.reporting)} {row.reportUnit}
           </Text>
           <VerdictBadge verdict={preview.verdict} waiting={preview.waitingFor.length > 0} />
           <Text size="xs" c="dimmed">
@@ -387,7 +387,7 @@ export function SubmitDialog({
                 <Table.Tr key={r.id}>
                   <Table.Td>{itemName(r, i18n.language)}</Table.Td>
                   <Table.Td style={num}>
-                    {shownReported(r.reported)} {isPlanItem(r.item) ? '' : r.unit}
+                    {shownReported(r.reported, r.item.reporting)} {r.reportUnit}
                   </Table.Td>
                   <Table.Td>
                     <VerdictBadge verdict={r.verdict as LiveVerdict} />
@@ -406,6 +406,8 @@ export function SubmitDialog({
       onSign={async (v) => {
         const out = await call('results.submit', {
           sampleCode: data.sample.code,
+          // What the analyst sees is what is signed: a result changed since is refused (issue 19 §7).
+          expectedRevs: Object.fromEntries(rows.map((r) => [r.id, r.rev])),
           signature: { password: v.password, meaning: 'authored', ...(v.comment ? { comment: v.comment } : {}) },
         });
         onDone(out);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import {
   Alert,
   Anchor,
@@ -7,6 +7,7 @@ import {
   Button,
   Group,
   Loader,
+  Modal,
   Stack,
   Switch,
   Table,
@@ -16,10 +17,10 @@ import {
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
-import { isPlanItem, type ComputedResult } from '../../../../shared/rules';
+import { isPlanItem, isPresenceAbsence, type ComputedResult } from '../../../../shared/rules';
 import { call } from '../../api/client';
 import { navigate } from '../../app/router';
-import { normalizeValue, valueAllowed } from './live-compute';
+import { allowedFor, normalizeFor, normalizeValue, valueAllowed } from './live-compute';
 import {
   itemName,
   num,
@@ -34,6 +35,8 @@ import { CaptureButton } from '../instruments/capture-button';
 import { InstrumentPicker } from '../instruments/instrument-picker';
 import { TypedOverReasonHost } from '../instruments/typed-over';
 import { useReportedText } from './reported';
+import { VerdictChangeReasonHost } from './verdict-change';
+import { MicroExpected, MicroStageBadge } from './micro-panel';
 
 export interface EntryGridProps {
   entry: Entry;
@@ -162,7 +165,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
   };
 
   const valueInput = (r: ResultView, k: number, value: string, plan: boolean, width: number) => {
-    const bad = value.trim() !== '' && !valueAllowed(normalizeValue(value), plan);
+    const bad = value.trim() !== '' && !allowedFor(r.item, normalizeFor(r.item, value));
     return (
       <TextInput
         key={k}
@@ -202,6 +205,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
   return (
     <Stack gap="xs">
       <TypedOverReasonHost />
+      <VerdictChangeReasonHost />
       {entry.pasteError ? (
         <Alert
           color="red"
@@ -249,7 +253,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                   ? 'testing.grid.mean'
                   : 'testing.grid.measured';
               // A plan's summary is a count (with its unit) or absent / present (k/n).
-              const withUnit = !!s.reported && !!r.unit && (!plan || /^[<\d]/.test(s.reported));
+              const withUnit = !!s.reported && !!r.reportUnit && (!plan || /^[<\d]/.test(s.reported));
               return [
                 <Table.Tr
                   key={r.id}
@@ -358,11 +362,11 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                       fs={s.preview ? 'italic' : undefined}
                       data-testid={`reported-${r.itemCode}${suffix}`}
                     >
-                      {shownReported(s.reported)}
+                      {shownReported(s.reported, r.item.reporting)}
                       {withUnit ? (
                         <Text span size="xs" fw={400} c="dimmed">
                           {' '}
-                          {r.unit}
+                          {r.reportUnit}
                         </Text>
                       ) : null}
                     </Text>
@@ -410,7 +414,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                       data-testid={`limit-${r.itemCode}${suffix}`}
                     >
                       {r.limitText}
-                      {r.limitText !== '—' && r.unit ? ` ${r.unit}` : ''}
+                      {r.limitText !== '—' && r.reportUnit ? ` ${r.reportUnit}` : ''}
                     </Text>
                   </Table.Td>
                   <Table.Td>
@@ -439,7 +443,9 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                           📎 {r.attachments}
                         </Badge>
                       ) : null}
+                      <MicroStageBadge r={r} />
                     </Group>
+                    <MicroExpected r={r} />
                     {r.status === 'returned' && r.returnReason ? (
                       <Text size="xs" c="orange.9" maw={180}>
                         {t('testing.grid.returned', { reason: r.returnReason })}
@@ -518,29 +524,23 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                               <Badge
                                 key={k}
                                 variant="outline"
-                                color={v === 'present' ? 'red' : 'gray'}
+                                color={v === 'present' || v === 'presumptive' ? 'red' : 'gray'}
                                 tt="none"
                                 ff="monospace"
                                 data-testid={`entry-unit-value-${r.itemCode}-${k}${suffix}`}
                               >
-                                {k + 1}: {shownReported(v)}
+                                {k + 1}: {shownReported(v, r.item.reporting)}
                               </Badge>
                             ))}
-                        {editable ? (
-                          <Button
-                            size="compact-xs"
-                            variant="subtle"
-                            onClick={() => {
-                              entry.setValues(
-                                r.id,
-                                vals.map(() => 'absent'),
-                              );
+                        {editable && isPresenceAbsence(r.item) ? (
+                          <AllAbsentButton
+                            r={r}
+                            values={vals}
+                            onFill={(next) => {
+                              entry.setValues(r.id, next);
                               focusCell(r.id, 0);
                             }}
-                            data-testid={`entry-all-absent-${r.itemCode}`}
-                          >
-                            {t('testing.grid.allAbsent')}
-                          </Button>
+                          />
                         ) : null}
                       </Group>
                     </Table.Td>
@@ -579,5 +579,89 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
         </Box>
       ) : null}
     </Stack>
+  );
+}
+
+/**
+ * "All not detected" for a presence/absence plan (issue 19 §4): offered only where the method
+ * reads absent / present (never for counts), fills the empty units, and overwrites a typed
+ * unit only after an explicit confirmation that lists them. It is out of the keyboard path:
+ * not reachable by Tab from the last unit, and Enter (the grid's save key) never presses it.
+ */
+function AllAbsentButton({ r, values, onFill }: { r: ResultView; values: string[]; onFill: (next: string[]) => void }) {
+  const { t } = useTranslation();
+  const shownReported = useReportedText();
+  const [confirm, setConfirm] = useState(false);
+  const typed = values
+    .map((v, k) => ({ k, v: v.trim() }))
+    .filter((u) => u.v !== '' && u.v !== 'absent' && u.v.toLowerCase() !== 'absent');
+  return (
+    <>
+      <Button
+        size="compact-xs"
+        variant="subtle"
+        tabIndex={-1}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') e.preventDefault();
+        }}
+        onClick={(e) => {
+          // Only a pointer press: a key event that reached the button does nothing.
+          if (e.detail === 0) return;
+          if (typed.length > 0) setConfirm(true);
+          else onFill(values.map(() => 'absent'));
+        }}
+        data-testid={`entry-all-absent-${r.itemCode}`}
+      >
+        {t('testing.grid.allAbsent')}
+      </Button>
+      <Modal
+        opened={confirm}
+        onClose={() => setConfirm(false)}
+        title={t('testing.bulk.confirmTitle')}
+        size="md"
+        data-testid={`entry-all-absent-confirm-${r.itemCode}`}
+      >
+        <Stack>
+          <Text size="sm">{t('testing.bulk.confirmText', { count: typed.length })}</Text>
+          <Group gap={6}>
+            {typed.map((u) => (
+              <Badge key={u.k} variant="outline" color={u.v === 'present' ? 'red' : 'gray'} tt="none" ff="monospace">
+                {u.k + 1}: {shownReported(u.v)}
+              </Badge>
+            ))}
+          </Group>
+          <Group justify="flex-end">
+            <Button
+              variant="default"
+              data-autofocus
+              onClick={() => setConfirm(false)}
+              data-testid={`entry-all-absent-keep-${r.itemCode}`}
+            >
+              {t('testing.bulk.keep')}
+            </Button>
+            <Button
+              variant="light"
+              onClick={() => {
+                setConfirm(false);
+                onFill(values.map((v) => (v.trim() === '' ? 'absent' : v)));
+              }}
+              data-testid={`entry-all-absent-empty-${r.itemCode}`}
+            >
+              {t('testing.bulk.fillEmpty')}
+            </Button>
+            <Button
+              color="orange"
+              onClick={() => {
+                setConfirm(false);
+                onFill(values.map(() => 'absent'));
+              }}
+              data-testid={`entry-all-absent-overwrite-${r.itemCode}`}
+            >
+              {t('testing.bulk.overwrite', { count: typed.length })}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
   );
 }

@@ -15,6 +15,7 @@ import { SampleStatusBadge, sampleHref } from '../samples/sample-format';
 import { AddTestModal, CorrectDialog, ExternalLabDialog, SubmitDialog } from './entry-dialogs';
 import { EntryGrid } from './entry-grid';
 import { RecordCapture } from '../instruments/record-capture';
+import { MicroPanel } from './micro-panel';
 import { ResultDrawer } from './result-drawer';
 import { ScanBox } from './scan-box';
 import { isZh, itemName, num, oosHref, reasonText, TestingTabs } from './testing-format';
@@ -229,6 +230,7 @@ function EntryLoaded({ data, focus }: { data: ForSample; focus: string | null })
         <>
           {/* Records of printing instruments fill several results at once (issue 20 §1). */}
           {canEnter ? <RecordCapture sampleCode={sample.code} results={rows} /> : null}
+          <MicroPanel rows={rows} lotCode={sample.lotCode} canEnter={canEnter} entry={entry} />
           <EntryGrid
             entry={entry}
             canEnter={canEnter}

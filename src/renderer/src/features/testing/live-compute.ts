@@ -1,4 +1,7 @@
 import {
+  confirmsPresumptive,
+  entryProblem,
+  normalizeEntry,
   computeCalculated,
   computeMeasured,
   energyKJ,
@@ -99,6 +102,19 @@ export function valueAllowed(value: string, plan: boolean): boolean {
   if (!VALUE_PATTERN.test(value)) return false;
   if (!plan && (value === 'absent' || value === 'present')) return false;
   return true;
+}
+
+/**
+ * What the server stores for a typed value of this item (src/shared/rules/entry.ts): micro
+ * notation of counts as plain decimals, 未检出 / 阴性 / 阳性 / 疑似阳性 as the rules' words.
+ */
+export function normalizeFor(item: TestItem, raw: string): string {
+  return normalizeEntry(item, raw);
+}
+
+/** Does this item take this (normalised) value? The server's own check. */
+export function allowedFor(item: TestItem, value: string): boolean {
+  return entryProblem(item, value, { presumptive: confirmsPresumptive(item.method_code) }) === null;
 }
 
 /** A spreadsheet selection as text: lines of tab-separated cells; the trailing newline dropped. */

@@ -168,13 +168,13 @@ function DrawerBody({ id, onSelect }: { id: string; onSelect: (id: string) => vo
       <SimpleGrid cols={3} spacing="sm">
         <Fact
           label={t('testing.detail.reported')}
-          value={r.reported ? `${shownReported(r.reported)}${plan ? '' : ` ${r.unit}`}` : ''}
+          value={r.reported ? `${shownReported(r.reported, r.item.reporting)}${r.reportUnit ? ` ${r.reportUnit}` : ''}` : ''}
           testId="detail-reported"
         />
         <Fact label={t('testing.detail.value')} value={r.value ? `${r.value} ${r.entryUnit}` : ''} />
         <Fact
           label={t('testing.detail.limit')}
-          value={`${r.limitText}${r.limitText !== '—' && r.unit ? ` ${r.unit}` : ''}`}
+          value={`${r.limitText}${r.limitText !== '—' && r.reportUnit ? ` ${r.reportUnit}` : ''}`}
         />
         <Fact
           label={t('testing.detail.raw')}

@@ -7,9 +7,37 @@ import { isPlanItem, type ComputedResult } from '../../../../shared/rules';
 import { ApiError, call } from '../../api/client';
 import { errorMessage } from '../../api/errors';
 import { callKey } from '../../api/hooks';
-import { inputCount, liveCompute, normalizeValue, parseClipboard, valueAllowed } from './live-compute';
+import { allowedFor, inputCount, liveCompute, normalizeFor, parseClipboard } from './live-compute';
 import { itemName } from './testing-format';
 import { typedOverReason as askTypedOverReason } from '../instruments/typed-over';
+import { verdictChangeReason as askVerdictChangeReason } from './verdict-change';
+
+/**
+ * A save the server refuses until it carries a reason the person gives: typing over an
+ * instrument reading (issue 10 §5), changing a saved failing verdict (issue 19 §4). Asks
+ * for each in turn and saves again; a cancel ends with the server's refusal.
+ */
+async function withReasons<I extends object, O>(input: I, save: (i: I) => Promise<O>): Promise<O> {
+  let cur: I = input;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await save(cur);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      const typedOver = await askTypedOverReason(e);
+      if (typedOver !== null) {
+        cur = { ...cur, typedOverReason: typedOver };
+        continue;
+      }
+      const verdict = await askVerdictChangeReason(e);
+      if (verdict !== null) {
+        cur = { ...cur, verdictChangeReason: verdict };
+        continue;
+      }
+      throw e;
+    }
+  }
+}
 
 export type ForSample = ChannelOutput<'results.forSample'>;
 
@@ -79,7 +107,7 @@ export function useEntry(
       liveCompute(
         results.map((r) => {
           const plan = isPlanItem(r.item);
-          const v = (drafts[r.id] ?? serverValues(r, rules)).map(normalizeValue);
+          const v = (drafts[r.id] ?? serverValues(r, rules)).map((x) => normalizeFor(r.item, x));
           return {
             id: r.id,
             itemCode: r.itemCode,
@@ -116,6 +144,8 @@ export function useEntry(
     });
     void qc.invalidateQueries({ queryKey: ['results.worklist'] });
     void qc.invalidateQueries({ queryKey: ['results.get'] });
+    // A presumptive positive may have held the lot (issue 20 §3).
+    void qc.invalidateQueries({ queryKey: ['results.microHolds'] });
     // The first value entered moves the sample from received to in testing.
     const cached = qc.getQueryData<ForSample>(key);
     if (cached?.sample.status === 'received') {
@@ -160,7 +190,12 @@ export function useEntry(
 
   const dirtyIds = Object.keys(drafts).filter((id) => {
     const r = byId.get(id);
-    return r ? !same(drafts[id]!.map(normalizeValue), serverValues(r, rules)) : false;
+    return r
+      ? !same(
+          drafts[id]!.map((x) => normalizeFor(r.item, x)),
+          serverValues(r, rules),
+        )
+      : false;
   });
 
   /** Saves one row's values if they changed (Enter, or focus leaving the row). */
@@ -169,14 +204,14 @@ export function useEntry(
     const draft = drafts[id];
     if (!r || !draft || !editable(r)) return Promise.resolve();
     const plan = isPlanItem(r.item);
-    const vals = draft.map(normalizeValue);
+    const vals = draft.map((x) => normalizeFor(r.item, x));
     if (same(vals, serverValues(r, rules))) {
       discard(id);
       return Promise.resolve();
     }
     const sig = JSON.stringify(vals);
     if (inflight.current.get(id) === sig) return Promise.resolve();
-    const bad = vals.find((v) => !valueAllowed(v, plan));
+    const bad = vals.find((v) => !allowedFor(r.item, v));
     if (bad !== undefined) {
       setRowState((s) => ({
         ...s,
@@ -194,15 +229,11 @@ export function useEntry(
           ...(plan ? { unitValues: vals } : { replicates: vals }),
           ...(cur ? { expectedRev: cur.rev } : {}),
         };
-        // Typing over a value captured from an instrument needs a reason (issue 10 §5): ask, then save again.
-        const out = await call('results.enter', input).catch(async (e: unknown) => {
-          const typedOverReason = await askTypedOverReason(e);
-          if (typedOverReason === null) throw e;
-          return call('results.enter', { ...input, typedOverReason });
-        });
+        // Typing over a captured value or changing a failing verdict needs a reason: ask, then save again.
+        const out = await withReasons(input, (i) => call('results.enter', i));
         merge(out.changed);
         setDrafts((d) => {
-          if (!d[id] || JSON.stringify(d[id].map(normalizeValue)) !== sig) return d;
+          if (!d[id] || JSON.stringify(d[id].map((x) => normalizeFor(r.item, x))) !== sig) return d;
           const { [id]: _drop, ...rest } = d;
           return rest;
         });
@@ -275,9 +306,9 @@ export function useEntry(
         return true;
       }
       f.cells.forEach((c, i) => {
-        next[f.from + i] = normalizeValue(c);
+        next[f.from + i] = normalizeFor(r.item, c);
       });
-      const bad = next.find((v) => !valueAllowed(v, f.row.plan));
+      const bad = next.find((v) => !allowedFor(r.item, v));
       if (bad !== undefined) {
         setPasteError(t('testing.paste.badValue', { item: nameOf(r.id), value: bad }));
         return true;
@@ -288,7 +319,7 @@ export function useEntry(
     setPasting(true);
     void enqueue(async () => {
       try {
-        const out = await call('results.enterMany', { entries });
+        const out = await withReasons({ entries }, (i) => call('results.enterMany', i));
         merge(out.changed);
         setDrafts((d) => {
           const rest = { ...d };

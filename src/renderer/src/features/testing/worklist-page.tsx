@@ -28,6 +28,7 @@ import { formatTime } from '../../components/format';
 import { currentLocale } from '../../i18n';
 import { href, navigate, useRoute } from '../../app/router';
 import { hasPermission, useSession } from '../../app/session';
+import { MicroExpected, MicroStageBadge } from './micro-panel';
 import { ScanBox } from './scan-box';
 import { itemName, num, ResultStatusBadge, TestingTabs } from './testing-format';
 
@@ -507,6 +508,9 @@ export function WorklistPage() {
                         <Table.Td ff="monospace">{r.methodCode ?? '—'}</Table.Td>
                         <Table.Td>
                           <ResultStatusBadge status={r.status} />
+                          {/* Micro: stage and the time the result is expected final (issue 20 §3). */}
+                          <MicroStageBadge r={r} />
+                          <MicroExpected r={r} />
                           {r.status === 'returned' && r.returnReason ? (
                             <Text size="xs" c="orange.9" maw={200}>
                               {r.returnReason}

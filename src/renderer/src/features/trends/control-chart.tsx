@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
 import { westgardWarnings, type WestgardRule } from '../../../../shared/rules/control-chart';
 
-export type Series = ChannelOutput<'trends.series'>;
+/** A product chart, or a QC check-sample chart (same shape for what the chart draws). */
+export type Series = Pick<ChannelOutput<'trends.series'>, 'points' | 'stats' | 'item' | 'censored'>;
 export type TrendPoint = Series['points'][number];
 
 export const VIOLATION = '#e03131';
@@ -71,7 +72,8 @@ export function ControlChart({
   const data: Row[] = points.map((p) => {
     const n = (seen.get(p.lotCode) ?? 0) + 1;
     seen.set(p.lotCode, n);
-    return { x: n > 1 ? `${p.lotCode} #${n}` : p.lotCode, value: plotNumber(p.reported), point: p };
+    // The unrounded value, where it is on record: the one the limits and the rules judged.
+    return { x: n > 1 ? `${p.lotCode} #${n}` : p.lotCode, value: plotNumber(p.value ?? p.reported), point: p };
   });
 
   const lines: ChartReferenceLineProps[] = [];
@@ -119,7 +121,7 @@ export function ControlChart({
     }
   }
   const [lo, hi, ticks] = niceScale(Math.min(...ys), Math.max(...ys));
-  const decimals = Math.min(6, Math.max(0, ...points.map((p) => p.reported.split('.')[1]?.length ?? 0)));
+  const decimals = Math.min(6, Math.max(0, ...points.map((p) => (p.value ?? p.reported).split('.')[1]?.length ?? 0)));
 
   const renderDot = (props: DotProps) => {
     const { cx, cy, payload, index } = props;
@@ -190,6 +192,11 @@ export function ControlChart({
                     {t('resultReview.colon')}
                     <b>{p.reported}</b> {item?.unit}
                   </Text>
+                  {p.value !== null && p.value !== p.reported ? (
+                    <Text size="xs" c="dimmed">
+                      {t('trends.baseline.unrounded', { value: p.value })}
+                    </Text>
+                  ) : null}
                   <Text size="sm">z = {p.z ?? '—'}</Text>
                   {p.rules.length > 0 ? (
                     <Text size="sm" c={pointLevel(p.rules) === 'violation' ? 'red.8' : 'orange.8'} fw={600}>

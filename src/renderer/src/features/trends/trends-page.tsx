@@ -5,6 +5,7 @@ import {
   Group,
   Loader,
   Paper,
+  SegmentedControl,
   Select,
   SimpleGrid,
   Stack,
@@ -23,6 +24,11 @@ import { LotLink } from '../lots/lot-format';
 import { SampleTestingLink } from '../review/result-format';
 import { TestingTabs } from '../review/testing-tabs';
 import { ControlChart, pointLevel, VIOLATION, WARNING, type Series } from './control-chart';
+import { VerdictChangeFigure } from './verdict-change-figure';
+import { BaselinePanel } from './baseline-panel';
+import { QcView } from './qc-view';
+
+type TrendsView = 'product' | 'qc' | 'changes';
 
 /**
  * `#/trends?product=<code>&item=<code>&from&to&highlight=<resultId>`: a Shewhart control chart
@@ -38,6 +44,8 @@ export function TrendsPage() {
   const from = route.params.get('from') ?? '';
   const to = route.params.get('to') ?? '';
   const highlight = route.params.get('highlight');
+  const viewParam = route.params.get('view');
+  const view: TrendsView = viewParam === 'changes' || viewParam === 'qc' ? viewParam : 'product';
   const [includeSpec, setIncludeSpec] = useState(false);
   const go = (p: Record<string, string | null | undefined>) =>
     navigate('/trends', { product, item: itemCode, from, to, highlight, ...p });
@@ -59,77 +67,103 @@ export function TrendsPage() {
           {t('trends.intro')}
         </Text>
       </div>
-      <Paper withBorder p="sm">
-        <Group align="flex-end" gap="sm">
-          <Select
-            label={t('trends.product')}
-            placeholder={t('trends.productPlaceholder')}
-            searchable
-            w={300}
-            data={(products.data ?? []).map((p) => ({
-              value: p.code,
-              label: `${p.code} · ${zh ? p.name_zh : p.name_en}`,
-            }))}
-            value={product || null}
-            onChange={(v) => go({ product: v ?? '', item: '', highlight: null })}
-            data-testid="trend-product"
-          />
-          <Select
-            label={t('trends.item')}
-            placeholder={product ? t('trends.itemPlaceholder') : t('trends.chooseProductFirst')}
-            searchable
-            w={300}
-            disabled={!product}
-            data={(items.data ?? []).map((i) => ({
-              value: i.code,
-              label: `${zh ? i.nameZh : i.nameEn} (${i.code}) · ${t('trends.itemCount', { count: i.count })}`,
-            }))}
-            value={itemCode || null}
-            onChange={(v) => go({ item: v ?? '', highlight: null })}
-            data-testid="trend-item"
-          />
-          <DatePickerInput
-            type="range"
-            label={t('trends.dates')}
-            w={240}
-            clearable
-            valueFormat="YYYY-MM-DD"
-            value={[from || null, to || null]}
-            onChange={([f, tt]) => {
-              if ((f && tt) || (!f && !tt)) go({ from: f ?? '', to: tt ?? '' });
-            }}
-            data-testid="trend-dates"
-          />
-          <Switch
-            label={t('trends.includeSpec')}
-            checked={includeSpec}
-            onChange={(e) => setIncludeSpec(e.currentTarget.checked)}
-            data-testid="trend-spec-scale"
-            mb={6}
-          />
-        </Group>
-        <ErrorAlert error={products.error ?? items.error} />
-        {product && items.data && items.data.length === 0 ? (
-          <Text size="sm" c="dimmed" mt="sm" data-testid="trend-no-items">
-            {t('trends.noItems')}
-          </Text>
-        ) : null}
-      </Paper>
+      <SegmentedControl
+        w="fit-content"
+        value={view}
+        onChange={(v) => navigate('/trends', v === 'product' ? { product, item: itemCode, from, to } : { view: v })}
+        data={[
+          { value: 'product', label: t('trends.views.product') },
+          { value: 'qc', label: t('trends.views.qc') },
+          { value: 'changes', label: t('trends.views.changes') },
+        ]}
+        data-testid="trends-view"
+      />
+      {view === 'changes' ? <VerdictChangeFigure /> : null}
+      {view === 'qc' ? <QcView /> : null}
+      {view === 'product' ? (
+        <>
+          <Paper withBorder p="sm">
+            <Group align="flex-end" gap="sm">
+              <Select
+                label={t('trends.product')}
+                placeholder={t('trends.productPlaceholder')}
+                searchable
+                w={300}
+                data={(products.data ?? []).map((p) => ({
+                  value: p.code,
+                  label: `${p.code} · ${zh ? p.name_zh : p.name_en}`,
+                }))}
+                value={product || null}
+                onChange={(v) => go({ product: v ?? '', item: '', highlight: null })}
+                data-testid="trend-product"
+              />
+              <Select
+                label={t('trends.item')}
+                placeholder={product ? t('trends.itemPlaceholder') : t('trends.chooseProductFirst')}
+                searchable
+                w={300}
+                disabled={!product}
+                data={(items.data ?? []).map((i) => ({
+                  value: i.code,
+                  label: `${zh ? i.nameZh : i.nameEn} (${i.code}) · ${t('trends.itemCount', { count: i.count })}`,
+                }))}
+                value={itemCode || null}
+                onChange={(v) => go({ item: v ?? '', highlight: null })}
+                data-testid="trend-item"
+              />
+              <DatePickerInput
+                type="range"
+                label={t('trends.dates')}
+                w={240}
+                clearable
+                valueFormat="YYYY-MM-DD"
+                value={[from || null, to || null]}
+                onChange={([f, tt]) => {
+                  if ((f && tt) || (!f && !tt)) go({ from: f ?? '', to: tt ?? '' });
+                }}
+                data-testid="trend-dates"
+              />
+              <Switch
+                label={t('trends.includeSpec')}
+                checked={includeSpec}
+                onChange={(e) => setIncludeSpec(e.currentTarget.checked)}
+                data-testid="trend-spec-scale"
+                mb={6}
+              />
+            </Group>
+            <ErrorAlert error={products.error ?? items.error} />
+            {product && items.data && items.data.length === 0 ? (
+              <Text size="sm" c="dimmed" mt="sm" data-testid="trend-no-items">
+                {t('trends.noItems')}
+              </Text>
+            ) : null}
+          </Paper>
 
-      {!product || !itemCode ? (
-        <Text c="dimmed" data-testid="trend-choose">
-          {t('trends.choose')}
-        </Text>
-      ) : null}
-      {series.isLoading ? <Loader /> : null}
-      <ErrorAlert error={series.error} />
-      {series.data ? (
-        <TrendView
-          series={series.data}
-          includeSpec={includeSpec}
-          highlight={highlight}
-          onPick={(id) => go({ highlight: id })}
-        />
+          {!product || !itemCode ? (
+            <Text c="dimmed" data-testid="trend-choose">
+              {t('trends.choose')}
+            </Text>
+          ) : null}
+          {series.isLoading ? <Loader /> : null}
+          <ErrorAlert error={series.error} />
+          {series.data ? (
+            <>
+              <BaselinePanel
+                key={`${product}|${itemCode}`}
+                chart={{ kind: 'product', productCode: product, itemCode }}
+                baseline={series.data.baseline}
+                defaultFrom={from || series.data.points[0]?.lotDate || null}
+                defaultTo={to || series.data.points.at(-1)?.lotDate || null}
+              />
+              <TrendView
+                series={series.data}
+                includeSpec={includeSpec}
+                highlight={highlight}
+                onPick={(id) => go({ highlight: id })}
+              />
+            </>
+          ) : null}
+        </>
       ) : null}
     </Stack>
   );

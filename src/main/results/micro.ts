@@ -1,0 +1,318 @@
+import { fail } from '../../shared/contract/errors';
+import { expectedFinalAt, microMethod } from '../../shared/rules/micro';
+import { imfStages } from '../catalog/spec-rules';
+import type { Db } from '../db/database';
+import type { Row, Value } from '../ledger/entities';
+import type { Ledger, LedgerWriter } from '../ledger/ledger';
+import { L } from '../lots/entities';
+import { T } from './entities';
+
+/**
+ * The micro workflow (issue 20 §3), inside the writes of results-service:
+ *
+ * - A presumptive positive (`presumptive` in a unit of a presence/absence plan whose GB 4789
+ *   method confirms) is recorded (`micro_confirmation`, stage `presumptive`, with the time
+ *   its confirmation is due). On a finished infant-formula lot it holds the lot at once: a
+ *   `micro_hold` raised by the system rule `micro.presumptive_positive` in the same
+ *   transaction — unsigned, since no person decided it — and a released lot goes on hold.
+ *   A QA manager reviews the hold (signed `reviewed`).
+ * - The unit leaves `presumptive` only by its confirmation: confirmed → `present`, not
+ *   confirmed → `absent`, with the identification used (stage `confirmed` / `not_confirmed`).
+ * - Each micro test knows when it is expected to be final: incubation start plus the method's
+ *   time to a negative, or the confirmation due of its open presumptives (rules/micro.ts).
+ */
+export const MICRO_HOLD_RULE = 'micro.presumptive_positive';
+
+/** Sample kinds whose results count for the lot they name. */
+const LOT_RESULT_KINDS = ['finished_release', 'incoming_inspection', 'raw_milk_tanker'];
+
+function units(v: Value | undefined): string[] {
+  if (typeof v !== 'string' || !v) return [];
+  const parsed = JSON.parse(v) as unknown;
+  return Array.isArray(parsed) ? parsed.map(String) : [];
+}
+
+const iso = (ms: Value | undefined): string | null => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
+
+export interface MicroView {
+  method: string | null;
+  stage: 'not_started' | 'incubating' | 'presumptive' | 'final';
+  startedAt: string | null;
+  expectedFinalAt: string | null;
+  presumptiveUnits: number[];
+}
+
+export interface MicroHoldView {
+  id: string;
+  lotCode: string;
+  resultId: string;
+  sampleCode: string;
+  itemCode: string;
+  units: number[];
+  rule: string;
+  raisedAt: string;
+  lotStatusBefore: string;
+  status: 'open' | 'reviewed';
+  outcome: 'pending' | 'confirmed' | 'not_confirmed';
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  reviewNote: string | null;
+}
+
+export interface MicroLotStatus {
+  pending: Array<{
+    resultId: string;
+    itemCode: string;
+    sampleCode: string;
+    stage: MicroView['stage'];
+    expectedFinalAt: string | null;
+  }>;
+  presumptive: string[];
+  openHolds: MicroHoldView[];
+  expectedFinalAt: string | null;
+}
+
+export class MicroWorkflow {
+  constructor(private readonly ledger: Ledger) {}
+
+  private get db(): Db {
+    return this.ledger.db;
+  }
+
+  /** The micro facts of a result for its view (null for items without a GB 4789 method). */
+  view(r: Row): MicroView | null {
+    if (r['item_group'] !== 'microbiology') return null;
+    const method = microMethod(r['method_code'] as string | null);
+    if (!method) return null;
+    const presumptiveUnits = units(r['unit_values'])
+      .map((u, k) => (u === 'presumptive' ? k + 1 : 0))
+      .filter((k) => k > 0);
+    const status = r['status'] as string;
+    const stage: MicroView['stage'] =
+      presumptiveUnits.length > 0
+        ? 'presumptive'
+        : status === 'submitted' || status === 'reviewed' || status === 'invalidated'
+          ? 'final'
+          : r['micro_started_at'] !== null && r['micro_started_at'] !== undefined
+            ? 'incubating'
+            : 'not_started';
+    return {
+      method: method.code,
+      stage,
+      startedAt: iso(r['micro_started_at']),
+      expectedFinalAt: stage === 'final' ? null : iso(r['micro_expected_at']),
+      presumptiveUnits,
+    };
+  }
+
+  private lot(code: string | null): Row | undefined {
+    return code ? (this.db.prepare('SELECT * FROM lot WHERE code = ?').get(code) as Row | undefined) : undefined;
+  }
+
+  isImfFinished(lot: Row): boolean {
+    if (lot['kind'] !== 'finished') return false;
+    const p = this.db.prepare('SELECT stage FROM product WHERE code = ?').get(lot['item_code']) as
+      | { stage: string }
+      | undefined;
+    return !!p && imfStages.has(p.stage);
+  }
+
+  /** When each open presumptive unit of a result was recorded. */
+  private openPresumptives(r: Row): Map<number, number> {
+    const out = new Map<number, number>();
+    const open = new Set(
+      units(r['unit_values'])
+        .map((u, k) => (u === 'presumptive' ? k : -1))
+        .filter((k) => k >= 0),
+    );
+    for (const c of this.db
+      .prepare(
+        "SELECT unit_index, at FROM micro_confirmation WHERE result_id = ? AND stage = 'presumptive' AND retired = 0 ORDER BY at",
+      )
+      .all(r.id) as Array<{ unit_index: number; at: number }>)
+      if (open.has(c.unit_index)) out.set(c.unit_index, c.at);
+    return out;
+  }
+
+  /** Expected final time of a result, from what is on record now. */
+  expected(r: Row): number | null {
+    const started = typeof r['micro_started_at'] === 'number' ? r['micro_started_at'] : null;
+    return expectedFinalAt(r['method_code'] as string | null, started, [...this.openPresumptives(r).values()]);
+  }
+
+  /**
+   * Units that became presumptive in this write (`before` → `after` unit values): record them,
+   * and hold a finished infant-formula lot at once. Returns the hold's lot code, if any.
+   */
+  presumptive(w: LedgerWriter, r: Row, before: readonly string[], after: readonly string[]): string | null {
+    const fresh = after
+      .map((u, k) => (u === 'presumptive' && before[k] !== 'presumptive' ? k : -1))
+      .filter((k) => k >= 0);
+    if (fresh.length === 0) return null;
+    const method = microMethod(r['method_code'] as string | null);
+    const dueHours = method?.confirmation?.hours ?? null;
+    for (const k of fresh)
+      w.create(T.microConfirmation, {
+        result_id: r.id,
+        unit_index: k,
+        stage: 'presumptive',
+        evidence: null,
+        by_user: w.actor.id,
+        at: w.at,
+        due_at: dueHours === null ? null : w.at + dueHours * 3_600_000,
+      });
+    const lot = this.lot((r['lot_code'] as string | null) ?? null);
+    const sample = this.db.prepare('SELECT kind FROM sample WHERE id = ?').get(r['sample_id']) as
+      | { kind: string }
+      | undefined;
+    if (!lot || !sample || !LOT_RESULT_KINDS.includes(sample.kind) || !this.isImfFinished(lot)) return null;
+    const statusBefore = lot['status'] as string;
+    // The system rule holds the lot at once: no person decides it, so it is not signed.
+    w.create(T.microHold, {
+      lot_code: lot['code'] as string,
+      result_id: r.id,
+      sample_code: r['sample_code'] as string,
+      item_code: r['item_code'] as string,
+      units: JSON.stringify(fresh.map((k) => k + 1)),
+      rule: MICRO_HOLD_RULE,
+      raised_at: w.at,
+      lot_status_before: statusBefore,
+      status: 'open',
+      outcome: 'pending',
+      reviewed_by: null,
+      reviewed_at: null,
+      review_note: null,
+    });
+    if (statusBefore === 'released' || statusBefore === 'accepted') {
+      w.update(
+        L.lot,
+        lot.id,
+        { status: 'on_hold' },
+        {
+          reason: `${MICRO_HOLD_RULE}: presumptive ${r['item_code']} in sample ${r['sample_code']} unit ${fresh.map((k) => k + 1).join(', ')}`,
+        },
+      );
+    }
+    return lot['code'] as string;
+  }
+
+  /** The confirmation of a presumptive unit, recorded with the identification used. */
+  confirmation(w: LedgerWriter, r: Row, k: number, outcome: 'confirmed' | 'not_confirmed', evidence: string): void {
+    w.create(T.microConfirmation, {
+      result_id: r.id,
+      unit_index: k,
+      stage: outcome,
+      evidence,
+      by_user: w.actor.id,
+      at: w.at,
+      due_at: null,
+    });
+  }
+
+  /** After a write: the result's expected final time and the outcome of its holds. */
+  refresh(w: LedgerWriter, resultId: string): void {
+    const r = w.get(T.result, resultId)!;
+    if (r['item_group'] !== 'microbiology' || !microMethod(r['method_code'] as string | null)) return;
+    const expected = this.expected(r);
+    if ((r['micro_expected_at'] ?? null) !== expected)
+      w.update(T.result, r.id, { micro_expected_at: expected }, { reason: 'micro: expected completion' });
+    const open = units(r['unit_values']).some((u) => u === 'presumptive');
+    for (const h of this.db
+      .prepare("SELECT * FROM micro_hold WHERE result_id = ? AND retired = 0 AND outcome = 'pending'")
+      .all(r.id) as Row[]) {
+      if (open) continue;
+      const held = JSON.parse(h['units'] as string) as number[];
+      const present = held.some((u) => units(r['unit_values'])[u - 1] === 'present');
+      w.update(
+        T.microHold,
+        h.id,
+        { outcome: present ? 'confirmed' : 'not_confirmed' },
+        { reason: `confirmation: ${present ? 'confirmed' : 'not confirmed'}` },
+      );
+    }
+  }
+
+  /** Incubation started (the time the analyst gives, or now). */
+  start(w: LedgerWriter, r: Row, at: number): Row {
+    if (r['item_group'] !== 'microbiology' || !microMethod(r['method_code'] as string | null))
+      fail('conflict', { item: r['item_code'] }, 'errors.micro_no_method');
+    const withStart = { ...r, micro_started_at: at };
+    return w.update(
+      T.result,
+      r.id,
+      { micro_started_at: at, micro_expected_at: this.expected(withStart as Row) },
+      { reason: 'micro: incubation started' },
+    );
+  }
+
+  holdView(h: Row): MicroHoldView {
+    return {
+      id: h.id,
+      lotCode: h['lot_code'] as string,
+      resultId: h['result_id'] as string,
+      sampleCode: h['sample_code'] as string,
+      itemCode: h['item_code'] as string,
+      units: JSON.parse(h['units'] as string) as number[],
+      rule: h['rule'] as string,
+      raisedAt: iso(h['raised_at'])!,
+      lotStatusBefore: h['lot_status_before'] as string,
+      status: h['status'] as MicroHoldView['status'],
+      outcome: ((h['outcome'] as string | null) ?? 'pending') as MicroHoldView['outcome'],
+      reviewedBy: (h['reviewed_by'] as string | null) ?? null,
+      reviewedAt: iso(h['reviewed_at']),
+      reviewNote: (h['review_note'] as string | null) ?? null,
+    };
+  }
+
+  holds(f: { lotCode?: string | undefined; status?: 'open' | 'reviewed' | undefined }): MicroHoldView[] {
+    const where = ['retired = 0'];
+    const params: unknown[] = [];
+    if (f.lotCode) {
+      where.push('lot_code = ?');
+      params.push(f.lotCode);
+    }
+    if (f.status) {
+      where.push('status = ?');
+      params.push(f.status);
+    }
+    return (
+      this.db
+        .prepare(`SELECT * FROM micro_hold WHERE ${where.join(' AND ')} ORDER BY raised_at DESC LIMIT 500`)
+        .all(...params) as Row[]
+    ).map((h) => this.holdView(h));
+  }
+
+  /** What a lot's readiness needs to know of its micro results (issue 20 §3). */
+  status(lotCode: string): MicroLotStatus {
+    const rows = this.db
+      .prepare(
+        `SELECT r.* FROM test_result r JOIN sample s ON s.id = r.sample_id
+         WHERE r.lot_code = ? AND r.item_group = 'microbiology' AND r.retired = 0 AND r.status <> 'invalidated'
+           AND s.status <> 'cancelled' AND s.kind IN (${LOT_RESULT_KINDS.map(() => '?').join(',')})`,
+      )
+      .all(lotCode, ...LOT_RESULT_KINDS) as Row[];
+    const pending: MicroLotStatus['pending'] = [];
+    const presumptive: string[] = [];
+    for (const r of rows) {
+      const v = this.view(r);
+      const final = r['status'] === 'submitted' || r['status'] === 'reviewed';
+      if (v?.stage === 'presumptive') presumptive.push(r['item_code'] as string);
+      if (!final || v?.stage === 'presumptive')
+        pending.push({
+          resultId: r.id,
+          itemCode: r['item_code'] as string,
+          sampleCode: r['sample_code'] as string,
+          stage: v?.stage ?? (r['status'] === 'pending' ? 'not_started' : 'incubating'),
+          expectedFinalAt: v?.expectedFinalAt ?? null,
+        });
+    }
+    const openHolds = this.holds({ lotCode, status: 'open' });
+    const times = pending.map((p) => p.expectedFinalAt).filter((t): t is string => t !== null);
+    return {
+      pending,
+      presumptive,
+      openHolds,
+      expectedFinalAt: times.length && times.length === pending.length ? times.sort().at(-1)! : null,
+    };
+  }
+}
