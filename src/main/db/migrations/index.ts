@@ -8,6 +8,7 @@ import { sql as m0007 } from './0007-intake-and-environment';
 import { sql as m0008 } from './0008-instruments';
 import { sql as m0009 } from './0009-disposition';
 import { sql as m0010 } from './0010-recall-drills';
+import { sql as m0015 } from './0015-intake-clauses-and-release-evidence';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -31,4 +32,5 @@ export const migrations: readonly Migration[] = [
   { id: '0008', name: 'instruments', sql: m0008 },
   { id: '0009', name: 'disposition', sql: m0009 },
   { id: '0010', name: 'recall-drills', sql: m0010 },
+  { id: '0015', name: 'intake-clauses-and-release-evidence', sql: m0015 },
 ];
