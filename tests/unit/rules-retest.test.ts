@@ -42,28 +42,62 @@ describe('re-test deadlines of a spot check (第二十七条)', () => {
   });
 
   it('stage and the deadline that applies now', () => {
-    const base = { result: 'nonconforming' as const, receivedOn: '2026-04-29', appliedOn: null, sampleReceivedOn: null, reportReceivedOn: null, closure: null };
+    const base = {
+      result: 'nonconforming' as const,
+      receivedOn: '2026-04-29',
+      appliedOn: null,
+      sampleReceivedOn: null,
+      reportReceivedOn: null,
+      closure: null,
+    };
     expect(spotCheckStage(base)).toBe('open');
     expect(spotCheckStage({ ...base, result: 'conforming' })).toBe('conforming');
     expect(spotCheckStage({ ...base, appliedOn: '2026-04-30' })).toBe('applied');
     expect(spotCheckStage({ ...base, appliedOn: '2026-04-30', sampleReceivedOn: '2026-05-06' })).toBe('retesting');
     expect(spotCheckStage({ ...base, closure: 'accepted' })).toBe('closed');
-    expect(nextDeadline('open', { apply: '2026-05-09', report: null }, null, '2026-05-09')).toEqual({ deadline: '2026-05-09', kind: 'apply', overdue: false });
+    expect(nextDeadline('open', { apply: '2026-05-09', report: null }, null, '2026-05-09')).toEqual({
+      deadline: '2026-05-09',
+      kind: 'apply',
+      overdue: false,
+    });
     expect(nextDeadline('open', { apply: '2026-05-09', report: null }, null, '2026-05-10').overdue).toBe(true);
-    expect(nextDeadline('applied', { apply: '2026-05-09', report: null }, null, '2026-06-01')).toEqual({ deadline: null, kind: null, overdue: false });
-    expect(nextDeadline('retesting', { apply: '2026-05-09', report: '2026-05-18' }, null, '2026-05-19')).toEqual({ deadline: '2026-05-18', kind: 'report', overdue: true });
-    expect(nextDeadline('retesting', { apply: '2026-05-09', report: '2026-05-18' }, '2026-05-15', '2026-05-19').overdue).toBe(false);
+    expect(nextDeadline('applied', { apply: '2026-05-09', report: null }, null, '2026-06-01')).toEqual({
+      deadline: null,
+      kind: null,
+      overdue: false,
+    });
+    expect(nextDeadline('retesting', { apply: '2026-05-09', report: '2026-05-18' }, null, '2026-05-19')).toEqual({
+      deadline: '2026-05-18',
+      kind: 'report',
+      overdue: true,
+    });
+    expect(
+      nextDeadline('retesting', { apply: '2026-05-09', report: '2026-05-18' }, '2026-05-15', '2026-05-19').overdue,
+    ).toBe(false);
   });
 
   it('date problems: order, future, late application, conforming results are not disputed', () => {
-    const d = { result: 'nonconforming' as const, receivedOn: '2026-04-29', appliedOn: null, sampleReceivedOn: null, reportReceivedOn: null, closure: null, applyDeadline: '2026-05-09', today: '2026-05-20' };
+    const d = {
+      result: 'nonconforming' as const,
+      receivedOn: '2026-04-29',
+      appliedOn: null,
+      sampleReceivedOn: null,
+      reportReceivedOn: null,
+      closure: null,
+      applyDeadline: '2026-05-09',
+      today: '2026-05-20',
+    };
     expect(retestDateProblem(d)).toBeNull();
     expect(retestDateProblem({ ...d, appliedOn: '2026-05-11' })?.key).toBe('errors.spot_check_applied_late');
     expect(retestDateProblem({ ...d, appliedOn: '2026-04-28' })?.key).toBe('errors.spot_check_date_order');
     expect(retestDateProblem({ ...d, appliedOn: '2026-05-21' })?.key).toBe('errors.date_in_future');
     expect(retestDateProblem({ ...d, sampleReceivedOn: '2026-05-06' })?.key).toBe('errors.spot_check_not_applied');
-    expect(retestDateProblem({ ...d, appliedOn: '2026-05-06', reportReceivedOn: '2026-05-12' })?.key).toBe('errors.spot_check_no_retest_sample');
-    expect(retestDateProblem({ ...d, result: 'conforming', appliedOn: '2026-05-06' })?.key).toBe('errors.spot_check_not_disputable');
+    expect(retestDateProblem({ ...d, appliedOn: '2026-05-06', reportReceivedOn: '2026-05-12' })?.key).toBe(
+      'errors.spot_check_no_retest_sample',
+    );
+    expect(retestDateProblem({ ...d, result: 'conforming', appliedOn: '2026-05-06' })?.key).toBe(
+      'errors.spot_check_not_disputable',
+    );
     expect(retestDateProblem({ ...d, appliedOn: '2026-02-30' })?.key).toBe('errors.date_invalid');
   });
 
@@ -83,17 +117,23 @@ describe('re-test deadlines of a spot check (第二十七条)', () => {
 
   it('every deadline is a working day exactly the rule’s number of working days after the event (property)', () => {
     fc.assert(
-      fc.property(date, date, calendar, fc.constantFrom(...Object.values(retestRules)), (received, sample, cal, rule) => {
-        const a = applyDeadline(rule, received, cal);
-        expect(isWorkingDay(a, cal)).toBe(true);
-        expect(workingDaysBetween(received, a, cal)).toBe(rule.applyDays);
-        const r = reportDeadline(rule, sample, cal);
-        if (rule.reportDays === null) expect(r).toBeNull();
-        else {
-          expect(isWorkingDay(r!, cal)).toBe(true);
-          expect(workingDaysBetween(sample, r!, cal)).toBe(rule.reportDays);
-        }
-      }),
+      fc.property(
+        date,
+        date,
+        calendar,
+        fc.constantFrom(...Object.values(retestRules)),
+        (received, sample, cal, rule) => {
+          const a = applyDeadline(rule, received, cal);
+          expect(isWorkingDay(a, cal)).toBe(true);
+          expect(workingDaysBetween(received, a, cal)).toBe(rule.applyDays);
+          const r = reportDeadline(rule, sample, cal);
+          if (rule.reportDays === null) expect(r).toBeNull();
+          else {
+            expect(isWorkingDay(r!, cal)).toBe(true);
+            expect(workingDaysBetween(sample, r!, cal)).toBe(rule.reportDays);
+          }
+        },
+      ),
     );
   });
 
@@ -101,7 +141,15 @@ describe('re-test deadlines of a spot check (第二十七条)', () => {
     fc.assert(
       fc.property(date, calendar, (received, cal) => {
         const deadline = applyDeadline(rawMilk, received, cal);
-        const base = { result: 'nonconforming' as const, receivedOn: received, sampleReceivedOn: null, reportReceivedOn: null, closure: null, applyDeadline: deadline, today: '2099-12-31' };
+        const base = {
+          result: 'nonconforming' as const,
+          receivedOn: received,
+          sampleReceivedOn: null,
+          reportReceivedOn: null,
+          closure: null,
+          applyDeadline: deadline,
+          today: '2099-12-31',
+        };
         expect(retestDateProblem({ ...base, appliedOn: deadline })).toBeNull();
         const next = new Date(Date.parse(`${deadline}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
         expect(retestDateProblem({ ...base, appliedOn: next })?.key).toBe('errors.spot_check_applied_late');

@@ -11,6 +11,8 @@ import { LotsService } from '../lots/lots-service';
 import { SamplesService } from '../samples/samples-service';
 import { ResultsService } from '../results/results-service';
 import { IntakeService } from '../intake/intake-service';
+import { SpotCheckService } from '../intake/spot-checks';
+import { ReleaseEvidenceService } from '../release-evidence/release-evidence-service';
 import { EnvService } from '../environment/env-service';
 import { InstrumentsService } from '../instruments/instruments-service';
 import { ConnectionManager } from '../instruments/connections';
@@ -73,6 +75,8 @@ export interface Services {
   samples: SamplesService;
   results: ResultsService;
   intake: IntakeService;
+  spotChecks: SpotCheckService;
+  evidenceOfRelease: ReleaseEvidenceService;
   env: EnvService;
   instruments: InstrumentsService;
   disposition: DispositionService;
@@ -160,6 +164,9 @@ export class AppCore {
       results.planSample(w, sample);
     };
     const intake = new IntakeService(ledger, identity, samples, results);
+    const evidenceOfRelease = new ReleaseEvidenceService(ledger);
+    const spotChecks = new SpotCheckService(ledger, intake, evidenceOfRelease);
+    intake.spotChecksFor = (lotCode) => spotChecks.list({ lotCode });
     const env = new EnvService(ledger, identity);
     results.hooks = {
       panelItems: (lot) => intake.panelItems(lot),
@@ -190,7 +197,7 @@ export class AppCore {
       if (c.entities.includes('setting')) settings.invalidate();
       this.dispatcher.emit('all', 'ledger.changed', this.ledgerState());
     });
-    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, intake, env, instruments, disposition, drills, documents };
+    return { ledger, settings, identity, sessions, catalog, specs, lots, samples, results, intake, spotChecks, evidenceOfRelease, env, instruments, disposition, drills, documents };
   }
 
   /** Opens the database; a refusal (altered migrations, newer database) is kept for app.status. */
