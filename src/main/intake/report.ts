@@ -39,6 +39,7 @@ const T = {
     held: '已暂扣',
     notHeld: '未暂扣',
     shippedNote: '已发货',
+    tankerItself: '本罐车生鲜乳',
     national: '国家标准',
     plant: '厂内标准',
     basisCol: '依据',
@@ -91,6 +92,7 @@ const T = {
     held: 'held',
     notHeld: 'not held',
     shippedNote: 'shipped',
+    tankerItself: 'this tanker’s raw milk',
     national: 'national standard',
     plant: 'plant rule',
     basisCol: 'Basis',
@@ -216,7 +218,16 @@ export function authorityReportHtml(
           <h2>${t.affected}</h2>
           <table class="grid">
             <tbody>
-              ${late.affected.map((a) => {
+              ${[
+                {
+                  lot: late.lotCode,
+                  itemName: t.tankerItself,
+                  itemCode: null,
+                  batchCode: null,
+                  shipped: false,
+                },
+                ...late.affected,
+              ].map((a) => {
                 const held = late.holds.some((h) => h.heldLots.includes(a.lot));
                 return html`<tr>
                   <td>${a.lot}</td>

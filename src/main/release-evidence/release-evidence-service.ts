@@ -345,6 +345,7 @@ export class ReleaseEvidenceService {
       fail('invalid_input', { field: 'maxPct' }, 'errors.label_rule_order');
     if (i.id && !i.reason) fail('invalid_input', { field: 'reason' }, 'errors.reason_required');
     const rule = JSON.stringify({ minPct: i.minPct, maxPct: i.maxPct });
+    const names = new Map(this.specItemsOf(i.productCode).map((x) => [x.code, x]));
     return this.ledger.write(actor, (w) => {
       const dup = this.db
         .prepare('SELECT id FROM label_value WHERE product_code = ? AND item_code = ? AND retired = 0 AND id <> ?')
@@ -374,7 +375,7 @@ export class ReleaseEvidenceService {
             confirmed_at: null,
             confirm_reference: null,
           });
-        return this.labelView(w.update(RE.labelValue, i.id, fields, { reason: i.reason! }));
+        return this.labelView(w.update(RE.labelValue, i.id, fields, { reason: i.reason! }), names);
       }
       return this.labelView(
         w.create(RE.labelValue, {
@@ -384,6 +385,7 @@ export class ReleaseEvidenceService {
           confirmed_at: null,
           confirm_reference: null,
         }),
+        names,
       );
     });
   }
