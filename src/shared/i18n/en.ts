@@ -3055,7 +3055,7 @@ const en = {
   intake: {
     tabs: {
       bench: 'Milk bench',
-      appeals: 'Appeals',
+      appeals: 'Spot checks',
       suppliers: 'Supplier performance',
       panels: 'Intake panels',
     },

@@ -2988,7 +2988,7 @@ const zhCN: Messages = {
   intake: {
     tabs: {
       bench: '收奶台',
-      appeals: '复检申诉',
+      appeals: '监督抽查',
       suppliers: '供应商表现',
       panels: '进厂检验项目',
     },
