@@ -215,8 +215,8 @@ describe('release evidence: label values and retention samples', () => {
     expect(row('protein').gb).toMatchObject({
       limitText: '10.0–20.0',
       margins: [
-        { side: 'min', bound: '10', margin: '1.5', marginPct: '15', ok: true },
-        { side: 'max', bound: '20', margin: '8.5', marginPct: '42.5', ok: true },
+        { side: 'min', bound: '10.0', margin: '1.5', marginPct: '15.0', ok: true },
+        { side: 'max', bound: '20.0', margin: '8.5', marginPct: '42.5', ok: true },
       ],
       nearest: { side: 'min' },
     });
@@ -289,7 +289,7 @@ describe('release evidence: label values and retention samples', () => {
       storageConditions: '常温（≤25 ℃）、干燥、避光，留样室 R1',
       observationDays: [180, 90, 360],
     });
-    expect(await line('retention')).toMatchObject({ ok: true, details: { required: '1200', remaining: '1600 g' } });
+    expect(await line('retention')).toMatchObject({ ok: true, details: { required: '1200 g', remaining: '1600 g' } });
     expect(
       errKey(
         await app.call(tech, 'retention.withdraw', {

@@ -18,7 +18,7 @@ describe('label values (标示值) and margins', () => {
     ]);
     expect(nearestMargin(m)!.side).toBe('max');
     expect(margins('48', { min: '48', max: null })).toEqual([
-      { side: 'min', bound: '48', margin: '0', marginPct: '0', ok: true },
+      { side: 'min', bound: '48', margin: '0', marginPct: '0.0', ok: true },
     ]);
     expect(margins('<0.5', { min: null, max: '0.5' })).toBeNull();
     expect(margins('0.1', { min: null, max: '0' })![0]!.marginPct).toBeNull();

@@ -213,7 +213,11 @@ export function retentionState(
       code: s['code'] as string,
       remaining,
       unit,
-      required: required ?? `${profile['required_quantity'] as string} ${profile['unit'] as string}`,
+      // In the sample's unit when it converts (a profile in another dimension cannot be met).
+      required:
+        required !== null
+          ? `${new D(required).toFixed()} ${unit}`
+          : `${profile['required_quantity'] as string} ${profile['unit'] as string}`,
       sufficient: required === null ? false : new D(remaining).gte(required),
     };
   });

@@ -20,10 +20,11 @@ export interface LabelRule {
   readonly maxPct: string | null;
 }
 
+/** The usual rule and its source as the plant cites it; whether it was checked is the record's verification state. */
 export const GB13432_RULE: LabelRule = { minPct: '80', maxPct: null };
-export const GB13432_SOURCE_ZH = 'GB 13432-2013 预包装特殊膳食用食品标签：实际含量不低于标示值的 80%（未核对标准原文）';
+export const GB13432_SOURCE_ZH = 'GB 13432-2013 预包装特殊膳食用食品标签：能量和营养成分实际含量不低于标示值的 80%';
 export const GB13432_SOURCE_EN =
-  'GB 13432-2013 labelling of prepackaged foods for special dietary uses: actual content not below 80 % of the declared value (not checked against the standard text)';
+  'GB 13432-2013 labelling of prepackaged foods for special dietary uses: actual content of energy and nutrients not below 80 % of the declared value';
 
 export interface Bounds {
   readonly min: string | null;
@@ -32,10 +33,11 @@ export interface Bounds {
 
 export interface SideMargin {
   readonly side: 'min' | 'max';
+  /** The bound as stated (a limit's digits, or the computed share of the declared value). */
   readonly bound: string;
   /** value − min, or max − value, in the value's unit. */
   readonly margin: string;
-  /** margin ÷ |bound| × 100, one decimal (half-even); null when the bound is 0. */
+  /** margin ÷ |bound| × 100 with one decimal (half-even; "-0.0" when just outside); null when the bound is 0. */
   readonly marginPct: string | null;
   readonly ok: boolean;
 }
@@ -71,9 +73,10 @@ export function margins(value: string, b: Bounds): SideMargin[] | null {
     const m = s === 'min' ? v.minus(bd) : bd.minus(v);
     out.push({
       side: s,
-      bound: fromLabDecimal(bd),
+      // As stated ("10.0" stays "10.0": stated digits survive).
+      bound: bound.trim(),
       margin: fromLabDecimal(m),
-      marginPct: bd.isZero() ? null : fromLabDecimal(m.dividedBy(bd.abs()).times(100).toDecimalPlaces(1)),
+      marginPct: bd.isZero() ? null : m.dividedBy(bd.abs()).times(100).toFixed(1),
       ok: !m.isNegative() || m.isZero(),
     });
   };

@@ -127,7 +127,7 @@ function LateFailureView({ d }: { d: Late }) {
                 <Table.Td style={num}>{formatTime(r.submittedAt)}</Table.Td>
                 <Table.Td>
                   <Badge color={r.held ? 'gray' : 'red'} variant="light" tt="none">
-                    {r.held ? t('lateFailure.held') : t('lateFailure.open')}
+                    {r.held ? t('lateFailure.held') : t('lateFailure.notHeld')}
                   </Badge>
                 </Table.Td>
               </Table.Tr>

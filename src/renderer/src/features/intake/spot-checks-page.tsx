@@ -587,7 +587,7 @@ function SpotCheckView({ s, canEdit }: { s: SpotCheck; canEdit: boolean }) {
     },
   ];
   return (
-    <Stack data-testid="spot-check-detail" data-stage={s.stage}>
+    <Stack data-testid="spot-check-detail" data-stage={s.stage} data-code={s.code}>
       <Paper withBorder p="sm">
         <Group justify="space-between" mb="xs">
           <Group gap="xs">

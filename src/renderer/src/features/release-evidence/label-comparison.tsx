@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Loader, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Loader, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { LabelComparison } from '../../../../shared/contract/channels/release-evidence';
 import { useCall } from '../../api/hooks';
@@ -9,7 +9,7 @@ import { ruleText } from './label-values-page';
 type Row = LabelComparison['rows'][number];
 type Side = NonNullable<Row['gb']>['margins'][number];
 
-/** "+1.5 (15.0 %) above ≥ 10" / "8.5 below ≤ 20", red when outside. */
+/** "≥ 10.0: +1.5 (+15.0 %)" / "≤ 20.0: +8.5 (+42.5 %)": the margin to a side, red when outside. */
 function MarginText({ m, testId }: { m: Side | null; testId: string }) {
   const { t } = useTranslation();
   if (!m) return <Text size="xs">—</Text>;
@@ -65,7 +65,7 @@ export function LabelComparisonTable({ lotCode }: { lotCode: string }) {
               bg={bad ? 'var(--mantine-color-red-0)' : undefined}
             >
               <Table.Td>{zh ? r.nameZh : r.nameEn}</Table.Td>
-              <Table.Td ff="monospace" ta="right">
+              <Table.Td ff="monospace" ta="right" style={{ whiteSpace: 'nowrap' }}>
                 {r.reported ?? '—'} {r.reported ? r.unit : ''}
               </Table.Td>
               <Table.Td ff="monospace">{r.gb?.limitText ?? '—'}</Table.Td>
@@ -74,8 +74,8 @@ export function LabelComparisonTable({ lotCode }: { lotCode: string }) {
               </Table.Td>
               <Table.Td>
                 {l ? (
-                  <Group gap={4} wrap="nowrap">
-                    <Text size="xs" ff="monospace">
+                  <Stack gap={2} align="flex-start">
+                    <Text size="xs" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
                       {l.declared} {l.unit} · {ruleText(l.minPct, l.maxPct)}
                     </Text>
                     <Badge
@@ -87,7 +87,7 @@ export function LabelComparisonTable({ lotCode }: { lotCode: string }) {
                     >
                       {t(`labels.verification.${l.ruleVerification}`)}
                     </Badge>
-                  </Group>
+                  </Stack>
                 ) : (
                   <Text size="xs" c="dimmed">
                     {t('labels.notDeclared')}

@@ -221,8 +221,10 @@ function RetentionView({ d }: { d: Detail }) {
             <Table.Tbody>
               {d.withdrawals.map((w) => (
                 <Table.Tr key={w.id} data-testid={`withdrawal-${w.purpose}`}>
-                  <Table.Td ff="monospace">{formatTime(w.withdrawnAt)}</Table.Td>
-                  <Table.Td ff="monospace" fw={600}>
+                  <Table.Td ff="monospace" w={170}>
+                    {formatTime(w.withdrawnAt)}
+                  </Table.Td>
+                  <Table.Td ff="monospace" fw={600} style={{ whiteSpace: 'nowrap' }}>
                     {w.quantity} {w.unit}
                   </Table.Td>
                   <Table.Td>{t(`retentionEvidence.purposes.${w.purpose}`)}</Table.Td>
@@ -268,8 +270,10 @@ function RetentionView({ d }: { d: Detail }) {
                           : undefined
                     }
                   >
-                    <Table.Td ff="monospace">{x.dueOn}</Table.Td>
-                    <Table.Td>
+                    <Table.Td ff="monospace" w={110} style={{ whiteSpace: 'nowrap' }}>
+                      {x.dueOn}
+                    </Table.Td>
+                    <Table.Td w={110}>
                       {o ? (
                         <Badge color={o.outcome === 'normal' ? 'green' : 'red'} variant="light" tt="none">
                           {t(`retentionEvidence.outcomes.${o.outcome}`)}
