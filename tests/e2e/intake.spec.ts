@@ -25,7 +25,7 @@ import { SignInPage } from './pages/sign-in-page';
  */
 
 // The two journeys are independent (each starts its own harness): run them side by side.
-test.describe.configure({ mode: 'parallel', timeout: 360_000 });
+test.describe.configure({ mode: 'parallel', timeout: 480_000 });
 
 async function signInAs(page: Page, u: { userId: string; newPassword: string; printedName: string }): Promise<void> {
   const shell = new ShellPage(page);

@@ -660,15 +660,40 @@ export class ReleaseEvidenceService {
     return this.detail(code);
   }
 
-  /** Observations due within `withinDays` (or overdue) across retention samples still kept. */
+  /**
+   * Observations due within `withinDays` (or overdue) across retention samples still kept: two
+   * queries (samples with their lot date and profile; the observations made), whatever the
+   * size of the store.
+   */
   observationsDue(withinDays: number) {
-    const until = addDays(this.today(), withinDays);
+    const today = this.today();
+    const until = addDays(today, withinDays);
     const rows = this.db
       .prepare(
-        `SELECT s.code FROM sample s JOIN lot l ON l.code = s.lot_code JOIN retention_profile p ON p.product_code = l.item_code AND p.retired = 0
+        `SELECT s.id, s.code, s.lot_code, s.keep_until, s.storage_location, l.item_code, substr(l.lot_date, 1, 10) AS lot_date, p.observation_days
+         FROM sample s JOIN lot l ON l.code = s.lot_code JOIN retention_profile p ON p.product_code = l.item_code AND p.retired = 0
          WHERE s.kind = 'retention' AND s.retired = 0 AND s.status <> 'cancelled' AND s.disposed_at IS NULL ORDER BY s.code`,
       )
-      .all() as Array<{ code: string }>;
+      .all() as Array<{
+      id: string;
+      code: string;
+      lot_code: string;
+      keep_until: string | null;
+      storage_location: string | null;
+      item_code: string;
+      lot_date: string;
+      observation_days: string;
+    }>;
+    const done = new Set(
+      (
+        this.db
+          .prepare(
+            `SELECT o.sample_id, o.due_on FROM retention_observation o JOIN sample s ON s.id = o.sample_id
+             WHERE o.retired = 0 AND s.kind = 'retention' AND s.disposed_at IS NULL`,
+          )
+          .all() as Array<{ sample_id: string; due_on: string }>
+      ).map((o) => `${o.sample_id}|${o.due_on}`),
+    );
     const out: Array<{
       sampleCode: string;
       lotCode: string;
@@ -678,16 +703,16 @@ export class ReleaseEvidenceService {
       storageLocation: string | null;
     }> = [];
     for (const r of rows) {
-      const d = this.detail(r.code);
-      for (const slot of d.schedule) {
-        if (slot.observationId || slot.dueOn > until) continue;
+      for (const d of json<number[]>(r.observation_days, [])) {
+        const dueOn = addDays(r.lot_date, d);
+        if (dueOn > until || (r.keep_until && dueOn > r.keep_until) || done.has(`${r.id}|${dueOn}`)) continue;
         out.push({
-          sampleCode: d.sample.code,
-          lotCode: d.sample.lotCode,
-          productCode: d.sample.productCode,
-          dueOn: slot.dueOn,
-          overdue: slot.overdue,
-          storageLocation: d.sample.storageLocation,
+          sampleCode: r.code,
+          lotCode: r.lot_code,
+          productCode: r.item_code,
+          dueOn,
+          overdue: dueOn < today,
+          storageLocation: r.storage_location,
         });
       }
     }

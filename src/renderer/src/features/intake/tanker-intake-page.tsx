@@ -76,7 +76,8 @@ function stepOf(d: IntakeDetail): number {
 export function TankerIntakePage({ lotCode }: { lotCode: string }) {
   const { t, i18n } = useTranslation();
   const session = useSession();
-  const detail = useCall('intake.get', { lotCode }, { staleTime: 0, retry: false });
+  // Always read afresh when the page opens: spot checks, late failures and documents change from other screens.
+  const detail = useCall('intake.get', { lotCode }, { staleTime: 0, retry: false, refetchOnMount: 'always' });
 
   if (detail.isLoading) return <Loader />;
   if (!detail.data) {
