@@ -551,7 +551,7 @@ function SpotCheckView({ s, canEdit }: { s: SpotCheck; canEdit: boolean }) {
       key: 'received',
       done: true,
       title: t('spotChecks.steps.received'),
-      text: `${s.receivedOn} · ${s.reportNo ?? ''}`,
+      text: s.reportNo ? `${s.receivedOn} · ${s.reportNo}` : s.receivedOn,
     },
     {
       key: 'apply',
@@ -567,7 +567,7 @@ function SpotCheckView({ s, canEdit }: { s: SpotCheck; canEdit: boolean }) {
       key: 'sample',
       done: !!s.retestSampleReceivedOn,
       title: t('spotChecks.steps.sample'),
-      text: s.retestSampleReceivedOn ? `${s.retestSampleReceivedOn} · ${s.retestLab ?? ''}` : '—',
+      text: s.retestSampleReceivedOn ? [s.retestSampleReceivedOn, s.retestLab].filter(Boolean).join(' · ') : '—',
     },
     {
       key: 'report',
