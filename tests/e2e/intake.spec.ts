@@ -67,7 +67,7 @@ const today = (): string => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 };
 
-test('a tanker with a positive β-lactam screen: bench entry, proposal reject, signed rejection, authority report, appeal', async ({
+test('a tanker with a positive β-lactam screen: bench entry, proposal reject, signed rejection, authority report, the county’s spot check in the register', async ({
   page,
   harness,
 }) => {

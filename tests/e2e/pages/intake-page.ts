@@ -6,7 +6,7 @@ export type DeclarationKey = 'noColostrum' | 'noTreatment' | 'withdrawalRespecte
 /** A panel value as the bench types it: a number, or a screen's negative / positive. */
 export type BenchValue = string | 'negative' | 'positive';
 
-/** The milk bench: the queue, one tanker's intake screen, its decision, the authority report, appeals, suppliers. */
+/** The milk bench: the queue, one tanker's intake screen, its decision, the authority report, the spot-check register, late failures, suppliers. */
 export class IntakePage {
   constructor(private readonly page: Page) {}
 
