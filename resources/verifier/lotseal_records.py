@@ -75,8 +75,11 @@ ENTITIES = [
     {"name": "qc_material", "table": "qc_material", "columns": ["code", "name_zh", "name_en", "kind", "method_code", "item_code", "unit", "assigned_value", "uncertainty", "certificate_no", "lot_no", "expires_on", "note", "active"]},
     {"name": "qc_result", "table": "qc_result", "columns": ["material_code", "method_code", "instrument_id", "value", "recovery", "analyst_id", "run_at", "note"]},
     {"name": "intake_panel", "table": "intake_panel", "columns": ["code", "name_zh", "name_en", "supplier_code", "items", "active"]},
-    {"name": "raw_milk_intake", "table": "raw_milk_intake", "columns": ["lot_code", "supplier_code", "declarations", "sampling_level", "panel_code", "sample_code", "status", "proposal", "reject_causes", "decision_reason", "decided_by", "decided_at", "report_document_id", "opened_by", "opened_at"], "signed": ["lot_code", "supplier_code", "declarations", "sampling_level", "sample_code", "status", "reject_causes", "decision_reason", "decided_at"]},
+    {"name": "raw_milk_intake", "table": "raw_milk_intake", "columns": ["lot_code", "supplier_code", "declarations", "sampling_level", "panel_code", "sample_code", "status", "proposal", "reject_causes", "decision_reason", "decided_by", "decided_at", "report_document_id", "opened_by", "opened_at", "item_rules", "reject_basis"], "added": ["item_rules", "reject_basis"], "signed": ["lot_code", "supplier_code", "declarations", "sampling_level", "sample_code", "status", "reject_causes", "decision_reason", "decided_at"]},
     {"name": "intake_appeal", "table": "intake_appeal", "columns": ["intake_id", "lot_code", "supplier_code", "item_codes", "first_lab", "notified_on", "apply_deadline", "applied_on", "retest_lab", "sample_received_on", "report_deadline", "report_received_on", "outcome", "status", "note"]},
+    {"name": "intake_documents", "table": "intake_documents", "columns": ["intake_id", "lot_code", "documents", "deficient", "recorded_by", "recorded_at", "override_reason", "override_by", "override_at"], "signed": ["lot_code", "documents", "deficient", "override_reason", "override_by", "override_at"]},
+    {"name": "tanker_late_failure", "table": "tanker_late_failure", "columns": ["lot_code", "result_ids", "items", "basis", "affected", "held_lots", "reason", "held_by", "held_at"]},
+    {"name": "spot_check", "table": "spot_check", "columns": ["code", "subject", "lot_code", "supplier_code", "sample_desc", "authority", "first_lab", "sampled_on", "report_no", "received_on", "items", "result", "rule", "apply_deadline", "disputed", "applied_on", "applied_to", "retest_lab", "retest_sample_received_on", "report_deadline", "report_received_on", "retention_withdrawal_id", "closure", "status", "legacy_appeal_id", "note"]},
     {"name": "calendar_day", "table": "calendar_day", "columns": ["date", "kind", "name"]},
     {"name": "supplier_sampling", "table": "supplier_sampling", "columns": ["supplier_code", "level", "consecutive_passes", "passes_required", "changed_at", "reason"]},
     {"name": "env_alert", "table": "env_alert", "columns": ["code", "site_id", "sample_code", "result_id", "target", "zone", "line", "raised_at", "since_negative_at", "affected_lots", "follow_ups", "status", "closed_by", "closed_at", "close_reason", "closure_swabs"], "added": ["closure_swabs"]},
@@ -93,6 +96,10 @@ ENTITIES = [
     {"name": "drill_finding", "table": "drill_finding", "columns": ["drill_id", "kind", "ref", "detail", "explanation"]},
     {"name": "drill_plan", "table": "drill_plan", "columns": ["year", "product_group", "direction", "due_on", "drill_id"]},
     {"name": "recall_contact", "table": "recall_contact", "columns": ["drill_id", "customer_code", "at", "by_user", "channel", "outcome", "note"]},
+    {"name": "label_value", "table": "label_value", "columns": ["product_code", "item_code", "declared", "unit", "basis", "rule", "rule_source", "rule_verification", "confirmed_by", "confirmed_at", "confirm_reference", "note"]},
+    {"name": "retention_profile", "table": "retention_profile", "columns": ["product_code", "required_quantity", "unit", "basis_note", "storage_conditions", "observation_days"]},
+    {"name": "retention_withdrawal", "table": "retention_withdrawal", "columns": ["sample_id", "sample_code", "lot_code", "quantity", "unit", "purpose", "reason", "spot_check_code", "withdrawn_by", "withdrawn_at"]},
+    {"name": "retention_observation", "table": "retention_observation", "columns": ["sample_id", "sample_code", "lot_code", "due_on", "observed_on", "outcome", "findings", "storage_observed", "observed_by", "observed_at"]},
 ]
 
 RULES = [
@@ -106,6 +113,8 @@ RULES = [
     {"id": "lot.create_rejected", "entity": "lot", "on": "create", "field": "status", "to": ["rejected"], "where": [{"field": "origin", "notIn": ["import"]}], "meanings": ["rejected"], "roles": ["qa_manager"]},
     {"id": "intake.accept", "entity": "raw_milk_intake", "on": "update", "field": "status", "to": ["accepted"], "meanings": ["accepted"], "roles": ["technician", "qa_manager"]},
     {"id": "intake.reject", "entity": "raw_milk_intake", "on": "update", "field": "status", "to": ["rejected"], "meanings": ["rejected"], "roles": ["qa_manager"]},
+    {"id": "intake.documents_override", "entity": "intake_documents", "on": "update", "field": "override_by", "to": "set", "meanings": ["override"], "roles": ["qa_manager"]},
+    {"id": "intake.late_failure", "entity": "tanker_late_failure", "on": "create", "meanings": ["held"], "roles": ["qa_manager"]},
     {"id": "consumption.override", "entity": "consumption", "on": "create", "where": [{"field": "origin", "in": ["app"]}], "ref": {"entity": "lot", "by": "code", "from": "input_lot", "field": "status", "notIn": ["accepted", "released"]}, "meanings": ["override"], "roles": ["qa_manager"]},
     {"id": "shipment.override", "entity": "shipment", "on": "create", "where": [{"field": "origin", "in": ["app"]}], "ref": {"entity": "lot", "by": "code", "from": "lot_code", "field": "status", "notIn": ["accepted", "released"]}, "meanings": ["override"], "roles": ["qa_manager"]},
     {"id": "spec.approve", "entity": "spec_version", "on": "update", "field": "status", "to": ["approved"], "meanings": ["approved"], "roles": ["qa_manager"]},

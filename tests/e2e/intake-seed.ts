@@ -1,5 +1,7 @@
 import { ContractClient } from './contract-client';
 import { ADMIN } from './helpers';
+import { seedDisposition, type DispositionSeed } from './disposition-seed';
+import { PRODUCT, QA as TQA, TECH as TTECH } from './testing-seed';
 
 export const QA = {
   userId: 'zhao.min',
@@ -21,7 +23,7 @@ export const PROD = {
 };
 
 type Person = typeof QA;
-const sign = (u: Person, meaning: 'authored' | 'accepted' | 'rejected' | 'released') => ({
+const sign = (u: Person, meaning: 'authored' | 'accepted' | 'rejected' | 'released' | 'override') => ({
   password: u.newPassword,
   meaning,
 });
@@ -42,6 +44,7 @@ export const GOOD: Record<string, string> = {
   afm1_screen: 'absent',
   melamine_screen: 'absent',
   apc: '300000',
+  somatic_cells: '250000',
   afm1: '0.1',
   melamine: '0.3',
   impurities: '2.0',
@@ -95,6 +98,51 @@ function minutesAgo(n: number): string {
   return new Date(Date.now() - n * 60_000).toISOString();
 }
 
+const day = (d: Date) => d.toISOString().slice(0, 10);
+/** The documents a tanker carries (第二十五条 and the national raw-milk rules), valid today; `omit` leaves kinds out (missing). */
+export function documents(omit: string[] = [], receivedOn: Date = new Date()) {
+  const today = receivedOn;
+  const nextYear = new Date(today.getTime() + 300 * 86_400_000);
+  return [
+    {
+      kind: 'transport_permit' as const,
+      present: true,
+      number: '宁(贺)准运2026-0381',
+      issuer: '贺兰县农业农村局',
+      validUntil: day(nextYear),
+      date: null,
+      note: null,
+    },
+    {
+      kind: 'handover_slip' as const,
+      present: true,
+      number: 'JJ-0417-07',
+      issuer: '贺兰山奶站',
+      validUntil: null,
+      date: day(today),
+      note: null,
+    },
+    {
+      kind: 'purchase_licence' as const,
+      present: true,
+      number: '宁生鲜乳收购证（2025）017号',
+      issuer: '贺兰县农业农村局',
+      validUntil: day(nextYear),
+      date: null,
+      note: null,
+    },
+    {
+      kind: 'cleaning_record' as const,
+      present: true,
+      number: null,
+      issuer: null,
+      validUntil: null,
+      date: day(today),
+      note: 'CIP 碱-酸-热水',
+    },
+  ].filter((d) => !omit.includes(d.kind));
+}
+
 async function supplier(qa: ContractClient, code: string, name: string): Promise<void> {
   await qa.call('catalog.suppliers.save', {
     fields: {
@@ -140,6 +188,7 @@ async function decidedTanker(
   const d = await p.tech.call('intake.start', {
     lotCode,
     declarations: { noColostrum: true, noTreatment: true, withdrawalRespected: true, healthCertificates: true },
+    documents: documents([], new Date(receivedAt)),
   });
   const sampleCode = d.intake!.sampleCode!;
   const rs = (await p.tech.call('results.forSample', { sampleCode })).results;
@@ -184,6 +233,159 @@ export async function seedIntake(url: string): Promise<{ lotCode: string; people
   await decidedTanker(p, 'FARM-2', '宁B·11820', daysAgo(20), { freezing_point: '-0.480' });
   const lotCode = await tanker(p, 'FARM-1', '宁A·30417', minutesAgo(25));
   return { lotCode, people: p };
+}
+
+export interface LateSeed {
+  /** Accepted tanker whose plate count failed after acceptance. */
+  tanker: string;
+  silo: string;
+  powder: string;
+  /** Tanker at the bench with its gating checks passed and submitted, the buying station's licence missing. */
+  noLicence: string;
+  people: People;
+}
+
+/**
+ * A late failure and a tanker without its papers: FARM-1's tanker accepted this morning on its
+ * gating checks went into silo 2 and a whole-milk-powder lot (released, part shipped); its
+ * plate count, read today, is 3.2×10⁶ CFU/mL. A second tanker passed its gating checks but the
+ * driver had no purchase licence of the buying station.
+ */
+export async function seedLateFailure(url: string): Promise<LateSeed> {
+  const p = await people(url);
+  await p.qa.call('catalog.materials.save', {
+    fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw cow milk', kind: 'raw_milk', default_unit: 'kg' },
+  });
+  await p.qa.call('catalog.products.save', {
+    fields: {
+      code: 'WMP-1',
+      name_zh: '全脂乳粉',
+      name_en: 'Whole milk powder',
+      stage: 'other_dairy',
+      protein_base: 'cow',
+      registration_no: null,
+      shelf_life_days: 540,
+      pack_sizes: ['25 kg'],
+    },
+  });
+  await p.prod.call('catalog.customers.save', {
+    fields: { code: 'C001', name: '银川烘焙原料公司', contact: '王经理', phone: '0951-1234567', address: '银川' },
+  } as never);
+  await supplier(p.qa, 'FARM-1', '贺兰山牧业 Helanshan Dairy Farm');
+  const gating = async (lotCode: string, omit: string[] = []) => {
+    const d = await p.tech.call('intake.start', {
+      lotCode,
+      declarations: { noColostrum: true, noTreatment: true, withdrawalRespected: true, healthCertificates: true },
+      documents: documents(omit),
+    });
+    const sampleCode = d.intake!.sampleCode!;
+    const rs = (await p.tech.call('results.forSample', { sampleCode })).results.filter(
+      (r) => !['apc', 'somatic_cells'].includes(r.itemCode),
+    );
+    await p.tech.call('results.enterMany', {
+      entries: rs.map((r) => {
+        const v = GOOD[r.itemCode]!;
+        return r.item.limit_form === 'sampling_plan' ? { id: r.id, unitValues: [v] } : { id: r.id, replicates: [v] };
+      }),
+    });
+    await p.tech.call('results.submit', { sampleCode, signature: sign(TECH, 'authored') });
+    return sampleCode;
+  };
+  const lot = await tanker(p, 'FARM-1', '宁A·30417', minutesAgo(300));
+  const sampleCode = await gating(lot);
+  await p.tech.call('intake.decide', {
+    lotCode: lot,
+    decision: 'accept',
+    reason: 'Gating checks within limits',
+    signature: sign(TECH, 'accepted'),
+  });
+  const silo = await p.prod.call('batches.start', {
+    line: '2号奶仓',
+    outputKind: 'intermediate',
+    itemCode: 'RAWMILK',
+    outputLotCode: 'SILO2-0417',
+    unit: 'kg',
+  });
+  await p.prod.call('batches.consume', { batchId: silo.id, inputLot: lot, quantity: '24860', unit: 'kg' });
+  await p.prod.call('batches.finish', { batchId: silo.id, quantity: '24860' });
+  await p.qa.call('lots.decide', {
+    code: 'SILO2-0417',
+    decision: 'release',
+    reason: 'Silo standardised and released to the dryer',
+    signature: sign(QA, 'released'),
+  } as never);
+  const powder = await p.prod.call('batches.start', {
+    line: '1号干燥塔',
+    outputKind: 'finished',
+    itemCode: 'WMP-1',
+    outputLotCode: 'WMP-0417-01',
+    unit: 'kg',
+  });
+  await p.prod.call('batches.consume', { batchId: powder.id, inputLot: 'SILO2-0417', quantity: '24000', unit: 'kg' });
+  await p.prod.call('batches.finish', { batchId: powder.id, quantity: '3000' });
+  await p.qa.call('lots.decide', {
+    code: 'WMP-0417-01',
+    decision: 'release',
+    reason: 'Results complete',
+    signature: sign(QA, 'released'),
+  } as never);
+  await p.prod.call('shipments.create', {
+    shipmentCode: 'SH-0417-01',
+    customerCode: 'C001',
+    date: day(new Date()),
+    lines: [{ lotCode: 'WMP-0417-01', quantity: '500', unit: 'kg' }],
+  });
+  // The plate count, read after incubation: 3.2×10⁶ CFU/mL (GB 19301: ≤ 2×10⁶).
+  const apc = (await p.tech.call('results.forSample', { sampleCode })).results.find((r) => r.itemCode === 'apc')!;
+  await p.tech.call('results.enter', { id: apc.id, replicates: ['3200000'] });
+  await p.tech.call('results.submit', { sampleCode, ids: [apc.id], signature: sign(TECH, 'authored') });
+  const noLicence = await tanker(p, 'FARM-1', '宁A·58213', minutesAgo(40));
+  await gating(noLicence, ['purchase_licence']);
+  return { tanker: lot, silo: 'SILO2-0417', powder: 'WMP-0417-01', noLicence, people: p };
+}
+
+/**
+ * Release evidence: the release journey's IMF lot (every result reviewed, a retention sample
+ * of 6 cans), the product's declared label values by the GB 13432 rule (vitamin A declared
+ * 600 µg RE/100 g: 452 is below 80 %), and its retention profile (4 cans for the re-tests,
+ * observations on the production day, at 90 and 180 days).
+ */
+export async function seedReleaseEvidence(url: string): Promise<DispositionSeed & { retention: string }> {
+  const d = await seedDisposition(url);
+  const qa = await ContractClient.connect(url);
+  await qa.signIn(TQA.userId, TQA.newPassword);
+  const tech = await ContractClient.connect(url);
+  await tech.signIn(TTECH.userId, TTECH.newPassword);
+  const source = 'GB 13432-2013 预包装特殊膳食用食品标签：能量和营养成分实际含量不低于标示值的 80%';
+  for (const [itemCode, declared, unit] of [
+    ['protein', '12.0', 'g'],
+    ['vit_a', '600', 'µg RE'],
+    ['ca', '480', 'mg'],
+    ['dha', '80', 'mg'],
+  ] as const)
+    await qa.call('labels.save', {
+      productCode: PRODUCT,
+      itemCode,
+      declared,
+      unit,
+      basis: 'per_100g',
+      minPct: '80',
+      maxPct: null,
+      ruleSource: source,
+      note: null,
+    });
+  await qa.call('retention.profile.save', {
+    productCode: PRODUCT,
+    requiredQuantity: '4',
+    unit: 'can',
+    basisNote: '两次全项复检用量',
+    storageConditions: '常温（≤25 ℃）、干燥、避光，留样室 R1',
+    observationDays: [0, 90, 180],
+  });
+  const retention = (await tech.call('samples.list', { lotCode: d.lot, kind: 'retention', limit: 5 })).samples[0]!.code;
+  qa.close();
+  tech.close();
+  return { ...d, retention };
 }
 
 export interface EnvSeed {

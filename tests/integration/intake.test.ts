@@ -2,111 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChromiumPdfPrinter } from '../../src/main/documents/chromium-printer';
-import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/spec-schema';
-import type { Declarations } from '../../src/shared/contract/channels/intake';
-import type { ResultView } from '../../src/shared/contract/channels/testing';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
-import { ADMIN_PASSWORD, createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
-
-/** Thursday 2026-04-30, 10:00 Beijing time. */
-const T0 = Date.parse('2026-04-30T02:00:00Z');
-const DAY = 86_400_000;
-const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
-const errKey = (r: { ok: boolean; error?: { messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
-const OK: Declarations = { noColostrum: true, noTreatment: true, withdrawalRespected: true, healthCertificates: true };
-
-interface World {
-  app: TestApp;
-  clock: { now: number };
-  qa: Connection;
-  tech: Connection;
-  rev: Connection;
-  prod: Connection;
-}
-
-async function world(pdf = false): Promise<World> {
-  const clock = { now: T0 };
-  const app = await createTestApp({ clock: () => clock.now, ...(pdf ? { pdf: new ChromiumPdfPrinter() } : {}) });
-  const qa = await app.userWith(['qa_manager'], 'qa.chen');
-  const tech = await app.userWith(['technician'], 'tech.li');
-  const rev = await app.userWith(['reviewer'], 'rev.wang');
-  const prod = await app.userWith(['production'], 'prod.wu');
-  await app.ok(qa, 'catalog.materials.save', {
-    fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw cow milk', kind: 'raw_milk', default_unit: 'kg' },
-  });
-  for (const code of ['FARM-1', 'FARM-2']) {
-    await app.ok(qa, 'catalog.suppliers.save', {
-      fields: {
-        code,
-        name: `${code} 牧场`,
-        kind: 'farm',
-        approval_status: 'approved',
-        approved_on: null,
-        last_audit_on: null,
-        next_audit_due: null,
-        contact: null,
-        phone: null,
-      },
-    });
-  }
-  return { app, clock, qa, tech, rev, prod };
-}
-
-async function tanker(w: World, supplierCode = 'FARM-1'): Promise<string> {
-  const r = await w.app.ok(w.prod, 'lots.receiveTanker', {
-    supplierCode,
-    farms: ['贺兰山牧场'],
-    vehicle: '宁A·12345',
-    compartments: [{ no: 1, seal: 'S-1', sealIntact: true }],
-    quantity: '25000',
-    unit: 'kg',
-    temperature: '4.2',
-  });
-  return r.code;
-}
-
-/** Good values for every check of a panel, with overrides. */
-const GOOD: Record<string, string> = {
-  temperature: '4.2',
-  sensory_defect: 'absent',
-  alcohol_test: 'absent',
-  acidity: '14',
-  relative_density: '1.030',
-  fat: '3.6',
-  protein: '3.1',
-  non_fat_solids: '8.6',
-  freezing_point: '-0.530',
-  beta_lactam: 'absent',
-  tetracycline: 'absent',
-  afm1_screen: 'absent',
-  melamine_screen: 'absent',
-  apc: '300000',
-  afm1: '0.1',
-  melamine: '0.3',
-  impurities: '2.0',
-};
-
-async function runPanel(w: World, lotCode: string, over: Record<string, string> = {}): Promise<ResultView[]> {
-  const d = await w.app.ok(w.tech, 'intake.get', { lotCode });
-  const rs = (await w.app.ok(w.tech, 'results.forSample', { sampleCode: d.intake!.sampleCode! })).results;
-  for (const r of rs) {
-    const v = over[r.itemCode] ?? GOOD[r.itemCode]!;
-    await w.app.ok(
-      w.tech,
-      'results.enter',
-      r.item.limit_form === 'sampling_plan' ? { id: r.id, unitValues: [v] } : { id: r.id, replicates: [v] },
-    );
-  }
-  await w.app.ok(w.tech, 'results.submit', { sampleCode: d.intake!.sampleCode!, signature: sign('authored') });
-  return (await w.app.ok(w.tech, 'results.forSample', { sampleCode: d.intake!.sampleCode! })).results;
-}
-
-async function later(w: World, ms: number): Promise<void> {
-  w.clock.now += ms;
-  for (const c of [w.tech, w.qa, w.prod, w.rev]) await w.app.ok(c, 'auth.unlock', { password: USER_PASSWORD });
-  await w.app.ok(w.app.admin, 'auth.unlock', { password: ADMIN_PASSWORD });
-}
+import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/spec-schema';
+import { DAY, DOCS, errKey, later, OK, runPanel, sign, tanker, world, type World } from '../helpers/intake';
 
 describe('raw milk intake', () => {
   let w: World;
@@ -120,7 +18,7 @@ describe('raw milk intake', () => {
     it('a clean tanker: the panel is planned as tests of the tanker sample; accept signed; the lot becomes usable', async () => {
       const lot = await tanker(w);
       expect((await w.app.ok(w.tech, 'intake.list', {})).awaiting.map((a) => a.lotCode)).toEqual([lot]);
-      const d0 = await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK });
+      const d0 = await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK, documents: DOCS });
       expect(d0.intake).toMatchObject({ status: 'testing', samplingLevel: 'normal', panelCode: 'BUILT-IN' });
       expect(d0.checks.map((c) => c.code)).toEqual([
         'temperature',
@@ -136,6 +34,13 @@ describe('raw milk intake', () => {
         'tetracycline',
         'afm1_screen',
         'melamine_screen',
+        'apc',
+        'somatic_cells',
+      ]);
+      // Plate count and somatic cells are recorded later: they do not decide the tanker.
+      expect(d0.checks.filter((c) => c.timing === 'retrospective').map((c) => c.code)).toEqual([
+        'apc',
+        'somatic_cells',
       ]);
       expect(d0.proposal).toBe('incomplete');
       await runPanel(w, lot);
@@ -175,7 +80,7 @@ describe('raw milk intake', () => {
 
     it('a positive β-lactam screen proposes reject; accept is refused; only a QA manager rejects', async () => {
       const lot = await tanker(w);
-      await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK });
+      await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK, documents: DOCS });
       await runPanel(w, lot, { beta_lactam: 'present' });
       const d = await w.app.ok(w.tech, 'intake.get', { lotCode: lot });
       expect(d.proposal).toBe('reject');
@@ -278,7 +183,7 @@ describe('raw milk intake', () => {
         reason: 'plant rule QP-12: two clean tankers',
       });
       const bad = await tanker(w);
-      await w.app.ok(w.tech, 'intake.start', { lotCode: bad, declarations: OK });
+      await w.app.ok(w.tech, 'intake.start', { lotCode: bad, declarations: OK, documents: DOCS });
       await runPanel(w, bad, { freezing_point: '-0.480' }); // added water
       await w.app.ok(w.qa, 'intake.decide', {
         lotCode: bad,
@@ -292,7 +197,7 @@ describe('raw milk intake', () => {
       const codes: string[][] = [];
       for (let i = 0; i < 3; i++) {
         const lot = await tanker(w);
-        const d = await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK });
+        const d = await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK, documents: DOCS });
         codes.push(d.checks.map((c) => c.code));
         expect(d.sampling.level).toBe(i < 2 ? 'tightened' : 'normal');
         await runPanel(w, lot);
@@ -304,8 +209,8 @@ describe('raw milk intake', () => {
         });
       }
       expect(codes[0]).toEqual(expect.arrayContaining(['apc', 'afm1', 'melamine', 'impurities']));
-      expect(codes[0]).toHaveLength(17);
-      expect(codes[2]).toHaveLength(13);
+      expect(codes[0]).toHaveLength(18);
+      expect(codes[2]).toHaveLength(15);
       const h = await w.app.ok(w.qa, 'suppliers.sampling', { supplierCode: 'FARM-1' });
       expect(h.level).toBe('normal');
       expect(h.history.map((x) => x.level)).toEqual(['normal', 'tightened', 'tightened', 'normal']);
@@ -470,7 +375,7 @@ describe('raw milk intake', () => {
 
     it('a rejection produces the 第二十八条 report with tanker, supplier, result and reason', async () => {
       const lot = await tanker(w);
-      await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK });
+      await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK, documents: DOCS });
       await runPanel(w, lot, { beta_lactam: 'present' });
       w.app.conn('qa'); // the QA manager's session prints in Chinese
       const d = await w.app.ok(w.qa, 'intake.decide', {
@@ -502,93 +407,6 @@ describe('raw milk intake', () => {
       });
       expect(docs.map((x) => x.kind)).toEqual(['authority_report', 'authority_report']);
     }, 120_000);
-  });
-
-  describe('appeals and the working-day calendar', () => {
-    beforeEach(async () => {
-      w = await world();
-    });
-
-    it('deadlines skip weekends and holidays and count make-up working days; the same lab is refused', async () => {
-      // 2026 Labour Day: 1–5 May off; Sunday 26 April and Saturday 9 May are make-up working days.
-      for (const d of ['2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05'])
-        await w.app.ok(w.qa, 'calendar.save', { date: d, kind: 'holiday', name: '劳动节' });
-      await w.app.ok(w.qa, 'calendar.save', { date: '2026-05-09', kind: 'workday', name: '劳动节调休' });
-      expect(errKey(await w.app.call(w.qa, 'calendar.save', { date: '2026-05-06', kind: 'workday', name: 'x' }))).toBe(
-        'errors.workday_not_weekend',
-      );
-      const lot = await tanker(w);
-      await w.app.ok(w.tech, 'intake.start', { lotCode: lot, declarations: OK });
-      await runPanel(w, lot, { afm1_screen: 'present' });
-      await w.app.ok(w.qa, 'intake.decide', {
-        lotCode: lot,
-        decision: 'reject',
-        reason: 'aflatoxin M1 screen positive',
-        signature: sign('rejected'),
-      });
-      // Notified Thursday 30 April: working days are 6, 7, 8, 9 (make-up Saturday), 11 May.
-      const a = await w.app.ok(w.qa, 'appeals.create', {
-        lotCode: lot,
-        notifiedOn: '2026-04-30',
-        firstLab: 'LotSeal plant laboratory',
-        itemCodes: ['afm1_screen'],
-      });
-      expect(a).toMatchObject({
-        applyDeadline: '2026-05-11',
-        status: 'notified',
-        nextDeadline: '2026-05-11',
-        overdue: false,
-      });
-      await later(w, 12 * DAY); // 12 May
-      expect((await w.app.ok(w.qa, 'appeals.list', { overdueOnly: true })).map((x) => x.id)).toEqual([a.id]);
-      expect(
-        errKey(
-          await w.app.call(w.qa, 'appeals.update', { id: a.id, appliedOn: '2026-05-12', reason: 'supplier applied' }),
-        ),
-      ).toBe('errors.appeal_late');
-      const applied = await w.app.ok(w.qa, 'appeals.update', {
-        id: a.id,
-        appliedOn: '2026-05-08',
-        reason: 'application received by the county bureau on 8 May',
-      });
-      expect(applied.status).toBe('applied');
-      expect(
-        errKey(
-          await w.app.call(w.qa, 'appeals.update', {
-            id: a.id,
-            retestLab: ' lotseal plant  laboratory',
-            sampleReceivedOn: '2026-05-11',
-            reason: 'retest arranged',
-          }),
-        ),
-      ).toBe('errors.appeal_same_lab');
-      // Sample received Monday 11 May → 7 working days: 12, 13, 14, 15, 18, 19, 20 May.
-      const retest = await w.app.ok(w.qa, 'appeals.update', {
-        id: a.id,
-        retestLab: '宁夏食品检测研究院',
-        sampleReceivedOn: '2026-05-11',
-        reason: 'retest sample received',
-      });
-      expect(retest).toMatchObject({ status: 'retesting', reportDeadline: '2026-05-20', overdue: false });
-      expect(
-        errKey(
-          await w.app.call(w.qa, 'appeals.update', { id: a.id, outcome: 'upheld', reason: 'report says positive' }),
-        ),
-      ).toBe('errors.appeal_report_required');
-      const closed = await w.app.ok(w.qa, 'appeals.update', {
-        id: a.id,
-        reportReceivedOn: '2026-05-12',
-        outcome: 'upheld',
-        reason: 're-test report: AFM1 0.62 µg/kg',
-      });
-      expect(closed.status).toBe('closed');
-      const perf = await w.app.ok(w.qa, 'suppliers.performance', {
-        from: '2026-01-01',
-        to: '2026-12-31',
-        supplierCode: 'FARM-1',
-      });
-      expect(perf[0]!.appealsByOutcome).toEqual([{ outcome: 'upheld', count: 1 }]);
-    });
   });
 });
 

@@ -14,6 +14,8 @@ import { ConnectionManager } from '../instruments/connections';
 import { InstrumentsService } from '../instruments/instruments-service';
 import { InstrumentRules } from '../instruments/rules';
 import { IntakeService } from '../intake/intake-service';
+import { SpotCheckService } from '../intake/spot-checks';
+import { ReleaseEvidenceService } from '../release-evidence/release-evidence-service';
 import type { Ledger } from '../ledger/ledger';
 import { LotControls } from '../lots/lot-controls';
 import { LotsService } from '../lots/lots-service';
@@ -35,6 +37,10 @@ export interface Services {
   samples: SamplesService;
   results: ResultsService;
   intake: IntakeService;
+  /** The spot-check register (监督抽查, issue 20 §4). */
+  spotChecks: SpotCheckService;
+  /** Label values and retention profiles (issue 20 §5). */
+  evidenceOfRelease: ReleaseEvidenceService;
   env: EnvService;
   instruments: InstrumentsService;
   disposition: DispositionService;
@@ -133,6 +139,9 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     instrumentRules,
   );
   const intake: IntakeService = new IntakeService(ledger, identity, samples, results);
+  const evidenceOfRelease = new ReleaseEvidenceService(ledger);
+  const spotChecks = new SpotCheckService(ledger, intake, evidenceOfRelease);
+  intake.spotChecksFor = (lotCode) => spotChecks.list({ lotCode });
   const instruments = new InstrumentsService(ledger, results, o.connections, instrumentRules, identity);
   const disposition = new DispositionService(ledger, identity, settings, samples, results, env, controls, o.health);
   const lots = new LotsService(
@@ -160,6 +169,8 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     samples,
     results,
     intake,
+    spotChecks,
+    evidenceOfRelease,
     env,
     instruments,
     disposition,

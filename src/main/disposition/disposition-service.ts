@@ -22,6 +22,7 @@ import type { SamplesService } from '../samples/samples-service';
 import type { EnvService } from '../environment/env-service';
 import type { LotControls } from '../lots/lot-controls';
 import { traceLot } from '../trace/trace';
+import { labelComparison, retentionState } from '../release-evidence/release-evidence-service';
 import { DP } from './entities';
 
 type Line = z.infer<typeof readinessLineSchema>;
@@ -482,15 +483,8 @@ export class DispositionService {
       lines.push(this.instrumentsLine(lotCode));
       lines.push(this.productionLine(lot));
       lines.push(this.inputsLine(lotCode));
-      const retention = this.samples.hasRetention(lotCode);
-      lines.push(
-        this.line(
-          'retention',
-          retention,
-          {},
-          retention ? [] : [{ kind: 'lot', ref: lotCode, label: lotCode, note: 'no retention sample' }],
-        ),
-      );
+      lines.push(this.retentionLine(lotCode));
+      lines.push(this.labelValuesLine(lotCode));
       const alerts = this.env.openAlertsFor(lotCode);
       lines.push(
         this.line(
@@ -623,6 +617,64 @@ export class DispositionService {
         })),
         ...m.openHolds.map((h) => ({ kind: 'result' as const, ref: h.resultId, label: `${h.itemCode} ${h.rule}`, note: 'micro_hold' })),
       ],
+    );
+  }
+
+  /**
+   * A retention sample that still holds the quantity the product's retention profile requires
+   * (issue 20 §5: enough for the re-tests the plan requires), after its withdrawals.
+   */
+  private retentionLine(lotCode: string): Line {
+    const retention = this.samples.hasRetention(lotCode);
+    const kept = retentionState(this.db, lotCode);
+    const short = kept.filter((k) => k.sufficient === false);
+    const ok = retention && (kept.length === 0 || short.length < kept.length);
+    return this.line(
+      'retention',
+      ok,
+      {
+        required: kept[0]?.required ?? '',
+        remaining: kept.map((k) => `${k.remaining} ${k.unit}`).join(', '),
+        short: short.map((k) => k.code).join(', '),
+      },
+      retention
+        ? kept.map((k) => ({
+            kind: 'sample' as const,
+            ref: k.code,
+            label: k.code,
+            note: `${k.remaining} ${k.unit}${k.required ? ` / ${k.required}` : ''}`,
+          }))
+        : [{ kind: 'lot', ref: lotCode, label: lotCode, note: 'no retention sample' }],
+    );
+  }
+
+  /**
+   * The lot's results against the product's declared label values (标示值) by the rule the
+   * plant applies (issue 20 §5); the margins to the GB limits and the label values are in
+   * labels.compare. Fails when a declared item is outside its rule or has no reviewed result.
+   */
+  private labelValuesLine(lotCode: string): Line {
+    const c = labelComparison(this.db, lotCode);
+    const declared = c.rows.filter((r) => r.label);
+    const bad = declared.filter((r) => !r.label!.ok);
+    return this.line(
+      'label_values',
+      bad.length === 0,
+      {
+        declared: String(c.summary.declared),
+        outside: String(c.summary.outside),
+        notCompared: String(c.summary.notCompared),
+        unverified: String(c.summary.unverified),
+      },
+      bad.map((r) => ({
+        kind: r.resultId ? ('result' as const) : ('lot' as const),
+        ref: r.resultId ?? lotCode,
+        label: `${r.itemCode} ${r.label!.compared ?? r.reported ?? ''}`.trim(),
+        note:
+          r.label!.comparable === 'ok'
+            ? `${r.label!.nearest?.side === 'max' ? '>' : '<'} ${r.label!.nearest?.bound ?? ''}`
+            : r.label!.comparable,
+      })),
     );
   }
 

@@ -1,6 +1,6 @@
 import { defineEntity } from '../ledger/entities';
 
-/** Raw milk intake, appeals, calendar, supplier sampling levels (migration 0007). */
+/** Raw milk intake, appeals, calendar, supplier sampling levels (migration 0007); documents, late failures, spot checks (0015). */
 export const I = {
   panel: defineEntity({
     name: 'intake_panel',
@@ -27,8 +27,12 @@ export const I = {
       'report_document_id',
       'opened_by',
       'opened_at',
+      'item_rules',
+      'reject_basis',
     ],
-    json: ['declarations', 'reject_causes'],
+    json: ['declarations', 'reject_causes', 'item_rules'],
+    // Migration 0015 (docs/ledger.md §5.1).
+    added: ['item_rules', 'reject_basis'],
     // `accepted` / `rejected` cover the tanker, what was declared, the decision and why.
     signed: [
       'lot_code',
@@ -62,6 +66,66 @@ export const I = {
       'status',
       'note',
     ],
+  }),
+  /** The tanker's documents (第二十五条 and the national raw-milk rules), migration 0015. */
+  documents: defineEntity({
+    name: 'intake_documents',
+    table: 'intake_documents',
+    columns: [
+      'intake_id',
+      'lot_code',
+      'documents',
+      'deficient',
+      'recorded_by',
+      'recorded_at',
+      'override_reason',
+      'override_by',
+      'override_at',
+    ],
+    json: ['documents', 'deficient'],
+    // An `override` covers what was missing when it was given, and why.
+    signed: ['lot_code', 'documents', 'deficient', 'override_reason', 'override_by', 'override_at'],
+  }),
+  /** A retrospective result that failed after acceptance: the lots at risk and the one signed hold (0015). */
+  lateFailure: defineEntity({
+    name: 'tanker_late_failure',
+    table: 'tanker_late_failure',
+    columns: ['lot_code', 'result_ids', 'items', 'basis', 'affected', 'held_lots', 'reason', 'held_by', 'held_at'],
+    json: ['result_ids', 'items', 'affected', 'held_lots'],
+  }),
+  /** Government spot checks (监督抽查) and their re-tests (第二十七条), migration 0015. */
+  spotCheck: defineEntity({
+    name: 'spot_check',
+    table: 'spot_check',
+    columns: [
+      'code',
+      'subject',
+      'lot_code',
+      'supplier_code',
+      'sample_desc',
+      'authority',
+      'first_lab',
+      'sampled_on',
+      'report_no',
+      'received_on',
+      'items',
+      'result',
+      'rule',
+      'apply_deadline',
+      'disputed',
+      'applied_on',
+      'applied_to',
+      'retest_lab',
+      'retest_sample_received_on',
+      'report_deadline',
+      'report_received_on',
+      'retention_withdrawal_id',
+      'closure',
+      'status',
+      'legacy_appeal_id',
+      'note',
+    ],
+    json: ['items'],
   }),
   calendarDay: defineEntity({ name: 'calendar_day', table: 'calendar_day', columns: ['date', 'kind', 'name'] }),
   supplierSampling: defineEntity({

@@ -1,8 +1,14 @@
 import type { z } from 'zod';
+import {
+  tankerDocumentKinds,
+  type Declarations,
+  type IntakeView,
+  type PanelItem,
+  type TankerDocumentInput,
+  type documentProblems,
+  type lateFailureDetailSchema,
+} from '../../shared/contract/channels/intake';
 import type {
-  Declarations,
-  IntakeView,
-  PanelItem,
   appealViewSchema,
   intakeCheckSchema,
   intakeDetailSchema,
@@ -12,7 +18,8 @@ import type {
 } from '../../shared/contract/channels/intake';
 import { fail } from '../../shared/contract/errors';
 import { permissionsOf, type Role, type SignatureMeaning } from '../../shared/domain/roles';
-import { addWorkingDays, limitText, type TestItem, type WorkCalendar } from '../../shared/rules';
+import { isValidDate, limitText, type TestItem, type WorkCalendar } from '../../shared/rules';
+import { traceLot } from '../trace/trace';
 import { actorOf, type IdentityService } from '../auth/identity';
 import { signatureView } from '../app/signature-view';
 import type { Row, Value } from '../ledger/entities';
@@ -29,12 +36,15 @@ type IntakeDetail = z.infer<typeof intakeDetailSchema>;
 type IntakeCheck = z.infer<typeof intakeCheckSchema>;
 type SamplingState = z.infer<typeof samplingStateSchema>;
 type Performance = z.infer<typeof supplierPerformanceSchema>;
+type LateFailureDetail = z.infer<typeof lateFailureDetailSchema>;
+type DocumentProblem = (typeof documentProblems)[number];
+type TankerDocumentKind = (typeof tankerDocumentKinds)[number];
+
+/** Lots that may be put on hold (a hold acts on what is left of them, shipped in part or not). */
+const USABLE = new Set(['accepted', 'released']);
 
 /** Consecutive passing deliveries that restore normal sampling, unless configured per supplier. */
 export const DEFAULT_PASSES_REQUIRED = 5;
-/** 第二十七条: apply within 5 working days of notification; the re-test report within 7 working days. */
-export const APPEAL_APPLY_DAYS = 5;
-export const APPEAL_REPORT_DAYS = 7;
 
 function testItem(over: Partial<TestItem> & Pick<TestItem, 'code' | 'name_zh' | 'name_en' | 'unit'>): TestItem {
   return {
@@ -59,12 +69,16 @@ function testItem(over: Partial<TestItem> & Pick<TestItem, 'code' | 'name_zh' | 
   };
 }
 
+type Timing = PanelItem['timing'];
+type RuleBasis = PanelItem['rule'];
+
 const screen = (
   code: string,
   zh: string,
   en: string,
   level: 'normal' | 'tightened',
   method: string | null,
+  rule: RuleBasis = 'national',
 ): PanelItem => ({
   ...testItem({
     code,
@@ -80,34 +94,52 @@ const screen = (
   }),
   level,
   screen: true,
+  timing: 'gating',
+  rule,
 });
 const numeric = (
   over: Partial<TestItem> & Pick<TestItem, 'code' | 'name_zh' | 'name_en' | 'unit'>,
   level: 'normal' | 'tightened' = 'normal',
+  timing: Timing = 'gating',
+  rule: RuleBasis = 'national',
 ): PanelItem => ({
   ...testItem(over),
   level,
   screen: false,
+  timing,
+  rule,
 });
 
 /**
  * The built-in panel: GB 19301-2010 receipt items (fat, protein, non-fat solids, relative
- * density, acidity, freezing point) with the usual bench checks (temperature, sensory,
- * alcohol test) and rapid screens (β-lactam, tetracycline, aflatoxin M1, melamine). The
- * tightened level adds the laboratory tests (total plate count, aflatoxin M1 and melamine
- * quantified, impurities). Limits are GB 19301-2010's (reference-data: spec pack
- * gb-19301-2010-raw-milk); the temperature limit is a plant rule (≤ 6 °C on arrival).
+ * density, acidity, freezing point, sensory) with the usual bench checks (temperature,
+ * alcohol test) and rapid screens (β-lactam, tetracycline, aflatoxin M1, melamine). Limits
+ * are GB 19301-2010's (reference-data: spec pack gb-19301-2010-raw-milk).
+ *
+ * Gating items decide the tanker at the bench. Retrospective items are recorded after the
+ * decision (issue 20 §4): the aerobic plate count (GB 4789.2, ~48 h of incubation) and the
+ * somatic cell count on every tanker, and, at the tightened level, aflatoxin M1 quantified
+ * (usually sent out); a late failure of one of them is traced to the lots that used the milk.
+ *
+ * Plant rules (not the national standard, so a rejection on them is no 第二十八条 matter):
+ * the temperature on arrival (≤ 6 °C), the alcohol test and the somatic cell count (GB 19301
+ * sets none; 600 000 /mL is an in-house figure, reference-data §2 [U]).
  */
 export const BUILT_IN_PANEL: PanelItem[] = [
-  numeric({
-    code: 'temperature',
-    name_zh: '到厂温度',
-    name_en: 'Temperature on arrival',
-    unit: '°C',
-    limit_form: 'maximum',
-    max: '6.0',
-    precision: 1,
-  }),
+  numeric(
+    {
+      code: 'temperature',
+      name_zh: '到厂温度',
+      name_en: 'Temperature on arrival',
+      unit: '°C',
+      limit_form: 'maximum',
+      max: '6.0',
+      precision: 1,
+    },
+    'normal',
+    'gating',
+    'plant',
+  ),
   screen(
     'sensory_defect',
     '感官异常（色泽、滋味、气味、组织状态）',
@@ -121,6 +153,7 @@ export const BUILT_IN_PANEL: PanelItem[] = [
     'Alcohol test (72 % ethanol, flocculation = positive)',
     'normal',
     'GB 5009.239',
+    'plant',
   ),
   numeric({
     code: 'acidity',
@@ -200,7 +233,23 @@ export const BUILT_IN_PANEL: PanelItem[] = [
       precision: 0,
       method_code: 'GB 4789.2',
     },
-    'tightened',
+    'normal',
+    'retrospective',
+  ),
+  numeric(
+    {
+      code: 'somatic_cells',
+      name_zh: '体细胞数',
+      name_en: 'Somatic cell count',
+      unit: 'cells/mL',
+      group: 'other',
+      limit_form: 'maximum',
+      max: '600000',
+      precision: 0,
+    },
+    'normal',
+    'retrospective',
+    'plant',
   ),
   numeric(
     {
@@ -215,6 +264,7 @@ export const BUILT_IN_PANEL: PanelItem[] = [
       method_code: 'GB 5009.24',
     },
     'tightened',
+    'retrospective',
   ),
   numeric(
     {
@@ -244,6 +294,21 @@ export const BUILT_IN_PANEL: PanelItem[] = [
     'tightened',
   ),
 ];
+
+/** Item codes of the built-in panel with their timing and basis: the defaults for panels saved before issue 20. */
+const BUILT_IN_RULES = new Map(BUILT_IN_PANEL.map((i) => [i.code, { timing: i.timing, rule: i.rule }]));
+
+/** A stored panel item, with the timing and basis it had or the defaults (built-in code, else gating / national). */
+export function normalisePanelItem(i: Partial<PanelItem> & { code: string }): PanelItem {
+  const d = BUILT_IN_RULES.get(i.code);
+  return {
+    ...(i as PanelItem),
+    timing: i.timing ?? d?.timing ?? 'gating',
+    rule: i.rule ?? d?.rule ?? 'national',
+  };
+}
+
+export type ItemRules = Record<string, { timing: Timing; rule: RuleBasis }>;
 
 /** a ÷ b as a percentage with one decimal, rounded half up, in integer arithmetic (counts, not lab values). */
 function tenthsPercent(a: number, b: number): string {
@@ -306,7 +371,7 @@ export class IntakeService {
       nameZh: r['name_zh'] as string,
       nameEn: r['name_en'] as string,
       supplierCode: (r['supplier_code'] as string | null) ?? null,
-      items: json<PanelItem[]>(r['items'], []),
+      items: json<PanelItem[]>(r['items'], []).map(normalisePanelItem),
       active: r['active'] === 1,
       builtIn: false,
     };
@@ -383,15 +448,20 @@ export class IntakeService {
     });
   }
 
+  /** The panel items of a supplier at its current sampling level (timing and basis kept). */
+  private levelItems(supplier: string): PanelItem[] {
+    const level = this.sampling(supplier).level;
+    return this.panelFor(supplier).items.filter((i) => level === 'tightened' || i.level === 'normal');
+  }
+
   /** The panel items a tanker sample gets: the supplier's panel at the supplier's sampling level. */
   panelItems(lot: Row): TestItem[] | null {
     if (lot['kind'] !== 'raw_milk') return null;
     const supplier = lot['supplier_code'] as string | null;
     if (!supplier) return null;
-    const level = this.sampling(supplier).level;
-    return this.panelFor(supplier)
-      .items.filter((i) => level === 'tightened' || i.level === 'normal')
-      .map(({ level: _level, screen: _screen, ...item }) => item);
+    return this.levelItems(supplier).map(
+      ({ level: _level, screen: _screen, timing: _timing, rule: _rule, ...item }) => item,
+    );
   }
 
   // ------------------------------------------------------------------ sampling levels
@@ -536,7 +606,25 @@ export class IntakeService {
     );
   }
 
+  /** The item rules recorded at the start (intakes before issue 20: every item gating, the built-in bases). */
+  private itemRules(intake: Row | undefined): ItemRules {
+    return json<ItemRules>(intake?.['item_rules'], {});
+  }
+
+  private ruleOf(rules: ItemRules, code: string): { timing: Timing; rule: RuleBasis } {
+    return rules[code] ?? { timing: 'gating', rule: BUILT_IN_RULES.get(code)?.rule ?? 'national' };
+  }
+
+  /** Why a rejection was made: a failed national item, else a failed plant rule, else the declarations (第二十四条). */
+  rejectBasisOf(causes: string[], rules: ItemRules): 'national' | 'plant' | 'declaration' {
+    const checks = causes.filter((c) => c.startsWith('check.')).map((c) => c.slice(6));
+    if (checks.some((c) => this.ruleOf(rules, c).rule === 'national')) return 'national';
+    return checks.length ? 'plant' : 'declaration';
+  }
+
   view(r: Row): IntakeView {
+    const status = r['status'] as IntakeView['status'];
+    const causes = json<string[]>(r['reject_causes'], []);
     return {
       id: r.id,
       lotCode: r['lot_code'] as string,
@@ -551,14 +639,19 @@ export class IntakeService {
       samplingLevel: r['sampling_level'] as IntakeView['samplingLevel'],
       panelCode: (r['panel_code'] as string | null) ?? null,
       sampleCode: (r['sample_code'] as string | null) ?? null,
-      status: r['status'] as IntakeView['status'],
-      rejectCauses: json<string[]>(r['reject_causes'], []),
+      status,
+      rejectCauses: causes,
       decisionReason: (r['decision_reason'] as string | null) ?? null,
       decidedBy: (r['decided_by'] as string | null) ?? null,
       decidedAt: iso(r['decided_at']),
       reportDocumentId: (r['report_document_id'] as string | null) ?? null,
       openedBy: r['opened_by'] as string,
       openedAt: iso(r['opened_at'])!,
+      // Rejections recorded before issue 20 carry no basis: it is read from their causes.
+      rejectBasis:
+        status !== 'rejected'
+          ? null
+          : ((r['reject_basis'] as IntakeView['rejectBasis']) ?? this.rejectBasisOf(causes, this.itemRules(r))),
     };
   }
 
@@ -568,10 +661,13 @@ export class IntakeService {
     proposal: 'accept' | 'reject' | 'incomplete';
     causes: string[];
     unsubmitted: string[];
+    pendingRetrospective: string[];
   } {
     const causes: string[] = [];
     const checks: IntakeCheck[] = [];
     const unsubmitted: string[] = [];
+    const pendingRetrospective: string[] = [];
+    const rules = this.itemRules(intake);
     if (intake) {
       const d = json<Declarations>(intake['declarations'], {
         noColostrum: false,
@@ -593,9 +689,12 @@ export class IntakeService {
             )
             .all(s.id) as Row[])
         : [];
+      let gating = 0;
       for (const r of rows) {
         const item = JSON.parse(r['item'] as string) as TestItem & { screen?: boolean };
         const verdict = (r['verdict'] as IntakeCheck['verdict']) ?? null;
+        const { timing, rule } = this.ruleOf(rules, item.code);
+        const status = r['status'] as string;
         checks.push({
           code: item.code,
           nameZh: item.name_zh,
@@ -604,15 +703,25 @@ export class IntakeService {
           limitText: item.limit_form === 'sampling_plan' && item.n === 1 ? 'negative' : limitText(item),
           screen: item.limit_form === 'sampling_plan' && item.n === 1,
           resultId: r.id,
-          status: r['status'] as string,
+          status,
           reported: (r['reported'] as string | null) ?? null,
           verdict,
+          timing,
+          rule,
+          submittedAt: iso(r['submitted_at']),
         });
-        if (verdict === 'fail') causes.push(`check.${item.code}`);
+        // A retrospective failure counts once submitted (before the decision it is a cause).
+        if (verdict === 'fail' && (timing === 'gating' || status === 'submitted' || status === 'reviewed'))
+          causes.push(`check.${item.code}`);
+        if (timing === 'retrospective') {
+          if (status !== 'submitted' && status !== 'reviewed') pendingRetrospective.push(item.code);
+          continue;
+        }
+        gating++;
         if (verdict === null || verdict === 'invalid') incomplete = true;
-        if (r['status'] === 'entered' || r['status'] === 'returned') unsubmitted.push(item.code);
+        if (status === 'entered' || status === 'returned') unsubmitted.push(item.code);
       }
-      if (rows.length === 0) incomplete = true;
+      if (gating === 0) incomplete = true;
     }
     const refused = intake?.['status'] === 'refused';
     return {
@@ -620,7 +729,16 @@ export class IntakeService {
       proposal: causes.length > 0 || refused ? 'reject' : incomplete ? 'incomplete' : 'accept',
       causes,
       unsubmitted,
+      pendingRetrospective,
     };
+  }
+
+  /** Does the 第二十八条 report apply: a rejection on a national item, or a late failure of one? */
+  reportRequired(lotCode: string): boolean {
+    const intake = this.intakeRow(lotCode);
+    if (!intake) return false;
+    if (intake['status'] === 'rejected') return this.view(intake).rejectBasis === 'national';
+    return this.lateFailedResults(lotCode).some((r) => r.rule === 'national');
   }
 
   detail(lotCode: string): IntakeDetail {
@@ -652,8 +770,15 @@ export class IntakeService {
       ...e,
       signatures: intake ? this.identity.signaturesFor('raw_milk_intake', intake.id).map(signatureView) : [],
       appeals: intake ? this.appeals({ lotCode }) : [],
+      spotChecks: this.spotChecksFor?.(lotCode) ?? [],
+      documents: this.documentsView(intake, lot),
+      reportRequired: this.reportRequired(lotCode),
+      lateFailures: intake?.['status'] === 'accepted' ? this.lateFailures({ lotCode }) : [],
     };
   }
+
+  /** Set by the spot-check register: the spot checks naming a lot. */
+  spotChecksFor: ((lotCode: string) => IntakeDetail['spotChecks']) | null = null;
 
   list(f: {
     status?: string | undefined;
@@ -705,11 +830,19 @@ export class IntakeService {
     };
   }
 
-  start(actor: Actor, lotCode: string, declarations: Declarations, samplingPoint: string, note?: string): IntakeDetail {
+  start(
+    actor: Actor,
+    lotCode: string,
+    declarations: Declarations,
+    samplingPoint: string,
+    note?: string,
+    documents: TankerDocumentInput[] = [],
+  ): IntakeDetail {
     const lot = this.mustTanker(lotCode);
     if (this.intakeRow(lotCode)) fail('conflict', { lot: lotCode }, 'errors.intake_exists');
     if (lot['status'] !== 'quarantine')
       fail('conflict', { lot: lotCode, status: lot['status'] }, 'errors.intake_lot_decided');
+    const docs = this.checkDocuments(documents, lot);
     const supplier = lot['supplier_code'] as string;
     const refused = REFUSING.some((k) => !declarations[k]);
     // 第二十四条: colostrum and milk of cows under treatment or in a withdrawal period are
@@ -735,9 +868,12 @@ export class IntakeService {
         }).sample.code;
     }
     const level = this.sampling(supplier).level;
+    // When and against what each planned item is judged, fixed for this intake.
+    const rules: ItemRules = {};
+    if (!refused) for (const i of this.levelItems(supplier)) rules[i.code] = { timing: i.timing, rule: i.rule };
     this.ledger.write(actor, (w) => {
       if (this.intakeRow(lotCode)) fail('conflict', { lot: lotCode }, 'errors.intake_exists');
-      w.create(I.intake, {
+      const intake = w.create(I.intake, {
         lot_code: lotCode,
         supplier_code: supplier,
         declarations: JSON.stringify(declarations),
@@ -753,6 +889,19 @@ export class IntakeService {
         report_document_id: null,
         opened_by: actor.id,
         opened_at: w.at,
+        item_rules: JSON.stringify(rules),
+        reject_basis: null,
+      });
+      w.create(I.documents, {
+        intake_id: intake.id,
+        lot_code: lotCode,
+        documents: JSON.stringify(docs.items),
+        deficient: JSON.stringify(docs.deficient),
+        recorded_by: actor.id,
+        recorded_at: w.at,
+        override_reason: null,
+        override_by: null,
+        override_at: null,
       });
     });
     return this.detail(lotCode);
@@ -783,6 +932,7 @@ export class IntakeService {
         fail('conflict', { lot: lotCode, causes: e.causes.join(', ') }, 'errors.intake_checks_failed');
       if (e.proposal === 'incomplete') fail('conflict', { lot: lotCode }, 'errors.intake_incomplete');
       if (e.unsubmitted.length) fail('conflict', { items: e.unsubmitted.join(', ') }, 'errors.intake_unsubmitted');
+      this.mustHaveDocuments(intake, lotCode);
     }
     const signer = await this.identity.authenticateSigner(signerId, password);
     if (decision === 'reject') {
@@ -796,7 +946,10 @@ export class IntakeService {
       const lotNow = w.get(L.lot, lot.id)!;
       if (lotNow['status'] !== 'quarantine')
         fail('conflict', { lot: lotCode, status: lotNow['status'] }, 'errors.intake_lot_decided');
+      // The documents guard is evaluated again inside the transaction that acts on it.
+      if (decision === 'accept') this.mustHaveDocuments(intake, lotCode);
       const to = decision === 'accept' ? 'accepted' : 'rejected';
+      const basis = decision === 'reject' ? this.rejectBasisOf(e.causes, this.itemRules(intake)) : null;
       w.update(
         I.intake,
         intake.id,
@@ -807,6 +960,7 @@ export class IntakeService {
           decision_reason: reason,
           decided_by: signer.id,
           decided_at: w.at,
+          reject_basis: basis,
         },
         { reason },
       );
@@ -834,10 +988,430 @@ export class IntakeService {
     });
   }
 
-  mustRejected(lotCode: string): Row {
+  /** The intake of a tanker whose milk failed the national standard (the 第二十八条 report applies), else a refusal. */
+  mustReportable(lotCode: string): Row {
     const intake = this.intakeRow(lotCode);
-    if (!intake || intake['status'] !== 'rejected') fail('conflict', { lot: lotCode }, 'errors.intake_not_rejected');
+    if (!intake || (intake['status'] !== 'rejected' && intake['status'] !== 'accepted'))
+      fail('conflict', { lot: lotCode }, 'errors.intake_not_rejected');
+    if (!this.reportRequired(lotCode)) {
+      const basis = this.view(intake).rejectBasis;
+      fail(
+        'conflict',
+        { lot: lotCode, basis: basis ?? 'none' },
+        intake['status'] === 'rejected' ? 'errors.intake_report_not_national' : 'errors.intake_not_rejected',
+      );
+    }
     return intake;
+  }
+
+  // ------------------------------------------------------------------ the tanker's documents
+
+  /** Each document with its problem, from what was recorded and the receipt date. */
+  private checkDocuments(
+    input: TankerDocumentInput[],
+    lot: Row,
+  ): { items: Array<TankerDocumentInput & { problem: DocumentProblem | null }>; deficient: TankerDocumentKind[] } {
+    const kinds = input.map((d) => d.kind);
+    if (new Set(kinds).size !== kinds.length)
+      fail('invalid_input', { field: 'documents' }, 'errors.intake_document_repeated');
+    const receiptDay = this.receiptDay(lot);
+    const items = tankerDocumentKinds.map((kind) => {
+      const d: TankerDocumentInput = input.find((x) => x.kind === kind) ?? {
+        kind,
+        present: false,
+        number: null,
+        issuer: null,
+        validUntil: null,
+        date: null,
+        note: null,
+      };
+      for (const [field, v] of [
+        ['validUntil', d.validUntil],
+        ['date', d.date],
+      ] as const)
+        if (v && !isValidDate(v)) fail('invalid_input', { field: `documents.${kind}.${field}` }, 'errors.date_invalid');
+      let problem: DocumentProblem | null = null;
+      if (!d.present) problem = 'missing';
+      else if (kind === 'cleaning_record') {
+        if (!d.date) problem = 'incomplete';
+        else if (d.date > receiptDay) problem = 'after_receipt';
+      } else if (!d.number) problem = 'incomplete';
+      else if (kind === 'transport_permit' || kind === 'purchase_licence') {
+        if (!d.validUntil) problem = 'incomplete';
+        else if (d.validUntil < receiptDay) problem = 'expired';
+      }
+      return { ...d, problem };
+    });
+    return { items, deficient: items.filter((i) => i.problem !== null).map((i) => i.kind) };
+  }
+
+  private receiptDay(lot: Row): string {
+    const r = this.db.prepare('SELECT received_at FROM receipt WHERE id = ?').get(lot['receipt_id']) as
+      | { received_at: number | null }
+      | undefined;
+    return r?.received_at ? localDate(this.ledger.timeZone, r.received_at) : (lot['lot_date'] as string).slice(0, 10);
+  }
+
+  private documentsRow(intakeId: string): Row | undefined {
+    return this.db.prepare('SELECT * FROM intake_documents WHERE intake_id = ? AND retired = 0').get(intakeId) as
+      | Row
+      | undefined;
+  }
+
+  private documentsView(intake: Row | undefined, lot: Row): IntakeDetail['documents'] {
+    const row = intake ? this.documentsRow(intake.id) : undefined;
+    if (!row) {
+      // An intake started before issue 20 has no record of its documents: shown as not recorded.
+      const none = this.checkDocuments([], lot);
+      return {
+        items: none.items,
+        deficient: none.deficient,
+        recordedBy: null,
+        recordedAt: null,
+        override: null,
+        blocking: !!intake && intake['status'] === 'testing' && none.deficient.length > 0,
+      };
+    }
+    const items = json<IntakeDetail['documents']['items']>(row['documents'], []);
+    const deficient = json<TankerDocumentKind[]>(row['deficient'], []);
+    const overridden = !!row['override_at'];
+    const by = (row['override_by'] as string | null) ?? null;
+    return {
+      items,
+      deficient,
+      recordedBy: row['recorded_by'] as string,
+      recordedAt: iso(row['recorded_at']),
+      override: overridden
+        ? {
+            by: by ?? '',
+            printedName: (by && this.identity.getUser(by)?.printed_name) || null,
+            at: iso(row['override_at'])!,
+            reason: row['override_reason'] as string,
+          }
+        : null,
+      blocking: deficient.length > 0 && !overridden,
+    };
+  }
+
+  /** Acceptance needs the tanker's documents, or a QA manager's signed override of what is missing. */
+  private mustHaveDocuments(intake: Row, lotCode: string): void {
+    const row = this.documentsRow(intake.id);
+    const deficient = row ? json<string[]>(row['deficient'], []) : [...tankerDocumentKinds];
+    if (deficient.length && !row?.['override_at'])
+      fail('conflict', { lot: lotCode, documents: deficient.join(', ') }, 'errors.intake_documents_missing');
+  }
+
+  private openIntake(lotCode: string): { lot: Row; intake: Row } {
+    const lot = this.mustTanker(lotCode);
+    const intake = this.intakeRow(lotCode);
+    if (!intake) fail('conflict', { lot: lotCode }, 'errors.intake_not_started');
+    if (intake['status'] === 'accepted' || intake['status'] === 'rejected')
+      fail('conflict', { lot: lotCode, status: intake['status'] }, 'errors.intake_decided');
+    return { lot, intake };
+  }
+
+  /** Records the documents again (a slip brought later, a number corrected); an earlier override no longer applies. */
+  saveDocuments(actor: Actor, lotCode: string, documents: TankerDocumentInput[], reason: string): IntakeDetail {
+    const { lot, intake } = this.openIntake(lotCode);
+    const docs = this.checkDocuments(documents, lot);
+    this.ledger.write(actor, (w) => {
+      const cur = this.documentsRow(intake.id);
+      const fields = {
+        documents: JSON.stringify(docs.items),
+        deficient: JSON.stringify(docs.deficient),
+        recorded_by: actor.id,
+        recorded_at: w.at,
+        override_reason: null,
+        override_by: null,
+        override_at: null,
+      };
+      if (cur) w.update(I.documents, cur.id, fields, { reason });
+      else w.create(I.documents, { intake_id: intake.id, lot_code: lotCode, ...fields }, { reason });
+    });
+    return this.detail(lotCode);
+  }
+
+  /**
+   * A QA manager's signed exception (`override`) for the deficiencies on record, given at the
+   * terminal where the intake is recorded. It covers exactly those: recording the documents
+   * again withdraws it.
+   */
+  async overrideDocuments(
+    signerId: string,
+    lotCode: string,
+    reason: string,
+    password: string,
+    meaning: SignatureMeaning,
+    comment?: string,
+  ): Promise<IntakeDetail> {
+    if (meaning !== 'override')
+      fail('invalid_input', { field: 'signature.meaning', expected: 'override' }, 'errors.signature_meaning_mismatch');
+    const { intake } = this.openIntake(lotCode);
+    const row = this.documentsRow(intake.id);
+    const deficient = row ? json<string[]>(row['deficient'], []) : [...tankerDocumentKinds];
+    if (deficient.length === 0) fail('conflict', { lot: lotCode }, 'errors.intake_documents_complete');
+    if (row?.['override_at']) fail('conflict', { lot: lotCode }, 'errors.intake_documents_overridden');
+    const signer = await this.identity.authenticateSigner(signerId.trim().toLowerCase(), password);
+    if (!permissionsOf(JSON.parse(signer.roles) as Role[]).has('intake.reject'))
+      fail('forbidden', { permission: 'intake.reject', signer: signer.id }, 'errors.override_needs_qa');
+    this.ledger.write(actorOf(signer), (w) => {
+      let cur = this.documentsRow(intake.id);
+      if (cur && (cur.rev !== row?.rev || cur['override_at']))
+        fail('conflict', { lot: lotCode }, 'errors.stale_record');
+      if (!cur) {
+        const lot = this.mustTanker(lotCode);
+        const none = this.checkDocuments([], lot);
+        cur = w.create(I.documents, {
+          intake_id: intake.id,
+          lot_code: lotCode,
+          documents: JSON.stringify(none.items),
+          deficient: JSON.stringify(none.deficient),
+          recorded_by: signer.id,
+          recorded_at: w.at,
+          override_reason: null,
+          override_by: null,
+          override_at: null,
+        });
+      }
+      w.update(
+        I.documents,
+        cur.id,
+        { override_reason: reason, override_by: signer.id, override_at: w.at },
+        { reason: `documents override: ${reason}` },
+      );
+      this.identity.sign(
+        w,
+        signer,
+        { def: I.documents, id: cur.id },
+        { meaning: 'override', comment: comment ?? `${reason} (${deficient.join(', ')})` },
+      );
+    });
+    return this.detail(lotCode);
+  }
+
+  // ------------------------------------------------------------------ late failures
+
+  /** Results of an accepted tanker that failed after the acceptance (retrospective tests), oldest first. */
+  private lateFailedResults(lotCode?: string): Array<{
+    lotCode: string;
+    supplierCode: string;
+    resultId: string;
+    item: TestItem;
+    reported: string | null;
+    submittedAt: number;
+    rule: RuleBasis;
+    rules: ItemRules;
+  }> {
+    const rows = this.db
+      .prepare(
+        `SELECT i.lot_code, i.supplier_code, i.item_rules, r.id AS result_id, r.item, r.reported, r.submitted_at
+         FROM raw_milk_intake i JOIN sample s ON s.code = i.sample_code JOIN test_result r ON r.sample_id = s.id
+         WHERE i.retired = 0 AND i.status = 'accepted' ${lotCode ? 'AND i.lot_code = ?' : ''}
+           AND r.retired = 0 AND r.verdict = 'fail' AND r.status IN ('submitted', 'reviewed') AND r.submitted_at >= i.decided_at
+         ORDER BY r.submitted_at, r.position`,
+      )
+      .all(...(lotCode ? [lotCode] : [])) as Array<{
+      lot_code: string;
+      supplier_code: string;
+      item_rules: string | null;
+      result_id: string;
+      item: string;
+      reported: string | null;
+      submitted_at: number;
+    }>;
+    return rows.map((r) => {
+      const rules = json<ItemRules>(r.item_rules, {});
+      const item = JSON.parse(r.item) as TestItem;
+      return {
+        lotCode: r.lot_code,
+        supplierCode: r.supplier_code,
+        resultId: r.result_id,
+        item,
+        reported: r.reported,
+        submittedAt: r.submitted_at,
+        rule: this.ruleOf(rules, item.code).rule,
+        rules,
+      };
+    });
+  }
+
+  private lateHolds(lotCode: string): Row[] {
+    return this.db
+      .prepare('SELECT * FROM tanker_late_failure WHERE lot_code = ? AND retired = 0 ORDER BY held_at')
+      .all(lotCode) as Row[];
+  }
+
+  lateFailures(f: {
+    status?: 'open' | 'held' | undefined;
+    lotCode?: string | undefined;
+  }): IntakeDetail['lateFailures'] {
+    const byLot = new Map<string, ReturnType<IntakeService['lateFailedResults']>>();
+    for (const r of this.lateFailedResults(f.lotCode)) byLot.set(r.lotCode, [...(byLot.get(r.lotCode) ?? []), r]);
+    const out: IntakeDetail['lateFailures'] = [];
+    for (const [lot, rs] of byLot) {
+      const holds = this.lateHolds(lot);
+      const covered = new Set(holds.flatMap((h) => json<string[]>(h['result_ids'], [])));
+      const status = rs.every((r) => covered.has(r.resultId)) ? 'held' : 'open';
+      if (f.status && f.status !== status) continue;
+      out.push({
+        lotCode: lot,
+        supplierCode: rs[0]!.supplierCode,
+        items: [...new Set(rs.map((r) => r.item.code))],
+        basis: rs.some((r) => r.rule === 'national') ? 'national' : 'plant',
+        status,
+        detectedAt: new Date(rs[0]!.submittedAt).toISOString(),
+        heldAt: holds.length ? iso(holds[holds.length - 1]!['held_at']) : null,
+      });
+    }
+    return out.sort((a, b) =>
+      a.status !== b.status ? (a.status === 'open' ? -1 : 1) : b.detectedAt.localeCompare(a.detectedAt),
+    );
+  }
+
+  /** A late failure: what failed and everything made from the tanker (trace engine), with the holds made. */
+  lateFailure(lotCode: string): LateFailureDetail {
+    const lot = this.mustTanker(lotCode);
+    const intake = this.intakeRow(lotCode);
+    const failed = this.lateFailedResults(lotCode);
+    if (!intake || failed.length === 0) fail('not_found', { lot: lotCode }, 'errors.late_failure_not_found');
+    const holds = this.lateHolds(lotCode);
+    const covered = new Set(holds.flatMap((h) => json<string[]>(h['result_ids'], [])));
+    const t = traceLot(this.db, lotCode)!;
+    const shippedLots = new Set(t.shipments.map((s) => s.lot));
+    const customers = new Map(t.customers.map((c) => [c.customer, c]));
+    const lotInfo = this.db.prepare(
+      'SELECT l.item_name, l.batch_id, b.code AS batch_code, b.line FROM lot l LEFT JOIN batch b ON b.id = l.batch_id WHERE l.code = ?',
+    );
+    const affected = t.forward.map((f) => {
+      const info = lotInfo.get(f.lot) as
+        | { item_name: string | null; batch_code: string | null; line: string | null }
+        | undefined;
+      return {
+        lot: f.lot,
+        kind: f.kind,
+        itemCode: f.item_code,
+        itemName: info?.item_name ?? null,
+        status: f.status,
+        depth: f.depth,
+        batchCode: info?.batch_code ?? null,
+        line: info?.line ?? null,
+        shipped: shippedLots.has(f.lot),
+        holdable: USABLE.has(f.status ?? ''),
+      };
+    });
+    return {
+      lotCode,
+      supplierCode: intake['supplier_code'] as string,
+      supplierName: this.supplierName(intake['supplier_code'] as string),
+      acceptedAt: iso(intake['decided_at']),
+      lotStatus: lot['status'] as string,
+      results: failed.map((r) => ({
+        resultId: r.resultId,
+        itemCode: r.item.code,
+        nameZh: r.item.name_zh,
+        nameEn: r.item.name_en,
+        reported: r.reported,
+        unit: r.item.unit,
+        limitText: limitText(r.item),
+        rule: r.rule,
+        submittedAt: new Date(r.submittedAt).toISOString(),
+        held: covered.has(r.resultId),
+      })),
+      basis: failed.some((r) => r.rule === 'national') ? 'national' : 'plant',
+      status: failed.every((r) => covered.has(r.resultId)) ? 'held' : 'open',
+      affected,
+      shipments: t.shipments.map((s) => ({
+        lot: s.lot,
+        customer: s.customer,
+        customerName: customers.get(s.customer)?.name ?? null,
+        quantity: s.quantity,
+        unit: s.unit,
+        date: s.date,
+      })),
+      depthLimitReached: t.depth_limit_reached,
+      holds: holds.map((h) => ({
+        id: h.id,
+        heldLots: json<string[]>(h['held_lots'], []),
+        items: json<string[]>(h['items'], []),
+        reason: h['reason'] as string,
+        heldBy: h['held_by'] as string,
+        heldAt: iso(h['held_at'])!,
+        signatures: this.identity.signaturesFor('tanker_late_failure', h.id).map(signatureView),
+      })),
+      reportRequired: failed.some((r) => r.rule === 'national'),
+      reportDocumentId: (intake['report_document_id'] as string | null) ?? null,
+    };
+  }
+
+  /**
+   * One signed hold (`held`) for a late failure: the chosen lots (the tanker and what was made
+   * from it) go on hold, each with its `held` signature, and the late-failure record — the
+   * failing results, the lots at risk as traced now, the lots held — is signed too, all in
+   * one transaction with one password.
+   */
+  async holdLateFailure(
+    signerId: string,
+    lotCode: string,
+    lotCodes: string[],
+    reason: string,
+    password: string,
+    meaning: SignatureMeaning,
+    comment?: string,
+  ): Promise<LateFailureDetail> {
+    if (meaning !== 'held')
+      fail('invalid_input', { field: 'signature.meaning', expected: 'held' }, 'errors.signature_meaning_mismatch');
+    const d = this.lateFailure(lotCode);
+    if (d.status !== 'open') fail('conflict', { lot: lotCode }, 'errors.late_failure_held');
+    const holdable = new Map<string, boolean>([
+      [lotCode, USABLE.has(d.lotStatus)],
+      ...d.affected.map((a) => [a.lot, a.holdable] as const),
+    ]);
+    const chosen = [...new Set(lotCodes)];
+    for (const c of chosen) {
+      if (!holdable.has(c)) fail('invalid_input', { lot: c, tanker: lotCode }, 'errors.late_failure_lot_not_affected');
+      if (!holdable.get(c)) fail('conflict', { lot: c }, 'errors.late_failure_lot_not_holdable');
+    }
+    const signer = await this.identity.authenticateSigner(signerId, password);
+    if (!permissionsOf(JSON.parse(signer.roles) as Role[]).has('lots.decide'))
+      fail('forbidden', { permission: 'lots.decide', signer: signer.id }, 'errors.hold_needs_qa');
+    const open = d.results.filter((r) => !r.held);
+    const why = `late failure of tanker ${lotCode} (${open.map((r) => `${r.itemCode} ${r.reported ?? ''}`.trim()).join(', ')}): ${reason}`;
+    this.ledger.write(actorOf(signer), (w) => {
+      // Evaluated again inside the transaction that acts on it: still open, lots still usable.
+      const covered = new Set(this.lateHolds(lotCode).flatMap((h) => json<string[]>(h['result_ids'], [])));
+      if (open.some((r) => covered.has(r.resultId))) fail('conflict', { lot: lotCode }, 'errors.stale_record');
+      for (const c of chosen) {
+        const row = this.db.prepare('SELECT id FROM lot WHERE code = ?').get(c) as { id: string };
+        const cur = w.get(L.lot, row.id)!;
+        if (!USABLE.has(cur['status'] as string)) fail('conflict', { lot: c }, 'errors.stale_record');
+        w.update(L.lot, row.id, { status: 'on_hold' }, { reason: why });
+        this.identity.sign(w, signer, { def: L.lot, id: row.id }, { meaning: 'held', comment: comment ?? why });
+      }
+      const rec = w.create(
+        I.lateFailure,
+        {
+          lot_code: lotCode,
+          result_ids: JSON.stringify(open.map((r) => r.resultId)),
+          items: JSON.stringify(open.map((r) => r.itemCode)),
+          basis: open.some((r) => r.rule === 'national') ? 'national' : 'plant',
+          affected: JSON.stringify(
+            d.affected.map((a) => ({ lot: a.lot, kind: a.kind, status: a.status, batch: a.batchCode })),
+          ),
+          held_lots: JSON.stringify(chosen),
+          reason,
+          held_by: signer.id,
+          held_at: w.at,
+        },
+        { reason },
+      );
+      this.identity.sign(
+        w,
+        signer,
+        { def: I.lateFailure, id: rec.id },
+        { meaning: 'held', comment: comment ?? reason },
+      );
+    });
+    return this.lateFailure(lotCode);
   }
 
   // ------------------------------------------------------------------ calendar and appeals
@@ -948,111 +1522,26 @@ export class IntakeService {
     return f.overdueOnly ? rows.filter((r) => r.overdue) : rows;
   }
 
-  createAppeal(
-    actor: Actor,
-    i: { lotCode: string; notifiedOn: string; firstLab: string; itemCodes: string[]; note?: string | undefined },
-  ): AppealView {
-    const intake = this.mustRejected(i.lotCode);
-    if (i.notifiedOn > this.today()) fail('invalid_input', { field: 'notifiedOn' }, 'errors.date_in_future');
-    const deadline = addWorkingDays(i.notifiedOn, APPEAL_APPLY_DAYS, this.calendar());
-    return this.ledger.write(actor, (w) => {
-      const r = w.create(I.appeal, {
-        intake_id: intake.id,
-        lot_code: i.lotCode,
-        supplier_code: intake['supplier_code'] as string,
-        item_codes: i.itemCodes.join(','),
-        first_lab: i.firstLab,
-        notified_on: i.notifiedOn,
-        apply_deadline: deadline,
-        applied_on: null,
-        retest_lab: null,
-        sample_received_on: null,
-        report_deadline: null,
-        report_received_on: null,
-        outcome: null,
-        status: 'notified',
-        note: i.note ?? null,
-      });
-      return this.appealView(r);
-    });
+  /** A legacy appeal still standing (not carried forward or retired). */
+  legacyAppeal(id: string): Row {
+    const cur = this.ledger.get(I.appeal, id);
+    if (!cur || cur.retired) fail('not_found', { entity: 'intake_appeal', id }, 'errors.appeal_not_found');
+    return cur;
   }
 
-  updateAppeal(
-    actor: Actor,
-    i: {
-      id: string;
-      appliedOn?: string | null | undefined;
-      retestLab?: string | null | undefined;
-      sampleReceivedOn?: string | null | undefined;
-      reportReceivedOn?: string | null | undefined;
-      outcome?: string | null | undefined;
-      note?: string | null | undefined;
-      reason: string;
-    },
-  ): AppealView {
-    const cur = this.ledger.get(I.appeal, i.id);
-    if (!cur || cur.retired) fail('not_found', { entity: 'intake_appeal', id: i.id }, 'errors.appeal_not_found');
-    if (cur['status'] === 'closed') fail('conflict', { id: i.id }, 'errors.appeal_closed');
-    const next = { ...cur } as Record<string, Value>;
-    const set = (col: string, v: string | null | undefined) => {
-      if (v !== undefined) next[col] = v;
+  /**
+   * Retires a legacy appeal with the reason, never rewriting it: it was recorded against the
+   * plant's own rejection, which 第二十七条 does not cover (a supplier contesting the plant's
+   * result is a commercial matter), or it has been carried forward into the spot-check register.
+   */
+  retireAppeal(actor: Actor, id: string, reason: string, w?: LedgerWriter): { ok: true } {
+    const act = (wr: LedgerWriter) => {
+      const cur = wr.get(I.appeal, id);
+      if (!cur || cur.retired) fail('not_found', { entity: 'intake_appeal', id }, 'errors.appeal_not_found');
+      wr.retire(I.appeal, id, reason);
+      return { ok: true as const };
     };
-    set('applied_on', i.appliedOn);
-    set('retest_lab', i.retestLab);
-    set('sample_received_on', i.sampleReceivedOn);
-    set('report_received_on', i.reportReceivedOn);
-    set('outcome', i.outcome);
-    set('note', i.note);
-    const today = this.today();
-    for (const col of ['applied_on', 'sample_received_on', 'report_received_on']) {
-      const v = next[col] as string | null;
-      if (v && v > today) fail('invalid_input', { field: col }, 'errors.date_in_future');
-      if (v && v < (cur['notified_on'] as string)) fail('invalid_input', { field: col }, 'errors.appeal_date_order');
-    }
-    if (next['applied_on'] && (next['applied_on'] as string) > (cur['apply_deadline'] as string)) {
-      fail('invalid_input', { field: 'appliedOn', deadline: cur['apply_deadline'] }, 'errors.appeal_late');
-    }
-    // 第二十七条: 复检机构与初检机构不得为同一机构.
-    const norm = (s: Value | undefined) =>
-      String(s ?? '')
-        .replace(/\s+/g, '')
-        .toLowerCase();
-    if (next['retest_lab'] && norm(next['retest_lab']) === norm(cur['first_lab']))
-      fail('invalid_input', { field: 'retestLab', lab: next['retest_lab'] }, 'errors.appeal_same_lab');
-    if (next['sample_received_on'] && !next['applied_on'])
-      fail('invalid_input', { field: 'sampleReceivedOn' }, 'errors.appeal_not_applied');
-    if (next['sample_received_on'] && !next['retest_lab'])
-      fail('invalid_input', { field: 'retestLab' }, 'errors.appeal_retest_lab_required');
-    if (next['report_received_on'] && !next['sample_received_on'])
-      fail('invalid_input', { field: 'reportReceivedOn' }, 'errors.appeal_date_order');
-    next['report_deadline'] = next['sample_received_on']
-      ? addWorkingDays(next['sample_received_on'] as string, APPEAL_REPORT_DAYS, this.calendar())
-      : null;
-    next['status'] = next['outcome']
-      ? 'closed'
-      : next['sample_received_on']
-        ? 'retesting'
-        : next['applied_on']
-          ? 'applied'
-          : 'notified';
-    if (next['outcome'] === 'overturned' || next['outcome'] === 'upheld') {
-      if (!next['report_received_on']) fail('invalid_input', { field: 'outcome' }, 'errors.appeal_report_required');
-    }
-    return this.ledger.write(actor, (w) => {
-      const patch: Record<string, Value> = {};
-      for (const col of [
-        'applied_on',
-        'retest_lab',
-        'sample_received_on',
-        'report_received_on',
-        'outcome',
-        'note',
-        'report_deadline',
-        'status',
-      ])
-        patch[col] = next[col] ?? null;
-      return this.appealView(w.update(I.appeal, i.id, patch, { reason: i.reason }));
-    });
+    return w ? act(w) : this.ledger.write(actor, act);
   }
 
   // ------------------------------------------------------------------ supplier performance
@@ -1095,6 +1584,11 @@ export class IntakeService {
         .all(s.code, from, to) as Array<{ outcome: string | null }>;
       const outcomes = new Map<string, number>();
       for (const a of appeals) outcomes.set(a.outcome ?? 'open', (outcomes.get(a.outcome ?? 'open') ?? 0) + 1);
+      const spot = this.db
+        .prepare(
+          "SELECT result FROM spot_check WHERE supplier_code = ? AND subject = 'raw_milk' AND retired = 0 AND sampled_on BETWEEN ? AND ?",
+        )
+        .all(s.code, from, to) as Array<{ result: string }>;
       const decided = accepted + rejected;
       out.push({
         supplierCode: s.code,
@@ -1109,6 +1603,8 @@ export class IntakeService {
         inspectionsFailed: insp.filter((x) => x.failed > 0).length,
         appeals: appeals.length,
         appealsByOutcome: [...outcomes.entries()].map(([outcome, count]) => ({ outcome, count })),
+        spotChecks: spot.length,
+        spotChecksNonconforming: spot.filter((x) => x.result === 'nonconforming').length,
         level: this.sampling(s.code).level,
         months: [...months.entries()].sort().map(([month, m]) => ({ month, ...m })),
       });

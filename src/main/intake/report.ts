@@ -1,11 +1,12 @@
 import type { z } from 'zod';
-import type { intakeDetailSchema } from '../../shared/contract/channels/intake';
+import type { intakeDetailSchema, lateFailureDetailSchema } from '../../shared/contract/channels/intake';
 import type { Locale } from '../../shared/i18n';
 import { zonedTime } from '../documents/zoned-time';
 import { html, page } from '../documents/templates/html';
 import type { LedgerStamp } from '../documents/templates/label';
 
 type IntakeDetail = z.infer<typeof intakeDetailSchema>;
+type LateFailure = z.infer<typeof lateFailureDetailSchema>;
 
 const T = {
   'zh-CN': {
@@ -29,6 +30,19 @@ const T = {
     verdict: '判定',
     decision: '处理决定',
     decisionText: '拒收，已立即停止收购和使用。',
+    lateText:
+      '该批生鲜乳已接收；追溯检验结果不符合生鲜乳质量安全国家标准，已立即停止使用，并对使用该批生鲜乳的产品采取控制措施。',
+    lateTitle: '追溯检验不合格（接收后）',
+    acceptedAt: '接收时间',
+    lateResults: '追溯检验结果',
+    affected: '使用该批生鲜乳的奶仓、批次和产品批',
+    held: '已暂扣',
+    notHeld: '未暂扣',
+    shippedNote: '已发货',
+    tankerItself: '本罐车生鲜乳',
+    national: '国家标准',
+    plant: '厂内标准',
+    basisCol: '依据',
     reason: '原因',
     causes: '不合格项',
     signed: '签名',
@@ -46,7 +60,7 @@ const T = {
     },
     negative: '阴性',
     positive: '阳性',
-    meaning: { rejected: '拒收', accepted: '接收', authored: '录入' } as Record<string, string>,
+    meaning: { rejected: '拒收', accepted: '接收', authored: '录入', held: '暂扣' } as Record<string, string>,
   },
   en: {
     title: 'Report of raw milk not meeting the quality and safety standard',
@@ -69,6 +83,19 @@ const T = {
     verdict: 'Verdict',
     decision: 'Decision',
     decisionText: 'Rejected; purchase and use stopped at once.',
+    lateText:
+      'This raw milk had been accepted; a retrospective result does not meet the national raw milk standard. Its use was stopped at once and the products made from it were put under control.',
+    lateTitle: 'Retrospective result failed (after acceptance)',
+    acceptedAt: 'Accepted',
+    lateResults: 'Retrospective results',
+    affected: 'Silos, batches and lots that used this raw milk',
+    held: 'held',
+    notHeld: 'not held',
+    shippedNote: 'shipped',
+    tankerItself: 'this tanker’s raw milk',
+    national: 'national standard',
+    plant: 'plant rule',
+    basisCol: 'Basis',
     reason: 'Reason',
     causes: 'Non-conforming',
     signed: 'Signatures',
@@ -86,12 +113,20 @@ const T = {
     },
     negative: 'negative',
     positive: 'positive',
-    meaning: { rejected: 'rejected', accepted: 'accepted', authored: 'authored' } as Record<string, string>,
+    meaning: { rejected: 'rejected', accepted: 'accepted', authored: 'authored', held: 'held' } as Record<
+      string,
+      string
+    >,
   },
 } as const;
 
 /** The 第二十八条 report for a rejected tanker: A4, bilingual by locale, ledger head in the footer. */
-export function authorityReportHtml(d: IntakeDetail, locale: Locale, stamp: LedgerStamp): string {
+export function authorityReportHtml(
+  d: IntakeDetail,
+  locale: Locale,
+  stamp: LedgerStamp,
+  late: LateFailure | null = null,
+): string {
   const t = T[locale];
   const zh = locale === 'zh-CN';
   const intake = d.intake!;
@@ -154,15 +189,69 @@ export function authorityReportHtml(d: IntakeDetail, locale: Locale, stamp: Ledg
         )}
       </tbody>
     </table>
-    <h2>${t.decision}</h2>
-    <table class="kv">
-      ${row(t.decision, t.decisionText)} ${row(t.causes, intake.rejectCauses.map(cause).join(zh ? '、' : ', ') || null)}
-      ${row(t.reason, intake.decisionReason)}
-    </table>
+    ${late
+      ? html`<h2>${t.lateTitle}</h2>
+          <table class="kv">
+            ${row(t.acceptedAt, when(late.acceptedAt))}
+          </table>
+          <table class="grid">
+            <thead>
+              <tr>
+                <th>${t.item}</th>
+                <th>${t.result}</th>
+                <th>${t.limit}</th>
+                <th>${t.basisCol}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${late.results.map(
+                (r) =>
+                  html`<tr class="bad">
+                    <td>${zh ? r.nameZh : r.nameEn}</td>
+                    <td>${r.reported ?? '—'} ${r.unit}</td>
+                    <td>${r.limitText}</td>
+                    <td>${r.rule === 'national' ? t.national : t.plant}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+          <h2>${t.affected}</h2>
+          <table class="grid">
+            <tbody>
+              ${[
+                {
+                  lot: late.lotCode,
+                  itemName: t.tankerItself,
+                  itemCode: null,
+                  batchCode: null,
+                  shipped: false,
+                },
+                ...late.affected,
+              ].map((a) => {
+                const held = late.holds.some((h) => h.heldLots.includes(a.lot));
+                return html`<tr>
+                  <td>${a.lot}</td>
+                  <td>${a.itemName ?? a.itemCode ?? ''}</td>
+                  <td>${a.batchCode ?? ''}</td>
+                  <td>${held ? t.held : t.notHeld}${a.shipped ? ` · ${t.shippedNote}` : ''}</td>
+                </tr>`;
+              })}
+            </tbody>
+          </table>
+          <h2>${t.decision}</h2>
+          <table class="kv">
+            ${row(t.decision, t.lateText)} ${row(t.reason, late.holds.map((h) => h.reason).join('；') || null)}
+          </table>`
+      : html`<h2>${t.decision}</h2>
+          <table class="kv">
+            ${row(t.decision, t.decisionText)}
+            ${row(t.causes, intake.rejectCauses.map(cause).join(zh ? '、' : ', ') || null)}
+            ${row(t.reason, intake.decisionReason)}
+          </table>`}
     <h2>${t.signed}</h2>
     <table class="grid">
       <tbody>
-        ${d.signatures.map(
+        ${[...d.signatures, ...(late?.holds.flatMap((h) => h.signatures) ?? [])].map(
           (s) =>
             html`<tr>
               <td>${s.printedName}</td>

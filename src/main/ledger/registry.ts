@@ -15,5 +15,6 @@ import '../environment/entities';
 import '../instruments/entities';
 import '../disposition/entities';
 import '../recall/entities';
+import '../release-evidence/entities';
 
 export { allEntities, entityDef } from './entities';

@@ -14,6 +14,7 @@ import { instrumentsChannels, instrumentsEvents } from './channels/instruments';
 import { dispositionChannels } from './channels/disposition';
 import { recallChannels } from './channels/recall';
 import { trustChannels } from './channels/trust';
+import { releaseEvidenceChannels } from './channels/release-evidence';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -37,6 +38,7 @@ export const contract = {
   ...dispositionChannels,
   ...recallChannels,
   ...trustChannels,
+  ...releaseEvidenceChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {

@@ -146,6 +146,18 @@ export const signedChangeRules: readonly SignedChangeRule[] = [
     meanings: ['rejected'],
     roles: ['qa_manager'],
   },
+  // The tanker's documents incomplete or expired: a QA manager's signed exception (issue 20 §4).
+  {
+    id: 'intake.documents_override',
+    entity: 'intake_documents',
+    on: 'update',
+    field: 'override_by',
+    to: 'set',
+    meanings: ['override'],
+    roles: ['qa_manager'],
+  },
+  // A retrospective failure after acceptance: the record of the lots held (issue 20 §4).
+  { id: 'intake.late_failure', entity: 'tanker_late_failure', on: 'create', meanings: ['held'], roles: ['qa_manager'] },
   // ---------------------------------------------------------------- overrides
   {
     id: 'consumption.override',

@@ -3223,7 +3223,7 @@ const en = {
   intake: {
     tabs: {
       bench: 'Milk bench',
-      appeals: 'Appeals',
+      appeals: 'Spot checks',
       suppliers: 'Supplier performance',
       panels: 'Intake panels',
     },
@@ -3843,6 +3843,16 @@ const en = {
         title: 'Retention sample registered',
         ok: 'A retention sample of the lot is registered.',
         fail: 'No retention sample of the lot is registered.',
+        okRequired: 'Retention sample kept: {{remaining}} left, {{required}} required for the re-tests.',
+        failShort: 'The retention sample holds less than the re-tests require ({{remaining}} left, {{required}} required).',
+      },
+      label_values: {
+        title: 'Results against the declared label values',
+        ok: '{{declared}} declared values compared: each within the rule the plant applies.',
+        okUnverified:
+          '{{declared}} declared values compared: each within the rule the plant applies ({{unverified}} rule(s) not yet confirmed against the standard’s text).',
+        okNone: 'No declared label values are recorded for this product.',
+        fail: '{{outside}} declared value(s) outside the rule, {{notCompared}} without a reviewed result to compare.',
       },
       environment: {
         title: 'No open environmental alert',

@@ -3151,7 +3151,7 @@ const zhCN: Messages = {
   intake: {
     tabs: {
       bench: '收奶台',
-      appeals: '复检申诉',
+      appeals: '监督抽查',
       suppliers: '供应商表现',
       panels: '进厂检验项目',
     },
@@ -3765,6 +3765,15 @@ const zhCN: Messages = {
         title: '留样已登记',
         ok: '该批次的留样已登记。',
         fail: '该批次没有登记留样。',
+        okRequired: '留样在库：剩余 {{remaining}}，复检需留 {{required}}。',
+        failShort: '留样量不足以满足复检需要（剩余 {{remaining}}，需留 {{required}}）。',
+      },
+      label_values: {
+        title: '检验结果与产品标示值核对',
+        ok: '已核对 {{declared}} 项标示值，均符合本厂采用的判定规则。',
+        okUnverified: '已核对 {{declared}} 项标示值，均符合本厂采用的判定规则（其中 {{unverified}} 项规则尚未按标准原文核对确认）。',
+        okNone: '该产品尚未录入标示值。',
+        fail: '{{outside}} 项标示值不符合判定规则，{{notCompared}} 项没有可核对的已复核结果。',
       },
       environment: {
         title: '无未关闭的环境警报',

@@ -6,7 +6,7 @@ export type DeclarationKey = 'noColostrum' | 'noTreatment' | 'withdrawalRespecte
 /** A panel value as the bench types it: a number, or a screen's negative / positive. */
 export type BenchValue = string | 'negative' | 'positive';
 
-/** The milk bench: the queue, one tanker's intake screen, its decision, the authority report, appeals, suppliers. */
+/** The milk bench: the queue, one tanker's intake screen, its decision, the authority report, the spot-check register, late failures, suppliers. */
 export class IntakePage {
   constructor(private readonly page: Page) {}
 
@@ -105,7 +105,8 @@ export class IntakePage {
     await dialog.getByTestId('signature-comment').fill(reason);
     await dialog.getByTestId('signature-password').fill(password);
     await dialog.getByTestId('signature-submit').click();
-    await expect(dialog).toBeHidden();
+    // A national-standard rejection prints the 第二十八条 report in the same call: a PDF wait.
+    await expect(dialog).toBeHidden({ timeout: PDF_TIMEOUT });
     await expect(this.decision()).toHaveAttribute('data-decided', 'rejected');
   }
 
@@ -132,19 +133,116 @@ export class IntakePage {
     };
   }
 
-  /** From a rejected tanker: record the supplier's appeal (notified today, the failing checks preselected). */
-  async recordAppeal(firstLab?: string): Promise<void> {
-    await this.report().getByTestId('authority-report-appeal').click();
-    const drawer = this.page.getByTestId('appeal-create');
-    await expect(drawer).toBeVisible();
-    await expect(drawer.getByTestId('appeal-apply-preview')).toBeVisible();
-    if (firstLab) await drawer.getByTestId('appeal-first-lab').fill(firstLab);
-    await drawer.getByTestId('appeal-create-submit').click();
-    await expect(drawer).toBeHidden();
+  /**
+   * The tanker's documents at the gate: each kind ticked as presented with its number, issuer
+   * and dates (typed as YYYY-MM-DD); kinds left out stay "not presented".
+   */
+  async recordDocuments(
+    docs: Array<{ kind: string; number?: string; issuer?: string; validUntil?: string; date?: string }>,
+  ): Promise<void> {
+    const form = this.page.getByTestId('documents-fields');
+    for (const d of docs) {
+      await form.getByTestId(`document-present-${d.kind}`).check();
+      for (const f of ['number', 'issuer'] as const)
+        if (d[f]) await form.getByTestId(`document-${f}-${d.kind}`).fill(d[f]!);
+      for (const f of ['validUntil', 'date'] as const) {
+        if (!d[f]) continue;
+        const input = form.getByTestId(`document-${f}-${d.kind}`);
+        await input.fill(d[f]!);
+        await input.press('Enter');
+        await expect(input).toHaveValue(d[f]!);
+      }
+    }
   }
 
-  appealRow(lotCode: string): Locator {
-    return this.page.getByTestId(`appeal-row-${lotCode}`);
+  documentRow(kind: string): Locator {
+    return this.page.getByTestId(`document-row-${kind}`);
+  }
+
+  /** A QA manager's signed override of the missing documents, given at this terminal. */
+  async overrideDocuments(signerId: string, password: string, reason: string): Promise<void> {
+    await this.page.getByTestId('documents-override').click();
+    const form = this.page.getByTestId('documents-override-form');
+    await form.getByTestId('override-signer').fill(signerId);
+    await form.getByTestId('override-password').fill(password);
+    await form.getByTestId('override-reason').fill(reason);
+    await form.getByTestId('override-submit').click();
+    await expect(this.page.getByTestId('documents-overridden')).toBeVisible();
+  }
+
+  async accept(password: string): Promise<void> {
+    await this.page.getByTestId('intake-accept').click();
+    const dialog = this.page.getByTestId('signature-dialog');
+    await dialog.getByTestId('signature-password').fill(password);
+    await dialog.getByTestId('signature-submit').click();
+    await expect(dialog).toBeHidden();
+    await expect(this.decision()).toHaveAttribute('data-decided', 'accepted');
+  }
+
+  async openSpotChecks(query = ''): Promise<void> {
+    await this.goHash(`#/appeals${query}`);
+    await expect(this.page.getByTestId('spot-checks-page')).toBeVisible();
+  }
+
+  /** Records a spot check's result as received (raw milk of a tanker), with its items. */
+  async recordSpotCheck(s: {
+    lotCode: string;
+    sample: string;
+    authority: string;
+    lab: string;
+    sampledOn: string;
+    receivedOn: string;
+    items: Array<{ name: string; result: string; requirement: string; conforming: boolean }>;
+  }): Promise<string> {
+    await this.page.getByTestId('spot-check-new').click();
+    const form = this.page.getByTestId('spot-check-form');
+    await form.getByTestId('spot-check-lot').fill(s.lotCode);
+    await form.getByTestId('spot-check-sample').fill(s.sample);
+    await form.getByTestId('spot-check-authority').fill(s.authority);
+    await form.getByTestId('spot-check-first-lab').fill(s.lab);
+    for (const [id, v] of [
+      ['spot-check-sampled-on', s.sampledOn],
+      ['spot-check-received-on', s.receivedOn],
+    ] as const) {
+      const input = form.getByTestId(id);
+      await input.fill(v);
+      await input.press('Enter');
+      await expect(input).toHaveValue(v);
+    }
+    for (const [i, it] of s.items.entries()) {
+      if (i > 0) await form.getByTestId('spot-item-add').click();
+      await form.getByTestId(`spot-item-name-${i}`).fill(it.name);
+      await form.getByTestId(`spot-item-result-${i}`).fill(it.result);
+      await form.getByTestId(`spot-item-requirement-${i}`).fill(it.requirement);
+      const box = form.getByTestId(`spot-item-conforming-${i}`);
+      if (it.conforming) await box.check();
+      else await box.uncheck();
+    }
+    if (s.items.some((i) => !i.conforming)) await expect(form.getByTestId('spot-check-apply-preview')).toBeVisible();
+    await form.getByTestId('spot-check-create-submit').click();
+    const detail = this.page.getByTestId('spot-check-detail');
+    await expect(detail).toBeVisible();
+    return (await detail.getAttribute('data-code'))!;
+  }
+
+  spotCheckRow(code: string): Locator {
+    return this.page.getByTestId(`spot-check-row-${code}`);
+  }
+
+  async openLateFailure(lotCode: string): Promise<void> {
+    await this.goHash(`#/intake/late/${encodeURIComponent(lotCode)}`);
+    await expect(this.page.getByTestId('late-failure-page')).toHaveAttribute('data-lot', lotCode);
+  }
+
+  /** One signed hold of the chosen lots for a late failure. */
+  async holdLateFailure(reason: string, password: string): Promise<void> {
+    await this.page.getByTestId('late-failure-hold').click();
+    const dialog = this.page.getByTestId('signature-dialog');
+    await dialog.getByTestId('signature-comment').fill(reason);
+    await dialog.getByTestId('signature-password').fill(password);
+    await dialog.getByTestId('signature-submit').click();
+    await expect(dialog).toBeHidden();
+    await expect(this.page.getByTestId('late-failure-page')).toHaveAttribute('data-status', 'held');
   }
 
   async openSuppliers(supplierCode?: string): Promise<void> {

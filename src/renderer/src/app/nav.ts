@@ -26,6 +26,7 @@ export const navItems: NavItem[] = [
 export const navParent: Record<string, string> = {
   catalog: 'specifications',
   specs: 'specifications',
+  labels: 'specifications',
   receiving: 'lots',
   batches: 'lots',
   shipments: 'lots',

@@ -28,6 +28,7 @@ import { EnvironmentSection } from '../features/environment/environment-section'
 import { InstrumentsSection } from '../features/instruments/instruments-section';
 import { DispositionSection } from '../features/disposition/disposition-section';
 import { DrillsSection } from '../features/drills/drills-section';
+import { LabelValuesPage } from '../features/release-evidence/label-values-page';
 
 /** Page key (first hash segment) → page. Later capabilities replace their placeholder here. */
 export const pages: Record<string, ComponentType> = {
@@ -70,6 +71,8 @@ export const pages: Record<string, ComponentType> = {
   /** #/release (release queue), #/release/<lotCode> (checklist, decisions, audit review, COA, dossier) */
   release: DispositionSection,
   specifications: SpecificationsPage,
+  /** #/labels?product=<code> (declared label values 标示值, the rule applied, retention profile) */
+  labels: LabelValuesPage,
   /** #/catalog/product/<id>, #/catalog/material/<id> */
   catalog: SubjectPage,
   /** #/specs/version/<id> */

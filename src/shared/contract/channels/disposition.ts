@@ -19,6 +19,7 @@ export const readinessKeys = [
   'ledger',
   'inspection',
   'intake',
+  'label_values',
 ] as const;
 export type ReadinessKey = (typeof readinessKeys)[number];
 export const dispositionDecisions = ['release', 'accept', 'hold', 'reject', 'release_from_hold'] as const;

@@ -102,6 +102,11 @@ function Subject({ kind, id }: { kind: 'product' | 'material'; id: string }) {
               <Field label={t('catalog.fields.registration_no')}>{product.registration_no ?? '—'}</Field>
               <Field label={t('catalog.fields.shelf_life_days')}>{product.shelf_life_days ?? '—'}</Field>
               <Field label={t('catalog.fields.pack_sizes')}>{product.pack_sizes.join(', ') || '—'}</Field>
+              <Field label={t('labels.title')}>
+                <Anchor href={href('/labels', { product: product.code })} data-testid="subject-labels-link">
+                  {t('labels.openFromProduct')}
+                </Anchor>
+              </Field>
             </>
           ) : null}
           {material ? (

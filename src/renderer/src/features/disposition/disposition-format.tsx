@@ -101,6 +101,11 @@ export function lineText(t: TFunction, key: ReadinessKey, ok: boolean, details: 
     return `${t('disposition.line.results_complete.fail', d)} ${t('disposition.line.results_complete.external', d)}`;
   if (key === 'inspection' && !ok && d['missing'] === '0') return t('disposition.line.inspection.failNoSpec');
   if (key === 'audit_review' && !ok && d['throughSeq'] === '0') return t('disposition.line.audit_review.failNever', d);
+  if (key === 'retention' && ok && d['required']) return t('disposition.line.retention.okRequired', d);
+  if (key === 'retention' && !ok && d['short']) return t('disposition.line.retention.failShort', d);
+  if (key === 'label_values' && ok && d['declared'] === '0') return t('disposition.line.label_values.okNone');
+  if (key === 'label_values' && ok && d['unverified'] && d['unverified'] !== '0')
+    return t('disposition.line.label_values.okUnverified', d);
   return t(`disposition.line.${key}.${ok ? 'ok' : 'fail'}`, d);
 }
 

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Readiness } from '../../../../shared/contract/channels/disposition';
 import { ResultDrawer } from '../testing/result-drawer';
 import { evidenceHref, lineText, lineTitle, noteText, ReadyBadge, type Evidence } from './disposition-format';
+import { LabelComparisonTable } from '../release-evidence/label-comparison';
 
 /** A tick or a cross, drawn (the app has no icon font). */
 export function OkIcon({ ok }: { ok: boolean }) {
@@ -84,6 +85,9 @@ export function ReadinessChecklist({
                       />
                     ))}
                   </Group>
+                ) : null}
+                {l.key === 'label_values' && l.details['declared'] !== '0' ? (
+                  <LabelComparisonTable lotCode={readiness.lotCode} />
                 ) : null}
               </Table.Td>
             </Table.Tr>

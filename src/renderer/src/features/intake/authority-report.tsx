@@ -47,11 +47,11 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
   const [url, setUrl] = useState<string | null>(null);
   const report = useMutationCall('intake.report');
   const canPrint = hasPermission(session, 'intake.accept') && !session.readOnly;
-  const canAppeal = hasPermission(session, 'intake.reject') && !session.readOnly;
   const intake = detail.intake!;
+  const late = intake.status === 'accepted';
   const lang = i18n.language;
   const failing = detail.checks.filter((c) => c.verdict === 'fail');
-  const signature = detail.signatures.find((s) => s.meaning === 'rejected' && s.userId === intake.decidedBy);
+  const signature = detail.signatures.find((s) => s.meaning === intake.status && s.userId === intake.decidedBy);
   const decidedBy = signature ? `${signature.printedName} (${signature.userId})` : (intake.decidedBy ?? '—');
   const checkName = (code: string) => {
     const c = detail.checks.find((x) => x.code === code);
@@ -113,10 +113,17 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
           <ReportFact label={t('intake.fields.quantity')} value={`${detail.lot.quantity} ${detail.lot.unit}`} mono />
           <ReportFact label={t('intake.fields.farms')} value={detail.receipt?.farms.join('、') || '—'} />
           <ReportFact label={t('intake.fields.receivedAt')} value={formatTime(detail.receipt?.receivedAt)} mono />
-          <ReportFact label={t('intake.fields.decidedBy')} value={`${decidedBy} · ${formatTime(intake.decidedAt)}`} />
+          <ReportFact
+            label={late ? t('intakeClauses.acceptedBy') : t('intake.fields.decidedBy')}
+            value={`${decidedBy} · ${formatTime(intake.decidedAt)}`}
+          />
           <ReportFact
             label={t('intake.fields.causes')}
-            value={intake.rejectCauses.map((c) => causeText(t, c, checkName)).join('；') || '—'}
+            value={
+              (late ? failing.map((c) => c.code) : intake.rejectCauses.map((c) => causeText(t, c, checkName)))
+                .map((c) => (late ? checkName(c) : c))
+                .join('；') || '—'
+            }
           />
         </SimpleGrid>
         {failing.length > 0 ? (
@@ -150,11 +157,14 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
           </Table>
         ) : null}
         <Text size="sm">
-          <b>{t('intake.report.decision')}</b> {t('intake.report.decisionText')}
+          <b>{t('intake.report.decision')}</b>{' '}
+          {late ? t('intakeClauses.reportLateText') : t('intake.report.decisionText')}
         </Text>
-        <Text size="sm" data-testid="authority-report-reason">
-          <b>{t('intake.fields.reason')}:</b> {intake.decisionReason ?? '—'}
-        </Text>
+        {late ? null : (
+          <Text size="sm" data-testid="authority-report-reason">
+            <b>{t('intake.fields.reason')}:</b> {intake.decisionReason ?? '—'}
+          </Text>
+        )}
       </Paper>
 
       <Group gap="sm" align="flex-end" mt="sm">
@@ -178,14 +188,14 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
             {t('intake.report.open')}
           </Button>
         ) : null}
-        {canAppeal ? (
+        {late ? (
           <Button
             variant="light"
             component="a"
-            href={href('/appeals', { lot: detail.lot.code, new: 1 })}
-            data-testid="authority-report-appeal"
+            href={href(`/intake/late/${encodeURIComponent(detail.lot.code)}`)}
+            data-testid="authority-report-late"
           >
-            {t('intake.report.recordAppeal')}
+            {t('lateFailure.open')}
           </Button>
         ) : null}
       </Group>

@@ -29,7 +29,8 @@ export function DecisionBox({ detail }: { detail: IntakeDetail }) {
   const canReject = hasPermission(session, 'intake.reject') && !session.readOnly;
   const decided = intake.status === 'accepted' || intake.status === 'rejected';
   const causes = (decided ? intake.rejectCauses : detail.causes).map((c) => causeText(t, c, checkName));
-  const missing = detail.checks.filter((c) => c.verdict === null || c.verdict === 'invalid');
+  const missing = detail.checks.filter((c) => c.timing === 'gating' && (c.verdict === null || c.verdict === 'invalid'));
+  const later = detail.pendingRetrospective.map(checkName);
   const unsubmitted = detail.unsubmitted.map(checkName);
 
   if (decided) {
@@ -57,8 +58,19 @@ export function DecisionBox({ detail }: { detail: IntakeDetail }) {
                 {t('intake.fields.causes')}: {causes.join('；')}
               </Text>
             ) : null}
+            {!accepted && intake.rejectBasis ? (
+              <Text size="sm" fw={700} data-testid="intake-reject-basis" data-basis={intake.rejectBasis}>
+                {t(`intakeClauses.rejectBasis.${intake.rejectBasis}`)}
+              </Text>
+            ) : null}
             <Text size="sm" fw={600}>
-              {accepted ? t('intake.decision.acceptedNext') : t('intake.decision.rejectedNext')}
+              {accepted
+                ? later.length > 0
+                  ? t('intakeClauses.acceptedRetrospective', { items: later.join('、') })
+                  : t('intake.decision.acceptedNext')
+                : detail.reportRequired
+                  ? t('intake.decision.rejectedNext')
+                  : t('intakeClauses.rejectedNoReport')}
             </Text>
           </Stack>
         </Alert>
@@ -68,7 +80,7 @@ export function DecisionBox({ detail }: { detail: IntakeDetail }) {
 
   const proposal = detail.proposal;
   const color = proposal === 'accept' ? 'green' : proposal === 'reject' ? 'red' : 'gray';
-  const acceptBlocked = proposal !== 'accept' || unsubmitted.length > 0;
+  const acceptBlocked = proposal !== 'accept' || unsubmitted.length > 0 || detail.documents.blocking;
 
   return (
     <Paper
@@ -114,6 +126,16 @@ export function DecisionBox({ detail }: { detail: IntakeDetail }) {
             ) : null}
           </Stack>
         )}
+        {later.length > 0 && proposal !== 'reject' ? (
+          <Text size="sm" mt={4} data-testid="intake-proposal-retrospective">
+            {t('intakeClauses.retrospectivePending', { items: later.join('、') })}
+          </Text>
+        ) : null}
+        {detail.documents.blocking && proposal !== 'reject' ? (
+          <Text size="sm" mt={4} fw={700} data-testid="intake-proposal-documents">
+            {t('intakeClauses.documentsBlock')}
+          </Text>
+        ) : null}
         {unsubmitted.length > 0 ? (
           <Text size="sm" mt={4} data-testid="intake-proposal-unsubmitted">
             {t('intake.decision.unsubmitted', { items: unsubmitted.join('、') })}

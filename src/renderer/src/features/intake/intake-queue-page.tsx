@@ -1,3 +1,4 @@
+import { LateFailuresCard } from './late-failure-page';
 import { useState } from 'react';
 import {
   Alert,
@@ -53,6 +54,7 @@ export function IntakeQueuePage() {
   return (
     <Stack data-testid="intake-queue-page">
       <IntakeTabs active="bench" />
+      <LateFailuresCard />
       <div>
         <Title order={2}>{t('intake.queue.title')}</Title>
         <Text c="dimmed" size="sm">

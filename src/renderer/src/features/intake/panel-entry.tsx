@@ -87,7 +87,8 @@ export function PanelEntry({ detail, canEnter }: { detail: IntakeDetail; canEnte
   const savedValue = (r: ResultView | undefined) =>
     r ? ((r.item.limit_form === 'sampling_plan' ? r.unitValues[0] : r.replicates[0]) ?? '') : '';
   const editable = (row: Row) => canEnter && !!row.result && EDITABLE.has(row.result.status);
-  const pending = rows.filter((r) => r.result?.status === 'pending').length;
+  const pending = rows.filter((r) => r.check.timing === 'gating' && r.result?.status === 'pending').length;
+  const laterPending = rows.filter((r) => r.check.timing === 'retrospective' && r.result?.status === 'pending').length;
   const toSubmit = rows.filter((r) => r.result && (r.result.status === 'entered' || r.result.status === 'returned'));
   const invalid = toSubmit.filter((r) => r.result?.verdict === 'invalid');
 
@@ -220,6 +221,30 @@ export function PanelEntry({ detail, canEnter }: { detail: IntakeDetail; canEnte
                       {c.code}
                       {r?.methodCode ? ` · ${r.methodCode}` : ''}
                     </Text>
+                    <Group gap={4} mt={2}>
+                      {c.timing === 'retrospective' ? (
+                        <Badge
+                          size="xs"
+                          color="grape"
+                          variant="light"
+                          tt="none"
+                          data-testid={`check-retrospective-${c.code}`}
+                        >
+                          {t('intakeClauses.retrospective')}
+                        </Badge>
+                      ) : null}
+                      {c.rule === 'plant' ? (
+                        <Badge
+                          size="xs"
+                          color="gray"
+                          variant="outline"
+                          tt="none"
+                          data-testid={`check-plant-rule-${c.code}`}
+                        >
+                          {t('intakeClauses.plantRule')}
+                        </Badge>
+                      ) : null}
+                    </Group>
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }} data-testid={`check-limit-${c.code}`}>
                     {limitLabel(t, c)}
@@ -336,13 +361,20 @@ export function PanelEntry({ detail, canEnter }: { detail: IntakeDetail; canEnte
             </Alert>
           ) : null}
           <Group justify="space-between">
-            <Text size="sm" c={pending > 0 ? 'orange.8' : 'dimmed'} data-testid="intake-panel-remaining">
-              {pending > 0
-                ? t('intake.panel.remaining', { count: pending })
-                : toSubmit.length > 0
-                  ? t('intake.panel.readyToSubmit', { count: toSubmit.length })
-                  : t('intake.panel.allSubmitted')}
-            </Text>
+            <Stack gap={0}>
+              <Text size="sm" c={pending > 0 ? 'orange.8' : 'dimmed'} data-testid="intake-panel-remaining">
+                {pending > 0
+                  ? t('intake.panel.remaining', { count: pending })
+                  : toSubmit.length > 0
+                    ? t('intake.panel.readyToSubmit', { count: toSubmit.length })
+                    : t('intake.panel.allSubmitted')}
+              </Text>
+              {laterPending > 0 ? (
+                <Text size="xs" c="grape.8" data-testid="intake-panel-later">
+                  {t('intakeClauses.laterPending', { count: laterPending })}
+                </Text>
+              ) : null}
+            </Stack>
             <Button
               onClick={() => setSigning(true)}
               disabled={toSubmit.length === 0 || invalid.length > 0}

@@ -30,8 +30,8 @@ import { SampleLink } from '../samples/sample-format';
 import { AuthorityReport } from './authority-report';
 import { DecisionBox } from './decision-box';
 import {
-  AppealStatusBadge,
   elapsedSince,
+  nameOf,
   IntakeStatusBadge,
   IntakeTabs,
   refusingDeclarations,
@@ -40,6 +40,9 @@ import {
 } from './intake-format';
 import { PanelEntry, useIntakeRefresh } from './panel-entry';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { DocumentsFields, DocumentsPanel, emptyDocuments } from './tanker-documents';
+import { SpotCheckStageBadge, spotCheckHref } from './spot-check-format';
+import type { TankerDocumentInput } from '../../../../shared/contract/channels/intake';
 
 function Fact({ label, value, testId, mono }: { label: string; value: string; testId?: string; mono?: boolean }) {
   return (
@@ -65,16 +68,17 @@ function stepOf(d: IntakeDetail): number {
   if (!i) return 0;
   if (i.status === 'accepted' || i.status === 'rejected') return 4;
   if (i.status === 'refused') return 3;
-  if (d.checks.some((c) => c.status === 'pending')) return 1;
+  if (d.checks.some((c) => c.timing === 'gating' && c.status === 'pending')) return 1;
   if (d.unsubmitted.length > 0) return 2;
   return 3;
 }
 
 /** `#/intake/<lotCode>`: one tanker at the bench, from its declarations to the signed decision. */
 export function TankerIntakePage({ lotCode }: { lotCode: string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const session = useSession();
-  const detail = useCall('intake.get', { lotCode }, { staleTime: 0, retry: false });
+  // Always read afresh when the page opens: spot checks, late failures and documents change from other screens.
+  const detail = useCall('intake.get', { lotCode }, { staleTime: 0, retry: false, refetchOnMount: 'always' });
 
   if (detail.isLoading) return <Loader />;
   if (!detail.data) {
@@ -212,14 +216,44 @@ export function TankerIntakePage({ lotCode }: { lotCode: string }) {
           </Alert>
         )
       ) : (
-        <DeclarationsSummary d={d} />
+        <>
+          <DeclarationsSummary d={d} />
+          <DocumentsPanel key={`${intake.id}-${d.documents.recordedAt ?? ''}`} detail={d} />
+        </>
       )}
+
+      {d.lateFailures.length > 0 ? (
+        <Alert
+          color="red"
+          variant={d.lateFailures.some((f) => f.status === 'open') ? 'filled' : 'light'}
+          title={t('lateFailure.bannerTitle')}
+          data-testid="intake-late-failure"
+        >
+          <Text size="sm">
+            {t(d.lateFailures.some((f) => f.status === 'open') ? 'lateFailure.bannerOpen' : 'lateFailure.bannerHeld', {
+              items: d.lateFailures
+                .flatMap((f) => f.items)
+                .map((c) => nameOf(d.checks.find((x) => x.code === c) ?? { nameZh: c, nameEn: c }, i18n.language))
+                .join('、'),
+            })}
+          </Text>
+          <Anchor
+            href={href(`/intake/late/${encodeURIComponent(d.lot.code)}`)}
+            c={d.lateFailures.some((f) => f.status === 'open') ? 'white' : undefined}
+            fw={700}
+            size="sm"
+            data-testid="intake-late-failure-link"
+          >
+            {t('lateFailure.open')}
+          </Anchor>
+        </Alert>
+      ) : null}
 
       {intake?.sampleCode ? <PanelEntry detail={d} canEnter={canEnter} /> : null}
 
       <DecisionBox detail={d} />
 
-      {intake?.status === 'rejected' ? <AuthorityReport detail={d} /> : null}
+      {d.reportRequired ? <AuthorityReport detail={d} /> : null}
 
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
         <Paper withBorder p="sm" data-testid="intake-signatures">
@@ -261,36 +295,48 @@ export function TankerIntakePage({ lotCode }: { lotCode: string }) {
             {t('intake.page.resultSignaturesHint')}
           </Text>
         </Paper>
-        <Paper withBorder p="sm" data-testid="intake-appeals">
+        <Paper withBorder p="sm" data-testid="intake-spot-checks">
           <Group justify="space-between" mb="xs">
-            <Title order={5}>{t('intake.page.appealsTitle')}</Title>
-            <Anchor href={href('/appeals', { lot: d.lot.code })} size="sm">
-              {t('intake.page.openAppeals')}
+            <Title order={5}>{t('spotChecks.onTankerTitle')}</Title>
+            <Anchor href={href('/appeals', { lot: d.lot.code })} size="sm" data-testid="intake-spot-checks-link">
+              {t('spotChecks.openRegister')}
             </Anchor>
           </Group>
-          {d.appeals.length === 0 ? (
+          {d.spotChecks.length === 0 ? (
             <Text size="sm" c="dimmed">
-              {intake?.status === 'rejected' ? t('intake.page.noAppealsRejected') : t('intake.page.noAppeals')}
+              {t('spotChecks.noneOnTanker')}
             </Text>
           ) : (
             <Table fz="sm" withTableBorder>
               <Table.Tbody>
-                {d.appeals.map((a) => (
-                  <Table.Tr key={a.id} bg={a.overdue ? 'var(--mantine-color-red-0)' : undefined}>
+                {d.spotChecks.map((sc) => (
+                  <Table.Tr key={sc.id} bg={sc.overdue ? 'var(--mantine-color-red-0)' : undefined}>
                     <Table.Td>
-                      <AppealStatusBadge status={a.status} />
+                      <Anchor href={spotCheckHref(sc.code)} ff="monospace" size="sm">
+                        {sc.code}
+                      </Anchor>
                     </Table.Td>
                     <Table.Td>
-                      {t('appeals.fields.notifiedOn')}: {a.notifiedOn}
+                      <SpotCheckStageBadge stage={sc.stage} closure={sc.closure} />
                     </Table.Td>
-                    <Table.Td c={a.overdue ? 'red.7' : undefined} fw={a.overdue ? 700 : undefined}>
-                      {a.nextDeadline ? `${t('appeals.fields.nextDeadline')}: ${a.nextDeadline}` : '—'}
+                    <Table.Td c={sc.overdue ? 'red.7' : undefined} fw={sc.overdue ? 700 : undefined}>
+                      {sc.nextDeadline
+                        ? `${t(`spotChecks.deadlineKind.${sc.nextDeadlineKind}`)}: ${sc.nextDeadline}`
+                        : '—'}
                     </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
             </Table>
           )}
+          {d.appeals.length > 0 ? (
+            <Alert color="yellow" variant="light" mt="xs" data-testid="intake-legacy-appeals">
+              {t('spotChecks.legacyOnTanker', { count: d.appeals.length })}{' '}
+              <Anchor href={href('/appeals', { legacy: '1' })} size="sm">
+                {t('spotChecks.legacyReview')}
+              </Anchor>
+            </Alert>
+          ) : null}
         </Paper>
       </SimpleGrid>
       <Group gap="xs">
@@ -316,18 +362,26 @@ function nextStepText(
         ? t('intake.next.declarations')
         : t('intake.next.waitTech')
       : t('intake.next.none');
-  if (i.status === 'accepted') return t('intake.next.accepted');
-  if (i.status === 'rejected')
+  if (i.status === 'accepted')
+    return d.lateFailures.some((f) => f.status === 'open')
+      ? t('lateFailure.next')
+      : d.pendingRetrospective.length > 0
+        ? t('intake.next.acceptedRetrospective', { count: d.pendingRetrospective.length })
+        : t('intake.next.accepted');
+  if (i.status === 'rejected') {
+    if (!d.reportRequired) return t('intake.next.rejectedPlantRule');
     return i.reportDocumentId ? t('intake.next.rejectedReported') : t('intake.next.rejectedReport');
+  }
   if (i.status === 'refused') return isQa ? t('intake.next.refusedQa') : t('intake.next.refusedTech');
-  const pending = d.checks.filter((c) => c.status === 'pending').length;
+  const pending = d.checks.filter((c) => c.timing === 'gating' && c.status === 'pending').length;
   if (d.proposal === 'reject') {
     if (isQa) return t('intake.next.rejectQa');
     return pending > 0 || d.unsubmitted.length > 0 ? t('intake.next.rejectTechFinish') : t('intake.next.rejectTech');
   }
   if (pending > 0) return t('intake.next.enter', { count: pending });
   if (d.unsubmitted.length > 0) return t('intake.next.submit');
-  if (d.proposal === 'accept') return t('intake.next.accept');
+  if (d.proposal === 'accept')
+    return d.documents.blocking ? t('intake.next.documentsMissing') : t('intake.next.accept');
   return t('intake.next.incomplete');
 }
 
@@ -344,6 +398,7 @@ function DeclarationsForm({ lotCode }: { lotCode: string }) {
   const [samplingPoint, setSamplingPoint] = useState(t('intake.start.samplingPointDefault'));
   const [note, setNote] = useState('');
   const [confirmRefusal, setConfirmRefusal] = useState(false);
+  const [documents, setDocuments] = useState<TankerDocumentInput[]>(emptyDocuments);
   /** Nothing ticked yet: no warning until the technician has gone through the papers. */
   const [touched, setTouched] = useState(false);
   const start = useMutationCall('intake.start', { onSuccess: refresh });
@@ -406,6 +461,18 @@ function DeclarationsForm({ lotCode }: { lotCode: string }) {
             {t('intake.start.allConfirmed')}
           </Alert>
         )}
+        <Title order={5} mt="xs">
+          {t('tankerDocs.title')}
+        </Title>
+        <Text size="sm" c="dimmed">
+          {t('tankerDocs.intro')}
+        </Text>
+        <DocumentsFields value={documents} onChange={setDocuments} />
+        {documents.some((x) => !x.present) ? (
+          <Alert color="orange" variant="light" data-testid="intake-documents-warning">
+            {t('tankerDocs.startWarning')}
+          </Alert>
+        ) : null}
         <Group grow align="flex-start">
           <TextInput
             label={t('intake.start.samplingPoint')}
@@ -436,6 +503,7 @@ function DeclarationsForm({ lotCode }: { lotCode: string }) {
               start.mutate({
                 lotCode,
                 declarations: values,
+                documents,
                 samplingPoint: samplingPoint.trim() || 'Tanker outlet',
                 ...(note.trim() ? { note: note.trim() } : {}),
               })

@@ -10,6 +10,8 @@ import { LotLink } from '../lots/lot-format';
 import { SampleLink, daysUntil } from './sample-format';
 import { DisposeDialog } from './sample-page';
 import { SamplesTabs } from './samples-tabs';
+import { ObservationsDue, RetentionDrawer } from './retention-evidence';
+import { useRoute } from '../../app/router';
 
 /** Where a missing retention sample is registered: the reception desk, prefilled. */
 export function registerRetentionHref(lot: string): string {
@@ -25,6 +27,8 @@ export function RetentionPage() {
   const all = useCall('samples.list', { kind: 'retention', limit: 500 }, { staleTime: 0 });
   const missing = useCall('samples.retention.missing', { limit: 500 }, { staleTime: 0 });
   const [disposing, setDisposing] = useState<SampleView | null>(null);
+  const route = useRoute();
+  const [evidence, setEvidence] = useState<string | null>(route.params.get('sample'));
   const canDispose = hasPermission(session, 'samples.dispose') && !session.readOnly;
   const kept = (all.data?.samples ?? []).filter((s) => s.status !== 'cancelled' && !s.disposedAt);
 
@@ -80,6 +84,8 @@ export function RetentionPage() {
         ) : null}
       </Paper>
 
+      <ObservationsDue onOpen={setEvidence} />
+
       <Paper withBorder p="sm" data-testid="retention-expiring">
         <Group justify="space-between" align="flex-end">
           <Title order={4}>{t('samples.retention.expiringTitle')}</Title>
@@ -120,9 +126,10 @@ export function RetentionPage() {
             {t('samples.retention.storeEmpty')}
           </Text>
         ) : null}
-        {kept.length > 0 ? <RetentionTable samples={kept} onDispose={null} testId="retention-store-table" /> : null}
+        {kept.length > 0 ? <RetentionTable samples={kept} onDispose={null} onEvidence={setEvidence} testId="retention-store-table" /> : null}
       </Paper>
       {disposing ? <DisposeDialog sample={disposing} opened onClose={() => setDisposing(null)} /> : null}
+      <RetentionDrawer code={evidence} onClose={() => setEvidence(null)} />
     </Stack>
   );
 }
@@ -130,10 +137,13 @@ export function RetentionPage() {
 function RetentionTable({
   samples,
   onDispose,
+  onEvidence,
   testId,
 }: {
   samples: SampleView[];
   onDispose: ((s: SampleView) => void) | null;
+  /** Opens the sample's quantity, withdrawals and observations (issue 20 §5). */
+  onEvidence?: (code: string) => void;
   testId: string;
 }) {
   const { t } = useTranslation();
@@ -146,7 +156,7 @@ function RetentionTable({
           <Table.Th>{t('samples.fields.quantity')}</Table.Th>
           <Table.Th>{t('samples.fields.storage')}</Table.Th>
           <Table.Th>{t('samples.fields.keepUntil')}</Table.Th>
-          {onDispose ? <Table.Th /> : null}
+          {onDispose || onEvidence ? <Table.Th /> : null}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -176,6 +186,12 @@ function RetentionTable({
                 <Table.Td>
                   <Button size="xs" color="grape" variant="light" onClick={() => onDispose(s)} data-testid={`retention-dispose-${s.code}`}>
                     {t('samples.actions.dispose')}
+                  </Button>
+                </Table.Td>
+              ) : onEvidence ? (
+                <Table.Td>
+                  <Button size="xs" variant="light" onClick={() => onEvidence(s.code)} data-testid={`retention-evidence-${s.code}`}>
+                    {t('retentionEvidence.open')}
                   </Button>
                 </Table.Td>
               ) : null}

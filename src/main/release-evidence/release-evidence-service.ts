@@ -1,0 +1,721 @@
+import type { z } from 'zod';
+import type {
+  LabelComparison,
+  LabelValueView,
+  labelComparisonRowSchema,
+  observationOutcomes,
+  retentionDetailSchema,
+  retentionProfileSchema,
+  withdrawalPurposes,
+} from '../../shared/contract/channels/release-evidence';
+import { fail } from '../../shared/contract/errors';
+import { convertQuantity, isQuantityUnit, QuantityDecimal as D, type QuantityUnit } from '../../shared/domain/units';
+import { entryBasis, limitSpecOf, limitText, type TestItem } from '../../shared/rules';
+import {
+  labelBounds,
+  margins,
+  nearestMargin,
+  parseLabelRule,
+  type Bounds,
+  type SideMargin,
+} from '../../shared/rules/label-values';
+import type { Db } from '../db/database';
+import type { Row, Value } from '../ledger/entities';
+import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
+import { localDate } from '../lots/codes';
+import { addDays } from '../samples/samples-service';
+import { RE } from './entities';
+
+type Detail = z.infer<typeof retentionDetailSchema>;
+type Profile = z.infer<typeof retentionProfileSchema>;
+type ComparisonRow = z.infer<typeof labelComparisonRowSchema>;
+type Purpose = (typeof withdrawalPurposes)[number];
+type Outcome = (typeof observationOutcomes)[number];
+
+function iso(ms: Value | undefined): string | null {
+  return typeof ms === 'number' ? new Date(ms).toISOString() : null;
+}
+
+function json<T>(v: Value | undefined, fallback: T): T {
+  return typeof v === 'string' && v ? (JSON.parse(v) as T) : fallback;
+}
+
+// ------------------------------------------------------------------ read functions (also for disposition)
+
+function productOfLot(db: Db, lotCode: string): string | null {
+  const r = db.prepare("SELECT item_code FROM lot WHERE code = ? AND kind = 'finished'").get(lotCode) as
+    | { item_code: string }
+    | undefined;
+  return r?.item_code ?? null;
+}
+
+function labelRows(db: Db, productCode: string): Row[] {
+  return db
+    .prepare('SELECT * FROM label_value WHERE product_code = ? AND retired = 0 ORDER BY item_code')
+    .all(productCode) as Row[];
+}
+
+function sideOf(ms: SideMargin[] | null): { margins: SideMargin[]; nearest: SideMargin | null } {
+  return { margins: ms ?? [], nearest: ms ? nearestMargin(ms) : null };
+}
+
+function gbBounds(item: TestItem): Bounds | null {
+  const l = limitSpecOf(item);
+  if (!l) return null;
+  if (l.kind === 'range') return { min: l.min, max: l.max };
+  if (l.kind === 'minimum') return { min: l.min, max: null };
+  if (l.kind === 'maximum') return { min: null, max: l.max };
+  return null;
+}
+
+/**
+ * A finished lot's current results against the GB limits and the product's declared label
+ * values, with the margin to each side (issue 20 §5). Margins are taken on the reported value
+ * (the certificate's figure); a label declared per 100 g of an item limited per 100 kJ is
+ * compared with the result's unrounded entry-basis value. Never stored: computed on demand.
+ */
+export function labelComparison(db: Db, lotCode: string): LabelComparison {
+  const productCode = productOfLot(db, lotCode) ?? '';
+  const labels = productCode ? labelRows(db, productCode) : [];
+  const results = db
+    .prepare(
+      `SELECT * FROM test_result WHERE lot_code = ? AND retired = 0 AND status <> 'invalidated'
+       AND sample_id IN (SELECT id FROM sample WHERE lot_code = ? AND kind = 'finished_release')
+       ORDER BY position, attempt`,
+    )
+    .all(lotCode, lotCode) as Row[];
+  // The latest attempt of each item is the one that counts.
+  const current = new Map<string, Row>();
+  for (const r of results) {
+    if (r['plan_reason'] === 'parameter') continue;
+    current.set(r['item_code'] as string, r);
+  }
+  const rows: ComparisonRow[] = [];
+  const seen = new Set<string>();
+  for (const [code, r] of current) {
+    seen.add(code);
+    const item = JSON.parse(r['item'] as string) as TestItem;
+    const status = r['status'] as string;
+    const reported = (r['reported'] as string | null) ?? null;
+    const gb = gbBounds(item);
+    const label = labels.find((l) => l['item_code'] === code);
+    rows.push({
+      itemCode: code,
+      nameZh: item.name_zh,
+      nameEn: item.name_en,
+      resultId: r.id,
+      resultStatus: status,
+      reported,
+      unit: item.unit,
+      basis: item.basis,
+      gb: gb
+        ? {
+            limitText: limitText(item),
+            verdict: (r['verdict'] as string | null) ?? null,
+            ...sideOf(reported !== null ? margins(reported, gb) : null),
+          }
+        : null,
+      label: label ? compareLabel(label, item, r) : null,
+    });
+  }
+  // Declared items that have no result on the lot.
+  for (const l of labels) {
+    const code = l['item_code'] as string;
+    if (seen.has(code)) continue;
+    const name = db
+      .prepare(
+        `SELECT i.name_zh, i.name_en FROM spec_item i JOIN spec_version v ON v.id = i.version_id JOIN specification s ON s.id = v.spec_id
+         JOIN product p ON p.id = s.subject_id WHERE s.subject_kind = 'product' AND p.code = ? AND i.code = ? AND i.retired = 0
+         ORDER BY v.version DESC LIMIT 1`,
+      )
+      .get(productCode, code) as { name_zh: string; name_en: string } | undefined;
+    rows.push({
+      itemCode: code,
+      nameZh: name?.name_zh ?? code,
+      nameEn: name?.name_en ?? code,
+      resultId: null,
+      resultStatus: null,
+      reported: null,
+      unit: l['unit'] as string,
+      basis: l['basis'] as string,
+      gb: null,
+      label: compareLabel(l, null, null),
+    });
+  }
+  const declared = rows.filter((r) => r.label);
+  return {
+    lotCode,
+    productCode,
+    rows,
+    summary: {
+      declared: declared.length,
+      outside: declared.filter((r) => r.label!.comparable === 'ok' && !r.label!.ok).length,
+      notCompared: declared.filter((r) => r.label!.comparable !== 'ok').length,
+      unverified: declared.filter((r) => r.label!.ruleVerification !== 'confirmed').length,
+    },
+  };
+}
+
+function compareLabel(l: Row, item: TestItem | null, r: Row | null): NonNullable<ComparisonRow['label']> {
+  const rule = parseLabelRule(json<unknown>(l['rule'], {}));
+  const base = {
+    labelValueId: l.id,
+    declared: l['declared'] as string,
+    unit: l['unit'] as string,
+    basis: l['basis'] as string,
+    minPct: rule.minPct,
+    maxPct: rule.maxPct,
+    ruleVerification: (l['rule_verification'] as 'unverified' | 'confirmed') ?? 'unverified',
+    ruleSource: l['rule_source'] as string,
+  };
+  const none = (comparable: NonNullable<ComparisonRow['label']>['comparable']) => ({
+    ...base,
+    compared: null,
+    margins: [],
+    nearest: null,
+    comparable,
+    ok: false,
+  });
+  if (!item || !r) return none('no_result');
+  if (r['status'] !== 'reviewed') return none('not_reviewed');
+  let compared: string | null;
+  if (base.basis === item.basis) compared = (r['reported'] as string | null) ?? null;
+  else if (base.basis === entryBasis(item)) compared = (r['value'] as string | null) ?? null;
+  else return none('basis_differs');
+  const bounds = labelBounds(base.declared, rule);
+  const ms = compared !== null && bounds ? margins(compared, bounds) : null;
+  if (!ms) return { ...none('censored'), compared };
+  return { ...base, compared, ...sideOf(ms), comparable: 'ok', ok: ms.every((m) => m.ok) };
+}
+
+/** The retention samples of a lot with what remains of them and whether it covers the required quantity. */
+export function retentionState(
+  db: Db,
+  lotCode: string,
+): Array<{ code: string; remaining: string; unit: string; required: string | null; sufficient: boolean | null }> {
+  const product = productOfLot(db, lotCode);
+  const profile = product
+    ? (db.prepare('SELECT * FROM retention_profile WHERE product_code = ? AND retired = 0').get(product) as
+        | Row
+        | undefined)
+    : undefined;
+  const samples = db
+    .prepare(
+      "SELECT * FROM sample WHERE lot_code = ? AND kind = 'retention' AND status <> 'cancelled' AND retired = 0 AND disposed_at IS NULL ORDER BY code",
+    )
+    .all(lotCode) as Row[];
+  return samples.map((s) => {
+    const remaining = remainingOf(db, s);
+    const unit = s['unit'] as string;
+    if (!profile) return { code: s['code'] as string, remaining, unit, required: null, sufficient: null };
+    const required = convertOrNull(profile['required_quantity'] as string, profile['unit'] as string, unit);
+    return {
+      code: s['code'] as string,
+      remaining,
+      unit,
+      // In the sample's unit when it converts (a profile in another dimension cannot be met).
+      required:
+        required !== null
+          ? `${new D(required).toFixed()} ${unit}`
+          : `${profile['required_quantity'] as string} ${profile['unit'] as string}`,
+      sufficient: required === null ? false : new D(remaining).gte(required),
+    };
+  });
+}
+
+function convertOrNull(value: string, from: string, to: string): string | null {
+  if (from === to) return value;
+  if (!isQuantityUnit(from) || !isQuantityUnit(to)) return null;
+  return convertQuantity(value, from, to);
+}
+
+function remainingOf(db: Db, s: Row): string {
+  const ws = db
+    .prepare('SELECT quantity, unit FROM retention_withdrawal WHERE sample_id = ? AND retired = 0')
+    .all(s.id) as Array<{ quantity: string; unit: string }>;
+  let left = new D(s['quantity'] as string);
+  for (const w of ws) left = left.minus(convertOrNull(w.quantity, w.unit, s['unit'] as string) ?? '0');
+  return left.toFixed();
+}
+
+// ------------------------------------------------------------------ the service
+
+/**
+ * Label values of products and retention-sample evidence (issue 20 §5): the declared values
+ * and the rule applied, the lot comparison shown on the release checklist, retention profiles
+ * (required quantity, storage conditions, observation schedule), withdrawals and retention
+ * observations (留样观察). Every change goes through the ledger.
+ */
+export class ReleaseEvidenceService {
+  constructor(private readonly ledger: Ledger) {}
+
+  private get db() {
+    return this.ledger.db;
+  }
+
+  private today(): string {
+    return localDate(this.ledger.timeZone, this.ledger.now());
+  }
+
+  private product(code: string): Row {
+    const p = this.db.prepare('SELECT * FROM product WHERE code = ? AND retired = 0').get(code) as Row | undefined;
+    if (!p) fail('not_found', { entity: 'product', id: code }, 'errors.product_unknown');
+    return p;
+  }
+
+  // ------------------------------------------------------------------ label values
+
+  private specItemsOf(
+    productCode: string,
+  ): Array<{ code: string; nameZh: string; nameEn: string; unit: string; basis: string }> {
+    const p = this.product(productCode);
+    const v = this.db
+      .prepare(
+        `SELECT v.id FROM spec_version v JOIN specification s ON s.id = v.spec_id
+         WHERE s.subject_kind = 'product' AND s.subject_id = ? AND s.retired = 0 AND v.retired = 0 AND v.status <> 'superseded'
+         ORDER BY CASE v.status WHEN 'approved' THEN 0 ELSE 1 END, v.version DESC LIMIT 1`,
+      )
+      .get(p.id) as { id: string } | undefined;
+    if (!v) return [];
+    return (
+      this.db
+        .prepare(
+          'SELECT code, name_zh, name_en, unit, basis FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position',
+        )
+        .all(v.id) as Array<{ code: string; name_zh: string; name_en: string; unit: string; basis: string }>
+    ).map((i) => ({ code: i.code, nameZh: i.name_zh, nameEn: i.name_en, unit: i.unit, basis: i.basis }));
+  }
+
+  private labelView(r: Row, names?: Map<string, { nameZh: string; nameEn: string }>): LabelValueView {
+    const rule = parseLabelRule(json<unknown>(r['rule'], {}));
+    const n = names?.get(r['item_code'] as string);
+    return {
+      id: r.id,
+      rev: r.rev,
+      productCode: r['product_code'] as string,
+      itemCode: r['item_code'] as string,
+      nameZh: n?.nameZh ?? null,
+      nameEn: n?.nameEn ?? null,
+      declared: r['declared'] as string,
+      unit: r['unit'] as string,
+      basis: r['basis'] as string,
+      minPct: rule.minPct,
+      maxPct: rule.maxPct,
+      ruleSource: r['rule_source'] as string,
+      ruleVerification: r['rule_verification'] as LabelValueView['ruleVerification'],
+      confirmedBy: (r['confirmed_by'] as string | null) ?? null,
+      confirmedAt: iso(r['confirmed_at']),
+      confirmReference: (r['confirm_reference'] as string | null) ?? null,
+      note: (r['note'] as string | null) ?? null,
+    };
+  }
+
+  labels(productCode: string) {
+    const p = this.product(productCode);
+    const specItems = this.specItemsOf(productCode);
+    const names = new Map(specItems.map((i) => [i.code, i]));
+    return {
+      product: {
+        code: p['code'] as string,
+        nameZh: p['name_zh'] as string,
+        nameEn: p['name_en'] as string,
+        stage: p['stage'] as string,
+      },
+      items: labelRows(this.db, productCode).map((r) => this.labelView(r, names)),
+      specItems,
+    };
+  }
+
+  saveLabel(
+    actor: Actor,
+    i: {
+      id?: string | undefined;
+      productCode: string;
+      itemCode: string;
+      declared: string;
+      unit: string;
+      basis: string;
+      minPct: string | null;
+      maxPct: string | null;
+      ruleSource: string;
+      note: string | null;
+      reason?: string | undefined;
+    },
+  ): LabelValueView {
+    this.product(i.productCode);
+    if (new D(i.declared).lte(0)) fail('invalid_input', { field: 'declared' }, 'errors.label_declared_positive');
+    if (i.minPct === null && i.maxPct === null) fail('invalid_input', { field: 'minPct' }, 'errors.label_rule_empty');
+    if (i.minPct !== null && i.maxPct !== null && new D(i.minPct).gt(i.maxPct))
+      fail('invalid_input', { field: 'maxPct' }, 'errors.label_rule_order');
+    if (i.id && !i.reason) fail('invalid_input', { field: 'reason' }, 'errors.reason_required');
+    const rule = JSON.stringify({ minPct: i.minPct, maxPct: i.maxPct });
+    const names = new Map(this.specItemsOf(i.productCode).map((x) => [x.code, x]));
+    return this.ledger.write(actor, (w) => {
+      const dup = this.db
+        .prepare('SELECT id FROM label_value WHERE product_code = ? AND item_code = ? AND retired = 0 AND id <> ?')
+        .get(i.productCode, i.itemCode, i.id ?? '') as { id: string } | undefined;
+      if (dup) fail('conflict', { item: i.itemCode }, 'errors.label_item_exists');
+      const fields: Record<string, Value> = {
+        product_code: i.productCode,
+        item_code: i.itemCode,
+        declared: i.declared,
+        unit: i.unit,
+        basis: i.basis,
+        rule,
+        rule_source: i.ruleSource,
+        note: i.note,
+      };
+      if (i.id) {
+        const cur = w.get(RE.labelValue, i.id);
+        if (!cur || cur.retired) fail('not_found', { entity: 'label_value', id: i.id }, 'errors.label_not_found');
+        if (cur['product_code'] !== i.productCode)
+          fail('invalid_input', { field: 'productCode' }, 'errors.code_immutable');
+        // A confirmation covers the rule as it was checked: changing the rule withdraws it.
+        const ruleChanged = cur['rule'] !== rule || cur['rule_source'] !== i.ruleSource;
+        if (ruleChanged)
+          Object.assign(fields, {
+            rule_verification: 'unverified',
+            confirmed_by: null,
+            confirmed_at: null,
+            confirm_reference: null,
+          });
+        return this.labelView(w.update(RE.labelValue, i.id, fields, { reason: i.reason! }), names);
+      }
+      return this.labelView(
+        w.create(RE.labelValue, {
+          ...fields,
+          rule_verification: 'unverified',
+          confirmed_by: null,
+          confirmed_at: null,
+          confirm_reference: null,
+        }),
+        names,
+      );
+    });
+  }
+
+  retireLabel(actor: Actor, id: string, reason: string): { ok: true } {
+    return this.ledger.write(actor, (w) => {
+      const cur = w.get(RE.labelValue, id);
+      if (!cur || cur.retired) fail('not_found', { entity: 'label_value', id }, 'errors.label_not_found');
+      w.retire(RE.labelValue, id, reason);
+      return { ok: true as const };
+    });
+  }
+
+  /** A QA manager has checked the rule against the standard's text: recorded with the clause checked. */
+  confirmRule(actor: Actor, id: string, reference: string): LabelValueView {
+    return this.ledger.write(actor, (w) => {
+      const cur = w.get(RE.labelValue, id);
+      if (!cur || cur.retired) fail('not_found', { entity: 'label_value', id }, 'errors.label_not_found');
+      if (cur['rule_verification'] === 'confirmed') fail('conflict', { id }, 'errors.label_rule_confirmed');
+      return this.labelView(
+        w.update(
+          RE.labelValue,
+          id,
+          { rule_verification: 'confirmed', confirmed_by: actor.id, confirmed_at: w.at, confirm_reference: reference },
+          { reason: `rule confirmed against ${reference}` },
+        ),
+      );
+    });
+  }
+
+  compare(lotCode: string): LabelComparison {
+    const lot = this.db.prepare('SELECT kind FROM lot WHERE code = ? AND retired = 0').get(lotCode) as
+      | { kind: string }
+      | undefined;
+    if (!lot) fail('not_found', { entity: 'lot', id: lotCode }, 'errors.lot_not_found');
+    return labelComparison(this.db, lotCode);
+  }
+
+  // ------------------------------------------------------------------ retention profiles
+
+  private profileRow(productCode: string): Row | undefined {
+    return this.db
+      .prepare('SELECT * FROM retention_profile WHERE product_code = ? AND retired = 0')
+      .get(productCode) as Row | undefined;
+  }
+
+  private profileView(r: Row): Profile {
+    return {
+      productCode: r['product_code'] as string,
+      requiredQuantity: r['required_quantity'] as string,
+      unit: r['unit'] as string,
+      basisNote: r['basis_note'] as string,
+      storageConditions: r['storage_conditions'] as string,
+      observationDays: json<number[]>(r['observation_days'], []),
+    };
+  }
+
+  profile(productCode: string): Profile | null {
+    this.product(productCode);
+    const r = this.profileRow(productCode);
+    return r ? this.profileView(r) : null;
+  }
+
+  saveProfile(
+    actor: Actor,
+    i: {
+      productCode: string;
+      requiredQuantity: string;
+      unit: QuantityUnit;
+      basisNote: string;
+      storageConditions: string;
+      observationDays: number[];
+      reason?: string | undefined;
+    },
+  ): Profile {
+    this.product(i.productCode);
+    if (new D(i.requiredQuantity).lte(0))
+      fail('invalid_input', { field: 'requiredQuantity' }, 'errors.quantity_positive');
+    const days = [...new Set(i.observationDays)].sort((a, b) => a - b);
+    return this.ledger.write(actor, (w) => {
+      const cur = this.profileRow(i.productCode);
+      const fields = {
+        product_code: i.productCode,
+        required_quantity: i.requiredQuantity,
+        unit: i.unit,
+        basis_note: i.basisNote,
+        storage_conditions: i.storageConditions,
+        observation_days: JSON.stringify(days),
+      };
+      if (cur) {
+        if (!i.reason) fail('invalid_input', { field: 'reason' }, 'errors.reason_required');
+        return this.profileView(w.update(RE.retentionProfile, cur.id, fields, { reason: i.reason }));
+      }
+      return this.profileView(w.create(RE.retentionProfile, fields));
+    });
+  }
+
+  // ------------------------------------------------------------------ retention samples
+
+  private retentionSample(code: string): Row {
+    const s = this.db.prepare('SELECT * FROM sample WHERE code = ? AND retired = 0').get(code) as Row | undefined;
+    if (!s) fail('not_found', { entity: 'sample', id: code }, 'errors.sample_not_found');
+    if (s['kind'] !== 'retention') fail('invalid_input', { code }, 'errors.sample_not_retention');
+    return s;
+  }
+
+  private scheduleOf(s: Row, profile: Profile | null, observations: Row[]): Detail['schedule'] {
+    if (!profile) return [];
+    const lotDate = (
+      this.db.prepare('SELECT lot_date FROM lot WHERE code = ?').get(s['lot_code']) as { lot_date: string } | undefined
+    )?.lot_date?.slice(0, 10);
+    if (!lotDate) return [];
+    const keepUntil = (s['keep_until'] as string | null) ?? null;
+    const today = this.today();
+    return profile.observationDays
+      .map((d) => addDays(lotDate, d))
+      .filter((due) => !keepUntil || due <= keepUntil)
+      .map((dueOn) => {
+        const o = observations.find((x) => x['due_on'] === dueOn);
+        return {
+          dueOn,
+          observationId: o?.id ?? null,
+          outcome: (o?.['outcome'] as Outcome | undefined) ?? null,
+          overdue: !o && dueOn < today && s['disposed_at'] === null,
+        };
+      });
+  }
+
+  detail(code: string): Detail {
+    const s = this.retentionSample(code);
+    const lot = this.db.prepare('SELECT item_code, lot_date, kind FROM lot WHERE code = ?').get(s['lot_code']) as
+      | { item_code: string; lot_date: string; kind: string }
+      | undefined;
+    const productCode = lot?.kind === 'finished' ? lot.item_code : null;
+    const pr = productCode ? this.profileRow(productCode) : undefined;
+    const profile = pr ? this.profileView(pr) : null;
+    const withdrawals = this.db
+      .prepare('SELECT * FROM retention_withdrawal WHERE sample_id = ? AND retired = 0 ORDER BY withdrawn_at')
+      .all(s.id) as Row[];
+    const observations = this.db
+      .prepare('SELECT * FROM retention_observation WHERE sample_id = ? AND retired = 0 ORDER BY due_on, observed_at')
+      .all(s.id) as Row[];
+    const remaining = remainingOf(this.db, s);
+    const unit = s['unit'] as string;
+    const withdrawn = new D(s['quantity'] as string).minus(remaining).toFixed();
+    const required = profile ? convertOrNull(profile.requiredQuantity, profile.unit, unit) : null;
+    return {
+      sample: {
+        code: s['code'] as string,
+        lotCode: s['lot_code'] as string,
+        productCode,
+        lotDate: lot?.lot_date?.slice(0, 10) ?? null,
+        quantity: s['quantity'] as string,
+        unit,
+        storageLocation: (s['storage_location'] as string | null) ?? null,
+        keepUntil: (s['keep_until'] as string | null) ?? null,
+        status: s['status'] as string,
+        disposedAt: iso(s['disposed_at']),
+      },
+      profile,
+      withdrawn,
+      remaining,
+      sufficient: profile ? required !== null && new D(remaining).gte(required) : null,
+      withdrawals: withdrawals.map((w) => ({
+        id: w.id,
+        quantity: w['quantity'] as string,
+        unit: w['unit'] as string,
+        purpose: w['purpose'] as Purpose,
+        reason: w['reason'] as string,
+        spotCheckCode: (w['spot_check_code'] as string | null) ?? null,
+        withdrawnBy: w['withdrawn_by'] as string,
+        withdrawnAt: iso(w['withdrawn_at'])!,
+      })),
+      observations: observations.map((o) => ({
+        id: o.id,
+        dueOn: o['due_on'] as string,
+        observedOn: o['observed_on'] as string,
+        outcome: o['outcome'] as Outcome,
+        findings: o['findings'] as string,
+        storageObserved: (o['storage_observed'] as string | null) ?? null,
+        observedBy: o['observed_by'] as string,
+        observedAt: iso(o['observed_at'])!,
+      })),
+      schedule: this.scheduleOf(s, profile, observations),
+    };
+  }
+
+  /**
+   * Takes quantity out of a retention sample inside the caller's transaction (a spot check's
+   * re-test uses it too). Never more than remains; a disposed or cancelled sample has none.
+   */
+  withdrawIn(
+    w: LedgerWriter,
+    code: string,
+    i: { quantity: string; unit: QuantityUnit; purpose: Purpose; reason: string; spotCheckCode?: string | null },
+  ): Row {
+    const s = this.retentionSample(code);
+    if (s['status'] === 'cancelled' || s['disposed_at'] !== null)
+      fail('conflict', { code, status: s['status'] }, 'errors.retention_not_available');
+    if (new D(i.quantity).lte(0)) fail('invalid_input', { field: 'quantity' }, 'errors.quantity_positive');
+    const inSampleUnit = convertOrNull(i.quantity, i.unit, s['unit'] as string);
+    if (inSampleUnit === null)
+      fail('invalid_input', { field: 'unit', unit: i.unit, sampleUnit: s['unit'] }, 'errors.retention_unit_mismatch');
+    // Evaluated inside the transaction that writes: two withdrawals at once cannot overdraw.
+    const remaining = remainingOf(this.db, s);
+    if (new D(inSampleUnit).gt(remaining))
+      fail('conflict', { code, remaining, unit: s['unit'] }, 'errors.retention_overdrawn');
+    return w.create(
+      RE.withdrawal,
+      {
+        sample_id: s.id,
+        sample_code: code,
+        lot_code: s['lot_code'] as string,
+        quantity: i.quantity,
+        unit: i.unit,
+        purpose: i.purpose,
+        reason: i.reason,
+        spot_check_code: i.spotCheckCode ?? null,
+        withdrawn_by: w.actor.id,
+        withdrawn_at: w.at,
+      },
+      { reason: i.reason },
+    );
+  }
+
+  withdraw(
+    actor: Actor,
+    code: string,
+    i: { quantity: string; unit: QuantityUnit; purpose: Purpose; reason: string },
+  ): Detail {
+    if (i.purpose === 'spot_check_retest')
+      fail('invalid_input', { field: 'purpose' }, 'errors.retention_use_spot_check');
+    this.ledger.write(actor, (w) => this.withdrawIn(w, code, i));
+    return this.detail(code);
+  }
+
+  observe(
+    actor: Actor,
+    code: string,
+    i: { dueOn: string; observedOn: string; outcome: Outcome; findings: string; storageObserved: string | null },
+  ): Detail {
+    const s = this.retentionSample(code);
+    const d = this.detail(code);
+    const slot = d.schedule.find((x) => x.dueOn === i.dueOn);
+    if (!slot) fail('invalid_input', { field: 'dueOn', dueOn: i.dueOn }, 'errors.retention_observation_not_scheduled');
+    if (slot.observationId) fail('conflict', { dueOn: i.dueOn }, 'errors.retention_observation_done');
+    if (i.observedOn > this.today()) fail('invalid_input', { field: 'observedOn' }, 'errors.date_in_future');
+    if (d.sample.lotDate && i.observedOn < d.sample.lotDate)
+      fail('invalid_input', { field: 'observedOn' }, 'errors.retention_observed_before_lot');
+    this.ledger.write(actor, (w) => {
+      const again = this.db
+        .prepare('SELECT 1 FROM retention_observation WHERE sample_id = ? AND due_on = ? AND retired = 0')
+        .get(s.id, i.dueOn);
+      if (again) fail('conflict', { dueOn: i.dueOn }, 'errors.retention_observation_done');
+      w.create(RE.observation, {
+        sample_id: s.id,
+        sample_code: code,
+        lot_code: s['lot_code'] as string,
+        due_on: i.dueOn,
+        observed_on: i.observedOn,
+        outcome: i.outcome,
+        findings: i.findings,
+        storage_observed: i.storageObserved,
+        observed_by: actor.id,
+        observed_at: w.at,
+      });
+    });
+    return this.detail(code);
+  }
+
+  /**
+   * Observations due within `withinDays` (or overdue) across retention samples still kept: two
+   * queries (samples with their lot date and profile; the observations made), whatever the
+   * size of the store.
+   */
+  observationsDue(withinDays: number) {
+    const today = this.today();
+    const until = addDays(today, withinDays);
+    const rows = this.db
+      .prepare(
+        `SELECT s.id, s.code, s.lot_code, s.keep_until, s.storage_location, l.item_code, substr(l.lot_date, 1, 10) AS lot_date, p.observation_days
+         FROM sample s JOIN lot l ON l.code = s.lot_code JOIN retention_profile p ON p.product_code = l.item_code AND p.retired = 0
+         WHERE s.kind = 'retention' AND s.retired = 0 AND s.status <> 'cancelled' AND s.disposed_at IS NULL ORDER BY s.code`,
+      )
+      .all() as Array<{
+      id: string;
+      code: string;
+      lot_code: string;
+      keep_until: string | null;
+      storage_location: string | null;
+      item_code: string;
+      lot_date: string;
+      observation_days: string;
+    }>;
+    const done = new Set(
+      (
+        this.db
+          .prepare(
+            `SELECT o.sample_id, o.due_on FROM retention_observation o JOIN sample s ON s.id = o.sample_id
+             WHERE o.retired = 0 AND s.kind = 'retention' AND s.disposed_at IS NULL`,
+          )
+          .all() as Array<{ sample_id: string; due_on: string }>
+      ).map((o) => `${o.sample_id}|${o.due_on}`),
+    );
+    const out: Array<{
+      sampleCode: string;
+      lotCode: string;
+      productCode: string | null;
+      dueOn: string;
+      overdue: boolean;
+      storageLocation: string | null;
+    }> = [];
+    for (const r of rows) {
+      for (const d of json<number[]>(r.observation_days, [])) {
+        const dueOn = addDays(r.lot_date, d);
+        if (dueOn > until || (r.keep_until && dueOn > r.keep_until) || done.has(`${r.id}|${dueOn}`)) continue;
+        out.push({
+          sampleCode: r.code,
+          lotCode: r.lot_code,
+          productCode: r.item_code,
+          dueOn,
+          overdue: dueOn < today,
+          storageLocation: r.storage_location,
+        });
+      }
+    }
+    return out.sort((a, b) => a.dueOn.localeCompare(b.dueOn) || a.sampleCode.localeCompare(b.sampleCode));
+  }
+}
