@@ -45,17 +45,20 @@ export async function runImportJob(job: ImportJob, post: (m: ImportWorkerMessage
       timeZone: job.timeZone,
       anchors: job.anchorsDataDir ? AnchorStore.forDataDir(job.anchorsDataDir) : null,
     });
+    let report: ImportReport;
     try {
-      const report = await importFiles(ledger, job.actor, job.files, {
+      report = await importFiles(ledger, job.actor, job.files, {
         stagingDir: job.stagingDir,
         ...(job.correctionReason !== undefined ? { correctionReason: job.correctionReason } : {}),
         ...(job.dryRun ? { dryRun: true } : {}),
         onProgress: (phase, done, total) => post({ type: 'progress', phase, done, total }),
       });
-      post({ type: 'done', report });
     } finally {
+      // Closed before the parent hears "done" (and terminates this thread): no handle on the
+      // database outlives the job (Windows refuses to move an open file, D-040).
       ledger.db.close();
     }
+    post({ type: 'done', report });
   } catch (e) {
     const error = e && typeof e === 'object' && 'error' in e ? (e as { error: unknown }).error : null;
     post({ type: 'error', error, message: e instanceof Error ? e.message : String(e) });
