@@ -312,7 +312,7 @@ export class AppCore {
       const st = s.settings.get();
       const last = this.lastRun();
       const due = !last || this.clock() - (last['finished_at'] as number) > st.verifyEveryHours * 3_600_000;
-      if (due && !this.jobs.isRunning('verify')) {
+      if (due && !this.jobs.isRunning('verify') && !this.jobs.isRunning('restore')) {
         try {
           startVerification(this, null);
         } catch (e) {
@@ -359,10 +359,19 @@ export class AppCore {
     this.services = null;
   }
 
-  /** Replaces the open database (restore): sessions end, everything reopens. */
-  reopen(): void {
+  /**
+   * Closes the database connection and drops the services (restore, before the files are
+   * swapped: Windows cannot move an open file). Until reopen(), calls answer `why`.
+   */
+  closeDatabase(why: AppError = appError('not_initialized')): void {
     this.services?.ledger.db.close();
     this.services = null;
+    this.openError = why;
+  }
+
+  /** Replaces the open database (restore): sessions end, everything reopens. */
+  reopen(): void {
+    this.closeDatabase();
     this.open();
   }
 

@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import type { SessionView } from '../../shared/contract/channels/identity';
 import type { Finding, VerifyReport } from '../../shared/contract/channels/ledger';
-import { fail, type Result } from '../../shared/contract/errors';
+import { appError, fail, type Result } from '../../shared/contract/errors';
 import { actorOf, prepareFirstAdministrator, toUserView, type UserRow } from '../auth/identity';
 import type { CallContext, HandlerTable, SessionInfo } from '../dispatcher/dispatcher';
 import { auditEntryDetail, exportAuditCsv, queryAudit } from '../ledger/audit-queries';
@@ -9,6 +9,7 @@ import { backupDatabase, restoreDatabase } from '../ledger/backup';
 import { E, type Row } from '../ledger/entities';
 import { systemActor, type Actor } from '../ledger/ledger';
 import { verifyFile } from '../ledger/verify-runner';
+import { isImportRunning } from '../import/import-runner';
 import type { AppCore } from './core';
 import { signatureView } from './signature-view';
 import { lotsHandlers } from '../lots/handlers';
@@ -178,6 +179,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     'ledger.status': () => core.ledgerState(),
     'ledger.verify': (_i, ctx) => {
       if (core.jobs.isRunning('verify')) fail('conflict', {}, 'errors.verify_running');
+      if (core.jobs.isRunning('restore')) fail('conflict', { job: 'restore' }, 'errors.restore_running');
       return { jobId: startVerification(core, actor(ctx)) };
     },
     'ledger.lastRun': () => {
@@ -244,6 +246,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
 
     'backup.create': ({ folder }, ctx) => {
       const svc = core.need();
+      if (core.jobs.isRunning('restore')) fail('conflict', { job: 'restore' }, 'errors.restore_running');
       const dir = folder ?? svc.settings.get().backupFolder;
       if (!dir) fail('invalid_input', { field: 'folder' }, 'errors.backup_folder_missing');
       const who = actor(ctx);
@@ -259,21 +262,29 @@ export function buildHandlers(core: AppCore): HandlerTable {
     },
     'backup.restore': async ({ file, reason, password }, ctx) => {
       const svc = core.need();
+      // Every connection to the database must be closed before it is moved aside (Windows
+      // refuses to rename an open file, D-040): no restore next to a job that holds one.
+      for (const job of ['restore', 'verify', 'backup', 'import'] as const) {
+        if (core.jobs.isRunning(job) || (job === 'import' && isImportRunning())) fail('conflict', { job }, 'errors.restore_busy');
+      }
       const u = await svc.identity.authenticate(sessionOf(ctx).userId, password, 'restore');
       const who = actorOf(u);
       const skewMs = svc.settings.get().clockSkewMinutes * 60_000;
       return {
         jobId: core.jobs.start('restore', async () => {
-          // The backup is verified before anything is replaced; the open database keeps
-          // serving until the swap, then everything reopens on the restored file (every
-          // session ends: users sign in again on the restored records).
+          // The backup is verified and copied beside the database while the open database
+          // keeps serving; then the app's connection is closed, the files are swapped, and
+          // everything reopens on the restored file (every session ends: users sign in again
+          // on the restored records). A failure after the close reopens the original.
           await restoreDatabase({
             backupFile: file,
             targetFile: core.dbFile,
+            releaseTarget: () => core.closeDatabase(appError('conflict', {}, 'errors.restore_in_progress')),
             ledgerFactory: () => {
               core.reopen();
               return core.need().ledger;
             },
+            reopenOriginal: () => core.reopen(),
             actor: who,
             reason,
             anchors: core.anchors,

@@ -2,6 +2,7 @@ import en, { type Messages } from './en';
 import zhCN from './zh-CN';
 import { serviceMessagesEn, serviceMessagesZh } from './service-messages';
 import { importMessagesEn, importMessagesZh } from './import-messages';
+import { desktopMessagesEn, desktopMessagesZh } from './desktop-messages';
 
 export type { Messages };
 
@@ -20,8 +21,8 @@ function merge<T extends object>(base: T, extra: object): T {
 
 /** Screen messages plus the specific messages of main-process services (service-messages.ts). */
 export const messages: Record<Locale, Messages> = {
-  en: merge(merge(en, serviceMessagesEn), importMessagesEn),
-  'zh-CN': merge(merge(zhCN, serviceMessagesZh), importMessagesZh),
+  en: merge(merge(merge(en, serviceMessagesEn), importMessagesEn), desktopMessagesEn),
+  'zh-CN': merge(merge(merge(zhCN, serviceMessagesZh), importMessagesZh), desktopMessagesZh),
 };
 
 export function isLocale(value: unknown): value is Locale {
