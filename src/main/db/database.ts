@@ -40,6 +40,14 @@ export function nativeBindingPath(): string | undefined {
  */
 let busyTimeoutMs = 5000;
 
+/**
+ * The wait a host with a user interface uses on its own thread (Electron main, harness):
+ * long enough for another process's short write transaction (a few ms), short enough that a
+ * long-held lock (an import by the CLI) is reported within the 50 ms-class budget of the main
+ * thread instead of freezing it for 5 s (D-043).
+ */
+export const UI_BUSY_TIMEOUT_MS = 100;
+
 export function setBusyTimeout(ms: number): void {
   busyTimeoutMs = Math.max(0, Math.floor(ms));
 }

@@ -5,6 +5,7 @@
  */
 export const desktopMessagesEn = {
   errors: {
+    bad_frame: 'The message could not be read ({{reason}}) and was ignored; nothing was changed.',
     backup_changed_while_restoring:
       'The backup file changed while it was being copied for the restore. Nothing was replaced; check the backup medium and try again.',
     restore_busy: 'A restore cannot start while {{job}} is running. Wait for it to finish and try again.',
@@ -15,6 +16,7 @@ export const desktopMessagesEn = {
 
 export const desktopMessagesZh: typeof desktopMessagesEn = {
   errors: {
+    bad_frame: '无法读取该消息（{{reason}}），已忽略；未做任何更改。',
     backup_changed_while_restoring: '恢复时复制的备份文件发生了变化。未替换任何内容；请检查备份介质后重试。',
     restore_busy: '{{job}}正在进行，无法开始恢复。请等待其完成后重试。',
     restore_in_progress: '正在用备份替换数据库。请稍候，然后重新登录。',
