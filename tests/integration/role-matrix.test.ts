@@ -442,6 +442,7 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'import.status': {},
   'documents.get': { id: 'none' },
   'documents.list': { subjectEntity: 'sample', subjectId: 'none' },
+  'documents.open': { ref: { kind: 'document', id: 'none' }, action: 'open' },
 };
 
 type Who = Role | 'anonymous';
@@ -613,6 +614,7 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'import.status': SIGNED_IN,
   'documents.get': READERS,
   'documents.list': READERS,
+  'documents.open': READERS,
 };
 
 /** Channels whose effect is on the caller's own session, not on records. */

@@ -28,6 +28,7 @@ import { isImportRunning } from '../import/import-runner';
 import { JobRunner } from './jobs';
 import { DocumentsService } from '../documents/documents-service';
 import type { PdfPrinter } from '../documents/pdf';
+import type { DocumentViewer } from '../documents/viewer';
 import { buildHandlers, startVerification } from './handlers';
 
 export interface CoreOptions {
@@ -49,6 +50,8 @@ export interface CoreOptions {
    * tests); without one, printing answers errors.pdf_unavailable. Closed with the core.
    */
   pdf?: PdfPrinter;
+  /** The host's document viewer (desktop: system PDF viewer and print dialog); none in the harness. */
+  viewer?: DocumentViewer;
 }
 
 export interface CoreLog extends DispatcherLog {
@@ -112,6 +115,7 @@ export class AppCore {
   readonly key: HostKey;
   readonly resourcesDir: string;
   readonly pdf: PdfPrinter | null;
+  readonly viewer: DocumentViewer | null;
   private services: Services | null = null;
   openError: AppError | null = null;
   /** Findings of the start-up tail check, open until a full verification runs. */
@@ -131,6 +135,7 @@ export class AppCore {
     this.anchors = AnchorStore.forDataDir(opts.dataDir);
     this.resourcesDir = opts.resourcesDir ?? findResourcesDir();
     this.pdf = opts.pdf ?? null;
+    this.viewer = opts.viewer ?? null;
     this.key = loadOrCreateHostKey(opts.dataDir, opts.hostKind, this.host, opts.protector, this.clock());
     this.jobs = new JobRunner((p) => this.dispatcher.emit('all', 'job.progress', p));
     const gate = {

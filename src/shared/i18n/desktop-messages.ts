@@ -4,10 +4,20 @@
  * cannot be unsealed, diagnostics and a busy database. Merged into en / zh-CN by index.ts.
  */
 export const desktopMessagesEn = {
+  desktop: {
+    documents: {
+      print: 'Print',
+      openFailed: 'The document could not be shown.',
+    },
+  },
   errors: {
     bad_frame: 'The message could not be read ({{reason}}) and was ignored; nothing was changed.',
     backup_changed_while_restoring:
       'The backup file changed while it was being copied for the restore. Nothing was replaced; check the backup medium and try again.',
+    preview_expired: 'This preview is no longer kept. Make it again to open or print it.',
+    viewer_failed: 'The system viewer could not {{action}} the document: {{reason}}. Download it and open it yourself.',
+    viewer_unavailable:
+      'This workstation has no document viewer. Use Download, or open the document in the browser tab.',
     restore_busy: 'A restore cannot start while {{job}} is running. Wait for it to finish and try again.',
     restore_in_progress: 'A restore is replacing the database. Wait a moment, then sign in again.',
     restore_running: 'A restore is running. Wait for it to finish; then back up or verify the restored database.',
@@ -15,9 +25,18 @@ export const desktopMessagesEn = {
 };
 
 export const desktopMessagesZh: typeof desktopMessagesEn = {
+  desktop: {
+    documents: {
+      print: '打印',
+      openFailed: '无法显示该文件。',
+    },
+  },
   errors: {
     bad_frame: '无法读取该消息（{{reason}}），已忽略；未做任何更改。',
     backup_changed_while_restoring: '恢复时复制的备份文件发生了变化。未替换任何内容；请检查备份介质后重试。',
+    preview_expired: '此预览已不再保留。请重新生成后再打开或打印。',
+    viewer_failed: '系统查看器无法处理该文件（{{action}}）：{{reason}}。请下载后自行打开。',
+    viewer_unavailable: '此工作站没有文件查看器。请使用“下载”，或在浏览器标签页中打开该文件。',
     restore_busy: '{{job}}正在进行，无法开始恢复。请等待其完成后重试。',
     restore_in_progress: '正在用备份替换数据库。请稍候，然后重新登录。',
     restore_running: '正在进行恢复。请等待其完成，然后再对恢复后的数据库进行备份或校验。',
