@@ -19,6 +19,7 @@ import { DrillsService } from '../recall/drills-service';
 import { SessionManager } from '../auth/sessions';
 import { SettingsService } from '../auth/settings';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
+import { isSqliteBusy } from '../db/database';
 import { Dispatcher, type DispatcherLog, type Locale } from '../dispatcher/dispatcher';
 import { AnchorStore } from '../ledger/anchor';
 import { loadOrCreateHostKey, type HostKey, type HostKind, type KeyProtector } from '../ledger/keys';
@@ -208,7 +209,12 @@ export class AppCore {
       this.runDailyJobs();
     } catch (e) {
       this.services = null;
-      this.openError = e instanceof AppErrorException ? e.error : appError('internal', { message: String(e) });
+      this.openError =
+        e instanceof AppErrorException
+          ? e.error
+          : isSqliteBusy(e)
+            ? appError('conflict', { file: this.dbFile }, 'errors.database_busy')
+            : appError('internal', { message: String(e) });
       this.log.error({ channel: 'open', error: e });
     }
   }
@@ -235,9 +241,13 @@ export class AppCore {
     const s = this.services;
     if (!s || !s.ledger.isKeyRegistered()) return;
     try {
+      // The write lock only when something is due: a start-up never queues behind another
+      // process's write for nothing (issue 24 §7).
+      if (!s.specs.hasDue(this.clock())) return;
       s.ledger.write(systemActor, (w) => s.specs.supersedeDue(w, this.clock()));
     } catch (e) {
-      this.log.error({ channel: 'jobs.daily', error: e });
+      if (isSqliteBusy(e)) this.log.info('daily jobs: the database is busy (another program is writing); next run in 10 minutes');
+      else this.log.error({ channel: 'jobs.daily', error: e });
     }
   }
 

@@ -23,6 +23,7 @@ import { intakeHandlers } from '../intake/handlers';
 import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
 import { recallHandlers } from '../recall/handlers';
+import { workstationHandlers } from '../workstation/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -93,7 +94,11 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...instrumentsHandlers(core),
     ...dispositionHandlers(core),
     ...recallHandlers(core),
+    ...workstationHandlers(core),
     'app.status': () => {
+      // A database that was busy at start (another program writing) is tried again when the
+      // window asks (its Retry button), with the UI's short lock wait.
+      if (!core.maybe() && core.openError?.messageKey === 'errors.database_busy') core.open();
       const svc = core.maybe();
       return {
         initialized: svc !== null,

@@ -13,6 +13,7 @@ import { envChannels, intakeChannels } from './channels/intake';
 import { instrumentsChannels, instrumentsEvents } from './channels/instruments';
 import { dispositionChannels } from './channels/disposition';
 import { recallChannels } from './channels/recall';
+import { workstationChannels } from './channels/workstation';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -35,6 +36,7 @@ export const contract = {
   ...instrumentsChannels,
   ...dispositionChannels,
   ...recallChannels,
+  ...workstationChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {
