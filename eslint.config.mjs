@@ -174,6 +174,14 @@ const NEW_WINDOWS = [
   { selector: "JSXAttribute[name.name='target'][value.value='_blank']", message: NEW_WINDOW_MESSAGE },
 ];
 
+/** Runtime imports of better-sqlite3 (type-only imports are fine). */
+const noSqlite = {
+  regex: '^better-sqlite3$',
+  allowTypeImports: true,
+  message:
+    'Open SQLite through src/main/db/database.ts (openSqlite / openScratchSqlite): it passes the native binding of this thread, Electron\'s build in the desktop app and in its workers. A direct better-sqlite3 Database loads the Node build and fails there (docs/decisions.md D-038).',
+};
+
 const EXTERNAL_LINK_HELPER = 'src/main/electron/external-links.ts';
 const WORKER_SPAWN = 'src/main/workers/spawn.ts';
 const DOCUMENT_TAB = 'src/renderer/src/api/document-tab.tsx';
@@ -292,12 +300,18 @@ export default tseslint.config(
   },
 
   // ---- (b) src/main: plain Node services; only src/main/electron may import electron --
+  // better-sqlite3 is opened only through src/main/db/database.ts, which applies the native
+  // binding of the thread (Electron's build in the desktop, D-038).
   {
     files: ['src/main/**'],
-    ignores: ['src/main/electron/**'],
+    ignores: ['src/main/electron/**', 'src/main/db/database.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [noElectron(WHY.mainElectron)] }],
+      'no-restricted-imports': ['error', { patterns: [noElectron(WHY.mainElectron), noSqlite] }],
     },
+  },
+  {
+    files: ['src/main/electron/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noSqlite] }] },
   },
   {
     files: ['src/main/**'],

@@ -171,3 +171,13 @@ describe('workers and new windows (D-038, D-041)', () => {
     expect(tab).toEqual([]);
   });
 });
+
+describe('SQLite is opened through the database module (D-038)', () => {
+  it('a direct better-sqlite3 import in src/main fails, outside src/main/db/database.ts', async () => {
+    const code = "import Database from 'better-sqlite3';\nexport const db = new Database(':memory:');\n";
+    for (const file of ['src/main/import/x.ts', 'src/main/electron/x.ts', 'src/main/ledger/x.ts']) {
+      expect((await lint(file, code)).map((m) => m.message).join('\n'), file).toContain('openScratchSqlite');
+    }
+    expect(await lint('src/main/db/database.ts', code)).toEqual([]);
+  });
+});

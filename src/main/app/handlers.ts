@@ -298,6 +298,9 @@ export function buildHandlers(core: AppCore): HandlerTable {
           // The restore entry moved the anchor: check the tail again against it.
           core.runStartupCheck();
           core.dispatcher.emit('all', 'ledger.changed', core.ledgerState());
+          // Every session ended with the swap, so session-scoped events (this job's end
+          // included) no longer reach the windows: tell them to sign in again.
+          core.dispatcher.emit('all', 'session.changed', { reason: 'signed_out' });
           return { ok: true };
         }),
       };

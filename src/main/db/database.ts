@@ -80,6 +80,15 @@ export function openSqlite(file: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
+/**
+ * A scratch SQLite file that is not the record store (the import's staging database): no
+ * WAL, no pragmas of the ledger, but the same native binding as every other connection of
+ * this thread. The ONLY other place that may construct a better-sqlite3 Database (lint).
+ */
+export function openScratchSqlite(file: string): Db {
+  return new Database(file, { timeout: busyTimeoutMs, ...(nativeBinding ? { nativeBinding } : {}) });
+}
+
 /** SQLite's "another connection holds the lock" (SQLITE_BUSY and its extended codes). */
 export function isSqliteBusy(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
