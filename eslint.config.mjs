@@ -146,7 +146,45 @@ const SQL_WRITES = [
   },
 ];
 
+/**
+ * Workers start only through src/main/workers/spawn.ts, which hands every worker the native
+ * binding of better-sqlite3 the main thread uses (Electron's ABI in the desktop app). A worker
+ * started anywhere else would load the Node build and fail in the packaged app (D-038).
+ */
+const NEW_WORKER = {
+  selector: "NewExpression[callee.name='Worker'], NewExpression[callee.property.name='Worker']",
+  message:
+    'Start worker threads with spawnWorker() from src/main/workers/spawn.ts: it passes the native binding of better-sqlite3 (Electron ABI in the desktop app) in workerData, so the worker opens SQLite with the right build (docs/decisions.md D-038).',
+};
+
+/**
+ * Documents open through one path (D-041): the desktop's system viewer (documents.open), or,
+ * in the browser harness only, a browser tab opened by src/renderer/src/api/document-tab.tsx.
+ * The desktop window refuses new windows, so a window.open or target="_blank" anywhere else
+ * silently does nothing there.
+ */
+const NEW_WINDOW_MESSAGE =
+  'Open documents with showDocument()/DocumentActions (src/renderer/src/components/document-actions.tsx): the desktop denies new windows and opens PDFs in the system viewer through documents.open; only src/renderer/src/api/document-tab.tsx opens a browser tab, for the harness (docs/decisions.md D-041).';
+const NEW_WINDOWS = [
+  {
+    selector:
+      "CallExpression[callee.type='MemberExpression'][callee.object.name='window'][callee.property.name='open']",
+    message: NEW_WINDOW_MESSAGE,
+  },
+  { selector: "JSXAttribute[name.name='target'][value.value='_blank']", message: NEW_WINDOW_MESSAGE },
+];
+
+/** Runtime imports of better-sqlite3 (type-only imports are fine). */
+const noSqlite = {
+  regex: '^better-sqlite3$',
+  allowTypeImports: true,
+  message:
+    'Open SQLite through src/main/db/database.ts (openSqlite / openScratchSqlite): it passes the native binding of this thread, Electron\'s build in the desktop app and in its workers. A direct better-sqlite3 Database loads the Node build and fails there (docs/decisions.md D-038).',
+};
+
 const EXTERNAL_LINK_HELPER = 'src/main/electron/external-links.ts';
+const WORKER_SPAWN = 'src/main/workers/spawn.ts';
+const DOCUMENT_TAB = 'src/renderer/src/api/document-tab.tsx';
 // The import's staging database is a scratch file of its own (never the record store):
 // its SQL writes are not record changes (docs/import.md).
 const LEDGER_WRITERS = ['src/main/ledger/**', 'src/main/db/migrations/**', 'src/main/import/staging.ts'];
@@ -262,12 +300,18 @@ export default tseslint.config(
   },
 
   // ---- (b) src/main: plain Node services; only src/main/electron may import electron --
+  // better-sqlite3 is opened only through src/main/db/database.ts, which applies the native
+  // binding of the thread (Electron's build in the desktop, D-038).
   {
     files: ['src/main/**'],
-    ignores: ['src/main/electron/**'],
+    ignores: ['src/main/electron/**', 'src/main/db/database.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [noElectron(WHY.mainElectron)] }],
+      'no-restricted-imports': ['error', { patterns: [noElectron(WHY.mainElectron), noSqlite] }],
     },
+  },
+  {
+    files: ['src/main/electron/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noSqlite] }] },
   },
   {
     files: ['src/main/**'],
@@ -318,18 +362,26 @@ export default tseslint.config(
     },
   },
 
-  // ---- (d) shell.openExternal and (e) record writes -----------------------------------
+  // ---- (d) shell.openExternal, (e) record writes, (f) workers, (g) new windows --------
   {
     files: [`src/${TS}`],
-    ignores: [EXTERNAL_LINK_HELPER, ...LEDGER_WRITERS],
-    rules: { 'no-restricted-syntax': ['error', OPEN_EXTERNAL, ...SQL_WRITES] },
+    ignores: [EXTERNAL_LINK_HELPER, WORKER_SPAWN, DOCUMENT_TAB, ...LEDGER_WRITERS],
+    rules: { 'no-restricted-syntax': ['error', OPEN_EXTERNAL, ...SQL_WRITES, NEW_WORKER, ...NEW_WINDOWS] },
   },
   {
     files: [EXTERNAL_LINK_HELPER],
-    rules: { 'no-restricted-syntax': ['error', ...SQL_WRITES] },
+    rules: { 'no-restricted-syntax': ['error', ...SQL_WRITES, NEW_WORKER] },
   },
   {
     files: LEDGER_WRITERS,
-    rules: { 'no-restricted-syntax': ['error', OPEN_EXTERNAL] },
+    rules: { 'no-restricted-syntax': ['error', OPEN_EXTERNAL, NEW_WORKER] },
+  },
+  {
+    files: [WORKER_SPAWN],
+    rules: { 'no-restricted-syntax': ['error', OPEN_EXTERNAL, ...SQL_WRITES] },
+  },
+  {
+    files: [DOCUMENT_TAB],
+    rules: { 'no-restricted-syntax': ['error', OPEN_EXTERNAL, ...SQL_WRITES, NEW_WORKER] },
   },
 );

@@ -2,10 +2,12 @@
 /**
  * `npm test`: every check the project has, in order, each streaming its own output:
  *
- *   typecheck → lint → unit → integration → build → e2e
+ *   typecheck → lint → unit → build → integration → e2e
  *
  * All steps run even after a failure, so one run shows everything that is wrong; only e2e
- * is skipped when the build failed (it would test stale or missing bundles). Typecheck,
+ * is skipped when the build failed (it would test stale or missing bundles). The build comes
+ * before the integration tests because tests/integration/desktop-shell.test.ts runs the built
+ * desktop main bundle (out/main) and the CLI tests then run the fresh Node build. Typecheck,
  * lint and build count as one check each; vitest and Playwright report their own test
  * counts through their JSON reporters. The last line is always
  *
@@ -145,11 +147,11 @@ await check('typecheck', [
 ]);
 await check('lint', [[bin('eslint'), ['.', '--max-warnings', '0']]]);
 await vitest('unit', 'unit');
-await vitest('integration', 'integration');
 const built = await check('build', [
   [bin('electron-vite'), ['build']],
   [process.execPath, [path.join(root, 'scripts', 'build-node.mjs')]],
 ]);
+await vitest('integration', 'integration');
 if (built && existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
   await playwright('e2e');
 } else {

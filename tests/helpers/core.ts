@@ -7,6 +7,7 @@ import { passphraseProtector } from '../../src/main/ledger/keys';
 import type { ChannelInput, ChannelName, ChannelOutput, Result } from '../../src/shared/contract';
 import type { Role } from '../../src/shared/domain/roles';
 import type { PdfPrinter } from '../../src/main/documents/pdf';
+import type { DocumentViewer } from '../../src/main/documents/viewer';
 
 export const quietLog: CoreLog = { refused: () => undefined, error: (i) => console.error(i.channel, i.error), info: () => undefined };
 
@@ -34,7 +35,7 @@ export interface TestApp {
 
 let n = 0;
 
-export async function createTestApp(opts: { clock?: () => number; pdf?: PdfPrinter } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { clock?: () => number; pdf?: PdfPrinter; viewer?: DocumentViewer } = {}): Promise<TestApp> {
   const t = tempDir();
   const core = new AppCore({
     dataDir: t.dir,
@@ -44,6 +45,7 @@ export async function createTestApp(opts: { clock?: () => number; pdf?: PdfPrint
     log: quietLog,
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.pdf ? { pdf: opts.pdf } : {}),
+    ...(opts.viewer ? { viewer: opts.viewer } : {}),
   });
   const conn = (id = `c${++n}`): Connection => ({ id, locale: 'en' });
   const call = async <K extends ChannelName>(c: Connection, name: K, input: ChannelInput<K>) =>

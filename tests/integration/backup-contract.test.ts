@@ -36,7 +36,7 @@ describe('backup and restore from the app', () => {
     expect(done.error).toBeNull();
     const file = join(out.dir, readdirSync(out.dir).find((f) => f.endsWith('.db'))!);
     expect(existsSync(file)).toBe(true);
-    const events = app.core.need().ledger.db.prepare("SELECT kind FROM backup_event").all();
+    const events = app.core.need().ledger.db.prepare('SELECT kind FROM backup_event').all();
     expect(events).toEqual([{ kind: 'backup' }]);
 
     // Something happens after the backup.
@@ -50,7 +50,11 @@ describe('backup and restore from the app', () => {
     raw.prepare("UPDATE audit_entry SET actor_name = 'Mallory' WHERE seq = 3").run();
     raw.close();
     const headBefore = app.core.need().ledger.head();
-    const r1 = await app.ok(app.admin, 'backup.restore', { file: bad, reason: 'test a corrupted backup', password: ADMIN_PASSWORD });
+    const r1 = await app.ok(app.admin, 'backup.restore', {
+      file: bad,
+      reason: 'test a corrupted backup',
+      password: ADMIN_PASSWORD,
+    });
     const failed = await waitJob(app, r1.jobId);
     expect(failed.error).toBe('errors.backup_verify_failed');
     // Nothing changed but the record of the administrator's successful authentication.
@@ -59,14 +63,20 @@ describe('backup and restore from the app', () => {
     expect(app.core.need().identity.getUser('tech.b')).toBeDefined();
 
     // The good backup restores: tech.b is gone, the restore is recorded, no anchor_behind.
-    const r2 = await app.ok(app.admin, 'backup.restore', { file, reason: 'disk replaced after failure', password: ADMIN_PASSWORD });
+    const r2 = await app.ok(app.admin, 'backup.restore', {
+      file,
+      reason: 'disk replaced after failure',
+      password: ADMIN_PASSWORD,
+    });
     const ok = await waitJob(app, r2.jobId);
     expect(ok.error).toBeNull();
     const svc = app.core.need();
     expect(svc.identity.getUser('tech.a')).toBeDefined();
     expect(svc.identity.getUser('tech.b')).toBeUndefined();
     // The copy was taken before its own "backup" record was written in the live database.
-    expect(svc.ledger.db.prepare('SELECT kind, reason FROM backup_event ORDER BY rowid').all()).toEqual([{ kind: 'restore', reason: 'disk replaced after failure' }]);
+    expect(svc.ledger.db.prepare('SELECT kind, reason FROM backup_event ORDER BY rowid').all()).toEqual([
+      { kind: 'restore', reason: 'disk replaced after failure' },
+    ]);
     expect(app.core.ledgerState().anchorBehind).toBe(false);
     expect(app.core.startupFindings).toEqual([]);
     // Sessions ended with the swap: sign in again.
@@ -74,4 +84,21 @@ describe('backup and restore from the app', () => {
     // The replaced database was kept aside, never deleted.
     expect(readdirSync(app.dir).some((f) => f.startsWith('lotseal.db.replaced-'))).toBe(true);
   }, 60_000);
+
+  it('refuses a restore while a verification holds the database open (Windows cannot move it)', async () => {
+    const { jobId } = await app.ok(app.admin, 'ledger.verify', {});
+    const r = await app.call(app.admin, 'backup.restore', {
+      file: join(out.dir, 'any.db'),
+      reason: 'restore while verifying',
+      password: ADMIN_PASSWORD,
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.error).toMatchObject({
+        code: 'conflict',
+        messageKey: 'errors.restore_busy',
+        details: { job: 'verify' },
+      });
+    await waitJob(app, jobId);
+  });
 });

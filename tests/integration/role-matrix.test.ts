@@ -579,6 +579,10 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'import.status': {},
   'documents.get': { id: 'none' },
   'documents.list': { subjectEntity: 'sample', subjectId: 'none' },
+  'documents.open': { ref: { kind: 'document', id: 'none' }, action: 'open' },
+  'hostKey.status': {},
+  'hostKey.unlock': { passphrase: 'not-the-passphrase' },
+  'hostKey.replace': { protection: 'passphrase', passphrase: 'a-new-passphrase-1', confirm: true },
 };
 
 type Who = Role | 'anonymous';
@@ -796,6 +800,11 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'import.status': SIGNED_IN,
   'documents.get': READERS,
   'documents.list': READERS,
+  'documents.open': READERS,
+  // Before sign-in, by design: the desktop's key recovery. A running core refuses unlock/replace.
+  'hostKey.status': ALL,
+  'hostKey.unlock': ALL,
+  'hostKey.replace': ALL,
 };
 
 /** Channels whose effect is on the caller's own session, not on records. */

@@ -134,3 +134,50 @@ describe('incident rules', () => {
     expect(messages).toEqual([]);
   });
 });
+
+describe('workers and new windows (D-038, D-041)', () => {
+  const worker = "import { Worker } from 'node:worker_threads';\nexport const w = new Worker('x.js');\n";
+  it('new Worker outside the spawn module fails, in services and in the ledger', async () => {
+    for (const file of ['src/main/results/x.ts', 'src/main/ledger/x.ts', 'src/main/electron/x.ts']) {
+      const messages = await lint(file, worker);
+      expect(messages.map((m) => m.message).join('\n'), file).toContain('spawnWorker()');
+    }
+    const qualified = await lint(
+      'src/main/x/y.ts',
+      "import wt from 'node:worker_threads';\nexport const w = new wt.Worker('x.js');\n",
+    );
+    expect(qualified.map((m) => m.message).join('\n')).toContain('spawnWorker()');
+  });
+
+  it('the spawn module may start workers', async () => {
+    expect(await lint('src/main/workers/spawn.ts', worker)).toEqual([]);
+  });
+
+  it('window.open and target="_blank" in the renderer fail outside document-tab.tsx', async () => {
+    const open = await lint(
+      'src/renderer/src/features/x/y.tsx',
+      "export const f = (u: string) => window.open(u, '_blank');\n",
+    );
+    expect(open.map((m) => m.message).join('\n')).toContain('documents.open');
+    const blank = await lint(
+      'src/renderer/src/features/x/y.tsx',
+      'export const L = ({ u }: { u: string }) => <a href={u} target="_blank" rel="noopener">x</a>;\n',
+    );
+    expect(blank.map((m) => m.message).join('\n')).toContain('documents.open');
+    const tab = await lint(
+      'src/renderer/src/api/document-tab.tsx',
+      'export const f = (u: string) => window.open(u, \'_blank\');\nexport const L = ({ u }: { u: string }) => <a href={u} target="_blank" rel="noopener">x</a>;\n',
+    );
+    expect(tab).toEqual([]);
+  });
+});
+
+describe('SQLite is opened through the database module (D-038)', () => {
+  it('a direct better-sqlite3 import in src/main fails, outside src/main/db/database.ts', async () => {
+    const code = "import Database from 'better-sqlite3';\nexport const db = new Database(':memory:');\n";
+    for (const file of ['src/main/import/x.ts', 'src/main/electron/x.ts', 'src/main/ledger/x.ts']) {
+      expect((await lint(file, code)).map((m) => m.message).join('\n'), file).toContain('openScratchSqlite');
+    }
+    expect(await lint('src/main/db/database.ts', code)).toEqual([]);
+  });
+});

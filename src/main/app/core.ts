@@ -6,6 +6,7 @@ import type { Finding } from '../../shared/contract/channels/ledger';
 import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
 import { ConnectionManager } from '../instruments/connections';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
+import { isSqliteBusy } from '../db/database';
 import { Dispatcher, type DispatcherLog, type Locale } from '../dispatcher/dispatcher';
 import { AnchorStore } from '../ledger/anchor';
 import { loadOrCreateHostKey, type HostKey, type HostKind, type KeyProtector } from '../ledger/keys';
@@ -15,6 +16,7 @@ import { quickTailCheck } from '../ledger/verify-runner';
 import { isImportRunning } from '../import/import-runner';
 import { JobRunner } from './jobs';
 import type { PdfPrinter } from '../documents/pdf';
+import type { DocumentViewer } from '../documents/viewer';
 import { buildHandlers, startVerification } from './handlers';
 import { composeServices, findResourcesDir, type Services } from './compose';
 
@@ -39,6 +41,8 @@ export interface CoreOptions {
    * tests); without one, printing answers errors.pdf_unavailable. Closed with the core.
    */
   pdf?: PdfPrinter;
+  /** The host's document viewer (desktop: system PDF viewer and print dialog); none in the harness. */
+  viewer?: DocumentViewer;
 }
 
 export interface CoreLog extends DispatcherLog {
@@ -71,6 +75,7 @@ export class AppCore {
   readonly key: HostKey;
   readonly resourcesDir: string;
   readonly pdf: PdfPrinter | null;
+  readonly viewer: DocumentViewer | null;
   private services: Services | null = null;
   openError: AppError | null = null;
   /** Findings of the start-up tail check, open until a full verification runs. */
@@ -90,6 +95,7 @@ export class AppCore {
     this.anchors = AnchorStore.forDataDir(opts.dataDir);
     this.resourcesDir = opts.resourcesDir ?? findResourcesDir();
     this.pdf = opts.pdf ?? null;
+    this.viewer = opts.viewer ?? null;
     this.key = loadOrCreateHostKey(opts.dataDir, opts.hostKind, this.host, opts.protector, this.clock());
     this.jobs = new JobRunner((p) => this.dispatcher.emit('all', 'job.progress', p));
     const gate = {
@@ -137,7 +143,12 @@ export class AppCore {
       this.runDailyJobs();
     } catch (e) {
       this.services = null;
-      this.openError = e instanceof AppErrorException ? e.error : appError('internal', { message: String(e) });
+      this.openError =
+        e instanceof AppErrorException
+          ? e.error
+          : isSqliteBusy(e)
+            ? appError('conflict', { file: this.dbFile }, 'errors.database_busy')
+            : appError('internal', { message: String(e) });
       this.log.error({ channel: 'open', error: e });
     }
   }
@@ -205,9 +216,13 @@ export class AppCore {
     const s = this.services;
     if (!s || !s.ledger.isKeyRegistered()) return;
     try {
+      // The write lock only when something is due: a start-up never queues behind another
+      // process's write for nothing (issue 24 §7).
+      if (!s.specs.hasDue(this.clock())) return;
       s.ledger.write(systemActor, (w) => s.specs.supersedeDue(w, this.clock()));
     } catch (e) {
-      this.log.error({ channel: 'jobs.daily', error: e });
+      if (isSqliteBusy(e)) this.log.info('daily jobs: the database is busy (another program is writing); next run in 10 minutes');
+      else this.log.error({ channel: 'jobs.daily', error: e });
     }
   }
 
@@ -305,7 +320,7 @@ export class AppCore {
       const st = s.settings.get();
       const last = this.lastFullRun();
       const due = !last || this.clock() - (last['finished_at'] as number) > st.verifyEveryHours * 3_600_000;
-      if (due && !this.jobs.isRunning('verify')) {
+      if (due && !this.jobs.isRunning('verify') && !this.jobs.isRunning('restore')) {
         try {
           startVerification(this, null);
         } catch (e) {
@@ -352,10 +367,19 @@ export class AppCore {
     this.services = null;
   }
 
-  /** Replaces the open database (restore): sessions end, everything reopens. */
-  reopen(): void {
+  /**
+   * Closes the database connection and drops the services (restore, before the files are
+   * swapped: Windows cannot move an open file). Until reopen(), calls answer `why`.
+   */
+  closeDatabase(why: AppError = appError('not_initialized')): void {
     this.services?.ledger.db.close();
     this.services = null;
+    this.openError = why;
+  }
+
+  /** Replaces the open database (restore): sessions end, everything reopens. */
+  reopen(): void {
+    this.closeDatabase();
     this.open();
   }
 

@@ -1,8 +1,16 @@
 import { basename, join } from 'node:path';
 import type { SessionView } from '../../shared/contract/channels/identity';
 import type { Finding, VerifyReport } from '../../shared/contract/channels/ledger';
-import { fail, type Result } from '../../shared/contract/errors';
-import { actorOf, expectMeaning, IdentityService, prepareFirstAdministrator, type Signer } from '../auth/identity';
+import { appError, fail, type Result } from '../../shared/contract/errors';
+import {
+  actorOf,
+  expectMeaning,
+  IdentityService,
+  prepareFirstAdministrator,
+  toUserView,
+  type Signer,
+  type UserRow,
+} from '../auth/identity';
 import { acknowledgeRollback, enrolHost } from '../auth/enrolment';
 import { SettingsService } from '../auth/settings';
 import { parseWitness } from '../../shared/domain/witness';
@@ -13,6 +21,7 @@ import { backupDatabase, restoreDatabase } from '../ledger/backup';
 import { E, type Row } from '../ledger/entities';
 import { systemActor, type Actor } from '../ledger/ledger';
 import { verifyFile } from '../ledger/verify-runner';
+import { isImportRunning } from '../import/import-runner';
 import type { AppCore } from './core';
 import { signatureView } from './signature-view';
 import { lotsHandlers } from '../lots/handlers';
@@ -27,6 +36,7 @@ import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
 import { recallHandlers } from '../recall/handlers';
 import { evidenceHandlers } from '../evidence/handlers';
+import { workstationHandlers } from '../workstation/handlers';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -106,7 +116,11 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...dispositionHandlers(core),
     ...recallHandlers(core),
     ...evidenceHandlers(core),
+    ...workstationHandlers(core),
     'app.status': () => {
+      // A database that was busy at start (another program writing) is tried again when the
+      // window asks (its Retry button), with the UI's short lock wait.
+      if (!core.maybe() && core.openError?.messageKey === 'errors.database_busy') core.open();
       const svc = core.maybe();
       return {
         initialized: svc !== null,
@@ -228,6 +242,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     'ledger.status': () => core.ledgerState(),
     'ledger.verify': (_i, ctx) => {
       if (core.jobs.isRunning('verify')) fail('conflict', {}, 'errors.verify_running');
+      if (core.jobs.isRunning('restore')) fail('conflict', { job: 'restore' }, 'errors.restore_running');
       return { jobId: startVerification(core, actor(ctx)) };
     },
     'ledger.lastRun': () => {
@@ -308,6 +323,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
 
     'backup.create': ({ folder }, ctx) => {
       const svc = core.need();
+      if (core.jobs.isRunning('restore')) fail('conflict', { job: 'restore' }, 'errors.restore_running');
       const dir = folder ?? svc.settings.get().backupFolder;
       if (!dir) fail('invalid_input', { field: 'folder' }, 'errors.backup_folder_missing');
       const who = actor(ctx);
@@ -323,6 +339,11 @@ export function buildHandlers(core: AppCore): HandlerTable {
     },
     'backup.restore': async ({ file, reason, password }, ctx) => {
       const svc = core.need();
+      // Every connection to the database must be closed before it is moved aside (Windows
+      // refuses to rename an open file, D-040): no restore next to a job that holds one.
+      for (const job of ['restore', 'verify', 'backup', 'import'] as const) {
+        if (core.jobs.isRunning(job) || (job === 'import' && isImportRunning())) fail('conflict', { job }, 'errors.restore_busy');
+      }
       const u = await svc.identity.authenticate(sessionOf(ctx).userId, password, 'restore');
       svc.identity.recordSuccess(u, 'restore_authenticated');
       const who = actorOf(u);
@@ -330,16 +351,19 @@ export function buildHandlers(core: AppCore): HandlerTable {
       const skewMs = svc.settings.get().clockSkewMinutes * 60_000;
       return {
         jobId: core.jobs.start('restore', async () => {
-          // The backup is verified before anything is replaced; the open database keeps
-          // serving until the swap, then everything reopens on the restored file (every
-          // session ends: users sign in again on the restored records).
+          // The backup is verified and copied beside the database while the open database
+          // keeps serving; then the app's connection is closed, the files are swapped, and
+          // everything reopens on the restored file (every session ends: users sign in again
+          // on the restored records). A failure after the close reopens the original.
           await restoreDatabase({
             backupFile: file,
             targetFile: core.dbFile,
+            releaseTarget: () => core.closeDatabase(appError('conflict', {}, 'errors.restore_in_progress')),
             ledgerFactory: () => {
               core.reopen();
               return core.need().ledger;
             },
+            reopenOriginal: () => core.reopen(),
             actor: who,
             reason,
             anchors: core.anchors,
@@ -365,6 +389,9 @@ export function buildHandlers(core: AppCore): HandlerTable {
           // The restore entry moved the anchor: check the tail again against it.
           core.runStartupCheck();
           core.dispatcher.emit('all', 'ledger.changed', core.ledgerState());
+          // Every session ended with the swap, so session-scoped events (this job's end
+          // included) no longer reach the windows: tell them to sign in again.
+          core.dispatcher.emit('all', 'session.changed', { reason: 'signed_out' });
           return { ok: true };
         }),
       };

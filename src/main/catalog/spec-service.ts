@@ -480,6 +480,21 @@ export class SpecService {
    * A version is superseded once a later approved version has become effective. Runs at
    * approval, at start-up and daily (the `system` actor's scheduled job).
    */
+  /**
+   * Is any version due to be superseded (a read, no lock)? The scheduled job takes the
+   * write lock only when this is true, so a start-up never waits on another process's write
+   * lock for nothing (issue 24 §7).
+   */
+  hasDue(now: number): boolean {
+    return (
+      this.ledger.db
+        .prepare(
+          "SELECT 1 FROM spec_version v JOIN specification s ON s.id = v.spec_id WHERE s.retired = 0 AND v.status = 'approved' AND v.effective_from <= ? GROUP BY v.spec_id HAVING count(*) > 1 LIMIT 1",
+        )
+        .get(today(now)) !== undefined
+    );
+  }
+
   supersedeDue(w: LedgerWriter, now: number, specId?: string): number {
     const d = today(now);
     const specs = specId ? [specId] : (this.ledger.db.prepare('SELECT id FROM specification WHERE retired = 0').all() as Array<{ id: string }>).map((s) => s.id);

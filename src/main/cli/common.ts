@@ -76,7 +76,11 @@ export function storeOptions(g: Global, key: HostKey) {
 }
 
 export function message(e: AppError): string {
-  return translate('en', e.messageKey, e.details ?? {});
+  const en = translate('en', e.messageKey, e.details ?? {});
+  // The key passphrase is set up by whoever installs the CLI on a plant PC: its rules are
+  // printed in both languages (issue 18 §8); every other message stays English (formats README).
+  if (e.messageKey.startsWith('errors.key_passphrase')) return `${en}\n${translate('zh-CN', e.messageKey, e.details ?? {})}`;
+  return en;
 }
 
 export function out(g: Global, json: unknown, human: string): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSqliteBusy } from '../db/database';
 import {
   AppErrorException,
   appError,
@@ -146,6 +147,11 @@ export class Dispatcher {
     } catch (e) {
       if (e instanceof AppErrorException) {
         return this.refuse(conn, channel, e.error, session?.userId ?? null);
+      }
+      // Another program holds the database's write lock (a CLI import): a clear answer after a
+      // short wait, never a frozen window (issue 24 §7). Nothing was written.
+      if (isSqliteBusy(e)) {
+        return this.refuse(conn, channel, appError('conflict', {}, 'errors.database_busy'), session?.userId ?? null);
       }
       this.log.error({ channel, error: e });
       return { ok: false, error: appError('internal', { channel }) };

@@ -19,7 +19,8 @@ export interface IpcMainLike {
 
 export function registerIpc(
   ipc: IpcMainLike,
-  dispatcher: Dispatcher,
+  /** The dispatcher, or an object that forwards to the current one (the desktop's key recovery, then the core). */
+  dispatcher: Pick<Dispatcher, 'call'>,
   isTrustedSender: (frame: IpcSenderFrame | null) => boolean,
   localeOf: (senderId: number) => Locale,
   onRefusedSender: (info: { channel: string; url: string | null }) => void,

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { DocumentKind, DocumentView } from '../../shared/contract/channels/documents';
 import { fail } from '../../shared/contract/errors';
 import type { Locale } from '../../shared/i18n';
@@ -64,11 +64,19 @@ export function safeFileName(name: string): string {
  * an unreferenced file, never a record without its file.
  */
 export class DocumentsService {
+  /** PDFs shown but not issued (the dossier), by SHA-256, so the viewer can open them. Newest last. */
+  private readonly previews = new Map<string, Buffer>();
+  readonly previewsDir: string;
+
   constructor(
     private readonly ledger: Ledger,
     readonly dir: string,
     private readonly printer: PdfPrinter | null,
-  ) {}
+    previewsDir?: string,
+  ) {
+    this.previewsDir = previewsDir ?? join(dirname(dir), 'previews');
+    this.clearPreviewFiles();
+  }
 
   get canPrint(): boolean {
     return this.printer !== null;
@@ -132,7 +140,55 @@ export class DocumentsService {
     if (!this.printer) throw pdfUnavailable('no PDF printer is configured on this host');
     const head = this.ledger.head();
     const pdf = await this.printer.printHtml(html({ seq: head.seq, hash: head.hash }), size);
-    return { pdf, sha256: sha256Hex(pdf) };
+    const sha256 = sha256Hex(pdf);
+    this.rememberPreview(sha256, pdf);
+    return { pdf, sha256 };
+  }
+
+  /** The last few previews stay openable in the system viewer (bounded: 8 files, 64 MB). */
+  private rememberPreview(sha256: string, pdf: Buffer): void {
+    this.previews.delete(sha256);
+    this.previews.set(sha256, pdf);
+    let total = 0;
+    for (const b of this.previews.values()) total += b.length;
+    for (const [k, b] of this.previews) {
+      if (this.previews.size <= 8 && total <= 64 * 1024 * 1024) break;
+      this.previews.delete(k);
+      total -= b.length;
+    }
+  }
+
+  /**
+   * The file a viewer may open for a document record (checked against its recorded SHA-256,
+   * as get() does) or for a preview this host made in this session (written to
+   * previews/<sha256>.pdf on demand). Never a path given by the caller.
+   */
+  openableFile(ref: { kind: 'document'; id: string } | { kind: 'preview'; sha256: string }): string {
+    if (ref.kind === 'document') {
+      const { row } = this.get(ref.id);
+      return join(this.dir, `${row['sha256'] as string}.pdf`);
+    }
+    const pdf = this.previews.get(ref.sha256);
+    if (!pdf || sha256Hex(pdf) !== ref.sha256) fail('not_found', { entity: 'preview', id: ref.sha256 }, 'errors.preview_expired');
+    mkdirSync(this.previewsDir, { recursive: true });
+    const file = join(this.previewsDir, `${ref.sha256}.pdf`);
+    if (!existsSync(file) || sha256Hex(readFileSync(file)) !== ref.sha256) {
+      rmSync(file, { force: true });
+      writeFileSync(file, pdf, { mode: 0o444, flush: true });
+    }
+    return file;
+  }
+
+  /** Previews of an earlier session are not kept (one held open by a viewer stays until closed). */
+  private clearPreviewFiles(): void {
+    if (!existsSync(this.previewsDir)) return;
+    for (const f of readdirSync(this.previewsDir)) {
+      try {
+        rmSync(join(this.previewsDir, f), { force: true });
+      } catch {
+        // Windows: still open in a PDF viewer; removed next time.
+      }
+    }
   }
 
   /** Content-addressed: the same bytes are stored once; the file is read-only. */

@@ -1,4 +1,6 @@
 import { safeStorage } from 'electron';
+import { bufferCipherProtector } from '../ledger/keys';
+import type { OsProtection } from '../workstation/host-key-access';
 
 /**
  * Protects the ledger signing key at rest with the OS credential store (DPAPI on Windows,
@@ -50,4 +52,17 @@ export function createSafeStorageKeyProvider(): SafeStorageKeyProvider {
       return Buffer.from(safeStorage.decryptString(buf), 'base64');
     },
   };
+}
+
+/**
+ * The OS protection as the key recovery sees it (src/main/workstation/host-key-access.ts):
+ * available only with a real backend (DPAPI, Keychain, libsecret/kwallet), never basic_text.
+ */
+export function osProtection(): OsProtection {
+  if (!safeStorage.isEncryptionAvailable())
+    return { available: false, why: 'safeStorage reports no encryption backend' };
+  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') {
+    return { available: false, why: 'no Linux keyring (libsecret/kwallet): only the basic_text fallback exists' };
+  }
+  return { available: true, protector: bufferCipherProtector(createSafeStorageKeyProvider()) };
 }

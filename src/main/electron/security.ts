@@ -2,7 +2,7 @@ import { app, type Session, type WebContents } from 'electron';
 import log from 'electron-log/main';
 import { contentSecurityPolicy } from './csp';
 import { openExternalLink } from './external-links';
-import { isAppUrl, type AppLocation } from './trusted-sender';
+import { isAppUrl, navigationAllowed, type AppLocation } from './trusted-sender';
 
 /**
  * Electron hardening that is not a BrowserWindow option (window.ts has those). Follows
@@ -60,17 +60,18 @@ export function installNavigationGuards(location: AppLocation): void {
 
 function guardWebContents(contents: WebContents, location: AppLocation): void {
   // A reload of the app's own page (dev server full reload, Ctrl+R) is allowed; anything
-  // else would replace the app with content that inherits the preload.
+  // else would replace the app with content that inherits the preload. The decision fails
+  // closed: a URL that cannot be parsed or decoded is denied (navigationAllowed never throws).
   contents.on('will-navigate', (event) => {
-    if (isAppUrl(event.url, location)) return;
+    if (navigationAllowed(event.url, location)) return;
     event.preventDefault();
-    log.warn(`navigation blocked: ${event.url.slice(0, 200)}`);
+    log.warn(`navigation blocked: ${String(event.url).slice(0, 200)}`);
     routeToBrowser(event.url);
   });
   contents.on('will-redirect', (event) => {
-    if (isAppUrl(event.url, location)) return;
+    if (navigationAllowed(event.url, location)) return;
     event.preventDefault();
-    log.warn(`redirect blocked: ${event.url.slice(0, 200)}`);
+    log.warn(`redirect blocked: ${String(event.url).slice(0, 200)}`);
   });
   contents.setWindowOpenHandler(({ url }) => {
     routeToBrowser(url);
@@ -83,7 +84,7 @@ function guardWebContents(contents: WebContents, location: AppLocation): void {
 }
 
 /** https links leave through the allowlisted helper (which refuses and logs the rest). */
-function routeToBrowser(url: string): void {
-  if (!url.startsWith('https:')) return;
-  void openExternalLink(url);
+function routeToBrowser(url: unknown): void {
+  if (typeof url !== 'string' || !url.startsWith('https:')) return;
+  void openExternalLink(url).catch((e: unknown) => log.warn('external link failed', e));
 }

@@ -3,7 +3,10 @@ import { resolve } from 'node:path';
 import { defaultDataDir } from './data-dir';
 import { Command } from 'commander';
 import { createAppCore } from '../app/core';
-import { passphraseProtector } from '../ledger/keys';
+import { MIN_KEY_PASSPHRASE, passphraseProtector, type KeyProtector } from '../ledger/keys';
+import { AppErrorException } from '../../shared/contract/errors';
+import { translate } from '../../shared/i18n';
+import { setBusyTimeout, UI_BUSY_TIMEOUT_MS } from '../db/database';
 import { ChromiumPdfPrinter } from '../documents/chromium-printer';
 import { startHarness } from './server';
 
@@ -11,7 +14,11 @@ import { startHarness } from './server';
 async function main(argv: string[]): Promise<void> {
   const program = new Command('lotseal-harness')
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '5199')
-    .option('--data-dir <dir>', 'data folder (database, keys, logs)', process.env['LOTSEAL_DATA_DIR'] ?? defaultDataDir())
+    .option(
+      '--data-dir <dir>',
+      'data folder (database, keys, logs)',
+      process.env['LOTSEAL_DATA_DIR'] ?? defaultDataDir(),
+    )
     .option('--renderer-dir <dir>', 'built renderer', resolve(__dirname, '../renderer'))
     .option('--key-passphrase-file <file>', "file whose first line is this host's key passphrase")
     .parse(argv);
@@ -20,13 +27,35 @@ async function main(argv: string[]): Promise<void> {
     ? (readFileSync(o.keyPassphraseFile, 'utf8').split(/\r?\n/)[0] ?? '')
     : process.env['LOTSEAL_KEY_PASSPHRASE'];
   if (!passphrase) {
-    console.error(
-      'LotSeal harness: the signing key needs a passphrase. Set LOTSEAL_KEY_PASSPHRASE or pass --key-passphrase-file FILE (at least 8 characters).',
-    );
+    // The operator may read either language: both are printed (issue 18 §8).
+    for (const locale of ['zh-CN', 'en'] as const) {
+      console.error(
+        `LotSeal harness: ${translate(locale, 'errors.key_passphrase_missing')} ${translate(locale, 'errors.key_passphrase_short', { min: MIN_KEY_PASSPHRASE })}`,
+      );
+    }
+    process.exit(2);
+  }
+  let protector: KeyProtector;
+  try {
+    protector = passphraseProtector(passphrase);
+  } catch (e) {
+    const err = e instanceof AppErrorException ? e.error : null;
+    for (const locale of ['zh-CN', 'en'] as const) {
+      console.error(`LotSeal harness: ${err ? translate(locale, err.messageKey, err.details) : String(e)}`);
+    }
     process.exit(2);
   }
   const rendererDir = existsSync(o.rendererDir) ? o.rendererDir : resolve(process.cwd(), 'out/renderer');
-  const core = createAppCore({ dataDir: o.dataDir, hostKind: 'harness', protector: passphraseProtector(passphrase), schedule: true, pdf: new ChromiumPdfPrinter() });
+  // The harness is a user interface on this thread: a database locked by another process
+  // answers "busy" quickly instead of freezing every socket (D-043).
+  setBusyTimeout(UI_BUSY_TIMEOUT_MS);
+  const core = createAppCore({
+    dataDir: o.dataDir,
+    hostKind: 'harness',
+    protector,
+    schedule: true,
+    pdf: new ChromiumPdfPrinter(),
+  });
   const h = await startHarness({ core, rendererDir, port: Number(o.port) });
   console.log(`LotSeal harness: ${h.url}`);
   console.log(`Data folder: ${o.dataDir}`);

@@ -1,13 +1,10 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { AppErrorException, appError } from '../../shared/contract/errors';
 import type { HostKey } from '../ledger/keys';
 import type { Actor } from '../ledger/ledger';
 import type { ImportFiles } from './formats';
 import type { ImportReport, ProgressFn } from './import-files';
 import type { ImportJob, ImportWorkerMessage } from './import-worker';
+import { resolveWorkerEntry, spawnWorker } from '../workers/spawn';
 
 /**
  * Runs an import in a worker thread (the app's way; the CLI calls importFiles in-process).
@@ -20,31 +17,6 @@ let running = 0;
 
 export function isImportRunning(): boolean {
   return running > 0;
-}
-
-interface WorkerEntry {
-  file: string;
-  mode: 'built' | 'source';
-  tsx?: string;
-}
-
-/** A built sibling file (import-worker.js / .cjs), or the TypeScript source under tsx (as verify-runner.ts). */
-export function resolveImportWorker(here: string = __dirname): WorkerEntry | null {
-  for (const dir of [here, join(here, '..')]) {
-    for (const name of ['import-worker.js', 'import-worker.cjs']) {
-      const f = join(dir, name);
-      if (existsSync(f)) return { file: f, mode: 'built' };
-    }
-  }
-  const ts = join(here, 'import-worker.ts');
-  if (existsSync(ts)) {
-    try {
-      return { file: ts, mode: 'source', tsx: createRequire(join(here, 'import-runner.ts')).resolve('tsx/cjs/api') };
-    } catch {
-      return null;
-    }
-  }
-  return null;
 }
 
 export interface WorkerImportOptions {
@@ -64,14 +36,12 @@ export interface WorkerImportOptions {
 
 export async function runImportInWorker(opts: WorkerImportOptions): Promise<ImportReport> {
   if (running > 0) throw new AppErrorException(appError('conflict', { what: 'import' }, 'import.import_running'));
-  const entry = resolveImportWorker();
+  const entry = resolveWorkerEntry('import-worker', __dirname);
   if (!entry) throw new Error('import-worker not found next to the runner');
   running++;
   try {
-    const w =
-      entry.mode === 'built'
-        ? new Worker(entry.file)
-        : new Worker(`require(${JSON.stringify(entry.tsx)}).register(); require(${JSON.stringify(entry.file)});`, { eval: true });
+    // The spawn module passes the native binding (Electron's ABI in the desktop app).
+    const w = spawnWorker(entry);
     return await new Promise<ImportReport>((resolve, reject) => {
       let settled = false;
       const finish = (f: () => void): void => {
@@ -101,7 +71,13 @@ export async function runImportInWorker(opts: WorkerImportOptions): Promise<Impo
         else if (m.type === 'done') finish(() => resolve(m.report));
         else if (m.type === 'error') {
           const err = m.error as { code?: string } | null;
-          finish(() => reject(err && typeof err === 'object' && 'code' in err ? new AppErrorException(err as never) : new Error(`import worker: ${m.message}`)));
+          finish(() =>
+            reject(
+              err && typeof err === 'object' && 'code' in err
+                ? new AppErrorException(err as never)
+                : new Error(`import worker: ${m.message}`),
+            ),
+          );
         }
       });
       w.on('error', (e) => finish(() => reject(e)));

@@ -46,6 +46,7 @@ export async function runImportJob(job: ImportJob, post: (m: ImportWorkerMessage
       timeZone: job.timeZone,
       anchors: job.anchorsDataDir ? AnchorStore.forDataDir(job.anchorsDataDir) : null,
     });
+    let report: ImportReport;
     try {
       // The same composition root as every host: the import runs with this database's rules.
       const services = composeServices(ledger, {
@@ -55,16 +56,18 @@ export async function runImportJob(job: ImportJob, post: (m: ImportWorkerMessage
         connections: idleConnections(),
         health: verificationHealth(ledger),
       });
-      const report = await services.imports.run(job.actor, job.files, {
+      report = await services.imports.run(job.actor, job.files, {
         stagingDir: job.stagingDir,
         ...(job.correctionReason !== undefined ? { correctionReason: job.correctionReason } : {}),
         ...(job.dryRun ? { dryRun: true } : {}),
         onProgress: (phase, done, total) => post({ type: 'progress', phase, done, total }),
       });
-      post({ type: 'done', report });
     } finally {
+      // Closed before the parent hears "done" (and terminates this thread): no handle on the
+      // database outlives the job (Windows refuses to move an open file, D-040).
       ledger.db.close();
     }
+    post({ type: 'done', report });
   } catch (e) {
     const error = e && typeof e === 'object' && 'error' in e ? (e as { error: unknown }).error : null;
     post({ type: 'error', error, message: e instanceof Error ? e.message : String(e) });

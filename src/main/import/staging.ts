@@ -7,8 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Db, Stmt } from '../db/database';
+import { openScratchSqlite, type Db, type Stmt } from '../db/database';
 import { specs, unitInfo, normDecimal, type FileKind, type Staged } from './formats';
 
 /**
@@ -42,7 +41,8 @@ export class Staging {
 
   constructor(dir: string) {
     this.file = join(dir, `lotseal-import-${randomBytes(6).toString('hex')}.db`);
-    this.db = new Database(this.file);
+    // Through the database module: the desktop's native binding reaches this connection too.
+    this.db = openScratchSqlite(this.file);
     // A scratch file: thrown away on any failure, so no journal and no fsync.
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');

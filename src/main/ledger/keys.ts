@@ -31,9 +31,14 @@ export interface KeyProtector {
 
 const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
+/** The shortest host-key passphrase accepted (issue 18 §8): a passphrase, not a password. */
+export const MIN_KEY_PASSPHRASE = 12;
+
 export function passphraseProtector(passphrase: string): KeyProtector {
-  if (passphrase.length < 8) {
-    throw new AppErrorException(appError('invalid_input', { field: 'passphrase', min: 8 }, 'errors.key_passphrase_short'));
+  if (passphrase.length < MIN_KEY_PASSPHRASE) {
+    throw new AppErrorException(
+      appError('invalid_input', { field: 'passphrase', min: MIN_KEY_PASSPHRASE }, 'errors.key_passphrase_short'),
+    );
   }
   return {
     kind: 'passphrase',

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Finding, VerifyReport } from '../../shared/contract/channels/ledger';
 import { AppErrorException, appError } from '../../shared/contract/errors';
 import { openSqlite, type Db } from '../db/database';
@@ -26,6 +24,7 @@ import {
 } from './verify';
 import type { SignaturePassResult } from './verify-signatures';
 import type { ChainJob, RowsJob, SignaturesJob, WorkerJob, WorkerMessage } from './verify-worker';
+import { resolveWorkerEntry, spawnWorker, type WorkerEntry } from '../workers/spawn';
 
 /**
  * Full verification of a database file in worker threads (docs/ledger.md §5).
@@ -57,35 +56,6 @@ export interface VerifyFileOptions {
   onProgress?: (phase: string, done: number, total: number) => void;
 }
 
-/** How this process can start the worker: a built sibling file, or the TypeScript source under tsx. */
-export interface WorkerEntry {
-  file: string;
-  mode: 'built' | 'source';
-  /** Source mode: absolute path of tsx's CommonJS register API. */
-  tsx?: string;
-}
-
-export function resolveWorkerEntry(here: string = __dirname): WorkerEntry | null {
-  // Built: electron-vite puts verify-worker.js next to index.js, scripts/build-node.mjs puts
-  // verify-worker.cjs next to cli.cjs. This code may also sit in a chunk one folder down.
-  for (const dir of [here, join(here, '..')]) {
-    for (const name of ['verify-worker.js', 'verify-worker.cjs']) {
-      const f = join(dir, name);
-      if (existsSync(f)) return { file: f, mode: 'built' };
-    }
-  }
-  // Source checkout (tests, tsx): the worker loads its TypeScript through tsx.
-  const ts = join(here, 'verify-worker.ts');
-  if (existsSync(ts)) {
-    try {
-      return { file: ts, mode: 'source', tsx: createRequire(join(here, 'verify-runner.ts')).resolve('tsx/cjs/api') };
-    } catch {
-      return null;
-    }
-  }
-  return null;
-}
-
 /** Why the last verifyFile call ran in-process (null when it used workers). For tests and logs. */
 export let lastFallbackReason: string | null = null;
 
@@ -95,16 +65,8 @@ function startWorker(entry: WorkerEntry): Promise<Worker> {
   return new Promise((resolve, reject) => {
     let w: Worker;
     try {
-      w =
-        entry.mode === 'built'
-          ? new Worker(entry.file)
-          : // `execArgv: ['--import', 'tsx']` is not enough on Node 20: the ESM loader hooks it
-            // installs do not reach a worker's entry, which then fails with "Unknown file
-            // extension .ts". tsx's CommonJS register hook, installed by a one-line bootstrap
-            // in the worker itself, does (the package is CommonJS, so is the source).
-            new Worker(`require(${JSON.stringify(entry.tsx)}).register(); require(${JSON.stringify(entry.file)});`, {
-              eval: true,
-            });
+      // The spawn module passes the native binding (Electron's ABI in the desktop app).
+      w = spawnWorker(entry);
     } catch (e) {
       reject(e);
       return;
@@ -141,8 +103,29 @@ function startWorker(entry: WorkerEntry): Promise<Worker> {
   });
 }
 
+/**
+ * Ends a worker after it closed its database connections: on Windows a file another handle
+ * holds cannot be renamed or deleted, and a restore renames the database right after
+ * verifying it (docs/decisions.md D-040). Terminated if it does not exit in time.
+ */
+function closeWorker(w: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => void w.terminate().then(() => resolve()), 5_000);
+    w.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    try {
+      w.postMessage({ type: 'close' });
+    } catch {
+      clearTimeout(timer);
+      void w.terminate().then(() => resolve());
+    }
+  });
+}
+
 async function startPool(n: number): Promise<Worker[]> {
-  const entry = resolveWorkerEntry();
+  const entry = resolveWorkerEntry('verify-worker', __dirname);
   if (!entry) throw new Error('verify-worker not found next to the runner');
   const started = await Promise.allSettled(Array.from({ length: n }, () => startWorker(entry)));
   const ok = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -254,7 +237,7 @@ export async function verifyFile(file: string, opts: VerifyFileOptions): Promise
     try {
       return await verifyWithPool(db, file, pool, opts, t0);
     } finally {
-      await Promise.all(pool.map((w) => w.terminate()));
+      await Promise.all(pool.map(closeWorker));
     }
   } finally {
     db.close();

@@ -15,6 +15,7 @@ import { dispositionChannels } from './channels/disposition';
 import { recallChannels } from './channels/recall';
 import { trustChannels } from './channels/trust';
 import { releaseEvidenceChannels } from './channels/release-evidence';
+import { workstationChannels } from './channels/workstation';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -39,6 +40,7 @@ export const contract = {
   ...recallChannels,
   ...trustChannels,
   ...releaseEvidenceChannels,
+  ...workstationChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {

@@ -35,6 +35,15 @@ export function getBridge(): LotsealBridge {
   return b;
 }
 
+/**
+ * Which host serves this page: the desktop app (the Electron preload put window.lotseal
+ * there) or the browser harness. Hosts differ in how documents open (D-041): the desktop's
+ * system viewer through documents.open, the harness's browser tab.
+ */
+export function hostKind(): 'desktop' | 'harness' {
+  return (window as unknown as { lotseal?: LotsealBridge }).lotseal ? 'desktop' : 'harness';
+}
+
 /** Connection state of the harness socket; Electron IPC is always "open". */
 export function subscribeConnection(listener: (s: ConnectionState) => void): () => void {
   return transport ? transport.onConnectionState(listener) : () => undefined;

@@ -105,6 +105,7 @@ export class HarnessTransport {
     } catch {
       return;
     }
+    if (msg === null || typeof msg !== 'object') return;
     if (msg.t === 'result' && typeof msg.id === 'number') {
       const p = this.pending.get(msg.id);
       if (!p) return;

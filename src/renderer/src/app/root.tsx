@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { bridgeUnavailable } from '../api/bridge';
-import { setSessionLostHandler } from '../api/client';
+import { ApiError, setSessionLostHandler } from '../api/client';
 import { errorMessage } from '../api/errors';
 import { callKey, useCall, useEvent } from '../api/hooks';
 import { SetupScreen } from '../features/setup/setup-screen';
@@ -11,10 +11,11 @@ import { RecoveryScreen } from '../features/setup/recovery-screen';
 import { SignInScreen } from '../features/auth/sign-in-screen';
 import { LockScreen } from '../features/auth/lock-screen';
 import { ChangePasswordScreen } from '../features/auth/change-password-screen';
+import { KeyScreen } from '../features/workstation/key-screen';
 import { SessionContext, sessionKey, useSessionQuery } from './session';
 import { Shell } from './shell';
 
-type Screen = 'setup' | 'signin' | 'locked' | 'change-password' | 'app';
+type Screen = 'setup' | 'signin' | 'locked' | 'change-password' | 'app' | 'key' | 'startup-problem';
 
 /** Readiness markers for people and tests: `data-app-state` and which screen is shown. */
 function Frame({
@@ -100,6 +101,32 @@ function Connected() {
             void qc.invalidateQueries({ queryKey: callKey('app.status', {}) });
           }}
         />
+      </Frame>
+    );
+  }
+  // The desktop could not open its signing key: the key dialog (D-042).
+  if (status.data.error?.messageKey === 'errors.host_key_locked') {
+    return (
+      <Frame state="ready" screen="key">
+        <KeyScreen />
+      </Frame>
+    );
+  }
+  // The database exists but could not be opened (busy, altered, newer): say so, offer a retry.
+  if (!initialized && status.data.error) {
+    return (
+      <Frame state="ready" screen="startup-problem">
+        <Center h="100vh">
+          <Stack align="center" maw={560}>
+            <Text fw={700}>{t('desktop.startup.title')}</Text>
+            <Text size="sm" ta="center" data-testid="startup-problem">
+              {errorMessage(t, new ApiError(status.data.error))}
+            </Text>
+            <Button onClick={() => void status.refetch()} loading={status.isFetching} data-testid="startup-retry">
+              {t('desktop.startup.retry')}
+            </Button>
+          </Stack>
+        </Center>
       </Frame>
     );
   }

@@ -37,6 +37,24 @@ export const documentsChannels = {
     access: 'ledger.read',
     writes: false,
   }),
+  /**
+   * Opens a stored document (documents/<sha256>.pdf, checked against its record) or a preview
+   * made in this session in the workstation's PDF viewer, or prints it through the system
+   * print dialog (docs/decisions.md D-041). Desktop only: the browser harness answers
+   * errors.viewer_unavailable (its PDFs open in a browser tab).
+   */
+  'documents.open': channel({
+    input: z.object({
+      ref: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('document'), id }),
+        z.object({ kind: z.literal('preview'), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+      ]),
+      action: z.enum(['open', 'print']),
+    }),
+    output: z.object({ ok: z.literal(true), action: z.enum(['open', 'print']) }),
+    access: 'ledger.read',
+    writes: false,
+  }),
   /** Every document made for a record (a sample's labels and reprints, a lot's certificates). */
   'documents.list': channel({
     input: z.object({ subjectEntity: z.string().trim().min(1).max(40), subjectId: id }),

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   Anchor,
   Badge,
@@ -25,33 +25,25 @@ import { formatTime } from '../../components/format';
 import { hasPermission, useSession } from '../../app/session';
 import { base64ToBlob } from './disposition-format';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { DocumentActions, useHeldDocument, type HeldDocument } from '../../components/document-actions';
 
 type DocLocale = 'en' | 'zh-CN';
-interface Pdf {
-  url: string;
-  fileName: string;
-  sha256: string;
-  reprint: boolean;
-}
 
-/** A generated PDF as a blob URL (revoked when replaced or unmounted). */
-function usePdf(): [Pdf | null, (p: { base64: string; fileName: string; sha256: string; reprint: boolean }) => void] {
-  const [pdf, setPdf] = useState<Pdf | null>(null);
-  useEffect(
-    () => () => {
-      if (pdf) URL.revokeObjectURL(pdf.url);
-    },
-    [pdf],
-  );
+/** A generated PDF as the screen holds it (blob URL revoked when replaced or unmounted). */
+function usePdf(): [HeldDocument | null, (p: { documentId?: string | null; id?: string; base64: string; fileName: string; sha256: string }) => void] {
+  const [pdf, hold] = useHeldDocument();
   return [
     pdf,
-    (p) =>
-      setPdf({
-        url: URL.createObjectURL(base64ToBlob(p.base64, 'application/pdf')),
+    (p) => {
+      const id = p.documentId ?? p.id ?? null;
+      hold({
+        // A certificate is a stored record; the dossier is a preview, kept by the server for this session.
+        ref: id ? { kind: 'document', id } : { kind: 'preview', sha256: p.sha256 },
         fileName: p.fileName,
         sha256: p.sha256,
-        reprint: p.reprint,
-      }),
+        base64: p.base64,
+      });
+    },
   ];
 }
 
@@ -78,21 +70,23 @@ function LocalePicker({
   );
 }
 
-/** Open (a new tab; the system print dialog prints it) and download links of a generated PDF, with its hash. */
-function PdfLinks({ pdf, testId }: { pdf: Pdf; testId: string }) {
+/** Open, print and download of a generated PDF (system viewer on the desktop, a tab in the harness), with its hash. */
+function PdfLinks({ pdf, testId }: { pdf: HeldDocument; testId: string }) {
   const { t } = useTranslation();
   return (
     <Stack gap={4} data-testid={testId}>
-      <Group gap="xs">
+      <Group gap="xs" align="flex-start">
         <Text size="sm" ff="monospace" data-testid={`${testId}-file`}>
           {pdf.fileName}
         </Text>
-        <Anchor href={pdf.url} target="_blank" rel="noopener" size="sm" data-testid={`${testId}-open`}>
-          {t('disposition.docs.open')}
-        </Anchor>
-        <Anchor href={pdf.url} download={pdf.fileName} size="sm" data-testid={`${testId}-download`}>
-          {t('disposition.docs.download')}
-        </Anchor>
+        <DocumentActions
+          doc={pdf}
+          openLabel={t('disposition.docs.open')}
+          downloadLabel={t('disposition.docs.download')}
+          openTestId={`${testId}-open`}
+          printTestId={`${testId}-print`}
+          downloadTestId={`${testId}-download`}
+        />
       </Group>
       <Code style={{ wordBreak: 'break-all' }} fz="xs">
         SHA-256 {pdf.sha256}

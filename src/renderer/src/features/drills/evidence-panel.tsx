@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   Anchor,
   Badge,
@@ -17,12 +17,12 @@ import { useTranslation } from 'react-i18next';
 import { call } from '../../api/client';
 import { ErrorAlert } from '../../components/error-alert';
 import { hasPermission, useSession } from '../../app/session';
-import { base64ToBlob, downloadText, type DrillDetail } from './drills-format';
+import { downloadText, type DrillDetail } from './drills-format';
+import { DocumentActions, showDocument, useHeldDocument } from '../../components/document-actions';
 
 type DocLocale = 'en' | 'zh-CN';
 
 interface Pack {
-  url: string;
   fileName: string;
   sha256: string;
   csv: string;
@@ -32,8 +32,9 @@ interface Pack {
 }
 
 /**
- * The evidence pack (issue 12 §3): one recorded PDF — opened in its own window like every
- * generated PDF (the app's content security policy embeds no documents) — and the same data
+ * The evidence pack (issue 12 §3): one recorded PDF — opened like every generated PDF, in
+ * the system viewer on the desktop or a browser tab in the harness (the app's content
+ * security policy embeds no documents) — and the same data
  * as a sortable CSV, one row per affected lot and shipment (the FDA 204 "within 24 hours"
  * form). Beside it the GS1 EPCIS 2.0 export of the root lot's trace (§6).
  */
@@ -44,6 +45,7 @@ export function EvidencePanel({ detail }: { detail: DrillDetail }) {
   const d = detail.drill;
   const [locale, setLocale] = useState<DocLocale>(i18n.language === 'en' ? 'en' : 'zh-CN');
   const [pack, setPack] = useState<Pack | null>(null);
+  const [doc, hold] = useHeldDocument();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [epcis, setEpcis] = useState<{ fileName: string; events: number } | null>(null);
@@ -51,21 +53,13 @@ export function EvidencePanel({ detail }: { detail: DrillDetail }) {
   const [epcisError, setEpcisError] = useState<unknown>(null);
   const canMake = hasPermission(session, 'lots.decide') && !session.readOnly;
 
-  useEffect(
-    () => () => {
-      if (pack) URL.revokeObjectURL(pack.url);
-    },
-    [pack],
-  );
-
   const make = async () => {
     setBusy(true);
     setError(null);
     try {
       const r = await call('drills.evidence', { code: d.code, locale });
-      const url = URL.createObjectURL(base64ToBlob(r.base64, 'application/pdf'));
+      const held = hold({ ref: { kind: 'document', id: r.documentId }, fileName: r.fileName, sha256: r.sha256, base64: r.base64 });
       setPack({
-        url,
         fileName: r.fileName,
         sha256: r.sha256,
         csv: r.csv,
@@ -73,8 +67,8 @@ export function EvidencePanel({ detail }: { detail: DrillDetail }) {
         locale,
         draft: d.status === 'open',
       });
-      window.open(url, '_blank', 'noopener');
       void qc.invalidateQueries({ queryKey: ['documents.list'] });
+      await showDocument(held);
     } catch (e) {
       setError(e);
     } finally {
@@ -148,12 +142,16 @@ export function EvidencePanel({ detail }: { detail: DrillDetail }) {
             <Text size="sm" ff="monospace" data-testid="drill-evidence-file">
               {pack.fileName}
             </Text>
-            <Anchor href={pack.url} target="_blank" rel="noopener" size="sm" data-testid="drill-evidence-open">
-              {t('drills.evidence.open')}
-            </Anchor>
-            <Anchor href={pack.url} download={pack.fileName} size="sm" data-testid="drill-evidence-download">
-              {t('drills.evidence.download')}
-            </Anchor>
+            {doc ? (
+              <DocumentActions
+                doc={doc}
+                openLabel={t('drills.evidence.open')}
+                downloadLabel={t('drills.evidence.download')}
+                openTestId="drill-evidence-open"
+                printTestId="drill-evidence-print"
+                downloadTestId="drill-evidence-download"
+              />
+            ) : null}
             <Anchor
               component="button"
               type="button"

@@ -1,7 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   Alert,
-  Anchor,
   Badge,
   Button,
   Code,
@@ -18,6 +17,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useMutationCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
+import { DocumentActions, showDocument, useHeldDocument } from '../../components/document-actions';
 import { formatTime } from '../../components/format';
 import { href } from '../../app/router';
 import { hasPermission, useSession } from '../../app/session';
@@ -27,24 +27,19 @@ import { limitLabel } from './panel-entry';
 
 type ReportLocale = 'en' | 'zh-CN';
 
-function base64ToBlob(b64: string, type: string): Blob {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Blob([bytes], { type });
-}
-
 /**
  * The report to the county agriculture authority for a rejected tanker (第二十八条). The
  * server prints the PDF and records it with its SHA-256 (a second print is a reprint); it
- * opens in a new window to print or send, and the page repeats what it says.
+ * opens in the system PDF viewer (desktop) or a browser tab (harness) to print or send, and
+ * the page repeats what it says.
  */
 export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
   const { t, i18n } = useTranslation();
   const session = useSession();
   const qc = useQueryClient();
   const [locale, setLocale] = useState<ReportLocale>(i18n.language === 'en' ? 'en' : 'zh-CN');
-  const [url, setUrl] = useState<string | null>(null);
+  const [doc, hold] = useHeldDocument();
+  const [showError, setShowError] = useState<unknown>(null);
   const report = useMutationCall('intake.report');
   const canPrint = hasPermission(session, 'intake.accept') && !session.readOnly;
   const intake = detail.intake!;
@@ -58,21 +53,14 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
     return c ? nameOf(c, lang) : code;
   };
 
-  useEffect(
-    () => () => {
-      if (url) URL.revokeObjectURL(url);
-    },
-    [url],
-  );
-
   const open = () =>
     report.mutate(
       { lotCode: detail.lot.code, locale },
       {
         onSuccess: (r) => {
-          const next = URL.createObjectURL(base64ToBlob(r.base64, 'application/pdf'));
-          setUrl(next);
-          window.open(next, '_blank', 'noopener');
+          const held = hold({ ref: { kind: 'document', id: r.documentId }, fileName: r.fileName, sha256: r.sha256, base64: r.base64 });
+          setShowError(null);
+          showDocument(held).catch((e: unknown) => setShowError(e));
           void qc.invalidateQueries({ queryKey: ['intake.get'] });
         },
       },
@@ -199,8 +187,8 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
           </Button>
         ) : null}
       </Group>
-      <ErrorAlert error={report.error} testId="authority-report-error" />
-      {r && url ? (
+      <ErrorAlert error={report.error ?? showError} testId="authority-report-error" />
+      {r && doc ? (
         <Alert color={r.reprint ? 'orange' : 'green'} variant="light" mt="sm" data-testid="authority-report-result">
           <Stack gap={4}>
             <Group gap="xs">
@@ -222,14 +210,14 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
             <Code data-testid="authority-report-sha256" style={{ wordBreak: 'break-all' }}>
               {r.sha256}
             </Code>
-            <Group gap="md">
-              <Anchor href={url} target="_blank" rel="noopener" size="sm" data-testid="authority-report-link">
-                {t('intake.report.openAgain')}
-              </Anchor>
-              <Anchor href={url} download={r.fileName} size="sm" data-testid="authority-report-download">
-                {t('intake.report.download')}
-              </Anchor>
-            </Group>
+            <DocumentActions
+              doc={doc}
+              openLabel={t('intake.report.openAgain')}
+              downloadLabel={t('intake.report.download')}
+              openTestId="authority-report-link"
+              printTestId="authority-report-print"
+              downloadTestId="authority-report-download"
+            />
             <Text size="xs" c="dimmed">
               {t('intake.report.sendHint')}
             </Text>

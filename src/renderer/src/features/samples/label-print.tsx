@@ -1,44 +1,37 @@
-import { useEffect, useState } from 'react';
-import { Anchor, Badge, Button, Code, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
+import { Badge, Button, Code, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useMutationCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
+import { DocumentActions, showDocument, useHeldDocument } from '../../components/document-actions';
 
 type Size = '50x30' | '60x40' | '100x50';
 type LabelLocale = 'en' | 'zh-CN';
 
-function base64ToBlob(b64: string, type: string): Blob {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return new Blob([bytes], { type });
-}
-
 /**
  * Print (or reprint) a sample's label: the server makes the PDF and records it with its
- * SHA-256; here it opens in a new tab (the system print dialog prints it) with a download link.
+ * SHA-256 (documents/<sha256>.pdf). The desktop then opens the system print dialog on that
+ * file (pick the label printer); the browser harness opens it in a tab, whose PDF viewer
+ * prints it (D-041). Open and download stay available.
  */
 export function LabelPrint({ code, testId = 'label-print', compact }: { code: string; testId?: string; compact?: boolean }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const [size, setSize] = useState<Size>('50x30');
   const [locale, setLocale] = useState<LabelLocale>(i18n.language === 'en' ? 'en' : 'zh-CN');
-  const [url, setUrl] = useState<string | null>(null);
+  const [doc, hold] = useHeldDocument();
+  const [showError, setShowError] = useState<unknown>(null);
   const print = useMutationCall('samples.printLabel');
-
-  useEffect(() => () => {
-    if (url) URL.revokeObjectURL(url);
-  }, [url]);
 
   const doPrint = () =>
     print.mutate(
       { code, size, locale },
       {
         onSuccess: (r) => {
-          const next = URL.createObjectURL(base64ToBlob(r.base64, 'application/pdf'));
-          setUrl(next);
-          window.open(next, '_blank', 'noopener');
+          const held = hold({ ref: { kind: 'document', id: r.documentId }, fileName: r.fileName, sha256: r.sha256, base64: r.base64 });
+          setShowError(null);
+          showDocument(held, 'print').catch((e: unknown) => setShowError(e));
           void qc.invalidateQueries({ queryKey: ['samples.get'] });
           void qc.invalidateQueries({ queryKey: ['documents.list'] });
         },
@@ -86,8 +79,8 @@ export function LabelPrint({ code, testId = 'label-print', compact }: { code: st
             {r ? t('samples.label.reprint') : t('samples.label.print')}
           </Button>
         </Group>
-        <ErrorAlert error={print.error} testId="label-error" />
-        {r && url ? (
+        <ErrorAlert error={print.error ?? showError} testId="label-error" />
+        {r && doc ? (
           <Stack gap={4} data-testid="label-result">
             <Group gap="xs">
               <Badge color={r.reprint ? 'orange' : 'green'} variant="light" tt="none" data-testid="label-kind">
@@ -103,14 +96,14 @@ export function LabelPrint({ code, testId = 'label-print', compact }: { code: st
             <Code data-testid="label-sha256" style={{ wordBreak: 'break-all' }}>
               {r.sha256}
             </Code>
-            <Group gap="md">
-              <Anchor href={url} target="_blank" rel="noopener" size="sm" data-testid="label-open">
-                {t('samples.label.open')}
-              </Anchor>
-              <Anchor href={url} download={r.fileName} size="sm" data-testid="label-download">
-                {t('samples.label.download')}
-              </Anchor>
-            </Group>
+            <DocumentActions
+              doc={doc}
+              openLabel={t('samples.label.open')}
+              downloadLabel={t('samples.label.download')}
+              openTestId="label-open"
+              printTestId="label-print-again"
+              downloadTestId="label-download"
+            />
             <Text size="xs" c="dimmed">
               {t('samples.label.printHint')}
             </Text>
