@@ -18,7 +18,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, tempDir } from '../helpers/core';
+import { ADMIN_PASSWORD, ADMIN_SIGNATURE, tempDir } from '../helpers/core';
 import { DesktopProcess, MAIN_BUNDLE, osAccount, type StandInConfig } from '../helpers/desktop-process';
 
 const root = resolve(__dirname, '..', '..');
@@ -125,12 +125,14 @@ describe('the desktop main process (built bundle, stand-in electron)', { timeout
       printedName: '孙质量',
       roles: ['qa_manager'],
       password: 'initial-password-1',
+      signature: ADMIN_SIGNATURE,
     });
     await app.ok('users.create', {
       userId: 'tech.zhou',
       printedName: '周技术',
       roles: ['technician'],
       password: 'initial-password-1',
+      signature: ADMIN_SIGNATURE,
     });
     for (const [user, sender] of [
       ['qa.sun', 2],
@@ -212,6 +214,7 @@ describe('the desktop main process (built bundle, stand-in electron)', { timeout
       printedName: 'Late',
       roles: ['technician'],
       password: 'initial-password-1',
+      signature: ADMIN_SIGNATURE,
     });
     const signedOut = app.next_(
       (m) =>
@@ -243,6 +246,7 @@ describe('the desktop main process (built bundle, stand-in electron)', { timeout
       printedName: '李生产',
       roles: ['production'],
       password: 'initial-password-1',
+      signature: ADMIN_SIGNATURE,
     });
     await app.ok('auth.signIn', { userId: 'prod.li', password: 'initial-password-1' }, { sender: 4 });
     await app.ok(

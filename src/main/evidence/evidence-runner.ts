@@ -1,39 +1,16 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { AppErrorException } from '../../shared/contract/errors';
 import type { AuditCsvResult } from './audit-csv';
 import type { EvidenceResult } from './evidence-export';
 import { runEvidenceJob, type EvidenceJob, type EvidenceWorkerMessage } from './evidence-worker';
+import { resolveWorkerEntry, spawnWorker, type WorkerEntry } from '../workers/spawn';
 
 /**
  * Runs an export in a worker thread (the app's way, so main never blocks; the CLI runs the
  * same functions in-process). Without a worker entry (a source checkout without tsx) it runs
  * in-process: both exports yield to the event loop between chunks.
  */
-interface WorkerEntry {
-  file: string;
-  mode: 'built' | 'source';
-  tsx?: string;
-}
-
 export function resolveEvidenceWorker(here: string = __dirname): WorkerEntry | null {
-  for (const dir of [here, join(here, '..')]) {
-    for (const name of ['evidence-worker.js', 'evidence-worker.cjs']) {
-      const f = join(dir, name);
-      if (existsSync(f)) return { file: f, mode: 'built' };
-    }
-  }
-  const ts = join(here, 'evidence-worker.ts');
-  if (existsSync(ts)) {
-    try {
-      return { file: ts, mode: 'source', tsx: createRequire(join(here, 'evidence-runner.ts')).resolve('tsx/cjs/api') };
-    } catch {
-      return null;
-    }
-  }
-  return null;
+  return resolveWorkerEntry('evidence-worker', here);
 }
 
 type Progress = (phase: string, done: number, total: number) => void;
@@ -65,12 +42,8 @@ export function runExportJob(job: EvidenceJob, onProgress?: Progress): Promise<E
     });
   }
   return new Promise((resolve, reject) => {
-    const w =
-      entry.mode === 'built'
-        ? new Worker(entry.file)
-        : new Worker(`require(${JSON.stringify(entry.tsx)}).register(); require(${JSON.stringify(entry.file)});`, {
-            eval: true,
-          });
+    // Through the one spawn module: the worker opens SQLite with this process's native binding (D-038).
+    const w = spawnWorker(entry);
     let settled = false;
     const finish = (f: () => void): void => {
       if (settled) return;

@@ -22,7 +22,7 @@ import { nativeBindingPath, WORKER_NATIVE_BINDING_KEY } from '../db/database';
  * in a chunk one folder down), or, in a source checkout (tests, tsx), the TypeScript source
  * loaded through tsx's CommonJS hook.
  */
-export type WorkerName = 'verify-worker' | 'import-worker';
+export type WorkerName = 'verify-worker' | 'import-worker' | 'evidence-worker';
 
 /** How this process can start a worker: a built file, or TypeScript source under tsx. */
 export interface WorkerEntry {
