@@ -2,15 +2,7 @@ import { basename, join } from 'node:path';
 import type { SessionView } from '../../shared/contract/channels/identity';
 import type { Finding, VerifyReport } from '../../shared/contract/channels/ledger';
 import { appError, fail, type Result } from '../../shared/contract/errors';
-import {
-  actorOf,
-  expectMeaning,
-  IdentityService,
-  prepareFirstAdministrator,
-  toUserView,
-  type Signer,
-  type UserRow,
-} from '../auth/identity';
+import { actorOf, expectMeaning, IdentityService, prepareFirstAdministrator, type Signer } from '../auth/identity';
 import { acknowledgeRollback, enrolHost } from '../auth/enrolment';
 import { SettingsService } from '../auth/settings';
 import { parseWitness } from '../../shared/domain/witness';
@@ -55,7 +47,8 @@ export function startVerification(core: AppCore, by: Actor | null): string {
   const startedAt = core.clock();
   return core.jobs.start(
     'verify',
-    (progress) => verifyFile(core.dbFile, { skewMs, anchor: dbId ? core.anchors.read(dbId) : null, onProgress: progress }),
+    (progress) =>
+      verifyFile(core.dbFile, { skewMs, anchor: dbId ? core.anchors.read(dbId) : null, onProgress: progress }),
     (report: VerifyReport) => {
       core.startupFindings = [];
       const svc = core.maybe();
@@ -268,7 +261,12 @@ export function buildHandlers(core: AppCore): HandlerTable {
         if (!run) fail('not_found', { entity: 'verification_run', id: runId });
         if (run['review_status'] !== 'open') fail('conflict', { id: runId }, 'errors.nothing_to_review');
         w.update(E.verificationRun, runId, { review_status: 'reviewed' }, { reason: explanation });
-        svc.identity.sign(w, u, { def: E.verificationRun, id: runId }, { meaning: 'finding_reviewed', comment: explanation });
+        svc.identity.sign(
+          w,
+          u,
+          { def: E.verificationRun, id: runId },
+          { meaning: 'finding_reviewed', comment: explanation },
+        );
       });
       core.startupFindings = [];
       return { ok: true };
@@ -311,7 +309,9 @@ export function buildHandlers(core: AppCore): HandlerTable {
     },
     'audit.reviews': () => {
       const svc = core.need();
-      const rows = svc.ledger.db.prepare('SELECT * FROM audit_review ORDER BY through_seq DESC LIMIT 100').all() as Row[];
+      const rows = svc.ledger.db
+        .prepare('SELECT * FROM audit_review ORDER BY through_seq DESC LIMIT 100')
+        .all() as Row[];
       return rows.map((r) => ({
         id: r.id,
         throughSeq: r['through_seq'] as number,
@@ -319,7 +319,8 @@ export function buildHandlers(core: AppCore): HandlerTable {
         signatures: svc.identity.signaturesFor('audit_review', r.id).map(signatureView),
       }));
     },
-    'signatures.forRecord': ({ entity, entityId }) => core.need().identity.signaturesFor(entity, entityId).map(signatureView),
+    'signatures.forRecord': ({ entity, entityId }) =>
+      core.need().identity.signaturesFor(entity, entityId).map(signatureView),
 
     'backup.create': ({ folder }, ctx) => {
       const svc = core.need();
@@ -342,7 +343,8 @@ export function buildHandlers(core: AppCore): HandlerTable {
       // Every connection to the database must be closed before it is moved aside (Windows
       // refuses to rename an open file, D-040): no restore next to a job that holds one.
       for (const job of ['restore', 'verify', 'backup', 'import'] as const) {
-        if (core.jobs.isRunning(job) || (job === 'import' && isImportRunning())) fail('conflict', { job }, 'errors.restore_busy');
+        if (core.jobs.isRunning(job) || (job === 'import' && isImportRunning()))
+          fail('conflict', { job }, 'errors.restore_busy');
       }
       const u = await svc.identity.authenticate(sessionOf(ctx).userId, password, 'restore');
       svc.identity.recordSuccess(u, 'restore_authenticated');
@@ -492,7 +494,12 @@ export function buildHandlers(core: AppCore): HandlerTable {
   };
 }
 
-function recordBackup(core: AppCore, who: Actor, out: string, r: { ok: true; out: string; entries: number; bytes: number }): void {
+function recordBackup(
+  core: AppCore,
+  who: Actor,
+  out: string,
+  r: { ok: true; out: string; entries: number; bytes: number },
+): void {
   const svc = core.maybe();
   if (!svc) return;
   const sha = (r as { sha256?: string }).sha256 ?? '';

@@ -4,7 +4,7 @@ import type { LedgerStamp } from '../documents/templates/label';
 import { html, page, trusted, type SafeHtml } from '../documents/templates/html';
 import { reportedForReader } from '../../shared/rules/testing';
 import { formatReported, type ReportingRule } from '../../shared/rules/reporting';
-import { signatureTime, zonedTime } from '../documents/zoned-time';
+import { signatureTime } from '../documents/zoned-time';
 
 /** What a certificate of analysis prints (issue 11 §4). */
 export interface CoaData {
