@@ -75,11 +75,18 @@ export function storeOptions(g: Global, key: HostKey) {
   };
 }
 
+/** The key passphrase's messages (errors.key_passphrase_*), printed in English and Chinese. */
+const BOTH_LANGUAGES: ReadonlySet<string> = new Set([
+  'errors.key_passphrase_missing',
+  'errors.key_passphrase_short',
+  'errors.key_passphrase_wrong',
+]);
+
 export function message(e: AppError): string {
   const en = translate('en', e.messageKey, e.details ?? {});
   // The key passphrase is set up by whoever installs the CLI on a plant PC: its rules are
   // printed in both languages (issue 18 §8); every other message stays English (formats README).
-  if (e.messageKey.startsWith('errors.key_passphrase')) return `${en}\n${translate('zh-CN', e.messageKey, e.details ?? {})}`;
+  if (BOTH_LANGUAGES.has(e.messageKey)) return `${en}\n${translate('zh-CN', e.messageKey, e.details ?? {})}`;
   return en;
 }
 
