@@ -299,17 +299,63 @@ async function qualify(w: World, b: Bench, nominal: string, unit: string): Promi
   expect(c).toMatchObject({ passed: true, points: [{ typed: true, certificateNo: `STD-${b.code}` }] });
 }
 
-/** A lot of PM-1 and its received release sample: code and results by item. */
-async function sample(w: World): Promise<{ code: string; lot: string; r: Record<string, string> }> {
-  const lot = (
-    await w.app.ok(w.prod, 'batches.start', {
-      line: 'Line 3',
-      outputKind: 'finished',
-      itemCode: 'PM-1',
-      outputLotCode: `PM1-2606-${String(++w.lots).padStart(3, '0')}`,
-      unit: 'kg',
-    })
-  ).output.code;
+/**
+ * An ingredient received and accepted (QA's signed acceptance), as the input a batch records:
+ * a lot is released only from a completed batch with its inputs (issue 19 §4).
+ */
+async function ingredient(w: World): Promise<string> {
+  await w.app.ok(w.qa, 'catalog.suppliers.save', {
+    fields: {
+      code: 'SUP-C',
+      name: '配料公司',
+      kind: 'ingredient',
+      approval_status: 'approved',
+      approved_on: null,
+      last_audit_on: null,
+      next_audit_due: null,
+      contact: null,
+      phone: null,
+    },
+  } as never);
+  await w.app.ok(w.qa, 'catalog.materials.save', {
+    fields: { code: 'CREAM', name_zh: '稀奶油', name_en: 'Cream', kind: 'ingredient', default_unit: 'kg' },
+  } as never);
+  const l = await w.app.ok(w.prod, 'lots.receive', {
+    kind: 'ingredient',
+    materialCode: 'CREAM',
+    supplierCode: 'SUP-C',
+    supplierLot: 'C-1',
+    quantity: '20000',
+    unit: 'kg',
+    containers: 1,
+    condition: 'intact',
+  } as never);
+  await w.app.ok(w.qa, 'lots.decide', {
+    code: l.code,
+    decision: 'accept',
+    reason: 'accepted',
+    signature: sign('accepted'),
+  });
+  return l.code;
+}
+
+/**
+ * A lot of PM-1 and its received release sample: code and results by item. With `input`, the
+ * batch consumes it and is completed (100 kg), so the lot can be released.
+ */
+async function sample(w: World, input?: string): Promise<{ code: string; lot: string; r: Record<string, string> }> {
+  const batch = await w.app.ok(w.prod, 'batches.start', {
+    line: 'Line 3',
+    outputKind: 'finished',
+    itemCode: 'PM-1',
+    outputLotCode: `PM1-2606-${String(++w.lots).padStart(3, '0')}`,
+    unit: 'kg',
+  });
+  if (input) {
+    await w.app.ok(w.prod, 'batches.consume', { batchId: batch.id, inputLot: input, quantity: '100', unit: 'kg' });
+    await w.app.ok(w.prod, 'batches.finish', { batchId: batch.id, quantity: '100' });
+  }
+  const lot = batch.output.code;
   const s = await w.app.ok(w.tech, 'samples.register', {
     kind: 'finished_release',
     lotCode: lot,
@@ -613,7 +659,7 @@ describe('instrument control for every value (issue 19 §5, §7)', () => {
     });
     tick(w);
     // After it: a capture into lot A, a typed value into lot B.
-    const a = await sample(w);
+    const a = await sample(w, await ingredient(w));
     const b = await sample(w);
     await play(w, w.benches.ph, { values: { pH: '6.71' } });
     const { readingId } = await printed(w, w.benches.ph);
