@@ -21,11 +21,15 @@ afterAll(() => env.cleanup());
 /** Runs the writer, kills it after a random delay; returns the acknowledged sequence numbers. */
 function round(killAfterMs: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'tests/fixtures/ledger-writer.ts'), env.dataDir, env.file], {
-      cwd: root,
-      env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: PASSPHRASE },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'tests/fixtures/ledger-writer.ts'), env.dataDir, env.file],
+      {
+        cwd: root,
+        env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: PASSPHRASE },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     let armed = false;
@@ -65,11 +69,16 @@ it(`every acknowledged write survives ${ROUNDS} kill -9s and the chain stays int
     const db = openSqlite(env.file, { readonly: true });
     const head = (db.prepare('SELECT max(seq) AS s FROM audit_entry').get() as { s: number }).s;
     if (got.length > 0 && head > got[got.length - 1]!) killedMidWrite += 1;
-    for (const s of got) expect(db.prepare('SELECT 1 AS x FROM audit_entry WHERE seq = ?').get(s), `acknowledged #${s}`).toEqual({ x: 1 });
+    for (const s of got)
+      expect(db.prepare('SELECT 1 AS x FROM audit_entry WHERE seq = ?').get(s), `acknowledged #${s}`).toEqual({ x: 1 });
     const anchor = env.anchors.read(dbId)!;
     // The anchor never leads the database, and matches the entry it names.
     expect(anchor.seq).toBeLessThanOrEqual(head);
-    expect((db.prepare('SELECT hash FROM audit_entry WHERE seq = ?').get(anchor.seq) as { hash: Buffer }).hash.toString('hex')).toBe(anchor.hash);
+    expect(
+      (db.prepare('SELECT hash FROM audit_entry WHERE seq = ?').get(anchor.seq) as { hash: Buffer }).hash.toString(
+        'hex',
+      ),
+    ).toBe(anchor.hash);
     // …and lags by at most one commit (a transaction writes at most 2 entries here).
     expect(head - anchor.seq).toBeLessThanOrEqual(2);
     const report = await verifyDatabase(db, { skewMs: SKEW_MS, anchor });
@@ -82,5 +91,7 @@ it(`every acknowledged write survives ${ROUNDS} kill -9s and the chain stays int
   for (let i = 1; i < acked.length; i++) expect(acked[i]!).toBeGreaterThan(acked[i - 1]!);
   const final = await verifyFile(env.file, { skewMs: SKEW_MS, anchor: env.anchors.read(dbId) });
   expect(final).toMatchObject({ ok: true, findings: [] });
-  console.log(`crash test: ${ROUNDS} rounds, ${acked.length} acknowledged commits, ${killedMidWrite} kills after an unacknowledged commit`);
-}, 120_000);
+  console.log(
+    `crash test: ${ROUNDS} rounds, ${acked.length} acknowledged commits, ${killedMidWrite} kills after an unacknowledged commit`,
+  );
+}, 600_000); // 30 process starts under tsx: a cap for a loaded machine, not a speed figure
