@@ -7,7 +7,8 @@ import { cliServices } from '../../src/main/cli/common';
 import { openDatabase } from '../../src/main/db/store';
 import { runImportJob, type ImportWorkerMessage } from '../../src/main/import/import-worker';
 import { AnchorStore } from '../../src/main/ledger/anchor';
-import { loadOrCreateHostKey, passphraseProtector } from '../../src/main/ledger/keys';
+import { loadOrCreateHostKey, passphraseProtector, type HostKey } from '../../src/main/ledger/keys';
+import { enrolHost } from '../../src/main/auth/enrolment';
 import type { Ledger } from '../../src/main/ledger/ledger';
 import { ADMIN_PASSWORD, quietLog } from '../helpers/core';
 import { controlsWorld, errKey, sign, type ControlsWorld } from '../helpers/controls-world';
@@ -20,6 +21,18 @@ import { translate } from '../../src/shared/i18n';
  * services through the one composition root; this test builds each of them on the same
  * database and shows every cross-capability rule acting there.
  */
+/** An administrator enrols a host's key (signed `enrolled`), as `lotseal host enrol` and the settings screen do. */
+async function enrol(s: Services, key: HostKey): Promise<void> {
+  const admin = await s.identity.authenticateSigner('admin', ADMIN_PASSWORD);
+  enrolHost(
+    s.ledger,
+    s.identity,
+    admin,
+    { id: key.id, publicKey: key.publicKey, fingerprint: key.fingerprint, host: key.host, hostKind: key.hostKind },
+    { thisHost: true },
+  );
+}
+
 describe('every host builds its services with every guard (issue 19 §8)', () => {
   let w: ControlsWorld;
   const lots = { held: '', recalled: '', broken: '', alerted: '', tanker: '' };
@@ -211,8 +224,8 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
         log: quietLog,
       });
       try {
-        // The administrator's sign-in registers this host's key (its first write).
-        await core.need().identity.signIn('admin', ADMIN_PASSWORD);
+        // A new host writes only once an administrator has enrolled its key (issue 18 §5).
+        if (hostKind === 'desktop') await enrol(core.need(), core.key);
         expect(await probe(core.need(), { id: 'prod.wu', name: 'User prod.wu' })).toEqual(expected);
       } finally {
         core.close();
@@ -231,7 +244,7 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
     });
     try {
       const s = cliServices({ dataDir: dir, db: join(dir, 'lotseal.db') }, ledger);
-      await s.identity.signIn('admin', ADMIN_PASSWORD);
+      await enrol(s, key);
       expect(await probe(s, { id: 'prod.wu', name: 'User prod.wu' })).toEqual(expected);
     } finally {
       ledger.db.close();
@@ -279,12 +292,13 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
     writeFileSync(apw, `${ADMIN_PASSWORD}\n`);
     const env = { dataDir: w.app.dir };
     const db = join(w.app.dir, 'lotseal.db');
-    // This machine's CLI key is registered by an administrator first (any admin command).
+    // This machine's CLI key is enrolled by an administrator first (issue 18 §5); the
+    // cliServices case above may have enrolled it already (same data folder).
     const reg = await lotsealAsync(
-      ['--db', db, 'user', 'list', '--user', 'admin', '--password-file', apw, '--json'],
+      ['--db', db, 'host', 'enrol', '--user', 'admin', '--password-file', apw, '--json'],
       env,
     );
-    expect(reg.code, reg.stderr).toBe(0);
+    expect(reg.code === 0 || reg.stderr.includes('already enrolled'), reg.stderr).toBe(true);
     const out = join(w.app.dir, 'drill-out');
     const r = await lotsealAsync(
       ['--db', db, 'drill', '--lot', lots.held, '--user', 'qa.chen', '--password-file', pw, '--out', out, '--json'],
