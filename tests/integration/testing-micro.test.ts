@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { L } from '../../src/main/lots/entities';
+import { USER_PASSWORD } from '../helpers/core';
 import {
   approveSpec,
   by,
@@ -40,12 +41,15 @@ describe('micro workflow (issue 20 §3)', () => {
     const lot = await finishedLot(w);
     const s = await releaseSample(w, lot);
     await enterAll(w, s, { cronobacter: [] });
-    // Fixture: the lot was released earlier (its release path is disposition's own tests).
-    const ledger = w.app.core.need().ledger;
-    const lotRow = ledger.db.prepare('SELECT id FROM lot WHERE code = ?').get(lot) as { id: string };
-    ledger.write({ id: 'qa.chen', name: 'User qa.chen' }, (wr) =>
-      wr.update(L.lot, lotRow.id, { status: 'released' }, { reason: 'test fixture: released' }),
-    );
+    // Fixture: the lot was released earlier (its release path is disposition's own tests),
+    // with the QA manager's personal signature the ledger requires (issue 18 §3).
+    const svc = w.app.core.need();
+    const lotRow = svc.ledger.db.prepare('SELECT id FROM lot WHERE code = ?').get(lot) as { id: string };
+    const qa = await svc.identity.authenticateSigner('qa.chen', USER_PASSWORD);
+    svc.ledger.write({ id: 'qa.chen', name: 'User qa.chen' }, (wr) => {
+      wr.update(L.lot, lotRow.id, { status: 'released' }, { reason: 'test fixture: released' });
+      svc.identity.sign(wr, qa, { def: L.lot, id: lotRow.id }, { meaning: 'released', comment: 'test fixture' });
+    });
     const cro = by(await results(w, s), 'cronobacter');
     const saved = await w.app.ok(w.tech, 'results.enter', { id: cro.id, unitValues: units([2]) });
     const now = by(saved.changed, 'cronobacter');

@@ -190,6 +190,9 @@ export class MicroWorkflow {
         { status: 'on_hold' },
         {
           reason: `${MICRO_HOLD_RULE}: presumptive ${r['item_code']} in sample ${r['sample_code']} unit ${fresh.map((k) => k + 1).join(', ')}`,
+          // A rule of the system, not the technician's decision: the entry's actor is `system`,
+          // which may hold unsigned (docs/ledger.md §3.3, rule lot.hold).
+          automatic: true,
         },
       );
     }
