@@ -8,7 +8,7 @@
  *
  *   development (npm start / npm run dev): build/electron-abi/better_sqlite3.node, for this
  *     machine; the desktop shell passes it to better-sqlite3 (setNativeBinding) when unpackaged;
- *   packaging (electron-builder's beforePack hook, scripts/dist/before-pack.cjs):
+ *   packaging (electron-builder's beforePack hook, scripts/packaging/before-pack.cjs):
  *     build/electron-abi/<os>-<arch>/better_sqlite3.node for the target, shipped as
  *     resources/native/better_sqlite3.node, which the packaged app loads.
  *

@@ -165,7 +165,7 @@ describe('better-sqlite3 for the packaged app', { timeout: 300_000 }, () => {
     const r = await node(
       [
         '-e',
-        "require('./scripts/dist/before-pack.cjs')({ electronPlatformName: 'win32', arch: 1 }).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })",
+        "require('./scripts/packaging/before-pack.cjs')({ electronPlatformName: 'win32', arch: 1 }).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })",
       ],
       { npm_config_better_sqlite3_binary_host: mirror },
     );
@@ -207,6 +207,8 @@ describe('electron-builder.yml', () => {
     expect(config.files.some((f) => f.startsWith('resources'))).toBe(false);
     expect(config.extraResources).toEqual([
       { from: 'resources', to: 'resources' },
+      // The ledger format beside the standalone verifier of an evidence folder (issue 18 §9).
+      { from: 'docs/ledger.md', to: 'resources/docs/ledger.md' },
       { from: 'build/electron-abi/${os}-${arch}', to: 'native', filter: ['better_sqlite3.node'] },
     ]);
     expect(config['asarUnpack']).toEqual(['**/*.node']);

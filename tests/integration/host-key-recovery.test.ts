@@ -204,9 +204,16 @@ describe('the recovery dispatcher', () => {
       expect(core.key.fingerprint).toBe(data.fingerprint);
       const status = await core.dispatcher.call(conn, 'app.status', {});
       expect(status).toMatchObject({ ok: true, data: { initialized: true, workstationRegistered: false } });
-      // Today an administrator's sign-in on this workstation registers its key (D-006; Trust I
-      // turns this into an explicit enrolment).
+      // A sign-in registers nothing (issue 18 §5): an administrator enrols the new key, signed.
       await core.dispatcher.call(conn, 'auth.signIn', { userId: 'admin', password: 'admin-password-1' });
+      expect(
+        (await core.dispatcher.call(conn, 'app.status', {})) as { data: { workstationRegistered: boolean } },
+      ).toMatchObject({ data: { workstationRegistered: false } });
+      expect(
+        await core.dispatcher.call(conn, 'host.enrol', {
+          signature: { password: 'admin-password-1', meaning: 'enrolled' },
+        }),
+      ).toMatchObject({ ok: true });
       expect(
         (await core.dispatcher.call(conn, 'app.status', {})) as { data: { workstationRegistered: boolean } },
       ).toMatchObject({
