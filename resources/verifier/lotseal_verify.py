@@ -752,7 +752,6 @@ def key_report(conn, head):
 ESIG_VERSION = "lotseal-esig-1"
 ENROLMENT_VERSION = "lotseal-enrolment-1"
 IDENTITY = ["user", "personal_key", "signature", "signing_key"]
-SETTINGS_SOURCES = ["setting", "database"]  # the records the settings rules compare with come from
 KEY_IMMUTABLE = ["user_id", "public_key", "fingerprint", "valid_from", "enrolment", "enrolment_proof"]
 INF = float("inf")
 
@@ -1097,11 +1096,12 @@ def signature_entries_sql():
     by_entity = {}
     for r in records.RULES:
         by_entity.setdefault(r["entity"], []).append(r)
-    fixed = IDENTITY + SETTINGS_SOURCES
-    parts = ["entity IN (%s)" % ", ".join("?" for _ in fixed)]
-    params = list(fixed)
+    # and the entries the settings rules compare with come from: the settings record, the database record
+    parts = ["entity IN (%s)" % ", ".join("?" for _ in IDENTITY),
+             "(entity = 'setting' AND entity_id = '%s') OR entity = 'database'" % RULE_SETTINGS_ID]
+    params = list(IDENTITY)
     for entity, rules in by_entity.items():
-        if entity in fixed:
+        if entity in IDENTITY:
             continue
         prefilter = all(r["on"] == "create" and any(w.get("in") for w in r.get("where", [])) for r in rules)
         if prefilter:

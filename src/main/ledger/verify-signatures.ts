@@ -60,8 +60,8 @@ interface EnrolmentState {
 
 const ruleIndex = rulesByMeaning(signedChangeRules);
 const IDENTITY = ['user', 'personal_key', 'signature', 'signing_key'];
-/** Records the settings rules compare with come from (`ruleSettingValue`). */
-const SETTINGS_SOURCES = ['setting', 'database'];
+/** Entries the settings rules compare with come from (`ruleSettingValue`): the settings record, the database record. */
+const SETTINGS_SQL = `(entity = 'setting' AND entity_id = '${RULE_SETTINGS_ID}') OR entity = 'database'`;
 const KEY_IMMUTABLE = ['user_id', 'public_key', 'fingerprint', 'valid_from', 'enrolment', 'enrolment_proof'];
 
 /** The last entry of the transaction that applied migration 0011 (Infinity: never applied). */
@@ -84,11 +84,10 @@ export function legacyBoundary(db: Db, throughSeq: number): number {
 function entrySql(): { sql: string; params: string[] } {
   const byEntity = new Map<string, typeof signedChangeRules>();
   for (const r of signedChangeRules) byEntity.set(r.entity, [...(byEntity.get(r.entity) ?? []), r]);
-  const fixed = [...IDENTITY, ...SETTINGS_SOURCES];
-  const parts: string[] = [`entity IN (${fixed.map(() => '?').join(', ')})`];
-  const params: string[] = [...fixed];
+  const parts: string[] = [`entity IN (${IDENTITY.map(() => '?').join(', ')})`, SETTINGS_SQL];
+  const params: string[] = [...IDENTITY];
   for (const [entity, rules] of byEntity) {
-    if (fixed.includes(entity)) continue;
+    if (IDENTITY.includes(entity)) continue;
     const prefilter =
       rules.every((r) => r.on === 'create' && r.where?.some((w) => w.in?.length)) &&
       rules
