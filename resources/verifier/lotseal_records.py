@@ -26,6 +26,7 @@ ENTITIES: one dict per record type
 RULES: one dict per rule (semantics in lotseal_verify.py, `match_rules`):
   id, entity, on ("create" | "update"), field, to (list of values | "changed" | "set"),
   from, where [{field, in | notIn}], ref {entity, by, from, field, in | notIn},
+  setting [{field, chars, op ("before" | "notBefore"), setting ("goLiveDate")}],
   meanings, roles, systemUnsigned
 """
 
@@ -111,6 +112,9 @@ RULES = [
     {"id": "lot.create_accepted", "entity": "lot", "on": "create", "field": "status", "to": ["accepted"], "where": [{"field": "origin", "notIn": ["import"]}], "meanings": ["accepted"], "roles": ["qa_manager"]},
     {"id": "lot.create_released", "entity": "lot", "on": "create", "field": "status", "to": ["released"], "where": [{"field": "origin", "notIn": ["import"]}], "meanings": ["released"], "roles": ["qa_manager"]},
     {"id": "lot.create_rejected", "entity": "lot", "on": "create", "field": "status", "to": ["rejected"], "where": [{"field": "origin", "notIn": ["import"]}], "meanings": ["rejected"], "roles": ["qa_manager"]},
+    {"id": "lot.import_live_accepted", "entity": "lot", "on": "create", "field": "status", "to": ["accepted"], "where": [{"field": "origin", "in": ["import"]}], "setting": [{"field": "lot_date", "chars": 10, "op": "notBefore", "setting": "goLiveDate"}], "meanings": ["accepted"], "roles": ["qa_manager"]},
+    {"id": "lot.import_live_released", "entity": "lot", "on": "create", "field": "status", "to": ["released"], "where": [{"field": "origin", "in": ["import"]}], "setting": [{"field": "lot_date", "chars": 10, "op": "notBefore", "setting": "goLiveDate"}], "meanings": ["released"], "roles": ["qa_manager"]},
+    {"id": "lot.import_live_rejected", "entity": "lot", "on": "create", "field": "status", "to": ["rejected"], "where": [{"field": "origin", "in": ["import"]}], "setting": [{"field": "lot_date", "chars": 10, "op": "notBefore", "setting": "goLiveDate"}], "meanings": ["rejected"], "roles": ["qa_manager"]},
     {"id": "intake.accept", "entity": "raw_milk_intake", "on": "update", "field": "status", "to": ["accepted"], "meanings": ["accepted"], "roles": ["technician", "qa_manager"]},
     {"id": "intake.reject", "entity": "raw_milk_intake", "on": "update", "field": "status", "to": ["rejected"], "meanings": ["rejected"], "roles": ["qa_manager"]},
     {"id": "intake.documents_override", "entity": "intake_documents", "on": "update", "field": "override_by", "to": "set", "meanings": ["override"], "roles": ["qa_manager"]},

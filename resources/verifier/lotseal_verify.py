@@ -809,7 +809,7 @@ def holds(cond, value):
     return True
 
 
-def match_rules(rules, entity, action, before, after, lookup):
+def match_rules(rules, entity, action, before, after, lookup, setting=lambda name: None):
     """The rules a change matches (src/shared/domain/signed-changes.ts `matchRules`)."""
     out = []
     for r in rules:
@@ -837,8 +837,88 @@ def match_rules(rules, entity, action, before, after, lookup):
             target = lookup(ref["entity"], ref["by"], _get(after, ref["from"]))
             if target is None or not holds(ref, target.get(ref["field"], MISSING)):
                 continue
+        if "setting" in r and not all(setting_holds(c, after.get(c["field"], MISSING), setting(c["setting"]))
+                                      for c in r["setting"]):
+            continue
         out.append(r)
     return out
+
+
+def _utf16_units(s):
+    """A string as JavaScript sees it: its UTF-16 code units (lone surrogates kept)."""
+    b = s.encode("utf-16-be", "surrogatepass")
+    return [(b[i] << 8) | b[i + 1] for i in range(0, len(b), 2)]
+
+
+def setting_holds(cond, value, setting):
+    """A rule's setting condition (`settingHolds`): `before` when both are strings and the field's
+    value (its first `chars` UTF-16 code units) sorts before the setting's, as JavaScript's `<`;
+    `notBefore` is its exact negation."""
+    before = False
+    if isinstance(value, str) and isinstance(setting, str):
+        units = _utf16_units(value)
+        if "chars" in cond:
+            units = units[:cond["chars"]]
+        before = units < _utf16_units(setting)
+    return before if cond["op"] == "before" else not before
+
+
+RULE_SETTINGS_ID = "global"
+# The instants a local date is computed for (four-digit years in every zone, as both languages can): else "".
+_MIN_MS, _MAX_MS = -30610137600000, 253402214399999
+
+
+def rule_setting_value(name, setting_json, entry_at, time_zone, database_created_at):
+    """`ruleSettingValue`: a setting in force just before an entry. `goLiveDate`: the string in the
+    `setting` record `global`'s JSON value as it stood, else the database's creation date - the
+    local date of the database record's `created_at` (the entry's time when there is none) in the
+    entry's time zone (UTC when the zone is unknown)."""
+    obj = None
+    if isinstance(setting_json, str):
+        try:
+            obj = parse_json(setting_json)
+        except (ValueError, TypeError, RecursionError):
+            obj = None
+    v = obj.get(name, MISSING) if isinstance(obj, dict) else MISSING
+    if isinstance(v, str):
+        return v
+    return local_date_in(time_zone, database_created_at if database_created_at is not None else entry_at)
+
+
+_ZONES = {}
+
+
+def _zone(name):
+    try:
+        import zoneinfo
+    except ImportError:
+        raise CannotRun("a go-live date falls back to the database's creation date in time zone %s: "
+                        "this needs Python 3.9 or later (zoneinfo)" % _s(name))
+    if "tzdb" not in _ZONES:
+        _ZONES["tzdb"] = bool(zoneinfo.available_timezones())
+    if not _ZONES["tzdb"]:
+        raise CannotRun("a go-live date falls back to the database's creation date in time zone %s: "
+                        "this Python has no time-zone database (install the tzdata package)" % _s(name))
+    if name not in _ZONES:
+        try:
+            _ZONES[name] = zoneinfo.ZoneInfo(name) if isinstance(name, str) else None
+        except (ValueError, KeyError, OSError, zoneinfo.ZoneInfoNotFoundError):
+            _ZONES[name] = None
+    return _ZONES[name]
+
+
+def local_date_in(time_zone, ms):
+    """`localDateIn`: the local date (YYYY-MM-DD) of an instant in an IANA zone; "" out of range."""
+    import datetime
+    if isinstance(ms, bool) or not isinstance(ms, (int, float)) or not (_MIN_MS <= ms <= _MAX_MS):
+        return ""
+    utc = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(milliseconds=ms)
+    tz = _zone(time_zone) or datetime.timezone.utc
+    try:
+        d = utc.astimezone(tz)
+    except (OverflowError, ValueError):
+        return ""
+    return "%04d-%02d-%02d" % (d.year, d.month, d.day)
 
 
 def rule_entities(rules):
@@ -854,6 +934,8 @@ def rule_entities(rules):
         add(r["entity"], r.get("field"))
         for w in r.get("where", []):
             add(r["entity"], w["field"])
+        for c in r.get("setting", []):
+            add(r["entity"], c["field"])
         if r.get("ref"):
             add(r["entity"], r["ref"]["from"])
             add(r["ref"]["entity"], r["ref"]["by"])
@@ -1014,7 +1096,9 @@ def signature_entries_sql():
     by_entity = {}
     for r in records.RULES:
         by_entity.setdefault(r["entity"], []).append(r)
-    parts = ["entity IN (%s)" % ", ".join("?" for _ in IDENTITY)]
+    # and the entries the settings rules compare with come from: the settings record, the database record
+    parts = ["entity IN (%s)" % ", ".join("?" for _ in IDENTITY),
+             "(entity = 'setting' AND entity_id = '%s') OR entity = 'database'" % RULE_SETTINGS_ID]
     params = list(IDENTITY)
     for entity, rules in by_entity.items():
         if entity in IDENTITY:
@@ -1030,7 +1114,7 @@ def signature_entries_sql():
         else:
             parts.append("entity = ?")
             params.append(entity)
-    return ("SELECT seq, at, actor, action, entity, entity_id, content FROM audit_entry WHERE seq <= ? AND (%s) "
+    return ("SELECT seq, at, actor, action, entity, entity_id, content, tz FROM audit_entry WHERE seq <= ? AND (%s) "
             "ORDER BY seq" % " OR ".join(parts)), params
 
 
@@ -1103,6 +1187,8 @@ def verify_signatures(conn, through, progress):
     for r in records.RULES:
         if r.get("ref"):
             ref_index[(r["ref"]["entity"], r["ref"]["by"])] = {}
+    settings = {"json": None}  # the settings record's `value`, as of the latest entry seen
+    database_created = {}      # database record id -> its `created_at`, as of the latest entry seen
     result = {"signatures": 0, "legacy": 0, "upgrades": []}
     state = {"cp": 0, "tx_end": cps[0] if cps else INF, "tx_head": 0, "changes": [], "sigs": []}
 
@@ -1202,7 +1288,7 @@ def verify_signatures(conn, through, progress):
 
     sql, params = signature_entries_sql()
     n = 0
-    for seq, at, actor, action, entity, id_, content in conn.execute(sql, [through] + params):
+    for seq, at, actor, action, entity, id_, content, tz in conn.execute(sql, [through] + params):
         actor, action, entity, id_ = _s(actor), _s(action), _s(entity), _s(id_)
         if seq > state["tx_end"]:
             flush()
@@ -1299,7 +1385,12 @@ def verify_signatures(conn, through, progress):
                 before = by_id.get(id_)
             if checked and action != "retire":
                 candidates = rules_on.get((entity, action))
-                matched = match_rules(candidates, entity, action, before, c, lookup) if candidates else []
+                def setting(name, at=at, tz=tz):
+                    created = [v for v in database_created.values()
+                               if isinstance(v, (int, float)) and not isinstance(v, bool)]
+                    return rule_setting_value(name, settings["json"], at, _s(tz), min(created) if created else None)
+
+                matched = match_rules(candidates, entity, action, before, c, lookup, setting) if candidates else []
                 if matched:
                     state["changes"].append({"seq": seq, "entity": entity, "id": id_, "actor": actor, "rules": matched})
             if entity != "user":
@@ -1312,6 +1403,11 @@ def verify_signatures(conn, through, progress):
         if entity == "user":
             u = users.get(id_)
             users[id_] = {"content": c, "created_seq": u["created_seq"] if u else seq}
+        # 4. the settings rules compare with (applied after the entry, like every state here)
+        if entity == "setting" and id_ == RULE_SETTINGS_ID:
+            settings["json"] = _get(c, "value")
+        if entity == "database":
+            database_created[id_] = _get(c, "created_at")
     flush()
     findings.sort(key=lambda f: f["seq"] if f["seq"] is not None else 0)
     return findings, result

@@ -26,6 +26,7 @@ import { E } from '../../src/main/ledger/entities';
 import { entityDef } from '../../src/main/ledger/registry';
 import { esigFieldsOf, recordHash, signEsig } from '../../src/main/ledger/esig';
 import { canonical, checkpointMessage, entryHash, sha256Hex } from '../../src/main/ledger/hashing';
+import { localDateIn } from '../../src/shared/domain/signed-changes';
 import { loadHostKey, passphraseProtector, type HostKey } from '../../src/main/ledger/keys';
 import type { Ledger } from '../../src/main/ledger/ledger';
 import { PASSPHRASE, attacker, makeEnv, newLedger, openLedger, writeSetting } from '../fixtures/ledger-helpers';
@@ -396,6 +397,33 @@ function newKeyRecord(
       enrolment_proof: null,
       retired_reason: null,
     },
+  };
+}
+
+/**
+ * A finished lot as the ERP import writes it (`origin: import`), created `released` and dated
+ * `lotDate` — what an insider appends to pass a lot off as imported history.
+ */
+function importedReleasedLot(code: string, lotDate: string): Record<string, unknown> {
+  return {
+    id: `forged-${code}`,
+    rev: 1,
+    retired: 0,
+    code,
+    kind: 'finished',
+    item_code: 'MP-1',
+    item_name: 'Whole milk powder',
+    quantity: '3200',
+    unit: 'kg',
+    lot_date: lotDate,
+    supplier_code: null,
+    supplier_lot: null,
+    expiry_date: '2099-12-31',
+    location: 'WH-A-01',
+    status: 'released',
+    origin: 'import',
+    receipt_id: null,
+    batch_id: null,
   };
 }
 
@@ -939,6 +967,69 @@ export const tamperCases: TamperCase[] = [
         ],
       },
     ],
+  },
+  {
+    // D-065: the go-live date is not set in this fixture, so it is the database's creation date
+    // (today, in the Shanghai zone the entries record); a lot dated today is live.
+    name: 'insider: appends a lot "imported" released and dated after go-live, without a signature → signature_missing',
+    fixture: 'signed',
+    tamper: (c) => {
+      c.seq['forged import'] = insiderAppend(c, { id: 'qa.wang', name: 'User qa.wang' }, (tx) => [
+        {
+          entity: 'lot',
+          action: 'create',
+          row: importedReleasedLot('FG-LIVE-1', `${localDateIn('Asia/Shanghai', tx.at)} 08:00`),
+        },
+      ])[0]!;
+    },
+    verify: [
+      {
+        anchor: true,
+        expected: (c) => [
+          { kind: 'signature_missing', seq: c.seq['forged import']!, entity: 'lot', id: 'forged-FG-LIVE-1' },
+        ],
+      },
+    ],
+  },
+  {
+    // The go-live date in force just before the entry is the setting's (here moved earlier, as an
+    // administrator may), not the creation date: a lot dated between the two is live.
+    name: 'insider: appends a released "imported" lot dated after a go-live date set earlier → signature_missing',
+    fixture: 'signed',
+    tamper: (c) => {
+      insiderAppend(c, { id: 'admin', name: 'Admin' }, (tx) => {
+        const cur = tx.row('setting', 'global');
+        const value = JSON.stringify({
+          ...(cur['value'] ? JSON.parse(String(cur['value'])) : {}),
+          goLiveDate: '2024-01-01',
+        });
+        const row = cur['id']
+          ? { ...cur, value, rev: (cur['rev'] as number) + 1 }
+          : { id: 'global', rev: 1, retired: 0, value };
+        return [{ entity: 'setting', action: cur['id'] ? 'update' : 'create', row }];
+      });
+      c.seq['forged import'] = insiderAppend(c, { id: 'qa.wang', name: 'User qa.wang' }, () => [
+        { entity: 'lot', action: 'create', row: importedReleasedLot('FG-2024-1', '2024-03-01') },
+      ])[0]!;
+    },
+    verify: [
+      {
+        anchor: true,
+        expected: (c) => [
+          { kind: 'signature_missing', seq: c.seq['forged import']!, entity: 'lot', id: 'forged-FG-2024-1' },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'an imported released lot dated before go-live (history) needs no signature → nothing reported',
+    fixture: 'signed',
+    tamper: (c) => {
+      insiderAppend(c, { id: 'qa.wang', name: 'User qa.wang' }, () => [
+        { entity: 'lot', action: 'create', row: importedReleasedLot('FG-HIST-1', '2024-03-01') },
+      ]);
+    },
+    verify: [{ anchor: true, expected: () => [] }],
   },
   {
     name: 'insider: gives the production user the QA manager role without an administrator’s signature → signature_missing',

@@ -4,7 +4,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { entityDef } from '../../src/main/ledger/registry';
 import { roles, signatureMeanings } from '../../src/shared/domain/roles';
-import { matchRules, signedChangeRules, type SignedChangeRule } from '../../src/shared/domain/signed-changes';
+import {
+  localDateIn,
+  matchRules,
+  ruleSettingValue,
+  signedChangeRules,
+  type SignedChangeRule,
+} from '../../src/shared/domain/signed-changes';
 import { evaluateTransaction, rulesByMeaning, type TxSignature } from '../../src/main/ledger/signed-check';
 
 const hasColumn = (entity: string, col: string): boolean => col === 'id' || !!entityDef(entity)?.columns.includes(col);
@@ -18,6 +24,8 @@ describe('the signed-change rule table', () => {
       expect(entityDef(r.entity), `${r.id}: record type ${r.entity}`).toBeDefined();
       if (r.field) expect(hasColumn(r.entity, r.field), `${r.id}: ${r.entity}.${r.field}`).toBe(true);
       for (const w of r.where ?? []) expect(hasColumn(r.entity, w.field), `${r.id}: ${r.entity}.${w.field}`).toBe(true);
+      for (const c of r.setting ?? [])
+        expect(hasColumn(r.entity, c.field), `${r.id}: ${r.entity}.${c.field}`).toBe(true);
       if (r.ref) {
         expect(hasColumn(r.entity, r.ref.from), `${r.id}: ${r.entity}.${r.ref.from}`).toBe(true);
         expect(hasColumn(r.ref.entity, r.ref.by), `${r.id}: ${r.ref.entity}.${r.ref.by}`).toBe(true);
@@ -35,7 +43,8 @@ describe('the signed-change rule table', () => {
     for (const r of signedChangeRules) {
       const documented =
         doc.includes(`\`${r.id}\``) ||
-        (r.id.startsWith('lot.create_') && doc.includes('`lot.create_accepted` / `_released` / `_rejected`'));
+        (r.id.startsWith('lot.create_') && doc.includes('`lot.create_accepted` / `_released` / `_rejected`')) ||
+        (r.id.startsWith('lot.import_live_') && doc.includes('`lot.import_live_accepted` / `_released` / `_rejected`'));
       expect(documented, `${r.id} is not in docs/ledger.md`).toBe(true);
     }
   });
@@ -49,6 +58,7 @@ describe('the signed-change rule table', () => {
     code: 'FG-1',
   });
   const none = () => null;
+  const goLive = (date: string) => (name: string) => (name === 'goLiveDate' ? date : null);
 
   it('matches a decision by its new value; an update that leaves the field as it was is no decision', () => {
     expect(
@@ -72,12 +82,18 @@ describe('the signed-change rule table', () => {
         none,
       ).map((r) => r.id),
     ).toEqual(['lot.accept', 'lot.accept_raw_milk']);
-    // Created decided: only an import of history may.
+    // Created decided: only an import of history (dated before the go-live date) may.
     expect(
       matchRules(
         lotRules,
-        { entity: 'lot', action: 'create', before: null, after: lot('released', 'finished', 'import') },
+        {
+          entity: 'lot',
+          action: 'create',
+          before: null,
+          after: { ...lot('released', 'finished', 'import'), lot_date: '2026-11-30' },
+        },
         none,
+        goLive('2026-12-01'),
       ),
     ).toEqual([]);
     expect(
@@ -88,6 +104,51 @@ describe('the signed-change rule table', () => {
     expect(
       matchRules(lotRules, { entity: 'lot', action: 'create', before: null, after: lot('on_hold') }, none),
     ).toEqual([]);
+  });
+
+  it('an imported lot created decided is exempt only when dated before the go-live date in force (D-065)', () => {
+    const imported = (status: string, lotDate: unknown) => ({
+      ...lot(status, 'finished', 'import'),
+      lot_date: lotDate,
+    });
+    const ids = (after: Record<string, unknown>, setting?: (name: string) => unknown) =>
+      matchRules(lotRules, { entity: 'lot', action: 'create', before: null, after }, none, setting).map((r) => r.id);
+    // History: the date (its first ten characters) sorts before the go-live date.
+    expect(ids(imported('released', '2026-11-30'), goLive('2026-12-01'))).toEqual([]);
+    expect(ids(imported('rejected', '2026-11-30T23:59:59+08:00'), goLive('2026-12-01'))).toEqual([]);
+    // Live: on or after the go-live date, it is decided by a signature like any lot.
+    expect(ids(imported('released', '2026-12-01'), goLive('2026-12-01'))).toEqual(['lot.import_live_released']);
+    expect(ids(imported('accepted', '2027-01-05 08:00'), goLive('2026-12-01'))).toEqual(['lot.import_live_accepted']);
+    expect(ids(imported('rejected', '2026-12-02'), goLive('2026-12-01'))).toEqual(['lot.import_live_rejected']);
+    // Undecided imports need nothing, whatever their date.
+    expect(ids(imported('quarantine', '2027-01-05'), goLive('2026-12-01'))).toEqual([]);
+    // Fail-safe: no date, a date that is not text, or no known go-live date is not history.
+    expect(ids(imported('released', null), goLive('2026-12-01'))).toEqual(['lot.import_live_released']);
+    expect(ids(imported('released', 20261130), goLive('2026-12-01'))).toEqual(['lot.import_live_released']);
+    expect(ids(imported('released', '2026-11-30'))).toEqual(['lot.import_live_released']);
+    // The rules made by the app are not touched by the import's rules.
+    expect(ids({ ...imported('released', '2026-11-30'), origin: 'batch' }, goLive('2026-12-01'))).toEqual([
+      'lot.create_released',
+    ]);
+  });
+
+  it('the go-live date in force: the setting, else the local date of the database record in the entry’s zone', () => {
+    const at = { entryAt: Date.UTC(2026, 11, 5, 10), timeZone: 'Asia/Shanghai', databaseCreatedAt: null };
+    expect(ruleSettingValue('goLiveDate', JSON.stringify({ goLiveDate: '2026-10-01' }), at)).toBe('2026-10-01');
+    // 2026-11-30 20:00 UTC is 2026-12-01 in Shanghai, still 2026-11-30 in UTC and New York.
+    const created = Date.UTC(2026, 10, 30, 20);
+    for (const value of [null, JSON.stringify({ goLiveDate: null, idleTimeoutMinutes: 15 }), '{not json', '[1]'])
+      expect(ruleSettingValue('goLiveDate', value, { ...at, databaseCreatedAt: created }), String(value)).toBe(
+        '2026-12-01',
+      );
+    expect(
+      ruleSettingValue('goLiveDate', null, { ...at, timeZone: 'America/New_York', databaseCreatedAt: created }),
+    ).toBe('2026-11-30');
+    // No database record yet (its own creation transaction): the entry's time.
+    expect(ruleSettingValue('goLiveDate', null, at)).toBe('2026-12-05');
+    // An unknown zone counts as UTC; an instant beyond four-digit years gives "".
+    expect(localDateIn('Not/AZone', created)).toBe('2026-11-30');
+    expect(localDateIn('UTC', 8.64e15)).toBe('');
   });
 
   it('an override is needed only when the lot used is not accepted or released as it stands', () => {

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
-import { matchRules, signedChangeRules, type SignedChangeRule } from '../../shared/domain/signed-changes';
+import {
+  RULE_SETTINGS_ID,
+  matchRules,
+  ruleSettingValue,
+  signedChangeRules,
+  type SignedChangeRule,
+} from '../../shared/domain/signed-changes';
 import type { Db, Stmt } from '../db/database';
 import type { Anchor, AnchorStore } from './anchor';
 import { E, entityDef, type EntityDef, type Row, type Value } from './entities';
@@ -389,6 +395,24 @@ export class Ledger {
               (this.stmt(`SELECT * FROM ${d.table} WHERE ${by} = ? LIMIT 1`).get(value) as Row | undefined) ?? null
             );
           },
+          // A setting as it stands now (earlier changes of this transaction included), read only
+          // when a rule compares with it; its default from the database record, in this host's zone.
+          (name) =>
+            ruleSettingValue(
+              name,
+              (
+                this.stmt('SELECT value FROM setting WHERE id = ?').get(RULE_SETTINGS_ID) as
+                  | { value: string }
+                  | undefined
+              )?.value ?? null,
+              {
+                entryAt: at,
+                timeZone: this.timeZone,
+                databaseCreatedAt: (
+                  this.stmt('SELECT min(created_at) AS at FROM database_info').get() as { at: number | null }
+                ).at,
+              },
+            ),
         );
         if (rules.length)
           changes.push({ seq, entity: def.name, id: after.id, actor: automatic ? systemActor.id : actor.id, rules });

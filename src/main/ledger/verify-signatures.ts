@@ -1,5 +1,11 @@
 import type { Finding } from '../../shared/contract/channels/ledger';
-import { matchRules, ruleEntities, signedChangeRules } from '../../shared/domain/signed-changes';
+import {
+  RULE_SETTINGS_ID,
+  matchRules,
+  ruleEntities,
+  ruleSettingValue,
+  signedChangeRules,
+} from '../../shared/domain/signed-changes';
 import type { Db } from '../db/database';
 import type { EntityDef } from './entities';
 import { esigFieldsOf, recordHash, verifyEnrolmentProof, verifyEsig } from './esig';
@@ -54,6 +60,8 @@ interface EnrolmentState {
 
 const ruleIndex = rulesByMeaning(signedChangeRules);
 const IDENTITY = ['user', 'personal_key', 'signature', 'signing_key'];
+/** Entries the settings rules compare with come from (`ruleSettingValue`): the settings record, the database record. */
+const SETTINGS_SQL = `(entity = 'setting' AND entity_id = '${RULE_SETTINGS_ID}') OR entity = 'database'`;
 const KEY_IMMUTABLE = ['user_id', 'public_key', 'fingerprint', 'valid_from', 'enrolment', 'enrolment_proof'];
 
 /** The last entry of the transaction that applied migration 0011 (Infinity: never applied). */
@@ -76,7 +84,7 @@ export function legacyBoundary(db: Db, throughSeq: number): number {
 function entrySql(): { sql: string; params: string[] } {
   const byEntity = new Map<string, typeof signedChangeRules>();
   for (const r of signedChangeRules) byEntity.set(r.entity, [...(byEntity.get(r.entity) ?? []), r]);
-  const parts: string[] = [`entity IN (${IDENTITY.map(() => '?').join(', ')})`];
+  const parts: string[] = [`entity IN (${IDENTITY.map(() => '?').join(', ')})`, SETTINGS_SQL];
   const params: string[] = [...IDENTITY];
   for (const [entity, rules] of byEntity) {
     if (IDENTITY.includes(entity)) continue;
@@ -95,7 +103,7 @@ function entrySql(): { sql: string; params: string[] } {
     }
   }
   return {
-    sql: `SELECT seq, at, actor, action, entity, entity_id, content FROM audit_entry WHERE seq <= ? AND (${parts.join(' OR ')}) ORDER BY seq`,
+    sql: `SELECT seq, at, actor, action, entity, entity_id, content, tz FROM audit_entry WHERE seq <= ? AND (${parts.join(' OR ')}) ORDER BY seq`,
     params,
   };
 }
@@ -136,6 +144,9 @@ export function verifySignatures(
   /** For `ref` lookups: (type, key column) → value → record id. */
   const refIndex = new Map<string, Map<unknown, string>>();
   for (const r of signedChangeRules) if (r.ref) refIndex.set(`${r.ref.entity}\u0000${r.ref.by}`, new Map());
+  /** The settings record's `value` and the database records' `created_at`, as of the latest entry seen. */
+  let settingJson: unknown = null;
+  const databaseCreated = new Map<string, unknown>();
 
   const result: SignaturePassResult = { findings, signatures: 0, legacy: 0, upgrades: [] };
   let cpIdx = 0;
@@ -344,10 +355,20 @@ export function verifySignatures(
       const before =
         action === 'create' ? null : entity === 'user' ? (users.get(id)?.content ?? null) : (byId.get(id) ?? null);
       if (checked && action !== 'retire') {
-        const matched = matchRules(signedChangeRules, { entity, action, before, after: c }, (e, by, value) => {
-          const rid = refIndex.get(`${e}\u0000${by}`)?.get(value);
-          return rid === undefined ? null : (records.get(e)?.get(rid) ?? null);
-        });
+        const matched = matchRules(
+          signedChangeRules,
+          { entity, action, before, after: c },
+          (e, by, value) => {
+            const rid = refIndex.get(`${e}\u0000${by}`)?.get(value);
+            return rid === undefined ? null : (records.get(e)?.get(rid) ?? null);
+          },
+          (name) =>
+            ruleSettingValue(name, settingJson, {
+              entryAt: at,
+              timeZone: String(row[7]),
+              databaseCreatedAt: earliest(databaseCreated.values()),
+            }),
+        );
         if (matched.length) changes.push({ seq, entity, id, actor, rules: matched });
       }
       if (entity !== 'user') {
@@ -361,11 +382,21 @@ export function verifySignatures(
       const u = users.get(id);
       users.set(id, { content: c, createdSeq: u?.createdSeq ?? seq });
     }
+    // 4. the settings rules compare with (applied after the entry, like every state here)
+    if (entity === 'setting' && id === RULE_SETTINGS_ID) settingJson = c['value'] ?? null;
+    if (entity === 'database') databaseCreated.set(id, c['created_at'] ?? null);
   }
   flush();
   if (n % 20_000 !== 0) progress?.(n);
   findings.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
   return result;
+}
+
+/** `min(created_at)` over the database records, as SQLite computes it over numbers (null: none). */
+function earliest(values: Iterable<unknown>): number | null {
+  let m: number | null = null;
+  for (const v of values) if (typeof v === 'number' && (m === null || v < m)) m = v;
+  return m;
 }
 
 function safeRoles(v: unknown): string[] {

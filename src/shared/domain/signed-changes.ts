@@ -31,6 +31,11 @@ import type { Role, SignatureMeaning } from './roles';
  *    with one of the matching rules' meanings (else `signature_missing`), valid (else
  *    `signature_invalid` on the signature), by a user who, at the signature, is active and
  *    holds one of the roles of a matching rule with that meaning (else `signer_not_entitled`).
+ *  - `setting`: conditions comparing a field of the new content with a setting in force just
+ *    before the entry (`ruleSettingValue`: the `setting` record `global`'s JSON value as it
+ *    stands then, or the setting's default): `before` holds when both are strings and the
+ *    field's value (its first `chars` characters, when given) sorts before the setting's;
+ *    `notBefore` is its exact negation (a missing or non-string value is not before).
  *  - `systemUnsigned`: the `system` actor may make the change without a signature (an
  *    automatic hold only stops things).
  *  - Only changes after the transaction that applied migration 0011 are checked (before it,
@@ -42,6 +47,18 @@ export interface FieldCondition {
   readonly field: string;
   readonly in?: readonly RuleValue[];
   readonly notIn?: readonly RuleValue[];
+}
+
+/** Settings a rule may compare with (their values: `ruleSettingValue`). */
+export type RuleSetting = 'goLiveDate';
+
+export interface SettingCondition {
+  /** The field of the change's new content compared. */
+  readonly field: string;
+  /** Compare only the first characters of the field's value (10: the date of a date-time). */
+  readonly chars?: number;
+  readonly op: 'before' | 'notBefore';
+  readonly setting: RuleSetting;
 }
 
 export interface SignedChangeRule {
@@ -57,6 +74,8 @@ export interface SignedChangeRule {
   readonly where?: readonly FieldCondition[];
   /** A condition on another record, e.g. the lot a consumption uses. */
   readonly ref?: FieldCondition & { readonly entity: string; readonly by: string; readonly from: string };
+  /** Conditions comparing a field of the change with a setting in force just before the entry. */
+  readonly setting?: readonly SettingCondition[];
   readonly meanings: readonly SignatureMeaning[];
   readonly roles: readonly Role[];
   readonly systemUnsigned?: boolean;
@@ -123,6 +142,21 @@ export const signedChangeRules: readonly SignedChangeRule[] = [
       field: 'status',
       to: [status],
       where: [{ field: 'origin', notIn: ['import'] }],
+      meanings: [status],
+      roles: ['qa_manager'],
+    }),
+  ),
+  // The import's exemption holds only for history (D-065): an imported lot dated on or after the
+  // go-live date in force at its creation is a live lot, decided by a QA manager's signature.
+  ...(['accepted', 'released', 'rejected'] as const).map(
+    (status): SignedChangeRule => ({
+      id: `lot.import_live_${status}`,
+      entity: 'lot',
+      on: 'create',
+      field: 'status',
+      to: [status],
+      where: [{ field: 'origin', in: ['import'] }],
+      setting: [{ field: 'lot_date', chars: 10, op: 'notBefore', setting: 'goLiveDate' }],
       meanings: [status],
       roles: ['qa_manager'],
     }),
@@ -331,15 +365,73 @@ function holds(c: FieldCondition, value: unknown): boolean {
   return true;
 }
 
+/** A setting condition; strings compare as JavaScript's `<` (UTF-16 code units), as the Python copy does. */
+function settingHolds(c: SettingCondition, value: unknown, setting: unknown): boolean {
+  const v = typeof value === 'string' && c.chars !== undefined ? value.slice(0, c.chars) : value;
+  const before = typeof v === 'string' && typeof setting === 'string' && v < setting;
+  return c.op === 'before' ? before : !before;
+}
+
+/** The record holding the settings rules compare with: `setting` `global`, its `value` a JSON object. */
+export const RULE_SETTINGS_ID = 'global';
+
+/**
+ * A setting's value in force just before an entry, as every path computes it (the write path,
+ * verification, the standalone verifier): `settingJson` is the `value` of the `setting` record
+ * `global` as it stands then (null: none yet; not a JSON object: as absent). `goLiveDate`: its
+ * string value, else the database's creation date as `LotControls.creationDate()` defines it —
+ * the local date (YYYY-MM-DD) of the `database` record's `created_at` (the earliest, if several;
+ * the entry's own time when there is none yet) in the time zone of the entry (the workstation's
+ * zone, recorded in every entry; an unknown zone counts as UTC).
+ */
+export function ruleSettingValue(
+  name: RuleSetting,
+  settingJson: unknown,
+  at: { entryAt: number; timeZone: string; databaseCreatedAt: number | null },
+): string {
+  let obj: unknown = null;
+  if (typeof settingJson === 'string') {
+    try {
+      obj = JSON.parse(settingJson) as unknown;
+    } catch {
+      obj = null;
+    }
+  }
+  const v = obj && typeof obj === 'object' && !Array.isArray(obj) ? (obj as Record<string, unknown>)[name] : undefined;
+  if (typeof v === 'string') return v;
+  return localDateIn(at.timeZone, at.databaseCreatedAt ?? at.entryAt);
+}
+
+/**
+ * The local date (YYYY-MM-DD) of an instant in an IANA time zone (UTC when the zone is unknown);
+ * "" for an instant outside 1000-01-02 to 9999-12-30 UTC (four-digit years in every zone; no
+ * lot date sorts before "").
+ */
+export function localDateIn(timeZone: string, ms: number): string {
+  if (!(ms >= -30_610_137_600_000 && ms <= 253_402_214_399_999)) return '';
+  let f: Intl.DateTimeFormat;
+  try {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  } catch {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+  const parts = f.formatToParts(ms);
+  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
 /**
  * The rules a change matches. `before` is the record's content before the entry (null for a
  * create), `after` its content in the entry; `lookup(entity, by, value)` returns a referenced
- * record's content as it stands just before the entry (null when there is none).
+ * record's content as it stands just before the entry (null when there is none);
+ * `setting(name)` a setting's value in force just before the entry (`ruleSettingValue`;
+ * without it a setting is unknown, and no value is `before` it).
  */
 export function matchRules(
   rules: readonly SignedChangeRule[],
   change: { entity: string; action: string; before: Content | null; after: Content },
   lookup: (entity: string, by: string, value: unknown) => Content | null,
+  setting?: (name: RuleSetting) => unknown,
 ): SignedChangeRule[] {
   const out: SignedChangeRule[] = [];
   for (const r of rules) {
@@ -358,6 +450,8 @@ export function matchRules(
       const target = lookup(r.ref.entity, r.ref.by, change.after[r.ref.from] ?? null);
       if (!target || !holds(r.ref, target[r.ref.field])) continue;
     }
+    if (r.setting && !r.setting.every((c) => settingHolds(c, change.after[c.field], setting?.(c.setting) ?? null)))
+      continue;
     out.push(r);
   }
   return out;
@@ -374,6 +468,7 @@ export function ruleEntities(rules: readonly SignedChangeRule[] = signedChangeRu
   for (const r of rules) {
     add(r.entity, r.field);
     for (const w of r.where ?? []) add(r.entity, w.field);
+    for (const c of r.setting ?? []) add(r.entity, c.field);
     if (r.ref) {
       add(r.entity, r.ref.from);
       add(r.ref.entity, r.ref.by);
