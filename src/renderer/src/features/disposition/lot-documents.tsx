@@ -23,7 +23,6 @@ import { useCall, useMutationCall } from '../../api/hooks';
 import { ErrorAlert } from '../../components/error-alert';
 import { formatTime } from '../../components/format';
 import { hasPermission, useSession } from '../../app/session';
-import { base64ToBlob } from './disposition-format';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
 import { formatReported } from '../../../../shared/rules/reporting';
 import { reportedForReader } from '../../../../shared/rules/testing';
