@@ -66,6 +66,10 @@ test('a presumptive Cronobacter positive holds a finished infant-formula lot at 
   await expect(d.line('micro')).toHaveAttribute('data-ok', 'false');
   await expect(d.line('micro')).toContainText('Presumptive positive waiting for confirmation: cronobacter');
   await expect(d.line('micro')).toContainText('1 automatic micro hold(s) not yet reviewed by QA');
+  await expect(d.line('micro')).toContainText(
+    new RegExp(`cronobacter \\(${seed.releaseSample}\\)\\s*· automatic hold, not reviewed`),
+  );
+  await expect(d.line('micro')).not.toContainText('micro.presumptive_positive');
   expect(await d.failingLines()).toContain('micro');
   await expect(d.decisionButton('release')).toBeDisabled();
   await d.toTop('readiness');
