@@ -1,6 +1,8 @@
 import { ContractClient } from './contract-client';
 import { ADMIN } from './helpers';
 import { PROD, PRODUCT, QA, REVIEWER, SPEC, TECH } from './testing-seed';
+import type { ChannelInput } from '../../src/shared/contract';
+import type { SpecDocument } from '../../src/shared/catalog/spec-schema';
 
 export const CUSTOMER = { code: 'C001', name: '银川母婴连锁', contact: '王经理', phone: '0951-1234567' };
 
@@ -9,6 +11,8 @@ export interface DispositionSeed {
   ingredient: string;
   /** IMF finished lot: everything met except the audit-trail review (done in the browser). */
   lot: string;
+  /** The release sample of `lot`. */
+  releaseSample: string;
   /** IMF finished lot with no results yet: blocked by several lines. */
   blockedLot: string;
   /** Intermediate made from the ingredient, released, in the plant. */
@@ -34,7 +38,34 @@ const sign = (password: string, meaning: string) => ({ password, meaning }) as n
  * and reviewed, its retention sample, a completed ledger verification, and a small genealogy
  * (an intermediate in the plant, a lot already shipped to a customer) for the hold.
  */
-export async function seedDisposition(url: string): Promise<DispositionSeed> {
+type Entries = ChannelInput<'results.enterMany'>['entries'];
+
+/** The default release sample: every item of SPEC in specification. */
+function defaultEntries(ids: Record<string, string>): Entries {
+  return [
+    { id: ids['protein']!, replicates: ['11.83'] },
+    { id: ids['fat']!, replicates: ['26.4'] },
+    { id: ids['vit_a']!, replicates: ['452'] },
+    { id: ids['ca']!, replicates: ['452'] },
+    { id: ids['dha']!, replicates: ['78'] },
+    { id: ids['pb']!, replicates: ['0.02'] },
+    { id: ids['nitrite']!, replicates: ['0.4'] },
+    { id: ids['salmonella']!, unitValues: ['absent', 'absent', 'absent', 'absent', 'absent'] },
+    { id: ids['moisture']!, replicates: ['2.6'] },
+  ];
+}
+
+/** Another release specification for the IMF product, with the release sample's values (all in specification). */
+export interface ReleaseVariant {
+  spec: SpecDocument;
+  entries: (ids: Record<string, string>) => Entries;
+}
+
+export async function seedDisposition(
+  url: string,
+  variant: ReleaseVariant = { spec: SPEC, entries: defaultEntries },
+): Promise<DispositionSeed> {
+  const spec = variant.spec;
   const admin = await ContractClient.connect(url);
   await admin.call('app.setup', { userId: ADMIN.userId, printedName: ADMIN.printedName, password: ADMIN.password });
   await admin.call('auth.signIn', { userId: ADMIN.userId, password: ADMIN.password });
@@ -124,9 +155,9 @@ export async function seedDisposition(url: string): Promise<DispositionSeed> {
     subjectKind: 'product',
     subjectId: product.id,
     code: 'SPEC-IF1',
-    titleZh: SPEC.title_zh,
-    titleEn: SPEC.title_en,
-    from: { kind: 'document', json: JSON.stringify(SPEC) },
+    titleZh: spec.title_zh,
+    titleEn: spec.title_en,
+    from: { kind: 'document', json: JSON.stringify(spec) },
   });
   await qa.call('specs.setEffective', { versionId: draft.id, effectiveFrom: '2026-01-01' });
   await qa.call('specs.approve', { versionId: draft.id, signature: sign(QA.newPassword, 'approved') });
@@ -182,22 +213,13 @@ export async function seedDisposition(url: string): Promise<DispositionSeed> {
   const ids = Object.fromEntries(
     (await tech.call('results.forSample', { sampleCode: sample })).results.map((r) => [r.itemCode, r.id]),
   );
-  await tech.call('results.enterMany', {
-    entries: [
-      { id: ids['protein']!, replicates: ['11.83'] },
-      { id: ids['fat']!, replicates: ['26.4'] },
-      { id: ids['vit_a']!, replicates: ['452'] },
-      { id: ids['ca']!, replicates: ['452'] },
-      { id: ids['dha']!, replicates: ['78'] },
-      { id: ids['pb']!, replicates: ['0.02'] },
-      { id: ids['nitrite']!, replicates: ['0.4'] },
-      { id: ids['salmonella']!, unitValues: ['absent', 'absent', 'absent', 'absent', 'absent'] },
-      { id: ids['moisture']!, replicates: ['2.6'] },
-    ],
-  });
+  await tech.call('results.enterMany', { entries: variant.entries(ids) });
   await tech.call('results.submit', { sampleCode: sample, signature: sign(TECH.newPassword, 'authored') });
+  const submitted = (await tech.call('results.forSample', { sampleCode: sample })).results
+    .filter((r) => r.status === 'submitted')
+    .map((r) => r.id);
   await reviewer.call('results.review', {
-    ids: Object.values(ids),
+    ids: submitted,
     decision: 'approve',
     signature: sign(REVIEWER.newPassword, 'reviewed'),
   });
@@ -239,5 +261,5 @@ export async function seedDisposition(url: string): Promise<DispositionSeed> {
   }
 
   for (const c of [qa, tech, reviewer, prod]) c.close();
-  return { ingredient: wpc.code, lot, blockedLot, intermediate, shippedLot };
+  return { ingredient: wpc.code, lot, releaseSample: sample, blockedLot, intermediate, shippedLot };
 }

@@ -26,6 +26,23 @@ async function toTop(page: Page, testId: string): Promise<void> {
   });
 }
 
+/**
+ * Everything a result view tells the screen about who took part in it (the analyst, the
+ * submitter and, since independent review (issue 19 §3), every contributor of any revision),
+ * with `userId` replaced: the screen no longer knows the result is theirs; the server does.
+ */
+function hideAuthor(value: unknown, userId: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => hideAuthor(v, userId));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if ((k === 'analystId' || k === 'submittedBy') && v === userId) out[k] = 'someone.else';
+    else if (k === 'contributors' && Array.isArray(v)) out[k] = v.map((c) => (c === userId ? 'someone.else' : c));
+    else out[k] = hideAuthor(v, userId);
+  }
+  return out;
+}
+
 /** Both languages of the same screen, for people to look at. */
 async function shots(page: Page, name: string): Promise<void> {
   const shell = new ShellPage(page);
@@ -63,13 +80,7 @@ test('review submitted results, investigate the OOS, conclude it, see completene
   await other.routeWebSocket(/\/ws/, (ws) => {
     const server = ws.connectToServer();
     ws.onMessage((m) => server.send(m));
-    server.onMessage((m) =>
-      ws.send(
-        String(m)
-          .replaceAll(`"analystId":"${TECH_REVIEWER.userId}"`, '"analystId":"someone.else"')
-          .replaceAll(`"submittedBy":"${TECH_REVIEWER.userId}"`, '"submittedBy":"someone.else"'),
-      ),
-    );
+    server.onMessage((m) => ws.send(JSON.stringify(hideAuthor(JSON.parse(String(m)), TECH_REVIEWER.userId))));
   });
   await openApp(other, harness.url);
   await new SignInPage(other).signInToApp(TECH_REVIEWER.userId, TECH_REVIEWER.newPassword);

@@ -615,7 +615,8 @@ export class DispositionService {
           label: `${p.itemCode} (${p.sampleCode})`,
           note: p.stage,
         })),
-        ...m.openHolds.map((h) => ({ kind: 'result' as const, ref: h.resultId, label: `${h.itemCode} ${h.rule}`, note: 'micro_hold' })),
+        // The note names the automatic hold in the reader's language; the rule's key is not for people.
+        ...m.openHolds.map((h) => ({ kind: 'result' as const, ref: h.resultId, label: `${h.itemCode} (${h.sampleCode})`, note: 'micro_hold' })),
       ],
     );
   }

@@ -24,12 +24,17 @@ import { ErrorAlert } from '../../components/error-alert';
 import { formatTime } from '../../components/format';
 import { hasPermission, useSession } from '../../app/session';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { formatReported } from '../../../../shared/rules/reporting';
+import { reportedForReader } from '../../../../shared/rules/testing';
 import { DocumentActions, useHeldDocument, type HeldDocument } from '../../components/document-actions';
 
 type DocLocale = 'en' | 'zh-CN';
 
 /** A generated PDF as the screen holds it (blob URL revoked when replaced or unmounted). */
-function usePdf(): [HeldDocument | null, (p: { documentId?: string | null; id?: string; base64: string; fileName: string; sha256: string }) => void] {
+function usePdf(): [
+  HeldDocument | null,
+  (p: { documentId?: string | null; id?: string; base64: string; fileName: string; sha256: string }) => void,
+] {
   const [pdf, hold] = useHeldDocument();
   return [
     pdf,
@@ -319,10 +324,11 @@ function CoaView({ code, doc, locale }: { code: string; doc: DocumentView | null
             <Table.Tr key={i.code} data-testid={`coa-view-item-${i.code}`}>
               <Table.Td>{zh ? i.nameZh : i.nameEn}</Table.Td>
               <Table.Td ta="right" ff="monospace">
-                {i.reported ?? '—'}
+                {/* As the certificate prints it: its reporting rule, its language, the unit with its basis. */}
+                {i.reported ? reportedForReader(formatReported(i.reported, i.reporting), zh ? 'zh-CN' : 'en') : '—'}
               </Table.Td>
               <Table.Td ff="monospace">{i.limitText}</Table.Td>
-              <Table.Td>{i.unit}</Table.Td>
+              <Table.Td>{i.reportUnit}</Table.Td>
               <Table.Td ff="monospace">{method(i.code)}</Table.Td>
               <Table.Td>
                 <Badge
@@ -344,8 +350,7 @@ function CoaView({ code, doc, locale }: { code: string; doc: DocumentView | null
       <Stack gap={0} data-testid="coa-view-signatures">
         {sigs.map((s) => (
           <Text key={s.id} size="xs">
-            {s.printedName} ({s.userId}) / {signatureTime(s)} /{' '}
-            {lt(`meaning.${s.meaning}`, t(`meanings.${s.meaning}`))}
+            {s.printedName} ({s.userId}) / {signatureTime(s)} / {lt(`meaning.${s.meaning}`, t(`meanings.${s.meaning}`))}
           </Text>
         ))}
         {review ? (
