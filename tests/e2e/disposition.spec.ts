@@ -106,7 +106,8 @@ test('a QA manager reviews the audit trail, releases an infant-formula lot, prin
   await page.getByTestId('dossier-make').click();
   await expect(page.getByTestId('dossier-pdf-file')).toHaveText(`dossier-${seed.lot}.pdf`, { timeout: PDF_TIMEOUT });
 
-  // Hold the ingredient from its lot page: the hold offers every unshipped forward lot and lists the shipped one's customer.
+  // Hold the ingredient from its lot page: the hold offers every forward lot with stock left —
+  // the one still awaiting its first release too (issue 19 §2) — and lists the shipped one's customer.
   await d.openFromLotPage(seed.ingredient);
   await expect(d.decisionButton('hold')).toBeEnabled();
   const holdShots = async (lang: 'en' | 'zh-CN') => {
@@ -114,7 +115,7 @@ test('a QA manager reviews the audit trail, releases an infant-formula lot, prin
     await expect(dialog.getByTestId('hold-propagate')).toBeChecked();
     await expect(dialog.getByTestId(`hold-unshipped-${seed.lot}`)).toHaveAttribute('data-holdable', 'true');
     await expect(dialog.getByTestId(`hold-unshipped-${seed.intermediate}`)).toHaveAttribute('data-holdable', 'true');
-    await expect(dialog.getByTestId(`hold-unshipped-${seed.blockedLot}`)).toHaveAttribute('data-holdable', 'false');
+    await expect(dialog.getByTestId(`hold-unshipped-${seed.blockedLot}`)).toHaveAttribute('data-holdable', 'true');
     await expect(dialog.getByTestId(`hold-shipped-${seed.shippedLot}`)).toContainText(CUSTOMER.name);
     await expect(dialog.getByTestId(`hold-shipped-${seed.shippedLot}`)).toContainText(CUSTOMER.contact);
     await dialog
