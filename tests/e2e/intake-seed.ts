@@ -508,6 +508,40 @@ export async function seedEnvironment(url: string): Promise<EnvSeed> {
     for (const d of days) await swab(p, site, 'absent', daysAgo(d, 9));
   // This week's Z3 swab is still being read.
   await swab(p, 'Z3-FLOOR-F1', null, daysAgo(1, 9), 'enterobacteriaceae');
+  // The batches' input: skim milk powder received and accepted (a lot is released only from
+  // a completed batch with its inputs recorded, issue 19 §4).
+  await p.qa.call('catalog.materials.save', {
+    fields: { code: 'SMP', name_zh: '脱脂乳粉', name_en: 'Skim milk powder', kind: 'ingredient', default_unit: 'kg' },
+  });
+  await p.qa.call('catalog.suppliers.save', {
+    fields: {
+      code: 'SUP-SMP',
+      name: '乳粉供应商',
+      kind: 'ingredient',
+      approval_status: 'approved',
+      approved_on: null,
+      last_audit_on: null,
+      next_audit_due: null,
+      contact: null,
+      phone: null,
+    },
+  });
+  const smp = await p.prod.call('lots.receive', {
+    kind: 'ingredient',
+    materialCode: 'SMP',
+    supplierCode: 'SUP-SMP',
+    supplierLot: 'SMP-2611-01',
+    quantity: '3000',
+    unit: 'kg',
+    containers: 120,
+    condition: 'intact',
+  });
+  await p.qa.call('lots.decide', {
+    code: smp.code,
+    decision: 'accept',
+    reason: 'COA checked, inspection passed',
+    signature: sign(QA, 'accepted'),
+  });
   // Three lots on line L1 today, the last negative at the filler this morning, two lots released.
   const lots: string[] = [];
   for (let i = 1; i <= 3; i++) {
@@ -518,6 +552,8 @@ export async function seedEnvironment(url: string): Promise<EnvSeed> {
       outputLotCode: `WMP-ENV-00${i}`,
       unit: 'kg',
     });
+    await p.prod.call('batches.consume', { batchId: b.id, inputLot: smp.code, quantity: '900', unit: 'kg' });
+    await p.prod.call('batches.finish', { batchId: b.id, quantity: '1000' });
     lots.push(b.output.code);
   }
   await swab(p, 'Z1-FIL-L1', 'absent', minutesAgo(10));
