@@ -364,8 +364,10 @@ describe('the desktop main process (built bundle, stand-in electron)', { timeout
         workstationRegistered: false,
         error: null,
       });
-      // An administrator registers the new key (today by signing in here; Trust I: enrolment).
+      // A sign-in registers nothing; an administrator enrols the new key, signed (issue 18 §5).
       await p.ok('auth.signIn', { userId: 'admin', password: ADMIN_PASSWORD });
+      expect(await p.ok('app.status', {})).toMatchObject({ workstationRegistered: false });
+      await p.ok('host.enrol', { signature: ADMIN_SIGNATURE });
       expect(await p.ok('app.status', {})).toMatchObject({ workstationRegistered: true });
       // The document printed with the old key is still there and still opens.
       await p.ok('documents.open', { ref: { kind: 'document', id: labelDoc!.documentId }, action: 'open' });
