@@ -399,6 +399,21 @@ export function rowMatchesContent(
 
 /** Replays one ledgered table against the latest audit entry of each of its records. */
 export function verifyRows(db: Db, def: EntityDef, throughSeq: number, sink: FindingSink): number {
+  // The table and the audit trail are read in ONE read transaction, bounded by the head of
+  // that snapshot when writes committed after `throughSeq` (a live database: the run read its
+  // head earlier, and the app keeps writing). Bounding by the older head while reading newer
+  // rows would report every row written since as modified or unrecorded.
+  const own = !db.inTransaction;
+  if (own) db.exec('BEGIN');
+  try {
+    const snapshotHead = (db.prepare('SELECT max(seq) AS s FROM audit_entry').get() as { s: number | null }).s ?? 0;
+    return rowsAgainstTrail(db, def, Math.max(throughSeq, snapshotHead), sink);
+  } finally {
+    if (own) db.exec('COMMIT');
+  }
+}
+
+function rowsAgainstTrail(db: Db, def: EntityDef, throughSeq: number, sink: FindingSink): number {
   const cols = ['id', 'rev', 'retired', ...def.columns];
   const select = cols.map((c) => `t.${c} AS c_${c}`).join(', ');
   const stmt = db.prepare(

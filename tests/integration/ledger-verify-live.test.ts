@@ -1,0 +1,44 @@
+import { afterAll, expect, it } from 'vitest';
+import { openSqlite } from '../../src/main/db/database';
+import { E } from '../../src/main/ledger/entities';
+import { FindingSink, verifyRows } from '../../src/main/ledger/verify';
+import { makeEnv, newLedger } from '../fixtures/ledger-helpers';
+
+const env = makeEnv('lotseal-verify-live-');
+afterAll(() => env.cleanup());
+
+/**
+ * A full verification of a live database reads its head first, then checks the tables in a
+ * worker on another connection while people keep writing. Rows written after that head are
+ * not tampering: the row check reads the table and the trail in one snapshot, bounded by that
+ * snapshot's head (a run once reported every record written during it as `row_modified` /
+ * `row_unrecorded`, and the ledger then blocked every signed action).
+ */
+it('rows written after the run read its head are checked against their own entries, not reported', () => {
+  const l = newLedger(env);
+  const actor = { id: 'a', name: 'A' };
+  l.write(actor, (w) => w.create(E.setting, { value: '"one"' }, { id: 's1' }));
+  const head = l.head().seq;
+  // The app keeps writing after the run read its head: an update and a new record.
+  l.write(actor, (w) => {
+    w.update(E.setting, 's1', { value: '"two"' }, { reason: 'changed during the run' });
+    w.create(E.setting, { value: '"three"' }, { id: 's2' });
+  });
+  const db = openSqlite(env.file, { readonly: true });
+  try {
+    const sink = new FindingSink();
+    verifyRows(db, E.setting, head, sink);
+    expect(sink.findings).toEqual([]);
+    // A real change of the table is still found, whatever the bound.
+    const rw = openSqlite(env.file);
+    rw.exec('DROP TRIGGER IF EXISTS setting_no_update');
+    rw.prepare("UPDATE setting SET value = '\"forged\"' WHERE id = 's2'").run();
+    rw.close();
+    const again = new FindingSink();
+    verifyRows(db, E.setting, head, again);
+    expect(again.findings.map((f) => [f.kind, f.id])).toEqual([['row_modified', 's2']]);
+  } finally {
+    db.close();
+    l.db.close();
+  }
+});
