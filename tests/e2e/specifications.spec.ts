@@ -39,6 +39,11 @@ const DEMO_MISSING: Record<string, LimitEntry> = {
   cl: { min: '12', max: '38', precision: 0 },
   se: { min: '0.48', max: '2.0', precision: 2 },
   l_carnitine: { min: '0.3', max: '0.8', precision: 1 },
+  // Fat quality and lactose share, limited by the 2010 edition (listed missing since issue 20 §3).
+  lauric_myristic: { max: '20', precision: 1 },
+  trans_fatty_acids: { max: '3', precision: 1 },
+  erucic_acid: { max: '1', precision: 1 },
+  lactose_share: { min: '90', precision: 0 },
   // ash is "report only": nothing to enter, the QA manager confirms there is no limit.
   ash: {},
 };

@@ -271,7 +271,8 @@ test('a technician enters a release sample’s results with the keyboard, pastes
   await expect(page.getByTestId('entry-page')).toHaveAttribute('data-sample', sample);
   await expect(testing.input('protein', 0)).toBeFocused();
   await expect(page.getByTestId('entry-unit-protein')).toHaveText('g/100 g');
-  await expect(page.getByTestId('limit-protein')).toHaveText('0.43–0.72 g');
+  // The limit with its basis (issue 20 §2).
+  await expect(page.getByTestId('limit-protein')).toHaveText('0.43–0.72 g/100 kJ');
 
   // Protein in duplicate (method rule): one value alone is not enough, shown before saving.
   await page.keyboard.type('11.52');
