@@ -55,6 +55,20 @@ export async function runImportBench(opts: {
       health: verificationHealth(ledger),
     });
     seedPlantCatalog(services.catalog, { id: 'bench', name: 'Import Bench' });
+    // The dataset is the ERP's history, migrated before the plant goes live in LotSeal: the
+    // go-live date is the day after the database is made (issue 19 §1; decided statuses and
+    // supplier approvals are history only before it).
+    const cutOver = new Date(`${services.controls.creationDate()}T00:00:00Z`);
+    cutOver.setUTCDate(cutOver.getUTCDate() + 1);
+    const goLiveDate = cutOver.toISOString().slice(0, 10);
+    ledger.write({ id: 'bench', name: 'Import Bench' }, (w) => {
+      services.controls.checkGoLiveChange(goLiveDate);
+      services.settings.set(
+        w,
+        { ...services.settings.get(), goLiveDate },
+        'go-live: the day after the ERP history is migrated',
+      );
+    });
     const report = await services.imports.run({ id: 'bench', name: 'Import Bench' }, files, {
       stagingDir: work,
       onProgress: (p, done, total) => {
