@@ -138,10 +138,11 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     },
     instrumentRules,
   );
-  const intake: IntakeService = new IntakeService(ledger, identity, samples, results);
+  const intake: IntakeService = new IntakeService(ledger, identity, samples, results, (lotCode) =>
+    spotChecks.list({ lotCode }),
+  );
   const evidenceOfRelease = new ReleaseEvidenceService(ledger);
-  const spotChecks = new SpotCheckService(ledger, intake, evidenceOfRelease);
-  intake.spotChecksFor = (lotCode) => spotChecks.list({ lotCode });
+  const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease);
   const instruments = new InstrumentsService(ledger, results, o.connections, instrumentRules, identity);
   const disposition = new DispositionService(ledger, identity, settings, samples, results, env, controls, o.health);
   const lots = new LotsService(

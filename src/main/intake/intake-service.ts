@@ -338,6 +338,8 @@ export class IntakeService {
     private readonly identity: IdentityService,
     private readonly samples: SamplesService,
     private readonly results: ResultsService,
+    /** The spot checks of a lot (the register, src/main/intake/spot-checks.ts), shown on its intake. */
+    private readonly spotChecksFor: (lotCode: string) => IntakeDetail['spotChecks'],
   ) {}
 
   private get db() {
@@ -770,15 +772,12 @@ export class IntakeService {
       ...e,
       signatures: intake ? this.identity.signaturesFor('raw_milk_intake', intake.id).map(signatureView) : [],
       appeals: intake ? this.appeals({ lotCode }) : [],
-      spotChecks: this.spotChecksFor?.(lotCode) ?? [],
+      spotChecks: this.spotChecksFor(lotCode),
       documents: this.documentsView(intake, lot),
       reportRequired: this.reportRequired(lotCode),
       lateFailures: intake?.['status'] === 'accepted' ? this.lateFailures({ lotCode }) : [],
     };
   }
-
-  /** Set by the spot-check register: the spot checks naming a lot. */
-  spotChecksFor: ((lotCode: string) => IntakeDetail['spotChecks']) | null = null;
 
   list(f: {
     status?: string | undefined;
