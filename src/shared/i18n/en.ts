@@ -3888,6 +3888,8 @@ const en = {
       startup_findings: 'the start-up check found problems in the ledger.',
     },
     notes: {
+      // A production batch's status on the release checklist's evidence.
+      closed: 'completed',
       no_retention_sample: 'no retention sample',
       open: 'open',
       never_reviewed: 'never reviewed',

@@ -3809,6 +3809,8 @@ const zhCN: Messages = {
       startup_findings: '启动检查在审计追踪中发现了问题。',
     },
     notes: {
+      // A production batch's status on the release checklist's evidence.
+      closed: '已完成',
       no_retention_sample: '无留样',
       open: '未关闭',
       never_reviewed: '从未审核',
