@@ -95,7 +95,104 @@ const boundaries = {
     };
   },
 };
-const lotseal = { rules: { boundaries } };
+
+/**
+ * The house (issue 21, docs/architecture.md "Layers"): kernel (db, ledger, dispatcher, files,
+ * workers) → capabilities → composition root (app) → hosts (electron, harness, cli). On the
+ * resolved path of every import in src/main:
+ * - a capability reaches another capability only through its front door (`<cap>/index.ts`);
+ * - capabilities and the kernel import no composition root, no host and no handlers file
+ *   (handlers are assembled by app/handlers.ts alone);
+ * - the kernel imports no capability.
+ * Capabilities named in `notYet` are still being converted: the front-door rule is off for
+ * them, on both sides of the import.
+ */
+const house = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Layers and front doors of src/main' },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          capabilities: { type: 'array', items: { type: 'string' } },
+          kernel: { type: 'array', items: { type: 'string' } },
+          root: { type: 'array', items: { type: 'string' } },
+          notYet: { type: 'array', items: { type: 'string' } },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  /** @param {import('eslint').Rule.RuleContext} context */
+  create(context) {
+    const o = context.options[0] ?? {};
+    const capabilities = new Set(o.capabilities ?? []);
+    const kernel = new Set(o.kernel ?? []);
+    const root = new Set(o.root ?? []);
+    const notYet = new Set(o.notYet ?? []);
+    const cwd = context.cwd;
+    /** @param {string} file */
+    const place = (file) => {
+      const rel = path.relative(cwd, file).split(path.sep).join('/');
+      const m = /^src\/main\/([^/]+)\/(.*)$/.exec(rel);
+      return m ? { folder: m[1], rest: m[2] } : null;
+    };
+    const from = place(context.filename);
+    if (!from) return {};
+    const fromCapability = capabilities.has(from.folder);
+    const fromKernel = kernel.has(from.folder);
+    /** @param {import('estree').Node} node @param {unknown} source */
+    function check(node, source) {
+      if (typeof source !== 'string' || !(source.startsWith('./') || source.startsWith('../'))) return;
+      const to = place(path.resolve(path.dirname(context.filename), source));
+      if (!to || to.folder === from.folder) return;
+      if (!fromCapability && !fromKernel) return;
+      const layer = fromKernel ? 'the kernel' : `the ${from.folder} capability`;
+      if (root.has(to.folder)) {
+        context.report({
+          node,
+          message: `${layer} may not import src/main/${to.folder}/ (the composition root and the hosts sit above every capability; they pass what a capability needs in through its constructor).`,
+        });
+        return;
+      }
+      if (/(^|\/)handlers(\.ts)?$/.test(to.rest)) {
+        context.report({
+          node,
+          message: `${layer} may not import another capability's handlers: handlers are assembled only by the composition root (src/main/app/handlers.ts). Call the capability's front door (src/main/${to.folder}/index.ts).`,
+        });
+        return;
+      }
+      if (fromKernel && capabilities.has(to.folder)) {
+        context.report({
+          node,
+          message: `The kernel (db, ledger, dispatcher, files, workers) imports no capability: src/main/${to.folder} sits above it. Pass what the kernel needs in as a parameter or an interface the capability implements.`,
+        });
+        return;
+      }
+      if (
+        fromCapability &&
+        capabilities.has(to.folder) &&
+        !notYet.has(to.folder) &&
+        !notYet.has(from.folder) &&
+        !/^index(\.ts)?$/.test(to.rest) &&
+        to.rest !== ''
+      ) {
+        context.report({
+          node,
+          message: `Import src/main/${to.folder} through its front door ('../${to.folder}'), not its inner file ${to.rest}: a capability's rooms are its own. If you need something it does not offer, add it to src/main/${to.folder}/index.ts.`,
+        });
+      }
+    }
+    return {
+      /** @param {any} node */
+      'ImportDeclaration, ExportNamedDeclaration, ExportAllDeclaration, ImportExpression'(node) {
+        if (node.source && node.source.type === 'Literal') check(node, node.source.value);
+      },
+    };
+  },
+};
+const lotseal = { rules: { boundaries, house } };
 
 const WHY = {
   sharedNode:
@@ -146,6 +243,17 @@ const SQL_WRITES = [
   },
 ];
 
+
+/** Reads are SQL too: only queries modules, the ledger and the store hold SQL text (issue 21). */
+const QUERIES_MESSAGE =
+  "SQL lives in the capability's queries module (src/main/<capability>/queries.ts or queries/), the ledger or the store: services call typed query functions, so every statement of a capability is in one place and rows are parsed once (docs/architecture.md)";
+const SQL_READ = '^\\s*(SELECT|WITH)\\s';
+const SQL_READS = [
+  { selector: `Literal[value=/${SQL_READ}/i]`, message: QUERIES_MESSAGE },
+  { selector: `TemplateElement[value.raw=/${SQL_READ}/i]`, message: QUERIES_MESSAGE },
+  { selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(prepare|selectFrom)$/]", message: QUERIES_MESSAGE },
+];
+
 /**
  * Workers start only through src/main/workers/spawn.ts, which hands every worker the native
  * binding of better-sqlite3 the main thread uses (Electron's ABI in the desktop app). A worker
@@ -188,6 +296,28 @@ const DOCUMENT_TAB = 'src/renderer/src/api/document-tab.tsx';
 // The import's staging database is a scratch file of its own (never the record store):
 // its SQL writes are not record changes (docs/import.md).
 const LEDGER_WRITERS = ['src/main/ledger/**', 'src/main/db/migrations/**', 'src/main/import/staging.ts'];
+
+
+// ---- the house (issue 21): capabilities, kernel, composition root and hosts of src/main ----
+const CAPABILITIES = [
+  'identity', 'catalog', 'lots', 'samples', 'testing', 'intake', 'environment', 'instruments',
+  'release-evidence', 'disposition', 'recall', 'trace', 'documents', 'import', 'evidence', 'workstation',
+];
+const KERNEL = ['db', 'ledger', 'dispatcher', 'files', 'workers'];
+const ROOT_AND_HOSTS = ['app', 'electron', 'harness', 'cli'];
+/** Capabilities still being converted to front doors and queries modules (empty when done). */
+const HOUSE_NOT_YET = [
+  'identity', 'catalog', 'lots', 'samples', 'testing', 'intake', 'environment', 'instruments',
+  'release-evidence', 'disposition', 'recall', 'trace', 'documents', 'import', 'evidence', 'workstation',
+];
+const QUERY_MODULES = ['src/main/*/queries.ts', 'src/main/*/queries/**'];
+const SQL_READERS = [
+  ...QUERY_MODULES,
+  'src/main/ledger/**',
+  'src/main/db/**',
+  'src/main/import/staging.ts',
+  ...HOUSE_NOT_YET.map((c) => `src/main/${c}/**`),
+];
 
 // ---------------------------------------------------------------------------------------
 
@@ -383,5 +513,21 @@ export default tseslint.config(
   {
     files: [DOCUMENT_TAB],
     rules: { 'no-restricted-syntax': ['error', OPEN_EXTERNAL, ...SQL_WRITES, NEW_WORKER] },
+  },
+
+  // ---- (h) the house: layers, front doors, SQL in queries modules (issue 21) ------------
+  {
+    files: ['src/main/**'],
+    rules: {
+      'lotseal/house': [
+        'error',
+        { capabilities: CAPABILITIES, kernel: KERNEL, root: ROOT_AND_HOSTS, notYet: HOUSE_NOT_YET },
+      ],
+    },
+  },
+  {
+    files: [`src/main/${TS}`],
+    ignores: [EXTERNAL_LINK_HELPER, WORKER_SPAWN, ...LEDGER_WRITERS, ...SQL_READERS],
+    rules: { 'no-restricted-syntax': ['error', OPEN_EXTERNAL, ...SQL_WRITES, ...SQL_READS, NEW_WORKER] },
   },
 );

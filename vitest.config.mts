@@ -10,6 +10,9 @@ export default defineConfig({
     // Every core. Vitest's own default leaves one idle, which on a 2-core CI machine runs the
     // integration files one at a time (353 s instead of 207 s, measured 2026-11-22).
     maxWorkers: '100%',
+    // Cheap scrypt for the accounts and signatures test worlds make (src/main/auth/kdf.ts,
+    // D-066); child processes (CLI, harness) inherit it. Tests about the cost unset it.
+    env: { LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' },
     projects: [
       {
         test: {

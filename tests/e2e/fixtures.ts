@@ -18,7 +18,8 @@ export interface HarnessInfo {
 async function startHarness(dataDir: string): Promise<HarnessInfo> {
   const child = spawn(process.execPath, ['bin/harness.cjs', '--port', '0', '--data-dir', dataDir], {
     cwd: root,
-    env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: 'test-passphrase-123' },
+    // Test-only scrypt cost for the journeys' accounts and signatures (D-066).
+    env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: 'test-passphrase-123', LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -4,7 +4,7 @@
  * database made before personal keys existed.
  */
 import { mkdirSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppCore } from '../../src/main/app/core';
 import { actorOf } from '../../src/main/auth/identity';
 import { hashPassword } from '../../src/main/auth/passwords';
@@ -18,6 +18,9 @@ import { verifyFile } from '../../src/main/ledger/verify-runner';
 import { passphraseProtector } from '../../src/main/ledger/keys';
 import { appendAsInsider } from '../fixtures/insider';
 import { PASSPHRASE, SKEW_MS, makeEnv, type TestEnv } from '../fixtures/ledger-helpers';
+
+// Personal keys at the production scrypt cost (D-066): this file is about them.
+beforeAll(() => vi.stubEnv('LOTSEAL_TEST_ONLY_CHEAP_KDF', ''));
 import { ADMIN_PASSWORD, ADMIN_SIGNATURE, USER_PASSWORD, createTestApp, quietLog, type TestApp } from '../helpers/core';
 
 const code = (r: { ok: boolean; error?: { code: string } }): string | null => (r.ok ? null : r.error!.code);
@@ -87,6 +90,8 @@ describe('personal signing keys', () => {
     const resealed = svc.identity.activeKey('qa.li')!;
     expect(resealed.id).toBe(k1.id);
     expect(resealed.sealed).not.toBe(k1.sealed);
+    // Sealed at the production scrypt cost (this file runs without the suite's test-only cost).
+    expect(JSON.parse(resealed.sealed!)).toMatchObject({ kdf: 'scrypt', N: 32768, r: 8, p: 1 });
     expect(await unsealPersonalKey(resealed.sealed!, USER_PASSWORD)).toBeNull();
     await a.ok(qa, 'audit.review', review(a, 'second-password-22'));
 

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { kdfForNewSecrets } from './kdf';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 
@@ -8,15 +9,11 @@ const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, op
  * libuv's thread pool, so hashing never blocks the main process (rule 3).
  * Format: scrypt$N$r$p$<salt b64>$<hash b64>.
  */
-const N = 1 << 15;
-const R = 8;
-const P = 1;
-const opts = { N, r: R, p: P, maxmem: 64 * 1024 * 1024 };
-
 export async function hashPassword(password: string): Promise<string> {
+  const { N, r, p } = kdfForNewSecrets();
   const salt = randomBytes(16);
-  const hash = await scrypt(password.normalize('NFKC'), salt, 32, opts);
-  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${hash.toString('base64')}`;
+  const hash = await scrypt(password.normalize('NFKC'), salt, 32, { N, r, p, maxmem: 64 * 1024 * 1024 });
+  return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

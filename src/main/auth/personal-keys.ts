@@ -12,6 +12,7 @@ import {
 import { promisify } from 'node:util';
 import { canonical, sha256Hex } from '../ledger/hashing';
 import { enrolmentProofMessage } from '../ledger/esig';
+import { kdfForNewSecrets } from './kdf';
 
 /**
  * Personal signing keys (docs/ledger.md §3.1, docs/decisions.md D-029). Each user's Ed25519
@@ -23,7 +24,6 @@ import { enrolmentProofMessage } from '../ledger/esig';
  */
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 
-export const KDF = { N: 1 << 15, r: 8, p: 1 } as const;
 const MAXMEM = 64 * 1024 * 1024;
 
 export interface SealedKey {
@@ -68,6 +68,7 @@ async function derive(password: string, salt: Buffer, p: { N: number; r: number;
 export async function sealPersonalKey(privateKey: KeyObject, password: string): Promise<string> {
   const salt = randomBytes(16);
   const iv = randomBytes(12);
+  const KDF = kdfForNewSecrets();
   const key = await derive(password, salt, KDF);
   const c = createCipheriv('aes-256-gcm', key, iv);
   const data = Buffer.concat([c.update(privateKey.export({ format: 'der', type: 'pkcs8' })), c.final()]);
@@ -132,6 +133,7 @@ async function enrolmentFrom(
 /** A new one-time enrolment key from the password an administrator sets (account creation, reset). */
 export async function newEnrolmentKey(password: string): Promise<EnrolmentKey> {
   const salt = randomBytes(16);
+  const KDF = kdfForNewSecrets();
   const { privateKey, publicKey } = await enrolmentFrom(password, salt, KDF);
   return {
     record: canonical({

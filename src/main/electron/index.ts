@@ -8,6 +8,7 @@ import type { EventName } from '../../shared/contract';
 import { eventChannel } from '../../shared/contract/bridge';
 import { localeFromLanguageTag, translate, type Locale } from '../../shared/i18n';
 import { createAppCore, type AppCore, type CoreLog } from '../app/core';
+import { refuseTestOnlyKdf } from '../auth/kdf';
 import { setBusyTimeout, setNativeBinding, UI_BUSY_TIMEOUT_MS } from '../db/database';
 import type { Dispatcher } from '../dispatcher/dispatcher';
 import { registerIpc } from '../dispatcher/ipc';
@@ -32,6 +33,9 @@ import { createMainWindow } from './window';
  */
 
 // --- Before ready -------------------------------------------------------------------------
+
+// A packaged app always hashes and seals at the production scrypt cost (D-066).
+if (app.isPackaged) refuseTestOnlyKdf();
 
 // One ledger per machine (D-042): %ProgramData%\LotSeal, /var/lib/lotseal, or LOTSEAL_DATA_DIR.
 const location = chooseDataDir({ platform: process.platform, env: process.env, home: app.getPath('home') });
