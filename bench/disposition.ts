@@ -48,7 +48,7 @@ import { passphraseProtector } from '../src/main/ledger/keys';
 import type { Row, Value } from '../src/main/ledger/entities';
 import type { LedgerWriter } from '../src/main/ledger/ledger';
 import { L } from '../src/main/lots/entities';
-import { T } from '../src/main/results/entities';
+import { T } from '../src/main/testing/entities';
 import { S } from '../src/main/samples/entities';
 import { SPEC_DOCUMENT_SCHEMA, type SpecDocument, type SpecItem } from '../src/shared/catalog/spec-schema';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../src/shared/contract';

@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/main/db/store';
 import { runImportJob, type ImportWorkerMessage } from '../../src/main/import/import-worker';
 import { AnchorStore } from '../../src/main/ledger/anchor';
 import { loadOrCreateHostKey, passphraseProtector, type HostKey } from '../../src/main/ledger/keys';
-import { enrolHost } from '../../src/main/auth/enrolment';
+import { enrolHost } from '../../src/main/identity/enrolment';
 import type { Ledger } from '../../src/main/ledger/ledger';
 import { ADMIN_PASSWORD, quietLog } from '../helpers/core';
 import { controlsWorld, errKey, sign, type ControlsWorld } from '../helpers/controls-world';

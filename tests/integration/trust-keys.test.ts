@@ -6,9 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppCore } from '../../src/main/app/core';
-import { actorOf } from '../../src/main/auth/identity';
-import { hashPassword } from '../../src/main/auth/passwords';
-import { unsealPersonalKey } from '../../src/main/auth/personal-keys';
+import { actorOf } from '../../src/main/identity/identity';
+import { hashPassword } from '../../src/main/identity/passwords';
+import { unsealPersonalKey } from '../../src/main/identity/personal-keys';
 import { migrations } from '../../src/main/db/migrations';
 import { openSqlite } from '../../src/main/db/database';
 import { migrationHash } from '../../src/main/db/store';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PRODUCTION_KDF, TEST_ONLY_CHEAP_KDF, TEST_ONLY_KDF_ENV, kdfForNewSecrets } from '../../src/main/auth/kdf';
-import { hashPassword, verifyPassword } from '../../src/main/auth/passwords';
-import { newEnrolmentKey, newPersonalKey, sealPersonalKey, unsealPersonalKey } from '../../src/main/auth/personal-keys';
+import { PRODUCTION_KDF, TEST_ONLY_CHEAP_KDF, TEST_ONLY_KDF_ENV, kdfForNewSecrets } from '../../src/main/identity/kdf';
+import { hashPassword, verifyPassword } from '../../src/main/identity/passwords';
+import { newEnrolmentKey, newPersonalKey, sealPersonalKey, unsealPersonalKey } from '../../src/main/identity/personal-keys';
 
 // The production cost is what this file is about: it runs without the suite's test-only cost.
 afterEach(() => vi.unstubAllEnvs());
@@ -42,7 +42,7 @@ describe('scrypt cost of new secrets (D-066)', () => {
 
   it('a packaged app refuses the test-only cost (the module is fresh: refusal is one-way)', async () => {
     vi.resetModules();
-    const kdf = await import('../../src/main/auth/kdf');
+    const kdf = await import('../../src/main/identity/kdf');
     vi.stubEnv(TEST_ONLY_KDF_ENV, '1');
     expect(kdf.kdfForNewSecrets()).toBe(kdf.TEST_ONLY_CHEAP_KDF);
     kdf.refuseTestOnlyKdf();

@@ -107,7 +107,7 @@ describe('incident rules', () => {
 
   it('UPDATE … SET and DELETE FROM in template literals fail too, in any case', async () => {
     const messages = await lint(
-      'src/main/results/x.ts',
+      'src/main/testing/x.ts',
       'export const a = (id: string) => `update result set value = 1 where id = ${id}`;\nexport const b = `DELETE FROM result`;\n',
     );
     expect(messages.filter((m) => m.message === LEDGER_MESSAGE)).toHaveLength(2);
@@ -138,7 +138,7 @@ describe('incident rules', () => {
 describe('workers and new windows (D-038, D-041)', () => {
   const worker = "import { Worker } from 'node:worker_threads';\nexport const w = new Worker('x.js');\n";
   it('new Worker outside the spawn module fails, in services and in the ledger', async () => {
-    for (const file of ['src/main/results/x.ts', 'src/main/ledger/x.ts', 'src/main/electron/x.ts']) {
+    for (const file of ['src/main/testing/x.ts', 'src/main/ledger/x.ts', 'src/main/electron/x.ts']) {
       const messages = await lint(file, worker);
       expect(messages.map((m) => m.message).join('\n'), file).toContain('spawnWorker()');
     }

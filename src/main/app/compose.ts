@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { IdentityService } from '../auth/identity';
-import { SessionManager } from '../auth/sessions';
-import { SettingsService } from '../auth/settings';
+import { IdentityService } from '../identity/identity';
+import { SessionManager } from '../identity/sessions';
+import { SettingsService } from '../identity/settings';
 import { CatalogService } from '../catalog/catalog-service';
 import { SpecService } from '../catalog/spec-service';
 import { DispositionService, type LedgerHealth } from '../disposition/disposition-service';
@@ -20,7 +20,7 @@ import type { Ledger } from '../ledger/ledger';
 import { LotControls } from '../lots/lot-controls';
 import { LotsService } from '../lots/lots-service';
 import { DrillsService } from '../recall/drills-service';
-import { ResultsService } from '../results/results-service';
+import { ResultsService } from '../testing/results-service';
 import { SamplesService } from '../samples/samples-service';
 
 /** The services of an opened database. */

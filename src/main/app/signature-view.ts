@@ -1,6 +1,6 @@
 import type { SignatureView } from '../../shared/contract/common';
 import type { SignatureMeaning } from '../../shared/domain/roles';
-import type { SignatureRow } from '../auth/identity';
+import type { SignatureRow } from '../identity/identity';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

@@ -34,7 +34,7 @@ export interface SessionInfo {
   mustChangePassword: boolean;
 }
 
-/** What the dispatcher needs to know about sessions (implemented by auth/sessions.ts). */
+/** What the dispatcher needs to know about sessions (implemented by identity/sessions.ts). */
 export interface SessionGate {
   /** The connection's session after applying the idle rule (may lock it now). */
   current(connectionId: string, now: number): SessionInfo | null;

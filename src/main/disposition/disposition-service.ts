@@ -10,14 +10,14 @@ import type {
 import { AppErrorException, appError, fail, type AppError } from '../../shared/contract/errors';
 import { QuantityDecimal } from '../../shared/domain/units';
 import { permissionsOf, type Role, type SignatureMeaning } from '../../shared/domain/roles';
-import { actorOf, type IdentityService } from '../auth/identity';
-import type { SettingsService } from '../auth/settings';
+import { actorOf, type IdentityService } from '../identity/identity';
+import type { SettingsService } from '../identity/settings';
 import { imfStages } from '../catalog/spec-rules';
 import { displayContent } from '../ledger/audit-queries';
 import type { Row } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';
 import { L } from '../lots/entities';
-import type { ResultsService } from '../results/results-service';
+import type { ResultsService } from '../testing/results-service';
 import type { SamplesService } from '../samples/samples-service';
 import type { EnvService } from '../environment/env-service';
 import type { LotControls } from '../lots/lot-controls';

@@ -20,14 +20,14 @@ import { fail } from '../../shared/contract/errors';
 import { permissionsOf, type Role, type SignatureMeaning } from '../../shared/domain/roles';
 import { isValidDate, limitText, type TestItem, type WorkCalendar } from '../../shared/rules';
 import { traceLot } from '../trace/trace';
-import { actorOf, type IdentityService } from '../auth/identity';
+import { actorOf, type IdentityService } from '../identity/identity';
 import { signatureView } from '../app/signature-view';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots/entities';
 import { localDate } from '../lots/codes';
 import type { SamplesService } from '../samples/samples-service';
-import type { ResultsService } from '../results/results-service';
+import type { ResultsService } from '../testing/results-service';
 import { I } from './entities';
 
 type PanelView = z.infer<typeof panelViewSchema>;

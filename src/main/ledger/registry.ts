@@ -9,7 +9,7 @@ import '../catalog/entities';
 import '../lots/entities';
 import '../samples/entities';
 import '../documents/entities';
-import '../results/entities';
+import '../testing/entities';
 import '../intake/entities';
 import '../environment/entities';
 import '../instruments/entities';

@@ -9,7 +9,7 @@ import type {
 import { fail } from '../../shared/contract/errors';
 import type { SignatureMeaning } from '../../shared/domain/roles';
 import { LabDecimal } from '../../shared/rules';
-import { actorOf, type IdentityService } from '../auth/identity';
+import { actorOf, type IdentityService } from '../identity/identity';
 import { signatureView } from '../app/signature-view';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
