@@ -135,8 +135,8 @@ const house = {
     /** @param {string} file */
     const place = (file) => {
       const rel = path.relative(cwd, file).split(path.sep).join('/');
-      const m = /^src\/main\/([^/]+)\/(.*)$/.exec(rel);
-      return m ? { folder: m[1], rest: m[2] } : null;
+      const m = /^src\/main\/([^/]+)(?:\/(.*))?$/.exec(rel);
+      return m ? { folder: m[1], rest: m[2] ?? '' } : null;
     };
     const from = place(context.filename);
     if (!from) return {};

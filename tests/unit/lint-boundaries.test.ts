@@ -121,9 +121,11 @@ describe('incident rules', () => {
     expect(messages.map((m) => m.message)).toContain(LEDGER_MESSAGE);
   });
 
-  it('reads are fine anywhere', async () => {
-    const messages = await lint('src/main/samples/x.ts', "export const sql = 'SELECT id FROM sample WHERE lot = ?';\n");
-    expect(messages).toEqual([]);
+  it('reads are fine in a queries module, the ledger and the store', async () => {
+    const read = "export const sql = 'SELECT id FROM sample WHERE lot = ?';\n";
+    for (const file of ['src/main/samples/queries.ts', 'src/main/testing/queries/review.ts', 'src/main/ledger/x.ts', 'src/main/db/x.ts']) {
+      expect(await lint(file, read), file).toEqual([]);
+    }
   });
 
   it('the ledger may write', async () => {
@@ -179,5 +181,70 @@ describe('SQLite is opened through the database module (D-038)', () => {
       expect((await lint(file, code)).map((m) => m.message).join('\n'), file).toContain('openScratchSqlite');
     }
     expect(await lint('src/main/db/database.ts', code)).toEqual([]);
+  });
+});
+
+const QUERIES = "SQL lives in the capability's queries module";
+
+describe('the house: layers, front doors, SQL in queries modules (issue 21)', () => {
+  it('a SELECT, a WITH or a .prepare() in a service fails and names the queries module', async () => {
+    const messages = await lint(
+      'src/main/samples/samples-service.ts',
+      [
+        "export const a = 'SELECT id FROM sample WHERE lot = ?';",
+        'export const b = `WITH x AS (SELECT 1) SELECT * FROM x`;',
+        "declare const db: { prepare(s: string): unknown };",
+        "export const c = db.prepare(a);",
+        "declare const qb: { selectFrom(t: string): unknown };",
+        "export const d = qb.selectFrom('sample');",
+        '',
+      ].join('\n'),
+    );
+    expect(messages.filter((m) => m.message.startsWith(QUERIES))).toHaveLength(5);
+  });
+
+  it('hosts hold no SQL either', async () => {
+    const messages = await lint('src/main/cli/commands/x.ts', "export const a = 'SELECT 1 FROM lot';\n");
+    expect(messages.map((m) => m.message).join('\n')).toContain(QUERIES);
+  });
+
+  it('prose that merely starts with "select" in a message is not taken for SQL', async () => {
+    expect(await lint('src/main/samples/x.ts', "export const m = 'Selected: 3';\n")).toEqual([]);
+  });
+
+  it('a capability reaches another only through its front door', async () => {
+    const inner = await lint(
+      'src/main/disposition/x.ts',
+      "import { SamplesService } from '../samples/samples-service';\nexport const s = SamplesService;\n",
+    );
+    expect(inner).toHaveLength(1);
+    expect(inner[0]?.ruleId).toBe('lotseal/house');
+    expect(inner[0]?.message).toContain("through its front door ('../samples')");
+    for (const door of ["'../samples'", "'../samples/index'", "'../samples/index.ts'"]) {
+      expect(await lint('src/main/disposition/x.ts', `import { SamplesService } from ${door};\nexport const s = SamplesService;\n`), door).toEqual([]);
+    }
+    // Inside one capability every room is open.
+    expect(await lint('src/main/samples/x.ts', "import { y } from './samples-service';\nexport const s = y;\n")).toEqual([]);
+  });
+
+  it('capabilities and the kernel import no composition root, no host and no handlers', async () => {
+    const root = await lint('src/main/lots/x.ts', "import type { AppCore } from '../app/core';\nexport type C = AppCore;\n");
+    expect(root[0]?.message).toContain('composition root and the hosts sit above every capability');
+    const host = await lint('src/main/ledger/x.ts', "import { program } from '../cli/program';\nexport const p = program;\n");
+    expect(host[0]?.message).toContain('composition root and the hosts sit above every capability');
+    const handlers = await lint('src/main/lots/x.ts', "import { samplesHandlers } from '../samples/handlers';\nexport const h = samplesHandlers;\n");
+    expect(handlers[0]?.message).toContain("may not import another capability's handlers");
+  });
+
+  it('the kernel imports no capability', async () => {
+    const messages = await lint('src/main/ledger/x.ts', "import { LotsService } from '../lots';\nexport const l = LotsService;\n");
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.message).toContain('The kernel (db, ledger, dispatcher, files, workers) imports no capability');
+  });
+
+  it('the composition root and the hosts may import capabilities and their handlers', async () => {
+    const code = "import { lotsHandlers } from '../lots/handlers';\nimport { LotsService } from '../lots';\nexport const x = [lotsHandlers, LotsService];\n";
+    expect(await lint('src/main/app/handlers.ts', code)).toEqual([]);
+    expect(await lint('src/main/cli/x.ts', code)).toEqual([]);
   });
 });
