@@ -53,7 +53,6 @@ import { S } from '../src/main/samples/entities';
 import { SPEC_DOCUMENT_SCHEMA, type SpecDocument, type SpecItem } from '../src/shared/catalog/spec-schema';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../src/shared/contract';
 import { LabDecimal, fromLabDecimal, type TestItem } from '../src/shared/rules';
-import { coaData } from '../src/main/disposition/handlers';
 import { coaHtml } from '../src/main/disposition/documents';
 import { mulberry32 } from './data';
 
@@ -909,7 +908,7 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
     let html = '';
     for (let i = 0; i < 10; i++) {
       const t0 = performance.now();
-      const data = coaData(core, releaseLot, 'Bench qa.bench');
+      const data = core.need().coa.coaData(releaseLot, 'Bench qa.bench');
       const t1 = performance.now();
       const head = ledger.head();
       html = coaHtml(data, 'zh-CN', { seq: head.seq, hash: head.hash });

@@ -5,7 +5,7 @@ import { SessionManager } from '../identity/sessions';
 import { SettingsService } from '../identity/settings';
 import { CatalogService } from '../catalog/catalog-service';
 import { SpecService } from '../catalog/spec-service';
-import { DispositionService, type LedgerHealth } from '../disposition/disposition-service';
+import { CoaService, DispositionService, type LedgerHealth } from '../disposition';
 import { DocumentsService } from '../documents/documents-service';
 import type { PdfPrinter } from '../documents/pdf';
 import { EnvService } from '../environment/env-service';
@@ -15,13 +15,15 @@ import { InstrumentsService } from '../instruments/instruments-service';
 import { InstrumentRules } from '../instruments/rules';
 import { IntakeService } from '../intake/intake-service';
 import { SpotCheckService } from '../intake/spot-checks';
-import { ReleaseEvidenceService } from '../release-evidence/release-evidence-service';
+import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
 import { LotControls } from '../lots/lot-controls';
 import { LotsService } from '../lots/lots-service';
 import { DrillsService } from '../recall/drills-service';
 import { ResultsService } from '../testing/results-service';
 import { SamplesService } from '../samples/samples-service';
+import { traceLot } from '../trace/trace';
+import { signatureView } from './signature-view';
 
 /** The services of an opened database. */
 export interface Services {
@@ -44,6 +46,8 @@ export interface Services {
   env: EnvService;
   instruments: InstrumentsService;
   disposition: DispositionService;
+  /** Certificates of analysis and lot dossiers (issue 11 §4–5). */
+  coa: CoaService;
   drills: DrillsService;
   documents: DocumentsService;
   /** The ERP import with the rules of this database (go-live date, holds, recalls, approvals). */
@@ -144,7 +148,23 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const evidenceOfRelease = new ReleaseEvidenceService(ledger);
   const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease);
   const instruments = new InstrumentsService(ledger, results, o.connections, instrumentRules, identity);
-  const disposition = new DispositionService(ledger, identity, settings, samples, results, env, controls, o.health);
+  const disposition = new DispositionService(
+    ledger,
+    identity,
+    settings,
+    samples,
+    results,
+    env,
+    controls,
+    o.health,
+    evidenceOfRelease,
+  );
+  const coa = new CoaService(disposition, {
+    signatures: (entity, id) => identity.signaturesFor(entity, id).map(signatureView),
+    plantName: () => settings.get().plantName ?? null,
+    trace: (lotCode) => traceLot(ledger.db, lotCode, { edges: true }),
+    documents,
+  });
   const lots = new LotsService(
     ledger,
     identity,
@@ -175,6 +195,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     env,
     instruments,
     disposition,
+    coa,
     drills,
     documents,
     imports,

@@ -26,6 +26,7 @@ import { resultsHandlers } from '../testing/handlers';
 import { intakeHandlers } from '../intake/handlers';
 import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
+import { releaseEvidenceHandlers } from '../release-evidence/handlers';
 import { recallHandlers } from '../recall/handlers';
 import { evidenceHandlers } from '../evidence/handlers';
 import { workstationHandlers } from '../workstation/handlers';
@@ -106,7 +107,11 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...resultsHandlers(core),
     ...intakeHandlers(core),
     ...instrumentsHandlers(core),
-    ...dispositionHandlers(core),
+    ...dispositionHandlers(() => {
+      const s = core.need();
+      return { disposition: s.disposition, coa: s.coa, signatureView };
+    }),
+    ...releaseEvidenceHandlers(() => ({ evidence: core.need().evidenceOfRelease })),
     ...recallHandlers(core),
     ...evidenceHandlers(core),
     ...workstationHandlers(core),

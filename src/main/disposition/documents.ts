@@ -31,6 +31,11 @@ export interface CoaData {
     comment: string | null;
   }>;
   issuedBy: string;
+  /**
+   * The checks the conclusion certifies (results complete, within specification) hold on the
+   * records now; false: the conclusion is not printed. Absent: true.
+   */
+  conforms?: boolean;
 }
 
 const W = {
@@ -174,7 +179,7 @@ export function coaHtml(d: CoaData, locale: Locale, stamp: LedgerStamp): string 
         )}
       </tbody>
     </table>
-    <p class="conclusion">${t.conclusion}</p>
+    ${d.conforms === false ? '' : html`<p class="conclusion">${t.conclusion}</p>`}
     <h2>${t.signatures}</h2>
     <table class="grid sig">
       <tbody>

@@ -19,12 +19,23 @@ import {
   type Bounds,
   type SideMargin,
 } from '../../shared/rules/label-values';
-import type { Db } from '../db/database';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { localDate } from '../lots/codes';
 import { addDays } from '../samples/samples-service';
 import { RE } from './entities';
+import {
+  labelValueRow,
+  releaseEvidenceQueries,
+  retentionProfileRow,
+  type LabelResultRow,
+  type LabelValueRow,
+  type ObservationRow,
+  type ProductRow,
+  type ReleaseEvidenceQueries,
+  type RetentionProfileRow,
+  type RetentionSampleRow,
+} from './queries';
 
 type Detail = z.infer<typeof retentionDetailSchema>;
 type Profile = z.infer<typeof retentionProfileSchema>;
@@ -32,27 +43,12 @@ type ComparisonRow = z.infer<typeof labelComparisonRowSchema>;
 type Purpose = (typeof withdrawalPurposes)[number];
 type Outcome = (typeof observationOutcomes)[number];
 
-function iso(ms: Value | undefined): string | null {
+function iso(ms: number | null | undefined): string | null {
   return typeof ms === 'number' ? new Date(ms).toISOString() : null;
 }
 
-function json<T>(v: Value | undefined, fallback: T): T {
+function json<T>(v: string | null | undefined, fallback: T): T {
   return typeof v === 'string' && v ? (JSON.parse(v) as T) : fallback;
-}
-
-// ------------------------------------------------------------------ read functions (also for disposition)
-
-function productOfLot(db: Db, lotCode: string): string | null {
-  const r = db.prepare("SELECT item_code FROM lot WHERE code = ? AND kind = 'finished'").get(lotCode) as
-    | { item_code: string }
-    | undefined;
-  return r?.item_code ?? null;
-}
-
-function labelRows(db: Db, productCode: string): Row[] {
-  return db
-    .prepare('SELECT * FROM label_value WHERE product_code = ? AND retired = 0 ORDER BY item_code')
-    .all(productCode) as Row[];
 }
 
 function sideOf(ms: SideMargin[] | null): { margins: SideMargin[]; nearest: SideMargin | null } {
@@ -68,105 +64,30 @@ function gbBounds(item: TestItem): Bounds | null {
   return null;
 }
 
-/**
- * A finished lot's current results against the GB limits and the product's declared label
- * values, with the margin to each side (issue 20 §5). Margins are taken on the reported value
- * (the certificate's figure); a label declared per 100 g of an item limited per 100 kJ is
- * compared with the result's unrounded entry-basis value. Never stored: computed on demand.
- */
-export function labelComparison(db: Db, lotCode: string): LabelComparison {
-  const productCode = productOfLot(db, lotCode) ?? '';
-  const labels = productCode ? labelRows(db, productCode) : [];
-  const results = db
-    .prepare(
-      `SELECT * FROM test_result WHERE lot_code = ? AND retired = 0 AND status <> 'invalidated'
-       AND sample_id IN (SELECT id FROM sample WHERE lot_code = ? AND kind = 'finished_release')
-       ORDER BY position, attempt`,
-    )
-    .all(lotCode, lotCode) as Row[];
-  // The latest attempt of each item is the one that counts.
-  const current = new Map<string, Row>();
-  for (const r of results) {
-    if (r['plan_reason'] === 'parameter') continue;
-    current.set(r['item_code'] as string, r);
-  }
-  const rows: ComparisonRow[] = [];
-  const seen = new Set<string>();
-  for (const [code, r] of current) {
-    seen.add(code);
-    const item = JSON.parse(r['item'] as string) as TestItem;
-    const status = r['status'] as string;
-    const reported = (r['reported'] as string | null) ?? null;
-    const gb = gbBounds(item);
-    const label = labels.find((l) => l['item_code'] === code);
-    rows.push({
-      itemCode: code,
-      nameZh: item.name_zh,
-      nameEn: item.name_en,
-      resultId: r.id,
-      resultStatus: status,
-      reported,
-      unit: item.unit,
-      basis: item.basis,
-      gb: gb
-        ? {
-            limitText: limitText(item),
-            verdict: (r['verdict'] as string | null) ?? null,
-            ...sideOf(reported !== null ? margins(reported, gb) : null),
-          }
-        : null,
-      label: label ? compareLabel(label, item, r) : null,
-    });
-  }
-  // Declared items that have no result on the lot.
-  for (const l of labels) {
-    const code = l['item_code'] as string;
-    if (seen.has(code)) continue;
-    const name = db
-      .prepare(
-        `SELECT i.name_zh, i.name_en FROM spec_item i JOIN spec_version v ON v.id = i.version_id JOIN specification s ON s.id = v.spec_id
-         JOIN product p ON p.id = s.subject_id WHERE s.subject_kind = 'product' AND p.code = ? AND i.code = ? AND i.retired = 0
-         ORDER BY v.version DESC LIMIT 1`,
-      )
-      .get(productCode, code) as { name_zh: string; name_en: string } | undefined;
-    rows.push({
-      itemCode: code,
-      nameZh: name?.name_zh ?? code,
-      nameEn: name?.name_en ?? code,
-      resultId: null,
-      resultStatus: null,
-      reported: null,
-      unit: l['unit'] as string,
-      basis: l['basis'] as string,
-      gb: null,
-      label: compareLabel(l, null, null),
-    });
-  }
-  const declared = rows.filter((r) => r.label);
-  return {
-    lotCode,
-    productCode,
-    rows,
-    summary: {
-      declared: declared.length,
-      outside: declared.filter((r) => r.label!.comparable === 'ok' && !r.label!.ok).length,
-      notCompared: declared.filter((r) => r.label!.comparable !== 'ok').length,
-      unverified: declared.filter((r) => r.label!.ruleVerification !== 'confirmed').length,
-    },
-  };
+/** A retention sample's state: what remains and whether it covers the required quantity. */
+export interface RetentionKept {
+  code: string;
+  remaining: string;
+  unit: string;
+  required: string | null;
+  sufficient: boolean | null;
 }
 
-function compareLabel(l: Row, item: TestItem | null, r: Row | null): NonNullable<ComparisonRow['label']> {
-  const rule = parseLabelRule(json<unknown>(l['rule'], {}));
+function compareLabel(
+  l: LabelValueRow,
+  item: TestItem | null,
+  r: LabelResultRow | null,
+): NonNullable<ComparisonRow['label']> {
+  const rule = parseLabelRule(json<unknown>(l.rule, {}));
   const base = {
     labelValueId: l.id,
-    declared: l['declared'] as string,
-    unit: l['unit'] as string,
-    basis: l['basis'] as string,
+    declared: l.declared,
+    unit: l.unit,
+    basis: l.basis,
     minPct: rule.minPct,
     maxPct: rule.maxPct,
-    ruleVerification: (l['rule_verification'] as 'unverified' | 'confirmed') ?? 'unverified',
-    ruleSource: l['rule_source'] as string,
+    ruleVerification: l.rule_verification ?? 'unverified',
+    ruleSource: l.rule_source,
   };
   const none = (comparable: NonNullable<ComparisonRow['label']>['comparable']) => ({
     ...base,
@@ -177,10 +98,10 @@ function compareLabel(l: Row, item: TestItem | null, r: Row | null): NonNullable
     ok: false,
   });
   if (!item || !r) return none('no_result');
-  if (r['status'] !== 'reviewed') return none('not_reviewed');
+  if (r.status !== 'reviewed') return none('not_reviewed');
   let compared: string | null;
-  if (base.basis === item.basis) compared = (r['reported'] as string | null) ?? null;
-  else if (base.basis === entryBasis(item)) compared = (r['value'] as string | null) ?? null;
+  if (base.basis === item.basis) compared = r.reported ?? null;
+  else if (base.basis === entryBasis(item)) compared = r.value ?? null;
   else return none('basis_differs');
   const bounds = labelBounds(base.declared, rule);
   const ms = compared !== null && bounds ? margins(compared, bounds) : null;
@@ -188,54 +109,10 @@ function compareLabel(l: Row, item: TestItem | null, r: Row | null): NonNullable
   return { ...base, compared, ...sideOf(ms), comparable: 'ok', ok: ms.every((m) => m.ok) };
 }
 
-/** The retention samples of a lot with what remains of them and whether it covers the required quantity. */
-export function retentionState(
-  db: Db,
-  lotCode: string,
-): Array<{ code: string; remaining: string; unit: string; required: string | null; sufficient: boolean | null }> {
-  const product = productOfLot(db, lotCode);
-  const profile = product
-    ? (db.prepare('SELECT * FROM retention_profile WHERE product_code = ? AND retired = 0').get(product) as
-        | Row
-        | undefined)
-    : undefined;
-  const samples = db
-    .prepare(
-      "SELECT * FROM sample WHERE lot_code = ? AND kind = 'retention' AND status <> 'cancelled' AND retired = 0 AND disposed_at IS NULL ORDER BY code",
-    )
-    .all(lotCode) as Row[];
-  return samples.map((s) => {
-    const remaining = remainingOf(db, s);
-    const unit = s['unit'] as string;
-    if (!profile) return { code: s['code'] as string, remaining, unit, required: null, sufficient: null };
-    const required = convertOrNull(profile['required_quantity'] as string, profile['unit'] as string, unit);
-    return {
-      code: s['code'] as string,
-      remaining,
-      unit,
-      // In the sample's unit when it converts (a profile in another dimension cannot be met).
-      required:
-        required !== null
-          ? `${new D(required).toFixed()} ${unit}`
-          : `${profile['required_quantity'] as string} ${profile['unit'] as string}`,
-      sufficient: required === null ? false : new D(remaining).gte(required),
-    };
-  });
-}
-
 function convertOrNull(value: string, from: string, to: string): string | null {
   if (from === to) return value;
   if (!isQuantityUnit(from) || !isQuantityUnit(to)) return null;
   return convertQuantity(value, from, to);
-}
-
-function remainingOf(db: Db, s: Row): string {
-  const ws = db
-    .prepare('SELECT quantity, unit FROM retention_withdrawal WHERE sample_id = ? AND retired = 0')
-    .all(s.id) as Array<{ quantity: string; unit: string }>;
-  let left = new D(s['quantity'] as string);
-  for (const w of ws) left = left.minus(convertOrNull(w.quantity, w.unit, s['unit'] as string) ?? '0');
-  return left.toFixed();
 }
 
 // ------------------------------------------------------------------ the service
@@ -247,18 +124,121 @@ function remainingOf(db: Db, s: Row): string {
  * observations (留样观察). Every change goes through the ledger.
  */
 export class ReleaseEvidenceService {
-  constructor(private readonly ledger: Ledger) {}
+  private readonly q: ReleaseEvidenceQueries;
 
-  private get db() {
-    return this.ledger.db;
+  constructor(private readonly ledger: Ledger) {
+    this.q = releaseEvidenceQueries(ledger.db);
+  }
+
+  // ------------------------------------------------------------------ read functions (also for disposition)
+
+  /**
+   * A finished lot's current results against the GB limits and the product's declared label
+   * values, with the margin to each side (issue 20 §5). Margins are taken on the reported value
+   * (the certificate's figure); a label declared per 100 g of an item limited per 100 kJ is
+   * compared with the result's unrounded entry-basis value. Never stored: computed on demand.
+   */
+  labelComparison(lotCode: string): LabelComparison {
+    const productCode = this.q.finishedProductOf(lotCode) ?? '';
+    const labels = productCode ? this.q.labelsOfProduct(productCode) : [];
+    // The latest attempt of each item is the one that counts.
+    const current = new Map<string, LabelResultRow>();
+    for (const r of this.q.releaseResults(lotCode)) {
+      if (r.plan_reason === 'parameter') continue;
+      current.set(r.item_code, r);
+    }
+    const rows: ComparisonRow[] = [];
+    const seen = new Set<string>();
+    for (const [code, r] of current) {
+      seen.add(code);
+      const item = JSON.parse(r.item) as TestItem;
+      const reported = r.reported ?? null;
+      const gb = gbBounds(item);
+      const label = labels.find((l) => l.item_code === code);
+      rows.push({
+        itemCode: code,
+        nameZh: item.name_zh,
+        nameEn: item.name_en,
+        resultId: r.id,
+        resultStatus: r.status,
+        reported,
+        unit: item.unit,
+        basis: item.basis,
+        gb: gb
+          ? {
+              limitText: limitText(item),
+              verdict: r.verdict ?? null,
+              ...sideOf(reported !== null ? margins(reported, gb) : null),
+            }
+          : null,
+        label: label ? compareLabel(label, item, r) : null,
+      });
+    }
+    // Declared items that have no result on the lot.
+    for (const l of labels) {
+      const code = l.item_code;
+      if (seen.has(code)) continue;
+      const name = this.q.latestItemName(productCode, code);
+      rows.push({
+        itemCode: code,
+        nameZh: name?.name_zh ?? code,
+        nameEn: name?.name_en ?? code,
+        resultId: null,
+        resultStatus: null,
+        reported: null,
+        unit: l.unit,
+        basis: l.basis,
+        gb: null,
+        label: compareLabel(l, null, null),
+      });
+    }
+    const declared = rows.filter((r) => r.label);
+    return {
+      lotCode,
+      productCode,
+      rows,
+      summary: {
+        declared: declared.length,
+        outside: declared.filter((r) => r.label!.comparable === 'ok' && !r.label!.ok).length,
+        notCompared: declared.filter((r) => r.label!.comparable !== 'ok').length,
+        unverified: declared.filter((r) => r.label!.ruleVerification !== 'confirmed').length,
+      },
+    };
+  }
+
+  /** The retention samples of a lot with what remains of them and whether it covers the required quantity. */
+  retentionState(lotCode: string): RetentionKept[] {
+    const product = this.q.finishedProductOf(lotCode);
+    const profile = product ? this.q.profileOf(product) : undefined;
+    return this.q.keptRetention(lotCode).map((s) => {
+      const remaining = this.remainingOf(s);
+      const unit = s.unit;
+      if (!profile) return { code: s.code, remaining, unit, required: null, sufficient: null };
+      const required = convertOrNull(profile.required_quantity, profile.unit, unit);
+      return {
+        code: s.code,
+        remaining,
+        unit,
+        // In the sample's unit when it converts (a profile in another dimension cannot be met).
+        required:
+          required !== null ? `${new D(required).toFixed()} ${unit}` : `${profile.required_quantity} ${profile.unit}`,
+        sufficient: required === null ? false : new D(remaining).gte(required),
+      };
+    });
+  }
+
+  private remainingOf(s: RetentionSampleRow): string {
+    let left = new D(s.quantity);
+    for (const w of this.q.withdrawnOf(s.id)) left = left.minus(convertOrNull(w.quantity, w.unit, s.unit) ?? '0');
+    return left.toFixed();
   }
 
   private today(): string {
     return localDate(this.ledger.timeZone, this.ledger.now());
   }
 
-  private product(code: string): Row {
-    const p = this.db.prepare('SELECT * FROM product WHERE code = ? AND retired = 0').get(code) as Row | undefined;
+  private product(code: string): ProductRow {
+    const p = this.q.productByCode(code);
     if (!p) fail('not_found', { entity: 'product', id: code }, 'errors.product_unknown');
     return p;
   }
@@ -269,44 +249,34 @@ export class ReleaseEvidenceService {
     productCode: string,
   ): Array<{ code: string; nameZh: string; nameEn: string; unit: string; basis: string }> {
     const p = this.product(productCode);
-    const v = this.db
-      .prepare(
-        `SELECT v.id FROM spec_version v JOIN specification s ON s.id = v.spec_id
-         WHERE s.subject_kind = 'product' AND s.subject_id = ? AND s.retired = 0 AND v.retired = 0 AND v.status <> 'superseded'
-         ORDER BY CASE v.status WHEN 'approved' THEN 0 ELSE 1 END, v.version DESC LIMIT 1`,
-      )
-      .get(p.id) as { id: string } | undefined;
+    const v = this.q.currentVersionOf(p.id);
     if (!v) return [];
-    return (
-      this.db
-        .prepare(
-          'SELECT code, name_zh, name_en, unit, basis FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position',
-        )
-        .all(v.id) as Array<{ code: string; name_zh: string; name_en: string; unit: string; basis: string }>
-    ).map((i) => ({ code: i.code, nameZh: i.name_zh, nameEn: i.name_en, unit: i.unit, basis: i.basis }));
+    return this.q
+      .itemsOfVersion(v)
+      .map((i) => ({ code: i.code, nameZh: i.name_zh, nameEn: i.name_en, unit: i.unit, basis: i.basis }));
   }
 
-  private labelView(r: Row, names?: Map<string, { nameZh: string; nameEn: string }>): LabelValueView {
-    const rule = parseLabelRule(json<unknown>(r['rule'], {}));
-    const n = names?.get(r['item_code'] as string);
+  private labelView(r: LabelValueRow, names?: Map<string, { nameZh: string; nameEn: string }>): LabelValueView {
+    const rule = parseLabelRule(json<unknown>(r.rule, {}));
+    const n = names?.get(r.item_code);
     return {
       id: r.id,
       rev: r.rev,
-      productCode: r['product_code'] as string,
-      itemCode: r['item_code'] as string,
+      productCode: r.product_code,
+      itemCode: r.item_code,
       nameZh: n?.nameZh ?? null,
       nameEn: n?.nameEn ?? null,
-      declared: r['declared'] as string,
-      unit: r['unit'] as string,
-      basis: r['basis'] as string,
+      declared: r.declared,
+      unit: r.unit,
+      basis: r.basis,
       minPct: rule.minPct,
       maxPct: rule.maxPct,
-      ruleSource: r['rule_source'] as string,
-      ruleVerification: r['rule_verification'] as LabelValueView['ruleVerification'],
-      confirmedBy: (r['confirmed_by'] as string | null) ?? null,
-      confirmedAt: iso(r['confirmed_at']),
-      confirmReference: (r['confirm_reference'] as string | null) ?? null,
-      note: (r['note'] as string | null) ?? null,
+      ruleSource: r.rule_source,
+      ruleVerification: r.rule_verification,
+      confirmedBy: r.confirmed_by ?? null,
+      confirmedAt: iso(r.confirmed_at),
+      confirmReference: r.confirm_reference ?? null,
+      note: r.note ?? null,
     };
   }
 
@@ -315,13 +285,8 @@ export class ReleaseEvidenceService {
     const specItems = this.specItemsOf(productCode);
     const names = new Map(specItems.map((i) => [i.code, i]));
     return {
-      product: {
-        code: p['code'] as string,
-        nameZh: p['name_zh'] as string,
-        nameEn: p['name_en'] as string,
-        stage: p['stage'] as string,
-      },
-      items: labelRows(this.db, productCode).map((r) => this.labelView(r, names)),
+      product: { code: p.code, nameZh: p.name_zh, nameEn: p.name_en, stage: p.stage },
+      items: this.q.labelsOfProduct(productCode).map((r) => this.labelView(r, names)),
       specItems,
     };
   }
@@ -351,10 +316,7 @@ export class ReleaseEvidenceService {
     const rule = JSON.stringify({ minPct: i.minPct, maxPct: i.maxPct });
     const names = new Map(this.specItemsOf(i.productCode).map((x) => [x.code, x]));
     return this.ledger.write(actor, (w) => {
-      const dup = this.db
-        .prepare('SELECT id FROM label_value WHERE product_code = ? AND item_code = ? AND retired = 0 AND id <> ?')
-        .get(i.productCode, i.itemCode, i.id ?? '') as { id: string } | undefined;
-      if (dup) fail('conflict', { item: i.itemCode }, 'errors.label_item_exists');
+      if (this.q.otherLabelFor(i.productCode, i.itemCode, i.id ?? '')) fail('conflict', { item: i.itemCode }, 'errors.label_item_exists');
       const fields: Record<string, Value> = {
         product_code: i.productCode,
         item_code: i.itemCode,
@@ -366,12 +328,13 @@ export class ReleaseEvidenceService {
         note: i.note,
       };
       if (i.id) {
-        const cur = w.get(RE.labelValue, i.id);
-        if (!cur || cur.retired) fail('not_found', { entity: 'label_value', id: i.id }, 'errors.label_not_found');
-        if (cur['product_code'] !== i.productCode)
+        const found = w.get(RE.labelValue, i.id);
+        if (!found || found.retired) fail('not_found', { entity: 'label_value', id: i.id }, 'errors.label_not_found');
+        const cur = labelValueRow(found);
+        if (cur.product_code !== i.productCode)
           fail('invalid_input', { field: 'productCode' }, 'errors.code_immutable');
         // A confirmation covers the rule as it was checked: changing the rule withdraws it.
-        const ruleChanged = cur['rule'] !== rule || cur['rule_source'] !== i.ruleSource;
+        const ruleChanged = cur.rule !== rule || cur.rule_source !== i.ruleSource;
         if (ruleChanged)
           Object.assign(fields, {
             rule_verification: 'unverified',
@@ -379,16 +342,18 @@ export class ReleaseEvidenceService {
             confirmed_at: null,
             confirm_reference: null,
           });
-        return this.labelView(w.update(RE.labelValue, i.id, fields, { reason: i.reason! }), names);
+        return this.labelView(labelValueRow(w.update(RE.labelValue, i.id, fields, { reason: i.reason! })), names);
       }
       return this.labelView(
-        w.create(RE.labelValue, {
-          ...fields,
-          rule_verification: 'unverified',
-          confirmed_by: null,
-          confirmed_at: null,
-          confirm_reference: null,
-        }),
+        labelValueRow(
+          w.create(RE.labelValue, {
+            ...fields,
+            rule_verification: 'unverified',
+            confirmed_by: null,
+            confirmed_at: null,
+            confirm_reference: null,
+          }),
+        ),
         names,
       );
     });
@@ -408,42 +373,39 @@ export class ReleaseEvidenceService {
     return this.ledger.write(actor, (w) => {
       const cur = w.get(RE.labelValue, id);
       if (!cur || cur.retired) fail('not_found', { entity: 'label_value', id }, 'errors.label_not_found');
-      if (cur['rule_verification'] === 'confirmed') fail('conflict', { id }, 'errors.label_rule_confirmed');
+      if (labelValueRow(cur).rule_verification === 'confirmed') fail('conflict', { id }, 'errors.label_rule_confirmed');
       return this.labelView(
-        w.update(
+        labelValueRow(
+          w.update(
           RE.labelValue,
           id,
           { rule_verification: 'confirmed', confirmed_by: actor.id, confirmed_at: w.at, confirm_reference: reference },
           { reason: `rule confirmed against ${reference}` },
+          ),
         ),
       );
     });
   }
 
   compare(lotCode: string): LabelComparison {
-    const lot = this.db.prepare('SELECT kind FROM lot WHERE code = ? AND retired = 0').get(lotCode) as
-      | { kind: string }
-      | undefined;
-    if (!lot) fail('not_found', { entity: 'lot', id: lotCode }, 'errors.lot_not_found');
-    return labelComparison(this.db, lotCode);
+    if (this.q.lotKind(lotCode) === null) fail('not_found', { entity: 'lot', id: lotCode }, 'errors.lot_not_found');
+    return this.labelComparison(lotCode);
   }
 
   // ------------------------------------------------------------------ retention profiles
 
-  private profileRow(productCode: string): Row | undefined {
-    return this.db
-      .prepare('SELECT * FROM retention_profile WHERE product_code = ? AND retired = 0')
-      .get(productCode) as Row | undefined;
+  private profileRow(productCode: string): RetentionProfileRow | undefined {
+    return this.q.profileOf(productCode);
   }
 
-  private profileView(r: Row): Profile {
+  private profileView(r: RetentionProfileRow): Profile {
     return {
-      productCode: r['product_code'] as string,
-      requiredQuantity: r['required_quantity'] as string,
-      unit: r['unit'] as string,
-      basisNote: r['basis_note'] as string,
-      storageConditions: r['storage_conditions'] as string,
-      observationDays: json<number[]>(r['observation_days'], []),
+      productCode: r.product_code,
+      requiredQuantity: r.required_quantity,
+      unit: r.unit,
+      basisNote: r.basis_note,
+      storageConditions: r.storage_conditions,
+      observationDays: r.observation_days,
     };
   }
 
@@ -481,73 +443,65 @@ export class ReleaseEvidenceService {
       };
       if (cur) {
         if (!i.reason) fail('invalid_input', { field: 'reason' }, 'errors.reason_required');
-        return this.profileView(w.update(RE.retentionProfile, cur.id, fields, { reason: i.reason }));
+        return this.profileView(retentionProfileRow(w.update(RE.retentionProfile, cur.id, fields, { reason: i.reason })));
       }
-      return this.profileView(w.create(RE.retentionProfile, fields));
+      return this.profileView(retentionProfileRow(w.create(RE.retentionProfile, fields)));
     });
   }
 
   // ------------------------------------------------------------------ retention samples
 
-  private retentionSample(code: string): Row {
-    const s = this.db.prepare('SELECT * FROM sample WHERE code = ? AND retired = 0').get(code) as Row | undefined;
+  private retentionSample(code: string): RetentionSampleRow {
+    const s = this.q.sampleByCode(code);
     if (!s) fail('not_found', { entity: 'sample', id: code }, 'errors.sample_not_found');
-    if (s['kind'] !== 'retention') fail('invalid_input', { code }, 'errors.sample_not_retention');
+    if (s.kind !== 'retention') fail('invalid_input', { code }, 'errors.sample_not_retention');
     return s;
   }
 
-  private scheduleOf(s: Row, profile: Profile | null, observations: Row[]): Detail['schedule'] {
+  private scheduleOf(s: RetentionSampleRow, profile: Profile | null, observations: ObservationRow[]): Detail['schedule'] {
     if (!profile) return [];
-    const lotDate = (
-      this.db.prepare('SELECT lot_date FROM lot WHERE code = ?').get(s['lot_code']) as { lot_date: string } | undefined
-    )?.lot_date?.slice(0, 10);
+    const lotDate = this.q.lotInfo(s.lot_code)?.lot_date?.slice(0, 10);
     if (!lotDate) return [];
-    const keepUntil = (s['keep_until'] as string | null) ?? null;
+    const keepUntil = s.keep_until ?? null;
     const today = this.today();
     return profile.observationDays
       .map((d) => addDays(lotDate, d))
       .filter((due) => !keepUntil || due <= keepUntil)
       .map((dueOn) => {
-        const o = observations.find((x) => x['due_on'] === dueOn);
+        const o = observations.find((x) => x.due_on === dueOn);
         return {
           dueOn,
           observationId: o?.id ?? null,
-          outcome: (o?.['outcome'] as Outcome | undefined) ?? null,
-          overdue: !o && dueOn < today && s['disposed_at'] === null,
+          outcome: (o?.outcome as Outcome | undefined) ?? null,
+          overdue: !o && dueOn < today && s.disposed_at === null,
         };
       });
   }
 
   detail(code: string): Detail {
     const s = this.retentionSample(code);
-    const lot = this.db.prepare('SELECT item_code, lot_date, kind FROM lot WHERE code = ?').get(s['lot_code']) as
-      | { item_code: string; lot_date: string; kind: string }
-      | undefined;
+    const lot = this.q.lotInfo(s.lot_code);
     const productCode = lot?.kind === 'finished' ? lot.item_code : null;
     const pr = productCode ? this.profileRow(productCode) : undefined;
     const profile = pr ? this.profileView(pr) : null;
-    const withdrawals = this.db
-      .prepare('SELECT * FROM retention_withdrawal WHERE sample_id = ? AND retired = 0 ORDER BY withdrawn_at')
-      .all(s.id) as Row[];
-    const observations = this.db
-      .prepare('SELECT * FROM retention_observation WHERE sample_id = ? AND retired = 0 ORDER BY due_on, observed_at')
-      .all(s.id) as Row[];
-    const remaining = remainingOf(this.db, s);
-    const unit = s['unit'] as string;
-    const withdrawn = new D(s['quantity'] as string).minus(remaining).toFixed();
+    const withdrawals = this.q.withdrawalsOf(s.id);
+    const observations = this.q.observationsOf(s.id);
+    const remaining = this.remainingOf(s);
+    const unit = s.unit;
+    const withdrawn = new D(s.quantity).minus(remaining).toFixed();
     const required = profile ? convertOrNull(profile.requiredQuantity, profile.unit, unit) : null;
     return {
       sample: {
-        code: s['code'] as string,
-        lotCode: s['lot_code'] as string,
+        code: s.code,
+        lotCode: s.lot_code,
         productCode,
         lotDate: lot?.lot_date?.slice(0, 10) ?? null,
-        quantity: s['quantity'] as string,
+        quantity: s.quantity,
         unit,
-        storageLocation: (s['storage_location'] as string | null) ?? null,
-        keepUntil: (s['keep_until'] as string | null) ?? null,
-        status: s['status'] as string,
-        disposedAt: iso(s['disposed_at']),
+        storageLocation: s.storage_location ?? null,
+        keepUntil: s.keep_until ?? null,
+        status: s.status,
+        disposedAt: iso(s.disposed_at),
       },
       profile,
       withdrawn,
@@ -555,23 +509,23 @@ export class ReleaseEvidenceService {
       sufficient: profile ? required !== null && new D(remaining).gte(required) : null,
       withdrawals: withdrawals.map((w) => ({
         id: w.id,
-        quantity: w['quantity'] as string,
-        unit: w['unit'] as string,
-        purpose: w['purpose'] as Purpose,
-        reason: w['reason'] as string,
-        spotCheckCode: (w['spot_check_code'] as string | null) ?? null,
-        withdrawnBy: w['withdrawn_by'] as string,
-        withdrawnAt: iso(w['withdrawn_at'])!,
+        quantity: w.quantity,
+        unit: w.unit,
+        purpose: w.purpose as Purpose,
+        reason: w.reason,
+        spotCheckCode: w.spot_check_code ?? null,
+        withdrawnBy: w.withdrawn_by,
+        withdrawnAt: iso(w.withdrawn_at)!,
       })),
       observations: observations.map((o) => ({
         id: o.id,
-        dueOn: o['due_on'] as string,
-        observedOn: o['observed_on'] as string,
-        outcome: o['outcome'] as Outcome,
-        findings: o['findings'] as string,
-        storageObserved: (o['storage_observed'] as string | null) ?? null,
-        observedBy: o['observed_by'] as string,
-        observedAt: iso(o['observed_at'])!,
+        dueOn: o.due_on,
+        observedOn: o.observed_on,
+        outcome: o.outcome as Outcome,
+        findings: o.findings,
+        storageObserved: o.storage_observed ?? null,
+        observedBy: o.observed_by,
+        observedAt: iso(o.observed_at)!,
       })),
       schedule: this.scheduleOf(s, profile, observations),
     };
@@ -587,22 +541,22 @@ export class ReleaseEvidenceService {
     i: { quantity: string; unit: QuantityUnit; purpose: Purpose; reason: string; spotCheckCode?: string | null },
   ): Row {
     const s = this.retentionSample(code);
-    if (s['status'] === 'cancelled' || s['disposed_at'] !== null)
-      fail('conflict', { code, status: s['status'] }, 'errors.retention_not_available');
+    if (s.status === 'cancelled' || s.disposed_at !== null)
+      fail('conflict', { code, status: s.status }, 'errors.retention_not_available');
     if (new D(i.quantity).lte(0)) fail('invalid_input', { field: 'quantity' }, 'errors.quantity_positive');
-    const inSampleUnit = convertOrNull(i.quantity, i.unit, s['unit'] as string);
+    const inSampleUnit = convertOrNull(i.quantity, i.unit, s.unit);
     if (inSampleUnit === null)
-      fail('invalid_input', { field: 'unit', unit: i.unit, sampleUnit: s['unit'] }, 'errors.retention_unit_mismatch');
+      fail('invalid_input', { field: 'unit', unit: i.unit, sampleUnit: s.unit }, 'errors.retention_unit_mismatch');
     // Evaluated inside the transaction that writes: two withdrawals at once cannot overdraw.
-    const remaining = remainingOf(this.db, s);
+    const remaining = this.remainingOf(s);
     if (new D(inSampleUnit).gt(remaining))
-      fail('conflict', { code, remaining, unit: s['unit'] }, 'errors.retention_overdrawn');
+      fail('conflict', { code, remaining, unit: s.unit }, 'errors.retention_overdrawn');
     return w.create(
       RE.withdrawal,
       {
         sample_id: s.id,
         sample_code: code,
-        lot_code: s['lot_code'] as string,
+        lot_code: s.lot_code,
         quantity: i.quantity,
         unit: i.unit,
         purpose: i.purpose,
@@ -640,14 +594,11 @@ export class ReleaseEvidenceService {
     if (d.sample.lotDate && i.observedOn < d.sample.lotDate)
       fail('invalid_input', { field: 'observedOn' }, 'errors.retention_observed_before_lot');
     this.ledger.write(actor, (w) => {
-      const again = this.db
-        .prepare('SELECT 1 FROM retention_observation WHERE sample_id = ? AND due_on = ? AND retired = 0')
-        .get(s.id, i.dueOn);
-      if (again) fail('conflict', { dueOn: i.dueOn }, 'errors.retention_observation_done');
+      if (this.q.observationMade(s.id, i.dueOn)) fail('conflict', { dueOn: i.dueOn }, 'errors.retention_observation_done');
       w.create(RE.observation, {
         sample_id: s.id,
         sample_code: code,
-        lot_code: s['lot_code'] as string,
+        lot_code: s.lot_code,
         due_on: i.dueOn,
         observed_on: i.observedOn,
         outcome: i.outcome,
@@ -668,32 +619,8 @@ export class ReleaseEvidenceService {
   observationsDue(withinDays: number) {
     const today = this.today();
     const until = addDays(today, withinDays);
-    const rows = this.db
-      .prepare(
-        `SELECT s.id, s.code, s.lot_code, s.keep_until, s.storage_location, l.item_code, substr(l.lot_date, 1, 10) AS lot_date, p.observation_days
-         FROM sample s JOIN lot l ON l.code = s.lot_code JOIN retention_profile p ON p.product_code = l.item_code AND p.retired = 0
-         WHERE s.kind = 'retention' AND s.retired = 0 AND s.status <> 'cancelled' AND s.disposed_at IS NULL ORDER BY s.code`,
-      )
-      .all() as Array<{
-      id: string;
-      code: string;
-      lot_code: string;
-      keep_until: string | null;
-      storage_location: string | null;
-      item_code: string;
-      lot_date: string;
-      observation_days: string;
-    }>;
-    const done = new Set(
-      (
-        this.db
-          .prepare(
-            `SELECT o.sample_id, o.due_on FROM retention_observation o JOIN sample s ON s.id = o.sample_id
-             WHERE o.retired = 0 AND s.kind = 'retention' AND s.disposed_at IS NULL`,
-          )
-          .all() as Array<{ sample_id: string; due_on: string }>
-      ).map((o) => `${o.sample_id}|${o.due_on}`),
-    );
+    const rows = this.q.dueCandidates();
+    const done = new Set(this.q.observationsMade().map((o) => `${o.sample_id}|${o.due_on}`));
     const out: Array<{
       sampleCode: string;
       lotCode: string;
@@ -703,7 +630,7 @@ export class ReleaseEvidenceService {
       storageLocation: string | null;
     }> = [];
     for (const r of rows) {
-      for (const d of json<number[]>(r.observation_days, [])) {
+      for (const d of r.observation_days) {
         const dueOn = addDays(r.lot_date, d);
         if (dueOn > until || (r.keep_until && dueOn > r.keep_until) || done.has(`${r.id}|${dueOn}`)) continue;
         out.push({

@@ -1,0 +1,279 @@
+import { readFileSync } from 'node:fs';
+import type { SignatureView } from '../../shared/contract/common';
+import { fail } from '../../shared/contract/errors';
+import { translate, type Locale } from '../../shared/i18n';
+import { readinessLines } from '../../shared/rules/readiness';
+import type { DocumentsService } from '../documents';
+import type { Actor } from '../ledger/ledger';
+import type { traceLot } from '../trace/trace';
+import type { DispositionService } from './disposition-service';
+import { coaHtml, dossierHtml, type CoaData, type DossierSection } from './documents';
+
+const A4 = { pageWidthMm: 210, pageHeightMm: 297, marginsMm: 0 };
+
+/** What the certificate and the dossier need besides disposition: signatures as printed, the plant's name, the PDF pipeline. */
+export interface CoaSources {
+  /** The signatures of a record as every printout shows them. */
+  signatures(entity: string, entityId: string): SignatureView[];
+  plantName(): string | null;
+  /** The lot's genealogy with its edges (trace). */
+  trace(lotCode: string): ReturnType<typeof traceLot>;
+  documents: Pick<DocumentsService, 'generate' | 'preview'>;
+}
+
+/** A printed document as the disposition channels return it. */
+export interface PrintedDocument {
+  documentId: string | null;
+  fileName: string;
+  base64: string;
+  sha256: string;
+  reprint: boolean;
+}
+
+/**
+ * The certificate of analysis of a released finished lot (issue 11 §4) and the lot dossier
+ * (§5), built from the records: the certificate from the same readiness facts the checklist
+ * and the decision evaluate (one gathering per lot), its conclusion printed only while the
+ * checks it certifies (results complete, within specification) hold.
+ */
+export class CoaService {
+  constructor(
+    private readonly disposition: DispositionService,
+    private readonly src: CoaSources,
+  ) {}
+
+  /** The data a certificate of analysis prints, from the records. */
+  coaData(lotCode: string, issuedBy: string): CoaData {
+    const lot = this.disposition.lot(lotCode);
+    if (lot['kind'] !== 'finished' || lot['status'] !== 'released')
+      fail('conflict', { lot: lotCode, status: lot['status'] }, 'errors.coa_needs_release');
+    const q = this.disposition.q;
+    const facts = this.disposition.facts(lotCode);
+    if (facts.scope !== 'produced') fail('conflict', { lot: lotCode, status: lot['status'] }, 'errors.coa_needs_release');
+    const c = facts.completeness;
+    const p = q.product(facts.lot.itemCode);
+    const standard = c.spec ? q.specStandard(c.spec.versionId) : null;
+    const methods = q.methodsOfLot(lotCode);
+    const certified = readinessLines(facts).filter((l) => l.key === 'results_complete' || l.key === 'within_spec');
+    // The signatures that stand behind the release: the lot's own (released, audit review) in order.
+    const review = q.lastAuditReviewId(lotCode);
+    const sigs = [...this.src.signatures('lot', lot.id), ...(review ? this.src.signatures('lot_audit_review', review) : [])]
+      .filter((s) => s.valid)
+      .sort((a, b) => a.signedAt.localeCompare(b.signedAt));
+    return {
+      plantName: this.src.plantName(),
+      product: {
+        code: facts.lot.itemCode,
+        nameZh: p?.name_zh ?? facts.lot.itemName,
+        nameEn: p?.name_en ?? facts.lot.itemName,
+        registrationNo: p?.registration_no ?? null,
+      },
+      lot: {
+        code: lotCode,
+        productionDate: (lot['lot_date'] as string).slice(0, 10),
+        expiryDate: (lot['expiry_date'] as string | null)?.slice(0, 10) ?? null,
+        quantity: facts.lot.quantity,
+        unit: facts.lot.unit,
+      },
+      spec: c.spec
+        ? { code: c.spec.code, version: c.spec.version, effectiveFrom: c.spec.effectiveFrom, standard }
+        : null,
+      items: c.items.map((i) => ({
+        code: i.code,
+        nameZh: i.nameZh,
+        nameEn: i.nameEn,
+        reported: i.reported,
+        limit: i.limitText,
+        // The unit with its basis ("g/100 kJ"), the reported value as its rule prints it (issue 20 §2).
+        unit: i.reportUnit,
+        reporting: i.reporting,
+        method: i.resultId ? (methods.get(i.resultId) ?? null) : null,
+        verdict: i.verdict,
+      })),
+      signatures: sigs.map((s) => ({
+        printedName: s.printedName,
+        meaning: s.meaning,
+        signedAt: s.signedAt,
+        timeZone: s.timeZone,
+        comment: s.comment,
+      })),
+      issuedBy,
+      conforms: certified.every((l) => l.ok),
+    };
+  }
+
+  /** Prints the certificate (recorded: a second print is a reprint). */
+  async issueCoa(who: Actor, lotCode: string, locale: Locale): Promise<PrintedDocument> {
+    const data = this.coaData(lotCode, who.name);
+    const lot = this.disposition.lot(lotCode);
+    const doc = await this.src.documents.generate(who, {
+      kind: 'coa',
+      subject: { entity: 'lot', id: lot.id },
+      locale,
+      html: (stamp) => coaHtml(data, locale, stamp),
+      size: A4,
+      fileName: `coa-${lotCode}`,
+    });
+    return {
+      documentId: doc.id,
+      fileName: doc.fileName,
+      base64: readFileSync(doc.file).toString('base64'),
+      sha256: doc.sha256,
+      reprint: doc.reprint,
+    };
+  }
+
+  /** The dossier as a preview (not a recorded document). */
+  async dossier(lotCode: string, locale: Locale): Promise<PrintedDocument> {
+    const sections = this.dossierSections(lotCode, locale);
+    const { pdf, sha256 } = await this.src.documents.preview((stamp) => dossierHtml(lotCode, sections, locale, stamp), A4);
+    return { documentId: null, fileName: `dossier-${lotCode}.pdf`, base64: pdf.toString('base64'), sha256, reprint: false };
+  }
+
+  /** Everything about a lot (issue 11 §5), as dossier sections. */
+  dossierSections(lotCode: string, locale: Locale): DossierSection[] {
+    const L = (key: string) => translate(locale, `disposition.coa.dossier.${key}`);
+    const q = this.disposition.q;
+    const lot = this.disposition.lot(lotCode);
+    const sections: DossierSection[] = [];
+    sections.push({
+      title: L('lot'),
+      rows: [
+        [L('lotCode'), lotCode],
+        [L('kind'), lot['kind'] as string],
+        [L('item'), `${lot['item_code'] as string} ${lot['item_name'] as string}`],
+        [L('quantity'), `${lot['quantity'] as string} ${lot['unit'] as string}`],
+        [L('date'), (lot['lot_date'] as string).slice(0, 10)],
+        [L('expiry'), (lot['expiry_date'] as string | null) ?? '—'],
+        [L('status'), lot['status'] as string],
+      ],
+    });
+    const t = this.src.trace(lotCode);
+    if (t) {
+      sections.push({
+        title: L('inputs'),
+        table: {
+          head: [L('lotCode'), L('kind'), L('item'), L('supplier'), L('used'), L('date'), L('status')],
+          rows: q.dossierInputs(lotCode).map((i) => [
+            i.input_lot ?? '',
+            i.kind ?? '',
+            i.item_code ?? '',
+            i.supplier_code ?? '',
+            `${i.quantity} ${i.unit}`,
+            i.date ?? '',
+            i.status ?? '',
+          ]),
+        },
+      });
+      sections.push({
+        title: L('genealogy'),
+        table: {
+          head: [L('direction'), L('lotCode'), L('item'), L('depth'), L('status')],
+          rows: [
+            ...t.backward.map((b) => [L('backward'), b.lot, b.item_code ?? '', String(b.depth), b.status ?? '']),
+            ...t.forward.map((f) => [L('forward'), f.lot, f.item_code ?? '', String(f.depth), f.status ?? '']),
+          ],
+        },
+      });
+      sections.push({
+        title: L('shipments'),
+        table: {
+          head: [L('shipment'), L('lotCode'), L('customer'), L('quantity'), L('date')],
+          rows: t.shipments.map((s) => [s.shipment, s.lot, s.customer, `${s.quantity} ${s.unit}`, s.date]),
+        },
+      });
+      sections.push({
+        title: L('massBalance'),
+        rows: Object.entries(t.mass_balance).map(([k, v]) => [k, String(v ?? '—')]),
+      });
+    }
+    sections.push({
+      title: L('samples'),
+      table: {
+        head: [L('code'), L('kind'), L('taken'), L('status'), L('storage')],
+        rows: q
+          .dossierSamples(lotCode)
+          .map((s) => [s.code, s.kind, new Date(s.taken_at).toISOString().slice(0, 16), s.status, s.storage_location ?? '']),
+      },
+    });
+    sections.push({
+      title: L('results'),
+      table: {
+        head: [
+          L('sample'),
+          L('testItem'),
+          L('attempt'),
+          L('raw'),
+          L('reported'),
+          L('verdict'),
+          L('status'),
+          L('analyst'),
+          L('reviewer'),
+          L('instrument'),
+          'OOS',
+        ],
+        rows: q.dossierResults(lotCode).map((r) => [
+          r.sample_code,
+          r.item_code,
+          String(r.attempt),
+          [r.replicates, r.unit_values]
+            .filter(Boolean)
+            .map((x) => (JSON.parse(x!) as string[]).join(' / '))
+            .join(' '),
+          r.reported ?? '',
+          r.verdict ?? '',
+          `${r.status}${r.invalidated_reason ? `: ${r.invalidated_reason}` : ''}`,
+          r.submitted_by ?? r.analyst_id ?? '',
+          r.reviewed_by ?? '',
+          r.instrument_id ?? (r.external_lab ? `${r.external_lab} ${r.external_report_no}` : ''),
+          r.oos_code ?? '',
+        ]),
+      },
+    });
+    sections.push({
+      title: L('oos'),
+      table: {
+        head: [L('code'), L('testItem'), L('reported'), L('status'), L('outcome'), L('conclusion')],
+        rows: q
+          .dossierOos(lotCode)
+          .map((o) => [o.code, o.item_code, o.reported ?? '', o.status, o.outcome ?? '', o.conclusion ?? '']),
+      },
+    });
+    sections.push({
+      title: L('instruments'),
+      table: {
+        head: [L('code'), L('name'), L('serialNo')],
+        rows: q.dossierInstruments(lotCode).map((i) => [i.code, i.name ?? '', i.serial_no ?? '']),
+      },
+    });
+    sections.push({
+      title: L('decisions'),
+      table: {
+        head: [L('signedBy'), L('meaning'), L('when'), L('comment'), L('valid')],
+        rows: this.src
+          .signatures('lot', lot.id)
+          .map((s) => [s.printedName, s.meaning, s.signedAt.slice(0, 16), s.comment ?? '', s.valid ? '✓' : '✗']),
+      },
+    });
+    const audit = this.disposition.auditEntries(lotCode, false);
+    sections.push({
+      title: L('audit'),
+      table: {
+        head: ['#', L('when'), L('who'), L('action'), L('record'), L('reason'), L('changes')],
+        rows: audit.entries.map((e) => [
+          String(e.seq),
+          e.at.slice(0, 19),
+          e.actorName,
+          e.action,
+          `${e.entity} ${e.entityId.slice(0, 8)}`,
+          e.reason ?? '',
+          e.changes
+            .slice(0, 6)
+            .map((c) => `${c.field}: ${c.from ?? '∅'} → ${c.to ?? '∅'}`)
+            .join('; '),
+        ]),
+      },
+    });
+    return sections;
+  }
+}
