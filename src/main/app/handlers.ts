@@ -98,7 +98,14 @@ export function buildHandlers(core: AppCore): HandlerTable {
 
   return {
     ...catalogHandlers(core),
-    ...lotsHandlers(core),
+    ...lotsHandlers(() => {
+      const s = core.need();
+      return {
+        lots: s.lots,
+        signaturesFor: (entity, id) => s.identity.signaturesFor(entity, id).map(signatureView),
+        openFindings: () => core.ledgerState().openFindings,
+      };
+    }),
     ...traceHandlers(core),
     ...documentsHandlers(core),
     ...importHandlers(core),

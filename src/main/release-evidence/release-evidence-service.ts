@@ -22,7 +22,7 @@ import {
 import type { Db } from '../db/database';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
-import { localDate } from '../lots/codes';
+import { localDate } from '../lots';
 import { addDays } from '../samples/samples-service';
 import { RE } from './entities';
 

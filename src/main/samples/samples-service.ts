@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { localDate, nextSequencedCode } from '../lots/codes';
+import { localDate, nextSequencedCode } from '../lots';
 import type {
   SampleEventView,
   SampleKind,

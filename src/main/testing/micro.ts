@@ -4,7 +4,7 @@ import { imfStages } from '../catalog/spec-rules';
 import type { Db } from '../db/database';
 import type { Row, Value } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
-import { L } from '../lots/entities';
+import { L } from '../lots';
 import { T } from './entities';
 
 /**
