@@ -19,7 +19,7 @@ import type { Ledger } from '../ledger/ledger';
 import { LotControls, LotsService } from '../lots';
 import { DrillsService } from '../recall/drills-service';
 import { ResultsService } from '../testing/results-service';
-import { SamplesService } from '../samples/samples-service';
+import { SamplesService } from '../samples';
 
 /** The services of an opened database. */
 export interface Services {
@@ -116,9 +116,11 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   // Open recalls are the recall capability's (built later: reached when the controls ask).
   const controls = new LotControls(ledger, settings, () => drills.openRecalls());
   const documents = new DocumentsService(ledger, join(o.dataDir, 'documents'), o.pdf);
-  const samples = new SamplesService(ledger, identity, specs, (w, sample) => results.planSample(w, sample), {
-    patterns: () => settings.get().sampleCodePatterns ?? {},
-  });
+  const samples = new SamplesService(
+    ledger,
+    { identity, specs, catalog, lots: controls, documents, onRegistered: (w, sample) => results.planSample(w, sample) },
+    { patterns: () => settings.get().sampleCodePatterns ?? {} },
+  );
   const env = new EnvService(ledger, identity, settings, controls);
   // Every value names an unlocked instrument of its method's kind (issue 19 §5): a constructor dependency of testing.
   const instrumentRules = new InstrumentRules(ledger);

@@ -9,8 +9,8 @@ import type { Row, Value } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots';
 import { localDate, nextSequencedCode } from '../lots';
-import { S } from '../samples/entities';
-import { addDays } from '../samples/samples-service';
+import { S } from '../samples';
+import { addDays } from '../samples';
 import { EV } from './entities';
 
 type AlertView = z.infer<typeof envAlertViewSchema>;

@@ -26,7 +26,7 @@ import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots';
 import { localDate } from '../lots';
-import type { SamplesService } from '../samples/samples-service';
+import type { SamplesService } from '../samples';
 import type { ResultsService } from '../testing/results-service';
 import { I } from './entities';
 

@@ -6,7 +6,7 @@ import { canonical, sha256Hex } from '../ledger/hashing';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
 import { localDate } from './codes';
 import { L } from './entities';
-import { asLot, asShipment, lotQueries, type LotQueries, type QuantityRow } from './queries';
+import { asLot, asShipment, lotQueries, type LotQueries, type LotRow, type QuantityRow } from './queries';
 
 type Dec = InstanceType<typeof D>;
 
@@ -87,6 +87,11 @@ export class LotControls {
   /** The lots capability's statements (one set per opened database, shared by its services). */
   get queries(): LotQueries {
     return this.q;
+  }
+
+  /** A lot as recorded, by code (retired or not): what other capabilities read of a lot. */
+  lot(code: string): LotRow | undefined {
+    return this.q.lotByCode(code);
   }
 
   // ------------------------------------------------------------------ go-live

@@ -23,7 +23,7 @@ import type { Db } from '../db/database';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { localDate } from '../lots';
-import { addDays } from '../samples/samples-service';
+import { addDays } from '../samples';
 import { RE } from './entities';
 
 type Detail = z.infer<typeof retentionDetailSchema>;
