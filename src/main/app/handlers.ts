@@ -97,7 +97,10 @@ export function buildHandlers(core: AppCore): HandlerTable {
   };
 
   return {
-    ...catalogHandlers(core),
+    ...catalogHandlers(() => {
+      const s = core.need();
+      return { catalog: s.catalog, specs: s.specs, clock: () => core.clock() };
+    }),
     ...lotsHandlers(() => {
       const s = core.need();
       return {
@@ -109,7 +112,10 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...traceHandlers(core),
     ...documentsHandlers(core),
     ...importHandlers(core),
-    ...samplesHandlers(core),
+    ...samplesHandlers(() => {
+      const s = core.need();
+      return { samples: s.samples, signaturesFor: (entity, id) => s.identity.signaturesFor(entity, id).map(signatureView) };
+    }),
     ...resultsHandlers(core),
     ...intakeHandlers(core),
     ...instrumentsHandlers(core),

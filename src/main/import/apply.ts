@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { C } from '../catalog/entities';
+import { C } from '../catalog';
 import type { EntityDef, Value } from '../ledger/entities';
 import type { LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots';
