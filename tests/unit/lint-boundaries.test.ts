@@ -122,7 +122,7 @@ describe('incident rules', () => {
   });
 
   it('reads are fine anywhere', async () => {
-    const messages = await lint('src/main/samples/x.ts', "export const sql = 'SELECT id FROM sample WHERE lot = ?';\n");
+    const messages = await lint('src/main/samples/queries.ts', "export const sql = 'SELECT id FROM sample WHERE lot = ?';\n");
     expect(messages).toEqual([]);
   });
 
