@@ -3,8 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { IdentityService } from '../identity/identity';
 import { SessionManager } from '../identity/sessions';
 import { SettingsService } from '../identity/settings';
-import { CatalogService } from '../catalog/catalog-service';
-import { SpecService } from '../catalog/spec-service';
+import { CatalogService, SpecService } from '../catalog';
 import { CoaService, DispositionService, type LedgerHealth } from '../disposition';
 import { DocumentsService } from '../documents/documents-service';
 import type { PdfPrinter } from '../documents/pdf';
@@ -17,11 +16,10 @@ import { IntakeService } from '../intake/intake-service';
 import { SpotCheckService } from '../intake/spot-checks';
 import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
-import { LotControls } from '../lots/lot-controls';
-import { LotsService } from '../lots/lots-service';
+import { LotControls, LotsService } from '../lots';
 import { DrillsService } from '../recall/drills-service';
 import { ResultsService } from '../testing/results-service';
-import { SamplesService } from '../samples/samples-service';
+import { SamplesService } from '../samples';
 import { traceLot } from '../trace/trace';
 import { signatureView } from './signature-view';
 
@@ -119,11 +117,14 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const sessions = new SessionManager(identity, settings);
   const catalog = new CatalogService(ledger);
   const specs = new SpecService(ledger, identity, o.resourcesDir);
-  const controls = new LotControls(ledger, settings);
+  // Open recalls are the recall capability's (built later: reached when the controls ask).
+  const controls = new LotControls(ledger, settings, () => drills.openRecalls());
   const documents = new DocumentsService(ledger, join(o.dataDir, 'documents'), o.pdf);
-  const samples = new SamplesService(ledger, identity, specs, (w, sample) => results.planSample(w, sample), {
-    patterns: () => settings.get().sampleCodePatterns ?? {},
-  });
+  const samples = new SamplesService(
+    ledger,
+    { identity, specs, catalog, lots: controls, documents, onRegistered: (w, sample) => results.planSample(w, sample) },
+    { patterns: () => settings.get().sampleCodePatterns ?? {} },
+  );
   const env = new EnvService(ledger, identity, settings, controls);
   // Every value names an unlocked instrument of its method's kind (issue 19 §5): a constructor dependency of testing.
   const instrumentRules = new InstrumentRules(ledger);
@@ -168,12 +169,13 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const lots = new LotsService(
     ledger,
     identity,
+    catalog,
     join(o.dataDir, 'attachments'),
     () => settings.get().lotCodePatterns ?? {},
     controls,
     disposition,
   );
-  const drills = new DrillsService(ledger, identity, lots, controls);
+  const drills: DrillsService = new DrillsService(ledger, identity, lots, controls);
   const imports = new ImportService(ledger, controls);
   ledger.onCommit((c) => {
     if (c.entities.includes('setting')) settings.invalidate();

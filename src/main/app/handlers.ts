@@ -98,12 +98,25 @@ export function buildHandlers(core: AppCore): HandlerTable {
   };
 
   return {
-    ...catalogHandlers(core),
-    ...lotsHandlers(core),
+    ...catalogHandlers(() => {
+      const s = core.need();
+      return { catalog: s.catalog, specs: s.specs, clock: () => core.clock() };
+    }),
+    ...lotsHandlers(() => {
+      const s = core.need();
+      return {
+        lots: s.lots,
+        signaturesFor: (entity, id) => s.identity.signaturesFor(entity, id).map(signatureView),
+        openFindings: () => core.ledgerState().openFindings,
+      };
+    }),
     ...traceHandlers(core),
     ...documentsHandlers(core),
     ...importHandlers(core),
-    ...samplesHandlers(core),
+    ...samplesHandlers(() => {
+      const s = core.need();
+      return { samples: s.samples, signaturesFor: (entity, id) => s.identity.signaturesFor(entity, id).map(signatureView) };
+    }),
     ...resultsHandlers(core),
     ...intakeHandlers(core),
     ...instrumentsHandlers(core),

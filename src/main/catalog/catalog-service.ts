@@ -10,6 +10,7 @@ import { fail } from '../../shared/contract/errors';
 import type { EntityDef, Row, Value } from '../ledger/entities';
 import type { Actor, Ledger } from '../ledger/ledger';
 import { C } from './entities';
+import { catalogQueries, type CatalogQueries } from './queries';
 
 /**
  * The catalogue: products, materials, suppliers, customers and test methods. One small
@@ -37,7 +38,11 @@ type FieldsOf<K extends CatalogKind> = z.infer<(typeof kinds)[K]['fields']>;
 export type CatalogView<K extends CatalogKind> = FieldsOf<K> & { id: string; rev: number; retired: boolean };
 
 export class CatalogService {
-  constructor(private readonly ledger: Ledger) {}
+  private readonly q: CatalogQueries;
+
+  constructor(private readonly ledger: Ledger) {
+    this.q = catalogQueries(ledger.db);
+  }
 
   private spec(kind: CatalogKind): KindSpec<z.ZodObject> {
     return kinds[kind] as KindSpec<z.ZodObject>;
@@ -69,24 +74,24 @@ export class CatalogService {
 
   list<K extends CatalogKind>(kind: K, opts: { search?: string | undefined; includeRetired?: boolean | undefined } = {}): Array<CatalogView<K>> {
     const k = this.spec(kind);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (!opts.includeRetired) where.push('retired = 0');
-    if (opts.search) {
-      where.push(`(${k.search.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
-      const like = `%${opts.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      for (let i = 0; i < k.search.length; i++) params.push(like);
-    }
-    const rows = this.ledger.db
-      .prepare(`SELECT * FROM ${k.def.table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY code LIMIT 5000`)
-      .all(...params) as Row[];
+    const rows = this.q.list(k.def.table, { search: opts.search, columns: k.search, includeRetired: !!opts.includeRetired });
     return rows.map((r) => this.toView(kind, r));
   }
 
   byCode<K extends CatalogKind>(kind: K, code: string): CatalogView<K> | undefined {
-    const k = this.spec(kind);
-    const r = this.ledger.db.prepare(`SELECT * FROM ${k.def.table} WHERE code = ?`).get(code) as Row | undefined;
+    const r = this.q.byCode(this.spec(kind).def.table, code);
     return r ? this.toView(kind, r) : undefined;
+  }
+
+  /** A record by code that is in use (not retired). */
+  active<K extends CatalogKind>(kind: K, code: string): CatalogView<K> | undefined {
+    const r = this.q.activeByCode(this.spec(kind).def.table, code);
+    return r ? this.toView(kind, r) : undefined;
+  }
+
+  /** The first material of a kind in use, by code (e.g. the raw milk a tanker delivers). */
+  firstMaterial(kind: CatalogView<'materials'>['kind']): { code: string; name_en: string } | undefined {
+    return this.q.firstMaterialOfKind(kind);
   }
 
   get<K extends CatalogKind>(kind: K, id: string): CatalogView<K> | undefined {

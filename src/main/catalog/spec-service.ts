@@ -9,6 +9,7 @@ import type { Row, Value } from '../ledger/entities';
 import { canonical, sha256Hex } from '../ledger/hashing';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { C } from './entities';
+import { asSpec, asSpecItem, asSpecVersion, catalogQueries, type CatalogQueries, type SpecItemRow, type SpecRow, type SpecVersionRow } from './queries';
 import { imfStages, specProblems } from './spec-rules';
 
 const ITEM_FIELDS = [
@@ -17,38 +18,39 @@ const ITEM_FIELDS = [
   'formula', 'clause', 'source', 'verification', 'note',
 ] as const;
 
-export function itemFromRow(r: Row): SpecItem {
+export function itemFromRow(row: Row): SpecItem {
+  const r = asSpecItem(row);
   return {
-    code: r['code'] as string,
-    name_zh: r['name_zh'] as string,
-    name_en: r['name_en'] as string,
-    group: r['item_group'] as SpecItem['group'],
-    method_code: (r['method_code'] as string | null) ?? null,
-    unit: r['unit'] as string,
-    basis: r['basis'] as SpecItem['basis'],
-    limit_form: r['limit_form'] as SpecItem['limit_form'],
-    min: (r['min'] as string | null) ?? null,
-    max: (r['max'] as string | null) ?? null,
-    target: (r['target'] as string | null) ?? null,
-    lod: (r['lod'] as string | null) ?? null,
-    n: (r['n'] as number | null) ?? null,
-    c: (r['c'] as number | null) ?? null,
-    m: (r['m'] as string | null) ?? null,
-    big_m: (r['big_m'] as string | null) ?? null,
-    precision: (r['precision'] as number | null) ?? null,
-    comparison: r['comparison'] as SpecItem['comparison'],
-    required_for_release: r['required_for_release'] === 1,
-    in_house_only: r['in_house_only'] === 1,
-    frequency: r['frequency'] as SpecItem['frequency'],
-    frequency_n: (r['frequency_n'] as number | null) ?? null,
-    period_days: (r['period_days'] as number | null) ?? null,
-    formula: (r['formula'] as string | null) ?? null,
-    clause: (r['clause'] as string | null) ?? null,
-    source: (r['source'] as string | null) ?? null,
-    verification: r['verification'] as SpecItem['verification'],
-    note: (r['note'] as string | null) ?? null,
+    code: r.code,
+    name_zh: r.name_zh,
+    name_en: r.name_en,
+    group: r.item_group,
+    method_code: r.method_code ?? null,
+    unit: r.unit,
+    basis: r.basis,
+    limit_form: r.limit_form,
+    min: r.min ?? null,
+    max: r.max ?? null,
+    target: r.target ?? null,
+    lod: r.lod ?? null,
+    n: r.n ?? null,
+    c: r.c ?? null,
+    m: r.m ?? null,
+    big_m: r.big_m ?? null,
+    precision: r.precision ?? null,
+    comparison: r.comparison,
+    required_for_release: r.required_for_release === 1,
+    in_house_only: r.in_house_only === 1,
+    frequency: r.frequency,
+    frequency_n: r.frequency_n ?? null,
+    period_days: r.period_days ?? null,
+    formula: r.formula ?? null,
+    clause: r.clause ?? null,
+    source: r.source ?? null,
+    verification: r.verification,
+    note: r.note ?? null,
     // Only when set: an item without a reporting rule keeps the content (and hash) it had before migration 0014.
-    ...(typeof r['reporting'] === 'string' && r['reporting'] ? { reporting: JSON.parse(r['reporting']) as SpecItem['reporting'] } : {}),
+    ...(typeof r.reporting === 'string' && r.reporting ? { reporting: JSON.parse(r.reporting) as SpecItem['reporting'] } : {}),
   };
 }
 
@@ -81,28 +83,32 @@ export interface SpecPackInfo {
  * next version's effective date. Approved versions never change; a new version is a copy.
  */
 export class SpecService {
+  private readonly q: CatalogQueries;
+
   constructor(
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
     private readonly resourcesDir: string,
-  ) {}
+  ) {
+    this.q = catalogQueries(ledger.db);
+  }
 
   // ------------------------------------------------------------------ reading
 
-  private version(id: string): Row {
+  private version(id: string): SpecVersionRow {
     const v = this.ledger.get(C.specVersion, id);
     if (!v) fail('not_found', { entity: 'spec_version', id });
-    return v;
+    return asSpecVersion(v);
   }
 
-  private spec(id: string): Row {
+  private spec(id: string): SpecRow {
     const s = this.ledger.get(C.specification, id);
     if (!s) fail('not_found', { entity: 'specification', id });
-    return s;
+    return asSpec(s);
   }
 
-  private itemRows(versionId: string): Row[] {
-    return this.ledger.db.prepare('SELECT * FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position, code').all(versionId) as Row[];
+  private itemRows(versionId: string): SpecItemRow[] {
+    return this.q.items(versionId);
   }
 
   private subject(kind: string, id: string): Row {
@@ -111,95 +117,78 @@ export class SpecService {
     return r;
   }
 
-  private imfFinished(spec: Row): boolean {
-    if (spec['subject_kind'] !== 'product') return false;
-    const p = this.ledger.get(C.product, spec['subject_id'] as string);
-    return !!p && imfStages.has(p['stage'] as string);
+  private imfFinished(spec: Pick<SpecRow, 'subject_kind' | 'subject_id'>): boolean {
+    if (spec.subject_kind !== 'product') return false;
+    const p = this.ledger.get(C.product, spec.subject_id);
+    return !!p && typeof p['stage'] === 'string' && imfStages.has(p['stage']);
   }
 
   view(versionId: string): SpecVersionView {
     const v = this.version(versionId);
-    const s = this.spec(v['spec_id'] as string);
+    const s = this.spec(v.spec_id);
     const rows = this.itemRows(versionId);
     const items = rows.map(itemFromRow);
-    const subj = this.ledger.get(s['subject_kind'] === 'product' ? C.product : C.material, s['subject_id'] as string);
+    const subj = this.ledger.get(s.subject_kind === 'product' ? C.product : C.material, s.subject_id);
     const problems =
-      v['status'] === 'draft'
+      v.status === 'draft'
         ? specProblems(items, { imfFinished: this.imfFinished(s) }).approval
-        : v['content_hash'] !== this.contentHash(v.id)
+        : v.content_hash !== this.contentHash(v.id)
           ? // The items no longer match what was approved: shown, never silently accepted.
             [{ itemCode: null, field: null, key: 'spec.content_changed_after_approval' }]
           : [];
     return {
       id: v.id,
       specId: s.id,
-      specCode: s['code'] as string,
-      titleZh: s['title_zh'] as string,
-      titleEn: s['title_en'] as string,
-      subjectKind: s['subject_kind'] as 'product' | 'material',
-      subjectId: s['subject_id'] as string,
+      specCode: s.code,
+      titleZh: s.title_zh,
+      titleEn: s.title_en,
+      subjectKind: s.subject_kind,
+      subjectId: s.subject_id,
       subjectStage: subj ? ((subj['stage'] ?? subj['kind'] ?? null) as string | null) : null,
-      version: v['version'] as number,
-      status: v['status'] as SpecVersionView['status'],
-      effectiveFrom: (v['effective_from'] as string | null) ?? null,
-      basedOn: (v['based_on'] as string | null) ?? null,
-      source: v['source'] as string,
-      changeNote: (v['change_note'] as string | null) ?? null,
-      contentHash: (v['content_hash'] as string | null) ?? null,
+      version: v.version,
+      status: v.status,
+      effectiveFrom: v.effective_from ?? null,
+      basedOn: v.based_on ?? null,
+      source: v.source,
+      changeNote: v.change_note ?? null,
+      contentHash: v.content_hash ?? null,
       items: rows.map((r, i) => ({
         ...items[i]!,
         id: r.id,
         rev: r.rev,
-        position: r['position'] as number,
-        confirmed_by: (r['confirmed_by'] as string | null) ?? null,
-        confirmed_at: r['confirmed_at'] === null || r['confirmed_at'] === undefined ? null : new Date(r['confirmed_at'] as number).toISOString(),
+        position: r.position,
+        confirmed_by: r.confirmed_by ?? null,
+        confirmed_at: r.confirmed_at === null || r.confirmed_at === undefined ? null : new Date(r.confirmed_at).toISOString(),
       })),
       flagged: rows
-        .filter((r) => r['verification'] === 'missing' || r['verification'] === 'unverified')
-        .map((r) => ({ itemId: r.id, code: r['code'] as string, verification: r['verification'] as 'missing' | 'unverified' })),
+        .flatMap((r) => (r.verification === 'missing' || r.verification === 'unverified' ? [{ itemId: r.id, code: r.code, verification: r.verification }] : [])),
       problems,
       signatures: this.identity.signaturesFor('spec_version', v.id).map(sigView),
     };
   }
 
   list(filter: { subjectKind?: string | undefined; subjectId?: string | undefined }): SpecificationView[] {
-    const where: string[] = ['retired = 0'];
-    const params: unknown[] = [];
-    if (filter.subjectKind) {
-      where.push('subject_kind = ?');
-      params.push(filter.subjectKind);
-    }
-    if (filter.subjectId) {
-      where.push('subject_id = ?');
-      params.push(filter.subjectId);
-    }
-    const specs = this.ledger.db.prepare(`SELECT * FROM specification WHERE ${where.join(' AND ')} ORDER BY code`).all(...params) as Row[];
+    const specs = this.q.specifications(filter);
     return specs.map((s) => {
-      const subj = this.ledger.get(s['subject_kind'] === 'product' ? C.product : C.material, s['subject_id'] as string);
-      const versions = this.ledger.db
-        .prepare(
-          `SELECT v.*, (SELECT count(*) FROM spec_item i WHERE i.version_id = v.id AND i.retired = 0) AS n_items,
-                  (SELECT count(*) FROM spec_item i WHERE i.version_id = v.id AND i.retired = 0 AND i.verification IN ('missing','unverified')) AS n_flagged
-           FROM spec_version v WHERE v.spec_id = ? ORDER BY v.version DESC`,
-        )
-        .all(s.id) as Array<Row & { n_items: number; n_flagged: number }>;
+      const subj = this.ledger.get(s.subject_kind === 'product' ? C.product : C.material, s.subject_id);
+      const versions = this.q.versionsWithCounts(s.id);
       return {
         id: s.id,
-        code: s['code'] as string,
-        subjectKind: s['subject_kind'] as 'product' | 'material',
-        subjectId: s['subject_id'] as string,
+        code: s.code,
+        subjectKind: s.subject_kind,
+        subjectId: s.subject_id,
         subjectCode: (subj?.['code'] as string | undefined) ?? '?',
         subjectName: (subj?.['name_en'] as string | undefined) ?? '?',
         subjectNameZh: (subj?.['name_zh'] as string | undefined) ?? '?',
-        titleZh: s['title_zh'] as string,
-        titleEn: s['title_en'] as string,
-        standard: (s['standard'] as string | null) ?? null,
+        titleZh: s.title_zh,
+        titleEn: s.title_en,
+        standard: s.standard ?? null,
         versions: versions.map((v) => ({
           id: v.id,
-          version: v['version'] as number,
-          status: v['status'] as 'draft' | 'approved' | 'superseded',
-          effectiveFrom: (v['effective_from'] as string | null) ?? null,
-          approvedAt: v['approved_at'] ? new Date(v['approved_at'] as number).toISOString() : null,
+          version: v.version,
+          status: v.status,
+          effectiveFrom: v.effective_from ?? null,
+          approvedAt: v.approved_at ? new Date(v.approved_at).toISOString() : null,
           items: v.n_items,
           flagged: v.n_flagged,
         })),
@@ -209,31 +198,18 @@ export class SpecService {
 
   /** A version's items in order (for test plans). */
   versionItems(versionId: string): SpecItem[] {
-    return (this.ledger.db.prepare('SELECT * FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position').all(versionId) as Row[]).map(itemFromRow);
+    return this.q.itemsByPosition(versionId).map(itemFromRow);
   }
 
   /** The id of the version in force on a date (the light lookup behind `effective`). */
   effectiveId(subjectKind: string, subjectId: string, date: string): string | null {
-    const r = this.ledger.db
-      .prepare(
-        `SELECT v.id FROM spec_version v JOIN specification s ON s.id = v.spec_id
-         WHERE s.subject_kind = ? AND s.subject_id = ? AND s.retired = 0 AND v.status IN ('approved', 'superseded')
-           AND v.effective_from <= ? ORDER BY v.effective_from DESC, v.version DESC LIMIT 1`,
-      )
-      .get(subjectKind, subjectId, date) as { id: string } | undefined;
-    return r?.id ?? null;
+    return this.q.effectiveVersionId(subjectKind, subjectId, date) ?? null;
   }
 
   /** The version in force on a date: approved (or since superseded), effective on or before it, newest. */
   effective(subjectKind: string, subjectId: string, date: string): SpecVersionView | null {
-    const r = this.ledger.db
-      .prepare(
-        `SELECT v.id FROM spec_version v JOIN specification s ON s.id = v.spec_id
-         WHERE s.subject_kind = ? AND s.subject_id = ? AND s.retired = 0 AND v.status IN ('approved', 'superseded')
-           AND v.effective_from <= ? ORDER BY v.effective_from DESC, v.version DESC LIMIT 1`,
-      )
-      .get(subjectKind, subjectId, date) as { id: string } | undefined;
-    return r ? this.view(r.id) : null;
+    const id = this.q.effectiveVersionId(subjectKind, subjectId, date);
+    return id ? this.view(id) : null;
   }
 
   // ------------------------------------------------------------------ packs and documents
@@ -297,7 +273,7 @@ export class SpecService {
       title_en: v.titleEn,
       subject_kind: v.subjectKind,
       applies_to: v.subjectStage ?? '',
-      standard: (s['standard'] as string | null) ?? null,
+      standard: s.standard ?? null,
       version_note: `${v.specCode} v${v.version} (${v.status}${v.effectiveFrom ? `, effective ${v.effectiveFrom}` : ''})`,
       items: v.items.map((i) => {
         const item: Record<string, unknown> = {};
@@ -310,7 +286,7 @@ export class SpecService {
 
   // ------------------------------------------------------------------ changes
 
-  private checkHard(spec: Row, items: SpecItem[]): void {
+  private checkHard(spec: Pick<SpecRow, 'subject_kind' | 'subject_id'>, items: SpecItem[]): void {
     const { hard } = specProblems(items, { imfFinished: this.imfFinished(spec) });
     if (hard.length) fail('invalid_input', { problems: hard }, 'errors.spec_problems');
   }
@@ -339,10 +315,9 @@ export class SpecService {
     if (doc && doc.subject_kind !== input.subjectKind) fail('invalid_input', { field: 'subjectKind', expected: doc.subject_kind }, 'errors.spec_subject_mismatch');
     // A confirmation belongs to a person in this database: an imported "confirmed" is re-checked here.
     const items = (doc?.items ?? []).map((i) => (i.verification === 'confirmed' ? { ...i, verification: 'verified' as const } : i));
-    const pseudoSpec = { subject_kind: input.subjectKind, subject_id: subj.id } as unknown as Row;
-    this.checkHard(pseudoSpec, items);
+    this.checkHard({ subject_kind: input.subjectKind, subject_id: subj.id }, items);
     return this.ledger.write(actor, (w) => {
-      if (this.ledger.db.prepare('SELECT 1 FROM specification WHERE code = ?').get(input.code)) fail('conflict', { code: input.code }, 'errors.code_taken');
+      if (this.q.specCodeTaken(input.code)) fail('conflict', { code: input.code }, 'errors.code_taken');
       const spec = w.create(C.specification, {
         code: input.code,
         subject_kind: input.subjectKind,
@@ -371,17 +346,17 @@ export class SpecService {
   newVersion(actor: Actor, specId: string, changeNote: string): string {
     const spec = this.spec(specId);
     return this.ledger.write(actor, (w) => {
-      const versions = this.ledger.db.prepare('SELECT * FROM spec_version WHERE spec_id = ? ORDER BY version DESC').all(specId) as Row[];
-      if (versions.some((v) => v['status'] === 'draft')) fail('conflict', { specId }, 'errors.spec_draft_exists');
+      const versions = this.q.versionsOfSpec(specId);
+      if (versions.some((v) => v.status === 'draft')) fail('conflict', { specId }, 'errors.spec_draft_exists');
       const latest = versions[0];
       if (!latest) fail('not_found', { entity: 'spec_version', specId });
       const v = w.create(C.specVersion, {
         spec_id: spec.id,
-        version: (latest['version'] as number) + 1,
+        version: latest.version + 1,
         status: 'draft',
         effective_from: null,
         based_on: latest.id,
-        source: `copy:v${latest['version']}`,
+        source: `copy:v${latest.version}`,
         change_note: changeNote,
         content_hash: null,
         approved_at: null,
@@ -392,17 +367,17 @@ export class SpecService {
         w,
         v.id,
         rows.map(itemFromRow),
-        rows.map((r) => ({ by: (r['confirmed_by'] as string | null) ?? null, at: (r['confirmed_at'] as number | null) ?? null })),
+        rows.map((r) => ({ by: r.confirmed_by ?? null, at: r.confirmed_at ?? null })),
       );
       return v.id;
     });
   }
 
-  private draft(versionId: string): { v: Row; spec: Row } {
+  private draft(versionId: string): { v: SpecVersionRow; spec: SpecRow } {
     const v = this.version(versionId);
     // Approved versions never change (through the UI or the contract): a new version is a copy.
-    if (v['status'] !== 'draft') fail('record_locked', { entity: 'spec_version', id: versionId, status: v['status'] }, 'errors.spec_not_draft');
-    return { v, spec: this.spec(v['spec_id'] as string) };
+    if (v.status !== 'draft') fail('record_locked', { entity: 'spec_version', id: versionId, status: v.status }, 'errors.spec_not_draft');
+    return { v, spec: this.spec(v.spec_id) };
   }
 
   saveItem(actor: Actor, input: { versionId: string; itemId?: string | undefined; item: SpecItem; reason?: string | undefined }): void {
@@ -414,7 +389,7 @@ export class SpecService {
     this.ledger.write(actor, (w) => {
       const confirmed = input.item.verification === 'confirmed';
       if (!input.itemId) {
-        const pos = rows.reduce((m, r) => Math.max(m, r['position'] as number), 0) + 10;
+        const pos = rows.reduce((m, r) => Math.max(m, r.position), 0) + 10;
         w.create(C.specItem, {
           version_id: input.versionId,
           position: pos,
@@ -426,14 +401,14 @@ export class SpecService {
       }
       const before = rows.find((r) => r.id === input.itemId);
       if (!before) fail('not_found', { entity: 'spec_item', id: input.itemId });
-      const newlyConfirmed = confirmed && before['verification'] !== 'confirmed';
+      const newlyConfirmed = confirmed && before.verification !== 'confirmed';
       w.update(
         C.specItem,
         before.id,
         {
           ...itemToRow(input.item),
-          confirmed_by: confirmed ? (newlyConfirmed ? actor.id : (before['confirmed_by'] as string | null)) : null,
-          confirmed_at: confirmed ? (newlyConfirmed ? w.at : (before['confirmed_at'] as number | null)) : null,
+          confirmed_by: confirmed ? (newlyConfirmed ? actor.id : before.confirmed_by) : null,
+          confirmed_at: confirmed ? (newlyConfirmed ? w.at : before.confirmed_at) : null,
         },
         { reason: input.reason ?? (newlyConfirmed ? 'value confirmed against the official text' : 'draft edited') },
       );
@@ -444,7 +419,7 @@ export class SpecService {
     this.draft(versionId);
     this.ledger.write(actor, (w) => {
       const r = w.get(C.specItem, itemId);
-      if (!r || r['version_id'] !== versionId) fail('not_found', { entity: 'spec_item', id: itemId });
+      if (!r || asSpecItem(r).version_id !== versionId) fail('not_found', { entity: 'spec_item', id: itemId });
       w.retire(C.specItem, itemId, reason);
     });
   }
@@ -456,7 +431,7 @@ export class SpecService {
 
   /** SHA-256 of the items' canonical content: what the approval signature covers. */
   contentHash(versionId: string): string {
-    return sha256Hex(canonical(this.itemRows(versionId).map((r) => ({ position: r['position'], ...itemFromRow(r), confirmed_by: r['confirmed_by'] ?? null }))));
+    return sha256Hex(canonical(this.itemRows(versionId).map((r) => ({ position: r.position, ...itemFromRow(r), confirmed_by: r.confirmed_by ?? null }))));
   }
 
   async approve(signerId: string, versionId: string, signature: { password: string; comment?: string | undefined }, now: number): Promise<void> {
@@ -469,7 +444,7 @@ export class SpecService {
     if (approval.length) fail('invalid_input', { problems: approval }, 'errors.spec_problems');
     const signer: UserRow = await this.identity.authenticateSigner(signerId, signature.password);
     this.ledger.write(actorOf(signer), (w) => {
-      const effective = (v['effective_from'] as string | null) ?? today(now);
+      const effective = v.effective_from ?? today(now);
       w.update(C.specVersion, versionId, { status: 'approved', effective_from: effective, content_hash: this.contentHash(versionId), approved_at: w.at }, { reason: 'approved' });
       this.identity.sign(w, signer, { def: C.specVersion, id: versionId }, { meaning: 'approved', comment: signature.comment });
       this.supersedeDue(w, now, spec.id);
@@ -486,25 +461,17 @@ export class SpecService {
    * lock for nothing (issue 24 §7).
    */
   hasDue(now: number): boolean {
-    return (
-      this.ledger.db
-        .prepare(
-          "SELECT 1 FROM spec_version v JOIN specification s ON s.id = v.spec_id WHERE s.retired = 0 AND v.status = 'approved' AND v.effective_from <= ? GROUP BY v.spec_id HAVING count(*) > 1 LIMIT 1",
-        )
-        .get(today(now)) !== undefined
-    );
+    return this.q.anySupersedeDue(today(now));
   }
 
   supersedeDue(w: LedgerWriter, now: number, specId?: string): number {
     const d = today(now);
-    const specs = specId ? [specId] : (this.ledger.db.prepare('SELECT id FROM specification WHERE retired = 0').all() as Array<{ id: string }>).map((s) => s.id);
+    const specs = specId ? [specId] : this.q.liveSpecIds();
     let n = 0;
     for (const id of specs) {
-      const approved = this.ledger.db
-        .prepare("SELECT * FROM spec_version WHERE spec_id = ? AND status = 'approved' AND effective_from <= ? ORDER BY effective_from DESC, version DESC")
-        .all(id, d) as Row[];
+      const approved = this.q.approvedInForce(id, d);
       for (const old of approved.slice(1)) {
-        w.update(C.specVersion, old.id, { status: 'superseded', superseded_at: w.at }, { reason: `superseded by version effective ${approved[0]!['effective_from']}` });
+        w.update(C.specVersion, old.id, { status: 'superseded', superseded_at: w.at }, { reason: `superseded by version effective ${approved[0]!.effective_from}` });
         n++;
       }
     }

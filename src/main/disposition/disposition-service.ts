@@ -12,14 +12,14 @@ import {
 } from '../../shared/rules/readiness';
 import { actorOf, type IdentityService } from '../identity/identity';
 import type { SettingsService } from '../identity/settings';
-import { imfStages } from '../catalog/spec-rules';
+import { imfStages } from '../catalog';
 import type { Row } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';
-import { L } from '../lots/entities';
+import { L } from '../lots';
 import type { ResultsService } from '../testing/results-service';
-import type { SamplesService } from '../samples/samples-service';
+import type { SamplesService } from '../samples';
 import type { EnvService } from '../environment/env-service';
-import type { LotControls } from '../lots/lot-controls';
+import type { LotControls } from '../lots';
 import { traceLot } from '../trace/trace';
 import type { ReleaseEvidenceService } from '../release-evidence';
 import { LotAuditScope, type ScopeRef } from './audit-scope';

@@ -4,13 +4,13 @@ import { fail } from '../../shared/contract/errors';
 import { permissionsOf, type SignatureMeaning } from '../../shared/domain/roles';
 import { actorOf, userRoles, type IdentityService } from '../identity/identity';
 import type { SettingsService } from '../identity/settings';
-import type { LotControls } from '../lots/lot-controls';
+import type { LotControls } from '../lots';
 import type { Row, Value } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
-import { L } from '../lots/entities';
-import { localDate, nextSequencedCode } from '../lots/codes';
-import { S } from '../samples/entities';
-import { addDays } from '../samples/samples-service';
+import { L } from '../lots';
+import { localDate, nextSequencedCode } from '../lots';
+import { S } from '../samples';
+import { addDays } from '../samples';
 import { EV } from './entities';
 
 type AlertView = z.infer<typeof envAlertViewSchema>;

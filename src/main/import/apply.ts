@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { C } from '../catalog/entities';
+import { C } from '../catalog';
 import type { EntityDef, Value } from '../ledger/entities';
 import type { LedgerWriter } from '../ledger/ledger';
-import { L } from '../lots/entities';
+import { L } from '../lots';
 import { newLotStatus, type FileKind } from './formats';
 import type { ImportRules } from './import-service';
 import type { Staging } from './staging';

@@ -5,7 +5,7 @@ import { Transform, pipeline } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { AppErrorException, appError } from '../../shared/contract/errors';
 import type { Actor, Ledger } from '../ledger/ledger';
-import { L } from '../lots/entities';
+import { L } from '../lots';
 import { applyStaged } from './apply';
 import { runCrossChecks, type CheckContext } from './checks';
 import { ErrorSink } from './errors';

@@ -1,6 +1,6 @@
-import { localDate } from '../lots/codes';
+import { localDate } from '../lots';
 import type { Actor, Ledger } from '../ledger/ledger';
-import type { LotControls } from '../lots/lot-controls';
+import type { LotControls } from '../lots';
 import type { ImportFiles } from './formats';
 import { importFiles, type ImportOptions, type ImportReport } from './import-files';
 

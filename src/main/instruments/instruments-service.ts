@@ -20,8 +20,8 @@ import { entryUnit, isPlanItem, parseDecimal, type TestItem } from '../../shared
 import { actorOf, type IdentityService } from '../identity/identity';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
-import { L } from '../lots/entities';
-import { localDate } from '../lots/codes';
+import { L } from '../lots';
+import { localDate } from '../lots';
 import { T } from '../testing/entities';
 import type { ResultsService } from '../testing/results-service';
 import { type ConnectionManager, InstrumentError, type Frame, type Target } from './connections';

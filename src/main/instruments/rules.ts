@@ -5,7 +5,7 @@ import { translate, type Locale } from '../../shared/i18n';
 import { fromLabDecimal, LabDecimal } from '../../shared/rules';
 import type { Row } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
-import { localDate } from '../lots/codes';
+import { localDate } from '../lots';
 import { IN } from './entities';
 
 type Lock = z.infer<typeof lockSchema>;

@@ -24,9 +24,9 @@ import { actorOf, type IdentityService } from '../identity/identity';
 import { signatureView } from '../app/signature-view';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
-import { L } from '../lots/entities';
-import { localDate } from '../lots/codes';
-import type { SamplesService } from '../samples/samples-service';
+import { L } from '../lots';
+import { localDate } from '../lots';
+import type { SamplesService } from '../samples';
 import type { ResultsService } from '../testing/results-service';
 import { I } from './entities';
 

@@ -20,7 +20,7 @@ import {
 } from '../../shared/rules/retest';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
-import { nextSequencedCode } from '../lots/codes';
+import { nextSequencedCode } from '../lots';
 import type { ReleaseEvidenceService } from '../release-evidence/release-evidence-service';
 import { I } from './entities';
 import type { IntakeService } from './intake-service';

@@ -1,12 +1,12 @@
 import { appError, fail, type AppError } from '../../shared/contract/errors';
-import { QuantityDecimal as D, convertQuantity, isQuantityUnit, type QuantityUnit } from '../../shared/domain/units';
+import { QuantityDecimal as D, convertQuantity, isQuantityUnit } from '../../shared/domain/units';
 import type { SettingsService } from '../identity/settings';
-import type { Db } from '../db/database';
 import { entityDef, signedContent, type Row } from '../ledger/entities';
 import { canonical, sha256Hex } from '../ledger/hashing';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
 import { localDate } from './codes';
 import { L } from './entities';
+import { asLot, asShipment, lotQueries, type LotQueries, type LotRow, type QuantityRow } from './queries';
 
 type Dec = InstanceType<typeof D>;
 
@@ -23,6 +23,13 @@ export const RECEIVED_KINDS: ReadonlySet<string> = new Set(['raw_milk', 'ingredi
  * - `broken`: the latest signed decision no longer matches the lot's content;
  * - `pending`: awaiting its decision, or on hold / rejected with a valid decision.
  */
+/** An open recall (the recall capability's record): its code, root lot and direction. */
+export interface OpenRecall {
+  code: string;
+  rootLot: string;
+  direction: string;
+}
+
 export type DecisionStanding = 'signed' | 'history' | 'unsigned' | 'broken' | 'pending';
 
 export interface DecisionSignature {
@@ -34,29 +41,17 @@ export interface DecisionSignature {
 }
 
 /** Remaining quantity of a lot (quantity − consumed − shipped − sampled − wasted + returned ± adjustments), in its unit. */
-export function remainingOf(db: Db, lot: Row): string {
-  const unit = lot['unit'] as QuantityUnit;
-  let left = new D(lot['quantity'] as string);
-  const add = (q: string, u: string, sign: 1 | -1) => {
-    const c = isQuantityUnit(u) && isQuantityUnit(unit) ? convertQuantity(q, u, unit) : null;
+export function remainingOf(q: LotQueries, row: Row): string {
+  const lot = asLot(row);
+  const unit = lot.unit;
+  let left = new D(lot.quantity);
+  const add = (r: QuantityRow, sign: 1 | -1) => {
+    const c = isQuantityUnit(r.unit) && isQuantityUnit(unit) ? convertQuantity(r.quantity, r.unit, unit) : null;
     if (c !== null) left = sign > 0 ? left.plus(c) : left.minus(c);
   };
-  for (const r of db
-    .prepare('SELECT quantity, unit FROM consumption WHERE input_lot = ? AND retired = 0')
-    .all(lot['code']) as Row[])
-    add(r['quantity'] as string, r['unit'] as string, -1);
-  for (const r of db
-    .prepare('SELECT quantity, unit FROM shipment WHERE lot_code = ? AND retired = 0')
-    .all(lot['code']) as Row[])
-    add(r['quantity'] as string, r['unit'] as string, -1);
-  for (const r of db
-    .prepare(
-      "SELECT movement, quantity, unit FROM stock_movement WHERE lot_code = ? AND retired = 0 AND movement <> 'on_hand'",
-    )
-    .all(lot['code']) as Row[]) {
-    const m = r['movement'] as string;
-    add(r['quantity'] as string, r['unit'] as string, m === 'return' || m === 'adjustment' ? 1 : -1);
-  }
+  for (const r of q.consumedFrom(lot.code)) add(r, -1);
+  for (const r of q.shippedOf(lot.code)) add(r, -1);
+  for (const r of q.stockOf(lot.code)) add(r, r.movement === 'return' || r.movement === 'adjustment' ? 1 : -1);
   return left.toString();
 }
 
@@ -78,23 +73,32 @@ export function sumIn(rows: Array<{ quantity: string; unit: string }>, unit: str
  * lots. Built once per opened database by the composition root (src/main/app/compose.ts).
  */
 export class LotControls {
+  private readonly q: LotQueries;
+
   constructor(
     private readonly ledger: Ledger,
-    private readonly settings: SettingsService,
-  ) {}
+    private readonly settings: Pick<SettingsService, 'get'>,
+    /** The open recalls (the recall capability's, reached when asked: recalls are built after the controls). */
+    private readonly openRecalls: () => OpenRecall[],
+  ) {
+    this.q = lotQueries(ledger.db);
+  }
 
-  private get db(): Db {
-    return this.ledger.db;
+  /** The lots capability's statements (one set per opened database, shared by its services). */
+  get queries(): LotQueries {
+    return this.q;
+  }
+
+  /** A lot as recorded, by code (retired or not): what other capabilities read of a lot. */
+  lot(code: string): LotRow | undefined {
+    return this.q.lotByCode(code);
   }
 
   // ------------------------------------------------------------------ go-live
 
   /** The database's creation date, local (the go-live date unless an administrator sets another). */
   creationDate(): string {
-    const r = this.db.prepare('SELECT min(created_at) AS at FROM database_info').get() as
-      | { at: number | null }
-      | undefined;
-    return localDate(this.ledger.timeZone, r?.at ?? this.ledger.now());
+    return localDate(this.ledger.timeZone, this.q.databaseCreatedAt() ?? this.ledger.now());
   }
 
   /** From this date on (YYYY-MM-DD, local) LotSeal decides; lots dated before it are history. */
@@ -104,7 +108,7 @@ export class LotControls {
 
   /** A lot dated before the go-live date (its date as written, first ten characters). */
   isHistory(lot: Row): boolean {
-    return (lot['lot_date'] as string).slice(0, 10) < this.goLiveDate();
+    return asLot(lot).lot_date.slice(0, 10) < this.goLiveDate();
   }
 
   /**
@@ -115,11 +119,7 @@ export class LotControls {
     const cur = this.goLiveDate();
     const to = next ?? this.creationDate();
     if (to <= cur) return;
-    const live = this.db
-      .prepare(
-        'SELECT code, lot_date FROM lot WHERE retired = 0 AND substr(lot_date, 1, 10) >= ? ORDER BY lot_date LIMIT 1',
-      )
-      .get(cur) as { code: string; lot_date: string } | undefined;
+    const live = this.q.firstLotFrom(cur);
     if (live)
       fail(
         'conflict',
@@ -132,15 +132,7 @@ export class LotControls {
 
   /** The lot's latest status decision (signed), with whether it still matches the lot's content. */
   latestDecision(lot: Row): DecisionSignature | null {
-    const s = this.db
-      .prepare(
-        `SELECT id, meaning, printed_name, signed_at, record_hash FROM signature
-         WHERE entity = 'lot' AND entity_id = ? AND retired = 0 AND meaning IN ('accepted', 'released', 'held', 'rejected')
-         ORDER BY signed_at DESC, rowid DESC LIMIT 1`,
-      )
-      .get(lot.id) as
-      | { id: string; meaning: string; printed_name: string; signed_at: number; record_hash: string }
-      | undefined;
+    const s = this.q.latestDecision(lot.id);
     if (!s) return null;
     const hash = sha256Hex(canonical(signedContent(entityDef('lot') ?? L.lot, lot)));
     return {
@@ -155,7 +147,7 @@ export class LotControls {
   standing(lot: Row): { standing: DecisionStanding; decision: DecisionSignature | null } {
     const d = this.latestDecision(lot);
     if (d && !d.valid) return { standing: 'broken', decision: d };
-    const status = lot['status'] as string;
+    const status = asLot(lot).status;
     if (!USABLE.has(status)) return { standing: 'pending', decision: d };
     if (d && (d.meaning === 'released' || d.meaning === 'accepted')) return { standing: 'signed', decision: d };
     if (!d && this.isHistory(lot)) return { standing: 'history', decision: null };
@@ -164,14 +156,10 @@ export class LotControls {
 
   /** A lot that has not had its first decision yet (a live lot in quarantine or on hold, never decided). */
   awaitingFirstDecision(lot: Row): boolean {
-    const status = lot['status'] as string;
+    const status = asLot(lot).status;
     if (status !== 'quarantine' && status !== 'on_hold') return false;
     if (this.isHistory(lot) && status === 'on_hold') return false;
-    return !this.db
-      .prepare(
-        "SELECT 1 FROM signature WHERE entity = 'lot' AND entity_id = ? AND retired = 0 AND meaning IN ('accepted', 'released', 'held') LIMIT 1",
-      )
-      .get(lot.id);
+    return !this.q.everDecided(lot.id);
   }
 
   /**
@@ -181,7 +169,7 @@ export class LotControls {
   isHeld(lot: Row): boolean {
     const d = this.latestDecision(lot);
     if (d?.meaning === 'held') return true;
-    return lot['status'] === 'on_hold' && !this.awaitingFirstDecision(lot);
+    return asLot(lot).status === 'on_hold' && !this.awaitingFirstDecision(lot);
   }
 
   // ------------------------------------------------------------------ recalls
@@ -191,60 +179,34 @@ export class LotControls {
    * lot made from it at any depth. Computed from the records when asked.
    */
   openRecallsFor(lotCode: string): string[] {
-    const any = this.db
-      .prepare("SELECT 1 FROM recall_drill WHERE mode = 'recall' AND status = 'open' AND retired = 0 LIMIT 1")
-      .get();
-    if (!any) return [];
-    return (
-      this.db
-        .prepare(
-          `WITH RECURSIVE anc(code, d) AS (
-             SELECT ?, 0
-             UNION SELECT c.input_lot, anc.d + 1 FROM consumption c JOIN anc ON c.output_lot = anc.code WHERE anc.d < 64 AND c.retired = 0
-           )
-           SELECT DISTINCT r.code FROM recall_drill r JOIN anc ON anc.code = r.root_lot
-           WHERE r.mode = 'recall' AND r.status = 'open' AND r.retired = 0 AND (anc.d = 0 OR r.direction <> 'backward')
-           ORDER BY r.code`,
-        )
-        .all(lotCode) as Array<{ code: string }>
-    ).map((r) => r.code);
+    const open = this.openRecalls();
+    if (!open.length) return [];
+    const made = new Set(this.q.ancestors(lotCode).map((a) => a.code));
+    const codes = open
+      .filter((r) => r.rootLot === lotCode || (r.direction !== 'backward' && made.has(r.rootLot)))
+      .map((r) => r.code);
+    return [...new Set(codes)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
   // ------------------------------------------------------------------ quantities
 
   remaining(lot: Row): string {
-    return remainingOf(this.db, lot);
+    return remainingOf(this.q, lot);
   }
 
   /** Shipped and returned quantities of one shipment line (in the lot's unit). */
   shipmentBalance(shipment: Row, lotUnit: string): { shipped: Dec; returned: Dec } {
-    const shipped = sumIn([{ quantity: shipment['quantity'] as string, unit: shipment['unit'] as string }], lotUnit);
-    const returned = sumIn(
-      this.db
-        .prepare(
-          "SELECT quantity, unit FROM stock_movement WHERE movement = 'return' AND shipment_id = ? AND retired = 0",
-        )
-        .all(shipment.id) as Array<{ quantity: string; unit: string }>,
-      lotUnit,
-    );
+    const s = asShipment(shipment);
+    const shipped = sumIn([{ quantity: s.quantity, unit: s.unit }], lotUnit);
+    const returned = sumIn(this.q.returnsOfShipment(s.id), lotUnit);
     return { shipped, returned };
   }
 
   /** Everything shipped of a lot less everything returned (the bound of a return movement), in the lot's unit. */
   returnable(lot: Row): Dec {
-    const unit = lot['unit'] as string;
-    const shipped = sumIn(
-      this.db
-        .prepare('SELECT quantity, unit FROM shipment WHERE lot_code = ? AND retired = 0')
-        .all(lot['code']) as Array<{ quantity: string; unit: string }>,
-      unit,
-    );
-    const returned = sumIn(
-      this.db
-        .prepare("SELECT quantity, unit FROM stock_movement WHERE lot_code = ? AND movement = 'return' AND retired = 0")
-        .all(lot['code']) as Array<{ quantity: string; unit: string }>,
-      unit,
-    );
+    const { unit, code } = asLot(lot);
+    const shipped = sumIn(this.q.shippedOf(code), unit);
+    const returned = sumIn(this.q.returnsOfLot(code), unit);
     return shipped.minus(returned);
   }
 
@@ -255,11 +217,11 @@ export class LotControls {
    * expired, under an open recall, held, or its status no longer backed by a valid signed
    * decision. Null: the usual status rule applies (accepted/released, else an override).
    */
-  useBlock(lot: Row, when: string): AppError | null {
-    const code = lot['code'] as string;
-    const status = lot['status'] as string;
+  useBlock(row: Row, when: string): AppError | null {
+    const lot = asLot(row);
+    const { code, status } = lot;
     if (status === 'rejected') return appError('forbidden', { lot: code, status }, 'errors.lot_rejected');
-    const exp = lot['expiry_date'] as string | null;
+    const exp = lot.expiry_date;
     if (exp && exp.slice(0, 10) < when) return appError('forbidden', { lot: code, expiry: exp }, 'errors.lot_expired');
     const recalls = this.openRecallsFor(code);
     if (recalls.length)
@@ -278,7 +240,7 @@ export class LotControls {
 
   /** Lots a hold or recall acts on: not rejected, stock left, not already held (shipped before or not). */
   holdable(lot: Row): boolean {
-    if (lot['status'] === 'rejected') return false;
+    if (asLot(lot).status === 'rejected') return false;
     if (!new D(this.remaining(lot)).greaterThan(0)) return false;
     return !this.isHeld(lot);
   }
@@ -292,7 +254,7 @@ export class LotControls {
   holdInside(w: LedgerWriter, lotId: string, why: string, sign: () => void): boolean {
     const cur = w.get(L.lot, lotId);
     if (!cur || !this.holdable(cur)) return false;
-    if (cur['status'] !== 'on_hold') w.update(L.lot, lotId, { status: 'on_hold' }, { reason: why });
+    if (asLot(cur).status !== 'on_hold') w.update(L.lot, lotId, { status: 'on_hold' }, { reason: why });
     sign();
     return true;
   }

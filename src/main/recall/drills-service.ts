@@ -13,13 +13,11 @@ import { actorOf, type IdentityService } from '../identity/identity';
 import { signatureView } from '../app/signature-view';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
-import { L } from '../lots/entities';
-import { localDate, nextSequencedCode } from '../lots/codes';
-import type { LotsService } from '../lots/lots-service';
-import type { LotControls } from '../lots/lot-controls';
+import { L, localDate, nextSequencedCode, type LotControls, type LotsService, type OpenRecall } from '../lots';
 import { QuantityDecimal as QD, convertQuantity, isQuantityUnit } from '../../shared/domain/units';
 import { traceLot, type TraceResult } from '../trace/trace';
 import { RC } from './entities';
+import { recallQueries, type RecallQueries } from './queries';
 import { zonedTime } from '../documents/zoned-time';
 
 type Detail = z.infer<typeof drillDetailSchema>;
@@ -46,10 +44,19 @@ export class DrillsService {
     private readonly identity: IdentityService,
     private readonly lots: LotsService,
     private readonly controls: LotControls,
-  ) {}
+  ) {
+    this.q = recallQueries(ledger.db);
+  }
+
+  private readonly q: RecallQueries;
 
   private get db() {
     return this.ledger.db;
+  }
+
+  /** The real recalls still open: the lot controls refuse every use of the lots they cover. */
+  openRecalls(): OpenRecall[] {
+    return this.q.openRecalls();
   }
 
   row(code: string): Row {

@@ -21,8 +21,8 @@ import {
 } from '../../shared/rules/label-values';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
-import { localDate } from '../lots/codes';
-import { addDays } from '../samples/samples-service';
+import { localDate } from '../lots';
+import { addDays } from '../samples';
 import { RE } from './entities';
 import {
   labelValueRow,

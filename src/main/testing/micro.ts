@@ -1,10 +1,10 @@
 import { fail } from '../../shared/contract/errors';
 import { expectedFinalAt, microMethod } from '../../shared/rules/micro';
-import { imfStages } from '../catalog/spec-rules';
+import { imfStages } from '../catalog';
 import type { Db } from '../db/database';
 import type { Row, Value } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
-import { L } from '../lots/entities';
+import { L } from '../lots';
 import { T } from './entities';
 
 /**

@@ -39,13 +39,13 @@ import {
 } from '../../shared/rules';
 import type { SpecItem } from '../../shared/catalog/spec-schema';
 import { actorOf, type IdentityService } from '../identity/identity';
-import type { SpecService } from '../catalog/spec-service';
+import type { SpecService } from '../catalog';
 import { displayContent } from '../ledger/audit-queries';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
-import { L } from '../lots/entities';
-import { nextSequencedCode } from '../lots/codes';
-import type { SamplesService } from '../samples/samples-service';
+import { L } from '../lots';
+import { nextSequencedCode } from '../lots';
+import type { SamplesService } from '../samples';
 import { T } from './entities';
 import { IN } from '../instruments/entities';
 import { contributions, contributors } from './independence';

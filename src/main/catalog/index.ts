@@ -1,0 +1,8 @@
+/**
+ * The catalog capability's front door (issue 21): products, materials, suppliers, customers,
+ * test methods and specifications. Other capabilities import only from here.
+ */
+export { CatalogService, kinds as catalogKinds, type CatalogKind, type CatalogView } from './catalog-service';
+export { SpecService } from './spec-service';
+export { imfStages } from './spec-rules';
+export { C } from './entities';

@@ -1,0 +1,197 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/database';
+import type { SpecItem } from '../../shared/catalog/spec-schema';
+import type { Row } from '../ledger/entities';
+
+/** A specification as stored (migration 0002). */
+export type SpecRow = Row & {
+  code: string;
+  subject_kind: 'product' | 'material';
+  subject_id: string;
+  title_zh: string;
+  title_en: string;
+  standard: string | null;
+};
+
+/** A specification version as stored. */
+export type SpecVersionRow = Row & {
+  spec_id: string;
+  version: number;
+  status: 'draft' | 'approved' | 'superseded';
+  effective_from: string | null;
+  based_on: string | null;
+  source: string;
+  change_note: string | null;
+  content_hash: string | null;
+  approved_at: number | null;
+  superseded_at: number | null;
+};
+
+/** A version with its item counts (for the specification list). */
+export type SpecVersionCountsRow = SpecVersionRow & { n_items: number; n_flagged: number };
+
+/** A specification item as stored (the reporting rule is JSON text, migration 0014). */
+export type SpecItemRow = Row & {
+  version_id: string;
+  position: number;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  item_group: SpecItem['group'];
+  method_code: string | null;
+  unit: string;
+  basis: SpecItem['basis'];
+  limit_form: SpecItem['limit_form'];
+  min: string | null;
+  max: string | null;
+  target: string | null;
+  lod: string | null;
+  n: number | null;
+  c: number | null;
+  m: string | null;
+  big_m: string | null;
+  precision: number | null;
+  comparison: SpecItem['comparison'];
+  required_for_release: number;
+  in_house_only: number;
+  frequency: SpecItem['frequency'];
+  frequency_n: number | null;
+  period_days: number | null;
+  formula: string | null;
+  clause: string | null;
+  source: string | null;
+  verification: SpecItem['verification'];
+  note: string | null;
+  confirmed_by: string | null;
+  confirmed_at: number | null;
+  reporting: string | null;
+};
+
+/** Records read through the ledger (`w.get(C.…)`) as what they are: the one narrowing, at the edge. */
+export function asSpec(row: Row): SpecRow {
+  return row as SpecRow;
+}
+export function asSpecVersion(row: Row): SpecVersionRow {
+  return row as SpecVersionRow;
+}
+export function asSpecItem(row: Row): SpecItemRow {
+  return row as SpecItemRow;
+}
+
+/**
+ * Every SQL statement of the catalog capability (products, materials, suppliers, customers,
+ * test methods, specifications and their versions and items), as typed statements.
+ * Table names come from the capability's own entity definitions, never from input.
+ */
+
+/** A typed statement prepared on first use (and kept for the life of the opened database). */
+function lazy<P extends unknown[], R>(db: Db, sql: string, pluck = false): () => Statement<P, R> {
+  let s: Statement<P, R> | undefined;
+  return () => (s ??= pluck ? db.prepare<P, R>(sql).pluck() : db.prepare<P, R>(sql));
+}
+
+const escapeLike = (s: string): string => `%${s.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+export function catalogQueries(db: Db) {
+  const cache = new Map<string, Statement<unknown[], Row>>();
+  const stmt = (sql: string): Statement<unknown[], Row> => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare<unknown[], Row>(sql);
+      cache.set(sql, s);
+    }
+    return s;
+  };
+  const firstMaterialOfKind = lazy<[string], { code: string; name_en: string }>(
+    db,
+    'SELECT code, name_en FROM material WHERE kind = ? AND retired = 0 ORDER BY code LIMIT 1',
+  );
+  const itemsByPositionCode = lazy<[string], SpecItemRow>(
+    db,
+    'SELECT * FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position, code',
+  );
+  const itemsByPosition = lazy<[string], SpecItemRow>(
+    db,
+    'SELECT * FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position',
+  );
+  const versionsWithCounts = lazy<[string], SpecVersionCountsRow>(
+    db,
+    `SELECT v.*, (SELECT count(*) FROM spec_item i WHERE i.version_id = v.id AND i.retired = 0) AS n_items,
+            (SELECT count(*) FROM spec_item i WHERE i.version_id = v.id AND i.retired = 0 AND i.verification IN ('missing','unverified')) AS n_flagged
+     FROM spec_version v WHERE v.spec_id = ? ORDER BY v.version DESC`,
+  );
+  const effectiveVersion = lazy<[string, string, string], string>(
+    db,
+    `SELECT v.id FROM spec_version v JOIN specification s ON s.id = v.spec_id
+     WHERE s.subject_kind = ? AND s.subject_id = ? AND s.retired = 0 AND v.status IN ('approved', 'superseded')
+       AND v.effective_from <= ? ORDER BY v.effective_from DESC, v.version DESC LIMIT 1`,
+    true,
+  );
+  const specCodeTaken = lazy<[string], number>(db, 'SELECT 1 FROM specification WHERE code = ?', true);
+  const versionsOfSpec = lazy<[string], SpecVersionRow>(
+    db,
+    'SELECT * FROM spec_version WHERE spec_id = ? ORDER BY version DESC',
+  );
+  const anyDue = lazy<[string], number>(
+    db,
+    "SELECT 1 FROM spec_version v JOIN specification s ON s.id = v.spec_id WHERE s.retired = 0 AND v.status = 'approved' AND v.effective_from <= ? GROUP BY v.spec_id HAVING count(*) > 1 LIMIT 1",
+    true,
+  );
+  const liveSpecIds = lazy<[], string>(db, 'SELECT id FROM specification WHERE retired = 0', true);
+  const approvedInForce = lazy<[string, string], SpecVersionRow>(
+    db,
+    "SELECT * FROM spec_version WHERE spec_id = ? AND status = 'approved' AND effective_from <= ? ORDER BY effective_from DESC, version DESC",
+  );
+  return {
+    /** A version's items, by position then code. */
+    items: (versionId: string): SpecItemRow[] => itemsByPositionCode().all(versionId),
+    /** A version's items, by position. */
+    itemsByPosition: (versionId: string): SpecItemRow[] => itemsByPosition().all(versionId),
+    specifications(f: { subjectKind?: string | undefined; subjectId?: string | undefined }): SpecRow[] {
+      const where: string[] = ['retired = 0'];
+      const params: unknown[] = [];
+      if (f.subjectKind) {
+        where.push('subject_kind = ?');
+        params.push(f.subjectKind);
+      }
+      if (f.subjectId) {
+        where.push('subject_id = ?');
+        params.push(f.subjectId);
+      }
+      return stmt(`SELECT * FROM specification WHERE ${where.join(' AND ')} ORDER BY code`).all(...params) as SpecRow[];
+    },
+    versionsWithCounts: (specId: string): SpecVersionCountsRow[] => versionsWithCounts().all(specId),
+    /** The id of the version in force on a date: approved (or since superseded), effective on or before it, newest. */
+    effectiveVersionId: (subjectKind: string, subjectId: string, date: string): string | undefined =>
+      effectiveVersion().get(subjectKind, subjectId, date),
+    specCodeTaken: (code: string): boolean => specCodeTaken().get(code) !== undefined,
+    versionsOfSpec: (specId: string): SpecVersionRow[] => versionsOfSpec().all(specId),
+    /** Whether any specification has two approved versions in force on a date (one is due to be superseded). */
+    anySupersedeDue: (date: string): boolean => anyDue().get(date) !== undefined,
+    liveSpecIds: (): string[] => liveSpecIds().all(),
+    /** A specification's approved versions in force on a date, newest first. */
+    approvedInForce: (specId: string, date: string): SpecVersionRow[] => approvedInForce().all(specId, date),
+    /** The records of one catalogue table, by code, optionally searched (LIKE) over some columns. */
+    list(table: string, opts: { search?: string | undefined; columns: readonly string[]; includeRetired: boolean }): Row[] {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (!opts.includeRetired) where.push('retired = 0');
+      if (opts.search) {
+        where.push(`(${opts.columns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+        const like = escapeLike(opts.search);
+        for (let i = 0; i < opts.columns.length; i++) params.push(like);
+      }
+      return stmt(
+        `SELECT * FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY code LIMIT 5000`,
+      ).all(...params);
+    },
+    /** A record by code, retired or not. */
+    byCode: (table: string, code: string): Row | undefined => stmt(`SELECT * FROM ${table} WHERE code = ?`).get(code),
+    /** A record by code, not retired. */
+    activeByCode: (table: string, code: string): Row | undefined =>
+      stmt(`SELECT * FROM ${table} WHERE code = ? AND retired = 0`).get(code),
+    /** The first material of a kind (by code) that is not retired. */
+    firstMaterialOfKind: (kind: string): { code: string; name_en: string } | undefined => firstMaterialOfKind().get(kind),
+  };
+}
+export type CatalogQueries = ReturnType<typeof catalogQueries>;

@@ -1,0 +1,296 @@
+import type { LotView } from '../../shared/contract/channels/lots';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/database';
+import type { Row } from '../ledger/entities';
+
+/**
+ * Every SQL statement of the lots capability (lot, receipt, batch, consumption, shipment,
+ * stock_movement), as typed statements prepared once per opened database. Rows are typed
+ * here, at the edge: services read `lot.code`, never `lot['code'] as string`.
+ */
+
+export type LotKind = LotView['kind'];
+export type LotStatus = LotView['status'];
+
+/** A lot record as stored (migration 0003). */
+export type LotRow = Row & {
+  code: string;
+  kind: LotKind;
+  item_code: string;
+  item_name: string;
+  quantity: string;
+  unit: string;
+  lot_date: string;
+  supplier_code: string | null;
+  supplier_lot: string | null;
+  expiry_date: string | null;
+  location: string | null;
+  status: LotStatus;
+  origin: string;
+  receipt_id: string | null;
+  batch_id: string | null;
+};
+
+/** A production batch (投料) as stored. */
+export type BatchRow = Row & {
+  code: string;
+  line: string;
+  started_at: number;
+  ended_at: number | null;
+  status: 'open' | 'closed';
+  note: string | null;
+};
+
+/** A shipment line as stored. */
+export type ShipmentRow = Row & {
+  shipment_code: string;
+  lot_code: string;
+  customer_code: string;
+  quantity: string;
+  unit: string;
+  date: string;
+  origin: string;
+};
+
+/** A receipt as stored (farms and compartments are JSON text). */
+export type ReceiptRow = Row & { received_at: number; farms: string | null; compartments: string | null };
+
+export interface QuantityRow {
+  quantity: string;
+  unit: string;
+}
+
+export interface BatchInputRow {
+  id: string;
+  input_lot: string;
+  quantity: string;
+  unit: string;
+  kind: string;
+  item_code: string;
+  overridden: number;
+}
+
+export interface MovementRow {
+  id: string;
+  other: string;
+  quantity: string;
+  unit: string;
+  date: string;
+}
+
+export interface LotShipmentRow {
+  id: string;
+  shipment_code: string;
+  customer_code: string;
+  quantity: string;
+  unit: string;
+  date: string;
+}
+
+export type StockMovementKind = 'on_hand' | 'sample' | 'waste' | 'return' | 'adjustment';
+
+export interface StockRow {
+  id: string;
+  movement: StockMovementKind;
+  quantity: string;
+  unit: string;
+  date: string;
+  reason: string | null;
+}
+
+export interface LotFilter {
+  kind?: string | undefined;
+  status?: string | undefined;
+  search?: string | undefined;
+  offset: number;
+  limit: number;
+}
+
+export interface DecisionSignatureRow {
+  id: string;
+  meaning: string;
+  printed_name: string;
+  signed_at: number;
+  record_hash: string;
+}
+
+/** A record read through the ledger (`w.get(L.lot, …)`) as the lot it is: the one narrowing, at the edge. */
+export function asLot(row: Row): LotRow {
+  return row as LotRow;
+}
+export function asBatch(row: Row): BatchRow {
+  return row as BatchRow;
+}
+export function asShipment(row: Row): ShipmentRow {
+  return row as ShipmentRow;
+}
+export function asReceipt(row: Row): ReceiptRow {
+  return row as ReceiptRow;
+}
+
+const escapeLike = (s: string): string => `%${s.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+/** A typed statement prepared on first use (and kept for the life of the opened database). */
+function lazy<P extends unknown[], R>(db: Db, sql: string, pluck = false): () => Statement<P, R> {
+  let s: Statement<P, R> | undefined;
+  return () => (s ??= pluck ? db.prepare<P, R>(sql).pluck() : db.prepare<P, R>(sql));
+}
+
+export function lotQueries(db: Db) {
+  const lotByCode = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE code = ?');
+  const lotOfBatch = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE batch_id = ?');
+  const consumedFrom = lazy<[string], QuantityRow>(
+    db,
+    'SELECT quantity, unit FROM consumption WHERE input_lot = ? AND retired = 0',
+  );
+  const shippedOf = lazy<[string], QuantityRow>(
+    db,
+    'SELECT quantity, unit FROM shipment WHERE lot_code = ? AND retired = 0',
+  );
+  const stockOf = lazy<[string], QuantityRow & { movement: string }>(
+    db,
+    "SELECT movement, quantity, unit FROM stock_movement WHERE lot_code = ? AND retired = 0 AND movement <> 'on_hand'",
+  );
+  const returnsOfShipment = lazy<[string], QuantityRow>(
+    db,
+    "SELECT quantity, unit FROM stock_movement WHERE movement = 'return' AND shipment_id = ? AND retired = 0",
+  );
+  const returnsOfLot = lazy<[string], QuantityRow>(
+    db,
+    "SELECT quantity, unit FROM stock_movement WHERE lot_code = ? AND movement = 'return' AND retired = 0",
+  );
+  const firstLiveLot = lazy<[string], { code: string; lot_date: string }>(
+    db,
+    'SELECT code, lot_date FROM lot WHERE retired = 0 AND substr(lot_date, 1, 10) >= ? ORDER BY lot_date LIMIT 1',
+  );
+  const ancestors = lazy<[string], { code: string; d: number }>(
+    db,
+    `WITH RECURSIVE anc(code, d) AS (
+       SELECT ?, 0
+       UNION SELECT c.input_lot, anc.d + 1 FROM consumption c JOIN anc ON c.output_lot = anc.code WHERE anc.d < 64 AND c.retired = 0
+     )
+     SELECT code, d FROM anc`,
+  );
+  const isAncestor = lazy<[string, string], number>(
+    db,
+    `WITH RECURSIVE anc(code, d) AS (SELECT ?, 0 UNION SELECT c.input_lot, anc.d + 1 FROM consumption c JOIN anc ON c.output_lot = anc.code WHERE anc.d < 64 AND c.retired = 0)
+     SELECT 1 FROM anc WHERE code = ? LIMIT 1`,
+    true,
+  );
+  const batchInputs = lazy<[string], BatchInputRow>(
+    db,
+    `SELECT c.id, c.input_lot, c.quantity, c.unit, l.kind, l.item_code,
+            EXISTS (SELECT 1 FROM signature s WHERE s.entity = 'consumption' AND s.entity_id = c.id AND s.meaning = 'override') AS overridden
+     FROM consumption c JOIN lot l ON l.code = c.input_lot WHERE c.batch_id = ? AND c.retired = 0 ORDER BY c.rowid`,
+  );
+  const batchesByStatus = lazy<[string], BatchRow>(
+    db,
+    'SELECT * FROM batch WHERE status = ? AND retired = 0 ORDER BY started_at DESC LIMIT 500',
+  );
+  const allBatches = lazy<[], BatchRow>(db, 'SELECT * FROM batch WHERE retired = 0 ORDER BY started_at DESC LIMIT 500');
+  const consumptionsOfBatch = lazy<[string], number>(
+    db,
+    'SELECT count(*) AS n FROM consumption WHERE batch_id = ? AND retired = 0',
+    true,
+  );
+  const shipmentLine = lazy<[string, string], number>(
+    db,
+    'SELECT 1 FROM shipment WHERE shipment_code = ? AND lot_code = ?',
+    true,
+  );
+  const consumedInto = lazy<[string], MovementRow>(
+    db,
+    'SELECT id, output_lot AS other, quantity, unit, date FROM consumption WHERE input_lot = ? AND retired = 0',
+  );
+  const madeFrom = lazy<[string], MovementRow>(
+    db,
+    'SELECT id, input_lot AS other, quantity, unit, date FROM consumption WHERE output_lot = ? AND retired = 0',
+  );
+  const shipmentsOfLot = lazy<[string], LotShipmentRow>(
+    db,
+    'SELECT id, shipment_code, customer_code, quantity, unit, date FROM shipment WHERE lot_code = ? AND retired = 0',
+  );
+  const stockMovementsOfLot = lazy<[string], StockRow>(
+    db,
+    'SELECT id, movement, quantity, unit, date, reason FROM stock_movement WHERE lot_code = ? AND retired = 0',
+  );
+
+  // ---- reads of other capabilities' tables (to move behind their front doors) ----------
+  // signature (identity): the lot's status decisions and consumption overrides;
+  // database_info (the ledger): the database's creation instant.
+  const latestDecision = lazy<[string], DecisionSignatureRow>(
+    db,
+    `SELECT id, meaning, printed_name, signed_at, record_hash FROM signature
+     WHERE entity = 'lot' AND entity_id = ? AND retired = 0 AND meaning IN ('accepted', 'released', 'held', 'rejected')
+     ORDER BY signed_at DESC, rowid DESC LIMIT 1`,
+  );
+  const everDecided = lazy<[string], number>(
+    db,
+    "SELECT 1 FROM signature WHERE entity = 'lot' AND entity_id = ? AND retired = 0 AND meaning IN ('accepted', 'released', 'held') LIMIT 1",
+    true,
+  );
+  const everHeld = lazy<[string], number>(
+    db,
+    "SELECT 1 FROM signature WHERE entity = 'lot' AND entity_id = ? AND meaning = 'held' LIMIT 1",
+    true,
+  );
+  const createdAt = lazy<[], { at: number | null }>(db, 'SELECT min(created_at) AS at FROM database_info');
+
+  return {
+    lotByCode: (code: string): LotRow | undefined => lotByCode().get(code),
+    /** The output lot of a batch (every batch has one). */
+    lotOfBatch: (batchId: string): LotRow => lotOfBatch().get(batchId)!,
+    listLots(f: LotFilter): { total: number; rows: LotRow[] } {
+      const where: string[] = ['retired = 0'];
+      const params: unknown[] = [];
+      if (f.kind) {
+        where.push('kind = ?');
+        params.push(f.kind);
+      }
+      if (f.status) {
+        where.push('status = ?');
+        params.push(f.status);
+      }
+      if (f.search) {
+        where.push(
+          "(code LIKE ? ESCAPE '\\' OR item_code LIKE ? ESCAPE '\\' OR item_name LIKE ? ESCAPE '\\' OR supplier_lot LIKE ? ESCAPE '\\')",
+        );
+        const like = escapeLike(f.search);
+        params.push(like, like, like, like);
+      }
+      const w = `WHERE ${where.join(' AND ')}`;
+      const total = db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM lot ${w}`).get(...params)!.n;
+      const rows = db
+        .prepare<unknown[], LotRow>(`SELECT * FROM lot ${w} ORDER BY lot_date DESC, code DESC LIMIT ? OFFSET ?`)
+        .all(...params, f.limit, f.offset);
+      return { total, rows };
+    },
+    consumedFrom: (lotCode: string): QuantityRow[] => consumedFrom().all(lotCode),
+    shippedOf: (lotCode: string): QuantityRow[] => shippedOf().all(lotCode),
+    /** Stock movements other than counts (on hand). */
+    stockOf: (lotCode: string): Array<QuantityRow & { movement: string }> => stockOf().all(lotCode),
+    returnsOfShipment: (shipmentId: string): QuantityRow[] => returnsOfShipment().all(shipmentId),
+    returnsOfLot: (lotCode: string): QuantityRow[] => returnsOfLot().all(lotCode),
+    /** The first live lot dated on or after a date (a later go-live date would make it history). */
+    firstLotFrom: (date: string): { code: string; lot_date: string } | undefined => firstLiveLot().get(date),
+    /** The lot and every lot it was made from (any depth ≤ 64), with the depth. */
+    ancestors: (lotCode: string): Array<{ code: string; d: number }> => ancestors().all(lotCode),
+    /** Whether `ancestor` is the lot or one it was made from. */
+    madeFromOrSelf: (lotCode: string, ancestor: string): boolean => isAncestor().get(lotCode, ancestor) !== undefined,
+    batchInputs: (batchId: string): BatchInputRow[] => batchInputs().all(batchId),
+    batches: (status?: string): BatchRow[] => (status ? batchesByStatus().all(status) : allBatches().all()),
+    consumptionCount: (batchId: string): number => consumptionsOfBatch().get(batchId) ?? 0,
+    shipmentLineExists: (shipmentCode: string, lotCode: string): boolean =>
+      shipmentLine().get(shipmentCode, lotCode) !== undefined,
+    consumedInto: (lotCode: string): MovementRow[] => consumedInto().all(lotCode),
+    madeFrom: (lotCode: string): MovementRow[] => madeFrom().all(lotCode),
+    shipmentsOfLot: (lotCode: string): LotShipmentRow[] => shipmentsOfLot().all(lotCode),
+    stockMovementsOfLot: (lotCode: string): StockRow[] => stockMovementsOfLot().all(lotCode),
+
+    latestDecision: (lotId: string): DecisionSignatureRow | undefined => latestDecision().get(lotId),
+    everDecided: (lotId: string): boolean => everDecided().get(lotId) !== undefined,
+    everHeld: (lotId: string): boolean => everHeld().get(lotId) !== undefined,
+    databaseCreatedAt: (): number | null => createdAt().get()?.at ?? null,
+  };
+}
+export type LotQueries = ReturnType<typeof lotQueries>;
