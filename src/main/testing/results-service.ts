@@ -47,6 +47,7 @@ import { L } from '../lots/entities';
 import { nextSequencedCode } from '../lots/codes';
 import type { SamplesService } from '../samples/samples-service';
 import { T } from './entities';
+import { asResult, testingQueries, type TestingQueries } from './queries';
 import { IN } from '../instruments/entities';
 import { contributions, contributors } from './independence';
 import { MicroWorkflow, type MicroHoldView, type MicroLotStatus } from './micro';
@@ -242,6 +243,7 @@ export class ResultsService {
   readonly micro: MicroWorkflow;
   /** Signed baselines, Westgard against them, QC check-sample charts (issue 20 §6). */
   readonly charts: ControlCharts;
+  private readonly q: TestingQueries;
 
   constructor(
     private readonly ledger: Ledger,
@@ -252,8 +254,9 @@ export class ResultsService {
     readonly hooks: TestingHooks,
     private readonly instrumentGuard: ValueInstrumentGuard | null = null,
   ) {
-    this.micro = new MicroWorkflow(ledger);
-    this.charts = new ControlCharts(ledger, identity);
+    this.q = testingQueries(ledger.db);
+    this.micro = new MicroWorkflow(ledger, this.q);
+    this.charts = new ControlCharts(ledger, identity, this.q);
   }
 
   private get db() {
@@ -375,9 +378,9 @@ export class ResultsService {
       attachments: n,
       corrected: wasCorrected,
       captures: captures ?? this.captureViews([r.id]).get(r.id) ?? [],
-      micro: this.micro.view(r),
-      contributors: people?.contributors ?? contributors(this.db, [r.id]).get(r.id) ?? [],
-      verdictChanges: people?.verdictChanges ?? verdictChangesOf(this.db, [r.id]).get(r.id) ?? [],
+      micro: this.micro.view(asResult(r)),
+      contributors: people?.contributors ?? contributors(this.q.audit, [r.id]).get(r.id) ?? [],
+      verdictChanges: people?.verdictChanges ?? verdictChangesOf(this.q.records, [r.id]).get(r.id) ?? [],
     };
   }
 
@@ -402,8 +405,8 @@ export class ResultsService {
         corrected.add(c.entity_id);
     }
     const captures = this.captureViews(ids);
-    const people = contributors(this.db, ids);
-    const flips = verdictChangesOf(this.db, ids);
+    const people = contributors(this.q.audit, ids);
+    const flips = verdictChangesOf(this.q.records, ids);
     return rows.map((r) =>
       this.view(r, counts.get(r.id) ?? 0, corrected.has(r.id), captures.get(r.id) ?? [], {
         contributors: people.get(r.id) ?? [],
@@ -1090,7 +1093,7 @@ export class ResultsService {
     });
     if (r['item_group'] === 'microbiology') {
       // A presumptive positive holds a finished IMF lot at once (issue 20 §3).
-      if (i.unitValues !== undefined) this.micro.presumptive(w, saved, before, i.unitValues);
+      if (i.unitValues !== undefined) this.micro.presumptive(w, asResult(saved), before, i.unitValues);
       this.micro.refresh(w, r.id);
       return w.get(T.result, r.id)!;
     }
@@ -1183,7 +1186,7 @@ export class ResultsService {
         fail('conflict', { item: r['item_code'], input: why }, 'errors.result_under_oos_input');
       const leavesFail = r['verdict'] === 'fail' && c.verdict !== 'fail';
       if (leavesFail && (BEFORE_SUBMIT.has(status) || change.via === 'correction' || change.via === 'invalidation'))
-        flips.push({ row: r, toVerdict: c.verdict, toReported: c.reported });
+        flips.push({ row: asResult(r), toVerdict: c.verdict, toReported: c.reported });
       const flipNote = leavesFail ? ` — verdict fail → ${c.verdict ?? 'none'}: ${change.reason?.trim() ?? ''}` : '';
       if (r['calculated'] === 1) {
         const hasValue = c.value !== null;
@@ -1339,7 +1342,7 @@ export class ResultsService {
         if (at < (s['taken_at'] as number))
           fail('invalid_input', { field: 'startedAt', item: r['item_code'] }, 'errors.micro_start_before_sampling');
         this.startTestingIfNeeded(w, r['sample_id'] as string);
-        out.push(this.micro.start(w, r, at));
+        out.push(this.micro.start(w, asResult(r), at));
       }
       return { updated: this.views(out.map((r) => w.get(T.result, r.id)!)) };
     });
@@ -1373,7 +1376,7 @@ export class ResultsService {
         `confirmation: unit ${unit} ${outcome === 'confirmed' ? 'confirmed' : 'not confirmed'} (${evidence})`,
         { confirming: k },
       );
-      this.micro.confirmation(w, saved, k, outcome, evidence);
+      this.micro.confirmation(w, asResult(saved), k, outcome, evidence);
       this.micro.refresh(w, id);
       const changed = this.recompute(w, r['sample_id'] as string, `${r['item_code']} unit ${unit} ${outcome}`, {
         via: 'confirmation',
@@ -1419,7 +1422,7 @@ export class ResultsService {
         { reason: `reviewed: ${note}` },
       );
       this.identity.sign(w, signer, { def: T.microHold, id: holdId }, { meaning: 'reviewed', comment: note });
-      return this.micro.holdView(row);
+      return this.micro.holdViewOf(row);
     });
   }
 
@@ -1515,7 +1518,7 @@ export class ResultsService {
    */
   private checkIndependent(userId: string, rows: readonly Row[], decision: 'approve' | 'return'): void {
     const who = contributions(
-      this.db,
+      this.q.audit,
       rows.map((r) => r.id),
     );
     for (const r of rows) {
@@ -1659,7 +1662,7 @@ export class ResultsService {
           .all(...rows.map((r) => r.sample_code)) as Array<{ id: string; sample_code: string }>)
       : [];
     const who = contributions(
-      this.db,
+      this.q.audit,
       submittedIds.map((x) => x.id),
     );
     const mineSamples = new Set(submittedIds.filter((x) => who.get(x.id)?.has(userId)).map((x) => x.sample_code));
@@ -1937,7 +1940,7 @@ export class ResultsService {
 
   /** The person who entered (changed, captured, submitted) the result never concludes its OOS investigation. */
   private checkConcluderIndependent(userId: string, o: Row): void {
-    const mine = contributions(this.db, [o['result_id'] as string])
+    const mine = contributions(this.q.audit, [o['result_id'] as string])
       .get(o['result_id'] as string)
       ?.get(userId);
     if (mine)
@@ -2143,7 +2146,7 @@ export class ResultsService {
   /** The "verdict changed before submission" figure per analyst and method (issue 19 §4). */
   verdictChangeFigure(from?: string, to?: string) {
     const rows = verdictChangeFigure(
-      this.db,
+      this.q,
       from ? Date.parse(from) : 0,
       to ? Date.parse(to) : Number.MAX_SAFE_INTEGER,
     );
