@@ -17,7 +17,7 @@ import { displayContent } from '../ledger/audit-queries';
 import type { Row } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';
 import { L } from '../lots/entities';
-import type { ResultsService } from '../testing/results-service';
+import type { TestingService as ResultsService } from '../testing';
 import type { SamplesService } from '../samples/samples-service';
 import type { EnvService } from '../environment/env-service';
 import type { LotControls } from '../lots/lot-controls';

@@ -26,7 +26,7 @@ export function coaData(core: AppCore, lotCode: string, issuedBy: string): CoaDa
     fail('conflict', { lot: lotCode, status: lot['status'] }, 'errors.coa_needs_release');
   const db = svc.ledger.db;
   const p = db.prepare('SELECT * FROM product WHERE code = ?').get(lot['item_code']) as Row | undefined;
-  const c = svc.results.completeness(lotCode);
+  const c = svc.testing.completeness(lotCode);
   const v = c.spec
     ? (db
         .prepare('SELECT s.standard FROM spec_version v JOIN specification s ON s.id = v.spec_id WHERE v.id = ?')

@@ -27,7 +27,7 @@ import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots/entities';
 import { localDate } from '../lots/codes';
 import type { SamplesService } from '../samples/samples-service';
-import type { ResultsService } from '../testing/results-service';
+import type { TestingService as ResultsService } from '../testing';
 import { I } from './entities';
 
 type PanelView = z.infer<typeof panelViewSchema>;
