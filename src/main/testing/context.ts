@@ -9,7 +9,7 @@ import type { SamplesService } from '../samples/samples-service';
 import type { ControlCharts } from './charts';
 import { T } from './entities';
 import type { MicroWorkflow } from './micro';
-import { asResult, type ResultRecord, type TestingQueries } from './queries';
+import { asResult, asSample, type ResultRecord, type SampleRecord, type TestingQueries } from './queries';
 
 export type PlanReason = (typeof planReasons)[number];
 
@@ -90,18 +90,17 @@ export function resultIn(w: LedgerWriter, id: string): ResultRecord {
 }
 
 /** The sample of a result may be tested now (received or in testing). */
-export function mustBeTestable(ctx: TestingContext, sampleId: string): Row {
-  const s = ctx.ledger.get(ctx.samples.entity(), sampleId)!;
-  const st = s['status'] as string;
-  if (st === 'registered') fail('conflict', { code: s['code'] }, 'errors.sample_not_received');
-  if (st !== 'received' && st !== 'in_testing')
-    fail('conflict', { code: s['code'], status: st }, 'errors.sample_closed');
+export function mustBeTestable(ctx: TestingContext, sampleId: string): SampleRecord {
+  const s = asSample(ctx.ledger.get(ctx.samples.entity(), sampleId)!);
+  const st = s.status;
+  if (st === 'registered') fail('conflict', { code: s.code }, 'errors.sample_not_received');
+  if (st !== 'received' && st !== 'in_testing') fail('conflict', { code: s.code, status: st }, 'errors.sample_closed');
   return s;
 }
 
 export function startTestingIfNeeded(ctx: TestingContext, w: LedgerWriter, sampleId: string): void {
-  const s = w.get({ ...ctx.samples.entity() }, sampleId)!;
-  if (s['status'] === 'received') ctx.samples.startTesting(w, s['code'] as string);
+  const s = asSample(w.get({ ...ctx.samples.entity() }, sampleId)!);
+  if (s.status === 'received') ctx.samples.startTesting(w, s.code);
 }
 
 /** A stale screen: the revision the person saw is not the one in the record. */

@@ -34,7 +34,7 @@ export class MicroSteps {
         const s = mustBeTestable(this.ctx, r.sample_id);
         if (!EDITABLE.has(r.status))
           fail('conflict', { item: r.item_code, status: r.status }, 'errors.result_transition_not_allowed');
-        if (at < (s['taken_at'] as number))
+        if (at < s.taken_at)
           fail('invalid_input', { field: 'startedAt', item: r.item_code }, 'errors.micro_start_before_sampling');
         startTestingIfNeeded(this.ctx, w, r.sample_id);
         out.push(this.ctx.micro.start(w, r, at));

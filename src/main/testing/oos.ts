@@ -12,7 +12,7 @@ import { itemOf, type TestingContext } from './context';
 import { T } from './entities';
 import { contributions } from './independence';
 import type { TestPlanner } from './plan';
-import { asOos, asResult, type OosRecord, type ResultRecord } from './queries';
+import { asOos, asResult, asSample, type OosRecord, type ResultRecord } from './queries';
 import { recompute } from './recompute';
 import type { ResultViews } from './views';
 
@@ -192,7 +192,7 @@ export class OosInvestigations {
           { def: T.result, id: r.id },
           { meaning: 'invalidated', comment: `${code}: ${conclusion}` },
         );
-        const s = w.get(this.ctx.samples.entity(), r.sample_id)!;
+        const s = asSample(w.get(this.ctx.samples.entity(), r.sample_id)!);
         retest = this.planner.createTest(
           w,
           {
@@ -206,7 +206,7 @@ export class OosInvestigations {
           r.spec_item_id ?? null,
           'retest',
           r.position,
-          s['taken_at'] as number,
+          s.taken_at,
           r.attempt + 1,
           r.id,
         );

@@ -7,7 +7,7 @@ import type { Actor, LedgerWriter } from '../ledger/ledger';
 import { DAY, EDITABLE, HOUR, resultIn, TURNAROUND_HOURS, type PlanReason, type TestingContext } from './context';
 import { T } from './entities';
 import { parameterItem, specItemToTest, targetItem } from './items';
-import { asResult, LOT_RESULT_KINDS, type LotRecord, type ResultRecord } from './queries';
+import { asResult, asSample, LOT_RESULT_KINDS, type LotRecord, type ResultRecord } from './queries';
 import type { ResultViews } from './views';
 
 /** What a planned test copies from its sample. */
@@ -75,20 +75,21 @@ export class TestPlanner {
    * water samples one presence/absence test per target. Items that already have a current
    * result on the lot (from an earlier sample) are not planned again.
    */
-  planSample(w: LedgerWriter, sample: Row): number {
-    const kind = sample['kind'] as string;
-    if (kind === 'retention' || sample['parent_sample_id']) return 0;
-    const takenAt = sample['taken_at'] as number;
+  planSample(w: LedgerWriter, row: Row): number {
+    const sample = asSample(row);
+    const kind = sample.kind;
+    if (kind === 'retention' || sample.parent_sample_id) return 0;
+    const takenAt = sample.taken_at;
     const base: PlanBase = {
       sample_id: sample.id,
-      sample_code: sample['code'] as string,
-      lot_code: (sample['lot_code'] as string | null) ?? null,
+      sample_code: sample.code,
+      lot_code: sample.lot_code ?? null,
       product_code: null,
-      spec_version_id: (sample['spec_version_id'] as string | null) ?? null,
+      spec_version_id: sample.spec_version_id ?? null,
     };
     const planned: Array<{ item: TestItem; specItemId: string | null; reason: PlanReason }> = [];
     if (kind === 'environmental_swab' || kind === 'water') {
-      for (const t of String(sample['targets'] ?? '')
+      for (const t of String(sample.targets ?? '')
         .split(',')
         .filter(Boolean))
         planned.push({ item: targetItem(t), specItemId: null, reason: 'target' });
@@ -109,7 +110,7 @@ export class TestPlanner {
         kind === 'incoming_inspection' &&
         !!lot.supplier_code &&
         this.ctx.hooks.samplingLevel?.(lot.supplier_code) === 'tightened';
-      const targets = String(sample['targets'] ?? '')
+      const targets = String(sample.targets ?? '')
         .split(',')
         .filter(Boolean);
       const ids = this.q.foreign.specItemIds(base.spec_version_id);
@@ -192,14 +193,14 @@ export class TestPlanner {
   }
 
   plan(actor: Actor, sampleCode: string): { created: number } {
-    const s = this.ctx.samples.mustSample(sampleCode);
-    if (s['status'] === 'cancelled') fail('conflict', { code: sampleCode }, 'errors.sample_cancelled');
+    const s = asSample(this.ctx.samples.mustSample(sampleCode));
+    if (s.status === 'cancelled') fail('conflict', { code: sampleCode }, 'errors.sample_cancelled');
     if (this.views.sampleRows(s.id).length > 0) fail('conflict', { code: sampleCode }, 'errors.sample_has_plan');
     return this.ctx.ledger.write(actor, (w) => {
       // The sample may have been registered before its specification was approved.
-      let sample = s;
-      if (!s['spec_version_id'] && s['lot_code']) {
-        const specId = this.ctx.samples.specVersionFor(s['lot_code'] as string);
+      let sample: Row = s;
+      if (!s.spec_version_id && s.lot_code) {
+        const specId = this.ctx.samples.specVersionFor(s.lot_code);
         if (specId) sample = this.ctx.samples.setSpecVersion(w, s, specId);
       }
       const created = this.planSample(w, sample);
@@ -209,12 +210,12 @@ export class TestPlanner {
   }
 
   addTest(actor: Actor, sampleCode: string, itemCode: string, reason: string): ResultView {
-    const s = this.ctx.samples.mustSample(sampleCode);
-    if (!['registered', 'received', 'in_testing'].includes(s['status'] as string))
-      fail('conflict', { code: sampleCode, status: s['status'] }, 'errors.sample_closed');
-    if (!s['spec_version_id']) fail('conflict', { code: sampleCode }, 'errors.no_spec_for_sample');
-    const versionId = s['spec_version_id'] as string;
-    const lotCode = (s['lot_code'] as string | null) ?? null;
+    const s = asSample(this.ctx.samples.mustSample(sampleCode));
+    if (!['registered', 'received', 'in_testing'].includes(s.status))
+      fail('conflict', { code: sampleCode, status: s.status }, 'errors.sample_closed');
+    if (!s.spec_version_id) fail('conflict', { code: sampleCode }, 'errors.no_spec_for_sample');
+    const versionId = s.spec_version_id;
+    const lotCode = s.lot_code ?? null;
     const item = this.ctx.specs.versionItems(versionId).find((i) => i.code === itemCode);
     if (!item) fail('not_found', { entity: 'spec_item', id: itemCode }, 'errors.item_not_in_spec');
     const onSample = this.views.sampleRows(s.id).some((r) => r.item_code === itemCode && r.status !== 'invalidated');
@@ -229,7 +230,7 @@ export class TestPlanner {
         w,
         {
           sample_id: s.id,
-          sample_code: s['code'] as string,
+          sample_code: s.code,
           lot_code: lotCode,
           product_code: lot?.item_code ?? null,
           spec_version_id: versionId,
@@ -238,7 +239,7 @@ export class TestPlanner {
         specItemId,
         'added',
         position,
-        s['taken_at'] as number,
+        s.taken_at,
         1,
         null,
       );

@@ -7,7 +7,7 @@ import { checkRev, mustBeTestable, type TestingContext } from './context';
 import { T } from './entities';
 import { contributions } from './independence';
 import type { OosInvestigations } from './oos';
-import { asResult, type ResultRecord } from './queries';
+import { asResult, asSample, type ResultRecord } from './queries';
 import type { ResultViews } from './views';
 
 /**
@@ -34,7 +34,7 @@ export class ResultReview {
   ): Promise<{ submitted: number; oos: string[] }> {
     if (meaning !== 'authored')
       fail('invalid_input', { field: 'signature.meaning', expected: 'authored' }, 'errors.signature_meaning_mismatch');
-    const s = this.ctx.samples.mustSample(sampleCode);
+    const s = asSample(this.ctx.samples.mustSample(sampleCode));
     mustBeTestable(this.ctx, s.id);
     // What was there when the analyst asked to sign: anything changed by the time the write
     // runs (another person's entry while the password was checked) is not signed.
@@ -71,7 +71,7 @@ export class ResultReview {
         );
         this.ctx.identity.sign(w, signer, { def: T.result, id: r.id }, { meaning: 'authored', comment });
         if (r.verdict === 'fail' && !r.oos_id) {
-          const kind = s['kind'] as string;
+          const kind = s.kind;
           // A tanker's failing check is settled by the intake decision, a positive swab by
           // its environmental alert; product and ingredient results by an OOS investigation.
           if (kind === 'environmental_swab' || kind === 'water')
@@ -210,12 +210,11 @@ export class ResultReview {
 
   /** A sample is complete when all its current tests are reviewed (domain model). */
   private completeIfDone(w: LedgerWriter, sampleId: string): void {
-    const s = w.get(this.ctx.samples.entity(), sampleId)!;
-    if (s['status'] !== 'in_testing') return;
+    const s = asSample(w.get(this.ctx.samples.entity(), sampleId)!);
+    if (s.status !== 'in_testing') return;
     const rows = this.views.sampleRows(sampleId).map((r) => asResult(w.get(T.result, r.id)!));
     const current = rows.filter((r) => r.status !== 'invalidated');
-    if (current.length > 0 && current.every((r) => r.status === 'reviewed'))
-      this.ctx.samples.complete(w, s['code'] as string);
+    if (current.length > 0 && current.every((r) => r.status === 'reviewed')) this.ctx.samples.complete(w, s.code);
   }
 
   reviewQueue(userId: string, offset: number, limit: number) {

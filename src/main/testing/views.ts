@@ -18,6 +18,7 @@ import { replicateRules } from './method-rules';
 import {
   asOos,
   asResult,
+  asSample,
   type AttachmentRecord,
   type OosRecord,
   type ResultRecord,
@@ -174,19 +175,19 @@ export class ResultViews {
   }
 
   forSample(code: string) {
-    const s = this.ctx.samples.mustSample(code);
-    const lot = s['lot_code'] ? this.q.foreign.lot(s['lot_code'] as string) : undefined;
+    const s = asSample(this.ctx.samples.mustSample(code));
+    const lot = s.lot_code ? this.q.foreign.lot(s.lot_code) : undefined;
     const rows = this.sampleRows(s.id);
     const results = this.views(rows);
     const count = (st: string) => rows.filter((r) => r.status === st).length;
-    const spec = this.specLabel(s['spec_version_id']);
+    const spec = this.specLabel(s.spec_version_id);
     return {
       sample: {
         id: s.id,
-        code: s['code'] as string,
-        kind: s['kind'] as string,
-        status: s['status'] as string,
-        lotCode: (s['lot_code'] as string | null) ?? null,
+        code: s.code,
+        kind: s.kind,
+        status: s.status,
+        lotCode: s.lot_code ?? null,
         itemCode: lot?.item_code ?? null,
         itemName: this.subjectName(lot?.item_code ?? null),
         spec: spec ? { versionId: spec.versionId, code: spec.code, version: spec.version } : null,

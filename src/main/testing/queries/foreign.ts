@@ -19,6 +19,27 @@ export type LotRecord = Row & {
   supplier_code: string | null;
 };
 
+/**
+ * A sample as testing reads it (table `sample`, owned by samples; SamplesService returns it
+ * as a ledger row). Typed here until samples' front door returns typed rows.
+ */
+export type SampleRecord = Row & {
+  code: string;
+  kind: string;
+  status: string;
+  lot_code: string | null;
+  spec_version_id: string | null;
+  parent_sample_id: string | null;
+  taken_at: number;
+  targets: string | null;
+};
+
+export function asSample(r: Row): SampleRecord;
+export function asSample(r: Row | undefined): SampleRecord | undefined;
+export function asSample(r: Row | undefined): SampleRecord | undefined {
+  return r as SampleRecord | undefined;
+}
+
 export interface SpecLabelRow {
   id: string;
   version: number;

@@ -33,4 +33,4 @@ export { microHoldOf, type MicroHoldRecord } from './micro';
 export type { BaselineRecord, QcMaterialRecord, QcResultRecord } from './charts';
 export type { AttachmentRecord, MethodRuleRecord, VerdictChangeRecord } from './records';
 export { VALUE_FIELDS, type CaptureRow, type HistoryRow } from './audit';
-export type { LotRecord } from './foreign';
+export { asSample, type LotRecord, type SampleRecord } from './foreign';
