@@ -595,7 +595,7 @@ export async function runTestingBench(opts: TestingBenchOptions = {}): Promise<R
     for (let i = 0; i < calls; i++) {
       const lotCode = pick();
       const t0 = performance.now();
-      services.results.completeness(lotCode);
+      services.testing.completeness(lotCode);
       serviceTimes.push(performance.now() - t0);
     }
     // Where the time goes: the specification version in force (SamplesService.specVersionFor,
@@ -660,7 +660,7 @@ export async function runTestingBench(opts: TestingBenchOptions = {}): Promise<R
     const trendServiceTimes: number[] = [];
     for (let i = 0; i < Math.min(10, trendCalls); i++) {
       const t0 = performance.now();
-      services.results.trendSeries(trendInput);
+      services.testing.trends.trendSeries(trendInput);
       trendServiceTimes.push(performance.now() - t0);
     }
     const trendValues = first.points.map((p) => p.reported);

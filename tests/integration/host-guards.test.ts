@@ -163,8 +163,8 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
     out['readiness line signature'] = s.disposition.readiness(lots.broken).lines.find((l) => l.key === 'signature')!.ok;
     // testing → intake: the tanker's panel and the supplier's sampling level.
     const tanker = s.lots.mustLot(lots.tanker);
-    out['panel planned from intake'] = (s.results.hooks.panelItems(tanker) ?? []).length > 0;
-    out['sampling level from intake'] = s.results.hooks.samplingLevel('FARM-1');
+    out['panel planned from intake'] = (s.testing.hooks.panelItems(tanker) ?? []).length > 0;
+    out['sampling level from intake'] = s.testing.hooks.samplingLevel('FARM-1');
     // testing → environment, in a transaction rolled back: a positive swab raises an alert.
     const sampleRow = s.ledger.db.prepare('SELECT * FROM sample WHERE code = ?').get(swab.sample) as never;
     const resultRow = s.ledger.db.prepare('SELECT * FROM test_result WHERE id = ?').get(swab.result) as never;
@@ -174,7 +174,7 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
     try {
       s.ledger.write(who, (tx) => {
         const other = { ...(resultRow as object), id: 'probe', item_code: 'salmonella' } as never;
-        s.results.hooks.swabPositive(tx, other, sampleRow);
+        s.testing.hooks.swabPositive(tx, other, sampleRow);
         raised = !!s.ledger.db.prepare("SELECT 1 FROM env_alert WHERE target = 'salmonella' AND status = 'open'").get();
         throw new Error('rollback');
       });
@@ -322,7 +322,7 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
     };
     walk(root);
     const services =
-      /new (LotsService|DrillsService|DispositionService|EnvService|ResultsService|SamplesService|IntakeService|InstrumentsService|ImportService|LotControls|SpecService|CatalogService|DocumentsService)\(/;
+      /new (LotsService|DrillsService|DispositionService|EnvService|TestingService|SamplesService|IntakeService|InstrumentsService|ImportService|LotControls|SpecService|CatalogService|DocumentsService)\(/;
     const lateHooks = /\.(hooks|onRegistered|decisionGuard|envGuard|releaseGuard)\s*=[^=]/;
     const offenders = files
       .filter((f) => !f.endsWith(join('app', 'compose.ts')))

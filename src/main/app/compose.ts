@@ -18,7 +18,7 @@ import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
 import { LotControls, LotsService } from '../lots';
 import { DrillsService } from '../recall/drills-service';
-import { ResultsService } from '../testing/results-service';
+import { TestingService } from '../testing';
 import { SamplesService } from '../samples';
 import { traceLot } from '../trace/trace';
 import { signatureView } from './signature-view';
@@ -35,7 +35,7 @@ export interface Services {
   controls: LotControls;
   lots: LotsService;
   samples: SamplesService;
-  results: ResultsService;
+  testing: TestingService;
   intake: IntakeService;
   /** The spot-check register (监督抽查, issue 20 §4). */
   spotChecks: SpotCheckService;
@@ -122,13 +122,13 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const documents = new DocumentsService(ledger, join(o.dataDir, 'documents'), o.pdf);
   const samples = new SamplesService(
     ledger,
-    { identity, specs, catalog, lots: controls, documents, onRegistered: (w, sample) => results.planSample(w, sample) },
+    { identity, specs, catalog, lots: controls, documents, onRegistered: (w, sample) => testing.planSample(w, sample) },
     { patterns: () => settings.get().sampleCodePatterns ?? {} },
   );
   const env = new EnvService(ledger, identity, settings, controls);
   // Every value names an unlocked instrument of its method's kind (issue 19 §5): a constructor dependency of testing.
   const instrumentRules = new InstrumentRules(ledger);
-  const results: ResultsService = new ResultsService(
+  const testing: TestingService = new TestingService(
     ledger,
     identity,
     specs,
@@ -143,18 +143,18 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     },
     instrumentRules,
   );
-  const intake: IntakeService = new IntakeService(ledger, identity, samples, results, (lotCode) =>
+  const intake: IntakeService = new IntakeService(ledger, identity, samples, testing, (lotCode) =>
     spotChecks.list({ lotCode }),
   );
   const evidenceOfRelease = new ReleaseEvidenceService(ledger);
   const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease);
-  const instruments = new InstrumentsService(ledger, results, o.connections, instrumentRules, identity);
+  const instruments = new InstrumentsService(ledger, testing, o.connections, instrumentRules, identity);
   const disposition = new DispositionService(
     ledger,
     identity,
     settings,
     samples,
-    results,
+    testing,
     env,
     controls,
     o.health,
@@ -190,7 +190,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     controls,
     lots,
     samples,
-    results,
+    testing,
     intake,
     spotChecks,
     evidenceOfRelease,

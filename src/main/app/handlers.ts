@@ -22,7 +22,7 @@ import { documentsHandlers } from '../documents/handlers';
 import { importHandlers } from './import-jobs';
 import { catalogHandlers } from '../catalog/handlers';
 import { samplesHandlers } from '../samples/handlers';
-import { resultsHandlers } from '../testing/handlers';
+import { testingHandlers } from '../testing/handlers';
 import { intakeHandlers } from '../intake/handlers';
 import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
@@ -117,7 +117,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
       const s = core.need();
       return { samples: s.samples, signaturesFor: (entity, id) => s.identity.signaturesFor(entity, id).map(signatureView) };
     }),
-    ...resultsHandlers(core),
+    ...testingHandlers(() => ({ testing: core.need().testing, signatureView })),
     ...intakeHandlers(core),
     ...instrumentsHandlers(core),
     ...dispositionHandlers(() => {

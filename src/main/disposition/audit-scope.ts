@@ -6,7 +6,7 @@ import { actorOf, type IdentityService } from '../identity/identity';
 import { displayContent } from '../ledger/audit-queries';
 import type { Row } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';
-import type { LotControls } from '../lots/lot-controls';
+import type { LotControls } from '../lots';
 import { DP } from './entities';
 import type { DispositionQueries, EntryRow } from './queries/statements';
 

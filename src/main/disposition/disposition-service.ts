@@ -16,7 +16,7 @@ import { imfStages } from '../catalog';
 import type { Row } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';
 import { L } from '../lots';
-import type { ResultsService } from '../testing/results-service';
+import type { TestingService } from '../testing';
 import type { SamplesService } from '../samples';
 import type { EnvService } from '../environment/env-service';
 import type { LotControls } from '../lots';
@@ -53,7 +53,7 @@ export class DispositionService {
     private readonly identity: IdentityService,
     private readonly settings: SettingsService,
     samples: SamplesService,
-    private readonly results: ResultsService,
+    private readonly testing: TestingService,
     private readonly env: EnvService,
     private readonly controls: LotControls,
     health: LedgerHealth,
@@ -62,9 +62,9 @@ export class DispositionService {
     this.q = dispositionQueries(ledger.db);
     this.audit = new LotAuditScope(ledger, this.q, identity, controls, (code) => this.lot(code));
     this.sources = {
-      completeness: (lot) => results.completeness(lot),
-      blockingOos: (lot) => results.blockingOos(lot),
-      microStatus: (lot) => results.microStatus(lot),
+      completeness: (lot) => testing.completeness(lot),
+      blockingOos: (lot) => testing.blockingOos(lot),
+      microStatus: (lot) => testing.microStatus(lot),
       openAlertsFor: (lot) => env.openAlertsFor(lot),
       openRecallsFor: (lot) => controls.openRecallsFor(lot),
       standing: (lot) => controls.standing(lot),
@@ -197,7 +197,7 @@ export class DispositionService {
    */
   decisionBlock(lotCode: string, decision: Decision): AppError | null {
     if (decision !== 'accept' && decision !== 'release' && decision !== 'release_from_hold') return null;
-    const oos = this.results.blockingOos(lotCode);
+    const oos = this.testing.blockingOos(lotCode);
     if (oos.length) return appError('conflict', { lot: lotCode, oos: oos.join(', ') }, 'errors.lot_open_oos');
     const alerts = this.env.openAlertsFor(lotCode);
     if (alerts.length) return appError('conflict', { lot: lotCode, alerts: alerts.join(', ') }, 'errors.lot_env_alert');

@@ -27,7 +27,7 @@ import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots';
 import { localDate } from '../lots';
 import type { SamplesService } from '../samples';
-import type { ResultsService } from '../testing/results-service';
+import type { TestingService as ResultsService } from '../testing';
 import { I } from './entities';
 
 type PanelView = z.infer<typeof panelViewSchema>;

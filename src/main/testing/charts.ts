@@ -10,10 +10,10 @@ import {
   type TestItem,
 } from '../../shared/rules';
 import { actorOf, type IdentityService } from '../identity/identity';
-import type { Db } from '../db/database';
 import type { Row } from '../ledger/entities';
 import type { Actor, Ledger } from '../ledger/ledger';
 import { T } from './entities';
+import type { BaselineRecord, QcMaterialRecord, QcResultRecord, TestingQueries } from './queries';
 
 /**
  * Control charts that do not drift (issue 20 §6).
@@ -91,43 +91,35 @@ export class ControlCharts {
   constructor(
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
+    private readonly q: TestingQueries,
   ) {}
 
-  private get db(): Db {
-    return this.ledger.db;
-  }
-
-  baselineView(b: Row): BaselineView {
+  baselineView(row: Row): BaselineView {
+    const b = row as BaselineRecord;
     return {
       id: b.id,
-      chart: b['chart'] as string,
-      from: b['from_date'] as string,
-      to: b['to_date'] as string,
-      n: b['n'] as number,
-      mean: b['mean'] as string,
-      sd: b['sd'] as string,
-      note: (b['note'] as string | null) ?? null,
-      status: b['status'] as BaselineView['status'],
-      createdBy: b['created_by'] as string,
-      createdAt: new Date(b['created_at'] as number).toISOString(),
-      supersededAt: typeof b['superseded_at'] === 'number' ? new Date(b['superseded_at']).toISOString() : null,
-      points: JSON.parse(b['point_values'] as string) as BaselineView['points'],
+      chart: b.chart,
+      from: b.from_date,
+      to: b.to_date,
+      n: b.n,
+      mean: b.mean,
+      sd: b.sd,
+      note: b.note ?? null,
+      status: b.status as BaselineView['status'],
+      createdBy: b.created_by,
+      createdAt: new Date(b.created_at).toISOString(),
+      supersededAt: typeof b.superseded_at === 'number' ? new Date(b.superseded_at).toISOString() : null,
+      points: JSON.parse(b.point_values) as BaselineView['points'],
     };
   }
 
   activeBaseline(chart: string): BaselineView | null {
-    const b = this.db
-      .prepare("SELECT * FROM control_baseline WHERE chart = ? AND status = 'active' AND retired = 0 LIMIT 1")
-      .get(chart) as Row | undefined;
+    const b = this.q.charts.activeBaseline(chart);
     return b ? this.baselineView(b) : null;
   }
 
   baselines(chart: string): BaselineView[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM control_baseline WHERE chart = ? AND retired = 0 ORDER BY created_at DESC')
-        .all(chart) as Row[]
-    ).map((b) => this.baselineView(b));
+    return this.q.charts.baselines(chart).map((b) => this.baselineView(b));
   }
 
   // ------------------------------------------------------------------ product charts
@@ -140,35 +132,7 @@ export class ControlCharts {
     to?: string,
     limit = 5000,
   ): Array<Omit<ChartPoint, 'z' | 'rules'>> {
-    const where = ['r.product_code = ?', 'r.item_code = ?', "r.status = 'reviewed'", 'r.retired = 0'];
-    const params: unknown[] = [productCode, itemCode];
-    if (from) {
-      where.push('substr(l.lot_date,1,10) >= ?');
-      params.push(from);
-    }
-    if (to) {
-      where.push('substr(l.lot_date,1,10) <= ?');
-      params.push(to);
-    }
-    const rows = (
-      this.db
-        .prepare(
-          `SELECT r.id, r.lot_code, r.sample_code, r.reported, r.value, r.converted, r.item, r.verdict, substr(l.lot_date,1,10) AS lot_date
-           FROM test_result r JOIN lot l ON l.code = r.lot_code
-           WHERE ${where.join(' AND ')} ORDER BY l.lot_date DESC, r.lot_code DESC LIMIT ?`,
-        )
-        .all(...params, limit) as Array<{
-        id: string;
-        lot_code: string;
-        sample_code: string;
-        reported: string | null;
-        value: string | null;
-        converted: string | null;
-        item: string;
-        verdict: ChartPoint['verdict'];
-        lot_date: string;
-      }>
-    ).reverse();
+    const rows = this.q.results.productPoints(productCode, itemCode, from, to, limit).reverse();
     return rows
       .filter((r) => r.reported !== null && parseDecimal(r.reported).ok)
       .map((r) => ({
@@ -184,35 +148,34 @@ export class ControlCharts {
 
   // ------------------------------------------------------------------ QC check samples
 
-  materialView(m: Row) {
+  materialView(row: Row) {
+    const m = row as QcMaterialRecord;
     return {
       id: m.id,
       rev: m.rev,
-      code: m['code'] as string,
-      nameZh: m['name_zh'] as string,
-      nameEn: m['name_en'] as string,
-      kind: m['kind'] as 'reference_material' | 'spiked',
-      methodCode: m['method_code'] as string,
-      itemCode: (m['item_code'] as string | null) ?? null,
-      unit: m['unit'] as string,
-      assignedValue: m['assigned_value'] as string,
-      uncertainty: (m['uncertainty'] as string | null) ?? null,
-      certificateNo: (m['certificate_no'] as string | null) ?? null,
-      lotNo: (m['lot_no'] as string | null) ?? null,
-      expiresOn: (m['expires_on'] as string | null) ?? null,
-      note: (m['note'] as string | null) ?? null,
-      active: m['active'] === 1,
+      code: m.code,
+      nameZh: m.name_zh,
+      nameEn: m.name_en,
+      kind: m.kind,
+      methodCode: m.method_code,
+      itemCode: m.item_code ?? null,
+      unit: m.unit,
+      assignedValue: m.assigned_value,
+      uncertainty: m.uncertainty ?? null,
+      certificateNo: m.certificate_no ?? null,
+      lotNo: m.lot_no ?? null,
+      expiresOn: m.expires_on ?? null,
+      note: m.note ?? null,
+      active: m.active === 1,
     };
   }
 
   materials() {
-    return (this.db.prepare('SELECT * FROM qc_material WHERE retired = 0 ORDER BY code').all() as Row[]).map((m) =>
-      this.materialView(m),
-    );
+    return this.q.charts.materials().map((m) => this.materialView(m));
   }
 
-  private material(code: string): Row {
-    const m = this.db.prepare('SELECT * FROM qc_material WHERE code = ? AND retired = 0').get(code) as Row | undefined;
+  private material(code: string): QcMaterialRecord {
+    const m = this.q.charts.material(code);
     if (!m) fail('not_found', { entity: 'qc_material', id: code }, 'errors.qc_material_not_found');
     return m;
   }
@@ -244,13 +207,11 @@ export class ControlCharts {
       fail('invalid_input', { field: 'certificateNo' }, 'errors.qc_certificate_required');
     return this.ledger.write(actor, (w) => {
       // Read inside the write: two sessions saving the same code, or a result recorded meanwhile.
-      const existing = this.db.prepare('SELECT * FROM qc_material WHERE code = ?').get(i.code) as Row | undefined;
+      const existing = this.q.charts.anyMaterial(i.code);
       if (existing && !i.reason) fail('invalid_input', { field: 'reason' }, 'errors.reason_required');
       if (existing) {
         // What its charted results mean cannot change under them: a new value is a new material (lot).
-        const used = this.db
-          .prepare('SELECT count(*) AS n FROM qc_result WHERE material_code = ? AND retired = 0')
-          .get(i.code) as { n: number };
+        const used = { n: this.q.charts.qcResultCount(i.code) };
         const changed = (['kind', 'method_code', 'assigned_value', 'unit'] as const).filter(
           (k) =>
             existing[k] !==
@@ -302,48 +263,31 @@ export class ControlCharts {
     return this.ledger.write(actor, (w) => {
       // The material's state (in use, expiry, assigned value) as it is inside the write.
       const m = this.material(i.materialCode);
-      if (m['active'] !== 1) fail('conflict', { code: i.materialCode }, 'errors.qc_material_inactive');
-      const ins = this.db
-        .prepare('SELECT id, code FROM instrument WHERE (id = ? OR code = ?) AND retired = 0')
-        .get(i.instrumentId, i.instrumentId) as { id: string; code: string } | undefined;
+      if (m.active !== 1) fail('conflict', { code: i.materialCode }, 'errors.qc_material_inactive');
+      const ins = this.q.foreign.instrument(i.instrumentId);
       if (!ins) fail('not_found', { entity: 'instrument', id: i.instrumentId }, 'errors.instrument_not_found');
       const at = i.runAt ? Date.parse(i.runAt) : w.at;
       if (at > w.at + 60_000) fail('invalid_input', { field: 'runAt' }, 'errors.qc_run_in_future');
-      const expires = m['expires_on'] as string | null;
+      const expires = m.expires_on;
       if (expires && localDate(at, this.ledger.timeZone) > expires)
         fail('conflict', { code: i.materialCode, expires }, 'errors.qc_material_expired');
       const r = w.create(T.qcResult, {
-        material_code: m['code'] as string,
-        method_code: m['method_code'] as string,
+        material_code: m.code,
+        method_code: m.method_code,
         instrument_id: ins.id,
         value: i.value,
-        recovery: this.recovery(i.value, m['assigned_value'] as string),
+        recovery: this.recovery(i.value, m.assigned_value),
         analyst_id: actor.id,
         run_at: at,
         note: i.note ?? null,
       });
-      return { id: r.id, recovery: r['recovery'] as string };
+      return { id: r.id, recovery: (r as QcResultRecord).recovery };
     });
   }
 
   /** Charts that have QC results: material × method × instrument. */
   qcCharts() {
-    return (
-      this.db
-        .prepare(
-          `SELECT q.material_code, q.method_code, q.instrument_id, i.code AS instrument_code, count(*) AS n, max(q.run_at) AS last
-           FROM qc_result q LEFT JOIN instrument i ON i.id = q.instrument_id WHERE q.retired = 0
-           GROUP BY q.material_code, q.method_code, q.instrument_id ORDER BY q.material_code, q.method_code, i.code`,
-        )
-        .all() as Array<{
-        material_code: string;
-        method_code: string;
-        instrument_id: string;
-        instrument_code: string | null;
-        n: number;
-        last: number;
-      }>
-    ).map((r) => ({
+    return this.q.charts.qcCharts().map((r) => ({
       materialCode: r.material_code,
       methodCode: r.method_code,
       instrumentId: r.instrument_id,
@@ -356,28 +300,24 @@ export class ControlCharts {
   /** The QC points of a chart: the plotted quantity is the measured value (reference material) or recovery % (spiked). */
   qcPoints(materialCode: string, methodCode: string, instrumentId: string, from?: string, to?: string) {
     const m = this.material(materialCode);
-    const spiked = m['kind'] === 'spiked';
-    const rows = this.db
-      .prepare(
-        'SELECT * FROM qc_result WHERE material_code = ? AND method_code = ? AND instrument_id = ? AND retired = 0 ORDER BY run_at',
-      )
-      .all(materialCode, methodCode, instrumentId) as Row[];
+    const spiked = m.kind === 'spiked';
+    const rows = this.q.charts.qcResults(materialCode, methodCode, instrumentId);
     const tz = this.ledger.timeZone;
     return rows
-      .map((r) => ({ r, day: localDate(r['run_at'] as number, tz) }))
+      .map((r) => ({ r, day: localDate(r.run_at, tz) }))
       .filter(({ day }) => (!from || day >= from) && (!to || day <= to))
       .map(({ r, day }) => {
-        const plotted = spiked ? (r['recovery'] as string) : (r['value'] as string);
+        const plotted = spiked ? r.recovery : r.value;
         return {
           resultId: r.id,
-          lotCode: new Date(r['run_at'] as number).toISOString(),
+          lotCode: new Date(r.run_at).toISOString(),
           lotDate: day,
-          sampleCode: (r['analyst_id'] as string) ?? '',
+          sampleCode: r.analyst_id ?? '',
           reported: plotted,
           value: plotted,
           verdict: null,
-          measured: r['value'] as string,
-          note: (r['note'] as string | null) ?? null,
+          measured: r.value,
+          note: r.note ?? null,
         };
       });
   }
@@ -451,12 +391,10 @@ export class ControlCharts {
         { decimals: DISPLAY_DECIMALS },
       )!;
       const chart = chartKey(spec);
-      for (const old of this.db
-        .prepare("SELECT id FROM control_baseline WHERE chart = ? AND status = 'active' AND retired = 0")
-        .all(chart) as Array<{ id: string }>)
+      for (const old of this.q.charts.activeBaselineIds(chart))
         w.update(
           T.baseline,
-          old.id,
+          old,
           { status: 'superseded', superseded_at: w.at },
           { reason: 'superseded by a new baseline' },
         );

@@ -1,44 +1,42 @@
-import { fail } from '../../shared/contract/errors';
-import type { AppCore } from '../app/core';
-import { signatureView } from '../app/signature-view';
-import type { CallContext, HandlerTable } from '../dispatcher/dispatcher';
-import type { Actor } from '../ledger/ledger';
+import type { SignatureView } from '../../shared/contract/common';
+import { actorOf, type HandlersOf } from '../dispatcher/handler-kit';
+import type { IdentityService } from '../identity/identity';
 import { chartKey } from './charts';
+import type { TestingService } from './testing-service';
 
-type ResultHandlers = Pick<
-  HandlerTable,
-  Extract<
-    keyof HandlerTable,
-    `results.${string}` | `oos.${string}` | `methods.${string}` | `trends.${string}` | `qc.${string}`
-  >
->;
+type SignatureRow = ReturnType<IdentityService['signaturesFor']>[number];
 
-function actor(ctx: CallContext): Actor {
-  if (!ctx.session) fail('not_signed_in');
-  return { id: ctx.session.userId, name: ctx.session.printedName };
+/** What the testing handlers need: the testing service and how a signature is shown. */
+export interface TestingHandlerDeps {
+  testing: TestingService;
+  signatureView(row: SignatureRow): SignatureView;
 }
 
-export function resultsHandlers(core: AppCore): ResultHandlers {
-  const results = () => core.need().results;
+/** The handlers of src/shared/contract/channels/testing.ts (results, OOS, methods, trends, QC). */
+export function testingHandlers(
+  use: () => TestingHandlerDeps,
+): HandlersOf<'results' | 'oos' | 'methods' | 'trends' | 'qc'> {
+  const t = () => use().testing;
   return {
-    'results.forSample': ({ sampleCode }) => results().forSample(sampleCode),
-    'results.worklist': (i) => results().worklist(i),
+    'results.forSample': ({ sampleCode }) => t().reading.forSample(sampleCode),
+    'results.worklist': (i) => t().reading.worklist(i),
     'results.get': ({ id }) => {
-      const g = results().get(id);
+      const { signatureView } = use();
+      const g = t().reading.get(id);
       return { ...g, signatures: g.signatures.map(signatureView) };
     },
-    'results.enter': ({ id, ...i }, ctx) => results().enter(actor(ctx), id, i),
+    'results.enter': ({ id, ...i }, ctx) => t().entry.enter(actorOf(ctx), id, i),
     'results.enterMany': ({ entries, verdictChangeReason }, ctx) =>
-      results().enterMany(actor(ctx), entries, verdictChangeReason),
-    'results.correct': ({ id, reason, ...i }, ctx) => results().correct(actor(ctx), id, i, reason),
+      t().entry.enterMany(actorOf(ctx), entries, verdictChangeReason),
+    'results.correct': ({ id, reason, ...i }, ctx) => t().entry.correct(actorOf(ctx), id, i, reason),
     'results.assign': ({ ids, assignedTo, instrumentId }, ctx) =>
-      results().assign(actor(ctx), ids, assignedTo, instrumentId),
-    'results.plan': ({ sampleCode }, ctx) => results().plan(actor(ctx), sampleCode),
+      t().plan.assign(actorOf(ctx), ids, assignedTo, instrumentId),
+    'results.plan': ({ sampleCode }, ctx) => t().plan.plan(actorOf(ctx), sampleCode),
     'results.addTest': ({ sampleCode, itemCode, reason }, ctx) =>
-      results().addTest(actor(ctx), sampleCode, itemCode, reason),
+      t().plan.addTest(actorOf(ctx), sampleCode, itemCode, reason),
     'results.submit': ({ sampleCode, ids, expectedRevs, signature }, ctx) =>
-      results().submit(
-        actor(ctx).id,
+      t().review.submit(
+        actorOf(ctx).id,
         sampleCode,
         ids,
         signature.password,
@@ -47,8 +45,8 @@ export function resultsHandlers(core: AppCore): ResultHandlers {
         expectedRevs,
       ),
     'results.review': ({ ids, decision, reason, expectedRevs, signature }, ctx) =>
-      results().review(
-        actor(ctx).id,
+      t().review.review(
+        actorOf(ctx).id,
         ids,
         decision,
         reason,
@@ -57,19 +55,20 @@ export function resultsHandlers(core: AppCore): ResultHandlers {
         signature.comment,
         expectedRevs,
       ),
-    'results.reviewQueue': ({ offset, limit }, ctx) => results().reviewQueue(actor(ctx).id, offset, limit),
+    'results.reviewQueue': ({ offset, limit }, ctx) => t().review.reviewQueue(actorOf(ctx).id, offset, limit),
     'results.attach': ({ id, fileName, mediaType, base64, note }, ctx) =>
-      results().attach(actor(ctx), id, fileName, mediaType, base64, note),
-    'results.attachment': ({ attachmentId }) => results().attachment(attachmentId),
-    'results.completeness': ({ lotCode }) => results().completeness(lotCode),
-    'oos.list': (i) => results().oosList(i),
+      t().attachments.attach(actorOf(ctx), id, fileName, mediaType, base64, note),
+    'results.attachment': ({ attachmentId }) => t().attachments.attachment(attachmentId),
+    'results.completeness': ({ lotCode }) => t().completeness(lotCode),
+    'oos.list': (i) => t().oos.oosList(i),
     'oos.get': ({ code }) => {
-      const g = results().oosGet(code);
+      const { signatureView } = use();
+      const g = t().oos.oosGet(code);
       return { ...g, signatures: g.signatures.map(signatureView) };
     },
     'oos.phase1': ({ code, checklist, summary, signature }, ctx) =>
-      results().phase1(
-        actor(ctx).id,
+      t().oos.phase1(
+        actorOf(ctx).id,
         code,
         checklist,
         summary,
@@ -78,8 +77,8 @@ export function resultsHandlers(core: AppCore): ResultHandlers {
         signature.comment,
       ),
     'oos.conclude': ({ code, outcome, conclusion, signature }, ctx) =>
-      results().conclude(
-        actor(ctx).id,
+      t().oos.conclude(
+        actorOf(ctx).id,
         code,
         outcome,
         conclusion,
@@ -87,25 +86,25 @@ export function resultsHandlers(core: AppCore): ResultHandlers {
         signature.meaning,
         signature.comment,
       ),
-    'methods.rules.list': () => results().methodRules(),
-    'methods.rules.save': (i, ctx) => results().saveMethodRule(actor(ctx), i),
-    'results.microStart': ({ ids, startedAt }, ctx) => results().microStart(actor(ctx), ids, startedAt),
+    'methods.rules.list': () => t().methods.methodRules(),
+    'methods.rules.save': (i, ctx) => t().methods.saveMethodRule(actorOf(ctx), i),
+    'results.microStart': ({ ids, startedAt }, ctx) => t().microSteps.microStart(actorOf(ctx), ids, startedAt),
     'results.microConfirm': ({ id, unit, outcome, evidence }, ctx) =>
-      results().microConfirm(actor(ctx), id, unit, outcome, evidence),
-    'results.microHolds': (i) => results().microHolds(i),
+      t().microSteps.microConfirm(actorOf(ctx), id, unit, outcome, evidence),
+    'results.microHolds': (i) => t().microSteps.microHolds(i),
     'results.microHoldReview': ({ id, note, signature }, ctx) =>
-      results().microHoldReview(actor(ctx).id, id, note, signature.password, signature.meaning),
-    'results.microStatus': ({ lotCode }) => results().microStatus(lotCode),
-    'trends.items': ({ productCode }) => results().trendItems(productCode),
-    'trends.baselines': ({ chart }) => results().charts.baselines(chartKey(chart)),
+      t().microSteps.microHoldReview(actorOf(ctx).id, id, note, signature.password, signature.meaning),
+    'results.microStatus': ({ lotCode }) => t().microSteps.microStatus(lotCode),
+    'trends.items': ({ productCode }) => t().trends.trendItems(productCode),
+    'trends.baselines': ({ chart }) => t().charts.baselines(chartKey(chart)),
     'trends.baselineCreate': ({ chart, from, to, note, signature }, ctx) =>
-      results().charts.createBaseline(actor(ctx).id, chart, from, to, note, signature.password, signature.meaning),
-    'qc.materials': () => results().charts.materials(),
-    'qc.materialSave': (i, ctx) => results().charts.saveMaterial(actor(ctx), i),
-    'qc.record': (i, ctx) => results().charts.recordQc(actor(ctx), i),
-    'qc.charts': () => results().charts.qcCharts(),
-    'qc.series': (i) => results().qcSeries(i),
-    'trends.verdictChanges': ({ from, to }) => results().verdictChangeFigure(from, to),
-    'trends.series': (i) => results().trendSeries(i),
+      t().charts.createBaseline(actorOf(ctx).id, chart, from, to, note, signature.password, signature.meaning),
+    'qc.materials': () => t().charts.materials(),
+    'qc.materialSave': (i, ctx) => t().charts.saveMaterial(actorOf(ctx), i),
+    'qc.record': (i, ctx) => t().charts.recordQc(actorOf(ctx), i),
+    'qc.charts': () => t().charts.qcCharts(),
+    'qc.series': (i) => t().trends.qcSeries(i),
+    'trends.verdictChanges': ({ from, to }) => t().trends.verdictChangeFigure(from, to),
+    'trends.series': (i) => t().trends.trendSeries(i),
   };
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database';
+import { VALUE_FIELDS, type AuditQueries, type ValueEntryRow } from './queries/audit';
 
 /**
  * Independent review (issue 19 §3): who took part in a result's values. Read from the audit
@@ -18,17 +18,10 @@ import type { Db } from '../db/database';
  */
 export type Contribution = 'entered' | 'changed' | 'captured' | 'submitted';
 
-const VALUE_FIELDS = [
-  'replicates',
-  'unit_values',
-  'value',
-  'reported',
-  'verdict',
-  'external_lab',
-  'external_report_no',
-] as const;
-
-export function contributions(db: Db, resultIds: readonly string[]): Map<string, Map<string, Set<Contribution>>> {
+export function contributions(
+  q: Pick<AuditQueries, 'valueEntries' | 'capturers'>,
+  resultIds: readonly string[],
+): Map<string, Map<string, Set<Contribution>>> {
   const out = new Map<string, Map<string, Set<Contribution>>>();
   const add = (id: string, user: string, how: Contribution) => {
     let m = out.get(id);
@@ -37,36 +30,25 @@ export function contributions(db: Db, resultIds: readonly string[]): Map<string,
     if (!s) m.set(user, (s = new Set()));
     s.add(how);
   };
-  for (let i = 0; i < resultIds.length; i += 400) {
-    const chunk = resultIds.slice(i, i + 400);
-    const ph = chunk.map(() => '?').join(',');
-    const fields = VALUE_FIELDS.map((f) => `json_extract(content, '$.${f}') AS ${f}`).join(', ');
-    const rows = db
-      .prepare(
-        `SELECT entity_id, actor, ${fields}, json_extract(content, '$.status') AS status FROM audit_entry
-         WHERE entity = 'test_result' AND entity_id IN (${ph}) ORDER BY entity_id, seq`,
-      )
-      .all(...chunk) as Array<Record<string, string | number | null> & { entity_id: string; actor: string }>;
-    let prev: (typeof rows)[number] | null = null;
-    for (const r of rows) {
-      const same = prev !== null && prev.entity_id === r.entity_id;
-      const before = same ? prev : null;
-      const changed = VALUE_FIELDS.some((f) => (before?.[f] ?? null) !== (r[f] ?? null));
-      if (changed) add(r.entity_id, r.actor, before && before['value'] !== null ? 'changed' : 'entered');
-      if (r['status'] === 'submitted' && before?.['status'] !== 'submitted') add(r.entity_id, r.actor, 'submitted');
-      prev = r;
-    }
-    for (const c of db
-      .prepare(`SELECT result_id, by_user FROM instrument_capture WHERE result_id IN (${ph})`)
-      .all(...chunk) as Array<{ result_id: string; by_user: string }>)
-      add(c.result_id, c.by_user, 'captured');
+  let prev: ValueEntryRow | null = null;
+  for (const r of q.valueEntries(resultIds)) {
+    const same = prev !== null && prev.entity_id === r.entity_id;
+    const before = same ? prev : null;
+    const changed = VALUE_FIELDS.some((f) => (before?.[f] ?? null) !== (r[f] ?? null));
+    if (changed) add(r.entity_id, r.actor, before && before.value !== null ? 'changed' : 'entered');
+    if (r.status === 'submitted' && before?.status !== 'submitted') add(r.entity_id, r.actor, 'submitted');
+    prev = r;
   }
+  for (const c of q.capturers(resultIds)) add(c.result_id, c.by_user, 'captured');
   return out;
 }
 
 /** The people who took part in each result (see `contributions`). */
-export function contributors(db: Db, resultIds: readonly string[]): Map<string, string[]> {
+export function contributors(
+  q: Pick<AuditQueries, 'valueEntries' | 'capturers'>,
+  resultIds: readonly string[],
+): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const [id, m] of contributions(db, resultIds)) out.set(id, [...m.keys()].sort());
+  for (const [id, m] of contributions(q, resultIds)) out.set(id, [...m.keys()].sort());
   return out;
 }

@@ -1,11 +1,18 @@
 import { fail } from '../../shared/contract/errors';
 import { expectedFinalAt, microMethod } from '../../shared/rules/micro';
 import { imfStages } from '../catalog';
-import type { Db } from '../db/database';
 import type { Row, Value } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots';
 import { T } from './entities';
+import {
+  asResult,
+  microHoldOf,
+  type LotRecord,
+  type MicroHoldRecord,
+  type ResultRecord,
+  type TestingQueries,
+} from './queries';
 
 /**
  * The micro workflow (issue 20 §3), inside the writes of results-service:
@@ -24,7 +31,7 @@ import { T } from './entities';
 export const MICRO_HOLD_RULE = 'micro.presumptive_positive';
 
 /** Sample kinds whose results count for the lot they name. */
-const LOT_RESULT_KINDS = ['finished_release', 'incoming_inspection', 'raw_milk_tanker'];
+const LOT_RESULT_KINDS: readonly string[] = ['finished_release', 'incoming_inspection', 'raw_milk_tanker'];
 
 function units(v: Value | undefined): string[] {
   if (typeof v !== 'string' || !v) return [];
@@ -73,83 +80,75 @@ export interface MicroLotStatus {
 }
 
 export class MicroWorkflow {
-  constructor(private readonly ledger: Ledger) {}
-
-  private get db(): Db {
-    return this.ledger.db;
-  }
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly q: TestingQueries,
+  ) {}
 
   /** The micro facts of a result for its view (null for items without a GB 4789 method). */
-  view(r: Row): MicroView | null {
-    if (r['item_group'] !== 'microbiology') return null;
-    const method = microMethod(r['method_code'] as string | null);
+  view(r: ResultRecord): MicroView | null {
+    if (r.item_group !== 'microbiology') return null;
+    const method = microMethod(r.method_code);
     if (!method) return null;
-    const presumptiveUnits = units(r['unit_values'])
+    const presumptiveUnits = units(r.unit_values)
       .map((u, k) => (u === 'presumptive' ? k + 1 : 0))
       .filter((k) => k > 0);
-    const status = r['status'] as string;
+    const status = r.status;
     const stage: MicroView['stage'] =
       presumptiveUnits.length > 0
         ? 'presumptive'
         : status === 'submitted' || status === 'reviewed' || status === 'invalidated'
           ? 'final'
-          : r['micro_started_at'] !== null && r['micro_started_at'] !== undefined
+          : r.micro_started_at !== null && r.micro_started_at !== undefined
             ? 'incubating'
             : 'not_started';
     return {
       method: method.code,
       stage,
-      startedAt: iso(r['micro_started_at']),
-      expectedFinalAt: stage === 'final' ? null : iso(r['micro_expected_at']),
+      startedAt: iso(r.micro_started_at),
+      expectedFinalAt: stage === 'final' ? null : iso(r.micro_expected_at),
       presumptiveUnits,
     };
   }
 
-  private lot(code: string | null): Row | undefined {
-    return code ? (this.db.prepare('SELECT * FROM lot WHERE code = ?').get(code) as Row | undefined) : undefined;
+  private lot(code: string | null): LotRecord | undefined {
+    return code ? this.q.foreign.lot(code) : undefined;
   }
 
-  isImfFinished(lot: Row): boolean {
-    if (lot['kind'] !== 'finished') return false;
-    const p = this.db.prepare('SELECT stage FROM product WHERE code = ?').get(lot['item_code']) as
-      | { stage: string }
-      | undefined;
-    return !!p && imfStages.has(p.stage);
+  isImfFinished(lot: LotRecord): boolean {
+    if (lot.kind !== 'finished') return false;
+    const stage = this.q.foreign.productStage(lot.item_code);
+    return stage !== null && imfStages.has(stage);
   }
 
   /** When each open presumptive unit of a result was recorded. */
-  private openPresumptives(r: Row): Map<number, number> {
+  private openPresumptives(r: ResultRecord): Map<number, number> {
     const out = new Map<number, number>();
     const open = new Set(
-      units(r['unit_values'])
+      units(r.unit_values)
         .map((u, k) => (u === 'presumptive' ? k : -1))
         .filter((k) => k >= 0),
     );
-    for (const c of this.db
-      .prepare(
-        "SELECT unit_index, at FROM micro_confirmation WHERE result_id = ? AND stage = 'presumptive' AND retired = 0 ORDER BY at",
-      )
-      .all(r.id) as Array<{ unit_index: number; at: number }>)
-      if (open.has(c.unit_index)) out.set(c.unit_index, c.at);
+    for (const c of this.q.micro.presumptivesOf(r.id)) if (open.has(c.unit_index)) out.set(c.unit_index, c.at);
     return out;
   }
 
   /** Expected final time of a result, from what is on record now. */
-  expected(r: Row): number | null {
-    const started = typeof r['micro_started_at'] === 'number' ? r['micro_started_at'] : null;
-    return expectedFinalAt(r['method_code'] as string | null, started, [...this.openPresumptives(r).values()]);
+  expected(r: ResultRecord): number | null {
+    const started = typeof r.micro_started_at === 'number' ? r.micro_started_at : null;
+    return expectedFinalAt(r.method_code, started, [...this.openPresumptives(r).values()]);
   }
 
   /**
    * Units that became presumptive in this write (`before` → `after` unit values): record them,
    * and hold a finished infant-formula lot at once. Returns the hold's lot code, if any.
    */
-  presumptive(w: LedgerWriter, r: Row, before: readonly string[], after: readonly string[]): string | null {
+  presumptive(w: LedgerWriter, r: ResultRecord, before: readonly string[], after: readonly string[]): string | null {
     const fresh = after
       .map((u, k) => (u === 'presumptive' && before[k] !== 'presumptive' ? k : -1))
       .filter((k) => k >= 0);
     if (fresh.length === 0) return null;
-    const method = microMethod(r['method_code'] as string | null);
+    const method = microMethod(r.method_code);
     const dueHours = method?.confirmation?.hours ?? null;
     for (const k of fresh)
       w.create(T.microConfirmation, {
@@ -161,18 +160,16 @@ export class MicroWorkflow {
         at: w.at,
         due_at: dueHours === null ? null : w.at + dueHours * 3_600_000,
       });
-    const lot = this.lot((r['lot_code'] as string | null) ?? null);
-    const sample = this.db.prepare('SELECT kind FROM sample WHERE id = ?').get(r['sample_id']) as
-      | { kind: string }
-      | undefined;
-    if (!lot || !sample || !LOT_RESULT_KINDS.includes(sample.kind) || !this.isImfFinished(lot)) return null;
-    const statusBefore = lot['status'] as string;
+    const lot = this.lot(r.lot_code ?? null);
+    const sampleKind = this.q.foreign.sampleKind(r.sample_id);
+    if (!lot || sampleKind === null || !LOT_RESULT_KINDS.includes(sampleKind) || !this.isImfFinished(lot)) return null;
+    const statusBefore = lot.status;
     // The system rule holds the lot at once: no person decides it, so it is not signed.
     w.create(T.microHold, {
-      lot_code: lot['code'] as string,
+      lot_code: lot.code,
       result_id: r.id,
-      sample_code: r['sample_code'] as string,
-      item_code: r['item_code'] as string,
+      sample_code: r.sample_code,
+      item_code: r.item_code,
       units: JSON.stringify(fresh.map((k) => k + 1)),
       rule: MICRO_HOLD_RULE,
       raised_at: w.at,
@@ -189,18 +186,24 @@ export class MicroWorkflow {
         lot.id,
         { status: 'on_hold' },
         {
-          reason: `${MICRO_HOLD_RULE}: presumptive ${r['item_code']} in sample ${r['sample_code']} unit ${fresh.map((k) => k + 1).join(', ')}`,
+          reason: `${MICRO_HOLD_RULE}: presumptive ${r.item_code} in sample ${r.sample_code} unit ${fresh.map((k) => k + 1).join(', ')}`,
           // A rule of the system, not the technician's decision: the entry's actor is `system`,
           // which may hold unsigned (docs/ledger.md §3.3, rule lot.hold).
           automatic: true,
         },
       );
     }
-    return lot['code'] as string;
+    return lot.code;
   }
 
   /** The confirmation of a presumptive unit, recorded with the identification used. */
-  confirmation(w: LedgerWriter, r: Row, k: number, outcome: 'confirmed' | 'not_confirmed', evidence: string): void {
+  confirmation(
+    w: LedgerWriter,
+    r: ResultRecord,
+    k: number,
+    outcome: 'confirmed' | 'not_confirmed',
+    evidence: string,
+  ): void {
     w.create(T.microConfirmation, {
       result_id: r.id,
       unit_index: k,
@@ -214,18 +217,15 @@ export class MicroWorkflow {
 
   /** After a write: the result's expected final time and the outcome of its holds. */
   refresh(w: LedgerWriter, resultId: string): void {
-    const r = w.get(T.result, resultId)!;
-    if (r['item_group'] !== 'microbiology' || !microMethod(r['method_code'] as string | null)) return;
+    const r = asResult(w.get(T.result, resultId)!);
+    if (r.item_group !== 'microbiology' || !microMethod(r.method_code)) return;
     const expected = this.expected(r);
-    if ((r['micro_expected_at'] ?? null) !== expected)
+    if ((r.micro_expected_at ?? null) !== expected)
       w.update(T.result, r.id, { micro_expected_at: expected }, { reason: 'micro: expected completion' });
-    const open = units(r['unit_values']).some((u) => u === 'presumptive');
-    for (const h of this.db
-      .prepare("SELECT * FROM micro_hold WHERE result_id = ? AND retired = 0 AND outcome = 'pending'")
-      .all(r.id) as Row[]) {
+    const open = units(r.unit_values).some((u) => u === 'presumptive');
+    for (const h of this.q.micro.pendingHoldsOf(r.id)) {
       if (open) continue;
-      const held = JSON.parse(h['units'] as string) as number[];
-      const present = held.some((u) => units(r['unit_values'])[u - 1] === 'present');
+      const present = h.units.some((u) => units(r.unit_values)[u - 1] === 'present');
       w.update(
         T.microHold,
         h.id,
@@ -236,76 +236,61 @@ export class MicroWorkflow {
   }
 
   /** Incubation started (the time the analyst gives, or now). */
-  start(w: LedgerWriter, r: Row, at: number): Row {
-    if (r['item_group'] !== 'microbiology' || !microMethod(r['method_code'] as string | null))
-      fail('conflict', { item: r['item_code'] }, 'errors.micro_no_method');
-    const withStart = { ...r, micro_started_at: at };
+  start(w: LedgerWriter, r: ResultRecord, at: number): Row {
+    if (r.item_group !== 'microbiology' || !microMethod(r.method_code))
+      fail('conflict', { item: r.item_code }, 'errors.micro_no_method');
+    const withStart: ResultRecord = { ...r, micro_started_at: at };
     return w.update(
       T.result,
       r.id,
-      { micro_started_at: at, micro_expected_at: this.expected(withStart as Row) },
+      { micro_started_at: at, micro_expected_at: this.expected(withStart) },
       { reason: 'micro: incubation started' },
     );
   }
 
-  holdView(h: Row): MicroHoldView {
+  holdView(h: MicroHoldRecord): MicroHoldView {
     return {
       id: h.id,
-      lotCode: h['lot_code'] as string,
-      resultId: h['result_id'] as string,
-      sampleCode: h['sample_code'] as string,
-      itemCode: h['item_code'] as string,
-      units: JSON.parse(h['units'] as string) as number[],
-      rule: h['rule'] as string,
-      raisedAt: iso(h['raised_at'])!,
-      lotStatusBefore: h['lot_status_before'] as string,
-      status: h['status'] as MicroHoldView['status'],
-      outcome: ((h['outcome'] as string | null) ?? 'pending') as MicroHoldView['outcome'],
-      reviewedBy: (h['reviewed_by'] as string | null) ?? null,
-      reviewedAt: iso(h['reviewed_at']),
-      reviewNote: (h['review_note'] as string | null) ?? null,
+      lotCode: h.lot_code,
+      resultId: h.result_id,
+      sampleCode: h.sample_code,
+      itemCode: h.item_code,
+      units: h.units,
+      rule: h.rule,
+      raisedAt: iso(h.raised_at)!,
+      lotStatusBefore: h.lot_status_before,
+      status: h.status as MicroHoldView['status'],
+      outcome: (h.outcome ?? 'pending') as MicroHoldView['outcome'],
+      reviewedBy: h.reviewed_by ?? null,
+      reviewedAt: iso(h.reviewed_at),
+      reviewNote: h.review_note ?? null,
     };
   }
 
+  /** A hold as the ledger returned it (after a write). */
+  holdViewOf(row: Row): MicroHoldView {
+    return this.holdView(microHoldOf(row));
+  }
+
   holds(f: { lotCode?: string | undefined; status?: 'open' | 'reviewed' | undefined }): MicroHoldView[] {
-    const where = ['retired = 0'];
-    const params: unknown[] = [];
-    if (f.lotCode) {
-      where.push('lot_code = ?');
-      params.push(f.lotCode);
-    }
-    if (f.status) {
-      where.push('status = ?');
-      params.push(f.status);
-    }
-    return (
-      this.db
-        .prepare(`SELECT * FROM micro_hold WHERE ${where.join(' AND ')} ORDER BY raised_at DESC LIMIT 500`)
-        .all(...params) as Row[]
-    ).map((h) => this.holdView(h));
+    return this.q.micro.holds(f).map((h) => this.holdView(h));
   }
 
   /** What a lot's readiness needs to know of its micro results (issue 20 §3). */
   status(lotCode: string): MicroLotStatus {
-    const rows = this.db
-      .prepare(
-        `SELECT r.* FROM test_result r JOIN sample s ON s.id = r.sample_id
-         WHERE r.lot_code = ? AND r.item_group = 'microbiology' AND r.retired = 0 AND r.status <> 'invalidated'
-           AND s.status <> 'cancelled' AND s.kind IN (${LOT_RESULT_KINDS.map(() => '?').join(',')})`,
-      )
-      .all(lotCode, ...LOT_RESULT_KINDS) as Row[];
+    const rows = this.q.results.microOfLot(lotCode);
     const pending: MicroLotStatus['pending'] = [];
     const presumptive: string[] = [];
     for (const r of rows) {
       const v = this.view(r);
-      const final = r['status'] === 'submitted' || r['status'] === 'reviewed';
-      if (v?.stage === 'presumptive') presumptive.push(r['item_code'] as string);
+      const final = r.status === 'submitted' || r.status === 'reviewed';
+      if (v?.stage === 'presumptive') presumptive.push(r.item_code);
       if (!final || v?.stage === 'presumptive')
         pending.push({
           resultId: r.id,
-          itemCode: r['item_code'] as string,
-          sampleCode: r['sample_code'] as string,
-          stage: v?.stage ?? (r['status'] === 'pending' ? 'not_started' : 'incubating'),
+          itemCode: r.item_code,
+          sampleCode: r.sample_code,
+          stage: v?.stage ?? (r.status === 'pending' ? 'not_started' : 'incubating'),
           expectedFinalAt: v?.expectedFinalAt ?? null,
         });
     }

@@ -1,8 +1,8 @@
 import { fail } from '../../shared/contract/errors';
-import type { Db } from '../db/database';
-import type { Row } from '../ledger/entities';
 import type { LedgerWriter } from '../ledger/ledger';
 import { T } from './entities';
+import type { RecordQueries, VerdictChangeRecord } from './queries/records';
+import type { ResultQueries, ResultRecord } from './queries/results';
 
 /**
  * No quiet testing into compliance (issue 19 §4). A saved result whose verdict leaves `fail`
@@ -38,7 +38,7 @@ export interface ChangeContext {
 export const BEFORE_SUBMISSION: ReadonlySet<VerdictChangeVia> = new Set(['entry', 'paste', 'capture', 'recalculation']);
 
 export interface Flip {
-  readonly row: Row;
+  readonly row: ResultRecord;
   readonly toVerdict: string | null;
   readonly toReported: string | null;
 }
@@ -55,9 +55,7 @@ export function recordFlips(w: LedgerWriter, flips: readonly Flip[], change: Cha
       'invalid_input',
       {
         field: 'verdictChangeReason',
-        items: flips
-          .map((f) => `${f.row['item_code']} (${f.row['reported'] ?? ''} → ${f.toReported ?? '—'})`)
-          .join(', '),
+        items: flips.map((f) => `${f.row.item_code} (${f.row.reported ?? ''} → ${f.toReported ?? '—'})`).join(', '),
         count: flips.length,
       },
       'errors.verdict_change_reason',
@@ -67,15 +65,15 @@ export function recordFlips(w: LedgerWriter, flips: readonly Flip[], change: Cha
     const r = f.row;
     w.create(T.verdictChange, {
       result_id: r.id,
-      sample_code: r['sample_code'] as string,
-      lot_code: (r['lot_code'] as string | null) ?? null,
-      product_code: (r['product_code'] as string | null) ?? null,
-      item_code: r['item_code'] as string,
-      method_code: (r['method_code'] as string | null) ?? null,
-      analyst_id: (r['analyst_id'] as string | null) ?? null,
-      from_verdict: r['verdict'] as string,
+      sample_code: r.sample_code,
+      lot_code: r.lot_code,
+      product_code: r.product_code,
+      item_code: r.item_code,
+      method_code: r.method_code,
+      analyst_id: r.analyst_id,
+      from_verdict: r.verdict,
       to_verdict: f.toVerdict,
-      from_reported: (r['reported'] as string | null) ?? null,
+      from_reported: r.reported,
       to_reported: f.toReported,
       reason,
       via:
@@ -105,39 +103,35 @@ export interface VerdictChangeView {
   changedAt: string;
 }
 
-export function verdictChangeView(r: Row): VerdictChangeView {
+export function verdictChangeView(r: VerdictChangeRecord): VerdictChangeView {
   return {
     id: r.id,
-    resultId: r['result_id'] as string,
-    sampleCode: r['sample_code'] as string,
-    lotCode: (r['lot_code'] as string | null) ?? null,
-    itemCode: r['item_code'] as string,
-    methodCode: (r['method_code'] as string | null) ?? null,
-    fromVerdict: r['from_verdict'] as string,
-    toVerdict: (r['to_verdict'] as string | null) ?? null,
-    fromReported: (r['from_reported'] as string | null) ?? null,
-    toReported: (r['to_reported'] as string | null) ?? null,
-    reason: r['reason'] as string,
-    via: r['via'] as VerdictChangeVia,
-    changedBy: r['changed_by'] as string,
-    changedAt: new Date(r['changed_at'] as number).toISOString(),
+    resultId: r.result_id,
+    sampleCode: r.sample_code,
+    lotCode: r.lot_code ?? null,
+    itemCode: r.item_code,
+    methodCode: r.method_code ?? null,
+    fromVerdict: r.from_verdict,
+    toVerdict: r.to_verdict ?? null,
+    fromReported: r.from_reported ?? null,
+    toReported: r.to_reported ?? null,
+    reason: r.reason,
+    via: r.via as VerdictChangeVia,
+    changedBy: r.changed_by,
+    changedAt: new Date(r.changed_at).toISOString(),
   };
 }
 
 /** Verdict changes of many results, by result id. */
-export function verdictChangesOf(db: Db, resultIds: readonly string[]): Map<string, VerdictChangeView[]> {
+export function verdictChangesOf(
+  q: Pick<RecordQueries, 'verdictChangesOf'>,
+  resultIds: readonly string[],
+): Map<string, VerdictChangeView[]> {
   const out = new Map<string, VerdictChangeView[]>();
-  for (let i = 0; i < resultIds.length; i += 500) {
-    const chunk = resultIds.slice(i, i + 500);
-    for (const r of db
-      .prepare(
-        `SELECT * FROM verdict_change WHERE result_id IN (${chunk.map(() => '?').join(',')}) AND retired = 0 ORDER BY changed_at`,
-      )
-      .all(...chunk) as Row[]) {
-      const list = out.get(r['result_id'] as string) ?? [];
-      list.push(verdictChangeView(r));
-      out.set(r['result_id'] as string, list);
-    }
+  for (const r of q.verdictChangesOf(resultIds)) {
+    const list = out.get(r.result_id) ?? [];
+    list.push(verdictChangeView(r));
+    out.set(r.result_id, list);
   }
   return out;
 }
@@ -148,22 +142,13 @@ export function verdictChangesOf(db: Db, resultIds: readonly string[]): Map<stri
  * that analyst saved for that method in the period (results whose entry time falls in it).
  * `lo` / `hi`: the period as instants (ms, inclusive).
  */
-export function verdictChangeFigure(db: Db, lo: number, hi: number) {
-  const vias = [...BEFORE_SUBMISSION];
-  const changed = db
-    .prepare(
-      `SELECT changed_by AS analyst, coalesce(method_code, '') AS method, count(*) AS changes, count(DISTINCT result_id) AS results
-       FROM verdict_change WHERE retired = 0 AND changed_at BETWEEN ? AND ? AND via IN (${vias.map(() => '?').join(',')})
-       GROUP BY changed_by, coalesce(method_code, '')`,
-    )
-    .all(lo, hi, ...vias) as Array<{ analyst: string; method: string; changes: number; results: number }>;
-  const entered = db
-    .prepare(
-      `SELECT analyst_id AS analyst, coalesce(method_code, '') AS method, count(*) AS n FROM test_result
-       WHERE retired = 0 AND analyst_id IS NOT NULL AND entered_at BETWEEN ? AND ? AND calculated = 0
-       GROUP BY analyst_id, coalesce(method_code, '')`,
-    )
-    .all(lo, hi) as Array<{ analyst: string; method: string; n: number }>;
+export function verdictChangeFigure(
+  q: { records: Pick<RecordQueries, 'verdictChangesByAnalyst'>; results: Pick<ResultQueries, 'enteredByAnalyst'> },
+  lo: number,
+  hi: number,
+) {
+  const changed = q.records.verdictChangesByAnalyst(lo, hi, [...BEFORE_SUBMISSION]);
+  const entered = q.results.enteredByAnalyst(lo, hi);
   const key = (a: string, m: string) => `${a}\u0000${m}`;
   const rows = new Map<
     string,

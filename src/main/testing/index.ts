@@ -1,0 +1,12 @@
+/**
+ * The front door of testing (issue 21): what other capabilities and the composition root use.
+ * - samples: `planSample` (a registered sample's plan, in its transaction);
+ * - instruments: `row`, `item`, `view`, `views`, `applyCapture`, and `T` (captures name results);
+ * - disposition: `completeness`, `blockingOos`, `microStatus`;
+ * - intake, environment: the hooks testing calls (`TestingHooks`), given by the composition root.
+ */
+export { TestingService } from './testing-service';
+export type { TestingHooks, ValueInstrumentGuard } from './context';
+export type { EntryInput } from './entry';
+export type { MicroHoldView, MicroLotStatus } from './micro';
+export { T } from './entities';

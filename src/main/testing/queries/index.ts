@@ -1,0 +1,36 @@
+import type { Db } from '../../db/database';
+import { auditQueries } from './audit';
+import { chartQueries } from './charts';
+import { foreignQueries } from './foreign';
+import { microQueries } from './micro';
+import { oosQueries } from './oos';
+import { recordQueries } from './records';
+import { resultQueries } from './results';
+
+/**
+ * Every SQL statement of the testing capability (issue 21), by part: results, OOS
+ * investigations, micro holds, charts and QC, attachments / method rules / verdict changes,
+ * the audit trail testing decides on, and the reads of other capabilities' tables still to
+ * move behind their front doors. Built once per service graph; statements are prepared on
+ * first use.
+ */
+export function testingQueries(db: Db) {
+  return {
+    results: resultQueries(db),
+    oos: oosQueries(db),
+    micro: microQueries(db),
+    charts: chartQueries(db),
+    records: recordQueries(db),
+    audit: auditQueries(db),
+    foreign: foreignQueries(db),
+  };
+}
+export type TestingQueries = ReturnType<typeof testingQueries>;
+
+export { asResult, LOT_RESULT_KINDS, type ResultRecord, type WorklistFilter } from './results';
+export { asOos, type OosRecord } from './oos';
+export { microHoldOf, type MicroHoldRecord } from './micro';
+export type { BaselineRecord, QcMaterialRecord, QcResultRecord } from './charts';
+export type { AttachmentRecord, MethodRuleRecord, VerdictChangeRecord } from './records';
+export { VALUE_FIELDS, type CaptureRow, type HistoryRow } from './audit';
+export { asSample, type LotRecord, type SampleRecord } from './foreign';
