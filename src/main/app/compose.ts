@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { IdentityService } from '../identity/identity';
-import { SessionManager } from '../identity/sessions';
-import { SettingsService } from '../identity/settings';
+import { IdentityService, SessionManager, SettingsService } from '../identity';
 import { CatalogService } from '../catalog/catalog-service';
 import { SpecService } from '../catalog/spec-service';
 import { DispositionService, type LedgerHealth } from '../disposition/disposition-service';
 import { DocumentsService } from '../documents/documents-service';
 import type { PdfPrinter } from '../documents/pdf';
 import { EnvService } from '../environment/env-service';
-import { ImportService } from '../import/import-service';
+import { ImportService } from '../import';
 import { ConnectionManager } from '../instruments/connections';
 import { InstrumentsService } from '../instruments/instruments-service';
 import { InstrumentRules } from '../instruments/rules';
@@ -17,6 +15,7 @@ import { IntakeService } from '../intake/intake-service';
 import { SpotCheckService } from '../intake/spot-checks';
 import { ReleaseEvidenceService } from '../release-evidence/release-evidence-service';
 import type { Ledger } from '../ledger/ledger';
+import { verificationRuns } from '../ledger/verification-runs';
 import { LotControls } from '../lots/lot-controls';
 import { LotsService } from '../lots/lots-service';
 import { DrillsService } from '../recall/drills-service';
@@ -84,11 +83,9 @@ export function idleConnections(): ConnectionManager {
 export function verificationHealth(ledger: Ledger): LedgerHealth {
   return {
     problem: () => {
-      const run = ledger.db
-        .prepare('SELECT * FROM verification_run ORDER BY finished_at DESC, rev DESC LIMIT 1')
-        .get() as Record<string, unknown> | undefined;
+      const run = verificationRuns(ledger.db).lastRun();
       if (!run) return { key: 'never_verified', runId: null };
-      return run['review_status'] === 'open' ? { key: 'findings_open', runId: run['id'] as string } : null;
+      return run.review_status === 'open' ? { key: 'findings_open', runId: run.id } : null;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { expectMeaning } from '../identity/identity';
+import { expectMeaning } from '../identity';
 import type { HandlerTable, CallContext } from '../dispatcher/dispatcher';
 import { fail } from '../../shared/contract/errors';
 import type { Actor } from '../ledger/ledger';

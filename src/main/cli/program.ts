@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AppErrorException, appError } from '../../shared/contract/errors';
 import { roles, type Role } from '../../shared/domain/roles';
-import { IdentityService, prepareFirstAdministrator, userRoles } from '../identity/identity';
-import { acknowledgeRollback, enrolHost } from '../identity/enrolment';
+import { acknowledgeRollback, enrolHost, IdentityService, prepareFirstAdministrator, SettingsService, userRoles } from '../identity';
 import { parseWitness } from '../../shared/domain/witness';
 import {
   Exit,
@@ -18,7 +17,6 @@ import {
   withAdmin,
   type Global,
 } from './common';
-import { SettingsService } from '../identity/settings';
 import { openSqlite } from '../db/database';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
 import { AnchorStore, readAnchorFile, type Anchor } from '../ledger/anchor';

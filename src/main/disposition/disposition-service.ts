@@ -10,8 +10,8 @@ import type {
 import { AppErrorException, appError, fail, type AppError } from '../../shared/contract/errors';
 import { QuantityDecimal } from '../../shared/domain/units';
 import { permissionsOf, type Role, type SignatureMeaning } from '../../shared/domain/roles';
-import { actorOf, type IdentityService } from '../identity/identity';
-import type { SettingsService } from '../identity/settings';
+import { actorOf, type IdentityService } from '../identity';
+import type { SettingsService } from '../identity';
 import { imfStages } from '../catalog/spec-rules';
 import { displayContent } from '../ledger/audit-queries';
 import type { Row } from '../ledger/entities';

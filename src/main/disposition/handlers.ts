@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fail } from '../../shared/contract/errors';
 import type { Locale } from '../../shared/i18n';
 import type { AppCore } from '../app/core';
-import { signatureView } from '../app/signature-view';
+import { signatureView } from '../identity';
 import type { CallContext, HandlerTable } from '../dispatcher/dispatcher';
 import type { Row } from '../ledger/entities';
 import type { Actor } from '../ledger/ledger';

@@ -1,6 +1,6 @@
 import { appError, fail, type AppError } from '../../shared/contract/errors';
 import { QuantityDecimal as D, convertQuantity, isQuantityUnit, type QuantityUnit } from '../../shared/domain/units';
-import type { SettingsService } from '../identity/settings';
+import type { SettingsService } from '../identity';
 import type { Db } from '../db/database';
 import { entityDef, signedContent, type Row } from '../ledger/entities';
 import { canonical, sha256Hex } from '../ledger/hashing';

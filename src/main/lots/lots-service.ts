@@ -5,7 +5,7 @@ import type { BatchView, LotView } from '../../shared/contract/channels/lots';
 import { AppErrorException, fail, type AppError } from '../../shared/contract/errors';
 import { permissionsOf } from '../../shared/domain/roles';
 import { QuantityDecimal as D, convertQuantity, type QuantityUnit } from '../../shared/domain/units';
-import { actorOf, expectMeaning, userRoles, type IdentityService } from '../identity/identity';
+import { actorOf, expectMeaning, userRoles, type IdentityService } from '../identity';
 import type { Row } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from './entities';

@@ -13,7 +13,7 @@ import type {
 import { fail } from '../../shared/contract/errors';
 import type { Permission } from '../../shared/domain/roles';
 import type { QuantityUnit } from '../../shared/domain/units';
-import { actorOf, type IdentityService } from '../identity/identity';
+import { actorOf, type IdentityService } from '../identity';
 import type { SpecService } from '../catalog/spec-service';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';

@@ -1,6 +1,6 @@
 import { fail } from '../../shared/contract/errors';
 import type { AppCore } from '../app/core';
-import { signatureView } from '../app/signature-view';
+import { signatureView } from '../identity';
 import type { CallContext, HandlerTable } from '../dispatcher/dispatcher';
 import type { Actor } from '../ledger/ledger';
 import { chartKey } from './charts';

@@ -38,7 +38,7 @@ import {
   type WestgardRule,
 } from '../../shared/rules';
 import type { SpecItem } from '../../shared/catalog/spec-schema';
-import { actorOf, type IdentityService } from '../identity/identity';
+import { actorOf, type IdentityService } from '../identity';
 import type { SpecService } from '../catalog/spec-service';
 import { displayContent } from '../ledger/audit-queries';
 import type { Row, Value } from '../ledger/entities';
