@@ -26,3 +26,5 @@ export { acknowledgeRollback, enrolHost, type HostKeyInfo } from './enrolment';
 export { callSigner } from './call-signer';
 export { signatureView } from './signature-view';
 export { refuseTestOnlyKdf } from './kdf';
+/** The typed reads of a database file opened outside the services (the CLI's key listings of a backup). */
+export { identityQueriesOf, type SigningKeyRow } from './queries';
