@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { IdentityService } from '../identity/identity';
-import { SessionManager } from '../identity/sessions';
-import { SettingsService } from '../identity/settings';
+import { IdentityService, SessionManager, SettingsService } from '../identity';
 import { CatalogService, SpecService } from '../catalog';
 import { CoaService, DispositionService, type LedgerHealth } from '../disposition';
 import { DocumentsService } from '../documents/documents-service';
 import type { PdfPrinter } from '../documents/pdf';
 import { EnvService } from '../environment/env-service';
-import { ImportService } from '../import/import-service';
+import { ImportService } from '../import';
 import { ConnectionManager } from '../instruments/connections';
 import { InstrumentsService } from '../instruments/instruments-service';
 import { InstrumentRules } from '../instruments/rules';
@@ -16,6 +14,7 @@ import { IntakeService } from '../intake/intake-service';
 import { SpotCheckService } from '../intake/spot-checks';
 import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
+import { verificationRuns } from '../ledger/verification-runs';
 import { LotControls, LotsService } from '../lots';
 import { DrillsService } from '../recall/drills-service';
 import { TestingService } from '../testing';
@@ -86,11 +85,9 @@ export function idleConnections(): ConnectionManager {
 export function verificationHealth(ledger: Ledger): LedgerHealth {
   return {
     problem: () => {
-      const run = ledger.db
-        .prepare('SELECT * FROM verification_run ORDER BY finished_at DESC, rev DESC LIMIT 1')
-        .get() as Record<string, unknown> | undefined;
+      const run = verificationRuns(ledger.db).lastRun();
       if (!run) return { key: 'never_verified', runId: null };
-      return run['review_status'] === 'open' ? { key: 'findings_open', runId: run['id'] as string } : null;
+      return run.review_status === 'open' ? { key: 'findings_open', runId: run.id } : null;
     },
   };
 }

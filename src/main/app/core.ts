@@ -13,11 +13,13 @@ import { loadOrCreateHostKey, type HostKey, type HostKind, type KeyProtector } f
 import { systemActor, type Ledger, type LedgerWriter } from '../ledger/ledger';
 import { E } from '../ledger/entities';
 import { quickTailCheck } from '../ledger/verify-runner';
-import { isImportRunning } from '../import/import-runner';
-import { JobRunner } from './jobs';
+import { verificationRuns, type VerificationRunRow } from '../ledger/verification-runs';
+import { isImportRunning } from '../import';
+import { JobRunner } from '../workers/jobs';
 import type { PdfPrinter } from '../documents/pdf';
 import type { DocumentViewer } from '../documents/viewer';
-import { buildHandlers, startVerification } from './handlers';
+import { buildHandlers } from './handlers';
+import { startVerification } from './ledger-handlers';
 import { composeServices, findResourcesDir, type Services } from './compose';
 
 export { findResourcesDir, type Services } from './compose';
@@ -123,7 +125,7 @@ export class AppCore {
           if (this.startupFindings.length) return { key: 'startup_findings', runId: null };
           const run = this.lastRunOf(ledger);
           if (!run) return { key: 'never_verified', runId: null };
-          return run['review_status'] === 'open' ? { key: 'findings_open', runId: run['id'] as string } : null;
+          return run.review_status === 'open' ? { key: 'findings_open', runId: run.id } : null;
         },
       },
     });
@@ -166,7 +168,7 @@ export class AppCore {
     const last = this.lastFullRun();
     const dbId = s.ledger.getDatabaseId();
     this.startupFindings = quickTailCheck(s.ledger.db, {
-      fromSeq: last ? (last['verified_through'] as number) + 1 : 1,
+      fromSeq: last ? last.verified_through + 1 : 1,
       anchor: dbId ? this.anchors.read(dbId) : null,
       skewMs: s.settings.get().clockSkewMinutes * 60_000,
     });
@@ -175,11 +177,8 @@ export class AppCore {
     const record = this.startupFindings.filter((f) => f.kind !== 'anchor_behind');
     if (!record.length || !s.ledger.isKeyRegistered() || s.ledger.blocked()) return;
     const json = JSON.stringify(record);
-    const since = (last?.['finished_at'] as number | undefined) ?? 0;
-    const seen = s.ledger.db
-      .prepare("SELECT 1 FROM verification_run WHERE scope = 'startup' AND finished_at >= ? AND findings = ? LIMIT 1")
-      .get(since, json);
-    if (seen) return;
+    const since = last?.finished_at ?? 0;
+    if (verificationRuns(s.ledger.db).startupRecorded(since, json)) return;
     try {
       const at = this.clock();
       s.ledger.write(systemActor, (w: LedgerWriter) => {
@@ -200,12 +199,10 @@ export class AppCore {
   }
 
   /** The last full verification (start-up checks are recorded as runs of scope `startup`). */
-  lastFullRun(): Record<string, unknown> | undefined {
+  lastFullRun(): VerificationRunRow | undefined {
     const s = this.services;
     if (!s) return undefined;
-    return s.ledger.db
-      .prepare('SELECT * FROM verification_run WHERE scope IS NULL ORDER BY finished_at DESC, rev DESC LIMIT 1')
-      .get() as Record<string, unknown> | undefined;
+    return verificationRuns(s.ledger.db).lastFullRun();
   }
 
   /**
@@ -262,16 +259,14 @@ export class AppCore {
   }
 
   /** The last verification run of a ledger (also while its services are being wired). */
-  lastRunOf(ledger: Ledger): Record<string, unknown> | undefined {
-    return ledger.db.prepare('SELECT * FROM verification_run ORDER BY finished_at DESC, rev DESC LIMIT 1').get() as Record<string, unknown> | undefined;
+  lastRunOf(ledger: Ledger): VerificationRunRow | undefined {
+    return verificationRuns(ledger.db).lastRun();
   }
 
-  lastRun(): Record<string, unknown> | undefined {
+  lastRun(): VerificationRunRow | undefined {
     const s = this.services;
     if (!s) return undefined;
-    return s.ledger.db.prepare('SELECT * FROM verification_run ORDER BY finished_at DESC, rev DESC LIMIT 1').get() as
-      | Record<string, unknown>
-      | undefined;
+    return verificationRuns(s.ledger.db).lastRun();
   }
 
   ledgerState(): LedgerState {
@@ -281,11 +276,7 @@ export class AppCore {
     const skew = s.settings.get().clockSkewMinutes * 60_000;
     // Open findings: of every run not yet reviewed (a full verification or a recorded start-up
     // check), and the start-up findings not recorded (an anchor conflict, or a host that cannot write).
-    const open = (
-      s.ledger.db.prepare("SELECT findings FROM verification_run WHERE review_status = 'open'").all() as Array<{
-        findings: string;
-      }>
-    ).flatMap((r) => JSON.parse(r.findings) as Finding[]);
+    const open = verificationRuns(s.ledger.db).openFindings();
     const key = (f: Finding): string => JSON.stringify([f.kind, f.seq, f.entity, f.id]);
     const recorded = new Set(open.map(key));
     const all = [...open, ...this.startupFindings.filter((f) => !recorded.has(key(f)))];
@@ -296,8 +287,8 @@ export class AppCore {
       state: verifying ? 'verifying' : all.length > 0 || conflict ? 'findings' : last ? 'ok' : 'unverified',
       headSeq: head.seq,
       headHash: head.hash,
-      verifiedThrough: last ? (last['verified_through'] as number) : null,
-      verifiedAt: last ? new Date(last['finished_at'] as number).toISOString() : null,
+      verifiedThrough: last ? last.verified_through : null,
+      verifiedAt: last ? new Date(last.finished_at).toISOString() : null,
       openFindings: all.length,
       anchorBehind,
       clockBehindLedger: head.at !== null && this.clock() < head.at - skew,
@@ -319,7 +310,7 @@ export class AppCore {
       this.runDailyJobs();
       const st = s.settings.get();
       const last = this.lastFullRun();
-      const due = !last || this.clock() - (last['finished_at'] as number) > st.verifyEveryHours * 3_600_000;
+      const due = !last || this.clock() - last.finished_at > st.verifyEveryHours * 3_600_000;
       if (due && !this.jobs.isRunning('verify') && !this.jobs.isRunning('restore')) {
         try {
           startVerification(this, null);

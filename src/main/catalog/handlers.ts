@@ -1,4 +1,4 @@
-import { expectMeaning } from '../identity/identity';
+import { expectMeaning } from '../identity';
 import { actorOf, type HandlersOf } from '../dispatcher/handler-kit';
 import type { CatalogKind, CatalogService } from './catalog-service';
 import type { SpecService } from './spec-service';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
 import { translate } from '../../shared/i18n';
-import { userRoles, type IdentityService, type Signer } from '../identity/identity';
+import { userRoles, type IdentityService, type Signer } from '../identity';
 import { openDatabase } from '../db/store';
 import { AnchorStore } from '../ledger/anchor';
 import { loadHostKey, loadOrCreateHostKey, passphraseProtector, type HostKey } from '../ledger/keys';

@@ -2,8 +2,16 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AppErrorException, appError } from '../../shared/contract/errors';
 import { roles, type Role } from '../../shared/domain/roles';
-import { IdentityService, prepareFirstAdministrator, userRoles } from '../identity/identity';
-import { acknowledgeRollback, enrolHost } from '../identity/enrolment';
+import {
+  acknowledgeRollback,
+  enrolHost,
+  identityQueriesOf,
+  IdentityService,
+  prepareFirstAdministrator,
+  SettingsService,
+  userRoles,
+} from '../identity';
+import { databaseIdIn } from '../db/database-info';
 import { parseWitness } from '../../shared/domain/witness';
 import {
   Exit,
@@ -18,7 +26,6 @@ import {
   withAdmin,
   type Global,
 } from './common';
-import { SettingsService } from '../identity/settings';
 import { openSqlite } from '../db/database';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
 import { AnchorStore, readAnchorFile, type Anchor } from '../ledger/anchor';
@@ -477,7 +484,7 @@ function databaseId(file: string): string | null {
   try {
     const db = openSqlite(file, { readonly: true });
     try {
-      return (db.prepare('SELECT id FROM database_info LIMIT 1').get() as { id: string } | undefined)?.id ?? null;
+      return databaseIdIn(db);
     } finally {
       db.close();
     }
@@ -486,9 +493,9 @@ function databaseId(file: string): string | null {
   }
 }
 
-function listPersonalKeys(
-  file: string,
-): Array<{
+const isoOf = (ms: number): string => new Date(ms).toISOString();
+
+function listPersonalKeys(file: string): Array<{
   id: string;
   fingerprint: string;
   user: string;
@@ -499,27 +506,16 @@ function listPersonalKeys(
   try {
     const db = openSqlite(file, { readonly: true });
     try {
-      return (
-        db
-          .prepare(
-            'SELECT id, fingerprint, user_id, enrolment, valid_from, valid_to FROM personal_key ORDER BY user_id, valid_from',
-          )
-          .all() as Array<{
-          id: string;
-          fingerprint: string;
-          user_id: string;
-          enrolment: string;
-          valid_from: number;
-          valid_to: number | null;
-        }>
-      ).map((k) => ({
-        id: k.id,
-        fingerprint: k.fingerprint,
-        user: k.user_id,
-        enrolment: k.enrolment === 'init' || k.enrolment === 'upgrade' ? k.enrolment : 'enrolled',
-        valid_from: new Date(k.valid_from).toISOString(),
-        valid_to: k.valid_to === null ? null : new Date(k.valid_to).toISOString(),
-      }));
+      return identityQueriesOf(db)
+        .allPersonalKeys()
+        .map((k) => ({
+          id: k.id,
+          fingerprint: k.fingerprint,
+          user: k.user_id,
+          enrolment: k.enrolment === 'init' || k.enrolment === 'upgrade' ? k.enrolment : 'enrolled',
+          valid_from: isoOf(k.valid_from),
+          valid_to: k.valid_to === null ? null : isoOf(k.valid_to),
+        }));
     } finally {
       db.close();
     }
@@ -534,24 +530,15 @@ function listKeys(
   try {
     const db = openSqlite(file, { readonly: true });
     try {
-      return (
-        db
-          .prepare('SELECT id, fingerprint, host, host_kind, valid_from, valid_to FROM signing_key ORDER BY valid_from')
-          .all() as Array<{
-          id: string;
-          fingerprint: string;
-          host: string;
-          host_kind: string;
-          valid_from: number;
-          valid_to: number | null;
-        }>
-      ).map((k) => ({
-        id: k.id,
-        fingerprint: k.fingerprint,
-        host: `${k.host_kind}@${k.host}`,
-        valid_from: new Date(k.valid_from).toISOString(),
-        valid_to: k.valid_to === null ? null : new Date(k.valid_to).toISOString(),
-      }));
+      return identityQueriesOf(db)
+        .signingKeys()
+        .map((k) => ({
+          id: k.id,
+          fingerprint: k.fingerprint,
+          host: `${k.host_kind}@${k.host}`,
+          valid_from: isoOf(k.valid_from),
+          valid_to: k.valid_to === null ? null : isoOf(k.valid_to),
+        }));
     } finally {
       db.close();
     }

@@ -10,8 +10,8 @@ import {
   type LedgerProblem,
   type LotReadinessFacts,
 } from '../../shared/rules/readiness';
-import { actorOf, type IdentityService } from '../identity/identity';
-import type { SettingsService } from '../identity/settings';
+import { actorOf, type IdentityService } from '../identity';
+import type { SettingsService } from '../identity';
 import { imfStages } from '../catalog';
 import type { Row } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';

@@ -1,6 +1,6 @@
 import type { SignatureView } from '../../shared/contract/common';
 import { actorOf, type HandlersOf } from '../dispatcher/handler-kit';
-import type { SignatureRow } from '../identity/identity';
+import type { SignatureRow } from '../identity';
 import type { CoaService } from './coa';
 import type { DispositionService } from './disposition-service';
 

@@ -8,7 +8,7 @@ import type { EventName } from '../../shared/contract';
 import { eventChannel } from '../../shared/contract/bridge';
 import { localeFromLanguageTag, translate, type Locale } from '../../shared/i18n';
 import { createAppCore, type AppCore, type CoreLog } from '../app/core';
-import { refuseTestOnlyKdf } from '../identity/kdf';
+import { refuseTestOnlyKdf } from '../identity';
 import { setBusyTimeout, setNativeBinding, UI_BUSY_TIMEOUT_MS } from '../db/database';
 import type { Dispatcher } from '../dispatcher/dispatcher';
 import { registerIpc } from '../dispatcher/ipc';

@@ -6,6 +6,7 @@ import { displayContent, where } from '../ledger/audit-queries';
 import { fileSha256 } from '../ledger/backup';
 import { canonical } from '../ledger/hashing';
 import { entityDef } from '../ledger/registry';
+import { csvQueries, lastSeq } from './queries';
 
 /**
  * The audit trail as a spreadsheet an inspector can sort and filter, and check (issue 18 §9).
@@ -80,24 +81,6 @@ export interface AuditCsvResult {
   elapsed_ms: number;
 }
 
-interface Row {
-  seq: number;
-  at: number;
-  tz: string;
-  actor: string;
-  actor_name: string;
-  ws: string;
-  action: string;
-  entity: string;
-  entity_id: string;
-  reason: string | null;
-  content: string;
-  prev: Buffer;
-  hash: Buffer;
-  cp_at: number | null;
-  cp_key: string | null;
-  cp_sig: Buffer | null;
-}
 
 const CHUNK = 2_000;
 /** Records whose last content is remembered for the "changes" column (older ones are looked up). */
@@ -125,24 +108,9 @@ export async function exportAuditCsv(opts: AuditCsvOptions): Promise<AuditCsvRes
   let fd: number | null = null;
   try {
     const w = where(opts.filter);
-    const through = (db.prepare('SELECT max(seq) AS s FROM audit_entry').get() as { s: number | null }).s ?? 0;
-    const total = w.sql
-      ? (
-          db
-            .prepare(`SELECT count(*) AS n FROM audit_entry ${w.sql} ${w.sql ? 'AND' : 'WHERE'} seq <= ?`)
-            .get(...w.params, through) as { n: number }
-        ).n
-      : through;
-    const cond = w.sql ? `${w.sql} AND seq > ? AND seq <= ?` : 'WHERE seq > ? AND seq <= ?';
-    const chunk = db.prepare(
-      `SELECT e.*, c.at AS cp_at, c.key_id AS cp_key, c.sig AS cp_sig
-       FROM (SELECT seq, at, tz, actor, actor_name, ws, action, entity, entity_id, reason, content, prev, hash
-             FROM audit_entry ${cond} ORDER BY seq LIMIT ${CHUNK}) e
-       LEFT JOIN checkpoint c ON c.seq = e.seq ORDER BY e.seq`,
-    );
-    const previous = db.prepare(
-      'SELECT content FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1',
-    );
+    const through = lastSeq(db);
+    const q = csvQueries(db, w.sql, w.params, CHUNK);
+    const total = q.count(through);
     const last = new Map<string, Record<string, unknown>>();
 
     fd = openSync(partial, 'wx');
@@ -156,7 +124,7 @@ export async function exportAuditCsv(opts: AuditCsvOptions): Promise<AuditCsvRes
     let cursor = 0;
     opts.onProgress?.('csv', 0, total);
     for (;;) {
-      const batch = chunk.all(...w.params, cursor, through) as Row[];
+      const batch = q.chunk(cursor, through);
       if (batch.length === 0) break;
       const lines: string[] = [];
       for (const r of batch) {
@@ -180,8 +148,8 @@ export async function exportAuditCsv(opts: AuditCsvOptions): Promise<AuditCsvRes
         const after = parsed ? displayContent(r.entity, parsed) : {};
         let before = last.get(key) ?? null;
         if (!before && r.action !== 'create') {
-          const p = previous.get(r.entity, r.entity_id, r.seq) as { content: string } | undefined;
-          const pc = p ? parse(p.content) : null;
+          const p = q.previousContent(r.entity, r.entity_id, r.seq);
+          const pc = p !== undefined ? parse(p) : null;
           before = pc ? displayContent(r.entity, pc) : null;
         }
         let changes = '';

@@ -20,6 +20,7 @@ import { fileSha256 } from '../ledger/backup';
 import { verifyFile } from '../ledger/verify-runner';
 import { keyRegistrations, keysText } from './keys-report';
 import { evidenceReadme } from './readme';
+import { databaseIdOf, headEntry } from './queries';
 
 /**
  * `lotseal export --evidence OUT` and the audit screen's evidence export (issue 18 §9): one
@@ -194,15 +195,12 @@ export async function exportEvidence(opts: EvidenceOptions): Promise<EvidenceRes
     let databaseId: string | null = null;
     try {
       keys = keyRegistrations(snap);
-      const h = snap.prepare('SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1').get() as
-        | { seq: number; hash: Buffer }
-        | undefined;
+      const h = headEntry(snap);
       head = h
         ? { seq: h.seq, hash: Buffer.isBuffer(h.hash) ? h.hash.toString('hex') : String(h.hash) }
         : { seq: 0, hash: '0'.repeat(64) };
       try {
-        databaseId =
-          (snap.prepare('SELECT id FROM database_info LIMIT 1').get() as { id: string } | undefined)?.id ?? null;
+        databaseId = databaseIdOf(snap);
       } catch {
         databaseId = null;
       }

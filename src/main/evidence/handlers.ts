@@ -2,11 +2,32 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { ExportResult } from '../../shared/contract/channels/ledger';
 import { fail } from '../../shared/contract/errors';
-import type { AppCore } from '../app/core';
-import type { CallContext, HandlerTable } from '../dispatcher/dispatcher';
+import { actorOf, type HandlersOf } from '../dispatcher/handler-kit';
 import { E } from '../ledger/entities';
-import type { Actor } from '../ledger/ledger';
+import type { Actor, Ledger } from '../ledger/ledger';
+import type { Jobs } from '../workers/jobs';
 import { runExportJob } from './evidence-runner';
+
+/** What the export channels need from the composition root. */
+export interface EvidenceHandlerDeps {
+  /** The data folder (default exports go to its exports/). */
+  dataDir: string;
+  dbFile: string;
+  /** This host as the manifest names it, and the app's version. */
+  workstation: string;
+  appVersion: string;
+  jobs: Jobs;
+  log: { error(i: { channel: string; error: unknown }): void };
+  now(): number;
+  /** The open database (throws when there is none). */
+  ledger(): Pick<Ledger, 'getDatabaseId'>;
+  /** The open database, or null (an export's record is skipped when it closed meanwhile). */
+  openLedger(): Pick<Ledger, 'write'> | null;
+  /** The clock skew allowed by the settings, in ms. */
+  skewMs(): number;
+  /** This host's anchor file of a database. */
+  anchorFile(databaseId: string): string;
+}
 
 /**
  * The audit screen's exports (issue 18 §9): the evidence folder and the complete audit-trail
@@ -20,16 +41,13 @@ type EvidenceChannels = 'audit.exportCsv' | 'evidence.export' | 'exports.result'
 
 const KEEP_RESULTS = 20;
 
-function actorOf(ctx: CallContext): Actor {
-  if (!ctx.session) fail('not_signed_in');
-  return { id: ctx.session.userId, name: ctx.session.printedName };
-}
-
 function stampOf(ms: number): string {
   return new Date(ms).toISOString().replace(/[:.]/g, '-');
 }
 
-export function evidenceHandlers(core: AppCore): Pick<HandlerTable, EvidenceChannels> {
+export function evidenceHandlers(
+  use: () => EvidenceHandlerDeps,
+): Pick<HandlersOf<'audit' | 'evidence' | 'exports'>, EvidenceChannels> {
   const results = new Map<string, ExportResult>();
   const remember = (jobId: string, r: ExportResult): void => {
     results.set(jobId, r);
@@ -44,51 +62,49 @@ export function evidenceHandlers(core: AppCore): Pick<HandlerTable, EvidenceChan
       if (!statSync(folder).isDirectory()) fail('invalid_input', { folder }, 'errors.export_folder_invalid');
       return folder;
     }
-    const dir = join(core.dataDir, 'exports');
+    const dir = join(use().dataDir, 'exports');
     mkdirSync(dir, { recursive: true });
     return dir;
   };
 
   const record = (who: Actor, kind: 'evidence' | 'audit_csv', path: string, sha256: string, headSeq: number): void => {
-    const svc = core.maybe();
-    if (!svc) return;
+    const ledger = use().openLedger();
+    if (!ledger) return;
     try {
-      svc.ledger.write(who, (w) => {
+      ledger.write(who, (w) => {
         w.create(E.backupEvent, { kind, file: basename(path), sha256, head_seq: headSeq, reason: null });
       });
     } catch (e) {
       // The export is complete and on disk; only its record failed (e.g. an import holds the
       // write lock). Logged, never silently: the job itself reports success.
-      core.log.error({ channel: `${kind}.record`, error: e });
+      use().log.error({ channel: `${kind}.record`, error: e });
     }
   };
 
   return {
     'evidence.export': ({ folder }, ctx) => {
-      const svc = core.need();
+      const d = use();
+      const ledger = d.ledger();
       const who = actorOf(ctx);
-      if (core.jobs.isRunning('export')) fail('conflict', {}, 'errors.export_running');
-      const dbId = svc.ledger.getDatabaseId();
-      const out = join(
-        baseFolder(folder),
-        `lotseal-evidence-${(dbId ?? 'database').slice(0, 8)}-${stampOf(core.clock())}`,
-      );
-      const skewMs = svc.settings.get().clockSkewMinutes * 60_000;
+      if (d.jobs.isRunning('export')) fail('conflict', {}, 'errors.export_running');
+      const dbId = ledger.getDatabaseId();
+      const out = join(baseFolder(folder), `lotseal-evidence-${(dbId ?? 'database').slice(0, 8)}-${stampOf(d.now())}`);
+      const skewMs = d.skewMs();
       let jobId = '';
-      jobId = core.jobs.start(
+      jobId = d.jobs.start(
         'export',
         (progress) =>
           runExportJob(
             {
               type: 'evidence',
               opts: {
-                dbFile: core.dbFile,
+                dbFile: d.dbFile,
                 out,
-                anchorFile: dbId ? core.anchors.file(dbId) : null,
+                anchorFile: dbId ? d.anchorFile(dbId) : null,
                 skewMs,
                 exportedBy: `${who.name} (${who.id})`,
-                workstation: core.workstation,
-                appVersion: core.version,
+                workstation: d.workstation,
+                appVersion: d.appVersion,
               },
             },
             progress,
@@ -110,14 +126,15 @@ export function evidenceHandlers(core: AppCore): Pick<HandlerTable, EvidenceChan
     },
 
     'audit.exportCsv': ({ filter, folder }, ctx) => {
-      core.need();
+      const d = use();
+      d.ledger();
       const who = actorOf(ctx);
-      if (core.jobs.isRunning('export')) fail('conflict', {}, 'errors.export_running');
-      const file = join(baseFolder(folder), `lotseal-audit-trail-${stampOf(core.clock())}.csv`);
+      if (d.jobs.isRunning('export')) fail('conflict', {}, 'errors.export_running');
+      const file = join(baseFolder(folder), `lotseal-audit-trail-${stampOf(d.now())}.csv`);
       let jobId = '';
-      jobId = core.jobs.start(
+      jobId = d.jobs.start(
         'export',
-        (progress) => runExportJob({ type: 'csv', opts: { dbFile: core.dbFile, out: file, filter } }, progress),
+        (progress) => runExportJob({ type: 'csv', opts: { dbFile: d.dbFile, out: file, filter } }, progress),
         (r) => {
           record(who, 'audit_csv', r.out, r.sha256, r.through_seq);
           remember(jobId, {

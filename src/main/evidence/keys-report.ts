@@ -1,5 +1,6 @@
 import type { Db } from '../db/database';
 import { sha256Hex } from '../ledger/hashing';
+import { entriesOf, lastSeq, type KeyEntryRow } from './queries';
 
 /**
  * The key registrations of a database as the audit trail tells them (never the tables, which
@@ -54,17 +55,7 @@ export interface KeyRegistrations {
   personal_keys: PersonalKeyRegistration[];
 }
 
-interface EntryRow {
-  seq: number;
-  at: number;
-  actor: string;
-  actor_name: string;
-  action: string;
-  entity: string;
-  entity_id: string;
-  reason: string | null;
-  content: string;
-}
+type EntryRow = KeyEntryRow;
 
 const iso = (v: unknown): string | null =>
   typeof v === 'number' && Number.isFinite(v) ? new Date(v).toISOString() : null;
@@ -77,14 +68,10 @@ function fingerprintOf(publicKey: unknown): string | null {
 }
 
 export function keyRegistrations(db: Db, throughSeq?: number): KeyRegistrations {
-  const head = throughSeq ?? (db.prepare('SELECT max(seq) AS s FROM audit_entry').get() as { s: number | null }).s ?? 0;
+  const head = throughSeq ?? lastSeq(db);
   // The index (entity, entity_id, seq) makes each of these a range scan, not a table scan.
-  const entries = (entity: string): EntryRow[] =>
-    db
-      .prepare(
-        'SELECT seq, at, actor, actor_name, action, entity, entity_id, reason, content FROM audit_entry WHERE entity = ? AND seq <= ? ORDER BY seq',
-      )
-      .all(entity, head) as EntryRow[];
+  const ofEntity = entriesOf(db);
+  const entries = (entity: string): EntryRow[] => ofEntity(entity, head);
   const parse = (r: EntryRow): Record<string, unknown> | null => {
     try {
       const c = JSON.parse(r.content) as unknown;

@@ -1,7 +1,9 @@
 import { fail } from '../../shared/contract/errors';
 import { E } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';
-import { actorOf, userRoles, type IdentityService, type Signer } from './identity';
+import { actorOf, userRoles, type Signer } from './model';
+import type { IdentityService } from './accounts';
+import { identityQueriesOf } from './queries';
 
 /**
  * Host enrolment and the acknowledgement of a rollback (docs/ledger.md §3.1, §4; decisions
@@ -38,10 +40,8 @@ export function enrolHost(
   opts: { name?: string | undefined; thisHost: boolean },
 ): { keyId: string; fingerprint: string; seq: number } {
   mustBeAdministrator(signer);
-  const existing = ledger.db.prepare('SELECT valid_to FROM signing_key WHERE id = ?').get(key.id) as
-    | { valid_to: number | null }
-    | undefined;
-  if (existing) fail('conflict', { fingerprint: key.fingerprint }, 'errors.host_already_enrolled');
+  if (identityQueriesOf(ledger.db).signingKey(key.id))
+    fail('conflict', { fingerprint: key.fingerprint }, 'errors.host_already_enrolled');
   const host = opts.name?.trim() || key.host;
   ledger.write(
     actorOf(signer),

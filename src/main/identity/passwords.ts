@@ -51,5 +51,13 @@ export function newRecoveryCode(): string {
 }
 
 export function normalizeRecoveryCode(code: string): string {
-  return code.toUpperCase().replace(/[^0-9A-Z]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1').match(/.{1,4}/g)?.join('-') ?? '';
+  return (
+    code
+      .toUpperCase()
+      .replace(/[^0-9A-Z]/g, '')
+      .replace(/O/g, '0')
+      .replace(/[IL]/g, '1')
+      .match(/.{1,4}/g)
+      ?.join('-') ?? ''
+  );
 }

@@ -1,7 +1,8 @@
 import type { SessionView } from '../../shared/contract/channels/identity';
 import { permissionsOf, type Permission, type Role } from '../../shared/domain/roles';
 import type { SessionGate, SessionInfo } from '../dispatcher/dispatcher';
-import { userRoles, type IdentityService, type UserRow } from './identity';
+import type { IdentityService } from './accounts';
+import { userRoles, type UserRow } from './model';
 import type { SettingsService } from './settings';
 
 interface Session extends SessionInfo {

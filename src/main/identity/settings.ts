@@ -20,7 +20,9 @@ export class SettingsService {
   get(): Settings {
     if (this.cache) return this.cache;
     const row = this.ledger.get(E.setting, SETTINGS_ID);
-    this.cache = row ? { ...defaultSettings, ...(JSON.parse(row['value'] as string) as Partial<Settings>) } : { ...defaultSettings };
+    this.cache = row
+      ? { ...defaultSettings, ...(JSON.parse(row['value'] as string) as Partial<Settings>) }
+      : { ...defaultSettings };
     return this.cache;
   }
 

@@ -1,20 +1,19 @@
 import { fail } from '../../shared/contract/errors';
-import type { AppCore } from '../app/core';
-import type { CallContext, HandlerTable } from '../dispatcher/dispatcher';
-import type { Actor } from '../ledger/ledger';
+import { actorOf as actor, type HandlersOf } from '../dispatcher/handler-kit';
+import type { Ledger } from '../ledger/ledger';
 import { listPorts } from './connections';
 import { testCapture } from './drivers/print-format';
 import { translate } from '../../shared/i18n';
+import type { InstrumentsService } from './instruments-service';
 
-type InstrumentHandlers = Pick<HandlerTable, Extract<keyof HandlerTable, `instruments.${string}`>>;
-
-function actor(ctx: CallContext): Actor {
-  if (!ctx.session) fail('not_signed_in');
-  return { id: ctx.session.userId, name: ctx.session.printedName };
+/** What the instrument channels need: the instruments service and the ledger's write path. */
+export interface InstrumentsHandlerDeps {
+  instruments: InstrumentsService;
+  ledger: Pick<Ledger, 'write'>;
 }
 
-export function instrumentsHandlers(core: AppCore): InstrumentHandlers {
-  const svc = () => core.need().instruments;
+export function instrumentsHandlers(use: () => InstrumentsHandlerDeps): HandlersOf<'instruments'> {
+  const svc = () => use().instruments;
   return {
     'instruments.list': ({ includeInactive }) => svc().list(includeInactive),
     'instruments.get': ({ id }) => svc().get(id),
@@ -80,8 +79,8 @@ export function instrumentsHandlers(core: AppCore): InstrumentHandlers {
     },
     'instruments.methods.list': () => svc().rules.methodRules(),
     'instruments.methods.save': (i, ctx) => {
-      const s = core.need();
-      return s.ledger.write(actor(ctx), (w) => s.instruments.rules.saveMethodRule(w, i));
+      const d = use();
+      return d.ledger.write(actor(ctx), (w) => d.instruments.rules.saveMethodRule(w, i));
     },
     'instruments.calibration': ({ id, ...i }, ctx) => svc().calibration(actor(ctx), id, i),
     'instruments.printConfig.test': ({ config, text }) => testCapture(config, text),

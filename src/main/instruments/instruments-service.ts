@@ -17,7 +17,7 @@ import type { SignatureMeaning } from '../../shared/domain/roles';
 import type { Locale } from '../../shared/i18n';
 import { translate } from '../../shared/i18n';
 import { entryUnit, isPlanItem, parseDecimal, type TestItem } from '../../shared/rules';
-import { actorOf, type IdentityService } from '../identity/identity';
+import { actorOf, type IdentityService } from '../identity';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots';

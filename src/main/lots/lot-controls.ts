@@ -1,6 +1,6 @@
 import { appError, fail, type AppError } from '../../shared/contract/errors';
 import { QuantityDecimal as D, convertQuantity, isQuantityUnit } from '../../shared/domain/units';
-import type { SettingsService } from '../identity/settings';
+import type { SettingsService } from '../identity';
 import { entityDef, signedContent, type Row } from '../ledger/entities';
 import { canonical, sha256Hex } from '../ledger/hashing';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';

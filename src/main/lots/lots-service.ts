@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { BatchView, LotView, lotDetailSchema, movementViewSchema } from '../../shared/contract/channels/lots';
 import type { QuantityUnit } from '../../shared/domain/units';
 import type { CatalogService } from '../catalog';
-import type { IdentityService } from '../identity/identity';
+import type { IdentityService } from '../identity';
 import type { Row } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { LotDecisions, type Decision, type LotDecisionGate } from './decisions';

@@ -9,8 +9,8 @@ import type {
 import { fail } from '../../shared/contract/errors';
 import type { SignatureMeaning } from '../../shared/domain/roles';
 import { LabDecimal } from '../../shared/rules';
-import { actorOf, type IdentityService } from '../identity/identity';
-import { signatureView } from '../app/signature-view';
+import { actorOf, type IdentityService } from '../identity';
+import { signatureView } from '../identity';
 import type { Row, Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L, localDate, nextSequencedCode, type LotControls, type LotsService, type OpenRecall } from '../lots';

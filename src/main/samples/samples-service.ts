@@ -14,7 +14,7 @@ import type { Permission } from '../../shared/domain/roles';
 import type { Locale } from '../../shared/i18n';
 import { printLabel, type DocumentsService, type LabelSize } from '../documents';
 import type { CatalogService, SpecService } from '../catalog';
-import type { IdentityService } from '../identity/identity';
+import type { IdentityService } from '../identity';
 import type { Row } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import type { LotControls } from '../lots';

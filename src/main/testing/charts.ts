@@ -9,7 +9,7 @@ import {
   westgardFlags,
   type TestItem,
 } from '../../shared/rules';
-import { actorOf, type IdentityService } from '../identity/identity';
+import { actorOf, type IdentityService } from '../identity';
 import type { Row } from '../ledger/entities';
 import type { Actor, Ledger } from '../ledger/ledger';
 import { T } from './entities';

@@ -1,6 +1,6 @@
 import type { SignatureView } from '../../shared/contract/common';
 import { actorOf, type HandlersOf } from '../dispatcher/handler-kit';
-import type { IdentityService } from '../identity/identity';
+import type { IdentityService } from '../identity';
 import { chartKey } from './charts';
 import type { TestingService } from './testing-service';
 

@@ -1,9 +1,14 @@
 import { fail } from '../../shared/contract/errors';
-import type { AppCore } from '../app/core';
-import type { HandlerTable } from '../dispatcher/dispatcher';
+import type { HandlersOf } from '../dispatcher/handler-kit';
+import type { HostKind } from '../ledger/keys';
 import { keySeal, MIN_KEY_PASSPHRASE } from './host-key-access';
 
-type WorkstationHandlers = Pick<HandlerTable, Extract<keyof HandlerTable, `hostKey.${string}`>>;
+/** What the key channels of a running core need: where the data is, the host's kind and key. */
+export interface WorkstationHandlerDeps {
+  dataDir: string;
+  hostKind: HostKind;
+  fingerprint: string;
+}
 
 /**
  * The key channels of a running core: the key is open, so status says so and the recovery
@@ -11,19 +16,20 @@ type WorkstationHandlers = Pick<HandlerTable, Extract<keyof HandlerTable, `hostK
  * enrolment, Trust I, not a pre-sign-in action). The locked desktop serves them from
  * key-recovery-host.ts instead.
  */
-export function workstationHandlers(core: AppCore): WorkstationHandlers {
+export function workstationHandlers(use: () => WorkstationHandlerDeps): HandlersOf<'hostKey'> {
   return {
     'hostKey.status': () => {
-      const seal = keySeal(core.dataDir, core.hostKind);
+      const { dataDir, hostKind, fingerprint } = use();
+      const seal = keySeal(dataDir, hostKind);
       return {
         state: 'open',
         seal,
         reason: null,
         detail: null,
-        fingerprint: core.key.fingerprint,
+        fingerprint,
         osProtection: seal === 'os',
         minPassphrase: MIN_KEY_PASSPHRASE,
-        dataDir: core.dataDir,
+        dataDir,
         logFile: null,
       };
     },

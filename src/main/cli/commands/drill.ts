@@ -30,7 +30,7 @@ export function registerDrillCommand(program: Command, g: () => Global): void {
         o.passwordFile,
         'lots.decide',
         (ledger, _identity, actor, services) => {
-          if (!ledger.db.prepare('SELECT 1 FROM lot WHERE code = ?').get(o.lot)) {
+          if (!services.lots.lotRow(o.lot)) {
             if (g().json) process.stdout.write(`${JSON.stringify({ error: 'lot_not_found', lot: o.lot })}\n`);
             else process.stderr.write(`lotseal: no lot with code ${JSON.stringify(o.lot)}\n`);
             throw new Exit(1);

@@ -9,6 +9,7 @@ import { AnchorStore } from '../../ledger/anchor';
 import { exportAuditCsv } from '../../evidence/audit-csv';
 import { exportEvidence } from '../../evidence/evidence-export';
 import { Exit, dataDir, dbPath, out, type Global } from '../common';
+import { databaseIdIn } from '../../db/database-info';
 
 /**
  * `lotseal export --evidence OUT --db FILE [--anchor FILE | --no-anchor] [--json]` and
@@ -32,9 +33,7 @@ function who(): string {
 function databaseId(file: string): string | null {
   const db = openSqlite(file, { readonly: true });
   try {
-    return (db.prepare('SELECT id FROM database_info LIMIT 1').get() as { id: string } | undefined)?.id ?? null;
-  } catch {
-    return null;
+    return databaseIdIn(db);
   } finally {
     db.close();
   }

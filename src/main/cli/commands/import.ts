@@ -1,8 +1,7 @@
 import { tmpdir } from 'node:os';
 import type { Command } from 'commander';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
-import { fileKinds, type ImportFiles } from '../../import/formats';
-import type { ImportReport } from '../../import/import-files';
+import { fileKinds, type ImportFiles, type ImportReport } from '../../import';
 import { Exit, out, withUser, type Global } from '../common';
 
 /**

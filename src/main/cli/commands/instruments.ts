@@ -199,6 +199,7 @@ export function registerInstrumentCommands(program: Command, g: () => Global): v
         if (!DRIVERS.includes(o.driver)) badArg('driver', o.driver, DRIVERS.join(', '));
         if (o.format !== undefined && !(shippedFormatIds as readonly string[]).includes(o.format))
           badArg('format', o.format, shippedFormatIds.join(', '));
+        // eslint-disable-next-line no-restricted-syntax -- 'with --driver print' is English (the usage hint), not SQL
         if (o.format !== undefined && o.driver !== 'print') badArg('format', o.format, 'with --driver print');
         const values: Record<string, string> = {};
         for (const kv of o.value) {

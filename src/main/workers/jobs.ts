@@ -40,10 +40,16 @@ export class JobRunner {
       })
       .catch((e: unknown) => {
         this.running.delete(jobId);
-        const msg = e && typeof e === 'object' && 'error' in e ? String((e as { error: { messageKey: string } }).error.messageKey) : String(e);
+        const msg =
+          e && typeof e === 'object' && 'error' in e
+            ? String((e as { error: { messageKey: string } }).error.messageKey)
+            : String(e);
         onError?.(msg);
         this.emit({ jobId, kind, phase: 'failed', done: 0, total: 1, finished: true, error: msg });
       });
     return jobId;
   }
 }
+
+/** What a capability's handlers may do with the job runner: start a job, ask whether one runs. */
+export type Jobs = Pick<JobRunner, 'start' | 'isRunning'>;

@@ -3,11 +3,30 @@ import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImportReportView } from '../../shared/contract/channels/trace';
 import { AppErrorException, appError, fail } from '../../shared/contract/errors';
-import type { CallContext, HandlerTable } from '../dispatcher/dispatcher';
-import type { ImportReport } from '../import/import-files';
-import { isImportRunning, runImportInWorker } from '../import/import-runner';
-import type { FileKind } from '../import/formats';
-import type { AppCore } from './core';
+import type { CallContext } from '../dispatcher/dispatcher';
+import type { HandlersOf } from '../dispatcher/handler-kit';
+import type { HostKey } from '../ledger/keys';
+import type { Ledger } from '../ledger/ledger';
+import type { Jobs } from '../workers/jobs';
+import type { ImportReport } from './import-files';
+import { isImportRunning, runImportInWorker } from './import-runner';
+import type { FileKind } from './formats';
+
+/** What the import channels need from the composition root. */
+export interface ImportHandlerDeps {
+  /** The data folder (uploads are staged in its staging/). */
+  dataDir: string;
+  dbFile: string;
+  /** This host's key (the worker writes with it). */
+  key: HostKey;
+  jobs: Jobs;
+  /** The open database (throws when there is none). */
+  ledger(): Pick<Ledger, 'workstation' | 'timeZone'>;
+  /** The go-live date of the open database; null when no database is open. */
+  goLiveDate(): string | null;
+  /** Another connection wrote: every screen hears that the ledger moved. */
+  ledgerChanged(): void;
+}
 
 interface Upload {
   owner: string;
@@ -25,7 +44,8 @@ interface JobResult {
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
 
 function view(r: ImportReport, dryRun: boolean): ImportReportView {
-  const counts = (c: Partial<Record<string, number>>) => Object.fromEntries(Object.entries(c).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  const counts = (c: Partial<Record<string, number>>) =>
+    Object.fromEntries(Object.entries(c).filter((e): e is [string, number] => typeof e[1] === 'number'));
   return {
     ok: r.ok,
     dryRun,
@@ -49,14 +69,14 @@ function view(r: ImportReport, dryRun: boolean): ImportReportView {
  * thread while the main process stays responsive. While it runs, the app's own writes are
  * refused with a clear message (Ledger write gate) instead of waiting on the lock.
  */
-export function importHandlers(core: AppCore): Pick<HandlerTable, 'import.upload' | 'import.start' | 'import.result' | 'import.status'> {
+export function importHandlers(use: () => ImportHandlerDeps): HandlersOf<'import'> {
   const uploads = new Map<string, Upload>();
   const results = new Map<string, JobResult>();
   const who = (ctx: CallContext): string => {
     if (!ctx.session) fail('not_signed_in');
     return ctx.session.userId;
   };
-  const root = (): string => join(core.dataDir, 'staging');
+  const root = (): string => join(use().dataDir, 'staging');
   return {
     'import.upload': ({ uploadId, file, fileName, chunkBase64, final }, ctx) => {
       const owner = who(ctx);
@@ -72,7 +92,8 @@ export function importHandlers(core: AppCore): Pick<HandlerTable, 'import.upload
       const bytes = Buffer.from(chunkBase64, 'base64');
       const entry = up.files[file] ?? { path: join(up.dir, `${file}.csv`), name: fileName, bytes: 0, complete: false };
       if (entry.complete) fail('conflict', { file: fileName }, 'errors.upload_complete');
-      if (entry.bytes + bytes.length > MAX_UPLOAD_BYTES) fail('invalid_input', { file: fileName }, 'errors.upload_too_large');
+      if (entry.bytes + bytes.length > MAX_UPLOAD_BYTES)
+        fail('invalid_input', { file: fileName }, 'errors.upload_too_large');
       appendFileSync(entry.path, bytes);
       entry.bytes += bytes.length;
       // Only a file whose last chunk arrived may be imported: an interrupted upload would
@@ -85,8 +106,10 @@ export function importHandlers(core: AppCore): Pick<HandlerTable, 'import.upload
       const owner = who(ctx);
       const up = uploads.get(uploadId);
       if (!up || up.owner !== owner) fail('not_found', { entity: 'upload', id: uploadId });
-      if (isImportRunning()) throw new AppErrorException(appError('conflict', { what: 'import' }, 'import.import_running'));
-      const svc = core.need();
+      if (isImportRunning())
+        throw new AppErrorException(appError('conflict', { what: 'import' }, 'import.import_running'));
+      const d = use();
+      const ledger = d.ledger();
       const files: Partial<Record<FileKind, string>> = {};
       for (const [k, f] of Object.entries(up.files)) {
         if (!f) continue;
@@ -96,15 +119,15 @@ export function importHandlers(core: AppCore): Pick<HandlerTable, 'import.upload
       if (Object.keys(files).length === 0) fail('invalid_input', { field: 'files' }, 'errors.import_no_files');
       const actor = { id: owner, name: ctx.session!.printedName };
       const holder: { id: string } = { id: '' };
-      holder.id = core.jobs.start(
+      holder.id = d.jobs.start(
         'import',
         async (progress) => {
           const report = await runImportInWorker({
-            dbFile: core.dbFile,
-            key: core.key,
-            workstation: svc.ledger.workstation,
-            timeZone: svc.ledger.timeZone,
-            anchorsDataDir: core.dataDir,
+            dbFile: d.dbFile,
+            key: d.key,
+            workstation: ledger.workstation,
+            timeZone: ledger.timeZone,
+            anchorsDataDir: d.dataDir,
             actor,
             files,
             ...(correctionReason ? { correctionReason } : {}),
@@ -118,7 +141,7 @@ export function importHandlers(core: AppCore): Pick<HandlerTable, 'import.upload
           results.set(holder.id, { done: true, report: view(report, dryRun), error: null, owner });
           if (!dryRun) {
             // Another connection wrote: tell every screen the ledger moved, and drop the files.
-            core.dispatcher.emit('all', 'ledger.changed', core.ledgerState());
+            d.ledgerChanged();
             if (report.ok) {
               rmSync(up.dir, { recursive: true, force: true });
               uploads.delete(uploadId);
@@ -136,8 +159,8 @@ export function importHandlers(core: AppCore): Pick<HandlerTable, 'import.upload
       return { done: r.done, report: r.report, error: r.error };
     },
     'import.status': () => {
-      const svc = core.maybe();
-      return { running: isImportRunning(), ...(svc ? { goLiveDate: svc.controls.goLiveDate() } : {}) };
+      const goLiveDate = use().goLiveDate();
+      return { running: isImportRunning(), ...(goLiveDate !== null ? { goLiveDate } : {}) };
     },
   };
 }
