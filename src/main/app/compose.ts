@@ -20,7 +20,7 @@ import { DrillsService } from '../recall/drills-service';
 import { TestingService } from '../testing';
 import { SamplesService } from '../samples';
 import { traceLot } from '../trace/trace';
-import { signatureView } from './signature-view';
+import { signatureView } from '../identity';
 
 /** The services of an opened database. */
 export interface Services {
