@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { envAlertViewSchema } from '../../shared/contract/channels/intake';
+import type { envAlertViewSchema } from '../../shared/contract/channels/environment';
 import { fail } from '../../shared/contract/errors';
 import { permissionsOf, type SignatureMeaning } from '../../shared/domain/roles';
 import { actorOf, userRoles, type IdentityService } from '../identity/identity';
