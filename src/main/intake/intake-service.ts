@@ -5,7 +5,6 @@ import {
   type IntakeView,
   type PanelItem,
   type TankerDocumentInput,
-  type documentProblems,
   type lateFailureDetailSchema,
 } from '../../shared/contract/channels/intake';
 import type {
@@ -22,13 +21,34 @@ import { isValidDate, limitText, type TestItem, type WorkCalendar } from '../../
 import { traceLot } from '../trace/trace';
 import { actorOf, type IdentityService } from '../identity/identity';
 import { signatureView } from '../app/signature-view';
-import type { Row, Value } from '../ledger/entities';
+import type { Row } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots/entities';
 import { localDate } from '../lots/codes';
 import type { SamplesService } from '../samples/samples-service';
 import type { ResultsService } from '../testing/results-service';
 import { I } from './entities';
+import {
+  documentsRecord,
+  intakeQueries,
+  type IntakeQueries,
+  intakeRecord,
+  panelRecord,
+  samplingRecord,
+  appealRecord,
+  type AppealRecord,
+  type DocumentProblem,
+  type DocumentsRecord,
+  type IntakeListFilter,
+  type IntakeRecord,
+  type ItemRules,
+  type LotRow,
+  type PanelRecord,
+  type RecordedDocument,
+  type RuleBasis,
+  type TankerDocumentKind,
+  type Timing,
+} from './queries';
 
 type PanelView = z.infer<typeof panelViewSchema>;
 type AppealView = z.infer<typeof appealViewSchema>;
@@ -37,8 +57,6 @@ type IntakeCheck = z.infer<typeof intakeCheckSchema>;
 type SamplingState = z.infer<typeof samplingStateSchema>;
 type Performance = z.infer<typeof supplierPerformanceSchema>;
 type LateFailureDetail = z.infer<typeof lateFailureDetailSchema>;
-type DocumentProblem = (typeof documentProblems)[number];
-type TankerDocumentKind = (typeof tankerDocumentKinds)[number];
 
 /** Lots that may be put on hold (a hold acts on what is left of them, shipped in part or not). */
 const USABLE = new Set(['accepted', 'released']);
@@ -68,9 +86,6 @@ function testItem(over: Partial<TestItem> & Pick<TestItem, 'code' | 'name_zh' | 
     ...over,
   };
 }
-
-type Timing = PanelItem['timing'];
-type RuleBasis = PanelItem['rule'];
 
 const screen = (
   code: string,
@@ -308,7 +323,7 @@ export function normalisePanelItem(i: Partial<PanelItem> & { code: string }): Pa
   };
 }
 
-export type ItemRules = Record<string, { timing: Timing; rule: RuleBasis }>;
+export type { ItemRules };
 
 /** a ÷ b as a percentage with one decimal, rounded half up, in integer arithmetic (counts, not lab values). */
 function tenthsPercent(a: number, b: number): string {
@@ -318,12 +333,8 @@ function tenthsPercent(a: number, b: number): string {
 
 const REFUSING: ReadonlyArray<keyof Declarations> = ['noColostrum', 'noTreatment', 'withdrawalRespected'];
 
-function iso(ms: Value | undefined): string | null {
+function iso(ms: number | null | undefined): string | null {
   return typeof ms === 'number' ? new Date(ms).toISOString() : null;
-}
-
-function json<T>(v: Value | undefined, fallback: T): T {
-  return typeof v === 'string' && v ? (JSON.parse(v) as T) : fallback;
 }
 
 /**
@@ -333,6 +344,8 @@ function json<T>(v: Value | undefined, fallback: T): T {
  * sampling level (tightened after a failure until N consecutive passes).
  */
 export class IntakeService {
+  private readonly q: IntakeQueries;
+
   constructor(
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
@@ -340,10 +353,8 @@ export class IntakeService {
     private readonly results: ResultsService,
     /** The spot checks of a lot (the register, src/main/intake/spot-checks.ts), shown on its intake. */
     private readonly spotChecksFor: (lotCode: string) => IntakeDetail['spotChecks'],
-  ) {}
-
-  private get db() {
-    return this.ledger.db;
+  ) {
+    this.q = intakeQueries(this.ledger.db);
   }
 
   today(): string {
@@ -352,7 +363,7 @@ export class IntakeService {
 
   // ------------------------------------------------------------------ panels
 
-  private panelView(r: Row | null, builtIn = false): PanelView {
+  private panelView(r: PanelRecord | null, builtIn = false): PanelView {
     if (!r || builtIn) {
       return {
         id: null,
@@ -369,33 +380,27 @@ export class IntakeService {
     return {
       id: r.id,
       rev: r.rev,
-      code: r['code'] as string,
-      nameZh: r['name_zh'] as string,
-      nameEn: r['name_en'] as string,
-      supplierCode: (r['supplier_code'] as string | null) ?? null,
-      items: json<PanelItem[]>(r['items'], []).map(normalisePanelItem),
-      active: r['active'] === 1,
+      code: r.code,
+      nameZh: r.name_zh,
+      nameEn: r.name_en,
+      supplierCode: r.supplier_code ?? null,
+      items: r.items.map(normalisePanelItem),
+      active: r.active,
       builtIn: false,
     };
   }
 
   panels(): PanelView[] {
-    const rows = this.db
-      .prepare('SELECT * FROM intake_panel WHERE retired = 0 ORDER BY supplier_code IS NOT NULL, supplier_code, code')
-      .all() as Row[];
-    const plant = rows.some((r) => r['supplier_code'] === null && r['active'] === 1);
+    const rows = this.q.panels();
+    const plant = rows.some((r) => r.supplier_code === null && r.active);
     return [...(plant ? [] : [this.panelView(null, true)]), ...rows.map((r) => this.panelView(r))];
   }
 
   /** The panel for a supplier: its own active panel, else the plant's, else the built-in one. */
   panelFor(supplierCode: string): PanelView {
-    const own = this.db
-      .prepare('SELECT * FROM intake_panel WHERE supplier_code = ? AND active = 1 AND retired = 0 LIMIT 1')
-      .get(supplierCode) as Row | undefined;
+    const own = this.q.supplierPanel(supplierCode);
     if (own) return this.panelView(own);
-    const plant = this.db
-      .prepare('SELECT * FROM intake_panel WHERE supplier_code IS NULL AND active = 1 AND retired = 0 LIMIT 1')
-      .get() as Row | undefined;
+    const plant = this.q.plantPanel();
     return plant ? this.panelView(plant) : this.panelView(null, true);
   }
 
@@ -417,18 +422,14 @@ export class IntakeService {
     const f = i.fields;
     const codes = f.items.map((x) => x.code);
     if (new Set(codes).size !== codes.length) fail('invalid_input', { field: 'items' }, 'errors.panel_item_repeated');
-    if (f.supplierCode && !this.db.prepare('SELECT 1 FROM supplier WHERE code = ? AND retired = 0').get(f.supplierCode))
+    if (f.supplierCode && !this.q.supplierExists(f.supplierCode))
       fail('not_found', { entity: 'supplier', id: f.supplierCode }, 'errors.supplier_unknown');
     if (i.id && !i.reason) fail('invalid_input', { field: 'reason' }, 'errors.reason_required');
     return this.ledger.write(actor, (w) => {
       if (f.active) {
         // One active panel per supplier (and one for the plant).
-        const others = this.db
-          .prepare(
-            `SELECT id FROM intake_panel WHERE active = 1 AND retired = 0 AND ${f.supplierCode ? 'supplier_code = ?' : 'supplier_code IS NULL'} AND id <> ?`,
-          )
-          .all(...(f.supplierCode ? [f.supplierCode] : []), i.id ?? '') as Array<{ id: string }>;
-        for (const o of others) w.update(I.panel, o.id, { active: 0 }, { reason: `replaced by panel ${f.code}` });
+        for (const id of this.q.otherActivePanels(f.supplierCode, i.id ?? ''))
+          w.update(I.panel, id, { active: 0 }, { reason: `replaced by panel ${f.code}` });
       }
       const fields = {
         code: f.code,
@@ -442,11 +443,10 @@ export class IntakeService {
         const cur = w.get(I.panel, i.id);
         if (!cur) fail('not_found', { entity: 'intake_panel', id: i.id });
         if (cur['code'] !== f.code) fail('invalid_input', { field: 'code' }, 'errors.code_immutable');
-        return this.panelView(w.update(I.panel, i.id, fields, { reason: i.reason! }));
+        return this.panelView(panelRecord(w.update(I.panel, i.id, fields, { reason: i.reason! })));
       }
-      if (this.db.prepare('SELECT 1 FROM intake_panel WHERE code = ?').get(f.code))
-        fail('conflict', { code: f.code }, 'errors.code_taken');
-      return this.panelView(w.create(I.panel, fields));
+      if (this.q.panelCodeTaken(f.code)) fail('conflict', { code: f.code }, 'errors.code_taken');
+      return this.panelView(panelRecord(w.create(I.panel, fields)));
     });
   }
 
@@ -457,10 +457,10 @@ export class IntakeService {
   }
 
   /** The panel items a tanker sample gets: the supplier's panel at the supplier's sampling level. */
-  panelItems(lot: Row): TestItem[] | null {
-    if (lot['kind'] !== 'raw_milk') return null;
-    const supplier = lot['supplier_code'] as string | null;
-    if (!supplier) return null;
+  panelItems(lot: Pick<Row, 'kind' | 'supplier_code'>): TestItem[] | null {
+    if (lot.kind !== 'raw_milk') return null;
+    const supplier = lot.supplier_code;
+    if (typeof supplier !== 'string' || !supplier) return null;
     return this.levelItems(supplier).map(
       ({ level: _level, screen: _screen, timing: _timing, rule: _rule, ...item }) => item,
     );
@@ -468,21 +468,19 @@ export class IntakeService {
 
   // ------------------------------------------------------------------ sampling levels
 
-  private samplingRow(supplierCode: string): Row | undefined {
-    return this.db
-      .prepare('SELECT * FROM supplier_sampling WHERE supplier_code = ? AND retired = 0')
-      .get(supplierCode) as Row | undefined;
+  private samplingRow(supplierCode: string) {
+    return this.q.sampling(supplierCode);
   }
 
   sampling(supplierCode: string): SamplingState {
     const r = this.samplingRow(supplierCode);
     return {
       supplierCode,
-      level: ((r?.['level'] as string | undefined) ?? 'normal') as SamplingState['level'],
-      consecutivePasses: (r?.['consecutive_passes'] as number | undefined) ?? 0,
-      passesRequired: (r?.['passes_required'] as number | undefined) ?? DEFAULT_PASSES_REQUIRED,
-      changedAt: iso(r?.['changed_at']),
-      reason: (r?.['reason'] as string | null | undefined) ?? null,
+      level: r?.level ?? 'normal',
+      consecutivePasses: r?.consecutive_passes ?? 0,
+      passesRequired: r?.passes_required ?? DEFAULT_PASSES_REQUIRED,
+      changedAt: iso(r?.changed_at),
+      reason: r?.reason ?? null,
     };
   }
 
@@ -490,11 +488,7 @@ export class IntakeService {
     const r = this.samplingRow(supplierCode);
     const state = this.sampling(supplierCode);
     if (!r) return { ...state, history: [] };
-    const entries = this.db
-      .prepare(
-        "SELECT at, actor, content, reason FROM audit_entry WHERE entity = 'supplier_sampling' AND entity_id = ? ORDER BY seq DESC LIMIT 200",
-      )
-      .all(r.id) as Array<{ at: number; actor: string; content: string; reason: string | null }>;
+    const entries = this.q.samplingHistory(r.id);
     return {
       ...state,
       history: entries.map((e) => {
@@ -504,14 +498,14 @@ export class IntakeService {
           by: e.actor,
           level: String(c['level']),
           consecutivePasses: Number(c['consecutive_passes']),
-          reason: e.reason ?? (c['reason'] as string | null) ?? null,
+          reason: e.reason ?? (typeof c['reason'] === 'string' ? c['reason'] : null),
         };
       }),
     };
   }
 
   configureSampling(actor: Actor, supplierCode: string, passesRequired: number, reason: string): SamplingState {
-    if (!this.db.prepare('SELECT 1 FROM supplier WHERE code = ? AND retired = 0').get(supplierCode))
+    if (!this.q.supplierExists(supplierCode))
       fail('not_found', { entity: 'supplier', id: supplierCode }, 'errors.supplier_unknown');
     return this.ledger.write(actor, (w) => {
       const r = this.samplingRow(supplierCode);
@@ -552,9 +546,9 @@ export class IntakeService {
       );
       return;
     }
-    const cur = w.get(I.supplierSampling, r.id)!;
-    const patch: Record<string, Value> = { level: 'tightened', consecutive_passes: 0 };
-    if (cur['level'] !== 'tightened') {
+    const cur = samplingRecord(w.get(I.supplierSampling, r.id)!);
+    const patch: Record<string, string | number> = { level: 'tightened', consecutive_passes: 0 };
+    if (cur.level !== 'tightened') {
       patch['changed_at'] = w.at;
       patch['reason'] = reason;
     }
@@ -565,10 +559,10 @@ export class IntakeService {
   recordPass(w: LedgerWriter, supplierCode: string, why: string): void {
     const r = this.samplingRow(supplierCode);
     if (!r) return;
-    const cur = w.get(I.supplierSampling, r.id)!;
-    if (cur['level'] !== 'tightened') return;
-    const passes = (cur['consecutive_passes'] as number) + 1;
-    if (passes >= (cur['passes_required'] as number)) {
+    const cur = samplingRecord(w.get(I.supplierSampling, r.id)!);
+    if (cur.level !== 'tightened') return;
+    const passes = cur.consecutive_passes + 1;
+    if (passes >= cur.passes_required) {
       const reason = `normal: ${passes} consecutive passes (last: ${why})`;
       w.update(
         I.supplierSampling,
@@ -581,36 +575,30 @@ export class IntakeService {
         I.supplierSampling,
         r.id,
         { consecutive_passes: passes },
-        { reason: `pass ${passes} of ${cur['passes_required'] as number}: ${why}` },
+        { reason: `pass ${passes} of ${cur.passes_required}: ${why}` },
       );
   }
 
   // ------------------------------------------------------------------ intake
 
-  private intakeRow(lotCode: string): Row | undefined {
-    return this.db.prepare('SELECT * FROM raw_milk_intake WHERE lot_code = ? AND retired = 0').get(lotCode) as
-      | Row
-      | undefined;
+  private intakeRow(lotCode: string): IntakeRecord | undefined {
+    return this.q.intake(lotCode);
   }
 
-  private mustTanker(lotCode: string): Row {
-    const lot = this.db.prepare('SELECT * FROM lot WHERE code = ? AND retired = 0').get(lotCode) as Row | undefined;
+  private mustTanker(lotCode: string): LotRow {
+    const lot = this.q.lot(lotCode);
     if (!lot) fail('not_found', { entity: 'lot', id: lotCode }, 'errors.lot_not_found');
-    if (lot['kind'] !== 'raw_milk' || !lot['receipt_id'])
-      fail('invalid_input', { lot: lotCode }, 'errors.intake_not_tanker');
+    if (lot.kind !== 'raw_milk' || !lot.receipt_id) fail('invalid_input', { lot: lotCode }, 'errors.intake_not_tanker');
     return lot;
   }
 
   private supplierName(code: string): string | null {
-    return (
-      (this.db.prepare('SELECT name FROM supplier WHERE code = ?').get(code) as { name: string } | undefined)?.name ??
-      null
-    );
+    return this.q.supplierName(code);
   }
 
   /** The item rules recorded at the start (intakes before issue 20: every item gating, the built-in bases). */
-  private itemRules(intake: Row | undefined): ItemRules {
-    return json<ItemRules>(intake?.['item_rules'], {});
+  private itemRules(intake: IntakeRecord | undefined): ItemRules {
+    return intake?.item_rules ?? {};
   }
 
   private ruleOf(rules: ItemRules, code: string): { timing: Timing; rule: RuleBasis } {
@@ -624,41 +612,33 @@ export class IntakeService {
     return checks.length ? 'plant' : 'declaration';
   }
 
-  view(r: Row): IntakeView {
-    const status = r['status'] as IntakeView['status'];
-    const causes = json<string[]>(r['reject_causes'], []);
+  view(r: IntakeRecord): IntakeView {
+    const status = r.status;
+    const causes = r.reject_causes;
     return {
       id: r.id,
-      lotCode: r['lot_code'] as string,
-      supplierCode: r['supplier_code'] as string,
-      supplierName: this.supplierName(r['supplier_code'] as string),
-      declarations: json<Declarations>(r['declarations'], {
-        noColostrum: false,
-        noTreatment: false,
-        withdrawalRespected: false,
-        healthCertificates: false,
-      }),
-      samplingLevel: r['sampling_level'] as IntakeView['samplingLevel'],
-      panelCode: (r['panel_code'] as string | null) ?? null,
-      sampleCode: (r['sample_code'] as string | null) ?? null,
+      lotCode: r.lot_code,
+      supplierCode: r.supplier_code,
+      supplierName: this.supplierName(r.supplier_code),
+      declarations: r.declarations,
+      samplingLevel: r.sampling_level,
+      panelCode: r.panel_code ?? null,
+      sampleCode: r.sample_code ?? null,
       status,
       rejectCauses: causes,
-      decisionReason: (r['decision_reason'] as string | null) ?? null,
-      decidedBy: (r['decided_by'] as string | null) ?? null,
-      decidedAt: iso(r['decided_at']),
-      reportDocumentId: (r['report_document_id'] as string | null) ?? null,
-      openedBy: r['opened_by'] as string,
-      openedAt: iso(r['opened_at'])!,
+      decisionReason: r.decision_reason ?? null,
+      decidedBy: r.decided_by ?? null,
+      decidedAt: iso(r.decided_at),
+      reportDocumentId: r.report_document_id ?? null,
+      openedBy: r.opened_by,
+      openedAt: iso(r.opened_at)!,
       // Rejections recorded before issue 20 carry no basis: it is read from their causes.
-      rejectBasis:
-        status !== 'rejected'
-          ? null
-          : ((r['reject_basis'] as IntakeView['rejectBasis']) ?? this.rejectBasisOf(causes, this.itemRules(r))),
+      rejectBasis: status !== 'rejected' ? null : (r.reject_basis ?? this.rejectBasisOf(causes, this.itemRules(r))),
     };
   }
 
   /** Checks, proposal and causes from the records (never stored: always recomputed). */
-  private evaluate(intake: Row | undefined): {
+  private evaluate(intake: IntakeRecord | undefined): {
     checks: IntakeCheck[];
     proposal: 'accept' | 'reject' | 'incomplete';
     causes: string[];
@@ -671,32 +651,21 @@ export class IntakeService {
     const pendingRetrospective: string[] = [];
     const rules = this.itemRules(intake);
     if (intake) {
-      const d = json<Declarations>(intake['declarations'], {
-        noColostrum: false,
-        noTreatment: false,
-        withdrawalRespected: false,
-        healthCertificates: false,
-      });
+      const d = intake.declarations;
       for (const k of ['noColostrum', 'noTreatment', 'withdrawalRespected', 'healthCertificates'] as const)
         if (!d[k]) causes.push(`declaration.${k}`);
     }
-    const sampleCode = (intake?.['sample_code'] as string | null | undefined) ?? null;
+    const sampleCode = intake?.sample_code ?? null;
     let incomplete = !intake;
     if (sampleCode) {
       const s = this.samples.sampleRow(sampleCode);
-      const rows = s
-        ? (this.db
-            .prepare(
-              "SELECT * FROM test_result WHERE sample_id = ? AND retired = 0 AND status <> 'invalidated' ORDER BY position, attempt",
-            )
-            .all(s.id) as Row[])
-        : [];
+      const rows = s ? this.q.panelResults(s.id) : [];
       let gating = 0;
       for (const r of rows) {
-        const item = JSON.parse(r['item'] as string) as TestItem & { screen?: boolean };
-        const verdict = (r['verdict'] as IntakeCheck['verdict']) ?? null;
+        const item = r.item;
+        const verdict = r.verdict ?? null;
         const { timing, rule } = this.ruleOf(rules, item.code);
-        const status = r['status'] as string;
+        const status = r.status;
         checks.push({
           code: item.code,
           nameZh: item.name_zh,
@@ -706,11 +675,11 @@ export class IntakeService {
           screen: item.limit_form === 'sampling_plan' && item.n === 1,
           resultId: r.id,
           status,
-          reported: (r['reported'] as string | null) ?? null,
+          reported: r.reported ?? null,
           verdict,
           timing,
           rule,
-          submittedAt: iso(r['submitted_at']),
+          submittedAt: iso(r.submitted_at),
         });
         // A retrospective failure counts once submitted (before the decision it is a cause).
         if (verdict === 'fail' && (timing === 'gating' || status === 'submitted' || status === 'reviewed'))
@@ -725,7 +694,7 @@ export class IntakeService {
       }
       if (gating === 0) incomplete = true;
     }
-    const refused = intake?.['status'] === 'refused';
+    const refused = intake?.status === 'refused';
     return {
       checks,
       proposal: causes.length > 0 || refused ? 'reject' : incomplete ? 'incomplete' : 'accept',
@@ -739,31 +708,31 @@ export class IntakeService {
   reportRequired(lotCode: string): boolean {
     const intake = this.intakeRow(lotCode);
     if (!intake) return false;
-    if (intake['status'] === 'rejected') return this.view(intake).rejectBasis === 'national';
+    if (intake.status === 'rejected') return this.view(intake).rejectBasis === 'national';
     return this.lateFailedResults(lotCode).some((r) => r.rule === 'national');
   }
 
   detail(lotCode: string): IntakeDetail {
     const lot = this.mustTanker(lotCode);
-    const receipt = this.db.prepare('SELECT * FROM receipt WHERE id = ?').get(lot['receipt_id']) as Row | undefined;
-    const supplierCode = (lot['supplier_code'] as string | null) ?? '';
+    const receipt = this.q.receipt(lot.receipt_id!);
+    const supplierCode = lot.supplier_code ?? '';
     const intake = this.intakeRow(lotCode);
     const e = this.evaluate(intake);
     return {
       lot: {
-        code: lot['code'] as string,
-        status: lot['status'] as string,
-        quantity: lot['quantity'] as string,
-        unit: lot['unit'] as string,
-        date: (lot['lot_date'] as string).slice(0, 10),
+        code: lot.code,
+        status: lot.status,
+        quantity: lot.quantity,
+        unit: lot.unit,
+        date: lot.lot_date.slice(0, 10),
       },
       receipt: receipt
         ? {
-            vehicle: (receipt['vehicle'] as string | null) ?? null,
-            farms: json<string[]>(receipt['farms'], []),
-            temperature: (receipt['temperature'] as string | null) ?? null,
-            receivedAt: iso(receipt['received_at']),
-            condition: (receipt['condition'] as string | null) ?? null,
+            vehicle: receipt.vehicle ?? null,
+            farms: receipt.farms,
+            temperature: receipt.temperature ?? null,
+            receivedAt: iso(receipt.received_at),
+            condition: receipt.condition ?? null,
           }
         : null,
       supplier: { code: supplierCode, name: this.supplierName(supplierCode) ?? supplierCode },
@@ -775,49 +744,14 @@ export class IntakeService {
       spotChecks: this.spotChecksFor(lotCode),
       documents: this.documentsView(intake, lot),
       reportRequired: this.reportRequired(lotCode),
-      lateFailures: intake?.['status'] === 'accepted' ? this.lateFailures({ lotCode }) : [],
+      lateFailures: intake?.status === 'accepted' ? this.lateFailures({ lotCode }) : [],
     };
   }
 
-  list(f: {
-    status?: string | undefined;
-    supplierCode?: string | undefined;
-    from?: string | undefined;
-    to?: string | undefined;
-    offset: number;
-    limit: number;
-  }) {
-    const where = ['i.retired = 0'];
-    const params: unknown[] = [];
-    if (f.status) {
-      where.push('i.status = ?');
-      params.push(f.status);
-    }
-    if (f.supplierCode) {
-      where.push('i.supplier_code = ?');
-      params.push(f.supplierCode);
-    }
-    if (f.from) {
-      where.push('substr(l.lot_date,1,10) >= ?');
-      params.push(f.from);
-    }
-    if (f.to) {
-      where.push('substr(l.lot_date,1,10) <= ?');
-      params.push(f.to);
-    }
-    const sql = `FROM raw_milk_intake i JOIN lot l ON l.code = i.lot_code WHERE ${where.join(' AND ')}`;
-    const total = (this.db.prepare(`SELECT count(*) AS n ${sql}`).get(...params) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT i.* ${sql} ORDER BY i.opened_at DESC LIMIT ? OFFSET ?`)
-      .all(...params, f.limit, f.offset) as Row[];
+  list(f: IntakeListFilter) {
+    const { total, rows } = this.q.intakePage(f);
     // Tankers received with no intake started yet: the bench's queue.
-    const awaiting = this.db
-      .prepare(
-        `SELECT l.code AS lot_code, l.supplier_code, r.received_at FROM lot l JOIN receipt r ON r.id = l.receipt_id
-         WHERE l.kind = 'raw_milk' AND l.retired = 0 AND l.status = 'quarantine' AND NOT EXISTS (SELECT 1 FROM raw_milk_intake i WHERE i.lot_code = l.code)
-         ORDER BY r.received_at LIMIT 200`,
-      )
-      .all() as Array<{ lot_code: string; supplier_code: string | null; received_at: number | null }>;
+    const awaiting = this.q.awaitingIntake();
     return {
       total,
       items: rows.map((r) => this.view(r)),
@@ -839,22 +773,17 @@ export class IntakeService {
   ): IntakeDetail {
     const lot = this.mustTanker(lotCode);
     if (this.intakeRow(lotCode)) fail('conflict', { lot: lotCode }, 'errors.intake_exists');
-    if (lot['status'] !== 'quarantine')
-      fail('conflict', { lot: lotCode, status: lot['status'] }, 'errors.intake_lot_decided');
+    if (lot.status !== 'quarantine')
+      fail('conflict', { lot: lotCode, status: lot.status }, 'errors.intake_lot_decided');
     const docs = this.checkDocuments(documents, lot);
-    const supplier = lot['supplier_code'] as string;
+    const supplier = lot.supplier_code!;
     const refused = REFUSING.some((k) => !declarations[k]);
     // 第二十四条: colostrum and milk of cows under treatment or in a withdrawal period are
     // not bought at all: no sample is taken, the tanker awaits its signed rejection.
     let sampleCode: string | null = null;
     if (!refused) {
-      const existing = this.db
-        .prepare(
-          "SELECT code FROM sample WHERE lot_code = ? AND kind = 'raw_milk_tanker' AND status <> 'cancelled' AND parent_sample_id IS NULL ORDER BY taken_at LIMIT 1",
-        )
-        .get(lotCode) as { code: string } | undefined;
       sampleCode =
-        existing?.code ??
+        this.q.tankerSample(lotCode) ??
         this.samples.register(actor, {
           kind: 'raw_milk_tanker',
           lotCode,
@@ -921,7 +850,7 @@ export class IntakeService {
     const lot = this.mustTanker(lotCode);
     const intake = this.intakeRow(lotCode);
     if (!intake) fail('conflict', { lot: lotCode }, 'errors.intake_not_started');
-    const status = intake['status'] as string;
+    const status = intake.status;
     if (status === 'accepted' || status === 'rejected')
       fail('conflict', { lot: lotCode, status }, 'errors.intake_decided');
     const e = this.evaluate(intake);
@@ -971,7 +900,7 @@ export class IntakeService {
       );
       w.update(L.lot, lot.id, { status: to }, { reason: `raw milk intake ${to}: ${reason}` });
       this.identity.sign(w, signer, { def: L.lot, id: lot.id }, { meaning: expected, comment: comment ?? reason });
-      const supplier = lot['supplier_code'] as string;
+      const supplier = lot.supplier_code!;
       if (decision === 'reject')
         this.recordFailure(w, supplier, `tanker ${lotCode} rejected (${e.causes.join(', ') || reason})`);
       else this.recordPass(w, supplier, `tanker ${lotCode} accepted`);
@@ -981,23 +910,23 @@ export class IntakeService {
 
   setReport(actor: Actor, lotCode: string, documentId: string): void {
     const intake = this.intakeRow(lotCode)!;
-    if (intake['report_document_id']) return;
+    if (intake.report_document_id) return;
     this.ledger.write(actor, (w) => {
       w.update(I.intake, intake.id, { report_document_id: documentId }, { reason: 'authority report generated' });
     });
   }
 
   /** The intake of a tanker whose milk failed the national standard (the 第二十八条 report applies), else a refusal. */
-  mustReportable(lotCode: string): Row {
+  mustReportable(lotCode: string): IntakeRecord {
     const intake = this.intakeRow(lotCode);
-    if (!intake || (intake['status'] !== 'rejected' && intake['status'] !== 'accepted'))
+    if (!intake || (intake.status !== 'rejected' && intake.status !== 'accepted'))
       fail('conflict', { lot: lotCode }, 'errors.intake_not_rejected');
     if (!this.reportRequired(lotCode)) {
       const basis = this.view(intake).rejectBasis;
       fail(
         'conflict',
         { lot: lotCode, basis: basis ?? 'none' },
-        intake['status'] === 'rejected' ? 'errors.intake_report_not_national' : 'errors.intake_not_rejected',
+        intake.status === 'rejected' ? 'errors.intake_report_not_national' : 'errors.intake_not_rejected',
       );
     }
     return intake;
@@ -1008,8 +937,8 @@ export class IntakeService {
   /** Each document with its problem, from what was recorded and the receipt date. */
   private checkDocuments(
     input: TankerDocumentInput[],
-    lot: Row,
-  ): { items: Array<TankerDocumentInput & { problem: DocumentProblem | null }>; deficient: TankerDocumentKind[] } {
+    lot: LotRow,
+  ): { items: RecordedDocument[]; deficient: TankerDocumentKind[] } {
     const kinds = input.map((d) => d.kind);
     if (new Set(kinds).size !== kinds.length)
       fail('invalid_input', { field: 'documents' }, 'errors.intake_document_repeated');
@@ -1044,20 +973,16 @@ export class IntakeService {
     return { items, deficient: items.filter((i) => i.problem !== null).map((i) => i.kind) };
   }
 
-  private receiptDay(lot: Row): string {
-    const r = this.db.prepare('SELECT received_at FROM receipt WHERE id = ?').get(lot['receipt_id']) as
-      | { received_at: number | null }
-      | undefined;
-    return r?.received_at ? localDate(this.ledger.timeZone, r.received_at) : (lot['lot_date'] as string).slice(0, 10);
+  private receiptDay(lot: LotRow): string {
+    const r = lot.receipt_id ? this.q.receipt(lot.receipt_id) : undefined;
+    return r?.received_at ? localDate(this.ledger.timeZone, r.received_at) : lot.lot_date.slice(0, 10);
   }
 
-  private documentsRow(intakeId: string): Row | undefined {
-    return this.db.prepare('SELECT * FROM intake_documents WHERE intake_id = ? AND retired = 0').get(intakeId) as
-      | Row
-      | undefined;
+  private documentsRow(intakeId: string): DocumentsRecord | undefined {
+    return this.q.documents(intakeId);
   }
 
-  private documentsView(intake: Row | undefined, lot: Row): IntakeDetail['documents'] {
+  private documentsView(intake: IntakeRecord | undefined, lot: LotRow): IntakeDetail['documents'] {
     const row = intake ? this.documentsRow(intake.id) : undefined;
     if (!row) {
       // An intake started before issue 20 has no record of its documents: shown as not recorded.
@@ -1068,24 +993,24 @@ export class IntakeService {
         recordedBy: null,
         recordedAt: null,
         override: null,
-        blocking: !!intake && intake['status'] === 'testing' && none.deficient.length > 0,
+        blocking: !!intake && intake.status === 'testing' && none.deficient.length > 0,
       };
     }
-    const items = json<IntakeDetail['documents']['items']>(row['documents'], []);
-    const deficient = json<TankerDocumentKind[]>(row['deficient'], []);
-    const overridden = !!row['override_at'];
-    const by = (row['override_by'] as string | null) ?? null;
+    const items = row.documents;
+    const deficient = row.deficient;
+    const overridden = !!row.override_at;
+    const by = row.override_by ?? null;
     return {
       items,
       deficient,
-      recordedBy: row['recorded_by'] as string,
-      recordedAt: iso(row['recorded_at']),
+      recordedBy: row.recorded_by,
+      recordedAt: iso(row.recorded_at),
       override: overridden
         ? {
             by: by ?? '',
             printedName: (by && this.identity.getUser(by)?.printed_name) || null,
-            at: iso(row['override_at'])!,
-            reason: row['override_reason'] as string,
+            at: iso(row.override_at)!,
+            reason: row.override_reason ?? '',
           }
         : null,
       blocking: deficient.length > 0 && !overridden,
@@ -1093,19 +1018,19 @@ export class IntakeService {
   }
 
   /** Acceptance needs the tanker's documents, or a QA manager's signed override of what is missing. */
-  private mustHaveDocuments(intake: Row, lotCode: string): void {
+  private mustHaveDocuments(intake: IntakeRecord, lotCode: string): void {
     const row = this.documentsRow(intake.id);
-    const deficient = row ? json<string[]>(row['deficient'], []) : [...tankerDocumentKinds];
-    if (deficient.length && !row?.['override_at'])
+    const deficient: string[] = row ? row.deficient : [...tankerDocumentKinds];
+    if (deficient.length && !row?.override_at)
       fail('conflict', { lot: lotCode, documents: deficient.join(', ') }, 'errors.intake_documents_missing');
   }
 
-  private openIntake(lotCode: string): { lot: Row; intake: Row } {
+  private openIntake(lotCode: string): { lot: LotRow; intake: IntakeRecord } {
     const lot = this.mustTanker(lotCode);
     const intake = this.intakeRow(lotCode);
     if (!intake) fail('conflict', { lot: lotCode }, 'errors.intake_not_started');
-    if (intake['status'] === 'accepted' || intake['status'] === 'rejected')
-      fail('conflict', { lot: lotCode, status: intake['status'] }, 'errors.intake_decided');
+    if (intake.status === 'accepted' || intake.status === 'rejected')
+      fail('conflict', { lot: lotCode, status: intake.status }, 'errors.intake_decided');
     return { lot, intake };
   }
 
@@ -1147,30 +1072,31 @@ export class IntakeService {
       fail('invalid_input', { field: 'signature.meaning', expected: 'override' }, 'errors.signature_meaning_mismatch');
     const { intake } = this.openIntake(lotCode);
     const row = this.documentsRow(intake.id);
-    const deficient = row ? json<string[]>(row['deficient'], []) : [...tankerDocumentKinds];
+    const deficient: string[] = row ? row.deficient : [...tankerDocumentKinds];
     if (deficient.length === 0) fail('conflict', { lot: lotCode }, 'errors.intake_documents_complete');
-    if (row?.['override_at']) fail('conflict', { lot: lotCode }, 'errors.intake_documents_overridden');
+    if (row?.override_at) fail('conflict', { lot: lotCode }, 'errors.intake_documents_overridden');
     const signer = await this.identity.authenticateSigner(signerId.trim().toLowerCase(), password);
     if (!permissionsOf(JSON.parse(signer.roles) as Role[]).has('intake.reject'))
       fail('forbidden', { permission: 'intake.reject', signer: signer.id }, 'errors.override_needs_qa');
     this.ledger.write(actorOf(signer), (w) => {
       let cur = this.documentsRow(intake.id);
-      if (cur && (cur.rev !== row?.rev || cur['override_at']))
-        fail('conflict', { lot: lotCode }, 'errors.stale_record');
+      if (cur && (cur.rev !== row?.rev || cur.override_at)) fail('conflict', { lot: lotCode }, 'errors.stale_record');
       if (!cur) {
         const lot = this.mustTanker(lotCode);
         const none = this.checkDocuments([], lot);
-        cur = w.create(I.documents, {
-          intake_id: intake.id,
-          lot_code: lotCode,
-          documents: JSON.stringify(none.items),
-          deficient: JSON.stringify(none.deficient),
-          recorded_by: signer.id,
-          recorded_at: w.at,
-          override_reason: null,
-          override_by: null,
-          override_at: null,
-        });
+        cur = documentsRecord(
+          w.create(I.documents, {
+            intake_id: intake.id,
+            lot_code: lotCode,
+            documents: JSON.stringify(none.items),
+            deficient: JSON.stringify(none.deficient),
+            recorded_by: signer.id,
+            recorded_at: w.at,
+            override_reason: null,
+            override_by: null,
+            override_at: null,
+          }),
+        );
       }
       w.update(
         I.documents,
@@ -1201,43 +1127,20 @@ export class IntakeService {
     rule: RuleBasis;
     rules: ItemRules;
   }> {
-    const rows = this.db
-      .prepare(
-        `SELECT i.lot_code, i.supplier_code, i.item_rules, r.id AS result_id, r.item, r.reported, r.submitted_at
-         FROM raw_milk_intake i JOIN sample s ON s.code = i.sample_code JOIN test_result r ON r.sample_id = s.id
-         WHERE i.retired = 0 AND i.status = 'accepted' ${lotCode ? 'AND i.lot_code = ?' : ''}
-           AND r.retired = 0 AND r.verdict = 'fail' AND r.status IN ('submitted', 'reviewed') AND r.submitted_at >= i.decided_at
-         ORDER BY r.submitted_at, r.position`,
-      )
-      .all(...(lotCode ? [lotCode] : [])) as Array<{
-      lot_code: string;
-      supplier_code: string;
-      item_rules: string | null;
-      result_id: string;
-      item: string;
-      reported: string | null;
-      submitted_at: number;
-    }>;
-    return rows.map((r) => {
-      const rules = json<ItemRules>(r.item_rules, {});
-      const item = JSON.parse(r.item) as TestItem;
-      return {
-        lotCode: r.lot_code,
-        supplierCode: r.supplier_code,
-        resultId: r.result_id,
-        item,
-        reported: r.reported,
-        submittedAt: r.submitted_at,
-        rule: this.ruleOf(rules, item.code).rule,
-        rules,
-      };
-    });
+    return this.q.lateFailedResults(lotCode).map((r) => ({
+      lotCode: r.lot_code,
+      supplierCode: r.supplier_code,
+      resultId: r.result_id,
+      item: r.item,
+      reported: r.reported,
+      submittedAt: r.submitted_at,
+      rule: this.ruleOf(r.item_rules, r.item.code).rule,
+      rules: r.item_rules,
+    }));
   }
 
-  private lateHolds(lotCode: string): Row[] {
-    return this.db
-      .prepare('SELECT * FROM tanker_late_failure WHERE lot_code = ? AND retired = 0 ORDER BY held_at')
-      .all(lotCode) as Row[];
+  private lateHolds(lotCode: string) {
+    return this.q.lateHolds(lotCode);
   }
 
   lateFailures(f: {
@@ -1249,7 +1152,7 @@ export class IntakeService {
     const out: IntakeDetail['lateFailures'] = [];
     for (const [lot, rs] of byLot) {
       const holds = this.lateHolds(lot);
-      const covered = new Set(holds.flatMap((h) => json<string[]>(h['result_ids'], [])));
+      const covered = new Set(holds.flatMap((h) => h.result_ids));
       const status = rs.every((r) => covered.has(r.resultId)) ? 'held' : 'open';
       if (f.status && f.status !== status) continue;
       out.push({
@@ -1259,7 +1162,7 @@ export class IntakeService {
         basis: rs.some((r) => r.rule === 'national') ? 'national' : 'plant',
         status,
         detectedAt: new Date(rs[0]!.submittedAt).toISOString(),
-        heldAt: holds.length ? iso(holds[holds.length - 1]!['held_at']) : null,
+        heldAt: holds.length ? iso(holds[holds.length - 1]!.held_at) : null,
       });
     }
     return out.sort((a, b) =>
@@ -1274,17 +1177,12 @@ export class IntakeService {
     const failed = this.lateFailedResults(lotCode);
     if (!intake || failed.length === 0) fail('not_found', { lot: lotCode }, 'errors.late_failure_not_found');
     const holds = this.lateHolds(lotCode);
-    const covered = new Set(holds.flatMap((h) => json<string[]>(h['result_ids'], [])));
-    const t = traceLot(this.db, lotCode)!;
+    const covered = new Set(holds.flatMap((h) => h.result_ids));
+    const t = traceLot(this.ledger.db, lotCode)!;
     const shippedLots = new Set(t.shipments.map((s) => s.lot));
     const customers = new Map(t.customers.map((c) => [c.customer, c]));
-    const lotInfo = this.db.prepare(
-      'SELECT l.item_name, l.batch_id, b.code AS batch_code, b.line FROM lot l LEFT JOIN batch b ON b.id = l.batch_id WHERE l.code = ?',
-    );
     const affected = t.forward.map((f) => {
-      const info = lotInfo.get(f.lot) as
-        | { item_name: string | null; batch_code: string | null; line: string | null }
-        | undefined;
+      const info = this.q.lotBatch(f.lot);
       return {
         lot: f.lot,
         kind: f.kind,
@@ -1300,10 +1198,10 @@ export class IntakeService {
     });
     return {
       lotCode,
-      supplierCode: intake['supplier_code'] as string,
-      supplierName: this.supplierName(intake['supplier_code'] as string),
-      acceptedAt: iso(intake['decided_at']),
-      lotStatus: lot['status'] as string,
+      supplierCode: intake.supplier_code,
+      supplierName: this.supplierName(intake.supplier_code),
+      acceptedAt: iso(intake.decided_at),
+      lotStatus: lot.status,
       results: failed.map((r) => ({
         resultId: r.resultId,
         itemCode: r.item.code,
@@ -1330,15 +1228,15 @@ export class IntakeService {
       depthLimitReached: t.depth_limit_reached,
       holds: holds.map((h) => ({
         id: h.id,
-        heldLots: json<string[]>(h['held_lots'], []),
-        items: json<string[]>(h['items'], []),
-        reason: h['reason'] as string,
-        heldBy: h['held_by'] as string,
-        heldAt: iso(h['held_at'])!,
+        heldLots: h.held_lots,
+        items: h.items,
+        reason: h.reason,
+        heldBy: h.held_by,
+        heldAt: iso(h.held_at)!,
         signatures: this.identity.signaturesFor('tanker_late_failure', h.id).map(signatureView),
       })),
       reportRequired: failed.some((r) => r.rule === 'national'),
-      reportDocumentId: (intake['report_document_id'] as string | null) ?? null,
+      reportDocumentId: intake.report_document_id ?? null,
     };
   }
 
@@ -1377,14 +1275,14 @@ export class IntakeService {
     const why = `late failure of tanker ${lotCode} (${open.map((r) => `${r.itemCode} ${r.reported ?? ''}`.trim()).join(', ')}): ${reason}`;
     this.ledger.write(actorOf(signer), (w) => {
       // Evaluated again inside the transaction that acts on it: still open, lots still usable.
-      const covered = new Set(this.lateHolds(lotCode).flatMap((h) => json<string[]>(h['result_ids'], [])));
+      const covered = new Set(this.lateHolds(lotCode).flatMap((h) => h.result_ids));
       if (open.some((r) => covered.has(r.resultId))) fail('conflict', { lot: lotCode }, 'errors.stale_record');
       for (const c of chosen) {
-        const row = this.db.prepare('SELECT id FROM lot WHERE code = ?').get(c) as { id: string };
-        const cur = w.get(L.lot, row.id)!;
-        if (!USABLE.has(cur['status'] as string)) fail('conflict', { lot: c }, 'errors.stale_record');
-        w.update(L.lot, row.id, { status: 'on_hold' }, { reason: why });
-        this.identity.sign(w, signer, { def: L.lot, id: row.id }, { meaning: 'held', comment: comment ?? why });
+        const id = this.q.lotId(c)!;
+        const cur = w.get(L.lot, id)!;
+        if (!USABLE.has(String(cur['status']))) fail('conflict', { lot: c }, 'errors.stale_record');
+        w.update(L.lot, id, { status: 'on_hold' }, { reason: why });
+        this.identity.sign(w, signer, { def: L.lot, id }, { meaning: 'held', comment: comment ?? why });
       }
       const rec = w.create(
         I.lateFailure,
@@ -1416,10 +1314,7 @@ export class IntakeService {
   // ------------------------------------------------------------------ calendar and appeals
 
   calendar(): WorkCalendar {
-    const rows = this.db.prepare('SELECT date, kind FROM calendar_day WHERE retired = 0').all() as Array<{
-      date: string;
-      kind: string;
-    }>;
+    const rows = this.q.calendarDays();
     return {
       holidays: new Set(rows.filter((r) => r.kind === 'holiday').map((r) => r.date)),
       workdays: new Set(rows.filter((r) => r.kind === 'workday').map((r) => r.date)),
@@ -1427,16 +1322,7 @@ export class IntakeService {
   }
 
   calendarList(year: number) {
-    return (
-      this.db
-        .prepare('SELECT * FROM calendar_day WHERE retired = 0 AND date LIKE ? ORDER BY date')
-        .all(`${year}-%`) as Row[]
-    ).map((r) => ({
-      id: r.id,
-      date: r['date'] as string,
-      kind: r['kind'] as 'holiday' | 'workday',
-      name: (r['name'] as string | null) ?? null,
-    }));
+    return this.q.calendarYear(year).map((r) => ({ id: r.id, date: r.date, kind: r.kind, name: r.name ?? null }));
   }
 
   saveCalendarDay(
@@ -1451,7 +1337,7 @@ export class IntakeService {
     if (kind === 'workday' && dow !== 0 && dow !== 6)
       fail('invalid_input', { field: 'kind', date }, 'errors.workday_not_weekend');
     return this.ledger.write(actor, (w) => {
-      const cur = this.db.prepare('SELECT * FROM calendar_day WHERE date = ?').get(date) as Row | undefined;
+      const cur = this.q.calendarDay(date);
       if (kind === null) {
         if (cur && !cur.retired) w.retire(I.calendarDay, cur.id, reason ?? 'back to the normal week');
       } else if (cur) {
@@ -1467,32 +1353,32 @@ export class IntakeService {
     });
   }
 
-  private appealView(r: Row): AppealView {
+  private appealView(r: AppealRecord): AppealView {
     const today = this.today();
-    const status = r['status'] as AppealView['status'];
-    const applyDeadline = r['apply_deadline'] as string;
-    const reportDeadline = (r['report_deadline'] as string | null) ?? null;
+    const status = r.status;
+    const applyDeadline = r.apply_deadline;
+    const reportDeadline = r.report_deadline ?? null;
     let nextDeadline: string | null = null;
     if (status === 'notified') nextDeadline = applyDeadline;
-    else if (status === 'retesting' && !r['report_received_on']) nextDeadline = reportDeadline;
+    else if (status === 'retesting' && !r.report_received_on) nextDeadline = reportDeadline;
     return {
       id: r.id,
       rev: r.rev,
-      intakeId: r['intake_id'] as string,
-      lotCode: r['lot_code'] as string,
-      supplierCode: r['supplier_code'] as string,
-      itemCodes: String(r['item_codes']).split(',').filter(Boolean),
-      firstLab: r['first_lab'] as string,
-      notifiedOn: r['notified_on'] as string,
+      intakeId: r.intake_id,
+      lotCode: r.lot_code,
+      supplierCode: r.supplier_code,
+      itemCodes: String(r.item_codes).split(',').filter(Boolean),
+      firstLab: r.first_lab,
+      notifiedOn: r.notified_on,
       applyDeadline,
-      appliedOn: (r['applied_on'] as string | null) ?? null,
-      retestLab: (r['retest_lab'] as string | null) ?? null,
-      sampleReceivedOn: (r['sample_received_on'] as string | null) ?? null,
+      appliedOn: r.applied_on ?? null,
+      retestLab: r.retest_lab ?? null,
+      sampleReceivedOn: r.sample_received_on ?? null,
       reportDeadline,
-      reportReceivedOn: (r['report_received_on'] as string | null) ?? null,
-      outcome: (r['outcome'] as AppealView['outcome']) ?? null,
+      reportReceivedOn: r.report_received_on ?? null,
+      outcome: r.outcome ?? null,
       status,
-      note: (r['note'] as string | null) ?? null,
+      note: r.note ?? null,
       overdue: nextDeadline !== null && today > nextDeadline,
       nextDeadline,
     };
@@ -1503,29 +1389,15 @@ export class IntakeService {
     overdueOnly?: boolean | undefined;
     lotCode?: string | undefined;
   }): AppealView[] {
-    const where = ['retired = 0'];
-    const params: unknown[] = [];
-    if (f.statuses?.length) {
-      where.push(`status IN (${f.statuses.map(() => '?').join(',')})`);
-      params.push(...f.statuses);
-    }
-    if (f.lotCode) {
-      where.push('lot_code = ?');
-      params.push(f.lotCode);
-    }
-    const rows = (
-      this.db
-        .prepare(`SELECT * FROM intake_appeal WHERE ${where.join(' AND ')} ORDER BY notified_on DESC`)
-        .all(...params) as Row[]
-    ).map((r) => this.appealView(r));
+    const rows = this.q.appeals(f).map((r) => this.appealView(r));
     return f.overdueOnly ? rows.filter((r) => r.overdue) : rows;
   }
 
   /** A legacy appeal still standing (not carried forward or retired). */
-  legacyAppeal(id: string): Row {
+  legacyAppeal(id: string): AppealRecord {
     const cur = this.ledger.get(I.appeal, id);
     if (!cur || cur.retired) fail('not_found', { entity: 'intake_appeal', id }, 'errors.appeal_not_found');
-    return cur;
+    return appealRecord(cur);
   }
 
   /**
@@ -1546,21 +1418,12 @@ export class IntakeService {
   // ------------------------------------------------------------------ supplier performance
 
   performance(from: string, to: string, supplierCode?: string): Performance[] {
-    const suppliers = this.db
-      .prepare(
-        `SELECT code, name, kind FROM supplier WHERE retired = 0 ${supplierCode ? 'AND code = ?' : ''} ORDER BY code`,
-      )
-      .all(...(supplierCode ? [supplierCode] : [])) as Array<{ code: string; name: string; kind: string }>;
+    const suppliers = this.q.suppliers(supplierCode);
     const out: Performance[] = [];
     for (const s of suppliers) {
-      const intakes = this.db
-        .prepare(
-          `SELECT i.status, i.reject_causes, substr(l.lot_date,1,7) AS month FROM raw_milk_intake i JOIN lot l ON l.code = i.lot_code WHERE i.supplier_code = ? AND i.retired = 0 AND substr(l.lot_date,1,10) BETWEEN ? AND ?`,
-        )
-        .all(s.code, from, to) as Array<{ status: string; reject_causes: string | null; month: string }>;
+      const intakes = this.q.performanceIntakes(s.code, from, to);
       const causes = new Map<string, number>();
-      for (const i of intakes)
-        for (const c of json<string[]>(i.reject_causes, [])) causes.set(c, (causes.get(c) ?? 0) + 1);
+      for (const i of intakes) for (const c of i.causes) causes.set(c, (causes.get(c) ?? 0) + 1);
       const accepted = intakes.filter((i) => i.status === 'accepted').length;
       const rejected = intakes.filter((i) => i.status === 'rejected').length;
       const months = new Map<string, { intakes: number; rejected: number }>();
@@ -1570,24 +1433,11 @@ export class IntakeService {
         if (i.status === 'rejected') m.rejected++;
         months.set(i.month, m);
       }
-      const insp = this.db
-        .prepare(
-          `SELECT s.id, (SELECT count(*) FROM test_result r WHERE r.sample_id = s.id AND r.retired = 0 AND r.verdict = 'fail' AND r.status IN ('submitted','reviewed','invalidated')) AS failed
-           FROM sample s JOIN lot l ON l.code = s.lot_code WHERE s.kind = 'incoming_inspection' AND s.parent_sample_id IS NULL AND s.status <> 'cancelled' AND l.supplier_code = ? AND substr(l.lot_date,1,10) BETWEEN ? AND ?`,
-        )
-        .all(s.code, from, to) as Array<{ failed: number }>;
-      const appeals = this.db
-        .prepare(
-          'SELECT outcome FROM intake_appeal a JOIN lot l ON l.code = a.lot_code WHERE a.supplier_code = ? AND a.retired = 0 AND substr(l.lot_date,1,10) BETWEEN ? AND ?',
-        )
-        .all(s.code, from, to) as Array<{ outcome: string | null }>;
+      const insp = this.q.performanceInspections(s.code, from, to);
+      const appeals = this.q.performanceAppeals(s.code, from, to);
       const outcomes = new Map<string, number>();
       for (const a of appeals) outcomes.set(a.outcome ?? 'open', (outcomes.get(a.outcome ?? 'open') ?? 0) + 1);
-      const spot = this.db
-        .prepare(
-          "SELECT result FROM spot_check WHERE supplier_code = ? AND subject = 'raw_milk' AND retired = 0 AND sampled_on BETWEEN ? AND ?",
-        )
-        .all(s.code, from, to) as Array<{ result: string }>;
+      const spot = this.q.spotCheckResults(s.code, from, to);
       const decided = accepted + rejected;
       out.push({
         supplierCode: s.code,
@@ -1603,7 +1453,7 @@ export class IntakeService {
         appeals: appeals.length,
         appealsByOutcome: [...outcomes.entries()].map(([outcome, count]) => ({ outcome, count })),
         spotChecks: spot.length,
-        spotChecksNonconforming: spot.filter((x) => x.result === 'nonconforming').length,
+        spotChecksNonconforming: spot.filter((x) => x === 'nonconforming').length,
         level: this.sampling(s.code).level,
         months: [...months.entries()].sort().map(([month, m]) => ({ month, ...m })),
       });
