@@ -15,6 +15,7 @@ import { InstrumentsService } from '../instruments/instruments-service';
 import { InstrumentRules } from '../instruments/rules';
 import { IntakeService } from '../intake/intake-service';
 import { SpotCheckService } from '../intake/spot-checks';
+import { signatureView } from './signature-view';
 import { ReleaseEvidenceService } from '../release-evidence/release-evidence-service';
 import type { Ledger } from '../ledger/ledger';
 import { LotControls } from '../lots/lot-controls';
@@ -138,8 +139,12 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     },
     instrumentRules,
   );
-  const intake: IntakeService = new IntakeService(ledger, identity, samples, results, (lotCode) =>
-    spotChecks.list({ lotCode }),
+  const intake: IntakeService = new IntakeService(
+    ledger,
+    identity,
+    samples,
+    (lotCode) => spotChecks.list({ lotCode }),
+    (entity, id) => identity.signaturesFor(entity, id).map(signatureView),
   );
   const evidenceOfRelease = new ReleaseEvidenceService(ledger);
   const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease);
