@@ -8,13 +8,12 @@ import { SpecService } from '../catalog/spec-service';
 import { DispositionService, type LedgerHealth } from '../disposition/disposition-service';
 import { DocumentsService } from '../documents/documents-service';
 import type { PdfPrinter } from '../documents/pdf';
-import { EnvService } from '../environment/env-service';
+import { EnvService } from '../environment';
 import { ImportService } from '../import/import-service';
 import { ConnectionManager } from '../instruments/connections';
 import { InstrumentsService } from '../instruments/instruments-service';
 import { InstrumentRules } from '../instruments/rules';
-import { IntakeService } from '../intake/intake-service';
-import { SpotCheckService } from '../intake/spot-checks';
+import { AuthorityReports, IntakeService, SpotCheckService } from '../intake';
 import { signatureView } from './signature-view';
 import { ReleaseEvidenceService } from '../release-evidence/release-evidence-service';
 import type { Ledger } from '../ledger/ledger';
@@ -40,6 +39,8 @@ export interface Services {
   intake: IntakeService;
   /** The spot-check register (监督抽查, issue 20 §4). */
   spotChecks: SpotCheckService;
+  /** The 第二十八条 report to the agriculture authority (intake, printed by documents). */
+  intakeReports: AuthorityReports;
   /** Label values and retention profiles (issue 20 §5). */
   evidenceOfRelease: ReleaseEvidenceService;
   env: EnvService;
@@ -148,6 +149,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   );
   const evidenceOfRelease = new ReleaseEvidenceService(ledger);
   const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease);
+  const intakeReports = new AuthorityReports(intake, documents);
   const instruments = new InstrumentsService(ledger, results, o.connections, instrumentRules, identity);
   const disposition = new DispositionService(ledger, identity, settings, samples, results, env, controls, o.health);
   const lots = new LotsService(
@@ -176,6 +178,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     results,
     intake,
     spotChecks,
+    intakeReports,
     evidenceOfRelease,
     env,
     instruments,

@@ -23,7 +23,8 @@ import { importHandlers } from './import-jobs';
 import { catalogHandlers } from '../catalog/handlers';
 import { samplesHandlers } from '../samples/handlers';
 import { resultsHandlers } from '../testing/handlers';
-import { intakeHandlers } from '../intake/handlers';
+import { intakeHandlers, labelsAndRetentionHandlers } from '../intake/handlers';
+import { environmentHandlers } from '../environment/handlers';
 import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
 import { recallHandlers } from '../recall/handlers';
@@ -104,7 +105,12 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...importHandlers(core),
     ...samplesHandlers(core),
     ...resultsHandlers(core),
-    ...intakeHandlers(core),
+    ...intakeHandlers(() => {
+      const s = core.need();
+      return { intake: s.intake, spotChecks: s.spotChecks, reports: s.intakeReports };
+    }),
+    ...labelsAndRetentionHandlers(() => ({ evidence: core.need().evidenceOfRelease })),
+    ...environmentHandlers(() => ({ environment: core.need().env })),
     ...instrumentsHandlers(core),
     ...dispositionHandlers(core),
     ...recallHandlers(core),

@@ -19,7 +19,7 @@ import type { Ledger } from '../ledger/ledger';
 import { L } from '../lots/entities';
 import type { ResultsService } from '../testing/results-service';
 import type { SamplesService } from '../samples/samples-service';
-import type { EnvService } from '../environment/env-service';
+import type { EnvService } from '../environment';
 import type { LotControls } from '../lots/lot-controls';
 import { traceLot } from '../trace/trace';
 import { labelComparison, retentionState } from '../release-evidence/release-evidence-service';
