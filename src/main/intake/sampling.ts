@@ -48,7 +48,7 @@ export class SamplingLevels {
     return {
       ...state,
       history: entries.map((e) => {
-        const c = JSON.parse(e.content) as Record<string, unknown>;
+        const c = e.content;
         return {
           at: new Date(e.at).toISOString(),
           by: e.actor,

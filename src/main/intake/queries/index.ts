@@ -16,7 +16,7 @@ import type { RetestRuleId } from '../../../shared/rules/retest';
 import type { Db } from '../../db/database';
 import type { Row } from '../../ledger/entities';
 import { json, lazy } from './edge';
-import { otherCapabilityReads, otherCapabilityStatements } from './other-capabilities';
+import { otherCapabilityReads } from './other-capabilities';
 
 export type { LateFailedRow, LotRow, PanelResultRow, ReceiptRow, RetentionWithdrawalRow } from './other-capabilities';
 
@@ -263,7 +263,6 @@ export function intakeQueries(db: Db) {
         "SELECT result FROM spot_check WHERE supplier_code = ? AND subject = 'raw_milk' AND retired = 0 AND sampled_on BETWEEN ? AND ?",
       ),
     ),
-    ...otherCapabilityStatements(db),
   };
 
   return {
@@ -389,7 +388,7 @@ export function intakeQueries(db: Db) {
         .all(supplierCode, from, to)
         .map((r) => r.result),
 
-    ...otherCapabilityReads(db, q),
+    ...otherCapabilityReads(db),
   };
 }
 export type IntakeQueries = ReturnType<typeof intakeQueries>;

@@ -53,7 +53,7 @@ export interface RetentionWithdrawalRow {
   withdrawn_at: number;
 }
 
-export function otherCapabilityStatements(db: Db) {
+function otherCapabilityStatements(db: Db) {
   return {
     supplierExists: lazy(() => db.prepare<[string], 1>('SELECT 1 FROM supplier WHERE code = ? AND retired = 0')),
     supplierName: lazy(() => db.prepare<[string], { name: string }>('SELECT name FROM supplier WHERE code = ?')),
@@ -127,7 +127,8 @@ export function otherCapabilityStatements(db: Db) {
   };
 }
 
-export function otherCapabilityReads(db: Db, q: ReturnType<typeof otherCapabilityStatements>) {
+export function otherCapabilityReads(db: Db) {
+  const q = otherCapabilityStatements(db);
   return {
     /** catalog: an active supplier of that code exists. */
     supplierExists: (code: string): boolean => !!q.supplierExists().get(code),
@@ -142,7 +143,16 @@ export function otherCapabilityReads(db: Db, q: ReturnType<typeof otherCapabilit
         >(`SELECT code, name, kind FROM supplier WHERE retired = 0 ${code ? 'AND code = ?' : ''} ORDER BY code`)
         .all(...(code ? [code] : [])),
     /** ledger: the audit entries of a supplier's sampling record, newest first (its history). */
-    samplingHistory: (id: string) => q.samplingHistory().all(id),
+    samplingHistory: (id: string) =>
+      q
+        .samplingHistory()
+        .all(id)
+        .map((e) => ({
+          at: e.at,
+          actor: e.actor,
+          reason: e.reason,
+          content: JSON.parse(e.content) as Record<string, unknown>,
+        })),
     /** lots: the lot of that code (not retired). */
     lot: (code: string): LotRow | undefined => q.lot().get(code),
     lotId: (code: string): string | undefined => q.lotId().get(code)?.id,
