@@ -5,13 +5,12 @@ import { CatalogService, SpecService } from '../catalog';
 import { CoaService, DispositionService, type LedgerHealth } from '../disposition';
 import { DocumentsService } from '../documents/documents-service';
 import type { PdfPrinter } from '../documents/pdf';
-import { EnvService } from '../environment/env-service';
+import { EnvService } from '../environment';
 import { ImportService } from '../import';
 import { ConnectionManager } from '../instruments/connections';
 import { InstrumentsService } from '../instruments/instruments-service';
 import { InstrumentRules } from '../instruments/rules';
-import { IntakeService } from '../intake/intake-service';
-import { SpotCheckService } from '../intake/spot-checks';
+import { AuthorityReports, IntakeService, SpotCheckService } from '../intake';
 import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
 import { verificationRuns } from '../ledger/verification-runs';
@@ -38,6 +37,8 @@ export interface Services {
   intake: IntakeService;
   /** The spot-check register (监督抽查, issue 20 §4). */
   spotChecks: SpotCheckService;
+  /** The 第二十八条 report to the agriculture authority (intake, printed by documents). */
+  intakeReports: AuthorityReports;
   /** Label values and retention profiles (issue 20 §5). */
   evidenceOfRelease: ReleaseEvidenceService;
   env: EnvService;
@@ -140,11 +141,16 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     },
     instrumentRules,
   );
-  const intake: IntakeService = new IntakeService(ledger, identity, samples, testing, (lotCode) =>
-    spotChecks.list({ lotCode }),
+  const intake: IntakeService = new IntakeService(
+    ledger,
+    identity,
+    samples,
+    (lotCode) => spotChecks.list({ lotCode }),
+    (entity, id) => identity.signaturesFor(entity, id).map(signatureView),
   );
   const evidenceOfRelease = new ReleaseEvidenceService(ledger);
   const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease);
+  const intakeReports = new AuthorityReports(intake, documents);
   const instruments = new InstrumentsService(ledger, testing, o.connections, instrumentRules, identity);
   const disposition = new DispositionService(
     ledger,
@@ -190,6 +196,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     testing,
     intake,
     spotChecks,
+    intakeReports,
     evidenceOfRelease,
     env,
     instruments,

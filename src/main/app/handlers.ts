@@ -12,6 +12,7 @@ import { catalogHandlers } from '../catalog/handlers';
 import { samplesHandlers } from '../samples/handlers';
 import { testingHandlers } from '../testing/handlers';
 import { intakeHandlers } from '../intake/handlers';
+import { environmentHandlers } from '../environment/handlers';
 import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
 import { releaseEvidenceHandlers } from '../release-evidence/handlers';
@@ -78,7 +79,11 @@ export function buildHandlers(core: AppCore): HandlerTable {
       };
     }),
     ...testingHandlers(() => ({ testing: core.need().testing, signatureView })),
-    ...intakeHandlers(core),
+    ...intakeHandlers(() => {
+      const s = core.need();
+      return { intake: s.intake, spotChecks: s.spotChecks, reports: s.intakeReports };
+    }),
+    ...environmentHandlers(() => ({ environment: core.need().env })),
     ...instrumentsHandlers(() => {
       const s = core.need();
       return { instruments: s.instruments, ledger: s.ledger };

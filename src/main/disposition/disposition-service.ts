@@ -18,7 +18,7 @@ import type { Ledger } from '../ledger/ledger';
 import { L } from '../lots';
 import type { TestingService } from '../testing';
 import type { SamplesService } from '../samples';
-import type { EnvService } from '../environment/env-service';
+import type { EnvService } from '../environment';
 import type { LotControls } from '../lots';
 import { traceLot } from '../trace/trace';
 import type { ReleaseEvidenceService } from '../release-evidence';

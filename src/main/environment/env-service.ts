@@ -1,25 +1,27 @@
 import type { z } from 'zod';
-import type { envAlertViewSchema } from '../../shared/contract/channels/intake';
+import type { envAlertViewSchema } from '../../shared/contract/channels/environment';
 import { fail } from '../../shared/contract/errors';
 import { permissionsOf, type SignatureMeaning } from '../../shared/domain/roles';
 import { actorOf, userRoles, type IdentityService } from '../identity';
 import type { SettingsService } from '../identity';
 import type { LotControls } from '../lots';
-import type { Row, Value } from '../ledger/entities';
+import type { Row } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots';
 import { localDate, nextSequencedCode } from '../lots';
 import { S } from '../samples';
 import { addDays } from '../samples';
 import { EV } from './entities';
+import {
+  alertRecord,
+  environmentQueries,
+  type EnvironmentQueries,
+  type AlertRecord,
+  type FollowUp,
+  type SiteRow,
+} from './queries';
 
 type AlertView = z.infer<typeof envAlertViewSchema>;
-interface FollowUp {
-  scheduleId: string;
-  siteId: string;
-  siteCode: string;
-  kind: 're_swab' | 'vector';
-}
 
 const HOLDABLE = new Set(['released', 'accepted']);
 /** Consecutive negative follow-up swabs a closure needs unless the settings say otherwise (issue 19 §6). */
@@ -32,8 +34,8 @@ interface FollowUpSwab {
   result: 'negative' | 'positive' | 'pending';
 }
 
-function iso(ms: Value | undefined): string | null {
-  return typeof ms === 'number' ? new Date(ms).toISOString() : null;
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 /**
@@ -47,101 +49,68 @@ function iso(ms: Value | undefined): string | null {
  * consecutive follow-up swabs of the site are negative; the lots at risk are then fixed.
  */
 export class EnvService {
+  private readonly q: EnvironmentQueries;
+
   constructor(
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
     private readonly settings: SettingsService,
     private readonly controls: LotControls,
-  ) {}
-
-  private get db() {
-    return this.ledger.db;
-  }
-
-  private site(id: string): Row {
-    return this.db.prepare('SELECT * FROM sampling_site WHERE id = ?').get(id) as Row;
+  ) {
+    this.q = environmentQueries(this.ledger.db);
   }
 
   /** The last swab of the site before `before` whose results were all negative (submitted or reviewed). */
   lastNegative(siteId: string, before: number): number | null {
-    const r = this.db
-      .prepare(
-        `SELECT max(s.taken_at) AS at FROM sample s
-         WHERE s.site_id = ? AND s.kind = 'environmental_swab' AND s.status <> 'cancelled' AND s.taken_at < ?
-           AND EXISTS (SELECT 1 FROM test_result r WHERE r.sample_id = s.id AND r.retired = 0)
-           AND NOT EXISTS (SELECT 1 FROM test_result r WHERE r.sample_id = s.id AND r.retired = 0 AND r.status <> 'invalidated'
-                           AND (r.verdict IS NULL OR r.verdict <> 'pass' OR r.status NOT IN ('submitted','reviewed')))`,
-      )
-      .get(siteId, before) as { at: number | null };
-    return r.at;
+    return this.q.lastNegative(siteId, before);
   }
 
-  /** Lots produced on a line (by their batch) from a date to a date (local dates, inclusive). */
-  lotsOnLine(line: string, fromDate: string | null, toDate: string): Row[] {
-    return this.db
-      .prepare(
-        `SELECT l.* FROM lot l JOIN batch b ON b.id = l.batch_id
-         WHERE b.line = ? AND l.retired = 0 AND substr(l.lot_date,1,10) <= ? ${fromDate ? 'AND substr(l.lot_date,1,10) >= ?' : ''}
-         ORDER BY l.lot_date, l.code`,
-      )
-      .all(line, toDate, ...(fromDate ? [fromDate] : [])) as Row[];
+  /** Codes of the lots produced on a line (by their batch) from a date to a date (local dates, inclusive). */
+  lotsOnLine(line: string, fromDate: string | null, toDate: string): string[] {
+    return this.q.lotsOnLine(line, fromDate, toDate);
   }
 
   /** Called by testing, inside the submitting transaction, for a positive swab result. */
   raise(w: LedgerWriter, result: Row, sample: Row): void {
-    const siteId = sample['site_id'] as string | null;
-    if (!siteId) return;
-    const target = result['item_code'] as string;
+    const siteId = sample['site_id'];
+    if (typeof siteId !== 'string' || !siteId) return;
+    const target = String(result['item_code']);
     // One open alert per site and target: a second positive adds to it.
-    if (
-      this.db
-        .prepare("SELECT 1 FROM env_alert WHERE site_id = ? AND target = ? AND status = 'open' AND retired = 0")
-        .get(siteId, target)
-    )
-      return;
-    const site = this.site(siteId);
-    const takenAt = sample['taken_at'] as number;
+    if (this.q.openAlertAt(siteId, target)) return;
+    const site = this.q.site(siteId);
+    const takenAt = Number(sample['taken_at']);
     const since = this.lastNegative(siteId, takenAt);
     const tz = this.ledger.timeZone;
     const today = localDate(tz, w.at);
-    const line = (site['line'] as string | null) ?? null;
-    const lots = line
-      ? this.lotsOnLine(line, since === null ? null : localDate(tz, since), today).map((l) => l['code'] as string)
-      : [];
+    const line = site.line ?? null;
+    const lots = line ? this.lotsOnLine(line, since === null ? null : localDate(tz, since), today) : [];
     const code = nextSequencedCode(w, {
       namespace: 'env',
       pattern: 'ENV-{yyyy}-{seq4}',
       timeZone: tz,
       seqDigits: 4,
-      taken: (c) => !!this.db.prepare('SELECT 1 FROM env_alert WHERE code = ?').get(c),
+      taken: (c) => this.q.alertCodeTaken(c),
     });
     // Follow-up swabs: the site again (daily until closed) and the vector sites around it.
     const followUps: FollowUp[] = [];
-    const schedule = (s: Row, kind: FollowUp['kind']) => {
+    const schedule = (s: SiteRow, kind: FollowUp['kind']) => {
       const row = w.create(
         S.siteSchedule,
         { site_id: s.id, frequency_days: 1, next_due: today, targets: target, active: 1 },
         { reason: `${code}: ${kind === 're_swab' ? 're-swab' : 'vector swab'} after positive ${target}` },
       );
-      followUps.push({ scheduleId: row.id, siteId: s.id, siteCode: s['code'] as string, kind });
+      followUps.push({ scheduleId: row.id, siteId: s.id, siteCode: s.code, kind });
     };
     schedule(site, 're_swab');
-    const room = (site['room'] as string | null) ?? null;
-    if (room || line) {
-      const vectors = this.db
-        .prepare(
-          `SELECT * FROM sampling_site WHERE kind = 'environment' AND active = 1 AND retired = 0 AND id <> ? AND ${room ? 'room = ?' : 'line = ?'} ORDER BY zone, code LIMIT 20`,
-        )
-        .all(siteId, room ?? line) as Row[];
-      for (const v of vectors) schedule(v, 'vector');
-    }
+    const room = site.room ?? null;
+    if (room || line) for (const v of this.q.vectorSites(siteId, room, line)) schedule(v, 'vector');
     w.create(EV.alert, {
       code,
       site_id: siteId,
-      sample_code: sample['code'] as string,
+      sample_code: sample['code'] ?? null,
       result_id: result.id,
       target,
-      zone: (site['zone'] as number | null) ?? null,
+      zone: site.zone ?? null,
       line,
       raised_at: w.at,
       since_negative_at: since,
@@ -154,37 +123,31 @@ export class EnvService {
     });
   }
 
-  view(a: Row): AlertView {
-    const site = this.site(a['site_id'] as string);
-    const reported =
-      (
-        this.db.prepare('SELECT reported FROM test_result WHERE id = ?').get(a['result_id']) as
-          | { reported: string | null }
-          | undefined
-      )?.reported ?? null;
+  view(a: AlertRecord): AlertView {
+    const site = this.q.site(a.site_id);
     return {
       id: a.id,
-      code: a['code'] as string,
-      siteId: a['site_id'] as string,
-      siteCode: site['code'] as string,
-      siteName: { zh: site['name_zh'] as string, en: site['name_en'] as string },
-      zone: (a['zone'] as number | null) ?? null,
-      line: (a['line'] as string | null) ?? null,
-      room: (site['room'] as string | null) ?? null,
-      sampleCode: a['sample_code'] as string,
-      resultId: a['result_id'] as string,
-      target: a['target'] as string,
-      reported,
-      raisedAt: iso(a['raised_at'])!,
-      sinceNegativeAt: iso(a['since_negative_at']),
-      status: a['status'] as AlertView['status'],
+      code: a.code,
+      siteId: a.site_id,
+      siteCode: site.code,
+      siteName: { zh: site.name_zh, en: site.name_en },
+      zone: a.zone ?? null,
+      line: a.line ?? null,
+      room: site.room ?? null,
+      sampleCode: a.sample_code,
+      resultId: a.result_id,
+      target: a.target,
+      reported: this.q.reported(a.result_id),
+      raisedAt: iso(a.raised_at)!,
+      sinceNegativeAt: iso(a.since_negative_at ?? null),
+      status: a.status,
       affectedLots: this.lotsAtRisk(a).length,
-      closedBy: (a['closed_by'] as string | null) ?? null,
-      closedAt: iso(a['closed_at']),
-      closeReason: (a['close_reason'] as string | null) ?? null,
+      closedBy: a.closed_by ?? null,
+      closedAt: iso(a.closed_at ?? null),
+      closeReason: a.close_reason ?? null,
       negativeSwabs: this.closure(a).negatives.length,
       swabsNeeded: this.swabsNeeded(),
-      closureSwabs: a['closure_swabs'] ? (JSON.parse(a['closure_swabs'] as string) as string[]) : [],
+      closureSwabs: a.closure_swabs,
     };
   }
 
@@ -197,18 +160,14 @@ export class EnvService {
    * negative swab (or ever, when there is none), up to today, plus those listed when it was
    * raised. Closed: as fixed at the closure.
    */
-  lotsAtRisk(a: Row): string[] {
-    const stored = JSON.parse(a['affected_lots'] as string) as string[];
-    if (a['status'] !== 'open') return stored;
-    const line = (a['line'] as string | null) ?? null;
+  lotsAtRisk(a: AlertRecord): string[] {
+    const stored = a.affected_lots;
+    if (a.status !== 'open') return stored;
+    const line = a.line ?? null;
     if (!line) return stored;
-    const since = (a['since_negative_at'] as number | null) ?? null;
+    const since = a.since_negative_at ?? null;
     const tz = this.ledger.timeZone;
-    const live = this.lotsOnLine(
-      line,
-      since === null ? null : localDate(tz, since),
-      localDate(tz, this.ledger.now()),
-    ).map((l) => l['code'] as string);
+    const live = this.lotsOnLine(line, since === null ? null : localDate(tz, since), localDate(tz, this.ledger.now()));
     return [...new Set([...stored, ...live])].sort();
   }
 
@@ -216,23 +175,9 @@ export class EnvService {
    * The follow-up swabs of the alert's site and target, newest first, and the run of
    * consecutive negatives the closure rests on (newest first; stops at a positive).
    */
-  closure(a: Row): { swabs: FollowUpSwab[]; negatives: string[]; pendingNewest: boolean } {
-    const positive = this.db.prepare('SELECT taken_at FROM sample WHERE code = ?').get(a['sample_code']) as
-      | { taken_at: number }
-      | undefined;
-    const rows = this.db
-      .prepare(
-        `SELECT s.code, s.taken_at, r.verdict, r.status FROM sample s
-         LEFT JOIN test_result r ON r.sample_id = s.id AND r.item_code = ? AND r.retired = 0 AND r.status <> 'invalidated'
-         WHERE s.site_id = ? AND s.kind = 'environmental_swab' AND s.status <> 'cancelled' AND s.taken_at > ? AND s.code <> ?
-         ORDER BY s.taken_at DESC, s.code DESC`,
-      )
-      .all(a['target'], a['site_id'], positive?.taken_at ?? (a['raised_at'] as number), a['sample_code']) as Array<{
-      code: string;
-      taken_at: number;
-      verdict: string | null;
-      status: string | null;
-    }>;
+  closure(a: AlertRecord): { swabs: FollowUpSwab[]; negatives: string[]; pendingNewest: boolean } {
+    const positiveAt = this.q.sampleTakenAt(a.sample_code);
+    const rows = this.q.followUpSwabs(a.target, a.site_id, positiveAt ?? a.raised_at, a.sample_code);
     const decided = (st: string | null) => st === 'submitted' || st === 'reviewed';
     const swabs: FollowUpSwab[] = rows.map((r) => ({
       code: r.code,
@@ -253,19 +198,14 @@ export class EnvService {
     return { swabs, negatives, pendingNewest: swabs[0]?.result === 'pending' };
   }
 
-  private alertRow(code: string): Row {
-    const a = this.db.prepare('SELECT * FROM env_alert WHERE code = ? AND retired = 0').get(code) as Row | undefined;
+  private alertRow(code: string): AlertRecord {
+    const a = this.q.alert(code);
     if (!a) fail('not_found', { entity: 'env_alert', id: code }, 'errors.env_alert_not_found');
     return a;
   }
 
   list(status?: string): AlertView[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM env_alert WHERE retired = 0 ${status ? 'AND status = ?' : ''} ORDER BY raised_at DESC LIMIT 500`,
-      )
-      .all(...(status ? [status] : [])) as Row[];
-    return rows.map((r) => this.view(r));
+    return this.q.alerts(status).map((r) => this.view(r));
   }
 
   /**
@@ -273,54 +213,51 @@ export class EnvService {
    * the alert's line after it was raised is at risk too, until the alert is closed.
    */
   openAlertsFor(lotCode: string): string[] {
-    const open = this.db.prepare("SELECT * FROM env_alert WHERE status = 'open' AND retired = 0").all() as Row[];
+    const open = this.q.openAlerts();
     if (open.length === 0) return [];
-    const lot = this.db
-      .prepare('SELECT l.lot_date, b.line FROM lot l LEFT JOIN batch b ON b.id = l.batch_id WHERE l.code = ?')
-      .get(lotCode) as { lot_date: string; line: string | null } | undefined;
+    const lot = this.q.lotLine(lotCode);
     const tz = this.ledger.timeZone;
     return open
       .filter((a) => {
-        if ((JSON.parse(a['affected_lots'] as string) as string[]).includes(lotCode)) return true;
-        if (!lot?.line || a['line'] !== lot.line) return false;
-        const since = (a['since_negative_at'] as number | null) ?? null;
+        if (a.affected_lots.includes(lotCode)) return true;
+        if (!lot?.line || a.line !== lot.line) return false;
+        const since = a.since_negative_at ?? null;
         return since === null || lot.lot_date.slice(0, 10) >= localDate(tz, since);
       })
-      .map((a) => a['code'] as string);
+      .map((a) => a.code);
   }
 
   /** A lot an alert's hold can reach: accepted or released, stock left (shipped before or not), not held already. */
-  private holdable(l: Row): boolean {
-    return HOLDABLE.has(l['status'] as string) && this.controls.holdable(l);
+  private holdable(l: { status: string; record: Row }): boolean {
+    return HOLDABLE.has(l.status) && this.controls.holdable(l.record);
   }
 
   get(code: string) {
     const a = this.alertRow(code);
     const codes = this.lotsAtRisk(a);
     const lots = codes.map((c) => {
-      const l = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(c) as Row;
-      const shipped = !!this.db.prepare('SELECT 1 FROM shipment WHERE lot_code = ? AND retired = 0 LIMIT 1').get(c);
+      const l = this.q.lot(c)!;
       return {
         code: c,
-        itemCode: l['item_code'] as string,
-        itemName: l['item_name'] as string,
-        date: (l['lot_date'] as string).slice(0, 10),
-        status: l['status'] as string,
-        shipped,
+        itemCode: l.item_code,
+        itemName: l.item_name,
+        date: l.lot_date.slice(0, 10),
+        status: l.status,
+        shipped: this.q.shipped(c),
         holdable: this.holdable(l),
-        remaining: this.controls.remaining(l),
-        unit: l['unit'] as string,
+        remaining: this.controls.remaining(l.record),
+        unit: l.unit,
       };
     });
     const c = this.closure(a);
     const swabs = c.swabs.map((x) => ({ code: x.code, takenAt: new Date(x.takenAt).toISOString(), result: x.result }));
-    const followUps = (JSON.parse(a['follow_ups'] as string) as FollowUp[]).map((f) => {
+    const followUps = a.follow_ups.map((f) => {
       const s = this.ledger.get(S.siteSchedule, f.scheduleId);
       return {
         scheduleId: f.scheduleId,
         siteCode: f.siteCode,
         kind: f.kind,
-        nextDue: (s?.['next_due'] as string | undefined) ?? '',
+        nextDue: typeof s?.['next_due'] === 'string' ? s['next_due'] : '',
         active: s?.['active'] === 1,
       };
     });
@@ -340,15 +277,15 @@ export class EnvService {
       fail('invalid_input', { field: 'signature.meaning', expected: 'held' }, 'errors.signature_meaning_mismatch');
     const check = (): void => {
       const a = this.alertRow(code);
-      if (a['status'] !== 'open') fail('conflict', { code }, 'errors.env_alert_closed');
+      if (a.status !== 'open') fail('conflict', { code }, 'errors.env_alert_closed');
       const atRisk = new Set(this.lotsAtRisk(a));
       for (const c of lotCodes) {
         if (!atRisk.has(c)) fail('invalid_input', { lot: c, alert: code }, 'errors.env_lot_not_affected');
-        const l = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(c) as Row;
+        const l = this.q.lot(c)!;
         if (!this.holdable(l))
           fail(
             'conflict',
-            { lot: c, status: l['status'], remaining: this.controls.remaining(l) },
+            { lot: c, status: l.status, remaining: this.controls.remaining(l.record) },
             'errors.env_lot_not_holdable',
           );
       }
@@ -359,7 +296,7 @@ export class EnvService {
       // Again under the write lock: the alert closed, or a lot held, shipped out or rejected meanwhile.
       check();
       for (const c of lotCodes) {
-        const lot = this.db.prepare('SELECT * FROM lot WHERE code = ?').get(c) as Row;
+        const lot = this.q.lot(c)!;
         w.update(L.lot, lot.id, { status: 'on_hold' }, { reason: `${code}: ${reason}` });
         this.identity.sign(
           w,
@@ -392,9 +329,9 @@ export class EnvService {
         { field: 'signature.meaning', expected: 'alert_closed' },
         'errors.signature_meaning_mismatch',
       );
-    const check = (): { a: Row; negatives: string[] } => {
+    const check = (): { a: AlertRecord; negatives: string[] } => {
       const a = this.alertRow(code);
-      if (a['status'] !== 'open') fail('conflict', { code }, 'errors.env_alert_closed');
+      if (a.status !== 'open') fail('conflict', { code }, 'errors.env_alert_closed');
       const c = this.closure(a);
       const needed = this.swabsNeeded();
       if (c.pendingNewest) fail('conflict', { code, swab: c.swabs[0]!.code }, 'errors.env_close_pending');
@@ -410,7 +347,7 @@ export class EnvService {
       // Again under the write lock: a positive follow-up swab submitted meanwhile keeps it open.
       const { a, negatives } = check();
       const lots = this.lotsAtRisk(a);
-      for (const f of JSON.parse(a['follow_ups'] as string) as FollowUp[]) {
+      for (const f of a.follow_ups) {
         const s = w.get(S.siteSchedule, f.scheduleId);
         if (s && s['active'] === 1)
           w.update(S.siteSchedule, f.scheduleId, { active: 0 }, { reason: `${code} closed: ${reason}` });
@@ -434,26 +371,17 @@ export class EnvService {
         { def: EV.alert, id: a.id },
         { meaning: 'alert_closed', comment: comment ?? reason },
       );
-      return this.view(row);
+      return this.view(alertRecord(row));
     });
   }
 
   /** Sites × ISO weeks (Monday dates): the worst result of the week's swabs. */
   heatmap(from: string, to: string, zone?: number) {
-    const sites = this.db
-      .prepare(
-        `SELECT * FROM sampling_site WHERE kind = 'environment' AND retired = 0 ${zone ? 'AND zone = ?' : ''} ORDER BY zone, code`,
-      )
-      .all(...(zone ? [zone] : [])) as Row[];
+    const sites = this.q.environmentSites(zone);
     const tz = this.ledger.timeZone;
     const fromMs = Date.parse(`${from}T00:00:00Z`) - 86_400_000;
     const toMs = Date.parse(`${to}T00:00:00Z`) + 2 * 86_400_000;
-    const rows = this.db
-      .prepare(
-        `SELECT s.site_id, s.taken_at, r.verdict, r.status FROM sample s JOIN test_result r ON r.sample_id = s.id
-         WHERE s.kind = 'environmental_swab' AND s.status <> 'cancelled' AND r.retired = 0 AND r.status <> 'invalidated' AND s.taken_at BETWEEN ? AND ?`,
-      )
-      .all(fromMs, toMs) as Array<{ site_id: string; taken_at: number; verdict: string | null; status: string }>;
+    const rows = this.q.swabResults(fromMs, toMs);
     const monday = (date: string) => {
       const d = new Date(`${date}T00:00:00Z`);
       const dow = (d.getUTCDay() + 6) % 7;
@@ -487,11 +415,11 @@ export class EnvService {
     return {
       sites: sites.map((s) => ({
         id: s.id,
-        code: s['code'] as string,
-        nameZh: s['name_zh'] as string,
-        nameEn: s['name_en'] as string,
-        zone: (s['zone'] as number | null) ?? null,
-        line: (s['line'] as string | null) ?? null,
+        code: s.code,
+        nameZh: s.name_zh,
+        nameEn: s.name_en,
+        zone: s.zone ?? null,
+        line: s.line ?? null,
       })),
       weeks,
       cells: [...cells.values()],

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { intakeDetailSchema, lateFailureDetailSchema } from '../../shared/contract/channels/intake';
 import type { Locale } from '../../shared/i18n';
 import { zonedTime } from '../documents/zoned-time';
-import { html, page } from '../documents/templates/html';
+import { html, page } from '../documents';
 import type { LedgerStamp } from '../documents/templates/label';
 
 type IntakeDetail = z.infer<typeof intakeDetailSchema>;

@@ -9,7 +9,8 @@ import { traceChannels } from './channels/trace';
 import { documentsChannels } from './channels/documents';
 import { samplesChannels } from './channels/samples';
 import { testingChannels } from './channels/testing';
-import { envChannels, intakeChannels } from './channels/intake';
+import { intakeChannels } from './channels/intake';
+import { environmentChannels } from './channels/environment';
 import { instrumentsChannels, instrumentsEvents } from './channels/instruments';
 import { dispositionChannels } from './channels/disposition';
 import { recallChannels } from './channels/recall';
@@ -34,7 +35,7 @@ export const contract = {
   ...samplesChannels,
   ...testingChannels,
   ...intakeChannels,
-  ...envChannels,
+  ...environmentChannels,
   ...instrumentsChannels,
   ...dispositionChannels,
   ...recallChannels,
