@@ -17,7 +17,7 @@ import { SpotCheckService } from '../intake/spot-checks';
 import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
 import { LotControls, LotsService } from '../lots';
-import { DrillsService } from '../recall/drills-service';
+import { DrillsService } from '../recall';
 import { TestingService } from '../testing';
 import { SamplesService } from '../samples';
 import { traceLot } from '../trace/trace';
@@ -175,7 +175,13 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     controls,
     disposition,
   );
-  const drills: DrillsService = new DrillsService(ledger, identity, lots, controls);
+  const drills: DrillsService = new DrillsService(ledger, {
+    identity,
+    signatures: (entity, id) => identity.signaturesFor(entity, id).map(signatureView),
+    lots,
+    controls,
+    documents,
+  });
   const imports = new ImportService(ledger, controls);
   ledger.onCommit((c) => {
     if (c.entities.includes('setting')) settings.invalidate();

@@ -28,6 +28,7 @@ import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
 import { releaseEvidenceHandlers } from '../release-evidence/handlers';
 import { recallHandlers } from '../recall/handlers';
+import { epcisExport } from '../trace';
 import { evidenceHandlers } from '../evidence/handlers';
 import { workstationHandlers } from '../workstation/handlers';
 
@@ -125,7 +126,14 @@ export function buildHandlers(core: AppCore): HandlerTable {
       return { disposition: s.disposition, coa: s.coa, signatureView };
     }),
     ...releaseEvidenceHandlers(() => ({ evidence: core.need().evidenceOfRelease })),
-    ...recallHandlers(core),
+    ...recallHandlers(() => {
+      const s = core.need();
+      return {
+        drills: s.drills,
+        epcis: (lotCode) =>
+          epcisExport(s.ledger.db, lotCode, { now: core.clock(), plant: s.settings.get().plantName ?? null }),
+      };
+    }),
     ...evidenceHandlers(core),
     ...workstationHandlers(core),
     'app.status': () => {

@@ -6,5 +6,6 @@
 export { DocumentsService, type DocumentSubject, type GenerateRequest, type GeneratedDocument } from './documents-service';
 export { printLabel, renderLabelHtml, LABEL_SIZES, labelSizes, sampleKindNames, type LabelData, type LabelOptions, type LabelSize } from './labels';
 export { escapeHtml, html, page, trusted, SafeHtml, CJK_FONT_STACK } from './templates/html';
+export type { LedgerStamp } from './templates/label';
 export { type PdfPrinter, type PdfPrintOptions, pdfUnavailable } from './pdf';
 export { D as documentEntities } from './entities';

@@ -1,4 +1,5 @@
 import type { Db, Stmt } from '../db/database';
+import { fail } from '../../shared/contract/errors';
 import {
   QuantityDecimal as D,
   convertQuantity,
@@ -519,4 +520,19 @@ function ilmd(lot: LotRow): Json {
     'cbvmda:lotNumber': lot.code,
     ...(lot.expiry_date && DATE_ONLY.test(lot.expiry_date) ? { 'cbvmda:itemExpirationDate': lot.expiry_date } : {}),
   };
+}
+
+/** The EPCIS export as the drill page downloads it. */
+export interface EpcisExport {
+  fileName: string;
+  json: string;
+  events: number;
+}
+
+/** The EPCIS document of a lot's trace as a download (refused for an unknown lot). */
+export function epcisExport(db: Db, lotCode: string, opts: { now: number; plant?: string | null }): EpcisExport {
+  const doc = epcisDocument(db, lotCode, opts);
+  if (!doc) fail('not_found', { entity: 'lot', id: lotCode }, 'errors.lot_not_found');
+  const list = ((doc['epcisBody'] as { eventList?: unknown[] } | undefined)?.eventList ?? []).length;
+  return { fileName: `epcis-${lotCode}.jsonld`, json: JSON.stringify(doc, null, 2), events: list };
 }
