@@ -20,7 +20,7 @@ import { LotControls, LotsService } from '../lots';
 import { DrillsService } from '../recall';
 import { TestingService } from '../testing';
 import { SamplesService } from '../samples';
-import { traceLot } from '../trace/trace';
+import { traceLot } from '../trace';
 import { signatureView } from './signature-view';
 
 /** The services of an opened database. */

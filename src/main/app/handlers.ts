@@ -28,7 +28,7 @@ import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
 import { releaseEvidenceHandlers } from '../release-evidence/handlers';
 import { recallHandlers } from '../recall/handlers';
-import { epcisExport } from '../trace';
+import { epcisExport, traceView } from '../trace';
 import { evidenceHandlers } from '../evidence/handlers';
 import { workstationHandlers } from '../workstation/handlers';
 
@@ -111,7 +111,10 @@ export function buildHandlers(core: AppCore): HandlerTable {
         openFindings: () => core.ledgerState().openFindings,
       };
     }),
-    ...traceHandlers(core),
+    ...traceHandlers(() => {
+      const db = core.need().ledger.db;
+      return { traceView: (code) => traceView(db, code) };
+    }),
     ...documentsHandlers(core),
     ...importHandlers(core),
     ...samplesHandlers(() => {

@@ -19,7 +19,7 @@ import type {
 import { fail } from '../../shared/contract/errors';
 import { permissionsOf, type Role, type SignatureMeaning } from '../../shared/domain/roles';
 import { isValidDate, limitText, type TestItem, type WorkCalendar } from '../../shared/rules';
-import { traceLot } from '../trace/trace';
+import { traceLot } from '../trace';
 import { actorOf, type IdentityService } from '../identity/identity';
 import { signatureView } from '../app/signature-view';
 import type { Row, Value } from '../ledger/entities';

@@ -14,3 +14,4 @@ export {
 } from './trace';
 export { epcisDocument, epcisExport, type EpcisExport } from './epcis';
 export { traceToJson } from './trace-json';
+export { traceView } from './view';
