@@ -115,7 +115,14 @@ export function buildHandlers(core: AppCore): HandlerTable {
       const db = core.need().ledger.db;
       return { traceView: (code) => traceView(db, code) };
     }),
-    ...documentsHandlers(core),
+    ...documentsHandlers(() => ({
+      // The viewer is checked before the database is asked for (a host without one says so first).
+      get documents() {
+        return core.need().documents;
+      },
+      viewer: core.viewer,
+      log: core.log,
+    })),
     ...importHandlers(core),
     ...samplesHandlers(() => {
       const s = core.need();
