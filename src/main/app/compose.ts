@@ -179,6 +179,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     signatures: (entity, id) => identity.signaturesFor(entity, id).map(signatureView),
     lots,
     controls,
+    samples,
     documents,
   });
   const imports = new ImportService(ledger, controls);

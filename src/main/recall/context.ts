@@ -5,6 +5,7 @@ import type { DocumentsService } from '../documents';
 import type { IdentityService } from '../identity/identity';
 import type { Ledger } from '../ledger/ledger';
 import type { LotControls, LotsService } from '../lots';
+import type { SamplesService } from '../samples';
 import type { RecallQueries } from './queries';
 
 export type Detail = z.infer<typeof drillDetailSchema>;
@@ -19,6 +20,8 @@ export interface RecallDeps {
   signatures(entity: string, id: string): SignatureView[];
   lots: LotsService;
   controls: LotControls;
+  /** The lot's primary samples (the results behind it, for the documents step). */
+  samples: Pick<SamplesService, 'primarySampleCodes'>;
   /** Prints and records the evidence pack. */
   documents: DocumentsService;
 }

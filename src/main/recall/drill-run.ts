@@ -29,7 +29,7 @@ export class DrillRun {
   /** Lots of a product group (product stage of finished lots, or lot kind) made or received in a period. */
   candidates(group: string, from: string, to: string): string[] {
     const byStage = ['infant', 'older_infant', 'young_children', 'other_dairy'].includes(group);
-    return byStage ? this.q.finishedOfStage(group, from, to) : this.q.lotsOfKind(group, from, to);
+    return byStage ? this.q.finishedOfStage(group, from, to) : this.ctx.lots.lotCodesDated(group, from, to);
   }
 
   start(
@@ -205,7 +205,7 @@ export class DrillRun {
             );
           // Returns above what was shipped: per shipment line, and per lot (returns not tied to a shipment).
           for (const sh of t.shipments) {
-            const row = this.q.shipmentLine(sh.shipment, sh.lot);
+            const row = this.ctx.lots.shipmentRow(sh.shipment, sh.lot);
             if (!row) continue;
             const b = this.ctx.controls.shipmentBalance(row, sh.unit);
             if (b.returned.greaterThan(b.shipped))

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { z } from 'zod';
 import type { DrillView, drillDetailSchema } from '../../shared/contract/channels/recall';
 import type { Db } from '../db/database';
-import type { OpenRecall, ShipmentRow } from '../lots';
+import type { OpenRecall } from '../lots';
 
 /**
  * Every SQL statement of the recall capability (recall_drill, drill_step, drill_finding,
@@ -94,16 +94,6 @@ export interface PlanRecord {
   drill_id: string | null;
 }
 
-/** A recall's return (a `return` stock movement tied to the drill), with its shipment's code. */
-export interface DrillReturnRow {
-  lot_code: string;
-  quantity: string;
-  unit: string;
-  date: string;
-  customer_code: string | null;
-  shipment_code: string | null;
-}
-
 /** A decision signed on a lot, as the drill's documents list names it. */
 export interface LotSignatureRow {
   meaning: string;
@@ -178,34 +168,15 @@ export function recallQueries(db: Db) {
   );
 
   // ---- reads of other capabilities' tables (to move behind their front doors) ----------
-  // batch, shipment, stock_movement, lot (lots); product (catalog); sample (samples);
-  // signature (identity). Gathered and typed here so the move is one file.
-  const batchCode = lazy<[string], string>(db, 'SELECT code FROM batch WHERE id = ?', true);
-  const resultSamples = lazy<[string], string>(
-    db,
-    "SELECT code FROM sample WHERE lot_code = ? AND parent_sample_id IS NULL AND kind <> 'retention'",
-    true,
-  );
+  // signature (identity, which has no front door yet); lot joined with product (lots and
+  // catalog: the product stage of finished lots). Gathered and typed here so the move is one file.
   const lotSignatures = lazy<[string], LotSignatureRow>(
     db,
     "SELECT meaning, printed_name, signed_at FROM signature WHERE entity = 'lot' AND entity_id = ? ORDER BY signed_at",
   );
-  const shipmentLine = lazy<[string, string], ShipmentRow>(
-    db,
-    'SELECT * FROM shipment WHERE shipment_code = ? AND lot_code = ? AND retired = 0',
-  );
-  const returnsOfDrill = lazy<[string], DrillReturnRow>(
-    db,
-    "SELECT m.lot_code, m.quantity, m.unit, m.date, m.customer_code, s.shipment_code FROM stock_movement m LEFT JOIN shipment s ON s.id = m.shipment_id WHERE m.movement = 'return' AND m.retired = 0 AND m.drill_id = ? ORDER BY m.date, m.rowid",
-  );
   const finishedOfStage = lazy<[string, string, string], string>(
     db,
     "SELECT l.code FROM lot l JOIN product p ON p.code = l.item_code WHERE l.kind = 'finished' AND p.stage = ? AND substr(l.lot_date,1,10) BETWEEN ? AND ? AND l.retired = 0 ORDER BY l.code",
-    true,
-  );
-  const lotsOfKind = lazy<[string, string, string], string>(
-    db,
-    'SELECT code FROM lot WHERE kind = ? AND substr(lot_date,1,10) BETWEEN ? AND ? AND retired = 0 ORDER BY code',
     true,
   );
   const productGroups = lazy<[], string>(
@@ -261,17 +232,9 @@ export function recallQueries(db: Db) {
       planEntry().get(year, productGroup, direction),
     overdueCount: (today: string): number => overdueCount().get(today) ?? 0,
 
-    batchCode: (batchId: string): string | undefined => batchCode().get(batchId),
-    /** The lot's primary samples (their results), retention samples excepted. */
-    resultSamples: (lotCode: string): string[] => resultSamples().all(lotCode),
     lotSignatures: (lotId: string): LotSignatureRow[] => lotSignatures().all(lotId),
-    shipmentLine: (shipmentCode: string, lotCode: string): ShipmentRow | undefined =>
-      shipmentLine().get(shipmentCode, lotCode),
-    returnsOfDrill: (drillId: string): DrillReturnRow[] => returnsOfDrill().all(drillId),
     /** Finished lots of a product stage made in a period (codes). */
     finishedOfStage: (stage: string, from: string, to: string): string[] => finishedOfStage().all(stage, from, to),
-    /** Lots of a kind dated in a period (codes). */
-    lotsOfKind: (kind: string, from: string, to: string): string[] => lotsOfKind().all(kind, from, to),
     /** The product groups that have lots: stages of finished lots, raw milk and ingredients. */
     productGroups: (): string[] => productGroups().all(),
   };

@@ -112,7 +112,7 @@ export class Recalls {
           { customer: i.customerCode, lot: i.lotCode, shipments: lines.map((l) => l.shipment).join(', ') },
           'errors.recall_return_which_shipment',
         );
-      const shipment = this.ctx.q.shipmentLine(lines[0]!.shipment, i.lotCode)!;
+      const shipment = this.ctx.lots.shipmentRow(lines[0]!.shipment, i.lotCode)!;
       const lot = this.ctx.lots.lotRow(i.lotCode)!;
       const unit = lot.unit;
       const inLotUnit =

@@ -106,7 +106,7 @@ export class DrillRecords {
   }
 
   documentsOf(t: TraceResult): Detail['documents'] {
-    const { q, lots, ledger } = this.ctx;
+    const { q, lots, samples, ledger } = this.ctx;
     const codes = [t.root.lot, ...t.backward.map((b) => b.lot), ...t.forward.map((f) => f.lot)];
     const out: Detail['documents'] = [];
     for (const code of codes) {
@@ -114,10 +114,10 @@ export class DrillRecords {
       if (!l) continue;
       if (l.receipt_id) out.push({ kind: 'receipt', ref: code, label: code });
       if (l.batch_id) {
-        const b = q.batchCode(l.batch_id);
+        const b = lots.batchCode(l.batch_id);
         out.push({ kind: 'batch', ref: code, label: `${b ?? l.batch_id} → ${code}` });
       }
-      for (const s of q.resultSamples(code)) out.push({ kind: 'results', ref: s, label: `${s} (${code})` });
+      for (const s of samples.primarySampleCodes(code)) out.push({ kind: 'results', ref: s, label: `${s} (${code})` });
       for (const s of q.lotSignatures(l.id)) {
         out.push({
           kind: 'decision',
@@ -169,9 +169,9 @@ export class DrillRecords {
    * tied to the shipment and customer, never read from a reason text).
    */
   private customersOf(r: DrillRecord, t: TraceResult): Detail['customers'] {
-    const { q, controls } = this.ctx;
+    const { q, lots, controls } = this.ctx;
     const contacts = q.contacts(r.id);
-    const returns = q.returnsOfDrill(r.id);
+    const returns = lots.recallReturns(r.id);
     return t.customers.map((c) => {
       const mine = contacts.filter((x) => x.customer_code === c.customer);
       const shipments = t.shipments.filter((s) => s.customer === c.customer);
@@ -205,7 +205,7 @@ export class DrillRecords {
           })),
         contacted: mine.length > 0,
         lines: shipments.map((s) => {
-          const row = q.shipmentLine(s.shipment, s.lot);
+          const row = lots.shipmentRow(s.shipment, s.lot);
           const b = row ? controls.shipmentBalance(row, s.unit) : { shipped: new QD(s.quantity), returned: new QD(0) };
           const out = b.shipped.minus(b.returned);
           return {
