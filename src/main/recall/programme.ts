@@ -1,12 +1,10 @@
-import type { productGroups } from '../../shared/contract/channels/recall';
 import { fail } from '../../shared/contract/errors';
 import type { Actor } from '../ledger/ledger';
 import { localDate } from '../lots';
 import type { RecallContext } from './context';
 import { RC } from './entities';
+import type { ProductGroup } from './queries';
 import type { DrillRecords } from './records';
-
-type ProductGroup = (typeof productGroups)[number];
 
 /**
  * The yearly drill programme (issue 12 §5): planned drills per product group and direction
@@ -23,7 +21,7 @@ export class DrillProgramme {
     const rows = this.ctx.q.planOfYear(year);
     const entries = rows.map((r) => ({
       id: r.id,
-      productGroup: r.product_group as ProductGroup,
+      productGroup: r.product_group,
       direction: r.direction,
       dueOn: r.due_on,
       drillCode: r.drill_code,
@@ -36,7 +34,7 @@ export class DrillProgramme {
     const uncovered: Array<{ productGroup: ProductGroup; direction: 'backward' | 'forward' }> = [];
     for (const g of groups)
       for (const d of ['backward', 'forward'] as const)
-        if (!covered(g, d)) uncovered.push({ productGroup: g as ProductGroup, direction: d });
+        if (!covered(g, d)) uncovered.push({ productGroup: g, direction: d });
     return { entries, uncovered };
   }
 

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { z } from 'zod';
-import type { DrillView, drillDetailSchema } from '../../shared/contract/channels/recall';
+import type { DrillView, drillDetailSchema, productGroups as groups } from '../../shared/contract/channels/recall';
 import type { Db } from '../db/database';
 import type { OpenRecall } from '../lots';
 
@@ -14,6 +14,8 @@ import type { OpenRecall } from '../lots';
 type Detail = z.infer<typeof drillDetailSchema>;
 export type Direction = DrillView['direction'];
 export type Step = Detail['steps'][number]['step'];
+/** A product group of the programme: a product stage of finished lots, or a lot kind. */
+export type ProductGroup = (typeof groups)[number];
 
 /** What a completed drill froze at its signed completion (the `result` column). */
 export interface FrozenResult {
@@ -88,7 +90,7 @@ export interface PlanRecord {
   id: string;
   rev: number;
   year: number;
-  product_group: string;
+  product_group: ProductGroup;
   direction: Direction;
   due_on: string;
   drill_id: string | null;
@@ -179,7 +181,7 @@ export function recallQueries(db: Db) {
     "SELECT l.code FROM lot l JOIN product p ON p.code = l.item_code WHERE l.kind = 'finished' AND p.stage = ? AND substr(l.lot_date,1,10) BETWEEN ? AND ? AND l.retired = 0 ORDER BY l.code",
     true,
   );
-  const productGroups = lazy<[], string>(
+  const productGroups = lazy<[], ProductGroup>(
     db,
     "SELECT DISTINCT p.stage AS g FROM lot l JOIN product p ON p.code = l.item_code WHERE l.kind = 'finished' UNION SELECT DISTINCT kind FROM lot WHERE kind IN ('raw_milk','ingredient')",
     true,
@@ -236,7 +238,7 @@ export function recallQueries(db: Db) {
     /** Finished lots of a product stage made in a period (codes). */
     finishedOfStage: (stage: string, from: string, to: string): string[] => finishedOfStage().all(stage, from, to),
     /** The product groups that have lots: stages of finished lots, raw milk and ingredients. */
-    productGroups: (): string[] => productGroups().all(),
+    productGroups: (): ProductGroup[] => productGroups().all(),
   };
 }
 export type RecallQueries = ReturnType<typeof recallQueries>;
