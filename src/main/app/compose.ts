@@ -3,8 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { IdentityService, SessionManager, SettingsService } from '../identity';
 import { CatalogService, SpecService } from '../catalog';
 import { CoaService, DispositionService, type LedgerHealth } from '../disposition';
-import { DocumentsService } from '../documents/documents-service';
-import type { PdfPrinter } from '../documents/pdf';
+import { DocumentsService, type PdfPrinter } from '../documents';
 import { EnvService } from '../environment';
 import { ImportService } from '../import';
 import { ConnectionManager } from '../instruments/connections';
@@ -15,10 +14,10 @@ import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
 import { verificationRuns } from '../ledger/verification-runs';
 import { LotControls, LotsService } from '../lots';
-import { DrillsService } from '../recall/drills-service';
+import { DrillsService } from '../recall';
 import { TestingService } from '../testing';
 import { SamplesService } from '../samples';
-import { traceLot } from '../trace/trace';
+import { traceLot } from '../trace';
 import { signatureView } from '../identity';
 
 /** The services of an opened database. */
@@ -178,7 +177,14 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     controls,
     disposition,
   );
-  const drills: DrillsService = new DrillsService(ledger, identity, lots, controls);
+  const drills: DrillsService = new DrillsService(ledger, {
+    identity,
+    signatures: (entity, id) => identity.signaturesFor(entity, id).map(signatureView),
+    lots,
+    controls,
+    samples,
+    documents,
+  });
   const imports = new ImportService(ledger, controls);
   ledger.onCommit((c) => {
     if (c.entities.includes('setting')) settings.invalidate();

@@ -17,6 +17,7 @@ import { instrumentsHandlers } from '../instruments/handlers';
 import { dispositionHandlers } from '../disposition/handlers';
 import { releaseEvidenceHandlers } from '../release-evidence/handlers';
 import { recallHandlers } from '../recall/handlers';
+import { epcisExport, traceView } from '../trace';
 import { evidenceHandlers } from '../evidence/handlers';
 import { workstationHandlers } from '../workstation/handlers';
 import { signatureView } from '../identity';
@@ -60,8 +61,18 @@ export function buildHandlers(core: AppCore): HandlerTable {
         openFindings: () => core.ledgerState().openFindings,
       };
     }),
-    ...traceHandlers(core),
-    ...documentsHandlers(core),
+    ...traceHandlers(() => {
+      const db = core.need().ledger.db;
+      return { traceView: (code) => traceView(db, code) };
+    }),
+    ...documentsHandlers(() => ({
+      // The viewer is checked before the database is asked for (a host without one says so first).
+      get documents() {
+        return core.need().documents;
+      },
+      viewer: core.viewer,
+      log: core.log,
+    })),
     ...importHandlers(() => ({
       dataDir: core.dataDir,
       dbFile: core.dbFile,
@@ -93,7 +104,14 @@ export function buildHandlers(core: AppCore): HandlerTable {
       return { disposition: s.disposition, coa: s.coa, signatureView };
     }),
     ...releaseEvidenceHandlers(() => ({ evidence: core.need().evidenceOfRelease })),
-    ...recallHandlers(core),
+    ...recallHandlers(() => {
+      const s = core.need();
+      return {
+        drills: s.drills,
+        epcis: (lotCode) =>
+          epcisExport(s.ledger.db, lotCode, { now: core.clock(), plant: s.settings.get().plantName ?? null }),
+      };
+    }),
     ...evidenceHandlers(() => ({
       dataDir: core.dataDir,
       dbFile: core.dbFile,

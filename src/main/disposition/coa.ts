@@ -5,7 +5,7 @@ import { translate, type Locale } from '../../shared/i18n';
 import { readinessLines } from '../../shared/rules/readiness';
 import type { DocumentsService } from '../documents';
 import type { Actor } from '../ledger/ledger';
-import type { traceLot } from '../trace/trace';
+import type { traceLot } from '../trace';
 import type { DispositionService } from './disposition-service';
 import { coaHtml, dossierHtml, type CoaData, type DossierSection } from './documents';
 

@@ -20,7 +20,7 @@ import type { TestingService } from '../testing';
 import type { SamplesService } from '../samples';
 import type { EnvService } from '../environment';
 import type { LotControls } from '../lots';
-import { traceLot } from '../trace/trace';
+import { traceLot } from '../trace';
 import type { ReleaseEvidenceService } from '../release-evidence';
 import { LotAuditScope, type ScopeRef } from './audit-scope';
 import { dispositionQueries, type DispositionQueries, type EntryRow } from './queries/statements';

@@ -1,10 +1,9 @@
 import bwipjs from 'bwip-js/node';
 import type { Locale } from '../../shared/i18n';
-import type { LedgerStamp } from '../documents/templates/label';
-import { html, page, trusted, type SafeHtml } from '../documents/templates/html';
+import { html, page, trusted, type LedgerStamp, type SafeHtml } from '../documents';
 import { reportedForReader } from '../../shared/rules/testing';
 import { formatReported, type ReportingRule } from '../../shared/rules/reporting';
-import { signatureTime } from '../documents/zoned-time';
+import { signatureTime } from '../../shared/domain/zoned-time';
 
 /** What a certificate of analysis prints (issue 11 §4). */
 export interface CoaData {

@@ -2,12 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DocumentKind, DocumentView } from '../../shared/contract/channels/documents';
+import type { DocumentAction, DocumentViewer } from './viewer';
 import { fail } from '../../shared/contract/errors';
 import type { Locale } from '../../shared/i18n';
-import type { Row } from '../ledger/entities';
 import type { Actor, Ledger } from '../ledger/ledger';
 import { D } from './entities';
 import { MAX_PDF_BYTES, pdfUnavailable, type PdfPrinter, type PdfPrintOptions } from './pdf';
+import { asDocument, documentQueries, type DocumentQueries, type DocumentRow } from './queries';
 import type { LedgerStamp } from './templates/label';
 
 export interface DocumentSubject {
@@ -67,6 +68,7 @@ export class DocumentsService {
   /** PDFs shown but not issued (the dossier), by SHA-256, so the viewer can open them. Newest last. */
   private readonly previews = new Map<string, Buffer>();
   readonly previewsDir: string;
+  private readonly q: DocumentQueries;
 
   constructor(
     private readonly ledger: Ledger,
@@ -75,6 +77,7 @@ export class DocumentsService {
     previewsDir?: string,
   ) {
     this.previewsDir = previewsDir ?? join(dirname(dir), 'previews');
+    this.q = documentQueries(ledger.db);
     this.clearPreviewFiles();
   }
 
@@ -93,13 +96,11 @@ export class DocumentsService {
     const pageSize = `${req.size.pageWidthMm}x${req.size.pageHeightMm}mm${req.size.landscape ? ' landscape' : ''}`;
     const row = this.ledger.write(actor, (w) => {
       // Inside the write transaction (BEGIN IMMEDIATE): two prints at once cannot both be "first".
-      const prior = this.ledger.db
-        .prepare('SELECT id FROM document WHERE subject_entity = ? AND subject_id = ? AND kind = ? AND retired = 0 ORDER BY created_at, head_seq, id')
-        .all(req.subject.entity, req.subject.id, req.kind) as Array<{ id: string }>;
-      const first = prior[0]?.id ?? null;
+      const prior = this.q.printsOf(req.subject.entity, req.subject.id, req.kind);
+      const first = prior[0] ?? null;
       const base = safeFileName(req.fileName ?? `${req.kind}-${req.subject.id}`).replace(/\.pdf$/, '');
       const fileName = first ? `${base}-reprint-${prior.length}.pdf` : `${base}.pdf`;
-      return w.create(
+      const created = w.create(
         D.document,
         {
           kind: req.kind,
@@ -118,15 +119,16 @@ export class DocumentsService {
         },
         first ? { reason: `reprint of ${first}` } : {},
       );
+      return asDocument(created);
     });
     return {
       id: row.id,
       sha256,
       file,
-      fileName: row['file_name'] as string,
+      fileName: row.file_name,
       bytes: pdf.length,
-      reprint: row['reprint_of'] !== null,
-      reprintOf: (row['reprint_of'] as string | null) ?? null,
+      reprint: row.reprint_of !== null,
+      reprintOf: row.reprint_of ?? null,
       headSeq: head.seq,
       headHash: head.hash,
     };
@@ -166,7 +168,7 @@ export class DocumentsService {
   openableFile(ref: { kind: 'document'; id: string } | { kind: 'preview'; sha256: string }): string {
     if (ref.kind === 'document') {
       const { row } = this.get(ref.id);
-      return join(this.dir, `${row['sha256'] as string}.pdf`);
+      return join(this.dir, `${row.sha256}.pdf`);
     }
     const pdf = this.previews.get(ref.sha256);
     if (!pdf || sha256Hex(pdf) !== ref.sha256) fail('not_found', { entity: 'preview', id: ref.sha256 }, 'errors.preview_expired');
@@ -206,49 +208,72 @@ export class DocumentsService {
     return file;
   }
 
-  record(id: string): Row {
+  record(id: string): DocumentRow {
     const row = this.ledger.get(D.document, id);
     if (!row) fail('not_found', { entity: 'document', id }, 'errors.document_not_found');
-    return row;
+    return asDocument(row);
   }
 
   /**
    * The stored PDF of a record, checked against the SHA-256 recorded when it was made: a
    * changed or missing file is reported, never served as if it were the original.
    */
-  get(id: string): { row: Row; pdf: Buffer } {
+  get(id: string): { row: DocumentRow; pdf: Buffer } {
     const row = this.record(id);
-    const file = join(this.dir, `${row['sha256'] as string}.pdf`);
+    const file = join(this.dir, `${row.sha256}.pdf`);
     if (!existsSync(file)) fail('not_found', { entity: 'document', id, file }, 'errors.document_file_missing');
     const pdf = readFileSync(file);
     if (pdf.length > MAX_PDF_BYTES) fail('invalid_input', { id, bytes: pdf.length }, 'errors.document_too_large');
-    if (sha256Hex(pdf) !== row['sha256']) fail('conflict', { entity: 'document', id, file }, 'errors.document_altered');
+    if (sha256Hex(pdf) !== row.sha256) fail('conflict', { entity: 'document', id, file }, 'errors.document_altered');
     return { row, pdf };
   }
 
+  /** A recorded document with its checked bytes, as the screens download it. */
+  download(id: string): { id: string; fileName: string; base64: string; sha256: string; kind: string; reprint: boolean } {
+    const { row, pdf } = this.get(id);
+    const view = documentView(row);
+    return { id: view.id, fileName: view.fileName, base64: pdf.toString('base64'), sha256: view.sha256, kind: view.kind, reprint: view.reprintOf !== null };
+  }
+
+  /**
+   * Shows or prints a document or preview in the host's viewer (D-041); refused on a host
+   * without one and when the viewer declines. Returns the file it handed over.
+   */
+  async openIn(
+    viewer: DocumentViewer | null,
+    ref: { kind: 'document'; id: string } | { kind: 'preview'; sha256: string },
+    action: DocumentAction,
+  ): Promise<string> {
+    if (!viewer) fail('conflict', { action }, 'errors.viewer_unavailable');
+    const file = this.openableFile(ref);
+    try {
+      await (action === 'print' ? viewer.print(file) : viewer.open(file));
+    } catch (e) {
+      fail('conflict', { action, reason: e instanceof Error ? e.message : String(e) }, 'errors.viewer_failed');
+    }
+    return file;
+  }
+
   list(subjectEntity: string, subjectId: string): DocumentView[] {
-    const rows = this.ledger.db
-      .prepare('SELECT * FROM document WHERE subject_entity = ? AND subject_id = ? AND retired = 0 ORDER BY created_at, head_seq, id')
-      .all(subjectEntity, subjectId) as Row[];
-    return rows.map(documentView);
+    return this.q.ofSubject(subjectEntity, subjectId).map(documentView);
   }
 }
 
-export function documentView(r: Row): DocumentView {
+export function documentView(r: DocumentRow): DocumentView {
   return {
     id: r.id,
-    kind: r['kind'] as string,
-    subjectEntity: r['subject_entity'] as string,
-    subjectId: r['subject_id'] as string,
-    locale: r['locale'] as string,
-    fileName: r['file_name'] as string,
-    sha256: r['sha256'] as string,
-    bytes: r['bytes'] as number,
-    pageSize: r['page_size'] as string,
-    headSeq: r['head_seq'] as number,
-    headHash: r['head_hash'] as string,
-    reprintOf: (r['reprint_of'] as string | null) ?? null,
-    createdBy: r['created_by'] as string,
-    createdAt: new Date(r['created_at'] as number).toISOString(),
+    kind: r.kind,
+    subjectEntity: r.subject_entity,
+    subjectId: r.subject_id,
+    locale: r.locale,
+    fileName: r.file_name,
+    sha256: r.sha256,
+    bytes: r.bytes,
+    pageSize: r.page_size,
+    headSeq: r.head_seq,
+    headHash: r.head_hash,
+    reprintOf: r.reprint_of ?? null,
+    createdBy: r.created_by,
+    createdAt: new Date(r.created_at).toISOString(),
   };
 }

@@ -1,29 +1,24 @@
-import type { AppCore } from '../app/core';
-import type { HandlerTable } from '../dispatcher/dispatcher';
-import { fail } from '../../shared/contract/errors';
-import { documentView } from './documents-service';
+import type { HandlersOf } from '../dispatcher/handler-kit';
+import type { DocumentsService } from './documents-service';
+import type { DocumentViewer } from './viewer';
 
-type DocumentHandlers = Pick<HandlerTable, Extract<keyof HandlerTable, `documents.${string}`>>;
+/** What the documents handlers need: the documents service, the host's viewer and its log. */
+export interface DocumentsHandlerDeps {
+  documents: DocumentsService;
+  /** The host's document viewer (desktop: system PDF viewer and print dialog); none in the harness. */
+  viewer: DocumentViewer | null;
+  log: { info(msg: string, data?: unknown): void };
+}
 
-export function documentsHandlers(core: AppCore): DocumentHandlers {
-  const docs = () => core.need().documents;
+/** The handlers of src/shared/contract/channels/documents.ts. */
+export function documentsHandlers(use: () => DocumentsHandlerDeps): HandlersOf<'documents'> {
   return {
-    'documents.get': ({ id }) => {
-      const { row, pdf } = docs().get(id);
-      const view = documentView(row);
-      return { id: view.id, fileName: view.fileName, base64: pdf.toString('base64'), sha256: view.sha256, kind: view.kind, reprint: view.reprintOf !== null };
-    },
-    'documents.list': ({ subjectEntity, subjectId }) => docs().list(subjectEntity, subjectId),
+    'documents.get': ({ id }) => use().documents.download(id),
+    'documents.list': ({ subjectEntity, subjectId }) => use().documents.list(subjectEntity, subjectId),
     'documents.open': async ({ ref, action }) => {
-      const viewer = core.viewer;
-      if (!viewer) fail('conflict', { action }, 'errors.viewer_unavailable');
-      const file = docs().openableFile(ref);
-      try {
-        await (action === 'print' ? viewer.print(file) : viewer.open(file));
-      } catch (e) {
-        fail('conflict', { action, reason: e instanceof Error ? e.message : String(e) }, 'errors.viewer_failed');
-      }
-      core.log.info(`document ${action}`, { ref, file });
+      const { documents, viewer, log } = use();
+      const file = await documents.openIn(viewer, ref, action);
+      log.info(`document ${action}`, { ref, file });
       return { ok: true as const, action };
     },
   };

@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import type { intakeDetailSchema, lateFailureDetailSchema } from '../../shared/contract/channels/intake';
 import type { Locale } from '../../shared/i18n';
-import { zonedTime } from '../documents/zoned-time';
-import { html, page } from '../documents';
-import type { LedgerStamp } from '../documents/templates/label';
+import { zonedTime } from '../../shared/domain/zoned-time';
+import { html, page, type LedgerStamp } from '../documents';
 
 type IntakeDetail = z.infer<typeof intakeDetailSchema>;
 type LateFailure = z.infer<typeof lateFailureDetailSchema>;

@@ -8,7 +8,7 @@ import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { LotDecisions, type Decision, type LotDecisionGate } from './decisions';
 import type { LotControls } from './lot-controls';
 import { Production, type ConsumeInput, type StartBatchInput } from './production';
-import type { LotFilter, LotKind, LotRow } from './queries';
+import type { LotFilter, LotKind, LotRow, RecallReturnRow, ShipmentRow } from './queries';
 import { Receiving, type DeliveryInput, type TankerInput } from './receiving';
 import { LotRegister } from './register';
 import { Shipments, type ShipmentInput, type StockInput } from './shipments';
@@ -59,6 +59,28 @@ export class LotsService {
 
   mustLot(code: string): LotRow {
     return this.reg.mustLot(code);
+  }
+
+  // ---- for the recall capability (issue 21: it asks the owner of these tables)
+
+  /** A live shipment line (shipment code + lot). */
+  shipmentRow(shipmentCode: string, lotCode: string): ShipmentRow | undefined {
+    return this.reg.q.shipmentRow(shipmentCode, lotCode);
+  }
+
+  /** A batch's code. */
+  batchCode(batchId: string): string | undefined {
+    return this.reg.q.batchCode(batchId);
+  }
+
+  /** The returns recorded in a recall (stock movements tied to it), by date. */
+  recallReturns(drillId: string): RecallReturnRow[] {
+    return this.reg.q.returnsOfRecall(drillId);
+  }
+
+  /** The live lots of a kind dated in a period (codes, in order). */
+  lotCodesDated(kind: string, from: string, to: string): string[] {
+    return this.reg.q.lotsDated(kind, from, to);
   }
 
   /** Quantity not yet consumed, shipped, sampled or wasted (returns and adjustments count), in the lot's unit. */

@@ -106,6 +106,16 @@ export interface LotFilter {
   limit: number;
 }
 
+/** A return recorded in a recall (a `return` movement tied to it), with its shipment's code. */
+export interface RecallReturnRow {
+  lot_code: string;
+  quantity: string;
+  unit: string;
+  date: string;
+  customer_code: string | null;
+  shipment_code: string | null;
+}
+
 export interface DecisionSignatureRow {
   id: string;
   meaning: string;
@@ -198,6 +208,20 @@ export function lotQueries(db: Db) {
     'SELECT 1 FROM shipment WHERE shipment_code = ? AND lot_code = ?',
     true,
   );
+  const shipmentRow = lazy<[string, string], ShipmentRow>(
+    db,
+    'SELECT * FROM shipment WHERE shipment_code = ? AND lot_code = ? AND retired = 0',
+  );
+  const batchCode = lazy<[string], string>(db, 'SELECT code FROM batch WHERE id = ?', true);
+  const returnsOfRecall = lazy<[string], RecallReturnRow>(
+    db,
+    "SELECT m.lot_code, m.quantity, m.unit, m.date, m.customer_code, s.shipment_code FROM stock_movement m LEFT JOIN shipment s ON s.id = m.shipment_id WHERE m.movement = 'return' AND m.retired = 0 AND m.drill_id = ? ORDER BY m.date, m.rowid",
+  );
+  const lotsDated = lazy<[string, string, string], string>(
+    db,
+    'SELECT code FROM lot WHERE kind = ? AND substr(lot_date,1,10) BETWEEN ? AND ? AND retired = 0 ORDER BY code',
+    true,
+  );
   const consumedInto = lazy<[string], MovementRow>(
     db,
     'SELECT id, output_lot AS other, quantity, unit, date FROM consumption WHERE input_lot = ? AND retired = 0',
@@ -282,6 +306,14 @@ export function lotQueries(db: Db) {
     consumptionCount: (batchId: string): number => consumptionsOfBatch().get(batchId) ?? 0,
     shipmentLineExists: (shipmentCode: string, lotCode: string): boolean =>
       shipmentLine().get(shipmentCode, lotCode) !== undefined,
+    /** A live shipment line (shipment code + lot). */
+    shipmentRow: (shipmentCode: string, lotCode: string): ShipmentRow | undefined =>
+      shipmentRow().get(shipmentCode, lotCode),
+    batchCode: (batchId: string): string | undefined => batchCode().get(batchId),
+    /** The returns recorded in a recall (stock_movement.drill_id), by date. */
+    returnsOfRecall: (drillId: string): RecallReturnRow[] => returnsOfRecall().all(drillId),
+    /** The live lots of a kind dated in a period (codes, in order). */
+    lotsDated: (kind: string, from: string, to: string): string[] => lotsDated().all(kind, from, to),
     consumedInto: (lotCode: string): MovementRow[] => consumedInto().all(lotCode),
     madeFrom: (lotCode: string): MovementRow[] => madeFrom().all(lotCode),
     shipmentsOfLot: (lotCode: string): LotShipmentRow[] => shipmentsOfLot().all(lotCode),

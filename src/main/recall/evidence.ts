@@ -2,10 +2,10 @@ import type { z } from 'zod';
 import type { drillDetailSchema } from '../../shared/contract/channels/recall';
 import { translate, type Locale } from '../../shared/i18n';
 import { drillStepSummary } from '../../shared/i18n/drill-text';
-import { signatureTime, zonedTime } from '../documents/zoned-time';
-import type { LedgerStamp } from '../documents/templates/label';
-import { dossierHtml, type DossierSection } from '../disposition/documents';
-import type { TraceEdge } from '../trace/trace';
+import { signatureTime, zonedTime } from '../../shared/domain/zoned-time';
+import type { LedgerStamp } from '../documents';
+import { dossierHtml, type DossierSection } from '../disposition';
+import type { TraceEdge } from '../trace';
 import { massBalanceRows } from '../../shared/contract/channels/trace';
 
 type Detail = z.infer<typeof drillDetailSchema>;

@@ -154,6 +154,11 @@ export function sampleQueries(db: Db) {
     "SELECT 1 FROM sample_event WHERE sample_id = ? AND event IN ('label_printed', 'label_reprinted') LIMIT 1",
     true,
   );
+  const primaryOfLot = lazy<[string], string>(
+    db,
+    "SELECT code FROM sample WHERE lot_code = ? AND parent_sample_id IS NULL AND kind <> 'retention'",
+    true,
+  );
   const hasRetention = lazy<[string], number>(
     db,
     "SELECT 1 FROM sample WHERE lot_code = ? AND kind = 'retention' AND status <> 'cancelled' AND retired = 0 LIMIT 1",
@@ -227,6 +232,8 @@ export function sampleQueries(db: Db) {
     events: (sampleId: string): SampleEventRow[] => events().all(sampleId),
     labelPrinted: (sampleId: string): boolean => labelPrinted().get(sampleId) !== undefined,
     hasRetention: (lotCode: string): boolean => hasRetention().get(lotCode) !== undefined,
+    /** The codes of a lot's primary samples (not units, not retention). */
+    primaryOfLot: (lotCode: string): string[] => primaryOfLot().all(lotCode),
     /** Retention samples whose keep-until is on or before a date, not disposed or cancelled. */
     retentionDue(until: string, offset: number, limit: number): { total: number; rows: SampleViewRow[] } {
       const total = retentionDueCount().get(until) ?? 0;

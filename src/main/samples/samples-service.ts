@@ -191,6 +191,11 @@ export class SamplesService {
     return asSample(w.update(S.sample, sample.id, { spec_version_id: versionId }, { reason: 'specification version in force on the lot date' }));
   }
 
+  /** The codes of a lot's primary samples, whose results stand behind it (units and retention samples excepted). */
+  primarySampleCodes(lotCode: string): string[] {
+    return this.book.q.primaryOfLot(lotCode);
+  }
+
   /** Does the lot have a retention sample (registered, kept or disposed; a cancelled one does not count)? */
   hasRetention(lotCode: string): boolean {
     return this.registration.hasRetention(lotCode);

@@ -1,4 +1,5 @@
-import type { Db, Stmt } from '../db/database';
+import type { Db } from '../db/database';
+import { fail } from '../../shared/contract/errors';
 import {
   QuantityDecimal as D,
   convertQuantity,
@@ -7,6 +8,11 @@ import {
   sameDimension,
   type QuantityUnit,
 } from '../../shared/domain/units';
+import {
+  traceQueries,
+  type EpcisConsumptionRow,
+  type EpcisLotRow,
+} from './queries';
 import { traceLot } from './trace';
 
 /**
@@ -108,90 +114,8 @@ type Json = Record<string, unknown>;
 
 const RECEIVED_KINDS = new Set(['raw_milk', 'ingredient', 'packaging']);
 
-const SQL = {
-  lots: `SELECT code, kind, item_code, quantity, unit, lot_date, supplier_code, supplier_lot, expiry_date, origin, receipt_id, batch_id, id
-FROM lot WHERE code IN (SELECT value FROM json_each(?))`,
-  receipt:
-    'SELECT id, kind, supplier_code, supplier_lot, quantity, unit, received_at FROM receipt WHERE id = ? AND retired = 0',
-  batch: 'SELECT id, code, line, started_at, ended_at, status FROM batch WHERE id = ?',
-  consumption: `SELECT id, input_lot, output_lot, quantity, unit, date FROM consumption
-WHERE retired = 0 AND output_lot IN (SELECT value FROM json_each(?)) ORDER BY output_lot, rowid`,
-  shipments: `SELECT id, shipment_code, lot_code, customer_code, quantity, unit, date FROM shipment
-WHERE retired = 0 AND lot_code IN (SELECT value FROM json_each(?)) ORDER BY date, shipment_code, lot_code`,
-  created: 'SELECT at, tz FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq LIMIT 1',
-  latestTz: 'SELECT tz FROM audit_entry ORDER BY seq DESC LIMIT 1',
-} as const;
-
-type SqlName = keyof typeof SQL;
-const cache = new WeakMap<Db, Map<SqlName, Stmt>>();
-
-function stmt(db: Db, name: SqlName): Stmt {
-  let m = cache.get(db);
-  if (!m) {
-    m = new Map();
-    cache.set(db, m);
-  }
-  let s = m.get(name);
-  if (!s) {
-    s = db.prepare<unknown[], unknown>(SQL[name]);
-    m.set(name, s);
-  }
-  return s;
-}
-
-interface LotRow {
-  id: string;
-  code: string;
-  kind: string;
-  item_code: string;
-  quantity: string;
-  unit: string;
-  lot_date: string;
-  supplier_code: string | null;
-  supplier_lot: string | null;
-  expiry_date: string | null;
-  origin: string;
-  receipt_id: string | null;
-  batch_id: string | null;
-}
-
-interface ReceiptRow {
-  id: string;
-  kind: string;
-  supplier_code: string;
-  supplier_lot: string | null;
-  quantity: string;
-  unit: string;
-  received_at: number;
-}
-
-interface BatchRow {
-  id: string;
-  code: string;
-  line: string;
-  started_at: number;
-  ended_at: number | null;
-  status: string;
-}
-
-interface ConsumptionRow {
-  id: string;
-  input_lot: string;
-  output_lot: string;
-  quantity: string;
-  unit: string;
-  date: string;
-}
-
-interface ShipmentRow {
-  id: string;
-  shipment_code: string;
-  lot_code: string;
-  customer_code: string;
-  quantity: string;
-  unit: string;
-  date: string;
-}
+type LotRow = EpcisLotRow;
+type ConsumptionRow = EpcisConsumptionRow;
 
 // ------------------------------------------------------------------------------ time
 
@@ -342,16 +266,17 @@ interface Built {
 export function epcisDocument(db: Db, lotCode: string, opts: { now: number; plant?: string | null }): Json | null {
   const plantLoc = epcisIds.plant(opts.plant);
   // One read transaction: the trace and the records are one consistent picture.
-  const read = db.transaction(() => {
+  const q = traceQueries(db);
+  const read = q.read(() => {
     const trace = traceLot(db, lotCode);
     if (!trace) return null;
     const setCodes = [lotCode, ...trace.backward.map((l) => l.lot), ...trace.forward.map((l) => l.lot)];
     const lots = new Map<string, LotRow>();
-    for (const l of stmt(db, 'lots').all(JSON.stringify(setCodes)) as LotRow[]) lots.set(l.code, l);
+    for (const l of q.lots(setCodes)) lots.set(l.code, l);
 
-    const fallbackTz = (stmt(db, 'latestTz').get() as { tz: string } | undefined)?.tz ?? 'UTC';
+    const fallbackTz = q.latestTz() ?? 'UTC';
     const created = (entity: string, id: string): { at: number; tz: string } => {
-      const e = stmt(db, 'created').get(entity, id) as { at: number; tz: string } | undefined;
+      const e = q.created(entity, id);
       return e ?? { at: opts.now, tz: fallbackTz };
     };
     const out: Built[] = [];
@@ -360,7 +285,7 @@ export function epcisDocument(db: Db, lotCode: string, opts: { now: number; plan
     for (const code of setCodes) {
       const lot = lots.get(code);
       if (!lot || !RECEIVED_KINDS.has(lot.kind)) continue;
-      const receipt = lot.receipt_id ? (stmt(db, 'receipt').get(lot.receipt_id) as ReceiptRow | undefined) : undefined;
+      const receipt = lot.receipt_id ? q.receipt(lot.receipt_id) : undefined;
       let when: When | null;
       let supplier: string | null;
       let quantity: string;
@@ -405,7 +330,7 @@ export function epcisDocument(db: Db, lotCode: string, opts: { now: number; plan
 
     // Production: consumption rows grouped by output lot.
     const byOutput = new Map<string, ConsumptionRow[]>();
-    for (const c of stmt(db, 'consumption').all(JSON.stringify(setCodes)) as ConsumptionRow[]) {
+    for (const c of q.consumptionInto(setCodes)) {
       const list = byOutput.get(c.output_lot) ?? [];
       list.push(c);
       byOutput.set(c.output_lot, list);
@@ -414,11 +339,11 @@ export function epcisDocument(db: Db, lotCode: string, opts: { now: number; plan
     const inputItems = new Map<string, string>();
     for (const l of lots.values()) inputItems.set(l.code, l.item_code);
     if (inputCodes.length) {
-      for (const l of stmt(db, 'lots').all(JSON.stringify(inputCodes)) as LotRow[]) inputItems.set(l.code, l.item_code);
+      for (const l of q.lots(inputCodes)) inputItems.set(l.code, l.item_code);
     }
     for (const [outCode, rows] of byOutput) {
       const lot = lots.get(outCode);
-      const batch = lot?.batch_id ? (stmt(db, 'batch').get(lot.batch_id) as BatchRow | undefined) : undefined;
+      const batch = lot?.batch_id ? q.batch(lot.batch_id) : undefined;
       let when: When | null = null;
       if (batch) {
         when = instantIn(created('batch', batch.id).tz, batch.ended_at ?? batch.started_at);
@@ -464,7 +389,7 @@ export function epcisDocument(db: Db, lotCode: string, opts: { now: number; plan
 
     // Shipping: the root's and its forward lots' shipments (the trace engine's rule).
     const shipped = [lotCode, ...trace.forward.map((l) => l.lot)];
-    for (const s of stmt(db, 'shipments').all(JSON.stringify(shipped)) as ShipmentRow[]) {
+    for (const s of q.shipmentLines(shipped)) {
       const when = textTime(s.date, created('shipment', s.id));
       if (!when) continue;
       const event: Json = {
@@ -490,7 +415,7 @@ export function epcisDocument(db: Db, lotCode: string, opts: { now: number; plan
       out.push({ when, rank: 2, event });
     }
     return { events: out, depthLimitReached: trace.depth_limit_reached };
-  })();
+  });
   if (!read) return null;
   const events = read.events;
 
@@ -519,4 +444,19 @@ function ilmd(lot: LotRow): Json {
     'cbvmda:lotNumber': lot.code,
     ...(lot.expiry_date && DATE_ONLY.test(lot.expiry_date) ? { 'cbvmda:itemExpirationDate': lot.expiry_date } : {}),
   };
+}
+
+/** The EPCIS export as the drill page downloads it. */
+export interface EpcisExport {
+  fileName: string;
+  json: string;
+  events: number;
+}
+
+/** The EPCIS document of a lot's trace as a download (refused for an unknown lot). */
+export function epcisExport(db: Db, lotCode: string, opts: { now: number; plant?: string | null }): EpcisExport {
+  const doc = epcisDocument(db, lotCode, opts);
+  if (!doc) fail('not_found', { entity: 'lot', id: lotCode }, 'errors.lot_not_found');
+  const list = ((doc['epcisBody'] as { eventList?: unknown[] } | undefined)?.eventList ?? []).length;
+  return { fileName: `epcis-${lotCode}.jsonld`, json: JSON.stringify(doc, null, 2), events: list };
 }

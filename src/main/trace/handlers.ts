@@ -1,30 +1,12 @@
-import { fail } from '../../shared/contract/errors';
 import type { TraceView } from '../../shared/contract/channels/trace';
-import type { AppCore } from '../app/core';
-import type { HandlerTable } from '../dispatcher/dispatcher';
-import { traceLot } from './trace';
+import type { HandlersOf } from '../dispatcher/handler-kit';
 
-/** The trace screen's view: the CLI's trace with exact decimal strings, edges and statuses. */
-export function traceView(core: AppCore, code: string): TraceView {
-  const db = core.need().ledger.db;
-  const t = traceLot(db, code, { edges: true });
-  if (!t) fail('not_found', { entity: 'lot', id: code }, 'errors.lot_not_found');
-  const statuses: Record<string, string> = { [t.root.lot]: t.root.status };
-  for (const l of [...t.backward, ...t.forward]) if (l.status) statuses[l.lot] = l.status;
-  const edges = [...(t.edges?.backward ?? []), ...(t.edges?.forward ?? [])].map((e) => ({ from: e.input, to: e.output, quantity: e.quantity, unit: e.unit }));
-  return {
-    root: { lot: t.root.lot, kind: t.root.kind, item_code: t.root.item_code, quantity: t.root.quantity, unit: t.root.unit },
-    backward: t.backward.map((l) => ({ lot: l.lot, kind: l.kind ?? 'unknown', item_code: l.item_code ?? '', depth: l.depth })),
-    forward: t.forward.map((l) => ({ lot: l.lot, kind: l.kind ?? 'unknown', item_code: l.item_code ?? '', depth: l.depth })),
-    shipments: t.shipments,
-    customers: t.customers,
-    mass_balance: { ...t.mass_balance, accounted_pct: t.mass_balance.accounted_pct ?? '' },
-    edges,
-    statuses,
-    elapsed_ms: t.elapsed_ms,
-  };
+/** What the trace handlers need: the trace screen's view of a lot (from the opened database). */
+export interface TraceHandlerDeps {
+  traceView(code: string): TraceView;
 }
 
-export function traceHandlers(core: AppCore): Pick<HandlerTable, 'trace.run'> {
-  return { 'trace.run': ({ code }) => traceView(core, code) };
+/** The handlers of src/shared/contract/channels/trace.ts served by trace (`trace.epcis` is recall's). */
+export function traceHandlers(use: () => TraceHandlerDeps): Pick<HandlersOf<'trace'>, 'trace.run'> {
+  return { 'trace.run': ({ code }) => use().traceView(code) };
 }

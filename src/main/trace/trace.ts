@@ -1,5 +1,6 @@
-import type { Db, Stmt } from '../db/database';
+import type { Db } from '../db/database';
 import { QuantityDecimal as D, convertQuantity, isQuantityUnit, sameDimension } from '../../shared/domain/units';
+import { traceQueries, type QtyRow } from './queries';
 
 /**
  * The trace engine (issue 6 item 6; the `lotseal trace` contract in ../shared/formats/README.md
@@ -8,7 +9,7 @@ import { QuantityDecimal as D, convertQuantity, isQuantityUnit, sameDimension } 
  * screen and the CLI call this one function, so both show the same numbers.
  *
  * Decisions the contract leaves open:
- * - Genealogy is walked with a recursive CTE over `consumption` limited to `maxDepth` levels
+ * - Genealogy is walked with a recursive CTE over `consumption` (./queries.ts) limited to `maxDepth` levels
  *   (default 64). The limit is also what stops a cycle (the import refuses cycles, but a
  *   trace must never hang on a bad database). Each lot is kept at its SMALLEST depth. The root
  *   is never listed in its own genealogy, even on a cycle. If the limit was reached the result
@@ -134,59 +135,6 @@ export function normaliseDecimal(value: string | InstanceType<typeof D>): string
   return d.toFixed();
 }
 
-const genealogySql = (dir: 'backward' | 'forward'): string => {
-  // backward: from an output to its inputs; forward: from an input to its outputs.
-  const [from, to] = dir === 'backward' ? ['output_lot', 'input_lot'] : ['input_lot', 'output_lot'];
-  return `
-WITH RECURSIVE walk(lot, depth) AS (
-  SELECT ${to}, 1 FROM consumption WHERE ${from} = @root AND retired = 0
-  UNION
-  SELECT c.${to}, w.depth + 1 FROM walk w JOIN consumption c ON c.${from} = w.lot
-  WHERE c.retired = 0 AND w.depth < @max AND w.lot <> @root
-)
-SELECT g.lot AS lot, g.depth AS depth, l.kind AS kind, l.item_code AS item_code, l.status AS status
-FROM (SELECT lot, MIN(depth) AS depth FROM walk WHERE lot <> @root GROUP BY lot) g
-LEFT JOIN lot l ON l.code = g.lot
-ORDER BY g.depth, g.lot`;
-};
-
-const SQL = {
-  root: 'SELECT code, kind, item_code, item_name, quantity, unit, status FROM lot WHERE code = ?',
-  backward: genealogySql('backward'),
-  forward: genealogySql('forward'),
-  shipments: `SELECT shipment_code AS shipment, lot_code AS lot, customer_code AS customer, quantity, unit, date
-FROM shipment WHERE retired = 0 AND lot_code IN (SELECT value FROM json_each(?))
-ORDER BY date, shipment_code, lot_code`,
-  customers: `SELECT s.code AS customer, c.name AS name, c.contact AS contact, c.phone AS phone
-FROM (SELECT DISTINCT value AS code FROM json_each(?)) s LEFT JOIN customer c ON c.code = s.code
-ORDER BY s.code`,
-  consumedFrom:
-    'SELECT output_lot, quantity, unit, date FROM consumption WHERE input_lot = ? AND retired = 0 ORDER BY rowid',
-  movements:
-    'SELECT rowid AS seq, movement, quantity, unit, date FROM stock_movement WHERE lot_code = ? AND retired = 0 ORDER BY rowid',
-  edgesBackward: `SELECT input_lot AS input, output_lot AS output, quantity, unit FROM consumption
-WHERE retired = 0 AND output_lot IN (SELECT value FROM json_each(?)) ORDER BY output_lot, input_lot, rowid`,
-  edgesForward: `SELECT input_lot AS input, output_lot AS output, quantity, unit FROM consumption
-WHERE retired = 0 AND input_lot IN (SELECT value FROM json_each(?)) ORDER BY input_lot, output_lot, rowid`,
-} as const;
-
-type SqlName = keyof typeof SQL;
-const cache = new WeakMap<Db, Map<SqlName, Stmt>>();
-
-function stmt(db: Db, name: SqlName): Stmt {
-  let m = cache.get(db);
-  if (!m) {
-    m = new Map();
-    cache.set(db, m);
-  }
-  let s = m.get(name);
-  if (!s) {
-    s = db.prepare<unknown[], unknown>(SQL[name]);
-    m.set(name, s);
-  }
-  return s;
-}
-
 type Dec = InstanceType<typeof D>;
 
 /** The quantity in the root's unit, or why it cannot be. */
@@ -215,47 +163,32 @@ function dateKey(date: string): string {
   return Number.isNaN(t) ? date : new Date(t).toISOString();
 }
 
-interface RootRow {
-  code: string;
-  kind: string;
-  item_code: string;
-  item_name: string;
-  quantity: string;
-  unit: string;
-  status: string;
-}
-
-interface QtyRow {
-  quantity: string;
-  unit: string;
-  date: string;
-}
-
 /** Traces one lot, or returns null when no lot has this code. */
 export function traceLot(db: Db, code: string, opts: TraceOptions = {}): TraceResult | null {
   const now = opts.now ?? (() => performance.now());
   const started = now();
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
 
-  const r = stmt(db, 'root').get(code) as RootRow | undefined;
+  const q = traceQueries(db);
+  const r = q.root(code);
   if (!r) return null;
 
   // One read transaction: the genealogy, shipments and balance are one consistent picture
   // even while an import commits (WAL readers see a snapshot).
-  const result = db.transaction(() => {
-    const backward = stmt(db, 'backward').all({ root: code, max: maxDepth }) as TraceLotRef[];
-    const forward = stmt(db, 'forward').all({ root: code, max: maxDepth }) as TraceLotRef[];
+  const result = q.read(() => {
+    const backward: TraceLotRef[] = q.genealogy('backward', code, maxDepth);
+    const forward: TraceLotRef[] = q.genealogy('forward', code, maxDepth);
 
     const shipped = [code, ...forward.map((f) => f.lot)];
-    const shipments = (stmt(db, 'shipments').all(JSON.stringify(shipped)) as TraceShipment[]).map((s) => ({
+    const shipments: TraceShipment[] = q.shipmentsOf(shipped).map((s) => ({
       ...s,
       quantity: safeNormalise(s.quantity),
     }));
-    const customers = stmt(db, 'customers').all(JSON.stringify(shipments.map((s) => s.customer))) as TraceCustomer[];
+    const customers: TraceCustomer[] = q.customersOf(shipments.map((s) => s.customer));
 
     const unconverted: Unconverted[] = [];
     const consumed = sumInto(
-      stmt(db, 'consumedFrom').all(code) as Array<QtyRow & { output_lot: string }>,
+      q.consumedFrom(code),
       r.unit,
       (row, reason) =>
         unconverted.push({
@@ -279,7 +212,7 @@ export function traceLot(db: Db, code: string, opts: TraceOptions = {}): TraceRe
       }),
     );
 
-    const moves = stmt(db, 'movements').all(code) as Array<QtyRow & { seq: number; movement: string }>;
+    const moves = q.movements(code);
     const sums: Record<'sample' | 'waste' | 'return' | 'adjustment', Dec> = {
       sample: new D(0),
       waste: new D(0),
@@ -363,16 +296,12 @@ export function traceLot(db: Db, code: string, opts: TraceOptions = {}): TraceRe
     };
     if (opts.edges) {
       out.edges = {
-        backward: (
-          stmt(db, 'edgesBackward').all(JSON.stringify([code, ...backward.map((b) => b.lot)])) as TraceEdge[]
-        ).map(normEdge),
-        forward: (
-          stmt(db, 'edgesForward').all(JSON.stringify([code, ...forward.map((f) => f.lot)])) as TraceEdge[]
-        ).map(normEdge),
+        backward: q.edges('backward', [code, ...backward.map((b) => b.lot)]).map(normEdge),
+        forward: q.edges('forward', [code, ...forward.map((f) => f.lot)]).map(normEdge),
       };
     }
     return out;
-  })();
+  });
 
   return { ...result, elapsed_ms: Math.round((now() - started) * 100) / 100 };
 }

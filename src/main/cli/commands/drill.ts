@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
-import { evidenceHtml } from '../../recall/evidence';
-import { traceLot } from '../../trace/trace';
+import { evidenceHtml } from '../../recall';
+import { traceLot } from '../../trace';
 import { Exit, out, withUser, type Global } from '../common';
 
 /**

@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
 import { openSqlite } from '../../db/database';
 import { checkMigrations } from '../../db/store';
-import { traceLot, type TraceEdge, type TraceLotRef, type TraceResult } from '../../trace/trace';
-import { traceToJson } from '../../trace/trace-json';
+import { traceLot, traceToJson, type TraceEdge, type TraceLotRef, type TraceResult } from '../../trace';
 import { Exit, dbPath, type Global } from '../common';
 
 /**
