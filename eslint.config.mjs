@@ -300,7 +300,8 @@ const LEDGER_WRITERS = ['src/main/ledger/**', 'src/main/db/migrations/**', 'src/
 
 // ---- the house (issue 21): capabilities, kernel, composition root and hosts of src/main ----
 const CAPABILITIES = [
-  'instruments', 'recall', 'trace', 'documents', 'import',
+  'identity', 'catalog', 'lots', 'samples', 'testing', 'intake', 'environment', 'instruments',
+  'release-evidence', 'disposition', 'recall', 'trace', 'documents', 'import', 'evidence', 'workstation',
 ];
 const KERNEL = ['db', 'ledger', 'dispatcher', 'files', 'workers'];
 const ROOT_AND_HOSTS = ['app', 'electron', 'harness', 'cli'];
