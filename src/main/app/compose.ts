@@ -7,9 +7,7 @@ import { DocumentsService } from '../documents/documents-service';
 import type { PdfPrinter } from '../documents/pdf';
 import { EnvService } from '../environment/env-service';
 import { ImportService } from '../import';
-import { ConnectionManager } from '../instruments/connections';
-import { InstrumentsService } from '../instruments/instruments-service';
-import { InstrumentRules } from '../instruments/rules';
+import { ConnectionManager, InstrumentRules, InstrumentsService } from '../instruments';
 import { IntakeService } from '../intake/intake-service';
 import { SpotCheckService } from '../intake/spot-checks';
 import { ReleaseEvidenceService } from '../release-evidence';
@@ -145,7 +143,11 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   );
   const evidenceOfRelease = new ReleaseEvidenceService(ledger);
   const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease);
-  const instruments = new InstrumentsService(ledger, testing, o.connections, instrumentRules, identity);
+  const instruments = new InstrumentsService(ledger, o.connections, instrumentRules, {
+    testing,
+    identity,
+    lots: controls,
+  });
   const disposition = new DispositionService(
     ledger,
     identity,
