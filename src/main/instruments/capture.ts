@@ -38,10 +38,7 @@ export interface InstrumentsTestHooks {
 }
 
 /** What a capture needs of testing (its front door). */
-export type CaptureTesting = Pick<
-  TestingService,
-  'row' | 'item' | 'views' | 'applyCapture' | 'standingOfSample'
->;
+export type CaptureTesting = Pick<TestingService, 'row' | 'item' | 'views' | 'applyCapture' | 'standingOfSample'>;
 
 /**
  * Captures (issues 10 §5, 20 §1): what a frame says (a reading, a record, or why it is
@@ -49,13 +46,13 @@ export type CaptureTesting = Pick<
  * original record, check readings, and refused frames kept as evidence (D-057).
  */
 export class InstrumentCapture {
-  hooks: InstrumentsTestHooks = {};
-
   constructor(
     private readonly ledger: Ledger,
     private readonly registry: InstrumentRegistry,
     private readonly rules: InstrumentRules,
     private readonly results: CaptureTesting,
+    /** The test seams (InstrumentsService.hooks), read at each capture. */
+    private readonly hooks: () => InstrumentsTestHooks = () => ({}),
   ) {}
 
   private get connections() {
@@ -116,7 +113,11 @@ export class InstrumentCapture {
   }
 
   private settingsJson(r: InstrumentRecord): string {
-    return JSON.stringify({ port: this.connections.state(r.id).port, driver: r.driver, ...this.registry.settingsOf(r) });
+    return JSON.stringify({
+      port: this.connections.state(r.id).port,
+      driver: r.driver,
+      ...this.registry.settingsOf(r),
+    });
   }
 
   private captureRow(
@@ -292,7 +293,7 @@ export class InstrumentCapture {
     if (!focus && this.results.standingOfSample(sampleCode).length === 0)
       fail('not_found', { entity: 'sample', id: sampleCode }, 'errors.sample_not_found');
     const { frame, error } = await this.frameFor(r, i.readingId);
-    await this.hooks.afterFrame?.(r.id);
+    await this.hooks().afterFrame?.(r.id);
     const none = {
       capture: null,
       captures: [] as CaptureView[],
@@ -381,7 +382,7 @@ export class InstrumentCapture {
   async read(actor: Actor, locale: Locale, id: string, readingId?: string) {
     const r = this.registry.row(id);
     const { frame, error } = await this.frameFor(r, readingId);
-    await this.hooks.afterFrame?.(r.id);
+    await this.hooks().afterFrame?.(r.id);
     const outcome = this.outcome(frame, locale, error);
     if (!outcome.ok) {
       this.refuseWithEvidence(actor, r, frame, 'check', outcome, { resultId: null, sampleCode: null });

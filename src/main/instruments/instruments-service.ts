@@ -12,10 +12,7 @@ export type { InstrumentsTestHooks } from './capture';
 
 /** What the instruments capability needs of others (their front doors), given by the composition root. */
 export interface InstrumentsDeps {
-  testing: Pick<
-    TestingService,
-    'row' | 'item' | 'views' | 'applyCapture' | 'standingOfSample' | 'typedOnInstrument'
-  >;
+  testing: Pick<TestingService, 'row' | 'item' | 'views' | 'applyCapture' | 'standingOfSample' | 'typedOnInstrument'>;
   identity: Pick<IdentityService, 'authenticateSigner' | 'sign'>;
   lots: Pick<LotControls, 'lot'>;
 }
@@ -33,6 +30,8 @@ export class InstrumentsService {
   readonly registry: InstrumentRegistry;
   readonly captures: InstrumentCapture;
   readonly checks: InstrumentChecks;
+  /** Test seams of the capture path (issue 19 §7); never set outside tests. */
+  hooks: InstrumentsTestHooks = {};
 
   constructor(
     ledger: Ledger,
@@ -41,16 +40,8 @@ export class InstrumentsService {
     deps: InstrumentsDeps,
   ) {
     this.registry = new InstrumentRegistry(ledger, rules.queries, connections, rules);
-    this.captures = new InstrumentCapture(ledger, this.registry, rules, deps.testing);
+    this.captures = new InstrumentCapture(ledger, this.registry, rules, deps.testing, () => this.hooks);
     this.checks = new InstrumentChecks(ledger, rules.queries, this.registry, deps);
-  }
-
-  /** Test seams of the capture path (issue 19 §7). */
-  get hooks(): InstrumentsTestHooks {
-    return this.captures.hooks;
-  }
-  set hooks(h: InstrumentsTestHooks) {
-    this.captures.hooks = h;
   }
 
   // registry

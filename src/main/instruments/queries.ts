@@ -200,7 +200,10 @@ function lazy<P extends unknown[], R>(db: Db, sql: string): () => Statement<P, R
 
 export function instrumentQueries(db: Db) {
   const all = lazy<[], InstrumentRecord>(db, 'SELECT * FROM instrument WHERE retired = 0 ORDER BY code');
-  const active = lazy<[], InstrumentRecord>(db, 'SELECT * FROM instrument WHERE retired = 0 AND active = 1 ORDER BY code');
+  const active = lazy<[], InstrumentRecord>(
+    db,
+    'SELECT * FROM instrument WHERE retired = 0 AND active = 1 ORDER BY code',
+  );
   const byId = lazy<[string], InstrumentRecord>(db, 'SELECT * FROM instrument WHERE id = ? AND retired = 0');
   const byCode = lazy<[string], InstrumentRecord>(
     db,

@@ -25,7 +25,6 @@ export type { Conversion } from './queries';
 
 const HOUR = 3_600_000;
 
-
 const norm = (u: string) => u.toLowerCase().replace(/\s+/g, '');
 
 /** Units that mean the same for capture: '%' from a moisture or milk analyser is g/100 g. */
@@ -288,7 +287,9 @@ export class InstrumentRules {
     };
     if (existing) {
       if (!i.reason) fail('invalid_input', { field: 'reason' }, 'errors.reason_required');
-      return this.methodView(asMethodInstrument(w.update(IN.methodInstrument, existing.id, fields, { reason: i.reason })));
+      return this.methodView(
+        asMethodInstrument(w.update(IN.methodInstrument, existing.id, fields, { reason: i.reason })),
+      );
     }
     return this.methodView(asMethodInstrument(w.create(IN.methodInstrument, fields)));
   }
