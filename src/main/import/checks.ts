@@ -63,12 +63,12 @@ export function classifyAll(ctx: CheckContext): void {
     });
     if (ctx.correctionReason) continue;
     const getStored = q.storedById(spec.table);
-    for (const r of q.changedRows(kind).iterate()) {
+    for (const r of q.changedRows(kind)) {
       if (ctx.errors.full) {
         ctx.errors.total++;
         continue;
       }
-      const stored = getStored.get(r.sid) ?? {};
+      const stored = getStored(r.sid) ?? {};
       const changed = Object.entries(spec.columns)
         .filter(([csv, col]) => differs(kind, csv, r, stored, col))
         .map(([csv, col]) => `${csv}: ${String(stored[col] ?? '')} → ${String(storedValue(kind, csv, r) ?? '')}`);

@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 import { boughtInKinds, type FileKind } from './formats';
 
@@ -101,6 +100,13 @@ export function storedSpec(kind: FileKind, present: Set<string>): StoredSpec {
   }
 }
 
+/** What the checks use of a prepared statement (a type the exported queries can name). */
+export interface Prepared<P extends unknown[], R> {
+  get(...params: P): R | undefined;
+  all(...params: P): R[];
+  iterate(...params: P): IterableIterator<R>;
+}
+
 export interface QuantityRow {
   quantity: string;
   unit: string;
@@ -111,15 +117,17 @@ export interface QuantityRow {
  * its own once per run, as the staged kinds and headers decide their text).
  */
 export function checkQueries(db: Db) {
-  const prep = <P extends unknown[], R>(sql: string): Statement<P, R> => db.prepare<P, R>(sql);
+  const prep = <P extends unknown[], R>(sql: string): Prepared<P, R> => db.prepare<P, R>(sql);
   return {
     // ---------------------------------------------------------- classification
     /** The stored record a changed row replaces. */
-    storedById: (table: string): Statement<[string | null], Record<string, unknown>> =>
-      prep<[string | null], Record<string, unknown>>(`SELECT * FROM m.${table} WHERE id = ?`),
+    storedById: (table: string): ((id: string | null) => Record<string, unknown> | undefined) => {
+      const s = prep<[string | null], Record<string, unknown>>(`SELECT * FROM m.${table} WHERE id = ?`);
+      return (id) => s.get(id);
+    },
     /** Staged rows that change their stored record. */
-    changedRows: (kind: FileKind): Statement<[], StagedRecord> =>
-      prep<[], StagedRecord>(`SELECT * FROM s_${kind} WHERE st = 2 ORDER BY row`),
+    changedRows: (kind: FileKind): IterableIterator<StagedRecord> =>
+      prep<[], StagedRecord>(`SELECT * FROM s_${kind} WHERE st = 2 ORDER BY row`).iterate(),
     indexStoredIds: (): void => {
       db.exec(
         'CREATE INDEX IF NOT EXISTS s_consumption_sid ON s_consumption (sid); CREATE INDEX IF NOT EXISTS s_shipments_sid ON s_shipments (sid)',
@@ -178,18 +186,24 @@ export function checkQueries(db: Db) {
     // ---------------------------------------------------------- genealogy cycles
     maxLotNumber: (): number => prep<[], { m: number | null }>('SELECT max(rowid) AS m FROM eff_lot').get()?.m ?? 0,
     /** Every edge (staged and stored) as [input lot number, output lot number]. */
-    edges: () =>
-      prep<[], [number, number]>(
-        `SELECT a.rowid AS a, b.rowid AS b FROM (
+    edges: (): Prepared<[], [number, number]> =>
+      db
+        .prepare<[], [number, number]>(
+          `SELECT a.rowid AS a, b.rowid AS b FROM (
       SELECT input_lot AS i, output_lot AS o FROM s_consumption
       UNION SELECT t.input_lot, t.output_lot FROM m.consumption t WHERE t.retired = 0
     ) e JOIN eff_lot a ON a.code = e.i JOIN eff_lot b ON b.code = e.o`,
-      ).raw(true),
-    lotCodeOf: () => prep<[number], string>('SELECT code FROM eff_lot WHERE rowid = ?').pluck(),
-    closingRow: () =>
-      prep<[string | undefined, string | undefined], number>(
-        'SELECT row FROM s_consumption WHERE input_lot = ? AND output_lot = ? ORDER BY row LIMIT 1',
-      ).pluck(),
+        )
+        .raw(true),
+    lotCodeOf: (): Prepared<[number], string> =>
+      db.prepare<[number], string>('SELECT code FROM eff_lot WHERE rowid = ?').pluck(),
+    closingRow: (): Prepared<[string | undefined, string | undefined], number> =>
+      db
+        .prepare<
+          [string | undefined, string | undefined],
+          number
+        >('SELECT row FROM s_consumption WHERE input_lot = ? AND output_lot = ? ORDER BY row LIMIT 1')
+        .pluck(),
 
     // ---------------------------------------------------------- running quantities
     quantityCandidates: () =>
