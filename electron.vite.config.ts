@@ -57,7 +57,7 @@ export default defineConfig({
           // blocks the window; it must be its own file next to index.js.
           'verify-worker': resolve(__dirname, 'src/main/ledger/verify-worker.ts'),
           // ERP imports apply in a worker_thread for the same reason (docs/import.md).
-          'import-worker': resolve(__dirname, 'src/main/import/import-worker.ts'),
+          'import-worker': resolve(__dirname, 'src/main/app/import-worker.ts'),
           // Evidence folders and audit-trail CSV exports are written in a worker_thread too.
           'evidence-worker': resolve(__dirname, 'src/main/evidence/evidence-worker.ts'),
         },

@@ -307,7 +307,6 @@ const KERNEL = ['db', 'ledger', 'dispatcher', 'files', 'workers'];
 const ROOT_AND_HOSTS = ['app', 'electron', 'harness', 'cli'];
 /** Capabilities still being converted to front doors and queries modules (empty when done). */
 const HOUSE_NOT_YET = [
-  'instruments', 'import',
 ];
 const QUERY_MODULES = ['src/main/*/queries.ts', 'src/main/*/queries/**'];
 const SQL_READERS = [

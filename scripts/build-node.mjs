@@ -31,7 +31,7 @@ const entries = {
   cli: 'src/main/cli/index.ts',
   harness: 'src/main/harness/index.ts',
   'verify-worker': 'src/main/ledger/verify-worker.ts',
-  'import-worker': 'src/main/import/import-worker.ts',
+  'import-worker': 'src/main/app/import-worker.ts',
   'evidence-worker': 'src/main/evidence/evidence-worker.ts',
 };
 

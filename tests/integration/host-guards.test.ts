@@ -5,7 +5,7 @@ import { AppCore } from '../../src/main/app/core';
 import type { Services } from '../../src/main/app/compose';
 import { cliServices } from '../../src/main/cli/common';
 import { openDatabase } from '../../src/main/db/store';
-import { runImportJob, type ImportWorkerMessage } from '../../src/main/import/import-worker';
+import { runImportJob, type ImportWorkerMessage } from '../../src/main/app/import-worker';
 import { AnchorStore } from '../../src/main/ledger/anchor';
 import { loadOrCreateHostKey, passphraseProtector, type HostKey } from '../../src/main/ledger/keys';
 import { enrolHost } from '../../src/main/identity/enrolment';

@@ -90,7 +90,7 @@ describe('native binding in workers', () => {
 
   it('both worker entries resolve from source in a checkout', () => {
     expect(resolveWorkerEntry('verify-worker', resolve('src/main/ledger'))?.mode).toBe('source');
-    expect(resolveWorkerEntry('import-worker', resolve('src/main/import'))?.mode).toBe('source');
+    expect(resolveWorkerEntry('import-worker', resolve('src/main/app'))?.mode).toBe('source');
     expect(resolveWorkerEntry('verify-worker', resolve('src/main/catalog'))).toBeNull();
   });
 

@@ -6,9 +6,7 @@ import { CoaService, DispositionService, type LedgerHealth } from '../dispositio
 import { DocumentsService, type PdfPrinter } from '../documents';
 import { EnvService } from '../environment';
 import { ImportService } from '../import';
-import { ConnectionManager } from '../instruments/connections';
-import { InstrumentsService } from '../instruments/instruments-service';
-import { InstrumentRules } from '../instruments/rules';
+import { ConnectionManager, InstrumentRules, InstrumentsService } from '../instruments';
 import { AuthorityReports, IntakeService, SpotCheckService } from '../intake';
 import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
@@ -150,7 +148,11 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const evidenceOfRelease = new ReleaseEvidenceService(ledger);
   const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease);
   const intakeReports = new AuthorityReports(intake, documents);
-  const instruments = new InstrumentsService(ledger, testing, o.connections, instrumentRules, identity);
+  const instruments = new InstrumentsService(ledger, o.connections, instrumentRules, {
+    testing,
+    identity,
+    lots: controls,
+  });
   const disposition = new DispositionService(
     ledger,
     identity,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LedgerState } from '../../shared/contract/channels/system';
 import type { Finding } from '../../shared/contract/channels/ledger';
 import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
-import { ConnectionManager } from '../instruments/connections';
+import { ConnectionManager } from '../instruments';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
 import { isSqliteBusy } from '../db/database';
 import { Dispatcher, type DispatcherLog, type Locale } from '../dispatcher/dispatcher';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { auditScopeEntrySchema } from '../../shared/contract/channels/disposition';
 import { fail } from '../../shared/contract/errors';
 import type { SignatureMeaning } from '../../shared/domain/roles';
-import { actorOf, type IdentityService } from '../identity/identity';
+import { actorOf, type IdentityService } from '../identity';
 import { displayContent } from '../ledger/audit-queries';
 import type { Row } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';

@@ -176,14 +176,13 @@ export function applyStaged(
     const m = mappings[kind];
     let ins = 0;
     let cor = 0;
-    const rows = staging.db.prepare(`SELECT * FROM s_${kind} WHERE bad = 0 AND st != 1 ORDER BY row`);
-    for (const r of rows.iterate() as Iterable<R>) {
-      if (r['st'] === 0) {
+    for (const r of staging.toApply(kind)) {
+      if (r.st === 0) {
         w.create(m.def, m.create(r, rules), { id: nextId() });
         ins++;
       } else {
         if (!reason) throw new Error('import: a changed row reached apply without a correction reason');
-        w.update(m.def, String(r['sid']), m.patch(r, present[kind] ?? new Set()), { reason });
+        w.update(m.def, String(r.sid), m.patch(r, present[kind] ?? new Set()), { reason });
         cor++;
       }
       if (++done % 10_000 === 0) progress(done);

@@ -362,11 +362,7 @@ class RecheckFailed extends Error {
 
 function countPlanned(staging: Staging, kinds: FileKind[], report: ImportReport): void {
   for (const k of kinds) {
-    const rows = staging.db.prepare(`SELECT st, count(*) AS n FROM s_${k} WHERE bad = 0 GROUP BY st`).all() as Array<{
-      st: number;
-      n: number;
-    }>;
-    const by = new Map(rows.map((r) => [r.st, r.n]));
+    const by = staging.plannedCounts(k);
     report.planned.inserted[k] = by.get(0) ?? 0;
     report.planned.unchanged[k] = by.get(1) ?? 0;
     report.planned.corrected[k] = by.get(2) ?? 0;

@@ -1,10 +1,42 @@
 import { AppErrorException, appError } from '../../shared/contract/errors';
-import type { HostKey } from '../ledger/keys';
+import { join } from 'node:path';
+import type { HostKey, HostKind } from '../ledger/keys';
 import type { Actor } from '../ledger/ledger';
 import type { ImportFiles } from './formats';
 import type { ImportReport, ProgressFn } from './import-files';
-import type { ImportJob, ImportWorkerMessage } from './import-worker';
-import { resolveWorkerEntry, spawnWorker } from '../workers/spawn';
+import { resolveWorkerEntry, spawnWorker, type WorkerEntry } from '../workers/spawn';
+
+/** What the runner sends the worker (src/main/app/import-worker.ts). */
+export interface ImportJob {
+  type: 'import';
+  dbFile: string;
+  pkcs8: Uint8Array;
+  keyMeta: { host: string; hostKind: HostKind; createdAt: number };
+  workstation: string;
+  timeZone: string;
+  /** The data folder whose anchors/ the app writes (null: no anchor file). */
+  anchorsDataDir: string | null;
+  actor: Actor;
+  files: ImportFiles;
+  correctionReason?: string;
+  stagingDir: string;
+  dryRun?: boolean;
+}
+
+export type ImportWorkerMessage =
+  | { type: 'ready' }
+  | { type: 'progress'; phase: string; done: number; total: number }
+  | { type: 'done'; report: ImportReport }
+  | { type: 'error'; error: unknown; message: string };
+
+/**
+ * The import worker's entry: a built sibling of this module's bundle (out/main/import-worker.js
+ * in the desktop build, out/node/import-worker.cjs in the Node build), or in a checkout its
+ * source in the composition root (src/main/app/import-worker.ts: it composes services).
+ */
+export function importWorkerEntry(here: string = __dirname): WorkerEntry | null {
+  return resolveWorkerEntry('import-worker', here) ?? resolveWorkerEntry('import-worker', join(here, '..', 'app'));
+}
 
 /**
  * Runs an import in a worker thread (the app's way; the CLI calls importFiles in-process).
@@ -36,7 +68,7 @@ export interface WorkerImportOptions {
 
 export async function runImportInWorker(opts: WorkerImportOptions): Promise<ImportReport> {
   if (running > 0) throw new AppErrorException(appError('conflict', { what: 'import' }, 'import.import_running'));
-  const entry = resolveWorkerEntry('import-worker', __dirname);
+  const entry = importWorkerEntry();
   if (!entry) throw new Error('import-worker not found next to the runner');
   running++;
   try {

@@ -37,14 +37,13 @@ export class ImportService {
 
   rules(): ImportRules {
     const controls = this.controls;
-    const db = this.ledger.db;
     return {
       goLiveDate: controls.goLiveDate(),
       today: localDate(this.ledger.timeZone, this.ledger.now()),
       storedShipBlock(lotCode, date) {
-        const lot = db.prepare('SELECT * FROM lot WHERE code = ? AND retired = 0').get(lotCode) as
-          | (Record<string, string | number | null> & { id: string; rev: number; retired: number })
-          | undefined;
+        // Through the lots front door (codes are unique: a retired lot is no lot).
+        const found = controls.lot(lotCode);
+        const lot = found && !found.retired ? found : undefined;
         if (!lot) return null;
         const block = controls.useBlock(lot, date.slice(0, 10));
         if (block) {
@@ -53,13 +52,13 @@ export class ImportService {
             code: SHIP_CODES[block.messageKey] ?? 'ship_not_released',
             details: {
               lot: lotCode,
-              status: String(lot['status']),
+              status: String(lot.status),
               recalls: String(d['recalls'] ?? ''),
               expiry: String(d['expiry'] ?? ''),
             },
           };
         }
-        const status = lot['status'] as string;
+        const status = lot.status;
         if (status !== 'released' && status !== 'accepted')
           return { code: 'ship_not_released', details: { lot: lotCode, status, recalls: '', expiry: '' } };
         return null;

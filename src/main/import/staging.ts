@@ -26,6 +26,9 @@ export function columnsOf(kind: FileKind): string[] {
   return [...specs[kind].required, ...specs[kind].optional];
 }
 
+/** A staged row: the file's columns as given (TEXT) and the derived ones. */
+export type StagedRow = Record<string, string | number | null> & { row: number; st: number; sid: string | null };
+
 export interface Conflict {
   row: number;
   same: boolean;
@@ -135,6 +138,21 @@ export class Staging {
   attachMain(file: string): void {
     this.db.prepare('ATTACH DATABASE ? AS m').run(file);
     this.attached = true;
+  }
+
+  /** The rows to apply of a kind: new (st 0) or corrections (st 2), in file order. */
+  toApply(kind: FileKind): IterableIterator<StagedRow> {
+    return this.db
+      .prepare<[], StagedRow>(`SELECT * FROM s_${kind} WHERE bad = 0 AND st != 1 ORDER BY row`)
+      .iterate();
+  }
+
+  /** How many good rows of a kind are new (0), identical (1) and corrections (2). */
+  plannedCounts(kind: FileKind): Map<number, number> {
+    const rows = this.db
+      .prepare<[], { st: number; n: number }>(`SELECT st, count(*) AS n FROM s_${kind} WHERE bad = 0 GROUP BY st`)
+      .all();
+    return new Map(rows.map((r) => [r.st, r.n]));
   }
 
   detachMain(): void {

@@ -6,17 +6,24 @@ import { fromLabDecimal, LabDecimal } from '../../shared/rules';
 import type { Row } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
 import { localDate } from '../lots';
+import { asResult } from '../testing';
 import { IN } from './entities';
+import {
+  asMethodInstrument,
+  type Conversion,
+  conversionsOf,
+  instrumentQueries,
+  type InstrumentQueries,
+  type InstrumentRecord,
+  type MethodInstrumentRecord,
+} from './queries';
+import { iso } from './views';
 
 type Lock = z.infer<typeof lockSchema>;
 export type MethodInstrumentView = z.infer<typeof methodInstrumentViewSchema>;
-export type Conversion = MethodInstrumentView['conversions'][number];
+export type { Conversion } from './queries';
 
 const HOUR = 3_600_000;
-
-function iso(ms: unknown): string | null {
-  return typeof ms === 'number' ? new Date(ms).toISOString() : null;
-}
 
 const norm = (u: string) => u.toLowerCase().replace(/\s+/g, '');
 
@@ -57,53 +64,53 @@ export function applyConversion(value: string, factor: string, offset: string): 
  * that transaction's state (issue 19 §7).
  */
 export class InstrumentRules {
-  constructor(private readonly ledger: Ledger) {}
+  private readonly q: InstrumentQueries;
 
-  private get db() {
-    return this.ledger.db;
+  constructor(
+    private readonly ledger: Ledger,
+    q?: InstrumentQueries,
+  ) {
+    this.q = q ?? instrumentQueries(ledger.db);
+  }
+
+  /** The capability's statements (one set per opened database, shared by its services). */
+  get queries(): InstrumentQueries {
+    return this.q;
   }
 
   /** Locked when inactive, the calibration is missing, failed or overdue, or the daily check is missing, expired or failed. */
-  lock(r: Row, now = this.ledger.now()): Lock {
+  lock(r: InstrumentRecord, now = this.ledger.now()): Lock {
     const reasons: Lock['reasons'] = [];
     const today = localDate(this.ledger.timeZone, now);
-    const cal = this.db
-      .prepare(
-        "SELECT * FROM instrument_event WHERE instrument_id = ? AND kind = 'calibration' AND retired = 0 ORDER BY performed_at DESC, rowid DESC LIMIT 1",
-      )
-      .get(r.id) as Row | undefined;
-    const calibrationDue = (cal?.['due_on'] as string | null | undefined) ?? null;
-    if (r['active'] !== 1) reasons.push({ key: 'instrumentLock.inactive', details: {} });
+    const cal = this.q.latestEvent(r.id, 'calibration');
+    const calibrationDue = cal?.due_on ?? null;
+    if (r.active !== 1) reasons.push({ key: 'instrumentLock.inactive', details: {} });
     if (!cal) reasons.push({ key: 'instrumentLock.calibration_missing', details: {} });
-    else if (cal['passed'] !== 1)
+    else if (cal.passed !== 1)
       reasons.push({
         key: 'instrumentLock.calibration_failed',
-        details: { on: iso(cal['performed_at'])!.slice(0, 10) },
+        details: { on: iso(cal.performed_at).slice(0, 10) },
       });
     else if (calibrationDue && calibrationDue < today)
       reasons.push({ key: 'instrumentLock.calibration_overdue', details: { due: calibrationDue } });
-    const check = this.db
-      .prepare(
-        "SELECT * FROM instrument_event WHERE instrument_id = ? AND kind = 'daily_check' AND retired = 0 ORDER BY performed_at DESC, rowid DESC LIMIT 1",
-      )
-      .get(r.id) as Row | undefined;
-    const interval = r['check_interval_hours'] as number;
+    const check = this.q.latestEvent(r.id, 'daily_check');
+    const interval = r.check_interval_hours;
     if (interval > 0) {
       if (!check) reasons.push({ key: 'instrumentLock.check_missing', details: {} });
-      else if (check['passed'] !== 1)
-        reasons.push({ key: 'instrumentLock.check_failed', details: { at: iso(check['performed_at'])! } });
-      else if ((check['performed_at'] as number) + interval * HOUR < now)
+      else if (check.passed !== 1)
+        reasons.push({ key: 'instrumentLock.check_failed', details: { at: iso(check.performed_at) } });
+      else if (check.performed_at + interval * HOUR < now)
         reasons.push({
           key: 'instrumentLock.check_expired',
-          details: { at: iso(check['performed_at'])!, hours: String(interval) },
+          details: { at: iso(check.performed_at), hours: String(interval) },
         });
     }
     return {
       locked: reasons.length > 0,
       reasons,
       calibrationDue,
-      lastCheckAt: iso(check?.['performed_at']),
-      lastCheckPassed: check ? check['passed'] === 1 : null,
+      lastCheckAt: iso(check?.performed_at),
+      lastCheckPassed: check ? check.passed === 1 : null,
     };
   }
 
@@ -113,13 +120,13 @@ export class InstrumentRules {
   }
 
   /** Refuses (instrument_locked, in both languages) when the instrument is locked now. */
-  mustBeUnlocked(r: Row, now = this.ledger.now()): void {
+  mustBeUnlocked(r: InstrumentRecord, now = this.ledger.now()): void {
     const lock = this.lock(r, now);
     if (!lock.locked) return;
     fail(
       'conflict',
       {
-        instrument: r['code'],
+        instrument: r.code,
         reasons: this.lockText(lock, 'en'),
         reasons_en: this.lockText(lock, 'en'),
         reasons_zh: this.lockText(lock, 'zh-CN'),
@@ -129,39 +136,32 @@ export class InstrumentRules {
   }
 
   /** A registered instrument by id or code (case-insensitive), or undefined. */
-  byRef(ref: string): Row | undefined {
+  byRef(ref: string): InstrumentRecord | undefined {
     const t = ref.trim();
     if (!t) return undefined;
-    return (this.db.prepare('SELECT * FROM instrument WHERE id = ? AND retired = 0').get(t) ??
-      this.db.prepare('SELECT * FROM instrument WHERE code = ? COLLATE NOCASE AND retired = 0').get(t)) as
-      | Row
-      | undefined;
+    return this.q.byId(t) ?? this.q.byCode(t);
   }
 
-  methodView(r: Row): MethodInstrumentView {
+  methodView(r: MethodInstrumentRecord): MethodInstrumentView {
     return {
       id: r.id,
       rev: r.rev,
-      methodCode: r['method_code'] as string,
-      instrumentKind: r['instrument_kind'] as MethodInstrumentView['instrumentKind'],
-      conversions: JSON.parse(r['conversions'] as string) as Conversion[],
-      note: (r['note'] as string | null) ?? null,
+      methodCode: r.method_code,
+      instrumentKind: r.instrument_kind,
+      conversions: conversionsOf(r),
+      note: r.note ?? null,
     };
   }
 
   /** What a method names about instruments, or null. */
   methodRule(methodCode: string | null | undefined): MethodInstrumentView | null {
     if (!methodCode) return null;
-    const r = this.db
-      .prepare('SELECT * FROM method_instrument WHERE method_code = ? AND retired = 0')
-      .get(methodCode) as Row | undefined;
+    const r = this.q.methodRule(methodCode);
     return r ? this.methodView(r) : null;
   }
 
   methodRules(): MethodInstrumentView[] {
-    return (
-      this.db.prepare('SELECT * FROM method_instrument WHERE retired = 0 ORDER BY method_code').all() as Row[]
-    ).map((r) => this.methodView(r));
+    return this.q.methodRules().map((r) => this.methodView(r));
   }
 
   /**
@@ -197,7 +197,8 @@ export class InstrumentRules {
    * reference is a registered instrument).
    */
   checkValue(_w: LedgerWriter, result: Row, instrumentRef: string | null, now = this.ledger.now()): string | null {
-    const rule = this.methodRule(result['method_code'] as string | null);
+    const res = asResult(result);
+    const rule = this.methodRule(res.method_code);
     const kindNames = (key: string, kind: string) => ({
       [`${key}_en`]: translate('en', `instruments.kinds.${kind}`),
       [`${key}_zh`]: translate('zh-CN', `instruments.kinds.${kind}`),
@@ -210,7 +211,7 @@ export class InstrumentRules {
           'invalid_input',
           {
             field: 'instrumentId',
-            item: result['item_code'],
+            item: res.item_code,
             method: rule.methodCode,
             kind: rule.instrumentKind,
             ...kindNames('kind', rule.instrumentKind),
@@ -229,16 +230,16 @@ export class InstrumentRules {
           },
           'errors.instrument_not_registered',
         );
-      if (ins['kind'] !== rule.instrumentKind)
+      if (ins.kind !== rule.instrumentKind)
         fail(
           'conflict',
           {
             field: 'instrumentId',
-            instrument: ins['code'],
-            kind: ins['kind'],
+            instrument: ins.code,
+            kind: ins.kind,
             method: rule.methodCode,
             expected: rule.instrumentKind,
-            ...kindNames('kind', ins['kind'] as string),
+            ...kindNames('kind', ins.kind),
             ...kindNames('expected', rule.instrumentKind),
           },
           'errors.instrument_wrong_kind',
@@ -246,7 +247,7 @@ export class InstrumentRules {
     }
     if (!ins) return ref;
     this.mustBeUnlocked(ins, now);
-    return ins['code'] as string;
+    return ins.code;
   }
 
   /** A method's instrument rule, created or changed (with a reason) by a QA manager. */
@@ -269,9 +270,7 @@ export class InstrumentRules {
       fail('invalid_input', { field: 'conversions' }, 'errors.conversion_duplicate');
     // Any method code may carry a rule (specification items, intake panels and catalogue
     // methods all name methods); a rule for a code nothing uses changes nothing.
-    const existing = this.db.prepare('SELECT * FROM method_instrument WHERE method_code = ?').get(i.methodCode) as
-      | Row
-      | undefined;
+    const existing = this.q.methodRuleAny(i.methodCode);
     const fields = {
       method_code: i.methodCode,
       instrument_kind: i.instrumentKind,
@@ -288,8 +287,10 @@ export class InstrumentRules {
     };
     if (existing) {
       if (!i.reason) fail('invalid_input', { field: 'reason' }, 'errors.reason_required');
-      return this.methodView(w.update(IN.methodInstrument, existing.id, fields, { reason: i.reason }));
+      return this.methodView(
+        asMethodInstrument(w.update(IN.methodInstrument, existing.id, fields, { reason: i.reason })),
+      );
     }
-    return this.methodView(w.create(IN.methodInstrument, fields));
+    return this.methodView(asMethodInstrument(w.create(IN.methodInstrument, fields)));
   }
 }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { appealViewSchema } from '../../shared/contract/channels/intake';
 import { fail } from '../../shared/contract/errors';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
-import { localDate } from '../lots/codes';
+import { localDate } from '../lots';
 import { I } from './entities';
 import { appealRecord, type AppealRecord, type IntakeQueries } from './queries';
 

@@ -20,7 +20,7 @@ import {
 import type { Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { nextSequencedCode } from '../lots';
-import type { ReleaseEvidenceService } from '../release-evidence/release-evidence-service';
+import type { ReleaseEvidenceService } from '../release-evidence';
 import { I } from './entities';
 import type { IntakeService } from './intake-service';
 import { intakeQueries, type IntakeQueries, spotCheckItems, spotCheckRecord, type SpotCheckRecord } from './queries';

@@ -7,9 +7,9 @@ import {
 import { fail } from '../../shared/contract/errors';
 import { permissionsOf, type SignatureMeaning } from '../../shared/domain/roles';
 import { isValidDate } from '../../shared/rules';
-import { actorOf, userRoles, type IdentityService } from '../identity/identity';
+import { actorOf, userRoles, type IdentityService } from '../identity';
 import type { Actor, Ledger } from '../ledger/ledger';
-import { localDate } from '../lots/codes';
+import { localDate } from '../lots';
 import { I } from './entities';
 import {
   documentsRecord,

@@ -1,6 +1,6 @@
 import type { LotView } from '../../shared/contract/channels/lots';
 import { AppErrorException, fail, type AppError } from '../../shared/contract/errors';
-import { actorOf, expectMeaning } from '../identity/identity';
+import { actorOf, expectMeaning } from '../identity';
 import { L } from './entities';
 import { asLot, type LotRow, type LotStatus } from './queries';
 import type { LotRegister } from './register';

@@ -2,7 +2,7 @@ import type { LotView } from '../../shared/contract/channels/lots';
 import { AppErrorException, fail } from '../../shared/contract/errors';
 import { permissionsOf } from '../../shared/domain/roles';
 import { QuantityDecimal as D, convertQuantity, type QuantityUnit } from '../../shared/domain/units';
-import { expectMeaning, userRoles, type IdentityService } from '../identity/identity';
+import { expectMeaning, userRoles, type IdentityService } from '../identity';
 import type { Row } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
 import { localDate, nextSequencedCode } from './codes';

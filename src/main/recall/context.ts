@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { SignatureView } from '../../shared/contract/common';
 import type { drillDetailSchema, drillFindingSchema, drillLotSchema } from '../../shared/contract/channels/recall';
 import type { DocumentsService } from '../documents';
-import type { IdentityService } from '../identity/identity';
+import type { IdentityService } from '../identity';
 import type { Ledger } from '../ledger/ledger';
 import type { LotControls, LotsService } from '../lots';
 import type { SamplesService } from '../samples';

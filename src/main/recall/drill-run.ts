@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { fail } from '../../shared/contract/errors';
 import type { SignatureMeaning } from '../../shared/domain/roles';
 import { LabDecimal } from '../../shared/rules';
-import { actorOf } from '../identity/identity';
+import { actorOf } from '../identity';
 import type { Actor, LedgerWriter } from '../ledger/ledger';
 import { nextSequencedCode } from '../lots';
 import type { Detail, RecallContext } from './context';

@@ -1,7 +1,7 @@
 import { fail } from '../../shared/contract/errors';
 import type { SignatureMeaning } from '../../shared/domain/roles';
 import { QuantityDecimal as QD, convertQuantity, isQuantityUnit } from '../../shared/domain/units';
-import { actorOf } from '../identity/identity';
+import { actorOf } from '../identity';
 import type { Actor } from '../ledger/ledger';
 import { L, localDate, type ShipmentRow } from '../lots';
 import type { Detail, DrillLot, RecallContext } from './context';

@@ -1,7 +1,7 @@
 import type { SampleEventView, SampleKind, SampleView, sampleConditions, sampleEvents } from '../../shared/contract/channels/samples';
 import { fail } from '../../shared/contract/errors';
 import type { CatalogService } from '../catalog';
-import type { IdentityService } from '../identity/identity';
+import type { IdentityService } from '../identity';
 import type { Row } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
 import { localDate, nextSequencedCode, type LotControls } from '../lots';

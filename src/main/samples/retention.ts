@@ -1,6 +1,6 @@
 import type { SampleView } from '../../shared/contract/channels/samples';
 import { fail } from '../../shared/contract/errors';
-import { actorOf } from '../identity/identity';
+import { actorOf } from '../identity';
 import { addDays, type SampleBook } from './book';
 import { S } from './entities';
 import type { SampleRow } from './queries';

@@ -1,11 +1,11 @@
 import type { planReasons } from '../../shared/contract/channels/testing';
 import { fail } from '../../shared/contract/errors';
 import type { TestItem } from '../../shared/rules';
-import type { SpecService } from '../catalog/spec-service';
-import type { IdentityService } from '../identity/identity';
+import type { SpecService } from '../catalog';
+import type { IdentityService } from '../identity';
 import type { Row, Value } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
-import type { SamplesService } from '../samples/samples-service';
+import type { SamplesService } from '../samples';
 import type { ControlCharts } from './charts';
 import { T } from './entities';
 import type { MicroWorkflow } from './micro';

@@ -1,7 +1,7 @@
 import type { ResultView } from '../../shared/contract/channels/testing';
 import { fail } from '../../shared/contract/errors';
 import { confirmsPresumptive, entryProblem, isPlanItem, normalizeEntry } from '../../shared/rules';
-import { IN } from '../instruments/entities';
+import { IN } from '../instruments';
 import type { Value } from '../ledger/entities';
 import type { Actor, LedgerWriter } from '../ledger/ledger';
 import { arr, EDITABLE, itemOf, mustBeTestable, resultIn, startTestingIfNeeded, type TestingContext } from './context';

@@ -1,7 +1,8 @@
 /**
  * The front door of testing (issue 21): what other capabilities and the composition root use.
  * - samples: `planSample` (a registered sample's plan, in its transaction);
- * - instruments: `row`, `item`, `view`, `views`, `applyCapture`, and `T` (captures name results);
+ * - instruments: `row`, `item`, `view`, `views`, `applyCapture`, `standingOfSample`,
+ *   `typedOnInstrument`, and `T` / `asResult` (captures name results);
  * - disposition: `completeness`, `blockingOos`, `microStatus`;
  * - intake, environment: the hooks testing calls (`TestingHooks`), given by the composition root.
  */
@@ -10,3 +11,4 @@ export type { TestingHooks, ValueInstrumentGuard } from './context';
 export type { EntryInput } from './entry';
 export type { MicroHoldView, MicroLotStatus } from './micro';
 export { T } from './entities';
+export { asResult, type ResultRecord } from './queries';

@@ -1,7 +1,7 @@
 import type { ResultView } from '../../shared/contract/channels/testing';
 import { fail } from '../../shared/contract/errors';
 import type { SignatureMeaning } from '../../shared/domain/roles';
-import { actorOf } from '../identity/identity';
+import { actorOf } from '../identity';
 import type { Row } from '../ledger/entities';
 import type { Actor } from '../ledger/ledger';
 import { arr, EDITABLE, mustBeTestable, resultIn, startTestingIfNeeded, type TestingContext } from './context';

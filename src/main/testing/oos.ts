@@ -3,11 +3,11 @@ import type { OosView, ResultView, checklistSchema } from '../../shared/contract
 import { fail } from '../../shared/contract/errors';
 import type { SignatureMeaning } from '../../shared/domain/roles';
 import { limitText } from '../../shared/rules';
-import { actorOf } from '../identity/identity';
+import { actorOf } from '../identity';
 import type { Value } from '../ledger/entities';
 import type { LedgerWriter } from '../ledger/ledger';
-import { nextSequencedCode } from '../lots/codes';
-import { L } from '../lots/entities';
+import { nextSequencedCode } from '../lots';
+import { L } from '../lots';
 import { itemOf, type TestingContext } from './context';
 import { T } from './entities';
 import { contributions } from './independence';

@@ -1,6 +1,6 @@
 import { fail } from '../../shared/contract/errors';
 import type { SignatureMeaning } from '../../shared/domain/roles';
-import { actorOf } from '../identity/identity';
+import { actorOf } from '../identity';
 import type { Row } from '../ledger/entities';
 import type { LedgerWriter } from '../ledger/ledger';
 import { checkRev, mustBeTestable, type TestingContext } from './context';

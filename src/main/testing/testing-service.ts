@@ -1,10 +1,10 @@
 import type { ResultView } from '../../shared/contract/channels/testing';
 import type { TestItem } from '../../shared/rules';
-import type { SpecService } from '../catalog/spec-service';
-import type { IdentityService } from '../identity/identity';
+import type { SpecService } from '../catalog';
+import type { IdentityService } from '../identity';
 import type { Row } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
-import type { SamplesService } from '../samples/samples-service';
+import type { SamplesService } from '../samples';
 import { ResultAttachments } from './attachments';
 import { ControlCharts } from './charts';
 import { LotCompleteness } from './completeness';
@@ -15,7 +15,7 @@ import { MicroWorkflow, type MicroLotStatus } from './micro';
 import { MicroSteps } from './micro-steps';
 import { OosInvestigations } from './oos';
 import { TestPlanner } from './plan';
-import { testingQueries } from './queries';
+import { testingQueries, type ResultRecord, type TestingQueries } from './queries';
 import { ResultReview } from './review';
 import { Trends } from './trends';
 import { ResultViews } from './views';
@@ -47,6 +47,7 @@ export class TestingService {
   readonly micro: MicroWorkflow;
   /** Signed baselines, Westgard against them, QC check-sample charts (issue 20 §6). */
   readonly charts: ControlCharts;
+  private readonly q: TestingQueries;
 
   constructor(
     ledger: Ledger,
@@ -58,6 +59,7 @@ export class TestingService {
     instrumentGuard: ValueInstrumentGuard | null = null,
   ) {
     const q = testingQueries(ledger.db);
+    this.q = q;
     this.micro = new MicroWorkflow(ledger, q);
     this.charts = new ControlCharts(ledger, identity, q);
     const ctx: TestingContext = {
@@ -94,6 +96,16 @@ export class TestingService {
   /** A result that exists (instruments). */
   row(id: string): Row {
     return this.reading.row(id);
+  }
+
+  /** The standing results (not invalidated) of a sample, by its code, in plan order (instruments). */
+  standingOfSample(sampleCode: string): ResultRecord[] {
+    return this.q.results.standingOfSampleCode(sampleCode);
+  }
+
+  /** Standing results whose value names an instrument (its code, any case), entered since `since` (instruments). */
+  typedOnInstrument(instrumentCode: string, since: number): ResultRecord[] {
+    return this.q.results.typedOnInstrument(instrumentCode, since);
   }
 
   /** The item a result was planned with (instruments). */

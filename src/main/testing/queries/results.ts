@@ -129,6 +129,14 @@ export function resultQueries(db: Db) {
     db,
     'SELECT * FROM test_result WHERE sample_id = ? AND retired = 0 ORDER BY position, attempt',
   );
+  const standingOfSampleCode = lazy<[string], ResultRecord>(
+    db,
+    "SELECT * FROM test_result WHERE sample_code = ? AND retired = 0 AND status <> 'invalidated' ORDER BY position, attempt",
+  );
+  const typedOnInstrument = lazy<[string, number], ResultRecord>(
+    db,
+    "SELECT * FROM test_result WHERE instrument_id = ? COLLATE NOCASE AND retired = 0 AND status <> 'invalidated' AND entered_at >= ?",
+  );
   const maxPosition = lazy<[string], { p: number }>(
     db,
     'SELECT coalesce(max(position), 0) AS p FROM test_result WHERE sample_id = ?',
@@ -205,6 +213,11 @@ export function resultQueries(db: Db) {
   return {
     /** The results of a sample, in plan order (every attempt). */
     ofSample: (sampleId: string): ResultRecord[] => bySample().all(sampleId),
+    /** Standing results (not invalidated) of a sample by its code, in plan order (instruments). */
+    standingOfSampleCode: (sampleCode: string): ResultRecord[] => standingOfSampleCode().all(sampleCode),
+    /** Standing results whose value names an instrument (code, any case), entered since `since` (instruments). */
+    typedOnInstrument: (instrumentCode: string, since: number): ResultRecord[] =>
+      typedOnInstrument().all(instrumentCode, since),
     maxPosition: (sampleId: string): number => maxPosition().get(sampleId)?.p ?? 0,
     /** The other attempts of the same test (the original and its retests). */
     related: (r: ResultRecord): ResultRecord[] => related().all(r.retest_of ?? '', r.id, r.id),

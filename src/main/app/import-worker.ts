@@ -1,5 +1,7 @@
 /**
- * Worker-thread entry of the ERP import (import-runner.ts). It opens its own connection
+ * Worker-thread entry of the ERP import (src/main/import/import-runner.ts). It composes the
+ * services of its own database, so it belongs to the composition root (issue 21: a
+ * capability never imports app/). It opens its own connection
  * and Ledger with this host's key (passed as PKCS#8 bytes by the parent thread of the same
  * process: HostKey.pkcs8), runs importFiles and posts progress, so the app's main process
  * stays responsive while a two-million-row import validates and applies.
@@ -7,35 +9,13 @@
 import { parentPort } from 'node:worker_threads';
 import { openDatabase } from '../db/store';
 import { AnchorStore } from '../ledger/anchor';
-import { hostKeyFromPkcs8, type HostKind } from '../ledger/keys';
-import type { Actor } from '../ledger/ledger';
+import { hostKeyFromPkcs8 } from '../ledger/keys';
 import '../lots/entities';
 import '../catalog/entities';
-import { composeServices, findResourcesDir, idleConnections, verificationHealth } from '../app/compose';
-import type { ImportReport } from './import-files';
-import type { ImportFiles } from './formats';
+import { composeServices, findResourcesDir, idleConnections, verificationHealth } from './compose';
+import type { ImportJob, ImportReport, ImportWorkerMessage } from '../import';
 
-export interface ImportJob {
-  type: 'import';
-  dbFile: string;
-  pkcs8: Uint8Array;
-  keyMeta: { host: string; hostKind: HostKind; createdAt: number };
-  workstation: string;
-  timeZone: string;
-  /** The data folder whose anchors/ the app writes (null: no anchor file). */
-  anchorsDataDir: string | null;
-  actor: Actor;
-  files: ImportFiles;
-  correctionReason?: string;
-  stagingDir: string;
-  dryRun?: boolean;
-}
-
-export type ImportWorkerMessage =
-  | { type: 'ready' }
-  | { type: 'progress'; phase: string; done: number; total: number }
-  | { type: 'done'; report: ImportReport }
-  | { type: 'error'; error: unknown; message: string };
+export type { ImportJob, ImportWorkerMessage } from '../import';
 
 export async function runImportJob(job: ImportJob, post: (m: ImportWorkerMessage) => void): Promise<void> {
   try {
