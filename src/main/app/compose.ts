@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { IdentityService, SessionManager, SettingsService } from '../identity';
-import { CatalogService, SpecService } from '../catalog';
+import { CatalogService, SpecService, catalogReads } from '../catalog';
 import { CoaService, DispositionService, type LedgerHealth } from '../disposition';
 import { DocumentsService } from '../documents/documents-service';
 import type { PdfPrinter } from '../documents/pdf';
@@ -14,10 +14,10 @@ import { AuthorityReports, IntakeService, SpotCheckService } from '../intake';
 import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
 import { verificationRuns } from '../ledger/verification-runs';
-import { LotControls, LotsService } from '../lots';
+import { LotControls, LotsService, lotReads } from '../lots';
 import { DrillsService } from '../recall/drills-service';
-import { TestingService } from '../testing';
-import { SamplesService } from '../samples';
+import { TestingService, testingReads } from '../testing';
+import { SamplesService, sampleReads } from '../samples';
 import { traceLot } from '../trace/trace';
 import { signatureView } from '../identity';
 
@@ -114,6 +114,14 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const identity = new IdentityService(ledger, settings);
   const sessions = new SessionManager(identity, settings);
   const catalog = new CatalogService(ledger);
+  // The reads each capability offers the others (issue 21: no capability reads another's tables;
+  // it asks the owner). Read-only, statements prepared on first use; passed as constructor dependencies.
+  const reads = {
+    lots: lotReads(ledger.db),
+    catalog: catalogReads(ledger.db),
+    samples: sampleReads(ledger.db),
+    testing: testingReads(ledger.db),
+  };
   const specs = new SpecService(ledger, identity, o.resourcesDir);
   // Open recalls are the recall capability's (built later: reached when the controls ask).
   const controls = new LotControls(ledger, settings, () => drills.openRecalls());
@@ -147,9 +155,10 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     samples,
     (lotCode) => spotChecks.list({ lotCode }),
     (entity, id) => identity.signaturesFor(entity, id).map(signatureView),
+    reads,
   );
   const evidenceOfRelease = new ReleaseEvidenceService(ledger);
-  const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease);
+  const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease, reads);
   const intakeReports = new AuthorityReports(intake, documents);
   const instruments = new InstrumentsService(ledger, testing, o.connections, instrumentRules, identity);
   const disposition = new DispositionService(

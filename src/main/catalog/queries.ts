@@ -195,3 +195,74 @@ export function catalogQueries(db: Db) {
   };
 }
 export type CatalogQueries = ReturnType<typeof catalogQueries>;
+
+// =====================================================================================
+// The reads catalog offers other capabilities (issue 21: "no capability reads another's
+// tables; it asks the owner"). Built once by the composition root (src/main/app/compose.ts)
+// and passed to the capabilities that ask, as a constructor dependency.
+// =====================================================================================
+
+/** A specification version's label (its specification's code, version, effective date). */
+export interface SpecLabelRow {
+  id: string;
+  version: number;
+  effective_from: string | null;
+  code: string;
+}
+
+export function catalogReads(db: Db) {
+  const supplierExists = lazy<[string], 1>(db, 'SELECT 1 FROM supplier WHERE code = ? AND retired = 0');
+  const supplierName = lazy<[string], { name: string }>(db, 'SELECT name FROM supplier WHERE code = ?');
+  const productStage = lazy<[string], { stage: string }>(db, 'SELECT stage FROM product WHERE code = ?');
+  const subjectName = lazy<[string, string], { name_zh: string; name_en: string }>(
+    db,
+    'SELECT name_zh, name_en FROM product WHERE code = ? UNION ALL SELECT name_zh, name_en FROM material WHERE code = ? LIMIT 1',
+  );
+  const specLabel = lazy<[string], SpecLabelRow>(
+    db,
+    'SELECT v.id, v.version, v.effective_from, s.code FROM spec_version v JOIN specification s ON s.id = v.spec_id WHERE v.id = ?',
+  );
+  const specItemIds = lazy<[string], { id: string; code: string }>(
+    db,
+    'SELECT id, code FROM spec_item WHERE version_id = ? AND retired = 0',
+  );
+  const specItemId = lazy<[string, string], { id: string }>(
+    db,
+    'SELECT id FROM spec_item WHERE version_id = ? AND code = ? AND retired = 0',
+  );
+  const methodExists = lazy<[string], { one: number }>(db, 'SELECT 1 AS one FROM test_method WHERE code = ? AND retired = 0');
+  const methodInSpecs = lazy<[string], { one: number }>(db, 'SELECT 1 AS one FROM spec_item WHERE method_code = ? LIMIT 1');
+  return {
+    /** An active supplier of that code exists. */
+    supplierExists: (code: string): boolean => !!supplierExists().get(code),
+    /** The supplier's name (retired or not). */
+    supplierName: (code: string): string | null => supplierName().get(code)?.name ?? null,
+    /** The active suppliers (one, or all), by code. */
+    suppliers: (code?: string): Array<{ code: string; name: string; kind: string }> =>
+      db
+        .prepare<
+          unknown[],
+          { code: string; name: string; kind: string }
+        >(`SELECT code, name, kind FROM supplier WHERE retired = 0 ${code ? 'AND code = ?' : ''} ORDER BY code`)
+        .all(...(code ? [code] : [])),
+    /** A product's stage (null: no such product). */
+    productStage: (code: string): string | null => productStage().get(code)?.stage ?? null,
+    /** The name of a product or material by code. */
+    subjectName: (code: string): { name_zh: string; name_en: string } | undefined => subjectName().get(code, code),
+    /** A specification version's label. */
+    specLabel: (versionId: string): SpecLabelRow | undefined => specLabel().get(versionId),
+    /** The ids of a version's items, by item code. */
+    specItemIds: (versionId: string): Map<string, string> =>
+      new Map(
+        specItemIds()
+          .all(versionId)
+          .map((r) => [r.code, r.id]),
+      ),
+    /** The id of a version's item of that code. */
+    specItemId: (versionId: string, itemCode: string): string | null =>
+      specItemId().get(versionId, itemCode)?.id ?? null,
+    /** A test method exists in the catalogue, or specifications name it. */
+    methodKnown: (code: string): boolean => !!methodExists().get(code) || !!methodInSpecs().get(code),
+  };
+}
+export type CatalogReads = ReturnType<typeof catalogReads>;

@@ -108,3 +108,34 @@ export function auditEntryDetail(db: Db, seq: number) {
   }
   return { entry: toEntryView(r), before, after, changes };
 }
+
+/** One audit entry of a record as a capability's history shows it (content parsed). */
+export interface RecordHistoryEntry {
+  at: number;
+  actor: string;
+  reason: string | null;
+  content: Record<string, unknown>;
+}
+
+/**
+ * The audit history of single records, for the capabilities whose screens show one (issue 21:
+ * capabilities read the ledger's tables only through the ledger). Statements prepared once.
+ */
+export function recordHistory(db: Db) {
+  let newest: ReturnType<typeof prepareNewest> | undefined;
+  function prepareNewest() {
+    return db.prepare<[string, string, number], { at: number; actor: string; content: string; reason: string | null }>(
+      'SELECT at, actor, content, reason FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT ?',
+    );
+  }
+  return {
+    /** The audit entries of one record, newest first (at most `limit`). */
+    newestOf: (entity: string, entityId: string, limit: number): RecordHistoryEntry[] =>
+      (newest ??= prepareNewest()).all(entity, entityId, limit).map((e) => ({
+        at: e.at,
+        actor: e.actor,
+        reason: e.reason,
+        content: JSON.parse(e.content) as Record<string, unknown>,
+      })),
+  };
+}

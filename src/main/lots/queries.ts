@@ -294,3 +294,82 @@ export function lotQueries(db: Db) {
   };
 }
 export type LotQueries = ReturnType<typeof lotQueries>;
+
+// =====================================================================================
+// The reads lots offers other capabilities (issue 21: "no capability reads another's tables;
+// it asks the owner"). Built once by the composition root (src/main/app/compose.ts) and
+// passed to the capabilities that ask (intake, environment, testing), as a constructor
+// dependency.
+// =====================================================================================
+
+/** A tanker's receipt, farms parsed. */
+export interface ReceiptFacts {
+  vehicle: string | null;
+  farms: string[];
+  temperature: string | null;
+  received_at: number | null;
+  condition: string | null;
+}
+
+export function lotReads(db: Db) {
+  const live = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE code = ? AND retired = 0');
+  const any = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE code = ?');
+  const lotId = lazy<[string], { id: string }>(db, 'SELECT id FROM lot WHERE code = ?');
+  const lotKind = lazy<[string], { kind: string }>(db, 'SELECT kind FROM lot WHERE code = ? AND retired = 0');
+  const lotSupplier = lazy<[string], { supplier_code: string | null }>(db, 'SELECT supplier_code FROM lot WHERE code = ?');
+  const lotBatch = lazy<[string], { item_name: string | null; batch_code: string | null; line: string | null }>(
+    db,
+    'SELECT l.item_name, l.batch_id, b.code AS batch_code, b.line FROM lot l LEFT JOIN batch b ON b.id = l.batch_id WHERE l.code = ?',
+  );
+  const lotLine = lazy<[string], { lot_date: string; line: string | null }>(
+    db,
+    'SELECT l.lot_date, b.line FROM lot l LEFT JOIN batch b ON b.id = l.batch_id WHERE l.code = ?',
+  );
+  const receipt = lazy<
+    [string],
+    { vehicle: string | null; farms: string | null; temperature: string | null; received_at: number | null; condition: string | null }
+  >(db, 'SELECT * FROM receipt WHERE id = ?');
+  const shipped = lazy<[string], 1>(db, 'SELECT 1 FROM shipment WHERE lot_code = ? AND retired = 0 LIMIT 1');
+  const previousLots = lazy<[string, string, string, string, string, number], { code: string }>(
+    db,
+    `SELECT code FROM lot WHERE item_code = ? AND retired = 0 AND code <> ? AND (substr(lot_date,1,10) < ? OR (substr(lot_date,1,10) = ? AND code < ?))
+     ORDER BY substr(lot_date,1,10) DESC, code DESC LIMIT ?`,
+  );
+  return {
+    /** The lot of that code, not retired. */
+    liveLot: (code: string): LotRow | undefined => live().get(code),
+    /** The lot of that code, retired or not (its ledger record). */
+    lot: (code: string): LotRow | undefined => any().get(code),
+    lotId: (code: string): string | undefined => lotId().get(code)?.id,
+    /** The kind of the lot of that code, not retired. */
+    lotKind: (code: string): string | undefined => lotKind().get(code)?.kind,
+    lotSupplier: (code: string): string | null => lotSupplier().get(code)?.supplier_code ?? null,
+    /** A lot's item name and its batch (code, line). */
+    lotBatch: (code: string) => lotBatch().get(code),
+    /** A lot's date and the line of its batch. */
+    lotLine: (code: string) => lotLine().get(code),
+    /** A tanker's receipt, farms parsed. */
+    receipt: (id: string): ReceiptFacts | undefined => {
+      const r = receipt().get(id);
+      return r && { ...r, farms: r.farms ? (JSON.parse(r.farms) as string[]) : [] };
+    },
+    /** Whether anything of the lot was shipped. */
+    shipped: (code: string): boolean => !!shipped().get(code),
+    /** Lots produced on a line (by their batch) from a date to a date (local dates, inclusive). */
+    lotsOnLine: (line: string, fromDate: string | null, toDate: string): string[] =>
+      db
+        .prepare<unknown[], { code: string }>(
+          `SELECT l.code FROM lot l JOIN batch b ON b.id = l.batch_id
+         WHERE b.line = ? AND l.retired = 0 AND substr(l.lot_date,1,10) <= ? ${fromDate ? 'AND substr(l.lot_date,1,10) >= ?' : ''}
+         ORDER BY l.lot_date, l.code`,
+        )
+        .all(line, toDate, ...(fromDate ? [fromDate] : []))
+        .map((r) => r.code),
+    /** Up to `n` lots of the same item before this one (lot date, then code), newest first. */
+    previousLots: (itemCode: string, lotCode: string, date: string, n: number): string[] =>
+      previousLots()
+        .all(itemCode, lotCode, date, date, lotCode, n)
+        .map((r) => r.code),
+  };
+}
+export type LotReads = ReturnType<typeof lotReads>;

@@ -141,6 +141,7 @@ export function releaseEvidenceQueries(db: Db) {
   const withdrawalsOf = db.prepare<[string], WithdrawalRow>(
     'SELECT * FROM retention_withdrawal WHERE sample_id = ? AND retired = 0 ORDER BY withdrawn_at',
   );
+  const withdrawal = db.prepare<[string], WithdrawalRow>('SELECT * FROM retention_withdrawal WHERE id = ?');
   const observationsOf = db.prepare<[string], ObservationRow>(
     'SELECT * FROM retention_observation WHERE sample_id = ? AND retired = 0 ORDER BY due_on, observed_at',
   );
@@ -209,6 +210,8 @@ export function releaseEvidenceQueries(db: Db) {
     },
     withdrawnOf: (sampleId: string): Array<{ quantity: string; unit: string }> => withdrawnOf.all(sampleId),
     withdrawalsOf: (sampleId: string): WithdrawalRow[] => withdrawalsOf.all(sampleId),
+    /** A withdrawal by id (retired or not). */
+    withdrawal: (id: string): WithdrawalRow | undefined => withdrawal.get(id),
     observationsOf: (sampleId: string): ObservationRow[] => observationsOf.all(sampleId),
     observationMade: (sampleId: string, dueOn: string): boolean => !!observationAt.get(sampleId, dueOn),
     observationsMade: (): Array<{ sample_id: string; due_on: string }> => observationsMade.all(),

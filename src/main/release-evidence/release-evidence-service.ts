@@ -35,6 +35,7 @@ import {
   type ReleaseEvidenceQueries,
   type RetentionProfileRow,
   type RetentionSampleRow,
+  type WithdrawalRow,
 } from './queries';
 
 type Detail = z.infer<typeof retentionDetailSchema>;
@@ -131,6 +132,11 @@ export class ReleaseEvidenceService {
   }
 
   // ------------------------------------------------------------------ read functions (also for disposition)
+
+  /** A retention sample's withdrawal by id (a spot check shows the one it took). */
+  withdrawal(id: string): WithdrawalRow | undefined {
+    return this.q.withdrawal(id);
+  }
 
   /**
    * A finished lot's current results against the GB limits and the product's declared label

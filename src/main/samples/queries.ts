@@ -288,3 +288,64 @@ export function sampleQueries(db: Db) {
   };
 }
 export type SampleQueries = ReturnType<typeof sampleQueries>;
+
+// =====================================================================================
+// The reads samples offers other capabilities (issue 21: "no capability reads another's
+// tables; it asks the owner"). Built once by the composition root (src/main/app/compose.ts)
+// and passed to the capabilities that ask (intake, environment, testing), as a constructor
+// dependency.
+// =====================================================================================
+
+/** A sampling site's fields as environmental monitoring reads them. */
+export interface SiteFacts {
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  zone: number | null;
+  line: string | null;
+  room: string | null;
+}
+
+export function sampleReads(db: Db) {
+  const tankerSample = lazy<[string], { code: string }>(
+    db,
+    "SELECT code FROM sample WHERE lot_code = ? AND kind = 'raw_milk_tanker' AND status <> 'cancelled' AND parent_sample_id IS NULL ORDER BY taken_at LIMIT 1",
+  );
+  const retentionSampleLot = lazy<[string], { lot_code: string }>(
+    db,
+    "SELECT lot_code FROM sample WHERE code = ? AND kind = 'retention'",
+  );
+  const sampleKind = lazy<[string], { kind: string }>(db, 'SELECT kind FROM sample WHERE id = ?');
+  const takenAt = lazy<[string], { taken_at: number }>(db, 'SELECT taken_at FROM sample WHERE code = ?');
+  const site = lazy<[string], SiteFacts>(db, 'SELECT * FROM sampling_site WHERE id = ?');
+  return {
+    /** The tanker's own sample (the first, not a split, not cancelled). */
+    tankerSample: (lotCode: string): string | undefined => tankerSample().get(lotCode)?.code,
+    /** The lot of a retention sample. */
+    retentionSampleLot: (code: string): string | undefined => retentionSampleLot().get(code)?.lot_code,
+    /** The kind of a sample by id. */
+    sampleKind: (sampleId: string): string | null => sampleKind().get(sampleId)?.kind ?? null,
+    /** When a sample was taken. */
+    sampleTakenAt: (code: string): number | undefined => takenAt().get(code)?.taken_at,
+    /** A sampling site (it exists: callers hold its id from a sample). */
+    site: (id: string): SiteFacts => site().get(id)!,
+    /** The other active environment sites of a room (or else of a line), by zone. */
+    vectorSites: (siteId: string, room: string | null, line: string | null): SiteFacts[] =>
+      db
+        .prepare<
+          [string, string],
+          SiteFacts
+        >(`SELECT * FROM sampling_site WHERE kind = 'environment' AND active = 1 AND retired = 0 AND id <> ? AND ${room ? 'room = ?' : 'line = ?'} ORDER BY zone, code LIMIT 20`)
+        .all(siteId, (room ?? line)!),
+    /** The environment sites (of a zone), by zone and code. */
+    environmentSites: (zone?: number): SiteFacts[] =>
+      db
+        .prepare<
+          unknown[],
+          SiteFacts
+        >(`SELECT * FROM sampling_site WHERE kind = 'environment' AND retired = 0 ${zone ? 'AND zone = ?' : ''} ORDER BY zone, code`)
+        .all(...(zone ? [zone] : [])),
+  };
+}
+export type SampleReads = ReturnType<typeof sampleReads>;

@@ -10,3 +10,4 @@ export type { TestingHooks, ValueInstrumentGuard } from './context';
 export type { EntryInput } from './entry';
 export type { MicroHoldView, MicroLotStatus } from './micro';
 export { T } from './entities';
+export { testingReads, type TestingReads, type PanelResultRow, type SwabResultRow } from './queries';
