@@ -131,7 +131,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     { identity, specs, catalog, lots: controls, documents, onRegistered: (w, sample) => testing.planSample(w, sample) },
     { patterns: () => settings.get().sampleCodePatterns ?? {} },
   );
-  const env = new EnvService(ledger, identity, settings, controls);
+  const env = new EnvService(ledger, identity, settings, controls, reads);
   // Every value names an unlocked instrument of its method's kind (issue 19 §5): a constructor dependency of testing.
   const instrumentRules = new InstrumentRules(ledger);
   const testing: TestingService = new TestingService(
