@@ -147,6 +147,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
       inspectionPassed: (w, supplier, why) => intake.recordPass(w, supplier, why),
       swabPositive: (w, result, sample) => env.raise(w, result, sample),
     },
+    reads,
     instrumentRules,
   );
   const intake: IntakeService = new IntakeService(
@@ -157,7 +158,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     (entity, id) => identity.signaturesFor(entity, id).map(signatureView),
     reads,
   );
-  const evidenceOfRelease = new ReleaseEvidenceService(ledger);
+  const evidenceOfRelease = new ReleaseEvidenceService(ledger, reads);
   const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease, reads);
   const intakeReports = new AuthorityReports(intake, documents);
   const instruments = new InstrumentsService(ledger, testing, o.connections, instrumentRules, identity);

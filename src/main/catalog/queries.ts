@@ -210,7 +210,36 @@ export interface SpecLabelRow {
   code: string;
 }
 
+/** A product as other capabilities read it. */
+export interface ProductFacts {
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  stage: string;
+}
+
 export function catalogReads(db: Db) {
+  const productByCode = lazy<[string], ProductFacts>(
+    db,
+    'SELECT id, code, name_zh, name_en, stage FROM product WHERE code = ? AND retired = 0',
+  );
+  const currentVersion = lazy<[string], { id: string }>(
+    db,
+    `SELECT v.id FROM spec_version v JOIN specification s ON s.id = v.spec_id
+     WHERE s.subject_kind = 'product' AND s.subject_id = ? AND s.retired = 0 AND v.retired = 0 AND v.status <> 'superseded'
+     ORDER BY CASE v.status WHEN 'approved' THEN 0 ELSE 1 END, v.version DESC LIMIT 1`,
+  );
+  const itemsOfVersion = lazy<[string], { code: string; name_zh: string; name_en: string; unit: string; basis: string }>(
+    db,
+    'SELECT code, name_zh, name_en, unit, basis FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position',
+  );
+  const latestItemName = lazy<[string, string], { name_zh: string; name_en: string }>(
+    db,
+    `SELECT i.name_zh, i.name_en FROM spec_item i JOIN spec_version v ON v.id = i.version_id JOIN specification s ON s.id = v.spec_id
+     JOIN product p ON p.id = s.subject_id WHERE s.subject_kind = 'product' AND p.code = ? AND i.code = ? AND i.retired = 0
+     ORDER BY v.version DESC LIMIT 1`,
+  );
   const supplierExists = lazy<[string], 1>(db, 'SELECT 1 FROM supplier WHERE code = ? AND retired = 0');
   const supplierName = lazy<[string], { name: string }>(db, 'SELECT name FROM supplier WHERE code = ?');
   const productStage = lazy<[string], { stage: string }>(db, 'SELECT stage FROM product WHERE code = ?');
@@ -233,6 +262,14 @@ export function catalogReads(db: Db) {
   const methodExists = lazy<[string], { one: number }>(db, 'SELECT 1 AS one FROM test_method WHERE code = ? AND retired = 0');
   const methodInSpecs = lazy<[string], { one: number }>(db, 'SELECT 1 AS one FROM spec_item WHERE method_code = ? LIMIT 1');
   return {
+    /** An active product of that code. */
+    productByCode: (code: string): ProductFacts | undefined => productByCode().get(code),
+    /** A product's current specification version (approved first, then the newest draft). */
+    currentVersionOf: (productId: string): string | null => currentVersion().get(productId)?.id ?? null,
+    /** A version's items in order. */
+    itemsOfVersion: (versionId: string) => itemsOfVersion().all(versionId),
+    /** An item's name in the product's newest specification version that has it. */
+    latestItemName: (productCode: string, itemCode: string) => latestItemName().get(productCode, itemCode),
     /** An active supplier of that code exists. */
     supplierExists: (code: string): boolean => !!supplierExists().get(code),
     /** The supplier's name (retired or not). */

@@ -109,6 +109,18 @@ export function auditEntryDetail(db: Db, seq: number) {
   return { entry: toEntryView(r), before, after, changes };
 }
 
+/**
+ * A correction is a change to a record after it was submitted (ALCOA+: the original stays
+ * visible in the trail). The ledger records no separate flag for it: the audit entry's reason
+ * says so, with this prefix, written by `correctionReason` and read by `recordHistory`'s
+ * `wasCorrected` / `correctedAmong`. Capabilities use these two ends and never match the text.
+ */
+export const CORRECTION_PREFIX = 'correction: ';
+/** The audit reason of a correction (see CORRECTION_PREFIX). */
+export function correctionReason(why: string): string {
+  return `${CORRECTION_PREFIX}${why}`;
+}
+
 /** One audit entry of a record as a capability's history shows it (content parsed). */
 export interface RecordHistoryEntry {
   at: number;
@@ -117,15 +129,51 @@ export interface RecordHistoryEntry {
   content: Record<string, unknown>;
 }
 
+/** One audit entry of a record, in write order, content as written (JSON text). */
+export interface RecordTrailRow {
+  seq: number;
+  at: number;
+  actor: string;
+  actor_name: string | null;
+  action: string;
+  reason: string | null;
+  /** JSON: the record as written. */
+  content: string;
+}
+
+function inChunks<T>(ids: readonly string[], size: number, run: (chunk: string[], ph: string) => T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += size) {
+    const chunk = ids.slice(i, i + size);
+    out.push(...run(chunk, chunk.map(() => '?').join(',')));
+  }
+  return out;
+}
+
+const FIELD = /^[a-z_][a-z0-9_]*$/;
+
 /**
- * The audit history of single records, for the capabilities whose screens show one (issue 21:
- * capabilities read the ledger's tables only through the ledger). Statements prepared once.
+ * The audit history of single records, for the capabilities whose screens and rules read one
+ * (issue 21: capabilities read the ledger's tables only through the ledger). Statements
+ * prepared once; the reads of many records run in chunks of bound ids (one statement per chunk).
  */
 export function recordHistory(db: Db) {
   let newest: ReturnType<typeof prepareNewest> | undefined;
+  let trail: ReturnType<typeof prepareTrail> | undefined;
+  let corrected: ReturnType<typeof prepareCorrected> | undefined;
   function prepareNewest() {
     return db.prepare<[string, string, number], { at: number; actor: string; content: string; reason: string | null }>(
       'SELECT at, actor, content, reason FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT ?',
+    );
+  }
+  function prepareTrail() {
+    return db.prepare<[string, string], RecordTrailRow>(
+      'SELECT seq, at, actor, actor_name, action, reason, content FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq',
+    );
+  }
+  function prepareCorrected() {
+    return db.prepare<[string, string, string], { one: number }>(
+      "SELECT 1 AS one FROM audit_entry WHERE entity = ? AND entity_id = ? AND reason LIKE ? || '%' LIMIT 1",
     );
   }
   return {
@@ -137,5 +185,40 @@ export function recordHistory(db: Db) {
         reason: e.reason,
         content: JSON.parse(e.content) as Record<string, unknown>,
       })),
+    /** The audit entries of one record, oldest first. */
+    trailOf: (entity: string, entityId: string): RecordTrailRow[] => (trail ??= prepareTrail()).all(entity, entityId),
+    /** Whether a record was corrected after submission (an entry with a correction's reason). */
+    wasCorrected: (entity: string, entityId: string): boolean =>
+      !!(corrected ??= prepareCorrected()).get(entity, entityId, CORRECTION_PREFIX),
+    /** Which of these records were corrected after submission. */
+    correctedAmong: (entity: string, ids: readonly string[]): Set<string> =>
+      new Set(
+        inChunks(ids, 500, (chunk, ph) =>
+          db
+            .prepare<unknown[], { entity_id: string }>(
+              `SELECT DISTINCT entity_id FROM audit_entry WHERE entity = ? AND entity_id IN (${ph}) AND reason LIKE ? || '%'`,
+            )
+            .all(entity, ...chunk, CORRECTION_PREFIX),
+        ).map((c) => c.entity_id),
+      ),
+    /**
+     * Some fields of every audit entry of these records as written (and who wrote it), per
+     * record in write order. Field names are the records' own column names.
+     */
+    fieldsOfEntries: <F extends string>(
+      entity: string,
+      ids: readonly string[],
+      fields: readonly F[],
+    ): Array<Record<F, string | number | null> & { entity_id: string; actor: string }> => {
+      for (const f of fields) if (!FIELD.test(f)) throw new Error(`not a field name: ${f}`);
+      const cols = fields.map((f) => `json_extract(content, '$.${f}') AS ${f}`).join(', ');
+      return inChunks(ids, 400, (chunk, ph) =>
+        db
+          .prepare<unknown[], Record<F, string | number | null> & { entity_id: string; actor: string }>(
+            `SELECT entity_id, actor, ${cols} FROM audit_entry WHERE entity = ? AND entity_id IN (${ph}) ORDER BY entity_id, seq`,
+          )
+          .all(entity, ...chunk),
+      );
+    },
   };
 }

@@ -335,7 +335,19 @@ export function lotReads(db: Db) {
     `SELECT code FROM lot WHERE item_code = ? AND retired = 0 AND code <> ? AND (substr(lot_date,1,10) < ? OR (substr(lot_date,1,10) = ? AND code < ?))
      ORDER BY substr(lot_date,1,10) DESC, code DESC LIMIT ?`,
   );
+  const finishedProductOf = lazy<[string], { item_code: string }>(
+    db,
+    "SELECT item_code FROM lot WHERE code = ? AND kind = 'finished'",
+  );
+  const lotInfo = lazy<[string], { item_code: string; lot_date: string; kind: string }>(
+    db,
+    'SELECT item_code, lot_date, kind FROM lot WHERE code = ?',
+  );
   return {
+    /** The product of a finished lot (null: no such finished lot). */
+    finishedProductOf: (code: string): string | null => finishedProductOf().get(code)?.item_code ?? null,
+    /** A lot's item, date and kind (retired or not). */
+    lotInfo: (code: string) => lotInfo().get(code),
     /** The lot of that code, not retired. */
     liveLot: (code: string): LotRow | undefined => live().get(code),
     /** The lot of that code, retired or not (its ledger record). */

@@ -32,6 +32,7 @@ import {
   type LabelValueRow,
   type ObservationRow,
   type ProductRow,
+  type ReleaseEvidenceOwners,
   type ReleaseEvidenceQueries,
   type RetentionProfileRow,
   type RetentionSampleRow,
@@ -127,8 +128,12 @@ function convertOrNull(value: string, from: string, to: string): string | null {
 export class ReleaseEvidenceService {
   private readonly q: ReleaseEvidenceQueries;
 
-  constructor(private readonly ledger: Ledger) {
-    this.q = releaseEvidenceQueries(ledger.db);
+  constructor(
+    private readonly ledger: Ledger,
+    /** The reads release evidence asks of the capabilities that own the data (lots, catalog, samples, testing). */
+    owners: ReleaseEvidenceOwners,
+  ) {
+    this.q = releaseEvidenceQueries(ledger.db, owners);
   }
 
   // ------------------------------------------------------------------ read functions (also for disposition)

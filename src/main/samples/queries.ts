@@ -307,7 +307,31 @@ export interface SiteFacts {
   room: string | null;
 }
 
+/** A sample as release evidence reads a retention sample. */
+export interface RetentionSampleFacts {
+  id: string;
+  code: string;
+  kind: string;
+  lot_code: string;
+  quantity: string;
+  unit: string;
+  status: string;
+  storage_location: string | null;
+  keep_until: string | null;
+  disposed_at: number | null;
+}
+
+const RETENTION_COLUMNS = 'id, code, kind, lot_code, quantity, unit, status, storage_location, keep_until, disposed_at';
+
 export function sampleReads(db: Db) {
+  const sampleByCode = lazy<[string], RetentionSampleFacts>(
+    db,
+    `SELECT ${RETENTION_COLUMNS} FROM sample WHERE code = ? AND retired = 0`,
+  );
+  const keptRetention = lazy<[string], RetentionSampleFacts>(
+    db,
+    `SELECT ${RETENTION_COLUMNS} FROM sample WHERE lot_code = ? AND kind = 'retention' AND status <> 'cancelled' AND retired = 0 AND disposed_at IS NULL ORDER BY code`,
+  );
   const tankerSample = lazy<[string], { code: string }>(
     db,
     "SELECT code FROM sample WHERE lot_code = ? AND kind = 'raw_milk_tanker' AND status <> 'cancelled' AND parent_sample_id IS NULL ORDER BY taken_at LIMIT 1",
@@ -320,6 +344,10 @@ export function sampleReads(db: Db) {
   const takenAt = lazy<[string], { taken_at: number }>(db, 'SELECT taken_at FROM sample WHERE code = ?');
   const site = lazy<[string], SiteFacts>(db, 'SELECT * FROM sampling_site WHERE id = ?');
   return {
+    /** A sample by code, not retired (the fields of a retention sample). */
+    retentionSampleByCode: (code: string): RetentionSampleFacts | undefined => sampleByCode().get(code),
+    /** A lot's retention samples still kept (not cancelled, not disposed), by code. */
+    keptRetention: (lotCode: string): RetentionSampleFacts[] => keptRetention().all(lotCode),
     /** The tanker's own sample (the first, not a split, not cancelled). */
     tankerSample: (lotCode: string): string | undefined => tankerSample().get(lotCode)?.code,
     /** The lot of a retention sample. */

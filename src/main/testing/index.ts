@@ -10,4 +10,5 @@ export type { TestingHooks, ValueInstrumentGuard } from './context';
 export type { EntryInput } from './entry';
 export type { MicroHoldView, MicroLotStatus } from './micro';
 export { T } from './entities';
-export { testingReads, type TestingReads, type PanelResultRow, type SwabResultRow } from './queries';
+export type { TestingOwners } from './queries';
+export { testingReads, type TestingReads, type LabelResultRow, type PanelResultRow, type SwabResultRow } from './queries';

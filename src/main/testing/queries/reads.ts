@@ -31,7 +31,28 @@ export interface SwabResultRow {
   status: string | null;
 }
 
+/** A current test result of a finished lot's release sample, with its item snapshot (JSON text). */
+export interface LabelResultRow {
+  id: string;
+  item_code: string;
+  item: string;
+  status: string;
+  plan_reason: string | null;
+  reported: string | null;
+  value: string | null;
+  verdict: string | null;
+}
+
 export function testingReads(db: Db) {
+  // The release results are a lot's results on its release samples: the sample's kind is the
+  // result's subject, read in the same statement (a subquery on `sample`).
+  const releaseResults = lazy<[string, string], LabelResultRow>(
+    db,
+    `SELECT id, item_code, item, status, plan_reason, reported, value, verdict FROM test_result
+     WHERE lot_code = ? AND retired = 0 AND status <> 'invalidated'
+       AND sample_id IN (SELECT id FROM sample WHERE lot_code = ? AND kind = 'finished_release')
+     ORDER BY position, attempt`,
+  );
   const panelResults = lazy<[string], Omit<PanelResultRow, 'item'> & { item: string }>(
     db,
     "SELECT * FROM test_result WHERE sample_id = ? AND retired = 0 AND status <> 'invalidated' ORDER BY position, attempt",
@@ -58,6 +79,8 @@ export function testingReads(db: Db) {
          WHERE s.kind = 'environmental_swab' AND s.status <> 'cancelled' AND r.retired = 0 AND r.status <> 'invalidated' AND s.taken_at BETWEEN ? AND ?`,
   );
   return {
+    /** A finished lot's current results on its release samples (not invalidated), in plan order. */
+    releaseResults: (lotCode: string): LabelResultRow[] => releaseResults().all(lotCode, lotCode),
     /** The standing results of a sample (not invalidated), in plan order, items parsed. */
     panelResults: (sampleId: string): PanelResultRow[] =>
       panelResults()
