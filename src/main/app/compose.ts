@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { IdentityService, SessionManager, SettingsService } from '../identity';
+import { IdentityService, SessionManager, SettingsService, signatureReads } from '../identity';
 import { CatalogService, SpecService, catalogReads } from '../catalog';
 import { CoaService, DispositionService, type LedgerHealth } from '../disposition';
 import { DocumentsService } from '../documents/documents-service';
@@ -124,7 +124,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   };
   const specs = new SpecService(ledger, identity, o.resourcesDir);
   // Open recalls are the recall capability's (built later: reached when the controls ask).
-  const controls = new LotControls(ledger, settings, () => drills.openRecalls());
+  const controls = new LotControls(ledger, settings, () => drills.openRecalls(), signatureReads(ledger.db));
   const documents = new DocumentsService(ledger, join(o.dataDir, 'documents'), o.pdf);
   const samples = new SamplesService(
     ledger,

@@ -1,6 +1,8 @@
 import type { LotView } from '../../shared/contract/channels/lots';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
+import { databaseCreatedAt } from '../db/database-info';
+import type { SignatureHead, SignatureReads } from '../identity';
 import type { Row } from '../ledger/entities';
 
 /**
@@ -106,13 +108,7 @@ export interface LotFilter {
   limit: number;
 }
 
-export interface DecisionSignatureRow {
-  id: string;
-  meaning: string;
-  printed_name: string;
-  signed_at: number;
-  record_hash: string;
-}
+export type DecisionSignatureRow = SignatureHead;
 
 /** A record read through the ledger (`w.get(L.lot, …)`) as the lot it is: the one narrowing, at the edge. */
 export function asLot(row: Row): LotRow {
@@ -136,7 +132,12 @@ function lazy<P extends unknown[], R>(db: Db, sql: string, pluck = false): () =>
   return () => (s ??= pluck ? db.prepare<P, R>(sql).pluck() : db.prepare<P, R>(sql));
 }
 
-export function lotQueries(db: Db) {
+/** The signature reads lots asks of identity (src/main/identity's SignatureReads). */
+export type LotSignatures = Pick<SignatureReads, 'latestOf' | 'signedLive' | 'everSigned'>;
+const DECIDING_MEANINGS = ['accepted', 'released', 'held', 'rejected'] as const;
+const FIRST_DECISION_MEANINGS = ['accepted', 'released', 'held'] as const;
+
+export function lotQueries(db: Db, signatures: LotSignatures) {
   const lotByCode = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE code = ?');
   const lotOfBatch = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE batch_id = ?');
   const consumedFrom = lazy<[string], QuantityRow>(
@@ -177,6 +178,9 @@ export function lotQueries(db: Db) {
      SELECT 1 FROM anc WHERE code = ? LIMIT 1`,
     true,
   );
+  // One statement per batch on purpose: whether an input was consumed under a signed override
+  // reads identity's `signature` in an EXISTS (a batch list shows every batch's inputs; asking
+  // identity per consumption would be one statement per input).
   const batchInputs = lazy<[string], BatchInputRow>(
     db,
     `SELECT c.id, c.input_lot, c.quantity, c.unit, l.kind, l.item_code,
@@ -215,26 +219,9 @@ export function lotQueries(db: Db) {
     'SELECT id, movement, quantity, unit, date, reason FROM stock_movement WHERE lot_code = ? AND retired = 0',
   );
 
-  // ---- reads of other capabilities' tables (to move behind their front doors) ----------
-  // signature (identity): the lot's status decisions and consumption overrides;
-  // database_info (the ledger): the database's creation instant.
-  const latestDecision = lazy<[string], DecisionSignatureRow>(
-    db,
-    `SELECT id, meaning, printed_name, signed_at, record_hash FROM signature
-     WHERE entity = 'lot' AND entity_id = ? AND retired = 0 AND meaning IN ('accepted', 'released', 'held', 'rejected')
-     ORDER BY signed_at DESC, rowid DESC LIMIT 1`,
-  );
-  const everDecided = lazy<[string], number>(
-    db,
-    "SELECT 1 FROM signature WHERE entity = 'lot' AND entity_id = ? AND retired = 0 AND meaning IN ('accepted', 'released', 'held') LIMIT 1",
-    true,
-  );
-  const everHeld = lazy<[string], number>(
-    db,
-    "SELECT 1 FROM signature WHERE entity = 'lot' AND entity_id = ? AND meaning = 'held' LIMIT 1",
-    true,
-  );
-  const createdAt = lazy<[], { at: number | null }>(db, 'SELECT min(created_at) AS at FROM database_info');
+  // The lot's signed decisions are asked of identity (it owns `signature`), the database's
+  // creation instant of the store (`database_info`).
+  const createdAt = databaseCreatedAt(db);
 
   return {
     lotByCode: (code: string): LotRow | undefined => lotByCode().get(code),
@@ -287,10 +274,14 @@ export function lotQueries(db: Db) {
     shipmentsOfLot: (lotCode: string): LotShipmentRow[] => shipmentsOfLot().all(lotCode),
     stockMovementsOfLot: (lotCode: string): StockRow[] => stockMovementsOfLot().all(lotCode),
 
-    latestDecision: (lotId: string): DecisionSignatureRow | undefined => latestDecision().get(lotId),
-    everDecided: (lotId: string): boolean => everDecided().get(lotId) !== undefined,
-    everHeld: (lotId: string): boolean => everHeld().get(lotId) !== undefined,
-    databaseCreatedAt: (): number | null => createdAt().get()?.at ?? null,
+    /** The lot's latest live status decision (accepted, released, held, rejected). */
+    latestDecision: (lotId: string): DecisionSignatureRow | undefined =>
+      signatures.latestOf('lot', lotId, DECIDING_MEANINGS),
+    /** The lot had a live positive decision or hold (its first decision was made). */
+    everDecided: (lotId: string): boolean => signatures.signedLive('lot', lotId, FIRST_DECISION_MEANINGS),
+    /** The lot was ever signed `held` (retired or not). */
+    everHeld: (lotId: string): boolean => signatures.everSigned('lot', lotId, 'held'),
+    databaseCreatedAt: (): number | null => createdAt(),
   };
 }
 export type LotQueries = ReturnType<typeof lotQueries>;
