@@ -10,7 +10,7 @@ import { ImportService } from '../import';
 import { ConnectionManager } from '../instruments/connections';
 import { InstrumentsService } from '../instruments/instruments-service';
 import { InstrumentRules } from '../instruments/rules';
-import { AuthorityReports, IntakeService, SpotCheckService } from '../intake';
+import { AuthorityReports, IntakeService, SpotCheckService, intakeReads } from '../intake';
 import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
 import { verificationRuns } from '../ledger/verification-runs';
@@ -121,10 +121,12 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     catalog: catalogReads(ledger.db),
     samples: sampleReads(ledger.db),
     testing: testingReads(ledger.db),
+    intake: intakeReads(ledger.db),
+    signatures: signatureReads(ledger.db),
   };
   const specs = new SpecService(ledger, identity, o.resourcesDir);
   // Open recalls are the recall capability's (built later: reached when the controls ask).
-  const controls = new LotControls(ledger, settings, () => drills.openRecalls(), signatureReads(ledger.db));
+  const controls = new LotControls(ledger, settings, () => drills.openRecalls(), reads.signatures);
   const documents = new DocumentsService(ledger, join(o.dataDir, 'documents'), o.pdf);
   const samples = new SamplesService(
     ledger,
@@ -172,6 +174,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     controls,
     o.health,
     evidenceOfRelease,
+    reads,
   );
   const coa = new CoaService(disposition, {
     signatures: (entity, id) => identity.signaturesFor(entity, id).map(signatureView),

@@ -219,7 +219,24 @@ export interface ProductFacts {
   stage: string;
 }
 
+/** A product as a certificate names it. */
+export interface CertificateProduct {
+  code: string;
+  stage: string;
+  name_zh: string;
+  name_en: string;
+  registration_no: string | null;
+}
+
 export function catalogReads(db: Db) {
+  const certificateProduct = lazy<[string], CertificateProduct>(
+    db,
+    'SELECT code, stage, name_zh, name_en, registration_no FROM product WHERE code = ?',
+  );
+  const specStandard = lazy<[string], { standard: string | null }>(
+    db,
+    'SELECT s.standard FROM spec_version v JOIN specification s ON s.id = v.spec_id WHERE v.id = ?',
+  );
   const productByCode = lazy<[string], ProductFacts>(
     db,
     'SELECT id, code, name_zh, name_en, stage FROM product WHERE code = ? AND retired = 0',
@@ -261,7 +278,31 @@ export function catalogReads(db: Db) {
   );
   const methodExists = lazy<[string], { one: number }>(db, 'SELECT 1 AS one FROM test_method WHERE code = ? AND retired = 0');
   const methodInSpecs = lazy<[string], { one: number }>(db, 'SELECT 1 AS one FROM spec_item WHERE method_code = ? LIMIT 1');
+  // The specification records behind a lot: catalog's own records, selected by the versions the
+  // lot's samples (samples' `sample`) and results (testing's `test_result`) name, one statement
+  // each on purpose (a lot's audit scope; asking samples and testing for the version ids first
+  // would add statements and gain nothing: only ids cross).
+  const LOT_VERSIONS = `SELECT spec_version_id FROM sample WHERE lot_code = ? AND spec_version_id IS NOT NULL
+                    UNION SELECT spec_version_id FROM test_result WHERE lot_code = ? AND spec_version_id IS NOT NULL`;
+  const specScope = (
+    [
+      ['spec_version', `SELECT id FROM spec_version WHERE id IN (${LOT_VERSIONS})`],
+      ['spec_item', `SELECT id FROM spec_item WHERE version_id IN (${LOT_VERSIONS})`],
+    ] as const
+  ).map(([entity, sql]) => ({ entity, stmt: lazy<[string, string], { id: string }>(db, sql) }));
   return {
+    /** The specification versions and items behind a lot's samples and results, by entity. */
+    specRecordsOfLot: (lotCode: string): Array<{ entity: string; ids: string[] }> =>
+      specScope.map(({ entity, stmt }) => ({
+        entity,
+        ids: stmt()
+          .all(lotCode, lotCode)
+          .map((r) => r.id),
+      })),
+    /** A product by code (retired or not) with its registration number. */
+    certificateProduct: (code: string): CertificateProduct | undefined => certificateProduct().get(code),
+    /** The standard of a specification version's specification. */
+    specStandard: (versionId: string): string | null => specStandard().get(versionId)?.standard ?? null,
     /** An active product of that code. */
     productByCode: (code: string): ProductFacts | undefined => productByCode().get(code),
     /** A product's current specification version (approved first, then the newest draft). */

@@ -244,6 +244,12 @@ export function signatureReads(db: Db) {
         `live|${meanings.length}`,
         `SELECT 1 FROM signature WHERE entity = ? AND entity_id = ? AND retired = 0 AND meaning IN (${list(meanings)}) LIMIT 1`,
       ).get(entity, entityId, ...meanings) !== undefined,
+    /** The comment of a record's latest signature with this meaning (retired or not; null: none or no comment). */
+    latestComment: (entity: string, entityId: string, meaning: string): string | null =>
+      cached<{ comment: string | null }>(
+        'comment',
+        'SELECT comment FROM signature WHERE entity = ? AND entity_id = ? AND meaning = ? ORDER BY signed_at DESC LIMIT 1',
+      ).get(entity, entityId, meaning)?.comment ?? null,
     /** A record was ever signed with this meaning (retired or not). */
     everSigned: (entity: string, entityId: string, meaning: string): boolean =>
       cached<1>(

@@ -6,6 +6,7 @@
  */
 export { IntakeService, type IntakeIdentity } from './intake-service';
 export type { IntakeOwners } from './queries';
+export { intakeReads, type IntakeReads } from './queries';
 export { SpotCheckService } from './spot-checks';
 export { AuthorityReports } from './authority-report';
 export { I as intakeEntities } from './entities';

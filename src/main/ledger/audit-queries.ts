@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { AuditEntryView, AuditFilter } from '../../shared/contract/channels/ledger';
 import type { Db } from '../db/database';
 import { entityDef } from './entities';
@@ -222,3 +223,81 @@ export function recordHistory(db: Db) {
     },
   };
 }
+
+/** An audit entry as a lot's audit-trail review reads it (content as written, JSON text). */
+export interface ScopeEntryRow {
+  seq: number;
+  at: number;
+  actor: string;
+  actor_name: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  reason: string | null;
+  content: string;
+}
+
+/**
+ * The reads of the audit trail and the signatures a review of records needs (a lot's audit
+ * scope, disposition's audit-trail review): the entries of sets of records, the signatures on
+ * them with the sequence number of their entry, an entry by its sequence number, a record's
+ * content before an entry. Statements are prepared once (those whose IN list grows with the
+ * ids asked, once per list length: callers ask in chunks).
+ */
+export function auditScopeReads(db: Db) {
+  const sized = new Map<string, Statement<unknown[], unknown>>();
+  function inList<R>(key: string, n: number, sql: (ph: string) => string): Statement<unknown[], R> {
+    const k = `${key}|${n}`;
+    let s = sized.get(k);
+    if (!s) {
+      s = db.prepare<unknown[], unknown>(sql(Array.from({ length: n }, () => '?').join(',')));
+      sized.set(k, s);
+    }
+    return s as Statement<unknown[], R>;
+  }
+  let lastSeq: Statement<[string, string], { seq: number | null }> | undefined;
+  let at: Statement<[number], { entity: string; entity_id: string }> | undefined;
+  let before: Statement<[string, string, number], { content: string }> | undefined;
+  return {
+    /** The sequence number of a record's last audit entry (null: none). */
+    lastEntrySeq: (entity: string, entityId: string): number | null =>
+      (lastSeq ??= db.prepare('SELECT max(seq) AS seq FROM audit_entry WHERE entity = ? AND entity_id = ?')).get(
+        entity,
+        entityId,
+      )?.seq ?? null,
+    /** The sequence numbers of the audit entries of a record's signatures with one of these meanings. */
+    signatureEntrySeqs: (entity: string, entityId: string, meanings: readonly string[]): number[] =>
+      inList<{ seq: number }>(
+        'signature-seqs',
+        meanings.length,
+        (ph) => `SELECT a.seq FROM audit_entry a JOIN signature s ON s.id = a.entity_id
+     WHERE a.entity = 'signature' AND s.entity = ? AND s.entity_id = ? AND s.meaning IN (${ph})`,
+      )
+        .all(entity, entityId, ...meanings)
+        .map((r) => r.seq),
+    /** The record an audit entry wrote. */
+    entryAt: (seq: number) => (at ??= db.prepare('SELECT entity, entity_id FROM audit_entry WHERE seq = ?')).get(seq),
+    /** A record's content as written by its last entry before `seq` (null: none). */
+    previousContent: (entity: string, entityId: string, seq: number): string | null =>
+      (before ??= db.prepare(
+        'SELECT content FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1',
+      )).get(entity, entityId, seq)?.content ?? null,
+    /** Signatures on records of one entity, with the sequence number of their audit entry. */
+    signaturesOn: (entity: string, entityIds: string[]): Array<{ id: string; user_id: string; seq: number | null }> =>
+      inList<{ id: string; user_id: string; seq: number | null }>(
+        'signatures',
+        entityIds.length,
+        (ph) => `SELECT s.id, s.user_id, (SELECT max(a.seq) FROM audit_entry a WHERE a.entity = 'signature' AND a.entity_id = s.id) AS seq
+                 FROM signature s WHERE s.entity = ? AND s.entity_id IN (${ph})`,
+      ).all(entity, ...entityIds),
+    /** Audit entries of records of one entity, oldest first, up to a sequence number when given. */
+    entriesOf: (entity: string, entityIds: string[], maxSeq: number | null): ScopeEntryRow[] =>
+      inList<ScopeEntryRow>(
+        maxSeq !== null ? 'entries-bounded' : 'entries',
+        entityIds.length,
+        (ph) =>
+          `SELECT seq, at, actor, actor_name, action, entity, entity_id, reason, content FROM audit_entry WHERE entity = ? AND entity_id IN (${ph})${maxSeq !== null ? ' AND seq <= ?' : ''} ORDER BY seq`,
+      ).all(entity, ...entityIds, ...(maxSeq !== null ? [maxSeq] : [])),
+  };
+}
+export type AuditScopeReads = ReturnType<typeof auditScopeReads>;

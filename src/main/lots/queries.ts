@@ -302,6 +302,28 @@ export interface ReceiptFacts {
   condition: string | null;
 }
 
+/** A consumption line of a lot with the input lot's fields (null: the input lot is unknown). */
+export interface InputLineRow {
+  input_lot: string;
+  quantity: string;
+  unit: string;
+  date: string | null;
+  kind: string | null;
+  item_code: string | null;
+  status: string | null;
+  supplier_code: string | null;
+}
+
+/** A finished lot on hold, as the release queue lists it. */
+export interface HeldLotRow {
+  id: string;
+  code: string;
+  item_code: string;
+  item_name: string;
+  lot_date: string;
+  status: string;
+}
+
 export function lotReads(db: Db) {
   const live = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE code = ? AND retired = 0');
   const any = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE code = ?');
@@ -334,7 +356,43 @@ export function lotReads(db: Db) {
     db,
     'SELECT item_code, lot_date, kind FROM lot WHERE code = ?',
   );
+  const batchById = lazy<[string], { code: string; status: string }>(db, 'SELECT code, status FROM batch WHERE id = ?');
+  const inputsOf = lazy<[string], { code: string; status: string | null; kind: string | null }>(
+    db,
+    'SELECT DISTINCT c.input_lot AS code, l.status, l.kind FROM consumption c LEFT JOIN lot l ON l.code = c.input_lot WHERE c.output_lot = ? AND c.retired = 0 ORDER BY c.input_lot',
+  );
+  const inputLines = lazy<[string], InputLineRow>(
+    db,
+    'SELECT c.input_lot, c.quantity, c.unit, c.date, l.kind, l.item_code, l.status, l.supplier_code FROM consumption c LEFT JOIN lot l ON l.code = c.input_lot WHERE c.output_lot = ? AND c.retired = 0 ORDER BY c.input_lot',
+  );
+  const onHoldFinished = lazy<[number], HeldLotRow>(
+    db,
+    "SELECT id, code, item_code, item_name, lot_date, status FROM lot WHERE kind = 'finished' AND status = 'on_hold' AND retired = 0 ORDER BY lot_date, code LIMIT ?",
+  );
+  const scope = (
+    [
+      ['consumption', 'SELECT id FROM consumption WHERE output_lot = ? OR input_lot = ?', 2],
+      ['shipment', 'SELECT id FROM shipment WHERE lot_code = ?', 1],
+      ['stock_movement', 'SELECT id FROM stock_movement WHERE lot_code = ?', 1],
+    ] as const
+  ).map(([entity, sql, n]) => ({ entity, stmt: lazy<string[], { id: string }>(db, sql), n }));
   return {
+    /** A batch's code and status. */
+    batch: (id: string) => batchById().get(id),
+    /** The lots a lot was made from (distinct), with their status and kind. */
+    inputsOf: (lotCode: string) => inputsOf().all(lotCode),
+    /** The consumption lines a lot was made from, with each input lot's fields. */
+    inputLines: (lotCode: string): InputLineRow[] => inputLines().all(lotCode),
+    /** Finished lots on hold (the release queue), oldest first. */
+    onHoldFinished: (limit: number): HeldLotRow[] => onHoldFinished().all(limit),
+    /** The lots' records behind a lot (its consumption either way, shipments, stock movements), by entity. */
+    recordsOfLot: (lotCode: string): Array<{ entity: string; ids: string[] }> =>
+      scope.map(({ entity, stmt, n }) => ({
+        entity,
+        ids: stmt()
+          .all(...(n === 2 ? [lotCode, lotCode] : [lotCode]))
+          .map((r) => r.id),
+      })),
     /** The product of a finished lot (null: no such finished lot). */
     finishedProductOf: (code: string): string | null => finishedProductOf().get(code)?.item_code ?? null,
     /** A lot's item, date and kind (retired or not). */

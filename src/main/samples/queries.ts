@@ -321,6 +321,15 @@ export interface RetentionSampleFacts {
   disposed_at: number | null;
 }
 
+/** A lot's sample as its dossier lists it. */
+export interface LotSampleRow {
+  code: string;
+  kind: string;
+  taken_at: number;
+  status: string;
+  storage_location: string | null;
+}
+
 const RETENTION_COLUMNS = 'id, code, kind, lot_code, quantity, unit, status, storage_location, keep_until, disposed_at';
 
 export function sampleReads(db: Db) {
@@ -343,7 +352,27 @@ export function sampleReads(db: Db) {
   const sampleKind = lazy<[string], { kind: string }>(db, 'SELECT kind FROM sample WHERE id = ?');
   const takenAt = lazy<[string], { taken_at: number }>(db, 'SELECT taken_at FROM sample WHERE code = ?');
   const site = lazy<[string], SiteFacts>(db, 'SELECT * FROM sampling_site WHERE id = ?');
+  const lotSamples = lazy<[string], LotSampleRow>(
+    db,
+    'SELECT code, kind, taken_at, status, storage_location FROM sample WHERE lot_code = ? AND parent_sample_id IS NULL ORDER BY taken_at',
+  );
+  const scope = (
+    [
+      ['sample', 'SELECT id FROM sample WHERE lot_code = ?'],
+      ['sample_event', 'SELECT e.id FROM sample_event e JOIN sample s ON s.id = e.sample_id WHERE s.lot_code = ?'],
+    ] as const
+  ).map(([entity, sql]) => ({ entity, stmt: lazy<[string], { id: string }>(db, sql) }));
   return {
+    /** A lot's samples (not splits), in the order taken. */
+    lotSamples: (lotCode: string): LotSampleRow[] => lotSamples().all(lotCode),
+    /** The samples' records behind a lot (its samples and their custody events), by entity. */
+    recordsOfLot: (lotCode: string): Array<{ entity: string; ids: string[] }> =>
+      scope.map(({ entity, stmt }) => ({
+        entity,
+        ids: stmt()
+          .all(lotCode)
+          .map((r) => r.id),
+      })),
     /** A sample by code, not retired (the fields of a retention sample). */
     retentionSampleByCode: (code: string): RetentionSampleFacts | undefined => sampleByCode().get(code),
     /** A lot's retention samples still kept (not cancelled, not disposed), by code. */

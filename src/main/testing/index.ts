@@ -11,4 +11,4 @@ export type { EntryInput } from './entry';
 export type { MicroHoldView, MicroLotStatus } from './micro';
 export { T } from './entities';
 export type { TestingOwners } from './queries';
-export { testingReads, type TestingReads, type LabelResultRow, type PanelResultRow, type SwabResultRow } from './queries';
+export { testingReads, type TestingReads, type LabelResultRow, type LotResultRow, type LotInvestigationRow, type PanelResultRow, type SwabResultRow } from './queries';

@@ -397,3 +397,24 @@ export function intakeQueries(db: Db, owners: IntakeOwners) {
   };
 }
 export type IntakeQueries = ReturnType<typeof intakeQueries>;
+
+// =====================================================================================
+// The reads intake offers other capabilities (issue 21: "no capability reads another's
+// tables; it asks the owner"). Built once by the composition root and passed to disposition.
+// =====================================================================================
+export function intakeReads(db: Db) {
+  const status = lazy(() =>
+    db.prepare<[string], { status: string }>('SELECT status FROM raw_milk_intake WHERE lot_code = ?'),
+  );
+  const ids = lazy(() => db.prepare<[string], { id: string }>('SELECT id FROM raw_milk_intake WHERE lot_code = ?'));
+  return {
+    /** The status of a lot's intake (null: none). */
+    intakeStatus: (lotCode: string): string | null => status().get(lotCode)?.status ?? null,
+    /** The ids of a lot's intake records (its audit scope). */
+    intakeIds: (lotCode: string): string[] =>
+      ids()
+        .all(lotCode)
+        .map((r) => r.id),
+  };
+}
+export type IntakeReads = ReturnType<typeof intakeReads>;

@@ -34,4 +34,4 @@ export type { BaselineRecord, QcMaterialRecord, QcResultRecord } from './charts'
 export type { AttachmentRecord, MethodRuleRecord, VerdictChangeRecord } from './records';
 export { VALUE_FIELDS, type CaptureRow, type HistoryRow } from './audit';
 export { asSample, type LotRecord, type SampleRecord, type TestingOwners } from './foreign';
-export { testingReads, type TestingReads, type LabelResultRow, type PanelResultRow, type SwabResultRow } from './reads';
+export { testingReads, type TestingReads, type LabelResultRow, type LotResultRow, type LotInvestigationRow, type PanelResultRow, type SwabResultRow } from './reads';

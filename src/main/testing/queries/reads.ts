@@ -43,7 +43,68 @@ export interface LabelResultRow {
   verdict: string | null;
 }
 
+/** A result of a lot as its dossier lists it (with its investigation's code). */
+export interface LotResultRow {
+  sample_code: string;
+  item_code: string;
+  attempt: number;
+  /** JSON arrays of strings. */
+  replicates: string | null;
+  unit_values: string | null;
+  reported: string | null;
+  verdict: string | null;
+  status: string;
+  invalidated_reason: string | null;
+  submitted_by: string | null;
+  analyst_id: string | null;
+  reviewed_by: string | null;
+  instrument_id: string | null;
+  external_lab: string | null;
+  external_report_no: string | null;
+  oos_code: string | null;
+}
+
+/** An OOS investigation of a lot as its dossier lists it. */
+export interface LotInvestigationRow {
+  code: string;
+  item_code: string;
+  reported: string | null;
+  status: string;
+  outcome: string | null;
+  conclusion: string | null;
+}
+
 export function testingReads(db: Db) {
+  const lotResults = lazy<[string], LotResultRow>(
+    db,
+    `SELECT r.sample_code, r.item_code, r.attempt, r.replicates, r.unit_values, r.reported, r.verdict, r.status, r.invalidated_reason,
+            r.submitted_by, r.analyst_id, r.reviewed_by, r.instrument_id, r.external_lab, r.external_report_no, o.code AS oos_code
+     FROM test_result r LEFT JOIN oos_investigation o ON o.id = r.oos_id
+     WHERE r.lot_code = ? AND r.retired = 0 AND r.plan_reason <> 'parameter' ORDER BY r.sample_code, r.position, r.attempt`,
+  );
+  const lotInvestigations = lazy<[string], LotInvestigationRow>(
+    db,
+    'SELECT code, item_code, reported, status, outcome, conclusion FROM oos_investigation WHERE lot_code = ? ORDER BY opened_at',
+  );
+  const methodsOfLot = lazy<[string], { id: string; method_code: string | null }>(
+    db,
+    'SELECT id, method_code FROM test_result WHERE lot_code = ?',
+  );
+  const scope = (
+    [
+      ['test_result', 'SELECT id FROM test_result WHERE lot_code = ?'],
+      ['result_attachment', 'SELECT a.id FROM result_attachment a JOIN test_result r ON r.id = a.result_id WHERE r.lot_code = ?'],
+      ['oos_investigation', 'SELECT id FROM oos_investigation WHERE lot_code = ?'],
+      // Failing verdicts changed before submission, micro presumptives and automatic holds (issues 19 §4, 20 §3).
+      ['verdict_change', 'SELECT id FROM verdict_change WHERE lot_code = ?'],
+      ['micro_hold', 'SELECT id FROM micro_hold WHERE lot_code = ?'],
+      ['micro_confirmation', 'SELECT c.id FROM micro_confirmation c JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?'],
+    ] as const
+  ).map(([entity, sql]) => ({ entity, stmt: lazy<[string], { id: string }>(db, sql) }));
+  const methodRules = lazy<[string], { id: string }>(
+    db,
+    "SELECT id FROM method_rule WHERE method_code IN (SELECT method_code FROM test_result WHERE lot_code = ? AND method_code IS NOT NULL AND method_code <> '')",
+  );
   // The release results are a lot's results on its release samples: the sample's kind is the
   // result's subject, read in the same statement (a subquery on `sample`).
   const releaseResults = lazy<[string, string], LabelResultRow>(
@@ -79,6 +140,30 @@ export function testingReads(db: Db) {
          WHERE s.kind = 'environmental_swab' AND s.status <> 'cancelled' AND r.retired = 0 AND r.status <> 'invalidated' AND s.taken_at BETWEEN ? AND ?`,
   );
   return {
+    /** A lot's results (not plan parameters), by sample and plan order, with their investigation's code. */
+    lotResults: (lotCode: string): LotResultRow[] => lotResults().all(lotCode),
+    /** A lot's OOS investigations, in the order opened. */
+    lotInvestigations: (lotCode: string): LotInvestigationRow[] => lotInvestigations().all(lotCode),
+    /** The method of each result of the lot, by result id (one query per lot). */
+    methodsOfLot: (lotCode: string): Map<string, string | null> =>
+      new Map(
+        methodsOfLot()
+          .all(lotCode)
+          .map((r) => [r.id, r.method_code]),
+      ),
+    /** Testing's records behind a lot (results, attachments, investigations, verdict changes, micro records), by entity. */
+    recordsOfLot: (lotCode: string): Array<{ entity: string; ids: string[] }> =>
+      scope.map(({ entity, stmt }) => ({
+        entity,
+        ids: stmt()
+          .all(lotCode)
+          .map((r) => r.id),
+      })),
+    /** The method rules of the methods the lot's results used. */
+    methodRulesOfLot: (lotCode: string): string[] =>
+      methodRules()
+        .all(lotCode)
+        .map((r) => r.id),
     /** A finished lot's current results on its release samples (not invalidated), in plan order. */
     releaseResults: (lotCode: string): LabelResultRow[] => releaseResults().all(lotCode, lotCode),
     /** The standing results of a sample (not invalidated), in plan order, items parsed. */
