@@ -262,6 +262,8 @@ export function sampleQueries(db: Db) {
     // ---- reads of other capabilities' tables (to move behind their front doors) ----------
     // lot (the lots capability): finished lots with no retention sample, paged — a join of
     // lot and sample that the lots front door cannot page on its own.
+    // Spans lots' `lot` on purpose (issue 21): the retention register's question is which lots
+    // have no retention sample, a paged NOT EXISTS that asking lots lot by lot would make N+1.
     lotsWithoutRetention(f: { cutoff: string; lotCode?: string | undefined; offset: number; limit: number }): {
       total: number;
       rows: LotWithoutRetentionRow[];

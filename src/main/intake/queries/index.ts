@@ -296,7 +296,11 @@ export function intakeQueries(db: Db, owners: IntakeOwners) {
       const r = q.intake().get(lotCode);
       return r && intakeRecord(r);
     },
-    /** One page of intakes by the filters, newest first, and how many match (filtered by the lot's date). */
+    /**
+     * One page of intakes by the filters, newest first, and how many match (filtered by the lot's
+     * date). Joins lots' `lot` on purpose (issue 21): the page is filtered by the tanker's date,
+     * which only one statement can page and count.
+     */
     intakePage: (f: IntakeListFilter): { total: number; rows: IntakeRecord[] } => {
       const where = ['i.retired = 0'];
       const params: unknown[] = [];
