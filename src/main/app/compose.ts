@@ -1,20 +1,20 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { IdentityService, SessionManager, SettingsService } from '../identity';
-import { CatalogService, SpecService } from '../catalog';
+import { IdentityService, SessionManager, SettingsService, signatureReads } from '../identity';
+import { CatalogService, SpecService, catalogReads } from '../catalog';
 import { CoaService, DispositionService, type LedgerHealth } from '../disposition';
 import { DocumentsService, type PdfPrinter } from '../documents';
 import { EnvService } from '../environment';
 import { ImportService } from '../import';
 import { ConnectionManager, InstrumentRules, InstrumentsService } from '../instruments';
-import { AuthorityReports, IntakeService, SpotCheckService } from '../intake';
+import { AuthorityReports, IntakeService, SpotCheckService, intakeReads } from '../intake';
 import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
 import { verificationRuns } from '../ledger/verification-runs';
-import { LotControls, LotsService } from '../lots';
+import { LotControls, LotsService, lotReads } from '../lots';
 import { DrillsService } from '../recall';
-import { TestingService } from '../testing';
-import { SamplesService } from '../samples';
+import { TestingService, testingReads } from '../testing';
+import { SamplesService, sampleReads } from '../samples';
 import { traceLot } from '../trace';
 import { signatureView } from '../identity';
 
@@ -111,16 +111,26 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const identity = new IdentityService(ledger, settings);
   const sessions = new SessionManager(identity, settings);
   const catalog = new CatalogService(ledger);
+  // The reads each capability offers the others (issue 21: no capability reads another's tables;
+  // it asks the owner). Read-only, statements prepared on first use; passed as constructor dependencies.
+  const reads = {
+    lots: lotReads(ledger.db),
+    catalog: catalogReads(ledger.db),
+    samples: sampleReads(ledger.db),
+    testing: testingReads(ledger.db),
+    intake: intakeReads(ledger.db),
+    signatures: signatureReads(ledger.db),
+  };
   const specs = new SpecService(ledger, identity, o.resourcesDir);
   // Open recalls are the recall capability's (built later: reached when the controls ask).
-  const controls = new LotControls(ledger, settings, () => drills.openRecalls());
+  const controls = new LotControls(ledger, settings, () => drills.openRecalls(), reads.signatures);
   const documents = new DocumentsService(ledger, join(o.dataDir, 'documents'), o.pdf);
   const samples = new SamplesService(
     ledger,
     { identity, specs, catalog, lots: controls, documents, onRegistered: (w, sample) => testing.planSample(w, sample) },
     { patterns: () => settings.get().sampleCodePatterns ?? {} },
   );
-  const env = new EnvService(ledger, identity, settings, controls);
+  const env = new EnvService(ledger, identity, settings, controls, reads);
   // Every value names an unlocked instrument of its method's kind (issue 19 §5): a constructor dependency of testing.
   const instrumentRules = new InstrumentRules(ledger);
   const testing: TestingService = new TestingService(
@@ -136,6 +146,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
       inspectionPassed: (w, supplier, why) => intake.recordPass(w, supplier, why),
       swabPositive: (w, result, sample) => env.raise(w, result, sample),
     },
+    reads,
     instrumentRules,
   );
   const intake: IntakeService = new IntakeService(
@@ -144,9 +155,10 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     samples,
     (lotCode) => spotChecks.list({ lotCode }),
     (entity, id) => identity.signaturesFor(entity, id).map(signatureView),
+    reads,
   );
-  const evidenceOfRelease = new ReleaseEvidenceService(ledger);
-  const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease);
+  const evidenceOfRelease = new ReleaseEvidenceService(ledger, reads);
+  const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease, reads);
   const intakeReports = new AuthorityReports(intake, documents);
   const instruments = new InstrumentsService(ledger, o.connections, instrumentRules, {
     testing,
@@ -163,6 +175,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     controls,
     o.health,
     evidenceOfRelease,
+    reads,
   );
   const coa = new CoaService(disposition, {
     signatures: (entity, id) => identity.signaturesFor(entity, id).map(signatureView),

@@ -6,3 +6,4 @@ export { CatalogService, kinds as catalogKinds, type CatalogKind, type CatalogVi
 export { SpecService } from './spec-service';
 export { imfStages } from './spec-rules';
 export { C } from './entities';
+export { catalogReads, type CatalogReads, type SpecLabelRow, type ProductFacts, type CertificateProduct } from './queries';

@@ -195,3 +195,152 @@ export function catalogQueries(db: Db) {
   };
 }
 export type CatalogQueries = ReturnType<typeof catalogQueries>;
+
+// =====================================================================================
+// The reads catalog offers other capabilities (issue 21: "no capability reads another's
+// tables; it asks the owner"). Built once by the composition root (src/main/app/compose.ts)
+// and passed to the capabilities that ask, as a constructor dependency.
+// =====================================================================================
+
+/** A specification version's label (its specification's code, version, effective date). */
+export interface SpecLabelRow {
+  id: string;
+  version: number;
+  effective_from: string | null;
+  code: string;
+}
+
+/** A product as other capabilities read it. */
+export interface ProductFacts {
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  stage: string;
+}
+
+/** A product as a certificate names it. */
+export interface CertificateProduct {
+  code: string;
+  stage: string;
+  name_zh: string;
+  name_en: string;
+  registration_no: string | null;
+}
+
+export function catalogReads(db: Db) {
+  const certificateProduct = lazy<[string], CertificateProduct>(
+    db,
+    'SELECT code, stage, name_zh, name_en, registration_no FROM product WHERE code = ?',
+  );
+  const specStandard = lazy<[string], { standard: string | null }>(
+    db,
+    'SELECT s.standard FROM spec_version v JOIN specification s ON s.id = v.spec_id WHERE v.id = ?',
+  );
+  const productByCode = lazy<[string], ProductFacts>(
+    db,
+    'SELECT id, code, name_zh, name_en, stage FROM product WHERE code = ? AND retired = 0',
+  );
+  const currentVersion = lazy<[string], { id: string }>(
+    db,
+    `SELECT v.id FROM spec_version v JOIN specification s ON s.id = v.spec_id
+     WHERE s.subject_kind = 'product' AND s.subject_id = ? AND s.retired = 0 AND v.retired = 0 AND v.status <> 'superseded'
+     ORDER BY CASE v.status WHEN 'approved' THEN 0 ELSE 1 END, v.version DESC LIMIT 1`,
+  );
+  const itemsOfVersion = lazy<[string], { code: string; name_zh: string; name_en: string; unit: string; basis: string }>(
+    db,
+    'SELECT code, name_zh, name_en, unit, basis FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position',
+  );
+  const latestItemName = lazy<[string, string], { name_zh: string; name_en: string }>(
+    db,
+    `SELECT i.name_zh, i.name_en FROM spec_item i JOIN spec_version v ON v.id = i.version_id JOIN specification s ON s.id = v.spec_id
+     JOIN product p ON p.id = s.subject_id WHERE s.subject_kind = 'product' AND p.code = ? AND i.code = ? AND i.retired = 0
+     ORDER BY v.version DESC LIMIT 1`,
+  );
+  const supplierExists = lazy<[string], 1>(db, 'SELECT 1 FROM supplier WHERE code = ? AND retired = 0');
+  const supplierName = lazy<[string], { name: string }>(db, 'SELECT name FROM supplier WHERE code = ?');
+  const productStage = lazy<[string], { stage: string }>(db, 'SELECT stage FROM product WHERE code = ?');
+  const subjectName = lazy<[string, string], { name_zh: string; name_en: string }>(
+    db,
+    'SELECT name_zh, name_en FROM product WHERE code = ? UNION ALL SELECT name_zh, name_en FROM material WHERE code = ? LIMIT 1',
+  );
+  const specLabel = lazy<[string], SpecLabelRow>(
+    db,
+    'SELECT v.id, v.version, v.effective_from, s.code FROM spec_version v JOIN specification s ON s.id = v.spec_id WHERE v.id = ?',
+  );
+  const specItemIds = lazy<[string], { id: string; code: string }>(
+    db,
+    'SELECT id, code FROM spec_item WHERE version_id = ? AND retired = 0',
+  );
+  const specItemId = lazy<[string, string], { id: string }>(
+    db,
+    'SELECT id FROM spec_item WHERE version_id = ? AND code = ? AND retired = 0',
+  );
+  const methodExists = lazy<[string], { one: number }>(db, 'SELECT 1 AS one FROM test_method WHERE code = ? AND retired = 0');
+  const methodInSpecs = lazy<[string], { one: number }>(db, 'SELECT 1 AS one FROM spec_item WHERE method_code = ? LIMIT 1');
+  // The specification records behind a lot: catalog's own records, selected by the versions the
+  // lot's samples (samples' `sample`) and results (testing's `test_result`) name, one statement
+  // each on purpose (a lot's audit scope; asking samples and testing for the version ids first
+  // would add statements and gain nothing: only ids cross).
+  const LOT_VERSIONS = `SELECT spec_version_id FROM sample WHERE lot_code = ? AND spec_version_id IS NOT NULL
+                    UNION SELECT spec_version_id FROM test_result WHERE lot_code = ? AND spec_version_id IS NOT NULL`;
+  const specScope = (
+    [
+      ['spec_version', `SELECT id FROM spec_version WHERE id IN (${LOT_VERSIONS})`],
+      ['spec_item', `SELECT id FROM spec_item WHERE version_id IN (${LOT_VERSIONS})`],
+    ] as const
+  ).map(([entity, sql]) => ({ entity, stmt: lazy<[string, string], { id: string }>(db, sql) }));
+  return {
+    /** The specification versions and items behind a lot's samples and results, by entity. */
+    specRecordsOfLot: (lotCode: string): Array<{ entity: string; ids: string[] }> =>
+      specScope.map(({ entity, stmt }) => ({
+        entity,
+        ids: stmt()
+          .all(lotCode, lotCode)
+          .map((r) => r.id),
+      })),
+    /** A product by code (retired or not) with its registration number. */
+    certificateProduct: (code: string): CertificateProduct | undefined => certificateProduct().get(code),
+    /** The standard of a specification version's specification. */
+    specStandard: (versionId: string): string | null => specStandard().get(versionId)?.standard ?? null,
+    /** An active product of that code. */
+    productByCode: (code: string): ProductFacts | undefined => productByCode().get(code),
+    /** A product's current specification version (approved first, then the newest draft). */
+    currentVersionOf: (productId: string): string | null => currentVersion().get(productId)?.id ?? null,
+    /** A version's items in order. */
+    itemsOfVersion: (versionId: string) => itemsOfVersion().all(versionId),
+    /** An item's name in the product's newest specification version that has it. */
+    latestItemName: (productCode: string, itemCode: string) => latestItemName().get(productCode, itemCode),
+    /** An active supplier of that code exists. */
+    supplierExists: (code: string): boolean => !!supplierExists().get(code),
+    /** The supplier's name (retired or not). */
+    supplierName: (code: string): string | null => supplierName().get(code)?.name ?? null,
+    /** The active suppliers (one, or all), by code. */
+    suppliers: (code?: string): Array<{ code: string; name: string; kind: string }> =>
+      db
+        .prepare<
+          unknown[],
+          { code: string; name: string; kind: string }
+        >(`SELECT code, name, kind FROM supplier WHERE retired = 0 ${code ? 'AND code = ?' : ''} ORDER BY code`)
+        .all(...(code ? [code] : [])),
+    /** A product's stage (null: no such product). */
+    productStage: (code: string): string | null => productStage().get(code)?.stage ?? null,
+    /** The name of a product or material by code. */
+    subjectName: (code: string): { name_zh: string; name_en: string } | undefined => subjectName().get(code, code),
+    /** A specification version's label. */
+    specLabel: (versionId: string): SpecLabelRow | undefined => specLabel().get(versionId),
+    /** The ids of a version's items, by item code. */
+    specItemIds: (versionId: string): Map<string, string> =>
+      new Map(
+        specItemIds()
+          .all(versionId)
+          .map((r) => [r.code, r.id]),
+      ),
+    /** The id of a version's item of that code. */
+    specItemId: (versionId: string, itemCode: string): string | null =>
+      specItemId().get(versionId, itemCode)?.id ?? null,
+    /** A test method exists in the catalogue, or specifications name it. */
+    methodKnown: (code: string): boolean => !!methodExists().get(code) || !!methodInSpecs().get(code),
+  };
+}
+export type CatalogReads = ReturnType<typeof catalogReads>;

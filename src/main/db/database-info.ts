@@ -8,3 +8,12 @@ export function databaseIdIn(db: Db): string | null {
     return null;
   }
 }
+
+/** The database's creation instant (database_info), prepared once; null when the table is empty. */
+export function databaseCreatedAt(db: Db): () => number | null {
+  let s: ReturnType<typeof prepare> | undefined;
+  function prepare() {
+    return db.prepare<[], { at: number | null }>('SELECT min(created_at) AS at FROM database_info');
+  }
+  return () => (s ??= prepare()).get()?.at ?? null;
+}

@@ -23,7 +23,7 @@ import type { LotControls } from '../lots';
 import { traceLot } from '../trace';
 import type { ReleaseEvidenceService } from '../release-evidence';
 import { LotAuditScope, type ScopeRef } from './audit-scope';
-import { dispositionQueries, type DispositionQueries, type EntryRow } from './queries/statements';
+import { dispositionQueries, type DispositionOwners, type DispositionQueries, type EntryRow } from './queries/statements';
 import { gatherReadinessFacts, productionFacts, type ReadinessSources } from './queries/readiness-facts';
 
 type Forward = z.infer<typeof forwardSchema>;
@@ -58,8 +58,10 @@ export class DispositionService {
     private readonly controls: LotControls,
     health: LedgerHealth,
     evidence: ReleaseEvidenceService,
+    /** The reads disposition asks of the capabilities that own the data (lots, catalog, intake, samples, testing, identity). */
+    owners: DispositionOwners,
   ) {
-    this.q = dispositionQueries(ledger.db);
+    this.q = dispositionQueries(ledger.db, owners);
     this.audit = new LotAuditScope(ledger, this.q, identity, controls, (code) => this.lot(code));
     this.sources = {
       completeness: (lot) => testing.completeness(lot),
@@ -139,7 +141,7 @@ export class DispositionService {
           status: l.status,
           ready: r.ready,
           failing: r.lines.filter((x) => !x.ok).map((x) => x.key),
-          heldFor: this.q.heldFor(l.code),
+          heldFor: this.q.heldFor(l.id),
         };
       }),
     };

@@ -8,3 +8,4 @@ export { DispositionService, type LedgerHealth, type ScopeRef } from './disposit
 export { CoaService, type CoaSources, type PrintedDocument } from './coa';
 export { coaHtml, dossierHtml, type CoaData, type DossierSection } from './documents';
 export { DP as dispositionEntities } from './entities';
+export type { DispositionOwners } from './queries/statements';

@@ -15,6 +15,7 @@ import { EV } from './entities';
 import {
   alertRecord,
   environmentQueries,
+  type EnvironmentOwners,
   type EnvironmentQueries,
   type AlertRecord,
   type FollowUp,
@@ -56,8 +57,10 @@ export class EnvService {
     private readonly identity: IdentityService,
     private readonly settings: SettingsService,
     private readonly controls: LotControls,
+    /** The reads environment asks of the capabilities that own the data (samples, testing, lots). */
+    owners: EnvironmentOwners,
   ) {
-    this.q = environmentQueries(this.ledger.db);
+    this.q = environmentQueries(this.ledger.db, owners);
   }
 
   /** The last swab of the site before `before` whose results were all negative (submitted or reviewed). */

@@ -4,4 +4,5 @@
  * capabilities import only from here.
  */
 export { EnvService, DEFAULT_NEGATIVE_SWABS } from './env-service';
+export type { EnvironmentOwners } from './queries';
 export { EV as environmentEntities } from './entities';

@@ -28,3 +28,5 @@ export { signatureView } from './signature-view';
 export { refuseTestOnlyKdf } from './kdf';
 /** The typed reads of a database file opened outside the services (the CLI's key listings of a backup). */
 export { identityQueriesOf, type SigningKeyRow } from './queries';
+/** The signature reads other capabilities ask (built by the composition root). */
+export { signatureReads, type SignatureHead, type SignatureReads } from './queries';

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { SignatureMeaning } from '../../shared/domain/roles';
 import type { Db } from '../db/database';
 
@@ -200,3 +201,61 @@ export function identityQueriesOf(db: Db): IdentityQueries {
   }
   return q;
 }
+
+// =====================================================================================
+// The reads of signatures identity offers other capabilities (issue 21: "no capability reads
+// another's tables; it asks the owner"): whether, and with which meaning, a record was signed.
+// Built once by the composition root and passed as a constructor dependency. Statements are
+// prepared once per list of meanings.
+// =====================================================================================
+
+/** The head of a signature: what a record's latest signed decision shows and checks. */
+export interface SignatureHead {
+  id: string;
+  meaning: string;
+  printed_name: string;
+  signed_at: number;
+  record_hash: string;
+}
+
+export function signatureReads(db: Db) {
+  const prepared = new Map<string, Statement<unknown[], unknown>>();
+  function cached<R>(key: string, sql: string): Statement<unknown[], R> {
+    let s = prepared.get(key);
+    if (!s) {
+      s = db.prepare<unknown[], unknown>(sql);
+      prepared.set(key, s);
+    }
+    return s as Statement<unknown[], R>;
+  }
+  const list = (meanings: readonly string[]): string => meanings.map(() => '?').join(', ');
+  return {
+    /** The latest live (not retired) signature of a record with one of these meanings. */
+    latestOf: (entity: string, entityId: string, meanings: readonly string[]): SignatureHead | undefined =>
+      cached<SignatureHead>(
+        `latest|${meanings.length}`,
+        `SELECT id, meaning, printed_name, signed_at, record_hash FROM signature
+         WHERE entity = ? AND entity_id = ? AND retired = 0 AND meaning IN (${list(meanings)})
+         ORDER BY signed_at DESC, rowid DESC LIMIT 1`,
+      ).get(entity, entityId, ...meanings),
+    /** A record has a live (not retired) signature with one of these meanings. */
+    signedLive: (entity: string, entityId: string, meanings: readonly string[]): boolean =>
+      cached<1>(
+        `live|${meanings.length}`,
+        `SELECT 1 FROM signature WHERE entity = ? AND entity_id = ? AND retired = 0 AND meaning IN (${list(meanings)}) LIMIT 1`,
+      ).get(entity, entityId, ...meanings) !== undefined,
+    /** The comment of a record's latest signature with this meaning (retired or not; null: none or no comment). */
+    latestComment: (entity: string, entityId: string, meaning: string): string | null =>
+      cached<{ comment: string | null }>(
+        'comment',
+        'SELECT comment FROM signature WHERE entity = ? AND entity_id = ? AND meaning = ? ORDER BY signed_at DESC LIMIT 1',
+      ).get(entity, entityId, meaning)?.comment ?? null,
+    /** A record was ever signed with this meaning (retired or not). */
+    everSigned: (entity: string, entityId: string, meaning: string): boolean =>
+      cached<1>(
+        'ever',
+        'SELECT 1 FROM signature WHERE entity = ? AND entity_id = ? AND meaning = ? LIMIT 1',
+      ).get(entity, entityId, meaning) !== undefined,
+  };
+}
+export type SignatureReads = ReturnType<typeof signatureReads>;

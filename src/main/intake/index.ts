@@ -5,6 +5,8 @@
  * the 第二十八条 authority report. Other capabilities import only from here.
  */
 export { IntakeService, type IntakeIdentity } from './intake-service';
+export type { IntakeOwners } from './queries';
+export { intakeReads, type IntakeReads } from './queries';
 export { SpotCheckService } from './spot-checks';
 export { AuthorityReports } from './authority-report';
 export { I as intakeEntities } from './entities';

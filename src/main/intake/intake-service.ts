@@ -19,7 +19,7 @@ import { rejectBasisOf } from './built-in-panel';
 import { IntakeCalendar } from './calendar';
 import { LateFailures } from './late-failures';
 import { Panels } from './panels';
-import { intakeQueries, type IntakeListFilter, type IntakeRecord, type ItemRules } from './queries';
+import { intakeQueries, type IntakeOwners, type IntakeListFilter, type IntakeRecord, type ItemRules } from './queries';
 import { SamplingLevels } from './sampling';
 import { SupplierPerformance } from './supplier-performance';
 import { TankerIntake } from './tanker';
@@ -57,8 +57,10 @@ export class IntakeService {
     spotChecksFor: (lotCode: string) => IntakeDetail['spotChecks'],
     /** The signatures of a record as screens and printouts show them. */
     signatureViews: (entity: string, id: string) => SignatureView[],
+    /** The reads intake asks of the capabilities that own the data (lots, catalog, samples, testing). */
+    owners: IntakeOwners,
   ) {
-    const q = intakeQueries(ledger.db);
+    const q = intakeQueries(ledger.db, owners);
     this.levels = new SamplingLevels(ledger, q);
     this.panelsOf = new Panels(ledger, q, this.levels);
     this.documents = new TankerDocuments(ledger, q, identity, (lotCode) => this.tankers.openIntake(lotCode));

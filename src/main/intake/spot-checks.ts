@@ -23,7 +23,7 @@ import { nextSequencedCode } from '../lots';
 import type { ReleaseEvidenceService } from '../release-evidence';
 import { I } from './entities';
 import type { IntakeService } from './intake-service';
-import { intakeQueries, type IntakeQueries, spotCheckItems, spotCheckRecord, type SpotCheckRecord } from './queries';
+import { intakeQueries, type IntakeOwners, type IntakeQueries, spotCheckItems, spotCheckRecord, type SpotCheckRecord } from './queries';
 
 type Item = z.infer<typeof spotCheckItemSchema>;
 type Subject = (typeof spotCheckSubjects)[number];
@@ -61,8 +61,10 @@ export class SpotCheckService {
     private readonly ledger: Ledger,
     private readonly intake: IntakeService,
     private readonly evidence: ReleaseEvidenceService,
+    /** The reads intake asks of the capabilities that own the data (lots, catalog, samples, testing). */
+    owners: IntakeOwners,
   ) {
-    this.q = intakeQueries(this.ledger.db);
+    this.q = intakeQueries(this.ledger.db, owners);
   }
 
   private row(code: string): SpotCheckRecord {
@@ -88,7 +90,7 @@ export class SpotCheckService {
       this.intake.today(),
     );
     const wid = r.retention_withdrawal_id ?? null;
-    const w = wid ? this.q.retentionWithdrawal(wid) : undefined;
+    const w = wid ? this.evidence.withdrawal(wid) : undefined;
     return {
       id: r.id,
       rev: r.rev,

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { AuditEntryView, AuditFilter } from '../../shared/contract/channels/ledger';
 import type { Db } from '../db/database';
 import { entityDef } from './entities';
@@ -108,3 +109,195 @@ export function auditEntryDetail(db: Db, seq: number) {
   }
   return { entry: toEntryView(r), before, after, changes };
 }
+
+/**
+ * A correction is a change to a record after it was submitted (ALCOA+: the original stays
+ * visible in the trail). The ledger records no separate flag for it: the audit entry's reason
+ * says so, with this prefix, written by `correctionReason` and read by `recordHistory`'s
+ * `wasCorrected` / `correctedAmong`. Capabilities use these two ends and never match the text.
+ */
+export const CORRECTION_PREFIX = 'correction: ';
+/** The audit reason of a correction (see CORRECTION_PREFIX). */
+export function correctionReason(why: string): string {
+  return `${CORRECTION_PREFIX}${why}`;
+}
+
+/** One audit entry of a record as a capability's history shows it (content parsed). */
+export interface RecordHistoryEntry {
+  at: number;
+  actor: string;
+  reason: string | null;
+  content: Record<string, unknown>;
+}
+
+/** One audit entry of a record, in write order, content as written (JSON text). */
+export interface RecordTrailRow {
+  seq: number;
+  at: number;
+  actor: string;
+  actor_name: string | null;
+  action: string;
+  reason: string | null;
+  /** JSON: the record as written. */
+  content: string;
+}
+
+function inChunks<T>(ids: readonly string[], size: number, run: (chunk: string[], ph: string) => T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += size) {
+    const chunk = ids.slice(i, i + size);
+    out.push(...run(chunk, chunk.map(() => '?').join(',')));
+  }
+  return out;
+}
+
+const FIELD = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * The audit history of single records, for the capabilities whose screens and rules read one
+ * (issue 21: capabilities read the ledger's tables only through the ledger). Statements
+ * prepared once; the reads of many records run in chunks of bound ids (one statement per chunk).
+ */
+export function recordHistory(db: Db) {
+  let newest: ReturnType<typeof prepareNewest> | undefined;
+  let trail: ReturnType<typeof prepareTrail> | undefined;
+  let corrected: ReturnType<typeof prepareCorrected> | undefined;
+  function prepareNewest() {
+    return db.prepare<[string, string, number], { at: number; actor: string; content: string; reason: string | null }>(
+      'SELECT at, actor, content, reason FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT ?',
+    );
+  }
+  function prepareTrail() {
+    return db.prepare<[string, string], RecordTrailRow>(
+      'SELECT seq, at, actor, actor_name, action, reason, content FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq',
+    );
+  }
+  function prepareCorrected() {
+    return db.prepare<[string, string, string], { one: number }>(
+      "SELECT 1 AS one FROM audit_entry WHERE entity = ? AND entity_id = ? AND reason LIKE ? || '%' LIMIT 1",
+    );
+  }
+  return {
+    /** The audit entries of one record, newest first (at most `limit`). */
+    newestOf: (entity: string, entityId: string, limit: number): RecordHistoryEntry[] =>
+      (newest ??= prepareNewest()).all(entity, entityId, limit).map((e) => ({
+        at: e.at,
+        actor: e.actor,
+        reason: e.reason,
+        content: JSON.parse(e.content) as Record<string, unknown>,
+      })),
+    /** The audit entries of one record, oldest first. */
+    trailOf: (entity: string, entityId: string): RecordTrailRow[] => (trail ??= prepareTrail()).all(entity, entityId),
+    /** Whether a record was corrected after submission (an entry with a correction's reason). */
+    wasCorrected: (entity: string, entityId: string): boolean =>
+      !!(corrected ??= prepareCorrected()).get(entity, entityId, CORRECTION_PREFIX),
+    /** Which of these records were corrected after submission. */
+    correctedAmong: (entity: string, ids: readonly string[]): Set<string> =>
+      new Set(
+        inChunks(ids, 500, (chunk, ph) =>
+          db
+            .prepare<unknown[], { entity_id: string }>(
+              `SELECT DISTINCT entity_id FROM audit_entry WHERE entity = ? AND entity_id IN (${ph}) AND reason LIKE ? || '%'`,
+            )
+            .all(entity, ...chunk, CORRECTION_PREFIX),
+        ).map((c) => c.entity_id),
+      ),
+    /**
+     * Some fields of every audit entry of these records as written (and who wrote it), per
+     * record in write order. Field names are the records' own column names.
+     */
+    fieldsOfEntries: <F extends string>(
+      entity: string,
+      ids: readonly string[],
+      fields: readonly F[],
+    ): Array<Record<F, string | number | null> & { entity_id: string; actor: string }> => {
+      for (const f of fields) if (!FIELD.test(f)) throw new Error(`not a field name: ${f}`);
+      const cols = fields.map((f) => `json_extract(content, '$.${f}') AS ${f}`).join(', ');
+      return inChunks(ids, 400, (chunk, ph) =>
+        db
+          .prepare<unknown[], Record<F, string | number | null> & { entity_id: string; actor: string }>(
+            `SELECT entity_id, actor, ${cols} FROM audit_entry WHERE entity = ? AND entity_id IN (${ph}) ORDER BY entity_id, seq`,
+          )
+          .all(entity, ...chunk),
+      );
+    },
+  };
+}
+
+/** An audit entry as a lot's audit-trail review reads it (content as written, JSON text). */
+export interface ScopeEntryRow {
+  seq: number;
+  at: number;
+  actor: string;
+  actor_name: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  reason: string | null;
+  content: string;
+}
+
+/**
+ * The reads of the audit trail and the signatures a review of records needs (a lot's audit
+ * scope, disposition's audit-trail review): the entries of sets of records, the signatures on
+ * them with the sequence number of their entry, an entry by its sequence number, a record's
+ * content before an entry. Statements are prepared once (those whose IN list grows with the
+ * ids asked, once per list length: callers ask in chunks).
+ */
+export function auditScopeReads(db: Db) {
+  const sized = new Map<string, Statement<unknown[], unknown>>();
+  function inList<R>(key: string, n: number, sql: (ph: string) => string): Statement<unknown[], R> {
+    const k = `${key}|${n}`;
+    let s = sized.get(k);
+    if (!s) {
+      s = db.prepare<unknown[], unknown>(sql(Array.from({ length: n }, () => '?').join(',')));
+      sized.set(k, s);
+    }
+    return s as Statement<unknown[], R>;
+  }
+  let lastSeq: Statement<[string, string], { seq: number | null }> | undefined;
+  let at: Statement<[number], { entity: string; entity_id: string }> | undefined;
+  let before: Statement<[string, string, number], { content: string }> | undefined;
+  return {
+    /** The sequence number of a record's last audit entry (null: none). */
+    lastEntrySeq: (entity: string, entityId: string): number | null =>
+      (lastSeq ??= db.prepare('SELECT max(seq) AS seq FROM audit_entry WHERE entity = ? AND entity_id = ?')).get(
+        entity,
+        entityId,
+      )?.seq ?? null,
+    /** The sequence numbers of the audit entries of a record's signatures with one of these meanings. */
+    signatureEntrySeqs: (entity: string, entityId: string, meanings: readonly string[]): number[] =>
+      inList<{ seq: number }>(
+        'signature-seqs',
+        meanings.length,
+        (ph) => `SELECT a.seq FROM audit_entry a JOIN signature s ON s.id = a.entity_id
+     WHERE a.entity = 'signature' AND s.entity = ? AND s.entity_id = ? AND s.meaning IN (${ph})`,
+      )
+        .all(entity, entityId, ...meanings)
+        .map((r) => r.seq),
+    /** The record an audit entry wrote. */
+    entryAt: (seq: number) => (at ??= db.prepare('SELECT entity, entity_id FROM audit_entry WHERE seq = ?')).get(seq),
+    /** A record's content as written by its last entry before `seq` (null: none). */
+    previousContent: (entity: string, entityId: string, seq: number): string | null =>
+      (before ??= db.prepare(
+        'SELECT content FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1',
+      )).get(entity, entityId, seq)?.content ?? null,
+    /** Signatures on records of one entity, with the sequence number of their audit entry. */
+    signaturesOn: (entity: string, entityIds: string[]): Array<{ id: string; user_id: string; seq: number | null }> =>
+      inList<{ id: string; user_id: string; seq: number | null }>(
+        'signatures',
+        entityIds.length,
+        (ph) => `SELECT s.id, s.user_id, (SELECT max(a.seq) FROM audit_entry a WHERE a.entity = 'signature' AND a.entity_id = s.id) AS seq
+                 FROM signature s WHERE s.entity = ? AND s.entity_id IN (${ph})`,
+      ).all(entity, ...entityIds),
+    /** Audit entries of records of one entity, oldest first, up to a sequence number when given. */
+    entriesOf: (entity: string, entityIds: string[], maxSeq: number | null): ScopeEntryRow[] =>
+      inList<ScopeEntryRow>(
+        maxSeq !== null ? 'entries-bounded' : 'entries',
+        entityIds.length,
+        (ph) =>
+          `SELECT seq, at, actor, actor_name, action, entity, entity_id, reason, content FROM audit_entry WHERE entity = ? AND entity_id IN (${ph})${maxSeq !== null ? ' AND seq <= ?' : ''} ORDER BY seq`,
+      ).all(entity, ...entityIds, ...(maxSeq !== null ? [maxSeq] : [])),
+  };
+}
+export type AuditScopeReads = ReturnType<typeof auditScopeReads>;

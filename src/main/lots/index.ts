@@ -22,6 +22,6 @@ export {
   type DecisionStanding,
   type OpenRecall,
 } from './lot-controls';
-export { asLot, asShipment, type LotRow, type RecallReturnRow, type ShipmentRow } from './queries';
+export { asLot, asShipment, lotReads, type LotReads, type LotRow, type RecallReturnRow, type ReceiptFacts, type InputLineRow, type HeldLotRow, type ShipmentRow } from './queries';
 export { L } from './entities';
 export { localDate, localDateParts, nextSequencedCode } from './codes';

@@ -6,7 +6,7 @@ import { canonical, sha256Hex } from '../ledger/hashing';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
 import { localDate } from './codes';
 import { L } from './entities';
-import { asLot, asShipment, lotQueries, type LotQueries, type LotRow, type QuantityRow } from './queries';
+import { asLot, asShipment, lotQueries, type LotQueries, type LotRow, type LotSignatures, type QuantityRow } from './queries';
 
 type Dec = InstanceType<typeof D>;
 
@@ -80,8 +80,10 @@ export class LotControls {
     private readonly settings: Pick<SettingsService, 'get'>,
     /** The open recalls (the recall capability's, reached when asked: recalls are built after the controls). */
     private readonly openRecalls: () => OpenRecall[],
+    /** The lots' signed decisions, asked of identity (it owns the signatures). */
+    signatures: LotSignatures,
   ) {
-    this.q = lotQueries(ledger.db);
+    this.q = lotQueries(ledger.db, signatures);
   }
 
   /** The lots capability's statements (one set per opened database, shared by its services). */

@@ -1,6 +1,8 @@
 import type { LotView } from '../../shared/contract/channels/lots';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
+import { databaseCreatedAt } from '../db/database-info';
+import type { SignatureHead, SignatureReads } from '../identity';
 import type { Row } from '../ledger/entities';
 
 /**
@@ -116,13 +118,7 @@ export interface RecallReturnRow {
   shipment_code: string | null;
 }
 
-export interface DecisionSignatureRow {
-  id: string;
-  meaning: string;
-  printed_name: string;
-  signed_at: number;
-  record_hash: string;
-}
+export type DecisionSignatureRow = SignatureHead;
 
 /** A record read through the ledger (`w.get(L.lot, …)`) as the lot it is: the one narrowing, at the edge. */
 export function asLot(row: Row): LotRow {
@@ -146,7 +142,12 @@ function lazy<P extends unknown[], R>(db: Db, sql: string, pluck = false): () =>
   return () => (s ??= pluck ? db.prepare<P, R>(sql).pluck() : db.prepare<P, R>(sql));
 }
 
-export function lotQueries(db: Db) {
+/** The signature reads lots asks of identity (src/main/identity's SignatureReads). */
+export type LotSignatures = Pick<SignatureReads, 'latestOf' | 'signedLive' | 'everSigned'>;
+const DECIDING_MEANINGS = ['accepted', 'released', 'held', 'rejected'] as const;
+const FIRST_DECISION_MEANINGS = ['accepted', 'released', 'held'] as const;
+
+export function lotQueries(db: Db, signatures: LotSignatures) {
   const lotByCode = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE code = ?');
   const lotOfBatch = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE batch_id = ?');
   const consumedFrom = lazy<[string], QuantityRow>(
@@ -187,6 +188,9 @@ export function lotQueries(db: Db) {
      SELECT 1 FROM anc WHERE code = ? LIMIT 1`,
     true,
   );
+  // One statement per batch on purpose: whether an input was consumed under a signed override
+  // reads identity's `signature` in an EXISTS (a batch list shows every batch's inputs; asking
+  // identity per consumption would be one statement per input).
   const batchInputs = lazy<[string], BatchInputRow>(
     db,
     `SELECT c.id, c.input_lot, c.quantity, c.unit, l.kind, l.item_code,
@@ -239,26 +243,9 @@ export function lotQueries(db: Db) {
     'SELECT id, movement, quantity, unit, date, reason FROM stock_movement WHERE lot_code = ? AND retired = 0',
   );
 
-  // ---- reads of other capabilities' tables (to move behind their front doors) ----------
-  // signature (identity): the lot's status decisions and consumption overrides;
-  // database_info (the ledger): the database's creation instant.
-  const latestDecision = lazy<[string], DecisionSignatureRow>(
-    db,
-    `SELECT id, meaning, printed_name, signed_at, record_hash FROM signature
-     WHERE entity = 'lot' AND entity_id = ? AND retired = 0 AND meaning IN ('accepted', 'released', 'held', 'rejected')
-     ORDER BY signed_at DESC, rowid DESC LIMIT 1`,
-  );
-  const everDecided = lazy<[string], number>(
-    db,
-    "SELECT 1 FROM signature WHERE entity = 'lot' AND entity_id = ? AND retired = 0 AND meaning IN ('accepted', 'released', 'held') LIMIT 1",
-    true,
-  );
-  const everHeld = lazy<[string], number>(
-    db,
-    "SELECT 1 FROM signature WHERE entity = 'lot' AND entity_id = ? AND meaning = 'held' LIMIT 1",
-    true,
-  );
-  const createdAt = lazy<[], { at: number | null }>(db, 'SELECT min(created_at) AS at FROM database_info');
+  // The lot's signed decisions are asked of identity (it owns `signature`), the database's
+  // creation instant of the store (`database_info`).
+  const createdAt = databaseCreatedAt(db);
 
   return {
     lotByCode: (code: string): LotRow | undefined => lotByCode().get(code),
@@ -319,10 +306,163 @@ export function lotQueries(db: Db) {
     shipmentsOfLot: (lotCode: string): LotShipmentRow[] => shipmentsOfLot().all(lotCode),
     stockMovementsOfLot: (lotCode: string): StockRow[] => stockMovementsOfLot().all(lotCode),
 
-    latestDecision: (lotId: string): DecisionSignatureRow | undefined => latestDecision().get(lotId),
-    everDecided: (lotId: string): boolean => everDecided().get(lotId) !== undefined,
-    everHeld: (lotId: string): boolean => everHeld().get(lotId) !== undefined,
-    databaseCreatedAt: (): number | null => createdAt().get()?.at ?? null,
+    /** The lot's latest live status decision (accepted, released, held, rejected). */
+    latestDecision: (lotId: string): DecisionSignatureRow | undefined =>
+      signatures.latestOf('lot', lotId, DECIDING_MEANINGS),
+    /** The lot had a live positive decision or hold (its first decision was made). */
+    everDecided: (lotId: string): boolean => signatures.signedLive('lot', lotId, FIRST_DECISION_MEANINGS),
+    /** The lot was ever signed `held` (retired or not). */
+    everHeld: (lotId: string): boolean => signatures.everSigned('lot', lotId, 'held'),
+    databaseCreatedAt: (): number | null => createdAt(),
   };
 }
 export type LotQueries = ReturnType<typeof lotQueries>;
+
+// =====================================================================================
+// The reads lots offers other capabilities (issue 21: "no capability reads another's tables;
+// it asks the owner"). Built once by the composition root (src/main/app/compose.ts) and
+// passed to the capabilities that ask (intake, environment, testing), as a constructor
+// dependency.
+// =====================================================================================
+
+/** A tanker's receipt, farms parsed. */
+export interface ReceiptFacts {
+  vehicle: string | null;
+  farms: string[];
+  temperature: string | null;
+  received_at: number | null;
+  condition: string | null;
+}
+
+/** A consumption line of a lot with the input lot's fields (null: the input lot is unknown). */
+export interface InputLineRow {
+  input_lot: string;
+  quantity: string;
+  unit: string;
+  date: string | null;
+  kind: string | null;
+  item_code: string | null;
+  status: string | null;
+  supplier_code: string | null;
+}
+
+/** A finished lot on hold, as the release queue lists it. */
+export interface HeldLotRow {
+  id: string;
+  code: string;
+  item_code: string;
+  item_name: string;
+  lot_date: string;
+  status: string;
+}
+
+export function lotReads(db: Db) {
+  const live = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE code = ? AND retired = 0');
+  const any = lazy<[string], LotRow>(db, 'SELECT * FROM lot WHERE code = ?');
+  const lotId = lazy<[string], { id: string }>(db, 'SELECT id FROM lot WHERE code = ?');
+  const lotKind = lazy<[string], { kind: string }>(db, 'SELECT kind FROM lot WHERE code = ? AND retired = 0');
+  const lotSupplier = lazy<[string], { supplier_code: string | null }>(db, 'SELECT supplier_code FROM lot WHERE code = ?');
+  const lotBatch = lazy<[string], { item_name: string | null; batch_code: string | null; line: string | null }>(
+    db,
+    'SELECT l.item_name, l.batch_id, b.code AS batch_code, b.line FROM lot l LEFT JOIN batch b ON b.id = l.batch_id WHERE l.code = ?',
+  );
+  const lotLine = lazy<[string], { lot_date: string; line: string | null }>(
+    db,
+    'SELECT l.lot_date, b.line FROM lot l LEFT JOIN batch b ON b.id = l.batch_id WHERE l.code = ?',
+  );
+  const receipt = lazy<
+    [string],
+    { vehicle: string | null; farms: string | null; temperature: string | null; received_at: number | null; condition: string | null }
+  >(db, 'SELECT * FROM receipt WHERE id = ?');
+  const shipped = lazy<[string], 1>(db, 'SELECT 1 FROM shipment WHERE lot_code = ? AND retired = 0 LIMIT 1');
+  const previousLots = lazy<[string, string, string, string, string, number], { code: string }>(
+    db,
+    `SELECT code FROM lot WHERE item_code = ? AND retired = 0 AND code <> ? AND (substr(lot_date,1,10) < ? OR (substr(lot_date,1,10) = ? AND code < ?))
+     ORDER BY substr(lot_date,1,10) DESC, code DESC LIMIT ?`,
+  );
+  const finishedProductOf = lazy<[string], { item_code: string }>(
+    db,
+    "SELECT item_code FROM lot WHERE code = ? AND kind = 'finished'",
+  );
+  const lotInfo = lazy<[string], { item_code: string; lot_date: string; kind: string }>(
+    db,
+    'SELECT item_code, lot_date, kind FROM lot WHERE code = ?',
+  );
+  const batchById = lazy<[string], { code: string; status: string }>(db, 'SELECT code, status FROM batch WHERE id = ?');
+  const inputsOf = lazy<[string], { code: string; status: string | null; kind: string | null }>(
+    db,
+    'SELECT DISTINCT c.input_lot AS code, l.status, l.kind FROM consumption c LEFT JOIN lot l ON l.code = c.input_lot WHERE c.output_lot = ? AND c.retired = 0 ORDER BY c.input_lot',
+  );
+  const inputLines = lazy<[string], InputLineRow>(
+    db,
+    'SELECT c.input_lot, c.quantity, c.unit, c.date, l.kind, l.item_code, l.status, l.supplier_code FROM consumption c LEFT JOIN lot l ON l.code = c.input_lot WHERE c.output_lot = ? AND c.retired = 0 ORDER BY c.input_lot',
+  );
+  const onHoldFinished = lazy<[number], HeldLotRow>(
+    db,
+    "SELECT id, code, item_code, item_name, lot_date, status FROM lot WHERE kind = 'finished' AND status = 'on_hold' AND retired = 0 ORDER BY lot_date, code LIMIT ?",
+  );
+  const scope = (
+    [
+      ['consumption', 'SELECT id FROM consumption WHERE output_lot = ? OR input_lot = ?', 2],
+      ['shipment', 'SELECT id FROM shipment WHERE lot_code = ?', 1],
+      ['stock_movement', 'SELECT id FROM stock_movement WHERE lot_code = ?', 1],
+    ] as const
+  ).map(([entity, sql, n]) => ({ entity, stmt: lazy<string[], { id: string }>(db, sql), n }));
+  return {
+    /** A batch's code and status. */
+    batch: (id: string) => batchById().get(id),
+    /** The lots a lot was made from (distinct), with their status and kind. */
+    inputsOf: (lotCode: string) => inputsOf().all(lotCode),
+    /** The consumption lines a lot was made from, with each input lot's fields. */
+    inputLines: (lotCode: string): InputLineRow[] => inputLines().all(lotCode),
+    /** Finished lots on hold (the release queue), oldest first. */
+    onHoldFinished: (limit: number): HeldLotRow[] => onHoldFinished().all(limit),
+    /** The lots' records behind a lot (its consumption either way, shipments, stock movements), by entity. */
+    recordsOfLot: (lotCode: string): Array<{ entity: string; ids: string[] }> =>
+      scope.map(({ entity, stmt, n }) => ({
+        entity,
+        ids: stmt()
+          .all(...(n === 2 ? [lotCode, lotCode] : [lotCode]))
+          .map((r) => r.id),
+      })),
+    /** The product of a finished lot (null: no such finished lot). */
+    finishedProductOf: (code: string): string | null => finishedProductOf().get(code)?.item_code ?? null,
+    /** A lot's item, date and kind (retired or not). */
+    lotInfo: (code: string) => lotInfo().get(code),
+    /** The lot of that code, not retired. */
+    liveLot: (code: string): LotRow | undefined => live().get(code),
+    /** The lot of that code, retired or not (its ledger record). */
+    lot: (code: string): LotRow | undefined => any().get(code),
+    lotId: (code: string): string | undefined => lotId().get(code)?.id,
+    /** The kind of the lot of that code, not retired. */
+    lotKind: (code: string): string | undefined => lotKind().get(code)?.kind,
+    lotSupplier: (code: string): string | null => lotSupplier().get(code)?.supplier_code ?? null,
+    /** A lot's item name and its batch (code, line). */
+    lotBatch: (code: string) => lotBatch().get(code),
+    /** A lot's date and the line of its batch. */
+    lotLine: (code: string) => lotLine().get(code),
+    /** A tanker's receipt, farms parsed. */
+    receipt: (id: string): ReceiptFacts | undefined => {
+      const r = receipt().get(id);
+      return r && { ...r, farms: r.farms ? (JSON.parse(r.farms) as string[]) : [] };
+    },
+    /** Whether anything of the lot was shipped. */
+    shipped: (code: string): boolean => !!shipped().get(code),
+    /** Lots produced on a line (by their batch) from a date to a date (local dates, inclusive). */
+    lotsOnLine: (line: string, fromDate: string | null, toDate: string): string[] =>
+      db
+        .prepare<unknown[], { code: string }>(
+          `SELECT l.code FROM lot l JOIN batch b ON b.id = l.batch_id
+         WHERE b.line = ? AND l.retired = 0 AND substr(l.lot_date,1,10) <= ? ${fromDate ? 'AND substr(l.lot_date,1,10) >= ?' : ''}
+         ORDER BY l.lot_date, l.code`,
+        )
+        .all(line, toDate, ...(fromDate ? [fromDate] : []))
+        .map((r) => r.code),
+    /** Up to `n` lots of the same item before this one (lot date, then code), newest first. */
+    previousLots: (itemCode: string, lotCode: string, date: string, n: number): string[] =>
+      previousLots()
+        .all(itemCode, lotCode, date, date, lotCode, n)
+        .map((r) => r.code),
+  };
+}
+export type LotReads = ReturnType<typeof lotReads>;

@@ -5,4 +5,5 @@
  * retention sample inside its own transaction (withdrawIn).
  */
 export { ReleaseEvidenceService, type RetentionKept } from './release-evidence-service';
+export type { ReleaseEvidenceOwners, WithdrawalRow } from './queries';
 export { RE as releaseEvidenceEntities } from './entities';

@@ -1,10 +1,14 @@
 import type { Db } from '../db/database';
+import type { CatalogReads, ProductFacts } from '../catalog';
 import type { Row } from '../ledger/entities';
+import type { LotReads } from '../lots';
+import type { RetentionSampleFacts, SampleReads } from '../samples';
+import type { LabelResultRow, TestingReads } from '../testing';
 
 /**
  * Every SQL statement of release evidence (label values, retention profiles, withdrawals and
  * observations), as typed statements; rows are parsed here, once, and the service reads
- * typed fields.
+ * typed fields. Other capabilities' data is asked of its owners (ReleaseEvidenceOwners).
  */
 
 interface RecordRow {
@@ -65,41 +69,12 @@ export interface ObservationRow extends RecordRow {
   observed_at: number;
 }
 
-// Rows of other capabilities' tables (to move behind their front doors).
+// Rows the owners return (their front doors' types, under release evidence's names).
+export type ProductRow = ProductFacts;
+export type RetentionSampleRow = RetentionSampleFacts;
+export type { LabelResultRow };
 
-export interface ProductRow {
-  id: string;
-  code: string;
-  name_zh: string;
-  name_en: string;
-  stage: string;
-}
-
-export interface RetentionSampleRow {
-  id: string;
-  code: string;
-  kind: string;
-  lot_code: string;
-  quantity: string;
-  unit: string;
-  status: string;
-  storage_location: string | null;
-  keep_until: string | null;
-  disposed_at: number | null;
-}
-
-/** A current test result of a finished lot's release sample, with its item snapshot (JSON text). */
-export interface LabelResultRow {
-  id: string;
-  item_code: string;
-  item: string;
-  status: string;
-  plan_reason: string | null;
-  reported: string | null;
-  value: string | null;
-  verdict: string | null;
-}
-
+/** A retention sample due for observation, with its lot's product and date and the product's schedule. */
 export interface DueRow {
   id: string;
   code: string;
@@ -125,7 +100,20 @@ export function retentionProfileRow(r: Row): RetentionProfileRow {
   return { ...(r as unknown as RetentionProfileRow), observation_days: days(r['observation_days']) };
 }
 
-export function releaseEvidenceQueries(db: Db) {
+/**
+ * What release evidence asks the capabilities that own the data: lots (a finished lot's
+ * product, a lot's kind and date), catalog (products, the current specification and item
+ * names), samples (retention samples) and testing (a lot's release results). The composition
+ * root passes the owners' reads (src/main/app/compose.ts).
+ */
+export interface ReleaseEvidenceOwners {
+  lots: Pick<LotReads, 'finishedProductOf' | 'lotKind' | 'lotInfo'>;
+  catalog: Pick<CatalogReads, 'productByCode' | 'currentVersionOf' | 'itemsOfVersion' | 'latestItemName'>;
+  samples: Pick<SampleReads, 'retentionSampleByCode' | 'keptRetention'>;
+  testing: Pick<TestingReads, 'releaseResults'>;
+}
+
+export function releaseEvidenceQueries(db: Db, o: ReleaseEvidenceOwners) {
   const labelsOfProduct = db.prepare<[string], LabelValueRow>(
     'SELECT * FROM label_value WHERE product_code = ? AND retired = 0 ORDER BY item_code',
   );
@@ -141,62 +129,28 @@ export function releaseEvidenceQueries(db: Db) {
   const withdrawalsOf = db.prepare<[string], WithdrawalRow>(
     'SELECT * FROM retention_withdrawal WHERE sample_id = ? AND retired = 0 ORDER BY withdrawn_at',
   );
+  const withdrawal = db.prepare<[string], WithdrawalRow>('SELECT * FROM retention_withdrawal WHERE id = ?');
   const observationsOf = db.prepare<[string], ObservationRow>(
     'SELECT * FROM retention_observation WHERE sample_id = ? AND retired = 0 ORDER BY due_on, observed_at',
   );
   const observationAt = db.prepare<[string, string], { one: number }>(
     'SELECT 1 AS one FROM retention_observation WHERE sample_id = ? AND due_on = ? AND retired = 0',
   );
+  // (observations of retention samples not yet disposed: the sample's state is samples')
   const observationsMade = db.prepare<[], { sample_id: string; due_on: string }>(
     `SELECT o.sample_id, o.due_on FROM retention_observation o JOIN sample s ON s.id = o.sample_id
      WHERE o.retired = 0 AND s.kind = 'retention' AND s.disposed_at IS NULL`,
   );
 
-  // ---------------------------------------------------------------- reads of other capabilities' tables (to move behind their front doors)
-  // lots: lot
-  const finishedProductOf = db.prepare<[string], { item_code: string }>(
-    "SELECT item_code FROM lot WHERE code = ? AND kind = 'finished'",
-  );
-  const lotKind = db.prepare<[string], { kind: string }>('SELECT kind FROM lot WHERE code = ? AND retired = 0');
-  const lotInfo = db.prepare<[string], { item_code: string; lot_date: string; kind: string }>(
-    'SELECT item_code, lot_date, kind FROM lot WHERE code = ?',
-  );
-  // catalog: product, specification, spec_version, spec_item
-  const productByCode = db.prepare<[string], ProductRow>(
-    'SELECT id, code, name_zh, name_en, stage FROM product WHERE code = ? AND retired = 0',
-  );
-  const currentVersion = db.prepare<[string], { id: string }>(
-    `SELECT v.id FROM spec_version v JOIN specification s ON s.id = v.spec_id
-     WHERE s.subject_kind = 'product' AND s.subject_id = ? AND s.retired = 0 AND v.retired = 0 AND v.status <> 'superseded'
-     ORDER BY CASE v.status WHEN 'approved' THEN 0 ELSE 1 END, v.version DESC LIMIT 1`,
-  );
-  const itemsOfVersion = db.prepare<[string], { code: string; name_zh: string; name_en: string; unit: string; basis: string }>(
-    'SELECT code, name_zh, name_en, unit, basis FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position',
-  );
-  const latestItemName = db.prepare<[string, string], { name_zh: string; name_en: string }>(
-    `SELECT i.name_zh, i.name_en FROM spec_item i JOIN spec_version v ON v.id = i.version_id JOIN specification s ON s.id = v.spec_id
-     JOIN product p ON p.id = s.subject_id WHERE s.subject_kind = 'product' AND p.code = ? AND i.code = ? AND i.retired = 0
-     ORDER BY v.version DESC LIMIT 1`,
-  );
-  // samples: sample
-  const SAMPLE_COLUMNS = 'id, code, kind, lot_code, quantity, unit, status, storage_location, keep_until, disposed_at';
-  const sampleByCode = db.prepare<[string], RetentionSampleRow>(
-    `SELECT ${SAMPLE_COLUMNS} FROM sample WHERE code = ? AND retired = 0`,
-  );
-  const keptRetention = db.prepare<[string], RetentionSampleRow>(
-    `SELECT ${SAMPLE_COLUMNS} FROM sample WHERE lot_code = ? AND kind = 'retention' AND status <> 'cancelled' AND retired = 0 AND disposed_at IS NULL ORDER BY code`,
-  );
+  // Release evidence's questions that span the tables they are about, one statement each on
+  // purpose (issue 21: a genuine cross-capability join answers the capability whose question it
+  // is): the retention samples due for observation join samples' `sample` and lots' `lot` with
+  // release evidence's own retention_profile (the schedule is the product's); asking samples
+  // and lots per sample would be one statement per retention sample on every screen load.
   const dueCandidates = db.prepare<[], Omit<DueRow, 'observation_days'> & { observation_days: string }>(
     `SELECT s.id, s.code, s.lot_code, s.keep_until, s.storage_location, l.item_code, substr(l.lot_date, 1, 10) AS lot_date, p.observation_days
      FROM sample s JOIN lot l ON l.code = s.lot_code JOIN retention_profile p ON p.product_code = l.item_code AND p.retired = 0
      WHERE s.kind = 'retention' AND s.retired = 0 AND s.status <> 'cancelled' AND s.disposed_at IS NULL ORDER BY s.code`,
-  );
-  // testing: test_result
-  const releaseResults = db.prepare<[string, string], LabelResultRow>(
-    `SELECT id, item_code, item, status, plan_reason, reported, value, verdict FROM test_result
-     WHERE lot_code = ? AND retired = 0 AND status <> 'invalidated'
-       AND sample_id IN (SELECT id FROM sample WHERE lot_code = ? AND kind = 'finished_release')
-     ORDER BY position, attempt`,
   );
 
   return {
@@ -209,22 +163,26 @@ export function releaseEvidenceQueries(db: Db) {
     },
     withdrawnOf: (sampleId: string): Array<{ quantity: string; unit: string }> => withdrawnOf.all(sampleId),
     withdrawalsOf: (sampleId: string): WithdrawalRow[] => withdrawalsOf.all(sampleId),
+    /** A withdrawal by id (retired or not). */
+    withdrawal: (id: string): WithdrawalRow | undefined => withdrawal.get(id),
     observationsOf: (sampleId: string): ObservationRow[] => observationsOf.all(sampleId),
     observationMade: (sampleId: string, dueOn: string): boolean => !!observationAt.get(sampleId, dueOn),
     observationsMade: (): Array<{ sample_id: string; due_on: string }> => observationsMade.all(),
 
-    finishedProductOf: (lotCode: string): string | null => finishedProductOf.get(lotCode)?.item_code ?? null,
-    lotKind: (lotCode: string): string | null => lotKind.get(lotCode)?.kind ?? null,
-    lotInfo: (lotCode: string) => lotInfo.get(lotCode),
-    productByCode: (code: string): ProductRow | undefined => productByCode.get(code),
-    currentVersionOf: (productId: string): string | null => currentVersion.get(productId)?.id ?? null,
-    itemsOfVersion: (versionId: string) => itemsOfVersion.all(versionId),
-    latestItemName: (productCode: string, itemCode: string) => latestItemName.get(productCode, itemCode),
-    sampleByCode: (code: string): RetentionSampleRow | undefined => sampleByCode.get(code),
-    keptRetention: (lotCode: string): RetentionSampleRow[] => keptRetention.all(lotCode),
+    // The owners' reads, named as release evidence's service asks them.
+    finishedProductOf: (lotCode: string): string | null => o.lots.finishedProductOf(lotCode),
+    lotKind: (lotCode: string): string | null => o.lots.lotKind(lotCode) ?? null,
+    lotInfo: (lotCode: string) => o.lots.lotInfo(lotCode),
+    productByCode: (code: string): ProductRow | undefined => o.catalog.productByCode(code),
+    currentVersionOf: (productId: string): string | null => o.catalog.currentVersionOf(productId),
+    itemsOfVersion: (versionId: string) => o.catalog.itemsOfVersion(versionId),
+    latestItemName: (productCode: string, itemCode: string) => o.catalog.latestItemName(productCode, itemCode),
+    sampleByCode: (code: string): RetentionSampleRow | undefined => o.samples.retentionSampleByCode(code),
+    keptRetention: (lotCode: string): RetentionSampleRow[] => o.samples.keptRetention(lotCode),
+    releaseResults: (lotCode: string): LabelResultRow[] => o.testing.releaseResults(lotCode),
+
     dueCandidates: (): DueRow[] =>
       dueCandidates.all().map((r) => ({ ...r, observation_days: days(r.observation_days) })),
-    releaseResults: (lotCode: string): LabelResultRow[] => releaseResults.all(lotCode, lotCode),
   };
 }
 export type ReleaseEvidenceQueries = ReturnType<typeof releaseEvidenceQueries>;

@@ -32,9 +32,11 @@ import {
   type LabelValueRow,
   type ObservationRow,
   type ProductRow,
+  type ReleaseEvidenceOwners,
   type ReleaseEvidenceQueries,
   type RetentionProfileRow,
   type RetentionSampleRow,
+  type WithdrawalRow,
 } from './queries';
 
 type Detail = z.infer<typeof retentionDetailSchema>;
@@ -126,11 +128,20 @@ function convertOrNull(value: string, from: string, to: string): string | null {
 export class ReleaseEvidenceService {
   private readonly q: ReleaseEvidenceQueries;
 
-  constructor(private readonly ledger: Ledger) {
-    this.q = releaseEvidenceQueries(ledger.db);
+  constructor(
+    private readonly ledger: Ledger,
+    /** The reads release evidence asks of the capabilities that own the data (lots, catalog, samples, testing). */
+    owners: ReleaseEvidenceOwners,
+  ) {
+    this.q = releaseEvidenceQueries(ledger.db, owners);
   }
 
   // ------------------------------------------------------------------ read functions (also for disposition)
+
+  /** A retention sample's withdrawal by id (a spot check shows the one it took). */
+  withdrawal(id: string): WithdrawalRow | undefined {
+    return this.q.withdrawal(id);
+  }
 
   /**
    * A finished lot's current results against the GB limits and the product's declared label

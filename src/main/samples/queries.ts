@@ -269,6 +269,8 @@ export function sampleQueries(db: Db) {
     // ---- reads of other capabilities' tables (to move behind their front doors) ----------
     // lot (the lots capability): finished lots with no retention sample, paged — a join of
     // lot and sample that the lots front door cannot page on its own.
+    // Spans lots' `lot` on purpose (issue 21): the retention register's question is which lots
+    // have no retention sample, a paged NOT EXISTS that asking lots lot by lot would make N+1.
     lotsWithoutRetention(f: { cutoff: string; lotCode?: string | undefined; offset: number; limit: number }): {
       total: number;
       rows: LotWithoutRetentionRow[];
@@ -295,3 +297,121 @@ export function sampleQueries(db: Db) {
   };
 }
 export type SampleQueries = ReturnType<typeof sampleQueries>;
+
+// =====================================================================================
+// The reads samples offers other capabilities (issue 21: "no capability reads another's
+// tables; it asks the owner"). Built once by the composition root (src/main/app/compose.ts)
+// and passed to the capabilities that ask (intake, environment, testing), as a constructor
+// dependency.
+// =====================================================================================
+
+/** A sampling site's fields as environmental monitoring reads them. */
+export interface SiteFacts {
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  zone: number | null;
+  line: string | null;
+  room: string | null;
+}
+
+/** A sample as release evidence reads a retention sample. */
+export interface RetentionSampleFacts {
+  id: string;
+  code: string;
+  kind: string;
+  lot_code: string;
+  quantity: string;
+  unit: string;
+  status: string;
+  storage_location: string | null;
+  keep_until: string | null;
+  disposed_at: number | null;
+}
+
+/** A lot's sample as its dossier lists it. */
+export interface LotSampleRow {
+  code: string;
+  kind: string;
+  taken_at: number;
+  status: string;
+  storage_location: string | null;
+}
+
+const RETENTION_COLUMNS = 'id, code, kind, lot_code, quantity, unit, status, storage_location, keep_until, disposed_at';
+
+export function sampleReads(db: Db) {
+  const sampleByCode = lazy<[string], RetentionSampleFacts>(
+    db,
+    `SELECT ${RETENTION_COLUMNS} FROM sample WHERE code = ? AND retired = 0`,
+  );
+  const keptRetention = lazy<[string], RetentionSampleFacts>(
+    db,
+    `SELECT ${RETENTION_COLUMNS} FROM sample WHERE lot_code = ? AND kind = 'retention' AND status <> 'cancelled' AND retired = 0 AND disposed_at IS NULL ORDER BY code`,
+  );
+  const tankerSample = lazy<[string], { code: string }>(
+    db,
+    "SELECT code FROM sample WHERE lot_code = ? AND kind = 'raw_milk_tanker' AND status <> 'cancelled' AND parent_sample_id IS NULL ORDER BY taken_at LIMIT 1",
+  );
+  const retentionSampleLot = lazy<[string], { lot_code: string }>(
+    db,
+    "SELECT lot_code FROM sample WHERE code = ? AND kind = 'retention'",
+  );
+  const sampleKind = lazy<[string], { kind: string }>(db, 'SELECT kind FROM sample WHERE id = ?');
+  const takenAt = lazy<[string], { taken_at: number }>(db, 'SELECT taken_at FROM sample WHERE code = ?');
+  const site = lazy<[string], SiteFacts>(db, 'SELECT * FROM sampling_site WHERE id = ?');
+  const lotSamples = lazy<[string], LotSampleRow>(
+    db,
+    'SELECT code, kind, taken_at, status, storage_location FROM sample WHERE lot_code = ? AND parent_sample_id IS NULL ORDER BY taken_at',
+  );
+  const scope = (
+    [
+      ['sample', 'SELECT id FROM sample WHERE lot_code = ?'],
+      ['sample_event', 'SELECT e.id FROM sample_event e JOIN sample s ON s.id = e.sample_id WHERE s.lot_code = ?'],
+    ] as const
+  ).map(([entity, sql]) => ({ entity, stmt: lazy<[string], { id: string }>(db, sql) }));
+  return {
+    /** A lot's samples (not splits), in the order taken. */
+    lotSamples: (lotCode: string): LotSampleRow[] => lotSamples().all(lotCode),
+    /** The samples' records behind a lot (its samples and their custody events), by entity. */
+    recordsOfLot: (lotCode: string): Array<{ entity: string; ids: string[] }> =>
+      scope.map(({ entity, stmt }) => ({
+        entity,
+        ids: stmt()
+          .all(lotCode)
+          .map((r) => r.id),
+      })),
+    /** A sample by code, not retired (the fields of a retention sample). */
+    retentionSampleByCode: (code: string): RetentionSampleFacts | undefined => sampleByCode().get(code),
+    /** A lot's retention samples still kept (not cancelled, not disposed), by code. */
+    keptRetention: (lotCode: string): RetentionSampleFacts[] => keptRetention().all(lotCode),
+    /** The tanker's own sample (the first, not a split, not cancelled). */
+    tankerSample: (lotCode: string): string | undefined => tankerSample().get(lotCode)?.code,
+    /** The lot of a retention sample. */
+    retentionSampleLot: (code: string): string | undefined => retentionSampleLot().get(code)?.lot_code,
+    /** The kind of a sample by id. */
+    sampleKind: (sampleId: string): string | null => sampleKind().get(sampleId)?.kind ?? null,
+    /** When a sample was taken. */
+    sampleTakenAt: (code: string): number | undefined => takenAt().get(code)?.taken_at,
+    /** A sampling site (it exists: callers hold its id from a sample). */
+    site: (id: string): SiteFacts => site().get(id)!,
+    /** The other active environment sites of a room (or else of a line), by zone. */
+    vectorSites: (siteId: string, room: string | null, line: string | null): SiteFacts[] =>
+      db
+        .prepare<
+          [string, string],
+          SiteFacts
+        >(`SELECT * FROM sampling_site WHERE kind = 'environment' AND active = 1 AND retired = 0 AND id <> ? AND ${room ? 'room = ?' : 'line = ?'} ORDER BY zone, code LIMIT 20`)
+        .all(siteId, (room ?? line)!),
+    /** The environment sites (of a zone), by zone and code. */
+    environmentSites: (zone?: number): SiteFacts[] =>
+      db
+        .prepare<
+          unknown[],
+          SiteFacts
+        >(`SELECT * FROM sampling_site WHERE kind = 'environment' AND retired = 0 ${zone ? 'AND zone = ?' : ''} ORDER BY zone, code`)
+        .all(...(zone ? [zone] : [])),
+  };
+}
+export type SampleReads = ReturnType<typeof sampleReads>;

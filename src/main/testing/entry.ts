@@ -1,3 +1,4 @@
+import { correctionReason } from '../ledger/audit-queries';
 import type { ResultView } from '../../shared/contract/channels/testing';
 import { fail } from '../../shared/contract/errors';
 import { confirmsPresumptive, entryProblem, isPlanItem, normalizeEntry } from '../../shared/rules';
@@ -299,10 +300,10 @@ export class ResultEntry {
           T.result,
           r.id,
           { status: 'entered', submitted_by: null, submitted_at: null, reviewed_by: null, reviewed_at: null },
-          { reason: `correction: ${reason}` },
+          { reason: correctionReason(reason) },
         ),
       );
-      const saved = this.applyEntry(w, moved, i, `correction: ${reason}`);
+      const saved = this.applyEntry(w, moved, i, correctionReason(reason));
       const changed = recompute(this.ctx, w, r.sample_id, `${r.item_code} corrected`, { via: 'correction', reason });
       const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
       return { changed: this.views.views([...ids].map((x) => w.get(T.result, x)!)) };

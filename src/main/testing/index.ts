@@ -12,3 +12,5 @@ export type { EntryInput } from './entry';
 export type { MicroHoldView, MicroLotStatus } from './micro';
 export { T } from './entities';
 export { asResult, type ResultRecord } from './queries';
+export type { TestingOwners } from './queries';
+export { testingReads, type TestingReads, type LabelResultRow, type LotResultRow, type LotInvestigationRow, type PanelResultRow, type SwabResultRow } from './queries';

@@ -1,3 +1,4 @@
+import { correctionReason } from '../ledger/audit-queries';
 import { fail } from '../../shared/contract/errors';
 import {
   computeCalculated,
@@ -106,14 +107,14 @@ export function recompute(
       }
       if (same && !patch['status'] && !('converted' in patch)) continue;
       writes.push(
-        update(r.id, patch, (submitted ? `correction: recalculated (${why})` : `calculated (${why})`) + flipNote),
+        update(r.id, patch, (submitted ? correctionReason(`recalculated (${why})`) : `calculated (${why})`) + flipNote),
       );
       continue;
     }
     if (same && !('converted' in patch)) continue;
     if (!same && submitted) {
       patch['status'] = 'entered';
-      writes.push(update(r.id, patch, `correction: recalculated (${why})${flipNote}`));
+      writes.push(update(r.id, patch, correctionReason(`recalculated (${why})${flipNote}`)));
     } else writes.push(update(r.id, patch, `computed (${why})${flipNote}`));
   }
   // Refused before anything of the recomputation is written when a reason is missing.

@@ -15,7 +15,7 @@ import { MicroWorkflow, type MicroLotStatus } from './micro';
 import { MicroSteps } from './micro-steps';
 import { OosInvestigations } from './oos';
 import { TestPlanner } from './plan';
-import { testingQueries, type ResultRecord, type TestingQueries } from './queries';
+import { testingQueries, type ResultRecord, type TestingOwners, type TestingQueries } from './queries';
 import { ResultReview } from './review';
 import { Trends } from './trends';
 import { ResultViews } from './views';
@@ -56,9 +56,11 @@ export class TestingService {
     samples: SamplesService,
     attachmentsDir: string,
     readonly hooks: TestingHooks,
+    /** The reads testing asks of the capabilities that own the data (lots, catalog, samples). */
+    owners: TestingOwners,
     instrumentGuard: ValueInstrumentGuard | null = null,
   ) {
-    const q = testingQueries(ledger.db);
+    const q = testingQueries(ledger.db, owners);
     this.q = q;
     this.micro = new MicroWorkflow(ledger, q);
     this.charts = new ControlCharts(ledger, identity, q);

@@ -1,11 +1,20 @@
 import type { Db, Stmt } from '../../db/database';
+import type { CatalogReads, CertificateProduct } from '../../catalog';
+import type { SignatureReads } from '../../identity';
+import type { IntakeReads } from '../../intake';
+import { auditScopeReads, type ScopeEntryRow } from '../../ledger/audit-queries';
 import type { Row } from '../../ledger/entities';
+import type { HeldLotRow, InputLineRow, LotReads } from '../../lots';
+import type { LotSampleRow, SampleReads } from '../../samples';
+import type { LotInvestigationRow, LotResultRow, TestingReads } from '../../testing';
 
 /**
- * Every SQL statement of disposition, as typed statements. The first section reads
- * disposition's own table (lot_audit_review) and the ledger's (audit_entry, signature: the
- * kernel's); the second reads other capabilities' tables, to move behind their front doors
- * as those capabilities get them.
+ * Every SQL statement of disposition, as typed statements: its own table (lot_audit_review).
+ * Everything else is asked (issue 21: "no capability reads another's tables; it asks the
+ * owner"): the audit trail and signatures of the ledger (src/main/ledger/audit-queries.ts),
+ * the lots, catalog, intake, samples, testing and identity reads given by the composition root
+ * (DispositionOwners). The instruments' tables are still read here (last section): the
+ * instruments capability, converted in parallel, offers no reads yet.
  */
 
 export interface AuditReviewRow {
@@ -18,96 +27,47 @@ export interface AuditReviewRow {
   reviewed_at: number;
 }
 
-export interface EntryRow {
-  seq: number;
-  at: number;
-  actor: string;
-  actor_name: string;
-  action: string;
-  entity: string;
-  entity_id: string;
-  reason: string | null;
-  content: string;
+export type EntryRow = ScopeEntryRow;
+
+export type QueueLotRow = HeldLotRow;
+export type DossierInputRow = InputLineRow;
+export type DossierSampleRow = LotSampleRow;
+export type DossierResultRow = LotResultRow;
+export type DossierOosRow = LotInvestigationRow;
+export type ProductRow = CertificateProduct;
+
+/** What disposition asks the capabilities that own the data (given by the composition root). */
+export interface DispositionOwners {
+  lots: Pick<LotReads, 'liveLot' | 'lot' | 'batch' | 'inputsOf' | 'inputLines' | 'onHoldFinished' | 'recordsOfLot'>;
+  catalog: Pick<CatalogReads, 'certificateProduct' | 'subjectName' | 'specStandard' | 'specRecordsOfLot'>;
+  intake: Pick<IntakeReads, 'intakeStatus' | 'intakeIds'>;
+  samples: Pick<SampleReads, 'lotSamples' | 'recordsOfLot'>;
+  testing: Pick<TestingReads, 'lotResults' | 'lotInvestigations' | 'methodsOfLot' | 'recordsOfLot' | 'methodRulesOfLot'>;
+  signatures: Pick<SignatureReads, 'everSigned' | 'latestComment'>;
 }
 
-export interface QueueLotRow {
-  code: string;
-  item_code: string;
-  item_name: string;
-  lot_date: string;
-  status: string;
-}
-
-export interface DossierInputRow {
-  input_lot: string;
-  quantity: string;
-  unit: string;
-  date: string | null;
-  kind: string | null;
-  item_code: string | null;
-  status: string | null;
-  supplier_code: string | null;
-}
-
-export interface DossierSampleRow {
-  code: string;
-  kind: string;
-  taken_at: number;
-  status: string;
-  storage_location: string | null;
-}
-
-export interface DossierResultRow {
-  sample_code: string;
-  item_code: string;
-  attempt: number;
-  /** JSON arrays of strings. */
-  replicates: string | null;
-  unit_values: string | null;
-  reported: string | null;
-  verdict: string | null;
-  status: string;
-  invalidated_reason: string | null;
-  submitted_by: string | null;
-  analyst_id: string | null;
-  reviewed_by: string | null;
-  instrument_id: string | null;
-  external_lab: string | null;
-  external_report_no: string | null;
-  oos_code: string | null;
-}
-
-export interface DossierOosRow {
-  code: string;
-  item_code: string;
-  reported: string | null;
-  status: string;
-  outcome: string | null;
-  conclusion: string | null;
-}
-
-export interface ProductRow {
-  code: string;
-  stage: string;
-  name_zh: string;
-  name_en: string;
-  registration_no: string | null;
-}
+/** The order of a lot's own records in its audit scope (as it always was listed). */
+const SCOPE_ORDER = [
+  'sample',
+  'sample_event',
+  'test_result',
+  'result_attachment',
+  'instrument_capture',
+  'instrument_flag',
+  'oos_investigation',
+  'verdict_change',
+  'micro_hold',
+  'micro_confirmation',
+  'consumption',
+  'shipment',
+  'stock_movement',
+];
+const DECIDING_MEANINGS = ['accepted', 'released', 'held', 'rejected'] as const;
 
 type Ids = Array<{ id: string }>;
 
-export function dispositionQueries(db: Db) {
-  /** Statements whose IN list grows with the ids asked (chunks of at most 500), prepared once per size. */
-  const sized = new Map<string, Stmt>();
-  const inList = (key: string, n: number, sql: (ph: string) => string): Stmt => {
-    const k = `${key}|${n}`;
-    let s = sized.get(k);
-    if (!s) {
-      s = db.prepare(sql(Array.from({ length: n }, () => '?').join(',')));
-      sized.set(k, s);
-    }
-    return s;
-  };
+export function dispositionQueries(db: Db, o: DispositionOwners) {
+  const trail = auditScopeReads(db);
   const ids = (s: Stmt, ...p: unknown[]): string[] => (s.all(...p) as Ids).map((r) => r.id);
 
   // ---------------------------------------------------------------- disposition's own table and the ledger's
@@ -117,68 +77,7 @@ export function dispositionQueries(db: Db) {
   const lastReviewAny = db.prepare<[string], { id: string }>(
     'SELECT id FROM lot_audit_review WHERE lot_code = ? ORDER BY through_seq DESC LIMIT 1',
   );
-  const signatureSeq = db.prepare<[string], { seq: number | null }>(
-    "SELECT max(seq) AS seq FROM audit_entry WHERE entity = 'signature' AND entity_id = ?",
-  );
-  const decisionSignatureSeqs = db.prepare<[string], { seq: number }>(
-    `SELECT a.seq FROM audit_entry a JOIN signature s ON s.id = a.entity_id
-     WHERE a.entity = 'signature' AND s.entity = 'lot' AND s.entity_id = ? AND s.meaning IN ('accepted', 'released', 'held', 'rejected')`,
-  );
-  const entryAt = db.prepare<[number], { entity: string; entity_id: string }>(
-    'SELECT entity, entity_id FROM audit_entry WHERE seq = ?',
-  );
-  const previousContent = db.prepare<[string, string, number], { content: string }>(
-    'SELECT content FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq < ? ORDER BY seq DESC LIMIT 1',
-  );
-  const everHeld = db.prepare<[string], { one: number }>(
-    "SELECT 1 AS one FROM signature WHERE entity = 'lot' AND entity_id = ? AND meaning = 'held' LIMIT 1",
-  );
-  const heldFor = db.prepare<[string], { comment: string | null }>(
-    "SELECT comment FROM signature s JOIN lot l ON l.id = s.entity_id WHERE s.entity = 'lot' AND l.code = ? AND s.meaning = 'held' ORDER BY s.signed_at DESC LIMIT 1",
-  );
-
-  // ---------------------------------------------------------------- reads of other capabilities' tables (to move behind their front doors)
-  // lots: lot, batch, consumption, shipment, stock_movement
-  const lotByCode = db.prepare<[string], Row>('SELECT * FROM lot WHERE code = ? AND retired = 0');
-  const lotAnyByCode = db.prepare<[string], Row>('SELECT * FROM lot WHERE code = ?');
-  const batchById = db.prepare<[string], { code: string; status: string }>('SELECT code, status FROM batch WHERE id = ?');
-  const inputsOf = db.prepare<[string], { code: string; status: string | null; kind: string | null }>(
-    'SELECT DISTINCT c.input_lot AS code, l.status, l.kind FROM consumption c LEFT JOIN lot l ON l.code = c.input_lot WHERE c.output_lot = ? AND c.retired = 0 ORDER BY c.input_lot',
-  );
-  const dossierInputs = db.prepare<[string], DossierInputRow>(
-    'SELECT c.input_lot, c.quantity, c.unit, c.date, l.kind, l.item_code, l.status, l.supplier_code FROM consumption c LEFT JOIN lot l ON l.code = c.input_lot WHERE c.output_lot = ? AND c.retired = 0 ORDER BY c.input_lot',
-  );
-  const queue = db.prepare<[number], QueueLotRow>(
-    "SELECT code, item_code, item_name, lot_date, status FROM lot WHERE kind = 'finished' AND status = 'on_hold' AND retired = 0 ORDER BY lot_date, code LIMIT ?",
-  );
-  // catalog: product, material, specification, spec_version, spec_item, method_rule
-  const product = db.prepare<[string], ProductRow>(
-    'SELECT code, stage, name_zh, name_en, registration_no FROM product WHERE code = ?',
-  );
-  const itemNames = db.prepare<[string, string], { name_zh: string; name_en: string }>(
-    'SELECT name_zh, name_en FROM product WHERE code = ? UNION ALL SELECT name_zh, name_en FROM material WHERE code = ? LIMIT 1',
-  );
-  const specStandard = db.prepare<[string], { standard: string | null }>(
-    'SELECT s.standard FROM spec_version v JOIN specification s ON s.id = v.spec_id WHERE v.id = ?',
-  );
-  // intake: raw_milk_intake
-  const intakeStatus = db.prepare<[string], { status: string }>('SELECT status FROM raw_milk_intake WHERE lot_code = ?');
-  // samples and testing: sample, test_result, oos_investigation
-  const dossierSamples = db.prepare<[string], DossierSampleRow>(
-    'SELECT code, kind, taken_at, status, storage_location FROM sample WHERE lot_code = ? AND parent_sample_id IS NULL ORDER BY taken_at',
-  );
-  const dossierResults = db.prepare<[string], DossierResultRow>(
-    `SELECT r.sample_code, r.item_code, r.attempt, r.replicates, r.unit_values, r.reported, r.verdict, r.status, r.invalidated_reason,
-            r.submitted_by, r.analyst_id, r.reviewed_by, r.instrument_id, r.external_lab, r.external_report_no, o.code AS oos_code
-     FROM test_result r LEFT JOIN oos_investigation o ON o.id = r.oos_id
-     WHERE r.lot_code = ? AND r.retired = 0 AND r.plan_reason <> 'parameter' ORDER BY r.sample_code, r.position, r.attempt`,
-  );
-  const dossierOos = db.prepare<[string], DossierOosRow>(
-    'SELECT code, item_code, reported, status, outcome, conclusion FROM oos_investigation WHERE lot_code = ? ORDER BY opened_at',
-  );
-  const methodsOfLot = db.prepare<[string], { id: string; method_code: string | null }>(
-    'SELECT id, method_code FROM test_result WHERE lot_code = ?',
-  );
+  // ---------------------------------------------------------------- instruments' tables (still read here)
   // instruments: instrument, instrument_capture, instrument_flag, instrument_event
   const flaggedCaptures = db.prepare<[string], { id: string; flag_reason: string | null; instrument: string; item_code: string }>(
     `SELECT c.id, c.flag_reason, i.code AS instrument, r.item_code FROM instrument_capture c JOIN test_result r ON r.id = c.result_id JOIN instrument i ON i.id = c.instrument_id
@@ -207,99 +106,70 @@ export function dispositionQueries(db: Db) {
        AND e.performed_at <= coalesce((SELECT min(x.performed_at) FROM instrument_event x WHERE x.instrument_id = e.instrument_id AND x.kind = e.kind AND x.performed_at >= ?), ?)`,
   );
 
-  /** The records of each kind behind a lot (its audit scope), by entity. */
-  const VERSIONS = `SELECT spec_version_id FROM sample WHERE lot_code = ? AND spec_version_id IS NOT NULL
-                    UNION SELECT spec_version_id FROM test_result WHERE lot_code = ? AND spec_version_id IS NOT NULL`;
-  const scopeOwn: Array<[entity: string, stmt: Stmt, params: 1 | 2]> = (
-    [
-      ['sample', 'SELECT id FROM sample WHERE lot_code = ?'],
-      ['sample_event', 'SELECT e.id FROM sample_event e JOIN sample s ON s.id = e.sample_id WHERE s.lot_code = ?'],
-      ['test_result', 'SELECT id FROM test_result WHERE lot_code = ?'],
-      ['result_attachment', 'SELECT a.id FROM result_attachment a JOIN test_result r ON r.id = a.result_id WHERE r.lot_code = ?'],
-      ['instrument_capture', 'SELECT c.id FROM instrument_capture c JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?'],
-      ['instrument_flag', 'SELECT id FROM instrument_flag WHERE lot_code = ?'],
-      ['oos_investigation', 'SELECT id FROM oos_investigation WHERE lot_code = ?'],
-      // Failing verdicts changed before submission, micro presumptives and automatic holds (testing, issues 19 §4, 20 §3).
-      ['verdict_change', 'SELECT id FROM verdict_change WHERE lot_code = ?'],
-      ['micro_hold', 'SELECT id FROM micro_hold WHERE lot_code = ?'],
-      ['micro_confirmation', 'SELECT c.id FROM micro_confirmation c JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?'],
-      ['consumption', 'SELECT id FROM consumption WHERE output_lot = ? OR input_lot = ?', 2],
-      ['shipment', 'SELECT id FROM shipment WHERE lot_code = ?'],
-      ['stock_movement', 'SELECT id FROM stock_movement WHERE lot_code = ?'],
-    ] as Array<[string, string, 2?]>
-  ).map(([entity, sql, n]) => [entity, db.prepare(sql), n ?? 1]);
-  const intakeIds = db.prepare('SELECT id FROM raw_milk_intake WHERE lot_code = ?');
-  const scopeShared: Array<[entity: string, stmt: Stmt, params: 1 | 2]> = [
-    ['spec_version', db.prepare(`SELECT id FROM spec_version WHERE id IN (${VERSIONS})`), 2],
-    ['spec_item', db.prepare(`SELECT id FROM spec_item WHERE version_id IN (${VERSIONS})`), 2],
-    [
-      'method_rule',
-      db.prepare(
-        "SELECT id FROM method_rule WHERE method_code IN (SELECT method_code FROM test_result WHERE lot_code = ? AND method_code IS NOT NULL AND method_code <> '')",
-      ),
-      1,
-    ],
+  /** The instruments' records behind a lot's results (its audit scope). */
+  const instrumentScope: Array<[entity: string, stmt: Stmt]> = [
+    ['instrument_capture', db.prepare('SELECT c.id FROM instrument_capture c JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?')],
+    ['instrument_flag', db.prepare('SELECT id FROM instrument_flag WHERE lot_code = ?')],
   ];
-  const run = (s: Stmt, n: 1 | 2, code: string) => (n === 2 ? ids(s, code, code) : ids(s, code));
 
   return {
     // ---- own table and the ledger's
     lastAuditReview: (lotCode: string): AuditReviewRow | undefined => lastReview.get(lotCode),
     lastAuditReviewId: (lotCode: string): string | null => lastReviewAny.get(lotCode)?.id ?? null,
-    lastSignatureSeq: (signatureId: string): number | null => signatureSeq.get(signatureId)?.seq ?? null,
-    decisionSignatureSeqs: (lotId: string): number[] => decisionSignatureSeqs.all(lotId).map((r) => r.seq),
-    entryAt: (seq: number) => entryAt.get(seq),
+    // ---- the ledger's audit trail and signatures
+    lastSignatureSeq: (signatureId: string): number | null => trail.lastEntrySeq('signature', signatureId),
+    decisionSignatureSeqs: (lotId: string): number[] => trail.signatureEntrySeqs('lot', lotId, DECIDING_MEANINGS),
+    entryAt: (seq: number) => trail.entryAt(seq),
     previousContent: (entity: string, entityId: string, seq: number): string | null =>
-      previousContent.get(entity, entityId, seq)?.content ?? null,
-    everHeld: (lotId: string): boolean => !!everHeld.get(lotId),
-    heldFor: (lotCode: string): string | null => heldFor.get(lotCode)?.comment ?? null,
+      trail.previousContent(entity, entityId, seq),
     /** Signatures on records of one entity, with the sequence number of their audit entry. */
-    signaturesOn: (entity: string, entityIds: string[]): Array<{ id: string; user_id: string; seq: number | null }> =>
-      inList(
-        'signatures',
-        entityIds.length,
-        (ph) => `SELECT s.id, s.user_id, (SELECT max(a.seq) FROM audit_entry a WHERE a.entity = 'signature' AND a.entity_id = s.id) AS seq
-                 FROM signature s WHERE s.entity = ? AND s.entity_id IN (${ph})`,
-      ).all(entity, ...entityIds) as Array<{ id: string; user_id: string; seq: number | null }>,
+    signaturesOn: (entity: string, entityIds: string[]) => trail.signaturesOn(entity, entityIds),
     /** Audit entries of records of one entity, oldest first, up to a sequence number when given. */
     entriesOf: (entity: string, entityIds: string[], maxSeq: number | null): EntryRow[] =>
-      inList(
-        maxSeq !== null ? 'entries-bounded' : 'entries',
-        entityIds.length,
-        (ph) =>
-          `SELECT seq, at, actor, actor_name, action, entity, entity_id, reason, content FROM audit_entry WHERE entity = ? AND entity_id IN (${ph})${maxSeq !== null ? ' AND seq <= ?' : ''} ORDER BY seq`,
-      ).all(entity, ...entityIds, ...(maxSeq !== null ? [maxSeq] : [])) as EntryRow[],
+      trail.entriesOf(entity, entityIds, maxSeq),
 
-    // ---- other capabilities' tables
-    lot: (code: string): Row | undefined => lotByCode.get(code),
+    // ---- identity: the lot's signatures
+    everHeld: (lotId: string): boolean => o.signatures.everSigned('lot', lotId, 'held'),
+    /** Why the lot was held: the comment of its latest `held` signature. */
+    heldFor: (lotId: string): string | null => o.signatures.latestComment('lot', lotId, 'held'),
+
+    // ---- lots, catalog, intake, samples, testing (their front doors' reads)
+    lot: (code: string): Row | undefined => o.lots.liveLot(code),
     /** A lot by code, retired or not (trace and the decision guard read it so). */
-    lotAny: (code: string): Row | undefined => lotAnyByCode.get(code),
-    batch: (id: string) => batchById.get(id),
-    inputsOf: (lotCode: string) => inputsOf.all(lotCode),
-    queue: (limit: number): QueueLotRow[] => queue.all(limit),
-    product: (code: string): ProductRow | undefined => product.get(code),
-    itemNames: (itemCode: string) => itemNames.get(itemCode, itemCode),
-    specStandard: (versionId: string): string | null => specStandard.get(versionId)?.standard ?? null,
-    intakeStatus: (lotCode: string): string | null => intakeStatus.get(lotCode)?.status ?? null,
+    lotAny: (code: string): Row | undefined => o.lots.lot(code),
+    batch: (id: string) => o.lots.batch(id),
+    inputsOf: (lotCode: string) => o.lots.inputsOf(lotCode),
+    queue: (limit: number): QueueLotRow[] => o.lots.onHoldFinished(limit),
+    product: (code: string): ProductRow | undefined => o.catalog.certificateProduct(code),
+    itemNames: (itemCode: string) => o.catalog.subjectName(itemCode),
+    specStandard: (versionId: string): string | null => o.catalog.specStandard(versionId),
+    intakeStatus: (lotCode: string): string | null => o.intake.intakeStatus(lotCode),
     /** The method of each result of the lot, by result id (one query per lot). */
-    methodsOfLot: (lotCode: string): Map<string, string | null> =>
-      new Map(methodsOfLot.all(lotCode).map((r) => [r.id, r.method_code])),
+    methodsOfLot: (lotCode: string): Map<string, string | null> => o.testing.methodsOfLot(lotCode),
+    dossierInputs: (lotCode: string): DossierInputRow[] => o.lots.inputLines(lotCode),
+    dossierSamples: (lotCode: string): DossierSampleRow[] => o.samples.lotSamples(lotCode),
+    dossierResults: (lotCode: string): DossierResultRow[] => o.testing.lotResults(lotCode),
+    dossierOos: (lotCode: string): DossierOosRow[] => o.testing.lotInvestigations(lotCode),
+    /** The lot's own records (samples, results, captures, investigations, consumption, shipments…), by entity. */
+    scopeRecords: (lotCode: string): Array<{ entity: string; ids: string[] }> =>
+      [
+        ...o.samples.recordsOfLot(lotCode),
+        ...o.testing.recordsOfLot(lotCode),
+        ...instrumentScope.map(([entity, s]) => ({ entity, ids: ids(s, lotCode) })),
+        ...o.lots.recordsOfLot(lotCode),
+      ].sort((a, b) => SCOPE_ORDER.indexOf(a.entity) - SCOPE_ORDER.indexOf(b.entity)),
+    intakeIds: (lotCode: string): string[] => o.intake.intakeIds(lotCode),
+    /** Shared records behind the lot's results: spec versions and items, method rules. */
+    sharedRecords: (lotCode: string): Array<{ entity: string; ids: string[] }> => [
+      ...o.catalog.specRecordsOfLot(lotCode),
+      { entity: 'method_rule', ids: o.testing.methodRulesOfLot(lotCode) },
+    ],
+
+    // ---- instruments' tables (still read here)
     flaggedCaptures: (lotCode: string) => flaggedCaptures.all(lotCode),
     flaggedTyped: (lotCode: string) => flaggedTyped.all(lotCode),
     instrumentsUsed: (lotCode: string) => instrumentsUsed.all(lotCode),
-    dossierInputs: (lotCode: string) => dossierInputs.all(lotCode),
-    dossierSamples: (lotCode: string) => dossierSamples.all(lotCode),
-    dossierResults: (lotCode: string) => dossierResults.all(lotCode),
-    dossierOos: (lotCode: string) => dossierOos.all(lotCode),
     dossierInstruments: (lotCode: string) => dossierInstruments.all(lotCode),
-    /** The lot's own records (samples, results, captures, investigations, consumption, shipments…), by entity. */
-    scopeRecords: (lotCode: string): Array<{ entity: string; ids: string[] }> => [
-      ...scopeOwn.map(([entity, s, n]) => ({ entity, ids: run(s, n, lotCode) })),
-    ],
-    intakeIds: (lotCode: string): string[] => ids(intakeIds, lotCode),
-    /** Shared records behind the lot's results: spec versions and items, method rules. */
-    sharedRecords: (lotCode: string): Array<{ entity: string; ids: string[] }> =>
-      scopeShared.map(([entity, s, n]) => ({ entity, ids: run(s, n, lotCode) })),
     instrumentUses: (lotCode: string) => instrumentUses.all(lotCode, lotCode),
     /** An instrument's calibrations and checks from the last of each kind before `first` to the first after `last`. */
     instrumentEventsAround: (instrumentId: string, first: number, last: number): string[] =>

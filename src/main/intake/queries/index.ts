@@ -16,16 +16,20 @@ import type { RetestRuleId } from '../../../shared/rules/retest';
 import type { Db } from '../../db/database';
 import type { Row } from '../../ledger/entities';
 import { json, lazy } from './edge';
-import { otherCapabilityReads } from './other-capabilities';
+import { ownerReads, type IntakeOwners } from './owners';
+import { spanningReads } from './spans';
 
-export type { LateFailedRow, LotRow, PanelResultRow, ReceiptRow, RetentionWithdrawalRow } from './other-capabilities';
+export type { LateFailedRow } from './spans';
+export type { IntakeOwners } from './owners';
+export type { LotRow } from '../../lots';
 
 /**
  * Every SQL statement of the intake capability (issue 21): typed statements over its own
  * tables (intake_panel, supplier_sampling, raw_milk_intake, intake_documents,
  * tanker_late_failure, calendar_day, intake_appeal, spot_check), rows parsed once here (JSON
  * columns decoded, flags as booleans). The services call these functions and hold no SQL.
- * The last section reads other capabilities' tables until their front doors offer the reads.
+ * Other capabilities' data is asked of its owners (./owners.ts, given by the composition root);
+ * the questions that genuinely span their tables are one statement each in ./spans.ts.
  */
 
 export type Timing = PanelItem['timing'];
@@ -207,7 +211,7 @@ export interface IntakeListFilter {
   limit: number;
 }
 
-export function intakeQueries(db: Db) {
+export function intakeQueries(db: Db, owners: IntakeOwners) {
   const q = {
     panels: lazy(() =>
       db.prepare<[], Row>(
@@ -292,7 +296,11 @@ export function intakeQueries(db: Db) {
       const r = q.intake().get(lotCode);
       return r && intakeRecord(r);
     },
-    /** One page of intakes by the filters, newest first, and how many match (filtered by the lot's date). */
+    /**
+     * One page of intakes by the filters, newest first, and how many match (filtered by the lot's
+     * date). Joins lots' `lot` on purpose (issue 21): the page is filtered by the tanker's date,
+     * which only one statement can page and count.
+     */
     intakePage: (f: IntakeListFilter): { total: number; rows: IntakeRecord[] } => {
       const where = ['i.retired = 0'];
       const params: unknown[] = [];
@@ -388,7 +396,29 @@ export function intakeQueries(db: Db) {
         .all(supplierCode, from, to)
         .map((r) => r.result),
 
-    ...otherCapabilityReads(db),
+    ...spanningReads(db),
+    ...ownerReads(db, owners),
   };
 }
 export type IntakeQueries = ReturnType<typeof intakeQueries>;
+
+// =====================================================================================
+// The reads intake offers other capabilities (issue 21: "no capability reads another's
+// tables; it asks the owner"). Built once by the composition root and passed to disposition.
+// =====================================================================================
+export function intakeReads(db: Db) {
+  const status = lazy(() =>
+    db.prepare<[string], { status: string }>('SELECT status FROM raw_milk_intake WHERE lot_code = ?'),
+  );
+  const ids = lazy(() => db.prepare<[string], { id: string }>('SELECT id FROM raw_milk_intake WHERE lot_code = ?'));
+  return {
+    /** The status of a lot's intake (null: none). */
+    intakeStatus: (lotCode: string): string | null => status().get(lotCode)?.status ?? null,
+    /** The ids of a lot's intake records (its audit scope). */
+    intakeIds: (lotCode: string): string[] =>
+      ids()
+        .all(lotCode)
+        .map((r) => r.id),
+  };
+}
+export type IntakeReads = ReturnType<typeof intakeReads>;

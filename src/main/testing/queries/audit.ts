@@ -1,22 +1,17 @@
 import type { Db } from '../../db/database';
+import { recordHistory, type RecordTrailRow } from '../../ledger/audit-queries';
 import { chunked } from './results';
 import { lazy } from './statement';
 
 /**
- * Reads of the audit trail (the ledger's `audit_entry`) and of instrument captures into
- * results that testing decides on: a record's history, who took part in a result's values
- * (independent review, issue 19 §3), and whether a result was corrected after submission.
+ * What testing decides on from the audit trail and from instrument captures into results: a
+ * record's history, who took part in a result's values (independent review, issue 19 §3), and
+ * whether a result was corrected after submission. The audit trail is the ledger's: asked
+ * through src/main/ledger/audit-queries.ts (a correction is the ledger's convention, written
+ * with `correctionReason`). The captures (table `instrument_capture`, owned by instruments)
+ * are still read here: the instruments capability (converted in parallel) offers no read yet.
  */
-export interface HistoryRow {
-  seq: number;
-  at: number;
-  actor: string;
-  actor_name: string | null;
-  action: string;
-  reason: string | null;
-  /** JSON: the record as written. */
-  content: string;
-}
+export type HistoryRow = RecordTrailRow;
 
 /** The value fields of a result whose change makes a person a contributor (independence.ts). */
 export const VALUE_FIELDS = [
@@ -50,14 +45,7 @@ export interface CaptureRow {
 }
 
 export function auditQueries(db: Db) {
-  const history = lazy<[string, string], HistoryRow>(
-    db,
-    'SELECT seq, at, actor, actor_name, action, reason, content FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq',
-  );
-  const correctedOne = lazy<[string], { one: number }>(
-    db,
-    "SELECT 1 AS one FROM audit_entry WHERE entity = 'test_result' AND entity_id = ? AND reason LIKE 'correction: %' LIMIT 1",
-  );
+  const trail = recordHistory(db);
   const usedCaptures = lazy<[string], { id: string; replicate_index: number; value: string | null }>(
     db,
     "SELECT id, replicate_index, value FROM instrument_capture WHERE result_id = ? AND status = 'used' AND retired = 0",
@@ -66,32 +54,14 @@ export function auditQueries(db: Db) {
     db,
     "SELECT id FROM instrument_capture WHERE result_id = ? AND replicate_index = ? AND status = 'used' AND retired = 0 AND at < ?",
   );
-  const fields = VALUE_FIELDS.map((f) => `json_extract(content, '$.${f}') AS ${f}`).join(', ');
   return {
-    history: (entity: string, id: string): HistoryRow[] => history().all(entity, id),
-    /** Whether a result was changed after submission (its audit entries say `correction: …`). */
-    corrected: (resultId: string): boolean => !!correctedOne().get(resultId),
-    correctedAmong: (resultIds: readonly string[]): Set<string> =>
-      new Set(
-        chunked(resultIds, 500, (chunk, ph) =>
-          db
-            .prepare<
-              unknown[],
-              { entity_id: string }
-            >(`SELECT DISTINCT entity_id FROM audit_entry WHERE entity = 'test_result' AND entity_id IN (${ph}) AND reason LIKE 'correction: %'`)
-            .all(...chunk),
-        ).map((c) => c.entity_id),
-      ),
+    history: (entity: string, id: string): HistoryRow[] => trail.trailOf(entity, id),
+    /** Whether a result was changed after submission (a correction, in the ledger's terms). */
+    corrected: (resultId: string): boolean => trail.wasCorrected('test_result', resultId),
+    correctedAmong: (resultIds: readonly string[]): Set<string> => trail.correctedAmong('test_result', resultIds),
     /** The value fields and status of every audit entry of these results, per result in write order. */
     valueEntries: (resultIds: readonly string[]): ValueEntryRow[] =>
-      chunked(resultIds, 400, (chunk, ph) =>
-        db
-          .prepare<unknown[], ValueEntryRow>(
-            `SELECT entity_id, actor, ${fields}, json_extract(content, '$.status') AS status FROM audit_entry
-             WHERE entity = 'test_result' AND entity_id IN (${ph}) ORDER BY entity_id, seq`,
-          )
-          .all(...chunk),
-      ),
+      trail.fieldsOfEntries('test_result', resultIds, [...VALUE_FIELDS, 'status'] as const),
     /** Who captured into these results (every capture, used or typed over). */
     capturers: (resultIds: readonly string[]) =>
       chunked(resultIds, 400, (chunk, ph) =>

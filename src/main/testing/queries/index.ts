@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database';
 import { auditQueries } from './audit';
 import { chartQueries } from './charts';
-import { foreignQueries } from './foreign';
+import { foreignQueries, type TestingOwners } from './foreign';
 import { microQueries } from './micro';
 import { oosQueries } from './oos';
 import { recordQueries } from './records';
@@ -14,7 +14,7 @@ import { resultQueries } from './results';
  * move behind their front doors. Built once per service graph; statements are prepared on
  * first use.
  */
-export function testingQueries(db: Db) {
+export function testingQueries(db: Db, owners: TestingOwners) {
   return {
     results: resultQueries(db),
     oos: oosQueries(db),
@@ -22,7 +22,7 @@ export function testingQueries(db: Db) {
     charts: chartQueries(db),
     records: recordQueries(db),
     audit: auditQueries(db),
-    foreign: foreignQueries(db),
+    foreign: foreignQueries(db, owners),
   };
 }
 export type TestingQueries = ReturnType<typeof testingQueries>;
@@ -33,4 +33,5 @@ export { microHoldOf, type MicroHoldRecord } from './micro';
 export type { BaselineRecord, QcMaterialRecord, QcResultRecord } from './charts';
 export type { AttachmentRecord, MethodRuleRecord, VerdictChangeRecord } from './records';
 export { VALUE_FIELDS, type CaptureRow, type HistoryRow } from './audit';
-export { asSample, type LotRecord, type SampleRecord } from './foreign';
+export { asSample, type LotRecord, type SampleRecord, type TestingOwners } from './foreign';
+export { testingReads, type TestingReads, type LabelResultRow, type LotResultRow, type LotInvestigationRow, type PanelResultRow, type SwabResultRow } from './reads';

@@ -124,6 +124,14 @@ export interface ProductPointRow {
   lot_date: string;
 }
 
+/*
+ * Some statements here join a result with its sample (`sample`, samples' table: the kind and
+ * status of the subject) or its lot (`lot`, lots' table: the lot date a trend or a schedule is
+ * ordered by). They are testing's questions (a lot's completeness, the worklist, the review
+ * queue, trends) kept as one statement each on purpose (issue 21: a genuine cross-capability
+ * join answers the capability whose question it is): asking samples or lots per result would
+ * be one statement per result on screens that list hundreds.
+ */
 export function resultQueries(db: Db) {
   const bySample = lazy<[string], ResultRecord>(
     db,
