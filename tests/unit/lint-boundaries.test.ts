@@ -8,9 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
  */
 let eslint: ESLint;
 
-beforeAll(() => {
+// The first lint loads the TypeScript parser and the whole config: done here, once, with no
+// clock on it, so no test below depends on how busy the machine is.
+beforeAll(async () => {
   eslint = new ESLint({ cwd: process.cwd(), overrideConfigFile: 'eslint.config.mjs' });
-});
+  await eslint.lintText('export const warm = 1;\n', { filePath: 'src/shared/warm-up.ts' });
+}, 600_000);
 
 async function lint(filePath: string, code: string): Promise<{ ruleId: string | null; message: string }[]> {
   const [result] = await eslint.lintText(code, { filePath });
@@ -200,7 +203,7 @@ describe('the house: layers, front doors, SQL in queries modules (issue 21)', ()
         '',
       ].join('\n'),
     );
-    expect(messages.filter((m) => m.message.startsWith(QUERIES))).toHaveLength(5);
+    expect(messages.filter((m) => m.message.startsWith(QUERIES))).toHaveLength(4);
   });
 
   it('hosts hold no SQL either', async () => {

@@ -1,11 +1,2 @@
-import { defineEntity } from '../ledger/entities';
-
-/** Lot disposition (migration 0009). */
-export const DP = {
-  auditReview: defineEntity({
-    name: 'lot_audit_review',
-    table: 'lot_audit_review',
-    columns: ['lot_code', 'through_seq', 'entries', 'comment', 'reviewed_by', 'reviewed_at'],
-    appendOnly: true,
-  }),
-} as const;
+/** The record types of this capability live with the ledger (src/main/ledger/records/, D-067): verification knows every table without loading a capability. */
+export * from '../ledger/records/disposition';

@@ -1,0 +1,50 @@
+import { defineEntity, type Row } from '../entities';
+
+/** Catalogue and specification records (migration 0002). */
+export const C = {
+  product: defineEntity({
+    name: 'product',
+    table: 'product',
+    columns: ['code', 'name_zh', 'name_en', 'stage', 'protein_base', 'registration_no', 'shelf_life_days', 'pack_sizes'],
+    json: ['pack_sizes'],
+  }),
+  material: defineEntity({ name: 'material', table: 'material', columns: ['code', 'name_zh', 'name_en', 'kind', 'default_unit'] }),
+  supplier: defineEntity({
+    name: 'supplier',
+    table: 'supplier',
+    columns: ['code', 'name', 'kind', 'approval_status', 'approved_on', 'last_audit_on', 'next_audit_due', 'contact', 'phone'],
+  }),
+  customer: defineEntity({ name: 'customer', table: 'customer', columns: ['code', 'name', 'contact', 'phone', 'address'] }),
+  method: defineEntity({
+    name: 'test_method',
+    table: 'test_method',
+    columns: ['code', 'title_zh', 'title_en', 'analyte', 'unit', 'lod', 'loq', 'in_house'],
+  }),
+  specification: defineEntity({
+    name: 'specification',
+    table: 'specification',
+    columns: ['code', 'subject_kind', 'subject_id', 'title_zh', 'title_en', 'standard'],
+  }),
+  specVersion: defineEntity({
+    name: 'spec_version',
+    table: 'spec_version',
+    columns: ['spec_id', 'version', 'status', 'effective_from', 'based_on', 'source', 'change_note', 'content_hash', 'approved_at', 'superseded_at'],
+    // The approval signature covers what was approved (the items, through content_hash),
+    // not the workflow columns that change later (status, superseded_at).
+    signed: ['spec_id', 'version', 'effective_from', 'based_on', 'content_hash'],
+  }),
+  specItem: defineEntity({
+    name: 'spec_item',
+    table: 'spec_item',
+    columns: [
+      'version_id', 'position', 'code', 'name_zh', 'name_en', 'item_group', 'method_code', 'unit', 'basis', 'limit_form',
+      'min', 'max', 'target', 'lod', 'n', 'c', 'm', 'big_m', 'precision', 'comparison', 'required_for_release',
+      'in_house_only', 'frequency', 'frequency_n', 'period_days', 'formula', 'clause', 'source', 'verification', 'note',
+      'confirmed_by', 'confirmed_at', 'reporting',
+    ],
+    // Migration 0014: the reporting rule (docs/ledger.md §5.1).
+    added: ['reporting'],
+  }),
+} as const;
+
+export type CatalogRow = Row;
