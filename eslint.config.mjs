@@ -267,12 +267,12 @@ const NEW_WORKER = {
 
 /**
  * Documents open through one path (D-041): the desktop's system viewer (documents.open), or,
- * in the browser harness only, a browser tab opened by src/renderer/src/api/document-tab.tsx.
+ * in the browser harness only, a browser tab opened by src/renderer/src/core/api/document-tab.tsx.
  * The desktop window refuses new windows, so a window.open or target="_blank" anywhere else
  * silently does nothing there.
  */
 const NEW_WINDOW_MESSAGE =
-  'Open documents with showDocument()/DocumentActions (src/renderer/src/components/document-actions.tsx): the desktop denies new windows and opens PDFs in the system viewer through documents.open; only src/renderer/src/api/document-tab.tsx opens a browser tab, for the harness (docs/decisions.md D-041).';
+  'Open documents with showDocument()/DocumentActions (src/renderer/src/ui/document-actions.tsx): the desktop denies new windows and opens PDFs in the system viewer through documents.open; only src/renderer/src/core/api/document-tab.tsx opens a browser tab, for the harness (docs/decisions.md D-041).';
 const NEW_WINDOWS = [
   {
     selector:
@@ -292,7 +292,7 @@ const noSqlite = {
 
 const EXTERNAL_LINK_HELPER = 'src/main/electron/external-links.ts';
 const WORKER_SPAWN = 'src/main/workers/spawn.ts';
-const DOCUMENT_TAB = 'src/renderer/src/api/document-tab.tsx';
+const DOCUMENT_TAB = 'src/renderer/src/core/api/document-tab.tsx';
 // The import's staging database is a scratch file of its own (never the record store):
 // its SQL writes are not record changes (docs/import.md).
 const LEDGER_WRITERS = ['src/main/ledger/**', 'src/main/db/migrations/**', 'src/main/import/staging.ts'];

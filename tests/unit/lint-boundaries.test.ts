@@ -165,7 +165,7 @@ describe('workers and new windows (D-038, D-041)', () => {
     );
     expect(blank.map((m) => m.message).join('\n')).toContain('documents.open');
     const tab = await lint(
-      'src/renderer/src/api/document-tab.tsx',
+      'src/renderer/src/core/api/document-tab.tsx',
       'export const f = (u: string) => window.open(u, \'_blank\');\nexport const L = ({ u }: { u: string }) => <a href={u} target="_blank" rel="noopener">x</a>;\n',
     );
     expect(tab).toEqual([]);

@@ -4,7 +4,7 @@ import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import 'dayjs/locale/zh-cn';
-import { ApiError } from '../api/client';
+import { ApiError } from '../core/api/client';
 import { Root } from './root';
 
 const theme = createTheme({

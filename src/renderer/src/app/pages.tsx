@@ -1,5 +1,5 @@
 import type { ComponentType } from 'react';
-import { HomePage } from '../features/home/home-page';
+import { HomePage } from './home/home-page';
 import { AdminPage } from '../features/admin/admin-page';
 import { AuditPage } from '../features/audit/audit-page';
 import { AccountPage } from '../features/auth/account-page';

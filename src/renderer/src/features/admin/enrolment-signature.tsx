@@ -1,6 +1,6 @@
 import { Alert, PasswordInput, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useSession } from '../../app/session';
+import { useSession } from '../../core/session';
 
 /**
  * The administrator's own signature on account administration: creating an account, resetting

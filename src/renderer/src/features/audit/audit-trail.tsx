@@ -17,12 +17,12 @@ import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntryView, AuditFilter } from '../../../../shared/contract';
-import { call } from '../../api/client';
-import { callKey, useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { navigate, useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
+import { call } from '../../core/api/client';
+import { callKey, useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { navigate, useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
 import { AuditEntryDetail } from './audit-entry-detail';
 import { CsvExportButton } from './export-tab';
 import {

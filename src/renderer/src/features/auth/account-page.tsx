@@ -1,7 +1,7 @@
 import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useSession } from '../../app/session';
-import { formatTime } from '../../components/format';
+import { useSession } from '../../core/session';
+import { formatTime } from '../../ui/format';
 import { ChangePasswordForm } from './change-password-form';
 
 export function AccountPage() {

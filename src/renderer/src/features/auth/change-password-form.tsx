@@ -2,10 +2,10 @@ import { Button, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { useSetSession } from '../../app/session';
-import { validateNewPassword } from './validators';
+import { useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { useSetSession } from '../../core/session';
+import { validateNewPassword } from '../../ui/validators';
 
 export function ChangePasswordForm({ userId, onDone }: { userId: string; onDone?: () => void }) {
   const { t } = useTranslation();

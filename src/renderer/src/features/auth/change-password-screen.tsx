@@ -1,9 +1,9 @@
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SessionView } from '../../../../shared/contract';
-import { useMutationCall } from '../../api/hooks';
-import { CenteredCard } from '../../components/centered-card';
-import { useSetSession } from '../../app/session';
+import { useMutationCall } from '../../core/api/hooks';
+import { CenteredCard } from '../../ui/centered-card';
+import { useSetSession } from '../../core/session';
 import { ChangePasswordForm } from './change-password-form';
 
 /** Forced after a new account, a reset or an expired password: nothing else is reachable. */

@@ -2,10 +2,10 @@ import { useState } from 'react';
 import { Button, Group, PasswordInput, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SessionView } from '../../../../shared/contract';
-import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { CenteredCard } from '../../components/centered-card';
-import { useSetSession } from '../../app/session';
+import { useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { CenteredCard } from '../../ui/centered-card';
+import { useSetSession } from '../../core/session';
 
 /** The session is kept but hidden: only the same user's password resumes it (21 CFR 11.300). */
 export function LockScreen({ session }: { session: SessionView }) {

@@ -1,12 +1,12 @@
 import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
-import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { CenteredCard } from '../../components/centered-card';
-import { navigate } from '../../app/router';
-import { useSetSession } from '../../app/session';
-import { validateRequired } from './validators';
+import { useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { CenteredCard } from '../../ui/centered-card';
+import { navigate } from '../../core/router';
+import { useSetSession } from '../../core/session';
+import { validateRequired } from '../../ui/validators';
 
 export function SignInScreen() {
   const { t } = useTranslation();

@@ -17,9 +17,9 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { Completeness } from '../../../../shared/contract/channels/testing';
 import { itemGroups } from '../../../../shared/catalog/spec-schema';
-import { ApiError } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
+import { ApiError } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
 import { oosHref, SampleTestingLink, trendHref, VerdictBadge } from '../review/result-format';
 import { useReportedText } from '../testing/reported';
 

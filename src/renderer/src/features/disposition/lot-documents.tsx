@@ -18,15 +18,15 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Readiness } from '../../../../shared/contract/channels/disposition';
 import type { DocumentView } from '../../../../shared/contract/channels/documents';
-import { call } from '../../api/client';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { hasPermission, useSession } from '../../app/session';
+import { call } from '../../core/api/client';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { hasPermission, useSession } from '../../core/session';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
 import { formatReported } from '../../../../shared/rules/reporting';
 import { reportedForReader } from '../../../../shared/rules/testing';
-import { DocumentActions, useHeldDocument, type HeldDocument } from '../../components/document-actions';
+import { DocumentActions, useHeldDocument, type HeldDocument } from '../../ui/document-actions';
 
 type DocLocale = 'en' | 'zh-CN';
 

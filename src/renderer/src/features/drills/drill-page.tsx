@@ -19,14 +19,14 @@ import {
 import { notifications } from '@mantine/notifications';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { ApiError, call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/signature-dialog';
-import { LotLink, traceHref } from '../lots/lot-format';
+import { ApiError, call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { SignatureDialog } from '../../ui/signature-dialog';
+import { LotLink, traceHref } from '../../ui/lot';
 import { DrillClock } from './drill-clock';
 import {
   CustomersTable,

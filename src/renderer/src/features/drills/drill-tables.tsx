@@ -1,8 +1,8 @@
 import { Badge, Box, Group, Paper, SimpleGrid, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { KindLabel, LotLink, StatusBadge, qty } from '../lots/lot-format';
-import { num } from '../testing/testing-format';
+import { KindLabel, LotLink, StatusBadge, qty } from '../../ui/lot';
+import { num } from '../../ui/format';
 import { pctTone, type DrillDetail } from './drills-format';
 import { massBalanceRows } from '../../../../shared/contract/channels/trace';
 import { signatureTime } from '../../../../shared/domain/zoned-time';

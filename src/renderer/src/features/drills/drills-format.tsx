@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { DrillView, drillDetailSchema } from '../../../../shared/contract/channels/recall';
 import { drillSteps, productGroups } from '../../../../shared/contract/channels/recall';
-import { href } from '../../app/router';
+import { href } from '../../core/router';
 import { drillStepSummary } from '../../../../shared/i18n/drill-text';
 
 export type DrillDetail = z.infer<typeof drillDetailSchema>;

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { callKey } from '../../api/hooks';
+import { callKey } from '../../core/api/hooks';
 import type { DrillDetail } from './drills-format';
 
 /** Keeps the drill's query in step with what a write returned (every drill write answers the detail). */

@@ -13,13 +13,13 @@ import {
   Title,
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { LotLink } from '../lots/lot-format';
-import { num } from '../testing/testing-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { LotLink } from '../../ui/lot';
+import { num } from '../../ui/format';
 import {
   directionLabel,
   drillHref,

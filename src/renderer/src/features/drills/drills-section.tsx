@@ -1,4 +1,4 @@
-import { useRoute } from '../../app/router';
+import { useRoute } from '../../core/router';
 import { DrillPage } from './drill-page';
 import { DrillsListPage } from './drills-list-page';
 import { ProgrammePage } from './programme-page';

@@ -14,11 +14,11 @@ import {
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { call } from '../../api/client';
-import { ErrorAlert } from '../../components/error-alert';
-import { hasPermission, useSession } from '../../app/session';
+import { call } from '../../core/api/client';
+import { ErrorAlert } from '../../ui/error-alert';
+import { hasPermission, useSession } from '../../core/session';
 import { downloadText, type DrillDetail } from './drills-format';
-import { DocumentActions, showDocument, useHeldDocument } from '../../components/document-actions';
+import { DocumentActions, showDocument, useHeldDocument } from '../../ui/document-actions';
 
 type DocLocale = 'en' | 'zh-CN';
 

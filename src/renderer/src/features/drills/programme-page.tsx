@@ -22,13 +22,13 @@ import {
 import { DateInput, YearPickerInput } from '@mantine/dates';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href, navigate, useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { num } from '../testing/testing-format';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href, navigate, useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { num } from '../../ui/format';
 import {
   directionLabel,
   drillHref,

@@ -20,12 +20,12 @@ import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { contactChannels, contactOutcomes } from '../../../../shared/contract/channels/recall';
 import { quantityUnits } from '../../../../shared/domain/units';
-import { call } from '../../api/client';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/signature-dialog';
-import { LotLink, StatusBadge, qty } from '../lots/lot-format';
+import { call } from '../../core/api/client';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { hasPermission, useSession } from '../../core/session';
+import { SignatureDialog } from '../../ui/signature-dialog';
+import { LotLink, StatusBadge, qty } from '../../ui/lot';
 import { holdable, todayIso, type DrillDetail } from './drills-format';
 import { useSetDetail } from './drills-hooks';
 

@@ -17,11 +17,11 @@ import {
 import { DateInput } from '@mantine/dates';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { call } from '../../api/client';
-import { fieldErrors } from '../../api/errors';
-import { ErrorAlert } from '../../components/error-alert';
-import { navigate } from '../../app/router';
-import { ScanDetector } from '../scanner/scanner-detect';
+import { call } from '../../core/api/client';
+import { fieldErrors } from '../../core/api/errors';
+import { ErrorAlert } from '../../ui/error-alert';
+import { navigate } from '../../core/router';
+import { ScanDetector } from '../../core/scanner-detect';
 import {
   directionLabel,
   groupLabel,

@@ -1,7 +1,7 @@
 import { Button } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
 
 /** "Start recall drill from this lot" (QA managers): opens the start dialog with the lot filled in. */
 export function StartDrillFromLot({ lot }: { lot: string }) {

@@ -6,10 +6,10 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
 import type { InstrumentView } from '../../../../shared/contract/channels/instruments';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
-import { call } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { useCall, useEvent } from '../../api/hooks';
-import { href } from '../../app/router';
+import { call } from '../../core/api/client';
+import { errorMessage } from '../../core/api/errors';
+import { useCall, useEvent } from '../../core/api/hooks';
+import { href } from '../../core/router';
 import { lockReasons, useInstrumentStatusSync } from './instrument-format';
 
 type Outcome = ChannelOutput<'instruments.capture'>['outcome'];

@@ -1,8 +1,8 @@
 import { useState, useSyncExternalStore } from 'react';
 import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
-import { validateReason } from '../auth/validators';
+import { ApiError } from '../../core/api/client';
+import { validateReason } from '../../ui/validators';
 
 /**
  * Typing over a value captured from an instrument needs a reason (issue 10 §5; the server

@@ -15,13 +15,13 @@ import {
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { DocumentActions, showDocument, useHeldDocument } from '../../components/document-actions';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { VerdictBadge } from '../testing/testing-format';
+import { useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { DocumentActions, showDocument, useHeldDocument } from '../../ui/document-actions';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { VerdictBadge } from '../../ui/result';
 import { causeText, nameOf, type IntakeDetail } from './intake-format';
 import { limitLabel } from './panel-entry';
 

@@ -1,10 +1,11 @@
 import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href } from '../../app/router';
-import { elapsedSince, intakeHref } from './intake-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href } from '../../core/router';
+import { intakeHref } from './intake-format';
+import { elapsedSince } from '../../ui/dates';
 
 function Card({
   title,

@@ -1,5 +1,5 @@
 import { addWorkingDays, workingDaysBetween, type WorkCalendar } from '../../../../shared/rules';
-import { useCall } from '../../api/hooks';
+import { useCall } from '../../core/api/hooks';
 
 /**
  * The plant's working-day calendar (holidays, make-up working days 调休) for the years

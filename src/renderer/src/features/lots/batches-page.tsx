@@ -22,15 +22,15 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { BatchView, LotView } from '../../../../shared/contract/channels/lots';
 import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { serverFieldErrors } from './form-errors';
-import { KindLabel, LotLink, StatusBadge, lotCodePattern, lotHref, qty, quantityPattern } from './lot-format';
-import { needsOverride, OverrideForm, type OverrideInput } from './override-form';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { serverFieldErrors } from '../../ui/form-errors';
+import { KindLabel, LotLink, StatusBadge, lotCodePattern, lotHref, qty, quantityPattern } from '../../ui/lot';
+import { needsOverride, OverrideForm, type OverrideInput } from '../../ui/override-form';
 
 /** Production batches (投料): start, consume lots by scan, finish with the quantity produced. */
 export function BatchesPage() {

@@ -27,13 +27,13 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { SupplierView } from '../../../../shared/contract/channels/catalog';
 import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href, navigate, useRoute } from '../../app/router';
-import { fileToBase64, formatBytes, serverFieldErrors } from './form-errors';
-import { lotCodePattern, lotHref, quantityPattern, temperaturePattern } from './lot-format';
-import { SupplierSamplingBadge } from '../intake/intake-format';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href, navigate, useRoute } from '../../core/router';
+import { fileToBase64, formatBytes, serverFieldErrors } from '../../ui/form-errors';
+import { lotCodePattern, lotHref, quantityPattern, temperaturePattern } from '../../ui/lot';
+import { SupplierSamplingBadge } from '../../ui/supplier';
 
 const MAX_COA_BYTES = 10 * 1024 * 1024;
 

@@ -19,13 +19,14 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href } from '../../app/router';
-import { serverFieldErrors } from './form-errors';
-import { lotHref, quantityPattern, today } from './lot-format';
-import { needsOverride, OverrideForm, type OverrideInput } from './override-form';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href } from '../../core/router';
+import { serverFieldErrors } from '../../ui/form-errors';
+import { lotHref, quantityPattern } from '../../ui/lot';
+import { todayIso } from '../../ui/dates';
+import { needsOverride, OverrideForm, type OverrideInput } from '../../ui/override-form';
 
 interface Line {
   lotCode: string;
@@ -58,7 +59,7 @@ export function ShipmentPage() {
     initialValues: {
       shipmentCode: suggestedCode(),
       customerCode: '',
-      date: today(),
+      date: todayIso(),
       lines: [{ lotCode: '', quantity: '', unit: 'kg' }],
     },
     validate: {
@@ -140,7 +141,7 @@ export function ShipmentPage() {
                 label={t('shipments.date')}
                 valueFormat="YYYY-MM-DD"
                 withAsterisk
-                maxDate={today()}
+                maxDate={todayIso()}
                 value={form.values.date || null}
                 onChange={(v) => form.setFieldValue('date', v ?? '')}
                 error={form.errors['date']}

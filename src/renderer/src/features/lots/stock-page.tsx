@@ -21,12 +21,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { stockMovements } from '../../../../shared/contract/channels/lots';
 import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href, useRoute } from '../../app/router';
-import { serverFieldErrors } from './form-errors';
-import { KindLabel, StatusBadge, lotHref, qty, quantityPattern, signedQuantityPattern, today } from './lot-format';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href, useRoute } from '../../core/router';
+import { serverFieldErrors } from '../../ui/form-errors';
+import { KindLabel, StatusBadge, lotHref, qty, quantityPattern, signedQuantityPattern } from '../../ui/lot';
+import { todayIso } from '../../ui/dates';
 
 type Movement = (typeof stockMovements)[number];
 
@@ -52,7 +53,7 @@ export function StockPage() {
       movement: 'on_hand',
       quantity: '',
       unit: 'kg',
-      date: today(),
+      date: todayIso(),
       location: '',
       reason: '',
     },
@@ -178,7 +179,7 @@ export function StockPage() {
               <DateInput
                 label={t('stock.date')}
                 valueFormat="YYYY-MM-DD"
-                maxDate={today()}
+                maxDate={todayIso()}
                 withAsterisk
                 value={form.values.date || null}
                 onChange={(v) => form.setFieldValue('date', v ?? '')}

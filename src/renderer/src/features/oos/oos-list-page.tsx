@@ -1,11 +1,11 @@
 import { Anchor, Chip, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { oosStatuses, type OosView } from '../../../../shared/contract/channels/testing';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { navigate, useRoute } from '../../app/router';
-import { LotLink } from '../lots/lot-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { navigate, useRoute } from '../../core/router';
+import { LotLink } from '../../ui/lot';
 import { oosHref, SampleTestingLink } from '../review/result-format';
 import { TestingTabs } from '../review/testing-tabs';
 import { OosAge, OosStatusBadge } from './oos-format';

@@ -21,14 +21,14 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { oosChecks, oosOutcomes, type OosView, type ResultView } from '../../../../shared/contract/channels/testing';
-import { ApiError, call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/signature-dialog';
-import { LotLink, StatusBadge } from '../lots/lot-format';
+import { ApiError, call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { SignatureDialog } from '../../ui/signature-dialog';
+import { LotLink, StatusBadge } from '../../ui/lot';
 import {
   RawData,
   ResultStatusBadge,

@@ -1,4 +1,4 @@
-import { useRoute } from '../../app/router';
+import { useRoute } from '../../core/router';
 import { subPath } from '../review/review-section';
 import { OosListPage } from './oos-list-page';
 import { OosPage } from './oos-page';

@@ -1,7 +1,7 @@
 import { Anchor, Badge, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ResultStatus, ResultView } from '../../../../shared/contract/channels/testing';
-import { href } from '../../app/router';
+import { href } from '../../core/router';
 import { useReportedText } from '../testing/reported';
 
 export const resultStatusColor: Record<ResultStatus, string> = {

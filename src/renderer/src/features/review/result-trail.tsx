@@ -1,12 +1,12 @@
 import { Anchor, Badge, Grid, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import i18n from '../../i18n';
+import i18n from '../../core/i18n';
 import type { SignatureView } from '../../../../shared/contract';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
 import { oosHref, ResultStatusBadge, SampleTestingLink } from './result-format';
 import { useReportedText } from '../testing/reported';
 import { reportedForReader } from '../../../../shared/rules/testing';

@@ -1,12 +1,12 @@
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { LotLink } from '../lots/lot-format';
-import { SampleLink } from '../samples/sample-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { LotLink } from '../../ui/lot';
+import { SampleLink } from '../../ui/sample';
 import { reviewHref } from './result-format';
 import { TestingTabs } from './testing-tabs';
 

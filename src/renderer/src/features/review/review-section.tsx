@@ -1,4 +1,4 @@
-import { useRoute } from '../../app/router';
+import { useRoute } from '../../core/router';
 import { ReviewQueuePage } from './review-queue-page';
 import { ReviewSamplePage } from './review-sample-page';
 

@@ -1,10 +1,10 @@
 import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href } from '../../app/router';
-import { LotLink } from '../lots/lot-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href } from '../../core/router';
+import { LotLink } from '../../ui/lot';
 import { oosHref, reviewHref } from './result-format';
 import { useReportedText } from '../testing/reported';
 

@@ -1,6 +1,6 @@
 import { Button, Group } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { href } from '../../app/router';
+import { href } from '../../core/router';
 
 /**
  * The testing sections reached from the Testing menu entry (the worklist and method rules

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { Badge, Button, Code, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { DocumentActions, showDocument, useHeldDocument } from '../../components/document-actions';
+import { useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { DocumentActions, showDocument, useHeldDocument } from '../../ui/document-actions';
 
 type Size = '50x30' | '60x40' | '100x50';
 type LabelLocale = 'en' | 'zh-CN';

@@ -28,16 +28,16 @@ import {
   type SampleView,
 } from '../../../../shared/contract/channels/samples';
 import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
-import { ApiError, call } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { serverFieldErrors } from '../lots/form-errors';
-import { LotLink, quantityPattern, temperaturePattern } from '../lots/lot-format';
+import { ApiError, call } from '../../core/api/client';
+import { errorMessage } from '../../core/api/errors';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { serverFieldErrors } from '../../ui/form-errors';
+import { LotLink, quantityPattern, temperaturePattern } from '../../ui/lot';
 import { LabelPrint } from './label-print';
-import { SampleLink, SampleStatusBadge, isSiteKind, localToInstant, sampleHref } from './sample-format';
+import { SampleLink, SampleStatusBadge, isSiteKind, localToInstant, sampleHref } from '../../ui/sample';
 import { SamplesTabs } from './samples-tabs';
 
 interface Values {

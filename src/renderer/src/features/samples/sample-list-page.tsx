@@ -11,12 +11,12 @@ import {
   type SampleStatus,
   type SampleView,
 } from '../../../../shared/contract/channels/samples';
-import { call } from '../../api/client';
-import { callKey, useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { navigate, useRoute } from '../../app/router';
-import { SampleStatusBadge, sampleHref } from './sample-format';
+import { call } from '../../core/api/client';
+import { callKey, useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { navigate, useRoute } from '../../core/router';
+import { SampleStatusBadge, sampleHref } from '../../ui/sample';
 import { SamplesTabs } from './samples-tabs';
 import { deleteView, emptySampleFilter, filterFromParams, loadViews, saveView, type SampleFilter } from './saved-views';
 

@@ -24,14 +24,14 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { SiteView } from '../../../../shared/contract/channels/samples';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href, useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { serverFieldErrors } from '../lots/form-errors';
-import { today } from '../lots/lot-format';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href, useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { serverFieldErrors } from '../../ui/form-errors';
+import { todayIso } from '../../ui/dates';
 import { SamplesTabs } from '../samples/samples-tabs';
-import { zoneColorOf } from './zone-format';
+import { zoneColorOf } from '../../ui/zone';
 
 type Schedule = SiteView['schedules'][number];
 
@@ -186,7 +186,7 @@ export function SitesPage() {
 
 function SwabsDue() {
   const { t, i18n } = useTranslation();
-  const [date, setDate] = useState(today());
+  const [date, setDate] = useState(todayIso());
   const due = useCall('sites.due', { date }, { staleTime: 0 });
   const rows = due.data ?? [];
   return (
@@ -198,7 +198,7 @@ function SwabsDue() {
             {t('sites.dueHelp')}
           </Text>
         </div>
-        <TextInput type="date" label={t('sites.dueDate')} value={date} onChange={(e) => setDate(e.currentTarget.value || today())} w={170} data-testid="swabs-due-date" />
+        <TextInput type="date" label={t('sites.dueDate')} value={date} onChange={(e) => setDate(e.currentTarget.value || todayIso())} w={170} data-testid="swabs-due-date" />
       </Group>
       <ErrorAlert error={due.error} />
       {due.data && rows.length === 0 ? (
@@ -370,7 +370,7 @@ function ScheduleModal({ site, schedule, onClose }: { site: SiteView; schedule: 
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [frequency, setFrequency] = useState<number | string>(schedule?.frequencyDays ?? 7);
-  const [nextDue, setNextDue] = useState(schedule?.nextDue ?? today());
+  const [nextDue, setNextDue] = useState(schedule?.nextDue ?? todayIso());
   const [targets, setTargets] = useState<string[]>(schedule?.targets ?? (site.kind === 'water' ? ['coliforms'] : ['enterobacteriaceae']));
   const [active, setActive] = useState(schedule?.active ?? true);
   const [reason, setReason] = useState('');

@@ -18,12 +18,12 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
-import { fieldErrors } from '../../api/errors';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { navigate } from '../../app/router';
-import { validateRequired } from '../auth/validators';
+import { ApiError } from '../../core/api/client';
+import { fieldErrors } from '../../core/api/errors';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { navigate } from '../../core/router';
+import { validateRequired } from '../../ui/validators';
 
 export interface SpecSubject {
   kind: 'product' | 'material';

@@ -32,10 +32,10 @@ import {
   verificationStates,
   type SpecItem,
 } from '../../../../shared/catalog/spec-schema';
-import { call } from '../../api/client';
-import { fieldErrors } from '../../api/errors';
-import { ErrorAlert } from '../../components/error-alert';
-import { validateReason } from '../auth/validators';
+import { call } from '../../core/api/client';
+import { fieldErrors } from '../../core/api/errors';
+import { ErrorAlert } from '../../ui/error-alert';
+import { validateReason } from '../../ui/validators';
 import { storeVersionView } from './spec-cache';
 import { errorProblems, itemName, problemMessage } from './spec-format';
 import { VerificationBadge } from './spec-items-table';

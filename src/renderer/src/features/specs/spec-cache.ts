@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { SpecificationView, SpecVersionView } from '../../../../shared/contract/channels/catalog';
-import { callKey } from '../../api/hooks';
+import { callKey } from '../../core/api/hooks';
 
 /**
  * Stores the full view of a draft version returned by a write (saveItem, removeItem,

@@ -1,7 +1,7 @@
 import { Alert, Badge, Group, Loader, Modal, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
 import { formatDiffValue } from './spec-format';
 
 /** What changed between two versions: added, removed, and changed items field by field. */

@@ -1,8 +1,8 @@
 import type { TFunction } from 'i18next';
 import type { SpecProblem } from '../../../../shared/contract/channels/catalog';
 import type { SpecItem } from '../../../../shared/catalog/spec-schema';
-import i18n from '../../i18n';
-import { ApiError } from '../../api/client';
+import i18n from '../../core/i18n';
+import { ApiError } from '../../core/api/client';
 
 /** Unit symbols are the same in every language: "g" + "/100 kJ". */
 const basisSuffix: Record<SpecItem['basis'], string> = {

@@ -3,7 +3,7 @@ import { Badge, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SpecItemView, SpecProblem } from '../../../../shared/contract/channels/catalog';
 import { itemGroups } from '../../../../shared/catalog/spec-schema';
-import { formatTime } from '../../components/format';
+import { formatTime } from '../../ui/format';
 import { formatFrequency, formatLimit, itemName, problemMessage, verificationColor } from './spec-format';
 
 /** The verification state of a value, colour-coded, with its source (and who confirmed it). */

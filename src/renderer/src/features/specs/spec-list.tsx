@@ -2,9 +2,9 @@ import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { DataTable } from 'mantine-datatable';
 import { useTranslation } from 'react-i18next';
 import type { SpecificationView } from '../../../../shared/contract/channels/catalog';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href } from '../../app/router';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href } from '../../core/router';
 import { statusColor } from './spec-format';
 
 /** Every specification with its versions: each version badge opens the editor. */

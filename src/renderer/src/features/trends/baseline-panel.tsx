@@ -6,11 +6,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { baselineViewSchema, chartSpecSchema } from '../../../../shared/contract/channels/testing';
-import { ApiError, call } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { formatTime } from '../../components/format';
-import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/signature-dialog';
+import { ApiError, call } from '../../core/api/client';
+import { errorMessage } from '../../core/api/errors';
+import { formatTime } from '../../ui/format';
+import { hasPermission, useSession } from '../../core/session';
+import { SignatureDialog } from '../../ui/signature-dialog';
 
 type Baseline = z.infer<typeof baselineViewSchema>;
 type ChartSpec = z.infer<typeof chartSpecSchema>;

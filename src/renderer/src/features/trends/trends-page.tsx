@@ -17,10 +17,10 @@ import {
 import { DatePickerInput } from '@mantine/dates';
 import { useTranslation } from 'react-i18next';
 import { westgardRules, westgardWarnings } from '../../../../shared/rules/control-chart';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { navigate, useRoute } from '../../app/router';
-import { LotLink } from '../lots/lot-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { navigate, useRoute } from '../../core/router';
+import { LotLink } from '../../ui/lot';
 import { SampleTestingLink } from '../review/result-format';
 import { TestingTabs } from '../review/testing-tabs';
 import { ControlChart, pointLevel, VIOLATION, WARNING, type Series } from './control-chart';

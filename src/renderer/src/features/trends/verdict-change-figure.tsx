@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { Alert, Badge, Group, Loader, Paper, Table, Text, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
 
 /** Local midnight of a YYYY-MM-DD date as an instant (the workstation's time zone). */
 function dayStart(d: string): string {
