@@ -181,3 +181,53 @@ describe('SQLite is opened through the database module (D-038)', () => {
     expect(await lint('src/main/db/database.ts', code)).toEqual([]);
   });
 });
+
+describe("the renderer's house: core ← ui ← features ← app (issue 21 §4)", () => {
+  it('a feature importing another feature fails and says how to reach it', async () => {
+    const messages = await lint(
+      'src/renderer/src/features/lots/x.tsx',
+      "import { CompletenessPanel } from '../testing/completeness/completeness-panel';\nexport const C = CompletenessPanel;\n",
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.ruleId).toBe('lotseal/renderer-house');
+    expect(messages[0]?.message).toContain('features/lots/ may not import features/testing/');
+    expect(messages[0]?.message).toContain('by route');
+  });
+
+  it('a feature may import core/, ui/, src/shared and its own folders', async () => {
+    const messages = await lint(
+      'src/renderer/src/features/testing/oos/x.tsx',
+      [
+        "import { href } from '../../../core/router';",
+        "import { LotLink } from '../../../ui/lot';",
+        "import { LotCompleteness } from '../../../core/slots';",
+        "import type { ResultView } from '../../../../../shared/contract/channels/testing';",
+        "import { useReportedText } from '../reported';",
+        'export const all = [href, LotLink, LotCompleteness, useReportedText] as const;',
+        'export type R = ResultView;',
+        '',
+      ].join('\n'),
+    );
+    expect(messages).toEqual([]);
+  });
+
+  it('ui/ and core/ import no feature and not the shell; core/ imports no ui/', async () => {
+    const fromUi = await lint(
+      'src/renderer/src/ui/x.tsx',
+      "import { LotPage } from '../features/lots/lot-page';\nexport const P = LotPage;\n",
+    );
+    expect(fromUi.map((m) => m.message).join('\n')).toContain('ui/ may not import features/lots/');
+    const fromCore = await lint('src/renderer/src/core/x.ts', "import { slots } from '../app/slots';\nexport const s = slots;\n");
+    expect(fromCore.map((m) => m.message).join('\n')).toContain('core/ may not import app/');
+    const coreUi = await lint('src/renderer/src/core/x.ts', "import { num } from '../ui/format';\nexport const n = num;\n");
+    expect(coreUi.map((m) => m.message).join('\n')).toContain('core/ (router, session, api) may not import ui/');
+  });
+
+  it('the shell (app/) composes the features', async () => {
+    const messages = await lint(
+      'src/renderer/src/app/x.tsx',
+      "import { LotPage } from '../features/lots/lot-page';\nexport const P = LotPage;\n",
+    );
+    expect(messages).toEqual([]);
+  });
+});

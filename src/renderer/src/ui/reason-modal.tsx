@@ -3,7 +3,7 @@ import { Button, Group, Modal, PasswordInput, Stack, Text, Textarea } from '@man
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from './error-alert';
 import { validateNewPassword, validateReason } from './validators';
-import { EnrolmentSignature } from '../features/admin/enrolment-signature';
+import { EnrolmentSignature } from './enrolment-signature';
 
 export interface ReasonModalProps {
   opened: boolean;

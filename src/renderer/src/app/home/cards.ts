@@ -10,11 +10,11 @@ import {
 import { LotsAwaitingDecisionCard, OpenBatchesCard } from '../../features/lots/lots-cards';
 import { LotsAwaitingReleaseCard } from '../../features/disposition/disposition-cards';
 import { RetentionDueCard, RetentionMissingCard, SwabsDueCard, UnreceivedCard } from '../../features/samples/samples-cards';
-import { ConfirmedOosCard, OpenOosCard, ResultsToReviewCard } from '../../features/review/testing-cards';
+import { ConfirmedOosCard, OpenOosCard, ResultsToReviewCard } from '../../features/testing/review/testing-cards';
 import { OverdueAppealsCard, TankersAwaitingCard } from '../../features/intake/intake-cards';
 import { OpenEnvAlertsCard } from '../../features/environment/env-cards';
 import { InstrumentsAttentionCard } from '../../features/instruments/instruments-cards';
-import { DrillsDueCard, OpenRecallsCard } from '../../features/drills/drills-cards';
+import { DrillsDueCard, OpenRecallsCard } from '../../features/recall/drills-cards';
 
 /**
  * "What needs me now": every capability adds its cards here. A card is shown when `show`

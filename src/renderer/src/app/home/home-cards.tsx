@@ -1,38 +1,12 @@
-import { Anchor, Badge, Code, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { Anchor, Badge, Code, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
+import { Card } from '../../ui/card';
 import { LedgerBadge } from '../../ui/ledger-badge';
 import { useLedgerStatus } from '../../core/ledger-status';
 import { href } from '../../core/router';
 
-function Card({
-  title,
-  testId,
-  tone,
-  children,
-}: {
-  title: string;
-  testId: string;
-  tone?: 'alert';
-  children: ReactNode;
-}) {
-  return (
-    <Paper
-      withBorder
-      p="md"
-      radius="md"
-      data-testid={testId}
-      style={tone === 'alert' ? { borderColor: 'var(--mantine-color-red-5)' } : undefined}
-    >
-      <Title order={4} mb="xs">
-        {title}
-      </Title>
-      {children}
-    </Paper>
-  );
-}
 
 export function LedgerStatusCard() {
   const { t } = useTranslation();
@@ -57,7 +31,7 @@ export function LockedAccountsCard() {
   const users = useCall('users.list', {});
   const locked = (users.data ?? []).filter((u) => u.status === 'locked');
   return (
-    <Card title={t('home.lockedTitle')} testId="card-locked" tone={locked.length > 0 ? 'alert' : undefined}>
+    <Card title={t('home.lockedTitle')} testId="card-locked" alert={locked.length > 0}>
       <Stack gap="xs">
         <ErrorAlert error={users.error} />
         {users.data && locked.length === 0 ? <Text size="sm">{t('home.lockedNone')}</Text> : null}
@@ -116,7 +90,7 @@ export function OpenFindingsCard() {
   const n = ledger.data?.openFindings ?? 0;
   const attention = n > 0 || ledger.data?.anchorBehind === true;
   return (
-    <Card title={t('home.findingsTitle')} testId="card-findings" tone={attention ? 'alert' : undefined}>
+    <Card title={t('home.findingsTitle')} testId="card-findings" alert={attention}>
       <Stack gap="xs">
         <Text size="sm">{n > 0 ? t('home.findingsSome', { count: n }) : t('home.findingsNone')}</Text>
         <Anchor href={href('/audit', { tab: 'verification' })} size="sm">

@@ -10,7 +10,7 @@ import { useMutationCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
 import { validateNewPassword, validateReason, validateRequired, validateUserId } from '../../ui/validators';
 import { RolePicker } from './role-picker';
-import { EnrolmentSignature } from './enrolment-signature';
+import { EnrolmentSignature } from '../../ui/enrolment-signature';
 
 /** Create a user (no `user`) or edit printed name and roles (with a reason). */
 export function UserFormModal({

@@ -20,8 +20,8 @@ import { ErrorAlert } from '../../ui/error-alert';
 import { formatTime } from '../../ui/format';
 import { href, useRoute } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
-import { CreateSpecModal, type SpecSubject } from '../specs/create-spec-modal';
-import { statusColor } from '../specs/spec-format';
+import { CreateSpecModal, type SpecSubject } from './specs/create-spec-modal';
+import { statusColor } from './specs/spec-format';
 
 /** #/catalog/product/<id> and #/catalog/material/<id>: the record, its specifications, its lots. */
 export function SubjectPage() {

@@ -23,7 +23,7 @@ import { errorMessage } from '../../core/api/errors';
 import { useCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
 import { SignatureDialog } from '../../ui/signature-dialog';
-import { RecordCapture } from '../instruments/record-capture';
+import { RecordCapture } from '../../core/slots';
 import { num } from '../../ui/format';
 import { ResultStatusBadge, testingSampleHref, VerdictBadge } from '../../ui/result';
 import { nameOf, type IntakeCheck, type IntakeDetail } from './intake-format';

@@ -34,8 +34,7 @@ import { MassBalance } from '../../ui/trace/mass-balance';
 import { CustomersTable, ShipmentsTable } from '../../ui/trace/trace-parts';
 import { KindLabel, LotLink, StatusBadge, qty, traceHref } from '../../ui/lot';
 import { LotControlBadges, LotStops } from './lot-controls';
-import { LotRetentionFlag } from '../samples/retention-page';
-import { CompletenessPanel } from '../completeness/completeness-panel';
+import { LotCompleteness, LotRetentionFlag } from '../../core/slots';
 import { releaseHref } from '../../ui/lot';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
 
@@ -159,7 +158,7 @@ export function LotPage({ code }: { code: string }) {
 
       <LotRetentionFlag code={lot.code} kind={lot.kind} />
 
-      {lot.kind !== 'packaging' ? <CompletenessPanel lotCode={lot.code} /> : null}
+      {lot.kind !== 'packaging' ? <LotCompleteness lotCode={lot.code} /> : null}
 
       <Decisions
         code={lot.code}

@@ -34,7 +34,7 @@ import { LotLink, StatusBadge, temperaturePattern } from '../../ui/lot';
 import { LabelPrint } from './label-print';
 import { SampleLink, SampleStatusBadge, localToInstant } from '../../ui/sample';
 import { SamplesTabs } from './samples-tabs';
-import { SampleTestsPanel } from '../testing/sample-tests-panel';
+import { SampleTests } from '../../core/slots';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 const eventColor: Record<string, string> = {
@@ -295,7 +295,7 @@ export function SamplePage({ code }: { code: string }) {
 
       {units.length > 0 ? <UnitsTable units={units} /> : null}
 
-      <SampleTestsPanel code={s.code} />
+      <SampleTests code={s.code} />
 
       <ReceiveModal code={s.code} opened={action === 'receive'} onClose={() => setAction(null)} />
       <MoveModal code={s.code} opened={action === 'move'} onClose={() => setAction(null)} />

@@ -14,7 +14,7 @@ import { LotLink } from '../../ui/lot';
 import { SampleStatusBadge, sampleHref } from '../../ui/sample';
 import { AddTestModal, CorrectDialog, ExternalLabDialog, SubmitDialog } from './entry-dialogs';
 import { EntryGrid } from './entry-grid';
-import { RecordCapture } from '../instruments/record-capture';
+import { RecordCapture } from '../../core/slots';
 import { MicroPanel } from './micro-panel';
 import { ResultDrawer } from './result-drawer';
 import { ScanBox } from './scan-box';

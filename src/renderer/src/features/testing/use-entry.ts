@@ -9,7 +9,7 @@ import { errorMessage } from '../../core/api/errors';
 import { callKey } from '../../core/api/hooks';
 import { allowedFor, inputCount, liveCompute, normalizeFor, parseClipboard } from './live-compute';
 import { itemName } from './testing-format';
-import { typedOverReason as askTypedOverReason } from '../instruments/typed-over';
+import { typedOverReason as askTypedOverReason } from './typed-over';
 import { verdictChangeReason as askVerdictChangeReason } from './verdict-change';
 
 /**

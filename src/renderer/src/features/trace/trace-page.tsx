@@ -19,7 +19,7 @@ import { useCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
 import { navigate, useRoute } from '../../core/router';
 import { KindLabel, StatusBadge, lotHref, qty } from '../../ui/lot';
-import { StartDrillFromLot } from '../drills/start-drill-link';
+import { StartDrillFromLot } from '../../core/slots';
 import { buildGenealogy, graphSize, GRAPH_MAX_NODES } from '../../ui/trace/genealogy';
 import { GenealogyGraph } from '../../ui/trace/genealogy-graph';
 import { GenealogyTree } from '../../ui/trace/genealogy-tree';
