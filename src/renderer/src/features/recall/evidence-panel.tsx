@@ -7,7 +7,6 @@ import {
   Divider,
   Group,
   Paper,
-  SegmentedControl,
   Stack,
   Text,
   Title,
@@ -19,8 +18,9 @@ import { ErrorAlert } from '../../ui/error-alert';
 import { hasPermission, useSession } from '../../core/session';
 import { downloadText, type DrillDetail } from './drills-format';
 import { DocumentActions, showDocument, useHeldDocument } from '../../ui/document-actions';
+import { DocumentLocalePicker, useDocumentLocale, type DocumentLocale } from '../../ui/printed-document';
 
-type DocLocale = 'en' | 'zh-CN';
+type DocLocale = DocumentLocale;
 
 interface Pack {
   fileName: string;
@@ -39,11 +39,11 @@ interface Pack {
  * form). Beside it the GS1 EPCIS 2.0 export of the root lot's trace (§6).
  */
 export function EvidencePanel({ detail }: { detail: DrillDetail }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const session = useSession();
   const qc = useQueryClient();
   const d = detail.drill;
-  const [locale, setLocale] = useState<DocLocale>(i18n.language === 'en' ? 'en' : 'zh-CN');
+  const [locale, setLocale] = useDocumentLocale();
   const [pack, setPack] = useState<Pack | null>(null);
   const [doc, hold] = useHeldDocument();
   const [busy, setBusy] = useState(false);
@@ -98,21 +98,12 @@ export function EvidencePanel({ detail }: { detail: DrillDetail }) {
       </Text>
       {canMake ? (
         <Group gap="sm" align="flex-end">
-          <Stack gap={2}>
-            <Text size="xs" c="dimmed">
-              {t('drills.evidence.language')}
-            </Text>
-            <SegmentedControl
-              size="xs"
-              value={locale}
-              onChange={(v) => setLocale(v as DocLocale)}
-              data={[
-                { value: 'zh-CN', label: '中文' },
-                { value: 'en', label: 'English' },
-              ]}
-              data-testid="drill-evidence-locale"
-            />
-          </Stack>
+          <DocumentLocalePicker
+            label={t('drills.evidence.language')}
+            value={locale}
+            onChange={setLocale}
+            testId="drill-evidence-locale"
+          />
           <Button
             onClick={() => void make()}
             loading={busy}
