@@ -217,9 +217,15 @@ describe("the renderer's house: core ← ui ← features ← app (issue 21 §4)"
       "import { LotPage } from '../features/lots/lot-page';\nexport const P = LotPage;\n",
     );
     expect(fromUi.map((m) => m.message).join('\n')).toContain('ui/ may not import features/lots/');
-    const fromCore = await lint('src/renderer/src/core/x.ts', "import { slots } from '../app/slots';\nexport const s = slots;\n");
+    const fromCore = await lint(
+      'src/renderer/src/core/x.ts',
+      "import { slots } from '../app/slots';\nexport const s = slots;\n",
+    );
     expect(fromCore.map((m) => m.message).join('\n')).toContain('core/ may not import app/');
-    const coreUi = await lint('src/renderer/src/core/x.ts', "import { num } from '../ui/format';\nexport const n = num;\n");
+    const coreUi = await lint(
+      'src/renderer/src/core/x.ts',
+      "import { num } from '../ui/format';\nexport const n = num;\n",
+    );
     expect(coreUi.map((m) => m.message).join('\n')).toContain('core/ (router, session, api) may not import ui/');
   });
 

@@ -44,7 +44,11 @@ export interface Slots {
   /** instruments: capture one replicate from an instrument (entry grid). */
   captureButton: ComponentType<CaptureButtonProps>;
   /** instruments: the instrument a result was measured on (entry grid). */
-  instrumentPicker: ComponentType<{ result: ResultView; editable: boolean; onSave: (instrumentId: string | null) => void }>;
+  instrumentPicker: ComponentType<{
+    result: ResultView;
+    editable: boolean;
+    onSave: (instrumentId: string | null) => void;
+  }>;
 }
 
 const SlotsContext = createContext<Slots | null>(null);

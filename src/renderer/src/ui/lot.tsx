@@ -147,11 +147,6 @@ export function qty(q: string | number | null | undefined, unit?: string | null)
   return unit ? `${q} ${unit}` : String(q);
 }
 
-export const quantityPattern = /^\d+(\.\d+)?$/;
-export const signedQuantityPattern = /^-?\d+(\.\d+)?$/;
-export const lotCodePattern = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,59}$/;
-export const temperaturePattern = /^-?\d{1,3}(\.\d{1,2})?$/;
-
 export function releaseHref(code?: string): string {
   return code ? href(`/release/${encodeURIComponent(code)}`) : href('/release');
 }

@@ -9,7 +9,12 @@ import {
 } from './home-cards';
 import { LotsAwaitingDecisionCard, OpenBatchesCard } from '../../features/lots/lots-cards';
 import { LotsAwaitingReleaseCard } from '../../features/disposition/disposition-cards';
-import { RetentionDueCard, RetentionMissingCard, SwabsDueCard, UnreceivedCard } from '../../features/samples/samples-cards';
+import {
+  RetentionDueCard,
+  RetentionMissingCard,
+  SwabsDueCard,
+  UnreceivedCard,
+} from '../../features/samples/samples-cards';
 import { ConfirmedOosCard, OpenOosCard, ResultsToReviewCard } from '../../features/testing/review/testing-cards';
 import { OverdueAppealsCard, TankersAwaitingCard } from '../../features/intake/intake-cards';
 import { OpenEnvAlertsCard } from '../../features/environment/env-cards';

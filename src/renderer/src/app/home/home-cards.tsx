@@ -7,7 +7,6 @@ import { LedgerBadge } from '../../ui/ledger-badge';
 import { useLedgerStatus } from '../../core/ledger-status';
 import { href } from '../../core/router';
 
-
 export function LedgerStatusCard() {
   const { t } = useTranslation();
   const ledger = useLedgerStatus();

@@ -12,7 +12,8 @@ export function errorMessage(t: TFunction, err: unknown): string {
   return t('errors.unknown', { message: err instanceof Error ? err.message : String(err) }) as string;
 }
 
-function translateIssue(t: TFunction, message: string): string {
+/** A zod issue's message (a `zod.*` key such as quantity_format, or a message key) in the user's language. */
+export function issueMessage(t: TFunction, message: string): string {
   if (i18n.exists(`zod.${message}`)) return t(`zod.${message}`) as string;
   if (i18n.exists(message)) return t(message) as string;
   return message;
@@ -35,7 +36,7 @@ export function fieldErrors(t: TFunction, err: unknown): Record<string, string> 
         ? issue.path.split('.')
         : [];
     if (path.length === 0 || typeof issue.message !== 'string') continue;
-    const text = translateIssue(t, issue.message);
+    const text = issueMessage(t, issue.message);
     out[path.join('.')] ??= text;
     out[path[path.length - 1] as string] ??= text;
   }

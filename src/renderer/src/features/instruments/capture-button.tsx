@@ -34,7 +34,6 @@ function remember(id: string): void {
   }
 }
 
-
 interface Offer {
   instrumentId: string;
   readingId: string;

@@ -7,7 +7,6 @@ import { href } from '../../core/router';
 import { intakeHref } from './intake-format';
 import { elapsedSince } from '../../ui/dates';
 
-
 /** Technician: tankers received and waiting at the bench (oldest first), plus intakes under way. */
 export function TankersAwaitingCard() {
   const { t } = useTranslation();

@@ -38,6 +38,7 @@ import { intakeHref, IntakeTabs, useCheckNames } from './intake-format';
 import { todayIso } from '../../ui/dates';
 import { RetestRuleBadge, SpotCheckStageBadge, type LegacyAppeal, type SpotCheck } from './spot-check-format';
 import { previewDeadline, useWorkCalendar, workingDaysLeft } from './work-calendar';
+import { contractAccepts } from '../../ui/contract-form';
 
 type Filter = 'open' | 'overdue' | 'all';
 type Item = { name: string; result: string; requirement: string | null; conforming: boolean };
@@ -835,7 +836,12 @@ function RetentionForRetest({ s, canEdit }: { s: SpotCheck; canEdit: boolean }) 
       <Group justify="flex-end" mt="xs">
         <Button
           size="xs"
-          disabled={!code || !/^\d+(\.\d+)?$/.test(quantity) || reason.trim().length < 3 || !unit}
+          disabled={
+            !code ||
+            !contractAccepts('spotChecks.retestSample', { quantity }, 'quantity') ||
+            reason.trim().length < 3 ||
+            !unit
+          }
           loading={take.isPending}
           onClick={() =>
             take.mutate({

@@ -14,17 +14,18 @@ import {
   Title,
 } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
-import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { ChannelInput } from '../../../../shared/contract';
 import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
 import { call } from '../../core/api/client';
 import { useCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
 import { href } from '../../core/router';
 import { serverFieldErrors } from '../../ui/form-errors';
-import { lotHref, quantityPattern } from '../../ui/lot';
+import { lotHref } from '../../ui/lot';
+import { useContractForm } from '../../ui/contract-form';
 import { todayIso } from '../../ui/dates';
 import { needsOverride, OverrideForm, type OverrideInput } from '../../ui/override-form';
 
@@ -41,12 +42,24 @@ interface ShipmentValues {
   lines: Line[];
 }
 
-const shipmentCodePattern = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,59}$/;
-
 function suggestedCode(): string {
   const d = new Date();
   const p = (n: number) => String(n).padStart(2, '0');
   return `SH-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
+}
+
+/** The shipment as shipments.create takes it (a QA manager's override is added when needed). */
+function shipmentInput(v: ShipmentValues): ChannelInput<'shipments.create'> {
+  return {
+    shipmentCode: v.shipmentCode.trim(),
+    customerCode: v.customerCode,
+    date: v.date,
+    lines: v.lines.map((l) => ({
+      lotCode: l.lotCode.trim(),
+      quantity: l.quantity.trim(),
+      unit: l.unit as QuantityUnit,
+    })),
+  };
 }
 
 /** A shipment to a customer: one line per lot. Lots not released need a QA manager's override. */
@@ -55,36 +68,32 @@ export function ShipmentPage() {
   const qc = useQueryClient();
   const customers = useCall('catalog.customers.list', {});
   const [override, setOverride] = useState(false);
-  const form = useForm<ShipmentValues>({
+  const form = useContractForm<'shipments.create', ShipmentValues>('shipments.create', {
+    toInput: shipmentInput,
+    messages: {
+      shipmentCode: 'shipments.errors.code',
+      date: 'shipments.errors.date',
+      'lines.*.quantity': 'receiving.errors.quantity',
+    },
     initialValues: {
       shipmentCode: suggestedCode(),
       customerCode: '',
       date: todayIso(),
       lines: [{ lotCode: '', quantity: '', unit: 'kg' }],
     },
-    validate: {
-      shipmentCode: (v) => (shipmentCodePattern.test(v.trim()) ? null : t('shipments.errors.code')),
-      customerCode: (v) => (v ? null : t('shipments.errors.customer')),
-      date: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? null : t('shipments.errors.date')),
-      lines: {
-        lotCode: (v) => (v.trim() ? null : t('batches.errors.lotCode')),
-        quantity: (v) => (quantityPattern.test(v.trim()) && Number(v) > 0 ? null : t('receiving.errors.quantity')),
-      },
-    },
+    validate: (v) => ({
+      customerCode: v.customerCode ? null : t('shipments.errors.customer'),
+      ...Object.fromEntries(
+        v.lines.flatMap((l, i) => [
+          [`lines.${i}.lotCode`, l.lotCode.trim() ? null : t('batches.errors.lotCode')],
+          [`lines.${i}.quantity`, Number(l.quantity) > 0 ? null : t('receiving.errors.quantity')],
+        ]),
+      ),
+    }),
   });
   const ship = useMutation({
     mutationFn: ({ v, o }: { v: ShipmentValues; o?: OverrideInput }) =>
-      call('shipments.create', {
-        shipmentCode: v.shipmentCode.trim(),
-        customerCode: v.customerCode,
-        date: v.date,
-        lines: v.lines.map((l) => ({
-          lotCode: l.lotCode.trim(),
-          quantity: l.quantity.trim(),
-          unit: l.unit as QuantityUnit,
-        })),
-        ...(o ? { override: o } : {}),
-      }),
+      call('shipments.create', { ...shipmentInput(v), ...(o ? { override: o } : {}) }),
     onSuccess: (r, { v }) => {
       notifications.show({
         color: 'green',

@@ -28,6 +28,7 @@ import { SignatureDialog } from '../../ui/signature-dialog';
 import { LotLink, StatusBadge, qty } from '../../ui/lot';
 import { holdable, todayIso, type DrillDetail } from './drills-format';
 import { useSetDetail } from './drills-hooks';
+import { contractAccepts } from '../../ui/contract-form';
 
 type Customer = DrillDetail['customers'][number];
 type Channel = (typeof contactChannels)[number];
@@ -411,7 +412,7 @@ function ReturnForm({ code, customer, onDone }: { code: string; customer: Custom
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const valid = !!line && /^\d+(\.\d+)?$/.test(quantity) && Number(quantity) > 0 && !!date;
+  const valid = !!line && contractAccepts('recalls.return', { quantity }, 'quantity') && Number(quantity) > 0 && !!date;
   const save = async () => {
     if (!valid || !line) return;
     setBusy(true);

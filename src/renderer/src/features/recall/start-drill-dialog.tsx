@@ -31,6 +31,7 @@ import {
   type DrillMode,
   type ProductGroup,
 } from './drills-format';
+import { contractAccepts } from '../../ui/contract-form';
 
 export interface StartDefaults {
   mode?: DrillMode;
@@ -43,8 +44,6 @@ export interface StartDefaults {
   from?: string;
   to?: string;
 }
-
-const decimal = /^\d+(\.\d+)?$/;
 
 /**
  * Starts a drill or a real recall (issue 12 §1, §5). The clock starts when the server creates
@@ -100,7 +99,8 @@ function StartForm({ onClose, defaults }: { onClose: () => void; defaults: Start
     group: touched && random && !group ? t('validation.required') : null,
     reason: touched && recall && reason.trim().length < 3 ? t('validation.reasonRequired') : null,
     tolerance:
-      !decimal.test(tolMin) || !decimal.test(tolMax)
+      !contractAccepts('drills.start', { toleranceMin: tolMin }, 'toleranceMin') ||
+      !contractAccepts('drills.start', { toleranceMax: tolMax }, 'toleranceMax')
         ? t('drills.start.toleranceFormat')
         : Number(tolMin) > Number(tolMax)
           ? t('drills.start.toleranceOrder')

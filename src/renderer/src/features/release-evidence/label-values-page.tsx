@@ -33,6 +33,7 @@ import { ErrorAlert } from '../../ui/error-alert';
 import { formatTime } from '../../ui/format';
 import { href, navigate, useRoute } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
+import { contractAccepts } from '../../ui/contract-form';
 
 type Labels = ChannelOutput<'labels.list'>;
 
@@ -552,7 +553,7 @@ function RetentionProfile({ productCode, canManage }: { productCode: string; can
               size="xs"
               loading={save.isPending}
               disabled={
-                !/^\d+(\.\d+)?$/.test(quantity) ||
+                !contractAccepts('retention.profile.save', { requiredQuantity: quantity }, 'requiredQuantity') ||
                 !unit ||
                 basisNote.trim().length < 2 ||
                 storage.trim().length < 2 ||

@@ -30,6 +30,7 @@ import { formatTime } from '../../ui/format';
 import { href } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
 import { LotLink } from '../../ui/lot';
+import { contractAccepts } from '../../ui/contract-form';
 
 type Detail = ChannelOutput<'retention.detail'>;
 
@@ -352,7 +353,12 @@ function WithdrawForm({ d }: { d: Detail }) {
       <Group justify="flex-end">
         <Button
           size="xs"
-          disabled={!/^\d+(\.\d+)?$/.test(quantity) || !unit || !purpose || reason.trim().length < 3}
+          disabled={
+            !contractAccepts('retention.withdraw', { quantity }, 'quantity') ||
+            !unit ||
+            !purpose ||
+            reason.trim().length < 3
+          }
           loading={w.isPending}
           onClick={() =>
             w.mutate({

@@ -30,7 +30,8 @@ import { href } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
 import { SignatureDialog } from '../../ui/signature-dialog';
 import { serverFieldErrors } from '../../ui/form-errors';
-import { LotLink, StatusBadge, temperaturePattern } from '../../ui/lot';
+import { LotLink, StatusBadge } from '../../ui/lot';
+import { contractAccepts } from '../../ui/contract-form';
 import { LabelPrint } from './label-print';
 import { SampleLink, SampleStatusBadge, localToInstant } from '../../ui/sample';
 import { SamplesTabs } from './samples-tabs';
@@ -371,7 +372,7 @@ function ReceiveModal({ code, opened, onClose }: { code: string; opened: boolean
     onError: (e) => setErrors(serverFieldErrors(t, e)),
   });
   const submit = () => {
-    if (temperature.trim() && !temperaturePattern.test(temperature.trim())) {
+    if (temperature.trim() && !contractAccepts('samples.receive', { temperature: temperature.trim() }, 'temperature')) {
       setErrors({ temperature: t('samples.reception.errors.temperature') });
       return;
     }

@@ -8,7 +8,6 @@ import { LotLink } from '../../../ui/lot';
 import { oosHref, reviewHref } from './result-format';
 import { useReportedText } from '../reported';
 
-
 /** Reviewer / QA manager: samples with submitted results they may review (not their own). */
 export function ResultsToReviewCard() {
   const { t } = useTranslation();
