@@ -13,11 +13,6 @@ export function addDaysIso(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Whole calendar days from a to b (b − a). */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
-}
-
 /** "3 h 20 min" / "2 d 4 h" from an instant to now. */
 export function elapsedSince(t: TFunction, iso: string | null | undefined): string {
   if (!iso) return '—';

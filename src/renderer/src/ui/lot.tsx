@@ -4,7 +4,6 @@ import { lotStatuses, type LotView } from '../../../shared/contract/channels/lot
 import { href } from '../core/router';
 
 export type LotStatus = LotView['status'];
-export type LotKind = LotView['kind'];
 
 /** Status colours: quarantine yellow, accepted/released green, on hold orange, rejected red. */
 export const statusColor: Record<LotStatus, string> = {

@@ -1,9 +1,8 @@
 import type { LotsealBridge } from '../../../../shared/contract/bridge';
 import { currentLocale } from '../i18n';
-import { HarnessTransport, takeHarnessToken, type ConnectionState } from './harness-transport';
+import { HarnessTransport, takeHarnessToken } from './harness-transport';
 
 let bridge: LotsealBridge | null = null;
-let transport: HarnessTransport | null = null;
 
 /** true when neither the Electron preload nor a harness token is available. */
 export function bridgeUnavailable(): boolean {
@@ -20,8 +19,7 @@ function getBridgeOrNull(): LotsealBridge | null {
   const token = takeHarnessToken();
   if (!token) return null;
   const url = `ws://${window.location.host}/ws?token=${encodeURIComponent(token)}`;
-  transport = new HarnessTransport(url, currentLocale);
-  bridge = transport.toBridge();
+  bridge = new HarnessTransport(url, currentLocale).toBridge();
   return bridge;
 }
 
@@ -44,11 +42,3 @@ export function hostKind(): 'desktop' | 'harness' {
   return (window as unknown as { lotseal?: LotsealBridge }).lotseal ? 'desktop' : 'harness';
 }
 
-/** Connection state of the harness socket; Electron IPC is always "open". */
-export function subscribeConnection(listener: (s: ConnectionState) => void): () => void {
-  return transport ? transport.onConnectionState(listener) : () => undefined;
-}
-
-export function connectionState(): ConnectionState {
-  return transport ? transport.connectionState : 'open';
-}

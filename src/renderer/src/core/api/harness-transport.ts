@@ -26,8 +26,6 @@ interface Pending {
   sent: boolean;
 }
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
-
 const connectionLost: AppError = { code: 'internal', messageKey: 'errors.connection_lost' };
 
 /**
@@ -40,9 +38,7 @@ export class HarnessTransport {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly stateListeners = new Set<(s: ConnectionState) => void>();
   private attempt = 0;
-  private state: ConnectionState = 'closed';
 
   constructor(
     private readonly url: string,
@@ -51,27 +47,11 @@ export class HarnessTransport {
     this.connect();
   }
 
-  get connectionState(): ConnectionState {
-    return this.state;
-  }
-
-  onConnectionState(listener: (s: ConnectionState) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
-  }
-
-  private setState(s: ConnectionState): void {
-    this.state = s;
-    for (const l of this.stateListeners) l(s);
-  }
-
   private connect(): void {
-    this.setState('connecting');
     const ws = new WebSocket(this.url);
     this.ws = ws;
     ws.onopen = () => {
       this.attempt = 0;
-      this.setState('open');
       for (const p of this.pending.values()) {
         if (!p.sent) {
           ws.send(p.message);
@@ -83,7 +63,6 @@ export class HarnessTransport {
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = null;
-      this.setState('closed');
       for (const [id, p] of this.pending) {
         if (p.sent) {
           this.pending.delete(id);

@@ -13,8 +13,6 @@ export type Decision = 'release' | 'accept' | 'hold' | 'reject' | 'release_from_
 
 /** Bought-in lots return to "accepted" when released from hold; made lots to "released". */
 export const receivedKinds = new Set(['raw_milk', 'ingredient', 'packaging']);
-/** The kinds whose release or acceptance is decided on the decision page (raw milk keeps its intake decision). */
-export const decidedHere = new Set(['finished', 'ingredient', 'packaging', 'intermediate']);
 
 /** The signature meaning the server expects for each decision (disposition-service `decide`). */
 export function decisionMeaning(decision: Decision, kind: string): SignatureMeaning {

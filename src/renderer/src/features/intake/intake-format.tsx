@@ -92,23 +92,6 @@ export function causeText(t: TFunction, cause: string, checkName: (code: string)
   return cause;
 }
 
-export const appealStatusColor: Record<Appeal['status'], string> = {
-  notified: 'yellow',
-  applied: 'blue',
-  retesting: 'violet',
-  closed: 'gray',
-  lapsed: 'gray',
-};
-
-export function AppealStatusBadge({ status }: { status: Appeal['status'] }) {
-  const { t } = useTranslation();
-  return (
-    <Badge color={appealStatusColor[status]} variant="light" tt="none" data-testid="appeal-status" data-status={status}>
-      {t(`appeals.status.${status}`)}
-    </Badge>
-  );
-}
-
 /** The section's pages: bench queue, appeals, supplier performance, panels. */
 export function IntakeTabs({ active }: { active: 'bench' | 'appeals' | 'suppliers' | 'panels' | null }) {
   const { t } = useTranslation();

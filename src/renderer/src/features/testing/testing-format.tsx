@@ -4,10 +4,6 @@ import { useTranslation } from 'react-i18next';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
 import { href } from '../../core/router';
 
-export function worklistHref(params?: Record<string, string | undefined>): string {
-  return href('/testing', params);
-}
-
 export function oosHref(code: string): string {
   return href(`/oos/${encodeURIComponent(code)}`);
 }
