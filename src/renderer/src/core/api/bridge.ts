@@ -41,4 +41,3 @@ export function getBridge(): LotsealBridge {
 export function hostKind(): 'desktop' | 'harness' {
   return (window as unknown as { lotseal?: LotsealBridge }).lotseal ? 'desktop' : 'harness';
 }
-
