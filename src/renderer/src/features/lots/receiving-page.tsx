@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import {
-  ActionIcon,
   Anchor,
   Button,
   Checkbox,
@@ -12,7 +11,6 @@ import {
   Select,
   SimpleGrid,
   Stack,
-  Table,
   TagsInput,
   Text,
   TextInput,
@@ -34,6 +32,7 @@ import { href, navigate, useRoute } from '../../core/router';
 import { fileToBase64, formatBytes, serverFieldErrors } from '../../ui/form-errors';
 import { lotHref } from '../../ui/lot';
 import { useContractForm } from '../../ui/contract-form';
+import { EditableRows } from '../../ui/editable-rows';
 import { SupplierSamplingBadge } from '../../ui/supplier';
 
 const MAX_COA_BYTES = 10 * 1024 * 1024;
@@ -425,7 +424,8 @@ function TankerForm() {
       farms: v.farms.length > 0 ? null : t('receiving.errors.farmsRequired'),
       vehicle: v.vehicle.trim() ? null : t('receiving.errors.vehicleRequired'),
       quantity: Number(v.quantity) > 0 ? null : t('receiving.errors.quantity'),
-      receivedAt: v.receivedAt && !Number.isNaN(new Date(v.receivedAt).getTime()) ? null : t('receiving.errors.receivedAt'),
+      receivedAt:
+        v.receivedAt && !Number.isNaN(new Date(v.receivedAt).getTime()) ? null : t('receiving.errors.receivedAt'),
       ...Object.fromEntries(
         v.compartments.flatMap((c, i) => [
           [
@@ -440,8 +440,7 @@ function TankerForm() {
     }),
   });
   const save = useMutation({
-    mutationFn: (v: TankerValues) =>
-      call('lots.receiveTanker', tankerInput(v)),
+    mutationFn: (v: TankerValues) => call('lots.receiveTanker', tankerInput(v)),
     onSuccess: (lot) => {
       notifications.show({ color: 'green', message: t('receiving.saved', { code: lot.code }) });
       void qc.invalidateQueries({ queryKey: ['lots.list'] });
@@ -473,7 +472,9 @@ function TankerForm() {
               description={
                 <>
                   {t('receiving.tanker.supplierHelp')}{' '}
-                  {form.values.supplierCode ? <SupplierSamplingBadge supplierCode={form.values.supplierCode} size="xs" /> : null}
+                  {form.values.supplierCode ? (
+                    <SupplierSamplingBadge supplierCode={form.values.supplierCode} size="xs" />
+                  ) : null}
                 </>
               }
               withAsterisk
@@ -520,73 +521,48 @@ function TankerForm() {
             <Text size="xs" c="dimmed" mb={4}>
               {t('receiving.tanker.compartmentsHelp')}
             </Text>
-            <Table withTableBorder fz="sm" data-testid="tanker-compartments">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th w={110}>{t('receiving.tanker.compartment')}</Table.Th>
-                  <Table.Th>{t('receiving.tanker.seal')}</Table.Th>
-                  <Table.Th w={150}>{t('receiving.tanker.intact')}</Table.Th>
-                  <Table.Th w={50} />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {form.values.compartments.map((_, i) => (
-                  <Table.Tr key={form.key(`compartments.${i}`)}>
-                    <Table.Td>
-                      <NumberInput
-                        min={1}
-                        max={20}
-                        allowDecimal={false}
-                        size="xs"
-                        data-testid={`compartment-no-${i}`}
-                        {...form.getInputProps(`compartments.${i}.no`)}
-                      />
-                    </Table.Td>
-                    <Table.Td>
-                      <TextInput
-                        size="xs"
-                        data-testid={`compartment-seal-${i}`}
-                        {...form.getInputProps(`compartments.${i}.seal`)}
-                      />
-                    </Table.Td>
-                    <Table.Td>
-                      <Checkbox
-                        label={t('receiving.tanker.intactLabel')}
-                        data-testid={`compartment-intact-${i}`}
-                        {...form.getInputProps(`compartments.${i}.sealIntact`, { type: 'checkbox' })}
-                      />
-                    </Table.Td>
-                    <Table.Td>
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        disabled={form.values.compartments.length <= 1}
-                        aria-label={t('receiving.tanker.removeCompartment')}
-                        onClick={() => form.removeListItem('compartments', i)}
-                      >
-                        ×
-                      </ActionIcon>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-            <Button
-              mt={6}
-              size="xs"
-              variant="light"
-              disabled={form.values.compartments.length >= 20}
-              onClick={() =>
+            <EditableRows
+              testId="tanker-compartments"
+              columns={[
+                { label: t('receiving.tanker.compartment'), w: 110 },
+                { label: t('receiving.tanker.seal') },
+                { label: t('receiving.tanker.intact'), w: 150 },
+              ]}
+              count={form.values.compartments.length}
+              rowKey={(i) => form.key(`compartments.${i}`)}
+              cells={(i) => [
+                <NumberInput
+                  min={1}
+                  max={20}
+                  allowDecimal={false}
+                  size="xs"
+                  data-testid={`compartment-no-${i}`}
+                  {...form.getInputProps(`compartments.${i}.no`)}
+                />,
+                <TextInput
+                  size="xs"
+                  data-testid={`compartment-seal-${i}`}
+                  {...form.getInputProps(`compartments.${i}.seal`)}
+                />,
+                <Checkbox
+                  label={t('receiving.tanker.intactLabel')}
+                  data-testid={`compartment-intact-${i}`}
+                  {...form.getInputProps(`compartments.${i}.sealIntact`, { type: 'checkbox' })}
+                />,
+              ]}
+              max={20}
+              onRemove={(i) => form.removeListItem('compartments', i)}
+              removeLabel={t('receiving.tanker.removeCompartment')}
+              onAdd={() =>
                 form.insertListItem('compartments', {
                   no: Math.max(0, ...nos.filter(Number.isFinite)) + 1,
                   seal: '',
                   sealIntact: true,
                 })
               }
-              data-testid="compartment-add"
-            >
-              {t('receiving.tanker.addCompartment')}
-            </Button>
+              addLabel={t('receiving.tanker.addCompartment')}
+              addTestId="compartment-add"
+            />
             {touchedComp && repeated ? (
               <Text size="sm" c="red" mt={4}>
                 {t('receiving.errors.compartmentRepeated')}

@@ -1,18 +1,5 @@
 import { useState } from 'react';
-import {
-  ActionIcon,
-  Anchor,
-  Button,
-  Group,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Anchor, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -28,6 +15,7 @@ import { lotHref } from '../../ui/lot';
 import { useContractForm } from '../../ui/contract-form';
 import { todayIso } from '../../ui/dates';
 import { needsOverride, OverrideForm, type OverrideInput } from '../../ui/override-form';
+import { EditableRows } from '../../ui/editable-rows';
 
 interface Line {
   lotCode: string;
@@ -169,69 +157,44 @@ export function ShipmentPage() {
               <Text size="xs" c="dimmed" mb={4}>
                 {t('shipments.linesHelp')}
               </Text>
-              <Table withTableBorder fz="sm" data-testid="shipment-lines">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('shipments.lot')}</Table.Th>
-                    <Table.Th w={180}>{t('batches.quantity')}</Table.Th>
-                    <Table.Th w={110}>{t('batches.unit')}</Table.Th>
-                    <Table.Th w={50} />
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {form.values.lines.map((_, i) => (
-                    <Table.Tr key={form.key(`lines.${i}`)}>
-                      <Table.Td>
-                        <TextInput
-                          size="xs"
-                          styles={{ input: { fontFamily: 'monospace' } }}
-                          placeholder={t('batches.scanPlaceholder')}
-                          data-testid={`shipment-line-lot-${i}`}
-                          {...form.getInputProps(`lines.${i}.lotCode`)}
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        <TextInput
-                          size="xs"
-                          inputMode="decimal"
-                          data-testid={`shipment-line-qty-${i}`}
-                          {...form.getInputProps(`lines.${i}.quantity`)}
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        <Select
-                          size="xs"
-                          allowDeselect={false}
-                          data={[...quantityUnits]}
-                          data-testid={`shipment-line-unit-${i}`}
-                          {...form.getInputProps(`lines.${i}.unit`)}
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          disabled={form.values.lines.length <= 1}
-                          aria-label={t('shipments.removeLine')}
-                          onClick={() => form.removeListItem('lines', i)}
-                        >
-                          ×
-                        </ActionIcon>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-              <Button
-                mt={6}
-                size="xs"
-                variant="light"
-                disabled={form.values.lines.length >= 200}
-                onClick={() => form.insertListItem('lines', { lotCode: '', quantity: '', unit: 'kg' })}
-                data-testid="shipment-add-line"
-              >
-                {t('shipments.addLine')}
-              </Button>
+              <EditableRows
+                testId="shipment-lines"
+                columns={[
+                  { label: t('shipments.lot') },
+                  { label: t('batches.quantity'), w: 180 },
+                  { label: t('batches.unit'), w: 110 },
+                ]}
+                count={form.values.lines.length}
+                rowKey={(i) => form.key(`lines.${i}`)}
+                cells={(i) => [
+                  <TextInput
+                    size="xs"
+                    styles={{ input: { fontFamily: 'monospace' } }}
+                    placeholder={t('batches.scanPlaceholder')}
+                    data-testid={`shipment-line-lot-${i}`}
+                    {...form.getInputProps(`lines.${i}.lotCode`)}
+                  />,
+                  <TextInput
+                    size="xs"
+                    inputMode="decimal"
+                    data-testid={`shipment-line-qty-${i}`}
+                    {...form.getInputProps(`lines.${i}.quantity`)}
+                  />,
+                  <Select
+                    size="xs"
+                    allowDeselect={false}
+                    data={[...quantityUnits]}
+                    data-testid={`shipment-line-unit-${i}`}
+                    {...form.getInputProps(`lines.${i}.unit`)}
+                  />,
+                ]}
+                max={200}
+                onRemove={(i) => form.removeListItem('lines', i)}
+                removeLabel={t('shipments.removeLine')}
+                onAdd={() => form.insertListItem('lines', { lotCode: '', quantity: '', unit: 'kg' })}
+                addLabel={t('shipments.addLine')}
+                addTestId="shipment-add-line"
+              />
             </div>
             <ErrorAlert error={ship.error} testId="shipment-error" />
             {override ? (
