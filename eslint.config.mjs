@@ -192,7 +192,75 @@ const house = {
     };
   },
 };
-const lotseal = { rules: { boundaries, house } };
+/**
+ * The renderer's house (issue 21 §4): `core/` (router, session, api) ← `ui/` (the shared kit) ←
+ * `features/<capability>/` ← `app/` (the shell and composition root: pages, slots, home). On the
+ * resolved path of every import in src/renderer/src:
+ * - a feature imports no other feature: it links to it by route (core/router) or renders a slot
+ *   (core/slots.tsx) that app/slots.tsx fills with the owner's panel;
+ * - `ui/` and `core/` import no feature and not the shell (`app/`); features import no `app/`;
+ * - `core/` imports no `ui/`.
+ */
+const rendererHouse = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Layers of src/renderer/src: core, ui, features, app' },
+    schema: [],
+  },
+  /** @param {import('eslint').Rule.RuleContext} context */
+  create(context) {
+    const cwd = context.cwd;
+    /** @param {string} file */
+    const place = (file) => {
+      const rel = path.relative(cwd, file).split(path.sep).join('/');
+      const m = /^src\/renderer\/src\/([^/]+)(?:\/([^/]+))?/.exec(rel);
+      if (!m) return null;
+      return { layer: m[1], feature: m[1] === 'features' ? m[2] : undefined };
+    };
+    const from = place(context.filename);
+    if (!from) return {};
+    /** @param {import('estree').Node} node @param {unknown} source */
+    function check(node, source) {
+      if (typeof source !== 'string' || !(source.startsWith('./') || source.startsWith('../'))) return;
+      const to = place(path.resolve(path.dirname(context.filename), source));
+      if (!to) return;
+      if (from.layer === 'features' && to.layer === 'features' && to.feature !== from.feature) {
+        context.report({
+          node,
+          message: `features/${from.feature}/ may not import features/${to.feature}/: a feature imports only core/ and ui/ (and src/shared). Link to the other capability by route (core/router), move a shared piece into ui/, or render a slot of core/slots.tsx that app/slots.tsx fills (docs/architecture.md, issue 21).`,
+        });
+        return;
+      }
+      if ((from.layer === 'ui' || from.layer === 'core') && (to.layer === 'features' || to.layer === 'app')) {
+        context.report({
+          node,
+          message: `${from.layer}/ may not import ${to.layer === 'features' ? `features/${to.feature}/` : 'app/'}: core/ and ui/ sit below every feature and the shell. Pass what is needed in as props, or move the piece down into ${from.layer}/.`,
+        });
+        return;
+      }
+      if (from.layer === 'features' && to.layer === 'app') {
+        context.report({
+          node,
+          message: `features/${from.feature}/ may not import app/: the shell and composition root sit above every feature (router and session are in core/).`,
+        });
+        return;
+      }
+      if (from.layer === 'core' && to.layer === 'ui') {
+        context.report({
+          node,
+          message: 'core/ (router, session, api) may not import ui/: the kit builds on core, not the other way round.',
+        });
+      }
+    }
+    return {
+      /** @param {any} node */
+      'ImportDeclaration, ExportNamedDeclaration, ExportAllDeclaration, ImportExpression'(node) {
+        if (node.source && node.source.type === 'Literal') check(node, node.source.value);
+      },
+    };
+  },
+};
+const lotseal = { rules: { boundaries, house, 'renderer-house': rendererHouse } };
 
 const WHY = {
   sharedNode:
@@ -267,12 +335,12 @@ const NEW_WORKER = {
 
 /**
  * Documents open through one path (D-041): the desktop's system viewer (documents.open), or,
- * in the browser harness only, a browser tab opened by src/renderer/src/api/document-tab.tsx.
+ * in the browser harness only, a browser tab opened by src/renderer/src/core/api/document-tab.tsx.
  * The desktop window refuses new windows, so a window.open or target="_blank" anywhere else
  * silently does nothing there.
  */
 const NEW_WINDOW_MESSAGE =
-  'Open documents with showDocument()/DocumentActions (src/renderer/src/components/document-actions.tsx): the desktop denies new windows and opens PDFs in the system viewer through documents.open; only src/renderer/src/api/document-tab.tsx opens a browser tab, for the harness (docs/decisions.md D-041).';
+  'Open documents with showDocument()/DocumentActions (src/renderer/src/ui/document-actions.tsx): the desktop denies new windows and opens PDFs in the system viewer through documents.open; only src/renderer/src/core/api/document-tab.tsx opens a browser tab, for the harness (docs/decisions.md D-041).';
 const NEW_WINDOWS = [
   {
     selector:
@@ -292,7 +360,7 @@ const noSqlite = {
 
 const EXTERNAL_LINK_HELPER = 'src/main/electron/external-links.ts';
 const WORKER_SPAWN = 'src/main/workers/spawn.ts';
-const DOCUMENT_TAB = 'src/renderer/src/api/document-tab.tsx';
+const DOCUMENT_TAB = 'src/renderer/src/core/api/document-tab.tsx';
 // The import's staging database is a scratch file of its own (never the record store):
 // its SQL writes are not record changes (docs/import.md).
 const LEDGER_WRITERS = ['src/main/ledger/**', 'src/main/db/migrations/**', 'src/main/import/staging.ts'];
@@ -527,5 +595,11 @@ export default tseslint.config(
     files: [`src/main/${TS}`],
     ignores: [EXTERNAL_LINK_HELPER, WORKER_SPAWN, ...LEDGER_WRITERS, ...SQL_READERS],
     rules: { 'no-restricted-syntax': ['error', OPEN_EXTERNAL, ...SQL_WRITES, ...SQL_READS, NEW_WORKER] },
+  },
+
+  // ---- (i) the renderer's house: core ← ui ← features ← app (issue 21 §4) ----------------
+  {
+    files: ['src/renderer/src/**'],
+    rules: { 'lotseal/renderer-house': 'error' },
   },
 );

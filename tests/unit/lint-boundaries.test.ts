@@ -170,7 +170,7 @@ describe('workers and new windows (D-038, D-041)', () => {
     );
     expect(blank.map((m) => m.message).join('\n')).toContain('documents.open');
     const tab = await lint(
-      'src/renderer/src/api/document-tab.tsx',
+      'src/renderer/src/core/api/document-tab.tsx',
       'export const f = (u: string) => window.open(u, \'_blank\');\nexport const L = ({ u }: { u: string }) => <a href={u} target="_blank" rel="noopener">x</a>;\n',
     );
     expect(tab).toEqual([]);
@@ -249,5 +249,61 @@ describe('the house: layers, front doors, SQL in queries modules (issue 21)', ()
     const code = "import { lotsHandlers } from '../lots/handlers';\nimport { LotsService } from '../lots';\nexport const x = [lotsHandlers, LotsService];\n";
     expect(await lint('src/main/app/handlers.ts', code)).toEqual([]);
     expect(await lint('src/main/cli/x.ts', code)).toEqual([]);
+  });
+});
+
+describe("the renderer's house: core ← ui ← features ← app (issue 21 §4)", () => {
+  it('a feature importing another feature fails and says how to reach it', async () => {
+    const messages = await lint(
+      'src/renderer/src/features/lots/x.tsx',
+      "import { CompletenessPanel } from '../testing/completeness/completeness-panel';\nexport const C = CompletenessPanel;\n",
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.ruleId).toBe('lotseal/renderer-house');
+    expect(messages[0]?.message).toContain('features/lots/ may not import features/testing/');
+    expect(messages[0]?.message).toContain('by route');
+  });
+
+  it('a feature may import core/, ui/, src/shared and its own folders', async () => {
+    const messages = await lint(
+      'src/renderer/src/features/testing/oos/x.tsx',
+      [
+        "import { href } from '../../../core/router';",
+        "import { LotLink } from '../../../ui/lot';",
+        "import { LotCompleteness } from '../../../core/slots';",
+        "import type { ResultView } from '../../../../../shared/contract/channels/testing';",
+        "import { useReportedText } from '../reported';",
+        'export const all = [href, LotLink, LotCompleteness, useReportedText] as const;',
+        'export type R = ResultView;',
+        '',
+      ].join('\n'),
+    );
+    expect(messages).toEqual([]);
+  });
+
+  it('ui/ and core/ import no feature and not the shell; core/ imports no ui/', async () => {
+    const fromUi = await lint(
+      'src/renderer/src/ui/x.tsx',
+      "import { LotPage } from '../features/lots/lot-page';\nexport const P = LotPage;\n",
+    );
+    expect(fromUi.map((m) => m.message).join('\n')).toContain('ui/ may not import features/lots/');
+    const fromCore = await lint(
+      'src/renderer/src/core/x.ts',
+      "import { slots } from '../app/slots';\nexport const s = slots;\n",
+    );
+    expect(fromCore.map((m) => m.message).join('\n')).toContain('core/ may not import app/');
+    const coreUi = await lint(
+      'src/renderer/src/core/x.ts',
+      "import { num } from '../ui/format';\nexport const n = num;\n",
+    );
+    expect(coreUi.map((m) => m.message).join('\n')).toContain('core/ (router, session, api) may not import ui/');
+  });
+
+  it('the shell (app/) composes the features', async () => {
+    const messages = await lint(
+      'src/renderer/src/app/x.tsx',
+      "import { LotPage } from '../features/lots/lot-page';\nexport const P = LotPage;\n",
+    );
+    expect(messages).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScanDetector, isEditableTarget } from '../../src/renderer/src/features/scanner/scanner-detect';
+import { ScanDetector, isEditableTarget } from '../../src/renderer/src/core/scanner-detect';
 
 /** Feeds `text` then Enter, one key every `gap` ms from `start`; returns what Enter yields. */
 function feed(d: ScanDetector, text: string, gap: number, start = 1000, enterGap = gap): string | null {

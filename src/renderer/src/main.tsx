@@ -4,7 +4,7 @@ import '@mantine/notifications/styles.css';
 import 'mantine-datatable/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import './i18n';
+import './core/i18n';
 import { App } from './app/app';
 
 const root = document.getElementById('root');

@@ -4,8 +4,10 @@ import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import 'dayjs/locale/zh-cn';
-import { ApiError } from '../api/client';
+import { ApiError } from '../core/api/client';
+import { SlotsProvider } from '../core/slots';
 import { Root } from './root';
+import { slots } from './slots';
 
 const theme = createTheme({
   primaryColor: 'teal',
@@ -33,7 +35,9 @@ export function App() {
       <DatesProvider settings={{ locale: i18n.language === 'zh-CN' ? 'zh-cn' : 'en' }}>
         <Notifications position="top-right" />
         <QueryClientProvider client={queryClient}>
-          <Root />
+          <SlotsProvider slots={slots}>
+            <Root />
+          </SlotsProvider>
         </QueryClientProvider>
       </DatesProvider>
     </MantineProvider>

@@ -1,7 +1,7 @@
 import { Alert } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { callKey, useCall, useEvent } from '../api/hooks';
+import { callKey, useCall, useEvent } from '../core/api/hooks';
 
 const statusKey = callKey('import.status', {});
 

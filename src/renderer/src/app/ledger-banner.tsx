@@ -1,9 +1,9 @@
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { LedgerState } from '../../../shared/contract';
-import { needsAttention } from './ledger-status';
-import { navigate } from './router';
-import { formatTime } from '../components/format';
+import { needsAttention } from '../core/ledger-status';
+import { navigate } from '../core/router';
+import { formatTime } from '../ui/format';
 
 /** Shown to every user while the ledger has open findings or its anchor is behind. */
 export function LedgerBanner({ state }: { state: LedgerState | undefined }) {

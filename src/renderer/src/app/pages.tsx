@@ -1,11 +1,11 @@
 import type { ComponentType } from 'react';
-import { HomePage } from '../features/home/home-page';
+import { HomePage } from './home/home-page';
 import { AdminPage } from '../features/admin/admin-page';
 import { AuditPage } from '../features/audit/audit-page';
-import { AccountPage } from '../features/auth/account-page';
+import { AccountPage } from '../features/identity/account-page';
 import { SpecificationsPage } from '../features/catalog/specifications-page';
 import { SubjectPage } from '../features/catalog/subject-page';
-import { SpecEditorPage } from '../features/specs/spec-editor-page';
+import { SpecEditorPage } from '../features/catalog/specs/spec-editor-page';
 import { LotsSection } from '../features/lots/lots-page';
 import { ReceivingPage } from '../features/lots/receiving-page';
 import { BatchesPage } from '../features/lots/batches-page';
@@ -16,18 +16,18 @@ import { ImportPage } from '../features/import/import-page';
 import { SamplesSection } from '../features/samples/samples-section';
 import { SampleListPage } from '../features/samples/sample-list-page';
 import { RetentionPage } from '../features/samples/retention-page';
-import { SitesPage } from '../features/sites/sites-page';
+import { SitesPage } from '../features/samples/sites/sites-page';
 import { TestingSection } from '../features/testing/testing-section';
-import { ReviewSection } from '../features/review/review-section';
-import { OosSection } from '../features/oos/oos-section';
-import { TrendsPage } from '../features/trends/trends-page';
+import { ReviewSection } from '../features/testing/review/review-section';
+import { OosSection } from '../features/testing/oos/oos-section';
+import { TrendsPage } from '../features/testing/trends/trends-page';
 import { IntakeSection } from '../features/intake/intake-section';
 import { AppealsSection } from '../features/intake/appeals-section';
 import { SupplierPerformancePage } from '../features/intake/supplier-performance-page';
 import { EnvironmentSection } from '../features/environment/environment-section';
 import { InstrumentsSection } from '../features/instruments/instruments-section';
 import { DispositionSection } from '../features/disposition/disposition-section';
-import { DrillsSection } from '../features/drills/drills-section';
+import { DrillsSection } from '../features/recall/drills-section';
 import { LabelValuesPage } from '../features/release-evidence/label-values-page';
 
 /** Page key (first hash segment) → page. Later capabilities replace their placeholder here. */

@@ -1,18 +1,18 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { AppShell, Badge, Button, Group, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useMutationCall } from '../api/hooks';
-import { LangSwitch } from '../components/lang-switch';
-import { LedgerBadge } from './ledger-badge';
+import { useMutationCall } from '../core/api/hooks';
+import { LangSwitch } from '../ui/lang-switch';
+import { LedgerBadge } from '../ui/ledger-badge';
 import { LedgerBanner } from './ledger-banner';
 import { ImportBanner } from './import-banner';
-import { useLedgerStatus, useLedgerStatusFeed } from './ledger-status';
+import { useLedgerStatus, useLedgerStatusFeed } from '../core/ledger-status';
 import { navItems, navParent } from './nav';
 import { pages } from './pages';
-import { href, useRoute } from './router';
-import { sessionKey, useSession, useSetSession } from './session';
-import { useIdleLock } from './idle-lock';
-import { ScannerListener } from '../features/scanner/scanner-listener';
+import { href, useRoute } from '../core/router';
+import { sessionKey, useSession, useSetSession } from '../core/session';
+import { useIdleLock } from '../core/idle-lock';
+import { ScannerListener } from './scanner-listener';
 
 export function Shell() {
   const { t } = useTranslation();

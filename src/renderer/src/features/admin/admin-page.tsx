@@ -1,7 +1,7 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { navigate, useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
+import { navigate, useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
 import { AccountsTab } from './accounts-tab';
 import { BackupTab } from './backup-tab';
 import { SettingsTab } from './settings-tab';

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Paper, Progress, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { percent, useJob } from '../../app/jobs';
+import { useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { percent, useJob } from '../../core/jobs';
 
 export function BackupTab() {
   const { t } = useTranslation();

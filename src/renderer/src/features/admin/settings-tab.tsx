@@ -5,11 +5,11 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../../shared/contract';
-import { fieldErrors } from '../../api/errors';
-import { callKey, useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { hasPermission, useSession } from '../../app/session';
-import { validateReason } from '../auth/validators';
+import { fieldErrors } from '../../core/api/errors';
+import { callKey, useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { hasPermission, useSession } from '../../core/session';
+import { validateReason } from '../../ui/validators';
 
 const numberFields = [
   ['idleTimeoutMinutes', 1, 240],

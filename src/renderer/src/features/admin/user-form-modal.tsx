@@ -5,12 +5,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { UserView } from '../../../../shared/contract';
 import type { Role } from '../../../../shared/domain/roles';
-import { fieldErrors } from '../../api/errors';
-import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { validateNewPassword, validateReason, validateRequired, validateUserId } from '../auth/validators';
+import { fieldErrors } from '../../core/api/errors';
+import { useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { validateNewPassword, validateReason, validateRequired, validateUserId } from '../../ui/validators';
 import { RolePicker } from './role-picker';
-import { EnrolmentSignature } from './enrolment-signature';
+import { EnrolmentSignature } from '../../ui/enrolment-signature';
 
 /** Create a user (no `user`) or edit printed name and roles (with a reason). */
 export function UserFormModal({

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 import { Anchor, Badge, Code, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTimeIn, formatValue, localTimeZone, formatTime } from '../../components/format';
-import { href } from '../../app/router';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTimeIn, formatValue, localTimeZone, formatTime } from '../../ui/format';
+import { href } from '../../core/router';
 import { actionLabel, entityLabel } from './filter';
 
 /** One audit entry: who, when, where, what, why, and the field-by-field difference. */

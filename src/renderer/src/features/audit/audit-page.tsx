@@ -1,7 +1,7 @@
 import { Stack, Tabs, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { navigate, useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
+import { navigate, useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
 import { AuditTrail } from './audit-trail';
 import { ExportTab } from './export-tab';
 import { ReviewTab } from './review-tab';

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useState } from 'react';
 import {
   Badge,
   Box,
@@ -13,16 +13,13 @@ import {
   Title,
 } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
-import { useQueries } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
-import type { AuditEntryView, AuditFilter } from '../../../../shared/contract';
-import { call } from '../../api/client';
-import { callKey, useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { navigate, useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
+import type { AuditFilter } from '../../../../shared/contract';
+import { ErrorAlert } from '../../ui/error-alert';
+import { GridCell as Cell, PagedListView, usePagedList } from '../../ui/paged-list';
+import { formatTime } from '../../ui/format';
+import { navigate, useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
 import { AuditEntryDetail } from './audit-entry-detail';
 import { CsvExportButton } from './export-tab';
 import {
@@ -59,43 +56,21 @@ export function AuditTrail() {
   }
   const [selected, setSelected] = useState<number | null>(null);
 
-  const scrollRef = useRef<HTMLDivElement>(null);
-
   const apply = (p: AuditFilterParams) => {
     navigate('/audit', { tab: 'trail', ...p });
   };
 
-  // Page 0 gives the total; further pages are fetched as their rows scroll into view.
-  const first = useCall('audit.query', pageInput(filter, 0), { staleTime: 60_000 });
-  const total = first.data?.total ?? 0;
-
-  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the list re-renders on scroll by design
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+  const list = usePagedList({
+    channel: 'audit.query',
+    input: (page) => pageInput(filter, page),
+    rows: (out) => out.entries,
+    total: (out) => out.total,
+    pageSize: PAGE,
+    rowHeight: ROW_HEIGHT,
     overscan: 30,
+    staleTime: 60_000,
   });
-  const virtualItems = virtualizer.getVirtualItems();
-  const visiblePages: number[] = [];
-  if (virtualItems.length > 0) {
-    const firstPage = Math.floor((virtualItems[0]?.index ?? 0) / PAGE);
-    const lastPage = Math.floor((virtualItems[virtualItems.length - 1]?.index ?? 0) / PAGE);
-    for (let p = Math.max(1, firstPage); p <= lastPage; p++) visiblePages.push(p);
-  }
-  const pages = useQueries({
-    queries: visiblePages.map((page) => ({
-      queryKey: callKey('audit.query', pageInput(filter, page)),
-      queryFn: () => call('audit.query', pageInput(filter, page)),
-      staleTime: 60_000,
-    })),
-  });
-  const byPage = new Map<number, AuditEntryView[]>();
-  if (first.data) byPage.set(0, first.data.entries);
-  visiblePages.forEach((page, i) => {
-    const d = pages[i]?.data;
-    if (d) byPage.set(page, d.entries);
-  });
+  const { first, total } = list;
 
   const set = (k: keyof AuditFilterParams) => (e: { currentTarget: { value: string } }) =>
     setDraft({ ...draft, [k]: e.currentTarget.value });
@@ -170,92 +145,44 @@ export function AuditTrail() {
       </Group>
       <Group align="flex-start" wrap="nowrap" gap="sm">
         <Paper withBorder style={{ flex: 1, minWidth: 0 }}>
-          <div
-            style={{
-              display: 'grid',
-              gridTemplateColumns: COLUMNS,
-              fontWeight: 600,
-              fontSize: 13,
-              borderBottom: '1px solid var(--mantine-color-gray-3)',
-            }}
-            className="audit-row-header"
-          >
-            {['audit.seq', 'audit.at', 'audit.who', 'audit.action', 'audit.record', 'audit.reason'].map((k) => (
-              <div key={k} style={{ padding: '6px 8px' }}>
-                {t(k)}
-              </div>
-            ))}
-          </div>
-          <div
-            ref={scrollRef}
-            style={{ height: 'calc(100vh - 300px)', minHeight: 240, overflow: 'auto' }}
-            data-testid="audit-list"
-          >
-            {first.data && total === 0 ? (
-              <Text p="md" c="dimmed" data-testid="audit-empty">
-                {t('audit.empty')}
-              </Text>
-            ) : null}
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
-              {virtualItems.map((item) => {
-                const e = byPage.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
-                return (
-                  <div
-                    key={item.key}
-                    role="row"
-                    tabIndex={e ? 0 : -1}
-                    data-testid={e ? 'audit-row' : 'audit-row-loading'}
-                    data-seq={e?.seq}
-                    onClick={() => e && setSelected(e.seq)}
-                    onKeyDown={(ev) => {
-                      if (e && (ev.key === 'Enter' || ev.key === ' ')) setSelected(e.seq);
-                    }}
-                    style={{
-                      position: 'absolute',
-                      top: 0,
-                      left: 0,
-                      width: '100%',
-                      height: ROW_HEIGHT,
-                      transform: `translateY(${item.start}px)`,
-                      display: 'grid',
-                      gridTemplateColumns: COLUMNS,
-                      alignItems: 'center',
-                      fontSize: 13,
-                      cursor: e ? 'pointer' : 'default',
-                      borderBottom: '1px solid var(--mantine-color-gray-2)',
-                      background:
-                        e && e.seq === selected
-                          ? 'var(--mantine-color-teal-0)'
-                          : item.index % 2
-                            ? 'var(--mantine-color-gray-0)'
-                            : undefined,
-                    }}
-                  >
-                    {e ? (
-                      <>
-                        <Cell>{e.seq}</Cell>
-                        <Cell>{formatTime(e.at)}</Cell>
-                        <Cell title={e.actorId}>
-                          {e.actorName} ({e.actorId})
-                        </Cell>
-                        <Cell>
-                          <Badge variant="light" size="sm" tt="none" title={e.action}>
-                            {actionLabel(t, e.action)}
-                          </Badge>
-                        </Cell>
-                        <Cell title={`${e.entity} / ${e.entityId}`}>
-                          {entityLabel(t, e.entity)} / {e.entityId}
-                        </Cell>
-                        <Cell title={e.reason ?? undefined}>{e.reason ?? ''}</Cell>
-                      </>
-                    ) : (
-                      <Cell>{t('audit.loadingRow')}</Cell>
-                    )}
-                  </div>
-                );
-              })}
-            </div>
-          </div>
+          <PagedListView
+            list={list}
+            columns={COLUMNS}
+            header={['audit.seq', 'audit.at', 'audit.who', 'audit.action', 'audit.record', 'audit.reason'].map((k) =>
+              t(k),
+            )}
+            height="calc(100vh - 300px)"
+            testId="audit-list"
+            empty={t('audit.empty')}
+            emptyTestId="audit-empty"
+            loading={t('audit.loadingRow')}
+            loadingTestId="audit-row-loading"
+            row={(e) => ({
+              testId: 'audit-row',
+              attributes: { 'data-seq': e.seq },
+              onOpen: () => setSelected(e.seq),
+              openKeys: ['Enter', ' '],
+              selected: e.seq === selected,
+              cells: (
+                <>
+                  <Cell>{e.seq}</Cell>
+                  <Cell>{formatTime(e.at)}</Cell>
+                  <Cell title={e.actorId}>
+                    {e.actorName} ({e.actorId})
+                  </Cell>
+                  <Cell>
+                    <Badge variant="light" size="sm" tt="none" title={e.action}>
+                      {actionLabel(t, e.action)}
+                    </Badge>
+                  </Cell>
+                  <Cell title={`${e.entity} / ${e.entityId}`}>
+                    {entityLabel(t, e.entity)} / {e.entityId}
+                  </Cell>
+                  <Cell title={e.reason ?? undefined}>{e.reason ?? ''}</Cell>
+                </>
+              ),
+            })}
+          />
         </Paper>
         {selected !== null ? (
           <Paper withBorder p="sm" w={480} style={{ flexShrink: 0 }} data-testid="audit-detail-panel">
@@ -274,13 +201,5 @@ export function AuditTrail() {
         ) : null}
       </Group>
     </Stack>
-  );
-}
-
-function Cell({ children, title }: { children: ReactNode; title?: string | undefined }) {
-  return (
-    <div style={{ padding: '0 8px', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={title}>
-      {children}
-    </div>
   );
 }

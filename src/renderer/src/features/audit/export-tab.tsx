@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { Alert, Button, Code, CopyButton, Group, Paper, Progress, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { AuditFilter, JobProgress } from '../../../../shared/contract';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { percent, useJob } from '../../app/jobs';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { percent, useJob } from '../../core/jobs';
 
 /**
  * Exports for an inspector (issue 18 §9): the evidence folder (snapshot, keys, anchor,

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import i18n from '../../i18n';
+import i18n from '../../core/i18n';
 import type { AuditFilter } from '../../../../shared/contract';
 
 /** The filter lives in the URL (`#/audit?entity=user&id=alice`) so any view is linkable. */

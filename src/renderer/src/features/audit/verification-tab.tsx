@@ -4,15 +4,15 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { LedgerState } from '../../../../shared/contract';
-import { call } from '../../api/client';
-import { useCall, useEvent, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { LedgerBadge } from '../../app/ledger-badge';
-import { ledgerStatusKey, useLedgerStatus } from '../../app/ledger-status';
-import { percent, useJob } from '../../app/jobs';
-import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/signature-dialog';
+import { call } from '../../core/api/client';
+import { useCall, useEvent, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { LedgerBadge } from '../../ui/ledger-badge';
+import { ledgerStatusKey, useLedgerStatus } from '../../core/ledger-status';
+import { percent, useJob } from '../../core/jobs';
+import { hasPermission, useSession } from '../../core/session';
+import { SignatureDialog } from '../../ui/signature-dialog';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 export function VerificationTab() {

@@ -26,10 +26,10 @@ import {
   supplierKinds,
   units,
 } from '../../../../shared/contract/channels/catalog';
-import { call } from '../../api/client';
-import { fieldErrors } from '../../api/errors';
-import { ErrorAlert } from '../../components/error-alert';
-import { validateReason } from '../auth/validators';
+import { call } from '../../core/api/client';
+import { fieldErrors } from '../../core/api/errors';
+import { ErrorAlert } from '../../ui/error-alert';
+import { validateReason } from '../../ui/validators';
 import {
   initialValues,
   toFields,

@@ -10,10 +10,10 @@ import type {
   ProductView,
   SupplierView,
 } from '../../../../shared/contract/channels/catalog';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
 import { CatalogFormModal } from './catalog-form-modal';
 import { managePermission, type AnyCatalogView, type CatalogKind } from './catalog-kinds';
 

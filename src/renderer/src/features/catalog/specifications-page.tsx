@@ -1,7 +1,7 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { navigate, useRoute } from '../../app/router';
-import { SpecList } from '../specs/spec-list';
+import { navigate, useRoute } from '../../core/router';
+import { SpecList } from './specs/spec-list';
 import { CatalogList } from './catalog-list';
 import { catalogKinds } from './catalog-kinds';
 

@@ -15,13 +15,13 @@ import {
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { MaterialView, ProductView } from '../../../../shared/contract/channels/catalog';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href, useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { CreateSpecModal, type SpecSubject } from '../specs/create-spec-modal';
-import { statusColor } from '../specs/spec-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href, useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { CreateSpecModal, type SpecSubject } from './specs/create-spec-modal';
+import { statusColor } from './specs/spec-format';
 
 /** #/catalog/product/<id> and #/catalog/material/<id>: the record, its specifications, its lots. */
 export function SubjectPage() {

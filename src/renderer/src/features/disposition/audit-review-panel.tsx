@@ -3,12 +3,12 @@ import { Anchor, Badge, Button, Group, Loader, Paper, Stack, Switch, Table, Text
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { call } from '../../api/client';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/signature-dialog';
+import { useCall } from '../../core/api/hooks';
+import { call } from '../../core/api/client';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { hasPermission, useSession } from '../../core/session';
+import { SignatureDialog } from '../../ui/signature-dialog';
 import { invalidateLotViews } from './decision-actions';
 
 type Entry = NonNullable<ReturnType<typeof useCall<'disposition.auditEntries'>>['data']>['entries'][number];

@@ -5,12 +5,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { Readiness } from '../../../../shared/contract/channels/disposition';
-import { ApiError, call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/signature-dialog';
-import { LotLink, StatusBadge, traceHref } from '../lots/lot-format';
+import { ApiError, call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { hasPermission, useSession } from '../../core/session';
+import { SignatureDialog } from '../../ui/signature-dialog';
+import { LotLink, StatusBadge, traceHref } from '../../ui/lot';
 import { decisionColor, decisionMeaning, lineTitle, type Decision } from './disposition-format';
 
 /** Every query a decision changes: the lot everywhere it shows, the queue, trace and cards. */

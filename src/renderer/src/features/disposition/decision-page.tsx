@@ -1,13 +1,14 @@
 import { useRef } from 'react';
 import { Alert, Anchor, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { KindLabel, lotHref, StatusBadge, traceHref } from '../lots/lot-format';
+import { ApiError } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { KindLabel, lotHref, StatusBadge, traceHref } from '../../ui/lot';
 import { AuditReviewPanel } from './audit-review-panel';
 import { DecisionActions } from './decision-actions';
-import { ImfBadge, releaseHref } from './disposition-format';
+import { ImfBadge } from './disposition-format';
+import { releaseHref } from '../../ui/lot';
 import { LotDocuments } from './lot-documents';
 import { ReadinessChecklist } from './readiness-checklist';
 

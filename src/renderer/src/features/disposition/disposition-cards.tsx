@@ -1,8 +1,9 @@
 import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { ReadyBadge, releaseHref } from './disposition-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { ReadyBadge } from './disposition-format';
+import { releaseHref } from '../../ui/lot';
 
 const SHOWN = 6;
 

@@ -4,21 +4,15 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { ReadinessKey, evidenceSchema } from '../../../../shared/contract/channels/disposition';
 import type { SignatureMeaning } from '../../../../shared/domain/roles';
-import { href } from '../../app/router';
-import { formatTime } from '../../components/format';
-import i18n from '../../i18n';
+import { href } from '../../core/router';
+import { formatTime } from '../../ui/format';
+import i18n from '../../core/i18n';
 
 export type Evidence = z.infer<typeof evidenceSchema>;
 export type Decision = 'release' | 'accept' | 'hold' | 'reject' | 'release_from_hold';
 
 /** Bought-in lots return to "accepted" when released from hold; made lots to "released". */
 export const receivedKinds = new Set(['raw_milk', 'ingredient', 'packaging']);
-/** The kinds whose release or acceptance is decided on the decision page (raw milk keeps its intake decision). */
-export const decidedHere = new Set(['finished', 'ingredient', 'packaging', 'intermediate']);
-
-export function releaseHref(code?: string): string {
-  return code ? href(`/release/${encodeURIComponent(code)}`) : href('/release');
-}
 
 /** The signature meaning the server expects for each decision (disposition-service `decide`). */
 export function decisionMeaning(decision: Decision, kind: string): SignatureMeaning {

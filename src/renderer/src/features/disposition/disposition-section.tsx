@@ -1,4 +1,4 @@
-import { useRoute } from '../../app/router';
+import { useRoute } from '../../core/router';
 import { DecisionPage } from './decision-page';
 import { ReleaseQueuePage } from './release-queue-page';
 

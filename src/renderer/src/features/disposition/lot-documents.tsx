@@ -1,34 +1,21 @@
 import { useState } from 'react';
-import {
-  Anchor,
-  Badge,
-  Button,
-  Code,
-  Divider,
-  Group,
-  Paper,
-  SegmentedControl,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Badge, Button, Divider, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Readiness } from '../../../../shared/contract/channels/disposition';
 import type { DocumentView } from '../../../../shared/contract/channels/documents';
-import { call } from '../../api/client';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { hasPermission, useSession } from '../../app/session';
+import { call } from '../../core/api/client';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { hasPermission, useSession } from '../../core/session';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
 import { formatReported } from '../../../../shared/rules/reporting';
 import { reportedForReader } from '../../../../shared/rules/testing';
-import { DocumentActions, useHeldDocument, type HeldDocument } from '../../components/document-actions';
+import { useHeldDocument, type HeldDocument } from '../../ui/document-actions';
+import { DocumentLinks, DocumentLocalePicker, useDocumentLocale, type DocumentLocale } from '../../ui/printed-document';
 
-type DocLocale = 'en' | 'zh-CN';
+type DocLocale = DocumentLocale;
 
 /** A generated PDF as the screen holds it (blob URL revoked when replaced or unmounted). */
 function usePdf(): [
@@ -49,54 +36,6 @@ function usePdf(): [
       });
     },
   ];
-}
-
-function LocalePicker({
-  value,
-  onChange,
-  testId,
-}: {
-  value: DocLocale;
-  onChange: (l: DocLocale) => void;
-  testId: string;
-}) {
-  return (
-    <SegmentedControl
-      size="xs"
-      value={value}
-      onChange={(v) => onChange(v as DocLocale)}
-      data={[
-        { value: 'zh-CN', label: '中文' },
-        { value: 'en', label: 'English' },
-      ]}
-      data-testid={testId}
-    />
-  );
-}
-
-/** Open, print and download of a generated PDF (system viewer on the desktop, a tab in the harness), with its hash. */
-function PdfLinks({ pdf, testId }: { pdf: HeldDocument; testId: string }) {
-  const { t } = useTranslation();
-  return (
-    <Stack gap={4} data-testid={testId}>
-      <Group gap="xs" align="flex-start">
-        <Text size="sm" ff="monospace" data-testid={`${testId}-file`}>
-          {pdf.fileName}
-        </Text>
-        <DocumentActions
-          doc={pdf}
-          openLabel={t('disposition.docs.open')}
-          downloadLabel={t('disposition.docs.download')}
-          openTestId={`${testId}-open`}
-          printTestId={`${testId}-print`}
-          downloadTestId={`${testId}-download`}
-        />
-      </Group>
-      <Code style={{ wordBreak: 'break-all' }} fz="xs">
-        SHA-256 {pdf.sha256}
-      </Code>
-    </Stack>
-  );
 }
 
 /**
@@ -121,11 +60,11 @@ export function LotDocuments({ readiness }: { readiness: Readiness }) {
 }
 
 function CoaPanel({ readiness }: { readiness: Readiness }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const session = useSession();
   const qc = useQueryClient();
   const code = readiness.lotCode;
-  const [locale, setLocale] = useState<DocLocale>(i18n.language === 'en' ? 'en' : 'zh-CN');
+  const [locale, setLocale] = useDocumentLocale();
   const [pdf, setPdf] = usePdf();
   const lot = useCall('lots.get', { code }, { staleTime: 0 });
   const docs = useCall(
@@ -169,12 +108,12 @@ function CoaPanel({ readiness }: { readiness: Readiness }) {
       </Group>
       {released && canPrint ? (
         <Group gap="sm" align="flex-end">
-          <Stack gap={2}>
-            <Text size="xs" c="dimmed">
-              {t('disposition.docs.language')}
-            </Text>
-            <LocalePicker value={locale} onChange={setLocale} testId="coa-locale" />
-          </Stack>
+          <DocumentLocalePicker
+            label={t('disposition.docs.language')}
+            value={locale}
+            onChange={setLocale}
+            testId="coa-locale"
+          />
           <Button onClick={print} loading={coa.isPending} data-testid="coa-print">
             {issued.length > 0 ? t('disposition.docs.coaReprint') : t('disposition.docs.coaPrint')}
           </Button>
@@ -201,7 +140,12 @@ function CoaPanel({ readiness }: { readiness: Readiness }) {
               {t('disposition.docs.printHint')}
             </Text>
           </Group>
-          <PdfLinks pdf={pdf} testId="coa-pdf" />
+          <DocumentLinks
+            pdf={pdf}
+            testId="coa-pdf"
+            openLabel={t('disposition.docs.open')}
+            downloadLabel={t('disposition.docs.download')}
+          />
           {lot.data ? <CoaView code={code} doc={latest} locale={coa.variables?.locale ?? locale} /> : null}
         </Stack>
       ) : null}
@@ -249,7 +193,14 @@ function CoaPanel({ readiness }: { readiness: Readiness }) {
                 ))}
             </Table.Tbody>
           </Table>
-          {reopen.data && pdf && !coa.data ? <PdfLinks pdf={pdf} testId="coa-reopened" /> : null}
+          {reopen.data && pdf && !coa.data ? (
+            <DocumentLinks
+              pdf={pdf}
+              testId="coa-reopened"
+              openLabel={t('disposition.docs.open')}
+              downloadLabel={t('disposition.docs.download')}
+            />
+          ) : null}
         </>
       ) : null}
     </Paper>
@@ -442,8 +393,8 @@ function Fact({ label, value, mono }: { label: string; value: string; mono?: boo
 }
 
 function DossierPanel({ lotCode }: { lotCode: string }) {
-  const { t, i18n } = useTranslation();
-  const [locale, setLocale] = useState<DocLocale>(i18n.language === 'en' ? 'en' : 'zh-CN');
+  const { t } = useTranslation();
+  const [locale, setLocale] = useDocumentLocale();
   const [pdf, setPdf] = usePdf();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -465,12 +416,12 @@ function DossierPanel({ lotCode }: { lotCode: string }) {
         {t('disposition.docs.dossierIntro')}
       </Text>
       <Group gap="sm" align="flex-end">
-        <Stack gap={2}>
-          <Text size="xs" c="dimmed">
-            {t('disposition.docs.language')}
-          </Text>
-          <LocalePicker value={locale} onChange={setLocale} testId="dossier-locale" />
-        </Stack>
+        <DocumentLocalePicker
+          label={t('disposition.docs.language')}
+          value={locale}
+          onChange={setLocale}
+          testId="dossier-locale"
+        />
         <Button variant="light" onClick={() => void make()} loading={busy} data-testid="dossier-make">
           {t('disposition.docs.dossierMake')}
         </Button>
@@ -478,7 +429,12 @@ function DossierPanel({ lotCode }: { lotCode: string }) {
       <ErrorAlert error={error} testId="dossier-error" />
       {pdf ? (
         <Stack mt="sm" gap={4}>
-          <PdfLinks pdf={pdf} testId="dossier-pdf" />
+          <DocumentLinks
+            pdf={pdf}
+            testId="dossier-pdf"
+            openLabel={t('disposition.docs.open')}
+            downloadLabel={t('disposition.docs.download')}
+          />
         </Stack>
       ) : null}
     </Paper>

@@ -2,9 +2,8 @@ import { useState } from 'react';
 import { Anchor, Badge, Group, Paper, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Readiness } from '../../../../shared/contract/channels/disposition';
-import { ResultDrawer } from '../testing/result-drawer';
+import { LabelComparison, ResultDrawer } from '../../core/slots';
 import { evidenceHref, lineText, lineTitle, noteText, ReadyBadge, type Evidence } from './disposition-format';
-import { LabelComparisonTable } from '../release-evidence/label-comparison';
 
 /** A tick or a cross, drawn (the app has no icon font). */
 export function OkIcon({ ok }: { ok: boolean }) {
@@ -87,7 +86,7 @@ export function ReadinessChecklist({
                   </Group>
                 ) : null}
                 {l.key === 'label_values' && l.details['declared'] !== '0' ? (
-                  <LabelComparisonTable lotCode={readiness.lotCode} />
+                  <LabelComparison lotCode={readiness.lotCode} />
                 ) : null}
               </Table.Td>
             </Table.Tr>

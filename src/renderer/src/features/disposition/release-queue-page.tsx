@@ -1,11 +1,12 @@
 import { Badge, Button, Group, Loader, Paper, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ReadinessKey } from '../../../../shared/contract/channels/disposition';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { navigate, useRoute } from '../../app/router';
-import { LotLink, StatusBadge } from '../lots/lot-format';
-import { lineTitle, ReadyBadge, releaseHref } from './disposition-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { navigate, useRoute } from '../../core/router';
+import { LotLink, StatusBadge } from '../../ui/lot';
+import { lineTitle, ReadyBadge } from './disposition-format';
+import { releaseHref } from '../../ui/lot';
 
 type Filter = 'all' | 'ready' | 'blocked';
 const nowrap = { whiteSpace: 'nowrap' } as const;

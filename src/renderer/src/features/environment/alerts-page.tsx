@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { Alert, Anchor, Badge, Loader, Paper, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { SampleLink } from '../samples/sample-format';
-import { zoneColorOf } from '../sites/zone-format';
-import { num } from '../testing/testing-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { SampleLink } from '../../ui/sample';
+import { zoneColorOf } from '../../ui/zone';
+import { num } from '../../ui/format';
 import { alertHref, AlertStatusBadge, EnvTabs, targetName } from './env-format';
 
 /** `#/environment`: the alerts raised by positive swabs, open ones first (zone 1 at the top). */

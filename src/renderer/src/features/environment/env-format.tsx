@@ -1,7 +1,7 @@
 import { Badge, Button, Group } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { href } from '../../app/router';
+import { href } from '../../core/router';
 
 /** `#/environment/<code>`: one environmental alert. */
 export function alertHref(code: string): string {

@@ -1,4 +1,4 @@
-import { useRoute } from '../../app/router';
+import { useRoute } from '../../core/router';
 import { AlertPage } from './alert-page';
 import { AlertsPage } from './alerts-page';
 import { HeatmapPage } from './heatmap-page';

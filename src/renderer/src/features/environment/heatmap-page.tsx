@@ -15,10 +15,10 @@ import {
 } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { addDaysIso, todayIso } from '../intake/intake-format';
-import { zoneColorOf } from '../sites/zone-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { addDaysIso, todayIso } from '../../ui/dates';
+import { zoneColorOf } from '../../ui/zone';
 import { EnvTabs } from './env-format';
 
 type Result = 'positive' | 'negative' | 'pending';

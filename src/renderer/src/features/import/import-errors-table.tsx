@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import { Box, Group, Paper, Text } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
-import i18n from '../../i18n';
+import i18n from '../../core/i18n';
 import type { ImportReportView } from '../../../../shared/contract/channels/trace';
 import { importMessagesEn, importMessagesZh } from '../../../../shared/i18n/import-messages';
 

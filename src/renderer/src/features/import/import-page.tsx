@@ -20,12 +20,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { importFileKinds, type ImportReportView } from '../../../../shared/contract/channels/trace';
-import { ApiError, call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { percent, useJob } from '../../app/jobs';
-import { href, navigate } from '../../app/router';
-import { formatBytes } from '../lots/form-errors';
+import { ApiError, call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { percent, useJob } from '../../core/jobs';
+import { href, navigate } from '../../core/router';
+import { formatBytes } from '../../ui/form-errors';
 import { ImportErrorsTable } from './import-errors-table';
 import { uploadFiles, type ImportFileKind, type ImportFiles, type UploadProgress } from './upload';
 

@@ -1,6 +1,6 @@
 import { importFileKinds } from '../../../../shared/contract/channels/trace';
-import { call } from '../../api/client';
-import { fileToBase64 } from '../lots/form-errors';
+import { call } from '../../core/api/client';
+import { fileToBase64 } from '../../ui/form-errors';
 
 export type ImportFileKind = (typeof importFileKinds)[number];
 export type ImportFiles = Partial<Record<ImportFileKind, File>>;

@@ -1,4 +1,4 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { useRef, useState } from 'react';
 import { ActionIcon, Anchor, Button, Group, Popover, Select, Stack, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
@@ -6,10 +6,11 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
 import type { InstrumentView } from '../../../../shared/contract/channels/instruments';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
-import { call } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { useCall, useEvent } from '../../api/hooks';
-import { href } from '../../app/router';
+import { call } from '../../core/api/client';
+import { errorMessage } from '../../core/api/errors';
+import { useCall, useEvent } from '../../core/api/hooks';
+import { href } from '../../core/router';
+import type { CaptureButtonProps } from '../../core/slots';
 import { lockReasons, useInstrumentStatusSync } from './instrument-format';
 
 type Outcome = ChannelOutput<'instruments.capture'>['outcome'];
@@ -31,23 +32,6 @@ function remember(id: string): void {
   } catch {
     /* private mode: nothing to remember */
   }
-}
-
-export interface CaptureButtonProps {
-  resultId: string;
-  replicateIndex: number;
-  /** The unit the result is entered in: the server refuses readings in another unit. */
-  unit: string;
-  /** The result's stored captures (ResultView.captures): this replicate's one is marked on the button. */
-  captures?: ResultView['captures'];
-  /**
-   * The replicate's input. While focus is inside it, a reading the instrument sends on its
-   * own (its print key) is offered for this replicate.
-   */
-  children?: ReactNode;
-  /** After a capture was stored: the value and every result of the sample that changed. */
-  onCaptured?: (value: string, changed: ResultView[]) => void;
-  disabled?: boolean;
 }
 
 interface Offer {

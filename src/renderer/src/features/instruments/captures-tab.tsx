@@ -1,9 +1,9 @@
 import { Anchor, Badge, Code, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
-import { useCall } from '../../api/hooks';
-import { href } from '../../app/router';
-import { formatTime } from '../../components/format';
+import { useCall } from '../../core/api/hooks';
+import { href } from '../../core/router';
+import { formatTime } from '../../ui/format';
 import { visibleRaw } from './instrument-format';
 
 type CaptureView = ChannelOutput<'instruments.get'>['captures'][number];

@@ -3,14 +3,14 @@ import { Anchor, Badge, Button, Checkbox, Group, Loader, Modal, Stack, Table, Te
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { SignatureDialog } from '../auth/signature-dialog';
-import { testingSampleHref } from '../testing/testing-format';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { SignatureDialog } from '../../ui/signature-dialog';
+import { testingSampleHref } from '../../ui/result';
 
 /**
  * What a failed daily check or calibration casts doubt on (issue 19 §5, D-059): every result

@@ -4,9 +4,9 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
 import type { InstrumentView } from '../../../../shared/contract/channels/instruments';
-import { useEvent } from '../../api/hooks';
-import { href } from '../../app/router';
-import { formatTime } from '../../components/format';
+import { useEvent } from '../../core/api/hooks';
+import { href } from '../../core/router';
+import { formatTime } from '../../ui/format';
 
 export type InstrumentState = InstrumentView['state'];
 export type Lock = InstrumentView['lock'];

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 import { Anchor, Group, Loader, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { href, navigate } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { ErrorAlert } from '../../components/error-alert';
+import { useCall } from '../../core/api/hooks';
+import { href, navigate } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { ErrorAlert } from '../../ui/error-alert';
 import { CalibrationTab } from './calibration-tab';
 import { CapturesTab } from './captures-tab';
 import {

@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import { Autocomplete, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
-import { useCall } from '../../api/hooks';
+import { useCall } from '../../core/api/hooks';
 import { lockReasons } from './instrument-format';
 
 /**

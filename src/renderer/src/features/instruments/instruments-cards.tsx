@@ -1,8 +1,8 @@
 import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { href } from '../../app/router';
-import { ErrorAlert } from '../../components/error-alert';
+import { useCall } from '../../core/api/hooks';
+import { href } from '../../core/router';
+import { ErrorAlert } from '../../ui/error-alert';
 import { calibrationDueSoon, daysUntil, DUE_SOON_DAYS, instrumentHref, lockReasons } from './instrument-format';
 
 /** Technicians and QA: instruments that refuse captures now, or whose calibration falls due within 14 days. */

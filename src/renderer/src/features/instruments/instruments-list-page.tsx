@@ -4,11 +4,11 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { InstrumentView } from '../../../../shared/contract/channels/instruments';
-import { errorMessage } from '../../api/errors';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { ErrorAlert } from '../../components/error-alert';
+import { errorMessage } from '../../core/api/errors';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { ErrorAlert } from '../../ui/error-alert';
 import {
   CalibrationDue,
   connectionText,

@@ -1,4 +1,4 @@
-import { useRoute } from '../../app/router';
+import { useRoute } from '../../core/router';
 import { InstrumentPage, NewInstrumentPage } from './instrument-page';
 import { InstrumentsListPage } from './instruments-list-page';
 import { MethodRulesPage } from './method-rules-page';

@@ -19,12 +19,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
 import { instrumentKinds } from '../../../../shared/contract/channels/instruments';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { ErrorAlert } from '../../components/error-alert';
-import { ReasonModal } from '../admin/reason-modal';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { ErrorAlert } from '../../ui/error-alert';
+import { ReasonModal } from '../../ui/reason-modal';
 
 type Rule = ChannelOutput<'instruments.methods.list'>[number];
 type Kind = (typeof instrumentKinds)[number];

@@ -5,10 +5,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
 import type { InstrumentView } from '../../../../shared/contract/channels/instruments';
-import { call } from '../../api/client';
-import { hasPermission, useSession } from '../../app/session';
-import { ErrorAlert } from '../../components/error-alert';
-import { ReasonModal } from '../admin/reason-modal';
+import { call } from '../../core/api/client';
+import { hasPermission, useSession } from '../../core/session';
+import { ErrorAlert } from '../../ui/error-alert';
+import { ReasonModal } from '../../ui/reason-modal';
 import { configOf, draftOf, PrintConfigEditor, type PrintConfigDraft } from './print-config-editor';
 
 type TestOut = ChannelOutput<'instruments.printConfig.test'>;

@@ -20,11 +20,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChannelInput, ChannelOutput } from '../../../../shared/contract';
 import { driverIds, instrumentKinds, type InstrumentView } from '../../../../shared/contract/channels/instruments';
-import { call } from '../../api/client';
-import { hasPermission, useSession } from '../../app/session';
-import { ErrorAlert } from '../../components/error-alert';
-import { ReasonModal } from '../admin/reason-modal';
-import { serverFieldErrors } from '../lots/form-errors';
+import { call } from '../../core/api/client';
+import { hasPermission, useSession } from '../../core/session';
+import { ErrorAlert } from '../../ui/error-alert';
+import { ReasonModal } from '../../ui/reason-modal';
+import { serverFieldErrors } from '../../ui/form-errors';
 import { configOf, draftOf, emptyPrintConfig, PrintConfigEditor, type PrintConfigDraft } from './print-config-editor';
 
 type Fields = ChannelInput<'instruments.save'>['fields'];

@@ -3,10 +3,10 @@ import { Alert, Badge, Button, Group, Paper, ScrollArea, Stack, Text, TextInput 
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
 import type { InstrumentView } from '../../../../shared/contract/channels/instruments';
-import { call } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { useEvent } from '../../api/hooks';
-import { hasPermission, useSession } from '../../app/session';
+import { call } from '../../core/api/client';
+import { errorMessage } from '../../core/api/errors';
+import { useEvent } from '../../core/api/hooks';
+import { hasPermission, useSession } from '../../core/session';
 import { visibleRaw } from './instrument-format';
 
 interface Line {

@@ -1,4 +1,4 @@
-import { useRoute } from '../../app/router';
+import { useRoute } from '../../core/router';
 import { CalendarPage } from './calendar-page';
 import { SpotChecksPage } from './spot-checks-page';
 

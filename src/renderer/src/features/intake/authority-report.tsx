@@ -3,10 +3,8 @@ import {
   Alert,
   Badge,
   Button,
-  Code,
   Group,
   Paper,
-  SegmentedControl,
   SimpleGrid,
   Stack,
   Table,
@@ -15,17 +13,17 @@ import {
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { DocumentActions, showDocument, useHeldDocument } from '../../components/document-actions';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { VerdictBadge } from '../testing/testing-format';
+import { useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { showDocument, useHeldDocument } from '../../ui/document-actions';
+import { DocumentLocalePicker, PrintedDocumentResult, useDocumentLocale } from '../../ui/printed-document';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { VerdictBadge } from '../../ui/result';
 import { causeText, nameOf, type IntakeDetail } from './intake-format';
 import { limitLabel } from './panel-entry';
 
-type ReportLocale = 'en' | 'zh-CN';
 
 /**
  * The report to the county agriculture authority for a rejected tanker (第二十八条). The
@@ -37,7 +35,7 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
   const { t, i18n } = useTranslation();
   const session = useSession();
   const qc = useQueryClient();
-  const [locale, setLocale] = useState<ReportLocale>(i18n.language === 'en' ? 'en' : 'zh-CN');
+  const [locale, setLocale] = useDocumentLocale();
   const [doc, hold] = useHeldDocument();
   const [showError, setShowError] = useState<unknown>(null);
   const report = useMutationCall('intake.report');
@@ -156,21 +154,12 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
       </Paper>
 
       <Group gap="sm" align="flex-end" mt="sm">
-        <Stack gap={2}>
-          <Text size="xs" c="dimmed">
-            {t('intake.report.language')}
-          </Text>
-          <SegmentedControl
-            size="xs"
-            value={locale}
-            onChange={(v) => setLocale(v as ReportLocale)}
-            data={[
-              { value: 'zh-CN', label: '中文' },
-              { value: 'en', label: 'English' },
-            ]}
-            data-testid="authority-report-locale"
-          />
-        </Stack>
+        <DocumentLocalePicker
+          label={t('intake.report.language')}
+          value={locale}
+          onChange={setLocale}
+          testId="authority-report-locale"
+        />
         {canPrint ? (
           <Button color="red" onClick={open} loading={report.isPending} data-testid="authority-report-open">
             {t('intake.report.open')}
@@ -191,36 +180,19 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
       {r && doc ? (
         <Alert color={r.reprint ? 'orange' : 'green'} variant="light" mt="sm" data-testid="authority-report-result">
           <Stack gap={4}>
-            <Group gap="xs">
-              <Badge
-                color={r.reprint ? 'orange' : 'green'}
-                variant="light"
-                tt="none"
-                data-testid="authority-report-kind"
-              >
-                {r.reprint ? t('intake.report.reprinted') : t('intake.report.printed')}
-              </Badge>
-              <Text size="sm" ff="monospace" data-testid="authority-report-file">
-                {r.fileName}
-              </Text>
-            </Group>
-            <Text size="xs" c="dimmed">
-              SHA-256
-            </Text>
-            <Code data-testid="authority-report-sha256" style={{ wordBreak: 'break-all' }}>
-              {r.sha256}
-            </Code>
-            <DocumentActions
+            <PrintedDocumentResult
               doc={doc}
+              reprint={r.reprint}
+              testId="authority-report"
+              printedLabel={t('intake.report.printed')}
+              reprintedLabel={t('intake.report.reprinted')}
               openLabel={t('intake.report.openAgain')}
               downloadLabel={t('intake.report.download')}
+              hint={t('intake.report.sendHint')}
               openTestId="authority-report-link"
               printTestId="authority-report-print"
               downloadTestId="authority-report-download"
             />
-            <Text size="xs" c="dimmed">
-              {t('intake.report.sendHint')}
-            </Text>
           </Stack>
         </Alert>
       ) : null}

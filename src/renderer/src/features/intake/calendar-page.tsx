@@ -20,10 +20,10 @@ import { DateInput, Month } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
 import { IntakeTabs } from './intake-format';
 
 type Kind = 'holiday' | 'workday';

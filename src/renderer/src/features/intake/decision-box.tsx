@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Alert, Button, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { call } from '../../api/client';
-import { formatTime } from '../../components/format';
-import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/signature-dialog';
+import { call } from '../../core/api/client';
+import { formatTime } from '../../ui/format';
+import { hasPermission, useSession } from '../../core/session';
+import { SignatureDialog } from '../../ui/signature-dialog';
 import { causeText, nameOf, type IntakeDetail } from './intake-format';
 import { useIntakeRefresh } from './panel-entry';
 

@@ -1,37 +1,11 @@
-import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { Anchor, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href } from '../../app/router';
-import { elapsedSince, intakeHref } from './intake-format';
-
-function Card({
-  title,
-  testId,
-  alert,
-  children,
-}: {
-  title: string;
-  testId: string;
-  alert?: boolean;
-  children: ReactNode;
-}) {
-  return (
-    <Paper
-      withBorder
-      p="md"
-      radius="md"
-      data-testid={testId}
-      style={alert ? { borderColor: 'var(--mantine-color-red-5)' } : undefined}
-    >
-      <Title order={4} mb="xs">
-        {title}
-      </Title>
-      {children}
-    </Paper>
-  );
-}
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { Card } from '../../ui/card';
+import { href } from '../../core/router';
+import { intakeHref } from './intake-format';
+import { elapsedSince } from '../../ui/dates';
 
 /** Technician: tankers received and waiting at the bench (oldest first), plus intakes under way. */
 export function TankersAwaitingCard() {

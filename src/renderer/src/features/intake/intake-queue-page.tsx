@@ -14,21 +14,15 @@ import {
   Title,
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { num } from '../testing/testing-format';
-import {
-  elapsedSince,
-  intakeHref,
-  IntakeStatusBadge,
-  IntakeTabs,
-  SamplingLevelBadge,
-  SupplierSamplingBadge,
-  type IntakeStatus,
-} from './intake-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { num } from '../../ui/format';
+import { intakeHref, IntakeStatusBadge, IntakeTabs, type IntakeStatus } from './intake-format';
+import { SamplingLevelBadge, SupplierSamplingBadge } from '../../ui/supplier';
+import { elapsedSince } from '../../ui/dates';
 
 type Filter = 'open' | 'all' | IntakeStatus;
 

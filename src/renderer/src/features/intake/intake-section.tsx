@@ -1,4 +1,4 @@
-import { useRoute } from '../../app/router';
+import { useRoute } from '../../core/router';
 import { IntakeQueuePage } from './intake-queue-page';
 import { PanelsPage } from './panels-page';
 import { TankerIntakePage } from './tanker-intake-page';

@@ -3,15 +3,15 @@ import { Alert, Anchor, Badge, Button, Checkbox, Group, Loader, Paper, Stack, Ta
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/signature-dialog';
-import { LotLink, StatusBadge } from '../lots/lot-format';
-import { num } from '../testing/testing-format';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { SignatureDialog } from '../../ui/signature-dialog';
+import { LotLink, StatusBadge } from '../../ui/lot';
+import { num } from '../../ui/format';
 import { intakeHref, IntakeTabs, nameOf } from './intake-format';
 
 type Late = ChannelOutput<'intake.lateFailures.get'>;

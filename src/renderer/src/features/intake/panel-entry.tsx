@@ -18,13 +18,14 @@ import {
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
-import { call } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { SignatureDialog } from '../auth/signature-dialog';
-import { RecordCapture } from '../instruments/record-capture';
-import { num, ResultStatusBadge, testingSampleHref, VerdictBadge } from '../testing/testing-format';
+import { call } from '../../core/api/client';
+import { errorMessage } from '../../core/api/errors';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { SignatureDialog } from '../../ui/signature-dialog';
+import { RecordCapture } from '../../core/slots';
+import { num } from '../../ui/format';
+import { ResultStatusBadge, testingSampleHref, VerdictBadge } from '../../ui/result';
 import { nameOf, type IntakeCheck, type IntakeDetail } from './intake-format';
 
 const EDITABLE = new Set(['pending', 'entered', 'returned']);

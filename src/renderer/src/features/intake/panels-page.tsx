@@ -24,10 +24,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { PanelItem } from '../../../../shared/contract/channels/intake';
 import { limitText } from '../../../../shared/rules';
-import { fieldErrors } from '../../api/errors';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { hasPermission, useSession } from '../../app/session';
+import { fieldErrors } from '../../core/api/errors';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { hasPermission, useSession } from '../../core/session';
 import { IntakeTabs, isZhLang, type Panel } from './intake-format';
 import { readableRange } from './panel-entry';
 

@@ -1,7 +1,7 @@
 import { Badge, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
-import { href } from '../../app/router';
+import { href } from '../../core/router';
 
 export type SpotCheck = ChannelOutput<'spotChecks.get'>;
 export type LegacyAppeal = ChannelOutput<'appeals.list'>[number];

@@ -28,15 +28,17 @@ import { useTranslation } from 'react-i18next';
 import { spotCheckClosures } from '../../../../shared/contract/channels/intake';
 import { quantityUnits } from '../../../../shared/domain/units';
 import { retestRuleFor, sameLab } from '../../../../shared/rules/retest';
-import { fieldErrors } from '../../api/errors';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href, navigate, useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { num } from '../testing/testing-format';
-import { intakeHref, IntakeTabs, todayIso, useCheckNames } from './intake-format';
+import { fieldErrors } from '../../core/api/errors';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href, navigate, useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { num } from '../../ui/format';
+import { intakeHref, IntakeTabs, useCheckNames } from './intake-format';
+import { todayIso } from '../../ui/dates';
 import { RetestRuleBadge, SpotCheckStageBadge, type LegacyAppeal, type SpotCheck } from './spot-check-format';
 import { previewDeadline, useWorkCalendar, workingDaysLeft } from './work-calendar';
+import { contractAccepts } from '../../ui/contract-form';
 
 type Filter = 'open' | 'overdue' | 'all';
 type Item = { name: string; result: string; requirement: string | null; conforming: boolean };
@@ -834,7 +836,12 @@ function RetentionForRetest({ s, canEdit }: { s: SpotCheck; canEdit: boolean }) 
       <Group justify="flex-end" mt="xs">
         <Button
           size="xs"
-          disabled={!code || !/^\d+(\.\d+)?$/.test(quantity) || reason.trim().length < 3 || !unit}
+          disabled={
+            !code ||
+            !contractAccepts('spotChecks.retestSample', { quantity }, 'quantity') ||
+            reason.trim().length < 3 ||
+            !unit
+          }
           loading={take.isPending}
           onClick={() =>
             take.mutate({

@@ -23,13 +23,15 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { navigate, useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { num } from '../testing/testing-format';
-import { causeText, IntakeTabs, SamplingLevelBadge, todayIso, useCheckNames } from './intake-format';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { navigate, useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { num } from '../../ui/format';
+import { causeText, IntakeTabs, useCheckNames } from './intake-format';
+import { SamplingLevelBadge } from '../../ui/supplier';
+import { todayIso } from '../../ui/dates';
 
 type Perf = ChannelOutput<'suppliers.performance'>[number];
 

@@ -16,11 +16,11 @@ import {
 import { DateInput } from '@mantine/dates';
 import { useTranslation } from 'react-i18next';
 import { tankerDocumentKinds, type TankerDocumentInput } from '../../../../shared/contract/channels/intake';
-import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { hasPermission, useSession } from '../../app/session';
-import { OverrideForm } from '../lots/override-form';
+import { useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { hasPermission, useSession } from '../../core/session';
+import { OverrideForm } from '../../ui/override-form';
 import type { IntakeDetail } from './intake-format';
 import { useIntakeRefresh } from './panel-entry';
 

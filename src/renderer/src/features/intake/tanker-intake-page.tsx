@@ -19,25 +19,19 @@ import {
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { declarationKeys, type Declarations } from '../../../../shared/contract/channels/intake';
-import { ApiError } from '../../api/client';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { LotLink, StatusBadge } from '../lots/lot-format';
-import { SampleLink } from '../samples/sample-format';
+import { ApiError } from '../../core/api/client';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { LotLink, StatusBadge } from '../../ui/lot';
+import { SampleLink } from '../../ui/sample';
 import { AuthorityReport } from './authority-report';
 import { DecisionBox } from './decision-box';
-import {
-  elapsedSince,
-  nameOf,
-  IntakeStatusBadge,
-  IntakeTabs,
-  refusingDeclarations,
-  SamplingLevelBadge,
-  type IntakeDetail,
-} from './intake-format';
+import { nameOf, IntakeStatusBadge, IntakeTabs, refusingDeclarations, type IntakeDetail } from './intake-format';
+import { SamplingLevelBadge } from '../../ui/supplier';
+import { elapsedSince } from '../../ui/dates';
 import { PanelEntry, useIntakeRefresh } from './panel-entry';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
 import { DocumentsFields, DocumentsPanel, emptyDocuments } from './tanker-documents';

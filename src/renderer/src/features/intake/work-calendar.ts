@@ -1,5 +1,5 @@
 import { addWorkingDays, workingDaysBetween, type WorkCalendar } from '../../../../shared/rules';
-import { useCall } from '../../api/hooks';
+import { useCall } from '../../core/api/hooks';
 
 /**
  * The plant's working-day calendar (holidays, make-up working days 调休) for the years
@@ -41,7 +41,3 @@ export function workingDaysLeft(cal: WorkCalendar | null, today: string, deadlin
     return null;
   }
 }
-
-/** 第二十七条: 5 working days to apply for a re-test, 7 working days for the re-test report. */
-export const APPLY_DAYS = 5;
-export const REPORT_DAYS = 7;

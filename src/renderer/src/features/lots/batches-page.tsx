@@ -16,21 +16,22 @@ import {
   Title,
 } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
-import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { BatchView, LotView } from '../../../../shared/contract/channels/lots';
 import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { serverFieldErrors } from './form-errors';
-import { KindLabel, LotLink, StatusBadge, lotCodePattern, lotHref, qty, quantityPattern } from './lot-format';
-import { needsOverride, OverrideForm, type OverrideInput } from './override-form';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { serverFieldErrors } from '../../ui/form-errors';
+import { KindLabel, LotLink, StatusBadge, lotHref, qty } from '../../ui/lot';
+import { contractAccepts, useContractForm } from '../../ui/contract-form';
+import type { ChannelInput } from '../../../../shared/contract';
+import { needsOverride, OverrideForm, type OverrideInput } from '../../ui/override-form';
 
 /** Production batches (投料): start, consume lots by scan, finish with the quantity produced. */
 export function BatchesPage() {
@@ -94,13 +95,28 @@ interface StartValues {
   note: string;
 }
 
+/** The batch as batches.start takes it. */
+function startInput(v: StartValues): ChannelInput<'batches.start'> {
+  return {
+    line: v.line.trim(),
+    outputKind: v.outputKind,
+    itemCode: v.itemCode,
+    ...(v.outputLotCode.trim() ? { outputLotCode: v.outputLotCode.trim() } : {}),
+    unit: v.unit as QuantityUnit,
+    ...(v.expiryDate ? { expiryDate: v.expiryDate } : {}),
+    ...(v.note.trim() ? { note: v.note.trim() } : {}),
+  };
+}
+
 function StartBatch({ onStarted, onCancel }: { onStarted: () => void; onCancel: (() => void) | undefined }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const products = useCall('catalog.products.list', {});
   const materials = useCall('catalog.materials.list', {});
   const zh = i18n.language.startsWith('zh');
-  const form = useForm<StartValues>({
+  const form = useContractForm<'batches.start', StartValues>('batches.start', {
+    toInput: startInput,
+    messages: { outputLotCode: 'receiving.errors.lotCode' },
     initialValues: {
       line: '',
       outputKind: 'finished',
@@ -113,20 +129,10 @@ function StartBatch({ onStarted, onCancel }: { onStarted: () => void; onCancel: 
     validate: {
       line: (v) => (v.trim() ? null : t('batches.errors.line')),
       itemCode: (v) => (v ? null : t('batches.errors.item')),
-      outputLotCode: (v) => (!v.trim() || lotCodePattern.test(v.trim()) ? null : t('receiving.errors.lotCode')),
     },
   });
   const start = useMutation({
-    mutationFn: (v: StartValues) =>
-      call('batches.start', {
-        line: v.line.trim(),
-        outputKind: v.outputKind,
-        itemCode: v.itemCode,
-        ...(v.outputLotCode.trim() ? { outputLotCode: v.outputLotCode.trim() } : {}),
-        unit: v.unit as QuantityUnit,
-        ...(v.expiryDate ? { expiryDate: v.expiryDate } : {}),
-        ...(v.note.trim() ? { note: v.note.trim() } : {}),
-      }),
+    mutationFn: (v: StartValues) => call('batches.start', startInput(v)),
     onSuccess: (b) => {
       notifications.show({ color: 'green', message: t('batches.started', { code: b.code, lot: b.output.code }) });
       void qc.invalidateQueries({ queryKey: ['batches.list'] });
@@ -387,12 +393,12 @@ function ConsumeStep({ batch }: { batch: BatchView }) {
     }
     qtyRef.current?.focus();
   };
-  const qtyError =
-    touched && !(quantityPattern.test(quantity.trim()) && Number(quantity) > 0) ? t('receiving.errors.quantity') : null;
+  const qtyOk = contractAccepts('batches.consume', { quantity }, 'quantity') && Number(quantity) > 0;
+  const qtyError = touched && !qtyOk ? t('receiving.errors.quantity') : null;
   const codeError = touched && !lotCode.trim() ? t('batches.errors.lotCode') : null;
   const submit = () => {
     setTouched(true);
-    if (!lotCode.trim() || !(quantityPattern.test(quantity.trim()) && Number(quantity) > 0)) return;
+    if (!lotCode.trim() || !qtyOk) return;
     consume.mutate(undefined);
   };
 
@@ -503,7 +509,7 @@ function FinishStep({ batch }: { batch: BatchView }) {
       window.location.hash = lotHref(b.output.code);
     },
   });
-  const bad = !(quantityPattern.test(quantity.trim()) && Number(quantity) > 0);
+  const bad = !(contractAccepts('batches.finish', { quantity }, 'quantity') && Number(quantity) > 0);
   return (
     <Paper withBorder p="sm" data-testid="finish-step">
       <Text fw={600} size="sm">

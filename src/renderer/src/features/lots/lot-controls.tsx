@@ -1,7 +1,7 @@
 import { Alert, Anchor, Badge, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { LotView } from '../../../../shared/contract/channels/lots';
-import { href } from '../../app/router';
+import { href } from '../../core/router';
 
 /**
  * What stops a lot (issue 19 §2, §9): under a hold, under an open recall, or its status no

@@ -20,23 +20,22 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { SignatureMeaning } from '../../../../shared/domain/roles';
 import type { lotDecisions } from '../../../../shared/contract/channels/lots';
-import { ApiError, call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/signature-dialog';
-import { buildGenealogy, graphSize, GRAPH_MAX_NODES } from '../trace/genealogy';
-import { GenealogyGraph } from '../trace/genealogy-graph';
-import { GenealogyTree } from '../trace/genealogy-tree';
-import { MassBalance } from '../trace/mass-balance';
-import { CustomersTable, ShipmentsTable } from '../trace/trace-parts';
-import { KindLabel, LotLink, StatusBadge, qty, traceHref } from './lot-format';
+import { ApiError, call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { SignatureDialog } from '../../ui/signature-dialog';
+import { buildGenealogy, graphSize, GRAPH_MAX_NODES } from '../../ui/trace/genealogy';
+import { GenealogyGraph } from '../../ui/trace/genealogy-graph';
+import { GenealogyTree } from '../../ui/trace/genealogy-tree';
+import { MassBalance } from '../../ui/trace/mass-balance';
+import { CustomersTable, ShipmentsTable } from '../../ui/trace/trace-parts';
+import { KindLabel, LotLink, StatusBadge, qty, traceHref } from '../../ui/lot';
 import { LotControlBadges, LotStops } from './lot-controls';
-import { LotRetentionFlag } from '../samples/retention-page';
-import { CompletenessPanel } from '../completeness/completeness-panel';
-import { releaseHref } from '../disposition/disposition-format';
+import { LotCompleteness, LotRetentionFlag } from '../../core/slots';
+import { releaseHref } from '../../ui/lot';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 type Decision = (typeof lotDecisions)[number];
@@ -159,7 +158,7 @@ export function LotPage({ code }: { code: string }) {
 
       <LotRetentionFlag code={lot.code} kind={lot.kind} />
 
-      {lot.kind !== 'packaging' ? <CompletenessPanel lotCode={lot.code} /> : null}
+      {lot.kind !== 'packaging' ? <LotCompleteness lotCode={lot.code} /> : null}
 
       <Decisions
         code={lot.code}

@@ -4,11 +4,11 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { DataTable } from 'mantine-datatable';
 import { useTranslation } from 'react-i18next';
 import { lotKinds, lotStatuses, type LotView } from '../../../../shared/contract/channels/lots';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href, navigate, useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { KindLabel, LotLink, StatusBadge, qty } from './lot-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href, navigate, useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { KindLabel, LotLink, StatusBadge, qty } from '../../ui/lot';
 import { LotPage } from './lot-page';
 
 const PAGE_SIZE = 50;

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import {
-  ActionIcon,
   Anchor,
   Button,
   Checkbox,
@@ -12,7 +11,6 @@ import {
   Select,
   SimpleGrid,
   Stack,
-  Table,
   TagsInput,
   Text,
   TextInput,
@@ -20,20 +18,22 @@ import {
   Title,
 } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
-import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import type { ChannelInput } from '../../../../shared/contract';
 import type { SupplierView } from '../../../../shared/contract/channels/catalog';
 import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href, navigate, useRoute } from '../../app/router';
-import { fileToBase64, formatBytes, serverFieldErrors } from './form-errors';
-import { lotCodePattern, lotHref, quantityPattern, temperaturePattern } from './lot-format';
-import { SupplierSamplingBadge } from '../intake/intake-format';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href, navigate, useRoute } from '../../core/router';
+import { fileToBase64, formatBytes, serverFieldErrors } from '../../ui/form-errors';
+import { lotHref } from '../../ui/lot';
+import { useContractForm } from '../../ui/contract-form';
+import { EditableRows } from '../../ui/editable-rows';
+import { SupplierSamplingBadge } from '../../ui/supplier';
 
 const MAX_COA_BYTES = 10 * 1024 * 1024;
 
@@ -104,12 +104,37 @@ interface DeliveryValues {
   coa: File | null;
 }
 
+/** The delivery as lots.receive takes it (the certificate file is added when sending). */
+function deliveryInput(v: DeliveryValues): ChannelInput<'lots.receive'> {
+  return {
+    kind: v.kind,
+    materialCode: v.materialCode,
+    supplierCode: v.supplierCode,
+    supplierLot: v.supplierLot.trim(),
+    ...(v.lotCode.trim() ? { lotCode: v.lotCode.trim() } : {}),
+    quantity: v.quantity.trim(),
+    unit: v.unit as QuantityUnit,
+    containers: Number(v.containers),
+    condition: v.condition as 'intact',
+    ...(v.temperature.trim() ? { temperature: v.temperature.trim() } : {}),
+    ...(v.expiryDate ? { expiryDate: v.expiryDate } : {}),
+    ...(v.location.trim() ? { location: v.location.trim() } : {}),
+    ...(v.note.trim() ? { note: v.note.trim() } : {}),
+  };
+}
+
 function DeliveryForm() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const materials = useCall('catalog.materials.list', {});
   const suppliers = useCall('catalog.suppliers.list', {});
-  const form = useForm<DeliveryValues>({
+  const form = useContractForm<'lots.receive', DeliveryValues>('lots.receive', {
+    toInput: deliveryInput,
+    messages: {
+      lotCode: 'receiving.errors.lotCode',
+      quantity: 'receiving.errors.quantity',
+      temperature: 'receiving.errors.temperature',
+    },
     initialValues: {
       kind: 'ingredient',
       materialCode: '',
@@ -130,11 +155,9 @@ function DeliveryForm() {
       materialCode: (v) => (v ? null : t('receiving.errors.materialRequired')),
       supplierCode: (v) => (v ? null : t('receiving.errors.supplierRequired')),
       supplierLot: (v) => (v.trim() ? null : t('receiving.errors.supplierLotRequired')),
-      lotCode: (v) => (!v.trim() || lotCodePattern.test(v.trim()) ? null : t('receiving.errors.lotCode')),
-      quantity: (v) => (quantityPattern.test(v.trim()) && Number(v) > 0 ? null : t('receiving.errors.quantity')),
+      quantity: (v) => (Number(v) > 0 ? null : t('receiving.errors.quantity')),
       containers: (v) =>
         Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 100000 ? null : t('receiving.errors.containers'),
-      temperature: (v) => (!v.trim() || temperaturePattern.test(v.trim()) ? null : t('receiving.errors.temperature')),
       coa: (f) =>
         f && f.size === 0
           ? t('receiving.errors.coaEmpty')
@@ -146,19 +169,7 @@ function DeliveryForm() {
   const save = useMutation({
     mutationFn: async (v: DeliveryValues) =>
       call('lots.receive', {
-        kind: v.kind,
-        materialCode: v.materialCode,
-        supplierCode: v.supplierCode,
-        supplierLot: v.supplierLot.trim(),
-        ...(v.lotCode.trim() ? { lotCode: v.lotCode.trim() } : {}),
-        quantity: v.quantity.trim(),
-        unit: v.unit as QuantityUnit,
-        containers: Number(v.containers),
-        condition: v.condition as 'intact',
-        ...(v.temperature.trim() ? { temperature: v.temperature.trim() } : {}),
-        ...(v.expiryDate ? { expiryDate: v.expiryDate } : {}),
-        ...(v.location.trim() ? { location: v.location.trim() } : {}),
-        ...(v.note.trim() ? { note: v.note.trim() } : {}),
+        ...deliveryInput(v),
         ...(v.coa ? { coa: { fileName: v.coa.name, base64: await fileToBase64(v.coa) } } : {}),
       }),
     onSuccess: (lot) => {
@@ -367,12 +378,35 @@ function nowLocal(): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/** The tanker as lots.receiveTanker takes it. */
+function tankerInput(v: TankerValues): ChannelInput<'lots.receiveTanker'> {
+  const at = new Date(v.receivedAt);
+  return {
+    supplierCode: v.supplierCode,
+    farms: v.farms.map((f) => f.trim()).filter(Boolean),
+    vehicle: v.vehicle.trim(),
+    compartments: v.compartments.map((c) => ({ no: Number(c.no), seal: c.seal.trim(), sealIntact: c.sealIntact })),
+    ...(v.lotCode.trim() ? { lotCode: v.lotCode.trim() } : {}),
+    quantity: v.quantity.trim(),
+    unit: v.unit as 'kg',
+    temperature: v.temperature.trim(),
+    receivedAt: Number.isNaN(at.getTime()) ? v.receivedAt : at.toISOString(),
+    ...(v.note.trim() ? { note: v.note.trim() } : {}),
+  };
+}
+
 function TankerForm() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const suppliers = useCall('catalog.suppliers.list', {});
   const [touchedComp, setTouchedComp] = useState(false);
-  const form = useForm<TankerValues>({
+  const form = useContractForm<'lots.receiveTanker', TankerValues>('lots.receiveTanker', {
+    toInput: tankerInput,
+    messages: {
+      lotCode: 'receiving.errors.lotCode',
+      quantity: 'receiving.errors.quantity',
+      temperature: 'receiving.errors.temperatureRequired',
+    },
     initialValues: {
       supplierCode: '',
       farms: [],
@@ -385,35 +419,28 @@ function TankerForm() {
       receivedAt: nowLocal(),
       note: '',
     },
-    validate: {
-      supplierCode: (v) => (v ? null : t('receiving.errors.supplierRequired')),
-      farms: (v) => (v.length > 0 ? null : t('receiving.errors.farmsRequired')),
-      vehicle: (v) => (v.trim() ? null : t('receiving.errors.vehicleRequired')),
-      lotCode: (v) => (!v.trim() || lotCodePattern.test(v.trim()) ? null : t('receiving.errors.lotCode')),
-      quantity: (v) => (quantityPattern.test(v.trim()) && Number(v) > 0 ? null : t('receiving.errors.quantity')),
-      temperature: (v) => (temperaturePattern.test(v.trim()) ? null : t('receiving.errors.temperatureRequired')),
-      receivedAt: (v) => (v && !Number.isNaN(new Date(v).getTime()) ? null : t('receiving.errors.receivedAt')),
-      compartments: {
-        no: (v) =>
-          Number.isInteger(Number(v)) && Number(v) >= 1 && Number(v) <= 20 ? null : t('receiving.errors.compartmentNo'),
-        seal: (v) => (v.trim() ? null : t('receiving.errors.sealRequired')),
-      },
-    },
+    validate: (v) => ({
+      supplierCode: v.supplierCode ? null : t('receiving.errors.supplierRequired'),
+      farms: v.farms.length > 0 ? null : t('receiving.errors.farmsRequired'),
+      vehicle: v.vehicle.trim() ? null : t('receiving.errors.vehicleRequired'),
+      quantity: Number(v.quantity) > 0 ? null : t('receiving.errors.quantity'),
+      receivedAt:
+        v.receivedAt && !Number.isNaN(new Date(v.receivedAt).getTime()) ? null : t('receiving.errors.receivedAt'),
+      ...Object.fromEntries(
+        v.compartments.flatMap((c, i) => [
+          [
+            `compartments.${i}.no`,
+            Number.isInteger(Number(c.no)) && Number(c.no) >= 1 && Number(c.no) <= 20
+              ? null
+              : t('receiving.errors.compartmentNo'),
+          ],
+          [`compartments.${i}.seal`, c.seal.trim() ? null : t('receiving.errors.sealRequired')],
+        ]),
+      ),
+    }),
   });
   const save = useMutation({
-    mutationFn: (v: TankerValues) =>
-      call('lots.receiveTanker', {
-        supplierCode: v.supplierCode,
-        farms: v.farms.map((f) => f.trim()).filter(Boolean),
-        vehicle: v.vehicle.trim(),
-        compartments: v.compartments.map((c) => ({ no: Number(c.no), seal: c.seal.trim(), sealIntact: c.sealIntact })),
-        ...(v.lotCode.trim() ? { lotCode: v.lotCode.trim() } : {}),
-        quantity: v.quantity.trim(),
-        unit: v.unit as 'kg',
-        temperature: v.temperature.trim(),
-        receivedAt: new Date(v.receivedAt).toISOString(),
-        ...(v.note.trim() ? { note: v.note.trim() } : {}),
-      }),
+    mutationFn: (v: TankerValues) => call('lots.receiveTanker', tankerInput(v)),
     onSuccess: (lot) => {
       notifications.show({ color: 'green', message: t('receiving.saved', { code: lot.code }) });
       void qc.invalidateQueries({ queryKey: ['lots.list'] });
@@ -445,7 +472,9 @@ function TankerForm() {
               description={
                 <>
                   {t('receiving.tanker.supplierHelp')}{' '}
-                  {form.values.supplierCode ? <SupplierSamplingBadge supplierCode={form.values.supplierCode} size="xs" /> : null}
+                  {form.values.supplierCode ? (
+                    <SupplierSamplingBadge supplierCode={form.values.supplierCode} size="xs" />
+                  ) : null}
                 </>
               }
               withAsterisk
@@ -492,73 +521,48 @@ function TankerForm() {
             <Text size="xs" c="dimmed" mb={4}>
               {t('receiving.tanker.compartmentsHelp')}
             </Text>
-            <Table withTableBorder fz="sm" data-testid="tanker-compartments">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th w={110}>{t('receiving.tanker.compartment')}</Table.Th>
-                  <Table.Th>{t('receiving.tanker.seal')}</Table.Th>
-                  <Table.Th w={150}>{t('receiving.tanker.intact')}</Table.Th>
-                  <Table.Th w={50} />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {form.values.compartments.map((_, i) => (
-                  <Table.Tr key={form.key(`compartments.${i}`)}>
-                    <Table.Td>
-                      <NumberInput
-                        min={1}
-                        max={20}
-                        allowDecimal={false}
-                        size="xs"
-                        data-testid={`compartment-no-${i}`}
-                        {...form.getInputProps(`compartments.${i}.no`)}
-                      />
-                    </Table.Td>
-                    <Table.Td>
-                      <TextInput
-                        size="xs"
-                        data-testid={`compartment-seal-${i}`}
-                        {...form.getInputProps(`compartments.${i}.seal`)}
-                      />
-                    </Table.Td>
-                    <Table.Td>
-                      <Checkbox
-                        label={t('receiving.tanker.intactLabel')}
-                        data-testid={`compartment-intact-${i}`}
-                        {...form.getInputProps(`compartments.${i}.sealIntact`, { type: 'checkbox' })}
-                      />
-                    </Table.Td>
-                    <Table.Td>
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        disabled={form.values.compartments.length <= 1}
-                        aria-label={t('receiving.tanker.removeCompartment')}
-                        onClick={() => form.removeListItem('compartments', i)}
-                      >
-                        ×
-                      </ActionIcon>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-            <Button
-              mt={6}
-              size="xs"
-              variant="light"
-              disabled={form.values.compartments.length >= 20}
-              onClick={() =>
+            <EditableRows
+              testId="tanker-compartments"
+              columns={[
+                { label: t('receiving.tanker.compartment'), w: 110 },
+                { label: t('receiving.tanker.seal') },
+                { label: t('receiving.tanker.intact'), w: 150 },
+              ]}
+              count={form.values.compartments.length}
+              rowKey={(i) => form.key(`compartments.${i}`)}
+              cells={(i) => [
+                <NumberInput
+                  min={1}
+                  max={20}
+                  allowDecimal={false}
+                  size="xs"
+                  data-testid={`compartment-no-${i}`}
+                  {...form.getInputProps(`compartments.${i}.no`)}
+                />,
+                <TextInput
+                  size="xs"
+                  data-testid={`compartment-seal-${i}`}
+                  {...form.getInputProps(`compartments.${i}.seal`)}
+                />,
+                <Checkbox
+                  label={t('receiving.tanker.intactLabel')}
+                  data-testid={`compartment-intact-${i}`}
+                  {...form.getInputProps(`compartments.${i}.sealIntact`, { type: 'checkbox' })}
+                />,
+              ]}
+              max={20}
+              onRemove={(i) => form.removeListItem('compartments', i)}
+              removeLabel={t('receiving.tanker.removeCompartment')}
+              onAdd={() =>
                 form.insertListItem('compartments', {
                   no: Math.max(0, ...nos.filter(Number.isFinite)) + 1,
                   seal: '',
                   sealIntact: true,
                 })
               }
-              data-testid="compartment-add"
-            >
-              {t('receiving.tanker.addCompartment')}
-            </Button>
+              addLabel={t('receiving.tanker.addCompartment')}
+              addTestId="compartment-add"
+            />
             {touchedComp && repeated ? (
               <Text size="sm" c="red" mt={4}>
                 {t('receiving.errors.compartmentRepeated')}

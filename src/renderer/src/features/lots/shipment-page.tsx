@@ -1,31 +1,21 @@
 import { useState } from 'react';
-import {
-  ActionIcon,
-  Anchor,
-  Button,
-  Group,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Anchor, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
-import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import type { ChannelInput } from '../../../../shared/contract';
 import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href } from '../../app/router';
-import { serverFieldErrors } from './form-errors';
-import { lotHref, quantityPattern, today } from './lot-format';
-import { needsOverride, OverrideForm, type OverrideInput } from './override-form';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href } from '../../core/router';
+import { serverFieldErrors } from '../../ui/form-errors';
+import { lotHref } from '../../ui/lot';
+import { useContractForm } from '../../ui/contract-form';
+import { todayIso } from '../../ui/dates';
+import { needsOverride, OverrideForm, type OverrideInput } from '../../ui/override-form';
+import { EditableRows } from '../../ui/editable-rows';
 
 interface Line {
   lotCode: string;
@@ -40,12 +30,24 @@ interface ShipmentValues {
   lines: Line[];
 }
 
-const shipmentCodePattern = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,59}$/;
-
 function suggestedCode(): string {
   const d = new Date();
   const p = (n: number) => String(n).padStart(2, '0');
   return `SH-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
+}
+
+/** The shipment as shipments.create takes it (a QA manager's override is added when needed). */
+function shipmentInput(v: ShipmentValues): ChannelInput<'shipments.create'> {
+  return {
+    shipmentCode: v.shipmentCode.trim(),
+    customerCode: v.customerCode,
+    date: v.date,
+    lines: v.lines.map((l) => ({
+      lotCode: l.lotCode.trim(),
+      quantity: l.quantity.trim(),
+      unit: l.unit as QuantityUnit,
+    })),
+  };
 }
 
 /** A shipment to a customer: one line per lot. Lots not released need a QA manager's override. */
@@ -54,36 +56,32 @@ export function ShipmentPage() {
   const qc = useQueryClient();
   const customers = useCall('catalog.customers.list', {});
   const [override, setOverride] = useState(false);
-  const form = useForm<ShipmentValues>({
+  const form = useContractForm<'shipments.create', ShipmentValues>('shipments.create', {
+    toInput: shipmentInput,
+    messages: {
+      shipmentCode: 'shipments.errors.code',
+      date: 'shipments.errors.date',
+      'lines.*.quantity': 'receiving.errors.quantity',
+    },
     initialValues: {
       shipmentCode: suggestedCode(),
       customerCode: '',
-      date: today(),
+      date: todayIso(),
       lines: [{ lotCode: '', quantity: '', unit: 'kg' }],
     },
-    validate: {
-      shipmentCode: (v) => (shipmentCodePattern.test(v.trim()) ? null : t('shipments.errors.code')),
-      customerCode: (v) => (v ? null : t('shipments.errors.customer')),
-      date: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? null : t('shipments.errors.date')),
-      lines: {
-        lotCode: (v) => (v.trim() ? null : t('batches.errors.lotCode')),
-        quantity: (v) => (quantityPattern.test(v.trim()) && Number(v) > 0 ? null : t('receiving.errors.quantity')),
-      },
-    },
+    validate: (v) => ({
+      customerCode: v.customerCode ? null : t('shipments.errors.customer'),
+      ...Object.fromEntries(
+        v.lines.flatMap((l, i) => [
+          [`lines.${i}.lotCode`, l.lotCode.trim() ? null : t('batches.errors.lotCode')],
+          [`lines.${i}.quantity`, Number(l.quantity) > 0 ? null : t('receiving.errors.quantity')],
+        ]),
+      ),
+    }),
   });
   const ship = useMutation({
     mutationFn: ({ v, o }: { v: ShipmentValues; o?: OverrideInput }) =>
-      call('shipments.create', {
-        shipmentCode: v.shipmentCode.trim(),
-        customerCode: v.customerCode,
-        date: v.date,
-        lines: v.lines.map((l) => ({
-          lotCode: l.lotCode.trim(),
-          quantity: l.quantity.trim(),
-          unit: l.unit as QuantityUnit,
-        })),
-        ...(o ? { override: o } : {}),
-      }),
+      call('shipments.create', { ...shipmentInput(v), ...(o ? { override: o } : {}) }),
     onSuccess: (r, { v }) => {
       notifications.show({
         color: 'green',
@@ -140,7 +138,7 @@ export function ShipmentPage() {
                 label={t('shipments.date')}
                 valueFormat="YYYY-MM-DD"
                 withAsterisk
-                maxDate={today()}
+                maxDate={todayIso()}
                 value={form.values.date || null}
                 onChange={(v) => form.setFieldValue('date', v ?? '')}
                 error={form.errors['date']}
@@ -159,69 +157,44 @@ export function ShipmentPage() {
               <Text size="xs" c="dimmed" mb={4}>
                 {t('shipments.linesHelp')}
               </Text>
-              <Table withTableBorder fz="sm" data-testid="shipment-lines">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('shipments.lot')}</Table.Th>
-                    <Table.Th w={180}>{t('batches.quantity')}</Table.Th>
-                    <Table.Th w={110}>{t('batches.unit')}</Table.Th>
-                    <Table.Th w={50} />
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {form.values.lines.map((_, i) => (
-                    <Table.Tr key={form.key(`lines.${i}`)}>
-                      <Table.Td>
-                        <TextInput
-                          size="xs"
-                          styles={{ input: { fontFamily: 'monospace' } }}
-                          placeholder={t('batches.scanPlaceholder')}
-                          data-testid={`shipment-line-lot-${i}`}
-                          {...form.getInputProps(`lines.${i}.lotCode`)}
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        <TextInput
-                          size="xs"
-                          inputMode="decimal"
-                          data-testid={`shipment-line-qty-${i}`}
-                          {...form.getInputProps(`lines.${i}.quantity`)}
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        <Select
-                          size="xs"
-                          allowDeselect={false}
-                          data={[...quantityUnits]}
-                          data-testid={`shipment-line-unit-${i}`}
-                          {...form.getInputProps(`lines.${i}.unit`)}
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          disabled={form.values.lines.length <= 1}
-                          aria-label={t('shipments.removeLine')}
-                          onClick={() => form.removeListItem('lines', i)}
-                        >
-                          ×
-                        </ActionIcon>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-              <Button
-                mt={6}
-                size="xs"
-                variant="light"
-                disabled={form.values.lines.length >= 200}
-                onClick={() => form.insertListItem('lines', { lotCode: '', quantity: '', unit: 'kg' })}
-                data-testid="shipment-add-line"
-              >
-                {t('shipments.addLine')}
-              </Button>
+              <EditableRows
+                testId="shipment-lines"
+                columns={[
+                  { label: t('shipments.lot') },
+                  { label: t('batches.quantity'), w: 180 },
+                  { label: t('batches.unit'), w: 110 },
+                ]}
+                count={form.values.lines.length}
+                rowKey={(i) => form.key(`lines.${i}`)}
+                cells={(i) => [
+                  <TextInput
+                    size="xs"
+                    styles={{ input: { fontFamily: 'monospace' } }}
+                    placeholder={t('batches.scanPlaceholder')}
+                    data-testid={`shipment-line-lot-${i}`}
+                    {...form.getInputProps(`lines.${i}.lotCode`)}
+                  />,
+                  <TextInput
+                    size="xs"
+                    inputMode="decimal"
+                    data-testid={`shipment-line-qty-${i}`}
+                    {...form.getInputProps(`lines.${i}.quantity`)}
+                  />,
+                  <Select
+                    size="xs"
+                    allowDeselect={false}
+                    data={[...quantityUnits]}
+                    data-testid={`shipment-line-unit-${i}`}
+                    {...form.getInputProps(`lines.${i}.unit`)}
+                  />,
+                ]}
+                max={200}
+                onRemove={(i) => form.removeListItem('lines', i)}
+                removeLabel={t('shipments.removeLine')}
+                onAdd={() => form.insertListItem('lines', { lotCode: '', quantity: '', unit: 'kg' })}
+                addLabel={t('shipments.addLine')}
+                addTestId="shipment-add-line"
+              />
             </div>
             <ErrorAlert error={ship.error} testId="shipment-error" />
             {override ? (

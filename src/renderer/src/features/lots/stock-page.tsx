@@ -15,18 +15,20 @@ import {
 } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { stockMovements } from '../../../../shared/contract/channels/lots';
 import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
-import { call } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href, useRoute } from '../../app/router';
-import { serverFieldErrors } from './form-errors';
-import { KindLabel, StatusBadge, lotHref, qty, quantityPattern, signedQuantityPattern, today } from './lot-format';
+import { call } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href, useRoute } from '../../core/router';
+import { serverFieldErrors } from '../../ui/form-errors';
+import { KindLabel, StatusBadge, lotHref, qty } from '../../ui/lot';
+import { useContractForm } from '../../ui/contract-form';
+import type { ChannelInput } from '../../../../shared/contract';
+import { todayIso } from '../../ui/dates';
 
 type Movement = (typeof stockMovements)[number];
 
@@ -40,33 +42,51 @@ interface StockValues {
   reason: string;
 }
 
+/** The movement as stock.record takes it. */
+function stockInput(v: StockValues): ChannelInput<'stock.record'> {
+  return {
+    lotCode: v.lotCode.trim(),
+    movement: v.movement,
+    quantity: v.quantity.trim(),
+    unit: v.unit as QuantityUnit,
+    date: v.date,
+    ...(v.location.trim() ? { location: v.location.trim() } : {}),
+    ...(v.reason.trim() ? { reason: v.reason.trim() } : {}),
+  };
+}
+
 /** Stock counts, samples taken, waste, customer returns and adjustments of one lot. */
 export function StockPage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const route = useRoute();
   const initialLot = route.params.get('lot') ?? '';
-  const form = useForm<StockValues>({
+  const form = useContractForm<'stock.record', StockValues>('stock.record', {
+    toInput: stockInput,
+    messages: {
+      quantity: (v) => (v.movement === 'adjustment' ? 'stock.errors.adjustment' : 'stock.errors.quantity'),
+      date: 'shipments.errors.date',
+    },
     initialValues: {
       lotCode: initialLot,
       movement: 'on_hand',
       quantity: '',
       unit: 'kg',
-      date: today(),
+      date: todayIso(),
       location: '',
       reason: '',
     },
     validate: {
       lotCode: (v) => (v.trim() ? null : t('batches.errors.lotCode')),
+      // Only an adjustment may lower the quantity (the contract takes a signed decimal for every movement).
       quantity: (v, values) =>
         values.movement === 'adjustment'
-          ? signedQuantityPattern.test(v.trim()) && Number(v) !== 0
+          ? Number(v) !== 0
             ? null
             : t('stock.errors.adjustment')
-          : quantityPattern.test(v.trim())
-            ? null
-            : t('stock.errors.quantity'),
-      date: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? null : t('shipments.errors.date')),
+          : v.trim().startsWith('-')
+            ? t('stock.errors.quantity')
+            : null,
       reason: (v, values) =>
         values.movement === 'adjustment' && v.trim().length < 3 ? t('validation.reasonRequired') : null,
     },
@@ -74,16 +94,7 @@ export function StockPage() {
   const [code] = useDebouncedValue(form.values.lotCode.trim(), 300);
   const lot = useCall('lots.get', { code }, { enabled: code.length > 0, retry: false, staleTime: 0 });
   const save = useMutation({
-    mutationFn: (v: StockValues) =>
-      call('stock.record', {
-        lotCode: v.lotCode.trim(),
-        movement: v.movement,
-        quantity: v.quantity.trim(),
-        unit: v.unit as QuantityUnit,
-        date: v.date,
-        ...(v.location.trim() ? { location: v.location.trim() } : {}),
-        ...(v.reason.trim() ? { reason: v.reason.trim() } : {}),
-      }),
+    mutationFn: (v: StockValues) => call('stock.record', stockInput(v)),
     onSuccess: (l) => {
       notifications.show({ color: 'green', message: t('stock.saved', { code: l.code }) });
       void qc.invalidateQueries({ queryKey: ['lots.get'] });
@@ -178,7 +189,7 @@ export function StockPage() {
               <DateInput
                 label={t('stock.date')}
                 valueFormat="YYYY-MM-DD"
-                maxDate={today()}
+                maxDate={todayIso()}
                 withAsterisk
                 value={form.values.date || null}
                 onChange={(v) => form.setFieldValue('date', v ?? '')}

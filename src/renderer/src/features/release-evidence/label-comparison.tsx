@@ -1,9 +1,9 @@
 import { Anchor, Badge, Loader, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { LabelComparison } from '../../../../shared/contract/channels/release-evidence';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href } from '../../app/router';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href } from '../../core/router';
 import { ruleText } from './label-values-page';
 
 type Row = LabelComparison['rows'][number];

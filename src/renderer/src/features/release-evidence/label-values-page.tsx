@@ -27,12 +27,13 @@ import type { LabelValueView } from '../../../../shared/contract/channels/releas
 import { bases } from '../../../../shared/catalog/spec-schema';
 import { quantityUnits } from '../../../../shared/domain/units';
 import { GB13432_SOURCE_EN, GB13432_SOURCE_ZH } from '../../../../shared/rules/label-values';
-import { fieldErrors } from '../../api/errors';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href, navigate, useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
+import { fieldErrors } from '../../core/api/errors';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href, navigate, useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { contractAccepts } from '../../ui/contract-form';
 
 type Labels = ChannelOutput<'labels.list'>;
 
@@ -552,7 +553,7 @@ function RetentionProfile({ productCode, canManage }: { productCode: string; can
               size="xs"
               loading={save.isPending}
               disabled={
-                !/^\d+(\.\d+)?$/.test(quantity) ||
+                !contractAccepts('retention.profile.save', { requiredQuantity: quantity }, 'requiredQuantity') ||
                 !unit ||
                 basisNote.trim().length < 2 ||
                 storage.trim().length < 2 ||

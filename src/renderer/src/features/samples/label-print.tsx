@@ -1,13 +1,13 @@
 import { useState } from 'react';
-import { Badge, Button, Code, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
+import { Button, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { DocumentActions, showDocument, useHeldDocument } from '../../components/document-actions';
+import { useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { showDocument, useHeldDocument } from '../../ui/document-actions';
+import { DocumentLocalePicker, PrintedDocumentResult, useDocumentLocale } from '../../ui/printed-document';
 
 type Size = '50x30' | '60x40' | '100x50';
-type LabelLocale = 'en' | 'zh-CN';
 
 /**
  * Print (or reprint) a sample's label: the server makes the PDF and records it with its
@@ -16,10 +16,10 @@ type LabelLocale = 'en' | 'zh-CN';
  * prints it (D-041). Open and download stay available.
  */
 export function LabelPrint({ code, testId = 'label-print', compact }: { code: string; testId?: string; compact?: boolean }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const qc = useQueryClient();
   const [size, setSize] = useState<Size>('50x30');
-  const [locale, setLocale] = useState<LabelLocale>(i18n.language === 'en' ? 'en' : 'zh-CN');
+  const [locale, setLocale] = useDocumentLocale();
   const [doc, hold] = useHeldDocument();
   const [showError, setShowError] = useState<unknown>(null);
   const print = useMutationCall('samples.printLabel');
@@ -60,21 +60,7 @@ export function LabelPrint({ code, testId = 'label-print', compact }: { code: st
               data-testid="label-size"
             />
           </Stack>
-          <Stack gap={2}>
-            <Text size="xs" c="dimmed">
-              {t('samples.label.language')}
-            </Text>
-            <SegmentedControl
-              size="xs"
-              value={locale}
-              onChange={(v) => setLocale(v as LabelLocale)}
-              data={[
-                { value: 'zh-CN', label: '中文' },
-                { value: 'en', label: 'English' },
-              ]}
-              data-testid="label-locale"
-            />
-          </Stack>
+          <DocumentLocalePicker label={t('samples.label.language')} value={locale} onChange={setLocale} testId="label-locale" />
           <Button onClick={doPrint} loading={print.isPending} data-testid="label-print-button">
             {r ? t('samples.label.reprint') : t('samples.label.print')}
           </Button>
@@ -82,31 +68,19 @@ export function LabelPrint({ code, testId = 'label-print', compact }: { code: st
         <ErrorAlert error={print.error ?? showError} testId="label-error" />
         {r && doc ? (
           <Stack gap={4} data-testid="label-result">
-            <Group gap="xs">
-              <Badge color={r.reprint ? 'orange' : 'green'} variant="light" tt="none" data-testid="label-kind">
-                {r.reprint ? t('samples.label.reprinted') : t('samples.label.printed')}
-              </Badge>
-              <Text size="sm" ff="monospace" data-testid="label-file">
-                {r.fileName}
-              </Text>
-            </Group>
-            <Text size="xs" c="dimmed">
-              SHA-256
-            </Text>
-            <Code data-testid="label-sha256" style={{ wordBreak: 'break-all' }}>
-              {r.sha256}
-            </Code>
-            <DocumentActions
+            <PrintedDocumentResult
               doc={doc}
+              reprint={r.reprint}
+              testId="label"
+              printedLabel={t('samples.label.printed')}
+              reprintedLabel={t('samples.label.reprinted')}
               openLabel={t('samples.label.open')}
               downloadLabel={t('samples.label.download')}
+              hint={t('samples.label.printHint')}
               openTestId="label-open"
               printTestId="label-print-again"
               downloadTestId="label-download"
             />
-            <Text size="xs" c="dimmed">
-              {t('samples.label.printHint')}
-            </Text>
           </Stack>
         ) : null}
       </Stack>

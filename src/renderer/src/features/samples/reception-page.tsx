@@ -17,7 +17,6 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -28,16 +27,18 @@ import {
   type SampleView,
 } from '../../../../shared/contract/channels/samples';
 import { quantityUnits, type QuantityUnit } from '../../../../shared/domain/units';
-import { ApiError, call } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { useRoute } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { serverFieldErrors } from '../lots/form-errors';
-import { LotLink, quantityPattern, temperaturePattern } from '../lots/lot-format';
+import { ApiError, call } from '../../core/api/client';
+import { errorMessage } from '../../core/api/errors';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { useRoute } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { serverFieldErrors } from '../../ui/form-errors';
+import { LotLink } from '../../ui/lot';
+import { useContractForm } from '../../ui/contract-form';
+import type { ChannelInput } from '../../../../shared/contract';
 import { LabelPrint } from './label-print';
-import { SampleLink, SampleStatusBadge, isSiteKind, localToInstant, sampleHref } from './sample-format';
+import { SampleLink, SampleStatusBadge, isSiteKind, localToInstant, sampleHref } from '../../ui/sample';
 import { SamplesTabs } from './samples-tabs';
 
 interface Values {
@@ -110,6 +111,46 @@ const fieldMap: Record<string, string> = {
 
 type Registered = { sample: SampleView; units: SampleView[]; retention: SampleView | null };
 
+/** The registration as samples.register takes it. */
+function registerInput(x: Values): ChannelInput<'samples.register'> {
+  const siteKind = isSiteKind(x.kind);
+  const release = x.kind === 'finished_release';
+  const withRetention = release && x.withRetention;
+  const retentionGiven = withRetention && (x.retentionQuantity.trim() || x.keepUntil || x.retentionContainer.trim() || x.retentionLocation.trim());
+  return {
+    kind: x.kind,
+    ...(siteKind ? { siteCode: x.target.trim() } : { lotCode: x.target.trim() }),
+    samplingPoint: x.samplingPoint.trim(),
+    ...(siteKind && x.targets.length ? { targets: x.targets } : {}),
+    ...(x.takenAt ? { takenAt: localToInstant(x.takenAt) } : {}),
+    quantity: x.quantity.trim(),
+    unit: x.unit as QuantityUnit,
+    container: x.container.trim(),
+    ...(x.storageLocation.trim() ? { storageLocation: x.storageLocation.trim() } : {}),
+    ...(x.receiveNow
+      ? {
+          receipt: {
+            condition: x.condition as (typeof sampleConditions)[number],
+            ...(x.temperature.trim() ? { temperature: x.temperature.trim() } : {}),
+            ...(x.storageLocation.trim() ? { storageLocation: x.storageLocation.trim() } : {}),
+          },
+        }
+      : {}),
+    ...(release ? { withRetention } : {}),
+    ...(retentionGiven
+      ? {
+          retention: {
+            quantity: x.retentionQuantity.trim() || x.quantity.trim(),
+            unit: x.unit as QuantityUnit,
+            container: x.retentionContainer.trim() || x.container.trim(),
+            ...(x.retentionLocation.trim() ? { storageLocation: x.retentionLocation.trim() } : {}),
+            ...(x.keepUntil ? { keepUntil: x.keepUntil } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
 /** The reception desk: scan, pick kind, register, print the label, next sample. */
 export function ReceptionPage() {
   const { t } = useTranslation();
@@ -128,20 +169,24 @@ export function ReceptionPage() {
   const samplingPointRef = useRef<HTMLInputElement>(null);
   const targetRef = useRef<HTMLInputElement>(null);
 
-  const form = useForm<Values>({
+  const form = useContractForm<'samples.register', Values>('samples.register', {
+    toInput: registerInput,
+    fields: fieldMap,
+    messages: {
+      quantity: 'samples.reception.errors.quantity',
+      temperature: 'samples.reception.errors.temperature',
+      retentionQuantity: 'samples.reception.errors.quantity',
+    },
     initialValues: initial(startKind, startTarget, startTargets),
     validate: {
       target: (v, vals) =>
         v.trim() ? null : isSiteKind(vals.kind) ? t('samples.reception.errors.siteRequired') : t('samples.reception.errors.lotRequired'),
       samplingPoint: (v) => (v.trim() ? null : t('samples.reception.errors.samplingPointRequired')),
-      quantity: (v) => (quantityPattern.test(v.trim()) && Number(v) > 0 ? null : t('samples.reception.errors.quantity')),
+      quantity: (v) => (Number(v) > 0 ? null : t('samples.reception.errors.quantity')),
       container: (v) => (v.trim() ? null : t('samples.reception.errors.containerRequired')),
-      temperature: (v, vals) =>
-        !vals.receiveNow || !v.trim() || temperaturePattern.test(v.trim()) ? null : t('samples.reception.errors.temperature'),
       takenAt: (v) =>
         !v ? null : new Date(v).getTime() > Date.now() + 5 * 60_000 ? t('samples.reception.errors.future') : null,
-      retentionQuantity: (v) =>
-        !v.trim() || (quantityPattern.test(v.trim()) && Number(v) > 0) ? null : t('samples.reception.errors.quantity'),
+      retentionQuantity: (v) => (!v.trim() || Number(v) > 0 ? null : t('samples.reception.errors.quantity')),
     },
   });
   const v = form.values;
@@ -149,42 +194,7 @@ export function ReceptionPage() {
   const release = v.kind === 'finished_release';
 
   const register = useMutation({
-    mutationFn: (x: Values) => {
-      const withRetention = release && x.withRetention;
-      const retentionGiven = withRetention && (x.retentionQuantity.trim() || x.keepUntil || x.retentionContainer.trim() || x.retentionLocation.trim());
-      return call('samples.register', {
-        kind: x.kind,
-        ...(siteKind ? { siteCode: x.target.trim() } : { lotCode: x.target.trim() }),
-        samplingPoint: x.samplingPoint.trim(),
-        ...(siteKind && x.targets.length ? { targets: x.targets } : {}),
-        ...(x.takenAt ? { takenAt: localToInstant(x.takenAt) } : {}),
-        quantity: x.quantity.trim(),
-        unit: x.unit as QuantityUnit,
-        container: x.container.trim(),
-        ...(x.storageLocation.trim() ? { storageLocation: x.storageLocation.trim() } : {}),
-        ...(x.receiveNow
-          ? {
-              receipt: {
-                condition: x.condition as (typeof sampleConditions)[number],
-                ...(x.temperature.trim() ? { temperature: x.temperature.trim() } : {}),
-                ...(x.storageLocation.trim() ? { storageLocation: x.storageLocation.trim() } : {}),
-              },
-            }
-          : {}),
-        ...(release ? { withRetention } : {}),
-        ...(retentionGiven
-          ? {
-              retention: {
-                quantity: x.retentionQuantity.trim() || x.quantity.trim(),
-                unit: x.unit as QuantityUnit,
-                container: x.retentionContainer.trim() || x.container.trim(),
-                ...(x.retentionLocation.trim() ? { storageLocation: x.retentionLocation.trim() } : {}),
-                ...(x.keepUntil ? { keepUntil: x.keepUntil } : {}),
-              },
-            }
-          : {}),
-      });
-    },
+    mutationFn: (x: Values) => call('samples.register', registerInput(x)),
     onSuccess: (r) => {
       setResult(r);
       notifications.show({ color: 'green', message: t('samples.reception.registered', { code: r.sample.code }) });

@@ -24,12 +24,13 @@ import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
 import { observationOutcomes, withdrawalPurposes } from '../../../../shared/contract/channels/release-evidence';
 import { quantityUnits } from '../../../../shared/domain/units';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { LotLink } from '../lots/lot-format';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { LotLink } from '../../ui/lot';
+import { contractAccepts } from '../../ui/contract-form';
 
 type Detail = ChannelOutput<'retention.detail'>;
 
@@ -352,7 +353,12 @@ function WithdrawForm({ d }: { d: Detail }) {
       <Group justify="flex-end">
         <Button
           size="xs"
-          disabled={!/^\d+(\.\d+)?$/.test(quantity) || !unit || !purpose || reason.trim().length < 3}
+          disabled={
+            !contractAccepts('retention.withdraw', { quantity }, 'quantity') ||
+            !unit ||
+            !purpose ||
+            reason.trim().length < 3
+          }
           loading={w.isPending}
           onClick={() =>
             w.mutate({

@@ -2,16 +2,16 @@ import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Group, NumberInput, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SampleView } from '../../../../shared/contract/channels/samples';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { LotLink } from '../lots/lot-format';
-import { SampleLink, daysUntil } from './sample-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { LotLink } from '../../ui/lot';
+import { SampleLink, daysUntil } from '../../ui/sample';
 import { DisposeDialog } from './sample-page';
 import { SamplesTabs } from './samples-tabs';
 import { ObservationsDue, RetentionDrawer } from './retention-evidence';
-import { useRoute } from '../../app/router';
+import { useRoute } from '../../core/router';
 
 /** Where a missing retention sample is registered: the reception desk, prefilled. */
 export function registerRetentionHref(lot: string): string {

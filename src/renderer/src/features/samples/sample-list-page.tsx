@@ -1,22 +1,18 @@
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useState } from 'react';
 import { Button, Chip, CloseButton, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
-import { useQueries } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import {
   sampleKinds,
   sampleStatuses,
   type SampleKind,
   type SampleStatus,
-  type SampleView,
 } from '../../../../shared/contract/channels/samples';
-import { call } from '../../api/client';
-import { callKey, useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { navigate, useRoute } from '../../app/router';
-import { SampleStatusBadge, sampleHref } from './sample-format';
+import { ErrorAlert } from '../../ui/error-alert';
+import { GridCell as Cell, PagedListView, usePagedList } from '../../ui/paged-list';
+import { formatTime } from '../../ui/format';
+import { navigate, useRoute } from '../../core/router';
+import { SampleStatusBadge, sampleHref } from '../../ui/sample';
 import { SamplesTabs } from './samples-tabs';
 import { deleteView, emptySampleFilter, filterFromParams, loadViews, saveView, type SampleFilter } from './saved-views';
 
@@ -51,38 +47,19 @@ export function SampleListPage() {
   }
   const [views, setViews] = useState(loadViews);
   const [viewName, setViewName] = useState('');
-  const scrollRef = useRef<HTMLDivElement>(null);
   const apply = (f: SampleFilter) => navigate('/sample-list', { ...f });
 
-  const first = useCall('samples.list', listInput(applied, 0), { staleTime: 30_000 });
-  const total = first.data?.total ?? 0;
-  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the list re-renders on scroll by design
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+  const list = usePagedList({
+    channel: 'samples.list',
+    input: (page) => listInput(applied, page),
+    rows: (out) => out.samples,
+    total: (out) => out.total,
+    pageSize: PAGE,
+    rowHeight: ROW_HEIGHT,
     overscan: 20,
+    staleTime: 30_000,
   });
-  const items = virtualizer.getVirtualItems();
-  const visiblePages: number[] = [];
-  if (items.length > 0) {
-    const a = Math.floor((items[0]?.index ?? 0) / PAGE);
-    const b = Math.floor((items[items.length - 1]?.index ?? 0) / PAGE);
-    for (let p = Math.max(1, a); p <= b; p++) visiblePages.push(p);
-  }
-  const pages = useQueries({
-    queries: visiblePages.map((page) => ({
-      queryKey: callKey('samples.list', listInput(applied, page)),
-      queryFn: () => call('samples.list', listInput(applied, page)),
-      staleTime: 30_000,
-    })),
-  });
-  const byPage = new Map<number, SampleView[]>();
-  if (first.data) byPage.set(0, first.data.samples);
-  visiblePages.forEach((page, i) => {
-    const d = pages[i]?.data;
-    if (d) byPage.set(page, d.samples);
-  });
+  const { first, total } = list;
   const set = (k: keyof SampleFilter) => (e: { currentTarget: { value: string } }) =>
     setDraft({ ...draft, [k]: e.currentTarget.value });
 
@@ -193,87 +170,37 @@ export function SampleListPage() {
         {first.data ? t('samples.list.total', { count: total }) : t('common.loading')}
       </Text>
       <Paper withBorder>
-        <div
-          style={{ display: 'grid', gridTemplateColumns: COLUMNS, fontWeight: 600, fontSize: 13, borderBottom: '1px solid var(--mantine-color-gray-3)' }}
-        >
-          {['code', 'kind', 'status', 'lot', 'samplingPoint', 'takenAt', 'storage'].map((k) => (
-            <div key={k} style={{ padding: '6px 8px' }}>
-              {t(k === 'lot' ? 'samples.list.lotOrSite' : `samples.fields.${k}`)}
-            </div>
-          ))}
-        </div>
-        <div ref={scrollRef} style={{ height: 'calc(100vh - 380px)', minHeight: 240, overflow: 'auto' }} data-testid="samples-list">
-          {first.data && total === 0 ? (
-            <Text p="md" c="dimmed" data-testid="samples-empty">
-              {t('samples.list.empty')}
-            </Text>
-          ) : null}
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
-            {items.map((item) => {
-              const s = byPage.get(Math.floor(item.index / PAGE))?.[item.index % PAGE];
-              return (
-                <div
-                  key={item.key}
-                  role="row"
-                  tabIndex={s ? 0 : -1}
-                  data-testid={s ? `sample-row-${s.code}` : 'sample-row-loading'}
-                  onClick={() => s && (window.location.hash = sampleHref(s.code))}
-                  onKeyDown={(ev) => {
-                    if (s && ev.key === 'Enter') window.location.hash = sampleHref(s.code);
-                  }}
-                  style={{
-                    position: 'absolute',
-                    top: 0,
-                    left: 0,
-                    width: '100%',
-                    height: ROW_HEIGHT,
-                    transform: `translateY(${item.start}px)`,
-                    display: 'grid',
-                    gridTemplateColumns: COLUMNS,
-                    alignItems: 'center',
-                    fontSize: 13,
-                    cursor: s ? 'pointer' : 'default',
-                    borderBottom: '1px solid var(--mantine-color-gray-2)',
-                    background: item.index % 2 ? 'var(--mantine-color-gray-0)' : undefined,
-                  }}
-                >
-                  {s ? (
-                    <>
-                      <Cell mono>{s.code}</Cell>
-                      <Cell>{t(`samples.kinds.${s.kind}`)}</Cell>
-                      <Cell>
-                        <SampleStatusBadge status={s.status} size="sm" />
-                      </Cell>
-                      <Cell mono>{s.lotCode ?? s.siteCode ?? '—'}</Cell>
-                      <Cell>{s.samplingPoint}</Cell>
-                      <Cell>{formatTime(s.takenAt)}</Cell>
-                      <Cell>{s.storageLocation ?? '—'}</Cell>
-                    </>
-                  ) : (
-                    <Cell>{t('common.loading')}</Cell>
-                  )}
-                </div>
-              );
-            })}
-          </div>
-        </div>
+        <PagedListView
+          list={list}
+          columns={COLUMNS}
+          header={['code', 'kind', 'status', 'lot', 'samplingPoint', 'takenAt', 'storage'].map((k) =>
+            t(k === 'lot' ? 'samples.list.lotOrSite' : `samples.fields.${k}`),
+          )}
+          height="calc(100vh - 380px)"
+          testId="samples-list"
+          empty={t('samples.list.empty')}
+          emptyTestId="samples-empty"
+          loading={t('common.loading')}
+          loadingTestId="sample-row-loading"
+          row={(s) => ({
+            testId: `sample-row-${s.code}`,
+            onOpen: () => (window.location.hash = sampleHref(s.code)),
+            cells: (
+              <>
+                <Cell mono>{s.code}</Cell>
+                <Cell>{t(`samples.kinds.${s.kind}`)}</Cell>
+                <Cell>
+                  <SampleStatusBadge status={s.status} size="sm" />
+                </Cell>
+                <Cell mono>{s.lotCode ?? s.siteCode ?? '—'}</Cell>
+                <Cell>{s.samplingPoint}</Cell>
+                <Cell>{formatTime(s.takenAt)}</Cell>
+                <Cell>{s.storageLocation ?? '—'}</Cell>
+              </>
+            ),
+          })}
+        />
       </Paper>
     </Stack>
-  );
-}
-
-function Cell({ children, mono }: { children: ReactNode; mono?: boolean }) {
-  return (
-    <div
-      style={{
-        padding: '0 8px',
-        overflow: 'hidden',
-        textOverflow: 'ellipsis',
-        whiteSpace: 'nowrap',
-        fontFamily: mono ? 'var(--mantine-font-family-monospace)' : undefined,
-      }}
-    >
-      {children}
-    </div>
   );
 }

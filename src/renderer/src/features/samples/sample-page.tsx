@@ -22,19 +22,20 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { sampleConditions, type SampleView } from '../../../../shared/contract/channels/samples';
-import { ApiError, call } from '../../api/client';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
-import { hasPermission, useSession } from '../../app/session';
-import { SignatureDialog } from '../auth/signature-dialog';
-import { serverFieldErrors } from '../lots/form-errors';
-import { LotLink, StatusBadge, temperaturePattern } from '../lots/lot-format';
+import { ApiError, call } from '../../core/api/client';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
+import { hasPermission, useSession } from '../../core/session';
+import { SignatureDialog } from '../../ui/signature-dialog';
+import { serverFieldErrors } from '../../ui/form-errors';
+import { LotLink, StatusBadge } from '../../ui/lot';
+import { contractAccepts } from '../../ui/contract-form';
 import { LabelPrint } from './label-print';
-import { SampleLink, SampleStatusBadge, localToInstant } from './sample-format';
+import { SampleLink, SampleStatusBadge, localToInstant } from '../../ui/sample';
 import { SamplesTabs } from './samples-tabs';
-import { SampleTestsPanel } from '../testing/sample-tests-panel';
+import { SampleTests } from '../../core/slots';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
 
 const eventColor: Record<string, string> = {
@@ -295,7 +296,7 @@ export function SamplePage({ code }: { code: string }) {
 
       {units.length > 0 ? <UnitsTable units={units} /> : null}
 
-      <SampleTestsPanel code={s.code} />
+      <SampleTests code={s.code} />
 
       <ReceiveModal code={s.code} opened={action === 'receive'} onClose={() => setAction(null)} />
       <MoveModal code={s.code} opened={action === 'move'} onClose={() => setAction(null)} />
@@ -371,7 +372,7 @@ function ReceiveModal({ code, opened, onClose }: { code: string; opened: boolean
     onError: (e) => setErrors(serverFieldErrors(t, e)),
   });
   const submit = () => {
-    if (temperature.trim() && !temperaturePattern.test(temperature.trim())) {
+    if (temperature.trim() && !contractAccepts('samples.receive', { temperature: temperature.trim() }, 'temperature')) {
       setErrors({ temperature: t('samples.reception.errors.temperature') });
       return;
     }

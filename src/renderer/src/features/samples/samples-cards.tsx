@@ -1,28 +1,18 @@
-import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { href } from '../../app/router';
-import { today } from '../lots/lot-format';
-import { SampleLink } from './sample-format';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { Card } from '../../ui/card';
+import { href } from '../../core/router';
+import { todayIso } from '../../ui/dates';
+import { SampleLink } from '../../ui/sample';
 import { registerRetentionHref } from './retention-page';
 
-function Card({ title, testId, alert, children }: { title: string; testId: string; alert?: boolean; children: ReactNode }) {
-  return (
-    <Paper withBorder p="md" radius="md" data-testid={testId} style={alert ? { borderColor: 'var(--mantine-color-red-5)' } : undefined}>
-      <Title order={4} mb="xs">
-        {title}
-      </Title>
-      {children}
-    </Paper>
-  );
-}
 
 /** Technician: swabs and water samples due today (or overdue), each a click from registration. */
 export function SwabsDueCard() {
   const { t, i18n } = useTranslation();
-  const due = useCall('sites.due', { date: today() }, { staleTime: 0 });
+  const due = useCall('sites.due', { date: todayIso() }, { staleTime: 0 });
   const rows = due.data ?? [];
   const overdue = rows.some((r) => r.overdueDays > 0);
   return (

@@ -1,4 +1,4 @@
-import { useRoute } from '../../app/router';
+import { useRoute } from '../../core/router';
 import { ReceptionPage } from './reception-page';
 import { SamplePage } from './sample-page';
 

@@ -1,6 +1,6 @@
 import { Group, Button } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { href } from '../../app/router';
+import { href } from '../../core/router';
 
 export type SamplesTab = 'reception' | 'list' | 'retention' | 'sites' | 'environment';
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Checkbox, Code, List, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { CenteredCard } from '../../components/centered-card';
+import { CenteredCard } from '../../ui/centered-card';
 
 /** The one-time recovery code: shown once, acknowledged before anything else happens. */
 export function RecoveryScreen({ code, onDone }: { code: string; onDone: () => void }) {

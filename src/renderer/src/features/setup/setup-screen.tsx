@@ -1,11 +1,11 @@
 import { Alert, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
-import { useMutationCall } from '../../api/hooks';
-import { fieldErrors } from '../../api/errors';
-import { ErrorAlert } from '../../components/error-alert';
-import { CenteredCard } from '../../components/centered-card';
-import { validateNewPassword, validateRequired, validateUserId } from '../auth/validators';
+import { useMutationCall } from '../../core/api/hooks';
+import { fieldErrors } from '../../core/api/errors';
+import { ErrorAlert } from '../../ui/error-alert';
+import { CenteredCard } from '../../ui/centered-card';
+import { validateNewPassword, validateRequired, validateUserId } from '../../ui/validators';
 
 /** First run: there is no database yet; create it with the first administrator. */
 export function SetupScreen({ onCreated }: { onCreated: (recoveryCode: string) => void }) {

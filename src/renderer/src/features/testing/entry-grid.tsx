@@ -18,22 +18,15 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
 import { isPlanItem, isPresenceAbsence, type ComputedResult } from '../../../../shared/rules';
-import { call } from '../../api/client';
-import { navigate } from '../../app/router';
+import { call } from '../../core/api/client';
+import { navigate } from '../../core/router';
 import { allowedFor, normalizeFor, normalizeValue, valueAllowed } from './live-compute';
-import {
-  itemName,
-  num,
-  oosHref,
-  reasonText,
-  ResultStatusBadge,
-  VerdictBadge,
-  type LiveVerdict,
-} from './testing-format';
+import { itemName, oosHref, reasonText } from './testing-format';
+import { num } from '../../ui/format';
+import { ResultStatusBadge, VerdictBadge, type LiveVerdict } from '../../ui/result';
 import { EDITABLE, type Entry } from './use-entry';
-import { CaptureButton } from '../instruments/capture-button';
-import { InstrumentPicker } from '../instruments/instrument-picker';
-import { TypedOverReasonHost } from '../instruments/typed-over';
+import { CaptureButton, InstrumentPicker } from '../../core/slots';
+import { TypedOverReasonHost } from './typed-over';
 import { useReportedText } from './reported';
 import { VerdictChangeReasonHost } from './verdict-change';
 import { MicroExpected, MicroStageBadge } from './micro-panel';

@@ -19,11 +19,12 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
-import { useCall, useMutationCall } from '../../api/hooks';
-import { fieldErrors } from '../../api/errors';
-import { ErrorAlert } from '../../components/error-alert';
-import { hasPermission, useSession } from '../../app/session';
-import { isZh, num, TestingTabs } from './testing-format';
+import { useCall, useMutationCall } from '../../core/api/hooks';
+import { fieldErrors } from '../../core/api/errors';
+import { ErrorAlert } from '../../ui/error-alert';
+import { hasPermission, useSession } from '../../core/session';
+import { isZh, TestingTabs } from './testing-format';
+import { num } from '../../ui/format';
 
 type Rule = ChannelOutput<'methods.rules.list'>[number];
 type Repeatability = Rule['repeatability'];

@@ -19,11 +19,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
 import { microMethod } from '../../../../shared/rules/micro';
-import { call } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { useCall } from '../../api/hooks';
-import { formatTime } from '../../components/format';
-import { href } from '../../app/router';
+import { call } from '../../core/api/client';
+import { errorMessage } from '../../core/api/errors';
+import { useCall } from '../../core/api/hooks';
+import { formatTime } from '../../ui/format';
+import { href } from '../../core/router';
 import { itemName } from './testing-format';
 import type { Entry } from './use-entry';
 

@@ -19,22 +19,15 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ChannelOutput } from '../../../../shared/contract';
 import { isPlanItem } from '../../../../shared/rules';
-import { call } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { formatTime } from '../../components/format';
-import { hasPermission, useSession } from '../../app/session';
-import {
-  itemName,
-  num,
-  oosHref,
-  reasonText,
-  ResultStatusBadge,
-  trendHref,
-  VerdictBadge,
-  type LiveVerdict,
-} from './testing-format';
+import { call } from '../../core/api/client';
+import { errorMessage } from '../../core/api/errors';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { formatTime } from '../../ui/format';
+import { hasPermission, useSession } from '../../core/session';
+import { itemName, oosHref, reasonText, trendHref } from './testing-format';
+import { num } from '../../ui/format';
+import { ResultStatusBadge, VerdictBadge, type LiveVerdict } from '../../ui/result';
 import { useReportedText } from './reported';
 import { signatureTime } from '../../../../shared/domain/zoned-time';
 

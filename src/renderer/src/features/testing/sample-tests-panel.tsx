@@ -1,7 +1,8 @@
 import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../../api/hooks';
-import { num, testingSampleHref } from './testing-format';
+import { useCall } from '../../core/api/hooks';
+import { num } from '../../ui/format';
+import { testingSampleHref } from '../../ui/result';
 
 /** On a sample's page: how far its testing is, and the way into its entry grid. */
 export function SampleTestsPanel({ code }: { code: string }) {

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { call } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { navigate } from '../../app/router';
+import { call } from '../../core/api/client';
+import { errorMessage } from '../../core/api/errors';
+import { navigate } from '../../core/router';
 
 /**
  * Scan a sample label (or type its code) and press Enter: opens that sample's entry grid. A

@@ -1,21 +1,8 @@
-import type { CSSProperties } from 'react';
-import { Badge, Button, Group } from '@mantine/core';
+import { Button, Group } from '@mantine/core';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { ResultStatus, ResultView } from '../../../../shared/contract/channels/testing';
-import { href } from '../../app/router';
-
-/** Numbers in lists line up: right-aligned, tabular figures. */
-export const num: CSSProperties = { fontVariantNumeric: 'tabular-nums', textAlign: 'right', whiteSpace: 'nowrap' };
-
-/** `#/testing/sample/<code>`: the sample's entry grid, optionally focused on one test. */
-export function testingSampleHref(code: string, focus?: string): string {
-  return href(`/testing/sample/${encodeURIComponent(code)}`, { focus });
-}
-
-export function worklistHref(params?: Record<string, string | undefined>): string {
-  return href('/testing', params);
-}
+import type { ResultView } from '../../../../shared/contract/channels/testing';
+import { href } from '../../core/router';
 
 export function oosHref(code: string): string {
   return href(`/oos/${encodeURIComponent(code)}`);
@@ -33,60 +20,6 @@ export function isZh(lang: string): boolean {
 /** The item's name in the user's language. */
 export function itemName(r: Pick<ResultView, 'nameZh' | 'nameEn'>, lang: string): string {
   return isZh(lang) ? r.nameZh || r.nameEn : r.nameEn || r.nameZh;
-}
-
-export const statusColor: Record<ResultStatus, string> = {
-  pending: 'gray',
-  entered: 'blue',
-  returned: 'orange',
-  submitted: 'violet',
-  reviewed: 'green',
-  invalidated: 'red',
-};
-
-export function ResultStatusBadge({ status, testId }: { status: ResultStatus; testId?: string }) {
-  const { t } = useTranslation();
-  return (
-    <Badge color={statusColor[status]} variant="light" tt="none" size="sm" data-testid={testId} data-status={status}>
-      {t(`testing.status.${status}`)}
-    </Badge>
-  );
-}
-
-export type LiveVerdict = 'pass' | 'fail' | 'invalid' | 'none' | null;
-
-const verdictColor: Record<string, string> = { pass: 'green', fail: 'red', invalid: 'orange', none: 'gray' };
-
-/** pass green, fail red, invalid orange, none grey; null = not computable yet (waiting / empty). */
-export function VerdictBadge({
-  verdict,
-  waiting,
-  testId,
-}: {
-  verdict: LiveVerdict;
-  waiting?: boolean;
-  testId?: string;
-}) {
-  const { t } = useTranslation();
-  if (verdict === null) {
-    return (
-      <Badge color="gray" variant="outline" tt="none" size="sm" data-testid={testId} data-verdict="">
-        {waiting ? t('testing.verdicts.waiting') : t('testing.verdicts.empty')}
-      </Badge>
-    );
-  }
-  return (
-    <Badge
-      color={verdictColor[verdict]}
-      variant={verdict === 'none' ? 'light' : 'filled'}
-      tt="none"
-      size="sm"
-      data-testid={testId}
-      data-verdict={verdict}
-    >
-      {t(`testing.verdicts.${verdict}`)}
-    </Badge>
-  );
 }
 
 /**

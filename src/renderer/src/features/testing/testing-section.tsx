@@ -1,4 +1,4 @@
-import { useRoute } from '../../app/router';
+import { useRoute } from '../../core/router';
 import { EntryPage } from './entry-page';
 import { MethodRulesPage } from './method-rules-page';
 import { WorklistPage } from './worklist-page';

@@ -4,12 +4,12 @@ import type { TFunction } from 'i18next';
 import type { ChannelInput, ChannelOutput } from '../../../../shared/contract';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
 import { isPlanItem, type ComputedResult } from '../../../../shared/rules';
-import { ApiError, call } from '../../api/client';
-import { errorMessage } from '../../api/errors';
-import { callKey } from '../../api/hooks';
+import { ApiError, call } from '../../core/api/client';
+import { errorMessage } from '../../core/api/errors';
+import { callKey } from '../../core/api/hooks';
 import { allowedFor, inputCount, liveCompute, normalizeFor, parseClipboard } from './live-compute';
 import { itemName } from './testing-format';
-import { typedOverReason as askTypedOverReason } from '../instruments/typed-over';
+import { typedOverReason as askTypedOverReason } from './typed-over';
 import { verdictChangeReason as askVerdictChangeReason } from './verdict-change';
 
 /**

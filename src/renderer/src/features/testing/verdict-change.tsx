@@ -2,9 +2,9 @@ import { useState, useSyncExternalStore } from 'react';
 import { Badge, Button, Group, List, Modal, Stack, Text, Textarea, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
-import { ApiError } from '../../api/client';
-import { formatTime } from '../../components/format';
-import { validateReason } from '../auth/validators';
+import { ApiError } from '../../core/api/client';
+import { formatTime } from '../../ui/format';
+import { validateReason } from '../../ui/validators';
 import { useReportedText } from './reported';
 
 /**

@@ -14,17 +14,17 @@ import {
   Title,
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../api/client';
-import { useCall } from '../../api/hooks';
-import { ErrorAlert } from '../../components/error-alert';
-import { navigate, useRoute } from '../../app/router';
-import { KindLabel, StatusBadge, lotHref, qty } from '../lots/lot-format';
-import { StartDrillFromLot } from '../drills/start-drill-link';
-import { buildGenealogy, graphSize, GRAPH_MAX_NODES } from './genealogy';
-import { GenealogyGraph } from './genealogy-graph';
-import { GenealogyTree } from './genealogy-tree';
-import { MassBalance } from './mass-balance';
-import { CustomersTable, ShipmentsTable, TraceCounts } from './trace-parts';
+import { ApiError } from '../../core/api/client';
+import { useCall } from '../../core/api/hooks';
+import { ErrorAlert } from '../../ui/error-alert';
+import { navigate, useRoute } from '../../core/router';
+import { KindLabel, StatusBadge, lotHref, qty } from '../../ui/lot';
+import { StartDrillFromLot } from '../../core/slots';
+import { buildGenealogy, graphSize, GRAPH_MAX_NODES } from '../../ui/trace/genealogy';
+import { GenealogyGraph } from '../../ui/trace/genealogy-graph';
+import { GenealogyTree } from '../../ui/trace/genealogy-tree';
+import { MassBalance } from '../../ui/trace/mass-balance';
+import { CustomersTable, ShipmentsTable, TraceCounts } from '../../ui/trace/trace-parts';
 import type { TraceView } from '../../../../shared/contract/channels/trace';
 
 /** Trace & recall: scan or type any lot code (Enter) and see the whole picture at once. */
