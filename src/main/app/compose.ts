@@ -6,7 +6,7 @@ import { CoaService, DispositionService, type LedgerHealth } from '../dispositio
 import { DocumentsService, type PdfPrinter } from '../documents';
 import { EnvService } from '../environment';
 import { ImportService } from '../import';
-import { ConnectionManager, InstrumentRules, InstrumentsService } from '../instruments';
+import { ConnectionManager, InstrumentRules, InstrumentsService, instrumentReads } from '../instruments';
 import { AuthorityReports, IntakeService, SpotCheckService, intakeReads } from '../intake';
 import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
@@ -120,6 +120,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     testing: testingReads(ledger.db),
     intake: intakeReads(ledger.db),
     signatures: signatureReads(ledger.db),
+    instruments: instrumentReads(ledger.db),
   };
   const specs = new SpecService(ledger, identity, o.resourcesDir);
   // Open recalls are the recall capability's (built later: reached when the controls ask).

@@ -304,3 +304,173 @@ export function instrumentQueries(db: Db) {
   };
 }
 export type InstrumentQueries = ReturnType<typeof instrumentQueries>;
+
+// ------------------------------------------------------------------ what instruments offer the others
+
+/** A capture into a result with its instrument's code (testing's result views). */
+export interface ResultCaptureRow {
+  id: string;
+  result_id: string;
+  replicate_index: number;
+  value: string | null;
+  unit: string | null;
+  status: 'used' | 'typed_over';
+  typed_over_reason: string | null;
+  flagged: number;
+  flag_reason: string | null;
+  instrument_code: string;
+}
+
+/** A flagged capture a lot's standing result uses (readiness). */
+export interface FlaggedCaptureRow {
+  id: string;
+  flag_reason: string | null;
+  instrument: string;
+  item_code: string;
+}
+
+/** A flag on a typed value a lot's standing result still holds (readiness). */
+export interface FlaggedTypedRow {
+  id: string;
+  instrument: string;
+  item_code: string;
+}
+
+function chunked<T>(ids: readonly string[], size: number, run: (chunk: string[], ph: string) => T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += size) {
+    const chunk = ids.slice(i, i + size);
+    out.push(...run(chunk, chunk.map(() => '?').join(',')));
+  }
+  return out;
+}
+
+/**
+ * The reads instruments offers other capabilities (issue 21: "no capability reads another's
+ * tables; it asks the owner"). Built once by the composition root (src/main/app/compose.ts)
+ * and passed to the capabilities that ask (testing, disposition), as a constructor dependency.
+ *
+ * The per-lot reads span `test_result` (testing's table) in one statement each: a capture's
+ * result is its subject, and the questions ("the flagged captures a lot's standing results
+ * use", "the instruments a lot's results were measured on") are about captures; asking
+ * testing for the lot's results and instruments per result would turn one statement into
+ * one per result, or join in code and lose the statements' row order (the COA's instrument
+ * table is printed in it).
+ */
+export function instrumentReads(db: Db) {
+  const instrument = lazy<[string, string], { id: string; code: string }>(
+    db,
+    'SELECT id, code FROM instrument WHERE (id = ? OR code = ?) AND retired = 0',
+  );
+  const usedCaptures = lazy<[string], { id: string; replicate_index: number; value: string | null }>(
+    db,
+    "SELECT id, replicate_index, value FROM instrument_capture WHERE result_id = ? AND status = 'used' AND retired = 0",
+  );
+  const earlierCaptures = lazy<[string, number, number], { id: string }>(
+    db,
+    "SELECT id FROM instrument_capture WHERE result_id = ? AND replicate_index = ? AND status = 'used' AND retired = 0 AND at < ?",
+  );
+  // ---- per lot (the lot's results read in the same statement: see above)
+  const flaggedCaptures = lazy<[string], FlaggedCaptureRow>(
+    db,
+    `SELECT c.id, c.flag_reason, i.code AS instrument, r.item_code FROM instrument_capture c JOIN test_result r ON r.id = c.result_id JOIN instrument i ON i.id = c.instrument_id
+     WHERE r.lot_code = ? AND r.retired = 0 AND r.status <> 'invalidated' AND c.status = 'used' AND c.flagged = 1`,
+  );
+  const flaggedTyped = lazy<[string], FlaggedTypedRow>(
+    db,
+    `SELECT f.id, i.code AS instrument, f.item_code FROM instrument_flag f JOIN test_result r ON r.id = f.result_id JOIN instrument i ON i.id = f.instrument_id
+     WHERE f.lot_code = ? AND f.how = 'typed' AND r.retired = 0 AND r.status <> 'invalidated' AND r.replicates IS f.replicates`,
+  );
+  const instrumentsUsed = lazy<[string], { id: string; code: string }>(
+    db,
+    `SELECT DISTINCT i.id, i.code FROM instrument_capture c JOIN test_result r ON r.id = c.result_id JOIN instrument i ON i.id = c.instrument_id
+     WHERE r.lot_code = ? AND r.retired = 0 AND r.status <> 'invalidated' AND c.status = 'used'`,
+  );
+  const dossierInstruments = lazy<[string], { code: string; name: string | null; serial_no: string | null }>(
+    db,
+    'SELECT DISTINCT i.code, i.name, i.serial_no FROM instrument_capture c JOIN instrument i ON i.id = c.instrument_id JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?',
+  );
+  const instrumentUses = lazy<[string, string], { id: string; first: number; last: number }>(
+    db,
+    `SELECT instrument_id AS id, min(at) AS first, max(at) AS last FROM (
+       SELECT c.instrument_id, c.at FROM instrument_capture c JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?
+       UNION ALL SELECT r.instrument_id, r.entered_at FROM test_result r WHERE r.lot_code = ? AND r.instrument_id IS NOT NULL AND r.entered_at IS NOT NULL
+     ) GROUP BY instrument_id`,
+  );
+  const eventsAround = lazy<[string, number, number, number, number], { id: string }>(
+    db,
+    `SELECT e.id FROM instrument_event e WHERE e.instrument_id = ? AND e.retired = 0
+       AND e.performed_at >= coalesce((SELECT max(x.performed_at) FROM instrument_event x WHERE x.instrument_id = e.instrument_id AND x.kind = e.kind AND x.performed_at <= ?), ?)
+       AND e.performed_at <= coalesce((SELECT min(x.performed_at) FROM instrument_event x WHERE x.instrument_id = e.instrument_id AND x.kind = e.kind AND x.performed_at >= ?), ?)`,
+  );
+  const scope = (
+    [
+      ['instrument_capture', 'SELECT c.id FROM instrument_capture c JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?'],
+      ['instrument_flag', 'SELECT id FROM instrument_flag WHERE lot_code = ?'],
+    ] as const
+  ).map(([entity, sql]) => ({ entity, stmt: lazy<[string], { id: string }>(db, sql) }));
+  return {
+    /** An instrument in service by id or code. */
+    instrument: (ref: string): { id: string; code: string } | undefined => instrument().get(ref, ref),
+    /** The codes of instruments by id, retired or not (ids not found are absent). */
+    codesOf: (ids: readonly string[]): Map<string, string> =>
+      new Map(
+        chunked([...new Set(ids)], 500, (chunk, ph) =>
+          db.prepare<unknown[], { id: string; code: string }>(`SELECT id, code FROM instrument WHERE id IN (${ph})`).all(...chunk),
+        ).map((r) => [r.id, r.code]),
+      ),
+    // ---- captures into results
+    /** Who captured into these results (every capture, used or typed over). */
+    capturers: (resultIds: readonly string[]) =>
+      chunked(resultIds, 400, (chunk, ph) =>
+        db
+          .prepare<
+            unknown[],
+            { result_id: string; by_user: string }
+          >(`SELECT result_id, by_user FROM instrument_capture WHERE result_id IN (${ph})`)
+          .all(...chunk),
+      ),
+    /** The captures into these results (not retired), oldest first per chunk, with their instrument's code. */
+    resultCaptures: (resultIds: readonly string[]): ResultCaptureRow[] =>
+      chunked(resultIds, 500, (chunk, ph) =>
+        db
+          .prepare<unknown[], ResultCaptureRow>(
+            `SELECT c.*, ins.code AS instrument_code FROM instrument_capture c JOIN instrument ins ON ins.id = c.instrument_id
+             WHERE c.result_id IN (${ph}) AND c.retired = 0 ORDER BY c.at`,
+          )
+          .all(...chunk),
+      ),
+    /** The captures a result's replicates now use. */
+    usedCaptures: (resultId: string) => usedCaptures().all(resultId),
+    /** Captures of a replicate made before `at` and still used (superseded by a new capture). */
+    earlierCaptures: (resultId: string, replicate: number, at: number): string[] =>
+      earlierCaptures()
+        .all(resultId, replicate, at)
+        .map((c) => c.id),
+    // ---- per lot (one statement each)
+    /** Flagged captures the lot's standing results use. */
+    flaggedCapturesOfLot: (lotCode: string): FlaggedCaptureRow[] => flaggedCaptures().all(lotCode),
+    /** Flags on typed values the lot's standing results still hold. */
+    flaggedTypedOfLot: (lotCode: string): FlaggedTypedRow[] => flaggedTyped().all(lotCode),
+    /** The instruments whose captures the lot's standing results use. */
+    instrumentsUsedByLot: (lotCode: string) => instrumentsUsed().all(lotCode),
+    /** The instruments captured into any result of the lot (the dossier's table). */
+    dossierInstruments: (lotCode: string) => dossierInstruments().all(lotCode),
+    /** Each instrument a lot's results used (captured or named), with the first and last time. */
+    instrumentUsesOfLot: (lotCode: string) => instrumentUses().all(lotCode, lotCode),
+    /** An instrument's calibrations and checks from the last of each kind before `first` to the first after `last`. */
+    eventsAround: (instrumentId: string, first: number, last: number): string[] =>
+      eventsAround()
+        .all(instrumentId, first, first, last, last)
+        .map((r) => r.id),
+    /** Instruments' records behind a lot's results (captures, flags), by entity. */
+    recordsOfLot: (lotCode: string): Array<{ entity: string; ids: string[] }> =>
+      scope.map(({ entity, stmt }) => ({
+        entity,
+        ids: stmt()
+          .all(lotCode)
+          .map((r) => r.id),
+      })),
+  };
+}
+export type InstrumentReads = ReturnType<typeof instrumentReads>;

@@ -1,6 +1,7 @@
-import type { Db, Stmt } from '../../db/database';
+import type { Db } from '../../db/database';
 import type { CatalogReads, CertificateProduct } from '../../catalog';
 import type { SignatureReads } from '../../identity';
+import type { InstrumentReads } from '../../instruments';
 import type { IntakeReads } from '../../intake';
 import { auditScopeReads, type ScopeEntryRow } from '../../ledger/audit-queries';
 import type { Row } from '../../ledger/entities';
@@ -13,8 +14,7 @@ import type { LotInvestigationRow, LotResultRow, TestingReads } from '../../test
  * Everything else is asked (issue 21: "no capability reads another's tables; it asks the
  * owner"): the audit trail and signatures of the ledger (src/main/ledger/audit-queries.ts),
  * the lots, catalog, intake, samples, testing and identity reads given by the composition root
- * (DispositionOwners). The instruments' tables are still read here (last section): the
- * instruments capability, converted in parallel, offers no reads yet.
+ * (DispositionOwners), and instruments' captures, flags and calibrations (instrumentReads).
  */
 
 export interface AuditReviewRow {
@@ -44,6 +44,16 @@ export interface DispositionOwners {
   samples: Pick<SampleReads, 'lotSamples' | 'recordsOfLot'>;
   testing: Pick<TestingReads, 'lotResults' | 'lotInvestigations' | 'methodsOfLot' | 'recordsOfLot' | 'methodRulesOfLot'>;
   signatures: Pick<SignatureReads, 'everSigned' | 'latestComment'>;
+  instruments: Pick<
+    InstrumentReads,
+    | 'flaggedCapturesOfLot'
+    | 'flaggedTypedOfLot'
+    | 'instrumentsUsedByLot'
+    | 'dossierInstruments'
+    | 'instrumentUsesOfLot'
+    | 'eventsAround'
+    | 'recordsOfLot'
+  >;
 }
 
 /** The order of a lot's own records in its audit scope (as it always was listed). */
@@ -64,11 +74,8 @@ const SCOPE_ORDER = [
 ];
 const DECIDING_MEANINGS = ['accepted', 'released', 'held', 'rejected'] as const;
 
-type Ids = Array<{ id: string }>;
-
 export function dispositionQueries(db: Db, o: DispositionOwners) {
   const trail = auditScopeReads(db);
-  const ids = (s: Stmt, ...p: unknown[]): string[] => (s.all(...p) as Ids).map((r) => r.id);
 
   // ---------------------------------------------------------------- disposition's own table and the ledger's
   const lastReview = db.prepare<[string], AuditReviewRow>(
@@ -77,41 +84,6 @@ export function dispositionQueries(db: Db, o: DispositionOwners) {
   const lastReviewAny = db.prepare<[string], { id: string }>(
     'SELECT id FROM lot_audit_review WHERE lot_code = ? ORDER BY through_seq DESC LIMIT 1',
   );
-  // ---------------------------------------------------------------- instruments' tables (still read here)
-  // instruments: instrument, instrument_capture, instrument_flag, instrument_event
-  const flaggedCaptures = db.prepare<[string], { id: string; flag_reason: string | null; instrument: string; item_code: string }>(
-    `SELECT c.id, c.flag_reason, i.code AS instrument, r.item_code FROM instrument_capture c JOIN test_result r ON r.id = c.result_id JOIN instrument i ON i.id = c.instrument_id
-     WHERE r.lot_code = ? AND r.retired = 0 AND r.status <> 'invalidated' AND c.status = 'used' AND c.flagged = 1`,
-  );
-  const flaggedTyped = db.prepare<[string], { id: string; instrument: string; item_code: string }>(
-    `SELECT f.id, i.code AS instrument, f.item_code FROM instrument_flag f JOIN test_result r ON r.id = f.result_id JOIN instrument i ON i.id = f.instrument_id
-     WHERE f.lot_code = ? AND f.how = 'typed' AND r.retired = 0 AND r.status <> 'invalidated' AND r.replicates IS f.replicates`,
-  );
-  const instrumentsUsed = db.prepare<[string], { id: string; code: string }>(
-    `SELECT DISTINCT i.id, i.code FROM instrument_capture c JOIN test_result r ON r.id = c.result_id JOIN instrument i ON i.id = c.instrument_id
-     WHERE r.lot_code = ? AND r.retired = 0 AND r.status <> 'invalidated' AND c.status = 'used'`,
-  );
-  const dossierInstruments = db.prepare<[string], { code: string; name: string | null; serial_no: string | null }>(
-    'SELECT DISTINCT i.code, i.name, i.serial_no FROM instrument_capture c JOIN instrument i ON i.id = c.instrument_id JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?',
-  );
-  const instrumentUses = db.prepare<[string, string], { id: string; first: number; last: number }>(
-    `SELECT instrument_id AS id, min(at) AS first, max(at) AS last FROM (
-       SELECT c.instrument_id, c.at FROM instrument_capture c JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?
-       UNION ALL SELECT r.instrument_id, r.entered_at FROM test_result r WHERE r.lot_code = ? AND r.instrument_id IS NOT NULL AND r.entered_at IS NOT NULL
-     ) GROUP BY instrument_id`,
-  );
-  const instrumentEvents = db.prepare<[string, number, number, number, number], { id: string }>(
-    `SELECT e.id FROM instrument_event e WHERE e.instrument_id = ? AND e.retired = 0
-       AND e.performed_at >= coalesce((SELECT max(x.performed_at) FROM instrument_event x WHERE x.instrument_id = e.instrument_id AND x.kind = e.kind AND x.performed_at <= ?), ?)
-       AND e.performed_at <= coalesce((SELECT min(x.performed_at) FROM instrument_event x WHERE x.instrument_id = e.instrument_id AND x.kind = e.kind AND x.performed_at >= ?), ?)`,
-  );
-
-  /** The instruments' records behind a lot's results (its audit scope). */
-  const instrumentScope: Array<[entity: string, stmt: Stmt]> = [
-    ['instrument_capture', db.prepare('SELECT c.id FROM instrument_capture c JOIN test_result r ON r.id = c.result_id WHERE r.lot_code = ?')],
-    ['instrument_flag', db.prepare('SELECT id FROM instrument_flag WHERE lot_code = ?')],
-  ];
-
   return {
     // ---- own table and the ledger's
     lastAuditReview: (lotCode: string): AuditReviewRow | undefined => lastReview.get(lotCode),
@@ -155,7 +127,7 @@ export function dispositionQueries(db: Db, o: DispositionOwners) {
       [
         ...o.samples.recordsOfLot(lotCode),
         ...o.testing.recordsOfLot(lotCode),
-        ...instrumentScope.map(([entity, s]) => ({ entity, ids: ids(s, lotCode) })),
+        ...o.instruments.recordsOfLot(lotCode),
         ...o.lots.recordsOfLot(lotCode),
       ].sort((a, b) => SCOPE_ORDER.indexOf(a.entity) - SCOPE_ORDER.indexOf(b.entity)),
     intakeIds: (lotCode: string): string[] => o.intake.intakeIds(lotCode),
@@ -165,15 +137,15 @@ export function dispositionQueries(db: Db, o: DispositionOwners) {
       { entity: 'method_rule', ids: o.testing.methodRulesOfLot(lotCode) },
     ],
 
-    // ---- instruments' tables (still read here)
-    flaggedCaptures: (lotCode: string) => flaggedCaptures.all(lotCode),
-    flaggedTyped: (lotCode: string) => flaggedTyped.all(lotCode),
-    instrumentsUsed: (lotCode: string) => instrumentsUsed.all(lotCode),
-    dossierInstruments: (lotCode: string) => dossierInstruments.all(lotCode),
-    instrumentUses: (lotCode: string) => instrumentUses.all(lotCode, lotCode),
+    // ---- instruments (its front door's reads; one statement per lot)
+    flaggedCaptures: (lotCode: string) => o.instruments.flaggedCapturesOfLot(lotCode),
+    flaggedTyped: (lotCode: string) => o.instruments.flaggedTypedOfLot(lotCode),
+    instrumentsUsed: (lotCode: string) => o.instruments.instrumentsUsedByLot(lotCode),
+    dossierInstruments: (lotCode: string) => o.instruments.dossierInstruments(lotCode),
+    instrumentUses: (lotCode: string) => o.instruments.instrumentUsesOfLot(lotCode),
     /** An instrument's calibrations and checks from the last of each kind before `first` to the first after `last`. */
     instrumentEventsAround: (instrumentId: string, first: number, last: number): string[] =>
-      instrumentEvents.all(instrumentId, first, first, last, last).map((r) => r.id),
+      o.instruments.eventsAround(instrumentId, first, last),
   };
 }
 export type DispositionQueries = ReturnType<typeof dispositionQueries>;

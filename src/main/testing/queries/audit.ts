@@ -1,15 +1,14 @@
 import type { Db } from '../../db/database';
 import { recordHistory, type RecordTrailRow } from '../../ledger/audit-queries';
-import { chunked } from './results';
-import { lazy } from './statement';
+import type { InstrumentReads, ResultCaptureRow } from '../../instruments';
 
 /**
  * What testing decides on from the audit trail and from instrument captures into results: a
  * record's history, who took part in a result's values (independent review, issue 19 §3), and
  * whether a result was corrected after submission. The audit trail is the ledger's: asked
  * through src/main/ledger/audit-queries.ts (a correction is the ledger's convention, written
- * with `correctionReason`). The captures (table `instrument_capture`, owned by instruments)
- * are still read here: the instruments capability (converted in parallel) offers no read yet.
+ * with `correctionReason`). The captures (table `instrument_capture`) are instruments': asked
+ * through its front door (`instrumentReads`, given by the composition root).
  */
 export type HistoryRow = RecordTrailRow;
 
@@ -30,30 +29,16 @@ export type ValueEntryRow = Record<ValueField | 'status', string | number | null
   actor: string;
 };
 
-/** A capture into a result (table `instrument_capture`, owned by instruments) with its instrument's code. */
-export interface CaptureRow {
-  id: string;
-  result_id: string;
-  replicate_index: number;
-  value: string | null;
-  unit: string | null;
-  status: 'used' | 'typed_over';
-  typed_over_reason: string | null;
-  flagged: number;
-  flag_reason: string | null;
-  instrument_code: string;
-}
+/** A capture into a result with its instrument's code (asked of instruments: `instrumentReads`). */
+export type CaptureRow = ResultCaptureRow;
 
-export function auditQueries(db: Db) {
+/** What the audit part asks instruments (the composition root passes `instrumentReads`). */
+export type AuditOwners = {
+  instruments: Pick<InstrumentReads, 'capturers' | 'resultCaptures' | 'usedCaptures' | 'earlierCaptures'>;
+};
+
+export function auditQueries(db: Db, o: AuditOwners) {
   const trail = recordHistory(db);
-  const usedCaptures = lazy<[string], { id: string; replicate_index: number; value: string | null }>(
-    db,
-    "SELECT id, replicate_index, value FROM instrument_capture WHERE result_id = ? AND status = 'used' AND retired = 0",
-  );
-  const earlierCaptures = lazy<[string, number, number], { id: string }>(
-    db,
-    "SELECT id FROM instrument_capture WHERE result_id = ? AND replicate_index = ? AND status = 'used' AND retired = 0 AND at < ?",
-  );
   return {
     history: (entity: string, id: string): HistoryRow[] => trail.trailOf(entity, id),
     /** Whether a result was changed after submission (a correction, in the ledger's terms). */
@@ -63,31 +48,13 @@ export function auditQueries(db: Db) {
     valueEntries: (resultIds: readonly string[]): ValueEntryRow[] =>
       trail.fieldsOfEntries('test_result', resultIds, [...VALUE_FIELDS, 'status'] as const),
     /** Who captured into these results (every capture, used or typed over). */
-    capturers: (resultIds: readonly string[]) =>
-      chunked(resultIds, 400, (chunk, ph) =>
-        db
-          .prepare<
-            unknown[],
-            { result_id: string; by_user: string }
-          >(`SELECT result_id, by_user FROM instrument_capture WHERE result_id IN (${ph})`)
-          .all(...chunk),
-      ),
-    captures: (resultIds: readonly string[]): CaptureRow[] =>
-      chunked(resultIds, 500, (chunk, ph) =>
-        db
-          .prepare<unknown[], CaptureRow>(
-            `SELECT c.*, ins.code AS instrument_code FROM instrument_capture c JOIN instrument ins ON ins.id = c.instrument_id
-             WHERE c.result_id IN (${ph}) AND c.retired = 0 ORDER BY c.at`,
-          )
-          .all(...chunk),
-      ),
+    capturers: (resultIds: readonly string[]) => o.instruments.capturers(resultIds),
+    captures: (resultIds: readonly string[]): CaptureRow[] => o.instruments.resultCaptures(resultIds),
     /** The captures a result's replicates now use. */
-    usedCaptures: (resultId: string) => usedCaptures().all(resultId),
+    usedCaptures: (resultId: string) => o.instruments.usedCaptures(resultId),
     /** Captures of a replicate made before `at` and still used (superseded by a new capture). */
     earlierCaptures: (resultId: string, replicate: number, at: number): string[] =>
-      earlierCaptures()
-        .all(resultId, replicate, at)
-        .map((c) => c.id),
+      o.instruments.earlierCaptures(resultId, replicate, at),
   };
 }
 export type AuditQueries = ReturnType<typeof auditQueries>;

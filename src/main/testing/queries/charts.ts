@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database';
+import type { InstrumentReads } from '../../instruments';
 import type { Row } from '../../ledger/entities';
 import { lazy } from './statement';
 
@@ -58,7 +59,18 @@ export interface QcChartRow {
   last: number;
 }
 
-export function chartQueries(db: Db) {
+/** What the charts part asks instruments (the composition root passes `instrumentReads`). */
+export type ChartOwners = { instruments: Pick<InstrumentReads, 'codesOf'> };
+
+/** SQLite's order of TEXT (BINARY collation, NULL first) on the instruments' codes. */
+function byCode(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+export function chartQueries(db: Db, o: ChartOwners) {
   const activeBaseline = lazy<[string], BaselineRecord>(
     db,
     "SELECT * FROM control_baseline WHERE chart = ? AND status = 'active' AND retired = 0 LIMIT 1",
@@ -78,11 +90,13 @@ export function chartQueries(db: Db) {
     db,
     'SELECT count(*) AS n FROM qc_result WHERE material_code = ? AND retired = 0',
   );
-  const qcCharts = lazy<[], QcChartRow>(
+  // The instrument's code is instruments' (asked by id below); the rows come ordered by
+  // material and method here and by the instrument's code within, as one statement ordered them.
+  const qcCharts = lazy<[], Omit<QcChartRow, 'instrument_code'>>(
     db,
-    `SELECT q.material_code, q.method_code, q.instrument_id, i.code AS instrument_code, count(*) AS n, max(q.run_at) AS last
-     FROM qc_result q LEFT JOIN instrument i ON i.id = q.instrument_id WHERE q.retired = 0
-     GROUP BY q.material_code, q.method_code, q.instrument_id ORDER BY q.material_code, q.method_code, i.code`,
+    `SELECT material_code, method_code, instrument_id, count(*) AS n, max(run_at) AS last
+     FROM qc_result WHERE retired = 0
+     GROUP BY material_code, method_code, instrument_id ORDER BY material_code, method_code`,
   );
   const qcResults = lazy<[string, string, string], QcResultRecord>(
     db,
@@ -101,7 +115,18 @@ export function chartQueries(db: Db) {
     /** A material by code, retired or not (codes are unique forever). */
     anyMaterial: (code: string): QcMaterialRecord | undefined => anyMaterial().get(code),
     qcResultCount: (materialCode: string): number => qcCount().get(materialCode)?.n ?? 0,
-    qcCharts: (): QcChartRow[] => qcCharts().all(),
+    qcCharts: (): QcChartRow[] => {
+      const rows = qcCharts().all();
+      const codes = o.instruments.codesOf(rows.map((r) => r.instrument_id));
+      return rows
+        .map((r, i) => ({ ...r, instrument_code: codes.get(r.instrument_id) ?? null, i }))
+        .sort((a, b) =>
+          a.material_code === b.material_code && a.method_code === b.method_code
+            ? byCode(a.instrument_code, b.instrument_code)
+            : a.i - b.i,
+        )
+        .map(({ i: _i, ...r }) => r);
+    },
     qcResults: (materialCode: string, methodCode: string, instrumentId: string): QcResultRecord[] =>
       qcResults().all(materialCode, methodCode, instrumentId),
   };

@@ -1,14 +1,12 @@
-import type { Db } from '../../db/database';
 import type { CatalogReads, SpecLabelRow } from '../../catalog';
+import type { InstrumentReads } from '../../instruments';
 import type { Row } from '../../ledger/entities';
 import type { LotReads } from '../../lots';
 import type { SampleReads } from '../../samples';
-import { lazy } from './statement';
 
 /**
  * Testing's view of other capabilities' data (issue 21: "no capability reads another's
- * tables; it asks the owner"): the owners' reads, named as testing's services ask them. Only
- * the instrument lookup is still a statement here (see below).
+ * tables; it asks the owner"): the owners' reads, named as testing's services ask them.
  */
 
 /** A lot as testing reads it (table `lot`, owned by lots). */
@@ -47,8 +45,9 @@ export type { SpecLabelRow };
 /**
  * What testing asks the capabilities that own the data: lots (a lot, the lots before it),
  * catalog (a product's stage and name, a specification version's label and items, whether a
- * method is known) and samples (a sample's kind). The composition root passes the owners'
- * reads (src/main/app/compose.ts).
+ * method is known), samples (a sample's kind) and instruments (an instrument by id or code,
+ * instruments' codes, captures into results). The composition root passes the owners' reads
+ * (src/main/app/compose.ts).
  */
 export interface TestingOwners {
   lots: Pick<LotReads, 'lot' | 'previousLots'>;
@@ -57,15 +56,13 @@ export interface TestingOwners {
     'productStage' | 'subjectName' | 'specLabel' | 'specItemIds' | 'specItemId' | 'methodKnown'
   >;
   samples: Pick<SampleReads, 'sampleKind'>;
+  instruments: Pick<
+    InstrumentReads,
+    'instrument' | 'codesOf' | 'capturers' | 'resultCaptures' | 'usedCaptures' | 'earlierCaptures'
+  >;
 }
 
-export function foreignQueries(db: Db, o: TestingOwners) {
-  // instruments (table `instrument`): still read here; the instruments capability (converted
-  // in parallel) offers no read of its own yet.
-  const instrument = lazy<[string, string], { id: string; code: string }>(
-    db,
-    'SELECT id, code FROM instrument WHERE (id = ? OR code = ?) AND retired = 0',
-  );
+export function foreignQueries(o: TestingOwners) {
   return {
     lot: (code: string): LotRecord | undefined => o.lots.lot(code),
     /** Up to `n` lots of the same item before this one (lot date, then code), newest first. */
@@ -82,7 +79,7 @@ export function foreignQueries(db: Db, o: TestingOwners) {
     methodKnown: (code: string): boolean => o.catalog.methodKnown(code),
     sampleKind: (sampleId: string): string | null => o.samples.sampleKind(sampleId),
     /** An instrument in service by id or code. */
-    instrument: (ref: string) => instrument().get(ref, ref),
+    instrument: (ref: string) => o.instruments.instrument(ref),
   };
 }
 export type ForeignQueries = ReturnType<typeof foreignQueries>;

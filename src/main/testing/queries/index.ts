@@ -10,8 +10,8 @@ import { resultQueries } from './results';
 /**
  * Every SQL statement of the testing capability (issue 21), by part: results, OOS
  * investigations, micro holds, charts and QC, attachments / method rules / verdict changes,
- * the audit trail testing decides on, and the reads of other capabilities' tables still to
- * move behind their front doors. Built once per service graph; statements are prepared on
+ * the audit trail testing decides on, and what testing asks other capabilities (their
+ * front doors' reads, `foreign`). Built once per service graph; statements are prepared on
  * first use.
  */
 export function testingQueries(db: Db, owners: TestingOwners) {
@@ -19,10 +19,10 @@ export function testingQueries(db: Db, owners: TestingOwners) {
     results: resultQueries(db),
     oos: oosQueries(db),
     micro: microQueries(db),
-    charts: chartQueries(db),
+    charts: chartQueries(db, owners),
     records: recordQueries(db),
-    audit: auditQueries(db),
-    foreign: foreignQueries(db, owners),
+    audit: auditQueries(db, owners),
+    foreign: foreignQueries(owners),
   };
 }
 export type TestingQueries = ReturnType<typeof testingQueries>;
