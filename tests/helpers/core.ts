@@ -8,6 +8,9 @@ import type { ChannelInput, ChannelName, ChannelOutput, Result } from '../../src
 import type { Role } from '../../src/shared/domain/roles';
 import type { PdfPrinter } from '../../src/main/documents/pdf';
 import type { DocumentViewer } from '../../src/main/documents/viewer';
+import { memberOf, type Member, type PlantHost } from '../fixtures/plant/host';
+import { inProcessHost, inProcessLink, type InProcessLink } from '../fixtures/plant/in-process';
+import { enrol, signIn, testPerson, TEST_USER_PASSWORD } from '../fixtures/plant/people';
 
 export const quietLog: CoreLog = { refused: () => undefined, error: (i) => console.error(i.channel, i.error), info: () => undefined };
 
@@ -19,7 +22,8 @@ export function tempDir(prefix = 'lotseal-test-'): { dir: string; cleanup: () =>
 export const ADMIN_PASSWORD = 'admin-password-1';
 /** The administrator's signature on account administration (`enrolled`, docs/ledger.md §3.4). */
 export const ADMIN_SIGNATURE = { password: ADMIN_PASSWORD, meaning: 'enrolled' } as const;
-export const USER_PASSWORD = 'user-password-01';
+export const USER_PASSWORD = TEST_USER_PASSWORD;
+export type { InProcessLink };
 
 export interface TestApp {
   core: AppCore;
@@ -30,6 +34,12 @@ export interface TestApp {
   /** Creates a user with these roles (as admin), and signs them in on a fresh connection, password already changed. */
   userWith(roles: Role[], id?: string): Promise<Connection>;
   admin: Connection;
+  /** The app as a host of the plant fixtures (tests/fixtures/plant): each connect() a new connection. */
+  host: PlantHost<InProcessLink>;
+  /** A connection as a plant fixtures' member signing with `password` (a signed-in session already). */
+  member(connection: Connection, person?: { userId: string; printedName: string }, password?: string): Member<InProcessLink>;
+  /** The first administrator, as a plant fixtures' member. */
+  adminMember: Member<InProcessLink>;
   close(): void;
 }
 
@@ -55,23 +65,22 @@ export async function createTestApp(opts: { clock?: () => number; pdf?: PdfPrint
     if (!r.ok) throw new Error(`${name} failed: ${JSON.stringify(r.error)}`);
     return r.data;
   };
+  const host = inProcessHost(core.dispatcher, conn);
+  const member = (
+    connection: Connection,
+    person: { userId: string; printedName: string } = { userId: connection.id, printedName: connection.id },
+    password = USER_PASSWORD,
+  ) =>
+    memberOf(inProcessLink(core.dispatcher, connection), person, password);
   const admin = conn('admin-conn');
   await ok(admin, 'app.setup', { userId: 'admin', printedName: 'Admin 管理员', password: ADMIN_PASSWORD });
   await ok(admin, 'auth.signIn', { userId: 'admin', password: ADMIN_PASSWORD });
+  const adminMember = member(admin, { userId: 'admin', printedName: 'Admin 管理员' }, ADMIN_PASSWORD);
   let u = 0;
   const userWith = async (roles: Role[], id?: string): Promise<Connection> => {
-    const userId = id ?? `${roles.join('-').replace(/_/g, '')}${++u}`;
-    await ok(admin, 'users.create', {
-      userId,
-      printedName: `User ${userId}`,
-      roles,
-      password: 'initial-password-1',
-      signature: ADMIN_SIGNATURE,
-    });
-    const c = conn();
-    await ok(c, 'auth.signIn', { userId, password: 'initial-password-1' });
-    await ok(c, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: USER_PASSWORD });
-    return c;
+    const person = testPerson(id ?? `${roles.join('-').replace(/_/g, '')}${++u}`, roles);
+    await enrol(adminMember, [person]);
+    return (await signIn(host, person)).link.connection;
   };
   return {
     core,
@@ -81,6 +90,9 @@ export async function createTestApp(opts: { clock?: () => number; pdf?: PdfPrint
     ok,
     userWith,
     admin,
+    host,
+    member,
+    adminMember,
     close: () => {
       core.close();
       t.cleanup();
