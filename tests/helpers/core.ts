@@ -1,9 +1,10 @@
+import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppCore, type CoreLog } from '../../src/main/app/core';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
-import { passphraseProtector } from '../../src/main/ledger/keys';
+import type { KeyProtector } from '../../src/main/ledger/keys';
 import type { ChannelInput, ChannelName, ChannelOutput, Result } from '../../src/shared/contract';
 import type { Role } from '../../src/shared/domain/roles';
 import type { PdfPrinter } from '../../src/main/documents/pdf';
@@ -17,6 +18,43 @@ export const quietLog: CoreLog = { refused: () => undefined, error: (i) => conso
 export function tempDir(prefix = 'lotseal-test-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The seal of a test app's host key: AES-256-GCM under a scrypt-derived key, exactly as
+ * passphraseProtector (src/main/ledger/keys.ts) seals it, but at the test-only scrypt cost
+ * (N = 2^10 instead of 2^15, D-066). At the production cost, opening or creating a host key
+ * took ≈0.4 s of the ≈0.6 s a test app costs on the loaded 2-core machine, once per test.
+ * The record names its cost (`scrypt-n1024-r8-p1`), so the workstation still sees a
+ * passphrase seal; a production passphraseProtector cannot open it (a test that reopens a
+ * test app's folder uses this protector). The tests about the host key and its passphrase
+ * (key-passphrase, host-key-recovery, trust-keys, desktop-shell) make their own protectors
+ * at the production cost.
+ */
+export function testKeyProtector(passphrase = 'test-passphrase'): KeyProtector {
+  const cost = { N: 1 << 10, r: 8, p: 1 };
+  const derive = (salt: Buffer) => scryptSync(passphrase, salt, 32, cost);
+  return {
+    kind: 'passphrase',
+    seal(plain) {
+      const salt = randomBytes(16);
+      const iv = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', derive(salt), iv);
+      const data = Buffer.concat([c.update(plain), c.final()]);
+      return {
+        kdf: `scrypt-n${cost.N}-r${cost.r}-p${cost.p}`,
+        salt: salt.toString('base64'),
+        iv: iv.toString('base64'),
+        tag: c.getAuthTag().toString('base64'),
+        data: data.toString('base64'),
+      };
+    },
+    open(sealed) {
+      const d = createDecipheriv('aes-256-gcm', derive(Buffer.from(sealed['salt'] ?? '', 'base64')), Buffer.from(sealed['iv'] ?? '', 'base64'));
+      d.setAuthTag(Buffer.from(sealed['tag'] ?? '', 'base64'));
+      return Buffer.concat([d.update(Buffer.from(sealed['data'] ?? '', 'base64')), d.final()]);
+    },
+  };
 }
 
 export const ADMIN_PASSWORD = 'admin-password-1';
@@ -50,7 +88,7 @@ export async function createTestApp(opts: { clock?: () => number; pdf?: PdfPrint
   const core = new AppCore({
     dataDir: t.dir,
     hostKind: 'harness',
-    protector: passphraseProtector('test-passphrase'),
+    protector: testKeyProtector(),
     host: 'test-host',
     log: quietLog,
     ...(opts.clock ? { clock: opts.clock } : {}),
