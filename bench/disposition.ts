@@ -11,8 +11,8 @@
  *
  * The dataset (bench/testing.ts builds its history inside runTestingBench and exports no
  * builder, so this one is built the same way): the GB 10765-2021 pack completed as a plant
- * does plus 18 plant items (70 items, 71 tests per release sample; the spec helpers below
- * are copied from bench/testing.ts), approved through the contract. One template lot is
+ * does plus 18 plant items (70 items, 71 tests per release sample; the plant fixtures'
+ * release specification, tests/fixtures/plant/release-spec.ts), approved through the contract. One template lot is
  * tested end to end through the contract (entered, submitted `authored`, reviewed
  * `reviewed`). Then, through the one write path (Ledger.write, ~10,000 records per
  * transaction, each with its audit entry), `lots` finished lots at a plant's rate of ten a
@@ -36,7 +36,7 @@
  * or `npm run bench -- --only disposition`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppCore, type CoreLog } from '../src/main/app/core';
@@ -50,9 +50,10 @@ import type { LedgerWriter } from '../src/main/ledger/ledger';
 import { L } from '../src/main/lots/entities';
 import { T } from '../src/main/testing/entities';
 import { S } from '../src/main/samples/entities';
-import { SPEC_DOCUMENT_SCHEMA, type SpecDocument, type SpecItem } from '../src/shared/catalog/spec-schema';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../src/shared/contract';
-import { LabDecimal, fromLabDecimal, type TestItem } from '../src/shared/rules';
+import type { Role } from '../src/shared/domain/roles';
+import * as plant from '../tests/fixtures/plant';
+import { goodEntry, inProcessHost } from '../tests/fixtures/plant';
 import { coaHtml } from '../src/main/disposition/documents';
 import { mulberry32 } from './data';
 
@@ -82,243 +83,6 @@ const BATCH = 10_000;
 const PRODUCT = 'IF-1';
 const PASSWORD = 'bench-user-password';
 const TARGET_READINESS_MS = 10;
-/** Energy of the template values: 17×12.0 + 37×26.0 + 17×57.2 = 2138.4 kJ/100 g. */
-const ENERGY_FACTOR = new LabDecimal('21.384');
-
-// ---- copied from bench/testing.ts (not exported there): the 70-item specification and good values
-
-function plantItem(
-  over: Partial<SpecItem> & Pick<SpecItem, 'code' | 'group' | 'unit' | 'basis' | 'limit_form'>,
-): SpecItem {
-  return {
-    name_zh: over.code,
-    name_en: over.code,
-    method_code: `QS-${over.code}`,
-    min: null,
-    max: null,
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: 1,
-    comparison: 'full_value',
-    required_for_release: true,
-    in_house_only: true,
-    frequency: 'every_lot',
-    frequency_n: null,
-    period_days: null,
-    formula: null,
-    clause: null,
-    source: 'plant specification QS-001',
-    verification: 'plant',
-    note: null,
-    ...over,
-  };
-}
-
-/** The plant's own release items beyond the GB pack (18): physical, contaminants, micro. */
-const PLANT_ITEMS: SpecItem[] = [
-  plantItem({
-    code: 'solubility_index',
-    group: 'other',
-    unit: 'mL',
-    basis: 'as_is',
-    limit_form: 'maximum',
-    max: '1.0',
-  }),
-  plantItem({
-    code: 'scorched_particles',
-    group: 'other',
-    unit: 'mg',
-    basis: 'as_is',
-    limit_form: 'maximum',
-    max: '15',
-    precision: 0,
-  }),
-  plantItem({
-    code: 'bulk_density',
-    group: 'other',
-    unit: 'g/mL',
-    basis: 'as_is',
-    limit_form: 'range',
-    min: '0.40',
-    max: '0.60',
-    precision: 2,
-  }),
-  plantItem({
-    code: 'water_activity',
-    group: 'other',
-    unit: '',
-    basis: 'as_is',
-    limit_form: 'maximum',
-    max: '0.30',
-    precision: 2,
-  }),
-  plantItem({ code: 'acidity', group: 'other', unit: '°T', basis: 'as_is', limit_form: 'maximum', max: '18.0' }),
-  plantItem({
-    code: 'peroxide_value',
-    group: 'other',
-    unit: 'meq/kg',
-    basis: 'per_kg',
-    limit_form: 'maximum',
-    max: '2.0',
-  }),
-  plantItem({ code: 'lactose', group: 'other', unit: 'g/100g', basis: 'per_100g', limit_form: 'report_only' }),
-  plantItem({ code: 'nucleotides', group: 'optional', unit: 'mg/100g', basis: 'per_100g', limit_form: 'report_only' }),
-  plantItem({ code: 'lutein', group: 'optional', unit: 'µg/100g', basis: 'per_100g', limit_form: 'report_only' }),
-  plantItem({
-    code: 'sn',
-    group: 'contaminants',
-    unit: 'mg/kg',
-    basis: 'per_kg',
-    limit_form: 'maximum',
-    max: '50',
-    precision: 0,
-  }),
-  plantItem({
-    code: 'hg',
-    group: 'contaminants',
-    unit: 'mg/kg',
-    basis: 'per_kg',
-    limit_form: 'maximum',
-    max: '0.010',
-    precision: 3,
-  }),
-  plantItem({ code: 'cr', group: 'contaminants', unit: 'mg/kg', basis: 'per_kg', limit_form: 'maximum', max: '2.0' }),
-  plantItem({
-    code: 'inorganic_as',
-    group: 'contaminants',
-    unit: 'mg/kg',
-    basis: 'per_kg',
-    limit_form: 'maximum',
-    max: '0.10',
-    precision: 2,
-  }),
-  plantItem({
-    code: 'chloramphenicol',
-    group: 'contaminants',
-    unit: 'µg/kg',
-    basis: 'per_kg',
-    limit_form: 'not_detected',
-    lod: '0.1',
-    precision: 1,
-  }),
-  plantItem({
-    code: 'afb1',
-    group: 'contaminants',
-    unit: 'µg/kg',
-    basis: 'per_kg',
-    limit_form: 'maximum',
-    max: '0.5',
-    lod: '0.05',
-    precision: 2,
-  }),
-  plantItem({
-    code: 'coliforms',
-    group: 'microbiology',
-    unit: 'CFU/g',
-    basis: 'per_g',
-    limit_form: 'sampling_plan',
-    n: 5,
-    c: 2,
-    m: '10',
-    big_m: '100',
-    precision: null,
-  }),
-  plantItem({
-    code: 'b_cereus',
-    group: 'microbiology',
-    unit: 'CFU/g',
-    basis: 'per_g',
-    limit_form: 'sampling_plan',
-    n: 5,
-    c: 1,
-    m: '100',
-    big_m: '1000',
-    precision: null,
-  }),
-  plantItem({
-    code: 'yeast_mould',
-    group: 'microbiology',
-    unit: 'CFU/g',
-    basis: 'per_g',
-    limit_form: 'sampling_plan',
-    n: 5,
-    c: 2,
-    m: '50',
-    big_m: '500',
-    precision: null,
-  }),
-];
-
-/** The GB 10765 pack completed as a plant does before approval (tests/integration/testing.test.ts). */
-function specItems(resourcesDir: string): SpecItem[] {
-  const pack = JSON.parse(
-    readFileSync(join(resourcesDir, 'spec-packs', 'gb-10765-2021-milk.json'), 'utf8'),
-  ) as SpecDocument;
-  const gb = pack.items.map((i) => ({
-    ...i,
-    verification: 'plant' as const,
-    ...(i.limit_form === 'range' && (i.min === null || i.max === null) && !(i.min ?? i.max)
-      ? { limit_form: 'report_only' as const }
-      : {}),
-    ...(['range', 'minimum', 'maximum'].includes(i.limit_form) && i.precision === null ? { precision: 2 } : {}),
-  }));
-  return [...gb, ...PLANT_ITEMS];
-}
-
-const fixed = (d: LabDecimal, places = 3): string => fromLabDecimal(d.toDecimalPlaces(places));
-
-/** Values a good lot gives for one planned test, in the entry basis (per 100 g for per-100 kJ items). */
-function goodEntry(item: TestItem): { replicates?: string[]; unitValues?: string[] } {
-  const n = item.n ?? 0;
-  if (item.limit_form === 'sampling_plan') {
-    if (item.m === '0') return { unitValues: Array<string>(n).fill('absent') };
-    const m = new LabDecimal(item.m ?? '10');
-    return {
-      unitValues: Array.from({ length: n }, (_, k) =>
-        fixed(
-          m
-            .times(k + 1)
-            .dividedBy(10)
-            .floor(),
-          0,
-        ),
-      ),
-    };
-  }
-  const special: Record<string, string> = {
-    protein: '12.0',
-    fat: '26.0',
-    moisture: '2.5',
-    ash: '2.3',
-    reconstitution: '13.0',
-    nitrite: '0.8',
-    la: '420.5',
-    ala: '42.1',
-    // ara / dha = 1.5 (limit 1–2); dha 6.6 mg/100 kJ.
-    dha: '141.134',
-    ara: '211.701',
-    // ca_p (report only) = 1.8.
-    ca: '502.524',
-    p: '279.180',
-  };
-  if (special[item.code]) return { replicates: [special[item.code]!] };
-  if (item.limit_form === 'not_detected') return { replicates: ['ND'] };
-  const perKJ = item.basis === 'per_100kj' ? ENERGY_FACTOR : new LabDecimal(1);
-  const places = Math.max(3, (item.precision ?? 2) + 2);
-  if (item.min !== null && item.max !== null) {
-    const mid = new LabDecimal(item.min).plus(item.max).dividedBy(2);
-    return { replicates: [fixed(mid.times(perKJ), places)] };
-  }
-  if (item.max !== null) return { replicates: [fixed(new LabDecimal(item.max).times('0.4').times(perKJ), places)] };
-  if (item.min !== null) return { replicates: [fixed(new LabDecimal(item.min).times('1.2').times(perKJ), places)] };
-  return { replicates: [fixed(new LabDecimal('10.25').times(perKJ), places)] };
-}
-
-// ---- the bench
 
 export interface DispositionBenchOptions {
   /** Finished lots of history, ten a day (default 1,000). */
@@ -358,71 +122,70 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
       if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
       return r.data as ChannelOutput<K>;
     };
-    const admin: Connection = { id: 'bench-admin', locale: 'en' };
-    await call(admin, 'app.setup', { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
-    await call(admin, 'auth.signIn', { userId: 'admin', password: 'bench-admin-password' });
-    await call(admin, 'settings.update', {
-      settings: { ...(await call(admin, 'settings.get', {})), plantName: '宁夏示例乳业有限公司' },
+    // People, the product and its approved 70-item specification, from the plant fixtures
+    // (tests/fixtures/plant) through the contract.
+    const host = inProcessHost(core.dispatcher);
+    const admin = await plant.firstRun(host, { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
+    await admin.call('settings.update', {
+      settings: { ...(await admin.call('settings.get', {})), plantName: '宁夏示例乳业有限公司' },
       reason: 'plant name for certificates',
     });
-    const user = async (userId: string, roles: Array<'qa_manager' | 'production' | 'technician' | 'reviewer'>) => {
-      await call(admin, 'users.create', { userId, printedName: `Bench ${userId}`, roles, password: 'initial-password-1', signature: { password: 'bench-admin-password', meaning: 'enrolled' } });
-      const c: Connection = { id: `bench-${userId}`, locale: 'en' };
-      await call(c, 'auth.signIn', { userId, password: 'initial-password-1' });
-      await call(c, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: PASSWORD });
-      return c;
-    };
-    const qa = await user('qa.bench', ['qa_manager']);
-    const prod = await user('prod.bench', ['production']);
-    const tech = await user('tech.bench', ['technician']);
-    const rev = await user('rev.bench', ['reviewer']);
+    const person = (userId: string, roles: Role[]): plant.Person => ({
+      userId,
+      printedName: `Bench ${userId}`,
+      roles,
+      password: 'initial-password-1',
+      newPassword: PASSWORD,
+    });
+    const people = await plant.staff(host, admin, {
+      qa: person('qa.bench', ['qa_manager']),
+      prod: person('prod.bench', ['production']),
+      tech: person('tech.bench', ['technician']),
+      rev: person('rev.bench', ['reviewer']),
+    });
+    const [qa, prod, tech, rev] = [people.qa, people.prod, people.tech, people.rev].map((m) => m.link.connection) as [
+      Connection,
+      Connection,
+      Connection,
+      Connection,
+    ];
     const sign = <M extends string>(meaning: M) => ({ password: PASSWORD, meaning });
 
     // --- the product and its approved 70-item specification (contract) ----------------------
-    const product = await call(qa, 'catalog.products.save', {
-      fields: {
-        code: PRODUCT,
-        name_zh: '婴儿配方奶粉（0-6月龄，1段）',
-        name_en: 'Infant formula stage 1',
-        stage: 'infant',
-        protein_base: 'cow',
-        registration_no: '国食注字YP20230001',
-        shelf_life_days: 720,
-        pack_sizes: ['800 g'],
-      },
+    const productId = await plant.product(people.qa, {
+      code: PRODUCT,
+      name_zh: '婴儿配方奶粉（0-6月龄，1段）',
+      name_en: 'Infant formula stage 1',
+      stage: 'infant',
+      protein_base: 'cow',
+      registration_no: '国食注字YP20230001',
+      shelf_life_days: 720,
+      pack_sizes: ['800 g'],
     });
-    const items = specItems(core.resourcesDir);
-    const version = await call(qa, 'specs.create', {
-      subjectKind: 'product',
-      subjectId: product.id,
+    const items = plant.releaseSpecItems(core.resourcesDir);
+    await plant.approveSpec(people.qa, {
+      subjectId: productId,
       code: 'SPEC-IF-1',
-      titleZh: 'IF-1 放行规格',
-      titleEn: 'IF-1 release specification',
-      from: {
-        kind: 'document',
-        json: JSON.stringify({
-          schema: SPEC_DOCUMENT_SCHEMA,
-          title_zh: 'IF-1 放行规格',
-          title_en: 'IF-1 release specification',
-          subject_kind: 'product',
-          applies_to: 'infant',
-          standard: 'GB 10765-2021',
-          version_note: null,
-          items,
-        }),
+      effectiveFrom: '2015-01-01',
+      doc: {
+        ...plant.specDocument('SPEC-IF-1', items),
+        title_zh: 'IF-1 放行规格',
+        title_en: 'IF-1 release specification',
+        standard: 'GB 10765-2021',
       },
     });
-    await call(qa, 'specs.setEffective', { versionId: version.id, effectiveFrom: '2015-01-01' });
-    await call(qa, 'specs.approve', { versionId: version.id, signature: sign('approved') });
 
     const services = core.need();
     const ledger = services.ledger;
     const db = ledger.db;
     const bulkActor = { id: 'tech.bench', name: 'Bench tech.bench' };
     const qaActor = { id: 'qa.bench', name: 'Bench qa.bench' };
-    const techRow = services.identity.getUser('tech.bench')!;
-    const revRow = services.identity.getUser('rev.bench')!;
-    const qaRow = services.identity.getUser('qa.bench')!;
+    // Personal signatures need each signer's key, unsealed by their password for one
+    // transaction (identity.authenticateSigner): the signers are authenticated again before
+    // every bulk transaction that signs.
+    let techRow = await services.identity.authenticateSigner('tech.bench', PASSWORD);
+    let revRow = await services.identity.authenticateSigner('rev.bench', PASSWORD);
+    let qaRow = await services.identity.authenticateSigner('qa.bench', PASSWORD);
     const instrumentId = ledger.write(qaActor, (w) => {
       const base = {
         make: null,
@@ -607,13 +370,17 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
     const pendingLots: string[] = [];
     let pendingRecords = 0;
     let records = 0;
-    const flush = (): void => {
+    const flush = async (): Promise<void> => {
       if (!pending.length) return;
+      techRow = await services.identity.authenticateSigner('tech.bench', PASSWORD);
+      revRow = await services.identity.authenticateSigner('rev.bench', PASSWORD);
+      qaRow = await services.identity.authenticateSigner('qa.bench', PASSWORD);
       ledger.write(bulkActor, (w) => {
         for (const f of pending) records += f(w);
       });
       // The QA manager's audit-trail review of those lots, through what was just written.
       const through = ledger.head().seq;
+      qaRow = await services.identity.authenticateSigner('qa.bench', PASSWORD);
       ledger.write(qaActor, (w) => {
         for (const lotCode of pendingLots) {
           const r = w.create(DP.auditReview, {
@@ -762,29 +529,21 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
         });
         return written + 1;
       });
-      if (pendingRecords >= BATCH) flush();
+      if (pendingRecords >= BATCH) await flush();
       if ((n + 1) % 250 === 0 || n + 1 === lotsTotal) progress('history', n + 1, lotsTotal);
       if (n + 1 === Math.floor(lotsTotal / 4) || n + 1 === Math.floor(lotsTotal / 2)) {
-        flush();
+        await flush();
         growth.push(readinessAt());
       }
     }
-    flush();
+    await flush();
     const generateMs = performance.now() - generateStarted;
 
     // --- a full verification (the readiness `ledger` line needs one) -----------------------
     const verifyStarted = performance.now();
-    const before = (await call(qa, 'ledger.lastRun', {}))?.id ?? null;
-    await call(qa, 'ledger.verify', {});
-    for (;;) {
-      const run = await call(qa, 'ledger.lastRun', {});
-      if (run && run.id !== before) {
-        if (run.findings.length) throw new Error(`verification found ${run.findings.length} problems`);
-        break;
-      }
-      if (performance.now() - verifyStarted > 300_000) throw new Error('verification did not finish in 5 minutes');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await plant.verifyLedger(people.qa);
+    const run = await call(qa, 'ledger.lastRun', {});
+    if (run?.findings.length) throw new Error(`verification found ${run.findings.length} problems`);
     const verifyMs = performance.now() - verifyStarted;
     progress('verify', 1, 1);
 

@@ -13,7 +13,7 @@
  *     results, target < 100 ms), p50/p95.
  *
  * The specification is the GB 10765-2021 milk-based pack completed as a plant would (as in
- * tests/integration/testing.test.ts) plus 18 plant items: 70 items, 71 tests per release
+ * tests/integration/testing.test.ts) plus 18 plant items (tests/fixtures/plant/release-spec.ts): 70 items, 71 tests per release
  * sample with the reconstitution. It is approved through the contract with effect from
  * 2015-01-01. One template lot is tested end to end through the contract (entered, submitted
  * `authored`, reviewed `reviewed`); the ten years of history are then written through the one
@@ -28,7 +28,7 @@
  * or `npm run bench -- --only testing`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppCore, type CoreLog } from '../src/main/app/core';
@@ -39,16 +39,11 @@ import type { LedgerWriter } from '../src/main/ledger/ledger';
 import { L } from '../src/main/lots/entities';
 import { T } from '../src/main/testing/entities';
 import { S } from '../src/main/samples/entities';
-import { SPEC_DOCUMENT_SCHEMA, type SpecDocument, type SpecItem } from '../src/shared/catalog/spec-schema';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../src/shared/contract';
-import {
-  LabDecimal,
-  computeMeasured,
-  controlLimits,
-  fromLabDecimal,
-  westgardFlags,
-  type TestItem,
-} from '../src/shared/rules';
+import { LabDecimal, computeMeasured, controlLimits, westgardFlags, type TestItem } from '../src/shared/rules';
+import type { Role } from '../src/shared/domain/roles';
+import * as plant from '../tests/fixtures/plant';
+import { goodEntry, inProcessHost } from '../tests/fixtures/plant';
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 const percentile = (sorted: number[], p: number): number =>
@@ -89,239 +84,6 @@ const PRODUCT = 'IF-1';
 /** The trend item: measured, not an input of any formula, not converted (mg/kg). */
 const TREND_ITEM = 'nitrite';
 const PASSWORD = 'bench-user-password';
-/** Energy of the template values: 17×12.0 + 37×26.0 + 17×57.2 = 2138.4 kJ/100 g. */
-const ENERGY_FACTOR = new LabDecimal('21.384');
-
-function plantItem(
-  over: Partial<SpecItem> & Pick<SpecItem, 'code' | 'group' | 'unit' | 'basis' | 'limit_form'>,
-): SpecItem {
-  return {
-    name_zh: over.code,
-    name_en: over.code,
-    method_code: `QS-${over.code}`,
-    min: null,
-    max: null,
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: 1,
-    comparison: 'full_value',
-    required_for_release: true,
-    in_house_only: true,
-    frequency: 'every_lot',
-    frequency_n: null,
-    period_days: null,
-    formula: null,
-    clause: null,
-    source: 'plant specification QS-001',
-    verification: 'plant',
-    note: null,
-    ...over,
-  };
-}
-
-/** The plant's own release items beyond the GB pack (18): physical, contaminants, micro. */
-const PLANT_ITEMS: SpecItem[] = [
-  plantItem({
-    code: 'solubility_index',
-    group: 'other',
-    unit: 'mL',
-    basis: 'as_is',
-    limit_form: 'maximum',
-    max: '1.0',
-  }),
-  plantItem({
-    code: 'scorched_particles',
-    group: 'other',
-    unit: 'mg',
-    basis: 'as_is',
-    limit_form: 'maximum',
-    max: '15',
-    precision: 0,
-  }),
-  plantItem({
-    code: 'bulk_density',
-    group: 'other',
-    unit: 'g/mL',
-    basis: 'as_is',
-    limit_form: 'range',
-    min: '0.40',
-    max: '0.60',
-    precision: 2,
-  }),
-  plantItem({
-    code: 'water_activity',
-    group: 'other',
-    unit: '',
-    basis: 'as_is',
-    limit_form: 'maximum',
-    max: '0.30',
-    precision: 2,
-  }),
-  plantItem({ code: 'acidity', group: 'other', unit: '°T', basis: 'as_is', limit_form: 'maximum', max: '18.0' }),
-  plantItem({
-    code: 'peroxide_value',
-    group: 'other',
-    unit: 'meq/kg',
-    basis: 'per_kg',
-    limit_form: 'maximum',
-    max: '2.0',
-  }),
-  plantItem({ code: 'lactose', group: 'other', unit: 'g/100g', basis: 'per_100g', limit_form: 'report_only' }),
-  plantItem({ code: 'nucleotides', group: 'optional', unit: 'mg/100g', basis: 'per_100g', limit_form: 'report_only' }),
-  plantItem({ code: 'lutein', group: 'optional', unit: 'µg/100g', basis: 'per_100g', limit_form: 'report_only' }),
-  plantItem({
-    code: 'sn',
-    group: 'contaminants',
-    unit: 'mg/kg',
-    basis: 'per_kg',
-    limit_form: 'maximum',
-    max: '50',
-    precision: 0,
-  }),
-  plantItem({
-    code: 'hg',
-    group: 'contaminants',
-    unit: 'mg/kg',
-    basis: 'per_kg',
-    limit_form: 'maximum',
-    max: '0.010',
-    precision: 3,
-  }),
-  plantItem({ code: 'cr', group: 'contaminants', unit: 'mg/kg', basis: 'per_kg', limit_form: 'maximum', max: '2.0' }),
-  plantItem({
-    code: 'inorganic_as',
-    group: 'contaminants',
-    unit: 'mg/kg',
-    basis: 'per_kg',
-    limit_form: 'maximum',
-    max: '0.10',
-    precision: 2,
-  }),
-  plantItem({
-    code: 'chloramphenicol',
-    group: 'contaminants',
-    unit: 'µg/kg',
-    basis: 'per_kg',
-    limit_form: 'not_detected',
-    lod: '0.1',
-    precision: 1,
-  }),
-  plantItem({
-    code: 'afb1',
-    group: 'contaminants',
-    unit: 'µg/kg',
-    basis: 'per_kg',
-    limit_form: 'maximum',
-    max: '0.5',
-    lod: '0.05',
-    precision: 2,
-  }),
-  plantItem({
-    code: 'coliforms',
-    group: 'microbiology',
-    unit: 'CFU/g',
-    basis: 'per_g',
-    limit_form: 'sampling_plan',
-    n: 5,
-    c: 2,
-    m: '10',
-    big_m: '100',
-    precision: null,
-  }),
-  plantItem({
-    code: 'b_cereus',
-    group: 'microbiology',
-    unit: 'CFU/g',
-    basis: 'per_g',
-    limit_form: 'sampling_plan',
-    n: 5,
-    c: 1,
-    m: '100',
-    big_m: '1000',
-    precision: null,
-  }),
-  plantItem({
-    code: 'yeast_mould',
-    group: 'microbiology',
-    unit: 'CFU/g',
-    basis: 'per_g',
-    limit_form: 'sampling_plan',
-    n: 5,
-    c: 2,
-    m: '50',
-    big_m: '500',
-    precision: null,
-  }),
-];
-
-/** The GB 10765 pack completed as a plant does before approval (tests/integration/testing.test.ts). */
-function specItems(resourcesDir: string): SpecItem[] {
-  const pack = JSON.parse(
-    readFileSync(join(resourcesDir, 'spec-packs', 'gb-10765-2021-milk.json'), 'utf8'),
-  ) as SpecDocument;
-  const gb = pack.items.map((i) => ({
-    ...i,
-    verification: 'plant' as const,
-    ...(i.limit_form === 'range' && (i.min === null || i.max === null) && !(i.min ?? i.max)
-      ? { limit_form: 'report_only' as const }
-      : {}),
-    ...(['range', 'minimum', 'maximum'].includes(i.limit_form) && i.precision === null ? { precision: 2 } : {}),
-  }));
-  return [...gb, ...PLANT_ITEMS];
-}
-
-const fixed = (d: LabDecimal, places = 3): string => fromLabDecimal(d.toDecimalPlaces(places));
-
-/** Values a good lot gives for one planned test, in the entry basis (per 100 g for per-100 kJ items). */
-function goodEntry(item: TestItem): { replicates?: string[]; unitValues?: string[] } {
-  const n = item.n ?? 0;
-  if (item.limit_form === 'sampling_plan') {
-    if (item.m === '0') return { unitValues: Array<string>(n).fill('absent') };
-    const m = new LabDecimal(item.m ?? '10');
-    return {
-      unitValues: Array.from({ length: n }, (_, k) =>
-        fixed(
-          m
-            .times(k + 1)
-            .dividedBy(10)
-            .floor(),
-          0,
-        ),
-      ),
-    };
-  }
-  const special: Record<string, string> = {
-    protein: '12.0',
-    fat: '26.0',
-    moisture: '2.5',
-    ash: '2.3',
-    reconstitution: '13.0',
-    nitrite: '0.8',
-    la: '420.5',
-    ala: '42.1',
-    // ara / dha = 1.5 (limit 1–2); dha 6.6 mg/100 kJ.
-    dha: '141.134',
-    ara: '211.701',
-    // ca_p (report only) = 1.8.
-    ca: '502.524',
-    p: '279.180',
-  };
-  if (special[item.code]) return { replicates: [special[item.code]!] };
-  if (item.limit_form === 'not_detected') return { replicates: ['ND'] };
-  const perKJ = item.basis === 'per_100kj' ? ENERGY_FACTOR : new LabDecimal(1);
-  const places = Math.max(3, (item.precision ?? 2) + 2);
-  if (item.min !== null && item.max !== null) {
-    const mid = new LabDecimal(item.min).plus(item.max).dividedBy(2);
-    return { replicates: [fixed(mid.times(perKJ), places)] };
-  }
-  if (item.max !== null) return { replicates: [fixed(new LabDecimal(item.max).times('0.4').times(perKJ), places)] };
-  if (item.min !== null) return { replicates: [fixed(new LabDecimal(item.min).times('1.2').times(perKJ), places)] };
-  return { replicates: [fixed(new LabDecimal('10.25').times(perKJ), places)] };
-}
 
 export interface TestingBenchOptions {
   /** Finished lots of history, one a day (default 3,650: ten years). */
@@ -363,64 +125,49 @@ export async function runTestingBench(opts: TestingBenchOptions = {}): Promise<R
       if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
       return r.data as ChannelOutput<K>;
     };
-    const admin: Connection = { id: 'bench-admin', locale: 'en' };
-    await call(admin, 'app.setup', { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
-    await call(admin, 'auth.signIn', { userId: 'admin', password: 'bench-admin-password' });
-    const user = async (userId: string, roles: Array<'qa_manager' | 'production' | 'technician' | 'reviewer'>) => {
-      await call(admin, 'users.create', {
-        userId,
-        printedName: `Bench ${userId}`,
-        roles,
-        password: 'initial-password-1',
-        signature: { password: 'bench-admin-password', meaning: 'enrolled' },
-      });
-      const c: Connection = { id: `bench-${userId}`, locale: 'en' };
-      await call(c, 'auth.signIn', { userId, password: 'initial-password-1' });
-      await call(c, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: PASSWORD });
-      return c;
-    };
-    const qa = await user('qa.bench', ['qa_manager']);
-    const prod = await user('prod.bench', ['production']);
-    const tech = await user('tech.bench', ['technician']);
-    const rev = await user('rev.bench', ['reviewer']);
+    // People, the product and its approved specification, from the plant fixtures
+    // (tests/fixtures/plant) through the contract.
+    const host = inProcessHost(core.dispatcher);
+    const admin = await plant.firstRun(host, { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
+    const person = (userId: string, roles: Role[]): plant.Person => ({
+      userId,
+      printedName: `Bench ${userId}`,
+      roles,
+      password: 'initial-password-1',
+      newPassword: PASSWORD,
+    });
+    const people = await plant.staff(host, admin, {
+      qa: person('qa.bench', ['qa_manager']),
+      prod: person('prod.bench', ['production']),
+      tech: person('tech.bench', ['technician']),
+      rev: person('rev.bench', ['reviewer']),
+    });
+    const [qa, prod, tech, rev] = [people.qa, people.prod, people.tech, people.rev].map((m) => m.link.connection) as [
+      Connection,
+      Connection,
+      Connection,
+      Connection,
+    ];
     const sign = (meaning: 'approved' | 'authored' | 'reviewed') => ({ password: PASSWORD, meaning });
 
     // --- the product and its approved specification (contract) ---------------------------
-    const product = await call(qa, 'catalog.products.save', {
-      fields: {
-        code: PRODUCT,
-        name_zh: '婴儿配方奶粉 1段',
-        name_en: 'Infant formula stage 1',
-        stage: 'infant',
-        protein_base: 'cow',
-        registration_no: null,
-        shelf_life_days: 720,
-        pack_sizes: ['800 g'],
-      },
+    const productId = await plant.product(people.qa, {
+      ...plant.PRODUCTS.if1,
+      name_zh: '婴儿配方奶粉 1段',
+      shelf_life_days: 720,
     });
-    const items = specItems(core.resourcesDir);
-    const version = await call(qa, 'specs.create', {
-      subjectKind: 'product',
-      subjectId: product.id,
+    const items = plant.releaseSpecItems(core.resourcesDir);
+    await plant.approveSpec(people.qa, {
+      subjectId: productId,
       code: 'SPEC-IF-1',
-      titleZh: 'IF-1 放行规格',
-      titleEn: 'IF-1 release specification',
-      from: {
-        kind: 'document',
-        json: JSON.stringify({
-          schema: SPEC_DOCUMENT_SCHEMA,
-          title_zh: 'IF-1 放行规格',
-          title_en: 'IF-1 release specification',
-          subject_kind: 'product',
-          applies_to: 'infant',
-          standard: 'GB 10765-2021',
-          version_note: null,
-          items,
-        }),
+      effectiveFrom: '2015-01-01',
+      doc: {
+        ...plant.specDocument('SPEC-IF-1', items),
+        title_zh: 'IF-1 放行规格',
+        title_en: 'IF-1 release specification',
+        standard: 'GB 10765-2021',
       },
     });
-    await call(qa, 'specs.setEffective', { versionId: version.id, effectiveFrom: '2015-01-01' });
-    await call(qa, 'specs.approve', { versionId: version.id, signature: sign('approved') });
 
     const newReleaseSample = async (): Promise<{ lot: string; sample: string }> => {
       const b = await call(prod, 'batches.start', {

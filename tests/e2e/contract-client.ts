@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import type { AppError, ChannelInput, ChannelName, ChannelOutput, Result } from '../../src/shared/contract';
+import type { AppError, ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload, Result } from '../../src/shared/contract';
+import type { Link, PlantHost } from '../fixtures/plant/host';
 
 /** A refused call, with the contract's error value (code, messageKey, details). */
 export class ContractError extends Error {
@@ -17,16 +18,21 @@ export class ContractError extends Error {
  * done on another workstation (a technician entering results), so the browser part of the
  * test only shows the screens under test.
  */
-export class ContractClient {
+export class ContractClient implements Link {
   private nextId = 1;
   private readonly pending = new Map<number, (r: Result<unknown>) => void>();
+  private readonly listeners = new Set<(name: string, payload: unknown) => void>();
 
   private constructor(
     private readonly ws: WebSocket,
     private readonly locale: 'en' | 'zh-CN',
   ) {
     ws.on('message', (data) => {
-      const msg = JSON.parse(String(data)) as { t?: string; id?: number; result?: Result<unknown> };
+      const msg = JSON.parse(String(data)) as { t?: string; id?: number; result?: Result<unknown>; name?: string; payload?: unknown };
+      if (msg.t === 'event' && typeof msg.name === 'string') {
+        for (const l of this.listeners) l(msg.name, msg.payload);
+        return;
+      }
       if (msg.t !== 'result' || typeof msg.id !== 'number') return;
       const resolve = this.pending.get(msg.id);
       this.pending.delete(msg.id);
@@ -44,6 +50,20 @@ export class ContractClient {
       ws.once('error', reject);
     });
     return new ContractClient(ws, locale);
+  }
+
+  /** The harness as a host of the plant fixtures (tests/fixtures/plant): each connection a new client. */
+  static host(harnessUrl: string, locale: 'en' | 'zh-CN' = 'en'): PlantHost<ContractClient> {
+    return { connect: () => ContractClient.connect(harnessUrl, locale) };
+  }
+
+  /** Events the harness sends this connection (`{ t: 'event', name, payload }`). */
+  onEvent<E extends EventName>(name: E, handler: (payload: EventPayload<E>) => void): () => void {
+    const l = (n: string, payload: unknown): void => {
+      if (n === name) handler(payload as EventPayload<E>);
+    };
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
   }
 
   async call<K extends ChannelName>(channel: K, input: ChannelInput<K>): Promise<ChannelOutput<K>> {

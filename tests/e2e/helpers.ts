@@ -1,10 +1,12 @@
 import type { Page } from '@playwright/test';
+import { E2E_ADMIN } from '../fixtures/plant/people';
 import { AccountsPage } from './pages/accounts-page';
 import { SetupPage } from './pages/setup-page';
 import { ShellPage } from './pages/shell-page';
 import { SignInPage } from './pages/sign-in-page';
 
-export const ADMIN = { userId: 'admin.wang', printedName: '王建国', password: 'Admin-pass-2024!' } as const;
+/** The first administrator of every journey (tests/fixtures/plant). */
+export const ADMIN = E2E_ADMIN;
 
 /** Opens the harness link and makes sure the language is known before anything is asserted. */
 export async function openApp(page: Page, url: string, lang: 'en' | 'zh-CN' = 'en'): Promise<void> {

@@ -2,88 +2,32 @@ import { ContractClient } from './contract-client';
 import { ADMIN } from './helpers';
 import { seedDisposition, type DispositionSeed } from './disposition-seed';
 import { PRODUCT, QA as TQA, TECH as TTECH } from './testing-seed';
+import * as plant from '../fixtures/plant';
+import { DECLARATIONS_OK, E2E_PEOPLE, farm, INTAKE_GOOD, MATERIALS, tankerDocuments, type Member } from '../fixtures/plant';
 
-export const QA = {
-  userId: 'zhao.min',
-  printedName: '赵敏',
-  password: 'Temp-pass-0003',
-  newPassword: 'Qa-manager-2024!',
-};
-export const TECH = {
-  userId: 'sun.li',
-  printedName: '孙丽',
-  password: 'Temp-pass-0005',
-  newPassword: 'Technician-2024!',
-};
-export const PROD = {
-  userId: 'li.qiang',
-  printedName: '李强',
-  password: 'Temp-pass-0004',
-  newPassword: 'Production-2024!',
-};
-
-type Person = typeof QA;
-const sign = (u: Person, meaning: 'authored' | 'accepted' | 'rejected' | 'released' | 'override') => ({
-  password: u.newPassword,
-  meaning,
-});
+export const QA = E2E_PEOPLE.qa;
+export const TECH = E2E_PEOPLE.tech;
+export const PROD = E2E_PEOPLE.prod;
 
 /** Good values for every check of the built-in panel (tests/integration/intake.test.ts), with overrides. */
-export const GOOD: Record<string, string> = {
-  temperature: '4.2',
-  sensory_defect: 'absent',
-  alcohol_test: 'absent',
-  acidity: '14',
-  relative_density: '1.030',
-  fat: '3.6',
-  protein: '3.1',
-  non_fat_solids: '8.6',
-  freezing_point: '-0.530',
-  beta_lactam: 'absent',
-  tetracycline: 'absent',
-  afm1_screen: 'absent',
-  melamine_screen: 'absent',
-  apc: '300000',
-  somatic_cells: '250000',
-  afm1: '0.1',
-  melamine: '0.3',
-  impurities: '2.0',
-};
+export const GOOD: Record<string, string> = INTAKE_GOOD;
 
 export interface People {
-  qa: ContractClient;
-  tech: ContractClient;
-  prod: ContractClient;
+  qa: Member<ContractClient>;
+  tech: Member<ContractClient>;
+  prod: Member<ContractClient>;
   close: () => void;
 }
 
 /** First run, the three accounts (first password already changed), each signed in on its own connection. */
 export async function people(url: string): Promise<People> {
-  const admin = await ContractClient.connect(url);
-  await admin.call('app.setup', { userId: ADMIN.userId, printedName: ADMIN.printedName, password: ADMIN.password });
-  await admin.call('auth.signIn', { userId: ADMIN.userId, password: ADMIN.password });
-  for (const [u, role] of [
-    [QA, 'qa_manager'],
-    [TECH, 'technician'],
-    [PROD, 'production'],
-  ] as const) {
-    await admin.call('users.create', {
-      userId: u.userId,
-      printedName: u.printedName,
-      roles: [role],
-      password: u.password,
-      signature: { password: ADMIN.password, meaning: 'enrolled' },
-    });
-  }
+  const host = ContractClient.host(url);
+  const admin = await plant.firstRun(host, ADMIN);
+  await plant.enrol(admin, [QA, TECH, PROD]);
   admin.close();
-  const person = async (u: Person) => {
-    const c = await ContractClient.connect(url);
-    await c.signIn(u.userId, u.password, u.newPassword);
-    return c;
-  };
-  const qa = await person(QA);
-  const tech = await person(TECH);
-  const prod = await person(PROD);
+  const qa = await plant.signIn(host, QA);
+  const tech = await plant.signIn(host, TECH);
+  const prod = await plant.signIn(host, PROD);
   return { qa, tech, prod, close: () => [qa, tech, prod].forEach((c) => c.close()) };
 }
 
@@ -101,66 +45,16 @@ function minutesAgo(n: number): string {
 const day = (d: Date) => d.toISOString().slice(0, 10);
 /** The documents a tanker carries (第二十五条 and the national raw-milk rules), valid today; `omit` leaves kinds out (missing). */
 export function documents(omit: string[] = [], receivedOn: Date = new Date()) {
-  const today = receivedOn;
-  const nextYear = new Date(today.getTime() + 300 * 86_400_000);
-  return [
-    {
-      kind: 'transport_permit' as const,
-      present: true,
-      number: '宁(贺)准运2026-0381',
-      issuer: '贺兰县农业农村局',
-      validUntil: day(nextYear),
-      date: null,
-      note: null,
-    },
-    {
-      kind: 'handover_slip' as const,
-      present: true,
-      number: 'JJ-0417-07',
-      issuer: '贺兰山奶站',
-      validUntil: null,
-      date: day(today),
-      note: null,
-    },
-    {
-      kind: 'purchase_licence' as const,
-      present: true,
-      number: '宁生鲜乳收购证（2025）017号',
-      issuer: '贺兰县农业农村局',
-      validUntil: day(nextYear),
-      date: null,
-      note: null,
-    },
-    {
-      kind: 'cleaning_record' as const,
-      present: true,
-      number: null,
-      issuer: null,
-      validUntil: null,
-      date: day(today),
-      note: 'CIP 碱-酸-热水',
-    },
-  ].filter((d) => !omit.includes(d.kind));
+  const nextYear = new Date(receivedOn.getTime() + 300 * 86_400_000);
+  return tankerDocuments({ date: day(receivedOn), validUntil: day(nextYear), handoverNo: 'JJ-0417-07', omit });
 }
 
-async function supplier(qa: ContractClient, code: string, name: string): Promise<void> {
-  await qa.call('catalog.suppliers.save', {
-    fields: {
-      code,
-      name,
-      kind: 'farm',
-      approval_status: 'approved',
-      approved_on: null,
-      last_audit_on: null,
-      next_audit_due: null,
-      contact: null,
-      phone: null,
-    },
-  });
+async function supplier(qa: Member, code: string, name: string): Promise<void> {
+  await plant.supplier(qa, farm(code, name));
 }
 
 async function tanker(p: People, supplierCode: string, vehicle: string, receivedAt?: string): Promise<string> {
-  const lot = await p.prod.call('lots.receiveTanker', {
+  return plant.receiveTanker(p.prod, {
     supplierCode,
     farms: ['贺兰山第一牧场', '贺兰山第二牧场'],
     vehicle,
@@ -169,11 +63,9 @@ async function tanker(p: People, supplierCode: string, vehicle: string, received
       { no: 2, seal: 'QF-20412', sealIntact: true },
     ],
     quantity: '24860',
-    unit: 'kg',
     temperature: '4.1',
     ...(receivedAt ? { receivedAt } : {}),
   });
-  return lot.code;
 }
 
 /** A tanker taken through the whole intake by the API: declarations, panel, submission, signed decision. */
@@ -198,21 +90,21 @@ async function decidedTanker(
       return r.item.limit_form === 'sampling_plan' ? { id: r.id, unitValues: [v] } : { id: r.id, replicates: [v] };
     }),
   });
-  await p.tech.call('results.submit', { sampleCode, signature: sign(TECH, 'authored') });
+  await p.tech.call('results.submit', { sampleCode, signature: p.tech.sign('authored') });
   const reject = Object.keys(over).length > 0;
   if (reject)
     await p.qa.call('intake.decide', {
       lotCode,
       decision: 'reject',
       reason: '冰点偏高，疑似掺水 / freezing point: added water',
-      signature: sign(QA, 'rejected'),
+      signature: p.qa.sign('rejected'),
     });
   else
     await p.tech.call('intake.decide', {
       lotCode,
       decision: 'accept',
       reason: 'All intake checks within their limits',
-      signature: sign(TECH, 'accepted'),
+      signature: p.tech.sign('accepted'),
     });
   return lotCode;
 }
@@ -223,9 +115,7 @@ async function decidedTanker(
  */
 export async function seedIntake(url: string): Promise<{ lotCode: string; people: People }> {
   const p = await people(url);
-  await p.qa.call('catalog.materials.save', {
-    fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw cow milk', kind: 'raw_milk', default_unit: 'kg' },
-  });
+  await plant.material(p.qa, MATERIALS.rawMilk);
   await supplier(p.qa, 'FARM-1', '贺兰山牧业 Helanshan Dairy Farm');
   await supplier(p.qa, 'FARM-2', '塞上牧场 Saishang Ranch');
   await decidedTanker(p, 'FARM-1', '宁A·30417', daysAgo(40));
@@ -253,9 +143,7 @@ export interface LateSeed {
  */
 export async function seedLateFailure(url: string): Promise<LateSeed> {
   const p = await people(url);
-  await p.qa.call('catalog.materials.save', {
-    fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw cow milk', kind: 'raw_milk', default_unit: 'kg' },
-  });
+  await plant.material(p.qa, MATERIALS.rawMilk);
   await p.qa.call('catalog.products.save', {
     fields: {
       code: 'WMP-1',
@@ -275,7 +163,7 @@ export async function seedLateFailure(url: string): Promise<LateSeed> {
   const gating = async (lotCode: string, omit: string[] = []) => {
     const d = await p.tech.call('intake.start', {
       lotCode,
-      declarations: { noColostrum: true, noTreatment: true, withdrawalRespected: true, healthCertificates: true },
+      declarations: DECLARATIONS_OK,
       documents: documents(omit),
     });
     const sampleCode = d.intake!.sampleCode!;
@@ -288,7 +176,7 @@ export async function seedLateFailure(url: string): Promise<LateSeed> {
         return r.item.limit_form === 'sampling_plan' ? { id: r.id, unitValues: [v] } : { id: r.id, replicates: [v] };
       }),
     });
-    await p.tech.call('results.submit', { sampleCode, signature: sign(TECH, 'authored') });
+    await p.tech.call('results.submit', { sampleCode, signature: p.tech.sign('authored') });
     return sampleCode;
   };
   const lot = await tanker(p, 'FARM-1', '宁A·30417', minutesAgo(300));
@@ -297,7 +185,7 @@ export async function seedLateFailure(url: string): Promise<LateSeed> {
     lotCode: lot,
     decision: 'accept',
     reason: 'Gating checks within limits',
-    signature: sign(TECH, 'accepted'),
+    signature: p.tech.sign('accepted'),
   });
   const silo = await p.prod.call('batches.start', {
     line: '2号奶仓',
@@ -312,7 +200,7 @@ export async function seedLateFailure(url: string): Promise<LateSeed> {
     code: 'SILO2-0417',
     decision: 'release',
     reason: 'Silo standardised and released to the dryer',
-    signature: sign(QA, 'released'),
+    signature: p.qa.sign('released'),
   } as never);
   const powder = await p.prod.call('batches.start', {
     line: '1号干燥塔',
@@ -327,7 +215,7 @@ export async function seedLateFailure(url: string): Promise<LateSeed> {
     code: 'WMP-0417-01',
     decision: 'release',
     reason: 'Results complete',
-    signature: sign(QA, 'released'),
+    signature: p.qa.sign('released'),
   } as never);
   await p.prod.call('shipments.create', {
     shipmentCode: 'SH-0417-01',
@@ -338,7 +226,7 @@ export async function seedLateFailure(url: string): Promise<LateSeed> {
   // The plate count, read after incubation: 3.2×10⁶ CFU/mL (GB 19301: ≤ 2×10⁶).
   const apc = (await p.tech.call('results.forSample', { sampleCode })).results.find((r) => r.itemCode === 'apc')!;
   await p.tech.call('results.enter', { id: apc.id, replicates: ['3200000'] });
-  await p.tech.call('results.submit', { sampleCode, ids: [apc.id], signature: sign(TECH, 'authored') });
+  await p.tech.call('results.submit', { sampleCode, ids: [apc.id], signature: p.tech.sign('authored') });
   const noLicence = await tanker(p, 'FARM-1', '宁A·58213', minutesAgo(40));
   await gating(noLicence, ['purchase_licence']);
   return { tanker: lot, silo: 'SILO2-0417', powder: 'WMP-0417-01', noLicence, people: p };
@@ -352,10 +240,9 @@ export async function seedLateFailure(url: string): Promise<LateSeed> {
  */
 export async function seedReleaseEvidence(url: string): Promise<DispositionSeed & { retention: string }> {
   const d = await seedDisposition(url);
-  const qa = await ContractClient.connect(url);
-  await qa.signIn(TQA.userId, TQA.newPassword);
-  const tech = await ContractClient.connect(url);
-  await tech.signIn(TTECH.userId, TTECH.newPassword);
+  const host = ContractClient.host(url);
+  const qa = await plant.signInAgain(host, TQA);
+  const tech = await plant.signInAgain(host, TTECH);
   const source = 'GB 13432-2013 预包装特殊膳食用食品标签：能量和营养成分实际含量不低于标示值的 80%';
   for (const [itemCode, declared, unit] of [
     ['protein', '12.0', 'g'],
@@ -418,7 +305,7 @@ async function swab(
   if (value === null) return s.sample.code;
   const [r] = (await p.tech.call('results.forSample', { sampleCode: s.sample.code })).results;
   await p.tech.call('results.enter', { id: r!.id, unitValues: [value] });
-  await p.tech.call('results.submit', { sampleCode: s.sample.code, signature: sign(TECH, 'authored') });
+  await p.tech.call('results.submit', { sampleCode: s.sample.code, signature: p.tech.sign('authored') });
   return s.sample.code;
 }
 
@@ -540,7 +427,7 @@ export async function seedEnvironment(url: string): Promise<EnvSeed> {
     code: smp.code,
     decision: 'accept',
     reason: 'COA checked, inspection passed',
-    signature: sign(QA, 'accepted'),
+    signature: p.qa.sign('accepted'),
   });
   // Three lots on line L1 today, the last negative at the filler this morning, two lots released.
   const lots: string[] = [];
@@ -562,7 +449,7 @@ export async function seedEnvironment(url: string): Promise<EnvSeed> {
       code,
       decision: 'release',
       reason: 'Release: results complete',
-      signature: sign(QA, 'released'),
+      signature: p.qa.sign('released'),
     });
   await swab(p, 'Z1-FIL-L1', 'present');
   const [alert] = await p.qa.call('env.alerts.list', { status: 'open' });

@@ -2,6 +2,8 @@ import { ContractClient } from './contract-client';
 import { seedDisposition, type DispositionSeed } from './disposition-seed';
 import { SPEC, TECH } from './testing-seed';
 import type { SpecDocument } from '../../src/shared/catalog/spec-schema';
+import * as plant from '../fixtures/plant';
+import { IF1_RELEASE_GOOD } from '../fixtures/plant';
 
 /** SPEC with Cronobacter: GB 4789.40, n = 3, c = 0, absent in each 100 g unit. */
 export const CRONOBACTER_SPEC: SpecDocument = {
@@ -32,20 +34,9 @@ export const CRONOBACTER_SPEC: SpecDocument = {
 export async function seedMicroHold(url: string): Promise<DispositionSeed> {
   const seed = await seedDisposition(url, {
     spec: CRONOBACTER_SPEC,
-    entries: (ids) => [
-      { id: ids['protein']!, replicates: ['11.83'] },
-      { id: ids['fat']!, replicates: ['26.4'] },
-      { id: ids['vit_a']!, replicates: ['452'] },
-      { id: ids['ca']!, replicates: ['452'] },
-      { id: ids['dha']!, replicates: ['78'] },
-      { id: ids['pb']!, replicates: ['0.02'] },
-      { id: ids['nitrite']!, replicates: ['0.4'] },
-      { id: ids['salmonella']!, unitValues: ['absent', 'absent', 'absent', 'absent', 'absent'] },
-      { id: ids['moisture']!, replicates: ['2.6'] },
-    ],
+    entries: (ids) => Object.entries(IF1_RELEASE_GOOD).map(([code, v]) => ({ id: ids[code]!, ...v })),
   });
-  const tech = await ContractClient.connect(url);
-  await tech.signIn(TECH.userId, TECH.newPassword);
+  const tech = await plant.signInAgain(ContractClient.host(url), TECH);
   const cronobacter = (await tech.call('results.forSample', { sampleCode: seed.releaseSample })).results.find(
     (r) => r.itemCode === 'cronobacter',
   )!;

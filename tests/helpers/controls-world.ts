@@ -1,13 +1,15 @@
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { localDate } from '../../src/main/lots/codes';
 import { createTestApp, USER_PASSWORD, type TestApp } from './core';
+import * as plant from '../fixtures/plant';
+import { CUSTOMERS, MATERIALS, PRODUCTS, SUPPLIERS } from '../fixtures/plant';
 
 export const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
 export const errKey = (r: { ok: boolean; error?: { messageKey: string } }): string | null =>
   r.ok ? null : r.error!.messageKey;
 
 /**
- * A small plant through the contract, as its people would set it up (issue 19 tests): a QA
+ * A small plant through the contract (tests/fixtures/plant), as its people would set it up (issue 19 tests): a QA
  * manager, a production user, a technician; whey protein (WPC80, approved supplier SUP-W),
  * whole milk powder (WMP, not infant formula: released from the lot), two customers.
  */
@@ -33,48 +35,13 @@ export async function controlsWorld(opts: { clock?: () => number } = {}): Promis
   const qa = await app.userWith(['qa_manager'], 'qa.chen');
   const prod = await app.userWith(['production'], 'prod.wu');
   const tech = await app.userWith(['technician'], 'tech.li');
-  await app.ok(qa, 'catalog.materials.save', {
-    fields: {
-      code: 'WPC80',
-      name_zh: '浓缩乳清蛋白',
-      name_en: 'Whey protein concentrate 80',
-      kind: 'ingredient',
-      default_unit: 'kg',
-    },
-  });
-  await app.ok(qa, 'catalog.suppliers.save', {
-    fields: {
-      code: 'SUP-W',
-      name: '乳清公司',
-      kind: 'ingredient',
-      approval_status: 'approved',
-      approved_on: null,
-      last_audit_on: null,
-      next_audit_due: null,
-      contact: null,
-      phone: null,
-    },
-  });
-  await app.ok(qa, 'catalog.products.save', {
-    fields: {
-      code: 'WMP',
-      name_zh: '全脂乳粉',
-      name_en: 'Whole milk powder',
-      stage: 'other_dairy',
-      protein_base: 'cow',
-      registration_no: null,
-      shelf_life_days: 540,
-      pack_sizes: [],
-    },
-  });
-  for (const [code, name] of [
-    ['C001', '银川母婴连锁'],
-    ['C002', '石嘴山超市'],
-  ] as const) {
-    await app.ok(prod, 'catalog.customers.save', {
-      fields: { code, name, contact: '王经理', phone: '0951-1234567', address: null },
-    } as never);
-  }
+  const QA = app.member(qa);
+  const PROD = app.member(prod);
+  await plant.material(QA, { ...MATERIALS.wpc80, name_zh: '浓缩乳清蛋白' });
+  await plant.supplier(QA, { ...SUPPLIERS.whey, name: '乳清公司', approved_on: null, last_audit_on: null, next_audit_due: null });
+  await plant.product(QA, PRODUCTS.wmp);
+  await plant.customer(PROD, CUSTOMERS.c001);
+  await plant.customer(PROD, { ...CUSTOMERS.c002, name: '石嘴山超市', contact: '王经理', phone: '0951-1234567' });
   const today = localDate(app.core.timeZone, app.core.clock());
   let n = 0;
   return {
@@ -84,49 +51,20 @@ export async function controlsWorld(opts: { clock?: () => number } = {}): Promis
     tech,
     today,
     async ingredient(qty = '1000') {
-      const l = await app.ok(prod, 'lots.receive', {
-        kind: 'ingredient',
-        materialCode: 'WPC80',
-        supplierCode: 'SUP-W',
-        supplierLot: `W-${++n}`,
-        quantity: qty,
-        unit: 'kg',
-        containers: 10,
-        condition: 'intact',
-      });
-      await app.ok(qa, 'lots.decide', {
-        code: l.code,
-        decision: 'accept',
-        reason: 'inspection passed',
-        signature: sign('accepted'),
-      });
-      return l.code;
+      return plant.acceptedIngredient(PROD, QA, { supplierLot: `W-${++n}`, quantity: qty });
     },
     async finished(input, qty = '1000', o = {}) {
-      const b = await app.ok(prod, 'batches.start', {
+      const { code } = await plant.makeLot(PROD, {
         line: o.line ?? 'Line 1',
-        outputKind: 'finished',
         itemCode: 'WMP',
-        unit: 'kg',
+        inputs: [{ lot: input, quantity: '10' }],
+        quantity: qty,
       });
-      await app.ok(prod, 'batches.consume', { batchId: b.id, inputLot: input, quantity: '10', unit: 'kg' });
-      await app.ok(prod, 'batches.finish', { batchId: b.id, quantity: qty });
-      if (o.release !== false)
-        await app.ok(qa, 'lots.decide', {
-          code: b.output.code,
-          decision: 'release',
-          reason: 'released',
-          signature: sign('released'),
-        });
-      return b.output.code;
+      if (o.release !== false) await plant.decide(QA, code, 'release', 'released');
+      return code;
     },
     async ship(code, lot, qty, customer = 'C001') {
-      await app.ok(prod, 'shipments.create', {
-        shipmentCode: code,
-        customerCode: customer,
-        date: today,
-        lines: [{ lotCode: lot, quantity: qty, unit: 'kg' }],
-      });
+      await plant.ship(PROD, { code, customer, date: today, lines: [{ lot, quantity: qty }] });
     },
     head() {
       const h = app.core.need().ledger.head();

@@ -22,12 +22,22 @@ export async function ptyPair(dir: string, name = 'tty'): Promise<PtyPair> {
   const b = join(dir, `${name}-instrument`);
   let proc: ChildProcess | null = null;
   const plug = async (): Promise<void> => {
-    proc = spawn('socat', [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
-    const until = Date.now() + 5000;
-    while (!(existsSync(a) && existsSync(b))) {
-      if (Date.now() > until) throw new Error('socat did not create the pty pair');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // socat -d -d reports "starting data transfer loop" once both ends (and their links)
+    // exist: wait for that line, not for a timer (a loaded machine starts socat late).
+    const p = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    proc = p;
+    await new Promise<void>((resolve, reject) => {
+      let log = '';
+      p.stderr!.on('data', (d: Buffer) => {
+        log += d.toString();
+        if (/starting data transfer loop/.test(log)) resolve();
+      });
+      p.once('error', reject);
+      p.once('exit', (code) => reject(new Error(`socat exited (${code}) before the pty pair was ready\n${log}`)));
+    });
+    if (!(existsSync(a) && existsSync(b))) throw new Error('socat did not create the pty pair');
   };
   const unplug = async (): Promise<void> => {
     const p = proc;
@@ -45,14 +55,4 @@ export async function ptyPair(dir: string, name = 'tty'): Promise<PtyPair> {
   };
   await plug();
   return { a, b, plug, unplug };
-}
-
-export async function waitFor<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 8000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

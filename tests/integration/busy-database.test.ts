@@ -10,8 +10,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppCore } from '../../src/main/app/core';
 import { busyTimeout, setBusyTimeout, UI_BUSY_TIMEOUT_MS } from '../../src/main/db/database';
-import { passphraseProtector } from '../../src/main/ledger/keys';
-import { ADMIN_PASSWORD, createTestApp, quietLog, type TestApp } from '../helpers/core';
+import { ADMIN_PASSWORD, createTestApp, quietLog, testKeyProtector, type TestApp } from '../helpers/core';
 
 const require = createRequire(import.meta.url);
 
@@ -62,7 +61,7 @@ describe('a database locked by another process', { timeout: 120_000 }, () => {
       core = new AppCore({
         dataDir: app.dir,
         hostKind: 'harness',
-        protector: passphraseProtector('test-passphrase'),
+        protector: testKeyProtector(),
         host: 'test-host',
         log,
       });
@@ -91,7 +90,7 @@ describe('a database locked by another process', { timeout: 120_000 }, () => {
     const core = new AppCore({
       dataDir: app.dir,
       hostKind: 'harness',
-      protector: passphraseProtector('test-passphrase'),
+      protector: testKeyProtector(),
       host: 'test-host',
       log: quietLog,
     });

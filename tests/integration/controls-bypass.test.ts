@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../src/main/import/import-files';
 import { translate } from '../../src/shared/i18n';
 import { lotsealAsync } from '../helpers/cli';
+import { untilJobFinished } from '../fixtures/plant';
 import { ADMIN_PASSWORD, ADMIN_SIGNATURE } from '../helpers/core';
 import { controlsWorld, errKey, sign, type ControlsWorld } from '../helpers/controls-world';
 
@@ -103,14 +104,15 @@ describe('controls that hold on every path (issue 19)', () => {
       });
       uploadId = up.uploadId;
     }
-    const job = await w.app.ok(w.prod, 'import.start', {
-      uploadId: uploadId!,
-      dryRun: false,
-      ...(reason ? { correctionReason: reason } : {}),
-    });
-    await expect
-      .poll(async () => (await w.app.ok(w.prod, 'import.result', { jobId: job.jobId })).done, { timeout: 120_000 })
-      .toBe(true);
+    // Waits for the import job's `finished` event, not for a timer.
+    const job = await untilJobFinished(w.app.member(w.prod).link, 'import', () =>
+      w.app.ok(w.prod, 'import.start', {
+        uploadId: uploadId!,
+        dryRun: false,
+        ...(reason ? { correctionReason: reason } : {}),
+      }),
+    );
+    expect((await w.app.ok(w.prod, 'import.result', { jobId: job.jobId })).done).toBe(true);
     const app = (await w.app.ok(w.prod, 'import.result', { jobId: job.jobId })).report!;
     out.push({
       path: 'app',

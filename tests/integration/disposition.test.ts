@@ -7,7 +7,7 @@ import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/sp
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { IN } from '../../src/main/instruments/entities';
 import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
-import { waitFor } from '../helpers/pty';
+import { verifyLedger } from '../fixtures/plant';
 
 const T0 = Date.parse('2026-07-01T01:00:00Z');
 const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
@@ -60,14 +60,9 @@ describe('lot disposition', () => {
   const failing = async (lot = fg) =>
     (await app.ok(qa, 'disposition.readiness', { lotCode: lot })).lines.filter((l) => !l.ok).map((l) => l.key);
   const verify = async () => {
-    const before = (await app.ok(qa, 'ledger.lastRun', {}))?.id ?? null;
     clock.now += 1000; // runs are ordered by their finishing time
-    await app.ok(qa, 'ledger.verify', {});
-    await waitFor(
-      () => app.ok(qa, 'ledger.lastRun', {}),
-      (r) => r !== null && r.id !== before,
-      60_000,
-    );
+    // Waits for the job's `finished` event (after the run is recorded), not for a timer.
+    await verifyLedger(app.member(qa));
   };
   const reviewAudit = async (lot = fg) => {
     const e = await app.ok(qa, 'disposition.auditEntries', { lotCode: lot });

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChromiumPdfPrinter } from '../../src/main/documents/chromium-printer';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { createTestApp, USER_PASSWORD, ADMIN_PASSWORD, type TestApp } from '../helpers/core';
+import * as plant from '../fixtures/plant';
+import { CUSTOMERS, MATERIALS, PRODUCTS, SUPPLIERS } from '../fixtures/plant';
 
 const T0 = Date.parse('2026-08-03T01:00:00Z');
 const MIN = 60_000;
@@ -32,77 +34,30 @@ describe('recall drills and recalls', () => {
     app = await createTestApp({ clock: () => clock.now, pdf: new ChromiumPdfPrinter() });
     qa = await app.userWith(['qa_manager'], 'qa.chen');
     prod = await app.userWith(['production'], 'prod.wu');
-    await app.ok(qa, 'catalog.materials.save', {
-      fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw milk', kind: 'raw_milk', default_unit: 'kg' },
-    });
-    await app.ok(qa, 'catalog.suppliers.save', {
-      fields: {
-        code: 'FARM-1',
-        name: '贺兰山牧场',
-        kind: 'farm',
-        approval_status: 'approved',
-        approved_on: null,
-        last_audit_on: null,
-        next_audit_due: null,
-        contact: null,
-        phone: null,
-      },
-    });
-    await app.ok(qa, 'catalog.products.save', {
-      fields: {
-        code: 'WMP',
-        name_zh: '全脂乳粉',
-        name_en: 'Whole milk powder',
-        stage: 'other_dairy',
-        protein_base: 'cow',
-        registration_no: null,
-        shelf_life_days: 540,
-        pack_sizes: [],
-      },
-    });
-    await app.ok(prod, 'catalog.customers.save', {
-      fields: { code: 'C001', name: '银川母婴连锁', contact: '王经理', phone: '0951-1234567', address: '银川' },
-    } as never);
-    await app.ok(prod, 'catalog.customers.save', {
-      fields: { code: 'C002', name: '石嘴山超市', contact: null, phone: null, address: null },
-    } as never);
+    const QA = app.member(qa);
+    const PROD = app.member(prod);
+    await plant.material(QA, { ...MATERIALS.rawMilk, name_en: 'Raw milk' });
+    await plant.supplier(QA, { ...SUPPLIERS.farm, name: '贺兰山牧场' });
+    await plant.product(QA, PRODUCTS.wmp);
+    await plant.customer(PROD, { ...CUSTOMERS.c001, address: '银川' });
+    await plant.customer(PROD, { ...CUSTOMERS.c002, name: '石嘴山超市' });
     const tanker = async (qty: string) => {
-      const t = await app.ok(prod, 'lots.receiveTanker', {
-        supplierCode: 'FARM-1',
-        farms: ['贺兰山牧场'],
-        vehicle: '宁A·12345',
-        compartments: [{ no: 1, seal: 'S-1', sealIntact: true }],
-        quantity: qty,
-        unit: 'kg',
-        temperature: '4.0',
-      });
-      await app.ok(qa, 'lots.decide', {
-        code: t.code,
-        decision: 'accept',
-        reason: 'intake passed',
-        signature: sign('accepted'),
-      });
-      return t.code;
+      const code = await plant.receiveTanker(PROD, { quantity: qty, temperature: '4.0' });
+      await plant.decide(QA, code, 'accept', 'intake passed');
+      return code;
     };
     rm = await tanker('25000');
     rm2 = await tanker('20000');
     const batch = async (inputs: Array<[string, string]>, qty: string) => {
-      const b = await app.ok(prod, 'batches.start', {
+      const { code } = await plant.makeLot(PROD, {
         line: 'Line 1',
-        outputKind: 'finished',
         itemCode: 'WMP',
-        unit: 'kg',
+        inputs: inputs.map(([lot, quantity]) => ({ lot, quantity })),
+        quantity: qty,
+        location: 'WH-A',
       });
-      for (const [lot, q] of inputs)
-        await app.ok(prod, 'batches.consume', { batchId: b.id, inputLot: lot, quantity: q, unit: 'kg' });
-      await app.ok(prod, 'batches.finish', { batchId: b.id, quantity: qty, location: 'WH-A' });
-      await app.ok(qa, 'lots.decide', {
-        code: b.output.code,
-        decision: 'release',
-        reason: 'released',
-        signature: sign('released'),
-      });
-      return b.output.code;
+      await plant.decide(QA, code, 'release', 'released');
+      return code;
     };
     fgA = await batch([[rm, '20000']], '3200');
     fgB = await batch(
@@ -112,18 +67,8 @@ describe('recall drills and recalls', () => {
       ],
       '1000',
     );
-    await app.ok(prod, 'shipments.create', {
-      shipmentCode: 'SH-1',
-      customerCode: 'C001',
-      date: '2026-08-02',
-      lines: [{ lotCode: fgA, quantity: '800', unit: 'kg' }],
-    });
-    await app.ok(prod, 'shipments.create', {
-      shipmentCode: 'SH-2',
-      customerCode: 'C002',
-      date: '2026-08-02',
-      lines: [{ lotCode: fgA, quantity: '1000', unit: 'kg' }],
-    });
+    await plant.ship(PROD, { code: 'SH-1', customer: 'C001', date: '2026-08-02', lines: [{ lot: fgA, quantity: '800' }] });
+    await plant.ship(PROD, { code: 'SH-2', customer: 'C002', date: '2026-08-02', lines: [{ lot: fgA, quantity: '1000' }] });
   }, 120_000);
   afterAll(() => app.close());
 

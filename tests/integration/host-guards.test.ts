@@ -10,7 +10,7 @@ import { AnchorStore } from '../../src/main/ledger/anchor';
 import { loadOrCreateHostKey, passphraseProtector, type HostKey } from '../../src/main/ledger/keys';
 import { enrolHost } from '../../src/main/identity/enrolment';
 import type { Ledger } from '../../src/main/ledger/ledger';
-import { ADMIN_PASSWORD, quietLog } from '../helpers/core';
+import { ADMIN_PASSWORD, quietLog, testKeyProtector } from '../helpers/core';
 import { controlsWorld, errKey, sign, type ControlsWorld } from '../helpers/controls-world';
 import { lotsealAsync } from '../helpers/cli';
 import { translate } from '../../src/shared/i18n';
@@ -219,7 +219,7 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
         dataDir: w.app.dir,
         hostKind,
         // The harness host's key is the tests' app's own (same data folder); the desktop host gets its own.
-        protector: passphraseProtector(hostKind === 'harness' ? 'test-passphrase' : 'desktop-probe-passphrase'),
+        protector: hostKind === 'harness' ? testKeyProtector() : passphraseProtector('desktop-probe-passphrase'),
         host: `probe-${hostKind}`,
         log: quietLog,
       });

@@ -4,7 +4,7 @@ import type { ChannelInput } from '../../src/shared/contract';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { runSimulator, type RunningSimulator, type SimulatorScenario } from '../../src/main/instruments/simulator';
 import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
-import { ptyPair, waitFor, type PtyPair } from '../helpers/pty';
+import { ptyPair, type PtyPair } from '../helpers/pty';
 
 const T0 = Date.parse('2026-06-01T01:00:00Z');
 const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
@@ -24,6 +24,28 @@ interface World {
 }
 
 type Fields = ChannelInput<'instruments.save'>['fields'];
+
+
+/**
+ * Resolves when the instrument's connection is in `state`: checked now and again on each of
+ * its `instruments.status` events (every change of state sends one), never on a timer.
+ */
+async function untilState(w: World, state: string): Promise<void> {
+  let wake = (): void => undefined;
+  const off = w.app.member(w.tech).link.onEvent('instruments.status', (p) => {
+    if (p.id === w.instrumentId) wake();
+  });
+  try {
+    for (;;) {
+      const changed = new Promise<void>((r) => (wake = r));
+      const g = await w.app.ok(w.tech, 'instruments.get', { id: w.instrumentId });
+      if (g.instrument.state === state) return;
+      await changed;
+    }
+  } finally {
+    off();
+  }
+}
 
 async function world(serialNo: string | null = 'B123456789'): Promise<World> {
   const clock = { now: T0 };
@@ -288,19 +310,12 @@ describe('instruments over real pseudo-terminals', () => {
     await w.sim!.close();
     w.sim = null;
     await w.pty.unplug();
-    await waitFor(
-      () => w.app.ok(w.tech, 'instruments.get', { id: w.instrumentId }),
-      (g) => g.instrument.state === 'error',
-      // Caps for a loaded two-core machine (the kernel's hang-up reaches serialport late), not speed figures.
-      120_000,
-    );
+    // The kernel's hang-up may reach serialport late on a loaded machine: wait for the
+    // connection's status event, not for a timer.
+    await untilState(w, 'error');
     await w.pty.plug();
     await simulate(w, 'stable');
-    await waitFor(
-      () => w.app.ok(w.tech, 'instruments.get', { id: w.instrumentId }),
-      (g) => g.instrument.state === 'connected',
-      120_000,
-    );
+    await untilState(w, 'connected');
     const r = await capture(w);
     expect(r.ok && r.data.outcome.ok).toBe(true);
   }, 300_000);

@@ -1,10 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SPEC_DOCUMENT_SCHEMA, type SpecDocument, type SpecItem } from '../../src/shared/catalog/spec-schema';
+import type { SpecDocument, SpecItem } from '../../src/shared/catalog/spec-schema';
 import type { ResultView } from '../../src/shared/contract/channels/testing';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { ADMIN_PASSWORD, createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
+import * as plant from '../fixtures/plant';
+import { MATERIALS, PRODUCTS, specItem, SUPPLIERS, TEST_PEOPLE, type Person } from '../fixtures/plant';
 
 const T0 = Date.parse('2026-03-05T02:00:00Z');
 const DAY = 86_400_000;
@@ -12,38 +14,7 @@ const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as neve
 const errKey = (r: { ok: boolean; error?: { messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
 const errCode = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? null : r.error!.code);
 
-function item(over: Partial<SpecItem> & { code: string }): SpecItem {
-  return {
-    name_zh: over.code,
-    name_en: over.code,
-    group: 'macronutrients',
-    method_code: null,
-    unit: 'g',
-    basis: 'per_100kj',
-    limit_form: 'range',
-    min: null,
-    max: null,
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: 2,
-    comparison: 'full_value',
-    required_for_release: true,
-    in_house_only: true,
-    frequency: 'every_lot',
-    frequency_n: null,
-    period_days: null,
-    formula: null,
-    clause: null,
-    source: 'plant specification QS-001',
-    verification: 'plant',
-    note: null,
-    ...over,
-  };
-}
+const item = specItem;
 
 /** A plant specification for IF-1 exercising conversion, calculation, rounding methods and sampling plans. */
 const IF1_ITEMS: SpecItem[] = [
@@ -131,47 +102,19 @@ interface World {
 async function world(): Promise<World> {
   const clock = { now: T0 };
   const app = await createTestApp({ clock: () => clock.now });
-  const qa = await app.userWith(['qa_manager'], 'qa.chen');
-  const tech = await app.userWith(['technician'], 'tech.li');
-  const tech2 = await app.userWith(['technician'], 'tech.zhao');
-  const rev = await app.userWith(['reviewer'], 'rev.wang');
-  const techRev = await app.userWith(['technician', 'reviewer'], 'tech.rev');
-  const prod = await app.userWith(['production'], 'prod.wu');
-  const p = await app.ok(qa, 'catalog.products.save', {
-    fields: {
-      code: 'IF-1',
-      name_zh: '婴儿配方奶粉 1段',
-      name_en: 'Infant formula stage 1',
-      stage: 'infant',
-      protein_base: 'cow',
-      registration_no: null,
-      shelf_life_days: 720,
-      pack_sizes: ['800 g'],
-    },
-  });
-  const m = await app.ok(qa, 'catalog.materials.save', {
-    fields: {
-      code: 'WPC80',
-      name_zh: '浓缩乳清蛋白',
-      name_en: 'Whey protein concentrate 80',
-      kind: 'ingredient',
-      default_unit: 'kg',
-    },
-  });
-  await app.ok(qa, 'catalog.suppliers.save', {
-    fields: {
-      code: 'SUP-W',
-      name: 'SUP-W Ltd',
-      kind: 'ingredient',
-      approval_status: 'approved',
-      approved_on: null,
-      last_audit_on: null,
-      next_audit_due: null,
-      contact: null,
-      phone: null,
-    },
-  });
-  return { app, clock, qa, tech, tech2, rev, techRev, prod, productId: p.id, materialId: m.id };
+  const P = TEST_PEOPLE;
+  const mk = (p: Person) => app.userWith([...p.roles], p.userId);
+  const qa = await mk(P.qa);
+  const tech = await mk(P.tech);
+  const tech2 = await mk(P.tech2);
+  const rev = await mk(P.reviewer);
+  const techRev = await mk(P.techReviewer);
+  const prod = await mk(P.prod);
+  const QA = app.member(qa);
+  const productId = await plant.product(QA, { ...PRODUCTS.if1, name_zh: '婴儿配方奶粉 1段', shelf_life_days: 720 });
+  const m = await app.ok(qa, 'catalog.materials.save', { fields: { ...MATERIALS.wpc80, name_zh: '浓缩乳清蛋白' } });
+  await plant.supplier(QA, { ...SUPPLIERS.whey, name: 'SUP-W Ltd', approved_on: null, last_audit_on: null, next_audit_due: null });
+  return { app, clock, qa, tech, tech2, rev, techRev, prod, productId, materialId: m.id };
 }
 
 async function approve(
@@ -182,46 +125,19 @@ async function approve(
   items: SpecItem[],
   appliesTo = 'infant',
 ): Promise<string> {
-  const json = JSON.stringify({
-    schema: SPEC_DOCUMENT_SCHEMA,
-    title_zh: code,
-    title_en: code,
-    subject_kind: subjectKind,
-    applies_to: appliesTo,
-    standard: null,
-    version_note: null,
-    items,
-  });
-  const v = await w.app.ok(w.qa, 'specs.create', {
-    subjectKind,
+  return plant.approveSpec(w.app.member(w.qa), {
     subjectId,
     code,
-    titleZh: code,
-    titleEn: code,
-    from: { kind: 'document', json },
+    doc: plant.specDocument(code, items, { subjectKind, appliesTo }),
   });
-  await w.app.ok(w.qa, 'specs.setEffective', { versionId: v.id, effectiveFrom: '2026-01-01' });
-  await w.app.ok(w.qa, 'specs.approve', { versionId: v.id, signature: sign('approved') });
-  return v.id;
 }
 
 async function finishedLot(w: World, itemCode = 'IF-1'): Promise<string> {
-  const b = await w.app.ok(w.prod, 'batches.start', { line: 'Line 2', outputKind: 'finished', itemCode, unit: 'kg' });
-  return b.output.code;
+  return (await plant.makeLot(w.app.member(w.prod), { line: 'Line 2', itemCode })).code;
 }
 
 async function releaseSample(w: World, lotCode: string): Promise<{ code: string; units: string[] }> {
-  const r = await w.app.ok(w.tech, 'samples.register', {
-    kind: 'finished_release',
-    lotCode,
-    samplingPoint: 'Line 2 filler',
-    quantity: '5',
-    unit: 'can',
-    container: '800 g can',
-    withRetention: false,
-    receipt: { condition: 'intact' },
-  });
-  return { code: r.sample.code, units: r.units.map((u) => u.code) };
+  return plant.releaseSample(w.app.member(w.tech), lotCode);
 }
 
 async function later(w: World, ms: number): Promise<void> {
@@ -281,14 +197,7 @@ describe('testing: plans, entry, calculation, review, OOS, completeness', () => 
     ) as SpecDocument;
     // The plant completes the pack before approval: every item its own (verification
     // `plant`), items without a published limit reported only.
-    const items = pack.items.map((i) => ({
-      ...i,
-      verification: 'plant' as const,
-      ...(['range', 'minimum', 'maximum'].includes(i.limit_form) && i.min === null && i.max === null
-        ? { limit_form: 'report_only' as const }
-        : {}),
-      ...(['range', 'minimum', 'maximum'].includes(i.limit_form) && i.precision === null ? { precision: 2 } : {}),
-    }));
+    const items = plant.completeGbPack(pack);
     await approve(w, 'product', w.productId, 'SPEC-GB10765', items);
     const lot = await finishedLot(w);
     const s = await releaseSample(w, lot);

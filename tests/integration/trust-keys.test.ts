@@ -4,7 +4,7 @@
  * database made before personal keys existed.
  */
 import { mkdirSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppCore } from '../../src/main/app/core';
 import { actorOf } from '../../src/main/identity/identity';
 import { hashPassword } from '../../src/main/identity/passwords';
@@ -19,8 +19,10 @@ import { passphraseProtector } from '../../src/main/ledger/keys';
 import { appendAsInsider } from '../fixtures/insider';
 import { PASSPHRASE, SKEW_MS, makeEnv, type TestEnv } from '../fixtures/ledger-helpers';
 
-// Personal keys at the production scrypt cost (D-066): this file is about them.
+// Personal keys at the production scrypt cost (D-066): this file is about them. Restored
+// afterwards: integration files share their worker process (vitest.config.mts).
 beforeAll(() => vi.stubEnv('LOTSEAL_TEST_ONLY_CHEAP_KDF', ''));
+afterAll(() => vi.unstubAllEnvs());
 import { ADMIN_PASSWORD, ADMIN_SIGNATURE, USER_PASSWORD, createTestApp, quietLog, type TestApp } from '../helpers/core';
 
 const code = (r: { ok: boolean; error?: { code: string } }): string | null => (r.ok ? null : r.error!.code);

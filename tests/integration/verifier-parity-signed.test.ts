@@ -19,10 +19,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/shared/contract/channels/ledger';
 import { openSqlite } from '../../src/main/db/database';
 import { canonical, checkpointMessage, entryHash, GENESIS_HEX } from '../../src/main/ledger/hashing';
-import { loadHostKey, passphraseProtector, type HostKey } from '../../src/main/ledger/keys';
+import { loadHostKey, type HostKey } from '../../src/main/ledger/keys';
 import { entityDef } from '../../src/main/ledger/registry';
 import { verifyDatabase } from '../../src/main/ledger/verify';
-import { USER_PASSWORD, createTestApp } from '../helpers/core';
+import { USER_PASSWORD, createTestApp, testKeyProtector } from '../helpers/core';
 import { VERIFIER, python, runPythonAsync, type PyReport } from '../helpers/python';
 
 const SKEW_MS = 5 * 60_000;
@@ -50,7 +50,7 @@ beforeAll(async () => {
       signature: { password: USER_PASSWORD, meaning: 'audit_reviewed' },
     });
   }
-  key = loadHostKey(app.core.dataDir, 'harness', passphraseProtector('test-passphrase'));
+  key = loadHostKey(app.core.dataDir, 'harness', testKeyProtector());
   app.core.need().ledger.db.pragma('wal_checkpoint(TRUNCATE)');
   fixture = join(root, 'fixture.db');
   copyFileSync(app.core.dbFile, fixture);

@@ -7,6 +7,8 @@
 import fc from 'fast-check';
 import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { specItem } from '../fixtures/plant/spec';
+import type { SpecItem } from '../../src/shared/catalog/spec-schema';
 import {
   acceptsMicroNotation,
   applyReportingRule,
@@ -42,31 +44,9 @@ function rule(value: string, r: ReportingRule): string {
   return out.value.value;
 }
 
-function item(over: Partial<TestItem> & { code: string }): TestItem {
-  return {
-    name_zh: over.code,
-    name_en: over.code,
-    group: 'macronutrients',
-    method_code: null,
-    unit: 'g',
-    basis: 'per_100g',
-    limit_form: 'range',
-    min: null,
-    max: null,
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: 2,
-    comparison: 'full_value',
-    formula: null,
-    required_for_release: true,
-    in_house_only: true,
-    ...over,
-  };
-}
+/** A plant specification item (tests/fixtures/plant), measured per 100 g unless said otherwise. */
+const item = (over: Partial<TestItem> & { code: string }): TestItem =>
+  specItem({ basis: 'per_100g', ...(over as Partial<SpecItem> & { code: string }) });
 
 const APC = item({
   code: 'apc',
