@@ -25,7 +25,7 @@ export type { PersonalState } from './signatures';
 export { acknowledgeRollback, enrolHost, type HostKeyInfo } from './enrolment';
 export { callSigner } from './call-signer';
 export { signatureView } from './signature-view';
-export { refuseTestOnlyKdf } from './kdf';
+export { refuseTestOnlyKdf } from '../ledger/kdf';
 /** The typed reads of a database file opened outside the services (the CLI's key listings of a backup). */
 export { identityQueriesOf, type SigningKeyRow } from './queries';
 /** The signature reads other capabilities ask (built by the composition root). */

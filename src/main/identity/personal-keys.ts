@@ -12,7 +12,7 @@ import {
 import { promisify } from 'node:util';
 import { canonical, sha256Hex } from '../ledger/hashing';
 import { enrolmentProofMessage } from '../ledger/esig';
-import { kdfForNewSecrets } from './kdf';
+import { kdfForNewSecrets } from '../ledger/kdf';
 
 /**
  * Personal signing keys (docs/ledger.md §3.1, docs/decisions.md D-029). Each user's Ed25519

@@ -14,12 +14,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { AppErrorException, appError } from '../../shared/contract/errors';
 import { sha256Hex } from './hashing';
+import { kdfForNewSecrets } from './kdf';
 
 /**
  * Each writing host (desktop app, CLI, harness) has its own Ed25519 key (domain model,
  * "Keys"). The private key never enters the database; it is stored in the data folder,
  * encrypted either with Electron safeStorage (desktop) or with a passphrase
- * (scrypt N=2^15 + AES-256-GCM) for the CLI, harness and tests.
+ * (scrypt N=2^15 + AES-256-GCM; the cost is recorded in the sealed file) for the CLI, harness and tests.
  */
 export type HostKind = 'desktop' | 'cli' | 'harness';
 
@@ -29,7 +30,16 @@ export interface KeyProtector {
   open(sealed: Record<string, string>): Buffer;
 }
 
-const SCRYPT = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const MAXMEM = 64 * 1024 * 1024;
+
+/** The scrypt cost a sealed host key names (`scrypt-n32768-r8-p1`); null when it names none this code knows. */
+function sealedCost(kdf: string | undefined): { N: number; r: number; p: number } | null {
+  const m = /^scrypt-n(\d+)-r(\d+)-p(\d+)$/.exec(kdf ?? 'scrypt-n32768-r8-p1');
+  if (!m) return null;
+  const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // Bounded: a tampered file must not make us allocate without limit (N ≤ 2^20, as for personal keys).
+  return N >= 2 && N <= 1 << 20 && (N & (N - 1)) === 0 && r >= 1 && r <= 32 && p >= 1 && p <= 16 ? { N, r, p } : null;
+}
 
 /** The shortest host-key passphrase accepted (issue 18 §8): a passphrase, not a password. */
 export const MIN_KEY_PASSPHRASE = 12;
@@ -45,11 +55,13 @@ export function passphraseProtector(passphrase: string): KeyProtector {
     seal(plain) {
       const salt = randomBytes(16);
       const iv = randomBytes(12);
-      const key = scryptSync(passphrase, salt, 32, SCRYPT);
+      // The cost of new secrets (D-066): production, or the suite's test-only cost.
+      const { N, r, p } = kdfForNewSecrets();
+      const key = scryptSync(passphrase, salt, 32, { N, r, p, maxmem: MAXMEM });
       const c = createCipheriv('aes-256-gcm', key, iv);
       const data = Buffer.concat([c.update(plain), c.final()]);
       return {
-        kdf: 'scrypt-n32768-r8-p1',
+        kdf: `scrypt-n${N}-r${r}-p${p}`,
         salt: salt.toString('base64'),
         iv: iv.toString('base64'),
         tag: c.getAuthTag().toString('base64'),
@@ -57,20 +69,31 @@ export function passphraseProtector(passphrase: string): KeyProtector {
       };
     },
     open(sealed) {
-      const key = scryptSync(passphrase, Buffer.from(sealed['salt'] ?? '', 'base64'), 32, SCRYPT);
+      const cost = sealedCost(sealed['kdf']);
+      if (!cost) {
+        throw new AppErrorException(
+          appError('wrong_password', { what: 'key_passphrase' }, 'errors.key_passphrase_wrong'),
+        );
+      }
+      const key = scryptSync(passphrase, Buffer.from(sealed['salt'] ?? '', 'base64'), 32, { ...cost, maxmem: MAXMEM });
       const d = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed['iv'] ?? '', 'base64'));
       d.setAuthTag(Buffer.from(sealed['tag'] ?? '', 'base64'));
       try {
         return Buffer.concat([d.update(Buffer.from(sealed['data'] ?? '', 'base64')), d.final()]);
       } catch {
-        throw new AppErrorException(appError('wrong_password', { what: 'key_passphrase' }, 'errors.key_passphrase_wrong'));
+        throw new AppErrorException(
+          appError('wrong_password', { what: 'key_passphrase' }, 'errors.key_passphrase_wrong'),
+        );
       }
     },
   };
 }
 
 /** Wraps an encrypt/decrypt pair such as Electron's safeStorage. */
-export function bufferCipherProtector(cipher: { encrypt(b: Buffer): Buffer; decrypt(b: Buffer): Buffer }): KeyProtector {
+export function bufferCipherProtector(cipher: {
+  encrypt(b: Buffer): Buffer;
+  decrypt(b: Buffer): Buffer;
+}): KeyProtector {
   return {
     kind: 'safeStorage',
     seal: (plain) => ({ kdf: 'safeStorage', data: cipher.encrypt(plain).toString('base64') }),
@@ -102,7 +125,10 @@ function rawPublic(pub: KeyObject): Buffer {
 }
 
 export function publicKeyFromRaw(rawB64: string): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(rawB64, 'base64').toString('base64url') }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(rawB64, 'base64').toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 const publicKeyCache = new Map<string, KeyObject>();
@@ -141,7 +167,10 @@ function makeHostKey(privateKey: KeyObject, meta: { host: string; hostKind: Host
 }
 
 /** Rebuilds a host key in a worker thread from the bytes its parent passed (see HostKey.pkcs8). */
-export function hostKeyFromPkcs8(pkcs8: Uint8Array, meta: { host: string; hostKind: HostKind; createdAt: number }): HostKey {
+export function hostKeyFromPkcs8(
+  pkcs8: Uint8Array,
+  meta: { host: string; hostKind: HostKind; createdAt: number },
+): HostKey {
   return makeHostKey(createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }), meta);
 }
 
@@ -171,7 +200,13 @@ export function loadHostKey(dataDir: string, hostKind: HostKind, protector: KeyP
 }
 
 /** Generates and stores this host's key (refuses to overwrite an existing one). */
-export function createHostKey(dataDir: string, hostKind: HostKind, host: string, protector: KeyProtector, now: number): HostKey {
+export function createHostKey(
+  dataDir: string,
+  hostKind: HostKind,
+  host: string,
+  protector: KeyProtector,
+  now: number,
+): HostKey {
   const file = keyFilePath(dataDir, hostKind);
   if (existsSync(file)) throw new AppErrorException(appError('conflict', { file }, 'errors.key_exists'));
   const { privateKey } = generateKeyPairSync('ed25519');
@@ -185,7 +220,13 @@ export function createHostKey(dataDir: string, hostKind: HostKind, host: string,
 }
 
 /** Loads the host key, creating it on first use. */
-export function loadOrCreateHostKey(dataDir: string, hostKind: HostKind, host: string, protector: KeyProtector, now: number): HostKey {
+export function loadOrCreateHostKey(
+  dataDir: string,
+  hostKind: HostKind,
+  host: string,
+  protector: KeyProtector,
+  now: number,
+): HostKey {
   return hostKeyExists(dataDir, hostKind)
     ? loadHostKey(dataDir, hostKind, protector)
     : createHostKey(dataDir, hostKind, host, protector, now);

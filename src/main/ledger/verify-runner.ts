@@ -59,7 +59,9 @@ export interface VerifyFileOptions {
 /** Why the last verifyFile call ran in-process (null when it used workers). For tests and logs. */
 export let lastFallbackReason: string | null = null;
 
-const READY_TIMEOUT_MS = 20_000;
+// A worker that fails to start says so at once ('error', 'exit'); this bound is only for one that
+// hangs, and it is generous so that a busy machine is never mistaken for a broken worker.
+const READY_TIMEOUT_MS = 120_000;
 
 function startWorker(entry: WorkerEntry): Promise<Worker> {
   return new Promise((resolve, reject) => {
