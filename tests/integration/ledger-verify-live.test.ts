@@ -42,3 +42,42 @@ it('rows written after the run read its head are checked against their own entri
     l.db.close();
   }
 });
+
+/**
+ * The whole run, in worker threads, while the app writes: every write commits a new signed
+ * checkpoint beyond the head the run read. A run once took such a checkpoint for a truncated
+ * trail (`tail_truncated`), and the ledger then blocked every signed action until a QA
+ * manager reviewed a finding that was not one.
+ */
+it('a full verification in workers during writes reports nothing for what was written meanwhile', async () => {
+  const { verifyFile } = await import('../../src/main/ledger/verify-runner');
+  const l = newLedger(env, { file: `${env.dir}/live-run.db` });
+  const actor = { id: 'a', name: 'A' };
+  for (let i = 0; i < 20; i++) l.write(actor, (w) => w.create(E.setting, { value: `"v${i}"` }, { id: `r${i}` }));
+  const before = l.head().seq;
+  let wrote = 0;
+  try {
+    const report = await verifyFile(`${env.dir}/live-run.db`, {
+      skewMs: 5 * 60_000,
+      anchor: null,
+      workers: 2,
+      // The first progress event comes after the run read its head and before any job ran:
+      // the app writes now, from the same thread, so the order is certain.
+      onProgress: () => {
+        if (wrote) return;
+        for (let i = 0; i < 5; i++) {
+          l.write(actor, (w) =>
+            w.update(E.setting, `r${i}`, { value: `"changed ${i}"` }, { reason: 'during the run' }),
+          );
+          wrote += 1;
+        }
+      },
+    });
+    expect(wrote).toBe(5);
+    expect(l.head().seq).toBeGreaterThan(before);
+    expect(report.verified_through).toBe(before);
+    expect(report.findings).toEqual([]);
+  } finally {
+    l.db.close();
+  }
+});
