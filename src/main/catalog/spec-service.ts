@@ -8,6 +8,7 @@ import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { C } from './entities';
 import {
   asSpec,
+  asSpecItem,
   asSpecVersion,
   asSubject,
   asSubjectOrNone,
