@@ -166,7 +166,7 @@ export class RetentionEvidence {
         return {
           dueOn,
           observationId: o?.id ?? null,
-          outcome: (o?.outcome as Outcome | undefined) ?? null,
+          outcome: o?.outcome ?? null,
           overdue: !o && dueOn < today && s.disposed_at === null,
         };
       });
@@ -205,7 +205,7 @@ export class RetentionEvidence {
         id: w.id,
         quantity: w.quantity,
         unit: w.unit,
-        purpose: w.purpose as Purpose,
+        purpose: w.purpose,
         reason: w.reason,
         spotCheckCode: w.spot_check_code ?? null,
         withdrawnBy: w.withdrawn_by,
@@ -215,7 +215,7 @@ export class RetentionEvidence {
         id: o.id,
         dueOn: o.due_on,
         observedOn: o.observed_on,
-        outcome: o.outcome as Outcome,
+        outcome: o.outcome,
         findings: o.findings,
         storageObserved: o.storage_observed ?? null,
         observedBy: o.observed_by,
