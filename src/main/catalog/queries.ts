@@ -78,6 +78,21 @@ export function asSpecItem(row: Row): SpecItemRow {
   return row as SpecItemRow;
 }
 
+/** A specification's subject as stored: a product (with its stage) or a material (with its kind). */
+export type SubjectRow = Row & {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  stage?: string | null;
+  kind?: string | null;
+};
+export function asSubject(row: Row): SubjectRow {
+  return row as SubjectRow;
+}
+export function asSubjectOrNone(row: Row | undefined): SubjectRow | undefined {
+  return row ? asSubject(row) : undefined;
+}
+
 /**
  * Every SQL statement of the catalog capability (products, materials, suppliers, customers,
  * test methods, specifications and their versions and items), as typed statements.

@@ -1,81 +1,29 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SpecVersionView, SpecificationView } from '../../shared/contract/channels/catalog';
 import { fail } from '../../shared/contract/errors';
-import { SPEC_DOCUMENT_SCHEMA, specDocumentSchema, type SpecDocument, type SpecItem } from '../../shared/catalog/spec-schema';
+import type { SpecDocument, SpecItem } from '../../shared/catalog/spec-schema';
 import type { IdentityService, SignatureRow, UserRow } from '../identity';
 import { actorOf } from '../identity';
-import type { Row, Value } from '../ledger/entities';
 import { canonical, sha256Hex } from '../ledger/hashing';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { C } from './entities';
-import { asSpec, asSpecItem, asSpecVersion, catalogQueries, type CatalogQueries, type SpecItemRow, type SpecRow, type SpecVersionRow } from './queries';
+import {
+  asSpec,
+  asSpecItem,
+  asSpecVersion,
+  asSubject,
+  asSubjectOrNone,
+  catalogQueries,
+  type CatalogQueries,
+  type SpecItemRow,
+  type SpecRow,
+  type SpecVersionRow,
+  type SubjectRow,
+} from './queries';
+import { itemFromRow, itemToRow, parseSpecDocument, specDiff, specDocumentOf, SpecPacks, type SpecPackInfo } from './spec-documents';
 import { imfStages, specProblems } from './spec-rules';
-
-const ITEM_FIELDS = [
-  'code', 'name_zh', 'name_en', 'group', 'method_code', 'unit', 'basis', 'limit_form', 'min', 'max', 'target', 'lod', 'n', 'c',
-  'm', 'big_m', 'precision', 'comparison', 'required_for_release', 'in_house_only', 'frequency', 'frequency_n', 'period_days',
-  'formula', 'clause', 'source', 'verification', 'note',
-] as const;
-
-export function itemFromRow(row: Row): SpecItem {
-  const r = asSpecItem(row);
-  return {
-    code: r.code,
-    name_zh: r.name_zh,
-    name_en: r.name_en,
-    group: r.item_group,
-    method_code: r.method_code ?? null,
-    unit: r.unit,
-    basis: r.basis,
-    limit_form: r.limit_form,
-    min: r.min ?? null,
-    max: r.max ?? null,
-    target: r.target ?? null,
-    lod: r.lod ?? null,
-    n: r.n ?? null,
-    c: r.c ?? null,
-    m: r.m ?? null,
-    big_m: r.big_m ?? null,
-    precision: r.precision ?? null,
-    comparison: r.comparison,
-    required_for_release: r.required_for_release === 1,
-    in_house_only: r.in_house_only === 1,
-    frequency: r.frequency,
-    frequency_n: r.frequency_n ?? null,
-    period_days: r.period_days ?? null,
-    formula: r.formula ?? null,
-    clause: r.clause ?? null,
-    source: r.source ?? null,
-    verification: r.verification,
-    note: r.note ?? null,
-    // Only when set: an item without a reporting rule keeps the content (and hash) it had before migration 0014.
-    ...(typeof r.reporting === 'string' && r.reporting ? { reporting: JSON.parse(r.reporting) as SpecItem['reporting'] } : {}),
-  };
-}
-
-function itemToRow(i: SpecItem): Record<string, Value> {
-  const out: Record<string, Value> = {};
-  for (const f of ITEM_FIELDS) {
-    const v = i[f];
-    out[f === 'group' ? 'item_group' : f] = typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
-  }
-  out['reporting'] = i.reporting ? JSON.stringify(i.reporting) : null;
-  return out;
-}
 
 function today(now: number): string {
   return new Date(now).toISOString().slice(0, 10);
-}
-
-export interface SpecPackInfo {
-  id: string;
-  file: string;
-  title_zh: string;
-  title_en: string;
-  standard: string | null;
-  subject_kind: 'product' | 'material';
-  applies_to: string;
 }
 
 /**
@@ -84,13 +32,15 @@ export interface SpecPackInfo {
  */
 export class SpecService {
   private readonly q: CatalogQueries;
+  private readonly packFiles: SpecPacks;
 
   constructor(
     private readonly ledger: Ledger,
     private readonly identity: IdentityService,
-    private readonly resourcesDir: string,
+    resourcesDir: string,
   ) {
     this.q = catalogQueries(ledger.db);
+    this.packFiles = new SpecPacks(resourcesDir);
   }
 
   // ------------------------------------------------------------------ reading
@@ -111,16 +61,21 @@ export class SpecService {
     return this.q.items(versionId);
   }
 
-  private subject(kind: string, id: string): Row {
+  private subject(kind: string, id: string): SubjectRow {
     const r = this.ledger.get(kind === 'product' ? C.product : C.material, id);
     if (!r) fail('not_found', { entity: kind, id });
-    return r;
+    return asSubject(r);
+  }
+
+  /** A specification's subject, if it still exists. */
+  private subjectOf(s: Pick<SpecRow, 'subject_kind' | 'subject_id'>): SubjectRow | undefined {
+    return asSubjectOrNone(this.ledger.get(s.subject_kind === 'product' ? C.product : C.material, s.subject_id));
   }
 
   private imfFinished(spec: Pick<SpecRow, 'subject_kind' | 'subject_id'>): boolean {
     if (spec.subject_kind !== 'product') return false;
-    const p = this.ledger.get(C.product, spec.subject_id);
-    return !!p && typeof p['stage'] === 'string' && imfStages.has(p['stage']);
+    const p = asSubjectOrNone(this.ledger.get(C.product, spec.subject_id));
+    return !!p && typeof p.stage === 'string' && imfStages.has(p.stage);
   }
 
   view(versionId: string): SpecVersionView {
@@ -128,7 +83,7 @@ export class SpecService {
     const s = this.spec(v.spec_id);
     const rows = this.itemRows(versionId);
     const items = rows.map(itemFromRow);
-    const subj = this.ledger.get(s.subject_kind === 'product' ? C.product : C.material, s.subject_id);
+    const subj = this.subjectOf(s);
     const problems =
       v.status === 'draft'
         ? specProblems(items, { imfFinished: this.imfFinished(s) }).approval
@@ -144,7 +99,7 @@ export class SpecService {
       titleEn: s.title_en,
       subjectKind: s.subject_kind,
       subjectId: s.subject_id,
-      subjectStage: subj ? ((subj['stage'] ?? subj['kind'] ?? null) as string | null) : null,
+      subjectStage: subj ? (subj.stage ?? subj.kind ?? null) : null,
       version: v.version,
       status: v.status,
       effectiveFrom: v.effective_from ?? null,
@@ -170,16 +125,16 @@ export class SpecService {
   list(filter: { subjectKind?: string | undefined; subjectId?: string | undefined }): SpecificationView[] {
     const specs = this.q.specifications(filter);
     return specs.map((s) => {
-      const subj = this.ledger.get(s.subject_kind === 'product' ? C.product : C.material, s.subject_id);
+      const subj = this.subjectOf(s);
       const versions = this.q.versionsWithCounts(s.id);
       return {
         id: s.id,
         code: s.code,
         subjectKind: s.subject_kind,
         subjectId: s.subject_id,
-        subjectCode: (subj?.['code'] as string | undefined) ?? '?',
-        subjectName: (subj?.['name_en'] as string | undefined) ?? '?',
-        subjectNameZh: (subj?.['name_zh'] as string | undefined) ?? '?',
+        subjectCode: subj?.code ?? '?',
+        subjectName: subj?.name_en ?? '?',
+        subjectNameZh: subj?.name_zh ?? '?',
         titleZh: s.title_zh,
         titleEn: s.title_en,
         standard: s.standard ?? null,
@@ -212,76 +167,32 @@ export class SpecService {
     return id ? this.view(id) : null;
   }
 
-  // ------------------------------------------------------------------ packs and documents
+  // ------------------------------------------------------------------ packs and documents (spec-documents.ts)
 
   packIndex(): SpecPackInfo[] {
-    const f = join(this.resourcesDir, 'spec-packs', 'index.json');
-    if (!existsSync(f)) return [];
-    const idx = JSON.parse(readFileSync(f, 'utf8')) as { packs?: SpecPackInfo[] } | SpecPackInfo[];
-    return Array.isArray(idx) ? idx : (idx.packs ?? []);
+    return this.packFiles.packIndex();
   }
 
   pack(id: string): SpecDocument {
-    const info = this.packIndex().find((p) => p.id === id);
-    if (!info) fail('not_found', { entity: 'spec_pack', id });
-    return specDocumentSchema.parse(JSON.parse(readFileSync(join(this.resourcesDir, 'spec-packs', info.file), 'utf8')));
+    return this.packFiles.pack(id);
   }
 
   packs() {
-    return this.packIndex().map((p) => {
-      const doc = this.pack(p.id);
-      const byVerification: Record<string, number> = {};
-      for (const i of doc.items) byVerification[i.verification] = (byVerification[i.verification] ?? 0) + 1;
-      return {
-        id: p.id,
-        titleZh: doc.title_zh,
-        titleEn: doc.title_en,
-        standard: doc.standard,
-        subjectKind: doc.subject_kind,
-        appliesTo: doc.applies_to,
-        items: doc.items.length,
-        byVerification,
-      };
-    });
+    return this.packFiles.packs();
   }
 
   /** Parses a specification document; bad files get per-field errors and change nothing. */
   parseDocument(json: string): SpecDocument {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(json);
-    } catch (e) {
-      fail('invalid_input', { issues: [{ path: '', code: 'invalid_json', message: e instanceof Error ? e.message : String(e) }] }, 'errors.spec_document_invalid');
-    }
-    const r = specDocumentSchema.safeParse(raw);
-    if (!r.success) {
-      fail(
-        'invalid_input',
-        { issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), code: i.code, message: i.message })) },
-        'errors.spec_document_invalid',
-      );
-    }
-    return r.data;
+    return parseSpecDocument(json);
   }
 
   export(versionId: string): { fileName: string; json: string; document: SpecDocument } {
     const v = this.view(versionId);
-    const s = this.spec(v.specId);
-    const document: SpecDocument = {
-      schema: SPEC_DOCUMENT_SCHEMA,
-      title_zh: v.titleZh,
-      title_en: v.titleEn,
-      subject_kind: v.subjectKind,
-      applies_to: v.subjectStage ?? '',
-      standard: s.standard ?? null,
-      version_note: `${v.specCode} v${v.version} (${v.status}${v.effectiveFrom ? `, effective ${v.effectiveFrom}` : ''})`,
-      items: v.items.map((i) => {
-        const item: Record<string, unknown> = {};
-        for (const f of ITEM_FIELDS) item[f] = i[f];
-        return item as SpecItem;
-      }),
-    };
-    return { fileName: `${v.specCode}-v${v.version}.spec.json`, json: JSON.stringify(document, null, 2), document };
+    return specDocumentOf(v, this.spec(v.specId).standard ?? null);
+  }
+
+  diff(fromId: string, toId: string) {
+    return specDiff(this.view(fromId), this.view(toId));
   }
 
   // ------------------------------------------------------------------ changes
@@ -478,41 +389,20 @@ export class SpecService {
     return n;
   }
 
-  diff(fromId: string, toId: string) {
-    const a = this.view(fromId);
-    const b = this.view(toId);
-    const byCode = (v: SpecVersionView) => new Map(v.items.map((i) => [i.code, i]));
-    const ma = byCode(a);
-    const mb = byCode(b);
-    const changed: Array<{ code: string; fields: Array<{ field: string; before: unknown; after: unknown }> }> = [];
-    for (const [code, ib] of mb) {
-      const ia = ma.get(code);
-      if (!ia) continue;
-      const fields = ITEM_FIELDS.filter((f) => JSON.stringify(ia[f]) !== JSON.stringify(ib[f])).map((f) => ({ field: f, before: ia[f], after: ib[f] }));
-      if (fields.length) changed.push({ code, fields });
-    }
-    return {
-      from: { id: a.id, version: a.version },
-      to: { id: b.id, version: b.version },
-      added: [...mb.keys()].filter((c) => !ma.has(c)),
-      removed: [...ma.keys()].filter((c) => !mb.has(c)),
-      changed,
-    };
-  }
 }
 
 function sigView(r: SignatureRow) {
   return {
     id: r.id,
-    userId: r['user_id'] as string,
-    printedName: r['printed_name'] as string,
-    meaning: r['meaning'] as 'approved',
-    signedAt: new Date(r['signed_at'] as number).toISOString(),
-    timeZone: r['tz'] as string,
-    comment: (r['comment'] as string | null) ?? null,
-    entity: r['entity'] as string,
-    entityId: r['entity_id'] as string,
-    recordHash: r['record_hash'] as string,
+    userId: r.user_id,
+    printedName: r.printed_name,
+    meaning: r.meaning,
+    signedAt: new Date(r.signed_at).toISOString(),
+    timeZone: r.tz,
+    comment: r.comment ?? null,
+    entity: r.entity,
+    entityId: r.entity_id,
+    recordHash: r.record_hash,
     valid: r.valid,
   };
 }

@@ -6,7 +6,7 @@ import { actorOf, type IdentityService } from '../identity';
 import { displayContent } from '../ledger/audit-queries';
 import type { Row } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';
-import type { LotControls } from '../lots';
+import type { LotControls, LotRow } from '../lots';
 import { DP } from './entities';
 import type { DispositionQueries, EntryRow } from './queries/statements';
 
@@ -52,7 +52,7 @@ export class LotAuditScope {
     private readonly q: DispositionQueries,
     private readonly identity: IdentityService,
     private readonly controls: LotControls,
-    private readonly lot: (code: string) => Row,
+    private readonly lot: (code: string) => LotRow,
   ) {}
 
   /**
@@ -65,12 +65,12 @@ export class LotAuditScope {
    * status (what came later did not bear on that decision); account changes of a signer up to
    * their last signature on the lot's records.
    */
-  scope(lot: Row): ScopeRef[] {
-    const code = lot['code'] as string;
+  scope(lot: LotRow): ScopeRef[] {
+    const code = lot.code;
     const out: ScopeRef[] = [{ entity: 'lot', id: lot.id }];
     for (const { entity, ids } of this.q.scopeRecords(code)) for (const id of ids) out.push({ entity, id });
-    if (lot['batch_id']) out.push({ entity: 'batch', id: lot['batch_id'] as string });
-    if (lot['receipt_id']) out.push({ entity: 'receipt', id: lot['receipt_id'] as string });
+    if (lot.batch_id) out.push({ entity: 'batch', id: lot.batch_id });
+    if (lot.receipt_id) out.push({ entity: 'receipt', id: lot.receipt_id });
     for (const id of this.q.intakeIds(code)) out.push({ entity: 'raw_milk_intake', id });
 
     // Shared records that bear on the lot, up to the decision standing behind its status.
@@ -126,7 +126,7 @@ export class LotAuditScope {
   }
 
   /** Audit entries of the lot's records, oldest first (shared records bounded, account entries filtered). */
-  scopeEntries(lot: Row): EntryRow[] {
+  scopeEntries(lot: LotRow): EntryRow[] {
     const scope = this.scope(lot);
     const rows: EntryRow[] = [];
     const groups = new Map<string, { entity: string; maxSeq: number | null; account: boolean; ids: string[] }>();
@@ -148,7 +148,7 @@ export class LotAuditScope {
   }
 
   /** The sequence numbers a review must cover: the lot's scope without its own decisions' entries, oldest first. */
-  toReview(lot: Row): number[] {
+  toReview(lot: LotRow): number[] {
     const decisions = this.decisionSeqs(lot);
     return this.scopeEntries(lot)
       .map((e) => e.seq)
@@ -225,7 +225,7 @@ export class LotAuditScope {
         { field: 'signature.meaning', expected: 'audit_reviewed' },
         'errors.signature_meaning_mismatch',
       );
-    const check = (lot: Row): number => {
+    const check = (lot: LotRow): number => {
       const seqs = this.toReview(lot);
       const last = seqs.length ? seqs[seqs.length - 1]! : 0;
       // The reviewer signs for what was on the screen: entries added since are not covered.

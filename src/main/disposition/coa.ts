@@ -70,8 +70,8 @@ export class CoaService {
       },
       lot: {
         code: lotCode,
-        productionDate: (lot['lot_date'] as string).slice(0, 10),
-        expiryDate: (lot['expiry_date'] as string | null)?.slice(0, 10) ?? null,
+        productionDate: lot.lot_date.slice(0, 10),
+        expiryDate: lot.expiry_date?.slice(0, 10) ?? null,
         quantity: facts.lot.quantity,
         unit: facts.lot.unit,
       },
@@ -140,12 +140,12 @@ export class CoaService {
       title: L('lot'),
       rows: [
         [L('lotCode'), lotCode],
-        [L('kind'), lot['kind'] as string],
-        [L('item'), `${lot['item_code'] as string} ${lot['item_name'] as string}`],
-        [L('quantity'), `${lot['quantity'] as string} ${lot['unit'] as string}`],
-        [L('date'), (lot['lot_date'] as string).slice(0, 10)],
-        [L('expiry'), (lot['expiry_date'] as string | null) ?? '—'],
-        [L('status'), lot['status'] as string],
+        [L('kind'), lot.kind],
+        [L('item'), `${lot.item_code} ${lot.item_name}`],
+        [L('quantity'), `${lot.quantity} ${lot.unit}`],
+        [L('date'), lot.lot_date.slice(0, 10)],
+        [L('expiry'), lot.expiry_date ?? '—'],
+        [L('status'), lot.status],
       ],
     });
     const t = this.src.trace(lotCode);

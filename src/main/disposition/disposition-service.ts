@@ -13,13 +13,12 @@ import {
 import { actorOf, type IdentityService } from '../identity';
 import type { SettingsService } from '../identity';
 import { imfStages } from '../catalog';
-import type { Row } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';
 import { L } from '../lots';
 import type { TestingService } from '../testing';
 import type { SamplesService } from '../samples';
 import type { EnvService } from '../environment';
-import type { LotControls } from '../lots';
+import type { LotControls, LotRow } from '../lots';
 import { traceLot } from '../trace';
 import type { ReleaseEvidenceService } from '../release-evidence';
 import { LotAuditScope, type ScopeRef } from './audit-scope';
@@ -79,25 +78,25 @@ export class DispositionService {
     };
   }
 
-  lot(code: string): Row {
+  lot(code: string): LotRow {
     const r = this.q.lot(code);
     if (!r) fail('not_found', { entity: 'lot', id: code }, 'errors.lot_not_found');
     return r;
   }
 
-  isImf(lot: Row): boolean {
-    if (lot['kind'] !== 'finished') return false;
-    const p = this.q.product(lot['item_code'] as string);
+  isImf(lot: LotRow): boolean {
+    if (lot.kind !== 'finished') return false;
+    const p = this.q.product(lot.item_code);
     return !!p && imfStages.has(p.stage);
   }
 
   // ------------------------------------------------------------------ the lot's audit scope
 
-  scope(lot: Row): ScopeRef[] {
+  scope(lot: LotRow): ScopeRef[] {
     return this.audit.scope(lot);
   }
 
-  scopeEntries(lot: Row): EntryRow[] {
+  scopeEntries(lot: LotRow): EntryRow[] {
     return this.audit.scopeEntries(lot);
   }
 
@@ -169,7 +168,7 @@ export class DispositionService {
         depth: f.depth,
         holdable: this.controls.holdable(row!),
         remaining: this.controls.remaining(row!),
-        unit: row!['unit'] as string,
+        unit: row!.unit,
       }));
     const shippedLots = [...new Set(t.shipments.map((s) => s.lot))];
     const shipped = shippedLots.map((lot) => ({
@@ -265,7 +264,7 @@ export class DispositionService {
     const lot = this.lot(lotCode);
     const early = this.decisionProblem(lotCode, decision);
     if (early) throw new AppErrorException(early);
-    const received = RECEIVED_KINDS.has(lot['kind'] as string);
+    const received = RECEIVED_KINDS.has(lot.kind);
     const expected: SignatureMeaning =
       decision === 'hold'
         ? 'held'

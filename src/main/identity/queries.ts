@@ -1,6 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { SignatureMeaning } from '../../shared/domain/roles';
 import type { Db } from '../db/database';
+import type { Settings } from '../../shared/contract/channels/identity';
+import type { Row } from '../ledger/entities';
 
 /**
  * Every SQL statement of the identity capability (issue 21): accounts, personal keys,
@@ -259,3 +261,9 @@ export function signatureReads(db: Db) {
   };
 }
 export type SignatureReads = ReturnType<typeof signatureReads>;
+
+/** The settings record (table `setting`, one JSON value) as stored: parsed here, at the edge. */
+export type SettingRow = Row & { value: string };
+export function storedSettings(row: Row): Partial<Settings> {
+  return JSON.parse((row as SettingRow).value) as Partial<Settings>;
+}

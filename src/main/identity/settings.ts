@@ -1,6 +1,7 @@
 import type { Settings } from '../../shared/contract/channels/identity';
 import { E } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
+import { storedSettings } from './queries';
 
 export const defaultSettings: Settings = {
   idleTimeoutMinutes: 15,
@@ -21,7 +22,7 @@ export class SettingsService {
     if (this.cache) return this.cache;
     const row = this.ledger.get(E.setting, SETTINGS_ID);
     this.cache = row
-      ? { ...defaultSettings, ...(JSON.parse(row['value'] as string) as Partial<Settings>) }
+      ? { ...defaultSettings, ...storedSettings(row) }
       : { ...defaultSettings };
     return this.cache;
   }

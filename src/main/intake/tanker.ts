@@ -12,7 +12,7 @@ import { permissionsOf, type SignatureMeaning } from '../../shared/domain/roles'
 import { limitText } from '../../shared/rules';
 import { actorOf, userRoles, type IdentityService } from '../identity';
 import type { Actor, Ledger } from '../ledger/ledger';
-import { L } from '../lots';
+import { asLot, L } from '../lots';
 import type { SamplesService } from '../samples';
 import type { Appeals } from './appeals';
 import { rejectBasisOf, ruleOf } from './built-in-panel';
@@ -342,10 +342,10 @@ export class TankerIntake {
     }
     this.ledger.write(actorOf(signer), (w) => {
       const cur = w.get(I.intake, intake.id)!;
-      if (cur['rev'] !== intake.rev) fail('conflict', { lot: lotCode }, 'errors.stale_record');
-      const lotNow = w.get(L.lot, lot.id)!;
-      if (lotNow['status'] !== 'quarantine')
-        fail('conflict', { lot: lotCode, status: lotNow['status'] }, 'errors.intake_lot_decided');
+      if (cur.rev !== intake.rev) fail('conflict', { lot: lotCode }, 'errors.stale_record');
+      const lotNow = asLot(w.get(L.lot, lot.id)!);
+      if (lotNow.status !== 'quarantine')
+        fail('conflict', { lot: lotCode, status: lotNow.status }, 'errors.intake_lot_decided');
       // The documents guard is evaluated again inside the transaction that acts on it.
       if (decision === 'accept') this.documents.mustHave(intake, lotCode);
       const to = decision === 'accept' ? 'accepted' : 'rejected';

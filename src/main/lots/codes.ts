@@ -1,5 +1,6 @@
 import type { LedgerWriter } from '../ledger/ledger';
 import { L } from './entities';
+import { asCodeSequence } from './queries';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
@@ -43,8 +44,9 @@ export function nextSequencedCode(
     .replace('{dd}', d.dd);
   const seqId = `${opts.namespace}:${stem.replace(/\{seq\d?\}/, '{seq}')}`;
   for (;;) {
-    const cur = w.get(L.codeSequence, seqId);
-    const next = ((cur?.['value'] as number | undefined) ?? 0) + 1;
+    const row = w.get(L.codeSequence, seqId);
+    const cur = row ? asCodeSequence(row) : undefined;
+    const next = (cur?.value ?? 0) + 1;
     if (cur) w.update(L.codeSequence, seqId, { value: next });
     else w.create(L.codeSequence, { value: next }, { id: seqId });
     const code = stem.replace(/\{seq(\d?)\}/, (_m, digits: string) => String(next).padStart(digits ? Number(digits) : opts.seqDigits, '0'));

@@ -124,6 +124,11 @@ export type DecisionSignatureRow = SignatureHead;
 export function asLot(row: Row): LotRow {
   return row as LotRow;
 }
+/** A code generator's counter (table `code_sequence`): the last number handed out. */
+export type CodeSequenceRow = Row & { value: number };
+export function asCodeSequence(row: Row): CodeSequenceRow {
+  return row as CodeSequenceRow;
+}
 export function asBatch(row: Row): BatchRow {
   return row as BatchRow;
 }

@@ -7,7 +7,7 @@ import type { Actor, LedgerWriter } from '../ledger/ledger';
 import { nextSequencedCode } from '../lots';
 import type { Detail, RecallContext } from './context';
 import { RC } from './entities';
-import type { DrillRecord, Direction, RecallQueries, Step } from './queries';
+import { asFinding, type DrillRecord, type Direction, type RecallQueries, type Step } from './queries';
 import type { DrillRecords } from './records';
 
 /**
@@ -284,13 +284,13 @@ export class DrillRun {
     const r = this.records.open(code);
     this.ctx.ledger.write(actor, (w) => {
       if (i.findingId) {
-        const f = w.get(RC.finding, i.findingId);
-        if (!f || f['drill_id'] !== r.id)
+        const f = asFinding(w.get(RC.finding, i.findingId));
+        if (!f || f.drill_id !== r.id)
           fail('not_found', { entity: 'drill_finding', id: i.findingId }, 'errors.drill_finding_not_found');
         w.update(RC.finding, i.findingId, { explanation: i.explanation }, { reason: 'explained' });
         // One explanation for every unexplained finding of the same kind, when asked.
         if (i.sameKind) {
-          const same = this.q.sameKindUnexplained(r.id, String(f['kind']), i.findingId);
+          const same = this.q.sameKindUnexplained(r.id, String(f.kind), i.findingId);
           for (const id of same)
             w.update(
               RC.finding,

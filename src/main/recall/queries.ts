@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { z } from 'zod';
 import type { DrillView, drillDetailSchema, productGroups as groups } from '../../shared/contract/channels/recall';
 import type { Db } from '../db/database';
+import type { Row } from '../ledger/entities';
 import type { OpenRecall } from '../lots';
 
 /**
@@ -73,6 +74,13 @@ export interface FindingRecord {
   ref: string;
   detail: string;
   explanation: string | null;
+}
+
+/** A ledger row of `drill_finding` seen with its columns' types (the table's schema is the proof). */
+export function asFinding(row: Row): FindingRecord;
+export function asFinding(row: Row | undefined): FindingRecord | undefined;
+export function asFinding(row: Row | undefined): FindingRecord | undefined {
+  return row as FindingRecord | undefined;
 }
 
 export interface ContactRecord {

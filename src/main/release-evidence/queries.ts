@@ -1,3 +1,4 @@
+import type { observationOutcomes, withdrawalPurposes } from '../../shared/contract/channels/release-evidence';
 import type { Db } from '../db/database';
 import type { CatalogReads, ProductFacts } from '../catalog';
 import type { Row } from '../ledger/entities';
@@ -49,7 +50,8 @@ export interface WithdrawalRow extends RecordRow {
   lot_code: string;
   quantity: string;
   unit: string;
-  purpose: string;
+  /** One of the contract's withdrawal purposes (the service writes no other). */
+  purpose: (typeof withdrawalPurposes)[number];
   reason: string;
   spot_check_code: string | null;
   withdrawn_by: string;
@@ -62,7 +64,8 @@ export interface ObservationRow extends RecordRow {
   lot_code: string;
   due_on: string;
   observed_on: string;
-  outcome: string;
+  /** One of the contract's observation outcomes (the service writes no other). */
+  outcome: (typeof observationOutcomes)[number];
   findings: string;
   storage_observed: string | null;
   observed_by: string;

@@ -5,7 +5,7 @@ import { fail } from '../../shared/contract/errors';
 import type { Actor } from '../ledger/ledger';
 import type { TestingContext } from './context';
 import { T } from './entities';
-import type { AttachmentRecord } from './queries';
+import { asAttachment } from './queries';
 import type { AttachmentView, ResultViews } from './views';
 
 /** Attachments up to 20 MiB (a chromatogram PDF, a photo of a printout). */
@@ -48,12 +48,12 @@ export class ResultAttachments {
         added_at: w.at,
         note: note ?? null,
       });
-      return this.views.attachmentView(a);
+      return this.views.attachmentView(asAttachment(a));
     });
   }
 
   attachment(attachmentId: string): { attachment: AttachmentView; base64: string; intact: boolean } {
-    const a = this.ctx.ledger.get(T.attachment, attachmentId) as AttachmentRecord | undefined;
+    const a = asAttachment(this.ctx.ledger.get(T.attachment, attachmentId));
     if (!a) fail('not_found', { entity: 'result_attachment', id: attachmentId }, 'errors.attachment_not_found');
     const file = join(this.ctx.attachmentsDir, a.sha256);
     if (!existsSync(file)) return { attachment: this.views.attachmentView(a), base64: '', intact: false };

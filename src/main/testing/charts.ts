@@ -10,10 +10,9 @@ import {
   type TestItem,
 } from '../../shared/rules';
 import { actorOf, type IdentityService } from '../identity';
-import type { Row } from '../ledger/entities';
 import type { Actor, Ledger } from '../ledger/ledger';
 import { T } from './entities';
-import type { BaselineRecord, QcMaterialRecord, QcResultRecord, TestingQueries } from './queries';
+import { asBaseline, asQcMaterial, asQcResult, type BaselineRecord, type QcMaterialRecord, type TestingQueries } from './queries';
 
 /**
  * Control charts that do not drift (issue 20 §6).
@@ -94,8 +93,7 @@ export class ControlCharts {
     private readonly q: TestingQueries,
   ) {}
 
-  baselineView(row: Row): BaselineView {
-    const b = row as BaselineRecord;
+  baselineView(b: BaselineRecord): BaselineView {
     return {
       id: b.id,
       chart: b.chart,
@@ -148,8 +146,7 @@ export class ControlCharts {
 
   // ------------------------------------------------------------------ QC check samples
 
-  materialView(row: Row) {
-    const m = row as QcMaterialRecord;
+  materialView(m: QcMaterialRecord) {
     return {
       id: m.id,
       rev: m.rev,
@@ -239,7 +236,7 @@ export class ControlCharts {
       const r = existing
         ? w.update(T.qcMaterial, existing.id, fields, { reason: i.reason! })
         : w.create(T.qcMaterial, fields);
-      return this.materialView(r);
+      return this.materialView(asQcMaterial(r));
     });
   }
 
@@ -281,7 +278,7 @@ export class ControlCharts {
         run_at: at,
         note: i.note ?? null,
       });
-      return { id: r.id, recovery: (r as QcResultRecord).recovery };
+      return { id: r.id, recovery: asQcResult(r).recovery };
     });
   }
 
@@ -419,7 +416,7 @@ export class ControlCharts {
         superseded_at: null,
       });
       this.identity.sign(w, signer, { def: T.baseline, id: b.id }, { meaning: 'approved', comment: note });
-      return this.baselineView(b);
+      return this.baselineView(asBaseline(b));
     });
   }
 }

@@ -2,11 +2,10 @@ import type { z } from 'zod';
 import type { replicateRuleSchema } from '../../shared/contract/channels/testing';
 import { fail } from '../../shared/contract/errors';
 import type { ReplicateRule } from '../../shared/rules';
-import type { Row } from '../ledger/entities';
 import type { Actor } from '../ledger/ledger';
 import type { TestingContext } from './context';
 import { T } from './entities';
-import type { MethodRuleRecord, TestingQueries } from './queries';
+import { asMethodRule, type MethodRuleRecord, type TestingQueries } from './queries';
 
 export type RuleView = z.infer<typeof replicateRuleSchema> & {
   id: string;
@@ -36,8 +35,7 @@ export class MethodRules {
     return this.ctx.q.records.methodRules().map((r) => this.ruleView(r));
   }
 
-  private ruleView(row: Row): RuleView {
-    const r = row as MethodRuleRecord;
+  private ruleView(r: MethodRuleRecord): RuleView {
     return {
       id: r.id,
       rev: r.rev,
@@ -79,7 +77,7 @@ export class MethodRules {
       const r = existing
         ? w.update(T.methodRule, existing.id, fields, { reason: i.reason! })
         : w.create(T.methodRule, fields);
-      return this.ruleView(r);
+      return this.ruleView(asMethodRule(r));
     });
   }
 }

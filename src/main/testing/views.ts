@@ -253,8 +253,7 @@ export class ResultViews {
     };
   }
 
-  attachmentView(row: Row): AttachmentView {
-    const a = row as AttachmentRecord;
+  attachmentView(a: AttachmentRecord): AttachmentView {
     return {
       id: a.id,
       resultId: a.result_id,

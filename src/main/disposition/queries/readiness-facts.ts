@@ -12,6 +12,7 @@ import {
   type StandingFacts,
 } from '../../../shared/rules/readiness';
 import type { Row } from '../../ledger/entities';
+import type { LotRow } from '../../lots';
 import type { DispositionQueries } from './statements';
 
 /**
@@ -25,14 +26,14 @@ export interface ReadinessSources {
   microStatus(lotCode: string): MicroFacts;
   openAlertsFor(lotCode: string): string[];
   openRecallsFor(lotCode: string): string[];
-  standing(lot: Row): StandingFacts;
+  standing(lot: LotRow): StandingFacts;
   hasRetention(lotCode: string): boolean;
   retentionState(lotCode: string): RetentionFacts['kept'];
   labelComparison(lotCode: string): LabelComparison;
   ledgerProblem(): LedgerProblem;
-  isImf(lot: Row): boolean;
+  isImf(lot: LotRow): boolean;
   /** Sequence numbers of the lot's audit scope without its own decisions' entries, oldest first. */
-  auditSeqs(lot: Row): number[];
+  auditSeqs(lot: LotRow): number[];
 }
 
 /** The lot's columns the checklist reads, parsed from its record once. */
@@ -54,7 +55,7 @@ export function lotFacts(lot: Row): ReadinessLotFacts {
 }
 
 /** A produced lot's production facts: its batch and quantity (the decision guard's `production` line). */
-export function productionFacts(q: DispositionQueries, lot: Row): ProductionFacts {
+export function productionFacts(q: DispositionQueries, lot: LotRow): ProductionFacts {
   const batchId = lot['batch_id'];
   return { lot: lotFacts(lot), batch: typeof batchId === 'string' && batchId ? (q.batch(batchId) ?? null) : null };
 }
@@ -64,7 +65,7 @@ export function productionFacts(q: DispositionQueries, lot: Row): ProductionFact
  * once: the screen, the decision (inside its write transaction) and the certificate of
  * analysis evaluate the pure checks on it. Only the facts of the lot's scope are gathered.
  */
-export function gatherReadinessFacts(q: DispositionQueries, src: ReadinessSources, lot: Row): LotReadinessFacts {
+export function gatherReadinessFacts(q: DispositionQueries, src: ReadinessSources, lot: LotRow): LotReadinessFacts {
   const f = lotFacts(lot);
   const names = q.itemNames(f.itemCode);
   const base: BaseFacts = {

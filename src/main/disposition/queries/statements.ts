@@ -4,8 +4,7 @@ import type { SignatureReads } from '../../identity';
 import type { InstrumentReads } from '../../instruments';
 import type { IntakeReads } from '../../intake';
 import { auditScopeReads, type ScopeEntryRow } from '../../ledger/audit-queries';
-import type { Row } from '../../ledger/entities';
-import type { HeldLotRow, InputLineRow, LotReads } from '../../lots';
+import type { HeldLotRow, InputLineRow, LotReads, LotRow } from '../../lots';
 import type { LotSampleRow, SampleReads } from '../../samples';
 import type { LotInvestigationRow, LotResultRow, TestingReads } from '../../testing';
 
@@ -106,9 +105,9 @@ export function dispositionQueries(db: Db, o: DispositionOwners) {
     heldFor: (lotId: string): string | null => o.signatures.latestComment('lot', lotId, 'held'),
 
     // ---- lots, catalog, intake, samples, testing (their front doors' reads)
-    lot: (code: string): Row | undefined => o.lots.liveLot(code),
+    lot: (code: string): LotRow | undefined => o.lots.liveLot(code),
     /** A lot by code, retired or not (trace and the decision guard read it so). */
-    lotAny: (code: string): Row | undefined => o.lots.lot(code),
+    lotAny: (code: string): LotRow | undefined => o.lots.lot(code),
     batch: (id: string) => o.lots.batch(id),
     inputsOf: (lotCode: string) => o.lots.inputsOf(lotCode),
     queue: (limit: number): QueueLotRow[] => o.lots.onHoldFinished(limit),

@@ -50,6 +50,17 @@ export type QcResultRecord = Row & {
   note: string | null;
 };
 
+/** Ledger rows of `control_baseline`, `qc_material` and `qc_result` seen with their columns' types (the tables' schema is the proof). */
+export function asBaseline(r: Row): BaselineRecord {
+  return r as BaselineRecord;
+}
+export function asQcMaterial(r: Row): QcMaterialRecord {
+  return r as QcMaterialRecord;
+}
+export function asQcResult(r: Row): QcResultRecord {
+  return r as QcResultRecord;
+}
+
 export interface QcChartRow {
   material_code: string;
   method_code: string;

@@ -41,6 +41,16 @@ export type VerdictChangeRecord = Row & {
   changed_at: number;
 };
 
+/** Ledger rows of `result_attachment` and `method_rule` seen with their columns' types (the tables' schema is the proof). */
+export function asAttachment(r: Row): AttachmentRecord;
+export function asAttachment(r: Row | undefined): AttachmentRecord | undefined;
+export function asAttachment(r: Row | undefined): AttachmentRecord | undefined {
+  return r as AttachmentRecord | undefined;
+}
+export function asMethodRule(r: Row): MethodRuleRecord {
+  return r as MethodRuleRecord;
+}
+
 export function recordQueries(db: Db) {
   const attachmentCount = lazy<[string], { n: number }>(
     db,
