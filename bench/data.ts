@@ -337,7 +337,7 @@ if (require.main === module) {
 export function seedPlantCatalog(catalog: CatalogService, actor: { id: string; name: string }): void {
   const material = (code: string, name: string, kind: 'raw_milk' | 'ingredient' | 'packaging', unit: string) =>
     catalog.save(actor, 'materials', {
-      fields: { code, name_zh: name, name_en: name, kind, default_unit: unit } as never,
+      fields: { code, nameZh: name, nameEn: name, kind, defaultUnit: unit } as never,
     });
   material('RAWMILK', 'Raw cow milk 生牛乳', 'raw_milk', 'kg');
   for (const i of PLANT_INGREDIENTS) material(i, `${i} ingredient`, 'ingredient', 'kg');
@@ -346,13 +346,13 @@ export function seedPlantCatalog(catalog: CatalogService, actor: { id: string; n
     catalog.save(actor, 'products', {
       fields: {
         code,
-        name_zh: name,
-        name_en: name,
+        nameZh: name,
+        nameEn: name,
         stage,
-        protein_base: 'cow',
-        registration_no: null,
-        shelf_life_days: 540,
-        pack_sizes: [],
+        proteinBase: 'cow',
+        registrationNo: null,
+        shelfLifeDays: 540,
+        packSizes: [],
       } as never,
     });
   product('BASE-1', 'Base powder 基粉', 'other_dairy');

@@ -154,13 +154,13 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
     // --- the product and its approved 70-item specification (contract) ----------------------
     const productId = await plant.product(people.qa, {
       code: PRODUCT,
-      name_zh: '婴儿配方奶粉（0-6月龄，1段）',
-      name_en: 'Infant formula stage 1',
+      nameZh: '婴儿配方奶粉（0-6月龄，1段）',
+      nameEn: 'Infant formula stage 1',
       stage: 'infant',
-      protein_base: 'cow',
-      registration_no: '国食注字YP20230001',
-      shelf_life_days: 720,
-      pack_sizes: ['800 g'],
+      proteinBase: 'cow',
+      registrationNo: '国食注字YP20230001',
+      shelfLifeDays: 720,
+      packSizes: ['800 g'],
     });
     const items = plant.releaseSpecItems(core.resourcesDir);
     await plant.approveSpec(people.qa, {

@@ -303,13 +303,13 @@ async function latency(captures: number, progress: (phase: string, done: number,
     const p = await call(qa, 'catalog.products.save', {
       fields: {
         code: 'IF-1',
-        name_zh: '婴儿配方奶粉',
-        name_en: 'Infant formula',
+        nameZh: '婴儿配方奶粉',
+        nameEn: 'Infant formula',
         stage: 'infant',
-        protein_base: 'cow',
-        registration_no: null,
-        shelf_life_days: 720,
-        pack_sizes: [],
+        proteinBase: 'cow',
+        registrationNo: null,
+        shelfLifeDays: 720,
+        packSizes: [],
       },
     });
     const json = JSON.stringify({
@@ -505,13 +505,13 @@ async function latency(captures: number, progress: (phase: string, done: number,
       const pm = await call(qa, 'catalog.products.save', {
         fields: {
           code: 'PM-1',
-          name_zh: '巴氏杀菌乳',
-          name_en: 'Pasteurised milk',
+          nameZh: '巴氏杀菌乳',
+          nameEn: 'Pasteurised milk',
           stage: 'other_dairy',
-          protein_base: 'cow',
-          registration_no: null,
-          shelf_life_days: 7,
-          pack_sizes: [],
+          proteinBase: 'cow',
+          registrationNo: null,
+          shelfLifeDays: 7,
+          packSizes: [],
         },
       });
       const items = [

@@ -153,8 +153,8 @@ export async function runTestingBench(opts: TestingBenchOptions = {}): Promise<R
     // --- the product and its approved specification (contract) ---------------------------
     const productId = await plant.product(people.qa, {
       ...plant.PRODUCTS.if1,
-      name_zh: '婴儿配方奶粉 1段',
-      shelf_life_days: 720,
+      nameZh: '婴儿配方奶粉 1段',
+      shelfLifeDays: 720,
     });
     const items = plant.releaseSpecItems(core.resourcesDir);
     await plant.approveSpec(people.qa, {

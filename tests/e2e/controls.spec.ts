@@ -103,17 +103,17 @@ test('a recall started from a partly shipped lot holds its remaining stock and r
 test('an ERP import that tries to release a lot shows the located error in the preview', async ({ page, harness }) => {
   const p = await people(harness.url);
   await p.qa.call('catalog.materials.save', {
-    fields: { code: 'WPC80', name_zh: '浓缩乳清蛋白', name_en: 'Whey protein concentrate 80', kind: 'ingredient', default_unit: 'kg' },
+    fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白', nameEn: 'Whey protein concentrate 80', kind: 'ingredient', defaultUnit: 'kg' },
   });
   await p.qa.call('catalog.suppliers.save', {
     fields: {
       code: 'SUP-W',
       name: 'Whey Co. 乳清公司',
       kind: 'ingredient',
-      approval_status: 'approved',
-      approved_on: null,
-      last_audit_on: null,
-      next_audit_due: null,
+      approvalStatus: 'approved',
+      approvedOn: null,
+      lastAuditOn: null,
+      nextAuditDue: null,
       contact: null,
       phone: null,
     },
@@ -121,13 +121,13 @@ test('an ERP import that tries to release a lot shows the located error in the p
   await p.qa.call('catalog.products.save', {
     fields: {
       code: 'WMP',
-      name_zh: '全脂乳粉',
-      name_en: 'Whole milk powder',
+      nameZh: '全脂乳粉',
+      nameEn: 'Whole milk powder',
       stage: 'other_dairy',
-      protein_base: 'cow',
-      registration_no: null,
-      shelf_life_days: 540,
-      pack_sizes: [],
+      proteinBase: 'cow',
+      registrationNo: null,
+      shelfLifeDays: 540,
+      packSizes: [],
     },
   });
   const ig = await p.prod.call('lots.receive', {

@@ -62,7 +62,7 @@ export async function seedDisposition(
   const prod = await plant.signIn(host, PROD);
 
   // Catalogue: the IMF product and its approved specification, two other products, the ingredient.
-  const productId = await plant.product(qa, { ...PRODUCTS.if1, registration_no: '国食注字YP20260001' });
+  const productId = await plant.product(qa, { ...PRODUCTS.if1, registrationNo: '国食注字YP20260001' });
   await plant.product(qa, PRODUCTS.base);
   await plant.product(qa, PRODUCTS.wmp);
   await plant.material(qa, MATERIALS.wpc80);

@@ -129,13 +129,13 @@ async function seed(url: string, port: string): Promise<{ sample: string }> {
   await qa.call('catalog.products.save', {
     fields: {
       code: 'IF-1',
-      name_zh: '婴儿配方乳粉 1段',
-      name_en: 'Infant formula stage 1',
+      nameZh: '婴儿配方乳粉 1段',
+      nameEn: 'Infant formula stage 1',
       stage: 'infant',
-      protein_base: 'cow',
-      registration_no: null,
-      shelf_life_days: 540,
-      pack_sizes: ['800 g'],
+      proteinBase: 'cow',
+      registrationNo: null,
+      shelfLifeDays: 540,
+      packSizes: ['800 g'],
     },
   });
   const product = (await qa.call('catalog.products.list', {})).find((p) => p.code === 'IF-1')!;
@@ -436,17 +436,17 @@ test('a milk analyser record fills five items of a raw milk sample at intake', a
     // QA: the raw milk, the farm, the plant's panel (fat, protein, SNF and density by the
     // analyser's rapid method, lactose added), what that method names, calibration and check plan.
     await p.qa.call('catalog.materials.save', {
-      fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw cow milk', kind: 'raw_milk', default_unit: 'kg' },
+      fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw cow milk', kind: 'raw_milk', defaultUnit: 'kg' },
     });
     await p.qa.call('catalog.suppliers.save', {
       fields: {
         code: 'FARM-1',
         name: '贺兰山牧业 Helanshan Dairy Farm',
         kind: 'farm',
-        approval_status: 'approved',
-        approved_on: null,
-        last_audit_on: null,
-        next_audit_due: null,
+        approvalStatus: 'approved',
+        approvedOn: null,
+        lastAuditOn: null,
+        nextAuditDue: null,
         contact: null,
         phone: null,
       },

@@ -195,21 +195,21 @@ test('ERP import: preview shows a bad row, the fixed files import, an imported l
   const qa = await ContractClient.connect(harness.url);
   await qa.signIn(QA.userId, QA.newPassword);
   await qa.call('catalog.materials.save', {
-    fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw milk', kind: 'raw_milk', default_unit: 'kg' },
+    fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw milk', kind: 'raw_milk', defaultUnit: 'kg' },
   });
   await qa.call('catalog.materials.save', {
-    fields: { code: 'WPC80', name_zh: '浓缩乳清蛋白80', name_en: 'Whey protein concentrate 80', kind: 'ingredient', default_unit: 'kg' },
+    fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白80', nameEn: 'Whey protein concentrate 80', kind: 'ingredient', defaultUnit: 'kg' },
   });
   await qa.call('catalog.products.save', {
     fields: {
       code: 'IF-1',
-      name_zh: '婴儿配方乳粉 1段',
-      name_en: 'Infant formula stage 1',
+      nameZh: '婴儿配方乳粉 1段',
+      nameEn: 'Infant formula stage 1',
       stage: 'infant',
-      protein_base: 'cow',
-      registration_no: null,
-      shelf_life_days: 720,
-      pack_sizes: [],
+      proteinBase: 'cow',
+      registrationNo: null,
+      shelfLifeDays: 720,
+      packSizes: [],
     },
   });
   qa.close();

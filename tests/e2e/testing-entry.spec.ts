@@ -188,13 +188,13 @@ async function seed(url: string): Promise<{ sample: string; lot: string }> {
   const product = await qa.call('catalog.products.save', {
     fields: {
       code: 'IF-1',
-      name_zh: '婴儿配方乳粉 1段',
-      name_en: 'Infant formula stage 1',
+      nameZh: '婴儿配方乳粉 1段',
+      nameEn: 'Infant formula stage 1',
       stage: 'infant',
-      protein_base: 'cow',
-      registration_no: null,
-      shelf_life_days: 540,
-      pack_sizes: ['800 g'],
+      proteinBase: 'cow',
+      registrationNo: null,
+      shelfLifeDays: 540,
+      packSizes: ['800 g'],
     },
   });
   const draft = await qa.call('specs.create', {

@@ -92,22 +92,22 @@ test('a QA manager signs a release; the audit screen shows it verified with her 
   await qa.call('catalog.materials.save', {
     fields: {
       code: 'WPC80',
-      name_zh: '浓缩乳清蛋白80',
-      name_en: 'Whey protein concentrate 80',
+      nameZh: '浓缩乳清蛋白80',
+      nameEn: 'Whey protein concentrate 80',
       kind: 'ingredient',
-      default_unit: 'kg',
+      defaultUnit: 'kg',
     },
   });
   await qa.call('catalog.products.save', {
     fields: {
       code: 'MP-1',
-      name_zh: '全脂乳粉',
-      name_en: 'Whole milk powder',
+      nameZh: '全脂乳粉',
+      nameEn: 'Whole milk powder',
       stage: 'other_dairy',
-      protein_base: 'cow',
-      registration_no: null,
-      shelf_life_days: 720,
-      pack_sizes: ['25 kg'],
+      proteinBase: 'cow',
+      registrationNo: null,
+      shelfLifeDays: 720,
+      packSizes: ['25 kg'],
     },
   });
   await qa.call('catalog.suppliers.save', {
@@ -115,10 +115,10 @@ test('a QA manager signs a release; the audit screen shows it verified with her 
       code: 'SUP-W',
       name: 'Whey Co. 乳清公司',
       kind: 'ingredient',
-      approval_status: 'approved',
-      approved_on: null,
-      last_audit_on: null,
-      next_audit_due: null,
+      approvalStatus: 'approved',
+      approvedOn: null,
+      lastAuditOn: null,
+      nextAuditDue: null,
       contact: null,
       phone: null,
     },

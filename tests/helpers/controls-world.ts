@@ -37,8 +37,8 @@ export async function controlsWorld(opts: { clock?: () => number } = {}): Promis
   const tech = await app.userWith(['technician'], 'tech.li');
   const QA = app.member(qa);
   const PROD = app.member(prod);
-  await plant.material(QA, { ...MATERIALS.wpc80, name_zh: '浓缩乳清蛋白' });
-  await plant.supplier(QA, { ...SUPPLIERS.whey, name: '乳清公司', approved_on: null, last_audit_on: null, next_audit_due: null });
+  await plant.material(QA, { ...MATERIALS.wpc80, nameZh: '浓缩乳清蛋白' });
+  await plant.supplier(QA, { ...SUPPLIERS.whey, name: '乳清公司', approvedOn: null, lastAuditOn: null, nextAuditDue: null });
   await plant.product(QA, PRODUCTS.wmp);
   await plant.customer(PROD, CUSTOMERS.c001);
   await plant.customer(PROD, { ...CUSTOMERS.c002, name: '石嘴山超市', contact: '王经理', phone: '0951-1234567' });

@@ -26,19 +26,19 @@ export function servicesOf(ledger: Ledger, dataDir: string): Services {
 export function seedImportCatalog(catalog: CatalogService, actor = { id: 'qa.test', name: 'QA Test' }): void {
   const material = (code: string, name: string, kind: 'raw_milk' | 'ingredient' | 'packaging', unit: string) =>
     catalog.save(actor, 'materials', {
-      fields: { code, name_zh: name, name_en: name, kind, default_unit: unit } as never,
+      fields: { code, nameZh: name, nameEn: name, kind, defaultUnit: unit } as never,
     });
   const product = (code: string, name: string, stage: string) =>
     catalog.save(actor, 'products', {
       fields: {
         code,
-        name_zh: name,
-        name_en: name,
+        nameZh: name,
+        nameEn: name,
         stage,
-        protein_base: 'cow',
-        registration_no: null,
-        shelf_life_days: 720,
-        pack_sizes: [],
+        proteinBase: 'cow',
+        registrationNo: null,
+        shelfLifeDays: 720,
+        packSizes: [],
       } as never,
     });
   material('RAWMILK', 'Raw cow milk', 'raw_milk', 'kg');

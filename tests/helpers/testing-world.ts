@@ -53,8 +53,8 @@ export async function world(): Promise<World> {
   const prod = await mk(P.prod);
   const productId = await plant.product(app.member(qa, P.qa), {
     ...PRODUCTS.if1,
-    name_zh: '婴儿配方奶粉 1段',
-    shelf_life_days: 720,
+    nameZh: '婴儿配方奶粉 1段',
+    shelfLifeDays: 720,
   });
   return {
     app,

@@ -150,8 +150,8 @@ describe('the desktop main process (built bundle, stand-in electron)', { timeout
       {
         fields: {
           code: 'Z1-FILLER-01',
-          name_zh: '灌装机料斗内壁',
-          name_en: 'Filler hopper wall',
+          nameZh: '灌装机料斗内壁',
+          nameEn: 'Filler hopper wall',
           kind: 'environment',
           zone: 1,
           line: 'Line 2',

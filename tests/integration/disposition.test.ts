@@ -87,27 +87,27 @@ describe('lot disposition', () => {
     const p = await app.ok(qa, 'catalog.products.save', {
       fields: {
         code: 'IF-1',
-        name_zh: '婴儿配方奶粉（0-6月龄，1段）',
-        name_en: 'Infant formula stage 1',
+        nameZh: '婴儿配方奶粉（0-6月龄，1段）',
+        nameEn: 'Infant formula stage 1',
         stage: 'infant',
-        protein_base: 'cow',
-        registration_no: '国食注字YP20230001',
-        shelf_life_days: 720,
-        pack_sizes: ['800 g'],
+        proteinBase: 'cow',
+        registrationNo: '国食注字YP20230001',
+        shelfLifeDays: 720,
+        packSizes: ['800 g'],
       },
     });
     await app.ok(qa, 'catalog.materials.save', {
-      fields: { code: 'WPC80', name_zh: '浓缩乳清蛋白', name_en: 'WPC 80', kind: 'ingredient', default_unit: 'kg' },
+      fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白', nameEn: 'WPC 80', kind: 'ingredient', defaultUnit: 'kg' },
     });
     await app.ok(qa, 'catalog.suppliers.save', {
       fields: {
         code: 'SUP-W',
         name: 'Whey Co',
         kind: 'ingredient',
-        approval_status: 'approved',
-        approved_on: null,
-        last_audit_on: null,
-        next_audit_due: null,
+        approvalStatus: 'approved',
+        approvedOn: null,
+        lastAuditOn: null,
+        nextAuditDue: null,
         contact: null,
         phone: null,
       },
@@ -423,25 +423,25 @@ describe('lot disposition', () => {
     await app.ok(qa, 'catalog.products.save', {
       fields: {
         code: 'WMP',
-        name_zh: '全脂乳粉',
-        name_en: 'Whole milk powder',
+        nameZh: '全脂乳粉',
+        nameEn: 'Whole milk powder',
         stage: 'other_dairy',
-        protein_base: 'cow',
-        registration_no: null,
-        shelf_life_days: 540,
-        pack_sizes: [],
+        proteinBase: 'cow',
+        registrationNo: null,
+        shelfLifeDays: 540,
+        packSizes: [],
       },
     });
     await app.ok(qa, 'catalog.products.save', {
       fields: {
         code: 'BASE',
-        name_zh: '基粉',
-        name_en: 'Base powder',
+        nameZh: '基粉',
+        nameEn: 'Base powder',
         stage: 'other_dairy',
-        protein_base: 'cow',
-        registration_no: null,
-        shelf_life_days: 365,
-        pack_sizes: [],
+        proteinBase: 'cow',
+        registrationNo: null,
+        shelfLifeDays: 365,
+        packSizes: [],
       },
     });
     const make = async (kind: 'intermediate' | 'finished', itemCode: string, input: string, qty: string) => {

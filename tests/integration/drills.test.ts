@@ -36,7 +36,7 @@ describe('recall drills and recalls', () => {
     prod = await app.userWith(['production'], 'prod.wu');
     const QA = app.member(qa);
     const PROD = app.member(prod);
-    await plant.material(QA, { ...MATERIALS.rawMilk, name_en: 'Raw milk' });
+    await plant.material(QA, { ...MATERIALS.rawMilk, nameEn: 'Raw milk' });
     await plant.supplier(QA, { ...SUPPLIERS.farm, name: '贺兰山牧场' });
     await plant.product(QA, PRODUCTS.wmp);
     await plant.customer(PROD, { ...CUSTOMERS.c001, address: '银川' });

@@ -55,8 +55,8 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     await app.ok(qa, 'sites.save', {
       fields: {
         code: 'Z1-L1',
-        name_zh: '1线灌装机',
-        name_en: 'Line 1 filler',
+        nameZh: '1线灌装机',
+        nameEn: 'Line 1 filler',
         kind: 'environment',
         zone: 1,
         line: 'Line 1',
@@ -186,8 +186,8 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     await app.ok(qa, 'sites.save', {
       fields: {
         code: 'Z1-L1',
-        name_zh: '1线灌装机',
-        name_en: 'Line 1 filler',
+        nameZh: '1线灌装机',
+        nameEn: 'Line 1 filler',
         kind: 'environment',
         zone: 1,
         line: 'Line 1',

@@ -73,8 +73,8 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
     await app.ok(qa, 'sites.save', {
       fields: {
         code: 'Z1-L2',
-        name_zh: '2线',
-        name_en: 'Line 2 filler',
+        nameZh: '2线',
+        nameEn: 'Line 2 filler',
         kind: 'environment',
         zone: 1,
         line: 'Line 2',
@@ -98,17 +98,17 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
     swab = { sample: s.sample.code, result: r!.id };
     // A raw milk tanker (for the intake panel testing plans).
     await app.ok(qa, 'catalog.materials.save', {
-      fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw milk', kind: 'raw_milk', default_unit: 'kg' },
+      fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw milk', kind: 'raw_milk', defaultUnit: 'kg' },
     });
     await app.ok(qa, 'catalog.suppliers.save', {
       fields: {
         code: 'FARM-1',
         name: '牧场',
         kind: 'farm',
-        approval_status: 'approved',
-        approved_on: null,
-        last_audit_on: null,
-        next_audit_due: null,
+        approvalStatus: 'approved',
+        approvedOn: null,
+        lastAuditOn: null,
+        nextAuditDue: null,
         contact: null,
         phone: null,
       },

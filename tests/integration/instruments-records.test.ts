@@ -152,13 +152,13 @@ async function world(): Promise<World> {
   const p = await app.ok(qa, 'catalog.products.save', {
     fields: {
       code: 'PM-1',
-      name_zh: '巴氏杀菌乳',
-      name_en: 'Pasteurised milk',
+      nameZh: '巴氏杀菌乳',
+      nameEn: 'Pasteurised milk',
       stage: 'other_dairy',
-      protein_base: 'cow',
-      registration_no: null,
-      shelf_life_days: 7,
-      pack_sizes: [],
+      proteinBase: 'cow',
+      registrationNo: null,
+      shelfLifeDays: 7,
+      packSizes: [],
     },
   });
   const v = await app.ok(qa, 'specs.create', {
@@ -309,16 +309,16 @@ async function ingredient(w: World): Promise<string> {
       code: 'SUP-C',
       name: '配料公司',
       kind: 'ingredient',
-      approval_status: 'approved',
-      approved_on: null,
-      last_audit_on: null,
-      next_audit_due: null,
+      approvalStatus: 'approved',
+      approvedOn: null,
+      lastAuditOn: null,
+      nextAuditDue: null,
       contact: null,
       phone: null,
     },
   } as never);
   await w.app.ok(w.qa, 'catalog.materials.save', {
-    fields: { code: 'CREAM', name_zh: '稀奶油', name_en: 'Cream', kind: 'ingredient', default_unit: 'kg' },
+    fields: { code: 'CREAM', nameZh: '稀奶油', nameEn: 'Cream', kind: 'ingredient', defaultUnit: 'kg' },
   } as never);
   const l = await w.app.ok(w.prod, 'lots.receive', {
     kind: 'ingredient',

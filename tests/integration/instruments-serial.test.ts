@@ -57,13 +57,13 @@ async function world(serialNo: string | null = 'B123456789'): Promise<World> {
   const p = await app.ok(qa, 'catalog.products.save', {
     fields: {
       code: 'IF-1',
-      name_zh: '婴儿配方奶粉',
-      name_en: 'Infant formula',
+      nameZh: '婴儿配方奶粉',
+      nameEn: 'Infant formula',
       stage: 'infant',
-      protein_base: 'cow',
-      registration_no: null,
-      shelf_life_days: 720,
-      pack_sizes: [],
+      proteinBase: 'cow',
+      registrationNo: null,
+      shelfLifeDays: 720,
+      packSizes: [],
     },
   });
   const moisture: SpecItem = {

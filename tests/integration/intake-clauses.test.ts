@@ -17,13 +17,13 @@ import { DAY, DOCS, errKey, later, OK, runPanel, sign, tanker, world, type World
 
 const WMP = {
   code: 'WMP',
-  name_zh: '全脂乳粉',
-  name_en: 'Whole milk powder',
+  nameZh: '全脂乳粉',
+  nameEn: 'Whole milk powder',
   stage: 'other_dairy' as const,
-  protein_base: 'cow' as const,
-  registration_no: null,
-  shelf_life_days: 540,
-  pack_sizes: [],
+  proteinBase: 'cow' as const,
+  registrationNo: null,
+  shelfLifeDays: 540,
+  packSizes: [],
 };
 
 const accept = (w: World, lotCode: string) =>

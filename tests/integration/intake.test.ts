@@ -60,13 +60,13 @@ describe('raw milk intake', () => {
       await w.app.ok(w.qa, 'catalog.products.save', {
         fields: {
           code: 'WMP',
-          name_zh: '全脂乳粉',
-          name_en: 'Whole milk powder',
+          nameZh: '全脂乳粉',
+          nameEn: 'Whole milk powder',
           stage: 'other_dairy',
-          protein_base: 'cow',
-          registration_no: null,
-          shelf_life_days: 540,
-          pack_sizes: [],
+          proteinBase: 'cow',
+          registrationNo: null,
+          shelfLifeDays: 540,
+          packSizes: [],
         },
       });
       const b = await w.app.ok(w.prod, 'batches.start', {
@@ -128,13 +128,13 @@ describe('raw milk intake', () => {
       await w.app.ok(w.qa, 'catalog.products.save', {
         fields: {
           code: 'WMP',
-          name_zh: '全脂乳粉',
-          name_en: 'Whole milk powder',
+          nameZh: '全脂乳粉',
+          nameEn: 'Whole milk powder',
           stage: 'other_dairy',
-          protein_base: 'cow',
-          registration_no: null,
-          shelf_life_days: 540,
-          pack_sizes: [],
+          proteinBase: 'cow',
+          registrationNo: null,
+          shelfLifeDays: 540,
+          packSizes: [],
         },
       });
       const b = await w.app.ok(w.prod, 'batches.start', {
@@ -232,17 +232,17 @@ describe('raw milk intake', () => {
 
     it('a failed ingredient inspection tightens the supplier: the next inspection tests every item', async () => {
       await w.app.ok(w.qa, 'catalog.materials.save', {
-        fields: { code: 'WPC80', name_zh: '浓缩乳清蛋白', name_en: 'WPC 80', kind: 'ingredient', default_unit: 'kg' },
+        fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白', nameEn: 'WPC 80', kind: 'ingredient', defaultUnit: 'kg' },
       });
       await w.app.ok(w.qa, 'catalog.suppliers.save', {
         fields: {
           code: 'SUP-W',
           name: 'Whey Co',
           kind: 'ingredient',
-          approval_status: 'approved',
-          approved_on: null,
-          last_audit_on: null,
-          next_audit_due: null,
+          approvalStatus: 'approved',
+          approvedOn: null,
+          lastAuditOn: null,
+          nextAuditDue: null,
           contact: null,
           phone: null,
         },
@@ -422,20 +422,20 @@ describe('environmental monitoring', () => {
     await app.ok(qa, 'catalog.products.save', {
       fields: {
         code: 'IF-1',
-        name_zh: '婴儿配方奶粉',
-        name_en: 'Infant formula',
+        nameZh: '婴儿配方奶粉',
+        nameEn: 'Infant formula',
         stage: 'other_dairy',
-        protein_base: 'cow',
-        registration_no: null,
-        shelf_life_days: 720,
-        pack_sizes: [],
+        proteinBase: 'cow',
+        registrationNo: null,
+        shelfLifeDays: 720,
+        packSizes: [],
       },
     });
     const site = await app.ok(qa, 'sites.save', {
       fields: {
         code: 'Z1-FILLER-2',
-        name_zh: '2线灌装机内表面',
-        name_en: 'Line 2 filler inner surface',
+        nameZh: '2线灌装机内表面',
+        nameEn: 'Line 2 filler inner surface',
         kind: 'environment',
         zone: 1,
         line: 'Line 2',
@@ -446,8 +446,8 @@ describe('environmental monitoring', () => {
     await app.ok(qa, 'sites.save', {
       fields: {
         code: 'Z2-FILLER-2',
-        name_zh: '2线灌装机外壳',
-        name_en: 'Line 2 filler housing',
+        nameZh: '2线灌装机外壳',
+        nameEn: 'Line 2 filler housing',
         kind: 'environment',
         zone: 2,
         line: 'Line 2',
@@ -458,8 +458,8 @@ describe('environmental monitoring', () => {
     await app.ok(qa, 'sites.save', {
       fields: {
         code: 'Z1-FILLER-1',
-        name_zh: '1线灌装机',
-        name_en: 'Line 1 filler',
+        nameZh: '1线灌装机',
+        nameEn: 'Line 1 filler',
         kind: 'environment',
         zone: 1,
         line: 'Line 1',

@@ -13,13 +13,13 @@ describe('lots: receiving, decisions, batching, shipments, stock', () => {
     app = await createTestApp();
     qa = await app.userWith(['qa_manager'], 'qa.chen');
     prod = await app.userWith(['production'], 'prod.wu');
-    await app.ok(qa, 'catalog.materials.save', { fields: { code: 'WPC80', name_zh: '浓缩乳清蛋白', name_en: 'Whey protein concentrate 80', kind: 'ingredient', default_unit: 'kg' } });
-    await app.ok(qa, 'catalog.materials.save', { fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw cow milk', kind: 'raw_milk', default_unit: 'kg' } });
+    await app.ok(qa, 'catalog.materials.save', { fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白', nameEn: 'Whey protein concentrate 80', kind: 'ingredient', defaultUnit: 'kg' } });
+    await app.ok(qa, 'catalog.materials.save', { fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw cow milk', kind: 'raw_milk', defaultUnit: 'kg' } });
     await app.ok(qa, 'catalog.products.save', {
-      fields: { code: 'IF-1', name_zh: '婴儿配方奶粉 1段', name_en: 'Infant formula stage 1', stage: 'other_dairy', protein_base: 'cow', registration_no: null, shelf_life_days: 720, pack_sizes: ['800 g'] },
+      fields: { code: 'IF-1', nameZh: '婴儿配方奶粉 1段', nameEn: 'Infant formula stage 1', stage: 'other_dairy', proteinBase: 'cow', registrationNo: null, shelfLifeDays: 720, packSizes: ['800 g'] },
     });
     const supplier = (code: string, kind: 'ingredient' | 'farm', approval: 'approved' | 'not_approved') =>
-      app.ok(qa, 'catalog.suppliers.save', { fields: { code, name: `${code} Ltd`, kind, approval_status: approval, approved_on: null, last_audit_on: null, next_audit_due: null, contact: null, phone: null } });
+      app.ok(qa, 'catalog.suppliers.save', { fields: { code, name: `${code} Ltd`, kind, approvalStatus: approval, approvedOn: null, lastAuditOn: null, nextAuditDue: null, contact: null, phone: null } });
     await supplier('SUP-W', 'ingredient', 'approved');
     await supplier('SUP-X', 'ingredient', 'not_approved');
     await supplier('FARM-1', 'farm', 'approved');

@@ -71,13 +71,13 @@ describe('release evidence: label values and retention samples', () => {
     const p = await app.ok(qa, 'catalog.products.save', {
       fields: {
         code: 'YC-3',
-        name_zh: '幼儿配方奶粉（12-36月龄，3段）',
-        name_en: 'Young children formula stage 3',
+        nameZh: '幼儿配方奶粉（12-36月龄，3段）',
+        nameEn: 'Young children formula stage 3',
         stage: 'young_children',
-        protein_base: 'cow',
-        registration_no: '国食注字YP20230003',
-        shelf_life_days: 720,
-        pack_sizes: ['800 g'],
+        proteinBase: 'cow',
+        registrationNo: '国食注字YP20230003',
+        shelfLifeDays: 720,
+        packSizes: ['800 g'],
       },
     });
     const items = [

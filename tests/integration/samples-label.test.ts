@@ -15,7 +15,7 @@ describe('samples.printLabel', () => {
     app = await createTestApp({ pdf: new ChromiumPdfPrinter() });
     const qa = await app.userWith(['qa_manager'], 'qa.sun');
     tech = await app.userWith(['technician'], 'tech.zhou');
-    await app.ok(qa, 'sites.save', { fields: { code: 'Z1-FILLER-01', name_zh: '灌装机料斗内壁', name_en: 'Filler hopper wall', kind: 'environment', zone: 1, line: 'Line 2', room: 'Filling room', active: true } });
+    await app.ok(qa, 'sites.save', { fields: { code: 'Z1-FILLER-01', nameZh: '灌装机料斗内壁', nameEn: 'Filler hopper wall', kind: 'environment', zone: 1, line: 'Line 2', room: 'Filling room', active: true } });
   }, 60_000);
   afterAll(() => {
     app.close();

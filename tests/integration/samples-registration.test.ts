@@ -42,12 +42,12 @@ async function sampleWorld(): Promise<SampleWorld> {
   const tech = await app.userWith(['technician'], 'tech.li');
   const prod = await app.userWith(['production'], 'prod.wu');
   const p = await app.ok(qa, 'catalog.products.save', {
-    fields: { code: 'IF-1', name_zh: '婴儿配方奶粉 1段', name_en: 'Infant formula stage 1', stage: 'infant', protein_base: 'cow', registration_no: null, shelf_life_days: 720, pack_sizes: ['800 g'] },
+    fields: { code: 'IF-1', nameZh: '婴儿配方奶粉 1段', nameEn: 'Infant formula stage 1', stage: 'infant', proteinBase: 'cow', registrationNo: null, shelfLifeDays: 720, packSizes: ['800 g'] },
   });
-  await app.ok(qa, 'catalog.materials.save', { fields: { code: 'WPC80', name_zh: '浓缩乳清蛋白', name_en: 'Whey protein concentrate 80', kind: 'ingredient', default_unit: 'kg' } });
-  await app.ok(qa, 'catalog.materials.save', { fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw cow milk', kind: 'raw_milk', default_unit: 'kg' } });
+  await app.ok(qa, 'catalog.materials.save', { fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白', nameEn: 'Whey protein concentrate 80', kind: 'ingredient', defaultUnit: 'kg' } });
+  await app.ok(qa, 'catalog.materials.save', { fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw cow milk', kind: 'raw_milk', defaultUnit: 'kg' } });
   const supplier = (code: string, kind: 'ingredient' | 'farm') =>
-    app.ok(qa, 'catalog.suppliers.save', { fields: { code, name: `${code} Ltd`, kind, approval_status: 'approved', approved_on: null, last_audit_on: null, next_audit_due: null, contact: null, phone: null } });
+    app.ok(qa, 'catalog.suppliers.save', { fields: { code, name: `${code} Ltd`, kind, approvalStatus: 'approved', approvedOn: null, lastAuditOn: null, nextAuditDue: null, contact: null, phone: null } });
   await supplier('SUP-W', 'ingredient');
   await supplier('FARM-1', 'farm');
   const ig = await app.ok(prod, 'lots.receive', { kind: 'ingredient', materialCode: 'WPC80', supplierCode: 'SUP-W', supplierLot: 'W-1', quantity: '1000', unit: 'kg', containers: 40, condition: 'intact', expiryDate: '2027-12-31' });
@@ -125,8 +125,8 @@ describe('samples: registration, ids, sampling-plan units, custody and states', 
 
   it('kind rules and bad values are refused with a clear message and nothing is written', async () => {
     const { app, tech, qa } = w;
-    const site = await app.ok(qa, 'sites.save', { fields: { code: 'W-01', name_zh: '纯水点 1', name_en: 'Purified water tap 1', kind: 'water', zone: null, line: null, room: 'Water room', active: true } });
-    await app.ok(qa, 'sites.save', { fields: { code: 'Z1-OLD', name_zh: '旧灌装机', name_en: 'Old filler', kind: 'environment', zone: 1, line: 'L1', room: 'Filling', active: false } });
+    const site = await app.ok(qa, 'sites.save', { fields: { code: 'W-01', nameZh: '纯水点 1', nameEn: 'Purified water tap 1', kind: 'water', zone: null, line: null, room: 'Water room', active: true } });
+    await app.ok(qa, 'sites.save', { fields: { code: 'Z1-OLD', nameZh: '旧灌装机', nameEn: 'Old filler', kind: 'environment', zone: 1, line: 'L1', room: 'Filling', active: false } });
     expect(site.code).toBe('W-01');
     const before = head(w);
     const reg = (i: Record<string, unknown>) => app.call(tech, 'samples.register', { samplingPoint: 'p', quantity: '1', unit: 'can', container: 'can', ...i } as never);
@@ -249,7 +249,7 @@ describe('samples: registration, ids, sampling-plan units, custody and states', 
     const { app, tech, qa } = w;
     const insp = await app.userWith(['inspector'], 'insp.he');
     const { sample } = await app.ok(tech, 'samples.register', releaseSample(w.fg, { receipt: { condition: 'intact' } }));
-    const site = await app.ok(qa, 'sites.save', { fields: { code: 'Z1-F1', name_zh: '灌装机', name_en: 'Filler', kind: 'environment', zone: 1, line: 'L2', room: 'Filling', active: true } });
+    const site = await app.ok(qa, 'sites.save', { fields: { code: 'Z1-F1', nameZh: '灌装机', nameEn: 'Filler', kind: 'environment', zone: 1, line: 'L2', room: 'Filling', active: true } });
     const before = head(w);
     const tries = [
       app.call(insp, 'samples.register', releaseSample(w.fg)),
@@ -288,7 +288,7 @@ describe('retention samples (留样): keep-until, expiring soon, signed disposal
     expect(extra.sample.keepUntil).toBe('2030-12-31');
     expect(err(await app.call(tech, 'samples.register', { kind: 'retention', lotCode: w.fg, samplingPoint: 'Warehouse', quantity: '2', unit: 'can', container: 'can', keepUntil: '2020-01-01' }))).toBe('errors.keep_until_past');
     // A lot without an expiry date needs the keep-until date given.
-    await app.ok(w.qa, 'catalog.products.save', { fields: { code: 'IF-2', name_zh: '较大婴儿配方奶粉 2段', name_en: 'Follow-on formula stage 2', stage: 'older_infant', protein_base: 'cow', registration_no: null, shelf_life_days: null, pack_sizes: ['800 g'] } });
+    await app.ok(w.qa, 'catalog.products.save', { fields: { code: 'IF-2', nameZh: '较大婴儿配方奶粉 2段', nameEn: 'Follow-on formula stage 2', stage: 'older_infant', proteinBase: 'cow', registrationNo: null, shelfLifeDays: null, packSizes: ['800 g'] } });
     const b = await app.ok(w.prod, 'batches.start', { line: 'Line 1', outputKind: 'finished', itemCode: 'IF-2', unit: 'kg' });
     expect(err(await app.call(tech, 'samples.register', releaseSample(b.output.code)))).toBe('errors.keep_until_required');
     const ok = await app.ok(tech, 'samples.register', releaseSample(b.output.code, { retention: { quantity: '6', unit: 'can', container: 'can', keepUntil: '2029-06-30' } }));
@@ -365,7 +365,7 @@ describe('sampling sites, schedules and swabs due', () => {
   });
   afterEach(() => w.app.close());
 
-  const filler = { code: 'Z1-F2', name_zh: '2号线灌装机内壁', name_en: 'Line 2 filler, inside wall', kind: 'environment' as const, zone: 1, line: 'L2', room: 'Filling hall', active: true };
+  const filler = { code: 'Z1-F2', nameZh: '2号线灌装机内壁', nameEn: 'Line 2 filler, inside wall', kind: 'environment' as const, zone: 1, line: 'L2', room: 'Filling hall', active: true };
 
   it('sites: unique codes, zones for environmental sites only, updates need a reason, deactivated not deleted', async () => {
     const { app, qa } = w;
@@ -386,8 +386,8 @@ describe('sampling sites, schedules and swabs due', () => {
   it('schedules list the swabs due; a swab at a zone 1 site takes the due targets and moves the schedule on', async () => {
     const { app, qa, tech } = w;
     const site = await app.ok(qa, 'sites.save', { fields: filler });
-    const floor = await app.ok(qa, 'sites.save', { fields: { code: 'Z3-D1', name_zh: '包装间地漏', name_en: 'Packing room drain', kind: 'environment', zone: 3, line: null, room: 'Packing', active: true } });
-    const water = await app.ok(qa, 'sites.save', { fields: { code: 'W-01', name_zh: '纯水点 1', name_en: 'Purified water tap 1', kind: 'water', zone: null, line: null, room: 'Water room', active: true } });
+    const floor = await app.ok(qa, 'sites.save', { fields: { code: 'Z3-D1', nameZh: '包装间地漏', nameEn: 'Packing room drain', kind: 'environment', zone: 3, line: null, room: 'Packing', active: true } });
+    const water = await app.ok(qa, 'sites.save', { fields: { code: 'W-01', nameZh: '纯水点 1', nameEn: 'Purified water tap 1', kind: 'water', zone: null, line: null, room: 'Water room', active: true } });
     const d = today(w);
     const plus = (n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
     await app.ok(qa, 'sites.schedule.save', { siteId: site.id, frequencyDays: 7, nextDue: d, targets: ['cronobacter', 'salmonella', 'enterobacteriaceae'] });

@@ -61,24 +61,24 @@ describe('catalogue and specifications', () => {
     app = await createTestApp();
     qa = await app.userWith(['qa_manager'], 'qa.li');
     const p = await app.ok(qa, 'catalog.products.save', {
-      fields: { code: 'IF-1', name_zh: '婴儿配方奶粉 1段', name_en: 'Infant formula stage 1', stage: 'infant', protein_base: 'cow', registration_no: '国食注字YP20230001', shelf_life_days: 720, pack_sizes: ['800 g', '400 g'] },
+      fields: { code: 'IF-1', nameZh: '婴儿配方奶粉 1段', nameEn: 'Infant formula stage 1', stage: 'infant', proteinBase: 'cow', registrationNo: '国食注字YP20230001', shelfLifeDays: 720, packSizes: ['800 g', '400 g'] },
     });
     productId = p.id;
   });
   afterEach(() => app.close());
 
   it('catalogue records: unique codes, updates need a reason, codes never change, search', async () => {
-    expect(code(await app.call(qa, 'catalog.products.save', { fields: { code: 'IF-1', name_zh: 'x', name_en: 'x', stage: 'infant', protein_base: 'cow', registration_no: null, shelf_life_days: null, pack_sizes: [] } }))).toBe('conflict');
+    expect(code(await app.call(qa, 'catalog.products.save', { fields: { code: 'IF-1', nameZh: 'x', nameEn: 'x', stage: 'infant', proteinBase: 'cow', registrationNo: null, shelfLifeDays: null, packSizes: [] } }))).toBe('conflict');
     const p = (await app.ok(qa, 'catalog.products.list', { search: 'stage 1' }))[0]!;
-    expect(p).toMatchObject({ code: 'IF-1', pack_sizes: ['800 g', '400 g'], retired: false });
+    expect(p).toMatchObject({ code: 'IF-1', packSizes: ['800 g', '400 g'], retired: false });
     const { id, rev, retired, ...fields } = p;
     void rev;
     void retired;
-    expect(code(await app.call(qa, 'catalog.products.save', { id, fields: { ...fields, shelf_life_days: 540 } }))).toBe('invalid_input');
+    expect(code(await app.call(qa, 'catalog.products.save', { id, fields: { ...fields, shelfLifeDays: 540 } }))).toBe('invalid_input');
     expect(code(await app.call(qa, 'catalog.products.save', { id, fields: { ...fields, code: 'IF-2' }, reason: 'rename' }))).toBe('invalid_input');
-    const updated = await app.ok(qa, 'catalog.products.save', { id, fields: { ...fields, shelf_life_days: 540 }, reason: 'shelf life study 2026' });
-    expect(updated.shelf_life_days).toBe(540);
-    const m = await app.ok(qa, 'catalog.methods.save', { fields: { code: 'GB 5009.5-2016 (1)', title_zh: '食品中蛋白质的测定 第一法', title_en: 'Protein, Kjeldahl', analyte: 'protein', unit: 'g/100 g', lod: '0.010', loq: '0.030', in_house: true } });
+    const updated = await app.ok(qa, 'catalog.products.save', { id, fields: { ...fields, shelfLifeDays: 540 }, reason: 'shelf life study 2026' });
+    expect(updated.shelfLifeDays).toBe(540);
+    const m = await app.ok(qa, 'catalog.methods.save', { fields: { code: 'GB 5009.5-2016 (1)', titleZh: '食品中蛋白质的测定 第一法', titleEn: 'Protein, Kjeldahl', analyte: 'protein', unit: 'g/100 g', lod: '0.010', loq: '0.030', inHouse: true } });
     expect(m.lod).toBe('0.010');
   });
 
@@ -98,9 +98,9 @@ describe('catalogue and specifications', () => {
     const early = await app.call(qa, 'specs.approve', { versionId: v1.id, signature: { password: USER_PASSWORD, meaning: 'approved' } });
     expect(early.ok ? null : early.error.messageKey).toBe('errors.spec_flagged');
     const lead = v1.items.find((i) => i.code === 'lead')!;
-    const { id: leadId, rev: _r, position: _p, confirmed_by: _cb, confirmed_at: _ca, ...leadItem } = lead;
+    const { id: leadId, rev: _r, position: _p, confirmedBy: _cb, confirmedAt: _ca, ...leadItem } = lead;
     const confirmed = await app.ok(qa, 'specs.saveItem', { versionId: v1.id, itemId: leadId, item: { ...leadItem, verification: 'confirmed' }, reason: 'checked against GB 2762-2022 table 1' });
-    expect(confirmed.items.find((i) => i.code === 'lead')).toMatchObject({ verification: 'confirmed', confirmed_by: 'qa.li' });
+    expect(confirmed.items.find((i) => i.code === 'lead')).toMatchObject({ verification: 'confirmed', confirmedBy: 'qa.li' });
     await app.ok(qa, 'specs.setEffective', { versionId: v1.id, effectiveFrom: '2026-01-01' });
     // A wrong password is refused and changes nothing.
     expect(code(await app.call(qa, 'specs.approve', { versionId: v1.id, signature: { password: 'nope-nope-nope', meaning: 'approved' } }))).toBe('wrong_password');
@@ -120,10 +120,10 @@ describe('catalogue and specifications', () => {
     expect(v2.version).toBe(2);
     expect(v2.items.map((i) => i.code)).toEqual(v1.items.map((i) => i.code));
     // Who confirmed a value against the official text travels with the copy.
-    expect(v2.items.find((i) => i.code === 'lead')).toMatchObject({ verification: 'confirmed', confirmed_by: 'qa.li' });
+    expect(v2.items.find((i) => i.code === 'lead')).toMatchObject({ verification: 'confirmed', confirmedBy: 'qa.li' });
     expect(code(await app.call(qa, 'specs.newVersion', { specId: v1.specId, changeNote: 'another draft' }))).toBe('conflict');
     const lead2 = v2.items.find((i) => i.code === 'lead')!;
-    const { id: lead2Id, rev: _r2, position: _p2, confirmed_by: _cb2, confirmed_at: _ca2, ...lead2Item } = lead2;
+    const { id: lead2Id, rev: _r2, position: _p2, confirmedBy: _cb2, confirmedAt: _ca2, ...lead2Item } = lead2;
     await app.ok(qa, 'specs.saveItem', { versionId: v2.id, itemId: lead2Id, item: { ...lead2Item, max: '0.05', verification: 'plant' }, reason: 'customer contract' });
     const diff = await app.ok(qa, 'specs.diff', { fromVersionId: v1.id, toVersionId: v2.id });
     expect(diff.changed).toEqual([

@@ -183,22 +183,22 @@ async function buildSigned(dir: string): Promise<FixtureCopy> {
   await call(qa, 'catalog.materials.save', {
     fields: {
       code: 'WPC80',
-      name_zh: '浓缩乳清蛋白',
-      name_en: 'Whey protein concentrate 80',
+      nameZh: '浓缩乳清蛋白',
+      nameEn: 'Whey protein concentrate 80',
       kind: 'ingredient',
-      default_unit: 'kg',
+      defaultUnit: 'kg',
     },
   });
   await call(qa, 'catalog.products.save', {
     fields: {
       code: 'MP-1',
-      name_zh: '全脂乳粉',
-      name_en: 'Whole milk powder',
+      nameZh: '全脂乳粉',
+      nameEn: 'Whole milk powder',
       stage: 'other_dairy',
-      protein_base: 'cow',
-      registration_no: null,
-      shelf_life_days: 720,
-      pack_sizes: ['25 kg'],
+      proteinBase: 'cow',
+      registrationNo: null,
+      shelfLifeDays: 720,
+      packSizes: ['25 kg'],
     },
   });
   await call(qa, 'catalog.suppliers.save', {
@@ -206,10 +206,10 @@ async function buildSigned(dir: string): Promise<FixtureCopy> {
       code: 'SUP-W',
       name: 'SUP-W Ltd',
       kind: 'ingredient',
-      approval_status: 'approved',
-      approved_on: null,
-      last_audit_on: null,
-      next_audit_due: null,
+      approvalStatus: 'approved',
+      approvedOn: null,
+      lastAuditOn: null,
+      nextAuditDue: null,
       contact: null,
       phone: null,
     },

@@ -111,9 +111,9 @@ async function world(): Promise<World> {
   const techRev = await mk(P.techReviewer);
   const prod = await mk(P.prod);
   const QA = app.member(qa);
-  const productId = await plant.product(QA, { ...PRODUCTS.if1, name_zh: '婴儿配方奶粉 1段', shelf_life_days: 720 });
-  const m = await app.ok(qa, 'catalog.materials.save', { fields: { ...MATERIALS.wpc80, name_zh: '浓缩乳清蛋白' } });
-  await plant.supplier(QA, { ...SUPPLIERS.whey, name: 'SUP-W Ltd', approved_on: null, last_audit_on: null, next_audit_due: null });
+  const productId = await plant.product(QA, { ...PRODUCTS.if1, nameZh: '婴儿配方奶粉 1段', shelfLifeDays: 720 });
+  const m = await app.ok(qa, 'catalog.materials.save', { fields: { ...MATERIALS.wpc80, nameZh: '浓缩乳清蛋白' } });
+  await plant.supplier(QA, { ...SUPPLIERS.whey, name: 'SUP-W Ltd', approvedOn: null, lastAuditOn: null, nextAuditDue: null });
   return { app, clock, qa, tech, tech2, rev, techRev, prod, productId, materialId: m.id };
 }
 
@@ -229,13 +229,13 @@ describe('testing: plans, entry, calculation, review, OOS, completeness', () => 
     const p = await w.app.ok(w.qa, 'catalog.products.save', {
       fields: {
         code: 'MP-1',
-        name_zh: '全脂乳粉',
-        name_en: 'Whole milk powder',
+        nameZh: '全脂乳粉',
+        nameEn: 'Whole milk powder',
         stage: 'other_dairy',
-        protein_base: 'cow',
-        registration_no: null,
-        shelf_life_days: 540,
-        pack_sizes: [],
+        proteinBase: 'cow',
+        registrationNo: null,
+        shelfLifeDays: 540,
+        packSizes: [],
       },
     });
     await approve(

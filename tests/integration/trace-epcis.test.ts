@@ -89,25 +89,25 @@ describe('EPCIS export of a genealogy made in the app', () => {
     await app.ok(qa, 'catalog.materials.save', {
       fields: {
         code: 'WPC80',
-        name_zh: '浓缩乳清蛋白',
-        name_en: 'Whey protein concentrate 80',
+        nameZh: '浓缩乳清蛋白',
+        nameEn: 'Whey protein concentrate 80',
         kind: 'ingredient',
-        default_unit: 'kg',
+        defaultUnit: 'kg',
       },
     });
     await app.ok(qa, 'catalog.materials.save', {
-      fields: { code: 'RAWMILK', name_zh: '生牛乳', name_en: 'Raw cow milk', kind: 'raw_milk', default_unit: 'kg' },
+      fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw cow milk', kind: 'raw_milk', defaultUnit: 'kg' },
     });
     await app.ok(qa, 'catalog.products.save', {
       fields: {
         code: 'MP-1',
-        name_zh: '全脂乳粉',
-        name_en: 'Whole milk powder',
+        nameZh: '全脂乳粉',
+        nameEn: 'Whole milk powder',
         stage: 'other_dairy',
-        protein_base: 'cow',
-        registration_no: null,
-        shelf_life_days: 540,
-        pack_sizes: ['800 g'],
+        proteinBase: 'cow',
+        registrationNo: null,
+        shelfLifeDays: 540,
+        packSizes: ['800 g'],
       },
     });
     const supplier = (code: string, kind: 'ingredient' | 'farm') =>
@@ -116,10 +116,10 @@ describe('EPCIS export of a genealogy made in the app', () => {
           code,
           name: `${code} Ltd`,
           kind,
-          approval_status: 'approved',
-          approved_on: null,
-          last_audit_on: null,
-          next_audit_due: null,
+          approvalStatus: 'approved',
+          approvedOn: null,
+          lastAuditOn: null,
+          nextAuditDue: null,
           contact: null,
           phone: null,
         },

@@ -1,42 +1,15 @@
-import type { z } from 'zod';
-import {
-  customerFields,
-  materialFields,
-  methodFields,
-  productFields,
-  supplierFields,
-} from '../../shared/contract/channels/catalog';
 import { fail } from '../../shared/contract/errors';
-import type { EntityDef, Row, Value } from '../ledger/entities';
+import type { Row } from '../ledger/entities';
 import type { Actor, Ledger } from '../ledger/ledger';
-import { C } from './entities';
 import { catalogQueries, type CatalogQueries } from './queries';
+import { kindSpec, toRow, toView, type CatalogKind, type CatalogView, type FieldsOf } from './views';
+
+export { kinds, type CatalogKind, type CatalogView } from './views';
 
 /**
  * The catalogue: products, materials, suppliers, customers and test methods. One small
- * service serves the five kinds: each kind is its entity, its zod fields, and which of its
- * fields are booleans or lists (stored as INTEGER 0/1 and JSON text).
+ * service serves the five kinds; views.ts maps each kind's view to its record.
  */
-interface KindSpec<F extends z.ZodObject> {
-  def: EntityDef;
-  fields: F;
-  booleans?: readonly string[];
-  lists?: readonly string[];
-  search: readonly string[];
-}
-
-export const kinds = {
-  products: { def: C.product, fields: productFields, lists: ['pack_sizes'], search: ['code', 'name_zh', 'name_en', 'registration_no'] },
-  materials: { def: C.material, fields: materialFields, search: ['code', 'name_zh', 'name_en'] },
-  suppliers: { def: C.supplier, fields: supplierFields, search: ['code', 'name', 'contact'] },
-  customers: { def: C.customer, fields: customerFields, search: ['code', 'name', 'contact', 'phone'] },
-  methods: { def: C.method, fields: methodFields, booleans: ['in_house'], search: ['code', 'title_zh', 'title_en', 'analyte'] },
-} satisfies Record<string, KindSpec<z.ZodObject>>;
-export type CatalogKind = keyof typeof kinds;
-
-type FieldsOf<K extends CatalogKind> = z.infer<(typeof kinds)[K]['fields']>;
-export type CatalogView<K extends CatalogKind> = FieldsOf<K> & { id: string; rev: number; retired: boolean };
-
 export class CatalogService {
   private readonly q: CatalogQueries;
 
@@ -44,32 +17,12 @@ export class CatalogService {
     this.q = catalogQueries(ledger.db);
   }
 
-  private spec(kind: CatalogKind): KindSpec<z.ZodObject> {
-    return kinds[kind] as KindSpec<z.ZodObject>;
+  private spec(kind: CatalogKind) {
+    return kindSpec(kind);
   }
 
   toView<K extends CatalogKind>(kind: K, row: Row): CatalogView<K> {
-    const k = this.spec(kind);
-    const out: Record<string, unknown> = { id: row.id, rev: row.rev, retired: row.retired === 1 };
-    for (const c of k.def.columns) {
-      const v = row[c] ?? null;
-      if (k.booleans?.includes(c)) out[c] = v === 1;
-      else if (k.lists?.includes(c)) out[c] = typeof v === 'string' ? (JSON.parse(v) as unknown) : [];
-      else out[c] = v;
-    }
-    return out as CatalogView<K>;
-  }
-
-  private toRow(kind: CatalogKind, fields: Record<string, unknown>): Record<string, Value> {
-    const k = this.spec(kind);
-    const out: Record<string, Value> = {};
-    for (const c of k.def.columns) {
-      const v = fields[c];
-      if (k.booleans?.includes(c)) out[c] = v ? 1 : 0;
-      else if (k.lists?.includes(c)) out[c] = JSON.stringify(v ?? []);
-      else out[c] = (v ?? null) as Value;
-    }
-    return out;
+    return toView(kind, row);
   }
 
   list<K extends CatalogKind>(kind: K, opts: { search?: string | undefined; includeRetired?: boolean | undefined } = {}): Array<CatalogView<K>> {
@@ -107,7 +60,7 @@ export class CatalogService {
       const existing = this.byCode(kind, fields.code);
       if (!input.id) {
         if (existing) fail('conflict', { code: fields.code, entity: k.def.name }, 'errors.code_taken');
-        return this.toView(kind, w.create(k.def, this.toRow(kind, fields)));
+        return this.toView(kind, w.create(k.def, toRow(kind, fields)));
       }
       const before = w.get(k.def, input.id);
       if (!before) fail('not_found', { entity: k.def.name, id: input.id });
@@ -115,7 +68,7 @@ export class CatalogService {
         fail('invalid_input', { field: 'code', issues: [{ path: 'fields.code', code: 'custom', message: 'code_immutable' }] }, 'errors.code_immutable');
       }
       if (!input.reason) fail('invalid_input', { field: 'reason', issues: [{ path: 'reason', code: 'custom', message: 'reason_required' }] }, 'errors.reason_required');
-      return this.toView(kind, w.update(k.def, input.id, this.toRow(kind, fields), { reason: input.reason }));
+      return this.toView(kind, w.update(k.def, input.id, toRow(kind, fields), { reason: input.reason }));
     });
   }
 }

@@ -112,8 +112,8 @@ export class SpecService {
         id: r.id,
         rev: r.rev,
         position: r.position,
-        confirmed_by: r.confirmed_by ?? null,
-        confirmed_at: r.confirmed_at === null || r.confirmed_at === undefined ? null : new Date(r.confirmed_at).toISOString(),
+        confirmedBy: r.confirmed_by ?? null,
+        confirmedAt: r.confirmed_at === null || r.confirmed_at === undefined ? null : new Date(r.confirmed_at).toISOString(),
       })),
       flagged: rows
         .flatMap((r) => (r.verification === 'missing' || r.verification === 'unverified' ? [{ itemId: r.id, code: r.code, verification: r.verification }] : [])),

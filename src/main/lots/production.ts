@@ -87,12 +87,12 @@ export class Production {
     if (!product && !material) fail('not_found', { entity: 'product', id: i.itemCode }, 'errors.product_unknown');
     if (i.outputLotCode && reg.lotRow(i.outputLotCode))
       fail('conflict', { code: i.outputLotCode }, 'errors.lot_code_taken');
-    const itemName = (product ?? material)!.name_en;
+    const itemName = (product ?? material)!.nameEn;
     return reg.ledger.write(actor, (w) => {
       const code = i.outputLotCode ?? reg.nextCode(w, i.outputKind);
       let expiry = i.expiryDate ?? null;
-      if (!expiry && product && product.shelf_life_days) {
-        expiry = new Date(w.at + product.shelf_life_days * 86_400_000).toISOString().slice(0, 10);
+      if (!expiry && product && product.shelfLifeDays) {
+        expiry = new Date(w.at + product.shelfLifeDays * 86_400_000).toISOString().slice(0, 10);
       }
       const batch = w.create(L.batch, {
         code: `B-${code}`,

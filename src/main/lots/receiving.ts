@@ -60,8 +60,8 @@ export class Receiving {
     if (!s) fail('not_found', { entity: 'supplier', id: code }, 'errors.supplier_unknown');
     if (!kinds.includes(s.kind))
       fail('invalid_input', { field: 'supplierCode', kind: s.kind, expected: kinds.join('/') }, 'errors.supplier_wrong_kind');
-    if (s.approval_status !== 'approved')
-      fail('forbidden', { supplier: code, name: s.name, status: s.approval_status }, 'errors.supplier_not_approved');
+    if (s.approvalStatus !== 'approved')
+      fail('forbidden', { supplier: code, name: s.name, status: s.approvalStatus }, 'errors.supplier_not_approved');
   }
 
   private checkTemperature(t: string | undefined, min: number, max: number): void {
@@ -117,7 +117,7 @@ export class Receiving {
         code,
         kind: i.kind,
         item_code: i.materialCode,
-        item_name: m.name_en,
+        item_name: m.nameEn,
         quantity: i.quantity,
         unit: i.unit,
         lot_date: reg.today(w.at),

@@ -313,7 +313,7 @@ export class SamplesService {
         lotCode: v.lotCode,
         kind: v.kind,
         date: v.takenAt.slice(0, 10),
-        productName: { zh: item?.name_zh ?? null, en: item?.name_en ?? (lot ? lot.item_name : null) },
+        productName: { zh: item?.nameZh ?? null, en: item?.nameEn ?? (lot ? lot.item_name : null) },
         site: v.siteCode,
       },
       { size: opts.size, locale: opts.locale, subject: { entity: 'sample', id: r.id } },

@@ -8,7 +8,7 @@ import { asSchedule, asSite } from './queries';
 
 export interface SiteInput {
   id?: string | undefined;
-  fields: { code: string; name_zh: string; name_en: string; kind: 'environment' | 'water'; zone: number | null; line: string | null; room: string | null; active: boolean };
+  fields: { code: string; nameZh: string; nameEn: string; kind: 'environment' | 'water'; zone: number | null; line: string | null; room: string | null; active: boolean };
   reason?: string | undefined;
 }
 
@@ -33,8 +33,8 @@ export class Sites {
       id: site.id,
       rev: site.rev,
       code: site.code,
-      name_zh: site.name_zh,
-      name_en: site.name_en,
+      nameZh: site.name_zh,
+      nameEn: site.name_en,
       kind: site.kind,
       zone: site.zone ?? null,
       line: site.line ?? null,
@@ -61,7 +61,7 @@ export class Sites {
     // Hygiene zones (1 product contact … 4 outside) classify environmental sites only.
     if (f.kind === 'environment' && f.zone === null) fail('invalid_input', { field: 'zone' }, 'errors.site_zone_required');
     if (f.kind === 'water' && f.zone !== null) fail('invalid_input', { field: 'zone' }, 'errors.site_zone_not_allowed');
-    const row = { code: f.code, name_zh: f.name_zh, name_en: f.name_en, kind: f.kind, zone: f.zone, line: f.line, room: f.room, active: f.active ? 1 : 0 };
+    const row = { code: f.code, name_zh: f.nameZh, name_en: f.nameEn, kind: f.kind, zone: f.zone, line: f.line, room: f.room, active: f.active ? 1 : 0 };
     return this.book.ledger.write(actor, (w) => {
       const existing = this.book.q.siteIdByCode(f.code);
       if (!i.id) {

@@ -29,8 +29,8 @@ export class CatalogEntryPage {
     await this.openTab('materials');
     await this.page.getByTestId('catalog-new').click();
     await this.fill('code', m.code);
-    await this.fill('name_zh', m.nameZh);
-    await this.fill('name_en', m.nameEn);
+    await this.fill('nameZh', m.nameZh);
+    await this.fill('nameEn', m.nameEn);
     await this.submit(m.code);
   }
 
@@ -38,8 +38,8 @@ export class CatalogEntryPage {
     await this.openTab('products');
     await this.page.getByTestId('catalog-new').click();
     await this.fill('code', p.code);
-    await this.fill('name_zh', p.nameZh);
-    await this.fill('name_en', p.nameEn);
+    await this.fill('nameZh', p.nameZh);
+    await this.fill('nameEn', p.nameEn);
     if (p.stage) await this.choose('stage', p.stage);
     await this.submit(p.code);
   }
@@ -49,7 +49,7 @@ export class CatalogEntryPage {
     await this.page.getByTestId('catalog-new').click();
     await this.fill('code', s.code);
     await this.fill('name', s.name);
-    await this.choose('approval_status', 'Approved');
+    await this.choose('approvalStatus', 'Approved');
     await this.submit(s.code);
   }
 

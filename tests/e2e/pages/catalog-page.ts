@@ -28,11 +28,11 @@ export class CatalogPage {
     await this.page.getByTestId('catalog-new').click();
     const form = this.page.getByTestId('catalog-form');
     await form.getByTestId('catalog-field-code').fill(p.code);
-    await form.getByTestId('catalog-field-name_zh').fill(p.nameZh);
-    await form.getByTestId('catalog-field-name_en').fill(p.nameEn);
-    await form.getByTestId('catalog-field-registration_no').fill(p.registrationNo);
-    await form.getByTestId('catalog-field-shelf_life_days').fill(String(p.shelfLifeDays));
-    const tags = form.getByTestId('catalog-field-pack_sizes');
+    await form.getByTestId('catalog-field-nameZh').fill(p.nameZh);
+    await form.getByTestId('catalog-field-nameEn').fill(p.nameEn);
+    await form.getByTestId('catalog-field-registrationNo').fill(p.registrationNo);
+    await form.getByTestId('catalog-field-shelfLifeDays').fill(String(p.shelfLifeDays));
+    const tags = form.getByTestId('catalog-field-packSizes');
     for (const size of p.packSizes) {
       await tags.fill(size);
       await tags.press('Enter');

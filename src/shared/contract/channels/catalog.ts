@@ -14,31 +14,35 @@ export const materialKinds = ['raw_milk', 'ingredient', 'packaging'] as const;
 export const supplierKinds = ['farm', 'ingredient', 'packaging', 'other'] as const;
 export const approvalStatuses = ['approved', 'not_approved', 'suspended'] as const;
 
+/**
+ * The catalogue's views (input and output) are camelCase; main maps them to and from the
+ * snake_case columns of the signed records once, in src/main/catalog/views.ts.
+ */
 export const productFields = z.object({
   code: codeSchema,
-  name_zh: z.string().trim().min(1).max(120),
-  name_en: z.string().trim().min(1).max(120),
+  nameZh: z.string().trim().min(1).max(120),
+  nameEn: z.string().trim().min(1).max(120),
   stage: z.enum(productStages),
-  protein_base: z.enum(proteinBases),
-  registration_no: optText(60),
-  shelf_life_days: z.number().int().min(1).max(3650).nullable(),
-  pack_sizes: z.array(z.string().trim().min(1).max(40)).max(20),
+  proteinBase: z.enum(proteinBases),
+  registrationNo: optText(60),
+  shelfLifeDays: z.number().int().min(1).max(3650).nullable(),
+  packSizes: z.array(z.string().trim().min(1).max(40)).max(20),
 });
 export const materialFields = z.object({
   code: codeSchema,
-  name_zh: z.string().trim().min(1).max(120),
-  name_en: z.string().trim().min(1).max(120),
+  nameZh: z.string().trim().min(1).max(120),
+  nameEn: z.string().trim().min(1).max(120),
   kind: z.enum(materialKinds),
-  default_unit: z.enum(units),
+  defaultUnit: z.enum(units),
 });
 export const supplierFields = z.object({
   code: codeSchema,
   name: z.string().trim().min(1).max(200),
   kind: z.enum(supplierKinds),
-  approval_status: z.enum(approvalStatuses),
-  approved_on: dateSchema.nullable(),
-  last_audit_on: dateSchema.nullable(),
-  next_audit_due: dateSchema.nullable(),
+  approvalStatus: z.enum(approvalStatuses),
+  approvedOn: dateSchema.nullable(),
+  lastAuditOn: dateSchema.nullable(),
+  nextAuditDue: dateSchema.nullable(),
   contact: optText(120),
   phone: optText(40),
 });
@@ -51,13 +55,13 @@ export const customerFields = z.object({
 });
 export const methodFields = z.object({
   code: z.string().trim().min(2).max(60),
-  title_zh: z.string().trim().min(1).max(200),
-  title_en: z.string().trim().min(1).max(200),
+  titleZh: z.string().trim().min(1).max(200),
+  titleEn: z.string().trim().min(1).max(200),
   analyte: z.string().trim().min(1).max(120),
   unit: z.string().trim().max(40),
   lod: decimalString.nullable(),
   loq: decimalString.nullable(),
-  in_house: z.boolean(),
+  inHouse: z.boolean(),
 });
 
 const recordMeta = { id: z.string(), rev: z.number().int(), retired: z.boolean() };
@@ -99,8 +103,9 @@ export const specItemView = specItemSchema.extend({
   id: z.string(),
   rev: z.number().int(),
   position: z.number().int(),
-  confirmed_by: z.string().nullable(),
-  confirmed_at: z.string().nullable(),
+  /** Who confirmed the item against the official text, and when (ISO). The item's own fields keep the published spec schema's names. */
+  confirmedBy: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
 });
 export type SpecItemView = z.infer<typeof specItemView>;
 

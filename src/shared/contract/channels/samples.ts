@@ -101,8 +101,8 @@ export const scheduleViewSchema = z.object({
 
 export const siteFields = z.object({
   code: siteCode,
-  name_zh: z.string().trim().min(1).max(120),
-  name_en: z.string().trim().min(1).max(120),
+  nameZh: z.string().trim().min(1).max(120),
+  nameEn: z.string().trim().min(1).max(120),
   kind: z.enum(siteKinds),
   /** Hygiene zone: 1 product contact … 4 outside the processing area. Environmental sites only. */
   zone: z.number().int().min(1).max(4).nullable(),

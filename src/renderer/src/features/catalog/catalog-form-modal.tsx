@@ -180,8 +180,8 @@ function KindFields({ kind, form }: { kind: CatalogKind; form: Form }) {
   );
   const names = (
     <SimpleGrid cols={2}>
-      {text('name_zh', t('catalog.fields.name_zh'), true)}
-      {text('name_en', t('catalog.fields.name_en'), true)}
+      {text('nameZh', t('catalog.fields.name_zh'), true)}
+      {text('nameEn', t('catalog.fields.name_en'), true)}
     </SimpleGrid>
   );
 
@@ -213,11 +213,11 @@ function KindFields({ kind, form }: { kind: CatalogKind; form: Form }) {
           ) : null}
           <SimpleGrid cols={2}>
             {select(
-              'protein_base',
+              'proteinBase',
               t('catalog.fields.protein_base'),
               proteinBases.map((s) => ({ value: s, label: t(`catalog.proteinBases.${s}`) })),
             )}
-            {text('registration_no', t('catalog.fields.registration_no'))}
+            {text('registrationNo', t('catalog.fields.registration_no'))}
           </SimpleGrid>
           <SimpleGrid cols={2}>
             <NumberInput
@@ -225,18 +225,18 @@ function KindFields({ kind, form }: { kind: CatalogKind; form: Form }) {
               min={1}
               max={3650}
               allowDecimal={false}
-              data-testid="catalog-field-shelf_life_days"
-              value={(form.values['shelf_life_days'] as string) ?? ''}
-              onChange={(v) => form.setFieldValue('shelf_life_days', v === '' ? '' : String(v))}
-              error={form.errors['shelf_life_days']}
+              data-testid="catalog-field-shelfLifeDays"
+              value={(form.values['shelfLifeDays'] as string) ?? ''}
+              onChange={(v) => form.setFieldValue('shelfLifeDays', v === '' ? '' : String(v))}
+              error={form.errors['shelfLifeDays']}
             />
             <TagsInput
               label={t('catalog.fields.pack_sizes')}
               description={t('catalog.help.pack_sizes')}
-              data-testid="catalog-field-pack_sizes"
+              data-testid="catalog-field-packSizes"
               maxTags={20}
               clearable
-              {...form.getInputProps('pack_sizes')}
+              {...form.getInputProps('packSizes')}
             />
           </SimpleGrid>
         </>
@@ -253,7 +253,7 @@ function KindFields({ kind, form }: { kind: CatalogKind; form: Form }) {
               materialKinds.map((s) => ({ value: s, label: t(`catalog.materialKinds.${s}`) })),
             )}
             {select(
-              'default_unit',
+              'defaultUnit',
               t('catalog.fields.default_unit'),
               units.map((s) => ({ value: s, label: t(`catalog.units.${s}`) })),
             )}
@@ -271,15 +271,15 @@ function KindFields({ kind, form }: { kind: CatalogKind; form: Form }) {
               supplierKinds.map((s) => ({ value: s, label: t(`catalog.supplierKinds.${s}`) })),
             )}
             {select(
-              'approval_status',
+              'approvalStatus',
               t('catalog.fields.approval_status'),
               approvalStatuses.map((s) => ({ value: s, label: t(`catalog.approvalStatuses.${s}`) })),
             )}
           </SimpleGrid>
           <SimpleGrid cols={3}>
-            {date('approved_on', t('catalog.fields.approved_on'))}
-            {date('last_audit_on', t('catalog.fields.last_audit_on'))}
-            {date('next_audit_due', t('catalog.fields.next_audit_due'))}
+            {date('approvedOn', t('catalog.fields.approved_on'))}
+            {date('lastAuditOn', t('catalog.fields.last_audit_on'))}
+            {date('nextAuditDue', t('catalog.fields.next_audit_due'))}
           </SimpleGrid>
           <SimpleGrid cols={2}>
             {text('contact', t('catalog.fields.contact'))}
@@ -308,8 +308,8 @@ function KindFields({ kind, form }: { kind: CatalogKind; form: Form }) {
       return (
         <>
           <SimpleGrid cols={2}>
-            {text('title_zh', t('catalog.fields.title_zh'), true)}
-            {text('title_en', t('catalog.fields.title_en'), true)}
+            {text('titleZh', t('catalog.fields.title_zh'), true)}
+            {text('titleEn', t('catalog.fields.title_en'), true)}
           </SimpleGrid>
           <SimpleGrid cols={2}>
             {text('analyte', t('catalog.fields.analyte'), true)}
@@ -327,8 +327,8 @@ function KindFields({ kind, form }: { kind: CatalogKind; form: Form }) {
           </SimpleGrid>
           <Switch
             label={t('catalog.fields.in_house')}
-            data-testid="catalog-field-in_house"
-            {...form.getInputProps('in_house', { type: 'checkbox' })}
+            data-testid="catalog-field-inHouse"
+            {...form.getInputProps('inHouse', { type: 'checkbox' })}
           />
         </>
       );

@@ -44,28 +44,28 @@ export const schemas: Record<CatalogKind, z.ZodObject> = {
 const blank: Record<CatalogKind, FormValues> = {
   products: {
     code: '',
-    name_zh: '',
-    name_en: '',
+    nameZh: '',
+    nameEn: '',
     stage: 'infant',
-    protein_base: 'cow',
-    registration_no: '',
-    shelf_life_days: '',
-    pack_sizes: [],
+    proteinBase: 'cow',
+    registrationNo: '',
+    shelfLifeDays: '',
+    packSizes: [],
   },
-  materials: { code: '', name_zh: '', name_en: '', kind: 'ingredient', default_unit: 'kg' },
+  materials: { code: '', nameZh: '', nameEn: '', kind: 'ingredient', defaultUnit: 'kg' },
   suppliers: {
     code: '',
     name: '',
     kind: 'ingredient',
-    approval_status: 'not_approved',
-    approved_on: '',
-    last_audit_on: '',
-    next_audit_due: '',
+    approvalStatus: 'not_approved',
+    approvedOn: '',
+    lastAuditOn: '',
+    nextAuditDue: '',
     contact: '',
     phone: '',
   },
   customers: { code: '', name: '', contact: '', phone: '', address: '' },
-  methods: { code: '', title_zh: '', title_en: '', analyte: '', unit: '', lod: '', loq: '', in_house: true },
+  methods: { code: '', titleZh: '', titleEn: '', analyte: '', unit: '', lod: '', loq: '', inHouse: true },
 };
 
 export function initialValues(kind: CatalogKind, view: AnyCatalogView | null): FormValues {
@@ -80,17 +80,17 @@ export function initialValues(kind: CatalogKind, view: AnyCatalogView | null): F
 }
 
 const nullableText = new Set([
-  'registration_no',
-  'approved_on',
-  'last_audit_on',
-  'next_audit_due',
+  'registrationNo',
+  'approvedOn',
+  'lastAuditOn',
+  'nextAuditDue',
   'contact',
   'phone',
   'address',
   'lod',
   'loq',
 ]);
-const integers = new Set(['shelf_life_days']);
+const integers = new Set(['shelfLifeDays']);
 
 /** Form state → the contract's fields: trimmed, empty optional text → null, numbers parsed. */
 export function toFields(values: FormValues): Record<string, unknown> {
@@ -122,7 +122,7 @@ export function validateFields(t: TFunction, kind: CatalogKind, values: FormValu
 export function displayName(lang: string, v: AnyCatalogView): string {
   const r = v as unknown as Record<string, unknown>;
   if (typeof r['name'] === 'string') return r['name'];
-  const zh = (r['name_zh'] ?? r['title_zh']) as string | undefined;
-  const en = (r['name_en'] ?? r['title_en']) as string | undefined;
+  const zh = (r['nameZh'] ?? r['titleZh']) as string | undefined;
+  const en = (r['nameEn'] ?? r['titleEn']) as string | undefined;
   return (lang.startsWith('zh') ? zh : en) ?? '';
 }

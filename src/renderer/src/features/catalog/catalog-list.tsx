@@ -56,7 +56,7 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
         title: t('catalog.fields.name'),
         render: (r) => {
           const v = r as ProductView;
-          return zh ? bilingual(v.name_zh, v.name_en) : bilingual(v.name_en, v.name_zh);
+          return zh ? bilingual(v.nameZh, v.nameEn) : bilingual(v.nameEn, v.nameZh);
         },
       },
       {
@@ -75,21 +75,21 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
         },
       },
       {
-        accessor: 'protein_base',
+        accessor: 'proteinBase',
         title: t('catalog.fields.protein_base'),
-        render: (r) => t(`catalog.proteinBases.${(r as ProductView).protein_base}`),
+        render: (r) => t(`catalog.proteinBases.${(r as ProductView).proteinBase}`),
       },
       {
-        accessor: 'registration_no',
+        accessor: 'registrationNo',
         title: t('catalog.fields.registration_no'),
-        render: (r) => (r as ProductView).registration_no ?? '—',
+        render: (r) => (r as ProductView).registrationNo ?? '—',
       },
       {
-        accessor: 'pack_sizes',
+        accessor: 'packSizes',
         title: t('catalog.fields.pack_sizes'),
         render: (r) => (
           <Group gap={4}>
-            {(r as ProductView).pack_sizes.map((p) => (
+            {(r as ProductView).packSizes.map((p) => (
               <Badge key={p} size="sm" variant="outline" tt="none" color="gray">
                 {p}
               </Badge>
@@ -98,9 +98,9 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
         ),
       },
       {
-        accessor: 'shelf_life_days',
+        accessor: 'shelfLifeDays',
         title: t('catalog.fields.shelf_life_days'),
-        render: (r) => (r as ProductView).shelf_life_days ?? '—',
+        render: (r) => (r as ProductView).shelfLifeDays ?? '—',
       },
     ],
     materials: [
@@ -110,7 +110,7 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
         title: t('catalog.fields.name'),
         render: (r) => {
           const v = r as MaterialView;
-          return zh ? bilingual(v.name_zh, v.name_en) : bilingual(v.name_en, v.name_zh);
+          return zh ? bilingual(v.nameZh, v.nameEn) : bilingual(v.nameEn, v.nameZh);
         },
       },
       {
@@ -119,9 +119,9 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
         render: (r) => t(`catalog.materialKinds.${(r as MaterialView).kind}`),
       },
       {
-        accessor: 'default_unit',
+        accessor: 'defaultUnit',
         title: t('catalog.fields.default_unit'),
-        render: (r) => t(`catalog.units.${(r as MaterialView).default_unit}`),
+        render: (r) => t(`catalog.units.${(r as MaterialView).defaultUnit}`),
       },
     ],
     suppliers: [
@@ -133,18 +133,18 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
         render: (r) => t(`catalog.supplierKinds.${(r as SupplierView).kind}`),
       },
       {
-        accessor: 'approval_status',
+        accessor: 'approvalStatus',
         title: t('catalog.fields.approval_status'),
         render: (r) => {
           const v = r as SupplierView;
           return (
             <Stack gap={2}>
-              <Badge color={approvalColor[v.approval_status]} variant="light" tt="none">
-                {t(`catalog.approvalStatuses.${v.approval_status}`)}
+              <Badge color={approvalColor[v.approvalStatus]} variant="light" tt="none">
+                {t(`catalog.approvalStatuses.${v.approvalStatus}`)}
               </Badge>
-              {v.approved_on ? (
+              {v.approvedOn ? (
                 <Text size="xs" c="dimmed">
-                  {t('catalog.fields.approved_on')}: {v.approved_on}
+                  {t('catalog.fields.approved_on')}: {v.approvedOn}
                 </Text>
               ) : null}
             </Stack>
@@ -152,14 +152,14 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
         },
       },
       {
-        accessor: 'last_audit_on',
+        accessor: 'lastAuditOn',
         title: t('catalog.fields.last_audit_on'),
-        render: (r) => date((r as SupplierView).last_audit_on),
+        render: (r) => date((r as SupplierView).lastAuditOn),
       },
       {
-        accessor: 'next_audit_due',
+        accessor: 'nextAuditDue',
         title: t('catalog.fields.next_audit_due'),
-        render: (r) => date((r as SupplierView).next_audit_due),
+        render: (r) => date((r as SupplierView).nextAuditDue),
       },
       {
         accessor: 'contact',
@@ -188,7 +188,7 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
         title: t('catalog.fields.name'),
         render: (r) => {
           const v = r as MethodView;
-          return zh ? bilingual(v.title_zh, v.title_en) : bilingual(v.title_en, v.title_zh);
+          return zh ? bilingual(v.titleZh, v.titleEn) : bilingual(v.titleEn, v.titleZh);
         },
       },
       { accessor: 'analyte', title: t('catalog.fields.analyte') },
@@ -196,10 +196,10 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
       { accessor: 'lod', title: 'LOD', render: (r) => (r as MethodView).lod ?? '—' },
       { accessor: 'loq', title: 'LOQ', render: (r) => (r as MethodView).loq ?? '—' },
       {
-        accessor: 'in_house',
+        accessor: 'inHouse',
         title: t('catalog.inHouse'),
         render: (r) =>
-          (r as MethodView).in_house ? (
+          (r as MethodView).inHouse ? (
             <Badge color="teal" variant="light" tt="none">
               {t('catalog.inHouse')}
             </Badge>

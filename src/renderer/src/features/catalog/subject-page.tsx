@@ -55,8 +55,8 @@ function Subject({ kind, id }: { kind: 'product' | 'material'; id: string }) {
     kind,
     id: record.id,
     code: record.code,
-    nameZh: record.name_zh,
-    nameEn: record.name_en,
+    nameZh: record.nameZh,
+    nameEn: record.nameEn,
     appliesTo: product?.stage ?? material?.kind ?? '',
   };
 
@@ -67,7 +67,7 @@ function Subject({ kind, id }: { kind: 'product' | 'material'; id: string }) {
       </Anchor>
       <Group gap="sm">
         <Title order={2} data-testid="subject-title">
-          {record.code} · {zh ? record.name_zh : record.name_en}
+          {record.code} · {zh ? record.nameZh : record.nameEn}
         </Title>
         <Badge variant="light" tt="none">
           {t(`subject.${kind}`)}
@@ -89,19 +89,19 @@ function Subject({ kind, id }: { kind: 'product' | 'material'; id: string }) {
           {t('subject.details')}
         </Title>
         <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
-          <Field label={t('catalog.fields.name_zh')}>{record.name_zh}</Field>
-          <Field label={t('catalog.fields.name_en')}>{record.name_en}</Field>
+          <Field label={t('catalog.fields.name_zh')}>{record.nameZh}</Field>
+          <Field label={t('catalog.fields.name_en')}>{record.nameEn}</Field>
           {product ? (
             <>
               <Field label={t('catalog.fields.stage')}>
                 {t(`catalog.stages.${product.stage}`)} → {t(`catalog.stageStandard.${product.stage}`)}
               </Field>
               <Field label={t('catalog.fields.protein_base')}>
-                {t(`catalog.proteinBases.${product.protein_base}`)}
+                {t(`catalog.proteinBases.${product.proteinBase}`)}
               </Field>
-              <Field label={t('catalog.fields.registration_no')}>{product.registration_no ?? '—'}</Field>
-              <Field label={t('catalog.fields.shelf_life_days')}>{product.shelf_life_days ?? '—'}</Field>
-              <Field label={t('catalog.fields.pack_sizes')}>{product.pack_sizes.join(', ') || '—'}</Field>
+              <Field label={t('catalog.fields.registration_no')}>{product.registrationNo ?? '—'}</Field>
+              <Field label={t('catalog.fields.shelf_life_days')}>{product.shelfLifeDays ?? '—'}</Field>
+              <Field label={t('catalog.fields.pack_sizes')}>{product.packSizes.join(', ') || '—'}</Field>
               <Field label={t('labels.title')}>
                 <Anchor href={href('/labels', { product: product.code })} data-testid="subject-labels-link">
                   {t('labels.openFromProduct')}
@@ -112,7 +112,7 @@ function Subject({ kind, id }: { kind: 'product' | 'material'; id: string }) {
           {material ? (
             <>
               <Field label={t('catalog.fields.kind')}>{t(`catalog.materialKinds.${material.kind}`)}</Field>
-              <Field label={t('catalog.fields.default_unit')}>{t(`catalog.units.${material.default_unit}`)}</Field>
+              <Field label={t('catalog.fields.default_unit')}>{t(`catalog.units.${material.defaultUnit}`)}</Field>
             </>
           ) : null}
         </SimpleGrid>

@@ -250,9 +250,9 @@ function CoaView({ code, doc, locale }: { code: string; doc: DocumentView | null
         <Fact label={lt('plant')} value={settings.data?.plantName || '—'} />
         <Fact
           label={lt('product')}
-          value={`${l.itemCode} · ${product ? (zh ? product.name_zh : product.name_en) : l.itemName}`}
+          value={`${l.itemCode} · ${product ? (zh ? product.nameZh : product.nameEn) : l.itemName}`}
         />
-        <Fact label={lt('registration')} value={product?.registration_no ?? '—'} mono />
+        <Fact label={lt('registration')} value={product?.registrationNo ?? '—'} mono />
         <Fact label={lt('lot')} value={l.code} mono />
         <Fact label={lt('quantity')} value={`${l.quantity} ${l.unit}`} mono />
         <Fact label={lt('production')} value={l.date.slice(0, 10)} mono />

@@ -145,7 +145,7 @@ function StartBatch({ onStarted, onCancel }: { onStarted: () => void; onCancel: 
       .filter((p) => !p.retired)
       .map((p) => ({
         value: p.code,
-        label: `${p.code} — ${zh ? p.name_zh : p.name_en}`,
+        label: `${p.code} — ${zh ? p.nameZh : p.nameEn}`,
         group: t('batches.products'),
       })),
     ...(form.values.outputKind === 'intermediate'
@@ -153,7 +153,7 @@ function StartBatch({ onStarted, onCancel }: { onStarted: () => void; onCancel: 
           .filter((m) => !m.retired)
           .map((m) => ({
             value: m.code,
-            label: `${m.code} — ${zh ? m.name_zh : m.name_en}`,
+            label: `${m.code} — ${zh ? m.nameZh : m.nameEn}`,
             group: t('batches.materials'),
           }))
       : []),

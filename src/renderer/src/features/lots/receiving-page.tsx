@@ -74,16 +74,16 @@ export function supplierOptions(t: TFunction, suppliers: SupplierView[], kinds: 
     .filter((s) => !s.retired && kinds.includes(s.kind))
     .sort(
       (a, b) =>
-        Number(b.approval_status === 'approved') - Number(a.approval_status === 'approved') ||
+        Number(b.approvalStatus === 'approved') - Number(a.approvalStatus === 'approved') ||
         a.code.localeCompare(b.code),
     )
     .map((s) => ({
       value: s.code,
       label:
-        s.approval_status === 'approved'
+        s.approvalStatus === 'approved'
           ? `${s.code} — ${s.name}`
-          : `${s.code} — ${s.name} (${t('receiving.notSelectable', { status: t(`catalog.approvalStatuses.${s.approval_status}`) })})`,
-      disabled: s.approval_status !== 'approved',
+          : `${s.code} — ${s.name} (${t('receiving.notSelectable', { status: t(`catalog.approvalStatuses.${s.approvalStatus}`) })})`,
+      disabled: s.approvalStatus !== 'approved',
     }));
 }
 
@@ -182,7 +182,7 @@ function DeliveryForm() {
   const kind = form.values.kind;
   const materialOptions = (materials.data ?? [])
     .filter((m) => !m.retired && m.kind === kind)
-    .map((m) => ({ value: m.code, label: `${m.code} — ${m.name_en} / ${m.name_zh}` }));
+    .map((m) => ({ value: m.code, label: `${m.code} — ${m.nameEn} / ${m.nameZh}` }));
   const supplierOpts = supplierOptions(t, suppliers.data ?? [], [kind, 'other']);
   const unapproved = supplierOpts.filter((o) => o.disabled).length;
 
@@ -219,7 +219,7 @@ function DeliveryForm() {
               onChange={(v) => {
                 form.setFieldValue('materialCode', v ?? '');
                 const m = materials.data?.find((x) => x.code === v);
-                if (m) form.setFieldValue('unit', m.default_unit);
+                if (m) form.setFieldValue('unit', m.defaultUnit);
               }}
             />
             <Select

@@ -88,7 +88,7 @@ export function LabelValuesPage() {
   const zh = i18n.language.startsWith('zh');
   const options = (products.data ?? []).map((p) => ({
     value: p.code,
-    label: `${p.code} · ${zh ? p.name_zh : p.name_en}`,
+    label: `${p.code} · ${zh ? p.nameZh : p.nameEn}`,
   }));
 
   return (

@@ -135,7 +135,7 @@ export function SamplePage({ code }: { code: string }) {
                   <Anchor href={href('/sites', { site: site.code })} size="sm" ff="monospace" fw={600} data-testid="sample-site-link">
                     {site.code}
                   </Anchor>
-                  <Text size="sm">{zh ? site.name_zh : site.name_en}</Text>
+                  <Text size="sm">{zh ? site.nameZh : site.nameEn}</Text>
                   {site.zone ? (
                     <Badge variant="light" tt="none">
                       {t('sites.zoneN', { zone: site.zone })}

@@ -43,7 +43,7 @@ export function MethodRulesPage() {
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
   const title = (code: string) => {
     const m = (methods.data ?? []).find((x) => x.code === code);
-    return m ? (isZh(i18n.language) ? m.title_zh : m.title_en) : '';
+    return m ? (isZh(i18n.language) ? m.titleZh : m.titleEn) : '';
   };
 
   return (

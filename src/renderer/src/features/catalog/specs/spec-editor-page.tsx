@@ -83,7 +83,7 @@ function EditorView({ view }: { view: SpecVersionView }) {
   const subject = (view.subjectKind === 'product' ? products.data : materials.data)?.find(
     (r) => r.id === view.subjectId,
   );
-  const subjectName = subject ? (zh ? subject.name_zh : subject.name_en) : (spec?.subjectName ?? '');
+  const subjectName = subject ? (zh ? subject.nameZh : subject.nameEn) : (spec?.subjectName ?? '');
   const hasDraft = spec?.versions.some((v) => v.status === 'draft') ?? draft;
   const canNewVersion = !hasDraft && hasPermission(session, 'specs.edit') && !session.readOnly;
 

@@ -30,9 +30,9 @@ export function VerificationBadge({ item }: { item: SpecItemView }) {
           {t(`specs.verification.${item.verification}`)}
         </Badge>
       </Tooltip>
-      {item.verification === 'confirmed' && item.confirmed_by ? (
+      {item.verification === 'confirmed' && item.confirmedBy ? (
         <Text size="xs" c="dimmed" data-testid={`confirmed-by-${item.code}`}>
-          {t('specs.confirmedBy', { user: item.confirmed_by, time: formatTime(item.confirmed_at) })}
+          {t('specs.confirmedBy', { user: item.confirmedBy, time: formatTime(item.confirmedAt) })}
         </Text>
       ) : null}
     </Stack>

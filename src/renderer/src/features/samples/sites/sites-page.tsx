@@ -128,7 +128,7 @@ export function SitesPage() {
                       ) : null}
                     </Table.Td>
                     <Table.Td>
-                      {s.name_zh} / {s.name_en}
+                      {s.nameZh} / {s.nameEn}
                     </Table.Td>
                     <Table.Td>{s.line ?? '—'}</Table.Td>
                     <Table.Td>{s.room ?? '—'}</Table.Td>
@@ -249,8 +249,8 @@ function SwabsDue() {
 
 interface SiteValues {
   code: string;
-  name_zh: string;
-  name_en: string;
+  nameZh: string;
+  nameEn: string;
   kind: 'environment' | 'water';
   zone: string;
   line: string;
@@ -265,8 +265,8 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
   const form = useForm<SiteValues>({
     initialValues: {
       code: site?.code ?? '',
-      name_zh: site?.name_zh ?? '',
-      name_en: site?.name_en ?? '',
+      nameZh: site?.nameZh ?? '',
+      nameEn: site?.nameEn ?? '',
       kind: site?.kind ?? 'environment',
       zone: site?.zone ? String(site.zone) : '1',
       line: site?.line ?? '',
@@ -276,8 +276,8 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
     },
     validate: {
       code: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(v.trim()) ? null : t('sites.errors.code')),
-      name_zh: (v) => (v.trim() ? null : t('validation.required')),
-      name_en: (v) => (v.trim() ? null : t('validation.required')),
+      nameZh: (v) => (v.trim() ? null : t('validation.required')),
+      nameEn: (v) => (v.trim() ? null : t('validation.required')),
       reason: (v) => (site && v.trim().length < 3 ? t('validation.reasonRequired') : null),
     },
   });
@@ -300,8 +300,8 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
             ...(site ? { id: site.id, reason: x.reason.trim() } : {}),
             fields: {
               code: x.code.trim(),
-              name_zh: x.name_zh.trim(),
-              name_en: x.name_en.trim(),
+              nameZh: x.nameZh.trim(),
+              nameEn: x.nameEn.trim(),
               kind: x.kind,
               zone: x.kind === 'environment' ? Number(x.zone) : null,
               line: x.line.trim() || null,
@@ -340,8 +340,8 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
                 {t('sites.waterNoZone')}
               </Text>
             )}
-            <TextInput label={t('sites.fields.nameZh')} withAsterisk data-testid="site-name-zh" {...form.getInputProps('name_zh')} />
-            <TextInput label={t('sites.fields.nameEn')} withAsterisk data-testid="site-name-en" {...form.getInputProps('name_en')} />
+            <TextInput label={t('sites.fields.nameZh')} withAsterisk data-testid="site-name-zh" {...form.getInputProps('nameZh')} />
+            <TextInput label={t('sites.fields.nameEn')} withAsterisk data-testid="site-name-en" {...form.getInputProps('nameEn')} />
             <TextInput label={t('sites.fields.line')} data-testid="site-line" {...form.getInputProps('line')} />
             <TextInput label={t('sites.fields.room')} data-testid="site-room" {...form.getInputProps('room')} />
           </SimpleGrid>

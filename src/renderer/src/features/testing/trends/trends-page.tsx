@@ -91,7 +91,7 @@ export function TrendsPage() {
                 w={300}
                 data={(products.data ?? []).map((p) => ({
                   value: p.code,
-                  label: `${p.code} · ${zh ? p.name_zh : p.name_en}`,
+                  label: `${p.code} · ${zh ? p.nameZh : p.nameEn}`,
                 }))}
                 value={product || null}
                 onChange={(v) => go({ product: v ?? '', item: '', highlight: null })}
