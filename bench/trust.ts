@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppCore } from '../src/main/app/core';
-import { actorOf } from '../src/main/identity/identity';
+import { actorOf } from '../src/main/identity';
 import { verifyPassword } from '../src/main/identity/passwords';
 import { unsealPersonalKey } from '../src/main/identity/personal-keys';
 import { openSqlite } from '../src/main/db/database';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { IdentityService } from '../../src/main/identity/identity';
+import type { IdentityService } from '../../src/main/identity';
 import { controlsWorld, errKey, sign, type ControlsWorld } from '../helpers/controls-world';
 
 /**

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { I } from '../../src/main/intake/entities';
-import { actorOf } from '../../src/main/identity/identity';
+import { actorOf } from '../../src/main/identity';
 import { verifyDatabase } from '../../src/main/ledger/verify';
 import type { TankerDocumentInput } from '../../src/shared/contract/channels/intake';
 import { DAY, DOCS, errKey, later, OK, runPanel, sign, tanker, world, type World } from '../helpers/intake';

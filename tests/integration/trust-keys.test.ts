@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppCore } from '../../src/main/app/core';
-import { actorOf } from '../../src/main/identity/identity';
+import { actorOf } from '../../src/main/identity';
 import { hashPassword } from '../../src/main/identity/passwords';
 import { unsealPersonalKey } from '../../src/main/identity/personal-keys';
 import { migrations } from '../../src/main/db/migrations';

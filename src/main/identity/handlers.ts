@@ -4,7 +4,7 @@ import type { CallContext } from '../dispatcher/dispatcher';
 import { actorOf, sessionOf, type HandlersOf } from '../dispatcher/handler-kit';
 import type { Ledger } from '../ledger/ledger';
 import { callSigner } from './call-signer';
-import type { IdentityService } from './identity';
+import type { IdentityService } from './accounts';
 import type { SessionManager } from './sessions';
 import type { SettingsService } from './settings';
 
