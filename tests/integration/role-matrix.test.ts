@@ -3,6 +3,7 @@ import { contract, type ChannelInput, type ChannelName } from '../../src/shared/
 import { roles, type Role } from '../../src/shared/domain/roles';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { ADMIN_SIGNATURE, createTestApp, type TestApp } from '../helpers/core';
+import * as plant from '../fixtures/plant';
 
 /**
  * Every channel called as every role. Both tables are typed by the contract, so a new
@@ -67,38 +68,13 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'backup.create': { folder: '/nonexistent-folder-for-matrix' },
   'backup.restore': { file: '/nonexistent.db', reason: 'matrix test', password: 'wrong-password' },
   'catalog.products.list': {},
-  'catalog.products.save': {
-    fields: {
-      code: 'MX-P',
-      nameZh: '测试',
-      nameEn: 'Matrix',
-      stage: 'infant',
-      proteinBase: 'cow',
-      registrationNo: null,
-      shelfLifeDays: 540,
-      packSizes: ['800 g'],
-    },
-  },
+  'catalog.products.save': { fields: { ...plant.PRODUCTS.if1, code: 'MX-P', packSizes: ['800 g'] } },
   'catalog.materials.list': {},
-  'catalog.materials.save': {
-    fields: { code: 'MX-M', nameZh: '乳清蛋白', nameEn: 'Whey', kind: 'ingredient', defaultUnit: 'kg' },
-  },
+  'catalog.materials.save': { fields: { ...plant.MATERIALS.wpc80, code: 'MX-M' } },
   'catalog.suppliers.list': {},
-  'catalog.suppliers.save': {
-    fields: {
-      code: 'MX-S',
-      name: 'Farm',
-      kind: 'farm',
-      approvalStatus: 'approved',
-      approvedOn: null,
-      lastAuditOn: null,
-      nextAuditDue: null,
-      contact: null,
-      phone: null,
-    },
-  },
+  'catalog.suppliers.save': { fields: plant.plainSupplier('MX-S', 'farm') },
   'catalog.customers.list': {},
-  'catalog.customers.save': { fields: { code: 'MX-C', name: 'Shop', contact: null, phone: null, address: null } },
+  'catalog.customers.save': { fields: { ...plant.CUSTOMERS.c002, code: 'MX-C' } },
   'catalog.methods.list': {},
   'catalog.methods.save': {
     fields: {
@@ -126,36 +102,7 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'specs.newVersion': { specId: 'none', changeNote: 'matrix test' },
   'specs.saveItem': {
     versionId: 'none',
-    item: {
-      code: 'protein',
-      name_zh: '蛋白质',
-      name_en: 'Protein',
-      group: 'macronutrients',
-      method_code: null,
-      unit: 'g/100 kJ',
-      basis: 'per_100kj',
-      limit_form: 'range',
-      min: '0.45',
-      max: '0.70',
-      target: null,
-      lod: null,
-      n: null,
-      c: null,
-      m: null,
-      big_m: null,
-      precision: 2,
-      comparison: 'full_value',
-      required_for_release: true,
-      in_house_only: true,
-      frequency: 'every_lot',
-      frequency_n: null,
-      period_days: null,
-      formula: null,
-      clause: null,
-      source: null,
-      verification: 'plant',
-      note: null,
-    },
+    item: plant.rangeItem({ code: 'protein', name_zh: '蛋白质', name_en: 'Protein', source: null }),
   },
   'specs.removeItem': { versionId: 'none', itemId: 'none', reason: 'matrix test' },
   'specs.setEffective': { versionId: 'none', effectiveFrom: '2027-01-01' },
