@@ -4,7 +4,7 @@ import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { runSimulator, type RunningSimulator, type SimulatorScenario } from '../../src/main/instruments/simulator';
 import { createTestApp, type TestApp } from '../helpers/core';
 import { ptyPair, type PtyPair } from '../helpers/pty';
-import { approveSpec, MOISTURE, product, PRODUCTS, specDocument } from '../fixtures/plant';
+import { approveSpec, MOISTURE, moistureAnalyser, product, PRODUCTS, specDocument } from '../fixtures/plant';
 
 const T0 = Date.parse('2026-06-01T01:00:00Z');
 const errKey = (r: { ok: boolean; error?: { messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
@@ -69,29 +69,7 @@ async function world(serialNo: string | null = 'B123456789'): Promise<World> {
     receipt: { condition: 'intact' },
   });
   const [r] = (await app.ok(tech, 'results.forSample', { sampleCode: s.sample.code })).results;
-  const fields: Fields = {
-    code: 'HB43-01',
-    name: 'Halogen moisture analyser 1',
-    kind: 'moisture_analyser',
-    make: 'Mettler Toledo',
-    model: 'HB43-S',
-    serialNo,
-    location: 'Lab 2',
-    portPath: pty.a,
-    usbSerial: null,
-    usbVendorId: null,
-    usbProductId: null,
-    baudRate: 9600,
-    dataBits: 8,
-    parity: 'none',
-    stopBits: 1,
-    flowControl: 'none',
-    lineEnding: 'crlf',
-    driver: 'mt-sics',
-    printConfig: null,
-    checkIntervalHours: 24,
-    active: true,
-  };
+  const fields: Fields = { ...moistureAnalyser(pty.a), serialNo };
   const ins = await app.ok(app.admin, 'instruments.save', { fields });
   return { app, clock, admin: app.admin, qa, tech, pty, sim: null, instrumentId: ins.id, resultId: r!.id };
 }
