@@ -59,7 +59,7 @@ async function hangUpAwareRead(
       if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw e;
       if (port.fd === null) throw canceled();
       await new Promise<void>((resolve, reject) =>
-        port.poller.once('readable', (err) => (err ? reject(err) : resolve())),
+        port.poller.once('readable', (err: Error | null) => (err ? reject(err) : resolve())),
       );
     }
   }
