@@ -184,8 +184,8 @@ export const PDF_TIMEOUT = 120_000;
 
 /**
  * The least time any journey is given before it counts as hung (D-069). A journey's timeout
- * catches a hang; it is not a speed check: a journey that takes 2 minutes on a quiet machine
- * took 9 on the team's loaded one (2026-12-05, load 30 on 2 cores). Specs may give more.
+ * catches a hang; it is not a speed check: at load ~30 on 2 cores (2026-12-05) four journeys
+ * failed on their 150–240 s timeouts and passed in 3.2–4.4 min once allowed. Specs may give more.
  */
 export const HANG_CAP = 15 * 60_000;
 
