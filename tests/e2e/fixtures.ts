@@ -155,6 +155,24 @@ export const test = base.extend<{ harness: HarnessInfo; cpuTiming: void }>({
     },
     { auto: true },
   ],
+  // The renderer's own account of its work (Chrome's Performance domain): script, style,
+  // layout and task time of the journey's page, for the timing report. Reads only.
+  page: async ({ page }, use, testInfo) => {
+    const cdp = await page
+      .context()
+      .newCDPSession(page)
+      .catch(() => null);
+    await cdp?.send('Performance.enable').catch(() => undefined);
+    await use(page);
+    const metrics = await cdp
+      ?.send('Performance.getMetrics')
+      .then((r) => r.metrics)
+      .catch(() => null);
+    for (const name of ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration']) {
+      const m = metrics?.find((x) => x.name === name);
+      if (m) testInfo.annotations.push({ type: `renderer-${name}`, description: String(Math.round(m.value * 1000)) });
+    }
+  },
   harness: async ({}, use, testInfo) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), `lotseal-e2e-${testInfo.workerIndex}-`));
     const started = Date.now();

@@ -25,6 +25,8 @@ interface Row {
   harnessCpuMs: number | null;
   workerCpuMs: number | null;
   harnessStartMs: number | null;
+  /** The page's renderer main thread (Chrome's Performance metrics): all tasks, script, style, layout. */
+  renderer: Record<string, number>;
   byKind: Record<string, number>;
 }
 
@@ -77,6 +79,11 @@ export default class TimingReporter implements Reporter {
       harnessCpuMs: annotation(result, test, 'harness-cpu-ms'),
       harnessStartMs: annotation(result, test, 'harness-start-ms'),
       workerCpuMs: annotation(result, test, 'worker-cpu-ms'),
+      renderer: Object.fromEntries(
+        result.annotations
+          .filter((a) => a.type.startsWith('renderer-') && a.description)
+          .map((a) => [a.type.slice('renderer-'.length), Number(a.description)]),
+      ),
       byKind,
     });
   }
@@ -93,6 +100,12 @@ export default class TimingReporter implements Reporter {
       sumHarnessCpuMs: sum((r) => r.harnessCpuMs),
       sumHarnessStartMs: sum((r) => r.harnessStartMs),
       sumWorkerCpuMs: sum((r) => r.workerCpuMs),
+      renderer: Object.fromEntries(
+        ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'].map((k) => [
+          k,
+          this.rows.reduce((t, r) => t + (r.renderer[k] ?? 0), 0),
+        ]),
+      ),
       byKind: Object.fromEntries(Object.entries(totals).sort((a, b) => b[1] - a[1])),
       rows: [...this.rows].sort((a, b) => b.wallMs - a.wallMs),
     };
@@ -107,6 +120,10 @@ export default class TimingReporter implements Reporter {
       );
     console.log(
       `  ${s(report.sumWallMs)} ${s(report.sumCpuMs)} ${s(report.sumHarnessCpuMs)} ${s(report.sumWorkerCpuMs)} ${s(report.sumHarnessStartMs)}  sum of ${report.tests} journeys (run: ${s(full.duration)} s wall)`,
+    );
+    const rd = report.renderer;
+    console.log(
+      `  the pages' renderer main threads: ${s(rd['TaskDuration'] ?? 0)} s of tasks, of which script ${s(rd['ScriptDuration'] ?? 0)}, style ${s(rd['RecalcStyleDuration'] ?? 0)}, layout ${s(rd['LayoutDuration'] ?? 0)}`,
     );
     console.log('  by kind of step (wall, summed over journeys):');
     for (const [k, v] of Object.entries(report.byKind).slice(0, 14)) console.log(`    ${s(v)}  ${k}`);
