@@ -2,13 +2,15 @@
  * The e2e infrastructure every journey uses. This API is stable: new specs build on it as
  * it is (add to it, never change what is here without changing every spec).
  *
- * - `test`, `expect`: Playwright's, with two fixtures:
+ * - `test`, `expect`: Playwright's, with these fixtures:
  *   - `harness` ({ url, dataDir, process }): a fresh harness (bin/harness.cjs) on its own
  *     free port with its own temporary data folder, started for the test and stopped after
  *     it. `url` is the link with the one-time token, as a person opens it; nothing is shared
  *     between tests, so journeys run side by side (playwright.config.ts: two workers).
  *     Test-only scrypt cost (D-066); the passphrase is fixed.
- *   - `cpuTiming` (automatic): records the CPU the journey cost, for the timing report.
+ *   - `cpuTiming` (automatic): records the CPU the journey cost, for the timing report, and
+ *     gives the journey at least HANG_CAP. `page` is Playwright's, wrapped only to read the
+ *     renderer's Performance metrics at the end (for the same report).
  * - Seeding: what a journey does not show on screen is made through the contract, as people
  *   would have done it at their own workstations, with the plant fixture library:
  *
