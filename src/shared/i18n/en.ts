@@ -3823,6 +3823,7 @@ const en = {
         record: 'Record',
         reason: 'Reason',
         changes: 'Changes',
+        times: 'Times',
       },
     },
     queueTitle: 'Release queue',
