@@ -22,3 +22,11 @@ describe('times on printed documents (D-078)', () => {
     expect(documentZone(null, 'Europe/Paris')).toBe('Europe/Paris');
   });
 });
+
+describe('printedOffsetTime', () => {
+  it('names the offset without words', async () => {
+    const { printedOffsetTime } = await import('../../src/shared/domain/printed-time');
+    expect(printedOffsetTime('2026-12-05T01:22:00Z', 'Asia/Shanghai')).toBe('2026-12-05 09:22 UTC+08:00');
+    expect(printedOffsetTime(Date.parse('2026-12-05T01:22:00Z'), 'UTC')).toBe('2026-12-05 01:22 UTC');
+  });
+});

@@ -86,3 +86,15 @@ export function printedTime(iso: string | number | null | undefined, zone: strin
 export function documentZone(company: { scNumber: string } | null, workstationZone: string): string {
   return company && /^SC\d{14}$/.test(company.scNumber) ? BEIJING_ZONE : workstationZone;
 }
+
+/**
+ * A recorded instant with its offset and no words, for text that is not in one language (a
+ * drill's document list): `2026-12-05 17:22 UTC+08:00`, or `… UTC`.
+ */
+export function printedOffsetTime(iso: string | number | null | undefined, zone: string): string {
+  if (iso === null || iso === undefined || iso === '') return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const p = parts(d, zone);
+  return `${p.date} ${p.time} ${p.zone === 'UTC' || p.offset === '+00:00' ? 'UTC' : `UTC${p.offset}`}`;
+}
