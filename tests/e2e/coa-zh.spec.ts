@@ -27,7 +27,10 @@ const { qa: QA, prod: PROD, tech: TECH, techReviewer: TECH2, reviewer: REVIEWER 
  * number, 检验 / 审核 / 批准 with names, Beijing time, every page numbered, and no internal
  * comment; its pages are saved as pictures to look at.
  */
-test('zh-CN: the company on the admin screen, a lot of 80 items released, and the COA it prints', async ({ page, harness }) => {
+test('zh-CN: the company on the admin screen, a lot of 80 items released, and the COA it prints', async ({
+  page,
+  harness,
+}) => {
   const host = ContractClient.host(harness.url, 'zh-CN');
   const admin = await plant.firstRun(host, ADMIN);
   const people = await plant.staff(host, admin, { qa: QA, prod: PROD, tech: TECH, tech2: TECH2, reviewer: REVIEWER });

@@ -47,13 +47,24 @@ interface Word {
 
 /** Every word of the PDF with its box (points), from poppler's `pdftotext -bbox`. */
 function words(file: string): { pages: Array<{ width: number; height: number }>; words: Word[] } {
-  const xml = execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-'], { maxBuffer: 256 * 1024 * 1024 }).toString('utf8');
+  const xml = execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-'], {
+    maxBuffer: 256 * 1024 * 1024,
+  }).toString('utf8');
   const pages: Array<{ width: number; height: number }> = [];
   const out: Word[] = [];
   for (const pm of xml.matchAll(/<page width="([\d.]+)" height="([\d.]+)">([\s\S]*?)<\/page>/g)) {
     pages.push({ width: Number(pm[1]), height: Number(pm[2]) });
-    for (const w of pm[3]!.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)) {
-      out.push({ page: pages.length, xMin: Number(w[1]), yMin: Number(w[2]), xMax: Number(w[3]), yMax: Number(w[4]), text: w[5]! });
+    for (const w of pm[3]!.matchAll(
+      /<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+    )) {
+      out.push({
+        page: pages.length,
+        xMin: Number(w[1]),
+        yMin: Number(w[2]),
+        xMax: Number(w[3]),
+        yMax: Number(w[4]),
+        text: w[5]!,
+      });
     }
   }
   return { pages, words: out };
@@ -105,8 +116,18 @@ describe('the certificate of analysis of a released lot with 80 items', { timeou
     seed = await coaLot({ admin: app.adminMember, ...m }, { items: 80, stamp: stampPng(160) });
     await verifyLedger(qa);
     const scope = await qa.call('disposition.auditEntries', { lotCode: seed.lot });
-    await qa.call('disposition.auditReview', { lotCode: seed.lot, throughSeq: scope.headSeq, comment: INTERNAL, signature: qa.sign('audit_reviewed') });
-    await qa.call('disposition.decide', { lotCode: seed.lot, decision: 'release', reason: RELEASE_REASON, signature: qa.sign('released') });
+    await qa.call('disposition.auditReview', {
+      lotCode: seed.lot,
+      throughSeq: scope.headSeq,
+      comment: INTERNAL,
+      signature: qa.sign('audit_reviewed'),
+    });
+    await qa.call('disposition.decide', {
+      lotCode: seed.lot,
+      decision: 'release',
+      reason: RELEASE_REASON,
+      signature: qa.sign('released'),
+    });
     mkdirSync(dir(), { recursive: true });
     mkdirSync(SHOTS, { recursive: true });
   });
@@ -155,7 +176,8 @@ describe('the certificate of analysis of a released lot with 80 items', { timeou
     const melamine = layout.split('\n').find((l) => l.includes('三聚氰胺')) ?? '';
     expect(melamine).toContain('<0.1');
     // Nothing internal, nothing dishonest.
-    for (const s of [INTERNAL, '内部复核意见', RELEASE_REASON, 'GMT', '(UTC)', 'audit_reviewed']) expect(text, s).not.toContain(s);
+    for (const s of [INTERNAL, '内部复核意见', RELEASE_REASON, 'GMT', '(UTC)', 'audit_reviewed'])
+      expect(text, s).not.toContain(s);
     // Pictures of every page, to look at.
     execFileSync('pdftoppm', ['-png', '-r', '70', file, join(SHOTS, 'coa-80-zh-CN')]);
     expect(readdirSync(SHOTS).filter((f) => f.startsWith('coa-80-zh-CN')).length).toBeGreaterThan(1);
@@ -180,8 +202,14 @@ describe('the certificate of analysis of a released lot with 80 items', { timeou
         const footer = on.filter((w) => cy(w) > bottom);
         const body = on.filter((w) => cy(w) >= top && cy(w) <= bottom);
         const marker = locale === 'zh-CN' ? '页' : 'Page';
-        expect(header.some((w) => w.text.includes(marker)), `${locale} page ${p}: header`).toBe(true);
-        expect(footer.some((w) => w.text.includes(marker)), `${locale} page ${p}: footer`).toBe(true);
+        expect(
+          header.some((w) => w.text.includes(marker)),
+          `${locale} page ${p}: header`,
+        ).toBe(true);
+        expect(
+          footer.some((w) => w.text.includes(marker)),
+          `${locale} page ${p}: footer`,
+        ).toBe(true);
         expect(footer.map((w) => w.text).join(' '), `${locale} page ${p}: footer`).toMatch(/#\d+/);
         expect(body.length, `${locale} page ${p}: body`).toBeGreaterThan(20);
         // The last row of the page ends clearly above the footer's line.
@@ -194,7 +222,8 @@ describe('the certificate of analysis of a released lot with 80 items', { timeou
       // Every item's row is somewhere in the body (the English names).
       if (locale === 'en') {
         const text = ws.map((w) => w.text).join(' ');
-        for (const i of seed.items) expect(text.replace(/\s+/g, ''), i.name_en).toContain(i.name_en.replace(/\s+/g, '').split('(')[0]!);
+        for (const i of seed.items)
+          expect(text.replace(/\s+/g, ''), i.name_en).toContain(i.name_en.replace(/\s+/g, '').split('(')[0]!);
         execFileSync('pdftoppm', ['-png', '-r', '70', file, join(SHOTS, 'coa-80-en')]);
       }
     }
@@ -205,11 +234,16 @@ describe('the certificate of analysis of a released lot with 80 items', { timeou
     const file = join(dir(), 'dossier-zh-CN.pdf');
     writeFileSync(file, Buffer.from(d.base64, 'base64'));
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-']).toString('utf8');
-    for (const s of ['批次档案', seed.lot, '孙丽', '周杰', '赵敏', '北京时间（UTC+08:00）', '成品', '已放行']) expect(text, s).toContain(s);
+    for (const s of ['批次档案', seed.lot, '孙丽', '周杰', '赵敏', '北京时间（UTC+08:00）', '成品', '已放行'])
+      expect(text, s).toContain(s);
     expect(text).not.toContain('GMT+00:00');
     const { pages, words: ws } = words(file);
     expect(pages.length).toBeGreaterThan(1);
-    for (let p = 1; p <= pages.length; p++) expectNoOverprint(ws.filter((w) => w.page === p), `dossier page ${p}`);
+    for (let p = 1; p <= pages.length; p++)
+      expectNoOverprint(
+        ws.filter((w) => w.page === p),
+        `dossier page ${p}`,
+      );
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '2', file, join(SHOTS, 'dossier-zh-CN')]);
   });
 });

@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { BEIJING_ZONE, documentZone, printedLocalTime, printedTime, printedZoneLabel } from '../../src/shared/domain/printed-time';
+import {
+  BEIJING_ZONE,
+  documentZone,
+  printedLocalTime,
+  printedTime,
+  printedZoneLabel,
+} from '../../src/shared/domain/printed-time';
 
 describe('times on printed documents (D-078)', () => {
   it('prints a UTC-recorded instant in Beijing time with an honest label', () => {
-    expect(printedTime('2026-12-05T01:22:00.000Z', BEIJING_ZONE, 'zh-CN')).toBe('2026-12-05 09:22 北京时间（UTC+08:00）');
-    expect(printedTime('2026-12-05T01:22:00.000Z', BEIJING_ZONE, 'en')).toBe('2026-12-05 09:22 Beijing time (UTC+08:00)');
+    expect(printedTime('2026-12-05T01:22:00.000Z', BEIJING_ZONE, 'zh-CN')).toBe(
+      '2026-12-05 09:22 北京时间（UTC+08:00）',
+    );
+    expect(printedTime('2026-12-05T01:22:00.000Z', BEIJING_ZONE, 'en')).toBe(
+      '2026-12-05 09:22 Beijing time (UTC+08:00)',
+    );
     // Across midnight the date follows the plant's wall clock.
     expect(printedLocalTime('2026-12-05T16:30:00.000Z', BEIJING_ZONE)).toBe('2026-12-06 00:30');
     expect(printedLocalTime(Date.parse('2026-12-05T16:30:00.000Z'), BEIJING_ZONE)).toBe('2026-12-06 00:30');

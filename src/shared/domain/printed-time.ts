@@ -57,7 +57,8 @@ function parts(instant: Date, zone: string): Parts & { zone: string } {
 /** The zone label a document prints: 北京时间（UTC+08:00）/ Beijing time (UTC+08:00), `UTC`, or `UTC+02:00 (Europe/Paris)`. */
 export function printedZoneLabel(zone: string, locale: 'en' | 'zh-CN', at: Date = new Date()): string {
   const p = parts(at, zone);
-  if (CHINA_ZONES.has(zone) && p.offset === '+08:00') return locale === 'zh-CN' ? '北京时间（UTC+08:00）' : 'Beijing time (UTC+08:00)';
+  if (CHINA_ZONES.has(zone) && p.offset === '+08:00')
+    return locale === 'zh-CN' ? '北京时间（UTC+08:00）' : 'Beijing time (UTC+08:00)';
   if (p.zone === 'UTC' || zone === 'Etc/UTC' || zone === 'UTC') return 'UTC';
   return `UTC${p.offset} (${zone})`;
 }
