@@ -164,7 +164,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   );
   const evidenceOfRelease = new ReleaseEvidenceService(ledger, reads);
   const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease, reads);
-  const intakeReports = new AuthorityReports(intake, documents);
+  const intakeReports = new AuthorityReports(intake, documents, () => documentZone(company.get(), ledger.timeZone));
   const instruments = new InstrumentsService(ledger, o.connections, instrumentRules, {
     testing,
     identity,

@@ -274,7 +274,7 @@ export class CoaService {
           L('instrument'),
           'OOS',
         ],
-        wrap: [1, 3, 6, 9],
+        wrap: [1, 3, 9],
         rows: q.dossierResults(lotCode).map((r) => [
           r.sample_code,
           itemName(r.item_code),
