@@ -38,7 +38,7 @@ describe('company settings (site.company.get / site.company.set)', { timeout: 60
     expect(code(await app.call(tech, 'site.company.set', { ...base, reason: 'first setting' }))).toBe('forbidden');
     expect(await app.ok(qa, 'site.company.get', {})).toBeNull();
     const set = await app.ok(app.admin, 'site.company.set', { ...base, reason: 'first setting' });
-    expect(set).toMatchObject({ ...base, stampImage: null, updatedBy: 'admin' });
+    expect(set).toMatchObject({ ...base, stampImage: null, updatedBy: 'admin', updatedByName: 'Admin 管理员' });
     expect(await app.ok(tech, 'site.company.get', {})).toEqual(set);
   });
 

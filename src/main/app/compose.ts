@@ -114,7 +114,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const identity = new IdentityService(ledger, settings);
   const sessions = new SessionManager(identity, settings);
   const catalog = new CatalogService(ledger);
-  const company = new CompanyService(ledger);
+  const company = new CompanyService(ledger, (id) => identity.getUser(id)?.printed_name ?? id);
   // The reads each capability offers the others (issue 21: no capability reads another's tables;
   // it asks the owner). Read-only, statements prepared on first use; passed as constructor dependencies.
   const reads = {

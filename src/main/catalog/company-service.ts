@@ -73,7 +73,11 @@ export function checkStampImage(mime: StampMime, bytes: Buffer): void {
 export class CompanyService {
   private readonly q: CompanyQueries;
 
-  constructor(private readonly ledger: Ledger) {
+  constructor(
+    private readonly ledger: Ledger,
+    /** A person's printed name by user id (identity, given by the composition root). */
+    private readonly personName: (userId: string) => string = (id) => id,
+  ) {
     this.q = companyQueries(ledger.db);
   }
 
@@ -157,6 +161,7 @@ export class CompanyService {
         : null,
       updatedAt: new Date(row.updated_at).toISOString(),
       updatedBy: row.updated_by,
+      updatedByName: this.personName(row.updated_by),
     };
   }
 }

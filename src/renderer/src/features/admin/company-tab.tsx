@@ -144,7 +144,7 @@ export function CompanyTab() {
           ) : null}
           {company.data ? (
             <Text size="xs" c="dimmed" data-testid="company-updated">
-              {t('company.updated', { at: formatTime(company.data.updatedAt), by: company.data.updatedBy })}
+              {t('company.updated', { at: formatTime(company.data.updatedAt), by: company.data.updatedByName })}
             </Text>
           ) : null}
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
