@@ -517,6 +517,7 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'disposition.queue': {},
   'disposition.readiness': { lotCode: 'none' },
   'disposition.auditEntries': { lotCode: 'none' },
+  'disposition.auditSummary': { lotCode: 'none' },
   'disposition.auditReview': {
     lotCode: 'none',
     throughSeq: 1,
@@ -776,6 +777,7 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'disposition.queue': READERS,
   'disposition.readiness': READERS,
   'disposition.auditEntries': READERS,
+  'disposition.auditSummary': READERS,
   'disposition.auditReview': ['qa_manager'],
   'disposition.forward': READERS,
   'disposition.decide': ['reviewer', 'qa_manager'],
