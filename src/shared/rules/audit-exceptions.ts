@@ -69,11 +69,11 @@ export const LATE_ENTRY_MS = 24 * 60 * 60 * 1000;
 
 /** Measured data of a result: a change to any of these after the value was first saved is an exception. */
 const RESULT_DATA = ['value', 'reported', 'verdict', 'replicates', 'unit_values'] as const;
+/** What the analyst measured: a change of these once saved is a change after entry. */
+const MEASURED = ['value', 'replicates', 'unit_values'] as const;
 /** User-stated event times (epoch ms) of records, compared with when they were recorded. */
 const STATED_TIMES: Readonly<Record<string, readonly string[]>> = {
   sample: ['taken_at', 'received_at'],
-  sample_event: ['at'],
-  instrument_capture: ['at'],
   instrument_event: ['performed_at'],
 };
 const DECIDED_LOT = new Set(['released', 'accepted', 'rejected']);
@@ -114,17 +114,24 @@ export function classifyFact(f: AuditFact, opts: { lateAfterMs?: number } = {}):
   const after = f.after;
 
   if (f.corrected) {
+    // A correction is reported as such (not also as the reopening or change it consists of).
     const field = before ? (RESULT_DATA.find((k) => changed(f, k)) ?? Object.keys(after).find((k) => k !== 'rev' && changed(f, k)) ?? null) : null;
-    add('correction', field, field && before ? before[field] : null, field ? after[field] : null);
+    const recalculated = f.entity === 'test_result' && (after['calculated'] === 1 || after['calculated'] === true);
+    add('correction', field, field && before ? before[field] : null, field ? after[field] : null, recalculated ? 'recalculated' : null);
   }
 
-  switch (f.entity) {
+  switch (f.corrected ? '' : f.entity) {
     case 'test_result': {
       if (!before) break;
       // Changes of measured data once a value was saved (not the first entry of a pending result).
-      const hadValue = text(before['value']) !== null || text(before['reported']) !== null;
-      if (hadValue && !f.corrected) {
-        const field = RESULT_DATA.find((k) => changed(f, k));
+      // What the analyst measured (not the reported value or verdict a recalculation moves as
+      // other items are entered: that is the normal course; a failing verdict turned is a
+      // verdict_change of its own). Calculated items change only by recalculation.
+      const hadValue = text(before['value']) !== null || text(before['replicates']) !== null || text(before['unit_values']) !== null;
+      const calculated = after['calculated'] === 1 || after['calculated'] === true;
+      if (hadValue && !calculated) {
+        // A first value computed from saved replicates is no change (it was null).
+        const field = MEASURED.find((k) => changed(f, k) && text(before[k]) !== null);
         if (field) add('change_after_entry', field, before[field], after[field]);
       }
       if (becomes(f, 'status', ['invalidated'])) add('invalidation', 'status', before['status'], 'invalidated');
@@ -166,7 +173,9 @@ export function classifyFact(f: AuditFact, opts: { lateAfterMs?: number } = {}):
 
   // A stated event time long before the entry that records it (a record made after the fact).
   const late = opts.lateAfterMs ?? LATE_ENTRY_MS;
-  for (const field of STATED_TIMES[f.entity] ?? []) {
+  // A sample's units (cans of one sampling) share its stated times: the sample says it once.
+  const unit = f.entity === 'sample' && typeof after['parent_sample_id'] === 'string';
+  for (const field of unit ? [] : (STATED_TIMES[f.entity] ?? [])) {
     const t = after[field];
     if (typeof t !== 'number' || !Number.isFinite(t)) continue;
     if (before && !changed(f, field)) continue;
@@ -185,13 +194,46 @@ export interface ExceptionSummary {
 
 /** The exceptions of a list of entries, by sequence then kind order. */
 export function summariseExceptions(facts: readonly AuditFact[], opts: { lateAfterMs?: number } = {}): ExceptionSummary {
-  const exceptions = [...facts]
+  const all = [...facts]
     .sort((a, b) => a.seq - b.seq)
     .flatMap((f) => classifyFact(f, opts))
     .sort((a, b) => a.seq - b.seq || exceptionKinds.indexOf(a.kind) - exceptionKinds.indexOf(b.kind));
+  // One act is one exception: the entries that make it (a result moved back, its new raw data,
+  // the value computed from them) are shown once, with the value that changed.
+  const exceptions: AuditException[] = [];
+  let lastSeq = -Infinity;
+  for (const e of all) {
+    const prev = exceptions.at(-1);
+    if (prev && e.seq - lastSeq <= 1 && sameAct(prev, e)) {
+      lastSeq = e.seq;
+      if (fieldRank(e.field) < fieldRank(prev.field))
+        exceptions[exceptions.length - 1] = { ...e, kind: prev.kind, seq: prev.seq, reason: prev.reason, detail: prev.detail };
+      continue;
+    }
+    lastSeq = e.seq;
+    exceptions.push(e);
+  }
   const counts = Object.fromEntries(exceptionKinds.map((k) => [k, 0])) as Record<ExceptionKind, number>;
   for (const e of exceptions) counts[e.kind]++;
   return { counts, exceptions };
+}
+
+/** Which field names an act best: the value, then the raw data, then anything, the status last. */
+function fieldRank(field: string | null): number {
+  const i = ['value', 'replicates', 'unit_values', 'reported', 'verdict'].indexOf(field ?? '');
+  return i >= 0 ? i : field === 'status' || field === null ? 9 : 5;
+}
+
+/** Two exceptions of one act: the same record, person and moment, consecutive entries, the same kind (or a change that is part of a correction). */
+function sameAct(a: AuditException, b: AuditException): boolean {
+  const kinds = a.kind === b.kind ? ['correction', 'change_after_entry'].includes(a.kind) : a.kind === 'correction' && b.kind === 'change_after_entry';
+  return (
+    kinds &&
+    a.entity === b.entity &&
+    a.actorName === b.actorName &&
+    a.at === b.at &&
+    JSON.stringify(a.keys) === JSON.stringify(b.keys)
+  );
 }
 
 /**
