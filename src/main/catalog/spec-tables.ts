@@ -69,6 +69,7 @@ export class SpecTableConfirmations {
               valuesHash: last.values_hash,
               statement: last.statement,
               confirmedBy: last.confirmed_by,
+              confirmedByName: this.identity.signaturesFor('spec_table_confirmation', last.id)[0]?.printed_name ?? last.confirmed_by,
               confirmedAt: new Date(last.confirmed_at).toISOString(),
             }
           : null,

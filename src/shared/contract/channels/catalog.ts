@@ -162,6 +162,8 @@ export const specTableView = z.object({
       valuesHash: z.string(),
       statement: z.string(),
       confirmedBy: z.string(),
+      /** The printed name of the signature. */
+      confirmedByName: z.string(),
       confirmedAt: z.string(),
     })
     .nullable(),
