@@ -118,6 +118,7 @@ describe('specification tables confirmed with one signature', () => {
     expect(t.confirmed).toBe(14);
     expect(t.lastConfirmation).toMatchObject({ edition: '2021', itemCount: 14, confirmedBy: 'qa.chen' });
     expect(t.lastConfirmation!.statement).toContain('GB 10765-2021 表 2 的 14 项数值');
+    expect(t.lastConfirmation!.statement).toContain('14 values of GB 10765-2021 表 2 compared');
 
     // One signature, on the confirmation record, in the same transaction as the 14 item updates.
     const db = app.core.need().ledger.db;

@@ -112,7 +112,7 @@ export class SpecTableConfirmations {
       const { standard, edition } = standardEdition(input.standard);
       const statement =
         `已将 ${input.standard} ${input.table} 的 ${rows.length} 项数值与官方标准文本逐项核对，确认一致` +
-        ` / Compared ${rows.length} values of ${input.standard} ${input.table} with the official text: they agree`;
+        ` / ${rows.length} values of ${input.standard} ${input.table} compared value by value against the official text: they agree`;
       const rec = w.create(C.specTableConfirmation, {
         version_id: input.versionId,
         standard,
