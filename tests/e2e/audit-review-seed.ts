@@ -2,29 +2,46 @@ import { ContractClient } from './contract-client';
 import { seedDisposition, type DispositionSeed } from './disposition-seed';
 import { QA, REVIEWER, TECH } from './testing-seed';
 import * as plant from '../fixtures/plant';
-import { PRODUCTS } from '../fixtures/plant';
+import { FILLER_SAMPLE, IF1_RELEASE_GOOD, PRODUCTS } from '../fixtures/plant';
 
 export interface AuditReviewSeed extends DispositionSeed {
+  /** The release sample of `blockedLot`: a correction and a return in its trail. */
+  correctedSample: string;
   /** A draft from the GB 10765-2021 pack, its two missing vitamins entered from the official text. */
   draftVersionId: string;
 }
 
 /**
  * The release seed (an IMF lot with every result reviewed), plus what makes a lot's trail worth
- * reviewing — a result corrected after review, then submitted and reviewed again — and a draft
+ * reviewing — on the second lot, a result corrected after submission and one returned by the
+ * reviewer, then everything submitted and reviewed — and a draft
  * specification from the GB 10765 pack for the QA manager to confirm table by table.
  */
 export async function seedAuditReview(url: string): Promise<AuditReviewSeed> {
   const seed = await seedDisposition(url);
   const host = ContractClient.host(url);
-  const qa = await plant.signIn(host, QA);
-  const tech = await plant.signIn(host, TECH);
-  const reviewer = await plant.signIn(host, REVIEWER);
+  const qa = await plant.signInAgain(host, QA);
+  const tech = await plant.signInAgain(host, TECH);
+  const reviewer = await plant.signInAgain(host, REVIEWER);
 
-  const protein = (await plant.resultsOf(tech, seed.releaseSample)).find((r) => r.itemCode === 'protein')!;
-  await tech.call('results.correct', { id: protein.id, replicates: ['11.86'], reason: '工作单誊写错误，按原始记录更正' });
-  await plant.submit(tech, seed.releaseSample);
-  await plant.reviewSubmitted(reviewer, seed.releaseSample);
+  // The second finished lot's release sample: protein corrected after submission (with its
+  // reason), fat returned by the reviewer and entered again, then everything reviewed.
+  const sample = (await plant.releaseSample(tech, seed.blockedLot, FILLER_SAMPLE)).code;
+  const ids = await plant.resultIds(tech, sample);
+  await tech.call('results.enterMany', {
+    entries: Object.entries(IF1_RELEASE_GOOD).map(([code, v]) => ({ id: ids[code]!, ...v })),
+  });
+  await plant.submit(tech, sample);
+  await tech.call('results.correct', { id: ids['protein']!, replicates: ['11.86'], reason: '工作单誊写错误，按原始记录更正' });
+  await reviewer.call('results.review', {
+    ids: [ids['fat']!],
+    decision: 'return',
+    reason: '平行测定值未附原始记录',
+    signature: reviewer.sign('reviewed'),
+  });
+  await tech.call('results.enter', { id: ids['fat']!, replicates: ['26.4'] });
+  await plant.submit(tech, sample);
+  await plant.reviewSubmitted(reviewer, sample);
 
   const productId = await plant.product(qa, {
     ...PRODUCTS.if1,
@@ -42,5 +59,5 @@ export async function seedAuditReview(url: string): Promise<AuditReviewSeed> {
     enter: { pantothenic_acid: { min: '96', max: '478' }, biotin: { min: '0.4', max: '2.4' } },
   });
   for (const c of [qa, tech, reviewer]) c.close();
-  return { ...seed, draftVersionId };
+  return { ...seed, draftVersionId, correctedSample: sample };
 }

@@ -30,7 +30,7 @@ test('在中文界面中：质量经理按表核对 GB 10765 规格并一次签�
 
   // ---- The GB pack: every value with its standard, table and row; no developer note anywhere.
   await page.goto(page.url().replace(/#.*$/, `#/specs/version/${seed.draftVersionId}`));
-  await expect(page.getByTestId('spec-editor')).toBeVisible();
+  await expect(page.getByTestId('spec-editor')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('origin-protein')).toHaveText('GB 10765-2021 · 表 1 · 蛋白质');
   await expect(page.getByTestId('origin-vit_a')).toHaveText('GB 10765-2021 · 表 2 · 维生素A');
   await expect(page.getByTestId('spec-pack-note')).toContainText('本系统没有官方标准文本');
@@ -62,18 +62,20 @@ test('在中文界面中：质量经理按表核对 GB 10765 规格并一次签�
 
   // ---- The lot's audit-trail review: the summary of exceptions first.
   const d = new DispositionPage(page);
-  await page.goto(page.url().replace(/#.*$/, `#/release/${encodeURIComponent(seed.lot)}`));
-  await expect(page.getByTestId('decision-page')).toHaveAttribute('data-lot', seed.lot);
+  await page.goto(page.url().replace(/#.*$/, `#/release/${encodeURIComponent(seed.blockedLot)}`));
+  await expect(page.getByTestId('decision-page')).toHaveAttribute('data-lot', seed.blockedLot);
   const panel = d.auditPanel();
   const summary = panel.getByTestId('audit-summary');
   await expect(summary).toBeVisible();
   await expect(panel.getByTestId('audit-count-correction')).toHaveAttribute('data-count', '1');
   await expect(panel.getByTestId('audit-count-invalidation')).toHaveAttribute('data-count', '0');
   const corrections = panel.getByTestId('audit-exceptions-correction');
-  await expect(corrections).toContainText(`样品 ${seed.releaseSample} · 蛋白质`);
+  await expect(corrections).toContainText(`样品 ${seed.correctedSample} · 蛋白质`);
   await expect(corrections).toContainText(TECH_NAME);
   await expect(corrections).toContainText('11.83 → 11.86');
   await expect(corrections).toContainText('工作单誊写错误');
+  await expect(panel.getByTestId('audit-exceptions-reopening')).toContainText(`样品 ${seed.correctedSample} · 脂肪`);
+  await expect(panel.getByTestId('audit-exceptions-reopening')).toContainText('平行测定值未附原始记录');
   const summaryText = await summary.innerText();
   expect(summaryText).not.toMatch(UUID);
   expect(summaryText).not.toMatch(EPOCH);
@@ -88,7 +90,7 @@ test('在中文界面中：质量经理按表核对 GB 10765 规格并一次签�
   const list = panel.getByTestId('audit-entries');
   await expect(list).toBeVisible();
   await expect(list).toContainText('接收时状况');
-  await expect(list).toContainText(`样品 ${seed.releaseSample}`);
+  await expect(list).toContainText(`样品 ${seed.correctedSample}`);
   const listText = await list.innerText();
   expect(listText).not.toMatch(UUID);
   expect(listText).not.toMatch(EPOCH);
@@ -102,7 +104,8 @@ test('在中文界面中：质量经理按表核对 GB 10765 规格并一次签�
   await expect(page.getByTestId('audit-sign-exceptions')).toContainText(hash!.slice(0, 12));
   await signDialog(page, QA.newPassword, '已逐项阅读异常汇总：更正有原因说明，原始值保留。');
   await expect(panel.getByTestId('audit-to-review')).toHaveAttribute('data-count', '0');
-  await expect(d.readiness()).toHaveAttribute('data-ready', 'true');
+  // The review line of the checklist is met (the lot still lacks its retention sample).
+  await expect(d.line('audit_review')).toHaveAttribute('data-ok', 'true');
   await d.toTop('audit-review');
   await shot(page, 'audit-reviewed', 'zh-CN');
 });

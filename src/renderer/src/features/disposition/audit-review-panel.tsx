@@ -104,8 +104,8 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
                   <Table.Tr>
                     <Table.Th>{t('audit.seq')}</Table.Th>
                     <Table.Th>{t('audit.at')}</Table.Th>
-                    <Table.Th>{t('audit.who')}</Table.Th>
-                    <Table.Th>{t('audit.action')}</Table.Th>
+                    <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('audit.who')}</Table.Th>
+                    <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('audit.action')}</Table.Th>
                     <Table.Th>{t('audit.record')}</Table.Th>
                     <Table.Th>{t('audit.reason')}</Table.Th>
                     <Table.Th>{t('disposition.audit.changes')}</Table.Th>
@@ -215,21 +215,23 @@ function EntryRow({ e }: { e: Entry }) {
         #{e.seq}
       </Table.Td>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(e.at)}</Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <Text size="xs" fw={600}>
           {e.actorName}
         </Text>
       </Table.Td>
-      <Table.Td>{t(`audit.actions.${e.action}`, { defaultValue: e.action })}</Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{t(`audit.actions.${e.action}`, { defaultValue: e.action })}</Table.Td>
       <Table.Td>
         <Text size="xs">
           {t(`disposition.entities.${e.entity}`, {
             defaultValue: t(`audit.entities.${e.entity}`, { defaultValue: e.entity }),
           })}
         </Text>
-        <Text size="xs" c="dimmed">
-          {subjectOf(t, i18n.language, e.keys)}
-        </Text>
+        {e.keys.lot || e.keys.sample ? (
+          <Text size="xs" c="dimmed">
+            {subjectOf(t, i18n.language, e.keys)}
+          </Text>
+        ) : null}
         {flagged ? (
           <Badge color="red" size="xs" tt="none" data-testid={`audit-flag-${e.seq}`}>
             {t(`disposition.audit.flags.${e.entity}`)}

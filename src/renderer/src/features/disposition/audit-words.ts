@@ -35,7 +35,7 @@ export function auditValue(t: TFunction, entity: string, field: string, v: strin
   if (v === null || v === '') return '—';
   if ((/_at$/.test(field) || field === 'at') && EPOCH.test(v)) return formatTime(new Date(Number(v)).toISOString());
   if (v === 'true' || v === 'false') return t(v === 'true' ? 'auditWords.yes' : 'auditWords.no');
-  if (/^(is_|in_|required_)/.test(field) || field === 'retired' || field === 'flagged' || field === 'stable' || field === 'calculated')
+  if (/^(is_|in_|required_|must_)/.test(field) || field === 'retired' || field === 'flagged' || field === 'stable' || field === 'calculated')
     if (v === '0' || v === '1') return t(v === '1' ? 'auditWords.yes' : 'auditWords.no');
   const dict = valueKey(entity, field);
   if (dict) return t(`${dict}.${v}`, { defaultValue: v });
