@@ -70,6 +70,40 @@ describe('audit exceptions: each kind', () => {
   });
 });
 
+describe('audit exceptions: one act is one exception', () => {
+  it('raw data saved then the value computed from it, by one person at one moment, is one change (named by the value)', () => {
+    const a = { status: 'entered', replicates: '["12.0"]', value: '12.0' };
+    const b = { ...a, replicates: '["12.4"]' };
+    const c = { ...b, value: '12.4' };
+    const s = summariseExceptions([
+      fact({ seq: 10, entity: 'test_result', before: a, after: b }),
+      fact({ seq: 11, entity: 'test_result', before: b, after: c }),
+    ]);
+    expect(s.exceptions).toMatchObject([{ kind: 'change_after_entry', seq: 10, field: 'value', from: '12.0', to: '12.4' }]);
+    expect(s.counts.change_after_entry).toBe(1);
+  });
+
+  it('a correction’s entries (moved back, new data, new value) are one correction; another record or moment is another', () => {
+    const sub = { status: 'submitted', replicates: '["12.4"]', value: '12.4' };
+    const back = { ...sub, status: 'entered' };
+    const data = { ...back, replicates: '["12.5"]' };
+    const val = { ...data, value: '12.5' };
+    const r = 'correction: transcription';
+    const s = summariseExceptions([
+      fact({ seq: 20, entity: 'test_result', before: sub, after: back, corrected: true, reason: r }),
+      fact({ seq: 21, entity: 'test_result', before: back, after: data, corrected: true, reason: r }),
+      fact({ seq: 22, entity: 'test_result', before: data, after: val, reason: 'computed' }),
+      fact({ seq: 23, entity: 'test_result', keys: { ...keys, itemCode: 'fat' }, before: sub, after: back, corrected: true, reason: r }),
+      fact({ seq: 30, at: T + 60_000, entity: 'test_result', before: val, after: { ...val, value: '12.6' }, corrected: true, reason: r }),
+    ]);
+    expect(s.exceptions.map((e) => [e.kind, e.seq, e.keys.itemCode, e.field, e.to, e.reason])).toEqual([
+      ['correction', 20, 'protein', 'value', '12.5', r],
+      ['correction', 23, 'fat', 'status', 'entered', r],
+      ['correction', 30, 'protein', 'value', '12.6', r],
+    ]);
+  });
+});
+
 // ------------------------------------------------------------------ properties
 
 const entities = ['test_result', 'lot', 'sample', 'instrument_capture', 'signature', 'verdict_change', 'instrument_flag', 'batch', 'shipment'];
