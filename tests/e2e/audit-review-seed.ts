@@ -32,7 +32,11 @@ export async function seedAuditReview(url: string): Promise<AuditReviewSeed> {
     entries: Object.entries(IF1_RELEASE_GOOD).map(([code, v]) => ({ id: ids[code]!, ...v })),
   });
   await plant.submit(tech, sample);
-  await tech.call('results.correct', { id: ids['protein']!, replicates: ['11.86'], reason: '工作单誊写错误，按原始记录更正' });
+  await tech.call('results.correct', {
+    id: ids['protein']!,
+    replicates: ['11.86'],
+    reason: '工作单誊写错误，按原始记录更正',
+  });
   await reviewer.call('results.review', {
     ids: [ids['fat']!],
     decision: 'return',

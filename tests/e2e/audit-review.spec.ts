@@ -22,7 +22,10 @@ async function signDialog(page: Page, password: string, comment?: string): Promi
   await expect(dialog).toBeHidden({ timeout: 30_000 });
 }
 
-test('在中文界面中：质量经理按表核对 GB 10765 规格并一次签名确认，再审核批次审计追踪的异常汇总', async ({ page, harness }) => {
+test('在中文界面中：质量经理按表核对 GB 10765 规格并一次签名确认，再审核批次审计追踪的异常汇总', async ({
+  page,
+  harness,
+}) => {
   const seed = await seedAuditReview(harness.url);
   await openApp(page, harness.url, 'zh-CN');
   await new SignInPage(page).signInToApp(QA.userId, QA.newPassword);

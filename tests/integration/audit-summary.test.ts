@@ -8,7 +8,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exceptionKinds } from '../../src/shared/rules/audit-exceptions';
 import { canonical, sha256Hex } from '../../src/main/ledger/hashing';
 import { summaryCanonicalContent } from '../../src/shared/rules/audit-exceptions';
-import { approveSpec, by, DAY, enterAll, errKey, finishedLot, HOUR, later, results, sign, world, type World } from '../helpers/testing-world';
+import {
+  approveSpec,
+  by,
+  DAY,
+  enterAll,
+  errKey,
+  finishedLot,
+  HOUR,
+  later,
+  results,
+  sign,
+  world,
+  type World,
+} from '../helpers/testing-world';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
@@ -43,9 +56,18 @@ describe('the audit-trail review: a summary of exceptions first', () => {
     await w.app.ok(w.tech, 'results.submit', { sampleCode: sample, signature: sign('authored') });
     // The reviewer returns fat (a reopening); then protein is corrected after submission (a correction).
     const fat = by(await results(w, sample), 'fat');
-    await w.app.ok(w.rev, 'results.review', { ids: [fat.id], decision: 'return', reason: 'replicate spread too wide', signature: sign('reviewed') });
+    await w.app.ok(w.rev, 'results.review', {
+      ids: [fat.id],
+      decision: 'return',
+      reason: 'replicate spread too wide',
+      signature: sign('reviewed'),
+    });
     const protein2 = by(await results(w, sample), 'protein');
-    await w.app.ok(w.tech, 'results.correct', { id: protein2.id, replicates: ['12.5'], reason: 'transcription error on the worksheet' });
+    await w.app.ok(w.tech, 'results.correct', {
+      id: protein2.id,
+      replicates: ['12.5'],
+      reason: 'transcription error on the worksheet',
+    });
   }, 300_000);
   afterAll(() => w?.app.close());
 
@@ -65,7 +87,13 @@ describe('the audit-trail review: a summary of exceptions first', () => {
     expect(s.counts.override).toBe(0);
 
     const change = s.exceptions.find((e) => e.kind === 'change_after_entry' && e.keys.itemCode === 'protein')!;
-    expect(change).toMatchObject({ field: 'value', from: '12.0', to: '12.4', actorName: 'User tech.li', keys: { lot, sample, itemCode: 'protein' } });
+    expect(change).toMatchObject({
+      field: 'value',
+      from: '12.0',
+      to: '12.4',
+      actorName: 'User tech.li',
+      keys: { lot, sample, itemCode: 'protein' },
+    });
     const correction = s.exceptions.find((e) => e.kind === 'correction')!;
     expect(correction).toMatchObject({
       keys: { lot, sample, itemCode: 'protein' },
@@ -83,7 +111,12 @@ describe('the audit-trail review: a summary of exceptions first', () => {
 
     // The hash is the canonical content's (what an inspector can recompute).
     const recomputed = sha256Hex(
-      canonical(summaryCanonicalContent(lot, s.throughSeq, s.entries, { counts: s.counts, exceptions: s.exceptions.map((e) => ({ ...e, at: Date.parse(e.at) })) })),
+      canonical(
+        summaryCanonicalContent(lot, s.throughSeq, s.entries, {
+          counts: s.counts,
+          exceptions: s.exceptions.map((e) => ({ ...e, at: Date.parse(e.at) })),
+        }),
+      ),
     );
     expect(recomputed).toBe(s.hash);
 

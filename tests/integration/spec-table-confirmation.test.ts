@@ -51,7 +51,8 @@ describe('specification tables confirmed with one signature', () => {
   afterAll(() => app?.close());
 
   const view = () => app.ok(qa, 'specs.get', { versionId });
-  const table = async (t: string) => (await view()).tables.find((x) => x.standard === 'GB 10765-2021' && x.table === t)!;
+  const table = async (t: string) =>
+    (await view()).tables.find((x) => x.standard === 'GB 10765-2021' && x.table === t)!;
   const sig = (password = USER_PASSWORD) => ({ password, meaning: 'values_confirmed' as const });
 
   it('imports the pack with each value’s origin, no developer note, and its tables', async () => {
@@ -60,7 +61,8 @@ describe('specification tables confirmed with one signature', () => {
     const protein = v.items.find((i) => i.code === 'protein')!;
     expect(protein.origin).toEqual({ standard: 'GB 10765-2021', table: '表 1', row: '蛋白质' });
     expect(protein.source).toBeNull();
-    for (const i of v.items) expect(`${i.note ?? ''}${i.source ?? ''}${i.clause ?? ''}`).not.toMatch(/scripts\/|github|https?:|\.json/);
+    for (const i of v.items)
+      expect(`${i.note ?? ''}${i.source ?? ''}${i.clause ?? ''}`).not.toMatch(/scripts\/|github|https?:|\.json/);
     expect(v.tables.map((t) => `${t.standard} ${t.table}`)).toEqual([
       'GB 10765-2021 表 1',
       'GB 10765-2021 表 2',
@@ -76,7 +78,10 @@ describe('specification tables confirmed with one signature', () => {
     const t2 = await table('表 2');
     const input = { versionId, standard: t2.standard, table: t2.table, itemIds: t2.itemIds, signature: sig() };
     const head = app.core.need().ledger.head().seq;
-    expect(errOf(await app.call(qa, 'specs.confirmTable', input))).toEqual({ code: 'invalid_input', key: 'errors.spec_table_without_value' });
+    expect(errOf(await app.call(qa, 'specs.confirmTable', input))).toEqual({
+      code: 'invalid_input',
+      key: 'errors.spec_table_without_value',
+    });
     expect(errOf(await app.call(tech, 'specs.confirmTable', input))?.code).toBe('forbidden');
     expect(app.core.need().ledger.head().seq).toBe(head);
 
@@ -89,7 +94,12 @@ describe('specification tables confirmed with one signature', () => {
       void position;
       void confirmedBy;
       void confirmedAt;
-      await app.ok(qa, 'specs.saveItem', { versionId, itemId: id, item: { ...item, min: '1', max: '9' }, reason: 'entered from the official text' });
+      await app.ok(qa, 'specs.saveItem', {
+        versionId,
+        itemId: id,
+        item: { ...item, min: '1', max: '9' },
+        reason: 'entered from the official text',
+      });
     }
     const fresh = await table('表 2');
     expect(fresh.withoutValue).toBe(0);
@@ -98,19 +108,37 @@ describe('specification tables confirmed with one signature', () => {
       code: 'conflict',
       key: 'errors.spec_table_stale',
     });
-    expect(errOf(await app.call(qa, 'specs.confirmTable', { ...input, itemIds: fresh.itemIds, signature: { password: USER_PASSWORD, meaning: 'approved' } }))?.key).toBe(
-      'errors.signature_meaning_mismatch',
-    );
-    expect(errOf(await app.call(qa, 'specs.confirmTable', { ...input, itemIds: fresh.itemIds, signature: sig('wrong-password-9') }))?.code).toBe(
-      'wrong_password',
-    );
+    expect(
+      errOf(
+        await app.call(qa, 'specs.confirmTable', {
+          ...input,
+          itemIds: fresh.itemIds,
+          signature: { password: USER_PASSWORD, meaning: 'approved' },
+        }),
+      )?.key,
+    ).toBe('errors.signature_meaning_mismatch');
+    expect(
+      errOf(
+        await app.call(qa, 'specs.confirmTable', {
+          ...input,
+          itemIds: fresh.itemIds,
+          signature: sig('wrong-password-9'),
+        }),
+      )?.code,
+    ).toBe('wrong_password');
     expect(app.core.need().ledger.head().seq).toBe(head2);
   });
 
   it('confirms the whole table with one signature that names the standard, edition, table and number of values', async () => {
     const t2 = await table('表 2');
     const before = app.core.need().ledger.head().seq;
-    const v = await app.ok(qa, 'specs.confirmTable', { versionId, standard: t2.standard, table: t2.table, itemIds: t2.itemIds, signature: sig() });
+    const v = await app.ok(qa, 'specs.confirmTable', {
+      versionId,
+      standard: t2.standard,
+      table: t2.table,
+      itemIds: t2.itemIds,
+      signature: sig(),
+    });
     const vitamins = v.items.filter((i) => i.origin?.table === '表 2' && i.origin.standard === 'GB 10765-2021');
     expect(vitamins).toHaveLength(14);
     expect(vitamins.every((i) => i.verification === 'confirmed' && i.confirmedBy === 'qa.chen')).toBe(true);
@@ -122,11 +150,19 @@ describe('specification tables confirmed with one signature', () => {
 
     // One signature, on the confirmation record, in the same transaction as the 14 item updates.
     const db = app.core.need().ledger.db;
-    const entries = db.prepare('SELECT entity, action FROM audit_entry WHERE seq > ? ORDER BY seq').all(before) as Array<{ entity: string; action: string }>;
+    const entries = db
+      .prepare('SELECT entity, action FROM audit_entry WHERE seq > ? ORDER BY seq')
+      .all(before) as Array<{ entity: string; action: string }>;
     expect(entries.filter((e) => e.entity === 'spec_item')).toHaveLength(14);
-    const sigs = db.prepare("SELECT meaning, entity, comment, user_id FROM signature WHERE entity = 'spec_table_confirmation'").all();
+    const sigs = db
+      .prepare("SELECT meaning, entity, comment, user_id FROM signature WHERE entity = 'spec_table_confirmation'")
+      .all();
     expect(sigs).toEqual([
-      expect.objectContaining({ meaning: 'values_confirmed', user_id: 'qa.chen', comment: expect.stringContaining('GB 10765-2021 表 2') }),
+      expect.objectContaining({
+        meaning: 'values_confirmed',
+        user_id: 'qa.chen',
+        comment: expect.stringContaining('GB 10765-2021 表 2'),
+      }),
     ]);
     const rec = db.prepare('SELECT standard, edition, table_no, item_count FROM spec_table_confirmation').get();
     expect(rec).toEqual({ standard: 'GB 10765', edition: '2021', table_no: '表 2', item_count: 14 });
@@ -147,19 +183,29 @@ describe('specification tables confirmed with one signature', () => {
       confirmed_by: 'qa.chen',
       confirmed_at: 1,
     };
-    expect(() => svc.ledger.write({ id: 'qa.chen', name: 'User qa.chen' }, (w) => void w.create(C.specTableConfirmation, fields))).toThrow(
-      /signature_required/,
-    );
+    expect(() =>
+      svc.ledger.write({ id: 'qa.chen', name: 'User qa.chen' }, (w) => void w.create(C.specTableConfirmation, fields)),
+    ).toThrow(/signature_required/);
     expect(svc.ledger.head().seq).toBe(head);
 
     const dbId = svc.ledger.getDatabaseId()!;
     const anchor = () => app.core.anchors.read(dbId);
     expect((await verifyFile(app.core.dbFile, { skewMs: SKEW_MS, anchor: anchor() })).findings).toEqual([]);
-    const [seq] = appendAsInsider({ file: app.core.dbFile, key: app.core.key, anchors: app.core.anchors, dbId }, { id: 'qa.chen', name: 'User qa.chen' }, () => [
-      { entity: 'spec_table_confirmation', action: 'create', row: { id: 'forged-confirmation', rev: 1, retired: 0, ...fields } },
-    ]);
+    const [seq] = appendAsInsider(
+      { file: app.core.dbFile, key: app.core.key, anchors: app.core.anchors, dbId },
+      { id: 'qa.chen', name: 'User qa.chen' },
+      () => [
+        {
+          entity: 'spec_table_confirmation',
+          action: 'create',
+          row: { id: 'forged-confirmation', rev: 1, retired: 0, ...fields },
+        },
+      ],
+    );
     const found = (await verifyFile(app.core.dbFile, { skewMs: SKEW_MS, anchor: anchor() })).findings;
-    expect(found.map((f) => [f.kind, f.seq, f.entity, f.id])).toEqual([['signature_missing', seq, 'spec_table_confirmation', 'forged-confirmation']]);
+    expect(found.map((f) => [f.kind, f.seq, f.entity, f.id])).toEqual([
+      ['signature_missing', seq, 'spec_table_confirmation', 'forged-confirmation'],
+    ]);
     expect(found[0]!.detail).toMatch(/spec\.table_confirm/);
   }, 120_000);
 });

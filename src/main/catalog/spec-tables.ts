@@ -69,7 +69,8 @@ export class SpecTableConfirmations {
               valuesHash: last.values_hash,
               statement: last.statement,
               confirmedBy: last.confirmed_by,
-              confirmedByName: this.identity.signaturesFor('spec_table_confirmation', last.id)[0]?.printed_name ?? last.confirmed_by,
+              confirmedByName:
+                this.identity.signaturesFor('spec_table_confirmation', last.id)[0]?.printed_name ?? last.confirmed_by,
               confirmedAt: new Date(last.confirmed_at).toISOString(),
             }
           : null,
@@ -84,17 +85,32 @@ export class SpecTableConfirmations {
    */
   async confirm(
     signerId: string,
-    input: { versionId: string; standard: string; table: string; itemIds: readonly string[]; comment?: string | undefined },
+    input: {
+      versionId: string;
+      standard: string;
+      table: string;
+      itemIds: readonly string[];
+      comment?: string | undefined;
+    },
     password: string,
   ): Promise<{ confirmationId: string }> {
     const check = () => {
       const v = this.ledger.get(C.specVersion, input.versionId);
       if (!v) fail('not_found', { entity: 'spec_version', id: input.versionId });
       if (v['status'] !== 'draft')
-        fail('record_locked', { entity: 'spec_version', id: input.versionId, status: v['status'] }, 'errors.spec_not_draft');
+        fail(
+          'record_locked',
+          { entity: 'spec_version', id: input.versionId, status: v['status'] },
+          'errors.spec_not_draft',
+        );
       const rows = this.q.items(input.versionId);
       const group = specTables(rows.map((r) => ({ ...itemFromRow(r), row: r }))).find((t) => sameTable(t, input));
-      if (!group) fail('not_found', { entity: 'spec_table', standard: input.standard, table: input.table }, 'errors.spec_table_unknown');
+      if (!group)
+        fail(
+          'not_found',
+          { entity: 'spec_table', standard: input.standard, table: input.table },
+          'errors.spec_table_unknown',
+        );
       const ids = group.items.map((i) => i.row.id);
       const compared = new Set(input.itemIds);
       if (ids.length !== compared.size || ids.some((id) => !compared.has(id)))
@@ -135,7 +151,12 @@ export class SpecTableConfirmations {
         );
       }
       const comment = input.comment ? `${statement}。${input.comment}` : statement;
-      this.identity.sign(w, signer, { def: C.specTableConfirmation, id: rec.id }, { meaning: 'values_confirmed', comment });
+      this.identity.sign(
+        w,
+        signer,
+        { def: C.specTableConfirmation, id: rec.id },
+        { meaning: 'values_confirmed', comment },
+      );
       return { confirmationId: rec.id };
     });
   }

@@ -64,10 +64,20 @@ export function auditFacts(rows: readonly EntryRow[]): AuditFact[] {
     };
   };
   rows.forEach((r, i) => byId.set(`${r.entity}|${r.entity_id}`, own(r.entity, contents[i]!)));
-  const resultKeys = (id: unknown): BusinessKeys | undefined => (typeof id === 'string' ? byId.get(`test_result|${id}`) : undefined);
-  const sampleKeys = (id: unknown): BusinessKeys | undefined => (typeof id === 'string' ? byId.get(`sample|${id}`) : undefined);
+  const resultKeys = (id: unknown): BusinessKeys | undefined =>
+    typeof id === 'string' ? byId.get(`test_result|${id}`) : undefined;
+  const sampleKeys = (id: unknown): BusinessKeys | undefined =>
+    typeof id === 'string' ? byId.get(`sample|${id}`) : undefined;
   const merge = (a: BusinessKeys, b: BusinessKeys | undefined): BusinessKeys =>
-    b ? { lot: a.lot ?? b.lot, sample: a.sample ?? b.sample, itemCode: a.itemCode ?? b.itemCode, itemZh: null, itemEn: null } : a;
+    b
+      ? {
+          lot: a.lot ?? b.lot,
+          sample: a.sample ?? b.sample,
+          itemCode: a.itemCode ?? b.itemCode,
+          itemZh: null,
+          itemEn: null,
+        }
+      : a;
   const withNames = (k: BusinessKeys): BusinessKeys => {
     const n = k.itemCode ? names.get(k.itemCode) : undefined;
     return { ...k, itemZh: n?.zh ?? null, itemEn: n?.en ?? null };
@@ -116,7 +126,11 @@ export interface LotAuditSummary extends ExceptionSummary {
  * The summary of exceptions among the entries a review covers (`toReview`: the unreviewed ones),
  * classified with the whole scope as context (a change is judged against the content before it).
  */
-export function lotAuditSummary(lotCode: string, rows: readonly EntryRow[], toReview: ReadonlySet<number>): LotAuditSummary {
+export function lotAuditSummary(
+  lotCode: string,
+  rows: readonly EntryRow[],
+  toReview: ReadonlySet<number>,
+): LotAuditSummary {
   const facts = auditFacts(rows).filter((f) => toReview.has(f.seq));
   const s = summariseExceptions(facts);
   // Bound by the lot's own entries (not the ledger head): work elsewhere in the plant does not change it.

@@ -46,7 +46,9 @@ export function standardEdition(standard: string): { standard: string; edition: 
 }
 
 /** A value still to be entered from the official text: no limit in the item. */
-export function hasNoValue(i: Pick<SpecItem, 'limit_form' | 'min' | 'max' | 'target' | 'm' | 'big_m' | 'n' | 'c'>): boolean {
+export function hasNoValue(
+  i: Pick<SpecItem, 'limit_form' | 'min' | 'max' | 'target' | 'm' | 'big_m' | 'n' | 'c'>,
+): boolean {
   switch (i.limit_form) {
     case 'range':
       return i.min === null && i.max === null;

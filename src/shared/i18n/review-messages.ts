@@ -6,7 +6,8 @@
 export const reviewMessagesEn = {
   errors: {
     spec_table_unknown: 'This specification has no such table.',
-    spec_table_stale: 'The table changed since it was shown (a value added, removed or moved): compare it again before confirming.',
+    spec_table_stale:
+      'The table changed since it was shown (a value added, removed or moved): compare it again before confirming.',
     spec_table_without_value: 'These values are still missing; enter them from the official text first: {{items}}.',
     audit_summary_stale: 'The summary of exceptions changed since it was shown: read it again before signing.',
   },
@@ -31,7 +32,8 @@ export const reviewMessagesEn = {
     enterFirst: '{{count}} values still missing; enter them from the official text first: {{items}}',
     statement:
       'I compared the {{count}} values of {{standard}} (edition {{edition}}) {{table}} with the official text, value by value: they agree.',
-    meaning: 'Your signature confirms every value of this table and names the standard, edition, table and number of values compared.',
+    meaning:
+      'Your signature confirms every value of this table and names the standard, edition, table and number of values compared.',
     done: 'Confirmed {{standard}} {{table}} ({{count}} values).',
     noTable: 'text (no table)',
     packNote:
@@ -63,7 +65,8 @@ export const reviewMessagesEn = {
     },
     sentences: {
       change_after_entry: '{{time}} {{who}} changed the {{field}} of {{subject}}: {{from}} → {{to}}',
-      change_after_entry_verdict_changed: '{{time}} {{who}} changed the verdict of {{subject}} before submission: {{from}} → {{to}}',
+      change_after_entry_verdict_changed:
+        '{{time}} {{who}} changed the verdict of {{subject}} before submission: {{from}} → {{to}}',
       overwrite: '{{time}} {{who}} overwrote the instrument reading {{from}} of {{subject}} with a typed value',
       reopening: '{{time}} {{who}} reopened {{subject}} ({{from}} → {{to}})',
       reopening_returned: '{{time}} {{who}} returned {{subject}} to the analyst',
@@ -76,7 +79,8 @@ export const reviewMessagesEn = {
       override: '{{time}} {{who}} signed an exception ({{record}}): {{to}}',
       late_entry: '{{time}} {{who}} recorded {{subject}} late: {{field}} {{to}}, {{hours}} h before it was entered',
       instrument_flag: '{{time}} {{subject}}: the instrument reading was flagged ({{to}})',
-      instrument_flag_result_flagged: '{{time}} {{subject}}: measured on an instrument that then failed its check or calibration',
+      instrument_flag_result_flagged:
+        '{{time}} {{subject}}: measured on an instrument that then failed its check or calibration',
     },
   },
   auditFields: {
@@ -190,7 +194,8 @@ export const reviewMessagesZh: typeof reviewMessagesEn = {
     meaning: '您的签名确认本表每一个数值，并记录所核对的标准、版本、表号和数值个数。',
     done: '已确认 {{standard}} {{table}}（{{count}} 项）。',
     noTable: '正文（不在表中）',
-    packNote: '{{standard}} 模板。本系统没有官方标准文本：批准前请逐表与官方文本核对「未核实」的数值，并按官方文本录入「缺失」的数值。',
+    packNote:
+      '{{standard}} 模板。本系统没有官方标准文本：批准前请逐表与官方文本核对「未核实」的数值，并按官方文本录入「缺失」的数值。',
   },
   auditWords: {
     summaryTitle: '异常汇总',

@@ -95,7 +95,13 @@ function becomes(f: AuditFact, field: string, values: readonly unknown[]): boole
 /** The exceptions one entry raises (several kinds may apply: a correction that reopens a result). */
 export function classifyFact(f: AuditFact, opts: { lateAfterMs?: number } = {}): AuditException[] {
   const out: AuditException[] = [];
-  const add = (kind: ExceptionKind, field: string | null, from: unknown, to: unknown, detail: string | null = null): void => {
+  const add = (
+    kind: ExceptionKind,
+    field: string | null,
+    from: unknown,
+    to: unknown,
+    detail: string | null = null,
+  ): void => {
     out.push({
       kind,
       seq: f.seq,
@@ -115,9 +121,17 @@ export function classifyFact(f: AuditFact, opts: { lateAfterMs?: number } = {}):
 
   if (f.corrected) {
     // A correction is reported as such (not also as the reopening or change it consists of).
-    const field = before ? (RESULT_DATA.find((k) => changed(f, k)) ?? Object.keys(after).find((k) => k !== 'rev' && changed(f, k)) ?? null) : null;
+    const field = before
+      ? (RESULT_DATA.find((k) => changed(f, k)) ?? Object.keys(after).find((k) => k !== 'rev' && changed(f, k)) ?? null)
+      : null;
     const recalculated = f.entity === 'test_result' && (after['calculated'] === 1 || after['calculated'] === true);
-    add('correction', field, field && before ? before[field] : null, field ? after[field] : null, recalculated ? 'recalculated' : null);
+    add(
+      'correction',
+      field,
+      field && before ? before[field] : null,
+      field ? after[field] : null,
+      recalculated ? 'recalculated' : null,
+    );
   }
 
   switch (f.corrected ? '' : f.entity) {
@@ -127,7 +141,8 @@ export function classifyFact(f: AuditFact, opts: { lateAfterMs?: number } = {}):
       // What the analyst measured (not the reported value or verdict a recalculation moves as
       // other items are entered: that is the normal course; a failing verdict turned is a
       // verdict_change of its own). Calculated items change only by recalculation.
-      const hadValue = text(before['value']) !== null || text(before['replicates']) !== null || text(before['unit_values']) !== null;
+      const hadValue =
+        text(before['value']) !== null || text(before['replicates']) !== null || text(before['unit_values']) !== null;
       const calculated = after['calculated'] === 1 || after['calculated'] === true;
       if (hadValue && !calculated) {
         // A first value computed from saved replicates is no change (it was null).
@@ -136,7 +151,11 @@ export function classifyFact(f: AuditFact, opts: { lateAfterMs?: number } = {}):
       }
       if (becomes(f, 'status', ['invalidated'])) add('invalidation', 'status', before['status'], 'invalidated');
       else if (becomes(f, 'status', ['returned'])) add('reopening', 'status', before['status'], 'returned', 'returned');
-      else if (changed(f, 'status') && ['submitted', 'reviewed'].includes(String(before['status'])) && after['status'] === 'entered')
+      else if (
+        changed(f, 'status') &&
+        ['submitted', 'reviewed'].includes(String(before['status'])) &&
+        after['status'] === 'entered'
+      )
         add('reopening', 'status', before['status'], after['status'], 'reopened');
       break;
     }
@@ -153,7 +172,8 @@ export function classifyFact(f: AuditFact, opts: { lateAfterMs?: number } = {}):
         add('reopening', 'status', before['status'], after['status'], 'sample_reopened');
       break;
     case 'oos_investigation':
-      if (becomes(f, 'status', ['invalidated'])) add('invalidation', 'status', before?.['status'], 'invalidated', 'oos_invalidated');
+      if (becomes(f, 'status', ['invalidated']))
+        add('invalidation', 'status', before?.['status'], 'invalidated', 'oos_invalidated');
       break;
     case 'instrument_capture':
       if (becomes(f, 'status', ['typed_over']))
@@ -193,7 +213,10 @@ export interface ExceptionSummary {
 }
 
 /** The exceptions of a list of entries, by sequence then kind order. */
-export function summariseExceptions(facts: readonly AuditFact[], opts: { lateAfterMs?: number } = {}): ExceptionSummary {
+export function summariseExceptions(
+  facts: readonly AuditFact[],
+  opts: { lateAfterMs?: number } = {},
+): ExceptionSummary {
   const all = [...facts]
     .sort((a, b) => a.seq - b.seq)
     .flatMap((f) => classifyFact(f, opts))
@@ -207,7 +230,13 @@ export function summariseExceptions(facts: readonly AuditFact[], opts: { lateAft
     if (prev && e.seq - lastSeq <= 1 && sameAct(prev, e)) {
       lastSeq = e.seq;
       if (fieldRank(e.field) < fieldRank(prev.field))
-        exceptions[exceptions.length - 1] = { ...e, kind: prev.kind, seq: prev.seq, reason: prev.reason, detail: prev.detail };
+        exceptions[exceptions.length - 1] = {
+          ...e,
+          kind: prev.kind,
+          seq: prev.seq,
+          reason: prev.reason,
+          detail: prev.detail,
+        };
       continue;
     }
     lastSeq = e.seq;
@@ -226,7 +255,10 @@ function fieldRank(field: string | null): number {
 
 /** Two exceptions of one act: the same record, person and moment, consecutive entries, the same kind (or a change that is part of a correction). */
 function sameAct(a: AuditException, b: AuditException): boolean {
-  const kinds = a.kind === b.kind ? ['correction', 'change_after_entry'].includes(a.kind) : a.kind === 'correction' && b.kind === 'change_after_entry';
+  const kinds =
+    a.kind === b.kind
+      ? ['correction', 'change_after_entry'].includes(a.kind)
+      : a.kind === 'correction' && b.kind === 'change_after_entry';
   return (
     kinds &&
     a.entity === b.entity &&

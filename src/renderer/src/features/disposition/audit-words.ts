@@ -35,7 +35,13 @@ export function auditValue(t: TFunction, entity: string, field: string, v: strin
   if (v === null || v === '') return '—';
   if ((/_at$/.test(field) || field === 'at') && EPOCH.test(v)) return formatTime(new Date(Number(v)).toISOString());
   if (v === 'true' || v === 'false') return t(v === 'true' ? 'auditWords.yes' : 'auditWords.no');
-  if (/^(is_|in_|required_|must_)/.test(field) || field === 'retired' || field === 'flagged' || field === 'stable' || field === 'calculated')
+  if (
+    /^(is_|in_|required_|must_)/.test(field) ||
+    field === 'retired' ||
+    field === 'flagged' ||
+    field === 'stable' ||
+    field === 'calculated'
+  )
     if (v === '0' || v === '1') return t(v === '1' ? 'auditWords.yes' : 'auditWords.no');
   const dict = valueKey(entity, field);
   if (dict) return t(`${dict}.${v}`, { defaultValue: v });
@@ -60,7 +66,11 @@ export function auditField(t: TFunction, field: string): string {
 /** What a record is, by its business keys: "样品 S260307-0001 · 蛋白质", "批次 FG-…". */
 export function subjectOf(t: TFunction, lang: string, k: Keys): string {
   const item = k.itemCode ? ((lang.startsWith('zh') ? k.itemZh : k.itemEn) ?? k.itemCode) : null;
-  const where = k.sample ? t('auditWords.sample', { code: k.sample }) : k.lot ? t('auditWords.lot', { code: k.lot }) : null;
+  const where = k.sample
+    ? t('auditWords.sample', { code: k.sample })
+    : k.lot
+      ? t('auditWords.lot', { code: k.lot })
+      : null;
   return [where, item].filter((p): p is string => !!p).join(' · ') || t('auditWords.record');
 }
 
@@ -76,7 +86,9 @@ export function exceptionSentence(t: TFunction, lang: string, e: AuditException)
       ? `auditWords.sentences.${e.kind}_${e.detail}`
       : `auditWords.sentences.${e.kind}`;
   const hours =
-    e.kind === 'late_entry' && e.to && EPOCH.test(e.to) ? Math.round((Date.parse(e.at) - Number(e.to)) / 3_600_000) : null;
+    e.kind === 'late_entry' && e.to && EPOCH.test(e.to)
+      ? Math.round((Date.parse(e.at) - Number(e.to)) / 3_600_000)
+      : null;
   const base = t(key, {
     who: e.actorName,
     time: formatTime(e.at),
@@ -92,4 +104,13 @@ export function exceptionSentence(t: TFunction, lang: string, e: AuditException)
 }
 
 /** Fields of the full list that are machinery, not record content (signature keys, hashes, revision). */
-export const MACHINE_FIELDS: ReadonlySet<string> = new Set(['key_id', 'head_seq', 'head_hash', 'sig', 'record_hash', 'hash', 'rev', 'tz']);
+export const MACHINE_FIELDS: ReadonlySet<string> = new Set([
+  'key_id',
+  'head_seq',
+  'head_hash',
+  'sig',
+  'record_hash',
+  'hash',
+  'rev',
+  'tz',
+]);

@@ -38,7 +38,13 @@ export function SpecTablesPanel({ view, canConfirm }: { view: SpecVersionView; c
         </Table.Thead>
         <Table.Tbody>
           {view.tables.map((tb) => (
-            <TableRow key={`${tb.standard}|${tb.table}`} view={view} table={tb} canConfirm={canConfirm} onConfirm={setConfirming} />
+            <TableRow
+              key={`${tb.standard}|${tb.table}`}
+              view={view}
+              table={tb}
+              canConfirm={canConfirm}
+              onConfirm={setConfirming}
+            />
           ))}
         </Table.Tbody>
       </Table>
@@ -134,7 +140,15 @@ function TableRow({
   );
 }
 
-function ConfirmDialog({ view, table: tb, onClose }: { view: SpecVersionView; table: SpecTableView; onClose: () => void }) {
+function ConfirmDialog({
+  view,
+  table: tb,
+  onClose,
+}: {
+  view: SpecVersionView;
+  table: SpecTableView;
+  onClose: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const items = view.items.filter((i) => tb.itemIds.includes(i.id));
