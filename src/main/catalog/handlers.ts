@@ -51,6 +51,12 @@ export function catalogHandlers(use: () => CatalogHandlerDeps): HandlersOf<'cata
       await d.specs.approve(actorOf(ctx).id, versionId, signature, d.clock());
       return d.specs.view(versionId);
     },
+    'specs.confirmTable': async ({ versionId, standard, table, itemIds, signature }, ctx) => {
+      expectMeaning(signature.meaning, 'values_confirmed');
+      const d = use();
+      await d.specs.tables.confirm(actorOf(ctx).id, { versionId, standard, table, itemIds, comment: signature.comment }, signature.password);
+      return d.specs.view(versionId);
+    },
     'specs.diff': ({ fromVersionId, toVersionId }) => specs().diff(fromVersionId, toVersionId),
     'specs.export': ({ versionId }) => specs().export(versionId),
     'specs.effective': ({ subjectKind, subjectId, date }) => specs().effective(subjectKind, subjectId, date),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Readiness, forwardSchema } from '../../shared/contract/channels/disposition';
+import type { AuditSummaryView, Readiness, forwardSchema } from '../../shared/contract/channels/disposition';
 import { AppErrorException, appError, fail, type AppError } from '../../shared/contract/errors';
 import { QuantityDecimal } from '../../shared/domain/units';
 import { permissionsOf, type Role, type SignatureMeaning } from '../../shared/domain/roles';
@@ -111,8 +111,15 @@ export class DispositionService {
     comment: string,
     password: string,
     meaning: SignatureMeaning,
+    summaryHash?: string,
   ): Promise<{ ok: true }> {
-    return this.audit.auditReview(signerId, lotCode, throughSeq, comment, password, meaning);
+    return this.audit.auditReview(signerId, lotCode, throughSeq, comment, password, meaning, summaryHash);
+  }
+
+  /** The summary of exceptions of the lot's audit trail not yet reviewed (issue 22 §5). */
+  auditSummary(lotCode: string): AuditSummaryView {
+    const s = this.audit.summary(lotCode);
+    return { ...s, exceptions: s.exceptions.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) };
   }
 
   // ------------------------------------------------------------------ readiness

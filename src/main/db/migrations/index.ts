@@ -14,6 +14,7 @@ import { sql as m0013 } from './0013-instrument-records-and-control';
 import { sql as m0014 } from './0014-testing-controls';
 import { sql as m0015 } from './0015-intake-clauses-and-release-evidence';
 import { sql as m0017 } from './0017-company';
+import { sql as m0018 } from './0018-spec-tables-and-audit-summary';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -43,4 +44,5 @@ export const migrations: readonly Migration[] = [
   { id: '0014', name: 'testing-controls', sql: m0014 },
   { id: '0015', name: 'intake-clauses-and-release-evidence', sql: m0015 },
   { id: '0017', name: 'company', sql: m0017 },
+  { id: '0018', name: 'spec-tables-and-audit-summary', sql: m0018 },
 ];

@@ -24,6 +24,9 @@ export interface AuditReviewRow {
   comment: string;
   reviewed_by: string;
   reviewed_at: number;
+  /** Migration 0018: the summary of exceptions the signature attests (null on older reviews). */
+  summary_hash: string | null;
+  summary_counts: string | null;
 }
 
 export type EntryRow = ScopeEntryRow;

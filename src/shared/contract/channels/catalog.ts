@@ -143,6 +143,33 @@ export const specProblemSchema = z.object({
 });
 export type SpecProblem = z.infer<typeof specProblemSchema>;
 
+/** One table of a specification as compared with the official text (issue 22 §4). */
+export const specTableView = z.object({
+  standard: z.string(),
+  table: z.string(),
+  itemIds: z.array(z.string()),
+  count: z.number().int(),
+  confirmed: z.number().int(),
+  unverified: z.number().int(),
+  missing: z.number().int(),
+  /** Values still to be entered from the official text (no limit yet): the table cannot be confirmed. */
+  withoutValue: z.number().int(),
+  lastConfirmation: z
+    .object({
+      id: z.string(),
+      edition: z.string(),
+      itemCount: z.number().int(),
+      valuesHash: z.string(),
+      statement: z.string(),
+      confirmedBy: z.string(),
+      /** The printed name of the signature. */
+      confirmedByName: z.string(),
+      confirmedAt: z.string(),
+    })
+    .nullable(),
+});
+export type SpecTableView = z.infer<typeof specTableView>;
+
 export const specVersionView = z.object({
   id: z.string(),
   specId: z.string(),
@@ -164,6 +191,8 @@ export const specVersionView = z.object({
   flagged: z.array(z.object({ itemId: z.string(), code: z.string(), verification: z.enum(verificationStates) })),
   problems: z.array(specProblemSchema),
   signatures: z.array(signatureViewSchema),
+  /** The tables its values come from (items grouped by standard and table). */
+  tables: z.array(specTableView),
 });
 export type SpecVersionView = z.infer<typeof specVersionView>;
 
@@ -289,6 +318,23 @@ export const catalogChannels = {
   /** Approval by a QA manager with an e-signature (meaning `approved`). */
   'specs.approve': channel({
     input: z.object({ versionId: z.string().min(1).max(80), signature: signatureInputSchema }),
+    output: specVersionView,
+    access: 'specs.approve',
+    writes: true,
+  }),
+  /**
+   * Confirms every value of one table of a draft at once, after the QA manager compared it with
+   * the official text: one personal signature (`values_confirmed`) naming the standard, edition,
+   * table and number of values. `itemIds`: the values compared (a changed table is refused).
+   */
+  'specs.confirmTable': channel({
+    input: z.object({
+      versionId: z.string().min(1).max(80),
+      standard: z.string().trim().min(1).max(60),
+      table: z.string().trim().min(1).max(20),
+      itemIds: z.array(z.string().min(1).max(80)).min(1).max(400),
+      signature: signatureInputSchema,
+    }),
     output: specVersionView,
     access: 'specs.approve',
     writes: true,

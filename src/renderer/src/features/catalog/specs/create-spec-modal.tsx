@@ -20,7 +20,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../core/api/client';
 import { fieldErrors } from '../../../core/api/errors';
-import { useCall, useMutationCall } from '../../../core/api/hooks';
+import { callKey, useCall, useMutationCall } from '../../../core/api/hooks';
 import { ErrorAlert } from '../../../ui/error-alert';
 import { navigate } from '../../../core/router';
 import { validateRequired } from '../../../ui/validators';
@@ -124,6 +124,8 @@ function CreateSpecForm({ subject, onClose }: { subject: SpecSubject; onClose: (
       {
         onSuccess: (view) => {
           notifications.show({ color: 'green', message: t('createSpec.created', { code: view.specCode }) });
+          // The editor opens on the view just returned (no second round trip for the same 50-odd items).
+          qc.setQueryData(callKey('specs.get', { versionId: view.id }), view);
           void qc.invalidateQueries({ queryKey: ['specs.list'] });
           onClose();
           navigate(`/specs/version/${view.id}`);
