@@ -45,6 +45,12 @@ export const C = {
     // Migration 0014: the reporting rule (docs/ledger.md §5.1).
     added: ['reporting'],
   }),
+  /** Migration 0019: the plant's production lines (issue 22 §1). */
+  productionLine: defineEntity({
+    name: 'production_line',
+    table: 'production_line',
+    columns: ['code', 'name_zh', 'name_en', 'site', 'active'],
+  }),
 } as const;
 
 export type CatalogRow = Row;
