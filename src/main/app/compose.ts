@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { IdentityService, SessionManager, SettingsService, signatureReads } from '../identity';
-import { CatalogService, SpecService, catalogReads } from '../catalog';
+import { CatalogService, CompanyService, SpecService, catalogReads } from '../catalog';
 import { CoaService, DispositionService, type LedgerHealth } from '../disposition';
 import { DocumentsService, type PdfPrinter } from '../documents';
 import { EnvService } from '../environment';
@@ -26,6 +26,8 @@ export interface Services {
   sessions: SessionManager;
   catalog: CatalogService;
   specs: SpecService;
+  /** The company the documents name (issue 22 §3). */
+  company: CompanyService;
   /** The lot controls every path shares: go-live date, holds, recalls, decision standing (issue 19). */
   controls: LotControls;
   lots: LotsService;
@@ -111,6 +113,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const identity = new IdentityService(ledger, settings);
   const sessions = new SessionManager(identity, settings);
   const catalog = new CatalogService(ledger);
+  const company = new CompanyService(ledger);
   // The reads each capability offers the others (issue 21: no capability reads another's tables;
   // it asks the owner). Read-only, statements prepared on first use; passed as constructor dependencies.
   const reads = {
@@ -212,6 +215,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     sessions,
     catalog,
     specs,
+    company,
     controls,
     lots,
     samples,

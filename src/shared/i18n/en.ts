@@ -162,6 +162,8 @@ const en = {
     spec_item_code_taken: 'Another item of this specification already uses the code {{code}}.',
     spec_subject_mismatch: 'The file or pack is meant for a {{expected}}, not for this record.',
     spec_document_invalid: 'The specification file is not valid; nothing was imported. See the problems listed below.',
+    company_stamp_invalid: 'The stamp image is not a readable PNG or JPEG (or its size is not between 16 and 4000 pixels). Nothing was saved.',
+    company_stamp_too_large: 'The stamp image is larger than {{max}} KB. Nothing was saved; use a smaller PNG or JPEG.',
   },
   zod: {
     invalid_type: 'This value has the wrong type.',
@@ -180,6 +182,9 @@ const en = {
     date_format: 'Enter a date as YYYY-MM-DD.',
     decimal_string: 'Enter a decimal number with a dot, e.g. 0.45 (no unit, no comma).',
     item_code: 'Use lower-case letters, digits and underscore, starting with a letter (e.g. vitamin_a).',
+    sc_number: 'Enter the food production licence number as on the licence: SC followed by 14 digits (e.g. SC10664010012345).',
+    stamp_too_large: 'The stamp image is larger than 256 KB. Use a smaller PNG or JPEG.',
+    stamp_base64: 'The stamp image could not be read. Choose the file again.',
   },
   validation: {
     required: 'Required.',
@@ -304,6 +309,7 @@ const en = {
     settings: 'Settings',
     backup: 'Backup',
     noAccess: 'Your roles do not include administration.',
+    company: 'Company',
   },
   users: {
     create: 'Create user',
@@ -4085,6 +4091,30 @@ const en = {
       some: 'Ready: {{ready}} · blocked: {{blocked}}',
       open: 'Open the release queue',
     },
+  },
+  company: {
+    intro:
+      'The company named on certificates of analysis and the other documents the plant hands out. Every change is kept in the audit trail with your reason.',
+    none: 'No company has been set yet: certificates print no company header until an administrator fills this in.',
+    name: 'Company name (as on the licence)',
+    nameEn: 'Company name in English (optional)',
+    scNumber: 'Food production licence number (SC)',
+    scNumberHelp: 'SC followed by 14 digits, as printed on the 食品生产许可证.',
+    address: 'Address',
+    stamp: 'Stamp image (optional)',
+    stampHelp: 'PNG or JPEG, at most 256 KB; printed in the stamp area of certificates. The original stamp is still applied on paper where the customer requires it.',
+    stampChoose: 'Choose an image',
+    stampRemove: 'Remove the stamp image',
+    stampCurrent: 'Current stamp image ({{kb}} KB, SHA-256 {{sha}}…)',
+    stampNone: 'No stamp image.',
+    stampNew: 'New image: {{name}} ({{kb}} KB)',
+    stampWillRemove: 'The stamp image will be removed when you save.',
+    stampType: 'Only PNG or JPEG images.',
+    updated: 'Last changed {{at}} by {{by}}.',
+    reason: 'Reason for the change',
+    save: 'Save company',
+    saved: 'Company saved.',
+    readOnly: 'Only an administrator changes the company.',
   },
 } as const;
 
