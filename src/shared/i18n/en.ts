@@ -4118,6 +4118,43 @@ const en = {
     saved: 'Company saved.',
     readOnly: 'Only an administrator changes the company.',
   },
+  emptyStates: {
+    lots: {
+      title: 'There are no lots yet.',
+      who: 'The lab does not create lots: production does (starting a production batch, or recording a delivery or a raw milk tanker), or they come from the ERP import.',
+      production: 'Start the first production batch or record a delivery; with ERP data at hand, import its CSV files.',
+      lab: 'Once production has created a lot, scan its label at sample reception to register a sample. To have a lot created, ask production.',
+      admin: 'Lots are created by production. If nobody in production has an account yet, create one under People and roles first.',
+      other: 'Lots appear here once production creates them or the ERP data is imported.',
+      guide: 'Open the setup guide',
+    },
+    scan: {
+      unknown: 'No lot or sample has the code “{{code}}”.',
+      isSample: '“{{code}}” is a sample code, not a lot. Scan the lot’s label.',
+      hint: {
+        production: 'Check the barcode. A new delivery is recorded as a receipt first; a lot made here starts as a production batch; or import it from the ERP.',
+        lab: 'Check that the barcode was read completely. Lots are created by production or imported from the ERP; if this lot does not exist yet, ask production.',
+        other: 'Check that the barcode was read completely and is one of this plant’s lot or sample labels.',
+      },
+      action: {
+        receive: 'Record a receipt',
+        batch: 'Start a production batch',
+        import: 'Import from the ERP',
+      },
+    },
+    batch: {
+      title: 'Finishing a production batch needs a lot it can consume:',
+      material: 'the material is in the catalogue;',
+      materialLink: 'Materials (QA manager)',
+      supplier: 'its supplier is approved;',
+      supplierLink: 'Suppliers (QA manager)',
+      receipt: 'the delivery is recorded (in quarantine);',
+      receiptLink: 'Record a receipt (production)',
+      acceptance: 'QA has accepted that lot;',
+      acceptanceLink: 'Lots awaiting acceptance (QA manager)',
+      then: 'Then scan the accepted lot to consume it and enter the quantity produced. A lot not accepted is consumed only with a QA manager’s signed exception.',
+    },
+  },
   waiting: {
     title: 'Waiting for you',
     myTests: 'My tests',

@@ -32,6 +32,7 @@ import { KindLabel, LotLink, StatusBadge, lotHref, qty } from '../../ui/lot';
 import { contractAccepts, useContractForm } from '../../ui/contract-form';
 import type { ChannelInput } from '../../../../shared/contract';
 import { needsOverride, OverrideForm, type OverrideInput } from '../../ui/override-form';
+import { BatchNeeds } from './first-lot';
 
 /** Production batches (投料): start, consume lots by scan, finish with the quantity produced. */
 export function BatchesPage() {
@@ -550,9 +551,12 @@ function FinishStep({ batch }: { batch: BatchView }) {
         </Button>
       </Group>
       {batch.inputs.length === 0 ? (
-        <Text size="xs" c="dimmed" mt={4}>
-          {t('batches.finishNeedsInputs')}
-        </Text>
+        <>
+          <Text size="xs" c="dimmed" mt={4}>
+            {t('batches.finishNeedsInputs')}
+          </Text>
+          <BatchNeeds />
+        </>
       ) : null}
       <ErrorAlert error={finish.error} testId="finish-error" />
     </Paper>
