@@ -7,11 +7,13 @@ import {
   Group,
   Paper,
   Progress,
+  SimpleGrid,
   Stack,
-  Stepper,
   Table,
   Text,
+  ThemeIcon,
   Title,
+  UnstyledButton,
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SetupProgress, SetupStepKey } from '../../../../shared/contract/channels/home';
@@ -72,19 +74,45 @@ export function SetupGuidePage() {
           {t('guide.allDone')}
         </Alert>
       ) : null}
-      <Stepper active={index} onStepClick={go} size="sm" allowNextStepsSelect>
-        {guide.steps.map((s) => (
-          <Stepper.Step
+      <SimpleGrid cols={{ base: 2, md: 3, xl: 6 }} spacing="xs">
+        {guide.steps.map((s, i) => (
+          <UnstyledButton
             key={s.key}
-            label={t(`guide.steps.${s.key}.title`)}
-            description={t(`roles.${stepOwner[s.key]}`)}
-            color={s.done ? 'green' : s.skipped ? 'gray' : undefined}
-            completedIcon={s.done ? undefined : '–'}
+            onClick={() => go(i)}
             data-testid={`setup-step-${s.key}`}
             data-state={s.done ? 'done' : s.skipped ? 'skipped' : 'open'}
-          />
+            data-active={i === index || undefined}
+            p="xs"
+            style={{
+              borderRadius: 'var(--mantine-radius-md)',
+              border: `1px solid ${i === index ? 'var(--mantine-color-teal-5)' : 'var(--mantine-color-gray-3)'}`,
+              background: i === index ? 'var(--mantine-color-teal-0)' : undefined,
+            }}
+          >
+            <Group gap="xs" wrap="nowrap" align="flex-start">
+              <ThemeIcon
+                radius="xl"
+                size="md"
+                variant={s.done ? 'filled' : 'light'}
+                color={s.done ? 'green' : s.skipped ? 'gray' : 'orange'}
+              >
+                <Text size="xs" fw={700}>
+                  {s.done ? '✓' : s.skipped ? '–' : i + 1}
+                </Text>
+              </ThemeIcon>
+              <div>
+                <Text size="sm" fw={600} lh={1.3}>
+                  {t(`guide.steps.${s.key}.title`)}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {t(`roles.${stepOwner[s.key]}`)} ·{' '}
+                  {t(`guide.state.${s.done ? 'done' : s.skipped ? 'skipped' : 'open'}`)}
+                </Text>
+              </div>
+            </Group>
+          </UnstyledButton>
         ))}
-      </Stepper>
+      </SimpleGrid>
       <StepPanel
         step={step}
         progress={guide.progress}

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import {
   Anchor,
+  Autocomplete,
   Badge,
   Button,
   Group,
@@ -114,6 +115,8 @@ function StartBatch({ onStarted, onCancel }: { onStarted: () => void; onCancel: 
   const qc = useQueryClient();
   const products = useCall('catalog.products.list', {});
   const materials = useCall('catalog.materials.list', {});
+  // The plant's production lines (setup guide, migration 0019) are offered; another text is still accepted.
+  const lines = useCall('catalog.lines.list', {});
   const zh = i18n.language.startsWith('zh');
   const form = useContractForm<'batches.start', StartValues>('batches.start', {
     toInput: startInput,
@@ -174,10 +177,13 @@ function StartBatch({ onStarted, onCancel }: { onStarted: () => void; onCancel: 
             </Text>
           </div>
           <SimpleGrid cols={3}>
-            <TextInput
+            <Autocomplete
               label={t('batches.line')}
               description={t('batches.lineHelp')}
               withAsterisk
+              data={(lines.data ?? [])
+                .filter((l) => l.active && !l.retired)
+                .map((l) => l.code)}
               data-testid="batch-line"
               {...form.getInputProps('line')}
             />
