@@ -161,7 +161,7 @@ test('开工向导: from an empty database to a first lot, every role home, an u
   await editor.openApproval();
   await editor.sign(qa.newPassword);
   await expect(page.getByTestId('spec-status')).toHaveAttribute('data-status', 'approved');
-  await page.evaluate(() => (window.location.hash = '#/setup-guide?step=specification'));
+  await page.evaluate("window.location.hash = '#/setup-guide?step=specification'");
   await expect(page.getByTestId('setup-step-specification')).toHaveAttribute('data-state', 'done');
   await expect(page.getByTestId('setup-spec-row-IF-1')).toContainText('国食注字YP20180001');
   await shell.signOut();
@@ -186,7 +186,7 @@ test('开工向导: from an empty database to a first lot, every role home, an u
   await shot(page, 'first-day-batch-needs', 'zh-CN');
 
   // The first lot exists: every step of the guide is done.
-  await page.evaluate(() => (window.location.hash = '#/setup-guide'));
+  await page.evaluate("window.location.hash = '#/setup-guide'");
   await expect(page.getByTestId('setup-guide-complete')).toBeVisible();
   await expect(guide).toHaveAttribute('data-done', '6');
   await shot(page, 'first-day-guide-done', 'zh-CN');
