@@ -40,7 +40,8 @@ function invalidStamp(messageKey: string, details: Record<string, unknown> = {})
  */
 export function checkStampImage(mime: StampMime, bytes: Buffer): void {
   if (bytes.length === 0) invalidStamp('errors.company_stamp_invalid');
-  if (bytes.length > COMPANY_STAMP_MAX_BYTES) invalidStamp('errors.company_stamp_too_large', { max: COMPANY_STAMP_MAX_BYTES / 1024 });
+  if (bytes.length > COMPANY_STAMP_MAX_BYTES)
+    invalidStamp('errors.company_stamp_too_large', { max: COMPANY_STAMP_MAX_BYTES / 1024 });
   if (mime === 'image/png') {
     if (bytes.length < 33 || !bytes.subarray(0, 8).equals(PNG_MAGIC) || bytes.toString('latin1', 12, 16) !== 'IHDR') {
       invalidStamp('errors.company_stamp_invalid');
@@ -51,7 +52,14 @@ export function checkStampImage(mime: StampMime, bytes: Buffer): void {
     return;
   }
   const n = bytes.length;
-  if (n < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff || bytes[n - 2] !== 0xff || bytes[n - 1] !== 0xd9) {
+  if (
+    n < 4 ||
+    bytes[0] !== 0xff ||
+    bytes[1] !== 0xd8 ||
+    bytes[2] !== 0xff ||
+    bytes[n - 2] !== 0xff ||
+    bytes[n - 1] !== 0xd9
+  ) {
     invalidStamp('errors.company_stamp_invalid');
   }
 }
@@ -65,7 +73,11 @@ export function checkStampImage(mime: StampMime, bytes: Buffer): void {
 export class CompanyService {
   private readonly q: CompanyQueries;
 
-  constructor(private readonly ledger: Ledger) {
+  constructor(
+    private readonly ledger: Ledger,
+    /** A person's printed name by user id (identity, given by the composition root). */
+    private readonly personName: (userId: string) => string = (id) => id,
+  ) {
     this.q = companyQueries(ledger.db);
   }
 
@@ -109,7 +121,14 @@ export class CompanyService {
           ? kept.id
           : w.create(
               C.companyStamp,
-              { mime: image.mime, bytes: image.bytes.length, sha256: image.sha256, data: image.bytes.toString('base64'), added_by: actor.id, added_at: w.at },
+              {
+                mime: image.mime,
+                bytes: image.bytes.length,
+                sha256: image.sha256,
+                data: image.bytes.toString('base64'),
+                added_by: actor.id,
+                added_at: w.at,
+              },
               { reason: input.reason },
             ).id;
       }
@@ -137,9 +156,12 @@ export class CompanyService {
       nameEn: row.name_en,
       scNumber: row.sc_number,
       address: row.address,
-      stampImage: stamp ? { mime: stamp.mime, bytesBase64: stamp.data, sha256: stamp.sha256, bytes: stamp.bytes } : null,
+      stampImage: stamp
+        ? { mime: stamp.mime, bytesBase64: stamp.data, sha256: stamp.sha256, bytes: stamp.bytes }
+        : null,
       updatedAt: new Date(row.updated_at).toISOString(),
       updatedBy: row.updated_by,
+      updatedByName: this.personName(row.updated_by),
     };
   }
 }

@@ -3825,6 +3825,7 @@ const en = {
         record: 'Record',
         reason: 'Reason',
         changes: 'Changes',
+        times: 'Times',
       },
     },
     queueTitle: 'Release queue',

@@ -3752,6 +3752,7 @@ const zhCN: Messages = {
         record: '记录',
         reason: '原因',
         changes: '变更',
+        times: '时间',
       },
     },
     queueTitle: '放行队列',

@@ -224,7 +224,9 @@ export const companyView = z.object({
   address: z.string(),
   stampImage: z.object({ mime: z.enum(companyStampMimes), bytesBase64: z.string(), sha256: z.string(), bytes: z.number().int() }).nullable(),
   updatedAt: z.string(),
+  /** Who changed it last: user id and printed name. */
   updatedBy: z.string(),
+  updatedByName: z.string(),
 });
 export type CompanyView = z.infer<typeof companyView>;
 export const companyInput = z.object({

@@ -1,5 +1,17 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, FileInput, Group, Image, Paper, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  FileInput,
+  Group,
+  Image,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Textarea,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -42,10 +54,22 @@ export function CompanyTab() {
   const [preview, setPreview] = useState<string | null>(null);
   const form = useContractForm<'site.company.set', Values>('site.company.set', {
     initialValues: { name: '', nameEn: '', scNumber: '', address: '', reason: '', stamp: null, removeStamp: false },
-    toInput: (v) => ({ name: v.name, nameEn: v.nameEn || null, scNumber: v.scNumber, address: v.address, reason: v.reason }),
+    toInput: (v) => ({
+      name: v.name,
+      nameEn: v.nameEn || null,
+      scNumber: v.scNumber,
+      address: v.address,
+      reason: v.reason,
+    }),
     validate: {
       stamp: (f: File | null) =>
-        !f ? null : !isStampMime(f.type) ? t('company.stampType') : f.size > COMPANY_STAMP_MAX_BYTES ? t('zod.stamp_too_large') : null,
+        !f
+          ? null
+          : !isStampMime(f.type)
+            ? t('company.stampType')
+            : f.size > COMPANY_STAMP_MAX_BYTES
+              ? t('zod.stamp_too_large')
+              : null,
     },
   });
 
@@ -53,7 +77,15 @@ export function CompanyTab() {
   useEffect(() => {
     const c = company.data;
     if (c) {
-      setValues({ name: c.name, nameEn: c.nameEn ?? '', scNumber: c.scNumber, address: c.address, reason: '', stamp: null, removeStamp: false });
+      setValues({
+        name: c.name,
+        nameEn: c.nameEn ?? '',
+        scNumber: c.scNumber,
+        address: c.address,
+        reason: '',
+        stamp: null,
+        removeStamp: false,
+      });
       resetDirty();
     }
     // Only when the stored company changes, not on every keystroke.
@@ -73,7 +105,8 @@ export function CompanyTab() {
 
   const submit = form.onSubmit(async (v) => {
     let stampImage: { mime: StampMime; bytesBase64: string } | null | undefined;
-    if (v.stamp && isStampMime(v.stamp.type)) stampImage = { mime: v.stamp.type, bytesBase64: await fileToBase64(v.stamp) };
+    if (v.stamp && isStampMime(v.stamp.type))
+      stampImage = { mime: v.stamp.type, bytesBase64: await fileToBase64(v.stamp) };
     else if (v.removeStamp) stampImage = null;
     save.mutate(
       {
@@ -111,12 +144,23 @@ export function CompanyTab() {
           ) : null}
           {company.data ? (
             <Text size="xs" c="dimmed" data-testid="company-updated">
-              {t('company.updated', { at: formatTime(company.data.updatedAt), by: company.data.updatedBy })}
+              {t('company.updated', { at: formatTime(company.data.updatedAt), by: company.data.updatedByName })}
             </Text>
           ) : null}
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput label={t('company.name')} withAsterisk disabled={!canEdit} data-testid="company-name" {...form.getInputProps('name')} />
-            <TextInput label={t('company.nameEn')} disabled={!canEdit} data-testid="company-nameEn" {...form.getInputProps('nameEn')} />
+            <TextInput
+              label={t('company.name')}
+              withAsterisk
+              disabled={!canEdit}
+              data-testid="company-name"
+              {...form.getInputProps('name')}
+            />
+            <TextInput
+              label={t('company.nameEn')}
+              disabled={!canEdit}
+              data-testid="company-nameEn"
+              {...form.getInputProps('nameEn')}
+            />
             <TextInput
               label={t('company.scNumber')}
               description={t('company.scNumberHelp')}
@@ -126,7 +170,13 @@ export function CompanyTab() {
               data-testid="company-scNumber"
               {...form.getInputProps('scNumber')}
             />
-            <TextInput label={t('company.address')} withAsterisk disabled={!canEdit} data-testid="company-address" {...form.getInputProps('address')} />
+            <TextInput
+              label={t('company.address')}
+              withAsterisk
+              disabled={!canEdit}
+              data-testid="company-address"
+              {...form.getInputProps('address')}
+            />
           </SimpleGrid>
           <Stack gap={4}>
             <Text size="sm" fw={500}>
@@ -137,14 +187,24 @@ export function CompanyTab() {
             </Text>
             <Group align="flex-start">
               {preview || (currentSrc && !form.values.removeStamp) ? (
-                <Image src={preview ?? currentSrc} alt={t('company.stamp')} w={96} h={96} fit="contain" data-testid="company-stamp-preview" />
+                <Image
+                  src={preview ?? currentSrc}
+                  alt={t('company.stamp')}
+                  w={96}
+                  h={96}
+                  fit="contain"
+                  data-testid="company-stamp-preview"
+                />
               ) : null}
               <Stack gap={4}>
                 {current && !form.values.stamp ? (
                   <Text size="xs" data-testid="company-stamp-current">
                     {form.values.removeStamp
                       ? t('company.stampWillRemove')
-                      : t('company.stampCurrent', { kb: Math.ceil(current.bytes / 1024), sha: current.sha256.slice(0, 12) })}
+                      : t('company.stampCurrent', {
+                          kb: Math.ceil(current.bytes / 1024),
+                          sha: current.sha256.slice(0, 12),
+                        })}
                   </Text>
                 ) : !current && !form.values.stamp ? (
                   <Text size="xs" c="dimmed">
@@ -152,7 +212,12 @@ export function CompanyTab() {
                   </Text>
                 ) : null}
                 {form.values.stamp ? (
-                  <Text size="xs">{t('company.stampNew', { name: form.values.stamp.name, kb: Math.ceil(form.values.stamp.size / 1024) })}</Text>
+                  <Text size="xs">
+                    {t('company.stampNew', {
+                      name: form.values.stamp.name,
+                      kb: Math.ceil(form.values.stamp.size / 1024),
+                    })}
+                  </Text>
                 ) : null}
               </Stack>
             </Group>
@@ -171,7 +236,12 @@ export function CompanyTab() {
                   }}
                 />
                 {current && !form.values.stamp && !form.values.removeStamp ? (
-                  <Button variant="subtle" color="red" onClick={() => form.setFieldValue('removeStamp', true)} data-testid="company-stamp-remove">
+                  <Button
+                    variant="subtle"
+                    color="red"
+                    onClick={() => form.setFieldValue('removeStamp', true)}
+                    data-testid="company-stamp-remove"
+                  >
                     {t('company.stampRemove')}
                   </Button>
                 ) : null}
