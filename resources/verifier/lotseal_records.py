@@ -55,6 +55,7 @@ ENTITIES = [
     {"name": "spec_table_confirmation", "table": "spec_table_confirmation", "columns": ["version_id", "standard", "edition", "table_no", "item_count", "items", "values_hash", "statement", "confirmed_by", "confirmed_at"]},
     {"name": "company_profile", "table": "company_profile", "columns": ["name", "name_en", "sc_number", "address", "stamp_id", "updated_by", "updated_at"]},
     {"name": "company_stamp", "table": "company_stamp", "columns": ["mime", "bytes", "sha256", "data", "added_by", "added_at"]},
+    {"name": "production_line", "table": "production_line", "columns": ["code", "name_zh", "name_en", "site", "active"]},
     {"name": "lot", "table": "lot", "columns": ["code", "kind", "item_code", "item_name", "quantity", "unit", "lot_date", "supplier_code", "supplier_lot", "expiry_date", "location", "status", "origin", "receipt_id", "batch_id"], "signed": ["code", "kind", "item_code", "quantity", "unit", "lot_date", "supplier_code", "supplier_lot", "expiry_date"]},
     {"name": "receipt", "table": "receipt", "columns": ["kind", "lot_code", "supplier_code", "supplier_lot", "quantity", "unit", "containers", "condition", "temperature", "received_at", "vehicle", "farms", "compartments", "coa_file", "coa_sha256", "note"]},
     {"name": "batch", "table": "batch", "columns": ["code", "line", "started_at", "ended_at", "status", "note"]},

@@ -27,6 +27,8 @@ export function catalogHandlers(use: () => CatalogHandlerDeps): HandlersOf<'cata
     'catalog.customers.save': (i, ctx) => cat().save(actorOf(ctx), 'customers', i),
     'catalog.methods.list': list('methods'),
     'catalog.methods.save': (i, ctx) => cat().save(actorOf(ctx), 'methods', i),
+    'catalog.lines.list': list('lines'),
+    'catalog.lines.save': (i, ctx) => cat().save(actorOf(ctx), 'lines', i),
 
     'specs.list': (i) => specs().list(i),
     'specs.get': ({ versionId }) => specs().view(versionId),

@@ -15,6 +15,7 @@ import { sql as m0014 } from './0014-testing-controls';
 import { sql as m0015 } from './0015-intake-clauses-and-release-evidence';
 import { sql as m0017 } from './0017-company';
 import { sql as m0018 } from './0018-spec-tables-and-audit-summary';
+import { sql as m0019 } from './0019-production-lines';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -45,4 +46,5 @@ export const migrations: readonly Migration[] = [
   { id: '0015', name: 'intake-clauses-and-release-evidence', sql: m0015 },
   { id: '0017', name: 'company', sql: m0017 },
   { id: '0018', name: 'spec-tables-and-audit-summary', sql: m0018 },
+  { id: '0019', name: 'production-lines', sql: m0019 },
 ];

@@ -68,6 +68,12 @@ export const C = {
     columns: ['mime', 'bytes', 'sha256', 'data', 'added_by', 'added_at'],
     appendOnly: true,
   }),
+  /** Migration 0019: the plant's production lines (issue 22 §1). */
+  productionLine: defineEntity({
+    name: 'production_line',
+    table: 'production_line',
+    columns: ['code', 'name_zh', 'name_en', 'site', 'active'],
+  }),
 } as const;
 
 export type CatalogRow = Row;

@@ -63,6 +63,14 @@ export const methodFields = z.object({
   loq: decimalString.nullable(),
   inHouse: z.boolean(),
 });
+/** A production line (生产线) of the plant and the site or workshop it stands in (issue 22 §1, migration 0019). */
+export const lineFields = z.object({
+  code: codeSchema,
+  nameZh: z.string().trim().min(1).max(120),
+  nameEn: z.string().trim().min(1).max(120),
+  site: optText(120),
+  active: z.boolean(),
+});
 
 const recordMeta = { id: z.string(), rev: z.number().int(), retired: z.boolean() };
 export const productView = productFields.extend(recordMeta);
@@ -70,11 +78,13 @@ export const materialView = materialFields.extend(recordMeta);
 export const supplierView = supplierFields.extend(recordMeta);
 export const customerView = customerFields.extend(recordMeta);
 export const methodView = methodFields.extend(recordMeta);
+export const lineView = lineFields.extend(recordMeta);
 export type ProductView = z.infer<typeof productView>;
 export type MaterialView = z.infer<typeof materialView>;
 export type SupplierView = z.infer<typeof supplierView>;
 export type CustomerView = z.infer<typeof customerView>;
 export type MethodView = z.infer<typeof methodView>;
+export type LineView = z.infer<typeof lineView>;
 
 const listInput = z.object({ search: z.string().trim().max(100).optional(), includeRetired: z.boolean().optional() });
 
@@ -96,6 +106,8 @@ const materials = kindChannels(materialFields, materialView, 'catalog.manage');
 const suppliers = kindChannels(supplierFields, supplierView, 'catalog.manage');
 const customers = kindChannels(customerFields, customerView, 'customers.manage');
 const methods = kindChannels(methodFields, methodView, 'catalog.manage');
+/** Lines are plant set-up, kept by the administrator (the setup guide's "site and lines"). */
+const lines = kindChannels(lineFields, lineView, 'settings.manage');
 
 export const specStatusSchema = z.enum(['draft', 'approved', 'superseded']);
 
@@ -269,6 +281,8 @@ export const catalogChannels = {
   'catalog.customers.save': customers.save,
   'catalog.methods.list': methods.list,
   'catalog.methods.save': methods.save,
+  'catalog.lines.list': lines.list,
+  'catalog.lines.save': lines.save,
 
   'specs.list': channel({ input: subjectRef.partial(), output: z.array(specificationView), access: 'specs.read', writes: false }),
   'specs.get': channel({ input: z.object({ versionId: z.string().min(1).max(80) }), output: specVersionView, access: 'specs.read', writes: false }),
