@@ -1,0 +1,175 @@
+/**
+ * Corrections as data (D-073, migration 0016): the ledger writes one `correction` record per
+ * record corrected in a transaction, in that transaction; a database made before migration 0016
+ * gets its corrections recorded from the trail when it is opened (the migration's backfill), and
+ * verifies clean afterwards.
+ */
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { Migration } from '../../src/main/db/migrations';
+import { E } from '../../src/main/ledger/entities';
+import { correctionReads } from '../../src/main/ledger/corrections';
+import { verifyDatabase } from '../../src/main/ledger/verify';
+import { SKEW_MS, makeEnv, newLedger, openLedger } from '../fixtures/ledger-helpers';
+
+// The migrations the store applies: all of them, or (for an "old" database) those before 0016.
+const shipped = vi.hoisted(() => ({ upTo: null as string | null }));
+vi.mock('../../src/main/db/migrations', async (importOriginal) => {
+  const real = await importOriginal<{ migrations: readonly Migration[] }>();
+  const list: Migration[] = [];
+  const view = new Proxy(list, {
+    get(_t, p) {
+      const now = shipped.upTo ? real.migrations.filter((m) => m.id <= shipped.upTo!) : [...real.migrations];
+      const v = Reflect.get(now, p) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(now) : v;
+    },
+  });
+  return { ...real, migrations: view };
+});
+
+const env = makeEnv('lotseal-corrections-');
+afterAll(() => env.cleanup());
+const alice = { id: 'alice', name: 'Alice Analyst' };
+
+interface CorrectionRecord {
+  entity: string;
+  entity_id: string;
+  fields: string;
+  original_seq: number;
+  correction_seq: number;
+  reason: string;
+  corrected_by: string;
+  corrected_at: number;
+}
+
+function seqOf(
+  db: { prepare: (s: string) => { all: (...a: unknown[]) => unknown[] } },
+  entity: string,
+  id: string,
+): number[] {
+  return (
+    db.prepare('SELECT seq FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq').all(entity, id) as Array<{
+      seq: number;
+    }>
+  ).map((r) => r.seq);
+}
+
+describe('the write path records a correction with the corrected change', () => {
+  it('one correction record per corrected record and transaction: fields, the original and the corrected entry, reason, who', async () => {
+    shipped.upTo = null;
+    const l = newLedger(env, { file: `${env.dir}/live.db` });
+    l.write(alice, (w) => w.create(E.setting, { value: '{"v":1}' }, { id: 's1' }));
+    l.write(alice, (w) => w.create(E.setting, { value: '{"v":10}' }, { id: 's2' }));
+    const rows = l.write(alice, (w) => {
+      w.update(E.setting, 's1', { value: '{"v":2}' }, { correction: 'typed 1 for 2' });
+      w.update(E.setting, 's1', { value: '{"v":3}' }, { correction: 'typed 1 for 2' });
+      // An ordinary change is not a correction.
+      w.update(E.setting, 's2', { value: '{"v":11}' }, { reason: 'changed before submission' });
+      return null;
+    });
+    expect(rows).toBeNull();
+    const s1 = seqOf(l.db, 'setting', 's1');
+    const audit = l.db
+      .prepare("SELECT reason FROM audit_entry WHERE entity = 'setting' AND entity_id = 's1' ORDER BY seq")
+      .all() as Array<{ reason: string | null }>;
+    // The trail reads as it always did.
+    expect(audit.map((a) => a.reason)).toEqual([null, 'correction: typed 1 for 2', 'correction: typed 1 for 2']);
+    const c = l.db.prepare('SELECT * FROM correction').all() as CorrectionRecord[];
+    expect(c).toHaveLength(1);
+    expect(c[0]).toMatchObject({
+      entity: 'setting',
+      entity_id: 's1',
+      fields: '["value"]',
+      original_seq: s1[0],
+      correction_seq: s1[2],
+      reason: 'typed 1 for 2',
+      corrected_by: 'alice',
+    });
+    // Written in the same transaction, after the change: the same checkpoint covers both.
+    const cSeq = seqOf(l.db, 'correction', (l.db.prepare('SELECT id FROM correction').get() as { id: string }).id)[0]!;
+    expect(cSeq).toBeGreaterThan(s1[2]!);
+    const cp = l.db.prepare('SELECT min(seq) AS s FROM checkpoint WHERE seq >= ?');
+    expect((cp.get(cSeq) as { s: number }).s).toBe((cp.get(s1[2]) as { s: number }).s);
+    const reads = correctionReads(l.db);
+    expect(reads.wasCorrected('setting', 's1')).toBe(true);
+    expect(reads.wasCorrected('setting', 's2')).toBe(false);
+    expect([...reads.correctedAmong('setting', ['s1', 's2', 'nope'])]).toEqual(['s1']);
+    expect(reads.correctionsOf('setting', 's1')[0]?.fields).toEqual(['value']);
+    const report = await verifyDatabase(l.db, { skewMs: SKEW_MS, anchor: null });
+    expect(report.findings).toEqual([]);
+    l.db.close();
+  });
+
+  it('a correction that fails with its transaction leaves no correction record', () => {
+    shipped.upTo = null;
+    const l = newLedger(env, { file: `${env.dir}/rollback.db` });
+    l.write(alice, (w) => w.create(E.setting, { value: '"a"' }, { id: 's1' }));
+    expect(() =>
+      l.write(alice, (w) => {
+        w.update(E.setting, 's1', { value: '"b"' }, { correction: 'wrong' });
+        throw new Error('refused later in the transaction');
+      }),
+    ).toThrow('refused later');
+    expect(l.db.prepare('SELECT count(*) AS n FROM correction').get()).toEqual({ n: 0 });
+    l.db.close();
+  });
+});
+
+describe('migration 0016 records the corrections of an older database from its trail', () => {
+  it('backfills one record per record and transaction, and the database verifies clean', async () => {
+    const file = `${env.dir}/old.db`;
+    shipped.upTo = '0015';
+    const old = newLedger(env, { file });
+    expect(old.db.prepare("SELECT name FROM sqlite_master WHERE name = 'correction'").get()).toBeUndefined();
+    old.write(alice, (w) => {
+      w.create(E.setting, { value: '{"v":1}' }, { id: 'a' });
+      w.create(E.setting, { value: '{"v":1}' }, { id: 'b' });
+    });
+    // How corrections were written before migration 0016: only the audit reason said so.
+    old.write(alice, (w) => {
+      w.update(E.setting, 'a', { value: '{"v":2}' }, { reason: 'correction: wrong dish weighed' });
+      w.update(E.setting, 'a', { value: '{"v":3}' }, { reason: 'correction: wrong dish weighed' });
+      w.update(E.setting, 'b', { value: '{"v":2}' }, { reason: 'changed before submission' });
+    });
+    old.write({ id: 'bob', name: 'Bob' }, (w) =>
+      w.update(E.setting, 'b', { value: '{"v":5}' }, { reason: 'correction: recalculated (fat corrected)' }),
+    );
+    const a = seqOf(old.db, 'setting', 'a');
+    const b = seqOf(old.db, 'setting', 'b');
+    old.db.close();
+
+    shipped.upTo = null;
+    const l = openLedger(env, { file });
+    const c = l.db.prepare('SELECT * FROM correction ORDER BY correction_seq').all() as CorrectionRecord[];
+    expect(c.map(({ corrected_at: _t, ...r }) => r)).toEqual(
+      [
+        {
+          entity: 'setting',
+          entity_id: 'a',
+          fields: '["value"]',
+          original_seq: a[0],
+          correction_seq: a[2],
+          reason: 'wrong dish weighed',
+          corrected_by: 'alice',
+        },
+        {
+          entity: 'setting',
+          entity_id: 'b',
+          fields: '["value"]',
+          original_seq: b[1],
+          correction_seq: b[2],
+          reason: 'recalculated (fat corrected)',
+          corrected_by: 'bob',
+        },
+      ].map((r) => ({ ...r, id: expect.any(String), rev: 1, retired: 0 })),
+    );
+    // Recorded in the migration's own transaction, by the system, with the migration record.
+    const by = l.db.prepare("SELECT DISTINCT actor FROM audit_entry WHERE entity = 'correction'").all() as Array<{
+      actor: string;
+    }>;
+    expect(by).toEqual([{ actor: 'system' }]);
+    expect(correctionReads(l.db).wasCorrected('setting', 'b')).toBe(true);
+    const report = await verifyDatabase(l.db, { skewMs: SKEW_MS, anchor: null });
+    expect(report.findings).toEqual([]);
+    l.db.close();
+  });
+});
