@@ -5,11 +5,13 @@
  * verifies clean afterwards.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { Db } from '../../src/main/db/database';
 import type { Migration } from '../../src/main/db/migrations';
 import { E } from '../../src/main/ledger/entities';
 import { correctionReads } from '../../src/main/ledger/corrections';
 import { verifyDatabase } from '../../src/main/ledger/verify';
 import { SKEW_MS, makeEnv, newLedger, openLedger } from '../fixtures/ledger-helpers';
+import { VERIFIER, runPythonAsync, type PyReport } from '../helpers/python';
 
 // The migrations the store applies: all of them, or (for an "old" database) those before 0016.
 const shipped = vi.hoisted(() => ({ upTo: null as string | null }));
@@ -27,6 +29,19 @@ vi.mock('../../src/main/db/migrations', async (importOriginal) => {
 });
 
 const env = makeEnv('lotseal-corrections-');
+
+type Locus = [string, number | null, string | null, string | null];
+const loci = (fs: Array<{ kind: string; seq: number | null; entity: string | null; id: string | null }>): Locus[] =>
+  fs.map((f) => [f.kind, f.seq, f.entity, f.id]);
+
+/** Both verifiers on the file: LotSeal's own, and the standalone Python one; their findings must agree. */
+async function bothVerifiers(l: { db: Db }, file: string): Promise<Locus[]> {
+  const ts = await verifyDatabase(l.db, { skewMs: SKEW_MS, anchor: null });
+  const r = await runPythonAsync(['-I', '-S', VERIFIER, '--db', file, '--no-anchor', '--no-manifest', '--json']);
+  const py = JSON.parse(r.stdout) as PyReport;
+  expect(loci(py.findings)).toEqual(loci(ts.findings));
+  return loci(ts.findings);
+}
 afterAll(() => env.cleanup());
 const alice = { id: 'alice', name: 'Alice Analyst' };
 
@@ -41,16 +56,13 @@ interface CorrectionRecord {
   corrected_at: number;
 }
 
-function seqOf(
-  db: { prepare: (s: string) => { all: (...a: unknown[]) => unknown[] } },
-  entity: string,
-  id: string,
-): number[] {
-  return (
-    db.prepare('SELECT seq FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq').all(entity, id) as Array<{
-      seq: number;
-    }>
-  ).map((r) => r.seq);
+function seqOf(db: Db, entity: string, id: string): number[] {
+  return db
+    .prepare<[string, string], { seq: number }>(
+      'SELECT seq FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq',
+    )
+    .all(entity, id)
+    .map((r) => r.seq);
 }
 
 describe('the write path records a correction with the corrected change', () => {
@@ -94,8 +106,7 @@ describe('the write path records a correction with the corrected change', () => 
     expect(reads.wasCorrected('setting', 's2')).toBe(false);
     expect([...reads.correctedAmong('setting', ['s1', 's2', 'nope'])]).toEqual(['s1']);
     expect(reads.correctionsOf('setting', 's1')[0]?.fields).toEqual(['value']);
-    const report = await verifyDatabase(l.db, { skewMs: SKEW_MS, anchor: null });
-    expect(report.findings).toEqual([]);
+    expect(await bothVerifiers(l, `${env.dir}/live.db`)).toEqual([]);
     l.db.close();
   });
 
@@ -168,8 +179,71 @@ describe('migration 0016 records the corrections of an older database from its t
     }>;
     expect(by).toEqual([{ actor: 'system' }]);
     expect(correctionReads(l.db).wasCorrected('setting', 'b')).toBe(true);
-    const report = await verifyDatabase(l.db, { skewMs: SKEW_MS, anchor: null });
-    expect(report.findings).toEqual([]);
+    expect(await bothVerifiers(l, file)).toEqual([]);
+    l.db.close();
+  });
+});
+
+describe('verification checks each correction record against the entries it names', () => {
+  it('a correction record that does not match the trail is correction_mismatch, in both verifiers', async () => {
+    shipped.upTo = null;
+    const file = `${env.dir}/forged.db`;
+    const l = newLedger(env, { file });
+    l.write(alice, (w) => w.create(E.setting, { value: '"a"' }, { id: 's1' }));
+    l.write(alice, (w) => w.update(E.setting, 's1', { value: '"b"' }, { reason: 'changed' }));
+    const [created, changed] = seqOf(l.db, 'setting', 's1') as [number, number];
+    const forge = (id: string, fields: Record<string, string | number>) =>
+      l.write(alice, (w) =>
+        w.create(
+          E.correction,
+          {
+            entity: 'setting',
+            entity_id: 's1',
+            fields: '["value"]',
+            original_seq: created,
+            correction_seq: changed,
+            reason: 'claimed later',
+            corrected_by: 'alice',
+            corrected_at: w.at,
+            ...fields,
+          },
+          { id },
+        ),
+      );
+    // Written in a later transaction than the change it claims to record.
+    forge('late', {});
+    // Naming fields the change did not touch, in the change's own transaction.
+    l.write(alice, (w) => {
+      w.update(E.setting, 's1', { value: '"c"' }, { reason: 'changed again' });
+      w.create(
+        E.correction,
+        {
+          entity: 'setting',
+          entity_id: 's1',
+          fields: '["rev","value"]',
+          original_seq: changed,
+          // The update just made is the transaction's first entry.
+          correction_seq: w.head.seq + 1,
+          reason: 'wrong fields',
+          corrected_by: 'alice',
+          corrected_at: w.at,
+        },
+        { id: 'fields' },
+      );
+    });
+    // Naming an entry of another record.
+    forge('other', {
+      correction_seq: (
+        l.db.prepare("SELECT max(seq) AS s FROM audit_entry WHERE entity = 'correction'").get() as { s: number }
+      ).s,
+    });
+    const correctionSeq = (id: string) => seqOf(l.db, 'correction', id)[0]!;
+    const found = await bothVerifiers(l, file);
+    expect(found).toEqual([
+      ['correction_mismatch', correctionSeq('late'), 'correction', 'late'],
+      ['correction_mismatch', correctionSeq('fields'), 'correction', 'fields'],
+      ['correction_mismatch', correctionSeq('other'), 'correction', 'other'],
+    ]);
     l.db.close();
   });
 });

@@ -10,6 +10,7 @@ import {
   FindingSink,
   addSignaturePass,
   checkAnchor,
+  checkCorrections,
   checkTriggers,
   checkWitnesses,
   clockFindings,
@@ -336,6 +337,7 @@ async function verifyWithPool(
   const { entries, checkpoints } = combineChain(db, ordered, headSeq, sink);
   for (const f of rowFindings) sink.add(f.kind, f.seq, f.detail, f.entity, f.id);
   const counts = sigResult ? addSignaturePass(sigResult, sink) : {};
+  checkCorrections(db, headSeq, sink);
   checkTriggers(db, sink);
   checkWitnesses(db, opts.witnesses ?? [], sink);
   checkAnchor(db, opts.anchor, sink);
