@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/main/db/database';
 import type { Migration } from '../../src/main/db/migrations';
 import { E } from '../../src/main/ledger/entities';
+import { T } from '../../src/main/ledger/records/testing';
 import { correctionReads } from '../../src/main/ledger/corrections';
 import { verifyDatabase } from '../../src/main/ledger/verify';
 import { SKEW_MS, makeEnv, newLedger, openLedger } from '../fixtures/ledger-helpers';
@@ -131,21 +132,43 @@ describe('migration 0016 records the corrections of an older database from its t
     shipped.upTo = '0015';
     const old = newLedger(env, { file });
     expect(old.db.prepare("SELECT name FROM sqlite_master WHERE name = 'correction'").get()).toBeUndefined();
+    // Two results as testing stores them (only the columns that matter here).
+    const result = (id: string) => ({
+      sample_id: 'S1',
+      sample_code: 'S-1',
+      item_code: id === 'a' ? 'fat' : 'energy',
+      item_group: 'composition',
+      position: id === 'a' ? 1 : 2,
+      item: '{}',
+      calculated: id === 'a' ? 0 : 1,
+      plan_reason: 'spec',
+      status: 'submitted',
+      attempt: 1,
+      value: '1',
+    });
     old.write(alice, (w) => {
-      w.create(E.setting, { value: '{"v":1}' }, { id: 'a' });
-      w.create(E.setting, { value: '{"v":1}' }, { id: 'b' });
+      w.create(T.result, result('a'), { id: 'a' });
+      w.create(T.result, result('b'), { id: 'b' });
+      w.create(E.setting, { value: '{"v":1}' }, { id: 'erp' });
     });
     // How corrections were written before migration 0016: only the audit reason said so.
     old.write(alice, (w) => {
-      w.update(E.setting, 'a', { value: '{"v":2}' }, { reason: 'correction: wrong dish weighed' });
-      w.update(E.setting, 'a', { value: '{"v":3}' }, { reason: 'correction: wrong dish weighed' });
-      w.update(E.setting, 'b', { value: '{"v":2}' }, { reason: 'changed before submission' });
+      w.update(T.result, 'a', { status: 'entered' }, { reason: 'correction: wrong dish weighed' });
+      w.update(T.result, 'a', { value: '2', status: 'entered' }, { reason: 'correction: wrong dish weighed' });
+      w.update(T.result, 'b', { value: '2' }, { reason: 'changed before submission' });
+      // Another record whose reason a user happened to begin with the same words: not a result's correction.
+      w.update(E.setting, 'erp', { value: '{"v":2}' }, { reason: 'correction: weighed again' });
     });
     old.write({ id: 'bob', name: 'Bob' }, (w) =>
-      w.update(E.setting, 'b', { value: '{"v":5}' }, { reason: 'correction: recalculated (fat corrected)' }),
+      w.update(
+        T.result,
+        'b',
+        { value: '5', status: 'entered' },
+        { reason: 'correction: recalculated (fat corrected)' },
+      ),
     );
-    const a = seqOf(old.db, 'setting', 'a');
-    const b = seqOf(old.db, 'setting', 'b');
+    const a = seqOf(old.db, 'test_result', 'a');
+    const b = seqOf(old.db, 'test_result', 'b');
     old.db.close();
 
     shipped.upTo = null;
@@ -154,18 +177,18 @@ describe('migration 0016 records the corrections of an older database from its t
     expect(c.map(({ corrected_at: _t, ...r }) => r)).toEqual(
       [
         {
-          entity: 'setting',
+          entity: 'test_result',
           entity_id: 'a',
-          fields: '["value"]',
+          fields: '["status","value"]',
           original_seq: a[0],
           correction_seq: a[2],
           reason: 'wrong dish weighed',
           corrected_by: 'alice',
         },
         {
-          entity: 'setting',
+          entity: 'test_result',
           entity_id: 'b',
-          fields: '["value"]',
+          fields: '["status","value"]',
           original_seq: b[1],
           correction_seq: b[2],
           reason: 'recalculated (fat corrected)',
@@ -178,7 +201,8 @@ describe('migration 0016 records the corrections of an older database from its t
       actor: string;
     }>;
     expect(by).toEqual([{ actor: 'system' }]);
-    expect(correctionReads(l.db).wasCorrected('setting', 'b')).toBe(true);
+    expect(correctionReads(l.db).wasCorrected('test_result', 'b')).toBe(true);
+    expect(correctionReads(l.db).wasCorrected('setting', 'erp')).toBe(false);
     expect(await bothVerifiers(l, file)).toEqual([]);
     l.db.close();
   });

@@ -14,10 +14,12 @@ import type { Db } from '../database';
  *   was corrected is read from here, no longer inferred from the audit reason's text.
  *
  * The backfill (`backfill` below, run in the migration's own ledger transaction) records the
- * corrections made before this migration, so old databases keep showing them: the entries whose
- * reason the ledger wrote as `correction: <why>` (the one convention the write path used), one
- * record per record and transaction, with the same `original_seq`, `correction_seq` and `fields`
- * the write path computes now. It reads the trail once; afterwards nothing reads the reason text.
+ * corrections made before this migration, so old databases keep showing them: the updates of
+ * test results whose reason testing wrote as `correction: <why>` (the one convention, and test
+ * results the only records whose "corrected" state was ever read from it; an ERP import's reason
+ * typed by a user is not a correction of this kind), one record per record and transaction, with
+ * the same `original_seq`, `correction_seq` and `fields` the write path computes now. It reads
+ * the results' trail once (by the entity index); afterwards nothing reads the reason text.
  */
 export const sql = `
 CREATE TABLE correction (
@@ -54,7 +56,8 @@ export function backfill(w: LedgerWriter, db: Db): void {
       `SELECT a.seq, a.at, a.actor, a.entity, a.entity_id, a.reason, a.content,
               (SELECT min(c.seq) FROM checkpoint c WHERE c.seq >= a.seq) AS tx
          FROM audit_entry a
-        WHERE a.action = 'update' AND a.seq <= @head AND substr(a.reason, 1, length(@prefix)) = @prefix
+        WHERE a.entity = 'test_result' AND a.action = 'update' AND a.seq <= @head
+          AND substr(a.reason, 1, length(@prefix)) = @prefix
         ORDER BY a.seq`,
     )
     .all({ prefix: CORRECTION_PREFIX, head: w.head.seq });
