@@ -11,6 +11,7 @@ import { E } from '../../src/main/ledger/entities';
 import { T } from '../../src/main/ledger/records/testing';
 import { correctionReads } from '../../src/main/ledger/corrections';
 import { verifyDatabase } from '../../src/main/ledger/verify';
+import { quickTailCheck } from '../../src/main/ledger/verify-runner';
 import { SKEW_MS, makeEnv, newLedger, openLedger } from '../fixtures/ledger-helpers';
 import { VERIFIER, runPythonAsync, type PyReport } from '../helpers/python';
 
@@ -268,6 +269,9 @@ describe('verification checks each correction record against the entries it name
       ['correction_mismatch', correctionSeq('fields'), 'correction', 'fields'],
       ['correction_mismatch', correctionSeq('other'), 'correction', 'other'],
     ]);
+    // The start-up check sees those its tail wrote.
+    const tail = quickTailCheck(l.db, { fromSeq: correctionSeq('fields') - 1, anchor: null, skewMs: SKEW_MS });
+    expect(loci(tail)).toEqual(found.slice(1));
     l.db.close();
   });
 });

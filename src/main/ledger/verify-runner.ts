@@ -395,6 +395,7 @@ export function quickTailCheck(db: Db, opts: { fromSeq: number; anchor: Anchor |
       });
       for (const f of res.findings) sink.add(f.kind, f.seq, f.detail, f.entity, f.id);
       checkTailRows(db, prev.seq + 1, headSeq, sink);
+      checkCorrections(db, headSeq, sink, prev.seq + 1);
     }
     const maxCp = (db.prepare('SELECT max(seq) AS s FROM checkpoint').get() as { s: number | null }).s;
     if (maxCp !== null && maxCp > headSeq) {

@@ -575,15 +575,16 @@ export function checkTriggers(db: Db, sink: FindingSink): void {
  * between the two outside the correction's transaction, `fields` the columns that differ
  * between the two contents — and be written in the transaction of that change (those recorded
  * by migration 0016's own transaction excepted: they record older corrections).
- * `correction_mismatch` at the correction's entry otherwise.
+ * `correction_mismatch` at the correction's entry otherwise. The start-up check passes
+ * `fromSeq`: only the corrections its tail wrote.
  */
-export function checkCorrections(db: Db, throughSeq: number, sink: FindingSink): void {
+export function checkCorrections(db: Db, throughSeq: number, sink: FindingSink, fromSeq = 1): void {
   type Entry = { seq: number; action: string; entity: string; entity_id: string; content: string };
   const corrections = db
-    .prepare<[number], Entry>(
-      "SELECT seq, action, entity, entity_id, content FROM audit_entry WHERE entity = 'correction' AND action = 'create' AND seq <= ? ORDER BY seq",
+    .prepare<[number, number], Entry>(
+      "SELECT seq, action, entity, entity_id, content FROM audit_entry WHERE entity = 'correction' AND action = 'create' AND seq >= ? AND seq <= ? ORDER BY seq",
     )
-    .all(throughSeq);
+    .all(fromSeq, throughSeq);
   if (!corrections.length) return;
   const entryAt = db.prepare<[number], Entry>('SELECT seq, action, entity, entity_id, content FROM audit_entry WHERE seq = ?');
   const txEnd = db.prepare<[number], { s: number | null }>('SELECT min(seq) AS s FROM checkpoint WHERE seq >= ?');
