@@ -12,16 +12,22 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-results/e2e',
-  fullyParallel: false,
-  // Two workers on the 2-core CI machine: a journey leaves the CPU about half idle (it waits
-  // on the harness, PDFs and polling), so two run in 8.8 min instead of 11.4 (2026-11-22).
-  // Waits that are slow by nature (PDFs) have their own longer timeout (PDF_TIMEOUT).
+  // Every journey has its own harness and data folder, so journeys (not only files) are
+  // dealt out to the workers: a long file no longer leaves the other worker idle at the end.
+  fullyParallel: true,
+  // Two workers on the 2-core machine. A journey keeps about one core busy, most of it
+  // Chromium drawing (docs/performance.md "The test suite"): two fill the machine, more
+  // would only queue.
   workers: 2,
   retries: 0,
   forbidOnly: !!process.env['CI'],
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
-  reporter: [['list']],
+  // Timeouts catch hangs; they are not speed checks (D-069). A healthy wait returns as soon as
+  // its condition holds, so generous caps cost nothing; tests/e2e/fixtures.ts gives every
+  // journey at least HANG_CAP (15 min) whatever its spec configures.
+  timeout: 15 * 60_000,
+  expect: { timeout: 60_000 },
+  // The timing reporter prints where the journeys' time went (tests/e2e/timing-reporter.ts).
+  reporter: [['list'], ['./tests/e2e/timing-reporter.ts']],
   use: {
     browserName: 'chromium',
     launchOptions: {
@@ -38,5 +44,8 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     viewport: { width: 1440, height: 900 },
+    // The system setting "reduce motion", which the app honours (D-068): no transition frames
+    // to render and wait out before a click; screenshots never catch a screen mid-animation.
+    reducedMotion: 'reduce',
   },
 });

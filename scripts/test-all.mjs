@@ -1,8 +1,14 @@
 #!/usr/bin/env node
 /**
- * `npm test`: every check the project has, in order, each streaming its own output:
+ * `npm test`: every check the project has, in order:
  *
- *   typecheck → lint → unit → build → integration → e2e
+ *   (typecheck ∥ lint) → unit → build → integration → e2e
+ *
+ * Typecheck and lint run side by side: each is one single-threaded process, so on a 2-core
+ * machine together they take about as long as the longer of the two (measured 130 and 95
+ * CPU-seconds, docs/performance.md "The test suite"). Their output is held and printed as one block per step when the step
+ * ends, so the two never interleave; every other step streams its output as it runs. The
+ * test steps (vitest, Playwright) already use both cores and run one after another.
  *
  * All steps run even after a failure, so one run shows everything that is wrong; only e2e
  * is skipped when the build failed (it would test stale or missing bundles). The build comes
@@ -27,17 +33,29 @@ mkdirSync(reportDir, { recursive: true });
 
 /** @type {{ step: string; passed: number; failed: number; skipped: number; note?: string; seconds?: number }[]} */
 const rows = [];
-let stepStarted = Date.now();
+const colour = Boolean(process.stdout.isTTY);
 
-function run(cmd, args, env = {}) {
+/**
+ * Runs a command. Its output streams to this process's, or, with `held`, is collected there
+ * (stdout and stderr in the order they came) for the caller to print as one block.
+ * @param {Buffer[] | null} held
+ */
+function run(cmd, args, env = {}, held = null) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd: root,
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, ...env },
+      stdio: held ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+      // Held output is printed to the same terminal later: keep the colours it would have had.
+      env: { ...process.env, ...(held && colour ? { FORCE_COLOR: '1' } : {}), ...env },
     });
+    if (held) {
+      child.stdout?.on('data', (d) => held.push(d));
+      child.stderr?.on('data', (d) => held.push(d));
+    }
     child.on('error', (error) => {
-      console.error(`test-all: could not start ${cmd}: ${error.message}`);
+      const line = `test-all: could not start ${cmd}: ${error.message}\n`;
+      if (held) held.push(Buffer.from(line));
+      else process.stderr.write(line);
       resolve(127);
     });
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
@@ -45,25 +63,36 @@ function run(cmd, args, env = {}) {
 }
 
 function banner(title) {
-  // Each step's wall time goes into its summary line (CI has a time budget; see README).
-  const last = rows.at(-1);
-  if (last && last.seconds === undefined) last.seconds = Math.round((Date.now() - stepStarted) / 1000);
-  stepStarted = Date.now();
   console.log(`\n━━━ ${title} ${'━'.repeat(Math.max(0, 72 - title.length))}`);
 }
 
-/** A step that is one check: passes when every command exits 0. */
-async function check(step, commands) {
-  banner(step);
+/** Seconds since `t0` (each step's wall time goes into its summary line; CI has a time budget, see README). */
+const since = (t0) => Math.round((Date.now() - t0) / 1000);
+
+/**
+ * A step that is one check: passes when every command exits 0. With `held`, the output is
+ * printed as one block under the step's banner when the step ends (for steps run side by side).
+ * Returns the step's summary row.
+ */
+async function check(step, commands, { held = false } = {}) {
+  const t0 = Date.now();
+  const out = held ? [] : null;
+  if (!held) banner(step);
+  let row = { step, passed: 1, failed: 0, skipped: 0 };
   for (const [cmd, args] of commands) {
-    const code = await run(cmd, args);
+    const code = await run(cmd, args, {}, out);
     if (code !== 0) {
-      rows.push({ step, passed: 0, failed: 1, skipped: 0, note: `${path.basename(cmd)} exited ${code}` });
-      return false;
+      row = { step, passed: 0, failed: 1, skipped: 0, note: `${path.basename(cmd)} exited ${code}` };
+      break;
     }
   }
-  rows.push({ step, passed: 1, failed: 0, skipped: 0 });
-  return true;
+  row.seconds = since(t0);
+  if (out) {
+    banner(`${step} (${row.seconds} s, ran alongside the other checks)`);
+    process.stdout.write(Buffer.concat(out));
+    console.log(row.failed ? `${step}: failed (${row.note})` : `${step}: passed`);
+  }
+  return row;
 }
 
 function readJson(file) {
@@ -76,6 +105,7 @@ function readJson(file) {
 
 /** A vitest project: counts from the JSON reporter, plus files that failed to load. */
 async function vitest(step, project) {
+  const t0 = Date.now();
   banner(step);
   const out = path.join(reportDir, `vitest-${project}.json`);
   rmSync(out, { force: true });
@@ -90,7 +120,14 @@ async function vitest(step, project) {
   ]);
   const report = readJson(out);
   if (!report) {
-    rows.push({ step, passed: 0, failed: 1, skipped: 0, note: `no JSON report (vitest exited ${code})` });
+    rows.push({
+      step,
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      note: `no JSON report (vitest exited ${code})`,
+      seconds: since(t0),
+    });
     return;
   }
   // A file that throws on import has no failed test, only a failed suite: count it.
@@ -108,20 +145,33 @@ async function vitest(step, project) {
     row.failed = 1;
     row.note = `vitest exited ${code}`;
   }
+  row.seconds = since(t0);
   rows.push(row);
 }
 
 async function playwright(step) {
+  const t0 = Date.now();
   banner(step);
   const out = path.join(reportDir, 'playwright.json');
   rmSync(out, { force: true });
-  const code = await run(bin('playwright'), ['test', '--pass-with-no-tests', '--reporter=list,json'], {
-    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
-  });
+  const code = await run(
+    bin('playwright'),
+    ['test', '--pass-with-no-tests', '--reporter=list,json,./tests/e2e/timing-reporter.ts'],
+    {
+      PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+    },
+  );
   const report = readJson(out);
   const stats = report?.stats;
   if (!stats) {
-    rows.push({ step, passed: 0, failed: 1, skipped: 0, note: `no JSON report (playwright exited ${code})` });
+    rows.push({
+      step,
+      passed: 0,
+      failed: 1,
+      skipped: 0,
+      note: `no JSON report (playwright exited ${code})`,
+      seconds: since(t0),
+    });
     return;
   }
   const row = {
@@ -136,21 +186,33 @@ async function playwright(step) {
     row.failed += 1;
     row.note = `playwright exited ${code}${report.errors?.length ? `, ${report.errors.length} error(s) outside tests` : ''}`;
   }
+  row.seconds = since(t0);
   rows.push(row);
 }
 
 const started = Date.now();
 
-await check('typecheck', [
-  [bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']],
-  [bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']],
-]);
-await check('lint', [[bin('eslint'), ['.', '--max-warnings', '0']]]);
+// Typecheck and lint side by side (one process each); the rest one after another.
+rows.push(
+  ...(await Promise.all([
+    check(
+      'typecheck',
+      [
+        [bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit', ...(colour ? ['--pretty'] : [])]],
+        [bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit', ...(colour ? ['--pretty'] : [])]],
+      ],
+      { held: true },
+    ),
+    check('lint', [[bin('eslint'), ['.', '--max-warnings', '0']]], { held: true }),
+  ])),
+);
 await vitest('unit', 'unit');
-const built = await check('build', [
+const build = await check('build', [
   [bin('electron-vite'), ['build']],
   [process.execPath, [path.join(root, 'scripts', 'build-node.mjs')]],
 ]);
+rows.push(build);
+const built = build.failed === 0;
 await vitest('integration', 'integration');
 if (built && existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
   await playwright('e2e');

@@ -3,10 +3,10 @@ import { ADMIN } from './helpers';
 import { PROD, PRODUCT, QA, REVIEWER, SPEC, TECH } from './testing-seed';
 import type { ChannelInput } from '../../src/shared/contract';
 import * as plant from '../fixtures/plant';
-import { FILLER_SAMPLE, IF1_RELEASE_GOOD, MATERIALS, PRODUCTS, SUPPLIERS } from '../fixtures/plant';
+import { CUSTOMERS, FILLER_SAMPLE, IF1_RELEASE_GOOD, MATERIALS, PRODUCTS, SUPPLIERS } from '../fixtures/plant';
 import type { SpecDocument } from '../../src/shared/catalog/spec-schema';
 
-export const CUSTOMER = { code: 'C001', name: '银川母婴连锁', contact: '王经理', phone: '0951-1234567' } as const;
+export const CUSTOMER = CUSTOMERS.c001;
 
 export interface DispositionSeed {
   /** The accepted ingredient every lot below is made from. */
@@ -111,7 +111,8 @@ export async function seedDisposition(
   // The rest of the ingredient's genealogy: an intermediate in the plant, a lot already shipped.
   const intermediate = await make('intermediate', 'BASE', 'BASE-2611-01');
   const shippedLot = await make('finished', 'WMP', 'WMP-2611-01');
-  for (const code of [intermediate, shippedLot]) await plant.decide(qa, code, 'release', 'Released on its own specification.');
+  for (const code of [intermediate, shippedLot])
+    await plant.decide(qa, code, 'release', 'Released on its own specification.');
   await plant.ship(prod, {
     code: 'SH-2611-01',
     customer: CUSTOMER.code,

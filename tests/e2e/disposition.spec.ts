@@ -130,7 +130,7 @@ test('a QA manager reviews the audit trail, releases an infant-formula lot, prin
   const dialog = await holdShots('zh-CN');
   await dialog.getByTestId('signature-password').fill(QA.newPassword);
   await dialog.getByTestId('signature-submit').click();
-  await expect(dialog).toBeHidden({ timeout: 30_000 });
+  await expect(dialog).toBeHidden();
   await expect(page.getByTestId('decision-page')).toHaveAttribute('data-status', 'on_hold');
   await expect(page.getByTestId('decision-held')).toContainText(seed.lot);
   await expect(page.getByTestId('decision-held')).toContainText(seed.intermediate);

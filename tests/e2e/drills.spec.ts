@@ -73,7 +73,7 @@ test('a QA manager runs a recall drill from a raw milk lot, completes it with a 
   await expect(page.getByTestId('drill-clock')).toHaveAttribute('data-running', 'true');
   // The clock runs while the view is open.
   const t0 = await drills.elapsedMs();
-  await expect.poll(() => drills.elapsedMs(), { timeout: 5_000 }).toBeGreaterThan(t0);
+  await expect.poll(() => drills.elapsedMs()).toBeGreaterThan(t0);
   await expect(drills.completeButton()).toBeDisabled();
   await expect(page.getByTestId('drill-complete-reasons')).toContainText('Steps not run yet');
 
@@ -108,11 +108,19 @@ test('a QA manager runs a recall drill from a raw milk lot, completes it with a 
   await expect(page.getByTestId('drill-signature')).toContainText(QA.printedName);
   await expect(page.getByTestId('drill-run-stock')).toHaveCount(0);
   const frozen = await drills.elapsedMs();
-  await page.waitForTimeout(1100); // a frozen clock must not move: wait more than one tick
+  // A frozen clock must not move: let the page's own timers run past one tick (1 s) and two
+  // frames. A running clock's interval is due before this timeout and would have rendered,
+  // however slow the machine (the page's timers keep their order; no wall-clock pause here).
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { requestAnimationFrame(cb: () => void): number };
+    return new Promise<void>((done) =>
+      setTimeout(() => w.requestAnimationFrame(() => w.requestAnimationFrame(() => done())), 1100),
+    );
+  });
   expect(await drills.elapsedMs()).toBe(frozen);
   // The confirmation toast would cover the header: wait until it has closed by itself (on a
   // loaded machine it may already be gone; clicking it raced its 4 s auto-close).
-  await expect(page.getByRole('alert').filter({ hasText: 'completed and signed' })).toBeHidden({ timeout: 15_000 });
+  await expect(page.getByRole('alert').filter({ hasText: 'completed and signed' })).toBeHidden();
   await shotBoth(page, 'drill-completed', () =>
     expect(page.getByTestId('drill-complete-done')).toContainText('演练已完成'),
   );

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import * as plant from '../fixtures/plant';
+import { E2E_PEOPLE } from '../fixtures/plant';
 import { ContractClient } from './contract-client';
 import { expect, shot, test } from './fixtures';
 import { ADMIN, openApp } from './helpers';
@@ -14,13 +16,8 @@ import { SignInPage } from './pages/sign-in-page';
  * it; the complete audit trail exported as CSV checks too. The harness's data folder is on
  * this machine, so the test reads what the screen says was written.
  */
-const QA = { userId: 'li.qa', printedName: '李秀英', password: 'Temp-pass-0101', newPassword: 'Qa-manager-2026!' };
-const INSPECTOR = {
-  userId: 'zhao.insp',
-  printedName: '赵检查',
-  password: 'Temp-pass-0102',
-  newPassword: 'Inspector-2026!',
-};
+const QA = E2E_PEOPLE.qa;
+const INSPECTOR = E2E_PEOPLE.inspector;
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -32,37 +29,23 @@ function python(args: string[], cwd?: string): { status: number | null; stdout: 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The QA manager, the inspector (first password already changed) and one signed decision in the trail. */
 async function seed(url: string): Promise<void> {
-  const admin = await ContractClient.connect(url);
-  await admin.call('app.setup', { userId: ADMIN.userId, printedName: ADMIN.printedName, password: ADMIN.password });
-  await admin.call('auth.signIn', { userId: ADMIN.userId, password: ADMIN.password });
-  for (const [u, roles] of [
-    [QA, ['qa_manager']],
-    [INSPECTOR, ['inspector']],
-  ] as const) {
-    await admin.call('users.create', {
-      userId: u.userId,
-      printedName: u.printedName,
-      roles: [...roles],
-      password: u.password,
-      signature: { password: ADMIN.password, meaning: 'enrolled' },
-    });
-  }
+  const host = ContractClient.host(url);
+  const admin = await plant.firstRun(host, ADMIN);
+  await plant.enrol(admin, [QA, INSPECTOR]);
   admin.close();
   // A signed decision in the trail: the QA manager's periodic audit-trail review.
-  const qa = await ContractClient.connect(url);
-  await qa.signIn(QA.userId, QA.password, QA.newPassword);
+  const qa = await plant.signIn(host, QA);
   const head = (await qa.call('ledger.status', {})).headSeq;
   await qa.call('audit.review', {
     throughSeq: head,
     filter: {},
     comment: '月度审计追踪审核，未见异常。',
-    signature: { password: QA.newPassword, meaning: 'audit_reviewed' },
+    signature: qa.sign('audit_reviewed'),
   });
   qa.close();
-  const insp = await ContractClient.connect(url);
-  await insp.signIn(INSPECTOR.userId, INSPECTOR.password, INSPECTOR.newPassword);
-  insp.close();
+  (await plant.signIn(host, INSPECTOR)).close();
 }
 
 test('an inspector exports the evidence folder from the audit screen and checks it with Python alone', async ({

@@ -1,5 +1,43 @@
+/**
+ * The e2e infrastructure every journey uses. This API is stable: new specs build on it as
+ * it is (add to it, never change what is here without changing every spec).
+ *
+ * - `test`, `expect`: Playwright's, with these fixtures:
+ *   - `harness` ({ url, dataDir, process }): a fresh harness (bin/harness.cjs) on its own
+ *     free port with its own temporary data folder, started for the test and stopped after
+ *     it. `url` is the link with the one-time token, as a person opens it; nothing is shared
+ *     between tests, so journeys run side by side (playwright.config.ts: two workers).
+ *     Test-only scrypt cost (D-066); the passphrase is fixed.
+ *   - `cpuTiming` (automatic): records the CPU the journey cost, for the timing report, and
+ *     gives the journey at least HANG_CAP. `page` is Playwright's, wrapped only to read the
+ *     renderer's Performance metrics at the end (for the same report).
+ * - Seeding: what a journey does not show on screen is made through the contract, as people
+ *   would have done it at their own workstations, with the plant fixture library:
+ *
+ *     import * as plant from '../fixtures/plant';
+ *     const host = ContractClient.host(harness.url);          // ./contract-client
+ *     const admin = await plant.firstRun(host, ADMIN);        // ./helpers (E2E_ADMIN)
+ *     await plant.enrol(admin, [E2E_PEOPLE.qa, E2E_PEOPLE.tech]);
+ *     const qa = await plant.signIn(host, E2E_PEOPLE.qa);     // first password replaced
+ *     await plant.product(qa, PRODUCTS.if1); …                // catalogue, specs, lots, samples, results
+ *
+ *   Then `openApp(page, harness.url)` (./helpers) and sign in on the screen only as the person
+ *   whose screens the journey is about. Clicking through set-up that another journey already
+ *   covers costs CPU on every run and asserts nothing new.
+ * - `waitForScreen(page, screen)`, `shot(page, name, lang)` (explicit screenshots for people to
+ *   look at, test-results/screenshots/<name>-<lang>.png), `PDF_TIMEOUT` (the longer wait of a
+ *   PDF being made; it is a cap, not a pause), `HANG_CAP`.
+ * - Never wait on time: wait on what the screen or an event says (`expect(…).toBeVisible()`,
+ *   `expect.poll`, `plant.untilJobFinished` on job events). No `waitForTimeout`, and no
+ *   `timeout:` below the default (60 s for an expect, playwright.config.ts): timeouts catch
+ *   hangs and a slow machine must not reach them in a healthy run (D-069). Every journey gets
+ *   at least HANG_CAP (15 min) whatever its spec says. The browser runs with "reduce motion"
+ *   (D-068): no transitions to wait out.
+ * - Where a journey's time goes: tests/e2e/timing-reporter.ts writes
+ *   test-results/reports/e2e-timing.json (wall and CPU per journey, wall per kind of step).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
@@ -51,6 +89,44 @@ async function startHarness(dataDir: string): Promise<HarnessInfo> {
   return { url, dataDir, process: child };
 }
 
+/**
+ * CPU seconds (user + system, including reaped children) of a process, from /proc (Linux
+ * only; null elsewhere). Used only for the timing report (tests/e2e/timing-reporter.ts).
+ */
+function cpuMsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name "(…)": state is field 3; utime 14, stime 15, cutime 16, cstime 17.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    return Number.isFinite(ticks) ? ticks * 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU of `root` and every live process below it, in ms (for the worker: browser, harness, print browser). */
+function treeCpuOf(root: number): number | null {
+  if (process.platform !== 'linux') return null;
+  const parent = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p) ?? 0, hops++) if (p === root) return true;
+    return false;
+  };
+  let total = 0;
+  for (const pid of parent.keys()) if (inTree(pid)) total += cpuMsOf(pid) ?? 0;
+  return total;
+}
+
 async function stopHarness(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -60,13 +136,56 @@ async function stopHarness(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-export const test = base.extend<{ harness: HarnessInfo }>({
+export const test = base.extend<{ harness: HarnessInfo; cpuTiming: void }>({
+  // The CPU the whole journey cost (worker, browser, harness), for the timing report. Set up
+  // before and torn down after every other fixture of the test.
+  cpuTiming: [
+    async ({}, use, testInfo) => {
+      // Timeouts catch hangs, they do not measure speed (D-069): no journey gets less than HANG_CAP.
+      testInfo.setTimeout(Math.max(testInfo.timeout, HANG_CAP));
+      const before = treeCpuOf(process.pid);
+      const own = process.cpuUsage();
+      await use();
+      const after = treeCpuOf(process.pid);
+      const ownAfter = process.cpuUsage(own);
+      if (before !== null && after !== null)
+        testInfo.annotations.push({ type: 'cpu-ms', description: String(after - before) });
+      testInfo.annotations.push({
+        type: 'worker-cpu-ms',
+        description: String(Math.round((ownAfter.user + ownAfter.system) / 1000)),
+      });
+    },
+    { auto: true },
+  ],
+  // The renderer's own account of its work (Chrome's Performance domain): script, style,
+  // layout and task time of the journey's page, for the timing report. Reads only.
+  page: async ({ page }, use, testInfo) => {
+    const cdp = await page
+      .context()
+      .newCDPSession(page)
+      .catch(() => null);
+    await cdp?.send('Performance.enable').catch(() => undefined);
+    await use(page);
+    const metrics = await cdp
+      ?.send('Performance.getMetrics')
+      .then((r) => r.metrics)
+      .catch(() => null);
+    for (const name of ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration']) {
+      const m = metrics?.find((x) => x.name === name);
+      if (m) testInfo.annotations.push({ type: `renderer-${name}`, description: String(Math.round(m.value * 1000)) });
+    }
+  },
   harness: async ({}, use, testInfo) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), `lotseal-e2e-${testInfo.workerIndex}-`));
+    const started = Date.now();
     const h = await startHarness(dataDir);
+    testInfo.annotations.push({ type: 'harness-start-ms', description: String(Date.now() - started) });
     try {
       await use(h);
     } finally {
+      const pid = h.process.pid;
+      const cpu = pid === undefined ? null : treeCpuOf(pid);
+      if (cpu !== null) testInfo.annotations.push({ type: 'harness-cpu-ms', description: String(cpu) });
       await stopHarness(h.process);
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -77,10 +196,18 @@ export { expect };
 
 /** Explicit journey screenshots, kept for people to look at: test-results/screenshots/<name>-<lang>.png. */
 /**
- * Making a PDF starts the print browser on first use and renders offline: on a loaded CI
+ * Making a PDF starts the print browser on first use and renders offline: on a loaded
  * machine this takes longer than an ordinary screen update (the button shows a spinner).
+ * A cap for a PDF that never comes, not a pause: a healthy run returns as soon as it is there.
  */
-export const PDF_TIMEOUT = 30_000;
+export const PDF_TIMEOUT = 120_000;
+
+/**
+ * The least time any journey is given before it counts as hung (D-069). A journey's timeout
+ * catches a hang; it is not a speed check: at load ~30 on 2 cores (2026-12-05) four journeys
+ * failed on their 150–240 s timeouts and passed in 3.2–4.4 min once allowed. Specs may give more.
+ */
+export const HANG_CAP = 15 * 60_000;
 
 export async function shot(page: Page, name: string, lang: 'en' | 'zh-CN'): Promise<void> {
   const dir = path.join(root, 'test-results', 'screenshots');

@@ -5,9 +5,10 @@ import type { Page } from '@playwright/test';
 import type { SpecDocument } from '../../src/shared/catalog/spec-schema';
 import { runSimulator, type RunningSimulator } from '../../src/main/instruments/simulator';
 import { shippedFormats } from '../../src/shared/domain/print-formats';
-import { people as intakePeople, TECH as INTAKE_TECH } from './intake-seed';
 import { IntakePage } from './pages/intake-page';
 import { ptyPair, type PtyPair } from '../helpers/pty';
+import * as plant from '../fixtures/plant';
+import { E2E_PEOPLE, FILLER_SAMPLE, MATERIALS, PRODUCTS, SUPPLIERS } from '../fixtures/plant';
 import { ContractClient } from './contract-client';
 import { expect, shot, test } from './fixtures';
 import { ADMIN, openApp } from './helpers';
@@ -25,9 +26,9 @@ import { TestingPage } from './pages/testing-page';
  * with the instrument's print key, and types over one value with a reason.
  */
 
-const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
-const TECH = { userId: 'sun.li', printedName: '孙丽', password: 'Temp-pass-0005', newPassword: 'Technician-2024!' };
-const PROD = { userId: 'li.qiang', printedName: '李强', password: 'Temp-pass-0004', newPassword: 'Production-2024!' };
+const QA = E2E_PEOPLE.qa;
+const TECH = E2E_PEOPLE.tech;
+const PROD = E2E_PEOPLE.prod;
 const CODE = 'HB43-01';
 const SERIAL = 'B123456789';
 
@@ -40,7 +41,7 @@ const SPEC: SpecDocument = {
   standard: 'GB 10765-2021',
   version_note: null,
   items: [
-    {
+    plant.gbItem({
       code: 'moisture',
       name_zh: '水分',
       name_en: 'Moisture',
@@ -49,53 +50,24 @@ const SPEC: SpecDocument = {
       unit: 'g/100 g',
       basis: 'per_100g',
       limit_form: 'maximum',
-      min: null,
       max: '5.0',
-      target: null,
-      lod: null,
-      n: null,
-      c: null,
-      m: null,
-      big_m: null,
       precision: 1,
-      comparison: 'rounded_value',
-      required_for_release: true,
-      in_house_only: true,
-      frequency: 'every_lot',
-      frequency_n: null,
-      period_days: null,
-      formula: null,
-      clause: null,
-      source: 'GB 10765-2021 (e2e excerpt)',
-      verification: 'verified',
-      note: null,
-    },
+    }),
   ],
 };
 
-async function person(url: string, u: { userId: string; password: string; newPassword: string }) {
-  const c = await ContractClient.connect(url);
-  await c.signIn(u.userId, u.password, u.newPassword);
-  return c;
+/** The date `years` from today, as the calendar shows it here (yyyy-mm-dd, local time). */
+function isoDay(years = 0): string {
+  const t = new Date();
+  const d = new Date(t.getFullYear() + years, t.getMonth(), t.getDate());
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
 /** Accounts, the moisture specification, a received release sample, the instrument and its calibration. */
 async function seed(url: string, port: string): Promise<{ sample: string }> {
-  const admin = await ContractClient.connect(url);
-  await admin.call('app.setup', { userId: ADMIN.userId, printedName: ADMIN.printedName, password: ADMIN.password });
-  await admin.call('auth.signIn', { userId: ADMIN.userId, password: ADMIN.password });
-  for (const [u, roles] of [
-    [QA, ['qa_manager']],
-    [TECH, ['technician']],
-    [PROD, ['production']],
-  ] as const)
-    await admin.call('users.create', {
-      userId: u.userId,
-      printedName: u.printedName,
-      roles: [...roles],
-      password: u.password,
-      signature: { password: ADMIN.password, meaning: 'enrolled' },
-    });
+  const host = ContractClient.host(url);
+  const admin = await plant.firstRun(host, ADMIN);
+  await plant.enrol(admin, [QA, TECH, PROD]);
   await admin.call('instruments.save', {
     fields: {
       code: CODE,
@@ -123,32 +95,11 @@ async function seed(url: string, port: string): Promise<{ sample: string }> {
   });
   admin.close();
 
-  const qa = await person(url, QA);
-  const tech = await person(url, TECH);
-  const prod = await person(url, PROD);
-  await qa.call('catalog.products.save', {
-    fields: {
-      code: 'IF-1',
-      nameZh: '婴儿配方乳粉 1段',
-      nameEn: 'Infant formula stage 1',
-      stage: 'infant',
-      proteinBase: 'cow',
-      registrationNo: null,
-      shelfLifeDays: 540,
-      packSizes: ['800 g'],
-    },
-  });
-  const product = (await qa.call('catalog.products.list', {})).find((p) => p.code === 'IF-1')!;
-  const draft = await qa.call('specs.create', {
-    subjectKind: 'product',
-    subjectId: product.id,
-    code: 'SPEC-IF1',
-    titleZh: SPEC.title_zh,
-    titleEn: SPEC.title_en,
-    from: { kind: 'document', json: JSON.stringify(SPEC) },
-  });
-  await qa.call('specs.setEffective', { versionId: draft.id, effectiveFrom: '2026-01-01' });
-  await qa.call('specs.approve', { versionId: draft.id, signature: { password: QA.newPassword, meaning: 'approved' } });
+  const qa = await plant.signIn(host, QA);
+  const tech = await plant.signIn(host, TECH);
+  const prod = await plant.signIn(host, PROD);
+  const productId = await plant.product(qa, PRODUCTS.if1);
+  await plant.approveSpec(qa, { subjectId: productId, code: 'SPEC-IF1', doc: SPEC });
   // Moisture in duplicate: replicate 1 by the capture button, replicate 2 by the print key.
   await qa.call('methods.rules.save', {
     methodCode: 'GB 5009.3',
@@ -157,10 +108,6 @@ async function seed(url: string, port: string): Promise<{ sample: string }> {
     limit: '0.2',
     note: null,
   });
-  const today = new Date();
-  const iso = (d: Date) =>
-    `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-  const due = new Date(today.getFullYear() + 1, today.getMonth(), today.getDate());
   const hb43 = (await qa.call('instruments.list', { includeInactive: false })).find((i) => i.code === CODE)!.id;
   // The daily-check plan a QA manager fixes: the 100 g check weight with its certificate.
   await qa.call('instruments.checkPlan.save', {
@@ -179,32 +126,16 @@ async function seed(url: string, port: string): Promise<{ sample: string }> {
   await qa.call('instruments.calibration', {
     id: hb43,
     kind: 'calibration',
-    performedOn: iso(today),
-    dueOn: iso(due),
+    performedOn: isoDay(),
+    dueOn: isoDay(1),
     certificateNo: 'CAL-2026-118',
     provider: '宁夏计量测试院',
   });
 
-  const b = await prod.call('batches.start', {
-    line: 'L1',
-    outputKind: 'finished',
-    itemCode: 'IF-1',
-    outputLotCode: 'IF1-2611-001',
-    unit: 'kg',
-  });
-  void b;
-  const s = await tech.call('samples.register', {
-    kind: 'finished_release',
-    lotCode: 'IF1-2611-001',
-    samplingPoint: 'Filler L1 start / middle / end',
-    quantity: '800',
-    unit: 'g',
-    container: 'Sealed can 800 g',
-    receipt: { condition: 'intact', storageLocation: 'Lab shelf A1' },
-    withRetention: false,
-  });
+  await plant.makeLot(prod, { itemCode: PRODUCTS.if1.code, code: 'IF1-2611-001' });
+  const s = await plant.releaseSample(tech, 'IF1-2611-001', FILLER_SAMPLE);
   for (const c of [qa, tech, prod]) c.close();
-  return { sample: s.sample.code };
+  return { sample: s.code };
 }
 
 /** Both languages of the same screen, for people to look at. */
@@ -334,9 +265,7 @@ test('an administrator registers a print-format instrument and tests its configu
   page,
   harness,
 }) => {
-  const admin = await ContractClient.connect(harness.url);
-  await admin.call('app.setup', { userId: ADMIN.userId, printedName: ADMIN.printedName, password: ADMIN.password });
-  admin.close();
+  (await plant.firstRun(ContractClient.host(harness.url), ADMIN)).close();
   await openApp(page, harness.url);
   await new SignInPage(page).signInToApp(ADMIN.userId, ADMIN.password);
 
@@ -405,9 +334,14 @@ test('a milk analyser record fills five items of a raw milk sample at intake', a
   let sim: RunningSimulator | null = null;
   try {
     pty = await ptyPair(dir, 'lactoscan');
-    const p = await intakePeople(harness.url);
-    const admin = await ContractClient.connect(harness.url);
-    await admin.call('auth.signIn', { userId: ADMIN.userId, password: ADMIN.password });
+    const host = ContractClient.host(harness.url);
+    const admin = await plant.firstRun(host, ADMIN);
+    await plant.enrol(admin, [QA, TECH, PROD]);
+    const p = {
+      qa: await plant.signIn(host, QA),
+      tech: await plant.signIn(host, TECH),
+      prod: await plant.signIn(host, PROD),
+    };
     const f = shippedFormats['lactoscan-sa'];
     const ls = await admin.call('instruments.save', {
       fields: {
@@ -435,22 +369,8 @@ test('a milk analyser record fills five items of a raw milk sample at intake', a
 
     // QA: the raw milk, the farm, the plant's panel (fat, protein, SNF and density by the
     // analyser's rapid method, lactose added), what that method names, calibration and check plan.
-    await p.qa.call('catalog.materials.save', {
-      fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw cow milk', kind: 'raw_milk', defaultUnit: 'kg' },
-    });
-    await p.qa.call('catalog.suppliers.save', {
-      fields: {
-        code: 'FARM-1',
-        name: '贺兰山牧业 Helanshan Dairy Farm',
-        kind: 'farm',
-        approvalStatus: 'approved',
-        approvedOn: null,
-        lastAuditOn: null,
-        nextAuditDue: null,
-        contact: null,
-        phone: null,
-      },
-    });
+    await plant.material(p.qa, MATERIALS.rawMilk);
+    await plant.supplier(p.qa, SUPPLIERS.farm);
     const RAPID = 'Q/LS-001 超声波法';
     const builtIn = (await p.qa.call('intake.panels.list', {})).find((x) => x.builtIn)!;
     const fat = builtIn.items.find((i) => i.code === 'fat')!;
@@ -488,14 +408,11 @@ test('a milk analyser record fills five items of a raw milk sample at intake', a
       ],
       note: 'Lactoscan SA, calibrated against GB 5009.5 / 5009.6 monthly',
     });
-    const today = new Date();
-    const iso = (d: Date) =>
-      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
     await p.qa.call('instruments.calibration', {
       id: ls.id,
       kind: 'calibration',
-      performedOn: iso(today),
-      dueOn: iso(new Date(today.getFullYear() + 1, today.getMonth(), today.getDate())),
+      performedOn: isoDay(),
+      dueOn: isoDay(1),
       certificateNo: 'LS-CAL-2026-07',
       provider: 'Milkotronic service',
     });
@@ -512,17 +429,13 @@ test('a milk analyser record fills five items of a raw milk sample at intake', a
         },
       ],
     });
-    const lotCode = (
-      await p.prod.call('lots.receiveTanker', {
-        supplierCode: 'FARM-1',
-        farms: ['贺兰山第一牧场'],
-        vehicle: '宁A·30417',
-        compartments: [{ no: 1, seal: 'QF-20411', sealIntact: true }],
-        quantity: '24860',
-        unit: 'kg',
-        temperature: '4.1',
-      })
-    ).code;
+    const lotCode = await plant.receiveTanker(p.prod, {
+      farms: ['贺兰山第一牧场'],
+      vehicle: '宁A·30417',
+      compartments: [{ no: 1, seal: 'QF-20411', sealIntact: true }],
+      quantity: '24860',
+      temperature: '4.1',
+    });
     // The bench's morning: connected, and the reference milk printed within tolerance.
     sim = await runSimulator({
       port: pty.b,
@@ -534,10 +447,10 @@ test('a milk analyser record fills five items of a raw milk sample at intake', a
     });
     await p.tech.call('instruments.connect', { id: ls.id });
     await p.tech.call('instruments.dailyCheck', { id: ls.id, readings: [{ point: 0, reading: '3.51' }] });
-    p.close();
+    for (const m of [admin, p.qa, p.tech, p.prod]) m.close();
 
     await openApp(page, harness.url);
-    await new SignInPage(page).signInToApp(INTAKE_TECH.userId, INTAKE_TECH.newPassword);
+    await new SignInPage(page).signInToApp(TECH.userId, TECH.newPassword);
     const intake = new IntakePage(page);
     await intake.openQueue();
     await intake.openFromQueue(lotCode);

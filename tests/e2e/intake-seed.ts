@@ -3,7 +3,15 @@ import { ADMIN } from './helpers';
 import { seedDisposition, type DispositionSeed } from './disposition-seed';
 import { PRODUCT, QA as TQA, TECH as TTECH } from './testing-seed';
 import * as plant from '../fixtures/plant';
-import { DECLARATIONS_OK, E2E_PEOPLE, farm, INTAKE_GOOD, MATERIALS, tankerDocuments, type Member } from '../fixtures/plant';
+import {
+  DECLARATIONS_OK,
+  E2E_PEOPLE,
+  farm,
+  INTAKE_GOOD,
+  MATERIALS,
+  tankerDocuments,
+  type Member,
+} from '../fixtures/plant';
 
 export const QA = E2E_PEOPLE.qa;
 export const TECH = E2E_PEOPLE.tech;
@@ -23,11 +31,8 @@ export interface People {
 export async function people(url: string): Promise<People> {
   const host = ContractClient.host(url);
   const admin = await plant.firstRun(host, ADMIN);
-  await plant.enrol(admin, [QA, TECH, PROD]);
+  const { qa, tech, prod } = await plant.staff(host, admin, { qa: QA, tech: TECH, prod: PROD });
   admin.close();
-  const qa = await plant.signIn(host, QA);
-  const tech = await plant.signIn(host, TECH);
-  const prod = await plant.signIn(host, PROD);
   return { qa, tech, prod, close: () => [qa, tech, prod].forEach((c) => c.close()) };
 }
 

@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
 import { expect, shot, test } from './fixtures';
-import { setupAndSignInAdmin } from './helpers';
-import { AccountsPage } from './pages/accounts-page';
-import { CatalogEntryPage } from './pages/catalog-entry-page';
+import * as plant from '../fixtures/plant';
+import { CUSTOMERS, E2E_PEOPLE, MATERIALS, PRODUCTS, SUPPLIERS } from '../fixtures/plant';
+import { ADMIN, openApp } from './helpers';
 import { ContractClient } from './contract-client';
 import { ImportPage } from './pages/import-page';
 import { LotsPage } from './pages/lots-page';
@@ -11,28 +11,40 @@ import { ShellPage } from './pages/shell-page';
 import { SignInPage } from './pages/sign-in-page';
 import { TracePage } from './pages/trace-page';
 
-const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
-const PROD = { userId: 'li.qiang', printedName: '李强', password: 'Temp-pass-0004', newPassword: 'Production-2024!' };
+const QA = E2E_PEOPLE.qa;
+const PROD = E2E_PEOPLE.prod;
+const CUSTOMER = CUSTOMERS.c001;
 
 test.describe.configure({ timeout: 300_000 });
 
-/** Admin creates both accounts; each person signs in once and sets their own password. */
-async function createPeople(page: Page, url: string): Promise<void> {
-  await setupAndSignInAdmin(page, url);
-  const accounts = new AccountsPage(page);
-  await accounts.open();
-  await accounts.createUser({ ...QA, roles: ['qa_manager'] });
-  await accounts.createUser({ ...PROD, roles: ['production'] });
-  const shell = new ShellPage(page);
-  await shell.signOut();
-  for (const u of [QA, PROD]) {
-    const signIn = new SignInPage(page);
-    await signIn.signIn(u.userId, u.password);
-    await signIn.changePassword(u.password, u.newPassword);
-    await shell.ready();
-    await shell.expectSignedInAs(u.printedName);
-    await shell.signOut();
+/**
+ * The accounts (first password already changed) and, with `catalogue`, what the plant's
+ * catalogue needs, through the contract as people would have done it on their own
+ * workstations. Creating accounts and catalogue records in the browser is the journey of
+ * identity.spec.ts, samples.spec.ts and specifications.spec.ts; this file's journeys start
+ * where those end.
+ */
+async function seed(url: string, o: { catalogue: 'lot journey' | 'import' }): Promise<void> {
+  const host = ContractClient.host(url);
+  const admin = await plant.firstRun(host, ADMIN);
+  await plant.enrol(admin, [QA, PROD]);
+  admin.close();
+  const qa = await plant.signIn(host, QA);
+  const prod = await plant.signIn(host, PROD);
+  await plant.material(qa, MATERIALS.wpc80);
+  if (o.catalogue === 'lot journey') {
+    // Not an infant formula: this journey releases from the lot page; IMF lots go through the
+    // release checklist (tests/e2e/disposition.spec.ts).
+    await plant.product(qa, { ...PRODUCTS.if1, stage: 'other_dairy' });
+    await plant.supplier(qa, SUPPLIERS.whey);
+    await plant.customer(prod, CUSTOMER);
+  } else {
+    // The catalogue the import files name (an import refuses item codes it does not know, issue 19 §1).
+    await plant.material(qa, MATERIALS.rawMilk);
+    await plant.product(qa, PRODUCTS.if1);
   }
+  qa.close();
+  prod.close();
 }
 
 async function signInAs(page: Page, u: { userId: string; newPassword: string; printedName: string }): Promise<void> {
@@ -43,22 +55,8 @@ async function signInAs(page: Page, u: { userId: string; newPassword: string; pr
 }
 
 test('receive, accept, batch, release, ship and trace an ingredient to the customer', async ({ page, harness }) => {
-  await createPeople(page, harness.url);
-
-  // QA manager: the catalogue the plant needs.
-  await signInAs(page, QA);
-  const catalog = new CatalogEntryPage(page);
-  await catalog.createMaterial({ code: 'WPC80', nameZh: '浓缩乳清蛋白80', nameEn: 'Whey protein concentrate 80' });
-  // Not an infant formula: this journey releases from the lot page; IMF lots go through the
-  // release checklist (tests/e2e/disposition.spec.ts).
-  await catalog.createProduct({
-    code: 'IF-1',
-    nameZh: '婴儿配方乳粉 1段',
-    nameEn: 'Infant formula stage 1',
-    stage: 'Other dairy product → no infant-formula standard',
-  });
-  await catalog.createApprovedSupplier({ code: 'SUP-W', name: 'Whey Co. 乳清公司' });
-  await catalog.createCustomer({ code: 'C001', name: '华东母婴连锁', contact: '陈丽', phone: '021-5555-0101' });
+  await seed(harness.url, { catalogue: 'lot journey' });
+  await openApp(page, harness.url);
 
   // Production: receive 1000 kg of WPC80; an implausible temperature is refused and nothing is saved.
   await signInAs(page, PROD);
@@ -126,10 +124,10 @@ test('receive, accept, batch, release, ship and trace an ingredient to the custo
   await lots.sign(release, 'Batch record reviewed; release tests complete.', QA.newPassword);
   await expect(lots.status()).toHaveAttribute('data-status', 'released');
 
-  // Production: ship 800 kg to C001.
+  // Production: ship 800 kg to the customer.
   await signInAs(page, PROD);
   await prod.openShipment();
-  await prod.ship({ code: 'SH-E2E-0001', customer: 'C001', lot: finished, quantity: '800' });
+  await prod.ship({ code: 'SH-E2E-0001', customer: CUSTOMER.code, lot: finished, quantity: '800' });
   await expect(lots.lotCode()).toHaveText(finished);
   await expect(page.getByTestId('lot-remaining')).toHaveText('2400 kg');
 
@@ -158,8 +156,8 @@ test('receive, accept, batch, release, ship and trace an ingredient to the custo
   await expect(page.getByTestId('count-forward')).toContainText('1');
   await expect(page.getByTestId('count-customers')).toContainText('1');
   await expect(page.getByTestId('shipment-row-SH-E2E-0001')).toContainText(finished);
-  await expect(trace.customer('C001')).toContainText('021-5555-0101');
-  await expect(trace.customer('C001')).toContainText('陈丽');
+  await expect(trace.customer(CUSTOMER.code)).toContainText(CUSTOMER.phone);
+  await expect(trace.customer(CUSTOMER.code)).toContainText(CUSTOMER.contact);
   await expect(page.getByTestId('trace-elapsed')).toContainText('ms');
   await shot(page, 'lots-trace', 'en');
 
@@ -190,29 +188,8 @@ test('ERP import: preview shows a bad row, the fixed files import, an imported l
   page,
   harness,
 }) => {
-  await createPeople(page, harness.url);
-  // The catalogue the files name (an import refuses item codes it does not know, issue 19 §1).
-  const qa = await ContractClient.connect(harness.url);
-  await qa.signIn(QA.userId, QA.newPassword);
-  await qa.call('catalog.materials.save', {
-    fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw milk', kind: 'raw_milk', defaultUnit: 'kg' },
-  });
-  await qa.call('catalog.materials.save', {
-    fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白80', nameEn: 'Whey protein concentrate 80', kind: 'ingredient', defaultUnit: 'kg' },
-  });
-  await qa.call('catalog.products.save', {
-    fields: {
-      code: 'IF-1',
-      nameZh: '婴儿配方乳粉 1段',
-      nameEn: 'Infant formula stage 1',
-      stage: 'infant',
-      proteinBase: 'cow',
-      registrationNo: null,
-      shelfLifeDays: 720,
-      packSizes: [],
-    },
-  });
-  qa.close();
+  await seed(harness.url, { catalogue: 'import' });
+  await openApp(page, harness.url);
   await signInAs(page, PROD);
   const imp = new ImportPage(page);
   await imp.open();
@@ -220,11 +197,7 @@ test('ERP import: preview shows a bad row, the fixed files import, an imported l
   // The ERP's history (dated before the go-live date). Suppliers come without `approved`:
   // from the go-live date on, a supplier is approved by QA in LotSeal, never by an import.
   const files = {
-    suppliers: csv([
-      'supplier_code,name,kind',
-      'FARM-01,Green Valley Farm,farm',
-      'ING-01,Whey Co.,ingredient',
-    ]),
+    suppliers: csv(['supplier_code,name,kind', 'FARM-01,Green Valley Farm,farm', 'ING-01,Whey Co.,ingredient']),
     customers: csv(['customer_code,name,contact,phone', 'C100,North Baby Stores,Wang Fang,010-5555-0199']),
     lots: csv([
       'lot_code,kind,item_code,item_name,quantity,unit,date,supplier_code',
@@ -266,7 +239,7 @@ test('ERP import: preview shows a bad row, the fixed files import, an imported l
   await expect(page.getByTestId('import-preview')).toHaveAttribute('data-ok', 'true');
   await expect(page.getByTestId('import-inserted-lots')).toHaveText('3');
   await page.getByTestId('import-run').click();
-  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('import-done')).toBeVisible();
   await expect(page.getByTestId('import-inserted-consumption')).toHaveText('2');
   await page.getByTestId('import-result').scrollIntoViewIfNeeded();
   await shot(page, 'lots-import-done', 'en');

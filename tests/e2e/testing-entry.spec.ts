@@ -1,4 +1,6 @@
 import type { SpecDocument, SpecItem } from '../../src/shared/catalog/spec-schema';
+import * as plant from '../fixtures/plant';
+import { E2E_PEOPLE, FILLER_SAMPLE, PRODUCTS } from '../fixtures/plant';
 import { ContractClient } from './contract-client';
 import { expect, shot, test } from './fixtures';
 import { ADMIN, openApp } from './helpers';
@@ -12,37 +14,15 @@ import { TestingPage } from './pages/testing-page';
  * with a signature, then corrected. The full testing journey comes later.
  */
 
-const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
-const TECH = { userId: 'sun.li', printedName: '孙丽', password: 'Temp-pass-0005', newPassword: 'Technician-2024!' };
-const PROD = { userId: 'li.qiang', printedName: '李强', password: 'Temp-pass-0004', newPassword: 'Production-2024!' };
+const QA = E2E_PEOPLE.qa;
+const TECH = E2E_PEOPLE.tech;
+const PROD = E2E_PEOPLE.prod;
 
+/** An item of the journeys' GB 10765 excerpt, compared on the full value, confirmed by the plant. */
 function item(
   p: Partial<SpecItem> & Pick<SpecItem, 'code' | 'name_zh' | 'name_en' | 'group' | 'unit' | 'basis' | 'limit_form'>,
 ): SpecItem {
-  return {
-    method_code: null,
-    min: null,
-    max: null,
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: null,
-    comparison: 'full_value',
-    required_for_release: true,
-    in_house_only: true,
-    frequency: 'every_lot',
-    frequency_n: null,
-    period_days: null,
-    formula: null,
-    clause: null,
-    source: 'GB 10765-2021 (e2e excerpt)',
-    verification: 'plant',
-    note: null,
-    ...p,
-  };
+  return plant.gbItem({ comparison: 'full_value', verification: 'plant', ...p });
 }
 
 /** Protein and fat limited per 100 kJ (entered per 100 g), energy and carbohydrate calculated, two sampling plans. */
@@ -160,53 +140,15 @@ const SPEC: SpecDocument = {
 
 /** Accounts, the product, the approved specification, protein in duplicate, a finished lot and its release sample (received). */
 async function seed(url: string): Promise<{ sample: string; lot: string }> {
-  const admin = await ContractClient.connect(url);
-  await admin.call('app.setup', { userId: ADMIN.userId, printedName: ADMIN.printedName, password: ADMIN.password });
-  await admin.call('auth.signIn', { userId: ADMIN.userId, password: ADMIN.password });
-  for (const [u, role] of [
-    [QA, 'qa_manager'],
-    [TECH, 'technician'],
-    [PROD, 'production'],
-  ] as const) {
-    await admin.call('users.create', {
-      userId: u.userId,
-      printedName: u.printedName,
-      roles: [role],
-      password: u.password,
-      signature: { password: ADMIN.password, meaning: 'enrolled' },
-    });
-  }
+  const host = ContractClient.host(url);
+  const admin = await plant.firstRun(host, ADMIN);
+  await plant.enrol(admin, [QA, TECH, PROD]);
   admin.close();
-  const person = async (u: typeof QA) => {
-    const c = await ContractClient.connect(url);
-    await c.signIn(u.userId, u.password, u.newPassword);
-    return c;
-  };
-  const qa = await person(QA);
-  const tech = await person(TECH);
-  const prod = await person(PROD);
-  const product = await qa.call('catalog.products.save', {
-    fields: {
-      code: 'IF-1',
-      nameZh: '婴儿配方乳粉 1段',
-      nameEn: 'Infant formula stage 1',
-      stage: 'infant',
-      proteinBase: 'cow',
-      registrationNo: null,
-      shelfLifeDays: 540,
-      packSizes: ['800 g'],
-    },
-  });
-  const draft = await qa.call('specs.create', {
-    subjectKind: 'product',
-    subjectId: product.id,
-    code: 'SPEC-IF1',
-    titleZh: SPEC.title_zh,
-    titleEn: SPEC.title_en,
-    from: { kind: 'document', json: JSON.stringify(SPEC) },
-  });
-  await qa.call('specs.setEffective', { versionId: draft.id, effectiveFrom: '2020-01-01' });
-  await qa.call('specs.approve', { versionId: draft.id, signature: { password: QA.newPassword, meaning: 'approved' } });
+  const qa = await plant.signIn(host, QA);
+  const tech = await plant.signIn(host, TECH);
+  const prod = await plant.signIn(host, PROD);
+  const productId = await plant.product(qa, PRODUCTS.if1);
+  await plant.approveSpec(qa, { subjectId: productId, code: 'SPEC-IF1', doc: SPEC, effectiveFrom: '2020-01-01' });
   // GB 5009.5: two determinations, their difference at most 10 % of the mean.
   await qa.call('methods.rules.save', {
     methodCode: 'GB 5009.5',
@@ -215,25 +157,10 @@ async function seed(url: string): Promise<{ sample: string; lot: string }> {
     limit: '10',
     note: 'GB 5009.5-2016 §4.8',
   });
-  const batch = await prod.call('batches.start', {
-    line: 'L1',
-    outputKind: 'finished',
-    itemCode: 'IF-1',
-    outputLotCode: 'IF1-2611-001',
-    unit: 'kg',
-  });
-  const r = await tech.call('samples.register', {
-    kind: 'finished_release',
-    lotCode: batch.output.code,
-    samplingPoint: 'Filler L1 start / middle / end',
-    quantity: '800',
-    unit: 'g',
-    container: 'Sealed can 800 g',
-    receipt: { condition: 'intact', storageLocation: 'Lab shelf A1' },
-    withRetention: false,
-  });
+  const lot = (await plant.makeLot(prod, { itemCode: PRODUCTS.if1.code, code: 'IF1-2611-001' })).code;
+  const sample = (await plant.releaseSample(tech, lot, FILLER_SAMPLE)).code;
   for (const c of [qa, tech, prod]) c.close();
-  return { sample: r.sample.code, lot: batch.output.code };
+  return { sample, lot };
 }
 
 test.describe.configure({ timeout: 180_000 });

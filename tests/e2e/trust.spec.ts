@@ -1,4 +1,6 @@
 import type { Page } from '@playwright/test';
+import * as plant from '../fixtures/plant';
+import { E2E_PEOPLE, MATERIALS, PRODUCTS, SUPPLIERS } from '../fixtures/plant';
 import { ContractClient } from './contract-client';
 import { expect, shot, test } from './fixtures';
 import { ADMIN, openApp } from './helpers';
@@ -7,8 +9,8 @@ import { LotsPage } from './pages/lots-page';
 import { ShellPage } from './pages/shell-page';
 import { SignInPage } from './pages/sign-in-page';
 
-const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
-const PROD = { userId: 'li.qiang', printedName: '李强', password: 'Temp-pass-0004', newPassword: 'Production-2024!' };
+const QA = E2E_PEOPLE.qa;
+const PROD = E2E_PEOPLE.prod;
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -70,86 +72,29 @@ test('a QA manager signs a release; the audit screen shows it verified with her 
   page,
   harness,
 }) => {
-  const admin = await ContractClient.connect(harness.url);
-  await admin.call('app.setup', { userId: ADMIN.userId, printedName: ADMIN.printedName, password: ADMIN.password });
-  await admin.call('auth.signIn', { userId: ADMIN.userId, password: ADMIN.password });
-  for (const [u, role] of [
-    [QA, 'qa_manager'],
-    [PROD, 'production'],
-  ] as const) {
-    await admin.call('users.create', {
-      userId: u.userId,
-      printedName: u.printedName,
-      roles: [role],
-      password: u.password,
-      signature: { password: ADMIN.password, meaning: 'enrolled' },
-    });
-  }
-  const qa = await ContractClient.connect(harness.url);
-  await qa.signIn(QA.userId, QA.password, QA.newPassword);
-  const prod = await ContractClient.connect(harness.url);
-  await prod.signIn(PROD.userId, PROD.password, PROD.newPassword);
-  await qa.call('catalog.materials.save', {
-    fields: {
-      code: 'WPC80',
-      nameZh: '浓缩乳清蛋白80',
-      nameEn: 'Whey protein concentrate 80',
-      kind: 'ingredient',
-      defaultUnit: 'kg',
-    },
-  });
-  await qa.call('catalog.products.save', {
-    fields: {
-      code: 'MP-1',
-      nameZh: '全脂乳粉',
-      nameEn: 'Whole milk powder',
-      stage: 'other_dairy',
-      proteinBase: 'cow',
-      registrationNo: null,
-      shelfLifeDays: 720,
-      packSizes: ['25 kg'],
-    },
-  });
-  await qa.call('catalog.suppliers.save', {
-    fields: {
-      code: 'SUP-W',
-      name: 'Whey Co. 乳清公司',
-      kind: 'ingredient',
-      approvalStatus: 'approved',
-      approvedOn: null,
-      lastAuditOn: null,
-      nextAuditDue: null,
-      contact: null,
-      phone: null,
-    },
-  });
-  const wpc = (await prod.call('lots.receive', {
-    kind: 'ingredient',
-    materialCode: 'WPC80',
-    supplierCode: 'SUP-W',
-    supplierLot: 'SW-24-0917',
-    quantity: '1000',
-    unit: 'kg',
-    containers: 40,
-    condition: 'intact',
-    temperature: '18',
-    expiryDate: '2099-12-31',
-  } as never)) as { code: string };
-  await qa.call('lots.decide', {
-    code: wpc.code,
-    decision: 'accept',
-    reason: 'COA checked',
-    signature: { password: QA.newPassword, meaning: 'accepted' },
-  });
-  const batch = await prod.call('batches.start', {
-    line: 'Line 2',
-    outputKind: 'finished',
-    itemCode: 'MP-1',
-    unit: 'kg',
-  });
-  await prod.call('batches.consume', { batchId: batch.id, inputLot: wpc.code, quantity: '300', unit: 'kg' });
-  const fg = (await prod.call('batches.finish', { batchId: batch.id, quantity: '3200', location: 'WH-A-01' })).output
-    .code;
+  const host = ContractClient.host(harness.url);
+  const admin = await plant.firstRun(host, ADMIN);
+  await plant.enrol(admin, [QA, PROD]);
+  const qa = await plant.signIn(host, QA);
+  const prod = await plant.signIn(host, PROD);
+  await plant.material(qa, MATERIALS.wpc80);
+  await plant.product(qa, PRODUCTS.wmp);
+  await plant.supplier(qa, SUPPLIERS.whey);
+  const wpc = await plant.acceptedIngredient(
+    prod,
+    qa,
+    { supplierLot: 'SW-24-0917', containers: 40, temperature: '18', expiryDate: '2099-12-31' },
+    'COA checked',
+  );
+  const fg = (
+    await plant.makeLot(prod, {
+      itemCode: PRODUCTS.wmp.code,
+      line: 'Line 2',
+      inputs: [{ lot: wpc, quantity: '300' }],
+      quantity: '3200',
+      location: 'WH-A-01',
+    })
+  ).code;
   const qaKey = (await admin.call('users.list', {})).find((u) => u.userId === QA.userId)!.keyFingerprint!;
   expect(qaKey).toMatch(/^[0-9a-f]{64}$/);
 

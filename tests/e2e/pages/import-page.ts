@@ -23,8 +23,6 @@ export class ImportPage {
 
   async validate(): Promise<void> {
     await this.page.getByTestId('import-validate').click();
-    await expect(this.page.getByTestId('import-preview').or(this.page.getByTestId('import-error'))).toBeVisible({
-      timeout: 30_000,
-    });
+    await expect(this.page.getByTestId('import-preview').or(this.page.getByTestId('import-error'))).toBeVisible();
   }
 }

@@ -162,7 +162,7 @@ export class InstrumentsPage {
     await expect(async () => {
       if (await popover.isVisible()) await this.captureButton(item, k).click();
       await expect(popover).toBeHidden({ timeout: 2_000 });
-    }).toPass({ timeout: 15_000 });
+    }).toPass();
     await this.captureButton(item, k).click();
     await expect(popover).toBeVisible();
     if (instrumentCode)

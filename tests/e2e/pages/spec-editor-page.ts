@@ -30,7 +30,7 @@ export class SpecEditorPage {
     const row = this.item(code);
     await row.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await row.click();
-    await expect(this.page.getByTestId('item-editor')).toBeVisible({ timeout: 20_000 });
+    await expect(this.page.getByTestId('item-editor')).toBeVisible();
   }
 
   /** The codes of every unverified or missing item, as the table shows them. */
@@ -55,9 +55,9 @@ export class SpecEditorPage {
     if (entry?.max !== undefined) await drawer.getByTestId('item-max').fill(entry.max);
     if (entry?.precision !== undefined) await drawer.getByTestId('item-precision').fill(String(entry.precision));
     await drawer.getByTestId('item-confirm').click();
-    // A write to the signed ledger, then the changed row re-renders: allow for a busy machine.
-    await expect(drawer).toBeHidden({ timeout: 20_000 });
-    await expect(this.verification(code)).toHaveAttribute('data-state', 'confirmed', { timeout: 20_000 });
+    // A write to the signed ledger, then the changed row re-renders (the default wait allows for a busy machine).
+    await expect(drawer).toBeHidden();
+    await expect(this.verification(code)).toHaveAttribute('data-state', 'confirmed');
   }
 
   /** Changes an item's maximum and value status, with a reason. */

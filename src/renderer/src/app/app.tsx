@@ -10,6 +10,9 @@ import { Root } from './root';
 import { slots } from './slots';
 
 const theme = createTheme({
+  // A person who asked their system for less motion gets none: modals, menus, notifications
+  // and indicators appear at once (WCAG 2.3.3). The e2e journeys run that way too (D-068).
+  respectReducedMotion: true,
   primaryColor: 'teal',
   defaultRadius: 'sm',
   fontFamily:
