@@ -44,6 +44,7 @@ ENTITIES = [
     {"name": "verification_run", "table": "verification_run", "columns": ["started_at", "finished_at", "verified_through", "entries", "checkpoints", "findings", "review_status", "scope"], "added": ["scope"]},
     {"name": "audit_review", "table": "audit_review", "columns": ["through_seq", "filter", "comment"]},
     {"name": "backup_event", "table": "backup_event", "columns": ["kind", "file", "sha256", "head_seq", "reason"]},
+    {"name": "correction", "table": "correction", "columns": ["entity", "entity_id", "fields", "original_seq", "correction_seq", "reason", "corrected_by", "corrected_at"]},
     {"name": "product", "table": "product", "columns": ["code", "name_zh", "name_en", "stage", "protein_base", "registration_no", "shelf_life_days", "pack_sizes"]},
     {"name": "material", "table": "material", "columns": ["code", "name_zh", "name_en", "kind", "default_unit"]},
     {"name": "supplier", "table": "supplier", "columns": ["code", "name", "kind", "approval_status", "approved_on", "last_audit_on", "next_audit_due", "contact", "phone"]},

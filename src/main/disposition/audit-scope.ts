@@ -10,7 +10,7 @@ import type { LotControls, LotRow } from '../lots';
 import { noKeys } from '../../shared/rules/audit-exceptions';
 import { auditFacts, lotAuditSummary, type LotAuditSummary } from './audit-summary';
 import { DP } from './entities';
-import type { DispositionQueries, EntryRow } from './queries/statements';
+import { accountFactsOf, type AccountFacts, type DispositionQueries, type EntryRow } from './queries/statements';
 
 type ScopeEntry = z.infer<typeof auditScopeEntrySchema>;
 
@@ -26,19 +26,19 @@ export interface ScopeRef {
 
 /** The entries of user records that change the account (not sign-ins, failed attempts or one's own password). */
 function accountChanges(rows: EntryRow[]): EntryRow[] {
-  const last = new Map<string, Record<string, unknown>>();
+  const last = new Map<string, AccountFacts>();
   const out: EntryRow[] = [];
   for (const r of [...rows].sort((a, b) => a.seq - b.seq)) {
-    const c = JSON.parse(r.content) as Record<string, unknown>;
+    const c = accountFactsOf(r.content);
     const p = last.get(r.entity_id);
     last.set(r.entity_id, c);
     const changed =
       !p ||
       r.action !== 'update' ||
-      JSON.stringify(p['roles']) !== JSON.stringify(c['roles']) ||
-      p['status'] !== c['status'] ||
-      p['printed_name'] !== c['printed_name'] ||
-      (p['must_change_password'] !== 1 && c['must_change_password'] === 1);
+      p.roles !== c.roles ||
+      p.status !== c.status ||
+      p.printed_name !== c.printed_name ||
+      (p.must_change_password !== 1 && c.must_change_password === 1);
     if (changed) out.push(r);
   }
   return out;

@@ -14,7 +14,7 @@ import { actorOf, type IdentityService } from '../identity';
 import type { SettingsService } from '../identity';
 import { imfStages } from '../catalog';
 import type { Ledger } from '../ledger/ledger';
-import { L } from '../lots';
+import { asLot, L } from '../lots';
 import type { TestingService } from '../testing';
 import type { SamplesService } from '../samples';
 import type { EnvService } from '../environment';
@@ -218,7 +218,7 @@ export class DispositionService {
     const imf = this.isImf(lot);
     const facts = imf && !lot.retired ? gatherReadinessFacts(this.q, this.sources, lot) : null;
     // A produced lot is released only once made: its batch completed and a quantity above zero (issue 19 §4).
-    if (lot['kind'] === 'finished' || lot['kind'] === 'intermediate') {
+    if (lot.kind === 'finished' || lot.kind === 'intermediate') {
       const p = productionLine(facts?.scope === 'produced' ? facts : productionFacts(this.q, lot));
       if (!p.ok) return appError('conflict', { lot: lotCode, ...p.details }, 'errors.lot_not_produced');
     }
@@ -250,7 +250,7 @@ export class DispositionService {
         'errors.lot_not_ready',
       );
     }
-    return appError('conflict', { lot: lotCode, status: lot['status'], decision }, 'errors.lot_decision_not_allowed');
+    return appError('conflict', { lot: lotCode, status: lot.status, decision }, 'errors.lot_decision_not_allowed');
   }
 
   /**
@@ -298,8 +298,8 @@ export class DispositionService {
     const held: string[] = [];
     let forward: Forward | null = null;
     this.ledger.write(actorOf(signer), (w) => {
-      const cur = w.get(L.lot, lot.id)!;
-      if (cur['status'] !== lot['status']) fail('conflict', { lot: lotCode }, 'errors.stale_record');
+      const cur = asLot(w.get(L.lot, lot.id)!);
+      if (cur.status !== lot.status) fail('conflict', { lot: lotCode }, 'errors.stale_record');
       // Again under the write lock: a result submitted, an alert raised or a recall opened
       // during the password check refuses the decision.
       const now = this.decisionProblem(lotCode, decision);
