@@ -8,7 +8,8 @@ import type { Row } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';
 import type { LotControls, LotRow } from '../lots';
 import { noKeys } from '../../shared/rules/audit-exceptions';
-import { auditFacts, lotAuditSummary, type LotAuditSummary } from './audit-summary';
+import { correctionReads } from '../ledger/corrections';
+import { auditFacts, correctedSeqs, lotAuditSummary, type LotAuditSummary } from './audit-summary';
 import { DP } from './entities';
 import { accountFactsOf, type AccountFacts, type DispositionQueries, type EntryRow } from './queries/statements';
 
@@ -55,7 +56,11 @@ export class LotAuditScope {
     private readonly identity: IdentityService,
     private readonly controls: LotControls,
     private readonly lot: (code: string) => LotRow,
-  ) {}
+  ) {
+    this.corrections = correctionReads(ledger.db);
+  }
+
+  private readonly corrections: ReturnType<typeof correctionReads>;
 
   /**
    * Every record that bears on a lot's story (issue 11 §3, issue 19 §10): the lot, its samples
@@ -164,7 +169,7 @@ export class LotAuditScope {
     const rows = this.scopeEntries(lot);
     const decisions = this.decisionSeqs(lot);
     // Business keys (lot, sample, item) instead of record ids, for the reviewer (issue 22 §5).
-    const keys = new Map(auditFacts(rows).map((f) => [f.seq, f.keys]));
+    const keys = new Map(auditFacts(rows, correctedSeqs(rows, this.corrections)).map((f) => [f.seq, f.keys]));
     const prev = new Map<string, Record<string, unknown>>();
     const entries: ScopeEntry[] = [];
     const text = (v: unknown): string | null =>
@@ -222,7 +227,8 @@ export class LotAuditScope {
     const lot = this.lot(lotCode);
     const through = this.q.lastAuditReview(lotCode)?.through_seq ?? 0;
     const open = new Set(this.toReview(lot).filter((s) => s > through));
-    return lotAuditSummary(lotCode, this.scopeEntries(lot), open);
+    const rows = this.scopeEntries(lot);
+    return lotAuditSummary(lotCode, rows, open, correctedSeqs(rows, this.corrections));
   }
 
   async auditReview(

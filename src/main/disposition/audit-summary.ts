@@ -7,20 +7,20 @@ import {
   type Content,
   type ExceptionSummary,
 } from '../../shared/rules/audit-exceptions';
-import { CORRECTION_PREFIX } from '../ledger/audit-queries';
+import type { CorrectionReads } from '../ledger/corrections';
 import { canonical, sha256Hex } from '../ledger/hashing';
 import type { EntryRow } from './queries/statements';
 
 /**
  * THE source of the "corrections" category of the audit-trail summary: which entries of a
- * lot's scope are corrections. Today a correction is known by its audit reason (the ledger's
- * CORRECTION_PREFIX, written by `correctionReason`); when corrections become a structured fact
- * (a corrections table, branch bounds, issue 21 §1) only this function changes.
+ * lot's scope are corrections. A correction is a record the ledger writes with the corrected
+ * change (the `correction` table, D-073), never inferred from the audit reason's text.
  */
-export function correctedSeqs(rows: readonly Pick<EntryRow, 'seq' | 'reason'>[]): Set<number> {
-  const out = new Set<number>();
-  for (const r of rows) if (r.reason !== null && r.reason.startsWith(CORRECTION_PREFIX)) out.add(r.seq);
-  return out;
+export function correctedSeqs(
+  rows: readonly Pick<EntryRow, 'seq'>[],
+  corrections: Pick<CorrectionReads, 'correctionSeqsAmong'>,
+): Set<number> {
+  return corrections.correctionSeqsAmong(rows.map((r) => r.seq));
 }
 
 function str(v: unknown): string | null {
@@ -46,7 +46,7 @@ function parsedItem(v: unknown): { name_zh?: unknown; name_en?: unknown } | null
  * and the business keys people use — lot, sample, item (with its Chinese and English names) —
  * resolved from the records themselves (a capture or signature takes its result's keys).
  */
-export function auditFacts(rows: readonly EntryRow[]): AuditFact[] {
+export function auditFacts(rows: readonly EntryRow[], corrected: ReadonlySet<number>): AuditFact[] {
   const contents = rows.map((r) => JSON.parse(r.content) as Content);
   // First pass: what each record is, by id (latest content), and the items' names by code.
   const byId = new Map<string, BusinessKeys>();
@@ -84,7 +84,6 @@ export function auditFacts(rows: readonly EntryRow[]): AuditFact[] {
   };
 
   const prev = new Map<string, Content>();
-  const corrected = correctedSeqs(rows);
   return rows.map((r, i) => {
     const key = `${r.entity}|${r.entity_id}`;
     const after = contents[i]!;
@@ -130,8 +129,9 @@ export function lotAuditSummary(
   lotCode: string,
   rows: readonly EntryRow[],
   toReview: ReadonlySet<number>,
+  corrected: ReadonlySet<number>,
 ): LotAuditSummary {
-  const facts = auditFacts(rows).filter((f) => toReview.has(f.seq));
+  const facts = auditFacts(rows, corrected).filter((f) => toReview.has(f.seq));
   const s = summariseExceptions(facts);
   // Bound by the lot's own entries (not the ledger head): work elsewhere in the plant does not change it.
   const through = facts.reduce((m, f) => Math.max(m, f.seq), 0);

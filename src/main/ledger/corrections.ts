@@ -42,7 +42,7 @@ export interface CorrectionRow {
   corrected_at: number;
 }
 
-function inChunks<T>(ids: readonly string[], size: number, run: (chunk: string[], ph: string) => T[]): T[] {
+function inChunks<T, K>(ids: readonly K[], size: number, run: (chunk: K[], ph: string) => T[]): T[] {
   const out: T[] = [];
   for (let i = 0; i < ids.length; i += size) {
     const chunk = ids.slice(i, i + size);
@@ -82,6 +82,18 @@ export function correctionReads(db: Db) {
             >(`SELECT DISTINCT entity_id FROM correction WHERE entity = ? AND retired = 0 AND entity_id IN (${ph})`)
             .all(entity, ...chunk),
         ).map((c) => c.entity_id),
+      ),
+    /** Which of these audit entries are corrections (their `correction_seq`). */
+    correctionSeqsAmong: (seqs: readonly number[]): Set<number> =>
+      new Set(
+        inChunks(seqs, 500, (chunk, ph) =>
+          db
+            .prepare<
+              unknown[],
+              { correction_seq: number }
+            >(`SELECT correction_seq FROM correction WHERE retired = 0 AND correction_seq IN (${ph})`)
+            .all(...chunk),
+        ).map((c) => c.correction_seq),
       ),
     /** The corrections of one record, oldest first. */
     correctionsOf: (entity: string, entityId: string): CorrectionRow[] =>
