@@ -19,7 +19,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { contractIssues, useContractForm } from '../../../ui/contract-form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -36,7 +36,11 @@ import { zoneColorOf } from '../../../ui/zone';
 type Schedule = SiteView['schedules'][number];
 
 function registerHref(site: { code: string; kind: string }, targets: string[] = []): string {
-  return href('/samples', { kind: site.kind === 'water' ? 'water' : 'environmental_swab', site: site.code, targets: targets.join(',') });
+  return href('/samples', {
+    kind: site.kind === 'water' ? 'water' : 'environmental_swab',
+    site: site.code,
+    targets: targets.join(','),
+  });
 }
 
 /** Sampling sites by hygiene zone, their schedules, and the swabs due. */
@@ -57,7 +61,12 @@ export function SitesPage() {
       zone: z,
       sites: (sites.data ?? []).filter((s) => s.kind === 'environment' && s.zone === z),
     })),
-    { key: 'water', title: t('sites.waterPoints'), zone: null, sites: (sites.data ?? []).filter((s) => s.kind === 'water') },
+    {
+      key: 'water',
+      title: t('sites.waterPoints'),
+      zone: null,
+      sites: (sites.data ?? []).filter((s) => s.kind === 'water'),
+    },
   ];
 
   return (
@@ -117,7 +126,10 @@ export function SitesPage() {
                   <Table.Tr
                     key={s.id}
                     data-testid={`site-row-${s.code}`}
-                    style={{ opacity: s.active ? 1 : 0.55, background: highlight === s.code ? 'var(--mantine-color-teal-0)' : undefined }}
+                    style={{
+                      opacity: s.active ? 1 : 0.55,
+                      background: highlight === s.code ? 'var(--mantine-color-teal-0)' : undefined,
+                    }}
                   >
                     <Table.Td ff="monospace" fw={600}>
                       {s.code}
@@ -142,10 +154,18 @@ export function SitesPage() {
                         {s.schedules.map((sc) => (
                           <Group key={sc.id} gap={4} wrap="nowrap">
                             <Text size="xs" style={{ opacity: sc.active ? 1 : 0.5 }}>
-                              {t('sites.scheduleLine', { days: sc.frequencyDays, next: sc.nextDue, targets: sc.targets.join(', ') })}
+                              {t('sites.scheduleLine', {
+                                days: sc.frequencyDays,
+                                next: sc.nextDue,
+                                targets: sc.targets.join(', '),
+                              })}
                             </Text>
                             {canManage ? (
-                              <Button size="compact-xs" variant="subtle" onClick={() => setScheduling({ site: s, schedule: sc })}>
+                              <Button
+                                size="compact-xs"
+                                variant="subtle"
+                                onClick={() => setScheduling({ site: s, schedule: sc })}
+                              >
                                 {t('sites.edit')}
                               </Button>
                             ) : null}
@@ -156,16 +176,31 @@ export function SitesPage() {
                     <Table.Td>
                       <Group gap={4} wrap="nowrap" justify="flex-end">
                         {s.active ? (
-                          <Button size="compact-xs" component="a" href={registerHref(s)} data-testid={`site-register-${s.code}`}>
+                          <Button
+                            size="compact-xs"
+                            component="a"
+                            href={registerHref(s)}
+                            data-testid={`site-register-${s.code}`}
+                          >
                             {t('sites.registerSample')}
                           </Button>
                         ) : null}
                         {canManage ? (
                           <>
-                            <Button size="compact-xs" variant="light" onClick={() => setScheduling({ site: s, schedule: null })} data-testid={`site-schedule-${s.code}`}>
+                            <Button
+                              size="compact-xs"
+                              variant="light"
+                              onClick={() => setScheduling({ site: s, schedule: null })}
+                              data-testid={`site-schedule-${s.code}`}
+                            >
                               {t('sites.addSchedule')}
                             </Button>
-                            <Button size="compact-xs" variant="default" onClick={() => setEditing(s)} data-testid={`site-edit-${s.code}`}>
+                            <Button
+                              size="compact-xs"
+                              variant="default"
+                              onClick={() => setEditing(s)}
+                              data-testid={`site-edit-${s.code}`}
+                            >
                               {t('sites.edit')}
                             </Button>
                           </>
@@ -179,7 +214,9 @@ export function SitesPage() {
           </Paper>
         ))}
       {editing ? <SiteModal site={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
-      {scheduling ? <ScheduleModal site={scheduling.site} schedule={scheduling.schedule} onClose={() => setScheduling(null)} /> : null}
+      {scheduling ? (
+        <ScheduleModal site={scheduling.site} schedule={scheduling.schedule} onClose={() => setScheduling(null)} />
+      ) : null}
     </Stack>
   );
 }
@@ -198,7 +235,14 @@ function SwabsDue() {
             {t('sites.dueHelp')}
           </Text>
         </div>
-        <TextInput type="date" label={t('sites.dueDate')} value={date} onChange={(e) => setDate(e.currentTarget.value || todayIso())} w={170} data-testid="swabs-due-date" />
+        <TextInput
+          type="date"
+          label={t('sites.dueDate')}
+          value={date}
+          onChange={(e) => setDate(e.currentTarget.value || todayIso())}
+          w={170}
+          data-testid="swabs-due-date"
+        />
       </Group>
       <ErrorAlert error={due.error} />
       {due.data && rows.length === 0 ? (
@@ -234,7 +278,12 @@ function SwabsDue() {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Button size="compact-sm" component="a" href={registerHref({ code: r.siteCode, kind: r.kind }, r.targets)} data-testid={`swab-register-${r.siteCode}`}>
+                  <Button
+                    size="compact-sm"
+                    component="a"
+                    href={registerHref({ code: r.siteCode, kind: r.kind }, r.targets)}
+                    data-testid={`swab-register-${r.siteCode}`}
+                  >
                     {r.kind === 'water' ? t('sites.registerWater') : t('sites.registerSwab')}
                   </Button>
                 </Table.Td>
@@ -259,10 +308,30 @@ interface SiteValues {
   reason: string;
 }
 
+/** The site as sites.save takes it: what the submit sends and the schema checks. */
+function siteInput(site: SiteView | null, x: SiteValues) {
+  return {
+    ...(site ? { id: site.id, reason: x.reason.trim() } : {}),
+    fields: {
+      code: x.code.trim(),
+      nameZh: x.nameZh.trim(),
+      nameEn: x.nameEn.trim(),
+      kind: x.kind,
+      zone: x.kind === 'environment' ? Number(x.zone) : null,
+      line: x.line.trim() || null,
+      room: x.room.trim() || null,
+      active: x.active,
+    },
+  };
+}
+
 function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const form = useForm<SiteValues>({
+  const form = useContractForm<'sites.save', SiteValues>('sites.save', {
+    toInput: (x) => siteInput(site, x),
+    fields: { 'fields.code': 'code', 'fields.nameZh': 'nameZh', 'fields.nameEn': 'nameEn', 'fields.zone': 'zone' },
+    messages: { code: 'sites.errors.code', nameZh: 'validation.required', nameEn: 'validation.required' },
     initialValues: {
       code: site?.code ?? '',
       nameZh: site?.nameZh ?? '',
@@ -275,9 +344,6 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
       reason: '',
     },
     validate: {
-      code: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(v.trim()) ? null : t('sites.errors.code')),
-      nameZh: (v) => (v.trim() ? null : t('validation.required')),
-      nameEn: (v) => (v.trim() ? null : t('validation.required')),
       reason: (v) => (site && v.trim().length < 3 ? t('validation.reasonRequired') : null),
     },
   });
@@ -292,26 +358,13 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
   });
   const v = form.values;
   return (
-    <Modal opened onClose={onClose} title={site ? t('sites.editTitle', { code: site.code }) : t('sites.newTitle')} size="lg">
-      <form
-        noValidate
-        onSubmit={form.onSubmit((x) =>
-          save.mutate({
-            ...(site ? { id: site.id, reason: x.reason.trim() } : {}),
-            fields: {
-              code: x.code.trim(),
-              nameZh: x.nameZh.trim(),
-              nameEn: x.nameEn.trim(),
-              kind: x.kind,
-              zone: x.kind === 'environment' ? Number(x.zone) : null,
-              line: x.line.trim() || null,
-              room: x.room.trim() || null,
-              active: x.active,
-            },
-          }),
-        )}
-        data-testid="site-form"
-      >
+    <Modal
+      opened
+      onClose={onClose}
+      title={site ? t('sites.editTitle', { code: site.code }) : t('sites.newTitle')}
+      size="lg"
+    >
+      <form noValidate onSubmit={form.onSubmit((x) => save.mutate(siteInput(site, x)))} data-testid="site-form">
         <Stack>
           <SegmentedControl
             w="fit-content"
@@ -325,7 +378,14 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
             data-testid="site-kind"
           />
           <SimpleGrid cols={2}>
-            <TextInput label={t('sites.fields.code')} description={t('sites.fields.codeHelp')} withAsterisk disabled={!!site} data-testid="site-code" {...form.getInputProps('code')} />
+            <TextInput
+              label={t('sites.fields.code')}
+              description={t('sites.fields.codeHelp')}
+              withAsterisk
+              disabled={!!site}
+              data-testid="site-code"
+              {...form.getInputProps('code')}
+            />
             {v.kind === 'environment' ? (
               <Select
                 label={t('sites.fields.zone')}
@@ -340,15 +400,36 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
                 {t('sites.waterNoZone')}
               </Text>
             )}
-            <TextInput label={t('sites.fields.nameZh')} withAsterisk data-testid="site-name-zh" {...form.getInputProps('nameZh')} />
-            <TextInput label={t('sites.fields.nameEn')} withAsterisk data-testid="site-name-en" {...form.getInputProps('nameEn')} />
+            <TextInput
+              label={t('sites.fields.nameZh')}
+              withAsterisk
+              data-testid="site-name-zh"
+              {...form.getInputProps('nameZh')}
+            />
+            <TextInput
+              label={t('sites.fields.nameEn')}
+              withAsterisk
+              data-testid="site-name-en"
+              {...form.getInputProps('nameEn')}
+            />
             <TextInput label={t('sites.fields.line')} data-testid="site-line" {...form.getInputProps('line')} />
             <TextInput label={t('sites.fields.room')} data-testid="site-room" {...form.getInputProps('room')} />
           </SimpleGrid>
           {site ? (
             <>
-              <Checkbox label={t('sites.fields.active')} description={t('sites.fields.activeHelp')} {...form.getInputProps('active', { type: 'checkbox' })} />
-              <Textarea label={t('sites.reason')} withAsterisk autosize minRows={2} data-testid="site-reason" {...form.getInputProps('reason')} />
+              <Checkbox
+                label={t('sites.fields.active')}
+                description={t('sites.fields.activeHelp')}
+                {...form.getInputProps('active', { type: 'checkbox' })}
+              />
+              <Textarea
+                label={t('sites.reason')}
+                withAsterisk
+                autosize
+                minRows={2}
+                data-testid="site-reason"
+                {...form.getInputProps('reason')}
+              />
             </>
           ) : null}
           <ErrorAlert error={save.error} testId="site-error" />
@@ -366,12 +447,22 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
   );
 }
 
-function ScheduleModal({ site, schedule, onClose }: { site: SiteView; schedule: Schedule | null; onClose: () => void }) {
+function ScheduleModal({
+  site,
+  schedule,
+  onClose,
+}: {
+  site: SiteView;
+  schedule: Schedule | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [frequency, setFrequency] = useState<number | string>(schedule?.frequencyDays ?? 7);
   const [nextDue, setNextDue] = useState(schedule?.nextDue ?? todayIso());
-  const [targets, setTargets] = useState<string[]>(schedule?.targets ?? (site.kind === 'water' ? ['coliforms'] : ['enterobacteriaceae']));
+  const [targets, setTargets] = useState<string[]>(
+    schedule?.targets ?? (site.kind === 'water' ? ['coliforms'] : ['enterobacteriaceae']),
+  );
   const [active, setActive] = useState(schedule?.active ?? true);
   const [reason, setReason] = useState('');
   const [touched, setTouched] = useState(false);
@@ -384,23 +475,69 @@ function ScheduleModal({ site, schedule, onClose }: { site: SiteView; schedule: 
     },
   });
   const freq = Number(frequency);
+  const input = {
+    ...(schedule ? { id: schedule.id, reason: reason.trim() } : {}),
+    siteId: site.id,
+    frequencyDays: freq,
+    nextDue,
+    targets,
+    active,
+  };
+  // The schedule as the channel's schema checks it; each field shows the screen's own words.
+  const issues = contractIssues(t, 'sites.schedule.save', input).map((i) => i.path.split('.')[0]);
   const errors = {
-    frequency: Number.isInteger(freq) && freq >= 1 && freq <= 366 ? null : t('sites.errors.frequency'),
-    targets: targets.length > 0 && targets.every((x) => /^[a-z][a-z0-9_]{0,39}$/.test(x)) ? null : t('sites.errors.targets'),
-    nextDue: /^\d{4}-\d{2}-\d{2}$/.test(nextDue) ? null : t('validation.required'),
+    frequency: issues.includes('frequencyDays') ? t('sites.errors.frequency') : null,
+    targets: issues.includes('targets') ? t('sites.errors.targets') : null,
+    nextDue: issues.includes('nextDue') ? t('validation.required') : null,
     reason: schedule && reason.trim().length < 3 ? t('validation.reasonRequired') : null,
   };
   return (
     <Modal opened onClose={onClose} title={t('sites.scheduleTitle', { code: site.code })}>
       <Stack data-testid="schedule-form">
         <SimpleGrid cols={2}>
-          <NumberInput label={t('sites.frequency')} description={t('sites.frequencyHelp')} min={1} max={366} allowDecimal={false} value={frequency} onChange={setFrequency} error={touched ? errors.frequency : null} data-testid="schedule-frequency" />
-          <TextInput type="date" label={t('sites.nextDue')} value={nextDue} onChange={(e) => setNextDue(e.currentTarget.value)} error={touched ? errors.nextDue : null} data-testid="schedule-next-due" />
+          <NumberInput
+            label={t('sites.frequency')}
+            description={t('sites.frequencyHelp')}
+            min={1}
+            max={366}
+            allowDecimal={false}
+            value={frequency}
+            onChange={setFrequency}
+            error={touched ? errors.frequency : null}
+            data-testid="schedule-frequency"
+          />
+          <TextInput
+            type="date"
+            label={t('sites.nextDue')}
+            value={nextDue}
+            onChange={(e) => setNextDue(e.currentTarget.value)}
+            error={touched ? errors.nextDue : null}
+            data-testid="schedule-next-due"
+          />
         </SimpleGrid>
-        <TagsInput label={t('sites.targets')} description={t('sites.targetsHelp')} value={targets} onChange={setTargets} error={touched ? errors.targets : null} data-testid="schedule-targets" />
-        <Checkbox label={t('sites.scheduleActive')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
+        <TagsInput
+          label={t('sites.targets')}
+          description={t('sites.targetsHelp')}
+          value={targets}
+          onChange={setTargets}
+          error={touched ? errors.targets : null}
+          data-testid="schedule-targets"
+        />
+        <Checkbox
+          label={t('sites.scheduleActive')}
+          checked={active}
+          onChange={(e) => setActive(e.currentTarget.checked)}
+        />
         {schedule ? (
-          <Textarea label={t('sites.reason')} withAsterisk autosize minRows={2} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={touched ? errors.reason : null} />
+          <Textarea
+            label={t('sites.reason')}
+            withAsterisk
+            autosize
+            minRows={2}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            error={touched ? errors.reason : null}
+          />
         ) : null}
         {save.error ? <ErrorAlert error={save.error} /> : null}
         {!schedule ? (
@@ -417,14 +554,7 @@ function ScheduleModal({ site, schedule, onClose }: { site: SiteView; schedule: 
             onClick={() => {
               setTouched(true);
               if (Object.values(errors).some(Boolean)) return;
-              save.mutate({
-                ...(schedule ? { id: schedule.id, reason: reason.trim() } : {}),
-                siteId: site.id,
-                frequencyDays: freq,
-                nextDue,
-                targets,
-                active,
-              });
+              save.mutate(input);
             }}
             data-testid="schedule-submit"
           >
