@@ -8,7 +8,7 @@ import { shippedFormatIds, shippedFormats, type ShippedFormatId } from '../../..
 type PrintConfig = NonNullable<InstrumentView['printConfig']>;
 type Role = (typeof printFieldRoles)[number];
 
-export interface FieldDraft {
+interface FieldDraft {
   analyte: string;
   pattern: string;
   unit: string;
@@ -97,7 +97,7 @@ export function shippedOf(c: PrintConfig | null): ShippedFormatId | null {
 }
 
 /** Sourced or unverified, with the source, for a shipped format (docs/instrument-formats.md). */
-export function ShippedFormatNote({ id }: { id: ShippedFormatId }) {
+function ShippedFormatNote({ id }: { id: ShippedFormatId }) {
   const { t } = useTranslation();
   const f = shippedFormats[id];
   const sourced = f.verification === 'sourced';
