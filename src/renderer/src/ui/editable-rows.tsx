@@ -1,5 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
-import { ActionIcon, Button, Group, Table, Text } from '@mantine/core';
+import { ActionIcon, Button, Group, Table, Text, TextInput } from '@mantine/core';
 import { canAdd, canRemove, focusAfterRemove, rowKeyAction } from './editable-rows-model';
 
 export interface EditableColumn<T> {
@@ -225,6 +225,57 @@ export function EditableRows<T>({
       ) : null}
     </>
   );
+}
+
+/**
+ * The common column: one small text input per row, its message shown as a red border with the
+ * words on hover (the table stays one line a row), and a dash for rows it does not apply to.
+ */
+export function textColumn<T>(o: {
+  key: string;
+  label: string;
+  w?: number;
+  miw?: number;
+  value: (row: T) => string;
+  onChange: (i: number, value: string) => void;
+  testId: (row: T, i: number) => string;
+  placeholder?: string;
+  /** Codes and patterns: monospace. */
+  mono?: boolean;
+  /** Figures: digits in columns. */
+  numeric?: boolean;
+  disabled?: boolean;
+  /** Rows the column does not apply to show a dash. */
+  applies?: (row: T) => boolean;
+  view?: (row: T, i: number) => ReactNode;
+}): EditableColumn<T> {
+  return {
+    key: o.key,
+    label: o.label,
+    w: o.w,
+    miw: o.miw,
+    view: o.view,
+    edit: (row, i, error) =>
+      o.applies && !o.applies(row) ? (
+        <Text size="xs" c="dimmed">
+          —
+        </Text>
+      ) : (
+        <TextInput
+          size="xs"
+          ff={o.mono ? 'monospace' : undefined}
+          styles={o.numeric ? { input: { fontVariantNumeric: 'tabular-nums' } } : undefined}
+          value={o.value(row)}
+          placeholder={o.placeholder}
+          disabled={o.disabled}
+          aria-label={o.label}
+          error={error ? true : undefined}
+          title={typeof error === 'string' ? error : undefined}
+          onChange={(e) => o.onChange(i, e.currentTarget.value)}
+          data-testid={o.testId(row, i)}
+        />
+      ),
+  };
 }
 
 function textOf(row: unknown, key: string): ReactNode {

@@ -23,7 +23,7 @@ import { useCall } from '../../core/api/hooks';
 import { href } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
 import { contractIssues } from '../../ui/contract-form';
-import { EditableRows } from '../../ui/editable-rows';
+import { EditableRows, textColumn } from '../../ui/editable-rows';
 import { rowErrors, withAddedRow, withoutRow, withRow } from '../../ui/editable-rows-model';
 import { ErrorAlert } from '../../ui/error-alert';
 import { ReasonModal } from '../../ui/reason-modal';
@@ -197,6 +197,23 @@ function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
   const issues = contractIssues(t, 'instruments.methods.save', inputOf(d));
   const convErrors = rowErrors(issues, 'conversions', d.conversions.length);
   const valid = issues.length === 0;
+  const conversionColumn = (
+    key: keyof ConversionDraft,
+    label: string,
+    w?: number,
+    placeholder?: string,
+    mono = false,
+  ) =>
+    textColumn<ConversionDraft>({
+      key,
+      label: t(`instruments.methods.${label}`),
+      w,
+      placeholder,
+      mono,
+      value: (c) => c[key],
+      onChange: (k, v) => setConv(k, { [key]: v }),
+      testId: (_, k) => `conversion-${key}-${k}`,
+    });
   const save = (reason?: string) => {
     setBusy(true);
     setError(null);
@@ -262,82 +279,11 @@ function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
           max={10}
           errors={(_, k) => convErrors[k]}
           columns={[
-            {
-              key: 'from',
-              label: t('instruments.methods.from'),
-              w: 100,
-              edit: (c, k, err) => (
-                <TextInput
-                  size="xs"
-                  value={c.from}
-                  placeholder="m°H"
-                  error={err ? true : undefined}
-                  title={typeof err === 'string' ? err : undefined}
-                  onChange={(e) => setConv(k, { from: e.currentTarget.value })}
-                  data-testid={`conversion-from-${k}`}
-                />
-              ),
-            },
-            {
-              key: 'factor',
-              label: t('instruments.methods.factor'),
-              w: 120,
-              edit: (c, k, err) => (
-                <TextInput
-                  size="xs"
-                  ff="monospace"
-                  value={c.factor}
-                  placeholder="0.0009656"
-                  error={err && c.factor ? true : undefined}
-                  title={typeof err === 'string' ? err : undefined}
-                  onChange={(e) => setConv(k, { factor: e.currentTarget.value })}
-                  data-testid={`conversion-factor-${k}`}
-                />
-              ),
-            },
-            {
-              key: 'offset',
-              label: t('instruments.methods.offset'),
-              w: 100,
-              edit: (c, k, err) => (
-                <TextInput
-                  size="xs"
-                  ff="monospace"
-                  value={c.offset}
-                  placeholder="0"
-                  error={err ? true : undefined}
-                  title={typeof err === 'string' ? err : undefined}
-                  onChange={(e) => setConv(k, { offset: e.currentTarget.value })}
-                  data-testid={`conversion-offset-${k}`}
-                />
-              ),
-            },
-            {
-              key: 'to',
-              label: t('instruments.methods.to'),
-              w: 100,
-              edit: (c, k) => (
-                <TextInput
-                  size="xs"
-                  value={c.to}
-                  placeholder={t('instruments.methods.entryUnit')}
-                  onChange={(e) => setConv(k, { to: e.currentTarget.value })}
-                  data-testid={`conversion-to-${k}`}
-                />
-              ),
-            },
-            {
-              key: 'note',
-              label: t('instruments.methods.source'),
-              edit: (c, k) => (
-                <TextInput
-                  size="xs"
-                  value={c.note}
-                  onChange={(e) => setConv(k, { note: e.currentTarget.value })}
-                  data-testid={`conversion-note-${k}`}
-                />
-              ),
-            },
+            conversionColumn('from', 'from', 100, 'm°H'),
+            conversionColumn('factor', 'factor', 120, '0.0009656', true),
+            conversionColumn('offset', 'offset', 100, '0', true),
+            conversionColumn('to', 'to', 100, t('instruments.methods.entryUnit')),
+            conversionColumn('note', 'source'),
           ]}
           onRemove={(k) => setD({ ...d, conversions: withoutRow(d.conversions, k, 0) })}
           removeLabel={t('instruments.methods.removeConversion')}

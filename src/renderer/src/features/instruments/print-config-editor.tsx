@@ -1,7 +1,7 @@
 import { Alert, Badge, Checkbox, Group, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { printFieldRoles, type InstrumentView } from '../../../../shared/contract/channels/instruments';
-import { EditableRows } from '../../ui/editable-rows';
+import { EditableRows, textColumn } from '../../ui/editable-rows';
 import { withAddedRow, withoutRow, withRow } from '../../ui/editable-rows-model';
 import { shippedFormatIds, shippedFormats, type ShippedFormatId } from '../../../../shared/domain/print-formats';
 
@@ -218,21 +218,15 @@ export function PrintConfigEditor({
         disabled={disabled}
         rowTestId={(_, k) => `print-field-${k}`}
         columns={[
-          {
+          textColumn<FieldDraft>({
             key: 'analyte',
             label: t('instruments.print.analyte'),
             miw: 110,
-            edit: (f, k) => (
-              <TextInput
-                size="xs"
-                value={f.analyte}
-                disabled={disabled}
-                aria-label={t('instruments.print.analyte')}
-                onChange={(e) => setField(k, { analyte: e.currentTarget.value })}
-                data-testid={`print-field-analyte-${k}`}
-              />
-            ),
-          },
+            disabled,
+            value: (f) => f.analyte,
+            onChange: (k, v) => setField(k, { analyte: v }),
+            testId: (_, k) => `print-field-analyte-${k}`,
+          }),
           {
             key: 'role',
             label: t('instruments.print.role'),
@@ -251,43 +245,27 @@ export function PrintConfigEditor({
               />
             ),
           },
-          {
+          textColumn<FieldDraft>({
             key: 'unit',
             label: t('instruments.print.unit'),
             w: 70,
-            edit: (f, k) => (
-              <TextInput
-                size="xs"
-                value={f.unit}
-                disabled={disabled}
-                aria-label={t('instruments.print.unit')}
-                onChange={(e) => setField(k, { unit: e.currentTarget.value })}
-                data-testid={`print-field-unit-${k}`}
-              />
-            ),
-          },
-          {
+            disabled,
+            value: (f) => f.unit,
+            onChange: (k, v) => setField(k, { unit: v }),
+            testId: (_, k) => `print-field-unit-${k}`,
+          }),
+          textColumn<FieldDraft>({
             key: 'item',
             label: t('instruments.print.item'),
             w: 130,
-            edit: (f, k) =>
-              f.role === 'value' || f.role === 'temperature' ? (
-                <TextInput
-                  size="xs"
-                  ff="monospace"
-                  value={f.item}
-                  disabled={disabled}
-                  placeholder={t('instruments.print.itemPlaceholder')}
-                  aria-label={t('instruments.print.item')}
-                  onChange={(e) => setField(k, { item: e.currentTarget.value })}
-                  data-testid={`print-field-item-${k}`}
-                />
-              ) : (
-                <Text size="xs" c="dimmed">
-                  —
-                </Text>
-              ),
-          },
+            mono: true,
+            disabled,
+            placeholder: t('instruments.print.itemPlaceholder'),
+            applies: (f) => f.role === 'value' || f.role === 'temperature',
+            value: (f) => f.item,
+            onChange: (k, v) => setField(k, { item: v }),
+            testId: (_, k) => `print-field-item-${k}`,
+          }),
           {
             key: 'optional',
             label: t('instruments.print.optional'),

@@ -26,7 +26,7 @@ import { fieldErrors } from '../../core/api/errors';
 import { useCall, useMutationCall } from '../../core/api/hooks';
 import { isDecimalText } from '../../../../shared/contract/formats';
 import { contractIssues } from '../../ui/contract-form';
-import { EditableRows } from '../../ui/editable-rows';
+import { EditableRows, textColumn } from '../../ui/editable-rows';
 import { rowErrors, withAddedRow, withoutRow, withRow } from '../../ui/editable-rows-model';
 import { ErrorAlert } from '../../ui/error-alert';
 import { hasPermission, useSession } from '../../core/session';
@@ -231,6 +231,18 @@ function PanelEditor({
   const anyBad = bad.some((b) => b.min || b.max);
   const codeBad = issues.some((i) => i.path === 'fields.code');
   const reasonBad = !!draft.id && draft.reason.trim().length < 3;
+  // A bound the item's limit form has no use for shows a dash (a maximum has no min).
+  const limitColumn = (key: 'min' | 'max', without: string) =>
+    textColumn<PanelItem>({
+      key,
+      label: t(`intake.panels.${key}`),
+      w: 110,
+      numeric: true,
+      applies: (it) => !it.screen && it.limit_form !== without,
+      value: (it) => it[key] ?? '',
+      onChange: (k, v) => setItem(k, { [key]: v.trim() || null }),
+      testId: (it) => `panel-item-${key}-${it.code}`,
+    });
   const missingBuiltIn = (builtIn?.items ?? []).filter((b) => !draft.items.some((i) => i.code === b.code));
 
   const submit = () => {
@@ -315,46 +327,8 @@ function PanelEditor({
             ),
           },
           { key: 'unit', label: t('intake.panels.unit'), edit: (it) => it.unit || '—' },
-          {
-            key: 'min',
-            label: t('intake.panels.min'),
-            w: 110,
-            edit: (it, k, err) =>
-              it.screen || it.limit_form === 'maximum' ? (
-                <Text size="xs" c="dimmed">
-                  —
-                </Text>
-              ) : (
-                <TextInput
-                  size="xs"
-                  value={it.min ?? ''}
-                  onChange={(e) => setItem(k, { min: e.currentTarget.value.trim() || null })}
-                  error={!!err}
-                  styles={{ input: { fontVariantNumeric: 'tabular-nums' } }}
-                  data-testid={`panel-item-min-${it.code}`}
-                />
-              ),
-          },
-          {
-            key: 'max',
-            label: t('intake.panels.max'),
-            w: 110,
-            edit: (it, k, err) =>
-              it.screen || it.limit_form === 'minimum' ? (
-                <Text size="xs" c="dimmed">
-                  —
-                </Text>
-              ) : (
-                <TextInput
-                  size="xs"
-                  value={it.max ?? ''}
-                  onChange={(e) => setItem(k, { max: e.currentTarget.value.trim() || null })}
-                  error={!!err}
-                  styles={{ input: { fontVariantNumeric: 'tabular-nums' } }}
-                  data-testid={`panel-item-max-${it.code}`}
-                />
-              ),
-          },
+          limitColumn('min', 'maximum'),
+          limitColumn('max', 'minimum'),
           {
             key: 'limit',
             label: t('intake.panel.limit'),

@@ -29,7 +29,7 @@ import { quantityUnits } from '../../../../shared/domain/units';
 import { retestRuleFor, sameLab } from '../../../../shared/rules/retest';
 import { fieldErrors } from '../../core/api/errors';
 import { useCall, useMutationCall } from '../../core/api/hooks';
-import { EditableRows } from '../../ui/editable-rows';
+import { EditableRows, textColumn } from '../../ui/editable-rows';
 import { withAddedRow, withoutRow, withRow } from '../../ui/editable-rows-model';
 import { ErrorAlert } from '../../ui/error-alert';
 import { href, navigate, useRoute } from '../../core/router';
@@ -272,22 +272,15 @@ export function SpotChecksPage() {
 function ItemsEditor({ items, onChange }: { items: Item[]; onChange: (v: Item[]) => void }) {
   const { t } = useTranslation();
   const set = (i: number, patch: Partial<Item>) => onChange(withRow(items, i, patch));
-  const text = (key: 'name' | 'result' | 'requirement', w?: number) => ({
-    key,
-    label: t(`spotChecks.item.${key}`),
-    w,
-    edit: (it: Item, i: number) => (
-      <TextInput
-        size="xs"
-        value={it[key] ?? ''}
-        aria-label={t(`spotChecks.item.${key}`)}
-        onChange={(e) =>
-          set(i, { [key]: key === 'requirement' ? e.currentTarget.value || null : e.currentTarget.value })
-        }
-        data-testid={`spot-item-${key}-${i}`}
-      />
-    ),
-  });
+  const text = (key: 'name' | 'result' | 'requirement', w?: number) =>
+    textColumn<Item>({
+      key,
+      label: t(`spotChecks.item.${key}`),
+      w,
+      value: (it) => it[key] ?? '',
+      onChange: (i, v) => set(i, { [key]: key === 'requirement' ? v || null : v }),
+      testId: (_, i) => `spot-item-${key}-${i}`,
+    });
   return (
     <Stack gap={4} data-testid="spot-check-items">
       <Text size="sm" fw={500}>

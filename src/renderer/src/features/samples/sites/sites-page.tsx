@@ -36,11 +36,7 @@ import { zoneColorOf } from '../../../ui/zone';
 type Schedule = SiteView['schedules'][number];
 
 function registerHref(site: { code: string; kind: string }, targets: string[] = []): string {
-  return href('/samples', {
-    kind: site.kind === 'water' ? 'water' : 'environmental_swab',
-    site: site.code,
-    targets: targets.join(','),
-  });
+  return href('/samples', { kind: site.kind === 'water' ? 'water' : 'environmental_swab', site: site.code, targets: targets.join(',') });
 }
 
 /** Sampling sites by hygiene zone, their schedules, and the swabs due. */
@@ -61,12 +57,7 @@ export function SitesPage() {
       zone: z,
       sites: (sites.data ?? []).filter((s) => s.kind === 'environment' && s.zone === z),
     })),
-    {
-      key: 'water',
-      title: t('sites.waterPoints'),
-      zone: null,
-      sites: (sites.data ?? []).filter((s) => s.kind === 'water'),
-    },
+    { key: 'water', title: t('sites.waterPoints'), zone: null, sites: (sites.data ?? []).filter((s) => s.kind === 'water') },
   ];
 
   return (
@@ -126,10 +117,7 @@ export function SitesPage() {
                   <Table.Tr
                     key={s.id}
                     data-testid={`site-row-${s.code}`}
-                    style={{
-                      opacity: s.active ? 1 : 0.55,
-                      background: highlight === s.code ? 'var(--mantine-color-teal-0)' : undefined,
-                    }}
+                    style={{ opacity: s.active ? 1 : 0.55, background: highlight === s.code ? 'var(--mantine-color-teal-0)' : undefined }}
                   >
                     <Table.Td ff="monospace" fw={600}>
                       {s.code}
@@ -154,18 +142,10 @@ export function SitesPage() {
                         {s.schedules.map((sc) => (
                           <Group key={sc.id} gap={4} wrap="nowrap">
                             <Text size="xs" style={{ opacity: sc.active ? 1 : 0.5 }}>
-                              {t('sites.scheduleLine', {
-                                days: sc.frequencyDays,
-                                next: sc.nextDue,
-                                targets: sc.targets.join(', '),
-                              })}
+                              {t('sites.scheduleLine', { days: sc.frequencyDays, next: sc.nextDue, targets: sc.targets.join(', ') })}
                             </Text>
                             {canManage ? (
-                              <Button
-                                size="compact-xs"
-                                variant="subtle"
-                                onClick={() => setScheduling({ site: s, schedule: sc })}
-                              >
+                              <Button size="compact-xs" variant="subtle" onClick={() => setScheduling({ site: s, schedule: sc })}>
                                 {t('sites.edit')}
                               </Button>
                             ) : null}
@@ -176,31 +156,16 @@ export function SitesPage() {
                     <Table.Td>
                       <Group gap={4} wrap="nowrap" justify="flex-end">
                         {s.active ? (
-                          <Button
-                            size="compact-xs"
-                            component="a"
-                            href={registerHref(s)}
-                            data-testid={`site-register-${s.code}`}
-                          >
+                          <Button size="compact-xs" component="a" href={registerHref(s)} data-testid={`site-register-${s.code}`}>
                             {t('sites.registerSample')}
                           </Button>
                         ) : null}
                         {canManage ? (
                           <>
-                            <Button
-                              size="compact-xs"
-                              variant="light"
-                              onClick={() => setScheduling({ site: s, schedule: null })}
-                              data-testid={`site-schedule-${s.code}`}
-                            >
+                            <Button size="compact-xs" variant="light" onClick={() => setScheduling({ site: s, schedule: null })} data-testid={`site-schedule-${s.code}`}>
                               {t('sites.addSchedule')}
                             </Button>
-                            <Button
-                              size="compact-xs"
-                              variant="default"
-                              onClick={() => setEditing(s)}
-                              data-testid={`site-edit-${s.code}`}
-                            >
+                            <Button size="compact-xs" variant="default" onClick={() => setEditing(s)} data-testid={`site-edit-${s.code}`}>
                               {t('sites.edit')}
                             </Button>
                           </>
@@ -214,9 +179,7 @@ export function SitesPage() {
           </Paper>
         ))}
       {editing ? <SiteModal site={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
-      {scheduling ? (
-        <ScheduleModal site={scheduling.site} schedule={scheduling.schedule} onClose={() => setScheduling(null)} />
-      ) : null}
+      {scheduling ? <ScheduleModal site={scheduling.site} schedule={scheduling.schedule} onClose={() => setScheduling(null)} /> : null}
     </Stack>
   );
 }
@@ -235,14 +198,7 @@ function SwabsDue() {
             {t('sites.dueHelp')}
           </Text>
         </div>
-        <TextInput
-          type="date"
-          label={t('sites.dueDate')}
-          value={date}
-          onChange={(e) => setDate(e.currentTarget.value || todayIso())}
-          w={170}
-          data-testid="swabs-due-date"
-        />
+        <TextInput type="date" label={t('sites.dueDate')} value={date} onChange={(e) => setDate(e.currentTarget.value || todayIso())} w={170} data-testid="swabs-due-date" />
       </Group>
       <ErrorAlert error={due.error} />
       {due.data && rows.length === 0 ? (
@@ -278,12 +234,7 @@ function SwabsDue() {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Button
-                    size="compact-sm"
-                    component="a"
-                    href={registerHref({ code: r.siteCode, kind: r.kind }, r.targets)}
-                    data-testid={`swab-register-${r.siteCode}`}
-                  >
+                  <Button size="compact-sm" component="a" href={registerHref({ code: r.siteCode, kind: r.kind }, r.targets)} data-testid={`swab-register-${r.siteCode}`}>
                     {r.kind === 'water' ? t('sites.registerWater') : t('sites.registerSwab')}
                   </Button>
                 </Table.Td>
@@ -358,13 +309,12 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
   });
   const v = form.values;
   return (
-    <Modal
-      opened
-      onClose={onClose}
-      title={site ? t('sites.editTitle', { code: site.code }) : t('sites.newTitle')}
-      size="lg"
-    >
-      <form noValidate onSubmit={form.onSubmit((x) => save.mutate(siteInput(site, x)))} data-testid="site-form">
+    <Modal opened onClose={onClose} title={site ? t('sites.editTitle', { code: site.code }) : t('sites.newTitle')} size="lg">
+      <form
+        noValidate
+        onSubmit={form.onSubmit((x) => save.mutate(siteInput(site, x)))}
+        data-testid="site-form"
+      >
         <Stack>
           <SegmentedControl
             w="fit-content"
@@ -378,14 +328,7 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
             data-testid="site-kind"
           />
           <SimpleGrid cols={2}>
-            <TextInput
-              label={t('sites.fields.code')}
-              description={t('sites.fields.codeHelp')}
-              withAsterisk
-              disabled={!!site}
-              data-testid="site-code"
-              {...form.getInputProps('code')}
-            />
+            <TextInput label={t('sites.fields.code')} description={t('sites.fields.codeHelp')} withAsterisk disabled={!!site} data-testid="site-code" {...form.getInputProps('code')} />
             {v.kind === 'environment' ? (
               <Select
                 label={t('sites.fields.zone')}
@@ -400,36 +343,15 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
                 {t('sites.waterNoZone')}
               </Text>
             )}
-            <TextInput
-              label={t('sites.fields.nameZh')}
-              withAsterisk
-              data-testid="site-name-zh"
-              {...form.getInputProps('nameZh')}
-            />
-            <TextInput
-              label={t('sites.fields.nameEn')}
-              withAsterisk
-              data-testid="site-name-en"
-              {...form.getInputProps('nameEn')}
-            />
+            <TextInput label={t('sites.fields.nameZh')} withAsterisk data-testid="site-name-zh" {...form.getInputProps('nameZh')} />
+            <TextInput label={t('sites.fields.nameEn')} withAsterisk data-testid="site-name-en" {...form.getInputProps('nameEn')} />
             <TextInput label={t('sites.fields.line')} data-testid="site-line" {...form.getInputProps('line')} />
             <TextInput label={t('sites.fields.room')} data-testid="site-room" {...form.getInputProps('room')} />
           </SimpleGrid>
           {site ? (
             <>
-              <Checkbox
-                label={t('sites.fields.active')}
-                description={t('sites.fields.activeHelp')}
-                {...form.getInputProps('active', { type: 'checkbox' })}
-              />
-              <Textarea
-                label={t('sites.reason')}
-                withAsterisk
-                autosize
-                minRows={2}
-                data-testid="site-reason"
-                {...form.getInputProps('reason')}
-              />
+              <Checkbox label={t('sites.fields.active')} description={t('sites.fields.activeHelp')} {...form.getInputProps('active', { type: 'checkbox' })} />
+              <Textarea label={t('sites.reason')} withAsterisk autosize minRows={2} data-testid="site-reason" {...form.getInputProps('reason')} />
             </>
           ) : null}
           <ErrorAlert error={save.error} testId="site-error" />
@@ -447,22 +369,12 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
   );
 }
 
-function ScheduleModal({
-  site,
-  schedule,
-  onClose,
-}: {
-  site: SiteView;
-  schedule: Schedule | null;
-  onClose: () => void;
-}) {
+function ScheduleModal({ site, schedule, onClose }: { site: SiteView; schedule: Schedule | null; onClose: () => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [frequency, setFrequency] = useState<number | string>(schedule?.frequencyDays ?? 7);
   const [nextDue, setNextDue] = useState(schedule?.nextDue ?? todayIso());
-  const [targets, setTargets] = useState<string[]>(
-    schedule?.targets ?? (site.kind === 'water' ? ['coliforms'] : ['enterobacteriaceae']),
-  );
+  const [targets, setTargets] = useState<string[]>(schedule?.targets ?? (site.kind === 'water' ? ['coliforms'] : ['enterobacteriaceae']));
   const [active, setActive] = useState(schedule?.active ?? true);
   const [reason, setReason] = useState('');
   const [touched, setTouched] = useState(false);
@@ -495,49 +407,13 @@ function ScheduleModal({
     <Modal opened onClose={onClose} title={t('sites.scheduleTitle', { code: site.code })}>
       <Stack data-testid="schedule-form">
         <SimpleGrid cols={2}>
-          <NumberInput
-            label={t('sites.frequency')}
-            description={t('sites.frequencyHelp')}
-            min={1}
-            max={366}
-            allowDecimal={false}
-            value={frequency}
-            onChange={setFrequency}
-            error={touched ? errors.frequency : null}
-            data-testid="schedule-frequency"
-          />
-          <TextInput
-            type="date"
-            label={t('sites.nextDue')}
-            value={nextDue}
-            onChange={(e) => setNextDue(e.currentTarget.value)}
-            error={touched ? errors.nextDue : null}
-            data-testid="schedule-next-due"
-          />
+          <NumberInput label={t('sites.frequency')} description={t('sites.frequencyHelp')} min={1} max={366} allowDecimal={false} value={frequency} onChange={setFrequency} error={touched ? errors.frequency : null} data-testid="schedule-frequency" />
+          <TextInput type="date" label={t('sites.nextDue')} value={nextDue} onChange={(e) => setNextDue(e.currentTarget.value)} error={touched ? errors.nextDue : null} data-testid="schedule-next-due" />
         </SimpleGrid>
-        <TagsInput
-          label={t('sites.targets')}
-          description={t('sites.targetsHelp')}
-          value={targets}
-          onChange={setTargets}
-          error={touched ? errors.targets : null}
-          data-testid="schedule-targets"
-        />
-        <Checkbox
-          label={t('sites.scheduleActive')}
-          checked={active}
-          onChange={(e) => setActive(e.currentTarget.checked)}
-        />
+        <TagsInput label={t('sites.targets')} description={t('sites.targetsHelp')} value={targets} onChange={setTargets} error={touched ? errors.targets : null} data-testid="schedule-targets" />
+        <Checkbox label={t('sites.scheduleActive')} checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
         {schedule ? (
-          <Textarea
-            label={t('sites.reason')}
-            withAsterisk
-            autosize
-            minRows={2}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            error={touched ? errors.reason : null}
-          />
+          <Textarea label={t('sites.reason')} withAsterisk autosize minRows={2} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={touched ? errors.reason : null} />
         ) : null}
         {save.error ? <ErrorAlert error={save.error} /> : null}
         {!schedule ? (
