@@ -1,9 +1,8 @@
-import { useState, useSyncExternalStore, type ComponentType } from 'react';
-import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { useSyncExternalStore, type ComponentType } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../core/api/client';
-import { validateReason } from '../../ui/validators';
+import { ReasonModal } from '../../ui/reason-modal';
 
 export interface RefusalReasonPrompt {
   /** Whether the error is this refusal. */
@@ -20,8 +19,8 @@ export interface RefusalReasonPrompt {
 /**
  * A save the server refuses until it carries a reason (typing over a captured value, changing a
  * failing verdict…): result entry awaits `ask(error)`, a dialog asks for the reason, and the
- * save is sent again with it. One dialog, one store per refusal; `testId` prefixes the
- * dialog's test ids (`<testId>-dialog`, `-reason`, `-cancel`, `-submit`).
+ * save is sent again with it. The dialog is the kit's ReasonModal; one store per refusal;
+ * `testId` prefixes the dialog's test ids (`<testId>-dialog`, `-reason`, `-cancel`, `-submit`).
  */
 export function refusalReasonPrompt<A extends { key: string }>(o: {
   messageKey: string;
@@ -48,72 +47,40 @@ export function refusalReasonPrompt<A extends { key: string }>(o: {
     if (!is(e) || listeners.size === 0) return Promise.resolve(null);
     pending?.resolve(null);
     return new Promise((resolve) => {
-      pending = {
+      // Answering twice (a confirm, then the dialog closing) clears only its own question.
+      const entry: Ask = {
         ...o.detailsOf(e.error.details ?? {}),
         resolve: (r) => {
-          pending = null;
-          publish();
+          if (pending === entry) {
+            pending = null;
+            publish();
+          }
           resolve(r);
         },
       };
+      pending = entry;
       publish();
     });
   };
-
-  function ReasonForm({ ask }: { ask: Ask }) {
-    const { t } = useTranslation();
-    const [reason, setReason] = useState('');
-    const [touched, setTouched] = useState(false);
-    const error = touched ? validateReason(t, reason) : null;
-    return (
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          setTouched(true);
-          if (validateReason(t, reason)) return;
-          ask.resolve(reason.trim());
-        }}
-      >
-        <Stack>
-          <Text size="sm">{o.help(t, ask)}</Text>
-          <Textarea
-            label={t('common.reason')}
-            autosize
-            minRows={2}
-            withAsterisk
-            data-autofocus
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            error={error}
-            data-testid={`${o.testId}-reason`}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => ask.resolve(null)} data-testid={`${o.testId}-cancel`}>
-              {t('common.cancel')}
-            </Button>
-            <Button type="submit" color="orange" data-testid={`${o.testId}-submit`}>
-              {t(o.confirm)}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    );
-  }
 
   function Host() {
     const current = useSyncExternalStore(subscribe, () => pending);
     const { t } = useTranslation();
     return (
-      <Modal
+      <ReasonModal
+        key={current?.key}
         opened={current !== null}
-        onClose={() => current?.resolve(null)}
         title={t(o.title)}
-        size="md"
-        data-testid={`${o.testId}-dialog`}
-      >
-        {current ? <ReasonForm key={current.key} ask={current} /> : null}
-      </Modal>
+        help={current ? o.help(t, current) : ''}
+        confirmLabel={t(o.confirm)}
+        color="orange"
+        testId={o.testId}
+        onClose={() => current?.resolve(null)}
+        onConfirm={({ reason }) => {
+          current?.resolve(reason);
+          return Promise.resolve();
+        }}
+      />
     );
   }
 
