@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TestItem } from '../../src/shared/rules';
-import { testItem } from '../fixtures/plant';
+import { testItem } from '../fixtures/plant/items';
 import {
   inputCount,
   liveCompute,
