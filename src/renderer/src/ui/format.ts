@@ -6,38 +6,54 @@ export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-/** Local date and time, to the second, in the user's language. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(currentLocale(), {
+/** The parts of an instant in a time zone (the workstation's when none is given). */
+function partsIn(d: Date, timeZone?: string): Record<string, string> {
+  const parts = new Intl.DateTimeFormat('en-GB', {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
-  }).format(d);
+    hourCycle: 'h23',
+    ...(timeZone ? { timeZone } : {}),
+  }).formatToParts(d);
+  return Object.fromEntries(parts.map((p) => [p.type, p.value]));
+}
+
+/**
+ * Local date and time, to the second, ISO-ordered in every language ("2026-12-05 20:03:44"):
+ * never the US month/day order, which a Chinese lab (and an inspector abroad) misreads.
+ */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = partsIn(d);
+  return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}:${p['second']}`;
 }
 
 /** A time in a given IANA zone, e.g. where an audit entry was recorded. */
 export function formatTimeIn(iso: string, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat(currentLocale(), {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hour12: false,
-      timeZone,
-    }).format(new Date(iso));
+    const p = partsIn(new Date(iso), timeZone);
+    return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}:${p['second']}`;
   } catch {
     return formatTime(iso);
   }
+}
+
+/**
+ * The workstation's zone as people read it beside a time: 北京时间 (UTC+08:00) in Chinese on a
+ * workstation in China, otherwise the offset (UTC+08:00, UTC−05:00).
+ */
+export function zoneLabel(at: Date = new Date()): string {
+  const minutes = -at.getTimezoneOffset();
+  const sign = minutes >= 0 ? '+' : '−';
+  const abs = Math.abs(minutes);
+  const offset = `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const china = ['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Harbin', 'PRC'].includes(localTimeZone());
+  return currentLocale() === 'zh-CN' && china ? `北京时间 ${offset}` : offset;
 }
 
 /** A field value from a before/after record, readable (objects as JSON). */
