@@ -1,5 +1,11 @@
 import type { CSSProperties } from 'react';
 import { currentLocale } from '../core/i18n';
+import { signatureTime as signatureTimeIn } from '../../../shared/domain/zoned-time';
+
+/** A signature's time in the zone it recorded, in the reader's language (北京时间 in Chinese). */
+export function signatureTime(s: { signedAt: string; timeZone: string }): string {
+  return signatureTimeIn(s, currentLocale());
+}
 
 /** The workstation's time zone, shown next to every time (21 CFR 11.10(e): time-stamped). */
 export function localTimeZone(): string {
@@ -71,3 +77,14 @@ export function shortFingerprint(fp: string): string {
 
 /** Numbers in lists line up: right-aligned, tabular figures. */
 export const num: CSSProperties = { fontVariantNumeric: 'tabular-nums', textAlign: 'right', whiteSpace: 'nowrap' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A record's internal id as a list shows it: a UUID cut to its first 8 hex digits with a
+ * leading # (the full id stays in the detail and the tooltip); a business key (a lot code, a
+ * setting's name) as it is.
+ */
+export function shortId(id: string): string {
+  return UUID.test(id) ? `#${id.slice(0, 8)}` : id;
+}

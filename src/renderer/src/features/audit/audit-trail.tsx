@@ -17,7 +17,8 @@ import { useTranslation } from 'react-i18next';
 import type { AuditFilter } from '../../../../shared/contract';
 import { ErrorAlert } from '../../ui/error-alert';
 import { GridCell as Cell, PagedListView, usePagedList } from '../../ui/paged-list';
-import { formatTime } from '../../ui/format';
+import { formatTime, shortId, zoneLabel } from '../../ui/format';
+import { machineReason } from '../../../../shared/i18n/words';
 import { navigate, useRoute } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
 import { AuditEntryDetail } from './audit-entry-detail';
@@ -149,7 +150,7 @@ export function AuditTrail() {
             list={list}
             columns={COLUMNS}
             header={['audit.seq', 'audit.at', 'audit.who', 'audit.action', 'audit.record', 'audit.reason'].map((k) =>
-              t(k),
+              k === 'audit.at' ? `${t(k)}（${zoneLabel()}）` : t(k),
             )}
             height="calc(100vh - 300px)"
             testId="audit-list"
@@ -176,9 +177,9 @@ export function AuditTrail() {
                     </Badge>
                   </Cell>
                   <Cell title={`${e.entity} / ${e.entityId}`}>
-                    {entityLabel(t, e.entity)} / {e.entityId}
+                    {entityLabel(t, e.entity)} / {shortId(e.entityId)}
                   </Cell>
-                  <Cell title={e.reason ?? undefined}>{e.reason ?? ''}</Cell>
+                  <Cell title={e.reason ?? undefined}>{machineReason(t, e.reason)}</Cell>
                 </>
               ),
             })}

@@ -9,7 +9,7 @@ import { useCall, useMutationCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
 import { formatTime } from '../../ui/format';
 import { hasPermission, useSession } from '../../core/session';
-import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../ui/format';
 import { formatReported } from '../../../../shared/rules/reporting';
 import { reportedForReader } from '../../../../shared/rules/testing';
 import { useHeldDocument, type HeldDocument } from '../../ui/document-actions';

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ItemName } from '../../ui/item-name';
 import {
   Alert,
   Anchor,
@@ -36,7 +37,7 @@ import { KindLabel, LotLink, StatusBadge, qty, traceHref } from '../../ui/lot';
 import { LotControlBadges, LotStops } from './lot-controls';
 import { LotCompleteness, LotRetentionFlag } from '../../core/slots';
 import { releaseHref } from '../../ui/lot';
-import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../ui/format';
 
 type Decision = (typeof lotDecisions)[number];
 const received = new Set(['raw_milk', 'ingredient', 'packaging']);
@@ -110,7 +111,7 @@ export function LotPage({ code }: { code: string }) {
               <Text span ff="monospace" fw={600}>
                 {lot.itemCode}
               </Text>{' '}
-              · {lot.itemName}
+              · <ItemName code={lot.itemCode} recorded={lot.itemName} />
             </Text>
             <LotStops lot={lot} />
           </Stack>

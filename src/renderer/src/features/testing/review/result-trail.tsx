@@ -10,7 +10,7 @@ import { href } from '../../../core/router';
 import { oosHref, ResultStatusBadge, SampleTestingLink } from './result-format';
 import { useReportedText } from '../reported';
 import { reportedForReader } from '../../../../../shared/rules/testing';
-import { signatureTime } from '../../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../../ui/format';
 
 type HistoryEntry = NonNullable<ReturnType<typeof useCall<'results.get'>>['data']>['history'][number];
 
