@@ -10,6 +10,8 @@ export const LATIN_OK: ReadonlyMap<string, string> = new Map(
     g: 'unit',
     kg: 'unit',
     mg: 'unit',
+    µg: 'unit',
+    MB: 'file size',
     mL: 'unit',
     ml: 'unit',
     L: 'unit',
@@ -50,6 +52,11 @@ export const LATIN_OK: ReadonlyMap<string, string> = new Map(
     CV: 'statistics',
     QC: 'quality control, as labs write it',
     OOS: 'out of specification, as labs write it',
+    COA: 'certificate of analysis, as Chinese plants write it',
+    GMP: 'good manufacturing practice (EU GMP Annex 11)',
+    EU: 'EU GMP',
+    CIP: 'cleaning in place, as plants write it',
+    Westgard: 'the Westgard rules of control charts (no Chinese name in use)',
     // Files, codes and machines.
     LotSeal: 'the product name',
     PDF: 'file type',
@@ -62,6 +69,17 @@ export const LATIN_OK: ReadonlyMap<string, string> = new Map(
     ERP: 'the plant system the import comes from',
     USB: 'port',
     RS: 'serial port (RS-232)',
+    EPCIS: 'GS1 traceability standard (export format)',
+    'JSON-LD': 'file type',
+    LOTSEAL: 'the prefix of the QR payload printed on documents',
+    'BUILT-IN': 'the code of the built-in intake panel',
+    Python: 'the language of the independent verifier script',
+    // Keys on the keyboard, as printed on them.
+    Enter: 'key',
+    Esc: 'key',
+    Shift: 'key',
+    Tab: 'key',
+    Ctrl: 'key',
   }),
 );
 
@@ -96,8 +114,10 @@ function around(text: string, at: number, len: number): string {
  */
 export function leaksIn(text: string, typed: readonly string[]): Leak[] {
   const out: Leak[] = [];
-  for (const m of text.matchAll(UUID)) out.push({ kind: 'uuid', word: m[0], context: around(text, m.index, m[0].length) });
-  for (const m of text.matchAll(EPOCH)) out.push({ kind: 'epoch', word: m[0], context: around(text, m.index, m[0].length) });
+  for (const m of text.matchAll(UUID))
+    out.push({ kind: 'uuid', word: m[0], context: around(text, m.index, m[0].length) });
+  for (const m of text.matchAll(EPOCH))
+    out.push({ kind: 'epoch', word: m[0], context: around(text, m.index, m[0].length) });
   let rest = text.replace(UUID, ' ').replace(STANDARD, ' ');
   for (const code of [...typed].sort((a, b) => b.length - a.length)) rest = rest.split(code).join(' ');
   for (const m of rest.matchAll(TOKEN)) {

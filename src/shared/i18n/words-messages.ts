@@ -141,6 +141,7 @@ export const wordsMessagesEn = {
       customer_no_contact: 'customer {{customer}} has no contact details',
     },
     transition: '{{field}}: {{from}} → {{to}}',
+    datePlaceholder: 'YYYY-MM-DD',
   },
 };
 
@@ -281,5 +282,6 @@ export const wordsMessagesZh: typeof wordsMessagesEn = {
       customer_no_contact: '客户 {{customer}} 没有联系方式',
     },
     transition: '{{field}}：{{from}} → {{to}}',
+    datePlaceholder: '年-月-日',
   },
 };

@@ -254,7 +254,7 @@ export function ResultTrail({ id, testId }: { id: string; testId: string }) {
                     <Text size="sm" ff="monospace">
                       {shownReported(r.reported)}
                     </Text>
-                    <ResultStatusBadge status={r.status} />
+                    <ResultStatusBadge status={r.status} size="md" testId="result-status" />
                   </Group>
                 ))}
               </Paper>
