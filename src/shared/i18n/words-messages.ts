@@ -5,6 +5,7 @@
  * and documents translate them when they show them (src/shared/i18n/words.ts).
  */
 export const wordsMessagesEn = {
+  lots: { status: { held: 'Held' } },
   audit: {
     entities: {
       user_account: 'User account',
@@ -146,6 +147,7 @@ export const wordsMessagesEn = {
 };
 
 export const wordsMessagesZh: typeof wordsMessagesEn = {
+  lots: { status: { held: '冻结' } },
   audit: {
     entities: {
       user_account: '用户账户',

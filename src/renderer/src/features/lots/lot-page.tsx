@@ -104,7 +104,7 @@ export function LotPage({ code }: { code: string }) {
               <Title order={2} ff="monospace" data-testid="lot-code">
                 {lot.code}
               </Title>
-              <StatusBadge status={lot.status} size="lg" />
+              <StatusBadge status={lot.status} size="lg" held={lot.decision?.meaning === 'held'} />
               <LotControlBadges lot={lot} />
             </Group>
             <Text>
@@ -202,9 +202,7 @@ export function LotPage({ code }: { code: string }) {
                   {s.printedName}
                 </Text>
                 <Text size="sm">/</Text>
-                <Text size="sm">
-                  {signatureTime(s)}
-                </Text>
+                <Text size="sm">{signatureTime(s)}</Text>
                 <Text size="sm">/</Text>
                 <Badge variant="light" tt="none">
                   {t(`meanings.${s.meaning}`)}

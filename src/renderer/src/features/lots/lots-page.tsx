@@ -179,7 +179,11 @@ function LotsList() {
               </Text>
             ),
           },
-          { accessor: 'status', title: t('lots.fields.status'), render: (l) => <StatusBadge status={l.status} /> },
+          {
+            accessor: 'status',
+            title: t('lots.fields.status'),
+            render: (l) => <StatusBadge status={l.status} held={l.decision?.meaning === 'held'} />,
+          },
         ]}
       />
     </Stack>
