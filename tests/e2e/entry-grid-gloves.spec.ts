@@ -91,7 +91,7 @@ test('the entry grid for gloves and scanners', async ({ page, harness }) => {
   await testing.openWorklist();
   await testing.openSample(sample);
   await expect(page.getByTestId('entry-input-salmonella-1')).toHaveValue('未检出');
-  await expect(page.getByTestId('entry-unit-salmonella')).toHaveText('每 25 g');
+  await expect(page.getByTestId('entry-unit-salmonella')).toHaveText('/25 g');
 
   // Every value and limit with its basis.
   await expect(page.getByTestId('entry-unit-protein')).toHaveText('g/100 g');

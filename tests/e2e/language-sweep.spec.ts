@@ -94,6 +94,8 @@ async function visibleText(page: Page): Promise<string> {
       const r = el.getBoundingClientRect();
       if (r.width === 0 || r.height === 0 || el.type === 'password' || el.type === 'hidden') continue;
       if (el.placeholder) parts.push(el.placeholder);
+      // A code field (a record-type code typed into a filter) shows its code as typed.
+      if (el.closest('[data-kind="code"]') || el.dataset['kind'] === 'code') continue;
       if (el.value && el.type !== 'checkbox' && el.type !== 'radio') parts.push(el.value);
     }
     return parts.join('\n');

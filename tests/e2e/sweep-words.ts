@@ -74,6 +74,7 @@ export const LATIN_OK: ReadonlyMap<string, string> = new Map(
     LOTSEAL: 'the prefix of the QR payload printed on documents',
     'BUILT-IN': 'the code of the built-in intake panel',
     Python: 'the language of the independent verifier script',
+    exports: 'the name of the export folder on disk',
     // Keys on the keyboard, as printed on them.
     Enter: 'key',
     Esc: 'key',
@@ -118,7 +119,11 @@ export function leaksIn(text: string, typed: readonly string[]): Leak[] {
     out.push({ kind: 'uuid', word: m[0], context: around(text, m.index, m[0].length) });
   for (const m of text.matchAll(EPOCH))
     out.push({ kind: 'epoch', word: m[0], context: around(text, m.index, m[0].length) });
-  let rest = text.replace(UUID, ' ').replace(STANDARD, ' ');
+  // Commands to type are quoted in backticks (`lotseal verify`): shown as typed.
+  let rest = text
+    .replace(UUID, ' ')
+    .replace(STANDARD, ' ')
+    .replace(/`[^`\n]*`/g, ' ');
   for (const code of [...typed].sort((a, b) => b.length - a.length)) rest = rest.split(code).join(' ');
   for (const m of rest.matchAll(TOKEN)) {
     const word = m[0];

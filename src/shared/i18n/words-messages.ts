@@ -143,6 +143,7 @@ export const wordsMessagesEn = {
     },
     transition: '{{field}}: {{from}} → {{to}}',
     datePlaceholder: 'YYYY-MM-DD',
+    itemCodePlaceholder: 'protein',
   },
 };
 
@@ -285,5 +286,6 @@ export const wordsMessagesZh: typeof wordsMessagesEn = {
     },
     transition: '{{field}}：{{from}} → {{to}}',
     datePlaceholder: '年-月-日',
+    itemCodePlaceholder: '项目代码',
   },
 };

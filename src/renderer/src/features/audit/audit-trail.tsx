@@ -91,6 +91,9 @@ export function AuditTrail() {
               w={130}
               value={draft.entity}
               onChange={set('entity')}
+              // A record-type code (lot, test_result); its word below.
+              description={draft.entity ? entityLabel(t, draft.entity) : undefined}
+              data-kind="code"
               data-testid="audit-filter-entity"
             />
             <TextInput
@@ -177,7 +180,7 @@ export function AuditTrail() {
                     </Badge>
                   </Cell>
                   <Cell title={`${e.entity} / ${e.entityId}`}>
-                    {entityLabel(t, e.entity)} / {shortId(e.entityId)}
+                    {entityLabel(t, e.entity)} / <code>{shortId(e.entityId)}</code>
                   </Cell>
                   <Cell title={e.reason ?? undefined}>{machineReason(t, e.reason)}</Cell>
                 </>

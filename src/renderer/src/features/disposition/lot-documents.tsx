@@ -170,7 +170,7 @@ function CoaPanel({ readiness }: { readiness: Readiness }) {
                   <Table.Tr key={d.id} data-testid="coa-issued-row" data-reprint={String(!!d.reprintOf)}>
                     <Table.Td>{formatTime(d.createdAt)}</Table.Td>
                     <Table.Td>{d.createdBy}</Table.Td>
-                    <Table.Td>{d.locale === 'en' ? 'English' : '中文'}</Table.Td>
+                    <Table.Td>{d.locale === 'en' ? <span lang="en">English</span> : '中文'}</Table.Td>
                     <Table.Td>
                       <Badge color={d.reprintOf ? 'orange' : 'green'} variant="light" tt="none" size="xs">
                         {d.reprintOf ? t('disposition.docs.reprint') : t('disposition.docs.original')}

@@ -261,7 +261,7 @@ export function WorklistPage() {
             />
             <TextInput
               label={t('testing.worklist.item')}
-              placeholder="protein"
+              placeholder={t('words.itemCodePlaceholder')}
               w={130}
               value={draft.item}
               onChange={(e) => setDraft({ ...draft, item: e.currentTarget.value.trim() })}
