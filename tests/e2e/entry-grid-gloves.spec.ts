@@ -49,12 +49,19 @@ async function seed(url: string): Promise<string> {
 /** True when the element's text is laid out on one line and not cut (no ellipsis, no one-character columns). */
 async function oneLine(el: Locator): Promise<boolean> {
   return el.evaluate((node) => {
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-    const cut = [node, ...node.querySelectorAll('*')].some(
-      (n) => (n as HTMLElement).scrollWidth > (n as HTMLElement).clientWidth + 1,
-    );
+    // The lines the words are laid out on: the tops of their text's boxes.
+    const lines = new Set<number>();
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(t);
+      for (const r of range.getClientRects()) if (r.width > 0) lines.add(Math.round(r.top));
+    }
+    // Cut: a box narrower than its content (inline boxes have no client width of their own).
+    const cut = [node, ...node.querySelectorAll('*')].some((n) => {
+      const e = n as HTMLElement;
+      return e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1;
+    });
     return lines.size === 1 && !cut;
   });
 }
