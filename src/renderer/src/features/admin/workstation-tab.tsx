@@ -145,7 +145,7 @@ export function WorkstationTab() {
                       </code>
                     </Table.Td>
                     <Table.Td ff="monospace" title={k.fingerprint}>
-                      {shortFingerprint(k.fingerprint)}
+                      <code>{shortFingerprint(k.fingerprint)}</code>
                     </Table.Td>
                     <Table.Td>{formatTime(k.validFrom)}</Table.Td>
                     <Table.Td>{k.enrolledBy ?? t('trust.atCreation')}</Table.Td>
@@ -168,7 +168,7 @@ export function WorkstationTab() {
                   <Table.Tr key={k.id} data-testid={`personal-key-${k.id}`}>
                     <Table.Td>{k.userId}</Table.Td>
                     <Table.Td ff="monospace" title={k.fingerprint}>
-                      {shortFingerprint(k.fingerprint)}
+                      <code>{shortFingerprint(k.fingerprint)}</code>
                     </Table.Td>
                     <Table.Td>{formatTime(k.validFrom)}</Table.Td>
                     <Table.Td>{t(`trust.enrolment_${k.enrolment}`)}</Table.Td>
