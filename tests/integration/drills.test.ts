@@ -140,7 +140,9 @@ describe('recall drills and recalls', () => {
     // Read by an inspector: no raw codes or JSON, and local times with their offset.
     for (const raw of ['drill_completed', '{"', 'received_or_produced', 'affected_lots', 'receipt RM', 'results of'])
       expect(text).not.toContain(raw);
-    expect(text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} GMT[+-]\d{2}:\d{2}/);
+    // …with an honest zone label (D-078): the workstation's zone here (no company set), never "GMT+00:00 (UTC)".
+    expect(text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} (UTC|UTC[+-]\d{2}:\d{2} \(|Beijing time \(UTC\+08:00\))/);
+    expect(text).not.toContain('GMT+00:00 (UTC)');
     const rows = ev.csv.trim().split('\r\n');
     expect(rows[0]).toMatch(/^drill,mode,root_lot,record,/);
     const record = (r: string) => r.split(',')[3];

@@ -163,6 +163,8 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'specs.diff': { fromVersionId: 'a', toVersionId: 'b' },
   'specs.export': { versionId: 'none' },
   'specs.effective': { subjectKind: 'product', subjectId: 'none', date: '2026-01-01' },
+  'site.company.get': {},
+  'site.company.set': { name: '示例乳业有限公司', scNumber: 'SC10612345678901', address: '宁夏银川市', reason: 'matrix test' },
   'lots.list': {},
   'lots.get': { code: 'none' },
   'lots.receive': {
@@ -650,6 +652,8 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'specs.diff': READERS,
   'specs.export': READERS,
   'specs.effective': READERS,
+  'site.company.get': SIGNED_IN,
+  'site.company.set': ['administrator'],
   'lots.list': READERS,
   'lots.get': READERS,
   'lots.receive': ['production'],

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { IdentityService, SessionManager, SettingsService, signatureReads } from '../identity';
-import { CatalogService, SpecService, catalogReads } from '../catalog';
+import { CatalogService, CompanyService, SpecService, catalogReads } from '../catalog';
 import { CoaService, DispositionService, type LedgerHealth } from '../disposition';
 import { DocumentsService, type PdfPrinter } from '../documents';
 import { EnvService } from '../environment';
@@ -10,6 +10,7 @@ import { ConnectionManager, InstrumentRules, InstrumentsService, instrumentReads
 import { AuthorityReports, IntakeService, SpotCheckService, intakeReads } from '../intake';
 import { ReleaseEvidenceService } from '../release-evidence';
 import type { Ledger } from '../ledger/ledger';
+import { documentZone } from '../../shared/domain/printed-time';
 import { verificationRuns } from '../ledger/verification-runs';
 import { LotControls, LotsService, lotReads } from '../lots';
 import { DrillsService } from '../recall';
@@ -26,6 +27,8 @@ export interface Services {
   sessions: SessionManager;
   catalog: CatalogService;
   specs: SpecService;
+  /** The company the documents name (issue 22 §3). */
+  company: CompanyService;
   /** The lot controls every path shares: go-live date, holds, recalls, decision standing (issue 19). */
   controls: LotControls;
   lots: LotsService;
@@ -111,6 +114,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const identity = new IdentityService(ledger, settings);
   const sessions = new SessionManager(identity, settings);
   const catalog = new CatalogService(ledger);
+  const company = new CompanyService(ledger, (id) => identity.getUser(id)?.printed_name ?? id);
   // The reads each capability offers the others (issue 21: no capability reads another's tables;
   // it asks the owner). Read-only, statements prepared on first use; passed as constructor dependencies.
   const reads = {
@@ -160,7 +164,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   );
   const evidenceOfRelease = new ReleaseEvidenceService(ledger, reads);
   const spotChecks: SpotCheckService = new SpotCheckService(ledger, intake, evidenceOfRelease, reads);
-  const intakeReports = new AuthorityReports(intake, documents);
+  const intakeReports = new AuthorityReports(intake, documents, () => documentZone(company.get(), ledger.timeZone));
   const instruments = new InstrumentsService(ledger, o.connections, instrumentRules, {
     testing,
     identity,
@@ -181,6 +185,10 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const coa = new CoaService(disposition, {
     signatures: (entity, id) => identity.signaturesFor(entity, id).map(signatureView),
     plantName: () => settings.get().plantName ?? null,
+    company: () => company.facts(),
+    workstationZone: ledger.timeZone,
+    methodLoq: (code) => catalog.active('methods', code)?.loq ?? null,
+    personName: (userId) => identity.getUser(userId)?.printed_name ?? userId,
     trace: (lotCode) => traceLot(ledger.db, lotCode, { edges: true }),
     documents,
   });
@@ -200,6 +208,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     controls,
     samples,
     documents,
+    documentZone: () => documentZone(company.get(), ledger.timeZone),
   });
   const imports = new ImportService(ledger, controls);
   ledger.onCommit((c) => {
@@ -212,6 +221,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     sessions,
     catalog,
     specs,
+    company,
     controls,
     lots,
     samples,

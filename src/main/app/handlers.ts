@@ -51,7 +51,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ),
     ...catalogHandlers(() => {
       const s = core.need();
-      return { catalog: s.catalog, specs: s.specs, clock: () => core.clock() };
+      return { catalog: s.catalog, specs: s.specs, company: s.company, clock: () => core.clock() };
     }),
     ...lotsHandlers(() => {
       const s = core.need();

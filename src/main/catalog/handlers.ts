@@ -2,15 +2,17 @@ import { expectMeaning } from '../identity';
 import { actorOf, type HandlersOf } from '../dispatcher/handler-kit';
 import type { CatalogKind, CatalogService } from './catalog-service';
 import type { SpecService } from './spec-service';
+import type { CompanyService } from './company-service';
 
 /** What the catalog handlers need: the catalogue, the specifications and the clock (an approval's default effective date). */
 export interface CatalogHandlerDeps {
   catalog: CatalogService;
   specs: SpecService;
+  company: CompanyService;
   clock(): number;
 }
 
-export function catalogHandlers(use: () => CatalogHandlerDeps): HandlersOf<'catalog' | 'specs'> {
+export function catalogHandlers(use: () => CatalogHandlerDeps): HandlersOf<'catalog' | 'specs' | 'site'> {
   const cat = () => use().catalog;
   const specs = () => use().specs;
   const list = <K extends CatalogKind>(kind: K) => (i: { search?: string | undefined; includeRetired?: boolean | undefined }) => cat().list(kind, i);
@@ -52,5 +54,8 @@ export function catalogHandlers(use: () => CatalogHandlerDeps): HandlersOf<'cata
     'specs.diff': ({ fromVersionId, toVersionId }) => specs().diff(fromVersionId, toVersionId),
     'specs.export': ({ versionId }) => specs().export(versionId),
     'specs.effective': ({ subjectKind, subjectId, date }) => specs().effective(subjectKind, subjectId, date),
+
+    'site.company.get': () => use().company.get(),
+    'site.company.set': (i, ctx) => use().company.set(actorOf(ctx), i),
   };
 }

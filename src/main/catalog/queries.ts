@@ -359,3 +359,48 @@ export function catalogReads(db: Db) {
   };
 }
 export type CatalogReads = ReturnType<typeof catalogReads>;
+
+/** The company the documents name, as stored (migration 0017; one record, id `company`). */
+export interface CompanyRow {
+  id: string;
+  rev: number;
+  name: string;
+  name_en: string | null;
+  sc_number: string;
+  address: string;
+  stamp_id: string | null;
+  updated_by: string;
+  updated_at: number;
+}
+
+/** A stamp image as stored: base64 bytes with their SHA-256 and size. */
+export interface CompanyStampRow {
+  id: string;
+  mime: 'image/png' | 'image/jpeg';
+  bytes: number;
+  sha256: string;
+  data: string;
+}
+
+export const COMPANY_ID = 'company';
+
+/** The company profile and its stamp images (catalog's own tables, migration 0017). */
+export function companyQueries(db: Db) {
+  const profile = lazy<[string], CompanyRow>(
+    db,
+    'SELECT id, rev, name, name_en, sc_number, address, stamp_id, updated_by, updated_at FROM company_profile WHERE id = ? AND retired = 0',
+  );
+  const stampById = lazy<[string], CompanyStampRow>(db, 'SELECT id, mime, bytes, sha256, data FROM company_stamp WHERE id = ?');
+  const stampBySha = lazy<[string, string], CompanyStampRow>(
+    db,
+    'SELECT id, mime, bytes, sha256, data FROM company_stamp WHERE sha256 = ? AND mime = ? AND retired = 0 LIMIT 1',
+  );
+  return {
+    /** The company record (undefined until an administrator sets it). */
+    profile: (): CompanyRow | undefined => profile().get(COMPANY_ID),
+    stamp: (id: string): CompanyStampRow | undefined => stampById().get(id),
+    /** A stamp image already kept with these bytes (same SHA-256 and type). */
+    stampBySha256: (sha256: string, mime: string): CompanyStampRow | undefined => stampBySha().get(sha256, mime),
+  };
+}
+export type CompanyQueries = ReturnType<typeof companyQueries>;

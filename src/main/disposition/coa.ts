@@ -7,15 +7,30 @@ import type { DocumentsService } from '../documents';
 import type { Actor } from '../ledger/ledger';
 import type { traceLot } from '../trace';
 import type { DispositionService } from './disposition-service';
-import { coaHtml, dossierHtml, type CoaData, type DossierSection } from './documents';
+import type { CompanyFacts } from '../catalog';
+import { documentZone, printedLocalTime, printedZoneLabel } from '../../shared/domain/printed-time';
+import { COA_PAGE, coaHtml, coaRunning, dossierHtml, dossierRunning, type CoaData, type CoaSigner, type DossierSection } from './documents';
 
-const A4 = { pageWidthMm: 210, pageHeightMm: 297, marginsMm: 0 };
+/** A4 with the margins the running header and footer print in (never over the body). */
+const A4 = {
+  pageWidthMm: COA_PAGE.widthMm,
+  pageHeightMm: COA_PAGE.heightMm,
+  margins: { topMm: COA_PAGE.topMm, rightMm: COA_PAGE.sideMm, bottomMm: COA_PAGE.bottomMm, leftMm: COA_PAGE.sideMm },
+};
 
 /** What the certificate and the dossier need besides disposition: signatures as printed, the plant's name, the PDF pipeline. */
 export interface CoaSources {
   /** The signatures of a record as every printout shows them. */
   signatures(entity: string, entityId: string): SignatureView[];
   plantName(): string | null;
+  /** The company the documents name (catalog's site.company), null until set. */
+  company(): CompanyFacts | null;
+  /** The zone of this workstation (documents of a plant without an SC licence print in it). */
+  workstationZone: string;
+  /** A person's printed name by user id (the id when unknown). */
+  personName(userId: string): string;
+  /** A test method's limit of quantification (catalogue), by method code. */
+  methodLoq(code: string): string | null;
   /** The lot's genealogy with its edges (trace). */
   trace(lotCode: string): ReturnType<typeof traceLot>;
   documents: Pick<DocumentsService, 'generate' | 'preview'>;
@@ -55,12 +70,22 @@ export class CoaService {
     const standard = c.spec ? q.specStandard(c.spec.versionId) : null;
     const methods = q.methodsOfLot(lotCode);
     const certified = readinessLines(facts).filter((l) => l.key === 'results_complete' || l.key === 'within_spec');
-    // The signatures that stand behind the release: the lot's own (released, audit review) in order.
-    const review = q.lastAuditReviewId(lotCode);
-    const sigs = [...this.src.signatures('lot', lot.id), ...(review ? this.src.signatures('lot_audit_review', review) : [])]
+    // The release that stands behind the certificate (批准): the lot's valid `released` signatures.
+    const sigs = this.src
+      .signatures('lot', lot.id)
       .filter((s) => s.valid)
       .sort((a, b) => a.signedAt.localeCompare(b.signedAt));
+    const company = this.src.company();
     return {
+      company: company
+        ? {
+            name: company.name,
+            nameEn: company.nameEn,
+            scNumber: company.scNumber,
+            address: company.address,
+            stamp: company.stamp ? { mime: company.stamp.mime, base64: company.stamp.bytes.toString('base64') } : null,
+          }
+        : null,
       plantName: this.src.plantName(),
       product: {
         code: facts.lot.itemCode,
@@ -88,18 +113,38 @@ export class CoaService {
         unit: i.reportUnit,
         reporting: i.reporting,
         method: i.resultId ? (methods.get(i.resultId) ?? null) : null,
+        loq: i.resultId ? this.loqOf(methods.get(i.resultId) ?? null) : null,
         verdict: i.verdict,
       })),
-      signatures: sigs.map((s) => ({
-        printedName: s.printedName,
-        meaning: s.meaning,
-        signedAt: s.signedAt,
-        timeZone: s.timeZone,
-        comment: s.comment,
-      })),
+      // 检验 / 审核 / 批准: names and times only; a signature's comment is internal (never printed).
+      signers: {
+        tested: this.signersOf(c.items, 'authored'),
+        reviewed: this.signersOf(c.items, 'reviewed'),
+        approved: sigs.filter((s) => s.meaning === 'released').map((s) => ({ printedName: s.printedName, signedAt: s.signedAt })),
+      },
       issuedBy,
+      issuedAt: new Date().toISOString(),
+      timeZone: documentZone(company, this.src.workstationZone),
       conforms: certified.every((l) => l.ok),
     };
+  }
+
+  private loqOf(method: string | null): string | null {
+    return method ? this.src.methodLoq(method) : null;
+  }
+
+  /** The people who signed the lot's deciding results with a meaning, once each (their latest signing), in order of signing. */
+  private signersOf(items: Array<{ resultId: string | null }>, meaning: 'authored' | 'reviewed'): CoaSigner[] {
+    const latest = new Map<string, CoaSigner>();
+    for (const i of items) {
+      if (!i.resultId) continue;
+      for (const s of this.src.signatures('test_result', i.resultId)) {
+        if (!s.valid || s.meaning !== meaning) continue;
+        const seen = latest.get(s.printedName);
+        if (!seen || seen.signedAt < s.signedAt) latest.set(s.printedName, { printedName: s.printedName, signedAt: s.signedAt });
+      }
+    }
+    return [...latest.values()].sort((a, b) => a.signedAt.localeCompare(b.signedAt));
   }
 
   /** Prints the certificate (recorded: a second print is a reprint). */
@@ -111,6 +156,7 @@ export class CoaService {
       subject: { entity: 'lot', id: lot.id },
       locale,
       html: (stamp) => coaHtml(data, locale, stamp),
+      running: (stamp) => coaRunning(data, locale, stamp),
       size: A4,
       fileName: `coa-${lotCode}`,
     });
@@ -126,26 +172,42 @@ export class CoaService {
   /** The dossier as a preview (not a recorded document). */
   async dossier(lotCode: string, locale: Locale): Promise<PrintedDocument> {
     const sections = this.dossierSections(lotCode, locale);
-    const { pdf, sha256 } = await this.src.documents.preview((stamp) => dossierHtml(lotCode, sections, locale, stamp), A4);
+    const { pdf, sha256 } = await this.src.documents.preview(
+      (stamp) => dossierHtml(lotCode, sections, locale, stamp),
+      A4,
+      (stamp) => dossierRunning(lotCode, locale, stamp),
+    );
     return { documentId: null, fileName: `dossier-${lotCode}.pdf`, base64: pdf.toString('base64'), sha256, reprint: false };
   }
 
   /** Everything about a lot (issue 11 §5), as dossier sections. */
   dossierSections(lotCode: string, locale: Locale): DossierSection[] {
     const L = (key: string) => translate(locale, `disposition.coa.dossier.${key}`);
+    const word = (key: string, value: string | null | undefined) => (value ? translate(locale, `${key}.${value}`, { defaultValue: value }) : '');
+    const zh = locale === 'zh-CN';
+    const zone = documentZone(this.src.company(), this.src.workstationZone);
+    const when = (t: string | number | null | undefined) => printedLocalTime(t ?? null, zone);
+    const who = (id: string | null | undefined) => (id ? this.src.personName(id) : '');
     const q = this.disposition.q;
     const lot = this.disposition.lot(lotCode);
+    const product = q.product(lot.item_code);
+    // Items by their names in the document's language (the specification's), codes only where there is no name.
+    const facts = this.disposition.facts(lotCode);
+    const names = new Map(('completeness' in facts ? facts.completeness.items : []).map((i) => [i.code, zh ? i.nameZh : i.nameEn]));
+    const itemName = (code: string) => names.get(code) ?? code;
     const sections: DossierSection[] = [];
     sections.push({
       title: L('lot'),
       rows: [
         [L('lotCode'), lotCode],
-        [L('kind'), lot.kind],
-        [L('item'), `${lot.item_code} ${lot.item_name}`],
+        [L('kind'), word('lots.kinds', lot.kind)],
+        [L('item'), `${(zh ? product?.name_zh : product?.name_en) ?? lot.item_name} (${lot.item_code})`],
         [L('quantity'), `${lot.quantity} ${lot.unit}`],
         [L('date'), lot.lot_date.slice(0, 10)],
         [L('expiry'), lot.expiry_date ?? '—'],
-        [L('status'), lot.status],
+        [L('status'), word('lots.status', lot.status)],
+        // Every time in this dossier is the plant's local time (D-078).
+        [L('times'), printedZoneLabel(zone, locale)],
       ],
     });
     const t = this.src.trace(lotCode);
@@ -156,12 +218,12 @@ export class CoaService {
           head: [L('lotCode'), L('kind'), L('item'), L('supplier'), L('used'), L('date'), L('status')],
           rows: q.dossierInputs(lotCode).map((i) => [
             i.input_lot ?? '',
-            i.kind ?? '',
+            word('lots.kinds', i.kind),
             i.item_code ?? '',
             i.supplier_code ?? '',
             `${i.quantity} ${i.unit}`,
             i.date ?? '',
-            i.status ?? '',
+            word('lots.status', i.status),
           ]),
         },
       });
@@ -170,8 +232,8 @@ export class CoaService {
         table: {
           head: [L('direction'), L('lotCode'), L('item'), L('depth'), L('status')],
           rows: [
-            ...t.backward.map((b) => [L('backward'), b.lot, b.item_code ?? '', String(b.depth), b.status ?? '']),
-            ...t.forward.map((f) => [L('forward'), f.lot, f.item_code ?? '', String(f.depth), f.status ?? '']),
+            ...t.backward.map((b) => [L('backward'), b.lot, b.item_code ?? '', String(b.depth), word('lots.status', b.status)]),
+            ...t.forward.map((f) => [L('forward'), f.lot, f.item_code ?? '', String(f.depth), word('lots.status', f.status)]),
           ],
         },
       });
@@ -184,7 +246,7 @@ export class CoaService {
       });
       sections.push({
         title: L('massBalance'),
-        rows: Object.entries(t.mass_balance).map(([k, v]) => [k, String(v ?? '—')]),
+        rows: Object.entries(t.mass_balance).map(([k, v]) => [translate(locale, `trace.massBalance.${k}`, { defaultValue: k }), String(v ?? '—')]),
       });
     }
     sections.push({
@@ -193,7 +255,7 @@ export class CoaService {
         head: [L('code'), L('kind'), L('taken'), L('status'), L('storage')],
         rows: q
           .dossierSamples(lotCode)
-          .map((s) => [s.code, s.kind, new Date(s.taken_at).toISOString().slice(0, 16), s.status, s.storage_location ?? '']),
+          .map((s) => [s.code, word('samples.kinds', s.kind), when(s.taken_at), word('samples.status', s.status), s.storage_location ?? '']),
       },
     });
     sections.push({
@@ -212,19 +274,20 @@ export class CoaService {
           L('instrument'),
           'OOS',
         ],
+        wrap: [1, 3, 9],
         rows: q.dossierResults(lotCode).map((r) => [
           r.sample_code,
-          r.item_code,
+          itemName(r.item_code),
           String(r.attempt),
           [r.replicates, r.unit_values]
             .filter(Boolean)
             .map((x) => (JSON.parse(x!) as string[]).join(' / '))
             .join(' '),
           r.reported ?? '',
-          r.verdict ?? '',
-          `${r.status}${r.invalidated_reason ? `: ${r.invalidated_reason}` : ''}`,
-          r.submitted_by ?? r.analyst_id ?? '',
-          r.reviewed_by ?? '',
+          word('testing.verdicts', r.verdict),
+          `${word('testing.status', r.status)}${r.invalidated_reason ? `: ${r.invalidated_reason}` : ''}`,
+          who(r.submitted_by ?? r.analyst_id),
+          who(r.reviewed_by),
           r.instrument_id ?? (r.external_lab ? `${r.external_lab} ${r.external_report_no}` : ''),
           r.oos_code ?? '',
         ]),
@@ -236,7 +299,7 @@ export class CoaService {
         head: [L('code'), L('testItem'), L('reported'), L('status'), L('outcome'), L('conclusion')],
         rows: q
           .dossierOos(lotCode)
-          .map((o) => [o.code, o.item_code, o.reported ?? '', o.status, o.outcome ?? '', o.conclusion ?? '']),
+          .map((o) => [o.code, itemName(o.item_code), o.reported ?? '', o.status, o.outcome ?? '', o.conclusion ?? '']),
       },
     });
     sections.push({
@@ -252,7 +315,13 @@ export class CoaService {
         head: [L('signedBy'), L('meaning'), L('when'), L('comment'), L('valid')],
         rows: this.src
           .signatures('lot', lot.id)
-          .map((s) => [s.printedName, s.meaning, s.signedAt.slice(0, 16), s.comment ?? '', s.valid ? '✓' : '✗']),
+          .map((s) => [
+            s.printedName,
+            translate(locale, `meanings.${s.meaning}`, { defaultValue: s.meaning }),
+            when(s.signedAt),
+            s.comment ?? '',
+            s.valid ? '✓' : '✗',
+          ]),
       },
     });
     const audit = this.disposition.auditEntries(lotCode, false);
@@ -260,11 +329,12 @@ export class CoaService {
       title: L('audit'),
       table: {
         head: ['#', L('when'), L('who'), L('action'), L('record'), L('reason'), L('changes')],
+        wrap: [4, 5, 6],
         rows: audit.entries.map((e) => [
           String(e.seq),
-          e.at.slice(0, 19),
+          when(e.at),
           e.actorName,
-          e.action,
+          word('audit.actions', e.action),
           `${e.entity} ${e.entityId.slice(0, 8)}`,
           e.reason ?? '',
           e.changes

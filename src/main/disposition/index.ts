@@ -6,6 +6,6 @@
  */
 export { DispositionService, type LedgerHealth, type ScopeRef } from './disposition-service';
 export { CoaService, type CoaSources, type PrintedDocument } from './coa';
-export { coaHtml, dossierHtml, type CoaData, type DossierSection } from './documents';
+export { coaHtml, dossierHtml, dossierRunning, type CoaData, type DossierSection } from './documents';
 export { DP as dispositionEntities } from './entities';
 export type { DispositionOwners } from './queries/statements';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserType } from 'playwright-core';
-import { checkPrintOptions, MAX_PDF_BYTES, pdfUnavailable, type PdfPrinter, type PdfPrintOptions } from './pdf';
+import { checkPrintOptions, marginsOf, MAX_PDF_BYTES, pdfUnavailable, type PdfPrinter, type PdfPrintOptions } from './pdf';
 
 /**
  * The harness's and the tests' printer: the same Chromium PDF printing as Electron's
@@ -83,13 +83,17 @@ export class ChromiumPdfPrinter implements PdfPrinter {
     const page = await context.newPage();
     try {
       await page.setContent(html, { waitUntil: 'load' });
-      const m = `${opts.marginsMm ?? 0}mm`;
+      const m = marginsOf(opts);
+      const running = opts.headerHtml !== undefined || opts.footerHtml !== undefined;
       const pdf = await page.pdf({
         width: `${opts.pageWidthMm}mm`,
         height: `${opts.pageHeightMm}mm`,
         landscape: opts.landscape ?? false,
         printBackground: true,
-        margin: { top: m, right: m, bottom: m, left: m },
+        margin: { top: `${m.top}mm`, right: `${m.right}mm`, bottom: `${m.bottom}mm`, left: `${m.left}mm` },
+        ...(running
+          ? { displayHeaderFooter: true, headerTemplate: opts.headerHtml ?? '<span></span>', footerTemplate: opts.footerHtml ?? '<span></span>' }
+          : {}),
       });
       if (pdf.length > MAX_PDF_BYTES) throw new Error(`pdf: ${pdf.length} bytes is larger than ${MAX_PDF_BYTES}`);
       return pdf;

@@ -27,6 +27,11 @@ export interface GenerateRequest {
    */
   html: string | ((stamp: LedgerStamp) => string);
   size: PdfPrintOptions;
+  /**
+   * The running header and footer of every page (Chromium templates, printed in the page
+   * margins, so they never overprint the body), given the same ledger head as the body.
+   */
+  running?: (stamp: LedgerStamp) => { headerHtml?: string; footerHtml?: string };
   /** Download name (without folders); `<kind>-<subject id>.pdf` by default. */
   fileName?: string;
 }
@@ -90,7 +95,7 @@ export class DocumentsService {
     const head = this.ledger.head();
     const stamp: LedgerStamp = { seq: head.seq, hash: head.hash };
     const html = typeof req.html === 'function' ? req.html(stamp) : req.html;
-    const pdf = await this.printer.printHtml(html, req.size);
+    const pdf = await this.printer.printHtml(html, { ...req.size, ...(req.running ? req.running(stamp) : {}) });
     const sha256 = sha256Hex(pdf);
     const file = this.store(sha256, pdf);
     const pageSize = `${req.size.pageWidthMm}x${req.size.pageHeightMm}mm${req.size.landscape ? ' landscape' : ''}`;
@@ -138,10 +143,15 @@ export class DocumentsService {
    * A PDF that is shown, not issued (the lot dossier an inspector reads on site): printed
    * with the ledger head in its footer, never stored or recorded, so reading changes nothing.
    */
-  async preview(html: (stamp: LedgerStamp) => string, size: PdfPrintOptions): Promise<{ pdf: Buffer; sha256: string }> {
+  async preview(
+    html: (stamp: LedgerStamp) => string,
+    size: PdfPrintOptions,
+    running?: GenerateRequest['running'],
+  ): Promise<{ pdf: Buffer; sha256: string }> {
     if (!this.printer) throw pdfUnavailable('no PDF printer is configured on this host');
     const head = this.ledger.head();
-    const pdf = await this.printer.printHtml(html({ seq: head.seq, hash: head.hash }), size);
+    const stamp: LedgerStamp = { seq: head.seq, hash: head.hash };
+    const pdf = await this.printer.printHtml(html(stamp), { ...size, ...(running ? running(stamp) : {}) });
     const sha256 = sha256Hex(pdf);
     this.rememberPreview(sha256, pdf);
     return { pdf, sha256 };

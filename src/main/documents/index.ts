@@ -10,5 +10,6 @@ export type { DocumentViewer, DocumentAction } from './viewer';
 export { printLabel, renderLabelHtml, LABEL_SIZES, labelSizes, sampleKindNames, type LabelData, type LabelOptions, type LabelSize } from './labels';
 export { escapeHtml, html, page, trusted, SafeHtml, CJK_FONT_STACK } from './templates/html';
 export type { LedgerStamp } from './templates/label';
+export { runningBand } from './templates/running';
 export { type PdfPrinter, type PdfPrintOptions, pdfUnavailable } from './pdf';
 export { D as documentEntities } from './entities';

@@ -18,6 +18,26 @@ export interface PdfPrintOptions {
   landscape?: boolean;
   /** Equal margins on every side; 0 by default (labels are printed edge to edge). */
   marginsMm?: number;
+  /**
+   * Page margins per side (overrides `marginsMm`). A document with a running header or footer
+   * prints it inside these margins, so it can never overprint the body (issue 22 §3).
+   */
+  margins?: { topMm: number; rightMm: number; bottomMm: number; leftMm: number };
+  /**
+   * Chromium's running header and footer templates (printed in the top and bottom margins of
+   * every page; `<span class="pageNumber">`, `<span class="totalPages">` are filled in). Self-
+   * contained HTML with inline styles and an explicit font size; made by the templates, never
+   * user text unescaped.
+   */
+  headerHtml?: string;
+  footerHtml?: string;
+}
+
+/** The margins of a print, per side, in millimetres. */
+export function marginsOf(opts: PdfPrintOptions): { top: number; right: number; bottom: number; left: number } {
+  if (opts.margins) return { top: opts.margins.topMm, right: opts.margins.rightMm, bottom: opts.margins.bottomMm, left: opts.margins.leftMm };
+  const m = opts.marginsMm ?? 0;
+  return { top: m, right: m, bottom: m, left: m };
 }
 
 export interface PdfPrinter {
@@ -41,8 +61,11 @@ export function pdfUnavailable(reason: string): AppErrorException {
 export function checkPrintOptions(opts: PdfPrintOptions): void {
   const ok = (v: number): boolean => Number.isFinite(v) && v > 0 && v <= 2000;
   if (!ok(opts.pageWidthMm) || !ok(opts.pageHeightMm)) throw new Error(`pdf: bad page size ${opts.pageWidthMm}×${opts.pageHeightMm} mm`);
-  const m = opts.marginsMm ?? 0;
-  if (!Number.isFinite(m) || m < 0 || 2 * m >= Math.min(opts.pageWidthMm, opts.pageHeightMm)) throw new Error(`pdf: bad margins ${m} mm`);
+  const m = marginsOf(opts);
+  const fine = (v: number): boolean => Number.isFinite(v) && v >= 0;
+  if (![m.top, m.right, m.bottom, m.left].every(fine) || m.left + m.right >= opts.pageWidthMm || m.top + m.bottom >= opts.pageHeightMm) {
+    throw new Error(`pdf: bad margins ${JSON.stringify(m)} mm`);
+  }
 }
 
 /** Electron's printToPDF takes inches (Electron 45 PrintToPDFOptions.pageSize / margins). */

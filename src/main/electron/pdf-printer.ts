@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, session as sessions } from 'electron';
 import log from 'electron-log/main';
-import { checkPrintOptions, MAX_PDF_BYTES, mmToInches, pdfUnavailable, type PdfPrinter, type PdfPrintOptions } from '../documents/pdf';
+import { checkPrintOptions, MAX_PDF_BYTES, marginsOf, mmToInches, pdfUnavailable, type PdfPrinter, type PdfPrintOptions } from '../documents/pdf';
 
 /**
  * The desktop app's PDF printer: Electron's own Chromium, `webContents.printToPDF`, on the
@@ -69,14 +69,19 @@ export class ElectronPdfPrinter implements PdfPrinter {
       contents.setWindowOpenHandler(() => ({ action: 'deny' }));
       allowedUrl.add(url);
       await win.loadURL(url);
-      const m = mmToInches(opts.marginsMm ?? 0);
+      const m = marginsOf(opts);
+      const running = opts.headerHtml !== undefined || opts.footerHtml !== undefined;
       const pdf = await contents.printToPDF({
         // Electron 45: pageSize as an object is in inches (PrintToPDFOptions), margins too.
         pageSize: { width: mmToInches(opts.pageWidthMm), height: mmToInches(opts.pageHeightMm) },
         landscape: opts.landscape ?? false,
         printBackground: true,
-        margins: { top: m, bottom: m, left: m, right: m },
+        margins: { top: mmToInches(m.top), bottom: mmToInches(m.bottom), left: mmToInches(m.left), right: mmToInches(m.right) },
         preferCSSPageSize: false,
+        // The running header and footer print in the margins (the same templates as the harness's Chromium).
+        ...(running
+          ? { displayHeaderFooter: true, headerTemplate: opts.headerHtml ?? '<span></span>', footerTemplate: opts.footerHtml ?? '<span></span>' }
+          : {}),
       });
       if (pdf.length > MAX_PDF_BYTES) throw new Error(`pdf: ${pdf.length} bytes is larger than ${MAX_PDF_BYTES}`);
       return pdf;

@@ -6,7 +6,7 @@ import type { Locale } from '../../shared/i18n';
 import type { DocumentsService, GeneratedDocument } from '../documents';
 import type { Actor } from '../ledger/ledger';
 import type { IntakeService } from './intake-service';
-import { authorityReportHtml } from './report';
+import { authorityReportFooter, authorityReportHtml, REPORT_MARGINS } from './report';
 
 type IntakeDetail = z.infer<typeof intakeDetailSchema>;
 
@@ -19,6 +19,8 @@ export class AuthorityReports {
   constructor(
     private readonly intake: IntakeService,
     private readonly documents: Pick<DocumentsService, 'generate' | 'canPrint'>,
+    /** The zone the plant's documents print in (D-078). */
+    private readonly documentZone?: () => string,
   ) {}
 
   /** Prints the report and records it on the intake. */
@@ -30,8 +32,9 @@ export class AuthorityReports {
       kind: 'authority_report',
       subject: { entity: 'raw_milk_intake', id: intake.id },
       locale,
-      html: (stamp) => authorityReportHtml(detail, locale, stamp, late),
-      size: { pageWidthMm: 210, pageHeightMm: 297, marginsMm: 0 },
+      html: (stamp) => authorityReportHtml(detail, locale, stamp, late, this.documentZone?.()),
+      running: (stamp) => authorityReportFooter(locale, stamp),
+      size: { pageWidthMm: 210, pageHeightMm: 297, margins: REPORT_MARGINS },
       fileName: `authority-report-${lotCode}`,
     });
     this.intake.setReport(who, lotCode, doc.id);

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { intakeDetailSchema, lateFailureDetailSchema } from '../../shared/contract/channels/intake';
 import type { Locale } from '../../shared/i18n';
-import { zonedTime } from '../../shared/domain/zoned-time';
-import { html, page, type LedgerStamp } from '../documents';
+import { printedTime } from '../../shared/domain/printed-time';
+import { html, page, runningBand, type LedgerStamp } from '../documents';
 
 type IntakeDetail = z.infer<typeof intakeDetailSchema>;
 type LateFailure = z.infer<typeof lateFailureDetailSchema>;
@@ -119,12 +119,25 @@ const T = {
   },
 } as const;
 
+/** The report's page margins: the running footer (ledger head, page n of m) prints in the bottom one. */
+export const REPORT_MARGINS = { topMm: 16, rightMm: 16, bottomMm: 18, leftMm: 16 } as const;
+
+/** The report's running footer: the ledger head and the page number, in the bottom margin (never over a row). */
+export function authorityReportFooter(locale: Locale, stamp: LedgerStamp): { footerHtml: string; headerHtml: string } {
+  return {
+    headerHtml: '<span></span>',
+    footerHtml: runningBand({ left: `${T[locale].ledger} #${stamp.seq} · ${stamp.hash.slice(0, 16)}`, locale, sideMm: REPORT_MARGINS.leftMm }),
+  };
+}
+
 /** The 第二十八条 report for a rejected tanker: A4, bilingual by locale, ledger head in the footer. */
 export function authorityReportHtml(
   d: IntakeDetail,
   locale: Locale,
   stamp: LedgerStamp,
   late: LateFailure | null = null,
+  /** The zone the plant's documents print in (D-078); the zone the first signature recorded when absent. */
+  zone?: string,
 ): string {
   const t = T[locale];
   const zh = locale === 'zh-CN';
@@ -134,9 +147,9 @@ export function authorityReportHtml(
       <th>${k}</th>
       <td>${v ?? '—'}</td>
     </tr>`;
-  // Local time of the workstation (the time zone the signature recorded), for a county authority.
-  const tz = d.signatures[0]?.timeZone ?? 'UTC';
-  const when = (s: string | null, zone = tz) => zonedTime(s, zone);
+  // The plant's local time with an honest label (北京时间（UTC+08:00）for a plant with an SC licence, D-078).
+  const tz = zone ?? d.signatures[0]?.timeZone ?? 'UTC';
+  const when = (s: string | null) => printedTime(s, tz, locale);
   const screenValue = (v: string | null) =>
     v === null ? '—' : v === 'absent' ? t.negative : v.startsWith('present') ? t.positive : v;
   const checkName = (code: string) => {
@@ -255,20 +268,20 @@ export function authorityReportHtml(
             html`<tr>
               <td>${s.printedName}</td>
               <td>${t.meaning[s.meaning] ?? s.meaning}</td>
-              <td>${when(s.signedAt, s.timeZone)}</td>
+              <td>${when(s.signedAt)}</td>
               <td>${s.comment ?? ''}</td>
             </tr>`,
         )}
       </tbody>
     </table>
-    <footer>${t.ledger} #${stamp.seq} · ${stamp.hash.slice(0, 16)}</footer>
   </main>`;
   return page({
     title: `${t.title} ${d.lot.code}`,
     lang: locale,
     widthMm: 210,
     heightMm: 297,
-    css: `main { padding: 16mm 16mm 20mm; font-size: 10.5pt; line-height: 1.45; }
+    margins: REPORT_MARGINS,
+    css: `main { font-size: 10.5pt; line-height: 1.45; }
 h1 { font-size: 16pt; margin-bottom: 4mm; }
 h2 { font-size: 12pt; margin: 5mm 0 2mm; border-bottom: 0.3mm solid #000; }
 p.to { font-weight: bold; margin-bottom: 2mm; }
@@ -278,7 +291,7 @@ table { border-collapse: collapse; width: 100%; }
 .kv td { padding: 1mm 0; }
 .grid th, .grid td { border: 0.2mm solid #999; padding: 1mm 2mm; text-align: left; }
 .grid tr.bad td { font-weight: bold; background: #fde2e2; }
-footer { position: fixed; bottom: 8mm; left: 16mm; font-size: 8pt; color: #444; }`,
+tr { break-inside: avoid; }`,
     body,
   });
 }

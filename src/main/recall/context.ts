@@ -24,6 +24,8 @@ export interface RecallDeps {
   samples: Pick<SamplesService, 'primarySampleCodes'>;
   /** Prints and records the evidence pack. */
   documents: DocumentsService;
+  /** The zone the plant's documents print times in (D-078); the workstation's when absent. */
+  documentZone?: () => string;
 }
 
 /** The ledger, the capability's queries and its dependencies, shared by recall's parts. */

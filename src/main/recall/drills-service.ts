@@ -7,7 +7,7 @@ import type { OpenRecall } from '../lots';
 import { traceLot } from '../trace';
 import type { Detail, RecallContext, RecallDeps } from './context';
 import { DrillRun } from './drill-run';
-import { evidenceHtml } from './evidence';
+import { evidenceHtml, evidenceRunning } from './evidence';
 import { DrillProgramme } from './programme';
 import { recallQueries, type DrillRecord, type Direction, type Step } from './queries';
 import { Recalls } from './recalls';
@@ -136,8 +136,9 @@ export class DrillsService {
       kind: 'drill_pack',
       subject: { entity: 'recall_drill', id: d.drill.id },
       locale,
-      html: (stamp) => evidenceHtml(d, e, locale, stamp, this.ctx.ledger.timeZone),
-      size: { pageWidthMm: 210, pageHeightMm: 297, marginsMm: 0 },
+      html: (stamp) => evidenceHtml(d, e, locale, stamp, this.ctx.documentZone?.() ?? this.ctx.ledger.timeZone),
+      running: (stamp) => evidenceRunning(d, locale, stamp),
+      size: { pageWidthMm: 210, pageHeightMm: 297, margins: { topMm: 16, rightMm: 14, bottomMm: 16, leftMm: 14 } },
       fileName: `${d.drill.mode}-${code}`,
     });
     return {

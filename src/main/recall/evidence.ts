@@ -2,9 +2,9 @@ import type { z } from 'zod';
 import type { drillDetailSchema } from '../../shared/contract/channels/recall';
 import { translate, type Locale } from '../../shared/i18n';
 import { drillStepSummary } from '../../shared/i18n/drill-text';
-import { signatureTime, zonedTime } from '../../shared/domain/zoned-time';
+import { printedTime } from '../../shared/domain/printed-time';
 import type { LedgerStamp } from '../documents';
-import { dossierHtml, type DossierSection } from '../disposition';
+import { dossierHtml, dossierRunning, type DossierSection } from '../disposition';
 import type { TraceEdge } from '../trace';
 import { massBalanceRows } from '../../shared/contract/channels/trace';
 
@@ -15,8 +15,9 @@ const MB_ROWS = massBalanceRows;
 /**
  * The evidence pack's sections (issue 12 §3): scope, timeline, trace with quantities, mass
  * balance, customers, findings, signatures. Everything an inspector reads is in the pack's
- * language (the same messages as the drill page) and every time is local to the workstation's
- * zone with its offset; signatures show the zone they recorded.
+ * language (the same messages as the drill page) and every time, signatures' included, is the
+ * plant's local time with an honest zone label (北京时间（UTC+08:00）for a plant with an SC
+ * licence, D-078), whatever zone the workstation that recorded it ran in.
  */
 export function evidenceSections(
   d: Detail,
@@ -27,7 +28,7 @@ export function evidenceSections(
   const tr = (key: string, vars?: Record<string, unknown>) => translate(locale, key, vars);
   const zh = locale === 'zh-CN';
   const L = (a: string, b: string) => (zh ? a : b);
-  const at = (iso: string | null | undefined) => zonedTime(iso, timeZone);
+  const at = (iso: string | null | undefined) => printedTime(iso, timeZone, locale);
   const v = d.drill;
   const recall = v.mode === 'recall';
   const elapsed = (ms: number) => {
@@ -198,12 +199,22 @@ export function evidenceSections(
         rows: d.signatures.map((s) => [
           s.printedName,
           tr(`meanings.${s.meaning}`, { defaultValue: s.meaning }),
-          signatureTime(s),
+          printedTime(s.signedAt, timeZone, locale),
           s.comment ?? '',
         ]),
       },
     },
   ];
+}
+
+/** The pack's heading and title: what it is (a drill or a real recall), its code and root lot, in the pack's language. */
+export function evidenceHeading(d: Detail, locale: Locale): { heading: string; title: string } {
+  const zh = locale === 'zh-CN';
+  const recall = d.drill.mode === 'recall';
+  return {
+    heading: zh ? (recall ? '召回证据包' : '召回演练证据包') : recall ? 'Recall evidence pack' : 'Recall drill evidence pack',
+    title: `${d.drill.code} · ${d.drill.rootLot}`,
+  };
 }
 
 export function evidenceHtml(
@@ -213,19 +224,12 @@ export function evidenceHtml(
   stamp: LedgerStamp,
   timeZone: string,
 ): string {
-  return dossierHtml(
-    `${d.drill.mode === 'recall' ? 'RECALL' : 'DRILL'} ${d.drill.code} · ${d.drill.rootLot}`,
-    evidenceSections(d, edges, locale, timeZone),
-    locale,
-    stamp,
-  ).replaceAll(
-    locale === 'zh-CN' ? '批次档案' : 'Lot dossier',
-    locale === 'zh-CN'
-      ? d.drill.mode === 'recall'
-        ? '召回证据包'
-        : '召回演练证据包'
-      : d.drill.mode === 'recall'
-        ? 'Recall evidence pack'
-        : 'Recall drill evidence pack',
-  );
+  const { heading, title } = evidenceHeading(d, locale);
+  return dossierHtml(title, evidenceSections(d, edges, locale, timeZone), locale, stamp, heading);
+}
+
+/** The pack's running header and footer (printed in the page margins, never over a row). */
+export function evidenceRunning(d: Detail, locale: Locale, stamp: LedgerStamp): { headerHtml: string; footerHtml: string } {
+  const { heading, title } = evidenceHeading(d, locale);
+  return dossierRunning(title, locale, stamp, heading);
 }

@@ -1,6 +1,6 @@
 import type { DrillView } from '../../shared/contract/channels/recall';
 import { fail } from '../../shared/contract/errors';
-import { zonedTime } from '../../shared/domain/zoned-time';
+import { printedOffsetTime } from '../../shared/domain/printed-time';
 import { QuantityDecimal as QD } from '../../shared/domain/units';
 import { LabDecimal } from '../../shared/rules';
 import { traceLot, type TraceResult } from '../trace';
@@ -123,7 +123,7 @@ export class DrillRecords {
           kind: 'decision',
           ref: code,
           meaning: s.meaning,
-          label: `${code} — ${s.printed_name} ${zonedTime(new Date(s.signed_at).toISOString(), ledger.timeZone)}`,
+          label: `${code} — ${s.printed_name} ${printedOffsetTime(s.signed_at, this.ctx.documentZone?.() ?? ledger.timeZone)}`,
         });
       }
     }

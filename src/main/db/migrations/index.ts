@@ -13,6 +13,7 @@ import { sql as m0012 } from './0012-controls';
 import { sql as m0013 } from './0013-instrument-records-and-control';
 import { sql as m0014 } from './0014-testing-controls';
 import { sql as m0015 } from './0015-intake-clauses-and-release-evidence';
+import { sql as m0017 } from './0017-company';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -41,4 +42,5 @@ export const migrations: readonly Migration[] = [
   { id: '0013', name: 'instrument-records-and-control', sql: m0013 },
   { id: '0014', name: 'testing-controls', sql: m0014 },
   { id: '0015', name: 'intake-clauses-and-release-evidence', sql: m0015 },
+  { id: '0017', name: 'company', sql: m0017 },
 ];

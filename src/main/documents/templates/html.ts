@@ -54,6 +54,12 @@ export interface PageShell {
   heightMm: number;
   css: string;
   body: SafeHtml;
+  /**
+   * Page margins (mm) for a document with a running header and footer: printed in these
+   * margins by Chromium, so the body flows between them on every page. Absent: 0 (labels,
+   * edge to edge). Must equal the print options' margins.
+   */
+  margins?: { topMm: number; rightMm: number; bottomMm: number; leftMm: number };
 }
 
 /**
@@ -62,6 +68,15 @@ export interface PageShell {
  * nothing to load (images are inline SVG or data: URLs, scripts never run).
  */
 export function page(p: PageShell): string {
+  const m = p.margins;
+  // With margins the body flows from page to page (its height is not the page's).
+  const geometry = m
+    ? trusted(
+        `@page { size: ${p.widthMm}mm ${p.heightMm}mm; margin: ${m.topMm}mm ${m.rightMm}mm ${m.bottomMm}mm ${m.leftMm}mm; }\n* { box-sizing: border-box; margin: 0; padding: 0; }\nhtml, body { width: ${p.widthMm - m.leftMm - m.rightMm}mm; }`,
+      )
+    : trusted(
+        `@page { size: ${p.widthMm}mm ${p.heightMm}mm; margin: 0; }\n* { box-sizing: border-box; margin: 0; padding: 0; }\nhtml, body { width: ${p.widthMm}mm; height: ${p.heightMm}mm; }`,
+      );
   return html`<!doctype html>
 <html lang="${p.lang}">
 <head>
@@ -69,9 +84,7 @@ export function page(p: PageShell): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:">
 <title>${p.title}</title>
 <style>
-@page { size: ${p.widthMm}mm ${p.heightMm}mm; margin: 0; }
-* { box-sizing: border-box; margin: 0; padding: 0; }
-html, body { width: ${p.widthMm}mm; height: ${p.heightMm}mm; }
+${geometry}
 body { font-family: ${trusted(CJK_FONT_STACK)}; color: #000; background: #fff; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 ${trusted(p.css)}
 </style>

@@ -45,6 +45,18 @@ export const C = {
     // Migration 0014: the reporting rule (docs/ledger.md §5.1).
     added: ['reporting'],
   }),
+  // Migration 0017: the company the documents name, and its stamp images (issue 22 §3).
+  company: defineEntity({
+    name: 'company_profile',
+    table: 'company_profile',
+    columns: ['name', 'name_en', 'sc_number', 'address', 'stamp_id', 'updated_by', 'updated_at'],
+  }),
+  companyStamp: defineEntity({
+    name: 'company_stamp',
+    table: 'company_stamp',
+    columns: ['mime', 'bytes', 'sha256', 'data', 'added_by', 'added_at'],
+    appendOnly: true,
+  }),
 } as const;
 
 export type CatalogRow = Row;

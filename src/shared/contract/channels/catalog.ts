@@ -186,6 +186,47 @@ export const specPackSchema = z.object({
   byVerification: z.record(z.string(), z.number().int()),
 });
 
+/**
+ * The company the plant's documents name (issue 22 §3, migration 0017): 企业名称, the 食品生产许可证
+ * number (SC + 14 digits), the address and an optional stamp image (PNG or JPEG, at most
+ * 256 KiB) printed on certificates. Set by an administrator with a reason.
+ */
+export const scNumberSchema = z
+  .string()
+  .trim()
+  .regex(/^SC\d{14}$/, { message: 'sc_number' });
+export const companyStampMimes = ['image/png', 'image/jpeg'] as const;
+/** The largest stamp image accepted, in bytes (before base64). */
+export const COMPANY_STAMP_MAX_BYTES = 256 * 1024;
+export const companyStampSchema = z.object({
+  mime: z.enum(companyStampMimes),
+  bytesBase64: z
+    .string()
+    .max(Math.ceil(COMPANY_STAMP_MAX_BYTES / 3) * 4, { message: 'stamp_too_large' })
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, { message: 'stamp_base64' }),
+});
+export const companyView = z.object({
+  name: z.string(),
+  nameEn: z.string().nullable(),
+  scNumber: z.string(),
+  address: z.string(),
+  stampImage: z.object({ mime: z.enum(companyStampMimes), bytesBase64: z.string(), sha256: z.string(), bytes: z.number().int() }).nullable(),
+  updatedAt: z.string(),
+  /** Who changed it last: user id and printed name. */
+  updatedBy: z.string(),
+  updatedByName: z.string(),
+});
+export type CompanyView = z.infer<typeof companyView>;
+export const companyInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  nameEn: z.string().trim().max(200).nullable().optional(),
+  scNumber: scNumberSchema,
+  address: z.string().trim().min(1).max(400),
+  /** A new image; null removes the stamp; absent keeps the current one. */
+  stampImage: companyStampSchema.nullable().optional(),
+  reason: reasonSchema,
+});
+
 const subjectRef = z.object({ subjectKind: z.enum(['product', 'material']), subjectId: z.string().min(1).max(80) });
 
 export const catalogChannels = {
@@ -271,4 +312,8 @@ export const catalogChannels = {
     access: 'specs.read',
     writes: false,
   }),
+  /** The company the documents name (any signed-in role); null until an administrator sets it. */
+  'site.company.get': channel({ input: emptySchema, output: companyView.nullable(), access: 'session', writes: false }),
+  /** Set or change the company (administrator, with a reason kept in the audit trail). */
+  'site.company.set': channel({ input: companyInput, output: companyView, access: 'settings.manage', writes: true }),
 } as const;

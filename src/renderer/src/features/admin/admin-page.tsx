@@ -4,6 +4,7 @@ import { navigate, useRoute } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
 import { AccountsTab } from './accounts-tab';
 import { BackupTab } from './backup-tab';
+import { CompanyTab } from './company-tab';
 import { SettingsTab } from './settings-tab';
 import { WorkstationTab } from './workstation-tab';
 
@@ -14,6 +15,7 @@ export function AdminPage() {
   const tabs = [
     { key: 'accounts', show: hasPermission(session, 'users.read'), Panel: AccountsTab },
     { key: 'settings', show: hasPermission(session, 'settings.manage'), Panel: SettingsTab },
+    { key: 'company', show: hasPermission(session, 'settings.manage'), Panel: CompanyTab },
     { key: 'workstation', show: hasPermission(session, 'settings.manage'), Panel: WorkstationTab },
     { key: 'backup', show: hasPermission(session, 'backup.run'), Panel: BackupTab },
   ].filter((x) => x.show);

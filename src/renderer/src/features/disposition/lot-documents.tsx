@@ -217,6 +217,7 @@ function CoaView({ code, doc, locale }: { code: string; doc: DocumentView | null
   const lot = useCall('lots.get', { code }, { staleTime: 0 });
   const c = useCall('results.completeness', { lotCode: code }, { staleTime: 0 });
   const settings = useCall('settings.get', {}, { staleTime: 60_000 });
+  const company = useCall('site.company.get', {}, { staleTime: 60_000 });
   const products = useCall('catalog.products.list', {}, { staleTime: 60_000 });
   const versionId = c.data?.spec?.versionId ?? '';
   const spec = useCall('specs.get', { versionId }, { enabled: !!versionId, staleTime: 60_000 });
@@ -247,7 +248,14 @@ function CoaView({ code, doc, locale }: { code: string; doc: DocumentView | null
         {t('disposition.docs.viewNote')}
       </Text>
       <SimpleGrid cols={3} spacing="xs" mb="sm">
-        <Fact label={lt('plant')} value={settings.data?.plantName || '—'} />
+        <Fact
+          label={lt('plant')}
+          value={
+            company.data
+              ? `${zh ? company.data.name : (company.data.nameEn ?? company.data.name)} · ${company.data.scNumber}`
+              : settings.data?.plantName || '—'
+          }
+        />
         <Fact
           label={lt('product')}
           value={`${l.itemCode} · ${product ? (zh ? product.nameZh : product.nameEn) : l.itemName}`}
@@ -324,7 +332,7 @@ function CoaView({ code, doc, locale }: { code: string; doc: DocumentView | null
 function i18nFixed(locale: DocLocale): (k: string, fallback?: string) => string {
   const words: Record<DocLocale, Record<string, string>> = {
     'zh-CN': {
-      title: '产品检验报告（合格证明）',
+      title: '产品检验报告',
       plant: '生产企业',
       registration: '产品配方注册号',
       method: '检验方法',
