@@ -111,7 +111,8 @@ export async function seedDisposition(
   // The rest of the ingredient's genealogy: an intermediate in the plant, a lot already shipped.
   const intermediate = await make('intermediate', 'BASE', 'BASE-2611-01');
   const shippedLot = await make('finished', 'WMP', 'WMP-2611-01');
-  for (const code of [intermediate, shippedLot]) await plant.decide(qa, code, 'release', 'Released on its own specification.');
+  for (const code of [intermediate, shippedLot])
+    await plant.decide(qa, code, 'release', 'Released on its own specification.');
   await plant.ship(prod, {
     code: 'SH-2611-01',
     customer: CUSTOMER.code,

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import type { Locator } from '@playwright/test';
 import { ContractClient } from './contract-client';
 import { expect, shot, test } from './fixtures';

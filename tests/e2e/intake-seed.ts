@@ -3,7 +3,15 @@ import { ADMIN } from './helpers';
 import { seedDisposition, type DispositionSeed } from './disposition-seed';
 import { PRODUCT, QA as TQA, TECH as TTECH } from './testing-seed';
 import * as plant from '../fixtures/plant';
-import { DECLARATIONS_OK, E2E_PEOPLE, farm, INTAKE_GOOD, MATERIALS, tankerDocuments, type Member } from '../fixtures/plant';
+import {
+  DECLARATIONS_OK,
+  E2E_PEOPLE,
+  farm,
+  INTAKE_GOOD,
+  MATERIALS,
+  tankerDocuments,
+  type Member,
+} from '../fixtures/plant';
 
 export const QA = E2E_PEOPLE.qa;
 export const TECH = E2E_PEOPLE.tech;

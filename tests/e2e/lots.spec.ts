@@ -198,7 +198,13 @@ test('ERP import: preview shows a bad row, the fixed files import, an imported l
     fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw milk', kind: 'raw_milk', defaultUnit: 'kg' },
   });
   await qa.call('catalog.materials.save', {
-    fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白80', nameEn: 'Whey protein concentrate 80', kind: 'ingredient', defaultUnit: 'kg' },
+    fields: {
+      code: 'WPC80',
+      nameZh: '浓缩乳清蛋白80',
+      nameEn: 'Whey protein concentrate 80',
+      kind: 'ingredient',
+      defaultUnit: 'kg',
+    },
   });
   await qa.call('catalog.products.save', {
     fields: {
@@ -220,11 +226,7 @@ test('ERP import: preview shows a bad row, the fixed files import, an imported l
   // The ERP's history (dated before the go-live date). Suppliers come without `approved`:
   // from the go-live date on, a supplier is approved by QA in LotSeal, never by an import.
   const files = {
-    suppliers: csv([
-      'supplier_code,name,kind',
-      'FARM-01,Green Valley Farm,farm',
-      'ING-01,Whey Co.,ingredient',
-    ]),
+    suppliers: csv(['supplier_code,name,kind', 'FARM-01,Green Valley Farm,farm', 'ING-01,Whey Co.,ingredient']),
     customers: csv(['customer_code,name,contact,phone', 'C100,North Baby Stores,Wang Fang,010-5555-0199']),
     lots: csv([
       'lot_code,kind,item_code,item_name,quantity,unit,date,supplier_code',

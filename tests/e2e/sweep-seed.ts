@@ -100,7 +100,7 @@ export async function seedSweep(url: string): Promise<SweepSeed> {
   const sample = {
     samplingPoint: '灌装线 L1 开始/中间/结束',
     quantity: '3',
-    unit: 'can',
+    unit: 'can' as const,
     container: '密封罐 800 g',
     receipt: { condition: 'intact' as const, storageLocation: '化验室样品架 A1' },
     withRetention: false,

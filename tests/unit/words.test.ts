@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { messages, translate, type Locale } from '../../src/shared/i18n';
-import { FINDINGS, findingText, machineReason, REASONS, unitText, unitWord, UNIT_WORDS } from '../../src/shared/i18n/words';
+import { hasKey, translate, type Locale } from '../../src/shared/i18n';
+import {
+  FINDINGS,
+  findingText,
+  machineReason,
+  REASONS,
+  unitText,
+  unitWord,
+  UNIT_WORDS,
+} from '../../src/shared/i18n/words';
 import { wordsMessagesEn, wordsMessagesZh } from '../../src/shared/i18n/words-messages';
 
 const t = (locale: Locale) => (key: string, vars?: Record<string, unknown>) => translate(locale, key, vars);
@@ -13,12 +21,17 @@ function written(template: string, vars: Record<string, string>): string {
 }
 /** Parts as services fill them: codes (no spaces) and people's own words (Chinese, may hold spaces). */
 const code = fc.stringMatching(/^[A-Z][A-Z0-9-]{1,12}$/);
-const words = fc.array(fc.constantFrom('批次', '复核', '样品', '仪器', '原因', '正常'), { minLength: 1, maxLength: 4 }).map((a) => a.join(' '));
+const words = fc
+  .array(fc.constantFrom('批次', '复核', '样品', '仪器', '原因', '正常'), { minLength: 1, maxLength: 4 })
+  .map((a) => a.join(' '));
 const varOf = (name: string) =>
-  name === 'n' || name === 'm' ? fc.integer({ min: 1, max: 9 }).map(String)
-  : name === 'why' ? fc.constantFrom('pasted', 'entered', 'captured', 'recalculated')
-  : ['reason', 'note', 'conclusion', 'outcome', 'reference', 'document', 'kind', 'batch'].includes(name) ? words
-  : code;
+  name === 'n' || name === 'm'
+    ? fc.integer({ min: 1, max: 9 }).map(String)
+    : name === 'why'
+      ? fc.constantFrom('pasted', 'entered', 'captured', 'recalculated')
+      : ['reason', 'note', 'conclusion', 'outcome', 'reference', 'document', 'kind', 'batch'].includes(name)
+        ? words
+        : code;
 
 describe('machine reasons and findings in the reader’s language', () => {
   it('every code has both languages, with the same variables', () => {
@@ -35,8 +48,8 @@ describe('machine reasons and findings in the reader’s language', () => {
     };
     walk(wordsMessagesEn, wordsMessagesZh, '');
     for (const r of REASONS) {
-      expect(messages.en.words.reasons, r.key).toHaveProperty(r.key);
-      expect(messages['zh-CN'].words.reasons, r.key).toHaveProperty(r.key);
+      expect(hasKey('en', `words.reasons.${r.key}`), r.key).toBe(true);
+      expect(hasKey('zh-CN', `words.reasons.${r.key}`), r.key).toBe(true);
     }
     for (const u of UNIT_WORDS) expect(translate('zh-CN', `words.units.${u}`)).not.toMatch(/[a-z]/);
   });
@@ -69,10 +82,15 @@ describe('machine reasons and findings in the reader’s language', () => {
   });
 
   it('drill findings by kind; an unknown detail is shown as written', () => {
-    expect(findingText(t('zh-CN'), 'mass_balance', 'accounted 25 % is outside 95–100 %')).toBe('已追溯数量 25% 不在 95%–100% 范围内');
-    expect(findingText(t('zh-CN'), 'customer_no_contact', 'customer C002 has no contact person or phone')).toBe('客户 C002 没有联系方式');
+    expect(findingText(t('zh-CN'), 'mass_balance', 'accounted 25 % is outside 95–100 %')).toBe(
+      '已追溯数量 25% 不在 95%–100% 范围内',
+    );
+    expect(findingText(t('zh-CN'), 'customer_no_contact', 'customer C002 has no contact person or phone')).toBe(
+      '客户 C002 没有联系方式',
+    );
     expect(findingText(t('zh-CN'), 'manual', '手工记录')).toBe('手工记录');
-    for (const f of FINDINGS) expect(translate('zh-CN', `words.findings.${f.key}`).replace(/\{\{\w+\}\}/g, '')).not.toMatch(LATIN_WORD);
+    for (const f of FINDINGS)
+      expect(translate('zh-CN', `words.findings.${f.key}`).replace(/\{\{\w+\}\}/g, '')).not.toMatch(LATIN_WORD);
   });
 
   it('units and bases in the plant’s words', () => {
