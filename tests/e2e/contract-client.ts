@@ -1,5 +1,13 @@
 import WebSocket from 'ws';
-import type { AppError, ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload, Result } from '../../src/shared/contract';
+import type {
+  AppError,
+  ChannelInput,
+  ChannelName,
+  ChannelOutput,
+  EventName,
+  EventPayload,
+  Result,
+} from '../../src/shared/contract';
 import type { Link, PlantHost } from '../fixtures/plant/host';
 
 /** A refused call, with the contract's error value (code, messageKey, details). */
@@ -28,7 +36,13 @@ export class ContractClient implements Link {
     private readonly locale: 'en' | 'zh-CN',
   ) {
     ws.on('message', (data) => {
-      const msg = JSON.parse(String(data)) as { t?: string; id?: number; result?: Result<unknown>; name?: string; payload?: unknown };
+      const msg = JSON.parse(String(data)) as {
+        t?: string;
+        id?: number;
+        result?: Result<unknown>;
+        name?: string;
+        payload?: unknown;
+      };
       if (msg.t === 'event' && typeof msg.name === 'string') {
         for (const l of this.listeners) l(msg.name, msg.payload);
         return;

@@ -95,15 +95,19 @@ test('a recall started from a partly shipped lot holds its remaining stock and r
   await f.getByTestId('shipment-submit').click();
   await expect(page.getByTestId('shipment-error')).toContainText('open recall');
   await expect(page.getByTestId('shipment-error')).toContainText(code);
-  await both(page, 'controls-shipment-refused', () =>
-    expect(page.getByTestId('shipment-error')).toContainText('召回'),
-  );
+  await both(page, 'controls-shipment-refused', () => expect(page.getByTestId('shipment-error')).toContainText('召回'));
 });
 
 test('an ERP import that tries to release a lot shows the located error in the preview', async ({ page, harness }) => {
   const p = await people(harness.url);
   await p.qa.call('catalog.materials.save', {
-    fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白', nameEn: 'Whey protein concentrate 80', kind: 'ingredient', defaultUnit: 'kg' },
+    fields: {
+      code: 'WPC80',
+      nameZh: '浓缩乳清蛋白',
+      nameEn: 'Whey protein concentrate 80',
+      kind: 'ingredient',
+      defaultUnit: 'kg',
+    },
   });
   await p.qa.call('catalog.suppliers.save', {
     fields: {

@@ -53,8 +53,18 @@ export async function seedDrills(url: string): Promise<DrillSeed> {
   };
   const shippedLot = await batch('3200', '20000');
   const stockLot = await batch('800', '5000');
-  await plant.ship(p.prod, { code: 'SH-0801', customer: 'C001', date: today(), lines: [{ lot: shippedLot, quantity: '800' }] });
-  await plant.ship(p.prod, { code: 'SH-0802', customer: 'C002', date: today(), lines: [{ lot: shippedLot, quantity: '1000' }] });
+  await plant.ship(p.prod, {
+    code: 'SH-0801',
+    customer: 'C001',
+    date: today(),
+    lines: [{ lot: shippedLot, quantity: '800' }],
+  });
+  await plant.ship(p.prod, {
+    code: 'SH-0802',
+    customer: 'C002',
+    date: today(),
+    lines: [{ lot: shippedLot, quantity: '1000' }],
+  });
   const year = new Date().getFullYear();
   await p.qa.call('drills.plan.save', { year, productGroup: 'raw_milk', direction: 'both', dueOn: `${year}-01-01` });
   return { p, rawMilk: tanker, shippedLot, stockLot };

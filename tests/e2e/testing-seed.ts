@@ -84,7 +84,13 @@ export async function seedTesting(url: string): Promise<TestingSeed> {
   const lots: string[] = [];
   for (let i = 1; i <= 20; i++) {
     const code = `IF1-2611-${String(i).padStart(3, '0')}`;
-    await plant.makeLot(prod, { line: 'L1', itemCode: PRODUCT, code, inputs: [{ lot: wpc, quantity: '100' }], quantity: '1000' });
+    await plant.makeLot(prod, {
+      line: 'L1',
+      itemCode: PRODUCT,
+      code,
+      inputs: [{ lot: wpc, quantity: '100' }],
+      quantity: '1000',
+    });
     lots.push(code);
   }
 

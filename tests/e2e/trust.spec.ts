@@ -162,7 +162,7 @@ test('a QA manager signs a release; the audit screen shows it verified with her 
     `The audit trail holds this head at #${head.headSeq}.`,
   );
   await shotBoth(page, 'trust-witness-holds', async () => {
-    await expect(page.getByTestId('witness-result')).toContainText(`审计追踪在第 #${head.headSeq} 条包含此账本头。`);
+    await expect(page.getByTestId('witness-result')).toContainText(`审计追踪在第 #${head.headSeq} 条包含此末条。`);
   });
   await page.getByTestId('witness-input').fill(`LOTSEAL|COA|${fg}|${head.headSeq}|${'0'.repeat(64)}`);
   await page.getByTestId('witness-check').click();

@@ -1,3 +1,6 @@
+/** The zone names of China's single time zone (北京时间). */
+const CHINA_ZONES = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Chungking', 'Asia/Harbin', 'Asia/Urumqi', 'PRC']);
+
 const formats = new Map<string, Intl.DateTimeFormat | null>();
 
 function formatFor(timeZone: string): Intl.DateTimeFormat | null {
@@ -28,7 +31,7 @@ function formatFor(timeZone: string): Intl.DateTimeFormat | null {
  * (Asia/Shanghai)`. An unknown zone falls back to UTC, said so. Never a UTC time under a
  * local zone's name.
  */
-export function zonedTime(iso: string | null | undefined, timeZone: string): string {
+export function zonedTime(iso: string | null | undefined, timeZone: string, locale: 'en' | 'zh-CN' = 'en'): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
@@ -36,6 +39,12 @@ export function zonedTime(iso: string | null | undefined, timeZone: string): str
   if (!f) return `${date.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
   const parts = Object.fromEntries(f.formatToParts(date).map((p) => [p.type, p.value]));
   const offset = parts['timeZoneName'] === 'GMT' ? 'GMT+00:00' : parts['timeZoneName'];
+  if (locale === 'zh-CN') {
+    // 北京时间 for China's zone, else the offset alone: a Chinese reader gets no zone database names.
+    const utc = (offset ?? 'GMT+00:00').replace(/^GMT/, 'UTC');
+    const label = CHINA_ZONES.has(timeZone) ? `北京时间（${utc}）` : utc;
+    return `${parts['year']}-${parts['month']}-${parts['day']} ${parts['hour']}:${parts['minute']} ${label}`;
+  }
   return `${parts['year']}-${parts['month']}-${parts['day']} ${parts['hour']}:${parts['minute']} ${offset} (${timeZone})`;
 }
 
@@ -46,6 +55,6 @@ export function zonedTime(iso: string | null | undefined, timeZone: string): str
  * `2026-11-22 13:20 GMT+08:00 (Asia/Shanghai)`), whatever the zone of the workstation that
  * shows it.
  */
-export function signatureTime(s: { signedAt: string; timeZone: string }): string {
-  return zonedTime(s.signedAt, s.timeZone);
+export function signatureTime(s: { signedAt: string; timeZone: string }, locale: 'en' | 'zh-CN' = 'en'): string {
+  return zonedTime(s.signedAt, s.timeZone, locale);
 }

@@ -82,7 +82,7 @@ const en = {
     invalidated: 'Invalidated',
     oos_concluded: 'OOS investigation concluded',
     drill_completed: 'Recall drill completed',
-    finding_reviewed: 'Ledger findings reviewed',
+    finding_reviewed: 'Data integrity findings reviewed',
     audit_reviewed: 'Audit trail reviewed',
     disposed: 'Disposed',
     override: 'Signed override',

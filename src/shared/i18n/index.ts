@@ -8,6 +8,7 @@ import { testingMessagesEn, testingMessagesZh } from './testing-messages';
 import { clausesMessagesEn, clausesMessagesZh } from './clauses-messages';
 import { desktopMessagesEn, desktopMessagesZh } from './desktop-messages';
 import { reviewMessagesEn, reviewMessagesZh } from './review-messages';
+import { wordsMessagesEn, wordsMessagesZh } from './words-messages';
 
 export type { Messages };
 
@@ -26,8 +27,28 @@ function merge<T extends object>(base: T, extra: object): T {
 
 /** Screen messages plus the specific messages of main-process services (service-messages.ts). */
 export const messages: Record<Locale, Messages> = {
-  en: [serviceMessagesEn, importMessagesEn, trustMessagesEn, controlsMessagesEn, testingMessagesEn, clausesMessagesEn, desktopMessagesEn, reviewMessagesEn].reduce(merge, en),
-  'zh-CN': [serviceMessagesZh, importMessagesZh, trustMessagesZh, controlsMessagesZh, testingMessagesZh, clausesMessagesZh, desktopMessagesZh, reviewMessagesZh].reduce(merge, zhCN),
+  en: [
+    serviceMessagesEn,
+    importMessagesEn,
+    trustMessagesEn,
+    controlsMessagesEn,
+    testingMessagesEn,
+    clausesMessagesEn,
+    desktopMessagesEn,
+    reviewMessagesEn,
+    wordsMessagesEn,
+  ].reduce(merge, en),
+  'zh-CN': [
+    serviceMessagesZh,
+    importMessagesZh,
+    trustMessagesZh,
+    controlsMessagesZh,
+    testingMessagesZh,
+    clausesMessagesZh,
+    desktopMessagesZh,
+    reviewMessagesZh,
+    wordsMessagesZh,
+  ].reduce(merge, zhCN),
 };
 
 export function isLocale(value: unknown): value is Locale {

@@ -91,6 +91,23 @@ export function applyReportingRule(
   }
 }
 
+/**
+ * A measured value that its reporting rule would round to zero is below what the report can
+ * state (issue 22 §7): "0 mg/kg" for a melamine reading of 0.1 would claim an absence nobody
+ * measured. It is reported as below the rule's smallest step ("<1" at 0 decimals, "<0.1" at
+ * one, "<5" on a 5-interval), which is true of every value that rounds to zero (GB/T 8170
+ * rounds only values under half a step to zero). Null when the report is not a rounded zero
+ * of a non-zero measurement, or the rule has no step (figures, colony counts).
+ */
+export function belowReportingStep(measured: string, reported: string, rule: ReportingRule): string | null {
+  const m = parseDecimal(measured);
+  const r = parseDecimal(reported);
+  if (!m.ok || !r.ok || m.value.coefficient === 0n || r.value.coefficient !== 0n || m.value.negative) return null;
+  if (rule.kind === 'decimals') return `<${rule.decimals === 0 ? '1' : `0.${'0'.repeat(rule.decimals - 1)}1`}`;
+  if (rule.kind === 'interval') return `<${rule.interval}`;
+  return null;
+}
+
 /** Round half up (四舍五入) of |p| to a whole number of 10^exponent; the count is never negative. */
 function halfUp(p: ParsedDecimal, exponent: number): bigint {
   const e = exponent + p.scale;

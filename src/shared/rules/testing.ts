@@ -24,7 +24,7 @@
  */
 import { formatDecimal, fromLabDecimal, parseDecimal, statedDecimals, toLabDecimal, LabDecimal } from './decimal';
 import { evaluateLimit, parseReportedResult, type LimitSpec, type Verdict } from './limits';
-import { applyReportingRule, reportingRuleOf, type ReportingRule } from './reporting';
+import { applyReportingRule, belowReportingStep, reportingRuleOf, type ReportingRule } from './reporting';
 import { per100gToPer100kJ, per100gToPer100mL, KJ_PER_KCAL } from './basis';
 import { evaluateFormula } from './formula';
 
@@ -326,6 +326,10 @@ export function finishValue(
     const r = applyReportingRule(conv.value, rule);
     if (!r.ok) return invalid(r.error.messageKey, { ...(r.error.details ?? {}) }, value);
     reported = r.value.value;
+    // Below what the report can state: "<1", never "0" for a measured 0.1 (issue 22 §7). The
+    // verdict is the rounded value's (修约值比较法 compares the rounded 0); only the report changes.
+    const below = belowReportingStep(conv.value, reported, rule);
+    if (below !== null) return { ...judge(item, { value, converted: conv.value, reported }, extra), reported: below };
   }
   return judge(item, { value, converted: conv.value, reported }, extra);
 }
@@ -476,6 +480,34 @@ export function dependenciesOf(item: TestItem): string[] {
   if (entryBasis(item) === 'per_100g' && CONVERTED_FROM_100G.has(item.basis))
     deps.add(item.basis === 'per_100ml' ? RECONSTITUTION_ITEM : ENERGY_ITEM);
   return [...deps];
+}
+
+/**
+ * The order people enter a plan in (issue 22 §7): the plan's own order, except that a typed
+ * input others depend on (冲调比例 for per-100 mL items, a formula's typed terms, a typed
+ * energy for per-100 kJ items) comes before the first item that needs it, so a value is never typed before what it
+ * is computed from. Stable: rows that depend on nothing keep their places; a cycle (refused
+ * when the specification is approved) leaves the plan order.
+ */
+export function entryOrder<R extends { item: TestItem }>(rows: readonly R[]): R[] {
+  const byCode = new Map<string, R[]>();
+  for (const r of rows) byCode.set(r.item.code, [...(byCode.get(r.item.code) ?? []), r]);
+  const placed = new Set<R>();
+  const visiting = new Set<string>();
+  const out: R[] = [];
+  const place = (r: R): void => {
+    if (placed.has(r) || visiting.has(r.item.code)) return;
+    visiting.add(r.item.code);
+    // Only typed inputs move; a calculated item is not typed, so where it stands holds nobody up.
+    for (const dep of dependenciesOf(r.item)) for (const d of byCode.get(dep) ?? []) if (!d.item.formula) place(d);
+    visiting.delete(r.item.code);
+    if (!placed.has(r)) {
+      placed.add(r);
+      out.push(r);
+    }
+  };
+  for (const r of rows) place(r);
+  return out;
 }
 
 /** Energy in kJ per 100 g from the energy item's entry-basis value, whatever its unit (kJ or kcal). */

@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useIsFetching, useQueryClient } from '@tanstack/react-query';
 import { AppShell, Badge, Button, Group, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useMutationCall } from '../core/api/hooks';
@@ -31,6 +31,8 @@ export function Shell() {
   const Page = pages[route.page];
   const current = route.page === '' ? 'home' : (navParent[route.page] ?? route.page);
   const items = navItems.filter((i) => !i.visible || i.visible(session));
+  // Readiness markers for tests (the language sweep waits on them, never on a timer).
+  const fetching = useIsFetching();
 
   return (
     <AppShell header={{ height: 64 }} navbar={{ width: 232, breakpoint: 'sm' }} padding="md">
@@ -99,7 +101,11 @@ export function Shell() {
           />
         </AppShell.Section>
       </AppShell.Navbar>
-      <AppShell.Main bg="var(--mantine-color-gray-0)">
+      <AppShell.Main
+        bg="var(--mantine-color-gray-0)"
+        data-route={route.path}
+        data-fetching={fetching}
+      >
         <LedgerBanner state={ledger.data} />
         <ImportBanner />
         <ScannerListener />

@@ -1,43 +1,65 @@
 import type { CSSProperties } from 'react';
 import { currentLocale } from '../core/i18n';
+import { signatureTime as signatureTimeIn } from '../../../shared/domain/zoned-time';
+
+/** A signature's time in the zone it recorded, in the reader's language (北京时间 in Chinese). */
+export function signatureTime(s: { signedAt: string; timeZone: string }): string {
+  return signatureTimeIn(s, currentLocale());
+}
 
 /** The workstation's time zone, shown next to every time (21 CFR 11.10(e): time-stamped). */
 export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-/** Local date and time, to the second, in the user's language. */
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(currentLocale(), {
+/** The parts of an instant in a time zone (the workstation's when none is given). */
+function partsIn(d: Date, timeZone?: string): Record<string, string> {
+  const parts = new Intl.DateTimeFormat('en-GB', {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-    hour12: false,
-  }).format(d);
+    hourCycle: 'h23',
+    ...(timeZone ? { timeZone } : {}),
+  }).formatToParts(d);
+  return Object.fromEntries(parts.map((p) => [p.type, p.value]));
+}
+
+/**
+ * Local date and time, to the second, ISO-ordered in every language ("2026-12-05 20:03:44"):
+ * never the US month/day order, which a Chinese lab (and an inspector abroad) misreads.
+ */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = partsIn(d);
+  return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}:${p['second']}`;
 }
 
 /** A time in a given IANA zone, e.g. where an audit entry was recorded. */
 export function formatTimeIn(iso: string, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat(currentLocale(), {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hour12: false,
-      timeZone,
-    }).format(new Date(iso));
+    const p = partsIn(new Date(iso), timeZone);
+    return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}:${p['second']}`;
   } catch {
     return formatTime(iso);
   }
+}
+
+/**
+ * The workstation's zone as people read it beside a time: 北京时间 (UTC+08:00) in Chinese on a
+ * workstation in China, otherwise the offset (UTC+08:00, UTC−05:00).
+ */
+export function zoneLabel(at: Date = new Date()): string {
+  const minutes = -at.getTimezoneOffset();
+  const sign = minutes >= 0 ? '+' : '−';
+  const abs = Math.abs(minutes);
+  const offset = `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const china = ['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Harbin', 'PRC'].includes(localTimeZone());
+  return currentLocale() === 'zh-CN' && china ? `北京时间 ${offset}` : offset;
 }
 
 /** A field value from a before/after record, readable (objects as JSON). */
@@ -55,3 +77,14 @@ export function shortFingerprint(fp: string): string {
 
 /** Numbers in lists line up: right-aligned, tabular figures. */
 export const num: CSSProperties = { fontVariantNumeric: 'tabular-nums', textAlign: 'right', whiteSpace: 'nowrap' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A record's internal id as a list shows it: a UUID cut to its first 8 hex digits with a
+ * leading # (the full id stays in the detail and the tooltip); a business key (a lot code, a
+ * setting's name) as it is.
+ */
+export function shortId(id: string): string {
+  return UUID.test(id) ? `#${id.slice(0, 8)}` : id;
+}

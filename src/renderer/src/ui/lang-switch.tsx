@@ -17,7 +17,8 @@ export function LangSwitch({ size = 'xs' }: { size?: 'xs' | 'sm' }) {
       }}
       data={[
         { value: 'zh-CN', label: '中文' },
-        { value: 'en', label: 'English' },
+        // Marked English, so screen readers (and the language sweep) read it as such.
+        { value: 'en', label: <span lang="en">English</span> },
       ]}
     />
   );

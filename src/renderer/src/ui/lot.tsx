@@ -35,12 +35,18 @@ export function traceHref(code: string): string {
   return href('/trace', { lot: code });
 }
 
+/**
+ * A lot's status. `on_hold` reads 待放行 for a produced lot awaiting its release and 冻结 when a
+ * hold decision put it there (`held`: the lot's latest decision is `held`); docs/glossary.md.
+ */
 export function StatusBadge({
   status,
   size = 'md',
+  held = false,
 }: {
   status: string | null | undefined;
   size?: 'xs' | 'sm' | 'md' | 'lg';
+  held?: boolean;
 }) {
   const { t } = useTranslation();
   if (!status) return null;
@@ -55,7 +61,7 @@ export function StatusBadge({
       data-testid="lot-status"
       data-status={status}
     >
-      {isLotStatus(status) ? t(`lots.status.${status}`) : status}
+      {status === 'on_hold' && held ? t('lots.status.held') : isLotStatus(status) ? t(`lots.status.${status}`) : status}
     </Badge>
   );
 }

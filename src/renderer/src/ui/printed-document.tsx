@@ -39,7 +39,7 @@ export function DocumentLocalePicker({
         onChange={(v) => onChange(v as DocumentLocale)}
         data={[
           { value: 'zh-CN', label: '中文' },
-          { value: 'en', label: 'English' },
+          { value: 'en', label: <span lang="en">English</span> },
         ]}
         data-testid={testId}
       />

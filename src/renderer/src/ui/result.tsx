@@ -1,4 +1,4 @@
-import { Badge } from '@mantine/core';
+import { Badge, Text, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ResultStatus } from '../../../shared/contract/channels/testing';
 import { href } from '../core/router';
@@ -19,10 +19,33 @@ export const statusColor: Record<ResultStatus, string> = {
   invalidated: 'red',
 };
 
-export function ResultStatusBadge({ status, testId }: { status: ResultStatus; testId?: string }) {
+/** A chip never shrinks below its words (a verdict cut to "合" in a narrow column, issue 22 §7). */
+const chip = {
+  root: { flexShrink: 0, maxWidth: 'none', overflow: 'visible' },
+  label: { overflow: 'visible' },
+} as const;
+
+/** The one result-status chip of every testing screen (grid, worklist, review, drawer). */
+export function ResultStatusBadge({
+  status,
+  testId,
+  size = 'sm',
+}: {
+  status: ResultStatus;
+  testId?: string;
+  size?: 'sm' | 'md';
+}) {
   const { t } = useTranslation();
   return (
-    <Badge color={statusColor[status]} variant="light" tt="none" size="sm" data-testid={testId} data-status={status}>
+    <Badge
+      color={statusColor[status]}
+      variant="light"
+      tt="none"
+      size={size}
+      styles={chip}
+      data-testid={testId}
+      data-status={status}
+    >
       {t(`testing.status.${status}`)}
     </Badge>
   );
@@ -32,34 +55,57 @@ export type LiveVerdict = 'pass' | 'fail' | 'invalid' | 'none' | null;
 
 const verdictColor: Record<string, string> = { pass: 'green', fail: 'red', invalid: 'orange', none: 'gray' };
 
-/** pass green, fail red, invalid orange, none grey; null = not computable yet (waiting / empty). */
+/**
+ * The one verdict chip of every testing screen: pass green, fail red, invalid orange, none
+ * grey; null = not computable yet (waiting / empty), or "—" where nothing is expected
+ * (`dash`, the review and completeness tables). With `reason`, the reason (a `verdict.*` or
+ * `testing.*` message) is its tooltip.
+ */
 export function VerdictBadge({
   verdict,
   waiting,
   testId,
+  reason,
+  details,
+  dash,
+  size = 'sm',
 }: {
   verdict: LiveVerdict;
   waiting?: boolean;
   testId?: string;
+  reason?: string | null;
+  details?: Record<string, string>;
+  dash?: boolean;
+  size?: 'sm' | 'md';
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  if (verdict === null && dash) return <Text c="dimmed">—</Text>;
   if (verdict === null) {
     return (
-      <Badge color="gray" variant="outline" tt="none" size="sm" data-testid={testId} data-verdict="">
+      <Badge color="gray" variant="outline" tt="none" size={size} styles={chip} data-testid={testId} data-verdict="">
         {waiting ? t('testing.verdicts.waiting') : t('testing.verdicts.empty')}
       </Badge>
     );
   }
-  return (
+  const label = reason && i18n.exists(reason) ? t(reason, details ?? {}) : null;
+  const badge = (
     <Badge
       color={verdictColor[verdict]}
       variant={verdict === 'none' ? 'light' : 'filled'}
       tt="none"
-      size="sm"
+      size={size}
+      styles={chip}
       data-testid={testId}
       data-verdict={verdict}
     >
       {t(`testing.verdicts.${verdict}`)}
     </Badge>
+  );
+  return label ? (
+    <Tooltip label={label} withArrow multiline maw={320}>
+      {badge}
+    </Tooltip>
+  ) : (
+    badge
   );
 }

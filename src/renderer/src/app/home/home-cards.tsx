@@ -67,7 +67,10 @@ export function WorkstationKeyCard() {
         {s ? (
           <>
             <Text size="sm">
-              {t('home.keyHost')}: <b>{s.host}</b>
+              {t('home.keyHost')}:{' '}
+              <b>
+                <code>{s.host}</code>
+              </b>
             </Text>
             {s.keyFingerprint ? (
               <Code block data-testid="key-fingerprint" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>

@@ -34,12 +34,21 @@ export function AccountsTab() {
 
   const refresh = () => void qc.invalidateQueries({ queryKey: ['users.list'] });
 
-  const confirm = async ({ reason, newPassword, password }: { reason: string; newPassword: string; password: string }) => {
+  const confirm = async ({
+    reason,
+    newPassword,
+    password,
+  }: {
+    reason: string;
+    newPassword: string;
+    password: string;
+  }) => {
     if (!action) return;
     const { userId } = action.user;
     if (action.kind === 'deactivate') await call('users.deactivate', { userId, reason });
     else if (action.kind === 'unlock') await call('users.unlock', { userId, reason });
-    else await call('users.resetPassword', { userId, reason, newPassword, signature: { password, meaning: 'enrolled' } });
+    else
+      await call('users.resetPassword', { userId, reason, newPassword, signature: { password, meaning: 'enrolled' } });
     notifications.show({ color: 'green', message: t('users.updated', { userId }) });
     refresh();
   };
@@ -111,7 +120,7 @@ export function AccountsTab() {
             render: (u) =>
               u.keyFingerprint ? (
                 <Text size="xs" ff="monospace" title={u.keyFingerprint} data-testid={`user-key-${u.userId}`}>
-                  {shortFingerprint(u.keyFingerprint)}
+                  <code>{shortFingerprint(u.keyFingerprint)}</code>
                 </Text>
               ) : (
                 <Text size="xs" c="dimmed">

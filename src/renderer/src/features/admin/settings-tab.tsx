@@ -127,7 +127,7 @@ export function SettingsTab() {
             <TextInput
               label={t('controlSettings.goLiveDate')}
               description={t('controlSettings.goLiveDateHelp')}
-              placeholder="YYYY-MM-DD"
+              placeholder={t('words.datePlaceholder')}
               disabled={!canEdit}
               data-testid="settings-goLiveDate"
               {...form.getInputProps('goLiveDate')}

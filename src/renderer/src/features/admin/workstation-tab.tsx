@@ -42,12 +42,20 @@ export function WorkstationTab() {
           <Stack gap="xs">
             <Group justify="space-between">
               <Title order={4}>{t('trust.thisWorkstation')}</Title>
-              <Badge color={s.enrolled ? 'green' : 'orange'} variant="light" tt="none" data-testid="workstation-enrolled">
+              <Badge
+                color={s.enrolled ? 'green' : 'orange'}
+                variant="light"
+                tt="none"
+                data-testid="workstation-enrolled"
+              >
                 {s.enrolled ? t('trust.enrolled') : t('trust.notEnrolled')}
               </Badge>
             </Group>
             <Text size="sm">
-              {t('trust.host')}: <b>{s.host}</b>
+              {t('trust.host')}:{' '}
+              <b>
+                <code>{s.host}</code>
+              </b>
             </Text>
             <Text size="sm">
               {t('trust.keyFingerprint')}:{' '}
@@ -81,16 +89,26 @@ export function WorkstationTab() {
               <Alert color="red" variant="light" title={t('trust.rollbackTitle')} data-testid="workstation-rollback">
                 <Stack gap="xs">
                   <Text size="sm">
-                    {t(conflict.finding === 'anchor_behind' ? 'errors.anchor_ahead_of_database' : 'errors.anchor_differs_from_database', {
-                      anchorSeq: conflict.anchorSeq,
-                      anchorAt: formatTime(conflict.anchorAt),
-                      dbSeq: conflict.dbSeq,
-                    })}
+                    {t(
+                      conflict.finding === 'anchor_behind'
+                        ? 'errors.anchor_ahead_of_database'
+                        : 'errors.anchor_differs_from_database',
+                      {
+                        anchorSeq: conflict.anchorSeq,
+                        anchorAt: formatTime(conflict.anchorAt),
+                        dbSeq: conflict.dbSeq,
+                      },
+                    )}
                   </Text>
                   <Text size="sm">{t('trust.rollbackChoice')}</Text>
                   {canManage ? (
                     <Group>
-                      <Button color="red" variant="light" onClick={() => setDialog('acknowledge')} data-testid="workstation-acknowledge">
+                      <Button
+                        color="red"
+                        variant="light"
+                        onClick={() => setDialog('acknowledge')}
+                        data-testid="workstation-acknowledge"
+                      >
                         {t('trust.acknowledge')}
                       </Button>
                     </Group>
@@ -122,10 +140,12 @@ export function WorkstationTab() {
                 {keys.data.hosts.map((k) => (
                   <Table.Tr key={k.id}>
                     <Table.Td>
-                      {k.hostKind}@{k.host}
+                      <code>
+                        {k.hostKind}@{k.host}
+                      </code>
                     </Table.Td>
                     <Table.Td ff="monospace" title={k.fingerprint}>
-                      {shortFingerprint(k.fingerprint)}
+                      <code>{shortFingerprint(k.fingerprint)}</code>
                     </Table.Td>
                     <Table.Td>{formatTime(k.validFrom)}</Table.Td>
                     <Table.Td>{k.enrolledBy ?? t('trust.atCreation')}</Table.Td>
@@ -148,11 +168,13 @@ export function WorkstationTab() {
                   <Table.Tr key={k.id} data-testid={`personal-key-${k.id}`}>
                     <Table.Td>{k.userId}</Table.Td>
                     <Table.Td ff="monospace" title={k.fingerprint}>
-                      {shortFingerprint(k.fingerprint)}
+                      <code>{shortFingerprint(k.fingerprint)}</code>
                     </Table.Td>
                     <Table.Td>{formatTime(k.validFrom)}</Table.Td>
                     <Table.Td>{t(`trust.enrolment_${k.enrolment}`)}</Table.Td>
-                    <Table.Td>{k.validTo ? `${formatTime(k.validTo)}${k.retiredReason ? ` — ${k.retiredReason}` : ''}` : '—'}</Table.Td>
+                    <Table.Td>
+                      {k.validTo ? `${formatTime(k.validTo)}${k.retiredReason ? ` — ${k.retiredReason}` : ''}` : '—'}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -167,11 +189,17 @@ export function WorkstationTab() {
         meanings={['enrolled']}
         summary={
           <Text size="sm">
-            {t('trust.enrolSummary', { host: name.trim() || (s?.host.replace(/^[a-z]+@/, '') ?? ''), fingerprint: s ? shortFingerprint(s.fingerprint) : '' })}
+            {t('trust.enrolSummary', {
+              host: name.trim() || (s?.host.replace(/^[a-z]+@/, '') ?? ''),
+              fingerprint: s ? shortFingerprint(s.fingerprint) : '',
+            })}
           </Text>
         }
         onSign={async (v) => {
-          await call('host.enrol', { ...(name.trim() ? { name: name.trim() } : {}), signature: { password: v.password, meaning: v.meaning } });
+          await call('host.enrol', {
+            ...(name.trim() ? { name: name.trim() } : {}),
+            signature: { password: v.password, meaning: v.meaning },
+          });
           notifications.show({ color: 'green', message: t('trust.enrolDone') });
           refresh();
         }}
@@ -185,11 +213,16 @@ export function WorkstationTab() {
         commentDescription={t('trust.acknowledgeReasonHelp')}
         summary={
           conflict ? (
-            <Text size="sm">{t('trust.acknowledgeSummary', { anchorSeq: conflict.anchorSeq, dbSeq: conflict.dbSeq })}</Text>
+            <Text size="sm">
+              {t('trust.acknowledgeSummary', { anchorSeq: conflict.anchorSeq, dbSeq: conflict.dbSeq })}
+            </Text>
           ) : null
         }
         onSign={async (v) => {
-          await call('host.acknowledgeRollback', { reason: v.comment ?? '', signature: { password: v.password, meaning: v.meaning } });
+          await call('host.acknowledgeRollback', {
+            reason: v.comment ?? '',
+            signature: { password: v.password, meaning: v.meaning },
+          });
           notifications.show({ color: 'green', message: t('trust.acknowledgeDone') });
           refresh();
         }}

@@ -3,6 +3,7 @@ import { Anchor, Badge, Code, Loader, SimpleGrid, Stack, Table, Text, Title } fr
 import { useTranslation } from 'react-i18next';
 import { useCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
+import { machineReason } from '../../../../shared/i18n/words';
 import { formatTimeIn, formatValue, localTimeZone, formatTime } from '../../ui/format';
 import { href } from '../../core/router';
 import { actionLabel, entityLabel } from './filter';
@@ -52,7 +53,9 @@ export function AuditEntryDetail({ seq, onNavigate }: { seq: number; onNavigate?
           </Text>
         </Item>
         <Item label={t('audit.reason')}>
-          <Text data-testid="audit-detail-reason">{entry.reason ?? t('common.none')}</Text>
+          <Text data-testid="audit-detail-reason" title={entry.reason ?? undefined}>
+            {entry.reason ? machineReason(t, entry.reason) : t('common.none')}
+          </Text>
         </Item>
       </SimpleGrid>
       {signature ? <PersonalSignature s={signature} /> : null}

@@ -17,7 +17,8 @@ import { useTranslation } from 'react-i18next';
 import type { AuditFilter } from '../../../../shared/contract';
 import { ErrorAlert } from '../../ui/error-alert';
 import { GridCell as Cell, PagedListView, usePagedList } from '../../ui/paged-list';
-import { formatTime } from '../../ui/format';
+import { formatTime, shortId, zoneLabel } from '../../ui/format';
+import { machineReason } from '../../../../shared/i18n/words';
 import { navigate, useRoute } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
 import { AuditEntryDetail } from './audit-entry-detail';
@@ -90,6 +91,9 @@ export function AuditTrail() {
               w={130}
               value={draft.entity}
               onChange={set('entity')}
+              // A record-type code (lot, test_result); its word below.
+              description={draft.entity ? entityLabel(t, draft.entity) : undefined}
+              data-kind="code"
               data-testid="audit-filter-entity"
             />
             <TextInput
@@ -149,7 +153,7 @@ export function AuditTrail() {
             list={list}
             columns={COLUMNS}
             header={['audit.seq', 'audit.at', 'audit.who', 'audit.action', 'audit.record', 'audit.reason'].map((k) =>
-              t(k),
+              k === 'audit.at' ? `${t(k)}（${zoneLabel()}）` : t(k),
             )}
             height="calc(100vh - 300px)"
             testId="audit-list"
@@ -176,9 +180,9 @@ export function AuditTrail() {
                     </Badge>
                   </Cell>
                   <Cell title={`${e.entity} / ${e.entityId}`}>
-                    {entityLabel(t, e.entity)} / {e.entityId}
+                    {entityLabel(t, e.entity)} / <code>{shortId(e.entityId)}</code>
                   </Cell>
-                  <Cell title={e.reason ?? undefined}>{e.reason ?? ''}</Cell>
+                  <Cell title={e.reason ?? undefined}>{machineReason(t, e.reason)}</Cell>
                 </>
               ),
             })}

@@ -9,7 +9,7 @@ import { ErrorAlert } from '../../ui/error-alert';
 import { useLedgerStatus } from '../../core/ledger-status';
 import { hasPermission, useSession } from '../../core/session';
 import { SignatureDialog } from '../../ui/signature-dialog';
-import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../ui/format';
 
 /** Periodic audit-trail review by a QA manager, signed `audit_reviewed` through an entry. */
 export function ReviewTab() {

@@ -13,7 +13,7 @@ import { ledgerStatusKey, useLedgerStatus } from '../../core/ledger-status';
 import { percent, useJob } from '../../core/jobs';
 import { hasPermission, useSession } from '../../core/session';
 import { SignatureDialog } from '../../ui/signature-dialog';
-import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../ui/format';
 
 export function VerificationTab() {
   const { t } = useTranslation();

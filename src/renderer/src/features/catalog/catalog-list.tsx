@@ -37,11 +37,12 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
       {v.code}
     </Anchor>
   );
+  // The record's other-language name, marked as that language (lang), under the reader's own.
   const bilingual = (main: string, other: string) => (
     <Stack gap={0}>
       <Text size="sm">{main}</Text>
       {other && other !== main ? (
-        <Text size="xs" c="dimmed">
+        <Text size="xs" c="dimmed" lang={zh ? 'en' : 'zh-CN'}>
           {other}
         </Text>
       ) : null}

@@ -90,15 +90,15 @@ function Subject({ kind, id }: { kind: 'product' | 'material'; id: string }) {
         </Title>
         <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
           <Field label={t('catalog.fields.name_zh')}>{record.nameZh}</Field>
-          <Field label={t('catalog.fields.name_en')}>{record.nameEn}</Field>
+          <Field label={t('catalog.fields.name_en')}>
+            <span lang="en">{record.nameEn}</span>
+          </Field>
           {product ? (
             <>
               <Field label={t('catalog.fields.stage')}>
                 {t(`catalog.stages.${product.stage}`)} → {t(`catalog.stageStandard.${product.stage}`)}
               </Field>
-              <Field label={t('catalog.fields.protein_base')}>
-                {t(`catalog.proteinBases.${product.proteinBase}`)}
-              </Field>
+              <Field label={t('catalog.fields.protein_base')}>{t(`catalog.proteinBases.${product.proteinBase}`)}</Field>
               <Field label={t('catalog.fields.registration_no')}>{product.registrationNo ?? '—'}</Field>
               <Field label={t('catalog.fields.shelf_life_days')}>{product.shelfLifeDays ?? '—'}</Field>
               <Field label={t('catalog.fields.pack_sizes')}>{product.packSizes.join(', ') || '—'}</Field>

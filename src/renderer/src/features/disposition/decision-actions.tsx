@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ItemName } from '../../ui/item-name';
 import { Alert, Anchor, Button, Checkbox, Group, Loader, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
@@ -186,7 +187,7 @@ function DecisionDialog({
             {decision ? t(`disposition.summary.${decision}`, { code: r.lotCode }) : ''}
           </Text>
           <Text size="sm" c="dimmed">
-            {r.itemCode} · {r.itemName} ·{' '}
+            {r.itemCode} · <ItemName code={r.itemCode} recorded={r.itemName} /> ·{' '}
             {t('disposition.statusNow', { status: t(`lots.status.${r.lotStatus}`, { defaultValue: r.lotStatus }) })}
           </Text>
         </Stack>

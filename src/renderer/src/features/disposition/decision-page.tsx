@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { ItemName } from '../../ui/item-name';
 import { Alert, Anchor, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../core/api/client';
@@ -63,7 +64,7 @@ export function DecisionPage({ code }: { code: string }) {
               <Text span ff="monospace" fw={600}>
                 {r.itemCode}
               </Text>{' '}
-              · {r.itemName}
+              · <ItemName code={r.itemCode} recorded={r.itemName} />
             </Text>
           </Stack>
           <Group gap="xs">

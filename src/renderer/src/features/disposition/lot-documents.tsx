@@ -9,7 +9,7 @@ import { useCall, useMutationCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
 import { formatTime } from '../../ui/format';
 import { hasPermission, useSession } from '../../core/session';
-import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../ui/format';
 import { formatReported } from '../../../../shared/rules/reporting';
 import { reportedForReader } from '../../../../shared/rules/testing';
 import { useHeldDocument, type HeldDocument } from '../../ui/document-actions';
@@ -170,7 +170,7 @@ function CoaPanel({ readiness }: { readiness: Readiness }) {
                   <Table.Tr key={d.id} data-testid="coa-issued-row" data-reprint={String(!!d.reprintOf)}>
                     <Table.Td>{formatTime(d.createdAt)}</Table.Td>
                     <Table.Td>{d.createdBy}</Table.Td>
-                    <Table.Td>{d.locale === 'en' ? 'English' : '中文'}</Table.Td>
+                    <Table.Td>{d.locale === 'en' ? <span lang="en">English</span> : '中文'}</Table.Td>
                     <Table.Td>
                       <Badge color={d.reprintOf ? 'orange' : 'green'} variant="light" tt="none" size="xs">
                         {d.reprintOf ? t('disposition.docs.reprint') : t('disposition.docs.original')}

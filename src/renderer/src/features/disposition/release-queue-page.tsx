@@ -1,4 +1,5 @@
 import { Badge, Button, Group, Loader, Paper, SegmentedControl, Stack, Table, Text, Title } from '@mantine/core';
+import { ItemName } from '../../ui/item-name';
 import { useTranslation } from 'react-i18next';
 import type { ReadinessKey } from '../../../../shared/contract/channels/disposition';
 import { useCall } from '../../core/api/hooks';
@@ -83,7 +84,7 @@ export function ReleaseQueuePage() {
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" style={nowrap}>
-                        {l.itemName}
+                        <ItemName code={l.itemCode} recorded={l.itemName} />
                       </Text>
                       <Text size="xs" c="dimmed" ff="monospace">
                         {l.itemCode}

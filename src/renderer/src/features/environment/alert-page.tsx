@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { ItemName } from '../../ui/item-name';
 import {
   Alert,
   Anchor,
@@ -286,7 +287,9 @@ export function AlertPage({ code }: { code: string }) {
                     <LotLink code={l.code} />
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{l.itemName}</Text>
+                    <Text size="sm">
+                      <ItemName code={l.itemCode} recorded={l.itemName} />
+                    </Text>
                     <Text size="xs" c="dimmed" ff="monospace">
                       {l.itemCode}
                     </Text>

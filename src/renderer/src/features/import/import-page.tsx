@@ -179,8 +179,9 @@ export function ImportPage() {
             {importFileKinds.map((k) => (
               <Stack key={k} gap={2}>
                 <FileInput
-                  label={`${k}.csv`}
-                  description={t(`import.files.${k}`)}
+                  // File names and column headers are the published CSV contract: shown as codes.
+                  label={<code>{`${k}.csv`}</code>}
+                  description={<code>{t(`import.files.${k}`)}</code>}
                   placeholder={t('import.pick')}
                   accept=".csv,text/csv"
                   clearable
@@ -346,7 +347,9 @@ function Report({ report }: { report: ImportReportView }) {
           <Table.Tbody>
             {kinds.map((k) => (
               <Table.Tr key={k} data-testid={`import-count-${k}`}>
-                <Table.Td ff="monospace">{k}.csv</Table.Td>
+                <Table.Td ff="monospace">
+                  <code>{k}.csv</code>
+                </Table.Td>
                 <Table.Td ta="right" fw={700} data-testid={`import-inserted-${k}`}>
                   {(report.inserted[k] ?? 0).toLocaleString()}
                 </Table.Td>

@@ -33,7 +33,7 @@ import { nameOf, IntakeStatusBadge, IntakeTabs, refusingDeclarations, type Intak
 import { SamplingLevelBadge } from '../../ui/supplier';
 import { elapsedSince } from '../../ui/dates';
 import { PanelEntry, useIntakeRefresh } from './panel-entry';
-import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../ui/format';
 import { DocumentsFields, DocumentsPanel, emptyDocuments } from './tanker-documents';
 import { SpotCheckStageBadge, spotCheckHref } from './spot-check-format';
 import type { TankerDocumentInput } from '../../../../shared/contract/channels/intake';

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ItemName } from '../../ui/item-name';
 import {
   Alert,
   Anchor,
@@ -36,7 +37,7 @@ import { KindLabel, LotLink, StatusBadge, qty, traceHref } from '../../ui/lot';
 import { LotControlBadges, LotStops } from './lot-controls';
 import { LotCompleteness, LotRetentionFlag } from '../../core/slots';
 import { releaseHref } from '../../ui/lot';
-import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../ui/format';
 
 type Decision = (typeof lotDecisions)[number];
 const received = new Set(['raw_milk', 'ingredient', 'packaging']);
@@ -103,14 +104,14 @@ export function LotPage({ code }: { code: string }) {
               <Title order={2} ff="monospace" data-testid="lot-code">
                 {lot.code}
               </Title>
-              <StatusBadge status={lot.status} size="lg" />
+              <StatusBadge status={lot.status} size="lg" held={lot.decision?.meaning === 'held'} />
               <LotControlBadges lot={lot} />
             </Group>
             <Text>
               <Text span ff="monospace" fw={600}>
                 {lot.itemCode}
               </Text>{' '}
-              · {lot.itemName}
+              · <ItemName code={lot.itemCode} recorded={lot.itemName} />
             </Text>
             <LotStops lot={lot} />
           </Stack>
@@ -201,9 +202,7 @@ export function LotPage({ code }: { code: string }) {
                   {s.printedName}
                 </Text>
                 <Text size="sm">/</Text>
-                <Text size="sm">
-                  {signatureTime(s)}
-                </Text>
+                <Text size="sm">{signatureTime(s)}</Text>
                 <Text size="sm">/</Text>
                 <Badge variant="light" tt="none">
                   {t(`meanings.${s.meaning}`)}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ItemName } from '../../ui/item-name';
 import { Button, Group, Paper, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { DataTable } from 'mantine-datatable';
@@ -159,7 +160,7 @@ function LotsList() {
                     {l.itemCode}
                   </Text>
                   <Text size="xs" c="dimmed">
-                    {l.itemName}
+                    <ItemName code={l.itemCode} recorded={l.itemName} />
                   </Text>
                 </Stack>
               ),
@@ -182,7 +183,11 @@ function LotsList() {
                 </Text>
               ),
             },
-            { accessor: 'status', title: t('lots.fields.status'), render: (l) => <StatusBadge status={l.status} /> },
+            {
+              accessor: 'status',
+              title: t('lots.fields.status'),
+              render: (l) => <StatusBadge status={l.status} held={l.decision?.meaning === 'held'} />,
+            },
           ]}
         />
       )}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { findingText } from '../../../../shared/i18n/words';
 import {
   Alert,
   Anchor,
@@ -491,7 +492,9 @@ const plainFindings = new Set([
 ]);
 
 function findingDetail(t: TFunction, f: DrillDetail['findings'][number]): string {
-  return plainFindings.has(f.kind) ? t(`drills.findingDetails.${f.kind}`, { ref: f.ref }) : f.detail;
+  return plainFindings.has(f.kind)
+    ? t(`drills.findingDetails.${f.kind}`, { ref: f.ref })
+    : findingText(t, f.kind, f.detail);
 }
 
 /** A finding a person adds (something the records do not show: a phone call that failed, a missing paper). */

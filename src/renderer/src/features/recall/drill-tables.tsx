@@ -5,7 +5,7 @@ import { KindLabel, LotLink, StatusBadge, qty } from '../../ui/lot';
 import { num } from '../../ui/format';
 import { pctTone, type DrillDetail } from './drills-format';
 import { massBalanceRows } from '../../../../shared/contract/channels/trace';
-import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../ui/format';
 
 /** A section that waits for its step: until the step is run, it says so instead of showing data. */
 export function StepSection({

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { unitWord } from '../../../../shared/i18n/words';
 import {
   Alert,
   Anchor,
@@ -378,7 +379,7 @@ export function ReceptionPage() {
                 <Select
                   label={t('samples.reception.unit')}
                   allowDeselect={false}
-                  data={[...quantityUnits]}
+                  data={quantityUnits.map((u) => ({ value: u, label: unitWord(t, u) }))}
                   data-testid="reception-unit"
                   {...form.getInputProps('unit')}
                 />
@@ -514,7 +515,7 @@ function RegisteredPanel({ result, onNext }: { result: Registered; onNext: () =>
                 </Badge>
               ) : null}
               <Text size="sm">
-                {sample.quantity} {sample.unit} · {sample.container}
+                {sample.quantity} {unitWord(t, sample.unit)} · {sample.container}
               </Text>
               {sample.targets.length > 0 ? (
                 <Text size="sm" data-testid="reception-result-targets">
@@ -553,7 +554,7 @@ function RegisteredPanel({ result, onNext }: { result: Registered; onNext: () =>
                   {retention.code}
                 </Text>
                 <Text size="sm">
-                  {retention.quantity} {retention.unit} · {retention.container}
+                  {retention.quantity} {unitWord(t, retention.unit)} · {retention.container}
                   {retention.storageLocation ? ` · ${retention.storageLocation}` : ''}
                 </Text>
                 <Badge color="grape" variant="light" tt="none" data-testid="reception-keep-until-result">

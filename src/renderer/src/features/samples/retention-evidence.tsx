@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { unitWord } from '../../../../shared/i18n/words';
 import {
   Alert,
   Anchor,
@@ -163,7 +164,7 @@ function RetentionView({ d }: { d: Detail }) {
             {t('retentionEvidence.location')}: {s.storageLocation ?? '—'}
           </Text>
           <Text size="sm">
-            {t('retentionEvidence.keptQuantity')}: {s.quantity} {s.unit}
+            {t('retentionEvidence.keptQuantity')}: {s.quantity} {unitWord(t, s.unit)}
           </Text>
           <Text size="sm">
             {t('retentionEvidence.keepUntil')}: {s.keepUntil ?? '—'}
@@ -177,11 +178,11 @@ function RetentionView({ d }: { d: Detail }) {
             color={d.sufficient === false ? 'red' : 'green'}
             data-testid="retention-remaining"
           >
-            {t('retentionEvidence.remaining', { quantity: `${d.remaining} ${s.unit}` })}
+            {t('retentionEvidence.remaining', { quantity: `${d.remaining} ${unitWord(t, s.unit)}` })}
           </Badge>
           {d.profile ? (
             <Badge size="lg" tt="none" variant="outline" color="gray" data-testid="retention-required">
-              {t('retentionEvidence.required', { quantity: `${d.profile.requiredQuantity} ${d.profile.unit}` })}
+              {t('retentionEvidence.required', { quantity: `${d.profile.requiredQuantity} ${unitWord(t, d.profile.unit)}` })}
             </Badge>
           ) : (
             <Badge size="lg" tt="none" variant="outline" color="orange">
@@ -226,7 +227,7 @@ function RetentionView({ d }: { d: Detail }) {
                     {formatTime(w.withdrawnAt)}
                   </Table.Td>
                   <Table.Td ff="monospace" fw={600} style={{ whiteSpace: 'nowrap' }}>
-                    {w.quantity} {w.unit}
+                    {w.quantity} {unitWord(t, w.unit)}
                   </Table.Td>
                   <Table.Td>{t(`retentionEvidence.purposes.${w.purpose}`)}</Table.Td>
                   <Table.Td>

@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { unitWord } from '../../../../shared/i18n/words';
+import { ItemName } from '../../ui/item-name';
 import { Alert, Anchor, Badge, Button, Group, NumberInput, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SampleView } from '../../../../shared/contract/channels/samples';
@@ -65,7 +67,7 @@ export function RetentionPage() {
                       <LotLink code={l.code} />
                     </Table.Td>
                     <Table.Td>
-                      {l.itemCode} · {l.itemName}
+                      {l.itemCode} · <ItemName code={l.itemCode} recorded={l.itemName} />
                     </Table.Td>
                     <Table.Td>{l.date}</Table.Td>
                     <Table.Td>
@@ -169,7 +171,7 @@ function RetentionTable({
               </Table.Td>
               <Table.Td>{s.lotCode ? <LotLink code={s.lotCode} /> : '—'}</Table.Td>
               <Table.Td>
-                {s.quantity} {s.unit} · {s.container}
+                {s.quantity} {unitWord(t, s.unit)} · {s.container}
               </Table.Td>
               <Table.Td>{s.storageLocation ?? '—'}</Table.Td>
               <Table.Td>

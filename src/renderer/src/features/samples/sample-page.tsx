@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { unitWord } from '../../../../shared/i18n/words';
+import { ItemName } from '../../ui/item-name';
 import {
   Alert,
   Anchor,
@@ -36,7 +38,7 @@ import { LabelPrint } from './label-print';
 import { SampleLink, SampleStatusBadge, localToInstant } from '../../ui/sample';
 import { SamplesTabs } from './samples-tabs';
 import { SampleTests } from '../../core/slots';
-import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../ui/format';
 
 const eventColor: Record<string, string> = {
   registered: 'gray',
@@ -124,7 +126,7 @@ export function SamplePage({ code }: { code: string }) {
                   <Text size="sm">{t('samples.fields.lot')}:</Text>
                   <LotLink code={lot.code} />
                   <Text size="sm">
-                    {lot.itemCode} · {lot.itemName}
+                    {lot.itemCode} · <ItemName code={lot.itemCode} recorded={lot.itemName} />
                   </Text>
                   <StatusBadge status={lot.status} size="sm" />
                 </>
@@ -176,7 +178,7 @@ export function SamplePage({ code }: { code: string }) {
         </Group>
         <SimpleGrid cols={{ base: 2, md: 4 }} mt="md" data-testid="sample-facts">
           <Fact label={t('samples.fields.samplingPoint')} value={s.samplingPoint} />
-          <Fact label={t('samples.fields.quantity')} value={`${s.quantity} ${s.unit}`} testId="sample-quantity" />
+          <Fact label={t('samples.fields.quantity')} value={`${s.quantity} ${unitWord(t, s.unit)}`} testId="sample-quantity" />
           <Fact label={t('samples.fields.container')} value={s.container} />
           <Fact label={t('samples.fields.storage')} value={s.storageLocation ?? ''} testId="sample-storage" />
           <Fact label={t('samples.fields.takenBy')} value={s.takenBy} />
@@ -334,7 +336,7 @@ function UnitsTable({ units }: { units: SampleView[] }) {
                 <SampleStatusBadge status={u.status} size="sm" />
               </Table.Td>
               <Table.Td>
-                {u.quantity} {u.unit}
+                {u.quantity} {unitWord(t, u.unit)}
               </Table.Td>
               <Table.Td>{u.storageLocation ?? '—'}</Table.Td>
             </Table.Tr>
@@ -564,7 +566,7 @@ export function DisposeDialog({ sample, opened, onClose }: { sample: SampleView;
             {t('samples.dispose.summary', { code: sample.code, lot: sample.lotCode ?? '—' })}
           </Text>
           <Text size="sm" c="dimmed">
-            {t('samples.fields.keepUntil')}: {sample.keepUntil ?? '—'} · {sample.quantity} {sample.unit} ·{' '}
+            {t('samples.fields.keepUntil')}: {sample.keepUntil ?? '—'} · {sample.quantity} {unitWord(t, sample.unit)} ·{' '}
             {sample.storageLocation ?? '—'}
           </Text>
         </Stack>

@@ -17,12 +17,13 @@ import {
 } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
-import { isPlanItem, isPresenceAbsence, type ComputedResult } from '../../../../shared/rules';
+import { isPlanItem, isPresenceAbsence, reportedForReader, type ComputedResult } from '../../../../shared/rules';
 import { call } from '../../core/api/client';
 import { navigate } from '../../core/router';
 import { allowedFor, normalizeFor, normalizeValue, valueAllowed } from './live-compute';
 import { itemName, oosHref, reasonText } from './testing-format';
 import { num } from '../../ui/format';
+import { unitText } from '../../../../shared/i18n/words';
 import { ResultStatusBadge, VerdictBadge, type LiveVerdict } from '../../ui/result';
 import { EDITABLE, type Entry } from './use-entry';
 import { CaptureButton, InstrumentPicker } from '../../core/slots';
@@ -39,6 +40,8 @@ export interface EntryGridProps {
   onCorrect: (r: ResultView) => void;
   onExternal: (r: ResultView) => void;
 }
+
+const nowrap = { whiteSpace: 'nowrap' } as const;
 
 /** Long unrounded means (a quotient keeps 50 digits) are shown cut to 4 decimals, marked ≈. */
 function shortValue(v: string): string {
@@ -117,6 +120,31 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
     }
   }, [focusId]);
 
+  // After a scan the scan box is gone or disabled and the focus sits on <body>: put it in the
+  // first empty cell, so a gloved hand types at once (issue 22 §7). Once per sample; never
+  // taken from a field the person is in.
+  const autoFocusedFor = useRef<string | null>(null);
+  const firstId = results[0]?.id ?? null;
+  useEffect(() => {
+    if (!firstId || focusId || autoFocusedFor.current === firstId) return;
+    autoFocusedFor.current = firstId;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.getAttribute('data-testid') !== 'testing-scan') return;
+    for (const n of nav) {
+      const r = results.find((x) => x.id === n.id);
+      if (!r) continue;
+      const k = entry.values(r).findIndex((v) => v.trim() === '');
+      if (k < 0) continue;
+      const el = inputs.current.get(`${n.id}:${k}`);
+      if (el) {
+        el.scrollIntoView({ block: 'center' });
+        el.focus();
+        return;
+      }
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per sample (firstId), on purpose
+  }, [firstId, focusId]);
+
   const move = (id: string, dir: 1 | -1) => {
     const i = nav.findIndex((n) => n.id === id);
     const next = nav[i + dir];
@@ -157,7 +185,9 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
     }
   };
 
-  const valueInput = (r: ResultView, k: number, value: string, plan: boolean, width: number) => {
+  const valueInput = (r: ResultView, k: number, stored: string, plan: boolean, width: number) => {
+    // A saved value in the reader's words (absent → 未检出); what is being typed, as typed.
+    const value = entry.drafts[r.id] ? stored : reportedForReader(stored, lang === 'zh-CN' ? 'zh-CN' : 'en');
     const bad = value.trim() !== '' && !allowedFor(r.item, normalizeFor(r.item, value));
     return (
       <TextInput
@@ -215,15 +245,22 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
         <Table verticalSpacing={6} horizontalSpacing={8} withTableBorder data-testid="entry-grid" fz="sm">
           <Table.Thead bg="var(--mantine-color-gray-0)">
             <Table.Tr>
-              <Table.Th>{t('testing.grid.item')}</Table.Th>
-              <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('testing.grid.entryUnit')}</Table.Th>
-              <Table.Th>{t('testing.grid.values')}</Table.Th>
-              <Table.Th style={{ textAlign: 'right' }}>{t('testing.grid.result')}</Table.Th>
-              <Table.Th miw={96}>{t('testing.grid.verdict')}</Table.Th>
-              <Table.Th>{t('testing.grid.limit')}</Table.Th>
-              <Table.Th miw={124}>{t('testing.grid.status')}</Table.Th>
-              <Table.Th>{t('testing.grid.instrument')}</Table.Th>
-              <Table.Th>{t('testing.grid.external')}</Table.Th>
+              {/* Headers never wrap one character per line (issue 22 §7): nowrap, with room for the words. */}
+              <Table.Th style={nowrap}>{t('testing.grid.item')}</Table.Th>
+              <Table.Th style={nowrap}>{t('testing.grid.entryUnit')}</Table.Th>
+              <Table.Th style={nowrap}>{t('testing.grid.values')}</Table.Th>
+              <Table.Th style={{ ...nowrap, textAlign: 'right' }} miw={110} data-testid="entry-header-result">
+                {t('testing.grid.result')}
+              </Table.Th>
+              <Table.Th style={nowrap} miw={96}>
+                {t('testing.grid.verdict')}
+              </Table.Th>
+              <Table.Th style={nowrap}>{t('testing.grid.limit')}</Table.Th>
+              <Table.Th style={nowrap} miw={124}>
+                {t('testing.grid.status')}
+              </Table.Th>
+              <Table.Th style={nowrap}>{t('testing.grid.instrument')}</Table.Th>
+              <Table.Th style={nowrap}>{t('testing.grid.external')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -270,7 +307,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                     >
                       {itemName(r, lang)}
                     </Anchor>
-                    <Text size="xs" c="dimmed" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                    <Text component="code" size="xs" c="dimmed" ff="monospace" display="block" style={nowrap}>
                       {r.itemCode}
                       {r.methodCode ? ` · ${r.methodCode}` : ''}
                     </Text>
@@ -309,7 +346,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                   </Table.Td>
                   <Table.Td>
                     <Text size="xs" style={{ whiteSpace: 'nowrap' }} data-testid={`entry-unit-${r.itemCode}${suffix}`}>
-                      {r.entryUnit || '—'}
+                      {unitText(t, r.entryUnit === r.item.unit ? r.reportUnit || r.entryUnit : r.entryUnit) || '—'}
                     </Text>
                   </Table.Td>
                   <Table.Td style={strike}>
@@ -359,17 +396,20 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                       {withUnit ? (
                         <Text span size="xs" fw={400} c="dimmed">
                           {' '}
-                          {r.reportUnit}
+                          {unitText(t, r.reportUnit)}
                         </Text>
                       ) : null}
                     </Text>
                     {showMean ? (
                       <Text size="xs" c="dimmed" style={num} data-testid={`value-${r.itemCode}${suffix}`}>
-                        {t(meanKey, { value: shortValue(s.value ?? ''), unit: r.entryUnit })}
+                        {t(meanKey, {
+                          value: shortValue(s.value ?? ''),
+                          unit: unitText(t, r.entryUnit === r.item.unit ? r.reportUnit || r.entryUnit : r.entryUnit),
+                        })}
                       </Text>
                     ) : null}
-                    {s.preview ? (
-                      <Text size="xs" c="orange.8" style={num}>
+                    {s.preview && entry.isDirty(r.id) ? (
+                      <Text size="xs" c="orange.8" style={num} data-testid={`not-saved-${r.itemCode}${suffix}`}>
                         {t('testing.grid.notSaved')}
                       </Text>
                     ) : null}
@@ -407,7 +447,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                       data-testid={`limit-${r.itemCode}${suffix}`}
                     >
                       {r.limitText}
-                      {r.limitText !== '—' && r.reportUnit ? ` ${r.reportUnit}` : ''}
+                      {r.limitText !== '—' && r.reportUnit ? ` ${unitText(t, r.reportUnit)}` : ''}
                     </Text>
                   </Table.Td>
                   <Table.Td>

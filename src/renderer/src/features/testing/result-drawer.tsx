@@ -29,7 +29,7 @@ import { itemName, oosHref, reasonText, trendHref } from './testing-format';
 import { num } from '../../ui/format';
 import { ResultStatusBadge, VerdictBadge, type LiveVerdict } from '../../ui/result';
 import { useReportedText } from './reported';
-import { signatureTime } from '../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../ui/format';
 
 type Detail = ChannelOutput<'results.get'>;
 type Attachment = Detail['attachments'][number];

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { TFunction } from 'i18next';
 import type { ChannelInput, ChannelOutput } from '../../../../shared/contract';
 import type { ResultView } from '../../../../shared/contract/channels/testing';
-import { isPlanItem, type ComputedResult } from '../../../../shared/rules';
+import { entryOrder, isPlanItem, type ComputedResult } from '../../../../shared/rules';
 import { ApiError, call } from '../../core/api/client';
 import { errorMessage } from '../../core/api/errors';
 import { callKey } from '../../core/api/hooks';
@@ -97,7 +97,8 @@ export function useEntry(
   const queue = useRef<Promise<void>>(Promise.resolve());
   const [busy, setBusy] = useState(0);
 
-  const results = useMemo(() => data?.results ?? [], [data]);
+  // Typed inputs others depend on (冲调比例) before the rows that need them (issue 22 §7).
+  const results = useMemo(() => entryOrder(data?.results ?? []), [data]);
   const rules = useMemo(() => data?.rules ?? {}, [data]);
 
   const values = (r: ResultView): string[] => drafts[r.id] ?? serverValues(r, rules);
@@ -365,6 +366,8 @@ export function useEntry(
     pasteError,
     clearPasteError: () => setPasteError(null),
     dirty: dirtyIds.length,
+    /** Rows with values typed but not saved: only these say 未保存. */
+    isDirty: (id: string) => dirtyIds.includes(id),
     busy: busy > 0,
     merge,
   };

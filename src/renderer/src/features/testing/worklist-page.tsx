@@ -1,4 +1,5 @@
 import { Fragment, useEffect, useState } from 'react';
+import { unitText } from '../../../../shared/i18n/words';
 import {
   Anchor,
   Autocomplete,
@@ -260,7 +261,7 @@ export function WorklistPage() {
             />
             <TextInput
               label={t('testing.worklist.item')}
-              placeholder="protein"
+              placeholder={t('words.itemCodePlaceholder')}
               w={130}
               value={draft.item}
               onChange={(e) => setDraft({ ...draft, item: e.currentTarget.value.trim() })}
@@ -504,7 +505,7 @@ export function WorklistPage() {
                         <Table.Td>
                           <Text size="sm">{itemName(r, i18n.language)}</Text>
                           <Text size="xs" c="dimmed" ff="monospace">
-                            {r.itemCode} · {r.entryUnit || '—'}
+                            <code>{r.itemCode}</code> · {unitText(t, r.entryUnit) || '—'}
                           </Text>
                         </Table.Td>
                         <Table.Td ff="monospace">{r.methodCode ?? '—'}</Table.Td>

@@ -23,7 +23,9 @@ export function unitWithBasis(item: Pick<SpecItem, 'unit' | 'basis'>): string {
   const suffix = basisSuffix[item.basis];
   if (!item.unit) return '';
   // Some units already carry their basis ("mg/kg", "per 25 g"): never "mg/kg/kg".
-  if (item.unit.includes('/') || item.unit.startsWith('per ')) return item.unit;
+  if (item.unit.includes('/')) return item.unit;
+  // "per 25 g" is a basis in words: written as the tables write it, "/25 g" (n=5 c=0 m=0/25 g).
+  if (/^per\s+/.test(item.unit)) return item.unit.replace(/^per\s+/, '/');
   return `${item.unit}${suffix}`;
 }
 

@@ -147,7 +147,7 @@ const SpecItemRow = memo(
           bg={problems.length ? 'var(--mantine-color-red-0)' : flagged ? 'var(--mantine-color-orange-0)' : undefined}
         >
           <Table.Td>
-            <Text size="sm" ff="monospace">
+            <Text component="code" size="sm" ff="monospace">
               {item.code}
             </Text>
           </Table.Td>

@@ -263,7 +263,7 @@ export function CompletenessPanel({ lotCode }: { lotCode: string }) {
                     </Table.Td>
                     <Table.Td ff="monospace">{i.limitText}</Table.Td>
                     <Table.Td>
-                      <VerdictBadge verdict={i.verdict} />
+                      <VerdictBadge verdict={i.verdict} dash size="md" testId="result-verdict" />
                     </Table.Td>
                     <Table.Td>
                       <Group gap={6}>

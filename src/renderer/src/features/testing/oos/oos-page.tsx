@@ -245,7 +245,14 @@ function ResultPanel({ result, trail, onTrail }: { result: ResultView; trail: bo
             </Table.Td>
             <Table.Td ff="monospace">{result.limitText}</Table.Td>
             <Table.Td>
-              <VerdictBadge verdict={result.verdict} reason={result.verdictReason} details={result.verdictDetails} />
+              <VerdictBadge
+                verdict={result.verdict}
+                reason={result.verdictReason}
+                details={result.verdictDetails}
+                dash
+                size="md"
+                testId="result-verdict"
+              />
             </Table.Td>
             <Table.Td>{result.externalLab ?? result.instrumentId ?? t('resultReview.noInstrument')}</Table.Td>
             <Table.Td>
@@ -255,7 +262,7 @@ function ResultPanel({ result, trail, onTrail }: { result: ResultView; trail: bo
               </Text>
             </Table.Td>
             <Table.Td>
-              <ResultStatusBadge status={result.status} />
+              <ResultStatusBadge status={result.status} size="md" testId="result-status" />
             </Table.Td>
           </Table.Tr>
         </Table.Tbody>

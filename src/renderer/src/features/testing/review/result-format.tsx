@@ -1,19 +1,8 @@
-import { Anchor, Badge, Text, Tooltip } from '@mantine/core';
+import { Anchor, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { ResultStatus, ResultView } from '../../../../../shared/contract/channels/testing';
+import type { ResultView } from '../../../../../shared/contract/channels/testing';
 import { href } from '../../../core/router';
 import { useReportedText } from '../reported';
-
-export const resultStatusColor: Record<ResultStatus, string> = {
-  pending: 'gray',
-  entered: 'blue',
-  returned: 'orange',
-  submitted: 'violet',
-  reviewed: 'green',
-  invalidated: 'red',
-};
-
-const verdictColor: Record<string, string> = { pass: 'green', fail: 'red', invalid: 'orange', none: 'gray' };
 
 /** The testing page of a sample (entry grid, owned by the testing feature): `#/testing/sample/<code>`. */
 export function testingSampleHref(code: string): string {
@@ -33,42 +22,8 @@ export function trendHref(productCode: string, itemCode: string, highlight?: str
   return href('/trends', { product: productCode, item: itemCode, highlight: highlight ?? undefined });
 }
 
-export function ResultStatusBadge({ status }: { status: ResultStatus }) {
-  const { t } = useTranslation();
-  return (
-    <Badge color={resultStatusColor[status]} variant="light" tt="none" data-testid="result-status" data-status={status}>
-      {t(`resultReview.status.${status}`)}
-    </Badge>
-  );
-}
-
-/** Pass / fail badge with the reason (a `verdict.*` or `testing.*` message) as its tooltip. */
-export function VerdictBadge({
-  verdict,
-  reason,
-  details,
-}: {
-  verdict: ResultView['verdict'];
-  reason?: string | null;
-  details?: Record<string, string>;
-}) {
-  const { t, i18n } = useTranslation();
-  if (!verdict) return <Text c="dimmed">—</Text>;
-  const label = reason && i18n.exists(reason) ? t(reason, details ?? {}) : null;
-  return (
-    <Tooltip label={label} disabled={!label} withArrow multiline maw={320}>
-      <Badge
-        color={verdictColor[verdict] ?? 'gray'}
-        variant={verdict === 'fail' ? 'filled' : 'light'}
-        tt="none"
-        data-testid="result-verdict"
-        data-verdict={verdict}
-      >
-        {t(`resultReview.verdicts.${verdict}`)}
-      </Badge>
-    </Tooltip>
-  );
-}
+/** The status and verdict chips are the ui kit's (one set for every testing screen). */
+export { ResultStatusBadge, VerdictBadge } from '../../../ui/result';
 
 export function itemName(r: { nameZh: string; nameEn: string }, zh: boolean): string {
   return zh ? r.nameZh : r.nameEn;

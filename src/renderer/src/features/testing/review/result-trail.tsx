@@ -10,7 +10,7 @@ import { href } from '../../../core/router';
 import { oosHref, ResultStatusBadge, SampleTestingLink } from './result-format';
 import { useReportedText } from '../reported';
 import { reportedForReader } from '../../../../../shared/rules/testing';
-import { signatureTime } from '../../../../../shared/domain/zoned-time';
+import { signatureTime } from '../../../ui/format';
 
 type HistoryEntry = NonNullable<ReturnType<typeof useCall<'results.get'>>['data']>['history'][number];
 
@@ -254,7 +254,7 @@ export function ResultTrail({ id, testId }: { id: string; testId: string }) {
                     <Text size="sm" ff="monospace">
                       {shownReported(r.reported)}
                     </Text>
-                    <ResultStatusBadge status={r.status} />
+                    <ResultStatusBadge status={r.status} size="md" testId="result-status" />
                   </Group>
                 ))}
               </Paper>

@@ -359,7 +359,9 @@ export function ReviewSamplePage({ code }: { code: string }) {
                           ) : null}
                         </Group>
                         <Group gap={4} mt={2}>
-                          {r.status !== 'submitted' ? <ResultStatusBadge status={r.status} /> : null}
+                          {r.status !== 'submitted' ? (
+                            <ResultStatusBadge status={r.status} size="md" testId="result-status" />
+                          ) : null}
                           {mine ? (
                             <Badge color="gray" variant="outline" tt="none" size="sm" data-testid="review-result-mine">
                               {t('resultReview.yours')}
@@ -415,7 +417,14 @@ export function ReviewSamplePage({ code }: { code: string }) {
                       </Table.Td>
                       <Table.Td>
                         <Stack gap={2} align="flex-start">
-                          <VerdictBadge verdict={r.verdict} reason={r.verdictReason} details={r.verdictDetails} />
+                          <VerdictBadge
+                            verdict={r.verdict}
+                            reason={r.verdictReason}
+                            details={r.verdictDetails}
+                            dash
+                            size="md"
+                            testId="result-verdict"
+                          />
                           {r.oosCode ? (
                             <Anchor
                               href={oosHref(r.oosCode)}

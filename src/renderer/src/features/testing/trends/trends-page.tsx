@@ -105,7 +105,8 @@ export function TrendsPage() {
                 disabled={!product}
                 data={(items.data ?? []).map((i) => ({
                   value: i.code,
-                  label: `${zh ? i.nameZh : i.nameEn} (${i.code}) · ${t('trends.itemCount', { count: i.count })}`,
+                  // The code in English only: a Chinese reader picks by name.
+                  label: `${zh ? i.nameZh : `${i.nameEn} (${i.code})`} · ${t('trends.itemCount', { count: i.count })}`,
                 }))}
                 value={itemCode || null}
                 onChange={(v) => go({ item: v ?? '', highlight: null })}
@@ -202,7 +203,7 @@ function TrendView({
         <Group justify="space-between" align="flex-start">
           <Stack gap={0}>
             <Title order={4}>
-              {item ? `${zh ? item.nameZh : item.nameEn} (${item.code})` : ''}{' '}
+              {item ? (zh ? item.nameZh : item.nameEn) : ''} {item ? <code>({item.code})</code> : null}{' '}
               <Text span c="dimmed" size="sm">
                 {item?.unit}
               </Text>
