@@ -11,6 +11,7 @@
  * so each boundary rule below is configured exactly once per folder, with every
  * restriction that applies there.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import js from '@eslint/js';
@@ -260,7 +261,97 @@ const rendererHouse = {
     };
   },
 };
-const lotseal = { rules: { boundaries, house, 'renderer-house': rendererHouse } };
+/**
+ * Who owns each table (issue 21 point 1, D-074): a capability owns the tables of the record
+ * types it defines (src/main/ledger/records/<capability>.ts); the signed store's own tables
+ * are assigned in src/main/read-models.json (`kernelTables`: the ledger's, identity's).
+ * @param {string} cwd
+ * @returns {Record<string, string>}
+ */
+function tableOwners(cwd) {
+  /** @type {Record<string, string>} */
+  const owners = {};
+  const dir = path.join(cwd, 'src/main/ledger/records');
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.ts')) continue;
+    for (const m of readFileSync(path.join(dir, f), 'utf8').matchAll(/\btable: '([a-z_][a-z0-9_]*)'/g))
+      owners[m[1]] = f.replace(/\.ts$/, '');
+  }
+  return { ...owners, ...readModels(cwd).kernelTables };
+}
+/**
+ * The declared cross-capability read models (src/main/read-models.json).
+ * @param {string} cwd
+ * @returns {{ kernelTables: Record<string, string>, readModels: Array<{ name: string, module: string, tables: string[], why: string }> }}
+ */
+function readModels(cwd) {
+  return JSON.parse(readFileSync(path.join(cwd, 'src/main/read-models.json'), 'utf8'));
+}
+/** Tables a SQL text reads: the names after FROM / JOIN (a schema prefix such as `m.` dropped). */
+const TABLE_REF = /\b(?:FROM|JOIN)\s+(?:[a-z_][a-z0-9_]*\.)?([a-z_][a-z0-9_]*)/g;
+
+/**
+ * No capability reads another's tables (issue 21 point 1, D-074): in src/main/<capability>/, a
+ * SQL text that reads a table another capability (or the kernel) owns is an error unless the
+ * file is a declared read model of that table in src/main/read-models.json (one place listing
+ * each cross-capability read: its module, the tables it reads and why). Otherwise ask the owner
+ * through its front door.
+ */
+const reads = {
+  meta: {
+    type: 'problem',
+    docs: { description: "A capability reads only its own tables, or another's through a declared read model" },
+    schema: [
+      {
+        type: 'object',
+        properties: { capabilities: { type: 'array', items: { type: 'string' } } },
+        additionalProperties: false,
+      },
+    ],
+  },
+  /** @param {import('eslint').Rule.RuleContext} context */
+  create(context) {
+    const capabilities = new Set(context.options[0]?.capabilities ?? []);
+    const cwd = context.cwd;
+    const rel = path.relative(cwd, context.filename).split(path.sep).join('/');
+    const m = /^src\/main\/([^/]+)\/.+$/.exec(rel);
+    if (!m || !capabilities.has(m[1])) return {};
+    const capability = m[1];
+    const owners = tableOwners(cwd);
+    const declared = new Set(
+      readModels(cwd)
+        .readModels.filter((r) => r.module === rel)
+        .flatMap((r) => r.tables),
+    );
+    /** @param {import('estree').Node} node @param {string} text */
+    function check(node, text) {
+      const seen = new Set();
+      for (const x of text.matchAll(TABLE_REF)) {
+        const table = x[1];
+        const owner = owners[table];
+        if (!owner || owner === capability || declared.has(table) || seen.has(table)) continue;
+        seen.add(table);
+        const door = owner === 'ledger' ? 'src/main/ledger (audit-queries.ts, corrections.ts)' : `its front door (src/main/${owner}/index.ts)`;
+        context.report({
+          node,
+          message: `The ${capability} capability reads table \`${table}\`, which ${owner} owns: ask ${owner} through ${door}, or declare this read model in src/main/read-models.json (the module ${rel}, the tables it reads and why). No capability reads another's tables outside a declared read model (docs/architecture.md, D-074).`,
+        });
+      }
+    }
+    return {
+      /** @param {any} node */
+      Literal(node) {
+        if (typeof node.value === 'string') check(node, node.value);
+      },
+      /** @param {any} node */
+      TemplateLiteral(node) {
+        check(node, node.quasis.map((/** @type {any} */ q) => q.value.cooked ?? q.value.raw).join(' ? '));
+      },
+    };
+  },
+};
+
+const lotseal = { rules: { boundaries, house, reads, 'renderer-house': rendererHouse } };
 
 const WHY = {
   sharedNode:
@@ -589,6 +680,7 @@ export default tseslint.config(
         'error',
         { capabilities: CAPABILITIES, kernel: KERNEL, root: ROOT_AND_HOSTS, notYet: HOUSE_NOT_YET },
       ],
+      'lotseal/reads': ['error', { capabilities: CAPABILITIES }],
     },
   },
   {

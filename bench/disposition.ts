@@ -1,7 +1,7 @@
 /**
  * Disposition bench (issue 11, "Bench"). Not part of `npm test`; prints one JSON object.
  *
- *  1. readiness of a finished IMF lot with ~70 specification items (`DispositionService.readiness`,
+ *  1. readiness of a finished IMF lot with ~74 specification items (`DispositionService.readiness`,
  *     and `disposition.readiness` through the real dispatcher: zod in and out, session and
  *     permission checks), p50/p95/p99 over `calls` random lots of the history (target < 10 ms);
  *     the same for the lot released through the contract, and the parts of a readiness;
@@ -11,14 +11,14 @@
  *
  * The dataset (bench/testing.ts builds its history inside runTestingBench and exports no
  * builder, so this one is built the same way): the GB 10765-2021 pack completed as a plant
- * does plus 18 plant items (70 items, 71 tests per release sample; the plant fixtures'
+ * does plus 18 plant items (74 items, 75 tests per release sample; the plant fixtures'
  * release specification, tests/fixtures/plant/release-spec.ts), approved through the contract. One template lot is
  * tested end to end through the contract (entered, submitted `authored`, reviewed
  * `reviewed`). Then, through the one write path (Ledger.write, ~10,000 records per
  * transaction, each with its audit entry), `lots` finished lots at a plant's rate of ten a
  * day, each with: its batch, ~50 input lots (1–2 base-powder batches of the last week,
  * 40–62 ingredient lots of the last month, a packaging lot; all accepted or released) as
- * consumption rows, the release sample with the template's 71 reviewed results, each result
+ * consumption rows, the release sample with the template's 75 reviewed results, each result
  * signed `authored` and `reviewed`, five instrument captures, the retention sample, the
  * `released` signature, and (a second pass) the audit-trail review signed `audit_reviewed`.
  * A full ledger verification follows (the readiness `ledger` line needs one). Finally the
@@ -51,7 +51,6 @@ import { L } from '../src/main/lots/entities';
 import { T } from '../src/main/testing/entities';
 import { S } from '../src/main/samples/entities';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../src/shared/contract';
-import type { Role } from '../src/shared/domain/roles';
 import * as plant from '../tests/fixtures/plant';
 import { goodEntry, inProcessHost } from '../tests/fixtures/plant';
 import { coaHtml } from '../src/main/disposition/documents';
@@ -122,27 +121,19 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
       if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
       return r.data as ChannelOutput<K>;
     };
-    // People, the product and its approved 70-item specification, from the plant fixtures
+    // People, the product and its approved 74-item specification, from the plant fixtures
     // (tests/fixtures/plant) through the contract.
     const host = inProcessHost(core.dispatcher);
-    const admin = await plant.firstRun(host, { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
+    const admin = await plant.firstRun(host, {
+      userId: 'admin',
+      printedName: 'Bench admin',
+      password: 'bench-admin-password',
+    });
     await admin.call('settings.update', {
       settings: { ...(await admin.call('settings.get', {})), plantName: '宁夏示例乳业有限公司' },
       reason: 'plant name for certificates',
     });
-    const person = (userId: string, roles: Role[]): plant.Person => ({
-      userId,
-      printedName: `Bench ${userId}`,
-      roles,
-      password: 'initial-password-1',
-      newPassword: PASSWORD,
-    });
-    const people = await plant.staff(host, admin, {
-      qa: person('qa.bench', ['qa_manager']),
-      prod: person('prod.bench', ['production']),
-      tech: person('tech.bench', ['technician']),
-      rev: person('rev.bench', ['reviewer']),
-    });
+    const people = await plant.staff(host, admin, plant.benchPeople(PASSWORD));
     const [qa, prod, tech, rev] = [people.qa, people.prod, people.tech, people.rev].map((m) => m.link.connection) as [
       Connection,
       Connection,
@@ -151,29 +142,15 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
     ];
     const sign = <M extends string>(meaning: M) => ({ password: PASSWORD, meaning });
 
-    // --- the product and its approved 70-item specification (contract) ----------------------
+    // --- the product and its approved 74-item specification (contract) ----------------------
     const productId = await plant.product(people.qa, {
-      code: PRODUCT,
+      ...plant.PRODUCTS.if1,
       nameZh: '婴儿配方奶粉（0-6月龄，1段）',
-      nameEn: 'Infant formula stage 1',
-      stage: 'infant',
-      proteinBase: 'cow',
       registrationNo: '国食注字YP20230001',
       shelfLifeDays: 720,
-      packSizes: ['800 g'],
     });
+    await plant.approveReleaseSpec(people.qa, { productId, resourcesDir: core.resourcesDir });
     const items = plant.releaseSpecItems(core.resourcesDir);
-    await plant.approveSpec(people.qa, {
-      subjectId: productId,
-      code: 'SPEC-IF-1',
-      effectiveFrom: '2015-01-01',
-      doc: {
-        ...plant.specDocument('SPEC-IF-1', items),
-        title_zh: 'IF-1 放行规格',
-        title_en: 'IF-1 release specification',
-        standard: 'GB 10765-2021',
-      },
-    });
 
     const services = core.need();
     const ledger = services.ledger;
@@ -294,7 +271,12 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
 
     // --- the release lot, end to end through the contract (also the history's template) ----
     const contractStarted = performance.now();
-    const batch = await call(prod, 'batches.start', { line: 'Line 2', outputKind: 'finished', itemCode: PRODUCT, unit: 'kg' });
+    const batch = await call(prod, 'batches.start', {
+      line: 'Line 2',
+      outputKind: 'finished',
+      itemCode: PRODUCT,
+      unit: 'kg',
+    });
     const releaseLot = batch.output.code;
     const releaseInputs = pickInputs(days);
     for (const i of releaseInputs) {
@@ -322,7 +304,11 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
     });
     await call(tech, 'results.submit', { sampleCode, signature: sign('authored') });
     planned = (await call(tech, 'results.forSample', { sampleCode })).results;
-    await call(rev, 'results.review', { ids: planned.map((r) => r.id), decision: 'approve', signature: sign('reviewed') });
+    await call(rev, 'results.review', {
+      ids: planned.map((r) => r.id),
+      decision: 'approve',
+      signature: sign('reviewed'),
+    });
     planned = (await call(tech, 'results.forSample', { sampleCode })).results;
     const notPassing = planned
       .filter((r) => r.verdict !== 'pass' && r.verdict !== 'none')
@@ -359,7 +345,11 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
     // The release lot's captures (as if the analyser had sent the values).
     ledger.write(bulkActor, (w) => {
       for (const t of measuredRows) {
-        const id = (db.prepare('SELECT id FROM test_result WHERE sample_id = ? AND item_code = ?').get(sampleRow.id, t['item_code']) as { id: string }).id;
+        const id = (
+          db
+            .prepare('SELECT id FROM test_result WHERE sample_id = ? AND item_code = ?')
+            .get(sampleRow.id, t['item_code']) as { id: string }
+        ).id;
         capture(w, id, String(t['value'] ?? '1'), w.at);
       }
     });
@@ -401,7 +391,12 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
     };
     // Readiness as the history grows: p50 of 20 service calls on lots written so far (the
     // `ledger` line fails here: no verification yet; the work is the same).
-    const growth: Array<{ finished_lots: number; signatures: number; audit_entries: number; readiness_p50_ms: number }> = [];
+    const growth: Array<{
+      finished_lots: number;
+      signatures: number;
+      audit_entries: number;
+      readiness_p50_ms: number;
+    }> = [];
     const readinessAt = () => {
       const xs: number[] = [];
       for (let i = 0; i < 20; i++) {
@@ -523,10 +518,15 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
             written++;
           }
         }
-        services.identity.sign(w, qaRow, { def: L.lot, id: lot.id }, {
-          meaning: 'released',
-          comment: 'complete, within specification, audit trail reviewed',
-        });
+        services.identity.sign(
+          w,
+          qaRow,
+          { def: L.lot, id: lot.id },
+          {
+            meaning: 'released',
+            comment: 'complete, within specification, audit trail reviewed',
+          },
+        );
         return written + 1;
       });
       if (pendingRecords >= BATCH) await flush();
@@ -616,10 +616,13 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
       // The same lookup with the entity named, as the signature_record index (entity, entity_id) needs.
       signature_scope_query_by_entity_ms: timeEach((lot) => {
         const byEntity = new Map<string, string[]>();
-        for (const x of services.disposition.scope(lotRow(lot))) byEntity.set(x.entity, [...(byEntity.get(x.entity) ?? []), x.id]);
+        for (const x of services.disposition.scope(lotRow(lot)))
+          byEntity.set(x.entity, [...(byEntity.get(x.entity) ?? []), x.id]);
         const t0 = performance.now();
         for (const [entity, ids] of byEntity)
-          db.prepare(`SELECT id FROM signature WHERE entity = ? AND entity_id IN (${ids.map(() => '?').join(',')})`).all(entity, ...ids);
+          db.prepare(
+            `SELECT id FROM signature WHERE entity = ? AND entity_id IN (${ids.map(() => '?').join(',')})`,
+          ).all(entity, ...ids);
         return performance.now() - t0;
       }),
       inputs_query_ms: timeEach((lot) =>

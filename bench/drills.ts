@@ -37,6 +37,8 @@ import { evidenceHtml } from '../src/main/recall/evidence';
 import { traceLot } from '../src/main/trace/trace';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../src/shared/contract';
 import { generatePlantData, mulberry32, seedPlantCatalog } from './data';
+import * as plant from '../tests/fixtures/plant';
+import { inProcessHost } from '../tests/fixtures/plant';
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -85,19 +87,16 @@ export async function runDrillsBench(opts: DrillsBenchOptions = {}): Promise<Rec
       if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
       return r.data as ChannelOutput<K>;
     };
-    const admin: Connection = { id: 'bench-admin', locale: 'en' };
-    await call(admin, 'app.setup', { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
-    await call(admin, 'auth.signIn', { userId: 'admin', password: 'bench-admin-password' });
-    await call(admin, 'users.create', {
-      userId: 'qa.bench',
-      printedName: 'Bench QA manager',
-      roles: ['qa_manager'],
-      password: 'initial-password-1',
-      signature: { password: 'bench-admin-password', meaning: 'enrolled' },
+    // The QA manager from the plant fixtures (tests/fixtures/plant), through the contract.
+    const host = inProcessHost(core.dispatcher);
+    const admin = await plant.firstRun(host, {
+      userId: 'admin',
+      printedName: 'Bench admin',
+      password: 'bench-admin-password',
     });
-    const qa: Connection = { id: 'bench-qa', locale: 'en' };
-    await call(qa, 'auth.signIn', { userId: 'qa.bench', password: 'initial-password-1' });
-    await call(qa, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: PASSWORD });
+    const qa = (
+      await plant.staff(host, admin, { qa: { ...plant.benchPeople(PASSWORD).qa, printedName: 'Bench QA manager' } })
+    ).qa.link.connection;
 
     // --- the plant: data.ts's ERP files, imported through the lotseal import pipeline ------
     const g0 = performance.now();

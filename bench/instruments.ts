@@ -39,9 +39,10 @@ import { bytes } from '../src/main/instruments/drivers/types';
 import { createInstrumentModel } from '../src/main/instruments/simulator-model';
 import { runSimulator, type RunningSimulator } from '../src/main/instruments/simulator';
 import { passphraseProtector } from '../src/main/ledger/keys';
-import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../src/shared/catalog/spec-schema';
 import type { ChannelInput, ChannelName, ChannelOutput, Result } from '../src/shared/contract';
 import { ptyPair, type PtyPair } from '../tests/helpers/pty';
+import * as plant from '../tests/fixtures/plant';
+import { inProcessHost } from '../tests/fixtures/plant';
 import { shippedFormats } from '../src/shared/domain/print-formats';
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;
@@ -177,37 +178,6 @@ function hasSocat(): boolean {
   return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
-const moisture: SpecItem = {
-  code: 'moisture',
-  name_zh: '水分',
-  name_en: 'Moisture',
-  group: 'other',
-  method_code: 'GB 5009.3',
-  unit: 'g/100g',
-  basis: 'per_100g',
-  limit_form: 'maximum',
-  min: null,
-  max: '5.0',
-  target: null,
-  lod: null,
-  n: null,
-  c: null,
-  m: null,
-  big_m: null,
-  precision: 1,
-  comparison: 'full_value',
-  required_for_release: true,
-  in_house_only: true,
-  frequency: 'every_lot',
-  frequency_n: null,
-  period_days: null,
-  formula: null,
-  clause: null,
-  source: 'plant',
-  verification: 'plant',
-  note: null,
-};
-
 /** A harness WebSocket client as the renderer's transport: calls, and event arrival times. */
 class WsClient {
   private next = 1;
@@ -279,62 +249,25 @@ async function latency(captures: number, progress: (phase: string, done: number,
       if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
       return r.data as ChannelOutput<K>;
     };
-    const admin: Connection = { id: 'bench-admin', locale: 'en' };
-    await call(admin, 'app.setup', { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
-    await call(admin, 'auth.signIn', { userId: 'admin', password: 'bench-admin-password' });
-    const user = async (userId: string, roles: Array<'qa_manager' | 'production' | 'technician'>) => {
-      await call(admin, 'users.create', {
-        userId,
-        printedName: `Bench ${userId}`,
-        roles,
-        password: 'initial-password-1',
-        signature: { password: 'bench-admin-password', meaning: 'enrolled' },
-      });
-      const c: Connection = { id: `bench-${userId}`, locale: 'en' };
-      await call(c, 'auth.signIn', { userId, password: 'initial-password-1' });
-      await call(c, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: PASSWORD });
-      return c;
-    };
-    const qa = await user('qa.bench', ['qa_manager']);
-    const prod = await user('prod.bench', ['production']);
-    const tech = await user('tech.bench', ['technician']);
+    // People from the plant fixtures (tests/fixtures/plant), through the contract.
+    const host = inProcessHost(core.dispatcher);
+    const adminM = await plant.firstRun(host, {
+      userId: 'admin',
+      printedName: 'Bench admin',
+      password: 'bench-admin-password',
+    });
+    const admin = adminM.link.connection;
+    const { qa: qaM, prod: prodM, tech: techM } = await plant.staff(host, adminM, plant.benchPeople(PASSWORD));
+    const [qa, prod, tech] = [qaM.link.connection, prodM.link.connection, techM.link.connection];
 
     // A release sample with a moisture test (g/100 g, ≤ 5.0), as in the integration test.
-    const p = await call(qa, 'catalog.products.save', {
-      fields: {
-        code: 'IF-1',
-        nameZh: '婴儿配方奶粉',
-        nameEn: 'Infant formula',
-        stage: 'infant',
-        proteinBase: 'cow',
-        registrationNo: null,
-        shelfLifeDays: 720,
-        packSizes: [],
-      },
-    });
-    const json = JSON.stringify({
-      schema: SPEC_DOCUMENT_SCHEMA,
-      title_zh: 'IF-1',
-      title_en: 'IF-1',
-      subject_kind: 'product',
-      applies_to: 'infant',
-      standard: null,
-      version_note: null,
-      items: [moisture],
-    });
-    const v = await call(qa, 'specs.create', {
-      subjectKind: 'product',
-      subjectId: p.id,
+    const productId = await plant.product(qaM, { ...plant.PRODUCTS.if1, shelfLifeDays: 720 });
+    await plant.approveSpec(qaM, {
+      subjectId: productId,
       code: 'SPEC-IF-1',
-      titleZh: 'IF-1',
-      titleEn: 'IF-1',
-      from: { kind: 'document', json },
+      doc: plant.specDocument('IF-1', [plant.MOISTURE]),
     });
-    await call(qa, 'specs.setEffective', { versionId: v.id, effectiveFrom: '2026-01-01' });
-    await call(qa, 'specs.approve', { versionId: v.id, signature: { password: PASSWORD, meaning: 'approved' } });
-    const lot = (
-      await call(prod, 'batches.start', { line: 'L2', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })
-    ).output.code;
+    const lot = (await plant.makeLot(prodM, { itemCode: 'IF-1', line: 'L2' })).code;
     const s = await call(tech, 'samples.register', {
       kind: 'finished_release',
       lotCode: lot,
@@ -489,69 +422,39 @@ async function latency(captures: number, progress: (phase: string, done: number,
     const typedWith: number[] = [];
     const typedWithout: number[] = [];
     try {
-      const item = (code: string, unit: string, min: string, precision: number): SpecItem => ({
-        ...moisture,
-        code,
-        name_zh: code,
-        name_en: code,
-        unit,
-        basis: 'as_is',
-        method_code: 'Q/LS-001',
-        limit_form: 'minimum',
-        min,
-        max: null,
-        precision,
-      });
-      const pm = await call(qa, 'catalog.products.save', {
-        fields: {
-          code: 'PM-1',
-          nameZh: '巴氏杀菌乳',
-          nameEn: 'Pasteurised milk',
-          stage: 'other_dairy',
-          proteinBase: 'cow',
-          registrationNo: null,
-          shelfLifeDays: 7,
-          packSizes: [],
-        },
-      });
+      // The milk analyser's five values (minimums) and the pH meter's reading (reported only).
+      const item = (code: string, unit: string, min: string, precision: number) =>
+        plant.instrumentItem({
+          code,
+          name_zh: code,
+          name_en: code,
+          unit,
+          method_code: 'Q/LS-001',
+          limit_form: 'minimum',
+          min,
+          precision,
+        });
+      const pmId = await plant.product(qaM, plant.PRODUCTS.pm1);
       const items = [
         item('fat', 'g/100g', '3.1', 2),
         item('protein', 'g/100g', '2.8', 2),
         item('non_fat_solids', 'g/100g', '8.1', 2),
         item('relative_density', '', '1.027', 3),
         item('lactose', 'g/100g', '4.0', 2),
-        {
-          ...moisture,
+        plant.instrumentItem({
           code: 'ph',
           name_zh: 'pH',
           name_en: 'pH',
           unit: 'pH',
-          basis: 'as_is' as const,
           method_code: 'GB 5009.237',
-          limit_form: 'report_only' as const,
-          max: null,
           precision: 2,
-        },
+        }),
       ];
-      const v2 = await call(qa, 'specs.create', {
-        subjectKind: 'product',
-        subjectId: pm.id,
+      await plant.approveSpec(qaM, {
+        subjectId: pmId,
         code: 'SPEC-PM-1',
-        titleZh: 'PM-1',
-        titleEn: 'PM-1',
-        from: {
-          kind: 'document',
-          json: JSON.stringify({
-            ...JSON.parse(json),
-            title_zh: 'PM-1',
-            title_en: 'PM-1',
-            applies_to: 'other_dairy',
-            items,
-          }),
-        },
+        doc: plant.specDocument('PM-1', items, { appliesTo: 'other_dairy' }),
       });
-      await call(qa, 'specs.setEffective', { versionId: v2.id, effectiveFrom: '2026-01-01' });
-      await call(qa, 'specs.approve', { versionId: v2.id, signature: { password: PASSWORD, meaning: 'approved' } });
       await call(qa, 'instruments.methods.save', {
         methodCode: 'Q/LS-001',
         instrumentKind: 'milk_analyser',

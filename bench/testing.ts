@@ -2,7 +2,7 @@
  * Testing bench (issue 8, "Bench"). Not part of `npm test`; prints one JSON object.
  *
  *  1. lot completeness: `results.completeness` through the real dispatcher (zod in and out,
- *     session and permission checks) for finished lots with ~70 specification items, all
+ *     session and permission checks) for finished lots with ~74 specification items, all
  *     reviewed, on a database holding ten years of lots (target < 5 ms), p50/p95/p99 over
  *     `completenessCalls` random lots; the service call alone is timed too;
  *  2. entry of 1,000 results through the contract: `results.enter` one test at a time on
@@ -13,7 +13,7 @@
  *     results, target < 100 ms), p50/p95.
  *
  * The specification is the GB 10765-2021 milk-based pack completed as a plant would (as in
- * tests/integration/testing.test.ts) plus 18 plant items (tests/fixtures/plant/release-spec.ts): 70 items, 71 tests per release
+ * tests/integration/testing.test.ts) plus 18 plant items (tests/fixtures/plant/release-spec.ts): 74 items, 75 tests per release
  * sample with the reconstitution. It is approved through the contract with effect from
  * 2015-01-01. One template lot is tested end to end through the contract (entered, submitted
  * `authored`, reviewed `reviewed`); the ten years of history are then written through the one
@@ -41,7 +41,6 @@ import { T } from '../src/main/testing/entities';
 import { S } from '../src/main/samples/entities';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../src/shared/contract';
 import { LabDecimal, computeMeasured, controlLimits, westgardFlags, type TestItem } from '../src/shared/rules';
-import type { Role } from '../src/shared/domain/roles';
 import * as plant from '../tests/fixtures/plant';
 import { goodEntry, inProcessHost } from '../tests/fixtures/plant';
 
@@ -128,22 +127,13 @@ export async function runTestingBench(opts: TestingBenchOptions = {}): Promise<R
     // People, the product and its approved specification, from the plant fixtures
     // (tests/fixtures/plant) through the contract.
     const host = inProcessHost(core.dispatcher);
-    const admin = await plant.firstRun(host, { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
-    const person = (userId: string, roles: Role[]): plant.Person => ({
-      userId,
-      printedName: `Bench ${userId}`,
-      roles,
-      password: 'initial-password-1',
-      newPassword: PASSWORD,
+    const admin = await plant.firstRun(host, {
+      userId: 'admin',
+      printedName: 'Bench admin',
+      password: 'bench-admin-password',
     });
-    const people = await plant.staff(host, admin, {
-      qa: person('qa.bench', ['qa_manager']),
-      prod: person('prod.bench', ['production']),
-      tech: person('tech.bench', ['technician']),
-      rev: person('rev.bench', ['reviewer']),
-    });
-    const [qa, prod, tech, rev] = [people.qa, people.prod, people.tech, people.rev].map((m) => m.link.connection) as [
-      Connection,
+    const people = await plant.staff(host, admin, plant.benchPeople(PASSWORD));
+    const [qa, tech, rev] = [people.qa, people.tech, people.rev].map((m) => m.link.connection) as [
       Connection,
       Connection,
       Connection,
@@ -156,37 +146,12 @@ export async function runTestingBench(opts: TestingBenchOptions = {}): Promise<R
       nameZh: '婴儿配方奶粉 1段',
       shelfLifeDays: 720,
     });
+    await plant.approveReleaseSpec(people.qa, { productId, resourcesDir: core.resourcesDir });
     const items = plant.releaseSpecItems(core.resourcesDir);
-    await plant.approveSpec(people.qa, {
-      subjectId: productId,
-      code: 'SPEC-IF-1',
-      effectiveFrom: '2015-01-01',
-      doc: {
-        ...plant.specDocument('SPEC-IF-1', items),
-        title_zh: 'IF-1 放行规格',
-        title_en: 'IF-1 release specification',
-        standard: 'GB 10765-2021',
-      },
-    });
 
     const newReleaseSample = async (): Promise<{ lot: string; sample: string }> => {
-      const b = await call(prod, 'batches.start', {
-        line: 'Line 2',
-        outputKind: 'finished',
-        itemCode: PRODUCT,
-        unit: 'kg',
-      });
-      const s = await call(tech, 'samples.register', {
-        kind: 'finished_release',
-        lotCode: b.output.code,
-        samplingPoint: 'Line 2 filler',
-        quantity: '5',
-        unit: 'can',
-        container: '800 g can',
-        withRetention: false,
-        receipt: { condition: 'intact' },
-      });
-      return { lot: b.output.code, sample: s.sample.code };
+      const lot = (await plant.makeLot(people.prod, { itemCode: PRODUCT, line: 'Line 2' })).code;
+      return { lot, sample: (await plant.releaseSample(people.tech, lot)).code };
     };
     const entryOf = (r: { id: string; item: TestItem }) => ({ id: r.id, ...goodEntry(r.item) });
 

@@ -20,7 +20,6 @@ import { actorOf } from '../src/main/identity';
 import { verifyPassword } from '../src/main/identity/passwords';
 import { unsealPersonalKey } from '../src/main/identity/personal-keys';
 import { openSqlite } from '../src/main/db/database';
-import type { Connection } from '../src/main/dispatcher/dispatcher';
 import { E } from '../src/main/ledger/entities';
 import { recordHash, signEsig } from '../src/main/ledger/esig';
 import { passphraseProtector } from '../src/main/ledger/keys';
@@ -28,7 +27,8 @@ import { allEntities } from '../src/main/ledger/registry';
 import { signatureDefs } from '../src/main/ledger/verify';
 import { verifyFile } from '../src/main/ledger/verify-runner';
 import { verifySignatures } from '../src/main/ledger/verify-signatures';
-import type { ChannelInput, ChannelName } from '../src/shared/contract';
+import * as plant from '../tests/fixtures/plant';
+import { inProcessHost } from '../tests/fixtures/plant';
 
 const PASSWORD = 'bench-qa-password-1';
 const ADMIN = 'bench-admin-password';
@@ -80,23 +80,10 @@ export async function runTrustBench(
       log: quiet,
       timeZone: 'Asia/Shanghai',
     });
-    const call = async <K extends ChannelName>(c: Connection, name: K, input: ChannelInput<K>): Promise<void> => {
-      const r = await core.dispatcher.call(c, name, input);
-      if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
-    };
-    const admin: Connection = { id: 'admin', locale: 'en' };
-    const qa: Connection = { id: 'qa', locale: 'en' };
-    await call(admin, 'app.setup', { userId: 'admin', printedName: 'Bench admin', password: ADMIN });
-    await call(admin, 'auth.signIn', { userId: 'admin', password: ADMIN });
-    await call(admin, 'users.create', {
-      userId: 'qa.bench',
-      printedName: 'Bench QA',
-      roles: ['qa_manager'],
-      password: 'initial-password-1',
-      signature: { password: ADMIN, meaning: 'enrolled' },
-    });
-    await call(qa, 'auth.signIn', { userId: 'qa.bench', password: 'initial-password-1' });
-    await call(qa, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: PASSWORD });
+    // The QA manager from the plant fixtures (tests/fixtures/plant), through the contract.
+    const host = inProcessHost(core.dispatcher);
+    const admin = await plant.firstRun(host, { userId: 'admin', printedName: 'Bench admin', password: ADMIN });
+    await plant.staff(host, admin, { qa: { ...plant.benchPeople(PASSWORD).qa, printedName: 'Bench QA' } });
     const svc = core.need();
 
     // ------------------------------------------------------------------ signing latency

@@ -1488,6 +1488,88 @@ function checkFormulas(items: readonly SpecItem[], packId: string): void {
   for (const code of deps.keys()) visit(code, []);
 }
 
+// ---------------------------------------------------------------------------------------
+// What a QA manager reads (issue 22 §4): origin (standard, table, row), status, a plain note.
+// How each value was sourced (files, links, extraction notes) stays in `provenance`, for
+// developers: the application never displays it and does not store it with a specification.
+// ---------------------------------------------------------------------------------------
+
+/**
+ * The table of a product standard's nutrient, by group: GB 10765-2021 as the third-party
+ * extraction numbers it (§1.2: T1 macronutrients, T2 vitamins, T3 minerals, T4 optional
+ * components). For GB 10766/10767 and for rows the extraction lacks this is an inference from
+ * the same layout, said so in the note; every such value is unverified or missing anyway.
+ */
+const TABLE_BY_GROUP: Partial<Record<Group, string>> = {
+  macronutrients: '表 1',
+  vitamins: '表 2',
+  minerals: '表 3',
+  optional: '表 4',
+};
+/** GB 19301-2010: 表 1 sensory, 表 2 physico-chemical, 表 3 microbiological (an inference, unverified). */
+const RAW_MILK_TABLES: Readonly<Record<string, string>> = {
+  sensory: '表 1',
+  fat: '表 2',
+  protein: '表 2',
+  non_fat_solids: '表 2',
+  relative_density: '表 2',
+  acidity: '表 2',
+  freezing_point: '表 2',
+  impurities: '表 2',
+  apc: '表 3',
+};
+
+function originOf(meta: PackMeta, item: SpecItem): { origin: SpecItem['origin']; inferred: boolean } {
+  const clause = item.clause ?? '';
+  const gb29921 = /^(GB 29921-2021) 表(\d+)/.exec(clause);
+  if (gb29921) return { origin: { standard: gb29921[1]!, table: `表 ${gb29921[2]}`, row: item.name_zh }, inferred: false };
+  const stated = /^Table (\d+)$/.exec(clause);
+  if (stated) return { origin: { standard: meta.standard, table: `表 ${stated[1]}`, row: item.name_zh }, inferred: false };
+  if (item.code === 'energy' || item.group === 'contaminants')
+    return { origin: { standard: meta.standard, table: null, row: item.name_zh }, inferred: false };
+  const table = meta.standard === GB19301 ? RAW_MILK_TABLES[item.code] : TABLE_BY_GROUP[item.group];
+  return { origin: { standard: meta.standard, table: table ?? null, row: item.name_zh }, inferred: !!table };
+}
+
+const ENERGY_NOTE_ZH =
+  '由蛋白质、脂肪、碳水化合物按 17、37、17 kJ/g 计算（每 100 g 产品）；限值以即食状态每 100 mL 计，按产品冲调比例换算。';
+
+function qaNote(item: SpecItem, origin: NonNullable<SpecItem['origin']>, inferred: boolean): string | null {
+  const where = origin.table ? `${origin.standard} ${origin.table}` : origin.standard;
+  const parts: string[] = [];
+  if (item.code === 'energy') parts.push(ENERGY_NOTE_ZH);
+  if (item.verification === 'missing') parts.push(`资料中没有该项数值：请按 ${where} 官方文本录入后确认。`);
+  else if (item.verification === 'unverified') parts.push('数值取自二手资料，尚未与官方文本核对。');
+  if (inferred) parts.push('表号按同类表格结构推定，请核对。');
+  if (item.group === 'optional') parts.push('可选择性成分：仅在产品标示添加时才作为放行项目。');
+  if (item.group === 'contaminants' && origin.table === null) parts.push('限量按该标准引用的污染物、真菌毒素限量标准执行，请核对。');
+  return parts.length ? parts.join('') : null;
+}
+
+function forQaManager(meta: PackMeta, item: SpecItem): SpecItem {
+  const { origin, inferred } = originOf(meta, item);
+  const provenance = [
+    item.clause ? `clause: ${item.clause}` : null,
+    item.source ? `source: ${item.source}` : null,
+    item.note ? `note: ${item.note}` : null,
+  ]
+    .filter((p): p is string => p !== null)
+    .join('\n');
+  return {
+    ...item,
+    clause: null,
+    source: null,
+    note: origin ? qaNote(item, origin, inferred) : null,
+    origin,
+    provenance: provenance === '' ? null : provenance,
+  };
+}
+
+function versionNoteZh(meta: PackMeta, items: readonly SpecItem[]): string {
+  const c = counts(items);
+  return `${meta.standard} 模板，共 ${items.length} 项：已核实 ${c.verified} 项，未核实 ${c.unverified} 项，缺失 ${c.missing} 项。官方标准文本不在数据来源中：请逐表与官方文本核对「未核实」的数值、按官方文本录入「缺失」的数值，确认后方可批准。`;
+}
+
 export function buildPacks(inputs: Inputs): { file: string; doc: SpecDocument }[] {
   usedRows.clear();
   const out: { file: string; doc: SpecDocument }[] = [];
@@ -1508,8 +1590,9 @@ export function buildPacks(inputs: Inputs): { file: string; doc: SpecDocument }[
       subject_kind: meta.subject_kind,
       applies_to: meta.applies_to,
       standard: meta.standard,
-      version_note: versionNote(meta, items),
-      items,
+      version_note: versionNoteZh(meta, items),
+      provenance: versionNote(meta, items),
+      items: items.map((i) => forQaManager(meta, i)),
     });
     out.push({ file: `${meta.id}.json`, doc });
   }

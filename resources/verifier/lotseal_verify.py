@@ -664,6 +664,91 @@ def check_witness(conn, witnesses, sink):
                      _text(r[1]), _text(r[2]))
 
 
+def _safe_int(v):
+    return isinstance(v, int) and not isinstance(v, bool) and abs(v) <= 9007199254740991
+
+
+def changed_fields(before, after):
+    """The columns whose values differ between two contents of a record (rev left out; absent = null), sorted."""
+    keys = set(before) | set(after)
+    keys.discard("rev")
+    return sorted(k for k in keys if not js_same(before.get(k), after.get(k)))
+
+
+def check_corrections(conn, head, sink):
+    """docs/ledger.md §1.1: every correction record names what the trail holds (correction_mismatch)."""
+    old = conn.text_factory
+    conn.text_factory = _lenient_text
+    try:
+        _check_corrections(conn, head, sink)
+    finally:
+        conn.text_factory = old
+
+
+def _check_corrections(conn, head, sink):
+    rows = conn.execute(
+        "SELECT seq, action, entity, entity_id, content FROM audit_entry WHERE entity = 'correction' "
+        "AND action = 'create' AND seq <= ? ORDER BY seq", (head,)).fetchall()
+    if not rows:
+        return
+
+    def entry_at(seq):
+        return conn.execute("SELECT seq, action, entity, entity_id, content FROM audit_entry WHERE seq = ?",
+                            (seq,)).fetchone()
+
+    def tx_end(seq):
+        return conn.execute("SELECT min(seq) FROM checkpoint WHERE seq >= ?", (seq,)).fetchone()[0]
+
+    def content_of(e):
+        return parse_json(_text(e[4])) if e is not None else {}
+
+    m16 = conn.execute("SELECT seq FROM audit_entry WHERE entity = 'schema_migration' AND entity_id = '0016' "
+                       "ORDER BY seq LIMIT 1").fetchone()
+    backfill_tx = tx_end(m16[0]) if m16 else None
+    for e in rows:
+        seq = e[0]
+        c = content_of(e)
+
+        def problem():
+            entity, rid = c.get("entity"), c.get("entity_id")
+            cs, os_ = c.get("correction_seq"), c.get("original_seq")
+            if not isinstance(entity, str) or not isinstance(rid, str) or not _safe_int(cs) or not _safe_int(os_):
+                return "the correction does not name a record and two entries"
+            corrected = entry_at(cs) if cs < seq else None
+            if corrected is None or corrected[1] != "update" or _text(corrected[2]) != entity or _text(corrected[3]) != rid:
+                return "entry #%s is not an earlier update of %s %s" % (cs, entity, rid)
+            original = entry_at(os_) if os_ > 0 else None
+            if os_ > 0 and (original is None or _text(original[2]) != entity or _text(original[3]) != rid
+                            or original[0] >= corrected[0]):
+                return "entry #%s is not an earlier entry of %s %s" % (os_, entity, rid)
+            if os_ == 0 and conn.execute("SELECT max(seq) FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq < ?",
+                                         (entity, rid, corrected[0])).fetchone()[0] is not None:
+                return "%s %s has entries before #%s, the correction names none" % (entity, rid, corrected[0])
+            tx = tx_end(corrected[0])
+            nxt = conn.execute("SELECT min(seq) FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq > ?",
+                               (entity, rid, os_)).fetchone()[0]
+            if nxt is None:
+                nxt = corrected[0]
+            if tx is None or tx_end(nxt) != tx:
+                return "entries of %s %s between #%s and #%s lie outside the correction's transaction" % (
+                    entity, rid, os_, corrected[0])
+            in_backfill = backfill_tx is not None and seq <= backfill_tx and tx_end(seq) == backfill_tx
+            if not in_backfill and tx_end(seq) != tx:
+                return "the correction is not in the transaction of entry #%s" % corrected[0]
+            fields = json.dumps(changed_fields(content_of(original), content_of(corrected)), separators=(",", ":"),
+                                ensure_ascii=False)
+            if c.get("fields") != fields:
+                return "the corrected fields are %s, not %s" % (fields, c.get("fields"))
+            return None
+
+        try:
+            p = problem()
+        except ValueError:
+            p = "the correction does not name a record and two entries"
+        if p:
+            sink.add("correction_mismatch", seq, p, "correction", _text(e[3]))
+
+
 def check_triggers(conn, sink):
     """The triggers every applied migration created are there, with their exact SQL."""
     try:
@@ -1457,6 +1542,7 @@ def verify_database(path, anchor=None, witnesses=(), skew_ms=DEFAULT_SKEW_MINUTE
         sig_findings, sig_counts = verify_signatures(conn, head, progress)
         for f in sig_findings:
             sink.add(f["kind"], f["seq"], f["detail"], f["entity"], f["id"])
+        check_corrections(conn, head, sink)
         check_triggers(conn, sink)
         check_witness(conn, witnesses, sink)
         check_anchor(conn, head, anchor, sink)
@@ -1686,6 +1772,7 @@ KIND_TEXT = {
     "key_not_enrolled": "a personal key was registered without an administrator's enrolment",
     "witness_mismatch": "the chain does not hold the head given with --witness",
     "triggers_missing": "the append-only protection of the audit trail was removed",
+    "correction_mismatch": "a correction record does not match the audit entries it names",
 }
 
 

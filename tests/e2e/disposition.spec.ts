@@ -60,6 +60,9 @@ test('a QA manager reviews the audit trail, releases an infant-formula lot, prin
   await expect(panel.getByTestId('audit-last-review')).toContainText('not been reviewed');
   const toReview = Number(await panel.getAttribute('data-to-review'));
   expect(toReview).toBeGreaterThan(10);
+  // The summary of exceptions comes first; the full list on request (issue 22 §5).
+  await expect(panel.getByTestId('audit-summary')).toBeVisible();
+  await panel.getByTestId('audit-show-all').click();
   await expect(panel.locator('[data-unreviewed="true"]')).toHaveCount(toReview);
   await expect(panel.getByTestId('audit-entries')).toContainText('Test result');
   await expect(panel.getByTestId('audit-entries')).toContainText('Batching (input)');

@@ -3,48 +3,30 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChromiumPdfPrinter } from '../../src/main/documents/chromium-printer';
-import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/spec-schema';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { IN } from '../../src/main/instruments/entities';
 import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
-import { verifyLedger } from '../fixtures/plant';
+import {
+  approveSpec,
+  CUSTOMERS,
+  customer,
+  material,
+  MATERIALS,
+  maxItem,
+  MOISTURE,
+  product,
+  PRODUCTS,
+  receive,
+  releaseSample,
+  specDocument,
+  supplier,
+  SUPPLIERS,
+  verifyLedger,
+} from '../fixtures/plant';
 
 const T0 = Date.parse('2026-07-01T01:00:00Z');
 const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
 const errKey = (r: { ok: boolean; error?: { messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
-
-function item(over: Partial<SpecItem> & { code: string }): SpecItem {
-  return {
-    name_zh: over.code,
-    name_en: over.code,
-    group: 'other',
-    method_code: 'GB 5009.3',
-    unit: 'g/100g',
-    basis: 'per_100g',
-    limit_form: 'maximum',
-    min: null,
-    max: '5.0',
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: 1,
-    comparison: 'full_value',
-    required_for_release: true,
-    in_house_only: true,
-    frequency: 'every_lot',
-    frequency_n: null,
-    period_days: null,
-    formula: null,
-    clause: null,
-    source: 'plant',
-    verification: 'plant',
-    note: null,
-    ...over,
-  };
-}
 
 describe('lot disposition', () => {
   let app: TestApp;
@@ -84,40 +66,19 @@ describe('lot disposition', () => {
       settings: { ...(await app.ok(app.admin, 'settings.get', {})), plantName: '宁夏示例乳业有限公司' },
       reason: 'plant name for certificates',
     });
-    const p = await app.ok(qa, 'catalog.products.save', {
-      fields: {
-        code: 'IF-1',
-        nameZh: '婴儿配方奶粉（0-6月龄，1段）',
-        nameEn: 'Infant formula stage 1',
-        stage: 'infant',
-        proteinBase: 'cow',
-        registrationNo: '国食注字YP20230001',
-        shelfLifeDays: 720,
-        packSizes: ['800 g'],
-      },
+    const qaM = app.member(qa);
+    const productId = await product(qaM, {
+      ...PRODUCTS.if1,
+      nameZh: '婴儿配方奶粉（0-6月龄，1段）',
+      registrationNo: '国食注字YP20230001',
+      shelfLifeDays: 720,
     });
-    await app.ok(qa, 'catalog.materials.save', {
-      fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白', nameEn: 'WPC 80', kind: 'ingredient', defaultUnit: 'kg' },
-    });
-    await app.ok(qa, 'catalog.suppliers.save', {
-      fields: {
-        code: 'SUP-W',
-        name: 'Whey Co',
-        kind: 'ingredient',
-        approvalStatus: 'approved',
-        approvedOn: null,
-        lastAuditOn: null,
-        nextAuditDue: null,
-        contact: null,
-        phone: null,
-      },
-    });
-    await app.ok(prod, 'catalog.customers.save', {
-      fields: { code: 'C001', name: '银川母婴连锁', contact: '王经理', phone: '0951-1234567', address: '银川' },
-    } as never);
+    await material(qaM, MATERIALS.wpc80);
+    await supplier(qaM, SUPPLIERS.whey);
+    await customer(app.member(prod), { ...CUSTOMERS.c001, address: '银川' });
     const items = [
-      item({ code: 'moisture', name_zh: '水分', name_en: 'Moisture' }),
-      item({
+      MOISTURE,
+      maxItem({
         code: 'nitrite',
         name_zh: '亚硝酸盐',
         name_en: 'Nitrite',
@@ -128,39 +89,14 @@ describe('lot disposition', () => {
         max: '2.0',
       }),
     ];
-    const json = JSON.stringify({
-      schema: SPEC_DOCUMENT_SCHEMA,
-      title_zh: 'IF-1',
-      title_en: 'IF-1',
-      subject_kind: 'product',
-      applies_to: 'infant',
-      standard: 'GB 10765-2021',
-      version_note: null,
-      items,
-    });
-    const v = await app.ok(qa, 'specs.create', {
-      subjectKind: 'product',
-      subjectId: p.id,
+    await approveSpec(qaM, {
+      subjectId: productId,
       code: 'SPEC-IF-1',
       titleZh: 'IF-1 企业标准',
       titleEn: 'IF-1 specification',
-      from: { kind: 'document', json },
+      doc: specDocument('IF-1', items, { standard: 'GB 10765-2021' }),
     });
-    await app.ok(qa, 'specs.setEffective', { versionId: v.id, effectiveFrom: '2026-01-01' });
-    await app.ok(qa, 'specs.approve', { versionId: v.id, signature: sign('approved') });
-    ig = (
-      await app.ok(prod, 'lots.receive', {
-        kind: 'ingredient',
-        materialCode: 'WPC80',
-        supplierCode: 'SUP-W',
-        supplierLot: 'W-1',
-        quantity: '1000',
-        unit: 'kg',
-        containers: 40,
-        condition: 'intact',
-        expiryDate: '2027-12-31',
-      })
-    ).code;
+    ig = await receive(app.member(prod), { supplierLot: 'W-1', containers: 40, expiryDate: '2027-12-31' });
     const b = await app.ok(prod, 'batches.start', {
       line: 'Line 2',
       outputKind: 'finished',
@@ -182,17 +118,8 @@ describe('lot disposition', () => {
     } as never);
     await app.ok(prod, 'batches.finish', { batchId: b.id, quantity: '3200' });
     sampleCode = (
-      await app.ok(tech, 'samples.register', {
-        kind: 'finished_release',
-        lotCode: fg,
-        samplingPoint: 'filler',
-        quantity: '6',
-        unit: 'can',
-        container: '800 g can',
-        withRetention: false,
-        receipt: { condition: 'intact' },
-      })
-    ).sample.code;
+      await releaseSample(app.member(tech), fg, { samplingPoint: 'filler', quantity: '6', container: '800 g can' })
+    ).code;
   }, 120_000);
   afterAll(() => app.close());
 

@@ -13,112 +13,19 @@
  *   results since the last good one, lists their lots and holds them with one signature.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/spec-schema';
 import type { ChannelInput, ChannelOutput } from '../../src/shared/contract';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { runSimulator, type RunningSimulator } from '../../src/main/instruments/simulator';
 import { shippedFormats, type ShippedFormatId } from '../../src/shared/domain/print-formats';
 import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
 import { ptyPair, type PtyPair } from '../helpers/pty';
+import * as plant from '../fixtures/plant';
 
 const T0 = Date.parse('2026-06-01T01:00:00Z');
 const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
 type Res = { ok: boolean; error?: { messageKey: string; details?: Record<string, unknown> } };
 const errKey = (r: Res) => (r.ok ? null : r.error!.messageKey);
 type Outcome = ChannelOutput<'instruments.capture'>['outcome'];
-
-function item(over: Partial<SpecItem> & Pick<SpecItem, 'code' | 'name_zh' | 'name_en' | 'unit'>): SpecItem {
-  return {
-    group: 'other',
-    method_code: null,
-    basis: 'as_is',
-    limit_form: 'report_only',
-    min: null,
-    max: null,
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: 2,
-    comparison: 'full_value',
-    required_for_release: true,
-    in_house_only: true,
-    frequency: 'every_lot',
-    frequency_n: null,
-    period_days: null,
-    formula: null,
-    clause: null,
-    source: 'plant',
-    verification: 'plant',
-    note: null,
-    ...over,
-  };
-}
-
-/** A pasteurised-milk product whose release panel is measured on the three printing instruments. */
-const ITEMS: SpecItem[] = [
-  item({
-    code: 'ph',
-    name_zh: 'pH 值',
-    name_en: 'pH',
-    unit: 'pH',
-    method_code: 'GB 5009.237',
-    limit_form: 'range',
-    min: '6.40',
-    max: '6.80',
-  }),
-  item({
-    code: 'fat',
-    name_zh: '脂肪',
-    name_en: 'Fat',
-    unit: 'g/100g',
-    method_code: 'Q/LS-001',
-    limit_form: 'minimum',
-    min: '3.1',
-  }),
-  item({
-    code: 'protein',
-    name_zh: '蛋白质',
-    name_en: 'Protein',
-    unit: 'g/100g',
-    method_code: 'Q/LS-001',
-    limit_form: 'minimum',
-    min: '2.8',
-  }),
-  item({
-    code: 'non_fat_solids',
-    name_zh: '非脂乳固体',
-    name_en: 'Non-fat milk solids',
-    unit: 'g/100g',
-    method_code: 'Q/LS-001',
-    limit_form: 'minimum',
-    min: '8.1',
-  }),
-  item({
-    code: 'relative_density',
-    name_zh: '相对密度',
-    name_en: 'Relative density',
-    unit: '',
-    method_code: 'Q/LS-001',
-    limit_form: 'minimum',
-    min: '1.027',
-    precision: 3,
-  }),
-  item({ code: 'lactose', name_zh: '乳糖', name_en: 'Lactose', unit: 'g/100g', method_code: 'Q/LS-001' }),
-  item({
-    code: 'freezing_point',
-    name_zh: '冰点',
-    name_en: 'Freezing point',
-    unit: '°C',
-    method_code: 'GB 5413.38',
-    limit_form: 'range',
-    min: '-0.560',
-    max: '-0.500',
-    precision: 3,
-  }),
-];
 
 interface Bench {
   code: string;
@@ -149,40 +56,13 @@ async function world(): Promise<World> {
   const qa = await app.userWith(['qa_manager'], 'qa.chen');
   const tech = await app.userWith(['technician'], 'tech.li');
   const prod = await app.userWith(['production'], 'prod.wu');
-  const p = await app.ok(qa, 'catalog.products.save', {
-    fields: {
-      code: 'PM-1',
-      nameZh: '巴氏杀菌乳',
-      nameEn: 'Pasteurised milk',
-      stage: 'other_dairy',
-      proteinBase: 'cow',
-      registrationNo: null,
-      shelfLifeDays: 7,
-      packSizes: [],
-    },
-  });
-  const v = await app.ok(qa, 'specs.create', {
-    subjectKind: 'product',
-    subjectId: p.id,
+  const qaM = app.member(qa);
+  const productId = await plant.product(qaM, plant.PRODUCTS.pm1);
+  await plant.approveSpec(qaM, {
+    subjectId: productId,
     code: 'SPEC-PM-1',
-    titleZh: 'PM-1',
-    titleEn: 'PM-1',
-    from: {
-      kind: 'document',
-      json: JSON.stringify({
-        schema: SPEC_DOCUMENT_SCHEMA,
-        title_zh: 'PM-1',
-        title_en: 'PM-1',
-        subject_kind: 'product',
-        applies_to: 'other_dairy',
-        standard: null,
-        version_note: null,
-        items: ITEMS,
-      }),
-    },
+    doc: plant.specDocument('PM-1', plant.PM1_ITEMS, { appliesTo: 'other_dairy' }),
   });
-  await app.ok(qa, 'specs.setEffective', { versionId: v.id, effectiveFrom: '2026-01-01' });
-  await app.ok(qa, 'specs.approve', { versionId: v.id, signature: sign('approved') });
   // What the methods name: the instrument kind and the conversions of their readings.
   await app.ok(qa, 'instruments.methods.save', {
     methodCode: 'GB 5413.38',
@@ -304,39 +184,15 @@ async function qualify(w: World, b: Bench, nominal: string, unit: string): Promi
  * a lot is released only from a completed batch with its inputs (issue 19 §4).
  */
 async function ingredient(w: World): Promise<string> {
-  await w.app.ok(w.qa, 'catalog.suppliers.save', {
-    fields: {
-      code: 'SUP-C',
-      name: '配料公司',
-      kind: 'ingredient',
-      approvalStatus: 'approved',
-      approvedOn: null,
-      lastAuditOn: null,
-      nextAuditDue: null,
-      contact: null,
-      phone: null,
-    },
-  } as never);
-  await w.app.ok(w.qa, 'catalog.materials.save', {
-    fields: { code: 'CREAM', nameZh: '稀奶油', nameEn: 'Cream', kind: 'ingredient', defaultUnit: 'kg' },
-  } as never);
-  const l = await w.app.ok(w.prod, 'lots.receive', {
-    kind: 'ingredient',
-    materialCode: 'CREAM',
-    supplierCode: 'SUP-C',
-    supplierLot: 'C-1',
-    quantity: '20000',
-    unit: 'kg',
-    containers: 1,
-    condition: 'intact',
-  } as never);
-  await w.app.ok(w.qa, 'lots.decide', {
-    code: l.code,
-    decision: 'accept',
-    reason: 'accepted',
-    signature: sign('accepted'),
-  });
-  return l.code;
+  const qaM = w.app.member(w.qa);
+  await plant.supplier(qaM, { ...plant.plainSupplier('SUP-C', 'ingredient'), name: '配料公司' });
+  await plant.material(qaM, plant.MATERIALS.cream);
+  return plant.acceptedIngredient(
+    w.app.member(w.prod),
+    qaM,
+    { materialCode: 'CREAM', supplierCode: 'SUP-C', supplierLot: 'C-1', quantity: '20000', containers: 1 },
+    'accepted',
+  );
 }
 
 /**

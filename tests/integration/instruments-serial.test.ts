@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/spec-schema';
 import type { ChannelInput } from '../../src/shared/contract';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { runSimulator, type RunningSimulator, type SimulatorScenario } from '../../src/main/instruments/simulator';
-import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
+import { createTestApp, type TestApp } from '../helpers/core';
 import { ptyPair, type PtyPair } from '../helpers/pty';
+import { approveSpec, MOISTURE, moistureAnalyser, product, PRODUCTS, specDocument } from '../fixtures/plant';
 
 const T0 = Date.parse('2026-06-01T01:00:00Z');
-const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
 const errKey = (r: { ok: boolean; error?: { messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
 
 interface World {
@@ -24,7 +23,6 @@ interface World {
 }
 
 type Fields = ChannelInput<'instruments.save'>['fields'];
-
 
 /**
  * Resolves when the instrument's connection is in `state`: checked now and again on each of
@@ -54,68 +52,9 @@ async function world(serialNo: string | null = 'B123456789'): Promise<World> {
   const tech = await app.userWith(['technician'], 'tech.li');
   const prod = await app.userWith(['production'], 'prod.wu');
   const pty = await ptyPair(app.dir);
-  const p = await app.ok(qa, 'catalog.products.save', {
-    fields: {
-      code: 'IF-1',
-      nameZh: '婴儿配方奶粉',
-      nameEn: 'Infant formula',
-      stage: 'infant',
-      proteinBase: 'cow',
-      registrationNo: null,
-      shelfLifeDays: 720,
-      packSizes: [],
-    },
-  });
-  const moisture: SpecItem = {
-    code: 'moisture',
-    name_zh: '水分',
-    name_en: 'Moisture',
-    group: 'other',
-    method_code: 'GB 5009.3',
-    unit: 'g/100g',
-    basis: 'per_100g',
-    limit_form: 'maximum',
-    min: null,
-    max: '5.0',
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: 1,
-    comparison: 'full_value',
-    required_for_release: true,
-    in_house_only: true,
-    frequency: 'every_lot',
-    frequency_n: null,
-    period_days: null,
-    formula: null,
-    clause: null,
-    source: 'plant',
-    verification: 'plant',
-    note: null,
-  };
-  const json = JSON.stringify({
-    schema: SPEC_DOCUMENT_SCHEMA,
-    title_zh: 'IF-1',
-    title_en: 'IF-1',
-    subject_kind: 'product',
-    applies_to: 'infant',
-    standard: null,
-    version_note: null,
-    items: [moisture],
-  });
-  const v = await app.ok(qa, 'specs.create', {
-    subjectKind: 'product',
-    subjectId: p.id,
-    code: 'SPEC-IF-1',
-    titleZh: 'IF-1',
-    titleEn: 'IF-1',
-    from: { kind: 'document', json },
-  });
-  await app.ok(qa, 'specs.setEffective', { versionId: v.id, effectiveFrom: '2026-01-01' });
-  await app.ok(qa, 'specs.approve', { versionId: v.id, signature: sign('approved') });
+  const qaM = app.member(qa);
+  const productId = await product(qaM, PRODUCTS.if1);
+  await approveSpec(qaM, { subjectId: productId, code: 'SPEC-IF-1', doc: specDocument('IF-1', [MOISTURE]) });
   const lot = (
     await app.ok(prod, 'batches.start', { line: 'Line 2', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })
   ).output.code;
@@ -130,29 +69,7 @@ async function world(serialNo: string | null = 'B123456789'): Promise<World> {
     receipt: { condition: 'intact' },
   });
   const [r] = (await app.ok(tech, 'results.forSample', { sampleCode: s.sample.code })).results;
-  const fields: Fields = {
-    code: 'HB43-01',
-    name: 'Halogen moisture analyser 1',
-    kind: 'moisture_analyser',
-    make: 'Mettler Toledo',
-    model: 'HB43-S',
-    serialNo,
-    location: 'Lab 2',
-    portPath: pty.a,
-    usbSerial: null,
-    usbVendorId: null,
-    usbProductId: null,
-    baudRate: 9600,
-    dataBits: 8,
-    parity: 'none',
-    stopBits: 1,
-    flowControl: 'none',
-    lineEnding: 'crlf',
-    driver: 'mt-sics',
-    printConfig: null,
-    checkIntervalHours: 24,
-    active: true,
-  };
+  const fields: Fields = { ...moistureAnalyser(pty.a), serialNo };
   const ins = await app.ok(app.admin, 'instruments.save', { fields });
   return { app, clock, admin: app.admin, qa, tech, pty, sim: null, instrumentId: ins.id, resultId: r!.id };
 }

@@ -7,6 +7,7 @@ import { actorOf } from '../../src/main/identity';
 import { verifyDatabase } from '../../src/main/ledger/verify';
 import type { TankerDocumentInput } from '../../src/shared/contract/channels/intake';
 import { DAY, DOCS, errKey, later, OK, runPanel, sign, tanker, world, type World } from '../helpers/intake';
+import * as plant from '../fixtures/plant';
 
 /*
  * Issue 20 §4 on real SQLite files: gating and retrospective tests, a late failure traced to
@@ -14,17 +15,6 @@ import { DAY, DOCS, errKey, later, OK, runPanel, sign, tanker, world, type World
  * that failed the national standard, the tanker's documents with a signed override, and the
  * spot-check register with deadlines on the holiday calendar (appeals carried forward).
  */
-
-const WMP = {
-  code: 'WMP',
-  nameZh: '全脂乳粉',
-  nameEn: 'Whole milk powder',
-  stage: 'other_dairy' as const,
-  proteinBase: 'cow' as const,
-  registrationNo: null,
-  shelfLifeDays: 540,
-  packSizes: [],
-};
 
 const accept = (w: World, lotCode: string) =>
   w.app.ok(w.tech, 'intake.decide', {
@@ -124,61 +114,41 @@ describe('intake by the clauses', () => {
 
     it('a late plate-count failure lists the silo, batches and lots that used the tanker and holds them with one signature', async () => {
       const { app, qa, prod } = w;
-      await app.ok(qa, 'catalog.products.save', { fields: WMP });
-      await app.ok(prod, 'catalog.customers.save', {
-        fields: { code: 'C001', name: '银川经销商', contact: '王经理', phone: '0951-1234567', address: '银川' },
-      } as never);
+      const qaM = app.member(qa);
+      const prodM = app.member(prod);
+      await plant.product(qaM, plant.PRODUCTS.wmp);
+      await plant.customer(prodM, plant.CUSTOMERS.c001);
       const lot = await acceptedTanker(w);
       const other = await acceptedTanker(w);
       // Tanker → silo 2 (intermediate) → whole milk powder (finished, released, part shipped).
-      const silo = await app.ok(prod, 'batches.start', {
-        line: 'Silo 2',
-        outputKind: 'intermediate',
+      await plant.makeLot(prodM, {
         itemCode: 'RAWMILK',
-        outputLotCode: 'SILO2-260430',
-        unit: 'kg',
-      });
-      await app.ok(prod, 'batches.consume', { batchId: silo.id, inputLot: lot, quantity: '25000', unit: 'kg' });
-      await app.ok(prod, 'batches.finish', { batchId: silo.id, quantity: '25000' });
-      await app.ok(qa, 'lots.decide', {
+        kind: 'intermediate',
+        line: 'Silo 2',
         code: 'SILO2-260430',
-        decision: 'release',
-        reason: 'silo standardised',
-        signature: sign('released'),
-      } as never);
-      const powder = await app.ok(prod, 'batches.start', {
-        line: 'Dryer 1',
-        outputKind: 'finished',
+        inputs: [{ lot, quantity: '25000' }],
+        quantity: '25000',
+      });
+      await plant.decide(qaM, 'SILO2-260430', 'release', 'silo standardised');
+      const powder = await plant.makeLot(prodM, {
         itemCode: 'WMP',
-        unit: 'kg',
+        line: 'Dryer 1',
+        inputs: [{ lot: 'SILO2-260430', quantity: '20000' }],
+        quantity: '2500',
       });
-      await app.ok(prod, 'batches.consume', {
-        batchId: powder.id,
-        inputLot: 'SILO2-260430',
-        quantity: '20000',
-        unit: 'kg',
-      });
-      await app.ok(prod, 'batches.finish', { batchId: powder.id, quantity: '2500' });
-      await app.ok(qa, 'lots.decide', {
-        code: powder.output.code,
-        decision: 'release',
-        reason: 'released',
-        signature: sign('released'),
-      } as never);
-      await app.ok(prod, 'shipments.create', {
-        shipmentCode: 'SH-0501',
-        customerCode: 'C001',
+      await plant.decide(qaM, powder.code, 'release', 'released');
+      await plant.ship(prodM, {
+        code: 'SH-0501',
+        customer: 'C001',
         date: '2026-04-30',
-        lines: [{ lotCode: powder.output.code, quantity: '500', unit: 'kg' }],
-      } as never);
-      // Another tanker's powder, not made from this one.
-      const powder2 = await app.ok(prod, 'batches.start', {
-        line: 'Dryer 1',
-        outputKind: 'finished',
-        itemCode: 'WMP',
-        unit: 'kg',
+        lines: [{ lot: powder.code, quantity: '500' }],
       });
-      await app.ok(prod, 'batches.consume', { batchId: powder2.id, inputLot: other, quantity: '10000', unit: 'kg' });
+      // Another tanker's powder, not made from this one (the batch stays open).
+      const powder2 = await plant.makeLot(prodM, {
+        itemCode: 'WMP',
+        line: 'Dryer 1',
+        inputs: [{ lot: other, quantity: '10000' }],
+      });
 
       await later(w, 2 * DAY); // the plates are read after 48 h
       await retrospective(w, lot, 'apc', '3500000');
@@ -191,10 +161,10 @@ describe('intake by the clauses', () => {
       expect(d.results.map((r) => [r.itemCode, r.reported, r.rule])).toEqual([['apc', '3500000', 'national']]);
       expect(d.affected.map((a) => [a.lot, a.kind, a.batchCode, a.status, a.shipped, a.holdable])).toEqual([
         ['SILO2-260430', 'intermediate', 'B-SILO2-260430', 'released', false, true],
-        [powder.output.code, 'finished', powder.code, 'released', true, true],
+        [powder.code, 'finished', powder.batchCode, 'released', true, true],
       ]);
-      expect(d.affected.map((a) => a.lot)).not.toContain(powder2.output.code);
-      expect(d.shipments.map((s) => [s.lot, s.customer, s.quantity])).toEqual([[powder.output.code, 'C001', '500']]);
+      expect(d.affected.map((a) => a.lot)).not.toContain(powder2.code);
+      expect(d.shipments.map((s) => [s.lot, s.customer, s.quantity])).toEqual([[powder.code, 'C001', '500']]);
       expect(d.reportRequired).toBe(true);
       expect((await app.ok(qa, 'intake.get', { lotCode: lot })).reportRequired).toBe(true);
 
@@ -203,7 +173,7 @@ describe('intake by the clauses', () => {
         errKey(
           await app.call(qa, 'intake.lateFailures.hold', {
             lotCode: lot,
-            lotCodes: [powder2.output.code],
+            lotCodes: [powder2.code],
             reason: 'plate count over GB 19301',
             signature: sign('held'),
           }),
@@ -222,15 +192,15 @@ describe('intake by the clauses', () => {
 
       const held = await app.ok(qa, 'intake.lateFailures.hold', {
         lotCode: lot,
-        lotCodes: [lot, 'SILO2-260430', powder.output.code],
+        lotCodes: [lot, 'SILO2-260430', powder.code],
         reason: '菌落总数 3.5×10⁶ CFU/mL，超过 GB 19301 限量',
         signature: sign('held'),
       });
       expect(held.status).toBe('held');
       expect(held.holds).toHaveLength(1);
-      expect(held.holds[0]!.heldLots).toEqual([lot, 'SILO2-260430', powder.output.code]);
+      expect(held.holds[0]!.heldLots).toEqual([lot, 'SILO2-260430', powder.code]);
       expect(held.holds[0]!.signatures.map((s) => [s.meaning, s.userId])).toEqual([['held', 'qa.chen']]);
-      for (const c of [lot, 'SILO2-260430', powder.output.code]) {
+      for (const c of [lot, 'SILO2-260430', powder.code]) {
         const l = await app.ok(qa, 'lots.get', { code: c });
         expect(l.lot.status).toBe('on_hold');
       }
@@ -516,17 +486,12 @@ describe('intake by the clauses', () => {
 
     it('a product spot check: the Food Safety Law rule is shown unverified; the retention sample is withdrawn for the re-test', async () => {
       const { app, qa, prod, tech } = w;
-      await app.ok(qa, 'catalog.products.save', { fields: WMP });
-      const b = await app.ok(prod, 'batches.start', {
-        line: 'Dryer 1',
-        outputKind: 'finished',
-        itemCode: 'WMP',
-        unit: 'kg',
-      });
+      await plant.product(app.member(qa), plant.PRODUCTS.wmp);
+      const b = await plant.makeLot(app.member(prod), { itemCode: 'WMP', line: 'Dryer 1' });
       const ret = (
         await app.ok(tech, 'samples.register', {
           kind: 'retention',
-          lotCode: b.output.code,
+          lotCode: b.code,
           samplingPoint: 'filler',
           quantity: '1200',
           unit: 'g',
@@ -536,7 +501,7 @@ describe('intake by the clauses', () => {
       ).sample.code;
       const sc = await app.ok(qa, 'spotChecks.create', {
         subject: 'product',
-        lotCode: b.output.code,
+        lotCode: b.code,
         sampleDesc: '全脂乳粉 400 g/罐',
         authority: '银川市市场监督管理局',
         firstLab: '宁夏产品质量检验院',

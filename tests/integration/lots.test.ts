@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
+import * as plant from '../fixtures/plant';
 
 const err = (r: { ok: boolean; error?: { code: string; messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
 const sig = (meaning: 'accepted' | 'released' | 'held' | 'rejected' | 'override') => ({ password: USER_PASSWORD, meaning });
@@ -13,17 +14,15 @@ describe('lots: receiving, decisions, batching, shipments, stock', () => {
     app = await createTestApp();
     qa = await app.userWith(['qa_manager'], 'qa.chen');
     prod = await app.userWith(['production'], 'prod.wu');
-    await app.ok(qa, 'catalog.materials.save', { fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白', nameEn: 'Whey protein concentrate 80', kind: 'ingredient', defaultUnit: 'kg' } });
-    await app.ok(qa, 'catalog.materials.save', { fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw cow milk', kind: 'raw_milk', defaultUnit: 'kg' } });
-    await app.ok(qa, 'catalog.products.save', {
-      fields: { code: 'IF-1', nameZh: '婴儿配方奶粉 1段', nameEn: 'Infant formula stage 1', stage: 'other_dairy', proteinBase: 'cow', registrationNo: null, shelfLifeDays: 720, packSizes: ['800 g'] },
-    });
-    const supplier = (code: string, kind: 'ingredient' | 'farm', approval: 'approved' | 'not_approved') =>
-      app.ok(qa, 'catalog.suppliers.save', { fields: { code, name: `${code} Ltd`, kind, approvalStatus: approval, approvedOn: null, lastAuditOn: null, nextAuditDue: null, contact: null, phone: null } });
-    await supplier('SUP-W', 'ingredient', 'approved');
-    await supplier('SUP-X', 'ingredient', 'not_approved');
-    await supplier('FARM-1', 'farm', 'approved');
-    await app.ok(qa, 'catalog.customers.save', { fields: { code: 'C001', name: '华北经销商', contact: '刘经理', phone: '13800000000', address: null } });
+    const qaM = app.member(qa);
+    await plant.material(qaM, plant.MATERIALS.wpc80);
+    await plant.material(qaM, plant.MATERIALS.rawMilk);
+    // Not infant formula here: these tests release without a test programme.
+    await plant.product(qaM, { ...plant.PRODUCTS.if1, stage: 'other_dairy', shelfLifeDays: 720 });
+    await plant.supplier(qaM, plant.plainSupplier('SUP-W', 'ingredient'));
+    await plant.supplier(qaM, plant.plainSupplier('SUP-X', 'ingredient', 'not_approved'));
+    await plant.supplier(qaM, plant.plainSupplier('FARM-1', 'farm'));
+    await plant.customer(qaM, plant.CUSTOMERS.c001);
   });
   afterEach(() => app.close());
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/spec-schema';
+import type { SpecItem } from '../../src/shared/catalog/spec-schema';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { GB13432_SOURCE_ZH } from '../../src/shared/rules/label-values';
 import { ADMIN_PASSWORD, createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
+import { approveSpec, product, PRODUCTS, specDocument, specItem } from '../fixtures/plant';
 
 /*
  * Issue 20 §5 on a real SQLite file: a product's declared label values (标示值) with the rule
@@ -16,38 +17,9 @@ const DAY = 86_400_000;
 const sign = (meaning: string) => ({ password: USER_PASSWORD, meaning }) as never;
 const errKey = (r: { ok: boolean; error?: { messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
 
-function item(over: Partial<SpecItem> & { code: string }): SpecItem {
-  return {
-    name_zh: over.code,
-    name_en: over.code,
-    group: 'macronutrients',
-    method_code: null,
-    unit: 'g',
-    basis: 'per_100g',
-    limit_form: 'range',
-    min: null,
-    max: null,
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: 1,
-    comparison: 'full_value',
-    required_for_release: true,
-    in_house_only: true,
-    frequency: 'every_lot',
-    frequency_n: null,
-    period_days: null,
-    formula: null,
-    clause: null,
-    source: 'plant',
-    verification: 'plant',
-    note: null,
-    ...over,
-  };
-}
+/** The plant's items of this product: per 100 g, one decimal. */
+const item = (over: Partial<SpecItem> & { code: string }): SpecItem =>
+  specItem({ basis: 'per_100g', precision: 1, source: 'plant', ...over });
 
 describe('release evidence: label values and retention samples', () => {
   let app: TestApp;
@@ -68,18 +40,7 @@ describe('release evidence: label values and retention samples', () => {
     tech = await app.userWith(['technician'], 'tech.li');
     rev = await app.userWith(['reviewer'], 'rev.wang');
     prod = await app.userWith(['production'], 'prod.wu');
-    const p = await app.ok(qa, 'catalog.products.save', {
-      fields: {
-        code: 'YC-3',
-        nameZh: '幼儿配方奶粉（12-36月龄，3段）',
-        nameEn: 'Young children formula stage 3',
-        stage: 'young_children',
-        proteinBase: 'cow',
-        registrationNo: '国食注字YP20230003',
-        shelfLifeDays: 720,
-        packSizes: ['800 g'],
-      },
-    });
+    const productId = await product(app.member(qa), PRODUCTS.yc3);
     const items = [
       item({ code: 'protein', name_zh: '蛋白质', name_en: 'Protein', min: '10.0', max: '20.0' }),
       item({
@@ -93,28 +54,13 @@ describe('release evidence: label values and retention samples', () => {
         precision: 0,
       }),
     ];
-    const v = await app.ok(qa, 'specs.create', {
-      subjectKind: 'product',
-      subjectId: p.id,
+    await approveSpec(app.member(qa), {
+      subjectId: productId,
       code: 'SPEC-YC-3',
       titleZh: 'YC-3 企业标准',
       titleEn: 'YC-3 specification',
-      from: {
-        kind: 'document',
-        json: JSON.stringify({
-          schema: SPEC_DOCUMENT_SCHEMA,
-          title_zh: 'YC-3',
-          title_en: 'YC-3',
-          subject_kind: 'product',
-          applies_to: 'young_children',
-          standard: 'GB 10767-2021',
-          version_note: null,
-          items,
-        }),
-      },
+      doc: specDocument('YC-3', items, { appliesTo: 'young_children', standard: 'GB 10767-2021' }),
     });
-    await app.ok(qa, 'specs.setEffective', { versionId: v.id, effectiveFrom: '2026-01-01' });
-    await app.ok(qa, 'specs.approve', { versionId: v.id, signature: sign('approved') });
     const b = await app.ok(prod, 'batches.start', {
       line: 'Line 2',
       outputKind: 'finished',

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/spec-schema';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { ADMIN_PASSWORD, createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
+import * as plant from '../fixtures/plant';
 
 /** A fixed start time for the sample tests; the clock is moved by the tests. */
 const T0 = Date.parse('2026-03-05T04:00:00Z');
@@ -9,16 +9,6 @@ const DAY = 86_400_000;
 
 const err = (r: { ok: boolean; error?: { code: string; messageKey: string } }) => (r.ok ? null : r.error!.messageKey);
 const codeOf = (r: { ok: boolean; error?: { code: string; messageKey: string } }) => (r.ok ? null : r.error!.code);
-
-function specItem(over: Partial<SpecItem> & { code: string }): SpecItem {
-  return {
-    name_zh: over.code, name_en: over.code, group: 'macronutrients', method_code: null, unit: 'g/100 kJ', basis: 'per_100kj',
-    limit_form: 'range', min: '0.45', max: '0.70', target: null, lod: null, n: null, c: null, m: null, big_m: null, precision: 2,
-    comparison: 'full_value', required_for_release: true, in_house_only: true, frequency: 'every_lot', frequency_n: null,
-    period_days: null, formula: null, clause: null, source: 'plant specification QS-001', verification: 'plant', note: null,
-    ...over,
-  };
-}
 
 interface SampleWorld {
   app: TestApp;
@@ -41,33 +31,33 @@ async function sampleWorld(): Promise<SampleWorld> {
   const qa = await app.userWith(['qa_manager'], 'qa.chen');
   const tech = await app.userWith(['technician'], 'tech.li');
   const prod = await app.userWith(['production'], 'prod.wu');
-  const p = await app.ok(qa, 'catalog.products.save', {
-    fields: { code: 'IF-1', nameZh: '婴儿配方奶粉 1段', nameEn: 'Infant formula stage 1', stage: 'infant', proteinBase: 'cow', registrationNo: null, shelfLifeDays: 720, packSizes: ['800 g'] },
-  });
-  await app.ok(qa, 'catalog.materials.save', { fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白', nameEn: 'Whey protein concentrate 80', kind: 'ingredient', defaultUnit: 'kg' } });
-  await app.ok(qa, 'catalog.materials.save', { fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw cow milk', kind: 'raw_milk', defaultUnit: 'kg' } });
-  const supplier = (code: string, kind: 'ingredient' | 'farm') =>
-    app.ok(qa, 'catalog.suppliers.save', { fields: { code, name: `${code} Ltd`, kind, approvalStatus: 'approved', approvedOn: null, lastAuditOn: null, nextAuditDue: null, contact: null, phone: null } });
-  await supplier('SUP-W', 'ingredient');
-  await supplier('FARM-1', 'farm');
-  const ig = await app.ok(prod, 'lots.receive', { kind: 'ingredient', materialCode: 'WPC80', supplierCode: 'SUP-W', supplierLot: 'W-1', quantity: '1000', unit: 'kg', containers: 40, condition: 'intact', expiryDate: '2027-12-31' });
-  const rm = await app.ok(prod, 'lots.receiveTanker', { supplierCode: 'FARM-1', farms: ['贺兰山牧场'], vehicle: '宁A·12345', compartments: [{ no: 1, seal: 'S-1', sealIntact: true }], quantity: '25000', unit: 'kg', temperature: '4.2' });
-  const batch = await app.ok(prod, 'batches.start', { line: 'Line 2', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' });
-  return { app, clock, qa, tech, prod, fg: batch.output.code, ig: ig.code, rm: rm.code, productId: p.id };
+  const qaM = app.member(qa);
+  const prodM = app.member(prod);
+  const productId = await plant.product(qaM, { ...plant.PRODUCTS.if1, shelfLifeDays: 720 });
+  await plant.material(qaM, plant.MATERIALS.wpc80);
+  await plant.material(qaM, plant.MATERIALS.rawMilk);
+  await plant.supplier(qaM, plant.SUPPLIERS.whey);
+  await plant.supplier(qaM, plant.SUPPLIERS.farm);
+  const ig = await plant.receive(prodM, { supplierLot: 'W-1', containers: 40, expiryDate: '2027-12-31' });
+  const rm = await plant.receiveTanker(prodM);
+  const fg = (await plant.makeLot(prodM, { itemCode: 'IF-1', line: 'Line 2' })).code;
+  return { app, clock, qa, tech, prod, fg, ig, rm, productId };
 }
 
 /** An approved specification for IF-1 with two microbiological sampling plans (n = 5 and n = 3). */
 async function approvedSpecWithPlans(w: SampleWorld): Promise<string> {
   const items = [
-    specItem({ code: 'protein' }),
-    specItem({ code: 'salmonella', group: 'microbiology', unit: 'per 25 g', basis: 'per_25g', limit_form: 'sampling_plan', min: null, max: null, n: 5, c: 0, m: '0', precision: null }),
-    specItem({ code: 'cronobacter', group: 'microbiology', unit: 'per 100 g', basis: 'per_100g_sample', limit_form: 'sampling_plan', min: null, max: null, n: 3, c: 0, m: '0', precision: null }),
+    plant.rangeItem({ code: 'protein' }),
+    plant.specItem({ code: 'salmonella', group: 'microbiology', unit: 'per 25 g', basis: 'per_25g', limit_form: 'sampling_plan', n: 5, c: 0, m: '0', precision: null }),
+    plant.specItem({ code: 'cronobacter', group: 'microbiology', unit: 'per 100 g', basis: 'per_100g_sample', limit_form: 'sampling_plan', n: 3, c: 0, m: '0', precision: null }),
   ];
-  const json = JSON.stringify({ schema: SPEC_DOCUMENT_SCHEMA, title_zh: '婴儿配方奶粉 企业标准', title_en: 'IF-1 plant specification', subject_kind: 'product', applies_to: 'infant', standard: 'GB 10765-2021', version_note: null, items });
-  const v = await w.app.ok(w.qa, 'specs.create', { subjectKind: 'product', subjectId: w.productId, code: 'SPEC-IF-1', titleZh: '婴儿配方奶粉 1段 规格', titleEn: 'IF-1 specification', from: { kind: 'document', json } });
-  await w.app.ok(w.qa, 'specs.setEffective', { versionId: v.id, effectiveFrom: '2026-01-01' });
-  await w.app.ok(w.qa, 'specs.approve', { versionId: v.id, signature: { password: USER_PASSWORD, meaning: 'approved' } });
-  return v.id;
+  return plant.approveSpec(w.app.member(w.qa), {
+    subjectId: w.productId,
+    code: 'SPEC-IF-1',
+    titleZh: '婴儿配方奶粉 1段 规格',
+    titleEn: 'IF-1 specification',
+    doc: { ...plant.specDocument('IF-1', items, { standard: 'GB 10765-2021' }), title_zh: '婴儿配方奶粉 企业标准', title_en: 'IF-1 plant specification' },
+  });
 }
 
 const releaseSample = (lotCode: string, over: Record<string, unknown> = {}) =>

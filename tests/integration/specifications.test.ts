@@ -1,55 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SpecItem } from '../../src/shared/catalog/spec-schema';
-import { SPEC_DOCUMENT_SCHEMA } from '../../src/shared/catalog/spec-schema';
 import { C } from '../../src/main/catalog/entities';
 import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
+import * as plant from '../fixtures/plant';
 
 const code = (r: { ok: boolean; error?: { code: string; messageKey: string } }) => (r.ok ? null : r.error!.code);
 
-export function item(over: Partial<SpecItem> & { code: string }): SpecItem {
-  return {
-    name_zh: over.code,
-    name_en: over.code,
-    group: 'macronutrients',
-    method_code: null,
-    unit: 'g/100 kJ',
-    basis: 'per_100kj',
-    limit_form: 'range',
-    min: '0.45',
-    max: '0.70',
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: 2,
-    comparison: 'full_value',
-    required_for_release: true,
-    in_house_only: true,
-    frequency: 'every_lot',
-    frequency_n: null,
-    period_days: null,
-    formula: null,
-    clause: null,
-    source: 'plant specification QS-001',
-    verification: 'plant',
-    note: null,
-    ...over,
-  };
-}
+const item = plant.rangeItem;
 
+/** The plant's IF-1 specification document (GB 10765-2021) with these items. */
 function doc(items: SpecItem[]): string {
   return JSON.stringify({
-    schema: SPEC_DOCUMENT_SCHEMA,
+    ...plant.specDocument('IF-1', items, { standard: 'GB 10765-2021' }),
     title_zh: '婴儿配方乳粉 企业标准',
     title_en: 'Infant formula plant specification',
-    subject_kind: 'product',
-    applies_to: 'infant',
-    standard: 'GB 10765-2021',
-    version_note: null,
-    items,
   });
 }
 
@@ -60,10 +25,12 @@ describe('catalogue and specifications', () => {
   beforeEach(async () => {
     app = await createTestApp();
     qa = await app.userWith(['qa_manager'], 'qa.li');
-    const p = await app.ok(qa, 'catalog.products.save', {
-      fields: { code: 'IF-1', nameZh: '婴儿配方奶粉 1段', nameEn: 'Infant formula stage 1', stage: 'infant', proteinBase: 'cow', registrationNo: '国食注字YP20230001', shelfLifeDays: 720, packSizes: ['800 g', '400 g'] },
+    productId = await plant.product(app.member(qa), {
+      ...plant.PRODUCTS.if1,
+      registrationNo: '国食注字YP20230001',
+      shelfLifeDays: 720,
+      packSizes: ['800 g', '400 g'],
     });
-    productId = p.id;
   });
   afterEach(() => app.close());
 

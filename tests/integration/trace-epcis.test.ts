@@ -15,6 +15,7 @@ import { C } from '../../src/main/catalog/entities';
 import { EPCIS_CONTEXT, epcisDocument, epcisIds, uomOf, UOM } from '../../src/main/trace/epcis';
 import { quantityUnits } from '../../src/shared/domain/units';
 import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
+import * as plant from '../fixtures/plant';
 import { makeEnv, newLedger, type TestEnv } from '../fixtures/ledger-helpers';
 
 /** epcis2.js ships its typings outside its package.json's reach: the used surface, typed here. */
@@ -86,85 +87,28 @@ describe('EPCIS export of a genealogy made in the app', () => {
     app = await createTestApp();
     qa = await app.userWith(['qa_manager'], 'qa.chen');
     prod = await app.userWith(['production'], 'prod.wu');
-    await app.ok(qa, 'catalog.materials.save', {
-      fields: {
-        code: 'WPC80',
-        nameZh: '浓缩乳清蛋白',
-        nameEn: 'Whey protein concentrate 80',
-        kind: 'ingredient',
-        defaultUnit: 'kg',
-      },
-    });
-    await app.ok(qa, 'catalog.materials.save', {
-      fields: { code: 'RAWMILK', nameZh: '生牛乳', nameEn: 'Raw cow milk', kind: 'raw_milk', defaultUnit: 'kg' },
-    });
-    await app.ok(qa, 'catalog.products.save', {
-      fields: {
-        code: 'MP-1',
-        nameZh: '全脂乳粉',
-        nameEn: 'Whole milk powder',
-        stage: 'other_dairy',
-        proteinBase: 'cow',
-        registrationNo: null,
-        shelfLifeDays: 540,
-        packSizes: ['800 g'],
-      },
-    });
-    const supplier = (code: string, kind: 'ingredient' | 'farm') =>
-      app.ok(qa, 'catalog.suppliers.save', {
-        fields: {
-          code,
-          name: `${code} Ltd`,
-          kind,
-          approvalStatus: 'approved',
-          approvedOn: null,
-          lastAuditOn: null,
-          nextAuditDue: null,
-          contact: null,
-          phone: null,
-        },
-      });
-    await supplier('SUP-W', 'ingredient');
-    await supplier('FARM-1', 'farm');
-    await app.ok(qa, 'catalog.customers.save', {
-      fields: { code: 'C001', name: '华北经销商', contact: '刘经理', phone: '13800000000', address: null },
-    });
-    await app.ok(qa, 'catalog.customers.save', {
-      fields: { code: 'C002', name: 'Shenyang Pharmacy Chain', contact: null, phone: null, address: null },
-    });
+    const qaM = app.member(qa);
+    const prodM = app.member(prod);
+    await plant.material(qaM, plant.MATERIALS.wpc80);
+    await plant.material(qaM, plant.MATERIALS.rawMilk);
+    await plant.product(qaM, { ...plant.PRODUCTS.wmp, code: 'MP-1', packSizes: ['800 g'] });
+    await plant.supplier(qaM, plant.plainSupplier('SUP-W', 'ingredient'));
+    await plant.supplier(qaM, plant.plainSupplier('FARM-1', 'farm'));
+    await plant.customer(qaM, plant.CUSTOMERS.c001);
+    await plant.customer(qaM, plant.CUSTOMERS.c002);
 
     const receiveWpc = () =>
-      app.ok(prod, 'lots.receive', {
-        kind: 'ingredient',
-        materialCode: 'WPC80',
-        supplierCode: 'SUP-W',
+      plant.receive(prodM, {
         supplierLot: 'W-2611-07',
         quantity: '1000.000',
-        unit: 'kg',
         containers: 40,
-        condition: 'intact',
         temperature: '18.5',
         expiryDate: '2099-12-31',
       });
-    codes.wpc = (await receiveWpc()).code;
-    codes.other = (await receiveWpc()).code; // received, never used: in no trace but its own
-    const tanker = await app.ok(prod, 'lots.receiveTanker', {
-      supplierCode: 'FARM-1',
-      farms: ['贺兰山牧场'],
-      vehicle: '宁A·12345',
-      compartments: [{ no: 1, seal: 'S-0001', sealIntact: true }],
-      quantity: '25000',
-      unit: 'kg',
-      temperature: '4.2',
-    });
-    codes.milk = tanker.code;
-    for (const c of [codes.wpc, codes.milk])
-      await app.ok(qa, 'lots.decide', {
-        code: c,
-        decision: 'accept',
-        reason: 'incoming inspection passed',
-        signature: sig('accepted'),
-      });
+    codes.wpc = await receiveWpc();
+    codes.other = await receiveWpc(); // received, never used: in no trace but its own
+    codes.milk = await plant.receiveTanker(prodM);
+    for (const c of [codes.wpc, codes.milk]) await plant.decide(qaM, c, 'accept', 'incoming inspection passed');
 
     // Base powder from milk and WPC (two WPC rows in kg and g: one input of 300.5 kg).
     const b1 = await app.ok(prod, 'batches.start', {
@@ -191,39 +135,33 @@ describe('EPCIS export of a genealogy made in the app', () => {
       ['fg1', '3200', '4000'],
       ['fg2', '1000', '1200'],
     ] as const) {
-      const b = await app.ok(prod, 'batches.start', {
-        line: 'Line 2',
-        outputKind: 'finished',
+      const b = await plant.makeLot(prodM, {
         itemCode: 'MP-1',
+        line: 'Line 2',
         unit: 'can',
+        inputs: [{ lot: codes.int, quantity: use }],
+        quantity: made,
       });
-      batches[key] = b.code;
-      codes[key] = b.output.code;
-      await app.ok(prod, 'batches.consume', { batchId: b.id, inputLot: codes.int, quantity: use, unit: 'kg' });
-      await app.ok(prod, 'batches.finish', { batchId: b.id, quantity: made });
-      await app.ok(qa, 'lots.decide', {
-        code: b.output.code,
-        decision: 'release',
-        reason: 'all results reviewed',
-        signature: sig('released'),
-      });
+      batches[key] = b.batchCode;
+      codes[key] = b.code;
+      await plant.decide(qaM, b.code, 'release', 'all results reviewed');
     }
 
     // Shipped today (the plant's date): recorded after the batches, so it sorts after them.
     const today = localDate(app.core.need().ledger.timeZone, Date.now());
-    await app.ok(prod, 'shipments.create', {
-      shipmentCode: 'SH-001',
-      customerCode: 'C001',
+    await plant.ship(prodM, {
+      code: 'SH-001',
+      customer: 'C001',
       date: today,
-      lines: [{ lotCode: codes.fg1, quantity: '1000', unit: 'can' }],
+      lines: [{ lot: codes.fg1, quantity: '1000', unit: 'can' }],
     });
-    await app.ok(prod, 'shipments.create', {
-      shipmentCode: 'SH-002',
-      customerCode: 'C002',
+    await plant.ship(prodM, {
+      code: 'SH-002',
+      customer: 'C002',
       date: today,
       lines: [
-        { lotCode: codes.fg1, quantity: '500', unit: 'can' },
-        { lotCode: codes.fg2, quantity: '200', unit: 'can' },
+        { lot: codes.fg1, quantity: '500', unit: 'can' },
+        { lot: codes.fg2, quantity: '200', unit: 'can' },
       ],
     });
 

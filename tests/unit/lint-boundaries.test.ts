@@ -125,9 +125,15 @@ describe('incident rules', () => {
   });
 
   it('reads are fine in a queries module, the ledger and the store', async () => {
-    const read = "export const sql = 'SELECT id FROM sample WHERE lot = ?';\n";
-    for (const file of ['src/main/samples/queries.ts', 'src/main/testing/queries/review.ts', 'src/main/ledger/x.ts', 'src/main/db/x.ts']) {
-      expect(await lint(file, read), file).toEqual([]);
+    // Each module reads a table of its own capability (another's is lotseal/reads' business, D-074, below).
+    const read = (table: string) => `export const sql = 'SELECT id FROM ${table} WHERE lot = ?';\n`;
+    for (const [file, table] of [
+      ['src/main/samples/queries.ts', 'sample'],
+      ['src/main/testing/queries/review.ts', 'test_result'],
+      ['src/main/ledger/x.ts', 'sample'],
+      ['src/main/db/x.ts', 'sample'],
+    ] as const) {
+      expect(await lint(file, read(table)), file).toEqual([]);
     }
   });
 
@@ -249,6 +255,48 @@ describe('the house: layers, front doors, SQL in queries modules (issue 21)', ()
     const code = "import { lotsHandlers } from '../lots/handlers';\nimport { LotsService } from '../lots';\nexport const x = [lotsHandlers, LotsService];\n";
     expect(await lint('src/main/app/handlers.ts', code)).toEqual([]);
     expect(await lint('src/main/cli/x.ts', code)).toEqual([]);
+  });
+
+  // D-074: no capability reads another's tables outside a declared read model (src/main/read-models.json).
+  const READS = 'lotseal/reads';
+  it("a queries module reading another capability's table fails, names the owner and the way out", async () => {
+    const messages = await lint(
+      'src/main/samples/queries.ts',
+      "import type { Db } from '../db/database';\nexport const q = (db: Db) => db.prepare('SELECT s.code, r.verdict FROM sample s JOIN test_result r ON r.sample_id = s.id');\n",
+    );
+    expect(messages.map((m) => m.ruleId)).toEqual([READS]);
+    expect(messages[0]?.message).toContain('The samples capability reads table `test_result`, which testing owns');
+    expect(messages[0]?.message).toContain('src/main/testing/index.ts');
+    expect(messages[0]?.message).toContain('src/main/read-models.json');
+  });
+
+  it("a template literal, a schema-qualified name and the signed store's own tables are caught too", async () => {
+    const tpl = await lint(
+      'src/main/environment/queries.ts',
+      "import type { Db } from '../db/database';\nexport const q = (db: Db, w: string) => db.prepare(`SELECT * FROM m.lot WHERE ${w}`);\n",
+    );
+    expect(tpl.map((m) => m.message).join('\n')).toContain('reads table `lot`, which lots owns');
+    const trail = await lint(
+      'src/main/testing/queries/audit.ts',
+      "import type { Db } from '../../db/database';\nexport const q = (db: Db) => db.prepare(\"SELECT 1 FROM audit_entry WHERE reason LIKE 'correction: %'\");\n",
+    );
+    expect(trail.map((m) => m.message).join('\n')).toContain('reads table `audit_entry`, which ledger owns');
+  });
+
+  it('its own tables, and a declared read model of exactly that module and table, pass', async () => {
+    const own =
+      "import type { Db } from '../db/database';\nexport const q = (db: Db) => db.prepare('SELECT * FROM sample s JOIN sample_event e ON e.sample_id = s.id');\n";
+    expect(await lint('src/main/samples/queries.ts', own)).toEqual([]);
+    // samples/queries.ts declares its read of `lot` (the retention worklist) ...
+    const declared =
+      "import type { Db } from '../db/database';\nexport const q = (db: Db) => db.prepare('SELECT * FROM lot l');\n";
+    expect(await lint('src/main/samples/queries.ts', declared)).toEqual([]);
+    // ... which does not let another module of the same capability read it.
+    const other = await lint(
+      'src/main/samples/queries/more.ts',
+      declared.replace("'../db/database'", "'../../db/database'"),
+    );
+    expect(other.map((m) => m.ruleId)).toEqual([READS]);
   });
 });
 

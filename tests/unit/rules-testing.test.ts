@@ -4,6 +4,7 @@
  * and rounded-value comparison, sampling plans, calculated items, lot completeness.
  */
 import fc from 'fast-check';
+import { testItem } from '../fixtures/plant';
 import { describe, expect, it } from 'vitest';
 import Decimal from 'decimal.js';
 import {
@@ -25,34 +26,10 @@ import {
   type CompletenessResult,
   type ComputedResult,
   type ReplicateRule,
-  type TestItem,
 } from '../../src/shared/rules';
 
-function item(over: Partial<TestItem> & { code: string }): TestItem {
-  return {
-    name_zh: over.code,
-    name_en: over.code,
-    group: 'macronutrients',
-    method_code: null,
-    unit: 'g',
-    basis: 'per_100g',
-    limit_form: 'report_only',
-    min: null,
-    max: null,
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: 2,
-    comparison: 'full_value',
-    formula: null,
-    required_for_release: true,
-    in_house_only: true,
-    ...over,
-  };
-}
+/** A plant item (tests/fixtures/plant), reported only per 100 g unless said otherwise. */
+const item = testItem;
 
 const brief = (r: ComputedResult): string => `${r.verdict} ${r.reason}`;
 

@@ -154,7 +154,8 @@ describe('spec packs: GB 10765 lists every item of reference-data.md §1.4', () 
       const i = item(GB10765, code);
       expect(i.group).toBe('optional');
       expect(i.required_for_release).toBe(true);
-      expect(i.note).toMatch(/when the product declares/);
+      expect(dev(i).note).toMatch(/when the product declares/);
+      expect(i.note).toMatch(/仅在产品标示添加时/);
     }
     // Choline became essential in 2021 (reference-data.md §1.2).
     expect(item(GB10765, 'choline').group).toBe('vitamins');
@@ -204,6 +205,13 @@ describe('spec packs: GB 10765 lists every item of reference-data.md §1.4', () 
   });
 });
 
+/** The developer provenance of an item (clause, source and note as the generator found them; never displayed). */
+function dev(i: SpecItem): { clause: string | null; source: string | null; note: string | null } {
+  const lines = (i.provenance ?? '').split('\n');
+  const field = (k: string): string | null => lines.find((l) => l.startsWith(`${k}: `))?.slice(k.length + 2) ?? null;
+  return { clause: field('clause'), source: field('source'), note: field('note') };
+}
+
 describe('spec packs: sources and verification', () => {
   const EU_OR_CODEX = /codex|stan\s*72|eu\s+directive|\bEU\b|2006\/141|pmc\.ncbi|nasx|nasem|european/i;
 
@@ -211,12 +219,13 @@ describe('spec packs: sources and verification', () => {
     for (const [id, doc] of packs) {
       for (const i of doc.items) {
         if (hasLimit(i)) {
-          expect(i.source, `${id} ${i.code}`).toMatch(/\S/);
+          expect(dev(i).source, `${id} ${i.code}`).toMatch(/\S/);
           expect(i.verification, `${id} ${i.code}`).not.toBe('missing');
         }
         if (i.verification === 'missing') {
           expect(hasLimit(i), `${id} ${i.code}`).toBe(false);
-          expect(i.note, `${id} ${i.code} must say what to enter`).toMatch(/official text/);
+          expect(dev(i).note, `${id} ${i.code} must say what to enter`).toMatch(/official text/);
+          expect(i.note, `${id} ${i.code} must say what to enter (for the QA manager)`).toMatch(/官方文本录入/);
         }
       }
     }
@@ -225,7 +234,8 @@ describe('spec packs: sources and verification', () => {
   it('cites no EU Directive or Codex figure as a source (nor in a note)', () => {
     for (const [id, doc] of packs) {
       for (const i of doc.items) {
-        expect(i.source ?? '', `${id} ${i.code} source`).not.toMatch(EU_OR_CODEX);
+        expect(dev(i).source ?? '', `${id} ${i.code} source`).not.toMatch(EU_OR_CODEX);
+        expect(dev(i).note ?? '', `${id} ${i.code} note`).not.toMatch(EU_OR_CODEX);
         expect(i.note ?? '', `${id} ${i.code} note`).not.toMatch(EU_OR_CODEX);
       }
     }
@@ -234,7 +244,7 @@ describe('spec packs: sources and verification', () => {
   it('does not copy GB 10765 values into GB 10766 or GB 10767', () => {
     for (const id of [GB10766, GB10767]) {
       for (const i of pack(id).items) {
-        expect(i.source ?? '', `${id} ${i.code}`).not.toMatch(/10765|Tonywsy/i);
+        expect(dev(i).source ?? '', `${id} ${i.code}`).not.toMatch(/10765|Tonywsy/i);
         if (['macronutrients', 'vitamins', 'minerals', 'optional', 'microbiology', 'other'].includes(i.group)) {
           // Only a row of that standard's own (GB 10767 energy) may carry a nutrient value.
           if (i.verification !== 'missing') expect(`${id} ${i.code}`).toBe(`${GB10767} energy`);
@@ -309,12 +319,13 @@ describe('spec packs: reporting rules, pathogen plans and missing release items 
     for (const code of ['cronobacter', 'salmonella']) {
       const i = item(GB10765, code);
       expect(i.verification).toBe('unverified');
-      expect(i.clause).toMatch(/^GB 29921-2021 表1/);
-      expect(i.source).toMatch(/GB 29921-2021/);
-      expect(i.note).toMatch(/Unverified draft/);
+      expect(dev(i).clause).toMatch(/^GB 29921-2021 表1/);
+      expect(dev(i).source).toMatch(/GB 29921-2021/);
+      expect(dev(i).note).toMatch(/Unverified draft/);
+      expect(i.origin).toEqual({ standard: 'GB 29921-2021', table: '表 1', row: i.name_zh });
       for (const id of [GB10766, GB10767]) {
         expect(item(id, code).verification, `${id} ${code}`).toBe('missing');
-        expect(item(id, code).clause, `${id} ${code}`).toMatch(/^GB 29921-2021 表1/);
+        expect(dev(item(id, code)).clause, `${id} ${code}`).toMatch(/^GB 29921-2021 表1/);
         expect(item(id, code).n, `${id} ${code}`).toBeNull();
       }
     }
@@ -328,8 +339,44 @@ describe('spec packs: reporting rules, pathogen plans and missing release items 
       for (const code of ['lauric_myristic', 'trans_fatty_acids', 'erucic_acid', 'lactose_share']) {
         const i = item(id, code);
         expect([i.verification, i.min, i.max], `${id} ${code}`).toEqual(['missing', null, null]);
-        expect(i.note, `${id} ${code}`).toMatch(/2010 edition/);
+        expect(dev(i).note, `${id} ${code}`).toMatch(/2010 edition/);
       }
+  });
+});
+
+describe('spec packs: what a QA manager reads (issue 22 §4)', () => {
+  /** Developer provenance: files, links, the generator, reference tags. */
+  const DEVELOPER = /scripts\/|build-spec-packs|reference-data|spec-items|\.json|https?:|github|Tonywsy|\[S2?\]|\[U\]|§/i;
+
+  it('shows no developer note, file reference or link in any displayed field', () => {
+    for (const [id, doc] of packs) {
+      expect(doc.version_note ?? '', id).not.toMatch(DEVELOPER);
+      expect(doc.version_note ?? '', id).toMatch(/官方标准文本/);
+      expect(doc.provenance ?? '', id).toMatch(/build-spec-packs/);
+      for (const i of doc.items) {
+        for (const f of ['note', 'source', 'clause'] as const)
+          expect(i[f] ?? '', `${id} ${i.code} ${f}`).not.toMatch(DEVELOPER);
+        if (i.note) expect(i.note, `${id} ${i.code} note in Chinese`).toMatch(/[\u4e00-\u9fff]/);
+      }
+    }
+  });
+
+  it('gives every value its standard, table (where it has one) and row', () => {
+    for (const [id, doc] of packs) {
+      for (const i of doc.items) {
+        expect(i.origin, `${id} ${i.code}`).toBeTruthy();
+        expect(i.origin!.row, `${id} ${i.code}`).toBe(i.name_zh);
+        expect(i.origin!.standard, `${id} ${i.code}`).toMatch(/^GB /);
+        if (i.origin!.table !== null) expect(i.origin!.table, `${id} ${i.code}`).toMatch(/^表 \d+$/);
+      }
+    }
+    // The third-party extraction's tables of GB 10765-2021 (T1–T4), as 表 1–表 4.
+    expect(item(GB10765, 'protein').origin).toEqual({ standard: 'GB 10765-2021', table: '表 1', row: '蛋白质' });
+    expect(item(GB10765, 'vit_a').origin?.table).toBe('表 2');
+    expect(item(GB10765, 'fe').origin?.table).toBe('表 3');
+    expect(item(GB10765, 'dha').origin?.table).toBe('表 4');
+    // A table inferred from the layout says so.
+    expect(item(GB10766, 'protein').note).toMatch(/表号按同类表格结构推定/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TestItem } from '../../src/shared/rules';
+import { testItem } from '../fixtures/plant/items';
 import {
   inputCount,
   liveCompute,
@@ -9,31 +10,9 @@ import {
   type LiveRow,
 } from '../../src/renderer/src/features/testing/live-compute';
 
-function item(p: Partial<TestItem> & Pick<TestItem, 'code'>): TestItem {
-  return {
-    name_zh: p.code,
-    name_en: p.code,
-    group: 'macronutrients',
-    method_code: null,
-    unit: 'g/100 g',
-    basis: 'per_100g',
-    limit_form: 'report_only',
-    min: null,
-    max: null,
-    target: null,
-    lod: null,
-    n: null,
-    c: null,
-    m: null,
-    big_m: null,
-    precision: 1,
-    comparison: 'full_value',
-    formula: null,
-    required_for_release: true,
-    in_house_only: true,
-    ...p,
-  };
-}
+/** A plant item (tests/fixtures/plant) in g/100 g, one decimal. */
+const item = (p: Partial<TestItem> & Pick<TestItem, 'code'>): TestItem =>
+  testItem({ unit: 'g/100 g', precision: 1, ...p });
 
 function row(i: TestItem, replicates: string[] = [], unitValues: string[] = [], status = 'pending'): LiveRow {
   return { id: i.code, itemCode: i.code, status, calculated: !!i.formula, item: i, replicates, unitValues };

@@ -3,6 +3,7 @@ import type { AppCore } from './core';
 import { systemHandlers } from './system-handlers';
 import { ledgerHandlers } from './ledger-handlers';
 import { trustHandlers } from './trust-handlers';
+import { homeHandlers } from './home-handlers';
 import { identityHandlers } from '../identity/handlers';
 import { lotsHandlers } from '../lots/handlers';
 import { traceHandlers } from '../trace/handlers';
@@ -125,6 +126,22 @@ export function buildHandlers(core: AppCore): HandlerTable {
       skewMs: () => core.need().settings.get().clockSkewMinutes * 60_000,
       anchorFile: (id) => core.anchors.file(id),
     })),
+    ...homeHandlers(() => {
+      const s = core.need();
+      return {
+        testing: s.testing,
+        disposition: s.disposition,
+        instruments: s.instruments,
+        lots: s.lots,
+        samples: s.samples,
+        drills: s.drills,
+        catalog: s.catalog,
+        specs: s.specs,
+        identity: s.identity,
+        ledger: () => core.ledgerState(),
+        now: core.clock,
+      };
+    }),
     ...workstationHandlers(() => ({
       dataDir: core.dataDir,
       hostKind: core.hostKind,

@@ -8,7 +8,7 @@ import { auditEntryDetail, queryAudit } from '../ledger/audit-queries';
 import { backupDatabase, restoreDatabase } from '../ledger/backup';
 import { E } from '../ledger/entities';
 import { systemActor, type Actor } from '../ledger/ledger';
-import { verificationRuns } from '../ledger/verification-runs';
+import { asRun, verificationRuns } from '../ledger/verification-runs';
 import { verifyFile } from '../ledger/verify-runner';
 import type { AppCore } from './core';
 
@@ -95,9 +95,10 @@ export function ledgerHandlers(
       const svc = core.need();
       const u = await callSigner(svc.identity, ctx, signature, 'finding_reviewed');
       svc.ledger.write(actorOf(u), (w) => {
-        const run = w.get(E.verificationRun, runId);
-        if (!run) fail('not_found', { entity: 'verification_run', id: runId });
-        if (run['review_status'] !== 'open') fail('conflict', { id: runId }, 'errors.nothing_to_review');
+        const found = w.get(E.verificationRun, runId);
+        if (!found) fail('not_found', { entity: 'verification_run', id: runId });
+        const run = asRun(found);
+        if (run.review_status !== 'open') fail('conflict', { id: runId }, 'errors.nothing_to_review');
         w.update(E.verificationRun, runId, { review_status: 'reviewed' }, { reason: explanation });
         svc.identity.sign(
           w,

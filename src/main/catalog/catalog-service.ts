@@ -1,7 +1,7 @@
 import { fail } from '../../shared/contract/errors';
 import type { Row } from '../ledger/entities';
 import type { Actor, Ledger } from '../ledger/ledger';
-import { catalogQueries, type CatalogQueries } from './queries';
+import { asSubject, catalogQueries, type CatalogQueries } from './queries';
 import { kindSpec, toRow, toView, type CatalogKind, type CatalogView, type FieldsOf } from './views';
 
 export { kinds, type CatalogKind, type CatalogView } from './views';
@@ -64,7 +64,7 @@ export class CatalogService {
       }
       const before = w.get(k.def, input.id);
       if (!before) fail('not_found', { entity: k.def.name, id: input.id });
-      if (before['code'] !== fields.code) {
+      if (asSubject(before).code !== fields.code) {
         fail('invalid_input', { field: 'code', issues: [{ path: 'fields.code', code: 'custom', message: 'code_immutable' }] }, 'errors.code_immutable');
       }
       if (!input.reason) fail('invalid_input', { field: 'reason', issues: [{ path: 'reason', code: 'custom', message: 'reason_required' }] }, 'errors.reason_required');

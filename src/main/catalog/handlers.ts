@@ -27,6 +27,8 @@ export function catalogHandlers(use: () => CatalogHandlerDeps): HandlersOf<'cata
     'catalog.customers.save': (i, ctx) => cat().save(actorOf(ctx), 'customers', i),
     'catalog.methods.list': list('methods'),
     'catalog.methods.save': (i, ctx) => cat().save(actorOf(ctx), 'methods', i),
+    'catalog.lines.list': list('lines'),
+    'catalog.lines.save': (i, ctx) => cat().save(actorOf(ctx), 'lines', i),
 
     'specs.list': (i) => specs().list(i),
     'specs.get': ({ versionId }) => specs().view(versionId),
@@ -49,6 +51,12 @@ export function catalogHandlers(use: () => CatalogHandlerDeps): HandlersOf<'cata
       expectMeaning(signature.meaning, 'approved');
       const d = use();
       await d.specs.approve(actorOf(ctx).id, versionId, signature, d.clock());
+      return d.specs.view(versionId);
+    },
+    'specs.confirmTable': async ({ versionId, standard, table, itemIds, signature }, ctx) => {
+      expectMeaning(signature.meaning, 'values_confirmed');
+      const d = use();
+      await d.specs.tables.confirm(actorOf(ctx).id, { versionId, standard, table, itemIds, comment: signature.comment }, signature.password);
       return d.specs.view(versionId);
     },
     'specs.diff': ({ fromVersionId, toVersionId }) => specs().diff(fromVersionId, toVersionId),

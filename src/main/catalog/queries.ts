@@ -65,7 +65,25 @@ export type SpecItemRow = Row & {
   confirmed_by: string | null;
   confirmed_at: number | null;
   reporting: string | null;
+  /** JSON `{ standard, table, row }` (migration 0018), or null. */
+  origin: string | null;
 };
+
+/** One table confirmed at once against the official text (migration 0018). */
+export interface SpecTableConfirmationRow {
+  id: string;
+  version_id: string;
+  standard: string;
+  edition: string;
+  table_no: string;
+  item_count: number;
+  /** JSON: the values compared. */
+  items: string;
+  values_hash: string;
+  statement: string;
+  confirmed_by: string;
+  confirmed_at: number;
+}
 
 /** Records read through the ledger (`w.get(C.…)`) as what they are: the one narrowing, at the edge. */
 export function asSpec(row: Row): SpecRow {
@@ -125,6 +143,10 @@ export function catalogQueries(db: Db) {
     db,
     'SELECT * FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position, code',
   );
+  const tableConfirmations = lazy<[string], SpecTableConfirmationRow>(
+    db,
+    'SELECT * FROM spec_table_confirmation WHERE version_id = ? AND retired = 0 ORDER BY confirmed_at, rowid',
+  );
   const itemsByPosition = lazy<[string], SpecItemRow>(
     db,
     'SELECT * FROM spec_item WHERE version_id = ? AND retired = 0 ORDER BY position',
@@ -160,6 +182,8 @@ export function catalogQueries(db: Db) {
   return {
     /** A version's items, by position then code. */
     items: (versionId: string): SpecItemRow[] => itemsByPositionCode().all(versionId),
+    /** The tables of a version confirmed against the official text, oldest first (migration 0018). */
+    tableConfirmations: (versionId: string): SpecTableConfirmationRow[] => tableConfirmations().all(versionId),
     /** A version's items, by position. */
     itemsByPosition: (versionId: string): SpecItemRow[] => itemsByPosition().all(versionId),
     specifications(f: { subjectKind?: string | undefined; subjectId?: string | undefined }): SpecRow[] {

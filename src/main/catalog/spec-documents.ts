@@ -51,6 +51,8 @@ export function itemFromRow(row: Row): SpecItem {
     note: r.note ?? null,
     // Only when set: an item without a reporting rule keeps the content (and hash) it had before migration 0014.
     ...(typeof r.reporting === 'string' && r.reporting ? { reporting: JSON.parse(r.reporting) as SpecItem['reporting'] } : {}),
+    // Likewise only when set (migration 0018).
+    ...(typeof r.origin === 'string' && r.origin ? { origin: JSON.parse(r.origin) as SpecItem['origin'] } : {}),
   };
 }
 
@@ -61,6 +63,7 @@ export function itemToRow(i: SpecItem): Record<string, Value> {
     out[f === 'group' ? 'item_group' : f] = typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? null);
   }
   out['reporting'] = i.reporting ? JSON.stringify(i.reporting) : null;
+  out['origin'] = i.origin ? JSON.stringify(i.origin) : null;
   return out;
 }
 

@@ -21,6 +21,7 @@ import {
 } from './queries';
 import { itemFromRow, itemToRow, parseSpecDocument, specDiff, specDocumentOf, SpecPacks, type SpecPackInfo } from './spec-documents';
 import { imfStages, specProblems } from './spec-rules';
+import { SpecTableConfirmations } from './spec-tables';
 
 function today(now: number): string {
   return new Date(now).toISOString().slice(0, 10);
@@ -33,6 +34,8 @@ function today(now: number): string {
 export class SpecService {
   private readonly q: CatalogQueries;
   private readonly packFiles: SpecPacks;
+  /** Whole tables confirmed against the official text with one signature (spec-tables.ts). */
+  readonly tables: SpecTableConfirmations;
 
   constructor(
     private readonly ledger: Ledger,
@@ -41,6 +44,7 @@ export class SpecService {
   ) {
     this.q = catalogQueries(ledger.db);
     this.packFiles = new SpecPacks(resourcesDir);
+    this.tables = new SpecTableConfirmations(ledger, identity, this.q);
   }
 
   // ------------------------------------------------------------------ reading
@@ -119,6 +123,7 @@ export class SpecService {
         .flatMap((r) => (r.verification === 'missing' || r.verification === 'unverified' ? [{ itemId: r.id, code: r.code, verification: r.verification }] : [])),
       problems,
       signatures: this.identity.signaturesFor('spec_version', v.id).map(sigView),
+      tables: this.tables.tables(v.id),
     };
   }
 
@@ -244,7 +249,8 @@ export class SpecService {
         effective_from: null,
         based_on: null,
         source: input.from.kind === 'pack' ? `pack:${input.from.packId}` : input.from.kind === 'document' ? 'import' : 'manual',
-        change_note: doc?.version_note ?? null,
+        // A pack's version note is for developers (it stays in the pack file): the screen says what a pack is.
+        change_note: input.from.kind === 'pack' ? null : (doc?.version_note ?? null),
         content_hash: null,
         approved_at: null,
         superseded_at: null,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   customerFields,
+  lineFields,
   materialFields,
   methodFields,
   productFields,
@@ -72,6 +73,13 @@ const methodColumns = {
   loq: 'loq',
   inHouse: 'in_house',
 } as const satisfies ColumnsOf<typeof methodFields>;
+const lineColumns = {
+  code: 'code',
+  nameZh: 'name_zh',
+  nameEn: 'name_en',
+  site: 'site',
+  active: 'active',
+} as const satisfies ColumnsOf<typeof lineFields>;
 
 export const kinds = {
   products: {
@@ -91,6 +99,7 @@ export const kinds = {
     booleans: ['inHouse'],
     search: ['code', 'title_zh', 'title_en', 'analyte'],
   },
+  lines: { def: C.productionLine, fields: lineFields, columns: lineColumns, booleans: ['active'], search: ['code', 'name_zh', 'name_en', 'site'] },
 } satisfies Record<string, KindSpec<z.ZodObject>>;
 export type CatalogKind = keyof typeof kinds;
 

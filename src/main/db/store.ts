@@ -63,6 +63,7 @@ function applyMigrations(ledger: Ledger, pending: Migration[]): void {
     for (const m of pending) {
       ledger.db.exec(m.sql);
       w.create(E.migration, { name: m.name, sha256: migrationHash(m), applied_at: w.at }, { id: m.id });
+      m.backfill?.(w, ledger.db);
     }
   });
 }

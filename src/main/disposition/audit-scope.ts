@@ -7,8 +7,11 @@ import { displayContent } from '../ledger/audit-queries';
 import type { Row } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';
 import type { LotControls, LotRow } from '../lots';
+import { noKeys } from '../../shared/rules/audit-exceptions';
+import { correctionReads } from '../ledger/corrections';
+import { auditFacts, correctedSeqs, lotAuditSummary, type LotAuditSummary } from './audit-summary';
 import { DP } from './entities';
-import type { DispositionQueries, EntryRow } from './queries/statements';
+import { accountFactsOf, type AccountFacts, type DispositionQueries, type EntryRow } from './queries/statements';
 
 type ScopeEntry = z.infer<typeof auditScopeEntrySchema>;
 
@@ -24,19 +27,19 @@ export interface ScopeRef {
 
 /** The entries of user records that change the account (not sign-ins, failed attempts or one's own password). */
 function accountChanges(rows: EntryRow[]): EntryRow[] {
-  const last = new Map<string, Record<string, unknown>>();
+  const last = new Map<string, AccountFacts>();
   const out: EntryRow[] = [];
   for (const r of [...rows].sort((a, b) => a.seq - b.seq)) {
-    const c = JSON.parse(r.content) as Record<string, unknown>;
+    const c = accountFactsOf(r.content);
     const p = last.get(r.entity_id);
     last.set(r.entity_id, c);
     const changed =
       !p ||
       r.action !== 'update' ||
-      JSON.stringify(p['roles']) !== JSON.stringify(c['roles']) ||
-      p['status'] !== c['status'] ||
-      p['printed_name'] !== c['printed_name'] ||
-      (p['must_change_password'] !== 1 && c['must_change_password'] === 1);
+      p.roles !== c.roles ||
+      p.status !== c.status ||
+      p.printed_name !== c.printed_name ||
+      (p.must_change_password !== 1 && c.must_change_password === 1);
     if (changed) out.push(r);
   }
   return out;
@@ -53,7 +56,11 @@ export class LotAuditScope {
     private readonly identity: IdentityService,
     private readonly controls: LotControls,
     private readonly lot: (code: string) => LotRow,
-  ) {}
+  ) {
+    this.corrections = correctionReads(ledger.db);
+  }
+
+  private readonly corrections: ReturnType<typeof correctionReads>;
 
   /**
    * Every record that bears on a lot's story (issue 11 §3, issue 19 §10): the lot, its samples
@@ -161,6 +168,8 @@ export class LotAuditScope {
     const through = review?.through_seq ?? 0;
     const rows = this.scopeEntries(lot);
     const decisions = this.decisionSeqs(lot);
+    // Business keys (lot, sample, item) instead of record ids, for the reviewer (issue 22 §5).
+    const keys = new Map(auditFacts(rows, correctedSeqs(rows, this.corrections)).map((f) => [f.seq, f.keys]));
     const prev = new Map<string, Record<string, unknown>>();
     const entries: ScopeEntry[] = [];
     const text = (v: unknown): string | null =>
@@ -195,6 +204,7 @@ export class LotAuditScope {
         reason: r.reason,
         changes,
         unreviewed,
+        keys: keys.get(r.seq) ?? noKeys,
       });
     }
     return {
@@ -205,10 +215,20 @@ export class LotAuditScope {
             reviewedBy: review.reviewed_by,
             reviewedAt: new Date(review.reviewed_at).toISOString(),
             comment: review.comment,
+            summaryHash: review.summary_hash ?? null,
           }
         : null,
       headSeq: this.ledger.head().seq,
     };
+  }
+
+  /** The summary of exceptions among the entries not yet reviewed (audit-summary.ts, issue 22 §5). */
+  summary(lotCode: string): LotAuditSummary {
+    const lot = this.lot(lotCode);
+    const through = this.q.lastAuditReview(lotCode)?.through_seq ?? 0;
+    const open = new Set(this.toReview(lot).filter((s) => s > through));
+    const rows = this.scopeEntries(lot);
+    return lotAuditSummary(lotCode, rows, open, correctedSeqs(rows, this.corrections));
   }
 
   async auditReview(
@@ -218,6 +238,7 @@ export class LotAuditScope {
     comment: string,
     password: string,
     meaning: SignatureMeaning,
+    summaryHash?: string,
   ): Promise<{ ok: true }> {
     if (meaning !== 'audit_reviewed')
       fail(
@@ -233,11 +254,20 @@ export class LotAuditScope {
       if (throughSeq > this.ledger.head().seq) fail('invalid_input', { field: 'throughSeq' }, 'errors.seq_beyond_head');
       return seqs.length;
     };
+    // The reviewer signs for the summary on the screen: a changed summary is refused.
+    const summaryRead = (): LotAuditSummary => {
+      const s = this.summary(lotCode);
+      if (summaryHash !== undefined && s.hash !== summaryHash)
+        fail('conflict', { lot: lotCode }, 'errors.audit_summary_stale');
+      return s;
+    };
     check(this.lot(lotCode));
+    summaryRead();
     const signer = await this.identity.authenticateSigner(signerId, password);
     this.ledger.write(actorOf(signer), (w) => {
       // Again under the write lock: an entry committed during the password check is not covered.
       const entries = check(this.lot(lotCode));
+      const summary = summaryRead();
       const r = w.create(DP.auditReview, {
         lot_code: lotCode,
         through_seq: throughSeq,
@@ -245,6 +275,9 @@ export class LotAuditScope {
         comment,
         reviewed_by: signer.id,
         reviewed_at: w.at,
+        // What the signature attests: the summary read, by its hash and counts (migration 0018).
+        summary_hash: summary.hash,
+        summary_counts: JSON.stringify({ entries: summary.entries, ...summary.counts }),
       });
       this.identity.sign(w, signer, { def: DP.auditReview, id: r.id }, { meaning: 'audit_reviewed', comment });
     });

@@ -60,11 +60,11 @@ export class CoaService {
   /** The data a certificate of analysis prints, from the records. */
   coaData(lotCode: string, issuedBy: string): CoaData {
     const lot = this.disposition.lot(lotCode);
-    if (lot['kind'] !== 'finished' || lot['status'] !== 'released')
-      fail('conflict', { lot: lotCode, status: lot['status'] }, 'errors.coa_needs_release');
+    if (lot.kind !== 'finished' || lot.status !== 'released')
+      fail('conflict', { lot: lotCode, status: lot.status }, 'errors.coa_needs_release');
     const q = this.disposition.q;
     const facts = this.disposition.facts(lotCode);
-    if (facts.scope !== 'produced') fail('conflict', { lot: lotCode, status: lot['status'] }, 'errors.coa_needs_release');
+    if (facts.scope !== 'produced') fail('conflict', { lot: lotCode, status: lot.status }, 'errors.coa_needs_release');
     const c = facts.completeness;
     const p = q.product(facts.lot.itemCode);
     const standard = c.spec ? q.specStandard(c.spec.versionId) : null;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Readiness, forwardSchema } from '../../shared/contract/channels/disposition';
+import type { AuditSummaryView, Readiness, forwardSchema } from '../../shared/contract/channels/disposition';
 import { AppErrorException, appError, fail, type AppError } from '../../shared/contract/errors';
 import { QuantityDecimal } from '../../shared/domain/units';
 import { permissionsOf, type Role, type SignatureMeaning } from '../../shared/domain/roles';
@@ -14,7 +14,7 @@ import { actorOf, type IdentityService } from '../identity';
 import type { SettingsService } from '../identity';
 import { imfStages } from '../catalog';
 import type { Ledger } from '../ledger/ledger';
-import { L } from '../lots';
+import { asLot, L } from '../lots';
 import type { TestingService } from '../testing';
 import type { SamplesService } from '../samples';
 import type { EnvService } from '../environment';
@@ -111,8 +111,15 @@ export class DispositionService {
     comment: string,
     password: string,
     meaning: SignatureMeaning,
+    summaryHash?: string,
   ): Promise<{ ok: true }> {
-    return this.audit.auditReview(signerId, lotCode, throughSeq, comment, password, meaning);
+    return this.audit.auditReview(signerId, lotCode, throughSeq, comment, password, meaning, summaryHash);
+  }
+
+  /** The summary of exceptions of the lot's audit trail not yet reviewed (issue 22 §5). */
+  auditSummary(lotCode: string): AuditSummaryView {
+    const s = this.audit.summary(lotCode);
+    return { ...s, exceptions: s.exceptions.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) };
   }
 
   // ------------------------------------------------------------------ readiness
@@ -211,7 +218,7 @@ export class DispositionService {
     const imf = this.isImf(lot);
     const facts = imf && !lot.retired ? gatherReadinessFacts(this.q, this.sources, lot) : null;
     // A produced lot is released only once made: its batch completed and a quantity above zero (issue 19 §4).
-    if (lot['kind'] === 'finished' || lot['kind'] === 'intermediate') {
+    if (lot.kind === 'finished' || lot.kind === 'intermediate') {
       const p = productionLine(facts?.scope === 'produced' ? facts : productionFacts(this.q, lot));
       if (!p.ok) return appError('conflict', { lot: lotCode, ...p.details }, 'errors.lot_not_produced');
     }
@@ -243,7 +250,7 @@ export class DispositionService {
         'errors.lot_not_ready',
       );
     }
-    return appError('conflict', { lot: lotCode, status: lot['status'], decision }, 'errors.lot_decision_not_allowed');
+    return appError('conflict', { lot: lotCode, status: lot.status, decision }, 'errors.lot_decision_not_allowed');
   }
 
   /**
@@ -291,8 +298,8 @@ export class DispositionService {
     const held: string[] = [];
     let forward: Forward | null = null;
     this.ledger.write(actorOf(signer), (w) => {
-      const cur = w.get(L.lot, lot.id)!;
-      if (cur['status'] !== lot['status']) fail('conflict', { lot: lotCode }, 'errors.stale_record');
+      const cur = asLot(w.get(L.lot, lot.id)!);
+      if (cur.status !== lot.status) fail('conflict', { lot: lotCode }, 'errors.stale_record');
       // Again under the write lock: a result submitted, an alert raised or a recall opened
       // during the password check refuses the decision.
       const now = this.decisionProblem(lotCode, decision);

@@ -8,7 +8,7 @@ import type { DispositionService } from './disposition-service';
 export interface DispositionHandlerDeps {
   disposition: Pick<
     DispositionService,
-    'queue' | 'readiness' | 'auditEntries' | 'auditReview' | 'forward' | 'decide'
+    'queue' | 'readiness' | 'auditEntries' | 'auditReview' | 'auditSummary' | 'forward' | 'decide'
   >;
   coa: Pick<CoaService, 'issueCoa' | 'dossier'>;
   /** A signature as every screen shows it. */
@@ -20,8 +20,9 @@ export function dispositionHandlers(use: () => DispositionHandlerDeps): Handlers
     'disposition.queue': ({ limit }) => use().disposition.queue(limit),
     'disposition.readiness': ({ lotCode }) => use().disposition.readiness(lotCode),
     'disposition.auditEntries': ({ lotCode, onlyUnreviewed }) => use().disposition.auditEntries(lotCode, onlyUnreviewed),
-    'disposition.auditReview': ({ lotCode, throughSeq, comment, signature }, ctx) =>
-      use().disposition.auditReview(actorOf(ctx).id, lotCode, throughSeq, comment, signature.password, signature.meaning),
+    'disposition.auditReview': ({ lotCode, throughSeq, comment, signature, summaryHash }, ctx) =>
+      use().disposition.auditReview(actorOf(ctx).id, lotCode, throughSeq, comment, signature.password, signature.meaning, summaryHash),
+    'disposition.auditSummary': ({ lotCode }) => use().disposition.auditSummary(lotCode),
     'disposition.forward': ({ lotCode }) => use().disposition.forward(lotCode),
     'disposition.decide': async ({ lotCode, decision, reason, propagate, signature }, ctx) => {
       const d = use();

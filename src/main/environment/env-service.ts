@@ -9,7 +9,7 @@ import type { Row } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
 import { L } from '../lots';
 import { localDate, nextSequencedCode } from '../lots';
-import { S } from '../samples';
+import { asSchedule, S } from '../samples';
 import { addDays } from '../samples';
 import { EV } from './entities';
 import {
@@ -74,14 +74,18 @@ export class EnvService {
   }
 
   /** Called by testing, inside the submitting transaction, for a positive swab result. */
-  raise(w: LedgerWriter, result: Row, sample: Row): void {
-    const siteId = sample['site_id'];
-    if (typeof siteId !== 'string' || !siteId) return;
-    const target = String(result['item_code']);
+  raise(
+    w: LedgerWriter,
+    result: { id: string; item_code: string },
+    sample: { code: string; site_id: string | null; taken_at: number },
+  ): void {
+    const siteId = sample.site_id;
+    if (!siteId) return;
+    const target = result.item_code;
     // One open alert per site and target: a second positive adds to it.
     if (this.q.openAlertAt(siteId, target)) return;
     const site = this.q.site(siteId);
-    const takenAt = Number(sample['taken_at']);
+    const takenAt = sample.taken_at;
     const since = this.lastNegative(siteId, takenAt);
     const tz = this.ledger.timeZone;
     const today = localDate(tz, w.at);
@@ -110,7 +114,7 @@ export class EnvService {
     w.create(EV.alert, {
       code,
       site_id: siteId,
-      sample_code: sample['code'] ?? null,
+      sample_code: sample.code,
       result_id: result.id,
       target,
       zone: site.zone ?? null,
@@ -255,13 +259,14 @@ export class EnvService {
     const c = this.closure(a);
     const swabs = c.swabs.map((x) => ({ code: x.code, takenAt: new Date(x.takenAt).toISOString(), result: x.result }));
     const followUps = a.follow_ups.map((f) => {
-      const s = this.ledger.get(S.siteSchedule, f.scheduleId);
+      const found = this.ledger.get(S.siteSchedule, f.scheduleId);
+      const s = found && asSchedule(found);
       return {
         scheduleId: f.scheduleId,
         siteCode: f.siteCode,
         kind: f.kind,
-        nextDue: typeof s?.['next_due'] === 'string' ? s['next_due'] : '',
-        active: s?.['active'] === 1,
+        nextDue: s?.next_due ?? '',
+        active: s?.active === 1,
       };
     });
     return { alert: this.view(a), lots, followUps, swabs };
@@ -352,7 +357,7 @@ export class EnvService {
       const lots = this.lotsAtRisk(a);
       for (const f of a.follow_ups) {
         const s = w.get(S.siteSchedule, f.scheduleId);
-        if (s && s['active'] === 1)
+        if (s && asSchedule(s).active === 1)
           w.update(S.siteSchedule, f.scheduleId, { active: 0 }, { reason: `${code} closed: ${reason}` });
       }
       const row = w.update(

@@ -98,6 +98,11 @@ export const FINDING_TEXT: ReadonlyArray<readonly [kind: string, zh: string, en:
     '审计追踪的只增不改保护（触发器）被移除',
     'the append-only protection of the audit trail was removed',
   ],
+  [
+    'correction_mismatch',
+    '更正记录与其所指的审计条目不符（被更正的条目、原始条目、更正的字段或所在事务）',
+    'a correction record does not match the audit entries it names (the corrected entry, the original, the fields, or its transaction)',
+  ],
 ];
 
 export const EVIDENCE_FILES: ReadonlyArray<readonly [path: string, zh: string, en: string]> = [

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SerialPort } from 'serialport';
+import { serialPort } from './serial-port';
 import type { Driver, FramedLine, Framer, Parsed, SerialSettings } from './drivers/types';
 
 /**
@@ -62,6 +63,11 @@ export class InstrumentError extends Error {
 }
 
 const RECONNECT_MS = 2000;
+/**
+ * An open that has not called back by then is given up and retried (D-070): opening a tty is
+ * immediate, but a stuck open must not leave the connection in 'connecting' with no retry.
+ */
+const OPEN_GIVE_UP_MS = 15_000;
 
 function parityOf(p: SerialSettings['parity']): 'none' | 'odd' | 'even' {
   return p;
@@ -180,7 +186,7 @@ export class ConnectionManager {
     }
     c.portPath = path;
     const s = c.target.settings;
-    const port = new SerialPort({
+    const port = serialPort({
       path,
       baudRate: s.baudRate,
       dataBits: s.dataBits,
@@ -191,17 +197,39 @@ export class ConnectionManager {
       xoff: s.flowControl === 'xonxoff',
       autoOpen: false,
     });
-    await new Promise<void>((resolve, reject) =>
-      port.open((err) => (err ? reject(new InstrumentError('port_error', err.message, { path })) : resolve())),
-    ).catch((e: unknown) => {
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const giveUp = setTimeout(() => {
+        settled = true;
+        reject(new InstrumentError('port_error', `the port did not open within ${OPEN_GIVE_UP_MS} ms`, { path }));
+      }, OPEN_GIVE_UP_MS);
+      giveUp.unref?.();
+      port.open((err) => {
+        clearTimeout(giveUp);
+        if (settled) {
+          // Opened (or failed) after it was given up: a later attempt owns the port now.
+          if (!err) port.close(() => undefined);
+          return;
+        }
+        settled = true;
+        if (err) reject(new InstrumentError('port_error', err.message, { path }));
+        else resolve();
+      });
+    }).catch((e: unknown) => {
       this.setState(c, 'error', (e as Error).message);
       this.scheduleRetry(c);
       throw e;
     });
+    if (!c.wanted || this.conns.get(c.target.id) !== c) {
+      // Disconnected or replaced while the port was opening.
+      port.on('error', () => undefined);
+      await new Promise<void>((resolve) => port.close(() => resolve()));
+      throw new InstrumentError('not_connected', 'disconnected');
+    }
     c.port = port;
     c.framer.reset();
     port.on('data', (chunk: Buffer) => this.onData(c, chunk));
-    port.on('close', () => this.onLost(c, 'port closed'));
+    port.on('close', (err: Error | null) => this.onLost(c, err ? `port closed (${err.message})` : 'port closed'));
     port.on('error', (err: Error) => this.onLost(c, err.message));
     // Identity check where the protocol allows it (issue 10 §4).
     const ask = c.target.driver.requestSerial();
@@ -228,6 +256,9 @@ export class ConnectionManager {
         }
       } catch (e) {
         if (e instanceof InstrumentError && e.code === 'wrong_serial') throw e;
+        // The port went away during the check: onLost has said so and scheduled the retry;
+        // this attempt is over (claiming 'connected' here would stop the retries, D-070).
+        if (c.port !== port) throw e;
         // No answer to the serial request: the instrument may not support it; say so.
         this.setState(c, 'connected', 'serial number not confirmed');
         return;
@@ -274,6 +305,8 @@ export class ConnectionManager {
   private onLost(c: Connection, why: string): void {
     if (c.port) {
       c.port.removeAllListeners();
+      // A late 'error' from the lost port must not be an unhandled event.
+      c.port.on('error', () => undefined);
       c.port = null;
     }
     if (c.pending) {

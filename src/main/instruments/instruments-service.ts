@@ -48,6 +48,7 @@ export class InstrumentsService {
   readonly row = (id: string) => this.registry.row(id);
   readonly lock = (...a: Parameters<InstrumentRegistry['lock']>) => this.registry.lock(...a);
   readonly list = (includeInactive: boolean) => this.registry.list(includeInactive);
+  readonly overdueChecks = (withinDays: number) => this.registry.overdueChecks(withinDays);
   readonly get = (id: string) => this.registry.get(id);
   readonly save = (...a: Parameters<InstrumentRegistry['save']>) => this.registry.save(...a);
   readonly connect = (id: string) => this.registry.connect(id);

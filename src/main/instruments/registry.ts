@@ -1,10 +1,12 @@
 import type { z } from 'zod';
 import type { InstrumentView, instrumentFields, lockSchema } from '../../shared/contract/channels/instruments';
 import { fail } from '../../shared/contract/errors';
+import type { OverdueChecks } from '../../shared/contract/channels/home';
 import type { Value } from '../ledger/entities';
 import type { Actor, Ledger } from '../ledger/ledger';
 import { type ConnectionManager, InstrumentError, type Target } from './connections';
 import { driverFor } from './drivers';
+import { localDate } from '../lots';
 import type { SerialSettings } from './drivers/types';
 import { IN } from './entities';
 import { asInstrument, type InstrumentQueries, type InstrumentRecord, printConfigOf } from './queries';
@@ -47,6 +49,30 @@ export class InstrumentRegistry {
   /** Locked when the calibration is missing or overdue, or the daily check is missing, expired or failed. */
   lock(r: InstrumentRecord, now = this.ledger.now()): Lock {
     return this.rules.lock(r, now);
+  }
+
+  /**
+   * Active instruments whose calibration or periodic check is overdue, failed or was never
+   * done (captures are refused), and calibrations falling due within `withinDays` (the home
+   * page's 逾期校准, issue 22 §1).
+   */
+  overdueChecks(withinDays: number, now = this.ledger.now()): OverdueChecks {
+    const soon = localDate(this.ledger.timeZone, now + withinDays * 86_400_000);
+    const rows = this.q.list(false).map((r) => ({ r, lock: this.lock(r, now) }));
+    const overdue = rows.filter((x) => x.lock.reasons.some((y) => y.key !== 'instrumentLock.inactive'));
+    const dueSoon = rows.filter((x) => !x.lock.locked && x.lock.calibrationDue !== null && x.lock.calibrationDue <= soon);
+    return {
+      overdue: overdue.length,
+      dueSoon: dueSoon.length,
+      withinDays,
+      instruments: [...overdue, ...dueSoon].slice(0, 8).map(({ r, lock }) => ({
+        id: r.id,
+        code: r.code,
+        name: r.name,
+        reasons: lock.reasons.map((y) => y.key),
+        calibrationDue: lock.calibrationDue,
+      })),
+    };
   }
 
   view(r: InstrumentRecord): InstrumentView {

@@ -1,4 +1,4 @@
-import { SerialPort } from 'serialport';
+import { serialPort } from './serial-port';
 import { driverFor } from './drivers';
 import { shippedFormats, type ShippedFormatId } from '../../shared/domain/print-formats';
 import { createInstrumentModel } from './simulator-model';
@@ -49,7 +49,7 @@ export interface RunningSimulator {
 export async function runSimulator(o: SimulatorOptions): Promise<RunningSimulator> {
   const driver = driverFor(o.driver);
   const s = o.format ? { ...driver.defaults, ...shippedFormats[o.format].settings } : driver.defaults;
-  const port = new SerialPort({
+  const port = serialPort({
     path: o.port,
     baudRate: s.baudRate,
     dataBits: s.dataBits,

@@ -10,7 +10,6 @@ import type { SignatureView } from '../../shared/contract/common';
 import type { SignatureMeaning } from '../../shared/domain/roles';
 import type { TestItem, WorkCalendar } from '../../shared/rules';
 import type { IdentityService } from '../identity';
-import type { Value } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { localDate } from '../lots';
 import type { SamplesService } from '../samples';
@@ -100,7 +99,7 @@ export class IntakeService {
     return this.panelsOf.savePanel(actor, i);
   }
   /** The panel items a tanker sample gets (testing's hook, when it plans a sample). */
-  panelItems(lot: Readonly<Record<string, Value>>): TestItem[] | null {
+  panelItems(lot: { kind: string; supplier_code: string | null }): TestItem[] | null {
     return this.panelsOf.panelItems(lot);
   }
   sampling(supplierCode: string) {

@@ -6,7 +6,7 @@ import { permissionsOf, type SignatureMeaning } from '../../shared/domain/roles'
 import { limitText, type TestItem } from '../../shared/rules';
 import { actorOf, userRoles, type IdentityService } from '../identity';
 import type { Ledger } from '../ledger/ledger';
-import { L } from '../lots';
+import { asLot, L } from '../lots';
 import { traceLot } from '../trace';
 import { ruleOf } from './built-in-panel';
 import { I } from './entities';
@@ -192,8 +192,8 @@ export class LateFailures {
       if (open.some((r) => covered.has(r.resultId))) fail('conflict', { lot: lotCode }, 'errors.stale_record');
       for (const c of chosen) {
         const id = this.q.lotId(c)!;
-        const cur = w.get(L.lot, id)!;
-        if (!USABLE.has(String(cur['status']))) fail('conflict', { lot: c }, 'errors.stale_record');
+        const cur = asLot(w.get(L.lot, id)!);
+        if (!USABLE.has(cur.status)) fail('conflict', { lot: c }, 'errors.stale_record');
         w.update(L.lot, id, { status: 'on_hold' }, { reason: why });
         this.identity.sign(w, signer, { def: L.lot, id }, { meaning: 'held', comment: comment ?? why });
       }

@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import type { PanelItem, panelViewSchema } from '../../shared/contract/channels/intake';
 import { fail } from '../../shared/contract/errors';
 import type { TestItem } from '../../shared/rules';
-import type { Value } from '../ledger/entities';
 import type { Actor, Ledger } from '../ledger/ledger';
 import { BUILT_IN_PANEL, normalisePanelItem } from './built-in-panel';
 import { I } from './entities';
@@ -102,7 +101,7 @@ export class Panels {
       if (i.id) {
         const cur = w.get(I.panel, i.id);
         if (!cur) fail('not_found', { entity: 'intake_panel', id: i.id });
-        if (cur['code'] !== f.code) fail('invalid_input', { field: 'code' }, 'errors.code_immutable');
+        if (panelRecord(cur).code !== f.code) fail('invalid_input', { field: 'code' }, 'errors.code_immutable');
         return this.panelView(panelRecord(w.update(I.panel, i.id, fields, { reason: i.reason! })));
       }
       if (this.q.panelCodeTaken(f.code)) fail('conflict', { code: f.code }, 'errors.code_taken');
@@ -117,10 +116,10 @@ export class Panels {
   }
 
   /** The panel items a tanker sample gets: the supplier's panel at the supplier's sampling level. */
-  panelItems(lot: Readonly<Record<string, Value>>): TestItem[] | null {
-    if (lot['kind'] !== 'raw_milk') return null;
-    const supplier = lot['supplier_code'];
-    if (typeof supplier !== 'string' || !supplier) return null;
+  panelItems(lot: { kind: string; supplier_code: string | null }): TestItem[] | null {
+    if (lot.kind !== 'raw_milk') return null;
+    const supplier = lot.supplier_code;
+    if (!supplier) return null;
     return this.levelItems(supplier).map(
       ({ level: _level, screen: _screen, timing: _timing, rule: _rule, ...item }) => item,
     );

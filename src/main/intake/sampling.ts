@@ -47,16 +47,13 @@ export class SamplingLevels {
     const entries = this.q.samplingHistory(r.id);
     return {
       ...state,
-      history: entries.map((e) => {
-        const c = e.content;
-        return {
-          at: new Date(e.at).toISOString(),
-          by: e.actor,
-          level: String(c['level']),
-          consecutivePasses: Number(c['consecutive_passes']),
-          reason: e.reason ?? (typeof c['reason'] === 'string' ? c['reason'] : null),
-        };
-      }),
+      history: entries.map((e) => ({
+        at: new Date(e.at).toISOString(),
+        by: e.actor,
+        level: e.level,
+        consecutivePasses: e.consecutive_passes,
+        reason: e.reason ?? e.record_reason,
+      })),
     };
   }
 

@@ -110,18 +110,6 @@ export function auditEntryDetail(db: Db, seq: number) {
   return { entry: toEntryView(r), before, after, changes };
 }
 
-/**
- * A correction is a change to a record after it was submitted (ALCOA+: the original stays
- * visible in the trail). The ledger records no separate flag for it: the audit entry's reason
- * says so, with this prefix, written by `correctionReason` and read by `recordHistory`'s
- * `wasCorrected` / `correctedAmong`. Capabilities use these two ends and never match the text.
- */
-export const CORRECTION_PREFIX = 'correction: ';
-/** The audit reason of a correction (see CORRECTION_PREFIX). */
-export function correctionReason(why: string): string {
-  return `${CORRECTION_PREFIX}${why}`;
-}
-
 /** One audit entry of a record as a capability's history shows it (content parsed). */
 export interface RecordHistoryEntry {
   at: number;
@@ -161,7 +149,6 @@ const FIELD = /^[a-z_][a-z0-9_]*$/;
 export function recordHistory(db: Db) {
   let newest: ReturnType<typeof prepareNewest> | undefined;
   let trail: ReturnType<typeof prepareTrail> | undefined;
-  let corrected: ReturnType<typeof prepareCorrected> | undefined;
   function prepareNewest() {
     return db.prepare<[string, string, number], { at: number; actor: string; content: string; reason: string | null }>(
       'SELECT at, actor, content, reason FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT ?',
@@ -170,11 +157,6 @@ export function recordHistory(db: Db) {
   function prepareTrail() {
     return db.prepare<[string, string], RecordTrailRow>(
       'SELECT seq, at, actor, actor_name, action, reason, content FROM audit_entry WHERE entity = ? AND entity_id = ? ORDER BY seq',
-    );
-  }
-  function prepareCorrected() {
-    return db.prepare<[string, string, string], { one: number }>(
-      "SELECT 1 AS one FROM audit_entry WHERE entity = ? AND entity_id = ? AND reason LIKE ? || '%' LIMIT 1",
     );
   }
   return {
@@ -188,20 +170,6 @@ export function recordHistory(db: Db) {
       })),
     /** The audit entries of one record, oldest first. */
     trailOf: (entity: string, entityId: string): RecordTrailRow[] => (trail ??= prepareTrail()).all(entity, entityId),
-    /** Whether a record was corrected after submission (an entry with a correction's reason). */
-    wasCorrected: (entity: string, entityId: string): boolean =>
-      !!(corrected ??= prepareCorrected()).get(entity, entityId, CORRECTION_PREFIX),
-    /** Which of these records were corrected after submission. */
-    correctedAmong: (entity: string, ids: readonly string[]): Set<string> =>
-      new Set(
-        inChunks(ids, 500, (chunk, ph) =>
-          db
-            .prepare<unknown[], { entity_id: string }>(
-              `SELECT DISTINCT entity_id FROM audit_entry WHERE entity = ? AND entity_id IN (${ph}) AND reason LIKE ? || '%'`,
-            )
-            .all(entity, ...chunk, CORRECTION_PREFIX),
-        ).map((c) => c.entity_id),
-      ),
     /**
      * Some fields of every audit entry of these records as written (and who wrote it), per
      * record in write order. Field names are the records' own column names.

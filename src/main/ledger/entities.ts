@@ -202,4 +202,27 @@ export const E = {
     columns: ['kind', 'file', 'sha256', 'head_seq', 'reason'],
     appendOnly: true,
   }),
+  /**
+   * A correction of a record after it was submitted (migration 0016, D-073): written by the
+   * ledger itself, in the transaction of the change, for every record changed with
+   * `{ correction }` (docs/ledger.md §1.1). `original_seq` is the record's entry before its first
+   * corrected change in the transaction, `correction_seq` its last corrected entry there,
+   * `fields` (JSON array, sorted) the columns that differ between the two.
+   */
+  correction: defineEntity({
+    name: 'correction',
+    table: 'correction',
+    columns: [
+      'entity',
+      'entity_id',
+      'fields',
+      'original_seq',
+      'correction_seq',
+      'reason',
+      'corrected_by',
+      'corrected_at',
+    ],
+    json: ['fields'],
+    appendOnly: true,
+  }),
 } as const;

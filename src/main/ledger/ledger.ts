@@ -10,6 +10,7 @@ import {
 import type { Db, Stmt } from '../db/database';
 import type { Anchor, AnchorStore } from './anchor';
 import { E, entityDef, type EntityDef, type Row, type Value } from './entities';
+import { changedFields, correctionReason, type PendingCorrection } from './corrections';
 import { esigFieldsOf, recordHash, verifyEsig } from './esig';
 import { GENESIS_HEX, checkpointMessage, entryHash, type EntryFields } from './hashing';
 import type { HostKey } from './keys';
@@ -51,6 +52,12 @@ export interface CommitInfo {
 export interface ChangeOptions {
   reason?: string;
   automatic?: boolean;
+  /**
+   * The change corrects a record after it was submitted, for this reason (D-073): the entry's
+   * reason is `correction: <why>` (unless `reason` is given) and the ledger writes a `correction`
+   * record in the same transaction (docs/ledger.md §1.1). Updates only.
+   */
+  correction?: string;
 }
 
 /** What a service may do inside a ledger transaction. */
@@ -337,6 +344,7 @@ export class Ledger {
       let seq = head.seq;
       let prev = head.hash;
       const touched = new Set<string>();
+      const corrections = new Map<string, PendingCorrection>();
       const changes: TxChange[] = [];
       const signatures: TxSignature[] = [];
       const append = (def: EntityDef, action: Action, row: Row, reason: string | null, automatic = false): void => {
@@ -512,7 +520,8 @@ export class Ledger {
               appError('conflict', { entity: def.name, id, rev: before.rev }, 'errors.stale_record'),
             );
           }
-          if (def.reasonRequired?.(before) && !o.reason) {
+          const reason = o.reason ?? (o.correction !== undefined ? correctionReason(o.correction) : undefined);
+          if (def.reasonRequired?.(before) && !reason) {
             throw new AppErrorException(appError('invalid_input', { field: 'reason' }, 'errors.reason_required'));
           }
           const row: Row = { ...before, rev: before.rev + 1 };
@@ -521,7 +530,33 @@ export class Ledger {
             row[k] = checkValue(def.name, k, v);
           }
           writeRow(def, row, false);
-          append(def, 'update', row, o.reason ?? null, o.automatic);
+          const key = `${def.name}\u0000${id}`;
+          const pending = o.correction !== undefined ? corrections.get(key) : undefined;
+          const originalSeq =
+            o.correction !== undefined && !pending
+              ? ((
+                  this.stmt('SELECT max(seq) AS s FROM audit_entry WHERE entity = ? AND entity_id = ?').get(
+                    def.name,
+                    id,
+                  ) as { s: number | null }
+                ).s ?? 0)
+              : 0;
+          append(def, 'update', row, reason ?? null, o.automatic);
+          if (o.correction !== undefined) {
+            if (pending) {
+              pending.after = row;
+              pending.correctionSeq = seq;
+            } else
+              corrections.set(key, {
+                entity: def.name,
+                entityId: id,
+                originalSeq,
+                before,
+                after: row,
+                correctionSeq: seq,
+                reason: o.correction,
+              });
+          }
           matchChange(def, 'update', before, row, !!o.automatic);
           return row;
         },
@@ -561,6 +596,19 @@ export class Ledger {
       }
 
       const result = fn(writer);
+      // Corrections as data (D-073): one record per corrected record, after its changes.
+      for (const c of corrections.values()) {
+        writer.create(E.correction, {
+          entity: c.entity,
+          entity_id: c.entityId,
+          fields: JSON.stringify(changedFields(c.before, c.after)),
+          original_seq: c.originalSeq,
+          correction_seq: c.correctionSeq,
+          reason: c.reason,
+          corrected_by: actor.id,
+          corrected_at: at,
+        });
+      }
       if (changes.length) {
         const problems = evaluateTransaction(changes, signatures, ruleIndex);
         const p = problems[0];

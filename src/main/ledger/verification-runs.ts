@@ -1,5 +1,6 @@
 import type { Finding } from '../../shared/contract/channels/ledger';
 import type { Db } from '../db/database';
+import type { Row } from './entities';
 
 /**
  * The ledger's own records about itself, read as typed rows (issue 21): verification runs
@@ -28,6 +29,11 @@ export interface AuditReviewRow {
   through_seq: number;
   filter: string;
   comment: string;
+}
+
+/** A `verification_run` record read through the ledger (`w.get`) as the run it is (findings parsed). */
+export function asRun(r: Row): VerificationRunRow {
+  return parseRun(r as unknown as RawRun)!;
 }
 
 const parseRun = (r: RawRun | undefined): VerificationRunRow | undefined =>

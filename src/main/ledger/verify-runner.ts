@@ -10,6 +10,7 @@ import {
   FindingSink,
   addSignaturePass,
   checkAnchor,
+  checkCorrections,
   checkTriggers,
   checkWitnesses,
   clockFindings,
@@ -336,6 +337,7 @@ async function verifyWithPool(
   const { entries, checkpoints } = combineChain(db, ordered, headSeq, sink);
   for (const f of rowFindings) sink.add(f.kind, f.seq, f.detail, f.entity, f.id);
   const counts = sigResult ? addSignaturePass(sigResult, sink) : {};
+  checkCorrections(db, headSeq, sink);
   checkTriggers(db, sink);
   checkWitnesses(db, opts.witnesses ?? [], sink);
   checkAnchor(db, opts.anchor, sink);
@@ -393,6 +395,7 @@ export function quickTailCheck(db: Db, opts: { fromSeq: number; anchor: Anchor |
       });
       for (const f of res.findings) sink.add(f.kind, f.seq, f.detail, f.entity, f.id);
       checkTailRows(db, prev.seq + 1, headSeq, sink);
+      checkCorrections(db, headSeq, sink, prev.seq + 1);
     }
     const maxCp = (db.prepare('SELECT max(seq) AS s FROM checkpoint').get() as { s: number | null }).s;
     if (maxCp !== null && maxCp > headSeq) {

@@ -1,6 +1,7 @@
 import type { Finding, FindingKind, VerifyReport } from '../../shared/contract/channels/ledger';
 import type { Db } from '../db/database';
 import type { Anchor } from './anchor';
+import { changedFields } from './corrections';
 import { allEntities } from './registry';
 import type { EntityDef } from './entities';
 import * as nodeCrypto from 'node:crypto';
@@ -567,6 +568,69 @@ export function checkTriggers(db: Db, sink: FindingSink): void {
   }
 }
 
+/**
+ * Corrections (docs/ledger.md §1.1, D-073): every `correction` record, as its creating entry
+ * wrote it, must name what the trail holds — its `correction_seq` an earlier update of that
+ * record, its `original_seq` the record's entry before (0: none), no entry of the record
+ * between the two outside the correction's transaction, `fields` the columns that differ
+ * between the two contents — and be written in the transaction of that change (those recorded
+ * by migration 0016's own transaction excepted: they record older corrections).
+ * `correction_mismatch` at the correction's entry otherwise. The start-up check passes
+ * `fromSeq`: only the corrections its tail wrote.
+ */
+export function checkCorrections(db: Db, throughSeq: number, sink: FindingSink, fromSeq = 1): void {
+  type Entry = { seq: number; action: string; entity: string; entity_id: string; content: string };
+  const corrections = db
+    .prepare<[number, number], Entry>(
+      "SELECT seq, action, entity, entity_id, content FROM audit_entry WHERE entity = 'correction' AND action = 'create' AND seq >= ? AND seq <= ? ORDER BY seq",
+    )
+    .all(fromSeq, throughSeq);
+  if (!corrections.length) return;
+  const entryAt = db.prepare<[number], Entry>('SELECT seq, action, entity, entity_id, content FROM audit_entry WHERE seq = ?');
+  const txEnd = db.prepare<[number], { s: number | null }>('SELECT min(seq) AS s FROM checkpoint WHERE seq >= ?');
+  const prevOf = db.prepare<[string, string, number], { s: number | null }>(
+    'SELECT max(seq) AS s FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq < ?',
+  );
+  const nextOf = db.prepare<[string, string, number], { s: number | null }>(
+    'SELECT min(seq) AS s FROM audit_entry WHERE entity = ? AND entity_id = ? AND seq > ?',
+  );
+  const m16 = db
+    .prepare<[], { seq: number }>("SELECT seq FROM audit_entry WHERE entity = 'schema_migration' AND entity_id = '0016' ORDER BY seq LIMIT 1")
+    .get();
+  const backfillTx = m16 ? (txEnd.get(m16.seq)?.s ?? null) : null;
+  const contentOf = (e: Entry | undefined): Record<string, unknown> => (e ? (JSON.parse(e.content) as Record<string, unknown>) : {});
+  for (const e of corrections) {
+    const c = contentOf(e);
+    const problem = ((): string | null => {
+      const entity = c['entity'];
+      const id = c['entity_id'];
+      const cs = c['correction_seq'];
+      const os = c['original_seq'];
+      if (typeof entity !== 'string' || typeof id !== 'string' || !Number.isSafeInteger(cs) || !Number.isSafeInteger(os))
+        return 'the correction does not name a record and two entries';
+      const corrected = (cs as number) < e.seq ? entryAt.get(cs as number) : undefined;
+      if (!corrected || corrected.action !== 'update' || corrected.entity !== entity || corrected.entity_id !== id)
+        return `entry #${String(cs)} is not an earlier update of ${entity} ${id}`;
+      const original = (os as number) > 0 ? entryAt.get(os as number) : undefined;
+      if ((os as number) > 0 && (!original || original.entity !== entity || original.entity_id !== id || original.seq >= corrected.seq))
+        return `entry #${String(os)} is not an earlier entry of ${entity} ${id}`;
+      if ((os as number) === 0 && prevOf.get(entity, id, corrected.seq)?.s != null)
+        return `${entity} ${id} has entries before #${corrected.seq}, the correction names none`;
+      const tx = txEnd.get(corrected.seq)?.s ?? null;
+      const next = nextOf.get(entity, id, os as number)?.s ?? corrected.seq;
+      if (tx === null || (txEnd.get(next)?.s ?? null) !== tx)
+        return `entries of ${entity} ${id} between #${String(os)} and #${corrected.seq} lie outside the correction's transaction`;
+      const inBackfill = backfillTx !== null && e.seq <= backfillTx && (txEnd.get(e.seq)?.s ?? null) === backfillTx;
+      if (!inBackfill && (txEnd.get(e.seq)?.s ?? null) !== tx)
+        return `the correction is not in the transaction of entry #${corrected.seq}`;
+      const fields = JSON.stringify(changedFields(contentOf(original), contentOf(corrected)));
+      if (c['fields'] !== fields) return `the corrected fields are ${fields}, not ${String(c['fields'])}`;
+      return null;
+    })();
+    if (problem) sink.add('correction_mismatch', e.seq, problem, 'correction', e.entity_id);
+  }
+}
+
 /** Adds the signature pass's findings; returns its counts for the report. */
 export function addSignaturePass(
   r: SignaturePassResult,
@@ -674,6 +738,7 @@ export async function verifyDatabase(db: Db, opts: VerifyOptions): Promise<Verif
     verifySignatures(db, headSeq, signatureDefs(defs), (d) => opts.progress?.('signatures', d, total)),
     sink,
   );
+  checkCorrections(db, headSeq, sink);
   checkTriggers(db, sink);
   checkWitnesses(db, opts.witnesses ?? [], sink);
   checkAnchor(db, opts.anchor, sink);

@@ -13,5 +13,5 @@ export {
   type ReceiptInput,
   type RegisterInput,
 } from './samples-service';
-export { asSample, sampleReads, type SampleReads, type SampleRow, type SiteFacts, type RetentionSampleFacts, type LotSampleRow } from './queries';
+export { asSample, asSchedule, sampleReads, type SampleReads, type SampleRow, type SiteFacts, type RetentionSampleFacts, type LotSampleRow } from './queries';
 export { S } from './entities';

@@ -9,7 +9,7 @@ import type { SamplesService } from '../samples';
 import type { ControlCharts } from './charts';
 import { T } from './entities';
 import type { MicroWorkflow } from './micro';
-import { asResult, asSample, type ResultRecord, type SampleRecord, type TestingQueries } from './queries';
+import { asResult, asSample, type LotRecord, type ResultRecord, type SampleRecord, type TestingQueries } from './queries';
 
 export type PlanReason = (typeof planReasons)[number];
 
@@ -29,7 +29,7 @@ export const BEFORE_SUBMIT: ReadonlySet<string> = EDITABLE;
  */
 export interface TestingHooks {
   /** The intake panel of a raw milk tanker lot (null: plan from the specification). */
-  panelItems: (lot: Row) => TestItem[] | null;
+  panelItems: (lot: LotRecord) => TestItem[] | null;
   /** The supplier's sampling level: `tightened` plans every item of an incoming inspection. */
   samplingLevel: (supplierCode: string) => 'normal' | 'tightened';
   /** A failed ingredient inspection (a failing result submitted). */
@@ -37,7 +37,7 @@ export interface TestingHooks {
   /** An incoming inspection completed with every result within specification. */
   inspectionPassed: (w: LedgerWriter, supplierCode: string, why: string) => void;
   /** A positive environmental swab or water result (submitted). */
-  swabPositive: (w: LedgerWriter, result: Row, sample: Row) => void;
+  swabPositive: (w: LedgerWriter, result: ResultRecord, sample: SampleRecord) => void;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { correctionReason } from '../ledger/audit-queries';
 import type { ResultView } from '../../shared/contract/channels/testing';
 import { fail } from '../../shared/contract/errors';
 import { confirmsPresumptive, entryProblem, isPlanItem, normalizeEntry } from '../../shared/rules';
@@ -157,7 +156,8 @@ export class ResultEntry {
     w: LedgerWriter,
     r: ResultRecord,
     raw: EntryInput,
-    reason?: string,
+    /** The audit reason, or a correction after submission (the ledger records it, D-073). */
+    reason?: string | { correction: string },
     opts: { confirming?: number } = {},
   ): ResultRecord {
     this.checkEntry(r, raw);
@@ -195,9 +195,14 @@ export class ResultEntry {
       patch['entered_at'] = null;
     }
     const saved = asResult(
-      w.update(T.result, r.id, patch, {
-        reason: reason ?? (r.status === 'pending' ? 'entered' : 'changed before submission'),
-      }),
+      w.update(
+        T.result,
+        r.id,
+        patch,
+        typeof reason === 'object'
+          ? reason
+          : { reason: reason ?? (r.status === 'pending' ? 'entered' : 'changed before submission') },
+      ),
     );
     if (r.item_group === 'microbiology') {
       // A presumptive positive holds a finished IMF lot at once (issue 20 §3).
@@ -300,10 +305,10 @@ export class ResultEntry {
           T.result,
           r.id,
           { status: 'entered', submitted_by: null, submitted_at: null, reviewed_by: null, reviewed_at: null },
-          { reason: correctionReason(reason) },
+          { correction: reason },
         ),
       );
-      const saved = this.applyEntry(w, moved, i, correctionReason(reason));
+      const saved = this.applyEntry(w, moved, i, { correction: reason });
       const changed = recompute(this.ctx, w, r.sample_id, `${r.item_code} corrected`, { via: 'correction', reason });
       const ids = new Set([saved.id, ...changed.map((c) => c.id)]);
       return { changed: this.views.views([...ids].map((x) => w.get(T.result, x)!)) };

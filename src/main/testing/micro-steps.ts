@@ -6,6 +6,7 @@ import type { Row } from '../ledger/entities';
 import type { Actor } from '../ledger/ledger';
 import { arr, EDITABLE, mustBeTestable, resultIn, startTestingIfNeeded, type TestingContext } from './context';
 import { T } from './entities';
+import { microHoldOf } from './queries';
 import type { ResultEntry } from './entry';
 import type { MicroHoldView, MicroLotStatus } from './micro';
 import { recompute } from './recompute';
@@ -102,7 +103,8 @@ export class MicroSteps {
       fail('invalid_input', { field: 'signature.meaning', expected: 'reviewed' }, 'errors.signature_meaning_mismatch');
     const check = (h: Row | undefined): Row => {
       if (!h || h.retired) fail('not_found', { entity: 'micro_hold', id: holdId }, 'errors.micro_hold_not_found');
-      if (h['status'] !== 'open') fail('conflict', { id: holdId, status: h['status'] }, 'errors.micro_hold_reviewed');
+      const { status } = microHoldOf(h);
+      if (status !== 'open') fail('conflict', { id: holdId, status }, 'errors.micro_hold_reviewed');
       return h;
     };
     check(this.ctx.ledger.get(T.microHold, holdId));

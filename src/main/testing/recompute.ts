@@ -1,4 +1,3 @@
-import { correctionReason } from '../ledger/audit-queries';
 import { fail } from '../../shared/contract/errors';
 import {
   computeCalculated,
@@ -66,8 +65,8 @@ export function recompute(
   }
   const flips: Flip[] = [];
   const writes: Array<() => ResultRecord> = [];
-  const update = (id: string, patch: Record<string, Value>, reason: string) => () =>
-    asResult(w.update(T.result, id, patch, { reason }));
+  const update = (id: string, patch: Record<string, Value>, reason: string | { correction: string }) => () =>
+    asResult(w.update(T.result, id, patch, typeof reason === 'string' ? { reason } : reason));
   for (const r of current) {
     const c = computed.get(r.id)!;
     const patch: Record<string, Value> = {
@@ -107,14 +106,18 @@ export function recompute(
       }
       if (same && !patch['status'] && !('converted' in patch)) continue;
       writes.push(
-        update(r.id, patch, (submitted ? correctionReason(`recalculated (${why})`) : `calculated (${why})`) + flipNote),
+        update(
+          r.id,
+          patch,
+          submitted ? { correction: `recalculated (${why})${flipNote}` } : `calculated (${why})${flipNote}`,
+        ),
       );
       continue;
     }
     if (same && !('converted' in patch)) continue;
     if (!same && submitted) {
       patch['status'] = 'entered';
-      writes.push(update(r.id, patch, correctionReason(`recalculated (${why})${flipNote}`)));
+      writes.push(update(r.id, patch, { correction: `recalculated (${why})${flipNote}` }));
     } else writes.push(update(r.id, patch, `computed (${why})${flipNote}`));
   }
   // Refused before anything of the recomputation is written when a reason is missing.

@@ -75,7 +75,7 @@ export class ResultReview {
           // A tanker's failing check is settled by the intake decision, a positive swab by
           // its environmental alert; product and ingredient results by an OOS investigation.
           if (kind === 'environmental_swab' || kind === 'water')
-            this.ctx.hooks.swabPositive?.(w, w.get(T.result, r.id)!, s);
+            this.ctx.hooks.swabPositive?.(w, asResult(w.get(T.result, r.id)!), s);
           else if (kind !== 'raw_milk_tanker') {
             oos.push(this.oos.openOos(w, asResult(w.get(T.result, r.id)!)));
             const supplier =
@@ -140,9 +140,9 @@ export class ResultReview {
       if (r.status !== 'submitted')
         fail('conflict', { item: r.item_code, status: r.status }, 'errors.result_transition_not_allowed');
       checkRev(r, expectedRevs);
-      const sample = this.ctx.ledger.get(this.ctx.samples.entity(), r.sample_id);
-      if (sample?.['status'] === 'cancelled')
-        fail('conflict', { code: sample['code'], status: 'cancelled' }, 'errors.sample_closed');
+      const sample = asSample(this.ctx.ledger.get(this.ctx.samples.entity(), r.sample_id));
+      if (sample?.status === 'cancelled')
+        fail('conflict', { code: sample.code, status: 'cancelled' }, 'errors.sample_closed');
       if (decision === 'return' && r.oos_id) fail('conflict', { item: r.item_code }, 'errors.result_under_oos');
     }
     this.checkIndependent(userId, rows, decision);

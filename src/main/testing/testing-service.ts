@@ -19,6 +19,7 @@ import { testingQueries, type ResultRecord, type TestingOwners, type TestingQuer
 import { ResultReview } from './review';
 import { Trends } from './trends';
 import { ResultViews } from './views';
+import { TestingWaiting } from './waiting';
 
 /**
  * Testing (issue 8): test plans from the specification version in force on the lot's date,
@@ -47,6 +48,8 @@ export class TestingService {
   readonly micro: MicroWorkflow;
   /** Signed baselines, Westgard against them, QC check-sample charts (issue 20 §6). */
   readonly charts: ControlCharts;
+  /** What waits for one person: open tests, results to review (issue 22 §1). */
+  readonly waiting: TestingWaiting;
   private readonly q: TestingQueries;
 
   constructor(
@@ -81,6 +84,7 @@ export class TestingService {
     this.entry = new ResultEntry(ctx, this.reading);
     this.oos = new OosInvestigations(ctx, this.reading, this.plan);
     this.review = new ResultReview(ctx, this.reading, this.oos);
+    this.waiting = new TestingWaiting(ctx, this.review);
     this.attachments = new ResultAttachments(ctx, this.reading);
     this.lotCompleteness = new LotCompleteness(ctx, this.reading, this.plan, this.oos);
     this.methods = new MethodRules(ctx);

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { nativeBindingPath, WORKER_NATIVE_BINDING_KEY } from '../db/database';
 
@@ -75,9 +75,44 @@ export function spawnWorker(entry: WorkerEntry, opts: SpawnOptions = {}): Worker
     ...(opts.resourceLimits ? { resourceLimits: opts.resourceLimits } : {}),
   };
   if (entry.mode === 'built') return new Worker(entry.file, options);
+  const built = currentBuild(entry.file);
+  if (built) return new Worker(built, options);
   if (!entry.tsx) throw new Error(`worker ${entry.file}: no TypeScript loader`);
   return new Worker(`require(${JSON.stringify(entry.tsx)}).register(); require(${JSON.stringify(entry.file)});`, {
     ...options,
     eval: true,
   });
+}
+
+/** Newest modification time of the TypeScript sources under `dirs` (as bin/run-entry.cjs). */
+function newestSource(dirs: string[]): number {
+  let newest = 0;
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (/\.(ts|mts|cts|json)$/.test(e.name)) newest = Math.max(newest, statSync(full).mtimeMs);
+    }
+  };
+  for (const d of dirs) if (existsSync(d)) walk(d);
+  return newest;
+}
+
+/**
+ * In a source checkout (tests, tsx) whose Node build is current, a LotSeal worker runs its
+ * built bundle, out/node/<name>.cjs, instead of loading its TypeScript through tsx: the rule
+ * bin/run-entry.cjs applies to the CLI (D-013: the build when it is newer than every source
+ * under src/main and src/shared, else the sources; LOTSEAL_FROM_SOURCE=1 forces the
+ * sources). A worker under tsx compiled its module graph at every start, about 1 s of CPU
+ * per ledger verification, import or evidence export in the integration suite (D-071).
+ */
+function currentBuild(sourceFile: string): string | null {
+  if (process.env['LOTSEAL_FROM_SOURCE'] === '1') return null;
+  const srcMain = dirname(dirname(sourceFile));
+  if (basename(srcMain) !== 'main' || basename(dirname(srcMain)) !== 'src') return null;
+  const root = dirname(dirname(srcMain));
+  const built = join(root, 'out', 'node', `${basename(sourceFile).replace(/\.ts$/, '')}.cjs`);
+  if (!existsSync(built)) return null;
+  const sources = [join(root, 'src', 'main'), join(root, 'src', 'shared')];
+  return statSync(built).mtimeMs >= newestSource(sources) ? built : null;
 }

@@ -21,6 +21,20 @@ export const frequencies = ['every_lot', 'every_nth_lot', 'periodic'] as const;
  */
 export const verificationStates = ['verified', 'unverified', 'missing', 'confirmed', 'plant'] as const;
 
+/**
+ * Where a value comes from, as a QA manager finds it in the official text (issue 22 §4): the
+ * standard with its edition ("GB 10765-2021"), the table ("表 2"; null when the value is not in
+ * a table of it) and the row (the row's name in that table, e.g. "维生素A").
+ */
+export const specOriginSchema = z
+  .object({
+    standard: z.string().trim().min(1).max(60),
+    table: z.string().trim().min(1).max(20).nullable(),
+    row: z.string().trim().min(1).max(120).nullable(),
+  })
+  .strict();
+export type SpecOrigin = z.infer<typeof specOriginSchema>;
+
 export const specItemSchema = z
   .object({
     code: z.string().trim().regex(/^[a-z][a-z0-9_]{0,39}$/, { message: 'item_code' }),
@@ -60,6 +74,13 @@ export const specItemSchema = z
     source: z.string().trim().max(400).nullable(),
     verification: z.enum(verificationStates),
     note: z.string().trim().max(1000).nullable(),
+    /** Where the value comes from (standard, table, row); optional so that documents without it stay valid. */
+    origin: specOriginSchema.nullable().optional(),
+    /**
+     * For developers only, never displayed: how a pack's value was sourced (files, links,
+     * extraction notes). Not stored with the specification.
+     */
+    provenance: z.string().max(4000).nullable().optional(),
   })
   .strict();
 export type SpecItem = z.infer<typeof specItemSchema>;
@@ -79,6 +100,8 @@ export const specDocumentSchema = z
     applies_to: z.string().max(80),
     standard: z.string().max(120).nullable(),
     version_note: z.string().max(2000).nullable(),
+    /** For developers only, never displayed: how the pack was generated and from which sources. */
+    provenance: z.string().max(4000).nullable().optional(),
     items: z.array(specItemSchema).min(1).max(400),
   })
   .strict();

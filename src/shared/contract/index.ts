@@ -17,6 +17,7 @@ import { recallChannels } from './channels/recall';
 import { trustChannels } from './channels/trust';
 import { releaseEvidenceChannels } from './channels/release-evidence';
 import { workstationChannels } from './channels/workstation';
+import { homeChannels } from './channels/home';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -42,6 +43,7 @@ export const contract = {
   ...trustChannels,
   ...releaseEvidenceChannels,
   ...workstationChannels,
+  ...homeChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {

@@ -135,5 +135,8 @@ export const signatureMeanings = [
   'acknowledged',
   // A QA manager closes an environmental alert after its negative follow-up swabs (issue 19 §6).
   'alert_closed',
+  // A QA manager's confirmation of one table of a specification against the official text:
+  // the signature names the standard, edition, table and number of values (issue 22 §4).
+  'values_confirmed',
 ] as const;
 export type SignatureMeaning = (typeof signatureMeanings)[number];

@@ -221,6 +221,14 @@ export const signedChangeRules: readonly SignedChangeRule[] = [
     meanings: ['approved'],
     roles: ['qa_manager'],
   },
+  // One table of a draft confirmed against the official text at once (issue 22 §4, D-079).
+  {
+    id: 'spec.table_confirm',
+    entity: 'spec_table_confirmation',
+    on: 'create',
+    meanings: ['values_confirmed'],
+    roles: ['qa_manager'],
+  },
   // ---------------------------------------------------------------- testing
   {
     id: 'result.submit',

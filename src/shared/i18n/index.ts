@@ -7,6 +7,7 @@ import { controlsMessagesEn, controlsMessagesZh } from './controls-messages';
 import { testingMessagesEn, testingMessagesZh } from './testing-messages';
 import { clausesMessagesEn, clausesMessagesZh } from './clauses-messages';
 import { desktopMessagesEn, desktopMessagesZh } from './desktop-messages';
+import { reviewMessagesEn, reviewMessagesZh } from './review-messages';
 
 export type { Messages };
 
@@ -25,8 +26,8 @@ function merge<T extends object>(base: T, extra: object): T {
 
 /** Screen messages plus the specific messages of main-process services (service-messages.ts). */
 export const messages: Record<Locale, Messages> = {
-  en: [serviceMessagesEn, importMessagesEn, trustMessagesEn, controlsMessagesEn, testingMessagesEn, clausesMessagesEn, desktopMessagesEn].reduce(merge, en),
-  'zh-CN': [serviceMessagesZh, importMessagesZh, trustMessagesZh, controlsMessagesZh, testingMessagesZh, clausesMessagesZh, desktopMessagesZh].reduce(merge, zhCN),
+  en: [serviceMessagesEn, importMessagesEn, trustMessagesEn, controlsMessagesEn, testingMessagesEn, clausesMessagesEn, desktopMessagesEn, reviewMessagesEn].reduce(merge, en),
+  'zh-CN': [serviceMessagesZh, importMessagesZh, trustMessagesZh, controlsMessagesZh, testingMessagesZh, clausesMessagesZh, desktopMessagesZh, reviewMessagesZh].reduce(merge, zhCN),
 };
 
 export function isLocale(value: unknown): value is Locale {

@@ -267,6 +267,10 @@ export const serviceMessagesEn = {
     target_format: 'Targets are lower-case names such as cronobacter, salmonella or enterobacteriaceae.',
     sample_code_pattern: 'A sample code pattern uses letters, digits, . _ - and the tokens {yyyyMMdd} {yyMMdd} {yyyy} {yy} {MM} {dd}, and must contain {seq} or {seqN}.',
     lot_code_pattern: 'A lot code pattern uses letters, digits, . _ / - and the tokens {yyyyMMdd} {yyyy} {MM} {dd}, and must contain {seq}.',
+    qc_material_code: 'Use letters, digits, dot, dash or underscore (up to 40), starting with a letter or digit.',
+    result_or_sample: 'Name either the result or the sample the reading is for, not both.',
+    sc_number: 'Enter the food production licence number as on the licence: SC followed by 14 digits (e.g. SC10664010012345).',
+    stamp_too_large: 'The stamp image is larger than 256 KB. Use a smaller PNG or JPEG.',
   },
   password: {
     too_short: 'at least 10 characters',
@@ -539,6 +543,10 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
     target_format: '检测目标使用小写名称，例如 cronobacter、salmonella 或 enterobacteriaceae。',
     sample_code_pattern: '样品编号规则可使用字母、数字、. _ - 以及 {yyyyMMdd} {yyMMdd} {yyyy} {yy} {MM} {dd}，且必须包含 {seq} 或 {seqN}。',
     lot_code_pattern: '批号规则可使用字母、数字、. _ / - 以及 {yyyyMMdd} {yyyy} {MM} {dd}，且必须包含 {seq}。',
+    qc_material_code: '请使用字母、数字、点、短横线或下划线（最多 40 个），并以字母或数字开头。',
+    result_or_sample: '请指明读数所属的结果或样品（二者选其一）。',
+    sc_number: '请按许可证填写食品生产许可证编号：SC 加 14 位数字（例如 SC10664010012345）。',
+    stamp_too_large: '印章图片超过 256 KB，请使用更小的 PNG 或 JPEG 图片。',
   },
   password: {
     too_short: '至少 10 个字符',

@@ -17,6 +17,7 @@ export const trustMessagesEn = {
     key_not_enrolled: 'A personal signing key was registered without an administrator’s enrolment (or was changed).',
     witness_mismatch: 'The chain does not hold the head printed on paper (witness).',
     triggers_missing: 'The append-only protection of the audit trail was removed or altered.',
+    correction_mismatch: 'A correction record does not match the audit entries it names.',
   },
   warnings: {
     failed_attempts: '{{count}} failed sign-in attempt(s) on your account since your last sign-in.',
@@ -132,6 +133,7 @@ export const trustMessagesZh: typeof trustMessagesEn = {
     key_not_enrolled: '个人签名密钥未经系统管理员登记即被注册（或被改动）。',
     witness_mismatch: '哈希链不包含纸面上印制的账本头（见证）。',
     triggers_missing: '审计追踪的只追加保护已被删除或篡改。',
+    correction_mismatch: '更正记录与其所指的审计条目不符。',
   },
   warnings: {
     failed_attempts: '自上次登录以来，您的账户有 {{count}} 次登录失败。',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
+import { serialPort } from '../../instruments/serial-port';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
 import { driverFor } from '../../instruments/drivers';
 import type { Parsed, SerialSettings } from '../../instruments/drivers/types';
@@ -45,7 +46,7 @@ function settingsFrom(
 
 function openPort(path: string, s: SerialSettings): Promise<SerialPort> {
   return new Promise((resolve, reject) => {
-    const port = new SerialPort({
+    const port = serialPort({
       path,
       baudRate: s.baudRate,
       dataBits: s.dataBits,

@@ -1,3 +1,5 @@
+import type { LedgerWriter } from '../../ledger/ledger';
+import type { Db } from '../database';
 import { sql as m0001 } from './0001-signed-store-and-identity';
 import { sql as m0002 } from './0002-catalogue-and-specifications';
 import { sql as m0003 } from './0003-lots-and-genealogy';
@@ -13,13 +15,22 @@ import { sql as m0012 } from './0012-controls';
 import { sql as m0013 } from './0013-instrument-records-and-control';
 import { sql as m0014 } from './0014-testing-controls';
 import { sql as m0015 } from './0015-intake-clauses-and-release-evidence';
+import { backfill as b0016, sql as m0016 } from './0016-corrections';
 import { sql as m0017 } from './0017-company';
+import { sql as m0018 } from './0018-spec-tables-and-audit-summary';
+import { sql as m0019 } from './0019-production-lines';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
   readonly id: string;
   readonly name: string;
   readonly sql: string;
+  /**
+   * Records a migration writes from what the database already holds (D-073), in the migration's
+   * own ledger transaction, after its SQL: ledgered rows get their audit entries like any other
+   * (docs/ledger.md §5). Part of the shipped migration: it never changes either.
+   */
+  readonly backfill?: (w: LedgerWriter, db: Db) => void;
 }
 
 /**
@@ -42,5 +53,8 @@ export const migrations: readonly Migration[] = [
   { id: '0013', name: 'instrument-records-and-control', sql: m0013 },
   { id: '0014', name: 'testing-controls', sql: m0014 },
   { id: '0015', name: 'intake-clauses-and-release-evidence', sql: m0015 },
+  { id: '0016', name: 'corrections', sql: m0016, backfill: b0016 },
   { id: '0017', name: 'company', sql: m0017 },
+  { id: '0018', name: 'spec-tables-and-audit-summary', sql: m0018 },
+  { id: '0019', name: 'production-lines', sql: m0019 },
 ];

@@ -24,9 +24,32 @@ export interface AuditReviewRow {
   comment: string;
   reviewed_by: string;
   reviewed_at: number;
+  /** Migration 0018: the summary of exceptions the signature attests (null on older reviews). */
+  summary_hash: string | null;
+  summary_counts: string | null;
 }
 
 export type EntryRow = ScopeEntryRow;
+
+/** What a user record's audit content says about the account (roles, status, name, a reset pending). */
+export interface AccountFacts {
+  /** The roles as written (their JSON, compared as written; undefined when absent). */
+  roles: string | undefined;
+  status: string | null;
+  printed_name: string | null;
+  must_change_password: number | null;
+}
+/** A user record's audit content, parsed once: the account fields a lot's audit scope compares. */
+export function accountFactsOf(content: string): AccountFacts {
+  const c = JSON.parse(content) as Record<string, unknown>;
+  const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  return {
+    roles: JSON.stringify(c['roles']) as string | undefined,
+    status: text(c['status']),
+    printed_name: text(c['printed_name']),
+    must_change_password: typeof c['must_change_password'] === 'number' ? c['must_change_password'] : null,
+  };
+}
 
 export type QueueLotRow = HeldLotRow;
 export type DossierInputRow = InputLineRow;

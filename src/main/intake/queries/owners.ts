@@ -19,6 +19,18 @@ export interface IntakeOwners {
   testing: Pick<TestingReads, 'panelResults'>;
 }
 
+/** One audit entry of a supplier's sampling record, its content parsed (the level as it then stood). */
+export interface SamplingHistoryEntry {
+  at: number;
+  actor: string;
+  /** The entry's reason. */
+  reason: string | null;
+  level: string;
+  consecutive_passes: number;
+  /** The record's own `reason` column as the entry wrote it. */
+  record_reason: string | null;
+}
+
 export function ownerReads(db: Db, o: IntakeOwners) {
   const history = recordHistory(db);
   return {
@@ -29,7 +41,18 @@ export function ownerReads(db: Db, o: IntakeOwners) {
     /** catalog: the active suppliers (one, or all), by code. */
     suppliers: (code?: string) => o.catalog.suppliers(code),
     /** ledger: the audit entries of a supplier's sampling record, newest first (its history). */
-    samplingHistory: (id: string) => history.newestOf('supplier_sampling', id, 200),
+    samplingHistory: (id: string): SamplingHistoryEntry[] =>
+      history.newestOf('supplier_sampling', id, 200).map((e) => {
+        const c = e.content;
+        return {
+          at: e.at,
+          actor: e.actor,
+          reason: e.reason,
+          level: String(c['level']),
+          consecutive_passes: Number(c['consecutive_passes']),
+          record_reason: typeof c['reason'] === 'string' ? c['reason'] : null,
+        };
+      }),
     /** lots: the lot of that code (not retired). */
     lot: (code: string) => o.lots.liveLot(code),
     lotId: (code: string) => o.lots.lotId(code),

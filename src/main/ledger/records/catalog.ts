@@ -40,10 +40,21 @@ export const C = {
       'version_id', 'position', 'code', 'name_zh', 'name_en', 'item_group', 'method_code', 'unit', 'basis', 'limit_form',
       'min', 'max', 'target', 'lod', 'n', 'c', 'm', 'big_m', 'precision', 'comparison', 'required_for_release',
       'in_house_only', 'frequency', 'frequency_n', 'period_days', 'formula', 'clause', 'source', 'verification', 'note',
-      'confirmed_by', 'confirmed_at', 'reporting',
+      'confirmed_by', 'confirmed_at', 'reporting', 'origin',
     ],
-    // Migration 0014: the reporting rule (docs/ledger.md §5.1).
-    added: ['reporting'],
+    // Migration 0014: the reporting rule; 0018: where the value comes from (docs/ledger.md §5.1).
+    added: ['reporting', 'origin'],
+  }),
+  /** One table of a draft confirmed against the official text at once, signed `values_confirmed` (migration 0018). */
+  specTableConfirmation: defineEntity({
+    name: 'spec_table_confirmation',
+    table: 'spec_table_confirmation',
+    columns: [
+      'version_id', 'standard', 'edition', 'table_no', 'item_count', 'items', 'values_hash', 'statement', 'confirmed_by',
+      'confirmed_at',
+    ],
+    json: ['items'],
+    appendOnly: true,
   }),
   // Migration 0017: the company the documents name, and its stamp images (issue 22 §3).
   company: defineEntity({
@@ -56,6 +67,12 @@ export const C = {
     table: 'company_stamp',
     columns: ['mime', 'bytes', 'sha256', 'data', 'added_by', 'added_at'],
     appendOnly: true,
+  }),
+  /** Migration 0019: the plant's production lines (issue 22 §1). */
+  productionLine: defineEntity({
+    name: 'production_line',
+    table: 'production_line',
+    columns: ['code', 'name_zh', 'name_en', 'site', 'active'],
   }),
 } as const;
 

@@ -1,13 +1,14 @@
 import type { Db } from '../../db/database';
 import { recordHistory, type RecordTrailRow } from '../../ledger/audit-queries';
+import { correctionReads } from '../../ledger/corrections';
 import type { InstrumentReads, ResultCaptureRow } from '../../instruments';
 
 /**
  * What testing decides on from the audit trail and from instrument captures into results: a
  * record's history, who took part in a result's values (independent review, issue 19 §3), and
  * whether a result was corrected after submission. The audit trail is the ledger's: asked
- * through src/main/ledger/audit-queries.ts (a correction is the ledger's convention, written
- * with `correctionReason`). The captures (table `instrument_capture`) are instruments': asked
+ * through src/main/ledger/audit-queries.ts; a correction is a `correction` record the ledger
+ * writes with the corrected change (D-073), asked through src/main/ledger/corrections.ts. The captures (table `instrument_capture`) are instruments': asked
  * through its front door (`instrumentReads`, given by the composition root).
  */
 export type HistoryRow = RecordTrailRow;
@@ -39,11 +40,12 @@ export type AuditOwners = {
 
 export function auditQueries(db: Db, o: AuditOwners) {
   const trail = recordHistory(db);
+  const corrections = correctionReads(db);
   return {
     history: (entity: string, id: string): HistoryRow[] => trail.trailOf(entity, id),
-    /** Whether a result was changed after submission (a correction, in the ledger's terms). */
-    corrected: (resultId: string): boolean => trail.wasCorrected('test_result', resultId),
-    correctedAmong: (resultIds: readonly string[]): Set<string> => trail.correctedAmong('test_result', resultIds),
+    /** Whether a result was changed after submission (it has a `correction` record, D-073). */
+    corrected: (resultId: string): boolean => corrections.wasCorrected('test_result', resultId),
+    correctedAmong: (resultIds: readonly string[]): Set<string> => corrections.correctedAmong('test_result', resultIds),
     /** The value fields and status of every audit entry of these results, per result in write order. */
     valueEntries: (resultIds: readonly string[]): ValueEntryRow[] =>
       trail.fieldsOfEntries('test_result', resultIds, [...VALUE_FIELDS, 'status'] as const),

@@ -30,6 +30,7 @@ export type SampleRecord = Row & {
   lot_code: string | null;
   spec_version_id: string | null;
   parent_sample_id: string | null;
+  site_id: string | null;
   taken_at: number;
   targets: string | null;
 };

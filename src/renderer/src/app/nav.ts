@@ -24,6 +24,7 @@ export const navItems: NavItem[] = [
 
 /** Pages reached from a section (not in the menu themselves) keep that section highlighted. */
 export const navParent: Record<string, string> = {
+  'setup-guide': 'home',
   catalog: 'specifications',
   specs: 'specifications',
   labels: 'specifications',

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import { HomePage } from './home/home-page';
+import { SetupGuidePage } from './setup-guide/guide-page';
 import { AdminPage } from '../features/admin/admin-page';
 import { AuditPage } from '../features/audit/audit-page';
 import { AccountPage } from '../features/identity/account-page';
@@ -34,6 +35,8 @@ import { LabelValuesPage } from '../features/release-evidence/label-values-page'
 export const pages: Record<string, ComponentType> = {
   '': HomePage,
   home: HomePage,
+  /** #/setup-guide?step=company|lines|products|specification|users|firstLot (开工向导) */
+  'setup-guide': SetupGuidePage,
   /** #/samples (reception desk), #/samples/<code> (one sample) */
   samples: SamplesSection,
   'sample-list': SampleListPage,

@@ -2,7 +2,10 @@ import type { ReactNode } from 'react';
 import { useForm, type UseFormInput, type UseFormReturnType } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import { contract, type ChannelInput, type ChannelName } from '../../../shared/contract';
+import type { TFunction } from 'i18next';
+import i18n from '../core/i18n';
 import { issueMessage } from '../core/api/errors';
+import type { RowIssue } from './editable-rows-model';
 
 // Mantine's own bound: a form's values are an object with string keys (interfaces included).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -62,7 +65,7 @@ export function useContractForm<C extends ChannelName, V extends Values>(
           const field = fields?.[path] ?? path;
           if (!(field.split('.')[0]! in values) || errors[field]) continue;
           const key = messages?.[field] ?? messages?.[field.replace(/\.\d+(?=\.|$)/g, '.*')];
-          errors[field] = key ? t(typeof key === 'function' ? key(values) : key) : issueMessage(t, issue.message);
+          errors[field] = key ? t(typeof key === 'function' ? key(values) : key) : zodIssueMessage(t, issue);
         }
       }
       return errors;
@@ -75,11 +78,42 @@ export function useContractForm<C extends ChannelName, V extends Values>(
  * screens that enable a button as the person types, without a form. Issues on other paths
  * (fields not filled yet) do not count.
  */
-export function contractAccepts<C extends ChannelName>(channel: C, input: Partial<ChannelInput<C>>, path: string): boolean {
+export function contractAccepts<C extends ChannelName>(
+  channel: C,
+  input: Partial<ChannelInput<C>>,
+  path: string,
+): boolean {
   const parsed = contract[channel].input.safeParse(input);
   if (parsed.success) return true;
   return !parsed.error.issues.some((i) => {
     const p = i.path.map(String).join('.');
     return p === path || p.startsWith(`${path}.`);
   });
+}
+
+/**
+ * A schema issue in the user's language: the contract's own message key (`zod.code_format`),
+ * else the catalogue's words for the issue's kind (`zod.too_small`), never zod's English
+ * default text.
+ */
+export function zodIssueMessage(t: TFunction, issue: { code: string; message: string }): string {
+  const own = [`zod.${issue.message}`, `schema.${issue.message}`, issue.message];
+  if (own.some((k) => i18n.exists(k))) return issueMessage(t, issue.message);
+  if (i18n.exists(`zod.${issue.code}`)) return t(`zod.${issue.code}`);
+  return issueMessage(t, issue.message);
+}
+
+/**
+ * Every issue the channel's schema finds in a (possibly partial) input, with its message in
+ * the user's language: for screens that keep their values in plain state (row tables) and show
+ * each issue on its cell (`points.2.nominal`, see editable-rows-model `rowErrors`).
+ */
+export function contractIssues<C extends ChannelName>(
+  t: TFunction,
+  channel: C,
+  input: Partial<ChannelInput<C>>,
+): RowIssue[] {
+  const parsed = contract[channel].input.safeParse(input);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: zodIssueMessage(t, i) }));
 }

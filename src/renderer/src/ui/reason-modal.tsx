@@ -17,18 +17,38 @@ export interface ReasonModalProps {
   signed?: boolean;
   onClose: () => void;
   onConfirm: (values: { reason: string; newPassword: string; password: string }) => Promise<unknown>;
+  /** Test ids `<testId>-dialog`, `-reason`, `-submit`, `-cancel` (default: reason-input, reason-submit). */
+  testId?: string;
 }
 
-/** Every administrative change to an account states its reason (EU GMP Annex 11 §9). */
+/**
+ * A change that states its reason (EU GMP Annex 11 §9): account administration, plan and rule
+ * changes, a save the server refuses until it carries a reason (testing/refusal-reason.tsx).
+ */
 export function ReasonModal(props: ReasonModalProps) {
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={props.title} size="md">
+    <Modal
+      opened={props.opened}
+      onClose={props.onClose}
+      title={props.title}
+      size="md"
+      data-testid={props.testId ? `${props.testId}-dialog` : undefined}
+    >
       {props.opened ? <ReasonForm {...props} /> : null}
     </Modal>
   );
 }
 
-function ReasonForm({ help, confirmLabel, color, newPasswordFor, signed, onClose, onConfirm }: ReasonModalProps) {
+function ReasonForm({
+  help,
+  confirmLabel,
+  color,
+  newPasswordFor,
+  signed,
+  onClose,
+  onConfirm,
+  testId,
+}: ReasonModalProps) {
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const [newPassword, setNewPassword] = useState('');
@@ -85,17 +105,27 @@ function ReasonForm({ help, confirmLabel, color, newPasswordFor, signed, onClose
           onChange={(e) => setReason(e.currentTarget.value)}
           error={reasonError}
           withAsterisk
-          data-testid="reason-input"
+          data-autofocus
+          data-testid={testId ? `${testId}-reason` : 'reason-input'}
         />
         {signed ? (
-          <EnrolmentSignature value={password} onChange={(v) => setPassword(String(v))} error={touched && !password ? t('validation.required') : undefined} />
+          <EnrolmentSignature
+            value={password}
+            onChange={(v) => setPassword(String(v))}
+            error={touched && !password ? t('validation.required') : undefined}
+          />
         ) : null}
         <ErrorAlert error={error} testId="reason-error" />
         <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
+          <Button variant="default" onClick={onClose} data-testid={testId ? `${testId}-cancel` : undefined}>
             {t('common.cancel')}
           </Button>
-          <Button type="submit" color={color} loading={busy} data-testid="reason-submit">
+          <Button
+            type="submit"
+            color={color}
+            loading={busy}
+            data-testid={testId ? `${testId}-submit` : 'reason-submit'}
+          >
             {confirmLabel}
           </Button>
         </Group>

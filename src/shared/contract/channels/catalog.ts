@@ -63,6 +63,14 @@ export const methodFields = z.object({
   loq: decimalString.nullable(),
   inHouse: z.boolean(),
 });
+/** A production line (生产线) of the plant and the site or workshop it stands in (issue 22 §1, migration 0019). */
+export const lineFields = z.object({
+  code: codeSchema,
+  nameZh: z.string().trim().min(1).max(120),
+  nameEn: z.string().trim().min(1).max(120),
+  site: optText(120),
+  active: z.boolean(),
+});
 
 const recordMeta = { id: z.string(), rev: z.number().int(), retired: z.boolean() };
 export const productView = productFields.extend(recordMeta);
@@ -70,11 +78,13 @@ export const materialView = materialFields.extend(recordMeta);
 export const supplierView = supplierFields.extend(recordMeta);
 export const customerView = customerFields.extend(recordMeta);
 export const methodView = methodFields.extend(recordMeta);
+export const lineView = lineFields.extend(recordMeta);
 export type ProductView = z.infer<typeof productView>;
 export type MaterialView = z.infer<typeof materialView>;
 export type SupplierView = z.infer<typeof supplierView>;
 export type CustomerView = z.infer<typeof customerView>;
 export type MethodView = z.infer<typeof methodView>;
+export type LineView = z.infer<typeof lineView>;
 
 const listInput = z.object({ search: z.string().trim().max(100).optional(), includeRetired: z.boolean().optional() });
 
@@ -96,6 +106,8 @@ const materials = kindChannels(materialFields, materialView, 'catalog.manage');
 const suppliers = kindChannels(supplierFields, supplierView, 'catalog.manage');
 const customers = kindChannels(customerFields, customerView, 'customers.manage');
 const methods = kindChannels(methodFields, methodView, 'catalog.manage');
+/** Lines are plant set-up, kept by the administrator (the setup guide's "site and lines"). */
+const lines = kindChannels(lineFields, lineView, 'settings.manage');
 
 export const specStatusSchema = z.enum(['draft', 'approved', 'superseded']);
 
@@ -143,6 +155,33 @@ export const specProblemSchema = z.object({
 });
 export type SpecProblem = z.infer<typeof specProblemSchema>;
 
+/** One table of a specification as compared with the official text (issue 22 §4). */
+export const specTableView = z.object({
+  standard: z.string(),
+  table: z.string(),
+  itemIds: z.array(z.string()),
+  count: z.number().int(),
+  confirmed: z.number().int(),
+  unverified: z.number().int(),
+  missing: z.number().int(),
+  /** Values still to be entered from the official text (no limit yet): the table cannot be confirmed. */
+  withoutValue: z.number().int(),
+  lastConfirmation: z
+    .object({
+      id: z.string(),
+      edition: z.string(),
+      itemCount: z.number().int(),
+      valuesHash: z.string(),
+      statement: z.string(),
+      confirmedBy: z.string(),
+      /** The printed name of the signature. */
+      confirmedByName: z.string(),
+      confirmedAt: z.string(),
+    })
+    .nullable(),
+});
+export type SpecTableView = z.infer<typeof specTableView>;
+
 export const specVersionView = z.object({
   id: z.string(),
   specId: z.string(),
@@ -164,6 +203,8 @@ export const specVersionView = z.object({
   flagged: z.array(z.object({ itemId: z.string(), code: z.string(), verification: z.enum(verificationStates) })),
   problems: z.array(specProblemSchema),
   signatures: z.array(signatureViewSchema),
+  /** The tables its values come from (items grouped by standard and table). */
+  tables: z.array(specTableView),
 });
 export type SpecVersionView = z.infer<typeof specVersionView>;
 
@@ -240,6 +281,8 @@ export const catalogChannels = {
   'catalog.customers.save': customers.save,
   'catalog.methods.list': methods.list,
   'catalog.methods.save': methods.save,
+  'catalog.lines.list': lines.list,
+  'catalog.lines.save': lines.save,
 
   'specs.list': channel({ input: subjectRef.partial(), output: z.array(specificationView), access: 'specs.read', writes: false }),
   'specs.get': channel({ input: z.object({ versionId: z.string().min(1).max(80) }), output: specVersionView, access: 'specs.read', writes: false }),
@@ -289,6 +332,23 @@ export const catalogChannels = {
   /** Approval by a QA manager with an e-signature (meaning `approved`). */
   'specs.approve': channel({
     input: z.object({ versionId: z.string().min(1).max(80), signature: signatureInputSchema }),
+    output: specVersionView,
+    access: 'specs.approve',
+    writes: true,
+  }),
+  /**
+   * Confirms every value of one table of a draft at once, after the QA manager compared it with
+   * the official text: one personal signature (`values_confirmed`) naming the standard, edition,
+   * table and number of values. `itemIds`: the values compared (a changed table is refused).
+   */
+  'specs.confirmTable': channel({
+    input: z.object({
+      versionId: z.string().min(1).max(80),
+      standard: z.string().trim().min(1).max(60),
+      table: z.string().trim().min(1).max(20),
+      itemIds: z.array(z.string().min(1).max(80)).min(1).max(400),
+      signature: signatureInputSchema,
+    }),
     output: specVersionView,
     access: 'specs.approve',
     writes: true,

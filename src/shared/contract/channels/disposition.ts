@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channel } from '../define';
 import { reasonSchema, signatureInputSchema, signatureViewSchema } from '../common';
+import { exceptionKinds } from '../../rules/audit-exceptions';
 
 /** Readiness lines (issue 11 §1), in the order the checklist shows them. */
 export const readinessKeys = [
@@ -105,6 +106,41 @@ export const forwardSchema = z.object({
   ),
 });
 
+/** A record named as people name it (issue 22 §5): lot, sample, item with its names; never an id. */
+export const businessKeysSchema = z.object({
+  lot: z.string().nullable(),
+  sample: z.string().nullable(),
+  itemCode: z.string().nullable(),
+  itemZh: z.string().nullable(),
+  itemEn: z.string().nullable(),
+});
+
+/** One exception of a lot's audit trail (src/shared/rules/audit-exceptions.ts). */
+export const auditExceptionSchema = z.object({
+  kind: z.enum(exceptionKinds),
+  seq: z.number().int(),
+  at: z.string(),
+  actorName: z.string(),
+  entity: z.string(),
+  keys: businessKeysSchema,
+  field: z.string().nullable(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  reason: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+
+/** The summary of exceptions among a lot's audit entries not yet reviewed; its hash is what a review signs. */
+export const auditSummarySchema = z.object({
+  lotCode: z.string(),
+  throughSeq: z.number().int(),
+  entries: z.number().int(),
+  counts: z.record(z.enum(exceptionKinds), z.number().int()),
+  exceptions: z.array(auditExceptionSchema),
+  hash: z.string(),
+});
+export type AuditSummaryView = z.infer<typeof auditSummarySchema>;
+
 export const auditScopeEntrySchema = z.object({
   seq: z.number().int(),
   at: z.string(),
@@ -118,6 +154,8 @@ export const auditScopeEntrySchema = z.object({
   changes: z.array(z.object({ field: z.string(), from: z.string().nullable(), to: z.string().nullable() })),
   /** Not yet covered by a signed audit review. */
   unreviewed: z.boolean(),
+  /** The record's business keys (lot, sample, item). */
+  keys: businessKeysSchema,
 });
 
 const documentOut = z.object({
@@ -161,7 +199,14 @@ export const dispositionChannels = {
     output: z.object({
       entries: z.array(auditScopeEntrySchema),
       lastReview: z
-        .object({ throughSeq: z.number().int(), reviewedBy: z.string(), reviewedAt: z.string(), comment: z.string() })
+        .object({
+          throughSeq: z.number().int(),
+          reviewedBy: z.string(),
+          reviewedAt: z.string(),
+          comment: z.string(),
+          /** The summary of exceptions the review attested (null: a review before migration 0018). */
+          summaryHash: z.string().nullable(),
+        })
         .nullable(),
       headSeq: z.number().int(),
     }),
@@ -175,10 +220,19 @@ export const dispositionChannels = {
       throughSeq: z.number().int().min(0),
       comment: z.string().trim().min(3).max(2000),
       signature: signatureInputSchema,
+      /** The hash of the summary of exceptions read (disposition.auditSummary): a changed summary is refused. */
+      summaryHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     }),
     output: z.object({ ok: z.literal(true) }),
     access: 'audit.review',
     writes: true,
+  }),
+  /** The summary of exceptions among the lot's audit entries not yet reviewed, read first in a review (issue 22 §5). */
+  'disposition.auditSummary': channel({
+    input: z.object({ lotCode: code }),
+    output: auditSummarySchema,
+    access: 'lots.read',
+    writes: false,
   }),
   /** What a hold would reach: forward lots not shipped, and those shipped with their customers. */
   'disposition.forward': channel({

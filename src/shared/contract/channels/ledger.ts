@@ -24,6 +24,7 @@ export const findingKinds = [
   'key_not_enrolled',
   'witness_mismatch',
   'triggers_missing',
+  'correction_mismatch',
 ] as const;
 export type FindingKind = (typeof findingKinds)[number];
 

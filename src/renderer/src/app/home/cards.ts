@@ -20,6 +20,8 @@ import { OverdueAppealsCard, TankersAwaitingCard } from '../../features/intake/i
 import { OpenEnvAlertsCard } from '../../features/environment/env-cards';
 import { InstrumentsAttentionCard } from '../../features/instruments/instruments-cards';
 import { DrillsDueCard, OpenRecallsCard } from '../../features/recall/drills-cards';
+import { SetupCard } from '../setup-guide/setup-card';
+import { InspectorCard, MyTestsCard } from './waiting';
 
 /**
  * "What needs me now": every capability adds its cards here. A card is shown when `show`
@@ -36,6 +38,10 @@ const has = (p: string) => (s: SessionView) => s.permissions.includes(p);
 export const homeCards: HomeCard[] = [
   // A real recall in progress comes first, for everyone.
   { key: 'open-recalls', show: has('lots.read'), Component: OpenRecallsCard },
+  // While the plant is being set up: the guide's next step (shown only to whom a step is open).
+  { key: 'setup', show: () => true, Component: SetupCard },
+  { key: 'my-tests', show: has('results.enter'), Component: MyTestsCard },
+  { key: 'inspector', show: (s) => s.roles.includes('inspector'), Component: InspectorCard },
   { key: 'findings', show: has('ledger.reviewFinding'), Component: OpenFindingsCard },
   { key: 'specs-awaiting', show: has('specs.approve'), Component: SpecsAwaitingCard },
   { key: 'results-review', show: has('results.review'), Component: ResultsToReviewCard },

@@ -2,6 +2,7 @@ import { SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../core/session';
 import { homeCards } from './cards';
+import { WaitingSummary } from './waiting';
 
 export function HomePage() {
   const { t } = useTranslation();
@@ -15,6 +16,7 @@ export function HomePage() {
           {t('home.intro')}
         </Text>
       </div>
+      <WaitingSummary />
       {cards.length === 0 ? <Text>{t('home.nothing')}</Text> : null}
       <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }}>
         {cards.map(({ key, Component }) => (

@@ -15,6 +15,7 @@ export function errorMessage(t: TFunction, err: unknown): string {
 /** A zod issue's message (a `zod.*` key such as quantity_format, or a message key) in the user's language. */
 export function issueMessage(t: TFunction, message: string): string {
   if (i18n.exists(`zod.${message}`)) return t(`zod.${message}`) as string;
+  if (i18n.exists(`schema.${message}`)) return t(`schema.${message}`) as string;
   if (i18n.exists(message)) return t(message) as string;
   return message;
 }

@@ -332,5 +332,17 @@ function KindFields({ kind, form }: { kind: CatalogKind; form: Form }) {
           />
         </>
       );
+    case 'lines':
+      return (
+        <>
+          {names}
+          {text('site', t('guide.lines.site'), false, { description: t('guide.lines.siteHelp') })}
+          <Switch
+            label={t('guide.lines.active')}
+            data-testid="catalog-field-active"
+            {...form.getInputProps('active', { type: 'checkbox' })}
+          />
+        </>
+      );
   }
 }

@@ -2,18 +2,20 @@ import type { TFunction } from 'i18next';
 import type { z } from 'zod';
 import {
   customerFields,
+  lineFields,
   materialFields,
   methodFields,
   productFields,
   supplierFields,
   type CustomerView,
+  type LineView,
   type MaterialView,
   type MethodView,
   type ProductView,
   type SupplierView,
 } from '../../../../shared/contract/channels/catalog';
 
-export const catalogKinds = ['products', 'materials', 'suppliers', 'customers', 'methods'] as const;
+export const catalogKinds = ['products', 'materials', 'suppliers', 'customers', 'methods', 'lines'] as const;
 export type CatalogKind = (typeof catalogKinds)[number];
 
 export interface ViewOf {
@@ -22,15 +24,16 @@ export interface ViewOf {
   suppliers: SupplierView;
   customers: CustomerView;
   methods: MethodView;
+  lines: LineView;
 }
 export type AnyCatalogView = ViewOf[CatalogKind];
 
 /** Form state: inputs hold strings (empty = not given), switches booleans, tag inputs lists. */
 export type FormValues = Record<string, string | boolean | string[]>;
 
-/** Customers are kept by production (recall contacts); the rest of the catalogue by QA. */
+/** Customers are kept by production (recall contacts), production lines by the administrator (plant set-up); the rest of the catalogue by QA. */
 export function managePermission(kind: CatalogKind): string {
-  return kind === 'customers' ? 'customers.manage' : 'catalog.manage';
+  return kind === 'customers' ? 'customers.manage' : kind === 'lines' ? 'settings.manage' : 'catalog.manage';
 }
 
 export const schemas: Record<CatalogKind, z.ZodObject> = {
@@ -39,6 +42,7 @@ export const schemas: Record<CatalogKind, z.ZodObject> = {
   suppliers: supplierFields,
   customers: customerFields,
   methods: methodFields,
+  lines: lineFields,
 };
 
 const blank: Record<CatalogKind, FormValues> = {
@@ -66,6 +70,7 @@ const blank: Record<CatalogKind, FormValues> = {
   },
   customers: { code: '', name: '', contact: '', phone: '', address: '' },
   methods: { code: '', titleZh: '', titleEn: '', analyte: '', unit: '', lod: '', loq: '', inHouse: true },
+  lines: { code: '', nameZh: '', nameEn: '', site: '', active: true },
 };
 
 export function initialValues(kind: CatalogKind, view: AnyCatalogView | null): FormValues {
@@ -89,6 +94,7 @@ const nullableText = new Set([
   'address',
   'lod',
   'loq',
+  'site',
 ]);
 const integers = new Set(['shelfLifeDays']);
 

@@ -5,6 +5,7 @@ import { DataTable, type DataTableColumn } from 'mantine-datatable';
 import { useTranslation } from 'react-i18next';
 import type {
   CustomerView,
+  LineView,
   MaterialView,
   MethodView,
   ProductView,
@@ -206,6 +207,32 @@ export function CatalogList({ kind }: { kind: CatalogKind }) {
           ) : (
             <Badge color="gray" variant="light" tt="none">
               {t('catalog.external')}
+            </Badge>
+          ),
+      },
+    ],
+    lines: [
+      { accessor: 'code', title: t('catalog.fields.code') },
+      {
+        accessor: 'name',
+        title: t('catalog.fields.name'),
+        render: (r) => {
+          const v = r as LineView;
+          return zh ? bilingual(v.nameZh, v.nameEn) : bilingual(v.nameEn, v.nameZh);
+        },
+      },
+      { accessor: 'site', title: t('guide.lines.site'), render: (r) => (r as LineView).site ?? '—' },
+      {
+        accessor: 'active',
+        title: t('guide.lines.active'),
+        render: (r) =>
+          (r as LineView).active ? (
+            <Badge color="green" variant="light" tt="none">
+              {t('guide.lines.inUse')}
+            </Badge>
+          ) : (
+            <Badge color="gray" variant="light" tt="none">
+              {t('guide.lines.notInUse')}
             </Badge>
           ),
       },

@@ -10,6 +10,8 @@ import { formatTime } from '../../ui/format';
 import { hasPermission, useSession } from '../../core/session';
 import { SignatureDialog } from '../../ui/signature-dialog';
 import { invalidateLotViews } from './decision-actions';
+import { auditField, auditValue, MACHINE_FIELDS, subjectOf } from './audit-words';
+import { AuditSummaryBlock } from './audit-summary-block';
 
 type Entry = NonNullable<ReturnType<typeof useCall<'disposition.auditEntries'>>['data']>['entries'][number];
 
@@ -27,6 +29,9 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
   const qc = useQueryClient();
   const [onlyUnreviewed, setOnlyUnreviewed] = useState(true);
   const [signing, setSigning] = useState(false);
+  // The summary of exceptions first (issue 22 §5); the full list for those who want it.
+  const [showAll, setShowAll] = useState(false);
+  const summary = useCall('disposition.auditSummary', { lotCode }, { staleTime: 0 });
   const q = useCall('disposition.auditEntries', { lotCode, onlyUnreviewed }, { staleTime: 0 });
   const canReview = hasPermission(session, 'audit.review') && !session.readOnly;
   const data = q.data;
@@ -75,7 +80,20 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
                 : t('disposition.audit.allReviewed')}
             </Badge>
           </Group>
-          {data.entries.length === 0 ? (
+          <ErrorAlert error={summary.error} />
+          {summary.data ? <AuditSummaryBlock summary={summary.data} /> : summary.isLoading ? <Loader size="sm" /> : null}
+          <Group gap="sm">
+            <Button
+              variant="default"
+              size="xs"
+              onClick={() => setShowAll(!showAll)}
+              data-testid="audit-show-all"
+              aria-expanded={showAll}
+            >
+              {showAll ? t('auditWords.hideAll') : t('auditWords.showAll', { count: data.entries.length })}
+            </Button>
+          </Group>
+          {!showAll ? null : data.entries.length === 0 ? (
             <Text size="sm" c="dimmed" data-testid="audit-empty">
               {onlyUnreviewed ? t('disposition.audit.nothingToReview') : t('disposition.audit.noEntries')}
             </Text>
@@ -86,8 +104,8 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
                   <Table.Tr>
                     <Table.Th>{t('audit.seq')}</Table.Th>
                     <Table.Th>{t('audit.at')}</Table.Th>
-                    <Table.Th>{t('audit.who')}</Table.Th>
-                    <Table.Th>{t('audit.action')}</Table.Th>
+                    <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('audit.who')}</Table.Th>
+                    <Table.Th style={{ whiteSpace: 'nowrap' }}>{t('audit.action')}</Table.Th>
                     <Table.Th>{t('audit.record')}</Table.Th>
                     <Table.Th>{t('audit.reason')}</Table.Th>
                     <Table.Th>{t('disposition.audit.changes')}</Table.Th>
@@ -106,7 +124,7 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
               <Button
                 color="indigo"
                 onClick={() => setSigning(true)}
-                disabled={toReview === 0}
+                disabled={toReview === 0 || !summary.data}
                 data-testid="audit-sign"
               >
                 {t('disposition.audit.sign')}
@@ -134,6 +152,14 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
                 <Text fw={700} data-testid="audit-sign-summary">
                   {t('disposition.audit.signSummary', { code: lotCode, count: toReview, head: data.headSeq })}
                 </Text>
+                {summary.data ? (
+                  <Text size="sm" data-testid="audit-sign-exceptions">
+                    {t('auditWords.signAttests', {
+                      count: summary.data.exceptions.length,
+                      hash: summary.data.hash.slice(0, 12),
+                    })}
+                  </Text>
+                ) : null}
               </Stack>
             }
             onSign={async (v) => {
@@ -143,14 +169,18 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
                   throughSeq: data.headSeq,
                   comment: v.comment ?? '',
                   signature: { password: v.password, meaning: v.meaning },
+                  // The signature records which summary was read (refused if it changed since).
+                  ...(summary.data ? { summaryHash: summary.data.hash } : {}),
                 });
               } catch (err) {
                 // A stale list (entries added since it was read) must be reloaded and read again.
                 void q.refetch();
+                void summary.refetch();
                 throw err;
               }
               notifications.show({ color: 'green', message: t('disposition.audit.signed', { code: lotCode }) });
               void invalidateLotViews(qc);
+              void summary.refetch();
             }}
           />
         </Stack>
@@ -162,10 +192,14 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
 const FLAGGED_ENTITIES: ReadonlySet<string> = new Set(['verdict_change', 'micro_hold']);
 
 function EntryRow({ e }: { e: Entry }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [all, setAll] = useState(false);
   // A new record's `retired: 0` says nothing to a reviewer.
-  const changes = e.changes.filter((c) => !(c.field === 'retired' && c.from === null && c.to === '0'));
+  // Internal references (record ids) say nothing to a reviewer: the row names the record by its business keys.
+  const changes = e.changes.filter(
+    (c) =>
+      !(c.field === 'retired' && c.from === null && c.to === '0') && !/(^|_)ids?$/.test(c.field) && !MACHINE_FIELDS.has(c.field),
+  );
   const shown = all ? changes : changes.slice(0, CHANGES_SHOWN);
   // Records a reviewer must not miss: a failing verdict changed before submission, an automatic micro hold.
   const flagged = FLAGGED_ENTITIES.has(e.entity);
@@ -181,24 +215,23 @@ function EntryRow({ e }: { e: Entry }) {
         #{e.seq}
       </Table.Td>
       <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatTime(e.at)}</Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>
         <Text size="xs" fw={600}>
           {e.actorName}
         </Text>
-        <Text size="xs" c="dimmed" ff="monospace">
-          {e.actorId}
-        </Text>
       </Table.Td>
-      <Table.Td>{t(`audit.actions.${e.action}`, { defaultValue: e.action })}</Table.Td>
+      <Table.Td style={{ whiteSpace: 'nowrap' }}>{t(`audit.actions.${e.action}`, { defaultValue: e.action })}</Table.Td>
       <Table.Td>
         <Text size="xs">
           {t(`disposition.entities.${e.entity}`, {
             defaultValue: t(`audit.entities.${e.entity}`, { defaultValue: e.entity }),
           })}
         </Text>
-        <Text size="xs" c="dimmed" ff="monospace">
-          {e.entityId.slice(0, 8)}
-        </Text>
+        {e.keys.lot || e.keys.sample ? (
+          <Text size="xs" c="dimmed">
+            {subjectOf(t, i18n.language, e.keys)}
+          </Text>
+        ) : null}
         {flagged ? (
           <Badge color="red" size="xs" tt="none" data-testid={`audit-flag-${e.seq}`}>
             {t(`disposition.audit.flags.${e.entity}`)}
@@ -215,20 +248,20 @@ function EntryRow({ e }: { e: Entry }) {
           <Stack gap={0} align="flex-start">
             {shown.map((c) => (
               <Text key={c.field} size="xs" style={{ wordBreak: 'break-word' }}>
-                <Text span size="xs" ff="monospace" fw={600}>
-                  {c.field}
+                <Text span size="xs" fw={600}>
+                  {auditField(t, c.field)}
                 </Text>
-                {': '}
+                {t('auditWords.colon')}
                 {c.from !== null ? (
                   <>
                     <Text span size="xs" c="red.8" td="line-through">
-                      {show(c.field, c.from)}
+                      {auditValue(t, e.entity, c.field, c.from)}
                     </Text>
                     {' → '}
                   </>
                 ) : null}
                 <Text span size="xs" c="green.9">
-                  {c.to === null ? '∅' : show(c.field, c.to)}
+                  {auditValue(t, e.entity, c.field, c.to)}
                 </Text>
               </Text>
             ))}
@@ -244,10 +277,4 @@ function EntryRow({ e }: { e: Entry }) {
       </Table.Td>
     </Table.Tr>
   );
-}
-
-/** A value as a reviewer reads it: times (`…_at`, stored as epoch milliseconds) as local times, long text clipped. */
-function show(field: string, s: string): string {
-  if (/_at$/.test(field) && /^\d{12,14}$/.test(s)) return formatTime(new Date(Number(s)).toISOString());
-  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
 }

@@ -1,7 +1,8 @@
-import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
+import { Card } from '../../ui/card';
 import { ReadyBadge } from './disposition-format';
 import { releaseHref } from '../../ui/lot';
 
@@ -15,18 +16,12 @@ export function LotsAwaitingReleaseCard() {
   const ready = lots.filter((l) => l.ready).length;
   const blocked = lots.length - ready;
   return (
-    <Paper
-      withBorder
-      p="md"
-      radius="md"
-      data-testid="card-release"
-      data-ready={ready}
-      data-blocked={blocked}
-      style={ready > 0 ? { borderColor: 'var(--mantine-color-green-6)' } : undefined}
+    <Card
+      title={t('disposition.card.title')}
+      testId="card-release"
+      data={{ ready, blocked }}
+      tone={ready > 0 ? 'green' : undefined}
     >
-      <Title order={4} mb="xs">
-        {t('disposition.card.title')}
-      </Title>
       <Stack gap="xs">
         <ErrorAlert error={q.error} />
         {q.data ? (
@@ -49,6 +44,6 @@ export function LotsAwaitingReleaseCard() {
           {t('disposition.card.open')}
         </Anchor>
       </Stack>
-    </Paper>
+    </Card>
   );
 }

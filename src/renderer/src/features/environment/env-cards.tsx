@@ -1,7 +1,8 @@
-import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
+import { Card } from '../../ui/card';
 import { href } from '../../core/router';
 import { alertHref, targetName } from './env-format';
 
@@ -12,16 +13,7 @@ export function OpenEnvAlertsCard() {
   const rows = [...(list.data ?? [])].sort((a, b) => (a.zone ?? 9) - (b.zone ?? 9));
   const any = rows.length > 0;
   return (
-    <Paper
-      withBorder
-      p="md"
-      radius="md"
-      data-testid="card-env-alerts"
-      style={any ? { borderColor: 'var(--mantine-color-red-5)' } : undefined}
-    >
-      <Title order={4} mb="xs">
-        {t('environment.card.title')}
-      </Title>
+    <Card title={t('environment.card.title')} testId="card-env-alerts" alert={any}>
       <Stack gap="xs">
         <ErrorAlert error={list.error} />
         {list.data ? (
@@ -54,6 +46,6 @@ export function OpenEnvAlertsCard() {
           {t('environment.card.open')}
         </Anchor>
       </Stack>
-    </Paper>
+    </Card>
   );
 }

@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { ActionIcon, Alert, Button, Group, Paper, Table, Text, TextInput, Title } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
+import { Alert, Button, Group, Paper, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,9 @@ import type { ChannelOutput } from '../../../../shared/contract';
 import type { InstrumentView } from '../../../../shared/contract/channels/instruments';
 import { call } from '../../core/api/client';
 import { hasPermission, useSession } from '../../core/session';
+import { contractIssues } from '../../ui/contract-form';
+import { EditableRows } from '../../ui/editable-rows';
+import { anyRowError, rowErrors, withAddedRow, withoutRow, withRow } from '../../ui/editable-rows-model';
 import { ErrorAlert } from '../../ui/error-alert';
 import { ReasonModal } from '../../ui/reason-modal';
 
@@ -19,9 +22,6 @@ type PointDraft = {
   tolerance: string;
   unit: string;
 };
-
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const defaultUnit: Partial<Record<InstrumentView['kind'], string>> = {
   balance: 'g',
@@ -42,16 +42,16 @@ function blank(i: InstrumentView): PointDraft {
   };
 }
 
-function problems(p: PointDraft): string[] {
-  const out: string[] = [];
-  if (!p.standard.trim()) out.push('standard');
-  if (!p.certificateNo.trim()) out.push('certificateNo');
-  if (p.certificateValidUntil.trim() && !DATE.test(p.certificateValidUntil.trim())) out.push('certificateValidUntil');
-  if (!DECIMAL.test(p.nominal.trim())) out.push('nominal');
-  if (!DECIMAL.test(p.tolerance.trim()) || p.tolerance.trim().startsWith('-')) out.push('tolerance');
-  if (!p.unit.trim()) out.push('unit');
-  return out;
-}
+/** The contract's points: what the save sends and the schema checks. */
+const pointsOf = (rows: PointDraft[]) =>
+  rows.map((p) => ({
+    standard: p.standard.trim(),
+    certificateNo: p.certificateNo.trim(),
+    certificateValidUntil: p.certificateValidUntil.trim() || null,
+    nominal: p.nominal.trim(),
+    tolerance: p.tolerance.trim(),
+    unit: p.unit.trim(),
+  }));
 
 /**
  * The instrument's daily-check plan (issue 19 §5, D-059): the standards a check reads —
@@ -73,24 +73,24 @@ export function CheckPlanPanel({ instrument, plan }: { instrument: InstrumentVie
     draft ??
     (plan?.points.map((p) => ({ ...p, certificateValidUntil: p.certificateValidUntil ?? '' })) as PointDraft[]) ??
     [];
-  const set = (k: number, patch: Partial<PointDraft>) =>
-    setDraft((d) => (d ?? rows).map((p, i) => (i === k ? { ...p, ...patch } : p)));
-  const bad = editing ? rows.map(problems) : [];
-  const valid = editing && rows.length > 0 && bad.every((b) => b.length === 0);
+  const set = (k: number, patch: Partial<PointDraft>) => setDraft((d) => withRow(d ?? rows, k, patch));
+  // Each point as the channel's schema sees it (decimals, dates, required text), plus the
+  // screen's own rule that a tolerance is not negative.
+  const bad = editing
+    ? rowErrors(
+        contractIssues(t, 'instruments.checkPlan.save', { id: instrument.id, points: pointsOf(rows) }),
+        'points',
+        rows.length,
+      ).map((e, k) => (rows[k]!.tolerance.trim().startsWith('-') ? { tolerance: t('zod.too_small'), ...e } : e))
+    : [];
+  const valid = editing && rows.length > 0 && !anyRowError(bad);
 
   const save = (reason?: string) => {
     setBusy(true);
     setError(null);
     return call('instruments.checkPlan.save', {
       id: instrument.id,
-      points: rows.map((p) => ({
-        standard: p.standard.trim(),
-        certificateNo: p.certificateNo.trim(),
-        certificateValidUntil: p.certificateValidUntil.trim() || null,
-        nominal: p.nominal.trim(),
-        tolerance: p.tolerance.trim(),
-        unit: p.unit.trim(),
-      })),
+      points: pointsOf(rows),
       ...(reason ? { reason } : {}),
     })
       .then(() => {
@@ -106,18 +106,30 @@ export function CheckPlanPanel({ instrument, plan }: { instrument: InstrumentVie
       .finally(() => setBusy(false));
   };
 
-  const input = (k: number, key: keyof PointDraft, w: number, placeholder?: string) => (
-    <TextInput
-      size="xs"
-      w={w}
-      value={rows[k]![key]}
-      placeholder={placeholder}
-      aria-label={t(`instruments.plan.${key}`)}
-      error={bad[k]?.includes(key) ? true : undefined}
-      onChange={(e) => set(k, { [key]: e.currentTarget.value })}
-      data-testid={`plan-${key}-${k}`}
-    />
-  );
+  const input = (key: keyof PointDraft, w: number, placeholder?: string) => ({
+    key,
+    label: t(`instruments.plan.${key}`),
+    edit: (p: PointDraft, k: number, error: ReactNode) => (
+      <TextInput
+        size="xs"
+        w={w}
+        value={p[key]}
+        placeholder={placeholder}
+        aria-label={t(`instruments.plan.${key}`)}
+        error={error ? true : undefined}
+        title={typeof error === 'string' ? error : undefined}
+        onChange={(e) => set(k, { [key]: e.currentTarget.value })}
+        data-testid={`plan-${key}-${k}`}
+      />
+    ),
+  });
+  const mono =
+    (key: keyof PointDraft, prefix = '') =>
+    (p: PointDraft) => (
+      <Text span size="sm" ff="monospace">
+        {p[key] ? `${prefix}${p[key]}` : '—'}
+      </Text>
+    );
 
   return (
     <Paper withBorder p="md" data-testid="check-plan">
@@ -143,71 +155,28 @@ export function CheckPlanPanel({ instrument, plan }: { instrument: InstrumentVie
           {canEdit ? t('instruments.plan.missingQa') : t('instruments.plan.missing')}
         </Alert>
       ) : (
-        <Table withTableBorder verticalSpacing={4} fz="sm" data-testid="plan-points">
-          <Table.Thead bg="var(--mantine-color-gray-0)">
-            <Table.Tr>
-              <Table.Th w={30}>#</Table.Th>
-              <Table.Th>{t('instruments.plan.standard')}</Table.Th>
-              <Table.Th>{t('instruments.plan.certificateNo')}</Table.Th>
-              <Table.Th>{t('instruments.plan.certificateValidUntil')}</Table.Th>
-              <Table.Th>{t('instruments.plan.nominal')}</Table.Th>
-              <Table.Th>{t('instruments.plan.tolerance')}</Table.Th>
-              <Table.Th>{t('instruments.plan.unit')}</Table.Th>
-              {editing ? <Table.Th w={30} /> : null}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((p, k) => (
-              <Table.Tr key={k} data-testid={`plan-point-${k}`}>
-                <Table.Td>{k + 1}</Table.Td>
-                {editing ? (
-                  <>
-                    <Table.Td>{input(k, 'standard', 220, t('instruments.plan.standardPlaceholder'))}</Table.Td>
-                    <Table.Td>{input(k, 'certificateNo', 140)}</Table.Td>
-                    <Table.Td>{input(k, 'certificateValidUntil', 110, 'YYYY-MM-DD')}</Table.Td>
-                    <Table.Td>{input(k, 'nominal', 90, '100.00')}</Table.Td>
-                    <Table.Td>{input(k, 'tolerance', 80, '0.05')}</Table.Td>
-                    <Table.Td>{input(k, 'unit', 70)}</Table.Td>
-                    <Table.Td>
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        disabled={rows.length <= 1}
-                        aria-label={t('instruments.plan.remove')}
-                        onClick={() => setDraft(rows.filter((_, i) => i !== k))}
-                      >
-                        ×
-                      </ActionIcon>
-                    </Table.Td>
-                  </>
-                ) : (
-                  <>
-                    <Table.Td>{p.standard}</Table.Td>
-                    <Table.Td ff="monospace">{p.certificateNo}</Table.Td>
-                    <Table.Td ff="monospace">{p.certificateValidUntil || '—'}</Table.Td>
-                    <Table.Td ff="monospace">{p.nominal}</Table.Td>
-                    <Table.Td ff="monospace">± {p.tolerance}</Table.Td>
-                    <Table.Td>{p.unit}</Table.Td>
-                  </>
-                )}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      {editing ? (
-        <>
-          <ErrorAlert error={error} testId="plan-error" />
-          <Group justify="space-between" mt="xs">
-            <Button
-              size="compact-sm"
-              variant="subtle"
-              disabled={rows.length >= 12}
-              onClick={() => setDraft([...rows, { ...blank(instrument), unit: rows.at(-1)?.unit ?? '' }])}
-              data-testid="plan-add"
-            >
-              + {t('instruments.plan.add')}
-            </Button>
+        <EditableRows
+          testId="plan-points"
+          rows={rows}
+          readOnly={!editing}
+          numbered
+          columns={[
+            input('standard', 220, t('instruments.plan.standardPlaceholder')),
+            { ...input('certificateNo', 140), view: mono('certificateNo') },
+            { ...input('certificateValidUntil', 110, 'YYYY-MM-DD'), view: mono('certificateValidUntil') },
+            { ...input('nominal', 90, '100.00'), view: mono('nominal') },
+            { ...input('tolerance', 80, '0.05'), view: mono('tolerance', '± ') },
+            input('unit', 70),
+          ]}
+          errors={(_, k) => bad[k]}
+          rowTestId={(_, k) => `plan-point-${k}`}
+          max={12}
+          onRemove={(k) => setDraft(withoutRow(rows, k))}
+          removeLabel={t('instruments.plan.remove')}
+          onAdd={() => setDraft(withAddedRow(rows, { ...blank(instrument), unit: rows.at(-1)?.unit ?? '' }, 12))}
+          addLabel={t('instruments.plan.add')}
+          addTestId="plan-add"
+          actions={
             <Group>
               <Button variant="default" onClick={() => setDraft(null)}>
                 {t('common.cancel')}
@@ -221,9 +190,10 @@ export function CheckPlanPanel({ instrument, plan }: { instrument: InstrumentVie
                 {t('instruments.plan.save')}
               </Button>
             </Group>
-          </Group>
-        </>
-      ) : null}
+          }
+        />
+      )}
+      {editing ? <ErrorAlert error={error} testId="plan-error" /> : null}
       <ReasonModal
         opened={asking}
         title={t('instruments.plan.reasonTitle', { code: instrument.code })}

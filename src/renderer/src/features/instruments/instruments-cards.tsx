@@ -1,8 +1,9 @@
-import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCall } from '../../core/api/hooks';
 import { href } from '../../core/router';
 import { ErrorAlert } from '../../ui/error-alert';
+import { Card } from '../../ui/card';
 import { calibrationDueSoon, daysUntil, DUE_SOON_DAYS, instrumentHref, lockReasons } from './instrument-format';
 
 /** Technicians and QA: instruments that refuse captures now, or whose calibration falls due within 14 days. */
@@ -12,16 +13,7 @@ export function InstrumentsAttentionCard() {
   const rows = (list.data ?? []).filter((i) => i.lock.locked || calibrationDueSoon(i.lock));
   const any = rows.length > 0;
   return (
-    <Paper
-      withBorder
-      p="md"
-      radius="md"
-      data-testid="card-instruments"
-      style={any ? { borderColor: 'var(--mantine-color-orange-5)' } : undefined}
-    >
-      <Title order={4} mb="xs">
-        {t('instruments.card.title')}
-      </Title>
+    <Card title={t('instruments.card.title')} testId="card-instruments" tone={any ? 'orange' : undefined}>
       <Stack gap="xs">
         <ErrorAlert error={list.error} />
         {list.data ? (
@@ -66,6 +58,6 @@ export function InstrumentsAttentionCard() {
           {t('instruments.card.open')}
         </Anchor>
       </Stack>
-    </Paper>
+    </Card>
   );
 }

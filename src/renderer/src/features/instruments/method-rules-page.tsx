@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import {
-  ActionIcon,
   Anchor,
   Badge,
   Button,
@@ -23,6 +22,9 @@ import { call } from '../../core/api/client';
 import { useCall } from '../../core/api/hooks';
 import { href } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
+import { contractIssues } from '../../ui/contract-form';
+import { EditableRows, textColumn } from '../../ui/editable-rows';
+import { rowErrors, withAddedRow, withoutRow, withRow } from '../../ui/editable-rows-model';
 import { ErrorAlert } from '../../ui/error-alert';
 import { ReasonModal } from '../../ui/reason-modal';
 
@@ -42,7 +44,6 @@ interface Draft {
   note: string;
 }
 
-const DECIMAL = /^-?\d+(\.\d+)?$/;
 const blankConversion: ConversionDraft = { from: '', to: '', factor: '', offset: '', note: '' };
 
 function draftOf(r: Rule | null): Draft {
@@ -58,6 +59,22 @@ function draftOf(r: Rule | null): Draft {
       note: c.note ?? '',
     })),
     note: r.note ?? '',
+  };
+}
+
+/** The channel's input of a draft (the kind left out until chosen). */
+function inputOf(d: Draft) {
+  return {
+    methodCode: d.methodCode.trim(),
+    ...(d.instrumentKind ? { instrumentKind: d.instrumentKind } : {}),
+    conversions: d.conversions.map((c) => ({
+      from: c.from.trim(),
+      to: c.to.trim() || null,
+      factor: c.factor.trim(),
+      ...(c.offset.trim() ? { offset: c.offset.trim() } : {}),
+      note: c.note.trim() || null,
+    })),
+    note: d.note.trim() || null,
   };
 }
 
@@ -175,24 +192,34 @@ function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const setConv = (k: number, patch: Partial<ConversionDraft>) =>
-    setD({ ...d, conversions: d.conversions.map((c, i) => (i === k ? { ...c, ...patch } : c)) });
-  const badConv = (c: ConversionDraft) =>
-    !c.from.trim() || !DECIMAL.test(c.factor.trim()) || (c.offset.trim() !== '' && !DECIMAL.test(c.offset.trim()));
-  const valid = d.methodCode.trim() && d.instrumentKind && d.conversions.every((c) => !badConv(c));
+    setD({ ...d, conversions: withRow(d.conversions, k, patch) });
+  // The rule as the channel's schema checks it: the method, the kind, each conversion's decimals.
+  const issues = contractIssues(t, 'instruments.methods.save', inputOf(d));
+  const convErrors = rowErrors(issues, 'conversions', d.conversions.length);
+  const valid = issues.length === 0;
+  const conversionColumn = (
+    key: keyof ConversionDraft,
+    label: string,
+    w?: number,
+    placeholder?: string,
+    mono = false,
+  ) =>
+    textColumn<ConversionDraft>({
+      key,
+      label: t(`instruments.methods.${label}`),
+      w,
+      placeholder,
+      mono,
+      value: (c) => c[key],
+      onChange: (k, v) => setConv(k, { [key]: v }),
+      testId: (_, k) => `conversion-${key}-${k}`,
+    });
   const save = (reason?: string) => {
     setBusy(true);
     setError(null);
     return call('instruments.methods.save', {
-      methodCode: d.methodCode.trim(),
+      ...inputOf(d),
       instrumentKind: d.instrumentKind!,
-      conversions: d.conversions.map((c) => ({
-        from: c.from.trim(),
-        to: c.to.trim() || null,
-        factor: c.factor.trim(),
-        ...(c.offset.trim() ? { offset: c.offset.trim() } : {}),
-        note: c.note.trim() || null,
-      })),
-      note: d.note.trim() || null,
       ...(reason ? { reason } : {}),
     })
       .then((r) => {
@@ -246,108 +273,39 @@ function RuleForm({ rule, onDone }: { rule: Rule | null; onDone: () => void }) {
         <Text size="xs" c="dimmed">
           {t('instruments.methods.conversionsHelp')}
         </Text>
-        {d.conversions.length > 0 ? (
-          <Table withTableBorder verticalSpacing={4} fz="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={100}>{t('instruments.methods.from')}</Table.Th>
-                <Table.Th w={120}>{t('instruments.methods.factor')}</Table.Th>
-                <Table.Th w={100}>{t('instruments.methods.offset')}</Table.Th>
-                <Table.Th w={100}>{t('instruments.methods.to')}</Table.Th>
-                <Table.Th>{t('instruments.methods.source')}</Table.Th>
-                <Table.Th w={40} />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {d.conversions.map((c, k) => (
-                <Table.Tr key={k}>
-                  <Table.Td>
-                    <TextInput
-                      size="xs"
-                      value={c.from}
-                      placeholder="m°H"
-                      error={!c.from.trim() ? true : undefined}
-                      onChange={(e) => setConv(k, { from: e.currentTarget.value })}
-                      data-testid={`conversion-from-${k}`}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <TextInput
-                      size="xs"
-                      ff="monospace"
-                      value={c.factor}
-                      placeholder="0.0009656"
-                      error={c.factor && !DECIMAL.test(c.factor.trim()) ? true : undefined}
-                      onChange={(e) => setConv(k, { factor: e.currentTarget.value })}
-                      data-testid={`conversion-factor-${k}`}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <TextInput
-                      size="xs"
-                      ff="monospace"
-                      value={c.offset}
-                      placeholder="0"
-                      onChange={(e) => setConv(k, { offset: e.currentTarget.value })}
-                      data-testid={`conversion-offset-${k}`}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <TextInput
-                      size="xs"
-                      value={c.to}
-                      placeholder={t('instruments.methods.entryUnit')}
-                      onChange={(e) => setConv(k, { to: e.currentTarget.value })}
-                      data-testid={`conversion-to-${k}`}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <TextInput
-                      size="xs"
-                      value={c.note}
-                      onChange={(e) => setConv(k, { note: e.currentTarget.value })}
-                      data-testid={`conversion-note-${k}`}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <ActionIcon
-                      variant="subtle"
-                      color="red"
-                      aria-label={t('instruments.methods.removeConversion')}
-                      onClick={() => setD({ ...d, conversions: d.conversions.filter((_, i) => i !== k) })}
-                    >
-                      ×
-                    </ActionIcon>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        ) : null}
-        <Group justify="space-between">
-          <Button
-            size="compact-sm"
-            variant="subtle"
-            disabled={d.conversions.length >= 10}
-            onClick={() => setD({ ...d, conversions: [...d.conversions, blankConversion] })}
-            data-testid="conversion-add"
-          >
-            + {t('instruments.methods.addConversion')}
-          </Button>
-          <Group>
-            <Button variant="default" onClick={onDone}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              disabled={!valid}
-              loading={busy}
-              onClick={() => (rule ? setAsking(true) : void save().catch(() => undefined))}
-              data-testid="method-rule-save"
-            >
-              {t('instruments.methods.save')}
-            </Button>
-          </Group>
-        </Group>
+        <EditableRows
+          rows={d.conversions}
+          min={0}
+          max={10}
+          errors={(_, k) => convErrors[k]}
+          columns={[
+            conversionColumn('from', 'from', 100, 'm°H'),
+            conversionColumn('factor', 'factor', 120, '0.0009656', true),
+            conversionColumn('offset', 'offset', 100, '0', true),
+            conversionColumn('to', 'to', 100, t('instruments.methods.entryUnit')),
+            conversionColumn('note', 'source'),
+          ]}
+          onRemove={(k) => setD({ ...d, conversions: withoutRow(d.conversions, k, 0) })}
+          removeLabel={t('instruments.methods.removeConversion')}
+          onAdd={() => setD({ ...d, conversions: withAddedRow(d.conversions, blankConversion, 10) })}
+          addLabel={t('instruments.methods.addConversion')}
+          addTestId="conversion-add"
+          actions={
+            <Group>
+              <Button variant="default" onClick={onDone}>
+                {t('common.cancel')}
+              </Button>
+              <Button
+                disabled={!valid}
+                loading={busy}
+                onClick={() => (rule ? setAsking(true) : void save().catch(() => undefined))}
+                data-testid="method-rule-save"
+              >
+                {t('instruments.methods.save')}
+              </Button>
+            </Group>
+          }
+        />
         <ErrorAlert error={error} testId="method-rule-error" />
       </Stack>
       <ReasonModal

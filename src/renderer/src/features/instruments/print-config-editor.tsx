@@ -1,25 +1,14 @@
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Button,
-  Checkbox,
-  Group,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Badge, Checkbox, Group, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { printFieldRoles, type InstrumentView } from '../../../../shared/contract/channels/instruments';
+import { EditableRows, textColumn } from '../../ui/editable-rows';
+import { withAddedRow, withoutRow, withRow } from '../../ui/editable-rows-model';
 import { shippedFormatIds, shippedFormats, type ShippedFormatId } from '../../../../shared/domain/print-formats';
 
 type PrintConfig = NonNullable<InstrumentView['printConfig']>;
 type Role = (typeof printFieldRoles)[number];
 
-export interface FieldDraft {
+interface FieldDraft {
   analyte: string;
   pattern: string;
   unit: string;
@@ -108,7 +97,7 @@ export function shippedOf(c: PrintConfig | null): ShippedFormatId | null {
 }
 
 /** Sourced or unverified, with the source, for a shipped format (docs/instrument-formats.md). */
-export function ShippedFormatNote({ id }: { id: ShippedFormatId }) {
+function ShippedFormatNote({ id }: { id: ShippedFormatId }) {
   const { t } = useTranslation();
   const f = shippedFormats[id];
   const sourced = f.verification === 'sourced';
@@ -168,7 +157,7 @@ export function PrintConfigEditor({
 }) {
   const { t } = useTranslation();
   const setField = (k: number, patch: Partial<FieldDraft>) =>
-    onChange({ ...value, fields: value.fields.map((f, i) => (i === k ? { ...f, ...patch } : f)) });
+    onChange({ ...value, fields: withRow(value.fields, k, patch) });
   const mono = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
   const shipped = shippedOf(configOf(value));
   return (
@@ -224,147 +213,122 @@ export function PrintConfigEditor({
           data-testid="print-error-pattern"
         />
       </SimpleGrid>
-      <Table withTableBorder verticalSpacing={4} fz="sm">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th miw={110}>{t('instruments.print.analyte')}</Table.Th>
-            <Table.Th w={110}>{t('instruments.print.role')}</Table.Th>
-            <Table.Th w={70}>{t('instruments.print.unit')}</Table.Th>
-            <Table.Th w={130}>{t('instruments.print.item')}</Table.Th>
-            <Table.Th w={56}>{t('instruments.print.optional')}</Table.Th>
-            <Table.Th w={40} />
-          </Table.Tr>
-        </Table.Thead>
-        {value.fields.map((f, k) => (
-          // Two rows per field: its names, then its pattern across the table.
-          <Table.Tbody key={k} data-testid={`print-field-${k}`}>
-            <Table.Tr style={{ borderBottom: 0 }}>
-              <Table.Td>
-                <TextInput
-                  size="xs"
-                  value={f.analyte}
-                  disabled={disabled}
-                  aria-label={t('instruments.print.analyte')}
-                  onChange={(e) => setField(k, { analyte: e.currentTarget.value })}
-                  data-testid={`print-field-analyte-${k}`}
-                />
-              </Table.Td>
-              <Table.Td>
-                <Select
-                  size="xs"
-                  value={f.role}
-                  disabled={disabled}
-                  allowDeselect={false}
-                  comboboxProps={{ withinPortal: false }}
-                  aria-label={t('instruments.print.role')}
-                  data={printFieldRoles.map((r) => ({ value: r, label: t(`instruments.print.roles.${r}`) }))}
-                  onChange={(r) => r && setField(k, { role: r as Role })}
-                  data-testid={`print-field-role-${k}`}
-                />
-              </Table.Td>
-              <Table.Td>
-                <TextInput
-                  size="xs"
-                  value={f.unit}
-                  disabled={disabled}
-                  aria-label={t('instruments.print.unit')}
-                  onChange={(e) => setField(k, { unit: e.currentTarget.value })}
-                  data-testid={`print-field-unit-${k}`}
-                />
-              </Table.Td>
-              <Table.Td>
-                {f.role === 'value' || f.role === 'temperature' ? (
-                  <TextInput
-                    size="xs"
-                    ff="monospace"
-                    value={f.item}
-                    disabled={disabled}
-                    placeholder={t('instruments.print.itemPlaceholder')}
-                    aria-label={t('instruments.print.item')}
-                    onChange={(e) => setField(k, { item: e.currentTarget.value })}
-                    data-testid={`print-field-item-${k}`}
-                  />
-                ) : (
-                  <Text size="xs" c="dimmed">
-                    —
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                <Checkbox
-                  size="xs"
-                  checked={f.optional}
-                  disabled={disabled}
-                  aria-label={t('instruments.print.optional')}
-                  onChange={(e) => setField(k, { optional: e.currentTarget.checked })}
-                />
-              </Table.Td>
-              <Table.Td>
-                <ActionIcon
-                  variant="subtle"
-                  color="red"
-                  disabled={disabled || value.fields.length <= 1}
-                  aria-label={t('instruments.print.removeField')}
-                  onClick={() => onChange({ ...value, fields: value.fields.filter((_, i) => i !== k) })}
-                >
-                  ×
-                </ActionIcon>
-              </Table.Td>
-            </Table.Tr>
-            <Table.Tr>
-              <Table.Td colSpan={6} pt={0}>
-                <Group gap="xs" wrap="nowrap">
-                  <TextInput
-                    size="xs"
-                    style={{ flex: 1 }}
-                    value={f.pattern}
-                    disabled={disabled}
-                    styles={mono}
-                    leftSection={<Text size="xs">/</Text>}
-                    aria-label={t('instruments.print.pattern')}
-                    placeholder="^Fat\s*:\s*(\S+)"
-                    onChange={(e) => setField(k, { pattern: e.currentTarget.value })}
-                    data-testid={`print-field-pattern-${k}`}
-                  />
-                  {f.role === 'status' ? (
-                    <TextInput
-                      size="xs"
-                      w={200}
-                      value={f.okPattern}
-                      disabled={disabled}
-                      styles={mono}
-                      aria-label={t('instruments.print.okPattern')}
-                      placeholder={t('instruments.print.okPattern')}
-                      onChange={(e) => setField(k, { okPattern: e.currentTarget.value })}
-                      data-testid={`print-field-ok-${k}`}
-                    />
-                  ) : null}
-                </Group>
-              </Table.Td>
-            </Table.Tr>
-          </Table.Tbody>
-        ))}
-      </Table>
-      <Group justify="space-between">
-        <Button
-          size="compact-sm"
-          variant="subtle"
-          disabled={disabled || value.fields.length >= 30}
-          onClick={() => onChange({ ...value, fields: [...value.fields, blankField] })}
-          data-testid="print-add-field"
-        >
-          + {t('instruments.print.addField')}
-        </Button>
-        <Checkbox
-          size="xs"
-          label={t('instruments.print.checkSampleId')}
-          description={t('instruments.print.checkSampleIdHelp')}
-          checked={value.checkSampleId}
-          disabled={disabled || !value.fields.some((f) => f.role === 'sample_id')}
-          onChange={(e) => onChange({ ...value, checkSampleId: e.currentTarget.checked })}
-          data-testid="print-check-sample-id"
-        />
-      </Group>
+      <EditableRows
+        rows={value.fields}
+        disabled={disabled}
+        rowTestId={(_, k) => `print-field-${k}`}
+        columns={[
+          textColumn<FieldDraft>({
+            key: 'analyte',
+            label: t('instruments.print.analyte'),
+            miw: 110,
+            disabled,
+            value: (f) => f.analyte,
+            onChange: (k, v) => setField(k, { analyte: v }),
+            testId: (_, k) => `print-field-analyte-${k}`,
+          }),
+          {
+            key: 'role',
+            label: t('instruments.print.role'),
+            w: 110,
+            edit: (f, k) => (
+              <Select
+                size="xs"
+                value={f.role}
+                disabled={disabled}
+                allowDeselect={false}
+                comboboxProps={{ withinPortal: false }}
+                aria-label={t('instruments.print.role')}
+                data={printFieldRoles.map((r) => ({ value: r, label: t(`instruments.print.roles.${r}`) }))}
+                onChange={(r) => r && setField(k, { role: r as Role })}
+                data-testid={`print-field-role-${k}`}
+              />
+            ),
+          },
+          textColumn<FieldDraft>({
+            key: 'unit',
+            label: t('instruments.print.unit'),
+            w: 70,
+            disabled,
+            value: (f) => f.unit,
+            onChange: (k, v) => setField(k, { unit: v }),
+            testId: (_, k) => `print-field-unit-${k}`,
+          }),
+          textColumn<FieldDraft>({
+            key: 'item',
+            label: t('instruments.print.item'),
+            w: 130,
+            mono: true,
+            disabled,
+            placeholder: t('instruments.print.itemPlaceholder'),
+            applies: (f) => f.role === 'value' || f.role === 'temperature',
+            value: (f) => f.item,
+            onChange: (k, v) => setField(k, { item: v }),
+            testId: (_, k) => `print-field-item-${k}`,
+          }),
+          {
+            key: 'optional',
+            label: t('instruments.print.optional'),
+            w: 56,
+            edit: (f, k) => (
+              <Checkbox
+                size="xs"
+                checked={f.optional}
+                disabled={disabled}
+                aria-label={t('instruments.print.optional')}
+                onChange={(e) => setField(k, { optional: e.currentTarget.checked })}
+              />
+            ),
+          },
+        ]}
+        // The field's pattern across the table, under its names.
+        below={(f, k) => (
+          <Group gap="xs" wrap="nowrap">
+            <TextInput
+              size="xs"
+              style={{ flex: 1 }}
+              value={f.pattern}
+              disabled={disabled}
+              styles={mono}
+              leftSection={<Text size="xs">/</Text>}
+              aria-label={t('instruments.print.pattern')}
+              placeholder="^Fat\s*:\s*(\S+)"
+              onChange={(e) => setField(k, { pattern: e.currentTarget.value })}
+              data-testid={`print-field-pattern-${k}`}
+            />
+            {f.role === 'status' ? (
+              <TextInput
+                size="xs"
+                w={200}
+                value={f.okPattern}
+                disabled={disabled}
+                styles={mono}
+                aria-label={t('instruments.print.okPattern')}
+                placeholder={t('instruments.print.okPattern')}
+                onChange={(e) => setField(k, { okPattern: e.currentTarget.value })}
+                data-testid={`print-field-ok-${k}`}
+              />
+            ) : null}
+          </Group>
+        )}
+        max={30}
+        onRemove={(k) => onChange({ ...value, fields: withoutRow(value.fields, k) })}
+        removeLabel={t('instruments.print.removeField')}
+        onAdd={() => onChange({ ...value, fields: withAddedRow(value.fields, blankField, 30) })}
+        addLabel={t('instruments.print.addField')}
+        addTestId="print-add-field"
+        actions={
+          <Checkbox
+            size="xs"
+            label={t('instruments.print.checkSampleId')}
+            description={t('instruments.print.checkSampleIdHelp')}
+            checked={value.checkSampleId}
+            disabled={disabled || !value.fields.some((f) => f.role === 'sample_id')}
+            onChange={(e) => onChange({ ...value, checkSampleId: e.currentTarget.checked })}
+            data-testid="print-check-sample-id"
+          />
+        }
+      />
     </Stack>
   );
 }

@@ -14,7 +14,6 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -22,6 +21,7 @@ import type { ChannelInput, ChannelOutput } from '../../../../shared/contract';
 import { driverIds, instrumentKinds, type InstrumentView } from '../../../../shared/contract/channels/instruments';
 import { call } from '../../core/api/client';
 import { hasPermission, useSession } from '../../core/session';
+import { useContractForm } from '../../ui/contract-form';
 import { ErrorAlert } from '../../ui/error-alert';
 import { ReasonModal } from '../../ui/reason-modal';
 import { serverFieldErrors } from '../../ui/form-errors';
@@ -156,15 +156,22 @@ export function SettingsForm({
   const session = useSession();
   const qc = useQueryClient();
   const canManage = hasPermission(session, 'instruments.manage') && !session.readOnly;
-  const form = useForm<Values>({
+  const form = useContractForm<'instruments.save', Values>('instruments.save', {
+    toInput: (v) => ({ ...(instrument ? { id: instrument.id } : {}), fields: fieldsOf(v) }),
+    fields: {
+      'fields.code': 'code',
+      'fields.name': 'name',
+      'fields.usbVendorId': 'usbVendorId',
+      'fields.usbProductId': 'usbProductId',
+    },
+    messages: {
+      code: 'instruments.settings.codeFormat',
+      name: 'validation.required',
+      usbVendorId: 'instruments.settings.usbIdFormat',
+      usbProductId: 'instruments.settings.usbIdFormat',
+    },
     initialValues: initial(instrument),
     validate: {
-      code: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(v.trim()) ? null : t('instruments.settings.codeFormat')),
-      name: (v) => (v.trim() ? null : t('validation.required')),
-      usbVendorId: (v) =>
-        !v.trim() || /^[0-9a-fA-F]{4}$/.test(v.trim()) ? null : t('instruments.settings.usbIdFormat'),
-      usbProductId: (v) =>
-        !v.trim() || /^[0-9a-fA-F]{4}$/.test(v.trim()) ? null : t('instruments.settings.usbIdFormat'),
       portPath: (v, all) =>
         v.trim() || all.usbSerial.trim() || (all.usbVendorId.trim() && all.usbProductId.trim())
           ? null

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import {
-  ActionIcon,
   Alert,
   Badge,
   Button,
@@ -13,7 +12,6 @@ import {
   SimpleGrid,
   Stack,
   Switch,
-  Table,
   Text,
   Textarea,
   TextInput,
@@ -26,13 +24,14 @@ import type { PanelItem } from '../../../../shared/contract/channels/intake';
 import { limitText } from '../../../../shared/rules';
 import { fieldErrors } from '../../core/api/errors';
 import { useCall, useMutationCall } from '../../core/api/hooks';
+import { isDecimalText } from '../../../../shared/contract/formats';
+import { contractIssues } from '../../ui/contract-form';
+import { EditableRows, textColumn } from '../../ui/editable-rows';
+import { rowErrors, withAddedRow, withoutRow, withRow } from '../../ui/editable-rows-model';
 import { ErrorAlert } from '../../ui/error-alert';
 import { hasPermission, useSession } from '../../core/session';
 import { IntakeTabs, isZhLang, type Panel } from './intake-format';
 import { readableRange } from './panel-entry';
-
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 
 interface Draft {
   id?: string;
@@ -51,21 +50,16 @@ function itemLimit(it: PanelItem, t: (k: string) => string): string {
   return it.unit && l !== '—' && l !== '?' ? `${l} ${it.unit}` : l;
 }
 
-/** Problems of one item's limit, by field (min / max as decimal strings; the form needs them). */
-function itemErrors(it: PanelItem): { min?: boolean; max?: boolean } {
+/**
+ * Problems of one item's limit, by field: the contract's format issues for min / max (`format`,
+ * from the channel's schema) and the screen's rules (the bound the limit form needs, min ≤ max).
+ */
+function itemErrors(it: PanelItem, format: Record<string, string> | undefined): { min?: boolean; max?: boolean } {
   if (it.screen) return {};
-  const bad = (v: string | null) => v !== null && !DECIMAL.test(v);
   const out: { min?: boolean; max?: boolean } = {};
-  if (bad(it.min) || ((it.limit_form === 'range' || it.limit_form === 'minimum') && !it.min)) out.min = true;
-  if (bad(it.max) || ((it.limit_form === 'range' || it.limit_form === 'maximum') && !it.max)) out.max = true;
-  if (
-    it.limit_form === 'range' &&
-    it.min &&
-    it.max &&
-    DECIMAL.test(it.min) &&
-    DECIMAL.test(it.max) &&
-    Number(it.min) > Number(it.max)
-  )
+  if (format?.['min'] || ((it.limit_form === 'range' || it.limit_form === 'minimum') && !it.min)) out.min = true;
+  if (format?.['max'] || ((it.limit_form === 'range' || it.limit_form === 'maximum') && !it.max)) out.max = true;
+  if (it.limit_form === 'range' && isDecimalText(it.min) && isDecimalText(it.max) && Number(it.min) > Number(it.max))
     out.max = true;
   return out;
 }
@@ -222,12 +216,33 @@ function PanelEditor({
   });
   const server = fieldErrors(t, save.error);
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
-  const setItem = (k: number, patch: Partial<PanelItem>) =>
-    set({ items: draft.items.map((it, i) => (i === k ? { ...it, ...patch } : it)) });
-  const bad = draft.items.map(itemErrors);
+  const setItem = (k: number, patch: Partial<PanelItem>) => set({ items: withRow(draft.items, k, patch) });
+  const fields = {
+    code: draft.code,
+    nameZh: draft.nameZh,
+    nameEn: draft.nameEn,
+    supplierCode: draft.supplierCode,
+    items: draft.items,
+    active: draft.active,
+  };
+  const issues = contractIssues(t, 'intake.panels.save', { fields });
+  const format = rowErrors(issues, 'fields.items', draft.items.length);
+  const bad = draft.items.map((it, k) => itemErrors(it, format[k]));
   const anyBad = bad.some((b) => b.min || b.max);
-  const codeBad = !CODE.test(draft.code);
+  const codeBad = issues.some((i) => i.path === 'fields.code');
   const reasonBad = !!draft.id && draft.reason.trim().length < 3;
+  // A bound the item's limit form has no use for shows a dash (a maximum has no min).
+  const limitColumn = (key: 'min' | 'max', without: string) =>
+    textColumn<PanelItem>({
+      key,
+      label: t(`intake.panels.${key}`),
+      w: 110,
+      numeric: true,
+      applies: (it) => !it.screen && it.limit_form !== without,
+      value: (it) => it[key] ?? '',
+      onChange: (k, v) => setItem(k, { [key]: v.trim() || null }),
+      testId: (it) => `panel-item-${key}-${it.code}`,
+    });
   const missingBuiltIn = (builtIn?.items ?? []).filter((b) => !draft.items.some((i) => i.code === b.code));
 
   const submit = () => {
@@ -236,14 +251,7 @@ function PanelEditor({
       return;
     save.mutate({
       ...(draft.id ? { id: draft.id } : {}),
-      fields: {
-        code: draft.code.trim(),
-        nameZh: draft.nameZh.trim(),
-        nameEn: draft.nameEn.trim(),
-        supplierCode: draft.supplierCode,
-        items: draft.items,
-        active: draft.active,
-      },
+      fields: { ...fields, code: draft.code.trim(), nameZh: draft.nameZh.trim(), nameEn: draft.nameEn.trim() },
       ...(draft.reason.trim() ? { reason: draft.reason.trim() } : {}),
     });
   };
@@ -294,22 +302,19 @@ function PanelEditor({
       <Text size="sm" c="dimmed">
         {t('intake.panels.itemsHelp')}
       </Text>
-      <Table withTableBorder fz="sm" verticalSpacing={4} data-testid="panel-items">
-        <Table.Thead bg="var(--mantine-color-gray-0)">
-          <Table.Tr>
-            <Table.Th>{t('intake.panel.check')}</Table.Th>
-            <Table.Th>{t('intake.panels.unit')}</Table.Th>
-            <Table.Th w={110}>{t('intake.panels.min')}</Table.Th>
-            <Table.Th w={110}>{t('intake.panels.max')}</Table.Th>
-            <Table.Th>{t('intake.panel.limit')}</Table.Th>
-            <Table.Th w={230}>{t('intake.panels.level')}</Table.Th>
-            <Table.Th w={40} />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {draft.items.map((it, k) => (
-            <Table.Tr key={it.code} data-testid={`panel-item-${it.code}`}>
-              <Table.Td>
+      <EditableRows
+        testId="panel-items"
+        rows={draft.items}
+        rowKey={(it) => it.code}
+        rowTestId={(it) => `panel-item-${it.code}`}
+        removeTestId={(it) => `panel-item-remove-${it.code}`}
+        errors={(_, k) => (touched ? { min: bad[k]?.min, max: bad[k]?.max } : undefined)}
+        columns={[
+          {
+            key: 'check',
+            label: t('intake.panel.check'),
+            edit: (it) => (
+              <>
                 <Text size="sm" fw={600}>
                   {zh ? it.name_zh : it.name_en}
                 </Text>
@@ -318,93 +323,67 @@ function PanelEditor({
                   {it.method_code ? ` · ${it.method_code}` : ''}
                   {it.screen ? ` · ${t('intake.panels.screen')}` : ''}
                 </Text>
-              </Table.Td>
-              <Table.Td>{it.unit || '—'}</Table.Td>
-              <Table.Td>
-                {it.screen || it.limit_form === 'maximum' ? (
-                  <Text size="xs" c="dimmed">
-                    —
-                  </Text>
-                ) : (
-                  <TextInput
-                    size="xs"
-                    value={it.min ?? ''}
-                    onChange={(e) => setItem(k, { min: e.currentTarget.value.trim() || null })}
-                    error={touched && bad[k]?.min}
-                    styles={{ input: { fontVariantNumeric: 'tabular-nums' } }}
-                    data-testid={`panel-item-min-${it.code}`}
-                  />
-                )}
-              </Table.Td>
-              <Table.Td>
-                {it.screen || it.limit_form === 'minimum' ? (
-                  <Text size="xs" c="dimmed">
-                    —
-                  </Text>
-                ) : (
-                  <TextInput
-                    size="xs"
-                    value={it.max ?? ''}
-                    onChange={(e) => setItem(k, { max: e.currentTarget.value.trim() || null })}
-                    error={touched && bad[k]?.max}
-                    styles={{ input: { fontVariantNumeric: 'tabular-nums' } }}
-                    data-testid={`panel-item-max-${it.code}`}
-                  />
-                )}
-              </Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                {bad[k]?.min || bad[k]?.max ? (
-                  <Text size="xs" c="red">
-                    {t('intake.panels.limitBad')}
-                  </Text>
-                ) : (
-                  itemLimit(it, t)
-                )}
-              </Table.Td>
-              <Table.Td>
-                <SegmentedControl
-                  size="xs"
-                  value={it.level}
-                  onChange={(v) => setItem(k, { level: v as PanelItem['level'] })}
-                  data={[
-                    { value: 'normal', label: t('intake.panels.levelNormal') },
-                    { value: 'tightened', label: t('intake.panels.levelTightened') },
-                  ]}
-                  color={it.level === 'tightened' ? 'orange' : 'blue'}
-                  data-testid={`panel-item-level-${it.code}`}
-                />
-              </Table.Td>
-              <Table.Td>
-                <ActionIcon
-                  variant="subtle"
-                  color="red"
-                  aria-label={t('intake.panels.remove')}
-                  disabled={draft.items.length <= 1}
-                  onClick={() => set({ items: draft.items.filter((_, i) => i !== k) })}
-                  data-testid={`panel-item-remove-${it.code}`}
-                >
-                  ×
-                </ActionIcon>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      {missingBuiltIn.length > 0 ? (
-        <Select
-          label={t('intake.panels.addItem')}
-          placeholder={t('intake.panels.addItemPlaceholder')}
-          value={null}
-          searchable
-          data={missingBuiltIn.map((b) => ({ value: b.code, label: `${zh ? b.name_zh : b.name_en} (${b.code})` }))}
-          onChange={(v) => {
-            const b = missingBuiltIn.find((x) => x.code === v);
-            if (b) set({ items: [...draft.items, { ...b }] });
-          }}
-          maw={420}
-          data-testid="panel-add-item"
-        />
-      ) : null}
+              </>
+            ),
+          },
+          { key: 'unit', label: t('intake.panels.unit'), edit: (it) => it.unit || '—' },
+          limitColumn('min', 'maximum'),
+          limitColumn('max', 'minimum'),
+          {
+            key: 'limit',
+            label: t('intake.panel.limit'),
+            edit: (it, k) =>
+              bad[k]?.min || bad[k]?.max ? (
+                <Text size="xs" c="red">
+                  {t('intake.panels.limitBad')}
+                </Text>
+              ) : (
+                <Text span size="sm" style={{ whiteSpace: 'nowrap' }}>
+                  {itemLimit(it, t)}
+                </Text>
+              ),
+          },
+          {
+            key: 'level',
+            label: t('intake.panels.level'),
+            w: 230,
+            edit: (it, k) => (
+              <SegmentedControl
+                size="xs"
+                value={it.level}
+                onChange={(v) => setItem(k, { level: v as PanelItem['level'] })}
+                data={[
+                  { value: 'normal', label: t('intake.panels.levelNormal') },
+                  { value: 'tightened', label: t('intake.panels.levelTightened') },
+                ]}
+                color={it.level === 'tightened' ? 'orange' : 'blue'}
+                data-testid={`panel-item-level-${it.code}`}
+              />
+            ),
+          },
+        ]}
+        max={60}
+        onRemove={(k) => set({ items: withoutRow(draft.items, k) })}
+        removeLabel={t('intake.panels.remove')}
+        addControl={
+          missingBuiltIn.length > 0 ? (
+            <Select
+              label={t('intake.panels.addItem')}
+              placeholder={t('intake.panels.addItemPlaceholder')}
+              value={null}
+              searchable
+              data={missingBuiltIn.map((b) => ({ value: b.code, label: `${zh ? b.name_zh : b.name_en} (${b.code})` }))}
+              onChange={(v) => {
+                const b = missingBuiltIn.find((x) => x.code === v);
+                if (b) set({ items: withAddedRow(draft.items, { ...b }, 60) });
+              }}
+              maw={420}
+              w="100%"
+              data-testid="panel-add-item"
+            />
+          ) : undefined
+        }
+      />
       {draft.id ? (
         <Textarea
           label={t('common.reason')}

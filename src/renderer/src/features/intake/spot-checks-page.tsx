@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import {
-  ActionIcon,
   Alert,
   Anchor,
   Badge,
@@ -30,6 +29,8 @@ import { quantityUnits } from '../../../../shared/domain/units';
 import { retestRuleFor, sameLab } from '../../../../shared/rules/retest';
 import { fieldErrors } from '../../core/api/errors';
 import { useCall, useMutationCall } from '../../core/api/hooks';
+import { EditableRows, textColumn } from '../../ui/editable-rows';
+import { withAddedRow, withoutRow, withRow } from '../../ui/editable-rows-model';
 import { ErrorAlert } from '../../ui/error-alert';
 import { href, navigate, useRoute } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
@@ -270,67 +271,48 @@ export function SpotChecksPage() {
 /** The items of a spot check report: name, result, requirement, conforming. */
 function ItemsEditor({ items, onChange }: { items: Item[]; onChange: (v: Item[]) => void }) {
   const { t } = useTranslation();
-  const set = (i: number, patch: Partial<Item>) => onChange(items.map((x, k) => (k === i ? { ...x, ...patch } : x)));
+  const set = (i: number, patch: Partial<Item>) => onChange(withRow(items, i, patch));
+  const text = (key: 'name' | 'result' | 'requirement', w?: number) =>
+    textColumn<Item>({
+      key,
+      label: t(`spotChecks.item.${key}`),
+      w,
+      value: (it) => it[key] ?? '',
+      onChange: (i, v) => set(i, { [key]: key === 'requirement' ? v || null : v }),
+      testId: (_, i) => `spot-item-${key}-${i}`,
+    });
   return (
     <Stack gap={4} data-testid="spot-check-items">
       <Text size="sm" fw={500}>
         {t('spotChecks.fields.items')}
       </Text>
-      {items.map((it, i) => (
-        <Group key={i} gap="xs" align="flex-end" wrap="nowrap">
-          <TextInput
-            size="xs"
-            style={{ flex: 2 }}
-            label={i === 0 ? t('spotChecks.item.name') : undefined}
-            value={it.name}
-            onChange={(e) => set(i, { name: e.currentTarget.value })}
-            data-testid={`spot-item-name-${i}`}
-          />
-          <TextInput
-            size="xs"
-            style={{ flex: 1 }}
-            label={i === 0 ? t('spotChecks.item.result') : undefined}
-            value={it.result}
-            onChange={(e) => set(i, { result: e.currentTarget.value })}
-            data-testid={`spot-item-result-${i}`}
-          />
-          <TextInput
-            size="xs"
-            style={{ flex: 1 }}
-            label={i === 0 ? t('spotChecks.item.requirement') : undefined}
-            value={it.requirement ?? ''}
-            onChange={(e) => set(i, { requirement: e.currentTarget.value || null })}
-            data-testid={`spot-item-requirement-${i}`}
-          />
-          <Checkbox
-            mb={6}
-            label={t('spotChecks.item.conforming')}
-            checked={it.conforming}
-            onChange={(e) => set(i, { conforming: e.currentTarget.checked })}
-            data-testid={`spot-item-conforming-${i}`}
-          />
-          <ActionIcon
-            variant="subtle"
-            color="gray"
-            mb={4}
-            disabled={items.length === 1}
-            onClick={() => onChange(items.filter((_, k) => k !== i))}
-            aria-label={t('spotChecks.item.remove')}
-          >
-            ×
-          </ActionIcon>
-        </Group>
-      ))}
-      <Group>
-        <Button
-          size="xs"
-          variant="subtle"
-          onClick={() => onChange([...items, { name: '', result: '', requirement: null, conforming: true }])}
-          data-testid="spot-item-add"
-        >
-          + {t('spotChecks.item.add')}
-        </Button>
-      </Group>
+      <EditableRows
+        rows={items}
+        columns={[
+          text('name'),
+          text('result', 160),
+          text('requirement', 160),
+          {
+            key: 'conforming',
+            label: t('spotChecks.item.conforming'),
+            w: 110,
+            edit: (it, i) => (
+              <Checkbox
+                label={t('spotChecks.item.conforming')}
+                checked={it.conforming}
+                onChange={(e) => set(i, { conforming: e.currentTarget.checked })}
+                data-testid={`spot-item-conforming-${i}`}
+              />
+            ),
+          },
+        ]}
+        max={40}
+        onRemove={(i) => onChange(withoutRow(items, i))}
+        removeLabel={t('spotChecks.item.remove')}
+        onAdd={() => onChange(withAddedRow(items, { name: '', result: '', requirement: null, conforming: true }, 40))}
+        addLabel={t('spotChecks.item.add')}
+        addTestId="spot-item-add"
+      />
     </Stack>
   );
 }

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import {
   Anchor,
+  Autocomplete,
   Badge,
   Button,
   Group,
@@ -32,6 +33,7 @@ import { KindLabel, LotLink, StatusBadge, lotHref, qty } from '../../ui/lot';
 import { contractAccepts, useContractForm } from '../../ui/contract-form';
 import type { ChannelInput } from '../../../../shared/contract';
 import { needsOverride, OverrideForm, type OverrideInput } from '../../ui/override-form';
+import { BatchNeeds } from './first-lot';
 
 /** Production batches (投料): start, consume lots by scan, finish with the quantity produced. */
 export function BatchesPage() {
@@ -113,6 +115,8 @@ function StartBatch({ onStarted, onCancel }: { onStarted: () => void; onCancel: 
   const qc = useQueryClient();
   const products = useCall('catalog.products.list', {});
   const materials = useCall('catalog.materials.list', {});
+  // The plant's production lines (setup guide, migration 0019) are offered; another text is still accepted.
+  const lines = useCall('catalog.lines.list', {});
   const zh = i18n.language.startsWith('zh');
   const form = useContractForm<'batches.start', StartValues>('batches.start', {
     toInput: startInput,
@@ -173,10 +177,13 @@ function StartBatch({ onStarted, onCancel }: { onStarted: () => void; onCancel: 
             </Text>
           </div>
           <SimpleGrid cols={3}>
-            <TextInput
+            <Autocomplete
               label={t('batches.line')}
               description={t('batches.lineHelp')}
               withAsterisk
+              data={(lines.data ?? [])
+                .filter((l) => l.active && !l.retired)
+                .map((l) => l.code)}
               data-testid="batch-line"
               {...form.getInputProps('line')}
             />
@@ -550,9 +557,12 @@ function FinishStep({ batch }: { batch: BatchView }) {
         </Button>
       </Group>
       {batch.inputs.length === 0 ? (
-        <Text size="xs" c="dimmed" mt={4}>
-          {t('batches.finishNeedsInputs')}
-        </Text>
+        <>
+          <Text size="xs" c="dimmed" mt={4}>
+            {t('batches.finishNeedsInputs')}
+          </Text>
+          <BatchNeeds />
+        </>
       ) : null}
       <ErrorAlert error={finish.error} testId="finish-error" />
     </Paper>

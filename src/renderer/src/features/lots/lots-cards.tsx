@@ -1,7 +1,8 @@
-import { Anchor, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
+import { Card } from '../../ui/card';
 import { href } from '../../core/router';
 import { KindLabel, LotLink, StatusBadge } from '../../ui/lot';
 
@@ -13,10 +14,7 @@ export function OpenBatchesCard() {
   const open = useCall('batches.list', { status: 'open' }, { staleTime: 0 });
   const list = open.data ?? [];
   return (
-    <Paper withBorder p="md" radius="md" data-testid="card-open-batches">
-      <Title order={4} mb="xs">
-        {t('batches.cardTitle')}
-      </Title>
+    <Card title={t('batches.cardTitle')} testId="card-open-batches">
       <Stack gap="xs">
         <ErrorAlert error={open.error} />
         {open.data ? (
@@ -39,7 +37,7 @@ export function OpenBatchesCard() {
           {t('batches.cardOpen')}
         </Anchor>
       </Stack>
-    </Paper>
+    </Card>
   );
 }
 
@@ -51,16 +49,7 @@ export function LotsAwaitingDecisionCard() {
   const total = (quarantine.data?.total ?? 0) + (held.data?.total ?? 0);
   const lots = [...(quarantine.data?.lots ?? []), ...(held.data?.lots ?? [])].slice(0, SHOWN);
   return (
-    <Paper
-      withBorder
-      p="md"
-      radius="md"
-      data-testid="card-lots-awaiting"
-      style={total > 0 ? { borderColor: 'var(--mantine-color-yellow-6)' } : undefined}
-    >
-      <Title order={4} mb="xs">
-        {t('lots.cardTitle')}
-      </Title>
+    <Card title={t('lots.cardTitle')} testId="card-lots-awaiting" tone={total > 0 ? 'yellow' : undefined}>
       <Stack gap="xs">
         <ErrorAlert error={quarantine.error ?? held.error} />
         {quarantine.data && held.data ? (
@@ -85,6 +74,6 @@ export function LotsAwaitingDecisionCard() {
           </Anchor>
         </Group>
       </Stack>
-    </Paper>
+    </Card>
   );
 }

@@ -10,6 +10,7 @@ import { href, navigate, useRoute } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
 import { KindLabel, LotLink, StatusBadge, qty } from '../../ui/lot';
 import { LotPage } from './lot-page';
+import { NoLotsYet } from './first-lot';
 
 const PAGE_SIZE = 50;
 
@@ -128,59 +129,63 @@ function LotsList() {
         </Group>
       </Paper>
       <ErrorAlert error={list.error} />
-      <DataTable<LotView>
-        withTableBorder
-        borderRadius="sm"
-        striped
-        highlightOnHover
-        minHeight={180}
-        fetching={list.isFetching && !list.data}
-        records={list.data?.lots ?? []}
-        totalRecords={list.data?.total ?? 0}
-        recordsPerPage={PAGE_SIZE}
-        page={page}
-        onPageChange={setPage}
-        paginationText={({ from, to, totalRecords }) => t('lots.pagination', { from, to, total: totalRecords })}
-        noRecordsText={t('lots.empty')}
-        customRowAttributes={(l) => ({ 'data-testid': `lot-row-${l.code}` })}
-        columns={[
-          { accessor: 'code', title: t('lots.fields.code'), render: (l) => <LotLink code={l.code} /> },
-          { accessor: 'kind', title: t('lots.fields.kind'), render: (l) => <KindLabel kind={l.kind} /> },
-          {
-            accessor: 'itemCode',
-            title: t('lots.fields.item'),
-            render: (l) => (
-              <Stack gap={0}>
-                <Text size="sm" ff="monospace">
-                  {l.itemCode}
+      {list.data && list.data.total === 0 && !kind && !status && !debounced ? (
+        <NoLotsYet />
+      ) : (
+        <DataTable<LotView>
+          withTableBorder
+          borderRadius="sm"
+          striped
+          highlightOnHover
+          minHeight={180}
+          fetching={list.isFetching && !list.data}
+          records={list.data?.lots ?? []}
+          totalRecords={list.data?.total ?? 0}
+          recordsPerPage={PAGE_SIZE}
+          page={page}
+          onPageChange={setPage}
+          paginationText={({ from, to, totalRecords }) => t('lots.pagination', { from, to, total: totalRecords })}
+          noRecordsText={t('lots.empty')}
+          customRowAttributes={(l) => ({ 'data-testid': `lot-row-${l.code}` })}
+          columns={[
+            { accessor: 'code', title: t('lots.fields.code'), render: (l) => <LotLink code={l.code} /> },
+            { accessor: 'kind', title: t('lots.fields.kind'), render: (l) => <KindLabel kind={l.kind} /> },
+            {
+              accessor: 'itemCode',
+              title: t('lots.fields.item'),
+              render: (l) => (
+                <Stack gap={0}>
+                  <Text size="sm" ff="monospace">
+                    {l.itemCode}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    {l.itemName}
+                  </Text>
+                </Stack>
+              ),
+            },
+            { accessor: 'date', title: t('lots.fields.date') },
+            { accessor: 'supplierCode', title: t('lots.fields.supplier'), render: (l) => l.supplierCode ?? '—' },
+            {
+              accessor: 'quantity',
+              title: t('lots.fields.quantity'),
+              textAlign: 'right',
+              render: (l) => qty(l.quantity, l.unit),
+            },
+            {
+              accessor: 'remaining',
+              title: t('lots.fields.remaining'),
+              textAlign: 'right',
+              render: (l) => (
+                <Text size="sm" fw={600} ff="monospace">
+                  {qty(l.remaining, l.unit)}
                 </Text>
-                <Text size="xs" c="dimmed">
-                  {l.itemName}
-                </Text>
-              </Stack>
-            ),
-          },
-          { accessor: 'date', title: t('lots.fields.date') },
-          { accessor: 'supplierCode', title: t('lots.fields.supplier'), render: (l) => l.supplierCode ?? '—' },
-          {
-            accessor: 'quantity',
-            title: t('lots.fields.quantity'),
-            textAlign: 'right',
-            render: (l) => qty(l.quantity, l.unit),
-          },
-          {
-            accessor: 'remaining',
-            title: t('lots.fields.remaining'),
-            textAlign: 'right',
-            render: (l) => (
-              <Text size="sm" fw={600} ff="monospace">
-                {qty(l.remaining, l.unit)}
-              </Text>
-            ),
-          },
-          { accessor: 'status', title: t('lots.fields.status'), render: (l) => <StatusBadge status={l.status} /> },
-        ]}
-      />
+              ),
+            },
+            { accessor: 'status', title: t('lots.fields.status'), render: (l) => <StatusBadge status={l.status} /> },
+          ]}
+        />
+      )}
     </Stack>
   );
 }

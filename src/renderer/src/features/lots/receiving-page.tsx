@@ -523,32 +523,47 @@ function TankerForm() {
             </Text>
             <EditableRows
               testId="tanker-compartments"
+              rows={form.values.compartments}
+              rowKey={(_, i) => form.key(`compartments.${i}`)}
               columns={[
-                { label: t('receiving.tanker.compartment'), w: 110 },
-                { label: t('receiving.tanker.seal') },
-                { label: t('receiving.tanker.intact'), w: 150 },
-              ]}
-              count={form.values.compartments.length}
-              rowKey={(i) => form.key(`compartments.${i}`)}
-              cells={(i) => [
-                <NumberInput
-                  min={1}
-                  max={20}
-                  allowDecimal={false}
-                  size="xs"
-                  data-testid={`compartment-no-${i}`}
-                  {...form.getInputProps(`compartments.${i}.no`)}
-                />,
-                <TextInput
-                  size="xs"
-                  data-testid={`compartment-seal-${i}`}
-                  {...form.getInputProps(`compartments.${i}.seal`)}
-                />,
-                <Checkbox
-                  label={t('receiving.tanker.intactLabel')}
-                  data-testid={`compartment-intact-${i}`}
-                  {...form.getInputProps(`compartments.${i}.sealIntact`, { type: 'checkbox' })}
-                />,
+                {
+                  key: 'no',
+                  label: t('receiving.tanker.compartment'),
+                  w: 110,
+                  edit: (_, i) => (
+                    <NumberInput
+                      min={1}
+                      max={20}
+                      allowDecimal={false}
+                      size="xs"
+                      data-testid={`compartment-no-${i}`}
+                      {...form.getInputProps(`compartments.${i}.no`)}
+                    />
+                  ),
+                },
+                {
+                  key: 'seal',
+                  label: t('receiving.tanker.seal'),
+                  edit: (_, i) => (
+                    <TextInput
+                      size="xs"
+                      data-testid={`compartment-seal-${i}`}
+                      {...form.getInputProps(`compartments.${i}.seal`)}
+                    />
+                  ),
+                },
+                {
+                  key: 'sealIntact',
+                  label: t('receiving.tanker.intact'),
+                  w: 150,
+                  edit: (_, i) => (
+                    <Checkbox
+                      label={t('receiving.tanker.intactLabel')}
+                      data-testid={`compartment-intact-${i}`}
+                      {...form.getInputProps(`compartments.${i}.sealIntact`, { type: 'checkbox' })}
+                    />
+                  ),
+                },
               ]}
               max={20}
               onRemove={(i) => form.removeListItem('compartments', i)}

@@ -159,34 +159,49 @@ export function ShipmentPage() {
               </Text>
               <EditableRows
                 testId="shipment-lines"
+                rows={form.values.lines}
+                rowKey={(_, i) => form.key(`lines.${i}`)}
                 columns={[
-                  { label: t('shipments.lot') },
-                  { label: t('batches.quantity'), w: 180 },
-                  { label: t('batches.unit'), w: 110 },
-                ]}
-                count={form.values.lines.length}
-                rowKey={(i) => form.key(`lines.${i}`)}
-                cells={(i) => [
-                  <TextInput
-                    size="xs"
-                    styles={{ input: { fontFamily: 'monospace' } }}
-                    placeholder={t('batches.scanPlaceholder')}
-                    data-testid={`shipment-line-lot-${i}`}
-                    {...form.getInputProps(`lines.${i}.lotCode`)}
-                  />,
-                  <TextInput
-                    size="xs"
-                    inputMode="decimal"
-                    data-testid={`shipment-line-qty-${i}`}
-                    {...form.getInputProps(`lines.${i}.quantity`)}
-                  />,
-                  <Select
-                    size="xs"
-                    allowDeselect={false}
-                    data={[...quantityUnits]}
-                    data-testid={`shipment-line-unit-${i}`}
-                    {...form.getInputProps(`lines.${i}.unit`)}
-                  />,
+                  {
+                    key: 'lotCode',
+                    label: t('shipments.lot'),
+                    edit: (_, i) => (
+                      <TextInput
+                        size="xs"
+                        styles={{ input: { fontFamily: 'monospace' } }}
+                        placeholder={t('batches.scanPlaceholder')}
+                        data-testid={`shipment-line-lot-${i}`}
+                        {...form.getInputProps(`lines.${i}.lotCode`)}
+                      />
+                    ),
+                  },
+                  {
+                    key: 'quantity',
+                    label: t('batches.quantity'),
+                    w: 180,
+                    edit: (_, i) => (
+                      <TextInput
+                        size="xs"
+                        inputMode="decimal"
+                        data-testid={`shipment-line-qty-${i}`}
+                        {...form.getInputProps(`lines.${i}.quantity`)}
+                      />
+                    ),
+                  },
+                  {
+                    key: 'unit',
+                    label: t('batches.unit'),
+                    w: 110,
+                    edit: (_, i) => (
+                      <Select
+                        size="xs"
+                        allowDeselect={false}
+                        data={[...quantityUnits]}
+                        data-testid={`shipment-line-unit-${i}`}
+                        {...form.getInputProps(`lines.${i}.unit`)}
+                      />
+                    ),
+                  },
                 ]}
                 max={200}
                 onRemove={(i) => form.removeListItem('lines', i)}

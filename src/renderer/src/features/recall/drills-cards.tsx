@@ -1,7 +1,8 @@
-import { Anchor, Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
+import { Card } from '../../ui/card';
 import { href } from '../../core/router';
 import { directionLabel, drillHref, formatClock, groupLabel, programmeHref, todayIso } from './drills-format';
 
@@ -19,17 +20,12 @@ export function DrillsDueCard() {
   const due = entries.filter((e) => !e.overdue && !e.drillCode && e.dueOn >= today && e.dueOn <= soon);
   const uncovered = plan.data?.uncovered.length ?? 0;
   return (
-    <Paper
-      withBorder
-      p="md"
-      radius="md"
-      data-testid="card-drills-due"
-      data-overdue={overdue.length}
-      style={overdue.length > 0 ? { borderColor: 'var(--mantine-color-red-5)' } : undefined}
+    <Card
+      title={t('drills.card.dueTitle')}
+      testId="card-drills-due"
+      data={{ overdue: overdue.length }}
+      alert={overdue.length > 0}
     >
-      <Title order={4} mb="xs">
-        {t('drills.card.dueTitle')}
-      </Title>
       <Stack gap="xs">
         <ErrorAlert error={plan.error} />
         {plan.data ? (
@@ -61,7 +57,7 @@ export function DrillsDueCard() {
           {t('drills.card.openProgramme')}
         </Anchor>
       </Stack>
-    </Paper>
+    </Card>
   );
 }
 
@@ -72,22 +68,16 @@ export function OpenRecallsCard() {
   const recalls = q.data?.drills ?? [];
   if (recalls.length === 0) return null;
   return (
-    <Paper
-      withBorder
-      p="md"
-      radius="md"
-      bg="red.0"
-      style={{ borderColor: 'var(--mantine-color-red-6)', borderWidth: 2 }}
-      data-testid="card-open-recalls"
-    >
-      <Group gap="xs" mb="xs">
+    <Card
+      title={t('drills.card.recallsTitle', { count: recalls.length })}
+      testId="card-open-recalls"
+      urgent
+      badge={
         <Badge color="red" variant="filled">
           {t('drills.mode.recallBadge')}
         </Badge>
-        <Title order={4} c="red.8">
-          {t('drills.card.recallsTitle', { count: recalls.length })}
-        </Title>
-      </Group>
+      }
+    >
       <Stack gap="xs">
         {recalls.map((r) => (
           <Group key={r.id} gap="xs" wrap="nowrap">
@@ -106,6 +96,6 @@ export function OpenRecallsCard() {
           {t('drills.card.openDrills')}
         </Anchor>
       </Stack>
-    </Paper>
+    </Card>
   );
 }

@@ -35,6 +35,7 @@ import { useRoute } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
 import { serverFieldErrors } from '../../ui/form-errors';
 import { LotLink } from '../../ui/lot';
+import { UnknownCodeHint } from '../../ui/unknown-code';
 import { useContractForm } from '../../ui/contract-form';
 import type { ChannelInput } from '../../../../shared/contract';
 import { LabelPrint } from './label-print';
@@ -168,6 +169,8 @@ export function ReceptionPage() {
   const [fieldLevel, setFieldLevel] = useState(false);
   const samplingPointRef = useRef<HTMLInputElement>(null);
   const targetRef = useRef<HTMLInputElement>(null);
+  // The scanned lot is looked up at once (issue 22 §2): an unknown code says so before 登记样品.
+  const [scanned, setScanned] = useState<{ code: string; found: 'lot' | 'sample' | 'unknown' } | null>(null);
 
   const form = useContractForm<'samples.register', Values>('samples.register', {
     toInput: registerInput,
@@ -191,6 +194,22 @@ export function ReceptionPage() {
   });
   const v = form.values;
   const siteKind = isSiteKind(v.kind);
+  const checkLot = (raw: string) => {
+    const code = raw.trim();
+    if (!code || scanned?.code === code) return;
+    call('scan.lookup', { code })
+      .then((r) => {
+        setScanned({ code, found: r.type });
+        if (r.type === 'sample') form.setFieldError('target', t('emptyStates.scan.isSample', { code: r.code }));
+        else if (form.values.target.trim() === code) form.setFieldValue('target', r.code);
+      })
+      .catch((e: unknown) => {
+        if (e instanceof ApiError && e.code === 'not_found') {
+          setScanned({ code, found: 'unknown' });
+          form.setFieldError('target', t('emptyStates.scan.unknown', { code }));
+        }
+      });
+  };
   const release = v.kind === 'finished_release';
 
   const register = useMutation({
@@ -310,10 +329,16 @@ export function ReceptionPage() {
                     styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                     data-testid="reception-target"
                     {...form.getInputProps('target')}
+                    onChange={(e) => {
+                      setScanned(null);
+                      form.getInputProps('target').onChange(e);
+                    }}
+                    onBlur={(e) => checkLot(e.currentTarget.value)}
                     onKeyDown={(e) => {
-                      // A scanner ends with Enter: go on to the next field, don't submit yet.
+                      // A scanner ends with Enter: look the lot up, go on to the next field, don't submit yet.
                       if (e.key === 'Enter') {
                         e.preventDefault();
+                        checkLot(e.currentTarget.value);
                         samplingPointRef.current?.focus();
                       }
                     }}
@@ -328,6 +353,11 @@ export function ReceptionPage() {
                   {...form.getInputProps('samplingPoint')}
                 />
               </SimpleGrid>
+              {!siteKind && scanned?.found === 'unknown' ? (
+                <Alert color="red" variant="light" p="xs">
+                  <UnknownCodeHint code={scanned.code} session={session} testId="reception-unknown" />
+                </Alert>
+              ) : null}
               {siteKind ? (
                 <TagsInput
                   label={t('samples.reception.targets')}

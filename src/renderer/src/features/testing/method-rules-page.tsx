@@ -25,6 +25,7 @@ import { ErrorAlert } from '../../ui/error-alert';
 import { hasPermission, useSession } from '../../core/session';
 import { isZh, TestingTabs } from './testing-format';
 import { num } from '../../ui/format';
+import { contractAccepts } from '../../ui/contract-form';
 
 type Rule = ChannelOutput<'methods.rules.list'>[number];
 type Repeatability = Rule['repeatability'];
@@ -166,7 +167,7 @@ function RuleForm({ rule, methodCodes, onClose }: { rule: Rule | null; methodCod
     },
   });
   const server = fieldErrors(t, save.error);
-  const limitOk = repeatability === 'none' || /^\d+(\.\d+)?$/.test(limit.trim());
+  const limitOk = repeatability === 'none' || contractAccepts('methods.rules.save', { limit: limit.trim() }, 'limit');
   const errors = {
     methodCode: touched && !methodCode.trim() ? t('validation.required') : server['methodCode'],
     limit: touched && !limitOk ? t('testing.methods.limitError') : server['limit'],

@@ -14,13 +14,13 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../core/api/client';
 import { fieldErrors } from '../../../core/api/errors';
-import { useCall, useMutationCall } from '../../../core/api/hooks';
+import { callKey, useCall, useMutationCall } from '../../../core/api/hooks';
+import { useContractForm } from '../../../ui/contract-form';
 import { ErrorAlert } from '../../../ui/error-alert';
 import { navigate } from '../../../core/router';
 import { validateRequired } from '../../../ui/validators';
@@ -71,15 +71,22 @@ function CreateSpecForm({ subject, onClose }: { subject: SpecSubject; onClose: (
   const create = useMutationCall('specs.create');
   const chosenPack = packId ?? packs.find((p) => p.appliesTo === subject.appliesTo)?.id ?? null;
 
-  const form = useForm({
+  // The code's format is the channel's schema's (zod.code_format); the screen only asks for each field.
+  const form = useContractForm('specs.create', {
+    toInput: (v: { code: string; titleZh: string; titleEn: string }) => ({
+      subjectKind: subject.kind,
+      subjectId: subject.id,
+      code: v.code,
+      titleZh: v.titleZh,
+      titleEn: v.titleEn,
+    }),
     initialValues: {
       code: `SPEC-${subject.code}`.slice(0, 40),
       titleZh: `${subject.nameZh} 产品规格`,
       titleEn: `${subject.nameEn} specification`,
     },
     validate: {
-      code: (v) =>
-        validateRequired(t, v) ?? (/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(v.trim()) ? null : t('zod.code_format')),
+      code: (v) => validateRequired(t, v),
       titleZh: (v) => validateRequired(t, v),
       titleEn: (v) => validateRequired(t, v),
     },
@@ -124,6 +131,8 @@ function CreateSpecForm({ subject, onClose }: { subject: SpecSubject; onClose: (
       {
         onSuccess: (view) => {
           notifications.show({ color: 'green', message: t('createSpec.created', { code: view.specCode }) });
+          // The editor opens on the view just returned (no second round trip for the same 50-odd items).
+          qc.setQueryData(callKey('specs.get', { versionId: view.id }), view);
           void qc.invalidateQueries({ queryKey: ['specs.list'] });
           onClose();
           navigate(`/specs/version/${view.id}`);

@@ -37,7 +37,7 @@ import { fieldErrors } from '../../../core/api/errors';
 import { ErrorAlert } from '../../../ui/error-alert';
 import { validateReason } from '../../../ui/validators';
 import { storeVersionView } from './spec-cache';
-import { errorProblems, itemName, problemMessage } from './spec-format';
+import { errorProblems, itemName, originPlace, problemMessage } from './spec-format';
 import { VerificationBadge } from './spec-items-table';
 
 type Values = {
@@ -277,7 +277,8 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
         item: next,
         ...(reason.length >= 3 ? { reason } : {}),
       });
-      done(view, t(mode === 'confirm' ? 'itemEditor.confirmed' : 'itemEditor.saved', { code: next.code }));
+      // Toasts name the item as the lab does ("已确认 蛋白质。"), never by its code.
+      done(view, t(mode === 'confirm' ? 'itemEditor.confirmed' : 'itemEditor.saved', { code: itemName(i18n.language, next) }));
     } catch (e) {
       fail(e);
     } finally {
@@ -295,7 +296,7 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
     setBusy('remove');
     try {
       const view = await call('specs.removeItem', { versionId: version.id, itemId: item.id, reason: v.reason.trim() });
-      done(view, t('itemEditor.removed', { code: item.code }));
+      done(view, t('itemEditor.removed', { code: itemName(i18n.language, item) }));
     } catch (e) {
       fail(e);
     } finally {
@@ -363,16 +364,21 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
               </Text>
             ) : null}
             <Text size="sm">
-              {t('itemEditor.confirmHelp', { standard: standard ?? '—', clause: item.clause ?? '—' })}
+              {t('itemEditor.confirmHelp', {
+                standard: item.origin?.standard ?? standard ?? '—',
+                clause: item.origin ? originPlace(t, item.origin) : (item.clause ?? '—'),
+              })}
             </Text>
             {item.note ? (
               <Text size="xs" c="dimmed">
                 {t('itemEditor.note')}: {item.note}
               </Text>
             ) : null}
-            <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
-              {t('itemEditor.source')}: {item.source ?? t('specs.noSource')}
-            </Text>
+            {item.source ? (
+              <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+                {t('itemEditor.source')}: {item.source}
+              </Text>
+            ) : null}
           </Stack>
         </Paper>
       ) : null}

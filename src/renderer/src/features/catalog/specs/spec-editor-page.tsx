@@ -29,8 +29,9 @@ import { SignatureDialog } from '../../../ui/signature-dialog';
 import { ItemEditorDrawer } from './item-editor-drawer';
 import { SpecDiffModal } from './spec-diff-modal';
 import { storeVersionView } from './spec-cache';
-import { formatSource, problemMessage, statusColor } from './spec-format';
+import { formatSource, itemName, problemMessage, statusColor } from './spec-format';
 import { SpecItemsTable } from './spec-items-table';
+import { SpecTablesPanel } from './spec-tables-panel';
 
 /** #/specs/version/<id>: one specification version, its items, approval and history. */
 export function SpecEditorPage() {
@@ -277,6 +278,10 @@ function EditorView({ view }: { view: SpecVersionView }) {
           <Text size="xs" c="dimmed" mt="sm" data-testid="spec-change-note">
             {t('specs.changeNote')}: {view.changeNote}
           </Text>
+        ) : view.source.startsWith('pack:') ? (
+          <Text size="xs" c="dimmed" mt="sm" data-testid="spec-pack-note">
+            {t('specTables.packNote', { standard: spec?.standard ?? '' })}
+          </Text>
         ) : null}
         {spec && spec.versions.length > 1 ? (
           <Group gap={6} mt="sm">
@@ -310,7 +315,16 @@ function EditorView({ view }: { view: SpecVersionView }) {
             <Text size="sm" fw={600}>
               {t('specs.flagged', { count: flaggedCount })}
             </Text>
-            <Text size="xs">{t('specs.flaggedCodes', { codes: view.flagged.map((f) => f.code).join(', ') })}</Text>
+            <Text size="xs">
+              {t('specs.flaggedCodes', {
+                codes: view.flagged
+                  .map((f) => {
+                    const item = view.items.find((i) => i.id === f.itemId);
+                    return item ? itemName(i18n.language, item) : f.code;
+                  })
+                  .join('、'),
+              })}
+            </Text>
           </Stack>
         </Alert>
       ) : null}
@@ -324,7 +338,10 @@ function EditorView({ view }: { view: SpecVersionView }) {
             {itemProblems.map((p, n) => (
               <List.Item key={n}>
                 <Anchor component="button" size="sm" onClick={() => openItem(p.itemCode as string)}>
-                  {p.itemCode}
+                  {(() => {
+                    const item = view.items.find((i) => i.code === p.itemCode);
+                    return item ? itemName(i18n.language, item) : p.itemCode;
+                  })()}
                 </Anchor>
                 {p.field ? ` · ${t(`itemEditor.${p.field}`, { defaultValue: p.field })}` : ''}: {problemMessage(t, p)}
               </List.Item>
@@ -365,6 +382,8 @@ function EditorView({ view }: { view: SpecVersionView }) {
           )}
         </Paper>
       ) : null}
+
+      <SpecTablesPanel view={view} canConfirm={canApprove} />
 
       <Paper withBorder p="md">
         <Group justify="space-between" mb="sm">

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { SpecProblem } from '../../../../../shared/contract/channels/catalog';
-import type { SpecItem } from '../../../../../shared/catalog/spec-schema';
+import type { SpecItem, SpecOrigin } from '../../../../../shared/catalog/spec-schema';
 import i18n from '../../../core/i18n';
 import { ApiError } from '../../../core/api/client';
 
@@ -132,4 +132,14 @@ export function formatDiffValue(t: TFunction, field: string, v: unknown): string
   if (typeof v === 'boolean') return v ? t('specs.yes') : t('specs.no');
   if (typeof v === 'string' || typeof v === 'number') return String(v);
   return JSON.stringify(v);
+}
+
+/** Where in the standard a value is: "表 2 · 维生素A", or "正文 · 能量" for a value outside its tables. */
+export function originPlace(t: TFunction, o: SpecOrigin): string {
+  return [o.table ?? t('specTables.noTable'), o.row].filter((p): p is string => !!p).join(' · ');
+}
+
+/** Where a value comes from, in full: "GB 10765-2021 · 表 2 · 维生素A". */
+export function formatOrigin(t: TFunction, o: SpecOrigin): string {
+  return `${o.standard} · ${originPlace(t, o)}`;
 }

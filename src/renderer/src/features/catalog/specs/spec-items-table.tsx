@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { SpecItemView, SpecProblem } from '../../../../../shared/contract/channels/catalog';
 import { itemGroups } from '../../../../../shared/catalog/spec-schema';
 import { formatTime } from '../../../ui/format';
-import { formatFrequency, formatLimit, itemName, problemMessage, verificationColor } from './spec-format';
+import { formatFrequency, formatLimit, formatOrigin, itemName, problemMessage, verificationColor } from './spec-format';
 
 /** The verification state of a value, colour-coded, with its source (and who confirmed it). */
 export function VerificationBadge({ item }: { item: SpecItemView }) {
@@ -12,9 +12,12 @@ export function VerificationBadge({ item }: { item: SpecItemView }) {
   const label = (
     <Stack gap={2} maw={420}>
       <Text size="xs">{t(`specs.verificationHelp.${item.verification}`)}</Text>
-      <Text size="xs" style={{ wordBreak: 'break-all' }}>
-        {t('itemEditor.source')}: {item.source ?? t('specs.noSource')}
-      </Text>
+      {item.source ? (
+        <Text size="xs" style={{ wordBreak: 'break-all' }}>
+          {t('itemEditor.source')}: {item.source}
+        </Text>
+      ) : null}
+      {item.note ? <Text size="xs">{item.note}</Text> : null}
     </Stack>
   );
   return (
@@ -30,6 +33,12 @@ export function VerificationBadge({ item }: { item: SpecItemView }) {
           {t(`specs.verification.${item.verification}`)}
         </Badge>
       </Tooltip>
+      {item.origin ? (
+        // Where the value comes from, for the comparison with the official text (issue 22 §4).
+        <Text size="xs" c="dimmed" data-testid={`origin-${item.code}`} style={{ whiteSpace: 'nowrap' }}>
+          {formatOrigin(t, item.origin)}
+        </Text>
+      ) : null}
       {item.verification === 'confirmed' && item.confirmedBy ? (
         <Text size="xs" c="dimmed" data-testid={`confirmed-by-${item.code}`}>
           {t('specs.confirmedBy', { user: item.confirmedBy, time: formatTime(item.confirmedAt) })}

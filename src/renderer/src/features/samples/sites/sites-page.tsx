@@ -19,7 +19,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useForm } from '@mantine/form';
+import { contractIssues, useContractForm } from '../../../ui/contract-form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -259,10 +259,30 @@ interface SiteValues {
   reason: string;
 }
 
+/** The site as sites.save takes it: what the submit sends and the schema checks. */
+function siteInput(site: SiteView | null, x: SiteValues) {
+  return {
+    ...(site ? { id: site.id, reason: x.reason.trim() } : {}),
+    fields: {
+      code: x.code.trim(),
+      nameZh: x.nameZh.trim(),
+      nameEn: x.nameEn.trim(),
+      kind: x.kind,
+      zone: x.kind === 'environment' ? Number(x.zone) : null,
+      line: x.line.trim() || null,
+      room: x.room.trim() || null,
+      active: x.active,
+    },
+  };
+}
+
 function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const form = useForm<SiteValues>({
+  const form = useContractForm<'sites.save', SiteValues>('sites.save', {
+    toInput: (x) => siteInput(site, x),
+    fields: { 'fields.code': 'code', 'fields.nameZh': 'nameZh', 'fields.nameEn': 'nameEn', 'fields.zone': 'zone' },
+    messages: { code: 'sites.errors.code', nameZh: 'validation.required', nameEn: 'validation.required' },
     initialValues: {
       code: site?.code ?? '',
       nameZh: site?.nameZh ?? '',
@@ -275,9 +295,6 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
       reason: '',
     },
     validate: {
-      code: (v) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/.test(v.trim()) ? null : t('sites.errors.code')),
-      nameZh: (v) => (v.trim() ? null : t('validation.required')),
-      nameEn: (v) => (v.trim() ? null : t('validation.required')),
       reason: (v) => (site && v.trim().length < 3 ? t('validation.reasonRequired') : null),
     },
   });
@@ -295,21 +312,7 @@ function SiteModal({ site, onClose }: { site: SiteView | null; onClose: () => vo
     <Modal opened onClose={onClose} title={site ? t('sites.editTitle', { code: site.code }) : t('sites.newTitle')} size="lg">
       <form
         noValidate
-        onSubmit={form.onSubmit((x) =>
-          save.mutate({
-            ...(site ? { id: site.id, reason: x.reason.trim() } : {}),
-            fields: {
-              code: x.code.trim(),
-              nameZh: x.nameZh.trim(),
-              nameEn: x.nameEn.trim(),
-              kind: x.kind,
-              zone: x.kind === 'environment' ? Number(x.zone) : null,
-              line: x.line.trim() || null,
-              room: x.room.trim() || null,
-              active: x.active,
-            },
-          }),
-        )}
+        onSubmit={form.onSubmit((x) => save.mutate(siteInput(site, x)))}
         data-testid="site-form"
       >
         <Stack>
@@ -384,10 +387,20 @@ function ScheduleModal({ site, schedule, onClose }: { site: SiteView; schedule: 
     },
   });
   const freq = Number(frequency);
+  const input = {
+    ...(schedule ? { id: schedule.id, reason: reason.trim() } : {}),
+    siteId: site.id,
+    frequencyDays: freq,
+    nextDue,
+    targets,
+    active,
+  };
+  // The schedule as the channel's schema checks it; each field shows the screen's own words.
+  const issues = contractIssues(t, 'sites.schedule.save', input).map((i) => i.path.split('.')[0]);
   const errors = {
-    frequency: Number.isInteger(freq) && freq >= 1 && freq <= 366 ? null : t('sites.errors.frequency'),
-    targets: targets.length > 0 && targets.every((x) => /^[a-z][a-z0-9_]{0,39}$/.test(x)) ? null : t('sites.errors.targets'),
-    nextDue: /^\d{4}-\d{2}-\d{2}$/.test(nextDue) ? null : t('validation.required'),
+    frequency: issues.includes('frequencyDays') ? t('sites.errors.frequency') : null,
+    targets: issues.includes('targets') ? t('sites.errors.targets') : null,
+    nextDue: issues.includes('nextDue') ? t('validation.required') : null,
     reason: schedule && reason.trim().length < 3 ? t('validation.reasonRequired') : null,
   };
   return (
@@ -417,14 +430,7 @@ function ScheduleModal({ site, schedule, onClose }: { site: SiteView; schedule: 
             onClick={() => {
               setTouched(true);
               if (Object.values(errors).some(Boolean)) return;
-              save.mutate({
-                ...(schedule ? { id: schedule.id, reason: reason.trim() } : {}),
-                siteId: site.id,
-                frequencyDays: freq,
-                nextDue,
-                targets,
-                active,
-              });
+              save.mutate(input);
             }}
             data-testid="schedule-submit"
           >

@@ -22,6 +22,7 @@ import { useCall } from '../../../core/api/hooks';
 import { ErrorAlert } from '../../../ui/error-alert';
 import { oosHref, SampleTestingLink, trendHref, VerdictBadge } from '../review/result-format';
 import { useReportedText } from '../reported';
+import { isDecimalText } from '../../../../../shared/contract/formats';
 
 type ItemState = Completeness['items'][number]['state'];
 
@@ -267,7 +268,7 @@ export function CompletenessPanel({ lotCode }: { lotCode: string }) {
                     <Table.Td>
                       <Group gap={6}>
                         {i.sampleCode ? <SampleTestingLink code={i.sampleCode} /> : <Text c="dimmed">—</Text>}
-                        {i.state === 'reviewed' && i.resultId && i.reported && /^-?\d+(\.\d+)?$/.test(i.reported) ? (
+                        {i.state === 'reviewed' && i.resultId && isDecimalText(i.reported) ? (
                           <Anchor size="xs" href={trendHref(c.itemCode, i.code, i.resultId)}>
                             {t('completeness.trend')}
                           </Anchor>

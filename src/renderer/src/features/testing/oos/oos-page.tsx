@@ -40,6 +40,7 @@ import {
 import { TestingTabs } from '../review/testing-tabs';
 import { ResultTrail, SignatureList } from '../review/result-trail';
 import { OosAge, OosStatusBadge } from './oos-format';
+import { isDecimalText } from '../../../../../shared/contract/formats';
 
 type Check = (typeof oosChecks)[number];
 type Outcome = (typeof oosOutcomes)[number];
@@ -195,7 +196,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 
 function ResultPanel({ result, trail, onTrail }: { result: ResultView; trail: boolean; onTrail: () => void }) {
   const { t } = useTranslation();
-  const numeric = result.reported !== null && /^-?\d+(\.\d+)?$/.test(result.reported);
+  const numeric = isDecimalText(result.reported);
   return (
     <Paper withBorder p="sm" data-testid="oos-result">
       <Group justify="space-between" mb="xs">

@@ -43,11 +43,12 @@ import { TestingTabs } from './testing-tabs';
 import { ResultTrail } from './result-trail';
 import { useReportedText } from '../reported';
 import { VerdictChangeFlag, VerdictChangeList } from '../verdict-change';
+import { isDecimalText } from '../../../../../shared/contract/formats';
 
 type Decision = 'approve' | 'return';
 
 /** Numbers only: a trend of censored or qualitative results (ND, absent) has nothing to plot. */
-const numeric = (v: string | null) => v !== null && /^-?\d+(\.\d+)?$/.test(v);
+const numeric = (v: string | null) => isDecimalText(v);
 
 /**
  * `#/review/<sampleCode>`: second-person review of a sample's submitted results. The

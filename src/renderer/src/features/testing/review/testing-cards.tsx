@@ -8,21 +8,25 @@ import { LotLink } from '../../../ui/lot';
 import { oosHref, reviewHref } from './result-format';
 import { useReportedText } from '../reported';
 
-/** Reviewer / QA manager: samples with submitted results they may review (not their own). */
+/**
+ * Reviewer / QA manager: 待复核 — samples with submitted results they may review. Main leaves
+ * out the samples the caller took part in (home.toReview), so the count is theirs alone.
+ */
 export function ResultsToReviewCard() {
   const { t } = useTranslation();
-  const q = useCall('results.reviewQueue', { limit: 500 }, { staleTime: 0 });
-  const rows = (q.data?.samples ?? []).filter((s) => !s.mine);
+  const q = useCall('home.toReview', {}, { staleTime: 0 });
+  const rows = q.data?.items ?? [];
+  const count = q.data?.samples ?? 0;
   return (
     <Card title={t('resultReview.card.title')} testId="card-results-review">
       <Stack gap="xs">
         <ErrorAlert error={q.error} />
         {q.data ? (
-          <Text size="sm" data-testid="card-results-review-count" data-count={rows.length}>
-            {rows.length === 0 ? t('resultReview.card.none') : t('resultReview.card.some', { count: rows.length })}
+          <Text size="sm" data-testid="card-results-review-count" data-count={count}>
+            {count === 0 ? t('resultReview.card.none') : t('resultReview.card.some', { count })}
           </Text>
         ) : null}
-        {rows.slice(0, 6).map((s) => (
+        {rows.map((s) => (
           <Group key={s.sampleCode} gap="xs" wrap="nowrap">
             <Anchor href={reviewHref(s.sampleCode)} size="sm" ff="monospace" fw={600}>
               {s.sampleCode}
@@ -33,7 +37,7 @@ export function ResultsToReviewCard() {
               </Text>
             ) : null}
             <Text size="xs" c="dimmed">
-              {t('resultReview.card.results', { count: s.submitted })}
+              {t('resultReview.card.results', { count: s.results })}
             </Text>
             {s.failed > 0 ? (
               <Badge color="red" size="sm" tt="none" style={{ flexShrink: 0 }}>

@@ -29,6 +29,7 @@ import { navigate, useRoute } from '../../../core/router';
 import { hasPermission, useSession } from '../../../core/session';
 import { BaselinePanel } from './baseline-panel';
 import { ControlChart, pointLevel } from './control-chart';
+import { contractAccepts } from '../../../ui/contract-form';
 
 /**
  * `#/trends?view=qc&material=&method=&instrument=`: QC check samples (reference materials,
@@ -288,7 +289,7 @@ function RecordDialog({
           </Button>
           <Button
             loading={busy}
-            disabled={!material || !instrument || !/^-?\d+(\.\d+)?$/.test(value.trim())}
+            disabled={!material || !instrument || !contractAccepts('qc.record', { value: value.trim() }, 'value')}
             onClick={() => void save()}
             data-testid="qc-record-save"
           >
