@@ -27,6 +27,7 @@ export default defineConfig({
           name: 'integration',
           environment: 'node',
           include: ['tests/integration/**/*.test.ts'],
+          exclude: ['tests/integration/**/*.isolated.test.ts'],
           pool: 'forks',
           // Files share their worker process (module graph loaded once per worker, not per
           // file): loading the app's modules took about as long as a short file's tests
@@ -34,6 +35,21 @@ export default defineConfig({
           // makes its own temporary folders and app; a file that changes process state
           // (vi.stubEnv) restores it in afterAll.
           isolate: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // Integration files that replace a module (vi.mock), e.g. the migration list an "old"
+        // database was made with: a shared module graph would hand them the real module that
+        // an earlier file already loaded, so these run in their own module graph. npm test runs
+        // this project in the integration step.
+        test: {
+          name: 'integration-isolated',
+          environment: 'node',
+          include: ['tests/integration/**/*.isolated.test.ts'],
+          pool: 'forks',
+          isolate: true,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -104,7 +104,7 @@ function readJson(file) {
 }
 
 /** A vitest project: counts from the JSON reporter, plus files that failed to load. */
-async function vitest(step, project) {
+async function vitest(step, project, more = []) {
   const t0 = Date.now();
   banner(step);
   const out = path.join(reportDir, `vitest-${project}.json`);
@@ -113,6 +113,7 @@ async function vitest(step, project) {
     'run',
     '--project',
     project,
+    ...more.flatMap((p) => ['--project', p]),
     '--passWithNoTests',
     '--reporter=default',
     '--reporter=json',
@@ -213,7 +214,7 @@ const build = await check('build', [
 ]);
 rows.push(build);
 const built = build.failed === 0;
-await vitest('integration', 'integration');
+await vitest('integration', 'integration', ['integration-isolated']);
 if (built && existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
   await playwright('e2e');
 } else {
