@@ -38,7 +38,10 @@ test('the audit trail shows a user record history with before/after values', asy
   await expect(roles.locator('td').nth(1)).toContainText('technician');
   await expect(roles.locator('td').nth(1)).not.toContainText('reviewer');
   await expect(roles.locator('td').nth(2)).toContainText('reviewer');
-  await expect(detail).toContainText(/\(.+\/.+\)/); // local time with its IANA time zone
+  // Local time, ISO-ordered, with its zone (the IANA name or an offset label, D-081).
+  await expect(detail).toContainText(
+    /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \((UTC|[^)]*\/[^)]*|[^)]*UTC[+−-]\d{2}:\d{2}[^)]*)\)/,
+  );
   await shot(page, 'audit-detail', 'en');
 
   // The same in Chinese: labels change, recorded values do not.
