@@ -3872,6 +3872,12 @@ const en = {
       not_started: 'not started',
       missing: 'missing',
       reviewedThrough: 'reviewed through #{{seq}}',
+      // How the decision behind a lot's status stands (readiness: signed decision).
+      signed: 'signed',
+      history: 'imported history',
+      unsigned: 'unsigned',
+      broken: 'signature does not match',
+      pending: 'no decision yet',
     },
     entities: {
       lot: 'Lot',

@@ -3797,6 +3797,12 @@ const zhCN: Messages = {
       not_started: '未开始',
       missing: '缺失',
       reviewedThrough: '已审核至 #{{seq}}',
+      // How the decision behind a lot's status stands (readiness: signed decision).
+      signed: '已签名',
+      history: '导入的历史记录',
+      unsigned: '未签名',
+      broken: '签名不符',
+      pending: '尚无决定',
     },
     entities: {
       lot: '批次',

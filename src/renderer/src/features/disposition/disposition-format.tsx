@@ -7,6 +7,7 @@ import type { SignatureMeaning } from '../../../../shared/domain/roles';
 import { href } from '../../core/router';
 import { formatTime } from '../../ui/format';
 import i18n from '../../core/i18n';
+import { unitWord } from '../../../../shared/i18n/words';
 
 export type Evidence = z.infer<typeof evidenceSchema>;
 export type Decision = 'release' | 'accept' | 'hold' | 'reject' | 'release_from_hold';
@@ -104,6 +105,21 @@ export function lineText(t: TFunction, key: ReadinessKey, ok: boolean, details: 
 }
 
 /** An evidence note from the server ("missing", "on_hold", "never reviewed"…), in the user's language. */
+/**
+ * An evidence label as main writes it (codes: "IF1-001 (ingredient)", "6 can"), in the reader's
+ * words: a lot's kind and a quantity's unit are translated; codes stay as they are (D-081).
+ */
+export function evidenceLabel(t: TFunction, label: string): string {
+  return label
+    .replace(/\((\w+)\)$/, (all, kind: string) =>
+      i18n.exists(`lots.kinds.${kind}`) ? `(${t(`lots.kinds.${kind}`)})` : all,
+    )
+    .replace(/(\d)\s+([A-Za-z]+)\b/g, (all, d: string, unit: string) => {
+      const word = unitWord(t, unit);
+      return word !== unit ? `${d} ${word}` : all;
+    });
+}
+
 export function noteText(t: TFunction, e: Evidence): string | null {
   const n = e.note;
   if (!n) return null;

@@ -3,7 +3,15 @@ import { Anchor, Badge, Group, Paper, Stack, Table, Text, ThemeIcon, Title } fro
 import { useTranslation } from 'react-i18next';
 import type { Readiness } from '../../../../shared/contract/channels/disposition';
 import { LabelComparison, ResultDrawer } from '../../core/slots';
-import { evidenceHref, lineText, lineTitle, noteText, ReadyBadge, type Evidence } from './disposition-format';
+import {
+  evidenceHref,
+  evidenceLabel,
+  lineText,
+  lineTitle,
+  noteText,
+  ReadyBadge,
+  type Evidence,
+} from './disposition-format';
 
 /** A tick or a cross, drawn (the app has no icon font). */
 export function OkIcon({ ok }: { ok: boolean }) {
@@ -116,7 +124,7 @@ function EvidenceLink({
       ? t('disposition.auditEvidence', { count: Number(e.label) || 0 })
       : e.kind === 'verification'
         ? t('disposition.verificationEvidence')
-        : e.label;
+        : evidenceLabel(t, e.label);
   const to = evidenceHref(e, lotCode);
   const common = { size: 'xs', ff: e.kind === 'audit' || e.kind === 'verification' ? undefined : 'monospace' } as const;
   const testId = `evidence-${e.kind}-${e.label}`;
