@@ -134,7 +134,7 @@ export function noteText(t: TFunction, e: Evidence): string | null {
   for (const k of keys) if (i18n.exists(k)) return t(k);
   const reviewed = /^reviewed through #(\d+)$/.exec(n);
   if (reviewed) return t('disposition.notes.reviewedThrough', { seq: reviewed[1] });
-  return n;
+  return evidenceLabel(t, n);
 }
 
 /** Where a piece of evidence can be looked at (null: shown in place, e.g. a result in the drawer). */
