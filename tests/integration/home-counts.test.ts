@@ -3,7 +3,7 @@ import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import type { ChannelName } from '../../src/shared/contract';
 import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
 import * as plant from '../fixtures/plant';
-import { PRODUCTS, specItem, TEST_PEOPLE, type Person } from '../fixtures/plant';
+import { PRODUCTS, serialInstrument, specItem, TEST_PEOPLE, type Person } from '../fixtures/plant';
 
 /**
  * What waits for each role (contract/channels/home.ts, issue 22 §1): each read is refused to
@@ -127,29 +127,7 @@ describe('home: what is waiting, per role', () => {
 
     expect(await app.ok(who['qa']!, 'home.overdueChecks', {})).toMatchObject({ overdue: 0, dueSoon: 0 });
     const saved = await app.ok(who['admin']!, 'instruments.save', {
-      fields: {
-        code: 'BAL-1',
-        name: 'Balance',
-        kind: 'balance',
-        make: null,
-        model: null,
-        serialNo: null,
-        location: null,
-        portPath: '/dev/null-home',
-        usbSerial: null,
-        usbVendorId: null,
-        usbProductId: null,
-        baudRate: 9600,
-        dataBits: 8,
-        parity: 'none',
-        stopBits: 1,
-        flowControl: 'none',
-        lineEnding: 'crlf',
-        driver: 'mt-sics',
-        printConfig: null,
-        checkIntervalHours: 24,
-        active: true,
-      },
+      fields: { ...serialInstrument('/dev/null-home'), code: 'BAL-1' },
     });
     // Never calibrated, never checked: captures are refused, so it is overdue for both who may calibrate.
     for (const role of ['qa', 'tech']) {
