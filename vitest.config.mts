@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { HANG_CAP_MS } from './tests/helpers/hang-cap';
 
 /**
  * Two projects: `unit` (pure logic, fast, in-process threads) and `integration` (real SQLite
@@ -19,7 +20,9 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['tests/unit/**/*.test.ts', 'src/main/**/*.test.ts', 'src/shared/**/*.test.ts'],
-          testTimeout: 15_000,
+          // Timeouts end hangs, they never measure speed (D-083): one cap for every test.
+          testTimeout: HANG_CAP_MS,
+          hookTimeout: HANG_CAP_MS,
         },
       },
       {
@@ -35,8 +38,8 @@ export default defineConfig({
           // makes its own temporary folders and app; a file that changes process state
           // (vi.stubEnv) restores it in afterAll.
           isolate: false,
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: HANG_CAP_MS,
+          hookTimeout: HANG_CAP_MS,
         },
       },
       {
@@ -50,8 +53,8 @@ export default defineConfig({
           include: ['tests/integration/**/*.isolated.test.ts'],
           pool: 'forks',
           isolate: true,
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: HANG_CAP_MS,
+          hookTimeout: HANG_CAP_MS,
         },
       },
     ],

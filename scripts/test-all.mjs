@@ -33,6 +33,20 @@ mkdirSync(reportDir, { recursive: true });
 
 /** @type {{ step: string; passed: number; failed: number; skipped: number; note?: string; seconds?: number }[]} */
 const rows = [];
+/**
+ * The failed tests by name with the first line of their message, printed under the summary so
+ * the last lines of a CI log say what failed, not only how many.
+ * @type {string[]}
+ */
+const failures = [];
+const firstLine = (text) =>
+  String(text ?? '')
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => l.length > 0)
+    ?.slice(0, 200) ?? '';
 const colour = Boolean(process.stdout.isTTY);
 
 /**
@@ -136,6 +150,12 @@ async function vitest(step, project, more = []) {
     (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
   ).length;
   const failed = (report.numFailedTests ?? 0) + brokenFiles;
+  for (const file of report.testResults ?? []) {
+    const rel = path.relative(root, file.name ?? '');
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests) failures.push(`${step}: ${rel} > ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
+    if (file.status === 'failed' && failedTests.length === 0) failures.push(`${step}: ${rel}: ${firstLine(file.message)}`);
+  }
   const row = {
     step,
     passed: report.numPassedTests ?? 0,
@@ -175,6 +195,18 @@ async function playwright(step) {
     });
     return;
   }
+  const visit = (suite, trail) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'unexpected') continue;
+        const last = (t.results ?? []).at(-1);
+        failures.push(`${step}: ${spec.file} > ${[...trail, spec.title].join(' > ')}: ${firstLine(last?.error?.message)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) visit(child, [...trail, child.title]);
+  };
+  for (const suite of report.suites ?? []) visit(suite, []);
+  for (const e of report.errors ?? []) failures.push(`${step}: outside tests: ${firstLine(e.message)}`);
   const row = {
     step,
     passed: (stats.expected ?? 0) + (stats.flaky ?? 0),
@@ -238,6 +270,12 @@ for (const r of rows) {
   const counts = `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
   const time = r.seconds === undefined ? '' : `${String(r.seconds).padStart(5)} s  `;
   console.log(`${mark}  ${r.step.padEnd(12)} ${time}${counts}${r.note ? `  (${r.note})` : ''}`);
+}
+if (failures.length > 0) {
+  console.log('');
+  console.log('failed:');
+  for (const f of failures.slice(0, 30)) console.log(`  ${f}`);
+  if (failures.length > 30) console.log(`  … and ${failures.length - 30} more (test-results/reports)`);
 }
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`);
 process.exitCode = total.failed > 0 ? 1 : 0;

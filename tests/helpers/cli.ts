@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { HANG_CAP_MS } from './hang-cap';
 
 const root = join(__dirname, '..', '..');
 
@@ -26,7 +27,7 @@ export function lotseal(
         ? { LOTSEAL_KEY_PASSPHRASE: '' }
         : { LOTSEAL_KEY_PASSPHRASE: env.passphrase ?? 'cli-test-passphrase' }),
     },
-    timeout: 60_000,
+    timeout: HANG_CAP_MS,
   });
   let json: unknown = null;
   try {
@@ -49,7 +50,7 @@ export function lotsealAsync(args: string[], env: { dataDir: string }): Promise<
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), HANG_CAP_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
       let json: unknown = null;

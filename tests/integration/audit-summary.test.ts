@@ -68,7 +68,7 @@ describe('the audit-trail review: a summary of exceptions first', () => {
       replicates: ['12.5'],
       reason: 'transcription error on the worksheet',
     });
-  }, 300_000);
+  });
   afterAll(() => w?.app.close());
 
   it('counts the exceptions by kind and names them by lot, sample, item and person, never by id', async () => {
@@ -164,5 +164,5 @@ describe('the audit-trail review: a summary of exceptions first', () => {
     // Nothing left to review: an empty summary.
     const empty = await w.app.ok(w.qa, 'disposition.auditSummary', { lotCode: lot });
     expect([empty.entries, empty.exceptions.length]).toEqual([0, 0]);
-  }, 120_000);
+  });
 });

@@ -32,7 +32,7 @@ function holdWriteLock(file: string): Promise<{ child: ChildProcess; release: ()
   });
 }
 
-describe('a database locked by another process', { timeout: 120_000 }, () => {
+describe('a database locked by another process', () => {
   let app: TestApp;
   const previous = busyTimeout();
   beforeAll(async () => {

@@ -212,5 +212,5 @@ describe('lotseal CLI', () => {
     ).toBe(0);
     const v = lotseal(['verify', '--db', db, '--json'], { dataDir: t.dir });
     expect(v.code, v.stdout).toBe(0);
-  }, 180_000);
+  });
 });

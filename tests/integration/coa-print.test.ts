@@ -88,7 +88,7 @@ function expectNoOverprint(on: Word[], where: string): void {
     }
 }
 
-describe('the certificate of analysis of a released lot with 80 items', { timeout: 300_000 }, () => {
+describe('the certificate of analysis of a released lot with 80 items', () => {
   let app: TestApp;
   let qa: Member<InProcessLink>;
   let seed: Awaited<ReturnType<typeof coaLot>>;

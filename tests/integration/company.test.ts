@@ -11,7 +11,7 @@ import { stampPng } from '../helpers/png';
  * refused (SC number, stamp image type, size and bytes) without changing anything, and the
  * audit trail of every change with its reason.
  */
-describe('company settings (site.company.get / site.company.set)', { timeout: 60_000 }, () => {
+describe('company settings (site.company.get / site.company.set)', () => {
   let app: TestApp;
   let qa: Connection;
   let tech: Connection;

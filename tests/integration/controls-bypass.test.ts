@@ -39,7 +39,7 @@ describe('controls that hold on every path (issue 19)', () => {
       dataDir: w.app.dir,
     });
     expect(reg.code, reg.stderr).toBe(0);
-  }, 180_000);
+  });
   afterAll(() => w.app.close());
 
   const csv = (name: string, rows: string[]) => {
@@ -155,7 +155,7 @@ describe('controls that hold on every path (issue 19)', () => {
     expect(
       translate('zh-CN', 'import.status_decided_by_qa', { lot: live, stored: 'on_hold', value: 'released' }),
     ).toContain('由质量部在 LotSeal 中决定');
-  }, 300_000);
+  });
 
   it('a new lot dated on or after the go-live date enters quarantine / on hold; a status saying otherwise is an error; history keeps the ERP status', async () => {
     const r = await everyPath(
@@ -224,7 +224,7 @@ describe('controls that hold on every path (issue 19)', () => {
     const inputs = rd.lines.find((l) => l.key === 'inputs')!;
     expect(inputs).toMatchObject({ ok: false, details: { inputs: '0' } });
     expect(rd.lines.find((l) => l.key === 'production')!.ok).toBe(true);
-  }, 300_000);
+  });
 
   it('an import cannot approve a supplier; from the go-live date a new supplier enters not approved, and its receipts are errors', async () => {
     await w.app.ok(w.qa, 'catalog.suppliers.save', {
@@ -270,7 +270,7 @@ describe('controls that hold on every path (issue 19)', () => {
         }
       ).approval_status,
     ).toBe('not_approved');
-  }, 300_000);
+  });
 
   it('an import cannot ship a lot that is not released, held or under a recall; returns are bounded by what was shipped', async () => {
     const held = await w.finished(ig, '300');
@@ -328,7 +328,7 @@ describe('controls that hold on every path (issue 19)', () => {
         }),
       ),
     ).toBe('errors.return_over_shipped');
-  }, 300_000);
+  });
 
   it('a release needs the production batch completed with a quantity above zero', async () => {
     const b = await w.app.ok(w.prod, 'batches.start', {
@@ -352,7 +352,7 @@ describe('controls that hold on every path (issue 19)', () => {
       ok: false,
       details: { batchStatus: 'open', quantity: '0' },
     });
-  }, 120_000);
+  });
 
   it('a broken signature stops the lot until a new signed decision (an import correction, and an insider’s edit of the file)', async () => {
     const lot = await w.finished(ig, '600');
@@ -408,7 +408,7 @@ describe('controls that hold on every path (issue 19)', () => {
     const head2 = w.head();
     expect(errKey(await ship())).toBe('errors.lot_signature_broken');
     expect(w.head()).toEqual(head2);
-  }, 180_000);
+  });
 
   it('the go-live date: the database’s creation date by default, changed only by an administrator (recorded), never later over live lots', async () => {
     const settings = await w.app.ok(w.qa, 'settings.get', {});

@@ -65,7 +65,7 @@ function config(name: string, extra: Partial<StandInConfig> = {}): StandInConfig
   return { home, appData: join(home, 'AppData'), packaged: true, resourcesPath: resources, ...extra };
 }
 
-describe('the desktop main process (built bundle, stand-in electron)', { timeout: 600_000 }, () => {
+describe('the desktop main process (built bundle, stand-in electron)', () => {
   const dataDir = (): string => join(work.dir, 'plant-data');
   const alice = osAccount();
   let app: DesktopProcess;

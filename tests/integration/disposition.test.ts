@@ -120,7 +120,7 @@ describe('lot disposition', () => {
     sampleCode = (
       await releaseSample(app.member(tech), fg, { samplingPoint: 'filler', quantity: '6', container: '800 g can' })
     ).code;
-  }, 120_000);
+  });
   afterAll(() => app.close());
 
   it('each readiness line names itself until it is met; release is refused over the contract until all are', async () => {
@@ -296,7 +296,7 @@ describe('lot disposition', () => {
     // Issue 19 §4: the release's own audit entries do not re-open the lot's readiness.
     expect(done.readiness.ready).toBe(true);
     expect(done.readiness.lines.find((l) => l.key === 'audit_review')!.ok).toBe(true);
-  }, 180_000);
+  });
 
   it('a certificate of analysis prints every item, the signatures and the ledger head', async () => {
     const doc = await app.ok(qa, 'disposition.coa', { lotCode: fg, locale: 'zh-CN' });
@@ -343,7 +343,7 @@ describe('lot disposition', () => {
     for (const s of ['Inputs (batching)', ig, 'Results (with review and OOS history)', 'Audit trail', 'rev.wang'])
       expect(dtext, s).toContain(s);
     expect(app.core.need().ledger.head().seq).toBe(before);
-  }, 120_000);
+  });
 
   it('a hold reaches every forward lot with stock left over a multi-level genealogy, shipped before or not, and lists the shipped ones with customers', async () => {
     // ig → IM (intermediate base powder) → C (finished, released, not shipped); ig → fg (released, shipped) and D (released, shipped).
@@ -451,5 +451,5 @@ describe('lot disposition', () => {
       ),
     ).toBe('errors.lot_held');
     expect(app.core.need().ledger.head()).toEqual(head);
-  }, 120_000);
+  });
 });

@@ -81,7 +81,7 @@ beforeAll(async () => {
     }),
   );
   rmSync(target, { recursive: true, force: true });
-}, 60_000);
+});
 
 afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
@@ -119,7 +119,7 @@ function electronBuilder(): Promise<{ status: number | null; out: string }> {
   });
 }
 
-describe('a release build', { timeout: 600_000 }, () => {
+describe('a release build', () => {
   it('packs the app with the Electron build of better-sqlite3 apart, and node_modules still serves Node', async () => {
     const before = sha(nodeBuild);
     const r = await electronBuilder();

@@ -39,7 +39,7 @@ const admin = { id: 'admin', name: 'Admin' };
 const page = (text: string) => `<!doctype html><html><body><p>${text}</p></body></html>`;
 const A6 = { pageWidthMm: 105, pageHeightMm: 148 };
 
-describe('documents.open', { timeout: 120_000 }, () => {
+describe('documents.open', () => {
   let app: TestApp;
   let harness: TestApp;
   const viewer = new RecordingViewer();

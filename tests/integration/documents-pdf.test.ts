@@ -63,7 +63,7 @@ describe('PDF pipeline with Chromium', () => {
     await ok(core, conn, 'app.setup', { userId: 'admin', printedName: admin.name, password: 'admin-password-1' });
     await ok(core, conn, 'auth.signIn', { userId: 'admin', password: 'admin-password-1' });
     first = await printLabel(core.need().documents, admin, label, { size: '60x40', locale: 'zh-CN' });
-  }, 90_000);
+  });
 
   afterAll(async () => {
     await core.pdf?.close?.();

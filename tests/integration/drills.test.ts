@@ -69,7 +69,7 @@ describe('recall drills and recalls', () => {
     );
     await plant.ship(PROD, { code: 'SH-1', customer: 'C001', date: '2026-08-02', lines: [{ lot: fgA, quantity: '800' }] });
     await plant.ship(PROD, { code: 'SH-2', customer: 'C002', date: '2026-08-02', lines: [{ lot: fgA, quantity: '1000' }] });
-  }, 120_000);
+  });
   afterAll(() => app.close());
 
   it('a drill from the raw milk lot: affected lots, customers, mass balance, findings, timed and signed', async () => {
@@ -152,7 +152,7 @@ describe('recall drills and recalls', () => {
     expect(kpis.drills).toEqual([
       { code, completedAt: expect.any(String), minutes: 95, accountedPct: '100.0', findings: 1, withinTarget: true },
     ]);
-  }, 120_000);
+  });
 
   it('outside the tolerance is a finding; random selection picks only lots of the group and period', async () => {
     // RM2: 20 000 received, 4 000 consumed, nothing else recorded → 20 % accounted.
@@ -365,5 +365,5 @@ describe('recall drills and recalls', () => {
     expect(g.drill.status).toBe('open');
     expect(g.steps).toHaveLength(5);
     expect(g.signatures).toEqual([]);
-  }, 120_000);
+  });
 });

@@ -97,7 +97,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const addr = server.address();
   mirror = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-}, 60_000);
+});
 
 afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
@@ -122,7 +122,7 @@ function node(args: string[], env: Record<string, string> = {}): Promise<{ statu
 const build = (args: string[], env: Record<string, string> = {}) =>
   node(['scripts/build-electron-sqlite.mjs', ...args], env);
 
-describe('better-sqlite3 for the packaged app', { timeout: 300_000 }, () => {
+describe('better-sqlite3 for the packaged app', () => {
   it(`takes the prebuilt binary for Electron ${electronVersion} from the mirror, and leaves node_modules alone`, async () => {
     const before = digestTree(join(root, 'node_modules', 'better-sqlite3'));
     const out = join(t.dir, 'out-linux');

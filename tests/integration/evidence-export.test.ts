@@ -87,7 +87,7 @@ describe('the evidence folder', () => {
       comment: '月度审计追踪审核 monthly review',
       signature: { password: USER_PASSWORD, meaning: 'audit_reviewed' },
     });
-  }, 120_000);
+  });
   afterEach(() => {
     app.close();
     out.cleanup();

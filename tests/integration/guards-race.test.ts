@@ -29,7 +29,7 @@ describe('guards inside the transaction (issue 19 §7)', () => {
   let w: ControlsWorld;
   beforeEach(async () => {
     w = await controlsWorld();
-  }, 120_000);
+  });
   afterEach(() => {
     vi.restoreAllMocks();
     w.app.close();
@@ -86,7 +86,7 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     expect(errKey(result)).toBe('errors.lot_env_alert');
     expect(w.head()).toEqual(head);
     expect((await app.ok(qa, 'lots.get', { code: fg })).lot.status).toBe('on_hold');
-  }, 120_000);
+  });
 
   it('a shipment with an override against a hold that reaches the lot: refused', async () => {
     const { app, qa, prod } = w;
@@ -115,7 +115,7 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     expect(errKey(result)).toBe('errors.lot_held');
     expect(w.head()).toEqual(head);
     expect(app.core.need().ledger.db.prepare('SELECT count(*) AS n FROM shipment').get()).toEqual({ n: 0 });
-  }, 120_000);
+  });
 
   it('a consumption with an override against a recall opened on the input: refused', async () => {
     const { app, qa, prod } = w;
@@ -150,7 +150,7 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     );
     expect(errKey(result)).toBe('errors.lot_under_recall');
     expect(w.head()).toEqual(head);
-  }, 120_000);
+  });
 
   it('an audit-trail review against a change to one of the lot’s records: refused as stale', async () => {
     const { app, qa, prod } = w;
@@ -177,7 +177,7 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     );
     expect(errKey(result)).toBe('errors.audit_review_stale');
     expect(w.head()).toEqual(head);
-  }, 120_000);
+  });
 
   it('an environmental hold against the lot shipped out meanwhile: refused, nothing held', async () => {
     const { app, qa, tech } = w;
@@ -223,7 +223,7 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     );
     expect(errKey(result)).toBe('errors.env_lot_not_holdable');
     expect(w.head()).toEqual(head);
-  }, 120_000);
+  });
 
   it('a drill completion against a step that finds something new: refused until explained', async () => {
     const { app, qa, prod } = w;
@@ -252,7 +252,7 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     expect(errKey(result)).toBe('errors.drill_findings_unexplained');
     expect(w.head()).toEqual(head);
     expect((await app.ok(qa, 'drills.get', { code: d.drill.code })).drill.status).toBe('open');
-  }, 120_000);
+  });
 
   it('a recall hold against a hold made meanwhile: the lots are found again, none signed twice', async () => {
     const { app, qa } = w;
@@ -280,7 +280,7 @@ describe('guards inside the transaction (issue 19 §7)', () => {
       )
       .get(a) as { n: number };
     expect(held.n).toBe(1);
-  }, 120_000);
+  });
 
   it('an import against a recall opened between its checks and its write: checked again under the lock, refused', async () => {
     const { app, qa } = w;
@@ -329,5 +329,5 @@ describe('guards inside the transaction (issue 19 §7)', () => {
     expect(w.head()).toEqual(head);
     expect(svc.ledger.db.prepare('SELECT count(*) AS n FROM shipment').get()).toEqual({ n: 0 });
     void qa;
-  }, 120_000);
+  });
 });

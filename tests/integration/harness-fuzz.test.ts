@@ -56,7 +56,7 @@ beforeAll(async () => {
   child.stdout?.resume();
   base = new URL(url);
   token = /token=([^&]+)/.exec(base.hash)![1]!;
-}, 120_000);
+});
 
 afterAll(async () => {
   if (child && child.exitCode === null) {
@@ -181,7 +181,7 @@ const frameArb = fc.oneof(
     .map((v) => JSON.stringify(v)),
 );
 
-describe('harness under malformed input', { timeout: 300_000 }, () => {
+describe('harness under malformed input', () => {
   it('answers malformed URLs with 4xx, frames with error replies, stays up and writes nothing', async () => {
     const before = snapshot();
     const seqBefore = head();

@@ -124,7 +124,7 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
         temperature: '4.0',
       })
     ).code;
-  }, 240_000);
+  });
   afterAll(() => w.app.close());
 
   const refusal = (e: unknown): string | null => {
@@ -308,7 +308,7 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
     const j = JSON.parse(r.stdout) as { files: string[] };
     const detail = JSON.parse(readFileSync(j.files[0]!, 'utf8')) as { lots: Array<{ lot: string; held?: boolean }> };
     expect(detail.lots.find((l) => l.lot === lots.held)).toMatchObject({ held: true });
-  }, 120_000);
+  });
 
   it('no service is built outside the composition root, and no hook is set after construction', () => {
     const root = join(__dirname, '..', '..', 'src');

@@ -274,5 +274,5 @@ describe('ERP import pipeline', () => {
     expect(r.errors).toEqual([]);
     expect(r.inserted).toEqual({ suppliers: 3, lots: 5_500, consumption: 50_000 });
     expect(count('consumption')).toBe(50_000);
-  }, 300_000); // a cap for a loaded machine (it ran 46–55 s at load 40–45, 9 s on a quiet one), not a speed figure
+  }); // a cap for a loaded machine (it ran 46–55 s at load 40–45, 9 s on a quiet one), not a speed figure
 });

@@ -244,7 +244,7 @@ beforeAll(async () => {
   await qualify(w, w.benches.ph, '6.86', 'pH');
   await qualify(w, w.benches.cryo, '-0.408', '°C');
   await qualify(w, w.benches.milk, '3.50', '%');
-}, 120_000);
+});
 afterAll(async () => {
   for (const b of Object.values(w.benches)) {
     await b.sim?.close();
@@ -764,5 +764,5 @@ describe('lotseal simulate plays the shipped formats', () => {
     });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr + bad.stdout).toContain('sper-850055');
-  }, 60_000);
+  });
 });

@@ -406,7 +406,7 @@ describe('raw milk intake', () => {
         subjectId: d.intake!.id,
       });
       expect(docs.map((x) => x.kind)).toEqual(['authority_report', 'authority_report']);
-    }, 120_000);
+    });
   });
 });
 

@@ -10,6 +10,7 @@ import { AppErrorException } from '../../src/shared/contract/errors';
 import { MIN_KEY_PASSPHRASE, passphraseProtector } from '../../src/main/ledger/keys';
 import { lotseal } from '../helpers/cli';
 import { tempDir } from '../helpers/core';
+import { HANG_CAP_MS } from '../helpers/hang-cap';
 
 const ELEVEN = 'eleven-char'; // 11 characters
 
@@ -48,7 +49,7 @@ describe('key passphrase minimum', () => {
         cwd: resolve(__dirname, '../..'),
         env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: ELEVEN },
         encoding: 'utf8',
-        timeout: 60_000,
+        timeout: HANG_CAP_MS,
       });
       expect(r.status).toBe(2);
       expect(r.stderr).toContain('at least 12 characters');
@@ -58,7 +59,7 @@ describe('key passphrase minimum', () => {
         cwd: resolve(__dirname, '../..'),
         env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: '' },
         encoding: 'utf8',
-        timeout: 60_000,
+        timeout: HANG_CAP_MS,
       });
       expect(missing.status).toBe(2);
       expect(missing.stderr).toContain('LOTSEAL_KEY_PASSPHRASE');

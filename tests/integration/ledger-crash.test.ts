@@ -94,4 +94,4 @@ it(`every acknowledged write survives ${ROUNDS} kill -9s and the chain stays int
   console.log(
     `crash test: ${ROUNDS} rounds, ${acked.length} acknowledged commits, ${killedMidWrite} kills after an unacknowledged commit`,
   );
-}, 600_000); // 30 process starts under tsx: a cap for a loaded machine, not a speed figure
+}); // 30 process starts under tsx: a cap for a loaded machine, not a speed figure

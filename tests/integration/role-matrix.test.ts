@@ -772,7 +772,7 @@ describe('role × channel matrix', () => {
     app = await createTestApp();
     for (const r of roles) conns.set(r, r === 'administrator' ? app.admin : await app.userWith([r]));
     conns.set('anonymous', app.conn());
-  }, 60_000);
+  });
   afterAll(() => app.close());
 
   for (const name of Object.keys(contract) as ChannelName[]) {

@@ -16,7 +16,7 @@ describe('samples.printLabel', () => {
     const qa = await app.userWith(['qa_manager'], 'qa.sun');
     tech = await app.userWith(['technician'], 'tech.zhou');
     await app.ok(qa, 'sites.save', { fields: { code: 'Z1-FILLER-01', nameZh: '灌装机料斗内壁', nameEn: 'Filler hopper wall', kind: 'environment', zone: 1, line: 'Line 2', room: 'Filling room', active: true } });
-  }, 60_000);
+  });
   afterAll(() => {
     app.close();
     rmSync(work, { recursive: true, force: true });
@@ -46,5 +46,5 @@ describe('samples.printLabel', () => {
     expect(detail.events.map((e) => e.event)).toEqual(expect.arrayContaining(['label_printed', 'label_reprinted']));
     const docs = app.core.need().ledger.db.prepare("SELECT sha256 FROM document WHERE subject_id = ? ORDER BY created_at").all(reg.sample.id) as Array<{ sha256: string }>;
     expect(docs.map((d) => d.sha256)).toContain(first.sha256);
-  }, 90_000);
+  });
 });

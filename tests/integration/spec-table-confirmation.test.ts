@@ -207,5 +207,5 @@ describe('specification tables confirmed with one signature', () => {
       ['signature_missing', seq, 'spec_table_confirmation', 'forged-confirmation'],
     ]);
     expect(found[0]!.detail).toMatch(/spec\.table_confirm/);
-  }, 120_000);
+  });
 });

@@ -16,7 +16,6 @@ import {
   type World,
 } from '../helpers/testing-world';
 
-vi.setConfig({ testTimeout: 400_000, hookTimeout: 300_000 });
 
 const MOISTURE = specItem({
   code: 'moisture',

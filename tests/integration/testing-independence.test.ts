@@ -16,7 +16,6 @@ import {
 } from '../helpers/testing-world';
 
 // Many people sign in (scrypt) and sign: slow on a loaded machine, never timed.
-vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 /**
  * Issue 19 §3, §4 and §7 for results: each bypass the issue names, attempted through the

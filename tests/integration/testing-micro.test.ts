@@ -18,7 +18,6 @@ import {
   type World,
 } from '../helpers/testing-world';
 
-vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 /**
  * The micro workflow over the contract (issue 20 §3): presumptive positive → confirmation →

@@ -15,7 +15,6 @@ import {
   type World,
 } from '../helpers/testing-world';
 
-vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 /** Issue 20 §2 over the contract: reporting rules in the specification, micro notation at entry, units with their basis. */
 describe('reported as the standards print them (issue 20 §2)', () => {

@@ -155,7 +155,7 @@ describe('failed authentication writes nothing', () => {
     expect(carried.map((k) => k.kind).filter((k) => k.endsWith('_failed')).length).toBe(5);
     expect(carried.map((k) => k.kind)).toContain('account_locked');
     await a.ok(a.conn(), 'auth.signIn', { userId: 'qa.ma', password: USER_PASSWORD });
-  }, 300_000);
+  });
 });
 
 describe('host keys: only at init or by an administrator’s enrolment', () => {
@@ -268,7 +268,7 @@ describe('host keys: only at init or by an administrator’s enrolment', () => {
     expect(events).toContainEqual({ kind: 'sign_in', ws: 'harness@test-host' });
     const report = await verifyFile(db, { skewMs: 300_000, anchor: null });
     expect(report.findings).toEqual([]);
-  }, 300_000);
+  });
 });
 
 describe('no quiet rollback', () => {
@@ -347,7 +347,7 @@ describe('no quiet rollback', () => {
       raw.prepare("SELECT meaning, user_id FROM signature WHERE entity = 'rollback_acknowledgement'").all(),
     ).toEqual([{ meaning: 'acknowledged', user_id: 'admin' }]);
     raw.close();
-  }, 300_000);
+  });
 
   it('harness: the start-up check finds it, every write is refused with a clear message, the administrator acknowledges from the settings', async () => {
     const d = dir();
@@ -407,7 +407,7 @@ describe('no quiet rollback', () => {
     });
     const dbId = app.core.need().ledger.getDatabaseId()!;
     expect((await verifyFile(db, { skewMs: 300_000, anchor: app.core.anchors.read(dbId) })).findings).toEqual([]);
-  }, 300_000);
+  });
 });
 
 describe('password rules on the command line', () => {
@@ -476,7 +476,7 @@ describe('password rules on the command line', () => {
         .code,
     ).toBe(0);
     expect(lotseal(['verify', '--db', db], { dataDir: host }).code).toBe(0);
-  }, 180_000);
+  });
 
   it('refuses an expired password on the command-line path', async () => {
     let now = Date.now() - 10 * 86_400_000;
@@ -538,5 +538,5 @@ describe('paper witnesses', () => {
       ['witness_mismatch', head.seq],
       ['witness_mismatch', head.seq + 100],
     ]);
-  }, 120_000);
+  });
 });

@@ -188,7 +188,7 @@ describe('personal signing keys', () => {
       ['signature_invalid', sigSeq, 'signature', 'old-key-signature'],
     ]);
     expect(found[0]!.detail).toMatch(/not valid at/);
-  }, 300_000);
+  });
 
   it('the ledger refuses a decision without a valid personal signature of an entitled signer (signature_required), writing nothing', async () => {
     const a = await app();
@@ -425,5 +425,5 @@ describe('upgrade of a database made before personal keys', () => {
     } finally {
       core.close();
     }
-  }, 120_000);
+  });
 });

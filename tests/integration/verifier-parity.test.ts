@@ -26,7 +26,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'lotseal-parity-'));
   for (const kind of new Set(tamperCases.map((c) => c.fixture)))
     fixtures.set(kind, await buildFixture(kind, join(root, `fixture-${kind}`)));
-}, 300_000);
+});
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function loci(findings: Array<{ kind: string } & Pick<Finding, 'seq' | 'entity' | 'id'>>): string[] {

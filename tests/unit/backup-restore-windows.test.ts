@@ -28,7 +28,7 @@ function setup(n = 10): TestEnv {
 
 const actor = { id: 'admin', name: 'Ada Admin' };
 
-describe('backup under Windows file rules', { timeout: 120_000 }, () => {
+describe('backup under Windows file rules', () => {
   it('makes, flushes and verifies the copy while the app keeps its connection; no handle is left', async () => {
     const env = setup();
     const ops = new WindowsFileOps();
@@ -44,7 +44,7 @@ describe('backup under Windows file rules', { timeout: 120_000 }, () => {
   });
 });
 
-describe('restore under Windows file rules', { timeout: 120_000 }, () => {
+describe('restore under Windows file rules', () => {
   it('closes the app connection before moving the database, then records the restore', async () => {
     const env = setup();
     const ops = new WindowsFileOps();

@@ -13,7 +13,7 @@ let eslint: ESLint;
 beforeAll(async () => {
   eslint = new ESLint({ cwd: process.cwd(), overrideConfigFile: 'eslint.config.mjs' });
   await eslint.lintText('export const warm = 1;\n', { filePath: 'src/shared/warm-up.ts' });
-}, 600_000);
+});
 
 async function lint(filePath: string, code: string): Promise<{ ruleId: string | null; message: string }[]> {
   const [result] = await eslint.lintText(code, { filePath });

@@ -536,5 +536,5 @@ describe.skipIf(!HAVE_REFERENCE)('spec packs: against ../shared/reference/spec-i
       cwd: ROOT,
       stdio: 'pipe',
     });
-  }, 60_000);
+  });
 });

@@ -54,7 +54,7 @@ function pythonLine(d: ReturnType<typeof allEntities>[number]): string {
   return `{${parts.join(', ').replace(/","/g, '", "')}},`;
 }
 
-describe('the Python verifier knows every record type as the application does', { timeout: 60_000 }, () => {
+describe('the Python verifier knows every record type as the application does', () => {
   const py = pythonMapping();
 
   it('the same record types, tables and columns, in registry order', () => {
