@@ -147,5 +147,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
       hostKind: core.hostKind,
       fingerprint: core.key.fingerprint,
     })),
+    // This workstation keeps its own record (the default); a site client answers locally (src/main/remote/).
+    'connection.status': () => ({ mode: 'embedded' as const }),
   };
 }

@@ -18,6 +18,7 @@ import { trustChannels } from './channels/trust';
 import { releaseEvidenceChannels } from './channels/release-evidence';
 import { workstationChannels } from './channels/workstation';
 import { homeChannels } from './channels/home';
+import { connectionChannels, connectionEvents } from './channels/connection';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -44,11 +45,13 @@ export const contract = {
   ...releaseEvidenceChannels,
   ...workstationChannels,
   ...homeChannels,
+  ...connectionChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {
   ...systemEvents,
   ...instrumentsEvents,
+  ...connectionEvents,
 } as const satisfies Record<string, EventDef>;
 
 export type Contract = typeof contract;
@@ -77,3 +80,4 @@ export * from './channels/lots';
 export * from './channels/trace';
 export * from './channels/documents';
 export * from './channels/samples';
+export * from './channels/connection';
