@@ -463,7 +463,7 @@ const CAPABILITIES = [
   'release-evidence', 'disposition', 'recall', 'trace', 'documents', 'import', 'evidence', 'workstation',
 ];
 const KERNEL = ['db', 'ledger', 'dispatcher', 'files', 'workers'];
-const ROOT_AND_HOSTS = ['app', 'electron', 'harness', 'cli'];
+const ROOT_AND_HOSTS = ['app', 'electron', 'harness', 'cli', 'remote'];
 /** Capabilities still being converted to front doors and queries modules (empty when done). */
 const HOUSE_NOT_YET = [
 ];

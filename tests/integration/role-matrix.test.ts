@@ -21,11 +21,28 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'auth.unlock': { password: 'x' },
   'auth.changePassword': { currentPassword: 'wrong-password', newPassword: 'new-password-123' },
   'users.list': {},
-  'users.create': { userId: 'matrix-new', printedName: 'New', roles: ['technician'], password: 'matrix-password-1', signature: ADMIN_SIGNATURE },
-  'users.update': { userId: 'nobody-here', printedName: 'N', roles: ['technician'], reason: 'matrix test', signature: ADMIN_SIGNATURE },
+  'users.create': {
+    userId: 'matrix-new',
+    printedName: 'New',
+    roles: ['technician'],
+    password: 'matrix-password-1',
+    signature: ADMIN_SIGNATURE,
+  },
+  'users.update': {
+    userId: 'nobody-here',
+    printedName: 'N',
+    roles: ['technician'],
+    reason: 'matrix test',
+    signature: ADMIN_SIGNATURE,
+  },
   'users.deactivate': { userId: 'nobody-here', reason: 'matrix test' },
   'users.unlock': { userId: 'nobody-here', reason: 'matrix test' },
-  'users.resetPassword': { userId: 'nobody-here', newPassword: 'matrix-password-2', reason: 'matrix test', signature: ADMIN_SIGNATURE },
+  'users.resetPassword': {
+    userId: 'nobody-here',
+    newPassword: 'matrix-password-2',
+    reason: 'matrix test',
+    signature: ADMIN_SIGNATURE,
+  },
   'settings.get': {},
   'settings.update': {
     settings: {
@@ -126,7 +143,12 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'specs.export': { versionId: 'none' },
   'specs.effective': { subjectKind: 'product', subjectId: 'none', date: '2026-01-01' },
   'site.company.get': {},
-  'site.company.set': { name: '示例乳业有限公司', scNumber: 'SC10612345678901', address: '宁夏银川市', reason: 'matrix test' },
+  'site.company.set': {
+    name: '示例乳业有限公司',
+    scNumber: 'SC10612345678901',
+    address: '宁夏银川市',
+    reason: 'matrix test',
+  },
   'lots.list': {},
   'lots.get': { code: 'none' },
   'lots.receive': {
@@ -526,6 +548,7 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'hostKey.status': {},
   'hostKey.unlock': { passphrase: 'not-the-passphrase' },
   'hostKey.replace': { protection: 'passphrase', passphrase: 'a-new-passphrase-1', confirm: true },
+  'connection.status': {},
 };
 
 type Who = Role | 'anonymous';
@@ -760,6 +783,7 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'hostKey.status': ALL,
   'hostKey.unlock': ALL,
   'hostKey.replace': ALL,
+  'connection.status': ALL,
 };
 
 /** Channels whose effect is on the caller's own session, not on records. */

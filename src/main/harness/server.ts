@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppCore } from '../app/core';
-import type { Connection } from '../dispatcher/dispatcher';
+import type { Connection, Dispatcher, DispatcherLog } from '../dispatcher/dispatcher';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -81,8 +81,27 @@ export function requestPath(rawUrl: string | undefined): string | null {
   }
 }
 
+/**
+ * What the harness serves: the embedded app core, or a site workstation's RemoteDispatcher
+ * (src/main/remote/) that forwards to a site server. Only the dispatcher's shape matters here.
+ */
+export interface HarnessHost {
+  dispatcher: Pick<Dispatcher, 'call' | 'onEvent'>;
+  log: DispatcherLog;
+  /** A socket closed: its session ends. */
+  connectionClosed(connectionId: string): void;
+}
+
+/** The embedded core as a harness host. */
+export function coreHost(core: AppCore): HarnessHost {
+  return { dispatcher: core.dispatcher, log: core.log, connectionClosed: (id) => core.maybe()?.sessions.end(id) };
+}
+
 export interface HarnessOptions {
-  core: AppCore;
+  /** The embedded core (the default) … */
+  core?: AppCore;
+  /** … or another backend with the dispatcher's shape (a site workstation). */
+  backend?: HarnessHost;
   rendererDir: string;
   port: number;
   host?: string;
@@ -145,6 +164,8 @@ export function parseFrame(data: unknown): { ok: true; frame: Frame } | { ok: fa
  * random per-start token. Only the transport differs from Electron IPC.
  */
 export function startHarness(opts: HarnessOptions): Promise<Harness> {
+  const served = opts.backend ?? (opts.core ? coreHost(opts.core) : null);
+  if (!served) throw new Error('startHarness needs a core or a host');
   const token = randomBytes(24).toString('base64url');
   const root = resolve(opts.rendererDir);
   const host = opts.host ?? '127.0.0.1';
@@ -155,7 +176,7 @@ export function startHarness(opts: HarnessOptions): Promise<Harness> {
       serve(req, res);
     } catch (e) {
       // Nothing a request carries may end the process (issue 18 §8).
-      opts.core.log.error({ channel: 'harness.http', error: e });
+      served.log.error({ channel: 'harness.http', error: e });
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     }
@@ -214,7 +235,7 @@ export function startHarness(opts: HarnessOptions): Promise<Harness> {
     const origin = req.headers.origin;
     const sameOrigin = !origin || origin === `http://${req.headers.host}`;
     if (!u || u.pathname !== '/ws' || !tokenOk(u, token) || !sameOrigin) {
-      opts.core.log.refused({
+      served.log.refused({
         connectionId: 'ws',
         channel: 'connect',
         code: 'bad_sender',
@@ -234,7 +255,7 @@ export function startHarness(opts: HarnessOptions): Promise<Harness> {
       // A frame over MAX_FRAME_BYTES closes this socket (1009) with an 'error' here: without a
       // listener that error would end the process.
       ws.on('error', (e) => {
-        opts.core.log.refused({
+        served.log.refused({
           connectionId: conn.id,
           channel: 'frame',
           code: 'invalid_input',
@@ -245,7 +266,7 @@ export function startHarness(opts: HarnessOptions): Promise<Harness> {
       ws.on('message', (data) => {
         const parsed = parseFrame(data);
         if (!parsed.ok) {
-          opts.core.log.refused({
+          served.log.refused({
             connectionId: conn.id,
             channel: 'frame',
             code: 'invalid_input',
@@ -261,11 +282,11 @@ export function startHarness(opts: HarnessOptions): Promise<Harness> {
         }
         const msg = parsed.frame;
         if (msg.locale === 'zh-CN' || msg.locale === 'en') conn.locale = msg.locale;
-        opts.core.dispatcher
+        served.dispatcher
           .call(conn, msg.channel, msg.input)
           .then((result) => reply({ t: 'result', id: msg.id, result }))
           .catch((e: unknown) => {
-            opts.core.log.error({ channel: 'harness.ws', error: e });
+            served.log.error({ channel: 'harness.ws', error: e });
             reply({
               t: 'result',
               id: msg.id,
@@ -275,12 +296,12 @@ export function startHarness(opts: HarnessOptions): Promise<Harness> {
       });
       ws.on('close', () => {
         sockets.delete(conn.id);
-        opts.core.maybe()?.sessions.end(conn.id);
+        served.connectionClosed(conn.id);
       });
     });
   });
 
-  const unsubscribe = opts.core.dispatcher.onEvent((target, name, payload, mayReceive) => {
+  const unsubscribe = served.dispatcher.onEvent((target, name, payload, mayReceive) => {
     const frame = JSON.stringify({ t: 'event', name, payload });
     if (target === 'all') {
       for (const [id, ws] of sockets) if (ws.readyState === ws.OPEN && mayReceive(id)) ws.send(frame);

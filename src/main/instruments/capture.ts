@@ -9,6 +9,7 @@ import { asResult, T, type ResultRecord, type TestingService } from '../testing'
 import { type Frame, InstrumentError } from './connections';
 import type { Parsed } from './drivers/types';
 import { IN } from './entities';
+import { readOutcome } from './outcome';
 import { asCapture, asInstrument, type CaptureRecord, type InstrumentRecord, printConfigOf } from './queries';
 import type { InstrumentRegistry } from './registry';
 import type { Converted, InstrumentRules } from './rules';
@@ -61,38 +62,7 @@ export class InstrumentCapture {
 
   /** What a frame says, for the user: a reading or a record, or why it is refused (translated). */
   outcome(frame: Frame | null, locale: Locale, error?: 'timeout' | 'port_error'): ReadOutcome {
-    const raw = frame ? b64(frame.raw) : '';
-    const refuse = (code: ReadOutcome['error'] & string, details: Record<string, string> = {}): ReadOutcome => ({
-      ok: false,
-      value: null,
-      unit: null,
-      stable: null,
-      error: code,
-      message: translate(locale, `instrumentReading.${code}`, details),
-      raw,
-      record: null,
-    });
-    if (!frame) return refuse(error ?? 'timeout');
-    const p: Parsed = frame.parsed;
-    if (p.kind === 'reading') {
-      if (!p.stable) return { ...refuse('unstable'), value: p.value, unit: p.unit, stable: false };
-      return { ok: true, value: p.value, unit: p.unit, stable: true, error: null, message: null, raw, record: null };
-    }
-    if (p.kind === 'record') {
-      const first = Object.values(p.fields)[0];
-      return {
-        ok: true,
-        value: first?.value ?? null,
-        unit: first?.unit ?? null,
-        stable: true,
-        error: null,
-        message: null,
-        raw,
-        record: { fields: p.fields, sampleId: p.sampleId ?? null, status: p.status ?? null },
-      };
-    }
-    if (p.kind === 'error') return refuse(p.error, { detail: p.detail });
-    return refuse('garbage');
+    return readOutcome(frame, locale, error);
   }
 
   private async frameFor(

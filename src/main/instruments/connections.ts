@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fail } from '../../shared/contract/errors';
 import { SerialPort } from 'serialport';
 import { serialPort } from './serial-port';
 import type { Driver, FramedLine, Framer, Parsed, SerialSettings } from './drivers/types';
@@ -60,6 +61,33 @@ export class InstrumentError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A connection failure as a contract error with its own message (the instrument named by its
+ * code). Used by the registry and by a site workstation's bench (src/main/remote/).
+ */
+export function instrumentFailure(e: unknown, instrumentCode: string): never {
+  if (e instanceof InstrumentError) {
+    const details = { instrument: instrumentCode, ...e.details, reason: e.message };
+    switch (e.code) {
+      case 'wrong_serial':
+        fail('conflict', details, 'errors.instrument_wrong_serial');
+        break;
+      case 'not_connected':
+        fail('conflict', details, 'errors.instrument_not_connected');
+        break;
+      case 'busy':
+        fail('conflict', details, 'errors.instrument_busy');
+        break;
+      case 'no_ports':
+        fail('conflict', details, 'errors.instrument_ports_unavailable');
+        break;
+      default:
+        fail('conflict', details, 'errors.instrument_port_error');
+    }
+  }
+  throw e;
 }
 
 const RECONNECT_MS = 2000;

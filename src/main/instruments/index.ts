@@ -13,3 +13,4 @@ export { InstrumentRules, unitsCompatible } from './rules';
 export { ConnectionManager, type Frame } from './connections';
 export { IN } from './entities';
 export { instrumentReads, type InstrumentReads, type ResultCaptureRow, type FlaggedCaptureRow, type FlaggedTypedRow } from './queries';
+export { readOutcome, type ReadOutcome } from './outcome';

@@ -4,7 +4,7 @@ import { fail } from '../../shared/contract/errors';
 import type { OverdueChecks } from '../../shared/contract/channels/home';
 import type { Value } from '../ledger/entities';
 import type { Actor, Ledger } from '../ledger/ledger';
-import { type ConnectionManager, InstrumentError, type Target } from './connections';
+import { type ConnectionManager, type Target, instrumentFailure } from './connections';
 import { driverFor } from './drivers';
 import { localDate } from '../lots';
 import type { SerialSettings } from './drivers/types';
@@ -60,7 +60,9 @@ export class InstrumentRegistry {
     const soon = localDate(this.ledger.timeZone, now + withinDays * 86_400_000);
     const rows = this.q.list(false).map((r) => ({ r, lock: this.lock(r, now) }));
     const overdue = rows.filter((x) => x.lock.reasons.some((y) => y.key !== 'instrumentLock.inactive'));
-    const dueSoon = rows.filter((x) => !x.lock.locked && x.lock.calibrationDue !== null && x.lock.calibrationDue <= soon);
+    const dueSoon = rows.filter(
+      (x) => !x.lock.locked && x.lock.calibrationDue !== null && x.lock.calibrationDue <= soon,
+    );
     return {
       overdue: overdue.length,
       dueSoon: dueSoon.length,
@@ -206,25 +208,6 @@ export class InstrumentRegistry {
 
   /** Maps connection failures to contract errors with their own messages. */
   instrumentFailure(e: unknown, r: InstrumentRecord): never {
-    if (e instanceof InstrumentError) {
-      const details = { instrument: r.code, ...e.details, reason: e.message };
-      switch (e.code) {
-        case 'wrong_serial':
-          fail('conflict', details, 'errors.instrument_wrong_serial');
-          break;
-        case 'not_connected':
-          fail('conflict', details, 'errors.instrument_not_connected');
-          break;
-        case 'busy':
-          fail('conflict', details, 'errors.instrument_busy');
-          break;
-        case 'no_ports':
-          fail('conflict', details, 'errors.instrument_ports_unavailable');
-          break;
-        default:
-          fail('conflict', details, 'errors.instrument_port_error');
-      }
-    }
-    throw e;
+    return instrumentFailure(e, r.code);
   }
 }

@@ -1,0 +1,129 @@
+import { translate } from '../../shared/i18n';
+import { fail } from '../../shared/contract/errors';
+import type { InstrumentView } from '../../shared/contract/channels/instruments';
+import type { EventName, EventPayload } from '../../shared/contract';
+import { ConnectionManager, readOutcome } from '../instruments';
+import { instrumentFailure, listPorts, type PortInfo, type Target } from '../instruments/connections';
+import { driverFor } from '../instruments/drivers';
+
+/** How the bench's serial connections reach the renderers (instruments.status / reading / traffic). */
+export type BenchEmit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+
+/**
+ * The bench half of a site workstation (issue 23 §3, D-099): the serial connections of the
+ * instruments on this bench. The instrument register lives on the server (its definition,
+ * its calibration and checks, its lock); the bench opens the port the registered definition
+ * names and owns it, one owner per port, exactly as the embedded core does. Status, readings
+ * and raw traffic become the same contract events, raised here instead of by a core.
+ */
+export class BenchStation {
+  readonly connections: ConnectionManager;
+  /** The codes of instruments this bench has connected (for messages about them). */
+  private readonly codes = new Map<string, string>();
+
+  constructor(emit: BenchEmit, lister: () => Promise<{ ports: PortInfo[]; error: string | null }> = listPorts) {
+    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+    const text = (b: Uint8Array) =>
+      Array.from(b, (c) =>
+        c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `<${c.toString(16).padStart(2, '0')}>`,
+      ).join('');
+    this.connections = new ConnectionManager(
+      {
+        status: (id, state, message, port) => emit('instruments.status', { id, state, message, port }),
+        frame: (id, frame, _unsolicited, readingId) =>
+          emit('instruments.reading', {
+            id,
+            readingId,
+            at: new Date().toISOString(),
+            outcome: readOutcome(frame, 'en'),
+          }),
+        traffic: (id, dir, bytes) =>
+          emit('instruments.traffic', { id, dir, at: new Date().toISOString(), text: text(bytes), hex: hex(bytes) }),
+      },
+      lister,
+    );
+  }
+
+  async ports(locale: 'en' | 'zh-CN') {
+    const r = await listPorts();
+    return {
+      ports: r.ports,
+      error: r.error ? translate(locale, 'errors.instrument_ports_unavailable', { reason: r.error }) : null,
+    };
+  }
+
+  /** The registered definition (from the server) as a port to open. */
+  target(v: InstrumentView): Target {
+    return {
+      id: v.id,
+      portPath: v.portPath,
+      usbSerial: v.usbSerial,
+      usbVendorId: v.usbVendorId,
+      usbProductId: v.usbProductId,
+      settings: {
+        baudRate: v.baudRate,
+        dataBits: v.dataBits,
+        parity: v.parity,
+        stopBits: v.stopBits,
+        flowControl: v.flowControl,
+        lineEnding: v.lineEnding,
+      },
+      driver: driverFor(v.driver, v.printConfig ?? undefined),
+      expectedSerial: v.serialNo,
+    };
+  }
+
+  /** The server's view of an instrument with this bench's connection state (the server has no ports). */
+  overlay(v: InstrumentView): InstrumentView {
+    const st = this.connections.state(v.id);
+    return { ...v, state: st.state, stateMessage: st.message, connectedPort: st.port };
+  }
+
+  async connect(v: InstrumentView): Promise<InstrumentView> {
+    if (!v.active) fail('conflict', { code: v.code }, 'errors.instrument_inactive');
+    this.codes.set(v.id, v.code);
+    try {
+      await this.connections.connect(this.target(v));
+    } catch (e) {
+      instrumentFailure(e, v.code);
+    }
+    return this.overlay(v);
+  }
+
+  async disconnect(id: string): Promise<void> {
+    await this.connections.disconnect(id);
+  }
+
+  async command(id: string, command: 'zero' | 'tare' | 'serial') {
+    try {
+      const f = await this.connections.command(id, command);
+      const p = f.parsed;
+      const answer =
+        p.kind === 'serial'
+          ? p.serial
+          : p.kind === 'ack'
+            ? p.command
+            : p.kind === 'reading'
+              ? `${p.value} ${p.unit}`
+              : p.kind === 'error'
+                ? p.error
+                : null;
+      return { ok: p.kind !== 'error', answer, raw: Buffer.from(f.bytes).toString('base64') };
+    } catch (e) {
+      return instrumentFailure(e, this.codes.get(id) ?? id);
+    }
+  }
+
+  async send(id: string, text: string): Promise<{ ok: true }> {
+    try {
+      await this.connections.send(id, text);
+    } catch (e) {
+      instrumentFailure(e, this.codes.get(id) ?? id);
+    }
+    return { ok: true as const };
+  }
+
+  close(): Promise<void> {
+    return this.connections.closeAll();
+  }
+}

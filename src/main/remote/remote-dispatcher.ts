@@ -1,0 +1,341 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  AppErrorException,
+  appError,
+  channelNames,
+  contract,
+  events,
+  isChannelName,
+  type ChannelName,
+  type ChannelOutput,
+  type ConnectionView,
+  type EventName,
+  type EventPayload,
+  type Result,
+  type SessionView,
+} from '../../shared/contract';
+import { fail } from '../../shared/contract/errors';
+import type { InstrumentView } from '../../shared/contract/channels/instruments';
+import type { Permission } from '../../shared/domain/roles';
+import { normalFingerprint } from '../../shared/site/fingerprint';
+import { alsoLocal, localEvents, routeOf } from '../../shared/site/routing';
+import {
+  Dispatcher,
+  type Connection,
+  type DispatcherLog,
+  type EventSink,
+  type Handler,
+  type HandlerTable,
+  type Locale,
+  type SessionInfo,
+} from '../dispatcher/dispatcher';
+import type { DocumentViewer } from '../documents/viewer';
+import type { HostKind } from '../ledger/keys';
+import { workstationHandlers } from '../workstation/handlers';
+import { BenchStation } from './bench-station';
+import { hostOf, type SiteLink, type SiteLinkFactory, type SiteLinkState, type SiteServerConfig } from './site-link';
+
+export interface RemoteDispatcherOptions {
+  server: SiteServerConfig;
+  /** Opens this workstation's authenticated link for one renderer connection. */
+  openLink: SiteLinkFactory;
+  /** This workstation: its data folder (keys, bench queue, documents it opened), kind and key. */
+  workstation: { dataDir: string; hostKind: HostKind; fingerprint: string };
+  log: DispatcherLog & { info(msg: string, data?: unknown): void };
+  /** The desktop's system PDF viewer (none in the harness: its PDFs open in a browser tab). */
+  viewer?: DocumentViewer | null;
+  /** Serial ports for the bench (tests pass pseudo-terminals' lister). */
+  bench?: BenchStation;
+  clock?: () => number;
+}
+
+interface Entry {
+  readonly conn: Connection;
+  readonly link: SiteLink;
+  /** The person signed in on this connection, as the server last said (never a password). */
+  session: SessionInfo | null;
+  last: SiteLinkState;
+  readonly offs: Array<() => void>;
+}
+
+function sessionInfo(v: SessionView | null): SessionInfo | null {
+  if (!v) return null;
+  return {
+    userId: v.userId,
+    printedName: v.printedName,
+    permissions: new Set(v.permissions as Permission[]),
+    locked: v.locked,
+    mustChangePassword: v.mustChangePassword,
+  };
+}
+
+function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/**
+ * The Dispatcher's shape for a workstation that is a client of a site server (issue 23 §3,
+ * docs/decisions.md D-099/D-100). Every channel the routing table (src/shared/site/routing.ts)
+ * sends to the server goes there over this connection's authenticated link, a write with a
+ * fresh request id; the bench's serial channels, the workstation's own key, its viewer and
+ * its link status run here, through a local Dispatcher (zod input, session, permission,
+ * typed output) whose session is the one the server confirmed for this connection. The
+ * person signs in at the server: no password or password hash is kept at the workstation.
+ *
+ * Events pushed by the server (ledger.changed, job.progress, session.changed…) are re-emitted
+ * to the renderer connection whose link received them, after the event's access rule is
+ * checked against that connection's session; the bench's own events (instruments.*) go to
+ * every connection whose session may receive them.
+ */
+export class RemoteDispatcher {
+  readonly server: SiteServerConfig;
+  readonly bench: BenchStation;
+  private readonly entries = new Map<string, Entry>();
+  private readonly sinks = new Set<EventSink>();
+  private readonly local: Dispatcher;
+  private readonly locales = new Map<string, Locale>();
+  private readonly clock: () => number;
+  /** Signed bench frames waiting for the server (the bench queue, when wired). */
+  queued: () => number = () => 0;
+
+  constructor(private readonly opts: RemoteDispatcherOptions) {
+    this.server = { url: opts.server.url, fingerprint: normalFingerprint(opts.server.fingerprint) };
+    this.clock = opts.clock ?? Date.now;
+    this.bench = opts.bench ?? new BenchStation((name, payload) => this.emitLocal(name, payload));
+    const gate = {
+      current: (id: string) => this.entries.get(id)?.session ?? null,
+      // The server keeps the idle clock of the session; bench calls do not reset it.
+      touch: () => undefined,
+    };
+    this.local = new Dispatcher(this.localHandlers(), gate, opts.log, this.clock);
+  }
+
+  onEvent(sink: EventSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  setLocale(connectionId: string, locale: Locale): void {
+    this.locales.set(connectionId, locale);
+  }
+
+  localeOf(connectionId: string, fallback: Locale = 'en'): Locale {
+    return this.locales.get(connectionId) ?? fallback;
+  }
+
+  async call(conn: Connection, channel: unknown, input: unknown): Promise<Result<unknown>> {
+    if (!isChannelName(channel)) return this.local.call(conn, channel, input);
+    const route = routeOf(channel);
+    if (route === 'server') {
+      if (alsoLocal.has(channel)) {
+        const l = (input as { locale?: unknown } | null)?.locale;
+        if (l === 'en' || l === 'zh-CN') this.setLocale(conn.id, l);
+      }
+      return this.forward(conn, channel, input);
+    }
+    if (route === null) return this.local.call(conn, '(unclassified)', input);
+    // A bench or workstation channel: the session the server confirmed, fresh when it can be asked.
+    const e = this.entry(conn);
+    if (contract[channel].access !== 'public' && e.link.state().state === 'connected') await this.refreshSession(e);
+    return this.local.call(conn, channel, input);
+  }
+
+  /** A renderer connection closed: its link closes, and with it the server's session. */
+  end(connectionId: string): void {
+    const e = this.entries.get(connectionId);
+    if (!e) return;
+    this.entries.delete(connectionId);
+    for (const off of e.offs) off();
+    e.link.close();
+  }
+
+  close(): Promise<void> {
+    for (const id of [...this.entries.keys()]) this.end(id);
+    return this.bench.close();
+  }
+
+  /** What connection.status answers for a connection (and connection.changed carries). */
+  view(connectionId: string): ConnectionView {
+    const s = this.entries.get(connectionId)?.link.state() ?? {
+      state: 'connecting',
+      since: this.clock(),
+      reason: null,
+      serverName: null,
+    };
+    return {
+      mode: 'site',
+      server: {
+        url: this.server.url,
+        host: hostOf(this.server.url),
+        name: s.serverName,
+        fingerprint: this.server.fingerprint,
+      },
+      state: s.state,
+      since: new Date(s.since).toISOString(),
+      reason: s.reason,
+      queued: this.queued(),
+    };
+  }
+
+  /** Tell every connection that the link or the bench queue changed. */
+  announce(): void {
+    for (const id of this.entries.keys()) this.emitTo(id, 'connection.changed', this.view(id));
+  }
+
+  // --- forwarding ------------------------------------------------------------------------
+
+  private entry(conn: Connection): Entry {
+    const had = this.entries.get(conn.id);
+    if (had) return had;
+    const link = this.opts.openLink(conn.id);
+    const e: Entry = { conn, link, session: null, last: link.state(), offs: [] };
+    this.entries.set(conn.id, e);
+    e.offs.push(
+      link.onEvent((name, payload) => this.fromServer(e, name, payload)),
+      link.onState((s) => this.linkChanged(e, s)),
+    );
+    return e;
+  }
+
+  /** Resolves once the link is not in the middle of an attempt (connected or known unreachable). */
+  private settled(e: Entry): Promise<void> {
+    if (e.link.state().state !== 'connecting') return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = e.link.onState((s) => {
+        if (s.state === 'connecting') return;
+        off();
+        resolve();
+      });
+    });
+  }
+
+  private async forward(conn: Connection, channel: ChannelName, input: unknown): Promise<Result<unknown>> {
+    const e = this.entry(conn);
+    await this.settled(e);
+    const def = contract[channel];
+    const host = hostOf(this.server.url);
+    if (e.link.state().state !== 'connected') {
+      // Nothing is sent, nothing is queued: a write made while the record cannot be reached
+      // is refused with a clear message (the bench's signed frames are the one exception).
+      return {
+        ok: false,
+        error: appError('internal', { host }, def.writes ? 'errors.site_unreachable' : 'errors.site_unreachable_read'),
+      };
+    }
+    const locale = this.localeOf(conn.id, conn.locale);
+    const r = await e.link.call(channel, input, def.writes ? { locale, requestId: randomUUID() } : { locale });
+    if (channel === 'auth.session') e.session = r.ok ? sessionInfo(r.data as SessionView | null) : e.session;
+    else if (channel.startsWith('auth.')) await this.refreshSession(e);
+    if (r.ok && channel === 'instruments.list') {
+      return { ok: true, data: (r.data as InstrumentView[]).map((v) => this.bench.overlay(v)) };
+    }
+    if (r.ok && channel === 'instruments.get') {
+      const d = r.data as ChannelOutput<'instruments.get'>;
+      return { ok: true, data: { ...d, instrument: this.bench.overlay(d.instrument) } };
+    }
+    return r;
+  }
+
+  /** A server channel called from a local handler, on behalf of the same connection. */
+  private async ask<K extends ChannelName>(conn: Connection, channel: K, input: unknown): Promise<ChannelOutput<K>> {
+    const r = await this.forward(conn, channel, input);
+    if (!r.ok) throw new AppErrorException(r.error);
+    return r.data as ChannelOutput<K>;
+  }
+
+  private async refreshSession(e: Entry): Promise<void> {
+    const r = await e.link.call('auth.session', {}, { locale: this.localeOf(e.conn.id, e.conn.locale) });
+    if (r.ok) e.session = sessionInfo(r.data as SessionView | null);
+  }
+
+  // --- events ----------------------------------------------------------------------------
+
+  private may(e: Entry | undefined, name: EventName): boolean {
+    const access = events[name].access;
+    if (access === 'public') return true;
+    const s = e?.session;
+    if (!s) return false;
+    return access === 'session' || s.permissions.has(access);
+  }
+
+  private emitTo<E extends EventName>(connectionId: string, name: E, payload: EventPayload<E>): void {
+    const e = this.entries.get(connectionId);
+    const allowed = this.may(e, name);
+    for (const sink of this.sinks) sink({ connectionId }, name, payload, (id) => id === connectionId && allowed);
+  }
+
+  /** The bench's events (its serial connections) to every connection whose session may receive them. */
+  private emitLocal<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    for (const sink of this.sinks) sink('all', name, payload, (id) => this.may(this.entries.get(id), name));
+  }
+
+  private fromServer(e: Entry, name: string, payload: unknown): void {
+    if (!isEventName(name) || localEvents.has(name)) return;
+    if (name === 'session.changed') {
+      // Locked or signed out at the server (idle lock): the mirror follows before anything else is allowed.
+      e.session = null;
+      void this.refreshSession(e).catch(() => undefined);
+    }
+    this.emitTo(e.conn.id, name, payload as EventPayload<typeof name>);
+  }
+
+  private linkChanged(e: Entry, s: SiteLinkState): void {
+    const before = e.last;
+    e.last = s;
+    if (before.state === s.state && before.reason === s.reason && before.serverName === s.serverName) return;
+    this.opts.log.info(`site server ${this.server.url}: ${s.state}${s.reason ? ` (${s.reason})` : ''}`);
+    this.emitTo(e.conn.id, 'connection.changed', this.view(e.conn.id));
+    if (s.state === 'connected' && before.state !== 'connecting' && before.state !== 'connected') {
+      // Back after an outage: the server may have ended the session with the old connection.
+      const had = e.session;
+      void this.refreshSession(e)
+        .then(() => {
+          if (had && !e.session) this.emitTo(e.conn.id, 'session.changed', { reason: 'signed_out' });
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  // --- the workstation's own channels ------------------------------------------------------
+
+  private localHandlers(): HandlerTable {
+    const bench = this.bench;
+    const ws = workstationHandlers(() => this.opts.workstation);
+    const notHere = (): never => fail('internal', {}, 'errors.internal');
+    const table: Record<string, Handler<ChannelName>> = Object.fromEntries(channelNames.map((n) => [n, notHere]));
+    const local: Partial<{ [K in ChannelName]: Handler<K> }> = {
+      ...ws,
+      'connection.status': (_i, ctx) => this.view(ctx.connection.id),
+      'instruments.ports': (_i, ctx) => bench.ports(ctx.connection.locale),
+      'instruments.connect': async ({ id }, ctx) =>
+        bench.connect((await this.ask(ctx.connection, 'instruments.get', { id })).instrument),
+      'instruments.disconnect': async ({ id }, ctx) => {
+        await bench.disconnect(id);
+        return bench.overlay((await this.ask(ctx.connection, 'instruments.get', { id })).instrument);
+      },
+      'instruments.command': ({ id, command }) => bench.command(id, command),
+      'instruments.terminal.send': ({ id, text }) => bench.send(id, text),
+      'documents.open': async ({ ref, action }, ctx) => {
+        const viewer = this.opts.viewer ?? null;
+        if (!viewer || ref.kind !== 'document') fail('conflict', { action }, 'errors.viewer_unavailable');
+        const d = await this.ask(ctx.connection, 'documents.get', { id: ref.id });
+        const bytes = Buffer.from(d.base64, 'base64');
+        const sha = createHash('sha256').update(bytes).digest('hex');
+        if (sha !== d.sha256) fail('conflict', { id: ref.id }, 'errors.document_altered');
+        const dir = join(this.opts.workstation.dataDir, 'documents');
+        mkdirSync(dir, { recursive: true });
+        const file = join(dir, `${sha}.pdf`);
+        if (!existsSync(file)) writeFileSync(file, bytes);
+        try {
+          await (action === 'print' ? viewer.print(file) : viewer.open(file));
+        } catch (e) {
+          fail('conflict', { action, reason: e instanceof Error ? e.message : String(e) }, 'errors.viewer_failed');
+        }
+        return { ok: true as const, action };
+      },
+    };
+    return { ...table, ...local } as HandlerTable;
+  }
+}
