@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { channelNames, contract, eventNames } from '../../src/shared/contract';
+import { benchLocalChannels } from '../../src/shared/site/bench-local';
 import { localChannels, localEvents, routeOf, serverNamespaces, isBenchLocal } from '../../src/shared/site/routing';
 
 /**
@@ -30,6 +31,8 @@ describe('site routing table', () => {
       'instruments.terminal.send',
     ] as const)
       expect(routeOf(c), c).toBe('bench');
+    // The server refuses exactly the bench's serial channels (src/shared/site/bench-local.ts).
+    expect([...benchLocalChannels].sort()).toEqual(channelNames.filter((c) => routeOf(c) === 'bench').sort());
     expect(routeOf('instruments.capture')).toBe('bench-frame');
     expect(routeOf('instruments.read')).toBe('bench-frame');
     // The instrument register, its checks and calibrations are records: on the server.

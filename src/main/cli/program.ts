@@ -17,6 +17,7 @@ import {
   Exit,
   cliKey,
   dataDir,
+  passphrase,
   dbPath,
   message,
   out,
@@ -36,6 +37,11 @@ import { registerTraceCommand } from './commands/trace';
 import { registerInstrumentCommands } from './commands/instruments';
 import { registerDrillCommand } from './commands/drill';
 import { registerExportCommand } from './commands/export';
+import { registerServeCommand } from './commands/serve';
+import { isRemote, remoteKey, siteTarget, type RemoteGlobal } from './remote';
+import { SiteClient, SiteError } from '../remote/site-client';
+import { createHostKey, hostKeyExists, loadHostKey, passphraseProtector } from '../ledger/keys';
+import { hostname } from 'node:os';
 
 /**
  * `lotseal`: the command line of ../shared/formats/README.md (a published contract).
@@ -72,9 +78,14 @@ export function buildProgram(): Command {
       "file whose first line is this machine's CLI key passphrase (or LOTSEAL_KEY_PASSPHRASE)",
     )
     .option('--data-dir <dir>', 'data folder for keys and anchors (or LOTSEAL_DATA_DIR)')
+    .option('--server <url>', 'act through a site server (wss://HOST:PORT) instead of on --db FILE')
+    .option(
+      '--server-fingerprint <hex>',
+      "the site server's certificate fingerprint (SHA-256, as `lotseal serve` prints it)",
+    )
     .showHelpAfterError()
     .exitOverride();
-  const g = (): Global => program.opts<Global>();
+  const g = (): RemoteGlobal => program.opts<RemoteGlobal>();
 
   program
     .command('init')
@@ -307,11 +318,75 @@ export function buildProgram(): Command {
     .requiredOption('--user <id>', 'administrator user id')
     .requiredOption('--password-file <file>', "file whose first line is the administrator's password")
     .option('--name <name>', 'the name recorded for this host (default: the machine name)')
-    .option('--server <url>', 'enrol with a site server (not available in this version)')
-    .option('--server-fingerprint <hex>', "the site server's certificate fingerprint")
-    .action(async (o: { user: string; passwordFile: string; name?: string; server?: string }) => {
-      if (o.server)
-        throw new AppErrorException(appError('invalid_input', { field: '--server' }, 'cli.server_not_available'));
+    .option(
+      '--kind <kind>',
+      "which of this machine's keys: cli (default) or server (the site server's own key, on its database)",
+      'cli',
+    )
+    .action(async (o: { user: string; passwordFile: string; name?: string; kind: string }) => {
+      if (o.kind !== 'cli' && o.kind !== 'server')
+        throw new AppErrorException(appError('invalid_input', { field: '--kind', value: o.kind }));
+      if (isRemote(g())) {
+        if (o.kind !== 'cli')
+          throw new AppErrorException(appError('invalid_input', { field: '--kind', value: o.kind }));
+        // Through a site server: this machine's CLI key is made here (its private half never
+        // leaves), its PUBLIC key registered on the server, the administrator authenticating.
+        const t = siteTarget(g());
+        const password = readFirstLine(o.passwordFile, 'password');
+        const dir = dataDir(g());
+        const key = hostKeyExists(dir, 'cli')
+          ? remoteKey(g())
+          : createHostKey(dir, 'cli', hostname(), passphraseProtector(passphrase(g())), Date.now());
+        const client = new SiteClient({
+          url: t.url,
+          fingerprint: t.fingerprint,
+          key,
+          reconnect: false,
+          version: APP_VERSION,
+        });
+        try {
+          const r = await client.enrol({
+            user: o.user.trim().toLowerCase(),
+            password,
+            ...(o.name ? { name: o.name } : {}),
+          });
+          out(
+            g(),
+            { ok: true, key_id: r.keyId, fingerprint: r.fingerprint, seq: r.seq, server: t.url, host: r.host },
+            `Enrolled this host (${r.host}) with ${t.url}: key ${r.fingerprint}`,
+          );
+        } catch (e) {
+          if (e instanceof SiteError) throw new AppErrorException(e.error);
+          throw e;
+        } finally {
+          await client.close();
+        }
+        return;
+      }
+      if (o.kind === 'server') {
+        // The site server's own key (it signs every checkpoint the server writes), registered
+        // on the server's database by an administrator at the server.
+        const dir = dataDir(g());
+        const protector = passphraseProtector(passphrase(g()));
+        const key = hostKeyExists(dir, 'server')
+          ? loadHostKey(dir, 'server', protector)
+          : createHostKey(dir, 'server', hostname(), protector, Date.now());
+        await withAdmin(g(), o.user, o.passwordFile, (ledger, identity, _actor, signer) => {
+          const r = enrolHost(
+            ledger,
+            identity,
+            signer,
+            { id: key.id, publicKey: key.publicKey, fingerprint: key.fingerprint, host: key.host, hostKind: 'server' },
+            { name: o.name, thisHost: false },
+          );
+          out(
+            g(),
+            { ok: true, key_id: r.keyId, fingerprint: r.fingerprint, seq: r.seq, kind: 'server' },
+            `Enrolled this machine's site-server key (${o.name ?? key.host}): ${r.fingerprint}`,
+          );
+        });
+        return;
+      }
       await withAdmin(g(), o.user, o.passwordFile, (ledger, identity, _actor, signer) => {
         const key = ledger.hostKey!;
         const r = enrolHost(
@@ -476,6 +551,7 @@ export function buildProgram(): Command {
   registerInstrumentCommands(program, g);
   registerDrillCommand(program, g);
   registerExportCommand(program, g);
+  registerServeCommand(program, g);
 
   return program;
 }

@@ -9,7 +9,7 @@ export interface SiteServerConfig {
   readonly fingerprint: string;
 }
 
-export type SiteLinkStateName = 'connecting' | 'connected' | 'unreachable';
+export type SiteLinkStateName = 'connecting' | 'connected' | 'unreachable' | 'refused';
 
 export interface SiteLinkState {
   readonly state: SiteLinkStateName;

@@ -1,3 +1,5 @@
+import { benchLocalChannels } from './bench-local';
+
 /**
  * Where a contract channel runs when a workstation is a client of a site server (issue 23 §3,
  * docs/decisions.md D-099). Pure data: the RemoteDispatcher (src/main/remote/) reads it, the
@@ -18,13 +20,12 @@
  */
 export type SiteRoute = 'server' | 'bench' | 'bench-frame' | 'workstation';
 
-/** Channels that run at the workstation, with the reason a reader of this table needs. */
+/**
+ * Channels that run at the workstation besides the bench's serial channels (those are
+ * `benchLocalChannels`, src/shared/site/bench-local.ts, which the server refuses), with the
+ * reason a reader of this table needs.
+ */
 export const localChannels = {
-  'instruments.ports': { route: 'bench', why: "this bench's serial ports" },
-  'instruments.connect': { route: 'bench', why: 'opens a serial port of this bench' },
-  'instruments.disconnect': { route: 'bench', why: 'closes a serial port of this bench' },
-  'instruments.command': { route: 'bench', why: 'a command to an instrument on this bench' },
-  'instruments.terminal.send': { route: 'bench', why: 'text to an instrument on this bench' },
   'instruments.capture': {
     route: 'bench-frame',
     why: 'the reading comes from this bench; the result is stored by the server',
@@ -116,6 +117,7 @@ const serverSet = new Set<string>(serverNamespaces);
 
 /** Where a channel runs on a site workstation; null when the table does not classify it. */
 export function routeOf(channel: string): SiteRoute | null {
+  if ((benchLocalChannels as ReadonlySet<string>).has(channel)) return 'bench';
   const local = (localChannels as Record<string, { route: SiteRoute }>)[channel];
   if (local) return local.route;
   const ns = channel.split('.')[0] ?? '';

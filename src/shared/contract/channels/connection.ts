@@ -9,7 +9,7 @@ import { emptySchema } from '../common';
  * cannot be reached (what still works, what does not). Answered by the workstation itself,
  * never forwarded (src/shared/site/routing.ts).
  */
-export const siteLinkStates = ['connecting', 'connected', 'unreachable'] as const;
+export const siteLinkStates = ['connecting', 'connected', 'unreachable', 'refused'] as const;
 
 export const connectionViewSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('embedded') }),

@@ -1,0 +1,257 @@
+/**
+ * Issue 23 §1–2 on loopback: the site server (real TLS WebSocket, in this process) and Node
+ * SiteClients with their own host keys. Enrolment by an administrator, host authentication,
+ * certificate pinning, per-call origin in the audit entries, exactly-once writes, events to a
+ * second workstation, refusals that write nothing.
+ */
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:tls';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hostKeyFromPkcs8, type HostKey, type HostKind } from '../../src/main/ledger/keys';
+import { E } from '../../src/main/ledger/entities';
+import { SiteClient, type SiteState } from '../../src/main/remote/site-client';
+import { startSiteServer, type SiteServer } from '../../src/main/server/site-server';
+import { selfSignedCertificate, certificateFingerprint } from '../../src/main/server/tls-cert';
+import { verifyFile } from '../../src/main/ledger/verify-runner';
+import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers/core';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function tls() {
+  const c = selfSignedCertificate({
+    commonName: 'site-test',
+    altNames: ['localhost', '127.0.0.1'],
+    notBefore: new Date(Date.now() - 3_600_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+  });
+  return { ...c, fingerprint: certificateFingerprint(c.cert) };
+}
+
+function hostKey(host: string, kind: HostKind = 'harness'): HostKey {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return hostKeyFromPkcs8(privateKey.export({ format: 'der', type: 'pkcs8' }), {
+    host,
+    hostKind: kind,
+    createdAt: Date.now(),
+  });
+}
+
+const sha = (f: string): string =>
+  existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent';
+
+interface World {
+  app: TestApp;
+  server: SiteServer;
+  client(key: HostKey, opts?: { fingerprint?: string; timeZone?: string }): SiteClient;
+  /** A client of an enrolled host, online, with `userId` signed in. */
+  online(key: HostKey, userId: string, password: string, tz?: string): Promise<SiteClient>;
+  dbBytes(): string;
+}
+
+async function world(): Promise<World> {
+  const app = await createTestApp();
+  const t = tls();
+  const server = await startSiteServer({ core: app.core, listen: { host: '127.0.0.1', port: 0 }, tls: t });
+  cleanups.push(() => app.close());
+  cleanups.unshift(() => server.close());
+  const client = (key: HostKey, o: { fingerprint?: string; timeZone?: string } = {}): SiteClient => {
+    const c = new SiteClient({
+      url: server.url,
+      fingerprint: o.fingerprint ?? t.fingerprint,
+      key,
+      timeZone: o.timeZone ?? 'Asia/Shanghai',
+      reconnect: false,
+    });
+    cleanups.unshift(() => c.close());
+    return c;
+  };
+  return {
+    app,
+    server,
+    client,
+    async online(key, userId, password, tz) {
+      const c = client(key, tz ? { timeZone: tz } : {});
+      await c.connect();
+      const r = await c.call('auth.signIn', { userId, password });
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      return c;
+    },
+    dbBytes: () => {
+      app.core.need().ledger.db.pragma('wal_checkpoint(TRUNCATE)');
+      return `${sha(app.core.dbFile)}/${sha(`${app.core.dbFile}-wal`)}`;
+    },
+  };
+}
+
+async function enrol(w: World, key: HostKey, name?: string): Promise<void> {
+  const c = new SiteClient({ url: w.server.url, fingerprint: w.server.fingerprint, key, reconnect: false });
+  await c.enrol({ user: 'admin', password: ADMIN_PASSWORD, ...(name ? { name } : {}) });
+}
+
+const supplier = (code: string) => ({
+  fields: {
+    code,
+    name: `供应商 ${code}`,
+    kind: 'ingredient',
+    approvalStatus: 'approved',
+    approvedOn: null,
+    lastAuditOn: null,
+    nextAuditDue: null,
+    contact: null,
+    phone: null,
+  },
+});
+
+function entriesOf(
+  app: TestApp,
+  entity: string,
+): Array<{ seq: number; ws: string; tz: string; actor: string; entity_id: string; content: string }> {
+  return app.core
+    .need()
+    .ledger.db.prepare('SELECT seq, ws, tz, actor, entity_id, content FROM audit_entry WHERE entity = ? ORDER BY seq')
+    .all(entity) as never;
+}
+
+describe('site server on loopback', () => {
+  it('an enrolled workstation writes through the server: the entry records its workstation and zone; a second workstation reads it and hears the change', async () => {
+    const w = await world();
+    const qaConn = await w.app.userWith(['qa_manager'], 'qa.site');
+    void qaConn;
+    await w.app.userWith(['reviewer'], 'rev.site');
+    const bench = hostKey('BENCH-01');
+    const office = hostKey('OFFICE-02');
+    await enrol(w, bench);
+    await enrol(w, office, 'QA office');
+    const keys = w.app.core
+      .need()
+      .ledger.db.prepare('SELECT host, host_kind FROM signing_key WHERE id IN (?, ?) ORDER BY host')
+      .all(bench.id, office.id);
+    expect(keys).toEqual([
+      { host: 'BENCH-01', host_kind: 'harness' },
+      { host: 'QA office', host_kind: 'harness' },
+    ]);
+
+    const a = await w.online(bench, 'qa.site', USER_PASSWORD, 'Asia/Shanghai');
+    const b = await w.online(office, 'rev.site', USER_PASSWORD, 'Europe/Berlin');
+    expect(a.state).toBe('online');
+    expect(a.welcome?.host.workstation).toBe('harness@BENCH-01');
+    expect(b.welcome?.host.workstation).toBe('harness@QA office');
+
+    const heard = new Promise<unknown>((resolve) => {
+      const off = b.onEvent((name, payload) => {
+        if (name === 'ledger.changed') {
+          off();
+          resolve(payload);
+        }
+      });
+    });
+    const r = await a.call('catalog.suppliers.save', supplier('SUP-SITE-1'));
+    expect(r.ok).toBe(true);
+    await heard;
+    const list = await b.call('catalog.suppliers.list', {});
+    expect(list.ok && (list.data as Array<{ code: string }>).map((s) => s.code)).toContain('SUP-SITE-1');
+
+    const e = entriesOf(w.app, 'supplier').filter((x) => x.content.includes('SUP-SITE-1'));
+    expect(e).toHaveLength(1);
+    expect(e[0]).toMatchObject({ ws: 'harness@BENCH-01', tz: 'Asia/Shanghai', actor: 'qa.site' });
+    // The enrolment was recorded from the enrolling workstation, by the administrator.
+    const enrolled = entriesOf(w.app, 'signing_key').find((x) => x.entity_id === office.id);
+    expect(enrolled).toMatchObject({ ws: 'harness@QA office', actor: 'admin' });
+    // The embedded path is unchanged: the server's own entries keep its workstation.
+    expect(w.app.core.need().ledger.workstation).toBe(w.app.core.workstation);
+
+    const report = await verifyFile(w.app.core.dbFile, { skewMs: 5 * 60_000, anchor: null });
+    expect(report.findings).toEqual([]);
+  });
+
+  it('a write retried with the same request id returns the first reply and writes nothing twice', async () => {
+    const w = await world();
+    await w.app.userWith(['qa_manager'], 'qa.once');
+    const bench = hostKey('BENCH-03');
+    await enrol(w, bench);
+    const a = await w.online(bench, 'qa.once', USER_PASSWORD);
+    const requestId = randomUUID();
+    const first = await a.call('catalog.suppliers.save', supplier('SUP-ONCE'), { requestId });
+    expect(first.ok).toBe(true);
+    const head = w.app.core.need().ledger.head().seq;
+    // Concurrent retries of the same id, and a later one: all answer the first reply.
+    const again = await Promise.all(
+      [1, 2, 3].map(() => a.call('catalog.suppliers.save', supplier('SUP-ONCE'), { requestId })),
+    );
+    for (const r of again) expect(r).toEqual(first);
+    expect(w.app.core.need().ledger.head().seq).toBe(head);
+    const row = w.app.core
+      .need()
+      .ledger.db.prepare('SELECT * FROM request_log WHERE request_id = ?')
+      .get(requestId) as { last_seq: number; reply: string };
+    expect(row.last_seq).toBe(head);
+    expect(JSON.parse(row.reply)).toEqual(first);
+    // The same id for another channel is refused.
+    const other = await a.call(
+      'catalog.customers.save',
+      { fields: { code: 'C-X', name: 'x', contact: null, phone: null, address: null } },
+      { requestId },
+    );
+    expect(!other.ok && other.error.messageKey).toBe('errors.request_id_reused');
+    // A crash between the commit and keeping the reply: the retry says it was applied.
+    const lost = randomUUID();
+    expect((await a.call('catalog.suppliers.save', supplier('SUP-LOST'), { requestId: lost })).ok).toBe(true);
+    w.app.core.need().ledger.db.prepare('UPDATE request_log SET reply = NULL WHERE request_id = ?').run(lost);
+    const retried = await a.call('catalog.suppliers.save', supplier('SUP-LOST'), { requestId: lost });
+    expect(retried.ok).toBe(false);
+    expect(!retried.ok && retried.error.code).toBe('already_applied');
+    expect(entriesOf(w.app, 'supplier').filter((x) => x.content.includes('SUP-LOST'))).toHaveLength(1);
+  });
+
+  it('an unenrolled host, a retired key and a wrong certificate fingerprint are refused, and nothing is written', async () => {
+    const w = await world();
+    await w.app.userWith(['qa_manager'], 'qa.refuse');
+    const before = w.dbBytes();
+    const states: SiteState[] = [];
+    const stranger = w.client(hostKey('STRANGER'));
+    stranger.onState((s) => states.push(s));
+    await expect(stranger.connect()).rejects.toMatchObject({ reason: 'unknown_host' });
+    expect(stranger.state).toBe('refused');
+    expect(states).toEqual(['refused']);
+    expect((await stranger.call('catalog.suppliers.save', supplier('SUP-NO'))).ok).toBe(false);
+
+    const bench = hostKey('BENCH-04');
+    const wrongFp = w.client(bench, { fingerprint: 'ab'.repeat(32) });
+    await expect(wrongFp.connect()).rejects.toMatchObject({ reason: 'fingerprint' });
+    expect(wrongFp.error?.error.messageKey).toBe('errors.site_fingerprint_mismatch');
+    expect(w.server.connections()).toBe(0);
+    expect(w.dbBytes()).toBe(before);
+
+    // A refused enrolment (wrong administrator password) writes nothing either.
+    const c = new SiteClient({ url: w.server.url, fingerprint: w.server.fingerprint, key: bench, reconnect: false });
+    await expect(c.enrol({ user: 'admin', password: 'not-the-password' })).rejects.toMatchObject({
+      reason: 'enrol_refused',
+    });
+    expect(w.dbBytes()).toBe(before);
+
+    // A retired key.
+    await enrol(w, bench);
+    const svc = w.app.core.need();
+    svc.ledger.write({ id: 'admin', name: 'Admin' }, (wr) => wr.update(E.signingKey, bench.id, { valid_to: wr.at }));
+    const afterRetire = w.dbBytes();
+    const retired = w.client(bench);
+    await expect(retired.connect()).rejects.toMatchObject({ reason: 'key_retired' });
+    expect(w.dbBytes()).toBe(afterRetire);
+  });
+
+  it('the certificate is refused before anything is sent: a TLS client sees the same fingerprint the server prints', async () => {
+    const w = await world();
+    const seen = await new Promise<string>((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port: w.server.port, rejectUnauthorized: false }, () => {
+        resolve(createHash('sha256').update(s.getPeerCertificate().raw).digest('hex'));
+        s.destroy();
+      });
+      s.on('error', reject);
+    });
+    expect(seen).toBe(w.server.fingerprint);
+  });
+});
