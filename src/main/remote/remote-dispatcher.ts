@@ -224,7 +224,7 @@ export class RemoteDispatcher {
         error: appError('internal', { host }, def.writes ? 'errors.site_unreachable' : 'errors.site_unreachable_read'),
       };
     }
-    const locale = this.localeOf(conn.id, conn.locale);
+    const locale = conn.locale;
     const r = await e.link.call(channel, input, def.writes ? { locale, requestId: randomUUID() } : { locale });
     if (channel === 'auth.session') e.session = r.ok ? sessionInfo(r.data as SessionView | null) : e.session;
     else if (channel.startsWith('auth.')) await this.refreshSession(e);
@@ -246,7 +246,7 @@ export class RemoteDispatcher {
   }
 
   private async refreshSession(e: Entry): Promise<void> {
-    const r = await e.link.call('auth.session', {}, { locale: this.localeOf(e.conn.id, e.conn.locale) });
+    const r = await e.link.call('auth.session', {}, { locale: e.conn.locale });
     if (r.ok) e.session = sessionInfo(r.data as SessionView | null);
   }
 

@@ -8,6 +8,8 @@ export const siteMessagesEn = {
     site_unreachable:
       'The site server {{host}} cannot be reached: nothing was saved. What you entered stays on screen; try again when the server is back.',
     site_unreachable_read: 'The site server {{host}} cannot be reached: this could not be loaded.',
+    site_settings:
+      'The site settings {{file}} cannot be used ({{reason}}). Expected {"server": "wss://HOST:PORT", "fingerprint": "<64 hex digits>"}; remove the file to work on this workstation’s own database.',
     already_applied:
       'This action was already saved on the server (request {{requestId}}, entry #{{seq}}). It was not saved a second time; refresh to see it.',
     server_unreachable:
@@ -48,6 +50,11 @@ export const siteMessagesEn = {
     queued: '{{count}} signed reading(s) waiting at this workstation for the server.',
     backTitle: 'Connected to the site server again',
     back: 'Saving and signing work again; the screens have been refreshed.',
+    reason: {
+      network: 'No answer from the server’s address.',
+      fingerprint:
+        'The server’s certificate does not match the fingerprint this workstation was set to: nothing was sent. Ask the administrator.',
+    },
   },
   site: {
     close: {
@@ -77,6 +84,8 @@ export const siteMessagesZh: typeof siteMessagesEn = {
   errors: {
     site_unreachable: '无法连接站点服务器 {{host}}，未保存任何内容。已填写的内容仍在屏幕上，服务器恢复后请重试。',
     site_unreachable_read: '无法连接站点服务器 {{host}}，无法加载此内容。',
+    site_settings:
+      '站点设置文件 {{file}} 无法使用（{{reason}}）。应为 {"server": "wss://主机:端口", "fingerprint": "<64 位十六进制>"}；删除该文件即使用本机自己的数据库。',
     already_applied: '此操作已在服务器上保存（请求 {{requestId}}，审计条目 #{{seq}}），未重复保存。请刷新查看。',
     server_unreachable: '无法连接站点服务器 {{url}}。未发送任何内容；需要服务器的工作将等到服务器恢复后进行。',
     request_id_required: '发送到站点服务器的更改必须带有请求编号。未保存任何内容。',
@@ -111,6 +120,10 @@ export const siteMessagesZh: typeof siteMessagesEn = {
     queued: '本机有 {{count}} 个已签名读数等待写回服务器。',
     backTitle: '已重新连接站点服务器',
     back: '保存和签名已恢复，页面数据已刷新。',
+    reason: {
+      network: '服务器地址无响应。',
+      fingerprint: '服务器证书与本工作站设置的指纹不一致，未发送任何内容。请联系管理员。',
+    },
   },
   site: {
     close: {
