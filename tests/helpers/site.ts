@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { hostKeyFromPkcs8, type HostKey, type HostKind } from '../../src/main/ledger/keys';
-import { SiteClient, type SiteState } from '../../src/main/remote/site-client';
+import { type SiteClient, type SiteState } from '../../src/main/remote/site-client';
 
 const root = join(__dirname, '..', '..');
 
