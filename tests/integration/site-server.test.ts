@@ -15,6 +15,8 @@ import { startSiteServer, type SiteServer } from '../../src/main/server/site-ser
 import { selfSignedCertificate, certificateFingerprint } from '../../src/main/server/tls-cert';
 import { verifyFile } from '../../src/main/ledger/verify-runner';
 import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers/core';
+import { channelNames, contract } from '../../src/shared/contract';
+import { rolePermissions } from '../../src/shared/domain/roles';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -253,5 +255,28 @@ describe('site server on loopback', () => {
       s.on('error', reject);
     });
     expect(seen).toBe(w.server.fingerprint);
+  });
+
+  it('an inspector session served by the server is read-only: every writing channel is refused and nothing is written', async () => {
+    const w = await world();
+    await w.app.userWith(['inspector'], 'insp.site');
+    const laptop = hostKey('INSPECTOR-LAPTOP');
+    await enrol(w, laptop);
+    const c = await w.online(laptop, 'insp.site', USER_PASSWORD);
+    // The inspector's role holds no permission of a channel that writes (only app.setup is public, and refuses once set up).
+    const inspector = new Set<string>(rolePermissions.inspector);
+    const open = channelNames.filter((n) => contract[n].writes && (contract[n].access === 'session' || inspector.has(contract[n].access)));
+    expect(open).toEqual([]);
+    const before = w.dbBytes();
+    const writing = channelNames.filter((n) => contract[n].writes);
+    expect(writing.length).toBeGreaterThan(50);
+    for (const name of writing) {
+      const r = await c.call(name, {}, { requestId: randomUUID() });
+      expect(r.ok, name).toBe(false);
+    }
+    expect(w.dbBytes()).toBe(before);
+    // Reading works.
+    expect((await c.call('ledger.status', {})).ok).toBe(true);
+    expect((await c.call('catalog.suppliers.list', {})).ok).toBe(true);
   });
 });

@@ -87,7 +87,6 @@ export function startBackup(core: AppCore, who: Actor, folder?: string | null): 
 export function ledgerHandlers(
   core: AppCore,
 ): Omit<HandlersOf<'ledger' | 'audit' | 'signatures' | 'backup'>, 'audit.exportCsv' | 'ledger.witness'> {
-  const now = (): number => core.clock();
   return {
     'ledger.status': () => core.ledgerState(),
     'ledger.verify': (_i, ctx) => {

@@ -25,7 +25,6 @@ import {
   readSecret,
   storeOptions,
   withAdmin,
-  type Global,
 } from './common';
 import { openSqlite } from '../db/database';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
@@ -38,6 +37,7 @@ import { registerInstrumentCommands } from './commands/instruments';
 import { registerDrillCommand } from './commands/drill';
 import { registerExportCommand } from './commands/export';
 import { registerServeCommand } from './commands/serve';
+import { remoteUserAction, remoteUserAdd, remoteUserList } from './commands/remote-commands';
 import { isRemote, remoteKey, siteTarget, type RemoteGlobal } from './remote';
 import { SiteClient, SiteError } from '../remote/site-client';
 import { createHostKey, hostKeyExists, loadHostKey, passphraseProtector } from '../ledger/keys';
@@ -67,6 +67,17 @@ function parseRoles(s: string): Role[] {
   return list as Role[];
 }
 
+/** The commands that act through a site server (`--server`); the others say so and exit 2. */
+export const REMOTE_COMMANDS: ReadonlySet<string> = new Set([
+  'user add',
+  'user list',
+  'user deactivate',
+  'user unlock',
+  'user reset-password',
+  'host enrol',
+  'import',
+]);
+
 export function buildProgram(): Command {
   const program = new Command('lotseal')
     .description('LotSeal: the QA laboratory workstation for infant formula and dairy plants (command line)')
@@ -86,6 +97,19 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   const g = (): RemoteGlobal => program.opts<RemoteGlobal>();
+  // `--server URL --server-fingerprint HEX` instead of `--db FILE` (formats README §3): a command
+  // that cannot act through a site server yet refuses (exit 2) rather than open a local file.
+  program.hook('preAction', (_root, action) => {
+    if (!isRemote(g())) return;
+    const name = [action.parent && action.parent !== program ? action.parent.name() : null, action.name()]
+      .filter(Boolean)
+      .join(' ');
+    if (g().db !== undefined)
+      throw new AppErrorException(appError('invalid_input', { field: '--db/--server', reason: 'give one of them' }));
+    const recovery = action.opts<{ recoveryCode?: string; recoveryCodeFile?: string }>();
+    if (!REMOTE_COMMANDS.has(name) || (name === 'user unlock' && (recovery.recoveryCode || recovery.recoveryCodeFile)))
+      throw new AppErrorException(appError('invalid_input', { command: name }, 'errors.remote_not_supported'));
+  });
 
   program
     .command('init')
@@ -162,6 +186,7 @@ export function buildProgram(): Command {
       }) => {
         const newPassword = readFirstLine(o.newPasswordFile, 'new password');
         const r = parseRoles(o.roles);
+        if (isRemote(g())) return remoteUserAdd(g(), { ...o, roles: r, newPassword });
         await withAdmin(g(), o.user, o.passwordFile, async (_l, identity, _actor, signer) => {
           // Signed `enrolled` by the administrator (11.100(b)).
           const u = await identity.createUser(signer, {
@@ -182,6 +207,7 @@ export function buildProgram(): Command {
 
   adminOpts(user.command('list').description('list accounts')).action(
     async (o: { user: string; passwordFile: string }) => {
+      if (isRemote(g())) return remoteUserList(g(), o);
       await withAdmin(g(), o.user, o.passwordFile, (_l, identity) => {
         const list = identity.listUsers().map((u) => {
           const v = identity.view(u);
@@ -270,6 +296,14 @@ export function buildProgram(): Command {
         }
         const reason = o.reason ?? `${cmd} from the command line`;
         const newPassword = cmd === 'reset-password' ? readFirstLine(o.newPasswordFile ?? '', 'new password') : '';
+        if (isRemote(g()))
+          return remoteUserAction(g(), cmd, {
+            user: o.user,
+            passwordFile: o.passwordFile,
+            target,
+            reason,
+            newPassword,
+          });
         await withAdmin(g(), o.user, o.passwordFile, async (_l, identity, actor, signer) => {
           const u =
             cmd === 'deactivate'

@@ -121,7 +121,6 @@ export class SiteClient {
   private retryTimer: NodeJS.Timeout | null = null;
   private lastError: SiteError | null = null;
   private _welcome: WelcomeFrame | null = null;
-  private replaying = false;
 
   constructor(private readonly opts: SiteClientOptions) {
     const t = parseSiteUrl(opts.url);
@@ -225,7 +224,7 @@ export class SiteClient {
    * call answers `server_unreachable` at once (nothing sent).
    */
   call(channel: string, input: unknown, opts: CallOptions = {}): Promise<Result<unknown>> {
-    if (this._state === 'refused' || this._state === 'closed' || (this._state === 'unreachable' && !this.replaying))
+    if (this._state === 'refused' || this._state === 'closed' || this._state === 'unreachable')
       return Promise.resolve({ ok: false, error: this.unreachableError() });
     const writes = isChannelName(channel) && contract[channel].writes;
     const requestId = opts.requestId ?? (writes ? randomUUID() : undefined);
@@ -431,7 +430,7 @@ export class SiteClient {
       case 'welcome': {
         this._welcome = f;
         this.attempt = 0;
-        void this.online();
+        void this.online(ws);
         return;
       }
       case 'enrolled': {
@@ -463,22 +462,21 @@ export class SiteClient {
   }
 
   /** Back online: the reconnect hook first, then every call still waiting for its reply, same ids. */
-  private async online(): Promise<void> {
+  private async online(ws: WebSocket): Promise<void> {
     const waiting = [...this.pending.values()];
     if (this.opts.onReconnect && this.nextReconnectIsResume) {
-      this.replaying = true;
+      // Calls the hook makes go out at once (the state is online for them only).
+      this._state = 'online';
       try {
-        // Calls the hook makes go out at once (the state is online only for them).
-        this._state = 'online';
         await this.opts.onReconnect(this);
       } catch {
         // The hook's own calls answered; the waiting calls go out anyway and get their answers.
-      } finally {
-        this.replaying = false;
       }
+      // The socket dropped while the hook ran: the next connection starts again.
+      if (this.ws !== ws || ws.readyState !== ws.OPEN) return;
+      this._state = 'connecting';
     }
     this.nextReconnectIsResume = true;
-    this._state = 'connecting';
     this.setState('online');
     for (const p of waiting) if (this.pending.has(p.id)) this.sendCall(p);
   }
