@@ -120,7 +120,7 @@ describe('workstations as clients of a site server', () => {
     // The reviewer's workstation hears the bench's submission (ledger.changed), then finds it in the queue.
     const results = (await tech.call('results.forSample', { sampleCode: sample })).results;
     const heardEntry = next(rev.link, 'ledger.changed');
-    await tech.call('results.enterMany', { sampleCode: sample, entries: plant.entriesFor(results, GOOD) });
+    await tech.call('results.enterMany', { entries: plant.entriesFor(results, GOOD) });
     await heardEntry;
     const heardSubmit = next(rev.link, 'ledger.changed');
     await plant.submit(tech, sample);

@@ -16,6 +16,9 @@ import type { KeyProtector } from '../ledger/keys';
 import { chooseDataDir, networkShareReason, profileName } from '../workstation/data-location';
 import { probeHostKey } from '../workstation/host-key-access';
 import { createKeyRecoveryDispatcher } from '../workstation/key-recovery-host';
+import { readSiteSettings, SiteWorkstation } from '../remote/workstation';
+import type { SiteServerConfig } from '../remote/site-link';
+import { AppErrorException } from '../../shared/contract/errors';
 import { Diagnostics } from './diagnostics';
 import { ElectronDocumentViewer } from './document-viewer';
 import { ElectronPdfPrinter } from './pdf-printer';
@@ -105,6 +108,7 @@ function start(): void {
   app.on('window-all-closed', () => app.quit());
 
   app.on('will-quit', () => {
+    void station?.close();
     try {
       core?.close();
     } catch (error) {
@@ -112,6 +116,34 @@ function start(): void {
     }
     core = null;
   });
+
+  // A site workstation (D-100): <data>/site.json names the server; then no database opens here.
+  let site: SiteServerConfig | null = null;
+  let station: SiteWorkstation | null = null;
+  const sendEvent: Parameters<Dispatcher['onEvent']>[0] = (to, name: EventName, payload, mayReceive) => {
+    const contents = mainWindow?.webContents;
+    if (!contents || contents.isDestroyed()) return;
+    if (to !== 'all' && to.connectionId !== `wc-${contents.id}`) return;
+    if (!mayReceive(`wc-${contents.id}`)) return;
+    contents.send(eventChannel(name), payload);
+  };
+  const startSite = (protector: KeyProtector, server: SiteServerConfig): void => {
+    station = new SiteWorkstation({
+      dataDir,
+      hostKind: 'desktop',
+      protector,
+      server,
+      log: coreLog,
+      viewer: new ElectronDocumentViewer(() => mainWindow),
+    });
+    station.dispatcher.onEvent(sendEvent);
+    target.current = station.dispatcher;
+    log.info(`site workstation of ${server.url} (host key ${station.key.fingerprint})`);
+  };
+  const startWorkstation = (protector: KeyProtector): void => {
+    if (site) startSite(protector, site);
+    else core = startCore(protector);
+  };
 
   const startCore = (protector: KeyProtector): AppCore => {
     const c = createAppCore({
@@ -128,13 +160,7 @@ function start(): void {
     });
     // Events go to the window when addressed to everyone or to its connection
     // (registerIpc names a connection after the sender's webContents id).
-    c.dispatcher.onEvent((to, name: EventName, payload, mayReceive) => {
-      const contents = mainWindow?.webContents;
-      if (!contents || contents.isDestroyed()) return;
-      if (to !== 'all' && to.connectionId !== `wc-${contents.id}`) return;
-      if (!mayReceive(`wc-${contents.id}`)) return;
-      contents.send(eventChannel(name), payload);
-    });
+    c.dispatcher.onEvent(sendEvent);
     target.current = c.dispatcher;
     return c;
   };
@@ -168,6 +194,17 @@ function start(): void {
         return;
       }
 
+      try {
+        site = readSiteSettings(dataDir);
+      } catch (e) {
+        const reason =
+          e instanceof AppErrorException ? translate(systemLocale(), e.error.messageKey, e.error.details) : String(e);
+        log.error(`site settings refused: ${reason}`);
+        await diagnostics.ask(null, 'error', t('dataDirTitle'), reason, ['quit']);
+        app.exit(2);
+        return;
+      }
+
       hardenSession(session.defaultSession, appLocation);
       configureNativeBinding();
       // This thread is the UI: another program's write lock answers "busy" within ~100 ms
@@ -188,14 +225,15 @@ function start(): void {
         },
         createSenderCheck(appLocation),
         // The renderer sets its language with app.setLocale; until then, the OS language.
-        (senderId) => core?.localeOf(`wc-${senderId}`, locale) ?? locale,
+        (senderId) =>
+          station?.dispatcher.localeOf(`wc-${senderId}`, locale) ?? core?.localeOf(`wc-${senderId}`, locale) ?? locale,
         ({ channel, url }) => log.warn(`IPC refused: untrusted sender frame ${url ?? '(gone)'} on ${channel}`),
       );
 
       // The key first: a key that cannot be opened starts the recovery, never a silent exit.
       const probe = probeHostKey(dataDir, 'desktop', osProtection());
       if (probe.ok) {
-        core = startCore(probe.protector);
+        startWorkstation(probe.protector);
       } else {
         log.warn(`the workstation key cannot be opened (${probe.problem.reason}): ${probe.problem.detail}`);
         target.current = createKeyRecoveryDispatcher({
@@ -210,7 +248,7 @@ function start(): void {
           shareKeyWithGroup: location.source === 'machine',
           onOpened: (protector, how) => {
             log.info(`workstation key ${how}: starting`);
-            core = startCore(protector);
+            startWorkstation(protector);
             // The window asks app.status again and shows sign-in (or the admin's next step).
             setImmediate(() => mainWindow?.webContents.reload());
           },
