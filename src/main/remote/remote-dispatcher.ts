@@ -56,6 +56,10 @@ interface Entry {
   readonly link: SiteLink;
   /** The person signed in on this connection, as the server last said (never a password). */
   session: SessionInfo | null;
+  /** The session as the server last described it (what auth.session answers while the server is away). */
+  view: SessionView | null;
+  /** Locked here while the server was away: the server is told as soon as it is back. */
+  lockPending: boolean;
   last: SiteLinkState;
   readonly offs: Array<() => void>;
 }
@@ -190,7 +194,7 @@ export class RemoteDispatcher {
     const had = this.entries.get(conn.id);
     if (had) return had;
     const link = this.opts.openLink(conn.id);
-    const e: Entry = { conn, link, session: null, last: link.state(), offs: [] };
+    const e: Entry = { conn, link, session: null, view: null, lockPending: false, last: link.state(), offs: [] };
     this.entries.set(conn.id, e);
     e.offs.push(
       link.onEvent((name, payload) => this.fromServer(e, name, payload)),
@@ -217,6 +221,8 @@ export class RemoteDispatcher {
     const def = contract[channel];
     const host = hostOf(this.server.url);
     if (e.link.state().state !== 'connected') {
+      const away = this.whileAway(e, channel);
+      if (away) return away;
       // Nothing is sent, nothing is queued: a write made while the record cannot be reached
       // is refused with a clear message (the bench's signed frames are the one exception).
       return {
@@ -226,8 +232,9 @@ export class RemoteDispatcher {
     }
     const locale = conn.locale;
     const r = await e.link.call(channel, input, def.writes ? { locale, requestId: randomUUID() } : { locale });
-    if (channel === 'auth.session') e.session = r.ok ? sessionInfo(r.data as SessionView | null) : e.session;
-    else if (channel.startsWith('auth.')) await this.refreshSession(e);
+    if (channel === 'auth.session') {
+      if (r.ok) this.remember(e, r.data as SessionView | null);
+    } else if (channel.startsWith('auth.')) await this.refreshSession(e);
     if (r.ok && channel === 'instruments.list') {
       return { ok: true, data: (r.data as InstrumentView[]).map((v) => this.bench.overlay(v)) };
     }
@@ -247,7 +254,40 @@ export class RemoteDispatcher {
 
   private async refreshSession(e: Entry): Promise<void> {
     const r = await e.link.call('auth.session', {}, { locale: e.conn.locale });
-    if (r.ok) e.session = sessionInfo(r.data as SessionView | null);
+    if (r.ok) this.remember(e, r.data as SessionView | null);
+  }
+
+  private remember(e: Entry, v: SessionView | null): void {
+    e.view = v;
+    e.session = sessionInfo(v);
+    if (e.session && e.lockPending) e.session.locked = true;
+  }
+
+  /**
+   * What the session channels do while the server is away, so that a workstation left alone
+   * still locks (11.300(d)) and a person can still sign out: the screen locks here and the
+   * server is told when it is back; signing out starts a new session name for this window
+   * (the old one is signed out at the server when it answers), so the next person never finds
+   * the previous one's session. Unlocking and signing in need the server (the password is
+   * checked there, never here).
+   */
+  private whileAway(e: Entry, channel: ChannelName): Result<unknown> | null {
+    if (channel === 'auth.session') {
+      return { ok: true, data: e.view ? { ...e.view, locked: e.view.locked || e.lockPending } : null };
+    }
+    if (channel === 'auth.lock' && e.view) {
+      e.lockPending = true;
+      if (e.session) e.session.locked = true;
+      return { ok: true, data: { ok: true } };
+    }
+    if (channel === 'auth.signOut') {
+      e.link.rotate();
+      e.view = null;
+      e.session = null;
+      e.lockPending = false;
+      return { ok: true, data: { ok: true } };
+    }
+    return null;
   }
 
   // --- events ----------------------------------------------------------------------------
@@ -288,13 +328,17 @@ export class RemoteDispatcher {
     this.opts.log.info(`site server ${this.server.url}: ${s.state}${s.reason ? ` (${s.reason})` : ''}`);
     this.emitTo(e.conn.id, 'connection.changed', this.view(e.conn.id));
     if (s.state === 'connected' && before.state !== 'connecting' && before.state !== 'connected') {
-      // Back after an outage: the server may have ended the session with the old connection.
+      // Back after an outage: a lock made meanwhile reaches the server first; the server may
+      // also have forgotten the session (a restart): the window is told and asks again.
       const had = e.session;
-      void this.refreshSession(e)
-        .then(() => {
-          if (had && !e.session) this.emitTo(e.conn.id, 'session.changed', { reason: 'signed_out' });
-        })
-        .catch(() => undefined);
+      void (async () => {
+        if (e.lockPending) {
+          await e.link.call('auth.lock', {}, { locale: e.conn.locale });
+          e.lockPending = false;
+        }
+        await this.refreshSession(e);
+        if (had && !e.session) this.emitTo(e.conn.id, 'session.changed', { reason: 'signed_out' });
+      })().catch(() => undefined);
     }
   }
 

@@ -33,6 +33,8 @@ export interface SiteLink {
   onEvent(listener: (name: string, payload: unknown) => void): () => void;
   /** A call; a write carries a request id (the server answers a retry with the first result). */
   call(channel: string, input: unknown, o: { locale: Locale; requestId?: string }): Promise<Result<unknown>>;
+  /** A new session name from now on; the old session is signed out at the server as soon as it answers. */
+  rotate(): void;
   close(): void;
 }
 

@@ -108,7 +108,14 @@ export class SiteLinks {
   readonly open: SiteLinkFactory = (connectionId: string): SiteLink => {
     // An unguessable session name per renderer connection: a restarted harness never finds
     // the session of another process's tab with the same connection id.
-    const session = `${connectionId}.${randomUUID()}`;
+    let session = `${connectionId}.${randomUUID()}`;
+    let listener: ((name: string, payload: unknown) => void) | null = null;
+    const stale: string[] = [];
+    const signOutStale = (): void => {
+      if (this.client.state !== 'online') return;
+      for (const old of stale.splice(0)) void this.client.call('auth.signOut', {}, { session: old });
+    };
+    this.stateListeners.add(signOutStale);
     return {
       state: () => this.current,
       onState: (l) => {
@@ -116,8 +123,12 @@ export class SiteLinks {
         return () => this.stateListeners.delete(l);
       },
       onEvent: (l) => {
+        listener = l;
         this.eventListeners.set(session, l);
-        return () => this.eventListeners.delete(session);
+        return () => {
+          listener = null;
+          this.eventListeners.delete(session);
+        };
       },
       call: (channel, input, o) =>
         this.client.call(channel, input, {
@@ -125,7 +136,15 @@ export class SiteLinks {
           locale: o.locale,
           ...(o.requestId ? { requestId: o.requestId } : {}),
         }),
+      rotate: () => {
+        this.eventListeners.delete(session);
+        stale.push(session);
+        session = `${connectionId}.${randomUUID()}`;
+        if (listener) this.eventListeners.set(session, listener);
+        signOutStale();
+      },
       close: () => {
+        this.stateListeners.delete(signOutStale);
         // The tab or window is gone: its sign-in on the server ends with it (as the harness
         // ends a local session when its socket closes).
         if (this.client.state === 'online') void this.client.call('auth.signOut', {}, { session });

@@ -1,4 +1,5 @@
-import { MantineProvider, createTheme } from '@mantine/core';
+import { useMemo } from 'react';
+import { Button, MantineProvider, createTheme, mergeThemeOverrides } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -8,6 +9,7 @@ import { ApiError } from '../core/api/client';
 import { SlotsProvider } from '../core/slots';
 import { Root } from './root';
 import { slots } from './slots';
+import { useSiteLink, writesBlocked } from '../core/site-link';
 
 const theme = createTheme({
   // A person who asked their system for less motion gets none: modals, menus, notifications
@@ -31,10 +33,24 @@ const queryClient = new QueryClient({
   },
 });
 
+/**
+ * While a site workstation cannot reach its server, every button is off unless it says
+ * otherwise (D-101): saving, submitting and signing cannot happen, and a person should not
+ * press what cannot work. Buttons that work without the server (lock, sign out, the bench's
+ * capture that queues signed readings) pass `disabled` themselves. Inputs stay editable, so
+ * what was typed is kept for when the server is back.
+ */
+const offlineTheme = mergeThemeOverrides(
+  theme,
+  createTheme({ components: { Button: Button.extend({ defaultProps: { disabled: true } }) } }),
+);
+
 export function App() {
   const { i18n } = useTranslation();
+  const blocked = writesBlocked(useSiteLink());
+  const active = useMemo(() => (blocked ? offlineTheme : theme), [blocked]);
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={active} defaultColorScheme="light">
       <DatesProvider settings={{ locale: i18n.language === 'zh-CN' ? 'zh-cn' : 'en' }}>
         <Notifications position="top-right" />
         <QueryClientProvider client={queryClient}>

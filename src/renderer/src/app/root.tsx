@@ -84,7 +84,9 @@ function Connected() {
             <Text size="sm" c="dimmed">
               {errorMessage(t, status.error)}
             </Text>
-            <Button onClick={() => void status.refetch()}>{t('common.retry')}</Button>
+            <Button disabled={false} onClick={() => void status.refetch()}>
+              {t('common.retry')}
+            </Button>
           </Stack>
         </Center>
       </Frame>
@@ -122,7 +124,12 @@ function Connected() {
             <Text size="sm" ta="center" data-testid="startup-problem">
               {errorMessage(t, new ApiError(status.data.error))}
             </Text>
-            <Button onClick={() => void status.refetch()} loading={status.isFetching} data-testid="startup-retry">
+            <Button
+              disabled={false}
+              onClick={() => void status.refetch()}
+              loading={status.isFetching}
+              data-testid="startup-retry"
+            >
               {t('desktop.startup.retry')}
             </Button>
           </Stack>

@@ -13,6 +13,10 @@ import { href, useRoute } from '../core/router';
 import { sessionKey, useSession, useSetSession } from '../core/session';
 import { useIdleLock } from '../core/idle-lock';
 import { ScannerListener } from './scanner-listener';
+import { SiteBanner } from './site-banner';
+import { SiteBadge } from '../ui/site-badge';
+import { useSiteLink } from '../core/site-link';
+import { useLiveRefresh } from '../core/live-refresh';
 
 export function Shell() {
   const { t } = useTranslation();
@@ -21,6 +25,8 @@ export function Shell() {
   const setSession = useSetSession();
   const route = useRoute();
   useLedgerStatusFeed();
+  useLiveRefresh();
+  const site = useSiteLink();
   const ledger = useLedgerStatus();
   const lock = useMutationCall('auth.lock');
   const signOut = useMutationCall('auth.signOut');
@@ -48,6 +54,7 @@ export function Shell() {
               </Badge>
             ) : null}
             <LedgerBadge state={ledger.data} />
+            <SiteBadge view={site} />
           </Group>
           <Group gap="sm" wrap="nowrap">
             <Stack gap={0} align="flex-end">
@@ -63,6 +70,7 @@ export function Shell() {
               variant="default"
               size="xs"
               data-testid="lock-button"
+              disabled={false}
               loading={lock.isPending}
               onClick={() => lock.mutate({}, { onSettled: refreshSession })}
             >
@@ -72,6 +80,7 @@ export function Shell() {
               variant="subtle"
               size="xs"
               data-testid="signout-button"
+              disabled={false}
               loading={signOut.isPending}
               onClick={() => signOut.mutate({}, { onSuccess: () => setSession(null), onError: refreshSession })}
             >
@@ -101,11 +110,8 @@ export function Shell() {
           />
         </AppShell.Section>
       </AppShell.Navbar>
-      <AppShell.Main
-        bg="var(--mantine-color-gray-0)"
-        data-route={route.path}
-        data-fetching={fetching}
-      >
+      <AppShell.Main bg="var(--mantine-color-gray-0)" data-route={route.path} data-fetching={fetching}>
+        <SiteBanner view={site} />
         <LedgerBanner state={ledger.data} />
         <ImportBanner />
         <ScannerListener />
