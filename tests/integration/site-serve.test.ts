@@ -261,6 +261,44 @@ describe('lotseal serve (real processes)', () => {
       status: 'active',
     });
 
+    // Read commands through the server: verify (a full verification on the server) and trace.
+    const remoteVerify = cli(
+      [
+        '--server',
+        s.server.url,
+        '--server-fingerprint',
+        s.server.fingerprint,
+        'verify',
+        '--user',
+        'admin',
+        '--password-file',
+        s.pw,
+        '--json',
+      ],
+      { dataDir: bench },
+    );
+    expect(remoteVerify.code, remoteVerify.stderr).toBe(0);
+    expect(remoteVerify.json).toMatchObject({ ok: true, findings: [] });
+    const noLot = cli(
+      [
+        '--server',
+        s.server.url,
+        '--server-fingerprint',
+        s.server.fingerprint,
+        'trace',
+        '--lot',
+        'NO-SUCH-LOT',
+        '--user',
+        'admin',
+        '--password-file',
+        s.pw,
+        '--json',
+      ],
+      { dataDir: bench },
+    );
+    expect(noLot.code, noLot.stderr).toBe(1);
+    expect(noLot.json).toEqual({ error: 'lot_not_found', lot: 'NO-SUCH-LOT' });
+
     const user = s.entries('user').filter((e) => e.content.includes('"prod.a"'));
     expect(user[0]).toMatchObject({ ws: 'cli@BENCH-1', tz: 'Asia/Shanghai', actor: 'admin' });
     const cust = s.entries('customer').filter((e) => e.content.includes('C-OFFICE'));

@@ -14,6 +14,7 @@ import { SiteClient, type SiteState } from '../../src/main/remote/site-client';
 import { startSiteServer, type SiteServer } from '../../src/main/server/site-server';
 import { selfSignedCertificate, certificateFingerprint } from '../../src/main/server/tls-cert';
 import { verifyFile } from '../../src/main/ledger/verify-runner';
+import { VERIFIER, runPythonAsync } from '../helpers/python';
 import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers/core';
 import { channelNames, contract } from '../../src/shared/contract';
 import { rolePermissions } from '../../src/shared/domain/roles';
@@ -168,6 +169,22 @@ describe('site server on loopback', () => {
 
     const report = await verifyFile(w.app.core.dbFile, { skewMs: 5 * 60_000, anchor: null });
     expect(report.findings).toEqual([]);
+    // The standalone verifier agrees on a trail written in two zones through the server.
+    w.app.core.need().ledger.db.pragma('wal_checkpoint(TRUNCATE)');
+    const py = await runPythonAsync([
+      '-I',
+      '-S',
+      VERIFIER,
+      '--db',
+      w.app.core.dbFile,
+      '--skew-minutes',
+      '5',
+      '--no-manifest',
+      '--no-anchor',
+      '--json',
+    ]);
+    expect(py.status, py.stderr).toBe(0);
+    expect((JSON.parse(py.stdout) as { findings: unknown[] }).findings).toEqual([]);
   });
 
   it('a write retried with the same request id returns the first reply and writes nothing twice', async () => {
@@ -265,7 +282,9 @@ describe('site server on loopback', () => {
     const c = await w.online(laptop, 'insp.site', USER_PASSWORD);
     // The inspector's role holds no permission of a channel that writes (only app.setup is public, and refuses once set up).
     const inspector = new Set<string>(rolePermissions.inspector);
-    const open = channelNames.filter((n) => contract[n].writes && (contract[n].access === 'session' || inspector.has(contract[n].access)));
+    const open = channelNames.filter(
+      (n) => contract[n].writes && (contract[n].access === 'session' || inspector.has(contract[n].access)),
+    );
     expect(open).toEqual([]);
     const before = w.dbBytes();
     const writing = channelNames.filter((n) => contract[n].writes);
