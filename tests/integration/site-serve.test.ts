@@ -261,6 +261,34 @@ describe('lotseal serve (real processes)', () => {
       status: 'active',
     });
 
+    // An ERP import through the server, as the production user (files read at the workstation, uploaded).
+    const prodPw = join(s.dir, 'prod.pw');
+    writeFileSync(prodPw, `${USER_PW}\n`);
+    const csv = join(s.dir, 'suppliers.csv');
+    writeFileSync(
+      csv,
+      'supplier_code,name,kind,approved\nS-REMOTE-1,远程供应商一,ingredient,no\nS-REMOTE-2,远程供应商二,packaging,no\n',
+    );
+    const imported = cli(
+      [
+        '--server',
+        s.server.url,
+        '--server-fingerprint',
+        s.server.fingerprint,
+        'import',
+        '--user',
+        'prod.a',
+        '--password-file',
+        prodPw,
+        '--suppliers',
+        csv,
+        '--json',
+      ],
+      { dataDir: bench },
+    );
+    expect(imported.code, JSON.stringify(imported.json)).toBe(0);
+    expect(imported.json).toMatchObject({ ok: true, inserted: { suppliers: 2 }, errors: [] });
+
     // Read commands through the server: verify (a full verification on the server) and trace.
     const remoteVerify = cli(
       [

@@ -5,7 +5,8 @@
  * second workstation, refusals that write nothing.
  */
 import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hostKeyFromPkcs8, type HostKey, type HostKind } from '../../src/main/ledger/keys';
@@ -297,5 +298,35 @@ describe('site server on loopback', () => {
     // Reading works.
     expect((await c.call('ledger.status', {})).ok).toBe(true);
     expect((await c.call('catalog.suppliers.list', {})).ok).toBe(true);
+  });
+
+  it('the server backs up on its schedule into the settings folder: the copy verified, then recorded, and not again before it is due', async () => {
+    const w = await world();
+    const folder = join(w.app.dir, 'backups');
+    mkdirSync(folder);
+    const settings = await w.app.ok(w.app.admin, 'settings.get', {});
+    await w.app.ok(w.app.admin, 'settings.update', {
+      settings: { ...settings, backupFolder: folder, backupEveryHours: 24 },
+      reason: 'site backups',
+    });
+    const finished = new Promise<{ error: string | null }>((resolve) => {
+      const off = w.app.core.dispatcher.onEvent((_t, name, payload) => {
+        const p = payload as { kind: string; finished: boolean; error: string | null };
+        if (name === 'job.progress' && p.kind === 'backup' && p.finished) {
+          off();
+          resolve(p);
+        }
+      });
+    });
+    expect(w.app.core.runScheduledBackup()).not.toBeNull();
+    expect((await finished).error).toBeNull();
+    const copies = readdirSync(folder).filter((f) => f.endsWith('.db'));
+    expect(copies).toHaveLength(1);
+    const recorded = w.app.core.need().ledger.db.prepare("SELECT file FROM backup_event WHERE kind = 'backup'").all();
+    expect(recorded).toEqual([{ file: copies[0] }]);
+    const report = await verifyFile(join(folder, copies[0]!), { skewMs: 5 * 60_000, anchor: null });
+    expect(report.findings).toEqual([]);
+    // Not due again for 24 hours.
+    expect(w.app.core.runScheduledBackup()).toBeNull();
   });
 });
