@@ -57,7 +57,9 @@ interface Site {
   server: ServeProcess;
   start(port?: number): Promise<ServeProcess>;
   head(): number;
-  entries(entity: string): Array<{ seq: number; ws: string; tz: string; actor: string; content: string }>;
+  entries(
+    entity: string,
+  ): Array<{ seq: number; ws: string; tz: string; actor: string; content: string; entity?: string }>;
 }
 
 /** A site database (init + the server's own key enrolled) and its server running. */
@@ -332,6 +334,16 @@ describe('lotseal serve (real processes)', () => {
     const cust = s.entries('customer').filter((e) => e.content.includes('C-OFFICE'));
     expect(cust).toHaveLength(1);
     expect(cust[0]).toMatchObject({ ws: 'harness@OFFICE-2', tz: 'Europe/Berlin', actor: 'prod.a' });
+    // The server's own key (kind `server`) signed the checkpoint of that write.
+    const d = new Database(s.db, { readonly: true });
+    try {
+      const signer = d
+        .prepare('SELECT k.host_kind AS kind FROM checkpoint c JOIN signing_key k ON k.id = c.key_id WHERE c.seq = ?')
+        .get(cust[0]!.seq) as { kind: string };
+      expect(signer.kind).toBe('server');
+    } finally {
+      d.close();
+    }
 
     // Refusals: an unenrolled host (its enrolment refused: wrong administrator password), a wrong fingerprint.
     const head = s.head();
@@ -406,7 +418,7 @@ describe('lotseal serve (real processes)', () => {
     );
     expect(notRemote.code).toBe(2);
     // Nothing was written by the refusals (the server's scheduled verification may record its run meanwhile).
-    const since = (s.entries('*') as Array<{ seq: number; entity: string; actor: string }>).filter((e) => e.seq > head);
+    const since = s.entries('*').filter((e) => e.seq > head);
     expect(since.filter((e) => !(e.entity === 'verification_run' && e.actor === 'system'))).toEqual([]);
 
     await office.close();
