@@ -57,7 +57,9 @@ interface Site {
   server: ServeProcess;
   start(port?: number): Promise<ServeProcess>;
   head(): number;
-  entries(entity: string): Array<{ seq: number; ws: string; tz: string; actor: string; content: string }>;
+  entries(
+    entity: string,
+  ): Array<{ seq: number; ws: string; tz: string; actor: string; content: string; entity?: string }>;
 }
 
 /** A site database (init + the server's own key enrolled) and its server running. */
@@ -261,11 +263,87 @@ describe('lotseal serve (real processes)', () => {
       status: 'active',
     });
 
+    // An ERP import through the server, as the production user (files read at the workstation, uploaded).
+    const prodPw = join(s.dir, 'prod.pw');
+    writeFileSync(prodPw, `${USER_PW}\n`);
+    const csv = join(s.dir, 'suppliers.csv');
+    writeFileSync(
+      csv,
+      'supplier_code,name,kind,approved\nS-REMOTE-1,远程供应商一,ingredient,no\nS-REMOTE-2,远程供应商二,packaging,no\n',
+    );
+    const imported = cli(
+      [
+        '--server',
+        s.server.url,
+        '--server-fingerprint',
+        s.server.fingerprint,
+        'import',
+        '--user',
+        'prod.a',
+        '--password-file',
+        prodPw,
+        '--suppliers',
+        csv,
+        '--json',
+      ],
+      { dataDir: bench },
+    );
+    expect(imported.code, JSON.stringify(imported.json)).toBe(0);
+    expect(imported.json).toMatchObject({ ok: true, inserted: { suppliers: 2 }, errors: [] });
+
+    // Read commands through the server: verify (a full verification on the server) and trace.
+    const remoteVerify = cli(
+      [
+        '--server',
+        s.server.url,
+        '--server-fingerprint',
+        s.server.fingerprint,
+        'verify',
+        '--user',
+        'admin',
+        '--password-file',
+        s.pw,
+        '--json',
+      ],
+      { dataDir: bench },
+    );
+    expect(remoteVerify.code, remoteVerify.stderr).toBe(0);
+    expect(remoteVerify.json).toMatchObject({ ok: true, findings: [] });
+    const noLot = cli(
+      [
+        '--server',
+        s.server.url,
+        '--server-fingerprint',
+        s.server.fingerprint,
+        'trace',
+        '--lot',
+        'NO-SUCH-LOT',
+        '--user',
+        'admin',
+        '--password-file',
+        s.pw,
+        '--json',
+      ],
+      { dataDir: bench },
+    );
+    expect(noLot.code, noLot.stderr).toBe(1);
+    expect(noLot.json).toEqual({ error: 'lot_not_found', lot: 'NO-SUCH-LOT' });
+
     const user = s.entries('user').filter((e) => e.content.includes('"prod.a"'));
     expect(user[0]).toMatchObject({ ws: 'cli@BENCH-1', tz: 'Asia/Shanghai', actor: 'admin' });
     const cust = s.entries('customer').filter((e) => e.content.includes('C-OFFICE'));
     expect(cust).toHaveLength(1);
     expect(cust[0]).toMatchObject({ ws: 'harness@OFFICE-2', tz: 'Europe/Berlin', actor: 'prod.a' });
+    // The server's own key (kind `server`) signed the checkpoint of that write.
+    const d = new Database(s.db, { readonly: true });
+    try {
+      const signer = d
+        .prepare('SELECT k.host_kind AS kind FROM checkpoint c JOIN signing_key k ON k.id = c.key_id WHERE c.seq = ?')
+        .get(cust[0]!.seq) as { kind: string };
+      expect(signer.kind).toBe('server');
+    } finally {
+      d.close();
+    }
 
     // Refusals: an unenrolled host (its enrolment refused: wrong administrator password), a wrong fingerprint.
     const head = s.head();
@@ -340,7 +418,7 @@ describe('lotseal serve (real processes)', () => {
     );
     expect(notRemote.code).toBe(2);
     // Nothing was written by the refusals (the server's scheduled verification may record its run meanwhile).
-    const since = (s.entries('*') as Array<{ seq: number; entity: string; actor: string }>).filter((e) => e.seq > head);
+    const since = s.entries('*').filter((e) => e.seq > head);
     expect(since.filter((e) => !(e.entity === 'verification_run' && e.actor === 'system'))).toEqual([]);
 
     await office.close();

@@ -5,7 +5,8 @@
  * second workstation, refusals that write nothing.
  */
 import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hostKeyFromPkcs8, type HostKey, type HostKind } from '../../src/main/ledger/keys';
@@ -14,6 +15,7 @@ import { SiteClient, type SiteState } from '../../src/main/remote/site-client';
 import { startSiteServer, type SiteServer } from '../../src/main/server/site-server';
 import { selfSignedCertificate, certificateFingerprint } from '../../src/main/server/tls-cert';
 import { verifyFile } from '../../src/main/ledger/verify-runner';
+import { VERIFIER, runPythonAsync } from '../helpers/python';
 import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers/core';
 import { channelNames, contract } from '../../src/shared/contract';
 import { rolePermissions } from '../../src/shared/domain/roles';
@@ -168,6 +170,22 @@ describe('site server on loopback', () => {
 
     const report = await verifyFile(w.app.core.dbFile, { skewMs: 5 * 60_000, anchor: null });
     expect(report.findings).toEqual([]);
+    // The standalone verifier agrees on a trail written in two zones through the server.
+    w.app.core.need().ledger.db.pragma('wal_checkpoint(TRUNCATE)');
+    const py = await runPythonAsync([
+      '-I',
+      '-S',
+      VERIFIER,
+      '--db',
+      w.app.core.dbFile,
+      '--skew-minutes',
+      '5',
+      '--no-manifest',
+      '--no-anchor',
+      '--json',
+    ]);
+    expect(py.status, py.stderr).toBe(0);
+    expect((JSON.parse(py.stdout) as { findings: unknown[] }).findings).toEqual([]);
   });
 
   it('a write retried with the same request id returns the first reply and writes nothing twice', async () => {
@@ -265,7 +283,9 @@ describe('site server on loopback', () => {
     const c = await w.online(laptop, 'insp.site', USER_PASSWORD);
     // The inspector's role holds no permission of a channel that writes (only app.setup is public, and refuses once set up).
     const inspector = new Set<string>(rolePermissions.inspector);
-    const open = channelNames.filter((n) => contract[n].writes && (contract[n].access === 'session' || inspector.has(contract[n].access)));
+    const open = channelNames.filter(
+      (n) => contract[n].writes && (contract[n].access === 'session' || inspector.has(contract[n].access)),
+    );
     expect(open).toEqual([]);
     const before = w.dbBytes();
     const writing = channelNames.filter((n) => contract[n].writes);
@@ -278,5 +298,35 @@ describe('site server on loopback', () => {
     // Reading works.
     expect((await c.call('ledger.status', {})).ok).toBe(true);
     expect((await c.call('catalog.suppliers.list', {})).ok).toBe(true);
+  });
+
+  it('the server backs up on its schedule into the settings folder: the copy verified, then recorded, and not again before it is due', async () => {
+    const w = await world();
+    const folder = join(w.app.dir, 'backups');
+    mkdirSync(folder);
+    const settings = await w.app.ok(w.app.admin, 'settings.get', {});
+    await w.app.ok(w.app.admin, 'settings.update', {
+      settings: { ...settings, backupFolder: folder, backupEveryHours: 24 },
+      reason: 'site backups',
+    });
+    const finished = new Promise<{ error: string | null }>((resolve) => {
+      const off = w.app.core.dispatcher.onEvent((_t, name, payload) => {
+        const p = payload as { kind: string; finished: boolean; error: string | null };
+        if (name === 'job.progress' && p.kind === 'backup' && p.finished) {
+          off();
+          resolve(p);
+        }
+      });
+    });
+    expect(w.app.core.runScheduledBackup()).not.toBeNull();
+    expect((await finished).error).toBeNull();
+    const copies = readdirSync(folder).filter((f) => f.endsWith('.db'));
+    expect(copies).toHaveLength(1);
+    const recorded = w.app.core.need().ledger.db.prepare("SELECT file FROM backup_event WHERE kind = 'backup'").all();
+    expect(recorded).toEqual([{ file: copies[0] }]);
+    const report = await verifyFile(join(folder, copies[0]!), { skewMs: 5 * 60_000, anchor: null });
+    expect(report.findings).toEqual([]);
+    // Not due again for 24 hours.
+    expect(w.app.core.runScheduledBackup()).toBeNull();
   });
 });

@@ -37,7 +37,7 @@ import { registerInstrumentCommands } from './commands/instruments';
 import { registerDrillCommand } from './commands/drill';
 import { registerExportCommand } from './commands/export';
 import { registerServeCommand } from './commands/serve';
-import { remoteUserAction, remoteUserAdd, remoteUserList } from './commands/remote-commands';
+import { remoteUserAction, remoteUserAdd, remoteUserList, remoteVerify } from './commands/remote-commands';
 import { isRemote, remoteKey, siteTarget, type RemoteGlobal } from './remote';
 import { SiteClient, SiteError } from '../remote/site-client';
 import { createHostKey, hostKeyExists, loadHostKey, passphraseProtector } from '../ledger/keys';
@@ -76,6 +76,8 @@ export const REMOTE_COMMANDS: ReadonlySet<string> = new Set([
   'user reset-password',
   'host enrol',
   'import',
+  'trace',
+  'verify',
 ]);
 
 export function buildProgram(): Command {
@@ -487,7 +489,10 @@ export function buildProgram(): Command {
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
-    .action(async (o: { anchor?: string | false; witness: string[] }) => {
+    .option('--user <id>', 'the verifying user, when --server is given (qa_manager, inspector or administrator)')
+    .option('--password-file <file>', "the user's password file (first line), when --server is given")
+    .action(async (o: { anchor?: string | false; witness: string[]; user?: string; passwordFile?: string }) => {
+      if (isRemote(g())) return remoteVerify(g(), o);
       const file = dbPath(g());
       if (!existsSync(file)) throw new AppErrorException(appError('database_missing', { file }));
       const witnesses = o.witness.map((w) => {

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { ImportReportView, UserView } from '../../../shared/contract';
+import type { ImportReportView, TraceView, UserView } from '../../../shared/contract';
+import type { z } from 'zod';
+import type { verificationRunSchema } from '../../../shared/contract/channels/ledger';
+import { traceViewToJson } from '../../trace';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
 import type { SiteClient } from '../../remote/site-client';
 import { Exit, out, readFirstLine } from '../common';
@@ -12,6 +15,8 @@ import { need, withRemoteUser, type RemoteGlobal } from '../remote';
  * `--user/--password-file`. Writes carry a request id (SiteClient) and are sent again with the
  * same id when the reply is lost: a retried command writes nothing twice.
  */
+
+type VerificationRun = z.infer<typeof verificationRunSchema>;
 
 /** `user add` through the server: the administrator's password signs the new account (`enrolled`). */
 export async function remoteUserAdd(
@@ -163,4 +168,76 @@ function humanImport(r: ImportReportView): string {
     `NOT IMPORTED: ${r.errors.length} error(s); nothing was written.`,
     ...r.errors.map((e) => `  ${e.file}${e.row ? ` row ${e.row}` : ''}${e.column ? ` ${e.column}` : ''}: ${e.message}`),
   ].join('\n');
+}
+
+/** `trace --lot CODE` through the server (a read: the user of --user/--password-file needs lots.read). */
+export async function remoteTrace(
+  g: RemoteGlobal,
+  o: { user?: string; passwordFile?: string; lot: string },
+): Promise<void> {
+  if (!o.user || !o.passwordFile)
+    throw new AppErrorException(
+      appError('invalid_input', { field: '--user/--password-file' }, 'errors.cli_admin_required'),
+    );
+  await withRemoteUser(g, o.user, o.passwordFile, async (c) => {
+    const r = await c.call('trace.run', { code: o.lot });
+    if (!r.ok && r.error.code === 'not_found') {
+      if (g.json) process.stdout.write(`${JSON.stringify({ error: 'lot_not_found', lot: o.lot }, null, 2)}\n`);
+      else process.stderr.write(`lotseal: no lot with code ${JSON.stringify(o.lot)} on ${g.server}\n`);
+      throw new Exit(1);
+    }
+    const v = need<TraceView>(r);
+    if (g.json) process.stdout.write(`${traceViewToJson(v)}\n`);
+    else
+      process.stdout.write(
+        [
+          `Lot ${v.root.lot}  ${v.root.kind}  ${v.root.item_code}  ${v.root.quantity} ${v.root.unit}`,
+          `Made from (backward): ${v.backward.length} lot(s)`,
+          ...v.backward.map((l) => `${'  '.repeat(l.depth)}${l.lot} ${l.kind} ${l.item_code}`),
+          `Made into (forward): ${v.forward.length} lot(s)`,
+          ...v.forward.map((l) => `${'  '.repeat(l.depth)}${l.lot} ${l.kind} ${l.item_code}`),
+          `Shipments: ${v.shipments.length}; customers: ${v.customers.map((x) => x.customer).join(', ') || '—'}`,
+          `Mass balance (${v.mass_balance.unit}): accounted ${v.mass_balance.accounted} of ${v.mass_balance.received_or_produced} (${v.mass_balance.accounted_pct} %)`,
+        ].join('\n') + '\n',
+      );
+  });
+}
+
+/**
+ * `verify` through the server: a full verification on the server's database (a job there, its
+ * run recorded as from the desktop's screen), then its report. Exit 1 when it found problems.
+ */
+export async function remoteVerify(g: RemoteGlobal, o: { user?: string; passwordFile?: string }): Promise<void> {
+  if (!o.user || !o.passwordFile)
+    throw new AppErrorException(
+      appError('invalid_input', { field: '--user/--password-file' }, 'errors.cli_admin_required'),
+    );
+  await withRemoteUser(g, o.user, o.passwordFile, async (c) => {
+    const started = Date.now();
+    const { jobId } = need<{ jobId: string }>(await c.call('ledger.verify', {}));
+    const done = await jobFinished(c, jobId);
+    if (done.error) throw new AppErrorException(appError('internal', { message: done.error }));
+    const run = need<VerificationRun | null>(await c.call('ledger.lastRun', {}));
+    if (!run) throw new AppErrorException(appError('internal', { message: 'no verification run' }));
+    const report = {
+      ok: run.findings.length === 0,
+      entries: run.entries,
+      verified_through: run.verifiedThrough,
+      elapsed_ms: Date.now() - started,
+      findings: run.findings,
+      run: run.id,
+      server: g.server,
+    };
+    out(
+      g,
+      report,
+      [
+        report.ok
+          ? `OK: ${report.entries} entries verified through #${report.verified_through} on ${g.server}`
+          : `PROBLEMS FOUND (${report.findings.length}) on ${g.server}:`,
+        ...run.findings.map((f) => `  ${f.kind}${f.seq !== null ? ` at #${f.seq}` : ''}: ${f.detail}`),
+      ].join('\n'),
+    );
+    if (!report.ok) throw new Exit(1);
+  });
 }
