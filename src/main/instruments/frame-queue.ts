@@ -179,7 +179,24 @@ export class FrameQueue {
 
   /** Signs a capture's facts with the host key and queues it durably (fsync) before anything is sent. */
   enqueue(facts: FrameFacts): SignedFrame {
-    const body: FrameBody = { v: FRAME_FORMAT, key: this.signer.id, host: this.host, seq: this.nextSeq, ...facts };
+    const body: FrameBody = {
+      instrumentId: facts.instrumentId,
+      port: facts.port,
+      driver: facts.driver,
+      capturedAt: facts.capturedAt,
+      clock: facts.clock,
+      tz: facts.tz,
+      by: facts.by,
+      purpose: facts.purpose,
+      resultId: facts.resultId,
+      sampleCode: facts.sampleCode,
+      replicateIndex: facts.replicateIndex,
+      raw: facts.raw,
+      v: FRAME_FORMAT,
+      key: this.signer.id,
+      host: this.host,
+      seq: this.nextSeq,
+    };
     const signature = this.signer.sign(Buffer.from(frameMessage(body), 'utf8')).toString('base64');
     const frame: SignedFrame = { body, signature };
     const queuedAt = this.clock();

@@ -111,7 +111,7 @@ export class FrameReceiver {
       at,
     );
     if (problem)
-      fail('forbidden', { key: b.key, seq: b.seq, host: b.host, reason: problem }, `errors.frame_${problem}`);
+      fail('key_error', { key: b.key, seq: b.seq, host: b.host, reason: problem }, `errors.frame_${problem}`);
     if (b.capturedAt > at + FRAME_CLOCK_AHEAD_MS)
       fail(
         'invalid_input',
