@@ -3,7 +3,7 @@ import { fail } from '../../shared/contract/errors';
 import type { InstrumentView } from '../../shared/contract/channels/instruments';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { ConnectionManager, readOutcome } from '../instruments';
-import { instrumentFailure, listPorts, type PortInfo, type Target } from '../instruments/connections';
+import { InstrumentError, instrumentFailure, listPorts, type Frame, type PortInfo, type Target } from '../instruments/connections';
 import { driverFor } from '../instruments/drivers';
 
 /** How the bench's serial connections reach the renderers (instruments.status / reading / traffic). */
@@ -18,8 +18,8 @@ export type BenchEmit = <E extends EventName>(name: E, payload: EventPayload<E>)
  */
 export class BenchStation {
   readonly connections: ConnectionManager;
-  /** The codes of instruments this bench has connected (for messages about them). */
-  private readonly codes = new Map<string, string>();
+  /** The definitions (from the server) of the instruments this bench has connected. */
+  private readonly views = new Map<string, InstrumentView>();
 
   constructor(emit: BenchEmit, lister: () => Promise<{ ports: PortInfo[]; error: string | null }> = listPorts) {
     const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -81,7 +81,7 @@ export class BenchStation {
 
   async connect(v: InstrumentView): Promise<InstrumentView> {
     if (!v.active) fail('conflict', { code: v.code }, 'errors.instrument_inactive');
-    this.codes.set(v.id, v.code);
+    this.views.set(v.id, v);
     try {
       await this.connections.connect(this.target(v));
     } catch (e) {
@@ -110,7 +110,7 @@ export class BenchStation {
                 : null;
       return { ok: p.kind !== 'error', answer, raw: Buffer.from(f.bytes).toString('base64') };
     } catch (e) {
-      return instrumentFailure(e, this.codes.get(id) ?? id);
+      return instrumentFailure(e, this.views.get(id)?.code ?? id);
     }
   }
 
@@ -118,9 +118,33 @@ export class BenchStation {
     try {
       await this.connections.send(id, text);
     } catch (e) {
-      instrumentFailure(e, this.codes.get(id) ?? id);
+      instrumentFailure(e, this.views.get(id)?.code ?? id);
     }
     return { ok: true as const };
+  }
+
+  /** The definition this bench connected with (a capture needs no server to know its instrument). */
+  connected(id: string): InstrumentView | null {
+    return this.views.get(id) ?? null;
+  }
+
+  /**
+   * The frame half of a capture (D-099): the reading the instrument printed (`readingId`) or a
+   * reading asked for now; a timeout is an outcome (nothing to sign), a port failure an error.
+   */
+  async frameFor(id: string, readingId?: string): Promise<{ frame: Frame | null; error?: 'timeout' }> {
+    const code = this.views.get(id)?.code ?? id;
+    if (readingId) {
+      const f = this.connections.recentReading(id, readingId);
+      if (!f) fail('conflict', { instrument: code }, 'errors.instrument_reading_gone');
+      return { frame: f };
+    }
+    try {
+      return { frame: await this.connections.readOnce(id) };
+    } catch (e) {
+      if (e instanceof InstrumentError && e.code === 'timeout') return { frame: null, error: 'timeout' };
+      return instrumentFailure(e, code);
+    }
   }
 
   close(): Promise<void> {
