@@ -3,7 +3,14 @@ import { fail } from '../../shared/contract/errors';
 import type { InstrumentView } from '../../shared/contract/channels/instruments';
 import type { EventName, EventPayload } from '../../shared/contract';
 import { ConnectionManager, readOutcome } from '../instruments';
-import { InstrumentError, instrumentFailure, listPorts, type Frame, type PortInfo, type Target } from '../instruments/connections';
+import {
+  InstrumentError,
+  instrumentFailure,
+  listPorts,
+  type Frame,
+  type PortInfo,
+  type Target,
+} from '../instruments/connections';
 import { driverFor } from '../instruments/drivers';
 
 /** How the bench's serial connections reach the renderers (instruments.status / reading / traffic). */

@@ -35,6 +35,8 @@ import type { DocumentViewer } from '../documents/viewer';
 import type { HostKind } from '../ledger/keys';
 import { workstationHandlers } from '../workstation/handlers';
 import { BenchStation } from './bench-station';
+import { channelSender, readOutcome, type FrameQueue } from '../instruments';
+import { b64 } from '../instruments/views';
 import { hostOf, type SiteLink, type SiteLinkFactory, type SiteLinkState, type SiteServerConfig } from './site-link';
 
 export interface RemoteDispatcherOptions {
@@ -48,6 +50,12 @@ export interface RemoteDispatcherOptions {
   viewer?: DocumentViewer | null;
   /** Serial ports for the bench (tests pass pseudo-terminals' lister). */
   bench?: BenchStation;
+  /**
+   * The bench's store-and-forward queue of signed frames (branch bench, D-096): captures are
+   * signed with the host key and queued here before anything is sent; they are written back
+   * in order through this link when the server answers again.
+   */
+  frames: { queue: FrameQueue; clockSource(): string; timeZone: string };
   clock?: () => number;
 }
 
@@ -101,8 +109,6 @@ export class RemoteDispatcher {
   private readonly local: Dispatcher;
   private readonly locales = new Map<string, Locale>();
   private readonly clock: () => number;
-  /** Signed bench frames waiting for the server (the bench queue, when wired). */
-  queued: () => number = () => 0;
 
   constructor(private readonly opts: RemoteDispatcherOptions) {
     this.server = { url: opts.server.url, fingerprint: normalFingerprint(opts.server.fingerprint) };
@@ -158,6 +164,11 @@ export class RemoteDispatcher {
   close(): Promise<void> {
     for (const id of [...this.entries.keys()]) this.end(id);
     return this.bench.close();
+  }
+
+  /** Signed bench frames waiting for the server. */
+  queued(): number {
+    return this.opts.frames.queue.pending().length;
   }
 
   /** What connection.status answers for a connection (and connection.changed carries). */
@@ -234,7 +245,11 @@ export class RemoteDispatcher {
     const r = await e.link.call(channel, input, def.writes ? { locale, requestId: randomUUID() } : { locale });
     if (channel === 'auth.session') {
       if (r.ok) this.remember(e, r.data as SessionView | null);
-    } else if (channel.startsWith('auth.')) await this.refreshSession(e);
+    } else if (channel.startsWith('auth.')) {
+      await this.refreshSession(e);
+      // Someone who may enter results signed in: frames waiting here can go now.
+      if (this.queued() > 0) void this.writeBack().catch(() => undefined);
+    }
     if (r.ok && channel === 'instruments.list') {
       return { ok: true, data: (r.data as InstrumentView[]).map((v) => this.bench.overlay(v)) };
     }
@@ -338,8 +353,91 @@ export class RemoteDispatcher {
         }
         await this.refreshSession(e);
         if (had && !e.session) this.emitTo(e.conn.id, 'session.changed', { reason: 'signed_out' });
+        await this.writeBack();
       })().catch(() => undefined);
     }
+  }
+
+  // --- the bench's signed frames ----------------------------------------------------------
+
+  /** The sender of queued frames: `instruments.submitFrame` in the session of a connection that may enter results. */
+  private senderFor(conn: Connection) {
+    return channelSender((input) => this.forward(conn, 'instruments.submitFrame', input) as never);
+  }
+
+  /**
+   * Writes the queued frames back, in order, through a connection whose person may enter
+   * results (the record keeps who captured and who delivered). Nobody signed in: they wait.
+   */
+  async writeBack(): Promise<void> {
+    const f = this.opts.frames;
+    if (f.queue.pending().length === 0) return;
+    const e = [...this.entries.values()].find(
+      (x) => x.session && !x.session.locked && x.session.permissions.has('results.enter'),
+    );
+    if (!e || e.link.state().state !== 'connected') return;
+    const report = await f.queue.flush(this.senderFor(e.conn));
+    if (report.delivered.length || report.refused.length) this.announce();
+  }
+
+  /**
+   * A capture at this bench (D-099, D-096): the reading comes from this bench's port, is signed
+   * with the host key and queued durably, then sent to the server, which re-parses the bytes
+   * and stores value and bytes. While the server cannot be reached the signed frame waits
+   * here (the answer says so) and is written back in order when it returns.
+   */
+  private async capture(
+    conn: Connection,
+    userId: string,
+    i: {
+      instrumentId: string;
+      resultId?: string | undefined;
+      sampleCode?: string | undefined;
+      replicateIndex: number;
+      readingId?: string | undefined;
+    },
+  ): Promise<ChannelOutput<'instruments.capture'>> {
+    const f = this.opts.frames;
+    const v = this.bench.connected(i.instrumentId);
+    if (!v) fail('conflict', { instrument: i.instrumentId }, 'errors.instrument_not_connected');
+    const { frame, error } = await this.bench.frameFor(v.id, i.readingId);
+    const none = { capture: null, captures: [], unused: [], changed: [] };
+    if (!frame) return { outcome: readOutcome(null, conn.locale, error), ...none };
+    const signed = f.queue.enqueue({
+      instrumentId: v.id,
+      port: this.bench.connections.state(v.id).port,
+      driver: v.driver,
+      capturedAt: frame.receivedAt ?? this.clock(),
+      clock: f.clockSource(),
+      tz: f.timeZone,
+      by: userId,
+      purpose: 'result',
+      resultId: i.resultId ?? null,
+      sampleCode: i.resultId ? null : (i.sampleCode ?? null),
+      replicateIndex: i.replicateIndex,
+      raw: b64(frame.raw),
+    });
+    const seq = signed.body.seq;
+    if (this.entries.get(conn.id)?.link.state().state === 'connected') await f.queue.flush(this.senderFor(conn));
+    const answer = f.queue.answerFor(seq);
+    this.announce();
+    if (!answer) {
+      return {
+        outcome: readOutcome(frame, conn.locale),
+        ...none,
+        queued: { seq, since: new Date(f.queue.linkDownSince ?? this.clock()).toISOString() },
+      };
+    }
+    if (answer.kind === 'refused') throw new AppErrorException(answer.error);
+    if (answer.kind === 'unreachable') throw new Error('unreachable answers are never recorded');
+    const got = answer.receipt as ChannelOutput<'instruments.submitFrame'>;
+    return {
+      outcome: got.outcome,
+      capture: got.captures[0] ?? null,
+      captures: got.captures,
+      unused: got.unused,
+      changed: got.changed,
+    };
   }
 
   // --- the workstation's own channels ------------------------------------------------------
@@ -361,6 +459,13 @@ export class RemoteDispatcher {
       },
       'instruments.command': ({ id, command }) => bench.command(id, command),
       'instruments.terminal.send': ({ id, text }) => bench.send(id, text),
+      'instruments.capture': (i, ctx) => {
+        if (!ctx.session) fail('not_signed_in');
+        return this.capture(ctx.connection, ctx.session.userId, i);
+      },
+      // A daily-check reading is not a signed frame yet (bench: purpose `result` only): it
+      // needs the record's half of a check, which only a workstation with its own database has.
+      'instruments.read': () => fail('conflict', {}, 'errors.site_check_reading'),
       'documents.open': async ({ ref, action }, ctx) => {
         const viewer = this.opts.viewer ?? null;
         if (!viewer || ref.kind !== 'document') fail('conflict', { action }, 'errors.viewer_unavailable');

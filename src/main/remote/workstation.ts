@@ -9,6 +9,7 @@ import type { DispatcherLog } from '../dispatcher/dispatcher';
 import type { DocumentViewer } from '../documents/viewer';
 import { loadOrCreateHostKey, type HostKey, type KeyProtector } from '../ledger/keys';
 import type { BenchStation } from './bench-station';
+import { detectClockSource, FrameQueue } from '../instruments';
 import { RemoteDispatcher } from './remote-dispatcher';
 import type { SiteServerConfig } from './site-link';
 import { SiteLinks } from './site-links';
@@ -82,6 +83,8 @@ export class SiteWorkstation {
   readonly links: SiteLinks;
   readonly dispatcher: RemoteDispatcher;
   readonly log: SiteWorkstationOptions['log'];
+  readonly frames: FrameQueue;
+  private clockSource = 'unknown';
 
   constructor(o: SiteWorkstationOptions) {
     const clock = o.clock ?? Date.now;
@@ -98,12 +101,23 @@ export class SiteWorkstation {
       clock,
       (m) => o.log.info(m),
     );
+    // The bench's signed frames wait here, beside the key, never in a record (D-096).
+    this.frames = FrameQueue.open(join(o.dataDir, 'frame-queue.jsonl'), {
+      signer: this.key,
+      host: `${this.key.hostKind}@${this.key.host}`,
+      clock,
+    });
+    detectClockSource()
+      .then((c) => (this.clockSource = c))
+      .catch(() => undefined);
+    const timeZone = o.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
     this.dispatcher = new RemoteDispatcher({
       server: o.server,
       openLink: this.links.open,
       workstation: { dataDir: o.dataDir, hostKind: o.hostKind, fingerprint: this.key.fingerprint },
       log: o.log,
       viewer: o.viewer ?? null,
+      frames: { queue: this.frames, clockSource: () => this.clockSource, timeZone },
       clock,
       ...(o.bench ? { bench: o.bench } : {}),
     });
@@ -117,5 +131,6 @@ export class SiteWorkstation {
   async close(): Promise<void> {
     await this.dispatcher.close();
     await this.links.close();
+    this.frames.close();
   }
 }

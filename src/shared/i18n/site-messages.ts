@@ -8,6 +8,8 @@ export const siteMessagesEn = {
     site_unreachable:
       'The site server {{host}} cannot be reached: nothing was saved. What you entered stays on screen; try again when the server is back.',
     site_unreachable_read: 'The site server {{host}} cannot be reached: this could not be loaded.',
+    site_check_reading:
+      'A reading for a daily check is not taken at a workstation of a site server in this version: enter the check’s values by hand, or take the check at a workstation with its own database.',
     site_settings:
       'The site settings {{file}} cannot be used ({{reason}}). Expected {"server": "wss://HOST:PORT", "fingerprint": "<64 hex digits>"}; remove the file to work on this workstation’s own database.',
     already_applied:
@@ -48,6 +50,8 @@ export const siteMessagesEn = {
     doesNotWork:
       'Does not work until the server answers: saving, submitting, reviewing, signing, printing and loading other records. Buttons that would save are switched off; what you have typed stays in the form.',
     queued: '{{count}} signed reading(s) waiting at this workstation for the server.',
+    captureQueued:
+      'Reading {{value}} {{unit}} for replicate {{n}} is signed and waits at this workstation: it is written into the result when the server is back.',
     backTitle: 'Connected to the site server again',
     back: 'Saving and signing work again; the screens have been refreshed.',
     reason: {
@@ -84,6 +88,8 @@ export const siteMessagesZh: typeof siteMessagesEn = {
   errors: {
     site_unreachable: '无法连接站点服务器 {{host}}，未保存任何内容。已填写的内容仍在屏幕上，服务器恢复后请重试。',
     site_unreachable_read: '无法连接站点服务器 {{host}}，无法加载此内容。',
+    site_check_reading:
+      '此版本中，站点服务器的工作站不能为日常核查采集读数：请手工录入核查数值，或在使用本机数据库的工作站上进行核查。',
     site_settings:
       '站点设置文件 {{file}} 无法使用（{{reason}}）。应为 {"server": "wss://主机:端口", "fingerprint": "<64 位十六进制>"}；删除该文件即使用本机自己的数据库。',
     already_applied: '此操作已在服务器上保存（请求 {{requestId}}，审计条目 #{{seq}}），未重复保存。请刷新查看。',
@@ -118,6 +124,7 @@ export const siteMessagesZh: typeof siteMessagesEn = {
     doesNotWork:
       '服务器恢复前不可用：保存、提交、复核、电子签名、打印及打开其他记录。保存类按钮已停用；已填写的内容保留在表单中。',
     queued: '本机有 {{count}} 个已签名读数等待写回服务器。',
+    captureQueued: '第 {{n}} 次平行的读数 {{value}} {{unit}} 已签名并暂存在本工作站，服务器恢复后写入结果。',
     backTitle: '已重新连接站点服务器',
     back: '保存和签名已恢复，页面数据已刷新。',
     reason: {

@@ -100,6 +100,20 @@ export function CaptureButton({
       ...(readingId ? { readingId } : {}),
     })
       .then((out) => {
+        if (out.queued && out.outcome.ok) {
+          // A site workstation whose server is away: the reading is signed and waits at this bench (D-096).
+          setOffer(null);
+          setOpened(false);
+          notifications.show({
+            color: 'orange',
+            message: t('siteLink.captureQueued', {
+              value: out.outcome.value,
+              unit: out.outcome.unit,
+              n: replicateIndex + 1,
+            }),
+          });
+          return;
+        }
         if (!out.outcome.ok || !out.capture) {
           setRefusal(out.outcome.message ?? refusalText(out.outcome));
           return;
@@ -203,6 +217,7 @@ export function CaptureButton({
                 {offer.outcome.ok ? (
                   <Button
                     loading={busy}
+                    disabled={false}
                     onClick={() => capture(offer.instrumentId, offer.readingId)}
                     data-testid="capture-use-reading"
                   >
