@@ -52,9 +52,12 @@ export interface HarnessInfo {
   process: ChildProcess;
 }
 
-/** Starts `bin/harness.cjs` on a free port with its own data folder and waits for its URL line. */
-async function startHarness(dataDir: string): Promise<HarnessInfo> {
-  const child = spawn(process.execPath, ['bin/harness.cjs', '--port', '0', '--data-dir', dataDir], {
+/**
+ * Starts `bin/harness.cjs` on a free port with its own data folder and waits for its URL line.
+ * `extraArgs`: e.g. `--server URL --server-fingerprint HEX` for a workstation of a site server.
+ */
+export async function startHarness(dataDir: string, extraArgs: readonly string[] = []): Promise<HarnessInfo> {
+  const child = spawn(process.execPath, ['bin/harness.cjs', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
     cwd: root,
     // Test-only scrypt cost for the journeys' accounts and signatures (D-066).
     env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: 'test-passphrase-123', LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' },
@@ -127,7 +130,7 @@ function treeCpuOf(root: number): number | null {
   return total;
 }
 
-async function stopHarness(child: ChildProcess): Promise<void> {
+export async function stopHarness(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   child.kill('SIGTERM');

@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Center, Loader, Stack, Text } from '@mantine/core';
+import { Box, Button, Center, Group, Loader, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { bridgeUnavailable } from '../core/api/bridge';
 import { ApiError, setSessionLostHandler } from '../core/api/client';
@@ -14,6 +14,9 @@ import { ChangePasswordScreen } from '../features/identity/change-password-scree
 import { KeyScreen } from '../features/workstation/key-screen';
 import { SessionContext, sessionKey, useSessionQuery } from '../core/session';
 import { Shell } from './shell';
+import { SiteBanner } from './site-banner';
+import { SiteBadge } from '../ui/site-badge';
+import { useSiteLink } from '../core/site-link';
 
 type Screen = 'setup' | 'signin' | 'locked' | 'change-password' | 'app' | 'key' | 'startup-problem';
 
@@ -29,8 +32,23 @@ function Frame({
 }) {
   return (
     <div data-app-state={state} data-screen={screen}>
+      {screen !== 'app' ? <SiteStrip /> : null}
       {children}
     </div>
+  );
+}
+
+/** Before the shell (sign-in, lock…): which server this is, and its absence, are said here too (D-101). */
+function SiteStrip() {
+  const site = useSiteLink();
+  if (site.mode !== 'site') return null;
+  return (
+    <Box pos="fixed" top={0} left={0} right={0} p="sm" style={{ zIndex: 10 }}>
+      <Group justify="flex-end">
+        <SiteBadge view={site} />
+      </Group>
+      <SiteBanner view={site} />
+    </Box>
   );
 }
 
