@@ -96,7 +96,7 @@ test('two workstations on one site server: a submitted result reaches the review
     await plant.signIn(ContractClient.host(officeWs.url), REVIEWER).then((r) => r.close());
     const productId = await plant.product(qa, PRODUCTS.if1);
     await plant.approveSpec(qa, { subjectId: productId, code: 'SPEC-IF1', doc: IF1_RELEASE_SPEC });
-    const lot = (await plant.makeLot(prod, { line: 'L1', itemCode: 'IF-1', quantity: '1000' })).code;
+    const lot = (await plant.makeLot(prod, { line: 'L1', itemCode: 'IF-1' })).code;
     const sample = (await plant.releaseSample(tech, lot, FILLER_SAMPLE)).code;
     for (const m of [qa, prod, tech]) m.close();
 
