@@ -22,6 +22,9 @@
  * - evidence: the standalone Python verifier (per phase, entries/s, Ed25519 verifications/s),
  *   `export --evidence` and the streamed audit CSV on the plant dataset (--data DIR, else
  *   generated at scale 0.1) (bench/evidence.ts).
+ * - site: calls/s and p50/p95 latency with 1, 5 and 30 concurrent workstations of a `lotseal serve`
+ *   on loopback for the lot page, a result entry and a sample registration, and the same calls
+ *   embedded for the ratio (bench/site.ts; needs the Node build).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -35,6 +38,7 @@ import { runDrillsBench } from './drills';
 import { runInstrumentsBench } from './instruments';
 import { runTrustBench } from './trust';
 import { runEvidenceBench } from './evidence';
+import { runSiteBench } from './site';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -45,12 +49,20 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const sizes = (arg('sizes') ?? '1000000').split(',').map(Number);
-  const only = new Set((arg('only') ?? 'ledger,trace,import,testing,instruments,disposition,drills,trust,evidence').split(','));
+  const only = new Set(
+    (arg('only') ?? 'ledger,trace,import,testing,instruments,disposition,drills,trust,evidence,site').split(','),
+  );
   const data = arg('data');
   const started = new Date();
   const result: Record<string, unknown> = {
     date: started.toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      memory_gb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: process.platform,
+    },
   };
   if (only.has('ledger')) result['ledger'] = await runLedgerBench({ sizes });
   let plantDb: string | null = null;
@@ -97,6 +109,7 @@ async function main(): Promise<void> {
     });
   }
   if (only.has('evidence')) result['evidence'] = await runEvidenceBench(data ? { data } : {});
+  if (only.has('site')) result['site'] = await runSiteBench({ onProgress: (m) => process.stderr.write(`${m}\n`) });
   const json = JSON.stringify(result, null, 2);
   process.stdout.write(`${json}\n`);
   const dir = join(__dirname, '..', 'bench-results');
