@@ -68,11 +68,19 @@ interface Worker {
   protein: string;
 }
 
+/** Lots for the registrations: one per call, so every registration plans the lot's tests as a first sample does. */
+async function lotsFor(prod: plant.Member, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let k = 0; k < n; k++) out.push((await plant.makeLot(prod, { line: 'L1', itemCode: 'IF-1' })).code);
+  return out;
+}
+
 async function prepare(
   host: PlantHost,
   admin: plant.Member,
   clients: number,
-): Promise<{ lot: string; workers: Worker[] }> {
+  registrations: number,
+): Promise<{ lot: string; workers: Worker[]; fresh: string[] }> {
   await plant.enrol(admin, Object.values(PEOPLE));
   const qa = await plant.signIn(host, PEOPLE.qa);
   const prod = await plant.signIn(host, PEOPLE.prod);
@@ -81,29 +89,39 @@ async function prepare(
   const lot = (await plant.makeLot(prod, { line: 'L1', itemCode: 'IF-1' })).code;
   const first = await plant.signIn(host, PEOPLE.tech);
   const workers: Worker[] = [];
+  // Each workstation enters into its own sample (its own lot): concurrent entries never touch one record.
+  const own = await lotsFor(prod, clients);
   for (let k = 0; k < clients; k++) {
     const member = k === 0 ? first : await plant.signInAgain(host, PEOPLE.tech);
-    const sample = (await plant.releaseSample(member, lot, FILLER_SAMPLE)).code;
+    const sample = (await plant.releaseSample(member, own[k]!, FILLER_SAMPLE)).code;
     const ids = await plant.resultIds(member, sample);
-    workers.push({ member, sample, protein: ids['protein']! });
+    if (!ids['protein']) throw new Error(`sample ${sample} has no protein result`);
+    workers.push({ member, sample, protein: ids['protein'] });
   }
-  return { lot, workers };
+  return { lot, workers, fresh: await lotsFor(prod, registrations) };
 }
 
-async function runOp(op: Op, lot: string, workers: Worker[], clients: number): Promise<Figures> {
-  const per = Math.max(MIN_PER_CLIENT, Math.ceil(TOTAL / clients));
+function perClient(clients: number): number {
+  return Math.max(MIN_PER_CLIENT, Math.ceil(TOTAL / clients));
+}
+
+async function runOp(op: Op, lot: string, workers: Worker[], clients: number, fresh: string[]): Promise<Figures> {
+  const per = perClient(clients);
   const latencies: number[] = [];
   const one = async (w: Worker, n: number): Promise<void> => {
     const t0 = performance.now();
     if (op === 'read') await w.member.call('lots.get', { code: lot });
     else if (op === 'entry')
       await w.member.call('results.enter', { id: w.protein, replicates: [n % 2 ? '11.81' : '11.80'] });
-    else
+    else {
+      const lotCode = fresh.pop();
+      if (!lotCode) throw new Error('no lot left for a registration');
       await w.member.call('samples.register', {
         ...FILLER_SAMPLE,
         kind: 'finished_release',
-        lotCode: lot,
+        lotCode,
       } as ChannelInput<'samples.register'>);
+    }
     latencies.push(performance.now() - t0);
   };
   const started = performance.now();
@@ -182,13 +200,14 @@ async function siteFigures(progress: (m: string) => void): Promise<Record<Op, Fi
     await adminLink.call('auth.signIn', { userId: ADMIN.userId, password: ADMIN.password });
     const admin = plant.memberOf(adminLink, ADMIN, ADMIN.password);
     progress('site: seeding 30 workstations');
-    const { lot, workers } = await prepare(host, admin, Math.max(...CONCURRENCY));
+    const registrations = CONCURRENCY.reduce((a, c) => a + c * perClient(c), 0);
+    const { lot, workers, fresh } = await prepare(host, admin, Math.max(...CONCURRENCY), registrations);
     const out = {} as Record<Op, Figures[]>;
     for (const op of OPS) {
       out[op] = [];
       for (const c of CONCURRENCY) {
         progress(`site: ${op} × ${c} clients`);
-        out[op].push(await runOp(op, lot, workers, c));
+        out[op].push(await runOp(op, lot, workers, c, fresh));
       }
     }
     return out;
@@ -212,9 +231,9 @@ async function embeddedFigures(progress: (m: string) => void): Promise<Record<Op
     const host = inProcessHost(core.dispatcher);
     const admin = await plant.firstRun(host, ADMIN);
     progress('embedded: seeding');
-    const { lot, workers } = await prepare(host, admin, 1);
+    const { lot, workers, fresh } = await prepare(host, admin, 1, perClient(1));
     const out = {} as Record<Op, Figures>;
-    for (const op of OPS) out[op] = await runOp(op, lot, workers, 1);
+    for (const op of OPS) out[op] = await runOp(op, lot, workers, 1, fresh);
     return out;
   } finally {
     core.close();
