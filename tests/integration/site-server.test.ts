@@ -8,6 +8,8 @@ import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
+import { WebSocket } from 'ws';
+import { authMessage, PROTOCOL_VERSION } from '../../src/shared/site/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hostKeyFromPkcs8, type HostKey, type HostKind } from '../../src/main/ledger/keys';
 import { E } from '../../src/main/ledger/entities';
@@ -328,5 +330,97 @@ describe('site server on loopback', () => {
     expect(report.findings).toEqual([]);
     // Not due again for 24 hours.
     expect(w.app.core.runScheduledBackup()).toBeNull();
+  });
+
+  it('a raw socket: garbage or a call before authentication closes it (4000) and writes nothing; after authentication a write without a request id is refused', async () => {
+    const w = await world();
+    await w.app.userWith(['qa_manager'], 'qa.raw');
+    const key = hostKey('RAW-1');
+    await enrol(w, key);
+    const before = w.dbBytes();
+    const open = (): Promise<WebSocket> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`${w.server.url}/site`, { rejectUnauthorized: false });
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+    const closed = (ws: WebSocket): Promise<[number, string]> =>
+      new Promise((r) => ws.once('close', (c, why) => r([c, why.toString()])));
+    const next = (ws: WebSocket): Promise<Record<string, unknown>> =>
+      new Promise((r) => ws.once('message', (d) => r(JSON.parse(d.toString()) as Record<string, unknown>)));
+
+    const a = await open();
+    const aClosed = closed(a);
+    a.send('not json at all');
+    expect(await aClosed).toEqual([4000, 'protocol']);
+
+    const b = await open();
+    const bClosed = closed(b);
+    b.send(
+      JSON.stringify({
+        t: 'call',
+        id: 1,
+        channel: 'catalog.suppliers.save',
+        input: supplier('SUP-RAW'),
+        requestId: randomUUID(),
+      }),
+    );
+    expect(await bClosed).toEqual([4000, 'protocol']);
+    expect(w.dbBytes()).toBe(before);
+
+    const c = await open();
+    const hello = {
+      t: 'hello',
+      v: PROTOCOL_VERSION,
+      host: key.host,
+      kind: key.hostKind,
+      publicKey: key.publicKey,
+      fingerprint: key.fingerprint,
+      tz: 'Asia/Shanghai',
+      version: 'test',
+    };
+    let reply = next(c);
+    c.send(JSON.stringify(hello));
+    const challenge = await reply;
+    expect(challenge['t']).toBe('challenge');
+    reply = next(c);
+    const message = authMessage({
+      nonce: String(challenge['nonce']),
+      serverFingerprint: w.server.fingerprint,
+      keyId: key.id,
+      purpose: 'auth',
+    });
+    c.send(JSON.stringify({ t: 'auth', signature: key.sign(Buffer.from(message)).toString('base64') }));
+    expect((await reply)['t']).toBe('welcome');
+    reply = next(c);
+    c.send(
+      JSON.stringify({
+        t: 'call',
+        id: 7,
+        channel: 'auth.signIn',
+        input: { userId: 'qa.raw', password: USER_PASSWORD },
+      }),
+    );
+    expect(await reply).toMatchObject({ t: 'result', id: 7, result: { ok: true } });
+    const head = w.app.core.need().ledger.head().seq;
+    reply = next(c);
+    c.send(JSON.stringify({ t: 'call', id: 8, channel: 'catalog.suppliers.save', input: supplier('SUP-RAW') }));
+    expect(await reply).toMatchObject({
+      t: 'result',
+      id: 8,
+      result: { ok: false, error: { messageKey: 'errors.request_id_required' } },
+    });
+    // A bench-local channel is the workstation's own.
+    reply = next(c);
+    c.send(JSON.stringify({ t: 'call', id: 9, channel: 'instruments.ports', input: {} }));
+    expect(await reply).toMatchObject({
+      t: 'result',
+      id: 9,
+      result: { ok: false, error: { messageKey: 'errors.bench_local_channel' } },
+    });
+    expect(w.app.core.need().ledger.head().seq).toBe(head);
+    const cClosed = closed(c);
+    c.close(1000);
+    await cClosed;
   });
 });
