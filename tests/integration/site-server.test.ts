@@ -229,6 +229,42 @@ describe('site server on loopback', () => {
     expect(entriesOf(w.app, 'supplier').filter((x) => x.content.includes('SUP-LOST'))).toHaveLength(1);
   });
 
+  it('a write that starts a job (an ERP import in a worker) keeps its reply: the retry gets the same job, the import runs once', async () => {
+    const w = await world();
+    await w.app.userWith(['production'], 'prod.job');
+    const bench = hostKey('BENCH-JOB');
+    await enrol(w, bench);
+    const a = await w.online(bench, 'prod.job', USER_PASSWORD);
+    const up = await a.call('import.upload', {
+      file: 'suppliers',
+      fileName: 'suppliers.csv',
+      chunkBase64: Buffer.from('supplier_code,name,kind,approved\nS-JOB-1,作业供应商,ingredient,no\n').toString(
+        'base64',
+      ),
+      final: true,
+    });
+    expect(up.ok, JSON.stringify(up)).toBe(true);
+    const uploadId = (up as { data: { uploadId: string } }).data.uploadId;
+    const finished = new Promise<void>((resolve) => {
+      const off = a.onEvent((name, payload) => {
+        const p = payload as { kind?: string; finished?: boolean };
+        if (name === 'job.progress' && p.kind === 'import' && p.finished) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const requestId = randomUUID();
+    const first = await a.call('import.start', { uploadId, dryRun: false }, { requestId });
+    expect(first.ok, JSON.stringify(first)).toBe(true);
+    const again = await a.call('import.start', { uploadId, dryRun: false }, { requestId });
+    expect(again).toEqual(first);
+    await finished;
+    const runs = w.app.core.need().ledger.db.prepare('SELECT count(*) AS n FROM import_run').get() as { n: number };
+    expect(runs.n).toBe(1);
+    expect(entriesOf(w.app, 'supplier').filter((x) => x.content.includes('S-JOB-1'))).toHaveLength(1);
+  });
+
   it('an unenrolled host, a retired key and a wrong certificate fingerprint are refused, and nothing is written', async () => {
     const w = await world();
     await w.app.userWith(['qa_manager'], 'qa.refuse');

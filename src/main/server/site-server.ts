@@ -269,14 +269,15 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
     const mark: RequestMark = { id: requestId, hostKeyId: p.keyId, channel: f.channel, userId, recordedSeq: null };
     const run = withOrigin({ ...origin, request: mark }, () => core.dispatcher.call(conn, f.channel, f.input)).then(
       (result) => {
-        // The reply is kept only for a call that committed (its id is in the log).
-        if (mark.recordedSeq !== null) {
-          try {
-            const open = core.maybe();
-            if (open) requestLog(open.ledger.db).keepReply(requestId, result);
-          } catch (e) {
-            core.log.error({ channel: 'site.keepReply', error: e });
-          }
+        // The reply is kept for a call that committed (its id is in the log), and for one that
+        // succeeded by starting a job that commits elsewhere (an import in a worker thread).
+        try {
+          const open = core.maybe();
+          if (open && mark.recordedSeq !== null) requestLog(open.ledger.db).keepReply(requestId, result);
+          else if (open && result.ok)
+            requestLog(open.ledger.db).keepStarted(mark, core.clock(), open.ledger.head().seq, result);
+        } catch (e) {
+          core.log.error({ channel: 'site.keepReply', error: e });
         }
         return result;
       },
