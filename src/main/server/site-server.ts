@@ -226,7 +226,7 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
   const runCall = async (p: Peer, f: CallFrame): Promise<{ result: Result<unknown>; replayed: boolean }> => {
     const conn = connectionOf(p, f.session ?? 'main');
     if (f.locale) conn.locale = f.locale;
-    const origin = { workstation: p.workstation, timeZone: p.hello!.tz };
+    const origin = { workstation: p.workstation, timeZone: p.hello!.tz, hostKeyId: p.keyId };
     if (isChannelName(f.channel) && benchLocalChannels.has(f.channel))
       return {
         result: { ok: false, error: appError('forbidden', { channel: f.channel }, 'errors.bench_local_channel') },
