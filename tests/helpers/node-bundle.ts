@@ -37,7 +37,8 @@ export async function bundleForNode(entry: string, outDir: string): Promise<{ fi
       copyPublicDir: false,
       rolldownOptions: {
         external: (id: string) =>
-          !id.startsWith('\0') && (builtins.has(id) || id.startsWith('node:') || !(id.startsWith('.') || isAbsolute(id))),
+          !id.startsWith('\0') &&
+          (builtins.has(id) || id.startsWith('node:') || !(id.startsWith('.') || isAbsolute(id))),
         output: { format: 'cjs', entryFileNames: name, codeSplitting: false },
       },
     },
