@@ -275,7 +275,7 @@ for (const step of ['typecheck', 'lint', 'build']) {
   });
 }
 const built = rows.find((r) => r.step === 'build').failed === 0;
-await vitest('unit', 'unit');
+await vitest('unit', 'unit', ['unit-isolated']);
 await vitest('integration', 'integration', ['integration-isolated']);
 if (built && existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
   await playwright('e2e');
