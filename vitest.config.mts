@@ -22,7 +22,7 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts', 'src/main/**/*.test.ts', 'src/shared/**/*.test.ts'],
           exclude: ['**/*.isolated.test.ts'],
           // Files share their worker's module graph, as in the integration project: loading the
-          // app's modules anew for each of 54 files was a fifth of the unit step's worker time
+          // app's modules anew for each of 53 files was a fifth of the unit step's worker time
           // (D-087). A file that replaces or re-imports modules runs in unit-isolated.
           isolate: false,
           // Timeouts end hangs, they never measure speed (D-083): one cap for every test.
