@@ -286,10 +286,16 @@ describe('lotseal serve (real processes)', () => {
         csv,
         '--json',
       ],
-      { dataDir: bench },
+      { dataDir: bench, tz: 'Asia/Shanghai' },
     );
     expect(imported.code, JSON.stringify(imported.json)).toBe(0);
     expect(imported.json).toMatchObject({ ok: true, inserted: { suppliers: 2 }, errors: [] });
+    // The import ran in a worker thread on the server; its entries still name the workstation and its zone.
+    const sup = s.entries('supplier').filter((e) => e.content.includes('S-REMOTE-'));
+    expect(sup.map((e) => [e.ws, e.tz, e.actor])).toEqual([
+      ['cli@BENCH-1', 'Asia/Shanghai', 'prod.a'],
+      ['cli@BENCH-1', 'Asia/Shanghai', 'prod.a'],
+    ]);
 
     // Read commands through the server: verify (a full verification on the server) and trace.
     const remoteVerify = cli(

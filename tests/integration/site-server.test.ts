@@ -8,6 +8,8 @@ import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
+import { WebSocket } from 'ws';
+import { authMessage, PROTOCOL_VERSION } from '../../src/shared/site/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hostKeyFromPkcs8, type HostKey, type HostKind } from '../../src/main/ledger/keys';
 import { E } from '../../src/main/ledger/entities';
@@ -227,6 +229,42 @@ describe('site server on loopback', () => {
     expect(entriesOf(w.app, 'supplier').filter((x) => x.content.includes('SUP-LOST'))).toHaveLength(1);
   });
 
+  it('a write that starts a job (an ERP import in a worker) keeps its reply: the retry gets the same job, the import runs once', async () => {
+    const w = await world();
+    await w.app.userWith(['production'], 'prod.job');
+    const bench = hostKey('BENCH-JOB');
+    await enrol(w, bench);
+    const a = await w.online(bench, 'prod.job', USER_PASSWORD);
+    const up = await a.call('import.upload', {
+      file: 'suppliers',
+      fileName: 'suppliers.csv',
+      chunkBase64: Buffer.from('supplier_code,name,kind,approved\nS-JOB-1,作业供应商,ingredient,no\n').toString(
+        'base64',
+      ),
+      final: true,
+    });
+    expect(up.ok, JSON.stringify(up)).toBe(true);
+    const uploadId = (up as { data: { uploadId: string } }).data.uploadId;
+    const finished = new Promise<void>((resolve) => {
+      const off = a.onEvent((name, payload) => {
+        const p = payload as { kind?: string; finished?: boolean };
+        if (name === 'job.progress' && p.kind === 'import' && p.finished) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const requestId = randomUUID();
+    const first = await a.call('import.start', { uploadId, dryRun: false }, { requestId });
+    expect(first.ok, JSON.stringify(first)).toBe(true);
+    const again = await a.call('import.start', { uploadId, dryRun: false }, { requestId });
+    expect(again).toEqual(first);
+    await finished;
+    const runs = w.app.core.need().ledger.db.prepare('SELECT count(*) AS n FROM import_run').get() as { n: number };
+    expect(runs.n).toBe(1);
+    expect(entriesOf(w.app, 'supplier').filter((x) => x.content.includes('S-JOB-1'))).toHaveLength(1);
+  });
+
   it('an unenrolled host, a retired key and a wrong certificate fingerprint are refused, and nothing is written', async () => {
     const w = await world();
     await w.app.userWith(['qa_manager'], 'qa.refuse');
@@ -298,6 +336,25 @@ describe('site server on loopback', () => {
     // Reading works.
     expect((await c.call('ledger.status', {})).ok).toBe(true);
     expect((await c.call('catalog.suppliers.list', {})).ok).toBe(true);
+    // The inspector exports the evidence folder on the server (its manifest hash is recorded, by the inspector, from the laptop).
+    const done = new Promise<void>((resolve) => {
+      const off = c.onEvent((name, payload) => {
+        const p = payload as { kind?: string; finished?: boolean };
+        if (name === 'job.progress' && p.kind === 'export' && p.finished) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const started = await c.call('evidence.export', {});
+    expect(started.ok, JSON.stringify(started)).toBe(true);
+    await done;
+    const result = await c.call('exports.result', { jobId: (started as { data: { jobId: string } }).data.jobId });
+    expect(result).toMatchObject({ ok: true, data: { kind: 'evidence', verification: { ok: true, findings: 0 } } });
+    const folder = (result as { data: { path: string } }).data.path;
+    expect(existsSync(join(folder, 'manifest.json'))).toBe(true);
+    const recorded = entriesOf(w.app, 'backup_event').at(-1);
+    expect(recorded).toMatchObject({ ws: 'harness@INSPECTOR-LAPTOP', actor: 'insp.site' });
   });
 
   it('the server backs up on its schedule into the settings folder: the copy verified, then recorded, and not again before it is due', async () => {
@@ -328,5 +385,97 @@ describe('site server on loopback', () => {
     expect(report.findings).toEqual([]);
     // Not due again for 24 hours.
     expect(w.app.core.runScheduledBackup()).toBeNull();
+  });
+
+  it('a raw socket: garbage or a call before authentication closes it (4000) and writes nothing; after authentication a write without a request id is refused', async () => {
+    const w = await world();
+    await w.app.userWith(['qa_manager'], 'qa.raw');
+    const key = hostKey('RAW-1');
+    await enrol(w, key);
+    const before = w.dbBytes();
+    const open = (): Promise<WebSocket> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`${w.server.url}/site`, { rejectUnauthorized: false });
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+    const closed = (ws: WebSocket): Promise<[number, string]> =>
+      new Promise((r) => ws.once('close', (c, why) => r([c, why.toString()])));
+    const next = (ws: WebSocket): Promise<Record<string, unknown>> =>
+      new Promise((r) => ws.once('message', (d) => r(JSON.parse(d.toString()) as Record<string, unknown>)));
+
+    const a = await open();
+    const aClosed = closed(a);
+    a.send('not json at all');
+    expect(await aClosed).toEqual([4000, 'protocol']);
+
+    const b = await open();
+    const bClosed = closed(b);
+    b.send(
+      JSON.stringify({
+        t: 'call',
+        id: 1,
+        channel: 'catalog.suppliers.save',
+        input: supplier('SUP-RAW'),
+        requestId: randomUUID(),
+      }),
+    );
+    expect(await bClosed).toEqual([4000, 'protocol']);
+    expect(w.dbBytes()).toBe(before);
+
+    const c = await open();
+    const hello = {
+      t: 'hello',
+      v: PROTOCOL_VERSION,
+      host: key.host,
+      kind: key.hostKind,
+      publicKey: key.publicKey,
+      fingerprint: key.fingerprint,
+      tz: 'Asia/Shanghai',
+      version: 'test',
+    };
+    let reply = next(c);
+    c.send(JSON.stringify(hello));
+    const challenge = await reply;
+    expect(challenge['t']).toBe('challenge');
+    reply = next(c);
+    const message = authMessage({
+      nonce: String(challenge['nonce']),
+      serverFingerprint: w.server.fingerprint,
+      keyId: key.id,
+      purpose: 'auth',
+    });
+    c.send(JSON.stringify({ t: 'auth', signature: key.sign(Buffer.from(message)).toString('base64') }));
+    expect((await reply)['t']).toBe('welcome');
+    reply = next(c);
+    c.send(
+      JSON.stringify({
+        t: 'call',
+        id: 7,
+        channel: 'auth.signIn',
+        input: { userId: 'qa.raw', password: USER_PASSWORD },
+      }),
+    );
+    expect(await reply).toMatchObject({ t: 'result', id: 7, result: { ok: true } });
+    const head = w.app.core.need().ledger.head().seq;
+    reply = next(c);
+    c.send(JSON.stringify({ t: 'call', id: 8, channel: 'catalog.suppliers.save', input: supplier('SUP-RAW') }));
+    expect(await reply).toMatchObject({
+      t: 'result',
+      id: 8,
+      result: { ok: false, error: { messageKey: 'errors.request_id_required' } },
+    });
+    // A bench-local channel is the workstation's own.
+    reply = next(c);
+    c.send(JSON.stringify({ t: 'call', id: 9, channel: 'instruments.ports', input: {} }));
+    expect(await reply).toMatchObject({
+      t: 'result',
+      id: 9,
+      result: { ok: false, error: { messageKey: 'errors.bench_local_channel' } },
+    });
+    expect(w.app.core.need().ledger.head().seq).toBe(head);
+    const cClosed = closed(c);
+    c.close(1000);
+    await cClosed;
   });
 });

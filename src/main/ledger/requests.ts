@@ -42,8 +42,20 @@ export function recordRequest(db: Db, r: RequestMark, commit: { at: number; seq:
 export function requestLog(db: Db) {
   const byId = db.prepare<[string], RequestRow>('SELECT * FROM request_log WHERE request_id = ?');
   const keep = db.prepare<[string, string], unknown>('UPDATE request_log SET reply = ? WHERE request_id = ?');
+  const started = db.prepare<[string, string, string, string | null, number, number, number, string], unknown>(
+    'INSERT OR IGNORE INTO request_log (request_id, host_key, channel, user_id, at, first_seq, last_seq, reply) VALUES (?,?,?,?,?,?,?,?)',
+  );
   return {
     get: (id: string): RequestRow | undefined => byId.get(id),
+    /**
+     * A write call that succeeded without committing in this thread (it started a job, e.g. an
+     * ERP import in a worker): its reply (the job id) is kept, so a retry does not start the job
+     * again. Not in the job's transaction: a crash before this line lets a retry start it again
+     * (the import is idempotent: unchanged rows are not written twice).
+     */
+    keepStarted: (r: RequestMark, at: number, headSeq: number, reply: unknown): void => {
+      started.run(r.id, r.hostKeyId, r.channel, r.userId, at, headSeq, headSeq, JSON.stringify(reply));
+    },
     /** After the call: the reply a retry of the same id gets. */
     keepReply: (id: string, reply: unknown): void => {
       keep.run(JSON.stringify(reply), id);

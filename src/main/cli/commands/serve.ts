@@ -104,5 +104,9 @@ export function registerServeCommand(program: Command, g: () => Global): void {
       } finally {
         core.close();
       }
+      // A scheduled verification or backup still running in a worker thread would keep the
+      // process alive past its service manager's stop timeout: its run is simply not recorded
+      // (the next start's check and schedule cover it), so the process ends now.
+      setImmediate(() => process.exit(0)).unref();
     });
 }
