@@ -549,6 +549,8 @@ export const testingChannels = {
         .nullable()
         .optional(),
       reason: reasonSchema,
+      /** The revision of the result the person saw: a result changed since is refused (errors.record_changed, D-097). */
+      expectedRev: z.number().int().optional(),
     }),
     output: z.object({ changed: z.array(resultViewSchema) }),
     access: 'results.enter',
