@@ -156,6 +156,19 @@ describe('two people on one record (issue 23 §5)', () => {
     expect(e.details).toMatchObject({ entity: 'sample', rev: now.rev, by: 'User tech.li' });
   });
 
+  it('a pasted column on a stale screen is refused whole, naming the row; nothing of it is saved', async () => {
+    const seen = (await w.app.ok(w.techB, 'results.get', { id: w.resultId })).result.rev;
+    await w.app.ok(w.techA, 'results.enter', { id: w.resultId, replicates: ['2.31'], expectedRev: seen });
+    const before = head(w);
+    const e = refusal(
+      await w.app.call(w.techB, 'results.enterMany', {
+        entries: [{ id: w.resultId, replicates: ['2.50', '2.52'], expectedRev: seen }],
+      }),
+    );
+    expect(e).toMatchObject({ messageKey: 'errors.record_changed', details: { row: 1, by: 'User tech.li' } });
+    expect(head(w)).toBe(before);
+  });
+
   it('concurrent entries of the same revision: exactly one is written, whatever the interleaving', async () => {
     const seen = (await w.app.ok(w.techA, 'results.get', { id: w.resultId })).result.rev;
     const [a, b] = await Promise.all([

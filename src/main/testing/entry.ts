@@ -251,7 +251,12 @@ export class ResultEntry {
 
   enterMany(
     actor: Actor,
-    entries: Array<{ id: string; replicates?: string[] | undefined; unitValues?: string[] | undefined }>,
+    entries: Array<{
+      id: string;
+      replicates?: string[] | undefined;
+      unitValues?: string[] | undefined;
+      expectedRev?: number | undefined;
+    }>,
     verdictChangeReason?: string,
   ): { changed: ResultView[] } {
     const rows = entries.map((e, index) => {
@@ -274,6 +279,8 @@ export class ResultEntry {
       const samples = new Set<string>();
       entries.forEach((e, k) => {
         const r = asResult(w.get(T.result, rows[k]!.id)!);
+        // A stale screen (D-097), under the write lock: the whole paste is refused, the row named.
+        mustBeRevision(this.ctx.ledger, 'test_result', r, e.expectedRev, { item: r.item_code, row: k + 1 });
         startTestingIfNeeded(this.ctx, w, r.sample_id);
         ids.add(this.applyEntry(w, r, e).id);
         samples.add(r.sample_id);

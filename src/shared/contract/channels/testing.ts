@@ -527,6 +527,8 @@ export const testingChannels = {
             id,
             replicates: z.array(valueText).max(10).optional(),
             unitValues: z.array(valueText).max(60).optional(),
+            /** The revision of the result the person saw (errors.record_changed when it moved, D-097). */
+            expectedRev: z.number().int().optional(),
           }),
         )
         .min(1)
