@@ -329,6 +329,7 @@ export function channelSender(
 }
 
 const RETRYABLE = new Set<string>([
+  'server_unreachable',
   'not_signed_in',
   'session_locked',
   'ledger_blocked',

@@ -25,7 +25,7 @@ export interface FrameBody {
   /** The port the bytes came through (COM3, /dev/ttyUSB0), as the workstation opened it. */
   port: string | null;
   /** The driver the workstation framed and parsed with (mt-sics, sbi, ohaus, print). */
-  driver: string;
+  driver: 'mt-sics' | 'sbi' | 'ohaus' | 'print';
   /** The workstation's clock when the frame's last byte arrived (ms since the epoch, UTC). */
   capturedAt: number;
   /** Where that clock comes from (e.g. `ntp-synchronized`, `unsynchronized`, `unknown`). */
