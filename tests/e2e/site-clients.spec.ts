@@ -135,8 +135,9 @@ test('two workstations on one site server: a submitted result reaches the review
     await expect(officePage.getByTestId('site-badge')).toHaveAttribute('data-state', 'unreachable');
     await expect(officePage.getByTestId('review-open-' + sample)).toBeVisible();
     await shot(officePage, 'site-server-unreachable', 'en');
-    await expect(benchPage.getByTestId('site-banner')).toBeVisible();
     await expect(benchPage.getByTestId('submit-results')).toBeDisabled();
+    await benchPage.getByTestId('site-banner').scrollIntoViewIfNeeded();
+    await expect(benchPage.getByTestId('site-banner')).toBeVisible();
     await shot(benchPage, 'site-server-unreachable', 'zh-CN');
 
     // Back on its address: the workstations reconnect by themselves; the banner goes.

@@ -418,7 +418,9 @@ export class RemoteDispatcher {
       raw: b64(frame.raw),
     });
     const seq = signed.body.seq;
-    if (this.entries.get(conn.id)?.link.state().state === 'connected') await f.queue.flush(this.senderFor(conn));
+    // Sent at once; while the server is away the link refuses at once and the queue notes since
+    // when it has not answered (the gap the write-back records).
+    await f.queue.flush(this.senderFor(conn));
     const answer = f.queue.answerFor(seq);
     this.announce();
     if (!answer) {
