@@ -336,6 +336,25 @@ describe('site server on loopback', () => {
     // Reading works.
     expect((await c.call('ledger.status', {})).ok).toBe(true);
     expect((await c.call('catalog.suppliers.list', {})).ok).toBe(true);
+    // The inspector exports the evidence folder on the server (its manifest hash is recorded, by the inspector, from the laptop).
+    const done = new Promise<void>((resolve) => {
+      const off = c.onEvent((name, payload) => {
+        const p = payload as { kind?: string; finished?: boolean };
+        if (name === 'job.progress' && p.kind === 'export' && p.finished) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const started = await c.call('evidence.export', {});
+    expect(started.ok, JSON.stringify(started)).toBe(true);
+    await done;
+    const result = await c.call('exports.result', { jobId: (started as { data: { jobId: string } }).data.jobId });
+    expect(result).toMatchObject({ ok: true, data: { kind: 'evidence', verification: { ok: true, findings: 0 } } });
+    const folder = (result as { data: { path: string } }).data.path;
+    expect(existsSync(join(folder, 'manifest.json'))).toBe(true);
+    const recorded = entriesOf(w.app, 'backup_event').at(-1);
+    expect(recorded).toMatchObject({ ws: 'harness@INSPECTOR-LAPTOP', actor: 'insp.site' });
   });
 
   it('the server backs up on its schedule into the settings folder: the copy verified, then recorded, and not again before it is due', async () => {

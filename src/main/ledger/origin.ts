@@ -16,6 +16,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface CallOrigin {
   readonly workstation: string;
   readonly timeZone: string;
+  /**
+   * The id of the authenticated host key the call came through (`signing_key.id`): e.g. a
+   * signed raw frame from that workstation must verify with that key (issue 23 §4).
+   */
+  readonly hostKeyId?: string;
   readonly request?: RequestMark;
 }
 

@@ -104,7 +104,7 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
   https.on('tlsClientError', () => undefined);
   const wss = new WebSocketServer({ server: https, path: SITE_PATH, maxPayload: MAX_FRAME_BYTES });
   const peers = new Map<string, Peer>();
-  /** Request ids being run now: a retry that arrives meanwhile waits for the same reply. */
+  /** Request ids being run now (per host key): a retry that arrives meanwhile waits for the same reply. */
   const inFlight = new Map<string, Promise<Result<unknown>>>();
   let next = 0;
   let closing = false;
@@ -226,7 +226,7 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
   const runCall = async (p: Peer, f: CallFrame): Promise<{ result: Result<unknown>; replayed: boolean }> => {
     const conn = connectionOf(p, f.session ?? 'main');
     if (f.locale) conn.locale = f.locale;
-    const origin = { workstation: p.workstation, timeZone: p.hello!.tz };
+    const origin = { workstation: p.workstation, timeZone: p.hello!.tz, hostKeyId: p.keyId };
     if (isChannelName(f.channel) && benchLocalChannels.has(f.channel))
       return {
         result: { ok: false, error: appError('forbidden', { channel: f.channel }, 'errors.bench_local_channel') },
@@ -245,7 +245,7 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
       };
     }
     const requestId = f.requestId.toLowerCase();
-    const running = inFlight.get(requestId);
+    const running = inFlight.get(`${p.keyId}:${requestId}`);
     if (running) return { result: await running, replayed: true };
     const s = core.maybe();
     const log = s ? requestLog(s.ledger.db) : null;
@@ -282,11 +282,11 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
         return result;
       },
     );
-    inFlight.set(requestId, run);
+    inFlight.set(`${p.keyId}:${requestId}`, run);
     try {
       return { result: await run, replayed: false };
     } finally {
-      inFlight.delete(requestId);
+      inFlight.delete(`${p.keyId}:${requestId}`);
     }
   };
 
