@@ -145,12 +145,17 @@ describe('the bench over a site server (issue 23 §4–5)', () => {
     const w = await world();
     const bench = hostKey('BENCH-01');
     const sc = await w.online(bench, 'tech.li');
+    const other = await w.online(hostKey('BENCH-09'), 'tech.zhao');
     const body: FrameBody = { v: FRAME_FORMAT, key: bench.id, host: 'desktop@BENCH-01', seq: 1, ...facts(w, '2.45') };
     const frame = { body, signature: bench.sign(Buffer.from(frameMessage(body))).toString('base64') };
     const before = head(w);
     const bad = { ...frame, body: { ...body, raw: Buffer.from('S S      2.95 %\r\n').toString('base64') } };
     const refused = await sc.call('instruments.submitFrame', { frame: bad });
     expect(refused.ok ? null : refused.error.messageKey).toBe('errors.frame_signature_invalid');
+    expect(head(w)).toBe(before);
+    // Another enrolled workstation relaying the bench's frame: refused.
+    const relayed = await other.call('instruments.submitFrame', { frame });
+    expect(relayed.ok ? null : relayed.error.messageKey).toBe('errors.frame_other_workstation');
     expect(head(w)).toBe(before);
     const ok = await sc.call('instruments.submitFrame', { frame });
     expect(ok.ok).toBe(true);

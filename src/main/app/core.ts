@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import type { LedgerState } from '../../shared/contract/channels/system';
 import type { Finding } from '../../shared/contract/channels/ledger';
 import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
-import { ConnectionManager, FrameQueue, channelSender, detectClockSource, type BenchLink } from '../instruments';
+import {
+  ConnectionManager,
+  FrameQueue,
+  channelSender,
+  detectClockSource,
+  type BenchLink,
+  type FlushReport,
+} from '../instruments';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
 import { isSqliteBusy } from '../db/database';
 import { Dispatcher, type Connection, type DispatcherLog, type Locale } from '../dispatcher/dispatcher';
@@ -434,6 +441,15 @@ export class AppCore {
       timeZone: this.timeZone,
       now: this.clock,
     };
+  }
+
+  /**
+   * Writes the bench's queued signed frames back now, in order, as the user of `conn` (a host
+   * calls it when the record is reachable again, e.g. on the SiteClient's reconnect).
+   */
+  flushBenchQueue(conn: Connection): Promise<FlushReport> {
+    const link = this.benchLink(conn);
+    return link.queue.flush(link.send);
   }
 
   close(): void {

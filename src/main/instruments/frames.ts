@@ -11,6 +11,7 @@ import {
 } from '../../shared/domain/signed-frame';
 import type { Locale } from '../../shared/i18n';
 import { hostSignatureProblem } from '../ledger/host-keys';
+import { currentOrigin } from '../ledger/origin';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import type { InstrumentCapture } from './capture';
 import type { TestingService } from '../testing';
@@ -103,6 +104,11 @@ export class FrameReceiver {
 
   private verify(frame: SignedFrame, at: number): void {
     const b = frame.body;
+    // Over a site server: the frame comes from the workstation whose key signed it (a frame is
+    // written back by its own bench, never relayed by another, D-098).
+    const via = currentOrigin()?.hostKeyId;
+    if (via !== undefined && via !== b.key)
+      fail('key_error', { key: b.key, host: b.host, via }, 'errors.frame_other_workstation');
     const problem = hostSignatureProblem(
       this.ledger.db,
       b.key,

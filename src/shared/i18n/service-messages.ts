@@ -260,6 +260,8 @@ export const serviceMessagesEn = {
       'The capture was refused: the workstation’s clock ({{clock}}) says it was taken at {{capturedAt}}, later than now on the record. Check the workstation’s time. Nothing was written.',
     frame_seq_reused:
       'The capture was refused: the workstation already sent another frame under the same number ({{seq}}). Nothing was written.',
+    frame_other_workstation:
+      'The capture was refused: it was signed by another workstation ({{host}}) than the one sending it. A capture is written back only by the workstation that made it. Nothing was written.',
     frame_driver_changed:
       'The capture was refused: instrument {{instrument}} now uses the driver {{expected}}, not {{driver}} the frame was read with. Nothing was written; capture again.',
     record_changed:
@@ -550,6 +552,7 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
     frame_clock_ahead:
       '采集数据被拒收：工作站时钟（{{clock}}）显示采集时间为 {{capturedAt}}，晚于记录服务器的当前时间。请检查工作站时间。未写入任何内容。',
     frame_seq_reused: '采集数据被拒收：该工作站已用同一序号（{{seq}}）发送过另一数据帧。未写入任何内容。',
+    frame_other_workstation: '采集数据被拒收：签名的工作站（{{host}}）与发送的工作站不同。采集数据只能由采集它的工作站回传。未写入任何内容。',
     frame_driver_changed:
       '采集数据被拒收：仪器 {{instrument}} 现用驱动为 {{expected}}，而非读取该数据帧时的 {{driver}}。未写入任何内容，请重新采集。',
     record_changed:

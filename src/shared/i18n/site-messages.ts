@@ -50,8 +50,6 @@ export const siteMessagesEn = {
     doesNotWork:
       'Does not work until the server answers: saving, submitting, reviewing, signing, printing and loading other records. Buttons that would save are switched off; what you have typed stays in the form.',
     queued: '{{count}} signed reading(s) waiting at this workstation for the server.',
-    captureQueued:
-      'Reading {{value}} {{unit}} for replicate {{n}} is signed and waits at this workstation: it is written into the result when the server is back.',
     backTitle: 'Connected to the site server again',
     back: 'Saving and signing work again; the screens have been refreshed.',
     reason: {
@@ -124,7 +122,6 @@ export const siteMessagesZh: typeof siteMessagesEn = {
     doesNotWork:
       '服务器恢复前不可用：保存、提交、复核、电子签名、打印及打开其他记录。保存类按钮已停用；已填写的内容保留在表单中。',
     queued: '本机有 {{count}} 个已签名读数等待写回服务器。',
-    captureQueued: '第 {{n}} 次平行的读数 {{value}} {{unit}} 已签名并暂存在本工作站，服务器恢复后写入结果。',
     backTitle: '已重新连接站点服务器',
     back: '保存和签名已恢复，页面数据已刷新。',
     reason: {

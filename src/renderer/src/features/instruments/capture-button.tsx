@@ -100,16 +100,18 @@ export function CaptureButton({
       ...(readingId ? { readingId } : {}),
     })
       .then((out) => {
-        if (out.queued && out.outcome.ok) {
-          // A site workstation whose server is away: the reading is signed and waits at this bench (D-096).
+        if (out.queued) {
+          // Kept at the bench, signed (D-096): written back when the server returns.
           setOffer(null);
           setOpened(false);
           notifications.show({
             color: 'orange',
-            message: t('siteLink.captureQueued', {
-              value: out.outcome.value,
-              unit: out.outcome.unit,
-              n: replicateIndex + 1,
+            autoClose: false,
+            message: t('instruments.capture.queued', {
+              code: byId.get(instrumentId)?.code ?? '',
+              value: out.outcome.value ?? '',
+              unit: out.outcome.unit ?? '',
+              seq: out.queued.seq,
             }),
           });
           return;
