@@ -88,7 +88,9 @@ export class SiteLinks {
 
   /** A new client (after an enrolment, or a person asking to try a refused server again). */
   retry(): void {
-    if (this.client.state === 'online' || this.client.state === 'connecting') return;
+    // An attempt still under way may have started before the key was enrolled (and be refused
+    // a moment later): only an online client is kept; the old one's late answer is not listened to.
+    if (this.client.state === 'online') return;
     const old = this.client;
     this.attach(new SiteClient(this.options));
     void old.close();
