@@ -37,7 +37,7 @@
  *   test-results/reports/e2e-timing.json (wall and CPU per journey, wall per kind of step).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
@@ -165,7 +165,23 @@ export const test = base.extend<{ harness: HarnessInfo; cpuTiming: void }>({
       .newCDPSession(page)
       .catch(() => null);
     await cdp?.send('Performance.enable').catch(() => undefined);
+    // LOTSEAL_E2E_PROFILE=1: a sampling CPU profile of the renderer's JavaScript for the whole
+    // journey, written to test-results/profiles/ (open in Chrome DevTools, or summarise with
+    // `node scripts/profile-top.mjs <file>`). Off by default: profiling costs CPU itself.
+    const profiling = !!process.env['LOTSEAL_E2E_PROFILE'] && cdp !== null;
+    if (profiling) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
     await use(page);
+    if (profiling) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const dir = path.join(root, 'test-results', 'profiles');
+      mkdirSync(dir, { recursive: true });
+      const name = `${path.basename(testInfo.file, '.spec.ts')}-${testInfo.title.slice(0, 40).replace(/[^\w]+/g, '-')}`;
+      writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    }
     const metrics = await cdp
       ?.send('Performance.getMetrics')
       .then((r) => r.metrics)
