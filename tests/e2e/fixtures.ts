@@ -21,9 +21,10 @@
  *     const qa = await plant.signIn(host, E2E_PEOPLE.qa);     // first password replaced
  *     await plant.product(qa, PRODUCTS.if1); …                // catalogue, specs, lots, samples, results
  *
+ *   (`seedPeople(url, people)` in ./helpers does the first run and the accounts in one call.)
  *   Then `openApp(page, harness.url)` (./helpers) and sign in on the screen only as the person
  *   whose screens the journey is about. Clicking through set-up that another journey already
- *   covers costs CPU on every run and asserts nothing new.
+ *   covers costs CPU on every run and asserts nothing new (D-084).
  * - `waitForScreen(page, screen)`, `shot(page, name, lang)` (explicit screenshots for people to
  *   look at, test-results/screenshots/<name>-<lang>.png), `PDF_TIMEOUT` (the longer wait of a
  *   PDF being made; it is a cap, not a pause), `HANG_CAP`.
