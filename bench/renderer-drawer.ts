@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({
     executablePath: process.env['LOTSEAL_CHROMIUM'] ?? '/usr/bin/chromium',
     args: [
+      ...(process.env['BENCH_EXTRA_FLAGS'] ?? '').split(' ').filter(Boolean),
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',
@@ -100,8 +101,11 @@ async function main(): Promise<void> {
       const info = (await browserCdp.send('SystemInfo.getProcessInfo')) as {
         processInfo: { type: string; cpuTime: number }[];
       };
+      const byType: Record<string, number> = {};
+      for (const p of info.processInfo) byType[`cpu ${p.type}`] = (byType[`cpu ${p.type}`] ?? 0) + p.cpuTime;
       return {
         ...Object.fromEntries(m.map((x) => [x.name, x.value])),
+        ...byType,
         rendererCpu: info.processInfo.filter((p) => p.type === 'renderer').reduce((s, p) => s + p.cpuTime, 0),
       };
     };
@@ -142,6 +146,11 @@ async function main(): Promise<void> {
             layout: per('LayoutDuration'),
             rendererProcess: per('rendererCpu'),
           },
+          perRoundCpuSByProcessType: Object.fromEntries(
+            Object.keys(b)
+              .filter((k) => k.startsWith('cpu '))
+              .map((k) => [k.slice(4), per(k)]),
+          ),
           styleRecalcsPerRound: per('RecalcStyleCount'),
           layoutsPerRound: per('LayoutCount'),
           domNodes: b['Nodes'],
