@@ -340,7 +340,8 @@ describe('printing instruments fill results (issue 20 §1)', () => {
     });
     expect(x.outcome).toMatchObject({ ok: false, error: 'sample_mismatch' });
     expect(x.outcome.message).toContain(s2.code);
-    expect(head(w)).toBe(before + 1); // the evidence only
+    // The evidence and the signed frame's record (issue 23 §4: a capture is a signed frame), nothing else.
+    expect(head(w)).toBe(before + 2);
     expect((await results(w, s.code))['freezing_point']!.replicates).toEqual(['-0.521424']);
   });
 

@@ -312,7 +312,7 @@ describe('guards inside the write transaction: review and submission races (issu
     const before = head(w);
     gate.release();
     const r = await review;
-    expect(errKey(r)).toBe('errors.result_changed_meanwhile');
+    expect(errKey(r)).toBe('errors.record_changed');
     expect(head(w)).toBe(before);
     const now = by(await results(w, s), 'moisture');
     expect(now).toMatchObject({ status: 'submitted', reported: '4.8', reviewedBy: null });
@@ -356,7 +356,7 @@ describe('guards inside the write transaction: review and submission races (issu
     const before = head(w);
     gate.release();
     const r = await submit;
-    expect(errKey(r)).toBe('errors.result_changed_meanwhile');
+    expect(errKey(r)).toBe('errors.record_changed');
     expect(head(w)).toBe(before);
     expect((await results(w, s)).every((x) => x.status !== 'submitted')).toBe(true);
   });

@@ -4,10 +4,17 @@ import { join } from 'node:path';
 import type { LedgerState } from '../../shared/contract/channels/system';
 import type { Finding } from '../../shared/contract/channels/ledger';
 import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
-import { ConnectionManager } from '../instruments';
+import {
+  ConnectionManager,
+  FrameQueue,
+  channelSender,
+  detectClockSource,
+  type BenchLink,
+  type FlushReport,
+} from '../instruments';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
 import { isSqliteBusy } from '../db/database';
-import { Dispatcher, type DispatcherLog, type Locale } from '../dispatcher/dispatcher';
+import { Dispatcher, type Connection, type DispatcherLog, type Locale } from '../dispatcher/dispatcher';
 import { AnchorStore } from '../ledger/anchor';
 import { loadOrCreateHostKey, type HostKey, type HostKind, type KeyProtector } from '../ledger/keys';
 import { systemActor, type Ledger, type LedgerWriter } from '../ledger/ledger';
@@ -401,12 +408,53 @@ export class AppCore {
             text: text(bytes),
             hex: hex(bytes),
           }),
-      });
+      }, undefined, this.clock);
     }
     return this.connections;
   }
 
+  /**
+   * The bench's store-and-forward queue of signed frames (issue 23 §4, D-096): a file in the data
+   * folder beside the record, never in it; opened at the first capture. Embedded, its sender is
+   * this core's own dispatcher on the capturing connection (`instruments.submitFrame`); a
+   * workstation on a site server sends through its SiteClient instead (branch clients).
+   */
+  private frameQueue: FrameQueue | null = null;
+  private clockSource = 'unknown';
+  private clockAsked = false;
+  benchLink(conn: Connection): BenchLink {
+    if (!this.clockAsked) {
+      this.clockAsked = true;
+      detectClockSource()
+        .then((c) => (this.clockSource = c))
+        .catch(() => undefined);
+    }
+    this.frameQueue ??= FrameQueue.open(join(this.dataDir, 'frame-queue.jsonl'), {
+      signer: this.key,
+      host: this.workstation,
+      clock: this.clock,
+    });
+    return {
+      queue: this.frameQueue,
+      send: channelSender((input) => this.dispatcher.call(conn, 'instruments.submitFrame', input)),
+      clockSource: () => this.clockSource,
+      timeZone: this.timeZone,
+      now: this.clock,
+    };
+  }
+
+  /**
+   * Writes the bench's queued signed frames back now, in order, as the user of `conn` (a host
+   * calls it when the record is reachable again, e.g. on the SiteClient's reconnect).
+   */
+  flushBenchQueue(conn: Connection): Promise<FlushReport> {
+    const link = this.benchLink(conn);
+    return link.queue.flush(link.send);
+  }
+
   close(): void {
+    this.frameQueue?.close();
+    this.frameQueue = null;
     for (const t of this.timers) clearInterval(t);
     this.connections?.closeAll().catch((e: unknown) => this.log.error({ channel: 'instruments.close', error: e }));
     // The printer's browser (if one was started) goes with the core; nothing waits for it.

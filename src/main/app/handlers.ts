@@ -98,7 +98,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...environmentHandlers(() => ({ environment: core.need().env })),
     ...instrumentsHandlers(() => {
       const s = core.need();
-      return { instruments: s.instruments, ledger: s.ledger };
+      return { instruments: s.instruments, ledger: s.ledger, benchLink: (conn) => core.benchLink(conn) };
     }),
     ...dispositionHandlers(() => {
       const s = core.need();

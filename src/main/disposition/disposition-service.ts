@@ -14,6 +14,7 @@ import { actorOf, type IdentityService } from '../identity';
 import type { SettingsService } from '../identity';
 import { imfStages } from '../catalog';
 import type { Ledger } from '../ledger/ledger';
+import { mustBeRevision, recordChanged } from '../ledger/revision';
 import { asLot, L } from '../lots';
 import type { TestingService } from '../testing';
 import type { SamplesService } from '../samples';
@@ -267,8 +268,11 @@ export class DispositionService {
     password: string,
     meaning: SignatureMeaning,
     comment?: string,
+    expectedRev?: number,
   ) {
     const lot = this.lot(lotCode);
+    // A stale screen is told at once, before the password (and again inside the write, D-097).
+    mustBeRevision(this.ledger, L.lot.name, lot, expectedRev, { lot: lotCode });
     const early = this.decisionProblem(lotCode, decision);
     if (early) throw new AppErrorException(early);
     const received = RECEIVED_KINDS.has(lot.kind);
@@ -299,7 +303,9 @@ export class DispositionService {
     let forward: Forward | null = null;
     this.ledger.write(actorOf(signer), (w) => {
       const cur = asLot(w.get(L.lot, lot.id)!);
-      if (cur.status !== lot.status) fail('conflict', { lot: lotCode }, 'errors.stale_record');
+      mustBeRevision(this.ledger, L.lot.name, cur, expectedRev, { lot: lotCode });
+      if (cur.status !== lot.status)
+        throw recordChanged(this.ledger, L.lot.name, cur.id, lot.rev, cur.rev, { lot: lotCode });
       // Again under the write lock: a result submitted, an alert raised or a recall opened
       // during the password check refuses the decision.
       const now = this.decisionProblem(lotCode, decision);

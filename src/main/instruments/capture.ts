@@ -37,6 +37,18 @@ export interface InstrumentsTestHooks {
   afterFrame?: (instrumentId: string) => Promise<void>;
 }
 
+/**
+ * What a signed frame adds to the capture it becomes (D-095): the capture time from the frame
+ * (the workstation's clock) instead of the transaction's, and the frame's own record, written in
+ * the same transaction as the captures (or the refused frame's evidence) it produced.
+ */
+export interface FrameSeal {
+  capturedAt: number;
+  /** The port the workstation read through. */
+  port: string | null;
+  record(w: LedgerWriter, outcome: ReadOutcome, captureIds: string[]): void;
+}
+
 /** What a capture needs of testing (its front door). */
 export type CaptureTesting = Pick<TestingService, 'row' | 'item' | 'views' | 'applyCapture' | 'standingOfSample'>;
 
@@ -95,7 +107,7 @@ export class InstrumentCapture {
     return refuse('garbage');
   }
 
-  private async frameFor(
+  async frameFor(
     r: InstrumentRecord,
     readingId: string | undefined,
   ): Promise<{ frame: Frame | null; error?: 'timeout' | 'port_error' }> {
@@ -112,9 +124,9 @@ export class InstrumentCapture {
     }
   }
 
-  private settingsJson(r: InstrumentRecord): string {
+  private settingsJson(r: InstrumentRecord, seal?: FrameSeal): string {
     return JSON.stringify({
-      port: this.connections.state(r.id).port,
+      port: seal ? seal.port : this.connections.state(r.id).port,
       driver: r.driver,
       ...this.registry.settingsOf(r),
     });
@@ -128,6 +140,7 @@ export class InstrumentCapture {
     resultId: string | null,
     replicateIndex: number | null,
     fill?: Fill,
+    seal?: FrameSeal,
   ): CaptureRecord {
     const p = frame.parsed;
     const read =
@@ -149,8 +162,8 @@ export class InstrumentCapture {
         value,
         unit,
         stable: p.kind === 'reading' ? (p.stable ? 1 : 0) : 1,
-        settings: this.settingsJson(r),
-        at: w.at,
+        settings: this.settingsJson(r, seal),
+        at: seal?.capturedAt ?? w.at,
         by_user: w.actor.id,
         status: 'used',
         typed_over_reason: null,
@@ -177,6 +190,7 @@ export class InstrumentCapture {
     purpose: 'result' | 'check',
     outcome: ReadOutcome,
     target: Refused,
+    seal?: FrameSeal,
   ): void {
     const detail =
       frame.parsed.kind === 'error'
@@ -196,8 +210,8 @@ export class InstrumentCapture {
       raw: b64(frame.raw),
       error: outcome.error ?? 'garbage',
       detail: detail ? detail.slice(0, 500) : null,
-      settings: this.settingsJson(r),
-      at: w.at,
+      settings: this.settingsJson(r, seal),
+      at: seal?.capturedAt ?? w.at,
       by_user: w.actor.id,
     });
   }
@@ -209,12 +223,14 @@ export class InstrumentCapture {
     purpose: 'result' | 'check',
     outcome: ReadOutcome,
     target: Refused,
+    seal?: FrameSeal,
   ): void {
-    // A timeout brought no bytes: nothing to keep.
-    if (!frame || frame.raw.length === 0) return;
+    // A timeout brought no bytes: nothing to keep (a signed frame is still recorded as refused).
+    if ((!frame || frame.raw.length === 0) && !seal) return;
     this.ledger.write(actor, (w) => {
       // The instrument may have been retired meanwhile; evidence is kept all the same.
-      this.refusedRow(w, r, frame, purpose, outcome, target);
+      if (frame && frame.raw.length > 0) this.refusedRow(w, r, frame, purpose, outcome, target, seal);
+      seal?.record(w, outcome, []);
     });
   }
 
@@ -287,13 +303,53 @@ export class InstrumentCapture {
     },
   ) {
     const r = this.registry.row(i.instrumentId);
-    this.rules.mustBeUnlocked(r);
+    const { focus, sampleCode } = this.target(r, i);
+    const { frame, error } = await this.frameFor(r, i.readingId);
+    await this.hooks().afterFrame?.(r.id);
+    return this.fill(actor, locale, r, { ...i, focus, sampleCode }, frame, error);
+  }
+
+  /** Where a capture goes (a result, or a sample's results), checked before any frame is read. */
+  target(
+    r: InstrumentRecord,
+    i: { resultId?: string | null | undefined; sampleCode?: string | null | undefined },
+    at?: number,
+  ): { focus: ResultRecord | null; sampleCode: string } {
+    this.rules.mustBeUnlocked(r, at);
     const focus = i.resultId ? asResult(this.results.row(i.resultId)) : null;
     const sampleCode = focus ? focus.sample_code : i.sampleCode!;
     if (!focus && this.results.standingOfSample(sampleCode).length === 0)
       fail('not_found', { entity: 'sample', id: sampleCode }, 'errors.sample_not_found');
-    const { frame, error } = await this.frameFor(r, i.readingId);
-    await this.hooks().afterFrame?.(r.id);
+    return { focus, sampleCode };
+  }
+
+  /**
+   * A frame that arrived at the bench, signed (D-095), into the results it names: the same rules
+   * as a capture made here, on the frame's own bytes re-parsed by the record's driver
+   * (frames.ts). The instrument's lock is judged at the frame's capture time.
+   */
+  captureFrame(
+    actor: Actor,
+    locale: Locale,
+    r: InstrumentRecord,
+    i: { resultId: string | null; sampleCode: string | null; replicateIndex: number },
+    frame: Frame,
+    seal: FrameSeal,
+  ) {
+    const { focus, sampleCode } = this.target(r, i, seal.capturedAt);
+    return this.fill(actor, locale, r, { replicateIndex: i.replicateIndex, focus, sampleCode }, frame, undefined, seal);
+  }
+
+  private fill(
+    actor: Actor,
+    locale: Locale,
+    r: InstrumentRecord,
+    i: { replicateIndex: number; focus: ResultRecord | null; sampleCode: string },
+    frame: Frame | null,
+    error: 'timeout' | 'port_error' | undefined,
+    seal?: FrameSeal,
+  ) {
+    const { focus, sampleCode } = i;
     const none = {
       capture: null,
       captures: [] as CaptureView[],
@@ -303,7 +359,7 @@ export class InstrumentCapture {
     let outcome = this.outcome(frame, locale, error);
     const target = { resultId: focus?.id ?? null, sampleCode };
     if (!outcome.ok) {
-      this.refuseWithEvidence(actor, r, frame, 'result', outcome, target);
+      this.refuseWithEvidence(actor, r, frame, 'result', outcome, target, seal);
       return { outcome, ...none };
     }
     const p = frame!.parsed;
@@ -313,19 +369,19 @@ export class InstrumentCapture {
       const cfg = printConfigOf(r);
       if (cfg?.checkSampleId && p.sampleId && p.sampleId.toUpperCase() !== sampleCode.toUpperCase()) {
         outcome = this.refusal(locale, outcome, 'sample_mismatch', { got: p.sampleId, expected: sampleCode });
-        this.refuseWithEvidence(actor, r, frame, 'result', outcome, target);
+        this.refuseWithEvidence(actor, r, frame, 'result', outcome, target, seal);
         return { outcome, ...none };
       }
       const planned = this.recordFills(r, p, sampleCode);
       if (planned.badUnit.length) {
         const b = planned.badUnit[0]!;
         outcome = this.refusal(locale, outcome, 'wrong_unit', { unit: `${b.unit} (${b.item})`, expected: b.expected });
-        this.refuseWithEvidence(actor, r, frame, 'result', outcome, target);
+        this.refuseWithEvidence(actor, r, frame, 'result', outcome, target, seal);
         return { outcome, ...none };
       }
       if (planned.fills.length === 0) {
         outcome = this.refusal(locale, outcome, 'no_items', { sample: sampleCode });
-        this.refuseWithEvidence(actor, r, frame, 'result', outcome, target);
+        this.refuseWithEvidence(actor, r, frame, 'result', outcome, target, seal);
         return { outcome, ...none };
       }
       fills = planned.fills;
@@ -333,6 +389,7 @@ export class InstrumentCapture {
     } else {
       if (!focus) {
         outcome = this.refusal(locale, outcome, 'no_items', { sample: sampleCode });
+        if (seal) this.refuseWithEvidence(actor, r, null, 'result', outcome, target, seal);
         return { outcome, ...none };
       }
       const item = this.results.item(focus);
@@ -340,7 +397,7 @@ export class InstrumentCapture {
       const converted = this.rules.convert(outcome.value!, outcome.unit!, expected, item.method_code);
       if (!converted) {
         outcome = this.refusal(locale, outcome, 'wrong_unit', { unit: outcome.unit!, expected });
-        this.refuseWithEvidence(actor, r, frame, 'result', outcome, target);
+        this.refuseWithEvidence(actor, r, frame, 'result', outcome, target, seal);
         return { outcome, ...none };
       }
       fills = [{ result: focus, field: null, read: { value: outcome.value!, unit: outcome.unit! }, converted }];
@@ -350,7 +407,7 @@ export class InstrumentCapture {
       // may have been locked (a failed check) since the frame was asked for.
       const cur = asInstrument(w.get(IN.instrument, r.id));
       if (!cur || cur.retired) fail('not_found', { entity: 'instrument', id: r.id }, 'errors.instrument_not_found');
-      this.rules.mustBeUnlocked(cur, w.at);
+      this.rules.mustBeUnlocked(cur, seal?.capturedAt ?? w.at);
       const captures: CaptureView[] = [];
       const changed = new Map<string, ResultRowView>();
       for (const [n, f] of fills.entries()) {
@@ -362,7 +419,7 @@ export class InstrumentCapture {
           fail('conflict', { item: res.item_code, status: res.status }, 'errors.result_submitted_use_correct');
         if (res.calculated === 1 || isPlanItem(item))
           fail('conflict', { item: res.item_code }, 'errors.capture_item_not_measured');
-        const c = this.captureRow(w, cur, frame!, 'result', res.id, i.replicateIndex, f);
+        const c = this.captureRow(w, cur, frame!, 'result', res.id, i.replicateIndex, f, seal);
         captures.push(captureView(c));
         // One recomputation of the sample, after the record's last result.
         const last = n === fills.length - 1;
@@ -374,6 +431,11 @@ export class InstrumentCapture {
       }
       const rest = fills.filter((f) => !changed.has(f.result.id)).map((f) => w.get(T.result, f.result.id)!);
       for (const v of this.results.views(rest)) changed.set(v.id, v);
+      seal?.record(
+        w,
+        outcome,
+        captures.map((c) => c.id),
+      );
       return { outcome, capture: captures[0] ?? null, captures, unused, changed: [...changed.values()] };
     });
   }

@@ -43,6 +43,8 @@ export interface Frame {
   parsed: Parsed;
   /** When the frame's last byte arrived (performance.now()). */
   at: number;
+  /** The same moment on the workstation's clock (ms since the epoch; the manager's clock). */
+  receivedAt?: number;
 }
 
 export interface ConnectionEvents {
@@ -124,6 +126,8 @@ export class ConnectionManager {
   constructor(
     private readonly events: ConnectionEvents,
     private readonly lister: () => Promise<{ ports: PortInfo[]; error: string | null }> = listPorts,
+    /** The workstation's clock, for the time a frame arrived (a signed frame's capture time). */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   state(id: string): { state: ConnectionState; message: string | null; port: string | null } {
@@ -285,7 +289,7 @@ export class ConnectionManager {
         parsed = { kind: 'error', error: 'garbage', detail: 'unreadable frame' };
       }
       const raw = (parsed.kind === 'record' || parsed.kind === 'error') && parsed.raw ? parsed.raw : f.raw;
-      const frame: Frame = { bytes: f.bytes, raw, parsed, at: performance.now() };
+      const frame: Frame = { bytes: f.bytes, raw, parsed, at: performance.now(), receivedAt: this.clock() };
       const p = c.pending;
       if (p && p.accept(parsed)) {
         c.pending = null;

@@ -5,11 +5,15 @@ import { listPorts } from './connections';
 import { testCapture } from './drivers/print-format';
 import { translate } from '../../shared/i18n';
 import type { InstrumentsService } from './instruments-service';
+import type { Connection } from '../dispatcher/dispatcher';
+import { captureAtBench, type BenchLink } from './bench-capture';
 
 /** What the instrument channels need: the instruments service and the ledger's write path. */
 export interface InstrumentsHandlerDeps {
   instruments: InstrumentsService;
   ledger: Pick<Ledger, 'write'>;
+  /** The bench's signed-frame queue and how it sends, for this connection (issue 23 §4); null: capture directly. */
+  benchLink(conn: Connection): BenchLink | null;
 }
 
 export function instrumentsHandlers(use: () => InstrumentsHandlerDeps): HandlersOf<'instruments'> {
@@ -59,7 +63,22 @@ export function instrumentsHandlers(use: () => InstrumentsHandlerDeps): Handlers
       }
       return { ok: true as const };
     },
-    'instruments.capture': (i, ctx) => svc().capture(actor(ctx), ctx.connection.locale, i),
+    'instruments.capture': (i, ctx) => {
+      const d = use();
+      const link = d.benchLink(ctx.connection);
+      // A capture at the bench is a signed frame, queued and sent to the record (D-095–D-096).
+      if (link)
+        return captureAtBench(
+          { captures: d.instruments.captures, registry: d.instruments.registry, hooks: () => d.instruments.hooks },
+          link,
+          actor(ctx),
+          ctx.connection.locale,
+          i,
+        );
+      return svc().capture(actor(ctx), ctx.connection.locale, i);
+    },
+    'instruments.submitFrame': ({ frame, forward }, ctx) =>
+      svc().submitFrame(actor(ctx), ctx.connection.locale, frame, forward),
     'instruments.read': ({ id, readingId }, ctx) => svc().read(actor(ctx), ctx.connection.locale, id, readingId),
     'instruments.dailyCheck': ({ id, readings, note }, ctx) => svc().dailyCheck(actor(ctx), id, readings, note),
     'instruments.checkPlan.save': ({ id, points, note, reason }, ctx) =>

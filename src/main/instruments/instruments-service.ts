@@ -4,6 +4,7 @@ import type { LotControls } from '../lots';
 import type { TestingService } from '../testing';
 import { InstrumentCapture, type InstrumentsTestHooks } from './capture';
 import { InstrumentChecks } from './checks';
+import { FrameReceiver } from './frames';
 import type { ConnectionManager } from './connections';
 import { InstrumentRegistry } from './registry';
 import type { InstrumentRules } from './rules';
@@ -30,6 +31,8 @@ export class InstrumentsService {
   readonly registry: InstrumentRegistry;
   readonly captures: InstrumentCapture;
   readonly checks: InstrumentChecks;
+  /** Signed frames captured at a bench, received by the record (issue 23 §4). */
+  readonly frames: FrameReceiver;
   /** Test seams of the capture path (issue 19 §7); never set outside tests. */
   hooks: InstrumentsTestHooks = {};
 
@@ -42,6 +45,7 @@ export class InstrumentsService {
     this.registry = new InstrumentRegistry(ledger, rules.queries, connections, rules);
     this.captures = new InstrumentCapture(ledger, this.registry, rules, deps.testing, () => this.hooks);
     this.checks = new InstrumentChecks(ledger, rules.queries, this.registry, deps);
+    this.frames = new FrameReceiver(ledger, this.registry, this.captures);
   }
 
   // registry
@@ -59,6 +63,7 @@ export class InstrumentsService {
   readonly outcome = (...a: Parameters<InstrumentCapture['outcome']>) => this.captures.outcome(...a);
   readonly capture = (...a: Parameters<InstrumentCapture['capture']>) => this.captures.capture(...a);
   readonly read = (...a: Parameters<InstrumentCapture['read']>) => this.captures.read(...a);
+  readonly submitFrame = (...a: Parameters<FrameReceiver['submit']>) => this.frames.submit(...a);
   // calibration and checks
   readonly saveCheckPlan = (...a: Parameters<InstrumentChecks['saveCheckPlan']>) => this.checks.saveCheckPlan(...a);
   readonly dailyCheck = (...a: Parameters<InstrumentChecks['dailyCheck']>) => this.checks.dailyCheck(...a);

@@ -14,6 +14,7 @@ import { changedFields, correctionReason, type PendingCorrection } from './corre
 import { esigFieldsOf, recordHash, verifyEsig } from './esig';
 import { GENESIS_HEX, checkpointMessage, entryHash, type EntryFields } from './hashing';
 import type { HostKey } from './keys';
+import { mustBeRevision } from './revision';
 import { currentOrigin } from './origin';
 import { recordRequest } from './requests';
 import { evaluateTransaction, rulesByMeaning, type TxChange, type TxSignature } from './signed-check';
@@ -535,11 +536,8 @@ export class Ledger {
           if (!before) throw new AppErrorException(appError('not_found', { entity: def.name, id }));
           if (before.retired)
             throw new AppErrorException(appError('record_locked', { entity: def.name, id }, 'errors.record_retired'));
-          if (o.expectedRev !== undefined && before.rev !== o.expectedRev) {
-            throw new AppErrorException(
-              appError('conflict', { entity: def.name, id, rev: before.rev }, 'errors.stale_record'),
-            );
-          }
+          // A stale screen (D-097): who changed the record and when, nothing written.
+          mustBeRevision(this, def.name, before as { id: string; rev: number }, o.expectedRev);
           const reason = o.reason ?? (o.correction !== undefined ? correctionReason(o.correction) : undefined);
           if (def.reasonRequired?.(before) && !reason) {
             throw new AppErrorException(appError('invalid_input', { field: 'reason' }, 'errors.reason_required'));

@@ -1,6 +1,7 @@
 import type { LotView } from '../../shared/contract/channels/lots';
-import { AppErrorException, fail, type AppError } from '../../shared/contract/errors';
+import { AppErrorException, type AppError } from '../../shared/contract/errors';
 import { actorOf, expectMeaning } from '../identity';
+import { mustBeRevision, recordChanged } from '../ledger/revision';
 import { L } from './entities';
 import { asLot, type LotRow, type LotStatus } from './queries';
 import type { LotRegister } from './register';
@@ -66,9 +67,12 @@ export class LotDecisions {
     reason: string,
     password: string,
     meaning?: string,
+    expectedRev?: number,
   ): Promise<LotView> {
     const { ledger, identity } = this.reg;
     const lot = this.reg.mustLot(code);
+    // A stale screen is told at once, before the password (and again inside the write).
+    mustBeRevision(ledger, L.lot.name, lot, expectedRev, { lot: code });
     const early = this.decisionProblem(lot, decision);
     if (early) throw new AppErrorException(early);
     const received = RECEIVED.has(lot.kind);
@@ -86,7 +90,10 @@ export class LotDecisions {
     const signer = await identity.authenticateSigner(signerId, password);
     return ledger.write(actorOf(signer), (w) => {
       const cur = asLot(w.get(L.lot, lot.id)!);
-      if (cur.status !== lot.status) fail('conflict', { lot: code }, 'errors.stale_record');
+      // What the decider saw, under the write lock (D-097): the revision they named, and the
+      // status when they asked to sign (a decision taken elsewhere during the password check).
+      mustBeRevision(ledger, L.lot.name, cur, expectedRev, { lot: code });
+      if (cur.status !== lot.status) throw recordChanged(ledger, L.lot.name, cur.id, lot.rev, cur.rev, { lot: code });
       // Every guard again, under the write lock: what changed during the password check counts.
       const now = this.decisionProblem(cur, decision);
       if (now) throw new AppErrorException(now);

@@ -20,14 +20,14 @@ export function lotsHandlers(use: () => LotsHandlerDeps): HandlersOf<'lots' | 'b
     },
     'lots.receive': (i, ctx) => use().lots.receive(actorOf(ctx), i),
     'lots.receiveTanker': (i, ctx) => use().lots.receiveTanker(actorOf(ctx), i),
-    'lots.decide': ({ code, decision, reason, signature }, ctx) => {
+    'lots.decide': ({ code, decision, reason, signature, expectedRev }, ctx) => {
       const d = use();
       // Open ledger findings block positive decisions until a QA manager has reviewed them
       // (docs/ledger.md); holds and rejections stay possible, they only make things safer.
       if (decision !== 'hold' && decision !== 'reject' && d.openFindings() > 0) {
         fail('ledger_blocked', { findings: d.openFindings() });
       }
-      return d.lots.decide(actorOf(ctx).id, code, decision, reason, signature.password, signature.meaning);
+      return d.lots.decide(actorOf(ctx).id, code, decision, reason, signature.password, signature.meaning, expectedRev);
     },
     'batches.list': ({ status }) => use().lots.batches(status),
     'batches.start': (i, ctx) => use().lots.startBatch(actorOf(ctx), i),

@@ -160,8 +160,9 @@ export class LotsService {
     reason: string,
     password: string,
     meaning?: string,
+    expectedRev?: number,
   ): Promise<LotView> {
-    return this.decisions.decide(signerId, code, decision, reason, password, meaning);
+    return this.decisions.decide(signerId, code, decision, reason, password, meaning, expectedRev);
   }
 
   // ------------------------------------------------------------------ batches

@@ -64,6 +64,7 @@ export class LotRegister {
     const standing = this.controls.standing(lot);
     return {
       id: lot.id,
+      rev: lot.rev,
       code: lot.code,
       kind: lot.kind,
       itemCode: lot.item_code,

@@ -139,6 +139,7 @@ export class SampleBook {
   toView(r: SampleViewRow): SampleView {
     return {
       id: r.id,
+      rev: r.rev,
       code: r.code,
       kind: r.kind,
       status: r.status,

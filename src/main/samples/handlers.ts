@@ -19,8 +19,9 @@ export function samplesHandlers(use: () => SamplesHandlerDeps): HandlersOf<'samp
     },
     'samples.register': (i, ctx) => use().samples.register(actorOf(ctx), i),
     'samples.receive': ({ code, ...i }, ctx) => use().samples.receive(actorOf(ctx), code, i),
-    'samples.move': ({ code, storageLocation, reason }, ctx) => use().samples.move(actorOf(ctx), code, storageLocation, reason),
-    'samples.cancel': ({ code, reason }, ctx) => use().samples.cancel(actorOf(ctx), code, reason),
+    'samples.move': ({ code, storageLocation, reason, expectedRev }, ctx) =>
+      use().samples.move(actorOf(ctx), code, storageLocation, reason, expectedRev),
+    'samples.cancel': ({ code, reason, expectedRev }, ctx) => use().samples.cancel(actorOf(ctx), code, reason, expectedRev),
     'samples.retention.list': ({ withinDays, offset, limit }) => use().samples.retentionDue(withinDays, offset, limit),
     'samples.retention.dispose': ({ code, reason, signature }, ctx) => use().samples.dispose(actorOf(ctx).id, code, reason, signature),
     'samples.retention.missing': (i) => use().samples.retentionMissingList(i),

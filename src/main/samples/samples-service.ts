@@ -17,6 +17,7 @@ import type { CatalogService, SpecService } from '../catalog';
 import type { IdentityService } from '../identity';
 import type { Row } from '../ledger/entities';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
+import { mustBeRevision } from '../ledger/revision';
 import type { LotControls } from '../lots';
 import { DEFAULT_RETENTION_MARGIN_DAYS, OPEN, SampleBook, addDays, instantMs } from './book';
 import { S } from './entities';
@@ -238,10 +239,11 @@ export class SamplesService {
     });
   }
 
-  move(actor: Actor, code: string, storageLocation: string, reason?: string): SampleView {
+  move(actor: Actor, code: string, storageLocation: string, reason?: string, expectedRev?: number): SampleView {
     const r = this.mustSample(code);
     if (r.status === 'cancelled' || r.disposed_at !== null) this.book.transitionRefused(r, 'move');
     return this.ledger.write(actor, (w) => {
+      mustBeRevision(this.ledger, S.sample.name, w.get(S.sample, r.id) as { id: string; rev: number }, expectedRev, { code });
       for (const s of this.withUnits(r, new Set(['registered', 'received', 'in_testing', 'complete']))) {
         w.update(S.sample, s.id, { storage_location: storageLocation }, { reason: reason ?? `moved to ${storageLocation}` });
         this.book.event(w, s.id, 'moved', storageLocation, reason ?? null);
@@ -250,10 +252,12 @@ export class SamplesService {
     });
   }
 
-  cancel(actor: Actor, code: string, reason: string): SampleView {
+  cancel(actor: Actor, code: string, reason: string, expectedRev?: number): SampleView {
     const r = this.mustSample(code);
     if (!OPEN.has(r.status) || r.disposed_at !== null) this.book.transitionRefused(r, 'cancel');
     return this.ledger.write(actor, (w) => {
+      // A stale screen (D-097): the sample as the person saw it, under the write lock.
+      mustBeRevision(this.ledger, S.sample.name, w.get(S.sample, r.id) as { id: string; rev: number }, expectedRev, { code });
       for (const s of this.withUnits(r, OPEN)) {
         w.update(S.sample, s.id, { status: 'cancelled', cancel_reason: reason }, { reason });
         this.book.event(w, s.id, 'cancelled', null, reason);

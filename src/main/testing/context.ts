@@ -5,6 +5,7 @@ import type { SpecService } from '../catalog';
 import type { IdentityService } from '../identity';
 import type { Row, Value } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
+import { mustBeRevision, type RevisionSource } from '../ledger/revision';
 import type { SamplesService } from '../samples';
 import type { ControlCharts } from './charts';
 import { T } from './entities';
@@ -104,8 +105,11 @@ export function startTestingIfNeeded(ctx: TestingContext, w: LedgerWriter, sampl
 }
 
 /** A stale screen: the revision the person saw is not the one in the record. */
-export function checkRev(r: ResultRecord, expectedRevs: Record<string, number> | undefined): void {
-  const want = expectedRevs?.[r.id];
-  if (want !== undefined && want !== r.rev)
-    fail('conflict', { item: r.item_code, id: r.id, rev: r.rev, expected: want }, 'errors.result_changed_meanwhile');
+export function checkRev(
+  ledger: RevisionSource,
+  r: ResultRecord,
+  expectedRevs: Record<string, number> | undefined,
+): void {
+  const want = expectedRevs && Object.prototype.hasOwnProperty.call(expectedRevs, r.id) ? expectedRevs[r.id] : undefined;
+  mustBeRevision(ledger, 'test_result', r, want, { item: r.item_code });
 }

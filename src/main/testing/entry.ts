@@ -3,6 +3,7 @@ import { fail } from '../../shared/contract/errors';
 import { confirmsPresumptive, entryProblem, isPlanItem, normalizeEntry } from '../../shared/rules';
 import { IN } from '../instruments';
 import type { Value } from '../ledger/entities';
+import { mustBeRevision } from '../ledger/revision';
 import type { Actor, LedgerWriter } from '../ledger/ledger';
 import { arr, EDITABLE, itemOf, mustBeTestable, resultIn, startTestingIfNeeded, type TestingContext } from './context';
 import { T } from './entities';
@@ -233,7 +234,7 @@ export class ResultEntry {
     mustBeTestable(this.ctx, r0.sample_id);
     return this.ctx.ledger.write(actor, (w) => {
       const r = asResult(w.get(T.result, id)!);
-      if (i.expectedRev !== undefined && r.rev !== i.expectedRev) fail('conflict', { id }, 'errors.stale_record');
+      mustBeRevision(this.ctx.ledger, 'test_result', r, i.expectedRev, { item: r.item_code });
       if (!EDITABLE.has(r.status))
         fail('conflict', { item: r.item_code, status: r.status }, 'errors.result_submitted_use_correct');
       startTestingIfNeeded(this.ctx, w, r.sample_id);
@@ -250,7 +251,12 @@ export class ResultEntry {
 
   enterMany(
     actor: Actor,
-    entries: Array<{ id: string; replicates?: string[] | undefined; unitValues?: string[] | undefined }>,
+    entries: Array<{
+      id: string;
+      replicates?: string[] | undefined;
+      unitValues?: string[] | undefined;
+      expectedRev?: number | undefined;
+    }>,
     verdictChangeReason?: string,
   ): { changed: ResultView[] } {
     const rows = entries.map((e, index) => {
@@ -273,6 +279,8 @@ export class ResultEntry {
       const samples = new Set<string>();
       entries.forEach((e, k) => {
         const r = asResult(w.get(T.result, rows[k]!.id)!);
+        // A stale screen (D-097), under the write lock: the whole paste is refused, the row named.
+        mustBeRevision(this.ctx.ledger, 'test_result', r, e.expectedRev, { item: r.item_code, row: k + 1 });
         startTestingIfNeeded(this.ctx, w, r.sample_id);
         ids.add(this.applyEntry(w, r, e).id);
         samples.add(r.sample_id);
@@ -300,6 +308,7 @@ export class ResultEntry {
     if (r0.oos_id || r0.verdict === 'fail') fail('conflict', { item: r0.item_code }, 'errors.result_under_oos');
     return this.ctx.ledger.write(actor, (w) => {
       const r = asResult(w.get(T.result, id)!);
+      mustBeRevision(this.ctx.ledger, 'test_result', r, i.expectedRev, { item: r.item_code });
       const moved = asResult(
         w.update(
           T.result,

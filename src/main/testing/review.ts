@@ -54,8 +54,8 @@ export class ResultReview {
             fail('not_found', { entity: 'test_result', id }, 'errors.result_not_found');
       }
       for (const r of chosen) {
-        checkRev(r, expectedRevs);
-        checkRev(r, { [r.id]: seen.get(r.id) ?? -1 });
+        checkRev(this.ctx.ledger, r, expectedRevs);
+        checkRev(this.ctx.ledger, r, { [r.id]: seen.get(r.id) ?? -1 });
       }
       if (chosen.length === 0) fail('conflict', { code: sampleCode }, 'errors.nothing_to_submit');
       const notReady = chosen.filter((r) => r.verdict === null || r.verdict === 'invalid');
@@ -139,7 +139,7 @@ export class ResultReview {
     for (const r of rows) {
       if (r.status !== 'submitted')
         fail('conflict', { item: r.item_code, status: r.status }, 'errors.result_transition_not_allowed');
-      checkRev(r, expectedRevs);
+      checkRev(this.ctx.ledger, r, expectedRevs);
       const sample = asSample(this.ctx.ledger.get(this.ctx.samples.entity(), r.sample_id));
       if (sample?.status === 'cancelled')
         fail('conflict', { code: sample.code, status: 'cancelled' }, 'errors.sample_closed');
@@ -176,7 +176,7 @@ export class ResultReview {
       // …and decided again inside the write, on the records as they are now (issue 19 §7):
       // a result changed while the password was checked is not the one the reviewer saw.
       const rows = this.checkReviewable(signer.id, ids, (id) => w.get(T.result, id), decision, expectedRevs);
-      for (const r of rows) checkRev(r, seen);
+      for (const r of rows) checkRev(this.ctx.ledger, r, seen);
       const samples = new Set<string>();
       for (const r of rows) {
         const id = r.id;

@@ -1630,6 +1630,9 @@ const en = {
       useReading: 'Use reading {{value}} {{unit}}',
       capturedMark: 'Captured from {{code}}: {{value}} {{unit}}',
       typedOverMark: 'Captured {{value}} {{unit}} from {{code}}, typed over: {{reason}}',
+      // Issue 23 §4 (bench): the record did not answer; the signed capture waits at this workstation.
+      queued:
+        'The server cannot be reached: the capture from {{code}} ({{value}} {{unit}}) is signed and kept on this workstation (no. {{seq}}). It is written to the record, with the gap, as soon as the server is back; until then it does not show in the results.',
       captionUsed: '⇩ {{code}}',
       captionTypedOver: 'typed over',
       captionFlagged: 'flagged for review',

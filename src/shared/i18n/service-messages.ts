@@ -249,6 +249,23 @@ export const serviceMessagesEn = {
     recall_customer_not_affected: 'Customer {{customer}} received none of the affected lots.',
     recall_return_not_shipped: 'Lot {{lot}} was not shipped to {{customer}}: nothing to return.',
     drill_plan_year: 'The due date must fall in the programme year.',
+    // Issue 23 §4–5 (bench): signed frames, and a record changed by someone else meanwhile.
+    frame_key_unknown:
+      'The capture was refused: it is signed by a workstation key ({{key}}, {{host}}) that is not enrolled in this record. Nothing was written. An administrator enrols the workstation first.',
+    frame_key_retired:
+      'The capture was refused: the workstation key that signed it ({{key}}, {{host}}) is no longer in force. Nothing was written.',
+    frame_signature_invalid:
+      'The capture was refused: its signature does not verify, so its bytes or details were changed after the workstation signed them. Nothing was written.',
+    frame_clock_ahead:
+      'The capture was refused: the workstation’s clock ({{clock}}) says it was taken at {{capturedAt}}, later than now on the record. Check the workstation’s time. Nothing was written.',
+    frame_seq_reused:
+      'The capture was refused: the workstation already sent another frame under the same number ({{seq}}). Nothing was written.',
+    frame_other_workstation:
+      'The capture was refused: it was signed by another workstation ({{host}}) than the one sending it. A capture is written back only by the workstation that made it. Nothing was written.',
+    frame_driver_changed:
+      'The capture was refused: instrument {{instrument}} now uses the driver {{expected}}, not {{driver}} the frame was read with. Nothing was written; capture again.',
+    record_changed:
+      '{{by}} changed this record at {{at}} after you opened it. Nothing of yours was saved: the screen now shows the record as it stands. Check it, then try again.',
   },
   /** Messages of the contract's own format rules (zod `message` keys), by the dispatcher. */
   schema: {
@@ -526,6 +543,20 @@ export const serviceMessagesZh: typeof serviceMessagesEn = {
     recall_customer_not_affected: '客户 {{customer}} 未收到任何受影响批次。',
     recall_return_not_shipped: '批次 {{lot}} 未发往 {{customer}}：无可退回。',
     drill_plan_year: '到期日应在计划年度内。',
+    // 议题 23 第 4–5 点（bench）：签名原始数据帧；记录已被他人修改。
+    frame_key_unknown:
+      '采集数据被拒收：签名所用的工作站密钥（{{key}}，{{host}}）未在本记录中登记。未写入任何内容。请先由系统管理员登记该工作站。',
+    frame_key_retired: '采集数据被拒收：签名所用的工作站密钥（{{key}}，{{host}}）已停用。未写入任何内容。',
+    frame_signature_invalid:
+      '采集数据被拒收：签名校验不通过，说明工作站签名后数据帧的字节或信息被改动过。未写入任何内容。',
+    frame_clock_ahead:
+      '采集数据被拒收：工作站时钟（{{clock}}）显示采集时间为 {{capturedAt}}，晚于记录服务器的当前时间。请检查工作站时间。未写入任何内容。',
+    frame_seq_reused: '采集数据被拒收：该工作站已用同一序号（{{seq}}）发送过另一数据帧。未写入任何内容。',
+    frame_other_workstation: '采集数据被拒收：签名的工作站（{{host}}）与发送的工作站不同。采集数据只能由采集它的工作站回传。未写入任何内容。',
+    frame_driver_changed:
+      '采集数据被拒收：仪器 {{instrument}} 现用驱动为 {{expected}}，而非读取该数据帧时的 {{driver}}。未写入任何内容，请重新采集。',
+    record_changed:
+      '您打开此记录后，{{by}} 于 {{at}} 修改了它。您的修改未保存：界面已刷新为记录的当前状态。请核对后再操作。',
   },
   schema: {
     result_value_format: '请输入数值（小数点分隔）、ND、<LOD、<数值、absent（未检出）或 present（检出）。',

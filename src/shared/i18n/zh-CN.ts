@@ -1575,6 +1575,9 @@ const zhCN: Messages = {
       useReading: '使用读数 {{value}} {{unit}}',
       capturedMark: '采集自 {{code}}：{{value}} {{unit}}',
       typedOverMark: '采集自 {{code}} 的 {{value}} {{unit}} 已被手工改写：{{reason}}',
+      // 议题 23 第 4 点（bench）：服务器未应答，已签名的采集数据暂存在本工作站。
+      queued:
+        '无法连接服务器：来自 {{code}} 的采集数据（{{value}} {{unit}}）已签名并暂存在本工作站（序号 {{seq}}）。服务器恢复后将立即写入记录，并记下中断时长；在此之前结果中不显示该数据。',
       captionUsed: '⇩ {{code}}',
       captionTypedOver: '已手工改写',
       captionFlagged: '已标记待复核',

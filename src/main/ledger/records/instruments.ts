@@ -1,6 +1,6 @@
 import { defineEntity } from '../entities';
 
-/** Benchtop instruments (migrations 0008 and 0013). */
+/** Benchtop instruments (migrations 0008, 0013 and 0022). */
 export const IN = {
   instrument: defineEntity({
     name: 'instrument',
@@ -95,6 +95,44 @@ export const IN = {
       'by_user',
     ],
     json: ['settings'],
+    appendOnly: true,
+  }),
+  /**
+   * A frame captured at the bench, signed by the workstation's host key, as the record received
+   * it and what it made of it (migration 0022, D-095–D-096). Append only; one per host key and
+   * sequence number.
+   */
+  signedFrame: defineEntity({
+    name: 'signed_frame',
+    table: 'signed_frame',
+    columns: [
+      'host_key_id',
+      'host',
+      'frame_seq',
+      'instrument_id',
+      'port',
+      'driver',
+      'raw',
+      'captured_at',
+      'clock_source',
+      'tz',
+      'captured_by',
+      'purpose',
+      'result_id',
+      'sample_code',
+      'replicate_index',
+      'signature',
+      'received_at',
+      'received_by',
+      'outcome',
+      'error',
+      'capture_ids',
+      'forwarded',
+      'queued_at',
+      'link_down_since',
+      'gap_ms',
+    ],
+    json: ['capture_ids'],
     appendOnly: true,
   }),
   /** What a test method names about instruments: the kind its values are measured on, and reading conversions (D-058). */

@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Center, Loader, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { bridgeUnavailable } from '../core/api/bridge';
-import { ApiError, setSessionLostHandler } from '../core/api/client';
+import { ApiError, setRecordChangedHandler, setSessionLostHandler } from '../core/api/client';
 import { errorMessage } from '../core/api/errors';
 import { callKey, useCall, useEvent } from '../core/api/hooks';
 import { SetupScreen } from '../features/setup/setup-screen';
@@ -62,6 +62,9 @@ function Connected() {
 
   useEffect(() => {
     setSessionLostHandler(() => void qc.invalidateQueries({ queryKey: sessionKey }));
+    // Someone else changed the record meanwhile (D-097): what every screen shows is read again,
+    // so the message the screen gives ("here is the new state") sits beside the current record.
+    setRecordChangedHandler(() => void qc.invalidateQueries());
   }, [qc]);
   useEvent('session.changed', () => void qc.invalidateQueries({ queryKey: sessionKey }));
 

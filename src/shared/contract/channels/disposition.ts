@@ -254,6 +254,8 @@ export const dispositionChannels = {
       reason: reasonSchema,
       propagate: z.boolean().default(false),
       signature: signatureInputSchema,
+      /** The lot's revision the decider saw: a lot changed since is refused (errors.record_changed, D-097). */
+      expectedRev: z.number().int().optional(),
     }),
     output: z.object({
       readiness: readinessSchema,

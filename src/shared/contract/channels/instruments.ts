@@ -294,6 +294,42 @@ export const impactViewSchema = z.object({
   ),
 });
 
+/** A capture made at the bench as a signed raw frame (issue 23 §4, D-095; src/shared/domain/signed-frame.ts). */
+export const frameBodySchema = z
+  .object({
+    v: z.literal('lotseal-frame-1'),
+    key: z.string().regex(/^[0-9a-f]{16}$/),
+    host: z.string().min(1).max(200),
+    seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    instrumentId: id,
+    port: z.string().max(200).nullable(),
+    driver: z.enum(driverIds),
+    capturedAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    clock: z.string().min(1).max(80),
+    tz: z.string().min(1).max(64),
+    by: z.string().min(1).max(40),
+    purpose: z.literal('result'),
+    resultId: id.nullable(),
+    sampleCode: z.string().trim().min(1).max(80).nullable(),
+    replicateIndex: z.number().int().min(0).max(9),
+    /** base64 of the bytes as received; at most 64 KiB of bytes. */
+    raw: z
+      .string()
+      .max(90_000)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'base64' }),
+  })
+  .strict()
+  .refine((b) => !!b.resultId !== !!b.sampleCode, { message: 'result_or_sample', path: ['resultId'] });
+export const signedFrameSchema = z
+  .object({
+    body: frameBodySchema,
+    signature: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'base64' }),
+  })
+  .strict();
+
 export const instrumentsChannels = {
   'instruments.list': channel({
     input: z.object({ includeInactive: z.boolean().default(false) }),
@@ -389,6 +425,41 @@ export const instrumentsChannels = {
       /** Every capture stored: one per result item a record filled. */
       captures: z.array(captureViewSchema),
       /** Fields of the record that fill no result of this sample (not mapped, or the item is not planned). */
+      unused: z.array(z.string()),
+      changed: z.array(resultViewSchema),
+      /**
+       * The record did not answer: the signed frame waits in the bench's queue (its sequence
+       * number, and since when the record has been unreachable) and is written back when it returns.
+       */
+      queued: z.object({ seq: z.number().int(), since: z.string() }).optional(),
+    }),
+    access: 'results.enter',
+    writes: true,
+  }),
+  /**
+   * The record's half of a capture made at the bench (issue 23 §4, D-095–D-096): a frame signed
+   * by an enrolled workstation's host key, re-parsed by the record's driver and captured by the
+   * same rules as `instruments.capture`; value and bytes stored with the frame's capture time and
+   * the time received. A bad signature or an unknown or retired key is refused and nothing is
+   * written; the same frame (host key + seq) sent again writes nothing and returns the first
+   * result (`duplicate`). `forward`: the frame is written back from the workstation's queue.
+   */
+  'instruments.submitFrame': channel({
+    input: z.object({
+      frame: signedFrameSchema,
+      forward: z
+        .object({
+          queuedAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+          linkDownSince: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+        })
+        .optional(),
+    }),
+    output: z.object({
+      frameId: z.string(),
+      duplicate: z.boolean(),
+      status: z.enum(['captured', 'refused']),
+      outcome: readOutcomeSchema,
+      captures: z.array(captureViewSchema),
       unused: z.array(z.string()),
       changed: z.array(resultViewSchema),
     }),

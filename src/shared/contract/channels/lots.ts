@@ -20,6 +20,8 @@ const temperature = z.string().trim().regex(/^-?\d{1,3}(\.\d{1,2})?$/, { message
 
 export const lotViewSchema = z.object({
   id: z.string(),
+  /** The record's revision: what a decision names as the state it saw (D-097). */
+  rev: z.number().int(),
   code: z.string(),
   kind: z.enum(lotKinds),
   itemCode: z.string(),
@@ -150,7 +152,14 @@ export const lotsChannels = {
   }),
   /** A QA manager's status decision, signed (accepted, released, held, rejected). */
   'lots.decide': channel({
-    input: z.object({ code: z.string().min(1).max(60), decision: z.enum(lotDecisions), reason: reasonSchema, signature: signatureInputSchema }),
+    input: z.object({
+      code: z.string().min(1).max(60),
+      decision: z.enum(lotDecisions),
+      reason: reasonSchema,
+      signature: signatureInputSchema,
+      /** The lot's revision the decider saw: a lot changed since is refused (errors.record_changed, D-097). */
+      expectedRev: z.number().int().optional(),
+    }),
     output: lotViewSchema,
     access: 'lots.decide',
     writes: true,

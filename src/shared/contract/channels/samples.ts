@@ -50,6 +50,8 @@ const siteCode = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, { 
 
 export const sampleViewSchema = z.object({
   id: z.string(),
+  /** The record's revision: what a change names as the state it saw (D-097). */
+  rev: z.number().int(),
   code: z.string(),
   kind: z.enum(sampleKinds),
   status: z.enum(sampleStatuses),
@@ -232,13 +234,13 @@ export const samplesChannels = {
   }),
   /** A custody move to another storage location. */
   'samples.move': channel({
-    input: z.object({ code, storageLocation: location, reason: reasonSchema.optional() }),
+    input: z.object({ code, storageLocation: location, reason: reasonSchema.optional(), expectedRev: z.number().int().optional() }),
     output: sampleViewSchema,
     access: 'samples.register',
     writes: true,
   }),
   'samples.cancel': channel({
-    input: z.object({ code, reason: reasonSchema }),
+    input: z.object({ code, reason: reasonSchema, expectedRev: z.number().int().optional() }),
     output: sampleViewSchema,
     access: 'samples.register',
     writes: true,

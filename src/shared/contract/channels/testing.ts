@@ -527,6 +527,8 @@ export const testingChannels = {
             id,
             replicates: z.array(valueText).max(10).optional(),
             unitValues: z.array(valueText).max(60).optional(),
+            /** The revision of the result the person saw (errors.record_changed when it moved, D-097). */
+            expectedRev: z.number().int().optional(),
           }),
         )
         .min(1)
@@ -549,6 +551,8 @@ export const testingChannels = {
         .nullable()
         .optional(),
       reason: reasonSchema,
+      /** The revision of the result the person saw: a result changed since is refused (errors.record_changed, D-097). */
+      expectedRev: z.number().int().optional(),
     }),
     output: z.object({ changed: z.array(resultViewSchema) }),
     access: 'results.enter',

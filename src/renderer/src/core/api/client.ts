@@ -22,6 +22,18 @@ export function setSessionLostHandler(handler: SessionLostHandler): void {
   onSessionLost = handler;
 }
 
+type RecordChangedHandler = (error: AppError) => void;
+let onRecordChanged: RecordChangedHandler = () => undefined;
+
+/**
+ * The shell registers this so any write refused because the record changed since the screen
+ * showed it (`errors.record_changed`, D-097) refreshes what is shown: the screen says what
+ * happened and then shows the record as it stands, never the stale copy.
+ */
+export function setRecordChangedHandler(handler: RecordChangedHandler): void {
+  onRecordChanged = handler;
+}
+
 /** Typed call through the contract: resolves with the output or throws an ApiError. */
 export async function call<K extends ChannelName>(name: K, input: ChannelInput<K>): Promise<ChannelOutput<K>> {
   const fn = getBridge()[name] as unknown as (i: ChannelInput<K>) => Promise<Result<ChannelOutput<K>>>;
@@ -33,5 +45,6 @@ export async function call<K extends ChannelName>(name: K, input: ChannelInput<K
   }
   if (result.ok) return result.data;
   if (result.error.code === 'session_locked' || result.error.code === 'not_signed_in') onSessionLost(result.error.code);
+  if (result.error.messageKey === 'errors.record_changed') onRecordChanged(result.error);
   throw new ApiError(result.error);
 }

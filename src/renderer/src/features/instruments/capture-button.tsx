@@ -100,6 +100,22 @@ export function CaptureButton({
       ...(readingId ? { readingId } : {}),
     })
       .then((out) => {
+        if (out.queued) {
+          // Kept at the bench, signed (D-096): written back when the server returns.
+          setOffer(null);
+          setOpened(false);
+          notifications.show({
+            color: 'orange',
+            autoClose: false,
+            message: t('instruments.capture.queued', {
+              code: byId.get(instrumentId)?.code ?? '',
+              value: out.outcome.value ?? '',
+              unit: out.outcome.unit ?? '',
+              seq: out.queued.seq,
+            }),
+          });
+          return;
+        }
         if (!out.outcome.ok || !out.capture) {
           setRefusal(out.outcome.message ?? refusalText(out.outcome));
           return;

@@ -88,6 +88,21 @@ export function RecordCapture({ sampleCode, results }: { sampleCode: string; res
     }
     call('instruments.capture', { instrumentId: current.id, sampleCode, replicateIndex: k, readingId: offer.readingId })
       .then((out) => {
+        if (out.queued) {
+          // Kept at the bench, signed (D-096): written back when the server returns.
+          setOffer(null);
+          notifications.show({
+            color: 'orange',
+            autoClose: false,
+            message: t('instruments.capture.queued', {
+              code: current.code,
+              value: out.outcome.value ?? '',
+              unit: out.outcome.unit ?? '',
+              seq: out.queued.seq,
+            }),
+          });
+          return;
+        }
         if (!out.outcome.ok) {
           setRefusal(out.outcome.message ?? out.outcome.error ?? '');
           return;

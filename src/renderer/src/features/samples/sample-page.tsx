@@ -301,8 +301,8 @@ export function SamplePage({ code }: { code: string }) {
       <SampleTests code={s.code} />
 
       <ReceiveModal code={s.code} opened={action === 'receive'} onClose={() => setAction(null)} />
-      <MoveModal code={s.code} opened={action === 'move'} onClose={() => setAction(null)} />
-      <CancelModal code={s.code} opened={action === 'cancel'} onClose={() => setAction(null)} />
+      <MoveModal code={s.code} rev={s.rev} opened={action === 'move'} onClose={() => setAction(null)} />
+      <CancelModal code={s.code} rev={s.rev} opened={action === 'cancel'} onClose={() => setAction(null)} />
       <DisposeDialog sample={s} opened={action === 'dispose'} onClose={() => setAction(null)} />
     </Stack>
   );
@@ -445,7 +445,7 @@ function ReceiveModal({ code, opened, onClose }: { code: string; opened: boolean
   );
 }
 
-function MoveModal({ code, opened, onClose }: { code: string; opened: boolean; onClose: () => void }) {
+function MoveModal({ code, rev, opened, onClose }: { code: string; rev: number; opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const refresh = useRefresh();
   const [location, setLocation] = useState('');
@@ -487,7 +487,12 @@ function MoveModal({ code, opened, onClose }: { code: string; opened: boolean; o
             onClick={() => {
               setTouched(true);
               if (!location.trim()) return;
-              move.mutate({ code, storageLocation: location.trim(), ...(reason.trim() ? { reason: reason.trim() } : {}) });
+              move.mutate({
+                code,
+                storageLocation: location.trim(),
+                expectedRev: rev,
+                ...(reason.trim() ? { reason: reason.trim() } : {}),
+              });
             }}
             data-testid="move-submit"
           >
@@ -499,7 +504,7 @@ function MoveModal({ code, opened, onClose }: { code: string; opened: boolean; o
   );
 }
 
-function CancelModal({ code, opened, onClose }: { code: string; opened: boolean; onClose: () => void }) {
+function CancelModal({ code, rev, opened, onClose }: { code: string; rev: number; opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const refresh = useRefresh();
   const [reason, setReason] = useState('');
@@ -536,7 +541,7 @@ function CancelModal({ code, opened, onClose }: { code: string; opened: boolean;
             onClick={() => {
               setTouched(true);
               if (reason.trim().length < 3) return;
-              cancel.mutate({ code, reason: reason.trim() });
+              cancel.mutate({ code, reason: reason.trim(), expectedRev: rev });
             }}
             data-testid="cancel-submit"
           >

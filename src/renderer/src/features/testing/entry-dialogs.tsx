@@ -88,6 +88,7 @@ function CorrectForm({ row, entry, onClose }: { row: ResultView; entry: Entry; o
         id: row.id,
         ...(plan ? { unitValues: normalized } : { replicates: normalized }),
         reason: reason.trim(),
+        expectedRev: row.rev,
       });
       entry.merge(out.changed);
       notifications.show({

@@ -314,7 +314,9 @@ export function useEntry(
         setPasteError(t('testing.paste.badValue', { item: nameOf(r.id), value: bad }));
         return true;
       }
-      entries.push(f.row.plan ? { id: r.id, unitValues: next } : { id: r.id, replicates: next });
+      // The revision on screen (D-097): a row someone else changed meanwhile refuses the paste.
+      const rev = { expectedRev: r.rev };
+      entries.push(f.row.plan ? { id: r.id, unitValues: next, ...rev } : { id: r.id, replicates: next, ...rev });
     }
     setPasteError(null);
     setPasting(true);
