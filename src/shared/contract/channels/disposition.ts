@@ -166,6 +166,16 @@ const documentOut = z.object({
   reprint: z.boolean(),
 });
 
+/** A signer as a certificate prints them: printed name and time, never a user id or a comment. */
+const coaSignerSchema = z.object({ printedName: z.string(), signedAt: z.string() });
+/** 检验 / 审核 / 批准 as the certificate just issued prints them (the screen shows the same lines). */
+export const coaSignersSchema = z.object({
+  tested: z.array(coaSignerSchema),
+  reviewed: z.array(coaSignerSchema),
+  approved: z.array(coaSignerSchema),
+});
+export type CoaSigners = z.infer<typeof coaSignersSchema>;
+
 export const dispositionChannels = {
   /** The release queue: finished lots awaiting a decision (ready, or blocked and why) and lots on hold. */
   'disposition.queue': channel({
@@ -267,7 +277,7 @@ export const dispositionChannels = {
   /** The certificate of analysis of a released finished lot (recorded; a second print is a reprint). */
   'disposition.coa': channel({
     input: z.object({ lotCode: code, locale: z.enum(['en', 'zh-CN']) }),
-    output: documentOut,
+    output: documentOut.extend({ signers: coaSignersSchema }),
     access: 'lots.decide',
     writes: true,
   }),
