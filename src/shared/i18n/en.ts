@@ -3884,6 +3884,16 @@ const en = {
       broken: 'signature does not match',
       pending: 'no decision yet',
     },
+    // The release checklist's evidence as words (D-089): main sends the key and its parameters.
+    evidenceText: {
+      specVersion: '{{code}} version {{version}}',
+      itemReported: '{{item}} {{reported}}',
+      itemOfSample: '{{item}} (sample {{sample}})',
+      captureFor: '{{instrument}} → {{item}}',
+      lotOfKind: '{{code}} ({{kind}})',
+      retentionLeft: '{{remaining}} {{unit}} left',
+      retentionLeftOf: '{{remaining}} {{unit}} left of {{required}} required',
+    },
     entities: {
       lot: 'Lot',
       batch: 'Batch',

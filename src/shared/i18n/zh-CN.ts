@@ -3809,6 +3809,16 @@ const zhCN: Messages = {
       broken: '签名不符',
       pending: '尚无决定',
     },
+    // The release checklist's evidence as words (D-089): main sends the key and its parameters.
+    evidenceText: {
+      specVersion: '{{code}} 第 {{version}} 版',
+      itemReported: '{{item}} {{reported}}',
+      itemOfSample: '{{item}}（样品 {{sample}}）',
+      captureFor: '{{instrument}} → {{item}}',
+      lotOfKind: '{{code}}（{{kind}}）',
+      retentionLeft: '剩余 {{remaining}} {{unit}}',
+      retentionLeftOf: '剩余 {{remaining}} {{unit}}，需 {{required}}',
+    },
     entities: {
       lot: '批次',
       batch: '生产批',

@@ -47,6 +47,14 @@ export const evidenceSchema = z.object({
   label: z.string(),
   /** Why this piece matters for the line (e.g. "missing", "failed", "on hold"). */
   note: z.string().nullable(),
+  /**
+   * The label and the note as words for the reader (D-089): a catalogue key under
+   * `disposition.evidenceText.*` / `disposition.notes.*` with its parameters, translated at display.
+   * Parameters named `kind` (a lot's kind) and `unit` are codes the screen translates too.
+   * `label` and `note` above stay for the clients that print them as they are.
+   */
+  labelText: z.object({ key: z.string(), params: z.record(z.string(), z.string()) }).optional(),
+  noteText: z.object({ key: z.string(), params: z.record(z.string(), z.string()) }).optional(),
 });
 
 export const readinessLineSchema = z.object({
