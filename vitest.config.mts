@@ -20,7 +20,24 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['tests/unit/**/*.test.ts', 'src/main/**/*.test.ts', 'src/shared/**/*.test.ts'],
+          exclude: ['**/*.isolated.test.ts'],
+          // Files share their worker's module graph, as in the integration project: loading the
+          // app's modules anew for each of 53 files was a fifth of the unit step's worker time
+          // (D-087). A file that replaces or re-imports modules runs in unit-isolated.
+          isolate: false,
           // Timeouts end hangs, they never measure speed (D-083): one cap for every test.
+          testTimeout: HANG_CAP_MS,
+          hookTimeout: HANG_CAP_MS,
+        },
+      },
+      {
+        // Unit files that reset the module registry (vi.resetModules: kdf.isolated.test.ts makes
+        // a one-way refusal in a fresh module) run in their own module graph.
+        test: {
+          name: 'unit-isolated',
+          environment: 'node',
+          include: ['tests/unit/**/*.isolated.test.ts'],
+          isolate: true,
           testTimeout: HANG_CAP_MS,
           hookTimeout: HANG_CAP_MS,
         },

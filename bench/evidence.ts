@@ -20,12 +20,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AppCore } from '../src/main/app/core';
-import type { Connection } from '../src/main/dispatcher/dispatcher';
 import { exportAuditCsv } from '../src/main/evidence/audit-csv';
 import { passphraseProtector } from '../src/main/ledger/keys';
-import type { ChannelInput, ChannelName, ChannelOutput } from '../src/shared/contract';
 import { exportEvidence } from '../src/main/evidence/evidence-export';
 import { verifyFile } from '../src/main/ledger/verify-runner';
+import * as plant from '../tests/fixtures/plant';
+import { inProcessHost } from '../tests/fixtures/plant';
 import { generatePlantData } from './data';
 import { runImportBench } from './import';
 
@@ -40,31 +40,23 @@ async function signedDatabase(dir: string, n: number, log: (s: string) => void):
     timeZone: 'Asia/Shanghai',
   });
   try {
-    const call = async <K extends ChannelName>(c: Connection, name: K, input: ChannelInput<K>) => {
-      const r = await core.dispatcher.call(c, name, input);
-      if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
-      return r.data as ChannelOutput<K>;
-    };
-    const admin: Connection = { id: 'bench-admin', locale: 'en' };
-    await call(admin, 'app.setup', { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
-    await call(admin, 'auth.signIn', { userId: 'admin', password: 'bench-admin-password' });
-    await call(admin, 'users.create', {
-      userId: 'qa.bench',
-      printedName: '质量 经理',
-      roles: ['qa_manager'],
-      password: 'initial-password-1',
-      signature: { password: 'bench-admin-password', meaning: 'enrolled' },
+    // The administrator and the QA manager from the plant fixtures (tests/fixtures/plant), through the contract.
+    const host = inProcessHost(core.dispatcher);
+    const admin = await plant.firstRun(host, {
+      userId: 'admin',
+      printedName: 'Bench admin',
+      password: 'bench-admin-password',
     });
-    const qa: Connection = { id: 'bench-qa', locale: 'en' };
-    await call(qa, 'auth.signIn', { userId: 'qa.bench', password: 'initial-password-1' });
-    await call(qa, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: 'bench-qa-password' });
+    const { qa } = await plant.staff(host, admin, {
+      qa: { ...plant.benchPeople('bench-qa-password').qa, printedName: '质量 经理' },
+    });
     for (let i = 0; i < n; i++) {
       if (i % 50 === 0) log(`  signed reviews ${i}/${n}`);
-      await call(qa, 'audit.review', {
+      await qa.call('audit.review', {
         throughSeq: core.need().ledger.head().seq,
         filter: {},
         comment: `审计追踪审核 ${i + 1}`,
-        signature: { password: 'bench-qa-password', meaning: 'audit_reviewed' },
+        signature: qa.sign('audit_reviewed'),
       });
     }
     core.need().ledger.db.pragma('wal_checkpoint(TRUNCATE)');

@@ -284,27 +284,10 @@ async function latency(captures: number, progress: (phase: string, done: number,
     pty = await ptyPair(dir, 'bench');
     const ins = await call(admin, 'instruments.save', {
       fields: {
+        ...plant.moistureAnalyser(pty.a),
         code: 'HB43-BENCH',
         name: 'Moisture analyser (bench)',
-        kind: 'moisture_analyser',
-        make: 'Mettler Toledo',
-        model: 'HB43-S',
-        serialNo: 'B123456789',
         location: null,
-        portPath: pty.a,
-        usbSerial: null,
-        usbVendorId: null,
-        usbProductId: null,
-        baudRate: 9600,
-        dataBits: 8,
-        parity: 'none',
-        stopBits: 1,
-        flowControl: 'none',
-        lineEnding: 'crlf',
-        driver: 'mt-sics',
-        printConfig: null,
-        checkIntervalHours: 24,
-        active: true,
       },
     });
     const today = new Date().toISOString().slice(0, 10);
@@ -461,27 +444,12 @@ async function latency(captures: number, progress: (phase: string, done: number,
         conversions: [{ from: '°L', factor: '0.001', offset: '1' }],
       });
       await call(qa, 'instruments.methods.save', { methodCode: 'GB 5009.237', instrumentKind: 'ph_meter' });
-      const f = shippedFormats['lactoscan-sa'];
       const ls = await call(admin, 'instruments.save', {
         fields: {
+          ...plant.printingInstrument(pty2.a, shippedFormats['lactoscan-sa']),
           code: 'LS-BENCH',
           name: 'Lactoscan (bench)',
-          kind: 'milk_analyser',
-          make: f.make,
-          model: f.model,
-          serialNo: null,
-          location: null,
-          portPath: pty2.a,
-          usbSerial: null,
-          usbVendorId: null,
-          usbProductId: null,
-          ...f.settings,
-          flowControl: 'none',
-          lineEnding: 'crlf',
-          driver: 'print',
-          printConfig: f.config,
           checkIntervalHours: 0,
-          active: true,
         },
       });
       await call(qa, 'instruments.calibration', {
@@ -493,27 +461,12 @@ async function latency(captures: number, progress: (phase: string, done: number,
       lsSim = await runSimulator({ port: pty2.b, driver: 'print', scenario: 'stable', format: 'lactoscan-sa' });
       await call(tech, 'instruments.connect', { id: ls.id });
       // A pH meter in the registry, for the typed-value guard.
-      const sper = shippedFormats['sper-850055'];
       const ph = await call(admin, 'instruments.save', {
         fields: {
+          ...plant.printingInstrument('/dev/null-bench', shippedFormats['sper-850055']),
           code: 'PH-BENCH',
           name: 'pH meter (bench)',
-          kind: 'ph_meter',
-          make: sper.make,
-          model: sper.model,
-          serialNo: null,
-          location: null,
-          portPath: '/dev/null-bench',
-          usbSerial: null,
-          usbVendorId: null,
-          usbProductId: null,
-          ...sper.settings,
-          flowControl: 'none',
-          lineEnding: 'crlf',
-          driver: 'print',
-          printConfig: sper.config,
           checkIntervalHours: 0,
-          active: true,
         },
       });
       await call(qa, 'instruments.calibration', {

@@ -24,6 +24,8 @@ import { passphraseProtector } from '../src/main/ledger/keys';
 import type { LedgerWriter } from '../src/main/ledger/ledger';
 import { L } from '../src/main/lots/entities';
 import { S } from '../src/main/samples/entities';
+import * as plant from '../tests/fixtures/plant';
+import { inProcessHost } from '../tests/fixtures/plant';
 
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -63,21 +65,21 @@ export async function runScanBench(opts: ScanBenchOptions = {}): Promise<Record<
   const rand = rng(20260307);
   const core = new AppCore({ dataDir: dir, hostKind: 'harness', protector: passphraseProtector('bench passphrase'), host: 'bench-host', log: quiet, timeZone: 'Asia/Shanghai' });
   try {
-    const admin: Connection = { id: 'bench-admin', locale: 'en' };
-    const tech: Connection = { id: 'bench-tech', locale: 'en' };
     const must = async (c: Connection, name: Parameters<typeof core.dispatcher.call>[1], input: unknown): Promise<unknown> => {
       const r = await core.dispatcher.call(c, name, input);
       if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
       return r.data;
     };
-    await must(admin, 'app.setup', { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
-    await must(admin, 'auth.signIn', { userId: 'admin', password: 'bench-admin-password' });
-    await must(admin, 'users.create', { userId: 'tech.bench', printedName: 'Bench technician', roles: ['technician'], password: 'initial-password-1', signature: { password: 'bench-admin-password', meaning: 'enrolled' } });
-    await must(tech, 'auth.signIn', { userId: 'tech.bench', password: 'initial-password-1' });
-    await must(tech, 'auth.changePassword', { currentPassword: 'initial-password-1', newPassword: 'bench-tech-password' });
+    // The administrator and the technician from the plant fixtures (tests/fixtures/plant), through the contract.
+    const host = inProcessHost(core.dispatcher);
+    const admin = await plant.firstRun(host, { userId: 'admin', printedName: 'Bench admin', password: 'bench-admin-password' });
+    const people = await plant.staff(host, admin, {
+      tech: { ...plant.benchPeople('bench-tech-password').tech, printedName: 'Bench technician' },
+    });
+    const tech = people.tech.link.connection;
 
     const ledger = core.need().ledger;
-    const actor = { id: 'tech.bench', name: 'Bench technician' };
+    const actor = { id: people.tech.userId, name: people.tech.printedName };
     const sites: string[] = [];
     ledger.write(actor, (w) => {
       for (let i = 1; i <= 40; i++) {

@@ -70,27 +70,11 @@ async function seed(url: string, port: string): Promise<{ sample: string }> {
   await plant.enrol(admin, [QA, TECH, PROD]);
   await admin.call('instruments.save', {
     fields: {
+      ...plant.moistureAnalyser(port),
       code: CODE,
       name: 'Halogen moisture analyser 卤素水分仪',
-      kind: 'moisture_analyser',
-      make: 'Mettler Toledo',
-      model: 'HB43-S',
       serialNo: SERIAL,
       location: 'Lab 2 bench 3',
-      portPath: port,
-      usbSerial: null,
-      usbVendorId: null,
-      usbProductId: null,
-      baudRate: 9600,
-      dataBits: 8,
-      parity: 'none',
-      stopBits: 1,
-      flowControl: 'none',
-      lineEnding: 'crlf',
-      driver: 'mt-sics',
-      printConfig: null,
-      checkIntervalHours: 24,
-      active: true,
     },
   });
   admin.close();
@@ -342,27 +326,12 @@ test('a milk analyser record fills five items of a raw milk sample at intake', a
       tech: await plant.signIn(host, TECH),
       prod: await plant.signIn(host, PROD),
     };
-    const f = shippedFormats['lactoscan-sa'];
     const ls = await admin.call('instruments.save', {
       fields: {
+        ...plant.printingInstrument(pty.a, shippedFormats['lactoscan-sa']),
         code: 'LS-01',
         name: 'Lactoscan SA 乳成分分析仪',
-        kind: 'milk_analyser',
-        make: f.make,
-        model: f.model,
-        serialNo: null,
         location: 'Milk reception lab',
-        portPath: pty.a,
-        usbSerial: null,
-        usbVendorId: null,
-        usbProductId: null,
-        ...f.settings,
-        flowControl: 'none',
-        lineEnding: 'crlf',
-        driver: 'print',
-        printConfig: f.config,
-        checkIntervalHours: 24,
-        active: true,
       },
     });
     admin.close();

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { SPEC_DOCUMENT_SCHEMA, type SpecItem } from '../../src/shared/catalog/spec-schema';
+import * as plant from '../fixtures/plant';
+import { MATERIALS, plainSupplier, PRODUCTS } from '../fixtures/plant';
 import { DAY, DOCS, errKey, later, OK, runPanel, sign, tanker, world, type World } from '../helpers/intake';
 
 describe('raw milk intake', () => {
@@ -57,18 +59,7 @@ describe('raw milk intake', () => {
       expect(after.lot.status).toBe('accepted');
       expect(after.signatures.map((s) => [s.meaning, s.userId])).toEqual([['accepted', 'tech.li']]);
       // The accepted lot is usable in a batch without an override.
-      await w.app.ok(w.qa, 'catalog.products.save', {
-        fields: {
-          code: 'WMP',
-          nameZh: '全脂乳粉',
-          nameEn: 'Whole milk powder',
-          stage: 'other_dairy',
-          proteinBase: 'cow',
-          registrationNo: null,
-          shelfLifeDays: 540,
-          packSizes: [],
-        },
-      });
+      await plant.product(w.app.member(w.qa), PRODUCTS.wmp);
       const b = await w.app.ok(w.prod, 'batches.start', {
         line: 'Line 1',
         outputKind: 'finished',
@@ -125,18 +116,7 @@ describe('raw milk intake', () => {
         decisionReason: 'β-lactam screen positive',
       });
       // A rejected lot cannot be used.
-      await w.app.ok(w.qa, 'catalog.products.save', {
-        fields: {
-          code: 'WMP',
-          nameZh: '全脂乳粉',
-          nameEn: 'Whole milk powder',
-          stage: 'other_dairy',
-          proteinBase: 'cow',
-          registrationNo: null,
-          shelfLifeDays: 540,
-          packSizes: [],
-        },
-      });
+      await plant.product(w.app.member(w.qa), PRODUCTS.wmp);
       const b = await w.app.ok(w.prod, 'batches.start', {
         line: 'Line 1',
         outputKind: 'finished',
@@ -231,22 +211,9 @@ describe('raw milk intake', () => {
     });
 
     it('a failed ingredient inspection tightens the supplier: the next inspection tests every item', async () => {
-      await w.app.ok(w.qa, 'catalog.materials.save', {
-        fields: { code: 'WPC80', nameZh: '浓缩乳清蛋白', nameEn: 'WPC 80', kind: 'ingredient', defaultUnit: 'kg' },
-      });
-      await w.app.ok(w.qa, 'catalog.suppliers.save', {
-        fields: {
-          code: 'SUP-W',
-          name: 'Whey Co',
-          kind: 'ingredient',
-          approvalStatus: 'approved',
-          approvedOn: null,
-          lastAuditOn: null,
-          nextAuditDue: null,
-          contact: null,
-          phone: null,
-        },
-      });
+      await plant.material(w.app.member(w.qa), MATERIALS.wpc80);
+      // The whey supplier with no audit dates on file (the library's SUP-W has them).
+      await plant.supplier(w.app.member(w.qa), plainSupplier('SUP-W', 'ingredient'));
       const m = (
         (await w.app.ok(w.qa, 'catalog.materials.list', {} as never)) as Array<{ id: string; code: string }>
       ).find((x) => x.code === 'WPC80')!;
@@ -419,18 +386,8 @@ describe('environmental monitoring', () => {
 
   it("a positive zone 1 swab lists the lots made on its line since the last negative there (live, until closed), holds those with stock with one signature, schedules follow-ups and closes only after three negatives with a QA manager's signature", async () => {
     const { app, qa, tech, prod } = w;
-    await app.ok(qa, 'catalog.products.save', {
-      fields: {
-        code: 'IF-1',
-        nameZh: '婴儿配方奶粉',
-        nameEn: 'Infant formula',
-        stage: 'other_dairy',
-        proteinBase: 'cow',
-        registrationNo: null,
-        shelfLifeDays: 720,
-        packSizes: [],
-      },
-    });
+    // IF-1 as a plain dairy product: the swab holds lots, no infant-formula release rules involved.
+    await plant.product(app.member(qa), { ...PRODUCTS.if1, stage: 'other_dairy', shelfLifeDays: 720, packSizes: [] });
     const site = await app.ok(qa, 'sites.save', {
       fields: {
         code: 'Z1-FILLER-2',

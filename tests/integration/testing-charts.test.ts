@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   approveSpec,
   DAY,

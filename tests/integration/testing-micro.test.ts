@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { L } from '../../src/main/lots/entities';
 import { USER_PASSWORD } from '../helpers/core';
 import {

@@ -8,7 +8,7 @@
  * and at the production cost (≈140 ms per derivation on the 2-core CI machine) the suite
  * spent most of its time in scrypt. The suite turns it on with the environment variable
  * below (vitest.config.mts, the e2e harness fixture); the tests that are about the cost
- * itself (tests/unit/kdf.test.ts, tests/integration/trust-keys.test.ts) run without it.
+ * itself (tests/unit/kdf.isolated.test.ts, tests/integration/trust-keys.test.ts) run without it.
  * A packaged desktop app refuses it (refuseTestOnlyKdf, src/main/electron).
  */
 export interface KdfParams {
