@@ -463,7 +463,19 @@ const CAPABILITIES = [
   'release-evidence', 'disposition', 'recall', 'trace', 'documents', 'import', 'evidence', 'workstation',
 ];
 const KERNEL = ['db', 'ledger', 'dispatcher', 'files', 'workers'];
-const ROOT_AND_HOSTS = ['app', 'electron', 'harness', 'cli'];
+// server/ is the site-server host (`lotseal serve`); remote/ is the hosts' client of a site
+// server (SiteClient): both sit above every capability, which imports neither (issue 23).
+const ROOT_AND_HOSTS = ['app', 'electron', 'harness', 'cli', 'server', 'remote'];
+/** Only the hosts that serve (the browser harness, the site server) open a listening socket. */
+const SERVES_WHY =
+  'Only src/main/server/ (the site server) and src/main/harness/ (the browser harness) run servers: a listening socket elsewhere is a way into the records that no host authenticates (issue 23, docs/site-server.md). Use SiteClient (src/main/remote/) to reach a site server.';
+const NO_SERVERS = [
+  { name: 'ws', importNames: ['WebSocketServer', 'Server'], message: SERVES_WHY },
+  ...['http', 'https', 'net', 'tls', 'http2'].flatMap((m) => [
+    { name: `node:${m}`, importNames: ['createServer', 'Server'], message: SERVES_WHY },
+    { name: m, importNames: ['createServer', 'Server'], message: SERVES_WHY },
+  ]),
+];
 /** Capabilities still being converted to front doors and queries modules (empty when done). */
 const HOUSE_NOT_YET = [
 ];
@@ -593,12 +605,16 @@ export default tseslint.config(
     files: ['src/main/**'],
     ignores: ['src/main/electron/**', 'src/main/db/database.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [noElectron(WHY.mainElectron), noSqlite] }],
+      'no-restricted-imports': ['error', { patterns: [noElectron(WHY.mainElectron), noSqlite], paths: NO_SERVERS }],
     },
   },
   {
     files: ['src/main/electron/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noSqlite] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [noSqlite], paths: NO_SERVERS }] },
+  },
+  {
+    files: ['src/main/server/**', 'src/main/harness/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noElectron(WHY.mainElectron), noSqlite] }] },
   },
   {
     files: ['src/main/**'],

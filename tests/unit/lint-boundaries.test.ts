@@ -257,6 +257,24 @@ describe('the house: layers, front doors, SQL in queries modules (issue 21)', ()
     expect(await lint('src/main/cli/x.ts', code)).toEqual([]);
   });
 
+  // Issue 23: the site server's client (remote/) is for hosts; only server/ and harness/ listen.
+  it('hosts may import remote/, capabilities never; only server/ and harness/ run servers', async () => {
+    const client = "import { SiteClient } from '../remote/site-client';\nexport const c = SiteClient;\n";
+    expect(await lint('src/main/cli/x.ts', client)).toEqual([]);
+    expect((await lint('src/main/samples/x.ts', client))[0]?.message).toContain('composition root and the hosts sit above every capability');
+    expect((await lint('src/main/ledger/x.ts', client))[0]?.message).toContain('composition root and the hosts sit above every capability');
+    const listen = "import { WebSocketServer } from 'ws';\nimport { createServer } from 'node:https';\nexport const s = [WebSocketServer, createServer];\n";
+    expect(await lint('src/main/server/x.ts', listen)).toEqual([]);
+    expect(await lint('src/main/harness/x.ts', listen)).toEqual([]);
+    for (const file of ['src/main/cli/x.ts', 'src/main/remote/x.ts', 'src/main/lots/x.ts', 'src/main/electron/x.ts']) {
+      const m = await lint(file, listen);
+      expect(m.map((x) => x.ruleId), file).toEqual(['no-restricted-imports', 'no-restricted-imports']);
+      expect(m[0]?.message).toContain('run servers');
+    }
+    // A client socket is fine anywhere in main.
+    expect(await lint('src/main/remote/x.ts', "import { WebSocket } from 'ws';\nimport { connect } from 'node:tls';\nexport const c = [WebSocket, connect];\n")).toEqual([]);
+  });
+
   // D-074: no capability reads another's tables outside a declared read model (src/main/read-models.json).
   const READS = 'lotseal/reads';
   it("a queries module reading another capability's table fails, names the owner and the way out", async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { LedgerState } from '../../shared/contract/channels/system';
@@ -19,7 +19,7 @@ import { JobRunner } from '../workers/jobs';
 import type { PdfPrinter } from '../documents/pdf';
 import type { DocumentViewer } from '../documents/viewer';
 import { buildHandlers } from './handlers';
-import { startVerification } from './ledger-handlers';
+import { startBackup, startVerification } from './ledger-handlers';
 import { composeServices, findResourcesDir, type Services } from './compose';
 
 export { findResourcesDir, type Services } from './compose';
@@ -36,6 +36,12 @@ export interface CoreOptions {
   log?: CoreLog;
   /** Scheduled verification and backups (off in tests unless asked). */
   schedule?: boolean;
+  /**
+   * With `schedule`: back up every `backupEveryHours` into the settings' backup folder, each
+   * copy verified before it is recorded (the site server, issue 23 §6; the desktop backs up
+   * when a person asks).
+   */
+  scheduledBackups?: boolean;
   /** Where resources/ is (spec packs); found from the code's location by default. */
   resourcesDir?: string;
   /**
@@ -106,11 +112,17 @@ export class AppCore {
     };
     this.dispatcher = new Dispatcher(buildHandlers(this), gate, this.log, this.clock);
     if (existsSync(this.dbFile)) this.open();
-    if (opts.schedule) this.startSchedules();
+    if (opts.schedule) this.startSchedules(opts.scheduledBackups ?? false);
   }
 
   private storeOptions() {
-    return { key: this.key, workstation: this.workstation, timeZone: this.timeZone, clock: this.clock, anchors: this.anchors };
+    return {
+      key: this.key,
+      workstation: this.workstation,
+      timeZone: this.timeZone,
+      clock: this.clock,
+      anchors: this.anchors,
+    };
   }
 
   /** The services of an opened database, from the one composition root (compose.ts), plus this host's events. */
@@ -129,8 +141,12 @@ export class AppCore {
         },
       },
     });
-    services.sessions.onLock((connectionId, reason) => this.dispatcher.emit({ connectionId }, 'session.changed', { reason }));
-    ledger.setWriteGate(() => (isImportRunning() ? appError('conflict', { what: 'import' }, 'import.import_running') : null));
+    services.sessions.onLock((connectionId, reason) =>
+      this.dispatcher.emit({ connectionId }, 'session.changed', { reason }),
+    );
+    ledger.setWriteGate(() =>
+      isImportRunning() ? appError('conflict', { what: 'import' }, 'import.import_running') : null,
+    );
     ledger.onCommit(() => this.dispatcher.emit('all', 'ledger.changed', this.ledgerState()));
     return services;
   }
@@ -218,7 +234,8 @@ export class AppCore {
       if (!s.specs.hasDue(this.clock())) return;
       s.ledger.write(systemActor, (w) => s.specs.supersedeDue(w, this.clock()));
     } catch (e) {
-      if (isSqliteBusy(e)) this.log.info('daily jobs: the database is busy (another program is writing); next run in 10 minutes');
+      if (isSqliteBusy(e))
+        this.log.info('daily jobs: the database is busy (another program is writing); next run in 10 minutes');
       else this.log.error({ channel: 'jobs.daily', error: e });
     }
   }
@@ -303,7 +320,25 @@ export class AppCore {
     };
   }
 
-  private startSchedules(): void {
+  /** When the last scheduled backup was started (in memory; on start, the newest copy in the folder). */
+  private lastBackupAt: number | null = null;
+
+  /**
+   * A verified backup when one is due: the settings name a folder and the newest copy there is
+   * older than `backupEveryHours`. Recorded by `system` (backup_event) once the copy verifies.
+   */
+  runScheduledBackup(): string | null {
+    const s = this.services;
+    if (!s || !s.ledger.isKeyRegistered() || s.ledger.blocked()) return null;
+    const st = s.settings.get();
+    if (!st.backupFolder || this.jobs.isRunning('backup') || this.jobs.isRunning('restore')) return null;
+    if (this.lastBackupAt === null) this.lastBackupAt = newestBackupIn(st.backupFolder);
+    if (this.lastBackupAt !== null && this.clock() - this.lastBackupAt < st.backupEveryHours * 3_600_000) return null;
+    this.lastBackupAt = this.clock();
+    return startBackup(this, systemActor, st.backupFolder);
+  }
+
+  private startSchedules(backups: boolean): void {
     const tick = (): void => {
       const s = this.services;
       if (!s) return;
@@ -316,6 +351,13 @@ export class AppCore {
           startVerification(this, null);
         } catch (e) {
           this.log.error({ channel: 'schedule.verify', error: e });
+        }
+      }
+      if (backups) {
+        try {
+          this.runScheduledBackup();
+        } catch (e) {
+          this.log.error({ channel: 'schedule.backup', error: e });
         }
       }
     };
@@ -335,15 +377,30 @@ export class AppCore {
     if (!this.connections) {
       const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
       const text = (b: Uint8Array) =>
-        Array.from(b, (c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `<${c.toString(16).padStart(2, '0')}>`)).join('');
+        Array.from(b, (c) =>
+          c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `<${c.toString(16).padStart(2, '0')}>`,
+        ).join('');
       this.connections = new ConnectionManager({
-        status: (id, state, message, port) => this.dispatcher.emit('all', 'instruments.status', { id, state, message, port }),
+        status: (id, state, message, port) =>
+          this.dispatcher.emit('all', 'instruments.status', { id, state, message, port }),
         frame: (id, frame, _unsolicited, readingId) => {
           const svc = this.services;
           if (!svc) return;
-          this.dispatcher.emit('all', 'instruments.reading', { id, readingId, at: new Date().toISOString(), outcome: svc.instruments.outcome(frame, 'en') });
+          this.dispatcher.emit('all', 'instruments.reading', {
+            id,
+            readingId,
+            at: new Date().toISOString(),
+            outcome: svc.instruments.outcome(frame, 'en'),
+          });
         },
-        traffic: (id, dir, bytes) => this.dispatcher.emit('all', 'instruments.traffic', { id, dir, at: new Date().toISOString(), text: text(bytes), hex: hex(bytes) }),
+        traffic: (id, dir, bytes) =>
+          this.dispatcher.emit('all', 'instruments.traffic', {
+            id,
+            dir,
+            at: new Date().toISOString(),
+            text: text(bytes),
+            hex: hex(bytes),
+          }),
       });
     }
     return this.connections;
@@ -376,6 +433,18 @@ export class AppCore {
 
   get version(): string {
     return APP_VERSION;
+  }
+}
+
+/** The modification time of the newest `lotseal-*.db` copy in a backup folder; null when none. */
+function newestBackupIn(folder: string): number | null {
+  try {
+    let newest: number | null = null;
+    for (const f of readdirSync(folder))
+      if (/^lotseal-.*\.db$/.test(f)) newest = Math.max(newest ?? 0, statSync(join(folder, f)).mtimeMs);
+    return newest;
+  } catch {
+    return null;
   }
 }
 

@@ -60,6 +60,25 @@ function recordBackup(
 }
 
 /**
+ * A backup job: SQLite's online copy into `folder` (default: the settings' backup folder),
+ * verified as `lotseal verify` does, recorded (`backup_event`) only when the copy verifies. The
+ * screen's "Back up now" and the site server's schedule (AppCore, issue 23 §6) both start it.
+ */
+export function startBackup(core: AppCore, who: Actor, folder?: string | null): string {
+  const svc = core.need();
+  if (core.jobs.isRunning('restore')) fail('conflict', { job: 'restore' }, 'errors.restore_running');
+  const dir = folder ?? svc.settings.get().backupFolder;
+  if (!dir) fail('invalid_input', { field: 'folder' }, 'errors.backup_folder_missing');
+  const out = join(dir, `lotseal-${new Date(core.clock()).toISOString().replace(/[:.]/g, '-')}.db`);
+  const skewMs = svc.settings.get().clockSkewMinutes * 60_000;
+  return core.jobs.start(
+    'backup',
+    (progress) => backupDatabase(core.dbFile, out, { skewMs, onProgress: progress }),
+    (r) => recordBackup(core, who, out, r),
+  );
+}
+
+/**
  * The ledger's channels of the composition root (contract/channels/ledger.ts: verification,
  * the audit trail and its reviews, signatures of a record, backup and restore): they act on
  * the core itself (jobs, anchors, the database file, reopening). The evidence exports of the
@@ -68,7 +87,6 @@ function recordBackup(
 export function ledgerHandlers(
   core: AppCore,
 ): Omit<HandlersOf<'ledger' | 'audit' | 'signatures' | 'backup'>, 'audit.exportCsv' | 'ledger.witness'> {
-  const now = (): number => core.clock();
   return {
     'ledger.status': () => core.ledgerState(),
     'ledger.verify': (_i, ctx) => {
@@ -147,22 +165,7 @@ export function ledgerHandlers(
     'signatures.forRecord': ({ entity, entityId }) =>
       core.need().identity.signaturesFor(entity, entityId).map(signatureView),
 
-    'backup.create': ({ folder }, ctx) => {
-      const svc = core.need();
-      if (core.jobs.isRunning('restore')) fail('conflict', { job: 'restore' }, 'errors.restore_running');
-      const dir = folder ?? svc.settings.get().backupFolder;
-      if (!dir) fail('invalid_input', { field: 'folder' }, 'errors.backup_folder_missing');
-      const who = actorOfCall(ctx);
-      const out = join(dir, `lotseal-${new Date(now()).toISOString().replace(/[:.]/g, '-')}.db`);
-      const skewMs = svc.settings.get().clockSkewMinutes * 60_000;
-      return {
-        jobId: core.jobs.start(
-          'backup',
-          (progress) => backupDatabase(core.dbFile, out, { skewMs, onProgress: progress }),
-          (r) => recordBackup(core, who, out, r),
-        ),
-      };
-    },
+    'backup.create': ({ folder }, ctx) => ({ jobId: startBackup(core, actorOfCall(ctx), folder) }),
     'backup.restore': async ({ file, reason, password }, ctx) => {
       const svc = core.need();
       // Every connection to the database must be closed before it is moved aside (Windows

@@ -17,6 +17,7 @@ import {
   Exit,
   cliKey,
   dataDir,
+  passphrase,
   dbPath,
   message,
   out,
@@ -24,7 +25,6 @@ import {
   readSecret,
   storeOptions,
   withAdmin,
-  type Global,
 } from './common';
 import { openSqlite } from '../db/database';
 import { APP_VERSION, createDatabase, openDatabase } from '../db/store';
@@ -36,6 +36,12 @@ import { registerTraceCommand } from './commands/trace';
 import { registerInstrumentCommands } from './commands/instruments';
 import { registerDrillCommand } from './commands/drill';
 import { registerExportCommand } from './commands/export';
+import { registerServeCommand } from './commands/serve';
+import { remoteUserAction, remoteUserAdd, remoteUserList, remoteVerify } from './commands/remote-commands';
+import { isRemote, remoteKey, siteTarget, type RemoteGlobal } from './remote';
+import { SiteClient, SiteError } from '../remote/site-client';
+import { createHostKey, hostKeyExists, loadHostKey, passphraseProtector } from '../ledger/keys';
+import { hostname } from 'node:os';
 
 /**
  * `lotseal`: the command line of ../shared/formats/README.md (a published contract).
@@ -61,6 +67,19 @@ function parseRoles(s: string): Role[] {
   return list as Role[];
 }
 
+/** The commands that act through a site server (`--server`); the others say so and exit 2. */
+export const REMOTE_COMMANDS: ReadonlySet<string> = new Set([
+  'user add',
+  'user list',
+  'user deactivate',
+  'user unlock',
+  'user reset-password',
+  'host enrol',
+  'import',
+  'trace',
+  'verify',
+]);
+
 export function buildProgram(): Command {
   const program = new Command('lotseal')
     .description('LotSeal: the QA laboratory workstation for infant formula and dairy plants (command line)')
@@ -72,9 +91,27 @@ export function buildProgram(): Command {
       "file whose first line is this machine's CLI key passphrase (or LOTSEAL_KEY_PASSPHRASE)",
     )
     .option('--data-dir <dir>', 'data folder for keys and anchors (or LOTSEAL_DATA_DIR)')
+    .option('--server <url>', 'act through a site server (wss://HOST:PORT) instead of on --db FILE')
+    .option(
+      '--server-fingerprint <hex>',
+      "the site server's certificate fingerprint (SHA-256, as `lotseal serve` prints it)",
+    )
     .showHelpAfterError()
     .exitOverride();
-  const g = (): Global => program.opts<Global>();
+  const g = (): RemoteGlobal => program.opts<RemoteGlobal>();
+  // `--server URL --server-fingerprint HEX` instead of `--db FILE` (formats README §3): a command
+  // that cannot act through a site server yet refuses (exit 2) rather than open a local file.
+  program.hook('preAction', (_root, action) => {
+    if (!isRemote(g())) return;
+    const name = [action.parent && action.parent !== program ? action.parent.name() : null, action.name()]
+      .filter(Boolean)
+      .join(' ');
+    if (g().db !== undefined)
+      throw new AppErrorException(appError('invalid_input', { field: '--db/--server', reason: 'give one of them' }));
+    const recovery = action.opts<{ recoveryCode?: string; recoveryCodeFile?: string }>();
+    if (!REMOTE_COMMANDS.has(name) || (name === 'user unlock' && (recovery.recoveryCode || recovery.recoveryCodeFile)))
+      throw new AppErrorException(appError('invalid_input', { command: name }, 'errors.remote_not_supported'));
+  });
 
   program
     .command('init')
@@ -151,6 +188,7 @@ export function buildProgram(): Command {
       }) => {
         const newPassword = readFirstLine(o.newPasswordFile, 'new password');
         const r = parseRoles(o.roles);
+        if (isRemote(g())) return remoteUserAdd(g(), { ...o, roles: r, newPassword });
         await withAdmin(g(), o.user, o.passwordFile, async (_l, identity, _actor, signer) => {
           // Signed `enrolled` by the administrator (11.100(b)).
           const u = await identity.createUser(signer, {
@@ -171,6 +209,7 @@ export function buildProgram(): Command {
 
   adminOpts(user.command('list').description('list accounts')).action(
     async (o: { user: string; passwordFile: string }) => {
+      if (isRemote(g())) return remoteUserList(g(), o);
       await withAdmin(g(), o.user, o.passwordFile, (_l, identity) => {
         const list = identity.listUsers().map((u) => {
           const v = identity.view(u);
@@ -259,6 +298,14 @@ export function buildProgram(): Command {
         }
         const reason = o.reason ?? `${cmd} from the command line`;
         const newPassword = cmd === 'reset-password' ? readFirstLine(o.newPasswordFile ?? '', 'new password') : '';
+        if (isRemote(g()))
+          return remoteUserAction(g(), cmd, {
+            user: o.user,
+            passwordFile: o.passwordFile,
+            target,
+            reason,
+            newPassword,
+          });
         await withAdmin(g(), o.user, o.passwordFile, async (_l, identity, actor, signer) => {
           const u =
             cmd === 'deactivate'
@@ -307,11 +354,75 @@ export function buildProgram(): Command {
     .requiredOption('--user <id>', 'administrator user id')
     .requiredOption('--password-file <file>', "file whose first line is the administrator's password")
     .option('--name <name>', 'the name recorded for this host (default: the machine name)')
-    .option('--server <url>', 'enrol with a site server (not available in this version)')
-    .option('--server-fingerprint <hex>', "the site server's certificate fingerprint")
-    .action(async (o: { user: string; passwordFile: string; name?: string; server?: string }) => {
-      if (o.server)
-        throw new AppErrorException(appError('invalid_input', { field: '--server' }, 'cli.server_not_available'));
+    .option(
+      '--kind <kind>',
+      "which of this machine's keys: cli (default) or server (the site server's own key, on its database)",
+      'cli',
+    )
+    .action(async (o: { user: string; passwordFile: string; name?: string; kind: string }) => {
+      if (o.kind !== 'cli' && o.kind !== 'server')
+        throw new AppErrorException(appError('invalid_input', { field: '--kind', value: o.kind }));
+      if (isRemote(g())) {
+        if (o.kind !== 'cli')
+          throw new AppErrorException(appError('invalid_input', { field: '--kind', value: o.kind }));
+        // Through a site server: this machine's CLI key is made here (its private half never
+        // leaves), its PUBLIC key registered on the server, the administrator authenticating.
+        const t = siteTarget(g());
+        const password = readFirstLine(o.passwordFile, 'password');
+        const dir = dataDir(g());
+        const key = hostKeyExists(dir, 'cli')
+          ? remoteKey(g())
+          : createHostKey(dir, 'cli', hostname(), passphraseProtector(passphrase(g())), Date.now());
+        const client = new SiteClient({
+          url: t.url,
+          fingerprint: t.fingerprint,
+          key,
+          reconnect: false,
+          version: APP_VERSION,
+        });
+        try {
+          const r = await client.enrol({
+            user: o.user.trim().toLowerCase(),
+            password,
+            ...(o.name ? { name: o.name } : {}),
+          });
+          out(
+            g(),
+            { ok: true, key_id: r.keyId, fingerprint: r.fingerprint, seq: r.seq, server: t.url, host: r.host },
+            `Enrolled this host (${r.host}) with ${t.url}: key ${r.fingerprint}`,
+          );
+        } catch (e) {
+          if (e instanceof SiteError) throw new AppErrorException(e.error);
+          throw e;
+        } finally {
+          await client.close();
+        }
+        return;
+      }
+      if (o.kind === 'server') {
+        // The site server's own key (it signs every checkpoint the server writes), registered
+        // on the server's database by an administrator at the server.
+        const dir = dataDir(g());
+        const protector = passphraseProtector(passphrase(g()));
+        const key = hostKeyExists(dir, 'server')
+          ? loadHostKey(dir, 'server', protector)
+          : createHostKey(dir, 'server', hostname(), protector, Date.now());
+        await withAdmin(g(), o.user, o.passwordFile, (ledger, identity, _actor, signer) => {
+          const r = enrolHost(
+            ledger,
+            identity,
+            signer,
+            { id: key.id, publicKey: key.publicKey, fingerprint: key.fingerprint, host: key.host, hostKind: 'server' },
+            { name: o.name, thisHost: false },
+          );
+          out(
+            g(),
+            { ok: true, key_id: r.keyId, fingerprint: r.fingerprint, seq: r.seq, kind: 'server' },
+            `Enrolled this machine's site-server key (${o.name ?? key.host}): ${r.fingerprint}`,
+          );
+        });
+        return;
+      }
       await withAdmin(g(), o.user, o.passwordFile, (ledger, identity, _actor, signer) => {
         const key = ledger.hostKey!;
         const r = enrolHost(
@@ -378,7 +489,10 @@ export function buildProgram(): Command {
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
-    .action(async (o: { anchor?: string | false; witness: string[] }) => {
+    .option('--user <id>', 'the verifying user, when --server is given (qa_manager, inspector or administrator)')
+    .option('--password-file <file>', "the user's password file (first line), when --server is given")
+    .action(async (o: { anchor?: string | false; witness: string[]; user?: string; passwordFile?: string }) => {
+      if (isRemote(g())) return remoteVerify(g(), o);
       const file = dbPath(g());
       if (!existsSync(file)) throw new AppErrorException(appError('database_missing', { file }));
       const witnesses = o.witness.map((w) => {
@@ -476,6 +590,7 @@ export function buildProgram(): Command {
   registerInstrumentCommands(program, g);
   registerDrillCommand(program, g);
   registerExportCommand(program, g);
+  registerServeCommand(program, g);
 
   return program;
 }

@@ -17,12 +17,12 @@ import { sha256Hex } from './hashing';
 import { kdfForNewSecrets } from './kdf';
 
 /**
- * Each writing host (desktop app, CLI, harness) has its own Ed25519 key (domain model,
+ * Each writing host (desktop app, CLI, harness, site server) has its own Ed25519 key (domain model,
  * "Keys"). The private key never enters the database; it is stored in the data folder,
  * encrypted either with Electron safeStorage (desktop) or with a passphrase
  * (scrypt N=2^15 + AES-256-GCM; the cost is recorded in the sealed file) for the CLI, harness and tests.
  */
-export type HostKind = 'desktop' | 'cli' | 'harness';
+export type HostKind = 'desktop' | 'cli' | 'harness' | 'server';
 
 export interface KeyProtector {
   readonly kind: 'passphrase' | 'safeStorage';

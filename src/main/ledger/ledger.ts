@@ -14,6 +14,8 @@ import { changedFields, correctionReason, type PendingCorrection } from './corre
 import { esigFieldsOf, recordHash, verifyEsig } from './esig';
 import { GENESIS_HEX, checkpointMessage, entryHash, type EntryFields } from './hashing';
 import type { HostKey } from './keys';
+import { currentOrigin } from './origin';
+import { recordRequest } from './requests';
 import { evaluateTransaction, rulesByMeaning, type TxChange, type TxSignature } from './signed-check';
 
 export interface Actor {
@@ -165,8 +167,8 @@ export function flatCanonical(row: Row, sortedKeys: readonly string[]): string {
 export class Ledger {
   readonly db: Db;
   private key: HostKey | null;
-  readonly workstation: string;
-  readonly timeZone: string;
+  private readonly ownWorkstation: string;
+  private readonly ownTimeZone: string;
   private readonly clock: () => number;
   private readonly anchors: AnchorStore | null;
   private keyRegistered = false;
@@ -215,10 +217,23 @@ export class Ledger {
   constructor(opts: LedgerOptions) {
     this.db = opts.db;
     this.key = opts.key;
-    this.workstation = opts.workstation;
-    this.timeZone = opts.timeZone;
+    this.ownWorkstation = opts.workstation;
+    this.ownTimeZone = opts.timeZone;
     this.clock = opts.clock ?? Date.now;
     this.anchors = opts.anchors ?? null;
+  }
+
+  /**
+   * The workstation a write is made for: this host's, or on a site server the remote
+   * workstation of the call being served (its authenticated host key, ledger/origin.ts, D-091).
+   */
+  get workstation(): string {
+    return currentOrigin()?.workstation ?? this.ownWorkstation;
+  }
+
+  /** The time zone of that workstation (recorded in every entry; local dates of its rules). */
+  get timeZone(): string {
+    return currentOrigin()?.timeZone ?? this.ownTimeZone;
   }
 
   get hostKey(): HostKey | null {
@@ -330,6 +345,11 @@ export class Ledger {
     const refused = this.gate?.();
     if (refused) throw new AppErrorException(refused);
     const at = this.clock();
+    // One origin for the whole transaction: this host's, or the remote workstation's (D-091).
+    const origin = currentOrigin();
+    const workstation = origin?.workstation ?? this.ownWorkstation;
+    const timeZone = origin?.timeZone ?? this.ownTimeZone;
+    const request = origin?.request;
     checkText('actor', actor.id);
     checkText('actor_name', actor.name);
     let commit: CommitInfo | null = null;
@@ -353,10 +373,10 @@ export class Ledger {
         const fields: EntryFields = {
           seq,
           at,
-          tz: this.timeZone,
+          tz: timeZone,
           actor: automatic ? systemActor.id : actor.id,
           actor_name: automatic ? systemActor.name : actor.name,
-          ws: this.workstation,
+          ws: workstation,
           action,
           entity: def.name,
           entity_id: row.id,
@@ -415,7 +435,7 @@ export class Ledger {
               )?.value ?? null,
               {
                 entryAt: at,
-                timeZone: this.timeZone,
+                timeZone,
                 databaseCreatedAt: (
                   this.stmt('SELECT min(created_at) AS at FROM database_info').get() as { at: number | null }
                 ).at,
@@ -640,6 +660,8 @@ export class Ledger {
           sig,
         );
         commit = { seq, hash: prev, at, entities: [...touched] };
+        // Exactly once (D-092): the call's request id is recorded in this same transaction.
+        if (request) recordRequest(this.db, request, { at, seq });
       }
       return result;
     });
@@ -655,6 +677,7 @@ export class Ledger {
       for (const f of after) f();
     }
     const c = commit as CommitInfo | null;
+    if (c && request && request.recordedSeq === null) request.recordedSeq = c.seq;
     if (c) {
       const dbId = this.getDatabaseId();
       if (dbId && this.anchors) this.anchors.write({ database_id: dbId, seq: c.seq, hash: c.hash, at: c.at });

@@ -13,5 +13,5 @@ export {
   type TraceOptions,
 } from './trace';
 export { epcisDocument, epcisExport, type EpcisExport } from './epcis';
-export { traceToJson } from './trace-json';
+export { traceToJson, traceViewToJson } from './trace-json';
 export { traceView } from './view';

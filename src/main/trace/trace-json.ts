@@ -1,3 +1,4 @@
+import type { TraceView } from '../../shared/contract/channels/trace';
 import { normaliseDecimal, type TraceResult } from './trace';
 
 /**
@@ -114,4 +115,54 @@ export function stringifyExact(v: Json, indent = 0): string {
     return `{${keys.map((k) => `${pad(level + 1)}${JSON.stringify(k)}${sep}${go(x[k]!, level + 1)}`).join(',')}${pad(level)}}`;
   };
   return go(v, 0);
+}
+
+/**
+ * The same document from the contract's `trace.run` view, for `lotseal trace --server` (issue 23
+ * §3): the view carries the same fields with quantities as decimal strings, written back as
+ * number tokens. (The view has no `unconverted` list: a remote trace omits that optional field.)
+ */
+export function traceViewToJson(v: TraceView): string {
+  const mb = v.mass_balance;
+  const line = (l: { lot: string; kind: string; item_code: string; depth: number }): Json => ({
+    lot: l.lot,
+    kind: l.kind,
+    item_code: l.item_code,
+    depth: l.depth,
+  });
+  const doc: { [k: string]: Json } = {
+    root: {
+      lot: v.root.lot,
+      kind: v.root.kind,
+      item_code: v.root.item_code,
+      quantity: qty(v.root.quantity),
+      unit: v.root.unit,
+    },
+    backward: v.backward.map(line),
+    forward: v.forward.map(line),
+    shipments: v.shipments.map((s) => ({
+      shipment: s.shipment,
+      lot: s.lot,
+      customer: s.customer,
+      quantity: qty(s.quantity),
+      unit: s.unit,
+      date: s.date,
+    })),
+    customers: v.customers.map((c) => ({ customer: c.customer, name: c.name, contact: c.contact, phone: c.phone })),
+    mass_balance: {
+      unit: mb.unit,
+      received_or_produced: qty(mb.received_or_produced),
+      consumed: qty(mb.consumed),
+      shipped: qty(mb.shipped),
+      on_hand: qty(mb.on_hand),
+      sampled: qty(mb.sampled),
+      wasted: qty(mb.wasted),
+      returned: qty(mb.returned),
+      adjusted: qty(mb.adjusted),
+      accounted: qty(mb.accounted),
+      accounted_pct: mb.accounted_pct === '' ? null : new NumberToken(mb.accounted_pct),
+    },
+    elapsed_ms: v.elapsed_ms,
+  };
+  return stringifyExact(doc, 2);
 }

@@ -34,6 +34,9 @@ export const errorCodes = [
   'database_missing',
   'key_error',
   'internal',
+  // Site server (issue 23): a retried write that already ran; a server that cannot be reached.
+  'already_applied',
+  'server_unreachable',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

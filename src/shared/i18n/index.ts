@@ -9,6 +9,7 @@ import { clausesMessagesEn, clausesMessagesZh } from './clauses-messages';
 import { desktopMessagesEn, desktopMessagesZh } from './desktop-messages';
 import { reviewMessagesEn, reviewMessagesZh } from './review-messages';
 import { wordsMessagesEn, wordsMessagesZh } from './words-messages';
+import { siteMessagesEn, siteMessagesZh } from './site-messages';
 
 export type { Messages };
 
@@ -37,6 +38,7 @@ export const messages: Record<Locale, Messages> = {
     desktopMessagesEn,
     reviewMessagesEn,
     wordsMessagesEn,
+    siteMessagesEn,
   ].reduce(merge, en),
   'zh-CN': [
     serviceMessagesZh,
@@ -48,6 +50,7 @@ export const messages: Record<Locale, Messages> = {
     desktopMessagesZh,
     reviewMessagesZh,
     wordsMessagesZh,
+    siteMessagesZh,
   ].reduce(merge, zhCN),
 };
 

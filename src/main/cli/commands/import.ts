@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
 import { fileKinds, type ImportFiles, type ImportReport } from '../../import';
 import { Exit, out, withUser, type Global } from '../common';
+import { isRemote, type RemoteGlobal } from '../remote';
+import { remoteImport } from './remote-commands';
 
 /**
  * `lotseal import` (../shared/formats/README.md §2): the six ERP files as one all-or-nothing
@@ -46,6 +48,13 @@ export function registerImportCommand(program: Command, g: () => Global): void {
           appError('invalid_input', { field: '--correction-reason', reason: 'empty' }, 'errors.reason_required'),
         );
       }
+      if (isRemote(g() as RemoteGlobal))
+        return remoteImport(g() as RemoteGlobal, {
+          user: o.user,
+          passwordFile: o.passwordFile,
+          files: files as Record<string, string>,
+          correctionReason: o['correctionReason'],
+        });
       await withUser(g(), o.user, o.passwordFile, 'erp.import', async (_ledger, _identity, actor, services) => {
         const tty = process.stderr.isTTY;
         const report = await services.imports.run(actor, files, {

@@ -5,6 +5,8 @@ import { openSqlite } from '../../db/database';
 import { checkMigrations } from '../../db/store';
 import { traceLot, traceToJson, type TraceEdge, type TraceLotRef, type TraceResult } from '../../trace';
 import { Exit, dbPath, type Global } from '../common';
+import { isRemote, type RemoteGlobal } from '../remote';
+import { remoteTrace } from './remote-commands';
 
 /**
  * `lotseal trace --db FILE --lot CODE [--json]` (../shared/formats/README.md §2). Read-only:
@@ -17,8 +19,11 @@ export function registerTraceCommand(program: Command, g: () => Global): void {
     .command('trace')
     .description('backward and forward genealogy of a lot, its shipments and customers, and its mass balance')
     .requiredOption('--lot <code>', 'lot code')
-    .action((o: { lot: string }) => {
+    .option('--user <id>', 'the reading user, when --server is given (a role that reads lots)')
+    .option('--password-file <file>', "the user's password file (first line), when --server is given")
+    .action(async (o: { lot: string; user?: string; passwordFile?: string }) => {
       if (o.lot.length === 0) throw new AppErrorException(appError('invalid_input', { field: 'lot', value: o.lot }));
+      if (isRemote(g() as RemoteGlobal)) return remoteTrace(g() as RemoteGlobal, o);
       const file = dbPath(g());
       if (!existsSync(file)) throw new AppErrorException(appError('database_missing', { file }));
       const db = openSqlite(file, { readonly: true });

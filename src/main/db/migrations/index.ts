@@ -20,6 +20,7 @@ import { sql as m0017 } from './0017-company';
 import { sql as m0018 } from './0018-spec-tables-and-audit-summary';
 import { sql as m0019 } from './0019-production-lines';
 import { sql as m0020 } from './0020-item-loq-and-stamp-store';
+import { sql as m0021 } from './0021-request-log';
 
 export interface Migration {
   /** Zero-padded, in order: '0001', '0002', … */
@@ -59,4 +60,5 @@ export const migrations: readonly Migration[] = [
   { id: '0018', name: 'spec-tables-and-audit-summary', sql: m0018 },
   { id: '0019', name: 'production-lines', sql: m0019 },
   { id: '0020', name: 'item-loq-and-stamp-store', sql: m0020 },
+  { id: '0021', name: 'request-log', sql: m0021 },
 ];

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { hostKeyFromPkcs8, type HostKey, type HostKind } from '../../src/main/ledger/keys';
+import { type SiteClient, type SiteState } from '../../src/main/remote/site-client';
+
+const root = join(__dirname, '..', '..');
+
+/** A host key in memory (a workstation of a test), never written to disk. */
+export function memoryHostKey(host: string, kind: HostKind = 'harness'): HostKey {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return hostKeyFromPkcs8(privateKey.export({ format: 'der', type: 'pkcs8' }), {
+    host,
+    hostKind: kind,
+    createdAt: Date.now(),
+  });
+}
+
+export interface ServeProcess {
+  proc: ChildProcess;
+  url: string;
+  port: number;
+  fingerprint: string;
+  /** Resolves with the exit code (or the signal) once the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
+}
+
+/**
+ * `lotseal serve` as a real process (bin/lotseal.cjs, as a user starts it); resolves when its
+ * ready line is on stdout (no timer: the line is the event). Rejects if it exits first.
+ */
+export function startServe(opts: {
+  dataDir: string;
+  db: string;
+  port?: number;
+  env?: Record<string, string>;
+}): Promise<ServeProcess> {
+  const proc = spawn(
+    process.execPath,
+    [
+      join(root, 'bin', 'lotseal.cjs'),
+      '--data-dir',
+      opts.dataDir,
+      '--db',
+      opts.db,
+      'serve',
+      '--listen',
+      `127.0.0.1:${opts.port ?? 0}`,
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: 'cli-test-passphrase', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: proc.stdout! });
+    lines.once('line', (line) => {
+      try {
+        const j = JSON.parse(line) as { ok: boolean; url: string; fingerprint: string };
+        const port = Number(new URL(j.url).port);
+        resolve({ proc, url: j.url, port, fingerprint: j.fingerprint, exited, stderr: () => err });
+      } catch (e) {
+        reject(new Error(`serve printed ${line}: ${String(e)}\n${err}`));
+      }
+    });
+    void exited.then((x) => reject(new Error(`serve exited (${x.code ?? x.signal}) before it was ready:\n${err}`)));
+  });
+}
+
+/** Resolves when the client reaches `state` (at once if it is there). */
+export function whenState(c: SiteClient, state: SiteState): Promise<void> {
+  if (c.state === state) return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = c.onState((s) => {
+      if (s === state) {
+        off();
+        resolve();
+      }
+    });
+  });
+}
