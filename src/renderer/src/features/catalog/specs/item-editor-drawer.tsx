@@ -260,7 +260,8 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
   const submit = async (mode: 'save' | 'confirm') => {
     setError(null);
     setOtherProblems([]);
-    const next = toItem(v);
+    // Where the value comes from (表 n, row) is not edited here: it stays with the item.
+    const next: SpecItem = { ...toItem(v), ...(item?.origin ? { origin: item.origin } : {}) };
     if (mode === 'confirm') next.verification = 'confirmed';
     const errors = schemaErrors(t, next);
     if (mode === 'confirm')
