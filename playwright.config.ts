@@ -4,7 +4,7 @@ import { defineConfig } from '@playwright/test';
  * End-to-end journeys in a real Chromium against the browser harness. No webServer: each
  * test starts its own harness on its own port with its own temporary data folder (fixture in
  * tests/e2e), so tests never share state. Journeys save explicit screenshots into
- * test-results/screenshots/; failures keep a screenshot and a trace in test-results/e2e.
+ * test-results/screenshots/; failures keep a screenshot and a light trace in test-results/e2e.
  *
  * Debian's Chromium, not a Playwright download (build machines are offline). Without the
  * background-networking flags Chromium keeps trying to reach Google services.
@@ -42,7 +42,12 @@ export default defineConfig({
       ],
     },
     screenshot: 'only-on-failure',
-    trace: 'retain-on-failure',
+    // A failed journey keeps its screenshot and a light trace: the action log with each
+    // action's timing, console and network, without DOM snapshots or the screencast. Those two
+    // are recorded for EVERY journey and thrown away when it passes, and they cost: the
+    // signature journey took ~24 CPU-seconds with them and ~14 without (D-084). For the full
+    // trace of a failing journey, re-run it with `npx playwright test <spec> --trace on`.
+    trace: { mode: 'retain-on-failure', snapshots: false, screenshots: false, sources: true },
     viewport: { width: 1440, height: 900 },
     // The system setting "reduce motion", which the app honours (D-068): no transition frames
     // to render and wait out before a click; screenshots never catch a screen mid-animation.

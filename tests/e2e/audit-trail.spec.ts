@@ -1,8 +1,9 @@
 import { expect, shot, test } from './fixtures';
-import { setupAndSignInAdmin } from './helpers';
+import { ADMIN, openApp, seedPeople } from './helpers';
 import { AccountsPage } from './pages/accounts-page';
 import { AuditPage } from './pages/audit-page';
 import { ShellPage } from './pages/shell-page';
+import { SignInPage } from './pages/sign-in-page';
 
 const TECH = { userId: 'chen.jie', printedName: '陈杰', password: 'Temp-pass-0002' };
 const REASON = 'Now also reviews results in the milk-powder lab';
@@ -10,7 +11,10 @@ const REASON = 'Now also reviews results in the milk-powder lab';
 test.describe.configure({ timeout: 120_000 });
 
 test('the audit trail shows a user record history with before/after values', async ({ page, harness }) => {
-  await setupAndSignInAdmin(page, harness.url);
+  // The first-run set-up on screen is shell.spec.ts's journey.
+  await seedPeople(harness.url, []);
+  await openApp(page, harness.url);
+  await new SignInPage(page).signInToApp(ADMIN.userId, ADMIN.password);
   const accounts = new AccountsPage(page);
   await accounts.open();
   await accounts.createUser({ ...TECH, roles: ['technician'] });

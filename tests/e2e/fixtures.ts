@@ -21,9 +21,10 @@
  *     const qa = await plant.signIn(host, E2E_PEOPLE.qa);     // first password replaced
  *     await plant.product(qa, PRODUCTS.if1); …                // catalogue, specs, lots, samples, results
  *
+ *   (`seedPeople(url, people)` in ./helpers does the first run and the accounts in one call.)
  *   Then `openApp(page, harness.url)` (./helpers) and sign in on the screen only as the person
  *   whose screens the journey is about. Clicking through set-up that another journey already
- *   covers costs CPU on every run and asserts nothing new.
+ *   covers costs CPU on every run and asserts nothing new (D-084).
  * - `waitForScreen(page, screen)`, `shot(page, name, lang)` (explicit screenshots for people to
  *   look at, test-results/screenshots/<name>-<lang>.png), `PDF_TIMEOUT` (the longer wait of a
  *   PDF being made; it is a cap, not a pause), `HANG_CAP`.
@@ -37,7 +38,7 @@
  *   test-results/reports/e2e-timing.json (wall and CPU per journey, wall per kind of step).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
@@ -168,7 +169,23 @@ export const test = base.extend<{ harness: HarnessInfo; cpuTiming: void }>({
       .newCDPSession(page)
       .catch(() => null);
     await cdp?.send('Performance.enable').catch(() => undefined);
+    // LOTSEAL_E2E_PROFILE=1: a sampling CPU profile of the renderer's JavaScript for the whole
+    // journey, written to test-results/profiles/ (open in Chrome DevTools, or summarise with
+    // `node scripts/profile-top.mjs <file>`). Off by default: profiling costs CPU itself.
+    const profiling = !!process.env['LOTSEAL_E2E_PROFILE'] && cdp !== null;
+    if (profiling) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+      await cdp.send('Profiler.start');
+    }
     await use(page);
+    if (profiling) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const dir = path.join(root, 'test-results', 'profiles');
+      mkdirSync(dir, { recursive: true });
+      const name = `${path.basename(testInfo.file, '.spec.ts')}-${testInfo.title.slice(0, 40).replace(/[^\w]+/g, '-')}`;
+      writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    }
     const metrics = await cdp
       ?.send('Performance.getMetrics')
       .then((r) => r.metrics)

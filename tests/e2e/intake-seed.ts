@@ -47,7 +47,14 @@ function minutesAgo(n: number): string {
   return new Date(Date.now() - n * 60_000).toISOString();
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+/**
+ * The calendar day of `d` where the journeys run: the harness keeps the plant's days in the
+ * host's zone (AppCore's default), so a day taken in UTC disagrees with it around midnight.
+ */
+const day = (d: Date): string => {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+};
 /** The documents a tanker carries (第二十五条 and the national raw-milk rules), valid today; `omit` leaves kinds out (missing). */
 export function documents(omit: string[] = [], receivedOn: Date = new Date()) {
   const nextYear = new Date(receivedOn.getTime() + 300 * 86_400_000);
@@ -118,7 +125,7 @@ async function decidedTanker(
  * The milk bench: two farms, a history of decided tankers over the last months (for the
  * supplier performance screen), and today's tanker from FARM-1 waiting for its intake.
  */
-export async function seedIntake(url: string): Promise<{ lotCode: string; people: People }> {
+export async function seedIntake(url: string): Promise<{ lotCode: string; receivedOn: string; people: People }> {
   const p = await people(url);
   await plant.material(p.qa, MATERIALS.rawMilk);
   await supplier(p.qa, 'FARM-1', '贺兰山牧业 Helanshan Dairy Farm');
@@ -126,8 +133,11 @@ export async function seedIntake(url: string): Promise<{ lotCode: string; people
   await decidedTanker(p, 'FARM-1', '宁A·30417', daysAgo(40));
   await decidedTanker(p, 'FARM-2', '宁B·11820', daysAgo(50));
   await decidedTanker(p, 'FARM-2', '宁B·11820', daysAgo(20), { freezing_point: '-0.480' });
-  const lotCode = await tanker(p, 'FARM-1', '宁A·30417', minutesAgo(25));
-  return { lotCode, people: p };
+  // The receipt's day, not today's: the driver's documents are dated by it (a cleaning record
+  // dated after the receipt is refused), and 25 minutes ago may be yesterday.
+  const receivedAt = minutesAgo(25);
+  const lotCode = await tanker(p, 'FARM-1', '宁A·30417', receivedAt);
+  return { lotCode, receivedOn: day(new Date(receivedAt)), people: p };
 }
 
 export interface LateSeed {
@@ -165,11 +175,11 @@ export async function seedLateFailure(url: string): Promise<LateSeed> {
     fields: { code: 'C001', name: '银川烘焙原料公司', contact: '王经理', phone: '0951-1234567', address: '银川' },
   } as never);
   await supplier(p.qa, 'FARM-1', '贺兰山牧业 Helanshan Dairy Farm');
-  const gating = async (lotCode: string, omit: string[] = []) => {
+  const gating = async (lotCode: string, receivedAt: string, omit: string[] = []) => {
     const d = await p.tech.call('intake.start', {
       lotCode,
       declarations: DECLARATIONS_OK,
-      documents: documents(omit),
+      documents: documents(omit, new Date(receivedAt)),
     });
     const sampleCode = d.intake!.sampleCode!;
     const rs = (await p.tech.call('results.forSample', { sampleCode })).results.filter(
@@ -184,8 +194,9 @@ export async function seedLateFailure(url: string): Promise<LateSeed> {
     await p.tech.call('results.submit', { sampleCode, signature: p.tech.sign('authored') });
     return sampleCode;
   };
-  const lot = await tanker(p, 'FARM-1', '宁A·30417', minutesAgo(300));
-  const sampleCode = await gating(lot);
+  const lotAt = minutesAgo(300);
+  const lot = await tanker(p, 'FARM-1', '宁A·30417', lotAt);
+  const sampleCode = await gating(lot, lotAt);
   await p.tech.call('intake.decide', {
     lotCode: lot,
     decision: 'accept',
@@ -232,8 +243,9 @@ export async function seedLateFailure(url: string): Promise<LateSeed> {
   const apc = (await p.tech.call('results.forSample', { sampleCode })).results.find((r) => r.itemCode === 'apc')!;
   await p.tech.call('results.enter', { id: apc.id, replicates: ['3200000'] });
   await p.tech.call('results.submit', { sampleCode, ids: [apc.id], signature: p.tech.sign('authored') });
-  const noLicence = await tanker(p, 'FARM-1', '宁A·58213', minutesAgo(40));
-  await gating(noLicence, ['purchase_licence']);
+  const noLicenceAt = minutesAgo(40);
+  const noLicence = await tanker(p, 'FARM-1', '宁A·58213', noLicenceAt);
+  await gating(noLicence, noLicenceAt, ['purchase_licence']);
   return { tanker: lot, silo: 'SILO2-0417', powder: 'WMP-0417-01', noLicence, people: p };
 }
 

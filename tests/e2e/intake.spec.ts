@@ -71,7 +71,7 @@ test('a tanker with a positive β-lactam screen: bench entry, proposal reject, s
   page,
   harness,
 }) => {
-  const { lotCode, people } = await seedIntake(harness.url);
+  const { lotCode, receivedOn, people } = await seedIntake(harness.url);
   people.close();
   await openApp(page, harness.url, 'en');
   const intake = new IntakePage(page);
@@ -97,14 +97,14 @@ test('a tanker with a positive β-lactam screen: bench entry, proposal reject, s
   const validTo = `${new Date().getFullYear() + 1}-06-30`;
   await intake.recordDocuments([
     { kind: 'transport_permit', number: '宁(贺)准运2026-0381', issuer: '贺兰县农业农村局', validUntil: validTo },
-    { kind: 'handover_slip', number: 'JJ-0417-07', issuer: '贺兰山奶站', date: today() },
+    { kind: 'handover_slip', number: 'JJ-0417-07', issuer: '贺兰山奶站', date: receivedOn },
     {
       kind: 'purchase_licence',
       number: '宁生鲜乳收购证（2025）017号',
       issuer: '贺兰县农业农村局',
       validUntil: validTo,
     },
-    { kind: 'cleaning_record', date: today() },
+    { kind: 'cleaning_record', date: receivedOn },
   ]);
   await expect(page.getByTestId('intake-documents-warning')).toHaveCount(0);
   await intake.startIntake();

@@ -1,39 +1,19 @@
 import type { Page } from '@playwright/test';
 import { expect, shot, test } from './fixtures';
-import { setupAndSignInAdmin } from './helpers';
-import { AccountsPage } from './pages/accounts-page';
+import * as plant from '../fixtures/plant';
+import { E2E_PEOPLE } from '../fixtures/plant';
+import { ContractClient } from './contract-client';
+import { openApp, seedPeople } from './helpers';
 import { CatalogEntryPage } from './pages/catalog-entry-page';
 import { LotsPage } from './pages/lots-page';
-import { ProductionPage } from './pages/production-page';
 import { SamplesPage } from './pages/samples-page';
 import { ShellPage } from './pages/shell-page';
 import { SignInPage } from './pages/sign-in-page';
 import { SitesPage } from './pages/sites-page';
 
-const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
-const TECH = { userId: 'sun.li', printedName: '孙丽', password: 'Temp-pass-0005', newPassword: 'Technician-2024!' };
-const PROD = { userId: 'li.qiang', printedName: '李强', password: 'Temp-pass-0004', newPassword: 'Production-2024!' };
+const { qa: QA, tech: TECH, prod: PROD } = E2E_PEOPLE;
 
-// Seeds its plant through the screens (people, catalogue, delivery, batch): minutes on a loaded machine.
 test.describe.configure({ timeout: 360_000 });
-
-async function createPeople(page: Page, url: string): Promise<void> {
-  await setupAndSignInAdmin(page, url);
-  const accounts = new AccountsPage(page);
-  await accounts.open();
-  await accounts.createUser({ ...QA, roles: ['qa_manager'] });
-  await accounts.createUser({ ...TECH, roles: ['technician'] });
-  await accounts.createUser({ ...PROD, roles: ['production'] });
-  const shell = new ShellPage(page);
-  await shell.signOut();
-  for (const u of [QA, TECH, PROD]) {
-    const signIn = new SignInPage(page);
-    await signIn.signIn(u.userId, u.password);
-    await signIn.changePassword(u.password, u.newPassword);
-    await shell.ready();
-    await shell.signOut();
-  }
-}
 
 async function signInAs(page: Page, u: { userId: string; newPassword: string; printedName: string }): Promise<void> {
   const shell = new ShellPage(page);
@@ -42,13 +22,43 @@ async function signInAs(page: Page, u: { userId: string; newPassword: string; pr
   await shell.expectSignedInAs(u.printedName);
 }
 
+/**
+ * Production's part, through the contract as at its own workstation (on screen it is
+ * lots.spec.ts's journey): WPC80 received and accepted, a batch of the finished lot made
+ * from it. Returns the ingredient lot's code.
+ */
+async function seedFinishedLot(url: string, finished: string): Promise<string> {
+  const host = ContractClient.host(url);
+  const qa = await plant.signInAgain(host, QA);
+  const prod = await plant.signInAgain(host, PROD);
+  const ingredient = await plant.acceptedIngredient(
+    prod,
+    qa,
+    { supplierLot: 'SW-24-0917', quantity: '1000', containers: 40 },
+    'COA checked against spec.',
+  );
+  await plant.makeLot(prod, {
+    itemCode: 'IF-1',
+    line: 'L1',
+    code: finished,
+    inputs: [{ lot: ingredient, quantity: '300' }],
+    quantity: '3200',
+  });
+  qa.close();
+  prod.close();
+  return ingredient;
+}
+
 test('register a release sample with its retention sample, print its label, scan it, swab a zone 1 site', async ({
   page,
   harness,
 }) => {
-  await createPeople(page, harness.url);
+  // The accounts exist (made on screen in identity.spec.ts).
+  await seedPeople(harness.url, [QA, TECH, PROD]);
+  await openApp(page, harness.url);
 
-  // Setup as in lots.spec.ts: catalogue, an accepted ingredient, a finished lot made from it.
+  // The catalogue, on screen: this journey is the one that makes materials, suppliers and
+  // customers through the catalogue form.
   await signInAs(page, QA);
   const catalog = new CatalogEntryPage(page);
   await catalog.createMaterial({ code: 'WPC80', nameZh: '浓缩乳清蛋白80', nameEn: 'Whey protein concentrate 80' });
@@ -56,34 +66,11 @@ test('register a release sample with its retention sample, print its label, scan
   await catalog.createApprovedSupplier({ code: 'SUP-W', name: 'Whey Co. 乳清公司' });
   await catalog.createCustomer({ code: 'C001', name: '华东母婴连锁', contact: '陈丽', phone: '021-5555-0101' });
 
-  await signInAs(page, PROD);
-  const lots = new LotsPage(page);
-  await lots.startDelivery();
-  await lots.fillDelivery({
-    material: 'WPC80',
-    supplier: 'SUP-W',
-    supplierLot: 'SW-24-0917',
-    quantity: '1000',
-    containers: '40',
-  });
-  await lots.submitDelivery();
-  await expect(page.getByTestId('lot-page')).toBeVisible();
-  const ingredient = (await lots.lotCode().innerText()).trim();
-
-  await signInAs(page, QA);
-  await lots.openLot(ingredient);
-  await lots.sign(await lots.openDecision('accept'), 'COA checked against spec.', QA.newPassword);
-  await expect(lots.status()).toHaveAttribute('data-status', 'accepted');
-
-  await signInAs(page, PROD);
-  const prod = new ProductionPage(page);
-  await prod.openBatches();
+  // A finished lot made from an accepted ingredient; it is flagged: no retention sample yet.
   const finished = 'IF1-E2E-0001';
-  const card = await prod.startBatch({ line: 'L1', product: 'IF-1', outputLot: finished });
-  await prod.consume(card, ingredient, '300');
-  await prod.finish(card, '3200');
-  await expect(lots.lotCode()).toHaveText(finished);
-  // The finished lot is flagged: no retention sample yet.
+  await seedFinishedLot(harness.url, finished);
+  const lots = new LotsPage(page);
+  await lots.openLot(finished);
   await expect(page.getByTestId('lot-no-retention')).toBeVisible();
 
   // Technician at the reception desk: a finished-lot release sample.

@@ -1,9 +1,11 @@
 import { expect, shot, test } from './fixtures';
-import { createUserAndFirstSignIn, setupAndSignInAdmin } from './helpers';
+import { E2E_PEOPLE } from '../fixtures/plant';
+import { openApp, seedPeople } from './helpers';
 import { AuditPage } from './pages/audit-page';
 import { ShellPage } from './pages/shell-page';
+import { SignInPage } from './pages/sign-in-page';
 
-const QA = { userId: 'zhao.min', printedName: '赵敏', password: 'Temp-pass-0003', newPassword: 'Qa-manager-2024!' };
+const QA = E2E_PEOPLE.qa;
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -11,8 +13,10 @@ test('a QA manager signs the audit-trail review: wrong password refused, right o
   page,
   harness,
 }) => {
-  await setupAndSignInAdmin(page, harness.url);
-  await createUserAndFirstSignIn(page, { ...QA, roles: ['qa_manager'] });
+  // The QA manager's account exists (made on screen in identity.spec.ts); she signs in here.
+  await seedPeople(harness.url, [QA]);
+  await openApp(page, harness.url);
+  await new SignInPage(page).signInToApp(QA.userId, QA.newPassword);
   const shell = new ShellPage(page);
   await shell.expectSignedInAs(QA.printedName);
   await expect(page.getByTestId('card-findings')).toBeVisible();

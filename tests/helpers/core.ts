@@ -83,7 +83,9 @@ export interface TestApp {
 
 let n = 0;
 
-export async function createTestApp(opts: { clock?: () => number; pdf?: PdfPrinter; viewer?: DocumentViewer } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { clock?: () => number; pdf?: PdfPrinter; viewer?: DocumentViewer; timeZone?: string } = {},
+): Promise<TestApp> {
   const t = tempDir();
   const core = new AppCore({
     dataDir: t.dir,
@@ -92,6 +94,8 @@ export async function createTestApp(opts: { clock?: () => number; pdf?: PdfPrint
     host: 'test-host',
     log: quietLog,
     ...(opts.clock ? { clock: opts.clock } : {}),
+    // The zone the workstation runs in (the machine's when not given).
+    ...(opts.timeZone ? { timeZone: opts.timeZone } : {}),
     ...(opts.pdf ? { pdf: opts.pdf } : {}),
     ...(opts.viewer ? { viewer: opts.viewer } : {}),
   });

@@ -150,8 +150,46 @@ describe('company settings (site.company.get / site.company.set)', () => {
     });
     expect(stamps.entries).toHaveLength(1);
     expect(stamps.entries[0]).toMatchObject({ action: 'create', reason: 'stamp image added' });
-    // The rows replay against their entries (the stamp's bytes included): nothing else changed them.
+    // The rows replay against their entries: nothing else changed them.
     const v = await verifyDatabase(app.core.need().ledger.db, { skewMs: 5 * 60_000, anchor: null });
     expect(v.findings).toEqual([]);
+  });
+
+  it('records the stamp by its SHA-256 and size, not its bytes; a swapped image is never used (D-089)', async () => {
+    const png = stampPng(140);
+    const sha256 = createHash('sha256').update(png).digest('hex');
+    const set = await app.ok(app.admin, 'site.company.set', {
+      ...base,
+      stampImage: { mime: 'image/png', bytesBase64: png.toString('base64') },
+      reason: 'new stamp image',
+    });
+    expect(set.stampImage).toMatchObject({ sha256, bytes: png.length });
+    const stamps = await app.ok(app.admin, 'audit.query', {
+      filter: { entity: 'company_stamp' },
+      offset: 0,
+      limit: 50,
+    });
+    const created = stamps.entries.find((e) => e.reason === 'new stamp image')!;
+    const entry = await app.ok(app.admin, 'audit.entry', { seq: created.seq });
+    // The audit entry's content holds the hash, type and size; the image is not in it.
+    expect(entry.after).toMatchObject({ sha256, bytes: png.length, mime: 'image/png', data: '' });
+    expect(JSON.stringify(entry.after)).not.toContain(png.toString('base64').slice(0, 40));
+    // The documents read the bytes by their hash.
+    const company = app.core.need().company;
+    expect(company.facts()?.stamp?.bytes.equals(png)).toBe(true);
+    const db = app.core.need().ledger.db;
+    const kept = db.prepare('SELECT data FROM company_stamp_image WHERE sha256 = ?').get(sha256) as { data: string };
+    expect(Buffer.from(kept.data, 'base64').equals(png)).toBe(true);
+    // The ledger verifies clean: row content matches the audit trail (TypeScript verifier; the
+    // standalone one is compared with it by verifier-parity).
+    expect((await verifyDatabase(db, { skewMs: 5 * 60_000, anchor: null })).findings).toEqual([]);
+    // Someone swaps the image in the file: its hash no longer matches the record, so it is never
+    // printed nor shown as the company's stamp.
+    db.prepare('UPDATE company_stamp_image SET data = ? WHERE sha256 = ?').run(
+      stampPng(150).toString('base64'),
+      sha256,
+    );
+    expect(company.facts()?.stamp).toBeNull();
+    expect((await app.ok(tech, 'site.company.get', {}))?.stampImage).toBeNull();
   });
 });

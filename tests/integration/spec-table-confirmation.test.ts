@@ -168,6 +168,25 @@ describe('specification tables confirmed with one signature', () => {
     expect(rec).toEqual({ standard: 'GB 10765', edition: '2021', table_no: '表 2', item_count: 14 });
   });
 
+  it('a value entered in a table keeps its origin, from the drawer and from a client that does not send it', async () => {
+    const t1 = await table('表 1');
+    const missing = (await view()).items.find((i) => t1.itemIds.includes(i.id) && i.max === null && i.min === null)!;
+    expect(missing.origin?.table).toBe('表 1');
+    const { id, rev, position, confirmedBy, confirmedAt, origin, ...fields } = missing;
+    void [rev, position, confirmedBy, confirmedAt];
+    // Without `origin` (an older screen): the item stays where the standard puts it.
+    await app.ok(qa, 'specs.saveItem', {
+      versionId,
+      itemId: id,
+      item: { ...fields, min: '1', max: '9', precision: 1 },
+      reason: 'value entered from the official text',
+    });
+    const after = (await view()).items.find((i) => i.id === id)!;
+    expect([after.min, after.max, after.origin]).toEqual(['1', '9', origin]);
+    expect((await table('表 1')).itemIds).toContain(id);
+    expect((await table('表 1')).count).toBe(t1.count);
+  });
+
   it('the ledger refuses the record unsigned (rule spec.table_confirm), and verification finds one an insider appended', async () => {
     const svc = app.core.need();
     const head = svc.ledger.head().seq;

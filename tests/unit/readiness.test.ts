@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readinessKeys } from '../../src/shared/contract/channels/disposition';
+import { hasKey, translate } from '../../src/shared/i18n';
 import {
   allowedDecisions,
   evaluateReadiness,
@@ -214,6 +215,28 @@ describe('the readiness checklist (a table of pure checks)', () => {
       blockingOos: [],
     });
     expect(allowedDecisions(received('on_hold'), true)).toEqual(['release_from_hold', 'reject']);
+  });
+
+  it('evidence built from values comes as a key and its parameters, in both catalogues, with no English in Chinese (D-089)', () => {
+    const facts = [readyProduced(), ...breakers.map(([, br]) => br(readyProduced()))];
+    const texts = facts.flatMap((f) =>
+      readinessLines(f).flatMap((l) => l.evidence.flatMap((e) => [e.labelText, e.noteText].filter((x) => x !== undefined))),
+    );
+    const keys = new Set(texts.map((x) => x!.key));
+    // Specification version, inputs of a kind, retention left, the audit review's reach and more.
+    for (const k of [
+      'disposition.evidenceText.specVersion',
+      'disposition.evidenceText.lotOfKind',
+      'disposition.evidenceText.retentionLeftOf',
+      'disposition.notes.reviewedThrough',
+    ])
+      expect(keys).toContain(k);
+    for (const x of texts) {
+      expect(hasKey('zh-CN', x!.key), x!.key).toBe(true);
+      expect(hasKey('en', x!.key), x!.key).toBe(true);
+      expect(translate('zh-CN', x!.key, x!.params)).not.toMatch(/\{\{|\bversion\b|\bleft\b|reviewed through/);
+    }
+    expect(translate('zh-CN', 'disposition.evidenceText.specVersion', { code: 'GB-10765', version: '1' })).toBe('GB-10765 第 1 版');
   });
 
   it('a check refuses facts of a scope it does not apply to', () => {

@@ -133,7 +133,10 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
   const samples = new SamplesService(
     ledger,
     { identity, specs, catalog, lots: controls, documents, onRegistered: (w, sample) => testing.planSample(w, sample) },
-    { patterns: () => settings.get().sampleCodePatterns ?? {} },
+    {
+      patterns: () => settings.get().sampleCodePatterns ?? {},
+      zone: () => documentZone(company.licence(), ledger.timeZone),
+    },
   );
   const env = new EnvService(ledger, identity, settings, controls, reads);
   // Every value names an unlocked instrument of its method's kind (issue 19 §5): a constructor dependency of testing.
@@ -200,6 +203,7 @@ export function composeServices(ledger: Ledger, o: ComposeOptions): Services {
     () => settings.get().lotCodePatterns ?? {},
     controls,
     disposition,
+    () => documentZone(company.licence(), ledger.timeZone),
   );
   const drills: DrillsService = new DrillsService(ledger, {
     identity,

@@ -86,17 +86,38 @@ export class CompanyService {
     return row ? this.view(row) : null;
   }
 
+  /** The licence number alone (null until set): what the plant's zone depends on (D-089), without the stamp's bytes. */
+  licence(): { scNumber: string } | null {
+    const row = this.q.profile();
+    return row ? { scNumber: row.sc_number } : null;
+  }
+
+  /**
+   * A stamp record's image (D-089): its bytes from the record (stamps recorded before migration
+   * 0020) or from the image store by SHA-256, used only when their SHA-256 and size are the
+   * record's — a swapped or truncated image is never printed (undefined).
+   */
+  private stampImage(id: string): { mime: StampMime; bytes: Buffer; sha256: string } | undefined {
+    const stamp = this.q.stamp(id);
+    if (!stamp) return undefined;
+    const data = stamp.data || this.q.imageData(stamp.sha256);
+    if (!data) return undefined;
+    const bytes = Buffer.from(data, 'base64');
+    if (bytes.length !== stamp.bytes || createHash('sha256').update(bytes).digest('hex') !== stamp.sha256)
+      return undefined;
+    return { mime: stamp.mime, bytes, sha256: stamp.sha256 };
+  }
+
   /** The company as documents print it (null until set). */
   facts(): CompanyFacts | null {
     const row = this.q.profile();
     if (!row) return null;
-    const stamp = row.stamp_id ? this.q.stamp(row.stamp_id) : undefined;
     return {
       name: row.name,
       nameEn: row.name_en,
       scNumber: row.sc_number,
       address: row.address,
-      stamp: stamp ? { mime: stamp.mime, bytes: Buffer.from(stamp.data, 'base64'), sha256: stamp.sha256 } : null,
+      stamp: (row.stamp_id ? this.stampImage(row.stamp_id) : undefined) ?? null,
     };
   }
 
@@ -117,6 +138,9 @@ export class CompanyService {
       if (image === null) stampId = null;
       else if (image) {
         const kept = this.q.stampBySha256(image.sha256, image.mime);
+        // The bytes go to the image store by their hash; the ledgered record holds the hash,
+        // type and size, not the image (D-089). Same transaction: both or neither.
+        this.q.keepImage(image.sha256, image.mime, image.bytes.toString('base64'));
         stampId = kept
           ? kept.id
           : w.create(
@@ -125,7 +149,7 @@ export class CompanyService {
                 mime: image.mime,
                 bytes: image.bytes.length,
                 sha256: image.sha256,
-                data: image.bytes.toString('base64'),
+                data: '',
                 added_by: actor.id,
                 added_at: w.at,
               },
@@ -150,14 +174,19 @@ export class CompanyService {
   }
 
   private view(row: CompanyRow): CompanyView {
-    const stamp = row.stamp_id ? this.q.stamp(row.stamp_id) : undefined;
+    const stamp = row.stamp_id ? this.stampImage(row.stamp_id) : undefined;
     return {
       name: row.name,
       nameEn: row.name_en,
       scNumber: row.sc_number,
       address: row.address,
       stampImage: stamp
-        ? { mime: stamp.mime, bytesBase64: stamp.data, sha256: stamp.sha256, bytes: stamp.bytes }
+        ? {
+            mime: stamp.mime,
+            bytesBase64: stamp.bytes.toString('base64'),
+            sha256: stamp.sha256,
+            bytes: stamp.bytes.length,
+          }
         : null,
       updatedAt: new Date(row.updated_at).toISOString(),
       updatedBy: row.updated_by,

@@ -67,6 +67,8 @@ export type SpecItemRow = Row & {
   reporting: string | null;
   /** JSON `{ standard, table, row }` (migration 0018), or null. */
   origin: string | null;
+  /** The limit of quantification (migration 0020), or null. */
+  loq: string | null;
 };
 
 /** One table confirmed at once against the official text (migration 0018). */
@@ -397,7 +399,10 @@ export interface CompanyRow {
   updated_at: number;
 }
 
-/** A stamp image as stored: base64 bytes with their SHA-256 and size. */
+/**
+ * A stamp image's record: its SHA-256, type and size; `data` holds the base64 bytes only for
+ * stamps recorded before migration 0020 (empty since: the bytes are in company_stamp_image).
+ */
 export interface CompanyStampRow {
   id: string;
   mime: 'image/png' | 'image/jpeg';
@@ -419,9 +424,21 @@ export function companyQueries(db: Db) {
     db,
     'SELECT id, mime, bytes, sha256, data FROM company_stamp WHERE sha256 = ? AND mime = ? AND retired = 0 LIMIT 1',
   );
+  // The stamp images' bytes by SHA-256 (migration 0020; not ledgered: the record holds the hash).
+  const imageBySha = lazy<[string], { data: string }>(db, 'SELECT data FROM company_stamp_image WHERE sha256 = ?');
+  const keepImage = lazy<[string, string, string], never>(
+    db,
+    'INSERT OR IGNORE INTO company_stamp_image (sha256, mime, data) VALUES (?, ?, ?)',
+  );
   return {
     /** The company record (undefined until an administrator sets it). */
     profile: (): CompanyRow | undefined => profile().get(COMPANY_ID),
+    /** The base64 bytes kept for a SHA-256 (not yet checked against a record). */
+    imageData: (sha256: string): string | undefined => imageBySha().get(sha256)?.data,
+    /** Keeps an image's bytes by their SHA-256 (in the caller's write transaction). */
+    keepImage: (sha256: string, mime: string, base64: string): void => {
+      keepImage().run(sha256, mime, base64);
+    },
     stamp: (id: string): CompanyStampRow | undefined => stampById().get(id),
     /** A stamp image already kept with these bytes (same SHA-256 and type). */
     stampBySha256: (sha256: string, mime: string): CompanyStampRow | undefined => stampBySha().get(sha256, mime),

@@ -53,6 +53,8 @@ export function itemFromRow(row: Row): SpecItem {
     ...(typeof r.reporting === 'string' && r.reporting ? { reporting: JSON.parse(r.reporting) as SpecItem['reporting'] } : {}),
     // Likewise only when set (migration 0018).
     ...(typeof r.origin === 'string' && r.origin ? { origin: JSON.parse(r.origin) as SpecItem['origin'] } : {}),
+    // And the limit of quantification (migration 0020).
+    ...(typeof r.loq === 'string' && r.loq ? { loq: r.loq } : {}),
   };
 }
 
@@ -64,6 +66,7 @@ export function itemToRow(i: SpecItem): Record<string, Value> {
   }
   out['reporting'] = i.reporting ? JSON.stringify(i.reporting) : null;
   out['origin'] = i.origin ? JSON.stringify(i.origin) : null;
+  out['loq'] = i.loq ?? null;
   return out;
 }
 
@@ -145,6 +148,8 @@ export function specDocumentOf(v: SpecVersionView, standard: string | null): { f
     items: v.items.map((i) => {
       const item: Record<string, unknown> = {};
       for (const f of ITEM_FIELDS) item[f] = i[f];
+      // The limit of quantification only when set: documents without it stay as they were (D-088).
+      if (i.loq) item['loq'] = i.loq;
       return item as SpecItem;
     }),
   };
@@ -160,7 +165,9 @@ export function specDiff(a: SpecVersionView, b: SpecVersionView) {
   for (const [code, ib] of mb) {
     const ia = ma.get(code);
     if (!ia) continue;
-    const fields = ITEM_FIELDS.filter((f) => JSON.stringify(ia[f]) !== JSON.stringify(ib[f])).map((f) => ({ field: f, before: ia[f], after: ib[f] }));
+    const fields = [...ITEM_FIELDS, 'loq' as const]
+      .filter((f) => JSON.stringify(ia[f] ?? null) !== JSON.stringify(ib[f] ?? null))
+      .map((f) => ({ field: f, before: ia[f] ?? null, after: ib[f] ?? null }));
     if (fields.length) changed.push({ code, fields });
   }
   return {

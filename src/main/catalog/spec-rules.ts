@@ -33,6 +33,12 @@ export function specProblems(items: readonly SpecItem[], ctx: { imfFinished: boo
     if (i.min !== null && i.max !== null && (cmp(i.min, i.max) ?? 0) > 0) p(hard, i.code, 'max', 'spec.min_above_max', { min: i.min, max: i.max });
     if (i.limit_form === 'sampling_plan' && i.n !== null && i.c !== null && i.c >= i.n) p(hard, i.code, 'c', 'spec.c_not_below_n');
     if (i.m !== null && i.big_m !== null && (cmp(i.m, i.big_m) ?? 0) >= 0) p(hard, i.code, 'big_m', 'spec.m_above_big_m');
+    // The limit of quantification (D-088): a number's report; a plan or a "not detected" limit has none,
+    // and one above the maximum would report "<LOQ" for results nobody can judge against the limit.
+    if (i.loq) {
+      if (i.limit_form === 'sampling_plan' || i.limit_form === 'not_detected') p(hard, i.code, 'loq', 'spec.loq_form');
+      else if (i.max !== null && (cmp(i.loq, i.max) ?? 0) > 0) p(hard, i.code, 'loq', 'spec.loq_above_max', { loq: i.loq, max: i.max });
+    }
 
     // What approval needs beyond that: a complete limit in the item's form, and its precision.
     if (i.verification === 'missing' || i.verification === 'unverified') continue; // reported as flagged

@@ -319,11 +319,15 @@ export class SpecService {
       const before = rows.find((r) => r.id === input.itemId);
       if (!before) fail('not_found', { entity: 'spec_item', id: input.itemId });
       const newlyConfirmed = confirmed && before.verification !== 'confirmed';
+      // A value keeps where it comes from (standard, table, row) unless the edit names another:
+      // entering a missing value of 表 1 leaves it in 表 1 (an item without `origin` says nothing).
+      const row = itemToRow(input.item);
+      if (input.item.origin === undefined) row['origin'] = before.origin;
       w.update(
         C.specItem,
         before.id,
         {
-          ...itemToRow(input.item),
+          ...row,
           confirmed_by: confirmed ? (newlyConfirmed ? actor.id : before.confirmed_by) : null,
           confirmed_at: confirmed ? (newlyConfirmed ? w.at : before.confirmed_at) : null,
         },

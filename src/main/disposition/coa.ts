@@ -45,6 +45,11 @@ export interface PrintedDocument {
   reprint: boolean;
 }
 
+/** The certificate as issued: the document and its 检验 / 审核 / 批准 lines. */
+export interface IssuedCoa extends PrintedDocument {
+  signers: { tested: CoaSigner[]; reviewed: CoaSigner[]; approved: CoaSigner[] };
+}
+
 /**
  * The certificate of analysis of a released finished lot (issue 11 §4) and the lot dossier
  * (§5), built from the records: the certificate from the same readiness facts the checklist
@@ -148,7 +153,7 @@ export class CoaService {
   }
 
   /** Prints the certificate (recorded: a second print is a reprint). */
-  async issueCoa(who: Actor, lotCode: string, locale: Locale): Promise<PrintedDocument> {
+  async issueCoa(who: Actor, lotCode: string, locale: Locale): Promise<IssuedCoa> {
     const data = this.coaData(lotCode, who.name);
     const lot = this.disposition.lot(lotCode);
     const doc = await this.src.documents.generate(who, {
@@ -166,6 +171,7 @@ export class CoaService {
       base64: readFileSync(doc.file).toString('base64'),
       sha256: doc.sha256,
       reprint: doc.reprint,
+      signers: data.signers!,
     };
   }
 

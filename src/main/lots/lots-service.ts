@@ -43,8 +43,10 @@ export class LotsService {
     patterns: () => Partial<Record<LotKind, string>>,
     readonly controls: LotControls,
     gate: LotDecisionGate,
+    /** The plant's zone (D-089); the workstation's when not given. */
+    zone: () => string = () => ledger.timeZone,
   ) {
-    this.reg = new LotRegister(ledger, identity, patterns, controls);
+    this.reg = new LotRegister(ledger, identity, patterns, controls, zone);
     this.receiving = new Receiving(this.reg, catalog, attachmentsDir);
     this.decisions = new LotDecisions(this.reg, gate);
     this.production = new Production(this.reg, catalog);

@@ -92,7 +92,8 @@ export class Production {
       const code = i.outputLotCode ?? reg.nextCode(w, i.outputKind);
       let expiry = i.expiryDate ?? null;
       if (!expiry && product && product.shelfLifeDays) {
-        expiry = new Date(w.at + product.shelfLifeDays * 86_400_000).toISOString().slice(0, 10);
+        // The plant's calendar date that many days on (not the server's UTC date).
+        expiry = reg.today(w.at + product.shelfLifeDays * 86_400_000);
       }
       const batch = w.create(L.batch, {
         code: `B-${code}`,

@@ -40,6 +40,11 @@ export class LotRegister {
     readonly identity: IdentityService,
     private readonly patterns: () => Partial<Record<LotKind, string>>,
     readonly controls: LotControls,
+    /**
+     * The plant's zone (issue 22, D-089): a lot's date, its code's date and "today" follow the
+     * plant's calendar — Beijing time for a licensed plant — not the zone the server runs in.
+     */
+    readonly zone: () => string = () => ledger.timeZone,
   ) {
     this.q = controls.queries;
   }
@@ -91,7 +96,7 @@ export class LotRegister {
   }
 
   today(at: number): string {
-    return localDate(this.ledger.timeZone, at);
+    return localDate(this.zone(), at);
   }
 
   /** Next code from the kind's pattern (shared generator: lots/codes.ts). */
@@ -99,7 +104,7 @@ export class LotRegister {
     return nextSequencedCode(w, {
       namespace: 'lot',
       pattern,
-      timeZone: this.ledger.timeZone,
+      timeZone: this.zone(),
       seqDigits: 3,
       taken: (c) => !!this.lotRow(c),
     });

@@ -76,6 +76,8 @@ export class SampleBook {
     readonly neighbours: SampleNeighbours,
     private readonly patterns: () => Partial<Record<SampleKind, string>>,
     readonly retentionMarginDays: number,
+    /** The plant's zone (D-089): sample dates and codes follow the plant's calendar, as lots do. */
+    readonly zone: () => string = () => ledger.timeZone,
   ) {
     this.q = sampleQueries(ledger.db);
   }
@@ -88,9 +90,9 @@ export class SampleBook {
     return p;
   }
 
-  /** The workstation-local date of an instant (YYYY-MM-DD). */
+  /** The plant-local date of an instant (YYYY-MM-DD). */
   localDate(at: number): string {
-    return localDate(this.ledger.timeZone, at);
+    return localDate(this.zone(), at);
   }
 
   /** UTC ms of local midnight starting a workstation-local date. */
@@ -99,7 +101,7 @@ export class SampleBook {
     const guess = Date.UTC(y, m - 1, d);
     const offset = (at: number): number => {
       const p = new Intl.DateTimeFormat('en-US', {
-        timeZone: this.ledger.timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+        timeZone: this.zone(), hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
       }).formatToParts(at);
       const g = (t: string) => Number(p.find((x) => x.type === t)?.value ?? 0);
       return Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute'), g('second')) - at;
@@ -114,7 +116,7 @@ export class SampleBook {
    * never get the same code, on this workstation or another.
    */
   nextCode(w: LedgerWriter, kind: SampleKind, pattern = this.pattern(kind)): string {
-    return nextSequencedCode(w, { namespace: 'sample', pattern, timeZone: this.ledger.timeZone, seqDigits: 4, taken: (c) => !!this.sampleRow(c) });
+    return nextSequencedCode(w, { namespace: 'sample', pattern, timeZone: this.zone(), seqDigits: 4, taken: (c) => !!this.sampleRow(c) });
   }
 
   sampleRow(code: string): SampleRow | undefined {

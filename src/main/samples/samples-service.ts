@@ -37,6 +37,8 @@ export interface SamplesOptions {
   /** The plant's patterns (settings.sampleCodePatterns), read at each registration. */
   patterns?: () => Partial<Record<SampleKind, string>>;
   retentionMarginDays?: number;
+  /** The plant's zone for dates and codes (D-089); the workstation's when not given. */
+  zone?: () => string;
 }
 
 /** What the samples capability asks of others (front doors), given by the composition root. */
@@ -71,7 +73,14 @@ export class SamplesService {
     opts: SamplesOptions = {},
   ) {
     this.retentionMarginDays = opts.retentionMarginDays ?? DEFAULT_RETENTION_MARGIN_DAYS;
-    this.book = new SampleBook(ledger, deps.identity, { lots: deps.lots, catalog: deps.catalog }, opts.patterns ?? (() => ({})), this.retentionMarginDays);
+    this.book = new SampleBook(
+      ledger,
+      deps.identity,
+      { lots: deps.lots, catalog: deps.catalog },
+      opts.patterns ?? (() => ({})),
+      this.retentionMarginDays,
+      opts.zone,
+    );
     this.registration = new SampleRegistration(this.book, deps.specs, deps.onRegistered);
     this.retention = new Retention(this.book);
     this.siteBook = new Sites(this.book);

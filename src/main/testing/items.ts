@@ -34,6 +34,8 @@ export function specItemToTest(i: SpecItem): TestItem {
     big_m: i.big_m,
     precision: i.precision,
     ...(i.reporting ? { reporting: i.reporting } : {}),
+    // Only when set: a test planned from an item without one keeps the content it had (D-088).
+    ...(i.loq ? { loq: i.loq } : {}),
     comparison: i.comparison,
     formula: i.formula,
     required_for_release: i.required_for_release,

@@ -49,6 +49,16 @@ export const specItemSchema = z
     max: decimalString.nullable(),
     target: decimalString.nullable(),
     lod: decimalString.nullable(),
+    /**
+     * The limit of quantification (定量限, issue 22 §7, D-088), in the item's unit and basis: a
+     * measured value below it is reported "<LOQ" ("<0.1"); the verdict is still the rounded
+     * value's. Optional so that documents and packs without it stay valid.
+     */
+    loq: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, { message: 'decimal_string' })
+      .nullable()
+      .optional(),
     /** Microbiological sampling plan: n units, c allowed above m, none above M. */
     n: z.number().int().min(1).max(60).nullable(),
     c: z.number().int().min(0).max(60).nullable(),

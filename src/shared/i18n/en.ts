@@ -1220,6 +1220,7 @@ const en = {
     limit: {
       notDetected: 'not detected',
       lod: 'LOD {{lod}}',
+      loq: 'LOQ {{loq}}',
       reportOnly: 'report only',
       empty: 'no value',
     },
@@ -1242,6 +1243,8 @@ const en = {
     max: 'Maximum',
     target: 'Target value',
     lod: 'Limit of detection (LOD)',
+    loq: 'Limit of quantification (LOQ)',
+    loqHelp: 'A result below it is reported as "<LOQ" (e.g. <0.1), in this item\'s unit and basis; the verdict is still on the rounded value.',
     n: 'n (units tested)',
     c: 'c (units allowed above m)',
     m: 'm',
@@ -1296,6 +1299,8 @@ const en = {
     m_above_big_m: 'm must not be above M.',
     limit_incomplete: 'The limit is incomplete for its form: enter this value.',
     precision_required: 'Give the reported decimals (GB/T 8170 rounding).',
+    loq_above_max: 'The LOQ {{loq}} is above the limit {{max}}: a result below the LOQ could not show compliance.',
+    loq_form: 'Sampling plans and "not detected" items take no LOQ (a "not detected" limit uses the LOD).',
     content_changed_after_approval:
       'The items of this version no longer match what was approved (content hash differs). Do not use it; tell the QA manager and check the audit trail.',
   },
@@ -3881,6 +3886,16 @@ const en = {
       unsigned: 'unsigned',
       broken: 'signature does not match',
       pending: 'no decision yet',
+    },
+    // The release checklist's evidence as words (D-089): main sends the key and its parameters.
+    evidenceText: {
+      specVersion: '{{code}} version {{version}}',
+      itemReported: '{{item}} {{reported}}',
+      itemOfSample: '{{item}} (sample {{sample}})',
+      captureFor: '{{instrument}} → {{item}}',
+      lotOfKind: '{{code}} ({{kind}})',
+      retentionLeft: '{{remaining}} {{unit}} left',
+      retentionLeftOf: '{{remaining}} {{unit}} left of {{required}} required',
     },
     entities: {
       lot: 'Lot',

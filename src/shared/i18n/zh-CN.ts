@@ -1174,6 +1174,7 @@ const zhCN: Messages = {
     limit: {
       notDetected: '不得检出',
       lod: '检出限 {{lod}}',
+      loq: '定量限 {{loq}}',
       reportOnly: '仅报告',
       empty: '无数值',
     },
@@ -1196,6 +1197,8 @@ const zhCN: Messages = {
     max: '最大值',
     target: '目标值',
     lod: '检出限（LOD）',
+    loq: '定量限（LOQ）',
+    loqHelp: '低于定量限的结果报告为“<定量限”（如 <0.1）；单位与基准同本项目，判定仍按修约值。',
     n: 'n（检验样品数）',
     c: 'c（允许超过 m 的样品数）',
     m: 'm',
@@ -1248,6 +1251,8 @@ const zhCN: Messages = {
     m_above_big_m: 'm 不得大于 M。',
     limit_incomplete: '该限值形式的限值不完整：请录入此数值。',
     precision_required: '请填写报告小数位（GB/T 8170 修约）。',
+    loq_above_max: '定量限 {{loq}} 高于限量 {{max}}：低于定量限的结果无法判定是否合格。',
+    loq_form: '抽样方案和“不得检出”项目不设定量限（“不得检出”用检出限）。',
     content_changed_after_approval:
       '此版本的项目与批准时的内容不一致（内容哈希不同）。请勿使用，并告知质量经理、检查审计追踪。',
   },
@@ -3806,6 +3811,16 @@ const zhCN: Messages = {
       unsigned: '未签名',
       broken: '签名不符',
       pending: '尚无决定',
+    },
+    // The release checklist's evidence as words (D-089): main sends the key and its parameters.
+    evidenceText: {
+      specVersion: '{{code}} 第 {{version}} 版',
+      itemReported: '{{item}} {{reported}}',
+      itemOfSample: '{{item}}（样品 {{sample}}）',
+      captureFor: '{{instrument}} → {{item}}',
+      lotOfKind: '{{code}}（{{kind}}）',
+      retentionLeft: '剩余 {{remaining}} {{unit}}',
+      retentionLeftOf: '剩余 {{remaining}} {{unit}}，需 {{required}}',
     },
     entities: {
       lot: '批次',

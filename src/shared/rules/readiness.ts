@@ -133,6 +133,11 @@ export interface ReadinessCheck {
   line(f: LotReadinessFacts): ReadinessLine;
 }
 
+/** A text for the reader: a catalogue key and its parameters, translated where it is shown (D-089). */
+function words(key: string, params: Record<string, string> = {}): { key: string; params: Record<string, string> } {
+  return { key, params };
+}
+
 function line(
   key: ReadinessKey,
   ok: boolean,
@@ -176,7 +181,17 @@ export function specificationLine(f: ReceivedFacts | ProducedFacts): ReadinessLi
     'specification',
     spec !== null,
     spec ? { spec: `${spec.code} v${spec.version}` } : {},
-    spec ? [{ kind: 'spec', ref: spec.versionId, label: `${spec.code} v${spec.version}`, note: null }] : [],
+    spec
+      ? [
+          {
+            kind: 'spec',
+            ref: spec.versionId,
+            label: `${spec.code} v${spec.version}`,
+            note: null,
+            labelText: words('disposition.evidenceText.specVersion', { code: spec.code, version: String(spec.version) }),
+          },
+        ]
+      : [],
   );
 }
 
@@ -224,6 +239,7 @@ export function withinSpecLine(f: ReceivedFacts | ProducedFacts): ReadinessLine 
         ref: x.resultId ?? '',
         label: `${x.code} ${x.reported ?? ''}`,
         note: x.limitText,
+        labelText: words('disposition.evidenceText.itemReported', { item: x.code, reported: x.reported ?? '' }),
       })),
       ...f.blockingOos.map((o) => ({ kind: 'oos' as const, ref: o, label: o, note: null })),
     ],
@@ -252,6 +268,7 @@ export function microLine(f: ProducedFacts): ReadinessLine {
         ref: p.resultId,
         label: `${p.itemCode} (${p.sampleCode})`,
         note: p.stage,
+        labelText: words('disposition.evidenceText.itemOfSample', { item: p.itemCode, sample: p.sampleCode }),
       })),
       // The note names the automatic hold in the reader's language; the rule's key is not for people.
       ...m.openHolds.map((h) => ({
@@ -259,6 +276,7 @@ export function microLine(f: ProducedFacts): ReadinessLine {
         ref: h.resultId,
         label: `${h.itemCode} (${h.sampleCode})`,
         note: 'micro_hold',
+        labelText: words('disposition.evidenceText.itemOfSample', { item: h.itemCode, sample: h.sampleCode }),
       })),
     ],
   );
@@ -277,6 +295,7 @@ export function instrumentsLine(f: ProducedFacts): ReadinessLine {
         ref: x.id,
         label: `${x.instrument} → ${x.itemCode}`,
         note: x.reason,
+        labelText: words('disposition.evidenceText.captureFor', { instrument: x.instrument, item: x.itemCode }),
       })),
       ...used.map((u) => ({ kind: 'instrument' as const, ref: u.id, label: u.code, note: null })),
     ],
@@ -309,7 +328,13 @@ export function inputsLine(f: ProducedFacts): ReadinessLine {
     'inputs',
     f.inputs.length > 0 && bad.length === 0,
     { inputs: String(f.inputs.length), notReleased: bad.map((b) => b.code).join(', ') },
-    f.inputs.map((i) => ({ kind: 'lot' as const, ref: i.code, label: `${i.code} (${i.kind ?? '?'})`, note: i.status })),
+    f.inputs.map((i) => ({
+      kind: 'lot' as const,
+      ref: i.code,
+      label: `${i.code} (${i.kind ?? '?'})`,
+      note: i.status,
+      ...(i.kind ? { labelText: words('disposition.evidenceText.lotOfKind', { code: i.code, kind: i.kind }) } : {}),
+    })),
   );
 }
 
@@ -335,8 +360,19 @@ export function retentionLine(f: ProducedFacts): ReadinessLine {
           ref: k.code,
           label: k.code,
           note: `${k.remaining} ${k.unit}${k.required ? ` / ${k.required}` : ''}`,
+          noteText: k.required
+            ? words('disposition.evidenceText.retentionLeftOf', { remaining: k.remaining, unit: k.unit, required: k.required })
+            : words('disposition.evidenceText.retentionLeft', { remaining: k.remaining, unit: k.unit }),
         }))
-      : [{ kind: 'lot', ref: f.lot.code, label: f.lot.code, note: 'no retention sample' }],
+      : [
+          {
+            kind: 'lot',
+            ref: f.lot.code,
+            label: f.lot.code,
+            note: 'no retention sample',
+            noteText: words('disposition.notes.no_retention_sample'),
+          },
+        ],
   );
 }
 
@@ -421,6 +457,10 @@ export function auditReviewLine(f: ProducedFacts): ReadinessLine {
         ref: f.lot.code,
         label: `${unreviewed}`,
         note: reviewedThrough !== null ? `reviewed through #${through}` : 'never reviewed',
+        noteText:
+          reviewedThrough !== null
+            ? words('disposition.notes.reviewedThrough', { seq: String(through) })
+            : words('disposition.notes.never_reviewed'),
       },
     ],
   );

@@ -27,7 +27,7 @@
  * (decimal.ts refuses exponents: they hide the stated digits).
  */
 import { z } from 'zod';
-import { formatDecimal, parseDecimal, type ParsedDecimal } from './decimal';
+import { compareParsed, formatDecimal, parseDecimal, type ParsedDecimal } from './decimal';
 import { roundParsed } from './rounding';
 import { fail, ok, type RuleResult } from './result';
 
@@ -106,6 +106,21 @@ export function belowReportingStep(measured: string, reported: string, rule: Rep
   if (rule.kind === 'decimals') return `<${rule.decimals === 0 ? '1' : `0.${'0'.repeat(rule.decimals - 1)}1`}`;
   if (rule.kind === 'interval') return `<${rule.interval}`;
   return null;
+}
+
+/**
+ * A measured value below the item's limit of quantification (定量限, D-088) is reported as
+ * "<LOQ" with the LOQ as the specification states it ("<0.1" for melamine measured at 0.04
+ * mg/kg): a number below the LOQ was not quantified and is not printed. Compared on the
+ * unrounded value in the item's unit and basis, so a value at the LOQ is reported as measured.
+ * Null when the value is at or above the LOQ, negative, not a plain decimal, or the LOQ is not
+ * a non-negative decimal.
+ */
+export function belowLimitOfQuantification(measured: string, loq: string): string | null {
+  const m = parseDecimal(measured);
+  const q = parseDecimal(loq);
+  if (!m.ok || !q.ok || m.value.negative || q.value.negative) return null;
+  return compareParsed(m.value, q.value) < 0 ? `<${loq}` : null;
 }
 
 /** Round half up (四舍五入) of |p| to a whole number of 10^exponent; the count is never negative. */

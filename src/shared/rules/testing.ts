@@ -24,7 +24,13 @@
  */
 import { formatDecimal, fromLabDecimal, parseDecimal, statedDecimals, toLabDecimal, LabDecimal } from './decimal';
 import { evaluateLimit, parseReportedResult, type LimitSpec, type Verdict } from './limits';
-import { applyReportingRule, belowReportingStep, reportingRuleOf, type ReportingRule } from './reporting';
+import {
+  applyReportingRule,
+  belowLimitOfQuantification,
+  belowReportingStep,
+  reportingRuleOf,
+  type ReportingRule,
+} from './reporting';
 import { per100gToPer100kJ, per100gToPer100mL, KJ_PER_KCAL } from './basis';
 import { evaluateFormula } from './formula';
 
@@ -49,6 +55,8 @@ export interface TestItem {
   readonly precision: number | null;
   /** A reporting rule beyond decimals (interval, figures, colony count); absent: `precision`. */
   readonly reporting?: ReportingRule | null | undefined;
+  /** The limit of quantification in the item's unit and basis (D-088): below it the report is "<LOQ". */
+  readonly loq?: string | null | undefined;
   readonly comparison: string;
   readonly formula: string | null;
   readonly required_for_release: boolean;
@@ -321,6 +329,17 @@ export function finishValue(
   }
   let reported = conv.value;
   const rule = reportingRuleOf(item);
+  // Below the item's limit of quantification (D-088): "<0.1", never a number nobody could
+  // quantify. The verdict is still the rounded value's (GB/T 8170 修约值比较法, as below the step).
+  const belowLoq = item.loq ? belowLimitOfQuantification(conv.value, item.loq) : null;
+  if (belowLoq !== null) {
+    if (rule !== null) {
+      const r = applyReportingRule(conv.value, rule);
+      if (!r.ok) return invalid(r.error.messageKey, { ...(r.error.details ?? {}) }, value);
+      reported = r.value.value;
+    }
+    return { ...judge(item, { value, converted: conv.value, reported }, extra), reported: belowLoq };
+  }
   if (rule !== null) {
     // Rounded once, by the item's reporting rule (GB/T 8170, or GB 4789.2 for colony counts).
     const r = applyReportingRule(conv.value, rule);

@@ -60,6 +60,34 @@ export class SpecEditorPage {
     await expect(this.verification(code)).toHaveAttribute('data-state', 'confirmed');
   }
 
+  /** The tables of the tables panel that can be confirmed now (`<standard> <table>`, as in their test ids). */
+  async confirmableTables(): Promise<string[]> {
+    const buttons = this.page.getByTestId('spec-tables').locator('[data-testid^="spec-table-confirm-"]:enabled');
+    const out: string[] = [];
+    for (const b of await buttons.all())
+      out.push(((await b.getAttribute('data-testid')) ?? '').replace(/^spec-table-confirm-/, ''));
+    return out;
+  }
+
+  /**
+   * Confirms a whole table with one signature (`values_confirmed`): the dialog names the table
+   * and lists its values; afterwards every value of the table is confirmed.
+   */
+  async confirmTable(id: string, password: string): Promise<void> {
+    const row = this.page.getByTestId(`spec-table-${id}`);
+    const count = (await row.getAttribute('data-count')) ?? '';
+    await row.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await this.page.getByTestId(`spec-table-confirm-${id}`).click();
+    const dialog = this.page.getByTestId('signature-dialog');
+    const table = /(表\s*\S+)$/.exec(id)?.[1] ?? id;
+    await expect(dialog.getByTestId('spec-table-sign-summary')).toContainText(table);
+    await expect(dialog.getByTestId('spec-table-sign-summary')).toContainText(`the ${count} values`);
+    await expect(dialog.getByTestId('spec-table-sign-values').locator('tr')).toHaveCount(Number(count));
+    await this.sign(password);
+    await expect(dialog).toBeHidden();
+    await expect(row).toHaveAttribute('data-confirmed', count);
+  }
+
   /** Changes an item's maximum and value status, with a reason. */
   async changeMax(code: string, max: string, reason: string): Promise<void> {
     await this.openItem(code);

@@ -19,6 +19,7 @@ import { backfill as b0016, sql as m0016 } from './0016-corrections';
 import { sql as m0017 } from './0017-company';
 import { sql as m0018 } from './0018-spec-tables-and-audit-summary';
 import { sql as m0019 } from './0019-production-lines';
+import { sql as m0020 } from './0020-item-loq-and-stamp-store';
 import { sql as m0021 } from './0021-request-log';
 import { sql as m0022 } from './0022-signed-frames';
 
@@ -59,6 +60,7 @@ export const migrations: readonly Migration[] = [
   { id: '0017', name: 'company', sql: m0017 },
   { id: '0018', name: 'spec-tables-and-audit-summary', sql: m0018 },
   { id: '0019', name: 'production-lines', sql: m0019 },
+  { id: '0020', name: 'item-loq-and-stamp-store', sql: m0020 },
   { id: '0021', name: 'request-log', sql: m0021 },
   { id: '0022', name: 'signed-frames', sql: m0022 },
 ];

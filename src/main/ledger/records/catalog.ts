@@ -40,10 +40,11 @@ export const C = {
       'version_id', 'position', 'code', 'name_zh', 'name_en', 'item_group', 'method_code', 'unit', 'basis', 'limit_form',
       'min', 'max', 'target', 'lod', 'n', 'c', 'm', 'big_m', 'precision', 'comparison', 'required_for_release',
       'in_house_only', 'frequency', 'frequency_n', 'period_days', 'formula', 'clause', 'source', 'verification', 'note',
-      'confirmed_by', 'confirmed_at', 'reporting', 'origin',
+      'confirmed_by', 'confirmed_at', 'reporting', 'origin', 'loq',
     ],
-    // Migration 0014: the reporting rule; 0018: where the value comes from (docs/ledger.md §5.1).
-    added: ['reporting', 'origin'],
+    // Migration 0014: the reporting rule; 0018: where the value comes from; 0020: the limit of
+    // quantification (docs/ledger.md §5.1).
+    added: ['reporting', 'origin', 'loq'],
   }),
   /** One table of a draft confirmed against the official text at once, signed `values_confirmed` (migration 0018). */
   specTableConfirmation: defineEntity({

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Button, MantineProvider, createTheme, mergeThemeOverrides } from '@mantine/core';
+import { Button, Combobox, MantineProvider, createTheme, mergeThemeOverrides } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -19,6 +19,13 @@ const theme = createTheme({
   defaultRadius: 'sm',
   fontFamily:
     'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif',
+  components: {
+    // A closed Select's options are not rendered (Mantine 9 keeps them mounted, hidden): every
+    // mounted dropdown was positioned on mount — a forced style recalculation each time — and
+    // its options weighed on every later style pass. A form with a few Selects (the spec item
+    // drawer, the reception desk) paid that on every opening (docs/performance.md, D-085).
+    Combobox: Combobox.extend({ defaultProps: { keepMounted: false } }),
+  },
 });
 
 const queryClient = new QueryClient({

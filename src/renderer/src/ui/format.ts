@@ -12,19 +12,30 @@ export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
+/**
+ * One formatter per zone ('' = the workstation's zone, as it was when first asked): making an
+ * Intl.DateTimeFormat costs far more than using one, and lists, badges and the shell format
+ * times on every render (a profile of the language sweep had this at ~1 % of the renderer).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The parts of an instant in a time zone (the workstation's when none is given). */
 function partsIn(d: Date, timeZone?: string): Record<string, string> {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    ...(timeZone ? { timeZone } : {}),
-  }).formatToParts(d);
-  return Object.fromEntries(parts.map((p) => [p.type, p.value]));
+  let f = formatters.get(timeZone ?? '');
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      ...(timeZone ? { timeZone } : {}),
+    });
+    formatters.set(timeZone ?? '', f);
+  }
+  return Object.fromEntries(f.formatToParts(d).map((p) => [p.type, p.value]));
 }
 
 /**

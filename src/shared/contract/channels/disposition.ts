@@ -47,6 +47,14 @@ export const evidenceSchema = z.object({
   label: z.string(),
   /** Why this piece matters for the line (e.g. "missing", "failed", "on hold"). */
   note: z.string().nullable(),
+  /**
+   * The label and the note as words for the reader (D-089): a catalogue key under
+   * `disposition.evidenceText.*` / `disposition.notes.*` with its parameters, translated at display.
+   * Parameters named `kind` (a lot's kind) and `unit` are codes the screen translates too.
+   * `label` and `note` above stay for the clients that print them as they are.
+   */
+  labelText: z.object({ key: z.string(), params: z.record(z.string(), z.string()) }).optional(),
+  noteText: z.object({ key: z.string(), params: z.record(z.string(), z.string()) }).optional(),
 });
 
 export const readinessLineSchema = z.object({
@@ -166,6 +174,16 @@ const documentOut = z.object({
   reprint: z.boolean(),
 });
 
+/** A signer as a certificate prints them: printed name and time, never a user id or a comment. */
+const coaSignerSchema = z.object({ printedName: z.string(), signedAt: z.string() });
+/** 检验 / 审核 / 批准 as the certificate just issued prints them (the screen shows the same lines). */
+export const coaSignersSchema = z.object({
+  tested: z.array(coaSignerSchema),
+  reviewed: z.array(coaSignerSchema),
+  approved: z.array(coaSignerSchema),
+});
+export type CoaSigners = z.infer<typeof coaSignersSchema>;
+
 export const dispositionChannels = {
   /** The release queue: finished lots awaiting a decision (ready, or blocked and why) and lots on hold. */
   'disposition.queue': channel({
@@ -269,7 +287,7 @@ export const dispositionChannels = {
   /** The certificate of analysis of a released finished lot (recorded; a second print is a reprint). */
   'disposition.coa': channel({
     input: z.object({ lotCode: code, locale: z.enum(['en', 'zh-CN']) }),
-    output: documentOut,
+    output: documentOut.extend({ signers: coaSignersSchema }),
     access: 'lots.decide',
     writes: true,
   }),

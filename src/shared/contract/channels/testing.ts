@@ -74,6 +74,7 @@ export const testItemSchema = specItemSchema
     required_for_release: true,
     in_house_only: true,
     reporting: true,
+    loq: true,
   })
   .extend({ code: z.string(), group: z.string(), basis: z.string(), limit_form: z.string(), comparison: z.string() });
 

@@ -120,7 +120,22 @@ export function evidenceLabel(t: TFunction, label: string): string {
     });
 }
 
+/**
+ * A text main sent as a key and its parameters (D-089), in the reader's words: a lot's kind and
+ * units in parameters are codes, translated here; quantities in other parameters ("800 g") too.
+ */
+export function evidenceWords(t: TFunction, w: { key: string; params: Record<string, string> }): string {
+  const p: Record<string, string> = {};
+  for (const [k, v] of Object.entries(w.params)) {
+    if (k === 'kind') p[k] = i18n.exists(`lots.kinds.${v}`) ? t(`lots.kinds.${v}`) : v;
+    else if (k === 'unit') p[k] = unitWord(t, v);
+    else p[k] = evidenceLabel(t, v);
+  }
+  return t(w.key, p);
+}
+
 export function noteText(t: TFunction, e: Evidence): string | null {
+  if (e.noteText) return evidenceWords(t, e.noteText);
   const n = e.note;
   if (!n) return null;
   const keys =

@@ -2,14 +2,13 @@ import { useState } from 'react';
 import { Anchor, Badge, Button, Divider, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Readiness } from '../../../../shared/contract/channels/disposition';
+import type { CoaSigners, Readiness } from '../../../../shared/contract/channels/disposition';
 import type { DocumentView } from '../../../../shared/contract/channels/documents';
 import { call } from '../../core/api/client';
 import { useCall, useMutationCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
 import { formatTime } from '../../ui/format';
 import { hasPermission, useSession } from '../../core/session';
-import { signatureTime } from '../../ui/format';
 import { formatReported } from '../../../../shared/rules/reporting';
 import { reportedForReader } from '../../../../shared/rules/testing';
 import { useHeldDocument, type HeldDocument } from '../../ui/document-actions';
@@ -146,7 +145,9 @@ function CoaPanel({ readiness }: { readiness: Readiness }) {
             openLabel={t('disposition.docs.open')}
             downloadLabel={t('disposition.docs.download')}
           />
-          {lot.data ? <CoaView code={code} doc={latest} locale={coa.variables?.locale ?? locale} /> : null}
+          {lot.data ? (
+            <CoaView code={code} doc={latest} signers={coa.data.signers} locale={coa.variables?.locale ?? locale} />
+          ) : null}
         </Stack>
       ) : null}
       {issued.length > 0 ? (
@@ -211,7 +212,17 @@ function CoaPanel({ readiness }: { readiness: Readiness }) {
  * What the certificate just issued states, from the same records (the PDF itself opens in its
  * own window: the app's content security policy embeds no documents).
  */
-function CoaView({ code, doc, locale }: { code: string; doc: DocumentView | null; locale: DocLocale }) {
+function CoaView({
+  code,
+  doc,
+  signers,
+  locale,
+}: {
+  code: string;
+  doc: DocumentView | null;
+  signers: CoaSigners;
+  locale: DocLocale;
+}) {
   const { t } = useTranslation();
   const lt = i18nFixed(locale);
   const lot = useCall('lots.get', { code }, { staleTime: 0 });
@@ -221,15 +232,11 @@ function CoaView({ code, doc, locale }: { code: string; doc: DocumentView | null
   const products = useCall('catalog.products.list', {}, { staleTime: 60_000 });
   const versionId = c.data?.spec?.versionId ?? '';
   const spec = useCall('specs.get', { versionId }, { enabled: !!versionId, staleTime: 60_000 });
-  const audit = useCall('disposition.auditEntries', { lotCode: code, onlyUnreviewed: true }, { staleTime: 0 });
   if (!lot.data || !c.data) return null;
   const l = lot.data.lot;
   const zh = locale === 'zh-CN';
   const product = products.data?.find((p) => p.code === l.itemCode);
   const method = (item: string) => spec.data?.items.find((i) => i.code === item)?.method_code ?? '—';
-  const sigs = lot.data.signatures.filter((s) => s.valid);
-  const review = audit.data?.lastReview ?? null;
-  const nameOf = (userId: string) => sigs.find((s) => s.userId === userId)?.printedName ?? userId;
   return (
     <Paper
       withBorder
@@ -306,18 +313,31 @@ function CoaView({ code, doc, locale }: { code: string; doc: DocumentView | null
       <Text size="xs" fw={700} mt="sm">
         {lt('signatures')}
       </Text>
+      {/* 检验 / 审核 / 批准 as the certificate prints them: printed names on one line, the role's latest
+          time; never a user id, a signature's comment or the internal audit-trail review. */}
       <Stack gap={0} data-testid="coa-view-signatures">
-        {sigs.map((s) => (
-          <Text key={s.id} size="xs">
-            {s.printedName} ({s.userId}) / {signatureTime(s)} / {lt(`meaning.${s.meaning}`, t(`meanings.${s.meaning}`))}
-          </Text>
-        ))}
-        {review ? (
-          <Text size="xs">
-            {nameOf(review.reviewedBy)} ({review.reviewedBy}) / {formatTime(review.reviewedAt)} /{' '}
-            {lt('meaning.audit_reviewed')}
-          </Text>
-        ) : null}
+        {(['tested', 'reviewed', 'approved'] as const).map((role) => {
+          const people = signers[role];
+          const last = people
+            .map((p) => p.signedAt)
+            .sort()
+            .at(-1);
+          return (
+            <Group key={role} gap="xs" wrap="nowrap" data-testid={`coa-view-signers-${role}`}>
+              <Text size="xs" fw={700} w={72} style={{ whiteSpace: 'nowrap' }}>
+                {lt(`role.${role}`)}
+              </Text>
+              <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
+                {people.length ? people.map((p) => p.printedName).join(zh ? '、' : ', ') : '—'}
+              </Text>
+              {last ? (
+                <Text size="xs" c="dimmed" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                  {formatTime(last)}
+                </Text>
+              ) : null}
+            </Group>
+          );
+        })}
       </Stack>
       {doc ? (
         <Text size="xs" mt="sm" ff="monospace" data-testid="coa-view-head">
@@ -338,11 +358,9 @@ function i18nFixed(locale: DocLocale): (k: string, fallback?: string) => string 
       method: '检验方法',
       pass: '合格',
       fail: '不合格',
-      'meaning.released': '放行',
-      'meaning.audit_reviewed': '审计追踪审核',
-      'meaning.held': '暂扣',
-      'meaning.accepted': '接收',
-      'meaning.rejected': '拒收',
+      'role.tested': '检验',
+      'role.reviewed': '审核',
+      'role.approved': '批准',
       product: '产品',
       lot: '批号',
       quantity: '数量',
@@ -364,11 +382,9 @@ function i18nFixed(locale: DocLocale): (k: string, fallback?: string) => string 
       method: 'Method',
       pass: 'Pass',
       fail: 'Fail',
-      'meaning.released': 'Released',
-      'meaning.audit_reviewed': 'Audit trail reviewed',
-      'meaning.held': 'Put on hold',
-      'meaning.accepted': 'Accepted',
-      'meaning.rejected': 'Rejected',
+      'role.tested': 'Tested',
+      'role.reviewed': 'Reviewed',
+      'role.approved': 'Approved',
       product: 'Product',
       lot: 'Lot',
       quantity: 'Quantity',

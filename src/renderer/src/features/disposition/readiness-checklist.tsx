@@ -6,6 +6,7 @@ import { LabelComparison, ResultDrawer } from '../../core/slots';
 import {
   evidenceHref,
   evidenceLabel,
+  evidenceWords,
   lineText,
   lineTitle,
   noteText,
@@ -124,7 +125,9 @@ function EvidenceLink({
       ? t('disposition.auditEvidence', { count: Number(e.label) || 0 })
       : e.kind === 'verification'
         ? t('disposition.verificationEvidence')
-        : evidenceLabel(t, e.label);
+        : e.labelText
+          ? evidenceWords(t, e.labelText)
+          : evidenceLabel(t, e.label);
   const to = evidenceHref(e, lotCode);
   const common = { size: 'xs', ff: e.kind === 'audit' || e.kind === 'verification' ? undefined : 'monospace' } as const;
   const testId = `evidence-${e.kind}-${e.label}`;

@@ -44,7 +44,7 @@ type Values = {
   [K in keyof SpecItem]-?: SpecItem[K] extends boolean ? boolean : string;
 } & { reason: string; reporting_param: string };
 
-const decimals = ['min', 'max', 'target', 'lod', 'm', 'big_m'] as const;
+const decimals = ['min', 'max', 'target', 'lod', 'loq', 'm', 'big_m'] as const;
 const integers = ['n', 'c', 'precision', 'frequency_n', 'period_days'] as const;
 const nullableText = ['method_code', 'formula', 'clause', 'source', 'note'] as const;
 
@@ -59,6 +59,8 @@ const limitFieldsOf: Record<SpecItem['limit_form'], ReadonlyArray<keyof SpecItem
   report_only: [],
 };
 const limitFieldsAll = ['min', 'max', 'target', 'lod', 'n', 'c', 'm', 'big_m'] as const;
+/** The limit forms whose results are numbers reported against a limit: these may state a limit of quantification (D-088). */
+const loqForms = new Set<SpecItem['limit_form']>(['range', 'minimum', 'maximum', 'equals', 'report_only']);
 /** What a complete limit needs before it can be confirmed (the server's approval rule). */
 const requiredOf: Record<SpecItem['limit_form'], ReadonlyArray<keyof SpecItem>> = {
   range: ['min', 'max', 'precision'],
@@ -83,6 +85,7 @@ const emptyItem: SpecItem = {
   max: null,
   target: null,
   lod: null,
+  loq: null,
   n: null,
   c: null,
   m: null,
@@ -149,6 +152,7 @@ function toItem(v: Values): SpecItem {
   }
   const form = raw['limit_form'] as SpecItem['limit_form'];
   for (const f of limitFieldsAll) if (!limitFieldsOf[form]?.includes(f)) raw[f] = null;
+  if (!loqForms.has(form)) raw['loq'] = null;
   if (raw['frequency'] !== 'every_nth_lot') raw['frequency_n'] = null;
   if (raw['frequency'] !== 'periodic') raw['period_days'] = null;
   return raw as SpecItem;
@@ -256,7 +260,8 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
   const submit = async (mode: 'save' | 'confirm') => {
     setError(null);
     setOtherProblems([]);
-    const next = toItem(v);
+    // Where the value comes from (表 n, row) is not edited here: it stays with the item.
+    const next: SpecItem = { ...toItem(v), ...(item?.origin ? { origin: item.origin } : {}) };
     if (mode === 'confirm') next.verification = 'confirmed';
     const errors = schemaErrors(t, next);
     if (mode === 'confirm')
@@ -412,6 +417,14 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
       <Text size="xs" c="dimmed" mt={-8}>
         {t('itemEditor.decimalHint')}
       </Text>
+      {loqForms.has(limitForm)
+        ? text('loq', {
+            description: t('itemEditor.loqHelp'),
+            inputMode: 'decimal',
+            placeholder: '0.1',
+            styles: { input: { fontFamily: 'var(--mantine-font-family-monospace)' } },
+          })
+        : null}
       <SimpleGrid cols={3}>
         <Select
           label={t('itemEditor.reporting')}

@@ -4,7 +4,15 @@ import { useTranslation } from 'react-i18next';
 import type { SpecItemView, SpecProblem } from '../../../../../shared/contract/channels/catalog';
 import { itemGroups } from '../../../../../shared/catalog/spec-schema';
 import { formatTime } from '../../../ui/format';
-import { formatFrequency, formatLimit, formatOrigin, itemName, problemMessage, verificationColor } from './spec-format';
+import {
+  formatFrequency,
+  formatLimit,
+  formatOrigin,
+  itemName,
+  problemMessage,
+  unitWithBasis,
+  verificationColor,
+} from './spec-format';
 
 /** The verification state of a value, colour-coded, with its source (and who confirmed it). */
 export function VerificationBadge({ item }: { item: SpecItemView }) {
@@ -176,6 +184,12 @@ const SpecItemRow = memo(
             <Text size="xs" c="dimmed">
               {t(`specs.bases.${item.basis}`)}
             </Text>
+            {item.loq ? (
+              <Text size="xs" c="dimmed" data-testid={`loq-${item.code}`} style={{ whiteSpace: 'nowrap' }}>
+                {t('specs.limit.loq', { loq: item.loq })}
+                {unitWithBasis(item) ? ` ${unitWithBasis(item)}` : ''}
+              </Text>
+            ) : null}
           </Table.Td>
           <Table.Td>
             <Text size="sm" data-testid={`precision-${item.code}`}>
