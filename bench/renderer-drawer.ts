@@ -14,59 +14,21 @@
  * Chrome's Performance metrics in thread time (task, script, style, layout: they do not grow
  * with the machine's load as wall durations do) and the renderer process's CPU (SystemInfo).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from '@playwright/test';
 import * as plant from '../tests/fixtures/plant';
 import { E2E_PEOPLE, PRODUCTS } from '../tests/fixtures/plant';
 import { ContractClient } from '../tests/e2e/contract-client';
+import { arg, launchChromium, log, round, startHarness } from './browser-kit';
 
-const root = path.resolve(__dirname, '..');
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const ROUNDS = arg('rounds', 15);
 const CODES = ['protein', 'fat', 'vit_a', 'vit_d', 'fe', 'zn', 'ca', 'inositol', 'taurine', 'nitrate', 'pb', 'apc'];
-const log = (m: string): void => void process.stderr.write(`${m}\n`);
-
-function startHarness(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['bin/harness.cjs', '--port', '0', '--data-dir', dataDir], {
-    cwd: root,
-    env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: 'test-passphrase-123', LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /LotSeal harness: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(out);
-      if (m?.[1]) resolve({ url: m[1], child });
-    });
-    child.stderr?.resume();
-    child.once('exit', (code) => reject(new Error(`harness exited with ${code}\n${out}`)));
-  });
-}
-
-const round = (n: number): number => Math.round(n * 1000) / 1000;
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lotseal-drawer-'));
   const { url, child } = await startHarness(dataDir);
-  const browser = await chromium.launch({
-    executablePath: process.env['LOTSEAL_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: [
-      ...(process.env['BENCH_EXTRA_FLAGS'] ?? '').split(' ').filter(Boolean),
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     log('seeding');
     const host = ContractClient.host(url);

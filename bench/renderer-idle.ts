@@ -12,41 +12,18 @@
  * of the harness (/proc), React commits (counted through the devtools hook) and WebSocket
  * frames. CPU, not wall time: the machine is shared.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type CDPSession, type Page } from '@playwright/test';
+import type { ChildProcess } from 'node:child_process';
+import type { CDPSession, Page } from '@playwright/test';
 import * as plant from '../tests/fixtures/plant';
 import { E2E_PEOPLE, MATERIALS, PRODUCTS, SUPPLIERS } from '../tests/fixtures/plant';
 import { ContractClient } from '../tests/e2e/contract-client';
+import { arg, launchChromium, log, round, startHarness } from './browser-kit';
 
-const root = path.resolve(__dirname, '..');
-const arg = (name: string, fallback: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const SECONDS = arg('seconds', 60);
 const LOTS = arg('lots', 40);
-const log = (m: string): void => void process.stderr.write(`${m}\n`);
-
-function startHarness(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['bin/harness.cjs', '--port', '0', '--data-dir', dataDir], {
-    cwd: root,
-    env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: 'test-passphrase-123', LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /LotSeal harness: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(out);
-      if (m?.[1]) resolve({ url: m[1], child });
-    });
-    child.stderr?.resume();
-    child.once('exit', (code) => reject(new Error(`harness exited with ${code}\n${out}`)));
-  });
-}
 
 /** CPU ms (user + system) of one process, from /proc. */
 function procCpuMs(pid: number): number {
@@ -94,22 +71,10 @@ async function snapshot(
   };
 }
 
-const round = (n: number): number => Math.round(n * 1000) / 1000;
-
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lotseal-idle-'));
   const { url, child } = await startHarness(dataDir);
-  const browser = await chromium.launch({
-    executablePath: process.env['LOTSEAL_CHROMIUM'] ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     log('seeding');
     const host = ContractClient.host(url);
