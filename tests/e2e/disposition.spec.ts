@@ -87,7 +87,7 @@ test('a QA manager reviews the audit trail, releases an infant-formula lot, prin
   await d.printCoa('en');
   await expect(page.getByTestId('coa-kind')).toHaveAttribute('data-reprint', 'false');
   await expect(page.getByTestId('coa-view-items')).toContainText('Vitamin A');
-  await expect(page.getByTestId('coa-view-signatures')).toContainText('Released');
+  await expect(page.getByTestId('coa-view-signatures')).toContainText('Approved');
   await expect(page.getByTestId('coa-view-head')).toContainText('#');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('coa-pdf-download').click()]);
   const file = test.info().outputPath('coa.pdf');

@@ -67,7 +67,8 @@ test('a presumptive Cronobacter positive holds a finished infant-formula lot at 
   await expect(d.line('micro')).toContainText('Presumptive positive waiting for confirmation: cronobacter');
   await expect(d.line('micro')).toContainText('1 automatic micro hold(s) not yet reviewed by QA');
   await expect(d.line('micro')).toContainText(
-    new RegExp(`cronobacter \\(${seed.releaseSample}\\)\\s*· automatic hold, not reviewed`),
+    // The evidence names the sample in the reader's words (D-089): "cronobacter (sample S…)".
+    new RegExp(`cronobacter \\(sample ${seed.releaseSample}\\)\\s*· automatic hold, not reviewed`),
   );
   await expect(d.line('micro')).not.toContainText('micro.presumptive_positive');
   expect(await d.failingLines()).toContain('micro');

@@ -119,6 +119,13 @@ describe('signed frames (issue 23 §4)', () => {
     expect(r.captures[0]!.at).toBe(new Date(w.clock.now - 60_000).toISOString());
     const res = (await w.app.ok(w.tech, 'results.get', { id: w.resultId })).result;
     expect(res.replicates).toEqual(['2.45']);
+    // The replicate uses the capture, though it was made (bench clock) before the transaction
+    // that wrote it: a new capture supersedes the others, never itself.
+    const captureStatus = w.app.core
+      .need()
+      .ledger.db.prepare('SELECT status FROM instrument_capture WHERE id = ?')
+      .get(r.captures[0]!.id) as { status: string };
+    expect(captureStatus.status).toBe('used');
     const row = w.app.core.need().ledger.db.prepare('SELECT * FROM signed_frame').get() as Record<string, unknown>;
     expect(row).toMatchObject({
       id: `frame-${w.app.core.key.id}-1`,

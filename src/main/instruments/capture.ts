@@ -394,6 +394,7 @@ export class InstrumentCapture {
         // One recomputation of the sample, after the record's last result.
         const last = n === fills.length - 1;
         for (const v of this.results.applyCapture(w, res.id, i.replicateIndex, f.converted.value, cur.code, {
+          captureId: c.id,
           recompute: last,
           edited: new Set(fills.map((x) => x.result.id)),
         }))

@@ -366,9 +366,9 @@ export function instrumentReads(db: Db) {
     db,
     "SELECT id, replicate_index, value FROM instrument_capture WHERE result_id = ? AND status = 'used' AND retired = 0",
   );
-  const earlierCaptures = lazy<[string, number, number], { id: string }>(
+  const earlierCaptures = lazy<[string, number, string], { id: string }>(
     db,
-    "SELECT id FROM instrument_capture WHERE result_id = ? AND replicate_index = ? AND status = 'used' AND retired = 0 AND at < ?",
+    "SELECT id FROM instrument_capture WHERE result_id = ? AND replicate_index = ? AND status = 'used' AND retired = 0 AND id <> ?",
   );
   // ---- per lot (the lot's results read in the same statement: see above)
   const flaggedCaptures = lazy<[string], FlaggedCaptureRow>(
@@ -442,10 +442,14 @@ export function instrumentReads(db: Db) {
       ),
     /** The captures a result's replicates now use. */
     usedCaptures: (resultId: string) => usedCaptures().all(resultId),
-    /** Captures of a replicate made before `at` and still used (superseded by a new capture). */
-    earlierCaptures: (resultId: string, replicate: number, at: number): string[] =>
+    /**
+     * The other captures a replicate still uses, superseded by the capture `current` applied now.
+     * By id, not by time: a signed frame's capture carries the bench's clock, earlier than the
+     * transaction that writes it (D-095), so a time bound would supersede the new capture itself.
+     */
+    earlierCaptures: (resultId: string, replicate: number, current: string): string[] =>
       earlierCaptures()
-        .all(resultId, replicate, at)
+        .all(resultId, replicate, current)
         .map((c) => c.id),
     // ---- per lot (one statement each)
     /** Flagged captures the lot's standing results use. */

@@ -116,7 +116,7 @@ export class ResultEntry {
     k: number,
     value: string,
     instrumentCode: string,
-    opts: { recompute?: boolean; verdictChangeReason?: string; edited?: ReadonlySet<string> } = {},
+    opts: { recompute?: boolean; verdictChangeReason?: string; edited?: ReadonlySet<string>; captureId?: string } = {},
   ): ResultView[] {
     const r = resultIn(w, resultId);
     mustBeTestable(this.ctx, r.sample_id);
@@ -126,8 +126,8 @@ export class ResultEntry {
     const reps = arr(r.replicates);
     while (reps.length <= k) reps.push('');
     reps[k] = value;
-    // An earlier capture of the same replicate is superseded by this one.
-    for (const id of this.ctx.q.audit.earlierCaptures(resultId, k, w.at)) {
+    // An earlier capture of the same replicate is superseded by this one (`captureId`).
+    for (const id of this.ctx.q.audit.earlierCaptures(resultId, k, opts.captureId ?? '')) {
       w.update(
         IN.capture,
         id,

@@ -54,9 +54,9 @@ export function auditQueries(db: Db, o: AuditOwners) {
     captures: (resultIds: readonly string[]): CaptureRow[] => o.instruments.resultCaptures(resultIds),
     /** The captures a result's replicates now use. */
     usedCaptures: (resultId: string) => o.instruments.usedCaptures(resultId),
-    /** Captures of a replicate made before `at` and still used (superseded by a new capture). */
-    earlierCaptures: (resultId: string, replicate: number, at: number): string[] =>
-      o.instruments.earlierCaptures(resultId, replicate, at),
+    /** The other captures a replicate still uses (superseded by the capture `current` applied now). */
+    earlierCaptures: (resultId: string, replicate: number, current: string): string[] =>
+      o.instruments.earlierCaptures(resultId, replicate, current),
   };
 }
 export type AuditQueries = ReturnType<typeof auditQueries>;

@@ -260,8 +260,7 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
   const submit = async (mode: 'save' | 'confirm') => {
     setError(null);
     setOtherProblems([]);
-    // Where the value comes from (表 n, row) is not edited here: it stays with the item.
-    const next: SpecItem = { ...toItem(v), ...(item?.origin ? { origin: item.origin } : {}) };
+    const next = toItem(v);
     if (mode === 'confirm') next.verification = 'confirmed';
     const errors = schemaErrors(t, next);
     if (mode === 'confirm')
