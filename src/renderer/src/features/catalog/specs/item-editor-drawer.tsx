@@ -107,7 +107,9 @@ const emptyItem: SpecItem = {
 
 function toValues(item: SpecItem): Values {
   const out: Record<string, string | boolean> = { reason: '', reporting: '', reporting_param: '' };
-  for (const [k, v] of Object.entries(item)) {
+  // Every field of the form, also those a view leaves out when empty (`loq`): a missing key
+  // would reach toItem as undefined.
+  for (const [k, v] of Object.entries({ ...emptyItem, ...item })) {
     if (k === 'reporting') continue;
     out[k] = typeof v === 'boolean' ? v : v === null || v === undefined ? '' : String(v);
   }
