@@ -7,6 +7,7 @@ import { translate } from '../../shared/i18n';
 import type { InstrumentsService } from './instruments-service';
 import type { Connection } from '../dispatcher/dispatcher';
 import { captureAtBench, type BenchLink } from './bench-capture';
+import { commandAnswer } from './outcome';
 
 /** What the instrument channels need: the instruments service and the ledger's write path. */
 export interface InstrumentsHandlerDeps {
@@ -38,18 +39,7 @@ export function instrumentsHandlers(use: () => InstrumentsHandlerDeps): Handlers
       const r = svc().row(id);
       try {
         const f = await svc().connections.command(id, command);
-        const p = f.parsed;
-        const answer =
-          p.kind === 'serial'
-            ? p.serial
-            : p.kind === 'ack'
-              ? p.command
-              : p.kind === 'reading'
-                ? `${p.value} ${p.unit}`
-                : p.kind === 'error'
-                  ? p.error
-                  : null;
-        return { ok: p.kind !== 'error', answer, raw: Buffer.from(f.bytes).toString('base64') };
+        return commandAnswer(f);
       } catch (e) {
         return svc().instrumentFailure(e, r);
       }

@@ -13,7 +13,7 @@ export { InstrumentRules, unitsCompatible } from './rules';
 export { ConnectionManager, type Frame } from './connections';
 export { IN } from './entities';
 export { instrumentReads, type InstrumentReads, type ResultCaptureRow, type FlaggedCaptureRow, type FlaggedTypedRow } from './queries';
-export { readOutcome, type ReadOutcome } from './outcome';
+export { commandAnswer, readOutcome, type ReadOutcome } from './outcome';
 export { FrameQueue, FrameQueueDamaged, channelSender, type FrameSender, type SendResult, type FlushReport } from './frame-queue';
 export { captureAtBench, type BenchLink } from './bench-capture';
 export { detectClockSource, type ClockSource } from './clock-source';

@@ -46,3 +46,19 @@ export function readOutcome(frame: Frame | null, locale: Locale, error?: 'timeou
   if (p.kind === 'error') return refuse(p.error, { detail: p.detail });
   return refuse('garbage');
 }
+
+/** What an instrument answered a command (zero, tare, serial number), for the terminal. Pure: the bench uses it too. */
+export function commandAnswer(f: Frame): { ok: boolean; answer: string | null; raw: string } {
+  const p = f.parsed;
+  const answer =
+    p.kind === 'serial'
+      ? p.serial
+      : p.kind === 'ack'
+        ? p.command
+        : p.kind === 'reading'
+          ? `${p.value} ${p.unit}`
+          : p.kind === 'error'
+            ? p.error
+            : null;
+  return { ok: p.kind !== 'error', answer, raw: Buffer.from(f.bytes).toString('base64') };
+}

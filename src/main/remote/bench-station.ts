@@ -2,7 +2,7 @@ import { translate } from '../../shared/i18n';
 import { fail } from '../../shared/contract/errors';
 import type { InstrumentView } from '../../shared/contract/channels/instruments';
 import type { EventName, EventPayload } from '../../shared/contract';
-import { ConnectionManager, readOutcome } from '../instruments';
+import { commandAnswer, ConnectionManager, readOutcome } from '../instruments';
 import {
   InstrumentError,
   instrumentFailure,
@@ -104,18 +104,7 @@ export class BenchStation {
   async command(id: string, command: 'zero' | 'tare' | 'serial') {
     try {
       const f = await this.connections.command(id, command);
-      const p = f.parsed;
-      const answer =
-        p.kind === 'serial'
-          ? p.serial
-          : p.kind === 'ack'
-            ? p.command
-            : p.kind === 'reading'
-              ? `${p.value} ${p.unit}`
-              : p.kind === 'error'
-                ? p.error
-                : null;
-      return { ok: p.kind !== 'error', answer, raw: Buffer.from(f.bytes).toString('base64') };
+      return commandAnswer(f);
     } catch (e) {
       return instrumentFailure(e, this.views.get(id)?.code ?? id);
     }
