@@ -51,7 +51,8 @@ export function CompanyTab() {
   const canEdit = hasPermission(session, 'settings.manage') && !session.readOnly;
   const company = useCall('site.company.get', {});
   const save = useMutationCall('site.company.set');
-  const [preview, setPreview] = useState<string | null>(null);
+  /** The chosen stamp file read as a data URL, kept with the file it shows. */
+  const [chosen, setChosen] = useState<{ file: File; url: string } | null>(null);
   const form = useContractForm<'site.company.set', Values>('site.company.set', {
     initialValues: { name: '', nameEn: '', scNumber: '', address: '', reason: '', stamp: null, removeStamp: false },
     toInput: (v) => ({
@@ -94,14 +95,16 @@ export function CompanyTab() {
 
   const stampFile = form.values.stamp;
   useEffect(() => {
-    if (!stampFile) {
-      setPreview(null);
-      return;
-    }
-    const url = URL.createObjectURL(stampFile);
-    setPreview(url);
-    return () => URL.revokeObjectURL(url);
+    if (!stampFile) return;
+    // Read in the background; the state is set from the reader's callback, never in the effect itself.
+    const reader = new FileReader();
+    reader.onload = () => {
+      if (typeof reader.result === 'string') setChosen({ file: stampFile, url: reader.result });
+    };
+    reader.readAsDataURL(stampFile);
+    return () => reader.abort();
   }, [stampFile]);
+  const preview = stampFile && chosen?.file === stampFile ? chosen.url : null;
 
   const submit = form.onSubmit(async (v) => {
     let stampImage: { mime: StampMime; bytesBase64: string } | null | undefined;
