@@ -4,10 +4,10 @@
  *
  *   (typecheck ∥ lint ∥ build, as many at a time as there are cores) → unit → integration → e2e
  *
- * Typecheck (two tsc runs), lint and the build run two at a time on a 2-core machine, longest
- * first, so the phase takes about half their CPU time instead of the longest chain
- * (docs/performance.md "The test suite", D-086); lint, the longest, lints on every core
- * (D-115). Their output is held and
+ * Typecheck (two programs), lint and the build are single-threaded jobs: on a 2-core machine
+ * they run two at a time, longest first, so the phase takes about half their CPU time instead
+ * of the longest chain (docs/performance.md "The test suite", D-086); the typechecks run on
+ * TypeScript 7 (scripts/typecheck.mjs, D-114). Their output is held and
  * printed as one block per job when it ends, so they never interleave; every other step
  * streams its output as it runs. The test steps (vitest, Playwright) already use both cores
  * and run one after another.
@@ -157,10 +157,8 @@ async function vitest(step, project, more = []) {
   for (const file of report.testResults ?? []) {
     const rel = path.relative(root, file.name ?? '');
     const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
-    for (const t of failedTests)
-      failures.push(`${step}: ${rel} > ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
-    if (file.status === 'failed' && failedTests.length === 0)
-      failures.push(`${step}: ${rel}: ${firstLine(file.message)}`);
+    for (const t of failedTests) failures.push(`${step}: ${rel} > ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
+    if (file.status === 'failed' && failedTests.length === 0) failures.push(`${step}: ${rel}: ${firstLine(file.message)}`);
   }
   const row = {
     step,
@@ -206,9 +204,7 @@ async function playwright(step) {
       for (const t of spec.tests ?? []) {
         if (t.status !== 'unexpected') continue;
         const last = (t.results ?? []).at(-1);
-        failures.push(
-          `${step}: ${spec.file} > ${[...trail, spec.title].join(' > ')}: ${firstLine(last?.error?.message)}`,
-        );
+        failures.push(`${step}: ${spec.file} > ${[...trail, spec.title].join(' > ')}: ${firstLine(last?.error?.message)}`);
       }
     }
     for (const child of suite.suites ?? []) visit(child, [...trail, child.title]);
@@ -238,17 +234,13 @@ const started = Date.now();
 // ends. On a 2-core machine the two slots stay busy until the last job ends, so the phase
 // takes about half the jobs' CPU time (docs/performance.md "The test suite", D-086). The
 // typechecks run on TypeScript 7, one thread each and without build info (scripts/typecheck.mjs,
-// D-114). Lint, by far the longest job (the React Compiler's rules), lints with one thread a
-// core (`--concurrency`, D-115): it shares the cores with the other slot while that slot runs
-// the typechecks and the build, and takes both when they are done, so neither slot idles
-// waiting for it.
+// D-114). Lint stays one process: splitting it over threads (`--concurrency`) or jobs costs each
+// part its own start and compiler warm-up, and the other slot's jobs already fill the second
+// core beside it (D-115).
 const cores = Math.max(1, os.availableParallelism());
 /** Longest first (CPU-seconds measured on the CI machine, D-086, D-114): lint, tsc web, tsc node, build. */
 const staticJobs = [
-  {
-    step: 'lint',
-    commands: [[bin('eslint'), ['.', '--max-warnings', '0', ...(cores > 1 ? ['--concurrency', String(cores)] : [])]]],
-  },
+  { step: 'lint', commands: [[bin('eslint'), ['.', '--max-warnings', '0']]] },
   { step: 'typecheck', part: 'web', commands: [typecheckCommand('web', { pretty: colour })] },
   { step: 'typecheck', part: 'node', commands: [typecheckCommand('node', { pretty: colour })] },
   {
