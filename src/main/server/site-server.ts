@@ -22,6 +22,7 @@ import { benchLocalChannels } from '../../shared/site/bench-local';
 import type { AppCore } from '../app/core';
 import type { Connection } from '../dispatcher/dispatcher';
 import { enrolHost, identityQueriesOf, userRoles } from '../identity';
+import { registeredHostKey } from '../ledger/host-keys';
 import { verifySignature } from '../ledger/keys';
 import { withOrigin, type RequestMark } from '../ledger/origin';
 import { requestLog } from '../ledger/requests';
@@ -125,6 +126,21 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
     p.ws.close(closeCodes[reason].code, reason);
   };
   const frameError = (p: Peer, id: number | null, error: AppError): void => send(p, { t: 'error', id, error });
+
+  /**
+   * The socket's host key is still in force (D-120): an administrator may retire a workstation's
+   * key while it is connected (a stolen laptop); from then on nothing it sends runs, and it hears
+   * nothing. Checked at every call and event, and again inside every write's transaction
+   * (Ledger.write, through the call's origin).
+   */
+  const hostInForce = (p: Peer): boolean => {
+    const s = core.maybe();
+    if (!s) return true;
+    const k = registeredHostKey(s.ledger.db, p.keyId);
+    return !!k && !k.retired && (k.validTo === null || k.validTo > core.clock());
+  };
+  const retiredError = (p: Peer): AppError =>
+    appError('key_error', { key: p.keyId, host: p.workstation }, 'errors.site_key_retired');
 
   const connectionOf = (p: Peer, session: string): Connection => {
     let c = p.sessions.get(session);
@@ -245,13 +261,17 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
       };
     }
     const requestId = f.requestId.toLowerCase();
-    const running = inFlight.get(`${p.keyId}:${requestId}`);
+    // A request id answers only the person who sent it (D-121): another session's user on the
+    // same workstation neither reads the first reply nor has a write of their own suppressed.
+    const userId = core.maybe()?.sessions.current(conn.id, core.clock())?.userId ?? null;
+    const flight = `${p.keyId}:${userId ?? ''}:${requestId}`;
+    const running = inFlight.get(flight);
     if (running) return { result: await running, replayed: true };
     const s = core.maybe();
     const log = s ? requestLog(s.ledger.db) : null;
     const seen = log?.get(requestId);
     if (seen) {
-      if (seen.host_key !== p.keyId || seen.channel !== f.channel)
+      if (seen.host_key !== p.keyId || seen.channel !== f.channel || seen.user_id !== userId)
         return {
           result: { ok: false, error: appError('conflict', { requestId }, 'errors.request_id_reused') },
           replayed: true,
@@ -265,7 +285,6 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
         replayed: true,
       };
     }
-    const userId = core.maybe()?.sessions.current(conn.id, core.clock())?.userId ?? null;
     const mark: RequestMark = { id: requestId, hostKeyId: p.keyId, channel: f.channel, userId, recordedSeq: null };
     const run = withOrigin({ ...origin, request: mark }, () => core.dispatcher.call(conn, f.channel, f.input)).then(
       (result) => {
@@ -282,11 +301,11 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
         return result;
       },
     );
-    inFlight.set(`${p.keyId}:${requestId}`, run);
+    inFlight.set(flight, run);
     try {
       return { result: await run, replayed: false };
     } finally {
-      inFlight.delete(`${p.keyId}:${requestId}`);
+      inFlight.delete(flight);
     }
   };
 
@@ -301,6 +320,10 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
       return;
     }
     const f = c.data;
+    if (!hostInForce(p)) {
+      send(p, { t: 'result', id: f.id, result: { ok: false, error: retiredError(p) } });
+      return refuse(p, 'key_retired', p.keyId);
+    }
     runCall(p, f)
       .then(({ result, replayed }) => send(p, { t: 'result', id: f.id, result, ...(replayed ? { replayed } : {}) }))
       .catch((e: unknown) => {
@@ -371,6 +394,10 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
   const unsubscribe = core.dispatcher.onEvent((target, name, payload, mayReceive) => {
     for (const p of peers.values()) {
       if (p.phase !== 'ready') continue;
+      if (!hostInForce(p)) {
+        refuse(p, 'key_retired', p.keyId);
+        continue;
+      }
       for (const [session, c] of p.sessions) {
         if (target !== 'all' && target.connectionId !== c.id) continue;
         if (mayReceive(c.id)) send(p, { t: 'event', name, payload, session });

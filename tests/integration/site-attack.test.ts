@@ -1,0 +1,272 @@
+/**
+ * An insider's attacks on the site server's controls (issue 23, D-090–D-102; review D-120–D-122),
+ * on loopback: a real TLS WebSocket server in this process and SiteClients (or raw sockets) with
+ * their own host keys. Each test is a hole that was open, or a control that must keep holding
+ * on every path: request ids bound to the person who sent them, a host key retired while its
+ * workstation is connected, malformed frames after authentication, enrolment by a non-administrator.
+ */
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { WebSocket } from 'ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hostKeyFromPkcs8, type HostKey } from '../../src/main/ledger/keys';
+import { E } from '../../src/main/ledger/entities';
+import { withOrigin } from '../../src/main/ledger/origin';
+import { SiteClient } from '../../src/main/remote/site-client';
+import { startSiteServer, type SiteServer } from '../../src/main/server/site-server';
+import { certificateFingerprint, selfSignedCertificate } from '../../src/main/server/tls-cert';
+import { authMessage, PROTOCOL_VERSION } from '../../src/shared/site/protocol';
+import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers/core';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function hostKey(host: string): HostKey {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return hostKeyFromPkcs8(privateKey.export({ format: 'der', type: 'pkcs8' }), {
+    host,
+    hostKind: 'harness',
+    createdAt: Date.now(),
+  });
+}
+
+const sha = (f: string): string =>
+  existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent';
+
+interface World {
+  app: TestApp;
+  server: SiteServer;
+  /** A connected client of an enrolled host (no one signed in). */
+  connected(key: HostKey, session?: string): Promise<SiteClient>;
+  enrol(key: HostKey, user?: string, password?: string, name?: string): Promise<void>;
+  dbBytes(): string;
+  head(): number;
+}
+
+async function world(): Promise<World> {
+  const app = await createTestApp();
+  const c = selfSignedCertificate({
+    commonName: 'site-attack',
+    altNames: ['localhost', '127.0.0.1'],
+    notBefore: new Date(Date.now() - 3_600_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+  });
+  const server = await startSiteServer({
+    core: app.core,
+    listen: { host: '127.0.0.1', port: 0 },
+    tls: { ...c, fingerprint: certificateFingerprint(c.cert) },
+  });
+  cleanups.push(() => app.close());
+  cleanups.unshift(() => server.close());
+  const client = (key: HostKey, session?: string): SiteClient => {
+    const s = new SiteClient({
+      url: server.url,
+      fingerprint: server.fingerprint,
+      key,
+      timeZone: 'Asia/Shanghai',
+      reconnect: false,
+      ...(session ? { session } : {}),
+    });
+    cleanups.unshift(() => s.close());
+    return s;
+  };
+  return {
+    app,
+    server,
+    async connected(key, session) {
+      const s = client(key, session);
+      await s.connect();
+      return s;
+    },
+    async enrol(key, user = 'admin', password = ADMIN_PASSWORD, name) {
+      await client(key).enrol({ user, password, ...(name ? { name } : {}) });
+    },
+    dbBytes: () => {
+      app.core.need().ledger.db.pragma('wal_checkpoint(TRUNCATE)');
+      return `${sha(app.core.dbFile)}/${sha(`${app.core.dbFile}-wal`)}`;
+    },
+    head: () => app.core.need().ledger.head().seq,
+  };
+}
+
+const supplier = (code: string) => ({
+  fields: {
+    code,
+    name: `供应商 ${code}`,
+    kind: 'ingredient',
+    approvalStatus: 'approved',
+    approvedOn: null,
+    lastAuditOn: null,
+    nextAuditDue: null,
+    contact: null,
+    phone: null,
+  },
+});
+
+const key = (r: { ok: boolean; error?: { messageKey: string } }): string | null => (r.ok ? null : r.error!.messageKey);
+
+describe('attacks on the site server (review, D-120–D-122)', () => {
+  it('a request id answers only the person who sent it: another user on the same workstation gets neither the reply nor a suppressed write', async () => {
+    const w = await world();
+    await w.app.userWith(['qa_manager'], 'qa.alice');
+    await w.app.userWith(['qa_manager'], 'qa.bob');
+    const bench = hostKey('SHARED-BENCH');
+    await w.enrol(bench);
+    // Two people at one workstation (two tabs of a harness: two sessions over one socket).
+    const c = await w.connected(bench);
+    expect(
+      (await c.call('auth.signIn', { userId: 'qa.alice', password: USER_PASSWORD }, { session: 'tab-a' })).ok,
+    ).toBe(true);
+    expect((await c.call('auth.signIn', { userId: 'qa.bob', password: USER_PASSWORD }, { session: 'tab-b' })).ok).toBe(
+      true,
+    );
+    const requestId = randomUUID();
+    const alice = await c.call('catalog.suppliers.save', supplier('SUP-ALICE'), { requestId, session: 'tab-a' });
+    expect(alice.ok).toBe(true);
+    const head = w.head();
+    // Bob sends Alice's request id with his own write: refused, Alice's reply is not his to read.
+    const bob = await c.call('catalog.suppliers.save', supplier('SUP-BOB'), { requestId, session: 'tab-b' });
+    expect(key(bob)).toBe('errors.request_id_reused');
+    expect(JSON.stringify(bob)).not.toContain('SUP-ALICE');
+    expect(w.head()).toBe(head);
+    // Alice's own retry still gets her first reply; Bob's write with an id of his own is saved.
+    expect(await c.call('catalog.suppliers.save', supplier('SUP-ALICE'), { requestId, session: 'tab-a' })).toEqual(
+      alice,
+    );
+    expect((await c.call('catalog.suppliers.save', supplier('SUP-BOB'), { session: 'tab-b' })).ok).toBe(true);
+  });
+
+  it('a host key retired while its workstation is connected: the next call is refused, nothing is written, the socket is closed', async () => {
+    const w = await world();
+    await w.app.userWith(['qa_manager'], 'qa.ret');
+    const bench = hostKey('STOLEN-LAPTOP');
+    await w.enrol(bench);
+    const c = await w.connected(bench);
+    expect((await c.call('auth.signIn', { userId: 'qa.ret', password: USER_PASSWORD })).ok).toBe(true);
+    expect((await c.call('catalog.suppliers.save', supplier('SUP-BEFORE'))).ok).toBe(true);
+    // The administrator retires the laptop's key (it was reported stolen) while it stays connected.
+    w.app.core
+      .need()
+      .ledger.write({ id: 'admin', name: 'Admin' }, (wr) => wr.retire(E.signingKey, bench.id, 'reported stolen'));
+    const before = w.dbBytes();
+    const refused = new Promise<string>((resolve) =>
+      c.onState((s, why) => {
+        if (s === 'refused') resolve(why?.reason ?? '');
+      }),
+    );
+    const r = await c.call('catalog.suppliers.save', supplier('SUP-AFTER'));
+    expect(r.ok).toBe(false);
+    expect(await refused).toBe('key_retired');
+    expect((await c.call('catalog.suppliers.list', {})).ok).toBe(false);
+    expect(w.dbBytes()).toBe(before);
+  });
+
+  it('a key retired during a call: the write transaction itself refuses it (every write of a call, whatever its channel)', async () => {
+    const w = await world();
+    const qa = await w.app.userWith(['qa_manager'], 'qa.race');
+    const bench = hostKey('RACE-BENCH');
+    await w.enrol(bench);
+    const core = w.app.core.need();
+    core.ledger.write({ id: 'admin', name: 'Admin' }, (wr) => wr.retire(E.signingKey, bench.id, 'reported stolen'));
+    const head = w.head();
+    // The call passed the door before the key was retired: it runs with that workstation as its origin.
+    const origin = { workstation: 'harness@RACE-BENCH', timeZone: 'Asia/Shanghai', hostKeyId: bench.id };
+    const r = await withOrigin(origin, () => w.app.call(qa, 'catalog.suppliers.save', supplier('SUP-RACE') as never));
+    expect(key(r)).toBe('errors.site_key_retired');
+    expect(w.head()).toBe(head);
+    // The same call embedded (no origin) is this host's own and is saved.
+    expect((await w.app.call(qa, 'catalog.suppliers.save', supplier('SUP-RACE') as never)).ok).toBe(true);
+  });
+
+  it('a non-administrator cannot enrol a workstation: refused, nothing written', async () => {
+    const w = await world();
+    await w.app.userWith(['qa_manager'], 'qa.notadmin');
+    const before = w.dbBytes();
+    const rogue = hostKey('ROGUE');
+    await expect(w.enrol(rogue, 'qa.notadmin', USER_PASSWORD)).rejects.toMatchObject({ reason: 'enrol_refused' });
+    expect(w.dbBytes()).toBe(before);
+  });
+
+  it('malformed frames after authentication are answered or closed; the server writes nothing and keeps serving', async () => {
+    const w = await world();
+    await w.app.userWith(['qa_manager'], 'qa.fuzz');
+    const k = hostKey('FUZZ-1');
+    await w.enrol(k);
+    const ws = new WebSocket(`${w.server.url}/site`, { rejectUnauthorized: false });
+    await new Promise((r, j) => {
+      ws.once('open', r);
+      ws.once('error', j);
+    });
+    const next = (): Promise<Record<string, unknown>> =>
+      new Promise((r) => ws.once('message', (d) => r(JSON.parse(d.toString()) as Record<string, unknown>)));
+    let reply = next();
+    ws.send(
+      JSON.stringify({
+        t: 'hello',
+        v: PROTOCOL_VERSION,
+        host: k.host,
+        kind: k.hostKind,
+        publicKey: k.publicKey,
+        fingerprint: k.fingerprint,
+        tz: 'Asia/Shanghai',
+        version: 'test',
+      }),
+    );
+    const nonce = String((await reply)['nonce']);
+    reply = next();
+    const m = authMessage({ nonce, serverFingerprint: w.server.fingerprint, keyId: k.id, purpose: 'auth' });
+    ws.send(JSON.stringify({ t: 'auth', signature: k.sign(Buffer.from(m)).toString('base64') }));
+    expect((await reply)['t']).toBe('welcome');
+    reply = next();
+    ws.send(
+      JSON.stringify({
+        t: 'call',
+        id: 1,
+        channel: 'auth.signIn',
+        input: { userId: 'qa.fuzz', password: USER_PASSWORD },
+      }),
+    );
+    expect(await reply).toMatchObject({ result: { ok: true } });
+    const before = w.dbBytes();
+    const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
+    const frames: Array<[string, (r: Record<string, unknown>) => void]> = [
+      // Unknown frame type, a call without a channel, JSON that is not an object.
+      [JSON.stringify({ t: 'nonsense', id: 2 }), (r) => expect(r).toMatchObject({ t: 'error', id: 2 })],
+      ['42', (r) => expect(r).toMatchObject({ t: 'error', id: null })],
+      [JSON.stringify({ t: 'call', id: 3 }), (r) => expect(r).toMatchObject({ t: 'error', id: 3 })],
+      // A channel that does not exist, a prototype name.
+      [
+        JSON.stringify({ t: 'call', id: 4, channel: '__proto__', input: {} }),
+        (r) => expect(r).toMatchObject({ t: 'result', id: 4, result: { ok: false } }),
+      ],
+      // Deep nesting in a read's and in a write's input.
+      [
+        `{"t":"call","id":5,"channel":"catalog.suppliers.list","input":${deep(200_000)}}`,
+        (r) => expect(r).toMatchObject({ id: 5 }),
+      ],
+      [
+        `{"t":"call","id":6,"channel":"catalog.suppliers.save","requestId":"${randomUUID()}","input":{"fields":${deep(200_000)}}}`,
+        (r) => expect(r).toMatchObject({ id: 6, result: { ok: false } }),
+      ],
+      [
+        `{"t":"call","id":7,"channel":"catalog.suppliers.save","requestId":"${randomUUID()}","input":{"fields":{"code":${deep(5000)}}}}`,
+        (r) => expect(r).toMatchObject({ id: 7, result: { ok: false } }),
+      ],
+    ];
+    for (const [text, check] of frames) {
+      reply = next();
+      ws.send(text);
+      check(await reply);
+    }
+    // A frame over the size limit closes the socket (1009), it does not end the server.
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    ws.send('x'.repeat(33 * 1024 * 1024));
+    expect(await closed).toBe(1009);
+    expect(w.dbBytes()).toBe(before);
+    // Still serving.
+    const c = await w.connected(k);
+    expect((await c.call('auth.signIn', { userId: 'qa.fuzz', password: USER_PASSWORD })).ok).toBe(true);
+  });
+});
