@@ -7,6 +7,7 @@
  */
 import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hostKeyFromPkcs8, type HostKey } from '../../src/main/ledger/keys';
@@ -16,6 +17,8 @@ import { SiteClient } from '../../src/main/remote/site-client';
 import { startSiteServer, type SiteServer } from '../../src/main/server/site-server';
 import { certificateFingerprint, selfSignedCertificate } from '../../src/main/server/tls-cert';
 import { authMessage, PROTOCOL_VERSION } from '../../src/shared/site/protocol';
+import { FRAME_FORMAT, frameMessage, type FrameBody, type SignedFrame } from '../../src/shared/domain/signed-frame';
+import { approveSpec, MOISTURE, moistureAnalyser, product, PRODUCTS, specDocument } from '../fixtures/plant';
 import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers/core';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -268,5 +271,128 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
     // Still serving.
     const c = await w.connected(k);
     expect((await c.call('auth.signIn', { userId: 'qa.fuzz', password: USER_PASSWORD })).ok).toBe(true);
+  });
+});
+
+/**
+ * The bench's clock (D-122). The record judges an instrument's lock at the frame's capture
+ * time (a write-back after an outage is judged as it was taken): a clock set back must not
+ * capture on an instrument whose calibration fell due meanwhile.
+ */
+describe('a signed frame’s clock, as an insider at the bench sets it', () => {
+  const T0 = Date.parse('2026-06-01T01:00:00Z');
+  const READING = Buffer.from('S S      2.45 %\r\n', 'latin1').toString('base64');
+
+  it('a capture time far behind its receipt is named in the audit trail; one before the bench’s earlier frame is refused; a clock set back opens no locked instrument', async () => {
+    const clock = { now: T0 };
+    const app = await createTestApp({ clock: () => clock.now, timeZone: 'UTC' });
+    cleanups.push(() => app.close());
+    const qa = await app.userWith(['qa_manager'], 'qa.chen');
+    const tech = await app.userWith(['technician'], 'tech.li');
+    const prod = await app.userWith(['production'], 'prod.wu');
+    const productId = await product(app.member(qa), PRODUCTS.if1);
+    await approveSpec(app.member(qa), {
+      subjectId: productId,
+      code: 'SPEC-IF-1',
+      doc: specDocument('IF-1', [MOISTURE]),
+    });
+    const lot = (
+      await app.ok(prod, 'batches.start', { line: 'Line 2', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })
+    ).output.code;
+    const s = await app.ok(tech, 'samples.register', {
+      kind: 'finished_release',
+      lotCode: lot,
+      samplingPoint: 'filler',
+      quantity: '5',
+      unit: 'can',
+      container: 'can',
+      withRetention: false,
+      receipt: { condition: 'intact' },
+    });
+    const [result] = (await app.ok(tech, 'results.forSample', { sampleCode: s.sample.code })).results;
+    const ins = await app.ok(app.admin, 'instruments.save', {
+      fields: { ...moistureAnalyser(join(app.dir, 'no-port')), checkIntervalHours: 0 },
+    });
+    // Calibrated, due today: from tomorrow the analyser is locked.
+    await app.ok(qa, 'instruments.calibration', {
+      id: ins.id,
+      kind: 'calibration',
+      performedOn: '2026-05-20',
+      dueOn: '2026-06-01',
+      certificateNo: 'CAL-2026-118',
+      provider: '宁夏计量院',
+    });
+    const k = app.core.key;
+    const signedIn = async () => {
+      const c = app.conn();
+      await app.ok(c, 'auth.signIn', { userId: 'tech.li', password: USER_PASSWORD });
+      return c;
+    };
+    const frame = (seq: number, capturedAt: number, replicateIndex = 0): SignedFrame => {
+      const b: FrameBody = {
+        v: FRAME_FORMAT,
+        key: k.id,
+        host: app.core.workstation,
+        seq,
+        instrumentId: ins.id,
+        port: '/dev/ttyUSB0',
+        driver: 'mt-sics',
+        capturedAt,
+        clock: 'local',
+        tz: 'UTC',
+        by: 'tech.li',
+        purpose: 'result',
+        resultId: result!.id,
+        sampleCode: null,
+        replicateIndex,
+        raw: READING,
+      };
+      return { body: b, signature: k.sign(Buffer.from(frameMessage(b), 'utf8')).toString('base64') };
+    };
+    const reasonOf = (id: string) =>
+      (
+        app.core
+          .need()
+          .ledger.db.prepare("SELECT reason FROM audit_entry WHERE entity = 'signed_frame' AND entity_id = ?")
+          .get(id) as { reason: string | null }
+      ).reason;
+    // A capture on the due date, at once: stored, nothing to say about its time.
+    clock.now = T0 + 3_600_000 + 60_000;
+    const first = await app.ok(await signedIn(), 'instruments.submitFrame', { frame: frame(1, T0 + 3_600_000) });
+    expect(first.status).toBe('captured');
+    expect(reasonOf(first.frameId)).toBeNull();
+    // The bench's clock set back 8 hours, the frame sent at once (no write-back mark): stored as
+    // the bench says, and the audit trail names the gap.
+    clock.now = T0 + 10 * 3_600_000;
+    const late = await app.ok(await signedIn(), 'instruments.submitFrame', { frame: frame(2, T0 + 2 * 3_600_000, 1) });
+    expect(late.status).toBe('captured');
+    expect(reasonOf(late.frameId)).toContain('sent at once, not from the workstation');
+    expect(reasonOf(late.frameId)).toContain('gap 8 h 00 min 00 s');
+    // Taken before the bench's own earlier frame on this analyser (a clock set further back): refused.
+    const bench = await signedIn();
+    let head = app.core.need().ledger.head().seq;
+    const forward = { queuedAt: T0 - 60_000, linkDownSince: T0 - 120_000 };
+    const backwards = await app.call(bench, 'instruments.submitFrame', { frame: frame(3, T0 - 60_000, 1), forward });
+    expect(key(backwards)).toBe('errors.frame_clock_backwards');
+    expect(app.core.need().ledger.head().seq).toBe(head);
+    // Two days later the calibration is overdue: a frame with the clock set back to the due date,
+    // sent at once or as a write-back, does not open the analyser (the value's instrument guard
+    // judges the lock at receipt too).
+    clock.now = T0 + 2 * 86_400_000;
+    const later = await signedIn();
+    head = app.core.need().ledger.head().seq;
+    for (const f of [
+      { frame: frame(4, clock.now - 1000, 1) },
+      { frame: frame(5, T0 + 3 * 3_600_000, 1) },
+      {
+        frame: frame(6, T0 + 4 * 3_600_000, 1),
+        forward: { queuedAt: T0 + 4 * 3_600_000, linkDownSince: T0 + 3 * 3_600_000 },
+      },
+    ]) {
+      const r = await app.call(later, 'instruments.submitFrame', f);
+      expect(r.ok && r.data.status, JSON.stringify(r)).not.toBe('captured');
+    }
+    const standing = (await app.ok(later, 'results.get', { id: result!.id })).result.replicates;
+    expect(standing).toEqual(['2.45', '2.45']);
   });
 });

@@ -21,8 +21,6 @@ export const siteMessagesEn = {
     // Review (attack, D-120–D-122).
     site_key_retired:
       'This workstation’s key ({{key}}, {{host}}) is no longer in force on the site server: nothing was saved, and the connection was closed. An administrator enrols the workstation again.',
-    frame_clock_behind:
-      'The capture was refused: the workstation’s clock ({{clock}}) says it was taken at {{capturedAt}}, {{behind}} before the record received it, but it was not written back from the workstation’s queue. Check the workstation’s time. Nothing was written.',
     frame_clock_backwards:
       'The capture was refused: the workstation says it was taken at {{capturedAt}}, before its earlier capture {{earlierSeq}} on this instrument (taken at {{earlierAt}}). A workstation’s clock does not run backwards; check its time. Nothing was written.',
     site_fingerprint_mismatch:
@@ -104,8 +102,6 @@ export const siteMessagesZh: typeof siteMessagesEn = {
     // 审查（attack，D-120–D-122）。
     site_key_retired:
       '本工作站的密钥（{{key}}，{{host}}）在站点服务器上已停用：未保存任何内容，连接已断开。请由系统管理员重新登记该工作站。',
-    frame_clock_behind:
-      '采集数据被拒收：工作站时钟（{{clock}}）显示采集时间为 {{capturedAt}}，比记录服务器收到时早 {{behind}}，但该数据帧并非从工作站队列回传。请检查工作站时间。未写入任何内容。',
     frame_clock_backwards:
       '采集数据被拒收：工作站显示采集时间为 {{capturedAt}}，早于它在该仪器上较早的一次采集（序号 {{earlierSeq}}，{{earlierAt}}）。工作站时钟不会倒走，请检查其时间。未写入任何内容。',
     site_fingerprint_mismatch:
