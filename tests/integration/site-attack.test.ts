@@ -139,6 +139,14 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
       alice,
     );
     expect((await c.call('catalog.suppliers.save', supplier('SUP-BOB'), { session: 'tab-b' })).ok).toBe(true);
+    // Another workstation naming Alice's session (or sending her request id) acts as nobody.
+    const other = hostKey('OTHER-BENCH');
+    await w.enrol(other);
+    const o = await w.connected(other);
+    expect(key(await o.call('catalog.suppliers.list', {}, { session: 'tab-a' }))).toBe('errors.not_signed_in');
+    expect(key(await o.call('catalog.suppliers.save', supplier('SUP-X'), { requestId, session: 'tab-a' }))).toBe(
+      'errors.request_id_reused',
+    );
   });
 
   it('a host key retired while its workstation is connected: the next call is refused, nothing is written, the socket is closed', async () => {
@@ -190,6 +198,24 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
     const rogue = hostKey('ROGUE');
     await expect(w.enrol(rogue, 'qa.notadmin', USER_PASSWORD)).rejects.toMatchObject({ reason: 'enrol_refused' });
     expect(w.dbBytes()).toBe(before);
+  });
+
+  it('a machine that is not enrolled cannot lock a person out by enrolling with their id and wrong passwords', async () => {
+    const w = await world();
+    await w.app.userWith(['qa_manager'], 'qa.victim');
+    const before = w.dbBytes();
+    // Any machine that reaches the port (no enrolled key, no pinned certificate needed) tries six times.
+    for (let i = 0; i < 6; i++)
+      await expect(w.enrol(hostKey(`PROBE-${i}`), 'qa.victim', `wrong-${i}-password`)).rejects.toMatchObject({
+        reason: 'enrol_refused',
+      });
+    expect(w.dbBytes()).toBe(before);
+    // The QA manager still signs in (from an enrolled bench).
+    const bench = hostKey('QA-DESK');
+    await w.enrol(bench);
+    const c = await w.connected(bench);
+    const r = await c.call('auth.signIn', { userId: 'qa.victim', password: USER_PASSWORD });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
   });
 
   it('malformed frames after authentication are answered or closed; the server writes nothing and keeps serving', async () => {

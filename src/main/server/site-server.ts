@@ -208,10 +208,19 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
     if (p.timer) clearTimeout(p.timer);
     const h = p.hello!;
     const host = e.data.name ?? h.host;
+    const userId = e.data.user.trim().toLowerCase();
+    // A machine that is not enrolled yet reaches this with nothing but the port: it must not be
+    // able to count wrong passwords against a person who could not enrol it anyway (locking the
+    // QA manager out from the network). Only an active administrator's password is tried (D-120).
+    const candidate = s.identity.getUser(userId);
+    if (!candidate || !userRoles(candidate).includes('administrator')) {
+      frameError(p, null, appError('forbidden', { permission: 'settings.manage' }, 'errors.enrol_needs_admin'));
+      return refuse(p, 'enrol_refused', 'forbidden');
+    }
     try {
       // The administrator sits at the enrolling workstation: its entries record that workstation.
       const r = await withOrigin({ workstation: `${h.kind}@${host}`, timeZone: h.tz }, async () => {
-        const signer = await s.identity.authenticateCommand(e.data.user.trim().toLowerCase(), e.data.password, {
+        const signer = await s.identity.authenticateCommand(userId, e.data.password, {
           sign: true,
           check: (u) => {
             if (!userRoles(u).includes('administrator')) throw new Error('not an administrator');
