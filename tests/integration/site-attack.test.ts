@@ -6,7 +6,8 @@
  * workstation is connected, malformed frames after authentication, enrolment by a non-administrator.
  */
 import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -216,6 +217,31 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
     const c = await w.connected(bench);
     const r = await c.call('auth.signIn', { userId: 'qa.victim', password: USER_PASSWORD });
     expect(r.ok, JSON.stringify(r)).toBe(true);
+  });
+
+  it('a workstation cannot name a folder on the server’s disk for an export or a backup', async () => {
+    const w = await world();
+    await w.app.userWith(['inspector'], 'insp.path');
+    const laptop = hostKey('INSPECTOR-LAPTOP');
+    await w.enrol(laptop);
+    const c = await w.connected(laptop);
+    expect((await c.call('auth.signIn', { userId: 'insp.path', password: USER_PASSWORD })).ok).toBe(true);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'lotseal-not-exports-'));
+    cleanups.push(() => rmSync(elsewhere, { recursive: true, force: true }));
+    for (const [channel, input] of [
+      ['evidence.export', { folder: elsewhere }],
+      ['audit.exportCsv', { filter: {}, folder: elsewhere }],
+    ] as const) {
+      const r = await c.call(channel, input);
+      expect(key(r), channel).toBe('errors.site_server_path');
+    }
+    // The administrator's backup too.
+    const admin = await w.connected(laptop, 'admin-tab');
+    expect((await admin.call('auth.signIn', { userId: 'admin', password: ADMIN_PASSWORD })).ok).toBe(true);
+    expect(key(await admin.call('backup.create', { folder: elsewhere }, { session: 'admin-tab' }))).toBe(
+      'errors.site_server_path',
+    );
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 
   it('malformed frames after authentication are answered or closed; the server writes nothing and keeps serving', async () => {

@@ -61,6 +61,19 @@ export interface SiteServer {
   close(): Promise<void>;
 }
 
+/**
+ * Inputs that name a place on the disk of the machine that runs the core. From a workstation
+ * they would name the server's disk: an inspector could have the server write evidence folders
+ * into any folder its account may write, a backup of the whole database could be put where
+ * others on the server read it. Over the server these go where the server keeps them (exports/,
+ * the settings' backup folder), and a workstation names no folder (review, D-120).
+ */
+const serverPathFields: Readonly<Record<string, string>> = {
+  'audit.exportCsv': 'folder',
+  'evidence.export': 'folder',
+  'backup.create': 'folder',
+};
+
 /** The largest frame a call needs: a 20 MB attachment as base64 plus JSON (as the harness). */
 const MAX_FRAME_BYTES = 32 * 1024 * 1024;
 
@@ -255,6 +268,20 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
     if (isChannelName(f.channel) && benchLocalChannels.has(f.channel))
       return {
         result: { ok: false, error: appError('forbidden', { channel: f.channel }, 'errors.bench_local_channel') },
+        replayed: false,
+      };
+    const pathField = serverPathFields[f.channel];
+    if (
+      pathField &&
+      f.input &&
+      typeof f.input === 'object' &&
+      (f.input as Record<string, unknown>)[pathField] !== undefined
+    )
+      return {
+        result: {
+          ok: false,
+          error: appError('invalid_input', { channel: f.channel, field: pathField }, 'errors.site_server_path'),
+        },
         replayed: false,
       };
     const writes = isChannelName(f.channel) && contract[f.channel].writes;
