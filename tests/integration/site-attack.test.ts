@@ -150,6 +150,22 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
     );
   });
 
+  it('the workstation an entry records is the key registry’s, whatever the hello claims; the zone is the hello’s', async () => {
+    const w = await world();
+    await w.app.userWith(['qa_manager'], 'qa.ws');
+    const forged = hostKey('QA-OFFICE');
+    await w.enrol(forged, 'admin', ADMIN_PASSWORD, 'BENCH-REAL');
+    const c = await w.connected(forged);
+    expect(c.welcome?.host.workstation).toBe('harness@BENCH-REAL');
+    expect((await c.call('auth.signIn', { userId: 'qa.ws', password: USER_PASSWORD })).ok).toBe(true);
+    expect((await c.call('catalog.suppliers.save', supplier('SUP-WS'))).ok).toBe(true);
+    const e = w.app.core
+      .need()
+      .ledger.db.prepare("SELECT ws, tz FROM audit_entry WHERE entity = 'supplier' ORDER BY seq DESC LIMIT 1")
+      .get();
+    expect(e).toEqual({ ws: 'harness@BENCH-REAL', tz: 'Asia/Shanghai' });
+  });
+
   it('a host key retired while its workstation is connected: the next call is refused, nothing is written, the socket is closed', async () => {
     const w = await world();
     await w.app.userWith(['qa_manager'], 'qa.ret');
