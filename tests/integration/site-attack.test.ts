@@ -14,6 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hostKeyFromPkcs8, type HostKey } from '../../src/main/ledger/keys';
 import { E } from '../../src/main/ledger/entities';
 import { withOrigin } from '../../src/main/ledger/origin';
+import { recordRequest } from '../../src/main/ledger/requests';
+import type { AppErrorException } from '../../src/shared/contract/errors';
 import { SiteClient } from '../../src/main/remote/site-client';
 import { startSiteServer, type SiteServer } from '../../src/main/server/site-server';
 import { certificateFingerprint, selfSignedCertificate } from '../../src/main/server/tls-cert';
@@ -164,6 +166,30 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
       .ledger.db.prepare("SELECT ws, tz FROM audit_entry WHERE entity = 'supplier' ORDER BY seq DESC LIMIT 1")
       .get();
     expect(e).toEqual({ ws: 'harness@BENCH-REAL', tz: 'Asia/Shanghai' });
+  });
+
+  it('two runs of one request id that race to commit: the second is told whose id it was (reused or already applied)', async () => {
+    const w = await world();
+    const db = w.app.core.need().ledger.db;
+    const id = randomUUID();
+    const mark = (userId: string) => ({
+      id,
+      hostKeyId: 'k1',
+      channel: 'catalog.suppliers.save',
+      userId,
+      recordedSeq: null,
+    });
+    recordRequest(db, mark('qa.alice'), { at: 1, seq: 1 });
+    const codeOf = (f: () => void): string | undefined => {
+      try {
+        f();
+      } catch (e) {
+        return (e as AppErrorException).error.messageKey;
+      }
+      return undefined;
+    };
+    expect(codeOf(() => recordRequest(db, mark('qa.alice'), { at: 2, seq: 2 }))).toBe('errors.already_applied');
+    expect(codeOf(() => recordRequest(db, mark('qa.bob'), { at: 2, seq: 2 }))).toBe('errors.request_id_reused');
   });
 
   it('a host key retired while its workstation is connected: the next call is refused, nothing is written, the socket is closed', async () => {
