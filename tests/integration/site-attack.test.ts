@@ -215,6 +215,10 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
     expect(await refused).toBe('key_retired');
     expect((await c.call('catalog.suppliers.list', {})).ok).toBe(false);
     expect(w.dbBytes()).toBe(before);
+    // It cannot come back: reconnecting is refused, and the retired key cannot be enrolled again.
+    await expect(w.connected(bench)).rejects.toMatchObject({ reason: 'key_retired' });
+    await expect(w.enrol(bench)).rejects.toMatchObject({ reason: 'enrol_refused' });
+    expect(w.dbBytes()).toBe(before);
   });
 
   it('a key retired during a call: the write transaction itself refuses it (every write of a call, whatever its channel)', async () => {

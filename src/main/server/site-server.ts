@@ -225,6 +225,12 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
     // A machine that is not enrolled yet reaches this with nothing but the port: it must not be
     // able to count wrong passwords against a person who could not enrol it anyway (locking the
     // QA manager out from the network). Only an active administrator's password is tried (D-120).
+    // A key already on record (in force or retired) is never enrolled again: refused before any
+    // password is tried, so the refusal writes nothing (not even the administrator's sign-in).
+    if (identityQueriesOf(s.ledger.db).signingKey(p.keyId)) {
+      frameError(p, null, appError('conflict', { fingerprint: h.fingerprint }, 'errors.host_already_enrolled'));
+      return refuse(p, 'enrol_refused', 'conflict');
+    }
     const candidate = s.identity.getUser(userId);
     if (!candidate || !userRoles(candidate).includes('administrator')) {
       frameError(p, null, appError('forbidden', { permission: 'settings.manage' }, 'errors.enrol_needs_admin'));
