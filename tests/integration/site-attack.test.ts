@@ -166,6 +166,22 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
       .ledger.db.prepare("SELECT ws, tz FROM audit_entry WHERE entity = 'supplier' ORDER BY seq DESC LIMIT 1")
       .get();
     expect(e).toEqual({ ws: 'harness@BENCH-REAL', tz: 'Asia/Shanghai' });
+    // A zone spelled otherwise (Node takes `asia/shanghai`; Python's verifier would not find it
+    // and would compute local dates in UTC) is recorded as the runtime names it.
+    const lower = new SiteClient({
+      url: w.server.url,
+      fingerprint: w.server.fingerprint,
+      key: forged,
+      timeZone: 'asia/shanghai',
+      reconnect: false,
+      session: 'lower',
+    });
+    cleanups.unshift(() => lower.close());
+    expect((await lower.connect()).host.tz).toBe('Asia/Shanghai');
+    expect((await lower.call('auth.signIn', { userId: 'qa.ws', password: USER_PASSWORD })).ok).toBe(true);
+    expect((await lower.call('catalog.suppliers.save', supplier('SUP-TZ'))).ok).toBe(true);
+    const tzs = w.app.core.need().ledger.db.prepare('SELECT DISTINCT tz FROM audit_entry').all();
+    expect(tzs).not.toContainEqual({ tz: 'asia/shanghai' });
   });
 
   it('two runs of one request id that race to commit: the second is told whose id it was (reused or already applied)', async () => {

@@ -173,8 +173,13 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
     const raw = Buffer.from(h.data.publicKey, 'base64');
     if (raw.length !== 32 || createHash('sha256').update(raw).digest('hex') !== h.data.fingerprint)
       return refuse(p, 'protocol', 'public key and fingerprint differ');
-    if (!knownZone(h.data.tz)) return refuse(p, 'protocol', `unknown time zone ${h.data.tz}`);
-    p.hello = h.data;
+    const zone = knownZone(h.data.tz);
+    if (!zone) return refuse(p, 'protocol', `unknown time zone ${h.data.tz}`);
+    // Spelled as the zone database spells it (`asia/shanghai` → `Asia/Shanghai`; an alias such
+    // as Asia/Kolkata kept as sent): every entry records it, and a verifier elsewhere (Python's
+    // zoneinfo is case-sensitive) must find the zone this server computed local dates in (D-120).
+    const tz = zone !== h.data.tz && zone.toLowerCase() === h.data.tz.toLowerCase() ? zone : h.data.tz;
+    p.hello = { ...h.data, tz };
     p.keyId = h.data.fingerprint.slice(0, 16);
     p.nonce = randomBytes(32).toString('hex');
     p.phase = 'challenged';
