@@ -1,11 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
 import { HANG_CAP_MS } from './hang-cap';
-import { ADMIN_PASSWORD, createTestApp, tempDir, type TestApp } from './core';
+import { ADMIN_PASSWORD, createTestApp, quietLog, tempDir, testKeyProtector, type TestApp } from './core';
+import { startHarness, type Harness } from '../../src/main/harness/server';
+import { SiteWorkstation } from '../../src/main/remote/workstation';
+import { ContractClient } from '../e2e/contract-client';
 import { startSiteServer, type SiteServer } from '../../src/main/server/site-server';
 import { certificateFingerprint, selfSignedCertificate } from '../../src/main/server/tls-cert';
 import { createInterface } from 'node:readline';
@@ -308,4 +312,32 @@ export async function siteWorld(
 export async function enrolKey(w: SiteWorld, key: HostKey, name?: string): Promise<void> {
   const c = new SiteClient({ url: w.server.url, fingerprint: w.server.fingerprint, key, reconnect: false });
   await c.enrol({ user: 'admin', password: ADMIN_PASSWORD, ...(name ? { name } : {}) });
+}
+
+// ---- A browser-harness workstation of a site server (tests/integration/site-clients.test.ts, site-remote-ops.test.ts)
+
+/** A harness workstation of the site server in its own data folder (its own host key), enrolled by the administrator. */
+export async function harnessWorkstation(
+  cleanups: Array<() => Promise<void> | void>,
+  server: { url: string; fingerprint: string },
+  host: string,
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'lotseal-ws-'));
+  const station = new SiteWorkstation({
+    dataDir: dir,
+    hostKind: 'harness',
+    protector: testKeyProtector(),
+    server,
+    host,
+    log: quietLog,
+    timeZone: 'Asia/Shanghai',
+  });
+  await station.links.enrol({ user: 'admin', password: ADMIN_PASSWORD });
+  const harness: Harness = await startHarness({ backend: station, rendererDir: dir, port: 0 });
+  cleanups.unshift(async () => {
+    await harness.close();
+    await station.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { dir, station, harness, host: ContractClient.host(harness.url) };
 }

@@ -8,7 +8,7 @@
  */
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Result, TransferView } from '../../src/shared/contract';
 import { downloadJob, downloadTransfer, type Call } from '../../src/main/remote/download';
@@ -20,6 +20,7 @@ import {
   SITE_ADMIN_PW,
   enrolCli,
   enrolKey,
+  harnessWorkstation,
   memoryHostKey,
   siteCli,
   siteWorld,
@@ -200,6 +201,43 @@ describe('downloads from the site server (in process)', () => {
       length: 10,
     });
     expect(again.ok ? null : again.error.messageKey).toBe('errors.transfer_not_found');
+  });
+
+  it("the audit screen's download: an inspector at a harness workstation gets the evidence folder made on the server into the workstation's exports folder, checked", async () => {
+    const w = await siteWorld(cleanups);
+    await w.app.userWith(['inspector'], 'insp.desk');
+    const ws = await harnessWorkstation(
+      cleanups,
+      { url: w.server.url, fingerprint: w.server.fingerprint },
+      'AUDIT-LAPTOP',
+    );
+    const link = await ws.host.connect();
+    cleanups.unshift(() => link.close());
+    await link.call('auth.signIn', { userId: 'insp.desk', password: USER_PASSWORD });
+    const finished = new Promise<{ jobId: string; error: string | null }>((resolve) => {
+      const off = link.onEvent('job.progress', (p) => {
+        if (p.kind === 'export' && p.finished) {
+          off();
+          resolve(p);
+        }
+      });
+    });
+    const started = await link.call('evidence.export', {});
+    const done = await finished;
+    expect(done).toMatchObject({ jobId: started.jobId, error: null });
+    const got = await link.call('exports.download', { jobId: started.jobId });
+    // In the workstation's own exports folder, named as on the server, every file there.
+    expect(got.path).toBe(join(ws.dir, 'exports', basename(started.folder)));
+    const manifest = JSON.parse(readFileSync(join(got.path, 'manifest.json'), 'utf8')) as {
+      files: Array<{ path: string }>;
+    };
+    expect(got.files).toBe(manifest.files.length + 2);
+    for (const f of manifest.files) expect(existsSync(join(got.path, ...f.path.split('/')))).toBe(true);
+    // Once downloaded the transfer is closed: a second download is refused, nothing written.
+    await expect(link.call('exports.download', { jobId: started.jobId })).rejects.toMatchObject({
+      error: { messageKey: 'errors.transfer_not_found' },
+    });
+    expect(readdirSync(join(ws.dir, 'exports'))).toEqual([basename(started.folder)]);
   });
 
   it('a request id is kept for the retry window: a retry inside it is answered from the log, and after it the id is pruned', async () => {
