@@ -6,32 +6,21 @@
  * reach the server; the unreachable server is said and refuses writes at once, nothing written;
  * it recovers on its own. No timers: every wait is on an event or a state.
  */
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionView, EventPayload } from '../../src/shared/contract';
 import { startSiteServer, type SiteServer } from '../../src/main/server/site-server';
-import { certificateFingerprint, selfSignedCertificate } from '../../src/main/server/tls-cert';
-import { ContractClient, ContractError } from '../e2e/contract-client';
+import { ContractError, type ContractClient } from '../e2e/contract-client';
 import * as plant from '../fixtures/plant';
 import { TEST_PEOPLE } from '../fixtures/plant';
 import { approveSpec, finishedLot, releaseSample, world, GOOD } from '../helpers/testing-world';
-import { harnessWorkstation } from '../helpers/site';
+import { harnessWorkstation, siteTls } from '../helpers/site';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function tls() {
-  const c = selfSignedCertificate({
-    commonName: 'site-clients-test',
-    altNames: ['localhost', '127.0.0.1'],
-    notBefore: new Date(Date.now() - 3_600_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-  });
-  return { ...c, fingerprint: certificateFingerprint(c.cert) };
-}
-
+const tls = siteTls;
 const workstation = (server: { url: string; fingerprint: string }, host: string) =>
   harnessWorkstation(cleanups, server, host);
 

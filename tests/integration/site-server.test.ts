@@ -5,7 +5,7 @@
  * second workstation, refusals that write nothing.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { WebSocket } from 'ws';
@@ -15,7 +15,7 @@ import { E } from '../../src/main/ledger/entities';
 import { SiteClient, type SiteState } from '../../src/main/remote/site-client';
 import { verifyFile } from '../../src/main/ledger/verify-runner';
 import { VERIFIER, runPythonAsync } from '../helpers/python';
-import { ADMIN_PASSWORD, USER_PASSWORD, type TestApp } from '../helpers/core';
+import { USER_PASSWORD, type TestApp } from '../helpers/core';
 import { enrolKey, memoryHostKey, siteWorld, type SiteWorld } from '../helpers/site';
 import { channelNames, contract } from '../../src/shared/contract';
 import { rolePermissions } from '../../src/shared/domain/roles';
