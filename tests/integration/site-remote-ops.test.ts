@@ -6,7 +6,7 @@
  * operations commands through `lotseal --server` against a real `lotseal serve` process.
  * No timers: every wait is on an event, a reply or a process exit.
  */
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -427,7 +427,11 @@ describe('lotseal --server: the operations commands (real processes)', () => {
     await s.server.exited;
     for (const f of [s.db, `${s.db}-wal`, `${s.db}-shm`]) rmSync(f, { force: true });
     copyFileSync(out, s.db);
+    // A copy staged before a restart (the server died mid-download) is gone once it is back.
+    mkdirSync(join(s.srv, 'transfers', 'left-from-before'), { recursive: true });
+    writeFileSync(join(s.srv, 'transfers', 'left-from-before', 'lotseal-old.db'), 'old');
     await s.start();
+    expect(readdirSync(join(s.srv, 'transfers'))).toEqual([]);
     const blocked = remote([
       'user',
       'add',

@@ -396,6 +396,8 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
     }
   };
   pruneRequests();
+  // Downloads (D-103): the staging folder is emptied now (a copy staged before a restart is gone).
+  core.transfers.sweep();
   const pruneTimer = setInterval(pruneRequests, 3_600_000);
   pruneTimer.unref();
 
