@@ -45,7 +45,8 @@ export function startVerification(core: AppCore, by: Actor | null): string {
   );
 }
 
-function recordBackup(
+/** The `backup_event` of a verified copy (also a copy made for download, D-103). */
+export function recordBackup(
   core: AppCore,
   who: Actor,
   out: string,
@@ -86,7 +87,10 @@ export function startBackup(core: AppCore, who: Actor, folder?: string | null): 
  */
 export function ledgerHandlers(
   core: AppCore,
-): Omit<HandlersOf<'ledger' | 'audit' | 'signatures' | 'backup'>, 'audit.exportCsv' | 'ledger.witness'> {
+): Omit<
+  HandlersOf<'ledger' | 'audit' | 'signatures' | 'backup'>,
+  'audit.exportCsv' | 'ledger.witness' | 'backup.stage'
+> {
   return {
     'ledger.status': () => core.ledgerState(),
     'ledger.verify': (_i, ctx) => {

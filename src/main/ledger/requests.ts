@@ -55,8 +55,15 @@ export function requestLog(db: Db) {
   const started = db.prepare<[string, string, string, string | null, number, number, number, string], unknown>(
     'INSERT OR IGNORE INTO request_log (request_id, host_key, channel, user_id, at, first_seq, last_seq, reply) VALUES (?,?,?,?,?,?,?,?)',
   );
+  const prune = db.prepare<[number], unknown>('DELETE FROM request_log WHERE at < ?');
   return {
     get: (id: string): RequestRow | undefined => byId.get(id),
+    /**
+     * Forgets the request ids first run before `before` (ms), D-106: older than the retention
+     * window, which no client retries within (CLIENT_RETRY_MS). Not a record of the signed store:
+     * no audit entry. Returns how many were removed.
+     */
+    prune: (before: number): number => prune.run(before).changes,
     /**
      * A write call that succeeded without committing in this thread (it started a job, e.g. an
      * ERP import in a worker): its reply (the job id) is kept, so a retry does not start the job

@@ -6,6 +6,7 @@ import { appError, contract, isChannelName, type AppError, type Result } from '.
 import {
   ALREADY_APPLIED,
   PROTOCOL_VERSION,
+  REQUEST_RETENTION_MS,
   SITE_PATH,
   authMessage,
   callFrame,
@@ -49,6 +50,8 @@ export interface SiteServerOptions {
   name?: string;
   /** How long a socket may take to authenticate before it is closed (default 30 s). */
   handshakeMs?: number;
+  /** How long a request id is kept for retries (default REQUEST_RETENTION_MS, D-106). */
+  requestRetentionMs?: number;
 }
 
 export interface SiteServer {
@@ -59,7 +62,12 @@ export interface SiteServer {
   connections(): number;
   /** Stops accepting, closes every socket (1001 server_stopping) and the listener. */
   close(): Promise<void>;
+  /** Forgets request ids older than the retention window now (also done at start and every hour); how many. */
+  pruneRequests(): number;
 }
+
+/** Channels whose reply carries a secret: never kept in `request_log` (D-105). */
+const secretReplies: ReadonlySet<string> = new Set(['auth.recover']);
 
 /**
  * Inputs that name a place on the disk of the machine that runs the core. From a workstation
@@ -339,7 +347,10 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
         // succeeded by starting a job that commits elsewhere (an import in a worker thread).
         try {
           const open = core.maybe();
-          if (open && mark.recordedSeq !== null) requestLog(open.ledger.db).keepReply(requestId, result);
+          // A reply that carries a secret (a new one-time recovery code) is never kept in the
+          // database: a retry after a lost reply answers `already_applied` instead (D-105).
+          if (open && mark.recordedSeq !== null && !secretReplies.has(f.channel))
+            requestLog(open.ledger.db).keepReply(requestId, result);
           else if (open && result.ok)
             requestLog(open.ledger.db).keepStarted(mark, core.clock(), open.ledger.head().seq, result);
         } catch (e) {
@@ -438,6 +449,28 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
     });
   });
 
+  // Exactly once has a window (D-106): request ids older than the retention are forgotten at
+  // start and every hour; no client re-sends a write that old (CLIENT_RETRY_MS).
+  const retentionMs = opts.requestRetentionMs ?? REQUEST_RETENTION_MS;
+  const pruneRequests = (): number => {
+    const s = core.maybe();
+    if (!s) return 0;
+    try {
+      const n = requestLog(s.ledger.db).prune(core.clock() - retentionMs);
+      if (n > 0) core.log.info('site: request ids past the retry window forgotten', { count: n });
+      return n;
+    } catch (e) {
+      // The database is busy (an import holds the write lock): the next hour tries again.
+      core.log.error({ channel: 'site.pruneRequests', error: e });
+      return 0;
+    }
+  };
+  pruneRequests();
+  // Downloads (D-103): the staging folder is emptied now (a copy staged before a restart is gone).
+  core.transfers.sweep();
+  const pruneTimer = setInterval(pruneRequests, 3_600_000);
+  pruneTimer.unref();
+
   const unsubscribe = core.dispatcher.onEvent((target, name, payload, mayReceive) => {
     for (const p of peers.values()) {
       if (p.phase !== 'ready') continue;
@@ -463,9 +496,11 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
         port,
         fingerprint,
         connections: () => [...peers.values()].filter((p) => p.phase === 'ready').length,
+        pruneRequests,
         close: () =>
           new Promise<void>((done) => {
             closing = true;
+            clearInterval(pruneTimer);
             unsubscribe();
             for (const p of peers.values()) {
               if (p.timer) clearTimeout(p.timer);
