@@ -2,8 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
-import { evidenceHtml } from '../../recall';
-import { traceLot } from '../../trace';
 import { Exit, out, withUser, type Global } from '../common';
 
 /**
@@ -24,6 +22,8 @@ export function registerDrillCommand(program: Command, g: () => Global): void {
     .action(async (o: { lot: string; user: string; passwordFile: string; out: string; direction: string }) => {
       if (!['backward', 'forward', 'both'].includes(o.direction))
         throw new AppErrorException(appError('invalid_input', { field: 'direction', value: o.direction }));
+      // Loaded when the command runs, not at every `lotseal` start (D-116).
+      const [{ evidenceHtml }, { traceLot }] = await Promise.all([import('../../recall'), import('../../trace')]);
       await withUser(
         g(),
         o.user.trim().toLowerCase(),
