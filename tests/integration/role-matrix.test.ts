@@ -572,6 +572,13 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'hostKey.unlock': { passphrase: 'not-the-passphrase' },
   'hostKey.replace': { protection: 'passphrase', passphrase: 'a-new-passphrase-1', confirm: true },
   'connection.status': {},
+  'auth.recover': { userId: 'nobody', recoveryCode: 'AAAA-BBBB-CCCC' },
+  'drills.evidenceFiles': { code: 'none' },
+  'backup.stage': {},
+  'transfer.open': { jobId: 'none' },
+  'transfer.read': { transferId: 'none', path: 'x', offset: 0, length: 1 },
+  'transfer.close': { transferId: 'none' },
+  'exports.download': { jobId: 'none' },
 };
 
 type Who = Role | 'anonymous';
@@ -808,6 +815,13 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'hostKey.unlock': ALL,
   'hostKey.replace': ALL,
   'connection.status': ALL,
+  'auth.recover': ALL,
+  'drills.evidenceFiles': ['qa_manager'],
+  'backup.stage': ['administrator'],
+  'transfer.open': SIGNED_IN,
+  'transfer.read': SIGNED_IN,
+  'transfer.close': SIGNED_IN,
+  'exports.download': ['qa_manager', 'inspector'],
 };
 
 /** Channels whose effect is on the caller's own session, not on records. */

@@ -45,6 +45,10 @@ export const localChannels = {
     why: "this workstation's PDF viewer and print dialog (the document comes from the server)",
   },
   'connection.status': { route: 'workstation', why: 'which server this workstation is on and whether it can reach it' },
+  'exports.download': {
+    route: 'workstation',
+    why: "the export made on the server is downloaded, hash-checked, into this workstation's exports folder",
+  },
 } as const satisfies Record<string, { route: Exclude<SiteRoute, 'server'>; why: string }>;
 
 /**
@@ -96,6 +100,7 @@ export const serverNamespaces = [
   'suppliers',
   'trace',
   'trends',
+  'transfer',
   'users',
 ] as const;
 
