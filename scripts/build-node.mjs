@@ -18,7 +18,7 @@
  *                                          install, because bin/lotseal.cjs falls back to
  *                                          the sources when out/node/cli.cjs is missing
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,13 @@ const entries = {
 };
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+/**
+ * Entries split into chunks loaded on demand (out/node/<name>-chunks/): a command's modules load
+ * when it runs, so `lotseal verify` does not build the contract's schemas nor load serialport
+ * (D-116). The other entries stay one file each.
+ */
+const split = new Set(['cli']);
 
 /** Anything that is not a path is a package (or a built-in): load it from node_modules. */
 function isExternal(id) {
@@ -80,6 +87,9 @@ for (const [name, source] of Object.entries(entries)) {
     console.log(`build-node: skipping ${name}: ${source} does not exist yet`);
     continue;
   }
+  const chunks = path.join(outDir, `${name}-chunks`);
+  // Chunks of an older build never linger beside the new entry.
+  if (split.has(name)) rmSync(chunks, { recursive: true, force: true });
   try {
     await build({
       configFile: false,
@@ -104,7 +114,7 @@ for (const [name, source] of Object.entries(entries)) {
           output: {
             format: 'cjs',
             entryFileNames: `${name}.cjs`,
-            codeSplitting: false,
+            ...(split.has(name) ? { chunkFileNames: `${name}-chunks/[name]-[hash].cjs` } : { codeSplitting: false }),
           },
         },
       },

@@ -243,7 +243,7 @@ describe('every host builds its services with every guard (issue 19 §8)', () =>
       anchors: AnchorStore.forDataDir(dir),
     });
     try {
-      const s = cliServices({ dataDir: dir, db: join(dir, 'lotseal.db') }, ledger);
+      const s = await cliServices({ dataDir: dir, db: join(dir, 'lotseal.db') }, ledger);
       await enrol(s, key);
       expect(await probe(s, { id: 'prod.wu', name: 'User prod.wu' })).toEqual(expected);
     } finally {

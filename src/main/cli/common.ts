@@ -3,13 +3,13 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AppErrorException, appError, type AppError } from '../../shared/contract/errors';
 import { translate } from '../../shared/i18n';
-import { userRoles, type IdentityService, type Signer } from '../identity';
+import { IdentityService, SettingsService, userRoles, type Signer } from '../identity';
 import { openDatabase } from '../db/store';
 import { AnchorStore } from '../ledger/anchor';
 import { loadHostKey, loadOrCreateHostKey, passphraseProtector, type HostKey } from '../ledger/keys';
 import type { Ledger } from '../ledger/ledger';
 import { defaultDataDir } from '../harness/data-dir';
-import { composeServices, findResourcesDir, idleConnections, verificationHealth, type Services } from '../app/compose';
+import type { Services } from '../app/compose';
 import { permissionsOf, type Permission } from '../../shared/domain/roles';
 
 /**
@@ -95,8 +95,13 @@ export function out(g: Global, json: unknown, human: string): void {
   else process.stdout.write(human + '\n');
 }
 
-/** This command's services from the one composition root (issue 19 §8): the same rules as the app. */
-export function cliServices(g: Global, ledger: Ledger): Services {
+/**
+ * This command's services from the one composition root (issue 19 §8): the same rules as the app.
+ * Loaded when a command needs them, not at start: the composition root brings every service and
+ * its part of the contract (D-116), which `--version`, `verify` or `backup` never use.
+ */
+export async function cliServices(g: Global, ledger: Ledger): Promise<Services> {
+  const { composeServices, findResourcesDir, idleConnections, verificationHealth } = await import('../app/compose');
   return composeServices(ledger, {
     dataDir: dataDir(g),
     resourcesDir: findResourcesDir(),
@@ -127,7 +132,10 @@ export async function withAdmin<T>(
   const key = cliKey(g, true);
   const ledger = openDatabase(dbPath(g), storeOptions(g, key));
   try {
-    const identity = cliServices(g, ledger).identity;
+    // Account administration needs identity alone, built as the composition root builds it
+    // (IdentityService over SettingsService, as `init` and `user passwd` do): the other services
+    // and their contract schemas stay unloaded (D-116).
+    const identity = new IdentityService(ledger, new SettingsService(ledger));
     const signer = await identity.authenticateCommand(user.trim().toLowerCase(), password, {
       sign: true,
       check: (u) => {
@@ -161,7 +169,7 @@ export async function withUser<T>(
   const key = cliKey(g, true);
   const ledger = openDatabase(dbPath(g), storeOptions(g, key));
   try {
-    const services = cliServices(g, ledger);
+    const services = await cliServices(g, ledger);
     const u = await services.identity.authenticateCommand(user.trim().toLowerCase(), password, {
       check: (x) => {
         if (!permissionsOf(userRoles(x)).has(permission))

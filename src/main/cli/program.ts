@@ -39,8 +39,7 @@ import { registerExportCommand } from './commands/export';
 import { registerServeCommand } from './commands/serve';
 import { remoteUserAction, remoteUserAdd, remoteUserList, remoteVerify } from './commands/remote-commands';
 import { remoteAcknowledgeRollback, remoteBackup, remotePasswd, remoteRecover } from './commands/remote-ops';
-import { isRemote, remoteKey, siteTarget, type RemoteGlobal } from './remote';
-import { SiteClient, SiteError } from '../remote/site-client';
+import { isRemote, loadSiteClient, remoteKey, siteTarget, type RemoteGlobal } from './remote';
 import { createHostKey, hostKeyExists, loadHostKey, passphraseProtector } from '../ledger/keys';
 import { hostname } from 'node:os';
 
@@ -387,6 +386,7 @@ export function buildProgram(): Command {
         const key = hostKeyExists(dir, 'cli')
           ? remoteKey(g())
           : createHostKey(dir, 'cli', hostname(), passphraseProtector(passphrase(g())), Date.now());
+        const { SiteClient, SiteError } = await loadSiteClient();
         const client = new SiteClient({
           url: t.url,
           fingerprint: t.fingerprint,

@@ -2,7 +2,8 @@ import { AppErrorException, appError, type Result } from '../../shared/contract/
 import { parseSiteUrl, normaliseFingerprint } from '../../shared/site/protocol';
 import { APP_VERSION } from '../db/store';
 import { loadHostKey, passphraseProtector, type HostKey } from '../ledger/keys';
-import { SiteClient, SiteError } from '../remote/site-client';
+import type * as SiteClientModule from '../remote/site-client';
+import type { SiteClient } from '../remote/site-client';
 import { dataDir, passphrase, readFirstLine, type Global } from './common';
 
 /**
@@ -41,9 +42,12 @@ export function remoteKey(g: RemoteGlobal): HostKey {
   return loadHostKey(dataDir(g), 'cli', passphraseProtector(passphrase(g)));
 }
 
-function asAppError(e: unknown): never {
-  if (e instanceof SiteError) throw new AppErrorException(e.error);
-  throw e;
+/**
+ * The site client, loaded when a command goes through a server: it checks each call against the
+ * contract, whose schemas a local command never needs at start (D-116).
+ */
+export function loadSiteClient(): Promise<typeof SiteClientModule> {
+  return import('../remote/site-client');
 }
 
 /** A connected client of the site server (host authenticated), or exit 2. */
@@ -53,6 +57,7 @@ export async function siteClient(
   onReconnect?: (c: SiteClient) => Promise<void>,
 ): Promise<SiteClient> {
   const t = siteTarget(g);
+  const { SiteClient, SiteError } = await loadSiteClient();
   const client = new SiteClient({
     url: t.url,
     fingerprint: t.fingerprint,
@@ -64,7 +69,8 @@ export async function siteClient(
     await client.connect();
   } catch (e) {
     await client.close();
-    asAppError(e);
+    if (e instanceof SiteError) throw new AppErrorException(e.error);
+    throw e;
   }
   return client;
 }

@@ -1,4 +1,3 @@
-import { serialPort } from './serial-port';
 import { driverFor } from './drivers';
 import { shippedFormats, type ShippedFormatId } from '../../shared/domain/print-formats';
 import { createInstrumentModel } from './simulator-model';
@@ -49,6 +48,8 @@ export interface RunningSimulator {
 export async function runSimulator(o: SimulatorOptions): Promise<RunningSimulator> {
   const driver = driverFor(o.driver);
   const s = o.format ? { ...driver.defaults, ...shippedFormats[o.format].settings } : driver.defaults;
+  // serialport loads when a simulator runs, not with every module that names the scenarios (D-116).
+  const { serialPort } = await import('./serial-port');
   const port = serialPort({
     path: o.port,
     baudRate: s.baudRate,

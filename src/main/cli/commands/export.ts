@@ -6,8 +6,6 @@ import { AppErrorException, appError } from '../../../shared/contract/errors';
 import { openSqlite } from '../../db/database';
 import { APP_VERSION } from '../../db/store';
 import { AnchorStore } from '../../ledger/anchor';
-import { exportAuditCsv } from '../../evidence/audit-csv';
-import { exportEvidence } from '../../evidence/evidence-export';
 import { Exit, dataDir, dbPath, out } from '../common';
 import { isRemote, type RemoteGlobal } from '../remote';
 import { remoteExport } from './remote-ops';
@@ -98,6 +96,8 @@ export function registerExportCommand(program: Command, g: () => RemoteGlobal): 
         const file = dbPath(g());
         if (!existsSync(file)) throw new AppErrorException(appError('database_missing', { file }));
         if (o.auditCsv) {
+          // Loaded when the command runs, not at every `lotseal` start (D-116).
+          const { exportAuditCsv } = await import('../../evidence/audit-csv');
           const r = await exportAuditCsv({
             dbFile: file,
             out: resolve(o.auditCsv),
@@ -127,6 +127,7 @@ export function registerExportCommand(program: Command, g: () => RemoteGlobal): 
           const id = databaseId(file);
           anchorFile = id ? AnchorStore.forDataDir(dataDir(g())).file(id) : null;
         }
+        const { exportEvidence } = await import('../../evidence/evidence-export');
         const r = await exportEvidence({
           dbFile: file,
           out: resolve(o.evidence!),

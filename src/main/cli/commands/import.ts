@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import type { Command } from 'commander';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
-import { fileKinds, type ImportFiles, type ImportReport } from '../../import';
+import type { ImportFiles, ImportReport } from '../../import';
 import { Exit, out, withUser, type Global } from '../common';
 import { isRemote, type RemoteGlobal } from '../remote';
 import { remoteImport } from './remote-commands';
@@ -33,6 +33,8 @@ export function registerImportCommand(program: Command, g: () => Global): void {
     )
     .option('--staging-dir <dir>', 'folder for the temporary staging database (default: the system temp folder)')
     .action(async (o: Record<string, string | undefined> & { user: string; passwordFile: string }) => {
+      // Loaded when the command runs, not at every `lotseal` start (D-116).
+      const { fileKinds } = await import('../../import');
       const files: ImportFiles = {};
       for (const k of fileKinds) if (o[k] !== undefined) files[k] = o[k];
       if (Object.keys(files).length === 0) {

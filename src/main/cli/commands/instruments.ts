@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { SerialPort } from 'serialport';
-import { serialPort } from '../../instruments/serial-port';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
 import { driverFor } from '../../instruments/drivers';
 import type { Parsed, SerialSettings } from '../../instruments/drivers/types';
@@ -44,7 +43,9 @@ function settingsFrom(
   return s;
 }
 
-function openPort(path: string, s: SerialSettings): Promise<SerialPort> {
+async function openPort(path: string, s: SerialSettings): Promise<SerialPort> {
+  // serialport loads when a port is opened, not at every `lotseal` start (D-116).
+  const { serialPort } = await import('../../instruments/serial-port');
   return new Promise((resolve, reject) => {
     const port = serialPort({
       path,

@@ -3,7 +3,6 @@ import { basename } from 'node:path';
 import type { ImportReportView, TraceView, UserView } from '../../../shared/contract';
 import type { z } from 'zod';
 import type { verificationRunSchema } from '../../../shared/contract/channels/ledger';
-import { traceViewToJson } from '../../trace';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
 import type { SiteClient } from '../../remote/site-client';
 import { Exit, out, readFirstLine } from '../common';
@@ -187,7 +186,7 @@ export async function remoteTrace(
       throw new Exit(1);
     }
     const v = need<TraceView>(r);
-    if (g.json) process.stdout.write(`${traceViewToJson(v)}\n`);
+    if (g.json) process.stdout.write(`${(await import('../../trace')).traceViewToJson(v)}\n`);
     else
       process.stdout.write(
         [

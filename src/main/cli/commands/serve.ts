@@ -2,10 +2,8 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
-import { createAppCore, type CoreLog } from '../../app/core';
+import type { CoreLog } from '../../app/core';
 import { passphraseProtector } from '../../ledger/keys';
-import { startSiteServer } from '../../server/site-server';
-import { loadServerTls } from '../../server/tls-cert';
 import { dataDir, dbPath, passphrase, type Global } from '../common';
 
 /** `HOST:PORT`, `[::1]:PORT` → host and port; null when it is not one. */
@@ -50,6 +48,12 @@ export function registerServeCommand(program: Command, g: () => Global): void {
       const file = dbPath(g());
       if (!existsSync(file)) throw new AppErrorException(appError('database_missing', { file }));
       const dir = dataDir(g());
+      // The whole app (every service, the contract's schemas, the server) loads only for `serve`.
+      const [{ createAppCore }, { startSiteServer }, { loadServerTls }] = await Promise.all([
+        import('../../app/core'),
+        import('../../server/site-server'),
+        import('../../server/tls-cert'),
+      ]);
       const core = createAppCore({
         dataDir: dir,
         dbFile: file,

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
 import { openSqlite } from '../../db/database';
 import { checkMigrations } from '../../db/store';
-import { traceLot, traceToJson, type TraceEdge, type TraceLotRef, type TraceResult } from '../../trace';
+import type { TraceEdge, TraceLotRef, TraceResult } from '../../trace';
 import { Exit, dbPath, type Global } from '../common';
 import { isRemote, type RemoteGlobal } from '../remote';
 import { remoteTrace } from './remote-commands';
@@ -26,6 +26,8 @@ export function registerTraceCommand(program: Command, g: () => Global): void {
       if (isRemote(g() as RemoteGlobal)) return remoteTrace(g() as RemoteGlobal, o);
       const file = dbPath(g());
       if (!existsSync(file)) throw new AppErrorException(appError('database_missing', { file }));
+      // Loaded when the command runs, not at every `lotseal` start (D-116).
+      const { traceLot, traceToJson } = await import('../../trace');
       const db = openSqlite(file, { readonly: true });
       try {
         const pending = checkMigrations(db, file);
