@@ -326,6 +326,8 @@ test('开工向导: from an empty database to a first released lot with its COA,
   // types four in the grid and submits on screen with her signature.
   const techM = await plant.signInAgain(host, TECH);
   const tech2M = await plant.signIn(host, TECH2);
+  // The cultures of the micro tests were started when the sample came in (D-111).
+  await plant.startIncubation(techM, sample);
   const planned = (await plant.resultsOf(techM, sample)).filter((r) => !r.calculated);
   const rest = planned.filter((r) => !(r.itemCode in TYPED));
   const half = Math.ceil(rest.length / 2);

@@ -479,6 +479,11 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                       <MicroStageBadge r={r} />
                     </Group>
                     <MicroExpected r={r} />
+                    {r.micro?.stage === 'not_started' && !invalidated ? (
+                      <Text size="xs" c="orange.9" maw={180} data-testid={`culture-not-started-${r.itemCode}${suffix}`}>
+                        {t('micro.cultureFirst')}
+                      </Text>
+                    ) : null}
                     {r.status === 'returned' && r.returnReason ? (
                       <Text size="xs" c="orange.9" maw={180}>
                         {t('testing.grid.returned', { reason: r.returnReason })}
