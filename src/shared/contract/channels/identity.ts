@@ -48,7 +48,13 @@ export type UserView = z.infer<typeof userViewSchema>;
 const rolesInput = z.array(roleSchema).min(1).max(6);
 
 export const identityChannels = {
-  'auth.session': channel({ input: emptySchema, output: sessionViewSchema.nullable(), access: 'public', writes: false, passive: true }),
+  'auth.session': channel({
+    input: emptySchema,
+    output: sessionViewSchema.nullable(),
+    access: 'public',
+    writes: false,
+    passive: true,
+  }),
   'auth.signIn': channel({
     input: z.object({ userId: z.string().trim().min(1).max(40), password: passwordSchema }),
     output: sessionViewSchema,
@@ -58,7 +64,12 @@ export const identityChannels = {
   'auth.signOut': channel({ input: emptySchema, output: okSchema, access: 'session', writes: false }),
   'auth.lock': channel({ input: emptySchema, output: okSchema, access: 'session', writes: false }),
   /** Resume a locked session: the same user's password. Switching user is sign-out + sign-in. */
-  'auth.unlock': channel({ input: z.object({ password: passwordSchema }), output: sessionViewSchema, access: 'public', writes: false }),
+  'auth.unlock': channel({
+    input: z.object({ password: passwordSchema }),
+    output: sessionViewSchema,
+    access: 'public',
+    writes: false,
+  }),
   'auth.changePassword': channel({
     input: z.object({ currentPassword: passwordSchema, newPassword: passwordSchema }),
     output: sessionViewSchema,
@@ -69,7 +80,13 @@ export const identityChannels = {
   'users.list': channel({ input: emptySchema, output: z.array(userViewSchema), access: 'users.read', writes: false }),
   /** Creating an account is the administrator's signed identity verification (`enrolled`, 11.100(b)). */
   'users.create': channel({
-    input: z.object({ userId: userIdSchema, printedName: printedNameSchema, roles: rolesInput, password: passwordSchema, signature: signatureInputSchema }),
+    input: z.object({
+      userId: userIdSchema,
+      printedName: printedNameSchema,
+      roles: rolesInput,
+      password: passwordSchema,
+      signature: signatureInputSchema,
+    }),
     output: userViewSchema,
     access: 'users.manage',
     writes: true,
@@ -171,10 +188,25 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+/**
+ * Settings that change what a release requires or who may decide it (D-112): the go-live date
+ * (from when LotSeal decides every lot), whether reviewers may hold lots, and the negative
+ * follow-up swabs that close an environmental alert (an open alert blocks a release). A change
+ * of any of them carries the administrator's personal signature (`approved`).
+ */
+export const signedSettings = ['goLiveDate', 'reviewersMayHold', 'envAlertNegativeSwabs'] as const;
+export type SignedSetting = (typeof signedSettings)[number];
+
+/** The signed settings a change touches (absent and null count as the same: the default). */
+export function signedSettingChanges(before: Settings, after: Settings): SignedSetting[] {
+  return signedSettings.filter((k) => (before[k] ?? null) !== (after[k] ?? null));
+}
+
 export const settingsChannels = {
   'settings.get': channel({ input: emptySchema, output: settingsSchema, access: 'session', writes: false }),
   'settings.update': channel({
-    input: z.object({ settings: settingsSchema, reason: reasonSchema }),
+    /** `signature` (meaning `approved`): needed when a signed setting changes (D-112). */
+    input: z.object({ settings: settingsSchema, reason: reasonSchema, signature: signatureInputSchema.optional() }),
     output: settingsSchema,
     access: 'settings.manage',
     writes: true,
