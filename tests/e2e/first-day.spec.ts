@@ -359,6 +359,9 @@ test('开工向导: from an empty database to a first released lot with its COA,
   await review.openQueue();
   await review.openSample(sample);
   await expect(review.result('protein')).toBeVisible();
+  // People are named as they sign: the analyst's printed name, never the user id (issue 22).
+  await expect(page.getByTestId('review-analyst-protein')).toHaveText(TECH.printedName);
+  await expect(page.getByTestId('review-analyst-protein')).not.toContainText(TECH.userId);
   await expect(review.result('melamine')).toContainText('<0.1');
   await shot(page, 'first-day-review', 'zh-CN');
   await review.approve(REVIEWER.newPassword);

@@ -82,6 +82,10 @@ export function identityHandlers(
       return sessionView(ctx);
     },
 
+    'users.names': () =>
+      use()
+        .identity.listUsers()
+        .map((u) => ({ userId: u.id, printedName: u.printed_name })),
     'users.list': () => {
       const id = use().identity;
       return id.listUsers().map((u) => id.view(u));

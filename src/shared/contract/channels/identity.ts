@@ -78,6 +78,17 @@ export const identityChannels = {
   }),
 
   'users.list': channel({ input: emptySchema, output: z.array(userViewSchema), access: 'users.read', writes: false }),
+  /**
+   * Every account's printed name (deactivated ones too: they stay on records), so that screens
+   * name people as they sign, never by their user id (issue 22). The names are on every
+   * signature anyone signed in may read; nothing else of the account is shown.
+   */
+  'users.names': channel({
+    input: emptySchema,
+    output: z.array(z.object({ userId: z.string(), printedName: z.string() })),
+    access: 'session',
+    writes: false,
+  }),
   /** Creating an account is the administrator's signed identity verification (`enrolled`, 11.100(b)). */
   'users.create': channel({
     input: z.object({

@@ -31,6 +31,7 @@ import { useEvent } from '../../core/api/hooks';
 import { CheckPlanPanel, type CheckPlan } from './check-plan';
 import { ImpactModal } from './impact';
 import { withinTolerance } from './instrument-format';
+import { Person } from '../../ui/person';
 
 type EventView = ChannelOutput<'instruments.get'>['events'][number];
 type ReadOut = ChannelOutput<'instruments.read'>;
@@ -557,7 +558,9 @@ function EventsTable({ events, onImpact }: { events: EventView[]; onImpact: (eve
                 ) : null}
               </Table.Td>
               <Table.Td>
-                <Text size="xs">{e.by}</Text>
+                <Text size="xs">
+                  <Person id={e.by} />
+                </Text>
               </Table.Td>
             </Table.Tr>
           ))}

@@ -1,16 +1,5 @@
 import { useState } from 'react';
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useMutationCall } from '../../core/api/hooks';
@@ -23,7 +12,7 @@ import { hasPermission, useSession } from '../../core/session';
 import { VerdictBadge } from '../../ui/result';
 import { causeText, nameOf, type IntakeDetail } from './intake-format';
 import { limitLabel } from './panel-entry';
-
+import { usePersonName } from '../../ui/person';
 
 /**
  * The report to the county agriculture authority for a rejected tanker (第二十八条). The
@@ -33,6 +22,7 @@ import { limitLabel } from './panel-entry';
  */
 export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
   const { t, i18n } = useTranslation();
+  const personName = usePersonName();
   const session = useSession();
   const qc = useQueryClient();
   const [locale, setLocale] = useDocumentLocale();
@@ -45,7 +35,7 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
   const lang = i18n.language;
   const failing = detail.checks.filter((c) => c.verdict === 'fail');
   const signature = detail.signatures.find((s) => s.meaning === intake.status && s.userId === intake.decidedBy);
-  const decidedBy = signature ? `${signature.printedName} (${signature.userId})` : (intake.decidedBy ?? '—');
+  const decidedBy = signature ? signature.printedName : personName(intake.decidedBy);
   const checkName = (code: string) => {
     const c = detail.checks.find((x) => x.code === code);
     return c ? nameOf(c, lang) : code;
@@ -56,7 +46,12 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
       { lotCode: detail.lot.code, locale },
       {
         onSuccess: (r) => {
-          const held = hold({ ref: { kind: 'document', id: r.documentId }, fileName: r.fileName, sha256: r.sha256, base64: r.base64 });
+          const held = hold({
+            ref: { kind: 'document', id: r.documentId },
+            fileName: r.fileName,
+            sha256: r.sha256,
+            base64: r.base64,
+          });
           setShowError(null);
           showDocument(held).catch((e: unknown) => setShowError(e));
           void qc.invalidateQueries({ queryKey: ['intake.get'] });

@@ -32,6 +32,7 @@ import { num } from '../../ui/format';
 import { causeText, IntakeTabs, useCheckNames } from './intake-format';
 import { SamplingLevelBadge } from '../../ui/supplier';
 import { todayIso } from '../../ui/dates';
+import { Person } from '../../ui/person';
 
 type Perf = ChannelOutput<'suppliers.performance'>[number];
 
@@ -447,7 +448,7 @@ function SamplingHistory({ supplierCode }: { supplierCode: string }) {
                 <Table.Td style={num} ta="left">
                   {formatTime(e.at)}
                   <Text size="xs" c="dimmed">
-                    {e.by}
+                    <Person id={e.by} />
                   </Text>
                 </Table.Td>
                 <Table.Td>

@@ -39,6 +39,7 @@ import { SampleLink, SampleStatusBadge, localToInstant } from '../../ui/sample';
 import { SamplesTabs } from './samples-tabs';
 import { SampleTests } from '../../core/slots';
 import { signatureTime } from '../../ui/format';
+import { Person } from '../../ui/person';
 
 const eventColor: Record<string, string> = {
   registered: 'gray',
@@ -134,7 +135,13 @@ export function SamplePage({ code }: { code: string }) {
               {site ? (
                 <>
                   <Text size="sm">{t('samples.fields.site')}:</Text>
-                  <Anchor href={href('/sites', { site: site.code })} size="sm" ff="monospace" fw={600} data-testid="sample-site-link">
+                  <Anchor
+                    href={href('/sites', { site: site.code })}
+                    size="sm"
+                    ff="monospace"
+                    fw={600}
+                    data-testid="sample-site-link"
+                  >
                     {site.code}
                   </Anchor>
                   <Text size="sm">{zh ? site.nameZh : site.nameEn}</Text>
@@ -165,12 +172,22 @@ export function SamplePage({ code }: { code: string }) {
               </Button>
             ) : null}
             {show('dispose') ? (
-              <Button color="grape" variant="light" onClick={() => setAction('dispose')} data-testid="sample-action-dispose">
+              <Button
+                color="grape"
+                variant="light"
+                onClick={() => setAction('dispose')}
+                data-testid="sample-action-dispose"
+              >
                 {t('samples.actions.dispose')}
               </Button>
             ) : null}
             {show('cancel') ? (
-              <Button color="red" variant="subtle" onClick={() => setAction('cancel')} data-testid="sample-action-cancel">
+              <Button
+                color="red"
+                variant="subtle"
+                onClick={() => setAction('cancel')}
+                data-testid="sample-action-cancel"
+              >
                 {t('samples.actions.cancel')}
               </Button>
             ) : null}
@@ -178,7 +195,11 @@ export function SamplePage({ code }: { code: string }) {
         </Group>
         <SimpleGrid cols={{ base: 2, md: 4 }} mt="md" data-testid="sample-facts">
           <Fact label={t('samples.fields.samplingPoint')} value={s.samplingPoint} />
-          <Fact label={t('samples.fields.quantity')} value={`${s.quantity} ${unitWord(t, s.unit)}`} testId="sample-quantity" />
+          <Fact
+            label={t('samples.fields.quantity')}
+            value={`${s.quantity} ${unitWord(t, s.unit)}`}
+            testId="sample-quantity"
+          />
           <Fact label={t('samples.fields.container')} value={s.container} />
           <Fact label={t('samples.fields.storage')} value={s.storageLocation ?? ''} testId="sample-storage" />
           <Fact label={t('samples.fields.takenBy')} value={s.takenBy} />
@@ -191,8 +212,13 @@ export function SamplePage({ code }: { code: string }) {
           />
           <Fact label={t('samples.fields.temperature')} value={s.temperature ? `${s.temperature} °C` : ''} />
           <Fact label={t('samples.fields.targets')} value={s.targets.join(', ')} />
-          <Fact label={t('samples.fields.spec')} value={s.specVersionId ? t('samples.page.specLinked') : t('samples.page.noSpec')} />
-          {s.kind === 'retention' ? <Fact label={t('samples.fields.keepUntil')} value={s.keepUntil ?? ''} testId="sample-keep-until" /> : null}
+          <Fact
+            label={t('samples.fields.spec')}
+            value={s.specVersionId ? t('samples.page.specLinked') : t('samples.page.noSpec')}
+          />
+          {s.kind === 'retention' ? (
+            <Fact label={t('samples.fields.keepUntil')} value={s.keepUntil ?? ''} testId="sample-keep-until" />
+          ) : null}
           {s.disposedAt ? <Fact label={t('samples.fields.disposedAt')} value={formatTime(s.disposedAt)} /> : null}
           {s.cancelReason ? <Fact label={t('samples.fields.cancelReason')} value={s.cancelReason} /> : null}
           {s.note ? <Fact label={t('samples.fields.note')} value={s.note} /> : null}
@@ -220,7 +246,7 @@ export function SamplePage({ code }: { code: string }) {
                 data-testid={`sample-event-${e.event}`}
               >
                 <Text size="xs" c="dimmed">
-                  {formatTime(e.at)} · {e.by}
+                  {formatTime(e.at)} · <Person id={e.by} />
                 </Text>
                 {e.location ? (
                   <Text size="xs">
@@ -229,7 +255,9 @@ export function SamplePage({ code }: { code: string }) {
                 ) : null}
                 {e.detail ? (
                   <Text size="xs" c="dimmed">
-                    {t(`samples.kinds.${e.detail}`, { defaultValue: t(`samples.conditions.${e.detail}`, { defaultValue: e.detail }) })}
+                    {t(`samples.kinds.${e.detail}`, {
+                      defaultValue: t(`samples.conditions.${e.detail}`, { defaultValue: e.detail }),
+                    })}
                   </Text>
                 ) : null}
               </Timeline.Item>
@@ -252,9 +280,7 @@ export function SamplePage({ code }: { code: string }) {
                     {sig.printedName}
                   </Text>
                   <Text size="sm">/</Text>
-                  <Text size="sm">
-                    {signatureTime(sig)}
-                  </Text>
+                  <Text size="sm">{signatureTime(sig)}</Text>
                   <Text size="sm">/</Text>
                   <Badge variant="light" tt="none">
                     {t(`meanings.${sig.meaning}`)}
@@ -445,7 +471,17 @@ function ReceiveModal({ code, opened, onClose }: { code: string; opened: boolean
   );
 }
 
-function MoveModal({ code, rev, opened, onClose }: { code: string; rev: number; opened: boolean; onClose: () => void }) {
+function MoveModal({
+  code,
+  rev,
+  opened,
+  onClose,
+}: {
+  code: string;
+  rev: number;
+  opened: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const refresh = useRefresh();
   const [location, setLocation] = useState('');
@@ -504,7 +540,17 @@ function MoveModal({ code, rev, opened, onClose }: { code: string; rev: number; 
   );
 }
 
-function CancelModal({ code, rev, opened, onClose }: { code: string; rev: number; opened: boolean; onClose: () => void }) {
+function CancelModal({
+  code,
+  rev,
+  opened,
+  onClose,
+}: {
+  code: string;
+  rev: number;
+  opened: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const refresh = useRefresh();
   const [reason, setReason] = useState('');
@@ -554,7 +600,15 @@ function CancelModal({ code, rev, opened, onClose }: { code: string; rev: number
 }
 
 /** Disposal of a retention sample: a QA manager's signature with meaning `disposed`. */
-export function DisposeDialog({ sample, opened, onClose }: { sample: SampleView; opened: boolean; onClose: () => void }) {
+export function DisposeDialog({
+  sample,
+  opened,
+  onClose,
+}: {
+  sample: SampleView;
+  opened: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const refresh = useRefresh();
   return (

@@ -44,6 +44,7 @@ import { ResultTrail } from './result-trail';
 import { useReportedText } from '../reported';
 import { VerdictChangeFlag, VerdictChangeList } from '../verdict-change';
 import { isDecimalText } from '../../../../../shared/contract/formats';
+import { Person } from '../../../ui/person';
 
 type Decision = 'approve' | 'return';
 
@@ -464,7 +465,9 @@ export function ReviewSamplePage({ code }: { code: string }) {
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <Text size="xs">{r.analystId ?? '—'}</Text>
+                        <Text size="xs">
+                          <Person id={r.analystId} testId={`review-analyst-${r.itemCode}`} />
+                        </Text>
                         <Text size="xs" c="dimmed">
                           {formatTime(r.submittedAt)}
                         </Text>
