@@ -82,15 +82,12 @@ export const trustMessagesEn = {
       'Either restore the latest backup (Administration → Backup), or, if this older database is to be kept, record a signed acknowledgement: the finding goes into the audit trail and writing resumes.',
     acknowledge: 'Acknowledge the rollback…',
     acknowledgeReason: 'Why this database is kept',
-    acknowledgeReasonHelp:
-      'e.g. the newer copy was lost with the failed disk; restored from the weekly backup on purpose',
-    acknowledgeSummary:
-      'Acknowledgement: this workstation had written up to #{{anchorSeq}}, the database ends at #{{dbSeq}}',
+    acknowledgeReasonHelp: 'e.g. the newer copy was lost with the failed disk; restored from the weekly backup on purpose',
+    acknowledgeSummary: 'Acknowledgement: this workstation had written up to #{{anchorSeq}}, the database ends at #{{dbSeq}}',
     acknowledgeDone: 'The rollback is recorded; writing resumes.',
     openWorkstation: 'This workstation',
     keysOnRecord: 'Signing keys on record',
-    keysHelp:
-      'Host keys sign checkpoints; personal keys sign e-signatures. Compare fingerprints with those printed by `lotseal verify`.',
+    keysHelp: 'Host keys sign checkpoints; personal keys sign e-signatures. Compare fingerprints with those printed by `lotseal verify`.',
     validFrom: 'Valid from',
     enrolledBy: 'Enrolled by',
     atCreation: 'at database creation',
@@ -177,8 +174,7 @@ export const trustMessagesZh: typeof trustMessagesEn = {
     workstation: '本工作站',
   },
   trust: {
-    enrolmentSignature:
-      '由 {{name}}（{{userId}}）签名，签名含义为“{{meaning}}”：请输入您本人的密码（21 CFR 11.100(b)：您已核实此人的身份）。',
+    enrolmentSignature: '由 {{name}}（{{userId}}）签名，签名含义为“{{meaning}}”：请输入您本人的密码（21 CFR 11.100(b)：您已核实此人的身份）。',
     personalKey: '签名密钥',
     noKeyYet: '尚无（首次设置本人密码时生成）',
     thisWorkstation: '本工作站',
@@ -186,16 +182,14 @@ export const trustMessagesZh: typeof trustMessagesEn = {
     notEnrolled: '未登记',
     host: '主机',
     keyFingerprint: '密钥指纹（SHA-256）',
-    enrolHelp:
-      '本工作站的签名密钥不在本数据库的密钥登记表中，因此不能从此处写入任何记录。请核对本工作站上显示的指纹，然后签名登记。',
+    enrolHelp: '本工作站的签名密钥不在本数据库的密钥登记表中，因此不能从此处写入任何记录。请核对本工作站上显示的指纹，然后签名登记。',
     hostName: '为本工作站记录的名称',
     hostNameHelp: '例如 QA-PC-01（默认：计算机名）',
     enrol: '登记本工作站',
     enrolSummary: '将工作站 {{host}}（密钥 {{fingerprint}}）登记到本数据库的密钥登记表',
     enrolDone: '本工作站已登记。',
     rollbackTitle: '数据库已被旧副本替换',
-    rollbackChoice:
-      '请恢复最新备份（系统管理 → 备份）；如确需保留这个较旧的数据库，请作出签名确认：该发现项将记入审计追踪，之后恢复写入。',
+    rollbackChoice: '请恢复最新备份（系统管理 → 备份）；如确需保留这个较旧的数据库，请作出签名确认：该发现项将记入审计追踪，之后恢复写入。',
     acknowledge: '确认此次回退…',
     acknowledgeReason: '保留此数据库的理由',
     acknowledgeReasonHelp: '例如：较新的副本随故障硬盘丢失；有意从每周备份恢复',
@@ -213,8 +207,7 @@ export const trustMessagesZh: typeof trustMessagesEn = {
     enrolment_upgrade: '升级时由用户本人登记',
     enrolment_enrolled: '由系统管理员登记',
     witnessTitle: '核对纸面上的审计追踪末条',
-    witnessHelp:
-      '将检验报告（COA）或证据包上的二维码扫入输入框，或输入 序号:哈希：LotSeal 会告诉您审计追踪在该序号上是否正好包含此审计追踪末条。',
+    witnessHelp: '将检验报告（COA）或证据包上的二维码扫入输入框，或输入 序号:哈希：LotSeal 会告诉您审计追踪在该序号上是否正好包含此审计追踪末条。',
     witnessInput: '二维码或 序号:哈希',
     witnessCheck: '核对',
     witnessHolds: '审计追踪在第 #{{seq}} 条包含此末条。',

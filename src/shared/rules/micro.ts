@@ -96,12 +96,7 @@ export const MICRO_METHODS: readonly MicroMethod[] = [
     kind: 'count',
     stages: [
       h('incubation', 26, '培养（VRBGA，36 ℃）', 'Incubation (VRBGA, 36 °C)'),
-      h(
-        'confirmation',
-        24,
-        '典型菌落确认（氧化酶、葡萄糖发酵）',
-        'Confirmation of typical colonies (oxidase, glucose)',
-      ),
+      h('confirmation', 24, '典型菌落确认（氧化酶、葡萄糖发酵）', 'Confirmation of typical colonies (oxidase, glucose)'),
     ],
     confirmation: null,
     status: 'U',

@@ -48,13 +48,7 @@ export type UserView = z.infer<typeof userViewSchema>;
 const rolesInput = z.array(roleSchema).min(1).max(6);
 
 export const identityChannels = {
-  'auth.session': channel({
-    input: emptySchema,
-    output: sessionViewSchema.nullable(),
-    access: 'public',
-    writes: false,
-    passive: true,
-  }),
+  'auth.session': channel({ input: emptySchema, output: sessionViewSchema.nullable(), access: 'public', writes: false, passive: true }),
   'auth.signIn': channel({
     input: z.object({ userId: z.string().trim().min(1).max(40), password: passwordSchema }),
     output: sessionViewSchema,
@@ -64,12 +58,7 @@ export const identityChannels = {
   'auth.signOut': channel({ input: emptySchema, output: okSchema, access: 'session', writes: false }),
   'auth.lock': channel({ input: emptySchema, output: okSchema, access: 'session', writes: false }),
   /** Resume a locked session: the same user's password. Switching user is sign-out + sign-in. */
-  'auth.unlock': channel({
-    input: z.object({ password: passwordSchema }),
-    output: sessionViewSchema,
-    access: 'public',
-    writes: false,
-  }),
+  'auth.unlock': channel({ input: z.object({ password: passwordSchema }), output: sessionViewSchema, access: 'public', writes: false }),
   'auth.changePassword': channel({
     input: z.object({ currentPassword: passwordSchema, newPassword: passwordSchema }),
     output: sessionViewSchema,
@@ -91,13 +80,7 @@ export const identityChannels = {
   }),
   /** Creating an account is the administrator's signed identity verification (`enrolled`, 11.100(b)). */
   'users.create': channel({
-    input: z.object({
-      userId: userIdSchema,
-      printedName: printedNameSchema,
-      roles: rolesInput,
-      password: passwordSchema,
-      signature: signatureInputSchema,
-    }),
+    input: z.object({ userId: userIdSchema, printedName: printedNameSchema, roles: rolesInput, password: passwordSchema, signature: signatureInputSchema }),
     output: userViewSchema,
     access: 'users.manage',
     writes: true,

@@ -210,9 +210,7 @@ function EntryRow({ e }: { e: Entry }) {
   // Internal references (record ids) say nothing to a reviewer: the row names the record by its business keys.
   const changes = e.changes.filter(
     (c) =>
-      !(c.field === 'retired' && c.from === null && c.to === '0') &&
-      !/(^|_)ids?$/.test(c.field) &&
-      !MACHINE_FIELDS.has(c.field),
+      !(c.field === 'retired' && c.from === null && c.to === '0') && !/(^|_)ids?$/.test(c.field) && !MACHINE_FIELDS.has(c.field),
   );
   const shown = all ? changes : changes.slice(0, CHANGES_SHOWN);
   // Records a reviewer must not miss: a failing verdict changed before submission, an automatic micro hold.

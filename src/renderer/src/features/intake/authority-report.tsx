@@ -1,5 +1,16 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useMutationCall } from '../../core/api/hooks';
@@ -46,12 +57,7 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
       { lotCode: detail.lot.code, locale },
       {
         onSuccess: (r) => {
-          const held = hold({
-            ref: { kind: 'document', id: r.documentId },
-            fileName: r.fileName,
-            sha256: r.sha256,
-            base64: r.base64,
-          });
+          const held = hold({ ref: { kind: 'document', id: r.documentId }, fileName: r.fileName, sha256: r.sha256, base64: r.base64 });
           setShowError(null);
           showDocument(held).catch((e: unknown) => setShowError(e));
           void qc.invalidateQueries({ queryKey: ['intake.get'] });

@@ -135,13 +135,7 @@ export function SamplePage({ code }: { code: string }) {
               {site ? (
                 <>
                   <Text size="sm">{t('samples.fields.site')}:</Text>
-                  <Anchor
-                    href={href('/sites', { site: site.code })}
-                    size="sm"
-                    ff="monospace"
-                    fw={600}
-                    data-testid="sample-site-link"
-                  >
+                  <Anchor href={href('/sites', { site: site.code })} size="sm" ff="monospace" fw={600} data-testid="sample-site-link">
                     {site.code}
                   </Anchor>
                   <Text size="sm">{zh ? site.nameZh : site.nameEn}</Text>
@@ -172,22 +166,12 @@ export function SamplePage({ code }: { code: string }) {
               </Button>
             ) : null}
             {show('dispose') ? (
-              <Button
-                color="grape"
-                variant="light"
-                onClick={() => setAction('dispose')}
-                data-testid="sample-action-dispose"
-              >
+              <Button color="grape" variant="light" onClick={() => setAction('dispose')} data-testid="sample-action-dispose">
                 {t('samples.actions.dispose')}
               </Button>
             ) : null}
             {show('cancel') ? (
-              <Button
-                color="red"
-                variant="subtle"
-                onClick={() => setAction('cancel')}
-                data-testid="sample-action-cancel"
-              >
+              <Button color="red" variant="subtle" onClick={() => setAction('cancel')} data-testid="sample-action-cancel">
                 {t('samples.actions.cancel')}
               </Button>
             ) : null}
@@ -195,11 +179,7 @@ export function SamplePage({ code }: { code: string }) {
         </Group>
         <SimpleGrid cols={{ base: 2, md: 4 }} mt="md" data-testid="sample-facts">
           <Fact label={t('samples.fields.samplingPoint')} value={s.samplingPoint} />
-          <Fact
-            label={t('samples.fields.quantity')}
-            value={`${s.quantity} ${unitWord(t, s.unit)}`}
-            testId="sample-quantity"
-          />
+          <Fact label={t('samples.fields.quantity')} value={`${s.quantity} ${unitWord(t, s.unit)}`} testId="sample-quantity" />
           <Fact label={t('samples.fields.container')} value={s.container} />
           <Fact label={t('samples.fields.storage')} value={s.storageLocation ?? ''} testId="sample-storage" />
           <Fact label={t('samples.fields.takenBy')} value={s.takenBy} />
@@ -255,9 +235,7 @@ export function SamplePage({ code }: { code: string }) {
                 ) : null}
                 {e.detail ? (
                   <Text size="xs" c="dimmed">
-                    {t(`samples.kinds.${e.detail}`, {
-                      defaultValue: t(`samples.conditions.${e.detail}`, { defaultValue: e.detail }),
-                    })}
+                    {t(`samples.kinds.${e.detail}`, { defaultValue: t(`samples.conditions.${e.detail}`, { defaultValue: e.detail }) })}
                   </Text>
                 ) : null}
               </Timeline.Item>
@@ -280,7 +258,9 @@ export function SamplePage({ code }: { code: string }) {
                     {sig.printedName}
                   </Text>
                   <Text size="sm">/</Text>
-                  <Text size="sm">{signatureTime(sig)}</Text>
+                  <Text size="sm">
+                    {signatureTime(sig)}
+                  </Text>
                   <Text size="sm">/</Text>
                   <Badge variant="light" tt="none">
                     {t(`meanings.${sig.meaning}`)}

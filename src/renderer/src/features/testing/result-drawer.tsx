@@ -163,9 +163,7 @@ function DrawerBody({ id, onSelect }: { id: string; onSelect: (id: string) => vo
       <SimpleGrid cols={3} spacing="sm">
         <Fact
           label={t('testing.detail.reported')}
-          value={
-            r.reported ? `${shownReported(r.reported, r.item.reporting)}${r.reportUnit ? ` ${r.reportUnit}` : ''}` : ''
-          }
+          value={r.reported ? `${shownReported(r.reported, r.item.reporting)}${r.reportUnit ? ` ${r.reportUnit}` : ''}` : ''}
           testId="detail-reported"
         />
         <Fact label={t('testing.detail.value')} value={r.value ? `${r.value} ${r.entryUnit}` : ''} />
@@ -280,7 +278,9 @@ function DrawerBody({ id, onSelect }: { id: string; onSelect: (id: string) => vo
               <Badge variant="light" tt="none">
                 {t(`meanings.${s.meaning}`)}
               </Badge>
-              <Text size="sm">{signatureTime(s)}</Text>
+              <Text size="sm">
+                {signatureTime(s)}
+              </Text>
               {s.valid ? (
                 <Badge color="green" variant="outline" tt="none" size="sm">
                   {t('testing.detail.signatureValid')}
