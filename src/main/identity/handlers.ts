@@ -23,6 +23,8 @@ export interface IdentityHandlerDeps {
   /** This host's key fingerprint (shown when the workstation is not enrolled). */
   hostFingerprint: string;
   now(): number;
+  /** The plant's zone (D-089, D-113): Beijing time for a licensed plant, else the workstation's. */
+  plantZone?(): string;
 }
 
 /**
@@ -37,11 +39,18 @@ export function identityHandlers(
     const d = use();
     const v = d.sessions.view(ctx.connection.id, d.now());
     if (!v) fail('not_signed_in');
-    return v;
+    return withZone(v);
+  };
+  const withZone = (v: SessionView): SessionView => {
+    const zone = use().plantZone?.();
+    return zone ? { ...v, plantTimeZone: zone } : v;
   };
 
   return {
-    'auth.session': (_i, ctx) => (opened() ? (use().sessions.view(ctx.connection.id, use().now()) ?? null) : null),
+    'auth.session': (_i, ctx) => {
+      const v = opened() ? use().sessions.view(ctx.connection.id, use().now()) : null;
+      return v ? withZone(v) : null;
+    },
     'auth.signIn': async ({ userId, password }, ctx) => {
       const d = use();
       const id = userId.trim().toLowerCase();

@@ -23,6 +23,8 @@ export const sessionViewSchema = z.object({
   idleTimeoutMs: z.number().int(),
   readOnly: z.boolean(),
   signedInAt: z.string(),
+  /** The plant's time zone (D-113): times and calendar days on screen are the plant's, as its records are. */
+  plantTimeZone: z.string().optional(),
   /** Warnings shown at sign-in (e.g. the clock is behind the ledger, failed attempts since last sign-in). */
   warnings: z.array(z.object({ key: z.string(), details: z.record(z.string(), z.unknown()).optional() })),
 });

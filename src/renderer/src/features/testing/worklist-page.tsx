@@ -35,6 +35,7 @@ import { itemName, TestingTabs } from './testing-format';
 import { num } from '../../ui/format';
 import { ResultStatusBadge } from '../../ui/result';
 import { Person, usePersonName } from '../../ui/person';
+import { plantDate } from '../../ui/format';
 
 const STATUSES = ['pending', 'entered', 'returned'] as const;
 type WorkStatus = (typeof STATUSES)[number];
@@ -97,9 +98,8 @@ function useNow(everyMs = 60_000): number {
 }
 
 function localDay(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  // The plant's calendar (D-113).
+  return iso ? plantDate(iso) : '';
 }
 
 function dayLabel(day: string): string {
