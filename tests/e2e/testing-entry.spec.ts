@@ -186,7 +186,7 @@ test('a technician enters a release sample’s results with the keyboard, pastes
   await page.getByTestId('worklist-assign-instrument').fill('KJ-02');
   await page.getByTestId('worklist-assign-submit').click();
   await expect(page.getByTestId(`worklist-row-${sample}-protein`)).toContainText('KJ-02');
-  await expect(page.getByTestId(`worklist-row-${sample}-fat`)).toContainText(TECH.userId);
+  await expect(page.getByTestId(`worklist-row-${sample}-fat`)).toContainText(TECH.printedName);
   await shot(page, 'testing-worklist', 'en');
   await shell.setLanguage('zh-CN');
   await expect(page.getByTestId('worklist-page')).toContainText('待检任务');
