@@ -447,7 +447,10 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                       data-testid={`limit-${r.itemCode}${suffix}`}
                     >
                       {r.limitText}
-                      {r.limitText !== '—' && r.reportUnit ? ` ${unitText(t, r.reportUnit)}` : ''}
+                      {/* The unit never breaks inside ("g/100 g", "µg RE/100 g"; issue 22). */}
+                      {r.limitText !== '—' && r.reportUnit ? (
+                        <span style={{ whiteSpace: 'nowrap' }}> {unitText(t, r.reportUnit)}</span>
+                      ) : null}
                     </Text>
                   </Table.Td>
                   <Table.Td>

@@ -312,13 +312,16 @@ export function ReviewSamplePage({ code }: { code: string }) {
                 </Table.Th>
                 <Table.Th>{t('resultReview.col.item')}</Table.Th>
                 <Table.Th>{t('resultReview.col.raw')}</Table.Th>
-                <Table.Th>{t('resultReview.col.value')}</Table.Th>
+                <Table.Th miw={80}>{t('resultReview.col.value')}</Table.Th>
                 <Table.Th>{t('resultReview.col.reported')}</Table.Th>
                 <Table.Th>{t('resultReview.col.limit')}</Table.Th>
                 <Table.Th>{t('resultReview.col.verdict')}</Table.Th>
-                <Table.Th>{t('resultReview.col.source')}</Table.Th>
+                <Table.Th miw={80}>{t('resultReview.col.source')}</Table.Th>
                 <Table.Th>{t('resultReview.col.analyst')}</Table.Th>
-                <Table.Th ta="center">{t('resultReview.col.attachments')}</Table.Th>
+                {/* Headers never wrap one character per line (issue 22 §7): "附件" stays whole. */}
+                <Table.Th ta="center" style={{ whiteSpace: 'nowrap' }}>
+                  {t('resultReview.col.attachments')}
+                </Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
