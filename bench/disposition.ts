@@ -299,6 +299,10 @@ export async function runDispositionBench(opts: DispositionBenchOptions = {}): P
     });
     const sampleCode = registered.sample.code;
     let planned = (await call(tech, 'results.forSample', { sampleCode })).results;
+    // The micro cultures are on record before their values (D-111).
+    await call(tech, 'results.microStart', {
+      ids: planned.filter((r) => r.micro?.stage === 'not_started').map((r) => r.id),
+    });
     await call(tech, 'results.enterMany', {
       entries: planned.filter((r) => !r.calculated).map((r) => ({ id: r.id, ...goodEntry(r.item) })),
     });

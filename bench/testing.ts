@@ -158,6 +158,10 @@ export async function runTestingBench(opts: TestingBenchOptions = {}): Promise<R
     // --- the template lot, end to end through the contract --------------------------------
     const template = await newReleaseSample();
     let planned = (await call(tech, 'results.forSample', { sampleCode: template.sample })).results;
+    // The micro cultures are on record before their values (D-111).
+    await call(tech, 'results.microStart', {
+      ids: planned.filter((r) => r.micro?.stage === 'not_started').map((r) => r.id),
+    });
     await call(tech, 'results.enterMany', { entries: planned.filter((r) => !r.calculated).map(entryOf) });
     await call(tech, 'results.submit', { sampleCode: template.sample, signature: sign('authored') });
     planned = (await call(tech, 'results.forSample', { sampleCode: template.sample })).results;
@@ -344,6 +348,9 @@ export async function runTestingBench(opts: TestingBenchOptions = {}): Promise<R
       const s = await newReleaseSample();
       entrySamples++;
       const rs = (await call(tech, 'results.forSample', { sampleCode: s.sample })).results;
+      await call(tech, 'results.microStart', {
+        ids: rs.filter((r) => r.micro?.stage === 'not_started').map((r) => r.id),
+      });
       todo.push(...rs.filter((r) => !r.calculated));
     }
     todo.length = entriesWanted;

@@ -28,6 +28,7 @@ export async function seedAuditReview(url: string): Promise<AuditReviewSeed> {
   // reason), fat returned by the reviewer and entered again, then everything reviewed.
   const sample = (await plant.releaseSample(tech, seed.blockedLot, FILLER_SAMPLE)).code;
   const ids = await plant.resultIds(tech, sample);
+  await plant.startIncubation(tech, sample);
   await tech.call('results.enterMany', {
     entries: Object.entries(IF1_RELEASE_GOOD).map(([code, v]) => ({ id: ids[code]!, ...v })),
   });

@@ -96,6 +96,7 @@ export async function seedDisposition(
   // The release sample: every item in specification, submitted by the technician, reviewed by a second person.
   const sample = (await plant.releaseSample(tech, lot, FILLER_SAMPLE)).code;
   const ids = await plant.resultIds(tech, sample);
+  await plant.startIncubation(tech, sample);
   await tech.call('results.enterMany', { entries: variant.entries(ids) });
   await plant.submit(tech, sample);
   await plant.reviewSubmitted(reviewer, sample);

@@ -73,7 +73,7 @@ test('a QA manager reviews the audit trail, releases an infant-formula lot, prin
     QA.newPassword,
   );
   await expect(panel.getByTestId('audit-to-review')).toHaveAttribute('data-count', '0');
-  await expect(panel.getByTestId('audit-last-review')).toContainText(QA.userId);
+  await expect(panel.getByTestId('audit-last-review')).toContainText(QA.printedName);
   await expect(d.readiness()).toHaveAttribute('data-ready', 'true');
   expect(await d.failingLines()).toEqual([]);
 

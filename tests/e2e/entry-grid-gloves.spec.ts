@@ -44,6 +44,8 @@ async function seed(url: string): Promise<string> {
     quantity: '1000',
   });
   const sample = (await plant.releaseSample(tech, lot, { samplingPoint: '灌装线 L1', container: '密封罐 800 g' })).code;
+  // The micro cultures were started when the sample came in (D-111).
+  await plant.startIncubation(tech, sample);
   for (const c of [qa, tech, prod]) c.close();
   return sample;
 }

@@ -326,6 +326,8 @@ test('开工向导: from an empty database to a first released lot with its COA,
   // types four in the grid and submits on screen with her signature.
   const techM = await plant.signInAgain(host, TECH);
   const tech2M = await plant.signIn(host, TECH2);
+  // The cultures of the micro tests were started when the sample came in (D-111).
+  await plant.startIncubation(techM, sample);
   const planned = (await plant.resultsOf(techM, sample)).filter((r) => !r.calculated);
   const rest = planned.filter((r) => !(r.itemCode in TYPED));
   const half = Math.ceil(rest.length / 2);
@@ -357,6 +359,9 @@ test('开工向导: from an empty database to a first released lot with its COA,
   await review.openQueue();
   await review.openSample(sample);
   await expect(review.result('protein')).toBeVisible();
+  // People are named as they sign: the analyst's printed name, never the user id (issue 22).
+  await expect(page.getByTestId('review-analyst-protein')).toHaveText(TECH.printedName);
+  await expect(page.getByTestId('review-analyst-protein')).not.toContainText(TECH.userId);
   await expect(review.result('melamine')).toContainText('<0.1');
   await shot(page, 'first-day-review', 'zh-CN');
   await review.approve(REVIEWER.newPassword);

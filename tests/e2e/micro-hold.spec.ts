@@ -82,7 +82,7 @@ test('a presumptive Cronobacter positive holds a finished infant-formula lot at 
   await d.signDialog('Lot stays held until the Cronobacter confirmation; warehouse informed.', QA.newPassword);
   await expect(page.getByTestId('micro-holds-empty')).toBeVisible();
   await page.getByTestId('micro-holds-status').getByText('Reviewed').click();
-  await expect(hold).toContainText(QA.userId);
+  await expect(hold).toContainText(QA.printedName);
   await expect(hold).toContainText('warehouse informed');
 
   // A reviewed hold does not clear the lot: the presumptive still waits for its confirmation.

@@ -138,7 +138,7 @@ test('a QA manager creates a product, imports the GB 10765 pack, confirms every 
   for (const { code } of outside) await editor.confirm(code);
   await expect(flaggedAlert).toBeHidden();
   for (const { code } of flagged) await expect(editor.verification(code)).toHaveAttribute('data-state', 'confirmed');
-  await expect(page.getByTestId('confirmed-by-la')).toContainText(QA.userId);
+  await expect(page.getByTestId('confirmed-by-la')).toContainText(QA.printedName);
   await expect(page.getByTestId('limit-la')).toHaveText('70 – 285 mg/100 kJ');
 
   const today = new Date().toISOString().slice(0, 10);

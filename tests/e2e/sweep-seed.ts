@@ -117,6 +117,7 @@ export async function seedSweep(url: string): Promise<SweepSeed> {
   ).code;
   const readySample = (await plant.releaseSample(tech, readyLot, sample)).code;
   const ids = await plant.resultIds(tech, readySample);
+  await plant.startIncubation(tech, readySample);
   await tech.call('results.enterMany', {
     entries: Object.entries(IF1_RELEASE_GOOD).map(([code, v]) => ({ id: ids[code]!, ...v })),
   });
@@ -143,6 +144,7 @@ export async function seedSweep(url: string): Promise<SweepSeed> {
   ).code;
   const openSample = (await plant.releaseSample(tech, openLot, sample)).code;
   const open = await plant.resultIds(tech, openSample);
+  await plant.startIncubation(tech, openSample);
   await tech.call('results.enterMany', {
     entries: [
       { id: open['protein']!, replicates: ['11.83'] },

@@ -186,7 +186,7 @@ test('a technician enters a release sample’s results with the keyboard, pastes
   await page.getByTestId('worklist-assign-instrument').fill('KJ-02');
   await page.getByTestId('worklist-assign-submit').click();
   await expect(page.getByTestId(`worklist-row-${sample}-protein`)).toContainText('KJ-02');
-  await expect(page.getByTestId(`worklist-row-${sample}-fat`)).toContainText(TECH.userId);
+  await expect(page.getByTestId(`worklist-row-${sample}-fat`)).toContainText(TECH.printedName);
   await shot(page, 'testing-worklist', 'en');
   await shell.setLanguage('zh-CN');
   await expect(page.getByTestId('worklist-page')).toContainText('待检任务');
@@ -246,6 +246,10 @@ test('a technician enters a release sample’s results with the keyboard, pastes
   await expect(testing.verdict('protein')).toHaveAttribute('data-verdict', 'pass');
   await expect(testing.reported('fat')).toContainText('1.25');
 
+  // Micro values wait for their cultures (D-111): the grid says so until the start is recorded.
+  await expect(page.getByTestId('culture-not-started-salmonella')).toBeVisible();
+  await page.getByTestId('micro-start').click();
+  await expect(page.getByTestId('culture-not-started-salmonella')).toHaveCount(0);
   // Sampling plans: one result per unit; a spreadsheet row fills the units across.
   await testing.paste('apc', '120\t<10\t300\t90\t1100', 0);
   await expect(testing.status('apc')).toHaveAttribute('data-status', 'entered');

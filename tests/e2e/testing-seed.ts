@@ -154,6 +154,7 @@ export async function seedTesting(url: string): Promise<TestingSeed> {
   const reviewLot = lots[19]!;
   const reviewSample = (await plant.releaseSample(tech, reviewLot, FILLER_SAMPLE)).code;
   const ids = await plant.resultIds(tech, reviewSample);
+  await plant.startIncubation(tech, reviewSample);
   await tech.call('results.enterMany', {
     entries: [
       { id: ids['protein']!, replicates: ['11.83'] },

@@ -105,6 +105,11 @@ export async function results(w: World, sampleCode: string): Promise<ResultView[
   return (await w.app.ok(w.tech, 'results.forSample', { sampleCode })).results;
 }
 
+/** The technician records the incubation start of the sample's micro tests (D-111). */
+export async function startCultures(w: World, sampleCode: string, who: Connection = w.tech): Promise<string[]> {
+  return plant.startIncubation(w.app.member(who), sampleCode);
+}
+
 /** Enters values (GOOD, with overrides) as `who`; items given as [] are skipped. */
 export async function enterAll(
   w: World,
@@ -112,6 +117,8 @@ export async function enterAll(
   over: Record<string, string[]> = {},
   who: Connection = w.tech,
 ): Promise<ResultView[]> {
+  // The cultures of the micro tests are on record before their values (D-111).
+  await startCultures(w, sampleCode, who);
   const rs = await results(w, sampleCode);
   const values = { ...GOOD, ...over };
   for (const r of rs) {

@@ -183,6 +183,24 @@ describe('the certificate of analysis of a released lot with 80 items', () => {
     expect(readdirSync(SHOTS).filter((f) => f.startsWith('coa-80-zh-CN')).length).toBeGreaterThan(1);
   });
 
+  it('every unit prints whole on its row: "mg α-TE/100 g" never breaks at its hyphen, its spaces or its slash', async () => {
+    const completeness = await qa.call('results.completeness', { lotCode: seed.lot });
+    const units = new Map<string, number>();
+    for (const i of completeness.items) if (i.reportUnit) units.set(i.reportUnit, (units.get(i.reportUnit) ?? 0) + 1);
+    expect([...units.keys()]).toEqual(expect.arrayContaining(['mg α-TE/100 g', 'μg RE/100 g']));
+    const escape = (u: string) => u.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/\s+/g, '\\s+');
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const { layout } = await print(locale);
+      // Each item's unit on one line of the printed page, as many times as items carry it.
+      for (const [u, n] of units) {
+        const whole = layout.split('\n').filter((l) => new RegExp(escape(u)).test(l)).length;
+        expect(whole, `${locale}: "${u}" whole on ${n} row(s)`).toBeGreaterThanOrEqual(n);
+      }
+      const vitE = layout.split('\n').find((l) => l.includes(locale === 'en' ? 'Vitamin E' : '维生素E')) ?? '';
+      expect(vitE, locale).toMatch(/mg\s+α-TE\/100\s+g/);
+    }
+  });
+
   it('runs over several pages and no line is printed over another: the footer stays below the last row of every page', async () => {
     for (const locale of ['zh-CN', 'en'] as const) {
       const { file } = await print(locale);

@@ -419,14 +419,47 @@ describe('controls that hold on every path (issue 19)', () => {
       reason: 'try',
     });
     expect(errKey(qaTry)).toBe('errors.forbidden');
+    const approved = { password: ADMIN_PASSWORD, meaning: 'approved' } as const;
     const later = await w.app.call(w.app.admin, 'settings.update', {
       settings: { ...settings, goLiveDate: '2099-01-01' },
       reason: 'turn live lots into history',
+      signature: approved,
     });
     expect(errKey(later)).toBe('errors.go_live_later');
+    // A change of what a release requires is the administrator's signed decision (D-112):
+    // unsigned, or signed with another meaning or a wrong password, nothing is written.
+    const head = w.head();
+    const unsigned = await w.app.call(w.app.admin, 'settings.update', {
+      settings: { ...settings, goLiveDate: '2026-01-01' },
+      reason: 'go-live agreed with QA: 1 January',
+    });
+    expect(errKey(unsigned)).toBe('errors.settings_signature_required');
+    expect(translate('zh-CN', 'errors.settings_signature_required')).toContain('上线日期');
+    for (const signature of [ADMIN_SIGNATURE, { password: 'not-the-password', meaning: 'approved' as const }]) {
+      const r = await w.app.call(w.app.admin, 'settings.update', {
+        settings: { ...settings, goLiveDate: '2026-01-01' },
+        reason: 'go-live agreed with QA: 1 January',
+        signature,
+      });
+      expect(r.ok).toBe(false);
+    }
+    for (const change of [{ reviewersMayHold: !settings.reviewersMayHold }, { envAlertNegativeSwabs: 2 }]) {
+      const r = await w.app.call(w.app.admin, 'settings.update', {
+        settings: { ...settings, ...change },
+        reason: 'try',
+      });
+      expect(errKey(r), JSON.stringify(change)).toBe('errors.settings_signature_required');
+    }
+    expect(w.head()).toEqual(head);
+    // Other settings stay a recorded change with a reason (no signature).
+    await w.app.ok(w.app.admin, 'settings.update', {
+      settings: { ...settings, clockSkewMinutes: 4 },
+      reason: 'NTP checked',
+    });
     const earlier = await w.app.ok(w.app.admin, 'settings.update', {
       settings: { ...settings, goLiveDate: '2026-01-01' },
       reason: 'go-live agreed with QA: 1 January',
+      signature: approved,
     });
     expect(earlier.goLiveDate).toBe('2026-01-01');
     const entry = w.app.core
@@ -434,6 +467,10 @@ describe('controls that hold on every path (issue 19)', () => {
       .ledger.db.prepare("SELECT actor, reason FROM audit_entry WHERE entity = 'setting' ORDER BY seq DESC LIMIT 1")
       .get();
     expect(entry).toEqual({ actor: 'admin', reason: 'go-live agreed with QA: 1 January' });
+    const sigs = await w.app.ok(w.app.admin, 'signatures.forRecord', { entity: 'setting', entityId: 'global' });
+    expect(sigs).toHaveLength(1);
+    expect(sigs[0]).toMatchObject({ meaning: 'approved', userId: 'admin', valid: true });
+    expect(sigs[0]!.comment).toContain('goLiveDate: — → 2026-01-01');
   });
 
   it('the lot’s audit review sees the account and role changes of everyone who signed, up to their signature', async () => {

@@ -21,6 +21,7 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'auth.unlock': { password: 'x' },
   'auth.changePassword': { currentPassword: 'wrong-password', newPassword: 'new-password-123' },
   'users.list': {},
+  'users.names': {},
   'users.create': {
     userId: 'matrix-new',
     printedName: 'New',
@@ -598,6 +599,7 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'auth.lock': SIGNED_IN,
   'auth.changePassword': SIGNED_IN,
   'users.list': ['administrator', 'qa_manager', 'inspector'],
+  'users.names': SIGNED_IN,
   'users.create': ['administrator'],
   'users.update': ['administrator'],
   'users.deactivate': ['administrator'],

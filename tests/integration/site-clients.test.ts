@@ -84,6 +84,7 @@ describe('workstations as clients of a site server', () => {
     expect(before.samples.map((s) => s.sampleCode)).not.toContain(sample);
 
     // The reviewer's workstation hears the bench's submission (ledger.changed), then finds it in the queue.
+    await plant.startIncubation(tech, sample);
     const results = (await tech.call('results.forSample', { sampleCode: sample })).results;
     const heardEntry = next(rev.link, 'ledger.changed');
     await tech.call('results.enterMany', { entries: plant.entriesFor(results, GOOD) });

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { L } from '../../src/main/lots/entities';
+import { T } from '../../src/main/testing/entities';
+import { translate } from '../../src/shared/i18n';
 import { USER_PASSWORD } from '../helpers/core';
 import {
   approveSpec,
@@ -17,7 +19,6 @@ import {
   world,
   type World,
 } from '../helpers/testing-world';
-
 
 /**
  * The micro workflow over the contract (issue 20 §3): presumptive positive → confirmation →
@@ -230,6 +231,80 @@ describe('micro workflow (issue 20 §3)', () => {
     });
     line = (await w.app.ok(w.qa, 'disposition.readiness', { lotCode: lot })).lines.find((x) => x.key === 'micro');
     expect(line?.ok).toBe(true);
+  });
+
+  it('a micro value counts only once its culture is on record: refused before the incubation start on every path, never signed, never released (D-111)', async () => {
+    const lot = await finishedLot(w);
+    const s = await releaseSample(w, lot);
+    const rs = await results(w, s);
+    const sal = by(rs, 'salmonella');
+    const apc = by(rs, 'apc');
+    expect(sal.micro?.stage).toBe('not_started');
+    const before = head(w);
+    // The grid (results.enter), a paste (results.enterMany): refused, nothing written, said plainly.
+    const one = await w.app.call(w.tech, 'results.enter', { id: sal.id, unitValues: Array(5).fill('未检出') });
+    expect(errKey(one)).toBe('errors.micro_culture_not_started');
+    const many = await w.app.call(w.tech, 'results.enterMany', {
+      entries: [
+        { id: by(rs, 'protein').id, replicates: ['12.0'] },
+        { id: apc.id, unitValues: ['<10', '<10', '<10', '<10', '<10'] },
+      ],
+    });
+    expect(errKey(many)).toBe('errors.micro_culture_not_started');
+    expect(head(w)).toBe(before);
+    const details = (one as { error: { details: Record<string, unknown> } }).error.details;
+    expect(translate('zh-CN', 'errors.micro_culture_not_started', details)).toContain('尚未开始培养');
+    expect(translate('en', 'errors.micro_culture_not_started', details)).toContain('has not been started');
+    // Started: the values are taken. The start cannot then be moved after them.
+    await w.app.ok(w.tech, 'results.microStart', { ids: [sal.id, apc.id] });
+    await later(w, HOUR);
+    await w.app.ok(w.tech, 'results.enter', { id: sal.id, unitValues: Array(5).fill('未检出') });
+    await later(w, HOUR);
+    const moved = await w.app.call(w.tech, 'results.microStart', { ids: [sal.id] });
+    expect(errKey(moved)).toBe('errors.micro_start_after_values');
+    // Everything entered and submitted (enterAll records the other cultures first): the micro line is met.
+    await enterAll(w, s, { salmonella: [] });
+    await w.app.ok(w.tech, 'results.submit', { sampleCode: s, signature: sign('authored') });
+    const microLine = async () =>
+      (await w.app.ok(w.qa, 'disposition.readiness', { lotCode: lot })).lines.find((x) => x.key === 'micro');
+    expect((await microLine())?.ok).toBe(true);
+    // A record typed with no culture on record (as versions before D-111 allowed, or an insider's
+    // edit through the write path): it is not final, the lot's micro line fails, no release.
+    const svc = w.app.core.need();
+    svc.ledger.write({ id: 'tech.li', name: 'User tech.li' }, (wr) => {
+      wr.update(
+        T.result,
+        sal.id,
+        { micro_started_at: null, micro_expected_at: null },
+        { reason: 'test fixture: an older record' },
+      );
+    });
+    const line = await microLine();
+    expect(line).toMatchObject({ ok: false, details: { pending: '1' } });
+    expect(line?.evidence).toEqual([expect.objectContaining({ ref: sal.id, note: 'not_started' })]);
+    expect(by(await results(w, s), 'salmonella').micro?.stage).toBe('not_started');
+    const r = await w.app.ok(w.qa, 'disposition.readiness', { lotCode: lot });
+    expect(r.allowedDecisions).not.toContain('release');
+  });
+
+  it('a value typed before its culture was on record is not signed as a result (D-111)', async () => {
+    const lot = await finishedLot(w);
+    const s = await releaseSample(w, lot);
+    const sal = by(await results(w, s), 'salmonella');
+    await w.app.ok(w.tech, 'results.microStart', { ids: [sal.id] });
+    await w.app.ok(w.tech, 'results.enter', { id: sal.id, unitValues: Array(5).fill('absent') });
+    // An older record: the value stands, the culture start is gone.
+    w.app.core.need().ledger.write({ id: 'tech.li', name: 'User tech.li' }, (wr) => {
+      wr.update(T.result, sal.id, { micro_started_at: null }, { reason: 'test fixture: an older record' });
+    });
+    const before = head(w);
+    const sub = await w.app.call(w.tech, 'results.submit', {
+      sampleCode: s,
+      ids: [sal.id],
+      signature: sign('authored'),
+    });
+    expect(errKey(sub)).toBe('errors.micro_culture_not_read');
+    expect(head(w)).toBe(before);
   });
 
   it('presumptive is refused where the method has no confirmation step or the plan counts', async () => {

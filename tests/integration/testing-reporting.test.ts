@@ -9,12 +9,12 @@ import {
   head,
   IF1_ITEMS,
   releaseSample,
+  startCultures,
   results,
   specItem,
   world,
   type World,
 } from '../helpers/testing-world';
-
 
 /** Issue 20 §2 over the contract: reporting rules in the specification, micro notation at entry, units with their basis. */
 describe('reported as the standards print them (issue 20 §2)', () => {
@@ -77,6 +77,7 @@ describe('reported as the standards print them (issue 20 §2)', () => {
   it('notation and words an item does not take are refused, naming the value, and nothing is written', async () => {
     await approveSpec(w, ITEMS);
     const s = await releaseSample(w, await finishedLot(w));
+    await startCultures(w, s);
     const rs = await results(w, s);
     const before = head(w);
     const refused = async (code: string, input: { replicates?: string[]; unitValues?: string[] }, key: string) => {

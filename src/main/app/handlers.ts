@@ -24,6 +24,7 @@ import { epcisExport, traceView } from '../trace';
 import { evidenceHandlers } from '../evidence/handlers';
 import { workstationHandlers } from '../workstation/handlers';
 import { signatureView } from '../identity';
+import { documentZone } from '../../shared/domain/printed-time';
 
 /**
  * The handler tables of every contract file, assembled (issue 21): one line per capability,
@@ -49,6 +50,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
           clockBehindLedger: () => core.ledgerState().clockBehindLedger,
           hostFingerprint: core.key.fingerprint,
           now: core.clock,
+          plantZone: () => documentZone(s.company.licence(), s.ledger.timeZone),
         };
       },
       () => core.initialized,

@@ -222,6 +222,8 @@ export class CoaService {
         title: L('inputs'),
         table: {
           head: [L('lotCode'), L('kind'), L('item'), L('supplier'), L('used'), L('date'), L('status')],
+          // Quantities with their units, codes and dates stay on one line (issue 22 §3).
+          wrap: [1, 2, 3, 6],
           rows: q.dossierInputs(lotCode).map((i) => [
             i.input_lot ?? '',
             word('lots.kinds', i.kind),
@@ -247,6 +249,7 @@ export class CoaService {
         title: L('shipments'),
         table: {
           head: [L('shipment'), L('lotCode'), L('customer'), L('quantity'), L('date')],
+          wrap: [2],
           rows: t.shipments.map((s) => [s.shipment, s.lot, s.customer, `${s.quantity} ${s.unit}`, s.date]),
         },
       });

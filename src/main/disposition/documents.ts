@@ -1,6 +1,6 @@
 import bwipjs from 'bwip-js/node';
 import type { Locale } from '../../shared/i18n';
-import { html, page, runningBand, trusted, type LedgerStamp, type SafeHtml } from '../documents';
+import { html, page, runningBand, trusted, unbroken, type LedgerStamp, type SafeHtml } from '../documents';
 import { BEIJING_ZONE, printedLocalTime, printedTime, printedZoneLabel } from '../../shared/domain/printed-time';
 import { reportedForReader } from '../../shared/rules/testing';
 import { formatReported, type ReportingRule } from '../../shared/rules/reporting';
@@ -233,11 +233,11 @@ export function coaHtml(d: CoaData, locale: Locale, stamp: LedgerStamp): string 
             <th>${t.registration}</th>
             <td>${d.product.registrationNo}</td>
             <th>${t.quantity}</th>
-            <td>${d.lot.quantity} ${d.lot.unit}</td>
+            <td>${unbroken(`${d.lot.quantity} ${d.lot.unit}`)}</td>
           </tr>`
         : html`<tr>
             <th>${t.quantity}</th>
-            <td colspan="3">${d.lot.quantity} ${d.lot.unit}</td>
+            <td colspan="3">${unbroken(`${d.lot.quantity} ${d.lot.unit}`)}</td>
           </tr>`}
       <tr>
         <th>${t.standard}</th>
@@ -273,7 +273,7 @@ export function coaHtml(d: CoaData, locale: Locale, stamp: LedgerStamp): string 
             html`<tr data-item="${i.code}">
               <td class="no">${n + 1}</td>
               <td>${zh ? i.nameZh : i.nameEn}</td>
-              <td class="unit">${i.unit}</td>
+              <td class="unit">${unbroken(i.unit)}</td>
               <td>${i.limit}</td>
               <td class="num">
                 ${i.reported === null
@@ -330,7 +330,7 @@ table { border-collapse: collapse; width: 100%; }
 .kv td { padding: 0.6mm 4mm 0.6mm 0; }
 .kv td.lot { font-weight: bold; font-size: 11pt; }
 .items { margin-top: 3mm; table-layout: fixed; }
-.items .c-no { width: 9mm; } .items .c-item { width: 38mm; } .items .c-unit { width: 21mm; } .items .c-limit { width: 29mm; }
+.items .c-no { width: 9mm; } .items .c-item { width: 34mm; } .items .c-unit { width: 25mm; } .items .c-limit { width: 29mm; }
 .items .c-result { width: 22mm; } .items .c-verdict { width: 15mm; } .items .c-method { width: auto; }
 .grid th, .grid td { border: 0.2mm solid #999; padding: 0.6mm 1.2mm; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 .grid thead th { background: #eee; white-space: nowrap; }

@@ -8,7 +8,7 @@ export { DocumentsService, type DocumentSubject, type GenerateRequest, type Gene
 export type { DocumentRow } from './queries';
 export type { DocumentViewer, DocumentAction } from './viewer';
 export { printLabel, renderLabelHtml, LABEL_SIZES, labelSizes, sampleKindNames, type LabelData, type LabelOptions, type LabelSize } from './labels';
-export { escapeHtml, html, page, trusted, SafeHtml, CJK_FONT_STACK } from './templates/html';
+export { escapeHtml, html, page, trusted, unbroken, SafeHtml, CJK_FONT_STACK } from './templates/html';
 export type { LedgerStamp } from './templates/label';
 export { runningBand } from './templates/running';
 export { type PdfPrinter, type PdfPrintOptions, pdfUnavailable } from './pdf';

@@ -1,9 +1,11 @@
-import type { SessionView } from '../../shared/contract/channels/identity';
+import { signedSettingChanges, type SessionView } from '../../shared/contract/channels/identity';
 import { fail } from '../../shared/contract/errors';
 import type { CallContext } from '../dispatcher/dispatcher';
 import { actorOf, sessionOf, type HandlersOf } from '../dispatcher/handler-kit';
+import { E } from '../ledger/entities';
 import type { Ledger } from '../ledger/ledger';
 import { callSigner } from './call-signer';
+import { actorOf as signerActor } from './model';
 import type { IdentityService } from './accounts';
 import type { SessionManager } from './sessions';
 import type { SettingsService } from './settings';
@@ -21,6 +23,8 @@ export interface IdentityHandlerDeps {
   /** This host's key fingerprint (shown when the workstation is not enrolled). */
   hostFingerprint: string;
   now(): number;
+  /** The plant's zone (D-089, D-113): Beijing time for a licensed plant, else the workstation's. */
+  plantZone?(): string;
 }
 
 /**
@@ -35,11 +39,18 @@ export function identityHandlers(
     const d = use();
     const v = d.sessions.view(ctx.connection.id, d.now());
     if (!v) fail('not_signed_in');
-    return v;
+    return withZone(v);
+  };
+  const withZone = (v: SessionView): SessionView => {
+    const zone = use().plantZone?.();
+    return zone ? { ...v, plantTimeZone: zone } : v;
   };
 
   return {
-    'auth.session': (_i, ctx) => (opened() ? (use().sessions.view(ctx.connection.id, use().now()) ?? null) : null),
+    'auth.session': (_i, ctx) => {
+      const v = opened() ? use().sessions.view(ctx.connection.id, use().now()) : null;
+      return v ? withZone(v) : null;
+    },
     'auth.signIn': async ({ userId, password }, ctx) => {
       const d = use();
       const id = userId.trim().toLowerCase();
@@ -87,6 +98,10 @@ export function identityHandlers(
       return { userId: r.user.id, status: id.view(r.user).status, newRecoveryCode: r.newRecoveryCode };
     },
 
+    'users.names': () =>
+      use()
+        .identity.listUsers()
+        .map((u) => ({ userId: u.id, printedName: u.printed_name })),
     'users.list': () => {
       const id = use().identity;
       return id.listUsers().map((u) => id.view(u));
@@ -119,15 +134,32 @@ export function identityHandlers(
     },
 
     'settings.get': () => use().settings.get(),
-    'settings.update': ({ settings, reason }, ctx) => {
+    'settings.update': async ({ settings, reason, signature }, ctx) => {
       const d = use();
-      // Fields a form does not show (e.g. lot code patterns) are kept, not dropped.
-      const merged = { ...d.settings.get(), ...settings };
-      return d.ledger.write(actorOf(ctx), (w) => {
+      // A change of what a release requires is the administrator's signed decision (D-112):
+      // re-authenticated here, the signature written in the same transaction as the change.
+      const signer = signature ? await callSigner(d.identity, ctx, signature, 'approved') : null;
+      return d.ledger.write(signer ? signerActor(signer) : actorOf(ctx), (w) => {
+        // Fields a form does not show (e.g. lot code patterns) are kept, not dropped; the
+        // settings are read under the write lock (a second administrator's change in between).
+        const current = d.settings.get();
+        const merged = { ...current, ...settings };
+        const signed = signedSettingChanges(current, merged);
+        if (signed.length > 0 && !signer)
+          fail('signature_required', { fields: signed.join(', ') }, 'errors.settings_signature_required');
         // The go-live date never moves later over live records (issue 19 §1), checked under the write lock.
-        if ((merged.goLiveDate ?? null) !== (d.settings.get().goLiveDate ?? null))
-          d.goLive.checkGoLiveChange(merged.goLiveDate);
-        return d.settings.set(w, merged, reason);
+        if ((merged.goLiveDate ?? null) !== (current.goLiveDate ?? null)) d.goLive.checkGoLiveChange(merged.goLiveDate);
+        const out = d.settings.set(w, merged, reason);
+        if (signed.length > 0 && signer) {
+          const what = signed.map((k) => `${k}: ${String(current[k] ?? '—')} → ${String(merged[k] ?? '—')}`).join('; ');
+          d.identity.sign(
+            w,
+            signer,
+            { def: E.setting, id: 'global' },
+            { meaning: 'approved', comment: `${what} (${reason})` },
+          );
+        }
+        return out;
       });
     },
   };

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { intakeDetailSchema, lateFailureDetailSchema } from '../../shared/contract/channels/intake';
 import type { Locale } from '../../shared/i18n';
 import { printedTime } from '../../shared/domain/printed-time';
-import { html, page, runningBand, type LedgerStamp } from '../documents';
+import { html, page, runningBand, unbroken, type LedgerStamp, type SafeHtml } from '../documents';
 
 type IntakeDetail = z.infer<typeof intakeDetailSchema>;
 type LateFailure = z.infer<typeof lateFailureDetailSchema>;
@@ -142,7 +142,7 @@ export function authorityReportHtml(
   const t = T[locale];
   const zh = locale === 'zh-CN';
   const intake = d.intake!;
-  const row = (k: string, v: string | null) =>
+  const row = (k: string, v: string | SafeHtml | null) =>
     html`<tr>
       <th>${k}</th>
       <td>${v ?? '—'}</td>
@@ -170,7 +170,7 @@ export function authorityReportHtml(
     <table class="kv">
       ${row(t.lot, d.lot.code)} ${row(t.supplier, `${d.supplier.name} (${d.supplier.code})`)}
       ${row(t.farms, d.receipt?.farms.join('、') ?? null)} ${row(t.vehicle, d.receipt?.vehicle ?? null)}
-      ${row(t.quantity, `${d.lot.quantity} ${d.lot.unit}`)} ${row(t.received, when(d.receipt?.receivedAt ?? null))}
+      ${row(t.quantity, unbroken(`${d.lot.quantity} ${d.lot.unit}`))} ${row(t.received, when(d.receipt?.receivedAt ?? null))}
       ${row(t.temperature, d.receipt?.temperature ? `${d.receipt.temperature} °C` : null)}
     </table>
     <h2>${t.declarations}</h2>
@@ -194,7 +194,7 @@ export function authorityReportHtml(
           (c) =>
             html`<tr class="${c.verdict === 'fail' ? 'bad' : ''}">
               <td>${zh ? c.nameZh : c.nameEn}</td>
-              <td>${c.screen ? screenValue(c.reported) : `${c.reported ?? '—'} ${c.reported ? c.unit : ''}`}</td>
+              <td>${c.screen ? screenValue(c.reported) : unbroken(`${c.reported ?? '—'}${c.reported && c.unit ? ` ${c.unit}` : ''}`)}</td>
               <td>${c.screen ? t.negative : c.limitText}</td>
               <td>${c.verdict === 'fail' ? t.fail : c.verdict === 'pass' ? t.pass : t.none}</td>
             </tr>`,
@@ -220,7 +220,7 @@ export function authorityReportHtml(
                 (r) =>
                   html`<tr class="bad">
                     <td>${zh ? r.nameZh : r.nameEn}</td>
-                    <td>${r.reported ?? '—'} ${r.unit}</td>
+                    <td>${unbroken(`${r.reported ?? '—'} ${r.unit}`)}</td>
                     <td>${r.limitText}</td>
                     <td>${r.rule === 'national' ? t.national : t.plant}</td>
                   </tr>`,

@@ -113,6 +113,8 @@ export function evidenceSections(
       title: L('追溯（含数量）', 'Trace (with quantities)'),
       table: {
         head: [L('方向', 'Direction'), L('投入批次', 'Input lot'), L('产出批次', 'Output lot'), L('数量', 'Quantity')],
+        // A quantity with its unit stays on one line (issue 22 §3).
+        wrap: [0],
         rows: [
           ...edges.backward.map((e) => [tr('drills.lots.dir.backward'), e.input, e.output, `${e.quantity} ${e.unit}`]),
           ...edges.forward.map((e) => [tr('drills.lots.dir.forward'), e.input, e.output, `${e.quantity} ${e.unit}`]),
@@ -145,6 +147,8 @@ export function evidenceSections(
           L('联络记录', 'Contacts'),
           L('退回', 'Returned'),
         ],
+        // Codes, quantities with their units and dates stay on one line (issue 22 §3).
+        wrap: [0, 1, 2, 7, 8],
         rows: d.customers.flatMap((c) =>
           c.shipments.map((s) => [
             `${c.code} ${c.name ?? ''}`,

@@ -183,6 +183,8 @@ export class ResultEntry {
     const valuesChanged =
       (patch['replicates'] !== undefined && patch['replicates'] !== (r.replicates ?? null)) ||
       (patch['unit_values'] !== undefined && patch['unit_values'] !== (r.unit_values ?? null));
+    // A micro value of a release sample counts only once its culture is on record (D-111).
+    if (r.item_group === 'microbiology' && hasValue && valuesChanged) this.ctx.micro.mustHaveStarted(r);
     if (this.ctx.instrumentGuard && hasValue && (valuesChanged || i.instrumentId !== undefined)) {
       const ref = i.instrumentId !== undefined ? i.instrumentId : (r.instrument_id ?? null);
       const stored = this.ctx.instrumentGuard.checkValue(w, r, ref);

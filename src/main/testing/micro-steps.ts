@@ -37,6 +37,9 @@ export class MicroSteps {
           fail('conflict', { item: r.item_code, status: r.status }, 'errors.result_transition_not_allowed');
         if (at < s.taken_at)
           fail('invalid_input', { field: 'startedAt', item: r.item_code }, 'errors.micro_start_before_sampling');
+        // A start moved after values already typed would make them read before their culture (D-111).
+        if (typeof r.entered_at === 'number' && at > r.entered_at)
+          fail('invalid_input', { field: 'startedAt', item: r.item_code }, 'errors.micro_start_after_values');
         startTestingIfNeeded(this.ctx, w, r.sample_id);
         out.push(this.ctx.micro.start(w, r, at));
       }

@@ -1,5 +1,5 @@
 import { fail } from '../../shared/contract/errors';
-import { expectedFinalAt, microMethod } from '../../shared/rules/micro';
+import { cultureProblem, expectedFinalAt, microMethod } from '../../shared/rules/micro';
 import { imfStages } from '../catalog';
 import type { Row, Value } from '../ledger/entities';
 import type { Ledger, LedgerWriter } from '../ledger/ledger';
@@ -32,6 +32,12 @@ export const MICRO_HOLD_RULE = 'micro.presumptive_positive';
 
 /** Sample kinds whose results count for the lot they name. */
 const LOT_RESULT_KINDS: readonly string[] = ['finished_release', 'incoming_inspection', 'raw_milk_tanker'];
+/**
+ * Sample kinds whose micro results decide a lot's release, so a value counts only once its
+ * culture has been read (D-111). A tanker's plate count is retrospective (settled by the late
+ * failure rule), a swab's by its environmental alert.
+ */
+const CULTURE_RULE_KINDS: readonly string[] = ['finished_release', 'incoming_inspection'];
 
 function units(v: Value | undefined): string[] {
   if (typeof v !== 'string' || !v) return [];
@@ -94,10 +100,12 @@ export class MicroWorkflow {
       .map((u, k) => (u === 'presumptive' ? k + 1 : 0))
       .filter((k) => k > 0);
     const status = r.status;
+    // A value typed before the culture's incubation was on record is not final (D-111).
+    const unread = this.cultureProblem(r) !== null;
     const stage: MicroView['stage'] =
       presumptiveUnits.length > 0
         ? 'presumptive'
-        : status === 'submitted' || status === 'reviewed' || status === 'invalidated'
+        : (status === 'submitted' || status === 'reviewed' || status === 'invalidated') && !unread
           ? 'final'
           : r.micro_started_at !== null && r.micro_started_at !== undefined
             ? 'incubating'
@@ -109,6 +117,29 @@ export class MicroWorkflow {
       expectedFinalAt: stage === 'final' ? null : iso(r.micro_expected_at),
       presumptiveUnits,
     };
+  }
+
+  /**
+   * Why this micro result's value cannot count (D-111): its culture's incubation is not on
+   * record, or the value was typed before it started. null for results the rule does not
+   * cover (no GB 4789 timetable, a sample kind that does not decide a lot's release).
+   */
+  cultureProblem(r: ResultRecord): ReturnType<typeof cultureProblem> {
+    if (r.item_group !== 'microbiology') return null;
+    const kind = this.q.foreign.sampleKind(r.sample_id);
+    if (kind === null || !CULTURE_RULE_KINDS.includes(kind)) return null;
+    return cultureProblem(r.method_code, r.micro_started_at ?? null, r.entered_at ?? null);
+  }
+
+  /**
+   * Inside the write that records a value (every path: the grid, a paste, a capture, a
+   * correction, the contract and the CLI through it): a micro value of a release sample is
+   * refused while its culture's incubation is not on record (D-111).
+   */
+  mustHaveStarted(r: ResultRecord): void {
+    const p = this.cultureProblem({ ...r, entered_at: null });
+    if (p === 'culture_not_started')
+      fail('conflict', { item: r.item_code, sample: r.sample_code }, 'errors.micro_culture_not_started');
   }
 
   private lot(code: string | null): LotRecord | undefined {
@@ -283,7 +314,8 @@ export class MicroWorkflow {
     const presumptive: string[] = [];
     for (const r of rows) {
       const v = this.view(r);
-      const final = r.status === 'submitted' || r.status === 'reviewed';
+      // Submitted or reviewed, and its culture read before the value was typed (D-111).
+      const final = (r.status === 'submitted' || r.status === 'reviewed') && this.cultureProblem(r) === null;
       if (v?.stage === 'presumptive') presumptive.push(r.item_code);
       if (!final || v?.stage === 'presumptive')
         pending.push({

@@ -58,6 +58,15 @@ export class ResultReview {
         checkRev(this.ctx.ledger, r, { [r.id]: seen.get(r.id) ?? -1 });
       }
       if (chosen.length === 0) fail('conflict', { code: sampleCode }, 'errors.nothing_to_submit');
+      // A micro result whose culture was not on record when its value was typed is not a
+      // result yet (D-111): it is not signed as one.
+      const unread = chosen.filter((r) => this.ctx.micro.cultureProblem(r) !== null);
+      if (unread.length)
+        fail(
+          'conflict',
+          { items: unread.map((r) => r.item_code).join(', '), sample: sampleCode },
+          'errors.micro_culture_not_read',
+        );
       const notReady = chosen.filter((r) => r.verdict === null || r.verdict === 'invalid');
       if (notReady.length)
         fail('conflict', { items: notReady.map((r) => r.item_code).join(', ') }, 'errors.result_not_computable');

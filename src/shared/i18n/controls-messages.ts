@@ -98,6 +98,14 @@ export const controlsMessagesEn = {
     envAlertNegativeSwabs: 'Negative follow-up swabs to close an alert',
     envAlertNegativeSwabsHelp:
       'Consecutive negative follow-up swabs of the site before a QA manager may close an environmental alert (default 3).',
+    goLiveDefault: 'the database’s creation date',
+    signIntro:
+      'These settings change what a release requires. Your personal signature records the change (meaning: approved):',
+    signed: {
+      goLiveDate: 'Go-live date',
+      reviewersMayHold: 'Reviewers may hold lots',
+      envAlertNegativeSwabs: 'Negative follow-up swabs to close an alert',
+    },
   },
   meanings: {
     alert_closed: 'Alert closed',
@@ -231,6 +239,13 @@ export const controlsMessagesZh: typeof controlsMessagesEn = {
       '此前日期的批次为 ERP 历史记录；自该日起由 LotSeal 质量部决定。留空：数据库创建日期。一旦有批次日期在该日当天或之后，便不能再推后。',
     envAlertNegativeSwabs: '关闭警报所需的阴性跟踪涂抹次数',
     envAlertNegativeSwabsHelp: '质量经理关闭环境监测警报前，该采样点需连续阴性的跟踪涂抹次数（默认 3 次）。',
+    goLiveDefault: '数据库创建日期',
+    signIntro: '以下设置会改变放行要求，须经您本人电子签名（含义：批准）后生效：',
+    signed: {
+      goLiveDate: '上线日期',
+      reviewersMayHold: '复核员可冻结批次',
+      envAlertNegativeSwabs: '关闭警报所需的阴性跟踪涂抹次数',
+    },
   },
   meanings: {
     alert_closed: '关闭警报',

@@ -32,6 +32,12 @@ export const testingMessagesEn = {
     micro_no_method: '{{item}} has no GB 4789 method with a timetable: incubation cannot be started on it.',
     micro_start_in_future: 'The incubation start cannot be in the future.',
     micro_start_before_sampling: 'The incubation of {{item}} cannot start before the sample was taken.',
+    micro_culture_not_started:
+      'The culture of {{item}} (sample {{sample}}) has not been started: a microbiology result is valid only once its culture has been incubated and read. Record the incubation start first (Microbiology panel), and enter the result when the plates are read.',
+    micro_start_after_values:
+      'Values of {{item}} were typed before this time: the incubation start cannot be moved after them. Give the time the culture was actually started.',
+    micro_culture_not_read:
+      '{{items}} of sample {{sample}}: the value was typed before the culture’s incubation was on record, so it is not a result and cannot be signed. Record the incubation start, then enter the value again when the culture has been read.',
     presumptive_needs_confirmation:
       'Unit {{unit}} of {{item}} is a presumptive positive: it changes only by its confirmation (confirmed or not confirmed, with the identification used).',
     present_needs_confirmation:
@@ -217,6 +223,7 @@ export const testingMessagesEn = {
     },
     expected: 'Expected final {{at}}',
     notStarted: 'Incubation not started',
+    cultureFirst: 'Start the culture first: a micro result counts only once its culture has been incubated and read.',
     heldTitle: 'Lot {{lot}} held automatically',
     heldText:
       'A presumptive positive held this finished infant-formula lot at once (system rule, unsigned). A QA manager reviews the hold; the lot cannot be released while the positive waits for confirmation.',
@@ -314,6 +321,12 @@ export const testingMessagesZh: typeof testingMessagesEn = {
     micro_no_method: '{{item}} 没有带时间表的 GB 4789 方法，不能开始培养计时。',
     micro_start_in_future: '培养开始时间不能晚于当前时间。',
     micro_start_before_sampling: '{{item}} 的培养开始时间不能早于采样时间。',
+    micro_culture_not_started:
+      '{{item}}（样品 {{sample}}）尚未开始培养：微生物结果须在培养并读取后方为有效。请先在“微生物”栏登记培养开始时间，待读取平板后再录入结果。',
+    micro_start_after_values:
+      '{{item}} 在此时间之前已录入结果，培养开始时间不能晚于结果录入时间。请填写实际开始培养的时间。',
+    micro_culture_not_read:
+      '样品 {{sample}} 的 {{items}}：结果录入时尚无培养开始记录，不能作为检验结果签名提交。请先登记培养开始时间，待培养读取后重新录入。',
     presumptive_needs_confirmation:
       '{{item}} 第 {{unit}} 单元为疑似阳性：只能通过确证（确证阳性或排除，并注明鉴定方法）改变。',
     present_needs_confirmation:
@@ -496,6 +509,7 @@ export const testingMessagesZh: typeof testingMessagesEn = {
     },
     expected: '预计 {{at}} 出结果',
     notStarted: '尚未开始培养',
+    cultureFirst: '请先开始培养：微生物结果须经培养并读取后方可录入。',
     heldTitle: '批次 {{lot}} 已自动暂扣',
     heldText:
       '疑似阳性已按系统规则立即暂扣该婴幼儿配方成品批次（系统规则，无签名）。须由质量经理审核该暂扣；疑似阳性确证前，该批次不能放行。',

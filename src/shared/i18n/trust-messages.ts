@@ -25,6 +25,8 @@ export const trustMessagesEn = {
       'This workstation is not enrolled in this database (key {{fingerprint}}): nothing can be written until an administrator enrols it in Administration → Settings.',
   },
   errors: {
+    settings_signature_required:
+      'The go-live date, whether reviewers may hold lots and the negative swabs that close an environmental alert change what a release requires: saving a change to them needs your personal signature. Nothing was saved.',
     signature_required:
       'This change must carry a valid personal signature ({{meanings}}) of a person entitled to sign it. Nothing was saved.',
     signature_not_valid: 'The signature for {{entity}} {{id}} is not valid ({{reason}}). Nothing was saved.',
@@ -141,6 +143,8 @@ export const trustMessagesZh: typeof trustMessagesEn = {
       '此工作站尚未在本数据库中登记（密钥 {{fingerprint}}）：在系统管理员于“系统管理 → 设置”中登记之前，不能写入任何记录。',
   },
   errors: {
+    settings_signature_required:
+      '上线日期、复核员可否冻结批次、关闭环境警报所需的阴性复检次数会改变放行要求：修改这些设置须由您本人电子签名后方可保存。未保存任何内容。',
     signature_required: '此变更必须带有有权签署者的有效个人签名（{{meanings}}）。未保存任何内容。',
     signature_not_valid: '{{entity}} {{id}} 的签名无效（{{reason}}）。未保存任何内容。',
     signer_not_entitled: '签名人不具备签署此操作的角色（{{rule}}）。未保存任何内容。',

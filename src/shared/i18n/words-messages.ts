@@ -5,6 +5,8 @@
  * and documents translate them when they show them (src/shared/i18n/words.ts).
  */
 export const wordsMessagesEn = {
+  /** People as screens name them (issue 22): printed names, never user ids. */
+  people: { system: 'LotSeal (automatic)', separator: ', ' },
   lots: { status: { held: 'Held' } },
   audit: {
     entities: {
@@ -148,6 +150,7 @@ export const wordsMessagesEn = {
 };
 
 export const wordsMessagesZh: typeof wordsMessagesEn = {
+  people: { system: '系统自动', separator: '、' },
   lots: { status: { held: '冻结' } },
   audit: {
     entities: {

@@ -161,3 +161,22 @@ export function expectedFinalAt(
     return Math.max(...openPresumptives.map((at) => at + m.confirmation!.hours * HOUR));
   return startedAt === null ? null : startedAt + negativeHours(m) * HOUR;
 }
+
+/**
+ * Why a micro value cannot count (D-111): a GB 4789 result is valid only once its culture has
+ * been read, so its incubation start must be on record before any value is typed, and the
+ * value must not have been typed before that start. null when the value may count (or the
+ * item has no GB 4789 method with a timetable: the rule does not apply).
+ */
+export type CultureProblem = 'culture_not_started' | 'typed_before_start';
+
+export function cultureProblem(
+  methodCode: string | null | undefined,
+  startedAt: number | null | undefined,
+  enteredAt: number | null | undefined,
+): CultureProblem | null {
+  if (!microMethod(methodCode)) return null;
+  if (startedAt === null || startedAt === undefined) return 'culture_not_started';
+  if (enteredAt !== null && enteredAt !== undefined && enteredAt < startedAt) return 'typed_before_start';
+  return null;
+}

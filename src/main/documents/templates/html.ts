@@ -35,6 +35,15 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   return new SafeHtml(out);
 }
 
+/**
+ * A unit, or a value with its unit, that never breaks across lines in print (issue 22 §3):
+ * "mg α-TE/100 g" stays whole — not at its hyphen, its spaces or its slash. Every page's
+ * style sheet has the class (page()); the text is escaped.
+ */
+export function unbroken(text: string | null | undefined): SafeHtml {
+  return text ? new SafeHtml(`<span class="nb">${escapeHtml(text)}</span>`) : new SafeHtml('');
+}
+
 /** **Unsafe**: marks markup we generated ourselves as safe. Never pass user text. */
 export function trusted(markup: string): SafeHtml {
   return new SafeHtml(markup);
@@ -86,6 +95,7 @@ export function page(p: PageShell): string {
 <style>
 ${geometry}
 body { font-family: ${trusted(CJK_FONT_STACK)}; color: #000; background: #fff; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.nb { white-space: nowrap; }
 ${trusted(p.css)}
 </style>
 </head>

@@ -17,6 +17,7 @@ import { Shell } from './shell';
 import { SiteBanner } from './site-banner';
 import { SiteBadge } from '../ui/site-badge';
 import { useSiteLink } from '../core/site-link';
+import { setPlantZone } from '../ui/format';
 
 type Screen = 'setup' | 'signin' | 'locked' | 'change-password' | 'app' | 'key' | 'startup-problem';
 
@@ -180,6 +181,8 @@ function Connected() {
     );
   }
   const s = session.data;
+  // Times and calendar days on screen are the plant's (D-113), before anything renders one.
+  setPlantZone(s.plantTimeZone);
   if (s.locked) {
     return (
       <Frame state="ready" screen="locked">

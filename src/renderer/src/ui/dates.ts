@@ -1,10 +1,9 @@
 import type { TFunction } from 'i18next';
+import { plantDate } from './format';
 
-/** Today (local) as YYYY-MM-DD. */
+/** Today in the plant's calendar (its zone, D-113) as YYYY-MM-DD. */
 export function todayIso(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  return plantDate();
 }
 
 export function addDaysIso(date: string, days: number): string {

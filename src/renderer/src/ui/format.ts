@@ -7,9 +7,63 @@ export function signatureTime(s: { signedAt: string; timeZone: string }): string
   return signatureTimeIn(s, currentLocale());
 }
 
-/** The workstation's time zone, shown next to every time (21 CFR 11.10(e): time-stamped). */
+/**
+ * The plant's zone (issue 22, D-113): times and calendar days on screen are the plant's, as its
+ * records and documents are (Beijing time for a licensed plant, D-089), not the workstation's.
+ * Set from the session (`plantTimeZone`); the workstation's until a session says otherwise.
+ */
+let plantZone: string | null = null;
+
+export function setPlantZone(zone: string | null | undefined): void {
+  if (zone === plantZone || (zone ?? null) === plantZone) return;
+  try {
+    if (zone) new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    plantZone = zone ?? null;
+  } catch {
+    plantZone = null;
+  }
+}
+
+/** The zone times are shown in, shown next to every time (21 CFR 11.10(e): time-stamped). */
 export function localTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return plantZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** The parts (year … second) of an instant in the plant's zone. */
+export function plantParts(
+  d: Date = new Date(),
+): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+  return partsIn(d, plantZone ?? undefined) as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>;
+}
+
+/** The calendar day of an instant in the plant's zone, YYYY-MM-DD. */
+export function plantDate(d: Date | string | number = new Date()): string {
+  const p = plantParts(d instanceof Date ? d : new Date(d));
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** The plant's offset from UTC at an instant, in minutes (east positive). */
+export function plantOffsetMinutes(at: Date = new Date()): number {
+  const p = plantParts(at);
+  const asUtc = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute, +p.second);
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** A wall-clock time in the plant ("2026-11-22T08:30", a datetime-local value) → the instant, ISO. */
+export function plantLocalToInstant(v: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(v);
+  if (!m) return undefined;
+  const wall = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
+  // The offset at that wall time (twice: correct across a change of offset).
+  let at = wall - plantOffsetMinutes(new Date(wall)) * 60_000;
+  at = wall - plantOffsetMinutes(new Date(at)) * 60_000;
+  return new Date(at).toISOString();
+}
+
+/** An instant as a datetime-local value in the plant's zone ("2026-11-22T08:30"). */
+export function plantLocalInput(d: Date = new Date()): string {
+  const p = plantParts(d);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
 
 /**
@@ -46,7 +100,7 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const p = partsIn(d);
+  const p = partsIn(d, plantZone ?? undefined);
   return `${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}:${p['second']}`;
 }
 
@@ -65,7 +119,7 @@ export function formatTimeIn(iso: string, timeZone: string): string {
  * workstation in China, otherwise the offset (UTC+08:00, UTC−05:00).
  */
 export function zoneLabel(at: Date = new Date()): string {
-  const minutes = -at.getTimezoneOffset();
+  const minutes = plantOffsetMinutes(at);
   const sign = minutes >= 0 ? '+' : '−';
   const abs = Math.abs(minutes);
   const offset = `UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;

@@ -17,7 +17,7 @@ export function ledgerLabel(t: (k: string, o?: Record<string, unknown>) => strin
 const colors = { ok: 'green', attention: 'red', unverified: 'gray', verifying: 'blue' } as const;
 
 /** Header badge: green verified / grey not yet / red findings or anchor behind. */
-export function LedgerBadge({ state }: { state: LedgerState | undefined }) {
+export function LedgerBadge({ state, wrap = false }: { state: LedgerState | undefined; wrap?: boolean }) {
   const { t } = useTranslation();
   if (!state) return null;
   const tone = ledgerTone(state);
@@ -32,6 +32,8 @@ export function LedgerBadge({ state }: { state: LedgerState | undefined }) {
         radius="sm"
         tt="none"
         style={{ cursor: 'pointer' }}
+        // In a narrow card the whole label wraps rather than being cut to "11…" (issue 22).
+        styles={wrap ? { root: { height: 'auto', paddingBlock: 4 }, label: { whiteSpace: 'normal', overflow: 'visible' } } : undefined}
         data-testid="ledger-badge"
         data-tone={tone}
       >

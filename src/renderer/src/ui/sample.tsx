@@ -2,6 +2,7 @@ import { Anchor, Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SampleKind, SampleStatus } from '../../../shared/contract/channels/samples';
 import { href } from '../core/router';
+import { plantDate, plantLocalToInstant } from './format';
 
 export const sampleStatusColor: Record<SampleStatus, string> = {
   registered: 'gray',
@@ -37,18 +38,16 @@ export function SampleLink({ code }: { code: string }) {
   );
 }
 
-/** `2026-11-22T08:30` (datetime-local, local time) → ISO instant, or undefined when empty. */
+/** `2026-11-22T08:30` (datetime-local, the plant's wall clock, D-113) → ISO instant, or undefined when empty. */
 export function localToInstant(v: string): string | undefined {
   if (!v) return undefined;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? v : d.toISOString();
+  return plantLocalToInstant(v) ?? v;
 }
 
-/** Whole days from today (local) to a YYYY-MM-DD date; negative when past. */
+/** Whole days from today (the plant's calendar) to a YYYY-MM-DD date; negative when past. */
 export function daysUntil(date: string): number {
   const [y, m, d] = date.split('-').map(Number);
-  const target = new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1).getTime();
-  const now = new Date();
-  const today = new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime();
-  return Math.round((target - today) / 86_400_000);
+  const target = Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1);
+  const [ty, tm, td] = plantDate().split('-').map(Number);
+  return Math.round((target - Date.UTC(ty!, tm! - 1, td!)) / 86_400_000);
 }

@@ -25,6 +25,8 @@ export const sessionViewSchema = z.object({
   signedInAt: z.string(),
   /** The fingerprint of the user's personal signing key (null: none yet, before the first password change). */
   keyFingerprint: z.string().nullable().optional(),
+  /** The plant's time zone (D-113): times and calendar days on screen are the plant's, as its records are. */
+  plantTimeZone: z.string().optional(),
   /** Warnings shown at sign-in (e.g. the clock is behind the ledger, failed attempts since last sign-in). */
   warnings: z.array(z.object({ key: z.string(), details: z.record(z.string(), z.unknown()).optional() })),
 });
@@ -82,6 +84,17 @@ export const identityChannels = {
   }),
 
   'users.list': channel({ input: emptySchema, output: z.array(userViewSchema), access: 'users.read', writes: false }),
+  /**
+   * Every account's printed name (deactivated ones too: they stay on records), so that screens
+   * name people as they sign, never by their user id (issue 22). The names are on every
+   * signature anyone signed in may read; nothing else of the account is shown.
+   */
+  'users.names': channel({
+    input: emptySchema,
+    output: z.array(z.object({ userId: z.string(), printedName: z.string() })),
+    access: 'session',
+    writes: false,
+  }),
   /** Creating an account is the administrator's signed identity verification (`enrolled`, 11.100(b)). */
   'users.create': channel({
     input: z.object({ userId: userIdSchema, printedName: printedNameSchema, roles: rolesInput, password: passwordSchema, signature: signatureInputSchema }),
@@ -186,10 +199,25 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+/**
+ * Settings that change what a release requires or who may decide it (D-112): the go-live date
+ * (from when LotSeal decides every lot), whether reviewers may hold lots, and the negative
+ * follow-up swabs that close an environmental alert (an open alert blocks a release). A change
+ * of any of them carries the administrator's personal signature (`approved`).
+ */
+export const signedSettings = ['goLiveDate', 'reviewersMayHold', 'envAlertNegativeSwabs'] as const;
+export type SignedSetting = (typeof signedSettings)[number];
+
+/** The signed settings a change touches (absent and null count as the same: the default). */
+export function signedSettingChanges(before: Settings, after: Settings): SignedSetting[] {
+  return signedSettings.filter((k) => (before[k] ?? null) !== (after[k] ?? null));
+}
+
 export const settingsChannels = {
   'settings.get': channel({ input: emptySchema, output: settingsSchema, access: 'session', writes: false }),
   'settings.update': channel({
-    input: z.object({ settings: settingsSchema, reason: reasonSchema }),
+    /** `signature` (meaning `approved`): needed when a signed setting changes (D-112). */
+    input: z.object({ settings: settingsSchema, reason: reasonSchema, signature: signatureInputSchema.optional() }),
     output: settingsSchema,
     access: 'settings.manage',
     writes: true,

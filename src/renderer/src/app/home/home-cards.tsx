@@ -13,7 +13,7 @@ export function LedgerStatusCard() {
   return (
     <Card title={t('home.ledgerTitle')} testId="card-ledger">
       <Stack gap="xs">
-        <LedgerBadge state={ledger.data} />
+        <LedgerBadge state={ledger.data} wrap />
         {ledger.data ? (
           <Text size="sm" c="dimmed">
             {t('home.ledgerHead', { seq: ledger.data.headSeq })}

@@ -1,10 +1,12 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Button, Group, NumberInput, Paper, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Settings } from '../../../../shared/contract';
+import { signedSettingChanges, type SignedSetting } from '../../../../shared/contract/channels/identity';
+import { SignatureDialog, type SignatureValues } from '../../ui/signature-dialog';
 import { fieldErrors } from '../../core/api/errors';
 import { callKey, useCall, useMutationCall } from '../../core/api/hooks';
 import { ErrorAlert } from '../../ui/error-alert';
@@ -68,20 +70,11 @@ export function SettingsTab() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [settings.data]);
 
-  const submit = form.onSubmit(({ reason, ...values }) =>
-    update.mutate(
-      {
-        settings: {
-          ...values,
-          backupFolder: values.backupFolder?.trim() ? values.backupFolder.trim() : null,
-          // Empty: the database's creation date (issue 19 §1); a later date is refused over live lots.
-          goLiveDate: values.goLiveDate?.trim() ? values.goLiveDate.trim() : null,
-          ...(typeof values.envAlertNegativeSwabs === 'number'
-            ? { envAlertNegativeSwabs: values.envAlertNegativeSwabs }
-            : {}),
-        },
-        reason: reason.trim(),
-      },
+  // A change of what a release requires is signed by the administrator (D-112): the change waits here.
+  const [toSign, setToSign] = useState<{ settings: Settings; reason: string; fields: SignedSetting[] } | null>(null);
+  const save = (payload: { settings: Settings; reason: string }, signature?: SignatureValues) =>
+    update.mutateAsync(
+      { ...payload, ...(signature ? { signature } : {}) },
       {
         onSuccess: (s) => {
           qc.setQueryData(callKey('settings.get', {}), s);
@@ -93,8 +86,30 @@ export function SettingsTab() {
           form.setErrors(errs);
         },
       },
-    ),
-  );
+    );
+  const submit = form.onSubmit(({ reason, ...values }) => {
+    const payload = {
+      settings: {
+        ...values,
+        backupFolder: values.backupFolder?.trim() ? values.backupFolder.trim() : null,
+        // Empty: the database's creation date (issue 19 §1); a later date is refused over live lots.
+        goLiveDate: values.goLiveDate?.trim() ? values.goLiveDate.trim() : null,
+        ...(typeof values.envAlertNegativeSwabs === 'number'
+          ? { envAlertNegativeSwabs: values.envAlertNegativeSwabs }
+          : {}),
+      },
+      reason: reason.trim(),
+    };
+    const fields = settings.data ? signedSettingChanges(settings.data, { ...settings.data, ...payload.settings }) : [];
+    if (fields.length > 0) setToSign({ ...payload, fields });
+    else save(payload).catch(() => undefined);
+  });
+  const shown = (k: SignedSetting, s: Settings | undefined): string => {
+    const v = s?.[k];
+    if (k === 'goLiveDate') return typeof v === 'string' && v ? v : t('controlSettings.goLiveDefault');
+    if (k === 'reviewersMayHold') return v ? t('common.yes') : t('common.no');
+    return String(v ?? 3);
+  };
 
   return (
     <Paper withBorder p="md" maw={760}>
@@ -166,6 +181,26 @@ export function SettingsTab() {
           ) : null}
         </Stack>
       </form>
+      <SignatureDialog
+        opened={toSign !== null}
+        onClose={() => setToSign(null)}
+        meanings={['approved']}
+        summary={
+          <Stack gap={4} data-testid="settings-sign-summary">
+            <Text size="sm">{t('controlSettings.signIntro')}</Text>
+            {toSign?.fields.map((k) => (
+              <Text size="sm" key={k} data-testid={`settings-sign-${k}`}>
+                {t(`controlSettings.signed.${k}`)}: {shown(k, settings.data)} → {shown(k, toSign.settings)}
+              </Text>
+            ))}
+          </Stack>
+        }
+        onSign={async (sig) => {
+          if (!toSign) return;
+          await save({ settings: toSign.settings, reason: toSign.reason }, sig);
+          setToSign(null);
+        }}
+      />
     </Paper>
   );
 }

@@ -12,6 +12,7 @@ import { SignatureDialog } from '../../ui/signature-dialog';
 import { invalidateLotViews } from './decision-actions';
 import { auditField, auditValue, MACHINE_FIELDS, subjectOf } from './audit-words';
 import { AuditSummaryBlock } from './audit-summary-block';
+import { usePersonName } from '../../ui/person';
 
 type Entry = NonNullable<ReturnType<typeof useCall<'disposition.auditEntries'>>['data']>['entries'][number];
 
@@ -25,6 +26,7 @@ const CHANGES_SHOWN = 4;
  */
 export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<HTMLDivElement> }) {
   const { t } = useTranslation();
+  const personName = usePersonName();
   const session = useSession();
   const qc = useQueryClient();
   const [onlyUnreviewed, setOnlyUnreviewed] = useState(true);
@@ -62,7 +64,7 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
               {data.lastReview
                 ? t('disposition.audit.lastReview', {
                     seq: data.lastReview.throughSeq,
-                    by: data.lastReview.reviewedBy,
+                    by: personName(data.lastReview.reviewedBy),
                     at: formatTime(data.lastReview.reviewedAt),
                     comment: data.lastReview.comment,
                   })
@@ -81,7 +83,11 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
             </Badge>
           </Group>
           <ErrorAlert error={summary.error} />
-          {summary.data ? <AuditSummaryBlock summary={summary.data} /> : summary.isLoading ? <Loader size="sm" /> : null}
+          {summary.data ? (
+            <AuditSummaryBlock summary={summary.data} />
+          ) : summary.isLoading ? (
+            <Loader size="sm" />
+          ) : null}
           <Group gap="sm">
             <Button
               variant="default"
@@ -191,8 +197,14 @@ export function AuditReviewPanel({ lotCode, ref }: { lotCode: string; ref?: Ref<
 
 const FLAGGED_ENTITIES: ReadonlySet<string> = new Set(['verdict_change', 'micro_hold']);
 
+/** Fields that hold a person (a user id): shown by printed name (issue 22). */
+const PERSON_FIELD = /(^|_)(by|user|analyst|signer|reviewer)$|^(submitted_by|reviewed_by|decided_by|assigned_to)$/;
+
 function EntryRow({ e }: { e: Entry }) {
   const { t, i18n } = useTranslation();
+  const personName = usePersonName();
+  const valueOf = (field: string, v: string | null): string =>
+    v && PERSON_FIELD.test(field) ? personName(v) : auditValue(t, e.entity, field, v);
   const [all, setAll] = useState(false);
   // A new record's `retired: 0` says nothing to a reviewer.
   // Internal references (record ids) say nothing to a reviewer: the row names the record by its business keys.
@@ -255,13 +267,13 @@ function EntryRow({ e }: { e: Entry }) {
                 {c.from !== null ? (
                   <>
                     <Text span size="xs" c="red.8" td="line-through">
-                      {auditValue(t, e.entity, c.field, c.from)}
+                      {valueOf(c.field, c.from)}
                     </Text>
                     {' → '}
                   </>
                 ) : null}
                 <Text span size="xs" c="green.9">
-                  {auditValue(t, e.entity, c.field, c.to)}
+                  {valueOf(c.field, c.to)}
                 </Text>
               </Text>
             ))}

@@ -13,6 +13,7 @@ import { formatReported } from '../../../../shared/rules/reporting';
 import { reportedForReader } from '../../../../shared/rules/testing';
 import { useHeldDocument, type HeldDocument } from '../../ui/document-actions';
 import { DocumentLinks, DocumentLocalePicker, useDocumentLocale, type DocumentLocale } from '../../ui/printed-document';
+import { Person } from '../../ui/person';
 
 type DocLocale = DocumentLocale;
 
@@ -170,7 +171,9 @@ function CoaPanel({ readiness }: { readiness: Readiness }) {
                 .map((d) => (
                   <Table.Tr key={d.id} data-testid="coa-issued-row" data-reprint={String(!!d.reprintOf)}>
                     <Table.Td>{formatTime(d.createdAt)}</Table.Td>
-                    <Table.Td>{d.createdBy}</Table.Td>
+                    <Table.Td>
+                      <Person id={d.createdBy} />
+                    </Table.Td>
                     <Table.Td>{d.locale === 'en' ? <span lang="en">English</span> : '中文'}</Table.Td>
                     <Table.Td>
                       <Badge color={d.reprintOf ? 'orange' : 'green'} variant="light" tt="none" size="xs">

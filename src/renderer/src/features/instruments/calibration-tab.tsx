@@ -31,6 +31,8 @@ import { useEvent } from '../../core/api/hooks';
 import { CheckPlanPanel, type CheckPlan } from './check-plan';
 import { ImpactModal } from './impact';
 import { withinTolerance } from './instrument-format';
+import { Person } from '../../ui/person';
+import { plantDate } from '../../ui/format';
 
 type EventView = ChannelOutput<'instruments.get'>['events'][number];
 type ReadOut = ChannelOutput<'instruments.read'>;
@@ -81,8 +83,8 @@ export function CalibrationTab({
 }
 
 function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  // The plant's calendar (D-113).
+  return plantDate();
 }
 
 function CalibrationForm({ instrument, onDone }: { instrument: InstrumentView; onDone: () => void }) {
@@ -557,7 +559,9 @@ function EventsTable({ events, onImpact }: { events: EventView[]; onImpact: (eve
                 ) : null}
               </Table.Td>
               <Table.Td>
-                <Text size="xs">{e.by}</Text>
+                <Text size="xs">
+                  <Person id={e.by} />
+                </Text>
               </Table.Td>
             </Table.Tr>
           ))}

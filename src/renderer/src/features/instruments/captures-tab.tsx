@@ -5,6 +5,7 @@ import { useCall } from '../../core/api/hooks';
 import { href } from '../../core/router';
 import { formatTime } from '../../ui/format';
 import { visibleRaw } from './instrument-format';
+import { Person } from '../../ui/person';
 
 type CaptureView = ChannelOutput<'instruments.get'>['captures'][number];
 type RefusedView = ChannelOutput<'instruments.get'>['refused'][number];
@@ -124,7 +125,9 @@ function CapturesTable({ captures }: { captures: CaptureView[] }) {
                   ) : null}
                 </Table.Td>
                 <Table.Td>
-                  <Text size="xs">{c.by}</Text>
+                  <Text size="xs">
+                    <Person id={c.by} />
+                  </Text>
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -205,7 +208,9 @@ function RefusedTable({ refused }: { refused: RefusedView[] }) {
                     {f.resultId ? <ResultRef id={f.resultId} replicate={1} /> : (f.sampleCode ?? '—')}
                   </Table.Td>
                   <Table.Td>
-                    <Text size="xs">{f.by}</Text>
+                    <Text size="xs">
+                      <Person id={f.by} />
+                    </Text>
                   </Table.Td>
                 </Table.Tr>
               ))}

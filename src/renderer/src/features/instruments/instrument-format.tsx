@@ -7,6 +7,7 @@ import type { InstrumentView } from '../../../../shared/contract/channels/instru
 import { useEvent } from '../../core/api/hooks';
 import { href } from '../../core/router';
 import { formatTime } from '../../ui/format';
+import { plantDate } from '../../ui/format';
 
 export type InstrumentState = InstrumentView['state'];
 export type Lock = InstrumentView['lock'];
@@ -122,7 +123,9 @@ export function LockBadge({ lock, inline = true, testId }: { lock: Lock; inline?
 export function daysUntil(date: string, now = new Date()): number {
   const [y, m, d] = date.split('-').map(Number);
   const due = Date.UTC(y!, (m ?? 1) - 1, d ?? 1);
-  const today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+  // Today in the plant's calendar (D-113).
+  const [ty, tm, td] = plantDate(now).split('-').map(Number);
+  const today = Date.UTC(ty!, tm! - 1, td!);
   return Math.round((due - today) / 86_400_000);
 }
 

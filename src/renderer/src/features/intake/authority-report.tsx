@@ -23,7 +23,7 @@ import { hasPermission, useSession } from '../../core/session';
 import { VerdictBadge } from '../../ui/result';
 import { causeText, nameOf, type IntakeDetail } from './intake-format';
 import { limitLabel } from './panel-entry';
-
+import { usePersonName } from '../../ui/person';
 
 /**
  * The report to the county agriculture authority for a rejected tanker (第二十八条). The
@@ -33,6 +33,7 @@ import { limitLabel } from './panel-entry';
  */
 export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
   const { t, i18n } = useTranslation();
+  const personName = usePersonName();
   const session = useSession();
   const qc = useQueryClient();
   const [locale, setLocale] = useDocumentLocale();
@@ -45,7 +46,7 @@ export function AuthorityReport({ detail }: { detail: IntakeDetail }) {
   const lang = i18n.language;
   const failing = detail.checks.filter((c) => c.verdict === 'fail');
   const signature = detail.signatures.find((s) => s.meaning === intake.status && s.userId === intake.decidedBy);
-  const decidedBy = signature ? `${signature.printedName} (${signature.userId})` : (intake.decidedBy ?? '—');
+  const decidedBy = signature ? signature.printedName : personName(intake.decidedBy);
   const checkName = (code: string) => {
     const c = detail.checks.find((x) => x.code === code);
     return c ? nameOf(c, lang) : code;

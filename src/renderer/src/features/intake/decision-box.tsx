@@ -7,6 +7,7 @@ import { hasPermission, useSession } from '../../core/session';
 import { SignatureDialog } from '../../ui/signature-dialog';
 import { causeText, nameOf, type IntakeDetail } from './intake-format';
 import { useIntakeRefresh } from './panel-entry';
+import { usePersonName } from '../../ui/person';
 
 /**
  * What the records propose (accept / reject with its causes / not yet decidable, with what is
@@ -15,6 +16,7 @@ import { useIntakeRefresh } from './panel-entry';
  */
 export function DecisionBox({ detail }: { detail: IntakeDetail }) {
   const { t, i18n } = useTranslation();
+  const personName = usePersonName();
   const session = useSession();
   const refresh = useIntakeRefresh();
   const [signing, setSigning] = useState<'accept' | 'reject' | null>(null);
@@ -36,7 +38,7 @@ export function DecisionBox({ detail }: { detail: IntakeDetail }) {
   if (decided) {
     const accepted = intake.status === 'accepted';
     const sig = detail.signatures.find((x) => x.meaning === intake.status && x.userId === intake.decidedBy);
-    const by = sig ? `${sig.printedName} (${sig.userId})` : (intake.decidedBy ?? '—');
+    const by = sig ? sig.printedName : personName(intake.decidedBy);
     return (
       <Paper withBorder p="md" data-testid="intake-decision" data-decided={intake.status}>
         <Title order={4} mb="xs">

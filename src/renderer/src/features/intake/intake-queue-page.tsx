@@ -23,6 +23,7 @@ import { num } from '../../ui/format';
 import { intakeHref, IntakeStatusBadge, IntakeTabs, type IntakeStatus } from './intake-format';
 import { SamplingLevelBadge, SupplierSamplingBadge } from '../../ui/supplier';
 import { elapsedSince } from '../../ui/dates';
+import { Person } from '../../ui/person';
 
 type Filter = 'open' | 'all' | IntakeStatus;
 
@@ -168,10 +169,16 @@ export function IntakeQueuePage() {
                     <SamplingLevelBadge level={i.samplingLevel} size="sm" />
                   </Table.Td>
                   <Table.Td style={num}>
-                    {formatTime(i.openedAt)} · {i.openedBy}
+                    {formatTime(i.openedAt)} · <Person id={i.openedBy} />
                   </Table.Td>
                   <Table.Td style={num}>
-                    {i.decidedAt ? `${formatTime(i.decidedAt)} · ${i.decidedBy ?? ''}` : '—'}
+                    {i.decidedAt ? (
+                      <>
+                        {formatTime(i.decidedAt)} · <Person id={i.decidedBy} />
+                      </>
+                    ) : (
+                      '—'
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Text size="xs">{t(`intake.queue.next.${i.status}`)}</Text>

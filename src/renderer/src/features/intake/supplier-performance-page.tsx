@@ -32,15 +32,16 @@ import { num } from '../../ui/format';
 import { causeText, IntakeTabs, useCheckNames } from './intake-format';
 import { SamplingLevelBadge } from '../../ui/supplier';
 import { todayIso } from '../../ui/dates';
+import { Person } from '../../ui/person';
+import { plantDate } from '../../ui/format';
 
 type Perf = ChannelOutput<'suppliers.performance'>[number];
 
 function monthsBack(n: number): string {
-  const d = new Date();
-  d.setDate(1);
-  d.setMonth(d.getMonth() - n);
-  const p = (x: number) => String(x).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-01`;
+  // Months of the plant's calendar (D-113).
+  const [y, m] = plantDate().split('-').map(Number);
+  const d = new Date(Date.UTC(y!, m! - 1 - n, 1));
+  return d.toISOString().slice(0, 7) + '-01';
 }
 
 /** Every month from `from` to `to` (YYYY-MM), so the chart shows months without tankers too. */
@@ -119,7 +120,7 @@ export function SupplierPerformancePage() {
             {[
               { k: 'm3', from: monthsBack(2) },
               { k: 'm12', from: monthsBack(11) },
-              { k: 'ytd', from: `${new Date().getFullYear()}-01-01` },
+              { k: 'ytd', from: `${plantDate().slice(0, 4)}-01-01` },
             ].map((p) => (
               <Button
                 key={p.k}
@@ -447,7 +448,7 @@ function SamplingHistory({ supplierCode }: { supplierCode: string }) {
                 <Table.Td style={num} ta="left">
                   {formatTime(e.at)}
                   <Text size="xs" c="dimmed">
-                    {e.by}
+                    <Person id={e.by} />
                   </Text>
                 </Table.Td>
                 <Table.Td>

@@ -34,6 +34,7 @@ import { lotHref } from '../../ui/lot';
 import { useContractForm } from '../../ui/contract-form';
 import { EditableRows } from '../../ui/editable-rows';
 import { SupplierSamplingBadge } from '../../ui/supplier';
+import { plantLocalInput } from '../../ui/format';
 
 const MAX_COA_BYTES = 10 * 1024 * 1024;
 
@@ -373,9 +374,8 @@ interface TankerValues {
 }
 
 function nowLocal(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  // The plant's wall clock (D-113).
+  return plantLocalInput();
 }
 
 /** The tanker as lots.receiveTanker takes it. */

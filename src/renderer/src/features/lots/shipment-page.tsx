@@ -16,6 +16,7 @@ import { useContractForm } from '../../ui/contract-form';
 import { todayIso } from '../../ui/dates';
 import { needsOverride, OverrideForm, type OverrideInput } from '../../ui/override-form';
 import { EditableRows } from '../../ui/editable-rows';
+import { plantParts } from '../../ui/format';
 
 interface Line {
   lotCode: string;
@@ -31,9 +32,9 @@ interface ShipmentValues {
 }
 
 function suggestedCode(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `SH-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}`;
+  // The plant's date and time (D-113).
+  const p = plantParts();
+  return `SH-${p.year}${p.month}${p.day}-${p.hour}${p.minute}`;
 }
 
 /** The shipment as shipments.create takes it (a QA manager's override is added when needed). */

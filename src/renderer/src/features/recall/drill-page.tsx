@@ -54,6 +54,7 @@ import {
 import { useSetDetail } from './drills-hooks';
 import { EvidencePanel } from './evidence-panel';
 import { RecallPanel } from './recall-panel';
+import { usePersonName } from '../../ui/person';
 
 /** `#/drills/<code>`: one drill or recall, its clock, its guided steps, findings, completion and evidence. */
 export function DrillPage({ code }: { code: string }) {
@@ -72,6 +73,7 @@ export function DrillPage({ code }: { code: string }) {
 
 function DrillView({ detail, fetchedAt }: { detail: DrillDetail; fetchedAt: number }) {
   const { t } = useTranslation();
+  const personName = usePersonName();
   const session = useSession();
   const d = detail.drill;
   const recall = d.mode === 'recall';
@@ -137,7 +139,10 @@ function DrillView({ detail, fetchedAt }: { detail: DrillDetail; fetchedAt: numb
                     : t(`drills.selection.${d.selection}`)
                 }
               />
-              <Fact label={t('drills.fields.started')} value={`${formatTime(d.startedAt)} · ${d.startedBy}`} />
+              <Fact
+                label={t('drills.fields.started')}
+                value={`${formatTime(d.startedAt)} · ${personName(d.startedBy)}`}
+              />
               <Fact label={t('drills.fields.tolerance')} value={`${d.toleranceMin}–${d.toleranceMax} %`} />
               {d.completedAt ? (
                 <Fact

@@ -6,6 +6,8 @@ import type { DrillView, drillDetailSchema } from '../../../../shared/contract/c
 import { drillSteps, productGroups } from '../../../../shared/contract/channels/recall';
 import { href } from '../../core/router';
 import { drillStepSummary } from '../../../../shared/i18n/drill-text';
+import { plantDate } from '../../ui/format';
+import { addDaysIso } from '../../ui/dates';
 
 export type DrillDetail = z.infer<typeof drillDetailSchema>;
 export type DrillStep = (typeof drillSteps)[number];
@@ -127,10 +129,8 @@ export function holdable(d: DrillDetail): DrillDetail['lots'] {
 
 /** Today (or `days` from today) as YYYY-MM-DD, local. */
 export function todayIso(days = 0): string {
-  const d = new Date();
-  d.setDate(d.getDate() + days);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  // The plant's calendar (D-113).
+  return addDaysIso(plantDate(), days);
 }
 
 /** A one-line, translated reading of a step's recorded summary (the evidence pack says the same). */

@@ -31,6 +31,7 @@ import {
   type DrillMode,
 } from './drills-format';
 import { StartDrillDialog, type StartDefaults } from './start-drill-dialog';
+import { Person } from '../../ui/person';
 
 type ModeFilter = 'all' | DrillMode;
 type StatusFilter = 'all' | 'open' | 'completed';
@@ -173,7 +174,7 @@ export function DrillsListPage() {
                       <Table.Td>
                         <Text size="sm">{formatTime(d.startedAt)}</Text>
                         <Text size="xs" c="dimmed">
-                          {d.startedBy}
+                          <Person id={d.startedBy} />
                         </Text>
                       </Table.Td>
                       <Table.Td>

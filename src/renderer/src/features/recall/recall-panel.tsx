@@ -29,6 +29,7 @@ import { LotLink, StatusBadge, qty } from '../../ui/lot';
 import { holdable, todayIso, type DrillDetail } from './drills-format';
 import { useSetDetail } from './drills-hooks';
 import { contractAccepts } from '../../ui/contract-form';
+import { Person } from '../../ui/person';
 
 type Customer = DrillDetail['customers'][number];
 type Channel = (typeof contactChannels)[number];
@@ -265,7 +266,7 @@ function CustomerCard({ code, customer: c, can }: { code: string; customer: Cust
         <Stack gap={0} mt={6} data-testid="recall-contact-log">
           {c.contacts.map((x, i) => (
             <Text key={i} size="xs">
-              {formatTime(x.at)} · {x.by} · {t(`drills.recall.channels.${x.channel}`)} ·{' '}
+              {formatTime(x.at)} · <Person id={x.by} /> · {t(`drills.recall.channels.${x.channel}`)} ·{' '}
               <b>{t(`drills.recall.outcomes.${x.outcome}`)}</b>
               {x.note ? ` · ${x.note}` : ''}
             </Text>

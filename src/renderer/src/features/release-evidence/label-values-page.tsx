@@ -34,6 +34,7 @@ import { formatTime } from '../../ui/format';
 import { href, navigate, useRoute } from '../../core/router';
 import { hasPermission, useSession } from '../../core/session';
 import { contractAccepts } from '../../ui/contract-form';
+import { Person } from '../../ui/person';
 
 type Labels = ChannelOutput<'labels.list'>;
 
@@ -174,7 +175,7 @@ export function LabelValuesPage() {
                         <RuleVerificationBadge v={l} />
                         {l.confirmedBy ? (
                           <Text size="xs" c="dimmed">
-                            {l.confirmedBy} · {formatTime(l.confirmedAt)}
+                            <Person id={l.confirmedBy} /> · {formatTime(l.confirmedAt)}
                           </Text>
                         ) : null}
                       </Table.Td>

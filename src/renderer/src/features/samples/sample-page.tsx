@@ -39,6 +39,7 @@ import { SampleLink, SampleStatusBadge, localToInstant } from '../../ui/sample';
 import { SamplesTabs } from './samples-tabs';
 import { SampleTests } from '../../core/slots';
 import { signatureTime } from '../../ui/format';
+import { Person } from '../../ui/person';
 
 const eventColor: Record<string, string> = {
   registered: 'gray',
@@ -191,8 +192,13 @@ export function SamplePage({ code }: { code: string }) {
           />
           <Fact label={t('samples.fields.temperature')} value={s.temperature ? `${s.temperature} °C` : ''} />
           <Fact label={t('samples.fields.targets')} value={s.targets.join(', ')} />
-          <Fact label={t('samples.fields.spec')} value={s.specVersionId ? t('samples.page.specLinked') : t('samples.page.noSpec')} />
-          {s.kind === 'retention' ? <Fact label={t('samples.fields.keepUntil')} value={s.keepUntil ?? ''} testId="sample-keep-until" /> : null}
+          <Fact
+            label={t('samples.fields.spec')}
+            value={s.specVersionId ? t('samples.page.specLinked') : t('samples.page.noSpec')}
+          />
+          {s.kind === 'retention' ? (
+            <Fact label={t('samples.fields.keepUntil')} value={s.keepUntil ?? ''} testId="sample-keep-until" />
+          ) : null}
           {s.disposedAt ? <Fact label={t('samples.fields.disposedAt')} value={formatTime(s.disposedAt)} /> : null}
           {s.cancelReason ? <Fact label={t('samples.fields.cancelReason')} value={s.cancelReason} /> : null}
           {s.note ? <Fact label={t('samples.fields.note')} value={s.note} /> : null}
@@ -220,7 +226,7 @@ export function SamplePage({ code }: { code: string }) {
                 data-testid={`sample-event-${e.event}`}
               >
                 <Text size="xs" c="dimmed">
-                  {formatTime(e.at)} · {e.by}
+                  {formatTime(e.at)} · <Person id={e.by} />
                 </Text>
                 {e.location ? (
                   <Text size="xs">
@@ -445,7 +451,17 @@ function ReceiveModal({ code, opened, onClose }: { code: string; opened: boolean
   );
 }
 
-function MoveModal({ code, rev, opened, onClose }: { code: string; rev: number; opened: boolean; onClose: () => void }) {
+function MoveModal({
+  code,
+  rev,
+  opened,
+  onClose,
+}: {
+  code: string;
+  rev: number;
+  opened: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const refresh = useRefresh();
   const [location, setLocation] = useState('');
@@ -504,7 +520,17 @@ function MoveModal({ code, rev, opened, onClose }: { code: string; rev: number; 
   );
 }
 
-function CancelModal({ code, rev, opened, onClose }: { code: string; rev: number; opened: boolean; onClose: () => void }) {
+function CancelModal({
+  code,
+  rev,
+  opened,
+  onClose,
+}: {
+  code: string;
+  rev: number;
+  opened: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const refresh = useRefresh();
   const [reason, setReason] = useState('');
@@ -554,7 +580,15 @@ function CancelModal({ code, rev, opened, onClose }: { code: string; rev: number
 }
 
 /** Disposal of a retention sample: a QA manager's signature with meaning `disposed`. */
-export function DisposeDialog({ sample, opened, onClose }: { sample: SampleView; opened: boolean; onClose: () => void }) {
+export function DisposeDialog({
+  sample,
+  opened,
+  onClose,
+}: {
+  sample: SampleView;
+  opened: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const refresh = useRefresh();
   return (

@@ -447,7 +447,10 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                       data-testid={`limit-${r.itemCode}${suffix}`}
                     >
                       {r.limitText}
-                      {r.limitText !== '—' && r.reportUnit ? ` ${unitText(t, r.reportUnit)}` : ''}
+                      {/* The unit never breaks inside ("g/100 g", "µg RE/100 g"; issue 22). */}
+                      {r.limitText !== '—' && r.reportUnit ? (
+                        <span style={{ whiteSpace: 'nowrap' }}> {unitText(t, r.reportUnit)}</span>
+                      ) : null}
                     </Text>
                   </Table.Td>
                   <Table.Td>
@@ -479,6 +482,11 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                       <MicroStageBadge r={r} />
                     </Group>
                     <MicroExpected r={r} />
+                    {r.micro?.stage === 'not_started' && !invalidated ? (
+                      <Text size="xs" c="orange.9" maw={180} data-testid={`culture-not-started-${r.itemCode}${suffix}`}>
+                        {t('micro.cultureFirst')}
+                      </Text>
+                    ) : null}
                     {r.status === 'returned' && r.returnReason ? (
                       <Text size="xs" c="orange.9" maw={180}>
                         {t('testing.grid.returned', { reason: r.returnReason })}

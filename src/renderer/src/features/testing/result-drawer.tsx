@@ -30,6 +30,7 @@ import { num } from '../../ui/format';
 import { ResultStatusBadge, VerdictBadge, type LiveVerdict } from '../../ui/result';
 import { useReportedText } from './reported';
 import { signatureTime } from '../../ui/format';
+import { Person, usePersonName } from '../../ui/person';
 
 type Detail = ChannelOutput<'results.get'>;
 type Attachment = Detail['attachments'][number];
@@ -134,6 +135,7 @@ export function ResultDrawer({
 
 function DrawerBody({ id, onSelect }: { id: string; onSelect: (id: string) => void }) {
   const { t, i18n } = useTranslation();
+  const personName = usePersonName();
   const shownReported = useReportedText();
   const q = useCall('results.get', { id }, { staleTime: 0 });
   if (q.isLoading) return <Loader />;
@@ -178,15 +180,15 @@ function DrawerBody({ id, onSelect }: { id: string; onSelect: (id: string) => vo
         <Fact label={t('testing.detail.instrument')} value={r.instrumentId ?? ''} />
         <Fact
           label={t('testing.detail.analyst')}
-          value={r.analystId ? `${r.analystId} · ${formatTime(r.enteredAt)}` : ''}
+          value={r.analystId ? `${personName(r.analystId)} · ${formatTime(r.enteredAt)}` : ''}
         />
         <Fact
           label={t('testing.detail.submitted')}
-          value={r.submittedBy ? `${r.submittedBy} · ${formatTime(r.submittedAt)}` : ''}
+          value={r.submittedBy ? `${personName(r.submittedBy)} · ${formatTime(r.submittedAt)}` : ''}
         />
         <Fact
           label={t('testing.detail.reviewed')}
-          value={r.reviewedBy ? `${r.reviewedBy} · ${formatTime(r.reviewedAt)}` : ''}
+          value={r.reviewedBy ? `${personName(r.reviewedBy)} · ${formatTime(r.reviewedAt)}` : ''}
         />
         {r.externalLab ? (
           <Fact label={t('testing.detail.external')} value={`${r.externalLab} · ${r.externalReportNo ?? ''}`} />
@@ -231,7 +233,7 @@ function DrawerBody({ id, onSelect }: { id: string; onSelect: (id: string) => vo
           {history.map((h) => (
             <Table.Tr key={h.seq} data-testid="detail-history-entry">
               <Table.Td style={{ fontVariantNumeric: 'tabular-nums' }}>{formatTime(h.at)}</Table.Td>
-              <Table.Td>{h.byName ? `${h.byName} (${h.by})` : h.by}</Table.Td>
+              <Table.Td title={h.by}>{h.byName ?? personName(h.by)}</Table.Td>
               <Table.Td style={{ overflowWrap: 'anywhere' }}>
                 {h.reason ?? t(`audit.actions.${h.op}`, { defaultValue: h.op })}
               </Table.Td>
@@ -412,7 +414,7 @@ function Attachments({
                 <Table.Td ff="monospace">{a.fileName}</Table.Td>
                 <Table.Td style={num}>{bytesText(a.bytes)}</Table.Td>
                 <Table.Td>
-                  {a.addedBy} · {formatTime(a.addedAt)}
+                  <Person id={a.addedBy} /> · {formatTime(a.addedAt)}
                 </Table.Td>
                 <Table.Td ff="monospace" title={a.sha256}>
                   {a.sha256.slice(0, 12)}…

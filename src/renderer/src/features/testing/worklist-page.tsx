@@ -34,6 +34,8 @@ import { ScanBox } from './scan-box';
 import { itemName, TestingTabs } from './testing-format';
 import { num } from '../../ui/format';
 import { ResultStatusBadge } from '../../ui/result';
+import { Person, usePersonName } from '../../ui/person';
+import { plantDate } from '../../ui/format';
 
 const STATUSES = ['pending', 'entered', 'returned'] as const;
 type WorkStatus = (typeof STATUSES)[number];
@@ -96,9 +98,8 @@ function useNow(everyMs = 60_000): number {
 }
 
 function localDay(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  // The plant's calendar (D-113).
+  return iso ? plantDate(iso) : '';
 }
 
 function dayLabel(day: string): string {
@@ -115,6 +116,7 @@ function dayLabel(day: string): string {
 /** `#/testing`: the tests waiting for results, by due time; filter, assign, open a sample's grid. */
 export function WorklistPage() {
   const { t, i18n } = useTranslation();
+  const personName = usePersonName();
   const session = useSession();
   const qc = useQueryClient();
   const route = useRoute();
@@ -164,8 +166,11 @@ export function WorklistPage() {
   });
 
   const facets = list.data?.facets;
-  const facetData = (f: Array<{ key: string | null; count: number }> | undefined, none: string) =>
-    (f ?? []).map((x) => ({ value: x.key ?? NONE, label: `${x.key ?? none} (${x.count})` }));
+  const facetData = (
+    f: Array<{ key: string | null; count: number }> | undefined,
+    none: string,
+    label: (key: string) => string = (k) => k,
+  ) => (f ?? []).map((x) => ({ value: x.key ?? NONE, label: `${x.key ? label(x.key) : none} (${x.count})` }));
   const analystOptions = [
     ...new Set([
       session.userId,
@@ -243,7 +248,7 @@ export function WorklistPage() {
               clearable
               searchable
               w={170}
-              data={facetData(facets?.analysts, t('testing.worklist.notAssigned'))}
+              data={facetData(facets?.analysts, t('testing.worklist.notAssigned'), personName)}
               value={draft.analyst || null}
               onChange={(v) => setDraft({ ...draft, analyst: v ?? '' })}
               data-testid="worklist-filter-analyst"
@@ -521,7 +526,9 @@ export function WorklistPage() {
                           ) : null}
                         </Table.Td>
                         <Table.Td>
-                          {r.assignedTo ?? (
+                          {r.assignedTo ? (
+                            <Person id={r.assignedTo} />
+                          ) : (
                             <Text span size="sm" c="dimmed">
                               {t('testing.worklist.notAssigned')}
                             </Text>

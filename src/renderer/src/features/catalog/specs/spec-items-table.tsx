@@ -13,10 +13,12 @@ import {
   unitWithBasis,
   verificationColor,
 } from './spec-format';
+import { usePersonName } from '../../../ui/person';
 
 /** The verification state of a value, colour-coded, with its source (and who confirmed it). */
 export function VerificationBadge({ item }: { item: SpecItemView }) {
   const { t } = useTranslation();
+  const personName = usePersonName();
   const label = (
     <Stack gap={2} maw={420}>
       <Text size="xs">{t(`specs.verificationHelp.${item.verification}`)}</Text>
@@ -49,7 +51,7 @@ export function VerificationBadge({ item }: { item: SpecItemView }) {
       ) : null}
       {item.verification === 'confirmed' && item.confirmedBy ? (
         <Text size="xs" c="dimmed" data-testid={`confirmed-by-${item.code}`}>
-          {t('specs.confirmedBy', { user: item.confirmedBy, time: formatTime(item.confirmedAt) })}
+          {t('specs.confirmedBy', { user: personName(item.confirmedBy), time: formatTime(item.confirmedAt) })}
         </Text>
       ) : null}
     </Stack>

@@ -15,6 +15,7 @@ import { SignatureDialog } from '../../../ui/signature-dialog';
 import { LotLink } from '../../../ui/lot';
 import { SampleTestingLink } from '../review/result-format';
 import { TestingTabs } from '../review/testing-tabs';
+import { Person } from '../../../ui/person';
 
 type Hold = z.infer<typeof microHoldViewSchema>;
 
@@ -125,7 +126,7 @@ export function MicroHoldsPage() {
                     {h.status === 'reviewed' ? (
                       <Stack gap={0}>
                         <Text size="xs">
-                          {h.reviewedBy} · {formatTime(h.reviewedAt)}
+                          <Person id={h.reviewedBy} /> · {formatTime(h.reviewedAt)}
                         </Text>
                         <Text size="xs" c="dimmed">
                           {h.reviewNote}

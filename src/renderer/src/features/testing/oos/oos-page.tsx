@@ -41,6 +41,7 @@ import { TestingTabs } from '../review/testing-tabs';
 import { ResultTrail, SignatureList } from '../review/result-trail';
 import { OosAge, OosStatusBadge } from './oos-format';
 import { isDecimalText } from '../../../../../shared/contract/formats';
+import { Person } from '../../../ui/person';
 
 type Check = (typeof oosChecks)[number];
 type Outcome = (typeof oosOutcomes)[number];
@@ -256,7 +257,7 @@ function ResultPanel({ result, trail, onTrail }: { result: ResultView; trail: bo
             </Table.Td>
             <Table.Td>{result.externalLab ?? result.instrumentId ?? t('resultReview.noInstrument')}</Table.Td>
             <Table.Td>
-              {result.analystId ?? '—'}{' '}
+              <Person id={result.analystId} />{' '}
               <Text span size="xs" c="dimmed">
                 {result.methodCode}
               </Text>

@@ -11,6 +11,7 @@ import { oosHref, ResultStatusBadge, SampleTestingLink } from './result-format';
 import { useReportedText } from '../reported';
 import { reportedForReader } from '../../../../../shared/rules/testing';
 import { signatureTime } from '../../../ui/format';
+import { Person } from '../../../ui/person';
 
 type HistoryEntry = NonNullable<ReturnType<typeof useCall<'results.get'>>['data']>['history'][number];
 
@@ -153,11 +154,7 @@ export function ResultTrail({ id, testId }: { id: string; testId: string }) {
                     <Table.Tr key={e.seq} data-testid="trail-entry" data-op={e.op}>
                       <Table.Td>{formatTime(e.at)}</Table.Td>
                       <Table.Td>
-                        {e.byName ?? e.by}
-                        <Text span size="xs" c="dimmed">
-                          {' '}
-                          ({e.by})
-                        </Text>
+                        <span title={e.by}>{e.byName ?? <Person id={e.by} />}</span>
                       </Table.Td>
                       <Table.Td title={e.reason ?? undefined}>{reasonText(t, e)}</Table.Td>
                       <Table.Td>
@@ -222,7 +219,7 @@ export function ResultTrail({ id, testId }: { id: string; testId: string }) {
                       <Text span fw={600} size="xs">
                         {a.fileName}
                       </Text>{' '}
-                      · {(a.bytes / 1024).toFixed(1)} KiB · {a.addedBy} · {formatTime(a.addedAt)}
+                      · {(a.bytes / 1024).toFixed(1)} KiB · <Person id={a.addedBy} /> · {formatTime(a.addedAt)}
                       <Text size="xs" c="dimmed" ff="monospace" style={{ wordBreak: 'break-all' }}>
                         SHA-256 {a.sha256}
                       </Text>

@@ -9,6 +9,7 @@ import { LotLink } from '../../../ui/lot';
 import { SampleLink } from '../../../ui/sample';
 import { reviewHref } from './result-format';
 import { TestingTabs } from './testing-tabs';
+import { People } from '../../../ui/person';
 
 /** `#/review`: samples whose results were submitted and wait for a second person. */
 export function ReviewQueuePage() {
@@ -83,7 +84,9 @@ export function ReviewQueuePage() {
                         ) : null}
                       </Group>
                     </Table.Td>
-                    <Table.Td>{r.analysts.join(', ')}</Table.Td>
+                    <Table.Td>
+                      <People ids={r.analysts} />
+                    </Table.Td>
                     <Table.Td>{formatTime(r.submittedAt)}</Table.Td>
                     <Table.Td>
                       {r.mine ? (

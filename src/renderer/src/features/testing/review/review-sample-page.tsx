@@ -44,6 +44,7 @@ import { ResultTrail } from './result-trail';
 import { useReportedText } from '../reported';
 import { VerdictChangeFlag, VerdictChangeList } from '../verdict-change';
 import { isDecimalText } from '../../../../../shared/contract/formats';
+import { Person } from '../../../ui/person';
 
 type Decision = 'approve' | 'return';
 
@@ -311,13 +312,16 @@ export function ReviewSamplePage({ code }: { code: string }) {
                 </Table.Th>
                 <Table.Th>{t('resultReview.col.item')}</Table.Th>
                 <Table.Th>{t('resultReview.col.raw')}</Table.Th>
-                <Table.Th>{t('resultReview.col.value')}</Table.Th>
+                <Table.Th miw={80}>{t('resultReview.col.value')}</Table.Th>
                 <Table.Th>{t('resultReview.col.reported')}</Table.Th>
                 <Table.Th>{t('resultReview.col.limit')}</Table.Th>
                 <Table.Th>{t('resultReview.col.verdict')}</Table.Th>
-                <Table.Th>{t('resultReview.col.source')}</Table.Th>
+                <Table.Th miw={80}>{t('resultReview.col.source')}</Table.Th>
                 <Table.Th>{t('resultReview.col.analyst')}</Table.Th>
-                <Table.Th ta="center">{t('resultReview.col.attachments')}</Table.Th>
+                {/* Headers never wrap one character per line (issue 22 §7): "附件" stays whole. */}
+                <Table.Th ta="center" style={{ whiteSpace: 'nowrap' }}>
+                  {t('resultReview.col.attachments')}
+                </Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -464,7 +468,9 @@ export function ReviewSamplePage({ code }: { code: string }) {
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <Text size="xs">{r.analystId ?? '—'}</Text>
+                        <Text size="xs">
+                          <Person id={r.analystId} testId={`review-analyst-${r.itemCode}`} />
+                        </Text>
                         <Text size="xs" c="dimmed">
                           {formatTime(r.submittedAt)}
                         </Text>

@@ -11,6 +11,7 @@ import { errorMessage } from '../../../core/api/errors';
 import { formatTime } from '../../../ui/format';
 import { hasPermission, useSession } from '../../../core/session';
 import { SignatureDialog } from '../../../ui/signature-dialog';
+import { usePersonName } from '../../../ui/person';
 
 type Baseline = z.infer<typeof baselineViewSchema>;
 type ChartSpec = z.infer<typeof chartSpecSchema>;
@@ -33,6 +34,7 @@ export function BaselinePanel({
   defaultTo: string | null;
 }) {
   const { t } = useTranslation();
+  const personName = usePersonName();
   const session = useSession();
   const qc = useQueryClient();
   const canSign = hasPermission(session, 'specs.approve') && !session.readOnly;
@@ -65,7 +67,10 @@ export function BaselinePanel({
                 })}
               </Text>
               <Text size="xs" c="dimmed">
-                {t('trends.baseline.signed', { by: baseline.createdBy, at: formatTime(baseline.createdAt) })}
+                {t('trends.baseline.signed', {
+                  by: personName(baseline.createdBy),
+                  at: formatTime(baseline.createdAt),
+                })}
                 {baseline.note ? ` — ${baseline.note}` : ''}
               </Text>
             </Stack>
