@@ -572,6 +572,9 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   'hostKey.unlock': { passphrase: 'not-the-passphrase' },
   'hostKey.replace': { protection: 'passphrase', passphrase: 'a-new-passphrase-1', confirm: true },
   'connection.status': {},
+  // A fingerprint that is not one: refused before any network (the role check comes first).
+  'connection.join': { url: 'wss://127.0.0.1:1', fingerprint: 'not-a-fingerprint', user: 'admin', password: 'x' },
+  'connection.leave': { confirm: true },
 };
 
 type Who = Role | 'anonymous';
@@ -808,6 +811,8 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'hostKey.unlock': ALL,
   'hostKey.replace': ALL,
   'connection.status': ALL,
+  'connection.join': ['administrator'],
+  'connection.leave': ['administrator'],
 };
 
 /** Channels whose effect is on the caller's own session, not on records. */

@@ -22,6 +22,7 @@ import { epcisExport, traceView } from '../trace';
 import { evidenceHandlers } from '../evidence/handlers';
 import { workstationHandlers } from '../workstation/handlers';
 import { signatureView } from '../identity';
+import { siteJoinHandlers } from '../remote/site-join';
 
 /**
  * The handler tables of every contract file, assembled (issue 21): one line per capability,
@@ -149,5 +150,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     })),
     // This workstation keeps its own record (the default); a site client answers locally (src/main/remote/).
     'connection.status': () => ({ mode: 'embedded' as const }),
+    // Joining a site server (or cancelling a join before the restart), D-107.
+    ...siteJoinHandlers(() => ({ dataDir: core.dataDir, key: core.key, queued: () => core.benchQueued() })),
   };
 }

@@ -34,6 +34,7 @@ import {
 import type { DocumentViewer } from '../documents/viewer';
 import type { HostKind } from '../ledger/keys';
 import { workstationHandlers } from '../workstation/handlers';
+import { leaveSite } from './site-join';
 import { BenchStation } from './bench-station';
 import { channelSender, readOutcome, type FrameQueue } from '../instruments';
 import { b64 } from '../instruments/views';
@@ -452,6 +453,9 @@ export class RemoteDispatcher {
     const local: Partial<{ [K in ChannelName]: Handler<K> }> = {
       ...ws,
       'connection.status': (_i, ctx) => this.view(ctx.connection.id),
+      // On a server already: leave it first (D-107).
+      'connection.join': () => fail('conflict', { url: this.server.url }, 'errors.site_already_joined'),
+      'connection.leave': () => leaveSite({ dataDir: this.opts.workstation.dataDir, queued: this.queued() }),
       'instruments.ports': (_i, ctx) => bench.ports(ctx.connection.locale),
       'instruments.connect': async ({ id }, ctx) =>
         bench.connect((await this.ask(ctx.connection, 'instruments.get', { id })).instrument),
