@@ -10,6 +10,7 @@ import { desktopMessagesEn, desktopMessagesZh } from './desktop-messages';
 import { reviewMessagesEn, reviewMessagesZh } from './review-messages';
 import { wordsMessagesEn, wordsMessagesZh } from './words-messages';
 import { siteMessagesEn, siteMessagesZh } from './site-messages';
+import { siteDeskMessagesEn, siteDeskMessagesZh } from './site-desk-messages';
 
 export type { Messages };
 
@@ -39,6 +40,7 @@ export const messages: Record<Locale, Messages> = {
     reviewMessagesEn,
     wordsMessagesEn,
     siteMessagesEn,
+    siteDeskMessagesEn,
   ].reduce(merge, en),
   'zh-CN': [
     serviceMessagesZh,
@@ -51,6 +53,7 @@ export const messages: Record<Locale, Messages> = {
     reviewMessagesZh,
     wordsMessagesZh,
     siteMessagesZh,
+    siteDeskMessagesZh,
   ].reduce(merge, zhCN),
 };
 
