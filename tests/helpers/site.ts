@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { hostKeyFromPkcs8, type HostKey, type HostKind } from '../../src/main/ledger/keys';
 import { type SiteClient, type SiteState } from '../../src/main/remote/site-client';
+import { certificateFingerprint, selfSignedCertificate } from '../../src/main/server/tls-cert';
 
 const root = join(__dirname, '..', '..');
 
@@ -86,4 +88,27 @@ export function whenState(c: SiteClient, state: SiteState): Promise<void> {
       }
     });
   });
+}
+
+/**
+ * A self-signed certificate for a site server on loopback, with its fingerprint (as
+ * `lotseal serve` would make one); for tests that start `startSiteServer` in process.
+ */
+export function testTls(commonName = 'site-test'): { cert: string; key: string; fingerprint: string } {
+  const c = selfSignedCertificate({
+    commonName,
+    altNames: ['localhost', '127.0.0.1'],
+    notBefore: new Date(Date.now() - 3_600_000),
+    notAfter: new Date(Date.now() + 86_400_000),
+  });
+  return { ...c, fingerprint: certificateFingerprint(c.cert) };
+}
+
+/** A port on loopback that nothing listens on (bound, then closed): a server that does not answer. */
+export async function deadPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
 }

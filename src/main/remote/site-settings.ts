@@ -49,4 +49,3 @@ export function readSiteSettings(dataDir: string, env: NodeJS.ProcessEnv = proce
   }
   return siteServerConfig(parsed.server, parsed.fingerprint);
 }
-

@@ -75,7 +75,8 @@ export const siteDeskMessagesEn = {
     leftRestart: 'Close LotSeal and start it again: it then works on its own database.',
     leftLocal: 'Until the restart it stays on the server.',
     undoneTitle: 'This workstation stays on its own database',
-    undone: 'The site server setting was removed before any restart: nothing else changed. The server keeps the enrolment of this workstation’s key.',
+    undone:
+      'The site server setting was removed before any restart: nothing else changed. The server keeps the enrolment of this workstation’s key.',
   },
 };
 
@@ -85,14 +86,16 @@ export const siteDeskMessagesZh: typeof siteDeskMessagesEn = {
     site_already_joined:
       '本工作站已设置为连接站点服务器 {{url}}（如尚未重启，则从下次启动起生效）。如要加入其他服务器，请先退出该服务器。',
     site_not_joined: '本工作站未设置站点服务器，当前已在使用本机数据库。',
-    site_from_environment: '本工作站的站点服务器由环境变量 {{variable}} 指定，不能在此页面修改：请 IT 在 LotSeal 的启动配置中更改。',
+    site_from_environment:
+      '本工作站的站点服务器由环境变量 {{variable}} 指定，不能在此页面修改：请 IT 在 LotSeal 的启动配置中更改。',
     site_leave_queue_waiting:
       '本工作站还有 {{count}} 个已签名读数等待写回服务器。请待服务器恢复、读数写回后再退出，否则这些读数将无法进入记录。',
     site_join_queue_waiting:
       '本工作站还有 {{count}} 个已签名读数等待写入本机数据库。请由有结果录入权限的人员登录以写回这些读数，然后再加入服务器。',
     site_join_unknown_host:
       '站点服务器 {{url}} 不接受本工作站：本机密钥未在该服务器登记。请确认所用账号是该服务器上的系统管理员后重试。',
-    site_join_key_retired: '站点服务器 {{url}} 拒绝了本工作站：本机密钥已在服务器上停用。需由服务器上的管理员重新登记本工作站的密钥。',
+    site_join_key_retired:
+      '站点服务器 {{url}} 拒绝了本工作站：本机密钥已在服务器上停用。需由服务器上的管理员重新登记本工作站的密钥。',
     site_join_not_ready: '站点服务器 {{url}} 已响应，但其数据库尚未打开。请稍后重试。',
     site_join_version: '站点服务器 {{url}} 的 LotSeal 版本与本工作站不兼容。请升级工作站或服务器。',
   },
@@ -134,7 +137,8 @@ export const siteDeskMessagesZh: typeof siteDeskMessagesEn = {
     leave: '退出站点服务器…',
     leaveTitle: '确定退出站点服务器？',
     leaveMeans: '下次启动起，本工作站重新使用本机数据库（恢复到加入前的状态）；在本机将无法再访问服务器上的记录。',
-    leaveRecords: '服务器上的任何内容都不会被修改或删除，也不会复制回本机：在服务器上完成的结果、复核和放行决定只保存在服务器上。',
+    leaveRecords:
+      '服务器上的任何内容都不会被修改或删除，也不会复制回本机：在服务器上完成的结果、复核和放行决定只保存在服务器上。',
     leaveKey: '服务器保留本工作站的登记记录；服务器上的管理员可停用其密钥。',
     leaveQueued: '本机还有 {{count}} 个已签名读数等待写回服务器：写回之前不能退出。',
     leaveConfirm: '退出站点服务器',

@@ -150,7 +150,13 @@ export function SiteTab() {
             </Button>
           </Group>
         ) : null}
-        <LeaveModal opened={confirmLeave} busy={busy} onClose={() => setConfirmLeave(false)} onLeave={leave} queued={0} />
+        <LeaveModal
+          opened={confirmLeave}
+          busy={busy}
+          onClose={() => setConfirmLeave(false)}
+          onLeave={leave}
+          queued={0}
+        />
       </Stack>
     );
 
