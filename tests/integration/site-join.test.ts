@@ -7,10 +7,13 @@
  * administrator at the workstation: each a clear typed error, and nothing written on either side.
  * Leaving removes the setting, never while signed readings still wait for the server.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
+import { FrameQueue } from '../../src/main/instruments';
+import { loadOrCreateHostKey } from '../../src/main/ledger/keys';
 import { readSiteSettings, SiteWorkstation } from '../../src/main/remote/workstation';
 import { startSiteServer } from '../../src/main/server/site-server';
 import {
@@ -196,3 +199,70 @@ describe('a workstation joins a site server from the UI', () => {
     expect(existsSync(file)).toBe(true);
   });
 });
+
+describe('the bench queue writes itself back (D-108)', () => {
+  it('readings left from an earlier run, the server not answering: the workstation tries again by itself with a growing delay, and says when', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lotseal-queue-retry-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    // An earlier run of this workstation left one signed reading in its queue.
+    const key = loadOrCreateHostKey(dir, 'harness', 'BENCH-9', testKeyProtector(), Date.now());
+    const earlier = FrameQueue.open(join(dir, 'frame-queue.jsonl'), { signer: key, host: 'harness@BENCH-9' });
+    earlier.enqueue({
+      instrumentId: 'instrument-x',
+      port: '/dev/ttyUSB0',
+      driver: 'mt-sics',
+      capturedAt: Date.now(),
+      clock: 'unknown',
+      tz: 'UTC',
+      by: 'tech.li',
+      purpose: 'result',
+      resultId: 'result-x',
+      sampleCode: null,
+      replicateIndex: 0,
+      raw: Buffer.from('S S      1.0000 g\r\n').toString('base64'),
+    });
+    earlier.close();
+
+    let now = 5_000_000;
+    const timers: Array<{ ms: number; fn: () => void }> = [];
+    const scheduler = {
+      now: () => now,
+      set: (fn: () => void, ms: number) => timers.push({ ms, fn }),
+      clear: () => undefined,
+    };
+    const station = new SiteWorkstation({
+      dataDir: dir,
+      hostKind: 'harness',
+      protector: testKeyProtector(),
+      server: { url: `wss://127.0.0.1:${await deadPort()}`, fingerprint: testTls().fingerprint },
+      host: 'BENCH-9',
+      log: quietLog,
+      retry: { scheduler, minMs: 1_000, maxMs: 8_000, random: () => 1 },
+    });
+    cleanups.unshift(() => station.close());
+    const conn: Connection = { id: 'tab-1', locale: 'en' };
+    const status = async () => {
+      const r = await station.dispatcher.call(conn, 'connection.status', {});
+      if (!r.ok || r.data.mode !== 'site') throw new Error(JSON.stringify(r));
+      return r.data;
+    };
+    // Started with a waiting reading: a retry is scheduled at once, and the screen says when.
+    await until(() => timers.length === 1);
+    expect(timers.map((t) => t.ms)).toEqual([1_000]);
+    expect(await status()).toMatchObject({ queued: 1, retryAt: new Date(now + 1_000).toISOString() });
+    // Each attempt that cannot write back schedules the next, doubling to the cap.
+    for (const expected of [2_000, 4_000, 8_000, 8_000]) {
+      const t = timers.shift()!;
+      now += t.ms;
+      t.fn();
+      await until(() => timers.length === 1);
+      expect(timers[0]!.ms).toBe(expected);
+    }
+    expect((await status()).queued).toBe(1);
+  });
+});
+
+/** Resolves when `cond` holds, re-checked on each turn of the event loop (no timers). */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise<void>((resolve) => setImmediate(resolve));
+}

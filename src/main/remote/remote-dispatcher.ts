@@ -35,6 +35,7 @@ import type { DocumentViewer } from '../documents/viewer';
 import type { HostKind } from '../ledger/keys';
 import { workstationHandlers } from '../workstation/handlers';
 import { leaveSite } from './site-join';
+import { QueueRetry, type RetryOptions } from './queue-retry';
 import { BenchStation } from './bench-station';
 import { channelSender, readOutcome, type FrameQueue } from '../instruments';
 import { b64 } from '../instruments/views';
@@ -58,6 +59,8 @@ export interface RemoteDispatcherOptions {
    */
   frames: { queue: FrameQueue; clockSource(): string; timeZone: string };
   clock?: () => number;
+  /** How the queue retries by itself (D-108): tests pass their own scheduler; defaults 2 s doubling to 60 s. */
+  retry?: Partial<Pick<RetryOptions, 'minMs' | 'maxMs' | 'scheduler' | 'random'>>;
 }
 
 interface Entry {
@@ -110,6 +113,8 @@ export class RemoteDispatcher {
   private readonly local: Dispatcher;
   private readonly locales = new Map<string, Locale>();
   private readonly clock: () => number;
+  /** The bench queue's own retries while frames wait (D-108). */
+  private readonly retry: QueueRetry;
 
   constructor(private readonly opts: RemoteDispatcherOptions) {
     this.server = { url: opts.server.url, fingerprint: normalFingerprint(opts.server.fingerprint) };
@@ -121,6 +126,14 @@ export class RemoteDispatcher {
       touch: () => undefined,
     };
     this.local = new Dispatcher(this.localHandlers(), gate, opts.log, this.clock);
+    this.retry = new QueueRetry(() => this.writeBack(), {
+      minMs: 2_000,
+      maxMs: 60_000,
+      ...opts.retry,
+      onChange: () => this.announce(),
+    });
+    // Frames left from an earlier run try by themselves, not only when something happens.
+    if (this.queued() > 0) this.retry.kick();
   }
 
   onEvent(sink: EventSink): () => void {
@@ -163,6 +176,7 @@ export class RemoteDispatcher {
   }
 
   close(): Promise<void> {
+    this.retry.close();
     for (const id of [...this.entries.keys()]) this.end(id);
     return this.bench.close();
   }
@@ -192,6 +206,7 @@ export class RemoteDispatcher {
       since: new Date(s.since).toISOString(),
       reason: s.reason,
       queued: this.queued(),
+      retryAt: this.retry?.nextAttemptAt ? new Date(this.retry.nextAttemptAt).toISOString() : null,
     };
   }
 
@@ -249,7 +264,7 @@ export class RemoteDispatcher {
     } else if (channel.startsWith('auth.')) {
       await this.refreshSession(e);
       // Someone who may enter results signed in: frames waiting here can go now.
-      if (this.queued() > 0) void this.writeBack().catch(() => undefined);
+      if (this.queued() > 0) this.retry.kick();
     }
     if (r.ok && channel === 'instruments.list') {
       return { ok: true, data: (r.data as InstrumentView[]).map((v) => this.bench.overlay(v)) };
@@ -354,7 +369,7 @@ export class RemoteDispatcher {
         }
         await this.refreshSession(e);
         if (had && !e.session) this.emitTo(e.conn.id, 'session.changed', { reason: 'signed_out' });
-        await this.writeBack();
+        if (this.queued() > 0) this.retry.kick();
       })().catch(() => undefined);
     }
   }
@@ -370,15 +385,16 @@ export class RemoteDispatcher {
    * Writes the queued frames back, in order, through a connection whose person may enter
    * results (the record keeps who captured and who delivered). Nobody signed in: they wait.
    */
-  async writeBack(): Promise<void> {
+  async writeBack(): Promise<number> {
     const f = this.opts.frames;
-    if (f.queue.pending().length === 0) return;
+    if (f.queue.pending().length === 0) return 0;
     const e = [...this.entries.values()].find(
       (x) => x.session && !x.session.locked && x.session.permissions.has('results.enter'),
     );
-    if (!e || e.link.state().state !== 'connected') return;
+    if (!e || e.link.state().state !== 'connected') return f.queue.pending().length;
     const report = await f.queue.flush(this.senderFor(e.conn));
     if (report.delivered.length || report.refused.length) this.announce();
+    return report.pending;
   }
 
   /**
@@ -423,6 +439,8 @@ export class RemoteDispatcher {
     // when it has not answered (the gap the write-back records).
     await f.queue.flush(this.senderFor(conn));
     const answer = f.queue.answerFor(seq);
+    // Still waiting: the queue tries again by itself (D-108).
+    if (f.queue.pending().length > 0) this.retry.ensure();
     this.announce();
     if (!answer) {
       return {

@@ -6,7 +6,7 @@ import type { DocumentViewer } from '../documents/viewer';
 import { loadOrCreateHostKey, type HostKey, type KeyProtector } from '../ledger/keys';
 import type { BenchStation } from './bench-station';
 import { detectClockSource, FrameQueue } from '../instruments';
-import { RemoteDispatcher } from './remote-dispatcher';
+import { RemoteDispatcher, type RemoteDispatcherOptions } from './remote-dispatcher';
 import type { SiteServerConfig } from './site-link';
 import { SiteLinks } from './site-links';
 
@@ -23,6 +23,8 @@ export interface SiteWorkstationOptions {
   timeZone?: string;
   clock?: () => number;
   bench?: BenchStation;
+  /** The bench queue's own retries (D-108); tests pass their scheduler. */
+  retry?: RemoteDispatcherOptions['retry'];
 }
 
 /**
@@ -73,6 +75,7 @@ export class SiteWorkstation {
       frames: { queue: this.frames, clockSource: () => this.clockSource, timeZone },
       clock,
       ...(o.bench ? { bench: o.bench } : {}),
+      ...(o.retry ? { retry: o.retry } : {}),
     });
   }
 

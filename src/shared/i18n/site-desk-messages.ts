@@ -23,6 +23,11 @@ export const siteDeskMessagesEn = {
     site_join_version:
       'The site server {{url}} runs a LotSeal version that cannot talk to this workstation. Update the workstation or the server.',
   },
+  siteLink: {
+    retryAt: 'Next attempt to write them back: {{time}}.',
+    queuedConnected:
+      'They are written back as soon as someone who may enter results is signed in at this workstation; LotSeal keeps trying by itself.',
+  },
   siteJoin: {
     embeddedTitle: 'This workstation works on its own database',
     embeddedHelp:
@@ -98,6 +103,10 @@ export const siteDeskMessagesZh: typeof siteDeskMessagesEn = {
       '站点服务器 {{url}} 拒绝了本工作站：本机密钥已在服务器上停用。需由服务器上的管理员重新登记本工作站的密钥。',
     site_join_not_ready: '站点服务器 {{url}} 已响应，但其数据库尚未打开。请稍后重试。',
     site_join_version: '站点服务器 {{url}} 的 LotSeal 版本与本工作站不兼容。请升级工作站或服务器。',
+  },
+  siteLink: {
+    retryAt: '下次自动写回：{{time}}。',
+    queuedConnected: '本工作站有具备结果录入权限的人员登录后即写回；LotSeal 会自动重试。',
   },
   siteJoin: {
     embeddedTitle: '本工作站使用本机数据库',

@@ -31,6 +31,8 @@ export const connectionViewSchema = z.discriminatedUnion('mode', [
     reason: z.string().nullable(),
     /** Signed bench frames waiting at this workstation for the server. */
     queued: z.number().int().nonnegative(),
+    /** When the bench queue tries to write back again by itself (ISO), while frames wait (D-108). */
+    retryAt: z.string().nullable().optional(),
   }),
 ]);
 
@@ -40,7 +42,9 @@ export type ConnectionView = z.infer<typeof connectionViewSchema>;
 export const siteJoinOutcome = z.object({
   server: z.object({ url: z.string(), fingerprint: z.string(), name: z.string() }),
   /** The enrolment the server recorded (null: this workstation's key was enrolled there already). */
-  enrolled: z.object({ keyId: z.string(), fingerprint: z.string(), host: z.string(), seq: z.number().int() }).nullable(),
+  enrolled: z
+    .object({ keyId: z.string(), fingerprint: z.string(), host: z.string(), seq: z.number().int() })
+    .nullable(),
   file: z.string(),
   /** Every host works on the server from its next start. */
   next: z.literal('restart'),
