@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
+import type { ConnectionView } from '../../src/shared/contract';
 import { FrameQueue } from '../../src/main/instruments';
 import { loadOrCreateHostKey } from '../../src/main/ledger/keys';
 import { readSiteSettings, SiteWorkstation } from '../../src/main/remote/workstation';
@@ -243,8 +244,9 @@ describe('the bench queue writes itself back (D-108)', () => {
     const conn: Connection = { id: 'tab-1', locale: 'en' };
     const status = async () => {
       const r = await station.dispatcher.call(conn, 'connection.status', {});
-      if (!r.ok || r.data.mode !== 'site') throw new Error(JSON.stringify(r));
-      return r.data;
+      const v = r.ok ? (r.data as ConnectionView) : null;
+      if (!v || v.mode !== 'site') throw new Error(JSON.stringify(r));
+      return v;
     };
     // Started with a waiting reading: a retry is scheduled at once, and the screen says when.
     await until(() => timers.length === 1);
