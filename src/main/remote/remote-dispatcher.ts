@@ -376,9 +376,19 @@ export class RemoteDispatcher {
 
   // --- the bench's signed frames ----------------------------------------------------------
 
-  /** The sender of queued frames: `instruments.submitFrame` in the session of a connection that may enter results. */
+  /**
+   * The sender of queued frames in the session of one connection: a capture's frame to
+   * `instruments.submitFrame`, a daily-check reading's to `instruments.submitCheckFrame` (D-109).
+   */
   private senderFor(conn: Connection) {
-    return channelSender((input) => this.forward(conn, 'instruments.submitFrame', input) as never);
+    return channelSender(
+      (input) =>
+        this.forward(
+          conn,
+          input.frame.body.purpose === 'check' ? 'instruments.submitCheckFrame' : 'instruments.submitFrame',
+          input,
+        ) as never,
+    );
   }
 
   /**
@@ -387,9 +397,14 @@ export class RemoteDispatcher {
    */
   async writeBack(): Promise<number> {
     const f = this.opts.frames;
-    if (f.queue.pending().length === 0) return 0;
+    const pending = f.queue.pending();
+    if (pending.length === 0) return 0;
+    // Someone who may send every kind of frame waiting: results need results.enter, check readings instruments.calibrate.
+    const needs = new Set<Permission>(
+      pending.map((q) => (q.frame.body.purpose === 'check' ? 'instruments.calibrate' : 'results.enter')),
+    );
     const e = [...this.entries.values()].find(
-      (x) => x.session && !x.session.locked && x.session.permissions.has('results.enter'),
+      (x) => x.session && !x.session.locked && [...needs].every((p) => x.session!.permissions.has(p)),
     );
     if (!e || e.link.state().state !== 'connected') return f.queue.pending().length;
     const report = await f.queue.flush(this.senderFor(e.conn));
@@ -461,6 +476,52 @@ export class RemoteDispatcher {
     };
   }
 
+  /**
+   * A daily-check reading at this bench (D-109): as a capture, the frame is read from this
+   * bench's port, signed (purpose `check`) and queued, then sent to the server, which
+   * re-parses it and stores the check capture; while the server does not answer it waits here.
+   */
+  private async checkRead(
+    conn: Connection,
+    userId: string,
+    i: { id: string; readingId?: string | undefined },
+  ): Promise<ChannelOutput<'instruments.read'>> {
+    const f = this.opts.frames;
+    const v = this.bench.connected(i.id);
+    if (!v) fail('conflict', { instrument: i.id }, 'errors.instrument_not_connected');
+    const { frame, error } = await this.bench.frameFor(v.id, i.readingId);
+    if (!frame) return { outcome: readOutcome(null, conn.locale, error), capture: null };
+    const signed = f.queue.enqueue({
+      instrumentId: v.id,
+      port: this.bench.connections.state(v.id).port,
+      driver: v.driver,
+      capturedAt: frame.receivedAt ?? this.clock(),
+      clock: f.clockSource(),
+      tz: f.timeZone,
+      by: userId,
+      purpose: 'check',
+      resultId: null,
+      sampleCode: null,
+      replicateIndex: 0,
+      raw: b64(frame.raw),
+    });
+    const seq = signed.body.seq;
+    await f.queue.flush(this.senderFor(conn));
+    const answer = f.queue.answerFor(seq);
+    if (f.queue.pending().length > 0) this.retry.ensure();
+    this.announce();
+    if (!answer)
+      return {
+        outcome: readOutcome(frame, conn.locale),
+        capture: null,
+        queued: { seq, since: new Date(f.queue.linkDownSince ?? this.clock()).toISOString() },
+      };
+    if (answer.kind === 'refused') throw new AppErrorException(answer.error);
+    if (answer.kind === 'unreachable') throw new Error('unreachable answers are never recorded');
+    const got = answer.receipt as ChannelOutput<'instruments.submitCheckFrame'>;
+    return { outcome: got.outcome, capture: got.captures[0] ?? null };
+  }
+
   // --- the workstation's own channels ------------------------------------------------------
 
   private localHandlers(): HandlerTable {
@@ -487,9 +548,11 @@ export class RemoteDispatcher {
         if (!ctx.session) fail('not_signed_in');
         return this.capture(ctx.connection, ctx.session.userId, i);
       },
-      // A daily-check reading is not a signed frame yet (bench: purpose `result` only): it
-      // needs the record's half of a check, which only a workstation with its own database has.
-      'instruments.read': () => fail('conflict', {}, 'errors.site_check_reading'),
+      // A daily-check reading is a signed frame too (D-109): read here, signed, queued, stored by the server.
+      'instruments.read': (i, ctx) => {
+        if (!ctx.session) fail('not_signed_in');
+        return this.checkRead(ctx.connection, ctx.session.userId, i);
+      },
       'documents.open': async ({ ref, action }, ctx) => {
         const viewer = this.opts.viewer ?? null;
         if (!viewer || ref.kind !== 'document') fail('conflict', { action }, 'errors.viewer_unavailable');

@@ -22,6 +22,8 @@ export const siteDeskMessagesEn = {
     site_join_not_ready: 'The site server {{url}} answered, but its database is not open yet. Try again in a moment.',
     site_join_version:
       'The site server {{url}} runs a LotSeal version that cannot talk to this workstation. Update the workstation or the server.',
+    frame_purpose:
+      'This signed frame is a {{purpose}} reading; it was sent as a {{expected}} reading and is refused. Nothing was written.',
     readiness_changed:
       'Lot {{lot}} changed after this page was shown: its checklist is not what you saw (status now: {{status}}; lines not met now: {{failing}}). Nothing was signed. The page now shows the lot as it stands: check it and decide again.',
   },
@@ -105,6 +107,7 @@ export const siteDeskMessagesZh: typeof siteDeskMessagesEn = {
       '站点服务器 {{url}} 拒绝了本工作站：本机密钥已在服务器上停用。需由服务器上的管理员重新登记本工作站的密钥。',
     site_join_not_ready: '站点服务器 {{url}} 已响应，但其数据库尚未打开。请稍后重试。',
     site_join_version: '站点服务器 {{url}} 的 LotSeal 版本与本工作站不兼容。请升级工作站或服务器。',
+    frame_purpose: '该签名读数的用途为 {{purpose}}，却按 {{expected}} 读数提交，已拒绝。未写入任何内容。',
     readiness_changed:
       '本页面打开后，批次 {{lot}} 已有变化：放行核查清单与您看到的不一致（当前状态：{{status}}；当前未满足的项目：{{failing}}）。未签署任何内容。页面已刷新为批次的最新情况，请重新核对后再作决定。',
   },
