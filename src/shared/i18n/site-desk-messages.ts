@@ -32,6 +32,12 @@ export const siteDeskMessagesEn = {
     queuedConnected:
       'They are written back as soon as someone who may enter results is signed in at this workstation; LotSeal keeps trying by itself.',
   },
+  instruments: {
+    check: {
+      queued:
+        'The site server does not answer: this reading is signed and waits at this workstation, and is stored when the server is back. Read this standard again then to use it in the check.',
+    },
+  },
   siteJoin: {
     embeddedTitle: 'This workstation works on its own database',
     embeddedHelp:
@@ -114,6 +120,12 @@ export const siteDeskMessagesZh: typeof siteDeskMessagesEn = {
   siteLink: {
     retryAt: '下次自动写回：{{time}}。',
     queuedConnected: '本工作站有具备结果录入权限的人员登录后即写回；LotSeal 会自动重试。',
+  },
+  instruments: {
+    check: {
+      queued:
+        '站点服务器无响应：此读数已签名并暂存在本机，服务器恢复后写入记录。届时请重新读取该标准物质，以用于本次核查。',
+    },
   },
   siteJoin: {
     embeddedTitle: '本工作站使用本机数据库',
