@@ -1,4 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -6,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { hostKeyFromPkcs8, type HostKey, type HostKind } from '../../src/main/ledger/keys';
 import { type SiteClient, type SiteState } from '../../src/main/remote/site-client';
 import { certificateFingerprint, selfSignedCertificate } from '../../src/main/server/tls-cert';
+import { HANG_CAP_MS } from './hang-cap';
 
 const root = join(__dirname, '..', '..');
 
@@ -111,4 +114,52 @@ export async function deadPort(): Promise<number> {
   const port = (s.address() as AddressInfo).port;
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;
+}
+
+/** `lotseal …` on a data folder (the published CLI, cheap test KDF); throws with its output when it fails. */
+export function lotsealCli(args: string[], dataDir: string): void {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'lotseal.cjs'), '--data-dir', dataDir, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: 'cli-test-passphrase', LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' },
+    timeout: HANG_CAP_MS,
+  });
+  if (r.status !== 0) throw new Error(`lotseal ${args.join(' ')}: ${r.status}\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface SiteProcess {
+  dir: string;
+  db: string;
+  /** The administrator's password file. */
+  pw: string;
+  server: ServeProcess;
+}
+
+/**
+ * A site as IT sets one up (docs/site-server.md §6): its database with the first administrator,
+ * the server's key enrolled, and `lotseal serve` on loopback (a real process).
+ */
+export async function startSiteProcess(admin: {
+  userId: string;
+  printedName: string;
+  password: string;
+}): Promise<SiteProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'lotseal-e2e-site-'));
+  const db = join(dir, 'lotseal.db');
+  const pw = join(dir, 'admin.pw');
+  writeFileSync(pw, `${admin.password}\n`);
+  lotsealCli(
+    ['--db', db, 'init', '--admin', admin.userId, '--admin-name', admin.printedName, '--password-file', pw],
+    dir,
+  );
+  lotsealCli(['--db', db, 'host', 'enrol', '--kind', 'server', '--user', admin.userId, '--password-file', pw], dir);
+  const server = await startServe({ dataDir: dir, db, env: { LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' } });
+  return { dir, db, pw, server };
+}
+
+/** Stops `lotseal serve` (SIGTERM, its clean stop) and waits for it to end. */
+export async function stopServe(s: ServeProcess): Promise<void> {
+  if (s.proc.exitCode !== null || s.proc.signalCode !== null) return;
+  s.proc.kill('SIGTERM');
+  await s.exited;
 }
