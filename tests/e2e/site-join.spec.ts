@@ -8,13 +8,14 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { startSiteProcess, stopServe } from '../helpers/site';
 import { expect, shot, startHarness, stopHarness, test } from './fixtures';
 import { ADMIN, openApp, seedPeople } from './helpers';
 import { SignInPage } from './pages/sign-in-page';
 
 /** Administration → Site server. */
-async function openSiteTab(page: import('@playwright/test').Page): Promise<void> {
+async function openSiteTab(page: Page): Promise<void> {
   await page.getByTestId('nav-admin').click();
   await page.getByTestId('admin-tab-site').click();
 }
