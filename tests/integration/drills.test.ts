@@ -6,6 +6,8 @@ import { ChromiumPdfPrinter } from '../../src/main/documents/chromium-printer';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { createTestApp, USER_PASSWORD, ADMIN_PASSWORD, type TestApp } from '../helpers/core';
 import * as plant from '../fixtures/plant';
+import { startSiteServer } from '../../src/main/server/site-server';
+import { siteTls } from '../helpers/site';
 import { CUSTOMERS, MATERIALS, PRODUCTS, SUPPLIERS } from '../fixtures/plant';
 
 const T0 = Date.parse('2026-08-03T01:00:00Z');
@@ -365,5 +367,46 @@ describe('recall drills and recalls', () => {
     expect(g.drill.status).toBe('open');
     expect(g.steps).toHaveLength(5);
     expect(g.signatures).toEqual([]);
+  });
+
+  it('lotseal drill --server runs the drill on a site server (each step a write with its request id) and writes the same evidence at the workstation', async () => {
+    const { lotsealAsync } = await import('../helpers/cli');
+    const server = await startSiteServer({ core: app.core, listen: { host: '127.0.0.1', port: 0 }, tls: siteTls() });
+    try {
+      const ws = join(app.dir, 'drill-workstation');
+      const pw = join(app.dir, 'qa-password.txt');
+      const apw = join(app.dir, 'admin-password.txt');
+      writeFileSync(pw, `${USER_PASSWORD}\n`);
+      writeFileSync(apw, `${ADMIN_PASSWORD}\n`);
+      const site = ['--server', server.url, '--server-fingerprint', server.fingerprint];
+      const reg = await lotsealAsync(
+        [...site, 'host', 'enrol', '--user', 'admin', '--password-file', apw, '--name', 'DRILL-WS', '--json'],
+        { dataDir: ws },
+      );
+      expect(reg.code, reg.stderr).toBe(0);
+      const outDir = join(ws, 'evidence');
+      const args = ['drill', '--user', 'qa.chen', '--password-file', pw, '--out', outDir, '--json'];
+      const r = await lotsealAsync([...site, ...args, '--lot', rm], { dataDir: ws });
+      expect(r.code, r.stderr).toBe(0);
+      const j = JSON.parse(r.stdout) as { drill: string; files: string[] };
+      expect(j).toMatchObject({ ok: true, status: 'open', lot: rm, affected_lots: 3 });
+      expect(j.files).toEqual(['json', 'csv', 'html'].map((x) => join(outDir, `${j.drill}.${x}`)));
+      expect(readFileSync(j.files[2]!, 'utf8')).toContain(rm);
+      expect(JSON.parse(readFileSync(j.files[0]!, 'utf8'))).toMatchObject({ drill: { code: j.drill } });
+      const g = await app.ok(qa, 'drills.get', { code: j.drill });
+      expect(g.steps).toHaveLength(5);
+      // The start and each step went through the server's exactly-once log, from that workstation.
+      const db = app.core.need().ledger.db;
+      const logged = db
+        .prepare("SELECT channel FROM request_log WHERE channel IN ('drills.start', 'drills.step') ORDER BY first_seq")
+        .all() as Array<{ channel: string }>;
+      expect(logged.map((x) => x.channel)).toEqual(['drills.start', ...Array(5).fill('drills.step')]);
+      // An unknown lot: the local command's answer (exit 1, lot_not_found).
+      const none = await lotsealAsync([...site, ...args, '--lot', 'NO-SUCH-LOT'], { dataDir: ws });
+      expect(none.code).toBe(1);
+      expect(JSON.parse(none.stdout)).toEqual({ error: 'lot_not_found', lot: 'NO-SUCH-LOT' });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -252,6 +252,12 @@ describe('the evidence folder', () => {
       verification: { ok: true, findings: 0 },
     });
     expect(sha(join(folder, 'manifest.json'))).toBe(result!.sha256);
+    // On its own database the workstation already has it: "download" answers where it is (D-104).
+    const here = await app.ok(inspector, 'exports.download', { jobId });
+    expect(here).toMatchObject({ path: folder, bytes: result!.bytes });
+    expect(here.files).toBeGreaterThan(5);
+    // Nothing was offered for a download (a local call): nothing staged, no transfer.
+    expect(await app.ok(inspector, 'transfer.open', { jobId })).toBeNull();
 
     // The export is on record: who, which copy (the manifest's SHA-256), through which entry.
     const ledger = app.core.need().ledger;

@@ -598,6 +598,13 @@ const samples: { [K in ChannelName]: ChannelInput<K> } = {
   // Nothing listens on port 1: an allowed call ends `server_unreachable` at once, nothing written.
   'connection.join': { url: 'wss://127.0.0.1:1', fingerprint: '0'.repeat(64), user: 'admin', password: 'x' },
   'connection.leave': { confirm: true },
+  'auth.recover': { userId: 'nobody', recoveryCode: 'AAAA-BBBB-CCCC' },
+  'drills.evidenceFiles': { code: 'none' },
+  'backup.stage': {},
+  'transfer.open': { jobId: 'none' },
+  'transfer.read': { transferId: 'none', path: 'x', offset: 0, length: 1 },
+  'transfer.close': { transferId: 'none' },
+  'exports.download': { jobId: 'none' },
 };
 
 type Who = Role | 'anonymous';
@@ -837,6 +844,13 @@ const allowed: { [K in ChannelName]: Who[] } = {
   'connection.status': ALL,
   'connection.join': ['administrator'],
   'connection.leave': ['administrator'],
+  'auth.recover': ALL,
+  'drills.evidenceFiles': ['qa_manager'],
+  'backup.stage': ['administrator'],
+  'transfer.open': SIGNED_IN,
+  'transfer.read': SIGNED_IN,
+  'transfer.close': SIGNED_IN,
+  'exports.download': ['qa_manager', 'inspector'],
 };
 
 /** Channels whose effect is on the caller's own session, not on records. */

@@ -6,57 +6,23 @@
  * reach the server; the unreachable server is said and refuses writes at once, nothing written;
  * it recovers on its own. No timers: every wait is on an event or a state.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionView, EventPayload } from '../../src/shared/contract';
-import { startHarness, type Harness } from '../../src/main/harness/server';
-import { SiteWorkstation } from '../../src/main/remote/workstation';
 import { startSiteServer, type SiteServer } from '../../src/main/server/site-server';
-import { certificateFingerprint, selfSignedCertificate } from '../../src/main/server/tls-cert';
-import { ContractClient, ContractError } from '../e2e/contract-client';
+import { ContractError, type ContractClient } from '../e2e/contract-client';
 import * as plant from '../fixtures/plant';
 import { TEST_PEOPLE } from '../fixtures/plant';
-import { ADMIN_PASSWORD, quietLog, testKeyProtector } from '../helpers/core';
 import { approveSpec, finishedLot, releaseSample, world, GOOD } from '../helpers/testing-world';
+import { harnessWorkstation, siteTls } from '../helpers/site';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function tls() {
-  const c = selfSignedCertificate({
-    commonName: 'site-clients-test',
-    altNames: ['localhost', '127.0.0.1'],
-    notBefore: new Date(Date.now() - 3_600_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-  });
-  return { ...c, fingerprint: certificateFingerprint(c.cert) };
-}
-
-/** A harness workstation of the site server in its own data folder (its own host key), enrolled by the administrator. */
-async function workstation(server: { url: string; fingerprint: string }, host: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'lotseal-ws-'));
-  const station = new SiteWorkstation({
-    dataDir: dir,
-    hostKind: 'harness',
-    protector: testKeyProtector(),
-    server,
-    host,
-    log: quietLog,
-    timeZone: 'Asia/Shanghai',
-  });
-  await station.links.enrol({ user: 'admin', password: ADMIN_PASSWORD });
-  const harness: Harness = await startHarness({ backend: station, rendererDir: dir, port: 0 });
-  cleanups.unshift(async () => {
-    await harness.close();
-    await station.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { station, harness, host: ContractClient.host(harness.url) };
-}
+const tls = siteTls;
+const workstation = (server: { url: string; fingerprint: string }, host: string) =>
+  harnessWorkstation(cleanups, server, host);
 
 /** The next `name` event on a connection that satisfies `when`. */
 function next<E extends Parameters<ContractClient['onEvent']>[0]>(

@@ -25,7 +25,7 @@ import {
   USER_PASSWORD,
   type TestApp,
 } from '../helpers/core';
-import { deadPort, testTls } from '../helpers/site';
+import { deadPort, siteTls } from '../helpers/site';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -46,7 +46,7 @@ function hostKeys(app: TestApp): number {
 async function site() {
   const server = await createTestApp();
   cleanups.push(() => server.close());
-  const tls = testTls('site-join-test');
+  const tls = siteTls();
   const s = await startSiteServer({
     core: server.core,
     listen: { host: '127.0.0.1', port: 0 },
@@ -83,7 +83,7 @@ describe('a workstation joins a site server from the UI', () => {
     };
 
     // Wrong fingerprint: the TLS certificate differs, nothing is sent.
-    const other = testTls('another-server').fingerprint;
+    const other = siteTls().fingerprint;
     expect((await refused(join_(ws.admin, { fingerprint: other })))?.messageKey).toBe(
       'errors.site_fingerprint_mismatch',
     );
@@ -235,7 +235,7 @@ describe('the bench queue writes itself back (D-108)', () => {
       dataDir: dir,
       hostKind: 'harness',
       protector: testKeyProtector(),
-      server: { url: `wss://127.0.0.1:${await deadPort()}`, fingerprint: testTls().fingerprint },
+      server: { url: `wss://127.0.0.1:${await deadPort()}`, fingerprint: siteTls().fingerprint },
       host: 'BENCH-9',
       log: quietLog,
       retry: { scheduler, minMs: 1_000, maxMs: 8_000, random: () => 1 },

@@ -3,7 +3,6 @@
  * restarted), workstations as `lotseal --server` commands and as SiteClients with their own host
  * keys. No timers: every wait is on a line, a state or a process exit.
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,12 +10,16 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/shared/contract';
 import { SiteClient } from '../../src/main/remote/site-client';
-import { HANG_CAP_MS } from '../helpers/hang-cap';
-import { tempDir } from '../helpers/core';
-import { memoryHostKey, startServe, whenState, type ServeProcess } from '../helpers/site';
+import {
+  SITE_ADMIN_PW as ADMIN_PW,
+  enrolCli,
+  memoryHostKey,
+  siteCli,
+  startSite,
+  whenState,
+  type Site,
+} from '../helpers/site';
 
-const root = join(__dirname, '..', '..');
-const ADMIN_PW = 'admin-password-1';
 const INITIAL_PW = 'initial-password-1';
 const USER_PW = 'user-password-0001';
 
@@ -25,99 +28,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-interface CliResult {
-  code: number;
-  json: unknown;
-  stderr: string;
-}
-
-/** `lotseal …` as a person runs it, in its own data folder and time zone. */
-function cli(args: string[], o: { dataDir: string; tz?: string }): CliResult {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'lotseal.cjs'), '--data-dir', o.dataDir, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    input: '',
-    env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: 'cli-test-passphrase', TZ: o.tz ?? 'UTC' },
-    timeout: HANG_CAP_MS,
-  });
-  let json: unknown = null;
-  try {
-    json = JSON.parse(r.stdout);
-  } catch {
-    json = null;
-  }
-  return { code: r.status ?? -1, json, stderr: r.stderr };
-}
-
-interface Site {
-  dir: string;
-  srv: string;
-  db: string;
-  pw: string;
-  server: ServeProcess;
-  start(port?: number): Promise<ServeProcess>;
-  head(): number;
-  entries(
-    entity: string,
-  ): Array<{ seq: number; ws: string; tz: string; actor: string; content: string; entity?: string }>;
-}
-
-/** A site database (init + the server's own key enrolled) and its server running. */
-async function site(): Promise<Site> {
-  const t = tempDir('lotseal-site-');
-  const srv = join(t.dir, 'srv');
-  const db = join(srv, 'lotseal.db');
-  const pw = join(t.dir, 'admin.pw');
-  writeFileSync(pw, `${ADMIN_PW}\n`);
-  expect(cli(['--db', db, 'init', '--admin', 'admin', '--password-file', pw, '--json'], { dataDir: srv }).code).toBe(0);
-  const enrolled = cli(
-    ['--db', db, 'host', 'enrol', '--kind', 'server', '--user', 'admin', '--password-file', pw, '--json'],
-    { dataDir: srv },
-  );
-  expect(enrolled.code, enrolled.stderr).toBe(0);
-  let current: ServeProcess | null = null;
-  const s: Site = {
-    dir: t.dir,
-    srv,
-    db,
-    pw,
-    server: null as unknown as ServeProcess,
-    async start(port) {
-      current = await startServe({ dataDir: srv, db, ...(port ? { port } : {}), env: { TZ: 'UTC' } });
-      s.server = current;
-      return current;
-    },
-    head() {
-      const d = new Database(db, { readonly: true });
-      try {
-        return (d.prepare('SELECT max(seq) AS s FROM audit_entry').get() as { s: number }).s;
-      } finally {
-        d.close();
-      }
-    },
-    entries(entity) {
-      const d = new Database(db, { readonly: true });
-      try {
-        if (entity === '*')
-          return d.prepare('SELECT seq, ws, tz, actor, entity, content FROM audit_entry ORDER BY seq').all() as never;
-        return d
-          .prepare('SELECT seq, ws, tz, actor, content FROM audit_entry WHERE entity = ? ORDER BY seq')
-          .all(entity) as never;
-      } finally {
-        d.close();
-      }
-    },
-  };
-  await s.start();
-  cleanups.push(async () => {
-    if (current && current.proc.exitCode === null && current.proc.signalCode === null) {
-      current.proc.kill('SIGKILL');
-      await current.exited;
-    }
-    t.cleanup();
-  });
-  return s;
-}
+const cli = siteCli;
+const site = (): Promise<Site> => startSite(cleanups);
 
 const customer = (code: string) => ({
   fields: { code, name: `客户 ${code}`, contact: null, phone: null, address: null },
@@ -190,28 +102,6 @@ function addProductionUser(s: Site, ws: string, userId: string): void {
   );
   expect(r.code, r.stderr).toBe(0);
   expect(r.json).toMatchObject({ ok: true, user: userId, roles: ['production'] });
-}
-
-function enrolCli(s: Site, ws: string, name: string): void {
-  const r = cli(
-    [
-      '--server',
-      s.server.url,
-      '--server-fingerprint',
-      s.server.fingerprint,
-      'host',
-      'enrol',
-      '--user',
-      'admin',
-      '--password-file',
-      s.pw,
-      '--name',
-      name,
-      '--json',
-    ],
-    { dataDir: ws, tz: 'Asia/Shanghai' },
-  );
-  expect(r.code, r.stderr).toBe(0);
 }
 
 /** Writes one customer until the server acknowledges it: the same request id on every try. */

@@ -4,21 +4,19 @@
  * certificate pinning, per-call origin in the audit entries, exactly-once writes, events to a
  * second workstation, refusals that write nothing.
  */
-import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { WebSocket } from 'ws';
 import { authMessage, PROTOCOL_VERSION } from '../../src/shared/site/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hostKeyFromPkcs8, type HostKey, type HostKind } from '../../src/main/ledger/keys';
 import { E } from '../../src/main/ledger/entities';
 import { SiteClient, type SiteState } from '../../src/main/remote/site-client';
-import { startSiteServer, type SiteServer } from '../../src/main/server/site-server';
-import { selfSignedCertificate, certificateFingerprint } from '../../src/main/server/tls-cert';
 import { verifyFile } from '../../src/main/ledger/verify-runner';
 import { VERIFIER, runPythonAsync } from '../helpers/python';
-import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers/core';
+import { USER_PASSWORD, type TestApp } from '../helpers/core';
+import { enrolKey, memoryHostKey, siteWorld, type SiteWorld } from '../helpers/site';
 import { channelNames, contract } from '../../src/shared/contract';
 import { rolePermissions } from '../../src/shared/domain/roles';
 
@@ -27,76 +25,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function tls() {
-  const c = selfSignedCertificate({
-    commonName: 'site-test',
-    altNames: ['localhost', '127.0.0.1'],
-    notBefore: new Date(Date.now() - 3_600_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-  });
-  return { ...c, fingerprint: certificateFingerprint(c.cert) };
-}
-
-function hostKey(host: string, kind: HostKind = 'harness'): HostKey {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  return hostKeyFromPkcs8(privateKey.export({ format: 'der', type: 'pkcs8' }), {
-    host,
-    hostKind: kind,
-    createdAt: Date.now(),
-  });
-}
-
-const sha = (f: string): string =>
-  existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent';
-
-interface World {
-  app: TestApp;
-  server: SiteServer;
-  client(key: HostKey, opts?: { fingerprint?: string; timeZone?: string }): SiteClient;
-  /** A client of an enrolled host, online, with `userId` signed in. */
-  online(key: HostKey, userId: string, password: string, tz?: string): Promise<SiteClient>;
-  dbBytes(): string;
-}
-
-async function world(): Promise<World> {
-  const app = await createTestApp();
-  const t = tls();
-  const server = await startSiteServer({ core: app.core, listen: { host: '127.0.0.1', port: 0 }, tls: t });
-  cleanups.push(() => app.close());
-  cleanups.unshift(() => server.close());
-  const client = (key: HostKey, o: { fingerprint?: string; timeZone?: string } = {}): SiteClient => {
-    const c = new SiteClient({
-      url: server.url,
-      fingerprint: o.fingerprint ?? t.fingerprint,
-      key,
-      timeZone: o.timeZone ?? 'Asia/Shanghai',
-      reconnect: false,
-    });
-    cleanups.unshift(() => c.close());
-    return c;
-  };
-  return {
-    app,
-    server,
-    client,
-    async online(key, userId, password, tz) {
-      const c = client(key, tz ? { timeZone: tz } : {});
-      await c.connect();
-      const r = await c.call('auth.signIn', { userId, password });
-      if (!r.ok) throw new Error(JSON.stringify(r.error));
-      return c;
-    },
-    dbBytes: () => {
-      app.core.need().ledger.db.pragma('wal_checkpoint(TRUNCATE)');
-      return `${sha(app.core.dbFile)}/${sha(`${app.core.dbFile}-wal`)}`;
-    },
-  };
-}
-
-async function enrol(w: World, key: HostKey, name?: string): Promise<void> {
-  const c = new SiteClient({ url: w.server.url, fingerprint: w.server.fingerprint, key, reconnect: false });
-  await c.enrol({ user: 'admin', password: ADMIN_PASSWORD, ...(name ? { name } : {}) });
-}
+const hostKey = memoryHostKey;
+type World = SiteWorld;
+const world = (): Promise<World> => siteWorld(cleanups);
+const enrol = enrolKey;
 
 const supplier = (code: string) => ({
   fields: {

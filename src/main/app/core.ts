@@ -23,6 +23,7 @@ import { quickTailCheck } from '../ledger/verify-runner';
 import { verificationRuns, type VerificationRunRow } from '../ledger/verification-runs';
 import { isImportRunning } from '../import';
 import { JobRunner } from '../workers/jobs';
+import { TransferRegistry } from '../files/transfers';
 import type { PdfPrinter } from '../documents/pdf';
 import type { DocumentViewer } from '../documents/viewer';
 import { buildHandlers } from './handlers';
@@ -120,6 +121,12 @@ export class AppCore {
     this.dispatcher = new Dispatcher(buildHandlers(this), gate, this.log, this.clock);
     if (existsSync(this.dbFile)) this.open();
     if (opts.schedule) this.startSchedules(opts.scheduledBackups ?? false);
+  }
+
+  private _transfers: TransferRegistry | null = null;
+  /** What this core offers for download to a site server's workstations (D-103); made on first use. */
+  get transfers(): TransferRegistry {
+    return (this._transfers ??= new TransferRegistry(join(this.dataDir, 'transfers'), this.clock));
   }
 
   private storeOptions() {
@@ -459,6 +466,7 @@ export class AppCore {
   }
 
   close(): void {
+    this._transfers?.closeAll();
     this.frameQueue?.close();
     this.frameQueue = null;
     for (const t of this.timers) clearInterval(t);

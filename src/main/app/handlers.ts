@@ -3,6 +3,8 @@ import type { AppCore } from './core';
 import { systemHandlers } from './system-handlers';
 import { ledgerHandlers } from './ledger-handlers';
 import { trustHandlers } from './trust-handlers';
+import { transferHandlers } from './transfer-handlers';
+import { currentOrigin } from '../ledger/origin';
 import { homeHandlers } from './home-handlers';
 import { identityHandlers } from '../identity/handlers';
 import { lotsHandlers } from '../lots/handlers';
@@ -35,6 +37,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     ...systemHandlers(core),
     ...ledgerHandlers(core),
     ...trustHandlers(core),
+    ...transferHandlers(core),
     ...identityHandlers(
       () => {
         const s = core.need();
@@ -126,6 +129,11 @@ export function buildHandlers(core: AppCore): HandlerTable {
       openLedger: () => core.maybe()?.ledger ?? null,
       skewMs: () => core.need().settings.get().clockSkewMinutes * 60_000,
       anchorFile: (id) => core.anchors.file(id),
+      // A call from a site workstation: its finished export is offered for download (D-103).
+      offer: currentOrigin()
+        ? (jobId, userId, kind, path, meta) =>
+            core.transfers.offer(jobId, { userId, permission: 'ledger.export' }, kind, path, meta)
+        : null,
     })),
     ...homeHandlers(() => {
       const s = core.need();

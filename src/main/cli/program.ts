@@ -38,6 +38,7 @@ import { registerDrillCommand } from './commands/drill';
 import { registerExportCommand } from './commands/export';
 import { registerServeCommand } from './commands/serve';
 import { remoteUserAction, remoteUserAdd, remoteUserList, remoteVerify } from './commands/remote-commands';
+import { remoteAcknowledgeRollback, remoteBackup, remotePasswd, remoteRecover } from './commands/remote-ops';
 import { isRemote, remoteKey, siteTarget, type RemoteGlobal } from './remote';
 import { enrolHostKey } from '../remote/site-join';
 import { createHostKey, hostKeyExists, loadHostKey, passphraseProtector } from '../ledger/keys';
@@ -78,6 +79,12 @@ export const REMOTE_COMMANDS: ReadonlySet<string> = new Set([
   'import',
   'trace',
   'verify',
+  // Issue 23 (D-103–D-105): the operations commands.
+  'user passwd',
+  'host acknowledge-rollback',
+  'backup',
+  'export',
+  'drill',
 ]);
 
 export function buildProgram(): Command {
@@ -108,8 +115,13 @@ export function buildProgram(): Command {
       .join(' ');
     if (g().db !== undefined)
       throw new AppErrorException(appError('invalid_input', { field: '--db/--server', reason: 'give one of them' }));
-    const recovery = action.opts<{ recoveryCode?: string; recoveryCodeFile?: string }>();
-    if (!REMOTE_COMMANDS.has(name) || (name === 'user unlock' && (recovery.recoveryCode || recovery.recoveryCodeFile)))
+    const recovery = action.opts<{ recoveryCode?: string }>();
+    // The site's database is made on the server (`init --db FILE` there, before `serve`): there
+    // is nothing to create through a server (D-105).
+    if (name === 'init')
+      throw new AppErrorException(appError('invalid_input', { command: name }, 'errors.remote_init'));
+    // A recovery code on the command line would travel on argv: through a server only from a file or stdin.
+    if (!REMOTE_COMMANDS.has(name) || (name === 'user unlock' && recovery.recoveryCode))
       throw new AppErrorException(appError('invalid_input', { command: name }, 'errors.remote_not_supported'));
   });
 
@@ -273,6 +285,7 @@ export function buildProgram(): Command {
             process.stderr.write(
               `lotseal: ${message({ code: 'invalid_input', messageKey: 'cli.recovery_code_argv' })}\n`,
             );
+          if (isRemote(g())) return remoteRecover(g(), { target, recoveryCodeFile: o.recoveryCodeFile! });
           const code = o.recoveryCodeFile ? readSecret(o.recoveryCodeFile, 'recovery code') : o.recoveryCode!;
           const key = cliKey(g(), true);
           const ledger = openDatabase(dbPath(g()), storeOptions(g(), key));
@@ -327,6 +340,7 @@ export function buildProgram(): Command {
     .requiredOption('--password-file <file>', 'file whose first line is your current password')
     .requiredOption('--new-password-file <file>', 'file whose first line is the new password')
     .action(async (o: { user: string; passwordFile: string; newPasswordFile: string }) => {
+      if (isRemote(g())) return remotePasswd(g(), o);
       const current = readFirstLine(o.passwordFile, 'password');
       const next = readFirstLine(o.newPasswordFile, 'new password');
       const key = cliKey(g(), true);
@@ -438,6 +452,8 @@ export function buildProgram(): Command {
     .action(async (o: { user: string; passwordFile: string; reason: string }) => {
       if (o.reason.trim().length < 3)
         throw new AppErrorException(appError('invalid_input', { field: '--reason' }, 'errors.reason_required'));
+      // Through a site server: the server's anchor and database (D-105).
+      if (isRemote(g())) return remoteAcknowledgeRollback(g(), o);
       await withAdmin(g(), o.user, o.passwordFile, (ledger, identity, _actor, signer) => {
         const c = ledger.anchorConflict();
         const r = acknowledgeRollback(ledger, identity, signer, o.reason.trim());
@@ -555,7 +571,10 @@ export function buildProgram(): Command {
     .command('backup')
     .description('copy the database with SQLite online backup (the app may be running), verify the copy, then report')
     .requiredOption('--out <file>', 'backup file to create (never overwritten)')
-    .action(async (o: { out: string }) => {
+    .option('--user <id>', 'an administrator, when --server is given (the copy is made and verified on the server)')
+    .option('--password-file <file>', "the user's password file (first line), when --server is given")
+    .action(async (o: { out: string; user?: string; passwordFile?: string }) => {
+      if (isRemote(g())) return remoteBackup(g(), o);
       const file = dbPath(g());
       if (!existsSync(file)) throw new AppErrorException(appError('database_missing', { file }));
       const r = await backupDatabase(file, o.out, { skewMs: 5 * 60_000 });

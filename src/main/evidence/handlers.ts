@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import type { ExportResult } from '../../shared/contract/channels/ledger';
 import { fail } from '../../shared/contract/errors';
@@ -27,6 +27,20 @@ export interface EvidenceHandlerDeps {
   skewMs(): number;
   /** This host's anchor file of a database. */
   anchorFile(databaseId: string): string;
+  /**
+   * On a site server (a call from a workstation): offers the finished export to its user for
+   * download (D-103), hashed before the job says it finished. Null when the call is local (the
+   * export is already on this machine).
+   */
+  offer:
+    | ((
+        jobId: string,
+        userId: string,
+        kind: 'evidence' | 'audit_csv',
+        path: string,
+        meta: Record<string, unknown>,
+      ) => Promise<void>)
+    | null;
 }
 
 /**
@@ -37,9 +51,13 @@ export interface EvidenceHandlerDeps {
  * with the SHA-256 of the manifest or of the file), so who took a copy of the record, when,
  * and which copy, is itself on record.
  */
-type EvidenceChannels = 'audit.exportCsv' | 'evidence.export' | 'exports.result';
+type EvidenceChannels = 'audit.exportCsv' | 'evidence.export' | 'exports.result' | 'exports.download';
 
 const KEEP_RESULTS = 20;
+
+function countFiles(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+}
 
 function stampOf(ms: number): string {
   return new Date(ms).toISOString().replace(/[:.]/g, '-');
@@ -90,6 +108,7 @@ export function evidenceHandlers(
       const dbId = ledger.getDatabaseId();
       const out = join(baseFolder(folder), `lotseal-evidence-${(dbId ?? 'database').slice(0, 8)}-${stampOf(d.now())}`);
       const skewMs = d.skewMs();
+      const offer = d.offer;
       let jobId = '';
       jobId = d.jobs.start(
         'export',
@@ -108,7 +127,10 @@ export function evidenceHandlers(
               },
             },
             progress,
-          ),
+          ).then(async (r) => {
+            await offer?.(jobId, who.id, 'evidence', r.out, { ...r });
+            return r;
+          }),
         (r) => {
           record(who, 'evidence', r.out, r.manifest_sha256, r.head.seq);
           remember(jobId, {
@@ -131,10 +153,15 @@ export function evidenceHandlers(
       const who = actorOf(ctx);
       if (d.jobs.isRunning('export')) fail('conflict', {}, 'errors.export_running');
       const file = join(baseFolder(folder), `lotseal-audit-trail-${stampOf(d.now())}.csv`);
+      const offer = d.offer;
       let jobId = '';
       jobId = d.jobs.start(
         'export',
-        (progress) => runExportJob({ type: 'csv', opts: { dbFile: d.dbFile, out: file, filter } }, progress),
+        (progress) =>
+          runExportJob({ type: 'csv', opts: { dbFile: d.dbFile, out: file, filter } }, progress).then(async (r) => {
+            await offer?.(jobId, who.id, 'audit_csv', r.out, { ...r });
+            return r;
+          }),
         (r) => {
           record(who, 'audit_csv', r.out, r.sha256, r.through_seq);
           remember(jobId, {
@@ -152,5 +179,12 @@ export function evidenceHandlers(
     },
 
     'exports.result': ({ jobId }) => results.get(jobId) ?? null,
+    // On this machine's own database the export is already here (a site workstation downloads
+    // it instead: src/main/remote/).
+    'exports.download': ({ jobId }) => {
+      const r = results.get(jobId);
+      if (!r) fail('not_found', { entity: 'export', id: jobId }, 'errors.transfer_not_found');
+      return { path: r.path, files: r.kind === 'evidence' ? countFiles(r.path) : 1, bytes: r.bytes };
+    },
   };
 }

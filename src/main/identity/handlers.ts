@@ -79,6 +79,13 @@ export function identityHandlers(
       await use().identity.changeOwnPassword(sessionOf(ctx).userId, currentPassword, newPassword);
       return sessionView(ctx);
     },
+    // The last administrator's one-time recovery code (D-105): checked before anything is
+    // written; a wrong one counts toward the recovery throttle; the answer is the new code.
+    'auth.recover': async ({ userId, recoveryCode }) => {
+      const id = use().identity;
+      const r = await id.unlockWithRecoveryCode(userId.trim().toLowerCase(), recoveryCode);
+      return { userId: r.user.id, status: id.view(r.user).status, newRecoveryCode: r.newRecoveryCode };
+    },
 
     'users.list': () => {
       const id = use().identity;

@@ -120,6 +120,7 @@ export class SessionManager implements SessionGate {
       idleTimeoutMs: this.idleTimeoutMs(),
       readOnly: s.roles.length > 0 && s.roles.every((r) => r === 'inspector'),
       signedInAt: new Date(s.signedInAt).toISOString(),
+      keyFingerprint: this.identity.activeKey(u.id)?.fingerprint ?? null,
       warnings: s.warnings,
     };
   }

@@ -33,8 +33,18 @@ export function recordRequest(db: Db, r: RequestMark, commit: { at: number; seq:
     ).run(r.id, r.hostKeyId, r.channel, r.userId, commit.at, commit.seq, commit.seq);
   } catch (e) {
     // Another run of the same request committed first: this transaction rolls back, nothing twice.
-    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      // Another person's (or host's, or channel's) request under the same id: not "already saved" (D-121).
+      const first = db
+        .prepare<
+          [string],
+          Pick<RequestRow, 'host_key' | 'channel' | 'user_id'>
+        >('SELECT host_key, channel, user_id FROM request_log WHERE request_id = ?')
+        .get(r.id);
+      if (first && (first.host_key !== r.hostKeyId || first.channel !== r.channel || first.user_id !== r.userId))
+        throw new AppErrorException(appError('conflict', { requestId: r.id }, 'errors.request_id_reused'));
       throw new AppErrorException(appError('already_applied', { requestId: r.id }, 'errors.already_applied'));
+    }
     throw e;
   }
 }
@@ -45,8 +55,15 @@ export function requestLog(db: Db) {
   const started = db.prepare<[string, string, string, string | null, number, number, number, string], unknown>(
     'INSERT OR IGNORE INTO request_log (request_id, host_key, channel, user_id, at, first_seq, last_seq, reply) VALUES (?,?,?,?,?,?,?,?)',
   );
+  const prune = db.prepare<[number], unknown>('DELETE FROM request_log WHERE at < ?');
   return {
     get: (id: string): RequestRow | undefined => byId.get(id),
+    /**
+     * Forgets the request ids first run before `before` (ms), D-106: older than the retention
+     * window, which no client retries within (CLIENT_RETRY_MS). Not a record of the signed store:
+     * no audit entry. Returns how many were removed.
+     */
+    prune: (before: number): number => prune.run(before).changes,
     /**
      * A write call that succeeded without committing in this thread (it started a job, e.g. an
      * ERP import in a worker): its reply (the job id) is kept, so a retry does not start the job

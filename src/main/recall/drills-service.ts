@@ -128,6 +128,23 @@ export class DrillsService {
     };
   }
 
+  /**
+   * The evidence files of `lotseal drill` (read only, nothing recorded): the drill as JSON, its
+   * CSV rows and the HTML pack in zh-CN stamped with the ledger's head, in the zone the ledger
+   * writes in. One source for the command on a file and through a site server.
+   */
+  evidenceFiles(code: string): { code: string; json: string; csv: string; html: string } {
+    const d = this.records.detail(code);
+    const e = this.evidenceEdges(d.drill.rootLot, d.drill.direction);
+    const head = this.ctx.ledger.head();
+    return {
+      code: d.drill.code,
+      json: `${JSON.stringify(d, null, 2)}\n`,
+      csv: this.records.csv(code),
+      html: evidenceHtml(d, e, 'zh-CN', { seq: head.seq, hash: head.hash }, this.ctx.ledger.timeZone),
+    };
+  }
+
   /** Prints and records the evidence pack (A4 PDF, issue 12 §3) with its CSV rows. */
   async evidencePack(actor: Actor, code: string, locale: Locale): Promise<EvidencePack> {
     const d = this.records.detail(code);

@@ -23,6 +23,7 @@ export function recallHandlers(
     'drills.complete': ({ code, signature }, ctx) =>
       svc().complete(actorOf(ctx).id, code, signature.password, signature.meaning, signature.comment),
     'drills.evidence': ({ code, locale }, ctx) => svc().evidencePack(actorOf(ctx), code, locale),
+    'drills.evidenceFiles': ({ code }) => svc().evidenceFiles(code),
     'drills.plan': ({ year }) => svc().plan(year),
     'drills.plan.save': (i, ctx) => svc().savePlan(actorOf(ctx), i),
     'drills.kpis': ({ mode }) => svc().kpis(mode),

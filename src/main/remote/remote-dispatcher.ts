@@ -37,6 +37,7 @@ import { workstationHandlers } from '../workstation/handlers';
 import { leaveSite } from './site-join';
 import { QueueRetry, type RetryOptions } from './queue-retry';
 import { BenchStation } from './bench-station';
+import { destinationFree, downloadTransfer } from './download';
 import { channelSender, readOutcome, type FrameQueue } from '../instruments';
 import { b64 } from '../instruments/views';
 import { hostOf, type SiteLink, type SiteLinkFactory, type SiteLinkState, type SiteServerConfig } from './site-link';
@@ -552,6 +553,20 @@ export class RemoteDispatcher {
       'instruments.read': (i, ctx) => {
         if (!ctx.session) fail('not_signed_in');
         return this.checkRead(ctx.connection, ctx.session.userId, i);
+      },
+      // The inspector's evidence folder (or an audit-trail CSV) made on the server, downloaded
+      // into this workstation's exports folder, every chunk and file hash-checked (D-103, D-104).
+      'exports.download': async ({ jobId }, ctx) => {
+        const view = await this.ask(ctx.connection, 'transfer.open', { jobId });
+        if (!view) fail('not_found', { entity: 'export', id: jobId }, 'errors.transfer_not_found');
+        const dir = join(this.opts.workstation.dataDir, 'exports');
+        let dest = join(dir, view.name);
+        for (let n = 2; !destinationFree(dest, view.shape); n++) dest = join(dir, `${view.name}-${n}`);
+        try {
+          return await downloadTransfer((ch, i) => this.forward(ctx.connection, ch as ChannelName, i), view, dest);
+        } finally {
+          await this.forward(ctx.connection, 'transfer.close', { transferId: view.transferId });
+        }
       },
       'documents.open': async ({ ref, action }, ctx) => {
         const viewer = this.opts.viewer ?? null;

@@ -4,6 +4,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { WebSocket, type RawData } from 'ws';
 import { appError, contract, isChannelName, type AppError, type Result } from '../../shared/contract';
 import {
+  CLIENT_RETRY_MS,
   PROTOCOL_VERSION,
   SITE_PATH,
   authMessage,
@@ -87,6 +88,8 @@ interface Pending {
   resolve: (r: Result<unknown>) => void;
   /** Sent on the current socket (cleared when the socket drops). */
   sent: boolean;
+  /** When the call was made (a write is re-sent only within CLIENT_RETRY_MS, D-106). */
+  at: number;
 }
 
 type Phase =
@@ -236,6 +239,7 @@ export class SiteClient {
         opts: { ...opts, ...(requestId ? { requestId } : {}) },
         resolve,
         sent: false,
+        at: Date.now(),
       };
       this.pending.set(p.id, p);
       if (this._state === 'online') this.sendCall(p);
@@ -478,7 +482,20 @@ export class SiteClient {
     }
     this.nextReconnectIsResume = true;
     this.setState('online');
-    for (const p of waiting) if (this.pending.has(p.id)) this.sendCall(p);
+    const now = Date.now();
+    for (const p of waiting) {
+      if (!this.pending.has(p.id)) continue;
+      // The server keeps a request id for REQUEST_RETENTION_MS; a write older than the client's
+      // far shorter retry window is not sent again (it could be run twice): its caller is told.
+      if (p.opts.requestId && now - p.at > CLIENT_RETRY_MS) {
+        this.settle(p.id, {
+          ok: false,
+          error: appError('server_unreachable', { requestId: p.opts.requestId }, 'errors.request_expired'),
+        });
+        continue;
+      }
+      this.sendCall(p);
+    }
   }
 
   private nextReconnectIsResume = false;

@@ -19,6 +19,7 @@ import { releaseEvidenceChannels } from './channels/release-evidence';
 import { workstationChannels } from './channels/workstation';
 import { homeChannels } from './channels/home';
 import { connectionChannels, connectionEvents } from './channels/connection';
+import { transferChannels } from './channels/transfer';
 
 /**
  * The contract: every channel declared once (input, output, access). The preload, the
@@ -46,6 +47,7 @@ export const contract = {
   ...workstationChannels,
   ...homeChannels,
   ...connectionChannels,
+  ...transferChannels,
 } as const satisfies Record<string, ChannelDef>;
 
 export const events = {
@@ -81,3 +83,4 @@ export * from './channels/trace';
 export * from './channels/documents';
 export * from './channels/samples';
 export * from './channels/connection';
+export * from './channels/transfer';

@@ -11,6 +11,7 @@ import { reviewMessagesEn, reviewMessagesZh } from './review-messages';
 import { wordsMessagesEn, wordsMessagesZh } from './words-messages';
 import { siteMessagesEn, siteMessagesZh } from './site-messages';
 import { siteDeskMessagesEn, siteDeskMessagesZh } from './site-desk-messages';
+import { transferMessagesEn, transferMessagesZh } from './transfer-messages';
 
 export type { Messages };
 
@@ -41,6 +42,7 @@ export const messages: Record<Locale, Messages> = {
     wordsMessagesEn,
     siteMessagesEn,
     siteDeskMessagesEn,
+    transferMessagesEn,
   ].reduce(merge, en),
   'zh-CN': [
     serviceMessagesZh,
@@ -54,6 +56,7 @@ export const messages: Record<Locale, Messages> = {
     wordsMessagesZh,
     siteMessagesZh,
     siteDeskMessagesZh,
+    transferMessagesZh,
   ].reduce(merge, zhCN),
 };
 

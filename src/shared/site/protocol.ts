@@ -225,3 +225,34 @@ export function parseFrameText(text: string): unknown {
     return undefined;
   }
 }
+
+/**
+ * Exactly once has a window (D-106): the server keeps a request id in `request_log` for
+ * REQUEST_RETENTION_MS after its first run and prunes older ones (at start and every hour). A
+ * client re-sends a call whose reply was lost only while it is younger than CLIENT_RETRY_MS,
+ * far inside the retention, so no retry can reach a server that has forgotten its id (a server
+ * clock that jumps ahead by up to six days still keeps it).
+ */
+export const REQUEST_RETENTION_MS = 7 * 24 * 3_600_000;
+export const CLIENT_RETRY_MS = 24 * 3_600_000;
+
+/**
+ * Downloads from the site server (D-103): the server offers a file or a folder it made (a
+ * verified backup copy, an evidence folder, an audit-trail CSV) as a transfer: the list of its
+ * files with their size and SHA-256, computed on the server when the job finished. The client
+ * reads each file in chunks of at most TRANSFER_CHUNK_MAX bytes (`transfer.read`: base64 and
+ * the chunk's own SHA-256), writes them under a temporary name, checks every chunk's hash and
+ * every file's size and hash against the offer, and only then gives the result its final name.
+ * The channels go through the dispatcher like every call (session, permission); a transfer
+ * belongs to the user whose job made it and is read again only by them, while they still hold
+ * the permission that made it.
+ */
+export const TRANSFER_CHUNK_MAX = 4 * 1024 * 1024;
+export const TRANSFER_CHUNK_DEFAULT = 1024 * 1024;
+
+/** A file's path inside a transfer: relative, '/'-separated, no '.' or '..' segment, no drive or root. */
+export function isSafeTransferPath(p: string): boolean {
+  if (!p || p.length > 400 || p.includes('\\') || p.includes('\0') || p.startsWith('/')) return false;
+  if (/^[A-Za-z]:/.test(p)) return false;
+  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}

@@ -47,6 +47,10 @@ export const localChannels = {
   'connection.status': { route: 'workstation', why: 'which server this workstation is on and whether it can reach it' },
   'connection.join': { route: 'workstation', why: "this workstation's site settings and key (D-107)" },
   'connection.leave': { route: 'workstation', why: "this workstation's site settings (D-107)" },
+  'exports.download': {
+    route: 'workstation',
+    why: "the export made on the server is downloaded, hash-checked, into this workstation's exports folder",
+  },
 } as const satisfies Record<string, { route: Exclude<SiteRoute, 'server'>; why: string }>;
 
 /**
@@ -98,6 +102,7 @@ export const serverNamespaces = [
   'suppliers',
   'trace',
   'trends',
+  'transfer',
   'users',
 ] as const;
 

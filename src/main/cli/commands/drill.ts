@@ -2,17 +2,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppErrorException, appError } from '../../../shared/contract/errors';
-import { evidenceHtml } from '../../recall';
-import { traceLot } from '../../trace';
-import { Exit, out, withUser, type Global } from '../common';
+import { Exit, out, withUser } from '../common';
+import { isRemote, type RemoteGlobal } from '../remote';
+import { remoteDrill } from './remote-ops';
 
 /**
  * `lotseal drill --db FILE --lot CODE --user U --password-file F --out DIR [--direction D] --json`
  * (issue 12 §7): creates a recall drill as a draft, runs every step from the records, and
  * writes the evidence as JSON, CSV and HTML into DIR. The drill stays open: a QA manager
  * explains the findings and completes it with a signature in the app — a script never signs.
+ * With `--server` the drill is started and run on the site server (each step a write with its
+ * request id) and the same files are written here (issue 23).
  */
-export function registerDrillCommand(program: Command, g: () => Global): void {
+export function registerDrillCommand(program: Command, g: () => RemoteGlobal): void {
   program
     .command('drill')
     .description('run a recall drill from a lot (draft) and write its evidence as JSON, CSV and HTML')
@@ -24,12 +26,13 @@ export function registerDrillCommand(program: Command, g: () => Global): void {
     .action(async (o: { lot: string; user: string; passwordFile: string; out: string; direction: string }) => {
       if (!['backward', 'forward', 'both'].includes(o.direction))
         throw new AppErrorException(appError('invalid_input', { field: 'direction', value: o.direction }));
+      if (isRemote(g())) return remoteDrill(g(), o);
       await withUser(
         g(),
         o.user.trim().toLowerCase(),
         o.passwordFile,
         'lots.decide',
-        (ledger, _identity, actor, services) => {
+        (_ledger, _identity, actor, services) => {
           if (!services.lots.lotRow(o.lot)) {
             if (g().json) process.stdout.write(`${JSON.stringify({ error: 'lot_not_found', lot: o.lot })}\n`);
             else process.stderr.write(`lotseal: no lot with code ${JSON.stringify(o.lot)}\n`);
@@ -50,24 +53,11 @@ export function registerDrillCommand(program: Command, g: () => Global): void {
           const dir = resolve(o.out);
           mkdirSync(dir, { recursive: true });
           const base = join(dir, d.drill.code);
-          const t = traceLot(ledger.db, o.lot, { edges: true });
-          const edges = t?.edges ?? { backward: [], forward: [] };
-          const head = ledger.head();
-          writeFileSync(`${base}.json`, `${JSON.stringify(d, null, 2)}\n`);
-          writeFileSync(`${base}.csv`, drills.csv(d.drill.code));
-          writeFileSync(
-            `${base}.html`,
-            evidenceHtml(
-              d,
-              {
-                backward: o.direction === 'forward' ? [] : edges.backward,
-                forward: o.direction === 'backward' ? [] : edges.forward,
-              },
-              'zh-CN',
-              { seq: head.seq, hash: head.hash },
-              ledger.timeZone,
-            ),
-          );
+          // The same files as through a site server (drills.evidenceFiles).
+          const files = drills.evidenceFiles(d.drill.code);
+          writeFileSync(`${base}.json`, files.json);
+          writeFileSync(`${base}.csv`, files.csv);
+          writeFileSync(`${base}.html`, files.html);
           const summary = {
             ok: true,
             drill: d.drill.code,

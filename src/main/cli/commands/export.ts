@@ -8,7 +8,9 @@ import { APP_VERSION } from '../../db/store';
 import { AnchorStore } from '../../ledger/anchor';
 import { exportAuditCsv } from '../../evidence/audit-csv';
 import { exportEvidence } from '../../evidence/evidence-export';
-import { Exit, dataDir, dbPath, out, type Global } from '../common';
+import { Exit, dataDir, dbPath, out } from '../common';
+import { isRemote, type RemoteGlobal } from '../remote';
+import { remoteExport } from './remote-ops';
 import { databaseIdIn } from '../../db/database-info';
 
 /**
@@ -43,7 +45,7 @@ const tty = (phase: string, done: number, total: number): void => {
   if (process.stderr.isTTY) process.stderr.write(`\r${phase} ${done}/${total}        `);
 };
 
-export function registerExportCommand(program: Command, g: () => Global): void {
+export function registerExportCommand(program: Command, g: () => RemoteGlobal): void {
   program
     .command('export')
     .description(
@@ -55,7 +57,9 @@ export function registerExportCommand(program: Command, g: () => Global): void {
     .option('--audit-csv <file>', 'write the audit trail as CSV (never overwritten)')
     .option('--entity <type>', 'CSV: only this record type')
     .option('--record <id>', 'CSV: only this record id')
-    .option('--user <id>', 'CSV: only entries by this user')
+    .option('--user <id>', 'CSV: only entries by this user; with --server: who signs in (then filter with --actor)')
+    .option('--actor <id>', 'CSV: only entries by this user (the filter, also with --server)')
+    .option('--password-file <file>', "the signing-in user's password file (first line), when --server is given")
     .option('--from <date>', 'CSV: entries from this time (ISO 8601)')
     .option('--to <date>', 'CSV: entries up to this time (ISO 8601)')
     .action(
@@ -66,6 +70,8 @@ export function registerExportCommand(program: Command, g: () => Global): void {
         entity?: string;
         record?: string;
         user?: string;
+        actor?: string;
+        passwordFile?: string;
         from?: string;
         to?: string;
       }) => {
@@ -74,6 +80,21 @@ export function registerExportCommand(program: Command, g: () => Global): void {
             appError('invalid_input', { field: '--evidence/--audit-csv' }, 'errors.export_what'),
           );
         }
+        if (isRemote(g()))
+          return remoteExport(g(), {
+            evidence: o.evidence,
+            auditCsv: o.auditCsv,
+            anchor: o.anchor,
+            user: o.user,
+            passwordFile: o.passwordFile,
+            filter: {
+              ...(o.entity ? { entity: o.entity } : {}),
+              ...(o.record ? { entityId: o.record } : {}),
+              ...(o.actor ? { actorId: o.actor } : {}),
+              ...(o.from ? { from: o.from } : {}),
+              ...(o.to ? { to: o.to } : {}),
+            },
+          });
         const file = dbPath(g());
         if (!existsSync(file)) throw new AppErrorException(appError('database_missing', { file }));
         if (o.auditCsv) {
@@ -83,7 +104,7 @@ export function registerExportCommand(program: Command, g: () => Global): void {
             filter: {
               ...(o.entity ? { entity: o.entity } : {}),
               ...(o.record ? { entityId: o.record } : {}),
-              ...(o.user ? { actorId: o.user } : {}),
+              ...((o.actor ?? o.user) ? { actorId: (o.actor ?? o.user)! } : {}),
               ...(o.from ? { from: o.from } : {}),
               ...(o.to ? { to: o.to } : {}),
             },

@@ -23,6 +23,8 @@ export const sessionViewSchema = z.object({
   idleTimeoutMs: z.number().int(),
   readOnly: z.boolean(),
   signedInAt: z.string(),
+  /** The fingerprint of the user's personal signing key (null: none yet, before the first password change). */
+  keyFingerprint: z.string().nullable().optional(),
   /** Warnings shown at sign-in (e.g. the clock is behind the ledger, failed attempts since last sign-in). */
   warnings: z.array(z.object({ key: z.string(), details: z.record(z.string(), z.unknown()).optional() })),
 });
@@ -64,6 +66,19 @@ export const identityChannels = {
     output: sessionViewSchema,
     access: 'session',
     writes: false,
+  }),
+  /**
+   * The last administrator locked out: unlocked with the one-time recovery code made by `init`
+   * (`lotseal user unlock --target ID --recovery-code-file FILE --server …`). No session: the
+   * code is the authentication; a wrong one counts toward the recovery throttle, as on a file.
+   * The answer carries the NEW one-time code, so the site server never keeps it for a retry
+   * (D-105): a retry after a lost reply answers `already_applied`.
+   */
+  'auth.recover': channel({
+    input: z.object({ userId: z.string().trim().min(1).max(40), recoveryCode: z.string().trim().min(4).max(200) }),
+    output: z.object({ userId: z.string(), status: z.string(), newRecoveryCode: z.string() }),
+    access: 'public',
+    writes: true,
   }),
 
   'users.list': channel({ input: emptySchema, output: z.array(userViewSchema), access: 'users.read', writes: false }),

@@ -237,6 +237,17 @@ export const recallChannels = {
     access: 'lots.decide',
     writes: true,
   }),
+  /**
+   * The evidence files of `lotseal drill` (JSON, CSV and the HTML pack in zh-CN, stamped with the
+   * ledger's head): read only, nothing recorded. The command writes them where it runs, also
+   * through a site server.
+   */
+  'drills.evidenceFiles': channel({
+    input: z.object({ code }),
+    output: z.object({ code: z.string(), json: z.string(), csv: z.string(), html: z.string() }),
+    access: 'lots.decide',
+    writes: false,
+  }),
   'drills.plan': channel({
     input: z.object({ year: z.number().int().min(2000).max(2100) }),
     output: z.object({

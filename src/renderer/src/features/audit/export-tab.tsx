@@ -133,6 +133,7 @@ function EvidencePanel({ target }: { target: { folder?: string } }) {
                     </Text>
                   </>
                 ) : null}
+                {job.jobId ? <DownloadHere jobId={job.jobId} /> : null}
                 <Text size="sm">{t('evidence.howTo')}</Text>
                 <Code block>python3 verifier/lotseal_verify.py</Code>
               </Stack>
@@ -143,6 +144,53 @@ function EvidencePanel({ target }: { target: { folder?: string } }) {
         ) : null}
       </Stack>
     </Paper>
+  );
+}
+
+/**
+ * On a site server the export is written on the server (issue 23): the inspector downloads it
+ * to this workstation's exports folder, every chunk and file hash-checked, and is told where.
+ */
+function DownloadHere({ jobId }: { jobId: string }) {
+  const { t } = useTranslation();
+  const link = useCall('connection.status', {});
+  const download = useMutationCall('exports.download');
+  if (link.data?.mode !== 'site') return null;
+  const got = download.data;
+  return (
+    <Stack gap={4} data-testid="evidence-download-panel">
+      <Text size="sm">{t('evidence.onServer', { host: link.data.server.host })}</Text>
+      <Button
+        w="fit-content"
+        variant="light"
+        loading={download.isPending}
+        disabled={!!got}
+        data-testid="evidence-download"
+        onClick={() => download.mutate({ jobId })}
+      >
+        {t('evidence.download')}
+      </Button>
+      <ErrorAlert error={download.error} />
+      {got ? (
+        <Alert color="green" data-testid="evidence-downloaded">
+          <Stack gap={4}>
+            <Text size="sm">{t('evidence.downloaded', { files: got.files, bytes: got.bytes })}</Text>
+            <Group gap="xs" wrap="nowrap">
+              <Code data-testid="evidence-local-folder" style={{ wordBreak: 'break-all' }}>
+                {got.path}
+              </Code>
+              <CopyButton value={got.path}>
+                {({ copied, copy }) => (
+                  <Button size="compact-xs" variant="subtle" onClick={copy}>
+                    {copied ? t('evidence.copied') : t('evidence.copy')}
+                  </Button>
+                )}
+              </CopyButton>
+            </Group>
+          </Stack>
+        </Alert>
+      ) : null}
+    </Stack>
   );
 }
 
