@@ -6,12 +6,10 @@
  * reviewer's screen into the unreachable state (banner, buttons off), and it recovers on its
  * own when the server is back on its address. Every wait is on what a screen says.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { HANG_CAP_MS } from '../helpers/hang-cap';
-import { startServe, type ServeProcess } from '../helpers/site';
+import { startServe, startSiteProcess, stopServe, type SiteProcess } from '../helpers/site';
 import { ContractClient } from './contract-client';
 import { expect, shot, startHarness, stopHarness, test, type HarnessInfo } from './fixtures';
 import { ADMIN, openApp } from './helpers';
@@ -21,49 +19,16 @@ import { TestingPage } from './pages/testing-page';
 import * as plant from '../fixtures/plant';
 import { E2E_PEOPLE, FILLER_SAMPLE, IF1_RELEASE_SPEC, PRODUCTS } from '../fixtures/plant';
 
-const root = path.resolve(__dirname, '../..');
 const TECH = E2E_PEOPLE.tech;
 const REVIEWER = E2E_PEOPLE.reviewer;
 const QA = E2E_PEOPLE.qa;
 const PROD = E2E_PEOPLE.prod;
 
-function cli(args: string[], dataDir: string): void {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'lotseal.cjs'), '--data-dir', dataDir, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: 'cli-test-passphrase', LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' },
-    timeout: HANG_CAP_MS,
-  });
-  if (r.status !== 0) throw new Error(`lotseal ${args.join(' ')}: ${r.status}\n${r.stdout}\n${r.stderr}`);
-}
-
-interface Site {
-  dir: string;
-  db: string;
-  pw: string;
-  server: ServeProcess;
-}
-
 /** The site's database (first administrator, the server's key enrolled) and `lotseal serve` on loopback. */
-async function startSite(): Promise<Site> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'lotseal-e2e-site-'));
-  const db = path.join(dir, 'lotseal.db');
-  const pw = path.join(dir, 'admin.pw');
-  writeFileSync(pw, `${ADMIN.password}\n`);
-  cli(['--db', db, 'init', '--admin', ADMIN.userId, '--admin-name', ADMIN.printedName, '--password-file', pw], dir);
-  cli(['--db', db, 'host', 'enrol', '--kind', 'server', '--user', ADMIN.userId, '--password-file', pw], dir);
-  const server = await startServe({ dataDir: dir, db, env: { LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' } });
-  return { dir, db, pw, server };
-}
-
-async function stopServe(s: ServeProcess): Promise<void> {
-  if (s.proc.exitCode !== null || s.proc.signalCode !== null) return;
-  s.proc.kill('SIGTERM');
-  await s.exited;
-}
+const startSite = (): Promise<SiteProcess> => startSiteProcess(ADMIN);
 
 /** A workstation: a harness on the site server, its own data folder and host key, enrolled by the administrator. */
-async function workstation(site: Site): Promise<HarnessInfo> {
+async function workstation(site: SiteProcess): Promise<HarnessInfo> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lotseal-e2e-ws-'));
   return startHarness(dataDir, [
     '--server',

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
@@ -340,4 +341,61 @@ export async function harnessWorkstation(
     rmSync(dir, { recursive: true, force: true });
   });
   return { dir, station, harness, host: ContractClient.host(harness.url) };
+}
+
+/** A port on loopback that nothing listens on (bound, then closed): a server that does not answer. */
+export async function deadPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+/** `lotseal …` on a data folder (the published CLI, cheap test KDF); throws with its output when it fails. */
+export function lotsealCli(args: string[], dataDir: string): void {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'lotseal.cjs'), '--data-dir', dataDir, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, LOTSEAL_KEY_PASSPHRASE: 'cli-test-passphrase', LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' },
+    timeout: HANG_CAP_MS,
+  });
+  if (r.status !== 0) throw new Error(`lotseal ${args.join(' ')}: ${r.status}\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface SiteProcess {
+  dir: string;
+  db: string;
+  /** The administrator's password file. */
+  pw: string;
+  server: ServeProcess;
+}
+
+/**
+ * A site as IT sets one up (docs/site-server.md §6): its database with the first administrator,
+ * the server's key enrolled, and `lotseal serve` on loopback (a real process).
+ */
+export async function startSiteProcess(admin: {
+  userId: string;
+  printedName: string;
+  password: string;
+}): Promise<SiteProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'lotseal-e2e-site-'));
+  const db = join(dir, 'lotseal.db');
+  const pw = join(dir, 'admin.pw');
+  writeFileSync(pw, `${admin.password}\n`);
+  lotsealCli(
+    ['--db', db, 'init', '--admin', admin.userId, '--admin-name', admin.printedName, '--password-file', pw],
+    dir,
+  );
+  lotsealCli(['--db', db, 'host', 'enrol', '--kind', 'server', '--user', admin.userId, '--password-file', pw], dir);
+  const server = await startServe({ dataDir: dir, db, env: { LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' } });
+  return { dir, db, pw, server };
+}
+
+/** Stops `lotseal serve` (SIGTERM, its clean stop) and waits for it to end. */
+export async function stopServe(s: ServeProcess): Promise<void> {
+  if (s.proc.exitCode !== null || s.proc.signalCode !== null) return;
+  s.proc.kill('SIGTERM');
+  await s.exited;
 }

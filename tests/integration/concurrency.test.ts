@@ -182,3 +182,122 @@ describe('two people on one record (issue 23 §5)', () => {
     expect(now.replicates).toEqual([a.ok ? '2.31' : '2.77']);
   });
 });
+
+describe('two people on a specification draft and on a release page (D-110)', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world();
+  });
+  afterEach(() => w.app.close());
+
+  it('spec edits: a stale item edit, removal or approval is refused with who changed what; an approved version refuses edits inside the write', async () => {
+    const spec = (await w.app.ok(w.qaA, 'specs.list', {})).find((s) => s.code === 'SPEC-IF-1')!;
+    const draft = await w.app.ok(w.qaA, 'specs.newVersion', {
+      specId: spec.id,
+      changeNote: 'moisture limit review 2026',
+    });
+    const item = draft.items[0]!;
+    // Two QA managers open the same draft; the first saves a change to the item.
+    const { id: _id, rev: _rev, position: _p, confirmedBy: _cb, confirmedAt: _ca, ...fields } = item;
+    await w.app.ok(w.qaA, 'specs.saveItem', {
+      versionId: draft.id,
+      itemId: item.id,
+      item: { ...fields, note: 'checked against GB 10765-2021 table 2' } as never,
+      reason: 'note added after review',
+      expectedRev: item.rev,
+    });
+    const before = head(w);
+    // The second, on the draft as it was: refused with the item, who changed it and its revision now.
+    const e = refusal(
+      await w.app.call(w.qaB, 'specs.saveItem', {
+        versionId: draft.id,
+        itemId: item.id,
+        item: { ...fields, note: 'stale' } as never,
+        reason: 'stale edit',
+        expectedRev: item.rev,
+      }),
+    );
+    expect(e).toMatchObject({ code: 'conflict', messageKey: 'errors.record_changed' });
+    expect(e.details).toMatchObject({ entity: 'spec_item', id: item.id, expected: item.rev, by: 'User qa.chen' });
+    const r = refusal(
+      await w.app.call(w.qaB, 'specs.removeItem', {
+        versionId: draft.id,
+        itemId: item.id,
+        reason: 'stale removal',
+        expectedRev: item.rev,
+      }),
+    );
+    expect(r.messageKey).toBe('errors.record_changed');
+    // Approving what the screen showed before the change: refused before the password, nothing signed.
+    const a = refusal(
+      await w.app.call(w.qaB, 'specs.approve', {
+        versionId: draft.id,
+        signature: { password: USER_PASSWORD, meaning: 'approved' },
+        expectedItems: draft.items.map((x) => ({ id: x.id, rev: x.rev })),
+      }),
+    );
+    expect(a).toMatchObject({ messageKey: 'errors.record_changed', details: { entity: 'spec_item', id: item.id } });
+    expect(head(w)).toBe(before);
+    expect((await w.app.ok(w.qaB, 'specs.get', { versionId: draft.id })).status).toBe('draft');
+    // On the draft as it is now: approved.
+    const now = await w.app.ok(w.qaB, 'specs.get', { versionId: draft.id });
+    const approved = await w.app.ok(w.qaB, 'specs.approve', {
+      versionId: draft.id,
+      signature: { password: USER_PASSWORD, meaning: 'approved' },
+      expectedItems: now.items.map((x) => ({ id: x.id, rev: x.rev })),
+    });
+    expect(approved.status).toBe('approved');
+    // A second approval from a screen that still shows the draft: refused, one signature only.
+    const twice = refusal(
+      await w.app.call(w.qaA, 'specs.approve', {
+        versionId: draft.id,
+        signature: { password: USER_PASSWORD, meaning: 'approved' },
+        expectedItems: now.items.map((x) => ({ id: x.id, rev: x.rev })),
+      }),
+    );
+    expect(twice.messageKey).toBe('errors.spec_not_draft');
+    expect(approved.signatures.filter((s) => s.meaning === 'approved')).toHaveLength(1);
+    await verifyLedger(w.app.member(w.qaA));
+  });
+
+  it('release page: a decision on a checklist that changed after the page was shown is refused with the checklist now; nothing signed', async () => {
+    const page = await w.app.ok(w.qaB, 'disposition.readiness', { lotCode: w.lot });
+    expect(page.basis).toMatch(/^[0-9a-f]{16}$/);
+    expect(page.lotRev).toBeGreaterThan(0);
+    // Meanwhile at the bench: a result is entered and submitted (the lot itself did not change).
+    const seen = (await w.app.ok(w.techA, 'results.get', { id: w.resultId })).result.rev;
+    await w.app.ok(w.techA, 'results.enter', { id: w.resultId, replicates: ['2.31', '2.33'], expectedRev: seen });
+    const now = await w.app.ok(w.qaB, 'disposition.readiness', { lotCode: w.lot });
+    expect(now.lotRev).toBe(page.lotRev);
+    expect(now.basis).not.toBe(page.basis);
+    const before = head(w);
+    const e = refusal(
+      await w.app.call(w.qaB, 'disposition.decide', {
+        lotCode: w.lot,
+        decision: 'reject',
+        reason: 'rejected on the checklist as first shown',
+        propagate: false,
+        signature: { password: USER_PASSWORD, meaning: 'rejected' },
+        expectedRev: page.lotRev,
+        expectedBasis: page.basis,
+      }),
+    );
+    expect(e).toMatchObject({
+      code: 'conflict',
+      messageKey: 'errors.readiness_changed',
+      details: { lot: w.lot, status: now.lotStatus, basis: now.basis },
+    });
+    expect(head(w)).toBe(before);
+    // Decided again on the checklist as it stands: signed.
+    const out = await w.app.ok(w.qaB, 'disposition.decide', {
+      lotCode: w.lot,
+      decision: 'reject',
+      reason: 'rejected on the checklist as it stands',
+      propagate: false,
+      signature: { password: USER_PASSWORD, meaning: 'rejected' },
+      expectedRev: now.lotRev,
+      expectedBasis: now.basis,
+    });
+    expect(out.readiness.lotStatus).toBe('rejected');
+  });
+});

@@ -179,5 +179,38 @@ describe('a capture at a site workstation', () => {
     expect(all[1]).toMatchObject({ captured_by: 'tech.li', forwarded: 1 });
     const after = (await app.ok(techConn, 'results.forSample', { sampleCode: s.sample.code })).results[0]!;
     expect(after.replicates?.slice(0, 2)).toEqual(['2.45', '2.45']);
+
+    // A daily-check reading takes the same signed path (D-109): read here, signed as a `check`
+    // frame, re-parsed and stored by the server as the check capture a daily check may use.
+    const check = (await ok('instruments.read', { id: ins.id })) as {
+      outcome: { ok: boolean; value: string };
+      capture: { id: string; value: string; purpose: string } | null;
+    };
+    expect(check.outcome).toMatchObject({ ok: true, value: '2.45' });
+    expect(check.capture).toMatchObject({ value: '2.45', purpose: 'check' });
+    const checkFrame = app.core
+      .need()
+      .ledger.db.prepare("SELECT purpose, captured_by, capture_ids FROM signed_frame WHERE purpose = 'check'")
+      .all() as Array<{ purpose: string; captured_by: string; capture_ids: string }>;
+    expect(checkFrame).toEqual([
+      { purpose: 'check', captured_by: 'tech.li', capture_ids: JSON.stringify([check.capture!.id]) },
+    ]);
+    // A check frame sent as a result frame (or the reverse) is refused: each channel its own kind, its own permission.
+    const crafted = station.frames.enqueue({
+      instrumentId: ins.id,
+      port: pty.a,
+      driver: 'mt-sics',
+      capturedAt: Date.now(),
+      clock: 'unknown',
+      tz: 'Asia/Shanghai',
+      by: 'tech.li',
+      purpose: 'check',
+      resultId: null,
+      sampleCode: null,
+      replicateIndex: 0,
+      raw: Buffer.from('S S      2.45 %\r\n').toString('base64'),
+    });
+    const wrong = await d.call(conn, 'instruments.submitFrame', { frame: crafted });
+    expect(wrong.ok ? null : wrong.error.messageKey).toBe('errors.frame_purpose');
   });
 });

@@ -450,6 +450,12 @@ export class AppCore {
     };
   }
 
+  /** Signed frames waiting in this workstation's queue (the file is opened if it exists). */
+  benchQueued(): number {
+    if (!this.frameQueue && !existsSync(join(this.dataDir, 'frame-queue.jsonl'))) return 0;
+    return this.benchLink({ id: 'bench-queue', locale: 'en' }).queue.pending().length;
+  }
+
   /**
    * Writes the bench's queued signed frames back now, in order, as the user of `conn` (a host
    * calls it when the record is reachable again, e.g. on the SiteClient's reconnect).

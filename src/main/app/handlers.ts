@@ -25,6 +25,7 @@ import { evidenceHandlers } from '../evidence/handlers';
 import { workstationHandlers } from '../workstation/handlers';
 import { signatureView } from '../identity';
 import { documentZone } from '../../shared/domain/printed-time';
+import { siteJoinHandlers } from '../remote/site-join';
 
 /**
  * The handler tables of every contract file, assembled (issue 21): one line per capability,
@@ -159,5 +160,7 @@ export function buildHandlers(core: AppCore): HandlerTable {
     })),
     // This workstation keeps its own record (the default); a site client answers locally (src/main/remote/).
     'connection.status': () => ({ mode: 'embedded' as const }),
+    // Joining a site server (or cancelling a join before the restart), D-107.
+    ...siteJoinHandlers(() => ({ dataDir: core.dataDir, key: core.key, queued: () => core.benchQueued() })),
   };
 }

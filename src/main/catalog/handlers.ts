@@ -39,18 +39,18 @@ export function catalogHandlers(use: () => CatalogHandlerDeps): HandlersOf<'cata
       specs().saveItem(actorOf(ctx), i);
       return specs().view(i.versionId);
     },
-    'specs.removeItem': ({ versionId, itemId, reason }, ctx) => {
-      specs().removeItem(actorOf(ctx), versionId, itemId, reason);
+    'specs.removeItem': ({ versionId, itemId, reason, expectedRev }, ctx) => {
+      specs().removeItem(actorOf(ctx), versionId, itemId, reason, expectedRev);
       return specs().view(versionId);
     },
     'specs.setEffective': ({ versionId, effectiveFrom, reason }, ctx) => {
       specs().setEffective(actorOf(ctx), versionId, effectiveFrom, reason);
       return specs().view(versionId);
     },
-    'specs.approve': async ({ versionId, signature }, ctx) => {
+    'specs.approve': async ({ versionId, signature, expectedItems }, ctx) => {
       expectMeaning(signature.meaning, 'approved');
       const d = use();
-      await d.specs.approve(actorOf(ctx).id, versionId, signature, d.clock());
+      await d.specs.approve(actorOf(ctx).id, versionId, signature, d.clock(), expectedItems);
       return d.specs.view(versionId);
     },
     'specs.confirmTable': async ({ versionId, standard, table, itemIds, signature }, ctx) => {

@@ -4,6 +4,7 @@ import type { SpecDocument, SpecItem } from '../../shared/catalog/spec-schema';
 import type { IdentityService, SignatureRow, UserRow } from '../identity';
 import { actorOf } from '../identity';
 import { canonical, sha256Hex } from '../ledger/hashing';
+import { mustBeRevision, recordChanged } from '../ledger/revision';
 import type { Actor, Ledger, LedgerWriter } from '../ledger/ledger';
 import { C } from './entities';
 import {
@@ -297,13 +298,39 @@ export class SpecService {
     return { v, spec: this.spec(v.spec_id) };
   }
 
-  saveItem(actor: Actor, input: { versionId: string; itemId?: string | undefined; item: SpecItem; reason?: string | undefined }): void {
+  /**
+   * Inside the write transaction (Trust II, D-110): the version is still a draft (it may have
+   * been approved since the screen was opened).
+   */
+  private stillDraft(w: LedgerWriter, versionId: string): void {
+    const cur = asSpecVersion(w.get(C.specVersion, versionId)!);
+    if (cur.status !== 'draft') fail('record_locked', { entity: 'spec_version', id: versionId, status: cur.status }, 'errors.spec_not_draft');
+  }
+
+  /** An item still at the revision the editor showed (errors.record_changed, D-097, D-110). */
+  private sameItem(w: LedgerWriter, itemId: string, expectedRev: number | undefined): void {
+    const cur = w.get(C.specItem, itemId);
+    if (cur) mustBeRevision(this.ledger, C.specItem.name, { id: itemId, rev: cur.rev as number }, expectedRev, { item: asSpecItem(cur).code });
+  }
+
+  saveItem(
+    actor: Actor,
+    input: { versionId: string; itemId?: string | undefined; item: SpecItem; reason?: string | undefined; expectedRev?: number | undefined },
+  ): void {
     const { spec } = this.draft(input.versionId);
-    const rows = this.itemRows(input.versionId);
-    const others = rows.filter((r) => r.id !== input.itemId).map(itemFromRow);
-    if (others.some((o) => o.code === input.item.code)) fail('conflict', { code: input.item.code }, 'errors.spec_item_code_taken');
-    this.checkHard(spec, [...others, input.item]);
+    const check = (): SpecItemRow[] => {
+      const rows = this.itemRows(input.versionId);
+      const others = rows.filter((r) => r.id !== input.itemId).map(itemFromRow);
+      if (others.some((o) => o.code === input.item.code)) fail('conflict', { code: input.item.code }, 'errors.spec_item_code_taken');
+      this.checkHard(spec, [...others, input.item]);
+      return rows;
+    };
+    check();
     this.ledger.write(actor, (w) => {
+      this.stillDraft(w, input.versionId);
+      if (input.itemId) this.sameItem(w, input.itemId, input.expectedRev);
+      // Again on the items as they are now: another person may have added the same code meanwhile.
+      const rows = check();
       const confirmed = input.item.verification === 'confirmed';
       if (!input.itemId) {
         const pos = rows.reduce((m, r) => Math.max(m, r.position), 0) + 10;
@@ -336,11 +363,13 @@ export class SpecService {
     });
   }
 
-  removeItem(actor: Actor, versionId: string, itemId: string, reason: string): void {
+  removeItem(actor: Actor, versionId: string, itemId: string, reason: string, expectedRev?: number): void {
     this.draft(versionId);
     this.ledger.write(actor, (w) => {
+      this.stillDraft(w, versionId);
       const r = w.get(C.specItem, itemId);
       if (!r || asSpecItem(r).version_id !== versionId) fail('not_found', { entity: 'spec_item', id: itemId });
+      this.sameItem(w, itemId, expectedRev);
       w.retire(C.specItem, itemId, reason);
     });
   }
@@ -355,7 +384,32 @@ export class SpecService {
     return sha256Hex(canonical(this.itemRows(versionId).map((r) => ({ position: r.position, ...itemFromRow(r), confirmed_by: r.confirmed_by ?? null }))));
   }
 
-  async approve(signerId: string, versionId: string, signature: { password: string; comment?: string | undefined }, now: number): Promise<void> {
+  /**
+   * The items as the approver's screen showed them (id, revision): an item changed, added or
+   * removed since is refused with errors.record_changed naming it (D-110): nothing is signed
+   * that the signer has not seen.
+   */
+  private sameItems(versionId: string, seen: Array<{ id: string; rev: number }> | undefined): void {
+    if (!seen) return;
+    const was = new Map(seen.map((x) => [x.id, x.rev]));
+    for (const r of this.itemRows(versionId)) {
+      const rev = was.get(r.id);
+      if (rev !== r.rev) throw recordChanged(this.ledger, C.specItem.name, r.id, rev ?? 0, r.rev, { item: r.code, version: versionId });
+      was.delete(r.id);
+    }
+    for (const [id, rev] of was) {
+      const gone = this.ledger.get(C.specItem, id);
+      throw recordChanged(this.ledger, C.specItem.name, id, rev, (gone?.rev as number | undefined) ?? rev + 1, { item: gone ? asSpecItem(gone).code : id, version: versionId });
+    }
+  }
+
+  async approve(
+    signerId: string,
+    versionId: string,
+    signature: { password: string; comment?: string | undefined },
+    now: number,
+    expectedItems?: Array<{ id: string; rev: number }>,
+  ): Promise<void> {
     const { v, spec } = this.draft(versionId);
     const items = this.itemRows(versionId).map(itemFromRow);
     if (items.length === 0) fail('invalid_input', {}, 'errors.spec_empty');
@@ -363,8 +417,13 @@ export class SpecService {
     if (flagged.length) fail('invalid_input', { items: flagged.map((i) => i.code) }, 'errors.spec_flagged');
     const { approval } = specProblems(items, { imfFinished: this.imfFinished(spec) });
     if (approval.length) fail('invalid_input', { problems: approval }, 'errors.spec_problems');
+    // Early, before the password: a stale screen hears it at once.
+    this.sameItems(versionId, expectedItems);
     const signer: UserRow = await this.identity.authenticateSigner(signerId, signature.password);
     this.ledger.write(actorOf(signer), (w) => {
+      // Again inside the transaction that signs: approved meanwhile by another QA manager, or changed.
+      this.stillDraft(w, versionId);
+      this.sameItems(versionId, expectedItems);
       const effective = v.effective_from ?? today(now);
       w.update(C.specVersion, versionId, { status: 'approved', effective_from: effective, content_hash: this.contentHash(versionId), approved_at: w.at }, { reason: 'approved' });
       this.identity.sign(w, signer, { def: C.specVersion, id: versionId }, { meaning: 'approved', comment: signature.comment });

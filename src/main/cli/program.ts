@@ -39,7 +39,7 @@ import { registerExportCommand } from './commands/export';
 import { registerServeCommand } from './commands/serve';
 import { remoteUserAction, remoteUserAdd, remoteUserList, remoteVerify } from './commands/remote-commands';
 import { remoteAcknowledgeRollback, remoteBackup, remotePasswd, remoteRecover } from './commands/remote-ops';
-import { isRemote, loadSiteClient, remoteKey, siteTarget, type RemoteGlobal } from './remote';
+import { isRemote, remoteKey, siteTarget, type RemoteGlobal } from './remote';
 import { createHostKey, hostKeyExists, loadHostKey, passphraseProtector } from '../ledger/keys';
 import { hostname } from 'node:os';
 
@@ -386,31 +386,14 @@ export function buildProgram(): Command {
         const key = hostKeyExists(dir, 'cli')
           ? remoteKey(g())
           : createHostKey(dir, 'cli', hostname(), passphraseProtector(passphrase(g())), Date.now());
-        const { SiteClient, SiteError } = await loadSiteClient();
-        const client = new SiteClient({
-          url: t.url,
-          fingerprint: t.fingerprint,
-          key,
-          reconnect: false,
-          version: APP_VERSION,
-        });
-        try {
-          const r = await client.enrol({
-            user: o.user.trim().toLowerCase(),
-            password,
-            ...(o.name ? { name: o.name } : {}),
-          });
-          out(
-            g(),
-            { ok: true, key_id: r.keyId, fingerprint: r.fingerprint, seq: r.seq, server: t.url, host: r.host },
-            `Enrolled this host (${r.host}) with ${t.url}: key ${r.fingerprint}`,
-          );
-        } catch (e) {
-          if (e instanceof SiteError) throw new AppErrorException(e.error);
-          throw e;
-        } finally {
-          await client.close();
-        }
+        // Loaded here: the CLI loads a command's modules when it runs (D-116).
+        const { enrolHostKey } = await import('../remote/site-join');
+        const r = await enrolHostKey(t, key, { user: o.user, password, ...(o.name ? { name: o.name } : {}) });
+        out(
+          g(),
+          { ok: true, key_id: r.keyId, fingerprint: r.fingerprint, seq: r.seq, server: t.url, host: r.host },
+          `Enrolled this host (${r.host}) with ${t.url}: key ${r.fingerprint}`,
+        );
         return;
       }
       if (o.kind === 'server') {

@@ -10,6 +10,7 @@ import {
   type LedgerProblem,
   type LotReadinessFacts,
 } from '../../shared/rules/readiness';
+import { readinessBasis } from '../../shared/rules/readiness-basis';
 import { actorOf, type IdentityService } from '../identity';
 import type { SettingsService } from '../identity';
 import { imfStages } from '../catalog';
@@ -132,7 +133,9 @@ export class DispositionService {
 
   /** The lot's checklist: the pure checks evaluated on the lot's facts as they are now. */
   readiness(lotCode: string): Readiness {
-    return evaluateReadiness(this.facts(lotCode));
+    const f = this.facts(lotCode);
+    const r = evaluateReadiness(f);
+    return { ...r, lotRev: this.lot(lotCode).rev, basis: readinessBasis(r) };
   }
 
   /** The release queue: finished lots on hold, each with its checklist's verdict and why it was held. */
@@ -255,6 +258,30 @@ export class DispositionService {
   }
 
   /**
+   * The checklist the decider's page showed is the checklist now (D-110); else refused with what
+   * it says now (its status and the lines that fail), so the page shows it and nobody decides on
+   * old facts. No basis given (older clients, the CLI): no comparison; the guards still run.
+   */
+  private sameChecklist(lotCode: string, expectedBasis: string | undefined): void {
+    if (expectedBasis === undefined) return;
+    const r = this.readiness(lotCode);
+    if (r.basis === expectedBasis) return;
+    fail(
+      'conflict',
+      {
+        lot: lotCode,
+        status: r.lotStatus,
+        failing: r.lines
+          .filter((l) => !l.ok)
+          .map((l) => l.key)
+          .join(', '),
+        basis: r.basis ?? '',
+      },
+      'errors.readiness_changed',
+    );
+  }
+
+  /**
    * The signed decision. A hold with `propagate` also holds, in the same signed action, every
    * forward lot with stock left (shipped before or not) that is not rejected or held already.
    * Every guard is evaluated before the password check and again inside the write (§7).
@@ -269,10 +296,12 @@ export class DispositionService {
     meaning: SignatureMeaning,
     comment?: string,
     expectedRev?: number,
+    expectedBasis?: string,
   ) {
     const lot = this.lot(lotCode);
     // A stale screen is told at once, before the password (and again inside the write, D-097).
     mustBeRevision(this.ledger, L.lot.name, lot, expectedRev, { lot: lotCode });
+    this.sameChecklist(lotCode, expectedBasis);
     const early = this.decisionProblem(lotCode, decision);
     if (early) throw new AppErrorException(early);
     const received = RECEIVED_KINDS.has(lot.kind);
@@ -307,7 +336,9 @@ export class DispositionService {
       if (cur.status !== lot.status)
         throw recordChanged(this.ledger, L.lot.name, cur.id, lot.rev, cur.rev, { lot: lotCode });
       // Again under the write lock: a result submitted, an alert raised or a recall opened
-      // during the password check refuses the decision.
+      // during the password check refuses the decision; so does any change to the checklist
+      // the decider saw (D-110).
+      this.sameChecklist(lotCode, expectedBasis);
       const now = this.decisionProblem(lotCode, decision);
       if (now) throw new AppErrorException(now);
       if (decision === 'hold') forward = this.forward(lotCode);

@@ -24,7 +24,7 @@ export function dispositionHandlers(use: () => DispositionHandlerDeps): Handlers
       use().disposition.auditReview(actorOf(ctx).id, lotCode, throughSeq, comment, signature.password, signature.meaning, summaryHash),
     'disposition.auditSummary': ({ lotCode }) => use().disposition.auditSummary(lotCode),
     'disposition.forward': ({ lotCode }) => use().disposition.forward(lotCode),
-    'disposition.decide': async ({ lotCode, decision, reason, propagate, signature, expectedRev }, ctx) => {
+    'disposition.decide': async ({ lotCode, decision, reason, propagate, signature, expectedRev, expectedBasis }, ctx) => {
       const d = use();
       const r = await d.disposition.decide(
         actorOf(ctx).id,
@@ -36,6 +36,7 @@ export function dispositionHandlers(use: () => DispositionHandlerDeps): Handlers
         signature.meaning,
         signature.comment,
         expectedRev,
+        expectedBasis,
       );
       return { ...r, signatures: r.signatures.map((s) => d.signatureView(s)) };
     },

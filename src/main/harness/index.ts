@@ -9,7 +9,7 @@ import { translate } from '../../shared/i18n';
 import { setBusyTimeout, UI_BUSY_TIMEOUT_MS } from '../db/database';
 import { ChromiumPdfPrinter } from '../documents/chromium-printer';
 import { startHarness } from './server';
-import { SiteWorkstation, siteServerConfig } from '../remote/workstation';
+import { readSiteSettings, SiteWorkstation, siteServerConfig } from '../remote/workstation';
 
 /** `npm run start:web`: the app in a browser, for machines without a display server and for e2e tests. */
 async function main(argv: string[]): Promise<void> {
@@ -66,6 +66,21 @@ async function main(argv: string[]): Promise<void> {
   // The harness is a user interface on this thread: a database locked by another process
   // answers "busy" quickly instead of freezing every socket (D-043).
   setBusyTimeout(UI_BUSY_TIMEOUT_MS);
+  if (o.server === undefined) {
+    // Joined from Administration → Site server (D-107): <data>/site.json names the server, as on the desktop.
+    try {
+      const joined = readSiteSettings(o.dataDir);
+      if (joined) {
+        o.server = joined.url;
+        o.serverFingerprint = joined.fingerprint;
+      }
+    } catch (e) {
+      const err = e instanceof AppErrorException ? e.error : null;
+      for (const locale of ['zh-CN', 'en'] as const)
+        console.error(`LotSeal harness: ${err ? translate(locale, err.messageKey, err.details) : String(e)}`);
+      process.exit(2);
+    }
+  }
   if (o.server !== undefined) {
     await startSiteHarness(o, protector, rendererDir);
     return;

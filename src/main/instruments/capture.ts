@@ -416,15 +416,38 @@ export class InstrumentCapture {
     const r = this.registry.row(id);
     const { frame, error } = await this.frameFor(r, readingId);
     await this.hooks().afterFrame?.(r.id);
+    return this.checkReading(actor, locale, r, frame, error);
+  }
+
+  /**
+   * A daily-check reading signed at a site workstation (D-109): the frame's bytes re-parsed by
+   * the record's driver (frames.ts), stored as a `check` capture at the frame's capture time,
+   * with the frame's own record in the same transaction (or kept as refused evidence).
+   */
+  checkFrame(actor: Actor, locale: Locale, r: InstrumentRecord, frame: Frame, seal: FrameSeal) {
+    const out = this.checkReading(actor, locale, r, frame, undefined, seal);
+    return { outcome: out.outcome, captures: out.capture ? [out.capture] : [], unused: [], changed: [] };
+  }
+
+  private checkReading(
+    actor: Actor,
+    locale: Locale,
+    r: InstrumentRecord,
+    frame: Frame | null,
+    error: 'timeout' | 'port_error' | undefined,
+    seal?: FrameSeal,
+  ): { outcome: ReadOutcome; capture: CaptureView | null } {
     const outcome = this.outcome(frame, locale, error);
     if (!outcome.ok) {
-      this.refuseWithEvidence(actor, r, frame, 'check', outcome, { resultId: null, sampleCode: null });
+      this.refuseWithEvidence(actor, r, frame, 'check', outcome, { resultId: null, sampleCode: null }, seal);
       return { outcome, capture: null };
     }
     return this.ledger.write(actor, (w) => {
       const cur = asInstrument(w.get(IN.instrument, r.id));
       if (!cur || cur.retired || cur.active !== 1) fail('conflict', { code: r.code }, 'errors.instrument_inactive');
-      return { outcome, capture: captureView(this.captureRow(w, cur, frame!, 'check', null, null)) };
+      const c = this.captureRow(w, cur, frame!, 'check', null, null, undefined, seal);
+      seal?.record(w, outcome, [c.id]);
+      return { outcome, capture: captureView(c) };
     });
   }
 }

@@ -173,8 +173,21 @@ export class FrameReceiver {
       );
   }
 
-  submit(actor: Actor, locale: Locale, frame: SignedFrame, forward?: ForwardInfo): FrameReceipt {
+  submit(
+    actor: Actor,
+    locale: Locale,
+    frame: SignedFrame,
+    forward?: ForwardInfo,
+    purpose: FrameBody['purpose'] = 'result',
+  ): FrameReceipt {
     const b = frame.body;
+    // Each channel takes its own kind of frame (a check reading needs instruments.calibrate, D-109).
+    if (b.purpose !== purpose)
+      fail(
+        'invalid_input',
+        { field: 'frame.body.purpose', purpose: b.purpose, expected: purpose },
+        'errors.frame_purpose',
+      );
     this.verify(frame, this.ledger.now());
     const first = this.earlier(frame, locale);
     if (first) return first;
@@ -196,14 +209,17 @@ export class FrameReceiver {
         this.recordFrame(w, frame, outcome, captureIds, forward);
       },
     };
-    const out = this.captures.captureFrame(
-      actor,
-      locale,
-      r,
-      { resultId: b.resultId, sampleCode: b.sampleCode, replicateIndex: b.replicateIndex },
-      parsed,
-      seal,
-    );
+    const out =
+      b.purpose === 'check'
+        ? this.captures.checkFrame(actor, locale, r, parsed, seal)
+        : this.captures.captureFrame(
+            actor,
+            locale,
+            r,
+            { resultId: b.resultId, sampleCode: b.sampleCode, replicateIndex: b.replicateIndex },
+            parsed,
+            seal,
+          );
     return {
       frameId: id,
       duplicate: false,

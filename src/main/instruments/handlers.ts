@@ -69,6 +69,8 @@ export function instrumentsHandlers(use: () => InstrumentsHandlerDeps): Handlers
     },
     'instruments.submitFrame': ({ frame, forward }, ctx) =>
       svc().submitFrame(actor(ctx), ctx.connection.locale, frame, forward),
+    'instruments.submitCheckFrame': ({ frame, forward }, ctx) =>
+      svc().submitFrame(actor(ctx), ctx.connection.locale, frame, forward, 'check'),
     'instruments.read': ({ id, readingId }, ctx) => svc().read(actor(ctx), ctx.connection.locale, id, readingId),
     'instruments.dailyCheck': ({ id, readings, note }, ctx) => svc().dailyCheck(actor(ctx), id, readings, note),
     'instruments.checkPlan.save': ({ id, points, note, reason }, ctx) =>

@@ -34,6 +34,8 @@ import {
 import type { DocumentViewer } from '../documents/viewer';
 import type { HostKind } from '../ledger/keys';
 import { workstationHandlers } from '../workstation/handlers';
+import { leaveSite } from './site-join';
+import { QueueRetry, type RetryOptions } from './queue-retry';
 import { BenchStation } from './bench-station';
 import { destinationFree, downloadTransfer } from './download';
 import { channelSender, readOutcome, type FrameQueue } from '../instruments';
@@ -58,6 +60,8 @@ export interface RemoteDispatcherOptions {
    */
   frames: { queue: FrameQueue; clockSource(): string; timeZone: string };
   clock?: () => number;
+  /** How the queue retries by itself (D-108): tests pass their own scheduler; defaults 2 s doubling to 60 s. */
+  retry?: Partial<Pick<RetryOptions, 'minMs' | 'maxMs' | 'scheduler' | 'random'>>;
 }
 
 interface Entry {
@@ -110,6 +114,8 @@ export class RemoteDispatcher {
   private readonly local: Dispatcher;
   private readonly locales = new Map<string, Locale>();
   private readonly clock: () => number;
+  /** The bench queue's own retries while frames wait (D-108). */
+  private readonly retry: QueueRetry;
 
   constructor(private readonly opts: RemoteDispatcherOptions) {
     this.server = { url: opts.server.url, fingerprint: normalFingerprint(opts.server.fingerprint) };
@@ -121,6 +127,14 @@ export class RemoteDispatcher {
       touch: () => undefined,
     };
     this.local = new Dispatcher(this.localHandlers(), gate, opts.log, this.clock);
+    this.retry = new QueueRetry(() => this.writeBack(), {
+      minMs: 2_000,
+      maxMs: 60_000,
+      ...opts.retry,
+      onChange: () => this.announce(),
+    });
+    // Frames left from an earlier run try by themselves, not only when something happens.
+    if (this.queued() > 0) this.retry.kick();
   }
 
   onEvent(sink: EventSink): () => void {
@@ -163,6 +177,7 @@ export class RemoteDispatcher {
   }
 
   close(): Promise<void> {
+    this.retry.close();
     for (const id of [...this.entries.keys()]) this.end(id);
     return this.bench.close();
   }
@@ -192,6 +207,7 @@ export class RemoteDispatcher {
       since: new Date(s.since).toISOString(),
       reason: s.reason,
       queued: this.queued(),
+      retryAt: this.retry?.nextAttemptAt ? new Date(this.retry.nextAttemptAt).toISOString() : null,
     };
   }
 
@@ -249,7 +265,7 @@ export class RemoteDispatcher {
     } else if (channel.startsWith('auth.')) {
       await this.refreshSession(e);
       // Someone who may enter results signed in: frames waiting here can go now.
-      if (this.queued() > 0) void this.writeBack().catch(() => undefined);
+      if (this.queued() > 0) this.retry.kick();
     }
     if (r.ok && channel === 'instruments.list') {
       return { ok: true, data: (r.data as InstrumentView[]).map((v) => this.bench.overlay(v)) };
@@ -354,31 +370,47 @@ export class RemoteDispatcher {
         }
         await this.refreshSession(e);
         if (had && !e.session) this.emitTo(e.conn.id, 'session.changed', { reason: 'signed_out' });
-        await this.writeBack();
+        if (this.queued() > 0) this.retry.kick();
       })().catch(() => undefined);
     }
   }
 
   // --- the bench's signed frames ----------------------------------------------------------
 
-  /** The sender of queued frames: `instruments.submitFrame` in the session of a connection that may enter results. */
+  /**
+   * The sender of queued frames in the session of one connection: a capture's frame to
+   * `instruments.submitFrame`, a daily-check reading's to `instruments.submitCheckFrame` (D-109).
+   */
   private senderFor(conn: Connection) {
-    return channelSender((input) => this.forward(conn, 'instruments.submitFrame', input) as never);
+    return channelSender(
+      (input) =>
+        this.forward(
+          conn,
+          input.frame.body.purpose === 'check' ? 'instruments.submitCheckFrame' : 'instruments.submitFrame',
+          input,
+        ) as never,
+    );
   }
 
   /**
    * Writes the queued frames back, in order, through a connection whose person may enter
    * results (the record keeps who captured and who delivered). Nobody signed in: they wait.
    */
-  async writeBack(): Promise<void> {
+  async writeBack(): Promise<number> {
     const f = this.opts.frames;
-    if (f.queue.pending().length === 0) return;
-    const e = [...this.entries.values()].find(
-      (x) => x.session && !x.session.locked && x.session.permissions.has('results.enter'),
+    const pending = f.queue.pending();
+    if (pending.length === 0) return 0;
+    // Someone who may send every kind of frame waiting: results need results.enter, check readings instruments.calibrate.
+    const needs = new Set<Permission>(
+      pending.map((q) => (q.frame.body.purpose === 'check' ? 'instruments.calibrate' : 'results.enter')),
     );
-    if (!e || e.link.state().state !== 'connected') return;
+    const e = [...this.entries.values()].find(
+      (x) => x.session && !x.session.locked && [...needs].every((p) => x.session!.permissions.has(p)),
+    );
+    if (!e || e.link.state().state !== 'connected') return f.queue.pending().length;
     const report = await f.queue.flush(this.senderFor(e.conn));
     if (report.delivered.length || report.refused.length) this.announce();
+    return report.pending;
   }
 
   /**
@@ -423,6 +455,8 @@ export class RemoteDispatcher {
     // when it has not answered (the gap the write-back records).
     await f.queue.flush(this.senderFor(conn));
     const answer = f.queue.answerFor(seq);
+    // Still waiting: the queue tries again by itself (D-108).
+    if (f.queue.pending().length > 0) this.retry.ensure();
     this.announce();
     if (!answer) {
       return {
@@ -443,6 +477,52 @@ export class RemoteDispatcher {
     };
   }
 
+  /**
+   * A daily-check reading at this bench (D-109): as a capture, the frame is read from this
+   * bench's port, signed (purpose `check`) and queued, then sent to the server, which
+   * re-parses it and stores the check capture; while the server does not answer it waits here.
+   */
+  private async checkRead(
+    conn: Connection,
+    userId: string,
+    i: { id: string; readingId?: string | undefined },
+  ): Promise<ChannelOutput<'instruments.read'>> {
+    const f = this.opts.frames;
+    const v = this.bench.connected(i.id);
+    if (!v) fail('conflict', { instrument: i.id }, 'errors.instrument_not_connected');
+    const { frame, error } = await this.bench.frameFor(v.id, i.readingId);
+    if (!frame) return { outcome: readOutcome(null, conn.locale, error), capture: null };
+    const signed = f.queue.enqueue({
+      instrumentId: v.id,
+      port: this.bench.connections.state(v.id).port,
+      driver: v.driver,
+      capturedAt: frame.receivedAt ?? this.clock(),
+      clock: f.clockSource(),
+      tz: f.timeZone,
+      by: userId,
+      purpose: 'check',
+      resultId: null,
+      sampleCode: null,
+      replicateIndex: 0,
+      raw: b64(frame.raw),
+    });
+    const seq = signed.body.seq;
+    await f.queue.flush(this.senderFor(conn));
+    const answer = f.queue.answerFor(seq);
+    if (f.queue.pending().length > 0) this.retry.ensure();
+    this.announce();
+    if (!answer)
+      return {
+        outcome: readOutcome(frame, conn.locale),
+        capture: null,
+        queued: { seq, since: new Date(f.queue.linkDownSince ?? this.clock()).toISOString() },
+      };
+    if (answer.kind === 'refused') throw new AppErrorException(answer.error);
+    if (answer.kind === 'unreachable') throw new Error('unreachable answers are never recorded');
+    const got = answer.receipt as ChannelOutput<'instruments.submitCheckFrame'>;
+    return { outcome: got.outcome, capture: got.captures[0] ?? null };
+  }
+
   // --- the workstation's own channels ------------------------------------------------------
 
   private localHandlers(): HandlerTable {
@@ -453,6 +533,9 @@ export class RemoteDispatcher {
     const local: Partial<{ [K in ChannelName]: Handler<K> }> = {
       ...ws,
       'connection.status': (_i, ctx) => this.view(ctx.connection.id),
+      // On a server already: leave it first (D-107).
+      'connection.join': () => fail('conflict', { url: this.server.url }, 'errors.site_already_joined'),
+      'connection.leave': () => leaveSite({ dataDir: this.opts.workstation.dataDir, queued: this.queued() }),
       'instruments.ports': (_i, ctx) => bench.ports(ctx.connection.locale),
       'instruments.connect': async ({ id }, ctx) =>
         bench.connect((await this.ask(ctx.connection, 'instruments.get', { id })).instrument),
@@ -466,9 +549,11 @@ export class RemoteDispatcher {
         if (!ctx.session) fail('not_signed_in');
         return this.capture(ctx.connection, ctx.session.userId, i);
       },
-      // A daily-check reading is not a signed frame yet (bench: purpose `result` only): it
-      // needs the record's half of a check, which only a workstation with its own database has.
-      'instruments.read': () => fail('conflict', {}, 'errors.site_check_reading'),
+      // A daily-check reading is a signed frame too (D-109): read here, signed, queued, stored by the server.
+      'instruments.read': (i, ctx) => {
+        if (!ctx.session) fail('not_signed_in');
+        return this.checkRead(ctx.connection, ctx.session.userId, i);
+      },
       // The inspector's evidence folder (or an audit-trail CSV) made on the server, downloaded
       // into this workstation's exports folder, every chunk and file hash-checked (D-103, D-104).
       'exports.download': async ({ jobId }, ctx) => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EnrolledFrame } from '../../shared/site/protocol';
 import { SiteClient, type SiteClientOptions, type SiteError, type SiteState } from './site-client';
+import { enrolHostKey } from './site-join';
 import type { SiteLink, SiteLinkFactory, SiteLinkState } from './site-link';
 
 /** Why the client is not online, as a message key the renderer can say (site.close.* or siteLink.reason.*). */
@@ -101,8 +102,7 @@ export class SiteLinks {
    * password goes to the server for this one check and is not kept); then connects again.
    */
   async enrol(admin: { user: string; password: string; name?: string }): Promise<EnrolledFrame> {
-    const c = new SiteClient({ ...this.options, reconnect: false });
-    const r = await c.enrol(admin);
+    const r = await enrolHostKey(this.options, this.options.key, admin);
     this.retry();
     return r;
   }

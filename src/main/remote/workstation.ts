@@ -1,63 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { appError, AppErrorException } from '../../shared/contract/errors';
-import { normaliseFingerprint, parseSiteUrl } from '../../shared/site/protocol';
 import { APP_VERSION } from '../db/store';
 import type { DispatcherLog } from '../dispatcher/dispatcher';
 import type { DocumentViewer } from '../documents/viewer';
 import { loadOrCreateHostKey, type HostKey, type KeyProtector } from '../ledger/keys';
 import type { BenchStation } from './bench-station';
 import { detectClockSource, FrameQueue } from '../instruments';
-import { RemoteDispatcher } from './remote-dispatcher';
+import { RemoteDispatcher, type RemoteDispatcherOptions } from './remote-dispatcher';
 import type { SiteServerConfig } from './site-link';
 import { SiteLinks } from './site-links';
 
-/** The settings file of a desktop workstation on a site server: `<data folder>/site.json`. */
-export const SITE_SETTINGS_FILE = 'site.json';
-
-const siteSettings = z.object({
-  /** wss://HOST:PORT of `lotseal serve` */
-  server: z.string(),
-  /** The certificate fingerprint `lotseal serve` printed (64 hex digits, colons allowed). */
-  fingerprint: z.string(),
-});
-
-/** A site server's address and fingerprint, checked; a typed error that says which is wrong. */
-export function siteServerConfig(url: string, fingerprint: string): SiteServerConfig {
-  if (!parseSiteUrl(url)) throw new AppErrorException(appError('invalid_input', { url }, 'errors.site_url'));
-  const fp = normaliseFingerprint(fingerprint);
-  if (!fp) throw new AppErrorException(appError('invalid_input', { value: fingerprint }, 'errors.site_fingerprint'));
-  return { url, fingerprint: fp };
-}
-
-/**
- * Which record a desktop works on (D-100): `<data folder>/site.json`
- * (`{ "server": "wss://lab-server:7443", "fingerprint": "…" }`, written by IT when the
- * workstation is installed) or `LOTSEAL_SERVER` + `LOTSEAL_SERVER_FINGERPRINT`; neither means
- * the embedded database, the default. A file that is present but wrong is an error, never a
- * silent fall-back to a local database.
- */
-export function readSiteSettings(dataDir: string, env: NodeJS.ProcessEnv = process.env): SiteServerConfig | null {
-  const url = env['LOTSEAL_SERVER'];
-  if (url) return siteServerConfig(url, env['LOTSEAL_SERVER_FINGERPRINT'] ?? '');
-  const file = join(dataDir, SITE_SETTINGS_FILE);
-  if (!existsSync(file)) return null;
-  let parsed: z.infer<typeof siteSettings>;
-  try {
-    parsed = siteSettings.parse(JSON.parse(readFileSync(file, 'utf8')));
-  } catch (e) {
-    throw new AppErrorException(
-      appError(
-        'invalid_input',
-        { file, reason: e instanceof Error ? e.message.slice(0, 200) : String(e) },
-        'errors.site_settings',
-      ),
-    );
-  }
-  return siteServerConfig(parsed.server, parsed.fingerprint);
-}
+export { readSiteSettings, SITE_SETTINGS_FILE, siteServerConfig } from './site-settings';
 
 export interface SiteWorkstationOptions {
   dataDir: string;
@@ -70,6 +23,8 @@ export interface SiteWorkstationOptions {
   timeZone?: string;
   clock?: () => number;
   bench?: BenchStation;
+  /** The bench queue's own retries (D-108); tests pass their scheduler. */
+  retry?: RemoteDispatcherOptions['retry'];
 }
 
 /**
@@ -120,6 +75,7 @@ export class SiteWorkstation {
       frames: { queue: this.frames, clockSource: () => this.clockSource, timeZone },
       clock,
       ...(o.bench ? { bench: o.bench } : {}),
+      ...(o.retry ? { retry: o.retry } : {}),
     });
   }
 

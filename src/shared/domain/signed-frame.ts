@@ -34,8 +34,11 @@ export interface FrameBody {
   tz: string;
   /** The user signed in at the bench who asked for the capture. */
   by: string;
-  /** `result`: a reading into a result (or a record into a sample's results). */
-  purpose: 'result';
+  /**
+   * `result`: a reading into a result (or a record into a sample's results); `check`: a reading
+   * for a daily check point (D-109), with no result, sample or replicate (null, null, 0).
+   */
+  purpose: 'result' | 'check';
   resultId: string | null;
   sampleCode: string | null;
   replicateIndex: number;

@@ -10,6 +10,7 @@ import { desktopMessagesEn, desktopMessagesZh } from './desktop-messages';
 import { reviewMessagesEn, reviewMessagesZh } from './review-messages';
 import { wordsMessagesEn, wordsMessagesZh } from './words-messages';
 import { siteMessagesEn, siteMessagesZh } from './site-messages';
+import { siteDeskMessagesEn, siteDeskMessagesZh } from './site-desk-messages';
 import { transferMessagesEn, transferMessagesZh } from './transfer-messages';
 
 export type { Messages };
@@ -40,6 +41,7 @@ export const messages: Record<Locale, Messages> = {
     reviewMessagesEn,
     wordsMessagesEn,
     siteMessagesEn,
+    siteDeskMessagesEn,
     transferMessagesEn,
   ].reduce(merge, en),
   'zh-CN': [
@@ -53,6 +55,7 @@ export const messages: Record<Locale, Messages> = {
     reviewMessagesZh,
     wordsMessagesZh,
     siteMessagesZh,
+    siteDeskMessagesZh,
     transferMessagesZh,
   ].reduce(merge, zhCN),
 };

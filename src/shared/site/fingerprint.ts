@@ -15,3 +15,13 @@ export function shortFingerprint(hex: string): string {
 export function normalFingerprint(hex: string): string {
   return hex.replace(/[^0-9a-f]/gi, '').toLowerCase();
 }
+
+/**
+ * A full fingerprint as an administrator compares it with the one IT gave them (D-107): 64 hex
+ * digits, upper case, in 16 groups of four; null when the text is not a fingerprint.
+ */
+export function fingerprintGroups(text: string): string[] | null {
+  const h = text.replace(/[\s:]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(h)) return null;
+  return h.match(/.{4}/g)!;
+}

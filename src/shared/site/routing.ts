@@ -45,6 +45,8 @@ export const localChannels = {
     why: "this workstation's PDF viewer and print dialog (the document comes from the server)",
   },
   'connection.status': { route: 'workstation', why: 'which server this workstation is on and whether it can reach it' },
+  'connection.join': { route: 'workstation', why: "this workstation's site settings and key (D-107)" },
+  'connection.leave': { route: 'workstation', why: "this workstation's site settings (D-107)" },
   'exports.download': {
     route: 'workstation',
     why: "the export made on the server is downloaded, hash-checked, into this workstation's exports folder",

@@ -10,7 +10,26 @@ import { formatTime } from '../ui/format';
  */
 export function SiteBanner({ view }: { view: ConnectionView }) {
   const { t } = useTranslation();
-  if (view.mode !== 'site' || view.state === 'connected' || view.state === 'connecting') return null;
+  if (view.mode !== 'site') return null;
+  const retry = view.retryAt ? t('siteLink.retryAt', { time: formatTime(view.retryAt) }) : '';
+  if (view.state === 'connected' || view.state === 'connecting') {
+    // Connected, yet readings still wait (nobody signed in who may enter results, or the server
+    // asked to try again): said, with when the bench tries by itself (D-108).
+    if (view.queued === 0) return null;
+    return (
+      <Alert
+        color="yellow"
+        variant="light"
+        mb="md"
+        data-testid="site-queue"
+        title={t('siteLink.queued', { count: view.queued })}
+      >
+        <Text size="sm">
+          {t('siteLink.queuedConnected')} {retry}
+        </Text>
+      </Alert>
+    );
+  }
   const host = view.server.name ?? view.server.host;
   return (
     <Alert
@@ -26,7 +45,11 @@ export function SiteBanner({ view }: { view: ConnectionView }) {
       <List size="sm" mt="xs" spacing={2}>
         <List.Item>{t('siteLink.stillWorks')}</List.Item>
         <List.Item>{t('siteLink.doesNotWork')}</List.Item>
-        {view.queued > 0 ? <List.Item>{t('siteLink.queued', { count: view.queued })}</List.Item> : null}
+        {view.queued > 0 ? (
+          <List.Item data-testid="site-banner-queued">
+            {t('siteLink.queued', { count: view.queued })} {retry}
+          </List.Item>
+        ) : null}
       </List>
     </Alert>
   );

@@ -312,13 +312,26 @@ export const catalogChannels = {
   }),
   /** Add or change an item of a draft. Setting verification to `confirmed` records who confirmed it against the official text. */
   'specs.saveItem': channel({
-    input: z.object({ versionId: z.string().min(1).max(80), itemId: z.string().max(80).optional(), item: specItemSchema, reason: reasonSchema.optional() }),
+    input: z.object({
+      versionId: z.string().min(1).max(80),
+      itemId: z.string().max(80).optional(),
+      item: specItemSchema,
+      reason: reasonSchema.optional(),
+      /** The item's revision the editor showed: an item changed since is refused (errors.record_changed, D-110). */
+      expectedRev: z.number().int().optional(),
+    }),
     output: specVersionView,
     access: 'specs.edit',
     writes: true,
   }),
   'specs.removeItem': channel({
-    input: z.object({ versionId: z.string().min(1).max(80), itemId: z.string().min(1).max(80), reason: reasonSchema }),
+    input: z.object({
+      versionId: z.string().min(1).max(80),
+      itemId: z.string().min(1).max(80),
+      reason: reasonSchema,
+      /** The item's revision the editor showed (errors.record_changed, D-110). */
+      expectedRev: z.number().int().optional(),
+    }),
     output: specVersionView,
     access: 'specs.edit',
     writes: true,
@@ -331,7 +344,12 @@ export const catalogChannels = {
   }),
   /** Approval by a QA manager with an e-signature (meaning `approved`). */
   'specs.approve': channel({
-    input: z.object({ versionId: z.string().min(1).max(80), signature: signatureInputSchema }),
+    input: z.object({
+      versionId: z.string().min(1).max(80),
+      signature: signatureInputSchema,
+      /** The items (id, revision) the approver saw: any change, addition or removal since is refused (errors.record_changed, D-110). */
+      expectedItems: z.array(z.object({ id: z.string().min(1).max(80), rev: z.number().int() })).max(2000).optional(),
+    }),
     output: specVersionView,
     access: 'specs.approve',
     writes: true,

@@ -76,6 +76,10 @@ export const readinessSchema = z.object({
   lines: z.array(readinessLineSchema),
   ready: z.boolean(),
   allowedDecisions: z.array(z.enum(dispositionDecisions)),
+  /** The lot's revision when the checklist was evaluated (disposition.decide's expectedRev, D-097). */
+  lotRev: z.number().int().optional(),
+  /** The checklist as shown (readinessBasis): disposition.decide's expectedBasis (D-110). */
+  basis: z.string().optional(),
 });
 export type Readiness = z.infer<typeof readinessSchema>;
 
@@ -239,7 +243,10 @@ export const dispositionChannels = {
       comment: z.string().trim().min(3).max(2000),
       signature: signatureInputSchema,
       /** The hash of the summary of exceptions read (disposition.auditSummary): a changed summary is refused. */
-      summaryHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+      summaryHash: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
     }),
     output: z.object({ ok: z.literal(true) }),
     access: 'audit.review',
@@ -274,6 +281,12 @@ export const dispositionChannels = {
       signature: signatureInputSchema,
       /** The lot's revision the decider saw: a lot changed since is refused (errors.record_changed, D-097). */
       expectedRev: z.number().int().optional(),
+      /**
+       * The checklist the decider saw (`basis` of disposition.readiness): a checklist that changed
+       * since (a result corrected, an alert raised…) is refused inside the write with
+       * errors.readiness_changed and the checklist as it stands (D-110).
+       */
+      expectedBasis: z.string().max(64).optional(),
     }),
     output: z.object({
       readiness: readinessSchema,

@@ -308,7 +308,7 @@ export const frameBodySchema = z
     clock: z.string().min(1).max(80),
     tz: z.string().min(1).max(64),
     by: z.string().min(1).max(40),
-    purpose: z.literal('result'),
+    purpose: z.enum(['result', 'check']),
     resultId: id.nullable(),
     sampleCode: z.string().trim().min(1).max(80).nullable(),
     replicateIndex: z.number().int().min(0).max(9),
@@ -319,7 +319,11 @@ export const frameBodySchema = z
       .regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'base64' }),
   })
   .strict()
-  .refine((b) => !!b.resultId !== !!b.sampleCode, { message: 'result_or_sample', path: ['resultId'] });
+  // A result frame names its result or its sample; a check reading names neither (D-109).
+  .refine((b) => (b.purpose === 'check' ? !b.resultId && !b.sampleCode : !!b.resultId !== !!b.sampleCode), {
+    message: 'result_or_sample',
+    path: ['resultId'],
+  });
 export const signedFrameSchema = z
   .object({
     body: frameBodySchema,
@@ -469,7 +473,40 @@ export const instrumentsChannels = {
   /** One reading for a daily check point (stored as evidence, purpose `check`); `readingId`: one the instrument printed. */
   'instruments.read': channel({
     input: z.object({ id, readingId: z.string().max(80).optional() }),
-    output: z.object({ outcome: readOutcomeSchema, capture: captureViewSchema.nullable() }),
+    output: z.object({
+      outcome: readOutcomeSchema,
+      capture: captureViewSchema.nullable(),
+      /** At a site workstation whose server does not answer: the signed reading waits in the bench's queue (D-109). */
+      queued: z.object({ seq: z.number().int(), since: z.string() }).optional(),
+    }),
+    access: 'instruments.calibrate',
+    writes: true,
+  }),
+  /**
+   * The record's half of a daily-check reading taken at a site workstation (D-109): the bench
+   * signed the bytes (purpose `check`); the record verifies and re-parses them as for
+   * instruments.submitFrame and stores the check capture with the frame. Checks need
+   * `instruments.calibrate`, as instruments.read does.
+   */
+  'instruments.submitCheckFrame': channel({
+    input: z.object({
+      frame: signedFrameSchema,
+      forward: z
+        .object({
+          queuedAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+          linkDownSince: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+        })
+        .optional(),
+    }),
+    output: z.object({
+      frameId: z.string(),
+      duplicate: z.boolean(),
+      status: z.enum(['captured', 'refused']),
+      outcome: readOutcomeSchema,
+      captures: z.array(captureViewSchema),
+      unused: z.array(z.string()),
+      changed: z.array(resultViewSchema),
+    }),
     access: 'instruments.calibrate',
     writes: true,
   }),

@@ -45,6 +45,7 @@ export async function call<K extends ChannelName>(name: K, input: ChannelInput<K
   }
   if (result.ok) return result.data;
   if (result.error.code === 'session_locked' || result.error.code === 'not_signed_in') onSessionLost(result.error.code);
-  if (result.error.messageKey === 'errors.record_changed') onRecordChanged(result.error);
+  if (result.error.messageKey === 'errors.record_changed' || result.error.messageKey === 'errors.readiness_changed')
+    onRecordChanged(result.error);
   throw new ApiError(result.error);
 }

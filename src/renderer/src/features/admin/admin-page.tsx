@@ -6,6 +6,7 @@ import { AccountsTab } from './accounts-tab';
 import { BackupTab } from './backup-tab';
 import { CompanyTab } from './company-tab';
 import { SettingsTab } from './settings-tab';
+import { SiteTab } from './site-tab';
 import { WorkstationTab } from './workstation-tab';
 
 export function AdminPage() {
@@ -17,6 +18,7 @@ export function AdminPage() {
     { key: 'settings', show: hasPermission(session, 'settings.manage'), Panel: SettingsTab },
     { key: 'company', show: hasPermission(session, 'settings.manage'), Panel: CompanyTab },
     { key: 'workstation', show: hasPermission(session, 'settings.manage'), Panel: WorkstationTab },
+    { key: 'site', show: hasPermission(session, 'settings.manage'), Panel: SiteTab },
     { key: 'backup', show: hasPermission(session, 'backup.run'), Panel: BackupTab },
   ].filter((x) => x.show);
   if (tabs.length === 0) return <Text>{t('admin.noAccess')}</Text>;

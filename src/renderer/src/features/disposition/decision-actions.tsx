@@ -201,6 +201,10 @@ function DecisionDialog({
             reason: v.comment ?? '',
             propagate: hold && willPropagate,
             signature: { password: v.password, meaning: v.meaning },
+            // The lot and its checklist as this page shows them: a change since is refused
+            // with the new state, never decided on old facts (D-097, D-110).
+            ...(r.lotRev !== undefined ? { expectedRev: r.lotRev } : {}),
+            ...(r.basis ? { expectedBasis: r.basis } : {}),
           });
           notifications.show({
             color: decisionColor[decision],

@@ -208,6 +208,8 @@ interface Reading {
   read: ReadOut | null;
   reading: boolean;
   readError: unknown;
+  /** Signed at this bench and waiting for the site server (D-109): not yet a reading the check can use. */
+  queued?: boolean;
 }
 
 const blankReading: Reading = { typed: '', read: null, reading: false, readError: null };
@@ -275,9 +277,9 @@ function DailyCheck({ instrument, plan }: { instrument: InstrumentView; plan: Ch
   };
 
   const read = (k: number, readingId?: string) => {
-    set(k, { reading: true, readError: null, read: null });
+    set(k, { reading: true, readError: null, read: null, queued: false });
     call('instruments.read', { id: instrument.id, ...(readingId ? { readingId } : {}) })
-      .then((out) => set(k, { read: out, reading: false }))
+      .then((out) => set(k, out.queued ? { read: null, queued: true, reading: false } : { read: out, reading: false }))
       .catch((e: unknown) => set(k, { readError: e, reading: false }));
   };
   const nextOpen = points.findIndex((_, k) => !readingOf(k));
@@ -410,6 +412,11 @@ function DailyCheck({ instrument, plan }: { instrument: InstrumentView; plan: Ch
                     {state.read && !state.read.outcome.ok ? (
                       <Text size="xs" c="red.8" data-testid={`check-refused-${k}`}>
                         {state.read.outcome.message}
+                      </Text>
+                    ) : null}
+                    {state.queued ? (
+                      <Text size="xs" c="orange.8" data-testid={`check-queued-${k}`}>
+                        {t('instruments.check.queued')}
                       </Text>
                     ) : null}
                     <ErrorAlert error={state.readError} testId={`check-read-error-${k}`} />

@@ -279,12 +279,15 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
       const reason = v.reason.trim();
       const view = await call('specs.saveItem', {
         versionId: version.id,
-        ...(item ? { itemId: item.id } : {}),
+        ...(item ? { itemId: item.id, expectedRev: item.rev } : {}),
         item: next,
         ...(reason.length >= 3 ? { reason } : {}),
       });
       // Toasts name the item as the lab does ("已确认 蛋白质。"), never by its code.
-      done(view, t(mode === 'confirm' ? 'itemEditor.confirmed' : 'itemEditor.saved', { code: itemName(i18n.language, next) }));
+      done(
+        view,
+        t(mode === 'confirm' ? 'itemEditor.confirmed' : 'itemEditor.saved', { code: itemName(i18n.language, next) }),
+      );
     } catch (e) {
       fail(e);
     } finally {
@@ -301,7 +304,12 @@ function ItemForm({ version, item, standard, onClose }: ItemEditorProps) {
     }
     setBusy('remove');
     try {
-      const view = await call('specs.removeItem', { versionId: version.id, itemId: item.id, reason: v.reason.trim() });
+      const view = await call('specs.removeItem', {
+        versionId: version.id,
+        itemId: item.id,
+        reason: v.reason.trim(),
+        expectedRev: item.rev,
+      });
       done(view, t('itemEditor.removed', { code: itemName(i18n.language, item) }));
     } catch (e) {
       fail(e);

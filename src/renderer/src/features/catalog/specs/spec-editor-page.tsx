@@ -139,6 +139,8 @@ function EditorView({ view }: { view: SpecVersionView }) {
     const next = await call('specs.approve', {
       versionId: view.id,
       signature: { password, meaning: 'approved', ...(comment ? { comment } : {}) },
+      // What the approver saw: a change since is refused with the new state (D-110).
+      expectedItems: view.items.map((x) => ({ id: x.id, rev: x.rev })),
     });
     // Approval also supersedes older versions and stamps the time: the lists are fetched again.
     qc.setQueryData(callKey('specs.get', { versionId: view.id }), next);
