@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
- * `npm test`: every check the project has, in order:
+ * `npm test`: every check the project has, in two chains side by side (D-123):
  *
- *   (typecheck ∥ lint ∥ build, as many at a time as there are cores) → unit → integration → e2e
+ *   build → e2e
+ *   lint, typecheck (web, node) → unit → integration
  *
- * Typecheck (two tsc runs), lint and the build are single-threaded jobs: on a 2-core machine
- * they run two at a time, longest first, so the phase takes about half their CPU time instead
- * of the longest chain (docs/performance.md "The test suite", D-086). Their output is held and
- * printed as one block per job when it ends, so they never interleave; every other step
- * streams its output as it runs. The test steps (vitest, Playwright) already use both cores
- * and run one after another.
+ * The build is short and both test steps that run bundles need it, so it goes first and the
+ * e2e journeys (the longest step) start the moment it ends; the other chain runs the static
+ * checks, then the unit and integration tests, on the remaining core(s). The e2e output
+ * streams as it runs; every other step's output is held and printed as one block when the
+ * step ends, so nothing interleaves. Run one after another, each step left a core idle at its
+ * end (its last file or journey alone) — side by side the machine stays busy until the last
+ * step ends (docs/performance.md "The test suite", D-086, D-123).
  *
  * All steps run even after a failure, so one run shows everything that is wrong; only e2e
  * is skipped when the build failed (it would test stale or missing bundles). The build comes
@@ -119,22 +121,35 @@ function readJson(file) {
   }
 }
 
-/** A vitest project: counts from the JSON reporter, plus files that failed to load. */
-async function vitest(step, project, more = []) {
+/**
+ * A vitest project: counts from the JSON reporter, plus files that failed to load. With `held`,
+ * its output is printed as one block when it ends (it runs beside the e2e journeys).
+ */
+async function vitest(step, project, more = [], { held = false } = {}) {
   const t0 = Date.now();
-  banner(step);
+  const lines = held ? [] : null;
+  if (!held) banner(step);
   const out = path.join(reportDir, `vitest-${project}.json`);
   rmSync(out, { force: true });
-  const code = await run(bin('vitest'), [
-    'run',
-    '--project',
-    project,
-    ...more.flatMap((p) => ['--project', p]),
-    '--passWithNoTests',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${out}`,
-  ]);
+  const code = await run(
+    bin('vitest'),
+    [
+      'run',
+      '--project',
+      project,
+      ...more.flatMap((p) => ['--project', p]),
+      '--passWithNoTests',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${out}`,
+    ],
+    {},
+    lines,
+  );
+  if (lines) {
+    banner(`${step} (${since(t0)} s, ran alongside the e2e journeys)`);
+    process.stdout.write(Buffer.concat(lines));
+  }
   const report = readJson(out);
   if (!report) {
     rows.push({
@@ -155,8 +170,10 @@ async function vitest(step, project, more = []) {
   for (const file of report.testResults ?? []) {
     const rel = path.relative(root, file.name ?? '');
     const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
-    for (const t of failedTests) failures.push(`${step}: ${rel} > ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
-    if (file.status === 'failed' && failedTests.length === 0) failures.push(`${step}: ${rel}: ${firstLine(file.message)}`);
+    for (const t of failedTests)
+      failures.push(`${step}: ${rel} > ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
+    if (file.status === 'failed' && failedTests.length === 0)
+      failures.push(`${step}: ${rel}: ${firstLine(file.message)}`);
   }
   const row = {
     step,
@@ -202,7 +219,9 @@ async function playwright(step) {
       for (const t of spec.tests ?? []) {
         if (t.status !== 'unexpected') continue;
         const last = (t.results ?? []).at(-1);
-        failures.push(`${step}: ${spec.file} > ${[...trail, spec.title].join(' > ')}: ${firstLine(last?.error?.message)}`);
+        failures.push(
+          `${step}: ${spec.file} > ${[...trail, spec.title].join(' > ')}: ${firstLine(last?.error?.message)}`,
+        );
       }
     }
     for (const child of suite.suites ?? []) visit(child, [...trail, child.title]);
@@ -227,18 +246,16 @@ async function playwright(step) {
 
 const started = Date.now();
 
-// The static checks and the build first: four single-threaded jobs (tsc ×2, eslint, the
-// build), run at most `cores` at a time, longest first, each one's output held and printed
-// as one block when it ends. On a 2-core machine the two slots stay busy until the last job
-// ends, so the phase takes about half the jobs' CPU time (docs/performance.md "The test suite",
-// D-086). The typechecks run without `composite`: the configs keep it for the editor's
-// project references, but a one-off --noEmit check never reads the build info it implies.
+// The static checks and the build: single-threaded jobs (tsc ×2, eslint, the build), each
+// one's output held and printed as one block when it ends (D-086). The typechecks run without
+// `composite`: the configs keep it for the editor's project references, but a one-off --noEmit
+// check never reads the build info it implies.
 const tsc = (config) => [
   bin('tsc'),
   ['-p', config, '--noEmit', '--composite', 'false', '--incremental', 'false', ...(colour ? ['--pretty'] : [])],
 ];
 const cores = Math.max(1, os.availableParallelism());
-/** Longest first (CPU-seconds measured on the CI machine, D-086): lint, tsc web, tsc node, build. */
+/** Longest first (CPU-seconds measured on the CI machine, D-086): lint, tsc web, tsc node; the build starts at once. */
 const staticJobs = [
   { step: 'lint', commands: [[bin('eslint'), ['.', '--max-warnings', '0']]] },
   { step: 'typecheck', part: 'web', commands: [tsc('tsconfig.web.json')] },
@@ -253,19 +270,57 @@ const staticJobs = [
 ];
 /** @type {Map<(typeof staticJobs)[number], Awaited<ReturnType<typeof check>>>} */
 const staticRows = new Map();
-{
-  const queue = [...staticJobs];
+const runStatic = async (job) => {
+  const row = await check(job.part ? `${job.step} (${job.part})` : job.step, job.commands, { held: true });
+  staticRows.set(job, row);
+  return row;
+};
+
+// Two chains side by side (D-123), so neither core waits for the other's last job:
+//
+//   build → e2e                                   (the longest step; its output streams)
+//   lint, typecheck ×2 → unit → integration      (each printed as one block when it ends)
+//
+// The build is short and both the journeys and the integration tests need it, so it starts
+// first; the journeys start the moment it is done. Meanwhile the other chain runs the static
+// checks in the remaining lanes (one lane per core, minus the one the build or the journeys
+// keep busy), then the unit and integration tests. Run one after another, each step left a
+// core idle at its end (its last file or journey running alone) and the static phase's lanes
+// ended unevenly; side by side the machine stays busy until the last step ends. The steps
+// share nothing: every test has its own temporary folders and ports (tests never depend on
+// speed, so running beside each other only makes both slower, never wrong).
+const buildJob = staticJobs.find((j) => j.step === 'build');
+const building = runStatic(buildJob);
+const journeys = building.then(async (row) => {
+  if (row.failed === 0 && existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
+    await playwright('e2e');
+  } else {
+    banner('e2e');
+    console.log('e2e skipped: the build failed, there is nothing current to test');
+    rows.push({ step: 'e2e', passed: 0, failed: 0, skipped: 1, note: 'skipped: build failed' });
+  }
+});
+const checks = (async () => {
+  const queue = staticJobs.filter((j) => j !== buildJob);
   const lane = async () => {
-    for (let job = queue.shift(); job; job = queue.shift())
-      staticRows.set(job, await check(job.part ? `${job.step} (${job.part})` : job.step, job.commands, { held: true }));
+    for (let job = queue.shift(); job; job = queue.shift()) await runStatic(job);
   };
-  await Promise.all(Array.from({ length: Math.min(cores, staticJobs.length) }, lane));
-}
-// One summary row per step: the typecheck passes when both configs pass; its time is the longer.
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(cores - 1, queue.length)) }, lane));
+  await vitest('unit', 'unit', ['unit-isolated'], { held: true });
+  // The integration tests run the fresh builds (tests/integration/desktop-shell.test.ts runs
+  // out/main; the CLI tests out/node).
+  await building;
+  await vitest('integration', 'integration', ['integration-isolated'], { held: true });
+})();
+await Promise.all([journeys, checks]);
+
+// One summary row per static step: the typecheck passes when both configs pass; its time is
+// the longer. Rows in the order the steps are listed, whatever order they ended in.
+const staticSummary = [];
 for (const step of ['typecheck', 'lint', 'build']) {
   const parts = staticJobs.filter((j) => j.step === step).map((j) => staticRows.get(j));
   const failed = parts.filter((r) => r.failed > 0);
-  rows.push({
+  staticSummary.push({
     step,
     passed: failed.length === 0 ? 1 : 0,
     failed: failed.length > 0 ? 1 : 0,
@@ -274,16 +329,9 @@ for (const step of ['typecheck', 'lint', 'build']) {
     seconds: Math.max(...parts.map((r) => r.seconds ?? 0)),
   });
 }
-const built = rows.find((r) => r.step === 'build').failed === 0;
-await vitest('unit', 'unit', ['unit-isolated']);
-await vitest('integration', 'integration', ['integration-isolated']);
-if (built && existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
-  await playwright('e2e');
-} else {
-  banner('e2e');
-  console.log('e2e skipped: the build failed, there is nothing current to test');
-  rows.push({ step: 'e2e', passed: 0, failed: 0, skipped: 1, note: 'skipped: build failed' });
-}
+const order = ['typecheck', 'lint', 'build', 'unit', 'integration', 'e2e'];
+rows.push(...staticSummary);
+rows.sort((a, b) => order.indexOf(a.step) - order.indexOf(b.step));
 
 const total = rows.reduce(
   (t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed, skipped: t.skipped + r.skipped }),

@@ -30,7 +30,13 @@ describe('backup and restore from the app', () => {
   });
 
   it('backs up and verifies the copy; refuses a corrupted backup without touching the database; restores a good one without anchor_behind', async () => {
-    await app.ok(app.admin, 'users.create', { userId: 'tech.a', printedName: 'Tech A', roles: ['technician'], password: 'tech-password-1', signature: ADMIN_SIGNATURE });
+    await app.ok(app.admin, 'users.create', {
+      userId: 'tech.a',
+      printedName: 'Tech A',
+      roles: ['technician'],
+      password: 'tech-password-1',
+      signature: ADMIN_SIGNATURE,
+    });
     const { jobId } = await app.ok(app.admin, 'backup.create', { folder: out.dir });
     const done = await waitJob(app, jobId);
     expect(done.error).toBeNull();
@@ -40,7 +46,13 @@ describe('backup and restore from the app', () => {
     expect(events).toEqual([{ kind: 'backup' }]);
 
     // Something happens after the backup.
-    await app.ok(app.admin, 'users.create', { userId: 'tech.b', printedName: 'Tech B', roles: ['technician'], password: 'tech-password-2', signature: ADMIN_SIGNATURE });
+    await app.ok(app.admin, 'users.create', {
+      userId: 'tech.b',
+      printedName: 'Tech B',
+      roles: ['technician'],
+      password: 'tech-password-2',
+      signature: ADMIN_SIGNATURE,
+    });
 
     // A corrupted copy of the backup is refused; the database is untouched.
     const bad = join(out.dir, 'corrupted.db');
@@ -58,8 +70,13 @@ describe('backup and restore from the app', () => {
     const failed = await waitJob(app, r1.jobId);
     expect(failed.error).toBe('errors.backup_verify_failed');
     // Nothing changed but the record of the administrator's successful authentication.
-    const since = app.core.need().ledger.db.prepare('SELECT entity, content FROM audit_entry WHERE seq > ?').all(headBefore.seq) as Array<{ entity: string; content: string }>;
-    expect(since.map((e) => [e.entity, (JSON.parse(e.content) as { kind: string }).kind])).toEqual([['auth_event', 'restore_authenticated']]);
+    const since = app.core
+      .need()
+      .ledger.db.prepare('SELECT entity, content FROM audit_entry WHERE seq > ?')
+      .all(headBefore.seq) as Array<{ entity: string; content: string }>;
+    expect(since.map((e) => [e.entity, (JSON.parse(e.content) as { kind: string }).kind])).toEqual([
+      ['auth_event', 'restore_authenticated'],
+    ]);
     expect(app.core.need().identity.getUser('tech.b')).toBeDefined();
 
     // The good backup restores: tech.b is gone, the restore is recorded, no anchor_behind.
@@ -98,6 +115,24 @@ describe('backup and restore from the app', () => {
         code: 'conflict',
         messageKey: 'errors.restore_busy',
         details: { job: 'verify' },
+      });
+    await waitJob(app, jobId);
+  });
+
+  it('refuses a restore while an evidence export reads the database in its worker', async () => {
+    const qa = await app.userWith(['qa_manager']);
+    const { jobId } = await app.ok(qa, 'evidence.export', { folder: out.dir });
+    const r = await app.call(app.admin, 'backup.restore', {
+      file: join(out.dir, 'any.db'),
+      reason: 'restore while exporting',
+      password: ADMIN_PASSWORD,
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.error).toMatchObject({
+        code: 'conflict',
+        messageKey: 'errors.restore_busy',
+        details: { job: 'export' },
       });
     await waitJob(app, jobId);
   });

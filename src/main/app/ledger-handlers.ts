@@ -169,8 +169,10 @@ export function ledgerHandlers(
     'backup.restore': async ({ file, reason, password }, ctx) => {
       const svc = core.need();
       // Every connection to the database must be closed before it is moved aside (Windows
-      // refuses to rename an open file, D-040): no restore next to a job that holds one.
-      for (const job of ['restore', 'verify', 'backup', 'import'] as const) {
+      // refuses to rename an open file, D-040): no restore next to a job that holds one. An
+      // evidence or audit-trail export reads the file in a worker, and an evidence folder
+      // half from the old database and half from the restored one would be no evidence.
+      for (const job of ['restore', 'verify', 'backup', 'import', 'export'] as const) {
         if (core.jobs.isRunning(job) || (job === 'import' && isImportRunning()))
           fail('conflict', { job }, 'errors.restore_busy');
       }

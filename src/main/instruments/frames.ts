@@ -19,7 +19,7 @@ import type { Frame } from './connections';
 import { driverFor } from './drivers';
 import type { Parsed } from './drivers/types';
 import { IN } from './entities';
-import { asCapture, printConfigOf, type InstrumentRecord } from './queries';
+import { asCapture, printConfigOf, type InstrumentQueries, type InstrumentRecord } from './queries';
 import type { InstrumentRegistry } from './registry';
 import { type CaptureView, captureView } from './views';
 
@@ -100,6 +100,7 @@ export class FrameReceiver {
     private readonly ledger: Ledger,
     private readonly registry: InstrumentRegistry,
     private readonly captures: InstrumentCapture,
+    private readonly q: InstrumentQueries,
   ) {}
 
   private verify(frame: SignedFrame, at: number): void {
@@ -147,11 +148,37 @@ export class FrameReceiver {
     };
   }
 
+  /**
+   * The bench's clock cannot run backwards (D-122): a frame taken before a frame the same
+   * workstation numbered earlier on the same instrument is refused (the capture time is the
+   * bench's word; the record holds it to the bench's own order). The lock is judged at the
+   * capture time and again at receipt (the value's instrument guard), so a clock set back opens
+   * no locked instrument; a capture time far from the receipt is named in the audit trail
+   * (recordFrame), whether or not the frame came from the queue.
+   */
+  private clockOrder(frame: SignedFrame): void {
+    const b = frame.body;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const later = this.q.earlierFrameTakenAfter(b.instrumentId, b.capturedAt + FRAME_CLOCK_AHEAD_MS, b.key, b.seq);
+    if (later)
+      fail(
+        'invalid_input',
+        {
+          field: 'capturedAt',
+          capturedAt: iso(b.capturedAt),
+          earlierSeq: later.frame_seq,
+          earlierAt: iso(later.captured_at),
+        },
+        'errors.frame_clock_backwards',
+      );
+  }
+
   submit(actor: Actor, locale: Locale, frame: SignedFrame, forward?: ForwardInfo): FrameReceipt {
     const b = frame.body;
     this.verify(frame, this.ledger.now());
     const first = this.earlier(frame, locale);
     if (first) return first;
+    this.clockOrder(frame);
     const r = this.registry.row(b.instrumentId);
     if (b.driver !== r.driver)
       fail('conflict', { instrument: r.code, driver: b.driver, expected: r.driver }, 'errors.frame_driver_changed');
@@ -165,6 +192,7 @@ export class FrameReceiver {
         // meanwhile, and a concurrent submission of the same frame may have committed.
         this.verify(frame, w.at);
         if (w.get(IN.signedFrame, id)) fail('conflict', { id }, 'errors.frame_seq_reused');
+        this.clockOrder(frame);
         this.recordFrame(w, frame, outcome, captureIds, forward);
       },
     };
@@ -204,7 +232,11 @@ export class FrameReceiver {
         (forward.linkDownSince !== null
           ? `, link down since ${when(forward.linkDownSince)} (${formatGap(frameGapMs(forward.linkDownSince, w.at))})`
           : '')
-      : undefined;
+      : gap > FRAME_CLOCK_AHEAD_MS
+        ? // Sent at once, yet taken long before (a bench clock behind, or set back): on record too (D-122).
+          `sent at once, not from the workstation's queue: captured ${when(b.capturedAt)} (${b.clock}), ` +
+          `received ${when(w.at)}, gap ${formatGap(gap)}`
+        : undefined;
     w.create(
       IN.signedFrame,
       {

@@ -45,7 +45,7 @@ export class InstrumentsService {
     this.registry = new InstrumentRegistry(ledger, rules.queries, connections, rules);
     this.captures = new InstrumentCapture(ledger, this.registry, rules, deps.testing, () => this.hooks);
     this.checks = new InstrumentChecks(ledger, rules.queries, this.registry, deps);
-    this.frames = new FrameReceiver(ledger, this.registry, this.captures);
+    this.frames = new FrameReceiver(ledger, this.registry, this.captures, rules.queries);
   }
 
   // registry

@@ -245,6 +245,13 @@ export function instrumentQueries(db: Db) {
     db,
     'SELECT * FROM instrument_frame WHERE instrument_id = ? AND retired = 0 ORDER BY at DESC LIMIT 200',
   );
+  // A frame this workstation numbered earlier, on this instrument, taken after `capturedAt` (D-122).
+  const laterFrame = lazy<[string, number, string, number], { frame_seq: number; captured_at: number }>(
+    db,
+    `SELECT frame_seq, captured_at FROM signed_frame
+      WHERE instrument_id = ? AND captured_at > ? AND host_key_id = ? AND frame_seq < ? AND retired = 0
+      ORDER BY captured_at DESC LIMIT 1`,
+  );
   const plan = lazy<[string], CheckPlanRecord>(
     db,
     'SELECT * FROM instrument_check_plan WHERE instrument_id = ? AND retired = 0',
@@ -296,6 +303,9 @@ export function instrumentQueries(db: Db) {
     /** Captures into results still standing, taken since `since`. */
     usedSince: (instrumentId: string, since: number): CaptureRecord[] => usedSince().all(instrumentId, since),
     frames: (instrumentId: string): FrameRecord[] => frames().all(instrumentId),
+    /** A signed frame of host key `key` numbered before `seq` on this instrument and taken after `after`, if any. */
+    earlierFrameTakenAfter: (instrumentId: string, after: number, key: string, seq: number) =>
+      laterFrame().get(instrumentId, after, key, seq),
     // method rules
     methodRule: (methodCode: string): MethodInstrumentRecord | undefined => methodRule().get(methodCode),
     /** A method's rule, retired or not (one per method code). */

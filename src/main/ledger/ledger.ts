@@ -15,6 +15,7 @@ import { esigFieldsOf, recordHash, verifyEsig } from './esig';
 import { GENESIS_HEX, checkpointMessage, entryHash, type EntryFields } from './hashing';
 import type { HostKey } from './keys';
 import { mustBeRevision } from './revision';
+import { registeredHostKey } from './host-keys';
 import { currentOrigin } from './origin';
 import { recordRequest } from './requests';
 import { evaluateTransaction, rulesByMeaning, type TxChange, type TxSignature } from './signed-check';
@@ -360,6 +361,15 @@ export class Ledger {
       if (!opts.resolvesAnchor) {
         const conflict = this.anchorConflict();
         if (conflict) throw new AppErrorException(anchorError(conflict));
+      }
+      // A site server's call: the workstation's key must still be in force when its write
+      // commits (an administrator may have retired it during the call, D-120).
+      if (origin?.hostKeyId !== undefined) {
+        const k = registeredHostKey(this.db, origin.hostKeyId);
+        if (!k || k.retired || (k.validTo !== null && k.validTo <= at))
+          throw new AppErrorException(
+            appError('key_error', { key: origin.hostKeyId, host: workstation }, 'errors.site_key_retired'),
+          );
       }
       const checkRules = this.areRulesActive();
       let seq = head.seq;

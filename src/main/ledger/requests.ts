@@ -33,8 +33,18 @@ export function recordRequest(db: Db, r: RequestMark, commit: { at: number; seq:
     ).run(r.id, r.hostKeyId, r.channel, r.userId, commit.at, commit.seq, commit.seq);
   } catch (e) {
     // Another run of the same request committed first: this transaction rolls back, nothing twice.
-    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      // Another person's (or host's, or channel's) request under the same id: not "already saved" (D-121).
+      const first = db
+        .prepare<
+          [string],
+          Pick<RequestRow, 'host_key' | 'channel' | 'user_id'>
+        >('SELECT host_key, channel, user_id FROM request_log WHERE request_id = ?')
+        .get(r.id);
+      if (first && (first.host_key !== r.hostKeyId || first.channel !== r.channel || first.user_id !== r.userId))
+        throw new AppErrorException(appError('conflict', { requestId: r.id }, 'errors.request_id_reused'));
       throw new AppErrorException(appError('already_applied', { requestId: r.id }, 'errors.already_applied'));
+    }
     throw e;
   }
 }

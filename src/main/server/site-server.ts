@@ -22,6 +22,7 @@ import { benchLocalChannels } from '../../shared/site/bench-local';
 import type { AppCore } from '../app/core';
 import type { Connection } from '../dispatcher/dispatcher';
 import { enrolHost, identityQueriesOf, userRoles } from '../identity';
+import { registeredHostKey } from '../ledger/host-keys';
 import { verifySignature } from '../ledger/keys';
 import { withOrigin, type RequestMark } from '../ledger/origin';
 import { requestLog } from '../ledger/requests';
@@ -59,6 +60,19 @@ export interface SiteServer {
   /** Stops accepting, closes every socket (1001 server_stopping) and the listener. */
   close(): Promise<void>;
 }
+
+/**
+ * Inputs that name a place on the disk of the machine that runs the core. From a workstation
+ * they would name the server's disk: an inspector could have the server write evidence folders
+ * into any folder its account may write, a backup of the whole database could be put where
+ * others on the server read it. Over the server these go where the server keeps them (exports/,
+ * the settings' backup folder), and a workstation names no folder (review, D-120).
+ */
+const serverPathFields: Readonly<Record<string, string>> = {
+  'audit.exportCsv': 'folder',
+  'evidence.export': 'folder',
+  'backup.create': 'folder',
+};
 
 /** The largest frame a call needs: a 20 MB attachment as base64 plus JSON (as the harness). */
 const MAX_FRAME_BYTES = 32 * 1024 * 1024;
@@ -126,6 +140,21 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
   };
   const frameError = (p: Peer, id: number | null, error: AppError): void => send(p, { t: 'error', id, error });
 
+  /**
+   * The socket's host key is still in force (D-120): an administrator may retire a workstation's
+   * key while it is connected (a stolen laptop); from then on nothing it sends runs, and it hears
+   * nothing. Checked at every call and event, and again inside every write's transaction
+   * (Ledger.write, through the call's origin).
+   */
+  const hostInForce = (p: Peer): boolean => {
+    const s = core.maybe();
+    if (!s) return true;
+    const k = registeredHostKey(s.ledger.db, p.keyId);
+    return !!k && !k.retired && (k.validTo === null || k.validTo > core.clock());
+  };
+  const retiredError = (p: Peer): AppError =>
+    appError('key_error', { key: p.keyId, host: p.workstation }, 'errors.site_key_retired');
+
   const connectionOf = (p: Peer, session: string): Connection => {
     let c = p.sessions.get(session);
     if (!c) {
@@ -144,8 +173,13 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
     const raw = Buffer.from(h.data.publicKey, 'base64');
     if (raw.length !== 32 || createHash('sha256').update(raw).digest('hex') !== h.data.fingerprint)
       return refuse(p, 'protocol', 'public key and fingerprint differ');
-    if (!knownZone(h.data.tz)) return refuse(p, 'protocol', `unknown time zone ${h.data.tz}`);
-    p.hello = h.data;
+    const zone = knownZone(h.data.tz);
+    if (!zone) return refuse(p, 'protocol', `unknown time zone ${h.data.tz}`);
+    // Spelled as the zone database spells it (`asia/shanghai` → `Asia/Shanghai`; an alias such
+    // as Asia/Kolkata kept as sent): every entry records it, and a verifier elsewhere (Python's
+    // zoneinfo is case-sensitive) must find the zone this server computed local dates in (D-120).
+    const tz = zone !== h.data.tz && zone.toLowerCase() === h.data.tz.toLowerCase() ? zone : h.data.tz;
+    p.hello = { ...h.data, tz };
     p.keyId = h.data.fingerprint.slice(0, 16);
     p.nonce = randomBytes(32).toString('hex');
     p.phase = 'challenged';
@@ -192,10 +226,25 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
     if (p.timer) clearTimeout(p.timer);
     const h = p.hello!;
     const host = e.data.name ?? h.host;
+    const userId = e.data.user.trim().toLowerCase();
+    // A machine that is not enrolled yet reaches this with nothing but the port: it must not be
+    // able to count wrong passwords against a person who could not enrol it anyway (locking the
+    // QA manager out from the network). Only an active administrator's password is tried (D-120).
+    // A key already on record (in force or retired) is never enrolled again: refused before any
+    // password is tried, so the refusal writes nothing (not even the administrator's sign-in).
+    if (identityQueriesOf(s.ledger.db).signingKey(p.keyId)) {
+      frameError(p, null, appError('conflict', { fingerprint: h.fingerprint }, 'errors.host_already_enrolled'));
+      return refuse(p, 'enrol_refused', 'conflict');
+    }
+    const candidate = s.identity.getUser(userId);
+    if (!candidate || !userRoles(candidate).includes('administrator')) {
+      frameError(p, null, appError('forbidden', { permission: 'settings.manage' }, 'errors.enrol_needs_admin'));
+      return refuse(p, 'enrol_refused', 'forbidden');
+    }
     try {
       // The administrator sits at the enrolling workstation: its entries record that workstation.
       const r = await withOrigin({ workstation: `${h.kind}@${host}`, timeZone: h.tz }, async () => {
-        const signer = await s.identity.authenticateCommand(e.data.user.trim().toLowerCase(), e.data.password, {
+        const signer = await s.identity.authenticateCommand(userId, e.data.password, {
           sign: true,
           check: (u) => {
             if (!userRoles(u).includes('administrator')) throw new Error('not an administrator');
@@ -232,6 +281,20 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
         result: { ok: false, error: appError('forbidden', { channel: f.channel }, 'errors.bench_local_channel') },
         replayed: false,
       };
+    const pathField = serverPathFields[f.channel];
+    if (
+      pathField &&
+      f.input &&
+      typeof f.input === 'object' &&
+      (f.input as Record<string, unknown>)[pathField] !== undefined
+    )
+      return {
+        result: {
+          ok: false,
+          error: appError('invalid_input', { channel: f.channel, field: pathField }, 'errors.site_server_path'),
+        },
+        replayed: false,
+      };
     const writes = isChannelName(f.channel) && contract[f.channel].writes;
     if (!writes || !f.requestId) {
       if (writes)
@@ -245,13 +308,17 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
       };
     }
     const requestId = f.requestId.toLowerCase();
-    const running = inFlight.get(`${p.keyId}:${requestId}`);
+    // A request id answers only the person who sent it (D-121): another session's user on the
+    // same workstation neither reads the first reply nor has a write of their own suppressed.
+    const userId = core.maybe()?.sessions.current(conn.id, core.clock())?.userId ?? null;
+    const flight = `${p.keyId}:${userId ?? ''}:${requestId}`;
+    const running = inFlight.get(flight);
     if (running) return { result: await running, replayed: true };
     const s = core.maybe();
     const log = s ? requestLog(s.ledger.db) : null;
     const seen = log?.get(requestId);
     if (seen) {
-      if (seen.host_key !== p.keyId || seen.channel !== f.channel)
+      if (seen.host_key !== p.keyId || seen.channel !== f.channel || seen.user_id !== userId)
         return {
           result: { ok: false, error: appError('conflict', { requestId }, 'errors.request_id_reused') },
           replayed: true,
@@ -265,7 +332,6 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
         replayed: true,
       };
     }
-    const userId = core.maybe()?.sessions.current(conn.id, core.clock())?.userId ?? null;
     const mark: RequestMark = { id: requestId, hostKeyId: p.keyId, channel: f.channel, userId, recordedSeq: null };
     const run = withOrigin({ ...origin, request: mark }, () => core.dispatcher.call(conn, f.channel, f.input)).then(
       (result) => {
@@ -282,11 +348,11 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
         return result;
       },
     );
-    inFlight.set(`${p.keyId}:${requestId}`, run);
+    inFlight.set(flight, run);
     try {
       return { result: await run, replayed: false };
     } finally {
-      inFlight.delete(`${p.keyId}:${requestId}`);
+      inFlight.delete(flight);
     }
   };
 
@@ -301,6 +367,10 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
       return;
     }
     const f = c.data;
+    if (!hostInForce(p)) {
+      send(p, { t: 'result', id: f.id, result: { ok: false, error: retiredError(p) } });
+      return refuse(p, 'key_retired', p.keyId);
+    }
     runCall(p, f)
       .then(({ result, replayed }) => send(p, { t: 'result', id: f.id, result, ...(replayed ? { replayed } : {}) }))
       .catch((e: unknown) => {
@@ -371,6 +441,10 @@ export function startSiteServer(opts: SiteServerOptions): Promise<SiteServer> {
   const unsubscribe = core.dispatcher.onEvent((target, name, payload, mayReceive) => {
     for (const p of peers.values()) {
       if (p.phase !== 'ready') continue;
+      if (!hostInForce(p)) {
+        refuse(p, 'key_retired', p.keyId);
+        continue;
+      }
       for (const [session, c] of p.sessions) {
         if (target !== 'all' && target.connectionId !== c.id) continue;
         if (mayReceive(c.id)) send(p, { t: 'event', name, payload, session });

@@ -18,6 +18,13 @@ export const siteMessagesEn = {
       'The site server {{url}} cannot be reached. Nothing was sent; work that needs the server waits until it is back.',
     request_id_required: 'A change sent to the site server must carry a request id. Nothing was saved.',
     request_id_reused: 'This request id was already used for another action. Nothing was saved.',
+    // Review (attack, D-120–D-122).
+    site_key_retired:
+      'This workstation’s key ({{key}}, {{host}}) is no longer in force on the site server: nothing was saved, and the connection was closed. An administrator enrols the workstation again.',
+    site_server_path:
+      'On a site server, {{channel}} writes into the server’s own folder: a workstation does not name a folder ({{field}}) on the server’s disk. Leave the folder empty. Nothing was started.',
+    frame_clock_backwards:
+      'The capture was refused: the workstation says it was taken at {{capturedAt}}, before its earlier capture {{earlierSeq}} on this instrument (taken at {{earlierAt}}). A workstation’s clock does not run backwards; check its time. Nothing was written.',
     site_fingerprint_mismatch:
       'The site server {{url}} presented a certificate with fingerprint {{actual}}, not the pinned {{expected}}. Nothing was sent. If the server’s certificate was replaced on purpose, ask the administrator for the new fingerprint.',
     site_refused: 'The site server refused this workstation: {{reason}}.',
@@ -94,6 +101,13 @@ export const siteMessagesZh: typeof siteMessagesEn = {
     server_unreachable: '无法连接站点服务器 {{url}}。未发送任何内容；需要服务器的工作将等到服务器恢复后进行。',
     request_id_required: '发送到站点服务器的更改必须带有请求编号。未保存任何内容。',
     request_id_reused: '该请求编号已用于另一项操作。未保存任何内容。',
+    // 审查（attack，D-120–D-122）。
+    site_key_retired:
+      '本工作站的密钥（{{key}}，{{host}}）在站点服务器上已停用：未保存任何内容，连接已断开。请由系统管理员重新登记该工作站。',
+    site_server_path:
+      '在站点服务器上，{{channel}} 写入服务器自己的文件夹：工作站不能指定服务器磁盘上的文件夹（{{field}}）。请将文件夹留空。未启动任何操作。',
+    frame_clock_backwards:
+      '采集数据被拒收：工作站显示采集时间为 {{capturedAt}}，早于它在该仪器上较早的一次采集（序号 {{earlierSeq}}，{{earlierAt}}）。工作站时钟不会倒走，请检查其时间。未写入任何内容。',
     site_fingerprint_mismatch:
       '站点服务器 {{url}} 出示的证书指纹为 {{actual}}，与已固定的 {{expected}} 不符。未发送任何内容。如服务器证书确为有意更换，请向管理员索取新指纹。',
     site_refused: '站点服务器拒绝了本工作站：{{reason}}。',
