@@ -9,6 +9,9 @@ import { defineConfig } from '@playwright/test';
  * Debian's Chromium, not a Playwright download (build machines are offline). Without the
  * background-networking flags Chromium keeps trying to reach Google services.
  */
+/** The journeys that take longest (test-results/reports/e2e-timing.json), longest first. */
+const LONG_JOURNEYS = ['**/language-sweep.spec.ts', '**/first-day.spec.ts'];
+
 export default defineConfig({
   testDir: 'tests/e2e',
   outputDir: 'test-results/e2e',
@@ -28,6 +31,15 @@ export default defineConfig({
   expect: { timeout: 60_000 },
   // The timing reporter prints where the journeys' time went (tests/e2e/timing-reporter.ts).
   reporter: [['list'], ['./tests/e2e/timing-reporter.ts']],
+  // The two longest journeys start first, one on each worker, and the short ones fill in after
+  // them: dealt out in file order, the language sweep (~2 minutes alone) started two thirds of
+  // the way through the run and ended it alone on one worker while the other sat idle (D-118).
+  // Playwright queues the projects' journeys in the order the projects are listed here; both
+  // projects are the same browser and settings.
+  projects: [
+    { name: 'long journeys', testMatch: LONG_JOURNEYS },
+    { name: 'journeys', testIgnore: LONG_JOURNEYS },
+  ],
   use: {
     browserName: 'chromium',
     launchOptions: {

@@ -109,8 +109,30 @@ function cpuMsOf(pid: number): number | null {
   }
 }
 
-/** CPU of `root` and every live process below it, in ms (for the worker: browser, harness, print browser). */
-function treeCpuOf(root: number): number | null {
+/**
+ * What kind of process a pid of the journey's tree is, for the timing report: the test worker
+ * itself (with the children it reaped: the journey's harness), Chromium's processes by
+ * `--type=` (a renderer that has exited is counted by the zygote that reaped it), or other.
+ */
+function kindOf(pid: number, root: number): string {
+  if (pid === root) return 'worker';
+  let cmd = '';
+  try {
+    cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return 'exited';
+  }
+  if (cmd === '') return 'exited'; // a zombie: a renderer that has exited, not yet reaped
+  if (!/chrom/i.test(cmd)) return 'other';
+  const type = /--type=([a-z-]+)/.exec(cmd)?.[1];
+  return type ? `chromium ${type}` : 'chromium browser';
+}
+
+/**
+ * CPU of `root` and every live process below it, in ms (for the worker: browser, harness, print
+ * browser), in total and by kind of process (`kindOf`).
+ */
+function treeCpuOf(root: number): { total: number; byKind: Record<string, number> } | null {
   if (process.platform !== 'linux') return null;
   const parent = new Map<number, number>();
   for (const name of readdirSync('/proc')) {
@@ -127,8 +149,15 @@ function treeCpuOf(root: number): number | null {
     return false;
   };
   let total = 0;
-  for (const pid of parent.keys()) if (inTree(pid)) total += cpuMsOf(pid) ?? 0;
-  return total;
+  const byKind: Record<string, number> = {};
+  for (const pid of parent.keys()) {
+    if (!inTree(pid)) continue;
+    const cpu = cpuMsOf(pid) ?? 0;
+    total += cpu;
+    const kind = kindOf(pid, root);
+    byKind[kind] = (byKind[kind] ?? 0) + cpu;
+  }
+  return { total, byKind };
 }
 
 export async function stopHarness(child: ChildProcess): Promise<void> {
@@ -150,10 +179,15 @@ export const test = base.extend<{ harness: HarnessInfo; cpuTiming: void }>({
       const before = treeCpuOf(process.pid);
       const own = process.cpuUsage();
       await use();
-      const after = treeCpuOf(process.pid);
       const ownAfter = process.cpuUsage(own);
-      if (before !== null && after !== null)
-        testInfo.annotations.push({ type: 'cpu-ms', description: String(after - before) });
+      // The harness has exited by now (its fixture is torn down first): its CPU is reaped into
+      // the worker's children time and counted under "worker"; the harness fixture records its own.
+      const after = treeCpuOf(process.pid);
+      if (before !== null && after !== null) {
+        testInfo.annotations.push({ type: 'cpu-ms', description: String(after.total - before.total) });
+        for (const [kind, ms] of Object.entries(after.byKind))
+          testInfo.annotations.push({ type: `cpu-kind ${kind}`, description: String(ms - (before.byKind[kind] ?? 0)) });
+      }
       testInfo.annotations.push({
         type: 'worker-cpu-ms',
         description: String(Math.round((ownAfter.user + ownAfter.system) / 1000)),
@@ -205,7 +239,7 @@ export const test = base.extend<{ harness: HarnessInfo; cpuTiming: void }>({
     } finally {
       const pid = h.process.pid;
       const cpu = pid === undefined ? null : treeCpuOf(pid);
-      if (cpu !== null) testInfo.annotations.push({ type: 'harness-cpu-ms', description: String(cpu) });
+      if (cpu !== null) testInfo.annotations.push({ type: 'harness-cpu-ms', description: String(cpu.total) });
       await stopHarness(h.process);
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -25,6 +25,8 @@ interface Row {
   harnessCpuMs: number | null;
   workerCpuMs: number | null;
   harnessStartMs: number | null;
+  /** CPU by kind of process (tests/e2e/fixtures.ts `kindOf`): Chromium's by type, the worker with the harness it reaped. */
+  cpuByKind: Record<string, number>;
   /** The page's renderer main thread (Chrome's Performance metrics): all tasks, script, style, layout. */
   renderer: Record<string, number>;
   byKind: Record<string, number>;
@@ -79,6 +81,11 @@ export default class TimingReporter implements Reporter {
       harnessCpuMs: annotation(result, test, 'harness-cpu-ms'),
       harnessStartMs: annotation(result, test, 'harness-start-ms'),
       workerCpuMs: annotation(result, test, 'worker-cpu-ms'),
+      cpuByKind: Object.fromEntries(
+        result.annotations
+          .filter((a) => a.type.startsWith('cpu-kind ') && a.description)
+          .map((a) => [a.type.slice('cpu-kind '.length), Number(a.description)]),
+      ),
       renderer: Object.fromEntries(
         result.annotations
           .filter((a) => a.type.startsWith('renderer-') && a.description)
@@ -91,6 +98,8 @@ export default class TimingReporter implements Reporter {
   onEnd(full: FullResult): void {
     const totals: Record<string, number> = {};
     for (const r of this.rows) for (const [k, v] of Object.entries(r.byKind)) totals[k] = (totals[k] ?? 0) + v;
+    const cpuKinds: Record<string, number> = {};
+    for (const r of this.rows) for (const [k, v] of Object.entries(r.cpuByKind)) cpuKinds[k] = (cpuKinds[k] ?? 0) + v;
     const sum = (f: (r: Row) => number | null): number => this.rows.reduce((t, r) => t + (f(r) ?? 0), 0);
     const report = {
       wallMs: full.duration,
@@ -106,6 +115,7 @@ export default class TimingReporter implements Reporter {
           this.rows.reduce((t, r) => t + (r.renderer[k] ?? 0), 0),
         ]),
       ),
+      cpuByKind: Object.fromEntries(Object.entries(cpuKinds).sort((a, b) => b[1] - a[1])),
       byKind: Object.fromEntries(Object.entries(totals).sort((a, b) => b[1] - a[1])),
       rows: [...this.rows].sort((a, b) => b.wallMs - a.wallMs),
     };
@@ -124,6 +134,11 @@ export default class TimingReporter implements Reporter {
     const rd = report.renderer;
     console.log(
       `  the pages' renderer main threads: ${s(rd['TaskDuration'] ?? 0)} s of tasks, of which script ${s(rd['ScriptDuration'] ?? 0)}, style ${s(rd['RecalcStyleDuration'] ?? 0)}, layout ${s(rd['LayoutDuration'] ?? 0)}`,
+    );
+    console.log(
+      `  CPU by process (the worker's includes the harness it reaped): ${Object.entries(report.cpuByKind)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`)
+        .join(', ')}`,
     );
     console.log('  by kind of step (wall, summed over journeys):');
     for (const [k, v] of Object.entries(report.byKind).slice(0, 14)) console.log(`    ${s(v)}  ${k}`);

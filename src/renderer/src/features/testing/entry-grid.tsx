@@ -1,4 +1,12 @@
-import { useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import {
+  memo,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+  type RefObject,
+} from 'react';
 import {
   Alert,
   Anchor,
@@ -25,7 +33,7 @@ import { itemName, oosHref, reasonText } from './testing-format';
 import { num } from '../../ui/format';
 import { unitText } from '../../../../shared/i18n/words';
 import { ResultStatusBadge, VerdictBadge, type LiveVerdict } from '../../ui/result';
-import { EDITABLE, type Entry } from './use-entry';
+import { EDITABLE, type Entry, type RowState } from './use-entry';
 import { CaptureButton, InstrumentPicker } from '../../core/slots';
 import { TypedOverReasonHost } from './typed-over';
 import { useReportedText } from './reported';
@@ -51,6 +59,7 @@ function shortValue(v: string): string {
 }
 
 /** What the row shows: the live computation while values are unsaved, else the server's record. */
+type Shown = ReturnType<typeof shown>;
 function shown(r: ResultView, c: ComputedResult | undefined, dirty: boolean) {
   if (dirty && c && (r.status === 'pending' || r.status === 'entered' || r.status === 'returned')) {
     return {
@@ -82,7 +91,6 @@ function shown(r: ResultView, c: ComputedResult | undefined, dirty: boolean) {
  */
 export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, onExternal }: EntryGridProps) {
   const { t, i18n } = useTranslation();
-  const shownReported = useReportedText();
   const lang = i18n.language;
   const inputs = useRef(new Map<string, HTMLInputElement>());
   /** The replicate column Enter returns to (as in a spreadsheet, Tab does not move it). */
@@ -185,45 +193,23 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
     }
   };
 
-  const valueInput = (r: ResultView, k: number, stored: string, plan: boolean, width: number) => {
-    // A saved value in the reader's words (absent → 未检出); what is being typed, as typed.
-    const value = entry.drafts[r.id] ? stored : reportedForReader(stored, lang === 'zh-CN' ? 'zh-CN' : 'en');
-    const bad = value.trim() !== '' && !allowedFor(r.item, normalizeFor(r.item, value));
-    return (
-      <TextInput
-        key={k}
-        ref={(el) => {
-          if (el) inputs.current.set(`${r.id}:${k}`, el);
-          else inputs.current.delete(`${r.id}:${k}`);
-        }}
-        size="xs"
-        w={width}
-        value={value}
-        error={bad}
-        aria-label={t(plan ? 'testing.grid.unitN' : 'testing.grid.replicateN', { item: itemName(r, lang), n: k + 1 })}
-        placeholder={plan ? String(k + 1) : k === 0 ? '' : `#${k + 1}`}
-        styles={{ input: { ...num, fontFamily: 'var(--mantine-font-family-monospace)' } }}
-        data-row-id={r.id}
-        data-testid={`entry-input-${r.itemCode}-${k}`}
-        onChange={(e) => entry.setDraft(r.id, k, e.currentTarget.value)}
-        onFocus={(e) => {
-          if (!tabbing.current) anchor.current = k;
-          tabbing.current = false;
-          e.currentTarget.select();
-        }}
-        onBlur={(e) => {
-          const to = e.relatedTarget as HTMLElement | null;
-          if (to?.dataset['rowId'] === r.id) return;
-          void entry.saveRow(r.id);
-        }}
-        onKeyDown={onKey(r)}
-        onPaste={(e) => {
-          const text = e.clipboardData.getData('text/plain');
-          if (entry.paste(r.id, k, text)) e.preventDefault();
-        }}
-      />
-    );
-  };
+  // The rows read the latest handlers when they run (a memoised row keeps its props equal
+  // while nothing it shows changes).
+  const actions = useRef<RowActions | null>(null);
+  useLayoutEffect(() => {
+    actions.current = {
+      entry,
+      onOpenDetail,
+      onCorrect,
+      onExternal,
+      onKey: (r, e) => onKey(r)(e),
+      onInputFocus: (k) => {
+        if (!tabbing.current) anchor.current = k;
+        tabbing.current = false;
+      },
+      focusCell,
+    };
+  });
 
   return (
     <Stack gap="xs">
@@ -265,349 +251,25 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
           </Table.Thead>
           <Table.Tbody>
             {results.map((r) => {
-              const plan = isPlanItem(r.item);
-              const editable = canEnter && EDITABLE.has(r.status) && !r.calculated;
-              const vals = entry.values(r);
               const s = shown(r, liveById.get(r.id), anyDirty);
-              const state = rowState[r.id] ?? {};
-              const invalidated = r.status === 'invalidated';
-              const suffix = invalidated ? `-attempt${r.attempt}` : '';
-              const strike = invalidated ? { textDecoration: 'line-through', opacity: 0.65 } : undefined;
-              const focused = focusId === r.id;
-              const reason = reasonText(t, s.reason, s.details, nameOfCode);
-              const filled = vals.filter((v) => v.trim()).length;
-              const showMean = s.value !== null && !plan && (r.entryUnit !== r.unit || filled > 1 || r.calculated);
-              const meanKey = r.calculated
-                ? 'testing.grid.unrounded'
-                : filled > 1
-                  ? 'testing.grid.mean'
-                  : 'testing.grid.measured';
-              // A plan's summary is a count (with its unit) or absent / present (k/n).
-              const withUnit = !!s.reported && !!r.reportUnit && (!plan || /^[<\d]/.test(s.reported));
-              return [
-                <Table.Tr
+              return (
+                <EntryRow
                   key={r.id}
-                  data-result-id={r.id}
-                  data-testid={`entry-row-${r.itemCode}${suffix}`}
-                  data-status={r.status}
-                  bg={
-                    focused ? 'var(--mantine-color-yellow-0)' : invalidated ? 'var(--mantine-color-gray-0)' : undefined
-                  }
-                  style={{ verticalAlign: 'top' }}
-                >
-                  <Table.Td style={{ ...strike, minWidth: 150 }} maw={260}>
-                    <Anchor
-                      component="button"
-                      type="button"
-                      fw={600}
-                      size="sm"
-                      ta="left"
-                      onClick={() => onOpenDetail(r.id)}
-                      data-testid={`entry-item-${r.itemCode}${suffix}`}
-                    >
-                      {itemName(r, lang)}
-                    </Anchor>
-                    <Text component="code" size="xs" c="dimmed" ff="monospace" display="block" style={nowrap}>
-                      {r.itemCode}
-                      {r.methodCode ? ` · ${r.methodCode}` : ''}
-                    </Text>
-                    <Group gap={4} mt={2}>
-                      {r.calculated ? (
-                        <Badge size="xs" variant="light" color="cyan" tt="none">
-                          {t('testing.grid.calculated')}
-                        </Badge>
-                      ) : null}
-                      {r.parameter ? (
-                        <Badge size="xs" variant="light" color="grape" tt="none">
-                          {t('testing.grid.parameter')}
-                        </Badge>
-                      ) : null}
-                      {r.planReason === 'retest' || r.planReason === 'added' ? (
-                        <Badge size="xs" variant="outline" color="indigo" tt="none">
-                          {t(`testing.planReasons.${r.planReason}`)}
-                        </Badge>
-                      ) : null}
-                      {r.externalLab ? (
-                        <Tooltip
-                          label={t('testing.grid.externalShort', { lab: r.externalLab, no: r.externalReportNo ?? '' })}
-                        >
-                          <Badge
-                            size="xs"
-                            variant="light"
-                            color="yellow"
-                            tt="none"
-                            data-testid={`entry-external-${r.itemCode}`}
-                          >
-                            {t('testing.grid.external')}
-                          </Badge>
-                        </Tooltip>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="xs" style={{ whiteSpace: 'nowrap' }} data-testid={`entry-unit-${r.itemCode}${suffix}`}>
-                      {unitText(t, r.entryUnit === r.item.unit ? r.reportUnit || r.entryUnit : r.entryUnit) || '—'}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td style={strike}>
-                    {r.calculated ? (
-                      <Tooltip label={r.item.formula ?? ''} multiline maw={320}>
-                        <Text size="xs" c="dimmed" fs="italic">
-                          {t('testing.grid.calculatedHint')}
-                        </Text>
-                      </Tooltip>
-                    ) : plan ? (
-                      <Text size="xs" c="dimmed">
-                        {t('testing.grid.unitsBelow', { n: r.item.n ?? 0 })}
-                      </Text>
-                    ) : editable ? (
-                      <Group gap={4} wrap="nowrap">
-                        {vals.map((v, k) => (
-                          // Capture from an instrument beside each replicate (issue 10); the print key offers its reading while the input has the focus.
-                          <CaptureButton
-                            key={k}
-                            resultId={r.id}
-                            replicateIndex={k}
-                            unit={r.entryUnit}
-                            captures={r.captures}
-                            onCaptured={(value) => {
-                              if (entry.drafts[r.id]) entry.setDraft(r.id, k, value);
-                            }}
-                          >
-                            {valueInput(r, k, v, false, 76)}
-                          </CaptureButton>
-                        ))}
-                      </Group>
-                    ) : (
-                      <Text size="sm" style={num} ff="monospace" data-testid={`entry-values-${r.itemCode}${suffix}`}>
-                        {vals.filter((v) => v.trim()).join(' · ') || '—'}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td style={{ ...num, ...strike }}>
-                    <Text
-                      size="sm"
-                      fw={700}
-                      style={num}
-                      fs={s.preview ? 'italic' : undefined}
-                      data-testid={`reported-${r.itemCode}${suffix}`}
-                    >
-                      {shownReported(s.reported, r.item.reporting)}
-                      {withUnit ? (
-                        <Text span size="xs" fw={400} c="dimmed">
-                          {' '}
-                          {unitText(t, r.reportUnit)}
-                        </Text>
-                      ) : null}
-                    </Text>
-                    {showMean ? (
-                      <Text size="xs" c="dimmed" style={num} data-testid={`value-${r.itemCode}${suffix}`}>
-                        {t(meanKey, {
-                          value: shortValue(s.value ?? ''),
-                          unit: unitText(t, r.entryUnit === r.item.unit ? r.reportUnit || r.entryUnit : r.entryUnit),
-                        })}
-                      </Text>
-                    ) : null}
-                    {s.preview && entry.isDirty(r.id) ? (
-                      <Text size="xs" c="orange.8" style={num} data-testid={`not-saved-${r.itemCode}${suffix}`}>
-                        {t('testing.grid.notSaved')}
-                      </Text>
-                    ) : null}
-                  </Table.Td>
-                  <Table.Td maw={220}>
-                    <Tooltip label={reason} disabled={!reason} multiline maw={320}>
-                      <span>
-                        <VerdictBadge
-                          verdict={s.verdict}
-                          waiting={s.waitingFor.length > 0}
-                          testId={`verdict-${r.itemCode}${suffix}`}
-                        />
-                      </span>
-                    </Tooltip>
-                    {s.verdict === null && s.waitingFor.length > 0 ? (
-                      <Text size="xs" c="dimmed" data-testid={`waiting-${r.itemCode}${suffix}`}>
-                        {t('testing.grid.waitsFor', { items: s.waitingFor.map(nameOfCode).join(', ') })}
-                      </Text>
-                    ) : s.verdict === 'fail' ||
-                      s.verdict === 'invalid' ||
-                      (s.verdict === null && s.reason && s.reason !== 'testing.no_value') ? (
-                      <Text
-                        size="xs"
-                        c={s.verdict === 'fail' ? 'red.8' : s.verdict === 'invalid' ? 'orange.9' : 'dimmed'}
-                        data-testid={`reason-${r.itemCode}${suffix}`}
-                      >
-                        {reason}
-                      </Text>
-                    ) : null}
-                  </Table.Td>
-                  <Table.Td maw={170}>
-                    <Text
-                      size="xs"
-                      style={{ fontVariantNumeric: 'tabular-nums' }}
-                      data-testid={`limit-${r.itemCode}${suffix}`}
-                    >
-                      {r.limitText}
-                      {/* The unit never breaks inside ("g/100 g", "µg RE/100 g"; issue 22). */}
-                      {r.limitText !== '—' && r.reportUnit ? (
-                        <span style={{ whiteSpace: 'nowrap' }}> {unitText(t, r.reportUnit)}</span>
-                      ) : null}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <ResultStatusBadge status={r.status} testId={`status-${r.itemCode}${suffix}`} />
-                      {state.saving ? <Loader size={12} data-testid={`saving-${r.itemCode}`} /> : null}
-                      {state.saved && !state.saving ? (
-                        <Text
-                          size="xs"
-                          c="green.8"
-                          data-testid={`saved-${r.itemCode}`}
-                          aria-label={t('testing.grid.saved')}
-                        >
-                          ✓
-                        </Text>
-                      ) : null}
-                    </Group>
-                    <Group gap={4} mt={2}>
-                      {r.corrected ? (
-                        <Badge size="xs" color="orange" variant="outline" tt="none">
-                          {t('testing.grid.corrected')}
-                        </Badge>
-                      ) : null}
-                      {r.attachments > 0 ? (
-                        <Badge size="xs" color="gray" variant="outline" tt="none">
-                          📎 {r.attachments}
-                        </Badge>
-                      ) : null}
-                      <MicroStageBadge r={r} />
-                    </Group>
-                    <MicroExpected r={r} />
-                    {r.micro?.stage === 'not_started' && !invalidated ? (
-                      <Text size="xs" c="orange.9" maw={180} data-testid={`culture-not-started-${r.itemCode}${suffix}`}>
-                        {t('micro.cultureFirst')}
-                      </Text>
-                    ) : null}
-                    {r.status === 'returned' && r.returnReason ? (
-                      <Text size="xs" c="orange.9" maw={180}>
-                        {t('testing.grid.returned', { reason: r.returnReason })}
-                      </Text>
-                    ) : null}
-                  </Table.Td>
-                  <Table.Td>
-                    {invalidated ? null : (
-                      <InstrumentPicker
-                        result={r}
-                        editable={canEnter && EDITABLE.has(r.status)}
-                        onSave={(v) => void entry.saveFields(r.id, { instrumentId: v })}
-                      />
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    {r.oosCode ? (
-                      <Anchor
-                        href={oosHref(r.oosCode)}
-                        size="xs"
-                        fw={600}
-                        c="red"
-                        data-testid={`entry-oos-${r.itemCode}${suffix}`}
-                      >
-                        {t('testing.grid.oos', { code: r.oosCode })}
-                      </Anchor>
-                    ) : canEnter &&
-                      (r.status === 'submitted' || r.status === 'reviewed') &&
-                      !r.calculated &&
-                      r.verdict !== 'fail' ? (
-                      <Button
-                        size="compact-xs"
-                        variant="light"
-                        color="orange"
-                        onClick={() => onCorrect(r)}
-                        data-testid={`entry-correct-${r.itemCode}`}
-                      >
-                        {t('testing.grid.correct')}
-                      </Button>
-                    ) : canEnter && EDITABLE.has(r.status) ? (
-                      <Switch
-                        size="xs"
-                        aria-label={t('testing.grid.external')}
-                        checked={!!r.externalLab}
-                        onChange={() => {
-                          if (r.externalLab) void entry.saveFields(r.id, { external: null });
-                          else onExternal(r);
-                        }}
-                        data-testid={`entry-external-toggle-${r.itemCode}`}
-                      />
-                    ) : null}
-                  </Table.Td>
-                </Table.Tr>,
-                plan ? (
-                  <Table.Tr
-                    key={`${r.id}-units`}
-                    bg={focused ? 'var(--mantine-color-yellow-0)' : undefined}
-                    data-testid={`entry-units-${r.itemCode}${suffix}`}
-                  >
-                    <Table.Td />
-                    <Table.Td colSpan={8} pt={0} style={strike}>
-                      <Group gap={6} wrap="wrap" align="center">
-                        <Text size="xs" c="dimmed" w={80}>
-                          {t('testing.grid.units', { n: r.item.n ?? 0 })}
-                        </Text>
-                        {editable
-                          ? vals.map((v, k) => (
-                              <Group key={k} gap={2} wrap="nowrap" align="center">
-                                <Text size="xs" c="dimmed" w={14} ta="right">
-                                  {k + 1}
-                                </Text>
-                                {valueInput(r, k, v, true, 72)}
-                              </Group>
-                            ))
-                          : vals.map((v, k) => (
-                              <Badge
-                                key={k}
-                                variant="outline"
-                                color={v === 'present' || v === 'presumptive' ? 'red' : 'gray'}
-                                tt="none"
-                                ff="monospace"
-                                data-testid={`entry-unit-value-${r.itemCode}-${k}${suffix}`}
-                              >
-                                {k + 1}: {shownReported(v, r.item.reporting)}
-                              </Badge>
-                            ))}
-                        {editable && isPresenceAbsence(r.item) ? (
-                          <AllAbsentButton
-                            r={r}
-                            values={vals}
-                            onFill={(next) => {
-                              entry.setValues(r.id, next);
-                              focusCell(r.id, 0);
-                            }}
-                          />
-                        ) : null}
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : null,
-                state.error ? (
-                  <Table.Tr key={`${r.id}-error`}>
-                    <Table.Td />
-                    <Table.Td colSpan={8} pt={0}>
-                      <Text size="xs" c="red.8" role="alert" data-testid={`entry-error-${r.itemCode}`}>
-                        {state.error}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : null,
-                invalidated && r.invalidatedReason ? (
-                  <Table.Tr key={`${r.id}-invalidated`} bg="var(--mantine-color-gray-0)">
-                    <Table.Td />
-                    <Table.Td colSpan={8} pt={0}>
-                      <Text size="xs" c="dimmed">
-                        {t('testing.grid.invalidatedReason', { reason: r.invalidatedReason })}
-                      </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ) : null,
-              ];
+                  r={r}
+                  vals={entry.values(r)}
+                  s={s}
+                  state={rowState[r.id] ?? NO_STATE}
+                  focused={focusId === r.id}
+                  editable={canEnter && EDITABLE.has(r.status) && !r.calculated}
+                  canEnter={canEnter}
+                  drafted={!!entry.drafts[r.id]}
+                  dirty={entry.isDirty(r.id)}
+                  reason={reasonText(t, s.reason, s.details, nameOfCode)}
+                  waitingNames={s.waitingFor.map(nameOfCode).join(', ')}
+                  inputs={inputs.current}
+                  actions={actions}
+                />
+              );
             })}
           </Table.Tbody>
         </Table>
@@ -622,6 +284,444 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
     </Stack>
   );
 }
+
+/** What the rows' handlers reach when they run: the grid's latest state (D-119). */
+interface RowActions {
+  entry: Entry;
+  onOpenDetail: (id: string) => void;
+  onCorrect: (r: ResultView) => void;
+  onExternal: (r: ResultView) => void;
+  onKey: (r: ResultView, e: ReactKeyboardEvent<HTMLInputElement>) => void;
+  onInputFocus: (k: number) => void;
+  focusCell: (id: string, k: number) => void;
+}
+
+interface EntryRowProps {
+  r: ResultView;
+  vals: string[];
+  s: Shown;
+  state: RowState;
+  focused: boolean;
+  editable: boolean;
+  canEnter: boolean;
+  /** The row has unsaved values being typed (shown as typed). */
+  drafted: boolean;
+  dirty: boolean;
+  reason: string;
+  waitingNames: string;
+  inputs: Map<string, HTMLInputElement>;
+  actions: RefObject<RowActions | null>;
+}
+
+const NO_STATE: RowState = {};
+
+/** Equal when everything the row shows is equal; its handlers are read through `actions` when they run. */
+function sameRow(a: EntryRowProps, b: EntryRowProps): boolean {
+  return (
+    a.r === b.r &&
+    a.state === b.state &&
+    a.focused === b.focused &&
+    a.editable === b.editable &&
+    a.canEnter === b.canEnter &&
+    a.drafted === b.drafted &&
+    a.dirty === b.dirty &&
+    a.reason === b.reason &&
+    a.waitingNames === b.waitingNames &&
+    a.inputs === b.inputs &&
+    a.actions === b.actions &&
+    a.vals.length === b.vals.length &&
+    a.vals.every((v, i) => v === b.vals[i]) &&
+    JSON.stringify(a.s) === JSON.stringify(b.s)
+  );
+}
+
+/**
+ * One test of the grid, with its units, error and invalidation lines. Memoised: typing in a cell
+ * re-renders that row and the rows whose live preview changed, not every row — an 80-item
+ * release sample re-rendered its 80 rows (160 capture buttons) on every keystroke (D-119).
+ */
+const EntryRow = memo(function EntryRow({
+  r,
+  vals,
+  s,
+  state,
+  focused,
+  editable,
+  canEnter,
+  drafted,
+  dirty,
+  reason,
+  waitingNames,
+  inputs,
+  actions,
+}: EntryRowProps) {
+  const { t, i18n } = useTranslation();
+  const shownReported = useReportedText();
+  const lang = i18n.language;
+  const act = () => actions.current!;
+  const valueInput = (k: number, stored: string, plan: boolean, width: number) => {
+    // A saved value in the reader's words (absent → 未检出); what is being typed, as typed.
+    const value = drafted ? stored : reportedForReader(stored, lang === 'zh-CN' ? 'zh-CN' : 'en');
+    const bad = value.trim() !== '' && !allowedFor(r.item, normalizeFor(r.item, value));
+    return (
+      <TextInput
+        key={k}
+        ref={(el) => {
+          if (el) inputs.set(`${r.id}:${k}`, el);
+          else inputs.delete(`${r.id}:${k}`);
+        }}
+        size="xs"
+        w={width}
+        value={value}
+        error={bad}
+        aria-label={t(plan ? 'testing.grid.unitN' : 'testing.grid.replicateN', { item: itemName(r, lang), n: k + 1 })}
+        placeholder={plan ? String(k + 1) : k === 0 ? '' : `#${k + 1}`}
+        styles={{ input: { ...num, fontFamily: 'var(--mantine-font-family-monospace)' } }}
+        data-row-id={r.id}
+        data-testid={`entry-input-${r.itemCode}-${k}`}
+        onChange={(e) => act().entry.setDraft(r.id, k, e.currentTarget.value)}
+        onFocus={(e) => {
+          act().onInputFocus(k);
+          e.currentTarget.select();
+        }}
+        onBlur={(e) => {
+          const to = e.relatedTarget as HTMLElement | null;
+          if (to?.dataset['rowId'] === r.id) return;
+          void act().entry.saveRow(r.id);
+        }}
+        onKeyDown={(e) => act().onKey(r, e)}
+        onPaste={(e) => {
+          const text = e.clipboardData.getData('text/plain');
+          if (act().entry.paste(r.id, k, text)) e.preventDefault();
+        }}
+      />
+    );
+  };
+  const plan = isPlanItem(r.item);
+  const invalidated = r.status === 'invalidated';
+  const suffix = invalidated ? `-attempt${r.attempt}` : '';
+  const strike = invalidated ? { textDecoration: 'line-through', opacity: 0.65 } : undefined;
+  const filled = vals.filter((v) => v.trim()).length;
+  const showMean = s.value !== null && !plan && (r.entryUnit !== r.unit || filled > 1 || r.calculated);
+  const meanKey = r.calculated ? 'testing.grid.unrounded' : filled > 1 ? 'testing.grid.mean' : 'testing.grid.measured';
+  // A plan's summary is a count (with its unit) or absent / present (k/n).
+  const withUnit = !!s.reported && !!r.reportUnit && (!plan || /^[<\d]/.test(s.reported));
+  return (
+    <>
+      {[
+        <Table.Tr
+          key={r.id}
+          data-result-id={r.id}
+          data-testid={`entry-row-${r.itemCode}${suffix}`}
+          data-status={r.status}
+          bg={focused ? 'var(--mantine-color-yellow-0)' : invalidated ? 'var(--mantine-color-gray-0)' : undefined}
+          style={{ verticalAlign: 'top' }}
+        >
+          <Table.Td style={{ ...strike, minWidth: 150 }} maw={260}>
+            <Anchor
+              component="button"
+              type="button"
+              fw={600}
+              size="sm"
+              ta="left"
+              onClick={() => act().onOpenDetail(r.id)}
+              data-testid={`entry-item-${r.itemCode}${suffix}`}
+            >
+              {itemName(r, lang)}
+            </Anchor>
+            <Text component="code" size="xs" c="dimmed" ff="monospace" display="block" style={nowrap}>
+              {r.itemCode}
+              {r.methodCode ? ` · ${r.methodCode}` : ''}
+            </Text>
+            <Group gap={4} mt={2}>
+              {r.calculated ? (
+                <Badge size="xs" variant="light" color="cyan" tt="none">
+                  {t('testing.grid.calculated')}
+                </Badge>
+              ) : null}
+              {r.parameter ? (
+                <Badge size="xs" variant="light" color="grape" tt="none">
+                  {t('testing.grid.parameter')}
+                </Badge>
+              ) : null}
+              {r.planReason === 'retest' || r.planReason === 'added' ? (
+                <Badge size="xs" variant="outline" color="indigo" tt="none">
+                  {t(`testing.planReasons.${r.planReason}`)}
+                </Badge>
+              ) : null}
+              {r.externalLab ? (
+                <Tooltip label={t('testing.grid.externalShort', { lab: r.externalLab, no: r.externalReportNo ?? '' })}>
+                  <Badge
+                    size="xs"
+                    variant="light"
+                    color="yellow"
+                    tt="none"
+                    data-testid={`entry-external-${r.itemCode}`}
+                  >
+                    {t('testing.grid.external')}
+                  </Badge>
+                </Tooltip>
+              ) : null}
+            </Group>
+          </Table.Td>
+          <Table.Td>
+            <Text size="xs" style={{ whiteSpace: 'nowrap' }} data-testid={`entry-unit-${r.itemCode}${suffix}`}>
+              {unitText(t, r.entryUnit === r.item.unit ? r.reportUnit || r.entryUnit : r.entryUnit) || '—'}
+            </Text>
+          </Table.Td>
+          <Table.Td style={strike}>
+            {r.calculated ? (
+              <Tooltip label={r.item.formula ?? ''} multiline maw={320}>
+                <Text size="xs" c="dimmed" fs="italic">
+                  {t('testing.grid.calculatedHint')}
+                </Text>
+              </Tooltip>
+            ) : plan ? (
+              <Text size="xs" c="dimmed">
+                {t('testing.grid.unitsBelow', { n: r.item.n ?? 0 })}
+              </Text>
+            ) : editable ? (
+              <Group gap={4} wrap="nowrap">
+                {vals.map((v, k) => (
+                  // Capture from an instrument beside each replicate (issue 10); the print key offers its reading while the input has the focus.
+                  <CaptureButton
+                    key={k}
+                    resultId={r.id}
+                    replicateIndex={k}
+                    unit={r.entryUnit}
+                    captures={r.captures}
+                    onCaptured={(value) => {
+                      if (act().entry.drafts[r.id]) act().entry.setDraft(r.id, k, value);
+                    }}
+                  >
+                    {valueInput(k, v, false, 76)}
+                  </CaptureButton>
+                ))}
+              </Group>
+            ) : (
+              <Text size="sm" style={num} ff="monospace" data-testid={`entry-values-${r.itemCode}${suffix}`}>
+                {vals.filter((v) => v.trim()).join(' · ') || '—'}
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td style={{ ...num, ...strike }}>
+            <Text
+              size="sm"
+              fw={700}
+              style={num}
+              fs={s.preview ? 'italic' : undefined}
+              data-testid={`reported-${r.itemCode}${suffix}`}
+            >
+              {shownReported(s.reported, r.item.reporting)}
+              {withUnit ? (
+                <Text span size="xs" fw={400} c="dimmed">
+                  {' '}
+                  {unitText(t, r.reportUnit)}
+                </Text>
+              ) : null}
+            </Text>
+            {showMean ? (
+              <Text size="xs" c="dimmed" style={num} data-testid={`value-${r.itemCode}${suffix}`}>
+                {t(meanKey, {
+                  value: shortValue(s.value ?? ''),
+                  unit: unitText(t, r.entryUnit === r.item.unit ? r.reportUnit || r.entryUnit : r.entryUnit),
+                })}
+              </Text>
+            ) : null}
+            {s.preview && dirty ? (
+              <Text size="xs" c="orange.8" style={num} data-testid={`not-saved-${r.itemCode}${suffix}`}>
+                {t('testing.grid.notSaved')}
+              </Text>
+            ) : null}
+          </Table.Td>
+          <Table.Td maw={220}>
+            <Tooltip label={reason} disabled={!reason} multiline maw={320}>
+              <span>
+                <VerdictBadge
+                  verdict={s.verdict}
+                  waiting={s.waitingFor.length > 0}
+                  testId={`verdict-${r.itemCode}${suffix}`}
+                />
+              </span>
+            </Tooltip>
+            {s.verdict === null && s.waitingFor.length > 0 ? (
+              <Text size="xs" c="dimmed" data-testid={`waiting-${r.itemCode}${suffix}`}>
+                {t('testing.grid.waitsFor', { items: waitingNames })}
+              </Text>
+            ) : s.verdict === 'fail' ||
+              s.verdict === 'invalid' ||
+              (s.verdict === null && s.reason && s.reason !== 'testing.no_value') ? (
+              <Text
+                size="xs"
+                c={s.verdict === 'fail' ? 'red.8' : s.verdict === 'invalid' ? 'orange.9' : 'dimmed'}
+                data-testid={`reason-${r.itemCode}${suffix}`}
+              >
+                {reason}
+              </Text>
+            ) : null}
+          </Table.Td>
+          <Table.Td maw={170}>
+            <Text size="xs" style={{ fontVariantNumeric: 'tabular-nums' }} data-testid={`limit-${r.itemCode}${suffix}`}>
+              {r.limitText}
+              {/* The unit never breaks inside ("g/100 g", "µg RE/100 g"; issue 22). */}
+              {r.limitText !== '—' && r.reportUnit ? (
+                <span style={{ whiteSpace: 'nowrap' }}> {unitText(t, r.reportUnit)}</span>
+              ) : null}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <Group gap={4} wrap="nowrap">
+              <ResultStatusBadge status={r.status} testId={`status-${r.itemCode}${suffix}`} />
+              {state.saving ? <Loader size={12} data-testid={`saving-${r.itemCode}`} /> : null}
+              {state.saved && !state.saving ? (
+                <Text size="xs" c="green.8" data-testid={`saved-${r.itemCode}`} aria-label={t('testing.grid.saved')}>
+                  ✓
+                </Text>
+              ) : null}
+            </Group>
+            <Group gap={4} mt={2}>
+              {r.corrected ? (
+                <Badge size="xs" color="orange" variant="outline" tt="none">
+                  {t('testing.grid.corrected')}
+                </Badge>
+              ) : null}
+              {r.attachments > 0 ? (
+                <Badge size="xs" color="gray" variant="outline" tt="none">
+                  📎 {r.attachments}
+                </Badge>
+              ) : null}
+              <MicroStageBadge r={r} />
+            </Group>
+            <MicroExpected r={r} />
+            {r.micro?.stage === 'not_started' && !invalidated ? (
+              <Text size="xs" c="orange.9" maw={180} data-testid={`culture-not-started-${r.itemCode}${suffix}`}>
+                {t('micro.cultureFirst')}
+              </Text>
+            ) : null}
+            {r.status === 'returned' && r.returnReason ? (
+              <Text size="xs" c="orange.9" maw={180}>
+                {t('testing.grid.returned', { reason: r.returnReason })}
+              </Text>
+            ) : null}
+          </Table.Td>
+          <Table.Td>
+            {invalidated ? null : (
+              <InstrumentPicker
+                result={r}
+                editable={canEnter && EDITABLE.has(r.status)}
+                onSave={(v) => void act().entry.saveFields(r.id, { instrumentId: v })}
+              />
+            )}
+          </Table.Td>
+          <Table.Td>
+            {r.oosCode ? (
+              <Anchor
+                href={oosHref(r.oosCode)}
+                size="xs"
+                fw={600}
+                c="red"
+                data-testid={`entry-oos-${r.itemCode}${suffix}`}
+              >
+                {t('testing.grid.oos', { code: r.oosCode })}
+              </Anchor>
+            ) : canEnter &&
+              (r.status === 'submitted' || r.status === 'reviewed') &&
+              !r.calculated &&
+              r.verdict !== 'fail' ? (
+              <Button
+                size="compact-xs"
+                variant="light"
+                color="orange"
+                onClick={() => act().onCorrect(r)}
+                data-testid={`entry-correct-${r.itemCode}`}
+              >
+                {t('testing.grid.correct')}
+              </Button>
+            ) : canEnter && EDITABLE.has(r.status) ? (
+              <Switch
+                size="xs"
+                aria-label={t('testing.grid.external')}
+                checked={!!r.externalLab}
+                onChange={() => {
+                  if (r.externalLab) void act().entry.saveFields(r.id, { external: null });
+                  else act().onExternal(r);
+                }}
+                data-testid={`entry-external-toggle-${r.itemCode}`}
+              />
+            ) : null}
+          </Table.Td>
+        </Table.Tr>,
+        plan ? (
+          <Table.Tr
+            key={`${r.id}-units`}
+            bg={focused ? 'var(--mantine-color-yellow-0)' : undefined}
+            data-testid={`entry-units-${r.itemCode}${suffix}`}
+          >
+            <Table.Td />
+            <Table.Td colSpan={8} pt={0} style={strike}>
+              <Group gap={6} wrap="wrap" align="center">
+                <Text size="xs" c="dimmed" w={80}>
+                  {t('testing.grid.units', { n: r.item.n ?? 0 })}
+                </Text>
+                {editable
+                  ? vals.map((v, k) => (
+                      <Group key={k} gap={2} wrap="nowrap" align="center">
+                        <Text size="xs" c="dimmed" w={14} ta="right">
+                          {k + 1}
+                        </Text>
+                        {valueInput(k, v, true, 72)}
+                      </Group>
+                    ))
+                  : vals.map((v, k) => (
+                      <Badge
+                        key={k}
+                        variant="outline"
+                        color={v === 'present' || v === 'presumptive' ? 'red' : 'gray'}
+                        tt="none"
+                        ff="monospace"
+                        data-testid={`entry-unit-value-${r.itemCode}-${k}${suffix}`}
+                      >
+                        {k + 1}: {shownReported(v, r.item.reporting)}
+                      </Badge>
+                    ))}
+                {editable && isPresenceAbsence(r.item) ? (
+                  <AllAbsentButton
+                    r={r}
+                    values={vals}
+                    onFill={(next) => {
+                      act().entry.setValues(r.id, next);
+                      act().focusCell(r.id, 0);
+                    }}
+                  />
+                ) : null}
+              </Group>
+            </Table.Td>
+          </Table.Tr>
+        ) : null,
+        state.error ? (
+          <Table.Tr key={`${r.id}-error`}>
+            <Table.Td />
+            <Table.Td colSpan={8} pt={0}>
+              <Text size="xs" c="red.8" role="alert" data-testid={`entry-error-${r.itemCode}`}>
+                {state.error}
+              </Text>
+            </Table.Td>
+          </Table.Tr>
+        ) : null,
+        invalidated && r.invalidatedReason ? (
+          <Table.Tr key={`${r.id}-invalidated`} bg="var(--mantine-color-gray-0)">
+            <Table.Td />
+            <Table.Td colSpan={8} pt={0}>
+              <Text size="xs" c="dimmed">
+                {t('testing.grid.invalidatedReason', { reason: r.invalidatedReason })}
+              </Text>
+            </Table.Td>
+          </Table.Tr>
+        ) : null,
+      ]}
+    </>
+  );
+}, sameRow);
 
 /**
  * "All not detected" for a presence/absence plan (issue 19 §4): offered only where the method
