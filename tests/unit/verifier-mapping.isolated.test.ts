@@ -5,6 +5,12 @@
  * order, with the application's registry (`allEntities()`), `signedChangeRules` and the
  * migrations, so the two can never drift: a record type, a column, an added/signed/secret
  * column, a rule or a trigger added on one side only fails here, printing the line to add.
+ *
+ * Isolated (its own module graph, project unit-isolated): the registry lists record types in
+ * the order their modules were first imported, which is src/main/ledger/registry.ts's order
+ * only when the registry is what loads them. In the shared unit graph another file that
+ * imported a capability first (e.g. the testing records through a micro rule) reordered it
+ * and failed this test in one run of several.
  */
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../../src/main/db/migrations';
