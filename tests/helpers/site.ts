@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { expect } from 'vitest';
 import { HANG_CAP_MS } from './hang-cap';
 import { ADMIN_PASSWORD, createTestApp, quietLog, tempDir, testKeyProtector, type TestApp } from './core';
 import { startHarness, type Harness } from '../../src/main/harness/server';
@@ -104,6 +103,14 @@ export function whenState(c: SiteClient, state: SiteState): Promise<void> {
 
 export const SITE_ADMIN_PW = 'admin-password-1';
 
+/**
+ * A CLI step of a test's set-up must succeed. Plain Node, not vitest's expect: the e2e journeys
+ * (Playwright) use these helpers too, and vitest cannot be loaded there.
+ */
+function exitedZero(r: SiteCliResult): void {
+  if (r.code !== 0) throw new Error(`lotseal exited ${r.code}: ${r.stderr}`);
+}
+
 export interface SiteCliResult {
   code: number;
   json: unknown;
@@ -156,12 +163,12 @@ export async function startSite(cleanups: Array<() => Promise<void> | void>): Pr
   const pw = join(t.dir, 'admin.pw');
   writeFileSync(pw, `${SITE_ADMIN_PW}\n`);
   const init = siteCli(['--db', db, 'init', '--admin', 'admin', '--password-file', pw, '--json'], { dataDir: srv });
-  expect(init.code, init.stderr).toBe(0);
+  exitedZero(init);
   const enrolled = siteCli(
     ['--db', db, 'host', 'enrol', '--kind', 'server', '--user', 'admin', '--password-file', pw, '--json'],
     { dataDir: srv },
   );
-  expect(enrolled.code, enrolled.stderr).toBe(0);
+  exitedZero(enrolled);
   let current: ServeProcess | null = null;
   const s: Site = {
     dir: t.dir,
@@ -239,7 +246,7 @@ export function enrolCli(s: Site, ws: string, name: string): void {
     ],
     { dataDir: ws, tz: 'Asia/Shanghai' },
   );
-  expect(r.code, r.stderr).toBe(0);
+  exitedZero(r);
 }
 
 // ---- A site server in this process (tests/integration/site-server.test.ts, site-remote-ops.test.ts)
