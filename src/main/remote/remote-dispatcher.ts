@@ -430,44 +430,16 @@ export class RemoteDispatcher {
       readingId?: string | undefined;
     },
   ): Promise<ChannelOutput<'instruments.capture'>> {
-    const f = this.opts.frames;
-    const v = this.bench.connected(i.instrumentId);
-    if (!v) fail('conflict', { instrument: i.instrumentId }, 'errors.instrument_not_connected');
-    const { frame, error } = await this.bench.frameFor(v.id, i.readingId);
-    const none = { capture: null, captures: [], unused: [], changed: [] };
-    if (!frame) return { outcome: readOutcome(null, conn.locale, error), ...none };
-    const signed = f.queue.enqueue({
-      instrumentId: v.id,
-      port: this.bench.connections.state(v.id).port,
-      driver: v.driver,
-      capturedAt: frame.receivedAt ?? this.clock(),
-      clock: f.clockSource(),
-      tz: f.timeZone,
-      by: userId,
+    const sent = await this.signAndSend(conn, userId, i.instrumentId, i.readingId, {
       purpose: 'result',
       resultId: i.resultId ?? null,
       sampleCode: i.resultId ? null : (i.sampleCode ?? null),
       replicateIndex: i.replicateIndex,
-      raw: b64(frame.raw),
     });
-    const seq = signed.body.seq;
-    // Sent at once; while the server is away the link refuses at once and the queue notes since
-    // when it has not answered (the gap the write-back records).
-    await f.queue.flush(this.senderFor(conn));
-    const answer = f.queue.answerFor(seq);
-    // Still waiting: the queue tries again by itself (D-108).
-    if (f.queue.pending().length > 0) this.retry.ensure();
-    this.announce();
-    if (!answer) {
-      return {
-        outcome: readOutcome(frame, conn.locale),
-        ...none,
-        queued: { seq, since: new Date(f.queue.linkDownSince ?? this.clock()).toISOString() },
-      };
-    }
-    if (answer.kind === 'refused') throw new AppErrorException(answer.error);
-    if (answer.kind === 'unreachable') throw new Error('unreachable answers are never recorded');
-    const got = answer.receipt as ChannelOutput<'instruments.submitFrame'>;
+    const none = { capture: null, captures: [], unused: [], changed: [] };
+    if (sent.kind !== 'receipt')
+      return { outcome: sent.outcome, ...none, ...(sent.queued ? { queued: sent.queued } : {}) };
+    const got = sent.receipt as ChannelOutput<'instruments.submitFrame'>;
     return {
       outcome: got.outcome,
       capture: got.captures[0] ?? null,
@@ -487,11 +459,41 @@ export class RemoteDispatcher {
     userId: string,
     i: { id: string; readingId?: string | undefined },
   ): Promise<ChannelOutput<'instruments.read'>> {
+    const sent = await this.signAndSend(conn, userId, i.id, i.readingId, {
+      purpose: 'check',
+      resultId: null,
+      sampleCode: null,
+      replicateIndex: 0,
+    });
+    if (sent.kind !== 'receipt')
+      return { outcome: sent.outcome, capture: null, ...(sent.queued ? { queued: sent.queued } : {}) };
+    const got = sent.receipt as ChannelOutput<'instruments.submitCheckFrame'>;
+    return { outcome: got.outcome, capture: got.captures[0] ?? null };
+  }
+
+  /**
+   * The bench's half of a signed reading, a capture's or a daily check's (D-095, D-109): the
+   * frame read from this bench's port, signed with its purpose and target and queued, then sent
+   * at once. While the server is away the link refuses at once, the queue notes since when it
+   * has not answered (the gap the write-back records) and tries again by itself (D-108).
+   * Returns what the caller answers from: no frame (the reading failed), still queued, or the
+   * server's receipt; a refusal is thrown.
+   */
+  private async signAndSend(
+    conn: Connection,
+    userId: string,
+    instrumentId: string,
+    readingId: string | undefined,
+    target: { purpose: 'result' | 'check'; resultId: string | null; sampleCode: string | null; replicateIndex: number },
+  ): Promise<
+    | { kind: 'not_sent'; outcome: ReturnType<typeof readOutcome>; queued?: { seq: number; since: string } }
+    | { kind: 'receipt'; receipt: unknown }
+  > {
     const f = this.opts.frames;
-    const v = this.bench.connected(i.id);
-    if (!v) fail('conflict', { instrument: i.id }, 'errors.instrument_not_connected');
-    const { frame, error } = await this.bench.frameFor(v.id, i.readingId);
-    if (!frame) return { outcome: readOutcome(null, conn.locale, error), capture: null };
+    const v = this.bench.connected(instrumentId);
+    if (!v) fail('conflict', { instrument: instrumentId }, 'errors.instrument_not_connected');
+    const { frame, error } = await this.bench.frameFor(v.id, readingId);
+    if (!frame) return { kind: 'not_sent', outcome: readOutcome(null, conn.locale, error) };
     const signed = f.queue.enqueue({
       instrumentId: v.id,
       port: this.bench.connections.state(v.id).port,
@@ -500,10 +502,7 @@ export class RemoteDispatcher {
       clock: f.clockSource(),
       tz: f.timeZone,
       by: userId,
-      purpose: 'check',
-      resultId: null,
-      sampleCode: null,
-      replicateIndex: 0,
+      ...target,
       raw: b64(frame.raw),
     });
     const seq = signed.body.seq;
@@ -513,14 +512,13 @@ export class RemoteDispatcher {
     this.announce();
     if (!answer)
       return {
+        kind: 'not_sent',
         outcome: readOutcome(frame, conn.locale),
-        capture: null,
         queued: { seq, since: new Date(f.queue.linkDownSince ?? this.clock()).toISOString() },
       };
     if (answer.kind === 'refused') throw new AppErrorException(answer.error);
     if (answer.kind === 'unreachable') throw new Error('unreachable answers are never recorded');
-    const got = answer.receipt as ChannelOutput<'instruments.submitCheckFrame'>;
-    return { outcome: got.outcome, capture: got.captures[0] ?? null };
+    return { kind: 'receipt', receipt: answer.receipt };
   }
 
   // --- the workstation's own channels ------------------------------------------------------

@@ -334,6 +334,29 @@ export const signedFrameSchema = z
   })
   .strict();
 
+/**
+ * A signed frame sent to the record (instruments.submitFrame and .submitCheckFrame, D-095,
+ * D-109): `forward` when it is written back from the workstation's queue.
+ */
+const submitFrameInput = z.object({
+  frame: signedFrameSchema,
+  forward: z
+    .object({
+      queuedAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      linkDownSince: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
+    })
+    .optional(),
+});
+const submitFrameOutput = z.object({
+  frameId: z.string(),
+  duplicate: z.boolean(),
+  status: z.enum(['captured', 'refused']),
+  outcome: readOutcomeSchema,
+  captures: z.array(captureViewSchema),
+  unused: z.array(z.string()),
+  changed: z.array(resultViewSchema),
+});
+
 export const instrumentsChannels = {
   'instruments.list': channel({
     input: z.object({ includeInactive: z.boolean().default(false) }),
@@ -449,24 +472,8 @@ export const instrumentsChannels = {
    * result (`duplicate`). `forward`: the frame is written back from the workstation's queue.
    */
   'instruments.submitFrame': channel({
-    input: z.object({
-      frame: signedFrameSchema,
-      forward: z
-        .object({
-          queuedAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-          linkDownSince: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
-        })
-        .optional(),
-    }),
-    output: z.object({
-      frameId: z.string(),
-      duplicate: z.boolean(),
-      status: z.enum(['captured', 'refused']),
-      outcome: readOutcomeSchema,
-      captures: z.array(captureViewSchema),
-      unused: z.array(z.string()),
-      changed: z.array(resultViewSchema),
-    }),
+    input: submitFrameInput,
+    output: submitFrameOutput,
     access: 'results.enter',
     writes: true,
   }),
@@ -489,24 +496,8 @@ export const instrumentsChannels = {
    * `instruments.calibrate`, as instruments.read does.
    */
   'instruments.submitCheckFrame': channel({
-    input: z.object({
-      frame: signedFrameSchema,
-      forward: z
-        .object({
-          queuedAt: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-          linkDownSince: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable(),
-        })
-        .optional(),
-    }),
-    output: z.object({
-      frameId: z.string(),
-      duplicate: z.boolean(),
-      status: z.enum(['captured', 'refused']),
-      outcome: readOutcomeSchema,
-      captures: z.array(captureViewSchema),
-      unused: z.array(z.string()),
-      changed: z.array(resultViewSchema),
-    }),
+    input: submitFrameInput,
+    output: submitFrameOutput,
     access: 'instruments.calibrate',
     writes: true,
   }),
