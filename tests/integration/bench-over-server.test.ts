@@ -16,15 +16,7 @@ import { startSiteServer, type SiteServer } from '../../src/main/server/site-ser
 import { certificateFingerprint, selfSignedCertificate } from '../../src/main/server/tls-cert';
 import { FRAME_FORMAT, frameMessage, type FrameBody } from '../../src/shared/domain/signed-frame';
 import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers/core';
-import {
-  approveSpec,
-  MOISTURE,
-  moistureAnalyser,
-  product,
-  PRODUCTS,
-  specDocument,
-  verifyLedger,
-} from '../fixtures/plant';
+import { calibratedMoistureAnalyser, moistureReleaseSample, verifyLedger } from '../fixtures/plant';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -64,34 +56,17 @@ async function world(): Promise<World> {
   await app.userWith(['technician'], 'tech.li');
   await app.userWith(['technician'], 'tech.zhao');
   const prod = await app.userWith(['production'], 'prod.wu');
-  const productId = await product(app.member(qa), PRODUCTS.if1);
-  await approveSpec(app.member(qa), { subjectId: productId, code: 'SPEC-IF-1', doc: specDocument('IF-1', [MOISTURE]) });
-  const lot = (
-    await app.ok(prod, 'batches.start', { line: 'Line 2', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })
-  ).output.code;
   const tech = await app.userWith(['technician'], 'tech.wang');
-  const s = await app.ok(tech, 'samples.register', {
-    kind: 'finished_release',
-    lotCode: lot,
-    samplingPoint: 'filler',
-    quantity: '5',
-    unit: 'can',
-    container: 'can',
-    withRetention: false,
-    receipt: { condition: 'intact' },
+  const { resultId } = await moistureReleaseSample({
+    qa: app.member(qa),
+    prod: app.member(prod),
+    tech: app.member(tech),
   });
-  const [r] = (await app.ok(tech, 'results.forSample', { sampleCode: s.sample.code })).results;
-  const ins = await app.ok(app.admin, 'instruments.save', {
-    fields: { ...moistureAnalyser(join(app.dir, 'no-port')), checkIntervalHours: 0 },
-  });
-  await app.ok(qa, 'instruments.calibration', {
-    id: ins.id,
-    kind: 'calibration',
-    performedOn: '2026-05-20',
-    dueOn: '2099-05-20',
-    certificateNo: 'CAL-2026-118',
-    provider: '宁夏计量院',
-  });
+  const instrumentId = await calibratedMoistureAnalyser(
+    { admin: app.adminMember, qa: app.member(qa) },
+    join(app.dir, 'no-port'),
+    '2099-05-20',
+  );
   const client = (key: HostKey) => {
     const sc = new SiteClient({
       url: server.url,
@@ -106,8 +81,8 @@ async function world(): Promise<World> {
   return {
     app,
     server,
-    instrumentId: ins.id,
-    resultId: r!.id,
+    instrumentId,
+    resultId,
     async online(key, userId) {
       const enrol = new SiteClient({ url: server.url, fingerprint: t.fingerprint, key, reconnect: false });
       await enrol.enrol({ user: 'admin', password: ADMIN_PASSWORD }).catch(() => undefined);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { createTestApp, USER_PASSWORD, type TestApp } from '../helpers/core';
-import { approveSpec, MOISTURE, product, PRODUCTS, specDocument, verifyLedger } from '../fixtures/plant';
+import { moistureReleaseSample, verifyLedger } from '../fixtures/plant';
 
 /**
  * Issue 23 §5: two people acting on the same record, each on their own session of one core. The
@@ -27,27 +27,12 @@ async function world(): Promise<World> {
   const techA = await app.userWith(['technician'], 'tech.li');
   const techB = await app.userWith(['technician'], 'tech.zhao');
   const prod = await app.userWith(['production'], 'prod.wu');
-  const productId = await product(app.member(qaA), PRODUCTS.if1);
-  await approveSpec(app.member(qaA), {
-    subjectId: productId,
-    code: 'SPEC-IF-1',
-    doc: specDocument('IF-1', [MOISTURE]),
+  const { lot, sample, resultId } = await moistureReleaseSample({
+    qa: app.member(qaA),
+    prod: app.member(prod),
+    tech: app.member(techA),
   });
-  const lot = (
-    await app.ok(prod, 'batches.start', { line: 'Line 2', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })
-  ).output.code;
-  const s = await app.ok(techA, 'samples.register', {
-    kind: 'finished_release',
-    lotCode: lot,
-    samplingPoint: 'filler',
-    quantity: '5',
-    unit: 'can',
-    container: 'can',
-    withRetention: false,
-    receipt: { condition: 'intact' },
-  });
-  const [r] = (await app.ok(techA, 'results.forSample', { sampleCode: s.sample.code })).results;
-  return { app, techA, techB, qaA, qaB, lot, sample: s.sample.code, resultId: r!.id };
+  return { app, techA, techB, qaA, qaB, lot, sample, resultId };
 }
 
 const head = (w: World) => w.app.core.need().ledger.head().seq;

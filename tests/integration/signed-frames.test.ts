@@ -6,15 +6,7 @@ import type { Connection } from '../../src/main/dispatcher/dispatcher';
 import { FrameQueue, channelSender, type SendResult } from '../../src/main/instruments';
 import { FRAME_FORMAT, frameMessage, type FrameBody, type SignedFrame } from '../../src/shared/domain/signed-frame';
 import { createTestApp, type TestApp } from '../helpers/core';
-import {
-  approveSpec,
-  MOISTURE,
-  moistureAnalyser,
-  product,
-  PRODUCTS,
-  specDocument,
-  verifyLedger,
-} from '../fixtures/plant';
+import { calibratedMoistureAnalyser, moistureReleaseSample, verifyLedger } from '../fixtures/plant';
 
 /**
  * Issue 23 §4: a capture at the bench is a signed raw frame. The record verifies the host key's
@@ -42,35 +34,17 @@ async function world(): Promise<World> {
   const qa = await app.userWith(['qa_manager'], 'qa.chen');
   const tech = await app.userWith(['technician'], 'tech.li');
   const prod = await app.userWith(['production'], 'prod.wu');
-  const productId = await product(app.member(qa), PRODUCTS.if1);
-  await approveSpec(app.member(qa), { subjectId: productId, code: 'SPEC-IF-1', doc: specDocument('IF-1', [MOISTURE]) });
-  const lot = (
-    await app.ok(prod, 'batches.start', { line: 'Line 2', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })
-  ).output.code;
-  const s = await app.ok(tech, 'samples.register', {
-    kind: 'finished_release',
-    lotCode: lot,
-    samplingPoint: 'filler',
-    quantity: '5',
-    unit: 'can',
-    container: 'can',
-    withRetention: false,
-    receipt: { condition: 'intact' },
+  const { resultId } = await moistureReleaseSample({
+    qa: app.member(qa),
+    prod: app.member(prod),
+    tech: app.member(tech),
   });
-  const [r] = (await app.ok(tech, 'results.forSample', { sampleCode: s.sample.code })).results;
-  // No daily check for this analyser (interval 0): a calibration on record unlocks it.
-  const ins = await app.ok(app.admin, 'instruments.save', {
-    fields: { ...moistureAnalyser(join(app.dir, 'no-port')), checkIntervalHours: 0 },
-  });
-  await app.ok(qa, 'instruments.calibration', {
-    id: ins.id,
-    kind: 'calibration',
-    performedOn: '2026-05-20',
-    dueOn: '2027-05-20',
-    certificateNo: 'CAL-2026-118',
-    provider: '宁夏计量院',
-  });
-  return { app, clock, tech, qa, instrumentId: ins.id, resultId: r!.id };
+  const instrumentId = await calibratedMoistureAnalyser(
+    { admin: app.adminMember, qa: app.member(qa) },
+    join(app.dir, 'no-port'),
+    '2027-05-20',
+  );
+  return { app, clock, tech, qa, instrumentId, resultId };
 }
 
 const head = (w: World) => w.app.core.need().ledger.head().seq;

@@ -21,7 +21,7 @@ import { startSiteServer, type SiteServer } from '../../src/main/server/site-ser
 import { certificateFingerprint, selfSignedCertificate } from '../../src/main/server/tls-cert';
 import { authMessage, PROTOCOL_VERSION } from '../../src/shared/site/protocol';
 import { FRAME_FORMAT, frameMessage, type FrameBody, type SignedFrame } from '../../src/shared/domain/signed-frame';
-import { approveSpec, MOISTURE, moistureAnalyser, product, PRODUCTS, specDocument } from '../fixtures/plant';
+import { calibratedMoistureAnalyser, moistureReleaseSample } from '../fixtures/plant';
 import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers/core';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -404,38 +404,17 @@ describe('a signed frame’s clock, as an insider at the bench sets it', () => {
     const qa = await app.userWith(['qa_manager'], 'qa.chen');
     const tech = await app.userWith(['technician'], 'tech.li');
     const prod = await app.userWith(['production'], 'prod.wu');
-    const productId = await product(app.member(qa), PRODUCTS.if1);
-    await approveSpec(app.member(qa), {
-      subjectId: productId,
-      code: 'SPEC-IF-1',
-      doc: specDocument('IF-1', [MOISTURE]),
-    });
-    const lot = (
-      await app.ok(prod, 'batches.start', { line: 'Line 2', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })
-    ).output.code;
-    const s = await app.ok(tech, 'samples.register', {
-      kind: 'finished_release',
-      lotCode: lot,
-      samplingPoint: 'filler',
-      quantity: '5',
-      unit: 'can',
-      container: 'can',
-      withRetention: false,
-      receipt: { condition: 'intact' },
-    });
-    const [result] = (await app.ok(tech, 'results.forSample', { sampleCode: s.sample.code })).results;
-    const ins = await app.ok(app.admin, 'instruments.save', {
-      fields: { ...moistureAnalyser(join(app.dir, 'no-port')), checkIntervalHours: 0 },
+    const { resultId } = await moistureReleaseSample({
+      qa: app.member(qa),
+      prod: app.member(prod),
+      tech: app.member(tech),
     });
     // Calibrated, due today: from tomorrow the analyser is locked.
-    await app.ok(qa, 'instruments.calibration', {
-      id: ins.id,
-      kind: 'calibration',
-      performedOn: '2026-05-20',
-      dueOn: '2026-06-01',
-      certificateNo: 'CAL-2026-118',
-      provider: '宁夏计量院',
-    });
+    const instrumentId = await calibratedMoistureAnalyser(
+      { admin: app.adminMember, qa: app.member(qa) },
+      join(app.dir, 'no-port'),
+      '2026-06-01',
+    );
     const k = app.core.key;
     const signedIn = async () => {
       const c = app.conn();
@@ -448,7 +427,7 @@ describe('a signed frame’s clock, as an insider at the bench sets it', () => {
         key: k.id,
         host: app.core.workstation,
         seq,
-        instrumentId: ins.id,
+        instrumentId,
         port: '/dev/ttyUSB0',
         driver: 'mt-sics',
         capturedAt,
@@ -456,7 +435,7 @@ describe('a signed frame’s clock, as an insider at the bench sets it', () => {
         tz: 'UTC',
         by: 'tech.li',
         purpose: 'result',
-        resultId: result!.id,
+        resultId,
         sampleCode: null,
         replicateIndex,
         raw: READING,
@@ -506,7 +485,7 @@ describe('a signed frame’s clock, as an insider at the bench sets it', () => {
       const r = await app.call(later, 'instruments.submitFrame', f);
       expect(r.ok && r.data.status, JSON.stringify(r)).not.toBe('captured');
     }
-    const standing = (await app.ok(later, 'results.get', { id: result!.id })).result.replicates;
+    const standing = (await app.ok(later, 'results.get', { id: resultId })).result.replicates;
     expect(standing).toEqual(['2.45', '2.45']);
   });
 });
