@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { defaultChromiumPath } from './src/main/documents/chromium-path';
 
 /**
  * End-to-end journeys in a real Chromium against the browser harness. No webServer: each
@@ -6,8 +7,12 @@ import { defineConfig } from '@playwright/test';
  * tests/e2e), so tests never share state. Journeys save explicit screenshots into
  * test-results/screenshots/; failures keep a screenshot and a light trace in test-results/e2e.
  *
- * Debian's Chromium, not a Playwright download (build machines are offline). Without the
- * background-networking flags Chromium keeps trying to reach Google services.
+ * Debian's Chromium, not a Playwright download (build machines are offline): its headless shell
+ * (`chromium-headless-shell`, installed by .ci/run) when present — the headless Chromium
+ * Playwright itself uses, about a fifth less CPU per journey than the full browser's headless
+ * mode — else the full browser; `LOTSEAL_CHROMIUM` chooses another (D-124). The harness each
+ * journey starts prints its PDFs with the same one. Without the background-networking flags
+ * Chromium keeps trying to reach Google services.
  */
 /** The journeys that take longest (test-results/reports/e2e-timing.json), longest first. */
 const LONG_JOURNEYS = ['**/language-sweep.spec.ts', '**/first-day.spec.ts'];
@@ -43,7 +48,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     launchOptions: {
-      executablePath: process.env['LOTSEAL_CHROMIUM'] ?? '/usr/bin/chromium',
+      executablePath: defaultChromiumPath(),
       args: [
         '--no-sandbox',
         '--disable-gpu',

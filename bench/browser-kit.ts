@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
+import { defaultChromiumPath } from '../src/main/documents/chromium-path';
 
 const root = path.resolve(__dirname, '..');
 
@@ -42,7 +43,7 @@ export function startHarness(dataDir: string): Promise<{ url: string; child: Chi
 /** Chromium with the e2e suite's flags (and BENCH_EXTRA_FLAGS first, to compare others). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env['LOTSEAL_CHROMIUM'] ?? '/usr/bin/chromium',
+    executablePath: defaultChromiumPath(),
     args: [
       ...(process.env['BENCH_EXTRA_FLAGS'] ?? '').split(' ').filter(Boolean),
       '--no-sandbox',

@@ -149,11 +149,20 @@ function installElectron(config) {
   let nextId = 1;
   const windows = [];
   let browser = null;
+  /** The same choice as src/main/documents/chromium-path.ts (D-124): the setting, the headless shell, the full browser. */
+  function chromiumPath() {
+    if (process.env.LOTSEAL_CHROMIUM) return process.env.LOTSEAL_CHROMIUM;
+    const fs = require('node:fs');
+    return (
+      ['/usr/bin/chromium-headless-shell', '/usr/lib/chromium/chromium-headless-shell'].find((p) => fs.existsSync(p)) ??
+      '/usr/bin/chromium'
+    );
+  }
   async function chromium() {
     if (!browser) {
       const { chromium: c } = require('playwright-core');
       browser = await c.launch({
-        executablePath: process.env.LOTSEAL_CHROMIUM || '/usr/bin/chromium',
+        executablePath: chromiumPath(),
         args: [
           '--no-sandbox',
           '--disable-gpu',

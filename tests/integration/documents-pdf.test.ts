@@ -1,5 +1,5 @@
 /**
- * The PDF pipeline end to end with a real Chromium (/usr/bin/chromium, or LOTSEAL_CHROMIUM)
+ * The PDF pipeline end to end with a real Chromium (LOTSEAL_CHROMIUM, else the headless shell or /usr/bin/chromium: D-124)
  * and poppler: a sample label is printed, read back as text, rendered to an image, recorded
  * in the ledger and served over the contract. One browser launch for the whole file.
  */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserType } from 'playwright-core';
+import { defaultChromiumPath } from './chromium-path';
 import { checkPrintOptions, marginsOf, MAX_PDF_BYTES, pdfUnavailable, type PdfPrinter, type PdfPrintOptions } from './pdf';
 
 /**
@@ -20,9 +21,7 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ] as const;
 
-export function defaultChromiumPath(): string {
-  return process.env['LOTSEAL_CHROMIUM'] || '/usr/bin/chromium';
-}
+export { defaultChromiumPath };
 
 export interface ChromiumPrinterOptions {
   executablePath?: string;
