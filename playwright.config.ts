@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { defaultChromiumPath } from './src/main/documents/chromium-path';
+import { defaultChromiumPath, fullChromiumPath } from './src/main/documents/chromium-path';
 
 /**
  * End-to-end journeys in a real Chromium against the browser harness. No webServer: each
@@ -10,12 +10,23 @@ import { defaultChromiumPath } from './src/main/documents/chromium-path';
  * Debian's Chromium, not a Playwright download (build machines are offline): its headless shell
  * (`chromium-headless-shell`, installed by .ci/run) when present — the headless Chromium
  * Playwright itself uses, about a fifth less CPU per journey than the full browser's headless
- * mode — else the full browser; `LOTSEAL_CHROMIUM` chooses another (D-124). The harness each
- * journey starts prints its PDFs with the same one. Without the background-networking flags
- * Chromium keeps trying to reach Google services.
+ * mode — else the full browser; `LOTSEAL_CHROMIUM` chooses another (D-124). The journeys that
+ * open a PDF in a browser tab run in the full browser: the headless shell has no PDF viewer and
+ * takes such a tab for a download. Without the background-networking flags Chromium keeps
+ * trying to reach Google services.
  */
 /** The journeys that take longest (test-results/reports/e2e-timing.json), longest first. */
 const LONG_JOURNEYS = ['**/language-sweep.spec.ts', '**/first-day.spec.ts'];
+/** The journeys that open a PDF in a tab of the person's browser (its PDF viewer shows it). */
+const PDF_TAB_JOURNEYS = ['**/drills.spec.ts', '**/intake.spec.ts'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -39,25 +50,20 @@ export default defineConfig({
   // The two longest journeys start first, one on each worker, and the short ones fill in after
   // them: dealt out in file order, the language sweep (~2 minutes alone) started two thirds of
   // the way through the run and ended it alone on one worker while the other sat idle (D-118).
-  // Playwright queues the projects' journeys in the order the projects are listed here; both
-  // projects are the same browser and settings.
+  // Playwright queues the projects' journeys in the order the projects are listed here; the
+  // projects share every setting but the browser (D-124).
   projects: [
     { name: 'long journeys', testMatch: LONG_JOURNEYS },
-    { name: 'journeys', testIgnore: LONG_JOURNEYS },
+    {
+      name: 'journeys with a PDF tab',
+      testMatch: PDF_TAB_JOURNEYS,
+      use: { launchOptions: { executablePath: fullChromiumPath(), args: CHROMIUM_ARGS } },
+    },
+    { name: 'journeys', testIgnore: [...LONG_JOURNEYS, ...PDF_TAB_JOURNEYS] },
   ],
   use: {
     browserName: 'chromium',
-    launchOptions: {
-      executablePath: defaultChromiumPath(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: { executablePath: defaultChromiumPath(), args: CHROMIUM_ARGS },
     screenshot: 'only-on-failure',
     // A failed journey keeps its screenshot and a light trace: the action log with each
     // action's timing, console and network, without DOM snapshots or the screencast. Those two

@@ -22,3 +22,11 @@ export function defaultChromiumPath(env: NodeJS.ProcessEnv = process.env): strin
   if (chosen) return chosen;
   return HEADLESS_SHELL_PATHS.find((p) => existsSync(p)) ?? FULL_CHROMIUM_PATH;
 }
+
+/**
+ * The full browser, for what only it has: its PDF viewer (the e2e journeys that open a PDF in a
+ * tab of the harness's browser, as a person's browser shows it). `LOTSEAL_CHROMIUM` still wins.
+ */
+export function fullChromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env['LOTSEAL_CHROMIUM'] || FULL_CHROMIUM_PATH;
+}
