@@ -2,12 +2,12 @@
 /**
  * `npm test`: every check the project has, in two chains side by side (D-123):
  *
- *   build → e2e
- *   lint, typecheck (web, node) → unit → integration
+ *   build → e2e → typechecks (web, node) if the other chain has not taken them
+ *   lint → unit → integration → typechecks if still queued (D-125)
  *
  * The build is short and both test steps that run bundles need it, so it goes first and the
- * e2e journeys (the longest step) start the moment it ends; the other chain runs the static
- * checks, then the unit and integration tests, on the remaining core(s). The e2e output
+ * e2e journeys start the moment it ends; the other chain runs lint, then the unit and
+ * integration tests, on the remaining core(s); the typechecks go to whichever chain is free first. The e2e output
  * streams as it runs; every other step's output is held and printed as one block when the
  * step ends, so nothing interleaves. Run one after another, each step left a core idle at its
  * end (its last file or journey alone) — side by side the machine stays busy until the last
@@ -277,18 +277,26 @@ const runStatic = async (job) => {
 
 // Two chains side by side (D-123), so neither core waits for the other's last job:
 //
-//   build → e2e                                   (the longest step; its output streams)
-//   lint, typecheck ×2 → unit → integration      (each printed as one block when it ends)
+//   build → e2e → (typechecks still queued)       (the journeys' output streams)
+//   lint → unit → integration → (typechecks still queued)
 //
 // The build is short and both the journeys and the integration tests need it, so it starts
-// first; the journeys start the moment it is done. Meanwhile the other chain runs the static
-// checks in the remaining lanes (one lane per core, minus the one the build or the journeys
-// keep busy), then the unit and integration tests. Run one after another, each step left a
-// core idle at its end (its last file or journey running alone) and the static phase's lanes
-// ended unevenly; side by side the machine stays busy until the last step ends. The steps
-// share nothing: every test has its own temporary folders and ports (tests never depend on
-// speed, so running beside each other only makes both slower, never wrong).
+// first; the journeys start the moment it is done. Meanwhile the other chain runs lint, then
+// the unit and integration tests. The two typechecks are short and need nothing: they wait in
+// a queue that whichever chain ends its main work first takes (D-125) — on the 2-core machine
+// the journeys end first and the typechecks fill the core they leave while the integration
+// tests run on. With more than two cores the spare lanes take them at once. Run one after
+// another, each step left a core idle at its end (its last file or journey running alone);
+// side by side the machine stays busy until the last step ends. The steps share nothing: every
+// test has its own temporary folders and ports (tests never depend on speed, so running beside
+// each other only makes both slower, never wrong).
 const buildJob = staticJobs.find((j) => j.step === 'build');
+const lintJob = staticJobs.find((j) => j.step === 'lint');
+const tail = staticJobs.filter((j) => j !== buildJob && j !== lintJob);
+const drainTail = async () => {
+  for (let job = tail.shift(); job; job = tail.shift()) await runStatic(job);
+};
+const spareLanes = Array.from({ length: Math.max(0, Math.min(cores - 2, tail.length)) }, drainTail);
 const building = runStatic(buildJob);
 const journeys = building.then(async (row) => {
   if (row.failed === 0 && existsSync(path.join(root, 'out', 'renderer', 'index.html'))) {
@@ -298,19 +306,18 @@ const journeys = building.then(async (row) => {
     console.log('e2e skipped: the build failed, there is nothing current to test');
     rows.push({ step: 'e2e', passed: 0, failed: 0, skipped: 1, note: 'skipped: build failed' });
   }
+  await drainTail();
 });
 const checks = (async () => {
-  const queue = staticJobs.filter((j) => j !== buildJob);
-  const lane = async () => {
-    for (let job = queue.shift(); job; job = queue.shift()) await runStatic(job);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(cores - 1, queue.length)) }, lane));
+  await runStatic(lintJob);
   await vitest('unit', 'unit', ['unit-isolated'], { held: true });
   // The integration tests run the fresh builds (tests/integration/desktop-shell.test.ts runs
   // out/main; the CLI tests out/node).
   await building;
   await vitest('integration', 'integration', ['integration-isolated'], { held: true });
+  await drainTail();
 })();
+await Promise.all(spareLanes);
 await Promise.all([journeys, checks]);
 
 // One summary row per static step: the typecheck passes when both configs pass; its time is
