@@ -260,25 +260,10 @@ async function latency(captures: number, progress: (phase: string, done: number,
     const { qa: qaM, prod: prodM, tech: techM } = await plant.staff(host, adminM, plant.benchPeople(PASSWORD));
     const [qa, prod, tech] = [qaM.link.connection, prodM.link.connection, techM.link.connection];
 
-    // A release sample with a moisture test (g/100 g, ≤ 5.0), as in the integration test.
-    const productId = await plant.product(qaM, { ...plant.PRODUCTS.if1, shelfLifeDays: 720 });
-    await plant.approveSpec(qaM, {
-      subjectId: productId,
-      code: 'SPEC-IF-1',
-      doc: plant.specDocument('IF-1', [plant.MOISTURE]),
-    });
+    // A release sample with a moisture test (g/100 g, ≤ 5.0), as in the integration tests.
+    await plant.moistureProduct(qaM, { shelfLifeDays: 720 });
     const lot = (await plant.makeLot(prodM, { itemCode: 'IF-1', line: 'L2' })).code;
-    const s = await call(tech, 'samples.register', {
-      kind: 'finished_release',
-      lotCode: lot,
-      samplingPoint: 'filler',
-      quantity: '5',
-      unit: 'can',
-      container: 'can',
-      withRetention: false,
-      receipt: { condition: 'intact' },
-    });
-    const resultId = (await call(tech, 'results.forSample', { sampleCode: s.sample.code })).results[0]!.id;
+    const { resultId } = await plant.moistureSampleOf(techM, lot);
 
     // The instrument on the app's end of a pty pair; calibrated and checked through itself.
     pty = await ptyPair(dir, 'bench');
@@ -486,17 +471,13 @@ async function latency(captures: number, progress: (phase: string, done: number,
         const lot2 = (
           await call(prod, 'batches.start', { line: 'L3', outputKind: 'finished', itemCode: 'PM-1', unit: 'kg' })
         ).output.code;
-        const s2 = await call(tech, 'samples.register', {
-          kind: 'finished_release',
-          lotCode: lot2,
+        const s2 = await plant.releaseSample(techM, lot2, {
           samplingPoint: 'filler',
           quantity: '1',
           unit: 'L',
           container: 'bottle',
-          withRetention: false,
-          receipt: { condition: 'intact' },
         });
-        const rs = (await call(tech, 'results.forSample', { sampleCode: s2.sample.code })).results;
+        const rs = await plant.resultsOf(techM, s2.code);
         recordFrame = null;
         const got = new Promise<string>((resolve) => {
           const off = core.dispatcher.onEvent((_t, name, payload) => {
@@ -514,7 +495,7 @@ async function latency(captures: number, progress: (phase: string, done: number,
         const t0 = performance.now();
         const out = await call(tech, 'instruments.capture', {
           instrumentId: ls.id,
-          sampleCode: s2.sample.code,
+          sampleCode: s2.code,
           replicateIndex: 0,
           readingId,
         });
@@ -538,19 +519,9 @@ async function latency(captures: number, progress: (phase: string, done: number,
         const lot3 = (
           await call(prod, 'batches.start', { line: 'L4', outputKind: 'finished', itemCode: 'IF-1', unit: 'kg' })
         ).output.code;
-        const s3 = await call(tech, 'samples.register', {
-          kind: 'finished_release',
-          lotCode: lot3,
-          samplingPoint: 'filler',
-          quantity: '5',
-          unit: 'can',
-          container: 'can',
-          withRetention: false,
-          receipt: { condition: 'intact' },
-        });
-        const m = (await call(tech, 'results.forSample', { sampleCode: s3.sample.code })).results[0]!;
+        const { resultId: typedId } = await plant.moistureSampleOf(techM, lot3);
         const a = performance.now();
-        await call(tech, 'results.enter', { id: m.id, replicates: ['2.45'] });
+        await call(tech, 'results.enter', { id: typedId, replicates: ['2.45'] });
         typedWithout.push(performance.now() - a);
       }
     } finally {
