@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { defaultChromiumPath, fullChromiumPath } from './src/main/documents/chromium-path';
+import { CHROMIUM_ARGS, defaultChromiumPath, fullChromiumPath } from './src/main/documents/chromium-path';
 
 /**
  * End-to-end journeys in a real Chromium against the browser harness. No webServer: each
@@ -19,14 +19,6 @@ import { defaultChromiumPath, fullChromiumPath } from './src/main/documents/chro
 const LONG_JOURNEYS = ['**/language-sweep.spec.ts', '**/first-day.spec.ts'];
 /** The journeys that open a PDF in a tab of the person's browser (its PDF viewer shows it). */
 const PDF_TAB_JOURNEYS = ['**/drills.spec.ts', '**/intake.spec.ts'];
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -57,13 +49,13 @@ export default defineConfig({
     {
       name: 'journeys with a PDF tab',
       testMatch: PDF_TAB_JOURNEYS,
-      use: { launchOptions: { executablePath: fullChromiumPath(), args: CHROMIUM_ARGS } },
+      use: { launchOptions: { executablePath: fullChromiumPath(), args: [...CHROMIUM_ARGS] } },
     },
     { name: 'journeys', testIgnore: [...LONG_JOURNEYS, ...PDF_TAB_JOURNEYS] },
   ],
   use: {
     browserName: 'chromium',
-    launchOptions: { executablePath: defaultChromiumPath(), args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: defaultChromiumPath(), args: [...CHROMIUM_ARGS] },
     screenshot: 'only-on-failure',
     // A failed journey keeps its screenshot and a light trace: the action log with each
     // action's timing, console and network, without DOM snapshots or the screencast. Those two

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
-import { defaultChromiumPath } from '../src/main/documents/chromium-path';
+import { CHROMIUM_ARGS, defaultChromiumPath } from '../src/main/documents/chromium-path';
 
 const root = path.resolve(__dirname, '..');
 
@@ -46,12 +46,7 @@ export function launchChromium(): Promise<Browser> {
     executablePath: defaultChromiumPath(),
     args: [
       ...(process.env['BENCH_EXTRA_FLAGS'] ?? '').split(' ').filter(Boolean),
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
+      ...CHROMIUM_ARGS,
     ],
   });
 }

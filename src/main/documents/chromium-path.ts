@@ -30,3 +30,17 @@ export function defaultChromiumPath(env: NodeJS.ProcessEnv = process.env): strin
 export function fullChromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   return env['LOTSEAL_CHROMIUM'] || FULL_CHROMIUM_PATH;
 }
+
+/**
+ * Flags known to work headless on the build machines (../shared/guides/environment-notes.md),
+ * for every Chromium launched by the harness, the tests and the benches: without the
+ * background-networking flags Chromium keeps trying to reach Google services.
+ */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+] as const;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserType } from 'playwright-core';
-import { defaultChromiumPath } from './chromium-path';
+import { CHROMIUM_ARGS, defaultChromiumPath } from './chromium-path';
 import { checkPrintOptions, marginsOf, MAX_PDF_BYTES, pdfUnavailable, type PdfPrinter, type PdfPrintOptions } from './pdf';
 
 /**
@@ -11,17 +11,7 @@ import { checkPrintOptions, marginsOf, MAX_PDF_BYTES, pdfUnavailable, type PdfPr
  * HTML (inline SVG and styles) and cannot reach anything.
  */
 
-/** Flags known to work headless on the build machines (../shared/guides/environment-notes.md). */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-] as const;
-
-export { defaultChromiumPath };
+export { CHROMIUM_ARGS, defaultChromiumPath };
 
 export interface ChromiumPrinterOptions {
   executablePath?: string;
