@@ -2,12 +2,12 @@
 /**
  * `npm test`: every check the project has, in two chains side by side (D-123):
  *
- *   build → e2e → lint, typechecks (web, node) if the other chain has not taken them
- *   unit → integration → lint, typechecks if still queued (D-125)
+ *   build → e2e → typechecks (web, node) if the other chain has not taken them
+ *   lint → unit → integration → typechecks if still queued (D-125)
  *
  * The build is short and both test steps that run bundles need it, so it goes first and the
- * e2e journeys start the moment it ends; the other chain runs the unit and integration tests
- * on the remaining core(s); lint and the typechecks go to whichever chain is free first. The e2e output
+ * e2e journeys start the moment it ends; the other chain runs lint, then the unit and
+ * integration tests, on the remaining core(s); the typechecks go to whichever chain is free first. The e2e output
  * streams as it runs; every other step's output is held and printed as one block when the
  * step ends, so nothing interleaves. Run one after another, each step left a core idle at its
  * end (its last file or journey alone) — side by side the machine stays busy until the last
@@ -277,23 +277,22 @@ const runStatic = async (job) => {
 
 // Two chains side by side (D-123), so neither core waits for the other's last job:
 //
-//   build → e2e → (static checks still queued)    (the journeys' output streams)
-//   unit → integration → (static checks still queued)
+//   build → e2e → (typechecks still queued)       (the journeys' output streams)
+//   lint → unit → integration → (typechecks still queued)
 //
 // The build is short and both the journeys and the integration tests need it, so it starts
-// first; the journeys start the moment it is done. Meanwhile the other chain runs the unit and
-// integration tests. Lint and the two typechecks need nothing and are single processes: they
-// wait in a queue (lint first, the longest) that whichever chain ends its main work first
-// takes (D-125), so they fill the machine's last minutes instead of delaying the integration
-// tests at the start (under load, lint — one process among a dozen — took 540 s and held the
-// whole chain behind it). With more than two cores the spare lanes take them at once. Run one after
+// first; the journeys start the moment it is done. Meanwhile the other chain runs lint, then
+// the unit and integration tests. The two typechecks are short and need nothing: they wait in
+// a queue that whichever chain ends its main work first takes (D-125) — on the 2-core machine
+// the journeys end first and the typechecks fill the core they leave while the integration
+// tests run on. With more than two cores the spare lanes take them at once. Run one after
 // another, each step left a core idle at its end (its last file or journey running alone);
 // side by side the machine stays busy until the last step ends. The steps share nothing: every
 // test has its own temporary folders and ports (tests never depend on speed, so running beside
 // each other only makes both slower, never wrong).
 const buildJob = staticJobs.find((j) => j.step === 'build');
-/** Longest first: lint, typecheck web, typecheck node (staticJobs' order). */
-const tail = staticJobs.filter((j) => j !== buildJob);
+const lintJob = staticJobs.find((j) => j.step === 'lint');
+const tail = staticJobs.filter((j) => j !== buildJob && j !== lintJob);
 const drainTail = async () => {
   for (let job = tail.shift(); job; job = tail.shift()) await runStatic(job);
 };
@@ -310,6 +309,7 @@ const journeys = building.then(async (row) => {
   await drainTail();
 });
 const checks = (async () => {
+  await runStatic(lintJob);
   await vitest('unit', 'unit', ['unit-isolated'], { held: true });
   // The integration tests run the fresh builds (tests/integration/desktop-shell.test.ts runs
   // out/main; the CLI tests out/node).
