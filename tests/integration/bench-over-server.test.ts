@@ -6,16 +6,16 @@
  * workstations entering the same result: the second, on a stale screen, is told the record
  * changed and nothing of theirs is written.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameQueue, channelSender } from '../../src/main/instruments';
-import { hostKeyFromPkcs8, type HostKey } from '../../src/main/ledger/keys';
+import type { HostKey } from '../../src/main/ledger/keys';
 import { SiteClient } from '../../src/main/remote/site-client';
 import { startSiteServer, type SiteServer } from '../../src/main/server/site-server';
 import { certificateFingerprint, selfSignedCertificate } from '../../src/main/server/tls-cert';
 import { FRAME_FORMAT, frameMessage, type FrameBody } from '../../src/shared/domain/signed-frame';
 import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers/core';
+import { memoryHostKey } from '../helpers/site';
 import { calibratedMoistureAnalyser, moistureReleaseSample, verifyLedger } from '../fixtures/plant';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -23,14 +23,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-function hostKey(host: string): HostKey {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  return hostKeyFromPkcs8(privateKey.export({ format: 'der', type: 'pkcs8' }), {
-    host,
-    hostKind: 'desktop',
-    createdAt: Date.now(),
-  });
-}
+/** A workstation's key, kept in memory (tests/helpers/site.ts). */
+const hostKey = (host: string): HostKey => memoryHostKey(host, 'desktop');
 
 interface World {
   app: TestApp;

@@ -5,13 +5,13 @@
  * on every path: request ids bound to the person who sent them, a host key retired while its
  * workstation is connected, malformed frames after authentication, enrolment by a non-administrator.
  */
-import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hostKeyFromPkcs8, type HostKey } from '../../src/main/ledger/keys';
+import type { HostKey } from '../../src/main/ledger/keys';
 import { E } from '../../src/main/ledger/entities';
 import { withOrigin } from '../../src/main/ledger/origin';
 import { recordRequest } from '../../src/main/ledger/requests';
@@ -23,20 +23,12 @@ import { authMessage, PROTOCOL_VERSION } from '../../src/shared/site/protocol';
 import { FRAME_FORMAT, frameMessage, type FrameBody, type SignedFrame } from '../../src/shared/domain/signed-frame';
 import { calibratedMoistureAnalyser, moistureReleaseSample } from '../fixtures/plant';
 import { ADMIN_PASSWORD, USER_PASSWORD, createTestApp, type TestApp } from '../helpers/core';
+import { memoryHostKey } from '../helpers/site';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
-
-function hostKey(host: string): HostKey {
-  const { privateKey } = generateKeyPairSync('ed25519');
-  return hostKeyFromPkcs8(privateKey.export({ format: 'der', type: 'pkcs8' }), {
-    host,
-    hostKind: 'harness',
-    createdAt: Date.now(),
-  });
-}
 
 const sha = (f: string): string =>
   existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent';
@@ -118,7 +110,7 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
     const w = await world();
     await w.app.userWith(['qa_manager'], 'qa.alice');
     await w.app.userWith(['qa_manager'], 'qa.bob');
-    const bench = hostKey('SHARED-BENCH');
+    const bench = memoryHostKey('SHARED-BENCH');
     await w.enrol(bench);
     // Two people at one workstation (two tabs of a harness: two sessions over one socket).
     const c = await w.connected(bench);
@@ -143,7 +135,7 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
     );
     expect((await c.call('catalog.suppliers.save', supplier('SUP-BOB'), { session: 'tab-b' })).ok).toBe(true);
     // Another workstation naming Alice's session (or sending her request id) acts as nobody.
-    const other = hostKey('OTHER-BENCH');
+    const other = memoryHostKey('OTHER-BENCH');
     await w.enrol(other);
     const o = await w.connected(other);
     expect(key(await o.call('catalog.suppliers.list', {}, { session: 'tab-a' }))).toBe('errors.not_signed_in');
@@ -155,7 +147,7 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
   it('the workstation an entry records is the key registry’s, whatever the hello claims; the zone is the hello’s', async () => {
     const w = await world();
     await w.app.userWith(['qa_manager'], 'qa.ws');
-    const forged = hostKey('QA-OFFICE');
+    const forged = memoryHostKey('QA-OFFICE');
     await w.enrol(forged, 'admin', ADMIN_PASSWORD, 'BENCH-REAL');
     const c = await w.connected(forged);
     expect(c.welcome?.host.workstation).toBe('harness@BENCH-REAL');
@@ -211,7 +203,7 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
   it('a host key retired while its workstation is connected: the next call is refused, nothing is written, the socket is closed', async () => {
     const w = await world();
     await w.app.userWith(['qa_manager'], 'qa.ret');
-    const bench = hostKey('STOLEN-LAPTOP');
+    const bench = memoryHostKey('STOLEN-LAPTOP');
     await w.enrol(bench);
     const c = await w.connected(bench);
     expect((await c.call('auth.signIn', { userId: 'qa.ret', password: USER_PASSWORD })).ok).toBe(true);
@@ -240,7 +232,7 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
   it('a key retired during a call: the write transaction itself refuses it (every write of a call, whatever its channel)', async () => {
     const w = await world();
     const qa = await w.app.userWith(['qa_manager'], 'qa.race');
-    const bench = hostKey('RACE-BENCH');
+    const bench = memoryHostKey('RACE-BENCH');
     await w.enrol(bench);
     const core = w.app.core.need();
     core.ledger.write({ id: 'admin', name: 'Admin' }, (wr) => wr.retire(E.signingKey, bench.id, 'reported stolen'));
@@ -258,7 +250,7 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
     const w = await world();
     await w.app.userWith(['qa_manager'], 'qa.notadmin');
     const before = w.dbBytes();
-    const rogue = hostKey('ROGUE');
+    const rogue = memoryHostKey('ROGUE');
     await expect(w.enrol(rogue, 'qa.notadmin', USER_PASSWORD)).rejects.toMatchObject({ reason: 'enrol_refused' });
     expect(w.dbBytes()).toBe(before);
   });
@@ -269,12 +261,12 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
     const before = w.dbBytes();
     // Any machine that reaches the port (no enrolled key, no pinned certificate needed) tries six times.
     for (let i = 0; i < 6; i++)
-      await expect(w.enrol(hostKey(`PROBE-${i}`), 'qa.victim', `wrong-${i}-password`)).rejects.toMatchObject({
+      await expect(w.enrol(memoryHostKey(`PROBE-${i}`), 'qa.victim', `wrong-${i}-password`)).rejects.toMatchObject({
         reason: 'enrol_refused',
       });
     expect(w.dbBytes()).toBe(before);
     // The QA manager still signs in (from an enrolled bench).
-    const bench = hostKey('QA-DESK');
+    const bench = memoryHostKey('QA-DESK');
     await w.enrol(bench);
     const c = await w.connected(bench);
     const r = await c.call('auth.signIn', { userId: 'qa.victim', password: USER_PASSWORD });
@@ -284,7 +276,7 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
   it('a workstation cannot name a folder on the server’s disk for an export or a backup', async () => {
     const w = await world();
     await w.app.userWith(['inspector'], 'insp.path');
-    const laptop = hostKey('INSPECTOR-LAPTOP');
+    const laptop = memoryHostKey('INSPECTOR-LAPTOP');
     await w.enrol(laptop);
     const c = await w.connected(laptop);
     expect((await c.call('auth.signIn', { userId: 'insp.path', password: USER_PASSWORD })).ok).toBe(true);
@@ -309,7 +301,7 @@ describe('attacks on the site server (review, D-120–D-122)', () => {
   it('malformed frames after authentication are answered or closed; the server writes nothing and keeps serving', async () => {
     const w = await world();
     await w.app.userWith(['qa_manager'], 'qa.fuzz');
-    const k = hostKey('FUZZ-1');
+    const k = memoryHostKey('FUZZ-1');
     await w.enrol(k);
     const ws = new WebSocket(`${w.server.url}/site`, { rejectUnauthorized: false });
     await new Promise((r, j) => {
