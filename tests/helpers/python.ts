@@ -5,7 +5,8 @@
  * Debian with python3; set LOTSEAL_PYTHON to use another interpreter).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 
 export const VERIFIER_DIR = resolve(__dirname, '..', '..', 'resources', 'verifier');
 export const VERIFIER = join(VERIFIER_DIR, 'lotseal_verify.py');
@@ -16,10 +17,13 @@ let checked: string | null = null;
 export function python(): string {
   if (checked) return checked;
   const exe = process.env['LOTSEAL_PYTHON'] ?? 'python3';
-  const r = spawnSync(exe, ['-c', 'import sys, sqlite3, hashlib; print(sys.version_info[0], sys.version_info[1])'], {
-    encoding: 'utf8',
-  });
-  const [major, minor] = (r.stdout ?? '').trim().split(' ').map(Number);
+  const r = spawnSync(
+    exe,
+    ['-c', 'import sys, sqlite3, hashlib; print(sys.version_info[0], sys.version_info[1]); print(sys.executable)'],
+    { encoding: 'utf8' },
+  );
+  const [versionLine = '', executable = ''] = (r.stdout ?? '').trim().split('\n');
+  const [major, minor] = versionLine.trim().split(' ').map(Number);
   if (r.error || r.status !== 0 || major !== 3 || (minor ?? 0) < 8) {
     throw new Error(
       `The standalone verifier's tests need Python 3.8 or later as \`${exe}\` (with its standard sqlite3 module), ` +
@@ -27,8 +31,13 @@ export function python(): string {
         'Install it (Debian/Ubuntu: apt-get install python3) or set LOTSEAL_PYTHON to an interpreter.',
     );
   }
-  checked = exe;
-  return exe;
+  // Later calls start the interpreter `exe` resolved to, not `exe` again: where `python3` is a
+  // version manager's shim (pyenv's is a bash script that runs several more), each call paid
+  // ~0.25 CPU-s for the shim before Python started — ~45 CPU-s over the suite's ~200 calls.
+  // The same interpreter either way; an interpreter that does not say where it is stays `exe`.
+  const real = executable.trim();
+  checked = isAbsolute(real) && existsSync(real) ? real : exe;
+  return checked;
 }
 
 export interface PyResult {
