@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import * as plant from '../fixtures/plant';
 import { E2E_ADMIN, type Person } from '../fixtures/plant/people';
 import { ContractClient } from './contract-client';
@@ -29,4 +29,21 @@ export async function seedPeople(url: string, people: readonly Person[]): Promis
   if (people.length > 0) await plant.enrol(admin, people);
   admin.close();
   for (const p of people) (await plant.signIn(host, p)).close();
+}
+
+/**
+ * Closes the toasts. They sit top right, over the header and over a screen's own top-right
+ * actions (a specification's Approve), and a toast under the resting pointer never closes by
+ * itself (Mantine pauses every toast while one is hovered): a click there would wait forever.
+ * A toast may close by itself between counting and clicking, so a click may miss; the last
+ * line is the wait.
+ */
+export async function dismissNotifications(page: Page): Promise<void> {
+  const close = page.locator('.mantine-Notification-root button');
+  for (let i = 0; i < 6 && (await close.count()) > 0; i++)
+    await close
+      .first()
+      .click({ timeout: 1000 })
+      .catch(() => undefined);
+  await expect(page.locator('.mantine-Notification-root')).toHaveCount(0);
 }

@@ -3,7 +3,7 @@ import * as plant from '../fixtures/plant';
 import { E2E_PEOPLE, MATERIALS, PRODUCTS, SUPPLIERS } from '../fixtures/plant';
 import { ContractClient } from './contract-client';
 import { expect, shot, test } from './fixtures';
-import { ADMIN, openApp } from './helpers';
+import { ADMIN, dismissNotifications, openApp } from './helpers';
 import { AuditPage } from './pages/audit-page';
 import { LotsPage } from './pages/lots-page';
 import { ShellPage } from './pages/shell-page';
@@ -13,20 +13,6 @@ const QA = E2E_PEOPLE.qa;
 const PROD = E2E_PEOPLE.prod;
 
 test.describe.configure({ timeout: 300_000 });
-
-/**
- * Closes the toasts (they would cover the header of a screenshot). A toast may close by
- * itself between counting and clicking, so a click may miss; the last line is the wait.
- */
-async function dismissNotifications(page: Page): Promise<void> {
-  const close = page.locator('.mantine-Notification-root button');
-  for (let i = 0; i < 6 && (await close.count()) > 0; i++)
-    await close
-      .first()
-      .click({ timeout: 1000 })
-      .catch(() => undefined);
-  await expect(page.locator('.mantine-Notification-root')).toHaveCount(0);
-}
 
 /**
  * Waits until the language switch's sliding indicator rests on `lang` (it moves with a CSS

@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { dismissNotifications } from '../helpers';
 
 /** The instruments section: the list with live status, one instrument's tabs, and capture in the entry grid. */
 export class InstrumentsPage {
@@ -195,13 +196,7 @@ export class InstrumentsPage {
 
   /** Closes the toasts (they would cover the top of a screenshot). */
   async dismissNotifications(): Promise<void> {
-    const close = this.page.locator('.mantine-Notification-root button');
-    for (let i = 0; i < 6 && (await close.count()) > 0; i++)
-      await close
-        .first()
-        .click({ timeout: 1000 })
-        .catch(() => undefined);
-    await expect(this.page.locator('.mantine-Notification-root')).toHaveCount(0);
+    await dismissNotifications(this.page);
   }
 
   /** Puts an element at the top of the view, below the app's fixed header. */

@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { dismissNotifications } from '../helpers';
 
 export interface LimitEntry {
   min?: string;
@@ -108,6 +109,8 @@ export class SpecEditorPage {
   }
 
   async openApproval(): Promise<void> {
+    // Approve sits top right, where the toasts of the last saves stack (helpers.ts).
+    await dismissNotifications(this.page);
     await this.page.getByTestId('spec-approve').click();
     await expect(this.page.getByTestId('signature-dialog')).toBeVisible();
   }
