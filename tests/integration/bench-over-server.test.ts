@@ -23,9 +23,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** A workstation's key, kept in memory (tests/helpers/site.ts). */
-const hostKey = (host: string): HostKey => memoryHostKey(host, 'desktop');
-
 interface World {
   app: TestApp;
   server: SiteServer;
@@ -112,9 +109,9 @@ function facts(w: World, value: string, replicateIndex = 0): Omit<FrameBody, 'v'
 describe('the bench over a site server (issue 23 §4–5)', () => {
   it('a signed frame from an enrolled bench is stored by the server; a tampered one is refused with nothing written', async () => {
     const w = await world();
-    const bench = hostKey('BENCH-01');
+    const bench = memoryHostKey('BENCH-01', 'desktop');
     const sc = await w.online(bench, 'tech.li');
-    const other = await w.online(hostKey('BENCH-09'), 'tech.zhao');
+    const other = await w.online(memoryHostKey('BENCH-09', 'desktop'), 'tech.zhao');
     const body: FrameBody = { v: FRAME_FORMAT, key: bench.id, host: 'desktop@BENCH-01', seq: 1, ...facts(w, '2.45') };
     const frame = { body, signature: bench.sign(Buffer.from(frameMessage(body))).toString('base64') };
     const before = head(w);
@@ -140,7 +137,7 @@ describe('the bench over a site server (issue 23 §4–5)', () => {
 
   it('captures queued while the server is unreachable are written back once, in order, when it returns', async () => {
     const w = await world();
-    const bench = hostKey('BENCH-02');
+    const bench = memoryHostKey('BENCH-02', 'desktop');
     const first = await w.online(bench, 'tech.li');
     await first.close();
     const q = FrameQueue.open(join(w.app.dir, 'bench-queue.jsonl'), { signer: bench, host: 'desktop@BENCH-02' });
@@ -170,8 +167,8 @@ describe('the bench over a site server (issue 23 §4–5)', () => {
 
   it('two workstations enter the same result: the stale one is told the record changed; the first value stands', async () => {
     const w = await world();
-    const a = await w.online(hostKey('BENCH-A'), 'tech.li');
-    const b = await w.online(hostKey('BENCH-B'), 'tech.zhao');
+    const a = await w.online(memoryHostKey('BENCH-A', 'desktop'), 'tech.li');
+    const b = await w.online(memoryHostKey('BENCH-B', 'desktop'), 'tech.zhao');
     type Got = { ok: true; data: { result: { rev: number; replicates: string[] } } };
     const seen = ((await b.call('results.get', { id: w.resultId })) as Got).data.result.rev;
     const ra = await a.call('results.enter', { id: w.resultId, replicates: ['2.31'], expectedRev: seen });

@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserType } from 'playwright-core';
 import { CHROMIUM_ARGS, defaultChromiumPath } from './chromium-path';
-import { checkPrintOptions, marginsOf, MAX_PDF_BYTES, pdfUnavailable, type PdfPrinter, type PdfPrintOptions } from './pdf';
+import {
+  checkPrintOptions,
+  marginsOf,
+  MAX_PDF_BYTES,
+  pdfUnavailable,
+  type PdfPrinter,
+  type PdfPrintOptions,
+} from './pdf';
 
 /**
  * The harness's and the tests' printer: the same Chromium PDF printing as Electron's
@@ -10,8 +17,6 @@ import { checkPrintOptions, marginsOf, MAX_PDF_BYTES, pdfUnavailable, type PdfPr
  * JavaScript disabled, is offline and aborts every request, so a document is exactly its
  * HTML (inline SVG and styles) and cannot reach anything.
  */
-
-export { CHROMIUM_ARGS, defaultChromiumPath };
 
 export interface ChromiumPrinterOptions {
   executablePath?: string;
@@ -46,9 +51,15 @@ export class ChromiumPdfPrinter implements PdfPrinter {
       }
       let browser: Browser;
       try {
-        browser = await chromium.launch({ executablePath: this.executablePath, args: [...CHROMIUM_ARGS], timeout: this.launchTimeoutMs });
+        browser = await chromium.launch({
+          executablePath: this.executablePath,
+          args: [...CHROMIUM_ARGS],
+          timeout: this.launchTimeoutMs,
+        });
       } catch (e) {
-        throw pdfUnavailable(`Chromium at ${this.executablePath} did not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+        throw pdfUnavailable(
+          `Chromium at ${this.executablePath} did not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`,
+        );
       }
       browser.on('disconnected', () => {
         // A crashed browser is started again on the next print.
@@ -81,7 +92,11 @@ export class ChromiumPdfPrinter implements PdfPrinter {
         printBackground: true,
         margin: { top: `${m.top}mm`, right: `${m.right}mm`, bottom: `${m.bottom}mm`, left: `${m.left}mm` },
         ...(running
-          ? { displayHeaderFooter: true, headerTemplate: opts.headerHtml ?? '<span></span>', footerTemplate: opts.footerHtml ?? '<span></span>' }
+          ? {
+              displayHeaderFooter: true,
+              headerTemplate: opts.headerHtml ?? '<span></span>',
+              footerTemplate: opts.footerHtml ?? '<span></span>',
+            }
           : {}),
       });
       if (pdf.length > MAX_PDF_BYTES) throw new Error(`pdf: ${pdf.length} bytes is larger than ${MAX_PDF_BYTES}`);
