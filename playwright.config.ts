@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, defaultChromiumPath, fullChromiumPath } from './src/main/documents/chromium-path';
+import { PDF_TAB_TAG } from './tests/e2e/tags';
 
 /**
  * End-to-end journeys in a real Chromium against the browser harness. No webServer: each
@@ -17,8 +18,11 @@ import { CHROMIUM_ARGS, defaultChromiumPath, fullChromiumPath } from './src/main
  */
 /** The journeys that take longest (test-results/reports/e2e-timing.json), longest first. */
 const LONG_JOURNEYS = ['**/language-sweep.spec.ts', '**/first-day.spec.ts'];
-/** The journeys that open a PDF in a tab of the person's browser (its PDF viewer shows it). */
-const PDF_TAB_JOURNEYS = ['**/drills.spec.ts', '**/intake.spec.ts'];
+/**
+ * The journeys that open a PDF in a tab of the person's browser (its PDF viewer shows it) say so
+ * with a tag (tests/e2e/tags.ts); the other journeys of their files run in the headless shell.
+ */
+const PDF_TAB = new RegExp(PDF_TAB_TAG);
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -48,10 +52,11 @@ export default defineConfig({
     { name: 'long journeys', testMatch: LONG_JOURNEYS },
     {
       name: 'journeys with a PDF tab',
-      testMatch: PDF_TAB_JOURNEYS,
+      testIgnore: LONG_JOURNEYS,
+      grep: PDF_TAB,
       use: { launchOptions: { executablePath: fullChromiumPath(), args: [...CHROMIUM_ARGS] } },
     },
-    { name: 'journeys', testIgnore: [...LONG_JOURNEYS, ...PDF_TAB_JOURNEYS] },
+    { name: 'journeys', testIgnore: LONG_JOURNEYS, grepInvert: PDF_TAB },
   ],
   use: {
     browserName: 'chromium',

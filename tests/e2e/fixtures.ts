@@ -42,6 +42,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { PDF_TAB_TAG } from './tags';
 
 const root = path.resolve(__dirname, '../..');
 const URL_LINE = /LotSeal harness: (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/;
@@ -255,6 +256,12 @@ export { expect };
  * A cap for a PDF that never comes, not a pause: a healthy run returns as soon as it is there.
  */
 export const PDF_TIMEOUT = 120_000;
+
+/**
+ * `test(title, PDF_TAB, async …)`: the journey opens a PDF in a tab of the person's browser, so
+ * it runs in the full Chromium (./tags.ts, playwright.config.ts).
+ */
+export const PDF_TAB = { tag: PDF_TAB_TAG };
 
 /**
  * The least time any journey is given before it counts as hung (D-069). A journey's timeout

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, shot, test } from './fixtures';
+import { expect, PDF_TAB, shot, test } from './fixtures';
 import { openApp } from './helpers';
 import { QA, seedEnvironment, seedIntake, seedLateFailure, seedReleaseEvidence, TECH } from './intake-seed';
 import { EnvironmentPage } from './pages/environment-page';
@@ -67,164 +67,167 @@ const today = (): string => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 };
 
-test('a tanker with a positive β-lactam screen: bench entry, proposal reject, signed rejection, authority report, the county’s spot check in the register', async ({
-  page,
-  harness,
-}) => {
-  const { lotCode, receivedOn, people } = await seedIntake(harness.url);
-  people.close();
-  await openApp(page, harness.url, 'en');
-  const intake = new IntakePage(page);
+test(
+  'a tanker with a positive β-lactam screen: bench entry, proposal reject, signed rejection, authority report, the county’s spot check in the register',
+  PDF_TAB,
+  async ({ page, harness }) => {
+    const { lotCode, receivedOn, people } = await seedIntake(harness.url);
+    people.close();
+    await openApp(page, harness.url, 'en');
+    const intake = new IntakePage(page);
 
-  // The technician at the bench: the home card names the waiting tanker.
-  await signInAs(page, TECH);
-  await expect(page.getByTestId('card-tankers-awaiting')).toContainText(lotCode);
-  await intake.openQueue();
-  await expect(intake.awaitingRow(lotCode)).toContainText('FARM-1');
-  await intake.openFromQueue(lotCode);
-  await expect(page.getByTestId('intake-vehicle')).toHaveText('宁A·30417');
-  await expect(page.getByTestId('intake-temperature')).toHaveText('4.1 °C');
-  await expect(intake.nextStep()).toContainText('tick each declaration');
+    // The technician at the bench: the home card names the waiting tanker.
+    await signInAs(page, TECH);
+    await expect(page.getByTestId('card-tankers-awaiting')).toContainText(lotCode);
+    await intake.openQueue();
+    await expect(intake.awaitingRow(lotCode)).toContainText('FARM-1');
+    await intake.openFromQueue(lotCode);
+    await expect(page.getByTestId('intake-vehicle')).toHaveText('宁A·30417');
+    await expect(page.getByTestId('intake-temperature')).toHaveText('4.1 °C');
+    await expect(intake.nextStep()).toContainText('tick each declaration');
 
-  // Declarations: leaving colostrum unticked would refuse the tanker outright.
-  await intake.declare({ noTreatment: true, withdrawalRespected: true, healthCertificates: true });
-  await expect(page.getByTestId('intake-refuse-warning')).toContainText('No colostrum');
-  await expect(page.getByTestId('intake-start')).toBeDisabled();
-  await intake.declare({ noColostrum: true });
-  await expect(page.getByTestId('intake-declarations-ok')).toBeVisible();
-  // The tanker's documents (第二十五条): all four, as handed over by the driver.
-  await expect(page.getByTestId('intake-documents-warning')).toBeVisible();
-  const validTo = `${new Date().getFullYear() + 1}-06-30`;
-  await intake.recordDocuments([
-    { kind: 'transport_permit', number: '宁(贺)准运2026-0381', issuer: '贺兰县农业农村局', validUntil: validTo },
-    { kind: 'handover_slip', number: 'JJ-0417-07', issuer: '贺兰山奶站', date: receivedOn },
-    {
-      kind: 'purchase_licence',
-      number: '宁生鲜乳收购证（2025）017号',
-      issuer: '贺兰县农业农村局',
-      validUntil: validTo,
-    },
-    { kind: 'cleaning_record', date: receivedOn },
-  ]);
-  await expect(page.getByTestId('intake-documents-warning')).toHaveCount(0);
-  await intake.startIntake();
-  await expect(page.getByTestId('intake-documents')).toHaveAttribute('data-blocking', 'false');
-  await expect(intake.documentRow('purchase_licence')).toHaveAttribute('data-problem', '');
-  await expect(page.getByTestId('intake-steps')).toHaveAttribute('data-step', '1');
-  await expect(page.getByTestId('check-limit-temperature')).toHaveText('≤ 6.0 °C');
-  await expect(page.getByTestId('check-limit-beta_lactam')).toHaveText('Negative');
-  // Temperature is the plant's rule; plate count and somatic cells are recorded later.
-  await expect(page.getByTestId('check-plant-rule-temperature')).toBeVisible();
-  await expect(page.getByTestId('check-retrospective-apc')).toBeVisible();
-  await expect(page.getByTestId('intake-panel-later')).toContainText('2 retrospective');
+    // Declarations: leaving colostrum unticked would refuse the tanker outright.
+    await intake.declare({ noTreatment: true, withdrawalRespected: true, healthCertificates: true });
+    await expect(page.getByTestId('intake-refuse-warning')).toContainText('No colostrum');
+    await expect(page.getByTestId('intake-start')).toBeDisabled();
+    await intake.declare({ noColostrum: true });
+    await expect(page.getByTestId('intake-declarations-ok')).toBeVisible();
+    // The tanker's documents (第二十五条): all four, as handed over by the driver.
+    await expect(page.getByTestId('intake-documents-warning')).toBeVisible();
+    const validTo = `${new Date().getFullYear() + 1}-06-30`;
+    await intake.recordDocuments([
+      { kind: 'transport_permit', number: '宁(贺)准运2026-0381', issuer: '贺兰县农业农村局', validUntil: validTo },
+      { kind: 'handover_slip', number: 'JJ-0417-07', issuer: '贺兰山奶站', date: receivedOn },
+      {
+        kind: 'purchase_licence',
+        number: '宁生鲜乳收购证（2025）017号',
+        issuer: '贺兰县农业农村局',
+        validUntil: validTo,
+      },
+      { kind: 'cleaning_record', date: receivedOn },
+    ]);
+    await expect(page.getByTestId('intake-documents-warning')).toHaveCount(0);
+    await intake.startIntake();
+    await expect(page.getByTestId('intake-documents')).toHaveAttribute('data-blocking', 'false');
+    await expect(intake.documentRow('purchase_licence')).toHaveAttribute('data-problem', '');
+    await expect(page.getByTestId('intake-steps')).toHaveAttribute('data-step', '1');
+    await expect(page.getByTestId('check-limit-temperature')).toHaveText('≤ 6.0 °C');
+    await expect(page.getByTestId('check-limit-beta_lactam')).toHaveText('Negative');
+    // Temperature is the plant's rule; plate count and somatic cells are recorded later.
+    await expect(page.getByTestId('check-plant-rule-temperature')).toBeVisible();
+    await expect(page.getByTestId('check-retrospective-apc')).toBeVisible();
+    await expect(page.getByTestId('intake-panel-later')).toContainText('2 retrospective');
 
-  // The gating panel, typed with the keyboard.
-  await intake.enterPanel(PANEL);
-  await expect(intake.checkRow('beta_lactam')).toHaveAttribute('data-verdict', 'fail');
-  await expect(intake.checkRow('fat')).toHaveAttribute('data-verdict', 'pass');
-  await expect(page.getByTestId('check-reported-fat')).toHaveText('3.7 g/100g');
-  await expect(page.getByTestId('intake-panel-remaining')).toContainText('13 results entered');
-  await intake.submitResults(TECH.newPassword);
-  await expect(page.getByTestId('check-status-beta_lactam')).toHaveAttribute('data-status', 'submitted');
+    // The gating panel, typed with the keyboard.
+    await intake.enterPanel(PANEL);
+    await expect(intake.checkRow('beta_lactam')).toHaveAttribute('data-verdict', 'fail');
+    await expect(intake.checkRow('fat')).toHaveAttribute('data-verdict', 'pass');
+    await expect(page.getByTestId('check-reported-fat')).toHaveText('3.7 g/100g');
+    await expect(page.getByTestId('intake-panel-remaining')).toContainText('13 results entered');
+    await intake.submitResults(TECH.newPassword);
+    await expect(page.getByTestId('check-status-beta_lactam')).toHaveAttribute('data-status', 'submitted');
 
-  // The proposal: reject, with the cause; a technician cannot reject and is told whom to call.
-  await expect(intake.proposal()).toHaveAttribute('data-proposal', 'reject');
-  await expect(page.getByTestId('intake-proposal-causes')).toContainText('β-lactam antibiotics (rapid screen)');
-  await expect(page.getByTestId('intake-reject')).toHaveCount(0);
-  await expect(page.getByTestId('intake-accept')).toHaveCount(0);
-  await expect(intake.nextStep()).toContainText('DO NOT UNLOAD');
+    // The proposal: reject, with the cause; a technician cannot reject and is told whom to call.
+    await expect(intake.proposal()).toHaveAttribute('data-proposal', 'reject');
+    await expect(page.getByTestId('intake-proposal-causes')).toContainText('β-lactam antibiotics (rapid screen)');
+    await expect(page.getByTestId('intake-reject')).toHaveCount(0);
+    await expect(page.getByTestId('intake-accept')).toHaveCount(0);
+    await expect(intake.nextStep()).toContainText('DO NOT UNLOAD');
 
-  // The QA manager rejects it with a signature.
-  await signInAs(page, QA);
-  await intake.openTanker(lotCode);
-  await expect(intake.proposal()).toHaveAttribute('data-proposal', 'reject');
-  // The panel's end and the whole decision box in view.
-  await intake.decision().evaluate((el) => el.scrollIntoView({ block: 'end' }));
-  await shotBoth(page, 'intake-decision', () => expect(intake.proposal()).toContainText('建议：拒收'));
-  await intake.reject('β-内酰胺类抗生素快速检测阳性 / β-lactam screen positive', QA.newPassword);
-  await expect(page.getByTestId('intake-decision-outcome')).toContainText('赵敏');
-  await expect(page.getByTestId('intake-status').first()).toHaveAttribute('data-status', 'rejected');
-  await expect(page.getByTestId('lot-status').first()).toHaveAttribute('data-status', 'rejected');
-  const sigs = page.getByTestId('intake-signature');
-  await expect(sigs).toHaveCount(1);
-  await expect(sigs.first()).toHaveAttribute('data-meaning', 'rejected');
+    // The QA manager rejects it with a signature.
+    await signInAs(page, QA);
+    await intake.openTanker(lotCode);
+    await expect(intake.proposal()).toHaveAttribute('data-proposal', 'reject');
+    // The panel's end and the whole decision box in view.
+    await intake.decision().evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await shotBoth(page, 'intake-decision', () => expect(intake.proposal()).toContainText('建议：拒收'));
+    await intake.reject('β-内酰胺类抗生素快速检测阳性 / β-lactam screen positive', QA.newPassword);
+    await expect(page.getByTestId('intake-decision-outcome')).toContainText('赵敏');
+    await expect(page.getByTestId('intake-status').first()).toHaveAttribute('data-status', 'rejected');
+    await expect(page.getByTestId('lot-status').first()).toHaveAttribute('data-status', 'rejected');
+    const sigs = page.getByTestId('intake-signature');
+    await expect(sigs).toHaveCount(1);
+    await expect(sigs.first()).toHaveAttribute('data-meaning', 'rejected');
 
-  // The authority report (第二十八条): recorded at the rejection, opened as a PDF.
-  await expect(page.getByTestId('intake-reject-basis')).toHaveAttribute('data-basis', 'national');
-  await expect(intake.report().getByTestId('authority-report-recorded')).toBeVisible();
-  await expect(intake.report().getByTestId('authority-report-reason')).toContainText('β-lactam screen positive');
-  const report = await intake.openReport('zh-CN');
-  expect(report.sha256).toMatch(/^[0-9a-f]{64}$/);
-  expect(report.fileName).toContain(lotCode);
-  await expect(intake.report().getByTestId('authority-report-kind')).toHaveText('Reprint (marked)');
-  expect(report.popup.url()).toMatch(/^blob:/);
-  await report.popup.close();
-  // The same PDF, downloaded, kept beside the screenshots for people to read.
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    intake.report().getByTestId('authority-report-download').click(),
-  ]);
-  expect(download.suggestedFilename()).toBe(report.fileName);
-  await download.saveAs(path.join(__dirname, '../../test-results/screenshots/authority-report-zh-CN.pdf'));
-  await intake.report().scrollIntoViewIfNeeded();
-  await shotBoth(page, 'intake-report', () => expect(intake.report()).toContainText('不符合生鲜乳质量安全标准的报告'));
-
-  // The county bureau's spot check of the same milk comes back: recorded in the register
-  // (监督抽查) with its 5-working-day re-test deadline on the plant's calendar (第二十七条).
-  await intake.openSpotChecks();
-  const spot = await intake.recordSpotCheck({
-    lotCode,
-    sample: '进厂生鲜乳（罐车 宁A·30417）',
-    authority: '贺兰县农业农村局',
-    lab: '宁夏回族自治区兽药饲料监察所',
-    sampledOn: today(),
-    receivedOn: today(),
-    items: [
-      { name: 'β-内酰胺类抗生素', result: '检出', requirement: '不得检出', conforming: false },
-      { name: '蛋白质', result: '3.2 g/100g', requirement: '≥2.8 g/100g', conforming: true },
-    ],
-  });
-  expect(spot).toMatch(/^CJ\d{4}-\d{4}$/);
-  const detail = page.getByTestId('spot-check-detail');
-  await expect(detail).toHaveAttribute('data-stage', 'open');
-  await expect(detail.getByTestId('spot-check-rule')).toHaveAttribute('data-verified', 'true');
-  await expect(page.getByTestId('spot-check-timeline')).toContainText('Application (by');
-  // The same lab is refused as the re-test lab before anything is sent.
-  await detail.getByTestId('spot-check-retest-lab').fill('宁夏回族自治区 兽药饲料监察所');
-  await expect(detail.getByTestId('spot-check-update-submit')).toBeDisabled();
-  await detail.getByTestId('spot-check-retest-lab').fill('');
-  await page.keyboard.press('Escape');
-  await expect(page.getByTestId('spot-check-detail')).toBeHidden();
-  // The drawer covers the language switch: one language at a time.
-  const shell = new ShellPage(page);
-  for (const lang of ['en', 'zh-CN'] as const) {
-    await shell.setLanguage(lang);
-    await page.getByTestId(`spot-check-open-${spot}`).click();
-    await expect(page.getByTestId('spot-check-timeline')).toContainText(
-      lang === 'en' ? 'Application (by' : '申请复检（截止',
+    // The authority report (第二十八条): recorded at the rejection, opened as a PDF.
+    await expect(page.getByTestId('intake-reject-basis')).toHaveAttribute('data-basis', 'national');
+    await expect(intake.report().getByTestId('authority-report-recorded')).toBeVisible();
+    await expect(intake.report().getByTestId('authority-report-reason')).toContainText('β-lactam screen positive');
+    const report = await intake.openReport('zh-CN');
+    expect(report.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.fileName).toContain(lotCode);
+    await expect(intake.report().getByTestId('authority-report-kind')).toHaveText('Reprint (marked)');
+    expect(report.popup.url()).toMatch(/^blob:/);
+    await report.popup.close();
+    // The same PDF, downloaded, kept beside the screenshots for people to read.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      intake.report().getByTestId('authority-report-download').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(report.fileName);
+    await download.saveAs(path.join(__dirname, '../../test-results/screenshots/authority-report-zh-CN.pdf'));
+    await intake.report().scrollIntoViewIfNeeded();
+    await shotBoth(page, 'intake-report', () =>
+      expect(intake.report()).toContainText('不符合生鲜乳质量安全标准的报告'),
     );
-    await expect(page.getByTestId('spot-check-timeline')).toBeInViewport({ ratio: 1 });
-    await shot(page, 'spot-check', lang);
+
+    // The county bureau's spot check of the same milk comes back: recorded in the register
+    // (监督抽查) with its 5-working-day re-test deadline on the plant's calendar (第二十七条).
+    await intake.openSpotChecks();
+    const spot = await intake.recordSpotCheck({
+      lotCode,
+      sample: '进厂生鲜乳（罐车 宁A·30417）',
+      authority: '贺兰县农业农村局',
+      lab: '宁夏回族自治区兽药饲料监察所',
+      sampledOn: today(),
+      receivedOn: today(),
+      items: [
+        { name: 'β-内酰胺类抗生素', result: '检出', requirement: '不得检出', conforming: false },
+        { name: '蛋白质', result: '3.2 g/100g', requirement: '≥2.8 g/100g', conforming: true },
+      ],
+    });
+    expect(spot).toMatch(/^CJ\d{4}-\d{4}$/);
+    const detail = page.getByTestId('spot-check-detail');
+    await expect(detail).toHaveAttribute('data-stage', 'open');
+    await expect(detail.getByTestId('spot-check-rule')).toHaveAttribute('data-verified', 'true');
+    await expect(page.getByTestId('spot-check-timeline')).toContainText('Application (by');
+    // The same lab is refused as the re-test lab before anything is sent.
+    await detail.getByTestId('spot-check-retest-lab').fill('宁夏回族自治区 兽药饲料监察所');
+    await expect(detail.getByTestId('spot-check-update-submit')).toBeDisabled();
+    await detail.getByTestId('spot-check-retest-lab').fill('');
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('spot-check-detail')).toBeHidden();
-  }
-  await shell.setLanguage('en');
-  await expect(intake.spotCheckRow(spot)).toHaveAttribute('data-overdue', 'false');
-  await expect(page.getByTestId(`spot-check-deadline-${spot}`)).toContainText('Apply by');
-  // From the register to the tanker: its page lists the spot check.
-  await intake.spotCheckRow(spot).getByRole('link', { name: lotCode }).click();
-  await expect(page.getByTestId('intake-page')).toHaveAttribute('data-lot', lotCode);
-  await expect(page.getByTestId('intake-spot-checks')).toContainText(spot);
+    // The drawer covers the language switch: one language at a time.
+    const shell = new ShellPage(page);
+    for (const lang of ['en', 'zh-CN'] as const) {
+      await shell.setLanguage(lang);
+      await page.getByTestId(`spot-check-open-${spot}`).click();
+      await expect(page.getByTestId('spot-check-timeline')).toContainText(
+        lang === 'en' ? 'Application (by' : '申请复检（截止',
+      );
+      await expect(page.getByTestId('spot-check-timeline')).toBeInViewport({ ratio: 1 });
+      await shot(page, 'spot-check', lang);
+      await page.keyboard.press('Escape');
+      await expect(page.getByTestId('spot-check-detail')).toBeHidden();
+    }
+    await shell.setLanguage('en');
+    await expect(intake.spotCheckRow(spot)).toHaveAttribute('data-overdue', 'false');
+    await expect(page.getByTestId(`spot-check-deadline-${spot}`)).toContainText('Apply by');
+    // From the register to the tanker: its page lists the spot check.
+    await intake.spotCheckRow(spot).getByRole('link', { name: lotCode }).click();
+    await expect(page.getByTestId('intake-page')).toHaveAttribute('data-lot', lotCode);
+    await expect(page.getByTestId('intake-spot-checks')).toContainText(spot);
 
-  // Supplier performance: FARM-1 now has a reject and tightened sampling.
-  await intake.openSuppliers('FARM-1');
-  const farm1 = intake.supplierRow('FARM-1');
-  await expect(farm1).toContainText('β-lactam antibiotics (rapid screen) × 1');
-  await expect(farm1.getByTestId('sampling-level')).toHaveAttribute('data-level', 'tightened');
-  await expect(page.getByTestId('perf-rate-FARM-1')).toContainText('50.0 %');
-  await expect(page.getByTestId('perf-chart')).toHaveAttribute('data-supplier', 'FARM-1');
-  await shotBoth(page, 'supplier-performance', () => expect(farm1).toContainText('加严检验'));
-});
+    // Supplier performance: FARM-1 now has a reject and tightened sampling.
+    await intake.openSuppliers('FARM-1');
+    const farm1 = intake.supplierRow('FARM-1');
+    await expect(farm1).toContainText('β-lactam antibiotics (rapid screen) × 1');
+    await expect(farm1.getByTestId('sampling-level')).toHaveAttribute('data-level', 'tightened');
+    await expect(page.getByTestId('perf-rate-FARM-1')).toContainText('50.0 %');
+    await expect(page.getByTestId('perf-chart')).toHaveAttribute('data-supplier', 'FARM-1');
+    await shotBoth(page, 'supplier-performance', () => expect(farm1).toContainText('加严检验'));
+  },
+);
 
 test('a late plate-count failure: the silo, batch and lots that used the tanker, held with one signature; a missing licence overridden at the bench', async ({
   page,
