@@ -264,6 +264,18 @@ export const PDF_TIMEOUT = 120_000;
 export const PDF_TAB = { tag: PDF_TAB_TAG };
 
 /**
+ * Called by a page object before it opens a PDF tab: in a journey without `PDF_TAB` it fails at
+ * once and says what to do, instead of waiting for a tab that the headless shell never shows.
+ */
+export function expectPdfTabJourney(): void {
+  if (!base.info().tags.includes(PDF_TAB_TAG)) {
+    throw new Error(
+      'this journey opens a PDF in a browser tab: give it PDF_TAB (tests/e2e/fixtures.ts) so that it runs in the full Chromium, whose PDF viewer shows the tab',
+    );
+  }
+}
+
+/**
  * The least time any journey is given before it counts as hung (D-069). A journey's timeout
  * catches a hang; it is not a speed check: at load ~30 on 2 cores (2026-12-05) four journeys
  * failed on their 150–240 s timeouts and passed in 3.2–4.4 min once allowed. Specs may give more.

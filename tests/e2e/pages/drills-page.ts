@@ -1,5 +1,5 @@
 import { expect, type Download, type Page } from '@playwright/test';
-import { PDF_TIMEOUT } from '../fixtures';
+import { expectPdfTabJourney, PDF_TIMEOUT } from '../fixtures';
 
 export type DrillStepKey = 'affected_lots' | 'stock' | 'customers' | 'mass_balance' | 'documents';
 export const DRILL_STEPS: DrillStepKey[] = ['affected_lots', 'stock', 'customers', 'mass_balance', 'documents'];
@@ -131,6 +131,7 @@ export class DrillsPage {
 
   /** Makes the evidence pack in a language: the PDF opens in its own window; returns that window and the PDF download. */
   async makeEvidence(locale: 'en' | 'zh-CN'): Promise<{ popupUrl: string; pdf: Download; fileName: string }> {
+    expectPdfTabJourney();
     const e = this.evidence();
     await e
       .getByTestId('drill-evidence-locale')

@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { PDF_TIMEOUT } from '../fixtures';
+import { expectPdfTabJourney, PDF_TIMEOUT } from '../fixtures';
 
 export type DeclarationKey = 'noColostrum' | 'noTreatment' | 'withdrawalRespected' | 'healthCertificates';
 
@@ -116,6 +116,7 @@ export class IntakePage {
 
   /** Opens the authority report: the PDF opens in a new window; returns it with the recorded file's facts. */
   async openReport(locale: 'zh-CN' | 'en'): Promise<{ popup: Page; fileName: string; sha256: string }> {
+    expectPdfTabJourney();
     const r = this.report();
     await r
       .getByTestId('authority-report-locale')
