@@ -504,6 +504,11 @@ export default tseslint.config(
       'bench-results/**',
       '.tmp/**',
       'tests/fixtures/lint/**',
+      // A config bundled for loading (electron-vite: electron.vite.config.ts.<time>-<random>.mjs,
+      // Vite: vite.config.ts.timestamp-….mjs) lives in the root for a moment while the build
+      // starts. `npm test` lints beside the build: ESLint listed one such file and failed to read
+      // it once it was gone (ENOENT, lint failed on a clean clone, 2026-12-06).
+      '**/*.config.{ts,mts,js,mjs}.*.mjs',
     ],
   },
 

@@ -24,6 +24,15 @@ async function lint(filePath: string, code: string): Promise<{ ruleId: string | 
 const LEDGER_MESSAGE =
   'Records change only through the ledger (src/main/ledger): it appends the audit entry in the same transaction (21 CFR 11.10(e))';
 
+describe('what lint reads', () => {
+  it('ignores the config a build bundles into the root for a moment (lint runs beside the build)', async () => {
+    expect(await eslint.isPathIgnored('electron.vite.config.ts.1796561418562-bfd5433989153.mjs')).toBe(true);
+    expect(await eslint.isPathIgnored('vite.config.ts.timestamp-1796561418562-bfd5433989153.mjs')).toBe(true);
+    expect(await eslint.isPathIgnored('electron.vite.config.ts')).toBe(false);
+    expect(await eslint.isPathIgnored('scripts/build-node.mjs')).toBe(false);
+  });
+});
+
 describe('runtime boundaries', () => {
   it('src/shared may not import Node built-ins', async () => {
     const messages = await lint(
