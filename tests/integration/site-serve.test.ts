@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HANG_CAP_MS } from '../helpers/hang-cap';
 import type { Result } from '../../src/shared/contract';
 import { SiteClient } from '../../src/main/remote/site-client';
 import {
@@ -188,21 +189,39 @@ describe('lotseal serve (real processes)', () => {
     ]);
 
     // Read commands through the server: verify (a full verification on the server) and trace.
-    const remoteVerify = cli(
-      [
-        '--server',
-        s.server.url,
-        '--server-fingerprint',
-        s.server.fingerprint,
-        'verify',
-        '--user',
-        'admin',
-        '--password-file',
-        s.pw,
-        '--json',
-      ],
-      { dataDir: bench },
-    );
+    // The server starts its own scheduled verification 30 s after it starts (none has run yet on
+    // a new database); on a loaded machine the test can get here while it runs, and the server
+    // rightly refuses a second one ("already running"). Then wait until the server says it is
+    // no longer verifying, and ask again — on the server's state, never on time.
+    const verifyThroughServer = () =>
+      cli(
+        [
+          '--server',
+          s.server.url,
+          '--server-fingerprint',
+          s.server.fingerprint,
+          'verify',
+          '--user',
+          'admin',
+          '--password-file',
+          s.pw,
+          '--json',
+        ],
+        { dataDir: bench },
+      );
+    let remoteVerify = verifyThroughServer();
+    for (let i = 0; i < 3 && remoteVerify.code !== 0 && remoteVerify.stderr.includes('already running'); i++) {
+      await expect
+        .poll(
+          async () => {
+            const st = await office.call('ledger.status', {});
+            return st.ok ? (st.data as { state: string }).state : `error: ${JSON.stringify(st)}`;
+          },
+          { timeout: HANG_CAP_MS, interval: 200 },
+        )
+        .not.toBe('verifying');
+      remoteVerify = verifyThroughServer();
+    }
     expect(remoteVerify.code, remoteVerify.stderr).toBe(0);
     expect(remoteVerify.json).toMatchObject({ ok: true, findings: [] });
     const noLot = cli(
