@@ -133,22 +133,24 @@ describe('lotseal serve (real processes)', () => {
     const w = await office.call('catalog.customers.save', customer('C-OFFICE'));
     expect(w.ok, JSON.stringify(w)).toBe(true);
     // The CLI workstation reads through the server what the other wrote.
-    const listed = cli(
-      [
-        '--server',
-        s.server.url,
-        '--server-fingerprint',
-        s.server.fingerprint,
-        'user',
-        'list',
-        '--user',
-        'admin',
-        '--password-file',
-        s.pw,
-        '--json',
-      ],
-      { dataDir: bench },
-    );
+    /** `lotseal --server … <command> --user admin … --json` at the bench workstation. */
+    const asAdminThroughServer = (...command: string[]) =>
+      cli(
+        [
+          '--server',
+          s.server.url,
+          '--server-fingerprint',
+          s.server.fingerprint,
+          ...command,
+          '--user',
+          'admin',
+          '--password-file',
+          s.pw,
+          '--json',
+        ],
+        { dataDir: bench },
+      );
+    const listed = asAdminThroughServer('user', 'list');
     expect(listed.code, listed.stderr).toBe(0);
     expect((listed.json as Array<{ user: string; status: string }>).find((u) => u.user === 'prod.a')).toMatchObject({
       status: 'active',
@@ -193,22 +195,7 @@ describe('lotseal serve (real processes)', () => {
     // a new database); on a loaded machine the test can get here while it runs, and the server
     // rightly refuses a second one ("already running"). Then wait until the server says it is
     // no longer verifying, and ask again — on the server's state, never on time.
-    const verifyThroughServer = () =>
-      cli(
-        [
-          '--server',
-          s.server.url,
-          '--server-fingerprint',
-          s.server.fingerprint,
-          'verify',
-          '--user',
-          'admin',
-          '--password-file',
-          s.pw,
-          '--json',
-        ],
-        { dataDir: bench },
-      );
+    const verifyThroughServer = () => asAdminThroughServer('verify');
     let remoteVerify = verifyThroughServer();
     for (let i = 0; i < 3 && remoteVerify.code !== 0 && remoteVerify.stderr.includes('already running'); i++) {
       await expect
@@ -224,23 +211,7 @@ describe('lotseal serve (real processes)', () => {
     }
     expect(remoteVerify.code, remoteVerify.stderr).toBe(0);
     expect(remoteVerify.json).toMatchObject({ ok: true, findings: [] });
-    const noLot = cli(
-      [
-        '--server',
-        s.server.url,
-        '--server-fingerprint',
-        s.server.fingerprint,
-        'trace',
-        '--lot',
-        'NO-SUCH-LOT',
-        '--user',
-        'admin',
-        '--password-file',
-        s.pw,
-        '--json',
-      ],
-      { dataDir: bench },
-    );
+    const noLot = asAdminThroughServer('trace', '--lot', 'NO-SUCH-LOT');
     expect(noLot.code, noLot.stderr).toBe(1);
     expect(noLot.json).toEqual({ error: 'lot_not_found', lot: 'NO-SUCH-LOT' });
 
