@@ -30,7 +30,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { watchForStalls } from './stall-guard.mjs';
 import { typecheckCommand } from './typecheck.mjs';
+import { runningFiles } from './vitest-running-files.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
@@ -58,9 +60,11 @@ const colour = Boolean(process.stdout.isTTY);
 /**
  * Runs a command. Its output streams to this process's, or, with `held`, is collected there
  * (stdout and stderr in the order they came) for the caller to print as one block.
+ * `watch`, if given, is called with the started child and returns what ends the watch.
  * @param {Buffer[] | null} held
+ * @param {((child: import('node:child_process').ChildProcess) => () => void) | null} watch
  */
-function run(cmd, args, env = {}, held = null) {
+function run(cmd, args, env = {}, held = null, watch = null) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd: root,
@@ -72,13 +76,17 @@ function run(cmd, args, env = {}, held = null) {
       child.stdout?.on('data', (d) => held.push(d));
       child.stderr?.on('data', (d) => held.push(d));
     }
+    const unwatch = watch && child.pid !== undefined ? watch(child) : null;
     child.on('error', (error) => {
       const line = `test-all: could not start ${cmd}: ${error.message}\n`;
       if (held) held.push(Buffer.from(line));
       else process.stderr.write(line);
       resolve(127);
     });
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on('close', (code, signal) => {
+      unwatch?.();
+      resolve(code ?? (signal ? 128 : 1));
+    });
   });
 }
 
@@ -125,14 +133,21 @@ function readJson(file) {
 
 /**
  * A vitest project: counts from the JSON reporter, plus files that failed to load. With `held`,
- * its output is printed as one block when it ends (it runs beside the e2e journeys).
+ * its output is printed as one block when it ends (it runs beside the e2e journeys). The stall
+ * guard watches its workers (scripts/stall-guard.mjs, D-126): a worker whose main thread ran
+ * nothing for longer than any test's hang cap is ended, and the step fails naming the files
+ * that were running and what the worker's threads were waiting on.
  */
 async function vitest(step, project, more = [], { held = false } = {}) {
   const t0 = Date.now();
   const lines = held ? [] : null;
   if (!held) banner(step);
   const out = path.join(reportDir, `vitest-${project}.json`);
+  const running = path.join(reportDir, `vitest-${project}.running`);
   rmSync(out, { force: true });
+  rmSync(running, { force: true });
+  /** @type {string[]} */
+  const stalls = [];
   const code = await run(
     bin('vitest'),
     [
@@ -144,14 +159,30 @@ async function vitest(step, project, more = [], { held = false } = {}) {
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${out}`,
+      `--reporter=${path.join(root, 'scripts', 'vitest-running-files.mjs')}`,
     ],
-    {},
+    { LOTSEAL_RUNNING_FILES: running },
     lines,
+    (child) =>
+      watchForStalls(/** @type {number} */ (child.pid), {
+        onStall: (text) => {
+          const files = runningFiles(running);
+          const named = files.length ? files.join(', ') : 'none recorded';
+          stalls.push(named);
+          const said = `\n${text}\n  test files running then: ${named}\n`;
+          if (lines) lines.push(Buffer.from(said));
+          else process.stderr.write(said);
+        },
+      }),
   );
   if (lines) {
     banner(`${step} (${since(t0)} s, ran alongside the e2e journeys)`);
     process.stdout.write(Buffer.concat(lines));
   }
+  for (const files of stalls)
+    failures.push(
+      `${step}: a worker stopped and was ended by the stall guard (files running: ${files}); see its report above`,
+    );
   const report = readJson(out);
   if (!report) {
     rows.push({
@@ -186,6 +217,10 @@ async function vitest(step, project, more = [], { held = false } = {}) {
   if (code !== 0 && failed === 0) {
     row.failed = 1;
     row.note = `vitest exited ${code}`;
+  }
+  if (stalls.length) {
+    row.failed = Math.max(row.failed, stalls.length);
+    row.note = `${stalls.length} stopped worker(s) ended by the stall guard`;
   }
   row.seconds = since(t0);
   rows.push(row);

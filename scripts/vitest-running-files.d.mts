@@ -1,0 +1,3 @@
+/** Types of scripts/vitest-running-files.mjs (a vitest reporter used by `npm test`, D-126). */
+export default class RunningFiles {}
+export declare function runningFiles(file: string): string[];
