@@ -4,12 +4,12 @@ export declare const STALL_CAP_MS: number;
 export declare const STALL_POLL_MS: number;
 export declare function isVitestWorker(cmdline: string): boolean;
 export declare function nextStallState(
-  known: Map<number, { ticks: number; movedAt: number }>,
+  known: Map<number, { ran: number; movedAt: number }>,
   reading: Map<number, number>,
   now: number,
   capMs: number,
-): { known: Map<number, { ticks: number; movedAt: number }>; stalled: number[] };
-export declare function cpuTicks(pid: number): number | null;
+): { known: Map<number, { ran: number; movedAt: number }>; stalled: number[] };
+export declare function runTime(pid: number): number | null;
 export declare function descendants(root: number): { pid: number; cmdline: string }[];
 export declare function threadStates(pid: number): { tid: number; name: string; wchan: string }[];
 export declare function nativeStacks(pid: number): string | null;

@@ -38,18 +38,18 @@ export const isVitestWorker = (cmdline) => /vitest[\\/]dist[\\/]workers[\\/]fork
  * reading (pid → run time) at `now`, the new knowledge and the pids that have not moved for
  * `capMs`. A pid not in the reading is gone and forgotten; a new pid starts its clock now.
  *
- * @param {Map<number, { ticks: number; movedAt: number }>} known
+ * @param {Map<number, { ran: number; movedAt: number }>} known
  * @param {Map<number, number>} reading
  * @param {number} now
  * @param {number} capMs
- * @returns {{ known: Map<number, { ticks: number; movedAt: number }>; stalled: number[] }}
+ * @returns {{ known: Map<number, { ran: number; movedAt: number }>; stalled: number[] }}
  */
 export function nextStallState(known, reading, now, capMs) {
   const next = new Map();
   const stalled = [];
-  for (const [pid, ticks] of reading) {
+  for (const [pid, ran] of reading) {
     const before = known.get(pid);
-    const entry = before && before.ticks === ticks ? before : { ticks, movedAt: now };
+    const entry = before && before.ran === ran ? before : { ran, movedAt: now };
     next.set(pid, entry);
     if (now - entry.movedAt >= capMs) stalled.push(pid);
   }
@@ -62,7 +62,7 @@ export function nextStallState(known, reading, now, capMs) {
  * for wake-ups shorter than a clock tick); in clock ticks of the whole process where that file
  * is missing; null when the process is gone.
  */
-export function cpuTicks(pid) {
+export function runTime(pid) {
   try {
     const ns = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
     if (Number.isFinite(ns)) return ns;
@@ -179,9 +179,9 @@ export function watchForStalls(root, options) {
     const reading = new Map();
     for (const { pid, cmdline } of descendants(root)) {
       if (!isWorker(cmdline)) continue;
-      const ticks = cpuTicks(pid);
-      if (ticks === null) continue;
-      reading.set(pid, ticks);
+      const ran = runTime(pid);
+      if (ran === null) continue;
+      reading.set(pid, ran);
       commands.set(pid, cmdline);
     }
     const now = Date.now();

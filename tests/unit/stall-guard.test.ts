@@ -14,7 +14,7 @@ import {
  * not run for longer than any test's hang cap is stopped, not slow. The guard ends it on a real
  * process in tests/integration/stall-guard.test.ts.
  */
-type Known = Map<number, { ticks: number; movedAt: number }>;
+type Known = Map<number, { ran: number; movedAt: number }>;
 
 /** Feeds readings one after another (each `every` ms apart) and returns what was stalled when. */
 function feed(readings: Map<number, number>[], every: number, capMs: number): { at: number; pids: number[] }[] {
