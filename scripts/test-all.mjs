@@ -25,14 +25,12 @@
  *
  * and the exit code is 1 if anything failed (docs/decisions.md D-018).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { watchForStalls } from './stall-guard.mjs';
 import { typecheckCommand } from './typecheck.mjs';
-import { runningFiles } from './vitest-running-files.mjs';
+import { firstLine, runCommand, vitestStep } from './vitest-step.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
@@ -47,48 +45,22 @@ const rows = [];
  * @type {string[]}
  */
 const failures = [];
-const firstLine = (text) =>
-  String(text ?? '')
-    // eslint-disable-next-line no-control-regex
-    .replace(/\u001b\[[0-9;]*m/g, '')
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => l.length > 0)
-    ?.slice(0, 200) ?? '';
 const colour = Boolean(process.stdout.isTTY);
 
 /**
- * Runs a command. Its output streams to this process's, or, with `held`, is collected there
- * (stdout and stderr in the order they came) for the caller to print as one block.
- * `watch`, if given, is called with the started child and returns what ends the watch.
+ * Runs a command from the project's root (scripts/vitest-step.mjs). Held output is printed to
+ * the same terminal later: it keeps the colours it would have had.
  * @param {Buffer[] | null} held
- * @param {((child: import('node:child_process').ChildProcess) => () => void) | null} watch
  */
-function run(cmd, args, env = {}, held = null, watch = null) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, {
-      cwd: root,
-      stdio: held ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-      // Held output is printed to the same terminal later: keep the colours it would have had.
-      env: { ...process.env, ...(held && colour ? { FORCE_COLOR: '1' } : {}), ...env },
-    });
-    if (held) {
-      child.stdout?.on('data', (d) => held.push(d));
-      child.stderr?.on('data', (d) => held.push(d));
-    }
-    const unwatch = watch && child.pid !== undefined ? watch(child) : null;
-    child.on('error', (error) => {
-      const line = `test-all: could not start ${cmd}: ${error.message}\n`;
-      if (held) held.push(Buffer.from(line));
-      else process.stderr.write(line);
-      resolve(127);
-    });
-    child.on('close', (code, signal) => {
-      unwatch?.();
-      resolve(code ?? (signal ? 128 : 1));
-    });
-  });
-}
+const run = (cmd, args, env = {}, held = null) =>
+  runCommand(cmd, args, { cwd: root, env: { ...(held && colour ? { FORCE_COLOR: '1' } : {}), ...env }, held });
+
+/**
+ * What the stall guard did, for the end of the output (the part of a CI log people see): which
+ * worker it ended, what its main thread waited on, and how the second run went (D-127).
+ * @type {string[]}
+ */
+const stallLines = [];
 
 function banner(title) {
   console.log(`\n━━━ ${title} ${'━'.repeat(Math.max(0, 72 - title.length))}`);
@@ -134,96 +106,31 @@ function readJson(file) {
 /**
  * A vitest project: counts from the JSON reporter, plus files that failed to load. With `held`,
  * its output is printed as one block when it ends (it runs beside the e2e journeys). The stall
- * guard watches its workers (scripts/stall-guard.mjs, D-126): a worker whose main thread ran
- * nothing for longer than any test's hang cap is ended, and the step fails naming the files
- * that were running and what the worker's threads were waiting on.
+ * guard watches its workers (scripts/stall-guard.mjs, D-126): a worker whose main thread is
+ * deadlocked is ended and the files it was running run once more (scripts/vitest-step.mjs,
+ * D-127); what stopped and why is printed at the end of the output.
  */
 async function vitest(step, project, more = [], { held = false } = {}) {
   const t0 = Date.now();
   const lines = held ? [] : null;
   if (!held) banner(step);
-  const out = path.join(reportDir, `vitest-${project}.json`);
-  const running = path.join(reportDir, `vitest-${project}.running`);
-  rmSync(out, { force: true });
-  rmSync(running, { force: true });
-  /** @type {string[]} */
-  const stalls = [];
-  const code = await run(
-    bin('vitest'),
-    [
-      'run',
-      '--project',
-      project,
-      ...more.flatMap((p) => ['--project', p]),
-      '--passWithNoTests',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${out}`,
-      `--reporter=${path.join(root, 'scripts', 'vitest-running-files.mjs')}`,
-    ],
-    { LOTSEAL_RUNNING_FILES: running },
-    lines,
-    (child) =>
-      watchForStalls(/** @type {number} */ (child.pid), {
-        onStall: (text) => {
-          const files = runningFiles(running);
-          const named = files.length ? files.join(', ') : 'none recorded';
-          stalls.push(named);
-          const said = `\n${text}\n  test files running then: ${named}\n`;
-          if (lines) lines.push(Buffer.from(said));
-          else process.stderr.write(said);
-        },
-      }),
-  );
+  const result = await vitestStep({
+    name: project,
+    step,
+    root,
+    vitest: bin('vitest'),
+    projects: [project, ...more],
+    env: held && colour ? { FORCE_COLOR: '1' } : {},
+    reportDir,
+    held: lines,
+  });
   if (lines) {
     banner(`${step} (${since(t0)} s, ran alongside the e2e journeys)`);
     process.stdout.write(Buffer.concat(lines));
   }
-  for (const files of stalls)
-    failures.push(
-      `${step}: a worker stopped and was ended by the stall guard (files running: ${files}); see its report above`,
-    );
-  const report = readJson(out);
-  if (!report) {
-    rows.push({
-      step,
-      passed: 0,
-      failed: 1,
-      skipped: 0,
-      note: `no JSON report (vitest exited ${code})`,
-      seconds: since(t0),
-    });
-    return;
-  }
-  // A file that throws on import has no failed test, only a failed suite: count it.
-  const brokenFiles = (report.testResults ?? []).filter(
-    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
-  ).length;
-  const failed = (report.numFailedTests ?? 0) + brokenFiles;
-  for (const file of report.testResults ?? []) {
-    const rel = path.relative(root, file.name ?? '');
-    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
-    for (const t of failedTests)
-      failures.push(`${step}: ${rel} > ${t.fullName ?? t.title}: ${firstLine(t.failureMessages?.[0])}`);
-    if (file.status === 'failed' && failedTests.length === 0)
-      failures.push(`${step}: ${rel}: ${firstLine(file.message)}`);
-  }
-  const row = {
-    step,
-    passed: report.numPassedTests ?? 0,
-    failed,
-    skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
-  };
-  if (code !== 0 && failed === 0) {
-    row.failed = 1;
-    row.note = `vitest exited ${code}`;
-  }
-  if (stalls.length) {
-    row.failed = Math.max(row.failed, stalls.length);
-    row.note = `${stalls.length} stopped worker(s) ended by the stall guard`;
-  }
-  row.seconds = since(t0);
-  rows.push(row);
+  failures.push(...result.failures);
+  stallLines.push(...result.stalls);
+  rows.push({ ...result.row, seconds: since(t0) });
 }
 
 async function playwright(step) {
@@ -389,6 +296,11 @@ for (const r of rows) {
   const counts = `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
   const time = r.seconds === undefined ? '' : `${String(r.seconds).padStart(5)} s  `;
   console.log(`${mark}  ${r.step.padEnd(12)} ${time}${counts}${r.note ? `  (${r.note})` : ''}`);
+}
+if (stallLines.length > 0) {
+  console.log('');
+  console.log('stall guard (scripts/stall-guard.mjs, D-126, D-127):');
+  for (const l of stallLines) console.log(`  ${l}`);
 }
 if (failures.length > 0) {
   console.log('');

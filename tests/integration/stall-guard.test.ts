@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { watchForStalls } from '../../scripts/stall-guard.mjs';
+import { isVitestWorker, watchForStalls } from '../../scripts/stall-guard.mjs';
 import { runningFiles } from '../../scripts/vitest-running-files.mjs';
+import { vitestStep } from '../../scripts/vitest-step.mjs';
 
 /**
  * The stall guard of `npm test` (scripts/stall-guard.mjs, D-126) on a real vitest run whose
@@ -53,6 +54,7 @@ describe.skipIf(process.platform !== 'linux')('stall guard (Linux: it reads /pro
         '--reporter=json',
         `--outputFile.json=${report}`,
         '--reporter=./scripts/vitest-running-files.mjs',
+        'tests/fixtures/stall/blocked.stall.ts',
       ],
       {
         cwd: root,
@@ -103,5 +105,74 @@ describe.skipIf(process.platform !== 'linux')('stall guard (Linux: it reads /pro
     };
     expect(json.numPassedTests).toBe(0);
     expect(json.testResults.flatMap((f) => f.assertionResults.map((t) => t.status))).toEqual(['pending']);
+  });
+
+  /**
+   * A step of `npm test` (scripts/vitest-step.mjs, D-127) on the fixture config. Only the worker
+   * that has said it is blocked (its pid in the marker file) is judged, so a healthy worker of
+   * the same run is never ended whatever the machine's load; the lock-wait cap is one second.
+   */
+  const step = (dir: string, files: string[], stacks: boolean) => {
+    const marker = join(dir, 'blocked.pid');
+    const blocked = () => (existsSync(marker) ? Number(readFileSync(marker, 'utf8')) : -1);
+    return vitestStep({
+      name: 'stall',
+      step: 'stall',
+      root,
+      vitest: join(root, 'node_modules', '.bin', 'vitest'),
+      projects: [],
+      files,
+      config: 'tests/fixtures/stall/vitest.stall.config.mts',
+      env: { STALL_MARKER: marker, STALL_ONCE: join(dir, 'once') },
+      reportDir: dir,
+      held: [],
+      guard: {
+        lockCapMs: 1_000,
+        pollMs: 100,
+        stacks,
+        isWorker: (cmdline, pid) => isVitestWorker(cmdline) && pid === blocked(),
+      },
+    });
+  };
+
+  it('npm test runs again what a stopped worker was running, counts the second run, and says what stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lotseal-stall-'));
+    dirs.push(dir);
+    const { row, failures, stalls } = await step(
+      dir,
+      ['tests/fixtures/stall/once.stall.ts', 'tests/fixtures/stall/fine.stall.ts'],
+      false,
+    );
+    // once.stall.ts stopped in the first run and passed in the second; fine.stall.ts passed in
+    // the first: three tests passed, none counted twice, nothing failed.
+    expect({ passed: row.passed, failed: row.failed, skipped: row.skipped }, stalls.join('\n')).toEqual({
+      passed: 3,
+      failed: 0,
+      skipped: 0,
+    });
+    expect(failures).toEqual([]);
+    expect(row.note).toBe('1 stopped worker(s) ended by the stall guard; 1 file(s) run again: passed');
+    const said = stalls.join('\n');
+    expect(said).toContain('the stall guard ended worker');
+    expect(said).toContain('running tests/fixtures/stall/once.stall.ts');
+    expect(said).toMatch(/main thread ran nothing for \d+ s, waiting in futex/);
+    expect(said).toContain('run again: tests/fixtures/stall/once.stall.ts: passed');
+  });
+
+  it("a worker that stops again in the second run fails the step; with gdb, the brief names the main thread's wait", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lotseal-stall-'));
+    dirs.push(dir);
+    const gdb = spawnSync('gdb', ['--version'], { stdio: 'ignore' }).status === 0;
+    const { row, failures, stalls } = await step(dir, ['tests/fixtures/stall/blocked.stall.ts'], gdb);
+    expect(row.failed).toBeGreaterThanOrEqual(1);
+    expect(row.note).toBe('1 stopped worker(s) ended by the stall guard; 1 file(s) run again: stopped again');
+    expect(failures.join('\n')).toContain(
+      'a worker stopped again in the second run and was ended by the stall guard (files running: tests/fixtures/stall/blocked.stall.ts)',
+    );
+    const said = stalls.join('\n');
+    expect(said.match(/the stall guard ended worker/g)).toHaveLength(2);
+    // gdb's backtrace of the main thread, shortened: V8's Atomics.wait, the test's own wait.
+    if (gdb) expect(said).toMatch(/main thread: .*FutexEmulation::Wait/);
+    else expect(said).toContain('main thread: no backtrace');
   });
 });
