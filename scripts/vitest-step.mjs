@@ -192,7 +192,7 @@ export async function vitestStep(o) {
   const stopped = first.stalls.flatMap((s) => s.files);
   const again = filesToRunAgain(stopped, firstFiles, o.root);
   const said = (s) => [
-    `${o.step}: the stall guard ended worker ${s.pid} (running ${s.files.length ? s.files.join(', ') : 'no file it could name'}); full report in ${path.relative(o.root, path.join(o.reportDir, `stall-${o.name}-${s.pid}.txt`))}`,
+    `${o.step}: the stall guard ended worker ${s.pid} (running ${s.files.length ? s.files.join(', ') : 'a file vitest had not reported yet'}); full report in ${path.relative(o.root, path.join(o.reportDir, `stall-${o.name}-${s.pid}.txt`))}`,
     ...s.brief.map((l) => `  ${l}`),
   ];
   const stallLines = first.stalls.flatMap(said);

@@ -1,8 +1,7 @@
-import { builtinModules } from 'node:module';
-import { basename, isAbsolute, join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { basename, join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
-const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 /**
  * A TypeScript entry (a test's child process) bundled into one CommonJS file, the way
@@ -14,35 +13,24 @@ const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
  * second a start; from the bundle it loads in about 0.2 (docs/performance.md "The test suite").
  * A test that starts the same child many times (ledger-crash.test.ts: 30 kill -9 rounds) bundles
  * it once. The child runs the same source code either way.
+ *
+ * The bundler runs in a process of its own (tests/helpers/node-bundle-build.mjs), never in the
+ * test worker: its native threads and finalizers end with that process (D-128).
  */
 export async function bundleForNode(entry: string, outDir: string): Promise<{ file: string; env: NodeJS.ProcessEnv }> {
-  const { build } = await import('vite');
   const name = `${basename(entry).replace(/\.[cm]?ts$/, '')}.cjs`;
-  await build({
-    configFile: false,
-    root,
-    logLevel: 'warn',
-    mode: 'production',
-    envDir: false,
-    publicDir: false,
-    ssr: { target: 'node', noExternal: [] },
-    build: {
-      ssr: entry,
-      outDir,
-      emptyOutDir: false,
-      target: 'node20',
-      minify: false,
-      sourcemap: false,
-      reportCompressedSize: false,
-      copyPublicDir: false,
-      rolldownOptions: {
-        external: (id: string) =>
-          !id.startsWith('\0') &&
-          (builtins.has(id) || id.startsWith('node:') || !(id.startsWith('.') || isAbsolute(id))),
-        output: { format: 'cjs', entryFileNames: name, codeSplitting: false },
-      },
-    },
+  const child = spawn(process.execPath, [join(__dirname, 'node-bundle-build.mjs'), entry, outDir, name], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let said = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (said += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (said += d));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c));
+  });
+  if (code !== 0) throw new Error(`bundling ${entry} failed (exit ${code}):\n${said}`);
   const nodePath = [join(root, 'node_modules'), process.env['NODE_PATH']].filter(Boolean).join(':');
   return { file: join(outDir, name), env: { ...process.env, NODE_PATH: nodePath } };
 }
