@@ -24,7 +24,7 @@
  *
  * The guard then records each thread's name and kernel wait channel and, where gdb is
  * installed, a native backtrace of every thread, and ends the worker with SIGKILL; vitest
- * reports the files it was running as failed ("worker exited unexpectedly"), and
+ * leaves the tests it had not reached "pending" ("Worker exited unexpectedly"), and
  * scripts/vitest-step.mjs runs those files again (D-127).
  *
  * Linux only (it reads /proc); elsewhere it watches nothing.
@@ -198,7 +198,7 @@ export function framesByThread(stacks) {
   const threads = new Map();
   let current = null;
   for (const line of stacks.split('\n')) {
-    const head = /^Thread \d+ \(.*?LWP (\d+)\)/.exec(line);
+    const head = /^Thread \d+ \(.*?LWP (\d+)\b/.exec(line);
     if (head) {
       current = [];
       threads.set(Number(head[1]), current);
@@ -312,9 +312,14 @@ export function watchForStalls(root, options) {
     const reading = new Map();
     for (const { pid, cmdline } of descendants(root)) {
       if (!isWorker(cmdline, pid)) continue;
+      // The wait channel first, then the run time: if the run time then equals the last
+      // reading's, the thread has not run since before this wait channel was read, so it has
+      // been in this wait all along (read the other way round, a thread that woke in between
+      // could be seen in a lock it took for a moment).
+      const lockWait = isLockWait(mainWaitChannel(pid));
       const ran = runTime(pid);
       if (ran === null) continue;
-      reading.set(pid, { ran, lockWait: isLockWait(mainWaitChannel(pid)) });
+      reading.set(pid, { ran, lockWait });
       commands.set(pid, cmdline);
     }
     const now = Date.now();
@@ -329,13 +334,18 @@ export function watchForStalls(root, options) {
         threads: threadStates(pid),
         stacks: stacks ? nativeStacks(pid) : null,
       };
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
       known.delete(pid);
-      onStall(describeStall(stall), briefStall(stall), pid);
+      // Said before the kill, so the caller reads what the worker was running before vitest
+      // hears of its end.
+      try {
+        onStall(describeStall(stall), briefStall(stall), pid);
+      } finally {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
     }
   };
   const timer = setInterval(tick, pollMs);

@@ -25,12 +25,12 @@
  *
  * and the exit code is 1 if anything failed (docs/decisions.md D-018).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { typecheckCommand } from './typecheck.mjs';
-import { firstLine, runCommand, vitestStep } from './vitest-step.mjs';
+import { firstLine, readJson, runCommand, vitestStep } from './vitest-step.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
@@ -93,14 +93,6 @@ async function check(step, commands, { held = false } = {}) {
     console.log(row.failed ? `${step}: failed (${row.note})` : `${step}: passed`);
   }
   return row;
-}
-
-function readJson(file) {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -22,7 +22,9 @@ export declare function countFiles(
   files: VitestFile[],
   root: string,
   step: string,
-): { passed: number; failed: number; skipped: number; failures: string[] };
+): { passed: number; failed: number; skipped: number; pending: number; failures: string[] };
+export declare function mergeRunAgain(first: VitestFile | undefined, second: VitestFile): VitestFile;
+export declare function readJson(file: string): unknown;
 export declare function filesToRunAgain(stalledFiles: string[], files: VitestFile[], root: string): string[];
 export interface StepRow {
   step: string;

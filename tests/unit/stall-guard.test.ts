@@ -13,7 +13,7 @@ import {
   nextStallState,
   shortName,
 } from '../../scripts/stall-guard.mjs';
-import { countFiles, filesToRunAgain, type VitestFile } from '../../scripts/vitest-step.mjs';
+import { countFiles, filesToRunAgain, mergeRunAgain, type VitestFile } from '../../scripts/vitest-step.mjs';
 
 /**
  * The stall guard's rules (scripts/stall-guard.mjs, D-126, D-127): a vitest worker whose main
@@ -254,6 +254,11 @@ describe('stall guard: what it says', () => {
     ]);
   });
 
+  it('reads thread headers with or without libthread_db', () => {
+    const plain = `Thread 2 (LWP 101 "node"):\n#0  0x00000000018bb4a9 in uv_cond_wait ()\n#1  0x0000000000d32c5b in node::Foo::bar() ()\n`;
+    expect([...framesByThread(plain)]).toEqual([[101, ['uv_cond_wait', 'node::Foo::bar']]]);
+  });
+
   it('shortens C++ names to the qualified function, whatever its parameters and templates', () => {
     expect(shortName('node::(anonymous namespace)::PlatformWorkerThread(void*)')).toBe(
       'node::{anon}::PlatformWorkerThread',
@@ -308,18 +313,44 @@ describe('npm test after a stop: what runs again and how it counts', () => {
     })),
   });
 
-  it('runs again the files the stopped worker was running and any file with a test that never ended', () => {
+  it('runs again only what the first run did not finish: files with a test never reached, and named files it has no report of', () => {
     const files = [
       file('tests/a.test.ts', 'passed', 'pending', 'pending'),
       file('tests/b.test.ts', 'passed'),
       file('tests/c.test.ts', 'passed', 'failed'),
-      file('tests/d.test.ts', 'skipped'),
+      file('tests/d.test.ts', 'skipped', 'todo'),
     ];
-    expect(filesToRunAgain(['tests/a.test.ts'], files, root)).toEqual(['tests/a.test.ts', 'tests/d.test.ts']);
-    expect(filesToRunAgain(['tests/x.test.ts'], [file('tests/b.test.ts', 'passed')], root)).toEqual([
-      'tests/x.test.ts',
-    ]);
+    // b ran to its end in a healthy worker while a stopped: named by the reporter, not run again.
+    expect(filesToRunAgain(['tests/a.test.ts', 'tests/b.test.ts'], files, root)).toEqual(['tests/a.test.ts']);
+    // Skipped and todo tests are not unfinished; a named file with no report at all is.
+    expect(filesToRunAgain(['tests/x.test.ts'], files, root)).toEqual(['tests/a.test.ts', 'tests/x.test.ts']);
     expect(filesToRunAgain([], [file('tests/b.test.ts', 'passed')], root)).toEqual([]);
+  });
+
+  it('a test that failed in the first run stays failed, whatever the second run says of it', () => {
+    const first = file('tests/a.test.ts', 'failed', 'pending');
+    const second = file('tests/a.test.ts', 'passed', 'passed');
+    const merged = mergeRunAgain(first, second);
+    expect(merged.assertionResults?.map((t) => t.status)).toEqual(['failed', 'passed']);
+    expect(countFiles([merged], root, 'integration')).toMatchObject({ passed: 1, failed: 1, pending: 0 });
+    // Nothing failed first: the second run's results as they are.
+    const clean = file('tests/b.test.ts', 'passed', 'pending');
+    expect(mergeRunAgain(clean, file('tests/b.test.ts', 'passed', 'passed'))).toEqual(
+      file('tests/b.test.ts', 'passed', 'passed'),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('passed', 'failed', 'pending', 'skipped'), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.constantFrom('passed', 'failed', 'skipped'), { minLength: 1, maxLength: 8 }),
+        (a, b) => {
+          const m = countFiles([mergeRunAgain(file('t.ts', ...a), file('t.ts', ...b))], root, 's');
+          const failedFirst = a.filter((x) => x === 'failed').length;
+          const failedSecond = b.filter((x, i) => x === 'failed' && a[i] !== 'failed').length;
+          // Every first failure counted once, every new failure of the second run too.
+          expect(m.failed).toBe(failedFirst + failedSecond);
+        },
+      ),
+    );
   });
 
   it('counts each test by its status; a file that failed without a failed test is one failure', () => {
@@ -334,7 +365,12 @@ describe('npm test after a stop: what runs again and how it counts', () => {
       root,
       'integration',
     );
-    expect({ passed: c.passed, failed: c.failed, skipped: c.skipped }).toEqual({ passed: 2, failed: 2, skipped: 1 });
+    expect({ passed: c.passed, failed: c.failed, skipped: c.skipped, pending: c.pending }).toEqual({
+      passed: 2,
+      failed: 2,
+      skipped: 0,
+      pending: 1,
+    });
     expect(c.failures).toEqual([
       'integration: tests/c.test.ts > tests/c.test.ts 1: boom',
       'integration: tests/e.test.ts: SyntaxError: x',
