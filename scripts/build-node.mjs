@@ -19,9 +19,9 @@
  *                                          the sources when out/node/cli.cjs is missing
  */
 import { existsSync, rmSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeBundleConfig } from './node-bundle-config.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'out', 'node');
@@ -35,21 +35,12 @@ const entries = {
   'evidence-worker': 'src/main/evidence/evidence-worker.ts',
 };
 
-const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-
 /**
  * Entries split into chunks loaded on demand (out/node/<name>-chunks/): a command's modules load
  * when it runs, so `lotseal verify` does not build the contract's schemas nor load serialport
  * (D-116). The other entries stay one file each.
  */
 const split = new Set(['cli']);
-
-/** Anything that is not a path is a package (or a built-in): load it from node_modules. */
-function isExternal(id) {
-  if (id.startsWith('\0')) return false;
-  if (builtins.has(id) || id.startsWith('node:')) return true;
-  return !(id.startsWith('.') || path.isAbsolute(id));
-}
 
 const prepare = process.argv.includes('--prepare');
 const wanted = process.argv.slice(2).filter((a) => a !== '--prepare');
@@ -91,34 +82,7 @@ for (const [name, source] of Object.entries(entries)) {
   // Chunks of an older build never linger beside the new entry.
   if (split.has(name)) rmSync(chunks, { recursive: true, force: true });
   try {
-    await build({
-      configFile: false,
-      root,
-      logLevel: 'warn',
-      mode: 'production',
-      // No .env loading, no public dir copy: this is a Node program, not a web page.
-      envDir: false,
-      publicDir: false,
-      ssr: { target: 'node', noExternal: [] },
-      build: {
-        ssr: input,
-        outDir,
-        emptyOutDir: false,
-        target: 'node20',
-        minify: false,
-        sourcemap: true,
-        reportCompressedSize: false,
-        copyPublicDir: false,
-        rolldownOptions: {
-          external: isExternal,
-          output: {
-            format: 'cjs',
-            entryFileNames: `${name}.cjs`,
-            ...(split.has(name) ? { chunkFileNames: `${name}-chunks/[name]-[hash].cjs` } : { codeSplitting: false }),
-          },
-        },
-      },
-    });
+    await build(nodeBundleConfig({ root, input, outDir, name, sourcemap: true, split: split.has(name) }));
   } catch (error) {
     fail(`building ${name} failed`, error);
   }
