@@ -128,15 +128,20 @@ export function descendants(root) {
   return below;
 }
 
+/** A /proc file's text, trimmed; '?' when it cannot be read (the process is gone, or no access). */
+function readProc(file) {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+}
+
+/** A thread's kernel wait channel (what it is blocked in): '-' when running or runnable. */
+const waitChannel = (pid, tid) => readProc(`/proc/${pid}/task/${tid}/wchan`) || '-';
+
 /** Each thread of `pid`: its id, name and kernel wait channel (what it is blocked in). */
 export function threadStates(pid) {
-  const read = (file) => {
-    try {
-      return readFileSync(file, 'utf8').trim();
-    } catch {
-      return '?';
-    }
-  };
   let tids = [];
   try {
     tids = readdirSync(`/proc/${pid}/task`);
@@ -145,8 +150,8 @@ export function threadStates(pid) {
   }
   return tids.map((tid) => ({
     tid: Number(tid),
-    name: read(`/proc/${pid}/task/${tid}/comm`),
-    wchan: read(`/proc/${pid}/task/${tid}/wchan`) || '-',
+    name: readProc(`/proc/${pid}/task/${tid}/comm`),
+    wchan: waitChannel(pid, tid),
   }));
 }
 
@@ -278,15 +283,6 @@ export function briefStall(s) {
   return lines;
 }
 
-/** The kernel wait channel of `pid`'s main thread ('?' when unknown). */
-function mainWaitChannel(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/wchan`, 'utf8').trim() || '-';
-  } catch {
-    return '?';
-  }
-}
-
 /**
  * Watches the processes below `root` that `isWorker` accepts, every `pollMs`; a worker whose
  * main thread has stopped (nextStallState: `capMs`, or `lockCapMs` in a lock wait) is described
@@ -307,16 +303,16 @@ export function watchForStalls(root, options) {
   } = options;
   if (process.platform !== 'linux') return () => {};
   let known = new Map();
-  const commands = new Map();
   const tick = () => {
     const reading = new Map();
+    const commands = new Map();
     for (const { pid, cmdline } of descendants(root)) {
       if (!isWorker(cmdline, pid)) continue;
       // The wait channel first, then the run time: if the run time then equals the last
       // reading's, the thread has not run since before this wait channel was read, so it has
       // been in this wait all along (read the other way round, a thread that woke in between
       // could be seen in a lock it took for a moment).
-      const lockWait = isLockWait(mainWaitChannel(pid));
+      const lockWait = isLockWait(waitChannel(pid, pid));
       const ran = runTime(pid);
       if (ran === null) continue;
       reading.set(pid, { ran, lockWait });

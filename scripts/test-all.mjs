@@ -99,7 +99,7 @@ async function check(step, commands, { held = false } = {}) {
  * A vitest project: counts from the JSON reporter, plus files that failed to load. With `held`,
  * its output is printed as one block when it ends (it runs beside the e2e journeys). The stall
  * guard watches its workers (scripts/stall-guard.mjs, D-126): a worker whose main thread is
- * deadlocked is ended and the files it was running run once more (scripts/vitest-step.mjs,
+ * deadlocked is ended and the files it had not finished run once more (scripts/vitest-step.mjs,
  * D-127); what stopped and why is printed at the end of the output.
  */
 async function vitest(step, project, more = [], { held = false } = {}) {

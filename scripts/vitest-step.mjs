@@ -145,7 +145,7 @@ const isEndedWorker = (message) => /Worker exited unexpectedly|Worker forks emit
  * Runs vitest on `projects` (and `files`, filters, when given) once, watched by the guard.
  * @returns {Promise<{ code: number; report: any; errors: string[] | null; stalls: { files: string[]; brief: string[]; pid: number }[] }>}
  */
-async function vitestOnce(o, files, suffix, lines) {
+async function vitestOnce(o, files, suffix, lines, say) {
   const out = path.join(o.reportDir, `vitest-${o.name}${suffix}.json`);
   const running = path.join(o.reportDir, `vitest-${o.name}${suffix}.running`);
   for (const f of [out, running, `${running}.errors`]) rmSync(f, { force: true });
@@ -177,9 +177,7 @@ async function vitestOnce(o, files, suffix, lines) {
             stalls.push({ files: named, brief, pid });
             const full = `${text}\n  test files running then: ${named.length ? named.join(', ') : 'none reported yet'}\n`;
             writeFileSync(path.join(o.reportDir, `stall-${o.name}-${pid}.txt`), full);
-            const said = `\n${full}`;
-            if (lines) lines.push(Buffer.from(said));
-            else process.stderr.write(said);
+            say(`\n${full}`);
           },
         }),
     },
@@ -204,7 +202,7 @@ export async function vitestStep(o) {
   // Reports of stops in earlier runs are not this run's.
   for (const f of readdirSafe(o.reportDir))
     if (f.startsWith(`stall-${o.name}-`)) rmSync(path.join(o.reportDir, f), { force: true });
-  const first = await vitestOnce(o, o.files ?? [], '', lines);
+  const first = await vitestOnce(o, o.files ?? [], '', lines, say);
   const said = (s) => [
     `${o.step}: the stall guard ended worker ${s.pid} (running ${s.files.length ? s.files.join(', ') : 'a file vitest had not reported yet'}); full report in ${path.relative(o.root, path.join(o.reportDir, `stall-${o.name}-${s.pid}.txt`))}`,
     ...s.brief.map((l) => `  ${l}`),
@@ -253,7 +251,7 @@ export async function vitestStep(o) {
     };
   }
   say(`\nstall guard: running again what the ended worker had not finished: ${again.join(', ')}\n`);
-  const second = await vitestOnce(o, again, '-again', lines);
+  const second = await vitestOnce(o, again, '-again', lines, say);
   const againSet = new Set(again);
   const rel = (f) => path.relative(o.root, f.name ?? '');
   const firstByName = new Map(firstFiles.map((f) => [rel(f), f]));
@@ -270,7 +268,10 @@ export async function vitestStep(o) {
     failed: c.failed + otherErrors.length,
     skipped: c.skipped,
   };
+  // Errors of the second run other than an ended worker's fail the step, whatever else happened.
   const secondOther = (second.errors ?? []).filter((m) => !isEndedWorker(m));
+  row.failed += secondOther.length;
+  for (const m of secondOther) failures.push(`${o.step}: error outside tests in the second run: ${firstLine(m)}`);
   let outcome;
   if (second.stalls.length > 0) {
     // The tests the stopped worker never reached in the second run failed: count them, at least one a stop.
@@ -287,8 +288,7 @@ export async function vitestStep(o) {
       : `no JSON report from the second run (vitest exited ${second.code})`;
     failures.push(`${o.step}: the second run after a stop did not run ${missing.join(', ') || 'its files'}`);
   } else {
-    row.failed += c.pending + secondOther.length;
-    for (const m of secondOther) failures.push(`${o.step}: error outside tests in the second run: ${firstLine(m)}`);
+    row.failed += c.pending;
     // The outcome of the files run again (other files' failures are in the row and the failures).
     const again2 = countFiles(merged, o.root, o.step);
     if (second.code !== 0 && row.failed === 0) {
