@@ -38,3 +38,29 @@ export interface EventDef<P extends z.ZodType = z.ZodType> {
 export function event<P extends z.ZodType>(def: { payload: P; access: Access }): EventDef<P> {
   return def;
 }
+
+/**
+ * A schema built the first time anything touches it (D-129). Building the contract's zod
+ * schemas when it loads cost every process that loads it ~0.1–0.2 CPU-s (a `lotseal` start,
+ * the site server, the browser harness, every page load of the app), while a process uses a
+ * handful of its ~240 channels. The proxy stands for the schema in every way (its type, its
+ * methods, `instanceof`, use inside other schemas), and builds it once, on first use.
+ */
+export function lazySchema<T extends object>(build: () => T): T {
+  let schema: T | undefined;
+  const real = (): T => (schema ??= build());
+  return new Proxy(Object.create(null) as T, {
+    get: (_, key) => Reflect.get(real(), key),
+    has: (_, key) => Reflect.has(real(), key),
+    set: (_, key, value) => Reflect.set(real(), key, value),
+    ownKeys: () => Reflect.ownKeys(real()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const d = Reflect.getOwnPropertyDescriptor(real(), key);
+      // The target is an empty stand-in: a property may not be reported non-configurable on it.
+      return d && { ...d, configurable: true };
+    },
+    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+    defineProperty: (_, key, d) => Reflect.defineProperty(real(), key, d),
+    deleteProperty: (_, key) => Reflect.deleteProperty(real(), key),
+  });
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channel, event } from '../define';
+import { channel, event, lazySchema } from '../define';
 import { emptySchema } from '../common';
 
 /**
@@ -11,44 +11,48 @@ import { emptySchema } from '../common';
  */
 export const siteLinkStates = ['connecting', 'connected', 'unreachable', 'refused'] as const;
 
-export const connectionViewSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('embedded') }),
-  z.object({
-    mode: z.literal('site'),
-    server: z.object({
-      /** The address the workstation was set to (wss://host:port). */
-      url: z.string(),
-      host: z.string(),
-      /** The server's own name, once it has said it (the welcome frame). */
-      name: z.string().nullable(),
-      /** SHA-256 of the server's certificate, as pinned (lower-case hex). */
-      fingerprint: z.string(),
+export const connectionViewSchema = lazySchema(() =>
+  z.discriminatedUnion('mode', [
+    z.object({ mode: z.literal('embedded') }),
+    z.object({
+      mode: z.literal('site'),
+      server: z.object({
+        /** The address the workstation was set to (wss://host:port). */
+        url: z.string(),
+        host: z.string(),
+        /** The server's own name, once it has said it (the welcome frame). */
+        name: z.string().nullable(),
+        /** SHA-256 of the server's certificate, as pinned (lower-case hex). */
+        fingerprint: z.string(),
+      }),
+      state: z.enum(siteLinkStates),
+      /** When the state last changed (ISO). */
+      since: z.string(),
+      /** Why the last attempt failed (a message key), when unreachable. */
+      reason: z.string().nullable(),
+      /** Signed bench frames waiting at this workstation for the server. */
+      queued: z.number().int().nonnegative(),
+      /** When the bench queue tries to write back again by itself (ISO), while frames wait (D-108). */
+      retryAt: z.string().nullable().optional(),
     }),
-    state: z.enum(siteLinkStates),
-    /** When the state last changed (ISO). */
-    since: z.string(),
-    /** Why the last attempt failed (a message key), when unreachable. */
-    reason: z.string().nullable(),
-    /** Signed bench frames waiting at this workstation for the server. */
-    queued: z.number().int().nonnegative(),
-    /** When the bench queue tries to write back again by itself (ISO), while frames wait (D-108). */
-    retryAt: z.string().nullable().optional(),
-  }),
-]);
+  ]),
+);
 
 export type ConnectionView = z.infer<typeof connectionViewSchema>;
 
 /** What the join and leave channels answer: the file written or removed and what happens next (D-107). */
-export const siteJoinOutcome = z.object({
-  server: z.object({ url: z.string(), fingerprint: z.string(), name: z.string() }),
-  /** The enrolment the server recorded (null: this workstation's key was enrolled there already). */
-  enrolled: z
-    .object({ keyId: z.string(), fingerprint: z.string(), host: z.string(), seq: z.number().int() })
-    .nullable(),
-  file: z.string(),
-  /** Every host works on the server from its next start. */
-  next: z.literal('restart'),
-});
+export const siteJoinOutcome = lazySchema(() =>
+  z.object({
+    server: z.object({ url: z.string(), fingerprint: z.string(), name: z.string() }),
+    /** The enrolment the server recorded (null: this workstation's key was enrolled there already). */
+    enrolled: z
+      .object({ keyId: z.string(), fingerprint: z.string(), host: z.string(), seq: z.number().int() })
+      .nullable(),
+    file: z.string(),
+    /** Every host works on the server from its next start. */
+    next: z.literal('restart'),
+  }),
+);
 
 export const connectionChannels = {
   'connection.status': channel({
@@ -65,22 +69,24 @@ export const connectionChannels = {
    * is written; nothing is written when anything is refused. Runs at the workstation.
    */
   'connection.join': channel({
-    input: z.object({
-      url: z.string().trim().min(1).max(300),
-      fingerprint: z.string().trim().min(1).max(200),
-      user: z.string().trim().min(1).max(100),
-      password: z.string().min(1).max(1024),
-      /** The name the server records for this workstation (default: the machine name). */
-      name: z.string().trim().min(1).max(100).optional(),
-    }),
+    input: lazySchema(() =>
+      z.object({
+        url: z.string().trim().min(1).max(300),
+        fingerprint: z.string().trim().min(1).max(200),
+        user: z.string().trim().min(1).max(100),
+        password: z.string().min(1).max(1024),
+        /** The name the server records for this workstation (default: the machine name). */
+        name: z.string().trim().min(1).max(100).optional(),
+      }),
+    ),
     output: siteJoinOutcome,
     access: 'settings.manage',
     writes: false,
   }),
   /** Back to this workstation's own database from its next start (removes `<data>/site.json`). */
   'connection.leave': channel({
-    input: z.object({ confirm: z.literal(true) }),
-    output: z.object({ file: z.string(), next: z.literal('restart') }),
+    input: lazySchema(() => z.object({ confirm: z.literal(true) })),
+    output: lazySchema(() => z.object({ file: z.string(), next: z.literal('restart') })),
     access: 'settings.manage',
     writes: false,
   }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channel } from '../define';
+import { channel, lazySchema } from '../define';
 import { emptySchema } from '../common';
 
 /**
@@ -19,33 +19,35 @@ export const keyProblemReasons = [
   'damaged',
 ] as const;
 
-const passphrase = z.string().min(1).max(1024);
+const passphrase = lazySchema(() => z.string().min(1).max(1024));
 
 export const workstationChannels = {
   'hostKey.status': channel({
     input: emptySchema,
-    output: z.object({
-      /** open: the core runs with the key; locked: the desktop waits for a recovery. */
-      state: z.enum(['open', 'locked']),
-      seal: z.enum(keySeals),
-      reason: z.enum(keyProblemReasons).nullable(),
-      /** What the OS or the key file said (for the details and the log). */
-      detail: z.string().nullable(),
-      fingerprint: z.string().nullable(),
-      /** Can the OS seal a new key in this session (DPAPI, a Linux keyring)? */
-      osProtection: z.boolean(),
-      minPassphrase: z.number().int(),
-      dataDir: z.string(),
-      logFile: z.string().nullable(),
-    }),
+    output: lazySchema(() =>
+      z.object({
+        /** open: the core runs with the key; locked: the desktop waits for a recovery. */
+        state: z.enum(['open', 'locked']),
+        seal: z.enum(keySeals),
+        reason: z.enum(keyProblemReasons).nullable(),
+        /** What the OS or the key file said (for the details and the log). */
+        detail: z.string().nullable(),
+        fingerprint: z.string().nullable(),
+        /** Can the OS seal a new key in this session (DPAPI, a Linux keyring)? */
+        osProtection: z.boolean(),
+        minPassphrase: z.number().int(),
+        dataDir: z.string(),
+        logFile: z.string().nullable(),
+      }),
+    ),
     access: 'public',
     writes: false,
     passive: true,
   }),
   /** Opens a passphrase-sealed key; the desktop then starts normally. */
   'hostKey.unlock': channel({
-    input: z.object({ passphrase }),
-    output: z.object({ ok: z.literal(true), fingerprint: z.string() }),
+    input: lazySchema(() => z.object({ passphrase })),
+    output: lazySchema(() => z.object({ ok: z.literal(true), fingerprint: z.string() })),
     access: 'public',
     writes: false,
   }),
@@ -55,13 +57,15 @@ export const workstationChannels = {
    * administrator registers the new key.
    */
   'hostKey.replace': channel({
-    input: z.object({
-      protection: z.enum(['os', 'passphrase']),
-      passphrase: passphrase.optional(),
-      /** The person confirmed that this workstation will need an administrator. */
-      confirm: z.literal(true),
-    }),
-    output: z.object({ ok: z.literal(true), fingerprint: z.string(), keptAs: z.string().nullable() }),
+    input: lazySchema(() =>
+      z.object({
+        protection: z.enum(['os', 'passphrase']),
+        passphrase: passphrase.optional(),
+        /** The person confirmed that this workstation will need an administrator. */
+        confirm: z.literal(true),
+      }),
+    ),
+    output: lazySchema(() => z.object({ ok: z.literal(true), fingerprint: z.string(), keptAs: z.string().nullable() })),
     access: 'public',
     writes: false,
   }),
