@@ -14,6 +14,12 @@ export default defineConfig({
     // Cheap scrypt for the accounts and signatures test worlds make (src/main/auth/kdf.ts,
     // D-066); child processes (CLI, harness) inherit it. Tests about the cost unset it.
     env: { LOTSEAL_TEST_ONLY_CHEAP_KDF: '1' },
+    // Transformed modules kept on disk (node_modules/.experimental-vitest-cache), keyed by the
+    // file's content and the config, cleared when package-lock.json changes: the integration
+    // step of `npm test` reads the app's modules the unit step transformed, and a second run
+    // transforms nothing. The main process's CPU in the unit step: 5.0–6.5 CPU-s, 1.9–2.2
+    // with the modules cached; `vitest list` of the integration projects 12.3–13.4 → 8.7–10.1.
+    experimental: { fsModuleCache: true },
     projects: [
       {
         test: {
