@@ -23,7 +23,7 @@
  * - Every GB row of spec-items.json must be used by a pack or explicitly excluded below, so
  *   a new row in the reference is noticed instead of silently dropped.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   SPEC_DOCUMENT_SCHEMA,
@@ -1625,30 +1625,52 @@ export function buildIndex(packs: readonly { file: string; doc: SpecDocument }[]
 
 const pretty = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-function main(): void {
-  const check = process.argv.includes('--check');
-  if (!existsSync(SPEC_ITEMS_FILE) || !existsSync(REFERENCE_MD_FILE)) {
-    process.stderr.write(
-      `build-spec-packs: ${path.relative(ROOT, REFERENCE_DIR)} has no spec-items.json / reference-data.md; the committed packs are left as they are.\n`,
-    );
-    return;
-  }
+/**
+ * The files the generator writes (name in resources/spec-packs, text), with the packs they
+ * hold; null when the reference inputs are absent. `--check` and the unit test compare them
+ * with the committed files (tests/unit/spec-packs.test.ts).
+ */
+export function generatedFiles(): { packs: { file: string; doc: SpecDocument }[]; files: [string, string][] } | null {
+  if (!existsSync(SPEC_ITEMS_FILE) || !existsSync(REFERENCE_MD_FILE)) return null;
   const inputs: Inputs = {
     rows: readSpecItems(readFileSync(SPEC_ITEMS_FILE, 'utf8')),
     md: readFileSync(REFERENCE_MD_FILE, 'utf8'),
   };
   const packs = buildPacks(inputs);
-  const files: [string, string][] = [
-    ...packs.map(({ file, doc }): [string, string] => [file, pretty(doc)]),
-    ['index.json', pretty(buildIndex(packs))],
-  ];
-  let stale = 0;
+  return {
+    packs,
+    files: [
+      ...packs.map(({ file, doc }): [string, string] => [file, pretty(doc)]),
+      ['index.json', pretty(buildIndex(packs))],
+    ],
+  };
+}
+
+/** The generated files that differ from the committed ones (missing ones included). */
+export function staleFiles(files: readonly [string, string][]): string[] {
+  return files
+    .filter(([file, text]) => {
+      const target = path.join(OUT_DIR, file);
+      return !existsSync(target) || readFileSync(target, 'utf8') !== text;
+    })
+    .map(([file]) => file);
+}
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  const generated = generatedFiles();
+  if (!generated) {
+    process.stderr.write(
+      `build-spec-packs: ${path.relative(ROOT, REFERENCE_DIR)} has no spec-items.json / reference-data.md; the committed packs are left as they are.\n`,
+    );
+    return;
+  }
+  const { packs, files } = generated;
+  const stale = staleFiles(files);
   if (!check) mkdirSync(OUT_DIR, { recursive: true });
   for (const [file, text] of files) {
+    if (!stale.includes(file)) continue;
     const target = path.join(OUT_DIR, file);
-    const current = existsSync(target) ? readFileSync(target, 'utf8') : null;
-    if (current === text) continue;
-    stale++;
     if (check) process.stderr.write(`build-spec-packs: ${path.relative(ROOT, target)} is out of date\n`);
     else writeFileSync(target, text);
   }
@@ -1659,7 +1681,9 @@ function main(): void {
     );
   }
   for (const e of EXCLUDED_ROWS) process.stderr.write(`excluded: ${e.standard} / ${e.item}: ${e.why}\n`);
-  if (check && stale > 0) process.exitCode = 1;
+  if (check && stale.length > 0) process.exitCode = 1;
 }
 
-main();
+// Run as a script (`node --import tsx scripts/build-spec-packs.ts`), not when a test imports it.
+const invokedAs = process.argv[1] ? path.resolve(process.argv[1]) : null;
+if (invokedAs && existsSync(invokedAs) && realpathSync(invokedAs) === realpathSync(__filename)) main();

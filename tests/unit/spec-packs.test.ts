@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generatedFiles, staleFiles } from '../../scripts/build-spec-packs';
 import { specDocumentSchema, type SpecDocument, type SpecItem } from '../../src/shared/catalog/spec-schema';
 import { checkFormulaSet } from '../../src/shared/rules/formula';
 
@@ -531,10 +531,9 @@ describe.skipIf(!HAVE_REFERENCE)('spec packs: against ../shared/reference/spec-i
   });
 
   it('the committed packs are what the generator builds', () => {
-    // --check writes nothing and exits 1 when a committed file differs.
-    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-spec-packs.ts', '--check'], {
-      cwd: ROOT,
-      stdio: 'pipe',
-    });
+    // What `build-spec-packs.ts --check` compares, in this process (a Node start under tsx
+    // cost ~1 CPU-s); without the reference inputs the script leaves the packs as they are.
+    const generated = generatedFiles();
+    if (generated) expect(staleFiles(generated.files)).toEqual([]);
   });
 });
