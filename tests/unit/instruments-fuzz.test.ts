@@ -226,8 +226,12 @@ describe.each(cases)('$name parser', ({ parse, frames, valid }) => {
     wellFormed(p);
     if (p.kind !== 'error') {
       const ok = valid[p.kind];
-      expect(ok, `${p.kind} from ${JSON.stringify(latin1(frame))}`).toBeDefined();
-      expect(ok!(latin1(frame)), `${p.kind} from an invalid frame ${JSON.stringify(latin1(frame))}`).toBe(true);
+      // Asserted where the predicate refuses: the same failures, with the frame in the message,
+      // without building that message for each of the ~8,000 frames that pass.
+      if (!ok?.(latin1(frame))) {
+        expect(ok, `${p.kind} from ${JSON.stringify(latin1(frame))}`).toBeDefined();
+        expect(ok!(latin1(frame)), `${p.kind} from an invalid frame ${JSON.stringify(latin1(frame))}`).toBe(true);
+      }
     }
     return p;
   };
