@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { lazySchema } from './define';
 import { roles, signatureMeanings } from '../domain/roles';
+import { errorCodes, type AppError } from './errors';
 
 /** A user id: the sign-in name. Never reused, never deleted. */
 export const userIdSchema = lazySchema(() =>
@@ -64,3 +65,13 @@ export type SignatureInput = z.infer<typeof signatureInputSchema>;
 
 export const emptySchema = lazySchema(() => z.object({}).strict());
 export const okSchema = lazySchema(() => z.object({ ok: z.literal(true) }));
+
+/** An error as a value on the contract (./errors, where AppError is declared without zod). */
+export const appErrorSchema = lazySchema(
+  () =>
+    z.object({
+      code: z.enum(errorCodes),
+      messageKey: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }) satisfies z.ZodType<AppError>,
+);

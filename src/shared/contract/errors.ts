@@ -1,9 +1,11 @@
-import { z } from 'zod';
-
 /**
  * Errors cross the contract as values, never as thrown strings. `messageKey` is an i18n key
  * (`errors.<code>` unless a service names a more specific one); the renderer and the CLI
  * translate it at the edge, with `details` as interpolation values.
+ *
+ * No zod here: the ledger code that every worker thread loads (keys.ts, the verify and
+ * evidence workers) throws these errors, and loading zod cost each worker's start ~0.1 CPU-s,
+ * about half of it. The schema of an AppError is `appErrorSchema` in ./common.
  */
 export const errorCodes = [
   'invalid_input',
@@ -41,13 +43,11 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
-export const appErrorSchema = z.object({
-  code: z.enum(errorCodes),
-  messageKey: z.string(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
-
-export type AppError = z.infer<typeof appErrorSchema>;
+export interface AppError {
+  code: ErrorCode;
+  messageKey: string;
+  details?: Record<string, unknown>;
+}
 
 export function appError(code: ErrorCode, details?: Record<string, unknown>, messageKey?: string): AppError {
   return details === undefined

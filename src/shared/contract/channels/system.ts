@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { channel, event, lazySchema } from '../define';
-import { appErrorSchema } from '../errors';
-import { emptySchema, passwordSchema, printedNameSchema, userIdSchema } from '../common';
+import { appErrorSchema, emptySchema, passwordSchema, printedNameSchema, userIdSchema } from '../common';
 
 export const ledgerStateSchema = lazySchema(() =>
   z.object({
