@@ -4,7 +4,7 @@
  * database made before personal keys existed.
  */
 import { mkdirSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AppCore } from '../../src/main/app/core';
 import { actorOf } from '../../src/main/identity';
 import { hashPassword } from '../../src/main/identity/passwords';
@@ -19,11 +19,21 @@ import { passphraseProtector } from '../../src/main/ledger/keys';
 import { appendAsInsider } from '../fixtures/insider';
 import { PASSPHRASE, SKEW_MS, makeEnv, type TestEnv } from '../fixtures/ledger-helpers';
 
-// Personal keys at the production scrypt cost (D-066): this file is about them. Restored
-// afterwards: integration files share their worker process (vitest.config.mts).
-beforeAll(() => vi.stubEnv('LOTSEAL_TEST_ONLY_CHEAP_KDF', ''));
-afterAll(() => vi.unstubAllEnvs());
 import { ADMIN_PASSWORD, ADMIN_SIGNATURE, USER_PASSWORD, createTestApp, quietLog, type TestApp } from '../helpers/core';
+
+/**
+ * Personal keys at the production scrypt cost (D-066), for the tests about the keys' life
+ * cycle and their upgrade: the life cycle checks the seal's cost. The refusals and the failure
+ * counter do not depend on the cost and run at the suite's test-only cost (each production
+ * scrypt is ~0.14 CPU-s; those three tests made ~40 of them). Restored when the test ends:
+ * integration files share their worker process (vitest.config.mts).
+ */
+function atProductionKdf(): void {
+  vi.stubEnv('LOTSEAL_TEST_ONLY_CHEAP_KDF', '');
+  onTestFinished(() => {
+    vi.unstubAllEnvs();
+  });
+}
 
 const code = (r: { ok: boolean; error?: { code: string } }): string | null => (r.ok ? null : r.error!.code);
 const apps: TestApp[] = [];
@@ -55,6 +65,7 @@ function review(a: TestApp, password: string) {
 
 describe('personal signing keys', () => {
   it('life cycle: first own password, change (re-sealed), administrator reset (retired; old signatures still verify), new key; the old key cannot sign after the reset', async () => {
+    atProductionKdf();
     const a = await app();
     const svc = a.core.need();
     expect((await a.ok(a.admin, 'keys.list', {})).personal).toEqual([
@@ -385,6 +396,7 @@ describe('upgrade of a database made before personal keys', () => {
   }
 
   it('accounts older than migration 0011 get a key at their first own-password authentication (enrolment `upgrade`, listed by verify); old signatures are legacy, not findings', async () => {
+    atProductionKdf();
     const env = makeEnv('lotseal-upgrade-');
     envs.push(env);
     await legacyDatabase(env);
