@@ -67,5 +67,8 @@ module.exports = function runEntry(name, sourceEntry) {
     process.exit(1);
   }
   tsx.register();
+  // The sources load later parts with import() (`serve` loads the whole app that way): those go
+  // through Node's ESM loader, which needs tsx's ESM hooks to resolve a path without extension.
+  require('tsx/esm/api').register();
   require(source);
 };
