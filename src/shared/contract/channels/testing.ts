@@ -95,6 +95,16 @@ export const replicateRuleSchema = lazySchema(() =>
   }),
 );
 
+/** A method's replicate rule as stored: the rule, its method and note, the record's id and revision. */
+export const replicateRuleViewSchema = lazySchema(() =>
+  replicateRuleSchema.extend({
+    id: z.string(),
+    rev: z.number().int(),
+    methodCode: z.string(),
+    note: z.string().nullable(),
+  }),
+);
+
 export const verdictChangeVias = [
   'entry',
   'paste',
@@ -795,16 +805,7 @@ export const testingChannels = {
   }),
   'methods.rules.list': channel({
     input: lazySchema(() => z.object({})),
-    output: lazySchema(() =>
-      z.array(
-        replicateRuleSchema.extend({
-          id: z.string(),
-          rev: z.number().int(),
-          methodCode: z.string(),
-          note: z.string().nullable(),
-        }),
-      ),
-    ),
+    output: lazySchema(() => z.array(replicateRuleViewSchema)),
     access: 'catalog.read',
     writes: false,
   }),
@@ -816,14 +817,7 @@ export const testingChannels = {
         reason: reasonSchema.optional(),
       }),
     ),
-    output: lazySchema(() =>
-      replicateRuleSchema.extend({
-        id: z.string(),
-        rev: z.number().int(),
-        methodCode: z.string(),
-        note: z.string().nullable(),
-      }),
-    ),
+    output: replicateRuleViewSchema,
     access: 'catalog.manage',
     writes: true,
   }),
