@@ -31,12 +31,6 @@ export default defineConfig({
           // app's modules anew for each of 53 files was a fifth of the unit step's worker time
           // (D-087). A file that replaces or re-imports modules runs in unit-isolated.
           isolate: false,
-          // One worker: a second loads the same module graph (and fast-check's table of every
-          // code point, ESLint, …) again, ~4.5 CPU-s of the step's ~32; `npm test` runs this step
-          // beside the e2e journeys, which keep the other core busy. The unit step alone, four
-          // alternating rounds (load 2.5–4.5): 26.3–29.7 CPU-s, 22–29 s wall, against 30.8–32.8
-          // CPU-s, 18 s wall, with two workers.
-          maxWorkers: 1,
           // Timeouts end hangs, they never measure speed (D-083): one cap for every test.
           testTimeout: HANG_CAP_MS,
           hookTimeout: HANG_CAP_MS,
@@ -50,8 +44,6 @@ export default defineConfig({
           environment: 'node',
           include: ['tests/unit/**/*.isolated.test.ts'],
           isolate: true,
-          // As `unit` (vitest runs the two projects as one group, with one worker count).
-          maxWorkers: 1,
           testTimeout: HANG_CAP_MS,
           hookTimeout: HANG_CAP_MS,
         },
