@@ -266,7 +266,7 @@ export function EntryGrid({ entry, canEnter, focusId, onOpenDetail, onCorrect, o
                   dirty={entry.isDirty(r.id)}
                   reason={reasonText(t, s.reason, s.details, nameOfCode)}
                   waitingNames={s.waitingFor.map(nameOfCode).join(', ')}
-                  inputs={inputs.current}
+                  inputs={inputs}
                   actions={actions}
                 />
               );
@@ -309,7 +309,8 @@ interface EntryRowProps {
   dirty: boolean;
   reason: string;
   waitingNames: string;
-  inputs: Map<string, HTMLInputElement>;
+  /** The grid's input elements by `id:cell`, for moving the focus (a ref: read when the row's inputs mount, never during render). */
+  inputs: RefObject<Map<string, HTMLInputElement>>;
   actions: RefObject<RowActions | null>;
 }
 
@@ -367,8 +368,8 @@ const EntryRow = memo(function EntryRow({
       <TextInput
         key={k}
         ref={(el) => {
-          if (el) inputs.set(`${r.id}:${k}`, el);
-          else inputs.delete(`${r.id}:${k}`);
+          if (el) inputs.current.set(`${r.id}:${k}`, el);
+          else inputs.current.delete(`${r.id}:${k}`);
         }}
         size="xs"
         w={width}
