@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServe, startSiteProcess, stopServe, type SiteProcess } from '../helpers/site';
+import { startServe, startSiteProcess, stopServe, type SiteProcess } from '../helpers/serve-process';
 import { ContractClient } from './contract-client';
 import { expect, shot, startHarness, stopHarness, test, type HarnessInfo } from './fixtures';
 import { ADMIN, openApp } from './helpers';

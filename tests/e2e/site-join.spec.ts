@@ -9,7 +9,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { startSiteProcess, stopServe } from '../helpers/site';
+import { startSiteProcess, stopServe } from '../helpers/serve-process';
 import { expect, shot, startHarness, stopHarness, test } from './fixtures';
 import { ADMIN, openApp, seedPeople } from './helpers';
 import { SignInPage } from './pages/sign-in-page';
