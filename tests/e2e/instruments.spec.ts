@@ -4,6 +4,13 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { SpecDocument } from '../../src/shared/catalog/spec-schema';
 import { runSimulator, type RunningSimulator } from '../../src/main/instruments/simulator';
+// Loaded here, not only by the simulator's `await import('./serial-port')` (serialport loads
+// when a simulator runs, D-116): Node's ESM loader compiles an import()ed CommonJS file itself,
+// past the require hook through which Playwright turns TypeScript into JavaScript, so the
+// import() failed with "Cannot use import statement outside a module" unless the module was
+// already loaded. In the full run it happened to be (the site journeys' helpers loaded the whole
+// app into the runner and workers); run alone, this file failed.
+import '../../src/main/instruments/serial-port';
 import { shippedFormats } from '../../src/shared/domain/print-formats';
 import { IntakePage } from './pages/intake-page';
 import { ptyPair, type PtyPair } from '../helpers/pty';
