@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, ADMIN_SIGNATURE, tempDir } from '../helpers/core';
+import { HANG_CAP_MS } from '../helpers/hang-cap';
 import { DesktopProcess, MAIN_BUNDLE, osAccount, type StandInConfig } from '../helpers/desktop-process';
 
 const root = resolve(__dirname, '..', '..');
@@ -192,7 +193,26 @@ describe('the desktop main process (built bundle, stand-in electron)', () => {
   });
 
   it('runs the full verification in worker threads on the desktop binding', async () => {
-    const { jobId } = await app.ok('ledger.verify', {});
+    // The desktop starts its own scheduled verification 30 s after it starts (none has run yet on
+    // a new database); on a loaded machine the test can get here while it runs, and the app
+    // rightly refuses a second one (errors.verify_running; it happened in one of two clean clones
+    // run at the same time). Then wait until the app says it is no longer verifying and ask
+    // again — on the app's state, never on time (as site-serve.test.ts does for the server).
+    let started = await app.invoke('ledger.verify', {});
+    for (let i = 0; i < 3 && !started.ok && started.error.messageKey === 'errors.verify_running'; i++) {
+      await expect
+        .poll(
+          async () => {
+            const st = await app.invoke('ledger.status', {});
+            return st.ok ? st.data.state : `error: ${JSON.stringify(st.error)}`;
+          },
+          { timeout: HANG_CAP_MS, interval: 200 },
+        )
+        .not.toBe('verifying');
+      started = await app.invoke('ledger.verify', {});
+    }
+    if (!started.ok) throw new Error(`ledger.verify: ${JSON.stringify(started.error)}`);
+    const { jobId } = started.data;
     const done = await app.job(jobId);
     expect(done.error).toBeNull();
     const run = await app.ok('ledger.lastRun', {});
