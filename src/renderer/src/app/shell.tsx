@@ -1,3 +1,4 @@
+import { useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
 import { useIsFetching, useQueryClient } from '@tanstack/react-query';
 import { AppShell, Badge, Button, Group, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -18,16 +19,19 @@ import { SiteBadge } from '../ui/site-badge';
 import { useSiteLink } from '../core/site-link';
 import { useLiveRefresh } from '../core/live-refresh';
 
+/**
+ * The frame around every screen. What changes often (the ledger's status after every write, the
+ * site link, queries in flight) is read by the small parts that show it, never by the frame
+ * itself: a re-render of the frame would re-render the navigation, and the screen is built once
+ * per route (`page` below), so the screen re-renders only for its own data.
+ */
 export function Shell() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const session = useSession();
   const setSession = useSetSession();
   const route = useRoute();
-  useLedgerStatusFeed();
-  useLiveRefresh();
-  const site = useSiteLink();
-  const ledger = useLedgerStatus();
+  const mainRef = useRef<HTMLElement>(null);
   const lock = useMutationCall('auth.lock');
   const signOut = useMutationCall('auth.signOut');
 
@@ -37,11 +41,11 @@ export function Shell() {
   const Page = pages[route.page];
   const current = route.page === '' ? 'home' : (navParent[route.page] ?? route.page);
   const items = navItems.filter((i) => !i.visible || i.visible(session));
-  // Readiness markers for tests (the language sweep waits on them, never on a timer).
-  const fetching = useIsFetching();
+  const page = useMemo(() => (Page ? <Page /> : <Text data-testid="not-found">{t('nav.notFound')}</Text>), [Page, t]);
 
   return (
     <AppShell header={{ height: 64 }} navbar={{ width: 232, breakpoint: 'sm' }} padding="md">
+      <ShellFeeds />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
           <Group gap="sm" wrap="nowrap">
@@ -53,8 +57,8 @@ export function Shell() {
                 {t('app.readOnly')}
               </Badge>
             ) : null}
-            <LedgerBadge state={ledger.data} />
-            <SiteBadge view={site} />
+            <ShellLedgerBadge />
+            <ShellSiteBadge />
           </Group>
           <Group gap="sm" wrap="nowrap">
             <Stack gap={0} align="flex-end">
@@ -110,13 +114,55 @@ export function Shell() {
           />
         </AppShell.Section>
       </AppShell.Navbar>
-      <AppShell.Main bg="var(--mantine-color-gray-0)" data-route={route.path} data-fetching={fetching}>
-        <SiteBanner view={site} />
-        <LedgerBanner state={ledger.data} />
+      <AppShell.Main ref={mainRef} bg="var(--mantine-color-gray-0)" data-route={route.path}>
+        <ShellSiteBanner />
+        <ShellLedgerBanner />
         <ImportBanner />
         <ScannerListener />
-        {Page ? <Page /> : <Text data-testid="not-found">{t('nav.notFound')}</Text>}
+        {page}
       </AppShell.Main>
+      <FetchingMarker target={mainRef} />
     </AppShell>
   );
+}
+
+/** Keeps the ledger's status and, on a site workstation, the records fresh from the app's events. */
+function ShellFeeds() {
+  useLedgerStatusFeed();
+  useLiveRefresh();
+  return null;
+}
+
+function ShellLedgerBadge() {
+  const ledger = useLedgerStatus();
+  return <LedgerBadge state={ledger.data} />;
+}
+
+function ShellLedgerBanner() {
+  const ledger = useLedgerStatus();
+  return <LedgerBanner state={ledger.data} />;
+}
+
+function ShellSiteBadge() {
+  const site = useSiteLink();
+  return <SiteBadge view={site} />;
+}
+
+function ShellSiteBanner() {
+  const site = useSiteLink();
+  return <SiteBanner view={site} />;
+}
+
+/**
+ * Readiness marker for tests (the language sweep waits on it, never on a timer): the number of
+ * contract queries in flight, as `data-fetching` on <main>. Written from here so that a query
+ * starting or ending re-renders nothing else; this part comes after <main> in the frame, so
+ * <main>'s ref is attached when its layout effect runs.
+ */
+function FetchingMarker({ target }: { target: RefObject<HTMLElement | null> }) {
+  const fetching = useIsFetching();
+  useLayoutEffect(() => {
+    target.current?.setAttribute('data-fetching', String(fetching));
+  }, [fetching, target]);
+  return null;
 }
