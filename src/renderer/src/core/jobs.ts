@@ -1,20 +1,22 @@
 import { useRef, useState } from 'react';
 import type { JobProgress } from '../../../shared/contract';
 import { useEvent } from './api/hooks';
+import { nextJobView, type JobView } from './job-view';
 
 /**
  * Progress of a job started by a call that returns `{ jobId }`. Events can arrive before
  * the call resolves, so every event of the kind is remembered until the id is known.
+ * `follow`: a job of the kind that this screen did not start is shown too (`nextJobView`).
  */
-export function useJob(kind: JobProgress['kind']) {
+export function useJob(kind: JobProgress['kind'], options: { follow?: boolean } = {}) {
   const seen = useRef(new Map<string, JobProgress>());
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [progress, setProgress] = useState<JobProgress | null>(null);
+  const [view, setView] = useState<JobView>({ jobId: null, progress: null });
+  const { jobId, progress } = view;
 
   useEvent('job.progress', (p) => {
     if (p.kind !== kind) return;
     seen.current.set(p.jobId, p);
-    if (p.jobId === jobId) setProgress(p);
+    setView((v) => nextJobView(v, p, options.follow ?? false));
   });
 
   return {
@@ -22,12 +24,10 @@ export function useJob(kind: JobProgress['kind']) {
     progress,
     running: jobId !== null && !(progress?.finished ?? false),
     track(id: string) {
-      setJobId(id);
-      setProgress(seen.current.get(id) ?? null);
+      setView({ jobId: id, progress: seen.current.get(id) ?? null });
     },
     reset() {
-      setJobId(null);
-      setProgress(null);
+      setView({ jobId: null, progress: null });
     },
   };
 }

@@ -22,7 +22,8 @@ export function VerificationTab() {
   const ledger = useLedgerStatus();
   const lastRun = useCall('ledger.lastRun', {});
   const verify = useMutationCall('ledger.verify');
-  const job = useJob('verify');
+  // A verification started elsewhere (the app's schedule, another workstation) is shown too.
+  const job = useJob('verify', { follow: true });
   const [reviewOpen, setReviewOpen] = useState(false);
 
   const refresh = () => {
@@ -48,8 +49,14 @@ export function VerificationTab() {
           </Stack>
           {canVerify ? (
             <Button
-              loading={verify.isPending || job.running}
-              onClick={() => verify.mutate({}, { onSuccess: (r) => job.track(r.jobId) })}
+              // One verification at a time (the app refuses a second): whoever started the
+              // running one, the button waits for it.
+              loading={verify.isPending || job.running || ledger.data?.state === 'verifying'}
+              onClick={() => {
+                // What is shown from here on is this run, not the one followed before it.
+                job.reset();
+                verify.mutate({}, { onSuccess: (r) => job.track(r.jobId) });
+              }}
               data-testid="verify-now"
             >
               {t('verify.verifyNow')}
