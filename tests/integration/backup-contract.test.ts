@@ -102,6 +102,37 @@ describe('backup and restore from the app', () => {
     expect(readdirSync(app.dir).some((f) => f.startsWith('lotseal.db.replaced-'))).toBe(true);
   });
 
+  // One verification at a time, whoever asks: the audit screen now waits for a running one
+  // (followed from its progress events), but the refusal in main is the control, for a second
+  // session, a stale screen and the CLI through a site server alike.
+  it('runs one verification at a time: a second session asking meanwhile is refused and records nothing', async () => {
+    const qa = await app.userWith(['qa_manager']);
+    const runs = (): number => {
+      const db = new Database(join(app.dir, 'lotseal.db'), { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM verification_run').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const before = runs();
+    const [a, b] = await Promise.all([app.call(app.admin, 'ledger.verify', {}), app.call(qa, 'ledger.verify', {})]);
+    const started = [a, b].filter((r) => r.ok);
+    const refused = [a, b].filter((r) => !r.ok);
+    expect(started).toHaveLength(1);
+    expect(refused.map((r) => (r.ok ? null : r.error))).toEqual([
+      expect.objectContaining({ code: 'conflict', messageKey: 'errors.verify_running' }),
+    ]);
+    const first = started[0]!;
+    if (!first.ok) throw new Error('unreachable');
+    expect((await waitJob(app, first.data.jobId)).error).toBeNull();
+    expect(runs()).toBe(before + 1);
+    // Once it has ended, the one refused may ask again.
+    const again = await app.ok(qa, 'ledger.verify', {});
+    expect((await waitJob(app, again.jobId)).error).toBeNull();
+    expect(runs()).toBe(before + 2);
+  });
+
   // Every connection to the file must be closed before a restore moves it (Windows cannot move
   // an open file), and an export half from the old database and half from the restored one would
   // be no evidence: a restore beside a job that reads the database is refused.
